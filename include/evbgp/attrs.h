@@ -1,0 +1,162 @@
+/*
+ * Path attributes: one logical type, struct attrs, in two storage modes.
+ *
+ *  - A *builder* (attrs_init) owns growable arrays; the configuration and
+ *    API parsers fill one, the UPDATE decoder decodes into one (reused from
+ *    message to message, so decoding does not allocate per route).
+ *  - An *interned* set (attrs_intern) is immutable, reference counted and
+ *    stored once per distinct content in an attr_table (hash-consing): a
+ *    million routes that share a thousand attribute sets hold a thousand.
+ *
+ * Both modes are read through the same fields, so the encoder, the JSON
+ * and text printers and the comparison functions take a const struct
+ * attrs * of either kind.
+ *
+ * AS_PATH and AS4_PATH are kept as wire segments with 4-octet ASNs:
+ * { type u8, count u8, count x asn u32 (network order) } repeated. The
+ * encoder converts to 2-octet form (AS_TRANS + AS4_PATH) for a session
+ * without the 4-octet AS capability (RFC 6793 §4.2.2).
+ */
+#ifndef EVBGP_ATTRS_H
+#define EVBGP_ATTRS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evbgp/prefix.h"
+#include "evbgp/wire.h"
+
+/* presence bits (attrs.has) */
+#define ATTR_HAS_ORIGIN		0x0001u
+#define ATTR_HAS_AS_PATH	0x0002u	/* present, possibly empty */
+#define ATTR_HAS_NEXT_HOP	0x0004u	/* nexthop (or nexthop_self) set */
+#define ATTR_HAS_MED		0x0008u
+#define ATTR_HAS_LOCAL_PREF	0x0010u
+#define ATTR_HAS_ATOMIC_AGGR	0x0020u
+#define ATTR_HAS_AGGREGATOR	0x0040u
+#define ATTR_HAS_COMMUNITIES	0x0080u
+#define ATTR_HAS_ORIGINATOR_ID	0x0100u
+#define ATTR_HAS_CLUSTER_LIST	0x0200u
+#define ATTR_HAS_EXT_COMM	0x0400u
+#define ATTR_HAS_AS4_PATH	0x0800u	/* received only */
+#define ATTR_HAS_AS4_AGGREGATOR	0x1000u	/* received only */
+#define ATTR_HAS_AIGP		0x2000u
+#define ATTR_HAS_LARGE_COMM	0x4000u
+
+struct attr_lcomm {
+	uint32_t	global;
+	uint32_t	local1;
+	uint32_t	local2;
+};
+
+/* An attribute kept as opaque bytes (unknown code, or generic config). */
+struct attr_raw {
+	uint8_t		 flags;
+	uint8_t		 code;
+	uint16_t	 len;
+	uint8_t		*data;
+};
+
+struct attrs {
+	uint32_t	 has;
+	uint8_t		 origin;
+	bool		 nexthop_self;	/* config/API "next-hop self" */
+	struct bgp_addr	 nexthop;	/* NEXT_HOP, or MP_REACH global nh */
+	struct bgp_addr	 nexthop_ll;	/* MP_REACH IPv6 link-local, or afi 0 */
+	uint32_t	 med;
+	uint32_t	 local_pref;
+	uint32_t	 aggregator_as;
+	uint32_t	 aggregator_id;	/* host order IPv4 */
+	uint32_t	 as4_aggregator_as;
+	uint32_t	 as4_aggregator_id;
+	uint32_t	 originator_id;	/* host order IPv4 */
+	uint64_t	 aigp;
+
+	uint8_t		*aspath;	/* 4-octet segments, see above */
+	size_t		 aspath_len;
+	uint8_t		*as4path;	/* received AS4_PATH, same form */
+	size_t		 as4path_len;
+	uint32_t	*comms;		/* host order values */
+	size_t		 ncomms;
+	uint64_t	*ecomms;	/* 8 octets as a host-order u64 */
+	size_t		 necomms;
+	struct attr_lcomm *lcomms;
+	size_t		 nlcomms;
+	uint32_t	*clusters;	/* host order IPv4 */
+	size_t		 nclusters;
+	struct attr_raw	*raws;		/* sorted by code; unique codes */
+	size_t		 nraws;
+
+	/* storage bookkeeping; not part of the content */
+	struct attrs_store *store;
+};
+
+/* ---- builder mode ---- */
+
+/* An empty builder. */
+void	attrs_init(struct attrs *a);
+/* Empty the builder, keeping its allocations for reuse. */
+void	attrs_reset(struct attrs *a);
+/* Release a builder's memory (not for interned sets). */
+void	attrs_free(struct attrs *a);
+/* Replace dst's content (a builder) with a copy of src's (either mode). */
+void	attrs_copy(struct attrs *dst, const struct attrs *src);
+
+/* Append values; each sets the matching presence bit. */
+void	attrs_add_community(struct attrs *a, uint32_t c);
+void	attrs_add_ext_community(struct attrs *a, uint64_t ec);
+void	attrs_add_large_community(struct attrs *a, uint32_t g, uint32_t l1,
+	    uint32_t l2);
+void	attrs_add_cluster(struct attrs *a, uint32_t id);
+/* Append one AS_PATH segment (count <= 255 ASNs); sets ATTR_HAS_AS_PATH. */
+void	attrs_aspath_append(struct attrs *a, uint8_t type, const uint32_t *asns,
+	    size_t count);
+/* Set the received AS4_PATH segments from wire bytes (4-octet form). */
+void	attrs_set_as4path(struct attrs *a, const uint8_t *segs, size_t len);
+/* Set the AS_PATH to wire segment bytes (4-octet form). */
+void	attrs_set_aspath(struct attrs *a, const uint8_t *segs, size_t len);
+/* Add or replace an opaque attribute (kept sorted by code). */
+void	attrs_set_raw(struct attrs *a, uint8_t flags, uint8_t code,
+	    const uint8_t *data, uint16_t len);
+/* Drop an opaque attribute by code, if present. */
+void	attrs_del_raw(struct attrs *a, uint8_t code);
+/*
+ * Canonical order for what we send: communities, extended and large
+ * communities sorted ascending with duplicates removed (ExaBGP main's wire
+ * rule; the conformance kit checks it).
+ */
+void	attrs_canonicalize(struct attrs *a);
+
+/* Number of ASNs in the AS_PATH (a set counts 1, confed segments 0). */
+unsigned attrs_aspath_length(const struct attrs *a);
+/* Iterate AS_PATH segments: *off starts at 0; -1 at the end. */
+int	attrs_aspath_next(const uint8_t *segs, size_t len, size_t *off,
+	    uint8_t *type, const uint8_t **asns, uint8_t *count);
+
+/* ---- comparison ---- */
+
+bool	 attrs_equal(const struct attrs *x, const struct attrs *y);
+uint32_t attrs_hash(const struct attrs *a);
+
+/* ---- interning ---- */
+
+struct attr_table;
+
+struct attr_table *attr_table_new(void);
+/* Free the table; every set must have been released. */
+void	attr_table_free(struct attr_table *t);
+/* Number of distinct sets held. */
+size_t	attr_table_count(const struct attr_table *t);
+/*
+ * The interned set equal to a (builder or interned), with one more
+ * reference. Never fails (allocation failure is fatal).
+ */
+const struct attrs *attrs_intern(struct attr_table *t, const struct attrs *a);
+/* Take / drop a reference; the last drop frees the set. */
+const struct attrs *attrs_ref(const struct attrs *a);
+void	attrs_unref(const struct attrs *a);
+/* Is a an interned set? */
+bool	attrs_is_interned(const struct attrs *a);
+
+#endif /* EVBGP_ATTRS_H */

@@ -1,0 +1,161 @@
+/*
+ * The configuration: ExaBGP's 4.2 grammar (neighbor, template/inherit,
+ * family, capability, add-path, nexthop, static/announce routes, process,
+ * api) parsed into an immutable struct config. Errors name file:line and
+ * say what was expected. config_print() writes the normalised form, which
+ * parses back to an equal configuration.
+ */
+#ifndef EVBGP_CONFIG_H
+#define EVBGP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "evbgp/attrs.h"
+#include "evbgp/family.h"
+#include "evbgp/prefix.h"
+
+/* A route from a static/announce block (or, later, from the API). */
+struct cfg_route {
+	enum family_id	 fam;
+	struct prefix	 prefix;
+	uint32_t	 path_id;	/* ADD-PATH id, 0 when not given */
+	bool		 has_path_id;
+	struct attrs	 attrs;		/* builder, canonicalized */
+	char		*name;		/* "name" keyword, or NULL */
+	char		*watchdog;	/* "watchdog" group, or NULL */
+	bool		 withdrawn;	/* "withdraw": start withdrawn */
+	int		 line;		/* where it was written */
+};
+
+/* api { receive { ... } send { ... } } message bits */
+#define API_MSG_PARSED		0x001u
+#define API_MSG_PACKETS		0x002u
+#define API_MSG_CONSOLIDATE	0x004u
+#define API_MSG_OPEN		0x008u
+#define API_MSG_UPDATE		0x010u
+#define API_MSG_NOTIFICATION	0x020u
+#define API_MSG_KEEPALIVE	0x040u
+#define API_MSG_REFRESH		0x080u
+#define API_MSG_OPERATIONAL	0x100u
+
+struct cfg_api {
+	char		*name;		/* "api NAME", or NULL */
+	char		**processes;	/* process names */
+	size_t		 nprocesses;
+	bool		 neighbor_changes;
+	bool		 negotiated;
+	bool		 fsm;
+	bool		 signal;
+	uint32_t	 receive;	/* API_MSG_* */
+	uint32_t	 send;		/* API_MSG_* */
+};
+
+/* nexthop { ipv4 unicast ipv6; } entries (RFC 8950) */
+struct cfg_nexthop {
+	enum family_id	 fam;
+	uint16_t	 nh_afi;
+};
+
+struct cfg_neighbor {
+	char		*name;		/* as written after "neighbor" */
+	struct prefix	 peer;		/* /32 or /128, or a range (passive) */
+	struct bgp_addr	 local_addr;	/* afi 0 when "auto" */
+	bool		 local_auto;
+	uint32_t	 router_id;	/* host order; 0 = from local address */
+	uint32_t	 local_as;
+	uint32_t	 peer_as;
+	uint16_t	 hold_time;	/* default 180 */
+	bool		 passive;
+	uint16_t	 listen;	/* 0 = none */
+	uint16_t	 connect;	/* 0 = environment / 179 */
+	char		*md5_password;
+	int		 md5_base64;	/* 0 false, 1 true, -1 auto */
+	struct bgp_addr	 md5_ip;
+	int		 outgoing_ttl;	/* 0 = not set */
+	int		 incoming_ttl;	/* 0 = not set */
+	bool		 group_updates;	/* default true */
+	bool		 auto_flush;	/* default true */
+	bool		 adj_rib_in;	/* default true */
+	bool		 adj_rib_out;	/* default true */
+	bool		 manual_eor;	/* default false */
+	char		*description;
+	char		*host_name;
+	char		*domain_name;
+	uint32_t	 rate_limit;
+
+	famset_t	 families;	/* as configured, or the default set */
+	bool		 families_given;
+	famset_t	 addpath_families; /* add-path { } block; all if absent */
+
+	/* capability { } */
+	bool		 cap_asn4;		/* default true */
+	bool		 cap_route_refresh;	/* default false */
+	bool		 cap_graceful_restart;	/* default false */
+	uint16_t	 gr_time;		/* 0 = hold-time */
+	uint8_t		 cap_addpath;		/* BGP_ADDPATH_* or 0 */
+	bool		 cap_multi_session;
+	bool		 cap_operational;
+	bool		 cap_ext_message;	/* default true */
+	bool		 cap_nexthop;		/* RFC 8950 */
+	bool		 cap_aigp;
+
+	struct cfg_nexthop *nexthops;
+	size_t		 nnexthops;
+	struct cfg_api	*apis;
+	size_t		 napis;
+	struct cfg_route *routes;
+	size_t		 nroutes;
+	int		 line;		/* where the block starts */
+};
+
+enum cfg_encoder {
+	ENCODER_TEXT,
+	ENCODER_JSON,
+};
+
+struct cfg_process {
+	char		*name;
+	char		**argv;		/* NULL-terminated, as written */
+	size_t		 argc;
+	char		*path;		/* resolved executable (see compat §1.3) */
+	enum cfg_encoder encoder;
+	bool		 encoder_given;
+	bool		 respawn;	/* default true */
+	int		 line;
+};
+
+struct config {
+	char		*path;		/* file it was read from */
+	struct cfg_neighbor *neighbors;
+	size_t		 nneighbors;
+	struct cfg_process *processes;
+	size_t		 nprocesses;
+};
+
+/*
+ * Parse the file at path. On error returns NULL and writes one line to
+ * errbuf: "FILE:LINE: what was wrong, what was expected".
+ */
+struct config *config_load(const char *path, char *errbuf, size_t errlen);
+/* Same, from a string (path is used in messages and for run paths). */
+struct config *config_parse(const char *text, const char *path, char *errbuf,
+	    size_t errlen);
+void	config_free(struct config *c);
+/* Write the normalised configuration; it parses back to an equal one. */
+void	config_print(FILE *f, const struct config *c);
+/* Find a neighbor by exact name, or NULL. */
+const struct cfg_neighbor *config_find_neighbor(const struct config *c,
+	    const char *name);
+/* Find a process block by name, or NULL. */
+const struct cfg_process *config_find_process(const struct config *c,
+	    const char *name);
+/* Do two neighbor blocks describe the same session (routes excluded)? */
+bool	cfg_neighbor_session_equal(const struct cfg_neighbor *a,
+	    const struct cfg_neighbor *b);
+/* Do two routes have the same key (family, prefix, path id)? */
+bool	cfg_route_same_key(const struct cfg_route *a, const struct cfg_route *b);
+
+#endif /* EVBGP_CONFIG_H */

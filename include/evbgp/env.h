@@ -1,0 +1,64 @@
+/*
+ * Environment settings compatible with ExaBGP: exabgp.<section>.<key> or
+ * exabgp_<section>_<key> variables (compat reference §1.9), an optional
+ * INI file ([exabgp.section] key = value; the environment wins), then
+ * evbgpd's own long options on top.
+ */
+#ifndef EVBGP_ENV_H
+#define EVBGP_ENV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum log_dest {
+	LOG_DEST_STDERR,
+	LOG_DEST_STDOUT,
+	LOG_DEST_SYSLOG,
+	LOG_DEST_FILE,
+};
+
+struct env {
+	/* tcp */
+	char		*tcp_bind;	/* space-separated addresses; "" = none */
+	bool		 tcp_bind_given;
+	uint16_t	 tcp_port;	/* listen port, default 179 */
+	bool		 tcp_port_from_env; /* also the outgoing port then */
+	unsigned	 tcp_connections; /* attempts per neighbor, 0 = no limit */
+	/* api */
+	bool		 api_ack;	/* default true */
+	bool		 api_respawn;	/* default true */
+	bool		 api_terminate;	/* default false */
+	bool		 api_cli;	/* default true */
+	int		 api_encoder;	/* ENCODER_JSON default */
+	unsigned	 api_version;	/* 4 */
+	/* daemon */
+	char		*daemon_pid;	/* pid file, "" = none */
+	char		*daemon_user;	/* "nobody" */
+	bool		 daemon_drop;	/* default true */
+	/* log */
+	bool		 log_enable;	/* default true */
+	int		 log_level;	/* LOG_INFO etc. from syslog.h */
+	enum log_dest	 log_dest;
+	char		*log_file;	/* for LOG_DEST_FILE */
+	/* bgp */
+	unsigned	 bgp_openwait;	/* seconds, default 60 */
+	bool		 bgp_passive;	/* all peers passive */
+	/* debug */
+	bool		 debug_rotate;
+};
+
+/* Defaults, then the INI file (if ini_path is not NULL and exists), then
+ * the process environment envp. Returns 0, or -1 with a message in
+ * errbuf for an unreadable INI file or an invalid value. */
+int	env_load(struct env *e, const char *ini_path, char *const *envp,
+	    char *errbuf, size_t errlen);
+/* Set one setting by its dotted name ("tcp.port") from a string value. */
+int	env_set(struct env *e, const char *dotted, const char *value,
+	    char *errbuf, size_t errlen);
+void	env_free(struct env *e);
+/* Print every setting as "exabgp.section.key value" lines. */
+void	env_print(FILE *f, const struct env *e);
+
+#endif /* EVBGP_ENV_H */

@@ -1,0 +1,133 @@
+/*
+ * BGP message codec, part 2: UPDATE messages and path attributes
+ * (RFC 4271 §4.3, RFC 4760, RFC 6793, RFC 7606, RFC 7911).
+ *
+ * Decoding never fails on the first error: it returns an RFC 7606 verdict
+ * (the strongest one found) so the session survives whatever can be
+ * survived. Encoding writes attributes in type-code order with the flags
+ * ExaBGP uses, which is what the conformance kit compares byte for byte.
+ */
+#ifndef EVBGP_UPDATE_H
+#define EVBGP_UPDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evbgp/attrs.h"
+#include "evbgp/family.h"
+#include "evbgp/msg.h"
+#include "evbgp/prefix.h"
+#include "evbgp/wire.h"
+
+/* RFC 7606 outcomes, weakest first (so "stronger" is ">"). */
+enum update_verdict {
+	UPD_OK = 0,
+	UPD_ATTR_DISCARD,	/* some attributes dropped; routes kept */
+	UPD_TREAT_AS_WITHDRAW,	/* every NLRI of the UPDATE is withdrawn */
+	UPD_SESSION_RESET,	/* send err as NOTIFICATION and close */
+};
+
+/* What the decoder needs to know about the session. */
+struct update_ctx {
+	bool		 asn4;		/* 4-octet AS negotiated */
+	bool		 ebgp;		/* peer AS != local AS */
+	famset_t	 families;	/* negotiated families */
+	famset_t	 addpath_rx;	/* families carrying path ids */
+};
+
+/*
+ * A decoded UPDATE. NLRI fields are views into the message body, already
+ * validated, so iterating them with nlri_get() cannot fail. attrs is a
+ * builder owned by the struct (update_msg_init/free) and reused.
+ */
+struct update_msg {
+	struct rbuf	 withdrawn;	/* IPv4 unicast withdrawn routes */
+	struct rbuf	 nlri;		/* IPv4 unicast NLRI */
+	bool		 has_mp_reach;
+	uint16_t	 mp_reach_afi;
+	uint8_t		 mp_reach_safi;
+	int		 mp_reach_fam;	/* family_lookup() or -1 */
+	struct rbuf	 mp_reach_nlri;	/* empty when fam unknown */
+	bool		 has_mp_unreach;
+	uint16_t	 mp_unreach_afi;
+	uint8_t		 mp_unreach_safi;
+	int		 mp_unreach_fam;
+	struct rbuf	 mp_unreach_nlri;
+	struct attrs	 attrs;		/* next hop of MP_REACH in attrs.nexthop */
+
+	enum update_verdict verdict;
+	struct bgp_err	 err;		/* for UPD_SESSION_RESET */
+	/* why the verdict was reached, for the log (static string) */
+	const char	*reason;
+	uint8_t		 reason_attr;	/* attribute code involved, or 0 */
+	/* attribute codes dropped under UPD_ATTR_DISCARD */
+	uint8_t		 discarded[8];
+	size_t		 ndiscarded;
+};
+
+void	update_msg_init(struct update_msg *m);
+void	update_msg_free(struct update_msg *m);
+
+/*
+ * Decode an UPDATE body into m (reset first). Returns the verdict (also
+ * in m->verdict). Rules (RFC 7606): withdrawn/attribute lengths that
+ * overrun the message -> reset 3/1; attribute framing errors -> treat as
+ * withdraw, NLRI located with the total attribute length; duplicate
+ * MP_REACH/MP_UNREACH -> reset 3/1, other duplicates -> keep the first;
+ * flag conflicts and per-attribute length/value errors as in the RFC's
+ * table; missing well-known mandatory -> treat as withdraw; unparseable
+ * NLRI -> reset 3/10 (classic) or 3/9 (MP); unknown optional transitive
+ * attributes kept with the Partial bit set, unknown non-transitive
+ * dropped, unknown well-known -> reset 3/2. An MP family not negotiated
+ * is ignored (its NLRI views left empty, mp_*_fam set to -1).
+ */
+enum update_verdict update_decode(const uint8_t *body, size_t len,
+	    const struct update_ctx *ctx, struct update_msg *m);
+
+/* Is m an End-of-RIB marker (RFC 4724 §2)? *fam gets the family. */
+bool	update_is_eor(const struct update_msg *m, int *fam);
+
+/* ---- encoding ---- */
+
+/* Per-session facts the attribute encoder needs. */
+struct attr_encode_ctx {
+	bool		 ibgp;
+	bool		 asn4;		/* else 2-octet AS_PATH + AS4_PATH */
+	uint32_t	 local_as;
+	struct bgp_addr	 local_v4;	/* next-hop self for IPv4 */
+	struct bgp_addr	 local_v6;	/* next-hop self for IPv6 */
+};
+
+/*
+ * Write the path attributes of a for an announcement, in type-code order,
+ * with ExaBGP's send rules: ORIGIN always (igp if absent); AS_PATH always
+ * (empty on iBGP, [local-as] on eBGP when a has none, a's exactly as
+ * configured otherwise); NEXT_HOP only when fam is IPv4 unicast (resolving
+ * next-hop self); MED when set; LOCAL_PREF on iBGP only (default 100);
+ * then the remaining attributes; opaque attributes interleaved by code.
+ * When mp_nlri is non-NULL an MP_REACH_NLRI for fam is written in code
+ * order, carrying the next hop (16 bytes, or 32 with a link-local) and
+ * the mp_nlri_len bytes of already encoded NLRI.
+ * Returns 0, or -1 when w is too small.
+ */
+int	attrs_encode(struct wbuf *w, const struct attrs *a,
+	    const struct attr_encode_ctx *ctx, enum family_id fam,
+	    const uint8_t *mp_nlri, size_t mp_nlri_len);
+
+/*
+ * The whole UPDATE message (header included):
+ *  - update_encode_v4: classic withdrawn routes, attributes (if attr_len >
+ *    0) and NLRI, each already encoded by the caller;
+ *  - update_encode_mp_unreach: withdrawn routes of an MP family in an
+ *    MP_UNREACH_NLRI attribute (flags 0x90, extended length, as ExaBGP);
+ *  - update_encode_eor: the End-of-RIB marker of fam.
+ */
+int	update_encode_v4(struct wbuf *w, const uint8_t *withdrawn,
+	    size_t withdrawn_len, const uint8_t *attrs, size_t attr_len,
+	    const uint8_t *nlri, size_t nlri_len);
+int	update_encode_mp_unreach(struct wbuf *w, enum family_id fam,
+	    const uint8_t *nlri, size_t nlri_len);
+int	update_encode_eor(struct wbuf *w, enum family_id fam);
+
+#endif /* EVBGP_UPDATE_H */

@@ -1,0 +1,309 @@
+/*
+ * Addresses, prefixes and NLRI encoding (see prefix.h).
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evbgp/bgp_proto.h"
+#include "evbgp/prefix.h"
+
+static unsigned
+afi_bits(uint8_t afi)
+{
+	return afi == BGP_AFI_IPV4 ? 32 : afi == BGP_AFI_IPV6 ? 128 : 0;
+}
+
+int
+addr_parse(const char *s, struct bgp_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (s == NULL)
+		return -1;
+	if (strchr(s, ':') != NULL) {
+		if (inet_pton(AF_INET6, s, a->b) != 1)
+			return -1;
+		a->afi = BGP_AFI_IPV6;
+		return 0;
+	}
+	if (inet_pton(AF_INET, s, a->b) != 1)
+		return -1;
+	a->afi = BGP_AFI_IPV4;
+	return 0;
+}
+
+char *
+addr_fmt(const struct bgp_addr *a, char *buf)
+{
+	if (a->afi == BGP_AFI_IPV4)
+		inet_ntop(AF_INET, a->b, buf, ADDR_STRLEN);
+	else if (a->afi == BGP_AFI_IPV6)
+		inet_ntop(AF_INET6, a->b, buf, ADDR_STRLEN);
+	else
+		snprintf(buf, ADDR_STRLEN, "none");
+	return buf;
+}
+
+bool
+addr_equal(const struct bgp_addr *a, const struct bgp_addr *b)
+{
+	return a->afi == b->afi && memcmp(a->b, b->b, addr_len(a)) == 0;
+}
+
+size_t
+addr_len(const struct bgp_addr *a)
+{
+	return afi_bits(a->afi) / 8;
+}
+
+void
+addr_from_u32(struct bgp_addr *a, uint32_t v)
+{
+	memset(a, 0, sizeof(*a));
+	a->afi = BGP_AFI_IPV4;
+	be32_put(a->b, v);
+}
+
+uint32_t
+addr_to_u32(const struct bgp_addr *a)
+{
+	return a->afi == BGP_AFI_IPV4 ? be32_get(a->b) : 0;
+}
+
+bool
+addr_is_v4mapped(const struct bgp_addr *a)
+{
+	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff };
+
+	return a->afi == BGP_AFI_IPV6 && memcmp(a->b, pfx, 12) == 0;
+}
+
+size_t
+addr_to_sockaddr(const struct bgp_addr *a, uint16_t port,
+    struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->afi == BGP_AFI_IPV4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, a->b, 4);
+		return sizeof(*sin);
+	}
+	if (a->afi == BGP_AFI_IPV6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, a->b, 16);
+		return sizeof(*sin6);
+	}
+	return 0;
+}
+
+int
+addr_from_sockaddr(const struct sockaddr *sa, struct bgp_addr *a,
+    uint16_t *port)
+{
+	memset(a, 0, sizeof(*a));
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+
+		a->afi = BGP_AFI_IPV4;
+		memcpy(a->b, &sin->sin_addr, 4);
+		if (port)
+			*port = ntohs(sin->sin_port);
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 =
+		    (const struct sockaddr_in6 *)sa;
+
+		a->afi = BGP_AFI_IPV6;
+		memcpy(a->b, &sin6->sin6_addr, 16);
+		/* an IPv4 client on a dual-stack socket is an IPv4 peer */
+		if (addr_is_v4mapped(a)) {
+			uint8_t v4[4];
+
+			memcpy(v4, a->b + 12, 4);
+			memset(a->b, 0, 16);
+			memcpy(a->b, v4, 4);
+			a->afi = BGP_AFI_IPV4;
+		}
+		if (port)
+			*port = ntohs(sin6->sin6_port);
+		return 0;
+	}
+	return -1;
+}
+
+void
+prefix_mask(struct prefix *p)
+{
+	unsigned bits = afi_bits(p->afi);
+
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned lo = i * 8;
+
+		if (lo >= p->len || lo >= bits)
+			p->b[i] = 0;
+		else if (p->len < lo + 8)
+			p->b[i] &= (uint8_t)(0xff << (lo + 8 - p->len));
+	}
+}
+
+int
+prefix_from_addr(const struct bgp_addr *a, unsigned len, struct prefix *p)
+{
+	if (a->afi == 0 || len > afi_bits(a->afi))
+		return -1;
+	p->afi = a->afi;
+	p->len = (uint8_t)len;
+	memcpy(p->b, a->b, sizeof(p->b));
+	prefix_mask(p);
+	return 0;
+}
+
+int
+prefix_parse(const char *s, struct prefix *p)
+{
+	char host[ADDR_STRLEN + 1];
+	const char *slash = strchr(s, '/');
+	struct bgp_addr a;
+	unsigned long len;
+
+	memset(p, 0, sizeof(*p));
+	if (slash == NULL) {
+		if (addr_parse(s, &a) == -1)
+			return -1;
+		return prefix_from_addr(&a, afi_bits(a.afi), p);
+	}
+	if ((size_t)(slash - s) >= sizeof(host))
+		return -1;
+	memcpy(host, s, (size_t)(slash - s));
+	host[slash - s] = '\0';
+	if (addr_parse(host, &a) == -1)
+		return -1;
+	if (slash[1] < '0' || slash[1] > '9')
+		return -1;
+	char *end;
+	errno = 0;
+	len = strtoul(slash + 1, &end, 10);
+	if (*end != '\0' || errno != 0 || len > afi_bits(a.afi))
+		return -1;
+	return prefix_from_addr(&a, (unsigned)len, p);
+}
+
+char *
+prefix_fmt(const struct prefix *p, char *buf)
+{
+	struct bgp_addr a;
+	char host[ADDR_STRLEN];
+
+	a.afi = p->afi;
+	memcpy(a.b, p->b, sizeof(a.b));
+	snprintf(buf, PREFIX_STRLEN, "%s/%u", addr_fmt(&a, host), p->len);
+	return buf;
+}
+
+bool
+prefix_equal(const struct prefix *a, const struct prefix *b)
+{
+	return a->afi == b->afi && a->len == b->len &&
+	    memcmp(a->b, b->b, (a->len + 7) / 8) == 0;
+}
+
+bool
+prefix_contains(const struct prefix *outer, const struct prefix *inner)
+{
+	struct prefix t;
+
+	if (outer->afi != inner->afi || outer->len > inner->len)
+		return false;
+	t = *inner;
+	t.len = outer->len;
+	prefix_mask(&t);
+	return memcmp(t.b, outer->b, sizeof(t.b)) == 0;
+}
+
+bool
+prefix_match_addr(const struct prefix *p, const struct bgp_addr *a)
+{
+	struct prefix t;
+
+	if (a->afi != p->afi)
+		return false;
+	if (prefix_from_addr(a, p->len, &t) == -1)
+		return false;
+	return memcmp(t.b, p->b, sizeof(t.b)) == 0;
+}
+
+int
+nlri_get(struct rbuf *r, uint8_t afi, bool addpath, struct prefix *p,
+    uint32_t *path_id)
+{
+	struct rbuf save = *r;
+	uint32_t id = 0;
+	uint8_t len;
+	size_t nbytes;
+
+	if (addpath && rbuf_get_u32(r, &id) == -1)
+		goto bad;
+	if (rbuf_get_u8(r, &len) == -1 || len > afi_bits(afi))
+		goto bad;
+	nbytes = (len + 7u) / 8u;
+	memset(p, 0, sizeof(*p));
+	p->afi = afi;
+	p->len = len;
+	if (rbuf_get_bytes(r, p->b, nbytes) == -1)
+		goto bad;
+	/* RFC 4271 §4.3: trailing bits are irrelevant; keep them zero */
+	prefix_mask(p);
+	if (path_id)
+		*path_id = id;
+	return 0;
+bad:
+	*r = save;
+	return -1;
+}
+
+int
+nlri_check(struct rbuf r, uint8_t afi, bool addpath, size_t *n)
+{
+	struct prefix p;
+	size_t count = 0;
+
+	while (rbuf_left(&r) > 0) {
+		if (nlri_get(&r, afi, addpath, &p, NULL) == -1)
+			return -1;
+		count++;
+	}
+	if (n)
+		*n = count;
+	return 0;
+}
+
+int
+nlri_put(struct wbuf *w, const struct prefix *p, bool addpath,
+    uint32_t path_id)
+{
+	if (addpath)
+		wbuf_put_u32(w, path_id);
+	wbuf_put_u8(w, p->len);
+	wbuf_put_bytes(w, p->b, (p->len + 7u) / 8u);
+	return w->err ? -1 : 0;
+}
+
+size_t
+nlri_size(const struct prefix *p, bool addpath)
+{
+	return (addpath ? 4 : 0) + 1 + (p->len + 7u) / 8u;
+}
