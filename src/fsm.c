@@ -22,7 +22,10 @@ static const struct fsm_cell fsm_table[ST_MAX][EV_MAX] = {
 		[EV_START] = CELL(ACT_CONNECT, ST_CONNECT),
 		[EV_START_PASSIVE] = CELL(ACT_WAIT, ST_ACTIVE),
 		[EV_STOP] = CELL(ACT_NONE, ST_IDLE),
-		[EV_TCP_ACCEPTED] = CELL(ACT_DROP, ST_IDLE),
+		/* the peer connected while we wait out the idle hold time:
+		 * take the connection rather than make it retry (peer_accept
+		 * refuses it when we are stopping) */
+		[EV_TCP_ACCEPTED] = CELL(ACT_SEND_OPEN, ST_OPENSENT),
 	},
 	[ST_CONNECT] = {
 		[EV_STOP] = CELL(ACT_CLOSE, ST_IDLE),
