@@ -395,12 +395,12 @@ daemon_free(struct daemon *d)
 	free(d->listeners);
 	if (d->env.daemon_pid != NULL && d->env.daemon_pid[0] != '\0')
 		unlink(d->env.daemon_pid);
-	event_free(d->sig_term);
-	event_free(d->sig_int);
-	event_free(d->sig_hup);
-	event_free(d->sig_usr1);
-	event_free(d->sig_usr2);
-	event_free(d->ev_exit);
+	struct event *evs[] = { d->sig_term, d->sig_int, d->sig_hup,
+		d->sig_usr1, d->sig_usr2, d->ev_exit };
+
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i] != NULL)
+			event_free(evs[i]);
 	attr_table_free(d->attrs);
 	config_free(d->cfg);
 	env_free(&d->env);

@@ -926,13 +926,21 @@ void
 peer_accept(struct peer *p, int fd, const struct bgp_addr *local)
 {
 	struct bufferevent *bev;
-	struct timeval openwait = { p->d->env.bgp_openwait, 0 };
 
 	bev = bufferevent_socket_new(p->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		close(fd);
 		return;
 	}
+	peer_accept_bev(p, bev, local);
+}
+
+void
+peer_accept_bev(struct peer *p, struct bufferevent *bev,
+    const struct bgp_addr *local)
+{
+	struct timeval openwait = { p->d->env.bgp_openwait, 0 };
+
 	switch (p->fsm.state) {
 	case ST_ESTABLISHED:
 	case ST_OPENSENT:

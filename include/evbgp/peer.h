@@ -84,6 +84,10 @@ void	peer_start(struct peer *p);
 void	peer_stop(struct peer *p, uint8_t subcode, const char *text);
 /* An incoming connection (fd, already accepted) for this peer. */
 void	peer_accept(struct peer *p, int fd, const struct bgp_addr *local);
+/* Same with a bufferevent (the peer owns it from now on); tests use a
+ * bufferevent pair here. */
+void	peer_accept_bev(struct peer *p, struct bufferevent *bev,
+	    const struct bgp_addr *local);
 /* Queue the configured static routes into the Adj-RIB-Out. */
 void	peer_load_routes(struct peer *p);
 /* Something was queued in the Adj-RIB-Out: send it when possible. */
