@@ -1,0 +1,31 @@
+/*
+ * Small shared helpers: allocation that never returns NULL (control-plane
+ * objects; running out of memory there is fatal), monotonic time, and
+ * hex encoding.
+ */
+#ifndef EVBGP_UTIL_H
+#define EVBGP_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void	*xmalloc(size_t n);
+void	*xcalloc(size_t n, size_t sz);
+void	*xreallocarray(void *p, size_t n, size_t sz);
+char	*xstrdup(const char *s);
+char	*xstrndup(const char *s, size_t n);
+/* printf into a new string. */
+char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Seconds since an arbitrary point (CLOCK_MONOTONIC). */
+double	 mono_now(void);
+/* Seconds since the epoch (CLOCK_REALTIME). */
+double	 wall_now(void);
+
+/* Upper-case hex of n bytes into out (2n+1 bytes); returns out. */
+char	*hex_encode(const uint8_t *p, size_t n, char *out);
+/* Parse hex (optional 0x prefix, even length) into out (cap bytes);
+ * returns the byte count or -1. */
+long	 hex_decode(const char *s, uint8_t *out, size_t cap);
+
+#endif /* EVBGP_UTIL_H */
