@@ -509,8 +509,8 @@ ext_community_parse(const char *s, uint64_t *ec, char *err, size_t errlen)
 	copy = xstrdup(s);
 	for (char *q = copy, *tok; (tok = strsep(&q, ":")) != NULL;)
 		parts[np++] = tok;
-	/* a bare "A:B" is a route target (ExaBGP) */
-	if (np == 2)
+	/* a bare "A:B" is a route target (ExaBGP); "mark:N" is not */
+	if (np == 2 && !isalpha((unsigned char)parts[0][0]))
 		rc = ec_route_target(s, EC_S_TARGET, parts[0], parts[1], false,
 		    ec, err, errlen);
 	else

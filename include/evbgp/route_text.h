@@ -22,7 +22,7 @@
 #define ROUTE_TEXT_SPLIT_MAX		65536u
 
 struct route_text_err {
-	char		 msg[256];	/* without "file:line: " */
+	char		 msg[512];	/* without "file:line: " */
 	int		 line;		/* line of the offending token */
 };
 
