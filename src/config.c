@@ -235,7 +235,8 @@ static const char *
 one_value(struct parse_ctx *ctx, const struct stmt *s)
 {
 	if (s->nw != 2) {
-		cfg_err(ctx, s->line, "'%s' takes exactly one value", s->w[0].text);
+		cfg_err(ctx, s->line, "'%s' takes exactly one value",
+		    s->w[0].text);
 		return NULL;
 	}
 	return s->w[1].text;
@@ -518,8 +519,8 @@ nb_md5_base64(struct parse_ctx *ctx, void *st, const struct stmt *s,
 		return 0;
 	}
 	if (s->nw == 2 && parse_bool_word(s->w[1].text, &v) == -1)
-		return cfg_err(ctx, s->line, "invalid md5-base64 '%s' (expected "
-		    "true, false or auto)", s->w[1].text);
+		return cfg_err(ctx, s->line, "invalid md5-base64 '%s' "
+		    "(expected true, false or auto)", s->w[1].text);
 	if (stmt_bool(ctx, s, &v) == -1)
 		return -1;
 	b->nb->md5_base64 = v;
@@ -687,8 +688,8 @@ nb_nexthop(struct parse_ctx *ctx, void *st, const struct stmt *s,
 		else if (lex_is(&f->w[2], "ipv6"))
 			nh.nh_afi = BGP_AFI_IPV6;
 		else
-			return cfg_err(ctx, f->line, "invalid next-hop AFI '%s' "
-			    "(expected ipv4 or ipv6)", f->w[2].text);
+			return cfg_err(ctx, f->line, "invalid next-hop AFI "
+			    "'%s' (expected ipv4 or ipv6)", f->w[2].text);
 		nh.fam = (enum family_id)fam;
 		nb->nexthops = xreallocarray(nb->nexthops, nb->nnexthops + 1,
 		    sizeof(*nb->nexthops));
@@ -860,8 +861,9 @@ api_add_process(struct parse_ctx *ctx, struct cfg_api *api,
     const struct stmt *s, const char *name)
 {
 	if (config_find_process(ctx->cfg, name) == NULL)
-		return cfg_err(ctx, s->line, "api processes names '%s', but no "
-		    "process block has that name", name);
+		return cfg_err(ctx, s->line, "api processes: no process named "
+		    "'%s' (expected the name of a 'process NAME { ... }' "
+		    "block)", name);
 	api->processes = xreallocarray(api->processes, api->nprocesses + 1,
 	    sizeof(*api->processes));
 	api->processes[api->nprocesses++] = xstrdup(name);
@@ -904,7 +906,8 @@ static const struct kw_def api_keywords[] = {
 	    offsetof(struct cfg_api, negotiated) },
 	{ "fsm", api_bool, KW_LEAF, offsetof(struct cfg_api, fsm) },
 	{ "signal", api_bool, KW_LEAF, offsetof(struct cfg_api, signal) },
-	{ "receive", api_direction, KW_BLOCK, offsetof(struct cfg_api, receive) },
+	{ "receive", api_direction, KW_BLOCK,
+	    offsetof(struct cfg_api, receive) },
 	{ "send", api_direction, KW_BLOCK, offsetof(struct cfg_api, send) },
 };
 
@@ -1273,8 +1276,8 @@ top_neighbor(struct parse_ctx *ctx, const struct stmt *s)
 	memset(&b, 0, sizeof(b));
 	b.nb = &nb;
 	b.family_layer = b.addpath_layer = b.nexthop_layer = -1;
-	if (nb_apply_templates(ctx, &b, s) == -1 || nb_apply(ctx, &b, s) == -1 ||
-	    nb_finish(ctx, &b, s->line) == -1) {
+	if (nb_apply_templates(ctx, &b, s) == -1 ||
+	    nb_apply(ctx, &b, s) == -1 || nb_finish(ctx, &b, s->line) == -1) {
 		nb_clear(&nb);
 		return -1;
 	}
@@ -1409,6 +1412,10 @@ resolve_run(const char *prog, const char *config_path)
 	if (prog[0] == '/')
 		return xstrdup(prog);
 	consider(&best, xasprintf("/etc/exabgp/%s", prog));
+	/* ExaBGP maps "etc/exabgp/..." onto $EXABGP_ETC */
+	if (strncmp(prog, "etc/exabgp/", 11) == 0 && getenv("EXABGP_ETC"))
+		consider(&best, xasprintf("%s/%s", getenv("EXABGP_ETC"),
+		    prog + 11));
 	slash = config_path ? strrchr(config_path, '/') : NULL;
 	dir = slash ? xstrndup(config_path, (size_t)(slash - config_path)) :
 	    xstrdup(".");

@@ -18,7 +18,7 @@ struct lex_word {
 	char		*buf;
 	size_t		 len;
 	size_t		 cap;
-	bool		 active;	/* a word has started (maybe empty "") */
+	bool		 active;	/* a word started (maybe "") */
 	bool		 quoted;
 };
 
@@ -188,7 +188,8 @@ lex_config(const char *text, size_t len, struct lex_tokens *out,
 			break;
 		}
 		/* compat §1.1: a statement cannot run onto a second line */
-		if (out->n > before && !lex_is_terminator(&out->v[out->n - 1])) {
+		if (out->n > before &&
+		    !lex_is_terminator(&out->v[out->n - 1])) {
 			snprintf(err, errlen, "invalid syntax: the line must "
 			    "end with ';', '{' or '}' (a statement cannot "
 			    "continue on the next line)");

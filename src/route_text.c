@@ -253,7 +253,7 @@ community_format(struct sbuf *sb, uint32_t c)
 #define EC_T_IPV4		0x01	/* transitive IPv4 address specific */
 #define EC_T_AS4		0x02	/* transitive four-octet AS specific */
 #define EC_T_NONTRANS_AS2	0x40	/* non-transitive two-octet AS */
-#define EC_T_SIMPSON		0x08	/* redirect to next-hop (draft-simpson) */
+#define EC_T_SIMPSON		0x08	/* redirect to nexthop (simpson) */
 #define EC_T_FLOW		0x80	/* flowspec actions (RFC 8955) */
 #define EC_T_FLOW_IPV4		0x81
 #define EC_T_FLOW_AS4		0x82
@@ -566,7 +566,8 @@ ec_format(struct sbuf *sb, uint64_t ec)
 		    (double)bits_float((uint32_t)v));
 	} else if (type == EC_T_FLOW && sub == EC_S_RATE && (v >> 32) == 0 &&
 	    ec_float_ok((uint32_t)v)) {
-		sb_printf(sb, "rate-limit:%.9g", (double)bits_float((uint32_t)v));
+		sb_printf(sb, "rate-limit:%.9g",
+		    (double)bits_float((uint32_t)v));
 	} else if (type == EC_T_FLOW && sub == EC_S_MARK && v <= 63) {
 		sb_printf(sb, "mark:%u", (unsigned)v);
 	} else if (ec == EC_REDIRECT_NH) {
@@ -988,7 +989,8 @@ kw_aggregator(struct rt_cur *c, struct rt_state *st, const char *kw)
 		ok = 0;
 	else {
 		as = xstrndup(w, (size_t)(colon - w));
-		ok = parse_u32(as, &asn) == 0 && parse_ipv4(colon + 1, &id) == 0;
+		ok = parse_u32(as, &asn) == 0 &&
+		    parse_ipv4(colon + 1, &id) == 0;
 		free(as);
 	}
 	if (!ok) {

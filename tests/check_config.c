@@ -420,11 +420,11 @@ static const struct {
 	{ NB_HEAD " inherit nothing;\n}\n",
 	    "test.conf:2: inherit: no template named 'nothing'" },
 	{ NB_HEAD " api {\n  processes [ ghost ];\n }\n}\n",
-	    "test.conf:3: api processes names 'ghost', but no process block has "
-	    "that name" },
+	    "test.conf:3: api processes: no process named 'ghost' (expected "
+	    "the name of a 'process NAME { ... }' block)" },
 	{ NB_HEAD " md5-password 0123456789012345678901234567890123456789"
-	    "01234567890123456789012345678901234567890;\n}\n", "test.conf:2: md5-password is 81 "
-	    "characters long (at most 80)" },
+	    "01234567890123456789012345678901234567890;\n}\n",
+	    "test.conf:2: md5-password is 81 characters long (at most 80)" },
 	{ NB_HEAD " outgoing-ttl 256;\n}\n", "test.conf:2: invalid "
 	    "outgoing-ttl '256' (expected 1 to 255 or 'disable')" },
 	{ NB_HEAD " incoming-ttl 0;\n}\n", "test.conf:2: invalid "

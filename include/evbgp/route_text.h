@@ -16,7 +16,7 @@
 #include "evbgp/lexer.h"
 
 /* route_text_parse flags */
-#define ROUTE_TEXT_NEXTHOP_OPTIONAL	0x1u	/* withdraw: no next-hop needed */
+#define ROUTE_TEXT_NEXTHOP_OPTIONAL	0x1u	/* withdraw: next-hop optional */
 
 /* More routes than this from one "split" is refused. */
 #define ROUTE_TEXT_SPLIT_MAX		65536u
