@@ -17,18 +17,33 @@
 #define NIL		UINT32_MAX
 #define SLOT_EMPTY	0u
 #define SLOT_TOMB	UINT32_MAX
-#define PACK_BATCH	8192
 
 struct ro_entry {
 	const struct attrs *want;	/* NULL: should be withdrawn */
 	const struct attrs *sent;	/* NULL: the peer does not have it */
 	uint32_t	 path_id;
-	uint32_t	 next;		/* queue link, or free-list link */
+	uint32_t	 next;		/* group queue link, or free-list link */
+	uint32_t	 prev;		/* group queue link */
 	uint8_t		 fam;
 	uint8_t		 plen;
 	uint8_t		 queued;
 	uint8_t		 used;
 	uint8_t		 addr[16];
+};
+
+/*
+ * The change queue is split by what is to be sent: one group per
+ * (family, wanted attribute set), withdrawals being the set NULL. A group
+ * turns into as few UPDATEs as the message size allows, however its
+ * routes were interleaved with others' in time.
+ */
+struct ro_group {
+	const struct attrs *want;
+	uint8_t		 fam;
+	uint32_t	 head, tail;	/* entry indices */
+	size_t		 count;
+	struct ro_group	*next;		/* FIFO of groups with work */
+	struct ro_group	*hnext;		/* hash chain */
 };
 
 struct rib_out {
@@ -41,7 +56,10 @@ struct rib_out {
 	uint32_t	*slots;		/* entry index + 1, 0 empty, tomb */
 	size_t		 nslots;	/* power of two */
 	size_t		 nslots_used;	/* live + tombstones */
-	uint32_t	 qhead, qtail;
+	struct ro_group	**gbuckets;	/* groups by (fam, want) */
+	size_t		 ngbuckets;
+	size_t		 ngroups;
+	struct ro_group	*gfirst, *glast;	/* FIFO */
 	size_t		 nqueued;
 };
 
@@ -51,15 +69,18 @@ rib_out_new(void)
 	struct rib_out *ro = xcalloc(1, sizeof(*ro));
 
 	ro->free_head = NIL;
-	ro->qhead = ro->qtail = NIL;
 	ro->nslots = 64;
 	ro->slots = xcalloc(ro->nslots, sizeof(*ro->slots));
+	ro->ngbuckets = 64;
+	ro->gbuckets = xcalloc(ro->ngbuckets, sizeof(*ro->gbuckets));
 	return ro;
 }
 
 void
 rib_out_free(struct rib_out *ro)
 {
+	struct ro_group *g, *next;
+
 	if (ro == NULL)
 		return;
 	for (size_t i = 0; i < ro->nent; i++) {
@@ -68,6 +89,12 @@ rib_out_free(struct rib_out *ro)
 		attrs_unref(ro->ent[i].want);
 		attrs_unref(ro->ent[i].sent);
 	}
+	for (g = ro->gfirst; g != NULL; g = next) {
+		next = g->next;
+		attrs_unref(g->want);
+		free(g);
+	}
+	free(ro->gbuckets);
 	free(ro->ent);
 	free(ro->slots);
 	free(ro);
@@ -221,42 +248,156 @@ entry_remove(struct rib_out *ro, uint32_t i)
 	ro->live--;
 }
 
+static size_t
+group_bucket(const struct rib_out *ro, uint8_t fam, const struct attrs *a)
+{
+	uintptr_t h = (uintptr_t)a * 0x9E3779B97F4A7C15ull + fam;
+
+	return (size_t)(h >> 16) & (ro->ngbuckets - 1);
+}
+
+static struct ro_group *
+group_find(struct rib_out *ro, uint8_t fam, const struct attrs *a)
+{
+	struct ro_group *g = ro->gbuckets[group_bucket(ro, fam, a)];
+
+	for (; g != NULL; g = g->hnext)
+		if (g->want == a && g->fam == fam)
+			return g;
+	return NULL;
+}
+
+static void
+groups_rehash(struct rib_out *ro)
+{
+	size_t n = ro->ngbuckets * 2;
+	struct ro_group **old = ro->gbuckets;
+	size_t oldn = ro->ngbuckets;
+
+	ro->gbuckets = xcalloc(n, sizeof(*ro->gbuckets));
+	ro->ngbuckets = n;
+	for (size_t i = 0; i < oldn; i++) {
+		struct ro_group *g = old[i], *next;
+
+		for (; g != NULL; g = next) {
+			size_t b = group_bucket(ro, g->fam, g->want);
+
+			next = g->hnext;
+			g->hnext = ro->gbuckets[b];
+			ro->gbuckets[b] = g;
+		}
+	}
+	free(old);
+}
+
+static struct ro_group *
+group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a)
+{
+	struct ro_group *g = group_find(ro, fam, a);
+	size_t b;
+
+	if (g != NULL)
+		return g;
+	if (ro->ngroups >= ro->ngbuckets)
+		groups_rehash(ro);
+	g = xcalloc(1, sizeof(*g));
+	g->want = a != NULL ? attrs_ref(a) : NULL;
+	g->fam = fam;
+	g->head = g->tail = NIL;
+	b = group_bucket(ro, fam, a);
+	g->hnext = ro->gbuckets[b];
+	ro->gbuckets[b] = g;
+	ro->ngroups++;
+	if (ro->glast == NULL)
+		ro->gfirst = g;
+	else
+		ro->glast->next = g;
+	ro->glast = g;
+	return g;
+}
+
+/* Forget an empty group (it is the first of the FIFO or not listed). */
+static void
+group_drop(struct rib_out *ro, struct ro_group *g)
+{
+	struct ro_group **pp = &ro->gbuckets[group_bucket(ro, g->fam, g->want)];
+	struct ro_group *prev = NULL, *q;
+
+	for (; *pp != NULL; pp = &(*pp)->hnext)
+		if (*pp == g) {
+			*pp = g->hnext;
+			break;
+		}
+	for (q = ro->gfirst; q != NULL && q != g; q = q->next)
+		prev = q;
+	if (q == g) {
+		if (prev == NULL)
+			ro->gfirst = g->next;
+		else
+			prev->next = g->next;
+		if (ro->glast == g)
+			ro->glast = prev;
+	}
+	ro->ngroups--;
+	attrs_unref(g->want);
+	free(g);
+}
+
 static void
 enqueue(struct rib_out *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
+	struct ro_group *g;
 
 	if (e->queued)
 		return;
+	g = group_get(ro, e->fam, e->want);
 	e->queued = 1;
 	e->next = NIL;
-	if (ro->qtail == NIL)
-		ro->qhead = i;
+	e->prev = g->tail;
+	if (g->tail == NIL)
+		g->head = i;
 	else
-		ro->ent[ro->qtail].next = i;
-	ro->qtail = i;
+		ro->ent[g->tail].next = i;
+	g->tail = i;
+	g->count++;
 	ro->nqueued++;
 }
 
-static uint32_t
-dequeue(struct rib_out *ro)
+/* Take entry i out of its group's queue (its want is still the key). */
+static void
+unqueue(struct rib_out *ro, uint32_t i)
 {
-	uint32_t i = ro->qhead;
+	struct ro_entry *e = &ro->ent[i];
+	struct ro_group *g;
 
-	if (i == NIL)
-		return NIL;
-	ro->qhead = ro->ent[i].next;
-	if (ro->qhead == NIL)
-		ro->qtail = NIL;
-	ro->ent[i].queued = 0;
-	ro->ent[i].next = NIL;
+	if (!e->queued)
+		return;
+	g = group_find(ro, e->fam, e->want);
+	if (e->prev == NIL)
+		g->head = e->next;
+	else
+		ro->ent[e->prev].next = e->next;
+	if (e->next == NIL)
+		g->tail = e->prev;
+	else
+		ro->ent[e->next].prev = e->prev;
+	e->queued = 0;
+	e->next = e->prev = NIL;
+	g->count--;
 	ro->nqueued--;
-	return i;
+	if (g->count == 0)
+		group_drop(ro, g);
 }
 
+/* Change what the peer should have; the entry moves to its new group. */
 static void
-set_want(struct rib_out *ro, struct ro_entry *e, const struct attrs *a)
+set_want(struct rib_out *ro, uint32_t i, const struct attrs *a)
 {
+	struct ro_entry *e = &ro->ent[i];
+	bool was_queued = e->queued;
+
+	unqueue(ro, i);
 	if (e->want == NULL && a != NULL)
 		ro->nwant++;
 	else if (e->want != NULL && a == NULL)
@@ -265,6 +406,8 @@ set_want(struct rib_out *ro, struct ro_entry *e, const struct attrs *a)
 		attrs_ref(a);
 	attrs_unref(e->want);
 	e->want = a;
+	if (was_queued || e->want != e->sent)
+		enqueue(ro, i);
 }
 
 void
@@ -272,13 +415,10 @@ rib_out_announce(struct rib_out *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id, const struct attrs *a)
 {
 	uint32_t i = entry_get(ro, fam, p, path_id, true);
-	struct ro_entry *e = &ro->ent[i];
 
-	if (e->want == a)
+	if (ro->ent[i].want == a)
 		return;
-	set_want(ro, e, a);
-	/* queued even when want == sent: the packer drops no-ops cheaply */
-	enqueue(ro, i);
+	set_want(ro, i, a);
 }
 
 void
@@ -286,17 +426,15 @@ rib_out_withdraw(struct rib_out *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id)
 {
 	uint32_t i = entry_get(ro, fam, p, path_id, false);
-	struct ro_entry *e;
 
-	if (i == NIL)
+	if (i == NIL || ro->ent[i].want == NULL)
 		return;
-	e = &ro->ent[i];
-	set_want(ro, e, NULL);
-	if (e->sent == NULL && !e->queued) {
+	set_want(ro, i, NULL);
+	/* never sent: forget it, nothing goes on the wire */
+	if (ro->ent[i].sent == NULL) {
+		unqueue(ro, i);
 		entry_remove(ro, i);
-		return;
 	}
-	enqueue(ro, i);
 }
 
 void
@@ -309,7 +447,10 @@ rib_out_session_down(struct rib_out *ro)
 			continue;
 		attrs_unref(e->sent);
 		e->sent = NULL;
-		if (e->want != NULL)
+		if (e->want == NULL) {
+			unqueue(ro, i);
+			entry_remove(ro, i);
+		} else
 			enqueue(ro, i);
 	}
 }
@@ -324,12 +465,13 @@ void
 rib_out_withdraw_all(struct rib_out *ro)
 {
 	for (uint32_t i = 0; i < ro->nent; i++) {
-		struct ro_entry *e = &ro->ent[i];
-
-		if (!e->used)
+		if (!ro->ent[i].used || ro->ent[i].want == NULL)
 			continue;
-		set_want(ro, e, NULL);
-		enqueue(ro, i);
+		set_want(ro, i, NULL);
+		if (ro->ent[i].sent == NULL) {
+			unqueue(ro, i);
+			entry_remove(ro, i);
+		}
 	}
 }
 
@@ -390,9 +532,7 @@ rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn, void *arg)
 struct pack_state {
 	struct rib_out	*ro;
 	const struct rib_out_pack_ctx *ctx;
-	uint8_t		 msg[BGP_MAX_EXT_MSG];
-	uint8_t		 attrs[BGP_MAX_EXT_MSG];
-	uint8_t		 nlri[BGP_MAX_EXT_MSG];
+	uint8_t		*msg, *attrs, *nlri;	/* BGP_MAX_EXT_MSG each */
 	long		 emitted;
 	bool		 failed;
 };
@@ -409,227 +549,159 @@ emit(struct pack_state *ps, const struct wbuf *w)
 	ps->emitted++;
 }
 
-static bool
-addpath_for(const struct rib_out_pack_ctx *ctx, uint8_t fam)
+/* The peer now has what we wanted for entry i. */
+static void
+commit_entry(struct rib_out *ro, uint32_t i)
 {
-	return FAMSET_HAS(ctx->addpath_tx, fam);
+	struct ro_entry *e = &ro->ent[i];
+
+	if (e->want == NULL) {
+		entry_remove(ro, i);
+		return;
+	}
+	attrs_ref(e->want);
+	attrs_unref(e->sent);
+	e->sent = e->want;
 }
 
-/* Room for NLRI in a classic IPv4 UPDATE carrying attr_len of attributes. */
+/*
+ * Move NLRI of the group's queued entries into nl until it is full or
+ * limit entries were taken; the taken entries are unqueued and listed in
+ * taken[]. No-op entries (want == sent) are dropped on the way.
+ */
 static size_t
-v4_room(const struct rib_out_pack_ctx *ctx, size_t withdrawn_len,
-    size_t attr_len)
+take_nlri(struct pack_state *ps, struct ro_group *g, struct wbuf *nl,
+    size_t limit, uint32_t *taken)
 {
-	size_t fixed = BGP_HEADER_LEN + 2 + withdrawn_len + 2 + attr_len;
+	struct rib_out *ro = ps->ro;
+	bool ap = FAMSET_HAS(ps->ctx->addpath_tx, g->fam);
+	size_t n = 0;
 
-	return ctx->max_msg > fixed ? ctx->max_msg - fixed : 0;
-}
-
-/* Withdraw idx[0..n) (all of family fam), packed. */
-static void
-pack_withdraws(struct pack_state *ps, uint8_t fam, const uint32_t *idx,
-    size_t n)
-{
-	const struct rib_out_pack_ctx *ctx = ps->ctx;
-	bool ap = addpath_for(ctx, fam);
-	bool v4 = fam == FAM_IPV4_UNICAST;
-	/* MP_UNREACH: flags, code, 2-octet length, AFI, SAFI */
-	size_t overhead = v4 ? BGP_HEADER_LEN + 4 : BGP_HEADER_LEN + 4 + 7;
-	size_t room = ctx->max_msg - overhead;
-	size_t i = 0;
-
-	while (i < n && !ps->failed) {
-		struct wbuf nl, w;
+	while (n < limit && g->head != NIL) {
+		uint32_t i = g->head;
+		struct ro_entry *e = &ro->ent[i];
 		struct prefix p;
+		size_t before = nl->len;
+		bool last = g->count == 1;
 
-		wbuf_init(&nl, ps->nlri, room);
-		for (; i < n; i++) {
-			size_t before = nl.len;
-
-			entry_prefix(&ps->ro->ent[idx[i]], &p);
-			nlri_put(&nl, &p, ap, ps->ro->ent[idx[i]].path_id);
-			if (nl.err) {
-				nl.err = false;
-				wbuf_truncate(&nl, before);
-				break;
-			}
-		}
-		wbuf_init(&w, ps->msg, sizeof(ps->msg));
-		if (v4)
-			update_encode_v4(&w, nl.buf, nl.len, NULL, 0, NULL, 0);
-		else
-			update_encode_mp_unreach(&w, (enum family_id)fam, nl.buf,
-			    nl.len);
-		emit(ps, &w);
-	}
-}
-
-/* Announce idx[0..n), all of family fam with the same attribute set. */
-static void
-pack_announces(struct pack_state *ps, uint8_t fam, const struct attrs *a,
-    const uint32_t *idx, size_t n)
-{
-	const struct rib_out_pack_ctx *ctx = ps->ctx;
-	bool ap = addpath_for(ctx, fam);
-	bool v4 = fam == FAM_IPV4_UNICAST;
-	size_t per_msg = ctx->group_updates ? n : 1;
-	size_t i = 0;
-
-	while (i < n && !ps->failed) {
-		struct wbuf aw, nl, w;
-		struct prefix p;
-		size_t room, limit = i + per_msg;
-
-		/* size the attributes: with an empty MP_REACH for IPv6 */
-		wbuf_init(&aw, ps->attrs, sizeof(ps->attrs));
-		if (attrs_encode(&aw, a, &ctx->enc, (enum family_id)fam,
-		    v4 ? NULL : ps->nlri, 0) == -1) {
-			ps->failed = true;
-			return;
-		}
-		/* +1: the MP_REACH length may need a second octet */
-		room = v4_room(ctx, 0, aw.len + (v4 ? 0 : 1));
-		wbuf_init(&nl, ps->nlri, room);
-		for (; i < n && i < limit; i++) {
-			size_t before = nl.len;
-
-			entry_prefix(&ps->ro->ent[idx[i]], &p);
-			nlri_put(&nl, &p, ap, ps->ro->ent[idx[i]].path_id);
-			if (nl.err) {
-				nl.err = false;
-				wbuf_truncate(&nl, before);
-				break;
-			}
-		}
-		wbuf_init(&w, ps->msg, sizeof(ps->msg));
-		if (v4) {
-			update_encode_v4(&w, NULL, 0, aw.buf, aw.len, nl.buf,
-			    nl.len);
-		} else {
-			wbuf_init(&aw, ps->attrs, sizeof(ps->attrs));
-			attrs_encode(&aw, a, &ctx->enc, (enum family_id)fam,
-			    nl.buf, nl.len);
-			update_encode_v4(&w, NULL, 0, aw.buf, aw.len, NULL, 0);
-		}
-		emit(ps, &w);
-	}
-}
-
-/* Order a batch by family, then attribute set, keeping queue order. */
-struct sort_key {
-	uint8_t		 fam;
-	const struct attrs *a;
-	uint32_t	 seq;
-	uint32_t	 idx;
-};
-
-static int
-sort_key_cmp(const void *x, const void *y)
-{
-	const struct sort_key *p = x, *q = y;
-
-	if (p->fam != q->fam)
-		return p->fam < q->fam ? -1 : 1;
-	if (p->a != q->a)
-		return (uintptr_t)p->a < (uintptr_t)q->a ? -1 : 1;
-	return p->seq < q->seq ? -1 : p->seq > q->seq;
-}
-
-static void
-pack_batch(struct pack_state *ps, struct sort_key *keys, size_t n,
-    uint32_t *idx)
-{
-	size_t i = 0;
-
-	qsort(keys, n, sizeof(*keys), sort_key_cmp);
-	while (i < n && !ps->failed) {
-		size_t j = i;
-
-		while (j < n && keys[j].fam == keys[i].fam &&
-		    keys[j].a == keys[i].a) {
-			idx[j - i] = keys[j].idx;
-			j++;
-		}
-		if (keys[i].a == NULL)
-			pack_withdraws(ps, keys[i].fam, idx, j - i);
-		else
-			pack_announces(ps, keys[i].fam, keys[i].a, idx, j - i);
-		i = j;
-	}
-}
-
-/* After sending: the peer now has what we wanted. */
-static void
-commit_batch(struct rib_out *ro, const struct sort_key *keys, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct ro_entry *e = &ro->ent[keys[i].idx];
-
-		if (e->want == NULL) {
-			if (!e->queued)
-				entry_remove(ro, keys[i].idx);
-			else {
-				attrs_unref(e->sent);
-				e->sent = NULL;
-			}
+		if (e->want == e->sent) {
+			unqueue(ro, i);
+			if (last)
+				break;	/* the group is gone */
 			continue;
 		}
-		attrs_ref(e->want);
-		attrs_unref(e->sent);
-		e->sent = e->want;
+		entry_prefix(e, &p);
+		nlri_put(nl, &p, ap, e->path_id);
+		if (nl->err) {
+			nl->err = false;
+			wbuf_truncate(nl, before);
+			break;
+		}
+		taken[n++] = i;
+		unqueue(ro, i);
+		if (last)
+			break;
 	}
+	return n;
+}
+
+/* Emit one UPDATE from group g (which may be emptied and dropped). */
+static void
+pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
+{
+	const struct rib_out_pack_ctx *ctx = ps->ctx;
+	enum family_id fam = (enum family_id)g->fam;
+	const struct attrs *a = g->want ? attrs_ref(g->want) : NULL;
+	bool v4 = fam == FAM_IPV4_UNICAST;
+	size_t limit = a != NULL && !ctx->group_updates ? 1 : SIZE_MAX;
+	struct wbuf aw, nl, w;
+	size_t room, n;
+
+	wbuf_init(&aw, ps->attrs, BGP_MAX_EXT_MSG);
+	if (a == NULL) {
+		/* withdrawn routes field, or MP_UNREACH: flags code len2 afi safi */
+		size_t fixed = BGP_HEADER_LEN + 4 + (v4 ? 0 : 7);
+
+		room = ctx->max_msg - fixed;
+	} else {
+		/* size the attributes, with an empty MP_REACH for IPv6 */
+		attrs_encode(&aw, a, &ctx->enc, fam, v4 ? NULL : ps->nlri, 0);
+		/* +1: the MP_REACH length may need a second octet */
+		room = ctx->max_msg - (BGP_HEADER_LEN + 4 + aw.len +
+		    (v4 ? 0 : 1));
+		if (aw.err || aw.len + BGP_HEADER_LEN + 4 > ctx->max_msg) {
+			ps->failed = true;
+			attrs_unref(a);
+			return;
+		}
+	}
+	wbuf_init(&nl, ps->nlri, room);
+	n = take_nlri(ps, g, &nl, limit, taken);
+	if (n == 0) {
+		attrs_unref(a);
+		return;
+	}
+	wbuf_init(&w, ps->msg, BGP_MAX_EXT_MSG);
+	if (a == NULL && v4) {
+		update_encode_v4(&w, nl.buf, nl.len, NULL, 0, NULL, 0);
+	} else if (a == NULL) {
+		update_encode_mp_unreach(&w, fam, nl.buf, nl.len);
+	} else if (v4) {
+		update_encode_v4(&w, NULL, 0, aw.buf, aw.len, nl.buf, nl.len);
+	} else {
+		wbuf_init(&aw, ps->attrs, BGP_MAX_EXT_MSG);
+		attrs_encode(&aw, a, &ctx->enc, fam, nl.buf, nl.len);
+		update_encode_v4(&w, NULL, 0, aw.buf, aw.len, NULL, 0);
+	}
+	emit(ps, &w);
+	if (!ps->failed)
+		for (size_t k = 0; k < n; k++)
+			commit_entry(ps->ro, taken[k]);
+	else	/* not sent: keep them queued for the next session */
+		for (size_t k = 0; k < n; k++)
+			enqueue(ps->ro, taken[k]);
+	attrs_unref(a);
 }
 
 long
 rib_out_pack(struct rib_out *ro, const struct rib_out_pack_ctx *ctx)
 {
-	struct pack_state *ps;
-	struct sort_key *keys;
-	uint32_t *idx;
-	long emitted;
+	struct pack_state ps;
+	uint8_t *scratch;
+	uint32_t *taken;
 
 	if (ro->nqueued == 0)
 		return 0;
-	ps = xmalloc(sizeof(*ps));
-	ps->ro = ro;
-	ps->ctx = ctx;
-	ps->emitted = 0;
-	ps->failed = false;
-	keys = xreallocarray(NULL, PACK_BATCH, sizeof(*keys));
-	idx = xreallocarray(NULL, PACK_BATCH, sizeof(*idx));
-	while (ro->nqueued > 0 && !ps->failed) {
-		size_t n = 0;
-		uint32_t i;
+	scratch = xmalloc(3 * (size_t)BGP_MAX_EXT_MSG);
+	/* the most NLRI one message can hold: 1-byte default routes */
+	taken = xreallocarray(NULL, BGP_MAX_EXT_MSG, sizeof(*taken));
+	ps.ro = ro;
+	ps.ctx = ctx;
+	ps.msg = scratch;
+	ps.attrs = scratch + BGP_MAX_EXT_MSG;
+	ps.nlri = scratch + 2 * (size_t)BGP_MAX_EXT_MSG;
+	ps.emitted = 0;
+	ps.failed = false;
+	while (ro->gfirst != NULL && !ps.failed) {
+		struct ro_group *g = ro->gfirst;
 
 		if (ctx->full != NULL && ctx->full(ctx->arg))
 			break;
-		while (n < PACK_BATCH && (i = dequeue(ro)) != NIL) {
-			struct ro_entry *e = &ro->ent[i];
+		/* a family the session does not carry: never sent */
+		if (!FAMSET_HAS(ctx->families, g->fam)) {
+			while (ro->gfirst == g) {
+				uint32_t i = g->head;
+				bool withdraw = ro->ent[i].want == NULL;
 
-			if (e->want == e->sent) {
-				if (e->want == NULL)
+				unqueue(ro, i);
+				if (withdraw)
 					entry_remove(ro, i);
-				continue;
 			}
-			/* a family the session does not carry: never sent */
-			if (!FAMSET_HAS(ctx->families, e->fam)) {
-				if (e->want == NULL)
-					entry_remove(ro, i);
-				continue;
-			}
-			keys[n].fam = e->fam;
-			keys[n].a = e->want;
-			keys[n].seq = (uint32_t)n;
-			keys[n].idx = i;
-			n++;
+			continue;
 		}
-		pack_batch(ps, keys, n, idx);
-		if (!ps->failed)
-			commit_batch(ro, keys, n);
+		pack_one(&ps, g, taken);
 	}
-	emitted = ps->failed ? -1 : ps->emitted;
-	free(keys);
-	free(idx);
-	free(ps);
-	return emitted;
+	free(taken);
+	free(scratch);
+	return ps.failed ? -1 : ps.emitted;
 }

@@ -4,6 +4,7 @@
  * packer emits must re-parse under our own decoder.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
