@@ -54,6 +54,14 @@ struct update_msg {
 	uint8_t		 mp_unreach_safi;
 	int		 mp_unreach_fam;
 	struct rbuf	 mp_unreach_nlri;
+	/*
+	 * MP_REACH next hops (global, link-local or afi 0) always here;
+	 * attrs.nexthop holds NEXT_HOP when present, else the MP_REACH one.
+	 */
+	struct bgp_addr	 mp_nexthop;
+	struct bgp_addr	 mp_nexthop_ll;
+	unsigned	 nattrs;	/* path attributes in the message */
+	size_t		 mp_unreach_rawlen; /* MP_UNREACH NLRI octets */
 	struct attrs	 attrs;		/* next hop of MP_REACH in attrs.nexthop */
 
 	enum update_verdict verdict;
