@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
@@ -1475,6 +1476,30 @@ top_process(struct parse_ctx *ctx, const struct stmt *s)
 	    sizeof(*cfg->processes));
 	cfg->processes[cfg->nprocesses++] = p;
 	return 0;
+}
+
+int
+config_check(FILE *f, const struct config *c)
+{
+	const char *path = c->path ? c->path : "<config>";
+	int n = 0;
+
+	for (size_t i = 0; i < c->nprocesses; i++) {
+		const struct cfg_process *p = &c->processes[i];
+
+		if (p->path == NULL)
+			fprintf(f, "%s:%d: process %s: program '%s' not found "
+			    "(looked in /etc/exabgp, beside the configuration "
+			    "and in $PATH)\n", path, p->line, p->name,
+			    p->argv[0]);
+		else if (access(p->path, X_OK) == -1)
+			fprintf(f, "%s:%d: process %s: %s is not executable\n",
+			    path, p->line, p->name, p->path);
+		else
+			continue;
+		n++;
+	}
+	return n;
 }
 
 /* ---- top level ---- */

@@ -1267,6 +1267,15 @@ rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
 		st->a.has |= ATTR_HAS_ORIGIN;
 	}
 	attrs_canonicalize(&st->a);
+	/* "community [ ]" says nothing: do not send an empty attribute */
+	if (st->a.ncomms == 0)
+		st->a.has &= ~ATTR_HAS_COMMUNITIES;
+	if (st->a.necomms == 0)
+		st->a.has &= ~ATTR_HAS_EXT_COMM;
+	if (st->a.nlcomms == 0)
+		st->a.has &= ~ATTR_HAS_LARGE_COMM;
+	if (st->a.nclusters == 0)
+		st->a.has &= ~ATTR_HAS_CLUSTER_LIST;
 	if (!(flags & ROUTE_TEXT_NEXTHOP_OPTIONAL) &&
 	    !(st->a.has & ATTR_HAS_NEXT_HOP))
 		return rt_fail(c, "route %s has no next-hop", prefix_fmt(p,

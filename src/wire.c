@@ -226,7 +226,7 @@ wbuf_put_zero(struct wbuf *w, size_t n)
 int
 wbuf_set_u8(struct wbuf *w, size_t off, uint8_t v)
 {
-	if (off + 1 > w->len)
+	if (off >= w->len)
 		return -1;
 	w->buf[off] = v;
 	return 0;
@@ -235,7 +235,8 @@ wbuf_set_u8(struct wbuf *w, size_t off, uint8_t v)
 int
 wbuf_set_u16(struct wbuf *w, size_t off, uint16_t v)
 {
-	if (off + 2 > w->len)
+	/* written as a subtraction so a huge off cannot wrap around */
+	if (w->len < 2 || off > w->len - 2)
 		return -1;
 	be16_put(w->buf + off, v);
 	return 0;

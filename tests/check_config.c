@@ -329,6 +329,22 @@ START_TEST(test_run_path)
 	ck_assert_str_eq(c->processes[0].path, prog);
 	/* missing is not an error here: the daemon decides */
 	ck_assert_ptr_null(c->processes[1].path);
+	{
+		char *buf = NULL, want[2048];
+		size_t len = 0;
+		FILE *w = open_memstream(&buf, &len);
+
+		/* --check warns: helper.run exists but is not executable */
+		ck_assert_int_eq(config_check(w, c), 2);
+		fclose(w);
+		snprintf(want, sizeof(want), "%s:1: process p: %s is not "
+		    "executable\n%s:2: process q: program "
+		    "'no-such-program-here' not found (looked in /etc/exabgp, "
+		    "beside the configuration and in $PATH)\n", conf, prog,
+		    conf);
+		ck_assert_str_eq(buf, want);
+		free(buf);
+	}
 	config_free(c);
 	remove(prog);
 	rmdir(dir);

@@ -299,6 +299,13 @@ START_TEST(test_defaults_and_bare)
 	parse(&p, "10.0.0.1/32", false, ROUTE_TEXT_NEXTHOP_OPTIONAL);
 	ck_assert_int_eq(p.rc, 0);
 	parsed_free(&p);
+	/* empty lists are absent, not empty attributes */
+	parse(&p, "10.0.0.1/32 next-hop 1.1.1.1 community [ ] large-community "
+	    "[ ] extended-community [ ] cluster-list [ ]", false, 0);
+	ck_assert_int_eq(p.rc, 0);
+	ck_assert_uint_eq(p.r[0].attrs.has, ATTR_HAS_NEXT_HOP |
+	    ATTR_HAS_ORIGIN);
+	parsed_free(&p);
 	/* empty as-path is present and empty */
 	parse(&p, "10.0.0.1/32 next-hop 1.1.1.1 as-path [ ]", false, 0);
 	ck_assert(p.r[0].attrs.has & ATTR_HAS_AS_PATH);

@@ -160,6 +160,12 @@ struct config *config_parse(const char *text, const char *path, char *errbuf,
 void	config_free(struct config *c);
 /* Write the normalised configuration; it parses back to an equal one. */
 void	config_print(FILE *f, const struct config *c);
+/*
+ * Problems the daemon would refuse at start but a parse accepts (a run
+ * program not found or not executable): one "FILE:LINE: ..." line each
+ * on f (for --check). Returns the number of warnings.
+ */
+int	config_check(FILE *f, const struct config *c);
 /* Find a neighbor by exact name, or NULL. */
 const struct cfg_neighbor *config_find_neighbor(const struct config *c,
 	    const char *name);

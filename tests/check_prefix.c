@@ -1,0 +1,239 @@
+/*
+ * Addresses and prefixes: text parsing and formatting, containment, and
+ * the NLRI encoding with and without ADD-PATH identifiers.
+ */
+#include <check.h>
+#include <sys/socket.h>
+#include <string.h>
+
+#include "evbgp/bgp_proto.h"
+#include "evbgp/prefix.h"
+
+#include "codec_hex.h"
+
+struct pfx_vec {
+	const char	*in;
+	int		 rc;
+	const char	*out;	/* formatted, when rc == 0 */
+};
+
+static const struct pfx_vec pfx_vecs[] = {
+	{ "10.0.0.0/24", 0, "10.0.0.0/24" },
+	{ "10.1.2.3/8", 0, "10.0.0.0/8" },		/* host bits cleared */
+	{ "192.0.2.1", 0, "192.0.2.1/32" },
+	{ "0.0.0.0/0", 0, "0.0.0.0/0" },
+	{ "255.255.255.255/32", 0, "255.255.255.255/32" },
+	{ "1.0.64.0/18", 0, "1.0.64.0/18" },
+	{ "1.0.127.255/17", 0, "1.0.0.0/17" },
+	{ "2001:db8::/32", 0, "2001:db8::/32" },
+	{ "2001:db8::1", 0, "2001:db8::1/128" },
+	{ "2001:db8:ffff::/33", 0, "2001:db8:8000::/33" },
+	{ "::/0", 0, "::/0" },
+	{ "2a04:6d80::1/128", 0, "2a04:6d80::1/128" },
+	{ "10.0.0.0/33", -1, NULL },
+	{ "10.0.0.0/-1", -1, NULL },
+	{ "10.0.0.0/", -1, NULL },
+	{ "10.0.0.0/24x", -1, NULL },
+	{ "10.0.0/24", -1, NULL },
+	{ "10.0.0.256/24", -1, NULL },
+	{ "2001:db8::/129", -1, NULL },
+	{ "2001:db8:::/64", -1, NULL },
+	{ "", -1, NULL },
+	{ "/24", -1, NULL },
+	{ "hello", -1, NULL },
+	{ "10.0.0.0/999999999999", -1, NULL },
+};
+
+START_TEST(test_prefix_parse)
+{
+	const struct pfx_vec *v = &pfx_vecs[_i];
+	struct prefix p;
+	char buf[PREFIX_STRLEN];
+
+	ck_assert_msg(prefix_parse(v->in, &p) == v->rc, "%s", v->in);
+	if (v->rc == 0)
+		ck_assert_str_eq(prefix_fmt(&p, buf), v->out);
+}
+END_TEST
+
+START_TEST(test_addr)
+{
+	struct bgp_addr a, b;
+	char buf[ADDR_STRLEN];
+	struct sockaddr_storage ss;
+	uint16_t port;
+
+	ck_assert_int_eq(addr_parse("192.0.2.1", &a), 0);
+	ck_assert_uint_eq(a.afi, BGP_AFI_IPV4);
+	ck_assert_uint_eq(addr_len(&a), 4);
+	ck_assert_uint_eq(addr_to_u32(&a), 0xC0000201);
+	addr_from_u32(&b, 0xC0000201);
+	ck_assert(addr_equal(&a, &b));
+	ck_assert_str_eq(addr_fmt(&a, buf), "192.0.2.1");
+	ck_assert_int_eq(addr_parse("::ffff:1.2.3.4", &a), 0);
+	ck_assert(addr_is_v4mapped(&a));
+	ck_assert_uint_eq(addr_len(&a), 16);
+	ck_assert_uint_eq(addr_to_u32(&a), 0);
+	ck_assert(!addr_equal(&a, &b));
+	/* a mapped address from a dual-stack socket is an IPv4 peer */
+	ck_assert_uint_gt(addr_to_sockaddr(&a, 179, &ss), 0);
+	ck_assert_int_eq(addr_from_sockaddr((struct sockaddr *)&ss, &b, &port),
+	    0);
+	ck_assert_uint_eq(b.afi, BGP_AFI_IPV4);
+	ck_assert_uint_eq(port, 179);
+	ck_assert_int_eq(addr_parse("1.2.3", &a), -1);
+	ck_assert_int_eq(addr_parse(NULL, &a), -1);
+	ck_assert_uint_eq(a.afi, 0);
+	ck_assert_str_eq(addr_fmt(&a, buf), "none");
+	ck_assert_uint_eq(addr_to_sockaddr(&a, 1, &ss), 0);
+}
+END_TEST
+
+START_TEST(test_contains)
+{
+	struct prefix p8, p24, v6;
+	struct bgp_addr a;
+
+	ck_assert_int_eq(prefix_parse("10.0.0.0/8", &p8), 0);
+	ck_assert_int_eq(prefix_parse("10.1.0.0/24", &p24), 0);
+	ck_assert_int_eq(prefix_parse("::/0", &v6), 0);
+	ck_assert(prefix_contains(&p8, &p24));
+	ck_assert(!prefix_contains(&p24, &p8));
+	ck_assert(!prefix_contains(&v6, &p24));
+	ck_assert_int_eq(addr_parse("10.1.0.77", &a), 0);
+	ck_assert(prefix_match_addr(&p24, &a));
+	ck_assert_int_eq(addr_parse("10.2.0.1", &a), 0);
+	ck_assert(!prefix_match_addr(&p24, &a));
+	ck_assert(prefix_match_addr(&p8, &a));
+	ck_assert_int_eq(prefix_from_addr(&a, 16, &p24), 0);
+	ck_assert_uint_eq(p24.b[2], 0);
+	ck_assert_int_eq(prefix_from_addr(&a, 33, &p24), -1);
+}
+END_TEST
+
+struct nlri_vec {
+	const char	*name;
+	const char	*hex;
+	uint8_t		 afi;
+	bool		 addpath;
+	int		 rc;		/* of nlri_check over the whole field */
+	size_t		 count;
+};
+
+static const struct nlri_vec nlri_vecs[] = {
+	{ "empty", "", BGP_AFI_IPV4, false, 0, 0 },
+	{ "default", "00", BGP_AFI_IPV4, false, 0, 1 },
+	{ "one /24", "180A0000", BGP_AFI_IPV4, false, 0, 1 },
+	{ "two", "180A0000 20C0000201", BGP_AFI_IPV4, false, 0, 2 },
+	{ "/18 host bits set", "12010041", BGP_AFI_IPV4, false, 0, 1 },
+	{ "/33", "21 0A00000000", BGP_AFI_IPV4, false, -1, 0 },
+	{ "/32 truncated", "20 0A0000", BGP_AFI_IPV4, false, -1, 0 },
+	{ "length only", "18", BGP_AFI_IPV4, false, -1, 0 },
+	{ "second truncated", "180A0000 18", BGP_AFI_IPV4, false, -1, 0 },
+	{ "ipv6 /128", "80 2A046D80000000000000000000000001", BGP_AFI_IPV6,
+	    false, 0, 1 },
+	{ "ipv6 /129", "81 2A046D8000000000000000000000000100", BGP_AFI_IPV6,
+	    false, -1, 0 },
+	{ "ipv6 truncated", "40 2A046D80", BGP_AFI_IPV6, false, -1, 0 },
+	{ "addpath", "00000001 180A0000", BGP_AFI_IPV4, true, 0, 1 },
+	{ "addpath id only", "00000001", BGP_AFI_IPV4, true, -1, 0 },
+	{ "addpath id truncated", "000000", BGP_AFI_IPV4, true, -1, 0 },
+	{ "addpath two", "00000001 180A0000 00000002 180A0000", BGP_AFI_IPV4,
+	    true, 0, 2 },
+	{ "unknown afi", "080A", 7, false, -1, 0 },
+};
+
+START_TEST(test_nlri_check)
+{
+	const struct nlri_vec *v = &nlri_vecs[_i];
+	uint8_t buf[128];
+	struct rbuf r;
+	size_t n = 999;
+
+	rbuf_init(&r, buf, hex2bin(v->hex, buf, sizeof(buf)));
+	ck_assert_msg(nlri_check(r, v->afi, v->addpath, &n) == v->rc, "%s",
+	    v->name);
+	if (v->rc == 0)
+		ck_assert_uint_eq(n, v->count);
+}
+END_TEST
+
+/* nlri_get leaves the reader untouched on failure. */
+START_TEST(test_nlri_get)
+{
+	uint8_t buf[64];
+	struct rbuf r;
+	struct prefix p;
+	uint32_t id;
+	char s[PREFIX_STRLEN];
+
+	rbuf_init(&r, buf, hex2bin("12010041 20 0A00", buf, sizeof(buf)));
+	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV4, false, &p, &id), 0);
+	ck_assert_str_eq(prefix_fmt(&p, s), "1.0.64.0/18");
+	ck_assert_uint_eq(id, 0);
+	ck_assert_uint_eq(rbuf_left(&r), 3);
+	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV4, false, &p, NULL), -1);
+	ck_assert_uint_eq(rbuf_left(&r), 3);
+
+	rbuf_init(&r, buf, hex2bin("01020304 20C1000201", buf, sizeof(buf)));
+	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV4, true, &p, &id), 0);
+	ck_assert_uint_eq(id, 0x01020304);
+	ck_assert_str_eq(prefix_fmt(&p, s), "193.0.2.1/32");
+}
+END_TEST
+
+START_TEST(test_nlri_put)
+{
+	struct prefix p;
+	uint8_t buf[64];
+	char hex[129];
+	struct wbuf w;
+
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(prefix_parse("193.0.2.1/32", &p), 0);
+	ck_assert_uint_eq(nlri_size(&p, true), 9);
+	ck_assert_int_eq(nlri_put(&w, &p, true, 0x01020304), 0);
+	ck_assert_int_eq(prefix_parse("1.0.64.0/18", &p), 0);
+	ck_assert_uint_eq(nlri_size(&p, false), 4);
+	ck_assert_int_eq(nlri_put(&w, &p, false, 0), 0);
+	ck_assert_int_eq(prefix_parse("::/0", &p), 0);
+	ck_assert_int_eq(nlri_put(&w, &p, false, 0), 0);
+	ck_assert_str_eq(bin2hex(buf, w.len, hex), "0102030420C100020112010040"
+	    "00");
+	wbuf_init(&w, buf, 3);
+	ck_assert_int_eq(prefix_parse("10.0.0.0/24", &p), 0);
+	ck_assert_int_eq(nlri_put(&w, &p, false, 0), -1);
+}
+END_TEST
+
+static Suite *
+prefix_suite(void)
+{
+	Suite *s = suite_create("prefix");
+	TCase *tc = tcase_create("text");
+
+	tcase_add_loop_test(tc, test_prefix_parse, 0,
+	    (int)(sizeof(pfx_vecs) / sizeof(pfx_vecs[0])));
+	tcase_add_test(tc, test_addr);
+	tcase_add_test(tc, test_contains);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("nlri");
+	tcase_add_loop_test(tc, test_nlri_check, 0,
+	    (int)(sizeof(nlri_vecs) / sizeof(nlri_vecs[0])));
+	tcase_add_test(tc, test_nlri_get);
+	tcase_add_test(tc, test_nlri_put);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(prefix_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
