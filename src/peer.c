@@ -127,6 +127,12 @@ more_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
+kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	peer_kick(arg);
+}
+
+static void
 hold_restart(struct peer *p)
 {
 	if (p->neg.hold_time > 0)
@@ -140,6 +146,7 @@ timers_stop(struct peer *p)
 	evtimer_del(p->t_keepalive);
 	evtimer_del(p->t_connect_retry);
 	event_del(p->t_more);
+	event_del(p->t_kick);
 }
 
 /* ---- the local OPEN ---- */
@@ -1240,8 +1247,10 @@ peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
 		}
 		break;
 	case ST_ESTABLISHED:
+		/* send the table once the messages already read are handled:
+		 * an error among them must not follow our first UPDATEs */
 		if (from != ST_ESTABLISHED)
-			peer_kick(p);
+			event_active(p->t_kick, EV_TIMEOUT, 0);
 		break;
 	default:
 		break;
@@ -1279,6 +1288,7 @@ peer_new(struct daemon *d, const struct cfg_neighbor *cfg,
 	p->t_connect_retry = evtimer_new(d->base, connect_retry_cb, p);
 	p->t_idle_hold = evtimer_new(d->base, idle_hold_cb, p);
 	p->t_more = event_new(d->base, -1, 0, more_cb, p);
+	p->t_kick = event_new(d->base, -1, 0, kick_cb, p);
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->idle_hold_ms = IDLE_HOLD_MIN_MS;
 	p->ro = rib_out_new();
@@ -1300,6 +1310,7 @@ peer_free(struct peer *p)
 	event_free(p->t_connect_retry);
 	event_free(p->t_idle_hold);
 	event_free(p->t_more);
+	event_free(p->t_kick);
 	rib_out_free(p->ro);
 	update_msg_free(&p->upd);
 	free(p->stop_text);

@@ -50,7 +50,7 @@ struct peer {
 	bool		 coll_open_seen;
 
 	struct event	*t_connect_retry, *t_hold, *t_keepalive;
-	struct event	*t_idle_hold, *t_more;
+	struct event	*t_idle_hold, *t_more, *t_kick;
 	unsigned	 connect_retry_ms;
 	unsigned	 idle_hold_ms;
 	unsigned	 attempts;	/* outgoing connection attempts */
