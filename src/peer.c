@@ -228,6 +228,9 @@ peer_send(struct peer *p, const uint8_t *msg, size_t len)
 	}
 	if (len >= BGP_HEADER_LEN && msg[18] < 6)
 		p->stats.sent[msg[18]]++;
+	if (len >= BGP_HEADER_LEN &&
+	    api_events_wanted(p, API_DIR_SEND, msg[18]))
+		api_event_message(p, API_DIR_SEND, msg, len, NULL);
 	return 0;
 }
 
@@ -878,6 +881,10 @@ peer_handle_update(struct peer *p, const uint8_t *body, size_t len)
 		return;
 	}
 	update_decode(body, len, &ctx, &p->upd);
+	if (p->upd.verdict != UPD_SESSION_RESET &&
+	    api_events_wanted(p, API_DIR_RECEIVE, BGP_MSG_UPDATE))
+		api_event_message(p, API_DIR_RECEIVE, body - BGP_HEADER_LEN,
+		    len + BGP_HEADER_LEN, &p->upd);
 	if (p->upd.verdict == UPD_SESSION_RESET) {
 		p->err = p->upd.err;
 		log_peer(LOG_WARNING, p->name, "malformed UPDATE: %s",
@@ -953,6 +960,10 @@ peer_handle_message(struct peer *p, uint8_t type, const uint8_t *msg,
 
 	if (type < 6)
 		p->stats.recv[type]++;
+	/* UPDATEs are reported once decoded (peer_handle_update) */
+	if (type != BGP_MSG_UPDATE &&
+	    api_events_wanted(p, API_DIR_RECEIVE, type))
+		api_event_message(p, API_DIR_RECEIVE, msg, len, NULL);
 	switch (type) {
 	case BGP_MSG_OPEN:
 		peer_handle_open(p, body, blen);
@@ -1274,6 +1285,7 @@ act_send_open(struct peer *p)
 	if (p->local_now.afi == 0 && p->bev != NULL)
 		peer_record_local(p, bufferevent_getfd(p->bev));
 	memset(&p->neg, 0, sizeof(p->neg));
+	api_event_state(p, "connected", NULL);
 	peer_build_open(p);
 	if (p->open_local.bgp_id == 0)
 		log_peer(LOG_WARNING, p->name, "no router-id: set router-id "
@@ -1312,6 +1324,7 @@ act_establish(struct peer *p)
 	/* everything wanted goes out again, then End-of-RIB */
 	rib_out_session_down(p->ro);
 	p->eor_pending = p->cfg->manual_eor ? 0 : p->neg.families;
+	api_event_state(p, "up", NULL);
 	log_peer(LOG_NOTICE, p->name, "session established (AS %u, %zu "
 	    "route%s to send)", p->peer_as, rib_out_count(p->ro),
 	    rib_out_count(p->ro) == 1 ? "" : "s");
@@ -1445,6 +1458,8 @@ enter_idle(struct peer *p, enum fsm_state from)
 
 		log_peer(LOG_NOTICE, p->name, "session down after %.0f s: %s",
 		    up, p->down_reason[0] ? p->down_reason : "closed");
+		api_event_state(p, "down", p->down_reason[0] ?
+		    p->down_reason : "closed");
 		rib_out_session_down(p->ro);
 		/* a session that was stable starts the back-off afresh */
 		if (up >= STABLE_SESSION_S)
