@@ -586,10 +586,14 @@ daemon_start(struct daemon *d)
 	    (unsigned)(0x4000 | (random() & 0x0fff)),
 	    (unsigned)(0x8000 | (random() & 0x3fff)),
 	    (unsigned long)random(), (unsigned)(random() & 0xffff));
-	if (d->env.api_cli && d->control_path != NULL) {
+	if (d->control_path != NULL) {
 		d->control = control_new(d, d->control_path);
-		if (d->control == NULL)
+		/* the default socket is a convenience; an explicit one is not */
+		if (d->control == NULL && d->control_required)
 			return -1;
+		if (d->control == NULL)
+			log_warnx("running without a control socket (evbgpctl); "
+			    "use --control PATH to choose one");
 	}
 	for (size_t i = 0; i < d->cfg->nneighbors; i++) {
 		const struct cfg_neighbor *n = &d->cfg->neighbors[i];

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "evbgp/config.h"
+#include "evbgp/control.h"
 #include "evbgp/daemon.h"
 #include "evbgp/env.h"
 #include "evbgp/log.h"
@@ -52,6 +53,9 @@ static const char usage_text[] =
 "                         neighbors without a connect statement (179)\n"
 "      --connections N    connection attempts per neighbor (0: no limit)\n"
 "  -u, --user USER        after binding, drop privileges to USER\n"
+"  -s, --control PATH     evbgpctl socket (default " CONTROL_DEFAULT_PATH ";\n"
+"                         with exabgp.api.cli=false there is none unless\n"
+"                         this option is given)\n"
 "  -V, --version          print the version and exit\n"
 "  -h, --help             print this help and exit\n"
 "\n"
@@ -79,6 +83,7 @@ struct options {
 	bool		 print_env;
 	const char	*env_file;
 	const char	*user;
+	const char	*control;
 	/* settings that override the environment */
 	char		*overrides[32][2];
 	size_t		 noverrides;
@@ -91,6 +96,7 @@ enum {
 	OPT_CONNECTIONS,
 	OPT_PRINT_ENV,
 };
+
 
 static const struct option long_options[] = {
 	{ "check", no_argument, NULL, 't' },
@@ -106,6 +112,7 @@ static const struct option long_options[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "connections", required_argument, NULL, OPT_CONNECTIONS },
 	{ "user", required_argument, NULL, 'u' },
+	{ "control", required_argument, NULL, 's' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -133,7 +140,7 @@ parse_options(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "tpe:dl:P:b:u:Vh", long_options,
+	while ((c = getopt_long(argc, argv, "tpe:dl:P:b:u:s:Vh", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -181,6 +188,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'u':
 			o->user = optarg;
+			break;
+		case 's':
+			o->control = optarg;
 			break;
 		case 'V':
 			printf("evbgpd %s\n", EVBGP_VERSION);
@@ -304,6 +314,11 @@ main(int argc, char **argv)
 	}
 	srandom((unsigned)getpid() ^ (unsigned)(wall_now() * 1000));
 	d = daemon_new(&env, cfg, argv + optind, (size_t)(argc - optind));
+	if (o.control != NULL) {
+		d->control_path = o.control;
+		d->control_required = true;
+	} else if (env.api_cli)
+		d->control_path = CONTROL_DEFAULT_PATH;
 	if (daemon_start(d) == -1) {
 		fprintf(stderr, "evbgpd: cannot start (see the log above)\n");
 		daemon_free(d);

@@ -56,6 +56,7 @@ struct daemon {
 	size_t		 nclients;
 	struct control	*control;	/* evbgpctl socket, or NULL */
 	const char	*control_path;	/* where it listens */
+	bool		 control_required; /* given explicitly: failing is fatal */
 	bool		 helpers_stopped;
 	char		 hostname[256];
 	char		 uuid[40];	/* this run, for "ping" */
