@@ -680,6 +680,23 @@ START_TEST(test_open_decode_values)
 	ck_assert_uint_eq(o.caps.mp, 0);
 	ck_assert_uint_eq(open_peer_as(&o), 65000);
 
+	/* next-hop AFI 0 cannot be represented: ignored, not re-sent */
+	len = hex2bin(OPEN_FIX "0A 0208 0506 0001 0001 0000", body,
+	    sizeof(body));
+	ck_assert_int_eq(open_decode(body, len, &o, &err), 0);
+	ck_assert_uint_eq(o.caps.ext_nexthop[FAM_IPV4_UNICAST], 0);
+	{
+		uint8_t buf[256];
+		struct wbuf w;
+		struct bgp_open o2;
+
+		wbuf_init(&w, buf, sizeof(buf));
+		ck_assert_int_eq(open_encode(&w, &o), 0);
+		ck_assert_uint_eq(w.len, 29);
+		ck_assert_int_eq(open_decode(buf + 19, w.len - 19, &o2, &err),
+		    0);
+	}
+
 	len = hex2bin(OPEN_FIX "04 0202 8000", body, sizeof(body));
 	ck_assert_int_eq(open_decode(body, len, &o, &err), 0);
 	ck_assert(o.caps.route_refresh_cisco && !o.caps.route_refresh);
