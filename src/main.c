@@ -1,6 +1,326 @@
-/* placeholder until the daemon lands */
-int
-main(void)
+/*
+ * evbgpd: command line, settings, configuration check/print, and the
+ * daemon's start. Settings come from, in increasing priority: defaults,
+ * the INI file (--env or /etc/exabgp/exabgp.env), exabgp.* environment
+ * variables, then the command-line options.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evbgp/config.h"
+#include "evbgp/daemon.h"
+#include "evbgp/env.h"
+#include "evbgp/log.h"
+#include "evbgp/util.h"
+
+#define DEFAULT_ENV_FILE	"/etc/exabgp/exabgp.env"
+
+extern char **environ;
+
+static const char usage_text[] =
+"Usage: evbgpd [OPTIONS] CONFIG [CONFIG...]\n"
+"\n"
+"evbgpd speaks BGP-4 to routers and route servers: it announces the routes\n"
+"it is configured with (and, through helper processes, told about) and\n"
+"reports what its peers send. The configuration syntax is ExaBGP 4.2's.\n"
+"With several CONFIG files the first is used (see exabgp.debug.rotate).\n"
+"\n"
+"Options:\n"
+"  -t, --check, --test    check the configuration file(s) and exit:\n"
+"                         0 when valid, 1 with FILE:LINE: reason otherwise\n"
+"  -p, --print            print the normalised configuration and exit\n"
+"  -e, --env FILE         read exabgp.* settings from the INI file FILE\n"
+"                         (default " DEFAULT_ENV_FILE " when it exists);\n"
+"                         environment variables override it\n"
+"      --print-env        print the effective settings and exit\n"
+"  -d, --debug            log everything (level debug)\n"
+"  -l, --log-level LEVEL  emerg, alert, crit, error, warning, notice, info,\n"
+"                         debug (default info)\n"
+"      --log-dest DEST    stderr (default), stdout, syslog or file:PATH\n"
+"  -P, --pid FILE         write the process id to FILE, remove it at exit\n"
+"  -b, --bind ADDR        accept BGP connections on ADDR (repeatable);\n"
+"                         none by default, as exabgp.tcp.bind\n"
+"      --port PORT        port to listen on, and to connect to for\n"
+"                         neighbors without a connect statement (179)\n"
+"      --connections N    connection attempts per neighbor (0: no limit)\n"
+"  -u, --user USER        after binding, drop privileges to USER\n"
+"  -V, --version          print the version and exit\n"
+"  -h, --help             print this help and exit\n"
+"\n"
+"Environment (ExaBGP compatible; dotted or underscore form, e.g.\n"
+"exabgp.tcp.port=1790 or exabgp_tcp_port=1790):\n"
+"  exabgp.tcp.bind        addresses to listen on (space separated)\n"
+"  exabgp.tcp.port        listen port; also the outgoing port\n"
+"  exabgp.tcp.connections connection attempts per neighbor (alias attempts)\n"
+"  exabgp.daemon.pid      pid file\n"
+"  exabgp.log.enable      false: log nothing\n"
+"  exabgp.log.level       as --log-level\n"
+"  exabgp.log.destination stderr, stdout, syslog or a file name\n"
+"  exabgp.bgp.openwait    seconds to wait for the peer's OPEN (60)\n"
+"  exabgp.debug.rotate    with several CONFIGs, load the next on reload\n"
+"\n"
+"Signals: SIGTERM, SIGINT and SIGHUP shut down (every session gets a Cease,\n"
+"Administrative Shutdown, NOTIFICATION first).\n"
+"\n"
+"Exit status: 0 after a clean shutdown or a valid --check, 1 on a\n"
+"configuration or start-up error, 2 on a usage error.\n";
+
+struct options {
+	bool		 check;
+	bool		 print;
+	bool		 print_env;
+	const char	*env_file;
+	const char	*user;
+	/* settings that override the environment */
+	char		*overrides[32][2];
+	size_t		 noverrides;
+	char		*bind;		/* accumulated --bind values */
+};
+
+enum {
+	OPT_LOG_DEST = 256,
+	OPT_PORT,
+	OPT_CONNECTIONS,
+	OPT_PRINT_ENV,
+};
+
+static const struct option long_options[] = {
+	{ "check", no_argument, NULL, 't' },
+	{ "test", no_argument, NULL, 't' },
+	{ "print", no_argument, NULL, 'p' },
+	{ "env", required_argument, NULL, 'e' },
+	{ "print-env", no_argument, NULL, OPT_PRINT_ENV },
+	{ "debug", no_argument, NULL, 'd' },
+	{ "log-level", required_argument, NULL, 'l' },
+	{ "log-dest", required_argument, NULL, OPT_LOG_DEST },
+	{ "pid", required_argument, NULL, 'P' },
+	{ "bind", required_argument, NULL, 'b' },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "connections", required_argument, NULL, OPT_CONNECTIONS },
+	{ "user", required_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+usage_error(const char *msg)
 {
+	fprintf(stderr, "evbgpd: %s\nTry 'evbgpd --help'.\n", msg);
+	exit(2);
+}
+
+static void
+add_override(struct options *o, const char *key, const char *value)
+{
+	if (o->noverrides >= sizeof(o->overrides) / sizeof(o->overrides[0]))
+		usage_error("too many options");
+	o->overrides[o->noverrides][0] = xstrdup(key);
+	o->overrides[o->noverrides][1] = xstrdup(value);
+	o->noverrides++;
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "tpe:dl:P:b:u:Vh", long_options,
+	    NULL)) != -1) {
+		switch (c) {
+		case 't':
+			o->check = true;
+			break;
+		case 'p':
+			o->print = true;
+			break;
+		case 'e':
+			o->env_file = optarg;
+			break;
+		case OPT_PRINT_ENV:
+			o->print_env = true;
+			break;
+		case 'd':
+			add_override(o, "log.level", "debug");
+			add_override(o, "log.enable", "true");
+			break;
+		case 'l':
+			add_override(o, "log.level", optarg);
+			add_override(o, "log.enable", "true");
+			break;
+		case OPT_LOG_DEST:
+			add_override(o, "log.destination",
+			    strncmp(optarg, "file:", 5) == 0 ? optarg + 5 :
+			    optarg);
+			add_override(o, "log.enable", "true");
+			break;
+		case 'P':
+			add_override(o, "daemon.pid", optarg);
+			break;
+		case 'b': {
+			char *nb = o->bind ? xasprintf("%s %s", o->bind, optarg) :
+			    xstrdup(optarg);
+
+			free(o->bind);
+			o->bind = nb;
+			break;
+		}
+		case OPT_PORT:
+			add_override(o, "tcp.port", optarg);
+			break;
+		case OPT_CONNECTIONS:
+			add_override(o, "tcp.connections", optarg);
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'V':
+			printf("evbgpd %s\n", EVBGP_VERSION);
+			exit(0);
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		default:
+			usage_error("unknown option");
+		}
+	}
+	if (o->bind != NULL)
+		add_override(o, "tcp.bind", o->bind);
+}
+
+static int
+load_settings(const struct options *o, struct env *e)
+{
+	char err[512];
+	const char *ini = o->env_file;
+
+	if (ini == NULL && access(DEFAULT_ENV_FILE, R_OK) == 0)
+		ini = DEFAULT_ENV_FILE;
+	if (env_load(e, ini, environ, err, sizeof(err)) == -1) {
+		fprintf(stderr, "evbgpd: %s\n", err);
+		return -1;
+	}
+	for (size_t i = 0; i < o->noverrides; i++) {
+		if (env_set(e, o->overrides[i][0], o->overrides[i][1], err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "evbgpd: %s\n", err);
+			return -1;
+		}
+	}
+	/* --port also sets the outgoing port, as exabgp_tcp_port does */
+	for (size_t i = 0; i < o->noverrides; i++)
+		if (strcmp(o->overrides[i][0], "tcp.port") == 0)
+			e->tcp_port_from_env = true;
 	return 0;
+}
+
+static int
+check_configs(char **paths, size_t n, bool print)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char err[1024];
+		struct config *c = config_load(paths[i], err, sizeof(err));
+		size_t routes = 0;
+
+		if (c == NULL) {
+			fprintf(stderr, "%s\n", err);
+			rc = 1;
+			continue;
+		}
+		if (print) {
+			config_print(stdout, c);
+		} else {
+			for (size_t j = 0; j < c->nneighbors; j++)
+				routes += c->neighbors[j].nroutes;
+			printf("%s: ok (%zu neighbor%s, %zu route%s, %zu "
+			    "process%s)\n", paths[i], c->nneighbors,
+			    c->nneighbors == 1 ? "" : "s", routes,
+			    routes == 1 ? "" : "s", c->nprocesses,
+			    c->nprocesses == 1 ? "" : "es");
+		}
+		config_free(c);
+	}
+	return rc;
+}
+
+static int
+drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+		log_warnx("unknown user '%s'", user);
+		return -1;
+	}
+	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1) {
+		log_warn("cannot drop privileges to '%s'", user);
+		return -1;
+	}
+	log_info("running as user %s", user);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct env env;
+	struct config *cfg;
+	struct daemon *d;
+	char err[1024];
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	parse_options(argc, argv, &o);
+	if (load_settings(&o, &env) == -1)
+		return 1;
+	if (o.print_env) {
+		env_print(stdout, &env);
+		return 0;
+	}
+	if (optind >= argc)
+		usage_error("no configuration file given");
+	if (o.check || o.print)
+		return check_configs(argv + optind, (size_t)(argc - optind),
+		    o.print);
+
+	log_init(env.log_enable, env.log_dest, env.log_level, env.log_file);
+	cfg = config_load(argv[optind], err, sizeof(err));
+	if (cfg == NULL) {
+		/* the operator must see this even with logging off */
+		fprintf(stderr, "evbgpd: %s\n", err);
+		return 1;
+	}
+	srandom((unsigned)getpid() ^ (unsigned)(wall_now() * 1000));
+	d = daemon_new(&env, cfg, argv + optind, (size_t)(argc - optind));
+	if (daemon_start(d) == -1) {
+		fprintf(stderr, "evbgpd: cannot start (see the log above)\n");
+		daemon_free(d);
+		return 1;
+	}
+	if (o.user != NULL && drop_privileges(o.user) == -1) {
+		daemon_free(d);
+		return 1;
+	}
+	rc = daemon_run(d);
+	log_notice("evbgpd stopped");
+	daemon_free(d);
+	for (size_t i = 0; i < o.noverrides; i++) {
+		free(o.overrides[i][0]);
+		free(o.overrides[i][1]);
+	}
+	free(o.bind);
+	log_close();
+	return rc;
 }

@@ -66,7 +66,7 @@ struct cfg_neighbor {
 	bool		 local_auto;
 	uint32_t	 router_id;	/* host order; 0 = from local address */
 	uint32_t	 local_as;
-	uint32_t	 peer_as;
+	uint32_t	 peer_as;	/* 0 = "auto": accept the peer's */
 	uint16_t	 hold_time;	/* default 180 */
 	bool		 passive;
 	uint16_t	 listen;	/* 0 = none */
@@ -86,7 +86,12 @@ struct cfg_neighbor {
 	char		*domain_name;
 	uint32_t	 rate_limit;
 
-	famset_t	 families;	/* as configured, or the default set */
+	/*
+	 * As configured; without a family block the default set is ipv4
+	 * unicast + ipv6 unicast (FAMSET_DEFAULT), not ExaBGP's "every
+	 * family". Informational: families_given is not compared.
+	 */
+	famset_t	 families;
 	bool		 families_given;
 	famset_t	 addpath_families; /* add-path { } block; all if absent */
 
@@ -120,12 +125,21 @@ struct cfg_process {
 	char		*name;
 	char		**argv;		/* NULL-terminated, as written */
 	size_t		 argc;
-	char		*path;		/* resolved executable (see compat §1.3) */
+	/*
+	 * Resolved executable (compat §1.3: absolute as written, else the
+	 * last existing regular file among /etc/exabgp/<p>, <config
+	 * dir>/<p>, $PATH entries/<p>), or NULL when none exists: the
+	 * daemon refuses to start it then.
+	 */
+	char		*path;
 	enum cfg_encoder encoder;
 	bool		 encoder_given;
 	bool		 respawn;	/* default true */
 	int		 line;
 };
+
+/* Families a neighbor without a family block negotiates. */
+#define FAMSET_DEFAULT	(FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST))
 
 struct config {
 	char		*path;		/* file it was read from */
@@ -146,6 +160,12 @@ struct config *config_parse(const char *text, const char *path, char *errbuf,
 void	config_free(struct config *c);
 /* Write the normalised configuration; it parses back to an equal one. */
 void	config_print(FILE *f, const struct config *c);
+/*
+ * Problems the daemon would refuse at start but a parse accepts (a run
+ * program not found or not executable): one "FILE:LINE: ..." line each
+ * on f (for --check). Returns the number of warnings.
+ */
+int	config_check(FILE *f, const struct config *c);
 /* Find a neighbor by exact name, or NULL. */
 const struct cfg_neighbor *config_find_neighbor(const struct config *c,
 	    const char *name);
@@ -155,6 +175,8 @@ const struct cfg_process *config_find_process(const struct config *c,
 /* Do two neighbor blocks describe the same session (routes excluded)? */
 bool	cfg_neighbor_session_equal(const struct cfg_neighbor *a,
 	    const struct cfg_neighbor *b);
+/* Do two configurations say the same (paths and lines excluded)? */
+bool	config_equal(const struct config *a, const struct config *b);
 /* Do two routes have the same key (family, prefix, path id)? */
 bool	cfg_route_same_key(const struct cfg_route *a, const struct cfg_route *b);
 

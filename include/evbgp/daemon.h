@@ -1,0 +1,71 @@
+/*
+ * The daemon: one event_base, the configuration, the peers, the
+ * listeners, the shared attribute table and the signal handling. One
+ * struct daemon is created by main() and passed explicitly everywhere;
+ * there are no other mutable globals (the log sink aside).
+ */
+#ifndef EVBGP_DAEMON_H
+#define EVBGP_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evbgp/attrs.h"
+#include "evbgp/config.h"
+#include "evbgp/env.h"
+
+struct event_base;
+struct event;
+struct evconnlistener;
+struct peer;
+
+struct daemon_listener {
+	struct evconnlistener *lev;
+	struct bgp_addr	 addr;
+	uint16_t	 port;
+};
+
+struct daemon {
+	struct event_base *base;
+	struct env	 env;
+	char		**conf_paths;
+	size_t		 nconf;
+	size_t		 conf_idx;	/* rotation (exabgp.debug.rotate) */
+	struct config	*cfg;
+	struct attr_table *attrs;
+
+	struct peer	**peers;
+	size_t		 npeers;
+	struct daemon_listener *listeners;
+	size_t		 nlisteners;
+
+	struct event	*sig_term, *sig_int, *sig_hup, *sig_usr1;
+	struct event	*sig_usr2, *sig_pipe;
+	struct event	*ev_exit;	/* grace timer at shutdown */
+	bool		 stopping;
+	size_t		 nclosing;	/* connections flushing before close */
+	int		 exit_code;
+
+	/* one receive buffer: messages are handled one at a time */
+	uint8_t		 rxbuf[65535];
+};
+
+/* Create the daemon from loaded settings and configuration (owned). */
+struct daemon *daemon_new(struct env *env, struct config *cfg,
+	    char **conf_paths, size_t nconf);
+/* Bind listeners, create peers, start them. -1 with a logged reason. */
+int	daemon_start(struct daemon *d);
+/* Run until shut down; returns the exit code. */
+int	daemon_run(struct daemon *d);
+void	daemon_free(struct daemon *d);
+/* Begin an orderly shutdown (Cease to every peer, then exit). */
+void	daemon_shutdown(struct daemon *d, const char *why);
+/* A peer's connection is flushing its last bytes; tell us when done. */
+void	daemon_closing_add(struct daemon *d);
+void	daemon_closing_done(struct daemon *d);
+/* Find the configured peer for an incoming connection, or NULL. */
+struct peer *daemon_match_peer(struct daemon *d, const struct bgp_addr *remote,
+	    const struct bgp_addr *local);
+
+#endif /* EVBGP_DAEMON_H */

@@ -1,0 +1,102 @@
+/*
+ * A BGP peer: its configuration, its FSM, the bufferevent that owns its
+ * socket, its timers and its Adj-RIB-Out. Bufferevent callbacks and
+ * timers only translate what happened into FSM events; fsm_dispatch
+ * decides (fsm.c) and calls back into the actions implemented here.
+ */
+#ifndef EVBGP_PEER_H
+#define EVBGP_PEER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evbgp/config.h"
+#include "evbgp/fsm.h"
+#include "evbgp/msg.h"
+#include "evbgp/prefix.h"
+#include "evbgp/rib_out.h"
+#include "evbgp/update.h"
+
+struct daemon;
+struct bufferevent;
+struct event;
+
+/* Message counters, by type (index = BGP message type; 0 = other). */
+struct peer_stats {
+	uint64_t	 sent[6];
+	uint64_t	 recv[6];
+	uint64_t	 routes_received;
+	uint64_t	 withdraws_received;
+	uint64_t	 established_count;
+};
+
+struct peer {
+	struct daemon	*d;
+	const struct cfg_neighbor *cfg;	/* into d->cfg */
+	char		 name[ADDR_STRLEN];
+	struct bgp_addr	 remote;	/* the peer's address */
+	uint16_t	 remote_port;	/* where we connect */
+	bool		 dynamic;	/* made from a passive range */
+
+	struct fsm	 fsm;
+	struct bufferevent *bev;	/* the session's connection */
+	bool		 outgoing;	/* bev was initiated by us */
+	struct bgp_addr	 local_now;	/* local address of bev */
+
+	/* a second, incoming connection during OpenSent/OpenConfirm */
+	struct bufferevent *coll_bev;
+	struct bgp_open	 coll_open;
+	bool		 coll_open_seen;
+
+	struct event	*t_connect_retry, *t_hold, *t_keepalive;
+	struct event	*t_idle_hold, *t_more, *t_kick;
+	unsigned	 connect_retry_ms;
+	unsigned	 idle_hold_ms;
+	unsigned	 attempts;	/* outgoing connection attempts */
+	double		 established_at;	/* mono_now(), 0 if not */
+	double		 down_at;
+
+	struct bgp_open	 open_local;
+	struct bgp_open	 open_peer;
+	struct bgp_negotiated neg;
+	struct bgp_err	 err;		/* pending error for EV_MSG_ERROR */
+	struct bgp_notification notif;	/* last one received (for logs) */
+	char		 down_reason[256];
+
+	struct rib_out	*ro;
+	famset_t	 eor_pending;	/* End-of-RIB still to send */
+	struct update_msg upd;		/* decoder scratch, reused */
+	struct peer_stats stats;
+	bool		 packing;	/* inside rib_out_pack */
+	bool		 admin_down;	/* stopped: no automatic restart */
+	uint8_t		 stop_subcode;	/* Cease subcode for EV_STOP */
+	char		*stop_text;	/* RFC 9003 shutdown communication */
+};
+
+/* Create a peer for a configured neighbor (remote: NULL = cfg address). */
+struct peer *peer_new(struct daemon *d, const struct cfg_neighbor *cfg,
+	    const struct bgp_addr *remote);
+void	peer_free(struct peer *p);
+/* Automatic start (active or passive per configuration). */
+void	peer_start(struct peer *p);
+/* Administrative stop: Cease subcode with a shutdown communication. */
+void	peer_stop(struct peer *p, uint8_t subcode, const char *text);
+/* An incoming connection (fd, already accepted) for this peer. */
+void	peer_accept(struct peer *p, int fd, const struct bgp_addr *local);
+/* Same with a bufferevent (the peer owns it from now on); tests use a
+ * bufferevent pair here. */
+void	peer_accept_bev(struct peer *p, struct bufferevent *bev,
+	    const struct bgp_addr *local);
+/* Queue the configured static routes into the Adj-RIB-Out. */
+void	peer_load_routes(struct peer *p);
+/* Something was queued in the Adj-RIB-Out: send it when possible. */
+void	peer_kick(struct peer *p);
+/* Does this peer own an incoming connection from remote to local? */
+bool	peer_matches(const struct peer *p, const struct bgp_addr *remote,
+	    const struct bgp_addr *local);
+enum fsm_state peer_state(const struct peer *p);
+/* Is the peer fully closed (no connection, nothing flushing)? */
+bool	peer_is_closed(const struct peer *p);
+
+#endif /* EVBGP_PEER_H */

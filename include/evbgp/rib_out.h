@@ -1,0 +1,76 @@
+/*
+ * Adj-RIB-Out of one peer: for every (family, prefix, path id) the
+ * attribute set the peer should have ("wanted") and the one it was last
+ * sent ("sent"), plus a queue of the routes where the two differ. The
+ * queue coalesces: announcing then withdrawing a route that was never
+ * sent sends nothing, re-announcing identical attributes sends nothing,
+ * and the last word wins. rib_out_pack() turns the queue into UPDATE
+ * messages, packing routes that share an attribute set.
+ */
+#ifndef EVBGP_RIB_OUT_H
+#define EVBGP_RIB_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evbgp/attrs.h"
+#include "evbgp/family.h"
+#include "evbgp/prefix.h"
+#include "evbgp/update.h"
+
+struct rib_out;
+
+struct rib_out *rib_out_new(void);
+void	rib_out_free(struct rib_out *ro);
+
+/* Want the route announced with a (an interned set; a reference is taken). */
+void	rib_out_announce(struct rib_out *ro, enum family_id fam,
+	    const struct prefix *p, uint32_t path_id, const struct attrs *a);
+/* Want the route withdrawn. Unknown routes are ignored. */
+void	rib_out_withdraw(struct rib_out *ro, enum family_id fam,
+	    const struct prefix *p, uint32_t path_id);
+/* The session went down: the peer holds nothing now; wanted routes wait
+ * in the queue for the next session. */
+void	rib_out_session_down(struct rib_out *ro);
+/* Re-send every wanted route (route refresh, flush adj-rib out). */
+void	rib_out_resend_all(struct rib_out *ro);
+/* Withdraw every route (clear adj-rib out). */
+void	rib_out_withdraw_all(struct rib_out *ro);
+/* Anything queued? */
+bool	rib_out_pending(const struct rib_out *ro);
+/* Routes wanted announced, and routes queued for sending. */
+size_t	rib_out_count(const struct rib_out *ro);
+size_t	rib_out_queued(const struct rib_out *ro);
+/* The wanted attributes of a route, or NULL. */
+const struct attrs *rib_out_lookup(const struct rib_out *ro,
+	    enum family_id fam, const struct prefix *p, uint32_t path_id);
+
+/* Visit every wanted route. */
+typedef void rib_out_visit_fn(void *arg, enum family_id fam,
+	    const struct prefix *p, uint32_t path_id, const struct attrs *a);
+void	rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn,
+	    void *arg);
+
+/* How to pack for one session. */
+struct rib_out_pack_ctx {
+	struct attr_encode_ctx enc;
+	famset_t	 families;	/* negotiated; others stay queued */
+	famset_t	 addpath_tx;
+	size_t		 max_msg;	/* 4096 or 65535 */
+	bool		 group_updates;
+	/* write one whole message; 0 on success */
+	int		(*emit)(void *arg, const uint8_t *msg, size_t len);
+	/* back-pressure: stop before the next batch when true */
+	bool		(*full)(void *arg);
+	void		*arg;
+};
+
+/*
+ * Emit UPDATEs for queued changes until the queue is empty or ctx->full()
+ * says stop (checked between batches). Returns the number of messages
+ * emitted, or -1 if emit failed (the session is then being torn down).
+ */
+long	rib_out_pack(struct rib_out *ro, const struct rib_out_pack_ctx *ctx);
+
+#endif /* EVBGP_RIB_OUT_H */

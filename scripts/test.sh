@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone (this is what CI runs):
+#   1. install the build and test dependencies (scripts/setup.sh)
+#   2. build with -Werror and run the Check unit suites (ctest)
+#   3. build with ASan+UBSan and run the unit suites again
+#   4. fuzz the message decoder for FUZZ_SECONDS (default 60)
+#   5. the ExaBGP conformance kit (when ../shared/exabgp-qa is present)
+#   6. interop on loopback with BIRD 2, GoBGP and FRR
+# Each step prints its own results; the last line is
+# "N passed, M failed" over the steps. Exit status 0 only if all passed.
+#
+# Skip steps with SKIP="fuzz interop ..." (names: unit asan fuzz
+# conformance interop).
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo" || exit 1
+jobs=$(nproc 2>/dev/null || echo 2)
+skip=" ${SKIP:-} "
+passed=0
+failed=0
+skipped=0
+failures=()
+
+step() {
+	local name=$1
+	shift
+	if [[ $skip == *" $name "* ]]; then
+		echo "=== $name: skipped (SKIP)"
+		skipped=$((skipped + 1))
+		return
+	fi
+	echo "=== $name"
+	local t0=$SECONDS
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "=== $name: ok ($((SECONDS - t0)) s)"
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+		echo "=== $name: FAILED ($((SECONDS - t0)) s)"
+	fi
+}
+
+build() {
+	local dir=$1
+	shift
+	cmake -S . -B "$dir" -DEVBGP_WERROR=ON "$@" >/dev/null &&
+	    cmake --build "$dir" -j"$jobs"
+}
+
+unit() {
+	build build && (cd build && ctest --output-on-failure -j"$jobs")
+}
+
+asan() {
+	build build-asan -DEVBGP_SANITIZE=ON &&
+	    (cd build-asan &&
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ctest --output-on-failure -j"$jobs")
+}
+
+fuzz() {
+	scripts/fuzz-smoke.sh "${FUZZ_SECONDS:-60}"
+}
+
+conformance() {
+	scripts/conformance.sh 'conf-*' 'unknown-message'
+}
+
+interop() {
+	scripts/test-interop.sh
+}
+
+if ! scripts/setup.sh; then
+	echo "setup failed: cannot install the dependencies"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+step unit unit
+step asan asan
+step fuzz fuzz
+step conformance conformance
+step interop interop
+
+echo
+if [ $failed -gt 0 ]; then
+	echo "failed steps: ${failures[*]}"
+fi
+if [ $skipped -gt 0 ]; then
+	echo "steps: $passed passed, $failed failed, $skipped skipped"
+else
+	echo "steps: $passed passed, $failed failed"
+fi
+[ $failed -eq 0 ]

@@ -1,0 +1,217 @@
+/*
+ * Logging (see log.h). One process-wide sink: logging is the one piece of
+ * state every module touches, and threading a logger through the codec
+ * would buy nothing (the codec does not log at all).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "evbgp/log.h"
+
+static struct {
+	bool		 enabled;
+	enum log_dest	 dest;
+	int		 level;
+	FILE		*file;
+} log_sink = { true, LOG_DEST_STDERR, LOG_INFO, NULL };
+
+static const char *const level_names[] = {
+	[LOG_EMERG] = "emerg", [LOG_ALERT] = "alert", [LOG_CRIT] = "crit",
+	[LOG_ERR] = "error", [LOG_WARNING] = "warning",
+	[LOG_NOTICE] = "notice", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
+};
+
+void
+log_init(bool enabled, enum log_dest dest, int level, const char *file)
+{
+	log_close();
+	log_sink.enabled = enabled;
+	log_sink.dest = dest;
+	log_sink.level = level;
+	if (!enabled)
+		return;
+	if (dest == LOG_DEST_SYSLOG)
+		openlog("evbgpd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	else if (dest == LOG_DEST_FILE && file != NULL) {
+		log_sink.file = fopen(file, "ae");
+		if (log_sink.file == NULL) {
+			fprintf(stderr, "evbgpd: cannot open log file %s: %s; "
+			    "logging to stderr\n", file, strerror(errno));
+			log_sink.dest = LOG_DEST_STDERR;
+		} else
+			setvbuf(log_sink.file, NULL, _IOLBF, 0);
+	}
+}
+
+void
+log_close(void)
+{
+	if (log_sink.file != NULL)
+		fclose(log_sink.file);
+	log_sink.file = NULL;
+	if (log_sink.dest == LOG_DEST_SYSLOG)
+		closelog();
+}
+
+void
+log_set_level(int level)
+{
+	log_sink.level = level;
+}
+
+int
+log_get_level(void)
+{
+	return log_sink.level;
+}
+
+bool
+log_would(int level)
+{
+	return log_sink.enabled && level <= log_sink.level;
+}
+
+int
+log_level_from_name(const char *name)
+{
+	static const struct {
+		const char *name;
+		int level;
+	} aliases[] = {
+		{ "err", LOG_ERR }, { "warn", LOG_WARNING },
+		{ "fatal", LOG_CRIT }, { "critical", LOG_CRIT },
+	};
+
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]);
+	    i++)
+		if (strcasecmp(name, level_names[i]) == 0)
+			return (int)i;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcasecmp(name, aliases[i].name) == 0)
+			return aliases[i].level;
+	return -1;
+}
+
+const char *
+log_level_name(int level)
+{
+	if (level < 0 || level > LOG_DEBUG)
+		return "?";
+	return level_names[level];
+}
+
+void
+vlogit(int level, const char *fmt, va_list ap)
+{
+	FILE *out;
+	char stamp[32];
+	struct timespec ts;
+	struct tm tm;
+
+	if (!log_would(level))
+		return;
+	if (log_sink.dest == LOG_DEST_SYSLOG) {
+		vsyslog(level, fmt, ap);
+		return;
+	}
+	out = log_sink.dest == LOG_DEST_STDOUT ? stdout :
+	    log_sink.dest == LOG_DEST_FILE && log_sink.file ? log_sink.file :
+	    stderr;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	flockfile(out);
+	fprintf(out, "%s.%03ld evbgpd[%d] %s: ", stamp, ts.tv_nsec / 1000000,
+	    (int)getpid(), log_level_name(level));
+	vfprintf(out, fmt, ap);
+	fputc('\n', out);
+	funlockfile(out);
+	fflush(out);
+}
+
+void
+logit(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlogit(level, fmt, ap);
+	va_end(ap);
+}
+
+#define LOG_FN(name, level)						\
+	void								\
+	name(const char *fmt, ...)					\
+	{								\
+		va_list ap;						\
+		va_start(ap, fmt);					\
+		vlogit(level, fmt, ap);					\
+		va_end(ap);						\
+	}
+
+LOG_FN(log_warnx, LOG_WARNING)
+LOG_FN(log_notice, LOG_NOTICE)
+LOG_FN(log_info, LOG_INFO)
+LOG_FN(log_debug, LOG_DEBUG)
+
+/* Append ": strerror(errno)" to the message. */
+static void
+vlog_errno(int level, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int saved = errno;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	logit(level, "%s: %s", buf, strerror(saved));
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_errno(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_peer(int level, const char *peer, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	if (!log_would(level))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	logit(level, "peer %s: %s", peer, buf);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog_errno(LOG_CRIT, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlogit(LOG_CRIT, fmt, ap);
+	va_end(ap);
+	exit(1);
+}

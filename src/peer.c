@@ -1,0 +1,1352 @@
+/*
+ * Peers: the glue between a session's bufferevent, its timers and the
+ * FSM (see peer.h).
+ *
+ * Input is framed in one place, peer_read_messages(): the 19-byte header
+ * is validated before the body is waited for (the read low-watermark is
+ * raised to the message length), at most PEER_MSGS_PER_WAKEUP messages
+ * are handled per callback so timers and other peers keep their turn,
+ * and each message becomes one FSM event. Output goes to the
+ * bufferevent; the Adj-RIB-Out is packed into it only while it holds
+ * less than PEER_OUT_HIGH bytes and resumes from the write callback.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "evbgp/bgp_proto.h"
+#include "evbgp/daemon.h"
+#include "evbgp/log.h"
+#include "evbgp/peer.h"
+#include "evbgp/sockopt.h"
+#include "evbgp/util.h"
+
+#define PEER_MSGS_PER_WAKEUP	64
+#define PEER_OUT_HIGH		(1u << 20)	/* stop packing above this */
+#define PEER_OUT_LOW		(PEER_OUT_HIGH / 4)
+#define CONNECT_TIMEOUT_S	10
+#define CONNECT_RETRY_MIN_MS	1000
+#define CONNECT_RETRY_MAX_MS	30000
+#define IDLE_HOLD_MIN_MS	1000
+#define IDLE_HOLD_MAX_MS	60000
+#define STABLE_SESSION_S	60	/* back-off resets after this long up */
+#define SEND_HOLD_MIN_S		480	/* RFC 9687 suggested minimum */
+#define CLOSE_GRACE_S		2
+
+static void	peer_read_cb(struct bufferevent *, void *);
+static void	peer_write_cb(struct bufferevent *, void *);
+static void	peer_event_cb(struct bufferevent *, short, void *);
+static void	peer_act(void *, enum fsm_action, enum fsm_event);
+static void	peer_enter(void *, enum fsm_state, enum fsm_state,
+		    enum fsm_event);
+static const char *peer_fsm_name(void *);
+static void	peer_read_messages(struct peer *);
+
+static const struct fsm_ops peer_fsm_ops = {
+	.act = peer_act,
+	.enter = peer_enter,
+	.name = peer_fsm_name,
+};
+
+static const char *
+peer_fsm_name(void *ctx)
+{
+	return ((struct peer *)ctx)->name;
+}
+
+enum fsm_state
+peer_state(const struct peer *p)
+{
+	return p->fsm.state;
+}
+
+bool
+peer_is_closed(const struct peer *p)
+{
+	return p->bev == NULL && p->coll_bev == NULL;
+}
+
+/* ---- timers ---- */
+
+static void
+timer_arm_ms(struct event *ev, unsigned ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(ev, &tv);
+}
+
+/* ms +/- 25% so that peers restarting together do not stay in step */
+static unsigned
+jitter_ms(unsigned ms)
+{
+	unsigned span = ms / 2;
+
+	return span ? ms - span / 2 + (unsigned)(random() % span) : ms;
+}
+
+static void
+hold_cb(evutil_socket_t fd, short what, void *arg)
+{
+	fsm_dispatch(&((struct peer *)arg)->fsm, EV_HOLD_EXPIRES);
+}
+
+static void
+keepalive_cb(evutil_socket_t fd, short what, void *arg)
+{
+	fsm_dispatch(&((struct peer *)arg)->fsm, EV_KEEPALIVE_EXPIRES);
+}
+
+static void
+connect_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	fsm_dispatch(&((struct peer *)arg)->fsm, EV_CONNECT_RETRY_EXPIRES);
+}
+
+static void
+idle_hold_cb(evutil_socket_t fd, short what, void *arg)
+{
+	peer_start(arg);
+}
+
+static void
+more_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct peer *p = arg;
+
+	if (p->bev != NULL)
+		peer_read_messages(p);
+}
+
+static void
+kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	peer_kick(arg);
+}
+
+static void
+hold_restart(struct peer *p)
+{
+	if (p->neg.hold_time > 0)
+		timer_arm_ms(p->t_hold, p->neg.hold_time * 1000u);
+}
+
+static void
+timers_stop(struct peer *p)
+{
+	evtimer_del(p->t_hold);
+	evtimer_del(p->t_keepalive);
+	evtimer_del(p->t_connect_retry);
+	event_del(p->t_more);
+	event_del(p->t_kick);
+}
+
+/* ---- the local OPEN ---- */
+
+static uint32_t
+peer_router_id(const struct peer *p)
+{
+	if (p->cfg->router_id != 0)
+		return p->cfg->router_id;
+	if (p->cfg->local_addr.afi == BGP_AFI_IPV4)
+		return addr_to_u32(&p->cfg->local_addr);
+	return addr_to_u32(&p->local_now);
+}
+
+static void
+peer_build_open(struct peer *p)
+{
+	const struct cfg_neighbor *c = p->cfg;
+	struct bgp_open *o = &p->open_local;
+	struct bgp_caps *caps = &o->caps;
+
+	memset(o, 0, sizeof(*o));
+	o->version = BGP_VERSION;
+	o->my_as = c->local_as > 0xffff ? BGP_AS_TRANS : (uint16_t)c->local_as;
+	o->hold_time = c->hold_time;
+	o->bgp_id = peer_router_id(p);
+	caps->mp = c->families;
+	caps->asn4 = c->cap_asn4;
+	caps->as4 = c->local_as;
+	caps->route_refresh = c->cap_route_refresh;
+	caps->enhanced_rr = c->cap_route_refresh;
+	caps->ext_message = c->cap_ext_message;
+	if (c->cap_graceful_restart) {
+		caps->gr = true;
+		caps->gr_time = c->gr_time ? c->gr_time : c->hold_time;
+		caps->gr_families = c->families;
+	}
+	if (c->cap_addpath) {
+		for (int f = 0; f < FAM_MAX; f++)
+			if (FAMSET_HAS(c->families & c->addpath_families, f))
+				caps->addpath[f] = c->cap_addpath;
+	}
+	for (size_t i = 0; i < c->nnexthops; i++)
+		caps->ext_nexthop[c->nexthops[i].fam] |=
+		    (uint8_t)(1u << c->nexthops[i].nh_afi);
+	if (c->host_name != NULL || c->domain_name != NULL) {
+		caps->fqdn = true;
+		snprintf(caps->hostname, sizeof(caps->hostname), "%s",
+		    c->host_name ? c->host_name : "");
+		snprintf(caps->domainname, sizeof(caps->domainname), "%s",
+		    c->domain_name ? c->domain_name : "");
+	}
+	caps->multi_session = c->cap_multi_session;
+	caps->operational = c->cap_operational;
+	caps->aigp = c->cap_aigp;
+}
+
+/* ---- writing ---- */
+
+static size_t
+peer_out_len(const struct peer *p)
+{
+	return p->bev ? evbuffer_get_length(bufferevent_get_output(p->bev)) : 0;
+}
+
+static int
+peer_send(struct peer *p, const uint8_t *msg, size_t len)
+{
+	if (p->bev == NULL)
+		return -1;
+	if (bufferevent_write(p->bev, msg, len) == -1) {
+		log_peer(LOG_ERR, p->name, "cannot queue %zu bytes for sending",
+		    len);
+		return -1;
+	}
+	if (len >= BGP_HEADER_LEN && msg[18] < 6)
+		p->stats.sent[msg[18]]++;
+	return 0;
+}
+
+static void
+peer_send_keepalive(struct peer *p)
+{
+	uint8_t buf[BGP_HEADER_LEN];
+	struct wbuf w;
+
+	wbuf_init(&w, buf, sizeof(buf));
+	keepalive_encode(&w);
+	peer_send(p, w.buf, w.len);
+}
+
+static void
+peer_send_notification(struct peer *p, uint8_t code, uint8_t subcode,
+    const uint8_t *data, size_t datalen)
+{
+	uint8_t buf[BGP_MAX_MSG];
+	struct wbuf w;
+
+	wbuf_init(&w, buf, sizeof(buf));
+	if (notification_encode(&w, code, subcode, data, datalen) == -1)
+		return;
+	log_peer(LOG_WARNING, p->name, "sending NOTIFICATION %u/%u (%s, %s)",
+	    code, subcode, notification_code_name(code),
+	    notification_subcode_name(code, subcode));
+	snprintf(p->down_reason, sizeof(p->down_reason),
+	    "notification sent (%u,%u) %s", code, subcode,
+	    notification_subcode_name(code, subcode));
+	peer_send(p, w.buf, w.len);
+}
+
+static void
+peer_send_cease(struct peer *p, uint8_t subcode, const char *text)
+{
+	uint8_t buf[BGP_MAX_MSG];
+	struct wbuf w;
+
+	wbuf_init(&w, buf, sizeof(buf));
+	if (text != NULL && (subcode == BGP_CEASE_ADMIN_SHUTDOWN ||
+	    subcode == BGP_CEASE_ADMIN_RESET))
+		notification_encode_shutdown(&w, subcode, text);
+	else
+		notification_encode(&w, BGP_ERR_CEASE, subcode, NULL, 0);
+	if (w.err)
+		return;
+	log_peer(LOG_NOTICE, p->name, "sending Cease (%s)%s%s",
+	    notification_subcode_name(BGP_ERR_CEASE, subcode),
+	    text ? ": " : "", text ? text : "");
+	snprintf(p->down_reason, sizeof(p->down_reason),
+	    "notification sent (6,%u) %s", subcode,
+	    notification_subcode_name(BGP_ERR_CEASE, subcode));
+	peer_send(p, w.buf, w.len);
+}
+
+/* ---- connections ---- */
+
+static void
+closing_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+		return;
+	bufferevent_free(bev);
+	daemon_closing_done(d);
+}
+
+static void
+closing_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	/* error or timeout while flushing: give up on the last bytes */
+	bufferevent_free(bev);
+	daemon_closing_done(arg);
+}
+
+/*
+ * Close a connection. With flush, queued output (typically a
+ * NOTIFICATION) is written first, for at most CLOSE_GRACE_S seconds.
+ */
+static void
+conn_close(struct daemon *d, struct bufferevent *bev, bool flush)
+{
+	struct timeval grace = { CLOSE_GRACE_S, 0 };
+
+	if (bev == NULL)
+		return;
+	if (!flush || evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		bufferevent_free(bev);
+		return;
+	}
+	bufferevent_disable(bev, EV_READ);
+	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	bufferevent_setcb(bev, NULL, closing_write_cb, closing_event_cb, d);
+	bufferevent_set_timeouts(bev, NULL, &grace);
+	bufferevent_enable(bev, EV_WRITE);
+	daemon_closing_add(d);
+}
+
+static void
+peer_conn_close(struct peer *p, bool flush)
+{
+	conn_close(p->d, p->bev, flush);
+	p->bev = NULL;
+	conn_close(p->d, p->coll_bev, flush);
+	p->coll_bev = NULL;
+	p->coll_open_seen = false;
+}
+
+static unsigned
+send_hold_seconds(const struct peer *p)
+{
+	unsigned hold = p->neg.hold_time ? p->neg.hold_time : p->cfg->hold_time;
+
+	/* RFC 9687: more than the hold time; max(8 min, 2 x hold) */
+	return 2u * hold > SEND_HOLD_MIN_S ? 2u * hold : SEND_HOLD_MIN_S;
+}
+
+/* The connection is usable: callbacks, send-hold timeout, reading on. */
+static void
+peer_conn_ready(struct peer *p)
+{
+	struct timeval sh = { send_hold_seconds(p), 0 };
+
+	bufferevent_setcb(p->bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
+	bufferevent_setwatermark(p->bev, EV_READ, BGP_HEADER_LEN, 0);
+	bufferevent_setwatermark(p->bev, EV_WRITE, PEER_OUT_LOW, 0);
+	bufferevent_set_timeouts(p->bev, NULL, &sh);
+	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
+}
+
+static void
+peer_record_local(struct peer *p, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+		addr_from_sockaddr((struct sockaddr *)&ss, &p->local_now, NULL);
+}
+
+static int
+peer_apply_sockopts(struct peer *p, int fd)
+{
+	const struct cfg_neighbor *c = p->cfg;
+
+	if (c->md5_password != NULL &&
+	    sockopt_md5(fd, &p->remote, (unsigned)addr_len(&p->remote) * 8,
+	    c->md5_password, strlen(c->md5_password)) == -1) {
+		log_peer(LOG_ERR, p->name, "cannot set TCP-MD5 key: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (c->outgoing_ttl > 0 &&
+	    sockopt_ttl(fd, p->remote.afi, c->outgoing_ttl) == -1) {
+		log_peer(LOG_ERR, p->name, "cannot set outgoing TTL %d: %s",
+		    c->outgoing_ttl, strerror(errno));
+		return -1;
+	}
+	if (c->incoming_ttl > 0 &&
+	    sockopt_minttl(fd, p->remote.afi, c->incoming_ttl) == -1) {
+		log_peer(LOG_ERR, p->name, "cannot set minimum TTL %d: %s",
+		    c->incoming_ttl, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Start an outgoing connection; 0, or -1 (logged) when it cannot start. */
+static int
+peer_connect(struct peer *p)
+{
+	struct sockaddr_storage ss;
+	struct timeval ct = { CONNECT_TIMEOUT_S, 0 };
+	size_t sl;
+	int fd;
+	char buf[ADDR_STRLEN];
+
+	fd = sockopt_tcp_socket(p->remote.afi);
+	if (fd == -1) {
+		log_peer(LOG_ERR, p->name, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (peer_apply_sockopts(p, fd) == -1)
+		goto fail;
+	if (p->cfg->local_addr.afi != 0) {
+		sl = addr_to_sockaddr(&p->cfg->local_addr, 0, &ss);
+		if (bind(fd, (struct sockaddr *)&ss, (socklen_t)sl) == -1) {
+			log_peer(LOG_ERR, p->name,
+			    "cannot bind local address %s: %s",
+			    addr_fmt(&p->cfg->local_addr, buf), strerror(errno));
+			goto fail;
+		}
+	}
+	p->bev = bufferevent_socket_new(p->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (p->bev == NULL)
+		goto fail;
+	p->outgoing = true;
+	bufferevent_setcb(p->bev, NULL, NULL, peer_event_cb, p);
+	bufferevent_set_timeouts(p->bev, NULL, &ct);
+	sl = addr_to_sockaddr(&p->remote, p->remote_port, &ss);
+	log_peer(LOG_DEBUG, p->name, "connecting to port %u (attempt %u)",
+	    p->remote_port, p->attempts);
+	if (bufferevent_socket_connect(p->bev, (struct sockaddr *)&ss,
+	    (int)sl) == -1) {
+		log_peer(LOG_WARNING, p->name, "connect: %s", strerror(errno));
+		bufferevent_free(p->bev);
+		p->bev = NULL;
+		return -1;
+	}
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+/* ---- the Adj-RIB-Out ---- */
+
+static int
+pack_emit(void *arg, const uint8_t *msg, size_t len)
+{
+	return peer_send(arg, msg, len);
+}
+
+static bool
+pack_full(void *arg)
+{
+	return peer_out_len(arg) >= PEER_OUT_HIGH;
+}
+
+static void
+peer_pack_ctx(struct peer *p, struct rib_out_pack_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->enc.ibgp = p->cfg->local_as == p->cfg->peer_as;
+	ctx->enc.asn4 = p->neg.asn4;
+	ctx->enc.local_as = p->cfg->local_as;
+	if (p->local_now.afi == BGP_AFI_IPV4) {
+		ctx->enc.local_v4 = p->local_now;
+		/* an IPv6 next hop over an IPv4 session: the mapped address */
+		ctx->enc.local_v6.afi = BGP_AFI_IPV6;
+		ctx->enc.local_v6.b[10] = ctx->enc.local_v6.b[11] = 0xff;
+		memcpy(ctx->enc.local_v6.b + 12, p->local_now.b, 4);
+	} else {
+		ctx->enc.local_v6 = p->local_now;
+		if (p->cfg->router_id != 0)
+			addr_from_u32(&ctx->enc.local_v4, p->cfg->router_id);
+	}
+	ctx->families = p->neg.families;
+	ctx->addpath_tx = p->neg.addpath_tx;
+	ctx->max_msg = p->neg.max_msg ? p->neg.max_msg : BGP_MAX_MSG;
+	ctx->group_updates = p->cfg->group_updates;
+	ctx->emit = pack_emit;
+	ctx->full = pack_full;
+	ctx->arg = p;
+}
+
+static void
+peer_send_eors(struct peer *p)
+{
+	uint8_t buf[64];
+	struct wbuf w;
+
+	for (int f = 0; f < FAM_MAX; f++) {
+		if (!FAMSET_HAS(p->eor_pending, f))
+			continue;
+		wbuf_init(&w, buf, sizeof(buf));
+		if (update_encode_eor(&w, (enum family_id)f) == 0)
+			peer_send(p, w.buf, w.len);
+		log_peer(LOG_DEBUG, p->name, "sent End-of-RIB for %s %s",
+		    family_afi_name((enum family_id)f),
+		    family_safi_name((enum family_id)f));
+	}
+	p->eor_pending = 0;
+}
+
+void
+peer_kick(struct peer *p)
+{
+	struct rib_out_pack_ctx ctx;
+
+	if (p->fsm.state != ST_ESTABLISHED || p->packing || p->bev == NULL)
+		return;
+	p->packing = true;
+	if (rib_out_pending(p->ro)) {
+		peer_pack_ctx(p, &ctx);
+		rib_out_pack(p->ro, &ctx);
+	}
+	p->packing = false;
+	/* End-of-RIB once the initial routes are all out (RFC 4724 §4) */
+	if (p->bev != NULL && !rib_out_pending(p->ro) && p->eor_pending)
+		peer_send_eors(p);
+}
+
+void
+peer_load_routes(struct peer *p)
+{
+	const struct cfg_neighbor *c = p->cfg;
+
+	for (size_t i = 0; i < c->nroutes; i++) {
+		const struct cfg_route *r = &c->routes[i];
+		const struct attrs *a;
+
+		if (r->withdrawn)
+			continue;
+		a = attrs_intern(p->d->attrs, &r->attrs);
+		rib_out_announce(p->ro, r->fam, &r->prefix, r->path_id, a);
+		attrs_unref(a);
+	}
+}
+
+/* ---- received messages ---- */
+
+static void
+log_update(struct peer *p, const struct update_msg *m)
+{
+	struct rbuf r;
+	struct prefix pfx;
+	uint32_t id;
+	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN];
+	bool ap4 = FAMSET_HAS(p->neg.addpath_rx, FAM_IPV4_UNICAST);
+	bool withdraw_all = m->verdict == UPD_TREAT_AS_WITHDRAW;
+	const char *ann = withdraw_all ? "withdraw" : "announce";
+
+	if (!log_would(LOG_DEBUG))
+		return;
+	r = m->withdrawn;
+	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0)
+		log_peer(LOG_DEBUG, p->name, "received update: withdraw "
+		    "ipv4 unicast %s", prefix_fmt(&pfx, pb));
+	r = m->nlri;
+	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0)
+		log_peer(LOG_DEBUG, p->name, "received update: %s ipv4 unicast "
+		    "%s next-hop %s", ann, prefix_fmt(&pfx, pb),
+		    addr_fmt(&m->attrs.nexthop, nh));
+	if (m->has_mp_reach && m->mp_reach_fam >= 0) {
+		uint8_t afi = (uint8_t)m->mp_reach_afi;
+		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_reach_fam);
+
+		r = m->mp_reach_nlri;
+		while (nlri_get(&r, afi, ap, &pfx, &id) == 0)
+			log_peer(LOG_DEBUG, p->name, "received update: %s %s %s "
+			    "%s next-hop %s", ann,
+			    family_afi_name(m->mp_reach_fam),
+			    family_safi_name(m->mp_reach_fam),
+			    prefix_fmt(&pfx, pb),
+			    addr_fmt(&m->attrs.nexthop, nh));
+	}
+	if (m->has_mp_unreach && m->mp_unreach_fam >= 0) {
+		uint8_t afi = (uint8_t)m->mp_unreach_afi;
+		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_unreach_fam);
+
+		r = m->mp_unreach_nlri;
+		while (nlri_get(&r, afi, ap, &pfx, &id) == 0)
+			log_peer(LOG_DEBUG, p->name, "received update: withdraw "
+			    "%s %s %s", family_afi_name(m->mp_unreach_fam),
+			    family_safi_name(m->mp_unreach_fam),
+			    prefix_fmt(&pfx, pb));
+	}
+}
+
+static void
+peer_handle_open(struct peer *p, const uint8_t *body, size_t len)
+{
+	struct bgp_open *o = &p->open_peer;
+	uint32_t as;
+
+	if (open_decode(body, len, o, &p->err) == -1) {
+		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
+		return;
+	}
+	as = open_peer_as(o);
+	if (as != p->cfg->peer_as) {
+		uint8_t data[2];
+
+		be16_put(data, o->my_as);
+		bgp_err_set(&p->err, BGP_ERR_OPEN, BGP_ERR_OPEN_BAD_PEER_AS,
+		    data, sizeof(data));
+		log_peer(LOG_WARNING, p->name, "OPEN from AS %u, expected AS %u",
+		    as, p->cfg->peer_as);
+		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
+		return;
+	}
+	/* RFC 6286 §2.2: a BGP identifier equal to ours is an error on iBGP */
+	if (p->cfg->local_as == p->cfg->peer_as &&
+	    o->bgp_id == p->open_local.bgp_id) {
+		bgp_err_set(&p->err, BGP_ERR_OPEN, BGP_ERR_OPEN_BAD_BGP_ID,
+		    NULL, 0);
+		log_peer(LOG_WARNING, p->name, "OPEN carries our own BGP "
+		    "identifier");
+		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
+		return;
+	}
+	fsm_dispatch(&p->fsm, EV_OPEN_RECEIVED);
+}
+
+static void
+peer_handle_update(struct peer *p, const uint8_t *body, size_t len)
+{
+	struct update_ctx ctx = {
+		.asn4 = p->neg.asn4,
+		.ebgp = p->cfg->local_as != p->cfg->peer_as,
+		.families = p->neg.families,
+		.addpath_rx = p->neg.addpath_rx,
+	};
+
+	if (p->fsm.state != ST_ESTABLISHED) {
+		fsm_dispatch(&p->fsm, EV_UPDATE_RECEIVED);	/* FSM error */
+		return;
+	}
+	update_decode(body, len, &ctx, &p->upd);
+	if (p->upd.verdict == UPD_SESSION_RESET) {
+		p->err = p->upd.err;
+		log_peer(LOG_WARNING, p->name, "malformed UPDATE: %s",
+		    p->upd.reason ? p->upd.reason : "invalid");
+		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
+		return;
+	}
+	fsm_dispatch(&p->fsm, EV_UPDATE_RECEIVED);
+}
+
+static void
+peer_handle_notification(struct peer *p, const uint8_t *body, size_t len)
+{
+	struct bgp_notification *n = &p->notif;
+	char text[BGP_SHUTDOWN_COMM_MAX * 4 + 1];
+
+	if (notification_decode(body, len, n) == -1) {
+		memset(n, 0, sizeof(*n));
+		n->code = 0;
+	}
+	text[0] = '\0';
+	if (n->has_shutdown_comm) {
+		/* peer-supplied text headed for our log: printable only */
+		size_t o = 0;
+
+		for (size_t i = 0; i < n->shutdown_comm_len && o + 5 < sizeof(text);
+		    i++) {
+			uint8_t c = n->shutdown_comm[i];
+
+			if (c >= 0x20 && c != 0x7f)
+				text[o++] = (char)c;
+			else
+				o += (size_t)snprintf(text + o, sizeof(text) - o,
+				    "\\x%02x", c);
+		}
+		text[o] = '\0';
+	}
+	log_peer(LOG_WARNING, p->name, "received NOTIFICATION %u/%u (%s, %s)%s%s%s",
+	    n->code, n->subcode, notification_code_name(n->code),
+	    notification_subcode_name(n->code, n->subcode),
+	    text[0] ? ": \"" : "", text, text[0] ? "\"" : "");
+	snprintf(p->down_reason, sizeof(p->down_reason),
+	    "notification received (%u,%u) %s", n->code, n->subcode,
+	    notification_subcode_name(n->code, n->subcode));
+	fsm_dispatch(&p->fsm, EV_NOTIFICATION_RECEIVED);
+}
+
+static void
+peer_handle_route_refresh(struct peer *p, const uint8_t *body, size_t len)
+{
+	struct bgp_route_refresh rr;
+
+	if (route_refresh_decode(body, len, &rr, &p->err) == -1) {
+		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
+		return;
+	}
+	if (rr.subtype != BGP_RR_NORMAL) {
+		/* BoRR/EoRR frame the peer's own re-advertisement */
+		log_peer(LOG_DEBUG, p->name, "received %s for afi %u safi %u",
+		    rr.subtype == BGP_RR_BORR ? "BoRR" : "EoRR", rr.afi,
+		    rr.safi);
+		return;
+	}
+	fsm_dispatch(&p->fsm, EV_ROUTE_REFRESH_RECEIVED);
+}
+
+static void
+peer_handle_message(struct peer *p, uint8_t type, const uint8_t *msg,
+    size_t len)
+{
+	const uint8_t *body = msg + BGP_HEADER_LEN;
+	size_t blen = len - BGP_HEADER_LEN;
+
+	if (type < 6)
+		p->stats.recv[type]++;
+	switch (type) {
+	case BGP_MSG_OPEN:
+		peer_handle_open(p, body, blen);
+		break;
+	case BGP_MSG_UPDATE:
+		peer_handle_update(p, body, blen);
+		break;
+	case BGP_MSG_NOTIFICATION:
+		peer_handle_notification(p, body, blen);
+		break;
+	case BGP_MSG_KEEPALIVE:
+		fsm_dispatch(&p->fsm, EV_KEEPALIVE_RECEIVED);
+		break;
+	case BGP_MSG_ROUTE_REFRESH:
+		peer_handle_route_refresh(p, body, blen);
+		break;
+	}
+}
+
+static size_t
+peer_max_msg(const struct peer *p)
+{
+	return p->fsm.state == ST_ESTABLISHED && p->neg.max_msg ?
+	    p->neg.max_msg : BGP_MAX_MSG;
+}
+
+/*
+ * Frame and handle buffered messages: the only place that parses the
+ * byte stream. The message is moved to the daemon's receive buffer
+ * before it is handled, because handling may close the connection.
+ */
+static void
+peer_read_messages(struct peer *p)
+{
+	for (int n = 0; n < PEER_MSGS_PER_WAKEUP; n++) {
+		struct evbuffer *in;
+		uint8_t hdr[BGP_HEADER_LEN], type;
+		uint16_t len;
+		size_t avail;
+
+		if (p->bev == NULL)
+			return;
+		in = bufferevent_get_input(p->bev);
+		avail = evbuffer_get_length(in);
+		if (avail < BGP_HEADER_LEN) {
+			bufferevent_setwatermark(p->bev, EV_READ,
+			    BGP_HEADER_LEN, 0);
+			return;
+		}
+		evbuffer_copyout(in, hdr, sizeof(hdr));
+		if (msg_header_check(hdr, peer_max_msg(p), &len, &type,
+		    &p->err) == -1) {
+			log_peer(LOG_WARNING, p->name, "bad message header "
+			    "(error %u/%u)", p->err.code, p->err.subcode);
+			fsm_dispatch(&p->fsm, EV_MSG_ERROR);
+			return;
+		}
+		if (avail < len) {
+			/* wake up only once the whole message is here */
+			bufferevent_setwatermark(p->bev, EV_READ, len, 0);
+			return;
+		}
+		evbuffer_remove(in, p->d->rxbuf, len);
+		peer_handle_message(p, type, p->d->rxbuf, len);
+	}
+	/* more may be buffered: continue on the next loop turn */
+	if (p->bev != NULL &&
+	    evbuffer_get_length(bufferevent_get_input(p->bev)) >= BGP_HEADER_LEN)
+		event_active(p->t_more, EV_TIMEOUT, 0);
+}
+
+static void
+peer_read_cb(struct bufferevent *bev, void *arg)
+{
+	peer_read_messages(arg);
+}
+
+static void
+peer_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+
+	/* output drained below the low mark: feed more routes */
+	if (rib_out_pending(p->ro) || p->eor_pending)
+		peer_kick(p);
+}
+
+static void
+peer_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct peer *p = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (what & BEV_EVENT_CONNECTED) {
+		peer_record_local(p, bufferevent_getfd(bev));
+		peer_conn_ready(p);
+		fsm_dispatch(&p->fsm, EV_TCP_CONNECTED);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		if (p->fsm.state == ST_CONNECT) {
+			snprintf(p->down_reason, sizeof(p->down_reason),
+			    "connection timed out");
+			fsm_dispatch(&p->fsm, EV_TCP_FAILED);
+		} else
+			fsm_dispatch(&p->fsm, EV_SEND_HOLD_EXPIRES);
+		return;
+	}
+	if (what & BEV_EVENT_EOF)
+		snprintf(p->down_reason, sizeof(p->down_reason),
+		    "the TCP connection was closed by the remote end");
+	else
+		snprintf(p->down_reason, sizeof(p->down_reason), "%s",
+		    err ? strerror(err) : "connection error");
+	if (p->fsm.state == ST_CONNECT)
+		log_peer(LOG_INFO, p->name, "connection failed: %s",
+		    p->down_reason);
+	fsm_dispatch(&p->fsm, EV_TCP_FAILED);
+}
+
+/* ---- collisions (RFC 4271 §6.8, RFC 6286 §2.3) ---- */
+
+static void
+coll_drop(struct peer *p, bool cease)
+{
+	if (cease && p->coll_bev != NULL) {
+		uint8_t buf[32];
+		struct wbuf w;
+
+		wbuf_init(&w, buf, sizeof(buf));
+		notification_encode(&w, BGP_ERR_CEASE, BGP_CEASE_COLLISION,
+		    NULL, 0);
+		bufferevent_write(p->coll_bev, w.buf, w.len);
+	}
+	conn_close(p->d, p->coll_bev, cease);
+	p->coll_bev = NULL;
+	p->coll_open_seen = false;
+}
+
+/*
+ * The incoming connection's OPEN arrived: keep the connection initiated
+ * by the speaker with the higher BGP identifier (equal identifiers, eBGP
+ * only: the larger AS); the loser is closed with Cease/7.
+ */
+static void
+coll_resolve(struct peer *p)
+{
+	uint32_t ours = p->open_local.bgp_id, theirs = p->coll_open.bgp_id;
+	bool keep_ours_initiated = ours > theirs ||
+	    (ours == theirs && p->cfg->local_as > p->cfg->peer_as);
+	struct bufferevent *bev;
+
+	if (keep_ours_initiated && p->outgoing) {
+		log_peer(LOG_INFO, p->name, "connection collision: keeping "
+		    "our connection");
+		coll_drop(p, true);
+		return;
+	}
+	log_peer(LOG_INFO, p->name, "connection collision: keeping the "
+	    "peer's connection");
+	bev = p->coll_bev;
+	p->coll_bev = NULL;
+	p->coll_open_seen = false;
+	fsm_dispatch(&p->fsm, EV_COLLISION_LOST);
+	/* adopt the winner; its OPEN is already here */
+	if (p->d->stopping) {
+		conn_close(p->d, bev, false);
+		return;
+	}
+	evtimer_del(p->t_idle_hold);
+	p->bev = bev;
+	p->outgoing = false;
+	peer_record_local(p, bufferevent_getfd(bev));
+	peer_conn_ready(p);
+	fsm_dispatch(&p->fsm, EV_TCP_ACCEPTED);
+	p->open_peer = p->coll_open;
+	fsm_dispatch(&p->fsm, EV_OPEN_RECEIVED);
+}
+
+static void
+coll_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct peer *p = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t hdr[BGP_HEADER_LEN], type;
+	uint16_t len;
+	struct bgp_err err;
+
+	if (evbuffer_get_length(in) < BGP_HEADER_LEN)
+		return;
+	evbuffer_copyout(in, hdr, sizeof(hdr));
+	if (msg_header_check(hdr, BGP_MAX_MSG, &len, &type, &err) == -1 ||
+	    type != BGP_MSG_OPEN) {
+		coll_drop(p, false);
+		return;
+	}
+	if (evbuffer_get_length(in) < len) {
+		bufferevent_setwatermark(bev, EV_READ, len, 0);
+		return;
+	}
+	evbuffer_remove(in, p->d->rxbuf, len);
+	if (open_decode(p->d->rxbuf + BGP_HEADER_LEN, len - BGP_HEADER_LEN,
+	    &p->coll_open, &err) == -1) {
+		coll_drop(p, false);
+		return;
+	}
+	p->coll_open_seen = true;
+	coll_resolve(p);
+}
+
+static void
+coll_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	coll_drop(arg, false);
+}
+
+/* ---- accepting ---- */
+
+void
+peer_accept(struct peer *p, int fd, const struct bgp_addr *local)
+{
+	struct bufferevent *bev;
+
+	bev = bufferevent_socket_new(p->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		close(fd);
+		return;
+	}
+	peer_accept_bev(p, bev, local);
+}
+
+void
+peer_accept_bev(struct peer *p, struct bufferevent *bev,
+    const struct bgp_addr *local)
+{
+	struct timeval openwait = { p->d->env.bgp_openwait, 0 };
+
+	switch (p->fsm.state) {
+	case ST_ESTABLISHED:
+	case ST_OPENSENT:
+	case ST_OPENCONFIRM:
+		if (p->fsm.state == ST_ESTABLISHED || p->coll_bev != NULL) {
+			/* an established session always wins */
+			log_peer(LOG_INFO, p->name, "rejecting a second "
+			    "connection (session is %s)",
+			    fsm_state_name(p->fsm.state));
+			p->coll_bev = bev;
+			coll_drop(p, true);
+			return;
+		}
+		p->coll_bev = bev;
+		bufferevent_setcb(bev, coll_read_cb, NULL, coll_event_cb, p);
+		bufferevent_setwatermark(bev, EV_READ, BGP_HEADER_LEN, 0);
+		bufferevent_set_timeouts(bev, &openwait, NULL);
+		bufferevent_enable(bev, EV_READ);
+		return;
+	case ST_CONNECT:
+		/* our own attempt has not completed: take theirs */
+		bufferevent_free(p->bev);
+		p->bev = NULL;
+		break;
+	case ST_IDLE:
+		if (p->d->stopping || !p->cfg) {
+			bufferevent_free(bev);
+			return;
+		}
+		evtimer_del(p->t_idle_hold);
+		break;
+	default:
+		break;
+	}
+	p->bev = bev;
+	p->outgoing = false;
+	p->local_now = *local;
+	peer_conn_ready(p);
+	fsm_dispatch(&p->fsm, EV_TCP_ACCEPTED);
+}
+
+/* ---- FSM actions ---- */
+
+static void
+act_connect(struct peer *p)
+{
+	unsigned limit = p->d->env.tcp_connections;
+
+	if (limit != 0 && p->attempts >= limit) {
+		log_peer(LOG_NOTICE, p->name, "giving up: %u connection "
+		    "attempt%s made (exabgp.tcp.connections)", p->attempts,
+		    p->attempts == 1 ? "" : "s");
+		fsm_dispatch(&p->fsm, EV_TCP_FAILED);
+		return;
+	}
+	p->attempts++;
+	if (peer_connect(p) == -1)
+		fsm_dispatch(&p->fsm, EV_TCP_FAILED);
+}
+
+static void
+act_connect_failed(struct peer *p)
+{
+	unsigned limit = p->d->env.tcp_connections;
+
+	peer_conn_close(p, false);
+	if (p->cfg->passive || p->d->stopping ||
+	    (limit != 0 && p->attempts >= limit))
+		return;
+	timer_arm_ms(p->t_connect_retry, jitter_ms(p->connect_retry_ms));
+	p->connect_retry_ms *= 2;
+	if (p->connect_retry_ms > CONNECT_RETRY_MAX_MS)
+		p->connect_retry_ms = CONNECT_RETRY_MAX_MS;
+}
+
+static void
+act_send_open(struct peer *p)
+{
+	uint8_t buf[BGP_MAX_MSG];
+	struct wbuf w;
+
+	if (p->local_now.afi == 0 && p->bev != NULL)
+		peer_record_local(p, bufferevent_getfd(p->bev));
+	memset(&p->neg, 0, sizeof(p->neg));
+	peer_build_open(p);
+	if (p->open_local.bgp_id == 0)
+		log_peer(LOG_WARNING, p->name, "no router-id: set router-id "
+		    "or an IPv4 local-address");
+	wbuf_init(&w, buf, sizeof(buf));
+	if (open_encode(&w, &p->open_local) == -1) {
+		log_peer(LOG_ERR, p->name, "OPEN does not fit in %d bytes",
+		    BGP_MAX_MSG);
+		return;
+	}
+	peer_send(p, w.buf, w.len);
+}
+
+static void
+act_open_received(struct peer *p)
+{
+	char buf[ADDR_STRLEN];
+	struct bgp_addr id;
+
+	caps_negotiate(&p->open_local, &p->open_peer, &p->neg);
+	addr_from_u32(&id, p->open_peer.bgp_id);
+	log_peer(LOG_INFO, p->name, "OPEN from AS %u router-id %s, hold time "
+	    "%u (negotiated %u)", open_peer_as(&p->open_peer),
+	    addr_fmt(&id, buf), p->open_peer.hold_time, p->neg.hold_time);
+	peer_send_keepalive(p);
+}
+
+static void
+act_establish(struct peer *p)
+{
+	p->established_at = mono_now();
+	p->stats.established_count++;
+	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
+	p->attempts = 0;
+	hold_restart(p);
+	/* everything wanted goes out again, then End-of-RIB */
+	rib_out_session_down(p->ro);
+	p->eor_pending = p->cfg->manual_eor ? 0 : p->neg.families;
+	log_peer(LOG_NOTICE, p->name, "session established (AS %u, %zu "
+	    "route%s to send)", p->cfg->peer_as, rib_out_count(p->ro),
+	    rib_out_count(p->ro) == 1 ? "" : "s");
+}
+
+static void
+act_update(struct peer *p)
+{
+	struct update_msg *m = &p->upd;
+	int fam;
+
+	hold_restart(p);
+	if (update_is_eor(m, &fam)) {
+		log_peer(LOG_DEBUG, p->name, "received End-of-RIB for %s %s",
+		    fam >= 0 ? family_afi_name(fam) : "?",
+		    fam >= 0 ? family_safi_name(fam) : "?");
+		return;
+	}
+	if (m->verdict == UPD_TREAT_AS_WITHDRAW)
+		log_peer(LOG_WARNING, p->name, "UPDATE treated as withdraw "
+		    "(RFC 7606): %s, attribute %u",
+		    m->reason ? m->reason : "malformed", m->reason_attr);
+	else if (m->verdict == UPD_ATTR_DISCARD)
+		log_peer(LOG_NOTICE, p->name, "UPDATE attribute discarded "
+		    "(RFC 7606): %s, attribute %u",
+		    m->reason ? m->reason : "malformed", m->reason_attr);
+	log_update(p, m);
+}
+
+static void
+act_route_refresh(struct peer *p)
+{
+	log_peer(LOG_INFO, p->name, "route refresh requested: re-sending "
+	    "%zu route%s", rib_out_count(p->ro),
+	    rib_out_count(p->ro) == 1 ? "" : "s");
+	rib_out_resend_all(p->ro);
+	peer_kick(p);
+}
+
+static void
+peer_act(void *ctx, enum fsm_action action, enum fsm_event ev)
+{
+	struct peer *p = ctx;
+
+	switch (action) {
+	case ACT_NONE:
+	case ACT_DROP:
+		break;
+	case ACT_CONNECT:
+		act_connect(p);
+		break;
+	case ACT_WAIT:
+		log_peer(LOG_DEBUG, p->name, "passive: waiting for the peer "
+		    "to connect");
+		break;
+	case ACT_CLOSE:
+		peer_conn_close(p, false);
+		break;
+	case ACT_SEND_OPEN:
+		act_send_open(p);
+		break;
+	case ACT_CONNECT_FAILED:
+		act_connect_failed(p);
+		break;
+	case ACT_OPEN_RECEIVED:
+		act_open_received(p);
+		break;
+	case ACT_SEND_KEEPALIVE:
+		peer_send_keepalive(p);
+		break;
+	case ACT_ESTABLISH:
+		act_establish(p);
+		break;
+	case ACT_KEEPALIVE_RECEIVED:
+		hold_restart(p);
+		break;
+	case ACT_UPDATE:
+		act_update(p);
+		break;
+	case ACT_ROUTE_REFRESH:
+		act_route_refresh(p);
+		break;
+	case ACT_HOLD_EXPIRED:
+		peer_send_notification(p, BGP_ERR_HOLD_TIMER, 0, NULL, 0);
+		break;
+	case ACT_SEND_HOLD_EXPIRED:
+		log_peer(LOG_WARNING, p->name, "nothing could be sent for %u "
+		    "seconds (RFC 9687 send hold timer)", send_hold_seconds(p));
+		peer_send_notification(p, BGP_ERR_SEND_HOLD_TIMER, 0, NULL, 0);
+		break;
+	case ACT_NOTIFICATION_RECEIVED:
+		break;
+	case ACT_SEND_ERROR:
+		peer_send_notification(p, p->err.code, p->err.subcode,
+		    p->err.data, p->err.datalen);
+		break;
+	case ACT_CEASE:
+		peer_send_cease(p, p->stop_subcode, p->stop_text);
+		break;
+	case ACT_COLLISION:
+		peer_send_notification(p, BGP_ERR_CEASE, BGP_CEASE_COLLISION,
+		    NULL, 0);
+		break;
+	case ACT_FSM_ERROR:
+		if (p->bev != NULL)
+			peer_send_notification(p, BGP_ERR_FSM,
+			    fsm_error_subcode(p->fsm.state), NULL, 0);
+		else
+			peer_conn_close(p, false);
+		break;
+	case ACT_MAX:
+		break;
+	}
+}
+
+/* ---- state entry ---- */
+
+static void
+enter_idle(struct peer *p, enum fsm_state from)
+{
+	bool was_up = from == ST_ESTABLISHED;
+
+	timers_stop(p);
+	peer_conn_close(p, true);
+	p->eor_pending = 0;
+	p->local_now = p->cfg->local_addr;
+	if (was_up) {
+		double up = mono_now() - p->established_at;
+
+		log_peer(LOG_NOTICE, p->name, "session down after %.0f s: %s",
+		    up, p->down_reason[0] ? p->down_reason : "closed");
+		rib_out_session_down(p->ro);
+		/* a session that was stable starts the back-off afresh */
+		if (up >= STABLE_SESSION_S)
+			p->idle_hold_ms = IDLE_HOLD_MIN_MS;
+	}
+	p->established_at = 0;
+	p->down_at = mono_now();
+	if (p->d->stopping || p->admin_down)
+		return;
+	/* automatic restart after the idle hold time, doubling on flaps */
+	timer_arm_ms(p->t_idle_hold, jitter_ms(p->idle_hold_ms));
+	p->idle_hold_ms *= 2;
+	if (p->idle_hold_ms > IDLE_HOLD_MAX_MS)
+		p->idle_hold_ms = IDLE_HOLD_MAX_MS;
+}
+
+static void
+peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
+    enum fsm_event ev)
+{
+	struct peer *p = ctx;
+
+	switch (to) {
+	case ST_IDLE:
+		if (from != ST_IDLE)
+			enter_idle(p, from);
+		break;
+	case ST_OPENSENT:
+		p->down_reason[0] = '\0';
+		if (p->d->env.bgp_openwait > 0)
+			timer_arm_ms(p->t_hold, p->d->env.bgp_openwait * 1000u);
+		evtimer_del(p->t_connect_retry);
+		break;
+	case ST_OPENCONFIRM:
+		evtimer_del(p->t_hold);
+		hold_restart(p);
+		if (p->neg.keepalive > 0) {
+			struct timeval tv = { p->neg.keepalive, 0 };
+
+			event_del(p->t_keepalive);
+			event_assign(p->t_keepalive, p->d->base, -1,
+			    EV_PERSIST, keepalive_cb, p);
+			event_add(p->t_keepalive, &tv);
+		}
+		break;
+	case ST_ESTABLISHED:
+		/* send the table once the messages already read are handled:
+		 * an error among them must not follow our first UPDATEs */
+		if (from != ST_ESTABLISHED)
+			event_active(p->t_kick, EV_TIMEOUT, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- life cycle ---- */
+
+struct peer *
+peer_new(struct daemon *d, const struct cfg_neighbor *cfg,
+    const struct bgp_addr *remote)
+{
+	struct peer *p = xcalloc(1, sizeof(*p));
+
+	p->d = d;
+	p->cfg = cfg;
+	if (remote != NULL) {
+		p->remote = *remote;
+		p->dynamic = true;
+	} else {
+		p->remote.afi = cfg->peer.afi;
+		memcpy(p->remote.b, cfg->peer.b, sizeof(p->remote.b));
+	}
+	addr_fmt(&p->remote, p->name);
+	if (cfg->connect != 0)
+		p->remote_port = cfg->connect;
+	else if (d->env.tcp_port_from_env)
+		p->remote_port = d->env.tcp_port;
+	else
+		p->remote_port = BGP_PORT;
+	p->local_now = cfg->local_addr;
+	fsm_init(&p->fsm, &peer_fsm_ops, p);
+	p->t_hold = evtimer_new(d->base, hold_cb, p);
+	p->t_keepalive = event_new(d->base, -1, EV_PERSIST, keepalive_cb, p);
+	p->t_connect_retry = evtimer_new(d->base, connect_retry_cb, p);
+	p->t_idle_hold = evtimer_new(d->base, idle_hold_cb, p);
+	p->t_more = event_new(d->base, -1, 0, more_cb, p);
+	p->t_kick = event_new(d->base, -1, 0, kick_cb, p);
+	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
+	p->idle_hold_ms = IDLE_HOLD_MIN_MS;
+	p->ro = rib_out_new();
+	update_msg_init(&p->upd);
+	return p;
+}
+
+void
+peer_free(struct peer *p)
+{
+	if (p == NULL)
+		return;
+	if (p->bev != NULL)
+		bufferevent_free(p->bev);
+	if (p->coll_bev != NULL)
+		bufferevent_free(p->coll_bev);
+	event_free(p->t_hold);
+	event_free(p->t_keepalive);
+	event_free(p->t_connect_retry);
+	event_free(p->t_idle_hold);
+	event_free(p->t_more);
+	event_free(p->t_kick);
+	rib_out_free(p->ro);
+	update_msg_free(&p->upd);
+	free(p->stop_text);
+	free(p);
+}
+
+void
+peer_start(struct peer *p)
+{
+	if (p->d->stopping || p->admin_down)
+		return;
+	fsm_dispatch(&p->fsm, p->cfg->passive || p->d->env.bgp_passive ?
+	    EV_START_PASSIVE : EV_START);
+}
+
+void
+peer_stop(struct peer *p, uint8_t subcode, const char *text)
+{
+	p->admin_down = true;
+	p->stop_subcode = subcode;
+	free(p->stop_text);
+	p->stop_text = text ? xstrdup(text) : NULL;
+	evtimer_del(p->t_idle_hold);
+	fsm_dispatch(&p->fsm, EV_STOP);
+	/* a collision candidate has no session to cease */
+	conn_close(p->d, p->coll_bev, false);
+	p->coll_bev = NULL;
+}
+
+bool
+peer_matches(const struct peer *p, const struct bgp_addr *remote,
+    const struct bgp_addr *local)
+{
+	if (!addr_equal(&p->remote, remote))
+		return false;
+	/* a configured local address must be the one connected to */
+	return p->cfg->local_addr.afi == 0 ||
+	    addr_equal(&p->cfg->local_addr, local);
+}

@@ -1,0 +1,606 @@
+/*
+ * Configuration tests: golden files (tests/golden/NAME.conf printed must
+ * equal NAME.ok; set EVBGP_GOLDEN_UPDATE=1 to rewrite the .ok files),
+ * print -> parse round trips, a table of bad configurations with their
+ * exact messages, the conformance kit's configurations, the shipped
+ * example, and the semantic rules (defaults, templates, families).
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evbgp/bgp_proto.h"
+#include "evbgp/config.h"
+#include "evbgp/route_text.h"
+
+#define GOLDEN_DIR	EVBGP_SOURCE_DIR "/tests/golden"
+#define KIT_DIR		EVBGP_SOURCE_DIR "/../shared/exabgp-qa"
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static char *
+printed(const struct config *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	config_print(f, c);
+	fclose(f);
+	return buf;
+}
+
+static struct config *
+parse_ok(const char *text)
+{
+	char err[1024];
+	struct config *c = config_parse(text, "test.conf", err, sizeof(err));
+
+	ck_assert_msg(c != NULL, "%s", err);
+	return c;
+}
+
+/* print, parse the print, compare; and printing again is stable */
+static void
+assert_round_trip(const struct config *c)
+{
+	char *text = printed(c), *again, err[1024];
+	struct config *d = config_parse(text, "printed.conf", err, sizeof(err));
+
+	ck_assert_msg(d != NULL, "printed config does not parse: %s\n%s", err,
+	    text);
+	ck_assert_msg(config_equal(c, d), "round trip differs:\n%s", text);
+	again = printed(d);
+	ck_assert_str_eq(again, text);
+	free(again);
+	free(text);
+	config_free(d);
+}
+
+/* ---- golden files ---- */
+
+static int
+list_confs(const char *dir, char ***names)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	*names = NULL;
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0)
+			continue;
+		*names = realloc(*names, sizeof(char *) * (size_t)(n + 1));
+		(*names)[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_golden)
+{
+	char **names, path[1024], okpath[1024], err[1024];
+	int n = list_confs(GOLDEN_DIR, &names);
+
+	ck_assert_int_ge(n, 5);
+	for (int i = 0; i < n; i++) {
+		struct config *c;
+		char *out, *ok;
+
+		snprintf(path, sizeof(path), "%s/%s", GOLDEN_DIR, names[i]);
+		snprintf(okpath, sizeof(okpath), "%.*s.ok",
+		    (int)strlen(path) - 5, path);
+		c = config_load(path, err, sizeof(err));
+		ck_assert_msg(c != NULL, "%s", err);
+		out = printed(c);
+		if (getenv("EVBGP_GOLDEN_UPDATE") != NULL) {
+			FILE *f = fopen(okpath, "w");
+
+			fputs(out, f);
+			fclose(f);
+		}
+		ok = slurp(okpath);
+		ck_assert_msg(ok != NULL, "missing %s", okpath);
+		ck_assert_msg(strcmp(out, ok) == 0, "%s differs from %s:\n%s",
+		    names[i], okpath, out);
+		assert_round_trip(c);
+		free(ok);
+		free(out);
+		config_free(c);
+		free(names[i]);
+	}
+	free(names);
+}
+END_TEST
+
+/* ---- the conformance kit's configurations ---- */
+
+static void
+parse_kit_dir(const char *sub)
+{
+	char dir[1024], path[1200], err[1024], **names;
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/%s", KIT_DIR, sub);
+	n = list_confs(dir, &names);
+	if (n < 0) {
+		printf("SKIP: %s not found; kit configurations not checked\n",
+		    dir);
+		return;
+	}
+	ck_assert_int_gt(n, 0);
+	for (int i = 0; i < n; i++) {
+		struct config *c;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		c = config_load(path, err, sizeof(err));
+		ck_assert_msg(c != NULL, "%s", err);
+		assert_round_trip(c);
+		config_free(c);
+		free(names[i]);
+	}
+	free(names);
+}
+
+START_TEST(test_kit_etc)
+{
+	parse_kit_dir("etc");
+}
+END_TEST
+
+START_TEST(test_kit_json4)
+{
+	parse_kit_dir("json4");
+}
+END_TEST
+
+START_TEST(test_example)
+{
+	char err[1024];
+	struct config *c = config_load(EVBGP_SOURCE_DIR
+	    "/config/evbgpd.conf.example", err, sizeof(err));
+
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_ge(c->nneighbors, 2);
+	ck_assert_uint_ge(c->nprocesses, 1);
+	assert_round_trip(c);
+	config_free(c);
+}
+END_TEST
+
+/* ---- semantics ---- */
+
+#define NB_HEAD	"neighbor 127.0.0.1 { local-address 127.0.0.1; " \
+		"local-as 1; peer-as 2;\n"
+
+START_TEST(test_defaults)
+{
+	struct config *c = parse_ok(NB_HEAD "}\n");
+	const struct cfg_neighbor *nb = &c->neighbors[0];
+
+	ck_assert_uint_eq(nb->hold_time, 180);
+	ck_assert_uint_eq(nb->router_id, 0x7F000001u);
+	ck_assert(!nb->passive);
+	ck_assert(nb->group_updates && nb->auto_flush);
+	ck_assert(nb->adj_rib_in && nb->adj_rib_out);
+	ck_assert(!nb->manual_eor);
+	ck_assert(nb->families == FAMSET_DEFAULT);
+	ck_assert(!nb->families_given);
+	ck_assert(nb->addpath_families == FAMSET_ALL);
+	ck_assert(nb->cap_asn4 && nb->cap_ext_message);
+	ck_assert(!nb->cap_route_refresh && !nb->cap_graceful_restart);
+	ck_assert(!nb->cap_nexthop && nb->cap_addpath == 0);
+	ck_assert_int_eq(nb->md5_base64, 0);
+	ck_assert_uint_eq(nb->connect, 0);
+	ck_assert_ptr_eq(config_find_neighbor(c, "127.0.0.1"), nb);
+	ck_assert_ptr_null(config_find_neighbor(c, "127.0.0.2"));
+	config_free(c);
+}
+END_TEST
+
+START_TEST(test_template_order)
+{
+	struct config *c = parse_ok(
+	    "template { neighbor t { hold-time 30; passive; local-as 5;\n"
+	    "static { route 1.0.0.0/8 next-hop 1.1.1.1; }\n"
+	    "api { processes [ p ]; } } }\n"
+	    "process p { run /bin/cat; }\n"
+	    "neighbor 127.0.0.1 { hold-time 60; local-address 127.0.0.1;\n"
+	    "peer-as 2;\n"
+	    "static { route 2.0.0.0/8 next-hop 1.1.1.1; }\n"
+	    "inherit t;\n"
+	    "api { processes [ p ]; } }\n");
+	const struct cfg_neighbor *nb = &c->neighbors[0];
+	char buf[PREFIX_STRLEN];
+
+	/* own setting wins although inherit comes later */
+	ck_assert_uint_eq(nb->hold_time, 60);
+	ck_assert(nb->passive);
+	ck_assert_uint_eq(nb->local_as, 5);
+	ck_assert_uint_eq(nb->nroutes, 2);
+	ck_assert_str_eq(prefix_fmt(&nb->routes[0].prefix, buf), "1.0.0.0/8");
+	ck_assert_str_eq(prefix_fmt(&nb->routes[1].prefix, buf), "2.0.0.0/8");
+	ck_assert_uint_eq(nb->napis, 2);
+	ck_assert_str_eq(c->processes[0].path, "/bin/cat");
+	config_free(c);
+}
+END_TEST
+
+START_TEST(test_family_layers)
+{
+	struct config *c = parse_ok(
+	    "template { neighbor t { family { ipv6 unicast; } } }\n"
+	    NB_HEAD "inherit t; family { ipv4 unicast; } family { ipv4 flow; "
+	    "} }\n");
+	const struct cfg_neighbor *nb = &c->neighbors[0];
+
+	/* the neighbor's family blocks replace the template's, and add up */
+	ck_assert(nb->families == (FAMSET(FAM_IPV4_UNICAST) |
+	    FAMSET(FAM_IPV4_FLOW)));
+	ck_assert(nb->families_given);
+	config_free(c);
+}
+END_TEST
+
+START_TEST(test_capability_values)
+{
+	struct config *c = parse_ok(NB_HEAD
+	    "capability { route-refresh; graceful-restart; add-path send; }\n"
+	    "adj-rib-out false;\n"
+	    "nexthop { ipv6 unicast ipv4; } }\n");
+	const struct cfg_neighbor *nb = &c->neighbors[0];
+
+	ck_assert(nb->cap_route_refresh);
+	/* route-refresh forces the Adj-RIB-Out on (compat §1.4) */
+	ck_assert(nb->adj_rib_out);
+	ck_assert(nb->cap_graceful_restart);
+	ck_assert_uint_eq(nb->gr_time, 0);
+	ck_assert_uint_eq(nb->cap_addpath, BGP_ADDPATH_SEND);
+	/* a nexthop block turns the capability on */
+	ck_assert(nb->cap_nexthop);
+	ck_assert_uint_eq(nb->nnexthops, 1);
+	ck_assert_int_eq(nb->nexthops[0].fam, FAM_IPV6_UNICAST);
+	ck_assert_uint_eq(nb->nexthops[0].nh_afi, BGP_AFI_IPV4);
+	config_free(c);
+}
+END_TEST
+
+START_TEST(test_process)
+{
+	struct config *c = parse_ok("process a { run x 'two words' \"3\"; "
+	    "encoder json; respawn disable; }\nprocess b { run y; }\n");
+	const struct cfg_process *a = config_find_process(c, "a");
+	const struct cfg_process *b = config_find_process(c, "b");
+
+	ck_assert_uint_eq(a->argc, 3);
+	ck_assert_str_eq(a->argv[1], "two words");
+	ck_assert_ptr_null(a->argv[3]);
+	ck_assert_int_eq(a->encoder, ENCODER_JSON);
+	ck_assert(a->encoder_given && !a->respawn);
+	ck_assert(!b->encoder_given && b->respawn);
+	ck_assert_ptr_null(config_find_process(c, "c"));
+	config_free(c);
+}
+END_TEST
+
+START_TEST(test_run_path)
+{
+	char dir[] = "/tmp/evbgp-cfg-XXXXXX", conf[256], prog[256], err[512];
+	struct config *c;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(prog, sizeof(prog), "%s/helper.run", dir);
+	f = fopen(prog, "w");
+	fputs("#!/bin/sh\n", f);
+	fclose(f);
+	snprintf(conf, sizeof(conf), "%s/x.conf", dir);
+	c = config_parse("process p { run helper.run; }\n"
+	    "process q { run no-such-program-here; }\n", conf, err,
+	    sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	/* found beside the configuration file */
+	ck_assert_str_eq(c->processes[0].path, prog);
+	/* missing is not an error here: the daemon decides */
+	ck_assert_ptr_null(c->processes[1].path);
+	{
+		char *buf = NULL, want[2048];
+		size_t len = 0;
+		FILE *w = open_memstream(&buf, &len);
+
+		/* --check warns: helper.run exists but is not executable */
+		ck_assert_int_eq(config_check(w, c), 2);
+		fclose(w);
+		snprintf(want, sizeof(want), "%s:1: process p: %s is not "
+		    "executable\n%s:2: process q: program "
+		    "'no-such-program-here' not found (looked in /etc/exabgp, "
+		    "beside the configuration and in $PATH)\n", conf, prog,
+		    conf);
+		ck_assert_str_eq(buf, want);
+		free(buf);
+	}
+	config_free(c);
+	remove(prog);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_session_equal)
+{
+	struct config *a = parse_ok(NB_HEAD "static { route 1.0.0.0/8 "
+	    "next-hop 1.1.1.1; } }\n");
+	struct config *b = parse_ok(NB_HEAD "static { route 2.0.0.0/8 "
+	    "next-hop 1.1.1.1; } }\n");
+	struct config *d = parse_ok(NB_HEAD "hold-time 30; }\n");
+
+	ck_assert(cfg_neighbor_session_equal(&a->neighbors[0],
+	    &b->neighbors[0]));
+	ck_assert(!config_equal(a, b));
+	ck_assert(!cfg_neighbor_session_equal(&a->neighbors[0],
+	    &d->neighbors[0]));
+	config_free(a);
+	config_free(b);
+	config_free(d);
+}
+END_TEST
+
+START_TEST(test_load_missing)
+{
+	char err[256];
+
+	ck_assert_ptr_null(config_load("/nonexistent/evbgp.conf", err,
+	    sizeof(err)));
+	ck_assert_str_eq(err, "/nonexistent/evbgp.conf: cannot open: No such "
+	    "file or directory");
+}
+END_TEST
+
+/* ---- errors ---- */
+
+static const struct {
+	const char	*conf;
+	const char	*msg;
+} bad[] = {
+	{ "neighbor 127.0.0.1 {\n local-as 1\n}\n",
+	    "test.conf:2: invalid syntax: the line must end with ';', '{' or "
+	    "'}' (a statement cannot continue on the next line)" },
+	{ "neighbor 127.0.0.1 {\n local-as 1;\n",
+	    "test.conf:1: missing '}' to close the 'neighbor' block opened "
+	    "here" },
+	{ "}\n", "test.conf:1: unexpected '}': no block is open" },
+	{ "bogus { }\n", "test.conf:1: unknown keyword 'bogus' at the top "
+	    "level; expected one of: process, template, neighbor" },
+	{ "neighbor 127.0.0.1 {\n local-address 127.0.0.1; local-as 1;\n"
+	    " peer-as 1;\n foo 1;\n}\n",
+	    "test.conf:4: unknown keyword 'foo' in neighbor block; expected "
+	    "one of: router-id, local-address, local-as, peer-as, hold-time, "
+	    "passive, listen, connect, md5-password, md5-base64, md5-ip, "
+	    "outgoing-ttl, incoming-ttl, group-updates, auto-flush, "
+	    "adj-rib-out, adj-rib-in, manual-eor, description, host-name, "
+	    "domain-name, rate-limit, inherit, family, capability, add-path, "
+	    "nexthop, api, static, announce, flow, l2vpn, operational, "
+	    "local-link-local, source-interface, tcp-ao" },
+	{ "neighbor 127.0.0.1 {\n local-address 127.0.0.1;\n peer-as 1;\n}\n",
+	    "test.conf:1: neighbor 127.0.0.1: local-as is required" },
+	{ "neighbor 127.0.0.1 {\n local-address 127.0.0.1;\n local-as 1;\n}\n",
+	    "test.conf:1: neighbor 127.0.0.1: peer-as is required" },
+	{ "neighbor ::1 {\n local-address ::1; local-as 1; peer-as 1;\n}\n",
+	    "test.conf:1: neighbor ::1: router-id is required when "
+	    "local-address is not an IPv4 address" },
+	{ "neighbor 10.0.0.0/24 {\n router-id 1.1.1.1; local-as 1; peer-as 1;"
+	    "\n}\n", "test.conf:1: neighbor 10.0.0.0/24: a prefix is only "
+	    "allowed for a passive neighbor (add 'passive;')" },
+	{ "neighbor 10.0.0.300 {\n}\n", "test.conf:1: invalid neighbor "
+	    "address '10.0.0.300' (expected an IP address or, with passive, a "
+	    "prefix)" },
+	{ NB_HEAD " hold-time 2;\n}\n", "test.conf:2: invalid hold-time 2 "
+	    "(expected 0 or 3 to 65535: RFC 4271 forbids 1 and 2)" },
+	{ NB_HEAD " hold-time 1;\n}\n", "test.conf:2: invalid hold-time 1 "
+	    "(expected 0 or 3 to 65535: RFC 4271 forbids 1 and 2)" },
+	{ NB_HEAD " hold-time 65536;\n}\n", "test.conf:2: invalid hold-time "
+	    "'65536' (expected a number from 0 to 65535)" },
+	{ NB_HEAD " family { ipv4 unicast; }\n static {\n  route "
+	    "2001:db8::/32 next-hop ::1;\n }\n}\n",
+	    "test.conf:4: route 2001:db8::/32 is ipv6 unicast, which is not in "
+	    "the family block of neighbor 127.0.0.1" },
+	{ NB_HEAD "}\nneighbor 127.0.0.1 {\n}\n",
+	    "test.conf:3: duplicate neighbor '127.0.0.1' (first at line 1)" },
+	{ "process a { run x; }\nprocess a { run y; }\n",
+	    "test.conf:2: duplicate process 'a' (first at line 1)" },
+	{ NB_HEAD " inherit nothing;\n}\n",
+	    "test.conf:2: inherit: no template named 'nothing'" },
+	{ NB_HEAD " api {\n  processes [ ghost ];\n }\n}\n",
+	    "test.conf:3: api processes: no process named 'ghost' (expected "
+	    "the name of a 'process NAME { ... }' block)" },
+	{ NB_HEAD " md5-password 0123456789012345678901234567890123456789"
+	    "01234567890123456789012345678901234567890;\n}\n",
+	    "test.conf:2: md5-password is 81 characters long (at most 80)" },
+	{ NB_HEAD " outgoing-ttl 256;\n}\n", "test.conf:2: invalid "
+	    "outgoing-ttl '256' (expected 1 to 255 or 'disable')" },
+	{ NB_HEAD " incoming-ttl 0;\n}\n", "test.conf:2: invalid "
+	    "incoming-ttl '0' (expected 1 to 255 or 'disable')" },
+	{ "process a { encoder json; }\n", "test.conf:1: process a: 'run' is "
+	    "required" },
+	{ "process a { run x; encoder xml; }\n", "test.conf:1: invalid encoder "
+	    "'xml' (expected text or json)" },
+	{ NB_HEAD " passive maybe;\n}\n", "test.conf:2: invalid value 'maybe' "
+	    "for 'passive' (expected true, false, enable or disable)" },
+	{ NB_HEAD " flow {\n  route x { match { source 10.0.0.1/32; } then { "
+	    "discard; } }\n }\n}\n", "test.conf:2: 'flow' is not supported: "
+	    "evbgp speaks ipv4 and ipv6 unicast only" },
+	{ NB_HEAD " l2vpn { }\n}\n", "test.conf:2: 'l2vpn' is not supported: "
+	    "evbgp speaks ipv4 and ipv6 unicast only" },
+	{ NB_HEAD " operational { }\n}\n", "test.conf:2: 'operational' is not "
+	    "supported: evbgp speaks ipv4 and ipv6 unicast only" },
+	{ NB_HEAD " capability {\n  add-path receive/send;\n }\n}\n",
+	    "test.conf:3: invalid add-path 'receive/send' (expected send, "
+	    "receive, send/receive or disable)" },
+	{ NB_HEAD " capability {\n  graceful-restart 5000;\n }\n}\n",
+	    "test.conf:3: invalid graceful-restart '5000' (expected a number "
+	    "from 0 to 4095)" },
+	{ NB_HEAD " capability {\n  turbo;\n }\n}\n",
+	    "test.conf:3: unknown keyword 'turbo' in capability block; "
+	    "expected one of: asn4, route-refresh, graceful-restart, add-path, "
+	    "multi-session, operational, extended-message, nexthop, aigp, "
+	    "software-version, link-local-nexthop, link-local-prefer" },
+	{ NB_HEAD " family {\n  ipv4 bogus;\n }\n}\n",
+	    "test.conf:3: unknown family 'ipv4 bogus' (expected ipv4 "
+	    "unicast|multicast|nlri-mpls|mpls-vpn|flow|flow-vpn, ipv6 "
+	    "unicast|nlri-mpls|mpls-vpn|flow|flow-vpn, l2vpn vpls|evpn, bgp-ls "
+	    "bgp-ls|bgp-ls-vpn, or all)" },
+	{ NB_HEAD " static {\n  route 10.0.0.0/24 next-hop 1.1.1.1 label "
+	    "100;\n }\n}\n", "test.conf:3: 'label' is not supported (mpls "
+	    "families): evbgp announces ipv4 and ipv6 unicast routes only" },
+	{ NB_HEAD " static {\n  route 10.0.0.0/24 {\n   next-hop 1.1.1.1;\n"
+	    "   med x;\n  }\n }\n}\n", "test.conf:5: invalid med 'x' (expected "
+	    "a number from 0 to 4294967295)" },
+	{ NB_HEAD " static {\n  route 10.0.0.0/24;\n }\n}\n",
+	    "test.conf:3: route 10.0.0.0/24 has no next-hop" },
+	{ NB_HEAD " announce {\n  ipv4 {\n   unicast 2001:db8::/32 next-hop "
+	    "::1;\n  }\n }\n}\n", "test.conf:4: 2001:db8::/32 is not an ipv4 "
+	    "prefix" },
+	{ NB_HEAD " announce {\n  ipv4 {\n   flow x;\n  }\n }\n}\n",
+	    "test.conf:4: announcing 'flow' routes is not supported: evbgp "
+	    "announces unicast routes only" },
+	{ NB_HEAD " static {\n  prefix 10.0.0.0/8;\n }\n}\n",
+	    "test.conf:3: unknown keyword 'prefix' in static block; expected "
+	    "one of: route, attributes" },
+	{ NB_HEAD " family ipv4;\n}\n", "test.conf:2: 'family' must be a "
+	    "block: 'family { ... }'" },
+	{ NB_HEAD " local-as { }\n}\n", "test.conf:2: 'local-as' is not a "
+	    "block: write 'local-as VALUE;'" },
+	{ NB_HEAD " local-as 1 2;\n}\n", "test.conf:2: 'local-as' takes "
+	    "exactly one value" },
+	{ "neighbor 127.0.0.1 { local-as 0; }\n", "test.conf:1: invalid "
+	    "local-as '0' (expected an AS number from 1 to 4294967295)" },
+	{ NB_HEAD " router-id ::1;\n}\n", "test.conf:2: invalid router-id "
+	    "'::1' (expected an IPv4 address)" },
+	{ NB_HEAD " api {\n  receive {\n   everything;\n  }\n }\n}\n",
+	    "test.conf:4: unknown keyword 'everything' in receive block; "
+	    "expected one of: parsed, packets, consolidate, open, update, "
+	    "notification, keepalive, refresh, operational" },
+	{ "template {\n neighbor t {\n  inherit u;\n }\n}\n",
+	    "test.conf:3: 'inherit' is not allowed inside a template" },
+	{ "template {\n neighbor t {\n  bogus;\n }\n}\n",
+	    "test.conf:3: unknown keyword 'bogus' in neighbor block; expected "
+	    "one of: router-id, local-address, local-as, peer-as, hold-time, "
+	    "passive, listen, connect, md5-password, md5-base64, md5-ip, "
+	    "outgoing-ttl, incoming-ttl, group-updates, auto-flush, "
+	    "adj-rib-out, adj-rib-in, manual-eor, description, host-name, "
+	    "domain-name, rate-limit, inherit, family, capability, add-path, "
+	    "nexthop, api, static, announce, flow, l2vpn, operational, "
+	    "local-link-local, source-interface, tcp-ao" },
+	{ "template {\n neighbor t { }\n neighbor t { }\n}\n",
+	    "test.conf:3: duplicate template 't'" },
+	{ "neighbor 127.0.0.1;\n", "test.conf:1: expected 'neighbor ADDRESS { "
+	    "... }'" },
+	{ "x \"unterminated;\n", "test.conf:1: unterminated \" quote" },
+	{ "{\n}\n", "test.conf:1: '{' without a block name before it" },
+	{ "a{b{c{d{e{f{g{h{i{j{k{l{m{n{o{p{q{r{\n",
+	    "test.conf:1: blocks are nested too deeply" },
+};
+
+START_TEST(test_bad)
+{
+	char err[2048];
+	struct config *c = config_parse(bad[_i].conf, "test.conf", err,
+	    sizeof(err));
+
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(err, bad[_i].msg);
+}
+END_TEST
+
+/* Truncated or garbled copies of a valid file never crash the parser. */
+START_TEST(test_garbage)
+{
+	char *text = slurp(GOLDEN_DIR "/announce.conf"), err[256];
+	size_t len;
+
+	ck_assert_ptr_nonnull(text);
+	len = strlen(text);
+	for (size_t cut = 0; cut < len; cut += 7) {
+		char *copy = strndup(text, cut);
+		struct config *c = config_parse(copy, "cut.conf", err,
+		    sizeof(err));
+
+		config_free(c);
+		/* flip one character into a syntax character */
+		if (cut < len) {
+			char *g = strdup(text);
+
+			g[cut] = "{};[]()\"#\\"[cut % 10];
+			config_free(config_parse(g, "g.conf", err,
+			    sizeof(err)));
+			free(g);
+		}
+		free(copy);
+	}
+	/* a tiny error buffer is safe */
+	ck_assert_ptr_null(config_parse("}\n", "x", err, 4));
+	ck_assert_str_eq(err, "x:1");
+	free(text);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_golden);
+	tcase_add_test(tc, test_kit_etc);
+	tcase_add_test(tc, test_kit_json4);
+	tcase_add_test(tc, test_example);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_template_order);
+	tcase_add_test(tc, test_family_layers);
+	tcase_add_test(tc, test_capability_values);
+	tcase_add_test(tc, test_process);
+	tcase_add_test(tc, test_run_path);
+	tcase_add_test(tc, test_session_equal);
+	tcase_add_test(tc, test_load_missing);
+	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, test_garbage);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(config_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,323 @@
+/*
+ * Environment settings tests: defaults (compat §1.9), both variable
+ * spellings, the INI file and its precedence, aliases, invalid values.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "evbgp/config.h"
+#include "evbgp/env.h"
+
+static char *
+write_ini(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/evbgp-env-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	return path;
+}
+
+START_TEST(test_defaults)
+{
+	struct env e;
+	char err[256];
+
+	ck_assert_int_eq(env_load(&e, NULL, NULL, err, sizeof(err)), 0);
+	ck_assert_str_eq(e.tcp_bind, "");
+	ck_assert(!e.tcp_bind_given);
+	ck_assert_uint_eq(e.tcp_port, 179);
+	ck_assert(!e.tcp_port_from_env);
+	ck_assert_uint_eq(e.tcp_connections, 0);
+	ck_assert(e.api_ack && e.api_respawn && e.api_cli);
+	ck_assert(!e.api_terminate);
+	ck_assert_int_eq(e.api_encoder, ENCODER_JSON);
+	ck_assert_uint_eq(e.api_version, 4);
+	ck_assert_str_eq(e.daemon_pid, "");
+	ck_assert_str_eq(e.daemon_user, "nobody");
+	ck_assert(e.daemon_drop && !e.daemon_daemonize);
+	ck_assert(e.log_enable);
+	ck_assert_int_eq(e.log_level, LOG_INFO);
+	ck_assert_int_eq(e.log_dest, LOG_DEST_STDOUT);
+	ck_assert_uint_eq(e.bgp_openwait, 60);
+	ck_assert(!e.bgp_passive && !e.debug_rotate);
+	env_free(&e);
+}
+END_TEST
+
+/* The variables the conformance kit sets, both spellings. */
+START_TEST(test_kit_environment)
+{
+	char *envp[] = {
+		"exabgp_tcp_bind=", "exabgp_tcp_port=1790",
+		"exabgp_tcp_connections=1", "exabgp_api_ack=true",
+		"exabgp_api_cli=false", "exabgp.daemon.pid=/tmp/x.pid",
+		"exabgp_log_enable=false", "exabgp_api_version=4",
+		"exabgp_debug_rotate=true", "PATH=/bin", "HOME=/root",
+		"exabgp_not_a_setting=1", NULL
+	};
+	struct env e;
+	char err[256];
+
+	ck_assert_int_eq(env_load(&e, NULL, envp, err, sizeof(err)), 0);
+	ck_assert(e.tcp_bind_given);
+	ck_assert_str_eq(e.tcp_bind, "");
+	ck_assert_uint_eq(e.tcp_port, 1790);
+	ck_assert(e.tcp_port_from_env);
+	ck_assert_uint_eq(e.tcp_connections, 1);
+	ck_assert(e.api_ack && !e.api_cli && !e.log_enable && e.debug_rotate);
+	ck_assert_str_eq(e.daemon_pid, "/tmp/x.pid");
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_ini_and_precedence)
+{
+	const char *ini = write_ini(
+	    "# comment\n"
+	    "[exabgp.tcp]\n"
+	    "port = 1179\n"
+	    "bind = 127.0.0.1 ::1\n"
+	    "\n"
+	    "[exabgp.api]\n"
+	    "ack = false\n"
+	    "encoder = text\n"
+	    "[log]\n"
+	    "level = DEBUG\n"
+	    "destination = /var/log/evbgp.log\n");
+	char *envp[] = { "exabgp.api.ack=true", NULL };
+	struct env e;
+	char err[256];
+
+	ck_assert_int_eq(env_load(&e, ini, envp, err, sizeof(err)), 0);
+	ck_assert_uint_eq(e.tcp_port, 1179);
+	/* from the file: not the outgoing port (compat §1.9) */
+	ck_assert(!e.tcp_port_from_env);
+	ck_assert_str_eq(e.tcp_bind, "127.0.0.1 ::1");
+	/* the environment beats the file */
+	ck_assert(e.api_ack);
+	ck_assert_int_eq(e.api_encoder, ENCODER_TEXT);
+	ck_assert_int_eq(e.log_level, LOG_DEBUG);
+	ck_assert_int_eq(e.log_dest, LOG_DEST_FILE);
+	ck_assert_str_eq(e.log_file, "/var/log/evbgp.log");
+	env_free(&e);
+	unlink(ini);
+}
+END_TEST
+
+START_TEST(test_missing_ini)
+{
+	struct env e;
+	char err[256];
+
+	ck_assert_int_eq(env_load(&e, "/nonexistent/exabgp.env", NULL, err,
+	    sizeof(err)), 0);
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_aliases)
+{
+	struct env e;
+	char err[256];
+
+	ck_assert_int_eq(env_load(&e, NULL, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(env_set(&e, "tcp.once", "true", err, sizeof(err)), 0);
+	ck_assert_uint_eq(e.tcp_connections, 1);
+	ck_assert_int_eq(env_set(&e, "tcp.attempts", "5", err, sizeof(err)),
+	    0);
+	ck_assert_uint_eq(e.tcp_connections, 5);
+	ck_assert_int_eq(env_set(&e, "tcp.connections", "0", err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(e.tcp_connections, 0);
+	ck_assert_int_eq(env_set(&e, "tcp.bind", "''", err, sizeof(err)), 0);
+	ck_assert_str_eq(e.tcp_bind, "");
+	ck_assert(e.tcp_bind_given);
+	ck_assert_int_eq(env_set(&e, "tcp.port", "1790", err, sizeof(err)), 0);
+	ck_assert(e.tcp_port_from_env);
+	/* accepted and ignored: ExaBGP knows them, evbgp has no use */
+	ck_assert_int_eq(env_set(&e, "cache.attributes", "false", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(env_set(&e, "log.short", "true", err, sizeof(err)),
+	    0);
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_levels_and_dest)
+{
+	static const struct {
+		const char	*name;
+		int		 level;
+	} lv[] = {
+		{ "DEBUG", LOG_DEBUG }, { "info", LOG_INFO },
+		{ "NOTICE", LOG_NOTICE }, { "WARNING", LOG_WARNING },
+		{ "ERR", LOG_ERR }, { "ERROR", LOG_ERR }, { "CRIT", LOG_CRIT },
+		{ "EMERG", LOG_EMERG },
+	};
+	struct env e;
+	char err[256];
+
+	ck_assert_int_eq(env_load(&e, NULL, NULL, err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(lv) / sizeof(lv[0]); i++) {
+		ck_assert_int_eq(env_set(&e, "log.level", lv[i].name, err,
+		    sizeof(err)), 0);
+		ck_assert_int_eq(e.log_level, lv[i].level);
+	}
+	ck_assert_int_eq(env_set(&e, "log.destination", "stderr", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(e.log_dest, LOG_DEST_STDERR);
+	ck_assert_int_eq(env_set(&e, "log.destination", "syslog", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(e.log_dest, LOG_DEST_SYSLOG);
+	ck_assert_ptr_null(e.log_file);
+	env_free(&e);
+}
+END_TEST
+
+static const struct {
+	const char	*var;
+	const char	*msg;
+} bad_env[] = {
+	{ "exabgp_tcp_port=abc", "exabgp_tcp_port: invalid value 'abc' "
+	    "(expected a port number from 1 to 65535)" },
+	{ "exabgp.tcp.port=0", "exabgp.tcp.port: invalid value '0' (expected "
+	    "a port number from 1 to 65535)" },
+	{ "exabgp_tcp_port=65536", "exabgp_tcp_port: invalid value '65536' "
+	    "(expected a port number from 1 to 65535)" },
+	{ "exabgp_api_ack=maybe", "exabgp_api_ack: invalid value 'maybe' "
+	    "(expected true or false)" },
+	{ "exabgp_api_encoder=xml", "exabgp_api_encoder: invalid value 'xml' "
+	    "(expected text or json)" },
+	{ "exabgp_api_version=5", "exabgp_api_version: invalid value '5' "
+	    "(expected 4 or 6)" },
+	{ "exabgp_log_level=LOUD", "exabgp_log_level: invalid value 'LOUD' "
+	    "(expected DEBUG, INFO, NOTICE, WARNING, ERR or CRIT)" },
+	{ "exabgp_log_destination=host:10.0.0.1", "exabgp_log_destination: "
+	    "invalid value 'host:10.0.0.1' (expected stdout, stderr, syslog or "
+	    "a file name)" },
+	{ "exabgp_tcp_connections=-1", "exabgp_tcp_connections: invalid value "
+	    "'-1' (expected a non-negative number)" },
+	{ "exabgp_tcp_once=sometimes", "exabgp_tcp_once: invalid value "
+	    "'sometimes' (expected true or false)" },
+	{ "exabgp_bgp_openwait=x", "exabgp_bgp_openwait: invalid value 'x' "
+	    "(expected a non-negative number)" },
+};
+
+START_TEST(test_bad_env)
+{
+	char *envp[] = { (char *)bad_env[_i].var, NULL };
+	struct env e;
+	char err[256];
+
+	ck_assert_int_eq(env_load(&e, NULL, envp, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, bad_env[_i].msg);
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_bad_ini)
+{
+	const char *ini = write_ini("[exabgp.tcp]\nport = 70000\n");
+	struct env e;
+	char err[256], want[256];
+
+	ck_assert_int_eq(env_load(&e, ini, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: exabgp.tcp.port: invalid value "
+	    "'70000' (expected a port number from 1 to 65535)", ini);
+	ck_assert_str_eq(err, want);
+	env_free(&e);
+	unlink(ini);
+
+	ini = write_ini("[exabgp.tcp]\nnonsense\n");
+	ck_assert_int_eq(env_load(&e, ini, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: expected '[exabgp.SECTION]' or "
+	    "'key = value'", ini);
+	ck_assert_str_eq(err, want);
+	env_free(&e);
+	unlink(ini);
+
+	ini = write_ini("[exabgp.tcp]\nturbo = 1\n");
+	ck_assert_int_eq(env_load(&e, ini, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: exabgp.tcp.turbo: unknown "
+	    "setting", ini);
+	ck_assert_str_eq(err, want);
+	env_free(&e);
+	unlink(ini);
+}
+END_TEST
+
+START_TEST(test_set_unknown)
+{
+	struct env e;
+	char err[256];
+
+	ck_assert_int_eq(env_load(&e, NULL, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(env_set(&e, "tcp.nothing", "1", err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, "tcp.nothing: unknown setting");
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_print)
+{
+	char *envp[] = { "exabgp_log_destination=/tmp/log", NULL };
+	struct env e;
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_int_eq(env_load(&e, NULL, envp, err, sizeof(err)), 0);
+	f = open_memstream(&buf, &len);
+	env_print(f, &e);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "exabgp.tcp.bind ''\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "exabgp.tcp.port 179\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "exabgp.log.destination /tmp/log\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "exabgp.log.level INFO\n"));
+	free(buf);
+	env_free(&e);
+}
+END_TEST
+
+static Suite *
+env_suite(void)
+{
+	Suite *s = suite_create("env");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_kit_environment);
+	tcase_add_test(tc, test_ini_and_precedence);
+	tcase_add_test(tc, test_missing_ini);
+	tcase_add_test(tc, test_aliases);
+	tcase_add_test(tc, test_levels_and_dest);
+	tcase_add_loop_test(tc, test_bad_env, 0,
+	    sizeof(bad_env) / sizeof(bad_env[0]));
+	tcase_add_test(tc, test_bad_ini);
+	tcase_add_test(tc, test_set_unknown);
+	tcase_add_test(tc, test_print);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(env_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,397 @@
+/*
+ * The peer engine over a bufferevent pair (no sockets): framing of
+ * 1-byte segments and of two messages in one write, oversize and
+ * bad-marker headers, FSM errors, the initial routes and End-of-RIB, the
+ * hold timer.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "evbgp/bgp_proto.h"
+#include "evbgp/config.h"
+#include "evbgp/daemon.h"
+#include "evbgp/env.h"
+#include "evbgp/log.h"
+#include "evbgp/msg.h"
+#include "evbgp/peer.h"
+#include "evbgp/update.h"
+
+static const char conf_text[] =
+    "neighbor 127.0.0.2 {\n"
+    "	router-id 10.0.0.1;\n"
+    "	local-address 127.0.0.1;\n"
+    "	local-as 65001;\n"
+    "	peer-as 65002;\n"
+    "	hold-time 30;\n"
+    "	family { ipv4 unicast; ipv6 unicast; }\n"
+    "	static {\n"
+    "		route 10.0.0.0/24 next-hop 192.0.2.1 med 10;\n"
+    "		route 10.0.1.0/24 next-hop 192.0.2.1 med 10;\n"
+    "		route 10.0.2.0/24 next-hop 192.0.2.1 med 20;\n"
+    "		route 2001:db8::/32 next-hop 2001:db8::1;\n"
+    "	}\n"
+    "}\n";
+
+struct harness {
+	struct daemon	*d;
+	struct peer	*p;
+	struct bufferevent *remote;	/* the far end of the pair */
+};
+
+static void
+harness_init(struct harness *h)
+{
+	char err[256];
+	char *envp[] = { NULL };
+	struct env env;
+	struct config *cfg;
+	struct bufferevent *pair[2];
+	struct bgp_addr local;
+
+	ck_assert_int_eq(env_load(&env, NULL, envp, err, sizeof(err)), 0);
+	cfg = config_parse(conf_text, "test.conf", err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	h->d = daemon_new(&env, cfg, NULL, 0);
+	h->p = peer_new(h->d, &cfg->neighbors[0], NULL);
+	/* no automatic restarts: the test drives every connection */
+	h->p->admin_down = true;
+	peer_load_routes(h->p);
+	ck_assert_int_eq(bufferevent_pair_new(h->d->base, 0, pair), 0);
+	h->remote = pair[1];
+	bufferevent_enable(h->remote, EV_READ | EV_WRITE);
+	addr_parse("127.0.0.1", &local);
+	peer_accept_bev(h->p, pair[0], &local);
+}
+
+static void
+harness_free(struct harness *h)
+{
+	if (h->remote != NULL)
+		bufferevent_free(h->remote);
+	peer_free(h->p);
+	h->d->npeers = 0;
+	daemon_free(h->d);
+}
+
+static void
+spin(struct harness *h)
+{
+	for (int i = 0; i < 10; i++)
+		event_base_loop(h->d->base, EVLOOP_NONBLOCK);
+}
+
+static void
+send_raw(struct harness *h, const uint8_t *data, size_t len, bool bytewise)
+{
+	if (!bytewise) {
+		bufferevent_write(h->remote, data, len);
+		spin(h);
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		bufferevent_write(h->remote, data + i, 1);
+		spin(h);
+	}
+}
+
+static size_t
+remote_open(uint8_t *buf, size_t cap, uint32_t as)
+{
+	struct bgp_open o;
+	struct wbuf w;
+
+	memset(&o, 0, sizeof(o));
+	o.version = 4;
+	o.my_as = (uint16_t)as;
+	o.hold_time = 30;
+	o.bgp_id = 0x0a000002;
+	o.caps.mp = FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST);
+	o.caps.asn4 = true;
+	o.caps.as4 = as;
+	wbuf_init(&w, buf, cap);
+	ck_assert_int_eq(open_encode(&w, &o), 0);
+	return w.len;
+}
+
+static size_t
+remote_keepalive(uint8_t *buf, size_t cap)
+{
+	struct wbuf w;
+
+	wbuf_init(&w, buf, cap);
+	keepalive_encode(&w);
+	return w.len;
+}
+
+/* Pop the next whole message the peer sent; its type, or 0 if none. */
+static int
+next_msg(struct harness *h, uint8_t *msg, size_t cap, uint16_t *lenp)
+{
+	struct evbuffer *in = bufferevent_get_input(h->remote);
+	uint8_t hdr[19];
+	uint16_t len;
+
+	if (evbuffer_get_length(in) < 19)
+		return 0;
+	evbuffer_copyout(in, hdr, 19);
+	len = (uint16_t)(hdr[16] << 8 | hdr[17]);
+	ck_assert_uint_ge(len, 19);
+	ck_assert_uint_le(len, cap);
+	if (evbuffer_get_length(in) < len)
+		return 0;
+	evbuffer_remove(in, msg, len);
+	if (lenp)
+		*lenp = len;
+	return hdr[18];
+}
+
+static void
+expect_notification(struct harness *h, uint8_t code, uint8_t subcode)
+{
+	uint8_t msg[4096];
+	uint16_t len;
+	int type;
+
+	while ((type = next_msg(h, msg, sizeof(msg), &len)) != 0 &&
+	    type != BGP_MSG_NOTIFICATION)
+		;
+	ck_assert_int_eq(type, BGP_MSG_NOTIFICATION);
+	ck_assert_uint_eq(msg[19], code);
+	ck_assert_uint_eq(msg[20], subcode);
+}
+
+static void
+establish(struct harness *h, bool bytewise, bool one_write)
+{
+	uint8_t buf[256];
+	size_t n;
+
+	ck_assert_int_eq(peer_state(h->p), ST_OPENSENT);
+	ck_assert_int_eq(next_msg(h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	n = remote_open(buf, sizeof(buf), 65002);
+	if (one_write) {
+		n += remote_keepalive(buf + n, sizeof(buf) - n);
+		send_raw(h, buf, n, false);
+	} else {
+		send_raw(h, buf, n, bytewise);
+		ck_assert_int_eq(peer_state(h->p), ST_OPENCONFIRM);
+		n = remote_keepalive(buf, sizeof(buf));
+		send_raw(h, buf, n, bytewise);
+	}
+	ck_assert_int_eq(peer_state(h->p), ST_ESTABLISHED);
+	ck_assert_int_eq(next_msg(h, buf, sizeof(buf), NULL),
+	    BGP_MSG_KEEPALIVE);
+}
+
+/* After establishment: the routes (IPv4 packed by attributes), then EoRs. */
+static void
+expect_initial_routes(struct harness *h)
+{
+	uint8_t msg[4096];
+	uint16_t len;
+	int type, updates = 0, eors = 0;
+	size_t v4_routes = 0, v6_routes = 0;
+	struct update_msg m;
+	struct update_ctx ctx = { .asn4 = true, .ebgp = true,
+		.families = FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST) };
+
+	update_msg_init(&m);
+	while ((type = next_msg(h, msg, sizeof(msg), &len)) != 0) {
+		int fam;
+		size_t n;
+
+		ck_assert_int_eq(type, BGP_MSG_UPDATE);
+		ck_assert_int_eq(update_decode(msg + 19, len - 19u, &ctx, &m),
+		    UPD_OK);
+		if (update_is_eor(&m, &fam)) {
+			/* End-of-RIB only after every route */
+			ck_assert_uint_eq(v4_routes, 3);
+			ck_assert_uint_eq(v6_routes, 1);
+			eors++;
+			continue;
+		}
+		ck_assert_int_eq(eors, 0);
+		updates++;
+		ck_assert_int_eq(nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
+		v4_routes += n;
+		if (m.has_mp_reach) {
+			ck_assert_int_eq(nlri_check(m.mp_reach_nlri, BGP_AFI_IPV6,
+			    false, &n), 0);
+			v6_routes += n;
+		}
+	}
+	update_msg_free(&m);
+	/* med 10 pair packed together, med 20 alone, IPv6 alone */
+	ck_assert_int_eq(updates, 3);
+	ck_assert_int_eq(eors, 2);
+}
+
+START_TEST(test_one_byte_segments)
+{
+	struct harness h;
+
+	harness_init(&h);
+	establish(&h, true, false);
+	expect_initial_routes(&h);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_two_messages_one_write)
+{
+	struct harness h;
+
+	harness_init(&h);
+	establish(&h, false, true);
+	expect_initial_routes(&h);
+	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_OPEN], 1);
+	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_KEEPALIVE], 1);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_oversize_message)
+{
+	struct harness h;
+	uint8_t hdr[19];
+
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	memset(hdr, 0xff, 16);
+	hdr[16] = 0x10;		/* 4097 without extended messages */
+	hdr[17] = 0x01;
+	hdr[18] = BGP_MSG_UPDATE;
+	send_raw(&h, hdr, sizeof(hdr), false);
+	expect_notification(&h, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_LENGTH);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_bad_marker)
+{
+	struct harness h;
+	uint8_t buf[64];
+	size_t n;
+
+	harness_init(&h);
+	ck_assert_int_eq(next_msg(&h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	n = remote_keepalive(buf, sizeof(buf));
+	buf[3] = 0x00;
+	send_raw(&h, buf, n, false);
+	expect_notification(&h, BGP_ERR_HEADER, BGP_ERR_HDR_NOT_SYNC);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_unexpected_keepalive_in_opensent)
+{
+	struct harness h;
+	uint8_t buf[64];
+	size_t n;
+
+	harness_init(&h);
+	ck_assert_int_eq(next_msg(&h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	n = remote_keepalive(buf, sizeof(buf));
+	send_raw(&h, buf, n, false);
+	expect_notification(&h, BGP_ERR_FSM, BGP_ERR_FSM_OPENSENT);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_bad_peer_as)
+{
+	struct harness h;
+	uint8_t buf[256];
+	size_t n;
+
+	harness_init(&h);
+	ck_assert_int_eq(next_msg(&h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	n = remote_open(buf, sizeof(buf), 65009);
+	send_raw(&h, buf, n, false);
+	expect_notification(&h, BGP_ERR_OPEN, BGP_ERR_OPEN_BAD_PEER_AS);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_open_in_established)
+{
+	struct harness h;
+	uint8_t buf[256];
+	size_t n;
+
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	n = remote_open(buf, sizeof(buf), 65002);
+	send_raw(&h, buf, n, false);
+	expect_notification(&h, BGP_ERR_FSM, BGP_ERR_FSM_ESTABLISHED);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_peer_closes)
+{
+	struct harness h;
+
+	harness_init(&h);
+	establish(&h, false, false);
+	/* a pair signals end-of-file to its partner on a finishing flush */
+	bufferevent_flush(h.remote, EV_WRITE, BEV_FINISHED);
+	spin(&h);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	ck_assert(peer_is_closed(h.p));
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_admin_stop_sends_cease)
+{
+	struct harness h;
+
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	peer_stop(h.p, BGP_CEASE_ADMIN_SHUTDOWN, "maintenance");
+	spin(&h);
+	expect_notification(&h, BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	harness_free(&h);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("peer");
+	TCase *tc = tcase_create("framing");
+	SRunner *sr;
+	int failed;
+
+	log_init(false, LOG_DEST_STDERR, LOG_ERR, NULL);
+	tcase_add_test(tc, test_one_byte_segments);
+	tcase_add_test(tc, test_two_messages_one_write);
+	tcase_add_test(tc, test_oversize_message);
+	tcase_add_test(tc, test_bad_marker);
+	tcase_add_test(tc, test_unexpected_keepalive_in_opensent);
+	tcase_add_test(tc, test_bad_peer_as);
+	tcase_add_test(tc, test_open_in_established);
+	tcase_add_test(tc, test_peer_closes);
+	tcase_add_test(tc, test_admin_stop_sends_cease);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

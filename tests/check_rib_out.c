@@ -1,0 +1,425 @@
+/*
+ * Adj-RIB-Out: coalescing rules, packing at the size limit, re-send after
+ * a reconnect, flush and clear, families, back-pressure. Every UPDATE the
+ * packer emits must re-parse under our own decoder.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evbgp/bgp_proto.h"
+#include "evbgp/rib_out.h"
+#include "evbgp/update.h"
+
+struct capture {
+	size_t		 nmsgs;
+	size_t		 announced;	/* NLRI seen, all families */
+	size_t		 withdrawn;
+	size_t		 max_len;
+	int		 full_after;	/* full() true after this many msgs */
+	famset_t	 families;
+};
+
+static int
+cap_emit(void *arg, const uint8_t *msg, size_t len)
+{
+	struct capture *c = arg;
+	struct update_msg m;
+	struct update_ctx ctx = { .asn4 = true, .ebgp = false,
+		.families = c->families };
+	size_t n;
+
+	ck_assert_uint_ge(len, BGP_UPDATE_MIN);
+	ck_assert_uint_eq(msg[18], BGP_MSG_UPDATE);
+	ck_assert_uint_eq((size_t)(msg[16] << 8 | msg[17]), len);
+	update_msg_init(&m);
+	ck_assert_int_eq(update_decode(msg + 19, len - 19, &ctx, &m), UPD_OK);
+	/* a withdrawal is never mistaken for an End-of-RIB */
+	ck_assert(!update_is_eor(&m, NULL));
+	ck_assert_int_eq(nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
+	c->announced += n;
+	ck_assert_int_eq(nlri_check(m.withdrawn, BGP_AFI_IPV4, false, &n), 0);
+	c->withdrawn += n;
+	if (m.has_mp_reach) {
+		ck_assert_int_eq(nlri_check(m.mp_reach_nlri, BGP_AFI_IPV6, false,
+		    &n), 0);
+		c->announced += n;
+	}
+	if (m.has_mp_unreach) {
+		ck_assert_int_eq(nlri_check(m.mp_unreach_nlri, BGP_AFI_IPV6,
+		    false, &n), 0);
+		c->withdrawn += n;
+	}
+	update_msg_free(&m);
+	if (len > c->max_len)
+		c->max_len = len;
+	c->nmsgs++;
+	return 0;
+}
+
+static bool
+cap_full(void *arg)
+{
+	struct capture *c = arg;
+
+	return c->full_after >= 0 && c->nmsgs >= (size_t)c->full_after;
+}
+
+static void
+ctx_init(struct rib_out_pack_ctx *ctx, struct capture *c, size_t max)
+{
+	memset(c, 0, sizeof(*c));
+	c->full_after = -1;
+	c->families = FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST);
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->enc.ibgp = true;
+	ctx->enc.asn4 = true;
+	ctx->enc.local_as = 65000;
+	addr_parse("127.0.0.1", &ctx->enc.local_v4);
+	addr_parse("::1", &ctx->enc.local_v6);
+	ctx->families = c->families;
+	ctx->max_msg = max;
+	ctx->group_updates = true;
+	ctx->emit = cap_emit;
+	ctx->full = cap_full;
+	ctx->arg = c;
+}
+
+static const struct attrs *
+make_attrs(struct attr_table *t, uint32_t med, bool v6)
+{
+	struct attrs a;
+	const struct attrs *ia;
+
+	attrs_init(&a);
+	a.has = ATTR_HAS_ORIGIN | ATTR_HAS_NEXT_HOP | ATTR_HAS_MED;
+	a.med = med;
+	addr_parse(v6 ? "2001:db8::1" : "192.0.2.1", &a.nexthop);
+	ia = attrs_intern(t, &a);
+	attrs_free(&a);
+	return ia;
+}
+
+static struct prefix
+v4(unsigned i, unsigned len)
+{
+	struct prefix p;
+	char s[32];
+
+	snprintf(s, sizeof(s), "10.%u.%u.0/%u", (i >> 8) & 255, i & 255, len);
+	ck_assert_int_eq(prefix_parse(s, &p), 0);
+	return p;
+}
+
+static struct prefix
+v6(unsigned i)
+{
+	struct prefix p;
+	char s[64];
+
+	snprintf(s, sizeof(s), "2001:db8:%x::/48", i);
+	ck_assert_int_eq(prefix_parse(s, &p), 0);
+	return p;
+}
+
+START_TEST(test_announce_then_withdraw_sends_nothing)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *a = make_attrs(t, 1, false);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct prefix p = v4(1, 24);
+
+	ctx_init(&ctx, &c, 4096);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	ck_assert_uint_eq(c.nmsgs, 0);
+	ck_assert_uint_eq(rib_out_count(ro), 0);
+	/* withdraw of a route never sent: nothing either */
+	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert(!rib_out_pending(ro));
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	attrs_unref(a);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+START_TEST(test_identical_reannounce_sends_nothing)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *a = make_attrs(t, 1, false);
+	const struct attrs *b = make_attrs(t, 1, false);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct prefix p = v4(1, 24);
+
+	ck_assert_ptr_eq(a, b);
+	ctx_init(&ctx, &c, 4096);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, b);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	ck_assert_uint_eq(c.nmsgs, 1);
+	attrs_unref(a);
+	attrs_unref(b);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+START_TEST(test_last_word_wins)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *a = make_attrs(t, 1, false);
+	const struct attrs *b = make_attrs(t, 2, false);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct prefix p = v4(1, 24);
+
+	ctx_init(&ctx, &c, 4096);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, b);
+	ck_assert_ptr_eq(rib_out_lookup(ro, FAM_IPV4_UNICAST, &p, 0), b);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.announced, 1);
+	/* sent, then withdrawn: a real withdrawal goes out */
+	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.withdrawn, 1);
+	ck_assert_uint_eq(rib_out_count(ro), 0);
+	attrs_unref(a);
+	attrs_unref(b);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+static void
+pack_many(size_t max, bool v6fam, size_t n, size_t *msgs)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *a = make_attrs(t, 7, v6fam);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	enum family_id fam = v6fam ? FAM_IPV6_UNICAST : FAM_IPV4_UNICAST;
+
+	ctx_init(&ctx, &c, max);
+	for (unsigned i = 0; i < n; i++) {
+		struct prefix p = v6fam ? v6(i) : v4(i, 24);
+
+		rib_out_announce(ro, fam, &p, 0, a);
+	}
+	ck_assert_uint_eq(rib_out_count(ro), n);
+	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	ck_assert_uint_eq(c.announced, n);
+	ck_assert_uint_le(c.max_len, max);
+	/* packed: close to the limit, not one route per message */
+	ck_assert_uint_ge(c.max_len, max - 64);
+	*msgs = c.nmsgs;
+	/* withdraw them all, packed too */
+	rib_out_withdraw_all(ro);
+	c.nmsgs = 0;
+	c.max_len = 0;
+	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	ck_assert_uint_eq(c.withdrawn, n);
+	ck_assert_uint_le(c.max_len, max);
+	ck_assert_uint_eq(rib_out_count(ro), 0);
+	attrs_unref(a);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+
+START_TEST(test_pack_at_size_limit_v4)
+{
+	size_t small, big;
+
+	pack_many(BGP_MAX_MSG, false, 20000, &small);
+	pack_many(BGP_MAX_EXT_MSG, false, 20000, &big);
+	/* 20,000 /24s of 4 bytes: about 1,000 per 4 KiB message */
+	ck_assert_uint_le(small, 25);
+	ck_assert_uint_lt(big, small);
+}
+END_TEST
+
+START_TEST(test_pack_at_size_limit_v6)
+{
+	size_t msgs;
+
+	pack_many(BGP_MAX_MSG, true, 5000, &msgs);
+	ck_assert_uint_le(msgs, 12);
+}
+END_TEST
+
+START_TEST(test_group_updates_off)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *a = make_attrs(t, 7, false);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+
+	ctx_init(&ctx, &c, 4096);
+	ctx.group_updates = false;
+	for (unsigned i = 0; i < 10; i++) {
+		struct prefix p = v4(i, 24);
+
+		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	}
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 10);
+	ck_assert_uint_eq(c.announced, 10);
+	attrs_unref(a);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+START_TEST(test_resend_after_reconnect)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *a = make_attrs(t, 7, false);
+	const struct attrs *b = make_attrs(t, 8, false);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+
+	ctx_init(&ctx, &c, 4096);
+	for (unsigned i = 0; i < 100; i++) {
+		struct prefix p = v4(i, 24);
+
+		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0,
+		    i % 2 ? a : b);
+	}
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 2);
+	/* one route withdrawn while the session is down: not re-sent */
+	rib_out_session_down(ro);
+	{
+		struct prefix p = v4(0, 24);
+
+		rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	}
+	c.announced = 0;
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 2);
+	ck_assert_uint_eq(c.announced, 99);
+	ck_assert_uint_eq(c.withdrawn, 0);
+	/* flush adj-rib out: everything again */
+	rib_out_resend_all(ro);
+	c.announced = 0;
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 2);
+	ck_assert_uint_eq(c.announced, 99);
+	attrs_unref(a);
+	attrs_unref(b);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+START_TEST(test_family_not_negotiated)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *a = make_attrs(t, 7, true);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct prefix p = v6(1);
+
+	ctx_init(&ctx, &c, 4096);
+	ctx.families = FAMSET(FAM_IPV4_UNICAST);
+	rib_out_announce(ro, FAM_IPV6_UNICAST, &p, 0, a);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	ck_assert(!rib_out_pending(ro));
+	/* still wanted: a later session with IPv6 gets it */
+	ck_assert_uint_eq(rib_out_count(ro), 1);
+	rib_out_session_down(ro);
+	ctx.families |= FAMSET(FAM_IPV6_UNICAST);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	attrs_unref(a);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+START_TEST(test_back_pressure)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs **sets = calloc(20000, sizeof(*sets));
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+
+	ctx_init(&ctx, &c, 4096);
+	c.full_after = 1;
+	/* distinct attributes: one message per route, many batches */
+	for (unsigned i = 0; i < 20000; i++) {
+		struct prefix p = v4(i, 24);
+
+		sets[i] = make_attrs(t, i, false);
+		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, sets[i]);
+	}
+	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	/* stopped after the first batch */
+	ck_assert(rib_out_pending(ro));
+	ck_assert_uint_lt(c.nmsgs, 20000);
+	c.full_after = -1;
+	rib_out_pack(ro, &ctx);
+	ck_assert(!rib_out_pending(ro));
+	ck_assert_uint_eq(c.announced, 20000);
+	for (unsigned i = 0; i < 20000; i++)
+		attrs_unref(sets[i]);
+	free(sets);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+START_TEST(test_path_ids_are_distinct_routes)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *a = make_attrs(t, 7, false);
+	struct prefix p = v4(1, 24);
+
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 1, a);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 2, a);
+	ck_assert_uint_eq(rib_out_count(ro), 2);
+	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 1);
+	ck_assert_uint_eq(rib_out_count(ro), 1);
+	ck_assert_ptr_eq(rib_out_lookup(ro, FAM_IPV4_UNICAST, &p, 2), a);
+	attrs_unref(a);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("rib_out");
+	TCase *tc = tcase_create("rib_out");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_announce_then_withdraw_sends_nothing);
+	tcase_add_test(tc, test_identical_reannounce_sends_nothing);
+	tcase_add_test(tc, test_last_word_wins);
+	tcase_add_test(tc, test_pack_at_size_limit_v4);
+	tcase_add_test(tc, test_pack_at_size_limit_v6);
+	tcase_add_test(tc, test_group_updates_off);
+	tcase_add_test(tc, test_resend_after_reconnect);
+	tcase_add_test(tc, test_family_not_negotiated);
+	tcase_add_test(tc, test_back_pressure);
+	tcase_add_test(tc, test_path_ids_are_distinct_routes);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
