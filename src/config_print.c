@@ -246,6 +246,20 @@ print_neighbor(FILE *f, const struct cfg_neighbor *nb)
 	fprintf(f, "}\n");
 }
 
+char *
+config_neighbor_string(const struct cfg_neighbor *nb)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return xstrdup("");
+	print_neighbor(f, nb);
+	fclose(f);
+	return text;
+}
+
 void
 config_print(FILE *f, const struct config *c)
 {

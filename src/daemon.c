@@ -17,11 +17,15 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "evbgp/api_events.h"
+#include "evbgp/api_exec.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/control.h"
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
 #include "evbgp/peer.h"
 #include "evbgp/sockopt.h"
+#include "evbgp/supervisor.h"
 #include "evbgp/util.h"
 
 #define SHUTDOWN_GRACE_MS	2500
@@ -123,6 +127,7 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		}
 		p = peer_new(d, n, &remote);
 		daemon_add_peer(d, p);
+		api_events_peer_init(p);
 		peer_load_routes(p);
 		log_peer(LOG_INFO, p->name, "new peer from passive range %s",
 		    n->name);
@@ -270,6 +275,249 @@ daemon_write_pid(struct daemon *d)
 	return 0;
 }
 
+/* ---- helpers ---- */
+
+struct helper_ctx {
+	struct daemon	*d;
+	char		 name[64];
+};
+
+static void
+helper_reply(void *ctx, const char *data, size_t len)
+{
+	struct helper_ctx *hc = ctx;
+	struct sup_helper *h = hc->d->sup ? sup_find(hc->d->sup, hc->name) :
+	    NULL;
+
+	if (h != NULL)
+		sup_write(h, data, len);
+}
+
+/* The command client of a process (created on first use, kept across
+ * respawns so that ack settings survive). */
+static struct api_client *
+helper_client(struct daemon *d, const char *name)
+{
+	struct api_client *c;
+	struct helper_ctx *hc;
+
+	for (size_t i = 0; i < d->nclients; i++)
+		if (strcmp(d->clients[i]->name, name) == 0)
+			return d->clients[i];
+	c = xcalloc(1, sizeof(*c));
+	hc = xcalloc(1, sizeof(*hc));
+	hc->d = d;
+	snprintf(hc->name, sizeof(hc->name), "%s", name);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->helper = true;
+	c->ack = d->env.api_ack ? API_ACK_ON : API_ACK_OFF;
+	c->encoder = ENCODER_TEXT;
+	c->reply = helper_reply;
+	c->ctx = hc;
+	d->clients = xreallocarray(d->clients, d->nclients + 1,
+	    sizeof(*d->clients));
+	d->clients[d->nclients++] = c;
+	return c;
+}
+
+static void
+sup_line_cb(void *arg, struct sup_helper *h, const char *line, size_t len)
+{
+	struct daemon *d = arg;
+	struct api_client *c = helper_client(d, sup_helper_name(h));
+
+	c->encoder = sup_helper_encoder(h);
+	if (d->stopping)
+		return;
+	api_exec_line(d, c, line, len);
+}
+
+static void
+sup_started_cb(void *arg, struct sup_helper *h)
+{
+	struct daemon *d = arg;
+	struct api_client *c = helper_client(d, sup_helper_name(h));
+
+	/* a new instance starts with the configured ack setting */
+	c->ack = d->env.api_ack ? API_ACK_ON : API_ACK_OFF;
+	c->encoder = sup_helper_encoder(h);
+}
+
+static void
+sup_exited_cb(void *arg, struct sup_helper *h, int status, bool respawning)
+{
+}
+
+static void
+sup_fatal_cb(void *arg, const char *why)
+{
+	struct daemon *d = arg;
+
+	log_warnx("%s: stopping (exabgp.api.terminate)", why);
+	d->exit_code = 1;
+	daemon_shutdown(d, why);
+}
+
+static void daemon_maybe_exit(struct daemon *d);
+
+static void
+sup_all_stopped_cb(void *arg)
+{
+	struct daemon *d = arg;
+
+	d->helpers_stopped = true;
+	daemon_maybe_exit(d);
+}
+
+static const struct sup_ops daemon_sup_ops = {
+	.line = sup_line_cb,
+	.started = sup_started_cb,
+	.exited = sup_exited_cb,
+	.fatal = sup_fatal_cb,
+	.all_stopped = sup_all_stopped_cb,
+};
+
+static void
+daemon_start_helpers(struct daemon *d)
+{
+	struct sup_settings ss;
+
+	sup_settings_default(&ss);
+	ss.respawn = d->env.api_respawn;
+	ss.terminate = d->env.api_terminate;
+	d->sup = sup_new(d->base, &ss, &daemon_sup_ops, d);
+	if (d->cfg->nprocesses > 0)
+		sup_apply(d->sup, d->cfg->processes, d->cfg->nprocesses);
+}
+
+size_t
+daemon_helper_count(const struct daemon *d)
+{
+	return d->cfg->nprocesses;
+}
+
+/* ---- reload ---- */
+
+static const struct cfg_neighbor *
+find_neighbor(const struct config *c, const char *name)
+{
+	for (size_t i = 0; i < c->nneighbors; i++)
+		if (strcmp(c->neighbors[i].name, name) == 0)
+			return &c->neighbors[i];
+	return NULL;
+}
+
+/* Move p to its new configuration nb (same session): routes diffed. */
+static void
+peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb)
+{
+	const struct cfg_neighbor *old = p->cfg;
+	size_t withdrawn = 0;
+
+	for (size_t i = 0; i < old->nroutes; i++) {
+		bool kept = false;
+
+		for (size_t j = 0; j < nb->nroutes && !kept; j++)
+			kept = cfg_route_same_key(&old->routes[i],
+			    &nb->routes[j]);
+		if (!kept) {
+			peer_withdraw(p, &old->routes[i]);
+			withdrawn++;
+		}
+	}
+	p->cfg = nb;
+	api_events_peer_init(p);
+	/* identical routes intern to the same set: nothing is re-sent;
+	 * changed ones are re-announced without a withdraw between */
+	peer_load_routes(p);
+	peer_schedule_kick(p);
+	log_peer(LOG_INFO, p->name, "configuration reloaded: %zu route%s, "
+	    "%zu withdrawn", nb->nroutes, nb->nroutes == 1 ? "" : "s",
+	    withdrawn);
+}
+
+static void
+daemon_reload_peers(struct daemon *d, struct config *nc)
+{
+	size_t kept = 0;
+	struct peer **peers = d->peers;
+	size_t n = d->npeers;
+
+	d->peers = NULL;
+	d->npeers = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct peer *p = peers[i];
+		const struct cfg_neighbor *nb = find_neighbor(nc, p->cfg->name);
+
+		if (nb == NULL) {
+			log_peer(LOG_NOTICE, p->name, "neighbor removed from "
+			    "the configuration");
+			peer_stop(p, BGP_CEASE_PEER_DECONFIGURED, NULL);
+			peer_free(p);
+			continue;
+		}
+		if (!cfg_neighbor_session_equal(p->cfg, nb)) {
+			log_peer(LOG_NOTICE, p->name, "session settings "
+			    "changed: resetting the session");
+			peer_stop(p, BGP_CEASE_OTHER_CONFIG, NULL);
+			peer_free(p);
+			continue;
+		}
+		peer_reconfigure(p, nb);
+		daemon_add_peer(d, p);
+		kept++;
+	}
+	free(peers);
+	/* new neighbors, and those reset above */
+	for (size_t i = 0; i < nc->nneighbors; i++) {
+		const struct cfg_neighbor *nb = &nc->neighbors[i];
+		bool exists = false;
+		struct peer *p;
+
+		for (size_t j = 0; j < d->npeers && !exists; j++)
+			exists = d->peers[j]->cfg == nb;
+		if (exists || neighbor_is_range(nb))
+			continue;
+		p = peer_new(d, nb, NULL);
+		daemon_add_peer(d, p);
+		api_events_peer_init(p);
+		peer_load_routes(p);
+		peer_start(p);
+	}
+}
+
+int
+daemon_reload(struct daemon *d, bool restart_helpers)
+{
+	char err[1024];
+	size_t idx = d->conf_idx;
+	const char *path;
+	struct config *nc, *old = d->cfg;
+
+	if (d->stopping)
+		return -1;
+	if (d->env.debug_rotate && d->nconf > 1)
+		idx = (idx + 1) % d->nconf;
+	path = d->nconf > 0 ? d->conf_paths[idx] : old->path;
+	nc = config_load(path, err, sizeof(err));
+	if (nc == NULL) {
+		log_warnx("reload refused, the running configuration is kept: "
+		    "%s", err);
+		return -1;
+	}
+	d->conf_idx = idx;
+	log_notice("reloading the configuration from %s", path);
+	daemon_reload_peers(d, nc);
+	d->cfg = nc;
+	if (d->sup != NULL) {
+		sup_apply(d->sup, nc->processes, nc->nprocesses);
+		if (restart_helpers)
+			sup_restart_all(d->sup);
+	}
+	config_free(old);
+	return 0;
+}
+
 /* ---- signals ---- */
 
 static void
@@ -284,9 +532,10 @@ sig_shutdown_cb(evutil_socket_t sig, short what, void *arg)
 static void
 sig_reload_cb(evutil_socket_t sig, short what, void *arg)
 {
-	log_warnx("received %s: configuration reload is not available in "
-	    "this version; the running configuration is kept",
-	    strsignal((int)sig));
+	struct daemon *d = arg;
+
+	log_notice("received %s: reloading", strsignal((int)sig));
+	daemon_reload(d, sig == SIGUSR2);
 }
 
 static void
@@ -298,6 +547,14 @@ exit_cb(evutil_socket_t fd, short what, void *arg)
 		log_info("%zu connection%s still flushing at exit", d->nclosing,
 		    d->nclosing == 1 ? "" : "s");
 	event_base_loopexit(d->base, NULL);
+}
+
+/* Leave the loop once the NOTIFICATIONs are out and helpers are gone. */
+static void
+daemon_maybe_exit(struct daemon *d)
+{
+	if (d->stopping && d->nclosing == 0 && d->helpers_stopped)
+		event_base_loopexit(d->base, NULL);
 }
 
 static struct event *
@@ -322,6 +579,18 @@ daemon_start(struct daemon *d)
 	daemon_write_pid(d);
 	if (daemon_open_listeners(d) == -1)
 		return -1;
+	if (gethostname(d->hostname, sizeof(d->hostname) - 1) == -1)
+		snprintf(d->hostname, sizeof(d->hostname), "localhost");
+	snprintf(d->uuid, sizeof(d->uuid), "%08lx-%04x-%04x-%04x-%08lx%04x",
+	    (unsigned long)random(), (unsigned)(random() & 0xffff),
+	    (unsigned)(0x4000 | (random() & 0x0fff)),
+	    (unsigned)(0x8000 | (random() & 0x3fff)),
+	    (unsigned long)random(), (unsigned)(random() & 0xffff));
+	if (d->env.api_cli && d->control_path != NULL) {
+		d->control = control_new(d, d->control_path);
+		if (d->control == NULL)
+			return -1;
+	}
 	for (size_t i = 0; i < d->cfg->nneighbors; i++) {
 		const struct cfg_neighbor *n = &d->cfg->neighbors[i];
 		struct peer *p;
@@ -330,8 +599,12 @@ daemon_start(struct daemon *d)
 			continue;	/* peers appear as they connect */
 		p = peer_new(d, n, NULL);
 		daemon_add_peer(d, p);
+		api_events_peer_init(p);
 		peer_load_routes(p);
 	}
+	/* helpers start before the sessions: commands they send early go
+	 * into the Adj-RIB-Out and out with the initial table */
+	daemon_start_helpers(d);
 	log_notice("evbgpd %s started: %zu neighbor%s, %zu listener%s",
 	    EVBGP_VERSION, d->npeers, d->npeers == 1 ? "" : "s",
 	    d->nlisteners, d->nlisteners == 1 ? "" : "s");
@@ -358,13 +631,21 @@ daemon_shutdown(struct daemon *d, const char *why)
 	d->stopping = true;
 	for (size_t i = 0; i < d->nlisteners; i++)
 		evconnlistener_disable(d->listeners[i].lev);
+	if (d->control != NULL) {
+		control_free(d->control);
+		d->control = NULL;
+	}
 	for (size_t i = 0; i < d->npeers; i++)
 		peer_stop(d->peers[i], BGP_CEASE_ADMIN_SHUTDOWN,
 		    "evbgpd shutting down");
-	if (d->nclosing == 0)
-		event_base_loopexit(d->base, NULL);
-	else
-		evtimer_add(d->ev_exit, &grace);
+	/* helpers hear it last, then are stopped (SIGTERM, then SIGKILL) */
+	if (d->sup != NULL) {
+		api_event_shutdown(d);
+		sup_stop_all(d->sup);
+	} else
+		d->helpers_stopped = true;
+	evtimer_add(d->ev_exit, &grace);
+	daemon_maybe_exit(d);
 }
 
 void
@@ -378,8 +659,7 @@ daemon_closing_done(struct daemon *d)
 {
 	if (d->nclosing > 0)
 		d->nclosing--;
-	if (d->stopping && d->nclosing == 0)
-		event_base_loopexit(d->base, NULL);
+	daemon_maybe_exit(d);
 }
 
 void
@@ -387,9 +667,18 @@ daemon_free(struct daemon *d)
 {
 	if (d == NULL)
 		return;
+	if (d->control != NULL)
+		control_free(d->control);
 	for (size_t i = 0; i < d->npeers; i++)
 		peer_free(d->peers[i]);
 	free(d->peers);
+	if (d->sup != NULL)
+		sup_free(d->sup);
+	for (size_t i = 0; i < d->nclients; i++) {
+		free(d->clients[i]->ctx);
+		free(d->clients[i]);
+	}
+	free(d->clients);
 	for (size_t i = 0; i < d->nlisteners; i++)
 		evconnlistener_free(d->listeners[i].lev);
 	free(d->listeners);

@@ -22,10 +22,12 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "evbgp/api_events.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
 #include "evbgp/peer.h"
+#include "evbgp/route_text.h"
 #include "evbgp/sockopt.h"
 #include "evbgp/util.h"
 
@@ -49,6 +51,8 @@ static void	peer_enter(void *, enum fsm_state, enum fsm_state,
 		    enum fsm_event);
 static const char *peer_fsm_name(void *);
 static void	peer_read_messages(struct peer *);
+static const struct attrs *peer_route_attrs(struct peer *,
+		    const struct cfg_route *);
 
 static const struct fsm_ops peer_fsm_ops = {
 	.act = peer_act,
@@ -224,6 +228,9 @@ peer_send(struct peer *p, const uint8_t *msg, size_t len)
 	}
 	if (len >= BGP_HEADER_LEN && msg[18] < 6)
 		p->stats.sent[msg[18]]++;
+	if (len >= BGP_HEADER_LEN &&
+	    api_events_wanted(p, API_DIR_SEND, msg[18]))
+		api_event_message(p, API_DIR_SEND, msg, len, NULL);
 	return 0;
 }
 
@@ -459,7 +466,7 @@ static void
 peer_pack_ctx(struct peer *p, struct rib_out_pack_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
-	ctx->enc.ibgp = p->cfg->local_as == p->cfg->peer_as;
+	ctx->enc.ibgp = p->cfg->local_as == p->peer_as;
 	ctx->enc.asn4 = p->neg.asn4;
 	ctx->enc.local_as = p->cfg->local_as;
 	if (p->local_now.afi == BGP_AFI_IPV4) {
@@ -514,9 +521,18 @@ peer_kick(struct peer *p)
 		rib_out_pack(p->ro, &ctx);
 	}
 	p->packing = false;
+	if (p->bev == NULL || rib_out_pending(p->ro))
+		return;
 	/* End-of-RIB once the initial routes are all out (RFC 4724 §4) */
-	if (p->bev != NULL && !rib_out_pending(p->ro) && p->eor_pending)
+	if (p->eor_pending)
 		peer_send_eors(p);
+	/* the end of a re-advertisement (RFC 7313 EoRR) */
+	for (int f = 0; f < FAM_MAX && p->eorr_pending; f++) {
+		if (!FAMSET_HAS(p->eorr_pending, f))
+			continue;
+		peer_send_route_refresh(p, (enum family_id)f, BGP_RR_EORR);
+		p->eorr_pending &= ~FAMSET(f);
+	}
 }
 
 void
@@ -528,12 +544,239 @@ peer_load_routes(struct peer *p)
 		const struct cfg_route *r = &c->routes[i];
 		const struct attrs *a;
 
+		if (r->watchdog != NULL)
+			peer_watchdog_add(p, r);
 		if (r->withdrawn)
 			continue;
-		a = attrs_intern(p->d->attrs, &r->attrs);
+		a = peer_route_attrs(p, r);
 		rib_out_announce(p->ro, r->fam, &r->prefix, r->path_id, a);
 		attrs_unref(a);
 	}
+}
+
+/* Pack later in this loop turn: many commands, one packing pass. */
+void
+peer_schedule_kick(struct peer *p)
+{
+	if (p->fsm.state == ST_ESTABLISHED)
+		event_active(p->t_kick, EV_TIMEOUT, 0);
+}
+
+/*
+ * The interned attributes to send for r: "next-hop self" is resolved
+ * now when the local address is known, so that a route announced with
+ * the literal address and then with "self" is the same route.
+ */
+static const struct attrs *
+peer_route_attrs(struct peer *p, const struct cfg_route *r)
+{
+	struct bgp_addr self = p->local_now;
+	struct attrs a;
+	const struct attrs *ia;
+
+	if (!r->attrs.nexthop_self || self.afi == 0)
+		return attrs_intern(p->d->attrs, &r->attrs);
+	if (family_afi(r->fam) == BGP_AFI_IPV6 && self.afi == BGP_AFI_IPV4) {
+		/* IPv6 route over an IPv4 session: the mapped address */
+		memset(self.b, 0, sizeof(self.b));
+		self.b[10] = self.b[11] = 0xff;
+		memcpy(self.b + 12, p->local_now.b, 4);
+		self.afi = BGP_AFI_IPV6;
+	} else if (family_afi(r->fam) == BGP_AFI_IPV4 &&
+	    self.afi == BGP_AFI_IPV6) {
+		return attrs_intern(p->d->attrs, &r->attrs);
+	}
+	attrs_init(&a);
+	attrs_copy(&a, &r->attrs);
+	a.nexthop_self = false;
+	a.nexthop = self;
+	a.has |= ATTR_HAS_NEXT_HOP;
+	ia = attrs_intern(p->d->attrs, &a);
+	attrs_free(&a);
+	return ia;
+}
+
+void
+peer_announce(struct peer *p, const struct cfg_route *r, unsigned src)
+{
+	const struct attrs *a = peer_route_attrs(p, r);
+
+	rib_out_announce_src(p->ro, r->fam, &r->prefix, r->path_id, a, src);
+	attrs_unref(a);
+	peer_schedule_kick(p);
+}
+
+void
+peer_withdraw(struct peer *p, const struct cfg_route *r)
+{
+	rib_out_withdraw(p->ro, r->fam, &r->prefix, r->path_id);
+	peer_schedule_kick(p);
+}
+
+void
+peer_send_eor(struct peer *p, enum family_id fam)
+{
+	p->eor_pending |= FAMSET(fam);
+	peer_schedule_kick(p);
+}
+
+int
+peer_send_route_refresh(struct peer *p, enum family_id fam, uint8_t subtype)
+{
+	uint8_t buf[32];
+	struct wbuf w;
+
+	if (p->fsm.state != ST_ESTABLISHED)
+		return -1;
+	wbuf_init(&w, buf, sizeof(buf));
+	if (route_refresh_encode(&w, family_afi(fam), family_safi(fam),
+	    subtype) == -1)
+		return -1;
+	return peer_send(p, w.buf, w.len);
+}
+
+void
+peer_flush_out(struct peer *p)
+{
+	rib_out_resend_all(p->ro);
+	/* RFC 7313: frame the re-advertisement with BoRR ... EoRR */
+	if (p->neg.enhanced_rr) {
+		for (int f = 0; f < FAM_MAX; f++) {
+			if (!FAMSET_HAS(p->neg.families, f))
+				continue;
+			peer_send_route_refresh(p, (enum family_id)f,
+			    BGP_RR_BORR);
+			p->eorr_pending |= FAMSET(f);
+		}
+	}
+	peer_schedule_kick(p);
+}
+
+void
+peer_clear_out(struct peer *p)
+{
+	rib_out_withdraw_all(p->ro);
+	peer_schedule_kick(p);
+}
+
+void
+peer_teardown(struct peer *p, uint8_t subcode)
+{
+	if (p->fsm.state == ST_IDLE)
+		return;
+	p->stop_subcode = subcode;
+	free(p->stop_text);
+	p->stop_text = NULL;
+	/* RFC 4724 peers keep our routes over a restart: close quietly */
+	if (p->neg.gr && p->fsm.state == ST_ESTABLISHED) {
+		snprintf(p->down_reason, sizeof(p->down_reason),
+		    "teardown (graceful restart: no NOTIFICATION)");
+		fsm_dispatch(&p->fsm, EV_TCP_FAILED);
+		return;
+	}
+	fsm_dispatch(&p->fsm, EV_STOP);
+}
+
+/* ---- watchdogs: named groups of routes flipped by helpers ---- */
+
+void
+peer_watchdog_add(struct peer *p, const struct cfg_route *r)
+{
+	struct cfg_route *slot = NULL;
+
+	for (size_t i = 0; i < p->nwd; i++)
+		if (cfg_route_same_key(&p->wd[i], r))
+			slot = &p->wd[i];
+	if (slot == NULL) {
+		p->wd = xreallocarray(p->wd, p->nwd + 1, sizeof(*p->wd));
+		slot = &p->wd[p->nwd++];
+	} else
+		cfg_route_clear(slot);
+	cfg_route_copy(slot, r);
+}
+
+void
+peer_watchdog(struct peer *p, const char *name, bool announce)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nwd; i++) {
+		struct cfg_route *r = &p->wd[i];
+
+		if (r->watchdog == NULL || strcmp(r->watchdog, name) != 0)
+			continue;
+		r->withdrawn = !announce;
+		if (announce)
+			peer_announce(p, r, RIB_SRC_API);
+		else
+			peer_withdraw(p, r);
+		n++;
+	}
+	log_peer(LOG_DEBUG, p->name, "watchdog %s: %s %zu route%s", name,
+	    announce ? "announce" : "withdraw", n, n == 1 ? "" : "s");
+}
+
+/* ---- Adj-RIB-In ---- */
+
+void
+peer_clear_in(struct peer *p)
+{
+	if (p->rib_in == NULL)
+		return;
+	rib_out_free(p->rib_in);
+	p->rib_in = rib_out_new_store();
+}
+
+/* Record what an UPDATE announces and withdraws (adj-rib-in on). */
+static void
+rib_in_update(struct peer *p, const struct update_msg *m)
+{
+	const struct attrs *a = NULL;
+	struct rbuf r;
+	struct prefix pfx;
+	uint32_t id;
+	bool ap4 = FAMSET_HAS(p->neg.addpath_rx, FAM_IPV4_UNICAST);
+	bool withdraw_all = m->verdict == UPD_TREAT_AS_WITHDRAW;
+
+	if (p->rib_in == NULL)
+		return;
+	r = m->withdrawn;
+	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0)
+		rib_out_withdraw(p->rib_in, FAM_IPV4_UNICAST, &pfx, id);
+	if (m->has_mp_unreach && m->mp_unreach_fam >= 0) {
+		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_unreach_fam);
+
+		r = m->mp_unreach_nlri;
+		while (nlri_get(&r, (uint8_t)m->mp_unreach_afi, ap, &pfx,
+		    &id) == 0)
+			rib_out_withdraw(p->rib_in, m->mp_unreach_fam, &pfx, id);
+	}
+	if (!withdraw_all && (rbuf_left(&m->nlri) > 0 ||
+	    (m->has_mp_reach && m->mp_reach_fam >= 0)))
+		a = attrs_intern(p->d->attrs, &m->attrs);
+	r = m->nlri;
+	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0) {
+		if (a != NULL)
+			rib_out_announce(p->rib_in, FAM_IPV4_UNICAST, &pfx, id,
+			    a);
+		else
+			rib_out_withdraw(p->rib_in, FAM_IPV4_UNICAST, &pfx, id);
+	}
+	if (m->has_mp_reach && m->mp_reach_fam >= 0) {
+		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_reach_fam);
+
+		r = m->mp_reach_nlri;
+		while (nlri_get(&r, (uint8_t)m->mp_reach_afi, ap, &pfx,
+		    &id) == 0) {
+			if (a != NULL)
+				rib_out_announce(p->rib_in, m->mp_reach_fam,
+				    &pfx, id, a);
+			else
+				rib_out_withdraw(p->rib_in, m->mp_reach_fam,
+				    &pfx, id);
+		}
+	}
+	attrs_unref(a);
 }
 
 /* ---- received messages ---- */
@@ -597,7 +840,10 @@ peer_handle_open(struct peer *p, const uint8_t *body, size_t len)
 		return;
 	}
 	as = open_peer_as(o);
-	if (as != p->cfg->peer_as) {
+	/* peer-as auto (0) accepts any AS */
+	if (p->cfg->peer_as == 0)
+		p->peer_as = as;
+	if (p->cfg->peer_as != 0 && as != p->cfg->peer_as) {
 		uint8_t data[2];
 
 		be16_put(data, o->my_as);
@@ -609,8 +855,7 @@ peer_handle_open(struct peer *p, const uint8_t *body, size_t len)
 		return;
 	}
 	/* RFC 6286 §2.2: a BGP identifier equal to ours is an error on iBGP */
-	if (p->cfg->local_as == p->cfg->peer_as &&
-	    o->bgp_id == p->open_local.bgp_id) {
+	if (p->cfg->local_as == as && o->bgp_id == p->open_local.bgp_id) {
 		bgp_err_set(&p->err, BGP_ERR_OPEN, BGP_ERR_OPEN_BAD_BGP_ID,
 		    NULL, 0);
 		log_peer(LOG_WARNING, p->name, "OPEN carries our own BGP "
@@ -626,7 +871,7 @@ peer_handle_update(struct peer *p, const uint8_t *body, size_t len)
 {
 	struct update_ctx ctx = {
 		.asn4 = p->neg.asn4,
-		.ebgp = p->cfg->local_as != p->cfg->peer_as,
+		.ebgp = p->cfg->local_as != p->peer_as,
 		.families = p->neg.families,
 		.addpath_rx = p->neg.addpath_rx,
 	};
@@ -636,6 +881,10 @@ peer_handle_update(struct peer *p, const uint8_t *body, size_t len)
 		return;
 	}
 	update_decode(body, len, &ctx, &p->upd);
+	if (p->upd.verdict != UPD_SESSION_RESET &&
+	    api_events_wanted(p, API_DIR_RECEIVE, BGP_MSG_UPDATE))
+		api_event_message(p, API_DIR_RECEIVE, body - BGP_HEADER_LEN,
+		    len + BGP_HEADER_LEN, &p->upd);
 	if (p->upd.verdict == UPD_SESSION_RESET) {
 		p->err = p->upd.err;
 		log_peer(LOG_WARNING, p->name, "malformed UPDATE: %s",
@@ -711,6 +960,10 @@ peer_handle_message(struct peer *p, uint8_t type, const uint8_t *msg,
 
 	if (type < 6)
 		p->stats.recv[type]++;
+	/* UPDATEs are reported once decoded (peer_handle_update) */
+	if (type != BGP_MSG_UPDATE &&
+	    api_events_wanted(p, API_DIR_RECEIVE, type))
+		api_event_message(p, API_DIR_RECEIVE, msg, len, NULL);
 	switch (type) {
 	case BGP_MSG_OPEN:
 		peer_handle_open(p, body, blen);
@@ -794,7 +1047,7 @@ peer_write_cb(struct bufferevent *bev, void *arg)
 	struct peer *p = arg;
 
 	/* output drained below the low mark: feed more routes */
-	if (rib_out_pending(p->ro) || p->eor_pending)
+	if (rib_out_pending(p->ro) || p->eor_pending || p->eorr_pending)
 		peer_kick(p);
 }
 
@@ -860,7 +1113,7 @@ coll_resolve(struct peer *p)
 {
 	uint32_t ours = p->open_local.bgp_id, theirs = p->coll_open.bgp_id;
 	bool keep_ours_initiated = ours > theirs ||
-	    (ours == theirs && p->cfg->local_as > p->cfg->peer_as);
+	    (ours == theirs && p->cfg->local_as > p->peer_as);
 	struct bufferevent *bev;
 
 	if (keep_ours_initiated && p->outgoing) {
@@ -1032,6 +1285,7 @@ act_send_open(struct peer *p)
 	if (p->local_now.afi == 0 && p->bev != NULL)
 		peer_record_local(p, bufferevent_getfd(p->bev));
 	memset(&p->neg, 0, sizeof(p->neg));
+	api_event_state(p, "connected", NULL);
 	peer_build_open(p);
 	if (p->open_local.bgp_id == 0)
 		log_peer(LOG_WARNING, p->name, "no router-id: set router-id "
@@ -1070,8 +1324,9 @@ act_establish(struct peer *p)
 	/* everything wanted goes out again, then End-of-RIB */
 	rib_out_session_down(p->ro);
 	p->eor_pending = p->cfg->manual_eor ? 0 : p->neg.families;
+	api_event_state(p, "up", NULL);
 	log_peer(LOG_NOTICE, p->name, "session established (AS %u, %zu "
-	    "route%s to send)", p->cfg->peer_as, rib_out_count(p->ro),
+	    "route%s to send)", p->peer_as, rib_out_count(p->ro),
 	    rib_out_count(p->ro) == 1 ? "" : "s");
 }
 
@@ -1097,6 +1352,7 @@ act_update(struct peer *p)
 		    "(RFC 7606): %s, attribute %u",
 		    m->reason ? m->reason : "malformed", m->reason_attr);
 	log_update(p, m);
+	rib_in_update(p, m);
 }
 
 static void
@@ -1195,12 +1451,15 @@ enter_idle(struct peer *p, enum fsm_state from)
 	timers_stop(p);
 	peer_conn_close(p, true);
 	p->eor_pending = 0;
+	p->eorr_pending = 0;
 	p->local_now = p->cfg->local_addr;
 	if (was_up) {
 		double up = mono_now() - p->established_at;
 
 		log_peer(LOG_NOTICE, p->name, "session down after %.0f s: %s",
 		    up, p->down_reason[0] ? p->down_reason : "closed");
+		api_event_state(p, "down", p->down_reason[0] ?
+		    p->down_reason : "closed");
 		rib_out_session_down(p->ro);
 		/* a session that was stable starts the back-off afresh */
 		if (up >= STABLE_SESSION_S)
@@ -1292,6 +1551,9 @@ peer_new(struct daemon *d, const struct cfg_neighbor *cfg,
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->idle_hold_ms = IDLE_HOLD_MIN_MS;
 	p->ro = rib_out_new();
+	if (cfg->adj_rib_in)
+		p->rib_in = rib_out_new_store();
+	p->peer_as = cfg->peer_as;
 	update_msg_init(&p->upd);
 	return p;
 }
@@ -1312,6 +1574,9 @@ peer_free(struct peer *p)
 	event_free(p->t_more);
 	event_free(p->t_kick);
 	rib_out_free(p->ro);
+	rib_out_free(p->rib_in);
+	cfg_routes_free(p->wd, p->nwd);
+	api_events_peer_free(p);
 	update_msg_free(&p->upd);
 	free(p->stop_text);
 	free(p);

@@ -26,8 +26,9 @@ struct ro_entry {
 	uint32_t	 prev;		/* group queue link */
 	uint8_t		 fam;
 	uint8_t		 plen;
-	uint8_t		 queued;
-	uint8_t		 used;
+	uint8_t		 queued:1;
+	uint8_t		 used:1;
+	uint8_t		 src:1;		/* RIB_SRC_*: kept apart when packing */
 	uint8_t		 addr[16];
 };
 
@@ -40,6 +41,7 @@ struct ro_entry {
 struct ro_group {
 	const struct attrs *want;
 	uint8_t		 fam;
+	uint8_t		 src;
 	uint32_t	 head, tail;	/* entry indices */
 	size_t		 count;
 	struct ro_group	*next;		/* FIFO of groups with work */
@@ -61,7 +63,17 @@ struct rib_out {
 	size_t		 ngroups;
 	struct ro_group	*gfirst, *glast;	/* FIFO */
 	size_t		 nqueued;
+	bool		 store_only;	/* an Adj-RIB-In: nothing is queued */
 };
+
+struct rib_out *
+rib_out_new_store(void)
+{
+	struct rib_out *ro = rib_out_new();
+
+	ro->store_only = true;
+	return ro;
+}
 
 struct rib_out *
 rib_out_new(void)
@@ -249,20 +261,22 @@ entry_remove(struct rib_out *ro, uint32_t i)
 }
 
 static size_t
-group_bucket(const struct rib_out *ro, uint8_t fam, const struct attrs *a)
+group_bucket(const struct rib_out *ro, uint8_t fam, const struct attrs *a,
+    uint8_t src)
 {
-	uintptr_t h = (uintptr_t)a * 0x9E3779B97F4A7C15ull + fam;
+	uintptr_t h = (uintptr_t)a * 0x9E3779B97F4A7C15ull + fam * 2u + src;
 
 	return (size_t)(h >> 16) & (ro->ngbuckets - 1);
 }
 
 static struct ro_group *
-group_find(struct rib_out *ro, uint8_t fam, const struct attrs *a)
+group_find(struct rib_out *ro, uint8_t fam, const struct attrs *a,
+    uint8_t src)
 {
-	struct ro_group *g = ro->gbuckets[group_bucket(ro, fam, a)];
+	struct ro_group *g = ro->gbuckets[group_bucket(ro, fam, a, src)];
 
 	for (; g != NULL; g = g->hnext)
-		if (g->want == a && g->fam == fam)
+		if (g->want == a && g->fam == fam && g->src == src)
 			return g;
 	return NULL;
 }
@@ -280,7 +294,7 @@ groups_rehash(struct rib_out *ro)
 		struct ro_group *g = old[i], *next;
 
 		for (; g != NULL; g = next) {
-			size_t b = group_bucket(ro, g->fam, g->want);
+			size_t b = group_bucket(ro, g->fam, g->want, g->src);
 
 			next = g->hnext;
 			g->hnext = ro->gbuckets[b];
@@ -291,9 +305,9 @@ groups_rehash(struct rib_out *ro)
 }
 
 static struct ro_group *
-group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a)
+group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a, uint8_t src)
 {
-	struct ro_group *g = group_find(ro, fam, a);
+	struct ro_group *g = group_find(ro, fam, a, src);
 	size_t b;
 
 	if (g != NULL)
@@ -303,8 +317,9 @@ group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a)
 	g = xcalloc(1, sizeof(*g));
 	g->want = a != NULL ? attrs_ref(a) : NULL;
 	g->fam = fam;
+	g->src = src;
 	g->head = g->tail = NIL;
-	b = group_bucket(ro, fam, a);
+	b = group_bucket(ro, fam, a, src);
 	g->hnext = ro->gbuckets[b];
 	ro->gbuckets[b] = g;
 	ro->ngroups++;
@@ -320,7 +335,8 @@ group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a)
 static void
 group_drop(struct rib_out *ro, struct ro_group *g)
 {
-	struct ro_group **pp = &ro->gbuckets[group_bucket(ro, g->fam, g->want)];
+	struct ro_group **pp =
+	    &ro->gbuckets[group_bucket(ro, g->fam, g->want, g->src)];
 	struct ro_group *prev = NULL, *q;
 
 	for (; *pp != NULL; pp = &(*pp)->hnext)
@@ -349,9 +365,9 @@ enqueue(struct rib_out *ro, uint32_t i)
 	struct ro_entry *e = &ro->ent[i];
 	struct ro_group *g;
 
-	if (e->queued)
+	if (e->queued || ro->store_only)
 		return;
-	g = group_get(ro, e->fam, e->want);
+	g = group_get(ro, e->fam, e->want, e->src);
 	e->queued = 1;
 	e->next = NIL;
 	e->prev = g->tail;
@@ -373,7 +389,7 @@ unqueue(struct rib_out *ro, uint32_t i)
 
 	if (!e->queued)
 		return;
-	g = group_find(ro, e->fam, e->want);
+	g = group_find(ro, e->fam, e->want, e->src);
 	if (e->prev == NIL)
 		g->head = e->next;
 	else
@@ -414,10 +430,22 @@ void
 rib_out_announce(struct rib_out *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id, const struct attrs *a)
 {
-	uint32_t i = entry_get(ro, fam, p, path_id, true);
+	rib_out_announce_src(ro, fam, p, path_id, a, RIB_SRC_CONFIG);
+}
 
-	if (ro->ent[i].want == a)
+void
+rib_out_announce_src(struct rib_out *ro, enum family_id fam,
+    const struct prefix *p, uint32_t path_id, const struct attrs *a,
+    unsigned src)
+{
+	uint32_t i = entry_get(ro, fam, p, path_id, true);
+	struct ro_entry *e = &ro->ent[i];
+
+	if (e->want == a && e->src == src)
 		return;
+	/* the source is part of the queue key: leave the old group first */
+	unqueue(ro, i);
+	e->src = src & 1u;
 	set_want(ro, i, a);
 }
 

@@ -22,17 +22,17 @@
 /* ---- small helpers ---- */
 
 /* A growable string for the formatters. */
-struct sbuf {
+struct text_buf {
 	char		*p;
 	size_t		 len;
 	size_t		 cap;
 };
 
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+static void sb_printf(struct text_buf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-sb_printf(struct sbuf *sb, const char *fmt, ...)
+sb_printf(struct text_buf *sb, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -58,7 +58,7 @@ sb_printf(struct sbuf *sb, const char *fmt, ...)
 
 /* Append a word, quoted if the lexer would not read it back as one. */
 static void
-sb_word(struct sbuf *sb, const char *w)
+sb_word(struct text_buf *sb, const char *w)
 {
 	size_t need = lex_quote(w, NULL, 0);
 	char *q = xmalloc(need + 1);
@@ -70,7 +70,7 @@ sb_word(struct sbuf *sb, const char *w)
 
 /* Copy sb into buf like snprintf; free sb. */
 static size_t
-sb_finish(struct sbuf *sb, char *buf, size_t len)
+sb_finish(struct text_buf *sb, char *buf, size_t len)
 {
 	size_t n = sb->len;
 
@@ -223,7 +223,7 @@ community_parse(const char *s, uint32_t *c)
 
 /* ExaBGP names only these five when printing; the rest are A:B. */
 static void
-community_format(struct sbuf *sb, uint32_t c)
+community_format(struct text_buf *sb, uint32_t c)
 {
 	switch (c) {
 	case BGP_COMM_NO_EXPORT:
@@ -529,7 +529,7 @@ ec_float_ok(uint32_t u)
 }
 
 static void
-ec_format(struct sbuf *sb, uint64_t ec)
+ec_format(struct text_buf *sb, uint64_t ec)
 {
 	uint8_t type = (uint8_t)(ec >> 56), sub = (uint8_t)(ec >> 48);
 	uint64_t v = ec & UINT64_C(0xffffffffffff);
@@ -580,7 +580,7 @@ ec_format(struct sbuf *sb, uint64_t ec)
 size_t
 ext_community_format(uint64_t ec, char *buf, size_t len)
 {
-	struct sbuf sb = { 0 };
+	struct text_buf sb = { 0 };
 
 	ec_format(&sb, ec);
 	return sb_finish(&sb, buf, len);
@@ -1201,7 +1201,7 @@ static const struct rt_keyword {
 static int
 rt_unknown(struct rt_cur *c, const char *w)
 {
-	struct sbuf sb = { 0 };
+	struct text_buf sb = { 0 };
 	int rc;
 
 	for (size_t k = 0; k < RT_NKEYWORDS; k++)
@@ -1480,7 +1480,7 @@ cfg_route_equal(const struct cfg_route *a, const struct cfg_route *b)
 	} while (0)
 
 static void
-fmt_aspath(struct sbuf *sb, const struct attrs *a)
+fmt_aspath(struct text_buf *sb, const struct attrs *a)
 {
 	size_t off = 0;
 	uint8_t type, count;
@@ -1503,7 +1503,7 @@ fmt_aspath(struct sbuf *sb, const struct attrs *a)
 }
 
 static void
-fmt_attrs(struct sbuf *sb, const struct attrs *a)
+fmt_attrs(struct text_buf *sb, const struct attrs *a)
 {
 	static const char *const origins[] = { "igp", "egp", "incomplete" };
 	char ip[ADDR_STRLEN];
@@ -1569,7 +1569,7 @@ fmt_attrs(struct sbuf *sb, const struct attrs *a)
 size_t
 attrs_text_format(const struct attrs *a, char *buf, size_t len)
 {
-	struct sbuf sb = { 0 };
+	struct text_buf sb = { 0 };
 
 	sb_printf(&sb, "%s", "");
 	fmt_attrs(&sb, a);
@@ -1582,7 +1582,7 @@ attrs_text_format(const struct attrs *a, char *buf, size_t len)
 }
 
 static void
-fmt_route(struct sbuf *sb, const struct cfg_route *r)
+fmt_route(struct text_buf *sb, const struct cfg_route *r)
 {
 	char pfx[PREFIX_STRLEN], ip[16];
 
@@ -1607,7 +1607,7 @@ fmt_route(struct sbuf *sb, const struct cfg_route *r)
 size_t
 route_text_format(const struct cfg_route *r, char *buf, size_t len)
 {
-	struct sbuf sb = { 0 };
+	struct text_buf sb = { 0 };
 
 	fmt_route(&sb, r);
 	return sb_finish(&sb, buf, len);
@@ -1616,7 +1616,7 @@ route_text_format(const struct cfg_route *r, char *buf, size_t len)
 char *
 route_text_string(const struct cfg_route *r)
 {
-	struct sbuf sb = { 0 };
+	struct text_buf sb = { 0 };
 
 	fmt_route(&sb, r);
 	return sb.p;

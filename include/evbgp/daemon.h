@@ -19,6 +19,9 @@ struct event_base;
 struct event;
 struct evconnlistener;
 struct peer;
+struct sup;
+struct control;
+struct api_client;
 
 struct daemon_listener {
 	struct evconnlistener *lev;
@@ -47,6 +50,16 @@ struct daemon {
 	size_t		 nclosing;	/* connections flushing before close */
 	int		 exit_code;
 
+	/* helpers and their command clients (one per process name) */
+	struct sup	*sup;
+	struct api_client **clients;
+	size_t		 nclients;
+	struct control	*control;	/* evbgpctl socket, or NULL */
+	const char	*control_path;	/* where it listens */
+	bool		 helpers_stopped;
+	char		 hostname[256];
+	char		 uuid[40];	/* this run, for "ping" */
+
 	/* one receive buffer: messages are handled one at a time */
 	uint8_t		 rxbuf[65535];
 };
@@ -64,6 +77,12 @@ void	daemon_shutdown(struct daemon *d, const char *why);
 /* A peer's connection is flushing its last bytes; tell us when done. */
 void	daemon_closing_add(struct daemon *d);
 void	daemon_closing_done(struct daemon *d);
+/* Reload the configuration (SIGUSR1, "reload"); restart_helpers also
+ * restarts every helper (SIGUSR2, "restart"). An invalid configuration
+ * is refused with its error logged, and the running one kept. */
+int	daemon_reload(struct daemon *d, bool restart_helpers);
+/* Number of helper processes configured. */
+size_t	daemon_helper_count(const struct daemon *d);
 /* Find the configured peer for an incoming connection, or NULL. */
 struct peer *daemon_match_peer(struct daemon *d, const struct bgp_addr *remote,
 	    const struct bgp_addr *local);

@@ -18,6 +18,8 @@
 #include "evbgp/rib_out.h"
 #include "evbgp/update.h"
 
+struct api_sub;
+
 struct daemon;
 struct bufferevent;
 struct event;
@@ -65,7 +67,17 @@ struct peer {
 	char		 down_reason[256];
 
 	struct rib_out	*ro;
+	struct rib_out	*rib_in;	/* Adj-RIB-In (store only), or NULL */
+	uint32_t	 peer_as;	/* configured, or learnt (peer-as auto) */
+	struct cfg_route *wd;		/* routes under a watchdog */
+	size_t		 nwd;
+	struct api_sub	*subs;		/* helpers hearing about this peer */
+	size_t		 nsubs;
+	uint32_t	 sub_recv, sub_send;	/* API_MSG_* unions */
+	bool		 sub_changes;	/* someone wants neighbor-changes */
+	unsigned long	 api_counter;
 	famset_t	 eor_pending;	/* End-of-RIB still to send */
+	famset_t	 eorr_pending;	/* RFC 7313 EoRR still to send */
 	struct update_msg upd;		/* decoder scratch, reused */
 	struct peer_stats stats;
 	bool		 packing;	/* inside rib_out_pack */
@@ -92,6 +104,29 @@ void	peer_accept_bev(struct peer *p, struct bufferevent *bev,
 void	peer_load_routes(struct peer *p);
 /* Something was queued in the Adj-RIB-Out: send it when possible. */
 void	peer_kick(struct peer *p);
+/* Pack queued routes later in this loop turn. */
+void	peer_schedule_kick(struct peer *p);
+/* Announce / withdraw a route (src: RIB_SRC_*); sent when possible. */
+void	peer_announce(struct peer *p, const struct cfg_route *r, unsigned src);
+void	peer_withdraw(struct peer *p, const struct cfg_route *r);
+/* Queue an End-of-RIB for fam (after the routes already queued). */
+void	peer_send_eor(struct peer *p, enum family_id fam);
+/* Send a ROUTE-REFRESH (subtype BGP_RR_*); -1 if not established. */
+int	peer_send_route_refresh(struct peer *p, enum family_id fam,
+	    uint8_t subtype);
+/* flush adj-rib out: re-send everything (BoRR/EoRR framed when enhanced
+ * route refresh was negotiated). */
+void	peer_flush_out(struct peer *p);
+/* clear adj-rib out: withdraw everything. */
+void	peer_clear_out(struct peer *p);
+/* Watchdog groups: remember a route under r->watchdog; announce or
+ * withdraw every route of group name. */
+void	peer_watchdog_add(struct peer *p, const struct cfg_route *r);
+void	peer_watchdog(struct peer *p, const char *name, bool announce);
+/* clear adj-rib in. */
+void	peer_clear_in(struct peer *p);
+/* Reset the session (Cease subcode); it comes back by itself. */
+void	peer_teardown(struct peer *p, uint8_t subcode);
 /* Does this peer own an incoming connection from remote to local? */
 bool	peer_matches(const struct peer *p, const struct bgp_addr *remote,
 	    const struct bgp_addr *local);

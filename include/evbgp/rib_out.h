@@ -21,12 +21,25 @@
 
 struct rib_out;
 
+/* Where a route came from; routes of different sources never share an
+ * UPDATE (the configured table goes out as configured, helpers' routes
+ * among themselves). */
+#define RIB_SRC_CONFIG	0u
+#define RIB_SRC_API	1u
+
 struct rib_out *rib_out_new(void);
+/* The same structure used as a plain table (an Adj-RIB-In): announce and
+ * withdraw only record, nothing is ever queued for sending. */
+struct rib_out *rib_out_new_store(void);
 void	rib_out_free(struct rib_out *ro);
 
 /* Want the route announced with a (an interned set; a reference is taken). */
 void	rib_out_announce(struct rib_out *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id, const struct attrs *a);
+/* The same, naming the route's source (RIB_SRC_*). */
+void	rib_out_announce_src(struct rib_out *ro, enum family_id fam,
+	    const struct prefix *p, uint32_t path_id, const struct attrs *a,
+	    unsigned src);
 /* Want the route withdrawn. Unknown routes are ignored. */
 void	rib_out_withdraw(struct rib_out *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id);

@@ -28,4 +28,21 @@ char	*hex_encode(const uint8_t *p, size_t n, char *out);
  * returns the byte count or -1. */
 long	 hex_decode(const char *s, uint8_t *out, size_t cap);
 
+
+/* A growable string buffer, reused between messages. */
+struct sbuf {
+	char		*p;	/* NUL-terminated */
+	size_t		 len;
+	size_t		 cap;
+};
+
+void	 sbuf_init(struct sbuf *b);
+void	 sbuf_free(struct sbuf *b);
+void	 sbuf_reset(struct sbuf *b);
+void	 sbuf_add(struct sbuf *b, const char *s, size_t n);
+void	 sbuf_adds(struct sbuf *b, const char *s);
+void	 sbuf_addc(struct sbuf *b, char c);
+void	 sbuf_printf(struct sbuf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 #endif /* EVBGP_UTIL_H */

@@ -1,0 +1,622 @@
+/*
+ * Text API command execution (see api_exec.h).
+ *
+ * Which peers a command acts on (reference/exabgp-compat.md §1.7): route
+ * and watchdog commands from a helper act on the peers whose api blocks
+ * list that helper (and match the selector); End-of-RIB, route refresh,
+ * flush and teardown act on established peers matching the selector;
+ * show and clear on every peer matching it. A command that acts on no
+ * peer is an error. evbgpctl clients are not scoped by api blocks.
+ *
+ * The answer is written when the command has been applied to the
+ * Adj-RIB-Outs, not when it reaches the wire (as ExaBGP 4.x).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evbgp/api.h"
+#include "evbgp/api_exec.h"
+#include "evbgp/bgp_proto.h"
+#include "evbgp/daemon.h"
+#include "evbgp/log.h"
+#include "evbgp/peer.h"
+#include "evbgp/route_text.h"
+#include "evbgp/util.h"
+
+#define EXABGP_API_VERSION	"4.2.21"
+
+static void
+reply(struct api_client *c, const char *s)
+{
+	size_t n = strlen(s);
+	char *line = xmalloc(n + 2);
+
+	memcpy(line, s, n);
+	line[n] = '\n';
+	c->reply(c->ctx, line, n + 1);
+	free(line);
+}
+
+static void
+replyf(struct api_client *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+replyf(struct api_client *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		s = NULL;
+	va_end(ap);
+	if (s != NULL) {
+		reply(c, s);
+		free(s);
+	}
+}
+
+static void
+answer(struct api_client *c, bool ok)
+{
+	if (c->ack == API_ACK_ON)
+		reply(c, ok ? "done" : "error");
+}
+
+/* ---- which peers ---- */
+
+static bool
+peer_lists_process(const struct peer *p, const char *name)
+{
+	for (size_t i = 0; i < p->cfg->napis; i++)
+		for (size_t j = 0; j < p->cfg->apis[i].nprocesses; j++)
+			if (strcmp(p->cfg->apis[i].processes[j], name) == 0)
+				return true;
+	return false;
+}
+
+static uint32_t
+peer_router_id_value(const struct peer *p)
+{
+	if (p->cfg->router_id != 0)
+		return p->cfg->router_id;
+	return addr_to_u32(&p->cfg->local_addr);
+}
+
+static bool
+selector_matches(const struct api_selector *sel, const struct peer *p)
+{
+	if (!sel->given)
+		return true;
+	for (size_t i = 0; i < sel->n; i++)
+		if (api_match_peer(&sel->v[i], &p->remote, &p->local_now,
+		    p->cfg->local_as, p->cfg->peer_as, peer_router_id_value(p)))
+			return true;
+	return false;
+}
+
+enum scope {
+	SCOPE_ROUTES,		/* helper's own neighbors */
+	SCOPE_ESTABLISHED,	/* established, any helper */
+	SCOPE_ALL,
+};
+
+/* Collect the peers cmd acts on into *out; returns the count. */
+static size_t
+select_peers(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd, enum scope scope, struct peer ***out)
+{
+	struct peer **v = xreallocarray(NULL, d->npeers + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		if (!selector_matches(&cmd->sel, p))
+			continue;
+		if (scope == SCOPE_ROUTES && c->helper &&
+		    !peer_lists_process(p, c->name))
+			continue;
+		if (scope == SCOPE_ESTABLISHED &&
+		    peer_state(p) != ST_ESTABLISHED)
+			continue;
+		v[n++] = p;
+	}
+	*out = v;
+	return n;
+}
+
+/* ---- routes ---- */
+
+static bool
+route_family_ok(const struct peer *p, const struct cfg_route *r)
+{
+	return FAMSET_HAS(p->cfg->families, r->fam);
+}
+
+static bool
+exec_routes(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd, bool announce)
+{
+	struct peer **peers;
+	size_t n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
+	size_t applied = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct peer *p = peers[i];
+
+		for (size_t j = 0; j < cmd->nroutes; j++) {
+			const struct cfg_route *r = &cmd->routes[j];
+
+			if (!route_family_ok(p, r)) {
+				log_peer(LOG_WARNING, p->name, "%s: family %s %s "
+				    "is not configured for this neighbor",
+				    c->name, family_afi_name(r->fam),
+				    family_safi_name(r->fam));
+				continue;
+			}
+			if (r->watchdog != NULL)
+				peer_watchdog_add(p, r);
+			if (announce && !r->withdrawn)
+				peer_announce(p, r, RIB_SRC_API);
+			else
+				peer_withdraw(p, r);
+			applied++;
+		}
+	}
+	free(peers);
+	if (n == 0)
+		log_warnx("%s: no neighbor matching the command", c->name);
+	return n > 0 && (applied > 0 || cmd->nroutes == 0);
+}
+
+static bool
+exec_watchdog(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd, bool announce)
+{
+	struct peer **peers;
+	size_t n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
+
+	for (size_t i = 0; i < n; i++)
+		peer_watchdog(peers[i], cmd->text, announce);
+	free(peers);
+	if (n == 0)
+		log_warnx("%s: no neighbor matching the command", c->name);
+	return n > 0;
+}
+
+/* ---- per-peer actions on established sessions ---- */
+
+static bool
+exec_eor(struct daemon *d, struct api_client *c, const struct api_command *cmd)
+{
+	struct peer **peers;
+	size_t n = select_peers(d, c, cmd, SCOPE_ESTABLISHED, &peers);
+
+	for (size_t i = 0; i < n; i++)
+		peer_send_eor(peers[i], cmd->fam);
+	free(peers);
+	if (n == 0)
+		log_warnx("%s: announce eor: no established neighbor matching",
+		    c->name);
+	return n > 0;
+}
+
+static bool
+exec_route_refresh(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd)
+{
+	struct peer **peers;
+	size_t n = select_peers(d, c, cmd, SCOPE_ESTABLISHED, &peers);
+	size_t sent = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!peers[i]->neg.route_refresh) {
+			log_peer(LOG_WARNING, peers[i]->name, "route refresh "
+			    "was not negotiated; not sending one");
+			continue;
+		}
+		if (peer_send_route_refresh(peers[i], cmd->fam,
+		    BGP_RR_NORMAL) == 0)
+			sent++;
+	}
+	free(peers);
+	if (sent == 0)
+		log_warnx("%s: announce route-refresh: no established neighbor "
+		    "with route refresh matching", c->name);
+	return sent > 0;
+}
+
+typedef void peer_action_fn(struct peer *p, uint8_t arg);
+
+static void
+do_flush(struct peer *p, uint8_t arg)
+{
+	peer_flush_out(p);
+}
+
+static void
+do_clear_out(struct peer *p, uint8_t arg)
+{
+	peer_clear_out(p);
+}
+
+static void
+do_clear_in(struct peer *p, uint8_t arg)
+{
+	peer_clear_in(p);
+}
+
+static void
+do_teardown(struct peer *p, uint8_t subcode)
+{
+	log_peer(LOG_NOTICE, p->name, "teardown requested (Cease subcode %u)",
+	    subcode);
+	peer_teardown(p, subcode);
+}
+
+static bool
+exec_on_peers(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd, enum scope scope, peer_action_fn *fn,
+    uint8_t arg)
+{
+	struct peer **peers;
+	size_t n = select_peers(d, c, cmd, scope, &peers);
+
+	for (size_t i = 0; i < n; i++)
+		fn(peers[i], arg);
+	free(peers);
+	if (n == 0)
+		log_warnx("%s: no neighbor matching the command", c->name);
+	return n > 0;
+}
+
+/* ---- show ---- */
+
+static const char *
+state_word(enum fsm_state s)
+{
+	static const char *const words[ST_MAX] = {
+		[ST_IDLE] = "idle", [ST_CONNECT] = "connect",
+		[ST_ACTIVE] = "active", [ST_OPENSENT] = "opensent",
+		[ST_OPENCONFIRM] = "openconfirm",
+		[ST_ESTABLISHED] = "established",
+	};
+
+	return s < ST_MAX ? words[s] : "?";
+}
+
+static void
+fmt_duration(double secs, char *buf, size_t len)
+{
+	unsigned long s = secs > 0 ? (unsigned long)secs : 0;
+
+	snprintf(buf, len, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+}
+
+static bool
+show_filter_ok(const struct api_command *cmd, const struct peer *p)
+{
+	return !cmd->has_filter || addr_equal(&cmd->filter, &p->remote);
+}
+
+static void
+show_summary(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd)
+{
+	char up[32];
+
+	replyf(c, "%-16s%-10s%-8s%-12s|%10s%11s", "Peer", "AS", "up/down",
+	    "state", "#sent", "#recvd");
+	for (size_t i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+		double since = p->established_at > 0 ? p->established_at :
+		    p->down_at;
+
+		if (!show_filter_ok(cmd, p) || !selector_matches(&cmd->sel, p))
+			continue;
+		fmt_duration(since > 0 ? mono_now() - since : 0, up, sizeof(up));
+		replyf(c, "%-16s%-10u%-8s%-12s%11llu%11llu", p->name,
+		    p->cfg->peer_as, up, state_word(peer_state(p)),
+		    (unsigned long long)p->stats.sent[BGP_MSG_UPDATE],
+		    (unsigned long long)p->stats.recv[BGP_MSG_UPDATE]);
+	}
+}
+
+static void
+show_row(struct api_client *c, const char *name, const char *local,
+    const char *peer)
+{
+	replyf(c, "   %-20s %15s %15s", name, local, peer);
+}
+
+static const char *
+yes_no(bool known, bool v)
+{
+	return !known ? "" : v ? "yes" : "no";
+}
+
+static void
+show_extensive_peer(struct api_client *c, struct peer *p)
+{
+	static const char *const names[6] = { "unknown", "open", "update",
+		"notification", "keepalive", "refresh" };
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], up[32], x[32], y[32];
+	const struct bgp_caps *lc = &p->open_local.caps, *rc = &p->open_peer.caps;
+	bool est = peer_state(p) == ST_ESTABLISHED;
+	struct bgp_addr lid, rid;
+
+	replyf(c, "Neighbor %s", p->name);
+	replyf(c, "%s", "");
+	replyf(c, "Session                         Local");
+	fmt_duration(p->established_at > 0 ? mono_now() - p->established_at :
+	    0, up, sizeof(up));
+	replyf(c, "   %-20s %15s", "state", state_word(peer_state(p)));
+	replyf(c, "   %-20s %15s", "up for", up);
+	replyf(c, "%s", "");
+	replyf(c, "Setup                           Local          Remote");
+	show_row(c, "local-address", addr_fmt(&p->local_now, a),
+	    addr_fmt(&p->remote, b));
+	snprintf(x, sizeof(x), "%u", p->cfg->local_as);
+	snprintf(y, sizeof(y), "%u", p->cfg->peer_as);
+	show_row(c, "AS", x, y);
+	addr_from_u32(&lid, p->open_local.bgp_id);
+	addr_from_u32(&rid, p->open_peer.bgp_id);
+	show_row(c, "ID", addr_fmt(&lid, a), est ? addr_fmt(&rid, b) : "");
+	snprintf(x, sizeof(x), "%u", p->cfg->hold_time);
+	snprintf(y, sizeof(y), "%u", p->open_peer.hold_time);
+	show_row(c, "hold-time", x, est ? y : "");
+	replyf(c, "%s", "");
+	replyf(c, "Capability                      Local          Remote");
+	show_row(c, "asn4", yes_no(true, lc->asn4), yes_no(est, rc->asn4));
+	show_row(c, "route-refresh", yes_no(true, lc->route_refresh),
+	    yes_no(est, rc->route_refresh));
+	show_row(c, "extended-message", yes_no(true, lc->ext_message),
+	    yes_no(est, rc->ext_message));
+	show_row(c, "graceful-restart", yes_no(true, lc->gr),
+	    yes_no(est, rc->gr));
+	replyf(c, "%s", "");
+	replyf(c, "Families                        Local          Remote");
+	for (int f = 0; f < FAM_MAX; f++) {
+		char fam[32];
+
+		if (!FAMSET_HAS(p->cfg->families, f))
+			continue;
+		snprintf(fam, sizeof(fam), "%s %s",
+		    family_afi_name((enum family_id)f),
+		    family_safi_name((enum family_id)f));
+		show_row(c, fam, "yes", yes_no(est, FAMSET_HAS(rc->mp, f)));
+	}
+	replyf(c, "%s", "");
+	replyf(c, "Message Statistic               Sent        Received");
+	for (int t = 1; t < 6; t++) {
+		snprintf(x, sizeof(x), "%llu",
+		    (unsigned long long)p->stats.sent[t]);
+		snprintf(y, sizeof(y), "%llu",
+		    (unsigned long long)p->stats.recv[t]);
+		show_row(c, names[t], x, y);
+	}
+}
+
+static void
+show_neighbors(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd)
+{
+	if (cmd->show == API_SHOW_SUMMARY) {
+		show_summary(d, c, cmd);
+		return;
+	}
+	for (size_t i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		if (!show_filter_ok(cmd, p) || !selector_matches(&cmd->sel, p))
+			continue;
+		if (cmd->show == API_SHOW_EXTENSIVE) {
+			show_extensive_peer(c, p);
+			replyf(c, "%s", "");
+		} else {
+			char *text = config_neighbor_string(p->cfg);
+
+			for (char *line = strtok(text, "\n"); line != NULL;
+			    line = strtok(NULL, "\n"))
+				reply(c, line);
+			free(text);
+		}
+	}
+}
+
+struct rib_show {
+	struct api_client *c;
+	const char	*peer;
+	bool		 extensive;
+};
+
+static void
+show_rib_route(void *arg, enum family_id fam, const struct prefix *pfx,
+    uint32_t path_id, const struct attrs *a)
+{
+	struct rib_show *rs = arg;
+	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN], pid[ADDR_STRLEN];
+	char attrs[1024];
+	struct bgp_addr id;
+
+	addr_from_u32(&id, path_id);
+	if (rs->extensive)
+		attrs_text_format(a, attrs, sizeof(attrs));
+	else
+		snprintf(attrs, sizeof(attrs), "next-hop %s",
+		    a->nexthop_self ? "self" : addr_fmt(&a->nexthop, nh));
+	replyf(rs->c, "neighbor %s %s %s %s%s%s %s", rs->peer,
+	    family_afi_name(fam), family_safi_name(fam), prefix_fmt(pfx, pb),
+	    path_id ? " path-information " : "",
+	    path_id ? addr_fmt(&id, pid) : "", attrs);
+}
+
+static void
+show_rib(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd, bool in)
+{
+	for (size_t i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+		struct rib_show rs = { c, p->name, cmd->extensive };
+
+		if (!show_filter_ok(cmd, p) || !selector_matches(&cmd->sel, p))
+			continue;
+		if (in && p->rib_in != NULL)
+			rib_out_foreach(p->rib_in, show_rib_route, &rs);
+		else if (!in)
+			rib_out_foreach(p->ro, show_rib_route, &rs);
+	}
+}
+
+/* ---- daemon-level ---- */
+
+static void
+exec_status(struct daemon *d, struct api_client *c)
+{
+	size_t up = 0, routes = 0;
+
+	for (size_t i = 0; i < d->npeers; i++) {
+		if (peer_state(d->peers[i]) == ST_ESTABLISHED)
+			up++;
+		routes += rib_out_count(d->peers[i]->ro);
+	}
+	replyf(c, "evbgpd %s pid %d", EVBGP_VERSION, (int)getpid());
+	replyf(c, "neighbors %zu established %zu", d->npeers, up);
+	replyf(c, "adj-rib-out routes %zu attribute-sets %zu", routes,
+	    attr_table_count(d->attrs));
+	replyf(c, "helpers %zu", daemon_helper_count(d));
+}
+
+static void
+exec_help(struct api_client *c)
+{
+	for (const char *const *l = api_help_lines(); *l != NULL; l++)
+		reply(c, *l);
+}
+
+void
+api_exec_line(struct daemon *d, struct api_client *c, const char *line,
+    size_t len)
+{
+	struct api_command cmd;
+	char err[512];
+	bool ok = true;
+
+	if (api_parse(line, &cmd, err, sizeof(err)) == -1) {
+		log_warnx("%s: command '%.*s' refused: %s", c->name,
+		    (int)(len > 200 ? 200 : len), line, err);
+		answer(c, false);
+		return;
+	}
+	switch (cmd.verb) {
+	case API_ANNOUNCE_ROUTE:
+		ok = exec_routes(d, c, &cmd, true);
+		break;
+	case API_WITHDRAW_ROUTE:
+		ok = exec_routes(d, c, &cmd, false);
+		break;
+	case API_ANNOUNCE_WATCHDOG:
+		ok = exec_watchdog(d, c, &cmd, true);
+		break;
+	case API_WITHDRAW_WATCHDOG:
+		ok = exec_watchdog(d, c, &cmd, false);
+		break;
+	case API_ANNOUNCE_EOR:
+		ok = exec_eor(d, c, &cmd);
+		break;
+	case API_ANNOUNCE_ROUTE_REFRESH:
+		ok = exec_route_refresh(d, c, &cmd);
+		break;
+	case API_FLUSH_ADJ_RIB_OUT:
+		ok = exec_on_peers(d, c, &cmd, SCOPE_ESTABLISHED, do_flush, 0);
+		break;
+	case API_CLEAR_ADJ_RIB_OUT:
+		ok = exec_on_peers(d, c, &cmd, SCOPE_ALL, do_clear_out, 0);
+		break;
+	case API_CLEAR_ADJ_RIB_IN:
+		ok = exec_on_peers(d, c, &cmd, SCOPE_ALL, do_clear_in, 0);
+		break;
+	case API_TEARDOWN:
+		ok = exec_on_peers(d, c, &cmd, SCOPE_ALL, do_teardown,
+		    cmd.subcode);
+		break;
+	case API_SHOW_NEIGHBOR:
+		show_neighbors(d, c, &cmd);
+		break;
+	case API_SHOW_ADJ_RIB_IN:
+		show_rib(d, c, &cmd, true);
+		break;
+	case API_SHOW_ADJ_RIB_OUT:
+		show_rib(d, c, &cmd, false);
+		break;
+	case API_SHUTDOWN:
+		reply(c, "shutdown in progress");
+		answer(c, true);
+		api_command_free(&cmd);
+		daemon_shutdown(d, "shutdown command");
+		return;
+	case API_RELOAD:
+		reply(c, "reload in progress");
+		answer(c, true);
+		api_command_free(&cmd);
+		daemon_reload(d, false);
+		return;
+	case API_RESTART:
+		reply(c, "restart in progress");
+		answer(c, true);
+		api_command_free(&cmd);
+		daemon_reload(d, true);
+		return;
+	case API_VERSION:
+		replyf(c, "exabgp %s (evbgpd %s)", EXABGP_API_VERSION,
+		    EVBGP_VERSION);
+		break;
+	case API_HELP:
+		exec_help(c);
+		break;
+	case API_RESET:
+		reply(c, "asynchronous queue cleared");
+		break;
+	case API_ENABLE_ACK:
+		c->ack = API_ACK_ON;
+		break;
+	case API_DISABLE_ACK:
+		/* answers this one, then stays silent */
+		answer(c, true);
+		c->ack = API_ACK_OFF;
+		api_command_free(&cmd);
+		return;
+	case API_SILENCE_ACK:
+		c->ack = API_ACK_OFF;
+		api_command_free(&cmd);
+		return;
+	case API_PING:
+		if (c->encoder == ENCODER_JSON)
+			replyf(c, "{ \"pong\": \"%s\", \"active\": true }",
+			    d->uuid);
+		else
+			replyf(c, "pong %s active=true", d->uuid);
+		break;
+	case API_STATUS:
+		exec_status(d, c);
+		break;
+	case API_COMMENT:
+		if (cmd.text != NULL && cmd.text[0] != '\0')
+			log_info("%s: %s", c->name, cmd.text);
+		break;
+	case API_NONE:
+	case API_VERB_MAX:
+		ok = false;
+		break;
+	}
+	if (!ok)
+		log_warnx("%s: command failed: %.*s", c->name,
+		    (int)(len > 200 ? 200 : len), line);
+	answer(c, ok);
+	api_command_free(&cmd);
+}
