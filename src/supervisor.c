@@ -431,15 +431,18 @@ sup_by_pid(struct sup *s, pid_t pid)
 	return (NULL);
 }
 
-static void
-log_status(const struct sup_helper *h, int status)
+/* "exited with status 3" / "killed by signal 9" into buf. */
+static const char *
+status_str(int status, char *buf, size_t len)
 {
 	if (WIFEXITED(status))
-		log_info("process %s: pid %d exited with status %d",
-		    h->proc.name, (int)h->pid, WEXITSTATUS(status));
+		snprintf(buf, len, "exited with status %d",
+		    WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		log_info("process %s: pid %d killed by signal %d",
-		    h->proc.name, (int)h->pid, WTERMSIG(status));
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, len, "ended (status 0x%x)", (unsigned)status);
+	return (buf);
 }
 
 /* SIGCHLD (through libevent's self-pipe): reap everything that is ready. */
@@ -448,6 +451,7 @@ sup_sigchld_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct sup *s = arg;
 	struct sup_helper *h;
+	char buf[64];
 	pid_t pid;
 	int status;
 
@@ -464,7 +468,8 @@ sup_sigchld_cb(evutil_socket_t sig, short what, void *arg)
 		}
 		h->reaped = true;
 		h->status = status;
-		log_status(h, status);
+		log_debug("process %s: pid %d %s", h->proc.name, (int)pid,
+		    status_str(status, buf, sizeof(buf)));
 		if (!h->eof && !evtimer_pending(h->kill_ev, NULL)) {
 			struct timeval tv = { h->sup->set.kill_grace_ms / 1000,
 			    (h->sup->set.kill_grace_ms % 1000) * 1000 };
@@ -590,6 +595,8 @@ helper_schedule_start(struct sup_helper *h, unsigned ms)
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 
 	h->state = HS_WAIT;
+	/* The back-off counts from now, not from the loop's cached time. */
+	event_base_update_cache_time(h->sup->base);
 	evtimer_add(h->respawn_ev, &tv);
 }
 
@@ -742,16 +749,16 @@ helper_fork(struct sup_helper *h, int in[2], int out[2])
 	return (pid);
 }
 
-/* Start a failed: retry after the back-off. */
+/* A start failed (one log line, saying why): retry after the back-off. */
 static int
-helper_start_failed(struct sup_helper *h)
+helper_start_failed(struct sup_helper *h, const char *why, int err)
 {
 	unsigned delay;
 
 	h->started_at = 0;
 	delay = helper_backoff(h);
-	log_warnx("process %s: start failed, retrying in %u ms",
-	    h->proc.name, delay);
+	log_warnx("process %s: %s%s%s, retrying in %u ms", h->proc.name, why,
+	    err != 0 ? ": " : "", err != 0 ? strerror(err) : "", delay);
 	helper_schedule_start(h, delay);
 	return (-1);
 }
@@ -772,31 +779,30 @@ static int
 helper_start(struct sup_helper *h)
 {
 	struct sup *s = h->sup;
-	int in[2], out[2];
+	int in[2], out[2], err;
+	char *why;
 	pid_t pid;
 
 	evtimer_del(h->respawn_ev);
+	if (h->proc.argc == 0)
+		return (helper_start_failed(h, "empty run command", 0));
 	if (h->proc.path == NULL) {
-		log_warnx("process %s: cannot find executable '%s'",
-		    h->proc.name, h->proc.argc > 0 ? h->proc.argv[0] : "");
-		return (helper_start_failed(h));
+		why = xasprintf("cannot find executable '%s'",
+		    h->proc.argv[0]);
+		helper_start_failed(h, why, 0);
+		free(why);
+		return (-1);
 	}
-	if (h->proc.argc == 0) {
-		log_warnx("process %s: empty run command", h->proc.name);
-		return (helper_start_failed(h));
-	}
-	if (helper_pipes(in, out) == -1) {
-		log_warn("process %s: pipe", h->proc.name);
-		return (helper_start_failed(h));
-	}
+	if (helper_pipes(in, out) == -1)
+		return (helper_start_failed(h, "pipe", errno));
 	pid = helper_fork(h, in, out);
+	err = errno;
 	close(in[0]);
 	close(out[1]);
 	if (pid == -1) {
-		log_warn("process %s: fork", h->proc.name);
 		close(in[1]);
 		close(out[0]);
-		return (helper_start_failed(h));
+		return (helper_start_failed(h, "fork", err));
 	}
 
 	h->pid = pid;
@@ -860,8 +866,9 @@ helper_stop(struct sup_helper *h, enum sup_why why)
 	else
 		h->closing_in = true;
 	if (!h->reaped) {
-		log_info("process %s: stopping pid %d (SIGTERM)",
-		    h->proc.name, (int)h->pid);
+		/* The callers log why; this is the detail. */
+		log_debug("process %s: SIGTERM to group %d", h->proc.name,
+		    (int)h->pid);
 		helper_signal(h, SIGTERM);
 		helper_signal(h, SIGCONT);
 		h->term_sent = true;
@@ -949,7 +956,7 @@ helper_gone(struct sup_helper *h)
 	int status = h->status;
 	bool respawning = false, lost = false;
 	unsigned delay = 0;
-	char *why = NULL;
+	char *why = NULL, buf[64];
 
 	helper_close(h);
 	h->pid = 0;
@@ -967,16 +974,20 @@ helper_gone(struct sup_helper *h)
 		h->state = HS_IDLE;
 	}
 
-	if (respawning)
-		log_info("process %s: gone, respawning in %u ms",
-		    h->proc.name, delay);
+	status_str(status, buf, sizeof(buf));
+	if (respawning && h->why == WHY_NONE)
+		log_warnx("process %s: %s, respawning in %u ms", h->proc.name,
+		    buf, delay);
+	else if (respawning)
+		log_info("process %s: %s, restarting in %u ms", h->proc.name,
+		    buf, delay);
 	else if (lost) {
-		why = xasprintf("process %s exited and is not respawned",
-		    h->proc.name);
-		log_warnx("process %s: gone for good (respawn disabled)",
-		    h->proc.name);
+		why = xasprintf("process %s %s and is not respawned",
+		    h->proc.name, buf);
+		log_warnx("process %s: %s, not respawned (respawn disabled)",
+		    h->proc.name, buf);
 	} else
-		log_info("process %s: stopped", h->proc.name);
+		log_info("process %s: %s, stopped", h->proc.name, buf);
 
 	if (h->removed)
 		helper_destroy(h);
@@ -1252,6 +1263,7 @@ sup_restart_all(struct sup *s)
 	size_t i, nv;
 
 	sup_enter(s);
+	log_info("restarting all processes");
 	s->stopping = false;
 	v = sup_snapshot(s, &nv);
 	for (i = 0; i < nv && !s->dying; i++) {
@@ -1273,6 +1285,7 @@ sup_stop_all(struct sup *s)
 	size_t i, nv;
 
 	sup_enter(s);
+	log_info("stopping all processes");
 	s->stopping = true;
 	s->stop_notified = false;
 	v = sup_snapshot(s, &nv);
