@@ -147,6 +147,8 @@ static void	helper_check_gone(struct sup_helper *);
 static void	helper_deliver(struct sup_helper *);
 static void	helper_schedule_deliver(struct sup_helper *);
 static void	helper_signal(struct sup_helper *, int);
+static void	helper_arm_kill(struct sup_helper *);
+static void	helper_update_read(struct sup_helper *);
 static unsigned	helper_backoff(struct sup_helper *);
 static void	helper_read_cb(struct bufferevent *, void *);
 static void	helper_read_event_cb(struct bufferevent *, short, void *);
@@ -470,13 +472,12 @@ sup_sigchld_cb(evutil_socket_t sig, short what, void *arg)
 		h->status = status;
 		log_debug("process %s: pid %d %s", h->proc.name, (int)pid,
 		    status_str(status, buf, sizeof(buf)));
-		if (!h->eof && !evtimer_pending(h->kill_ev, NULL)) {
-			struct timeval tv = { h->sup->set.kill_grace_ms / 1000,
-			    (h->sup->set.kill_grace_ms % 1000) * 1000 };
-
-			/* Something of its group still holds stdout. */
-			evtimer_add(h->kill_ev, &tv);
-		}
+		/*
+		 * No EOF yet: something of its group may hold stdout. (Not
+		 * when paused: then we simply have not read the EOF yet.)
+		 */
+		if (!h->eof && !h->paused && !evtimer_pending(h->kill_ev, NULL))
+			helper_arm_kill(h);
 		helper_check_gone(h);
 	}
 	sup_leave(s);
@@ -552,6 +553,31 @@ helper_close_stdin(struct sup_helper *h)
 		bufferevent_free(h->in);
 	h->in = NULL;
 	h->closing_in = false;
+}
+
+/*
+ * Read the helper's stdout unless paused; a paused helper being stopped
+ * is read anyway (and its output discarded), or its EOF would never come.
+ */
+static void
+helper_update_read(struct sup_helper *h)
+{
+	if (h->out == NULL || h->eof)
+		return;
+	if (!h->paused || h->state == HS_STOPPING)
+		bufferevent_enable(h->out, EV_READ);
+	else
+		bufferevent_disable(h->out, EV_READ);
+}
+
+static void
+helper_arm_kill(struct sup_helper *h)
+{
+	const struct sup_settings *set = &h->sup->set;
+	struct timeval tv = { set->kill_grace_ms / 1000,
+	    (set->kill_grace_ms % 1000) * 1000 };
+
+	evtimer_add(h->kill_ev, &tv);
 }
 
 /* Signal the instance's process group (it is its own leader). */
@@ -828,8 +854,7 @@ helper_start(struct sup_helper *h)
 	bufferevent_setwatermark(h->out, EV_READ, 0,
 	    s->set.max_line + 1 + 16384);
 	bufferevent_disable(h->out, EV_WRITE);
-	if (!h->paused)
-		bufferevent_enable(h->out, EV_READ);
+	helper_update_read(h);
 
 	log_info("process %s: started, pid %d", h->proc.name, (int)pid);
 	if (s->ops.started != NULL)
@@ -845,10 +870,6 @@ helper_start(struct sup_helper *h)
 static void
 helper_stop(struct sup_helper *h, enum sup_why why)
 {
-	const struct sup_settings *set = &h->sup->set;
-	struct timeval tv = { set->kill_grace_ms / 1000,
-	    (set->kill_grace_ms % 1000) * 1000 };
-
 	if (h->state == HS_STOPPING) {
 		if (why == WHY_RESTART)
 			h->why = WHY_RESTART;
@@ -873,7 +894,8 @@ helper_stop(struct sup_helper *h, enum sup_why why)
 		helper_signal(h, SIGCONT);
 		h->term_sent = true;
 	}
-	evtimer_add(h->kill_ev, &tv);
+	helper_arm_kill(h);
+	helper_update_read(h);
 	helper_check_gone(h);
 }
 
@@ -888,8 +910,6 @@ helper_kill_cb(evutil_socket_t fd, short what, void *arg)
 	struct sup_helper *h = arg;
 	struct sup *s = h->sup;
 	const struct sup_settings *set = &s->set;
-	struct timeval tv = { set->kill_grace_ms / 1000,
-	    (set->kill_grace_ms % 1000) * 1000 };
 
 	sup_enter(s);
 	if (!h->reaped) {
@@ -903,9 +923,11 @@ helper_kill_cb(evutil_socket_t fd, short what, void *arg)
 			    (int)h->pid, set->kill_grace_ms);
 			helper_signal(h, SIGKILL);
 			h->kill_sent = true;
-			evtimer_add(h->kill_ev, &tv);
+			helper_arm_kill(h);
 		} else
-			evtimer_add(h->kill_ev, &tv);
+			helper_arm_kill(h);
+	} else if (!h->eof && h->paused && h->state == HS_RUNNING) {
+		/* Unread, not missing: sup_pause(false) re-arms this. */
 	} else if (!h->eof) {
 		if (!h->kill_sent) {
 			log_warnx("process %s: exited but its stdout is still "
@@ -913,7 +935,7 @@ helper_kill_cb(evutil_socket_t fd, short what, void *arg)
 			    h->proc.name);
 			helper_signal(h, SIGKILL);
 			h->kill_sent = true;
-			evtimer_add(h->kill_ev, &tv);
+			helper_arm_kill(h);
 		} else {
 			log_warnx("process %s: stdout still open outside its "
 			    "group, closing our end", h->proc.name);
@@ -933,7 +955,7 @@ helper_check_gone(struct sup_helper *h)
 	struct evbuffer *in;
 	size_t left;
 
-	if (!helper_has_instance(h) || !h->eof)
+	if (!helper_has_instance(h))
 		return;
 	in = h->out != NULL ? bufferevent_get_input(h->out) : NULL;
 	left = in != NULL ? evbuffer_get_length(in) : 0;
@@ -944,7 +966,7 @@ helper_check_gone(struct sup_helper *h)
 		evbuffer_drain(in, left);
 		left = 0;
 	}
-	if (h->reaped && left == 0)
+	if (h->reaped && h->eof && left == 0)
 		helper_gone(h);
 }
 
@@ -1078,7 +1100,11 @@ helper_deliver(struct sup_helper *h)
 	unsigned count = 0;
 	ssize_t n;
 
-	while (h->out != NULL && !h->paused) {
+	if (h->paused) {
+		helper_check_gone(h);	/* discards if we are stopping it */
+		return;
+	}
+	while (h->out != NULL) {
 		in = bufferevent_get_input(h->out);
 		if (evbuffer_get_length(in) == 0)
 			break;
@@ -1130,9 +1156,6 @@ helper_read_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct sup_helper *h = arg;
 	struct sup *s = h->sup;
-	const struct sup_settings *set = &s->set;
-	struct timeval tv = { set->kill_grace_ms / 1000,
-	    (set->kill_grace_ms % 1000) * 1000 };
 
 	sup_enter(s);
 	if (what & BEV_EVENT_ERROR)
@@ -1143,7 +1166,7 @@ helper_read_event_cb(struct bufferevent *bev, short what, void *arg)
 		bufferevent_disable(bev, EV_READ);
 		/* Alive without stdout is useless: stop it if it lingers. */
 		if (!h->reaped && h->state == HS_RUNNING)
-			evtimer_add(h->kill_ev, &tv);
+			helper_arm_kill(h);
 		helper_schedule_deliver(h);
 	}
 	sup_leave(s);
@@ -1419,16 +1442,14 @@ sup_pause(struct sup_helper *h, bool paused)
 		return;
 	sup_enter(s);
 	h->paused = paused;
+	helper_update_read(h);
 	if (paused) {
 		evtimer_del(h->deliver_ev);
-		if (h->out != NULL)
-			bufferevent_disable(h->out, EV_READ);
 		helper_check_gone(h);
-	} else {
-		if (h->out != NULL && !h->eof)
-			bufferevent_enable(h->out, EV_READ);
-		if (h->out != NULL)
-			helper_schedule_deliver(h);
+	} else if (h->out != NULL) {
+		if (h->reaped && !h->eof && !evtimer_pending(h->kill_ev, NULL))
+			helper_arm_kill(h);
+		helper_schedule_deliver(h);
 	}
 	sup_leave(s);
 }

@@ -10,6 +10,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -602,6 +603,94 @@ START_TEST(test_pause)
 }
 END_TEST
 
+static void
+pause_on_start(struct rec *r, struct sup_helper *h)
+{
+	sup_pause(h, true);
+}
+
+/* Paused, it exits: nothing is lost or killed; lines come first. */
+START_TEST(test_pause_exit)
+{
+	struct sup_settings set;
+	struct cfg_process p;
+	char *argv[] = { "print.sh", "one", "two", "three", NULL };
+	struct rec r;
+
+	settings(&set);
+	set.kill_grace_ms = 100;
+	rec_init(&r, &set);
+	r.on_started = pause_on_start;
+	memset(&p, 0, sizeof(p));
+	p.name = "print";
+	p.argv = argv;
+	p.argc = 4;
+	p.path = HELPERS "/print.sh";
+	p.respawn = false;
+	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
+	run_for(&r, 400);		/* well past the grace */
+	ck_assert_int_eq(r.exited, 0);
+	ck_assert_uint_eq(r.nlines, 0);
+	sup_pause(r.last, false);
+	ck_assert(run_until(&r, one_exited, 3000));
+	ck_assert_uint_eq(r.nlines_at_exit, 3);
+	ck_assert_str_eq(r.lines[2], "three");
+	ck_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+/* Stopping a paused helper still completes (its output is dropped). */
+START_TEST(test_pause_stop)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	r.on_started = pause_on_start;
+	tproc(&t, "lines", "lines.sh", "5000");
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	run_for(&r, 100);
+	stop_and_wait(&r);
+	ck_assert_int_eq(r.exited, 1);
+	ck_assert_uint_eq(r.nlines, 0);
+	rec_free(&r);
+}
+END_TEST
+
+/* execve fails (not executable): status 127, handled as a death. */
+START_TEST(test_exec_failure)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	int devnull, saved;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t, "noexec", "CMakeLists.txt", NULL);
+	snprintf(t.path, sizeof(t.path), "%s/tests/CMakeLists.txt",
+	    EVBGP_SOURCE_DIR);
+	t.p.respawn = false;
+	/* The child reports on stderr; keep the test output clean. */
+	saved = dup(STDERR_FILENO);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	dup2(devnull, STDERR_FILENO);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, one_exited, 3000));
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(devnull);
+	ck_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 127);
+	ck_assert(!r.respawning);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
 /* EOF first, then (0.3 s later) the exit: exited once, after both. */
 START_TEST(test_eof_then_reap)
 {
@@ -1110,6 +1199,9 @@ START_TEST(test_restart_all)
 	p[1] = t[1].p;
 	ck_assert_int_eq(sup_apply(r.sup, p, 2), 0);
 	sup_restart_all(r.sup);
+	/* Being restarted: writes are refused, nothing crashes. */
+	ck_assert_int_eq(sup_write(r.last, "x\n", 2), -1);
+	ck_assert_ptr_null(sup_find(r.sup, "b"));
 	ck_assert(run_until(&r, four_started, 3000));
 	ck_assert_int_eq(per(&r, "a")->started, 2);
 	ck_assert_int_eq(per(&r, "b")->started, 2);
@@ -1259,6 +1351,9 @@ main(void)
 	tcase_add_test(tc, test_line_cap);
 	tcase_add_test(tc, test_batches);
 	tcase_add_test(tc, test_pause);
+	tcase_add_test(tc, test_pause_exit);
+	tcase_add_test(tc, test_pause_stop);
+	tcase_add_test(tc, test_exec_failure);
 	tcase_add_test(tc, test_eof_then_reap);
 	tcase_add_test(tc, test_reap_then_eof);
 	tcase_add_test(tc, test_reap_descendant_killed);
