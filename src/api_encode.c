@@ -135,6 +135,72 @@ api_text_escape(struct sbuf *out, const uint8_t *s, size_t len,
 	}
 }
 
+/* ---- AS_PATH ---- */
+
+/* ASNs in the segments of one type. */
+static size_t
+seg_count(const uint8_t *segs, size_t len, uint8_t want)
+{
+	const uint8_t *asns;
+	uint8_t type, count;
+	size_t off = 0, n = 0;
+
+	while (attrs_aspath_next(segs, len, &off, &type, &asns, &count) == 0)
+		if (type == want)
+			n += count;
+	return n;
+}
+
+/* The first max ASNs of the segments of one type. */
+static void
+seg_each(const uint8_t *segs, size_t len, uint8_t want, size_t max,
+    api_asn_fn *fn, void *arg)
+{
+	const uint8_t *asns, *p;
+	uint8_t type, count;
+	size_t off = 0;
+
+	while (max > 0 &&
+	    attrs_aspath_next(segs, len, &off, &type, &asns, &count) == 0) {
+		if (type != want)
+			continue;
+		for (uint8_t k = 0; k < count && max > 0; k++, max--) {
+			p = asns + 4 * k;
+			fn((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+			    (uint32_t)p[2] << 8 | p[3], arg);
+		}
+	}
+}
+
+size_t
+api_aspath_each(const struct attrs *a, uint8_t type, api_asn_fn *fn,
+    void *arg)
+{
+	size_t n2 = seg_count(a->aspath, a->aspath_len, type), n4 = 0;
+
+	if (a->has & ATTR_HAS_AS4_PATH)
+		n4 = seg_count(a->as4path, a->as4path_len, type);
+	if (n4 == 0 || n2 < n4) {
+		seg_each(a->aspath, a->aspath_len, type, n2, fn, arg);
+		return n2;
+	}
+	seg_each(a->aspath, a->aspath_len, type, n2 - n4, fn, arg);
+	seg_each(a->as4path, a->as4path_len, type, n4, fn, arg);
+	return n2;
+}
+
+void
+api_aggregator(const struct attrs *a, uint32_t *as, uint32_t *id)
+{
+	*as = a->aggregator_as;
+	*id = a->aggregator_id;
+	/* RFC 6793 §4.2.3 */
+	if ((a->has & ATTR_HAS_AS4_AGGREGATOR) && *as == BGP_AS_TRANS) {
+		*as = a->as4_aggregator_as;
+		*id = a->as4_aggregator_id;
+	}
+}
+
 /* ---- UPDATE routes ---- */
 
 struct walk {

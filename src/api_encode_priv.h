@@ -26,6 +26,7 @@ struct api_route {
 };
 
 typedef void api_route_fn(const struct api_route *, void *);
+typedef void api_asn_fn(uint32_t, void *);
 
 enum api_mode	 api_mode(const struct api_msg_opts *o);
 /* Is there a raw message to show as header/body? */
@@ -50,6 +51,17 @@ const char	*api_msg_type_name(uint8_t type);
  */
 void		 api_update_walk(const struct update_msg *m, famset_t addpath,
 		    api_route_fn *fn, void *arg);
+/*
+ * The ASNs of the AS_PATH segments of one type, merged with AS4_PATH as
+ * RFC 6793 §4.2.3 (and 4.2's merge_attributes) do: the leading AS_PATH
+ * entries the AS4_PATH does not cover, then the AS4_PATH ones. Returns
+ * the number of ASNs given to fn.
+ */
+size_t		 api_aspath_each(const struct attrs *a, uint8_t type,
+		    api_asn_fn *fn, void *arg);
+/* AGGREGATOR, or AS4_AGGREGATOR when that one says AS_TRANS. */
+void		 api_aggregator(const struct attrs *a, uint32_t *as,
+		    uint32_t *id);
 /* Should the UPDATE show its attributes (ExaBGP: any besides MP_*)? */
 bool		 api_update_has_attrs(const struct update_msg *m);
 /* Text-safe copy of peer bytes: printable ASCII kept, others \xHH. */

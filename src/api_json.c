@@ -606,59 +606,10 @@ api_json_open(struct sbuf *out, const struct api_source *src,
 
 /* ---- UPDATE: attributes ---- */
 
-/* ASNs in the segments of one type. */
-static size_t
-seg_count(const uint8_t *segs, size_t len, uint8_t want)
-{
-	const uint8_t *asns;
-	uint8_t type, count;
-	size_t off = 0, n = 0;
-
-	while (attrs_aspath_next(segs, len, &off, &type, &asns, &count) == 0)
-		if (type == want)
-			n += count;
-	return n;
-}
-
-/* Append the first max ASNs of the segments of one type to l. */
 static void
-seg_add(jobj *l, const uint8_t *segs, size_t len, uint8_t want, size_t max)
+asn_add(uint32_t asn, void *arg)
 {
-	const uint8_t *asns;
-	uint8_t type, count;
-	size_t off = 0;
-
-	while (max > 0 &&
-	    attrs_aspath_next(segs, len, &off, &type, &asns, &count) == 0) {
-		if (type != want)
-			continue;
-		for (uint8_t k = 0; k < count && max > 0; k++, max--)
-			json_object_array_add(l, jint((uint32_t)asns[4 * k] <<
-			    24 | (uint32_t)asns[4 * k + 1] << 16 |
-			    (uint32_t)asns[4 * k + 2] << 8 | asns[4 * k + 3]));
-	}
-}
-
-/*
- * The ASNs of one segment type, merged with AS4_PATH as RFC 6793 §4.2.3
- * (and 4.2's merge_attributes) do: the leading AS_PATH entries the
- * AS4_PATH does not cover, then the AS4_PATH ones.
- */
-static jobj *
-aspath_list(const struct attrs *a, uint8_t type)
-{
-	jobj *l = json_object_new_array();
-	size_t n2 = seg_count(a->aspath, a->aspath_len, type), n4 = 0;
-
-	if (a->has & ATTR_HAS_AS4_PATH)
-		n4 = seg_count(a->as4path, a->as4path_len, type);
-	if (n4 == 0 || n2 < n4) {
-		seg_add(l, a->aspath, a->aspath_len, type, n2);
-		return l;
-	}
-	seg_add(l, a->aspath, a->aspath_len, type, n2 - n4);
-	seg_add(l, a->as4path, a->as4path_len, type, n4);
-	return l;
+	json_object_array_add(arg, jint(asn));
 }
 
 typedef void attr_fn(jobj *, const struct attrs *, struct sbuf *);
@@ -696,8 +647,9 @@ ja_aspath(jobj *o, const struct attrs *a, struct sbuf *tmp)
 	if (a->aspath_len == 0)
 		return;
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		l = aspath_list(a, parts[i].type);
-		if (parts[i].always || json_object_array_length(l) > 0)
+		l = json_object_new_array();
+		if (api_aspath_each(a, parts[i].type, asn_add, l) > 0 ||
+		    parts[i].always)
 			jadd(o, parts[i].name, l);
 		else
 			json_object_put(l);
@@ -725,15 +677,11 @@ ja_atomic(jobj *o, const struct attrs *a, struct sbuf *tmp)
 static void
 ja_aggregator(jobj *o, const struct attrs *a, struct sbuf *tmp)
 {
-	uint32_t as = a->aggregator_as, id = a->aggregator_id;
+	uint32_t as, id;
 	struct bgp_addr ip;
 	char buf[16 + ADDR_STRLEN], ips[ADDR_STRLEN];
 
-	/* RFC 6793 §4.2.3 */
-	if ((a->has & ATTR_HAS_AS4_AGGREGATOR) && as == BGP_AS_TRANS) {
-		as = a->as4_aggregator_as;
-		id = a->as4_aggregator_id;
-	}
+	api_aggregator(a, &as, &id);
 	addr_from_u32(&ip, id);
 	snprintf(buf, sizeof(buf), "%" PRIu32 ":%s", as, addr_fmt(&ip, ips));
 	jadd(o, "aggregator", jstr(buf));

@@ -675,6 +675,187 @@ START_TEST(test_update_grouping)
 }
 END_TEST
 
+/*
+ * A 2-octet session: AS_PATH merged with AS4_PATH (sets, confederation
+ * apart), AS4_AGGREGATOR replacing AS_TRANS, AIGP, and 4.2's spelling of
+ * a site-of-origin extended community; JSON and text agree.
+ */
+START_TEST(test_update_as4_merge)
+{
+	static const struct update_ctx ctx = { .asn4 = false,
+	    .families = V4 };
+	struct api_neighbor nb = nb61();
+	struct update_msg m;
+	uint8_t buf[256];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	decode_update("0000 0061 40010100"
+	    "400212 0301 0001 0203 0064 5BA0 00C8 0102 012C 0190"
+	    "400304 0A000001 400504 00000064 C00706 5BA0 0A000001"
+	    "C01008 0003006400 0003E8"
+	    "C0110A 0202 00011170 000000C8 C01208 00011170 0A000001"
+	    "801A0B 01000B 0000000000000064 180A0000", &ctx, &m, buf,
+	    sizeof(buf));
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert(line_matches(&out, ENV(1, "update") NB61
+	    "\"direction\": \"receive\", \"message\": { \"update\": { "
+	    "\"attribute\": { \"origin\": \"igp\", \"as-path\": [ 100, 70000, "
+	    "200 ], \"as-set\": [ 300, 400 ], \"confederation-path\": [ 1 ], "
+	    "\"local-preference\": 100, \"aggregator\": \"70000:10.0.0.1\", "
+	    "\"extended-community\": [ { \"value\": 844854426862568, "
+	    "\"string\": \"origin:100:0.0.3.232\" } ], \"aigp\": 100 }, "
+	    "\"announce\": { \"ipv4 unicast\": { \"10.0.0.1\": [ { \"nlri\": "
+	    "\"10.0.0.0/24\" } ] } } } } } }"));
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
+	    "neighbor 127.0.0.62 receive update announced 10.0.0.0/24 "
+	    "next-hop 10.0.0.1 origin igp as-path [ 100 70000 200 ( 300 400 ) "
+	    "] confederation-path [ 1 ] local-preference 100 aggregator ( "
+	    "70000:10.0.0.1 ) extended-community origin:100:0.0.3.232 aigp "
+	    "100\n"
+	    "neighbor 127.0.0.62 receive update end\n");
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* IPv6: link-local next hop (the global one is the key), send, EoR. */
+START_TEST(test_update_ipv6)
+{
+	static const struct update_ctx ctx = { .asn4 = true,
+	    .families = V4 | V6 };
+	struct api_neighbor nb = neighbor("2001:db8::2", "2001:db8::1", 65001,
+	    65001);
+	struct update_msg m;
+	uint8_t buf[256];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	decode_update("0000 003F 40010100 400200 400504 00000064"
+	    "800E2E 0002 01 20 20010DB8000000000000000000000001"
+	    "FE800000000000000000000000000001 00 40 20010DB800010000",
+	    &ctx, &m, buf, sizeof(buf));
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_SEND,
+	    &parsed, &m, 0);
+	ck_assert(line_matches(&out, "{ \"type\": \"update\", \"neighbor\": { "
+	    "\"address\": { \"local\": \"2001:db8::2\", \"peer\": "
+	    "\"2001:db8::1\" }, \"asn\": { \"local\": 65001, \"peer\": 65001 }, "
+	    "\"direction\": \"send\", \"message\": { \"update\": { "
+	    "\"attribute\": { \"origin\": \"igp\", \"local-preference\": 100 },"
+	    " \"announce\": { \"ipv6 unicast\": { \"2001:db8::1\": [ { "
+	    "\"nlri\": \"2001:db8:1::/64\" } ] } } } } } }"));
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND,
+	    &parsed, &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 2001:db8::1 send update start\n"
+	    "neighbor 2001:db8::1 send update announced 2001:db8:1::/64 "
+	    "next-hop 2001:db8::1 origin igp local-preference 100\n"
+	    "neighbor 2001:db8::1 send update end\n");
+
+	decode_update("0000 0006 800F03 000201", &ctx, &m, buf, sizeof(buf));
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_ptr_nonnull(strstr(out.p,
+	    "\"message\":{\"eor\":{\"afi\":\"ipv6\",\"safi\":\"unicast\"}}"));
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 2001:db8::1 receive update start\n"
+	    "neighbor 2001:db8::1 receive update route eor 2/1 (ipv6 unicast)\n"
+	    "neighbor 2001:db8::1 receive update end\n");
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* A session-reset verdict is an empty update, never a crash. */
+START_TEST(test_update_reset)
+{
+	static const struct update_ctx ctx = { .asn4 = true,
+	    .families = V4 };
+	struct api_neighbor nb = nb61();
+	struct update_msg m;
+	uint8_t buf[64];
+	struct sbuf out;
+	size_t n = hex2bin("0000 0010 40010100", buf, sizeof(buf));
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	ck_assert_int_eq(update_decode(buf, n, &ctx, &m), UPD_SESSION_RESET);
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert(line_matches(&out, ENV(1, "update") NB61
+	    "\"direction\": \"receive\", \"message\": { \"update\": { } } } }"));
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
+	    "neighbor 127.0.0.62 receive update end\n");
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* An OPEN we built (no receive order): open_encode()'s order, no "\/". */
+START_TEST(test_open_built)
+{
+	struct api_neighbor nb = nb61();
+	struct api_source whole = { "host", 1, 2, 1700000000.0 };
+	struct json_object *o, *t;
+	struct bgp_open open;
+	struct sbuf out;
+
+	memset(&open, 0, sizeof(open));
+	open.version = 4;
+	open.my_as = BGP_AS_TRANS;
+	open.hold_time = 180;
+	open.bgp_id = 0x01020304;
+	open.caps.mp = V4 | V6;
+	open.caps.asn4 = true;
+	open.caps.as4 = 4200000000u;
+	open.caps.route_refresh = true;
+	open.caps.fqdn = true;
+	snprintf(open.caps.hostname, sizeof(open.caps.hostname), "rtr");
+	open.caps.nunknown = 1;
+	open.caps.unknown[0].code = 200;
+	open.caps.unknown[0].len = 2;
+	open.caps.unknown[0].data[0] = 0xab;
+	open.caps.unknown[0].data[1] = 0x01;
+	sbuf_init(&out);
+	api_encode_open(&out, ENCODER_JSON, &whole, &nb, API_DIR_SEND,
+	    &parsed, &open);
+	ck_assert_ptr_null(strstr(out.p, "\\/"));
+	ck_assert_ptr_nonnull(strstr(out.p, "\"capabilities\":{\"1\":{\"name\":"
+	    "\"multiprotocol\",\"families\":[\"ipv4/unicast\",\"ipv6/unicast\"]}"
+	    ",\"65\":{\"name\":\"asn4\",\"asn4\":4200000000},\"2\":{\"name\":"
+	    "\"route-refresh\",\"variant\":\"RFC\"},\"73\":{\"name\":"
+	    "\"hostname\",\"host-name\":\"rtr\",\"domain-name\":\"\"},\"200\":{"
+	    "\"name\":\"unknown\",\"iana\":\"reserved\",\"value\":200,\"raw\":"
+	    "\"AB01\"}}"));
+	ck_assert_ptr_nonnull(strstr(out.p, "\"asn\":23456,"));
+	/* an integral time is still a float */
+	ck_assert_ptr_nonnull(o = parse_line(out.p, out.len));
+	t = json_object_object_get(o, "time");
+	ck_assert(json_object_is_type(t, json_type_double));
+	json_object_put(o);
+	sbuf_reset(&out);
+	api_encode_open(&out, ENCODER_TEXT, &whole, &nb, API_DIR_SEND,
+	    &parsed, &open);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send open version 4 asn "
+	    "23456 hold_time 180 router_id 1.2.3.4 capabilities "
+	    "[multiprotocol(ipv4 unicast,ipv6 unicast), route refresh, "
+	    "asn4(4200000000), hostname(rtr ), reserved 200]\n");
+	sbuf_free(&out);
+}
+END_TEST
+
 /* packets: raw form only; consolidate: parsed + header/body. */
 START_TEST(test_packets_consolidate)
 {
@@ -1112,6 +1293,10 @@ api_encode_suite(void)
 	tcase_add_test(tc, test_golden_open);
 	tcase_add_loop_test(tc, test_golden_update, 0, NVEC(golden_updates));
 	tcase_add_test(tc, test_update_grouping);
+	tcase_add_test(tc, test_update_as4_merge);
+	tcase_add_test(tc, test_update_ipv6);
+	tcase_add_test(tc, test_update_reset);
+	tcase_add_test(tc, test_open_built);
 	tcase_add_test(tc, test_packets_consolidate);
 	tcase_add_test(tc, test_envelope_order_overflow);
 	tcase_add_test(tc, test_treat_as_withdraw);
