@@ -59,12 +59,24 @@ raw_serialize(jobj *o, struct printbuf *pb, int level, int flags)
 	    json_object_get_string_len(o));
 }
 
+/* Printable ASCII that needs no escaping at all? */
+static bool
+plain(const uint8_t *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\')
+			return false;
+	return true;
+}
+
 /* A string from untrusted bytes; tmp is scratch space. */
 static jobj *
 jesc(struct sbuf *tmp, const void *s, size_t len)
 {
 	jobj *o;
 
+	if (plain(s, len))
+		return json_object_new_string_len(s, (int)len);
 	sbuf_reset(tmp);
 	sbuf_addc(tmp, '"');
 	api_json_escape(tmp, s, len);
@@ -109,6 +121,33 @@ fam_key(enum family_id f, char sep, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The event time as a float with up to 7 decimals (Python's repr of
+ * time.time() has about as many), formatted without printf's float
+ * machinery; always with a decimal point, so it parses as a float.
+ */
+static jobj *
+jtime(double t)
+{
+	char buf[48];
+	uint64_t sec, frac;
+	size_t n;
+
+	if (!(t >= 0 && t < 1e15))
+		return json_object_new_double(t);
+	sec = (uint64_t)t;
+	frac = (uint64_t)((t - (double)sec) * 1e7 + 0.5);
+	if (frac >= 10000000) {
+		sec++;
+		frac -= 10000000;
+	}
+	n = (size_t)snprintf(buf, sizeof(buf), "%" PRIu64 ".%07" PRIu64, sec,
+	    frac);
+	while (buf[n - 1] == '0' && buf[n - 2] != '.')
+		buf[--n] = '\0';
+	return json_object_new_double_s(t, buf);
+}
+
 /* ---- envelope ---- */
 
 struct jev {
@@ -127,7 +166,7 @@ env_begin(struct jev *ev, const struct api_source *src,
 	ev->nb = NULL;
 	ev->root = json_object_new_object();
 	jadd(ev->root, "exabgp", jstr(API_JSON_VERSION));
-	jadd(ev->root, "time", json_object_new_double(src->time));
+	jadd(ev->root, "time", jtime(src->time));
 	jadd(ev->root, "host", jesc(&ev->tmp, host, strlen(host)));
 	jadd(ev->root, "pid", jint(src->pid));
 	jadd(ev->root, "ppid", jint(src->ppid));
