@@ -164,7 +164,8 @@ control_client_reply(void *ctx, const char *data, size_t len)
 	if (cl->overflow || cl->closing)
 		return;
 	if (evbuffer_get_length(out) + len > CONTROL_OUT_MAX) {
-		/* the rest of this answer is lost: say so, then drop */
+		/* the rest of this answer is lost: say so (after the
+		 * lines already queued), then drop */
 		cl->overflow = true;
 		return;
 	}
@@ -193,10 +194,10 @@ control_client_exec(struct control_client *cl, const char *line, size_t len)
 		return false;
 	}
 	if (cl->overflow) {
-		evbuffer_drain(bufferevent_get_output(cl->bev), SIZE_MAX);
+		/* the client gets the whole lines that fitted, then this */
 		cl->overflow = false;
 		control_client_refuse(cl, "answer larger than the 64 MiB "
-		    "output limit");
+		    "output limit, truncated");
 		return false;
 	}
 	if (cl->closing) {

@@ -22,7 +22,8 @@
 #include "evbgp/control.h"
 
 #define CTL_DEFAULT_TIMEOUT	30	/* seconds of silence */
-#define CTL_MAX_ANSWER_LINE	(16u * 1024 * 1024)
+/* the daemon's whole answer is at most 64 MiB; a JSON show is one line */
+#define CTL_MAX_ANSWER_LINE	(65u * 1024 * 1024)
 
 static const char usage_text[] =
 "NAME\n"
@@ -95,9 +96,10 @@ struct ctl {
 	bool		 json;
 	int		 timeout_ms;	/* -1: no limit */
 	int		 fd;
-	/* answer bytes read but not consumed */
+	/* answer bytes: buf[off..len) not consumed yet, of which
+	 * buf[off..scanned) holds no newline */
 	char		*buf;
-	size_t		 len, cap;
+	size_t		 off, scanned, len, cap;
 	bool		 eof;
 };
 
@@ -291,6 +293,13 @@ ctl_fill(struct ctl *c)
 
 	if (c->eof)
 		return false;
+	if (c->off > 0) {
+		/* consumed lines go; the partial one moves to the front */
+		memmove(c->buf, c->buf + c->off, c->len - c->off);
+		c->len -= c->off;
+		c->scanned -= c->off;
+		c->off = 0;
+	}
 	if (c->cap - c->len < 65536) {
 		c->cap = c->cap * 2 + 65536;
 		c->buf = ctl_realloc(c->buf, c->cap);
@@ -321,19 +330,19 @@ ctl_fill(struct ctl *c)
 }
 
 /* The next answer line (NUL-terminated in place, valid until the next
- * call), or NULL at EOF. */
+ * call), or NULL at EOF. Each byte is scanned once. */
 static char *
-ctl_next_line(struct ctl *c, size_t *consumed)
+ctl_next_line(struct ctl *c)
 {
-	char *nl;
+	char *line, *nl;
 
-	if (*consumed > 0) {
-		memmove(c->buf, c->buf + *consumed, c->len - *consumed);
-		c->len -= *consumed;
-		*consumed = 0;
-	}
-	while ((nl = c->len ? memchr(c->buf, '\n', c->len) : NULL) == NULL) {
-		if (c->len > CTL_MAX_ANSWER_LINE) {
+	for (;;) {
+		nl = c->len > c->scanned ? memchr(c->buf + c->scanned, '\n',
+		    c->len - c->scanned) : NULL;
+		if (nl != NULL)
+			break;
+		c->scanned = c->len;
+		if (c->len - c->off > CTL_MAX_ANSWER_LINE) {
 			fprintf(stderr, "evbgpctl: answer line longer than "
 			    "%u bytes\n", CTL_MAX_ANSWER_LINE);
 			exit(1);
@@ -342,19 +351,19 @@ ctl_next_line(struct ctl *c, size_t *consumed)
 			return NULL;	/* a partial last line is dropped */
 	}
 	*nl = '\0';
-	*consumed = (size_t)(nl - c->buf) + 1;
-	return c->buf;
+	line = c->buf + c->off;
+	c->off = c->scanned = (size_t)(nl - c->buf) + 1;
+	return line;
 }
 
 /* Print one command's answer; 0 for "done", 1 for an error. */
 static int
 ctl_read_answer(struct ctl *c)
 {
-	size_t consumed = 0;
 	char *line;
 	int rc = -1;
 
-	while (rc == -1 && (line = ctl_next_line(c, &consumed)) != NULL) {
+	while (rc == -1 && (line = ctl_next_line(c)) != NULL) {
 		if (strcmp(line, "done") == 0)
 			rc = 0;
 		else if (strcmp(line, "error") == 0) {
@@ -366,10 +375,6 @@ ctl_read_answer(struct ctl *c)
 			rc = 1;
 		} else if (puts(line) == EOF)
 			exit(1);
-	}
-	if (consumed > 0) {
-		memmove(c->buf, c->buf + consumed, c->len - consumed);
-		c->len -= consumed;
 	}
 	if (fflush(stdout) == EOF)
 		exit(1);
