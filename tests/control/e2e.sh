@@ -47,19 +47,22 @@ neighbor 127.0.0.42 {
 }
 CONF
 
-# start evbgpd; wait (at most 5 s) for its socket
+# start evbgpd; wait (at most 5 s) until it answers on its socket (a
+# stale socket file may be there before it replaces it)
 start_daemon() {
 	"$EVBGPD" --control "$SOCK" --log-dest "file:$TMP/evbgpd.log" \
 	    --log-level debug "$TMP/evbgpd.conf" >"$TMP/evbgpd.out" 2>&1 &
 	PID=$!
 	i=0
-	while [ ! -S "$SOCK" ] && [ $i -lt 50 ]; do
-		kill -0 "$PID" 2>/dev/null || break
+	until "$CTL" --socket "$SOCK" --timeout 1 version >/dev/null 2>&1; do
+		if ! kill -0 "$PID" 2>/dev/null || [ $i -ge 50 ]; then
+			fail "evbgpd does not answer on $SOCK"
+			cat "$TMP/evbgpd.out" "$TMP/evbgpd.log" >&2
+			exit 1
+		fi
 		sleep 0.1
 		i=$((i + 1))
 	done
-	[ -S "$SOCK" ] || { fail "evbgpd did not create $SOCK"; \
-	    cat "$TMP/evbgpd.out" "$TMP/evbgpd.log" >&2; exit 1; }
 }
 
 # wait (at most 5 s) for PID to exit; its status in $STATUS
