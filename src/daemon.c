@@ -499,13 +499,15 @@ daemon_reload(struct daemon *d, bool restart_helpers)
 	if (d->env.debug_rotate && d->nconf > 1)
 		idx = (idx + 1) % d->nconf;
 	path = d->nconf > 0 ? d->conf_paths[idx] : old->path;
+	/* rotation moves on even past a bad file, as each reload "loads
+	 * the next one" */
+	d->conf_idx = idx;
 	nc = config_load(path, err, sizeof(err));
 	if (nc == NULL) {
 		log_warnx("reload refused, the running configuration is kept: "
 		    "%s", err);
 		return -1;
 	}
-	d->conf_idx = idx;
 	log_notice("reloading the configuration from %s", path);
 	daemon_reload_peers(d, nc);
 	d->cfg = nc;

@@ -475,7 +475,7 @@ static bool
 caps_any_nexthop(const struct bgp_caps *c)
 {
 	for (int f = 0; f < FAM_MAX; f++)
-		if (c->ext_nexthop[f] != 0)
+		if ((c->ext_nexthop[f] & 0xfe) != 0)
 			return true;
 	return false;
 }
@@ -743,7 +743,8 @@ cap_parse_ext_nexthop(struct rbuf *v, struct bgp_caps *c)
 	while (rbuf_get_u16(v, &afi) == 0) {
 		(void)rbuf_get_u16(v, &safi);
 		(void)rbuf_get_u16(v, &nhafi);
-		if (safi > 0xff || nhafi >= 8)
+		/* the bitmap holds next-hop AFIs 1..7; others are ignored */
+		if (safi > 0xff || nhafi == 0 || nhafi >= 8)
 			continue;
 		if ((f = family_lookup(afi, (uint8_t)safi)) >= 0)
 			c->ext_nexthop[f] |= (uint8_t)(1u << nhafi);

@@ -762,8 +762,11 @@ update_decode(const uint8_t *body, size_t len, const struct update_ctx *ctx,
 bool
 update_is_eor(const struct update_msg *m, int *fam)
 {
-	/* RFC 4724 §2: an UPDATE with nothing in it is the IPv4 EoR ... */
-	if (m->verdict == UPD_SESSION_RESET || rbuf_left(&m->withdrawn) > 0 ||
+	/*
+	 * RFC 4724 §2: a clean UPDATE with nothing in it is the IPv4 EoR
+	 * (a framing error can leave nattrs at 0: that is no marker) ...
+	 */
+	if (m->verdict != UPD_OK || rbuf_left(&m->withdrawn) > 0 ||
 	    rbuf_left(&m->nlri) > 0)
 		return false;
 	if (m->nattrs == 0) {
@@ -771,8 +774,7 @@ update_is_eor(const struct update_msg *m, int *fam)
 		return true;
 	}
 	/* ... and one with only an empty MP_UNREACH_NLRI that of its family */
-	if (m->nattrs == 1 && m->has_mp_unreach && m->mp_unreach_rawlen == 0 &&
-	    m->verdict == UPD_OK) {
+	if (m->nattrs == 1 && m->has_mp_unreach && m->mp_unreach_rawlen == 0) {
 		*fam = family_lookup(m->mp_unreach_afi, m->mp_unreach_safi);
 		return true;
 	}

@@ -479,6 +479,30 @@ START_TEST(test_open_encode_all)
 }
 END_TEST
 
+/* Small sessions: my AS as is, Cisco route refresh after code 2. */
+START_TEST(test_open_encode_small)
+{
+	uint8_t buf[64];
+	struct wbuf w;
+	struct bgp_open o;
+
+	memset(&o, 0, sizeof(o));
+	o.my_as = 65001;
+	o.hold_time = 0;
+	o.bgp_id = 0xC0000201;
+	o.caps.route_refresh = true;
+	o.caps.route_refresh_cisco = true;
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(open_encode(&w, &o), 0);
+	ck_wbuf_hex(&w, FFx16 "0025 01 04 FDE9 0000 C0000201 08 02020200"
+	    " 02028000");
+	/* one octet short of the whole message */
+	wbuf_init(&w, buf, 36);
+	ck_assert_int_eq(open_encode(&w, &o), -1);
+	ck_assert(w.err);
+}
+END_TEST
+
 /* More than 255 octets of parameters: RFC 9072 extended form. */
 START_TEST(test_open_encode_extended)
 {
@@ -680,6 +704,23 @@ START_TEST(test_open_decode_values)
 	ck_assert_uint_eq(o.caps.mp, 0);
 	ck_assert_uint_eq(open_peer_as(&o), 65000);
 
+	/* next-hop AFI 0 cannot be represented: ignored, not re-sent */
+	len = hex2bin(OPEN_FIX "0A 0208 0506 0001 0001 0000", body,
+	    sizeof(body));
+	ck_assert_int_eq(open_decode(body, len, &o, &err), 0);
+	ck_assert_uint_eq(o.caps.ext_nexthop[FAM_IPV4_UNICAST], 0);
+	{
+		uint8_t buf[256];
+		struct wbuf w;
+		struct bgp_open o2;
+
+		wbuf_init(&w, buf, sizeof(buf));
+		ck_assert_int_eq(open_encode(&w, &o), 0);
+		ck_assert_uint_eq(w.len, 29);
+		ck_assert_int_eq(open_decode(buf + 19, w.len - 19, &o2, &err),
+		    0);
+	}
+
 	len = hex2bin(OPEN_FIX "04 0202 8000", body, sizeof(body));
 	ck_assert_int_eq(open_decode(body, len, &o, &err), 0);
 	ck_assert(o.caps.route_refresh_cisco && !o.caps.route_refresh);
@@ -831,6 +872,7 @@ msg_suite(void)
 	tc = tcase_create("open");
 	tcase_add_test(tc, test_open_encode_kit);
 	tcase_add_test(tc, test_open_encode_all);
+	tcase_add_test(tc, test_open_encode_small);
 	tcase_add_test(tc, test_open_encode_extended);
 	tcase_add_loop_test(tc, test_open_decode, 0, NVEC(open_vecs));
 	tcase_add_test(tc, test_open_decode_values);

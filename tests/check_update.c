@@ -628,6 +628,10 @@ static const struct eor_vec eor_vecs[] = {
 	{ "nlri only (withdraw verdict)", "0000 0000 180A0000", IBGP4, false,
 	    0 },
 	{ "malformed", "0001", IBGP4, false, 0 },
+	{ "attribute framing error, nothing else", "0000 0001 40", IBGP4,
+	    false, 0 },
+	{ "attribute framing error after mp_unreach", "0000 0007 800F03"
+	    " 000201 40", IBGP4, false, 0 },
 	{ "bad mp_unreach flags", "0000 0006 400F03 000201", IBGP4, false, 0 },
 };
 

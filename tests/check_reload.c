@@ -1,0 +1,337 @@
+/*
+ * Configuration reload, checked from the peer's side (what arrives on the
+ * far end of a bufferevent pair): unchanged neighbors hear nothing,
+ * removed ones get Cease/Peer De-configured, changed sessions are reset,
+ * static routes are diffed (new announced, removed withdrawn, changed
+ * re-announced without a withdraw), an invalid file is refused and the
+ * running configuration kept.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "evbgp/bgp_proto.h"
+#include "evbgp/config.h"
+#include "evbgp/daemon.h"
+#include "evbgp/env.h"
+#include "evbgp/log.h"
+#include "evbgp/msg.h"
+#include "evbgp/peer.h"
+#include "evbgp/update.h"
+
+#define NEIGHBOR_HEAD							\
+	"neighbor 127.0.0.2 {\n"					\
+	"	router-id 10.0.0.1;\n"					\
+	"	local-address 127.0.0.1;\n"				\
+	"	local-as 65001;\n"					\
+	"	peer-as 65001;\n"					\
+	"	passive;\n"						\
+	"	group-updates false;\n"					\
+	"	family { ipv4 unicast; }\n"
+
+static const char conf_base[] = NEIGHBOR_HEAD
+    "	hold-time 30;\n"
+    "	static {\n"
+    "		route 10.1.0.0/24 next-hop 192.0.2.1;\n"
+    "		route 10.2.0.0/24 next-hop 192.0.2.1;\n"
+    "		route 10.3.0.0/24 next-hop 192.0.2.1 med 10;\n"
+    "	}\n"
+    "}\n";
+
+struct harness {
+	char		 path[64];
+	struct daemon	*d;
+	struct bufferevent *remote;
+};
+
+static void
+write_conf(struct harness *h, const char *text)
+{
+	FILE *f = fopen(h->path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+spin(struct harness *h)
+{
+	for (int i = 0; i < 20; i++)
+		event_base_loop(h->d->base, EVLOOP_NONBLOCK);
+}
+
+static int
+next_msg(struct harness *h, uint8_t *msg, size_t cap, uint16_t *lenp)
+{
+	struct evbuffer *in = bufferevent_get_input(h->remote);
+	uint8_t hdr[19];
+	uint16_t len;
+
+	if (evbuffer_get_length(in) < 19)
+		return 0;
+	evbuffer_copyout(in, hdr, 19);
+	len = (uint16_t)(hdr[16] << 8 | hdr[17]);
+	ck_assert_uint_le(len, cap);
+	if (evbuffer_get_length(in) < len)
+		return 0;
+	evbuffer_remove(in, msg, len);
+	*lenp = len;
+	return hdr[18];
+}
+
+/* Accept a session on the (only) peer and drain its initial table. */
+static void
+establish(struct harness *h)
+{
+	struct bufferevent *pair[2];
+	struct bgp_addr local;
+	struct bgp_open o;
+	uint8_t buf[4096];
+	struct wbuf w;
+	uint16_t len;
+
+	ck_assert_uint_eq(h->d->npeers, 1);
+	ck_assert_int_eq(bufferevent_pair_new(h->d->base, 0, pair), 0);
+	h->remote = pair[1];
+	bufferevent_enable(h->remote, EV_READ | EV_WRITE);
+	addr_parse("127.0.0.1", &local);
+	peer_accept_bev(h->d->peers[0], pair[0], &local);
+	memset(&o, 0, sizeof(o));
+	o.version = 4;
+	o.my_as = 65001;
+	o.hold_time = 30;
+	o.bgp_id = 0x0a000002;
+	o.caps.mp = FAMSET(FAM_IPV4_UNICAST);
+	o.caps.asn4 = true;
+	o.caps.as4 = 65001;
+	wbuf_init(&w, buf, sizeof(buf));
+	open_encode(&w, &o);
+	keepalive_encode(&w);
+	bufferevent_write(h->remote, w.buf, w.len);
+	spin(h);
+	ck_assert_int_eq(peer_state(h->d->peers[0]), ST_ESTABLISHED);
+	while (next_msg(h, buf, sizeof(buf), &len) != 0)
+		;
+}
+
+static void
+harness_init(struct harness *h, const char *conf)
+{
+	char err[512];
+	char *envp[] = { NULL };
+	struct env env;
+	struct config *cfg;
+	char **paths;
+	int fd;
+
+	snprintf(h->path, sizeof(h->path), "/tmp/evbgp-reload-XXXXXX");
+	fd = mkstemp(h->path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	write_conf(h, conf);
+	ck_assert_int_eq(env_load(&env, NULL, envp, err, sizeof(err)), 0);
+	env.api_cli = false;
+	cfg = config_load(h->path, err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	paths = calloc(2, sizeof(*paths));
+	paths[0] = h->path;
+	h->d = daemon_new(&env, cfg, paths, 1);
+	ck_assert_int_eq(daemon_start(h->d), 0);
+	establish(h);
+}
+
+static void
+harness_free(struct harness *h)
+{
+	char **paths = h->d->conf_paths;
+
+	bufferevent_free(h->remote);
+	daemon_free(h->d);
+	free(paths);
+	unlink(h->path);
+}
+
+/* Collect what the peer sent after a reload. */
+struct seen {
+	int		 updates;
+	int		 notifications;
+	uint8_t		 code, subcode;
+	size_t		 announced, withdrawn;
+	uint32_t	 med_of_10_3;
+};
+
+static void
+collect(struct harness *h, struct seen *s)
+{
+	uint8_t msg[4096];
+	uint16_t len;
+	int type;
+	struct update_msg m;
+	struct update_ctx ctx = { .asn4 = true,
+		.families = FAMSET(FAM_IPV4_UNICAST) };
+
+	memset(s, 0, sizeof(*s));
+	update_msg_init(&m);
+	while ((type = next_msg(h, msg, sizeof(msg), &len)) != 0) {
+		struct rbuf r;
+		struct prefix p;
+		size_t n;
+
+		if (type == BGP_MSG_NOTIFICATION) {
+			s->notifications++;
+			s->code = msg[19];
+			s->subcode = msg[20];
+			continue;
+		}
+		if (type != BGP_MSG_UPDATE)
+			continue;
+		s->updates++;
+		ck_assert_int_eq(update_decode(msg + 19, len - 19u, &ctx, &m),
+		    UPD_OK);
+		nlri_check(m.nlri, BGP_AFI_IPV4, false, &n);
+		s->announced += n;
+		nlri_check(m.withdrawn, BGP_AFI_IPV4, false, &n);
+		s->withdrawn += n;
+		r = m.nlri;
+		while (nlri_get(&r, BGP_AFI_IPV4, false, &p, NULL) == 0)
+			if (p.b[1] == 3)
+				s->med_of_10_3 = m.attrs.med;
+	}
+	update_msg_free(&m);
+}
+
+START_TEST(test_unchanged_sends_nothing)
+{
+	struct harness h;
+	struct seen s;
+
+	harness_init(&h, conf_base);
+	ck_assert_int_eq(daemon_reload(h.d, false), 0);
+	spin(&h);
+	collect(&h, &s);
+	ck_assert_int_eq(s.updates, 0);
+	ck_assert_int_eq(s.notifications, 0);
+	ck_assert_int_eq(peer_state(h.d->peers[0]), ST_ESTABLISHED);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_routes_diffed)
+{
+	struct harness h;
+	struct seen s;
+
+	harness_init(&h, conf_base);
+	/* 10.2 removed, 10.3 changed (med 20), 10.4 new, 10.1 unchanged */
+	write_conf(&h, NEIGHBOR_HEAD
+	    "	hold-time 30;\n"
+	    "	static {\n"
+	    "		route 10.1.0.0/24 next-hop 192.0.2.1;\n"
+	    "		route 10.3.0.0/24 next-hop 192.0.2.1 med 20;\n"
+	    "		route 10.4.0.0/24 next-hop 192.0.2.1;\n"
+	    "	}\n"
+	    "}\n");
+	ck_assert_int_eq(daemon_reload(h.d, false), 0);
+	spin(&h);
+	collect(&h, &s);
+	ck_assert_int_eq(s.notifications, 0);
+	ck_assert_uint_eq(s.withdrawn, 1);	/* 10.2 only, not 10.3 */
+	ck_assert_uint_eq(s.announced, 2);	/* 10.3 (med 20) and 10.4 */
+	ck_assert_uint_eq(s.med_of_10_3, 20);
+	ck_assert_int_eq(peer_state(h.d->peers[0]), ST_ESTABLISHED);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_invalid_kept)
+{
+	struct harness h;
+	struct seen s;
+	const struct config *before;
+
+	harness_init(&h, conf_base);
+	before = h.d->cfg;
+	write_conf(&h, NEIGHBOR_HEAD "	hold-time 30\n}\n");
+	ck_assert_int_eq(daemon_reload(h.d, false), -1);
+	spin(&h);
+	collect(&h, &s);
+	ck_assert_int_eq(s.updates, 0);
+	ck_assert_int_eq(s.notifications, 0);
+	ck_assert_ptr_eq(h.d->cfg, before);
+	ck_assert_int_eq(peer_state(h.d->peers[0]), ST_ESTABLISHED);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_neighbor_removed)
+{
+	struct harness h;
+	struct seen s;
+
+	harness_init(&h, conf_base);
+	write_conf(&h, "# no neighbor left\n");
+	ck_assert_int_eq(daemon_reload(h.d, false), 0);
+	spin(&h);
+	collect(&h, &s);
+	ck_assert_int_eq(s.notifications, 1);
+	ck_assert_uint_eq(s.code, BGP_ERR_CEASE);
+	ck_assert_uint_eq(s.subcode, BGP_CEASE_PEER_DECONFIGURED);
+	ck_assert_uint_eq(h.d->npeers, 0);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_session_changed_resets)
+{
+	struct harness h;
+	struct seen s;
+
+	harness_init(&h, conf_base);
+	write_conf(&h, NEIGHBOR_HEAD
+	    "	hold-time 90;\n"
+	    "	static {\n"
+	    "		route 10.1.0.0/24 next-hop 192.0.2.1;\n"
+	    "	}\n"
+	    "}\n");
+	ck_assert_int_eq(daemon_reload(h.d, false), 0);
+	spin(&h);
+	collect(&h, &s);
+	ck_assert_int_eq(s.notifications, 1);
+	ck_assert_uint_eq(s.code, BGP_ERR_CEASE);
+	ck_assert_uint_eq(s.subcode, BGP_CEASE_OTHER_CONFIG);
+	/* a fresh peer with the new settings waits for the next session */
+	ck_assert_uint_eq(h.d->npeers, 1);
+	ck_assert_uint_eq(h.d->peers[0]->cfg->hold_time, 90);
+	ck_assert_int_ne(peer_state(h.d->peers[0]), ST_ESTABLISHED);
+	harness_free(&h);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("reload");
+	TCase *tc = tcase_create("reload");
+	SRunner *sr;
+	int failed;
+
+	log_init(false, LOG_DEST_STDERR, LOG_ERR, NULL);
+	tcase_add_test(tc, test_unchanged_sends_nothing);
+	tcase_add_test(tc, test_routes_diffed);
+	tcase_add_test(tc, test_invalid_kept);
+	tcase_add_test(tc, test_neighbor_removed);
+	tcase_add_test(tc, test_session_changed_resets);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
