@@ -259,7 +259,10 @@ ctl_connect(struct ctl *c)
 		ctl_connect_failed(c, err);
 }
 
-static void
+/* Send everything; false if the daemon closed the connection (what it
+ * said before closing, e.g. "error: too many clients", is still to be
+ * read). */
+static bool
 ctl_send(struct ctl *c, const char *data, size_t len)
 {
 	while (len > 0) {
@@ -273,6 +276,8 @@ ctl_send(struct ctl *c, const char *data, size_t len)
 			}
 			continue;
 		}
+		if (n == -1 && (errno == EPIPE || errno == ECONNRESET))
+			return false;
 		if (n == -1) {
 			fprintf(stderr, "evbgpctl: sending to evbgpd: %s\n",
 			    strerror(errno));
@@ -281,6 +286,7 @@ ctl_send(struct ctl *c, const char *data, size_t len)
 		data += n;
 		len -= (size_t)n;
 	}
+	return true;
 }
 
 /* ---- answers ---- */
@@ -371,7 +377,7 @@ ctl_read_answer(struct ctl *c)
 			    "(see its log)\n");
 			rc = 1;
 		} else if (strncmp(line, "error: ", 7) == 0) {
-			fprintf(stderr, "evbgpctl: %s\n", line + 7);
+			fprintf(stderr, "evbgpctl: evbgpd says: %s\n", line + 7);
 			rc = 1;
 		} else if (puts(line) == EOF)
 			exit(1);
@@ -426,10 +432,10 @@ ctl_command(struct ctl *c, const char *line)
 		    "for every answer\n", line);
 		return 1;
 	}
-	ctl_send(c, line, n);
-	if (c->json && ctl_word_is(line, "show") && !ctl_ends_with_json(line))
-		ctl_send(c, " json", 5);
-	ctl_send(c, "\n", 1);
+	/* a failed send still reads: the daemon may have said why */
+	if (ctl_send(c, line, n) && (!c->json || !ctl_word_is(line, "show") ||
+	    ctl_ends_with_json(line) || ctl_send(c, " json", 5)))
+		ctl_send(c, "\n", 1);
 	return ctl_read_answer(c);
 }
 

@@ -137,6 +137,24 @@ printf 'version\n\nstatus\n' | "$CTL" --socket "$SOCK" --timeout 5 >"$TMP/out" 2
     grep -q '^exabgp ' "$TMP/out" && grep -q '^neighbors 1 ' "$TMP/out" &&
     ok "commands from stdin" || fail "commands from stdin: $(cat "$TMP/out" "$TMP/err")"
 
+# 16 clients hold every slot: evbgpctl is told so
+python3 - "$SOCK" "$CTL" <<'PY' >"$TMP/out" 2>&1
+import socket, subprocess, sys, time
+held = []
+for _ in range(16):
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(5)
+    s.connect(sys.argv[1])
+    held.append(s)
+time.sleep(0.3)
+r = subprocess.run([sys.argv[2], "--socket", sys.argv[1], "--timeout", "5",
+    "version"], capture_output=True, text=True, timeout=10)
+print(r.returncode, r.stderr.strip())
+PY
+grep -q '^1 evbgpctl: evbgpd says: too many clients$' "$TMP/out" &&
+    ok "17th client refused" || fail "17th client: $(cat "$TMP/out")"
+ctl version && ok "slots free again" || fail "slots not freed: $(cat "$TMP/err")"
+
 # a second daemon must not take over a live socket
 "$EVBGPD" --control "$SOCK" --log-dest "file:$TMP/second.log" \
     "$TMP/evbgpd.conf" >"$TMP/second.out" 2>&1 &
