@@ -155,6 +155,19 @@ grep -q '^1 evbgpctl: evbgpd says: too many clients$' "$TMP/out" &&
     ok "17th client refused" || fail "17th client: $(cat "$TMP/out")"
 ctl version && ok "slots free again" || fail "slots not freed: $(cat "$TMP/err")"
 
+# a user outside the socket's group is told it lacks permission
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 0755 "$TMP" "$TMP/run"	# reach the socket itself
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$CTL" --socket "$SOCK" --timeout 5 version >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	chmod 0750 "$TMP/run"
+	[ $rc = 1 ] && grep -q 'permission denied on' "$TMP/err" &&
+	    ok "permission denied" || fail "permission: rc $rc $(cat "$TMP/err")"
+else
+	echo "skip: permission test (needs root and setpriv)"
+fi
+
 # a second daemon must not take over a live socket
 "$EVBGPD" --control "$SOCK" --log-dest "file:$TMP/second.log" \
     "$TMP/evbgpd.conf" >"$TMP/second.out" 2>&1 &
