@@ -1,0 +1,38 @@
+/*
+ * JSON answers of the show commands ("show neighbor ... json", "show
+ * adj-rib in|out ... json"): one JSON document on one line, written
+ * through the client's reply callback, then the caller answers "done".
+ *
+ * show neighbor: an array of objects
+ *   { "peer-address", "local-address", "local-as", "peer-as",
+ *     "router-id", "hold-time", "state", "up-for-seconds" (established
+ *     only), "down-for-seconds" (after a session went down),
+ *     "description"?, "messages": { "sent": {...}, "received": {...} }
+ *     (keys open, update, notification, keepalive, refresh),
+ *     "routes-out", "routes-in", "families": ["ipv4 unicast", ...] }
+ * show adj-rib: an array of objects
+ *   { "neighbor", "family": "ipv4 unicast", "prefix",
+ *     "path-information"?, "attributes": { "next-hop", "origin",
+ *     "as-path", "med", "local-preference", "atomic-aggregate",
+ *     "aggregator", "community", "extended-community",
+ *     "large-community", "originator-id", "cluster-list", "aigp",
+ *     "attribute-0xNN" (others, as hex) } }
+ * Attributes that are absent are left out. In "as-path" an AS_SET (or
+ * confederation set) is a nested array.
+ */
+#ifndef EVBGP_API_SHOW_JSON_H
+#define EVBGP_API_SHOW_JSON_H
+
+#include <stdbool.h>
+
+struct daemon;
+struct api_client;
+struct api_command;
+
+void	api_show_neighbors_json(struct daemon *d, struct api_client *c,
+	    const struct api_command *cmd);
+/* in: the Adj-RIB-In (routes received), else the Adj-RIB-Out. */
+void	api_show_rib_json(struct daemon *d, struct api_client *c,
+	    const struct api_command *cmd, bool in);
+
+#endif /* EVBGP_API_SHOW_JSON_H */

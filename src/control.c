@@ -1,0 +1,596 @@
+/*
+ * The control socket (see control.h).
+ *
+ * Each client is a bufferevent on an accepted unix stream connection.
+ * Complete lines are executed in order through api_exec_line(); the
+ * answers go to the client's output buffer. Limits, and why:
+ *
+ *  - CONTROL_MAX_CLIENTS: an extra connection gets "error: too many
+ *    clients" and is closed, so a loop of connects cannot exhaust fds.
+ *  - CONTROL_MAX_LINE: a longer line (or a partial line that already is
+ *    longer) is answered with an error and the client dropped, so a
+ *    client cannot make us buffer unbounded input.
+ *  - Output: while more than CONTROL_OUT_PAUSE bytes wait for the client
+ *    we stop executing its commands (back-pressure without dropping a
+ *    slow reader); one answer growing past CONTROL_OUT_MAX (a huge show)
+ *    drops the client; a client that reads nothing of pending output
+ *    for CONTROL_WRITE_TIMEOUT is dropped.
+ *  - At most CONTROL_BATCH commands per client per event-loop turn, so
+ *    BGP timers keep running while a client pipes in a large file.
+ *
+ * api_exec_line() may shut the daemon down ("shutdown"), which calls
+ * control_free() while we are inside a client's callback: the structure
+ * then only becomes "dead" and is freed when that callback unwinds.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "evbgp/api_exec.h"
+#include "evbgp/control.h"
+#include "evbgp/daemon.h"
+#include "evbgp/log.h"
+#include "evbgp/util.h"
+
+#define CONTROL_OUT_MAX		(64u * 1024 * 1024)
+#define CONTROL_OUT_PAUSE	(1024u * 1024)
+#define CONTROL_WRITE_TIMEOUT	60	/* seconds without reading */
+#define CONTROL_BATCH		64	/* commands per client per turn */
+#define CONTROL_BACKLOG		16
+
+struct control_client {
+	struct control	*ctl;
+	struct bufferevent *bev;
+	struct event	*ev_more;	/* continue after a batch */
+	struct api_client api;
+	bool		 eof;		/* the client sent everything */
+	bool		 closing;	/* flush the output, then free */
+	bool		 paused;	/* output above CONTROL_OUT_PAUSE */
+	bool		 overflow;	/* an answer passed CONTROL_OUT_MAX */
+	bool		 busy;		/* inside api_exec_line */
+};
+
+struct control {
+	struct daemon	*d;
+	struct evconnlistener *lev;
+	char		*path;
+	dev_t		 dev;		/* the socket file we created */
+	ino_t		 ino;
+	struct control_client *clients[CONTROL_MAX_CLIENTS];
+	size_t		 nclients;
+	unsigned	 busy;		/* clients inside api_exec_line */
+	bool		 dead;		/* control_free() ran meanwhile */
+};
+
+static void	control_client_process(struct control_client *cl);
+static void	control_destroy(struct control *ctl);
+
+/* ---- clients ---- */
+
+static void
+control_client_free(struct control_client *cl)
+{
+	struct control *ctl = cl->ctl;
+
+	for (size_t i = 0; i < ctl->nclients; i++) {
+		if (ctl->clients[i] == cl) {
+			ctl->clients[i] = ctl->clients[--ctl->nclients];
+			break;
+		}
+	}
+	log_debug("control: %s disconnected", cl->api.name);
+	event_free(cl->ev_more);
+	bufferevent_free(cl->bev);
+	free(cl);
+}
+
+/*
+ * Write what we can of the pending output now, without waiting, for a
+ * client about to be freed: the answer to "shutdown" must reach it
+ * before the socket closes. The bufferevent owns the draining end of
+ * its output buffer, so the bytes are peeked and sent, not drained.
+ */
+static void
+control_client_flush_now(struct control_client *cl)
+{
+	struct evbuffer *out = bufferevent_get_output(cl->bev);
+	evutil_socket_t fd = bufferevent_getfd(cl->bev);
+	struct evbuffer_iovec v[16];
+	int n;
+
+	if (fd == -1)
+		return;
+	n = evbuffer_peek(out, -1, NULL, v, 16);
+	for (int i = 0; i < n && i < 16; i++) {
+		const char *p = v[i].iov_base;
+		size_t left = v[i].iov_len;
+
+		while (left > 0) {
+			ssize_t w = send(fd, p, left, MSG_NOSIGNAL |
+			    MSG_DONTWAIT);
+
+			if (w <= 0)
+				return;
+			p += w;
+			left -= (size_t)w;
+		}
+	}
+}
+
+/* Stop reading; free once the output is written. */
+static void
+control_client_close(struct control_client *cl)
+{
+	struct evbuffer *in = bufferevent_get_input(cl->bev);
+
+	cl->closing = true;
+	bufferevent_disable(cl->bev, EV_READ);
+	evbuffer_drain(in, evbuffer_get_length(in));
+	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0 &&
+	    !cl->busy)
+		control_client_free(cl);
+}
+
+/* Answer one error line and drop the client. */
+static void
+control_client_refuse(struct control_client *cl, const char *why)
+{
+	log_warnx("control: %s: %s, closing", cl->api.name, why);
+	bufferevent_write(cl->bev, "error: ", 7);
+	bufferevent_write(cl->bev, why, strlen(why));
+	bufferevent_write(cl->bev, "\n", 1);
+	control_client_close(cl);
+}
+
+/* api_client.reply: queue answer bytes, within the output cap. */
+static void
+control_client_reply(void *ctx, const char *data, size_t len)
+{
+	struct control_client *cl = ctx;
+	struct evbuffer *out = bufferevent_get_output(cl->bev);
+
+	if (cl->overflow || cl->closing)
+		return;
+	if (evbuffer_get_length(out) + len > CONTROL_OUT_MAX) {
+		/* the rest of this answer is lost: say so (after the
+		 * lines already queued), then drop */
+		cl->overflow = true;
+		return;
+	}
+	bufferevent_write(cl->bev, data, len);
+}
+
+/* Run one command; false if the client or the control went away. */
+static bool
+control_client_exec(struct control_client *cl, const char *line, size_t len)
+{
+	struct control *ctl = cl->ctl;
+
+	log_debug("control: %s: %.*s", cl->api.name,
+	    (int)(len > 200 ? 200 : len), line);
+	cl->busy = true;
+	ctl->busy++;
+	api_exec_line(ctl->d, &cl->api, line, len);
+	ctl->busy--;
+	cl->busy = false;
+	if (ctl->dead) {
+		/* shut down from inside the command: control_free() already
+		 * flushed what could be; finish its work */
+		control_client_free(cl);
+		if (ctl->busy == 0)
+			control_destroy(ctl);
+		return false;
+	}
+	if (cl->overflow) {
+		/* the client gets the whole lines that fitted, then this */
+		cl->overflow = false;
+		control_client_refuse(cl, "answer larger than the 64 MiB "
+		    "output limit, truncated");
+		return false;
+	}
+	if (cl->closing) {
+		control_client_close(cl);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The next complete line from the input, copied NUL-terminated into a
+ * new buffer (*len without LF or CR LF); NULL if there is none yet. A
+ * line over CONTROL_MAX_LINE bytes sets *toolong.
+ */
+static char *
+control_client_next_line(struct control_client *cl, size_t *len,
+    bool *toolong)
+{
+	struct evbuffer *in = bufferevent_get_input(cl->bev);
+	struct evbuffer_ptr eol;
+	size_t avail = evbuffer_get_length(in), n;
+	char *line;
+
+	/* room for the line and a CR; the read watermark stops there */
+	*toolong = false;
+	eol = evbuffer_search(in, "\n", 1, NULL);
+	if (eol.pos == -1) {
+		*toolong = avail > CONTROL_MAX_LINE + 1;
+		/* at EOF an unterminated last line is still a command */
+		if (!cl->eof || avail == 0 || *toolong)
+			return NULL;
+		eol.pos = (ev_ssize_t)avail;
+	}
+	n = (size_t)eol.pos;
+	if (n > CONTROL_MAX_LINE + 1) {
+		*toolong = true;
+		return NULL;
+	}
+	line = xmalloc(n + 1);
+	evbuffer_remove(in, line, n);
+	evbuffer_drain(in, 1);	/* the LF, if any */
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	line[n] = '\0';
+	if (n > CONTROL_MAX_LINE) {
+		*toolong = true;
+		free(line);
+		return NULL;
+	}
+	*len = n;
+	return line;
+}
+
+static void
+control_client_process(struct control_client *cl)
+{
+	struct evbuffer *out = bufferevent_get_output(cl->bev);
+
+	for (int n = 0; !cl->closing; n++) {
+		char *line;
+		size_t len;
+		bool toolong, alive;
+
+		if (evbuffer_get_length(out) > CONTROL_OUT_PAUSE) {
+			cl->paused = true;	/* resumed by the write cb */
+			return;
+		}
+		if (n == CONTROL_BATCH) {
+			static const struct timeval now = { 0, 0 };
+
+			evtimer_add(cl->ev_more, &now);
+			return;
+		}
+		line = control_client_next_line(cl, &len, &toolong);
+		if (toolong) {
+			control_client_refuse(cl, "command longer than 65536 "
+			    "bytes");
+			return;
+		}
+		if (line == NULL)
+			break;
+		alive = control_client_exec(cl, line, len);
+		free(line);
+		if (!alive)
+			return;
+	}
+	if (cl->eof && !cl->closing)
+		control_client_close(cl);
+}
+
+static void
+control_client_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct control_client *cl = arg;
+
+	if (!cl->paused && !evtimer_pending(cl->ev_more, NULL))
+		control_client_process(cl);
+}
+
+static void
+control_client_more_cb(evutil_socket_t fd, short what, void *arg)
+{
+	control_client_process(arg);
+}
+
+static void
+control_client_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct control_client *cl = arg;
+	size_t pending = evbuffer_get_length(bufferevent_get_output(bev));
+
+	if (cl->closing) {
+		if (pending == 0)
+			control_client_free(cl);
+		return;
+	}
+	if (cl->paused && pending <= CONTROL_OUT_PAUSE / 2) {
+		cl->paused = false;
+		control_client_process(cl);
+	}
+}
+
+static void
+control_client_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct control_client *cl = arg;
+
+	if (what & BEV_EVENT_EOF) {
+		/* half-close: answer what was sent, then close */
+		cl->eof = true;
+		if (cl->closing)
+			control_client_close(cl);
+		else if (!cl->paused && !evtimer_pending(cl->ev_more, NULL))
+			control_client_process(cl);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT)
+		log_warnx("control: %s reads nothing, dropped", cl->api.name);
+	else if (what & BEV_EVENT_ERROR)
+		log_debug("control: %s: %s", cl->api.name,
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	control_client_free(cl);
+}
+
+/* Name the client after its process, and log who it is. */
+static void
+control_client_identify(struct control_client *cl, evutil_socket_t fd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1) {
+		snprintf(cl->api.name, sizeof(cl->api.name), "evbgpctl");
+		log_debug("control: client connected (no SO_PEERCRED: %s)",
+		    strerror(errno));
+		return;
+	}
+	snprintf(cl->api.name, sizeof(cl->api.name), "evbgpctl[%ld]",
+	    (long)uc.pid);
+	log_debug("control: client connected: pid %ld uid %ld gid %ld",
+	    (long)uc.pid, (long)uc.uid, (long)uc.gid);
+}
+
+/* ---- listener ---- */
+
+static void
+control_refuse_fd(evutil_socket_t fd)
+{
+	static const char msg[] = "error: too many clients\n";
+
+	/* best effort, never blocks: the client may not be reading */
+	(void)send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	evutil_closesocket(fd);
+}
+
+static void
+control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct control *ctl = arg;
+	struct control_client *cl;
+	struct timeval wt = { CONTROL_WRITE_TIMEOUT, 0 };
+
+	if (ctl->nclients >= CONTROL_MAX_CLIENTS) {
+		log_warnx("control: more than %d clients, connection refused",
+		    CONTROL_MAX_CLIENTS);
+		control_refuse_fd(fd);
+		return;
+	}
+	cl = xcalloc(1, sizeof(*cl));
+	cl->ctl = ctl;
+	cl->bev = bufferevent_socket_new(ctl->d->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	cl->ev_more = evtimer_new(ctl->d->base, control_client_more_cb, cl);
+	if (cl->bev == NULL || cl->ev_more == NULL)
+		fatalx("control: out of memory");
+	control_client_identify(cl, fd);
+	cl->api.helper = false;
+	cl->api.ack = API_ACK_ON;
+	cl->api.encoder = ENCODER_TEXT;
+	cl->api.reply = control_client_reply;
+	cl->api.ctx = cl;
+	bufferevent_setcb(cl->bev, control_client_read_cb,
+	    control_client_write_cb, control_client_event_cb, cl);
+	/* a line, its CR LF, and no more: a longer one is refused */
+	bufferevent_setwatermark(cl->bev, EV_READ, 0, CONTROL_MAX_LINE + 2);
+	bufferevent_setwatermark(cl->bev, EV_WRITE, CONTROL_OUT_PAUSE / 2, 0);
+	bufferevent_set_timeouts(cl->bev, NULL, &wt);
+	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
+	ctl->clients[ctl->nclients++] = cl;
+}
+
+static void
+control_listen_error_cb(struct evconnlistener *lev, void *arg)
+{
+	/* EMFILE and the like: libevent retries on the next readiness */
+	log_warn("control: accept");
+}
+
+/* Create the socket's directory (one level, 0750) if it is missing. */
+static int
+control_make_dir(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int rc = 0;
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0750) == 0) {
+			/* the umask may have taken bits we want */
+			(void)chmod(dir, 0750);
+			log_info("control: created %s", dir);
+		} else if (errno != EEXIST) {
+			log_warn("control: cannot create directory %s", dir);
+			rc = -1;
+		}
+	}
+	free(dir);
+	return rc;
+}
+
+/*
+ * An existing file at path: replace it only if it is a socket nobody
+ * listens on (left behind by a crash). A live daemon's socket, or any
+ * other file, is refused.
+ */
+static int
+control_clear_stale(const char *path, const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		log_warn("control: %s", path);
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		log_warnx("control: %s exists and is not a socket; not "
+		    "replacing it", path);
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1) {
+		log_warn("control: socket");
+		return -1;
+	}
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	if (rc == 0 || errno == EAGAIN || errno == EINPROGRESS) {
+		log_warnx("control: another evbgpd is listening on %s; "
+		    "refusing to replace its socket", path);
+		return -1;
+	}
+	if (errno != ECONNREFUSED && errno != ENOENT) {
+		log_warn("control: cannot check the existing socket %s", path);
+		return -1;
+	}
+	log_info("control: removing stale socket %s", path);
+	if (unlink(path) == -1 && errno != ENOENT) {
+		log_warn("control: cannot remove %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Bind and listen on path, mode 0660; the descriptor or -1. */
+static int
+control_bind(const char *path, const struct sockaddr_un *sun)
+{
+	mode_t omask;
+	int fd, rc;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1) {
+		log_warn("control: socket");
+		return -1;
+	}
+	/* no window where the socket is reachable with wider permissions */
+	omask = umask(0117);
+	rc = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	umask(omask);
+	if (rc == -1) {
+		log_warn("control: cannot bind %s", path);
+		close(fd);
+		return -1;
+	}
+	if (chmod(path, 0660) == -1 || listen(fd, CONTROL_BACKLOG) == -1) {
+		log_warn("control: %s", path);
+		unlink(path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct control *
+control_new(struct daemon *d, const char *path)
+{
+	struct control *ctl;
+	struct sockaddr_un sun;
+	struct stat st;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (path == NULL || path[0] == '\0' ||
+	    strlen(path) >= sizeof(sun.sun_path)) {
+		log_warnx("control: socket path '%s' is empty or longer than "
+		    "%zu bytes", path ? path : "", sizeof(sun.sun_path) - 1);
+		return NULL;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if (control_make_dir(path) == -1 ||
+	    control_clear_stale(path, &sun) == -1)
+		return NULL;
+	if ((fd = control_bind(path, &sun)) == -1)
+		return NULL;
+	ctl = xcalloc(1, sizeof(*ctl));
+	ctl->d = d;
+	ctl->path = xstrdup(path);
+	if (stat(path, &st) == 0) {
+		ctl->dev = st.st_dev;
+		ctl->ino = st.st_ino;
+	}
+	ctl->lev = evconnlistener_new(d->base, control_accept_cb, ctl,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (ctl->lev == NULL) {
+		log_warnx("control: cannot listen on %s", path);
+		close(fd);
+		unlink(path);
+		free(ctl->path);
+		free(ctl);
+		return NULL;
+	}
+	evconnlistener_set_error_cb(ctl->lev, control_listen_error_cb);
+	log_info("control: listening on %s", path);
+	return ctl;
+}
+
+/* Free the structure itself (no client left). */
+static void
+control_destroy(struct control *ctl)
+{
+	free(ctl->path);
+	free(ctl);
+}
+
+void
+control_free(struct control *ctl)
+{
+	struct stat st;
+
+	if (ctl == NULL || ctl->dead)
+		return;
+	evconnlistener_free(ctl->lev);
+	ctl->lev = NULL;
+	/* remove the file only if it is still ours */
+	if (stat(ctl->path, &st) == 0 && st.st_dev == ctl->dev &&
+	    st.st_ino == ctl->ino)
+		unlink(ctl->path);
+	for (size_t i = ctl->nclients; i > 0; i--) {
+		struct control_client *cl = ctl->clients[i - 1];
+
+		control_client_flush_now(cl);
+		if (!cl->busy)
+			control_client_free(cl);
+	}
+	if (ctl->busy > 0) {
+		/* a command is running: its client frees us on return */
+		ctl->dead = true;
+		return;
+	}
+	control_destroy(ctl);
+}

@@ -1,0 +1,609 @@
+/*
+ * Control socket suite: a real daemon (one passive neighbor, no BGP
+ * listener) with its control socket in a temporary directory; clients
+ * are plain unix sockets driven from the test while the event loop is
+ * run a step at a time. Covers answers and their order, permissions,
+ * the limits (clients, line length, output back-pressure), EOF
+ * handling, stale sockets, shutdown, and the JSON show answers.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <json-c/json.h>
+
+#include "evbgp/control.h"
+#include "evbgp/daemon.h"
+#include "evbgp/env.h"
+#include "evbgp/log.h"
+
+static const char test_conf[] =
+    "neighbor 127.0.0.2 {\n"
+    "	router-id 10.0.0.1;\n"
+    "	local-address 127.0.0.1;\n"
+    "	local-as 65001;\n"
+    "	peer-as 65002;\n"
+    "	passive;\n"
+    "}\n";
+
+struct fixture {
+	char		 dir[64];
+	char		 sub[96];
+	char		 path[128];
+	struct daemon	*d;
+};
+
+static struct fixture fx;
+
+static void
+setup(void)
+{
+	struct env env;
+	struct config *cfg;
+	char err[512];
+
+	log_init(true, LOG_DEST_STDERR, LOG_ERR, NULL);
+	snprintf(fx.dir, sizeof(fx.dir), "/tmp/check_control.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(fx.dir));
+	/* the socket's directory does not exist yet: control_new makes it */
+	snprintf(fx.sub, sizeof(fx.sub), "%s/run", fx.dir);
+	snprintf(fx.path, sizeof(fx.path), "%s/evbgpd.sock", fx.sub);
+	ck_assert_int_eq(env_load(&env, NULL, NULL, err, sizeof(err)), 0);
+	cfg = config_parse(test_conf, "test.conf", err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	fx.d = daemon_new(&env, cfg, NULL, 0);
+	fx.d->control_path = fx.path;
+	fx.d->control_required = true;
+	ck_assert_int_eq(daemon_start(fx.d), 0);
+	ck_assert_ptr_nonnull(fx.d->control);
+}
+
+static void
+teardown(void)
+{
+	daemon_free(fx.d);
+	fx.d = NULL;
+	unlink(fx.path);
+	rmdir(fx.sub);
+	rmdir(fx.dir);
+}
+
+/* ---- client helpers ---- */
+
+/* Fill a sockaddr_un; the paths here are known to fit. */
+static void
+sun_set(struct sockaddr_un *sun, const char *path)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	ck_assert_uint_lt(strlen(path), sizeof(sun->sun_path));
+	memcpy(sun->sun_path, path, strlen(path));
+}
+
+static int
+client_connect(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ne(fd, -1);
+	sun_set(&sun, path);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	ck_assert_int_ne(fcntl(fd, F_SETFL, O_NONBLOCK), -1);
+	return fd;
+}
+
+static void
+client_send(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+
+		if (n == -1 && errno == EAGAIN) {
+			event_base_loop(fx.d->base, EVLOOP_NONBLOCK);
+			continue;
+		}
+		ck_assert_int_gt(n, 0);
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+/* A growing answer buffer. */
+struct answer {
+	char		*p;
+	size_t		 len;
+	size_t		 cap;
+	bool		 eof;
+};
+
+static void
+answer_free(struct answer *a)
+{
+	free(a->p);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+answer_read(int fd, struct answer *a)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (a->cap - a->len < 65537) {
+			a->cap = a->cap * 2 + 65537;
+			a->p = realloc(a->p, a->cap);
+			ck_assert_ptr_nonnull(a->p);
+		}
+		n = recv(fd, a->p + a->len, a->cap - a->len - 1, 0);
+		if (n > 0) {
+			a->len += (size_t)n;
+			a->p[a->len] = '\0';
+			continue;
+		}
+		if (n == 0 || errno == ECONNRESET)
+			a->eof = true;
+		else
+			ck_assert_int_eq(errno, EAGAIN);
+		return;
+	}
+}
+
+static size_t
+count_lines(const struct answer *a, const char *line)
+{
+	size_t n = 0, l = strlen(line);
+
+	for (const char *p = a->p; p != NULL && *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+
+		if (nl == NULL)
+			break;
+		if ((size_t)(nl - p) == l && strncmp(p, line, l) == 0)
+			n++;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* Run the loop and read until `acks` done/error lines (or EOF, or 5 s). */
+static void
+pump(int fd, struct answer *a, size_t acks)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	for (int i = 0; i < 5000; i++) {
+		event_base_loop(fx.d->base, EVLOOP_NONBLOCK);
+		answer_read(fd, a);
+		if (a->eof || (a->p != NULL && count_lines(a, "done") +
+		    count_lines(a, "error") >= acks))
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Run the loop for a while (accepting, flushing). */
+static void
+spin(int ms)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	for (int i = 0; i < ms; i++) {
+		event_base_loop(fx.d->base, EVLOOP_NONBLOCK);
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Send one command and return its whole answer (caller frees). */
+static char *
+ask(const char *line)
+{
+	int fd = client_connect(fx.path);
+	struct answer a = { 0 };
+	char *s;
+
+	client_send(fd, line, strlen(line));
+	client_send(fd, "\n", 1);
+	pump(fd, &a, 1);
+	close(fd);
+	s = strdup(a.p != NULL ? a.p : "");
+	answer_free(&a);
+	return s;
+}
+
+/* ---- tests ---- */
+
+START_TEST(socket_mode_and_dir)
+{
+	struct stat st;
+
+	ck_assert_int_eq(lstat(fx.path, &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 07777, 0660);
+	ck_assert_int_eq(stat(fx.sub, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0750);
+}
+END_TEST
+
+START_TEST(version)
+{
+	char *s = ask("version");
+
+	ck_assert_msg(strncmp(s, "exabgp ", 7) == 0, "%s", s);
+	ck_assert_msg(strstr(s, "(evbgpd ") != NULL, "%s", s);
+	ck_assert_msg(strlen(s) > 5 && strcmp(s + strlen(s) - 5, "done\n") == 0,
+	    "%s", s);
+	free(s);
+}
+END_TEST
+
+START_TEST(show_summary)
+{
+	char *s = ask("show neighbor summary");
+
+	ck_assert_msg(strncmp(s, "Peer ", 5) == 0, "%s", s);
+	ck_assert_msg(strstr(s, "\n127.0.0.2 ") != NULL, "%s", s);
+	ck_assert_msg(strstr(s, "65002") != NULL, "%s", s);
+	ck_assert_msg(strcmp(s + strlen(s) - 5, "done\n") == 0, "%s", s);
+	free(s);
+}
+END_TEST
+
+START_TEST(bogus_command)
+{
+	char *s = ask("frobnicate the router");
+
+	ck_assert_str_eq(s, "error\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(pipelined_in_order)
+{
+	static const char cmds[] = "version\r\nbogus\n\nversion\n";
+	int fd = client_connect(fx.path);
+	struct answer a = { 0 };
+	char *first, *err, *second;
+
+	client_send(fd, cmds, sizeof(cmds) - 1);
+	pump(fd, &a, 4);
+	/* version, error, (empty line: an answer too), version */
+	first = strstr(a.p, "done\n");
+	ck_assert_ptr_nonnull(first);
+	err = strstr(first, "error\n");
+	ck_assert_ptr_nonnull(err);
+	second = strstr(err, "exabgp ");
+	ck_assert_ptr_nonnull(second);
+	ck_assert_ptr_nonnull(strstr(second, "done\n"));
+	ck_assert_uint_eq(count_lines(&a, "done"), 3);
+	ck_assert_uint_eq(count_lines(&a, "error"), 1);
+	ck_assert(!a.eof);	/* the client may go on */
+	close(fd);
+	answer_free(&a);
+}
+END_TEST
+
+START_TEST(eof_flushes_last_line)
+{
+	int fd = client_connect(fx.path);
+	struct answer a = { 0 };
+
+	/* no newline at all: EOF ends the command */
+	client_send(fd, "version", 7);
+	shutdown(fd, SHUT_WR);
+	pump(fd, &a, 1);
+	spin(20);
+	answer_read(fd, &a);
+	ck_assert_msg(strncmp(a.p, "exabgp ", 7) == 0, "%s", a.p);
+	ck_assert_uint_eq(count_lines(&a, "done"), 1);
+	ck_assert(a.eof);
+	close(fd);
+	answer_free(&a);
+}
+END_TEST
+
+static void
+check_too_long(bool newline)
+{
+	size_t n = CONTROL_MAX_LINE + 10;
+	char *big = malloc(n + 1);
+	int fd = client_connect(fx.path);
+	struct answer a = { 0 };
+
+	memset(big, 'a', n);
+	big[n] = '\n';
+	client_send(fd, big, newline ? n + 1 : n);
+	pump(fd, &a, 1);
+	spin(20);
+	answer_read(fd, &a);
+	ck_assert_msg(a.p != NULL && strncmp(a.p, "error", 5) == 0, "%s",
+	    a.p ? a.p : "(nothing)");
+	ck_assert(a.eof);	/* dropped */
+	close(fd);
+	answer_free(&a);
+	free(big);
+	/* the daemon still serves others */
+	char *s = ask("version");
+	ck_assert_msg(strncmp(s, "exabgp ", 7) == 0, "%s", s);
+	free(s);
+}
+
+START_TEST(overlong_line_partial)
+{
+	check_too_long(false);
+}
+END_TEST
+
+START_TEST(overlong_line_complete)
+{
+	check_too_long(true);
+}
+END_TEST
+
+START_TEST(max_length_line_accepted)
+{
+	/* exactly CONTROL_MAX_LINE bytes: parsed (and refused as a
+	 * command), not dropped as too long */
+	char *line = malloc(CONTROL_MAX_LINE + 1);
+	int fd = client_connect(fx.path);
+	struct answer a = { 0 };
+
+	memset(line, 'x', CONTROL_MAX_LINE);
+	line[CONTROL_MAX_LINE] = '\n';
+	client_send(fd, line, CONTROL_MAX_LINE + 1);
+	client_send(fd, "version\n", 8);
+	pump(fd, &a, 2);
+	ck_assert_msg(strncmp(a.p, "error\n", 6) == 0, "%s", a.p);
+	ck_assert_uint_eq(count_lines(&a, "done"), 1);
+	ck_assert(!a.eof);
+	close(fd);
+	answer_free(&a);
+	free(line);
+}
+END_TEST
+
+START_TEST(too_many_clients)
+{
+	int fds[CONTROL_MAX_CLIENTS], extra, again;
+	struct answer a = { 0 }, b = { 0 };
+
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		fds[i] = client_connect(fx.path);
+		spin(2);
+	}
+	extra = client_connect(fx.path);
+	pump(extra, &a, 1);
+	ck_assert_msg(a.p != NULL && strcmp(a.p, "error: too many clients\n")
+	    == 0, "%s", a.p ? a.p : "(nothing)");
+	ck_assert(a.eof);
+	close(extra);
+	/* the 16 are still served */
+	client_send(fds[CONTROL_MAX_CLIENTS - 1], "version\n", 8);
+	pump(fds[CONTROL_MAX_CLIENTS - 1], &b, 1);
+	ck_assert_uint_eq(count_lines(&b, "done"), 1);
+	answer_free(&b);
+	/* a slot freed is a slot usable again */
+	close(fds[0]);
+	spin(10);
+	again = client_connect(fx.path);
+	client_send(again, "version\n", 8);
+	pump(again, &b, 1);
+	ck_assert_uint_eq(count_lines(&b, "done"), 1);
+	close(again);
+	for (int i = 1; i < CONTROL_MAX_CLIENTS; i++)
+		close(fds[i]);
+	answer_free(&a);
+	answer_free(&b);
+}
+END_TEST
+
+START_TEST(back_pressure_keeps_order)
+{
+	/* far more answer than the pause threshold, read only at the end:
+	 * the client is paused, not dropped, and gets every answer */
+	enum { N = 3000 };
+	int fd = client_connect(fx.path);
+	struct answer a = { 0 };
+	char *cmds = malloc(N * 5 + 1);
+
+	for (int i = 0; i < N; i++)
+		memcpy(cmds + 5 * i, "help\n", 5);
+	client_send(fd, cmds, N * 5);
+	spin(300);
+	pump(fd, &a, N);
+	ck_assert_uint_eq(count_lines(&a, "done"), N);
+	ck_assert(!a.eof);
+	close(fd);
+	answer_free(&a);
+	free(cmds);
+}
+END_TEST
+
+START_TEST(json_show)
+{
+	json_object *o, *e, *v;
+	char *s = ask("show neighbor json");
+
+	ck_assert_msg(strcmp(s + strlen(s) - 5, "done\n") == 0, "%s", s);
+	s[strlen(s) - 5] = '\0';
+	o = json_tokener_parse(s);
+	ck_assert_msg(o != NULL && json_object_is_type(o, json_type_array),
+	    "%s", s);
+	ck_assert_uint_eq(json_object_array_length(o), 1);
+	e = json_object_array_get_idx(o, 0);
+	ck_assert(json_object_object_get_ex(e, "peer-address", &v));
+	ck_assert_str_eq(json_object_get_string(v), "127.0.0.2");
+	ck_assert(json_object_object_get_ex(e, "peer-as", &v));
+	ck_assert_int_eq(json_object_get_int64(v), 65002);
+	ck_assert(json_object_object_get_ex(e, "state", &v));
+	ck_assert_str_eq(json_object_get_string(v), "active");
+	ck_assert(json_object_object_get_ex(e, "messages", &v));
+	ck_assert(json_object_object_get_ex(e, "families", &v));
+	json_object_put(o);
+	free(s);
+
+	s = ask("announce route 10.9.0.0/24 next-hop 192.0.2.1 "
+	    "as-path [ 65001 65003 ] community 65000:1");
+	ck_assert_str_eq(s, "done\n");
+	free(s);
+	s = ask("show adj-rib out json");
+	ck_assert_msg(strcmp(s + strlen(s) - 5, "done\n") == 0, "%s", s);
+	s[strlen(s) - 5] = '\0';
+	o = json_tokener_parse(s);
+	ck_assert_msg(o != NULL && json_object_array_length(o) == 1, "%s", s);
+	e = json_object_array_get_idx(o, 0);
+	ck_assert(json_object_object_get_ex(e, "prefix", &v));
+	ck_assert_str_eq(json_object_get_string(v), "10.9.0.0/24");
+	ck_assert(json_object_object_get_ex(e, "family", &v));
+	ck_assert_str_eq(json_object_get_string(v), "ipv4 unicast");
+	ck_assert(json_object_object_get_ex(e, "attributes", &e));
+	ck_assert(json_object_object_get_ex(e, "next-hop", &v));
+	ck_assert_str_eq(json_object_get_string(v), "192.0.2.1");
+	ck_assert(json_object_object_get_ex(e, "as-path", &v));
+	ck_assert_uint_eq(json_object_array_length(v), 2);
+	ck_assert(json_object_object_get_ex(e, "community", &v));
+	ck_assert_str_eq(json_object_get_string(
+	    json_object_array_get_idx(v, 0)), "65000:1");
+	json_object_put(o);
+	free(s);
+
+	/* an Adj-RIB-In with nothing received is an empty array */
+	s = ask("show adj-rib in json");
+	ck_assert_str_eq(s, "[]\ndone\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(shutdown_answers_then_closes)
+{
+	int fd = client_connect(fx.path);
+	struct answer a = { 0 };
+	struct stat st;
+
+	client_send(fd, "shutdown\n", 9);
+	pump(fd, &a, 1);
+	spin(20);
+	answer_read(fd, &a);
+	ck_assert_str_eq(a.p, "shutdown in progress\ndone\n");
+	ck_assert(a.eof);
+	ck_assert_ptr_null(fx.d->control);
+	ck_assert_int_eq(stat(fx.path, &st), -1);
+	close(fd);
+	answer_free(&a);
+}
+END_TEST
+
+START_TEST(free_removes_socket)
+{
+	struct stat st;
+
+	control_free(fx.d->control);
+	fx.d->control = NULL;
+	ck_assert_int_eq(stat(fx.path, &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(live_socket_refused)
+{
+	/* the fixture's daemon listens: a second one must not steal it */
+	ck_assert_ptr_null(control_new(fx.d, fx.path));
+	char *s = ask("version");
+	ck_assert_msg(strncmp(s, "exabgp ", 7) == 0, "%s", s);
+	free(s);
+}
+END_TEST
+
+START_TEST(stale_socket_replaced)
+{
+	char path[160];
+	struct sockaddr_un sun;
+	struct control *c;
+	struct stat st;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	/* a socket file nobody listens on, as a crash leaves it */
+	snprintf(path, sizeof(path), "%s/stale.sock", fx.sub);
+	sun_set(&sun, path);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(fd);
+	c = control_new(fx.d, path);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0660);
+	control_free(c);
+	ck_assert_int_eq(lstat(path, &st), -1);
+}
+END_TEST
+
+START_TEST(regular_file_refused)
+{
+	char path[160];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/file", fx.sub);
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	ck_assert_int_ne(fd, -1);
+	close(fd);
+	ck_assert_ptr_null(control_new(fx.d, path));
+	ck_assert_int_eq(access(path, F_OK), 0);	/* left alone */
+	unlink(path);
+	/* and a path too long for sun_path */
+	char longp[300];
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[0] = '/';
+	longp[sizeof(longp) - 1] = '\0';
+	ck_assert_ptr_null(control_new(fx.d, longp));
+}
+END_TEST
+
+static Suite *
+control_suite(void)
+{
+	Suite *s = suite_create("control");
+	TCase *tc = tcase_create("socket");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, socket_mode_and_dir);
+	tcase_add_test(tc, version);
+	tcase_add_test(tc, show_summary);
+	tcase_add_test(tc, bogus_command);
+	tcase_add_test(tc, pipelined_in_order);
+	tcase_add_test(tc, eof_flushes_last_line);
+	tcase_add_test(tc, overlong_line_partial);
+	tcase_add_test(tc, overlong_line_complete);
+	tcase_add_test(tc, max_length_line_accepted);
+	tcase_add_test(tc, too_many_clients);
+	tcase_add_test(tc, back_pressure_keeps_order);
+	tcase_add_test(tc, json_show);
+	tcase_add_test(tc, shutdown_answers_then_closes);
+	tcase_add_test(tc, free_removes_socket);
+	tcase_add_test(tc, live_socket_refused);
+	tcase_add_test(tc, stale_socket_replaced);
+	tcase_add_test(tc, regular_file_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(control_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
