@@ -641,7 +641,8 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 	enum family_id fam = (enum family_id)g->fam;
 	const struct attrs *a = g->want ? attrs_ref(g->want) : NULL;
 	bool v4 = fam == FAM_IPV4_UNICAST;
-	size_t limit = a != NULL && !ctx->group_updates ? 1 : SIZE_MAX;
+	/* group-updates off: one route per UPDATE, withdrawals included */
+	size_t limit = !ctx->group_updates ? 1 : SIZE_MAX;
 	struct wbuf aw, nl, w;
 	size_t room, n;
 
