@@ -33,8 +33,11 @@ if [ ! -x "$daemon" ]; then
 	exit 1
 fi
 
-# case names that differ on purpose (first word of each non-comment line)
-mapfile -t differ < <(grep -v '^[[:space:]]*#' "$diffs" | awk 'NF {print $1}')
+direction=send
+[ ${#mode[@]} -eq 0 ] || direction=receive
+# case names that differ on purpose in this direction
+mapfile -t differ < <(grep -v '^[[:space:]]*#' "$diffs" |
+    awk -v d="$direction" 'NF && $2 == d {print $1}')
 
 is_different() {
 	local c
@@ -45,8 +48,6 @@ is_different() {
 }
 
 # the kit's cases matching the patterns, minus the deliberate differences
-direction=send
-[ ${#mode[@]} -eq 0 ] || direction=receive
 mapfile -t all < <("$kit/run-conformance" --list |
     awk -v d="$direction" '$3 ~ d {print $1}')
 selected=()
