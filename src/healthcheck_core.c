@@ -698,6 +698,8 @@ hc_fsm_step(struct hc_fsm *f, bool ok, bool disabled, long rise, long fall)
 {
 	enum hc_state to;
 
+	if (f->state == HC_EXIT || f->state == HC_END)
+		return false;	/* final */
 	if (disabled)
 		ok = true;	/* a disabled service is not checked */
 	if (f->state != HC_DISABLED && disabled) {
@@ -758,6 +760,31 @@ hc_sleep_for(const struct hc_opts *o, enum hc_state st)
 {
 	return st == HC_RISING || st == HC_FALLING ? o->fast_interval :
 	    o->interval;
+}
+
+void
+hc_machine_init(struct hc_machine *m)
+{
+	m->fsm.state = HC_INIT;
+	m->fsm.checks = 0;
+	m->announced = HC_STATE_MAX;
+}
+
+void
+hc_machine_tick(struct hc_machine *m, const struct hc_opts *o, bool ok,
+    bool disabled, struct hc_tick *t)
+{
+	enum hc_state st;
+
+	t->triggered = hc_fsm_step(&m->fsm, ok, disabled, o->rise, o->fall);
+	st = m->fsm.state;
+	/* Repeated so routes come back after a session reset (no RIB-out). */
+	t->announce = hc_state_announces(st) &&
+	    (!o->debounce || m->announced != st);
+	if (t->announce)
+		m->announced = st;
+	t->end = st != HC_RISING && st != HC_FALLING && o->interval == 0;
+	t->sleep = t->end ? 0 : hc_sleep_for(o, st);
 }
 
 /* ---------------------------------------------------------------- output */

@@ -154,6 +154,28 @@ struct hc_fsm {
  */
 bool	 hc_fsm_step(struct hc_fsm *f, bool ok, bool disabled, long rise,
 	    long fall);
+/* The loop's decisions for one iteration. */
+struct hc_tick {
+	bool		 triggered;	/* state changed: run --execute */
+	bool		 announce;	/* print the routes for the state */
+	bool		 end;		/* --interval 0: stop (END) */
+	double		 sleep;		/* seconds before the next check */
+};
+
+/* The state machine plus what was last printed (for --debounce). */
+struct hc_machine {
+	struct hc_fsm	 fsm;
+	enum hc_state	 announced;	/* HC_STATE_MAX: nothing yet */
+};
+
+void	 hc_machine_init(struct hc_machine *m);
+/*
+ * One iteration of the main loop after the check: step the state
+ * machine, then decide printing (UP/DOWN/DISABLED; every time, or only on
+ * a change with --debounce), ending and sleeping.
+ */
+void	 hc_machine_tick(struct hc_machine *m, const struct hc_opts *o,
+	    bool ok, bool disabled, struct hc_tick *t);
 /* Does this state print routes (UP, DOWN, DISABLED)? */
 bool	 hc_state_announces(enum hc_state st);
 /* Sleep after an iteration ending in st: fast while RISING/FALLING. */

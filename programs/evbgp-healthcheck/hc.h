@@ -42,7 +42,6 @@ struct hc_ctx {
 	pid_t		 ppid;		/* parent at start */
 	char		 ack[HC_ACK_MAX];
 	size_t		 acklen;
-	enum hc_state	 announced;	/* last state printed (debounce) */
 };
 
 /* main.c */

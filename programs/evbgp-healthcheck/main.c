@@ -194,19 +194,16 @@ print_routes(struct hc_ctx *c, enum hc_state st)
 
 /* Tell the daemon about state st and keep the loopback in step. */
 static enum hc_wait
-hc_exabgp(struct hc_ctx *c, enum hc_state st)
+hc_exabgp(struct hc_ctx *c, enum hc_state st, bool print)
 {
 	enum hc_wait w = HC_W_DONE;
 
-	if (!hc_state_announces(st) && st != HC_EXIT)
-		return HC_W_DONE;
 	if (st == HC_UP && c->o->dynamic_ip_setup && hc_ip_setup(c) == -1)
 		hc_log(&c->log, LOG_WARNING, "cannot restore loopback IPs");
-	if (st == HC_EXIT || !c->o->debounce || c->announced != st) {
-		hc_log(&c->log, c->announced != st ? LOG_INFO : LOG_DEBUG,
-		    "send announces for %s state to ExaBGP", hc_state_name(st));
-		if ((w = print_routes(c, st)) == HC_W_DONE)
-			c->announced = st;
+	if (print) {
+		hc_log(&c->log, LOG_DEBUG, "send announces for %s state to "
+		    "ExaBGP", hc_state_name(st));
+		w = print_routes(c, st);
 	}
 	if (st == HC_EXIT && (c->o->ip_setup || c->o->dynamic_ip_setup))
 		hc_ip_remove_added(c);
@@ -230,30 +227,33 @@ check_once(struct hc_ctx *c, bool *disabled)
 static enum hc_wait
 hc_loop(struct hc_ctx *c)
 {
-	struct hc_fsm f = { HC_INIT, 0 };
+	struct hc_machine m;
+	struct hc_tick t;
 	enum hc_state from;
 	enum hc_wait w;
 	bool disabled;
 	int ok;
 
+	hc_machine_init(&m);
 	for (;;) {
 		if ((ok = check_once(c, &disabled)) == -1)
 			return hc_interrupted(c);
-		from = f.state;
-		if (hc_fsm_step(&f, ok, disabled, c->o->rise, c->o->fall)) {
+		from = m.fsm.state;
+		hc_machine_tick(&m, c->o, ok, disabled, &t);
+		if (t.triggered) {
 			hc_log(&c->log, LOG_INFO, "state %s -> %s",
-			    hc_state_name(from), hc_state_name(f.state));
-			hc_run_execute(c, f.state);
+			    hc_state_name(from), hc_state_name(m.fsm.state));
+			hc_run_execute(c, m.fsm.state);
 		}
-		if ((w = hc_exabgp(c, f.state)) != HC_W_DONE)
+		if (hc_state_announces(m.fsm.state) &&
+		    (w = hc_exabgp(c, m.fsm.state, t.announce)) != HC_W_DONE)
 			return w;
-		if (f.state != HC_RISING && f.state != HC_FALLING &&
-		    c->o->interval == 0) {
+		if (t.end) {
 			hc_log(&c->log, LOG_INFO, "interval set to zero, "
 			    "exiting after the announcement");
 			return HC_W_DONE;	/* END */
 		}
-		if ((w = hc_sleep(c, hc_sleep_for(c->o, f.state))) != HC_W_DONE)
+		if ((w = hc_sleep(c, t.sleep)) != HC_W_DONE)
 			return w;
 	}
 }
@@ -313,7 +313,7 @@ finish(struct hc_ctx *c, enum hc_wait why)
 	case HC_W_SIGNAL:
 		hc_log(&c->log, LOG_INFO, "signal %d: withdrawing",
 		    (int)hc_got_signal);
-		hc_exabgp(c, HC_EXIT);
+		hc_exabgp(c, HC_EXIT, true);
 		break;
 	case HC_W_ORPHAN:
 	case HC_W_EOF:
@@ -363,7 +363,6 @@ main(int argc, char *argv[])
 	memset(&c, 0, sizeof(c));
 	c.o = &o;
 	c.ppid = getppid();
-	c.announced = HC_STATE_MAX;
 	c.read_acks = !o.no_ack && !isatty(STDIN_FILENO) &&
 	    !isatty(STDOUT_FILENO);
 	hc_log_init(&c.log, &o);
