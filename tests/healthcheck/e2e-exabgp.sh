@@ -14,6 +14,9 @@
 #   3. process behaviour: a hung check is killed with its process group,
 #      the helper leaves when its parent dies or its stdin closes, and the
 #      conformance kit's invocation prints announce then withdraw.
+#   4. differential: the lines printed by ExaBGP's own helper
+#      (/usr/bin/exabgp-healthcheck, 4.2.21) and ours (--bare-commands) for
+#      the same options, in the UP, DOWN and DISABLED states.
 #
 # Usage: tests/healthcheck/e2e-exabgp.sh [path/to/evbgp-healthcheck]
 # Prints PASS/FAIL lines and "N passed, M failed"; exit 0 only if all
@@ -304,7 +307,7 @@ namespace_tests() {
 	pid=$hc_pid
 	check "netns: VIP added to lo" wait_for 5 lo_has 10.0.0.1/32
 	check "netns: VIP has label lo:hc" lo_label 10.0.0.1/32 hc
-	check "netns: VIPs announced" wait_for 5 grep -q \
+	check "netns: VIPs announced" wait_for 5 grep -qs \
 	    "^neighbor \* announce route 10.0.0.2/32 next-hop self med 101$" \
 	    "$work/ns1.out"
 	kill -TERM "$pid"
@@ -362,7 +365,7 @@ process_tests() {
 	    </dev/null >"$out" 2>/dev/null &
 	pids+=($!)
 	pid=$!
-	check "process: hung check -> DOWN after --timeout" wait_for 5 grep -q \
+	check "process: hung check -> DOWN after --timeout" wait_for 5 grep -qs \
 	    "med 1000" "$out"
 	# The first check's background child, not the one running now.
 	check "process: hung check's process group killed" \
@@ -391,16 +394,78 @@ process_tests() {
 	    </dev/null >"$work/kit.out" 2>/dev/null &
 	pids+=($!)
 	pid=$!
-	wait_for 5 grep -q withdraw "$work/kit.out"
+	wait_for 5 grep -qs withdraw "$work/kit.out"
 	stop_pid "$pid"
 	check "process: kit invocation -> announce then withdraw" sh -c "
 	    head -n 2 '$work/kit.out' | tr '\n' '|' | grep -qx \
 	    'neighbor \* announce route 10.0.0.1/32 next-hop self med 100|neighbor \* withdraw route 10.0.0.1/32 next-hop self|'"
 }
 
+# ---------------------------------------------------------------- differential
+
+# Same options to ExaBGP's Python helper and to ours (--bare-commands:
+# 4.2.21's form): with --interval 0 each prints one round and exits.
+diff_run() {	# diff_run NAME STATE OPTIONS...
+	local name=$1 state=$2 cmd=true base
+	shift 2
+	base=(--interval 0 --rise 1 --fall 1 --no-ip-setup --no-syslog -a)
+	case $state in
+	down) cmd=false ;;
+	disabled) base+=(--disable "$work/diff.disabled") ;;
+	esac
+	/usr/bin/exabgp-healthcheck "${base[@]}" --cmd "$cmd" "$@" \
+	    </dev/null >"$work/diff.py" 2>/dev/null
+	"$bin" --bare-commands "${base[@]}" --cmd "$cmd" "$@" \
+	    </dev/null >"$work/diff.c" 2>/dev/null
+	if [ -s "$work/diff.py" ] && cmp -s "$work/diff.py" "$work/diff.c"; then
+		pass "differential: $name ($state)"
+	else
+		fail "differential: $name ($state)"
+		diff "$work/diff.py" "$work/diff.c" | head -n 6
+	fi
+}
+
+differential_tests() {
+	local state
+	if [ ! -x /usr/bin/exabgp-healthcheck ]; then
+		echo "(no /usr/bin/exabgp-healthcheck: differential tests skipped)"
+		return
+	fi
+	touch "$work/diff.disabled"
+	printf 'ip = 10.0.0.7\nlocal-preference = 5\nwithdraw-on-down\n' \
+	    >"$work/diff.conf"
+	for state in up down disabled; do
+		diff_run "two IPs, MED increase" $state --ip 10.0.0.1/32 \
+		    --ip 10.0.0.2/32
+		diff_run "metrics" $state --ip 10.0.0.1 --ip 10.0.0.2 \
+		    --increase 5 --up-metric 7 --down-metric 9 \
+		    --disabled-metric 8
+		diff_run "communities" $state --ip 10.0.0.1 --community \
+		    65000:1 --disabled-community 65000:2 \
+		    --extended-community target:65000:1 \
+		    --large-community 65000:1:2
+		diff_run "as-paths" $state --ip 10.0.0.1 --as-path 65001 \
+		    --up-as-path "65002 65003" --down-as-path 65004 \
+		    --disabled-as-path 65005
+		diff_run "as-path only" $state --ip 10.0.0.1 --as-path 65001
+		diff_run "local-pref, path-id, next-hop" $state --ip 10.0.0.1 \
+		    --local-preference 200 --path-id 7 -N 192.0.2.9
+		diff_run "neighbors" $state --ip 10.0.0.1 --neighbor 192.0.2.1 \
+		    --neighbor 192.0.2.2
+		diff_run "withdraw-on-down" $state --ip 10.0.0.1 \
+		    --withdraw-on-down --path-id 3
+		diff_run "deaggregate, start-ip" $state --ip 10.0.1.0/30 \
+		    --deaggregate-networks --start-ip 2
+		diff_run "network, no deaggregation" $state --ip 10.0.0.0/31
+		diff_run "IPv6" $state --ip 2001:db8::1 -N 2001:db8::ffff
+		diff_run "config file" $state --config "$work/diff.conf"
+	done
+}
+
 exabgp_tests
 namespace_tests
 process_tests
+differential_tests
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
