@@ -58,6 +58,18 @@ setup_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	/* A vanished reader shows as EPIPE, handled as the parent's death. */
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Dispositions and the mask are inherited: an ignored SIGCHLD would
+	 * auto-reap the check and lose its exit status, a blocked SIGTERM
+	 * would make us unstoppable.
+	 */
+	signal(SIGCHLD, SIG_DFL);
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaddset(&sa.sa_mask, SIGCHLD);
+	sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
 }
 
 /* Has our stdin been closed (only looked at when acks are read)? */
@@ -287,7 +299,9 @@ prepare_ips(struct hc_ctx *c)
 		hc_log(&c->log, LOG_ERR, "No IP found");
 		return -1;
 	}
-	if (hc_expand_hosts(&c->announce, &c->hosts, err, sizeof(err)) == -1) {
+	/* Host addresses are only needed to set up lo or to deaggregate. */
+	if ((o->ip_setup || o->dynamic_ip_setup || o->deaggregate) &&
+	    hc_expand_hosts(&c->announce, &c->hosts, err, sizeof(err)) == -1) {
 		hc_log(&c->log, LOG_ERR, "%s", err);
 		return -1;
 	}

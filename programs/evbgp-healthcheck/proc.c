@@ -119,6 +119,8 @@ wait_child(const struct hc_ctx *c, const struct hc_proc *p, pid_t pid,
 		kill_group(pid, fd, &r->out);
 	/* Do not wait for EOF: a check may leave a daemon holding the pipe. */
 	drain(fd, &r->out);
+	/* If the status is lost the command did not succeed. */
+	r->status = -1;
 	while (waitpid(pid, &r->status, 0) == -1 && errno == EINTR)
 		;
 }
