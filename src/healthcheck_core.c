@@ -672,17 +672,16 @@ hc_parse_command_line(struct hc_opts *o, int argc, char *const argv[],
 	return rc;
 }
 
-const char *const *
-hc_option_names(void)
+const char *
+hc_option_name(size_t n)
 {
-	static const char *names[HC_NOPTDEFS * 4 + 1];
-	size_t i, j, n = 0;
+	size_t i, j;
 
-	if (names[0] == NULL)
-		for (i = 0; i < HC_NOPTDEFS; i++)
-			for (j = 0; j < 4 && hc_optdefs[i].names[j]; j++)
-				names[n++] = hc_optdefs[i].names[j];
-	return names;
+	for (i = 0; i < HC_NOPTDEFS; i++)
+		for (j = 0; j < 4 && hc_optdefs[i].names[j] != NULL; j++)
+			if (n-- == 0)
+				return hc_optdefs[i].names[j];
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- states */

@@ -355,14 +355,35 @@ END_TEST
 
 START_TEST(test_usage_documents_every_option)
 {
-	const char *const *n = hc_option_names();
-	const char *u = hc_usage();
+	const char *u = hc_usage(), *n;
+	size_t i;
 
-	for (; *n != NULL; n++)
-		ck_assert_msg(strstr(u, *n) != NULL, "--help lacks %s", *n);
+	for (i = 0; (n = hc_option_name(i)) != NULL; i++)
+		ck_assert_msg(strstr(u, n) != NULL, "--help lacks %s", n);
+	ck_assert_uint_gt(i, 60);
 	ck_assert_ptr_nonnull(strstr(u, "EXIT STATUS"));
 	ck_assert_ptr_nonnull(strstr(u, "EXAMPLES"));
 	ck_assert_ptr_nonnull(strstr(u, "(default 5)"));
+}
+END_TEST
+
+START_TEST(test_manual_documents_every_option)
+{
+	FILE *f = fopen(EVBGP_SOURCE_DIR "/docs/evbgp-healthcheck.md", "r");
+	static char doc[65536];
+	const char *n;
+	size_t len, i;
+
+	ck_assert_ptr_nonnull(f);
+	len = fread(doc, 1, sizeof(doc) - 1, f);
+	doc[len] = '\0';
+	fclose(f);
+	for (i = 0; (n = hc_option_name(i)) != NULL; i++) {
+		char quoted[64];
+
+		snprintf(quoted, sizeof(quoted), "`%s", n);
+		ck_assert_msg(strstr(doc, quoted) != NULL, "manual lacks %s", n);
+	}
 }
 END_TEST
 
@@ -789,6 +810,7 @@ healthcheck_suite(void)
 	tcase_add_test(tc, test_config_args);
 	tcase_add_test(tc, test_config_file);
 	tcase_add_test(tc, test_usage_documents_every_option);
+	tcase_add_test(tc, test_manual_documents_every_option);
 	tcase_add_test(tc, test_facilities);
 	suite_add_tcase(s, tc);
 

@@ -135,8 +135,8 @@ int	 hc_parse_command_line(struct hc_opts *o, int argc, char *const argv[],
 
 /* The --help text (man-page style). */
 const char *hc_usage(void);
-/* Every option string --help documents, NULL-terminated (for tests). */
-const char *const *hc_option_names(void);
+/* The n-th option string (aliases included); NULL past the last. */
+const char *hc_option_name(size_t n);
 
 /* "UP", "DOWN", ... (the STATE variable of --execute commands). */
 const char *hc_state_name(enum hc_state st);
