@@ -66,7 +66,11 @@ fuzz() {
 }
 
 conformance() {
-	scripts/conformance.sh 'conf-*' 'unknown-message'
+	local rc=0
+	export EXAQA_HEALTHCHECK="$repo/build/evbgp-healthcheck"
+	scripts/conformance.sh || rc=1
+	scripts/conformance.sh --receive || rc=1
+	return $rc
 }
 
 interop() {
