@@ -664,8 +664,8 @@ child_close_from3(void)
 
 	if (close_range(3, ~0U, 0) == 0)
 		return;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < (rlim_t)INT_MAX)
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)INT_MAX)
 		max = (int)rl.rlim_cur;
 	for (fd = 3; fd < max; fd++)
 		(void)close(fd);
