@@ -61,6 +61,7 @@ enum api_show_kind {
  * [family-allowed F]" clause; unset keys match anything. */
 struct api_match {
 	bool		 any;		/* "neighbor *" */
+	bool		 invalid;	/* "neighbor absentone": matches none */
 	struct bgp_addr	 peer;
 	bool		 has_local_ip;
 	struct bgp_addr	 local_ip;
@@ -99,6 +100,8 @@ struct api_command {
 	struct bgp_addr	 filter;
 	/* teardown subcode (Cease subcode, default 4 = Admin Reset) */
 	uint8_t		 subcode;
+	/* plain "clear adj-rib" (verb API_CLEAR_ADJ_RIB_OUT): clear in too */
+	bool		 both;
 };
 
 /*

@@ -2,7 +2,9 @@
  * Events for helpers in ExaBGP's 4.x dialects: JSON (one object per
  * line, "exabgp": "4.0.1", built with json-c) and the text encoder's
  * lines (reference/exabgp-compat.md §2.6, §3). Each function appends
- * exactly one complete line, '\n' included, to out. Every peer-supplied
+ * exactly one complete line, '\n' included, to out; the one exception is
+ * a text UPDATE, a block of lines ("update start", one line per route or
+ * the End-of-RIB line, "update end"). Every peer-supplied
  * string (hostname capability, shutdown communication, unknown attribute
  * bytes) is escaped: nothing a peer sends can add a field or a line.
  */
@@ -90,7 +92,8 @@ void	api_encode_overflow(struct sbuf *out, enum cfg_encoder enc,
 	    const struct api_source *src, unsigned long dropped);
 
 /* JSON string escaping shared by everything above: quotes, backslash,
- * control characters as \uXXXX, invalid UTF-8 bytes as \uFFFD. */
+ * control characters (and U+0080..9F, U+2028, U+2029) as \uXXXX, invalid
+ * UTF-8 bytes as \uFFFD. Appends the string's content, without quotes. */
 void	api_json_escape(struct sbuf *out, const uint8_t *s, size_t len);
 
 #endif /* EVBGP_API_ENCODE_H */

@@ -1,0 +1,898 @@
+/*
+ * The text API command parser (see api.h). A line is tokenized by the
+ * configuration lexer, an optional "neighbor ..." selector is read, then
+ * the command words are looked up in a const table whose handler reads
+ * the rest. Routes are parsed by route_text, as in configuration files.
+ *
+ * Choices where ExaBGP versions differ or say nothing:
+ * - an empty line is a comment (main), not an error (4.2);
+ * - "neighbor NAME" where NAME is not an address is a selector matching
+ *   nothing (api_match.invalid), so the daemon answers "no neighbor";
+ * - "neighbor * local-as N" matches every peer with local-as N (4.2.22
+ *   ignores the other keys after '*');
+ * - "show neighbor" without a kind means "show neighbor summary";
+ * - "clear adj-rib" without in/out is API_CLEAR_ADJ_RIB_OUT with both set;
+ * - "teardown" without a subcode uses 4 (Administrative Reset);
+ * - commands that take no argument refuse extra words.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evbgp/api.h"
+#include "evbgp/bgp_proto.h"
+#include "evbgp/lexer.h"
+#include "evbgp/route_text.h"
+#include "evbgp/util.h"
+
+/* Cease subcodes a helper may ask for (RFC 4486, RFC 8538, RFC 9384). */
+#define API_SUBCODE_MIN		1
+#define API_SUBCODE_MAX		10
+#define API_SUBCODE_DEFAULT	4	/* Administrative Reset */
+
+/* A cursor over the tokens of one line. */
+struct api_ctx {
+	const struct lex_token	*t;
+	size_t			 n;
+	size_t			 i;
+	struct api_command	*cmd;
+	char			*err;
+	size_t			 errlen;
+};
+
+struct api_verb_def;
+typedef int (*api_handler)(struct api_ctx *, const struct api_verb_def *);
+
+/* Verb table entry flags */
+#define API_F_SELECTOR	0x1u	/* a neighbor selector may precede it */
+
+struct api_verb_def {
+	const char	*w1;
+	const char	*w2;		/* NULL: one-word command */
+	enum api_verb	 verb;
+	unsigned	 flags;
+	api_handler	 fn;
+};
+
+static int api_fail(struct api_ctx *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+api_fail(struct api_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->errlen == 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Append to the error message already in c->err. */
+static void api_errcat(struct api_ctx *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+api_errcat(struct api_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+
+	if (c->errlen == 0)
+		return;
+	len = strlen(c->err);
+	if (len + 1 >= c->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->err + len, c->errlen - len, fmt, ap);
+	va_end(ap);
+}
+
+static const struct lex_token *
+api_peek(const struct api_ctx *c)
+{
+	return c->i < c->n ? &c->t[c->i] : NULL;
+}
+
+/* Is the next token the unquoted word w? */
+static bool
+api_at(const struct api_ctx *c, const char *w)
+{
+	const struct lex_token *t = api_peek(c);
+
+	return t != NULL && lex_is(t, w);
+}
+
+/* Decimal number in [min, max], no sign, no leading junk. */
+static int
+api_parse_uint(const char *s, uint32_t min, uint32_t max, uint32_t *v)
+{
+	uint64_t acc = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		acc = acc * 10 + (uint64_t)(*s - '0');
+		if (acc > max)
+			return -1;
+	}
+	if (acc < min)
+		return -1;
+	*v = (uint32_t)acc;
+	return 0;
+}
+
+/* Refuse words left after a complete command. */
+static int
+api_no_more(struct api_ctx *c, const struct api_verb_def *d)
+{
+	const struct lex_token *t = api_peek(c);
+
+	if (t == NULL)
+		return 0;
+	return api_fail(c, "%s%s%s: unexpected '%s'", d->w1, d->w2 ? " " : "",
+	    d->w2 ? d->w2 : "", t->text);
+}
+
+/* Join the remaining tokens with single spaces; NULL when none. */
+static char *
+api_join_rest(struct api_ctx *c)
+{
+	size_t len = 0, off = 0;
+	char *s;
+
+	if (c->i >= c->n)
+		return NULL;
+	for (size_t k = c->i; k < c->n; k++)
+		len += strlen(c->t[k].text) + 1;
+	s = xmalloc(len);
+	for (size_t k = c->i; k < c->n; k++) {
+		size_t l = strlen(c->t[k].text);
+
+		if (off > 0)
+			s[off++] = ' ';
+		memcpy(s + off, c->t[k].text, l);
+		off += l;
+	}
+	s[off] = '\0';
+	c->i = c->n;
+	return s;
+}
+
+/* ---- neighbor selector ---- */
+
+static int
+api_sel_ip(struct api_ctx *c, const char *key, const char *v, bool *has,
+    struct bgp_addr *a)
+{
+	if (*has)
+		return api_fail(c, "neighbor selector: '%s' given twice", key);
+	if (addr_parse(v, a) == -1)
+		return api_fail(c, "neighbor selector: invalid %s '%s' "
+		    "(expected an IP address)", key, v);
+	*has = true;
+	return 0;
+}
+
+static int
+api_sel_u32(struct api_ctx *c, const char *key, const char *v, bool *has,
+    uint32_t *n)
+{
+	if (*has)
+		return api_fail(c, "neighbor selector: '%s' given twice", key);
+	if (api_parse_uint(v, 0, UINT32_MAX, n) == -1)
+		return api_fail(c, "neighbor selector: invalid %s '%s' "
+		    "(expected a number from 0 to 4294967295)", key, v);
+	*has = true;
+	return 0;
+}
+
+static int
+api_key_local_ip(struct api_ctx *c, struct api_match *m, const char *key,
+    const char *v)
+{
+	return api_sel_ip(c, key, v, &m->has_local_ip, &m->local_ip);
+}
+
+static int
+api_key_local_as(struct api_ctx *c, struct api_match *m, const char *key,
+    const char *v)
+{
+	return api_sel_u32(c, key, v, &m->has_local_as, &m->local_as);
+}
+
+static int
+api_key_peer_as(struct api_ctx *c, struct api_match *m, const char *key,
+    const char *v)
+{
+	return api_sel_u32(c, key, v, &m->has_peer_as, &m->peer_as);
+}
+
+static int
+api_key_router_id(struct api_ctx *c, struct api_match *m, const char *key,
+    const char *v)
+{
+	struct bgp_addr a;
+	bool has = m->has_router_id;
+
+	if (api_sel_ip(c, key, v, &has, &a) == -1)
+		return -1;
+	if (a.afi != BGP_AFI_IPV4)
+		return api_fail(c, "neighbor selector: invalid router-id '%s' "
+		    "(expected an IPv4 address)", v);
+	m->has_router_id = true;
+	m->router_id = addr_to_u32(&a);
+	return 0;
+}
+
+static int
+api_key_family(struct api_ctx *c, struct api_match *m, const char *key,
+    const char *v)
+{
+	if (m->family_allowed != NULL)
+		return api_fail(c, "neighbor selector: '%s' given twice", key);
+	m->family_allowed = xstrdup(v);
+	return 0;
+}
+
+static const struct api_sel_key {
+	const char	*name;
+	int		(*fn)(struct api_ctx *, struct api_match *,
+			    const char *, const char *);
+} api_sel_keys[] = {
+	{ "local-ip", api_key_local_ip },
+	{ "local-as", api_key_local_as },
+	{ "peer-as", api_key_peer_as },
+	{ "router-id", api_key_router_id },
+	{ "family-allowed", api_key_family },
+};
+
+#define API_NSELKEYS	(sizeof(api_sel_keys) / sizeof(api_sel_keys[0]))
+
+static const struct api_sel_key *
+api_sel_key(const struct lex_token *t)
+{
+	for (size_t k = 0; k < API_NSELKEYS; k++)
+		if (lex_is(t, api_sel_keys[k].name))
+			return &api_sel_keys[k];
+	return NULL;
+}
+
+/* One clause, c->i on the word after "neighbor". */
+static int
+api_sel_clause(struct api_ctx *c)
+{
+	struct api_selector *sel = &c->cmd->sel;
+	const struct lex_token *t = api_peek(c);
+	const struct api_sel_key *k;
+	struct api_match *m;
+
+	if (t == NULL || lex_is(t, ","))
+		return api_fail(c, "neighbor selector: missing address after "
+		    "'neighbor'");
+	sel->v = xreallocarray(sel->v, sel->n + 1, sizeof(*sel->v));
+	m = &sel->v[sel->n++];
+	memset(m, 0, sizeof(*m));
+	if (lex_is(t, "*"))
+		m->any = true;
+	else if (t->quoted || addr_parse(t->text, &m->peer) == -1)
+		m->invalid = true;
+	c->i++;
+	while ((t = api_peek(c)) != NULL && (k = api_sel_key(t)) != NULL) {
+		if (c->i + 1 >= c->n)
+			return api_fail(c, "neighbor selector: missing value "
+			    "after '%s'", k->name);
+		if (k->fn(c, m, k->name, c->t[c->i + 1].text) == -1)
+			return -1;
+		c->i += 2;
+	}
+	return 0;
+}
+
+/* "neighbor A [k v ...] [, neighbor B ...]" if present. */
+static int
+api_selector(struct api_ctx *c)
+{
+	if (!api_at(c, "neighbor"))
+		return 0;
+	c->cmd->sel.given = true;
+	for (;;) {
+		c->i++;			/* "neighbor" */
+		if (api_sel_clause(c) == -1)
+			return -1;
+		if (!api_at(c, ","))
+			break;
+		c->i++;
+		if (!api_at(c, "neighbor"))
+			return api_fail(c, "neighbor selector: expected "
+			    "'neighbor' after ','");
+	}
+	if (c->i >= c->n)
+		return api_fail(c, "neighbor selector: missing command after "
+		    "the selector");
+	return 0;
+}
+
+/* ---- route commands ---- */
+
+/* Name the family of a route route_text refused for rd/label. */
+static int
+api_route_fail(struct api_ctx *c, const struct api_verb_def *d,
+    const struct route_text_err *rerr)
+{
+	const char *safi = NULL, *afi = "ipv4";
+
+	for (size_t k = c->i; k < c->n; k++) {
+		const struct lex_token *t = &c->t[k];
+
+		if (lex_is(t, "rd") || lex_is(t, "route-distinguisher"))
+			safi = "mpls-vpn";
+		else if (lex_is(t, "label") && safi == NULL)
+			safi = "nlri-mpls";
+		else if (strchr(t->text, ':') != NULL && strchr(t->text, '/'))
+			afi = "ipv6";
+	}
+	if (safi != NULL && strstr(rerr->msg, "is not supported") != NULL)
+		return api_fail(c, "%s %s: family %s %s is not supported "
+		    "(evbgp speaks ipv4 and ipv6 unicast only)", d->w1, d->w2,
+		    afi, safi);
+	return api_fail(c, "%s %s: %s", d->w1, d->w2, rerr->msg);
+}
+
+static unsigned
+api_route_flags(const struct api_verb_def *d)
+{
+	return d->verb == API_WITHDRAW_ROUTE ? ROUTE_TEXT_NEXTHOP_OPTIONAL : 0;
+}
+
+/* "announce|withdraw route PREFIX attrs..." */
+static int
+api_h_route(struct api_ctx *c, const struct api_verb_def *d)
+{
+	struct api_command *cmd = c->cmd;
+	struct route_text_err rerr;
+
+	if (route_text_parse(c->t + c->i, c->n - c->i, api_route_flags(d),
+	    &cmd->routes, &cmd->nroutes, &rerr) == -1)
+		return api_route_fail(c, d, &rerr);
+	return 0;
+}
+
+/* "announce|withdraw attributes attrs... nlri P..." */
+static int
+api_h_attributes(struct api_ctx *c, const struct api_verb_def *d)
+{
+	struct api_command *cmd = c->cmd;
+	struct route_text_err rerr;
+
+	if (route_text_parse_nlri(c->t + c->i, c->n - c->i,
+	    api_route_flags(d), &cmd->routes, &cmd->nroutes, &rerr) == -1)
+		return api_route_fail(c, d, &rerr);
+	return 0;
+}
+
+/* main's "announce|withdraw AFI SAFI PREFIX attrs..." */
+static int
+api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
+{
+	const struct lex_token *t = api_peek(c);
+	int fam;
+
+	if (t == NULL)
+		return api_fail(c, "%s %s: missing SAFI (e.g. '%s %s unicast "
+		    "PREFIX ...')", d->w1, d->w2, d->w1, d->w2);
+	fam = family_by_name(d->w2, t->text);
+	if (fam == -1)
+		return api_fail(c, "%s: unknown family '%s %s'", d->w1, d->w2,
+		    t->text);
+	if (!FAMSET_HAS(FAMSET_SPOKEN, fam))
+		return api_fail(c, "%s: family %s %s is not supported (evbgp "
+		    "speaks ipv4 and ipv6 unicast only)", d->w1,
+		    family_afi_name(fam), family_safi_name(fam));
+	c->i++;
+	if (api_h_route(c, d) == -1)
+		return -1;
+	if (c->cmd->nroutes > 0 && c->cmd->routes[0].fam != (enum family_id)fam)
+		return api_fail(c, "%s %s %s: prefix %s is not %s", d->w1,
+		    d->w2, t->text, c->t[c->i].text, d->w2);
+	return 0;
+}
+
+/* flow, vpls, operational: known to ExaBGP, not spoken here. */
+static int
+api_h_unsupported(struct api_ctx *c, const struct api_verb_def *d)
+{
+	const char *afi = "ipv4";
+
+	if (strcmp(d->w2, "vpls") == 0)
+		return api_fail(c, "%s vpls: family l2vpn vpls is not "
+		    "supported (evbgp speaks ipv4 and ipv6 unicast only)",
+		    d->w1);
+	if (strcmp(d->w2, "operational") == 0)
+		return api_fail(c, "%s operational: operational messages are "
+		    "not supported", d->w1);
+	for (size_t k = c->i; k < c->n; k++)
+		if (strstr(c->t[k].text, "ipv6") != NULL)
+			afi = "ipv6";
+	return api_fail(c, "%s %s: family %s %s is not supported (evbgp "
+	    "speaks ipv4 and ipv6 unicast only)", d->w1, d->w2, afi, d->w2);
+}
+
+/* ---- families: eor, route-refresh ---- */
+
+static int
+api_family(struct api_ctx *c, const struct api_verb_def *d)
+{
+	const struct lex_token *afi = api_peek(c);
+	int fam;
+
+	if (afi == NULL || c->i + 1 >= c->n)
+		return api_fail(c, "%s %s: expected AFI SAFI (e.g. ipv4 "
+		    "unicast)", d->w1, d->w2);
+	fam = family_by_name(afi->text, c->t[c->i + 1].text);
+	if (fam == -1)
+		return api_fail(c, "%s %s: unknown family '%s %s'", d->w1,
+		    d->w2, afi->text, c->t[c->i + 1].text);
+	c->cmd->fam = (enum family_id)fam;
+	c->i += 2;
+	return api_no_more(c, d);
+}
+
+/* "announce eor [AFI SAFI]" */
+static int
+api_h_eor(struct api_ctx *c, const struct api_verb_def *d)
+{
+	c->cmd->fam = FAM_IPV4_UNICAST;
+	if (c->i >= c->n)
+		return 0;
+	return api_family(c, d);
+}
+
+/* "announce route-refresh AFI SAFI" */
+static int
+api_h_refresh(struct api_ctx *c, const struct api_verb_def *d)
+{
+	return api_family(c, d);
+}
+
+/* "announce|withdraw watchdog NAME" */
+static int
+api_h_watchdog(struct api_ctx *c, const struct api_verb_def *d)
+{
+	const struct lex_token *t = api_peek(c);
+
+	if (t == NULL)
+		return api_fail(c, "%s watchdog: missing the watchdog name",
+		    d->w1);
+	c->cmd->text = xstrdup(t->text);
+	c->i++;
+	return api_no_more(c, d);
+}
+
+/* ---- show ---- */
+
+static const struct {
+	const char		*name;
+	enum api_show_kind	 kind;
+} api_show_kinds[] = {
+	{ "summary", API_SHOW_SUMMARY },
+	{ "extensive", API_SHOW_EXTENSIVE },
+	{ "configuration", API_SHOW_CONFIGURATION },
+};
+
+#define API_NSHOWKINDS	(sizeof(api_show_kinds) / sizeof(api_show_kinds[0]))
+
+/* "json" or an address filter; 1 if t was one, 0 if not, -1 on error. */
+static int
+api_show_common(struct api_ctx *c, const struct api_verb_def *d,
+    const struct lex_token *t)
+{
+	struct api_command *cmd = c->cmd;
+
+	if (lex_is(t, "json")) {
+		if (cmd->json)
+			return api_fail(c, "%s %s: 'json' given twice", d->w1,
+			    d->w2);
+		cmd->json = true;
+		return 1;
+	}
+	if (t->quoted || addr_parse(t->text, &cmd->filter) == -1)
+		return 0;
+	if (cmd->has_filter)
+		return api_fail(c, "%s %s: more than one address ('%s')",
+		    d->w1, d->w2, t->text);
+	cmd->has_filter = true;
+	return 1;
+}
+
+static int
+api_show_kind(struct api_ctx *c, const struct lex_token *t, bool *given)
+{
+	for (size_t k = 0; k < API_NSHOWKINDS; k++) {
+		if (!lex_is(t, api_show_kinds[k].name))
+			continue;
+		if (*given)
+			return api_fail(c, "show neighbor: more than one of "
+			    "summary, extensive, configuration");
+		c->cmd->show = api_show_kinds[k].kind;
+		c->cmd->extensive = c->cmd->show == API_SHOW_EXTENSIVE;
+		*given = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* "show neighbor [summary|extensive|configuration] [IP] [json]" */
+static int
+api_h_show_neighbor(struct api_ctx *c, const struct api_verb_def *d)
+{
+	const struct lex_token *t;
+	bool given = false;
+
+	c->cmd->show = API_SHOW_SUMMARY;
+	for (; (t = api_peek(c)) != NULL; c->i++) {
+		int rc = api_show_kind(c, t, &given);
+
+		if (rc == 0)
+			rc = api_show_common(c, d, t);
+		if (rc == -1)
+			return -1;
+		if (rc == 0)
+			return api_fail(c, "show neighbor: unexpected '%s' "
+			    "(expected summary, extensive, configuration, an "
+			    "IP address or json)", t->text);
+	}
+	return 0;
+}
+
+/* "show adj-rib in|out [extensive] [IP] [json]" */
+static int
+api_h_show_rib(struct api_ctx *c, const struct api_verb_def *d)
+{
+	const struct lex_token *t = api_peek(c);
+
+	if (t != NULL && lex_is(t, "in"))
+		c->cmd->verb = API_SHOW_ADJ_RIB_IN;
+	else if (t != NULL && lex_is(t, "out"))
+		c->cmd->verb = API_SHOW_ADJ_RIB_OUT;
+	else
+		return api_fail(c, "show adj-rib: expected 'in' or 'out'%s%s%s",
+		    t ? " instead of '" : "", t ? t->text : "", t ? "'" : "");
+	for (c->i++; (t = api_peek(c)) != NULL; c->i++) {
+		int rc = 0;
+
+		if (lex_is(t, "extensive")) {
+			if (c->cmd->extensive)
+				return api_fail(c, "show adj-rib: 'extensive' "
+				    "given twice");
+			c->cmd->extensive = true;
+			rc = 1;
+		} else
+			rc = api_show_common(c, d, t);
+		if (rc == -1)
+			return -1;
+		if (rc == 0)
+			return api_fail(c, "show adj-rib: unexpected '%s' "
+			    "(expected extensive, an IP address or json)",
+			    t->text);
+	}
+	return 0;
+}
+
+/* ---- adj-rib maintenance ---- */
+
+/* "flush adj-rib out" */
+static int
+api_h_flush(struct api_ctx *c, const struct api_verb_def *d)
+{
+	if (!api_at(c, "out"))
+		return api_fail(c, "flush adj-rib: expected 'out'");
+	c->i++;
+	return api_no_more(c, d);
+}
+
+/* "clear adj-rib [in|out]" */
+static int
+api_h_clear(struct api_ctx *c, const struct api_verb_def *d)
+{
+	if (api_at(c, "in")) {
+		c->cmd->verb = API_CLEAR_ADJ_RIB_IN;
+		c->i++;
+	} else if (api_at(c, "out")) {
+		c->cmd->verb = API_CLEAR_ADJ_RIB_OUT;
+		c->i++;
+	} else if (c->i >= c->n) {
+		c->cmd->verb = API_CLEAR_ADJ_RIB_OUT;
+		c->cmd->both = true;
+	} else
+		return api_fail(c, "clear adj-rib: expected 'in' or 'out' "
+		    "instead of '%s'", c->t[c->i].text);
+	return api_no_more(c, d);
+}
+
+/* ---- session and daemon ---- */
+
+/* "teardown [SUBCODE]" */
+static int
+api_h_teardown(struct api_ctx *c, const struct api_verb_def *d)
+{
+	const struct lex_token *t = api_peek(c);
+	uint32_t v = API_SUBCODE_DEFAULT;
+
+	if (t != NULL) {
+		if (t->quoted || api_parse_uint(t->text, API_SUBCODE_MIN,
+		    API_SUBCODE_MAX, &v) == -1)
+			return api_fail(c, "teardown: invalid subcode '%s' "
+			    "(expected a Cease subcode from %d to %d)", t->text,
+			    API_SUBCODE_MIN, API_SUBCODE_MAX);
+		c->i++;
+	}
+	c->cmd->subcode = (uint8_t)v;
+	return api_no_more(c, d);
+}
+
+/* Commands without arguments. */
+static int
+api_h_bare(struct api_ctx *c, const struct api_verb_def *d)
+{
+	return api_no_more(c, d);
+}
+
+/* "ping [text...]" */
+static int
+api_h_ping(struct api_ctx *c, const struct api_verb_def *d)
+{
+	c->cmd->text = api_join_rest(c);
+	return 0;
+}
+
+/* ---- dispatch ---- */
+
+#define SEL	API_F_SELECTOR
+
+static const struct api_verb_def api_verbs[] = {
+	{ "announce", "route", API_ANNOUNCE_ROUTE, SEL, api_h_route },
+	{ "announce", "attributes", API_ANNOUNCE_ROUTE, SEL, api_h_attributes },
+	{ "announce", "attribute", API_ANNOUNCE_ROUTE, SEL, api_h_attributes },
+	{ "announce", "eor", API_ANNOUNCE_EOR, SEL, api_h_eor },
+	{ "announce", "route-refresh", API_ANNOUNCE_ROUTE_REFRESH, SEL,
+	    api_h_refresh },
+	{ "announce", "watchdog", API_ANNOUNCE_WATCHDOG, SEL, api_h_watchdog },
+	{ "announce", "ipv4", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
+	{ "announce", "ipv6", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
+	{ "announce", "l2vpn", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
+	{ "announce", "bgp-ls", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
+	{ "announce", "flow", API_ANNOUNCE_ROUTE, SEL, api_h_unsupported },
+	{ "announce", "vpls", API_ANNOUNCE_ROUTE, SEL, api_h_unsupported },
+	{ "announce", "operational", API_ANNOUNCE_ROUTE, SEL,
+	    api_h_unsupported },
+	{ "withdraw", "route", API_WITHDRAW_ROUTE, SEL, api_h_route },
+	{ "withdraw", "attributes", API_WITHDRAW_ROUTE, SEL, api_h_attributes },
+	{ "withdraw", "attribute", API_WITHDRAW_ROUTE, SEL, api_h_attributes },
+	{ "withdraw", "watchdog", API_WITHDRAW_WATCHDOG, SEL, api_h_watchdog },
+	{ "withdraw", "ipv4", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
+	{ "withdraw", "ipv6", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
+	{ "withdraw", "l2vpn", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
+	{ "withdraw", "bgp-ls", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
+	{ "withdraw", "flow", API_WITHDRAW_ROUTE, SEL, api_h_unsupported },
+	{ "withdraw", "vpls", API_WITHDRAW_ROUTE, SEL, api_h_unsupported },
+	{ "show", "neighbor", API_SHOW_NEIGHBOR, SEL, api_h_show_neighbor },
+	{ "show", "adj-rib", API_SHOW_ADJ_RIB_OUT, SEL, api_h_show_rib },
+	{ "flush", "adj-rib", API_FLUSH_ADJ_RIB_OUT, SEL, api_h_flush },
+	{ "clear", "adj-rib", API_CLEAR_ADJ_RIB_OUT, SEL, api_h_clear },
+	{ "teardown", NULL, API_TEARDOWN, SEL, api_h_teardown },
+	{ "shutdown", NULL, API_SHUTDOWN, 0, api_h_bare },
+	{ "reload", NULL, API_RELOAD, 0, api_h_bare },
+	{ "restart", NULL, API_RESTART, 0, api_h_bare },
+	{ "version", NULL, API_VERSION, 0, api_h_bare },
+	{ "help", NULL, API_HELP, 0, api_h_bare },
+	{ "reset", NULL, API_RESET, 0, api_h_bare },
+	{ "enable-ack", NULL, API_ENABLE_ACK, 0, api_h_bare },
+	{ "disable-ack", NULL, API_DISABLE_ACK, 0, api_h_bare },
+	{ "silence-ack", NULL, API_SILENCE_ACK, 0, api_h_bare },
+	{ "ping", NULL, API_PING, 0, api_h_ping },
+	{ "status", NULL, API_STATUS, 0, api_h_bare },
+};
+
+#undef SEL
+
+#define API_NVERBS	(sizeof(api_verbs) / sizeof(api_verbs[0]))
+
+/* "unknown command", listing what may follow a known first word. */
+static int
+api_unknown(struct api_ctx *c, bool first_known)
+{
+	const struct lex_token *t0 = &c->t[c->i];
+	const char *sep = "";
+
+	if (!first_known)
+		return api_fail(c, "unknown command '%s'", t0->text);
+	if (c->i + 1 >= c->n)
+		api_fail(c, "incomplete command '%s' (expected ", t0->text);
+	else
+		api_fail(c, "unknown command '%s %s' (expected ", t0->text,
+		    c->t[c->i + 1].text);
+	for (size_t k = 0; k < API_NVERBS; k++) {
+		if (!lex_is(t0, api_verbs[k].w1))
+			continue;
+		api_errcat(c, "%s%s %s", sep, api_verbs[k].w1,
+		    api_verbs[k].w2);
+		sep = ", ";
+	}
+	api_errcat(c, ")");
+	return -1;
+}
+
+static const struct api_verb_def *
+api_lookup(const struct api_ctx *c, bool *first_known)
+{
+	const struct lex_token *t0 = &c->t[c->i];
+	const struct lex_token *t1 = c->i + 1 < c->n ? &c->t[c->i + 1] : NULL;
+
+	*first_known = false;
+	for (size_t k = 0; k < API_NVERBS; k++) {
+		const struct api_verb_def *d = &api_verbs[k];
+
+		if (!lex_is(t0, d->w1))
+			continue;
+		*first_known = true;
+		if (d->w2 == NULL || (t1 != NULL && lex_is(t1, d->w2)))
+			return d;
+	}
+	return NULL;
+}
+
+static int
+api_dispatch(struct api_ctx *c)
+{
+	const struct api_verb_def *d;
+	bool first_known;
+
+	if (api_selector(c) == -1)
+		return -1;
+	d = api_lookup(c, &first_known);
+	if (d == NULL)
+		return api_unknown(c, first_known);
+	if (c->cmd->sel.given && !(d->flags & API_F_SELECTOR))
+		return api_fail(c, "'%s' does not take a neighbor selector",
+		    d->w1);
+	c->cmd->verb = d->verb;
+	c->i += d->w2 != NULL ? 2 : 1;
+	return d->fn(c, d);
+}
+
+/* "", blanks, "# ...": a comment with the text after '#'. */
+static bool
+api_comment(const char *line, struct api_command *cmd)
+{
+	const char *s = line, *e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	if (*s != '\0' && *s != '#')
+		return false;
+	if (*s == '#')
+		s++;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		e--;
+	cmd->verb = API_COMMENT;
+	cmd->text = xstrndup(s, (size_t)(e - s));
+	return true;
+}
+
+int
+api_parse(const char *line, struct api_command *cmd, char *err,
+    size_t errlen)
+{
+	struct lex_tokens toks = { 0 };
+	struct api_ctx c;
+	int rc;
+
+	memset(cmd, 0, sizeof(*cmd));
+	if (errlen > 0)
+		err[0] = '\0';
+	if (api_comment(line, cmd))
+		return 0;
+	if (lex_line(line, &toks, err, errlen) == -1)
+		return -1;
+	if (toks.n == 0) {
+		/* only blanks and a comment the lexer dropped */
+		lex_tokens_free(&toks);
+		cmd->verb = API_COMMENT;
+		cmd->text = xstrdup("");
+		return 0;
+	}
+	c = (struct api_ctx){ toks.v, toks.n, 0, cmd, err, errlen };
+	rc = api_dispatch(&c);
+	lex_tokens_free(&toks);
+	if (rc == -1)
+		api_command_free(cmd);
+	return rc;
+}
+
+void
+api_command_free(struct api_command *cmd)
+{
+	if (cmd == NULL)
+		return;
+	for (size_t k = 0; k < cmd->sel.n; k++)
+		free(cmd->sel.v[k].family_allowed);
+	free(cmd->sel.v);
+	cfg_routes_free(cmd->routes, cmd->nroutes);
+	free(cmd->text);
+	memset(cmd, 0, sizeof(*cmd));
+}
+
+bool
+api_match_peer(const struct api_match *m, const struct bgp_addr *peer,
+    const struct bgp_addr *local, uint32_t local_as, uint32_t peer_as,
+    uint32_t router_id)
+{
+	if (m->invalid)
+		return false;
+	if (!m->any && (peer == NULL || !addr_equal(&m->peer, peer)))
+		return false;
+	if (m->has_local_ip && (local == NULL ||
+	    !addr_equal(&m->local_ip, local)))
+		return false;
+	if (m->has_local_as && m->local_as != local_as)
+		return false;
+	if (m->has_peer_as && m->peer_as != peer_as)
+		return false;
+	if (m->has_router_id && m->router_id != router_id)
+		return false;
+	/* one session per peer: ExaBGP names it "family-allowed in-open" */
+	if (m->family_allowed != NULL &&
+	    strcmp(m->family_allowed, "in-open") != 0)
+		return false;
+	return true;
+}
+
+static const char *const api_help[] = {
+	"[neighbor IP [local-ip IP] [local-as ASN] [peer-as ASN] "
+	    "[router-id ID] [family-allowed F] [, neighbor ...]] COMMAND",
+	"neighbor * COMMAND",
+	"announce route PREFIX next-hop IP|self [ATTRIBUTES...]",
+	"withdraw route PREFIX [ATTRIBUTES...]",
+	"announce attributes ATTRIBUTES... nlri PREFIX...",
+	"withdraw attributes ATTRIBUTES... nlri PREFIX...",
+	"announce ipv4|ipv6 unicast PREFIX ATTRIBUTES...",
+	"withdraw ipv4|ipv6 unicast PREFIX [ATTRIBUTES...]",
+	"announce eor [AFI SAFI]",
+	"announce route-refresh AFI SAFI",
+	"announce watchdog NAME",
+	"withdraw watchdog NAME",
+	"show neighbor [summary|extensive|configuration] [IP] [json]",
+	"show adj-rib in|out [extensive] [IP] [json]",
+	"flush adj-rib out",
+	"clear adj-rib [in|out]",
+	"teardown [SUBCODE]",
+	"shutdown",
+	"reload",
+	"restart",
+	"version",
+	"help",
+	"reset",
+	"enable-ack",
+	"disable-ack",
+	"silence-ack",
+	"ping [TEXT...]",
+	"status",
+	"# COMMENT",
+	NULL
+};
+
+const char *const *
+api_help_lines(void)
+{
+	return api_help;
+}

@@ -1,0 +1,431 @@
+/*
+ * Event encoders: the public entry points (one per event, dispatching on
+ * the helper's encoder), JSON string escaping, and what the JSON and text
+ * dialects share. The dialects themselves are api_json.c and api_text.c.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "evbgp/api_encode.h"
+#include "evbgp/bgp_proto.h"
+#include "evbgp/route_text.h"
+
+#include "api_encode_priv.h"
+
+/* ---- shared helpers ---- */
+
+enum api_mode
+api_mode(const struct api_msg_opts *o)
+{
+	if (o == NULL)
+		return API_MODE_PARSED;
+	/* parsed + packets without consolidate: one line holds both */
+	if (o->consolidate || (o->parsed && o->packets))
+		return API_MODE_CONSOLIDATE;
+	if (o->packets)
+		return API_MODE_PACKETS;
+	return API_MODE_PARSED;
+}
+
+bool
+api_has_raw(const struct api_msg_opts *o)
+{
+	return o != NULL && o->raw != NULL && o->rawlen >= BGP_HEADER_LEN;
+}
+
+const char *
+api_dir_name(enum api_dir dir)
+{
+	return dir == API_DIR_SEND ? "send" : "receive";
+}
+
+void
+api_hex(struct sbuf *out, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	char chunk[128];
+	size_t k = 0;
+
+	sbuf_add(out, "0x", 2);
+	for (size_t i = 0; i < n; i++) {
+		chunk[k++] = digits[p[i] >> 4];
+		chunk[k++] = digits[p[i] & 15];
+		if (k == sizeof(chunk)) {
+			sbuf_add(out, chunk, k);
+			k = 0;
+		}
+	}
+	sbuf_add(out, chunk, k);
+}
+
+bool
+api_shutdown_text(uint8_t code, uint8_t subcode, const uint8_t *data,
+    size_t len, const uint8_t **text, size_t *tlen)
+{
+	/* RFC 9003 §2: Cease, Administrative Shutdown or Reset */
+	if (code != BGP_ERR_CEASE || (subcode != 2 && subcode != 4) ||
+	    len < 1 || (size_t)data[0] > len - 1)
+		return false;
+	*text = data + 1;
+	*tlen = data[0];
+	return true;
+}
+
+const char *
+api_refresh_subtype(uint8_t subtype)
+{
+	static const char *const names[] = { "query", "begin", "end" };
+
+	return subtype < 3 ? names[subtype] : "unknown";
+}
+
+const char *
+api_msg_type_name(uint8_t type)
+{
+	static const char *const names[] = { "unknown", "open", "update",
+	    "notification", "keepalive", "refresh" };
+
+	return type < 6 ? names[type] : "unknown";
+}
+
+/*
+ * An extended community as 4.2 prints it: ext_community_format() except
+ * site-of-origin with a 2-octet AS or an IPv4 address, which 4.2 writes
+ * "origin:AS:A.B.C.D" (value as an address) and "origin:LA:A.B.C.D"
+ * (the json4 data shows both).
+ */
+void
+api_ext_community(uint64_t ec, char *buf, size_t len)
+{
+	uint8_t type = (uint8_t)(ec >> 56), sub = (uint8_t)(ec >> 48);
+	struct bgp_addr ip;
+	char ips[ADDR_STRLEN];
+
+	if (sub != 0x03 || (type != 0x00 && type != 0x01)) {
+		(void)ext_community_format(ec, buf, len);
+		return;
+	}
+	if (type == 0x00) {
+		addr_from_u32(&ip, (uint32_t)ec);
+		snprintf(buf, len, "origin:%u:%s",
+		    (unsigned)(ec >> 32) & 0xffff, addr_fmt(&ip, ips));
+	} else {
+		addr_from_u32(&ip, (uint32_t)(ec >> 16));
+		snprintf(buf, len, "origin:%u:%s", (unsigned)ec & 0xffff,
+		    addr_fmt(&ip, ips));
+	}
+}
+
+/* Text-safe bytes: printable ASCII except '\\' and also[], else \xHH. */
+void
+api_text_escape(struct sbuf *out, const uint8_t *s, size_t len,
+    const char *also)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = s[i];
+
+		if (c > 0x20 && c < 0x7f && c != '\\' &&
+		    (also == NULL || strchr(also, c) == NULL))
+			sbuf_addc(out, (char)c);
+		else if (c == ' ' && (also == NULL || strchr(also, ' ') == NULL))
+			sbuf_addc(out, ' ');
+		else
+			sbuf_printf(out, "\\x%02X", c);
+	}
+}
+
+/* ---- AS_PATH ---- */
+
+/* ASNs in the segments of one type. */
+static size_t
+seg_count(const uint8_t *segs, size_t len, uint8_t want)
+{
+	const uint8_t *asns;
+	uint8_t type, count;
+	size_t off = 0, n = 0;
+
+	while (attrs_aspath_next(segs, len, &off, &type, &asns, &count) == 0)
+		if (type == want)
+			n += count;
+	return n;
+}
+
+/* The first max ASNs of the segments of one type. */
+static void
+seg_each(const uint8_t *segs, size_t len, uint8_t want, size_t max,
+    api_asn_fn *fn, void *arg)
+{
+	const uint8_t *asns, *p;
+	uint8_t type, count;
+	size_t off = 0;
+
+	while (max > 0 &&
+	    attrs_aspath_next(segs, len, &off, &type, &asns, &count) == 0) {
+		if (type != want)
+			continue;
+		for (uint8_t k = 0; k < count && max > 0; k++, max--) {
+			p = asns + 4 * k;
+			fn((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+			    (uint32_t)p[2] << 8 | p[3], arg);
+		}
+	}
+}
+
+size_t
+api_aspath_each(const struct attrs *a, uint8_t type, api_asn_fn *fn,
+    void *arg)
+{
+	size_t n2 = seg_count(a->aspath, a->aspath_len, type), n4 = 0;
+
+	if (a->has & ATTR_HAS_AS4_PATH)
+		n4 = seg_count(a->as4path, a->as4path_len, type);
+	if (n4 == 0 || n2 < n4) {
+		seg_each(a->aspath, a->aspath_len, type, n2, fn, arg);
+		return n2;
+	}
+	seg_each(a->aspath, a->aspath_len, type, n2 - n4, fn, arg);
+	seg_each(a->as4path, a->as4path_len, type, n4, fn, arg);
+	return n2;
+}
+
+void
+api_aggregator(const struct attrs *a, uint32_t *as, uint32_t *id)
+{
+	*as = a->aggregator_as;
+	*id = a->aggregator_id;
+	/* RFC 6793 §4.2.3 */
+	if ((a->has & ATTR_HAS_AS4_AGGREGATOR) && *as == BGP_AS_TRANS) {
+		*as = a->as4_aggregator_as;
+		*id = a->as4_aggregator_id;
+	}
+}
+
+/* ---- UPDATE routes ---- */
+
+struct walk {
+	api_route_fn	*fn;
+	void		*arg;
+	bool		 force_withdraw;
+};
+
+static void
+walk_field(struct walk *w, struct rbuf r, enum family_id fam, bool addpath,
+    bool announce, const struct bgp_addr *nh)
+{
+	struct api_route rt;
+
+	memset(&rt, 0, sizeof(rt));
+	rt.fam = fam;
+	rt.has_path_id = addpath;
+	rt.announce = announce && !w->force_withdraw;
+	rt.nexthop = rt.announce ? nh : NULL;
+	/* the views were validated by update_decode(): cannot fail */
+	while (rbuf_left(&r) > 0 &&
+	    nlri_get(&r, (uint8_t)family_afi(fam), addpath, &rt.prefix,
+	    &rt.path_id) == 0)
+		w->fn(&rt, w->arg);
+}
+
+void
+api_update_walk(const struct update_msg *m, famset_t addpath,
+    api_route_fn *fn, void *arg)
+{
+	struct walk w = { fn, arg, m->verdict == UPD_TREAT_AS_WITHDRAW };
+	bool ap4 = FAMSET_HAS(addpath, FAM_IPV4_UNICAST);
+
+	if (m->verdict == UPD_SESSION_RESET)
+		return;
+	walk_field(&w, m->withdrawn, FAM_IPV4_UNICAST, ap4, false, NULL);
+	walk_field(&w, m->nlri, FAM_IPV4_UNICAST, ap4, true,
+	    &m->attrs.nexthop);
+	if (m->has_mp_unreach && m->mp_unreach_fam >= 0)
+		walk_field(&w, m->mp_unreach_nlri, m->mp_unreach_fam,
+		    FAMSET_HAS(addpath, m->mp_unreach_fam), false, NULL);
+	if (m->has_mp_reach && m->mp_reach_fam >= 0)
+		walk_field(&w, m->mp_reach_nlri, m->mp_reach_fam,
+		    FAMSET_HAS(addpath, m->mp_reach_fam), true,
+		    &m->mp_nexthop);
+}
+
+bool
+api_update_has_attrs(const struct update_msg *m)
+{
+	unsigned mp = (m->has_mp_reach ? 1u : 0u) +
+	    (m->has_mp_unreach ? 1u : 0u);
+
+	if (m->verdict >= UPD_TREAT_AS_WITHDRAW)
+		return false;
+	return m->nattrs > mp;
+}
+
+/* ---- JSON string escaping ---- */
+
+/*
+ * Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms,
+ * no surrogates, nothing past U+10FFFF), or 0; *cp gets the code point.
+ */
+static size_t
+utf8_seq(const uint8_t *s, size_t left, uint32_t *cp)
+{
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n;
+	uint32_t c = s[0];
+
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	if (left < n)
+		return 0;
+	c &= 0x3f >> (n - 1);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Characters JSON allows raw but line-oriented readers may split on. */
+static bool
+unsafe_cp(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029;
+}
+
+void
+api_json_escape(struct sbuf *out, const uint8_t *s, size_t len)
+{
+	size_t i = 0, run = 0;
+	uint32_t cp;
+	size_t n;
+
+	while (i < len) {
+		uint8_t c = s[i];
+
+		n = 0;
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (n = utf8_seq(s + i, len - i, &cp)) > 0 &&
+		    !unsafe_cp(cp)) {
+			i += n;
+			continue;
+		}
+		sbuf_add(out, (const char *)s + run, i - run);
+		if (c == '"' || c == '\\') {
+			sbuf_addc(out, '\\');
+			sbuf_addc(out, (char)c);
+			n = 1;
+		} else if (c < 0x80) {
+			sbuf_printf(out, "\\u%04x", c);
+			n = 1;
+		} else if (n > 0) {
+			sbuf_printf(out, "\\u%04x", cp);
+		} else {
+			sbuf_add(out, "\\ufffd", 6);
+			n = 1;
+		}
+		i += n;
+		run = i;
+	}
+	sbuf_add(out, (const char *)s + run, i - run);
+}
+
+/* ---- the public entry points ---- */
+
+void
+api_encode_state(struct sbuf *out, enum cfg_encoder enc,
+    const struct api_source *src, const struct api_neighbor *nb,
+    const char *state, const char *reason)
+{
+	if (enc == ENCODER_TEXT)
+		api_text_state(out, nb, state, reason);
+	else
+		api_json_state(out, src, nb, state, reason);
+}
+
+void
+api_encode_open(struct sbuf *out, enum cfg_encoder enc,
+    const struct api_source *src, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o,
+    const struct bgp_open *open)
+{
+	if (enc == ENCODER_TEXT)
+		api_text_open(out, nb, dir, o, open);
+	else
+		api_json_open(out, src, nb, dir, o, open);
+}
+
+void
+api_encode_keepalive(struct sbuf *out, enum cfg_encoder enc,
+    const struct api_source *src, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o)
+{
+	if (enc == ENCODER_TEXT)
+		api_text_keepalive(out, nb, dir, o);
+	else
+		api_json_keepalive(out, src, nb, dir, o);
+}
+
+void
+api_encode_update(struct sbuf *out, enum cfg_encoder enc,
+    const struct api_source *src, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o,
+    const struct update_msg *m, famset_t addpath)
+{
+	if (enc == ENCODER_TEXT)
+		api_text_update(out, nb, dir, o, m, addpath);
+	else
+		api_json_update(out, src, nb, dir, o, m, addpath);
+}
+
+void
+api_encode_notification(struct sbuf *out, enum cfg_encoder enc,
+    const struct api_source *src, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o, uint8_t code,
+    uint8_t subcode, const uint8_t *data, size_t datalen)
+{
+	if (enc == ENCODER_TEXT)
+		api_text_notification(out, nb, dir, o, code, subcode, data,
+		    datalen);
+	else
+		api_json_notification(out, src, nb, dir, o, code, subcode,
+		    data, datalen);
+}
+
+void
+api_encode_refresh(struct sbuf *out, enum cfg_encoder enc,
+    const struct api_source *src, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o, uint16_t afi,
+    uint8_t safi, uint8_t subtype)
+{
+	if (enc == ENCODER_TEXT)
+		api_text_refresh(out, nb, dir, o, afi, safi, subtype);
+	else
+		api_json_refresh(out, src, nb, dir, o, afi, safi, subtype);
+}
+
+void
+api_encode_shutdown(struct sbuf *out, enum cfg_encoder enc,
+    const struct api_source *src)
+{
+	if (enc == ENCODER_TEXT)
+		api_text_shutdown(out, src);
+	else
+		api_json_shutdown(out, src);
+}
+
+void
+api_encode_overflow(struct sbuf *out, enum cfg_encoder enc,
+    const struct api_source *src, unsigned long dropped)
+{
+	if (enc == ENCODER_TEXT)
+		api_text_overflow(out, dropped);
+	else
+		api_json_overflow(out, src, dropped);
+}

@@ -1,0 +1,970 @@
+/*
+ * The JSON dialect of the event encoders: ExaBGP 4.2's objects
+ * (reference/exabgp-compat.md §3.2, §3.3, §3.5 4.2 column), built with
+ * json-c, one object per line. Every object has exactly one owner, the
+ * event's root, released by a single json_object_put() in emit().
+ *
+ * Peer-supplied strings (and our own host name and down reason) become
+ * "pre-escaped" string objects: api_json_escape() produces the JSON text
+ * and a custom serializer writes it verbatim, so invalid UTF-8, NUL and
+ * U+2028 never reach the output raw.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <json-c/printbuf.h>
+
+#include "evbgp/api_encode.h"
+#include "evbgp/bgp_proto.h"
+#include "evbgp/route_text.h"
+
+#include "api_encode_priv.h"
+
+#define API_JSON_VERSION	"4.0.1"
+
+typedef struct json_object jobj;
+
+/* ---- value helpers ---- */
+
+static void
+jadd(jobj *o, const char *key, jobj *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static jobj *
+jstr(const char *s)
+{
+	return json_object_new_string(s);
+}
+
+static jobj *
+jint(int64_t v)
+{
+	return json_object_new_int64(v);
+}
+
+static jobj *
+juint(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static int
+raw_serialize(jobj *o, struct printbuf *pb, int level, int flags)
+{
+	return printbuf_memappend(pb, json_object_get_string(o),
+	    json_object_get_string_len(o));
+}
+
+/* Printable ASCII that needs no escaping at all? */
+static bool
+plain(const uint8_t *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\')
+			return false;
+	return true;
+}
+
+/* A string from untrusted bytes; tmp is scratch space. */
+static jobj *
+jesc(struct sbuf *tmp, const void *s, size_t len)
+{
+	jobj *o;
+
+	if (plain(s, len))
+		return json_object_new_string_len(s, (int)len);
+	sbuf_reset(tmp);
+	sbuf_addc(tmp, '"');
+	api_json_escape(tmp, s, len);
+	sbuf_addc(tmp, '"');
+	o = json_object_new_string_len(tmp->p, (int)tmp->len);
+	json_object_set_serializer(o, raw_serialize, NULL, NULL);
+	return o;
+}
+
+static jobj *
+jhex(struct sbuf *tmp, const uint8_t *p, size_t n)
+{
+	sbuf_reset(tmp);
+	api_hex(tmp, p, n);
+	return json_object_new_string_len(tmp->p, (int)tmp->len);
+}
+
+static jobj *
+jaddr(const struct bgp_addr *a)
+{
+	char buf[ADDR_STRLEN];
+
+	return jstr(addr_fmt(a, buf));
+}
+
+/* A host-order IPv4 value (router id, path id, cluster id). */
+static jobj *
+jip4(uint32_t v)
+{
+	struct bgp_addr a;
+
+	addr_from_u32(&a, v);
+	return jaddr(&a);
+}
+
+/* "ipv4/unicast" or "ipv4 unicast" */
+static const char *
+fam_key(enum family_id f, char sep, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%c%s", family_afi_name(f), sep,
+	    family_safi_name(f));
+	return buf;
+}
+
+/*
+ * The event time as a float with up to 7 decimals (Python's repr of
+ * time.time() has about as many), formatted without printf's float
+ * machinery; always with a decimal point, so it parses as a float.
+ */
+static jobj *
+jtime(double t)
+{
+	char buf[48];
+	uint64_t sec, frac;
+	size_t n;
+
+	if (!(t >= 0 && t < 1e15))
+		return json_object_new_double(t);
+	sec = (uint64_t)t;
+	frac = (uint64_t)((t - (double)sec) * 1e7 + 0.5);
+	if (frac >= 10000000) {
+		sec++;
+		frac -= 10000000;
+	}
+	n = (size_t)snprintf(buf, sizeof(buf), "%" PRIu64 ".%07" PRIu64, sec,
+	    frac);
+	while (buf[n - 1] == '0' && buf[n - 2] != '.')
+		buf[--n] = '\0';
+	return json_object_new_double_s(t, buf);
+}
+
+/* ---- envelope ---- */
+
+struct jev {
+	jobj		*root;
+	jobj		*nb;	/* "neighbor", or NULL */
+	struct sbuf	 tmp;
+};
+
+static void
+env_begin(struct jev *ev, const struct api_source *src,
+    const struct api_neighbor *nb, const char *type)
+{
+	const char *host = src->host != NULL ? src->host : "";
+
+	sbuf_init(&ev->tmp);
+	ev->nb = NULL;
+	ev->root = json_object_new_object();
+	jadd(ev->root, "exabgp", jstr(API_JSON_VERSION));
+	jadd(ev->root, "time", jtime(src->time));
+	jadd(ev->root, "host", jesc(&ev->tmp, host, strlen(host)));
+	jadd(ev->root, "pid", jint(src->pid));
+	jadd(ev->root, "ppid", jint(src->ppid));
+	if (nb != NULL)
+		jadd(ev->root, "counter", juint(nb->counter));
+	jadd(ev->root, "type", jstr(type));
+}
+
+/* "header"/"body" of the envelope (consolidate). */
+static void
+env_raw(struct jev *ev, const struct api_msg_opts *o)
+{
+	jadd(ev->root, "header", jhex(&ev->tmp, o->raw, BGP_HEADER_LEN));
+	jadd(ev->root, "body", jhex(&ev->tmp, o->raw + BGP_HEADER_LEN,
+	    o->rawlen - BGP_HEADER_LEN));
+}
+
+static void
+env_neighbor(struct jev *ev, const struct api_neighbor *nb,
+    const enum api_dir *dir)
+{
+	jobj *addr = json_object_new_object(), *asn = json_object_new_object();
+
+	ev->nb = json_object_new_object();
+	jadd(addr, "local", jaddr(&nb->local));
+	jadd(addr, "peer", jaddr(&nb->peer));
+	jadd(asn, "local", jint(nb->local_as));
+	jadd(asn, "peer", jint(nb->peer_as));
+	jadd(ev->nb, "address", addr);
+	jadd(ev->nb, "asn", asn);
+	if (dir != NULL)
+		jadd(ev->nb, "direction", jstr(api_dir_name(*dir)));
+	jadd(ev->root, "neighbor", ev->nb);
+}
+
+static void
+emit(struct sbuf *out, struct jev *ev)
+{
+	size_t len;
+	const char *s = json_object_to_json_string_length(ev->root,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+	sbuf_add(out, s, len);
+	sbuf_addc(out, '\n');
+	json_object_put(ev->root);
+	sbuf_free(&ev->tmp);
+}
+
+/*
+ * A BGP message event. Returns true when the caller adds the parsed
+ * content to ev->nb; false when the raw "packets" form was written.
+ */
+static bool
+jmsg_begin(struct jev *ev, const struct api_source *src,
+    const struct api_neighbor *nb, enum api_dir dir,
+    const struct api_msg_opts *o, const char *type)
+{
+	enum api_mode mode = api_has_raw(o) ? api_mode(o) : API_MODE_PARSED;
+	jobj *msg;
+
+	env_begin(ev, src, nb, type);
+	if (mode == API_MODE_CONSOLIDATE)
+		env_raw(ev, o);
+	env_neighbor(ev, nb, &dir);
+	if (mode != API_MODE_PACKETS)
+		return true;
+	msg = json_object_new_object();
+	jadd(msg, "category", jint(o->raw[BGP_HEADER_LEN - 1]));
+	jadd(msg, "header", jhex(&ev->tmp, o->raw, BGP_HEADER_LEN));
+	jadd(msg, "body", jhex(&ev->tmp, o->raw + BGP_HEADER_LEN,
+	    o->rawlen - BGP_HEADER_LEN));
+	jadd(ev->nb, "message", msg);
+	return false;
+}
+
+/* ---- state, keepalive, notification, refresh, shutdown, overflow ---- */
+
+/* 4.2 turns brackets into parentheses in the down reason. */
+static jobj *
+jreason(struct sbuf *tmp, const char *reason)
+{
+	size_t n = strlen(reason);
+	char *copy = xmalloc(n + 1);
+	jobj *o;
+
+	for (size_t i = 0; i <= n; i++) {
+		char c = reason[i];
+
+		copy[i] = c == '[' || c == '{' ? '(' :
+		    c == ']' || c == '}' ? ')' : c;
+	}
+	o = jesc(tmp, copy, n);
+	free(copy);
+	return o;
+}
+
+void
+api_json_state(struct sbuf *out, const struct api_source *src,
+    const struct api_neighbor *nb, const char *state, const char *reason)
+{
+	struct jev ev;
+
+	env_begin(&ev, src, nb, "state");
+	env_neighbor(&ev, nb, NULL);
+	jadd(ev.nb, "state", jstr(state));
+	if (reason != NULL)
+		jadd(ev.nb, "reason", jreason(&ev.tmp, reason));
+	emit(out, &ev);
+}
+
+void
+api_json_keepalive(struct sbuf *out, const struct api_source *src,
+    const struct api_neighbor *nb, enum api_dir dir,
+    const struct api_msg_opts *o)
+{
+	struct jev ev;
+
+	(void)jmsg_begin(&ev, src, nb, dir, o, "keepalive");
+	emit(out, &ev);
+}
+
+void
+api_json_notification(struct sbuf *out, const struct api_source *src,
+    const struct api_neighbor *nb, enum api_dir dir,
+    const struct api_msg_opts *o, uint8_t code, uint8_t subcode,
+    const uint8_t *data, size_t datalen)
+{
+	struct jev ev;
+	const uint8_t *text;
+	size_t tlen;
+	jobj *n;
+
+	if (jmsg_begin(&ev, src, nb, dir, o, "notification")) {
+		n = json_object_new_object();
+		jadd(n, "code", jint(code));
+		jadd(n, "subcode", jint(subcode));
+		jadd(n, "data", jhex(&ev.tmp, data, datalen));
+		/* evbgp addition (main's key): the RFC 9003 text */
+		if (api_shutdown_text(code, subcode, data, datalen, &text,
+		    &tlen))
+			jadd(n, "message", jesc(&ev.tmp, text, tlen));
+		jadd(ev.nb, "notification", n);
+	}
+	emit(out, &ev);
+}
+
+void
+api_json_refresh(struct sbuf *out, const struct api_source *src,
+    const struct api_neighbor *nb, enum api_dir dir,
+    const struct api_msg_opts *o, uint16_t afi, uint8_t safi,
+    uint8_t subtype)
+{
+	struct jev ev;
+	char buf[16];
+	jobj *r;
+
+	if (jmsg_begin(&ev, src, nb, dir, o, "refresh")) {
+		r = json_object_new_object();
+		jadd(r, "afi", jstr(afi_name(afi, buf, sizeof(buf))));
+		jadd(r, "safi", jstr(safi_name(safi, buf, sizeof(buf))));
+		jadd(r, "subtype", jstr(api_refresh_subtype(subtype)));
+		jadd(ev.nb, "route-refresh", r);
+	}
+	emit(out, &ev);
+}
+
+void
+api_json_shutdown(struct sbuf *out, const struct api_source *src)
+{
+	struct jev ev;
+
+	env_begin(&ev, src, NULL, "notification");
+	jadd(ev.root, "notification", jstr("shutdown"));
+	emit(out, &ev);
+}
+
+void
+api_json_overflow(struct sbuf *out, const struct api_source *src,
+    unsigned long dropped)
+{
+	struct jev ev;
+
+	env_begin(&ev, src, NULL, "overflow");
+	jadd(ev.root, "dropped", juint(dropped));
+	emit(out, &ev);
+}
+
+/* ---- OPEN ---- */
+
+typedef jobj *cap_fn(const struct bgp_caps *, uint8_t, struct sbuf *);
+
+static jobj *
+cap_obj(const char *name)
+{
+	jobj *o = json_object_new_object();
+
+	jadd(o, "name", jstr(name));
+	return o;
+}
+
+static jobj *
+cap_mp(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	jobj *o = cap_obj("multiprotocol"), *l = json_object_new_array();
+	char buf[32];
+
+	for (int f = 0; f < FAM_MAX; f++)
+		if (FAMSET_HAS(c->mp, f))
+			json_object_array_add(l,
+			    jstr(fam_key(f, '/', buf, sizeof(buf))));
+	jadd(o, "families", l);
+	return o;
+}
+
+static jobj *
+cap_rr(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	jobj *o = cap_obj("route-refresh");
+
+	jadd(o, "variant", jstr(code == BGP_CAP_ROUTE_REFRESH_CISCO ?
+	    "Cisco" : "RFC"));
+	return o;
+}
+
+static jobj *
+cap_ext_nexthop(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	jobj *o = cap_obj("nexthop"), *l = json_object_new_array();
+	char buf[48], fam[32];
+
+	for (int f = 0; f < FAM_MAX; f++)
+		for (unsigned nh = 0; nh < 8; nh++)
+			if (c->ext_nexthop[f] & (1u << nh)) {
+				snprintf(buf, sizeof(buf), "%s/%s",
+				    fam_key(f, '/', fam, sizeof(fam)),
+				    nh == BGP_AFI_IPV6 ? "ipv6" : "ipv4");
+				json_object_array_add(l, jstr(buf));
+			}
+	jadd(o, "families", l);
+	return o;
+}
+
+static jobj *
+cap_ext_message(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	jobj *o = cap_obj("extended-message");
+
+	jadd(o, "size", jint(65535));
+	return o;
+}
+
+/*
+ * 4.2 names the per-family F bit "restart" and the R bit "forwarding"
+ * (see reference §3.3); kept as is, since that is what clients parse.
+ */
+static jobj *
+cap_gr(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	jobj *o = cap_obj("graceful restart"), *fams = json_object_new_object();
+	jobj *rf = json_object_new_array(), *l;
+	char buf[32];
+
+	jadd(o, "time", jint(c->gr_time));
+	for (int f = 0; f < FAM_MAX; f++) {
+		if (!FAMSET_HAS(c->gr_families, f))
+			continue;
+		l = json_object_new_array();
+		if (FAMSET_HAS(c->gr_forwarding, f))
+			json_object_array_add(l, jstr("restart"));
+		jadd(fams, fam_key(f, '/', buf, sizeof(buf)), l);
+	}
+	jadd(o, "address-family-flags", fams);
+	if (c->gr_restarting)
+		json_object_array_add(rf, jstr("forwarding"));
+	jadd(o, "restart-flags", rf);
+	return o;
+}
+
+static jobj *
+cap_as4(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	jobj *o = cap_obj("asn4");
+
+	jadd(o, "asn4", jint(c->as4));
+	return o;
+}
+
+static jobj *
+cap_multi_session(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	return cap_obj("multisession");
+}
+
+static jobj *
+cap_addpath(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	static const char *const modes[] = { NULL, "receive", "send",
+	    "send/receive" };
+	jobj *o = cap_obj("addpath");
+	char buf[32];
+
+	for (int f = 0; f < FAM_MAX; f++)
+		if (c->addpath[f] >= BGP_ADDPATH_RECEIVE &&
+		    c->addpath[f] <= BGP_ADDPATH_BOTH)
+			jadd(o, fam_key(f, '/', buf, sizeof(buf)),
+			    jstr(modes[c->addpath[f]]));
+	return o;
+}
+
+static jobj *
+cap_enhanced_rr(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	return cap_obj("enhanced-route-refresh");
+}
+
+static jobj *
+cap_fqdn(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	jobj *o = cap_obj("hostname");
+
+	jadd(o, "host-name", jesc(tmp, c->hostname,
+	    strnlen(c->hostname, sizeof(c->hostname))));
+	jadd(o, "domain-name", jesc(tmp, c->domainname,
+	    strnlen(c->domainname, sizeof(c->domainname))));
+	return o;
+}
+
+static jobj *
+cap_operational(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	return cap_obj("operational");
+}
+
+/* 4.2's UnknownCapability: iana class, code, value hex without "0x". */
+static jobj *
+cap_unknown(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
+{
+	const struct cap_unknown *u = NULL;
+	jobj *o;
+
+	for (size_t i = 0; i < c->nunknown && i < CAPS_MAX_UNKNOWN; i++)
+		if (c->unknown[i].code == code) {
+			u = &c->unknown[i];
+			break;
+		}
+	if (u == NULL)
+		return NULL;
+	o = cap_obj("unknown");
+	jadd(o, "iana", jstr(code == 0 || code >= 128 ? "reserved" :
+	    "unassigned"));
+	jadd(o, "value", jint(code));
+	sbuf_reset(tmp);
+	api_hex(tmp, u->data, u->len);
+	jadd(o, "raw", json_object_new_string_len(tmp->p + 2,
+	    (int)tmp->len - 2));
+	return o;
+}
+
+static const struct {
+	uint8_t	 code;
+	cap_fn	*fn;
+} cap_table[] = {
+	{ BGP_CAP_MP, cap_mp },
+	{ BGP_CAP_ROUTE_REFRESH, cap_rr },
+	{ BGP_CAP_EXT_NEXTHOP, cap_ext_nexthop },
+	{ BGP_CAP_EXT_MESSAGE, cap_ext_message },
+	{ BGP_CAP_GRACEFUL_RESTART, cap_gr },
+	{ BGP_CAP_AS4, cap_as4 },
+	{ BGP_CAP_MULTI_SESSION, cap_multi_session },
+	{ BGP_CAP_ADD_PATH, cap_addpath },
+	{ BGP_CAP_ENHANCED_RR, cap_enhanced_rr },
+	{ BGP_CAP_FQDN, cap_fqdn },
+	{ BGP_CAP_ROUTE_REFRESH_CISCO, cap_rr },
+	{ BGP_CAP_MULTI_SESSION_CISCO, cap_multi_session },
+	{ BGP_CAP_OPERATIONAL, cap_operational },
+};
+
+static cap_fn *
+cap_lookup(uint8_t code)
+{
+	for (size_t i = 0; i < sizeof(cap_table) / sizeof(cap_table[0]); i++)
+		if (cap_table[i].code == code)
+			return cap_table[i].fn;
+	return cap_unknown;
+}
+
+/*
+ * The capability codes to show: as received (first occurrence), or for
+ * an OPEN we built (no order recorded) in open_encode()'s order.
+ */
+static size_t
+cap_codes(const struct bgp_caps *c, uint8_t *codes, size_t max)
+{
+	bool seen[256] = { false };
+	size_t n = 0;
+
+#define CAP_PUT(code) do {						\
+		if (!seen[(code)] && n < max) {				\
+			seen[(code)] = true;				\
+			codes[n++] = (code);				\
+		}							\
+	} while (0)
+	if (c->norder > 0) {
+		for (size_t i = 0; i < c->norder && i < sizeof(c->order); i++)
+			CAP_PUT(c->order[i]);
+		return n;
+	}
+	if (c->mp != 0)
+		CAP_PUT(BGP_CAP_MP);
+	if (c->asn4)
+		CAP_PUT(BGP_CAP_AS4);
+	for (int f = 0; f < FAM_MAX; f++) {
+		if (c->ext_nexthop[f] != 0)
+			CAP_PUT(BGP_CAP_EXT_NEXTHOP);
+		if (c->addpath[f] != 0)
+			CAP_PUT(BGP_CAP_ADD_PATH);
+	}
+	if (c->gr)
+		CAP_PUT(BGP_CAP_GRACEFUL_RESTART);
+	if (c->route_refresh)
+		CAP_PUT(BGP_CAP_ROUTE_REFRESH);
+	if (c->route_refresh_cisco)
+		CAP_PUT(BGP_CAP_ROUTE_REFRESH_CISCO);
+	if (c->enhanced_rr)
+		CAP_PUT(BGP_CAP_ENHANCED_RR);
+	if (c->operational)
+		CAP_PUT(BGP_CAP_OPERATIONAL);
+	if (c->ext_message)
+		CAP_PUT(BGP_CAP_EXT_MESSAGE);
+	if (c->fqdn)
+		CAP_PUT(BGP_CAP_FQDN);
+	if (c->multi_session)
+		CAP_PUT(BGP_CAP_MULTI_SESSION);
+	for (size_t i = 0; i < c->nunknown && i < CAPS_MAX_UNKNOWN; i++)
+		CAP_PUT(c->unknown[i].code);
+#undef CAP_PUT
+	return n;
+}
+
+static jobj *
+open_caps(const struct bgp_caps *c, struct sbuf *tmp)
+{
+	jobj *caps = json_object_new_object(), *v;
+	uint8_t codes[256];
+	size_t n = cap_codes(c, codes, sizeof(codes));
+	char key[4];
+
+	for (size_t i = 0; i < n; i++) {
+		if ((v = cap_lookup(codes[i])(c, codes[i], tmp)) == NULL)
+			continue;
+		snprintf(key, sizeof(key), "%u", codes[i]);
+		jadd(caps, key, v);
+	}
+	return caps;
+}
+
+void
+api_json_open(struct sbuf *out, const struct api_source *src,
+    const struct api_neighbor *nb, enum api_dir dir,
+    const struct api_msg_opts *o, const struct bgp_open *open)
+{
+	struct jev ev;
+	jobj *op;
+
+	if (jmsg_begin(&ev, src, nb, dir, o, "open")) {
+		op = json_object_new_object();
+		jadd(op, "version", jint(open->version));
+		jadd(op, "asn", jint(open->my_as));
+		jadd(op, "hold_time", jint(open->hold_time));
+		jadd(op, "router_id", jip4(open->bgp_id));
+		jadd(op, "capabilities", open_caps(&open->caps, &ev.tmp));
+		jadd(ev.nb, "open", op);
+	}
+	emit(out, &ev);
+}
+
+/* ---- UPDATE: attributes ---- */
+
+static void
+asn_add(uint32_t asn, void *arg)
+{
+	json_object_array_add(arg, jint(asn));
+}
+
+typedef void attr_fn(jobj *, const struct attrs *, struct sbuf *);
+
+static void
+ja_origin(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	static const char *const names[] = { "igp", "egp", "incomplete" };
+	char buf[8];
+
+	if (a->origin < 3)
+		jadd(o, "origin", jstr(names[a->origin]));
+	else {
+		snprintf(buf, sizeof(buf), "%u", a->origin);
+		jadd(o, "origin", jstr(buf));
+	}
+}
+
+/* 4.2: an empty AS_PATH is no attribute at all; sets only when any. */
+static void
+ja_aspath(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	static const struct {
+		const char	*name;
+		uint8_t		 type;
+		bool		 always;
+	} parts[] = {
+		{ "as-path", BGP_ASPATH_SEQUENCE, true },
+		{ "as-set", BGP_ASPATH_SET, false },
+		{ "confederation-path", BGP_ASPATH_CONFED_SEQUENCE, true },
+		{ "confederation-set", BGP_ASPATH_CONFED_SET, false },
+	};
+	jobj *l;
+
+	if (a->aspath_len == 0)
+		return;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		l = json_object_new_array();
+		if (api_aspath_each(a, parts[i].type, asn_add, l) > 0 ||
+		    parts[i].always)
+			jadd(o, parts[i].name, l);
+		else
+			json_object_put(l);
+	}
+}
+
+static void
+ja_med(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	jadd(o, "med", jint(a->med));
+}
+
+static void
+ja_local_pref(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	jadd(o, "local-preference", jint(a->local_pref));
+}
+
+static void
+ja_atomic(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	jadd(o, "atomic-aggregate", json_object_new_boolean(1));
+}
+
+static void
+ja_aggregator(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	uint32_t as, id;
+	struct bgp_addr ip;
+	char buf[16 + ADDR_STRLEN], ips[ADDR_STRLEN];
+
+	api_aggregator(a, &as, &id);
+	addr_from_u32(&ip, id);
+	snprintf(buf, sizeof(buf), "%" PRIu32 ":%s", as, addr_fmt(&ip, ips));
+	jadd(o, "aggregator", jstr(buf));
+}
+
+static void
+ja_communities(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	jobj *l = json_object_new_array(), *c;
+
+	for (size_t i = 0; i < a->ncomms; i++) {
+		c = json_object_new_array();
+		json_object_array_add(c, jint(a->comms[i] >> 16));
+		json_object_array_add(c, jint(a->comms[i] & 0xffff));
+		json_object_array_add(l, c);
+	}
+	jadd(o, "community", l);
+}
+
+static void
+ja_originator(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	jadd(o, "originator-id", jip4(a->originator_id));
+}
+
+static void
+ja_clusters(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	jobj *l = json_object_new_array();
+
+	for (size_t i = 0; i < a->nclusters; i++)
+		json_object_array_add(l, jip4(a->clusters[i]));
+	jadd(o, "cluster-list", l);
+}
+
+static void
+ja_ext_communities(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	jobj *l = json_object_new_array(), *e;
+	char buf[128];
+
+	for (size_t i = 0; i < a->necomms; i++) {
+		e = json_object_new_object();
+		jadd(e, "value", juint(a->ecomms[i]));
+		api_ext_community(a->ecomms[i], buf, sizeof(buf));
+		jadd(e, "string", jstr(buf));
+		json_object_array_add(l, e);
+	}
+	jadd(o, "extended-community", l);
+}
+
+static void
+ja_aigp(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	jadd(o, "aigp", juint(a->aigp));
+}
+
+static void
+ja_large_communities(jobj *o, const struct attrs *a, struct sbuf *tmp)
+{
+	jobj *l = json_object_new_array(), *c;
+
+	for (size_t i = 0; i < a->nlcomms; i++) {
+		c = json_object_new_array();
+		json_object_array_add(c, jint(a->lcomms[i].global));
+		json_object_array_add(c, jint(a->lcomms[i].local1));
+		json_object_array_add(c, jint(a->lcomms[i].local2));
+		json_object_array_add(l, c);
+	}
+	jadd(o, "large-community", l);
+}
+
+/* Attributes with a JSON form, in type-code order. */
+static const struct {
+	uint8_t		 code;
+	uint32_t	 has;
+	attr_fn		*fn;
+} attr_table[] = {
+	{ BGP_ATTR_ORIGIN, ATTR_HAS_ORIGIN, ja_origin },
+	{ BGP_ATTR_AS_PATH, ATTR_HAS_AS_PATH, ja_aspath },
+	{ BGP_ATTR_MED, ATTR_HAS_MED, ja_med },
+	{ BGP_ATTR_LOCAL_PREF, ATTR_HAS_LOCAL_PREF, ja_local_pref },
+	{ BGP_ATTR_ATOMIC_AGGREGATE, ATTR_HAS_ATOMIC_AGGR, ja_atomic },
+	{ BGP_ATTR_AGGREGATOR, ATTR_HAS_AGGREGATOR, ja_aggregator },
+	{ BGP_ATTR_COMMUNITIES, ATTR_HAS_COMMUNITIES, ja_communities },
+	{ BGP_ATTR_ORIGINATOR_ID, ATTR_HAS_ORIGINATOR_ID, ja_originator },
+	{ BGP_ATTR_CLUSTER_LIST, ATTR_HAS_CLUSTER_LIST, ja_clusters },
+	{ BGP_ATTR_EXT_COMMUNITIES, ATTR_HAS_EXT_COMM, ja_ext_communities },
+	{ BGP_ATTR_AIGP, ATTR_HAS_AIGP, ja_aigp },
+	{ BGP_ATTR_LARGE_COMMUNITIES, ATTR_HAS_LARGE_COMM,
+	    ja_large_communities },
+};
+#define ATTR_TABLE_LEN	(sizeof(attr_table) / sizeof(attr_table[0]))
+
+/* An attribute kept as bytes: "attribute-0xCODE-0xFLAGS": "0xHEX". */
+static void
+ja_raw(jobj *o, const struct attr_raw *r, struct sbuf *tmp)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "attribute-0x%02X-0x%02X", r->code,
+	    r->flags);
+	jadd(o, key, jhex(tmp, r->data, r->len));
+}
+
+static jobj *
+update_attrs(const struct attrs *a, struct sbuf *tmp)
+{
+	jobj *o = json_object_new_object();
+	size_t k = 0, r = 0;
+
+	/* the table and the raw attributes, merged by type code */
+	while (k < ATTR_TABLE_LEN || r < a->nraws) {
+		if (r < a->nraws && (k == ATTR_TABLE_LEN ||
+		    a->raws[r].code < attr_table[k].code)) {
+			ja_raw(o, &a->raws[r++], tmp);
+			continue;
+		}
+		if (a->has & attr_table[k].has)
+			attr_table[k].fn(o, a, tmp);
+		k++;
+	}
+	return o;
+}
+
+/* ---- UPDATE: routes ---- */
+
+struct jroutes {
+	jobj			*announce;	/* "ipv4 unicast": { NH: [ ] } */
+	jobj			*withdraw;	/* "ipv4 unicast": [ ] */
+	/* the list the previous route went to (routes come in runs) */
+	int			 last_fam;
+	bool			 last_announce;
+	const struct bgp_addr	*last_nh;
+	jobj			*last;
+};
+
+/* The member key of o, created as a new object or array when absent. */
+static jobj *
+member(jobj *o, const char *key, bool array)
+{
+	jobj *v;
+
+	if (json_object_object_get_ex(o, key, &v))
+		return v;
+	v = array ? json_object_new_array() : json_object_new_object();
+	jadd(o, key, v);
+	return v;
+}
+
+static jobj *
+route_list(struct jroutes *jr, const struct api_route *rt)
+{
+	char fam[32], nh[ADDR_STRLEN];
+	jobj *f;
+
+	if (jr->last != NULL && jr->last_fam == (int)rt->fam &&
+	    jr->last_announce == rt->announce && jr->last_nh == rt->nexthop)
+		return jr->last;
+	fam_key(rt->fam, ' ', fam, sizeof(fam));
+	if (!rt->announce) {
+		if (jr->withdraw == NULL)
+			jr->withdraw = json_object_new_object();
+		jr->last = member(jr->withdraw, fam, true);
+	} else {
+		if (jr->announce == NULL)
+			jr->announce = json_object_new_object();
+		f = member(jr->announce, fam, false);
+		if (rt->nexthop != NULL && rt->nexthop->afi != 0)
+			addr_fmt(rt->nexthop, nh);
+		else
+			snprintf(nh, sizeof(nh), "no-nexthop");
+		jr->last = member(f, nh, true);
+	}
+	jr->last_fam = (int)rt->fam;
+	jr->last_announce = rt->announce;
+	jr->last_nh = rt->nexthop;
+	return jr->last;
+}
+
+static void
+route_add(const struct api_route *rt, void *arg)
+{
+	struct jroutes *jr = arg;
+	char pfx[PREFIX_STRLEN];
+	jobj *n = json_object_new_object();
+
+	jadd(n, "nlri", jstr(prefix_fmt(&rt->prefix, pfx)));
+	if (rt->has_path_id)
+		jadd(n, "path-information", jip4(rt->path_id));
+	json_object_array_add(route_list(jr, rt), n);
+}
+
+static jobj *
+update_eor(const struct update_msg *m, int fam)
+{
+	jobj *e = json_object_new_object();
+	char buf[16];
+
+	if (fam >= 0) {
+		jadd(e, "afi", jstr(family_afi_name(fam)));
+		jadd(e, "safi", jstr(family_safi_name(fam)));
+	} else {
+		jadd(e, "afi", jstr(afi_name(m->mp_unreach_afi, buf,
+		    sizeof(buf))));
+		jadd(e, "safi", jstr(safi_name(m->mp_unreach_safi, buf,
+		    sizeof(buf))));
+	}
+	return e;
+}
+
+static jobj *
+update_message(const struct update_msg *m, famset_t addpath,
+    struct sbuf *tmp)
+{
+	jobj *msg = json_object_new_object(), *u;
+	struct jroutes jr = { NULL, NULL, -1, false, NULL, NULL };
+	int fam;
+
+	if (update_is_eor(m, &fam)) {
+		jadd(msg, "eor", update_eor(m, fam));
+		return msg;
+	}
+	u = json_object_new_object();
+	if (api_update_has_attrs(m))
+		jadd(u, "attribute", update_attrs(&m->attrs, tmp));
+	api_update_walk(m, addpath, route_add, &jr);
+	if (jr.announce != NULL)
+		jadd(u, "announce", jr.announce);
+	if (jr.withdraw != NULL)
+		jadd(u, "withdraw", jr.withdraw);
+	jadd(msg, "update", u);
+	return msg;
+}
+
+void
+api_json_update(struct sbuf *out, const struct api_source *src,
+    const struct api_neighbor *nb, enum api_dir dir,
+    const struct api_msg_opts *o, const struct update_msg *m,
+    famset_t addpath)
+{
+	struct jev ev;
+
+	if (jmsg_begin(&ev, src, nb, dir, o, "update"))
+		jadd(ev.nb, "message", update_message(m, addpath, &ev.tmp));
+	emit(out, &ev);
+}

@@ -1,0 +1,679 @@
+/*
+ * The text dialect of the event encoders: ExaBGP 4.2's "encoder text"
+ * lines (reference/exabgp-compat.md §2.6). One line per event, except an
+ * UPDATE, which is a block: "update start", one line per route (or the
+ * End-of-RIB line), "update end". Unlike 4.2 no blank line follows an
+ * event. Peer strings (hostname capability) and the down reason go
+ * through api_text_escape(): no control character, newline or non-ASCII
+ * byte from a peer reaches the output.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evbgp/api_encode.h"
+#include "evbgp/bgp_proto.h"
+
+#include "api_encode_priv.h"
+
+/* "neighbor 192.0.2.1 " */
+static void
+line_begin(struct sbuf *out, const struct api_neighbor *nb)
+{
+	char ip[ADDR_STRLEN];
+
+	sbuf_printf(out, "neighbor %s ", addr_fmt(&nb->peer, ip));
+}
+
+/* "neighbor IP receive " */
+static void
+tmsg_begin(struct sbuf *out, const struct api_neighbor *nb, enum api_dir dir)
+{
+	line_begin(out, nb);
+	sbuf_printf(out, "%s ", api_dir_name(dir));
+}
+
+/* " header 0x... body 0x..." with consolidate. */
+static void
+header_body(struct sbuf *out, const struct api_msg_opts *o)
+{
+	sbuf_adds(out, " header ");
+	api_hex(out, o->raw, BGP_HEADER_LEN);
+	sbuf_adds(out, " body ");
+	api_hex(out, o->raw + BGP_HEADER_LEN, o->rawlen - BGP_HEADER_LEN);
+}
+
+/*
+ * The raw "packets" form when that is what o asks for ("neighbor IP
+ * receive 2 header 0x... body 0x..."); false otherwise.
+ */
+static bool
+packets_line(struct sbuf *out, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o)
+{
+	if (!api_has_raw(o) || api_mode(o) != API_MODE_PACKETS)
+		return false;
+	tmsg_begin(out, nb, dir);
+	sbuf_printf(out, "%u", o->raw[BGP_HEADER_LEN - 1]);
+	header_body(out, o);
+	sbuf_addc(out, '\n');
+	return true;
+}
+
+/* End a message line: consolidate suffix and newline. */
+static void
+tmsg_end(struct sbuf *out, const struct api_msg_opts *o)
+{
+	if (api_has_raw(o) && api_mode(o) == API_MODE_CONSOLIDATE)
+		header_body(out, o);
+	sbuf_addc(out, '\n');
+}
+
+void
+api_text_state(struct sbuf *out, const struct api_neighbor *nb,
+    const char *state, const char *reason)
+{
+	line_begin(out, nb);
+	api_text_escape(out, (const uint8_t *)state, strlen(state), NULL);
+	if (strcmp(state, "down") == 0) {
+		sbuf_adds(out, " - ");
+		if (reason != NULL)
+			api_text_escape(out, (const uint8_t *)reason,
+			    strlen(reason), NULL);
+	}
+	sbuf_addc(out, '\n');
+}
+
+void
+api_text_keepalive(struct sbuf *out, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o)
+{
+	if (packets_line(out, nb, dir, o))
+		return;
+	tmsg_begin(out, nb, dir);
+	sbuf_adds(out, "keepalive");
+	tmsg_end(out, o);
+}
+
+void
+api_text_notification(struct sbuf *out, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o, uint8_t code,
+    uint8_t subcode, const uint8_t *data, size_t datalen)
+{
+	if (packets_line(out, nb, dir, o))
+		return;
+	tmsg_begin(out, nb, dir);
+	sbuf_printf(out, "notification code %u subcode %u data ", code,
+	    subcode);
+	api_hex(out, data, datalen);
+	tmsg_end(out, o);
+}
+
+void
+api_text_refresh(struct sbuf *out, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o, uint16_t afi,
+    uint8_t safi, uint8_t subtype)
+{
+	char a[16], s[16];
+
+	if (packets_line(out, nb, dir, o))
+		return;
+	tmsg_begin(out, nb, dir);
+	sbuf_printf(out, "route-refresh afi %s safi %s %s",
+	    afi_name(afi, a, sizeof(a)), safi_name(safi, s, sizeof(s)),
+	    api_refresh_subtype(subtype));
+	tmsg_end(out, o);
+}
+
+void
+api_text_shutdown(struct sbuf *out, const struct api_source *src)
+{
+	sbuf_printf(out, "shutdown %ld %ld\n", (long)src->pid,
+	    (long)src->ppid);
+}
+
+void
+api_text_overflow(struct sbuf *out, unsigned long dropped)
+{
+	sbuf_printf(out, "overflow dropped %lu\n", dropped);
+}
+
+/* ---- OPEN ---- */
+
+typedef void tcap_fn(struct sbuf *, const struct bgp_caps *, uint8_t);
+
+static void
+fam_list(struct sbuf *out, famset_t set, const uint8_t *addpath)
+{
+	static const char *const modes[] = { "", "receive ", "send ",
+	    "send/receive " };
+	bool first = true;
+
+	for (int f = 0; f < FAM_MAX; f++) {
+		if (addpath != NULL ? addpath[f] == 0 || addpath[f] > 3 :
+		    !FAMSET_HAS(set, f))
+			continue;
+		sbuf_printf(out, "%s%s%s %s", first ? "" : ",",
+		    addpath != NULL ? modes[addpath[f]] : "",
+		    family_afi_name(f), family_safi_name(f));
+		first = false;
+	}
+}
+
+static void
+tc_mp(struct sbuf *out, const struct bgp_caps *c, uint8_t code)
+{
+	sbuf_adds(out, "multiprotocol(");
+	fam_list(out, c->mp, NULL);
+	sbuf_addc(out, ')');
+}
+
+static void
+tc_addpath(struct sbuf *out, const struct bgp_caps *c, uint8_t code)
+{
+	sbuf_adds(out, "addpath(");
+	fam_list(out, 0, c->addpath);
+	sbuf_addc(out, ')');
+}
+
+static void
+tc_ext_nexthop(struct sbuf *out, const struct bgp_caps *c, uint8_t code)
+{
+	bool first = true;
+
+	sbuf_adds(out, "nexthop(");
+	for (int f = 0; f < FAM_MAX; f++)
+		for (unsigned nh = 0; nh < 8; nh++)
+			if (c->ext_nexthop[f] & (1u << nh)) {
+				sbuf_printf(out, "%s%s %s %s", first ? "" :
+				    ",", family_afi_name(f),
+				    family_safi_name(f),
+				    nh == BGP_AFI_IPV6 ? "ipv6" : "ipv4");
+				first = false;
+			}
+	sbuf_addc(out, ')');
+}
+
+static void
+tc_gr(struct sbuf *out, const struct bgp_caps *c, uint8_t code)
+{
+	sbuf_printf(out, "graceful restart flags 0x%x time %u",
+	    c->gr_restarting ? BGP_GR_RESTART_FLAG : 0, c->gr_time);
+	for (int f = 0; f < FAM_MAX; f++)
+		if (FAMSET_HAS(c->gr_families, f))
+			sbuf_printf(out, " %s/%s=0x%x", family_afi_name(f),
+			    family_safi_name(f),
+			    FAMSET_HAS(c->gr_forwarding, f) ?
+			    BGP_GR_FORWARDING_FLAG : 0);
+}
+
+static void
+tc_fqdn(struct sbuf *out, const struct bgp_caps *c, uint8_t code)
+{
+	static const char delim[] = "()[],";
+
+	sbuf_adds(out, "hostname(");
+	api_text_escape(out, (const uint8_t *)c->hostname,
+	    strnlen(c->hostname, sizeof(c->hostname)), delim);
+	sbuf_addc(out, ' ');
+	api_text_escape(out, (const uint8_t *)c->domainname,
+	    strnlen(c->domainname, sizeof(c->domainname)), delim);
+	sbuf_addc(out, ')');
+}
+
+static void
+tc_simple(struct sbuf *out, const struct bgp_caps *c, uint8_t code)
+{
+	switch (code) {
+	case BGP_CAP_ROUTE_REFRESH:
+		sbuf_adds(out, "route refresh");
+		break;
+	case BGP_CAP_ROUTE_REFRESH_CISCO:
+		sbuf_adds(out, "cisco route refresh");
+		break;
+	case BGP_CAP_EXT_MESSAGE:
+		sbuf_adds(out, "extended message(65535)");
+		break;
+	case BGP_CAP_AS4:
+		sbuf_printf(out, "asn4(%" PRIu32 ")", c->as4);
+		break;
+	case BGP_CAP_ENHANCED_RR:
+		sbuf_adds(out, "enhanced route refresh");
+		break;
+	case BGP_CAP_MULTI_SESSION:
+	case BGP_CAP_MULTI_SESSION_CISCO:
+		sbuf_adds(out, "multisession");
+		break;
+	case BGP_CAP_OPERATIONAL:
+		sbuf_adds(out, "operational");
+		break;
+	default:
+		sbuf_printf(out, "%s %u", code == 0 || code >= 128 ?
+		    "reserved" : "unassigned", code);
+		break;
+	}
+}
+
+static const struct {
+	uint8_t		 code;
+	tcap_fn		*fn;
+} tcap_table[] = {
+	{ BGP_CAP_MP, tc_mp },
+	{ BGP_CAP_EXT_NEXTHOP, tc_ext_nexthop },
+	{ BGP_CAP_GRACEFUL_RESTART, tc_gr },
+	{ BGP_CAP_ADD_PATH, tc_addpath },
+	{ BGP_CAP_FQDN, tc_fqdn },
+};
+
+static tcap_fn *
+tcap_lookup(uint8_t code)
+{
+	for (size_t i = 0; i < sizeof(tcap_table) / sizeof(tcap_table[0]);
+	    i++)
+		if (tcap_table[i].code == code)
+			return tcap_table[i].fn;
+	return tc_simple;
+}
+
+/* Which capabilities the OPEN has, by code (text lists them sorted). */
+static void
+tcap_present(const struct bgp_caps *c, bool present[256])
+{
+	memset(present, 0, 256 * sizeof(bool));
+	for (size_t i = 0; i < c->norder && i < sizeof(c->order); i++)
+		present[c->order[i]] = true;
+	present[BGP_CAP_MP] |= c->mp != 0;
+	present[BGP_CAP_AS4] |= c->asn4;
+	present[BGP_CAP_GRACEFUL_RESTART] |= c->gr;
+	present[BGP_CAP_ROUTE_REFRESH] |= c->route_refresh;
+	present[BGP_CAP_ROUTE_REFRESH_CISCO] |= c->route_refresh_cisco;
+	present[BGP_CAP_ENHANCED_RR] |= c->enhanced_rr;
+	present[BGP_CAP_EXT_MESSAGE] |= c->ext_message;
+	present[BGP_CAP_FQDN] |= c->fqdn;
+	present[BGP_CAP_MULTI_SESSION] |= c->multi_session &&
+	    !present[BGP_CAP_MULTI_SESSION_CISCO];
+	present[BGP_CAP_OPERATIONAL] |= c->operational;
+	for (int f = 0; f < FAM_MAX; f++) {
+		present[BGP_CAP_ADD_PATH] |= c->addpath[f] != 0;
+		present[BGP_CAP_EXT_NEXTHOP] |= c->ext_nexthop[f] != 0;
+	}
+	for (size_t i = 0; i < c->nunknown && i < CAPS_MAX_UNKNOWN; i++)
+		present[c->unknown[i].code] = true;
+}
+
+void
+api_text_open(struct sbuf *out, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o,
+    const struct bgp_open *open)
+{
+	bool present[256];
+	struct bgp_addr id;
+	char ip[ADDR_STRLEN];
+	bool first = true;
+	size_t start;
+
+	if (packets_line(out, nb, dir, o))
+		return;
+	addr_from_u32(&id, open->bgp_id);
+	tmsg_begin(out, nb, dir);
+	sbuf_printf(out, "open version %u asn %u hold_time %u router_id %s "
+	    "capabilities [", open->version, open->my_as, open->hold_time,
+	    addr_fmt(&id, ip));
+	tcap_present(&open->caps, present);
+	start = out->len;
+	for (unsigned code = 0; code < 256; code++) {
+		if (!present[code])
+			continue;
+		if (!first)
+			sbuf_adds(out, ", ");
+		tcap_lookup((uint8_t)code)(out, &open->caps, (uint8_t)code);
+		first = false;
+	}
+	/* 4.2 lower-cases the whole list */
+	for (size_t i = start; i < out->len; i++)
+		out->p[i] = (char)tolower((unsigned char)out->p[i]);
+	sbuf_addc(out, ']');
+	tmsg_end(out, o);
+}
+
+/* ---- UPDATE ---- */
+
+struct troutes {
+	struct sbuf			*out;
+	const struct api_neighbor	*nb;
+	enum api_dir			 dir;
+	const char			*attrs;	/* " origin igp ..." */
+};
+
+static void
+troute(const struct api_route *rt, void *arg)
+{
+	struct troutes *tr = arg;
+	char pfx[PREFIX_STRLEN], ip[ADDR_STRLEN];
+	struct bgp_addr pid;
+
+	tmsg_begin(tr->out, tr->nb, tr->dir);
+	sbuf_printf(tr->out, "update %s %s",
+	    rt->announce ? "announced" : "withdrawn",
+	    prefix_fmt(&rt->prefix, pfx));
+	if (rt->has_path_id) {
+		addr_from_u32(&pid, rt->path_id);
+		sbuf_printf(tr->out, " path-information %s",
+		    addr_fmt(&pid, ip));
+	}
+	if (rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0)
+		sbuf_printf(tr->out, " next-hop %s",
+		    addr_fmt(rt->nexthop, ip));
+	if (rt->announce)
+		sbuf_adds(tr->out, tr->attrs);
+	sbuf_addc(tr->out, '\n');
+}
+
+/* ---- UPDATE: attributes, 4.2's order and spelling ---- */
+
+typedef void tattr_fn(struct sbuf *, const struct attrs *);
+typedef void titem_fn(struct sbuf *, const struct attrs *, size_t);
+
+/* " kw X" for one item, " kw [ X Y ]" for more (ExaBGP's lists). */
+static void
+tlist(struct sbuf *out, const char *kw, size_t n, const struct attrs *a,
+    titem_fn *fn)
+{
+	sbuf_printf(out, " %s ", kw);
+	if (n > 1)
+		sbuf_adds(out, "[ ");
+	for (size_t i = 0; i < n; i++) {
+		fn(out, a, i);
+		if (n > 1)
+			sbuf_addc(out, ' ');
+	}
+	if (n > 1)
+		sbuf_addc(out, ']');
+}
+
+static void
+ta_origin(struct sbuf *out, const struct attrs *a)
+{
+	static const char *const names[] = { "igp", "egp", "incomplete" };
+
+	if (a->origin < 3)
+		sbuf_printf(out, " origin %s", names[a->origin]);
+	else
+		sbuf_printf(out, " origin %u", a->origin);
+}
+
+static void
+asn_put(uint32_t asn, void *arg)
+{
+	sbuf_printf(arg, "%" PRIu32 " ", asn);
+}
+
+/* "[ SEQ ( SET ) ]", ASNs merged with AS4_PATH like the JSON. */
+static void
+path_put(struct sbuf *out, const struct attrs *a, uint8_t seq, uint8_t set)
+{
+	size_t mark;
+
+	sbuf_adds(out, "[ ");
+	(void)api_aspath_each(a, seq, asn_put, out);
+	mark = out->len;
+	sbuf_adds(out, "( ");
+	if (api_aspath_each(a, set, asn_put, out) > 0)
+		sbuf_adds(out, ") ");
+	else
+		out->p[out->len = mark] = '\0';
+	sbuf_addc(out, ']');
+}
+
+/* 4.2: an empty AS_PATH is no attribute; confederations apart. */
+static void
+ta_aspath(struct sbuf *out, const struct attrs *a)
+{
+	uint8_t type, count;
+	const uint8_t *asns;
+	size_t off = 0;
+	bool confed = false;
+
+	if (a->aspath_len == 0)
+		return;
+	sbuf_adds(out, " as-path ");
+	path_put(out, a, BGP_ASPATH_SEQUENCE, BGP_ASPATH_SET);
+	while (attrs_aspath_next(a->aspath, a->aspath_len, &off, &type,
+	    &asns, &count) == 0)
+		confed |= type == BGP_ASPATH_CONFED_SEQUENCE ||
+		    type == BGP_ASPATH_CONFED_SET;
+	if (confed) {
+		sbuf_adds(out, " confederation-path ");
+		path_put(out, a, BGP_ASPATH_CONFED_SEQUENCE,
+		    BGP_ASPATH_CONFED_SET);
+	}
+}
+
+static void
+ta_med(struct sbuf *out, const struct attrs *a)
+{
+	sbuf_printf(out, " med %" PRIu32, a->med);
+}
+
+static void
+ta_local_pref(struct sbuf *out, const struct attrs *a)
+{
+	sbuf_printf(out, " local-preference %" PRIu32, a->local_pref);
+}
+
+static void
+ta_atomic(struct sbuf *out, const struct attrs *a)
+{
+	sbuf_adds(out, " atomic-aggregate");
+}
+
+static void
+ip4_put(struct sbuf *out, uint32_t v)
+{
+	struct bgp_addr ip;
+	char buf[ADDR_STRLEN];
+
+	addr_from_u32(&ip, v);
+	sbuf_adds(out, addr_fmt(&ip, buf));
+}
+
+static void
+ta_aggregator(struct sbuf *out, const struct attrs *a)
+{
+	uint32_t as, id;
+
+	api_aggregator(a, &as, &id);
+	sbuf_printf(out, " aggregator ( %" PRIu32 ":", as);
+	ip4_put(out, id);
+	sbuf_adds(out, " )");
+}
+
+static void
+ti_community(struct sbuf *out, const struct attrs *a, size_t i)
+{
+	static const struct {
+		uint32_t	 value;
+		const char	*name;
+	} names[] = {
+		{ BGP_COMM_NO_EXPORT, "no-export" },
+		{ BGP_COMM_NO_ADVERTISE, "no-advertise" },
+		{ BGP_COMM_NO_EXPORT_SUBCONFED, "no-export-subconfed" },
+		{ BGP_COMM_NO_PEER, "no-peer" },
+		{ BGP_COMM_BLACKHOLE, "blackhole" },
+	};
+	uint32_t c = a->comms[i];
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (names[k].value == c) {
+			sbuf_adds(out, names[k].name);
+			return;
+		}
+	sbuf_printf(out, "%" PRIu32 ":%" PRIu32, c >> 16, c & 0xffff);
+}
+
+static void
+ta_communities(struct sbuf *out, const struct attrs *a)
+{
+	if (a->ncomms > 0)
+		tlist(out, "community", a->ncomms, a, ti_community);
+}
+
+static void
+ta_originator(struct sbuf *out, const struct attrs *a)
+{
+	sbuf_adds(out, " originator-id ");
+	ip4_put(out, a->originator_id);
+}
+
+static void
+ti_cluster(struct sbuf *out, const struct attrs *a, size_t i)
+{
+	ip4_put(out, a->clusters[i]);
+}
+
+static void
+ta_clusters(struct sbuf *out, const struct attrs *a)
+{
+	if (a->nclusters > 0)
+		tlist(out, "cluster-list", a->nclusters, a, ti_cluster);
+}
+
+static void
+ti_ext_community(struct sbuf *out, const struct attrs *a, size_t i)
+{
+	char buf[128];
+
+	api_ext_community(a->ecomms[i], buf, sizeof(buf));
+	sbuf_adds(out, buf);
+}
+
+static void
+ta_ext_communities(struct sbuf *out, const struct attrs *a)
+{
+	if (a->necomms > 0)
+		tlist(out, "extended-community", a->necomms, a,
+		    ti_ext_community);
+}
+
+static void
+ta_aigp(struct sbuf *out, const struct attrs *a)
+{
+	sbuf_printf(out, " aigp %" PRIu64, a->aigp);
+}
+
+static void
+ti_large(struct sbuf *out, const struct attrs *a, size_t i)
+{
+	sbuf_printf(out, "%" PRIu32 ":%" PRIu32 ":%" PRIu32,
+	    a->lcomms[i].global, a->lcomms[i].local1, a->lcomms[i].local2);
+}
+
+static void
+ta_large_communities(struct sbuf *out, const struct attrs *a)
+{
+	if (a->nlcomms > 0)
+		tlist(out, "large-community", a->nlcomms, a, ti_large);
+}
+
+/* Attributes with a text form, in type-code order (as the JSON). */
+static const struct {
+	uint8_t		 code;
+	uint32_t	 has;
+	tattr_fn	*fn;
+} tattr_table[] = {
+	{ BGP_ATTR_ORIGIN, ATTR_HAS_ORIGIN, ta_origin },
+	{ BGP_ATTR_AS_PATH, ATTR_HAS_AS_PATH, ta_aspath },
+	{ BGP_ATTR_MED, ATTR_HAS_MED, ta_med },
+	{ BGP_ATTR_LOCAL_PREF, ATTR_HAS_LOCAL_PREF, ta_local_pref },
+	{ BGP_ATTR_ATOMIC_AGGREGATE, ATTR_HAS_ATOMIC_AGGR, ta_atomic },
+	{ BGP_ATTR_AGGREGATOR, ATTR_HAS_AGGREGATOR, ta_aggregator },
+	{ BGP_ATTR_COMMUNITIES, ATTR_HAS_COMMUNITIES, ta_communities },
+	{ BGP_ATTR_ORIGINATOR_ID, ATTR_HAS_ORIGINATOR_ID, ta_originator },
+	{ BGP_ATTR_CLUSTER_LIST, ATTR_HAS_CLUSTER_LIST, ta_clusters },
+	{ BGP_ATTR_EXT_COMMUNITIES, ATTR_HAS_EXT_COMM, ta_ext_communities },
+	{ BGP_ATTR_AIGP, ATTR_HAS_AIGP, ta_aigp },
+	{ BGP_ATTR_LARGE_COMMUNITIES, ATTR_HAS_LARGE_COMM,
+	    ta_large_communities },
+};
+#define TATTR_TABLE_LEN	(sizeof(tattr_table) / sizeof(tattr_table[0]))
+
+/* 4.2's generic form: " attribute [ 0xCODE 0xFLAGS 0xHEX ]". */
+static void
+ta_raw(struct sbuf *out, const struct attr_raw *r)
+{
+	sbuf_printf(out, " attribute [ 0x%02X 0x%02X ", r->code, r->flags);
+	api_hex(out, r->data, r->len);
+	sbuf_adds(out, " ]");
+}
+
+/*
+ * The attributes once for every route of the UPDATE (" origin igp ..."),
+ * without the next hop, which each route line carries.
+ */
+static void
+update_attrs_text(struct sbuf *out, const struct update_msg *m)
+{
+	const struct attrs *a = &m->attrs;
+	size_t k = 0, r = 0;
+
+	if (!api_update_has_attrs(m))
+		return;
+	while (k < TATTR_TABLE_LEN || r < a->nraws) {
+		if (r < a->nraws && (k == TATTR_TABLE_LEN ||
+		    a->raws[r].code < tattr_table[k].code)) {
+			ta_raw(out, &a->raws[r++]);
+			continue;
+		}
+		if (a->has & tattr_table[k].has)
+			tattr_table[k].fn(out, a);
+		k++;
+	}
+}
+
+static void
+update_eor_line(struct sbuf *out, const struct api_neighbor *nb,
+    enum api_dir dir, const struct update_msg *m, int fam)
+{
+	uint16_t afi = fam >= 0 ? family_afi(fam) : m->mp_unreach_afi;
+	uint8_t safi = fam >= 0 ? family_safi(fam) : m->mp_unreach_safi;
+	char a[16], s[16];
+
+	tmsg_begin(out, nb, dir);
+	sbuf_printf(out, "update route eor %u/%u (%s %s)\n", afi, safi,
+	    afi_name(afi, a, sizeof(a)), safi_name(safi, s, sizeof(s)));
+}
+
+void
+api_text_update(struct sbuf *out, const struct api_neighbor *nb,
+    enum api_dir dir, const struct api_msg_opts *o,
+    const struct update_msg *m, famset_t addpath)
+{
+	struct troutes tr = { out, nb, dir, NULL };
+	struct sbuf attrs;
+	int fam;
+
+	if (packets_line(out, nb, dir, o))
+		return;
+	tmsg_begin(out, nb, dir);
+	sbuf_adds(out, "update start\n");
+	if (update_is_eor(m, &fam))
+		update_eor_line(out, nb, dir, m, fam);
+	else {
+		sbuf_init(&attrs);
+		sbuf_adds(&attrs, "");
+		update_attrs_text(&attrs, m);
+		tr.attrs = attrs.p;
+		api_update_walk(m, addpath, troute, &tr);
+		sbuf_free(&attrs);
+	}
+	if (api_has_raw(o) && api_mode(o) == API_MODE_CONSOLIDATE) {
+		tmsg_begin(out, nb, dir);
+		sbuf_adds(out, "update");
+		header_body(out, o);
+		sbuf_addc(out, '\n');
+	}
+	tmsg_begin(out, nb, dir);
+	sbuf_adds(out, "update end\n");
+}

@@ -1,0 +1,1461 @@
+/*
+ * The process supervisor (see supervisor.h), after tmux job.c.
+ *
+ * One struct sup_helper per configured process name lives as long as the
+ * name is configured; each start forks a new instance of it. An instance
+ * has two pipes: the helper's stdin (our end a write-only bufferevent,
+ * armed only while output is queued, so a helper that closed its stdin
+ * cannot make us spin) and its stdout (a read-only bufferevent with a
+ * read high-watermark, so input memory is bounded). stderr is inherited.
+ *
+ * An instance is gone when three things hold: its stdout hit EOF, every
+ * complete line read before the EOF was delivered, and waitpid reaped it.
+ * Whichever comes last calls helper_gone(), which decides the future
+ * (respawn with back-off, restart now, stay down, be freed) *before*
+ * calling ops->exited, so a callback that re-enters the supervisor sees
+ * a consistent state.
+ *
+ * Re-entrancy: every entry point (public function or libevent callback)
+ * brackets its work with sup_enter/sup_leave. Helpers destroyed meanwhile
+ * go to a graveyard freed when the outermost frame leaves, and sup_free
+ * called from inside a callback is deferred the same way, so no frame
+ * ever touches freed memory.
+ *
+ * SIGCHLD: the struct sup owns a libevent signal event and reaps with a
+ * waitpid(-1, WNOHANG) loop. libevent routes a signal to one event_base
+ * only, and waitpid(-1) reaps any child, so there must be one struct sup
+ * per process (children of other modules would be reaped and ignored).
+ */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "evbgp/log.h"
+#include "evbgp/supervisor.h"
+#include "evbgp/util.h"
+
+extern char **environ;
+
+enum sup_hstate {
+	HS_IDLE,	/* no instance, nothing scheduled (down for good) */
+	HS_WAIT,	/* no instance, respawn timer armed */
+	HS_RUNNING,	/* instance alive (or in its EOF/reap phases) */
+	HS_STOPPING,	/* we asked the instance to stop */
+	HS_DESTROYED,	/* in the graveyard, freed on the outermost leave */
+};
+
+/* Why we stopped the instance, which decides what happens when gone. */
+enum sup_why {
+	WHY_NONE,	/* it died or broke by itself: respawn per policy */
+	WHY_RESTART,	/* restart at once (reload, SIGUSR2) */
+	WHY_OVERFLOW,	/* queue overflow: respawn after the back-off */
+};
+
+struct sup_helper {
+	struct sup		*sup;
+	struct cfg_process	 proc;		/* our deep copy */
+	enum sup_hstate		 state;
+	enum sup_why		 why;
+	bool			 removed;	/* free when gone */
+	bool			 keep;		/* sup_apply scratch */
+
+	pid_t			 pid;		/* also the process group */
+	int			 status;
+	bool			 reaped;
+	bool			 eof;
+	bool			 term_sent;
+	bool			 kill_sent;
+	bool			 closing_in;	/* close stdin once drained */
+	bool			 paused;
+	bool			 discarding;	/* inside an over-long line */
+	bool			 dropping;	/* inside an overflow burst */
+	double			 started_at;
+	unsigned		 backoff_ms;
+	unsigned long		 nstarts;
+
+	struct bufferevent	*in;		/* to the helper's stdin */
+	struct bufferevent	*out;		/* from the helper's stdout */
+	struct event		*deliver_ev;
+	struct event		*respawn_ev;
+	struct event		*kill_ev;
+	char			*line;		/* max_line + 1 */
+
+	unsigned long		 burst_events;
+	unsigned long		 burst_bytes;
+	struct sup_stats	 st;
+	void			*data;
+};
+
+struct sup {
+	struct event_base	*base;
+	struct sup_settings	 set;
+	struct sup_ops		 ops;
+	void			*arg;
+	struct event		*sigchld;
+	struct event		*stopped_ev;
+	struct sup_helper	**hs;
+	size_t			 nhs;
+	struct sup_helper	**grave;
+	size_t			 ngrave;
+	unsigned		 depth;
+	bool			 stopping;
+	bool			 stop_notified;
+	bool			 dying;
+};
+
+/* What the child needs, prepared before fork (no allocation after it). */
+struct sup_spawn {
+	int		 in_rd;
+	int		 out_wr;
+	const char	*path;
+	char		**argv;
+	char		**envp;
+	pid_t		 ppid;
+	const char	*errmsg;
+	size_t		 errlen;
+};
+
+static void	sup_enter(struct sup *);
+static void	sup_leave(struct sup *);
+static void	sup_teardown(struct sup *);
+static void	sup_check_stopped(struct sup *);
+static void	sup_sigchld_cb(evutil_socket_t, short, void *);
+static void	sup_stopped_cb(evutil_socket_t, short, void *);
+static struct sup_helper *helper_new(struct sup *, const struct cfg_process *);
+static void	helper_destroy(struct sup_helper *);
+static void	helper_free(struct sup_helper *);
+static int	helper_start(struct sup_helper *);
+static void	helper_close(struct sup_helper *);
+static void	helper_close_stdin(struct sup_helper *);
+static void	helper_stop(struct sup_helper *, enum sup_why);
+static void	helper_gone(struct sup_helper *);
+static void	helper_check_gone(struct sup_helper *);
+static void	helper_deliver(struct sup_helper *);
+static void	helper_schedule_deliver(struct sup_helper *);
+static void	helper_signal(struct sup_helper *, int);
+static void	helper_arm_kill(struct sup_helper *);
+static void	helper_update_read(struct sup_helper *);
+static unsigned	helper_backoff(struct sup_helper *);
+static void	helper_read_cb(struct bufferevent *, void *);
+static void	helper_read_event_cb(struct bufferevent *, short, void *);
+static void	helper_write_cb(struct bufferevent *, void *);
+static void	helper_write_event_cb(struct bufferevent *, short, void *);
+static void	helper_deliver_cb(evutil_socket_t, short, void *);
+static void	helper_respawn_cb(evutil_socket_t, short, void *);
+static void	helper_kill_cb(evutil_socket_t, short, void *);
+
+/* ------------------------------------------------------------------ */
+/* cfg_process copies */
+
+static void
+proc_copy(struct cfg_process *dst, const struct cfg_process *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->name = xstrdup(src->name != NULL ? src->name : "");
+	dst->path = src->path != NULL ? xstrdup(src->path) : NULL;
+	dst->argv = xcalloc(src->argc + 1, sizeof(*dst->argv));
+	for (i = 0; i < src->argc; i++)
+		dst->argv[i] = xstrdup(src->argv[i]);
+	dst->argv[src->argc] = NULL;
+}
+
+static void
+proc_clear(struct cfg_process *p)
+{
+	size_t i;
+
+	free(p->name);
+	free(p->path);
+	for (i = 0; i < p->argc; i++)
+		free(p->argv[i]);
+	free(p->argv);
+	memset(p, 0, sizeof(*p));
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == b);
+	return (strcmp(a, b) == 0);
+}
+
+/* Would the running instance differ (run argv, path, encoder)? */
+static bool
+proc_same_run(const struct cfg_process *a, const struct cfg_process *b)
+{
+	size_t i;
+
+	if (a->argc != b->argc || a->encoder != b->encoder ||
+	    !str_eq(a->path, b->path))
+		return (false);
+	for (i = 0; i < a->argc; i++)
+		if (!str_eq(a->argv[i], b->argv[i]))
+			return (false);
+	return (true);
+}
+
+/* ------------------------------------------------------------------ */
+/* struct sup */
+
+void
+sup_settings_default(struct sup_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->max_line = 65536;
+	s->max_queue = 16u * 1024 * 1024;
+	s->overflow = SUP_OVERFLOW_DROP;
+	s->respawn = true;
+	s->terminate = false;
+	s->lines_per_turn = 100;
+	s->respawn_min_ms = 100;
+	s->respawn_max_ms = 30000;
+	s->healthy_after_s = 60;
+	s->kill_grace_ms = 2000;
+}
+
+struct sup *
+sup_new(struct event_base *base, const struct sup_settings *set,
+    const struct sup_ops *ops, void *arg)
+{
+	struct sup *s = xcalloc(1, sizeof(*s));
+
+	s->base = base;
+	if (set != NULL)
+		s->set = *set;
+	else
+		sup_settings_default(&s->set);
+	/* Zeros would mean no line, no progress or a respawn spin. */
+	if (s->set.max_line == 0)
+		s->set.max_line = 65536;
+	if (s->set.lines_per_turn == 0)
+		s->set.lines_per_turn = 1;
+	if (s->set.respawn_min_ms == 0)
+		s->set.respawn_min_ms = 1;
+	if (s->set.respawn_max_ms < s->set.respawn_min_ms)
+		s->set.respawn_max_ms = s->set.respawn_min_ms;
+	if (ops != NULL)
+		s->ops = *ops;
+	s->arg = arg;
+	s->sigchld = evsignal_new(base, SIGCHLD, sup_sigchld_cb, s);
+	s->stopped_ev = event_new(base, -1, 0, sup_stopped_cb, s);
+	if (s->sigchld == NULL || s->stopped_ev == NULL ||
+	    event_add(s->sigchld, NULL) == -1)
+		fatalx("%s: cannot set up the SIGCHLD event", __func__);
+	return (s);
+}
+
+static void
+sup_enter(struct sup *s)
+{
+	s->depth++;
+}
+
+/* Leave a frame; the outermost one frees the graveyard (and s if dying). */
+static void
+sup_leave(struct sup *s)
+{
+	size_t i;
+
+	if (--s->depth > 0)
+		return;
+	for (i = 0; i < s->ngrave; i++)
+		helper_free(s->grave[i]);
+	s->ngrave = 0;
+	if (s->dying)
+		sup_teardown(s);
+}
+
+/* Sleep a millisecond (sup_free's bounded reaping only). */
+static void
+sup_nap(void)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+void
+sup_free(struct sup *s)
+{
+	struct sup_helper *h;
+	size_t i, left;
+	int tries, st;
+	pid_t r;
+
+	if (s == NULL || s->dying)
+		return;
+	s->dying = true;
+	for (i = 0; i < s->nhs; i++) {
+		h = s->hs[i];
+		if (h->pid > 1 && !h->reaped)
+			helper_signal(h, SIGKILL);
+	}
+	/*
+	 * SIGKILL is not ignorable, so the wait is short; it is still
+	 * bounded (a process in uninterruptible sleep) to never hang here.
+	 */
+	for (tries = 0; tries < 2000; tries++) {
+		left = 0;
+		for (i = 0; i < s->nhs; i++) {
+			h = s->hs[i];
+			if (h->pid <= 1 || h->reaped)
+				continue;
+			r = waitpid(h->pid, &st, WNOHANG);
+			if (r == h->pid || (r == -1 && errno == ECHILD))
+				h->reaped = true;
+			else
+				left++;
+		}
+		if (left == 0)
+			break;
+		sup_nap();
+	}
+	if (s->depth == 0)
+		sup_teardown(s);
+}
+
+static void
+sup_teardown(struct sup *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhs; i++) {
+		if (s->hs[i]->pid > 1 && !s->hs[i]->reaped)
+			log_warnx("process %s: pid %d could not be reaped",
+			    s->hs[i]->proc.name, (int)s->hs[i]->pid);
+		helper_free(s->hs[i]);
+	}
+	for (i = 0; i < s->ngrave; i++)
+		helper_free(s->grave[i]);
+	free(s->hs);
+	free(s->grave);
+	event_free(s->sigchld);
+	event_free(s->stopped_ev);
+	free(s);
+}
+
+static struct sup_helper *
+sup_lookup(struct sup *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhs; i++)
+		if (strcmp(s->hs[i]->proc.name, name) == 0)
+			return (s->hs[i]);
+	return (NULL);
+}
+
+static void
+sup_unlink(struct sup *s, struct sup_helper *h)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhs; i++) {
+		if (s->hs[i] != h)
+			continue;
+		memmove(&s->hs[i], &s->hs[i + 1],
+		    (s->nhs - i - 1) * sizeof(*s->hs));
+		s->nhs--;
+		return;
+	}
+}
+
+/* A copy of the helper list, for loops whose body may change it. */
+static struct sup_helper **
+sup_snapshot(struct sup *s, size_t *n)
+{
+	struct sup_helper **v = xcalloc(s->nhs + 1, sizeof(*v));
+
+	memcpy(v, s->hs, s->nhs * sizeof(*v));
+	*n = s->nhs;
+	return (v);
+}
+
+static bool
+helper_has_instance(const struct sup_helper *h)
+{
+	return (h->state == HS_RUNNING || h->state == HS_STOPPING);
+}
+
+/* After sup_stop_all: tell the caller (from the loop) once all are gone. */
+static void
+sup_check_stopped(struct sup *s)
+{
+	size_t i;
+
+	if (!s->stopping || s->stop_notified)
+		return;
+	for (i = 0; i < s->nhs; i++)
+		if (helper_has_instance(s->hs[i]))
+			return;
+	s->stop_notified = true;
+	event_active(s->stopped_ev, EV_TIMEOUT, 1);
+}
+
+static void
+sup_stopped_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sup *s = arg;
+
+	sup_enter(s);
+	if (s->stopping && s->ops.all_stopped != NULL) {
+		log_info("all processes stopped");
+		s->ops.all_stopped(s->arg);
+	}
+	sup_leave(s);
+}
+
+static struct sup_helper *
+sup_by_pid(struct sup *s, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhs; i++)
+		if (s->hs[i]->pid == pid && !s->hs[i]->reaped)
+			return (s->hs[i]);
+	return (NULL);
+}
+
+/* "exited with status 3" / "killed by signal 9" into buf. */
+static const char *
+status_str(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exited with status %d",
+		    WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, len, "ended (status 0x%x)", (unsigned)status);
+	return (buf);
+}
+
+/* SIGCHLD (through libevent's self-pipe): reap everything that is ready. */
+static void
+sup_sigchld_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct sup *s = arg;
+	struct sup_helper *h;
+	char buf[64];
+	pid_t pid;
+	int status;
+
+	sup_enter(s);
+	while (!s->dying) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			break;
+		if ((h = sup_by_pid(s, pid)) == NULL) {
+			log_debug("reaped pid %d, not a helper", (int)pid);
+			continue;
+		}
+		h->reaped = true;
+		h->status = status;
+		log_debug("process %s: pid %d %s", h->proc.name, (int)pid,
+		    status_str(status, buf, sizeof(buf)));
+		/*
+		 * No EOF yet: something of its group may hold stdout. (Not
+		 * when paused: then we simply have not read the EOF yet.)
+		 */
+		if (!h->eof && !h->paused && !evtimer_pending(h->kill_ev, NULL))
+			helper_arm_kill(h);
+		helper_check_gone(h);
+	}
+	sup_leave(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* helpers: life cycle */
+
+static struct sup_helper *
+helper_new(struct sup *s, const struct cfg_process *p)
+{
+	struct sup_helper *h = xcalloc(1, sizeof(*h));
+
+	h->sup = s;
+	proc_copy(&h->proc, p);
+	h->state = HS_IDLE;
+	h->backoff_ms = s->set.respawn_min_ms;
+	h->line = xmalloc(s->set.max_line + 1);
+	h->deliver_ev = evtimer_new(s->base, helper_deliver_cb, h);
+	h->respawn_ev = evtimer_new(s->base, helper_respawn_cb, h);
+	h->kill_ev = evtimer_new(s->base, helper_kill_cb, h);
+	if (h->deliver_ev == NULL || h->respawn_ev == NULL ||
+	    h->kill_ev == NULL)
+		fatalx("%s: event_new failed", __func__);
+	s->hs = xreallocarray(s->hs, s->nhs + 1, sizeof(*s->hs));
+	s->hs[s->nhs++] = h;
+	return (h);
+}
+
+/* Unlink h and park it in the graveyard until the outermost leave. */
+static void
+helper_destroy(struct sup_helper *h)
+{
+	struct sup *s = h->sup;
+
+	helper_close(h);
+	evtimer_del(h->respawn_ev);
+	sup_unlink(s, h);
+	h->state = HS_DESTROYED;
+	s->grave = xreallocarray(s->grave, s->ngrave + 1, sizeof(*s->grave));
+	s->grave[s->ngrave++] = h;
+}
+
+static void
+helper_free(struct sup_helper *h)
+{
+	helper_close(h);
+	event_free(h->deliver_ev);
+	event_free(h->respawn_ev);
+	event_free(h->kill_ev);
+	free(h->line);
+	proc_clear(&h->proc);
+	free(h);
+}
+
+/* Drop the instance's pipes and timers (not the respawn timer). */
+static void
+helper_close(struct sup_helper *h)
+{
+	if (h->in != NULL)
+		bufferevent_free(h->in);
+	if (h->out != NULL)
+		bufferevent_free(h->out);
+	h->in = h->out = NULL;
+	evtimer_del(h->deliver_ev);
+	evtimer_del(h->kill_ev);
+}
+
+static void
+helper_close_stdin(struct sup_helper *h)
+{
+	if (h->in != NULL)
+		bufferevent_free(h->in);
+	h->in = NULL;
+	h->closing_in = false;
+}
+
+/*
+ * Read the helper's stdout unless paused; a paused helper being stopped
+ * is read anyway (and its output discarded), or its EOF would never come.
+ */
+static void
+helper_update_read(struct sup_helper *h)
+{
+	if (h->out == NULL || h->eof)
+		return;
+	if (!h->paused || h->state == HS_STOPPING)
+		bufferevent_enable(h->out, EV_READ);
+	else
+		bufferevent_disable(h->out, EV_READ);
+}
+
+static void
+helper_arm_kill(struct sup_helper *h)
+{
+	const struct sup_settings *set = &h->sup->set;
+	struct timeval tv = { set->kill_grace_ms / 1000,
+	    (set->kill_grace_ms % 1000) * 1000 };
+
+	evtimer_add(h->kill_ev, &tv);
+}
+
+/* Signal the instance's process group (it is its own leader). */
+static void
+helper_signal(struct sup_helper *h, int sig)
+{
+	/* pid 0 or 1 would make kill(-pid) hit us or everything. */
+	if (h->pid <= 1)
+		return;
+	if (kill(-h->pid, sig) == -1 && errno == ESRCH && !h->reaped)
+		(void)kill(h->pid, sig);
+}
+
+static bool
+helper_may_respawn(const struct sup_helper *h)
+{
+	return (h->proc.respawn && h->sup->set.respawn);
+}
+
+/* Next respawn delay: doubling, capped, reset after a healthy life. */
+static unsigned
+helper_backoff(struct sup_helper *h)
+{
+	const struct sup_settings *set = &h->sup->set;
+	unsigned delay;
+
+	if (h->started_at > 0 &&
+	    mono_now() - h->started_at >= (double)set->healthy_after_s)
+		h->backoff_ms = set->respawn_min_ms;
+	delay = h->backoff_ms;
+	if (h->backoff_ms > set->respawn_max_ms / 2)
+		h->backoff_ms = set->respawn_max_ms;
+	else
+		h->backoff_ms *= 2;
+	return (delay);
+}
+
+static void
+helper_schedule_start(struct sup_helper *h, unsigned ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	h->state = HS_WAIT;
+	/* The back-off counts from now, not from the loop's cached time. */
+	event_base_update_cache_time(h->sup->base);
+	evtimer_add(h->respawn_ev, &tv);
+}
+
+static void
+helper_respawn_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sup_helper *h = arg;
+	struct sup *s = h->sup;
+
+	sup_enter(s);
+	if (h->state == HS_WAIT && !s->stopping)
+		(void)helper_start(h);
+	sup_leave(s);
+}
+
+/* The environment: ours, with TERM=dumb as ExaBGP sets it. */
+static char **
+helper_envp(void)
+{
+	char **e, **v;
+	size_t n = 0, k = 0;
+
+	for (e = environ; e != NULL && *e != NULL; e++)
+		n++;
+	v = xcalloc(n + 2, sizeof(*v));
+	for (e = environ; e != NULL && *e != NULL; e++)
+		if (strncmp(*e, "TERM=", 5) != 0)
+			v[k++] = *e;
+	v[k++] = (char *)"TERM=dumb";
+	v[k] = NULL;
+	return (v);
+}
+
+/* Close every descriptor from 3 up (close_range, or a loop without it). */
+static void
+child_close_from3(void)
+{
+	struct rlimit rl;
+	int fd, max = 65536;
+
+	if (close_range(3, ~0U, 0) == 0)
+		return;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t)INT_MAX)
+		max = (int)rl.rlim_cur;
+	for (fd = 3; fd < max; fd++)
+		(void)close(fd);
+}
+
+/*
+ * In the forked child: only async-signal-safe calls. Every signal is
+ * blocked on entry (the parent's libevent handler must not run here).
+ */
+static void __attribute__((noreturn))
+child_exec(const struct sup_spawn *sp)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig, a, b;
+
+	/* Own process group: terminal signals stay out, kill(-pgid) works. */
+	(void)setpgid(0, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &sa, NULL);
+	/* Die with the daemon; re-check in case it is already gone. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != sp->ppid)
+		_exit(127);
+	/* Move both ends above 2 first: either may itself be 0 or 1. */
+	a = fcntl(sp->in_rd, F_DUPFD_CLOEXEC, 3);
+	b = fcntl(sp->out_wr, F_DUPFD_CLOEXEC, 3);
+	if (a == -1 || b == -1 || dup2(a, STDIN_FILENO) == -1 ||
+	    dup2(b, STDOUT_FILENO) == -1)
+		_exit(127);
+	child_close_from3();
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(sp->path, sp->argv, sp->envp);
+	(void)!write(STDERR_FILENO, sp->errmsg, sp->errlen);
+	_exit(127);
+}
+
+static void
+close_pair(int p[2])
+{
+	if (p[0] != -1)
+		close(p[0]);
+	if (p[1] != -1)
+		close(p[1]);
+	p[0] = p[1] = -1;
+}
+
+/* Our ends non-blocking; the helper's stay blocking (it expects that). */
+static int
+helper_pipes(int in[2], int out[2])
+{
+	in[0] = in[1] = out[0] = out[1] = -1;
+	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1 ||
+	    fcntl(in[1], F_SETFL, O_NONBLOCK) == -1 ||
+	    fcntl(out[0], F_SETFL, O_NONBLOCK) == -1) {
+		close_pair(in);
+		close_pair(out);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Fork + execve one instance; the caller handles failure. */
+static pid_t
+helper_fork(struct sup_helper *h, int in[2], int out[2])
+{
+	struct sup_spawn sp;
+	sigset_t all, old;
+	char *msg;
+	pid_t pid;
+	int saved;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.in_rd = in[0];
+	sp.out_wr = out[1];
+	sp.path = h->proc.path;
+	sp.argv = xcalloc(h->proc.argc + 2, sizeof(*sp.argv));
+	memcpy(sp.argv, h->proc.argv, h->proc.argc * sizeof(*sp.argv));
+	sp.argv[0] = h->proc.path;	/* argv[0] is the resolved path */
+	sp.envp = helper_envp();
+	sp.ppid = getpid();
+	msg = xasprintf("evbgpd: process %s: cannot execute %s\n",
+	    h->proc.name, h->proc.path);
+	sp.errmsg = msg;
+	sp.errlen = strlen(msg);
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid = fork();
+	if (pid == 0)
+		child_exec(&sp);
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* Also here, so kill(-pid) works whichever side runs first. */
+	if (pid > 0)
+		(void)setpgid(pid, pid);
+	free(sp.argv);
+	free(sp.envp);
+	free(msg);
+	errno = saved;
+	return (pid);
+}
+
+/* A start failed (one log line, saying why): retry after the back-off. */
+static int
+helper_start_failed(struct sup_helper *h, const char *why, int err)
+{
+	unsigned delay;
+
+	h->started_at = 0;
+	delay = helper_backoff(h);
+	log_warnx("process %s: %s%s%s, retrying in %u ms", h->proc.name, why,
+	    err != 0 ? ": " : "", err != 0 ? strerror(err) : "", delay);
+	helper_schedule_start(h, delay);
+	return (-1);
+}
+
+static struct bufferevent *
+helper_bev(struct sup_helper *h, int fd)
+{
+	struct bufferevent *bev;
+
+	bev = bufferevent_socket_new(h->sup->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		fatalx("%s: bufferevent_socket_new failed", __func__);
+	return (bev);
+}
+
+/* Start a new instance of h. 0, or -1 (logged, retried with back-off). */
+static int
+helper_start(struct sup_helper *h)
+{
+	struct sup *s = h->sup;
+	int in[2], out[2], err;
+	char *why;
+	pid_t pid;
+
+	evtimer_del(h->respawn_ev);
+	if (h->proc.argc == 0)
+		return (helper_start_failed(h, "empty run command", 0));
+	if (h->proc.path == NULL) {
+		why = xasprintf("cannot find executable '%s'",
+		    h->proc.argv[0]);
+		helper_start_failed(h, why, 0);
+		free(why);
+		return (-1);
+	}
+	if (helper_pipes(in, out) == -1)
+		return (helper_start_failed(h, "pipe", errno));
+	pid = helper_fork(h, in, out);
+	err = errno;
+	close(in[0]);
+	close(out[1]);
+	if (pid == -1) {
+		close(in[1]);
+		close(out[0]);
+		return (helper_start_failed(h, "fork", err));
+	}
+
+	h->pid = pid;
+	h->status = 0;
+	h->reaped = h->eof = h->term_sent = h->kill_sent = false;
+	h->closing_in = h->discarding = h->dropping = false;
+	h->why = WHY_NONE;
+	h->state = HS_RUNNING;
+	h->started_at = mono_now();
+	if (h->nstarts++ > 0)
+		h->st.restarts++;
+
+	h->in = helper_bev(h, in[1]);
+	bufferevent_setcb(h->in, NULL, helper_write_cb,
+	    helper_write_event_cb, h);
+	bufferevent_disable(h->in, EV_READ);
+	bufferevent_enable(h->in, EV_WRITE);
+
+	h->out = helper_bev(h, out[0]);
+	bufferevent_setcb(h->out, helper_read_cb, NULL,
+	    helper_read_event_cb, h);
+	/* Bound what we buffer: one full line plus a read's worth. */
+	bufferevent_setwatermark(h->out, EV_READ, 0,
+	    s->set.max_line + 1 + 16384);
+	bufferevent_disable(h->out, EV_WRITE);
+	helper_update_read(h);
+
+	log_info("process %s: started, pid %d", h->proc.name, (int)pid);
+	if (s->ops.started != NULL)
+		s->ops.started(s->arg, h);
+	return (0);
+}
+
+/*
+ * Ask the instance to stop: close stdin (after a flush, unless the queue
+ * is the problem), SIGTERM (+SIGCONT, so a stopped helper can act on it)
+ * to its group, SIGKILL after the grace (helper_kill_cb).
+ */
+static void
+helper_stop(struct sup_helper *h, enum sup_why why)
+{
+	if (h->state == HS_STOPPING) {
+		if (why == WHY_RESTART)
+			h->why = WHY_RESTART;
+		if (why == WHY_OVERFLOW)
+			helper_close_stdin(h);
+		return;
+	}
+	if (h->state != HS_RUNNING)
+		return;
+	h->state = HS_STOPPING;
+	h->why = why;
+	if (why == WHY_OVERFLOW || h->in == NULL ||
+	    evbuffer_get_length(bufferevent_get_output(h->in)) == 0)
+		helper_close_stdin(h);
+	else
+		h->closing_in = true;
+	if (!h->reaped) {
+		/* The callers log why; this is the detail. */
+		log_debug("process %s: SIGTERM to group %d", h->proc.name,
+		    (int)h->pid);
+		helper_signal(h, SIGTERM);
+		helper_signal(h, SIGCONT);
+		h->term_sent = true;
+	}
+	helper_arm_kill(h);
+	helper_update_read(h);
+	helper_check_gone(h);
+}
+
+/*
+ * The grace timer: escalate SIGTERM -> SIGKILL for an instance that does
+ * not exit; kill the group of one that exited while a descendant keeps
+ * its stdout open, and finally stop waiting for that EOF.
+ */
+static void
+helper_kill_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sup_helper *h = arg;
+	struct sup *s = h->sup;
+	const struct sup_settings *set = &s->set;
+
+	sup_enter(s);
+	if (!h->reaped) {
+		if (!h->term_sent) {
+			log_warnx("process %s: closed its stdout but did not "
+			    "exit, stopping it", h->proc.name);
+			helper_stop(h, WHY_NONE);
+		} else if (!h->kill_sent) {
+			log_warnx("process %s: pid %d still running %u ms "
+			    "after SIGTERM, sending SIGKILL", h->proc.name,
+			    (int)h->pid, set->kill_grace_ms);
+			helper_signal(h, SIGKILL);
+			h->kill_sent = true;
+			helper_arm_kill(h);
+		} else
+			helper_arm_kill(h);
+	} else if (!h->eof && h->paused && h->state == HS_RUNNING) {
+		/* Unread, not missing: sup_pause(false) re-arms this. */
+	} else if (!h->eof) {
+		if (!h->kill_sent) {
+			log_warnx("process %s: exited but its stdout is still "
+			    "open (a descendant?), killing its group",
+			    h->proc.name);
+			helper_signal(h, SIGKILL);
+			h->kill_sent = true;
+			helper_arm_kill(h);
+		} else {
+			log_warnx("process %s: stdout still open outside its "
+			    "group, closing our end", h->proc.name);
+			h->eof = true;
+			if (h->out != NULL)
+				bufferevent_disable(h->out, EV_READ);
+			helper_schedule_deliver(h);
+		}
+	}
+	sup_leave(s);
+}
+
+/* Both halves of the end there (EOF with lines delivered, reaped)? */
+static void
+helper_check_gone(struct sup_helper *h)
+{
+	struct evbuffer *in;
+	size_t left;
+
+	if (!helper_has_instance(h))
+		return;
+	in = h->out != NULL ? bufferevent_get_input(h->out) : NULL;
+	left = in != NULL ? evbuffer_get_length(in) : 0;
+	/* A paused helper we are stopping would never be drained. */
+	if (left > 0 && h->paused && h->state == HS_STOPPING) {
+		log_debug("process %s: %zu bytes of output discarded",
+		    h->proc.name, left);
+		evbuffer_drain(in, left);
+		left = 0;
+	}
+	if (h->reaped && h->eof && left == 0)
+		helper_gone(h);
+}
+
+/* The instance is gone: decide its future, then tell the caller. */
+static void
+helper_gone(struct sup_helper *h)
+{
+	struct sup *s = h->sup;
+	int status = h->status;
+	bool respawning = false, lost = false;
+	unsigned delay = 0;
+	char *why = NULL, buf[64];
+
+	helper_close(h);
+	h->pid = 0;
+	if (h->removed || s->stopping)
+		h->state = HS_IDLE;
+	else if (h->why == WHY_RESTART) {
+		respawning = true;
+		helper_schedule_start(h, 0);
+	} else if (h->why == WHY_OVERFLOW || helper_may_respawn(h)) {
+		respawning = true;
+		delay = helper_backoff(h);
+		helper_schedule_start(h, delay);
+	} else {
+		lost = true;
+		h->state = HS_IDLE;
+	}
+
+	status_str(status, buf, sizeof(buf));
+	if (respawning && h->why == WHY_NONE)
+		log_warnx("process %s: %s, respawning in %u ms", h->proc.name,
+		    buf, delay);
+	else if (respawning)
+		log_info("process %s: %s, restarting in %u ms", h->proc.name,
+		    buf, delay);
+	else if (lost) {
+		why = xasprintf("process %s %s and is not respawned",
+		    h->proc.name, buf);
+		log_warnx("process %s: %s, not respawned (respawn disabled)",
+		    h->proc.name, buf);
+	} else
+		log_info("process %s: %s, stopped", h->proc.name, buf);
+
+	if (h->removed)
+		helper_destroy(h);
+	if (s->ops.exited != NULL)
+		s->ops.exited(s->arg, h, status, respawning);
+	if (!s->dying && lost && s->set.terminate && s->ops.fatal != NULL)
+		s->ops.fatal(s->arg, why);
+	free(why);
+	if (!s->dying)
+		sup_check_stopped(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* helpers: I/O */
+
+static void
+helper_schedule_deliver(struct sup_helper *h)
+{
+	/*
+	 * A zero timeout, not event_active: libevent runs events activated
+	 * during the active-queue pass in the same pass, so a busy helper
+	 * would starve timers. A timer waits for the next loop turn.
+	 */
+	static const struct timeval zero = { 0, 0 };
+
+	if (!evtimer_pending(h->deliver_ev, NULL))
+		evtimer_add(h->deliver_ev, &zero);
+}
+
+static void
+helper_long_line(struct sup_helper *h)
+{
+	h->st.long_lines++;
+	log_warnx("process %s: line longer than %zu bytes discarded",
+	    h->proc.name, h->sup->set.max_line);
+}
+
+/*
+ * Take the next line out of in into h->line. Returns its length, -1 if
+ * there is no complete line yet, or -2 if input was discarded (an
+ * over-long line) and the caller should look again.
+ */
+static ssize_t
+helper_next_line(struct sup_helper *h, struct evbuffer *in)
+{
+	size_t max = h->sup->set.max_line, len, n;
+	struct evbuffer_ptr eol;
+
+	len = evbuffer_get_length(in);
+	eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+	if (eol.pos == -1) {
+		if (h->discarding || len > max) {
+			if (!h->discarding)
+				helper_long_line(h);
+			/* Keep discarding up to the next newline. */
+			h->discarding = !h->eof;
+			evbuffer_drain(in, len);
+			return (-1);
+		}
+		if (!h->eof || len == 0)
+			return (-1);
+		n = len;	/* the last line had no newline */
+	} else {
+		n = (size_t)eol.pos;
+		if (h->discarding || n > max) {
+			if (!h->discarding)
+				helper_long_line(h);
+			h->discarding = false;
+			evbuffer_drain(in, n + 1);
+			return (-2);
+		}
+	}
+	evbuffer_remove(in, h->line, n);
+	if (eol.pos != -1)
+		evbuffer_drain(in, 1);
+	if (n > 0 && h->line[n - 1] == '\r')
+		n--;
+	h->line[n] = '\0';
+	return ((ssize_t)n);
+}
+
+/* Deliver at most lines_per_turn lines; continue on the next turn. */
+static void
+helper_deliver(struct sup_helper *h)
+{
+	struct sup *s = h->sup;
+	struct evbuffer *in;
+	unsigned count = 0;
+	ssize_t n;
+
+	if (h->paused) {
+		helper_check_gone(h);	/* discards if we are stopping it */
+		return;
+	}
+	while (h->out != NULL) {
+		in = bufferevent_get_input(h->out);
+		if (evbuffer_get_length(in) == 0)
+			break;
+		if (count == s->set.lines_per_turn) {
+			helper_schedule_deliver(h);
+			return;
+		}
+		if ((n = helper_next_line(h, in)) == -2)
+			continue;
+		if (n == -1)
+			break;
+		count++;
+		h->st.lines++;
+		if (s->ops.line != NULL)
+			s->ops.line(s->arg, h, h->line, (size_t)n);
+		if (s->dying || h->state == HS_DESTROYED)
+			return;
+	}
+	helper_check_gone(h);
+}
+
+static void
+helper_deliver_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sup_helper *h = arg;
+	struct sup *s = h->sup;
+
+	sup_enter(s);
+	helper_deliver(h);
+	sup_leave(s);
+}
+
+static void
+helper_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct sup_helper *h = arg;
+	struct sup *s = h->sup;
+
+	sup_enter(s);
+	/* Already owed a turn: let that one deliver, keep the bound. */
+	if (!evtimer_pending(h->deliver_ev, NULL))
+		helper_deliver(h);
+	sup_leave(s);
+}
+
+/* stdout EOF or read error: first half of the end. */
+static void
+helper_read_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct sup_helper *h = arg;
+	struct sup *s = h->sup;
+
+	sup_enter(s);
+	if (what & BEV_EVENT_ERROR)
+		log_warn("process %s: reading its stdout", h->proc.name);
+	if (!h->eof) {
+		log_debug("process %s: stdout closed", h->proc.name);
+		h->eof = true;
+		bufferevent_disable(bev, EV_READ);
+		/* Alive without stdout is useless: stop it if it lingers. */
+		if (!h->reaped && h->state == HS_RUNNING)
+			helper_arm_kill(h);
+		helper_schedule_deliver(h);
+	}
+	sup_leave(s);
+}
+
+/* The queue to the helper drained. */
+static void
+helper_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct sup_helper *h = arg;
+	struct sup *s = h->sup;
+
+	sup_enter(s);
+	if (h->dropping) {
+		log_notice("process %s: queue drained; %lu events (%lu bytes) "
+		    "were dropped", h->proc.name, h->burst_events,
+		    h->burst_bytes);
+		h->dropping = false;
+	}
+	if (h->closing_in)
+		helper_close_stdin(h);
+	sup_leave(s);
+}
+
+/* Write error on stdin, EPIPE mostly: the helper is gone or broken. */
+static void
+helper_write_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct sup_helper *h = arg;
+	struct sup *s = h->sup;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	sup_enter(s);
+	helper_close_stdin(h);
+	if (h->state == HS_RUNNING && !h->reaped) {
+		log_warnx("process %s: writing to its stdin: %s; stopping it",
+		    h->proc.name, strerror(err));
+		helper_stop(h, WHY_NONE);
+	}
+	sup_leave(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* public API */
+
+int
+sup_apply(struct sup *s, const struct cfg_process *procs, size_t n)
+{
+	struct sup_helper *h, **v;
+	size_t i, j, nv;
+	int rc = 0;
+
+	sup_enter(s);
+	s->stopping = false;
+	for (i = 0; i < s->nhs; i++)
+		s->hs[i]->keep = false;
+	for (i = 0; i < n && !s->dying; i++) {
+		for (j = 0; j < i; j++)
+			if (str_eq(procs[j].name, procs[i].name))
+				break;
+		if (j < i || procs[i].name == NULL) {
+			log_warnx("process %s: defined twice, ignored",
+			    procs[i].name != NULL ? procs[i].name : "?");
+			continue;
+		}
+		if ((h = sup_lookup(s, procs[i].name)) == NULL) {
+			h = helper_new(s, &procs[i]);
+			h->keep = true;
+			if (helper_start(h) == -1)
+				rc = -1;
+			continue;
+		}
+		h->keep = true;
+		if (proc_same_run(&h->proc, &procs[i])) {
+			/* respawn and the rest apply from now on. */
+			h->proc.respawn = procs[i].respawn;
+			h->proc.encoder_given = procs[i].encoder_given;
+			h->proc.line = procs[i].line;
+			if (h->removed) {	/* back before it was gone */
+				h->removed = false;
+				h->why = WHY_RESTART;
+			}
+			continue;
+		}
+		proc_clear(&h->proc);
+		proc_copy(&h->proc, &procs[i]);
+		h->removed = false;
+		log_info("process %s: configuration changed, restarting",
+		    h->proc.name);
+		if (helper_has_instance(h))
+			helper_stop(h, WHY_RESTART);
+		else if (helper_start(h) == -1)
+			rc = -1;
+	}
+	v = sup_snapshot(s, &nv);
+	for (i = 0; i < nv && !s->dying; i++) {
+		h = v[i];
+		if (h->keep || h->removed || h->state == HS_DESTROYED)
+			continue;
+		log_info("process %s: removed from the configuration",
+		    h->proc.name);
+		h->removed = true;
+		if (helper_has_instance(h))
+			helper_stop(h, WHY_NONE);
+		else
+			helper_destroy(h);
+	}
+	free(v);
+	sup_leave(s);
+	return (rc);
+}
+
+void
+sup_restart_all(struct sup *s)
+{
+	struct sup_helper **v;
+	size_t i, nv;
+
+	sup_enter(s);
+	log_info("restarting all processes");
+	s->stopping = false;
+	v = sup_snapshot(s, &nv);
+	for (i = 0; i < nv && !s->dying; i++) {
+		if (v[i]->state == HS_DESTROYED || v[i]->removed)
+			continue;
+		if (helper_has_instance(v[i]))
+			helper_stop(v[i], WHY_RESTART);
+		else
+			helper_schedule_start(v[i], 0);
+	}
+	free(v);
+	sup_leave(s);
+}
+
+void
+sup_stop_all(struct sup *s)
+{
+	struct sup_helper **v;
+	size_t i, nv;
+
+	sup_enter(s);
+	log_info("stopping all processes");
+	s->stopping = true;
+	s->stop_notified = false;
+	v = sup_snapshot(s, &nv);
+	for (i = 0; i < nv && !s->dying; i++) {
+		if (v[i]->state == HS_WAIT) {
+			evtimer_del(v[i]->respawn_ev);
+			v[i]->state = HS_IDLE;
+		} else if (v[i]->state == HS_RUNNING)
+			helper_stop(v[i], WHY_NONE);
+	}
+	free(v);
+	if (!s->dying)
+		sup_check_stopped(s);
+	sup_leave(s);
+}
+
+struct sup_helper *
+sup_find(struct sup *s, const char *name)
+{
+	struct sup_helper *h = sup_lookup(s, name);
+
+	return (h != NULL && h->state == HS_RUNNING ? h : NULL);
+}
+
+void
+sup_foreach(struct sup *s, void (*fn)(void *, struct sup_helper *), void *arg)
+{
+	struct sup_helper **v;
+	size_t i, nv;
+
+	sup_enter(s);
+	v = sup_snapshot(s, &nv);
+	for (i = 0; i < nv && !s->dying; i++)
+		if (v[i]->state == HS_RUNNING)
+			fn(arg, v[i]);
+	free(v);
+	sup_leave(s);
+}
+
+const char *
+sup_helper_name(const struct sup_helper *h)
+{
+	return (h->proc.name);
+}
+
+enum cfg_encoder
+sup_helper_encoder(const struct sup_helper *h)
+{
+	return (h->proc.encoder);
+}
+
+pid_t
+sup_helper_pid(const struct sup_helper *h)
+{
+	return (h->pid);
+}
+
+void *
+sup_helper_data(const struct sup_helper *h)
+{
+	return (h->data);
+}
+
+void
+sup_helper_set_data(struct sup_helper *h, void *data)
+{
+	h->data = data;
+}
+
+/* The queue is full: apply the overflow policy, always logged. */
+static void
+helper_overflow(struct sup_helper *h, size_t len, size_t queued)
+{
+	const struct sup_settings *set = &h->sup->set;
+
+	h->st.dropped_bytes += len;
+	h->st.dropped_events++;
+	if (set->overflow == SUP_OVERFLOW_RESTART) {
+		log_warnx("process %s: output queue full (%zu bytes queued, "
+		    "cap %zu), restarting it", h->proc.name, queued,
+		    set->max_queue);
+		helper_stop(h, WHY_OVERFLOW);
+		return;
+	}
+	if (!h->dropping) {
+		log_warnx("process %s: output queue full (%zu bytes queued, "
+		    "cap %zu), dropping events until it drains", h->proc.name,
+		    queued, set->max_queue);
+		h->dropping = true;
+		h->burst_events = h->burst_bytes = 0;
+	}
+	h->burst_events++;
+	h->burst_bytes += len;
+}
+
+int
+sup_write(struct sup_helper *h, const char *data, size_t len)
+{
+	struct sup *s = h->sup;
+	struct evbuffer *out;
+	size_t queued;
+	int rc = -1;
+
+	if (h->state != HS_RUNNING || h->in == NULL || s->dying)
+		return (-1);
+	sup_enter(s);
+	out = bufferevent_get_output(h->in);
+	queued = evbuffer_get_length(out);
+	if (len > s->set.max_queue || queued > s->set.max_queue - len)
+		helper_overflow(h, len, queued);
+	else if (evbuffer_add(out, data, len) == 0)
+		rc = 0;
+	sup_leave(s);
+	return (rc);
+}
+
+size_t
+sup_queued(const struct sup_helper *h)
+{
+	if (h->in == NULL)
+		return (0);
+	return (evbuffer_get_length(bufferevent_get_output(h->in)));
+}
+
+void
+sup_pause(struct sup_helper *h, bool paused)
+{
+	struct sup *s = h->sup;
+
+	if (h->paused == paused || h->state == HS_DESTROYED)
+		return;
+	sup_enter(s);
+	h->paused = paused;
+	helper_update_read(h);
+	if (paused) {
+		evtimer_del(h->deliver_ev);
+		helper_check_gone(h);
+	} else if (h->out != NULL) {
+		if (h->reaped && !h->eof && !evtimer_pending(h->kill_ev, NULL))
+			helper_arm_kill(h);
+		helper_schedule_deliver(h);
+	}
+	sup_leave(s);
+}
+
+void
+sup_helper_stats(const struct sup_helper *h, struct sup_stats *st)
+{
+	*st = h->st;
+}

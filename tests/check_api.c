@@ -1,0 +1,841 @@
+/*
+ * Text API parser tests: a table of valid lines (every verb, keyword and
+ * selector form, and every command the QA kit's helper scripts send) with
+ * the fields they must produce, a table of invalid lines with the error
+ * they must give, and a table for api_match_peer.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evbgp/api.h"
+#include "evbgp/bgp_proto.h"
+#include "evbgp/route_text.h"
+
+/*
+ * Expected fields, "key=value" separated by '|'; keys not named are not
+ * checked. sel=N (clauses; 0 = no selector), any=0|1, inv=0|1, peer=IP,
+ * lip=IP, las=N, pas=N, rid=IP, fa=S (of clause 0 unless "c1." prefix),
+ * n=routes, r0=/rl= text of the first/last route (route_text_format),
+ * fam=AFI/SAFI, text=S (text "-" means NULL), show=summary|extensive|
+ * configuration, ext=, json=, filter=IP|-, sub=N, both=.
+ */
+static const struct {
+	const char	*line;
+	enum api_verb	 verb;
+	const char	*expect;
+} oks[] = {
+	/* kit: api-add-remove, api-announce, api-no-respawn, api-open... */
+	{ "announce route 1.1.0.0/24 next-hop 101.1.101.1", API_ANNOUNCE_ROUTE,
+	    "sel=0|n=1|r0=1.1.0.0/24 next-hop 101.1.101.1 origin igp" },
+	{ "announce route 1.1.0.0/25 next-hop 101.1.101.1", API_ANNOUNCE_ROUTE,
+	    "n=1|r0=1.1.0.0/25 next-hop 101.1.101.1 origin igp" },
+	{ "withdraw route 1.1.0.0/24", API_WITHDRAW_ROUTE,
+	    "sel=0|n=1|r0=1.1.0.0/24 origin igp" },
+	{ "withdraw route 1.1.0.0/25 next-hop 0.0.0.0", API_WITHDRAW_ROUTE,
+	    "n=1|r0=1.1.0.0/25 next-hop 0.0.0.0 origin igp" },
+	{ "neighbor * announce route 1.1.0.0/24 next-hop 101.1.101.1",
+	    API_ANNOUNCE_ROUTE, "sel=1|any=1|inv=0|n=1" },
+	{ "neighbor * announce route 1.2.0.0/25 next-hop 101.1.101.1",
+	    API_ANNOUNCE_ROUTE, "sel=1|any=1|n=1" },
+	{ "announce route 1.2.0.0/25 next-hop 101.1.101.1", API_ANNOUNCE_ROUTE,
+	    "n=1" },
+	/* kit: api-announcement */
+	{ "announce route 1.0.0.0/21 next-hop 101.1.101.1 med 200 community "
+	    "[2:1] split /23", API_ANNOUNCE_ROUTE,
+	    "sel=0|n=4|r0=1.0.0.0/23 next-hop 101.1.101.1 origin igp med 200 "
+	    "community 2:1|rl=1.0.6.0/23 next-hop 101.1.101.1 origin igp "
+	    "med 200 community 2:1" },
+	{ "neighbor 127.0.0.1 announce route 1.1.0.0/16 next-hop 101.1.101.1",
+	    API_ANNOUNCE_ROUTE, "sel=1|any=0|inv=0|peer=127.0.0.1|n=1" },
+	{ "neighbor 127.0.0.1 local-as 1 announce route 1.2.0.0/22 next-hop "
+	    "101.1.101.1 split /24", API_ANNOUNCE_ROUTE,
+	    "sel=1|peer=127.0.0.1|las=1|pas=-|n=4|rl=1.2.3.0/24 next-hop "
+	    "101.1.101.1 origin igp" },
+	{ "neighbor 127.0.0.1 peer-as 1 announce route 1.3.0.0/24 next-hop "
+	    "101.1.101.1 split /25", API_ANNOUNCE_ROUTE,
+	    "sel=1|pas=1|las=-|n=2" },
+	{ "neighbor 127.0.0.1 local-ip 127.0.0.1 announce route 1.4.0.0/16 "
+	    "next-hop 101.1.101.1 med 200", API_ANNOUNCE_ROUTE,
+	    "sel=1|lip=127.0.0.1|n=1" },
+	{ "neighbor 127.0.0.1 router-id 1.2.3.4 announce route 1.5.0.0/16 "
+	    "next-hop 101.1.101.1 community [2:1]", API_ANNOUNCE_ROUTE,
+	    "sel=1|rid=1.2.3.4|n=1" },
+	{ "neighbor absentone local-as 1 peer-as 1 local-ip 127.0.0.1 "
+	    "router-id 1.2.3.4 announce route 9.9.9.9/21 next-hop 101.1.101.1 "
+	    "med 200 community [2:1]", API_ANNOUNCE_ROUTE,
+	    "sel=1|inv=1|any=0|las=1|pas=1|lip=127.0.0.1|rid=1.2.3.4|n=1|"
+	    "r0=9.9.8.0/21 next-hop 101.1.101.1 origin igp med 200 community "
+	    "2:1" },
+	{ "neighbor 127.0.0.1 local-as 1 peer-as 1 local-ip 127.0.0.1 "
+	    "router-id 1.2.3.4 announce route 1.6.0.0/21 next-hop 101.1.101.1 "
+	    "med 200 community [2:1]", API_ANNOUNCE_ROUTE,
+	    "sel=1|inv=0|peer=127.0.0.1|las=1|pas=1|lip=127.0.0.1|rid=1.2.3.4|"
+	    "fa=-|n=1" },
+	{ "neighbor 127.0.0.1 local-as 2 peer-as 3 local-ip 127.0.0.1 "
+	    "router-id 1.2.3.4 announce route 1.8.0.0/21 next-hop 101.1.101.1 "
+	    "med 200 large-community [2914:1:0]", API_ANNOUNCE_ROUTE,
+	    "sel=1|las=2|pas=3|n=1|r0=1.8.0.0/21 next-hop 101.1.101.1 origin "
+	    "igp med 200 large-community 2914:1:0" },
+	/* kit: api-api, api-attributes, api-check */
+	{ "announce route 6.6.6.0/24 next-hop 9.9.9.9", API_ANNOUNCE_ROUTE,
+	    "n=1" },
+	{ "announce route 6.6.6.0/24 next-hop 1.1.1.1", API_ANNOUNCE_ROUTE,
+	    "n=1" },
+	{ "announce attributes med 100 next-hop 101.1.101.1 nlri 1.0.0.1/32 "
+	    "1.0.0.2/32", API_ANNOUNCE_ROUTE,
+	    "n=2|r0=1.0.0.1/32 next-hop 101.1.101.1 origin igp med 100|"
+	    "rl=1.0.0.2/32 next-hop 101.1.101.1 origin igp med 100" },
+	{ "announce attributes local-preference 200 as-path [ 1 2 3 4 ] "
+	    "next-hop 202.2.202.2 nlri 2.0.0.1/32 2.0.0.2/32",
+	    API_ANNOUNCE_ROUTE, "n=2|rl=2.0.0.2/32 next-hop 202.2.202.2 "
+	    "origin igp as-path [ 1 2 3 4 ] local-preference 200" },
+	{ "neighbor 127.0.0.1 announce route 0.0.0.0/0 next-hop "
+	    "255.255.255.255", API_ANNOUNCE_ROUTE, "sel=1|n=1" },
+	{ "neighbor 127.0.0.1 announce route 1.2.3.4 next-hop 5.6.7.8",
+	    API_ANNOUNCE_ROUTE, "sel=1|n=1|r0=1.2.3.4/32 next-hop 5.6.7.8 "
+	    "origin igp" },
+	{ "announce route 1.2.3.4 next-hop 5.6.7.8", API_ANNOUNCE_ROUTE,
+	    "sel=0|n=1" },
+	/* kit: api-eor, api-manual-eor */
+	{ "announce eor", API_ANNOUNCE_EOR, "sel=0|fam=ipv4/unicast|n=0" },
+	{ "announce eor ipv6 unicast", API_ANNOUNCE_EOR, "fam=ipv6/unicast" },
+	{ "announce eor ipv4 unicast", API_ANNOUNCE_EOR, "fam=ipv4/unicast" },
+	/* kit: api-healthcheck-withdraw (what a healthcheck prints) */
+	{ "neighbor * announce route 10.0.0.1/32 next-hop self origin igp "
+	    "local-preference 100", API_ANNOUNCE_ROUTE,
+	    "sel=1|any=1|n=1|r0=10.0.0.1/32 next-hop self origin igp "
+	    "local-preference 100" },
+	{ "neighbor * withdraw route 10.0.0.1/32 next-hop self",
+	    API_WITHDRAW_ROUTE, "sel=1|any=1|n=1|r0=10.0.0.1/32 next-hop self "
+	    "origin igp" },
+	/* kit: api-multiple, api-nexthop-self, api-no-respawn, api-reload */
+	{ "announce route 2.2.2.2/32 next-hop 127.0.0.1", API_ANNOUNCE_ROUTE,
+	    "n=1" },
+	{ "shutdown", API_SHUTDOWN, "sel=0" },
+	{ "announce route 1.1.1.1/32 next-hop 127.0.0.1", API_ANNOUNCE_ROUTE,
+	    "n=1" },
+	{ "neighbor 127.0.0.1 announce route 1.1.0.0/16 next-hop self",
+	    API_ANNOUNCE_ROUTE, "sel=1|peer=127.0.0.1|n=1" },
+	{ "announce route 2.2.0.0/16 next-hop self", API_ANNOUNCE_ROUTE,
+	    "r0=2.2.0.0/16 next-hop self origin igp" },
+	{ "announce route 3.3.0.3/32 next-hop self", API_ANNOUNCE_ROUTE, "n=1" },
+	{ "announce route 1.1.1.1/32 next-hop 11.11.11.11", API_ANNOUNCE_ROUTE,
+	    "n=1" },
+	{ "announce route 3.0.0.0/24 next-hop 4.0.0.0", API_ANNOUNCE_ROUTE,
+	    "n=1" },
+	{ "announce route 1.1.1.1/32 next-hop 101.1.101.1 med 200",
+	    API_ANNOUNCE_ROUTE, "n=1" },
+	/* kit: api-rr-rib, api-rr */
+	{ "announce route 192.168.0.0/32 next-hop 10.0.0.0", API_ANNOUNCE_ROUTE,
+	    "n=1" },
+	{ "clear adj-rib out", API_CLEAR_ADJ_RIB_OUT, "sel=0|both=0" },
+	{ "flush adj-rib out", API_FLUSH_ADJ_RIB_OUT, "sel=0" },
+	{ "announce route-refresh ipv4 unicast", API_ANNOUNCE_ROUTE_REFRESH,
+	    "sel=0|fam=ipv4/unicast" },
+	{ "announce route 255.255.255.255/32 next-hop 255.255.255.255",
+	    API_ANNOUNCE_ROUTE, "n=1" },
+	/* kit: watchdog */
+	{ "announce watchdog dnsr", API_ANNOUNCE_WATCHDOG, "text=dnsr|sel=0" },
+	{ "withdraw watchdog dnsr", API_WITHDRAW_WATCHDOG, "text=dnsr" },
+	/* kit cases' cmd: lines (main's canonical form) */
+	{ "announce route 2.0.0.1/32 next-hop 202.2.202.2 origin igp as-path "
+	    "[1 2 3 4] local-preference 200", API_ANNOUNCE_ROUTE,
+	    "n=1|r0=2.0.0.1/32 next-hop 202.2.202.2 origin igp as-path "
+	    "[ 1 2 3 4 ] local-preference 200" },
+	{ "announce ipv4 unicast 1.1.0.0/24 next-hop 101.1.101.1 origin igp "
+	    "local-preference 100", API_ANNOUNCE_ROUTE,
+	    "n=1|r0=1.1.0.0/24 next-hop 101.1.101.1 origin igp "
+	    "local-preference 100" },
+	{ "announce ipv6 unicast 2001:db8::/32 next-hop 2001:db8::1",
+	    API_ANNOUNCE_ROUTE, "n=1|r0=2001:db8::/32 next-hop 2001:db8::1 "
+	    "origin igp" },
+	{ "withdraw ipv4 unicast 1.1.0.0/24", API_WITHDRAW_ROUTE,
+	    "n=1|r0=1.1.0.0/24 origin igp" },
+	{ "withdraw ipv6 unicast 2001:db8:1::/48", API_WITHDRAW_ROUTE, "n=1" },
+	{ "neighbor 127.0.0.1 announce ipv4 unicast 10.0.0.0/8 next-hop self",
+	    API_ANNOUNCE_ROUTE, "sel=1|n=1" },
+	/* more route forms */
+	{ "announce route 2001:db8::/32 next-hop 2001:db8::1 path-information "
+	    "0.0.0.7", API_ANNOUNCE_ROUTE, "n=1|r0=2001:db8::/32 "
+	    "path-information 0.0.0.7 next-hop 2001:db8::1 origin igp" },
+	{ "announce route 198.51.100.0/24 next-hop self as-path [ 65002 65010 ] "
+	    "origin egp local-preference 200 extended-community "
+	    "[ target:65000:1 ] large-community [ 65000:1:2 ]",
+	    API_ANNOUNCE_ROUTE, "n=1|r0=198.51.100.0/24 next-hop self origin "
+	    "egp as-path [ 65002 65010 ] local-preference 200 "
+	    "extended-community target:65000:1 large-community "
+	    "65000:1:2" },
+	{ "announce attributes next-hop 10.0.0.9 med 5 nlri 203.0.113.0/25 "
+	    "203.0.113.128/25", API_ANNOUNCE_ROUTE, "n=2" },
+	{ "announce attribute next-hop 10.0.0.9 nlri 203.0.113.0/25",
+	    API_ANNOUNCE_ROUTE, "n=1" },
+	{ "withdraw attributes nlri 203.0.113.0/25 203.0.113.128/25",
+	    API_WITHDRAW_ROUTE, "n=2" },
+	{ "withdraw attribute next-hop 10.0.0.9 nlri 203.0.113.0/25",
+	    API_WITHDRAW_ROUTE, "n=1" },
+	{ "announce route 10.2.0.0/16 next-hop 10.0.0.2 split /17",
+	    API_ANNOUNCE_ROUTE, "n=2|rl=10.2.128.0/17 next-hop 10.0.0.2 "
+	    "origin igp" },
+	{ "announce route 10.0.0.0/24 next-hop 1.2.3.4 watchdog dnsr withdraw",
+	    API_ANNOUNCE_ROUTE, "n=1|r0=10.0.0.0/24 next-hop 1.2.3.4 origin "
+	    "igp watchdog dnsr withdraw" },
+	{ "announce route 10.0.0.0/24 next-hop 1.2.3.4 name \"my route\"",
+	    API_ANNOUNCE_ROUTE, "n=1|r0=10.0.0.0/24 next-hop 1.2.3.4 origin "
+	    "igp name \"my route\"" },
+	{ "  \tannounce   route\t10.0.0.0/24  next-hop 1.2.3.4  \r",
+	    API_ANNOUNCE_ROUTE, "n=1" },
+	{ "announce route 10.0.0.0/24 next-hop 1.2.3.4 community [65000:1,"
+	    "65000:2]", API_ANNOUNCE_ROUTE, "n=1|r0=10.0.0.0/24 next-hop "
+	    "1.2.3.4 origin igp community [ 65000:1 65000:2 ]" },
+	{ "announce route 10.0.0.0/24 next-hop 1.2.3.4 # trailing comment",
+	    API_ANNOUNCE_ROUTE, "n=1" },
+	/* selectors */
+	{ "neighbor 192.0.2.1, neighbor 192.0.2.2 announce route 10.0.0.0/8 "
+	    "next-hop self", API_ANNOUNCE_ROUTE,
+	    "sel=2|peer=192.0.2.1|c1.peer=192.0.2.2|n=1" },
+	{ "neighbor 192.0.2.1 local-as 65000 , neighbor 2001:db8::2 peer-as "
+	    "65001 withdraw route 10.0.0.0/8", API_WITHDRAW_ROUTE,
+	    "sel=2|las=65000|pas=-|c1.peer=2001:db8::2|c1.pas=65001|"
+	    "c1.las=-" },
+	{ "neighbor 192.0.2.1 family-allowed in-open announce eor",
+	    API_ANNOUNCE_EOR, "sel=1|fa=in-open" },
+	{ "neighbor 192.0.2.1 family-allowed ipv4-unicast/ipv6-unicast "
+	    "announce eor", API_ANNOUNCE_EOR,
+	    "fa=ipv4-unicast/ipv6-unicast" },
+	{ "neighbor * local-as 65000 teardown 2", API_TEARDOWN,
+	    "sel=1|any=1|las=65000|sub=2" },
+	{ "neighbor 127.0.0.1 teardown 2", API_TEARDOWN,
+	    "sel=1|peer=127.0.0.1|sub=2" },
+	{ "neighbor 127.0.0.1 teardown 4", API_TEARDOWN, "sub=4" },
+	{ "teardown 10", API_TEARDOWN, "sel=0|sub=10" },
+	{ "teardown 1", API_TEARDOWN, "sub=1" },
+	{ "teardown", API_TEARDOWN, "sub=4" },
+	{ "neighbor 127.0.0.1 announce route-refresh ipv6 unicast",
+	    API_ANNOUNCE_ROUTE_REFRESH, "sel=1|fam=ipv6/unicast" },
+	{ "neighbor 127.0.0.1 announce eor ipv4 flow", API_ANNOUNCE_EOR,
+	    "fam=ipv4/flow" },
+	{ "announce eor l2vpn evpn", API_ANNOUNCE_EOR, "fam=l2vpn/evpn" },
+	{ "announce eor ipv4 labeled-unicast", API_ANNOUNCE_EOR,
+	    "fam=ipv4/nlri-mpls" },
+	{ "announce route-refresh ipv4 mpls-vpn", API_ANNOUNCE_ROUTE_REFRESH,
+	    "fam=ipv4/mpls-vpn" },
+	{ "neighbor 10.0.0.1 announce watchdog web", API_ANNOUNCE_WATCHDOG,
+	    "sel=1|text=web" },
+	{ "neighbor 10.0.0.1 flush adj-rib out", API_FLUSH_ADJ_RIB_OUT,
+	    "sel=1" },
+	{ "neighbor 10.0.0.1 clear adj-rib in", API_CLEAR_ADJ_RIB_IN,
+	    "sel=1|both=0" },
+	{ "clear adj-rib", API_CLEAR_ADJ_RIB_OUT, "both=1" },
+	/* show */
+	{ "show neighbor", API_SHOW_NEIGHBOR,
+	    "show=summary|json=0|filter=-" },
+	{ "show neighbor summary", API_SHOW_NEIGHBOR,
+	    "show=summary|ext=0|json=0|filter=-" },
+	{ "show neighbor extensive", API_SHOW_NEIGHBOR,
+	    "show=extensive|ext=1" },
+	{ "show neighbor configuration", API_SHOW_NEIGHBOR,
+	    "show=configuration" },
+	{ "show neighbor extensive 127.0.0.1 json", API_SHOW_NEIGHBOR,
+	    "show=extensive|filter=127.0.0.1|json=1" },
+	{ "show neighbor 2001:db8::1 summary", API_SHOW_NEIGHBOR,
+	    "show=summary|filter=2001:db8::1" },
+	{ "show neighbor json", API_SHOW_NEIGHBOR, "json=1|filter=-" },
+	{ "neighbor 127.0.0.1 show neighbor summary", API_SHOW_NEIGHBOR,
+	    "sel=1|show=summary" },
+	{ "show adj-rib out", API_SHOW_ADJ_RIB_OUT,
+	    "ext=0|json=0|filter=-" },
+	{ "show adj-rib in", API_SHOW_ADJ_RIB_IN, "ext=0" },
+	{ "show adj-rib in extensive", API_SHOW_ADJ_RIB_IN, "ext=1" },
+	{ "show adj-rib out extensive 10.0.0.1 json", API_SHOW_ADJ_RIB_OUT,
+	    "ext=1|json=1|filter=10.0.0.1" },
+	{ "show adj-rib out 10.0.0.1", API_SHOW_ADJ_RIB_OUT,
+	    "ext=0|filter=10.0.0.1" },
+	/* daemon and helper */
+	{ "reload", API_RELOAD, "sel=0" },
+	{ "restart", API_RESTART, "" },
+	{ "version", API_VERSION, "" },
+	{ "help", API_HELP, "" },
+	{ "reset", API_RESET, "" },
+	{ "enable-ack", API_ENABLE_ACK, "" },
+	{ "disable-ack", API_DISABLE_ACK, "" },
+	{ "silence-ack", API_SILENCE_ACK, "" },
+	{ "status", API_STATUS, "" },
+	{ "ping", API_PING, "text=-" },
+	{ "ping 1a2b-uuid 1700000000.5 hello there", API_PING,
+	    "text=1a2b-uuid 1700000000.5 hello there" },
+	{ "  version  ", API_VERSION, "" },
+	/* comments */
+	{ "# a comment", API_COMMENT, "text=a comment|sel=0" },
+	{ "#", API_COMMENT, "text=" },
+	{ "", API_COMMENT, "text=" },
+	{ "   \t ", API_COMMENT, "text=" },
+	{ "   # indented  ", API_COMMENT, "text=indented" },
+};
+
+static const struct {
+	const char	*line;
+	const char	*err;		/* substring of the message */
+} bads[] = {
+	{ "foo", "unknown command 'foo'" },
+	{ "bogus command here", "unknown command 'bogus'" },
+	{ "announce", "incomplete command 'announce' (expected announce route"
+	    },
+	{ "announce bogus 1.2.3.4/32", "unknown command 'announce bogus'" },
+	{ "withdraw eor", "unknown command 'withdraw eor'" },
+	{ "withdraw route-refresh ipv4 unicast",
+	    "unknown command 'withdraw route-refresh'" },
+	{ "announce route", "announce route: a route needs a prefix" },
+	{ "announce route 1.2.3.0/24", "announce route: route 1.2.3.0/24 has "
+	    "no next-hop" },
+	{ "announce route 1.2.3.0/24 med 5", "has no next-hop" },
+	{ "announce route 1.2.3.0/33 next-hop 1.1.1.1",
+	    "invalid prefix '1.2.3.0/33'" },
+	{ "announce route bogus next-hop 1.1.1.1", "invalid prefix 'bogus'" },
+	{ "announce route 1.2.3.0/24 next-hop 1.1.1.1 colour blue",
+	    "unknown route keyword 'colour'" },
+	{ "announce route 1.2.3.0/24 next-hop 1.1.1.1 med",
+	    "announce route: " },
+	{ "announce route 1.2.3.0/24 next-hop 1.1.1.1 split /20",
+	    "split /20 does not fit" },
+	{ "announce route 10.0.0.0/24 rd 65000:1 next-hop 1.1.1.1",
+	    "family ipv4 mpls-vpn is not supported" },
+	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 label 100",
+	    "family ipv4 nlri-mpls is not supported" },
+	{ "announce route 2001:db8::/32 next-hop 2001:db8::1 "
+	    "route-distinguisher 1.2.3.4:5", "family ipv6 mpls-vpn is not "
+	    "supported" },
+	{ "announce flow route { match { destination 10.0.0.0/24; } then { "
+	    "discard; } }", "family ipv4 flow is not supported" },
+	{ "announce flow route { match { destination-ipv6 2001:db8::/32/0; } "
+	    "then { discard; } }", "family ipv6 flow is not supported" },
+	{ "withdraw flow route { match { destination 10.0.0.0/24; } }",
+	    "family ipv4 flow is not supported" },
+	{ "announce vpls endpoint 5 base 10702 offset 1 size 8 rd "
+	    "192.168.201.1:123 next-hop 1.1.1.1", "family l2vpn vpls is not "
+	    "supported" },
+	{ "announce operational adm afi ipv4 safi unicast advisory \"x\"",
+	    "operational messages are not supported" },
+	{ "announce ipv4 mpls-vpn 10.0.0.0/24 rd 1:1 next-hop 1.1.1.1",
+	    "family ipv4 mpls-vpn is not supported" },
+	{ "announce ipv4 flow destination 10.0.0.0/24",
+	    "family ipv4 flow is not supported" },
+	{ "announce l2vpn evpn whatever", "family l2vpn evpn is not supported"
+	    },
+	{ "announce ipv4 nonsense 10.0.0.0/24", "unknown family 'ipv4 "
+	    "nonsense'" },
+	{ "announce ipv4", "missing SAFI" },
+	{ "announce ipv4 unicast 2001:db8::/32 next-hop 2001:db8::1",
+	    "prefix 2001:db8::/32 is not ipv4" },
+	{ "announce attributes next-hop 1.1.1.1", "'nlri' and at least one "
+	    "prefix are required" },
+	{ "announce attributes next-hop 1.1.1.1 nlri", "nlri" },
+	{ "announce attributes med 5 nlri 10.0.0.0/8", "has no next-hop" },
+	{ "announce eor ipv4", "announce eor: expected AFI SAFI" },
+	{ "announce eor ipv4 bogus", "unknown family 'ipv4 bogus'" },
+	{ "announce eor ipv4 unicast extra", "announce eor: unexpected 'extra'"
+	    },
+	{ "announce route-refresh", "announce route-refresh: expected AFI "
+	    "SAFI" },
+	{ "announce route-refresh ipv9 unicast", "unknown family" },
+	{ "announce watchdog", "missing the watchdog name" },
+	{ "withdraw watchdog a b", "withdraw watchdog: unexpected 'b'" },
+	{ "show", "incomplete command 'show'" },
+	{ "show bogus", "unknown command 'show bogus'" },
+	{ "show neighbor summary extensive", "more than one of summary" },
+	{ "show neighbor banana", "show neighbor: unexpected 'banana'" },
+	{ "show neighbor 1.1.1.1 2.2.2.2", "more than one address" },
+	{ "show neighbor json json", "'json' given twice" },
+	{ "show adj-rib", "show adj-rib: expected 'in' or 'out'" },
+	{ "show adj-rib sideways", "expected 'in' or 'out' instead of "
+	    "'sideways'" },
+	{ "show adj-rib in extensive extensive", "'extensive' given twice" },
+	{ "show adj-rib out summary", "show adj-rib: unexpected 'summary'" },
+	{ "flush adj-rib", "flush adj-rib: expected 'out'" },
+	{ "flush adj-rib in", "flush adj-rib: expected 'out'" },
+	{ "flush adj-rib out now", "flush adj-rib: unexpected 'now'" },
+	{ "clear adj-rib sideways", "expected 'in' or 'out' instead of "
+	    "'sideways'" },
+	{ "clear adj-rib out in", "clear adj-rib: unexpected 'in'" },
+	{ "teardown 0", "teardown: invalid subcode '0'" },
+	{ "teardown 11", "invalid subcode '11'" },
+	{ "teardown -1", "invalid subcode '-1'" },
+	{ "teardown x", "invalid subcode 'x'" },
+	{ "teardown 99999999999999999999", "invalid subcode" },
+	{ "teardown 2 3", "teardown: unexpected '3'" },
+	{ "version now", "version: unexpected 'now'" },
+	{ "shutdown please", "shutdown: unexpected 'please'" },
+	{ "neighbor", "missing address after 'neighbor'" },
+	{ "neighbor 127.0.0.1", "missing command after the selector" },
+	{ "neighbor 127.0.0.1 local-as", "missing value after 'local-as'" },
+	{ "neighbor 127.0.0.1 local-as x announce eor", "invalid local-as 'x'"
+	    },
+	{ "neighbor 127.0.0.1 peer-as 4294967296 announce eor",
+	    "invalid peer-as '4294967296'" },
+	{ "neighbor 127.0.0.1 local-ip nowhere announce eor",
+	    "invalid local-ip 'nowhere'" },
+	{ "neighbor 127.0.0.1 router-id 2001:db8::1 announce eor",
+	    "invalid router-id '2001:db8::1' (expected an IPv4 address)" },
+	{ "neighbor 127.0.0.1 local-as 1 local-as 2 announce eor",
+	    "'local-as' given twice" },
+	{ "neighbor 127.0.0.1 family-allowed a family-allowed b announce eor",
+	    "'family-allowed' given twice" },
+	{ "neighbor 127.0.0.1 , announce eor", "expected 'neighbor' after ','"
+	    },
+	{ "neighbor 127.0.0.1 , neighbor", "missing address after 'neighbor'"
+	    },
+	{ "neighbor 127.0.0.1 version", "'version' does not take a neighbor "
+	    "selector" },
+	{ "neighbor * shutdown", "'shutdown' does not take a neighbor "
+	    "selector" },
+	{ "neighbor 127.0.0.1 frobnicate", "unknown command 'frobnicate'" },
+	{ "announce route 10.0.0.0/24 next-hop \"unterminated",
+	    "unterminated \" quote" },
+	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 \\",
+	    "'\\' at the end of a line" },
+	{ "\"announce\" route 10.0.0.0/24 next-hop 1.1.1.1",
+	    "unknown command 'announce'" },
+	{ "crash", "unknown command 'crash'" },
+	{ "debug something", "unknown command 'debug'" },
+};
+
+#define NOKS	(sizeof(oks) / sizeof(oks[0]))
+#define NBADS	(sizeof(bads) / sizeof(bads[0]))
+
+static const char *
+verb_name(enum api_verb v)
+{
+	static const char *const names[] = {
+		"NONE", "ANNOUNCE_ROUTE", "WITHDRAW_ROUTE", "ANNOUNCE_EOR",
+		"ANNOUNCE_ROUTE_REFRESH", "ANNOUNCE_WATCHDOG",
+		"WITHDRAW_WATCHDOG", "SHOW_NEIGHBOR", "SHOW_ADJ_RIB_IN",
+		"SHOW_ADJ_RIB_OUT", "FLUSH_ADJ_RIB_OUT", "CLEAR_ADJ_RIB_IN",
+		"CLEAR_ADJ_RIB_OUT", "TEARDOWN", "SHUTDOWN", "RELOAD",
+		"RESTART", "VERSION", "HELP", "RESET", "ENABLE_ACK",
+		"DISABLE_ACK", "SILENCE_ACK", "PING", "STATUS", "COMMENT",
+	};
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) == API_VERB_MAX,
+	    "verb names");
+	return (unsigned)v < API_VERB_MAX ? names[v] : "?";
+}
+
+static void
+check_addr(const char *line, const char *key, bool has,
+    const struct bgp_addr *a, const char *want)
+{
+	char buf[ADDR_STRLEN];
+	struct bgp_addr w;
+
+	if (strcmp(want, "-") == 0) {
+		ck_assert_msg(!has, "%s: %s should be unset", line, key);
+		return;
+	}
+	ck_assert_msg(has, "%s: %s unset", line, key);
+	ck_assert_msg(addr_parse(want, &w) == 0, "bad test value %s", want);
+	ck_assert_msg(addr_equal(a, &w), "%s: %s is %s, expected %s", line,
+	    key, addr_fmt(a, buf), want);
+}
+
+static void
+check_u32(const char *line, const char *key, bool has, uint32_t v,
+    const char *want)
+{
+	if (strcmp(want, "-") == 0) {
+		ck_assert_msg(!has, "%s: %s should be unset", line, key);
+		return;
+	}
+	ck_assert_msg(has, "%s: %s unset", line, key);
+	ck_assert_msg(v == strtoul(want, NULL, 10), "%s: %s is %u, expected "
+	    "%s", line, key, v, want);
+}
+
+static void
+check_bool(const char *line, const char *key, bool v, const char *want)
+{
+	ck_assert_msg(v == (strcmp(want, "1") == 0), "%s: %s is %d, expected "
+	    "%s", line, key, v, want);
+}
+
+static void
+check_route(const char *line, const char *key, const struct cfg_route *r,
+    const char *want)
+{
+	char buf[1024];
+
+	route_text_format(r, buf, sizeof(buf));
+	ck_assert_msg(strcmp(buf, want) == 0, "%s: %s is '%s', expected '%s'",
+	    line, key, buf, want);
+}
+
+/* Checks of one selector clause. */
+static bool
+check_match_key(const char *line, const struct api_command *cmd,
+    const char *key, const char *v)
+{
+	const struct api_match *m;
+	size_t k = 0;
+
+	if (strncmp(key, "c1.", 3) == 0) {
+		k = 1;
+		key += 3;
+	}
+	if (strcmp(key, "any") && strcmp(key, "inv") && strcmp(key, "peer") &&
+	    strcmp(key, "lip") && strcmp(key, "las") && strcmp(key, "pas") &&
+	    strcmp(key, "rid") && strcmp(key, "fa"))
+		return false;
+	ck_assert_msg(cmd->sel.n > k, "%s: no selector clause %zu", line, k);
+	m = &cmd->sel.v[k];
+	if (strcmp(key, "any") == 0)
+		check_bool(line, key, m->any, v);
+	else if (strcmp(key, "inv") == 0)
+		check_bool(line, key, m->invalid, v);
+	else if (strcmp(key, "peer") == 0)
+		check_addr(line, key, !m->any && !m->invalid, &m->peer, v);
+	else if (strcmp(key, "lip") == 0)
+		check_addr(line, key, m->has_local_ip, &m->local_ip, v);
+	else if (strcmp(key, "las") == 0)
+		check_u32(line, key, m->has_local_as, m->local_as, v);
+	else if (strcmp(key, "pas") == 0)
+		check_u32(line, key, m->has_peer_as, m->peer_as, v);
+	else if (strcmp(key, "rid") == 0) {
+		struct bgp_addr a;
+
+		addr_from_u32(&a, m->router_id);
+		check_addr(line, key, m->has_router_id, &a, v);
+	} else if (strcmp(v, "-") == 0)
+		ck_assert_msg(m->family_allowed == NULL, "%s: fa", line);
+	else
+		ck_assert_msg(m->family_allowed != NULL &&
+		    strcmp(m->family_allowed, v) == 0, "%s: fa", line);
+	return true;
+}
+
+static void
+check_key(const char *line, const struct api_command *cmd, const char *key,
+    const char *v)
+{
+	static const char *const kinds[] = {
+		"summary", "extensive", "configuration"
+	};
+	char fam[64];
+
+	if (check_match_key(line, cmd, key, v))
+		return;
+	if (strcmp(key, "sel") == 0) {
+		ck_assert_msg(cmd->sel.given == (strcmp(v, "0") != 0), "%s: "
+		    "selector given %d", line, cmd->sel.given);
+		ck_assert_msg(cmd->sel.n == strtoul(v, NULL, 10), "%s: %zu "
+		    "clauses", line, cmd->sel.n);
+	} else if (strcmp(key, "n") == 0)
+		ck_assert_msg(cmd->nroutes == strtoul(v, NULL, 10), "%s: %zu "
+		    "routes", line, cmd->nroutes);
+	else if (strcmp(key, "r0") == 0) {
+		ck_assert_msg(cmd->nroutes > 0, "%s: no route", line);
+		check_route(line, key, &cmd->routes[0], v);
+	} else if (strcmp(key, "rl") == 0) {
+		ck_assert_msg(cmd->nroutes > 0, "%s: no route", line);
+		check_route(line, key, &cmd->routes[cmd->nroutes - 1], v);
+	} else if (strcmp(key, "fam") == 0) {
+		snprintf(fam, sizeof(fam), "%s/%s", family_afi_name(cmd->fam),
+		    family_safi_name(cmd->fam));
+		ck_assert_msg(strcmp(fam, v) == 0, "%s: family %s", line, fam);
+	} else if (strcmp(key, "text") == 0) {
+		if (strcmp(v, "-") == 0)
+			ck_assert_msg(cmd->text == NULL, "%s: text '%s'", line,
+			    cmd->text);
+		else
+			ck_assert_msg(cmd->text != NULL && strcmp(cmd->text, v)
+			    == 0, "%s: text '%s'", line, cmd->text);
+	} else if (strcmp(key, "show") == 0)
+		ck_assert_msg(strcmp(kinds[cmd->show], v) == 0, "%s: show %s",
+		    line, kinds[cmd->show]);
+	else if (strcmp(key, "ext") == 0)
+		check_bool(line, key, cmd->extensive, v);
+	else if (strcmp(key, "json") == 0)
+		check_bool(line, key, cmd->json, v);
+	else if (strcmp(key, "both") == 0)
+		check_bool(line, key, cmd->both, v);
+	else if (strcmp(key, "filter") == 0)
+		check_addr(line, key, cmd->has_filter, &cmd->filter, v);
+	else if (strcmp(key, "sub") == 0)
+		ck_assert_msg(cmd->subcode == strtoul(v, NULL, 10), "%s: "
+		    "subcode %u", line, cmd->subcode);
+	else
+		ck_abort_msg("bad test key '%s'", key);
+}
+
+START_TEST(test_valid)
+{
+	struct api_command cmd;
+	char err[512], expect[1024], *save = NULL, *item;
+	const char *line = oks[_i].line;
+
+	ck_assert_msg(api_parse(line, &cmd, err, sizeof(err)) == 0,
+	    "'%s': %s", line, err);
+	ck_assert_msg(cmd.verb == oks[_i].verb, "'%s': verb %s, expected %s",
+	    line, verb_name(cmd.verb), verb_name(oks[_i].verb));
+	snprintf(expect, sizeof(expect), "%s", oks[_i].expect);
+	for (item = strtok_r(expect, "|", &save); item != NULL;
+	    item = strtok_r(NULL, "|", &save)) {
+		char *eq = strchr(item, '=');
+
+		ck_assert_msg(eq != NULL, "bad test item '%s'", item);
+		*eq = '\0';
+		check_key(line, &cmd, item, eq + 1);
+	}
+	api_command_free(&cmd);
+	ck_assert_int_eq(cmd.verb, API_NONE);
+	ck_assert_ptr_null(cmd.routes);
+}
+END_TEST
+
+START_TEST(test_invalid)
+{
+	struct api_command cmd;
+	char err[512];
+
+	memset(err, 'x', sizeof(err));
+	ck_assert_msg(api_parse(bads[_i].line, &cmd, err, sizeof(err)) == -1,
+	    "'%s' parsed (verb %s)", bads[_i].line, verb_name(cmd.verb));
+	ck_assert_msg(strstr(err, bads[_i].err) != NULL, "'%s': error '%s', "
+	    "expected '%s'", bads[_i].line, err, bads[_i].err);
+	ck_assert_msg(strchr(err, '\n') == NULL, "multi-line error");
+	/* nothing left to free, and freeing again is harmless */
+	ck_assert_int_eq(cmd.verb, API_NONE);
+	ck_assert_ptr_null(cmd.routes);
+	ck_assert_ptr_null(cmd.sel.v);
+	ck_assert_ptr_null(cmd.text);
+	api_command_free(&cmd);
+}
+END_TEST
+
+/* A short or absent error buffer is never overrun. */
+START_TEST(test_short_err)
+{
+	struct api_command cmd;
+	char err[8];
+
+	for (size_t i = 0; i < NBADS; i++) {
+		memset(err, 'x', sizeof(err));
+		ck_assert_int_eq(api_parse(bads[i].line, &cmd, err, 5), -1);
+		ck_assert_int_eq(err[7], 'x');
+		ck_assert_int_eq(err[5], 'x');
+		ck_assert(strlen(err) < 5);
+		ck_assert_int_eq(api_parse(bads[i].line, &cmd, NULL, 0), -1);
+	}
+}
+END_TEST
+
+/* ---- api_match_peer ---- */
+
+static const struct {
+	const char	*sel;		/* selector clause */
+	const char	*peer;
+	const char	*local;		/* NULL: unknown local address */
+	uint32_t	 las, pas;
+	const char	*rid;
+	bool		 match;
+} matches[] = {
+	{ "neighbor *", "10.0.0.1", "10.0.0.2", 1, 2, "1.1.1.1", true },
+	{ "neighbor *", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true },
+	{ "neighbor 10.0.0.1", "10.0.0.1", "10.0.0.2", 1, 2, "1.1.1.1", true },
+	{ "neighbor 10.0.0.1", "10.0.0.3", "10.0.0.2", 1, 2, "1.1.1.1", false },
+	{ "neighbor 2001:db8::1", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true },
+	{ "neighbor 2001:DB8:0::1", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true },
+	{ "neighbor 2001:db8::1", "10.0.0.1", NULL, 1, 2, "1.1.1.1", false },
+	{ "neighbor absentone", "10.0.0.1", NULL, 1, 2, "1.1.1.1", false },
+	{ "neighbor absentone local-as 1", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
+	    false },
+	{ "neighbor 10.0.0.1 local-as 1", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
+	    true },
+	{ "neighbor 10.0.0.1 local-as 2", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
+	    false },
+	{ "neighbor 10.0.0.1 peer-as 2", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
+	    true },
+	{ "neighbor 10.0.0.1 peer-as 1", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
+	    false },
+	{ "neighbor 10.0.0.1 local-ip 10.0.0.2", "10.0.0.1", "10.0.0.2", 1, 2,
+	    "1.1.1.1", true },
+	{ "neighbor 10.0.0.1 local-ip 10.0.0.9", "10.0.0.1", "10.0.0.2", 1, 2,
+	    "1.1.1.1", false },
+	{ "neighbor 10.0.0.1 local-ip 10.0.0.2", "10.0.0.1", NULL, 1, 2,
+	    "1.1.1.1", false },
+	{ "neighbor 10.0.0.1 router-id 1.1.1.1", "10.0.0.1", NULL, 1, 2,
+	    "1.1.1.1", true },
+	{ "neighbor 10.0.0.1 router-id 1.1.1.2", "10.0.0.1", NULL, 1, 2,
+	    "1.1.1.1", false },
+	{ "neighbor 127.0.0.1 local-as 1 peer-as 1 local-ip 127.0.0.1 "
+	    "router-id 1.2.3.4", "127.0.0.1", "127.0.0.1", 1, 1, "1.2.3.4",
+	    true },
+	{ "neighbor 127.0.0.1 local-as 2 peer-as 3 local-ip 127.0.0.1 "
+	    "router-id 1.2.3.4", "127.0.0.1", "127.0.0.1", 1, 1, "1.2.3.4",
+	    false },
+	{ "neighbor 10.0.0.1 family-allowed in-open", "10.0.0.1", NULL, 1, 2,
+	    "1.1.1.1", true },
+	{ "neighbor 10.0.0.1 family-allowed ipv4-unicast", "10.0.0.1", NULL,
+	    1, 2, "1.1.1.1", false },
+	{ "neighbor * local-as 7", "10.0.0.1", NULL, 7, 2, "1.1.1.1", true },
+	{ "neighbor * local-as 7", "10.0.0.1", NULL, 8, 2, "1.1.1.1", false },
+	{ "neighbor * router-id 4.3.2.1", "10.0.0.1", NULL, 8, 2, "4.3.2.1",
+	    true },
+};
+
+#define NMATCHES	(sizeof(matches) / sizeof(matches[0]))
+
+START_TEST(test_match)
+{
+	struct api_command cmd;
+	struct bgp_addr peer, local, rid;
+	char line[256], err[256];
+	bool got;
+
+	snprintf(line, sizeof(line), "%s announce eor", matches[_i].sel);
+	ck_assert_msg(api_parse(line, &cmd, err, sizeof(err)) == 0, "%s: %s",
+	    line, err);
+	ck_assert_uint_eq(cmd.sel.n, 1);
+	ck_assert_int_eq(addr_parse(matches[_i].peer, &peer), 0);
+	ck_assert_int_eq(addr_parse(matches[_i].rid, &rid), 0);
+	if (matches[_i].local != NULL)
+		ck_assert_int_eq(addr_parse(matches[_i].local, &local), 0);
+	got = api_match_peer(&cmd.sel.v[0], &peer,
+	    matches[_i].local ? &local : NULL, matches[_i].las,
+	    matches[_i].pas, addr_to_u32(&rid));
+	ck_assert_msg(got == matches[_i].match, "%s vs %s: %d", line,
+	    matches[_i].peer, got);
+	api_command_free(&cmd);
+}
+END_TEST
+
+/* Two clauses: the daemon matches if any clause does. */
+START_TEST(test_match_list)
+{
+	struct api_command cmd;
+	struct bgp_addr a, b, c;
+	char err[256];
+
+	ck_assert_int_eq(api_parse("neighbor 192.0.2.1, neighbor 192.0.2.2 "
+	    "announce route 10.0.0.0/8 next-hop self", &cmd, err,
+	    sizeof(err)), 0);
+	addr_parse("192.0.2.1", &a);
+	addr_parse("192.0.2.2", &b);
+	addr_parse("192.0.2.3", &c);
+	ck_assert(api_match_peer(&cmd.sel.v[0], &a, NULL, 0, 0, 0));
+	ck_assert(!api_match_peer(&cmd.sel.v[0], &b, NULL, 0, 0, 0));
+	ck_assert(api_match_peer(&cmd.sel.v[1], &b, NULL, 0, 0, 0));
+	ck_assert(!api_match_peer(&cmd.sel.v[0], &c, NULL, 0, 0, 0));
+	ck_assert(!api_match_peer(&cmd.sel.v[1], &c, NULL, 0, 0, 0));
+	api_command_free(&cmd);
+}
+END_TEST
+
+/* ---- misc ---- */
+
+START_TEST(test_help)
+{
+	const char *const *h = api_help_lines();
+	size_t n = 0;
+	bool eor = false, route = false;
+
+	for (; h[n] != NULL; n++) {
+		ck_assert(strlen(h[n]) > 0 && strchr(h[n], '\n') == NULL);
+		eor |= strcmp(h[n], "announce eor [AFI SAFI]") == 0;
+		route |= strncmp(h[n], "announce route ", 15) == 0;
+	}
+	ck_assert(n >= 20);
+	ck_assert(eor && route);
+}
+END_TEST
+
+START_TEST(test_free_zeroed)
+{
+	struct api_command cmd;
+
+	memset(&cmd, 0, sizeof(cmd));
+	api_command_free(&cmd);
+	api_command_free(NULL);
+}
+END_TEST
+
+/* The parsed command owns its memory: the line may go away. */
+START_TEST(test_owns_memory)
+{
+	struct api_command cmd;
+	char err[256], *line;
+
+	line = strdup("neighbor 10.0.0.1 family-allowed in-open announce "
+	    "watchdog grp");
+	ck_assert_int_eq(api_parse(line, &cmd, err, sizeof(err)), 0);
+	memset(line, 'z', strlen(line));
+	free(line);
+	ck_assert_str_eq(cmd.text, "grp");
+	ck_assert_str_eq(cmd.sel.v[0].family_allowed, "in-open");
+	api_command_free(&cmd);
+}
+END_TEST
+
+/* A big split, a long nlri list, a long line of junk, odd bytes. */
+START_TEST(test_big_and_odd)
+{
+	struct api_command cmd;
+	char err[512], *line;
+	size_t len = 1u << 20, off;
+
+	ck_assert_int_eq(api_parse("announce route 10.0.0.0/8 next-hop self "
+	    "split /24", &cmd, err, sizeof(err)), 0);
+	ck_assert_uint_eq(cmd.nroutes, 65536);
+	api_command_free(&cmd);
+
+	line = malloc(len + 64);
+	off = (size_t)sprintf(line, "announce attributes next-hop self nlri");
+	for (unsigned k = 0; off + 20 < len; k++)
+		off += (size_t)sprintf(line + off, " 10.%u.%u.0/24",
+		    (k >> 8) & 255, k & 255);
+	ck_assert_int_eq(api_parse(line, &cmd, err, sizeof(err)), 0);
+	ck_assert_uint_gt(cmd.nroutes, 10000);
+	api_command_free(&cmd);
+
+	memset(line, '[', len);
+	line[len] = '\0';
+	ck_assert_int_eq(api_parse(line, &cmd, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown command '['"));
+	free(line);
+
+	ck_assert_int_eq(api_parse("\x01\x7f\xff announce", &cmd, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(api_parse("announce route \xff next-hop self", &cmd,
+	    err, sizeof(err)), -1);
+}
+END_TEST
+
+static Suite *
+api_suite(void)
+{
+	Suite *s = suite_create("api");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, test_valid, 0, NOKS);
+	tcase_add_loop_test(tc, test_invalid, 0, NBADS);
+	tcase_add_test(tc, test_short_err);
+	tcase_add_loop_test(tc, test_match, 0, NMATCHES);
+	tcase_add_test(tc, test_match_list);
+	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_free_zeroed);
+	tcase_add_test(tc, test_owns_memory);
+	tcase_add_test(tc, test_big_and_odd);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(api_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,1329 @@
+/*
+ * Event encoders: every UPDATE (and the OPEN) of the conformance kit's
+ * json4/ data against ExaBGP 4.2.21's JSON, the verbatim 4.2 messages of
+ * reference/exabgp-compat.md §3.3 and text lines of §2.6, JSON string
+ * escaping, and hostile peer strings in both dialects.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "evbgp/api_encode.h"
+#include "evbgp/bgp_proto.h"
+#include "evbgp/config.h"
+
+#include "codec_hex.h"
+
+#define KIT_DIR		EVBGP_SOURCE_DIR "/../shared/exabgp-qa"
+#define JSON4_DIR	KIT_DIR "/json4"
+#define NVEC(v)		(sizeof(v) / sizeof((v)[0]))
+
+static const struct api_source src = { "vm", 14160, 14158, 1795609087.25 };
+
+/* ---- JSON comparison (key order ignored, number types kept) ---- */
+
+static const char *const volatile_keys[] = { "exabgp", "time", "host",
+    "pid", "ppid", "counter" };
+
+static bool
+is_volatile(const char *key)
+{
+	for (size_t i = 0; i < NVEC(volatile_keys); i++)
+		if (strcmp(key, volatile_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool jeq(struct json_object *a, struct json_object *b, bool top);
+
+static size_t
+obj_len(struct json_object *o, bool top)
+{
+	size_t n = 0;
+
+	json_object_object_foreach(o, k, v) {
+		(void)v;
+		if (!top || !is_volatile(k))
+			n++;
+	}
+	return n;
+}
+
+static bool
+obj_eq(struct json_object *a, struct json_object *b, bool top)
+{
+	struct json_object *bv;
+
+	if (obj_len(a, top) != obj_len(b, top))
+		return false;
+	json_object_object_foreach(a, k, v) {
+		if (top && is_volatile(k))
+			continue;
+		if (!json_object_object_get_ex(b, k, &bv) ||
+		    !jeq(v, bv, false))
+			return false;
+	}
+	return true;
+}
+
+static bool
+jeq(struct json_object *a, struct json_object *b, bool top)
+{
+	enum json_type t = json_object_get_type(a);
+
+	if (t != json_object_get_type(b))
+		return false;
+	switch (t) {
+	case json_type_null:
+		return true;
+	case json_type_boolean:
+		return json_object_get_boolean(a) == json_object_get_boolean(b);
+	case json_type_int:
+		return json_object_get_int64(a) == json_object_get_int64(b) &&
+		    json_object_get_uint64(a) == json_object_get_uint64(b);
+	case json_type_double:
+		return json_object_get_double(a) == json_object_get_double(b);
+	case json_type_string:
+		return json_object_get_string_len(a) ==
+		    json_object_get_string_len(b) &&
+		    memcmp(json_object_get_string(a), json_object_get_string(b),
+		    (size_t)json_object_get_string_len(a)) == 0;
+	case json_type_array:
+		if (json_object_array_length(a) != json_object_array_length(b))
+			return false;
+		for (size_t i = 0; i < json_object_array_length(a); i++)
+			if (!jeq(json_object_array_get_idx(a, i),
+			    json_object_array_get_idx(b, i), false))
+				return false;
+		return true;
+	case json_type_object:
+		return obj_eq(a, b, top);
+	}
+	return false;
+}
+
+/*
+ * One event line: exactly one '\n', at the end; the rest parses as one
+ * JSON object with nothing after it. Returns it (caller puts) or NULL.
+ */
+static struct json_object *
+parse_line(const char *s, size_t len)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+
+	if (len == 0 || s[len - 1] != '\n' || memchr(s, '\n', len - 1) != NULL)
+		return NULL;
+	tok = json_tokener_new();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, s, (int)len - 1);
+	if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len - 1 ||
+	    !json_object_is_type(o, json_type_object))) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+/* Compare an emitted line with an expected JSON text. */
+static bool
+line_matches(const struct sbuf *out, const char *expected)
+{
+	struct json_object *got = parse_line(out->p, out->len);
+	struct json_object *want = json_tokener_parse(expected);
+	bool ok;
+
+	ck_assert_msg(want != NULL, "bad expected JSON: %s", expected);
+	ok = got != NULL && jeq(got, want, true);
+	if (!ok)
+		fprintf(stderr, "got:  %s\nwant: %s\n", out->p, expected);
+	json_object_put(got);
+	json_object_put(want);
+	return ok;
+}
+
+/* ---- helpers ---- */
+
+static struct api_neighbor
+neighbor(const char *local, const char *peer, uint32_t las, uint32_t pas)
+{
+	struct api_neighbor nb;
+
+	memset(&nb, 0, sizeof(nb));
+	ck_assert_int_eq(addr_parse(local, &nb.local), 0);
+	ck_assert_int_eq(addr_parse(peer, &nb.peer), 0);
+	nb.local_as = las;
+	nb.peer_as = pas;
+	nb.counter = 1;
+	return nb;
+}
+
+static const struct api_msg_opts parsed = { .parsed = true };
+
+/* Decode a whole message (header included) of the given type. */
+static size_t
+message(const char *hex, uint8_t *buf, size_t cap, uint8_t type)
+{
+	size_t n = hex2bin(hex, buf, cap);
+
+	ck_assert_uint_ge(n, BGP_HEADER_LEN);
+	ck_assert_uint_eq(buf[18], type);
+	return n;
+}
+
+static void
+decode_update(const char *body_hex, const struct update_ctx *ctx,
+    struct update_msg *m, uint8_t *buf, size_t cap)
+{
+	size_t n = hex2bin(body_hex, buf, cap);
+
+	ck_assert_int_le(update_decode(buf, n, ctx, m), UPD_ATTR_DISCARD);
+}
+
+/* ---- the kit's json4/ data ---- */
+
+struct kit_case {
+	struct api_neighbor	 nb;
+	struct update_ctx	 ctx;
+};
+
+static bool
+kit_case_load(const char *name, struct kit_case *kc)
+{
+	char path[512], err[512];
+	const struct cfg_neighbor *n;
+	struct config *c;
+
+	snprintf(path, sizeof(path), "%s/%s.conf", JSON4_DIR, name);
+	if ((c = config_load(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return false;
+	}
+	ck_assert_uint_ge(c->nneighbors, 1);
+	n = &c->neighbors[0];
+	memset(kc, 0, sizeof(*kc));
+	kc->nb.local = n->local_addr;
+	kc->nb.peer.afi = n->peer.afi;
+	memcpy(kc->nb.peer.b, n->peer.b, sizeof(kc->nb.peer.b));
+	kc->nb.local_as = n->local_as;
+	kc->nb.peer_as = n->peer_as;
+	kc->ctx.asn4 = n->cap_asn4;
+	kc->ctx.ebgp = n->local_as != n->peer_as;
+	kc->ctx.families = n->families;
+	if (n->cap_addpath & BGP_ADDPATH_RECEIVE)
+		kc->ctx.addpath_rx = n->addpath_families & n->families;
+	config_free(c);
+	return true;
+}
+
+/* One line of NAME.jsonl: true when our JSON equals 4.2's. */
+static bool
+kit_line(const struct kit_case *kc, struct json_object *line,
+    struct sbuf *out, struct update_msg *m)
+{
+	struct json_object *raw, *want, *got;
+	static uint8_t buf[65536];
+	struct bgp_open open;
+	struct bgp_err err;
+	struct api_msg_opts o = { .parsed = true };
+	size_t n;
+	bool ok;
+
+	if (!json_object_object_get_ex(line, "raw", &raw) ||
+	    !json_object_object_get_ex(line, "json", &want))
+		return false;
+	n = hex2bin(json_object_get_string(raw), buf, sizeof(buf));
+	o.raw = buf;
+	o.rawlen = n;
+	sbuf_reset(out);
+	if (buf[18] == BGP_MSG_OPEN) {
+		if (open_decode(buf + 19, n - 19, &open, &err) != 0)
+			return false;
+		api_encode_open(out, ENCODER_JSON, &src, &kc->nb,
+		    API_DIR_RECEIVE, &o, &open);
+	} else {
+		(void)update_decode(buf + 19, n - 19, &kc->ctx, m);
+		api_encode_update(out, ENCODER_JSON, &src, &kc->nb,
+		    API_DIR_RECEIVE, &o, m, kc->ctx.addpath_rx);
+	}
+	got = parse_line(out->p, out->len);
+	ok = got != NULL && jeq(got, want, true);
+	if (!ok)
+		fprintf(stderr, "MISMATCH\n got:  %s want: %s\n", out->p,
+		    json_object_to_json_string_ext(want,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(got);
+	return ok;
+}
+
+/* All lines of one case; returns the failures. */
+static int
+kit_case_run(const char *name, int *total)
+{
+	char path[512], *line = NULL;
+	size_t cap = 0;
+	struct kit_case kc;
+	struct update_msg m;
+	struct sbuf out;
+	int pass = 0, fail = 0;
+	FILE *f;
+
+	if (!kit_case_load(name, &kc))
+		return 1;
+	snprintf(path, sizeof(path), "%s/%s.jsonl", JSON4_DIR, name);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	update_msg_init(&m);
+	sbuf_init(&out);
+	while (getline(&line, &cap, f) > 0) {
+		struct json_object *l = json_tokener_parse(line);
+
+		ck_assert_ptr_nonnull(l);
+		if (kit_line(&kc, l, &out, &m))
+			pass++;
+		else {
+			fprintf(stderr, "  in %s line %d\n", name,
+			    pass + fail + 1);
+			fail++;
+		}
+		json_object_put(l);
+	}
+	printf("json4 %-28s %3d/%d\n", name, pass, pass + fail);
+	*total += pass + fail;
+	free(line);
+	fclose(f);
+	sbuf_free(&out);
+	update_msg_free(&m);
+	return fail;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+START_TEST(test_kit_json4)
+{
+	DIR *d = opendir(JSON4_DIR);
+	struct dirent *e;
+	char *names[256];
+	size_t nnames = 0, l;
+	int fail = 0, total = 0;
+
+	if (d == NULL) {
+		printf("SKIP: %s not found; json4 data not checked\n",
+		    JSON4_DIR);
+		return;
+	}
+	while ((e = readdir(d)) != NULL && nnames < NVEC(names)) {
+		l = strlen(e->d_name);
+		if (l > 6 && strcmp(e->d_name + l - 6, ".jsonl") == 0)
+			names[nnames++] = strndup(e->d_name, l - 6);
+	}
+	closedir(d);
+	qsort(names, nnames, sizeof(names[0]), name_cmp);
+	for (size_t i = 0; i < nnames; i++) {
+		fail += kit_case_run(names[i], &total);
+		free(names[i]);
+	}
+	printf("json4: %zu cases, %d messages, %d failed\n", nnames, total,
+	    fail);
+	ck_assert_int_gt(total, 0);
+	ck_assert_int_eq(fail, 0);
+}
+END_TEST
+
+/*
+ * cases/decoding/bgp-open-sofware-version: "open", the hex, then the
+ * 5.0-shaped JSON. Our OPEN is 4.2-shaped (json4 above checks it
+ * exactly); here the parts both shapes share must agree.
+ */
+START_TEST(test_kit_decoding_open)
+{
+	static const char *const shared[] = { "version", "asn", "hold_time",
+	    "router_id" };
+	FILE *f = fopen(KIT_DIR "/cases/decoding/bgp-open-sofware-version",
+	    "r");
+	struct json_object *want, *got, *wo, *go, *wc, *gc, *a, *b;
+	char *lines[3] = { NULL, NULL, NULL };
+	size_t cap[3] = { 0, 0, 0 };
+	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65533,
+	    65533);
+	struct bgp_open open;
+	struct bgp_err err;
+	uint8_t buf[4096];
+	struct sbuf out;
+	size_t n;
+
+	if (f == NULL) {
+		printf("SKIP: kit decoding case not found\n");
+		return;
+	}
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_gt(getline(&lines[i], &cap[i], f), 0);
+	fclose(f);
+	ck_assert_str_eq(lines[0], "open\n");
+	n = message(lines[1], buf, sizeof(buf), BGP_MSG_OPEN);
+	ck_assert_int_eq(open_decode(buf + 19, n - 19, &open, &err), 0);
+	sbuf_init(&out);
+	api_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &open);
+	ck_assert_ptr_nonnull(got = parse_line(out.p, out.len));
+	ck_assert_ptr_nonnull(want = json_tokener_parse(lines[2]));
+	ck_assert(json_object_object_get_ex(json_object_object_get(want,
+	    "neighbor"), "open", &wo));
+	ck_assert(json_object_object_get_ex(json_object_object_get(got,
+	    "neighbor"), "open", &go));
+	for (size_t i = 0; i < NVEC(shared); i++)
+		ck_assert(jeq(json_object_object_get(wo, shared[i]),
+		    json_object_object_get(go, shared[i]), false));
+	wc = json_object_object_get(wo, "capabilities");
+	gc = json_object_object_get(go, "capabilities");
+	ck_assert(json_object_object_get_ex(wc, "1", &a) &&
+	    json_object_object_get_ex(gc, "1", &b) && jeq(a, b, false));
+	ck_assert(json_object_object_get_ex(wc, "65", &a) &&
+	    json_object_object_get_ex(gc, "65", &b) && jeq(a, b, false));
+	/* 75: 5.0 decodes the software version; 4.2 shows it unknown */
+	ck_assert(json_object_object_get_ex(gc, "75", &b));
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(b,
+	    "name")), "unknown");
+	json_object_put(got);
+	json_object_put(want);
+	sbuf_free(&out);
+	for (int i = 0; i < 3; i++)
+		free(lines[i]);
+}
+END_TEST
+
+/* ---- compat §3.3: verbatim 4.2.21 messages ---- */
+
+#define NB61 "\"neighbor\": { \"address\": { \"local\": \"127.0.0.61\", " \
+	"\"peer\": \"127.0.0.62\" }, \"asn\": { \"local\": 65001, " \
+	"\"peer\": 65002 } , "
+#define ENV(counter, type) "{ \"exabgp\": \"4.0.1\", \"time\": " \
+	"1795609087.3067794, \"host\" : \"vm\", \"pid\" : 14160, " \
+	"\"ppid\" : 14158, \"counter\": " #counter ", \"type\": \"" type \
+	"\", "
+
+static struct api_neighbor
+nb61(void)
+{
+	return neighbor("127.0.0.61", "127.0.0.62", 65001, 65002);
+}
+
+START_TEST(test_golden_state)
+{
+	struct api_neighbor nb = nb61();
+	struct sbuf out;
+
+	sbuf_init(&out);
+	api_encode_state(&out, ENCODER_JSON, &src, &nb, "connected", NULL);
+	ck_assert(line_matches(&out, ENV(1, "state") NB61
+	    "\"state\": \"connected\" } }"));
+	sbuf_reset(&out);
+	api_encode_state(&out, ENCODER_JSON, &src, &nb, "up", NULL);
+	ck_assert(line_matches(&out, ENV(4, "state") NB61
+	    "\"state\": \"up\" } }"));
+	sbuf_reset(&out);
+	api_encode_state(&out, ENCODER_JSON, &src, &nb, "down",
+	    "peer reset, message [closing connection] error[the TCP "
+	    "connection was closed by the remote end]");
+	ck_assert(line_matches(&out, ENV(20, "state") NB61
+	    "\"state\": \"down\", \"reason\": \"peer reset, message (closing "
+	    "connection) error(the TCP connection was closed by the remote "
+	    "end)\" } }"));
+	sbuf_free(&out);
+}
+END_TEST
+
+START_TEST(test_golden_keepalive_shutdown)
+{
+	struct api_neighbor nb = nb61();
+	struct sbuf out;
+	struct json_object *o;
+
+	sbuf_init(&out);
+	api_encode_keepalive(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed);
+	ck_assert(line_matches(&out, ENV(3, "keepalive") NB61
+	    "\"direction\": \"receive\"  } }"));
+	sbuf_reset(&out);
+	api_encode_shutdown(&out, ENCODER_JSON, &src);
+	ck_assert(line_matches(&out, "{ \"exabgp\": \"4.0.1\", \"time\": "
+	    "1795609136.202748, \"host\" : \"vm\", \"pid\" : 14160, \"ppid\" : "
+	    "14158, \"type\": \"notification\", \"notification\": "
+	    "\"shutdown\" }"));
+	/* volatile keys: present with the right types, counter absent */
+	ck_assert_ptr_nonnull(o = parse_line(out.p, out.len));
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(o,
+	    "exabgp")), "4.0.1");
+	ck_assert(json_object_is_type(json_object_object_get(o, "time"),
+	    json_type_double));
+	ck_assert_int_eq(json_object_get_int(json_object_object_get(o,
+	    "pid")), 14160);
+	ck_assert(!json_object_object_get_ex(o, "counter", NULL));
+	json_object_put(o);
+	sbuf_free(&out);
+}
+END_TEST
+
+START_TEST(test_golden_notification_refresh)
+{
+	struct api_neighbor nb = nb61();
+	static const uint8_t data[] = { 0x05, 'b', 'y', 'e', '!', '!' };
+	struct sbuf out;
+
+	sbuf_init(&out);
+	api_encode_notification(&out, ENCODER_JSON, &src, &nb,
+	    API_DIR_RECEIVE, &parsed, 6, 3, data, 3);
+	ck_assert(line_matches(&out, ENV(18, "notification") NB61
+	    "\"direction\": \"receive\", \"notification\": { \"code\": 6, "
+	    "\"subcode\": 3, \"data\": \"0x056279\" } } }"));
+	/* RFC 9003 text (Cease 2): main's "message" key added */
+	sbuf_reset(&out);
+	api_encode_notification(&out, ENCODER_JSON, &src, &nb, API_DIR_SEND,
+	    &parsed, 6, 2, data, sizeof(data));
+	ck_assert(line_matches(&out, ENV(18, "notification") NB61
+	    "\"direction\": \"send\", \"notification\": { \"code\": 6, "
+	    "\"subcode\": 2, \"data\": \"0x056279652121\", \"message\": "
+	    "\"bye!!\" } } }"));
+	/* 4.2's invalid JSON, fixed */
+	sbuf_reset(&out);
+	api_encode_refresh(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, 1, 1, 0);
+	ck_assert(line_matches(&out, ENV(17, "refresh") NB61
+	    "\"direction\": \"receive\", \"route-refresh\": { \"afi\": "
+	    "\"ipv4\", \"safi\": \"unicast\", \"subtype\": \"query\" } } }"));
+	sbuf_free(&out);
+}
+END_TEST
+
+/* §3.3 OPEN (multiprotocol x3, asn4, add-path, GR, RR, ERR, ext msg) */
+#define OPEN33 FFx16 "0067 01 04 FDEA 001E 0A000002 4A" \
+	"02060104000100 01" "02060104000100 85" "02060104000200 01" \
+	"0206 4104 0000FDEA" "020A 4508 00010103 00020103" \
+	"0210 400E 8078 00010180 00018580 00020180" \
+	"0202 0200" "0202 4600" "0202 0600"
+
+START_TEST(test_golden_open)
+{
+	struct api_neighbor nb = nb61();
+	struct bgp_open open;
+	struct bgp_err err;
+	uint8_t buf[512];
+	struct sbuf out;
+	size_t n = message(OPEN33, buf, sizeof(buf), BGP_MSG_OPEN);
+
+	ck_assert_int_eq(open_decode(buf + 19, n - 19, &open, &err), 0);
+	sbuf_init(&out);
+	api_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &open);
+	ck_assert(line_matches(&out, ENV(2, "open") NB61
+	    "\"direction\": \"receive\", \"open\": { \"version\": 4, \"asn\": "
+	    "65002, \"hold_time\": 30, \"router_id\": \"10.0.0.2\", "
+	    "\"capabilities\": { \"1\": { \"name\": \"multiprotocol\", "
+	    "\"families\": [ \"ipv4/unicast\", \"ipv4/flow\", \"ipv6/unicast\" "
+	    "] }, \"65\": { \"name\": \"asn4\", \"asn4\": 65002 }, \"69\": { "
+	    "\"name\": \"addpath\", \"ipv4/unicast\": \"send/receive\","
+	    "\"ipv6/unicast\": \"send/receive\" }, \"64\": { \"name\": "
+	    "\"graceful restart\", \"time\": 120, \"address-family-flags\": { "
+	    "\"ipv4/unicast\": [ \"restart\" ] , \"ipv4/flow\": [ \"restart\" "
+	    "] , \"ipv6/unicast\": [ \"restart\" ] }, \"restart-flags\": [ "
+	    "\"forwarding\" ] }, \"2\": { \"name\": \"route-refresh\", "
+	    "\"variant\": \"RFC\" }, \"70\": { \"name\": "
+	    "\"enhanced-route-refresh\" }, \"6\": { \"name\": "
+	    "\"extended-message\", \"size\": 65535 } } } } }"));
+	sbuf_free(&out);
+}
+END_TEST
+
+#define V4	FAMSET(FAM_IPV4_UNICAST)
+#define V6	FAMSET(FAM_IPV6_UNICAST)
+
+/* The §3.3 session: eBGP, add-path both families. */
+static const struct update_ctx ctx33 = { .asn4 = true, .ebgp = true,
+    .families = V4 | V6, .addpath_rx = V4 | V6 };
+/*
+ * Our decoder drops ORIGINATOR_ID and CLUSTER_LIST from an eBGP peer
+ * (RFC 7606 §7.9, §7.10), 4.2 showed them: put them back for the encoder.
+ */
+static void
+add_rr_attrs(struct attrs *a)
+{
+	a->originator_id = 0x01010101;
+	a->has |= ATTR_HAS_ORIGINATOR_ID;
+	attrs_add_cluster(a, 0x02020202);
+	attrs_add_cluster(a, 0x03030303);
+}
+
+static const struct golden_update {
+	const char		*body;
+	const struct update_ctx	*ctx;
+	const char		*json;
+	void			(*fix)(struct attrs *);
+} golden_updates[] = {
+	{ "0000 0026 40010100 400206 0201 0000FDEA 400304 0A000002"
+	  "800404 0000000A C00808 FDE80001 FFFFFF01 00000000 18C00002",
+	  &ctx33, ENV(5, "update") NB61 "\"direction\": \"receive\", "
+	  "\"message\": { \"update\": { \"attribute\": { \"origin\": \"igp\", "
+	  "\"as-path\": [ 65002 ], \"confederation-path\": [], \"med\": 10, "
+	  "\"community\": [ [ 65000, 1 ], [ 65535, 65281 ] ] }, \"announce\": "
+	  "{ \"ipv4 unicast\": { \"10.0.0.2\": [ { \"nlri\": \"192.0.2.0/24\", "
+	  "\"path-information\": \"0.0.0.0\" } ] } } } } } }", NULL },
+	{ "00000000", &ctx33, ENV(6, "update") NB61 "\"direction\": "
+	  "\"receive\", \"message\": { \"eor\": { \"afi\" : \"ipv4\", "
+	  "\"safi\" : \"unicast\" } } } }", NULL },
+	{ "0000 0032 40010101 40020A 0202 0000FDEA 0000FDF2 400304 7F00003E"
+	  "C01008 0002FDE800000001 C0200C 0000FDE8 00000001 00000002"
+	  "00000000 18C63364",
+	  &ctx33, ENV(9, "update") NB61 "\"direction\": \"receive\", "
+	  "\"message\": { \"update\": { \"attribute\": { \"origin\": \"egp\", "
+	  "\"as-path\": [ 65002, 65010 ], \"confederation-path\": [], "
+	  "\"extended-community\": [ { \"value\": 842122827661313, "
+	  "\"string\": \"target:65000:1\" } ], \"large-community\": [ [ "
+	  "65000, 1 , 2 ] ] }, \"announce\": { \"ipv4 unicast\": { "
+	  "\"127.0.0.62\": [ { \"nlri\": \"198.51.100.0/24\", "
+	  "\"path-information\": \"0.0.0.0\" } ] } } } } } }", NULL },
+	{ "0000 002E 40010100 400206 0201 0000FDEA"
+	  "800E1E 0002 01 10 20010DB8000000000000000000000001 00"
+	  "00000007 20 20010DB8",
+	  &ctx33, ENV(10, "update") NB61 "\"direction\": \"receive\", "
+	  "\"message\": { \"update\": { \"attribute\": { \"origin\": \"igp\", "
+	  "\"as-path\": [ 65002 ], \"confederation-path\": [] }, \"announce\": "
+	  "{ \"ipv6 unicast\": { \"2001:db8::1\": [ { \"nlri\": "
+	  "\"2001:db8::/32\", \"path-information\": \"0.0.0.7\" } ] } } } } "
+	  "} }", NULL },
+	{ "0000 003B 40010100 400206 0201 0000FDEA 400304 0A000002 400600"
+	  "C00708 0000FDEA 0A000002 800904 01010101 800A08 02020202 03030303"
+	  "C06304 01020304 00000000 100A01",
+	  &ctx33, ENV(12, "update") NB61 "\"direction\": \"receive\", "
+	  "\"message\": { \"update\": { \"attribute\": { \"origin\": \"igp\", "
+	  "\"as-path\": [ 65002 ], \"confederation-path\": [], "
+	  "\"atomic-aggregate\": true, \"aggregator\": \"65002:10.0.0.2\", "
+	  "\"originator-id\": \"1.1.1.1\", \"cluster-list\": [ \"2.2.2.2\", "
+	  "\"3.3.3.3\" ], \"attribute-0x63-0xE0\": \"0x01020304\" }, "
+	  "\"announce\": { \"ipv4 unicast\": { \"10.0.0.2\": [ { \"nlri\": "
+	  "\"10.1.0.0/16\", \"path-information\": \"0.0.0.0\" } ] } } } } } }",
+	  add_rr_attrs },
+	{ "0008 00000000 18C63364 0000",
+	  &ctx33, ENV(15, "update") NB61 "\"direction\": \"receive\", "
+	  "\"message\": { \"update\": { \"withdraw\": { \"ipv4 unicast\": [ { "
+	  "\"nlri\": \"198.51.100.0/24\", \"path-information\": \"0.0.0.0\" } "
+	  "] } } } } }", NULL },
+};
+
+START_TEST(test_golden_update)
+{
+	const struct golden_update *g = &golden_updates[_i];
+	struct api_neighbor nb = nb61();
+	struct update_msg m;
+	uint8_t buf[512];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	decode_update(g->body, g->ctx, &m, buf, sizeof(buf));
+	if (g->fix != NULL)
+		g->fix(&m.attrs);
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, g->ctx->addpath_rx);
+	ck_assert(line_matches(&out, g->json));
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* NLRI sharing a next hop share a list; other next hops get their own. */
+START_TEST(test_update_grouping)
+{
+	static const struct update_ctx ctx = { .asn4 = true,
+	    .families = V4 | V6 };
+	struct api_neighbor nb = nb61();
+	struct update_msg m;
+	uint8_t buf[512];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	/* withdraw 10.9/16 + 2001:db8:9::/48; announce 10.1/16 10.2/16 */
+	decode_update("0003 100A09 0048 40010100 400200 400304 0A000001"
+	    "400504 00000064"
+	    "800F0A 0002 01 30 20010DB80009"
+	    "800E23 0002 01 10 20010DB8000000000000000000000001 00"
+	    "30 20010DB80001 30 20010DB80002"
+	    "100A01 100A02", &ctx, &m, buf, sizeof(buf));
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert(line_matches(&out, ENV(1, "update") NB61
+	    "\"direction\": \"receive\", \"message\": { \"update\": { "
+	    "\"attribute\": { \"origin\": \"igp\", \"local-preference\": 100 },"
+	    " \"announce\": { \"ipv4 unicast\": { \"10.0.0.1\": [ { \"nlri\": "
+	    "\"10.1.0.0/16\" }, { \"nlri\": \"10.2.0.0/16\" } ] }, "
+	    "\"ipv6 unicast\": { \"2001:db8::1\": [ { \"nlri\": "
+	    "\"2001:db8:1::/48\" }, { \"nlri\": \"2001:db8:2::/48\" } ] } }, "
+	    "\"withdraw\": { \"ipv4 unicast\": [ { \"nlri\": \"10.9.0.0/16\" } "
+	    "], \"ipv6 unicast\": [ { \"nlri\": \"2001:db8:9::/48\" } ] } } } "
+	    "} }"));
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/*
+ * A 2-octet session: AS_PATH merged with AS4_PATH (sets, confederation
+ * apart), AS4_AGGREGATOR replacing AS_TRANS, AIGP, and 4.2's spelling of
+ * a site-of-origin extended community; JSON and text agree.
+ */
+START_TEST(test_update_as4_merge)
+{
+	static const struct update_ctx ctx = { .asn4 = false,
+	    .families = V4 };
+	struct api_neighbor nb = nb61();
+	struct update_msg m;
+	uint8_t buf[256];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	decode_update("0000 0061 40010100"
+	    "400212 0301 0001 0203 0064 5BA0 00C8 0102 012C 0190"
+	    "400304 0A000001 400504 00000064 C00706 5BA0 0A000001"
+	    "C01008 0003006400 0003E8"
+	    "C0110A 0202 00011170 000000C8 C01208 00011170 0A000001"
+	    "801A0B 01000B 0000000000000064 180A0000", &ctx, &m, buf,
+	    sizeof(buf));
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert(line_matches(&out, ENV(1, "update") NB61
+	    "\"direction\": \"receive\", \"message\": { \"update\": { "
+	    "\"attribute\": { \"origin\": \"igp\", \"as-path\": [ 100, 70000, "
+	    "200 ], \"as-set\": [ 300, 400 ], \"confederation-path\": [ 1 ], "
+	    "\"local-preference\": 100, \"aggregator\": \"70000:10.0.0.1\", "
+	    "\"extended-community\": [ { \"value\": 844854426862568, "
+	    "\"string\": \"origin:100:0.0.3.232\" } ], \"aigp\": 100 }, "
+	    "\"announce\": { \"ipv4 unicast\": { \"10.0.0.1\": [ { \"nlri\": "
+	    "\"10.0.0.0/24\" } ] } } } } } }"));
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
+	    "neighbor 127.0.0.62 receive update announced 10.0.0.0/24 "
+	    "next-hop 10.0.0.1 origin igp as-path [ 100 70000 200 ( 300 400 ) "
+	    "] confederation-path [ 1 ] local-preference 100 aggregator ( "
+	    "70000:10.0.0.1 ) extended-community origin:100:0.0.3.232 aigp "
+	    "100\n"
+	    "neighbor 127.0.0.62 receive update end\n");
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* IPv6: link-local next hop (the global one is the key), send, EoR. */
+START_TEST(test_update_ipv6)
+{
+	static const struct update_ctx ctx = { .asn4 = true,
+	    .families = V4 | V6 };
+	struct api_neighbor nb = neighbor("2001:db8::2", "2001:db8::1", 65001,
+	    65001);
+	struct update_msg m;
+	uint8_t buf[256];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	decode_update("0000 003F 40010100 400200 400504 00000064"
+	    "800E2E 0002 01 20 20010DB8000000000000000000000001"
+	    "FE800000000000000000000000000001 00 40 20010DB800010000",
+	    &ctx, &m, buf, sizeof(buf));
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_SEND,
+	    &parsed, &m, 0);
+	ck_assert(line_matches(&out, "{ \"type\": \"update\", \"neighbor\": { "
+	    "\"address\": { \"local\": \"2001:db8::2\", \"peer\": "
+	    "\"2001:db8::1\" }, \"asn\": { \"local\": 65001, \"peer\": 65001 }, "
+	    "\"direction\": \"send\", \"message\": { \"update\": { "
+	    "\"attribute\": { \"origin\": \"igp\", \"local-preference\": 100 },"
+	    " \"announce\": { \"ipv6 unicast\": { \"2001:db8::1\": [ { "
+	    "\"nlri\": \"2001:db8:1::/64\" } ] } } } } } }"));
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND,
+	    &parsed, &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 2001:db8::1 send update start\n"
+	    "neighbor 2001:db8::1 send update announced 2001:db8:1::/64 "
+	    "next-hop 2001:db8::1 origin igp local-preference 100\n"
+	    "neighbor 2001:db8::1 send update end\n");
+
+	decode_update("0000 0006 800F03 000201", &ctx, &m, buf, sizeof(buf));
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_ptr_nonnull(strstr(out.p,
+	    "\"message\":{\"eor\":{\"afi\":\"ipv6\",\"safi\":\"unicast\"}}"));
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 2001:db8::1 receive update start\n"
+	    "neighbor 2001:db8::1 receive update route eor 2/1 (ipv6 unicast)\n"
+	    "neighbor 2001:db8::1 receive update end\n");
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* A session-reset verdict is an empty update, never a crash. */
+START_TEST(test_update_reset)
+{
+	static const struct update_ctx ctx = { .asn4 = true,
+	    .families = V4 };
+	struct api_neighbor nb = nb61();
+	struct update_msg m;
+	uint8_t buf[64];
+	struct sbuf out;
+	size_t n = hex2bin("0000 0010 40010100", buf, sizeof(buf));
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	ck_assert_int_eq(update_decode(buf, n, &ctx, &m), UPD_SESSION_RESET);
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert(line_matches(&out, ENV(1, "update") NB61
+	    "\"direction\": \"receive\", \"message\": { \"update\": { } } } }"));
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
+	    "neighbor 127.0.0.62 receive update end\n");
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* An OPEN we built (no receive order): open_encode()'s order, no "\/". */
+START_TEST(test_open_built)
+{
+	struct api_neighbor nb = nb61();
+	struct api_source whole = { "host", 1, 2, 1700000000.0 };
+	struct json_object *o, *t;
+	struct bgp_open open;
+	struct sbuf out;
+
+	memset(&open, 0, sizeof(open));
+	open.version = 4;
+	open.my_as = BGP_AS_TRANS;
+	open.hold_time = 180;
+	open.bgp_id = 0x01020304;
+	open.caps.mp = V4 | V6;
+	open.caps.asn4 = true;
+	open.caps.as4 = 4200000000u;
+	open.caps.route_refresh = true;
+	open.caps.fqdn = true;
+	snprintf(open.caps.hostname, sizeof(open.caps.hostname), "rtr");
+	open.caps.nunknown = 1;
+	open.caps.unknown[0].code = 200;
+	open.caps.unknown[0].len = 2;
+	open.caps.unknown[0].data[0] = 0xab;
+	open.caps.unknown[0].data[1] = 0x01;
+	sbuf_init(&out);
+	api_encode_open(&out, ENCODER_JSON, &whole, &nb, API_DIR_SEND,
+	    &parsed, &open);
+	ck_assert_ptr_null(strstr(out.p, "\\/"));
+	ck_assert_ptr_nonnull(strstr(out.p, "\"capabilities\":{\"1\":{\"name\":"
+	    "\"multiprotocol\",\"families\":[\"ipv4/unicast\",\"ipv6/unicast\"]}"
+	    ",\"65\":{\"name\":\"asn4\",\"asn4\":4200000000},\"2\":{\"name\":"
+	    "\"route-refresh\",\"variant\":\"RFC\"},\"73\":{\"name\":"
+	    "\"hostname\",\"host-name\":\"rtr\",\"domain-name\":\"\"},\"200\":{"
+	    "\"name\":\"unknown\",\"iana\":\"reserved\",\"value\":200,\"raw\":"
+	    "\"AB01\"}}"));
+	ck_assert_ptr_nonnull(strstr(out.p, "\"asn\":23456,"));
+	/* an integral time is still a float */
+	ck_assert_ptr_nonnull(o = parse_line(out.p, out.len));
+	t = json_object_object_get(o, "time");
+	ck_assert(json_object_is_type(t, json_type_double));
+	json_object_put(o);
+	sbuf_reset(&out);
+	api_encode_open(&out, ENCODER_TEXT, &whole, &nb, API_DIR_SEND,
+	    &parsed, &open);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send open version 4 asn "
+	    "23456 hold_time 180 router_id 1.2.3.4 capabilities "
+	    "[multiprotocol(ipv4 unicast,ipv6 unicast), route refresh, "
+	    "asn4(4200000000), hostname(rtr ), reserved 200]\n");
+	sbuf_free(&out);
+}
+END_TEST
+
+/* packets: raw form only; consolidate: parsed + header/body. */
+START_TEST(test_packets_consolidate)
+{
+	struct api_neighbor nb = nb61();
+	uint8_t ka[19];
+	struct api_msg_opts o = { .packets = true, .raw = ka, .rawlen = 19 };
+	struct sbuf out;
+
+	memset(ka, 0xff, 16);
+	ka[16] = 0, ka[17] = 19, ka[18] = BGP_MSG_KEEPALIVE;
+	sbuf_init(&out);
+	api_encode_keepalive(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &o);
+	ck_assert(line_matches(&out, ENV(1, "keepalive") NB61
+	    "\"direction\": \"receive\", \"message\": { \"category\": 4, "
+	    "\"header\": \"0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304\", "
+	    "\"body\": \"0x\" } } }"));
+	o.packets = false;
+	o.consolidate = true;
+	sbuf_reset(&out);
+	api_encode_keepalive(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &o);
+	ck_assert(line_matches(&out, ENV(1, "keepalive") "\"header\": "
+	    "\"0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304\", \"body\": \"0x\", "
+	    NB61 "\"direction\": \"receive\" } }"));
+	/* the envelope order of §3.2: header/body between type and neighbor */
+	ck_assert_ptr_nonnull(strstr(out.p, "\"type\":\"keepalive\","
+	    "\"header\":"));
+	ck_assert_ptr_nonnull(strstr(out.p, "\"body\":\"0x\",\"neighbor\":"));
+	sbuf_reset(&out);
+	api_encode_keepalive(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &o);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive keepalive header "
+	    "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304 body 0x\n");
+	o.consolidate = false;
+	o.packets = true;
+	sbuf_reset(&out);
+	api_encode_keepalive(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND, &o);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send 4 header "
+	    "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304 body 0x\n");
+	sbuf_free(&out);
+}
+END_TEST
+
+START_TEST(test_envelope_order_overflow)
+{
+	struct api_neighbor nb = nb61();
+	struct sbuf out;
+
+	nb.counter = 7;
+	sbuf_init(&out);
+	api_encode_state(&out, ENCODER_JSON, &src, &nb, "up", NULL);
+	ck_assert_str_eq(out.p, "{\"exabgp\":\"4.0.1\",\"time\":1795609087.25,"
+	    "\"host\":\"vm\",\"pid\":14160,\"ppid\":14158,\"counter\":7,"
+	    "\"type\":\"state\",\"neighbor\":{\"address\":{\"local\":"
+	    "\"127.0.0.61\",\"peer\":\"127.0.0.62\"},\"asn\":{\"local\":65001,"
+	    "\"peer\":65002},\"state\":\"up\"}}\n");
+	sbuf_reset(&out);
+	api_encode_overflow(&out, ENCODER_JSON, &src, 12345);
+	ck_assert_str_eq(out.p, "{\"exabgp\":\"4.0.1\",\"time\":1795609087.25,"
+	    "\"host\":\"vm\",\"pid\":14160,\"ppid\":14158,\"type\":"
+	    "\"overflow\",\"dropped\":12345}\n");
+	sbuf_reset(&out);
+	api_encode_overflow(&out, ENCODER_TEXT, &src, 12345);
+	ck_assert_str_eq(out.p, "overflow dropped 12345\n");
+	sbuf_free(&out);
+}
+END_TEST
+
+/* ---- compat §2.6: text encoder lines ---- */
+
+/* §2.6 OPEN: the §3.3 one without graceful restart */
+#define OPEN26 FFx16 "0055 01 04 FDEA 001E 0A000002 38" \
+	"02060104000100 01" "02060104000100 85" "02060104000200 01" \
+	"0206 4104 0000FDEA" "020A 4508 00010103 00020103" \
+	"0202 0200" "0202 4600" "0202 0600"
+
+START_TEST(test_text_lines)
+{
+	struct api_neighbor nb = nb61();
+	struct update_msg m;
+	struct bgp_open open;
+	struct bgp_err err;
+	uint8_t buf[512];
+	struct sbuf out;
+	size_t n;
+
+	sbuf_init(&out);
+	update_msg_init(&m);
+	api_encode_state(&out, ENCODER_TEXT, &src, &nb, "connected", NULL);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 connected\n");
+	n = message(OPEN26, buf, sizeof(buf), BGP_MSG_OPEN);
+	ck_assert_int_eq(open_decode(buf + 19, n - 19, &open, &err), 0);
+	sbuf_reset(&out);
+	api_encode_open(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &open);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive open version 4 "
+	    "asn 65002 hold_time 30 router_id 10.0.0.2 capabilities "
+	    "[multiprotocol(ipv4 unicast,ipv4 flow,ipv6 unicast), route "
+	    "refresh, extended message(65535), asn4(65002), "
+	    "addpath(send/receive ipv4 unicast,send/receive ipv6 unicast), "
+	    "enhanced route refresh]\n");
+	sbuf_reset(&out);
+	api_encode_keepalive(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive keepalive\n");
+	sbuf_reset(&out);
+	decode_update(golden_updates[0].body, &ctx33, &m, buf, sizeof(buf));
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, ctx33.addpath_rx);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
+	    "neighbor 127.0.0.62 receive update announced 192.0.2.0/24 "
+	    "path-information 0.0.0.0 next-hop 10.0.0.2 origin igp as-path [ "
+	    "65002 ] med 10 community [ 65000:1 no-export ]\n"
+	    "neighbor 127.0.0.62 receive update end\n");
+	sbuf_reset(&out);
+	decode_update("00000000", &ctx33, &m, buf, sizeof(buf));
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, ctx33.addpath_rx);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
+	    "neighbor 127.0.0.62 receive update route eor 1/1 (ipv4 unicast)\n"
+	    "neighbor 127.0.0.62 receive update end\n");
+	sbuf_reset(&out);
+	decode_update("0008 00000000 18C63364 0000", &ctx33, &m, buf,
+	    sizeof(buf));
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, ctx33.addpath_rx);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
+	    "neighbor 127.0.0.62 receive update withdrawn 198.51.100.0/24 "
+	    "path-information 0.0.0.0\n"
+	    "neighbor 127.0.0.62 receive update end\n");
+	sbuf_reset(&out);
+	api_encode_refresh(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, 1, 1, 0);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive route-refresh "
+	    "afi ipv4 safi unicast query\n");
+	sbuf_reset(&out);
+	api_encode_notification(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND,
+	    &parsed, 6, 2, (const uint8_t *)"\x03" "bye", 4);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send notification code 6 "
+	    "subcode 2 data 0x03627965\n");
+	sbuf_reset(&out);
+	api_encode_state(&out, ENCODER_TEXT, &src, &nb, "down",
+	    "peer reset, message [closing connection] error[the TCP "
+	    "connection was closed by the remote end]");
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 down - peer reset, "
+	    "message [closing connection] error[the TCP connection was closed "
+	    "by the remote end]\n");
+	sbuf_reset(&out);
+	api_encode_shutdown(&out, ENCODER_TEXT, &src);
+	ck_assert_str_eq(out.p, "shutdown 14160 14158\n");
+	update_msg_free(&m);
+	sbuf_free(&out);
+}
+END_TEST
+
+/* The kit's api-check helper waits for exactly this line. */
+START_TEST(test_text_api_check)
+{
+	static const struct update_ctx ctx = { .asn4 = true,
+	    .families = V4 | V6 };
+	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65512,
+	    65512);
+	struct update_msg m;
+	uint8_t buf[128];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	decode_update("0000 0015 40010100 400200 4003047F000001 40050400000064"
+	    "2000000000", &ctx, &m, buf, sizeof(buf));
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.1 receive update start\n"
+	    "neighbor 127.0.0.1 receive update announced 0.0.0.0/32 next-hop "
+	    "127.0.0.1 origin igp local-preference 100\n"
+	    "neighbor 127.0.0.1 receive update end\n");
+	update_msg_free(&m);
+	sbuf_free(&out);
+}
+END_TEST
+
+/* ---- escaping and hostile peer strings ---- */
+
+static const struct esc_vec {
+	const char	*in;
+	size_t		 len;
+	const char	*out;
+} esc_vecs[] = {
+	{ "plain", 5, "plain" },
+	{ "q\"b\\s/", 6, "q\\\"b\\\\s/" },
+	{ "a\nb\r\t", 5, "a\\u000ab\\u000d\\u0009" },
+	{ "n\0ul", 4, "n\\u0000ul" },
+	{ "\x7f", 1, "\\u007f" },
+	{ "caf\xc3\xa9", 5, "caf\xc3\xa9" },			/* valid é */
+	{ "\xe2\x82\xac", 3, "\xe2\x82\xac" },			/* € */
+	{ "\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80" },		/* U+1F600 */
+	{ "\xe2\x80\xa8|\xe2\x80\xa9", 7, "\\u2028|\\u2029" },
+	{ "\xc2\x85", 2, "\\u0085" },				/* NEL */
+	{ "\xff", 1, "\\ufffd" },
+	{ "\xc0\x80", 2, "\\ufffd\\ufffd" },			/* overlong */
+	{ "\xed\xa0\x80", 3, "\\ufffd\\ufffd\\ufffd" },		/* surrogate */
+	{ "\xe2\x80", 2, "\\ufffd\\ufffd" },			/* truncated */
+	{ "\xf4\x90\x80\x80", 4, "\\ufffd\\ufffd\\ufffd\\ufffd" }, /* >10FFFF */
+	{ "x\xc3", 2, "x\\ufffd" },
+	{ "", 0, "" },
+};
+
+START_TEST(test_json_escape)
+{
+	const struct esc_vec *v = &esc_vecs[_i];
+	struct sbuf out;
+
+	sbuf_init(&out);
+	sbuf_adds(&out, "<");
+	api_json_escape(&out, (const uint8_t *)v->in, v->len);
+	ck_assert_str_eq(out.p + 1, v->out);
+	sbuf_free(&out);
+}
+END_TEST
+
+static const char *const hostile[] = {
+	"evil\"},\"type\":\"fake",
+	"line\nbreak\r\n{\"exabgp\":1}",
+	"nul\0hidden",
+	"sep\xe2\x80\xa8here\xe2\x80\xa9",
+	"bad\xff\xfe\xc0\x80utf8\xe2\x80",
+	"back\\slash\\u0041\x1b[31m\x7f",
+	"\"",
+};
+
+/* Is s valid UTF-8 with no control characters (but a final '\n')? */
+static bool
+clean_utf8_line(const char *s, size_t len)
+{
+	const uint8_t *p = (const uint8_t *)s;
+
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+		if (p[i] == 0xe2 && i + 2 < len && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
+			return false;
+		if (p[i] >= 0x80 && (p[i] < 0xc2 || p[i] > 0xf4))
+			return false;
+	}
+	return true;
+}
+
+/* Text output: printable ASCII only, one '\n' per line. */
+static bool
+clean_text(const char *s, size_t len, size_t lines)
+{
+	size_t nl = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			nl++;
+		else if ((unsigned char)s[i] < 0x20 ||
+		    (unsigned char)s[i] >= 0x7f)
+			return false;
+	}
+	return nl == lines && len > 0 && s[len - 1] == '\n';
+}
+
+START_TEST(test_hostile_hostname)
+{
+	const char *h = hostile[_i];
+	struct api_neighbor nb = nb61();
+	struct json_object *o, *v;
+	struct bgp_open open;
+	struct sbuf out;
+
+	memset(&open, 0, sizeof(open));
+	open.version = 4;
+	open.my_as = 65002;
+	open.hold_time = 90;
+	open.bgp_id = 0x0a000002;
+	open.caps.fqdn = true;
+	/* the struct holds at most the bytes before a NUL */
+	snprintf(open.caps.hostname, sizeof(open.caps.hostname), "%s", h);
+	snprintf(open.caps.domainname, sizeof(open.caps.domainname), "%s", h);
+	sbuf_init(&out);
+	api_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &open);
+	ck_assert_msg((o = parse_line(out.p, out.len)) != NULL, "%s", out.p);
+	ck_assert(clean_utf8_line(out.p, out.len));
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(o,
+	    "type")), "open");
+	ck_assert_int_eq(json_object_object_length(o), 8);
+	v = json_object_object_get(json_object_object_get(
+	    json_object_object_get(json_object_object_get(
+	    json_object_object_get(o, "neighbor"), "open"), "capabilities"),
+	    "73"), "host-name");
+	ck_assert_ptr_nonnull(v);
+	/* valid text survives unchanged */
+	if (_i != 4)
+		ck_assert_str_eq(json_object_get_string(v), h);
+	json_object_put(o);
+
+	sbuf_reset(&out);
+	api_encode_open(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &open);
+	ck_assert_msg(clean_text(out.p, out.len, 1), "%s", out.p);
+	ck_assert_ptr_nonnull(strstr(out.p, "capabilities [hostname("));
+	sbuf_free(&out);
+}
+END_TEST
+
+START_TEST(test_hostile_shutdown)
+{
+	const char *h = hostile[_i];
+	size_t hl = _i == 2 ? 10 : strlen(h);	/* keep the NUL */
+	struct api_neighbor nb = nb61();
+	struct json_object *o, *v;
+	uint8_t data[256];
+	struct sbuf out, reason;
+
+	data[0] = (uint8_t)hl;
+	memcpy(data + 1, h, hl);
+	sbuf_init(&out);
+	api_encode_notification(&out, ENCODER_JSON, &src, &nb,
+	    API_DIR_RECEIVE, &parsed, 6, 2, data, hl + 1);
+	ck_assert_msg((o = parse_line(out.p, out.len)) != NULL, "%s", out.p);
+	ck_assert(clean_utf8_line(out.p, out.len));
+	ck_assert_int_eq(json_object_object_length(o), 8);
+	v = json_object_object_get(json_object_object_get(
+	    json_object_object_get(o, "neighbor"), "notification"), "message");
+	ck_assert_ptr_nonnull(v);
+	if (_i != 4) {
+		ck_assert_int_eq(json_object_get_string_len(v), (int)hl);
+		ck_assert_mem_eq(json_object_get_string(v), h, hl);
+	}
+	json_object_put(o);
+
+	sbuf_reset(&out);
+	api_encode_notification(&out, ENCODER_TEXT, &src, &nb,
+	    API_DIR_RECEIVE, &parsed, 6, 2, data, hl + 1);
+	ck_assert_msg(clean_text(out.p, out.len, 1), "%s", out.p);
+
+	/* a down reason quoting the peer's text, both dialects */
+	sbuf_init(&reason);
+	sbuf_adds(&reason, "peer said [");
+	sbuf_add(&reason, h, strlen(h));
+	sbuf_adds(&reason, "]");
+	sbuf_reset(&out);
+	api_encode_state(&out, ENCODER_JSON, &src, &nb, "down", reason.p);
+	ck_assert_msg((o = parse_line(out.p, out.len)) != NULL, "%s", out.p);
+	ck_assert(clean_utf8_line(out.p, out.len));
+	json_object_put(o);
+	sbuf_reset(&out);
+	api_encode_state(&out, ENCODER_TEXT, &src, &nb, "down", reason.p);
+	ck_assert_msg(clean_text(out.p, out.len, 1), "%s", out.p);
+	sbuf_free(&reason);
+	sbuf_free(&out);
+}
+END_TEST
+
+/* Unknown attribute bytes are hex; the JSON stays one object. */
+START_TEST(test_hostile_attribute)
+{
+	static const struct update_ctx ctx = { .asn4 = true,
+	    .families = V4 | V6 };
+	struct api_neighbor nb = nb61();
+	struct json_object *o;
+	struct update_msg m;
+	uint8_t buf[256];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	decode_update("0000 0022 40010100 400200 400304 0A000001 400504 00000064"
+	    "C0630A 220A0D00E280A8FF5C7B 180A0000", &ctx, &m, buf, sizeof(buf));
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_ptr_nonnull(o = parse_line(out.p, out.len));
+	ck_assert_ptr_nonnull(strstr(out.p,
+	    "\"attribute-0x63-0xE0\":\"0x220A0D00E280A8FF5C7B\""));
+	json_object_put(o);
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert(clean_text(out.p, out.len, 3));
+	ck_assert_ptr_nonnull(strstr(out.p,
+	    "attribute [ 0x63 0xE0 0x220A0D00E280A8FF5C7B ]"));
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* Treat-as-withdraw: every NLRI withdrawn, no attributes shown. */
+START_TEST(test_treat_as_withdraw)
+{
+	static const struct update_ctx ctx = { .asn4 = true,
+	    .families = V4 | V6 };
+	struct api_neighbor nb = nb61();
+	struct update_msg m;
+	uint8_t buf[256];
+	struct sbuf out;
+	size_t n;
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	/* MED of 3 octets: treat-as-withdraw (RFC 7606 §7.4) */
+	n = hex2bin("0000 001B 40010100 400200 400304 0A000001 800403 000001"
+	    "400504 00000064 180A0000", buf, sizeof(buf));
+	ck_assert_int_eq(update_decode(buf, n, &ctx, &m),
+	    UPD_TREAT_AS_WITHDRAW);
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert(line_matches(&out, ENV(1, "update") NB61
+	    "\"direction\": \"receive\", \"message\": { \"update\": { "
+	    "\"withdraw\": { \"ipv4 unicast\": [ { \"nlri\": \"10.0.0.0/24\" } "
+	    "] } } } } }"));
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+static Suite *
+api_encode_suite(void)
+{
+	Suite *s = suite_create("api_encode");
+	TCase *tc;
+
+	tc = tcase_create("kit");
+	tcase_add_test(tc, test_kit_json4);
+	tcase_add_test(tc, test_kit_decoding_open);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("golden");
+	tcase_add_test(tc, test_golden_state);
+	tcase_add_test(tc, test_golden_keepalive_shutdown);
+	tcase_add_test(tc, test_golden_notification_refresh);
+	tcase_add_test(tc, test_golden_open);
+	tcase_add_loop_test(tc, test_golden_update, 0, NVEC(golden_updates));
+	tcase_add_test(tc, test_update_grouping);
+	tcase_add_test(tc, test_update_as4_merge);
+	tcase_add_test(tc, test_update_ipv6);
+	tcase_add_test(tc, test_update_reset);
+	tcase_add_test(tc, test_open_built);
+	tcase_add_test(tc, test_packets_consolidate);
+	tcase_add_test(tc, test_envelope_order_overflow);
+	tcase_add_test(tc, test_treat_as_withdraw);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("text");
+	tcase_add_test(tc, test_text_lines);
+	tcase_add_test(tc, test_text_api_check);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("escape");
+	tcase_add_loop_test(tc, test_json_escape, 0, NVEC(esc_vecs));
+	tcase_add_loop_test(tc, test_hostile_hostname, 0, NVEC(hostile));
+	tcase_add_loop_test(tc, test_hostile_shutdown, 0, NVEC(hostile));
+	tcase_add_test(tc, test_hostile_attribute);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(api_encode_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,1379 @@
+/*
+ * The process supervisor against real helper processes (tests/helpers/).
+ * Every test has its own event_base and runs the loop only through
+ * run_until(), which is bounded in time.
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "evbgp/log.h"
+#include "evbgp/supervisor.h"
+#include "evbgp/util.h"
+
+#define HELPERS		EVBGP_SOURCE_DIR "/tests/helpers"
+#define MAXLINES	4096
+#define MAXEV		256
+#define MAXNAMES	8
+
+/* A process block as the config parser would give it. */
+struct tproc {
+	struct cfg_process p;
+	char		*argv[4];
+	char		 path[512];
+};
+
+struct per_name {
+	char		 name[16];
+	int		 started;
+	int		 exited;
+	pid_t		 pid;
+	int		 status;
+	bool		 respawning;
+};
+
+struct rec {
+	struct event_base *base;
+	struct sup	*sup;
+	struct event	*tick;
+	int		 started;
+	int		 exited;
+	int		 fatal;
+	int		 all_stopped;
+	int		 status;
+	bool		 respawning;
+	char		*lines[MAXLINES];
+	size_t		 nlines;
+	size_t		 nlines_at_exit;
+	double		 t_started[MAXEV];
+	double		 t_exited[MAXEV];
+	double		 t_first_line;
+	double		 t_exit;
+	pid_t		 pids[MAXEV];
+	struct per_name	 per[MAXNAMES];
+	struct sup_helper *last;
+	void		(*on_line)(struct rec *, struct sup_helper *,
+			    const char *);
+	void		(*on_started)(struct rec *, struct sup_helper *);
+	/* Lines between two loop turns (the turn ticker resets it). */
+	unsigned	 turn_lines;
+	unsigned	 max_turn_lines;
+	struct event	*turn_ev;
+	long		 aux;
+};
+
+static struct per_name *
+per(struct rec *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < MAXNAMES; i++) {
+		if (strcmp(r->per[i].name, name) == 0)
+			return (&r->per[i]);
+		if (r->per[i].name[0] == '\0') {
+			snprintf(r->per[i].name, sizeof(r->per[i].name),
+			    "%s", name);
+			return (&r->per[i]);
+		}
+	}
+	ck_abort_msg("too many names");
+	return (NULL);
+}
+
+static void
+on_line(void *arg, struct sup_helper *h, const char *line, size_t len)
+{
+	struct rec *r = arg;
+
+	ck_assert_uint_eq(strlen(line), len);
+	if (r->nlines == 0)
+		r->t_first_line = mono_now();
+	if (r->nlines < MAXLINES)
+		r->lines[r->nlines] = xstrdup(line);
+	r->nlines++;
+	r->turn_lines++;
+	if (r->turn_lines > r->max_turn_lines)
+		r->max_turn_lines = r->turn_lines;
+	if (r->on_line != NULL)
+		r->on_line(r, h, line);
+}
+
+static void
+on_started(void *arg, struct sup_helper *h)
+{
+	struct rec *r = arg;
+	struct per_name *p = per(r, sup_helper_name(h));
+
+	ck_assert_int_gt(sup_helper_pid(h), 1);
+	if (r->started < MAXEV) {
+		r->t_started[r->started] = mono_now();
+		r->pids[r->started] = sup_helper_pid(h);
+	}
+	r->started++;
+	p->started++;
+	p->pid = sup_helper_pid(h);
+	r->last = h;
+	if (r->on_started != NULL)
+		r->on_started(r, h);
+}
+
+static void
+on_exited(void *arg, struct sup_helper *h, int status, bool respawning)
+{
+	struct rec *r = arg;
+	struct per_name *p = per(r, sup_helper_name(h));
+
+	if (r->exited < MAXEV)
+		r->t_exited[r->exited] = mono_now();
+	r->exited++;
+	r->status = status;
+	r->respawning = respawning;
+	r->nlines_at_exit = r->nlines;
+	r->t_exit = mono_now();
+	p->exited++;
+	p->status = status;
+	p->respawning = respawning;
+}
+
+static void
+on_fatal(void *arg, const char *why)
+{
+	struct rec *r = arg;
+
+	ck_assert_ptr_nonnull(why);
+	r->fatal++;
+}
+
+static void
+on_all_stopped(void *arg)
+{
+	struct rec *r = arg;
+
+	r->all_stopped++;
+}
+
+static const struct sup_ops rec_ops = {
+	.line = on_line,
+	.started = on_started,
+	.exited = on_exited,
+	.fatal = on_fatal,
+	.all_stopped = on_all_stopped,
+};
+
+/* Wakes the loop up regularly so run_until() can check its deadline. */
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+}
+
+/* Runs once per loop turn (re-armed with a zero timeout). */
+static void
+turn_cb(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval zero = { 0, 0 };
+	struct rec *r = arg;
+
+	r->turn_lines = 0;
+	evtimer_add(r->turn_ev, &zero);
+}
+
+static void
+rec_init(struct rec *r, const struct sup_settings *set)
+{
+	struct timeval tv = { 0, 5000 };
+	struct event_config *cfg = event_config_new();
+
+	memset(r, 0, sizeof(*r));
+	/* Timing is measured: libevent's default clock is the coarse one. */
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	r->base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	ck_assert_ptr_nonnull(r->base);
+	r->tick = event_new(r->base, -1, EV_PERSIST, tick_cb, r);
+	event_add(r->tick, &tv);
+	r->sup = sup_new(r->base, set, &rec_ops, r);
+}
+
+static void
+rec_free(struct rec *r)
+{
+	size_t i;
+
+	sup_free(r->sup);
+	if (r->turn_ev != NULL)
+		event_free(r->turn_ev);
+	event_free(r->tick);
+	event_base_free(r->base);
+	for (i = 0; i < r->nlines && i < MAXLINES; i++)
+		free(r->lines[i]);
+}
+
+/* Loop until cond(r) or timeout_ms; returns cond's last value. */
+static bool
+run_until(struct rec *r, bool (*cond)(struct rec *), unsigned timeout_ms)
+{
+	double end = mono_now() + timeout_ms / 1000.0;
+
+	while (cond == NULL || !cond(r)) {
+		if (mono_now() >= end)
+			return (cond == NULL);
+		event_base_loop(r->base, EVLOOP_ONCE);
+	}
+	return (true);
+}
+
+static void
+run_for(struct rec *r, unsigned ms)
+{
+	run_until(r, NULL, ms);
+}
+
+static void
+tproc(struct tproc *t, const char *name, const char *script, const char *arg)
+{
+	memset(t, 0, sizeof(*t));
+	snprintf(t->path, sizeof(t->path), "%s/%s", HELPERS, script);
+	t->argv[0] = (char *)script;
+	t->argv[1] = (char *)arg;
+	t->p.name = (char *)name;
+	t->p.argv = t->argv;
+	t->p.argc = arg != NULL ? 2 : 1;
+	t->p.path = t->path;
+	t->p.encoder = ENCODER_TEXT;
+	t->p.respawn = true;
+}
+
+static void
+settings(struct sup_settings *s)
+{
+	sup_settings_default(s);
+	s->respawn_min_ms = 10;
+	s->respawn_max_ms = 40;
+	s->kill_grace_ms = 300;
+}
+
+static int
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return (n - 1);		/* the DIR's own descriptor */
+}
+
+/* No child left at all: everything we forked was reaped. */
+static void
+assert_no_children(void)
+{
+	int st;
+
+	ck_assert_int_eq(waitpid(-1, &st, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+}
+
+static bool
+is_all_stopped(struct rec *r)
+{
+	return (r->all_stopped > 0);
+}
+
+static bool
+one_exited(struct rec *r)
+{
+	return (r->exited >= 1);
+}
+
+static void
+stop_and_wait(struct rec *r)
+{
+	sup_stop_all(r->sup);
+	ck_assert(run_until(r, is_all_stopped, 5000));
+	ck_assert_int_eq(r->all_stopped, 1);
+	assert_no_children();
+}
+
+/* ------------------------------------------------------------------ */
+
+static bool
+fifty_lines(struct rec *r)
+{
+	return (r->nlines >= 50);
+}
+
+START_TEST(test_echo_round_trip)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	struct sup_helper *h;
+	struct sup_stats st;
+	char buf[64];
+	int i;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t, "echo", "echo.sh", NULL);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert_int_eq(r.started, 1);
+	h = sup_find(r.sup, "echo");
+	ck_assert_ptr_eq(h, r.last);
+	ck_assert_str_eq(sup_helper_name(h), "echo");
+	ck_assert_int_eq(sup_helper_encoder(h), ENCODER_TEXT);
+	ck_assert_ptr_null(sup_find(r.sup, "nope"));
+	for (i = 0; i < 50; i++) {
+		snprintf(buf, sizeof(buf), "message %d\r\n", i);
+		ck_assert_int_eq(sup_write(h, buf, strlen(buf)), 0);
+	}
+	ck_assert_uint_gt(sup_queued(h), 0);
+	ck_assert(run_until(&r, fifty_lines, 3000));
+	for (i = 0; i < 50; i++) {
+		snprintf(buf, sizeof(buf), "message %d", i);
+		ck_assert_str_eq(r.lines[i], buf);
+	}
+	sup_helper_stats(h, &st);
+	ck_assert_uint_eq(st.lines, 50);
+	ck_assert_uint_eq(st.restarts, 0);
+	ck_assert_uint_eq(sup_queued(h), 0);
+	stop_and_wait(&r);
+	ck_assert_int_eq(r.exited, 1);
+	ck_assert(!r.respawning);
+	ck_assert_int_eq(sup_write(h, "x\n", 2), -1);
+	ck_assert_ptr_null(sup_find(r.sup, "echo"));
+	rec_free(&r);
+}
+END_TEST
+
+static bool
+exec_done(struct rec *r)
+{
+	char link[64], target[256];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)r->pids[0]);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return (false);
+	target[n] = '\0';
+	return (strstr(target, "sleep") != NULL);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = xcalloc(1, 65536);
+
+	ck_assert_ptr_nonnull(f);
+	*len = fread(buf, 1, 65535, f);
+	fclose(f);
+	return (buf);
+}
+
+static bool
+env_has(const char *env, size_t len, const char *want)
+{
+	size_t off;
+
+	for (off = 0; off < len; off += strlen(env + off) + 1)
+		if (strcmp(env + off, want) == 0)
+			return (true);
+	return (false);
+}
+
+/* What the helper gets: fds 0-2 only, pipes, our stderr, env, pgrp, mask. */
+START_TEST(test_child_setup)
+{
+	struct sup_settings set;
+	struct cfg_process p;
+	char *argv[] = { "sleep", "30", NULL }, path[64], a[256], b[256];
+	struct rec r;
+	DIR *d;
+	struct dirent *e;
+	char *buf, *line;
+	size_t len;
+	int nfd = 0;
+	pid_t pid;
+	ssize_t n;
+
+	setenv("TERM", "xterm", 1);
+	setenv("EVBGP_SUP_TEST", "inherited", 1);
+	settings(&set);
+	rec_init(&r, &set);
+	memset(&p, 0, sizeof(p));
+	p.name = "sleep";
+	p.argv = argv;
+	p.argc = 2;
+	p.path = "/bin/sleep";
+	p.respawn = true;
+	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
+	ck_assert(run_until(&r, exec_done, 3000));
+	pid = r.pids[0];
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	ck_assert_ptr_nonnull(d = opendir(path));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		nfd++;
+		ck_assert_int_le(atoi(e->d_name), 2);
+	}
+	closedir(d);
+	ck_assert_int_eq(nfd, 3);
+	snprintf(path, sizeof(path), "/proc/%d/fd/0", (int)pid);
+	n = readlink(path, a, sizeof(a) - 1);
+	ck_assert_int_gt(n, 0);
+	a[n] = '\0';
+	ck_assert(strncmp(a, "pipe:", 5) == 0);
+	snprintf(path, sizeof(path), "/proc/%d/fd/2", (int)pid);
+	n = readlink(path, a, sizeof(a) - 1);
+	ck_assert_int_gt(n, 0);
+	a[n] = '\0';
+	n = readlink("/proc/self/fd/2", b, sizeof(b) - 1);
+	ck_assert_int_gt(n, 0);
+	b[n] = '\0';
+	ck_assert_str_eq(a, b);
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	buf = slurp(path, &len);
+	ck_assert(env_has(buf, len, "TERM=dumb"));
+	ck_assert(!env_has(buf, len, "TERM=xterm"));
+	ck_assert(env_has(buf, len, "EVBGP_SUP_TEST=inherited"));
+	free(buf);
+
+	ck_assert_int_eq(getpgid(pid), pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	buf = slurp(path, &len);
+	line = strstr(buf, "SigBlk:");
+	ck_assert_ptr_nonnull(line);
+	ck_assert(strncmp(line, "SigBlk:\t0000000000000000", 24) == 0);
+	line = strstr(buf, "SigIgn:");	/* we ignore SIGPIPE; it must not */
+	ck_assert_ptr_nonnull(line);
+	ck_assert(strncmp(line, "SigIgn:\t0000000000000000", 24) == 0);
+	free(buf);
+
+	stop_and_wait(&r);
+	ck_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGTERM);
+	rec_free(&r);
+}
+END_TEST
+
+/* run path not found: logged, -1, retried with back-off, never started. */
+START_TEST(test_missing_executable)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t, "ghost", "no-such-helper", NULL);
+	t.p.path = NULL;
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), -1);
+	ck_assert_ptr_null(sup_find(r.sup, "ghost"));
+	run_for(&r, 150);
+	ck_assert_int_eq(r.started, 0);
+	ck_assert_int_eq(r.exited, 0);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+static bool
+got_after(struct rec *r)
+{
+	return (r->nlines >= 2);
+}
+
+START_TEST(test_line_cap)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	struct sup_stats st;
+
+	settings(&set);
+	set.max_line = 1024;
+	rec_init(&r, &set);
+	tproc(&t, "long", "longline.sh", NULL);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, got_after, 3000));
+	run_for(&r, 50);
+	ck_assert_uint_eq(r.nlines, 2);
+	ck_assert_str_eq(r.lines[0], "before");
+	ck_assert_str_eq(r.lines[1], "after");
+	sup_helper_stats(r.last, &st);
+	ck_assert_uint_eq(st.long_lines, 1);
+	ck_assert_uint_eq(st.lines, 2);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+static bool
+all_lines(struct rec *r)
+{
+	return (r->nlines >= (size_t)r->aux);
+}
+
+static void
+late_cb(evutil_socket_t fd, short what, void *arg)
+{
+	double *v = arg, now = mono_now();
+
+	/* v[0] last call, v[1] worst interval */
+	if (v[0] > 0 && now - v[0] > v[1])
+		v[1] = now - v[0];
+	v[0] = now;
+}
+
+/* Bounded batches: <= lines_per_turn per loop turn, timers on time. */
+START_TEST(test_batches)
+{
+	static const struct timeval zero = { 0, 0 };
+	struct timeval ten = { 0, 10000 };
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	struct event *timer;
+	double late[2] = { 0, 0 };
+	char want[32];
+	size_t i;
+
+	settings(&set);
+	set.lines_per_turn = 10;
+	rec_init(&r, &set);
+	r.aux = 20000;
+	r.turn_ev = evtimer_new(r.base, turn_cb, &r);
+	evtimer_add(r.turn_ev, &zero);
+	timer = event_new(r.base, -1, EV_PERSIST, late_cb, late);
+	event_add(timer, &ten);
+	tproc(&t, "lines", "lines.sh", "20000");
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, all_lines, 15000));
+	ck_assert_uint_eq(r.nlines, 20000);
+	for (i = 0; i < MAXLINES; i++) {
+		snprintf(want, sizeof(want), "line %zu", i);
+		ck_assert_str_eq(r.lines[i], want);
+	}
+	ck_assert_uint_le(r.max_turn_lines, 10);
+	ck_assert_msg(late[1] < 0.060, "timer interval %.3f s", late[1]);
+	event_free(timer);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+START_TEST(test_pause)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	r.aux = 50;
+	tproc(&t, "lines", "lines.sh", "50");
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	sup_pause(r.last, true);
+	run_for(&r, 200);
+	ck_assert_uint_eq(r.nlines, 0);
+	sup_pause(r.last, false);
+	ck_assert(run_until(&r, all_lines, 3000));
+	ck_assert_str_eq(r.lines[49], "line 49");
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+static void
+pause_on_start(struct rec *r, struct sup_helper *h)
+{
+	sup_pause(h, true);
+}
+
+/* Paused, it exits: nothing is lost or killed; lines come first. */
+START_TEST(test_pause_exit)
+{
+	struct sup_settings set;
+	struct cfg_process p;
+	char *argv[] = { "print.sh", "one", "two", "three", NULL };
+	struct rec r;
+
+	settings(&set);
+	set.kill_grace_ms = 100;
+	rec_init(&r, &set);
+	r.on_started = pause_on_start;
+	memset(&p, 0, sizeof(p));
+	p.name = "print";
+	p.argv = argv;
+	p.argc = 4;
+	p.path = HELPERS "/print.sh";
+	p.respawn = false;
+	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
+	run_for(&r, 400);		/* well past the grace */
+	ck_assert_int_eq(r.exited, 0);
+	ck_assert_uint_eq(r.nlines, 0);
+	sup_pause(r.last, false);
+	ck_assert(run_until(&r, one_exited, 3000));
+	ck_assert_uint_eq(r.nlines_at_exit, 3);
+	ck_assert_str_eq(r.lines[2], "three");
+	ck_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+/* Stopping a paused helper still completes (its output is dropped). */
+START_TEST(test_pause_stop)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	r.on_started = pause_on_start;
+	tproc(&t, "lines", "lines.sh", "5000");
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	run_for(&r, 100);
+	stop_and_wait(&r);
+	ck_assert_int_eq(r.exited, 1);
+	ck_assert_uint_eq(r.nlines, 0);
+	rec_free(&r);
+}
+END_TEST
+
+/* execve fails (not executable): status 127, handled as a death. */
+START_TEST(test_exec_failure)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	int devnull, saved;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t, "noexec", "CMakeLists.txt", NULL);
+	snprintf(t.path, sizeof(t.path), "%s/tests/CMakeLists.txt",
+	    EVBGP_SOURCE_DIR);
+	t.p.respawn = false;
+	/* The child reports on stderr; keep the test output clean. */
+	saved = dup(STDERR_FILENO);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	dup2(devnull, STDERR_FILENO);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, one_exited, 3000));
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(devnull);
+	ck_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 127);
+	ck_assert(!r.respawning);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+/* EOF first, then (0.3 s later) the exit: exited once, after both. */
+START_TEST(test_eof_then_reap)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	set.kill_grace_ms = 2000;
+	rec_init(&r, &set);
+	tproc(&t, "closeout", "closeout.sh", NULL);
+	t.p.respawn = false;
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, one_exited, 3000));
+	run_for(&r, 100);
+	ck_assert_int_eq(r.exited, 1);
+	ck_assert_uint_eq(r.nlines, 1);
+	ck_assert_str_eq(r.lines[0], "bye");
+	ck_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 3);
+	ck_assert(!r.respawning);
+	ck_assert_msg(r.t_exit - r.t_first_line >= 0.25,
+	    "exited %.3f s after EOF", r.t_exit - r.t_first_line);
+	ck_assert_int_eq(r.fatal, 0);
+	assert_no_children();
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+/* The exit first, EOF when the background child closes stdout. */
+START_TEST(test_reap_then_eof)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	set.kill_grace_ms = 2000;
+	rec_init(&r, &set);
+	tproc(&t, "bg", "bgchild.sh", NULL);
+	t.p.respawn = false;
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, one_exited, 3000));
+	run_for(&r, 100);
+	ck_assert_int_eq(r.exited, 1);
+	ck_assert_uint_eq(r.nlines_at_exit, 2);
+	ck_assert_str_eq(r.lines[0], "early");
+	ck_assert_str_eq(r.lines[1], "late");
+	ck_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 4);
+	ck_assert_msg(r.t_exit - r.t_first_line >= 0.25,
+	    "exited %.3f s after start", r.t_exit - r.t_first_line);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+/* Exited, but a descendant holds stdout for long: its group is killed. */
+START_TEST(test_reap_descendant_killed)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	set.kill_grace_ms = 100;	/* bgchild's child lingers 300 ms */
+	rec_init(&r, &set);
+	tproc(&t, "bg", "bgchild.sh", NULL);
+	t.p.respawn = false;
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, one_exited, 3000));
+	ck_assert_int_eq(r.exited, 1);
+	ck_assert_uint_eq(r.nlines_at_exit, 1);
+	ck_assert(r.t_exit - r.t_first_line < 0.28);
+	ck_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 4);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+static void
+kill_on_ping(struct rec *r, struct sup_helper *h, const char *line)
+{
+	ck_assert_str_eq(line, "ping");
+	ck_assert_int_eq(kill(sup_helper_pid(h), SIGKILL), 0);
+}
+
+static void
+ping_on_start(struct rec *r, struct sup_helper *h)
+{
+	ck_assert_int_eq(sup_write(h, "ping\n", 5), 0);
+}
+
+static bool
+hundred_started(struct rec *r)
+{
+	return (r->started >= 100 && r->nlines >= 100);
+}
+
+static int
+zombie_children(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char path[300], buf[512], *p, state;
+	int ppid, n = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;
+		if (fgets(buf, sizeof(buf), f) != NULL &&
+		    (p = strrchr(buf, ')')) != NULL &&
+		    sscanf(p + 1, " %c %d", &state, &ppid) == 2 &&
+		    ppid == getpid() && state == 'Z')
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return (n);
+}
+
+/* kill -9 a hundred times: back-off, no zombie, no descriptor leak. */
+START_TEST(test_kill9_hundred)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	struct sup_stats st;
+	int fds0, fds1, i;
+	unsigned expect;
+	double gap;
+
+	settings(&set);
+	set.respawn_min_ms = 1;
+	set.respawn_max_ms = 8;
+	fds0 = count_fds();
+	rec_init(&r, &set);
+	fds1 = count_fds();
+	r.on_started = ping_on_start;
+	r.on_line = kill_on_ping;
+	tproc(&t, "victim", "echo.sh", NULL);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, hundred_started, 20000));
+	ck_assert_int_ge(r.exited, 99);
+	/* Back-off: 1, 2, 4, 8, 8, ... ms between the end and the start. */
+	for (i = 0, expect = 1; i < 99 && i < r.exited; i++) {
+		gap = r.t_started[i + 1] - r.t_exited[i];
+		ck_assert_msg(gap * 1000 >= expect - 0.5,
+		    "respawn %d after %.2f ms, want %u", i, gap * 1000, expect);
+		if (expect < 8)
+			expect *= 2;
+	}
+	for (i = 1; i < 100; i++)
+		ck_assert_int_ne(r.pids[i], r.pids[i - 1]);
+	sup_helper_stats(r.last, &st);
+	ck_assert_uint_ge(st.restarts, 99);
+	/* Let the last kill settle (a zombie in flight is normal). */
+	r.on_line = NULL;
+	run_for(&r, 100);
+	ck_assert_int_eq(zombie_children(), 0);
+	ck_assert_ptr_nonnull(sup_find(r.sup, "victim"));
+	stop_and_wait(&r);
+	ck_assert_int_eq(zombie_children(), 0);
+	ck_assert_int_eq(count_fds(), fds1);
+	rec_free(&r);
+	ck_assert_int_eq(count_fds(), fds0);
+	assert_no_children();
+}
+END_TEST
+
+START_TEST(test_respawn_default)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t, "quitter", "exit.sh", "1");
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	run_for(&r, 400);
+	ck_assert_int_ge(r.started, 3);
+	ck_assert(r.respawning);
+	ck_assert_int_eq(r.fatal, 0);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+START_TEST(test_respawn_false)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t, "once", "exit.sh", "0");
+	t.p.respawn = false;
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	run_for(&r, 300);
+	ck_assert_int_eq(r.started, 1);
+	ck_assert_int_eq(r.exited, 1);
+	ck_assert(!r.respawning);
+	ck_assert_int_eq(r.fatal, 0);	/* terminate is off */
+	ck_assert_ptr_null(sup_find(r.sup, "once"));
+	assert_no_children();
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+/* settings.respawn false + terminate: lost for good -> ops->fatal. */
+START_TEST(test_terminate_fatal)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	set.respawn = false;
+	set.terminate = true;
+	rec_init(&r, &set);
+	tproc(&t, "once", "exit.sh", "2");
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, one_exited, 3000));
+	run_for(&r, 100);
+	ck_assert_int_eq(r.started, 1);
+	ck_assert_int_eq(r.fatal, 1);
+	ck_assert(!r.respawning);
+	stop_and_wait(&r);
+	ck_assert_int_eq(r.fatal, 1);
+	rec_free(&r);
+}
+END_TEST
+
+/* An intentional stop is not a loss: no fatal even with terminate. */
+START_TEST(test_terminate_not_on_stop)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	set.respawn = false;
+	set.terminate = true;
+	rec_init(&r, &set);
+	tproc(&t, "echo", "echo.sh", NULL);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	run_for(&r, 50);
+	stop_and_wait(&r);
+	ck_assert_int_eq(r.fatal, 0);
+	rec_free(&r);
+}
+END_TEST
+
+struct flood {
+	struct rec	*r;
+	size_t		 max_queued;
+	unsigned long	 writes;
+	unsigned long	 refused;
+	pid_t		 first;
+};
+
+static void
+flood_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct flood *f = arg;
+	struct sup_helper *h = sup_find(f->r->sup, "echo");
+	char line[1024];
+	int i;
+
+	if (h == NULL)
+		return;
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	for (i = 0; i < 64; i++) {
+		f->writes++;
+		if (sup_write(h, line, sizeof(line)) == -1)
+			f->refused++;
+		if (sup_queued(h) > f->max_queued)
+			f->max_queued = sup_queued(h);
+		if (h != sup_find(f->r->sup, "echo"))
+			break;
+	}
+}
+
+static void
+stop_first(struct rec *r, struct sup_helper *h)
+{
+	if (r->started == 1)
+		ck_assert_int_eq(kill(sup_helper_pid(h), SIGSTOP), 0);
+}
+
+/* Flood a SIGSTOPped helper; returns the worst 10 ms timer interval. */
+static double
+flood_stopped(struct rec *r, struct flood *f, unsigned ms)
+{
+	struct timeval five = { 0, 5000 }, ten = { 0, 10000 };
+	struct event *writer, *timer;
+	double late[2] = { 0, 0 };
+
+	memset(f, 0, sizeof(*f));
+	f->r = r;
+	writer = event_new(r->base, -1, EV_PERSIST, flood_cb, f);
+	timer = event_new(r->base, -1, EV_PERSIST, late_cb, late);
+	event_add(writer, &five);
+	event_add(timer, &ten);
+	run_for(r, ms);
+	event_free(writer);
+	event_free(timer);
+	return (late[1]);
+}
+
+START_TEST(test_stopped_helper_drop)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	struct flood f;
+	struct sup_stats st;
+	double late;
+
+	settings(&set);
+	set.max_queue = 256 * 1024;
+	set.overflow = SUP_OVERFLOW_DROP;
+	rec_init(&r, &set);
+	r.on_started = stop_first;
+	tproc(&t, "echo", "echo.sh", NULL);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	late = flood_stopped(&r, &f, 800);
+	ck_assert_msg(late < 0.060, "timer interval %.3f s", late);
+	ck_assert_uint_le(f.max_queued, set.max_queue);
+	ck_assert_uint_gt(f.refused, 0);
+	sup_helper_stats(r.last, &st);
+	ck_assert_uint_eq(st.dropped_events, f.refused);
+	ck_assert_uint_eq(st.dropped_bytes, f.refused * 1024);
+	ck_assert_int_eq(r.started, 1);
+	ck_assert_int_eq(r.exited, 0);
+	/* Resumed, it drains the queue; nothing was restarted. */
+	kill(sup_helper_pid(r.last), SIGCONT);
+	run_for(&r, 300);
+	ck_assert_uint_eq(sup_queued(r.last), 0);
+	ck_assert_uint_gt(r.nlines, 0);
+	ck_assert_int_eq(r.started, 1);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+START_TEST(test_stopped_helper_restart)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	struct flood f;
+	struct sup_stats st;
+	double late;
+
+	settings(&set);
+	set.max_queue = 256 * 1024;
+	set.overflow = SUP_OVERFLOW_RESTART;
+	rec_init(&r, &set);
+	r.on_started = stop_first;
+	tproc(&t, "echo", "echo.sh", NULL);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	late = flood_stopped(&r, &f, 800);
+	ck_assert_msg(late < 0.060, "timer interval %.3f s", late);
+	ck_assert_uint_le(f.max_queued, set.max_queue);
+	ck_assert_uint_ge(f.refused, 1);
+	ck_assert_int_ge(r.started, 2);
+	ck_assert_int_ge(r.exited, 1);
+	ck_assert_int_ne(r.pids[0], r.pids[1]);
+	sup_helper_stats(r.last, &st);
+	ck_assert_uint_ge(st.restarts, 1);
+	/* The new instance is healthy and echoes. */
+	ck_assert_uint_gt(r.nlines, 0);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+static bool
+three_started(struct rec *r)
+{
+	return (r->started >= 3);
+}
+
+static bool
+apply_settled(struct rec *r)
+{
+	return (r->started >= 5 && per(r, "c")->exited >= 1 &&
+	    per(r, "b")->exited >= 1);
+}
+
+START_TEST(test_apply)
+{
+	struct sup_settings set;
+	struct tproc t1[3], t2[3];
+	struct cfg_process p1[3], p2[3];
+	struct rec r;
+	pid_t a, b, c;
+	int i;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t1[0], "a", "echo.sh", NULL);
+	tproc(&t1[1], "b", "echo.sh", NULL);
+	tproc(&t1[2], "c", "echo.sh", NULL);
+	for (i = 0; i < 3; i++)
+		p1[i] = t1[i].p;
+	ck_assert_int_eq(sup_apply(r.sup, p1, 3), 0);
+	ck_assert(run_until(&r, three_started, 2000));
+	a = per(&r, "a")->pid;
+	b = per(&r, "b")->pid;
+	c = per(&r, "c")->pid;
+	/* Same again: nothing moves. */
+	ck_assert_int_eq(sup_apply(r.sup, p1, 3), 0);
+	run_for(&r, 50);
+	ck_assert_int_eq(r.started, 3);
+	ck_assert_int_eq(r.exited, 0);
+
+	tproc(&t2[0], "a", "echo.sh", NULL);
+	t2[0].p.respawn = false;		/* not a run change */
+	tproc(&t2[1], "b", "echo.sh", "changed");
+	tproc(&t2[2], "d", "echo.sh", NULL);
+	for (i = 0; i < 3; i++)
+		p2[i] = t2[i].p;
+	ck_assert_int_eq(sup_apply(r.sup, p2, 3), 0);
+	ck_assert(run_until(&r, apply_settled, 3000));
+	run_for(&r, 100);
+	ck_assert_int_eq(per(&r, "a")->started, 1);
+	ck_assert_int_eq(per(&r, "a")->exited, 0);
+	ck_assert_int_eq(sup_helper_pid(sup_find(r.sup, "a")), a);
+	ck_assert_int_eq(per(&r, "b")->started, 2);
+	ck_assert_int_eq(per(&r, "b")->exited, 1);
+	ck_assert(per(&r, "b")->respawning);
+	ck_assert_int_ne(sup_helper_pid(sup_find(r.sup, "b")), b);
+	ck_assert_int_eq(per(&r, "c")->exited, 1);
+	ck_assert(!per(&r, "c")->respawning);
+	ck_assert_ptr_null(sup_find(r.sup, "c"));
+	ck_assert_int_eq(kill(c, 0), -1);
+	ck_assert_int_eq(per(&r, "d")->started, 1);
+	ck_assert_ptr_nonnull(sup_find(r.sup, "d"));
+
+	/* Encoder change restarts too; a removed-then-readded one is back. */
+	p2[2].encoder = ENCODER_JSON;
+	ck_assert_int_eq(sup_apply(r.sup, p2, 3), 0);
+	run_for(&r, 300);
+	ck_assert_int_eq(per(&r, "d")->started, 2);
+	ck_assert_int_eq(sup_helper_encoder(sup_find(r.sup, "d")),
+	    ENCODER_JSON);
+	ck_assert_int_eq(per(&r, "a")->started, 1);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+/* Remove and re-add in the same turn: one helper, never two. */
+START_TEST(test_apply_remove_readd)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t, "x", "echo.sh", NULL);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert_int_eq(sup_apply(r.sup, NULL, 0), 0);
+	ck_assert_ptr_null(sup_find(r.sup, "x"));
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	run_for(&r, 300);
+	ck_assert_int_eq(r.started, 2);
+	ck_assert_int_eq(r.exited, 1);
+	ck_assert_ptr_nonnull(sup_find(r.sup, "x"));
+	ck_assert_int_eq(sup_helper_pid(sup_find(r.sup, "x")), r.pids[1]);
+	stop_and_wait(&r);
+	ck_assert_int_eq(r.exited, 2);
+	rec_free(&r);
+}
+END_TEST
+
+static bool
+four_started(struct rec *r)
+{
+	return (r->started >= 4);
+}
+
+START_TEST(test_restart_all)
+{
+	struct sup_settings set;
+	struct tproc t[2];
+	struct cfg_process p[2];
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t[0], "a", "echo.sh", NULL);
+	tproc(&t[1], "b", "echo.sh", NULL);
+	p[0] = t[0].p;
+	p[1] = t[1].p;
+	ck_assert_int_eq(sup_apply(r.sup, p, 2), 0);
+	sup_restart_all(r.sup);
+	/* Being restarted: writes are refused, nothing crashes. */
+	ck_assert_int_eq(sup_write(r.last, "x\n", 2), -1);
+	ck_assert_ptr_null(sup_find(r.sup, "b"));
+	ck_assert(run_until(&r, four_started, 3000));
+	ck_assert_int_eq(per(&r, "a")->started, 2);
+	ck_assert_int_eq(per(&r, "b")->started, 2);
+	ck_assert_int_eq(r.exited, 2);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+static bool
+sleeper_ready(struct rec *r)
+{
+	return (r->nlines >= 1 && r->started >= 2);
+}
+
+/* A helper ignoring SIGTERM gets SIGKILL after the grace. */
+START_TEST(test_stop_all_grace)
+{
+	struct sup_settings set;
+	struct tproc t[2];
+	struct cfg_process p[2];
+	struct rec r;
+	double t0, el;
+
+	settings(&set);
+	set.kill_grace_ms = 200;
+	rec_init(&r, &set);
+	tproc(&t[0], "echo", "echo.sh", NULL);
+	tproc(&t[1], "stubborn", "sleeper.sh", NULL);
+	p[0] = t[0].p;
+	p[1] = t[1].p;
+	ck_assert_int_eq(sup_apply(r.sup, p, 2), 0);
+	ck_assert(run_until(&r, sleeper_ready, 3000));
+	t0 = mono_now();
+	stop_and_wait(&r);
+	el = mono_now() - t0;
+	ck_assert_msg(el >= 0.19 && el < 1.5, "stopped after %.3f s", el);
+	ck_assert(WIFSIGNALED(per(&r, "stubborn")->status));
+	ck_assert_int_eq(WTERMSIG(per(&r, "stubborn")->status), SIGKILL);
+	ck_assert(!WIFSIGNALED(per(&r, "echo")->status) ||
+	    WTERMSIG(per(&r, "echo")->status) != SIGKILL);
+	ck_assert_int_eq(r.exited, 2);
+	ck_assert_int_eq(r.started, 2);	/* no respawn while stopping */
+	rec_free(&r);
+}
+END_TEST
+
+static bool
+got_ready(struct rec *r)
+{
+	return (r->nlines >= 1);
+}
+
+static double
+cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+}
+
+/* The helper closed its stdin: EPIPE, no spin, helper handled as dead. */
+START_TEST(test_stdin_closed)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	struct sup_helper *h;
+	double cpu;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t, "deaf", "closein.sh", NULL);
+	t.p.respawn = false;
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, got_ready, 3000));
+	h = r.last;
+	cpu = cpu_seconds();
+	run_for(&r, 200);		/* nothing queued: nothing armed */
+	ck_assert_int_eq(r.exited, 0);
+	ck_assert_int_eq(sup_write(h, "hello\n", 6), 0);
+	ck_assert(run_until(&r, one_exited, 3000));
+	run_for(&r, 100);
+	ck_assert_msg(cpu_seconds() - cpu < 0.15, "cpu %.3f s",
+	    cpu_seconds() - cpu);
+	ck_assert_int_eq(r.exited, 1);
+	ck_assert(WIFSIGNALED(r.status));
+	ck_assert_int_eq(sup_write(h, "again\n", 6), -1);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
+static void
+free_on_line(struct rec *r, struct sup_helper *h, const char *line)
+{
+	sup_free(r->sup);
+	r->sup = NULL;
+	r->aux = 1;
+}
+
+static bool
+freed(struct rec *r)
+{
+	return (r->aux == 1);
+}
+
+/* sup_free from inside a callback is deferred, and still reaps. */
+START_TEST(test_free_in_callback)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	r.on_line = free_on_line;
+	tproc(&t, "lines", "lines.sh", "500");
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, freed, 3000));
+	ck_assert_uint_eq(r.nlines, 1);
+	assert_no_children();
+	rec_free(&r);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("supervisor");
+	TCase *tc = tcase_create("helpers");
+	SRunner *sr;
+	int failed;
+
+	/* The daemon ignores SIGPIPE; so do we (EPIPE instead). */
+	signal(SIGPIPE, SIG_IGN);
+	if (getenv("EVBGP_TEST_LOG") != NULL)
+		log_init(true, LOG_DEST_STDERR, LOG_DEBUG, NULL);
+	else
+		log_init(false, LOG_DEST_STDERR, LOG_ERR, NULL);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_echo_round_trip);
+	tcase_add_test(tc, test_child_setup);
+	tcase_add_test(tc, test_missing_executable);
+	tcase_add_test(tc, test_line_cap);
+	tcase_add_test(tc, test_batches);
+	tcase_add_test(tc, test_pause);
+	tcase_add_test(tc, test_pause_exit);
+	tcase_add_test(tc, test_pause_stop);
+	tcase_add_test(tc, test_exec_failure);
+	tcase_add_test(tc, test_eof_then_reap);
+	tcase_add_test(tc, test_reap_then_eof);
+	tcase_add_test(tc, test_reap_descendant_killed);
+	tcase_add_test(tc, test_kill9_hundred);
+	tcase_add_test(tc, test_respawn_default);
+	tcase_add_test(tc, test_respawn_false);
+	tcase_add_test(tc, test_terminate_fatal);
+	tcase_add_test(tc, test_terminate_not_on_stop);
+	tcase_add_test(tc, test_stopped_helper_drop);
+	tcase_add_test(tc, test_stopped_helper_restart);
+	tcase_add_test(tc, test_apply);
+	tcase_add_test(tc, test_apply_remove_readd);
+	tcase_add_test(tc, test_restart_all);
+	tcase_add_test(tc, test_stop_all_grace);
+	tcase_add_test(tc, test_stdin_closed);
+	tcase_add_test(tc, test_free_in_callback);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Echo every line back (cat does not buffer); arguments are ignored.
+exec cat

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Exit at once with the given status.
+exit "${1:-0}"
