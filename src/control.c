@@ -178,6 +178,15 @@ control_client_exec(struct control_client *cl, const char *line, size_t len)
 {
 	struct control *ctl = cl->ctl;
 
+	if (memchr(line, '\0', len) != NULL) {
+		/* the parser sees C strings: "show\0garbage" must not run
+		 * as "show" */
+		log_warnx("control: %s: command with a NUL byte refused",
+		    cl->api.name);
+		if (cl->api.ack == API_ACK_ON)
+			bufferevent_write(cl->bev, "error\n", 6);
+		return true;
+	}
 	log_debug("control: %s: %.*s", cl->api.name,
 	    (int)(len > 200 ? 200 : len), line);
 	cl->busy = true;

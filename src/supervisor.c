@@ -71,7 +71,6 @@ struct sup_helper {
 	enum sup_hstate		 state;
 	enum sup_why		 why;
 	bool			 removed;	/* free when gone */
-	bool			 keep;		/* sup_apply scratch */
 
 	pid_t			 pid;		/* also the process group */
 	int			 status;
@@ -665,8 +664,8 @@ child_close_from3(void)
 
 	if (close_range(3, ~0U, 0) == 0)
 		return;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < (rlim_t)INT_MAX)
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)INT_MAX)
 		max = (int)rl.rlim_cur;
 	for (fd = 3; fd < max; fd++)
 		(void)close(fd);
@@ -1212,6 +1211,17 @@ helper_write_event_cb(struct bufferevent *bev, short what, void *arg)
 /* ------------------------------------------------------------------ */
 /* public API */
 
+static bool
+procs_have(const struct cfg_process *procs, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (str_eq(procs[i].name, name))
+			return (true);
+	return (false);
+}
+
 int
 sup_apply(struct sup *s, const struct cfg_process *procs, size_t n)
 {
@@ -1221,8 +1231,6 @@ sup_apply(struct sup *s, const struct cfg_process *procs, size_t n)
 
 	sup_enter(s);
 	s->stopping = false;
-	for (i = 0; i < s->nhs; i++)
-		s->hs[i]->keep = false;
 	for (i = 0; i < n && !s->dying; i++) {
 		for (j = 0; j < i; j++)
 			if (str_eq(procs[j].name, procs[i].name))
@@ -1234,12 +1242,10 @@ sup_apply(struct sup *s, const struct cfg_process *procs, size_t n)
 		}
 		if ((h = sup_lookup(s, procs[i].name)) == NULL) {
 			h = helper_new(s, &procs[i]);
-			h->keep = true;
 			if (helper_start(h) == -1)
 				rc = -1;
 			continue;
 		}
-		h->keep = true;
 		if (proc_same_run(&h->proc, &procs[i])) {
 			/* respawn and the rest apply from now on. */
 			h->proc.respawn = procs[i].respawn;
@@ -1264,7 +1270,8 @@ sup_apply(struct sup *s, const struct cfg_process *procs, size_t n)
 	v = sup_snapshot(s, &nv);
 	for (i = 0; i < nv && !s->dying; i++) {
 		h = v[i];
-		if (h->keep || h->removed || h->state == HS_DESTROYED)
+		if (h->removed || h->state == HS_DESTROYED ||
+		    procs_have(procs, n, h->proc.name))
 			continue;
 		log_info("process %s: removed from the configuration",
 		    h->proc.name);

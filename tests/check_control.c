@@ -293,6 +293,21 @@ START_TEST(pipelined_in_order)
 }
 END_TEST
 
+START_TEST(nul_byte_refused)
+{
+	static const char cmd[] = "version\0 trailing\nversion\n";
+	int fd = client_connect(fx.path);
+	struct answer a = { 0 };
+
+	client_send(fd, cmd, sizeof(cmd) - 1);
+	pump(fd, &a, 2);
+	ck_assert_msg(strncmp(a.p, "error\nexabgp ", 13) == 0, "%s", a.p);
+	ck_assert_uint_eq(count_lines(&a, "done"), 1);
+	close(fd);
+	answer_free(&a);
+}
+END_TEST
+
 START_TEST(eof_flushes_last_line)
 {
 	int fd = client_connect(fx.path);
@@ -580,6 +595,7 @@ control_suite(void)
 	tcase_add_test(tc, show_summary);
 	tcase_add_test(tc, bogus_command);
 	tcase_add_test(tc, pipelined_in_order);
+	tcase_add_test(tc, nul_byte_refused);
 	tcase_add_test(tc, eof_flushes_last_line);
 	tcase_add_test(tc, overlong_line_partial);
 	tcase_add_test(tc, overlong_line_complete);

@@ -527,6 +527,44 @@ START_TEST(test_line_cap)
 }
 END_TEST
 
+/* Exactly max_line passes, one more is discarded; CR LF; no final LF. */
+START_TEST(test_line_boundary)
+{
+	struct sup_settings set;
+	struct cfg_process p;
+	char *argv[] = { "printf", NULL, NULL };
+	char fmt[2100];
+	struct rec r;
+	struct sup_stats st;
+
+	settings(&set);
+	set.max_line = 1024;
+	rec_init(&r, &set);
+	/* printf's format: 1024 a's, LF, 1025 b's, LF, "crlf" CR LF, "end" */
+	memset(fmt, 'a', 1024);
+	fmt[1024] = '\n';
+	memset(fmt + 1025, 'b', 1025);
+	strcpy(fmt + 2050, "\ncrlf\r\nend");
+	argv[1] = fmt;
+	memset(&p, 0, sizeof(p));
+	p.name = "printf";
+	p.argv = argv;
+	p.argc = 2;
+	p.path = "/usr/bin/printf";
+	p.respawn = false;
+	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
+	ck_assert(run_until(&r, one_exited, 3000));
+	ck_assert_uint_eq(r.nlines, 3);
+	ck_assert_uint_eq(strlen(r.lines[0]), 1024);
+	ck_assert_str_eq(r.lines[1], "crlf");
+	ck_assert_str_eq(r.lines[2], "end");
+	sup_helper_stats(r.last, &st);
+	ck_assert_uint_eq(st.long_lines, 1);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
 static bool
 all_lines(struct rec *r)
 {
@@ -865,6 +903,69 @@ START_TEST(test_kill9_hundred)
 }
 END_TEST
 
+static void
+kill_quick(struct rec *r, struct sup_helper *h)
+{
+	/* Three quick deaths, then one life longer than healthy_after_s. */
+	if (r->started <= 3)
+		kill(sup_helper_pid(h), SIGKILL);
+}
+
+static void
+kill_it(evutil_socket_t fd, short what, void *arg)
+{
+	struct rec *r = arg;
+
+	kill(sup_helper_pid(r->last), SIGKILL);
+}
+
+static bool
+four_started(struct rec *r)
+{
+	return (r->started >= 4);
+}
+
+static bool
+five_started(struct rec *r)
+{
+	return (r->started >= 5);
+}
+
+/* The back-off doubles on quick deaths and resets after a healthy life. */
+START_TEST(test_backoff_reset)
+{
+	struct timeval later = { 1, 150000 };
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	struct event *ev;
+	double gap[4];
+	int i;
+
+	settings(&set);
+	set.respawn_min_ms = 30;
+	set.respawn_max_ms = 1000;
+	set.healthy_after_s = 1;
+	rec_init(&r, &set);
+	r.on_started = kill_quick;
+	tproc(&t, "echo", "echo.sh", NULL);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, four_started, 3000));
+	ev = evtimer_new(r.base, kill_it, &r);
+	evtimer_add(ev, &later);
+	ck_assert(run_until(&r, five_started, 4000));
+	for (i = 0; i < 4; i++)
+		gap[i] = (r.t_started[i + 1] - r.t_exited[i]) * 1000;
+	ck_assert_msg(gap[0] >= 29.5 && gap[0] < 60, "%.1f", gap[0]);
+	ck_assert_msg(gap[1] >= 59.5 && gap[1] < 90, "%.1f", gap[1]);
+	ck_assert_msg(gap[2] >= 119.5 && gap[2] < 150, "%.1f", gap[2]);
+	ck_assert_msg(gap[3] >= 29.5 && gap[3] < 60, "reset: %.1f", gap[3]);
+	event_free(ev);
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
 START_TEST(test_respawn_default)
 {
 	struct sup_settings set;
@@ -1178,12 +1279,6 @@ START_TEST(test_apply_remove_readd)
 }
 END_TEST
 
-static bool
-four_started(struct rec *r)
-{
-	return (r->started >= 4);
-}
-
 START_TEST(test_restart_all)
 {
 	struct sup_settings set;
@@ -1349,6 +1444,7 @@ main(void)
 	tcase_add_test(tc, test_child_setup);
 	tcase_add_test(tc, test_missing_executable);
 	tcase_add_test(tc, test_line_cap);
+	tcase_add_test(tc, test_line_boundary);
 	tcase_add_test(tc, test_batches);
 	tcase_add_test(tc, test_pause);
 	tcase_add_test(tc, test_pause_exit);
@@ -1358,6 +1454,7 @@ main(void)
 	tcase_add_test(tc, test_reap_then_eof);
 	tcase_add_test(tc, test_reap_descendant_killed);
 	tcase_add_test(tc, test_kill9_hundred);
+	tcase_add_test(tc, test_backoff_reset);
 	tcase_add_test(tc, test_respawn_default);
 	tcase_add_test(tc, test_respawn_false);
 	tcase_add_test(tc, test_terminate_fatal);
