@@ -19,6 +19,7 @@
 
 #include "evbgp/api.h"
 #include "evbgp/api_exec.h"
+#include "evbgp/api_show_json.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
@@ -546,13 +547,22 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		    cmd.subcode);
 		break;
 	case API_SHOW_NEIGHBOR:
-		show_neighbors(d, c, &cmd);
+		if (cmd.json)
+			api_show_neighbors_json(d, c, &cmd);
+		else
+			show_neighbors(d, c, &cmd);
 		break;
 	case API_SHOW_ADJ_RIB_IN:
-		show_rib(d, c, &cmd, true);
+		if (cmd.json)
+			api_show_rib_json(d, c, &cmd, true);
+		else
+			show_rib(d, c, &cmd, true);
 		break;
 	case API_SHOW_ADJ_RIB_OUT:
-		show_rib(d, c, &cmd, false);
+		if (cmd.json)
+			api_show_rib_json(d, c, &cmd, false);
+		else
+			show_rib(d, c, &cmd, false);
 		break;
 	case API_SHUTDOWN:
 		reply(c, "shutdown in progress");

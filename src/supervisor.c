@@ -382,7 +382,8 @@ sup_snapshot(struct sup *s, size_t *n)
 {
 	struct sup_helper **v = xcalloc(s->nhs + 1, sizeof(*v));
 
-	memcpy(v, s->hs, s->nhs * sizeof(*v));
+	if (s->nhs > 0)
+		memcpy(v, s->hs, s->nhs * sizeof(*v));
 	*n = s->nhs;
 	return (v);
 }
