@@ -745,7 +745,8 @@ START_TEST(test_update_ipv6)
 	    &parsed, &m, 0);
 	ck_assert(line_matches(&out, "{ \"type\": \"update\", \"neighbor\": { "
 	    "\"address\": { \"local\": \"2001:db8::2\", \"peer\": "
-	    "\"2001:db8::1\" }, \"asn\": { \"local\": 65001, \"peer\": 65001 }, "
+	    "\"2001:db8::1\" }, \"asn\": { \"local\": 65001, \"peer\": "
+	    "65001 }, "
 	    "\"direction\": \"send\", \"message\": { \"update\": { "
 	    "\"attribute\": { \"origin\": \"igp\", \"local-preference\": 100 },"
 	    " \"announce\": { \"ipv6 unicast\": { \"2001:db8::1\": [ { "
@@ -792,7 +793,8 @@ START_TEST(test_update_reset)
 	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert(line_matches(&out, ENV(1, "update") NB61
-	    "\"direction\": \"receive\", \"message\": { \"update\": { } } } }"));
+	    "\"direction\": \"receive\", \"message\": { \"update\": { } } "
+	    "} }"));
 	sbuf_reset(&out);
 	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
@@ -833,7 +835,8 @@ START_TEST(test_open_built)
 	    &parsed, &open);
 	ck_assert_ptr_null(strstr(out.p, "\\/"));
 	ck_assert_ptr_nonnull(strstr(out.p, "\"capabilities\":{\"1\":{\"name\":"
-	    "\"multiprotocol\",\"families\":[\"ipv4/unicast\",\"ipv6/unicast\"]}"
+	    "\"multiprotocol\",\"families\":[\"ipv4/unicast\","
+	    "\"ipv6/unicast\"]}"
 	    ",\"65\":{\"name\":\"asn4\",\"asn4\":4200000000},\"2\":{\"name\":"
 	    "\"route-refresh\",\"variant\":\"RFC\"},\"73\":{\"name\":"
 	    "\"hostname\",\"host-name\":\"rtr\",\"domain-name\":\"\"},\"200\":{"
@@ -897,6 +900,43 @@ START_TEST(test_packets_consolidate)
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send 4 header "
 	    "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304 body 0x\n");
 	sbuf_free(&out);
+}
+END_TEST
+
+/* A consolidated text UPDATE: the hex line comes before "update end". */
+START_TEST(test_consolidate_update)
+{
+	static const struct update_ctx ctx = { .asn4 = true,
+	    .families = V4 };
+	struct api_neighbor nb = nb61();
+	uint8_t eor[23];
+	struct api_msg_opts o = { .parsed = true, .consolidate = true,
+	    .raw = eor, .rawlen = sizeof(eor) };
+	struct update_msg m;
+	struct sbuf out;
+
+	ck_assert_uint_eq(hex2bin(FFx16 "0017 02 00000000", eor, sizeof(eor)),
+	    sizeof(eor));
+	update_msg_init(&m);
+	sbuf_init(&out);
+	ck_assert_int_eq(update_decode(eor + 19, 4, &ctx, &m), UPD_OK);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE, &o,
+	    &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
+	    "neighbor 127.0.0.62 receive update route eor 1/1 (ipv4 unicast)\n"
+	    "neighbor 127.0.0.62 receive update header "
+	    "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001702 body 0x00000000\n"
+	    "neighbor 127.0.0.62 receive update end\n");
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE, &o,
+	    &m, 0);
+	ck_assert(line_matches(&out, ENV(1, "update") "\"header\": "
+	    "\"0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001702\", \"body\": "
+	    "\"0x00000000\", " NB61 "\"direction\": \"receive\", "
+	    "\"message\": { \"eor\": { \"afi\": \"ipv4\", \"safi\": "
+	    "\"unicast\" } } } }"));
+	sbuf_free(&out);
+	update_msg_free(&m);
 }
 END_TEST
 
@@ -1246,7 +1286,8 @@ START_TEST(test_hostile_attribute)
 
 	update_msg_init(&m);
 	sbuf_init(&out);
-	decode_update("0000 0022 40010100 400200 400304 0A000001 400504 00000064"
+	decode_update("0000 0022 40010100 400200 400304 0A000001"
+	    "400504 00000064"
 	    "C0630A 220A0D00E280A8FF5C7B 180A0000", &ctx, &m, buf, sizeof(buf));
 	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
@@ -1439,6 +1480,7 @@ api_encode_suite(void)
 	tcase_add_test(tc, test_update_reset);
 	tcase_add_test(tc, test_open_built);
 	tcase_add_test(tc, test_packets_consolidate);
+	tcase_add_test(tc, test_consolidate_update);
 	tcase_add_test(tc, test_envelope_order_overflow);
 	tcase_add_test(tc, test_treat_as_withdraw);
 	suite_add_tcase(s, tc);
