@@ -125,11 +125,9 @@ api_text_escape(struct sbuf *out, const uint8_t *s, size_t len,
 	for (size_t i = 0; i < len; i++) {
 		uint8_t c = s[i];
 
-		if (c > 0x20 && c < 0x7f && c != '\\' &&
+		if (c >= 0x20 && c < 0x7f && c != '\\' &&
 		    (also == NULL || strchr(also, c) == NULL))
 			sbuf_addc(out, (char)c);
-		else if (c == ' ' && (also == NULL || strchr(also, ' ') == NULL))
-			sbuf_addc(out, ' ');
 		else
 			sbuf_printf(out, "\\x%02X", c);
 	}

@@ -849,8 +849,8 @@ update_attrs(const struct attrs *a, struct sbuf *tmp)
 /* ---- UPDATE: routes ---- */
 
 struct jroutes {
-	jobj			*announce;	/* "ipv4 unicast": { NH: [ ] } */
-	jobj			*withdraw;	/* "ipv4 unicast": [ ] */
+	jobj			*announce;	/* "FAM": { NH: [ ] } */
+	jobj			*withdraw;	/* "FAM": [ ] */
 	/* the list the previous route went to (routes come in runs) */
 	int			 last_fam;
 	bool			 last_announce;

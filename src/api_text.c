@@ -212,7 +212,7 @@ tc_gr(struct sbuf *out, const struct bgp_caps *c, uint8_t code)
 static void
 tc_fqdn(struct sbuf *out, const struct bgp_caps *c, uint8_t code)
 {
-	static const char delim[] = "()[],";
+	static const char delim[] = "()[], ";
 
 	sbuf_adds(out, "hostname(");
 	api_text_escape(out, (const uint8_t *)c->hostname,

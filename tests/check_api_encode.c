@@ -745,7 +745,8 @@ START_TEST(test_update_ipv6)
 	    &parsed, &m, 0);
 	ck_assert(line_matches(&out, "{ \"type\": \"update\", \"neighbor\": { "
 	    "\"address\": { \"local\": \"2001:db8::2\", \"peer\": "
-	    "\"2001:db8::1\" }, \"asn\": { \"local\": 65001, \"peer\": 65001 }, "
+	    "\"2001:db8::1\" }, \"asn\": { \"local\": 65001, \"peer\": "
+	    "65001 }, "
 	    "\"direction\": \"send\", \"message\": { \"update\": { "
 	    "\"attribute\": { \"origin\": \"igp\", \"local-preference\": 100 },"
 	    " \"announce\": { \"ipv6 unicast\": { \"2001:db8::1\": [ { "
@@ -792,7 +793,8 @@ START_TEST(test_update_reset)
 	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert(line_matches(&out, ENV(1, "update") NB61
-	    "\"direction\": \"receive\", \"message\": { \"update\": { } } } }"));
+	    "\"direction\": \"receive\", \"message\": { \"update\": { } } "
+	    "} }"));
 	sbuf_reset(&out);
 	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
@@ -833,7 +835,8 @@ START_TEST(test_open_built)
 	    &parsed, &open);
 	ck_assert_ptr_null(strstr(out.p, "\\/"));
 	ck_assert_ptr_nonnull(strstr(out.p, "\"capabilities\":{\"1\":{\"name\":"
-	    "\"multiprotocol\",\"families\":[\"ipv4/unicast\",\"ipv6/unicast\"]}"
+	    "\"multiprotocol\",\"families\":[\"ipv4/unicast\","
+	    "\"ipv6/unicast\"]}"
 	    ",\"65\":{\"name\":\"asn4\",\"asn4\":4200000000},\"2\":{\"name\":"
 	    "\"route-refresh\",\"variant\":\"RFC\"},\"73\":{\"name\":"
 	    "\"hostname\",\"host-name\":\"rtr\",\"domain-name\":\"\"},\"200\":{"
@@ -897,6 +900,43 @@ START_TEST(test_packets_consolidate)
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send 4 header "
 	    "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304 body 0x\n");
 	sbuf_free(&out);
+}
+END_TEST
+
+/* A consolidated text UPDATE: the hex line comes before "update end". */
+START_TEST(test_consolidate_update)
+{
+	static const struct update_ctx ctx = { .asn4 = true,
+	    .families = V4 };
+	struct api_neighbor nb = nb61();
+	uint8_t eor[23];
+	struct api_msg_opts o = { .parsed = true, .consolidate = true,
+	    .raw = eor, .rawlen = sizeof(eor) };
+	struct update_msg m;
+	struct sbuf out;
+
+	ck_assert_uint_eq(hex2bin(FFx16 "0017 02 00000000", eor, sizeof(eor)),
+	    sizeof(eor));
+	update_msg_init(&m);
+	sbuf_init(&out);
+	ck_assert_int_eq(update_decode(eor + 19, 4, &ctx, &m), UPD_OK);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE, &o,
+	    &m, 0);
+	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
+	    "neighbor 127.0.0.62 receive update route eor 1/1 (ipv4 unicast)\n"
+	    "neighbor 127.0.0.62 receive update header "
+	    "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001702 body 0x00000000\n"
+	    "neighbor 127.0.0.62 receive update end\n");
+	sbuf_reset(&out);
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE, &o,
+	    &m, 0);
+	ck_assert(line_matches(&out, ENV(1, "update") "\"header\": "
+	    "\"0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001702\", \"body\": "
+	    "\"0x00000000\", " NB61 "\"direction\": \"receive\", "
+	    "\"message\": { \"eor\": { \"afi\": \"ipv4\", \"safi\": "
+	    "\"unicast\" } } } }"));
+	sbuf_free(&out);
+	update_msg_free(&m);
 }
 END_TEST
 
@@ -1085,22 +1125,41 @@ static const char *const hostile[] = {
 	"bad\xff\xfe\xc0\x80utf8\xe2\x80",
 	"back\\slash\\u0041\x1b[31m\x7f",
 	"\"",
+	"caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80",	/* valid: kept */
 };
 
-/* Is s valid UTF-8 with no control characters (but a final '\n')? */
+/*
+ * Is s valid UTF-8 with no control characters (C0, DEL, C1), U+2028 or
+ * U+2029, but a final '\n'?
+ */
 static bool
 clean_utf8_line(const char *s, size_t len)
 {
 	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0, n;
+	uint32_t cp;
 
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (p[i] < 0x20 || p[i] == 0x7f)
+	while (i + 1 < len) {
+		if (p[i] < 0x80) {
+			if (p[i] < 0x20 || p[i] == 0x7f)
+				return false;
+			i++;
+			continue;
+		}
+		n = p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 : 2;
+		if (p[i] < 0xc2 || p[i] > 0xf4 || i + n > len - 1)
 			return false;
-		if (p[i] == 0xe2 && i + 2 < len && p[i + 1] == 0x80 &&
-		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9))
+		cp = p[i] & (0x3f >> (n - 1));
+		for (size_t k = 1; k < n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+		    cp <= 0x9f || cp == 0x2028 || cp == 0x2029)
 			return false;
-		if (p[i] >= 0x80 && (p[i] < 0xc2 || p[i] > 0xf4))
-			return false;
+		i += n;
 	}
 	return true;
 }
@@ -1227,7 +1286,8 @@ START_TEST(test_hostile_attribute)
 
 	update_msg_init(&m);
 	sbuf_init(&out);
-	decode_update("0000 0022 40010100 400200 400304 0A000001 400504 00000064"
+	decode_update("0000 0022 40010100 400200 400304 0A000001"
+	    "400504 00000064"
 	    "C0630A 220A0D00E280A8FF5C7B 180A0000", &ctx, &m, buf, sizeof(buf));
 	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
@@ -1275,6 +1335,128 @@ START_TEST(test_treat_as_withdraw)
 }
 END_TEST
 
+/* ---- mutations: whatever decodes encodes to clean lines ---- */
+
+static uint32_t
+xorshift(uint32_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 17;
+	*st ^= *st << 5;
+	return *st;
+}
+
+/* Text output: printable ASCII lines, each ending in '\n'. */
+static bool
+clean_text_any(const char *s, size_t len)
+{
+	if (len == 0 || s[len - 1] != '\n')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != '\n' && ((unsigned char)s[i] < 0x20 ||
+		    (unsigned char)s[i] >= 0x7f))
+			return false;
+	return true;
+}
+
+static void
+mutate_check_update(const uint8_t *body, size_t len, uint32_t *st,
+    struct update_msg *m, struct sbuf *out)
+{
+	static const struct update_ctx ctxs[] = {
+		{ .asn4 = true, .families = V4 | V6 },
+		{ .asn4 = false, .ebgp = true, .families = V4 | V6,
+		    .addpath_rx = V4 | V6 },
+	};
+	const struct update_ctx *ctx = &ctxs[xorshift(st) & 1];
+	struct api_neighbor nb = nb61();
+	struct json_object *o;
+	uint8_t buf[4096];
+
+	memcpy(buf, body, len);
+	for (int k = 1 + (int)(xorshift(st) % 4); k > 0; k--)
+		buf[xorshift(st) % len] = (uint8_t)xorshift(st);
+	(void)update_decode(buf, len, ctx, m);
+	sbuf_reset(out);
+	api_encode_update(out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, m, ctx->addpath_rx);
+	ck_assert_msg((o = parse_line(out->p, out->len)) != NULL, "%s",
+	    out->p);
+	ck_assert(clean_utf8_line(out->p, out->len));
+	json_object_put(o);
+	sbuf_reset(out);
+	api_encode_update(out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, m, ctx->addpath_rx);
+	ck_assert_msg(clean_text_any(out->p, out->len), "%s", out->p);
+}
+
+START_TEST(test_mutated_updates)
+{
+	static const char *const bodies[] = {
+		"0000 002B 40010100 400206 0201 0000FDEA 400304 0A000002"
+		"800404 0000000A C00808 FDE80001 FFFFFF01 C06304 01020304"
+		"180A0000 100A01",
+		"0008 00000000 18C63364 0030 40010101 400200 400504 00000064"
+		"C0200C 0000FDE8 00000001 00000002"
+		"800E1E 0002 01 10 20010DB8000000000000000000000001 00"
+		"00000007 20 20010DB8",
+		"0000 0006 800F03 000201",
+	};
+	struct update_msg m;
+	struct sbuf out;
+	uint8_t body[512];
+	uint32_t st = 0x9e3779b9u;
+
+	update_msg_init(&m);
+	sbuf_init(&out);
+	for (size_t b = 0; b < NVEC(bodies); b++) {
+		size_t n = hex2bin(bodies[b], body, sizeof(body));
+
+		for (int i = 0; i < 20000; i++)
+			mutate_check_update(body, n, &st, &m, &out);
+	}
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* An OPEN whose hostname capability carries random bytes. */
+START_TEST(test_mutated_open)
+{
+	struct api_neighbor nb = nb61();
+	struct json_object *o;
+	struct bgp_open open;
+	struct bgp_err err;
+	uint8_t buf[128];
+	struct sbuf out;
+	uint32_t st = 12345;
+	size_t n;
+
+	sbuf_init(&out);
+	for (int i = 0; i < 20000; i++) {
+		/* version .. id, 1 param: FQDN 73, hostname 8, domain 4 */
+		n = hex2bin("04 FDEA 00B4 0A000002 12 0210 490E"
+		    "08 4141414141414141 04 42424242", buf, sizeof(buf));
+		for (size_t k = 15; k < n; k++)
+			if (k != 23 && xorshift(&st) % 3 == 0)
+				buf[k] = (uint8_t)xorshift(&st);
+		ck_assert_int_eq(open_decode(buf, n, &open, &err), 0);
+		sbuf_reset(&out);
+		api_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+		    &parsed, &open);
+		ck_assert_msg((o = parse_line(out.p, out.len)) != NULL, "%s",
+		    out.p);
+		ck_assert(clean_utf8_line(out.p, out.len));
+		json_object_put(o);
+		sbuf_reset(&out);
+		api_encode_open(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+		    &parsed, &open);
+		ck_assert_msg(clean_text(out.p, out.len, 1), "%s", out.p);
+	}
+	sbuf_free(&out);
+}
+END_TEST
+
 static Suite *
 api_encode_suite(void)
 {
@@ -1298,6 +1480,7 @@ api_encode_suite(void)
 	tcase_add_test(tc, test_update_reset);
 	tcase_add_test(tc, test_open_built);
 	tcase_add_test(tc, test_packets_consolidate);
+	tcase_add_test(tc, test_consolidate_update);
 	tcase_add_test(tc, test_envelope_order_overflow);
 	tcase_add_test(tc, test_treat_as_withdraw);
 	suite_add_tcase(s, tc);
@@ -1312,6 +1495,8 @@ api_encode_suite(void)
 	tcase_add_loop_test(tc, test_hostile_hostname, 0, NVEC(hostile));
 	tcase_add_loop_test(tc, test_hostile_shutdown, 0, NVEC(hostile));
 	tcase_add_test(tc, test_hostile_attribute);
+	tcase_add_test(tc, test_mutated_updates);
+	tcase_add_test(tc, test_mutated_open);
 	suite_add_tcase(s, tc);
 	return s;
 }
