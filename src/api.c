@@ -802,8 +802,10 @@ api_parse(const char *line, struct api_command *cmd, char *err,
 		err[0] = '\0';
 	if (api_comment(line, cmd))
 		return 0;
-	if (lex_line(line, &toks, err, errlen) == -1)
+	if (lex_line(line, &toks, err, errlen) == -1) {
+		lex_tokens_free(&toks);		/* the vector may be allocated */
 		return -1;
+	}
 	if (toks.n == 0) {
 		/* only blanks and a comment the lexer dropped */
 		lex_tokens_free(&toks);
