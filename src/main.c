@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
@@ -281,6 +282,17 @@ drop_privileges(const char *user)
 	return 0;
 }
 
+/* Helpers inherit 0-2 (stderr is their log): make sure they exist, so
+ * no socket of ours ever lands on them. */
+static void
+sanitize_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) == -1)
+			exit(1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -291,6 +303,7 @@ main(int argc, char **argv)
 	char err[1024];
 	int rc;
 
+	sanitize_std_fds();
 	memset(&o, 0, sizeof(o));
 	parse_options(argc, argv, &o);
 	if (load_settings(&o, &env) == -1)
