@@ -24,6 +24,7 @@
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
 #include "evbgp/peer.h"
+#include "evbgp/rib_out.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
 
@@ -500,6 +501,152 @@ exec_help(struct api_client *c)
 		reply(c, *l);
 }
 
+/* ---- the fast path ---- */
+
+static void
+fast_entry_clear(struct api_fast_entry *e)
+{
+	free(e->text);
+	attrs_unref(e->attrs);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+api_client_reset(struct api_client *c)
+{
+	if (c->fast == NULL)
+		return;
+	for (size_t i = 0; i < API_FAST_SLOTS; i++)
+		fast_entry_clear(&c->fast[i]);
+	free(c->fast);
+	c->fast = NULL;
+}
+
+/* The cache slot for an attribute text (FNV-1a). */
+static struct api_fast_entry *
+fast_slot(struct api_client *c, uint8_t afi, const char *text, size_t len)
+{
+	uint32_t h = 2166136261u ^ afi;
+
+	if (c->fast == NULL)
+		c->fast = xcalloc(API_FAST_SLOTS, sizeof(*c->fast));
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)text[i]) * 16777619u;
+	return &c->fast[h & (API_FAST_SLOTS - 1)];
+}
+
+/* Apply one announce/withdraw to every peer the client may act on. */
+static bool
+fast_apply(struct daemon *d, struct api_client *c, enum family_id fam,
+    const struct prefix *pfx, uint32_t path_id, const struct attrs *a)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+
+		if (c->helper && !peer_lists_process(p, c->name))
+			continue;
+		if (!FAMSET_HAS(p->cfg->families, fam))
+			continue;
+		if (a != NULL)
+			rib_out_announce_src(p->ro, fam, pfx, path_id, a,
+			    RIB_SRC_API);
+		else
+			rib_out_withdraw(p->ro, fam, pfx, path_id);
+		peer_schedule_kick(p);
+		n++;
+	}
+	return n > 0;
+}
+
+/*
+ * "announce route PREFIX ATTRS" / "withdraw route PREFIX ..." without a
+ * selector, whose ATTRS text is the same as the previous simple route's:
+ * only the prefix is parsed. Returns false when the line is not such a
+ * command (the general parser takes it, and refills the cache).
+ */
+static bool
+exec_fast(struct daemon *d, struct api_client *c, const char *line,
+    size_t len)
+{
+	static const char ann[] = "announce route ", wd[] = "withdraw route ";
+	bool announce;
+	const char *p, *sp, *end = line + len;
+	char pbuf[PREFIX_STRLEN];
+	struct prefix pfx;
+
+	if (len > sizeof(ann) && memcmp(line, ann, sizeof(ann) - 1) == 0)
+		announce = true;
+	else if (len > sizeof(wd) && memcmp(line, wd, sizeof(wd) - 1) == 0)
+		announce = false;
+	else
+		return false;
+	p = line + sizeof(ann) - 1;
+	sp = memchr(p, ' ', (size_t)(end - p));
+	if (sp == NULL || (size_t)(sp - p) >= sizeof(pbuf))
+		return false;
+	memcpy(pbuf, p, (size_t)(sp - p));
+	pbuf[sp - p] = '\0';
+	if (prefix_parse(pbuf, &pfx) == -1)
+		return false;
+	if (announce) {
+		struct api_fast_entry *e = fast_slot(c, pfx.afi, sp,
+		    (size_t)(end - sp));
+
+		if (e->attrs == NULL || e->afi != pfx.afi ||
+		    e->len != (size_t)(end - sp) ||
+		    memcmp(e->text, sp, e->len) != 0)
+			return false;
+		if (!fast_apply(d, c, e->fam, &pfx, e->path_id, e->attrs))
+			return false;	/* let the general path explain */
+	} else {
+		/* a withdraw needs no attributes: any text after "next-hop
+		 * ADDR" the general parser would accept is irrelevant, but
+		 * only plain forms are taken here */
+		if (sp + 1 < end && strncmp(sp + 1, "next-hop ", 9) != 0)
+			return false;
+		if (memchr(sp + 1, ' ', (size_t)(end - sp - 1)) !=
+		    memrchr(sp + 1, ' ', (size_t)(end - sp - 1)))
+			return false;
+		if (!fast_apply(d, c, pfx.afi == BGP_AFI_IPV6 ?
+		    FAM_IPV6_UNICAST : FAM_IPV4_UNICAST, &pfx, 0, NULL))
+			return false;
+	}
+	answer(c, true);
+	return true;
+}
+
+/* Remember what a simple "announce route" parsed to, for exec_fast. */
+static void
+fast_learn(struct daemon *d, struct api_client *c, const char *line,
+    size_t len, const struct api_command *cmd)
+{
+	static const char ann[] = "announce route ";
+	const struct cfg_route *r = &cmd->routes[0];
+	struct api_fast_entry *e;
+	const char *p, *sp;
+
+	if (cmd->verb != API_ANNOUNCE_ROUTE || cmd->sel.given ||
+	    cmd->nroutes != 1 || r->watchdog != NULL || r->withdrawn ||
+	    r->attrs.nexthop_self || len <= sizeof(ann) ||
+	    memcmp(line, ann, sizeof(ann) - 1) != 0)
+		return;
+	p = line + sizeof(ann) - 1;
+	sp = memchr(p, ' ', len - (size_t)(p - line));
+	if (sp == NULL)
+		return;
+	e = fast_slot(c, r->prefix.afi, sp, len - (size_t)(sp - line));
+	fast_entry_clear(e);
+	e->len = len - (size_t)(sp - line);
+	e->text = xmalloc(e->len + 1);
+	memcpy(e->text, sp, e->len);
+	e->afi = r->prefix.afi;
+	e->fam = r->fam;
+	e->path_id = r->path_id;
+	e->attrs = attrs_intern(d->attrs, &r->attrs);
+}
+
 void
 api_exec_line(struct daemon *d, struct api_client *c, const char *line,
     size_t len)
@@ -508,6 +655,8 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 	char err[512];
 	bool ok = true;
 
+	if (exec_fast(d, c, line, len))
+		return;
 	if (api_parse(line, &cmd, err, sizeof(err)) == -1) {
 		log_warnx("%s: command '%.*s' refused: %s", c->name,
 		    (int)(len > 200 ? 200 : len), line, err);
@@ -517,6 +666,8 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 	switch (cmd.verb) {
 	case API_ANNOUNCE_ROUTE:
 		ok = exec_routes(d, c, &cmd, true);
+		if (ok)
+			fast_learn(d, c, line, len, &cmd);
 		break;
 	case API_WITHDRAW_ROUTE:
 		ok = exec_routes(d, c, &cmd, false);

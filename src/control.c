@@ -91,6 +91,7 @@ control_client_free(struct control_client *cl)
 		}
 	}
 	log_debug("control: %s disconnected", cl->api.name);
+	api_client_reset(&cl->api);
 	event_free(cl->ev_more);
 	bufferevent_free(cl->bev);
 	free(cl);

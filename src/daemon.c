@@ -681,6 +681,7 @@ daemon_free(struct daemon *d)
 	if (d->sup != NULL)
 		sup_free(d->sup);
 	for (size_t i = 0; i < d->nclients; i++) {
+		api_client_reset(d->clients[i]);
 		free(d->clients[i]->ctx);
 		free(d->clients[i]);
 	}

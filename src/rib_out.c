@@ -3,7 +3,7 @@
  *
  * Storage is built for a million routes per peer: entries live in one
  * array (stable indices, a free list for holes), an open-addressing
- * index of 32-bit slots finds them by key, and the change queue is an
+ * index of 64-bit slots (entry index + hash tag) finds them by key, and the change queue is an
  * intrusive FIFO of entry indices. An entry is ~48 bytes; attribute sets
  * are shared (interned), so a route costs the entry plus its index slot.
  */
@@ -15,8 +15,13 @@
 #include "evbgp/util.h"
 
 #define NIL		UINT32_MAX
+/* a slot: the key's hash in the high half (compared before the entry is
+ * touched: a cache miss saved per probe), entry index + 1 in the low */
 #define SLOT_EMPTY	0u
-#define SLOT_TOMB	UINT32_MAX
+#define SLOT_TOMB	((uint64_t)UINT32_MAX)
+#define SLOT_IDX(v)	((uint32_t)(v))
+#define SLOT_TAG(v)	((uint32_t)((v) >> 32))
+#define SLOT_MAKE(h, i)	(((uint64_t)(h) << 32) | ((uint64_t)(i) + 1))
 
 struct ro_entry {
 	const struct attrs *want;	/* NULL: should be withdrawn */
@@ -55,7 +60,7 @@ struct rib_out {
 	uint32_t	 free_head;
 	size_t		 live;		/* used entries */
 	size_t		 nwant;		/* entries with want != NULL */
-	uint32_t	*slots;		/* entry index + 1, 0 empty, tomb */
+	uint64_t	*slots;		/* SLOT_MAKE(hash, index), empty, tomb */
 	size_t		 nslots;	/* power of two */
 	size_t		 nslots_used;	/* live + tombstones */
 	struct ro_group	**gbuckets;	/* groups by (fam, want) */
@@ -153,13 +158,15 @@ index_rebuild(struct rib_out *ro, size_t nslots)
 	ro->nslots_used = 0;
 	for (size_t i = 0; i < ro->nent; i++) {
 		size_t mask = nslots - 1, s;
+		uint32_t h;
 
 		if (!ro->ent[i].used)
 			continue;
-		s = entry_hash(&ro->ent[i]) & mask;
+		h = entry_hash(&ro->ent[i]);
+		s = h & mask;
 		while (ro->slots[s] != SLOT_EMPTY)
 			s = (s + 1) & mask;
-		ro->slots[s] = (uint32_t)i + 1;
+		ro->slots[s] = SLOT_MAKE(h, i);
 		ro->nslots_used++;
 	}
 }
@@ -170,14 +177,16 @@ index_find(const struct rib_out *ro, uint8_t fam, const struct prefix *p,
     uint32_t path_id)
 {
 	size_t mask = ro->nslots - 1;
-	size_t s = key_hash(fam, p->len, p->b, path_id) & mask;
+	uint32_t h = key_hash(fam, p->len, p->b, path_id);
+	size_t s = h & mask;
 
 	for (;;) {
-		uint32_t v = ro->slots[s];
+		uint64_t v = ro->slots[s];
 
 		if (v == SLOT_EMPTY)
 			return ro->nslots;
-		if (v != SLOT_TOMB && entry_is(&ro->ent[v - 1], fam, p, path_id))
+		if (v != SLOT_TOMB && SLOT_TAG(v) == h &&
+		    entry_is(&ro->ent[SLOT_IDX(v) - 1], fam, p, path_id))
 			return s;
 		s = (s + 1) & mask;
 	}
@@ -215,7 +224,7 @@ entry_get(struct rib_out *ro, enum family_id fam, const struct prefix *p,
 	uint32_t i;
 
 	if (s < ro->nslots)
-		return ro->slots[s] - 1;
+		return SLOT_IDX(ro->slots[s]) - 1;
 	if (!create)
 		return NIL;
 	/* keep the index at most half full (tombstones included) */
@@ -229,13 +238,14 @@ entry_get(struct rib_out *ro, enum family_id fam, const struct prefix *p,
 	memcpy(ro->ent[i].addr, p->b, 16);
 	{
 		size_t mask = ro->nslots - 1;
+		uint32_t h = entry_hash(&ro->ent[i]);
 
-		s = entry_hash(&ro->ent[i]) & mask;
+		s = h & mask;
 		while (ro->slots[s] != SLOT_EMPTY && ro->slots[s] != SLOT_TOMB)
 			s = (s + 1) & mask;
 		if (ro->slots[s] == SLOT_EMPTY)
 			ro->nslots_used++;
-		ro->slots[s] = i + 1;
+		ro->slots[s] = SLOT_MAKE(h, i);
 	}
 	return i;
 }
@@ -537,7 +547,7 @@ rib_out_lookup(const struct rib_out *ro, enum family_id fam,
 {
 	size_t s = index_find(ro, (uint8_t)fam, p, path_id);
 
-	return s < ro->nslots ? ro->ent[ro->slots[s] - 1].want : NULL;
+	return s < ro->nslots ? ro->ent[SLOT_IDX(ro->slots[s]) - 1].want : NULL;
 }
 
 void

@@ -9,13 +9,31 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "evbgp/attrs.h"
 #include "evbgp/config.h"
+#include "evbgp/family.h"
 
 struct daemon;
 
 enum api_ack {
 	API_ACK_ON,		/* done / error after each command */
 	API_ACK_OFF,		/* no answers (disable-ack, api.ack false) */
+};
+
+/*
+ * The fast path's memory: the attribute texts of recent simple
+ * "announce route" commands and what they parsed to, so that a million
+ * routes over a few thousand attribute sets parse each set once.
+ */
+#define API_FAST_SLOTS	4096
+
+struct api_fast_entry {
+	char		*text;		/* attribute text after the prefix */
+	size_t		 len;
+	uint8_t		 afi;		/* of the prefix it was parsed with */
+	enum family_id	 fam;
+	uint32_t	 path_id;
+	const struct attrs *attrs;	/* interned in the daemon's table */
 };
 
 /* Where commands come from and where their answers go. */
@@ -28,7 +46,11 @@ struct api_client {
 	/* write answer bytes (whole lines) to the client */
 	void		(*reply)(void *ctx, const char *data, size_t len);
 	void		*ctx;
+	struct api_fast_entry *fast;	/* API_FAST_SLOTS, or NULL */
 };
+
+/* Forget the fast path's memory (before freeing a client). */
+void	api_client_reset(struct api_client *c);
 
 /* Run one command line (no newline) from c. */
 void	api_exec_line(struct daemon *d, struct api_client *c, const char *line,
