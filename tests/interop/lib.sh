@@ -69,9 +69,8 @@ show_file() {
 }
 
 finish() {
-	printf '%s: %d passed, %d failed' "$PEER_NAME" "$PASSED" "$FAILED"
-	[ "$SKIPPED" -gt 0 ] && printf ', %d skipped' "$SKIPPED"
-	printf '\n'
+	# not the "N passed, M failed" form: that is the closing line of scripts/test-interop.sh
+	printf -- '--- %s: passed %d, failed %d, skipped %d\n' "$PEER_NAME" "$PASSED" "$FAILED" "$SKIPPED"
 	[ "$FAILED" -eq 0 ]
 }
 
@@ -115,7 +114,9 @@ stop_pid() {
 	fi
 	kill -KILL -- "-$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
-	PIDS=$(printf '%s\n' $PIDS | grep -v ":$pid\$" | tr '\n' ' ' || true)
+	local keep='' w2
+	for w2 in $PIDS; do [ "${w2##*:}" = "$pid" ] || keep="$keep $w2"; done
+	PIDS=$keep
 }
 
 cleanup() {
@@ -212,7 +213,7 @@ session_local_as() { if [ "$1" = ebgp ]; then echo "$DUT_AS"; else echo "$PEER_A
 dut_static_routes() {
 	local want=$1 s pfx nh path origin med lp comm large ext line
 	while read -r s pfx nh path origin med lp comm large ext; do
-		[ -n "${s:-}" ] && [ "$s" = "$want" ] || continue
+		[ "${s:-}" = "$want" ] || continue
 		line="route $pfx next-hop $nh"
 		[ "$path" != - ] && line="$line as-path [ ${path//,/ } ]"
 		[ "$origin" != igp ] && line="$line origin $origin"
@@ -232,7 +233,7 @@ dut_static_routes() {
 expected_routes() {
 	local want=$1 s pfx nh path origin med lp comm large ext
 	while read -r s pfx nh path origin med lp comm large ext; do
-		[ -n "${s:-}" ] && [ "$s" = "$want" ] || continue
+		[ "${s:-}" = "$want" ] || continue
 		if [ "$path" = - ]; then
 			if [ "$s" = ebgp ]; then path=$DUT_AS; fi
 		fi
@@ -412,7 +413,8 @@ diagnose() {
 }
 
 run_suite() {
-	local s hold_wait t0 ok up_ebgp=0 up_ibgp=0 diagnosed=0
+	local s hold_wait t0 ok diagnosed=0
+	local -A up=() tok=()
 	if ! peer_available; then
 		skip "peer binaries missing, all checks skipped"
 		return 0
@@ -448,7 +450,7 @@ run_suite() {
 	for s in $SESSIONS; do
 		if wait_until 20 peer_established "$s"; then
 			pass "(a) $s session Established within 20s (${WAITED}s)"
-			eval "up_$s=1"
+			up[$s]=1
 		else
 			fail "(a) $s session not Established within 20s"
 			[ "$diagnosed" = 1 ] || { diagnose; diagnosed=1; }
@@ -457,7 +459,7 @@ run_suite() {
 
 	# (b) the peer holds exactly the configured routes and attributes
 	for s in $SESSIONS; do
-		if [ "$(eval echo "\$up_$s")" != 1 ]; then
+		if [ "${up[$s]:-0}" != 1 ]; then
 			fail "(b) $s routes: session not up"
 			continue
 		fi
@@ -471,7 +473,7 @@ run_suite() {
 
 	# (c) the DUT received the peer's routes
 	for s in $SESSIONS; do
-		if [ "$(eval echo "\$up_$s")" != 1 ]; then
+		if [ "${up[$s]:-0}" != 1 ]; then
 			fail "(c) $s received routes: session not up"
 			continue
 		fi
@@ -487,9 +489,8 @@ run_suite() {
 	done
 
 	# (d) the session survives 3 hold times without reset
-	local tok_ebgp='' tok_ibgp=''
 	for s in $SESSIONS; do
-		eval "tok_$s=\$(peer_session_token \"\$s\" || true)"
+		tok[$s]=$(peer_session_token "$s" || true)
 	done
 	hold_wait=$((3 * HOLD_TIME + 2))
 	note "waiting ${hold_wait}s (3 x hold time ${HOLD_TIME}s + 2) for check (d)"
@@ -500,12 +501,12 @@ run_suite() {
 		sleep 1
 	done
 	for s in $SESSIONS; do
-		if [ "$(eval echo "\$up_$s")" != 1 ]; then
+		if [ "${up[$s]:-0}" != 1 ]; then
 			fail "(d) $s survives 3 hold times: session never came up"
 			continue
 		fi
 		local before now
-		before=$(eval echo "\$tok_$s")
+		before=${tok[$s]}
 		now=$(peer_session_token "$s" || true)
 		if ! dut_alive; then
 			fail "(d) $s: $(dut_name) exited during the wait"
