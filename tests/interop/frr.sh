@@ -120,9 +120,10 @@ print(d.get("bgpState", "-"), d.get("bgpTimerUpEstablishedEpoch", 0),
 
 peer_established() { [ "$(frr_state "$1" | awk '{print $1}')" = Established ]; }
 
-# "up-since <epoch> established <n> dropped <n>": change when the session is reset
+# "established <n> dropped <n>": FRR's counters of session ups and downs. (Not the
+# bgpTimerUpEstablishedEpoch: FRR computes it as now - uptime, it jitters by a second.)
 peer_session_token() {
-	frr_state "$1" | awk '$1 == "Established" {print "up-since", $2, "established", $3, "dropped", $4}'
+	frr_state "$1" | awk '$1 == "Established" {print "established", $3, "dropped", $4}'
 }
 
 peer_routes() {

@@ -31,7 +31,7 @@ DUT_IBGP_ADDR=127.0.0.21
 DUT_AS=65001            # DUT's AS on the eBGP session
 PEER_AS=65002           # the peer's AS; also the DUT's AS on the iBGP session
 PEER_PORT=${PEER_PORT:-179}
-SESSIONS="ebgp ibgp"
+SESSIONS=${INTEROP_SESSIONS:-ebgp ibgp} # INTEROP_SESSIONS=ebgp: only the eBGP session
 
 # Check (c), log method: the DUT logs every received route at DEBUG level. One extended
 # regex per daemon; '%s' is replaced by the prefix (dots escaped). Adjust here only.
@@ -45,6 +45,7 @@ PASSED=0
 FAILED=0
 SKIPPED=0
 PEER_NAME=${PEER_NAME:-peer}
+DUT_PID=''
 
 note() { printf '  .. %s: %s\n' "$PEER_NAME" "$*"; }
 pass() { PASSED=$((PASSED + 1)); printf 'PASS %s: %s\n' "$PEER_NAME" "$*"; }
@@ -139,7 +140,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # wait_until TIMEOUT CMD... : run CMD every 0.25 s until it succeeds (0) or TIMEOUT s pass (1).
-# Sets WAITED to the whole seconds spent.
+# Gives up early (1) once the daemon under test has exited. Sets WAITED to the seconds spent.
 WAITED=0
 wait_until() {
 	local t=$1 start now
@@ -154,6 +155,7 @@ wait_until() {
 		fi
 		now=$(date +%s)
 		if [ $((now - start)) -ge "$t" ]; then break; fi
+		if [ -n "$DUT_PID" ] && ! dut_alive; then break; fi
 		sleep 0.25
 		n=$((n + 1))
 	done
@@ -261,7 +263,6 @@ sort_list() {
 }
 
 # ------------------------------------------------------------------ the daemon under test
-DUT_PID=''
 DUT_LOG=''
 DUT_CONF=''
 RECEIVED_JSON=''
@@ -343,6 +344,14 @@ dut_start() {
 		"${cmd[@]}"
 	DUT_PID=$STARTED_PID
 	note "started $(dut_name) pid $DUT_PID: ${cmd[*]}"
+}
+
+# DUT_EXIT: exit status of the DUT once it has exited (reaps it; not in a subshell)
+DUT_EXIT=''
+dut_reap() {
+	local rc=0
+	wait "$DUT_PID" 2>/dev/null || rc=$?
+	DUT_EXIT="exit status $rc"
 }
 
 dut_alive() { alive "$DUT_PID" && [ "$(ps -o stat= -p "$DUT_PID" 2>/dev/null | cut -c1)" != Z ]; }
@@ -451,6 +460,10 @@ run_suite() {
 		if wait_until 20 peer_established "$s"; then
 			pass "(a) $s session Established within 20s (${WAITED}s)"
 			up[$s]=1
+		elif ! dut_alive; then
+			[ -n "$DUT_EXIT" ] || dut_reap
+			fail "(a) $s session not Established: $(dut_name) exited ($DUT_EXIT)"
+			[ "$diagnosed" = 1 ] || { diagnose; diagnosed=1; }
 		else
 			fail "(a) $s session not Established within 20s"
 			[ "$diagnosed" = 1 ] || { diagnose; diagnosed=1; }
@@ -530,9 +543,11 @@ run_suite() {
 		if wait_until 30 established_and_routes "$s"; then ok=1; fi
 		if [ "$ok" = 1 ]; then
 			pass "(e) $s: restarted peer re-established and holds all routes again (${WAITED}s)"
+		elif peer_established "$s"; then
+			fail "(e) $s: restarted peer re-established but its routes differ after 30s"
+			show_route_diff "$s"
 		else
-			fail "(e) $s: restarted peer not re-established with all routes within 30s"
-			if peer_established "$s"; then show_route_diff "$s"; fi
+			fail "(e) $s: restarted peer not re-established within 30s"
 			[ "$diagnosed" = 1 ] || { diagnose; diagnosed=1; }
 		fi
 	done
