@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Interop checks (a)-(e) of the daemon under test against BIRD 2 (see lib.sh for variables).
-# BIRD listens on 127.0.0.12:179 (passive); the DUT connects from 127.0.0.11 (eBGP, AS 65001)
-# and 127.0.0.21 (iBGP, AS 65002).
+# BIRD listens on 127.0.0.12:179 and 127.0.0.22:179 (passive); the DUT connects to the first
+# from 127.0.0.11 (eBGP, AS 65001 -> 65002) and to the second from 127.0.0.21 (iBGP, AS 65002).
 set -euo pipefail
 PEER_NAME=bird
 # shellcheck source=tests/interop/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PEER_ADDR=${BIRD_ADDR:-127.0.0.12}
+PEER_ADDR_IBGP=${BIRD_ADDR_IBGP:-127.0.0.22}
 BIRD=${BIRD:-bird}
 BIRDC=${BIRDC:-birdc}
 
@@ -39,19 +40,20 @@ protocol static own4 { ipv4;$p4 }
 protocol static own6 { ipv6;$p6 }
 
 template bgp dutpeer {
-  local $PEER_ADDR port $PEER_PORT as $PEER_AS;
   passive on;        # the daemon under test connects to us
-  strict bind on;    # listen on $PEER_ADDR only
+  strict bind on;    # listen on the "local" address only
   multihop;          # next hops 192.0.2.x are not on a connected network: keep them (unresolved)
   hold time $HOLD_TIME;
   keepalive time $(((HOLD_TIME + 2) / 3));
 }
 protocol bgp dut_ebgp from dutpeer {
+  local $PEER_ADDR port $PEER_PORT as $PEER_AS;
   neighbor $DUT_EBGP_ADDR as $DUT_AS;
   ipv4 { import all; export where source = RTS_STATIC; };
   ipv6 { import all; export where source = RTS_STATIC; next hop address 2001:db8::12; };
 }
 protocol bgp dut_ibgp from dutpeer {
+  local $PEER_ADDR_IBGP port $PEER_PORT as $PEER_AS;
   neighbor $DUT_IBGP_ADDR as $PEER_AS;
   ipv4 { import all; export where source = RTS_STATIC; next hop self; };
   ipv6 { import all; export where source = RTS_STATIC; next hop address 2001:db8::12; };
@@ -69,7 +71,7 @@ peer_start() {
 	rm -f "$PEER_SOCK"
 	start_bg bird "$PEER_LOG" "$BIRD" -f -c "$PEER_CONF" -s "$PEER_SOCK" -P "$TMP/bird.pid"
 	PEER_PID=$STARTED_PID
-	note "started bird pid $PEER_PID on $PEER_ADDR:$PEER_PORT"
+	note "started bird pid $PEER_PID on $PEER_ADDR:$PEER_PORT and $PEER_ADDR_IBGP:$PEER_PORT"
 	wait_until 10 birdc_ show status >/dev/null 2>&1
 }
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Interop checks (a)-(e) of the daemon under test against FRR 8 bgpd (see lib.sh for variables).
-# bgpd runs standalone (no zebra, no kernel routes), listens on 127.0.0.14:179 (passive
-# neighbors), its vty socket in the temp dir; the DUT connects from 127.0.0.11 (eBGP, AS 65001)
-# and 127.0.0.21 (iBGP, AS 65002).
+# bgpd runs standalone (no zebra, no kernel routes), listens on 127.0.0.14:179 and
+# 127.0.0.24:179 (passive neighbors), its vty socket in the temp dir; the DUT connects to the
+# first from 127.0.0.11 (eBGP, AS 65001 -> 65002) and to the second from 127.0.0.21 (iBGP, AS 65002).
 set -euo pipefail
 PEER_NAME=frr
 # shellcheck source=tests/interop/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PEER_ADDR=${FRR_ADDR:-127.0.0.14}
+PEER_ADDR_IBGP=${FRR_ADDR_IBGP:-127.0.0.24}
 FRR_BGPD=${FRR_BGPD:-/usr/lib/frr/bgpd}
 VTYSH=${VTYSH:-vtysh}
 
@@ -64,7 +65,7 @@ EOF
 		for nb in $DUT_EBGP_ADDR $DUT_IBGP_ADDR; do
 			cat <<EOF
  neighbor $nb passive
- neighbor $nb update-source $PEER_ADDR
+ neighbor $nb update-source $(if [ "$nb" = "$DUT_EBGP_ADDR" ]; then echo "$PEER_ADDR"; else echo "$PEER_ADDR_IBGP"; fi)
  neighbor $nb timers $(((HOLD_TIME + 2) / 3)) $HOLD_TIME
  neighbor $nb disable-connected-check
 EOF
@@ -99,9 +100,9 @@ peer_start() {
 	rm -f "$VTY_DIR/bgpd.vty"
 	# -Z no zebra, -n no kernel, -S no user switch, -P 0 no vty TCP port, -l/-p BGP listener
 	start_bg bgpd "$PEER_LOG" "$FRR_BGPD" -f "$PEER_CONF" -i "$TMP/bgpd.pid" -z "$TMP/zserv.api" \
-		--vty_socket "$VTY_DIR" -P 0 -Z -n -S -l "$PEER_ADDR" -p "$PEER_PORT"
+		--vty_socket "$VTY_DIR" -P 0 -Z -n -S -l "$PEER_ADDR" -l "$PEER_ADDR_IBGP" -p "$PEER_PORT"
 	PEER_PID=$STARTED_PID
-	note "started FRR bgpd pid $PEER_PID on $PEER_ADDR:$PEER_PORT"
+	note "started FRR bgpd pid $PEER_PID on $PEER_ADDR:$PEER_PORT and $PEER_ADDR_IBGP:$PEER_PORT"
 	wait_until 10 vtysh_ 'show bgp summary' >/dev/null 2>&1
 }
 

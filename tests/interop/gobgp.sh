@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Interop checks (a)-(e) of the daemon under test against GoBGP 3 (see lib.sh for variables).
-# gobgpd listens on 127.0.0.13:179 (passive neighbors), its gRPC API on a unix socket in the
-# temp dir; the DUT connects from 127.0.0.11 (eBGP, AS 65001) and 127.0.0.21 (iBGP, AS 65002).
+# gobgpd listens on 127.0.0.13:179 and 127.0.0.23:179 (passive neighbors), its gRPC API on a
+# unix socket in the temp dir; the DUT connects to the first from 127.0.0.11 (eBGP, AS 65001 ->
+# 65002) and to the second from 127.0.0.21 (iBGP, AS 65002).
 set -euo pipefail
 PEER_NAME=gobgp
 # shellcheck source=tests/interop/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PEER_ADDR=${GOBGP_ADDR:-127.0.0.13}
+PEER_ADDR_IBGP=${GOBGP_ADDR_IBGP:-127.0.0.23}
 GOBGPD=${GOBGPD:-gobgpd}
 GOBGP=${GOBGP:-gobgp}
 
@@ -28,7 +30,7 @@ gobgp_neighbor() {
     neighbor-address = "$1"
     peer-as = $2
   [neighbors.transport.config]
-    local-address = "$PEER_ADDR"
+    local-address = "$3"
     passive-mode = true
     remote-port = $PEER_PORT
   [neighbors.timers.config]
@@ -55,10 +57,10 @@ peer_setup() {
   as = $PEER_AS
   router-id = "$PEER_ADDR"
   port = $PEER_PORT
-  local-address-list = ["$PEER_ADDR"]
+  local-address-list = ["$PEER_ADDR", "$PEER_ADDR_IBGP"]
 EOF
-		gobgp_neighbor "$DUT_EBGP_ADDR" "$DUT_AS"
-		gobgp_neighbor "$DUT_IBGP_ADDR" "$PEER_AS"
+		gobgp_neighbor "$DUT_EBGP_ADDR" "$DUT_AS" "$PEER_ADDR"
+		gobgp_neighbor "$DUT_IBGP_ADDR" "$PEER_AS" "$PEER_ADDR_IBGP"
 	} >"$PEER_CONF"
 	"$GOBGPD" -d -f "$PEER_CONF" >"$TMP/gobgpd-parse.out" 2>&1 || {
 		cat "$TMP/gobgpd-parse.out"
@@ -74,7 +76,7 @@ peer_start() {
 	start_bg gobgpd "$PEER_LOG" "$GOBGPD" -f "$PEER_CONF" -p -l info --pprof-disable \
 		--api-hosts "unix://$PEER_SOCK"
 	PEER_PID=$STARTED_PID
-	note "started gobgpd pid $PEER_PID on $PEER_ADDR:$PEER_PORT"
+	note "started gobgpd pid $PEER_PID on $PEER_ADDR:$PEER_PORT and $PEER_ADDR_IBGP:$PEER_PORT"
 	wait_until 10 gobgp_ global >/dev/null 2>&1 || return 1
 	# the routes GoBGP announces to the DUT (check c); next hops are not loopback addresses
 	for p in $PEER_ROUTES4; do

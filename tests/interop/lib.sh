@@ -9,8 +9,9 @@
 #   HOLD_TIME=9                   hold time on both sides; check (d) waits 3 x HOLD_TIME
 #   KEEP_TMP=1                    keep the temp dir (it is always kept when a check failed)
 #
-# Only loopback addresses are used: the DUT connects out from 127.0.0.11 (eBGP) and
-# 127.0.0.21 (iBGP) to the peer on 127.0.0.12 (BIRD), .13 (GoBGP) or .14 (FRR), port 179.
+# Only loopback addresses are used: the DUT connects out from 127.0.0.11 (eBGP) to the peer
+# on 127.0.0.12 (BIRD), .13 (GoBGP) or .14 (FRR), and from 127.0.0.21 (iBGP) to the same peer
+# on 127.0.0.22, .23 or .24; the peers listen on port 179 of those addresses.
 
 set -euo pipefail
 
@@ -140,8 +141,17 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # wait_until TIMEOUT CMD... : run CMD every 0.25 s until it succeeds (0) or TIMEOUT s pass (1).
-# Gives up early (1) once the daemon under test has exited. Sets WAITED to the seconds spent.
+# Sets WAITED to the seconds spent. wait_dut: the same, but gives up as soon as the daemon
+# under test has exited.
 WAITED=0
+WAIT_ON_DUT=0
+wait_dut() {
+	local rc=0
+	WAIT_ON_DUT=1
+	wait_until "$@" || rc=$?
+	WAIT_ON_DUT=0
+	return "$rc"
+}
 wait_until() {
 	local t=$1 start now
 	shift
@@ -155,7 +165,7 @@ wait_until() {
 		fi
 		now=$(date +%s)
 		if [ $((now - start)) -ge "$t" ]; then break; fi
-		if [ -n "$DUT_PID" ] && ! dut_alive; then break; fi
+		if [ "$WAIT_ON_DUT" = 1 ] && ! dut_alive; then break; fi
 		sleep 0.25
 		n=$((n + 1))
 	done
@@ -209,6 +219,8 @@ PEER_ROUTES4='198.51.100.0/25 198.51.100.128/25'
 PEER_ROUTES6='2001:db8:100::/48'
 
 session_addr() { if [ "$1" = ebgp ]; then echo "$DUT_EBGP_ADDR"; else echo "$DUT_IBGP_ADDR"; fi; }
+# the peer's address for SESSION (PEER_ADDR / PEER_ADDR_IBGP, set by the peer script)
+session_peer_addr() { if [ "$1" = ebgp ]; then echo "$PEER_ADDR"; else echo "$PEER_ADDR_IBGP"; fi; }
 session_local_as() { if [ "$1" = ebgp ]; then echo "$DUT_AS"; else echo "$PEER_AS"; fi; }
 
 # ExaBGP-syntax static route lines for SESSION.
@@ -282,10 +294,9 @@ dut_available() {
 	fi
 }
 
-# gen_dut_conf PEER_ADDR : writes $TMP/dut.conf, one eBGP and one iBGP neighbor = the peer.
+# gen_dut_conf : writes $TMP/dut.conf, one eBGP and one iBGP neighbor = the peer.
 gen_dut_conf() {
-	local peer=$1 s addr las
-	assert_loopback "$peer"
+	local peer s addr las
 	DUT_CONF=$TMP/dut.conf
 	RECEIVED_JSON=$TMP/received.json
 	: >"$RECEIVED_JSON"
@@ -300,6 +311,7 @@ gen_dut_conf() {
 		for s in $SESSIONS; do
 			addr=$(session_addr "$s")
 			las=$(session_local_as "$s")
+			peer=$(session_peer_addr "$s")
 			echo ""
 			echo "neighbor $peer {"
 			echo "    description \"$PEER_NAME $s\";"
@@ -378,7 +390,7 @@ daemon_received_prefix() {
 #   peer_established S    -> 0 if session S (ebgp|ibgp) is Established
 #   peer_routes S         -> canonical lines (canon.py) of the routes learned on S
 #   peer_session_token S  -> text that changes whenever session S was reset
-# and PEER_ADDR, then calls run_suite.
+# and PEER_ADDR (eBGP session) + PEER_ADDR_IBGP (iBGP session), then calls run_suite.
 PEER_PID=''
 
 routes_match() {
@@ -437,16 +449,19 @@ run_suite() {
 		fail "$why"
 		return 0
 	fi
-	assert_loopback "$PEER_ADDR"
-	if ! port_free "$PEER_ADDR" "$PEER_PORT"; then
-		fail "something already listens on port $PEER_PORT for $PEER_ADDR (a system BIRD/FRR? see scripts/setup.sh):"
-		ss -Hltnp | grep ":$PEER_PORT " | show_file
-		return 0
-	fi
+	local a
+	for a in "$PEER_ADDR" "$PEER_ADDR_IBGP"; do
+		assert_loopback "$a"
+		if ! port_free "$a" "$PEER_PORT"; then
+			fail "something already listens on port $PEER_PORT for $a (a system BIRD/FRR? see scripts/setup.sh):"
+			ss -Hltnp | grep ":$PEER_PORT " | show_file
+			return 0
+		fi
+	done
 	make_tmp
 	note "temp dir $TMP, daemon under test: $(dut_name), receive check: $RECEIVE_CHECK, hold time ${HOLD_TIME}s"
 	for s in $SESSIONS; do expected_routes "$s" >"$TMP/want-$s.txt"; done
-	gen_dut_conf "$PEER_ADDR"
+	gen_dut_conf
 	peer_setup
 	if ! peer_start; then
 		fail "peer did not start (see $PEER_LOG)"
@@ -457,7 +472,7 @@ run_suite() {
 
 	# (a) Established within 20 s
 	for s in $SESSIONS; do
-		if wait_until 20 peer_established "$s"; then
+		if wait_dut 20 peer_established "$s"; then
 			pass "(a) $s session Established within 20s (${WAITED}s)"
 			up[$s]=1
 		elif ! dut_alive; then
@@ -476,7 +491,7 @@ run_suite() {
 			fail "(b) $s routes: session not up"
 			continue
 		fi
-		if wait_until 10 routes_match "$s"; then
+		if wait_dut 10 routes_match "$s"; then
 			pass "(b) $s: peer holds exactly the $(wc -l <"$TMP/want-$s.txt") configured routes with their attributes"
 		else
 			fail "(b) $s: peer's routes differ from the configured ones"
@@ -490,7 +505,7 @@ run_suite() {
 			fail "(c) $s received routes: session not up"
 			continue
 		fi
-		if wait_until 15 all_received "$s"; then
+		if wait_dut 15 all_received "$s"; then
 			pass "(c) $s: $(dut_name) received the peer's routes ($PEER_ROUTES4 $PEER_ROUTES6) [$RECEIVE_CHECK]"
 		else
 			fail "(c) $s: $(dut_name) did not receive: $(missing_received "$s") [$RECEIVE_CHECK]"
@@ -540,9 +555,11 @@ run_suite() {
 	fi
 	for s in $SESSIONS; do
 		ok=0
-		if wait_until 30 established_and_routes "$s"; then ok=1; fi
+		if wait_dut 30 established_and_routes "$s"; then ok=1; fi
 		if [ "$ok" = 1 ]; then
 			pass "(e) $s: restarted peer re-established and holds all routes again (${WAITED}s)"
+		elif ! dut_alive; then
+			fail "(e) $s: $(dut_name) is not running"
 		elif peer_established "$s"; then
 			fail "(e) $s: restarted peer re-established but its routes differ after 30s"
 			show_route_diff "$s"
