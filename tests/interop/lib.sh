@@ -35,11 +35,13 @@ PEER_PORT=${PEER_PORT:-179}
 SESSIONS=${INTEROP_SESSIONS:-ebgp ibgp} # INTEROP_SESSIONS=ebgp: only the eBGP session
 
 # Check (c), log method: the DUT logs every received route at DEBUG level. One extended
-# regex per daemon; '%s' is replaced by the prefix (dots escaped). Adjust here only.
-#   evbgpd (assumed):  "... received update ... 203.0.113.0/24 ..."
-#   ExaBGP 4.2:        "... peer-1 | UPDATE #1 nlri ( 4) 198.51.100.0/25 next-hop 127.0.0.12"
-EVBGPD_RECEIVED_RE=${EVBGPD_RECEIVED_RE:-'received update.*[^0-9a-f:./]%s([^0-9/]|$)'}
-EXABGP_RECEIVED_RE='UPDATE #[0-9]+ nlri .*[^0-9a-f:./]%s([^0-9/]|$)'
+# regex per daemon; @PREFIX@ and @PEER@ are replaced by the prefix and the session's peer
+# address (dots escaped). Adjust here only (or set EVBGPD_RECEIVED_RE).
+#   evbgpd:     "... debug: peer 127.0.0.13: received update: announce ipv4 unicast 198.51.100.0/25 next-hop ..."
+#   ExaBGP 4.2: "... | peer-1 | UPDATE #1 nlri ( 4) 198.51.100.0/25 next-hop 127.0.0.12" (no address:
+#               any session)
+EVBGPD_RECEIVED_RE=${EVBGPD_RECEIVED_RE:-'[^0-9]@PEER@[^0-9].*received update.*[^0-9a-f:./]@PREFIX@([^0-9/]|$)'}
+EXABGP_RECEIVED_RE='UPDATE #[0-9]+ nlri .*[^0-9a-f:./]@PREFIX@([^0-9/]|$)'
 
 # ------------------------------------------------------------------ output and counters
 PASSED=0
@@ -368,16 +370,23 @@ dut_reap() {
 
 dut_alive() { alive "$DUT_PID" && [ "$(ps -o stat= -p "$DUT_PID" 2>/dev/null | cut -c1)" != Z ]; }
 
-# daemon_received_prefix PFX [LOCAL_ADDR] : the DUT has received PFX (on the session from
-# LOCAL_ADDR, json method only). Method: RECEIVE_CHECK=json (api process file) or log.
+# daemon_received_prefix PFX [SESSION] : the DUT has received PFX (on SESSION, ebgp|ibgp).
+# RECEIVE_CHECK=json: an ExaBGP-JSON "update" message in the api process' file whose
+#   neighbor.address.local is the session's DUT address and whose
+#   message.update.announce.<family>.<next-hop>[].nlri is PFX;
+# RECEIVE_CHECK=log: a DUT log line matching EVBGPD_RECEIVED_RE (EXABGP_RECEIVED_RE).
 daemon_received_prefix() {
-	local pfx=$1 laddr=${2:-} re
+	local pfx=$1 s=${2:-} laddr='' paddr='' re
+	if [ -n "$s" ]; then
+		laddr=$(session_addr "$s")
+		paddr=$(session_peer_addr "$s")
+	fi
 	if [ "$RECEIVE_CHECK" = json ]; then
 		"$PYTHON" "$INTEROP_DIR/canon.py" received "$RECEIVED_JSON" "$pfx" "$laddr"
 	else
 		if [ "$EVBGP_STANDIN" = exabgp ]; then re=$EXABGP_RECEIVED_RE; else re=$EVBGPD_RECEIVED_RE; fi
-		# shellcheck disable=SC2059 # the pattern is the format
-		re=$(printf "$re" "${pfx//./\\.}")
+		re=${re//@PREFIX@/${pfx//./\\.}}
+		if [ -n "$paddr" ]; then re=${re//@PEER@/${paddr//./\\.}}; else re=${re//@PEER@/}; fi
 		grep -Eq -- "$re" "$DUT_LOG"
 	fi
 }
@@ -408,18 +417,16 @@ show_route_diff() {
 }
 
 all_received() {
-	local s=$1 addr p
-	addr=$(session_addr "$s")
+	local s=$1 p
 	for p in $PEER_ROUTES4 $PEER_ROUTES6; do
-		daemon_received_prefix "$p" "$addr" || return 1
+		daemon_received_prefix "$p" "$s" || return 1
 	done
 }
 
 missing_received() {
-	local s=$1 addr p out=''
-	addr=$(session_addr "$s")
+	local s=$1 p out=''
 	for p in $PEER_ROUTES4 $PEER_ROUTES6; do
-		daemon_received_prefix "$p" "$addr" || out="$out $p"
+		daemon_received_prefix "$p" "$s" || out="$out $p"
 	done
 	echo "${out# }"
 }
