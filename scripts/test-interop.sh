@@ -44,7 +44,7 @@ for p in "${peers[@]}"; do
 	fi
 	echo "=== $p"
 	rc=0
-	timeout --kill-after=10 "$PEER_TIMEOUT" bash "$script" 2>&1 | tee "$out" || rc=$?
+	timeout --kill-after=30 "$PEER_TIMEOUT" bash "$script" 2>&1 | tee "$out" || rc=$?
 	np=$(grep -c '^PASS ' "$out" || true)
 	nf=$(grep -c '^FAIL ' "$out" || true)
 	ns=$(grep -c '^SKIP ' "$out" || true)

@@ -2,6 +2,7 @@
 """Turn a BGP peer's view of learned routes into canonical lines, one per route:
 
     PREFIX nh=NH path=A,B origin=igp|egp|incomplete med=N|- [lp=N] comm=A:B,..|- large=A:B:C,..|- ext=rt:A:N,..|-
+           [extra=ATTR,..]   (attributes no route asks for: BIRD/GoBGP any other, FRR aggregator & co)
 
 so that tests/interop/lib.sh can compare them with the configured routes (sorted, `cmp`).
 Lists are sorted; `lp=` is printed only with --lp (iBGP sessions).
@@ -35,6 +36,9 @@ def line(pfx, r, with_lp):
         out += ' lp=%s' % r.get('lp', '-')
     out += ' comm=%s large=%s ext=%s' % (fmt_list(r.get('comm', [])), fmt_list(r.get('large', [])),
                                          fmt_list(r.get('ext', [])))
+    if r.get('extra'):
+        # attributes the configuration did not ask for (ATOMIC_AGGREGATE, AGGREGATOR, ...)
+        out += ' extra=%s' % fmt_list(r['extra'])
     return out
 
 
@@ -81,6 +85,8 @@ def parse_bird(text):
             cur['large'] = [g.replace(' ', '').replace(',', ':') for g in PAREN.findall(val)]
         elif key == 'ext_community':
             cur['ext'] = [g.replace(' ', '').replace(',', ':') for g in PAREN.findall(val)]
+        else:
+            cur.setdefault('extra', []).append(key)
     return [(r['pfx'], r) for r in routes]
 
 
@@ -129,6 +135,8 @@ def parse_gobgp(text, neighbor):
                 elif t == 32:
                     r['large'] = ['%s:%s:%s' % (v.get('ASN'), v.get('LocalData1'), v.get('LocalData2'))
                                   for v in a.get('value', [])]
+                else:
+                    r.setdefault('extra', []).append('type%s' % t)
             out.append((pfx, r))
     return out
 
@@ -164,6 +172,9 @@ def parse_frr(text, neighbor):
                     kind, _, val = e.partition(':')
                     ext.append('%s:%s' % ({'RT': 'rt', 'SoO': 'soo'}.get(kind, kind), val))
                 r['ext'] = ext
+            for key in ('atomicAggregate', 'aggregatorAs', 'originatorId', 'clusterList'):
+                if key in p:
+                    r.setdefault('extra', []).append(key)
             nhs = [n for n in p.get('nexthops', []) if n.get('scope') != 'link-local']
             if nhs:
                 r['nh'] = nhs[0].get('ip')
