@@ -79,12 +79,20 @@ for s in $SERVICES; do
 			$SUDO systemctl stop "$s.service" >/dev/null 2>&1 || true
 		fi
 	fi
-	if [ "$systemd_up" = 0 ] && [ -x "/etc/init.d/$s" ]; then
-		if $SUDO "/etc/init.d/$s" status >/dev/null 2>&1; then
-			$SUDO "/etc/init.d/$s" stop >/dev/null 2>&1 || true
-		fi
-	fi
 done
+# Without systemd, stop a system instance only through its own pid file. Never through
+# /etc/init.d/bird stop: it kills every process named bird on the machine (start-stop-daemon
+# --name), including the test instances.
+if [ "$systemd_up" = 0 ]; then
+	for pf in /run/frr/watchfrr.pid /run/frr/bgpd.pid /run/frr/zebra.pid /run/frr/staticd.pid \
+		/run/frr/mgmtd.pid /run/bird/bird.pid /run/exabgp/exabgp.pid; do
+		[ -r "$pf" ] || continue
+		pid=$(tr -dc 0-9 <"$pf")
+		if [ -z "$pid" ] || [ ! -e "/proc/$pid" ]; then continue; fi
+		echo "setup: stopping system daemon pid $pid ($pf)"
+		$SUDO kill -TERM "$pid" 2>/dev/null || true
+	done
+fi
 
 # Report (do not touch) anything else still listening on the BGP port.
 if command -v ss >/dev/null 2>&1; then
