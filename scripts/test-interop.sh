@@ -6,7 +6,8 @@
 #
 #   EVBGPD=/path/evbgpd      daemon under test (default build/evbgpd)
 #   EVBGP_STANDIN=exabgp     use ExaBGP 4.2 (/usr/sbin/exabgp) as a stand-in daemon
-#   RECEIVE_CHECK=json|log   check (c) via an API process writing JSON (default) or the DEBUG log
+#   RECEIVE_CHECK=auto|json|log  check (c) via the JSON an API process gets, or the DEBUG log;
+#                            auto (default): JSON once the daemon wrote any, else the log
 #   HOLD_TIME=9              hold time; check (d) waits 3 x HOLD_TIME
 #   KEEP_TMP=1               keep temp dirs (kept anyway when a check failed)
 #
