@@ -107,6 +107,7 @@ stop_pid() {
 	local pid=$1 t=${2:-5} i=0 w
 	if alive "$pid"; then
 		kill -TERM "$pid" 2>/dev/null || true
+		kill -CONT "$pid" 2>/dev/null || true # a stopped process acts on TERM only once continued
 		w=$((t * 10))
 		while alive "$pid" && [ "$i" -lt "$w" ]; do
 			# a child of ours that exited is a zombie until reaped: stop polling then
@@ -143,6 +144,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 141' PIPE
 
 # wait_until TIMEOUT CMD... : run CMD every 0.25 s until it succeeds (0) or TIMEOUT s pass (1).
 # Sets WAITED to the seconds spent. wait_dut: the same, but gives up as soon as the daemon
