@@ -74,7 +74,7 @@ conformance() {
 }
 
 interop() {
-	scripts/test-interop.sh
+	RECEIVE_CHECK=json scripts/test-interop.sh
 }
 
 if ! scripts/setup.sh; then
