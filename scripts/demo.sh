@@ -9,9 +9,12 @@
 #   EVBGP_STANDIN=exabgp     use ExaBGP 4.2 (/usr/sbin/exabgp) instead, same configuration
 #
 # BIRD's address, AS and the daemon's address are read from the first neighbor of CONFIG.
+# Unless EVBGPD or EVBGP_STANDIN is set, scripts/setup.sh and a build of
+# build/evbgpd run first, so this works on a fresh clone.
 # Exits 0 when every configured route arrived in BIRD within 30 s, non-zero otherwise.
 # Everything runs in a temp dir; both processes are stopped by PID on exit.
 set -euo pipefail
+[ -n "${EVBGPD:-}" ] && EVBGPD_GIVEN=1
 PEER_NAME=demo
 # shellcheck source=tests/interop/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/interop/lib.sh"
@@ -45,6 +48,16 @@ CONF=${CONF:-$REPO/config/demo.conf}
 	exit 2
 }
 CONF=$(cd "$(dirname "$CONF")" && pwd)/$(basename "$CONF")
+
+# On a fresh machine: install what is needed and build evbgpd first.
+if [ -z "${EVBGP_STANDIN:-}" ] && [ -z "${EVBGPD_GIVEN:-}" ]; then
+	"$REPO/scripts/setup.sh" || die "cannot install the dependencies"
+	if ! { cmake -S "$REPO" -B "$REPO/build" >/dev/null &&
+	    cmake --build "$REPO/build" -j"$(nproc 2>/dev/null || echo 2)" \
+	    --target evbgpd >/dev/null; }; then
+		die "build failed"
+	fi
+fi
 
 die() {
 	echo "demo: $*" >&2
