@@ -492,6 +492,8 @@ exec_status(struct daemon *d, struct api_client *c)
 	replyf(c, "adj-rib-out routes %zu attribute-sets %zu", routes,
 	    attr_table_count(d->attrs));
 	replyf(c, "helpers %zu", daemon_helper_count(d));
+	replyf(c, "event-loop longest-timer-delay-ms %.1f",
+	    d->health_max_late * 1000);
 }
 
 static void

@@ -313,7 +313,7 @@ stmt_uint(struct parse_ctx *ctx, const struct stmt *s, unsigned long min,
 static int
 parse_asn(const char *w, uint32_t *asn)
 {
-	unsigned long v;
+	unsigned long v = 0;
 
 	if (parse_ulong(w, UINT32_MAX, &v) == -1)
 		return -1;
@@ -422,7 +422,7 @@ nb_hold_time(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	struct nb_build *b = st;
-	unsigned long v;
+	unsigned long v = 0;
 
 	if (stmt_uint(ctx, s, 0, 65535, &v) == -1)
 		return -1;
@@ -448,7 +448,7 @@ nb_port(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	struct nb_build *b = st;
-	unsigned long v;
+	unsigned long v = 0;
 
 	if (stmt_uint(ctx, s, 0, 65535, &v) == -1)
 		return -1;
@@ -461,7 +461,7 @@ nb_ttl(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	struct nb_build *b = st;
-	unsigned long v;
+	unsigned long v = 0;
 	const char *w = one_value(ctx, s);
 
 	if (w == NULL)
@@ -548,7 +548,7 @@ nb_rate_limit(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	struct nb_build *b = st;
-	unsigned long v;
+	unsigned long v = 0;
 
 	if (s->nw == 2 && (strcmp(s->w[1].text, "disable") == 0 ||
 	    strcmp(s->w[1].text, "disabled") == 0)) {
@@ -728,8 +728,8 @@ cap_graceful_restart(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	struct nb_build *b = st;
-	unsigned long v;
-	bool on;
+	unsigned long v = 0;
+	bool on = false;
 
 	if (s->nw == 2 && s->w[1].text[0] >= '0' && s->w[1].text[0] <= '9') {
 		if (stmt_uint(ctx, s, 0, GR_TIME_MAX, &v) == -1)
@@ -814,7 +814,7 @@ api_msg(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	uint32_t *bits = st;
-	bool on;
+	bool on = false;
 
 	if (stmt_bool(ctx, s, &on) == -1)
 		return -1;

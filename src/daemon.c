@@ -383,6 +383,9 @@ daemon_start_helpers(struct daemon *d)
 	struct sup_settings ss;
 
 	sup_settings_default(&ss);
+	/* a turn of 1,000 simple commands is about half a millisecond, and
+	 * packs into full UPDATEs */
+	ss.lines_per_turn = 1000;
 	ss.respawn = d->env.api_respawn;
 	ss.terminate = d->env.api_terminate;
 	d->sup = sup_new(d->base, &ss, &daemon_sup_ops, d);
@@ -520,6 +523,40 @@ daemon_reload(struct daemon *d, bool restart_helpers)
 	return 0;
 }
 
+/* ---- event-loop health ---- */
+
+#define HEALTH_TICK_MS		50
+#define HEALTH_WARN_MS		50	/* timers later than this are logged */
+#define HEALTH_WARN_EVERY_S	10
+
+static void
+health_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	double now = mono_now();
+	double late = now - d->health_last - HEALTH_TICK_MS / 1000.0;
+
+	d->health_last = now;
+	if (late > d->health_max_late)
+		d->health_max_late = late;
+	/* a late tick means every timer (keepalives!) was late as much */
+	if (late * 1000 > HEALTH_WARN_MS &&
+	    now - d->health_warned > HEALTH_WARN_EVERY_S) {
+		log_warnx("event loop: timers ran %.0f ms late", late * 1000);
+		d->health_warned = now;
+	}
+}
+
+static void
+daemon_start_health(struct daemon *d)
+{
+	struct timeval tv = { 0, HEALTH_TICK_MS * 1000 };
+
+	d->ev_health = event_new(d->base, -1, EV_PERSIST, health_cb, d);
+	d->health_last = mono_now();
+	event_add(d->ev_health, &tv);
+}
+
 /* ---- signals ---- */
 
 static void
@@ -611,6 +648,7 @@ daemon_start(struct daemon *d)
 	/* helpers start before the sessions: commands they send early go
 	 * into the Adj-RIB-Out and out with the initial table */
 	daemon_start_helpers(d);
+	daemon_start_health(d);
 	log_notice("evbgpd %s started: %zu neighbor%s, %zu listener%s",
 	    EVBGP_VERSION, d->npeers, d->npeers == 1 ? "" : "s",
 	    d->nlisteners, d->nlisteners == 1 ? "" : "s");
@@ -635,6 +673,8 @@ daemon_shutdown(struct daemon *d, const char *why)
 	if (d->stopping)
 		return;
 	d->stopping = true;
+	log_info("event loop: the longest timer delay seen was %.1f ms",
+	    d->health_max_late * 1000);
 	for (size_t i = 0; i < d->nlisteners; i++)
 		evconnlistener_disable(d->listeners[i].lev);
 	if (d->control != NULL) {
@@ -692,7 +732,7 @@ daemon_free(struct daemon *d)
 	if (d->env.daemon_pid != NULL && d->env.daemon_pid[0] != '\0')
 		unlink(d->env.daemon_pid);
 	struct event *evs[] = { d->sig_term, d->sig_int, d->sig_hup,
-		d->sig_usr1, d->sig_usr2, d->ev_exit };
+		d->sig_usr1, d->sig_usr2, d->ev_exit, d->ev_health };
 
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i] != NULL)

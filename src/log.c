@@ -160,6 +160,8 @@ LOG_FN(log_info, LOG_INFO)
 LOG_FN(log_debug, LOG_DEBUG)
 
 /* Append ": strerror(errno)" to the message. */
+static void vlog_errno(int, const char *, va_list) LOG_FMT(2, 0);
+
 static void
 vlog_errno(int level, const char *fmt, va_list ap)
 {

@@ -306,23 +306,34 @@ main(int argc, char **argv)
 	sanitize_std_fds();
 	memset(&o, 0, sizeof(o));
 	parse_options(argc, argv, &o);
-	if (load_settings(&o, &env) == -1)
+	rc = load_settings(&o, &env);
+	/* the overrides live in env now */
+	for (size_t i = 0; i < o.noverrides; i++) {
+		free(o.overrides[i][0]);
+		free(o.overrides[i][1]);
+	}
+	free(o.bind);
+	if (rc == -1)
 		return 1;
 	if (o.print_env) {
 		env_print(stdout, &env);
+		env_free(&env);
 		return 0;
 	}
 	if (optind >= argc)
 		usage_error("no configuration file given");
-	if (o.check || o.print)
+	if (o.check || o.print) {
+		env_free(&env);
 		return check_configs(argv + optind, (size_t)(argc - optind),
 		    o.print);
+	}
 
 	log_init(env.log_enable, env.log_dest, env.log_level, env.log_file);
 	cfg = config_load(argv[optind], err, sizeof(err));
 	if (cfg == NULL) {
 		/* the operator must see this even with logging off */
 		fprintf(stderr, "evbgpd: %s\n", err);
+		env_free(&env);
 		return 1;
 	}
 	srandom((unsigned)getpid() ^ (unsigned)(wall_now() * 1000));
@@ -344,11 +355,6 @@ main(int argc, char **argv)
 	rc = daemon_run(d);
 	log_notice("evbgpd stopped");
 	daemon_free(d);
-	for (size_t i = 0; i < o.noverrides; i++) {
-		free(o.overrides[i][0]);
-		free(o.overrides[i][1]);
-	}
-	free(o.bind);
 	log_close();
 	return rc;
 }

@@ -42,6 +42,7 @@
 #define STABLE_SESSION_S	60	/* back-off resets after this long up */
 #define SEND_HOLD_MIN_S		480	/* RFC 9687 suggested minimum */
 #define CLOSE_GRACE_S		2
+#define INITIAL_SETTLE_MS	20	/* before the initial table */
 
 static void	peer_read_cb(struct bufferevent *, void *);
 static void	peer_write_cb(struct bufferevent *, void *);
@@ -554,12 +555,25 @@ peer_load_routes(struct peer *p)
 	}
 }
 
-/* Pack later in this loop turn: many commands, one packing pass. */
+/*
+ * Pack on the next loop turn: many commands make one packing pass, and
+ * input already waiting on the sockets is read first (a zero timer, not
+ * event_active, which would run in this same pass).
+ */
+static void
+kick_later(struct peer *p)
+{
+	static const struct timeval zero = { 0, 0 };
+
+	if (!evtimer_pending(p->t_kick, NULL))
+		evtimer_add(p->t_kick, &zero);
+}
+
 void
 peer_schedule_kick(struct peer *p)
 {
 	if (p->fsm.state == ST_ESTABLISHED)
-		event_active(p->t_kick, EV_TIMEOUT, 0);
+		kick_later(p);
 }
 
 /*
@@ -1508,8 +1522,17 @@ peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
 	case ST_ESTABLISHED:
 		/* send the table once the messages already read are handled:
 		 * an error among them must not follow our first UPDATEs */
-		if (from != ST_ESTABLISHED)
-			event_active(p->t_kick, EV_TIMEOUT, 0);
+		if (from != ST_ESTABLISHED) {
+			/*
+			 * The initial table waits a moment: what the peer
+			 * sent right behind its KEEPALIVE (an error, a
+			 * NOTIFICATION) is handled before we advertise,
+			 * rather than after a table that would be wasted.
+			 */
+			struct timeval settle = { 0, INITIAL_SETTLE_MS * 1000 };
+
+			evtimer_add(p->t_kick, &settle);
+		}
 		break;
 	default:
 		break;

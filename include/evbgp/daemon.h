@@ -61,6 +61,12 @@ struct daemon {
 	char		 hostname[256];
 	char		 uuid[40];	/* this run, for "ping" */
 
+	/* event-loop health: a 50 ms tick measures how late timers run */
+	struct event	*ev_health;
+	double		 health_last;
+	double		 health_max_late;	/* seconds, worst seen */
+	double		 health_warned;		/* last warning (mono) */
+
 	/* one receive buffer: messages are handled one at a time */
 	uint8_t		 rxbuf[65535];
 };

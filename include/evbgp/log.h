@@ -24,7 +24,7 @@ bool	log_would(int level);
 void	log_close(void);
 
 void	logit(int level, const char *fmt, ...) LOG_FMT(2, 3);
-void	vlogit(int level, const char *fmt, va_list ap);
+void	vlogit(int level, const char *fmt, va_list ap) LOG_FMT(2, 0);
 void	log_warn(const char *fmt, ...) LOG_FMT(1, 2);
 void	log_warnx(const char *fmt, ...) LOG_FMT(1, 2);
 void	log_notice(const char *fmt, ...) LOG_FMT(1, 2);
