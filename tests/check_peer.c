@@ -85,6 +85,17 @@ spin(struct harness *h)
 		event_base_loop(h->d->base, EVLOOP_NONBLOCK);
 }
 
+/* Run the loop for a while: timers (the initial table waits 20 ms) fire. */
+static void
+settle(struct harness *h)
+{
+	struct timeval tv = { 0, 80 * 1000 };
+
+	event_base_loopexit(h->d->base, &tv);
+	event_base_dispatch(h->d->base);
+	spin(h);
+}
+
 static void
 send_raw(struct harness *h, const uint8_t *data, size_t len, bool bytewise)
 {
@@ -186,6 +197,7 @@ establish(struct harness *h, bool bytewise, bool one_write)
 	ck_assert_int_eq(peer_state(h->p), ST_ESTABLISHED);
 	ck_assert_int_eq(next_msg(h, buf, sizeof(buf), NULL),
 	    BGP_MSG_KEEPALIVE);
+	settle(h);
 }
 
 /* After establishment: the routes (IPv4 packed by attributes), then EoRs. */
