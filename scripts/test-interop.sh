@@ -19,7 +19,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEER_TIMEOUT=${PEER_TIMEOUT:-180} # seconds per peer script, a hard bound
 
 peers=("$@")
-[ ${#peers[@]} -gt 0 ] || peers=(bird gobgp frr)
+[ ${#peers[@]} -gt 0 ] || peers=(bird gobgp frr security)
 
 passed=0
 failed=0
