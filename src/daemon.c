@@ -57,6 +57,7 @@ daemon_add_peer(struct daemon *d, struct peer *p)
 {
 	d->peers = xreallocarray(d->peers, d->npeers + 1, sizeof(*d->peers));
 	d->peers[d->npeers++] = p;
+	d->peers_gen++;
 }
 
 struct peer *
@@ -448,6 +449,7 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 
 	d->peers = NULL;
 	d->npeers = 0;
+	d->peers_gen++;
 	for (size_t i = 0; i < n; i++) {
 		struct peer *p = peers[i];
 		const struct cfg_neighbor *nb = find_neighbor(nc, p->cfg->name);

@@ -43,6 +43,8 @@
 #define SEND_HOLD_MIN_S		480	/* RFC 9687 suggested minimum */
 #define CLOSE_GRACE_S		2
 #define INITIAL_SETTLE_MS	20	/* before the initial table */
+#define KICK_BUSY_MS		100	/* commands this close form a burst */
+#define KICK_COALESCE_MS	50	/* a burst is packed this often */
 
 static void	peer_read_cb(struct bufferevent *, void *);
 static void	peer_write_cb(struct bufferevent *, void *);
@@ -460,7 +462,12 @@ pack_emit(void *arg, const uint8_t *msg, size_t len)
 static bool
 pack_full(void *arg)
 {
-	return peer_out_len(arg) >= PEER_OUT_HIGH;
+	struct peer *p = arg;
+
+	if (peer_out_len(p) < PEER_OUT_HIGH)
+		return false;
+	p->out_blocked = true;	/* the write callback resumes us */
+	return true;
 }
 
 static void
@@ -516,6 +523,8 @@ peer_kick(struct peer *p)
 
 	if (p->fsm.state != ST_ESTABLISHED || p->packing || p->bev == NULL)
 		return;
+	p->last_kick = mono_now();
+	evtimer_del(p->t_kick);
 	p->packing = true;
 	if (rib_out_pending(p->ro)) {
 		peer_pack_ctx(p, &ctx);
@@ -560,20 +569,21 @@ peer_load_routes(struct peer *p)
  * input already waiting on the sockets is read first (a zero timer, not
  * event_active, which would run in this same pass).
  */
-static void
-kick_later(struct peer *p)
-{
-	static const struct timeval zero = { 0, 0 };
-
-	if (!evtimer_pending(p->t_kick, NULL))
-		evtimer_add(p->t_kick, &zero);
-}
-
+/*
+ * A burst of commands (a kick less than KICK_BUSY_MS ago) is packed
+ * KICK_COALESCE_MS later, so that routes of many attribute sets arriving
+ * interleaved still fill whole UPDATEs; a lone command goes out at once.
+ */
 void
 peer_schedule_kick(struct peer *p)
 {
-	if (p->fsm.state == ST_ESTABLISHED)
-		kick_later(p);
+	struct timeval tv = { 0, 0 };
+
+	if (p->fsm.state != ST_ESTABLISHED || evtimer_pending(p->t_kick, NULL))
+		return;
+	if (mono_now() - p->last_kick < KICK_BUSY_MS / 1000.0)
+		tv.tv_usec = KICK_COALESCE_MS * 1000;
+	evtimer_add(p->t_kick, &tv);
 }
 
 /*
@@ -652,6 +662,8 @@ peer_send_route_refresh(struct peer *p, enum family_id fam, uint8_t subtype)
 void
 peer_flush_out(struct peer *p)
 {
+	/* what was commanded before the flush goes out before BoRR */
+	peer_kick(p);
 	rib_out_resend_all(p->ro);
 	/* RFC 7313: frame the re-advertisement with BoRR ... EoRR */
 	if (p->neg.enhanced_rr) {
@@ -1060,9 +1072,13 @@ peer_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct peer *p = arg;
 
-	/* output drained below the low mark: feed more routes */
-	if (rib_out_pending(p->ro) || p->eor_pending || p->eorr_pending)
+	/* output drained below the low mark after the packer stopped on a
+	 * full buffer: feed more routes (other drains are no reason to
+	 * break a burst's coalescing) */
+	if (p->out_blocked) {
+		p->out_blocked = false;
 		peer_kick(p);
+	}
 }
 
 static void

@@ -852,7 +852,9 @@ helper_start(struct sup_helper *h)
 	    helper_read_event_cb, h);
 	/* Bound what we buffer: one full line plus a read's worth. */
 	bufferevent_setwatermark(h->out, EV_READ, 0,
-	    s->set.max_line + 1 + 16384);
+	    s->set.max_line + 1 + 65536);
+	/* big reads: a helper streaming a million commands is one pipe */
+	bufferevent_set_max_single_read(h->out, 65536);
 	bufferevent_disable(h->out, EV_WRITE);
 	helper_update_read(h);
 

@@ -47,6 +47,11 @@ struct api_client {
 	void		(*reply)(void *ctx, const char *data, size_t len);
 	void		*ctx;
 	struct api_fast_entry *fast;	/* API_FAST_SLOTS, or NULL */
+	/* the peers a helper's route commands act on, recomputed when the
+	 * daemon's peer list changes (daemon.peers_gen) */
+	struct peer	**scope;
+	size_t		 nscope;
+	unsigned	 scope_gen;
 };
 
 /* Forget the fast path's memory (before freeing a client). */

@@ -40,6 +40,7 @@ struct daemon {
 
 	struct peer	**peers;
 	size_t		 npeers;
+	unsigned	 peers_gen;	/* bumped whenever peers change */
 	struct daemon_listener *listeners;
 	size_t		 nlisteners;
 

@@ -76,6 +76,8 @@ struct peer {
 	uint32_t	 sub_recv, sub_send;	/* API_MSG_* unions */
 	bool		 sub_changes;	/* someone wants neighbor-changes */
 	unsigned long	 api_counter;
+	double		 last_kick;	/* mono_now() of the last packing */
+	bool		 out_blocked;	/* packing stopped on a full buffer */
 	famset_t	 eor_pending;	/* End-of-RIB still to send */
 	famset_t	 eorr_pending;	/* RFC 7313 EoRR still to send */
 	struct update_msg upd;		/* decoder scratch, reused */
