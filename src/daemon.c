@@ -359,6 +359,21 @@ sup_fatal_cb(void *arg, const char *why)
 	daemon_shutdown(d, why);
 }
 
+/* Events to h were dropped: say so in its own stream. */
+static void
+sup_overflow_cb(void *arg, struct sup_helper *h, unsigned long dropped)
+{
+	struct daemon *d = arg;
+	struct api_source src;
+	struct sbuf line;
+
+	sbuf_init(&line);
+	api_source_now(d, &src);
+	api_encode_overflow(&line, sup_helper_encoder(h), &src, dropped);
+	sup_write(h, line.p, line.len);
+	sbuf_free(&line);
+}
+
 static void daemon_maybe_exit(struct daemon *d);
 
 static void
@@ -376,6 +391,7 @@ static const struct sup_ops daemon_sup_ops = {
 	.exited = sup_exited_cb,
 	.fatal = sup_fatal_cb,
 	.all_stopped = sup_all_stopped_cb,
+	.overflow = sup_overflow_cb,
 };
 
 static void
@@ -388,6 +404,10 @@ daemon_start_helpers(struct daemon *d)
 	 * packs into full UPDATEs */
 	ss.lines_per_turn = 1000;
 	ss.respawn = d->env.api_respawn;
+	if (d->helper_queue_max > 0)
+		ss.max_queue = d->helper_queue_max;
+	ss.overflow = d->helper_overflow_restart ? SUP_OVERFLOW_RESTART :
+	    SUP_OVERFLOW_DROP;
 	ss.terminate = d->env.api_terminate;
 	d->sup = sup_new(d->base, &ss, &daemon_sup_ops, d);
 	if (d->cfg->nprocesses > 0)

@@ -54,6 +54,11 @@ static const char usage_text[] =
 "                         neighbors without a connect statement (179)\n"
 "      --connections N    connection attempts per neighbor (0: no limit)\n"
 "  -u, --user USER        after binding, drop privileges to USER\n"
+"      --helper-queue BYTES  most output queued for one helper before\n"
+"                         the overflow policy applies (default 16M;\n"
+"                         K, M, G suffixes)\n"
+"      --helper-overflow drop|restart  drop events (the helper is then\n"
+"                         told how many) or restart the helper (drop)\n"
 "  -s, --control PATH     evbgpctl socket (default " CONTROL_DEFAULT_PATH ";\n"
 "                         with exabgp.api.cli=false there is none unless\n"
 "                         this option is given)\n"
@@ -85,6 +90,8 @@ struct options {
 	const char	*env_file;
 	const char	*user;
 	const char	*control;
+	size_t		 helper_queue;
+	bool		 helper_restart;
 	/* settings that override the environment */
 	char		*overrides[32][2];
 	size_t		 noverrides;
@@ -96,6 +103,8 @@ enum {
 	OPT_PORT,
 	OPT_CONNECTIONS,
 	OPT_PRINT_ENV,
+	OPT_HELPER_QUEUE,
+	OPT_HELPER_OVERFLOW,
 };
 
 
@@ -114,6 +123,8 @@ static const struct option long_options[] = {
 	{ "connections", required_argument, NULL, OPT_CONNECTIONS },
 	{ "user", required_argument, NULL, 'u' },
 	{ "control", required_argument, NULL, 's' },
+	{ "helper-queue", required_argument, NULL, OPT_HELPER_QUEUE },
+	{ "helper-overflow", required_argument, NULL, OPT_HELPER_OVERFLOW },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -134,6 +145,36 @@ add_override(struct options *o, const char *key, const char *value)
 	o->overrides[o->noverrides][0] = xstrdup(key);
 	o->overrides[o->noverrides][1] = xstrdup(value);
 	o->noverrides++;
+}
+
+/* "16M" style byte counts, at least 64 KiB. */
+static size_t
+parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s)
+		usage_error("--helper-queue: a number of bytes (K, M, G)");
+	switch (*end) {
+	case 'k': case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		v <<= 30;
+		end++;
+		break;
+	}
+	if (*end != '\0' || v < 65536 || v > (1ull << 40))
+		usage_error("--helper-queue: between 64K and 1T");
+	return (size_t)v;
 }
 
 static void
@@ -192,6 +233,17 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 's':
 			o->control = optarg;
+			break;
+		case OPT_HELPER_QUEUE:
+			o->helper_queue = parse_size(optarg);
+			break;
+		case OPT_HELPER_OVERFLOW:
+			if (strcmp(optarg, "drop") == 0)
+				o->helper_restart = false;
+			else if (strcmp(optarg, "restart") == 0)
+				o->helper_restart = true;
+			else
+				usage_error("--helper-overflow: drop or restart");
 			break;
 		case 'V':
 			printf("evbgpd %s\n", EVBGP_VERSION);
@@ -338,6 +390,8 @@ main(int argc, char **argv)
 	}
 	srandom((unsigned)getpid() ^ (unsigned)(wall_now() * 1000));
 	d = daemon_new(&env, cfg, argv + optind, (size_t)(argc - optind));
+	d->helper_queue_max = o.helper_queue;
+	d->helper_overflow_restart = o.helper_restart;
 	if (o.control != NULL) {
 		d->control_path = o.control;
 		d->control_required = true;

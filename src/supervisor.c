@@ -1183,10 +1183,14 @@ helper_write_cb(struct bufferevent *bev, void *arg)
 
 	sup_enter(s);
 	if (h->dropping) {
+		unsigned long dropped = h->burst_events;
+
 		log_notice("process %s: queue drained; %lu events (%lu bytes) "
 		    "were dropped", h->proc.name, h->burst_events,
 		    h->burst_bytes);
 		h->dropping = false;
+		if (s->ops.overflow != NULL)
+			s->ops.overflow(s->arg, h, dropped);
 	}
 	if (h->closing_in)
 		helper_close_stdin(h);

@@ -59,6 +59,8 @@ struct daemon {
 	const char	*control_path;	/* where it listens */
 	bool		 control_required; /* given explicitly: failing is fatal */
 	bool		 helpers_stopped;
+	size_t		 helper_queue_max;	/* bytes; 0 = default 16 MiB */
+	bool		 helper_overflow_restart; /* else drop (and tell) */
 	char		 hostname[256];
 	char		 uuid[40];	/* this run, for "ping" */
 

@@ -59,6 +59,10 @@ struct sup_ops {
 	void	(*fatal)(void *arg, const char *why);
 	/* After sup_stop_all: every helper is gone. */
 	void	(*all_stopped)(void *arg);
+	/* h's queue drained after events to it were dropped (overflow
+	 * policy drop): the caller tells the helper how many (optional). */
+	void	(*overflow)(void *arg, struct sup_helper *h,
+		    unsigned long dropped);
 };
 
 /* Defaults for every field. */
