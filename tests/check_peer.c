@@ -20,6 +20,7 @@
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
 #include "evbgp/update.h"
+#include "testlib.h"
 
 static const char conf_text[] =
     "neighbor 127.0.0.2 {\n"
@@ -81,19 +82,7 @@ harness_free(struct harness *h)
 static void
 spin(struct harness *h)
 {
-	for (int i = 0; i < 10; i++)
-		event_base_loop(h->d->base, EVLOOP_NONBLOCK);
-}
-
-/* Run the loop for a while: timers (the initial table waits 20 ms) fire. */
-static void
-settle(struct harness *h)
-{
-	struct timeval tv = { 0, 80 * 1000 };
-
-	event_base_loopexit(h->d->base, &tv);
-	event_base_dispatch(h->d->base);
-	spin(h);
+	test_spin(h->d->base);
 }
 
 static void
@@ -113,20 +102,8 @@ send_raw(struct harness *h, const uint8_t *data, size_t len, bool bytewise)
 static size_t
 remote_open(uint8_t *buf, size_t cap, uint32_t as)
 {
-	struct bgp_open o;
-	struct wbuf w;
-
-	memset(&o, 0, sizeof(o));
-	o.version = 4;
-	o.my_as = (uint16_t)as;
-	o.hold_time = 30;
-	o.bgp_id = 0x0a000002;
-	o.caps.mp = FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST);
-	o.caps.asn4 = true;
-	o.caps.as4 = as;
-	wbuf_init(&w, buf, cap);
-	ck_assert_int_eq(open_encode(&w, &o), 0);
-	return w.len;
+	return test_open(buf, cap, as, FAMSET(FAM_IPV4_UNICAST) |
+	    FAMSET(FAM_IPV6_UNICAST));
 }
 
 static size_t
@@ -139,26 +116,10 @@ remote_keepalive(uint8_t *buf, size_t cap)
 	return w.len;
 }
 
-/* Pop the next whole message the peer sent; its type, or 0 if none. */
 static int
 next_msg(struct harness *h, uint8_t *msg, size_t cap, uint16_t *lenp)
 {
-	struct evbuffer *in = bufferevent_get_input(h->remote);
-	uint8_t hdr[19];
-	uint16_t len;
-
-	if (evbuffer_get_length(in) < 19)
-		return 0;
-	evbuffer_copyout(in, hdr, 19);
-	len = (uint16_t)(hdr[16] << 8 | hdr[17]);
-	ck_assert_uint_ge(len, 19);
-	ck_assert_uint_le(len, cap);
-	if (evbuffer_get_length(in) < len)
-		return 0;
-	evbuffer_remove(in, msg, len);
-	if (lenp)
-		*lenp = len;
-	return hdr[18];
+	return test_next_msg(h->remote, msg, cap, lenp);
 }
 
 static void
@@ -197,7 +158,7 @@ establish(struct harness *h, bool bytewise, bool one_write)
 	ck_assert_int_eq(peer_state(h->p), ST_ESTABLISHED);
 	ck_assert_int_eq(next_msg(h, buf, sizeof(buf), NULL),
 	    BGP_MSG_KEEPALIVE);
-	settle(h);
+	test_settle(h->d->base);
 }
 
 /* After establishment: the routes (IPv4 packed by attributes), then EoRs. */

@@ -24,6 +24,7 @@
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
 #include "evbgp/update.h"
+#include "testlib.h"
 
 #define NEIGHBOR_HEAD							\
 	"neighbor 127.0.0.2 {\n"					\
@@ -61,40 +62,15 @@ write_conf(struct harness *h, const char *text)
 }
 
 static void
-spin(struct harness *h)
-{
-	for (int i = 0; i < 20; i++)
-		event_base_loop(h->d->base, EVLOOP_NONBLOCK);
-}
-
-/* Run the loop for a while: timers (the initial table waits 20 ms) fire. */
-static void
 settle(struct harness *h)
 {
-	struct timeval tv = { 0, 80 * 1000 };
-
-	event_base_loopexit(h->d->base, &tv);
-	event_base_dispatch(h->d->base);
-	spin(h);
+	test_settle(h->d->base);
 }
 
 static int
 next_msg(struct harness *h, uint8_t *msg, size_t cap, uint16_t *lenp)
 {
-	struct evbuffer *in = bufferevent_get_input(h->remote);
-	uint8_t hdr[19];
-	uint16_t len;
-
-	if (evbuffer_get_length(in) < 19)
-		return 0;
-	evbuffer_copyout(in, hdr, 19);
-	len = (uint16_t)(hdr[16] << 8 | hdr[17]);
-	ck_assert_uint_le(len, cap);
-	if (evbuffer_get_length(in) < len)
-		return 0;
-	evbuffer_remove(in, msg, len);
-	*lenp = len;
-	return hdr[18];
+	return test_next_msg(h->remote, msg, cap, lenp);
 }
 
 /* Accept a session on the (only) peer and drain its initial table. */
@@ -103,7 +79,6 @@ establish(struct harness *h)
 {
 	struct bufferevent *pair[2];
 	struct bgp_addr local;
-	struct bgp_open o;
 	uint8_t buf[4096];
 	struct wbuf w;
 	uint16_t len;
@@ -114,16 +89,8 @@ establish(struct harness *h)
 	bufferevent_enable(h->remote, EV_READ | EV_WRITE);
 	addr_parse("127.0.0.1", &local);
 	peer_accept_bev(h->d->peers[0], pair[0], &local);
-	memset(&o, 0, sizeof(o));
-	o.version = 4;
-	o.my_as = 65001;
-	o.hold_time = 30;
-	o.bgp_id = 0x0a000002;
-	o.caps.mp = FAMSET(FAM_IPV4_UNICAST);
-	o.caps.asn4 = true;
-	o.caps.as4 = 65001;
 	wbuf_init(&w, buf, sizeof(buf));
-	open_encode(&w, &o);
+	w.len = test_open(buf, sizeof(buf), 65001, FAMSET(FAM_IPV4_UNICAST));
 	keepalive_encode(&w);
 	bufferevent_write(h->remote, w.buf, w.len);
 	settle(h);
@@ -271,7 +238,7 @@ START_TEST(test_invalid_kept)
 	before = h.d->cfg;
 	write_conf(&h, NEIGHBOR_HEAD "	hold-time 30\n}\n");
 	ck_assert_int_eq(daemon_reload(h.d, false), -1);
-	spin(&h);
+	test_spin(h.d->base);
 	collect(&h, &s);
 	ck_assert_int_eq(s.updates, 0);
 	ck_assert_int_eq(s.notifications, 0);
