@@ -183,10 +183,11 @@ bird_med() {
 med_is() { [ "$(bird_med "$1")" = "$2" ]; }
 has_route() { [ -n "$(bird_route "$1")" ]; }
 no_route() { ! has_route "$1"; }
-# Number of prefixes BIRD imported from evbgpd
+# Number of routes BIRD imported from evbgpd, all tables (BIRD prints
+# one "N of M routes for K networks in table T" line per table).
 bird_count() {
 	birdc_ show route count protocol evb |
-	    sed -n 's/^\([0-9]*\) of [0-9]* routes.*/\1/p' | head -n 1
+	    awk '/ routes .* in table / { n += $1 } END { print n + 0 }'
 }
 
 # deploy_config SHIPPED OUT ROUTER_IP LOCAL_IP RUN_LINE...
