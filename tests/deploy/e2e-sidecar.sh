@@ -95,7 +95,6 @@ v4 = sum(1 for p in ann if ":" not in p)
 print(lines, v4, len(ann) - v4, len(wd), up, down)
 EOF
 }
-field() { summary "$@" 2>/dev/null | awk -v i="$FIELD" '{ print $i }'; }
 announced_is() {	# announced_is N4 N6 FILE...: both counts reached
 	local n4=$1 n6=$2
 	shift 2
@@ -131,6 +130,7 @@ check "session with the route server (BIRD) established" \
 t=$(time_until 30 announced_is 1000 100 "$out") &&
     pass "collector file holds the 1,000 IPv4 + 100 IPv6 announced prefixes (${t}s)" ||
     fail "collector file holds the 1,000 IPv4 + 100 IPv6 announced prefixes ($(summary "$out" 2>&1 | tail -n 1))"
+# shellcheck disable=SC2046
 set -- $(summary "$out" 2>/dev/null)
 if [ $# -eq 6 ]; then
 	pass "every one of the $1 lines parses as JSON"
