@@ -94,6 +94,51 @@ for helper in "$repo"/config/helpers/*; do
 	fi
 done
 
+# The shipped run lines, word for word, start and do their job once:
+# option typos would only show when evbgpd runs them.
+run_words() {	# run_words CONF PROGRAM: the arguments after PROGRAM
+	sed -n "s|^[[:space:]]*run $2 \\(.*\\);\$|\\1|p" "$repo/config/$1"
+}
+hc=$build/evbgp-healthcheck
+args=$(run_words anycast-healthcheck.conf /usr/local/bin/evbgp-healthcheck)
+if [ -z "$args" ]; then
+	fail "anycast-healthcheck.conf runs /usr/local/bin/evbgp-healthcheck"
+elif [ -x "$hc" ]; then
+	# its options, then: check once, no address setup, no acks
+	eval "set -- $args"
+	if "$hc" "$@" --cmd true --rise 1 --interval 0 --no-ip-setup \
+	    --no-syslog --no-ack </dev/null >"$tmp/out" 2>&1 &&
+	    grep -qx "neighbor \* announce route 192.0.2.10/32 next-hop self med 100" "$tmp/out"; then
+		pass "shipped evbgp-healthcheck options accepted, VIP announced"
+	else
+		fail "shipped evbgp-healthcheck options accepted, VIP announced"
+		sed 's/^/    /' "$tmp/out"
+	fi
+fi
+args=$(run_words rtbh.conf helpers/rtbh-feeder)
+printf '203.0.113.7\n' >"$tmp/blocklist"
+eval "set -- $args"
+if "$repo/config/helpers/rtbh-feeder" "$@" --file "$tmp/blocklist" \
+    --state "$tmp/rtbh.state" --once --no-ack </dev/null >"$tmp/out" \
+    2>"$tmp/err" && grep -qx "announce route 203.0.113.7/32 next-hop 192.0.2.1 community \[ 65535:666 no-export \]" "$tmp/out"; then
+	pass "shipped rtbh-feeder options accepted, BLACKHOLE route printed"
+else
+	fail "shipped rtbh-feeder options accepted, BLACKHOLE route printed"
+	sed 's/^/    /' "$tmp/out" "$tmp/err"
+fi
+args=$(run_words route-server-sidecar.conf helpers/json-collector)
+eval "set -- $args"
+echo '{"type":"update","neighbor":{"message":{"update":{}}}}' |
+    "$repo/config/helpers/json-collector" "$@" --output "$tmp/updates.jsonl" \
+    >"$tmp/out" 2>"$tmp/err"
+if [ $? = 0 ] && [ "$(wc -l <"$tmp/updates.jsonl")" = 1 ] &&
+    [ ! -s "$tmp/out" ]; then
+	pass "shipped json-collector options accepted, an update written, nothing on stdout"
+else
+	fail "shipped json-collector options accepted, an update written, nothing on stdout"
+	sed 's/^/    /' "$tmp/out" "$tmp/err"
+fi
+
 # The check must be able to fail: an unterminated statement, an unknown
 # keyword, a process without run.
 broken_check() {	# broken_check WHAT SED-EXPRESSION
