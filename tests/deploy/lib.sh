@@ -24,6 +24,15 @@ check() {	# check NAME COMMAND...: PASS when the command succeeds
 	if "$@"; then pass "$what"; else fail "$what"; fi
 }
 finish() {
+	# with a sanitizer build (BUILD=build-asan): no report from evbgpd
+	if [ -f "${work:-}/evbgpd.out" ]; then
+		if grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" \
+		    "$work/evbgpd.out"; then
+			fail "no sanitizer report from evbgpd"
+			grep -A12 "ERROR: \|runtime error:" "$work/evbgpd.out" |
+			    head -n 40 | sed 's/^/    /'
+		fi
+	fi
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
@@ -213,7 +222,7 @@ start_evbgpd() {
 	"${nsexec[@]}" env exabgp_tcp_port="$port" exabgp_api_cli=false \
 	    "$@" "$build/evbgpd" --env /dev/null --log-level debug \
 	    --log-dest "file:$work/evbgpd.log" "$conf" \
-	    >"$work/evbgpd.out" 2>&1 &
+	    >>"$work/evbgpd.out" 2>&1 &
 	pids+=($!)
 	evbgpd_pid=$!
 }
