@@ -10,7 +10,7 @@
 set -euo pipefail
 
 BUILD_PKGS="build-essential cmake pkg-config libevent-dev libjson-c-dev check clang libclang-rt-14-dev"
-TEST_PKGS="bird2 gobgpd frr exabgp iproute2 python3 procps socat shellcheck"
+TEST_PKGS="bird2 gobgpd frr exabgp iproute2 python3 procps socat shellcheck util-linux systemd"
 SERVICES="bird frr gobgpd exabgp"
 
 SUDO=''

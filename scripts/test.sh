@@ -5,12 +5,13 @@
 #   3. build with ASan+UBSan and run the unit suites again
 #   4. fuzz the message decoder for FUZZ_SECONDS (default 60)
 #   5. the ExaBGP conformance kit (when ../shared/exabgp-qa is present)
-#   6. interop on loopback with BIRD 2, GoBGP and FRR
+#   6. interop on loopback with BIRD 2, GoBGP and FRR (and TCP-MD5/GTSM)
+#   7. the shipped deployments end to end (anycast, RTBH, sidecar, systemd)
 # Each step prints its own results; the last line is
 # "N passed, M failed" over the steps. Exit status 0 only if all passed.
 #
 # Skip steps with SKIP="fuzz interop ..." (names: unit asan fuzz
-# conformance interop).
+# conformance interop deploy).
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -77,6 +78,10 @@ interop() {
 	RECEIVE_CHECK=json scripts/test-interop.sh
 }
 
+deploy() {
+	tests/deploy/run-all.sh build
+}
+
 if ! scripts/setup.sh; then
 	echo "setup failed: cannot install the dependencies"
 	echo "0 passed, 1 failed"
@@ -87,6 +92,7 @@ step asan asan
 step fuzz fuzz
 step conformance conformance
 step interop interop
+step deploy deploy
 
 echo
 if [ $failed -gt 0 ]; then

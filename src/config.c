@@ -1488,12 +1488,12 @@ config_check(FILE *f, const struct config *c)
 		const struct cfg_process *p = &c->processes[i];
 
 		if (p->path == NULL)
-			fprintf(f, "%s:%d: process %s: program '%s' not found "
+			fprintf(f, "%s:%d: warning: process %s: program '%s' not found "
 			    "(looked in /etc/exabgp, beside the configuration "
 			    "and in $PATH)\n", path, p->line, p->name,
 			    p->argv[0]);
 		else if (access(p->path, X_OK) == -1)
-			fprintf(f, "%s:%d: process %s: %s is not executable\n",
+			fprintf(f, "%s:%d: warning: process %s: %s is not executable\n",
 			    path, p->line, p->name, p->path);
 		else
 			continue;

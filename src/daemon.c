@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -545,6 +547,40 @@ daemon_reload(struct daemon *d, bool restart_helpers)
 	return 0;
 }
 
+/* After binding (port 179, the control socket), before any helper
+ * starts: helpers then run as the same unprivileged user. */
+static int
+drop_privileges(struct daemon *d, const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+		log_warnx("unknown user '%s'", user);
+		return -1;
+	}
+	/* evbgpctl users reach the socket through its group */
+	if (d->control_path != NULL && d->control != NULL) {
+		char *dir = xstrdup(d->control_path), *slash = strrchr(dir, '/');
+
+		if (chown(d->control_path, pw->pw_uid, pw->pw_gid) == -1)
+			log_warn("cannot hand %s to %s", d->control_path, user);
+		/* so that the socket can be removed at exit */
+		if (slash != NULL && slash != dir) {
+			*slash = '\0';
+			if (chown(dir, pw->pw_uid, pw->pw_gid) == -1)
+				log_warn("cannot hand %s to %s", dir, user);
+		}
+		free(dir);
+	}
+	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1) {
+		log_warn("cannot drop privileges to '%s'", user);
+		return -1;
+	}
+	log_info("running as user %s", user);
+	return 0;
+}
+
 /* ---- event-loop health ---- */
 
 #define HEALTH_TICK_MS		50
@@ -667,6 +703,8 @@ daemon_start(struct daemon *d)
 		api_events_peer_init(p);
 		peer_load_routes(p);
 	}
+	if (d->drop_user != NULL && drop_privileges(d, d->drop_user) == -1)
+		return -1;
 	/* helpers start before the sessions: commands they send early go
 	 * into the Adj-RIB-Out and out with the initial table */
 	daemon_start_helpers(d);

@@ -9,8 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +44,8 @@ static const char usage_text[] =
 "  -d, --debug            log everything (level debug)\n"
 "  -l, --log-level LEVEL  emerg, alert, crit, error, warning, notice, info,\n"
 "                         debug (default info)\n"
-"      --log-dest DEST    stderr (default), stdout, syslog or file:PATH\n"
+"      --log-dest DEST    stdout (the default, as ExaBGP), stderr, syslog\n"
+"                         or file:PATH\n"
 "  -P, --pid FILE         write the process id to FILE, remove it at exit\n"
 "  -b, --bind ADDR        accept BGP connections on ADDR (repeatable);\n"
 "                         none by default, as exabgp.tcp.bind\n"
@@ -78,7 +77,9 @@ static const char usage_text[] =
 "  exabgp.debug.rotate    with several CONFIGs, load the next on reload\n"
 "\n"
 "Signals: SIGTERM, SIGINT and SIGHUP shut down (every session gets a Cease,\n"
-"Administrative Shutdown, NOTIFICATION first).\n"
+"Administrative Shutdown, NOTIFICATION first). SIGUSR1 reloads the\n"
+"configuration (an invalid one is refused and the running one kept);\n"
+"SIGUSR2 reloads it and restarts every helper process.\n"
 "\n"
 "Exit status: 0 after a clean shutdown or a valid --check, 1 on a\n"
 "configuration or start-up error, 2 on a usage error.\n";
@@ -267,6 +268,10 @@ load_settings(const struct options *o, struct env *e)
 
 	if (ini == NULL && access(DEFAULT_ENV_FILE, R_OK) == 0)
 		ini = DEFAULT_ENV_FILE;
+	else if (ini != NULL && access(ini, R_OK) == -1) {
+		fprintf(stderr, "evbgpd: --env %s: %s\n", ini, strerror(errno));
+		return -1;
+	}
 	if (env_load(e, ini, environ, err, sizeof(err)) == -1) {
 		fprintf(stderr, "evbgpd: %s\n", err);
 		return -1;
@@ -303,6 +308,9 @@ check_configs(char **paths, size_t n, bool print)
 		if (print) {
 			config_print(stdout, c);
 		} else {
+			/* helpers missing here may exist where it is deployed:
+			 * a warning, not an error */
+			config_check(stderr, c);
 			for (size_t j = 0; j < c->nneighbors; j++)
 				routes += c->neighbors[j].nroutes;
 			printf("%s: ok (%zu neighbor%s, %zu route%s, %zu "
@@ -316,23 +324,6 @@ check_configs(char **paths, size_t n, bool print)
 	return rc;
 }
 
-static int
-drop_privileges(const char *user)
-{
-	struct passwd *pw = getpwnam(user);
-
-	if (pw == NULL) {
-		log_warnx("unknown user '%s'", user);
-		return -1;
-	}
-	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
-	    setuid(pw->pw_uid) == -1) {
-		log_warn("cannot drop privileges to '%s'", user);
-		return -1;
-	}
-	log_info("running as user %s", user);
-	return 0;
-}
 
 /* Helpers inherit 0-2 (stderr is their log): make sure they exist, so
  * no socket of ours ever lands on them. */
@@ -390,6 +381,7 @@ main(int argc, char **argv)
 	}
 	srandom((unsigned)getpid() ^ (unsigned)(wall_now() * 1000));
 	d = daemon_new(&env, cfg, argv + optind, (size_t)(argc - optind));
+	d->drop_user = o.user;
 	d->helper_queue_max = o.helper_queue;
 	d->helper_overflow_restart = o.helper_restart;
 	if (o.control != NULL) {
@@ -399,10 +391,6 @@ main(int argc, char **argv)
 		d->control_path = CONTROL_DEFAULT_PATH;
 	if (daemon_start(d) == -1) {
 		fprintf(stderr, "evbgpd: cannot start (see the log above)\n");
-		daemon_free(d);
-		return 1;
-	}
-	if (o.user != NULL && drop_privileges(o.user) == -1) {
 		daemon_free(d);
 		return 1;
 	}

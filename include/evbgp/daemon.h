@@ -60,6 +60,7 @@ struct daemon {
 	bool		 control_required; /* given explicitly: failing is fatal */
 	bool		 helpers_stopped;
 	size_t		 helper_queue_max;	/* bytes; 0 = default 16 MiB */
+	const char	*drop_user;	/* --user: after binding, before helpers */
 	bool		 helper_overflow_restart; /* else drop (and tell) */
 	char		 hostname[256];
 	char		 uuid[40];	/* this run, for "ping" */
