@@ -337,8 +337,8 @@ START_TEST(test_run_path)
 		/* --check warns: helper.run exists but is not executable */
 		ck_assert_int_eq(config_check(w, c), 2);
 		fclose(w);
-		snprintf(want, sizeof(want), "%s:1: process p: %s is not "
-		    "executable\n%s:2: process q: program "
+		snprintf(want, sizeof(want), "%s:1: warning: process p: %s is not "
+		    "executable\n%s:2: warning: process q: program "
 		    "'no-such-program-here' not found (looked in /etc/exabgp, "
 		    "beside the configuration and in $PATH)\n", conf, prog,
 		    conf);
