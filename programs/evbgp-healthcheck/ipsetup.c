@@ -120,7 +120,10 @@ hc_ip_setup(struct hc_ctx *c)
 		st = ip_addr(c, "add", &c->hosts.v[i], &out);
 		if (st == 0)
 			c->added[i] = true;
-		else if (st != HC_IP_EXISTS) {
+		/* ip says 2 for "exists" and for "not permitted" alike */
+		else if (st != HC_IP_EXISTS || out == NULL ||
+		    (strstr(out, "File exists") == NULL &&
+		    strstr(out, "already assigned") == NULL)) {
 			hc_log(&c->log, LOG_ERR, "cannot add %s to lo (%d): %s",
 			    buf, st, out);
 			rc = -1;
