@@ -848,70 +848,125 @@ update_attrs(const struct attrs *a, struct sbuf *tmp)
 
 /* ---- UPDATE: routes ---- */
 
-struct jroutes {
-	jobj			*announce;	/* "FAM": { NH: [ ] } */
-	jobj			*withdraw;	/* "FAM": [ ] */
-	/* the list the previous route went to (routes come in runs) */
-	int			 last_fam;
-	bool			 last_announce;
-	const struct bgp_addr	*last_nh;
-	jobj			*last;
+/*
+ * The NLRI lists are written as JSON text straight away, one list per
+ * (family, announce/withdraw, next hop), and put in the tree as raw
+ * nodes: a full-table UPDATE costs no json-c object per route.
+ */
+#define JROUTES_MAX	8
+
+struct jlist {
+	int			 fam;
+	bool			 announce;
+	const struct bgp_addr	*nh;
+	struct sbuf		 text;	/* "[{...},{...}" until closed */
 };
 
-/* The member key of o, created as a new object or array when absent. */
+struct jroutes {
+	struct jlist		 v[JROUTES_MAX];
+	size_t			 n;
+	struct jlist		*last;	/* routes come in runs */
+	bool			 overflow;
+};
+
+/* The member key of o, created as a new object when absent. */
 static jobj *
-member(jobj *o, const char *key, bool array)
+member(jobj *o, const char *key)
 {
 	jobj *v;
 
 	if (json_object_object_get_ex(o, key, &v))
 		return v;
-	v = array ? json_object_new_array() : json_object_new_object();
+	v = json_object_new_object();
 	jadd(o, key, v);
 	return v;
 }
 
-static jobj *
+static struct jlist *
 route_list(struct jroutes *jr, const struct api_route *rt)
 {
-	char fam[32], nh[ADDR_STRLEN];
-	jobj *f;
+	struct jlist *l = jr->last;
 
-	if (jr->last != NULL && jr->last_fam == (int)rt->fam &&
-	    jr->last_announce == rt->announce && jr->last_nh == rt->nexthop)
-		return jr->last;
-	fam_key(rt->fam, ' ', fam, sizeof(fam));
-	if (!rt->announce) {
-		if (jr->withdraw == NULL)
-			jr->withdraw = json_object_new_object();
-		jr->last = member(jr->withdraw, fam, true);
-	} else {
-		if (jr->announce == NULL)
-			jr->announce = json_object_new_object();
-		f = member(jr->announce, fam, false);
-		if (rt->nexthop != NULL && rt->nexthop->afi != 0)
-			addr_fmt(rt->nexthop, nh);
-		else
-			snprintf(nh, sizeof(nh), "no-nexthop");
-		jr->last = member(f, nh, true);
+	if (l != NULL && l->fam == (int)rt->fam &&
+	    l->announce == rt->announce && l->nh == rt->nexthop)
+		return l;
+	for (size_t i = 0; i < jr->n; i++) {
+		l = &jr->v[i];
+		if (l->fam == (int)rt->fam && l->announce == rt->announce &&
+		    (!rt->announce || l->nh == rt->nexthop ||
+		    (l->nh != NULL && rt->nexthop != NULL &&
+		    addr_equal(l->nh, rt->nexthop))))
+			return jr->last = l;
 	}
-	jr->last_fam = (int)rt->fam;
-	jr->last_announce = rt->announce;
-	jr->last_nh = rt->nexthop;
-	return jr->last;
+	if (jr->n == JROUTES_MAX) {
+		jr->overflow = true;	/* cannot happen: <= 4 lists per UPDATE */
+		return NULL;
+	}
+	l = &jr->v[jr->n++];
+	l->fam = (int)rt->fam;
+	l->announce = rt->announce;
+	l->nh = rt->nexthop;
+	sbuf_init(&l->text);
+	sbuf_addc(&l->text, '[');
+	return jr->last = l;
 }
 
 static void
 route_add(const struct api_route *rt, void *arg)
 {
 	struct jroutes *jr = arg;
+	struct jlist *l = route_list(jr, rt);
 	char pfx[PREFIX_STRLEN];
-	jobj *n = json_object_new_object();
 
-	jadd(n, "nlri", jstr(prefix_fmt(&rt->prefix, pfx)));
-	if (rt->has_path_id)
-		jadd(n, "path-information", jip4(rt->path_id));
-	json_object_array_add(route_list(jr, rt), n);
+	if (l == NULL)
+		return;
+	if (l->text.len > 1)
+		sbuf_addc(&l->text, ',');
+	sbuf_adds(&l->text, "{\"nlri\":\"");
+	sbuf_adds(&l->text, prefix_fmt(&rt->prefix, pfx));
+	sbuf_addc(&l->text, '"');
+	if (rt->has_path_id) {
+		sbuf_printf(&l->text, ",\"path-information\":\"%u.%u.%u.%u\"",
+		    rt->path_id >> 24, (rt->path_id >> 16) & 0xff,
+		    (rt->path_id >> 8) & 0xff, rt->path_id & 0xff);
+	}
+	sbuf_addc(&l->text, '}');
+}
+
+/* Hang the finished lists into "announce" / "withdraw" of u. */
+static void
+routes_attach(struct jroutes *jr, jobj *u)
+{
+	jobj *announce = NULL, *withdraw = NULL;
+
+	for (size_t i = 0; i < jr->n; i++) {
+		struct jlist *l = &jr->v[i];
+		char fam[32], nh[ADDR_STRLEN];
+		jobj *list;
+
+		sbuf_addc(&l->text, ']');
+		list = json_object_new_string_len(l->text.p, (int)l->text.len);
+		json_object_set_serializer(list, raw_serialize, NULL, NULL);
+		fam_key((enum family_id)l->fam, ' ', fam, sizeof(fam));
+		if (l->announce) {
+			if (announce == NULL)
+				announce = json_object_new_object();
+			if (l->nh != NULL && l->nh->afi != 0)
+				addr_fmt(l->nh, nh);
+			else
+				snprintf(nh, sizeof(nh), "no-nexthop");
+			jadd(member(announce, fam), nh, list);
+		} else {
+			if (withdraw == NULL)
+				withdraw = json_object_new_object();
+			jadd(withdraw, fam, list);
+		}
+		sbuf_free(&l->text);
+	}
+	if (announce != NULL)
+		jadd(u, "announce", announce);
+	if (withdraw != NULL)
+		jadd(u, "withdraw", withdraw);
 }
 
 static jobj *
@@ -937,21 +992,19 @@ update_message(const struct update_msg *m, famset_t addpath,
     struct sbuf *tmp)
 {
 	jobj *msg = json_object_new_object(), *u;
-	struct jroutes jr = { NULL, NULL, -1, false, NULL, NULL };
+	struct jroutes jr;
 	int fam;
 
 	if (update_is_eor(m, &fam)) {
 		jadd(msg, "eor", update_eor(m, fam));
 		return msg;
 	}
+	memset(&jr, 0, sizeof(jr));
 	u = json_object_new_object();
 	if (api_update_has_attrs(m))
 		jadd(u, "attribute", update_attrs(&m->attrs, tmp));
 	api_update_walk(m, addpath, route_add, &jr);
-	if (jr.announce != NULL)
-		jadd(u, "announce", jr.announce);
-	if (jr.withdraw != NULL)
-		jadd(u, "withdraw", jr.withdraw);
+	routes_attach(&jr, u);
 	jadd(msg, "update", u);
 	return msg;
 }
