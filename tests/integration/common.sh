@@ -26,6 +26,7 @@ INTEG_LOG_LEVEL=${INTEG_LOG_LEVEL:-INFO}
 DUT_ADDR=${INTEG_DUT_ADDR:-127.0.0.51}
 BIRD_ADDR=${BIRD_ADDR:-} # set by each test before integ_require
 BIRD_PID=''
+BIRD_EXTRA='' # more BIRD configuration, appended by integ_bird_conf
 CTL_SOCK=''
 
 now_ms() { date +%s%3N; }
@@ -110,6 +111,7 @@ protocol bgp dut {
   keepalive time $(((HOLD_TIME + 2) / 3));
   ipv4 { import all; export where source = RTS_STATIC; };
 }
+$BIRD_EXTRA
 EOF
 	"$BIRD" -p -c "$BIRD_CONF" >"$TMP/bird-parse.out" 2>&1 || {
 		show_file "$TMP/bird-parse.out"

@@ -6,7 +6,8 @@
 # (helpers/json-counter.py) counts the announced NLRI. Checks:
 #   - the helper counts 100,000 announced NLRI (100,000 distinct prefixes) within 120 s;
 #   - every line it got parses as a JSON object;
-#   - the session stays up (BIRD's "since" unchanged, no session-down line in evbgpd's log);
+#   - the session stays up, also for a hold time after the burst (BIRD's "since" unchanged,
+#     no session-down line in evbgpd's log);
 #   - `evbgpctl show adj-rib in` lists 100,000 routes, `show adj-rib in json` parses into
 #     an array of 100,000 objects.
 #   SIDECAR_ROUTES=N changes the number of routes.
@@ -100,7 +101,10 @@ EOF
 		show_file "$TMP/adj-in-json.err"
 	fi
 
-	# 4. the session stayed up the whole time
+	# 4. the session stayed up the whole time, including a hold time after the burst
+	local settle=$((HOLD_TIME + 2))
+	note "waiting ${settle}s (hold time + 2) before the session check; evbgpd VmRSS $(($(rss_kib "$DUT_PID") / 1024)) MiB"
+	sleep "$settle"
 	local drops now
 	drops=$(dut_session_drops)
 	now=$(bird_since)

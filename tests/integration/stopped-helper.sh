@@ -13,7 +13,11 @@
 #   - evbgpd's VmRSS (sampled every 0.5 s) stayed below RSS_LIMIT_MIB (default 150);
 #   - evbgpd logged the queue overflow ("output queue full ... dropping events");
 #   - after SIGCONT the helper reads again, evbgpd logs the drained queue and the count of
-#     dropped events, and updates read + events dropped = 100,000.
+#     dropped events, and update events read + dropped = 100,000 UPDATEs + BIRD's End-of-RIB;
+#     every line read is whole JSON;
+#   - once drained, new events flow again: a route BIRD announces afterwards reaches the helper.
+# evbgpd does not (yet) write an {"type": "overflow"} event to the helper: a note says how
+# many the helper got; EXPECT_OVERFLOW_EVENT=1 turns that into a check.
 # shellcheck disable=SC2016 # eval strings expand when evaluated
 set -euo pipefail
 PEER_NAME=stopped-helper
@@ -23,6 +27,8 @@ BIRD_ADDR=${STOPPED_BIRD_ADDR:-127.0.0.53}
 N=${STOPPED_ROUTES:-100000}
 STOP_SECONDS=${STOP_SECONDS:-$((3 * HOLD_TIME + 3 > 30 ? 3 * HOLD_TIME + 3 : 30))}
 RSS_LIMIT_MIB=${RSS_LIMIT_MIB:-150}
+EXPECT_OVERFLOW_EVENT=${EXPECT_OVERFLOW_EVENT:-0}
+LATE_ROUTE=10.255.0.1/32 # announced by BIRD only after the queue drained
 
 MAX_RSS=0
 sample_rss() {
@@ -36,6 +42,7 @@ main() {
 	integ_require || return 0
 	note "generating $N BIRD routes with distinct MEDs"
 	integ_routes "$N" med >"$TMP/routes.conf"
+	BIRD_EXTRA="protocol static late4 { ipv4; disabled on; route $LATE_ROUTE blackhole; }"
 	integ_bird_conf "$TMP/routes.conf"
 
 	mkdir -p "$TMP/h"
@@ -57,12 +64,14 @@ main() {
 		return 0
 	fi
 	kill -STOP "$hp"
+	PIDS="$PIDS helper:$hp" # continued and stopped by the cleanup if the test aborts
 	if ! wait_until 5 eval '[ "$(proc_state "$hp")" = T ]'; then
 		fail "helper pid $hp not stopped (state $(proc_state "$hp"))"
 		return 0
 	fi
-	local before_lines
+	local before_lines rss0
 	before_lines=$(hstat "$TMP/h" lines)
+	rss0=$(rss_kib "$DUT_PID")
 	note "helper pid $hp SIGSTOPped (state T, $before_lines lines read so far); starting BIRD"
 	integ_bird_start || { fail "BIRD did not start"; show_file "$TMP/bird.out"; return 0; }
 
@@ -126,7 +135,7 @@ main() {
 
 	# 3. memory bounded
 	if [ "$MAX_RSS" -gt 0 ] && [ "$MAX_RSS" -lt $((RSS_LIMIT_MIB * 1024)) ]; then
-		pass "evbgpd max VmRSS $((MAX_RSS / 1024)) MiB ($MAX_RSS kB) < ${RSS_LIMIT_MIB} MiB with $N routes and a stopped helper"
+		pass "evbgpd max VmRSS $((MAX_RSS / 1024)) MiB ($MAX_RSS kB; $((rss0 / 1024)) MiB before BIRD) < ${RSS_LIMIT_MIB} MiB with $N routes and a stopped helper"
 	else
 		fail "evbgpd max VmRSS $((MAX_RSS / 1024)) MiB ($MAX_RSS kB), limit ${RSS_LIMIT_MIB} MiB"
 	fi
@@ -143,6 +152,9 @@ main() {
 
 	# 5. SIGCONT: the helper reads again; the accounting adds up
 	kill -CONT "$hp"
+	local w keep=''
+	for w in $PIDS; do [ "$w" = "helper:$hp" ] || keep="$keep $w"; done
+	PIDS=$keep
 	note "helper continued"
 	if wait_dut 30 stat_ge "$TMP/h" lines $((before_lines + 1)); then
 		pass "after SIGCONT the helper reads again ($(hstat "$TMP/h" lines) lines within ${WAITED}s)"
@@ -162,8 +174,38 @@ main() {
 	else
 		fail "after SIGCONT: helper read $got update events, evbgpd dropped ${dropped:-?} (log: ${drained:-no queue-drained line}), want a sum of $N + 1 (End-of-RIB)"
 	fi
+	local bad
+	bad=$(hstat "$TMP/h" bad)
+	if [ "$bad" -eq 0 ]; then
+		pass "every line the helper read after SIGCONT is a JSON object ($(hstat "$TMP/h" lines) lines; no line cut by the drops)"
+	else
+		fail "$bad lines the helper read are not JSON objects (a line cut by the drops?):"
+		show_file "$TMP/h/bad.txt"
+	fi
+
+	# 6. after the drain, new events reach the helper again
+	local ann0
+	ann0=$(hstat "$TMP/h" announced)
+	birdc_ enable late4 >/dev/null 2>&1 || true
+	if wait_dut 15 stat_ge "$TMP/h" announced $((ann0 + 1)); then
+		pass "after the drain a new route from BIRD ($LATE_ROUTE) reached the helper within ${WAITED}s"
+	else
+		fail "after the drain the helper did not get BIRD's new route $LATE_ROUTE within 15s (evbgpd routes-in $(dut_routes_in))"
+	fi
+
 	# the helper is not told what it missed unless evbgpd writes an overflow event
-	note "overflow events the helper got: $(hstat "$TMP/h" types.overflow) (dropped total $(hstat "$TMP/h" dropped)); bad lines $(hstat "$TMP/h" bad)"
+	local ov
+	ov=$(hstat "$TMP/h" types.overflow)
+	if [ "$EXPECT_OVERFLOW_EVENT" = 1 ]; then
+		if [ "$ov" -gt 0 ]; then
+			pass "the helper got $ov overflow event(s), $(hstat "$TMP/h" dropped) events dropped in total"
+		else
+			fail "the helper got no overflow event (type overflow) for the ${dropped:-?} events it missed"
+		fi
+	else
+		note "overflow events the helper got: $ov (dropped total $(hstat "$TMP/h" dropped)); evbgpd dropped ${dropped:-?} events"
+	fi
+	note "evbgpd VmRSS now $(($(rss_kib "$DUT_PID") / 1024)) MiB"
 
 	integ_stop
 }

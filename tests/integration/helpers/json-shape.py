@@ -7,8 +7,10 @@
       one has ExaBGP 4.2's shape (keys and types listed below). Prints one line per problem;
       exit 0 when there is none. The first line printed on success describes the object.
   json-shape.py keys LINES
-      the key tree of the first update object, one path per line ("a.b[].c type"), values
-      that differ per run (time, pid, prefixes, next hops) abstracted away.
+      the key trees of the first object of each kind (state/connected, state/up, update,
+      update/eor, state/down, notification ...), one path per line
+      ("KIND a.b[].c TYPE"); values that differ per run (time, pid, prefixes, next hops)
+      are abstracted away.
 """
 import json
 import sys
@@ -118,13 +120,24 @@ def check(path, peer, local, peer_as, local_as, prefixes):
 def main(argv):
     if len(argv) >= 2 and argv[0] == "keys":
         objs, _ = load(argv[1])
-        up = first_update(objs)
-        if up is None:
+        kinds = {}
+        for o in objs:
+            kind = str(o.get("type"))
+            nb = o.get("neighbor") if isinstance(o.get("neighbor"), dict) else {}
+            if kind == "state":
+                kind += "/" + str(nb.get("state"))
+            elif kind == "update" and "eor" in (nb.get("message") or {}):
+                kind += "/eor"
+            if kind not in kinds:
+                out = set()
+                tree(o, "", out)
+                kinds[kind] = out
+        if "update" not in kinds:
             print("no update object")
             return 1
-        out = set()
-        tree(up, "", out)
-        print("\n".join(sorted(out)))
+        for kind in sorted(kinds):
+            for line in sorted(kinds[kind]):
+                print(kind, line)
         return 0
     if len(argv) >= 7 and argv[0] == "check":
         errs, desc = check(argv[1], argv[2], argv[3], argv[4], argv[5], argv[6:])
