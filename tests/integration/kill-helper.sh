@@ -10,6 +10,9 @@
 # spreads the 100 kills over 10 helpers killed 10 times in a row each, concurrently: every
 # helper's back-off runs 100 ms ... 25.6 s and reaches the 30 s cap, ~85 s in total.
 # (KILL_HELPERS=1 KILL_ROUNDS=100 is the literal form; it needs KILL_TIMEOUT=3000.)
+# Right after each round's kills BIRD toggles a static protocol of 50 routes (announce, then
+# withdraw next round), so evbgpd writes update events into the pipes of helpers that are
+# dead but not yet reaped, and to their fresh instances.
 # Checks:
 #   - every kill was followed by a respawn within the expected back-off + 5 s;
 #   - evbgpd's logged back-off for each helper doubles from 100 ms and is capped at 30 s
@@ -17,7 +20,7 @@
 #   - no zombie child of evbgpd (ps --ppid), exactly one live instance per helper;
 #   - evbgpd's descriptor count (/proc/PID/fd) equals the one before the first kill;
 #   - the BIRD session stayed up throughout (BIRD's "since" unchanged at every round, no
-#     session-down line in evbgpd's log).
+#     session-down line in evbgpd's log), and evbgpd's routes-in follows BIRD's flaps.
 # shellcheck disable=SC2016 # eval strings expand when evaluated
 set -euo pipefail
 PEER_NAME=kill-helper
@@ -45,6 +48,9 @@ backoff_ms() {
 main() {
 	integ_require || return 0
 	integ_routes 3 >"$TMP/routes.conf"
+	BIRD_EXTRA="protocol static flap4 { ipv4; disabled on;
+$(for ((i = 1; i <= 50; i++)); do echo "route 10.254.0.$i/32 blackhole;"; done)
+}"
 	integ_bird_conf "$TMP/routes.conf"
 	integ_bird_start || { fail "BIRD did not start"; show_file "$TMP/bird.out"; return 0; }
 
@@ -89,6 +95,7 @@ main() {
 		for n in $all; do
 			kill -KILL "${cur[$n]}" 2>/dev/null && kills=$((kills + 1))
 		done
+		if [ $((r % 2)) = 1 ]; then birdc_ enable flap4 >/dev/null 2>&1 || true; else birdc_ disable flap4 >/dev/null 2>&1 || true; fi
 		exp=$(backoff_ms "$r")
 		deadline=$((t_kill + exp + 5000))
 		local pending=$all
@@ -172,7 +179,12 @@ main() {
 		find "/proc/$DUT_PID/fd" -mindepth 1 -printf '%f -> %l\n' | show_file
 	fi
 
-	# 5. the session never flapped
+	# 5. the session never flapped; evbgpd followed BIRD's flaps
+	local want_in=3 rin
+	[ $((KILL_ROUNDS % 2)) = 1 ] && want_in=53
+	wait_dut 10 eval '[ "$(dut_routes_in)" = "$want_in" ]' || true
+	rin=$(dut_routes_in)
+	check "evbgpd routes-in $rin = $want_in after BIRD toggled 50 routes $KILL_ROUNDS times during the kills" [ "$rin" = "$want_in" ]
 	local drops now
 	drops=$(dut_session_drops)
 	now=$(bird_since)
