@@ -1,0 +1,1282 @@
+#!/usr/bin/env python3
+"""evbgp injection benchmark (issue 4): evbgpd against BIRD, GoBGP and ExaBGP.
+
+Everything runs on loopback: receivers on 127.0.0.201, injectors on
+127.0.0.202 (scale rows use 127.0.0.201-220), TCP ports 17900-17999.
+Every process is started in its own process group and stopped by that
+group's id when a row ends, and again at exit.
+
+  bench.py matrix [--quick] [--with-slow-anchors] ...   the whole benchmark
+  bench.py inject --injector evbgpd --receiver sink --n 100000 --attr-sets 1000
+  bench.py receive --receiver evbgpd --n 100000
+  bench.py scale --peers 100 --routes 10000
+  bench.py idle --peers 1000 --seconds 60
+  bench.py sinkcheck --n 1000000
+  bench.py table RESULTS.jsonl
+
+Route i: 10.a.b.c/32 (i = a<<16|b<<8|c) or 2001:db8:X:Y::/64 (X = i>>16,
+Y = i & 0xffff); next hop 192.0.2.1 / 2001:db8::1 (never a loopback
+address: GoBGP turns an IPv4 loopback NEXT_HOP into a withdraw). Attribute
+sets K: 1 = identical attributes (no MED), K = MED i % K, N = unique MED.
+"""
+import argparse
+import ipaddress
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PY = '/usr/bin/python3' if os.path.exists('/usr/bin/python3') else sys.executable
+CLK = os.sysconf('SC_CLK_TCK')
+
+RECV_ADDR, INJ_ADDR = '127.0.0.201', '127.0.0.202'
+RECV_PORT, INJ_PORT = 17900, 17901
+GOBGP_API_RECV, GOBGP_API_INJ = 17950, 17951
+RECV_AS, INJ_AS = 65001, 65002
+NH4, NH6 = '192.0.2.1', '2001:db8::1'
+SCALE_ADDRS = ['127.0.0.%d' % i for i in range(201, 221)]
+PORT_MIN, PORT_MAX = 17900, 17999
+
+TARGETS = [
+    ('T1', '10^6 IPv4, 1,000 attr sets: evbgpd->BIRD wall within 1.2x of BIRD->BIRD'),
+    ('T2', '10^5: evbgpd >= 100x ExaBGP and >= 50x GoBGP (routes/s, same BIRD receiver)'),
+    ('T3', 'evbgpd->evbgp-sink >= 2,000,000 routes/s'),
+    ('T4', '<= 100 B of evbgpd RSS per route held (Adj-RIB-Out)'),
+    ('T5', 'receive (BIRD->evbgpd->JSON helper) >= 500,000 routes/s'),
+    ('T6', 'no timer late > 50 ms (proxy: KEEPALIVE gap seen by the sink - interval), no session drop'),
+    ('T7', '1,000 idle established peers: evbgpd < 2 % of a core'),
+]
+
+STARTED = []  # Popen objects, each the leader of its own process group
+
+
+def log(*a):
+    print('[bench %s]' % time.strftime('%H:%M:%S'), *a, file=sys.stderr, flush=True)
+
+
+def check_loopback(addr):
+    if not ipaddress.ip_address(addr).is_loopback:
+        raise SystemExit('refusing non-loopback address %s' % addr)
+    return addr
+
+
+def check_port(p):
+    if not PORT_MIN <= p <= PORT_MAX:
+        raise SystemExit('port %d outside %d-%d' % (p, PORT_MIN, PORT_MAX))
+    return p
+
+
+# ------------------------------------------------------------------ processes
+def spawn(name, argv, logpath, env=None, stdin=subprocess.DEVNULL, stdout=None):
+    out = open(logpath, 'ab')
+    p = subprocess.Popen(argv, stdin=stdin, stdout=stdout if stdout is not None else out,
+                         stderr=out, env=env, start_new_session=True)
+    out.close()
+    p.bench_name = name
+    STARTED.append(p)
+    log('started %s pid %d' % (name, p.pid))
+    return p
+
+
+def stop(p, grace=5.0):
+    """SIGTERM the process group led by p, then SIGKILL what is left."""
+    if p not in STARTED:
+        return
+    try:
+        os.killpg(p.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        p.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+    STARTED.remove(p)
+
+
+def stop_all():
+    for p in list(reversed(STARTED)):
+        stop(p)
+
+
+def on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def proc_cpu(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            s = f.read()
+        v = s[s.rfind(')') + 2:].split()
+        return (int(v[11]) + int(v[12])) / CLK
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def proc_mem(pid):
+    """(VmHWM, VmRSS) in bytes."""
+    hwm = rss = None
+    try:
+        with open('/proc/%d/status' % pid) as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    hwm = int(line.split()[1]) * 1024
+                elif line.startswith('VmRSS:'):
+                    rss = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return hwm, rss
+
+
+def descendants(pid):
+    kids = {}
+    for d in os.listdir('/proc'):
+        if d.isdigit():
+            try:
+                with open('/proc/%s/stat' % d) as f:
+                    s = f.read()
+                kids.setdefault(int(s[s.rfind(')') + 2:].split()[1]), []).append(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        for c in kids.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def machine_busy():
+    with open('/proc/stat') as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / CLK
+
+
+def wait_quiet(max_wait, max_cores=0.3):
+    t = time.time()
+    while True:
+        b = machine_busy()
+        time.sleep(0.5)
+        busy = (machine_busy() - b) / 0.5
+        if busy < max_cores or time.time() - t >= max_wait:
+            return round(busy, 2)
+
+
+def read_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def mib(b):
+    return round(b / 1048576, 1) if b else None
+
+
+# ------------------------------------------------------------------ inputs
+def prefix(i, fam):
+    if fam == 'ipv4':
+        return '10.%d.%d.%d/32' % ((i >> 16) & 255, (i >> 8) & 255, i & 255)
+    return '2001:db8:%x:%x::/64' % ((i >> 16) & 0xffff, i & 0xffff)
+
+
+def med_of(i, k):
+    return None if k <= 1 else i % k
+
+
+def cached(cache, name, writer):
+    path = os.path.join(cache, name)
+    if not os.path.exists(path):
+        log('generating', path)
+        with open(path + '.tmp', 'w' if not name.endswith('.mrt') else 'wb') as f:
+            writer(f)
+        os.replace(path + '.tmp', path)
+    return path
+
+
+def commands_file(cache, n, k, fam, style='route', batch=1000):
+    """Text API commands for an ExaBGP-style injector."""
+    nh = NH4 if fam == 'ipv4' else NH6
+
+    def write(f):
+        if style == 'route':
+            if k <= 1:
+                tail = ' next-hop %s\n' % nh
+                for s in range(0, n, 65536):
+                    f.write(''.join('announce route ' + prefix(i, fam) + tail
+                                    for i in range(s, min(n, s + 65536))))
+            else:
+                for s in range(0, n, 65536):
+                    f.write(''.join('announce route %s next-hop %s med %d\n' % (prefix(i, fam), nh, i % k)
+                                    for i in range(s, min(n, s + 65536))))
+        else:  # announce attributes ... nlri P1 P2 ..., grouped by MED
+            groups = {}
+            for i in range(n):
+                groups.setdefault(med_of(i, k), []).append(prefix(i, fam))
+            for med, pf in groups.items():
+                attrs = 'next-hop %s' % nh + ('' if med is None else ' med %d' % med)
+                for s in range(0, len(pf), batch):
+                    f.write('announce attributes %s nlri %s\n' % (attrs, ' '.join(pf[s:s + batch])))
+    tag = '' if style == 'route' else '-attrs%d' % batch
+    return cached(cache, 'cmds-%s-n%d-k%d%s.txt' % (fam, n, k, tag), write)
+
+
+def static_file(cache, n, k, fam):
+    """BIRD static routes (include file)."""
+    def write(f):
+        for s in range(0, n, 65536):
+            if k <= 1:
+                f.write(''.join('route %s blackhole;\n' % prefix(i, fam) for i in range(s, min(n, s + 65536))))
+            else:
+                f.write(''.join('route %s blackhole { bgp_med = %d; };\n' % (prefix(i, fam), i % k)
+                                for i in range(s, min(n, s + 65536))))
+    return cached(cache, 'static-%s-n%d-k%d.conf' % (fam, n, k), write)
+
+
+def mrt_file(cache, n, k, extra=0):
+    """MRT TABLE_DUMP_V2 (RFC 6396) with n + extra IPv4 routes, for `gobgp mrt inject`."""
+    total = n + extra
+
+    def write(f):
+        ts = int(time.time())
+        nh = socket.inet_aton(NH4)
+
+        def rec(subtype, body):
+            return struct.pack('!IHHI', ts, 13, subtype, len(body)) + body
+        # PEER_INDEX_TABLE: collector id, empty view name, one peer (IPv4, 4-byte AS)
+        f.write(rec(1, nh + struct.pack('!HH', 0, 1) + struct.pack('!B4s4sI', 2, nh, nh, INJ_AS)))
+        common = bytes([0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4]) + nh  # ORIGIN igp, empty AS_PATH, NEXT_HOP
+        out = []
+        for i in range(total):
+            attrs = common if k <= 1 else common + bytes([0x80, 4, 4]) + struct.pack('!I', i % k)
+            body = struct.pack('!IB4sH', i, 32, struct.pack('!I', 0x0a000000 | (i & 0xffffff)), 1)
+            body += struct.pack('!HIH', 0, ts, len(attrs)) + attrs
+            out.append(rec(2, body))  # RIB_IPV4_UNICAST
+            if len(out) >= 65536:
+                f.write(b''.join(out))
+                out = []
+        f.write(b''.join(out))
+    return cached(cache, 'routes-n%d-k%d-x%d.mrt' % (n, k, extra), write)
+
+
+# ------------------------------------------------------------------ BIRD
+class Bird:
+    def __init__(self, name, rundir, conf):
+        self.name = name
+        self.conf = os.path.join(rundir, name + '.conf')
+        self.sock = os.path.join(rundir, name + '.ctl')
+        self.out = os.path.join(rundir, name + '.out')
+        with open(self.conf, 'w') as f:
+            f.write(conf)
+        self.p = self.s = None
+        self.buf = b''
+
+    def start(self, timeout=60):
+        r = subprocess.run(['bird', '-p', '-c', self.conf], capture_output=True, text=True)
+        if r.returncode:
+            raise RuntimeError('bird config %s: %s' % (self.conf, r.stderr.strip()))
+        self.p = spawn('bird-' + self.name, ['bird', '-f', '-c', self.conf, '-s', self.sock], self.out)
+        end = time.time() + timeout
+        while True:
+            if self.p.poll() is not None:
+                raise RuntimeError('bird %s exited, see %s' % (self.name, self.out))
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(self.sock)
+                self.s = s
+                self.reply()
+                return
+            except OSError:
+                s.close()
+                if time.time() > end:
+                    raise RuntimeError('bird %s: no control socket' % self.name)
+                time.sleep(0.05)
+
+    def reply(self):
+        lines = []
+        while True:
+            while b'\n' not in self.buf:
+                d = self.s.recv(1 << 16)
+                if not d:
+                    raise RuntimeError('bird %s control socket closed' % self.name)
+                self.buf += d
+            line, self.buf = self.buf.split(b'\n', 1)
+            line = line.decode(errors='replace')
+            lines.append(line)
+            if len(line) > 4 and line[:4].isdigit() and line[4] == ' ':
+                return lines
+
+    def cmd(self, c):
+        self.s.sendall(c.encode() + b'\n')
+        return [l[5:] if len(l) > 4 and l[:4].isdigit() else l[1:] for l in self.reply()]
+
+    def proto(self, name):
+        st = {'bgp_state': None, 'since': None, 'imported': 0, 'info': ''}
+        for line in self.cmd('show protocols all %s' % name):
+            m = re.match(r'^(\S+)\s+\S+\s+\S+\s+(\S+)\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)\s*(.*)$', line)
+            if m and m.group(1) == name:
+                st['since'] = bird_time(m.group(3))
+                st['info'] = m.group(4).strip()
+            m = re.search(r'BGP state:\s+(\S+)', line)
+            if m:
+                st['bgp_state'] = m.group(1)
+            m = re.search(r'Routes:\s+(\d+) imported', line)
+            if m:
+                st['imported'] += int(m.group(1))
+        return st
+
+    @property
+    def pid(self):
+        return self.p.pid
+
+
+def bird_time(s):
+    base, _, frac = s.partition('.')
+    return time.mktime(time.strptime(base, '%Y-%m-%d %H:%M:%S')) + (float('0.' + frac) if frac else 0.0)
+
+
+def bird_head(rundir, name, rid):
+    return ('router id %s;\n'
+            'log "%s/%s.log" { info, warning, error, fatal, bug };\n'
+            'timeformat protocol iso long ms;\n'
+            'timeformat log iso long ms;\n') % (rid, rundir, name)
+
+
+def bird_receiver_conf(rundir, peers):
+    """peers: [(local_addr, local_port, peer_addr, peer_as, proto_name)]"""
+    out = [bird_head(rundir, 'recv', RECV_ADDR),
+           # the benchmark next hops resolve (recursively) to something
+           'protocol static nh4 { ipv4; route 192.0.2.0/24 blackhole; }\n',
+           'protocol static nh6 { ipv6; route 2001:db8::/64 blackhole; }\n']
+    for la, lp, pa, pas, name in peers:
+        out.append('protocol bgp %s {\n  local %s port %d as %d;\n  neighbor %s as %d;\n'
+                   '  passive on;\n  multihop;\n  strict bind on;\n  hold time 240;\n'
+                   '  ipv4 { import all; export none; };\n  ipv6 { import all; export none; };\n}\n'
+                   % (name, la, lp, RECV_AS, pa, pas))
+    return ''.join(out)
+
+
+def bird_sender_conf(rundir, static, fam, local, lport, las, peer, pport, pas, passive, disabled):
+    return bird_head(rundir, 'send', local) + (
+        'protocol static st {\n  %s;\n  include "%s";\n}\n'
+        'protocol bgp feed {\n  local %s port %d as %d;\n  neighbor %s port %d as %d;\n'
+        '  multihop;\n  strict bind on;\n  hold time 240;\n%s%s'
+        '  %s { import none; export all;%s };\n}\n') % (
+        fam, static, local, lport, las, peer, pport, pas,
+        '  passive on;\n' if passive else '', '  disabled;\n' if disabled else '',
+        fam, ' next hop address %s;' % NH6 if fam == 'ipv6' else ' next hop address %s;' % NH4)
+
+
+# ------------------------------------------------------------------ ExaBGP-style daemons
+def exastyle_conf(procname, run, encoder, api_extra, neighbors):
+    """neighbors: [(peer_addr, local_addr, connect_port, hold)]"""
+    out = ['process %s {\n    run %s;\n    encoder %s;\n}\n' % (procname, run, encoder)]
+    for peer, local, port, hold in neighbors:
+        out.append('neighbor %s {\n    router-id %s;\n    local-address %s;\n    local-as %d;\n'
+                   '    peer-as %d;\n    connect %d;\n    hold-time %d;\n'
+                   '    family { ipv4 unicast; ipv6 unicast; }\n'
+                   '    api { processes [ %s ]; %s}\n}\n' % (
+                       peer, INJ_ADDR, local, INJ_AS, RECV_AS, port, hold, procname, api_extra))
+    return ''.join(out)
+
+
+def exastyle_env(tool):
+    env = dict(os.environ)
+    env.update({'exabgp_api_ack': 'false', 'exabgp_log_level': 'WARNING', 'exabgp_api_cli': 'false'})
+    if tool == 'exabgp':
+        env.update({'exabgp_daemon_user': 'root', 'exabgp_daemon_drop': 'false',
+                    'exabgp_daemon_daemonize': 'false', 'exabgp_api_respawn': 'false',
+                    'exabgp_log_destination': 'stdout'})
+    return env
+
+
+def exastyle_argv(tool, conf, a):
+    if tool == 'evbgpd':
+        return [a.evbgpd, conf]
+    return ['exabgp', conf]
+
+
+# ------------------------------------------------------------------ GoBGP
+def gobgpd_conf(local, port, api_port, neighbors, passive):
+    """neighbors: [(addr, peer_as, remote_port)]"""
+    out = ['[global.config]\n  as = %d\n  router-id = "%s"\n  port = %d\n%s' % (
+        RECV_AS if passive else INJ_AS, local, port if passive else -1,
+        '  local-address-list = ["%s"]\n' % local if passive else '')]
+    for addr, pas, rport in neighbors:
+        out.append('[[neighbors]]\n  [neighbors.config]\n    neighbor-address = "%s"\n    peer-as = %d\n'
+                   '  [neighbors.transport.config]\n    local-address = "%s"\n%s'
+                   '  [neighbors.timers.config]\n    connect-retry = 1\n    hold-time = 240\n    keepalive-interval = 80\n'
+                   '  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "ipv4-unicast"\n'
+                   '  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "ipv6-unicast"\n'
+                   % (addr, pas, local, '    passive-mode = true\n' if passive else '    remote-port = %d\n' % rport))
+    return ''.join(out)
+
+
+def start_gobgpd(rundir, name, conf, api_addr, api_port):
+    path = os.path.join(rundir, name + '.toml')
+    with open(path, 'w') as f:
+        f.write(conf)
+    return spawn(name, ['gobgpd', '-f', path, '-p', '-l', 'warn', '--pprof-disable',
+                        '--api-hosts', '%s:%d' % (api_addr, api_port)], os.path.join(rundir, name + '.out'))
+
+
+def gobgp_cli(api_addr, api_port, *args, timeout=10):
+    r = subprocess.run(['gobgp', '-u', api_addr, '-p', str(api_port)] + list(args),
+                       capture_output=True, text=True, timeout=timeout)
+    return r.stdout
+
+
+# ------------------------------------------------------------------ receivers
+class SinkReceiver:
+    name = 'sink'
+
+    def __init__(self, a, rundir, n, endpoints=None, hold=9):
+        self.a, self.rundir, self.n = a, rundir, n
+        self.stamp = os.path.join(rundir, 'sink.json')
+        self.endpoints = endpoints or ['%s:%d' % (RECV_ADDR, RECV_PORT)]
+        self.hold = hold
+
+    def start(self):
+        self.p = spawn('evbgp-sink', [self.a.sink, '--expect', str(self.n), '--stamp', self.stamp,
+                                      '--hold', str(self.hold), '--max-life', '3600'] + self.endpoints,
+                       os.path.join(self.rundir, 'sink.out'))
+        end = time.time() + 10
+        while read_json(self.stamp) is None:
+            if self.p.poll() is not None or time.time() > end:
+                raise RuntimeError('evbgp-sink did not start, see %s/sink.out' % self.rundir)
+            time.sleep(0.01)
+
+    def state(self):
+        s = read_json(self.stamp) or {}
+        return {'established': s.get('established', 0) - s.get('closed', 0) > 0 and s.get('closed', 0) == 0,
+                'count': s.get('announced', 0), 't_done': s.get('t_done') or None,
+                'dropped': s.get('closed', 0) > 0, 'raw': s}
+
+    @property
+    def pid(self):
+        return self.p.pid
+
+    def extra(self):
+        s = read_json(self.stamp) or {}
+        ka = s.get('max_keepalive_gap_s') or 0
+        return {'sink_updates': s.get('updates'), 'sink_keepalives': s.get('keepalives'),
+                'hold_time': s.get('hold_time'),
+                'max_keepalive_gap_s': round(ka, 4), 'max_msg_gap_s': round(s.get('max_msg_gap_s') or 0, 4),
+                'timer_late_ms': round(max(0.0, ka - (s.get('hold_time') or 0) / 3.0) * 1000, 1) if ka else None,
+                'sessions_closed': s.get('closed'), 'notification': s.get('last_notification') or None}
+
+
+class BirdReceiver:
+    name = 'bird'
+
+    def __init__(self, a, rundir, n):
+        self.rundir, self.n = rundir, n
+        self.bird = Bird('recv', rundir, bird_receiver_conf(rundir, [(RECV_ADDR, RECV_PORT, INJ_ADDR, INJ_AS, 'inj')]))
+
+    def start(self):
+        self.bird.start()
+
+    def state(self):
+        st = self.bird.proto('inj')
+        return {'established': st['bgp_state'] == 'Established', 'count': st['imported'], 't_done': None,
+                'dropped': None, 'raw': st}
+
+    @property
+    def pid(self):
+        return self.bird.pid
+
+    def extra(self):
+        return {}
+
+
+class GobgpReceiver:
+    name = 'gobgp'
+
+    def __init__(self, a, rundir, n):
+        self.rundir, self.n = rundir, n
+
+    def start(self):
+        self.p = start_gobgpd(self.rundir, 'gobgpd-recv',
+                              gobgpd_conf(RECV_ADDR, RECV_PORT, GOBGP_API_RECV, [(INJ_ADDR, INJ_AS, 0)], True),
+                              RECV_ADDR, GOBGP_API_RECV)
+        end = time.time() + 20
+        while not gobgp_cli(RECV_ADDR, GOBGP_API_RECV, 'neighbor').strip():
+            if self.p.poll() is not None or time.time() > end:
+                raise RuntimeError('gobgpd receiver did not start')
+            time.sleep(0.2)
+
+    def state(self):
+        try:
+            out = gobgp_cli(RECV_ADDR, GOBGP_API_RECV, 'neighbor', INJ_ADDR, '-j')
+            d = json.loads(out)
+        except (ValueError, subprocess.TimeoutExpired):
+            return {'established': False, 'count': 0, 't_done': None, 'dropped': None, 'raw': None}
+        st = d.get('state', {})
+        cnt = 0
+        for af in d.get('afi_safis', []) or []:
+            cnt += int(((af.get('state') or {}).get('received')) or 0)
+        return {'established': st.get('session_state') in (6, 'established', 'ESTABLISHED'), 'count': cnt,
+                't_done': None, 'dropped': None, 'raw': st.get('session_state')}
+
+    @property
+    def pid(self):
+        return self.p.pid
+
+    def extra(self):
+        return {}
+
+
+# ------------------------------------------------------------------ inject
+def new_rundir(a, label):
+    d = os.path.join(a.rundir, '%s-%s-%d' % (time.strftime('%H%M%S'), label, os.getpid()))
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def run_inject(a, injector, receiver, n, k, fam, style='route'):
+    label = '%s-%s-%s-n%d-k%d' % (injector, receiver, fam, n, k)
+    rundir = new_rundir(a, label)
+    rec = {'kind': 'inject', 'injector': injector, 'receiver': receiver, 'family': fam, 'n': n,
+           'attr_sets': k, 'style': style if injector in ('evbgpd', 'exabgp') else None, 'rundir': rundir}
+    trigger, fstamp = os.path.join(rundir, 'go'), os.path.join(rundir, 'feed.json')
+    extra_routes = 0
+    if injector in ('evbgpd', 'exabgp'):
+        cmds = commands_file(a.cache, n, k, fam, style, a.batch)
+        conf = os.path.join(rundir, 'inject.conf')
+        hold = 9 if receiver == 'sink' else 240
+        with open(conf, 'w') as f:
+            f.write(exastyle_conf('feed', '%s %s/feed.py --file %s --trigger %s --stamp %s' % (
+                PY, HERE, cmds, trigger, fstamp), 'text', '', [(RECV_ADDR, INJ_ADDR, RECV_PORT, hold)]))
+    elif injector == 'gobgp':
+        if fam != 'ipv4':
+            raise RuntimeError('the MRT generator writes IPv4 only')
+        cli = a.gobgp_cli_fixed
+        if not cli:  # stock CLI drops the stream tail: send extra routes, stop the clock at n
+            extra_routes = max(5000, n // 10)
+        mrt = mrt_file(a.cache, n, k, extra_routes)
+        rec['gobgp_cli'] = cli or 'gobgp (stock; +%d tail routes not timed)' % extra_routes
+    elif injector == 'bird':
+        sender = Bird('send', rundir, bird_sender_conf(rundir, static_file(a.cache, n, k, fam), fam,
+                                                       INJ_ADDR, INJ_PORT, INJ_AS, RECV_ADDR, RECV_PORT,
+                                                       RECV_AS, passive=False, disabled=True))
+    R = {'sink': SinkReceiver, 'bird': BirdReceiver, 'gobgp': GobgpReceiver}[receiver](a, rundir, n)
+    R.start()
+    if injector in ('evbgpd', 'exabgp'):
+        inj = spawn(injector, exastyle_argv(injector, conf, a), os.path.join(rundir, 'inject.out'),
+                    env=exastyle_env(injector))
+        inj_pid = inj.pid
+    elif injector == 'gobgp':
+        inj = start_gobgpd(rundir, 'gobgpd-inj', gobgpd_conf(INJ_ADDR, 0, GOBGP_API_INJ,
+                                                             [(RECV_ADDR, RECV_AS, RECV_PORT)], False),
+                           INJ_ADDR, GOBGP_API_INJ)
+        inj_pid = inj.pid
+    else:
+        sender.start()
+        inj, inj_pid = sender.p, sender.pid
+        end = time.time() + a.setup_timeout
+        while sender.proto('st')['imported'] < n:
+            if time.time() > end:
+                raise RuntimeError('BIRD sender: static routes not loaded')
+            time.sleep(0.05)
+        sender.cmd('enable feed')
+    end = time.time() + a.setup_timeout
+    while True:
+        st = R.state()
+        if st['established']:
+            break
+        if inj.poll() is not None:
+            raise RuntimeError('%s exited rc=%s before Established, see %s' % (injector, inj.returncode, rundir))
+        if time.time() > end:
+            raise RuntimeError('session not Established within %ss' % a.setup_timeout)
+        if injector == 'bird':
+            sender.cmd('show protocols feed')  # BIRD can doze after Established; keep it awake
+        time.sleep(0.02)
+    if injector != 'bird':
+        time.sleep(a.settle)
+    busy = machine_busy()
+    b_cpu, (b_hwm, b_rss) = proc_cpu(inj_pid), proc_mem(inj_pid)
+    r_cpu = proc_cpu(R.pid)
+    cli = None
+    if injector in ('evbgpd', 'exabgp'):
+        open(trigger, 'w').close()
+        end = time.time() + 30
+        while not read_json(fstamp):
+            if time.time() > end:
+                raise RuntimeError('helper never wrote, see %s' % rundir)
+            time.sleep(0.002)
+        t0 = read_json(fstamp)['t_first_write']
+    elif injector == 'gobgp':
+        t0 = time.time()
+        cli = spawn('gobgp-mrt-inject', [a.gobgp_cli_fixed or 'gobgp', '-u', INJ_ADDR, '-p', str(GOBGP_API_INJ),
+                                         'mrt', 'inject', 'global', mrt], os.path.join(rundir, 'cli.out'))
+    else:
+        t0 = sender.proto('feed')['since']
+    status, t_end, last = 'ok', None, 0
+    deadline = time.time() + a.timeout
+    last_seen, t_progress = -1, time.time()
+    next_log = time.time() + 10
+    cli_cpu = None
+    while True:
+        st = R.state()
+        now = time.time()
+        last = st['count']
+        if last >= n:
+            t_end = st['t_done'] or now
+            break
+        if st['dropped'] or not st['established']:
+            status = 'session dropped'
+            break
+        if inj.poll() is not None:
+            status = 'injector died rc=%s' % inj.returncode
+            break
+        if last != last_seen:
+            last_seen, t_progress = last, now
+        if now > deadline:
+            status = 'timeout'
+            break
+        if now - t_progress > a.stall:
+            status = 'stalled at %d (no progress for %.0fs)' % (last, a.stall)
+            break
+        if injector == 'bird':
+            sender.cmd('show protocols feed')
+        if cli is not None and cli_cpu is None:
+            pid, wst, ru = os.wait4(cli.pid, os.WNOHANG)
+            if pid:
+                cli.returncode = os.waitstatus_to_exitcode(wst)
+                cli_cpu = ru.ru_utime + ru.ru_stime
+        if now > next_log:
+            log('%s: %d/%d after %.1fs' % (label, last, n, now - t0))
+            next_log = now + 10
+        time.sleep(a.poll if receiver != 'gobgp' else max(a.poll, 0.05))
+    t_stop = t_end or time.time()
+    e_cpu, (e_hwm, e_rss) = proc_cpu(inj_pid), proc_mem(inj_pid)
+    e_rcpu = proc_cpu(R.pid)
+    helper_cpu = 0.0
+    for c in descendants(inj_pid):
+        helper_cpu += proc_cpu(c) or 0
+    if cli is not None:
+        end = time.time() + 30  # the CLI may still be streaming (tail routes): bounded wait
+        while cli_cpu is None and time.time() < end:
+            pid, wst, ru = os.wait4(cli.pid, os.WNOHANG)
+            if pid:
+                cli.returncode = os.waitstatus_to_exitcode(wst)
+                cli_cpu = ru.ru_utime + ru.ru_stime
+                break
+            time.sleep(0.02)
+        helper_cpu = cli_cpu  # whole CLI run (incl. tail routes, if any)
+    wall = t_stop - t0
+    busy = machine_busy() - busy
+    if receiver == 'sink' and status == 'ok' and a.linger > 0:
+        time.sleep(a.linger)  # let a keepalive or two through for the timer proxy
+    rec.update({
+        'status': status, 'received': last, 'wall_s': round(wall, 4),
+        'routes_per_s': round(min(last, n) / wall) if wall > 0 else 0,
+        'inj_cpu_s': round((e_cpu or 0) - (b_cpu or 0), 2),
+        'inj_rss_peak_mib': mib(e_hwm), 'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
+        'rss_bytes_per_route': round(((e_rss or 0) - (b_rss or 0)) / n, 1) if e_rss and b_rss else None,
+        'helper_cpu_s': round(helper_cpu, 2) if helper_cpu is not None else None,
+        'recv_cpu_s': round((e_rcpu or 0) - (r_cpu or 0), 2),
+        'machine_busy_s': round(busy, 2),
+        'other_cpu_s': None,
+    })
+    rec['other_cpu_s'] = round(max(0.0, busy - rec['inj_cpu_s'] - rec['recv_cpu_s'] - (rec['helper_cpu_s'] or 0)), 2)
+    if extra_routes:
+        rec['extra_tail_routes'] = extra_routes
+    rec.update(R.extra())
+    if injector in ('evbgpd', 'exabgp'):
+        fs = read_json(fstamp) or {}
+        if fs.get('t_last_write'):
+            rec['helper_write_s'] = round(fs['t_last_write'] - fs['t_first_write'], 3)
+    return rec
+
+
+# ------------------------------------------------------------------ receive
+def run_receive(a, receiver, n, k, fam):
+    label = 'recv-%s-%s-n%d-k%d' % (receiver, fam, n, k)
+    rundir = new_rundir(a, label)
+    rec = {'kind': 'receive', 'injector': 'bird', 'receiver': receiver, 'family': fam, 'n': n, 'attr_sets': k,
+           'rundir': rundir}
+    sender = Bird('send', rundir, bird_sender_conf(rundir, static_file(a.cache, n, k, fam), fam,
+                                                   RECV_ADDR, RECV_PORT, RECV_AS, INJ_ADDR, INJ_PORT, INJ_AS,
+                                                   passive=True, disabled=False))
+    sender.start()
+    end = time.time() + a.setup_timeout
+    while sender.proto('st')['imported'] < n:
+        if time.time() > end:
+            raise RuntimeError('BIRD sender: static routes not loaded')
+        time.sleep(0.05)
+    cstamp = os.path.join(rundir, 'count.json')
+    conf = os.path.join(rundir, 'receive.conf')
+    with open(conf, 'w') as f:
+        f.write(exastyle_conf('count', '%s %s/count.py --expect %d --stamp %s --sample %s/sample.json' % (
+            PY, HERE, n, cstamp, rundir), 'json', 'receive { parsed; update; } ',
+            [(RECV_ADDR, INJ_ADDR, RECV_PORT, 240)]))
+    tool = spawn(receiver, exastyle_argv(receiver, conf, a), os.path.join(rundir, 'receiver.out'),
+                 env=exastyle_env(receiver))
+    end = time.time() + a.setup_timeout
+    while True:
+        st = sender.proto('feed')
+        if st['bgp_state'] == 'Established':
+            break
+        if tool.poll() is not None:
+            raise RuntimeError('%s exited before Established, see %s' % (receiver, rundir))
+        if time.time() > end:
+            raise RuntimeError('session not Established')
+        time.sleep(0.01)
+    t0 = st['since']
+    b_cpu = proc_cpu(tool.pid)
+    busy = machine_busy()
+    status, t_end, cnt = 'ok', None, 0
+    deadline = time.time() + a.timeout
+    last_seen, t_progress = -1, time.time()
+    next_log = time.time() + 10
+    while True:
+        sender.cmd('show protocols feed')  # keeps BIRD's loop awake
+        s = read_json(cstamp) or {}
+        cnt = s.get('count') or 0
+        if s.get('t_done'):
+            t_end = s['t_done']
+            break
+        if tool.poll() is not None:
+            status = 'receiver died rc=%s' % tool.returncode
+            break
+        if cnt != last_seen:
+            last_seen, t_progress = cnt, time.time()
+        if time.time() > deadline:
+            status = 'timeout'
+            break
+        if time.time() - t_progress > a.stall:
+            status = 'stalled at %d (no progress for %.0fs)' % (cnt, a.stall)
+            break
+        if time.time() > next_log:
+            log('%s: %d/%d' % (label, cnt, n))
+            next_log = time.time() + 10
+        time.sleep(a.poll)
+    e_cpu, (e_hwm, e_rss) = proc_cpu(tool.pid), proc_mem(tool.pid)
+    helper_cpu = sum(proc_cpu(c) or 0 for c in descendants(tool.pid))
+    wall = (t_end or time.time()) - t0
+    rec.update({'status': status, 'received': cnt, 'wall_s': round(wall, 4),
+                'routes_per_s': round(min(cnt, n) / wall) if wall > 0 else 0,
+                'inj_cpu_s': None, 'tool_cpu_s': round((e_cpu or 0) - (b_cpu or 0), 2),
+                'tool_rss_peak_mib': mib(e_hwm), 'helper_cpu_s': round(helper_cpu, 2),
+                'machine_busy_s': round(machine_busy() - busy, 2)})
+    return rec
+
+
+# ------------------------------------------------------------------ scale and idle
+def scale_neighbors(peers):
+    """(peer_addr, local_addr, port) triples, all distinct, loopback only."""
+    out = []
+    for i in range(peers):
+        peer = SCALE_ADDRS[i % len(SCALE_ADDRS)]
+        local = SCALE_ADDRS[(i // len(SCALE_ADDRS)) % len(SCALE_ADDRS)]
+        port = check_port(RECV_PORT + i // (len(SCALE_ADDRS) ** 2))
+        out.append((peer, local, port))
+    return out
+
+
+def run_scale(a, peers, routes, idle_seconds=None, hold=90):
+    """evbgpd with `peers` neighbors, all into one evbgp-sink; routes announced to every peer.
+    With idle_seconds: no routes; measure evbgpd's CPU over that many seconds once all are up."""
+    kind = 'idle' if idle_seconds else 'scale'
+    label = '%s-p%d-r%d' % (kind, peers, routes)
+    rundir = new_rundir(a, label)
+    nbrs = scale_neighbors(peers)
+    ports = sorted({p for _, _, p in nbrs})
+    endpoints = ['%s:%d' % (ad, p) for p in ports for ad in SCALE_ADDRS]
+    total = peers * routes
+    R = SinkReceiver(a, rundir, total, endpoints, hold=hold)
+    rec = {'kind': kind, 'injector': 'evbgpd', 'receiver': 'sink', 'family': 'ipv4', 'peers': peers,
+           'n': routes, 'total_routes': total, 'attr_sets': 1, 'hold_time': hold, 'rundir': rundir}
+    trigger, fstamp = os.path.join(rundir, 'go'), os.path.join(rundir, 'feed.json')
+    cmds = commands_file(a.cache, max(routes, 1), 1, 'ipv4') if routes else os.devnull
+    conf = os.path.join(rundir, 'scale.conf')
+    with open(conf, 'w') as f:
+        f.write(exastyle_conf('feed', '%s %s/feed.py --file %s --trigger %s --stamp %s' % (
+            PY, HERE, cmds, trigger, fstamp), 'text', '', [(p, l, port, hold) for p, l, port in nbrs]))
+    chk = subprocess.run([a.evbgpd, '--check', conf], capture_output=True, text=True, timeout=60)
+    if chk.returncode != 0:
+        raise RuntimeError('blocked: evbgpd refuses %d neighbors on %d loopback addresses: %s' % (
+            peers, len(SCALE_ADDRS), (chk.stderr or chk.stdout).strip().splitlines()[-1][:200]))
+    R.start()
+    inj = spawn('evbgpd', [a.evbgpd, conf], os.path.join(rundir, 'evbgpd.out'), env=exastyle_env('evbgpd'))
+    end = time.time() + a.setup_timeout
+    t_start = time.time()
+    while True:
+        s = R.state()['raw']
+        if s.get('established', 0) >= peers:
+            break
+        if inj.poll() is not None:
+            raise RuntimeError('evbgpd exited rc=%s, see %s' % (inj.returncode, rundir))
+        if time.time() > end:
+            raise RuntimeError('only %s of %d sessions Established' % (s.get('established'), peers))
+        time.sleep(0.05)
+    rec['all_established_s'] = round(time.time() - t_start, 2)
+    time.sleep(a.settle)
+    b_cpu, (b_hwm, b_rss) = proc_cpu(inj.pid), proc_mem(inj.pid)
+    busy = machine_busy()
+    if idle_seconds:
+        t0 = time.time()
+        time.sleep(idle_seconds)
+        e_cpu = proc_cpu(inj.pid)
+        s = R.state()['raw']
+        wall = time.time() - t0
+        rec.update({'status': 'ok' if s.get('closed', 0) == 0 else 'session dropped', 'wall_s': round(wall, 2),
+                    'inj_cpu_s': round(e_cpu - b_cpu, 2),
+                    'cpu_pct_of_core': round(100.0 * (e_cpu - b_cpu) / wall, 2),
+                    'inj_rss_after_mib': mib(proc_mem(inj.pid)[1]),
+                    'machine_busy_s': round(machine_busy() - busy, 2)})
+        rec.update(R.extra())
+        return rec
+    open(trigger, 'w').close()
+    end = time.time() + 30
+    while not read_json(fstamp):
+        if time.time() > end:
+            raise RuntimeError('helper never wrote')
+        time.sleep(0.002)
+    t0 = read_json(fstamp)['t_first_write']
+    status, t_end = 'ok', None
+    deadline = time.time() + a.timeout
+    last_seen, t_progress = -1, time.time()
+    while True:
+        st = R.state()
+        if st['count'] >= total:
+            t_end = st['t_done'] or time.time()
+            break
+        if st['dropped']:
+            status = 'session dropped'
+            break
+        if inj.poll() is not None:
+            status = 'evbgpd died'
+            break
+        if st['count'] != last_seen:
+            last_seen, t_progress = st['count'], time.time()
+        if time.time() > deadline:
+            status = 'timeout'
+            break
+        if time.time() - t_progress > a.stall:
+            status = 'stalled at %d (no progress for %.0fs)' % (st['count'], a.stall)
+            break
+        time.sleep(a.poll)
+    e_cpu, (e_hwm, e_rss) = proc_cpu(inj.pid), proc_mem(inj.pid)
+    wall = (t_end or time.time()) - t0
+    got = R.state()['count']
+    rec.update({'status': status, 'received': got, 'wall_s': round(wall, 4),
+                'routes_per_s': round(min(got, total) / wall) if wall > 0 else 0,
+                'inj_cpu_s': round(e_cpu - b_cpu, 2), 'inj_rss_peak_mib': mib(e_hwm),
+                'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
+                'rss_bytes_per_route': round((e_rss - b_rss) / total, 1) if e_rss and b_rss else None,
+                'machine_busy_s': round(machine_busy() - busy, 2)})
+    rec.update(R.extra())
+    return rec
+
+
+def run_sinkcheck(a, n, k, fam):
+    """evbgp-sink fed by its own --blast speaker: the receiver's ceiling."""
+    rundir = new_rundir(a, 'sinkcheck-n%d-k%d' % (n, k))
+    rec = {'kind': 'sinkcheck', 'injector': 'sink-blast', 'receiver': 'sink', 'family': fam, 'n': n,
+           'attr_sets': k, 'rundir': rundir}
+    R = SinkReceiver(a, rundir, n)
+    R.start()
+    out = os.path.join(rundir, 'blast.json')
+    with open(out, 'wb') as f:
+        b = spawn('sink-blast', [a.sink, '--blast', '%s:%d' % (RECV_ADDR, RECV_PORT), '--routes', str(n),
+                                 '--attr-sets', str(k), '--max-life', '60'] + (['--ipv6'] if fam == 'ipv6' else []),
+                  os.path.join(rundir, 'blast.err'), stdout=f)
+    end = time.time() + 60
+    status = 'ok'
+    while True:
+        st = R.state()
+        if st['t_done']:
+            break
+        if time.time() > end or b.poll() is not None:
+            status = 'failed'
+            break
+        time.sleep(0.01)
+    bl = read_json(out) or {}
+    wall = (st['t_done'] or time.time()) - bl.get('blast_t0', time.time())
+    rec.update({'status': status, 'received': st['count'], 'wall_s': round(wall, 4),
+                'routes_per_s': round(n / wall) if wall > 0 and status == 'ok' else 0,
+                'recv_cpu_s': proc_cpu(R.pid)})
+    stop(b)
+    return rec
+
+
+# ------------------------------------------------------------------ table
+def fmt_k(r):
+    k = r.get('attr_sets')
+    return 'N' if k == r.get('n') and k and k > 1000 else str(k)
+
+
+def fnum(v, fmt='{:,.0f}'):
+    return '' if v is None else fmt.format(v)
+
+
+def table(rows):
+    out = ['Targets (issue 4):'] + ['  %s %s' % t for t in TARGETS] + ['']
+    inj = [r for r in rows if r['kind'] == 'inject']
+    out += ['### Inject', '',
+            '| injector | receiver | fam | N | attr sets | wall s | routes/s | evbgpd/inj. peak RSS MiB | RSS B/route '
+            '| inj. CPU s | helper CPU s | recv CPU s | other CPU s | KA gap s | status |',
+            '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+    order = {'evbgpd': 0, 'bird': 1, 'gobgp': 2, 'exabgp': 3}
+    rorder = {'sink': 0, 'bird': 1, 'gobgp': 2}
+    inj.sort(key=lambda r: (r['family'], r['n'], r['attr_sets'], rorder.get(r['receiver'], 9),
+                            order.get(r['injector'], 9)))
+    for r in inj:
+        out.append('| %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            r['injector'] + (' (' + r['style'] + ')' if r.get('style') == 'attributes' else ''),
+            r['receiver'], r['family'].replace('ipv', 'v'), r['n'], fmt_k(r),
+            fnum(r.get('wall_s'), '{:.3f}'), fnum(r.get('routes_per_s')), fnum(r.get('inj_rss_peak_mib'), '{:.1f}'),
+            fnum(r.get('rss_bytes_per_route'), '{:.0f}'), fnum(r.get('inj_cpu_s'), '{:.2f}'),
+            fnum(r.get('helper_cpu_s'), '{:.2f}'), fnum(r.get('recv_cpu_s'), '{:.2f}'),
+            fnum(r.get('other_cpu_s'), '{:.2f}'),
+            fnum(r.get('max_keepalive_gap_s'), '{:.3f}'), r['status'] +
+            (' (%d tail routes untimed)' % r['extra_tail_routes'] if r.get('extra_tail_routes') else '')))
+    # ratios against the anchors on the BIRD receiver
+    out += ['', '### evbgpd vs anchors (routes/s ratio, same routes, BIRD receiver)', '',
+            '| fam | N | attr sets | evbgpd routes/s | vs BIRD->BIRD | vs GoBGP | vs ExaBGP |',
+            '|---|---:|---:|---:|---:|---:|---:|']
+    by = {}
+    for r in inj:
+        if r['receiver'] == 'bird' and r['status'] == 'ok' and r.get('style') in (None, 'route'):
+            by[(r['injector'], r['family'], r['n'], r['attr_sets'] if r['attr_sets'] < r['n'] else 'N')] = r
+
+    def anchor(tool, fam, n, k):
+        r = by.get((tool, fam, n, k))
+        if r is None and tool == 'exabgp':  # ExaBGP's 10^6 rows are opt-in: use its 10^5 rate
+            cands = [x for (t, f, nn, kk), x in by.items() if t == tool and f == fam and kk == k and nn < n]
+            if cands:
+                return max(cands, key=lambda x: x['n']), ' (its 10^%d rate)' % len(str(max(cands, key=lambda x: x['n'])['n']) - 1)
+        return r, ''
+    for (t, fam, n, k), r in sorted(by.items(), key=lambda kv: (kv[0][1], kv[0][2], str(kv[0][3]))):
+        if t != 'evbgpd':
+            continue
+        cells = []
+        for tool in ('bird', 'gobgp', 'exabgp'):
+            x, note = anchor(tool, fam, n, k)
+            cells.append('%.1fx%s' % (r['routes_per_s'] / x['routes_per_s'], note) if x and x['routes_per_s'] else 'n/a')
+        out.append('| %s | %d | %s | %s | %s |' % (fam.replace('ipv', 'v'), n, k, fnum(r['routes_per_s']),
+                                                   ' | '.join(cells)))
+    rcv = [r for r in rows if r['kind'] == 'receive']
+    if rcv:
+        out += ['', '### Receive (BIRD static -> daemon -> JSON helper counting NLRI)', '',
+                '| receiver | fam | N | attr sets | wall s | routes/s | daemon CPU s | helper CPU s | peak RSS MiB | status |',
+                '|---|---|---:|---:|---:|---:|---:|---:|---:|---|']
+        for r in sorted(rcv, key=lambda r: (r['family'], r['n'], r['attr_sets'], r['receiver'])):
+            out.append('| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |' % (
+                r['receiver'], r['family'].replace('ipv', 'v'), r['n'], fmt_k(r), fnum(r.get('wall_s'), '{:.3f}'),
+                fnum(r.get('routes_per_s')), fnum(r.get('tool_cpu_s'), '{:.2f}'), fnum(r.get('helper_cpu_s'), '{:.2f}'),
+                fnum(r.get('tool_rss_peak_mib'), '{:.1f}'), r['status']))
+    other = [r for r in rows if r['kind'] in ('scale', 'idle', 'sinkcheck')]
+    if other:
+        out += ['', '### Scale, idle peers, sink ceiling', '',
+                '| what | peers | routes/peer | wall s | routes/s | evbgpd CPU s | CPU % of a core | RSS B/route | KA gap s | status |',
+                '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+        for r in other:
+            out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+                r['kind'] + ('' if r['kind'] != 'sinkcheck' else ' (%s, k=%s)' % (r['family'], fmt_k(r))),
+                r.get('peers', 1), r.get('n'), fnum(r.get('wall_s'), '{:.3f}'), fnum(r.get('routes_per_s')),
+                fnum(r.get('inj_cpu_s'), '{:.2f}'), fnum(r.get('cpu_pct_of_core'), '{:.2f}'),
+                fnum(r.get('rss_bytes_per_route'), '{:.0f}'), fnum(r.get('max_keepalive_gap_s'), '{:.3f}'),
+                r['status']))
+    out += ['', '### Targets', ''] + verdicts(rows)
+    return '\n'.join(out)
+
+
+def verdicts(rows):
+    ok = [r for r in rows if r.get('status') == 'ok']
+
+    def find(**kw):
+        return [r for r in ok if all(r.get(k) == v for k, v in kw.items())]
+    out = []
+    e = find(kind='inject', injector='evbgpd', receiver='bird', family='ipv4', n=1000000, attr_sets=1000)
+    b = find(kind='inject', injector='bird', receiver='bird', family='ipv4', n=1000000, attr_sets=1000)
+    out.append('- T1: ' + ('evbgpd %.3fs vs BIRD %.3fs = %.2fx -> %s' % (
+        e[0]['wall_s'], b[0]['wall_s'], e[0]['wall_s'] / b[0]['wall_s'],
+        'PASS' if e[0]['wall_s'] <= 1.2 * b[0]['wall_s'] else 'FAIL') if e and b else 'not measured (needs the full run)'))
+    parts = []
+    for k in sorted({r['attr_sets'] for r in find(kind='inject', injector='evbgpd', receiver='bird', n=100000)}):
+        ev = find(kind='inject', injector='evbgpd', receiver='bird', family='ipv4', n=100000, attr_sets=k)
+        ex = find(kind='inject', injector='exabgp', receiver='bird', family='ipv4', n=100000, attr_sets=k, style='route')
+        go = find(kind='inject', injector='gobgp', receiver='bird', family='ipv4', n=100000, attr_sets=k)
+        if ev:
+            s = 'k=%s: ' % ('N' if k == 100000 else k)
+            s += ('%.0fx ExaBGP %s' % (ev[0]['routes_per_s'] / ex[0]['routes_per_s'],
+                                       'PASS' if ev[0]['routes_per_s'] >= 100 * ex[0]['routes_per_s'] else 'FAIL')) if ex else 'ExaBGP n/a'
+            s += (', %.0fx GoBGP %s' % (ev[0]['routes_per_s'] / go[0]['routes_per_s'],
+                                        'PASS' if ev[0]['routes_per_s'] >= 50 * go[0]['routes_per_s'] else 'FAIL')) if go else ', GoBGP n/a'
+            parts.append(s)
+    out.append('- T2: ' + ('; '.join(parts) if parts else 'not measured'))
+    ceil = []
+    for k in sorted({r['attr_sets'] for r in find(kind='inject', injector='bird', receiver='bird', n=100000, family='ipv4')}):
+        bb = find(kind='inject', injector='bird', receiver='bird', family='ipv4', n=100000, attr_sets=k)
+        go = find(kind='inject', injector='gobgp', receiver='bird', family='ipv4', n=100000, attr_sets=k)
+        ex = find(kind='inject', injector='exabgp', receiver='bird', family='ipv4', n=100000, attr_sets=k, style='route')
+        if bb and (go or ex):
+            ceil.append('k=%s: %s%s' % ('N' if k == 100000 else k,
+                                        '%.0fx GoBGP' % (bb[0]['routes_per_s'] / go[0]['routes_per_s']) if go else '',
+                                        ', %.0fx ExaBGP' % (bb[0]['routes_per_s'] / ex[0]['routes_per_s']) if ex else ''))
+    if ceil:
+        out.append('  (ceiling on this receiver: BIRD->BIRD itself is ' + '; '.join(ceil) + ')')
+    s = find(kind='inject', injector='evbgpd', receiver='sink')
+    out.append('- T3: ' + (', '.join('%s n=%d k=%s %s/s' % (r['family'], r['n'], fmt_k(r), fnum(r['routes_per_s']))
+                                     for r in s) + (' -> %s' % ('PASS' if min(r['routes_per_s'] for r in s) >= 2e6 else 'FAIL'))
+                           if s else 'not measured'))
+    m = [r for r in s if r.get('rss_bytes_per_route') is not None]
+    if m:
+        big = max(r['n'] for r in m)
+        mm = [r for r in m if r['n'] == big]
+        out.append('- T4: at N=%d: %s B/route -> %s' % (big, ', '.join('k=%s %.0f' % (fmt_k(r), r['rss_bytes_per_route']) for r in mm),
+                                                        'PASS' if max(r['rss_bytes_per_route'] for r in mm) <= 100 else 'FAIL'))
+    else:
+        out.append('- T4: not measured')
+    rv = [r for r in rows if r.get('kind') == 'receive' and r.get('receiver') == 'evbgpd']
+    out.append('- T5: ' + (', '.join('%s n=%d k=%s %s/s%s' % (r['family'], r['n'], fmt_k(r), fnum(r.get('routes_per_s')),
+                                                            '' if r['status'] == 'ok' else ' (%s)' % r['status'])
+                                     for r in rv)
+                           + ' -> %s' % ('PASS' if all(r['status'] == 'ok' and r['routes_per_s'] >= 5e5 for r in rv)
+                                         else 'FAIL') if rv else 'not measured'))
+    tl = [r for r in rows if r.get('injector') == 'evbgpd' and r.get('receiver') == 'sink']
+    lates = [r['timer_late_ms'] for r in tl if r.get('timer_late_ms') is not None]
+    drops = [r for r in tl if r.get('status') == 'session dropped' or (r.get('sessions_closed') or 0) > 0]
+    out.append('- T6: %s keepalive gaps measured, worst late %s ms, %d session drops -> %s' % (
+        len(lates), max(lates) if lates else 'n/a', len(drops),
+        'PASS' if lates and max(lates) <= 50 and not drops else ('FAIL' if lates or drops else 'n/a')))
+    idle = find(kind='idle')
+    out.append('- T7: ' + ('%d peers: %.2f %% of a core -> %s' % (idle[0]['peers'], idle[0]['cpu_pct_of_core'],
+                                                                 'PASS' if idle[0]['cpu_pct_of_core'] < 2 else 'FAIL')
+                           if idle else 'not measured'))
+    return out
+
+
+# ------------------------------------------------------------------ matrix
+def matrix_rows(a):
+    ns = [100000] if a.quick else [100000, 1000000]
+    rows = []
+    for n in ns:
+        if n == ns[0]:
+            rows.append(('sinkcheck', dict(n=1000000, k=1, fam='ipv4')))
+            rows.append(('sinkcheck', dict(n=1000000, k=1000000, fam='ipv4')))
+        for k in (1, 1000, n):
+            for inj, rcv in (('evbgpd', 'sink'), ('evbgpd', 'bird'), ('bird', 'bird'), ('gobgp', 'bird'),
+                             ('exabgp', 'bird'), ('evbgpd', 'gobgp')):
+                if inj == 'exabgp' and n > 100000 and not a.with_slow_anchors:
+                    continue
+                if rcv == 'gobgp' and n > 100000 and not a.with_slow_anchors:
+                    continue
+                rows.append(('inject', dict(injector=inj, receiver=rcv, n=n, k=k, fam='ipv4')))
+        for inj, rcv in (('evbgpd', 'sink'), ('evbgpd', 'bird'), ('bird', 'bird'), ('exabgp', 'bird')):
+            if inj == 'exabgp' and n > 100000 and not a.with_slow_anchors:
+                continue
+            rows.append(('inject', dict(injector=inj, receiver=rcv, n=n, k=1000, fam='ipv6')))
+        for rcv in ('evbgpd', 'exabgp'):
+            for k in (1, n):
+                if rcv == 'exabgp' and n > 100000 and not a.with_slow_anchors:
+                    continue
+                rows.append(('receive', dict(receiver=rcv, n=n, k=k, fam='ipv4')))
+    # evbgpd keys neighbors by peer address and we may use only 20 (127.0.0.201-220): the 100 and
+    # 1,000 peer rows are tried (they need evbgpd to accept one peer address on several
+    # local-address/connect-port pairs, as ExaBGP does) and 20-peer rows stand in meanwhile.
+    rows.append(('scale', dict(peers=100, routes=10000)))
+    rows.append(('scale', dict(peers=20, routes=10000)))
+    rows.append(('idle', dict(peers=1000, seconds=20 if a.quick else 60)))
+    # 20 peers with hold 3 (a KEEPALIVE per peer per second each way) carry about the message
+    # rate of 1,000 peers at hold 90 (33/s): a stand-in for the timer/IO load, not the fd count
+    rows.append(('idle', dict(peers=20, seconds=20 if a.quick else 60, hold=3)))
+    return rows
+
+
+def run_one(a, what, kw):
+    log('=== %s %s' % (what, kw))
+    quiet = wait_quiet(a.quiet_wait) if a.quiet_wait > 0 else None
+    try:
+        if what == 'inject':
+            rec = run_inject(a, kw['injector'], kw['receiver'], kw['n'], kw['k'], kw['fam'], kw.get('style', 'route'))
+        elif what == 'receive':
+            rec = run_receive(a, kw['receiver'], kw['n'], kw['k'], kw['fam'])
+        elif what == 'scale':
+            rec = run_scale(a, kw['peers'], kw['routes'], hold=kw.get('hold', 90))
+        elif what == 'idle':
+            rec = run_scale(a, kw['peers'], 0, idle_seconds=kw['seconds'], hold=kw.get('hold', 90))
+        elif what == 'sinkcheck':
+            rec = run_sinkcheck(a, kw['n'], kw['k'], kw['fam'])
+    except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+        log('ERROR', e)
+        rec = {'kind': what, 'injector': kw.get('injector', 'evbgpd' if what in ('scale', 'idle') else 'bird'),
+               'receiver': kw.get('receiver', 'sink'), 'family': kw.get('fam', 'ipv4'),
+               'n': kw.get('n', kw.get('routes', 0)), 'attr_sets': kw.get('k', 1), 'peers': kw.get('peers'),
+               'status': 'error: %s' % e}
+    finally:
+        stop_all()
+    rd = rec.get('rundir')
+    if rd and os.path.isdir(rd):  # what the daemon under test complained about
+        warn = []
+        for fn in ('inject.out', 'receiver.out', 'evbgpd.out'):
+            try:
+                with open(os.path.join(rd, fn), errors='replace') as f:
+                    warn += [l.strip() for l in f if re.search(r'warn|error|crit', l, re.I)]
+            except OSError:
+                pass
+        if warn:
+            rec['daemon_warnings'] = len(warn)
+            rec['daemon_warning_first'] = warn[0][:300]
+    rec['busy_cores_before'] = quiet
+    rec['time'] = time.strftime('%Y-%m-%d %H:%M:%S')
+    log('--> %s %s routes/s wall %s' % (rec.get('status'), rec.get('routes_per_s', rec.get('cpu_pct_of_core')),
+                                          rec.get('wall_s')))
+    if a.results:
+        with open(a.results, 'a') as f:
+            f.write(json.dumps(rec) + '\n')
+    if rec.get('status') == 'ok' and not a.keep and rec.get('rundir'):
+        shutil.rmtree(rec['rundir'], ignore_errors=True)
+    return rec
+
+
+def versions(a):
+    def first(argv):
+        try:
+            r = subprocess.run(argv, capture_output=True, text=True, timeout=20)
+            return ((r.stdout + r.stderr).strip().splitlines() or [''])[0]
+        except Exception as e:
+            return 'n/a (%s)' % e
+    return {'evbgpd': first([a.evbgpd, '--version']), 'bird': first(['bird', '--version']),
+            'exabgp': first(['exabgp', '--version']), 'gobgpd': first(['gobgpd', '--version']),
+            'python': sys.version.split()[0], 'kernel': os.uname().release, 'cpus': os.cpu_count()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+
+    def common(p):
+        p.add_argument('--evbgpd', default=os.path.join(ROOT, 'build-bench', 'evbgpd'))
+        p.add_argument('--sink', default=None, help='evbgp-sink binary (default: beside --evbgpd)')
+        p.add_argument('--rundir', default='/tmp/evbgp-bench')
+        p.add_argument('--results', default=None, help='append JSONL records here')
+        p.add_argument('--timeout', type=float, default=600, help='max s for one transfer')
+        p.add_argument('--setup-timeout', type=float, default=120)
+        p.add_argument('--stall', type=float, default=30, help='give a row up after this many s without progress')
+        p.add_argument('--settle', type=float, default=0.5, help='idle s after Established before t0')
+        p.add_argument('--poll', type=float, default=0.01)
+        p.add_argument('--linger', type=float, default=0.0, help='s to keep a sink row up after done')
+        p.add_argument('--batch', type=int, default=1000)
+        p.add_argument('--quiet-wait', type=float, default=20, help='max s to wait for a quiet machine per row')
+        p.add_argument('--gobgp-cli-fixed', default=None,
+                       help='a gobgp CLI whose `mrt inject` waits for the server (bench/tools/gobgp-cli-fixed.sh)')
+        p.add_argument('--keep', action='store_true', help='keep run directories')
+    p = sub.add_parser('matrix')
+    common(p)
+    p.add_argument('--quick', action='store_true')
+    p.add_argument('--with-slow-anchors', action='store_true')
+    p.add_argument('--out', default=os.path.join(HERE, 'results'))
+    p = sub.add_parser('inject')
+    common(p)
+    p.add_argument('--injector', choices=['evbgpd', 'exabgp', 'gobgp', 'bird'], required=True)
+    p.add_argument('--receiver', choices=['sink', 'bird', 'gobgp'], default='bird')
+    p.add_argument('--n', type=int, default=100000)
+    p.add_argument('--attr-sets', default='1', help="1, K or 'N' (unique MED)")
+    p.add_argument('--family', choices=['ipv4', 'ipv6'], default='ipv4')
+    p.add_argument('--style', choices=['route', 'attributes'], default='route')
+    p = sub.add_parser('receive')
+    common(p)
+    p.add_argument('--receiver', choices=['evbgpd', 'exabgp'], default='evbgpd')
+    p.add_argument('--n', type=int, default=100000)
+    p.add_argument('--attr-sets', default='1')
+    p.add_argument('--family', choices=['ipv4', 'ipv6'], default='ipv4')
+    p = sub.add_parser('scale')
+    common(p)
+    p.add_argument('--peers', type=int, default=100)
+    p.add_argument('--routes', type=int, default=10000)
+    p.add_argument('--hold', type=int, default=90)
+    p = sub.add_parser('idle')
+    common(p)
+    p.add_argument('--peers', type=int, default=1000)
+    p.add_argument('--seconds', type=float, default=60)
+    p.add_argument('--hold', type=int, default=90)
+    p = sub.add_parser('sinkcheck')
+    common(p)
+    p.add_argument('--n', type=int, default=1000000)
+    p.add_argument('--attr-sets', default='1')
+    p.add_argument('--family', choices=['ipv4', 'ipv6'], default='ipv4')
+    p = sub.add_parser('table')
+    p.add_argument('files', nargs='+')
+    a = ap.parse_args()
+    if a.cmd == 'table':
+        rows = []
+        for fn in a.files:
+            with open(fn) as f:
+                rows += [json.loads(l) for l in f if l.strip()]
+        print(table(rows))
+        return
+    for ad in (RECV_ADDR, INJ_ADDR) + tuple(SCALE_ADDRS):
+        check_loopback(ad)
+    a.evbgpd = os.path.abspath(a.evbgpd)
+    a.sink = os.path.abspath(a.sink or os.path.join(os.path.dirname(a.evbgpd), 'evbgp-sink'))
+    for b in (a.evbgpd, a.sink):
+        if not os.access(b, os.X_OK):
+            raise SystemExit('%s not built' % b)
+    a.cache = os.path.join(a.rundir, 'cache')
+    os.makedirs(a.cache, exist_ok=True)
+    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(s, on_signal)
+    try:
+        if a.cmd == 'matrix':
+            stampname = time.strftime('%Y%m%d-%H%M%S') + ('-quick' if a.quick else '')
+            os.makedirs(a.out, exist_ok=True)
+            a.results = a.results or os.path.join(a.out, stampname + '.jsonl')
+            a.linger = a.linger or 3.5
+            with open(os.path.join(a.out, stampname + '.versions.json'), 'w') as f:
+                json.dump(versions(a), f, indent=1)
+            rows = []
+            plan = matrix_rows(a)
+            t_start = time.time()
+            for i, (what, kw) in enumerate(plan):
+                log('[%d/%d, %.0fs elapsed]' % (i + 1, len(plan), time.time() - t_start))
+                rows.append(run_one(a, what, kw))
+            md = table(rows)
+            hdr = '# evbgp benchmark %s\n\n%s\n\n' % (stampname, json.dumps(versions(a)))
+            with open(os.path.join(a.out, stampname + '.md'), 'w') as f:
+                f.write(hdr + md + '\n')
+            print(md)
+            log('results: %s and %s' % (a.results, os.path.join(a.out, stampname + '.md')))
+            log('total %.0fs' % (time.time() - t_start))
+            return
+        k = None
+        if hasattr(a, 'attr_sets'):
+            k = a.n if a.attr_sets in ('N', 'unique') else int(a.attr_sets)
+        if a.cmd == 'inject':
+            rec = run_one(a, 'inject', dict(injector=a.injector, receiver=a.receiver, n=a.n, k=k, fam=a.family,
+                                            style=a.style))
+        elif a.cmd == 'receive':
+            rec = run_one(a, 'receive', dict(receiver=a.receiver, n=a.n, k=k, fam=a.family))
+        elif a.cmd == 'scale':
+            rec = run_one(a, 'scale', dict(peers=a.peers, routes=a.routes, hold=a.hold))
+        elif a.cmd == 'idle':
+            rec = run_one(a, 'idle', dict(peers=a.peers, seconds=a.seconds, hold=a.hold))
+        else:
+            rec = run_one(a, 'sinkcheck', dict(n=a.n, k=k, fam=a.family))
+        print(json.dumps(rec))
+        sys.exit(0 if rec.get('status') == 'ok' else 1)
+    finally:
+        stop_all()
+
+
+if __name__ == '__main__':
+    main()
