@@ -6,12 +6,14 @@
 #   4. fuzz the message decoder for FUZZ_SECONDS (default 60)
 #   5. the ExaBGP conformance kit (when ../shared/exabgp-qa is present)
 #   6. interop on loopback with BIRD 2, GoBGP and FRR (and TCP-MD5/GTSM)
-#   7. the shipped deployments end to end (anycast, RTBH, sidecar, systemd)
+#   7. helper processes against BIRD: kill -9 x100, a stopped helper under
+#      100,000 routes, route-server sidecar, ExaBGP's own healthcheck
+#   8. the shipped deployments end to end (anycast, RTBH, sidecar, systemd)
 # Each step prints its own results; the last line is
 # "N passed, M failed" over the steps. Exit status 0 only if all passed.
 #
 # Skip steps with SKIP="fuzz interop ..." (names: unit asan fuzz
-# conformance interop deploy).
+# conformance interop integration deploy).
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,6 +80,11 @@ interop() {
 	RECEIVE_CHECK=json scripts/test-interop.sh
 }
 
+integration() {
+	EXPECT_OVERFLOW_EVENT=1 EXPECT_SHUTDOWN_EVENTS=1 \
+	    scripts/test-integration.sh
+}
+
 deploy() {
 	tests/deploy/run-all.sh build
 }
@@ -92,6 +99,7 @@ step asan asan
 step fuzz fuzz
 step conformance conformance
 step interop interop
+step integration integration
 step deploy deploy
 
 echo

@@ -77,6 +77,7 @@ struct sup_helper {
 	bool			 reaped;
 	bool			 eof;
 	bool			 term_sent;
+	bool			 soft_stop;	/* orderly: EOF first, SIGTERM later */
 	bool			 kill_sent;
 	bool			 closing_in;	/* close stdin once drained */
 	bool			 paused;
@@ -227,6 +228,7 @@ sup_settings_default(struct sup_settings *s)
 	s->respawn_max_ms = 30000;
 	s->healthy_after_s = 60;
 	s->kill_grace_ms = 2000;
+	s->stdin_grace_ms = 500;
 }
 
 struct sup *
@@ -571,13 +573,17 @@ helper_update_read(struct sup_helper *h)
 }
 
 static void
-helper_arm_kill(struct sup_helper *h)
+helper_arm_timer(struct sup_helper *h, unsigned ms)
 {
-	const struct sup_settings *set = &h->sup->set;
-	struct timeval tv = { set->kill_grace_ms / 1000,
-	    (set->kill_grace_ms % 1000) * 1000 };
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 
 	evtimer_add(h->kill_ev, &tv);
+}
+
+static void
+helper_arm_kill(struct sup_helper *h)
+{
+	helper_arm_timer(h, h->sup->set.kill_grace_ms);
 }
 
 /* Signal the instance's process group (it is its own leader). */
@@ -834,6 +840,7 @@ helper_start(struct sup_helper *h)
 	h->pid = pid;
 	h->status = 0;
 	h->reaped = h->eof = h->term_sent = h->kill_sent = false;
+	h->soft_stop = false;
 	h->closing_in = h->discarding = h->dropping = false;
 	h->why = WHY_NONE;
 	h->state = HS_RUNNING;
@@ -888,15 +895,26 @@ helper_stop(struct sup_helper *h, enum sup_why why)
 		helper_close_stdin(h);
 	else
 		h->closing_in = true;
-	if (!h->reaped) {
-		/* The callers log why; this is the detail. */
-		log_debug("process %s: SIGTERM to group %d", h->proc.name,
-		    (int)h->pid);
-		helper_signal(h, SIGTERM);
-		helper_signal(h, SIGCONT);
-		h->term_sent = true;
+	if (!h->reaped && why == WHY_NONE && h->sup->stopping &&
+	    h->sup->set.stdin_grace_ms > 0) {
+		/*
+		 * An orderly stop: the helper gets to read what was queued
+		 * for it (the shutdown event) and leave on its stdin's EOF;
+		 * SIGTERM only if it has not after stdin_grace_ms.
+		 */
+		h->soft_stop = true;
+		helper_arm_timer(h, h->sup->set.stdin_grace_ms);
+	} else {
+		if (!h->reaped) {
+			/* The callers log why; this is the detail. */
+			log_debug("process %s: SIGTERM to group %d",
+			    h->proc.name, (int)h->pid);
+			helper_signal(h, SIGTERM);
+			helper_signal(h, SIGCONT);
+			h->term_sent = true;
+		}
+		helper_arm_kill(h);
 	}
-	helper_arm_kill(h);
 	helper_update_read(h);
 	helper_check_gone(h);
 }
@@ -915,7 +933,15 @@ helper_kill_cb(evutil_socket_t fd, short what, void *arg)
 
 	sup_enter(s);
 	if (!h->reaped) {
-		if (!h->term_sent) {
+		if (!h->term_sent && h->soft_stop) {
+			log_debug("process %s: still running %u ms after its "
+			    "stdin closed, SIGTERM", h->proc.name,
+			    set->stdin_grace_ms);
+			helper_signal(h, SIGTERM);
+			helper_signal(h, SIGCONT);
+			h->term_sent = true;
+			helper_arm_kill(h);
+		} else if (!h->term_sent) {
 			log_warnx("process %s: closed its stdout but did not "
 			    "exit, stopping it", h->proc.name);
 			helper_stop(h, WHY_NONE);

@@ -42,6 +42,8 @@ struct sup_settings {
 	unsigned	 respawn_max_ms; /* cap; 30000 */
 	unsigned	 healthy_after_s; /* resets the back-off; 60 */
 	unsigned	 kill_grace_ms;	/* SIGTERM -> SIGKILL; 2000 */
+	unsigned	 stdin_grace_ms; /* sup_stop_all: stdin EOF -> SIGTERM;
+					   500 (0: SIGTERM at once) */
 };
 
 struct sup_ops {
