@@ -21,6 +21,31 @@
 
 #define API_MSG_RENDER	(API_MSG_PARSED | API_MSG_PACKETS | API_MSG_CONSOLIDATE)
 
+/* Queued bytes above which a helper slows its peers down. */
+size_t
+api_events_high_mark(const struct daemon *d)
+{
+	size_t cap = d->helper_queue_max ? d->helper_queue_max : 16u << 20;
+
+	return cap / 2;
+}
+
+/* Is every helper hearing p back under a quarter of the queue cap? */
+bool
+api_events_drained(const struct peer *p)
+{
+	size_t low = api_events_high_mark(p->d) / 2;
+
+	for (size_t i = 0; i < p->nsubs; i++) {
+		struct sup_helper *h = p->d->sup ?
+		    sup_find(p->d->sup, p->subs[i].process) : NULL;
+
+		if (h != NULL && sup_queued(h) > low)
+			return false;
+	}
+	return true;
+}
+
 void
 api_events_peer_free(struct peer *p)
 {
@@ -311,6 +336,11 @@ api_event_message(struct peer *p, enum api_dir dir, const uint8_t *msg,
 		}
 		if (cache[k].buf.len > 0)
 			sup_write(h, cache[k].buf.p, cache[k].buf.len);
+		/* a collector that falls behind slows the peer down (for a
+		 * bounded time) before anything is dropped */
+		if (dir == API_DIR_RECEIVE &&
+		    sup_queued(h) > api_events_high_mark(d))
+			peer_throttle_rx(p);
 	}
 	for (size_t k = 0; k < ncache; k++)
 		sbuf_free(&cache[k].buf);

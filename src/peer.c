@@ -133,6 +133,85 @@ more_cb(evutil_socket_t fd, short what, void *arg)
 		peer_read_messages(p);
 }
 
+/*
+ * Receive back-pressure: while a helper hearing this peer has a long
+ * queue, stop reading from the peer (TCP flow control slows it down)
+ * instead of dropping the helper's events. Never longer than a third of
+ * the hold time (the peer's KEEPALIVEs must still be read in time), and
+ * never more than RX_PAUSE_MAX_S: after that reading resumes and the
+ * overflow policy applies.
+ */
+#define RX_PAUSE_POLL_MS	20
+#define RX_PAUSE_MAX_S		10.0
+
+static double
+rx_pause_limit(const struct peer *p)
+{
+	double hold = p->neg.hold_time ? p->neg.hold_time / 3.0 : RX_PAUSE_MAX_S;
+
+	return hold < RX_PAUSE_MAX_S ? hold : RX_PAUSE_MAX_S;
+}
+
+static void
+rx_resume(struct peer *p)
+{
+	p->rx_paused = false;
+	p->rx_throttle = false;
+	evtimer_del(p->t_rx_resume);
+	if (p->bev == NULL)
+		return;
+	bufferevent_enable(p->bev, EV_READ);
+	peer_read_messages(p);
+}
+
+static void
+rx_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct peer *p = arg;
+	struct timeval tv = { 0, RX_PAUSE_POLL_MS * 1000 };
+
+	if (!p->rx_paused)
+		return;
+	if (api_events_drained(p)) {
+		rx_resume(p);
+		return;
+	}
+	if (mono_now() - p->rx_paused_at >= rx_pause_limit(p)) {
+		log_peer(LOG_WARNING, p->name, "a helper is still behind after "
+		    "%.1f s; reading again (its events may be dropped)",
+		    mono_now() - p->rx_paused_at);
+		/* as long again at full speed before the next pause */
+		p->rx_no_throttle_until = mono_now() + rx_pause_limit(p);
+		rx_resume(p);
+		return;
+	}
+	evtimer_add(p->t_rx_resume, &tv);
+}
+
+void
+peer_throttle_rx(struct peer *p)
+{
+	if (p->rx_no_throttle_until == 0 ||
+	    mono_now() >= p->rx_no_throttle_until)
+		p->rx_throttle = true;
+}
+
+/* Called between messages: pause now if a helper asked for it. */
+static bool
+rx_maybe_pause(struct peer *p)
+{
+	struct timeval tv = { 0, RX_PAUSE_POLL_MS * 1000 };
+
+	if (!p->rx_throttle || p->rx_paused || p->bev == NULL)
+		return p->rx_paused;
+	p->rx_paused = true;
+	p->rx_paused_at = mono_now();
+	bufferevent_disable(p->bev, EV_READ);
+	evtimer_add(p->t_rx_resume, &tv);
+	log_peer(LOG_DEBUG, p->name, "reading paused: a helper is behind");
+	return true;
+}
+
 static void
 kick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -153,6 +232,8 @@ timers_stop(struct peer *p)
 	evtimer_del(p->t_keepalive);
 	evtimer_del(p->t_connect_retry);
 	event_del(p->t_more);
+	evtimer_del(p->t_rx_resume);
+	p->rx_paused = p->rx_throttle = false;
 	event_del(p->t_kick);
 }
 
@@ -1030,7 +1111,7 @@ peer_read_messages(struct peer *p)
 		uint16_t len;
 		size_t avail;
 
-		if (p->bev == NULL)
+		if (p->bev == NULL || rx_maybe_pause(p))
 			return;
 		in = bufferevent_get_input(p->bev);
 		avail = evbuffer_get_length(in);
@@ -1056,7 +1137,7 @@ peer_read_messages(struct peer *p)
 		peer_handle_message(p, type, p->d->rxbuf, len);
 	}
 	/* more may be buffered: continue on the next loop turn */
-	if (p->bev != NULL &&
+	if (p->bev != NULL && !p->rx_paused &&
 	    evbuffer_get_length(bufferevent_get_input(p->bev)) >= BGP_HEADER_LEN)
 		event_active(p->t_more, EV_TIMEOUT, 0);
 }
@@ -1586,6 +1667,7 @@ peer_new(struct daemon *d, const struct cfg_neighbor *cfg,
 	p->t_connect_retry = evtimer_new(d->base, connect_retry_cb, p);
 	p->t_idle_hold = evtimer_new(d->base, idle_hold_cb, p);
 	p->t_more = event_new(d->base, -1, 0, more_cb, p);
+	p->t_rx_resume = evtimer_new(d->base, rx_resume_cb, p);
 	p->t_kick = event_new(d->base, -1, 0, kick_cb, p);
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->idle_hold_ms = IDLE_HOLD_MIN_MS;
@@ -1611,6 +1693,7 @@ peer_free(struct peer *p)
 	event_free(p->t_connect_retry);
 	event_free(p->t_idle_hold);
 	event_free(p->t_more);
+	event_free(p->t_rx_resume);
 	event_free(p->t_kick);
 	rib_out_free(p->ro);
 	rib_out_free(p->rib_in);

@@ -38,6 +38,10 @@ void	api_event_message(struct peer *p, enum api_dir dir, const uint8_t *msg,
 	    size_t len, const void *decoded);
 /* The daemon is going away: the final shutdown event to every helper. */
 void	api_event_shutdown(struct daemon *d);
+/* Queued bytes above which a helper slows its peers down. */
+size_t	api_events_high_mark(const struct daemon *d);
+/* Are the helpers hearing p drained enough to read from p again? */
+bool	api_events_drained(const struct peer *p);
 /* The envelope's process facts, now. */
 void	api_source_now(struct daemon *d, struct api_source *src);
 

@@ -78,6 +78,12 @@ struct peer {
 	unsigned long	 api_counter;
 	double		 last_kick;	/* mono_now() of the last packing */
 	bool		 out_blocked;	/* packing stopped on a full buffer */
+	/* a helper hearing this peer is behind: reading pauses a while */
+	bool		 rx_throttle;
+	bool		 rx_paused;
+	double		 rx_paused_at;
+	double		 rx_no_throttle_until;
+	struct event	*t_rx_resume;
 	famset_t	 eor_pending;	/* End-of-RIB still to send */
 	famset_t	 eorr_pending;	/* RFC 7313 EoRR still to send */
 	struct update_msg upd;		/* decoder scratch, reused */
@@ -129,6 +135,9 @@ void	peer_watchdog(struct peer *p, const char *name, bool announce);
 void	peer_clear_in(struct peer *p);
 /* Reset the session (Cease subcode); it comes back by itself. */
 void	peer_teardown(struct peer *p, uint8_t subcode);
+/* A helper subscribed to this peer has a long queue: pause reading
+ * from the peer (bounded, see peer.c) instead of dropping its events. */
+void	peer_throttle_rx(struct peer *p);
 /* Does this peer own an incoming connection from remote to local? */
 bool	peer_matches(const struct peer *p, const struct bgp_addr *remote,
 	    const struct bgp_addr *local);
