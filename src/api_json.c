@@ -1009,6 +1009,339 @@ update_message(const struct update_msg *m, famset_t addpath,
 	return msg;
 }
 
+/* ---- UPDATE written as text (the hot path of a route-server sidecar) ---- */
+
+/*
+ * A parsed UPDATE event is written straight into the output buffer: the
+ * same JSON as the json-c tree above (the json4 tests compare both
+ * against ExaBGP), without an object per attribute or per route.
+ */
+
+static void
+t_key(struct sbuf *o, const char *key)
+{
+	sbuf_addc(o, '"');
+	sbuf_adds(o, key);
+	sbuf_adds(o, "\":");
+}
+
+static void
+t_str(struct sbuf *o, const char *s)
+{
+	sbuf_addc(o, '"');
+	sbuf_adds(o, s);
+	sbuf_addc(o, '"');
+}
+
+static void
+t_ip4(struct sbuf *o, uint32_t v)
+{
+	sbuf_printf(o, "\"%u.%u.%u.%u\"", v >> 24, (v >> 16) & 0xff,
+	    (v >> 8) & 0xff, v & 0xff);
+}
+
+static void
+t_u64(struct sbuf *o, uint64_t v)
+{
+	char buf[24];
+	size_t n = sizeof(buf);
+
+	do {
+		buf[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	sbuf_add(o, buf + n, sizeof(buf) - n);
+}
+
+struct t_asn {
+	struct sbuf	*o;
+	bool		 first;
+};
+
+static void
+t_asn_add(uint32_t asn, void *arg)
+{
+	struct t_asn *t = arg;
+
+	if (!t->first)
+		sbuf_addc(t->o, ',');
+	t->first = false;
+	t_u64(t->o, asn);
+}
+
+static void
+t_attrs_aspath(struct sbuf *o, const struct attrs *a, bool *first)
+{
+	static const struct {
+		const char	*name;
+		uint8_t		 type;
+		bool		 always;
+	} parts[] = {
+		{ "as-path", BGP_ASPATH_SEQUENCE, true },
+		{ "as-set", BGP_ASPATH_SET, false },
+		{ "confederation-path", BGP_ASPATH_CONFED_SEQUENCE, true },
+		{ "confederation-set", BGP_ASPATH_CONFED_SET, false },
+	};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		size_t mark = o->len;
+		struct t_asn t = { o, true };
+
+		if (!*first)
+			sbuf_addc(o, ',');
+		t_key(o, parts[i].name);
+		sbuf_addc(o, '[');
+		if (api_aspath_each(a, parts[i].type, t_asn_add, &t) > 0 ||
+		    parts[i].always) {
+			sbuf_addc(o, ']');
+			*first = false;
+		} else {
+			o->len = mark;	/* an absent set: take it back */
+			o->p[mark] = '\0';
+		}
+	}
+}
+
+/* The "attribute" object, members in type-code order like the tree. */
+static void
+t_attrs(struct sbuf *o, const struct attrs *a)
+{
+	static const char *const origins[] = { "igp", "egp", "incomplete" };
+	bool first = true;
+	size_t r = 0;
+	char buf[128];
+
+#define T_MEMBER(name) do {						\
+		if (!first)						\
+			sbuf_addc(o, ',');				\
+		first = false;						\
+		t_key(o, (name));					\
+	} while (0)
+	/* raw attributes with a lower code than the next known one */
+#define T_RAWS_BELOW(limit) do {					\
+		while (r < a->nraws && a->raws[r].code < (limit)) {	\
+			snprintf(buf, sizeof(buf),			\
+			    "attribute-0x%02X-0x%02X", a->raws[r].code,	\
+			    a->raws[r].flags);				\
+			T_MEMBER(buf);					\
+			sbuf_addc(o, '"');				\
+			api_hex(o, a->raws[r].data, a->raws[r].len);	\
+			sbuf_addc(o, '"');				\
+			r++;						\
+		}							\
+	} while (0)
+
+	sbuf_addc(o, '{');
+	T_RAWS_BELOW(BGP_ATTR_ORIGIN);
+	if (a->has & ATTR_HAS_ORIGIN) {
+		T_MEMBER("origin");
+		if (a->origin < 3)
+			t_str(o, origins[a->origin]);
+		else
+			sbuf_printf(o, "\"%u\"", a->origin);
+	}
+	T_RAWS_BELOW(BGP_ATTR_AS_PATH);
+	if ((a->has & ATTR_HAS_AS_PATH) && a->aspath_len > 0)
+		t_attrs_aspath(o, a, &first);
+	T_RAWS_BELOW(BGP_ATTR_MED);
+	if (a->has & ATTR_HAS_MED) {
+		T_MEMBER("med");
+		t_u64(o, a->med);
+	}
+	T_RAWS_BELOW(BGP_ATTR_LOCAL_PREF);
+	if (a->has & ATTR_HAS_LOCAL_PREF) {
+		T_MEMBER("local-preference");
+		t_u64(o, a->local_pref);
+	}
+	T_RAWS_BELOW(BGP_ATTR_ATOMIC_AGGREGATE);
+	if (a->has & ATTR_HAS_ATOMIC_AGGR) {
+		T_MEMBER("atomic-aggregate");
+		sbuf_adds(o, "true");
+	}
+	T_RAWS_BELOW(BGP_ATTR_AGGREGATOR);
+	if (a->has & ATTR_HAS_AGGREGATOR) {
+		uint32_t as, id;
+
+		api_aggregator(a, &as, &id);
+		T_MEMBER("aggregator");
+		sbuf_printf(o, "\"%" PRIu32 ":%u.%u.%u.%u\"", as, id >> 24,
+		    (id >> 16) & 0xff, (id >> 8) & 0xff, id & 0xff);
+	}
+	T_RAWS_BELOW(BGP_ATTR_COMMUNITIES);
+	if (a->has & ATTR_HAS_COMMUNITIES) {
+		T_MEMBER("community");
+		sbuf_addc(o, '[');
+		for (size_t i = 0; i < a->ncomms; i++)
+			sbuf_printf(o, "%s[%u,%u]", i ? "," : "",
+			    a->comms[i] >> 16, a->comms[i] & 0xffff);
+		sbuf_addc(o, ']');
+	}
+	T_RAWS_BELOW(BGP_ATTR_ORIGINATOR_ID);
+	if (a->has & ATTR_HAS_ORIGINATOR_ID) {
+		T_MEMBER("originator-id");
+		t_ip4(o, a->originator_id);
+	}
+	T_RAWS_BELOW(BGP_ATTR_CLUSTER_LIST);
+	if (a->has & ATTR_HAS_CLUSTER_LIST) {
+		T_MEMBER("cluster-list");
+		sbuf_addc(o, '[');
+		for (size_t i = 0; i < a->nclusters; i++) {
+			if (i)
+				sbuf_addc(o, ',');
+			t_ip4(o, a->clusters[i]);
+		}
+		sbuf_addc(o, ']');
+	}
+	T_RAWS_BELOW(BGP_ATTR_EXT_COMMUNITIES);
+	if (a->has & ATTR_HAS_EXT_COMM) {
+		T_MEMBER("extended-community");
+		sbuf_addc(o, '[');
+		for (size_t i = 0; i < a->necomms; i++) {
+			sbuf_adds(o, i ? ",{\"value\":" : "{\"value\":");
+			t_u64(o, a->ecomms[i]);
+			sbuf_adds(o, ",\"string\":");
+			api_ext_community(a->ecomms[i], buf, sizeof(buf));
+			sbuf_addc(o, '"');
+			api_json_escape(o, (const uint8_t *)buf, strlen(buf));
+			sbuf_adds(o, "\"}");
+		}
+		sbuf_addc(o, ']');
+	}
+	T_RAWS_BELOW(BGP_ATTR_AIGP);
+	if (a->has & ATTR_HAS_AIGP) {
+		T_MEMBER("aigp");
+		t_u64(o, a->aigp);
+	}
+	T_RAWS_BELOW(BGP_ATTR_LARGE_COMMUNITIES);
+	if (a->has & ATTR_HAS_LARGE_COMM) {
+		T_MEMBER("large-community");
+		sbuf_addc(o, '[');
+		for (size_t i = 0; i < a->nlcomms; i++)
+			sbuf_printf(o, "%s[%u,%u,%u]", i ? "," : "",
+			    a->lcomms[i].global, a->lcomms[i].local1,
+			    a->lcomms[i].local2);
+		sbuf_addc(o, ']');
+	}
+	T_RAWS_BELOW(256);
+	sbuf_addc(o, '}');
+#undef T_RAWS_BELOW
+#undef T_MEMBER
+}
+
+/* "announce": {FAM: {NH: [...]}} and "withdraw": {FAM: [...]}. */
+static void
+t_routes(struct sbuf *o, struct jroutes *jr)
+{
+	bool any = false;
+
+	for (int pass = 0; pass < 2; pass++) {
+		bool announce = pass == 0, opened = false;
+		bool done[JROUTES_MAX] = { false };
+
+		for (size_t i = 0; i < jr->n; i++) {
+			struct jlist *l = &jr->v[i];
+			char fam[32], nh[ADDR_STRLEN];
+
+			if (l->announce != announce || done[i])
+				continue;
+			sbuf_adds(o, opened ? "," : any ? ",\"" : "\"");
+			if (!opened) {
+				sbuf_adds(o, announce ? "announce\":{" :
+				    "withdraw\":{");
+				opened = any = true;
+			}
+			t_key(o, fam_key((enum family_id)l->fam, ' ', fam,
+			    sizeof(fam)));
+			if (!announce) {
+				sbuf_add(o, l->text.p, l->text.len);
+				sbuf_addc(o, ']');
+				done[i] = true;
+				continue;
+			}
+			/* every next hop of this family, in order */
+			sbuf_addc(o, '{');
+			for (size_t j = i; j < jr->n; j++) {
+				struct jlist *m = &jr->v[j];
+
+				if (!m->announce || m->fam != l->fam || done[j])
+					continue;
+				if (j != i)
+					sbuf_addc(o, ',');
+				if (m->nh != NULL && m->nh->afi != 0)
+					addr_fmt(m->nh, nh);
+				else
+					snprintf(nh, sizeof(nh), "no-nexthop");
+				t_key(o, nh);
+				sbuf_add(o, m->text.p, m->text.len);
+				sbuf_addc(o, ']');
+				done[j] = true;
+			}
+			sbuf_addc(o, '}');
+		}
+		if (opened)
+			sbuf_addc(o, '}');
+	}
+	for (size_t i = 0; i < jr->n; i++)
+		sbuf_free(&jr->v[i].text);
+}
+
+static void
+t_envelope(struct sbuf *o, const struct api_source *src,
+    const struct api_neighbor *nb, enum api_dir dir)
+{
+	const char *host = src->host != NULL ? src->host : "";
+	char a[ADDR_STRLEN];
+	jobj *t = jtime(src->time);
+
+	sbuf_adds(o, "{\"exabgp\":\"" API_JSON_VERSION "\",\"time\":");
+	sbuf_adds(o, json_object_to_json_string(t));
+	json_object_put(t);
+	sbuf_adds(o, ",\"host\":\"");
+	api_json_escape(o, (const uint8_t *)host, strlen(host));
+	sbuf_printf(o, "\",\"pid\":%d,\"ppid\":%d,\"counter\":%lu,"
+	    "\"type\":\"update\",\"neighbor\":{\"address\":{\"local\":\"",
+	    (int)src->pid, (int)src->ppid, nb->counter);
+	sbuf_adds(o, addr_fmt(&nb->local, a));
+	sbuf_adds(o, "\",\"peer\":\"");
+	sbuf_adds(o, addr_fmt(&nb->peer, a));
+	sbuf_printf(o, "\"},\"asn\":{\"local\":%u,\"peer\":%u},"
+	    "\"direction\":\"%s\",\"message\":", nb->local_as, nb->peer_as,
+	    api_dir_name(dir));
+}
+
+static void
+api_json_update_text(struct sbuf *out, const struct api_source *src,
+    const struct api_neighbor *nb, enum api_dir dir,
+    const struct update_msg *m, famset_t addpath)
+{
+	struct jroutes jr;
+	char buf[16];
+	int fam;
+
+	t_envelope(out, src, nb, dir);
+	if (update_is_eor(m, &fam)) {
+		sbuf_adds(out, "{\"eor\":{\"afi\":\"");
+		sbuf_adds(out, fam >= 0 ? family_afi_name(fam) :
+		    afi_name(m->mp_unreach_afi, buf, sizeof(buf)));
+		sbuf_adds(out, "\",\"safi\":\"");
+		sbuf_adds(out, fam >= 0 ? family_safi_name(fam) :
+		    safi_name(m->mp_unreach_safi, buf, sizeof(buf)));
+		sbuf_adds(out, "\"}}}}\n");
+		return;
+	}
+	sbuf_adds(out, "{\"update\":{");
+	memset(&jr, 0, sizeof(jr));
+	api_update_walk(m, addpath, route_add, &jr);
+	if (api_update_has_attrs(m)) {
+		sbuf_adds(out, "\"attribute\":");
+		t_attrs(out, &m->attrs);
+		if (jr.n > 0)
+			sbuf_addc(out, ',');
+	}
+	t_routes(out, &jr);
+	sbuf_adds(out, "}}}}\n");
+}
+
 void
 api_json_update(struct sbuf *out, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
@@ -1017,6 +1350,10 @@ api_json_update(struct sbuf *out, const struct api_source *src,
 {
 	struct jev ev;
 
+	if (!api_has_raw(o) || api_mode(o) == API_MODE_PARSED) {
+		api_json_update_text(out, src, nb, dir, m, addpath);
+		return;
+	}
 	if (jmsg_begin(&ev, src, nb, dir, o, "update"))
 		jadd(ev.nb, "message", update_message(m, addpath, &ev.tmp));
 	emit(out, &ev);
