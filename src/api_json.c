@@ -1298,15 +1298,24 @@ t_envelope(struct sbuf *o, const struct api_source *src,
 	json_object_put(t);
 	sbuf_adds(o, ",\"host\":\"");
 	api_json_escape(o, (const uint8_t *)host, strlen(host));
-	sbuf_printf(o, "\",\"pid\":%d,\"ppid\":%d,\"counter\":%lu,"
-	    "\"type\":\"update\",\"neighbor\":{\"address\":{\"local\":\"",
-	    (int)src->pid, (int)src->ppid, nb->counter);
+	sbuf_adds(o, "\",\"pid\":");
+	t_u64(o, (uint64_t)src->pid);
+	sbuf_adds(o, ",\"ppid\":");
+	t_u64(o, (uint64_t)src->ppid);
+	sbuf_adds(o, ",\"counter\":");
+	t_u64(o, nb->counter);
+	sbuf_adds(o, ",\"type\":\"update\",\"neighbor\":{\"address\":"
+	    "{\"local\":\"");
 	sbuf_adds(o, addr_fmt(&nb->local, a));
 	sbuf_adds(o, "\",\"peer\":\"");
 	sbuf_adds(o, addr_fmt(&nb->peer, a));
-	sbuf_printf(o, "\"},\"asn\":{\"local\":%u,\"peer\":%u},"
-	    "\"direction\":\"%s\",\"message\":", nb->local_as, nb->peer_as,
-	    api_dir_name(dir));
+	sbuf_adds(o, "\"},\"asn\":{\"local\":");
+	t_u64(o, nb->local_as);
+	sbuf_adds(o, ",\"peer\":");
+	t_u64(o, nb->peer_as);
+	sbuf_adds(o, "},\"direction\":\"");
+	sbuf_adds(o, api_dir_name(dir));
+	sbuf_adds(o, "\",\"message\":");
 }
 
 static void
