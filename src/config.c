@@ -1260,10 +1260,6 @@ top_neighbor(struct parse_ctx *ctx, const struct stmt *s)
 	if (s->nw != 2)
 		return cfg_err(ctx, s->line, "expected 'neighbor ADDRESS { ... "
 		    "}'");
-	if (config_find_neighbor(cfg, s->w[1].text) != NULL)
-		return cfg_err(ctx, s->line, "duplicate neighbor '%s' (first "
-		    "at line %d)", s->w[1].text,
-		    config_find_neighbor(cfg, s->w[1].text)->line);
 	memset(&nb, 0, sizeof(nb));
 	nb_defaults(&nb);
 	nb.name = xstrdup(s->w[1].text);
@@ -1281,6 +1277,20 @@ top_neighbor(struct parse_ctx *ctx, const struct stmt *s)
 	    nb_apply(ctx, &b, s) == -1 || nb_finish(ctx, &b, s->line) == -1) {
 		nb_clear(&nb);
 		return -1;
+	}
+	/* one peer address may have several sessions (ExaBGP accepts it):
+	 * from different local addresses or to different ports */
+	for (size_t i = 0; i < cfg->nneighbors; i++) {
+		const struct cfg_neighbor *o = &cfg->neighbors[i];
+
+		if (cfg_neighbor_same_key(o, &nb)) {
+			int first = o->line;
+
+			nb_clear(&nb);
+			return cfg_err(ctx, s->line, "duplicate neighbor '%s' "
+			    "with the same local-address and connect port "
+			    "(first at line %d)", s->w[1].text, first);
+		}
 	}
 	cfg->neighbors = xreallocarray(cfg->neighbors, cfg->nneighbors + 1,
 	    sizeof(*cfg->neighbors));
@@ -1631,6 +1641,15 @@ config_free(struct config *c)
 	free(c->processes);
 	free(c->path);
 	free(c);
+}
+
+bool
+cfg_neighbor_same_key(const struct cfg_neighbor *a,
+    const struct cfg_neighbor *b)
+{
+	return strcmp(a->name, b->name) == 0 &&
+	    addr_equal(&a->local_addr, &b->local_addr) &&
+	    a->connect == b->connect && a->listen == b->listen;
 }
 
 const struct cfg_neighbor *

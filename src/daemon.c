@@ -425,10 +425,10 @@ daemon_helper_count(const struct daemon *d)
 /* ---- reload ---- */
 
 static const struct cfg_neighbor *
-find_neighbor(const struct config *c, const char *name)
+find_neighbor(const struct config *c, const struct cfg_neighbor *old)
 {
 	for (size_t i = 0; i < c->nneighbors; i++)
-		if (strcmp(c->neighbors[i].name, name) == 0)
+		if (cfg_neighbor_same_key(&c->neighbors[i], old))
 			return &c->neighbors[i];
 	return NULL;
 }
@@ -474,7 +474,7 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 	d->peers_gen++;
 	for (size_t i = 0; i < n; i++) {
 		struct peer *p = peers[i];
-		const struct cfg_neighbor *nb = find_neighbor(nc, p->cfg->name);
+		const struct cfg_neighbor *nb = find_neighbor(nc, p->cfg);
 
 		if (nb == NULL) {
 			log_peer(LOG_NOTICE, p->name, "neighbor removed from "

@@ -199,6 +199,22 @@ END_TEST
 #define NB_HEAD	"neighbor 127.0.0.1 { local-address 127.0.0.1; " \
 		"local-as 1; peer-as 2;\n"
 
+START_TEST(test_same_peer_two_sessions)
+{
+	/* one peer address, two sessions: other local address, other port */
+	struct config *c = parse_ok(NB_HEAD "}\n"
+	    "neighbor 127.0.0.1 { local-address 127.0.0.2; local-as 1; "
+	    "peer-as 2; }\n"
+	    "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; "
+	    "peer-as 2; connect 1790; }\n");
+
+	ck_assert_uint_eq(c->nneighbors, 3);
+	ck_assert(!cfg_neighbor_same_key(&c->neighbors[0], &c->neighbors[1]));
+	ck_assert(!cfg_neighbor_same_key(&c->neighbors[0], &c->neighbors[2]));
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_defaults)
 {
 	struct config *c = parse_ok(NB_HEAD "}\n");
@@ -429,8 +445,9 @@ static const struct {
 	    "2001:db8::/32 next-hop ::1;\n }\n}\n",
 	    "test.conf:4: route 2001:db8::/32 is ipv6 unicast, which is not in "
 	    "the family block of neighbor 127.0.0.1" },
-	{ NB_HEAD "}\nneighbor 127.0.0.1 {\n}\n",
-	    "test.conf:3: duplicate neighbor '127.0.0.1' (first at line 1)" },
+	{ NB_HEAD "}\n" NB_HEAD "}\n",
+	    "test.conf:3: duplicate neighbor '127.0.0.1' with the same "
+	    "local-address and connect port (first at line 1)" },
 	{ "process a { run x; }\nprocess a { run y; }\n",
 	    "test.conf:2: duplicate process 'a' (first at line 1)" },
 	{ NB_HEAD " inherit nothing;\n}\n",
@@ -580,6 +597,7 @@ config_suite(void)
 	tcase_add_test(tc, test_kit_json4);
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_same_peer_two_sessions);
 	tcase_add_test(tc, test_template_order);
 	tcase_add_test(tc, test_family_layers);
 	tcase_add_test(tc, test_capability_values);

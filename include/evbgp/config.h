@@ -168,7 +168,11 @@ char	*config_neighbor_string(const struct cfg_neighbor *nb);
  * on f (for --check). Returns the number of warnings.
  */
 int	config_check(FILE *f, const struct config *c);
-/* Find a neighbor by exact name, or NULL. */
+/* The same session slot: name (peer address), local address, connect
+ * and listen ports. A configuration holds each key once. */
+bool	cfg_neighbor_same_key(const struct cfg_neighbor *a,
+	    const struct cfg_neighbor *b);
+/* Find a neighbor by exact name (the first one), or NULL. */
 const struct cfg_neighbor *config_find_neighbor(const struct config *c,
 	    const char *name);
 /* Find a process block by name, or NULL. */
