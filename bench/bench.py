@@ -177,6 +177,12 @@ def wait_quiet(max_wait, max_cores=0.3):
             return round(busy, 2)
 
 
+def self_cpu():
+    """CPU seconds of this harness and of the short-lived commands it waited for (gobgp CLI polls)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def read_json(path):
     try:
         with open(path) as f:
@@ -609,7 +615,7 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
         time.sleep(0.02)
     if injector != 'bird':
         time.sleep(a.settle)
-    busy = machine_busy()
+    busy, self0 = machine_busy(), self_cpu()
     b_cpu, (b_hwm, b_rss) = proc_cpu(inj_pid), proc_mem(inj_pid)
     r_cpu = proc_cpu(R.pid)
     cli = None
@@ -695,7 +701,9 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
         'machine_busy_s': round(busy, 2),
         'other_cpu_s': None,
     })
-    rec['other_cpu_s'] = round(max(0.0, busy - rec['inj_cpu_s'] - rec['recv_cpu_s'] - (rec['helper_cpu_s'] or 0)), 2)
+    rec['harness_cpu_s'] = round(self_cpu() - self0, 2)
+    rec['other_cpu_s'] = round(max(0.0, busy - rec['inj_cpu_s'] - rec['recv_cpu_s'] - (rec['helper_cpu_s'] or 0)
+                                   - rec['harness_cpu_s']), 2)
     if extra_routes:
         rec['extra_tail_routes'] = extra_routes
     rec.update(R.extra())
@@ -963,7 +971,8 @@ def table(rows):
         if r is None and tool == 'exabgp':  # ExaBGP's 10^6 rows are opt-in: use its 10^5 rate
             cands = [x for (t, f, nn, kk), x in by.items() if t == tool and f == fam and kk == k and nn < n]
             if cands:
-                return max(cands, key=lambda x: x['n']), ' (its 10^%d rate)' % len(str(max(cands, key=lambda x: x['n'])['n']) - 1)
+                best = max(cands, key=lambda x: x['n'])
+                return best, ' (its 10^%d rate)' % (len(str(best['n'])) - 1)
         return r, ''
     for (t, fam, n, k), r in sorted(by.items(), key=lambda kv: (kv[0][1], kv[0][2], str(kv[0][3]))):
         if t != 'evbgpd':
@@ -1035,10 +1044,14 @@ def verdicts(rows):
                                         ', %.0fx ExaBGP' % (bb[0]['routes_per_s'] / ex[0]['routes_per_s']) if ex else ''))
     if ceil:
         out.append('  (ceiling on this receiver: BIRD->BIRD itself is ' + '; '.join(ceil) + ')')
-    s = find(kind='inject', injector='evbgpd', receiver='sink')
+    s = find(kind='inject', injector='evbgpd', receiver='sink', style='route')
     out.append('- T3: ' + (', '.join('%s n=%d k=%s %s/s' % (r['family'], r['n'], fmt_k(r), fnum(r['routes_per_s']))
                                      for r in s) + (' -> %s' % ('PASS' if min(r['routes_per_s'] for r in s) >= 2e6 else 'FAIL'))
                            if s else 'not measured'))
+    sa = find(kind='inject', injector='evbgpd', receiver='sink', style='attributes')
+    if sa:
+        out.append('  (batched `announce attributes ... nlri` x1000, grouped by MED: ' +
+                   ', '.join('n=%d k=%s %s/s' % (r['n'], fmt_k(r), fnum(r['routes_per_s'])) for r in sa) + ')')
     m = [r for r in s if r.get('rss_bytes_per_route') is not None]
     if m:
         big = max(r['n'] for r in m)
@@ -1082,6 +1095,10 @@ def matrix_rows(a):
                 if rcv == 'gobgp' and n > 100000 and not a.with_slow_anchors:
                     continue
                 rows.append(('inject', dict(injector=inj, receiver=rcv, n=n, k=k, fam='ipv4')))
+        # the same routes as `announce attributes ... nlri` lines of 1,000 prefixes: shows how much
+        # of evbgpd's time goes to parsing one command per route
+        for k in (1, 1000):
+            rows.append(('inject', dict(injector='evbgpd', receiver='sink', n=n, k=k, fam='ipv4', style='attributes')))
         for inj, rcv in (('evbgpd', 'sink'), ('evbgpd', 'bird'), ('bird', 'bird'), ('exabgp', 'bird')):
             if inj == 'exabgp' and n > 100000 and not a.with_slow_anchors:
                 continue
@@ -1101,6 +1118,16 @@ def matrix_rows(a):
     # rate of 1,000 peers at hold 90 (33/s): a stand-in for the timer/IO load, not the fd count
     rows.append(('idle', dict(peers=20, seconds=20 if a.quick else 60, hold=3)))
     return rows
+
+
+def row_label(what, kw):
+    """e.g. 'inject evbgpd>bird ipv4 n=100000 k=1000 route' (what --only matches)."""
+    if what == 'inject':
+        return 'inject %s>%s %s n=%d k=%d %s' % (kw['injector'], kw['receiver'], kw['fam'], kw['n'], kw['k'],
+                                                kw.get('style', 'route'))
+    if what == 'receive':
+        return 'receive bird>%s %s n=%d k=%d' % (kw['receiver'], kw['fam'], kw['n'], kw['k'])
+    return '%s %s' % (what, ' '.join('%s=%s' % kv for kv in sorted(kw.items())))
 
 
 def run_one(a, what, kw):
@@ -1185,6 +1212,7 @@ def main():
     common(p)
     p.add_argument('--quick', action='store_true')
     p.add_argument('--with-slow-anchors', action='store_true')
+    p.add_argument('--only', default=None, help="regex on row labels, e.g. 'inject evbgpd>' or 'n=1000000 k=1000 '")
     p.add_argument('--out', default=os.path.join(HERE, 'results'))
     p = sub.add_parser('inject')
     common(p)
@@ -1246,15 +1274,21 @@ def main():
                 json.dump(versions(a), f, indent=1)
             rows = []
             plan = matrix_rows(a)
+            if a.only:
+                plan = [(w, kw) for w, kw in plan if re.search(a.only, row_label(w, kw))]
             t_start = time.time()
             for i, (what, kw) in enumerate(plan):
                 log('[%d/%d, %.0fs elapsed]' % (i + 1, len(plan), time.time() - t_start))
                 rows.append(run_one(a, what, kw))
-            md = table(rows)
+            try:
+                md = table(rows)
+            except Exception as e:  # keep the run: the JSONL is written; `bench.py table` can retry
+                md = 'table failed: %r (records in %s)' % (e, a.results)
             hdr = '# evbgp benchmark %s\n\n%s\n\n' % (stampname, json.dumps(versions(a)))
             with open(os.path.join(a.out, stampname + '.md'), 'w') as f:
                 f.write(hdr + md + '\n')
             print(md)
+            shutil.copyfile(os.path.join(a.out, stampname + '.md'), os.path.join(a.out, 'latest.md'))
             log('results: %s and %s' % (a.results, os.path.join(a.out, stampname + '.md')))
             log('total %.0fs' % (time.time() - t_start))
             return
