@@ -94,6 +94,7 @@ static struct {
 	double		 t_first_update;
 	double		 t_last_update;
 	double		 t_done;
+	double		 max_xfer_gap;	/* largest gap between messages during the transfer */
 	char		 last_notification[256];
 	bool		 dirty;
 } g;
@@ -285,6 +286,7 @@ write_stamp(bool final)
 	    " \"t_first_est\": %.6f, \"t_last_est\": %.6f,"
 	    " \"t_first_update\": %.6f, \"t_last_update\": %.6f, \"t_done\": %.6f,"
 	    " \"max_keepalive_gap_s\": %.6f, \"max_msg_gap_s\": %.6f,"
+	    " \"max_transfer_gap_s\": %.6f,"
 	    " \"hold_time\": %u, \"last_notification\": ",
 	    (int)getpid(), final ? "true" : "false", g.t_start, now_wall(),
 	    (unsigned long long)g.expect, g.nsess, g.established, g.closed,
@@ -292,7 +294,7 @@ write_stamp(bool final)
 	    (unsigned long long)g.updates, (unsigned long long)kas,
 	    (unsigned long long)g.notifications, g.t_first_est, g.t_last_est,
 	    g.t_first_update, g.t_last_update, g.t_done, max_ka, max_msg,
-	    g.nsess > 0 ? g.sess[0]->hold : 0);
+	    g.max_xfer_gap, g.nsess > 0 ? g.sess[0]->hold : 0);
 	json_str(f, g.last_notification);
 	fprintf(f, ", \"per_session\": [");
 	for (i = 0; i < g.nsess && i < 8; i++) {
@@ -511,6 +513,9 @@ sess_message(struct sess *s, const uint8_t *m, size_t len, double mono)
 		double gap = mono - s->last_msg_mono;
 		if (gap > s->max_msg_gap)
 			s->max_msg_gap = gap;
+		/* silences while the transfer is under way (first UPDATE .. done) */
+		if (g.t_first_update > 0 && g.t_done == 0 && gap > g.max_xfer_gap)
+			g.max_xfer_gap = gap;
 		s->last_msg_mono = mono;
 	}
 	switch (type) {
