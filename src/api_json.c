@@ -643,209 +643,6 @@ api_json_open(struct sbuf *out, const struct api_source *src,
 	emit(out, &ev);
 }
 
-/* ---- UPDATE: attributes ---- */
-
-static void
-asn_add(uint32_t asn, void *arg)
-{
-	json_object_array_add(arg, jint(asn));
-}
-
-typedef void attr_fn(jobj *, const struct attrs *, struct sbuf *);
-
-static void
-ja_origin(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	static const char *const names[] = { "igp", "egp", "incomplete" };
-	char buf[8];
-
-	if (a->origin < 3)
-		jadd(o, "origin", jstr(names[a->origin]));
-	else {
-		snprintf(buf, sizeof(buf), "%u", a->origin);
-		jadd(o, "origin", jstr(buf));
-	}
-}
-
-/* 4.2: an empty AS_PATH is no attribute at all; sets only when any. */
-static void
-ja_aspath(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	static const struct {
-		const char	*name;
-		uint8_t		 type;
-		bool		 always;
-	} parts[] = {
-		{ "as-path", BGP_ASPATH_SEQUENCE, true },
-		{ "as-set", BGP_ASPATH_SET, false },
-		{ "confederation-path", BGP_ASPATH_CONFED_SEQUENCE, true },
-		{ "confederation-set", BGP_ASPATH_CONFED_SET, false },
-	};
-	jobj *l;
-
-	if (a->aspath_len == 0)
-		return;
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		l = json_object_new_array();
-		if (api_aspath_each(a, parts[i].type, asn_add, l) > 0 ||
-		    parts[i].always)
-			jadd(o, parts[i].name, l);
-		else
-			json_object_put(l);
-	}
-}
-
-static void
-ja_med(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	jadd(o, "med", jint(a->med));
-}
-
-static void
-ja_local_pref(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	jadd(o, "local-preference", jint(a->local_pref));
-}
-
-static void
-ja_atomic(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	jadd(o, "atomic-aggregate", json_object_new_boolean(1));
-}
-
-static void
-ja_aggregator(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	uint32_t as, id;
-	struct bgp_addr ip;
-	char buf[16 + ADDR_STRLEN], ips[ADDR_STRLEN];
-
-	api_aggregator(a, &as, &id);
-	addr_from_u32(&ip, id);
-	snprintf(buf, sizeof(buf), "%" PRIu32 ":%s", as, addr_fmt(&ip, ips));
-	jadd(o, "aggregator", jstr(buf));
-}
-
-static void
-ja_communities(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	jobj *l = json_object_new_array(), *c;
-
-	for (size_t i = 0; i < a->ncomms; i++) {
-		c = json_object_new_array();
-		json_object_array_add(c, jint(a->comms[i] >> 16));
-		json_object_array_add(c, jint(a->comms[i] & 0xffff));
-		json_object_array_add(l, c);
-	}
-	jadd(o, "community", l);
-}
-
-static void
-ja_originator(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	jadd(o, "originator-id", jip4(a->originator_id));
-}
-
-static void
-ja_clusters(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	jobj *l = json_object_new_array();
-
-	for (size_t i = 0; i < a->nclusters; i++)
-		json_object_array_add(l, jip4(a->clusters[i]));
-	jadd(o, "cluster-list", l);
-}
-
-static void
-ja_ext_communities(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	jobj *l = json_object_new_array(), *e;
-	char buf[128];
-
-	for (size_t i = 0; i < a->necomms; i++) {
-		e = json_object_new_object();
-		jadd(e, "value", juint(a->ecomms[i]));
-		api_ext_community(a->ecomms[i], buf, sizeof(buf));
-		jadd(e, "string", jstr(buf));
-		json_object_array_add(l, e);
-	}
-	jadd(o, "extended-community", l);
-}
-
-static void
-ja_aigp(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	jadd(o, "aigp", juint(a->aigp));
-}
-
-static void
-ja_large_communities(jobj *o, const struct attrs *a, struct sbuf *tmp)
-{
-	jobj *l = json_object_new_array(), *c;
-
-	for (size_t i = 0; i < a->nlcomms; i++) {
-		c = json_object_new_array();
-		json_object_array_add(c, jint(a->lcomms[i].global));
-		json_object_array_add(c, jint(a->lcomms[i].local1));
-		json_object_array_add(c, jint(a->lcomms[i].local2));
-		json_object_array_add(l, c);
-	}
-	jadd(o, "large-community", l);
-}
-
-/* Attributes with a JSON form, in type-code order. */
-static const struct {
-	uint8_t		 code;
-	uint32_t	 has;
-	attr_fn		*fn;
-} attr_table[] = {
-	{ BGP_ATTR_ORIGIN, ATTR_HAS_ORIGIN, ja_origin },
-	{ BGP_ATTR_AS_PATH, ATTR_HAS_AS_PATH, ja_aspath },
-	{ BGP_ATTR_MED, ATTR_HAS_MED, ja_med },
-	{ BGP_ATTR_LOCAL_PREF, ATTR_HAS_LOCAL_PREF, ja_local_pref },
-	{ BGP_ATTR_ATOMIC_AGGREGATE, ATTR_HAS_ATOMIC_AGGR, ja_atomic },
-	{ BGP_ATTR_AGGREGATOR, ATTR_HAS_AGGREGATOR, ja_aggregator },
-	{ BGP_ATTR_COMMUNITIES, ATTR_HAS_COMMUNITIES, ja_communities },
-	{ BGP_ATTR_ORIGINATOR_ID, ATTR_HAS_ORIGINATOR_ID, ja_originator },
-	{ BGP_ATTR_CLUSTER_LIST, ATTR_HAS_CLUSTER_LIST, ja_clusters },
-	{ BGP_ATTR_EXT_COMMUNITIES, ATTR_HAS_EXT_COMM, ja_ext_communities },
-	{ BGP_ATTR_AIGP, ATTR_HAS_AIGP, ja_aigp },
-	{ BGP_ATTR_LARGE_COMMUNITIES, ATTR_HAS_LARGE_COMM,
-	    ja_large_communities },
-};
-#define ATTR_TABLE_LEN	(sizeof(attr_table) / sizeof(attr_table[0]))
-
-/* An attribute kept as bytes: "attribute-0xCODE-0xFLAGS": "0xHEX". */
-static void
-ja_raw(jobj *o, const struct attr_raw *r, struct sbuf *tmp)
-{
-	char key[32];
-
-	snprintf(key, sizeof(key), "attribute-0x%02X-0x%02X", r->code,
-	    r->flags);
-	jadd(o, key, jhex(tmp, r->data, r->len));
-}
-
-static jobj *
-update_attrs(const struct attrs *a, struct sbuf *tmp)
-{
-	jobj *o = json_object_new_object();
-	size_t k = 0, r = 0;
-
-	/* the table and the raw attributes, merged by type code */
-	while (k < ATTR_TABLE_LEN || r < a->nraws) {
-		if (r < a->nraws && (k == ATTR_TABLE_LEN ||
-		    a->raws[r].code < attr_table[k].code)) {
-			ja_raw(o, &a->raws[r++], tmp);
-			continue;
-		}
-		if (a->has & attr_table[k].has)
-			attr_table[k].fn(o, a, tmp);
-		k++;
-	}
-	return o;
-}
-
 /* ---- UPDATE: routes ---- */
 
 /*
@@ -868,19 +665,6 @@ struct jroutes {
 	struct jlist		*last;	/* routes come in runs */
 	bool			 overflow;
 };
-
-/* The member key of o, created as a new object when absent. */
-static jobj *
-member(jobj *o, const char *key)
-{
-	jobj *v;
-
-	if (json_object_object_get_ex(o, key, &v))
-		return v;
-	v = json_object_new_object();
-	jadd(o, key, v);
-	return v;
-}
 
 static struct jlist *
 route_list(struct jroutes *jr, const struct api_route *rt)
@@ -931,82 +715,6 @@ route_add(const struct api_route *rt, void *arg)
 		    (rt->path_id >> 8) & 0xff, rt->path_id & 0xff);
 	}
 	sbuf_addc(&l->text, '}');
-}
-
-/* Hang the finished lists into "announce" / "withdraw" of u. */
-static void
-routes_attach(struct jroutes *jr, jobj *u)
-{
-	jobj *announce = NULL, *withdraw = NULL;
-
-	for (size_t i = 0; i < jr->n; i++) {
-		struct jlist *l = &jr->v[i];
-		char fam[32], nh[ADDR_STRLEN];
-		jobj *list;
-
-		sbuf_addc(&l->text, ']');
-		list = json_object_new_string_len(l->text.p, (int)l->text.len);
-		json_object_set_serializer(list, raw_serialize, NULL, NULL);
-		fam_key((enum family_id)l->fam, ' ', fam, sizeof(fam));
-		if (l->announce) {
-			if (announce == NULL)
-				announce = json_object_new_object();
-			if (l->nh != NULL && l->nh->afi != 0)
-				addr_fmt(l->nh, nh);
-			else
-				snprintf(nh, sizeof(nh), "no-nexthop");
-			jadd(member(announce, fam), nh, list);
-		} else {
-			if (withdraw == NULL)
-				withdraw = json_object_new_object();
-			jadd(withdraw, fam, list);
-		}
-		sbuf_free(&l->text);
-	}
-	if (announce != NULL)
-		jadd(u, "announce", announce);
-	if (withdraw != NULL)
-		jadd(u, "withdraw", withdraw);
-}
-
-static jobj *
-update_eor(const struct update_msg *m, int fam)
-{
-	jobj *e = json_object_new_object();
-	char buf[16];
-
-	if (fam >= 0) {
-		jadd(e, "afi", jstr(family_afi_name(fam)));
-		jadd(e, "safi", jstr(family_safi_name(fam)));
-	} else {
-		jadd(e, "afi", jstr(afi_name(m->mp_unreach_afi, buf,
-		    sizeof(buf))));
-		jadd(e, "safi", jstr(safi_name(m->mp_unreach_safi, buf,
-		    sizeof(buf))));
-	}
-	return e;
-}
-
-static jobj *
-update_message(const struct update_msg *m, famset_t addpath,
-    struct sbuf *tmp)
-{
-	jobj *msg = json_object_new_object(), *u;
-	struct jroutes jr;
-	int fam;
-
-	if (update_is_eor(m, &fam)) {
-		jadd(msg, "eor", update_eor(m, fam));
-		return msg;
-	}
-	memset(&jr, 0, sizeof(jr));
-	u = json_object_new_object();
-	if (api_update_has_attrs(m))
-		jadd(u, "attribute", update_attrs(&m->attrs, tmp));
-	api_update_walk(m, addpath, route_add, &jr);
-	routes_attach(&jr, u);
-	jadd(msg, "update", u);
-	return msg;
 }
 
 /* ---- UPDATE written as text (the hot path of a route-server sidecar) ---- */
@@ -1287,7 +995,8 @@ t_routes(struct sbuf *o, struct jroutes *jr)
 
 static void
 t_envelope(struct sbuf *o, const struct api_source *src,
-    const struct api_neighbor *nb, enum api_dir dir)
+    const struct api_neighbor *nb, enum api_dir dir,
+    const struct api_msg_opts *raw)
 {
 	const char *host = src->host != NULL ? src->host : "";
 	char a[ADDR_STRLEN];
@@ -1304,8 +1013,17 @@ t_envelope(struct sbuf *o, const struct api_source *src,
 	t_u64(o, (uint64_t)src->ppid);
 	sbuf_adds(o, ",\"counter\":");
 	t_u64(o, nb->counter);
-	sbuf_adds(o, ",\"type\":\"update\",\"neighbor\":{\"address\":"
-	    "{\"local\":\"");
+	sbuf_adds(o, ",\"type\":\"update\",");
+	/* consolidate: the message's own bytes beside the decoded form */
+	if (raw != NULL) {
+		sbuf_adds(o, "\"header\":\"");
+		api_hex(o, raw->raw, BGP_HEADER_LEN);
+		sbuf_adds(o, "\",\"body\":\"");
+		api_hex(o, raw->raw + BGP_HEADER_LEN,
+		    raw->rawlen - BGP_HEADER_LEN);
+		sbuf_adds(o, "\",");
+	}
+	sbuf_adds(o, "\"neighbor\":{\"address\":{\"local\":\"");
 	sbuf_adds(o, addr_fmt(&nb->local, a));
 	sbuf_adds(o, "\",\"peer\":\"");
 	sbuf_adds(o, addr_fmt(&nb->peer, a));
@@ -1321,13 +1039,14 @@ t_envelope(struct sbuf *o, const struct api_source *src,
 static void
 api_json_update_text(struct sbuf *out, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
-    const struct update_msg *m, famset_t addpath)
+    const struct api_msg_opts *raw, const struct update_msg *m,
+    famset_t addpath)
 {
 	struct jroutes jr;
 	char buf[16];
 	int fam;
 
-	t_envelope(out, src, nb, dir);
+	t_envelope(out, src, nb, dir, raw);
 	if (update_is_eor(m, &fam)) {
 		sbuf_adds(out, "{\"eor\":{\"afi\":\"");
 		sbuf_adds(out, fam >= 0 ? family_afi_name(fam) :
@@ -1360,10 +1079,14 @@ api_json_update(struct sbuf *out, const struct api_source *src,
 	struct jev ev;
 
 	if (!api_has_raw(o) || api_mode(o) == API_MODE_PARSED) {
-		api_json_update_text(out, src, nb, dir, m, addpath);
+		api_json_update_text(out, src, nb, dir, NULL, m, addpath);
 		return;
 	}
-	if (jmsg_begin(&ev, src, nb, dir, o, "update"))
-		jadd(ev.nb, "message", update_message(m, addpath, &ev.tmp));
+	if (api_mode(o) == API_MODE_CONSOLIDATE) {
+		api_json_update_text(out, src, nb, dir, o, m, addpath);
+		return;
+	}
+	/* packets: the raw message only */
+	jmsg_begin(&ev, src, nb, dir, o, "update");
 	emit(out, &ev);
 }
