@@ -513,8 +513,11 @@ sess_message(struct sess *s, const uint8_t *m, size_t len, double mono)
 		double gap = mono - s->last_msg_mono;
 		if (gap > s->max_msg_gap)
 			s->max_msg_gap = gap;
-		/* silences while the transfer is under way (first UPDATE .. done) */
-		if (g.t_first_update > 0 && g.t_done == 0 && gap > g.max_xfer_gap)
+		/*
+		 * silences while the transfer is under way: from this session's
+		 * first announced route until the expected total is reached
+		 */
+		if (s->announced > 0 && g.t_done == 0 && gap > g.max_xfer_gap)
 			g.max_xfer_gap = gap;
 		s->last_msg_mono = mono;
 	}
