@@ -872,6 +872,19 @@ rib_in_update(struct peer *p, const struct update_msg *m)
 	if (m->has_mp_reach && m->mp_reach_fam >= 0) {
 		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_reach_fam);
 
+		/* classic NLRI and MP_REACH together: each its own next hop */
+		if (a != NULL && rbuf_left(&m->nlri) > 0 &&
+		    !addr_equal(&m->attrs.nexthop, &m->mp_nexthop)) {
+			struct attrs mp;
+
+			attrs_init(&mp);
+			attrs_copy(&mp, &m->attrs);
+			mp.nexthop = m->mp_nexthop;
+			mp.nexthop_ll = m->mp_nexthop_ll;
+			attrs_unref(a);
+			a = attrs_intern(p->d->attrs, &mp);
+			attrs_free(&mp);
+		}
 		r = m->mp_reach_nlri;
 		while (nlri_get(&r, (uint8_t)m->mp_reach_afi, ap, &pfx,
 		    &id) == 0) {
@@ -921,7 +934,7 @@ log_update(struct peer *p, const struct update_msg *m)
 			    family_afi_name(m->mp_reach_fam),
 			    family_safi_name(m->mp_reach_fam),
 			    prefix_fmt(&pfx, pb),
-			    addr_fmt(&m->attrs.nexthop, nh));
+			    addr_fmt(&m->mp_nexthop, nh));
 	}
 	if (m->has_mp_unreach && m->mp_unreach_fam >= 0) {
 		uint8_t afi = (uint8_t)m->mp_unreach_afi;
