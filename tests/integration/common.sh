@@ -134,6 +134,19 @@ bird_proto_line() { birdc_ show protocols dut 2>/dev/null | awk '$1 == "dut"'; }
 bird_established() { bird_proto_line | grep -q 'Established'; }
 # BIRD resets "since" on every state change of the protocol: equal tokens = no flap
 bird_since() { bird_proto_line | awk '{print $4, $5, $6}'; }
+# same_session SINCE : BIRD's session is up with that "since", asked up to
+# three times (a loaded birdc may time out once without anything having
+# happened to the session)
+same_session() {
+	local i
+	for i in 1 2 3; do
+		if [ "$(bird_since)" = "$1" ] && bird_established; then
+			return 0
+		fi
+		sleep 0.5
+	done
+	return 1
+}
 # how many times BIRD logged the session coming up (log "all": "dut: BGP session established")
 bird_ups() { grep -c 'dut: .*[Ee]stablished' "$BIRD_LOG" 2>/dev/null || true; }
 # routes BIRD has exported on the session (`show protocols all dut`: "Routes: 0 imported, N exported")

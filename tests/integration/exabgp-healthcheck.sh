@@ -86,7 +86,7 @@ main() {
 	# 4. the helper ran unchanged, without errors, and the session stayed up
 	local bad
 	bad=$(grep -Ei 'process hc: .*(respawn|exited|killed)|Traceback|error' "$DUT_LOG" | head -n 5 || true)
-	if [ -z "$bad" ] && [ "$(bird_since)" = "$since" ] && [ -z "$(dut_session_drops)" ]; then
+	if [ -z "$bad" ] && same_session "$since" && [ -z "$(dut_session_drops)" ]; then
 		pass "exabgp-healthcheck ran as a helper without a respawn, error answer or traceback; session stayed up"
 	else
 		fail "helper or session trouble: ${bad:-none in the evbgpd log}; BIRD since '$since' -> '$(bird_since)'"

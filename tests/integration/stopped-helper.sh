@@ -91,7 +91,7 @@ main() {
 	while [ $(($(date +%s) - t_up)) -lt "$STOP_SECONDS" ]; do
 		dut_alive || break
 		sample_rss
-		if [ -z "$down_at" ] && ! bird_established; then down_at=$(($(date +%s) - t_up)); fi
+		if [ -z "$down_at" ] && ! same_session "$since"; then down_at=$(($(date +%s) - t_up)); fi
 		if [ -z "$all_in_at" ]; then
 			rin=$(dut_routes_in)
 			[ -n "$rin" ] && [ "$rin" -ge "$N" ] && all_in_at=$(($(date +%s) - t_up))
@@ -126,7 +126,7 @@ main() {
 	drops=$(dut_session_drops)
 	now=$(bird_since)
 	bird_err=$(grep -Ei 'dut: .*(error|hold timer|connection lost|closed)' "$BIRD_LOG" | head -n 3 || true)
-	if [ -z "$down_at" ] && [ "$now" = "$since" ] && [ -z "$drops" ] && [ -z "$bird_err" ]; then
+	if [ -z "$down_at" ] && same_session "$since" && [ -z "$drops" ] && [ -z "$bird_err" ]; then
 		pass "session up for the ${STOP_SECONDS}s (> 3 x hold ${HOLD_TIME}s) the helper was stopped: BIRD since unchanged ($now), no session-down/error in either log"
 	else
 		fail "session dropped while the helper was stopped: BIRD since '$since' -> '$now'${down_at:+, down seen at ${down_at}s}; evbgpd: ${drops:-none}; BIRD: ${bird_err:-none}"
