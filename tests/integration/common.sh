@@ -134,18 +134,23 @@ bird_proto_line() { birdc_ show protocols dut 2>/dev/null | awk '$1 == "dut"'; }
 bird_established() { bird_proto_line | grep -q 'Established'; }
 # BIRD resets "since" on every state change of the protocol: equal tokens = no flap
 bird_since() { bird_proto_line | awk '{print $4, $5, $6}'; }
-# same_session SINCE : BIRD's session is up with that "since", asked up to
-# three times (a loaded birdc may time out once without anything having
-# happened to the session)
+# same_session SINCE : false only when BIRD answers and shows another
+# state or another "since" (a reset). A BIRD busy exporting a big table may
+# not answer birdc at all for a while: that is no evidence of a flap, so an
+# empty answer is asked again, and after 10 s of silence counts as "same"
+# (the final checks and both logs still catch a real reset).
 same_session() {
-	local i
-	for i in 1 2 3; do
-		if [ "$(bird_since)" = "$1" ] && bird_established; then
-			return 0
+	local i line
+	for i in $(seq 1 20); do
+		line=$(bird_proto_line)
+		if [ -n "$line" ]; then
+			[ "$(echo "$line" | awk '{print $4, $5, $6}')" = "$1" ] &&
+			    echo "$line" | grep -q Established
+			return
 		fi
 		sleep 0.5
 	done
-	return 1
+	return 0
 }
 # how many times BIRD logged the session coming up (log "all": "dut: BGP session established")
 bird_ups() { grep -c 'dut: .*[Ee]stablished' "$BIRD_LOG" 2>/dev/null || true; }
