@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -17,6 +18,7 @@
 #include "evbgp/config.h"
 
 #include "codec_hex.h"
+#include "testlib.h"
 
 #define KIT_DIR		EVBGP_SOURCE_DIR "/../shared/exabgp-qa"
 #define JSON4_DIR	KIT_DIR "/json4"
@@ -225,7 +227,7 @@ kit_case_load(const char *name, struct kit_case *kc)
 /* One line of NAME.jsonl: true when our JSON equals 4.2's. */
 static bool
 kit_line(const struct kit_case *kc, struct json_object *line,
-    struct sbuf *out, struct update_msg *m)
+    struct sbuf *out, struct update_msg *m, bool quiet)
 {
 	struct json_object *raw, *want, *got;
 	static uint8_t buf[65536];
@@ -254,7 +256,7 @@ kit_line(const struct kit_case *kc, struct json_object *line,
 	}
 	got = parse_line(out->p, out->len);
 	ok = got != NULL && jeq(got, want, true);
-	if (!ok)
+	if (!ok && !quiet)
 		fprintf(stderr, "MISMATCH\n got:  %s want: %s\n", out->p,
 		    json_object_to_json_string_ext(want,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -262,9 +264,9 @@ kit_line(const struct kit_case *kc, struct json_object *line,
 	return ok;
 }
 
-/* All lines of one case; returns the failures. */
+/* All lines of one case; returns the failures (messages). */
 static int
-kit_case_run(const char *name, int *total)
+kit_case_run(const char *name, int *total, bool quiet)
 {
 	char path[512], *line = NULL;
 	size_t cap = 0;
@@ -284,11 +286,12 @@ kit_case_run(const char *name, int *total)
 		struct json_object *l = json_tokener_parse(line);
 
 		ck_assert_ptr_nonnull(l);
-		if (kit_line(&kc, l, &out, &m))
+		if (kit_line(&kc, l, &out, &m, quiet))
 			pass++;
 		else {
-			fprintf(stderr, "  in %s line %d\n", name,
-			    pass + fail + 1);
+			if (!quiet)
+				fprintf(stderr, "  in %s line %d\n", name,
+				    pass + fail + 1);
 			fail++;
 		}
 		json_object_put(l);
@@ -308,13 +311,21 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Every json4 case renders exactly as ExaBGP 4.2.21 does, except the cases
+ * tests/conformance/pending.txt lists for the receive direction (their
+ * mismatches are counted, not printed); a listed case that now renders
+ * exactly fails the test until its line is removed.
+ */
 START_TEST(test_kit_json4)
 {
 	DIR *d = opendir(JSON4_DIR);
+	struct kit_tally tally = { .nrows = 0 };
+	struct kit_pending *pending;
 	struct dirent *e;
-	char *names[256];
-	size_t nnames = 0, l;
-	int fail = 0, total = 0;
+	char *names[256], fam[48];
+	size_t nnames = 0, l, npending;
+	int bad = 0, total = 0, expected = 0;
 
 	if (d == NULL) {
 		printf("SKIP: %s not found; json4 data not checked\n",
@@ -328,14 +339,48 @@ START_TEST(test_kit_json4)
 	}
 	closedir(d);
 	qsort(names, nnames, sizeof(names[0]), name_cmp);
+	npending = kit_pending_load("receive", &pending);
 	for (size_t i = 0; i < nnames; i++) {
-		fail += kit_case_run(names[i], &total);
+		const struct kit_pending *row = kit_pending_find(pending,
+		    npending, names[i]);
+		int fail = kit_case_run(names[i], &total, row != NULL);
+
+		kit_family(names[i], fam, sizeof(fam));
+		if (fail == 0 && row == NULL)
+			kit_tally_add(&tally, fam, KIT_PASS);
+		else if (fail == 0) {
+			printf("NOW PASSES %s: remove it from "
+			    "tests/conformance/pending.txt\n", names[i]);
+			kit_tally_add(&tally, fam, KIT_NOW_PASSES);
+			bad++;
+		} else if (row != NULL) {
+			printf("expected failure %s (%s, %d message(s)): %s\n",
+			    names[i], fam, fail, row->reason);
+			kit_tally_add(&tally, fam, KIT_EXPECTED_FAIL);
+			expected += fail;
+		} else {
+			kit_tally_add(&tally, fam, KIT_FAIL);
+			bad++;
+		}
 		free(names[i]);
 	}
-	printf("json4: %zu cases, %d messages, %d failed\n", nnames, total,
-	    fail);
+	printf("json4: %zu cases, %d messages, %d expected failures\n", nnames,
+	    total, expected);
+	kit_tally_print(&tally, "json4");
 	ck_assert_int_gt(total, 0);
-	ck_assert_int_eq(fail, 0);
+	/* a receive row naming a case without json4 data is stale */
+	for (size_t i = 0; i < npending; i++) {
+		char p[512];
+
+		snprintf(p, sizeof(p), "%s/%s.jsonl", JSON4_DIR,
+		    pending[i].name);
+		ck_assert_msg(access(p, R_OK) == 0,
+		    "pending.txt: receive row %s has no json4 data",
+		    pending[i].name);
+	}
+	free(pending);
+	ck_assert_msg(bad == 0, "%d json4 case(s) differ from "
+	    "tests/conformance/pending.txt (see above)", bad);
 }
 END_TEST
 

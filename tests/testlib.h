@@ -24,4 +24,40 @@ int	test_next_msg(struct bufferevent *bev, uint8_t *msg, size_t cap,
 /* An OPEN from AS as (asn4 capability, hold 30, id 10.0.0.2, families). */
 size_t	test_open(uint8_t *buf, size_t cap, uint32_t as, famset_t families);
 
+/*
+ * The conformance kit's ratchet: tests/conformance/pending.txt lists the
+ * kit cases we do not pass yet, families.txt the family of each case.
+ */
+struct kit_pending {
+	char	name[128];	/* case, or etc/FILE / json4/FILE for config */
+	int	line;		/* config rows: the line the error must name */
+	char	keyword[64];	/* config rows: a word the error must contain */
+	char	reason[256];
+};
+
+/* Rows of pending.txt for direction ("send", "receive", "config") in a
+ * malloc'd vector (*v); returns how many. Fails the test when the file
+ * is missing or a row is malformed. */
+size_t	kit_pending_load(const char *direction, struct kit_pending **v);
+/* The row for name, or NULL. */
+const struct kit_pending *kit_pending_find(const struct kit_pending *v,
+	    size_t n, const char *name);
+/* Family of a kit case (families.txt; "unicast" when no line matches).
+ * "etc/NAME.conf" and "json4/NAME.conf" take NAME's family. */
+const char *kit_family(const char *name, char *buf, size_t len);
+
+/* Outcomes counted per family and printed as one table. */
+enum kit_outcome { KIT_PASS, KIT_EXPECTED_FAIL, KIT_FAIL, KIT_NOW_PASSES };
+struct kit_tally {
+	struct {
+		char	family[48];
+		int	count[4];	/* by enum kit_outcome */
+	} row[32];
+	size_t	nrows;
+};
+void	kit_tally_add(struct kit_tally *t, const char *family,
+	    enum kit_outcome o);
+/* "what: family passed/expected failures/failures/listed but passing". */
+void	kit_tally_print(const struct kit_tally *t, const char *what);
+
 #endif /* EVBGP_TESTLIB_H */
