@@ -33,6 +33,8 @@
 #define SHUTDOWN_GRACE_MS	2500
 #define LISTEN_BACKLOG		64
 
+static const struct peer_ops daemon_peer_ops;
+
 struct daemon *
 daemon_new(struct env *env, struct config *cfg, char **conf_paths,
     size_t nconf)
@@ -51,15 +53,150 @@ daemon_new(struct env *env, struct config *cfg, char **conf_paths,
 	d->conf_paths = conf_paths;
 	d->nconf = nconf;
 	d->attrs = attr_table_new();
+	d->penv.base = d->base;
+	d->penv.attrs = d->attrs;
+	d->penv.rxbuf = d->rxbuf;
+	d->penv.set.openwait_s = d->env.bgp_openwait;
+	d->penv.set.max_attempts = d->env.tcp_connections;
+	d->penv.set.passive = d->env.bgp_passive;
+	d->penv.set.port = d->env.tcp_port_from_env ? d->env.tcp_port : 0;
+	d->penv.stopping = &d->stopping;
+	d->penv.ops = &daemon_peer_ops;
+	d->penv.arg = d;
+	d->events.host = d->hostname;
 	return d;
 }
 
+/* ---- peers: the daemon implements their callbacks ---- */
+
+/* What the helpers hear about p's session. */
 static void
-daemon_add_peer(struct daemon *d, struct peer *p)
+peer_facts(const struct peer *p, struct api_peer *ap)
+{
+	struct update_ctx ctx = {
+		.asn4 = p->neg.asn4,
+		.ebgp = p->cfg->local_as != p->peer_as,
+		.families = p->neg.families,
+	};
+
+	ap->local = p->local_now.afi ? p->local_now : p->cfg->local_addr;
+	ap->remote = p->remote;
+	ap->local_as = p->cfg->local_as;
+	ap->peer_as = p->peer_as;
+	ap->ctx[API_DIR_RECEIVE] = ctx;
+	ap->ctx[API_DIR_RECEIVE].addpath_rx = p->neg.addpath_rx;
+	ap->ctx[API_DIR_SEND] = ctx;
+	ap->ctx[API_DIR_SEND].addpath_rx = p->neg.addpath_tx;
+}
+
+static void
+peer_state_cb(void *arg, struct peer *p, enum peer_change what,
+    const char *reason)
+{
+	static const char *const words[] = {
+		[PEER_CONNECTED] = "connected",
+		[PEER_UP] = "up",
+		[PEER_DOWN] = "down",
+	};
+	struct daemon *d = arg;
+	struct api_peer ap;
+
+	peer_facts(p, &ap);
+	api_event_state(&d->events, p->user, &ap, words[what], reason);
+}
+
+static void
+peer_message_cb(void *arg, struct peer *p, enum peer_dir dir,
+    const uint8_t *msg, size_t len, const struct update_msg *upd)
+{
+	struct daemon *d = arg;
+	struct api_peer ap;
+	bool behind;
+
+	peer_facts(p, &ap);
+	behind = api_event_message(&d->events, p->user, &ap,
+	    dir == PEER_RECEIVED ? API_DIR_RECEIVE : API_DIR_SEND, msg, len,
+	    upd);
+	/* a collector that falls behind slows the peer down (for a bounded
+	 * time) before anything is dropped */
+	if (behind && dir == PEER_RECEIVED)
+		peer_throttle_rx(p);
+}
+
+static bool
+peer_rx_ready_cb(void *arg, struct peer *p)
+{
+	struct daemon *d = arg;
+
+	return api_events_drained(&d->events, p->user);
+}
+
+static void daemon_maybe_exit(struct daemon *d);
+
+static void
+peer_closing_cb(void *arg, bool done)
+{
+	struct daemon *d = arg;
+
+	if (!done) {
+		d->nclosing++;
+		return;
+	}
+	if (d->nclosing > 0)
+		d->nclosing--;
+	daemon_maybe_exit(d);
+}
+
+static const struct peer_ops daemon_peer_ops = {
+	.state = peer_state_cb,
+	.message = peer_message_cb,
+	.rx_ready = peer_rx_ready_cb,
+	.closing = peer_closing_cb,
+};
+
+/* (Re)compute who hears what about p, and tell p which messages. */
+static void
+daemon_subscribe(struct peer *p)
+{
+	struct api_subs *s = p->user;
+
+	api_subs_init(s, p->cfg);
+	p->want[PEER_RECEIVED] = api_subs_types(s, API_DIR_RECEIVE);
+	p->want[PEER_SENT] = api_subs_types(s, API_DIR_SEND);
+}
+
+/* A new peer for cfg (remote: a passive range's connection), with its
+ * subscriptions and configured routes, in the peer list. */
+static struct peer *
+daemon_add_peer(struct daemon *d, const struct cfg_neighbor *cfg,
+    const struct bgp_addr *remote)
+{
+	struct peer *p = peer_new(&d->penv, cfg, remote);
+
+	p->user = xcalloc(1, sizeof(struct api_subs));
+	daemon_subscribe(p);
+	peer_load_routes(p);
+	d->peers = xreallocarray(d->peers, d->npeers + 1, sizeof(*d->peers));
+	d->peers[d->npeers++] = p;
+	d->peers_gen++;
+	return p;
+}
+
+/* Put a peer (back) in the list. */
+static void
+daemon_keep_peer(struct daemon *d, struct peer *p)
 {
 	d->peers = xreallocarray(d->peers, d->npeers + 1, sizeof(*d->peers));
 	d->peers[d->npeers++] = p;
 	d->peers_gen++;
+}
+
+static void
+daemon_free_peer(struct peer *p)
+{
+	api_subs_free(p->user);
+	free(p->user);
+	peer_free(p);
 }
 
 struct peer *
@@ -128,10 +265,7 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 			close(fd);
 			return;
 		}
-		p = peer_new(d, n, &remote);
-		daemon_add_peer(d, p);
-		api_events_peer_init(p);
-		peer_load_routes(p);
+		p = daemon_add_peer(d, n, &remote);
 		log_peer(LOG_INFO, p->name, "new peer from passive range %s",
 		    n->name);
 	}
@@ -370,13 +504,11 @@ sup_overflow_cb(void *arg, struct sup_helper *h, unsigned long dropped)
 	struct sbuf line;
 
 	sbuf_init(&line);
-	api_source_now(d, &src);
+	api_source_now(&d->events, &src);
 	api_encode_overflow(&line, sup_helper_encoder(h), &src, dropped);
 	sup_write(h, line.p, line.len);
 	sbuf_free(&line);
 }
-
-static void daemon_maybe_exit(struct daemon *d);
 
 static void
 sup_all_stopped_cb(void *arg)
@@ -411,7 +543,10 @@ daemon_start_helpers(struct daemon *d)
 	ss.overflow = d->helper_overflow_restart ? SUP_OVERFLOW_RESTART :
 	    SUP_OVERFLOW_DROP;
 	ss.terminate = d->env.api_terminate;
+	/* a helper with half its queue cap waiting is "behind" */
+	d->events.high_mark = ss.max_queue / 2;
 	d->sup = sup_new(d->base, &ss, &daemon_sup_ops, d);
+	d->events.sup = d->sup;
 	if (d->cfg->nprocesses > 0)
 		sup_apply(d->sup, d->cfg->processes, d->cfg->nprocesses);
 }
@@ -452,7 +587,7 @@ peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb)
 		}
 	}
 	p->cfg = nb;
-	api_events_peer_init(p);
+	daemon_subscribe(p);
 	/* identical routes intern to the same set: nothing is re-sent;
 	 * changed ones are re-announced without a withdraw between */
 	peer_load_routes(p);
@@ -480,18 +615,18 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 			log_peer(LOG_NOTICE, p->name, "neighbor removed from "
 			    "the configuration");
 			peer_stop(p, BGP_CEASE_PEER_DECONFIGURED, NULL);
-			peer_free(p);
+			daemon_free_peer(p);
 			continue;
 		}
 		if (!cfg_neighbor_session_equal(p->cfg, nb)) {
 			log_peer(LOG_NOTICE, p->name, "session settings "
 			    "changed: resetting the session");
 			peer_stop(p, BGP_CEASE_OTHER_CONFIG, NULL);
-			peer_free(p);
+			daemon_free_peer(p);
 			continue;
 		}
 		peer_reconfigure(p, nb);
-		daemon_add_peer(d, p);
+		daemon_keep_peer(d, p);
 		kept++;
 	}
 	free(peers);
@@ -505,10 +640,7 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 			exists = d->peers[j]->cfg == nb;
 		if (exists || neighbor_is_range(nb))
 			continue;
-		p = peer_new(d, nb, NULL);
-		daemon_add_peer(d, p);
-		api_events_peer_init(p);
-		peer_load_routes(p);
+		p = daemon_add_peer(d, nb, NULL);
 		peer_start(p);
 	}
 }
@@ -694,14 +826,10 @@ daemon_start(struct daemon *d)
 	}
 	for (size_t i = 0; i < d->cfg->nneighbors; i++) {
 		const struct cfg_neighbor *n = &d->cfg->neighbors[i];
-		struct peer *p;
 
 		if (neighbor_is_range(n))
 			continue;	/* peers appear as they connect */
-		p = peer_new(d, n, NULL);
-		daemon_add_peer(d, p);
-		api_events_peer_init(p);
-		peer_load_routes(p);
+		daemon_add_peer(d, n, NULL);
 	}
 	if (d->drop_user != NULL && drop_privileges(d, d->drop_user) == -1)
 		return -1;
@@ -746,25 +874,12 @@ daemon_shutdown(struct daemon *d, const char *why)
 		    "evbgpd shutting down");
 	/* helpers hear it last, then are stopped (SIGTERM, then SIGKILL) */
 	if (d->sup != NULL) {
-		api_event_shutdown(d);
+		api_event_shutdown(&d->events, d->cfg->processes,
+		    d->cfg->nprocesses);
 		sup_stop_all(d->sup);
 	} else
 		d->helpers_stopped = true;
 	evtimer_add(d->ev_exit, &grace);
-	daemon_maybe_exit(d);
-}
-
-void
-daemon_closing_add(struct daemon *d)
-{
-	d->nclosing++;
-}
-
-void
-daemon_closing_done(struct daemon *d)
-{
-	if (d->nclosing > 0)
-		d->nclosing--;
 	daemon_maybe_exit(d);
 }
 
@@ -776,7 +891,7 @@ daemon_free(struct daemon *d)
 	if (d->control != NULL)
 		control_free(d->control);
 	for (size_t i = 0; i < d->npeers; i++)
-		peer_free(d->peers[i]);
+		daemon_free_peer(d->peers[i]);
 	free(d->peers);
 	if (d->sup != NULL)
 		sup_free(d->sup);

@@ -11,14 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evbgp/api_events.h"
 #include "evbgp/attrs.h"
 #include "evbgp/config.h"
 #include "evbgp/env.h"
+#include "evbgp/peer.h"
 
 struct event_base;
 struct event;
 struct evconnlistener;
-struct peer;
 struct sup;
 struct control;
 struct api_client;
@@ -38,7 +39,9 @@ struct daemon {
 	struct config	*cfg;
 	struct attr_table *attrs;
 
-	struct peer	**peers;
+	/* every peer's surroundings; the daemon implements its ops */
+	struct peer_env	 penv;
+	struct peer	**peers;	/* p->user: its struct api_subs */
 	size_t		 npeers;
 	unsigned	 peers_gen;	/* bumped whenever peers change */
 	struct daemon_listener *listeners;
@@ -53,6 +56,7 @@ struct daemon {
 
 	/* helpers and their command clients (one per process name) */
 	struct sup	*sup;
+	struct api_events events;	/* to the helpers, via sup */
 	struct api_client **clients;
 	size_t		 nclients;
 	struct control	*control;	/* evbgpctl socket, or NULL */
@@ -72,7 +76,7 @@ struct daemon {
 	double		 health_warned;		/* last warning (mono) */
 
 	/* one receive buffer: messages are handled one at a time */
-	uint8_t		 rxbuf[65535];
+	uint8_t		 rxbuf[PEER_RXBUF_LEN];
 };
 
 /* Create the daemon from loaded settings and configuration (owned). */
@@ -85,9 +89,6 @@ int	daemon_run(struct daemon *d);
 void	daemon_free(struct daemon *d);
 /* Begin an orderly shutdown (Cease to every peer, then exit). */
 void	daemon_shutdown(struct daemon *d, const char *why);
-/* A peer's connection is flushing its last bytes; tell us when done. */
-void	daemon_closing_add(struct daemon *d);
-void	daemon_closing_done(struct daemon *d);
 /* Reload the configuration (SIGUSR1, "reload"); restart_helpers also
  * restarts every helper (SIGUSR2, "restart"). An invalid configuration
  * is refused with its error logged, and the running one kept. */
