@@ -748,19 +748,19 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		reply(c, "shutdown in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_shutdown(d, "shutdown command");
+		daemon_request(d, DAEMON_SHUTDOWN, "shutdown command");
 		return;
 	case API_RELOAD:
 		reply(c, "reload in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_reload(d, false);
+		daemon_request(d, DAEMON_RELOAD, NULL);
 		return;
 	case API_RESTART:
 		reply(c, "restart in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_reload(d, true);
+		daemon_request(d, DAEMON_RESTART, NULL);
 		return;
 	case API_VERSION:
 		replyf(c, "exabgp %s (evbgpd %s)", EXABGP_API_VERSION,

@@ -18,9 +18,10 @@
  *  - At most CONTROL_BATCH commands per client per event-loop turn, so
  *    BGP timers keep running while a client pipes in a large file.
  *
- * api_exec_line() may shut the daemon down ("shutdown"), which calls
- * control_free() while we are inside a client's callback: the structure
- * then only becomes "dead" and is freed when that callback unwinds.
+ * No command frees anything from inside a client's callback: "shutdown"
+ * and "reload" are requests the daemon acts on from a later loop turn
+ * (daemon_request). At shutdown control_stop() closes the listener and
+ * lets every client's last answer drain before its connection closes.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -59,7 +60,6 @@ struct control_client {
 	bool		 closing;	/* flush the output, then free */
 	bool		 paused;	/* output above CONTROL_OUT_PAUSE */
 	bool		 overflow;	/* an answer passed CONTROL_OUT_MAX */
-	bool		 busy;		/* inside api_exec_line */
 };
 
 struct control {
@@ -70,12 +70,13 @@ struct control {
 	ino_t		 ino;
 	struct control_client *clients[CONTROL_MAX_CLIENTS];
 	size_t		 nclients;
-	unsigned	 busy;		/* clients inside api_exec_line */
-	bool		 dead;		/* control_free() ran meanwhile */
+	/* control_stop: called when the last client is gone */
+	void		(*stopped)(void *arg);
+	void		*stopped_arg;
 };
 
 static void	control_client_process(struct control_client *cl);
-static void	control_destroy(struct control *ctl);
+static void	control_unlisten(struct control *ctl);
 
 /* ---- clients ---- */
 
@@ -95,38 +96,11 @@ control_client_free(struct control_client *cl)
 	event_free(cl->ev_more);
 	bufferevent_free(cl->bev);
 	free(cl);
-}
+	if (ctl->nclients == 0 && ctl->stopped != NULL) {
+		void (*stopped)(void *) = ctl->stopped;
 
-/*
- * Write what we can of the pending output now, without waiting, for a
- * client about to be freed: the answer to "shutdown" must reach it
- * before the socket closes. The bufferevent owns the draining end of
- * its output buffer, so the bytes are peeked and sent, not drained.
- */
-static void
-control_client_flush_now(struct control_client *cl)
-{
-	struct evbuffer *out = bufferevent_get_output(cl->bev);
-	evutil_socket_t fd = bufferevent_getfd(cl->bev);
-	struct evbuffer_iovec v[16];
-	int n;
-
-	if (fd == -1)
-		return;
-	n = evbuffer_peek(out, -1, NULL, v, 16);
-	for (int i = 0; i < n && i < 16; i++) {
-		const char *p = v[i].iov_base;
-		size_t left = v[i].iov_len;
-
-		while (left > 0) {
-			ssize_t w = send(fd, p, left, MSG_NOSIGNAL |
-			    MSG_DONTWAIT);
-
-			if (w <= 0)
-				return;
-			p += w;
-			left -= (size_t)w;
-		}
+		ctl->stopped = NULL;
+		stopped(ctl->stopped_arg);
 	}
 }
 
@@ -139,8 +113,8 @@ control_client_close(struct control_client *cl)
 	cl->closing = true;
 	bufferevent_disable(cl->bev, EV_READ);
 	evbuffer_drain(in, evbuffer_get_length(in));
-	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0 &&
-	    !cl->busy)
+	event_del(cl->ev_more);
+	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0)
 		control_client_free(cl);
 }
 
@@ -173,12 +147,10 @@ control_client_reply(void *ctx, const char *data, size_t len)
 	bufferevent_write(cl->bev, data, len);
 }
 
-/* Run one command; false if the client or the control went away. */
+/* Run one command; false if the client went away. */
 static bool
 control_client_exec(struct control_client *cl, const char *line, size_t len)
 {
-	struct control *ctl = cl->ctl;
-
 	if (memchr(line, '\0', len) != NULL) {
 		/* the parser sees C strings: "show\0garbage" must not run
 		 * as "show" */
@@ -190,28 +162,12 @@ control_client_exec(struct control_client *cl, const char *line, size_t len)
 	}
 	log_debug("control: %s: %.*s", cl->api.name,
 	    (int)(len > 200 ? 200 : len), line);
-	cl->busy = true;
-	ctl->busy++;
-	api_exec_line(ctl->d, &cl->api, line, len);
-	ctl->busy--;
-	cl->busy = false;
-	if (ctl->dead) {
-		/* shut down from inside the command: control_free() already
-		 * flushed what could be; finish its work */
-		control_client_free(cl);
-		if (ctl->busy == 0)
-			control_destroy(ctl);
-		return false;
-	}
+	api_exec_line(cl->ctl->d, &cl->api, line, len);
 	if (cl->overflow) {
 		/* the client gets the whole lines that fitted, then this */
 		cl->overflow = false;
 		control_client_refuse(cl, "answer larger than the 64 MiB "
 		    "output limit, truncated");
-		return false;
-	}
-	if (cl->closing) {
-		control_client_close(cl);
 		return false;
 	}
 	return true;
@@ -569,38 +525,45 @@ control_new(struct daemon *d, const char *path)
 	return ctl;
 }
 
-/* Free the structure itself (no client left). */
+/* Stop accepting; remove the socket file if it is still ours. */
 static void
-control_destroy(struct control *ctl)
+control_unlisten(struct control *ctl)
 {
-	free(ctl->path);
-	free(ctl);
+	struct stat st;
+
+	if (ctl->lev == NULL)
+		return;
+	evconnlistener_free(ctl->lev);
+	ctl->lev = NULL;
+	if (stat(ctl->path, &st) == 0 && st.st_dev == ctl->dev &&
+	    st.st_ino == ctl->ino)
+		unlink(ctl->path);
+}
+
+void
+control_stop(struct control *ctl, void (*stopped)(void *arg), void *arg)
+{
+	control_unlisten(ctl);
+	if (ctl->nclients == 0) {
+		stopped(arg);
+		return;
+	}
+	ctl->stopped = stopped;
+	ctl->stopped_arg = arg;
+	for (size_t i = ctl->nclients; i > 0; i--)
+		if (!ctl->clients[i - 1]->closing)
+			control_client_close(ctl->clients[i - 1]);
 }
 
 void
 control_free(struct control *ctl)
 {
-	struct stat st;
-
-	if (ctl == NULL || ctl->dead)
+	if (ctl == NULL)
 		return;
-	evconnlistener_free(ctl->lev);
-	ctl->lev = NULL;
-	/* remove the file only if it is still ours */
-	if (stat(ctl->path, &st) == 0 && st.st_dev == ctl->dev &&
-	    st.st_ino == ctl->ino)
-		unlink(ctl->path);
-	for (size_t i = ctl->nclients; i > 0; i--) {
-		struct control_client *cl = ctl->clients[i - 1];
-
-		control_client_flush_now(cl);
-		if (!cl->busy)
-			control_client_free(cl);
-	}
-	if (ctl->busy > 0) {
-		/* a command is running: its client frees us on return */
-		ctl->dead = true;
-		return;
-	}
-	control_destroy(ctl);
+	control_unlisten(ctl);
+	ctl->stopped = NULL;
+	while (ctl->nclients > 0)
+		control_client_free(ctl->clients[ctl->nclients - 1]);
+	free(ctl->path);
+	free(ctl);
 }

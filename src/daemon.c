@@ -492,7 +492,8 @@ sup_fatal_cb(void *arg, const char *why)
 
 	log_warnx("%s: stopping (exabgp.api.terminate)", why);
 	d->exit_code = 1;
-	daemon_shutdown(d, why);
+	daemon_request(d, DAEMON_SHUTDOWN, "a helper was lost "
+	    "(exabgp.api.terminate)");
 }
 
 /* Events to h were dropped: say so in its own stream. */
@@ -755,7 +756,7 @@ sig_shutdown_cb(evutil_socket_t sig, short what, void *arg)
 	struct daemon *d = arg;
 
 	log_notice("received %s: shutting down", strsignal((int)sig));
-	daemon_shutdown(d, "shutdown");
+	daemon_request(d, DAEMON_SHUTDOWN, "shutdown");
 }
 
 static void
@@ -764,7 +765,8 @@ sig_reload_cb(evutil_socket_t sig, short what, void *arg)
 	struct daemon *d = arg;
 
 	log_notice("received %s: reloading", strsignal((int)sig));
-	daemon_reload(d, sig == SIGUSR2);
+	daemon_request(d, sig == SIGUSR2 ? DAEMON_RESTART : DAEMON_RELOAD,
+	    NULL);
 }
 
 static void
@@ -778,12 +780,45 @@ exit_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(d->base, NULL);
 }
 
-/* Leave the loop once the NOTIFICATIONs are out and helpers are gone. */
+/* Leave the loop once the NOTIFICATIONs are out, helpers are gone and
+ * evbgpctl clients have their last answers. */
 static void
 daemon_maybe_exit(struct daemon *d)
 {
-	if (d->stopping && d->nclosing == 0 && d->helpers_stopped)
+	if (d->stopping && d->nclosing == 0 && d->helpers_stopped &&
+	    !d->control_draining)
 		event_base_loopexit(d->base, NULL);
+}
+
+static void	daemon_shutdown(struct daemon *d, const char *why);
+
+/* The requests made since the last turn, acted on now. */
+static void
+request_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	unsigned req = d->requests;
+
+	d->requests = 0;
+	if (req & DAEMON_SHUTDOWN) {
+		daemon_shutdown(d, d->request_why ? d->request_why :
+		    "shutdown");
+		return;
+	}
+	if (req & (DAEMON_RELOAD | DAEMON_RESTART))
+		daemon_reload(d, (req & DAEMON_RESTART) != 0);
+}
+
+void
+daemon_request(struct daemon *d, unsigned req, const char *why)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if ((req & DAEMON_SHUTDOWN) && !(d->requests & DAEMON_SHUTDOWN))
+		d->request_why = why;
+	d->requests |= req;
+	if (d->ev_request != NULL)
+		evtimer_add(d->ev_request, &now);
 }
 
 static struct event *
@@ -805,6 +840,9 @@ daemon_start(struct daemon *d)
 	d->sig_usr1 = signal_on(d, SIGUSR1, sig_reload_cb);
 	d->sig_usr2 = signal_on(d, SIGUSR2, sig_reload_cb);
 	d->ev_exit = evtimer_new(d->base, exit_cb, d);
+	d->ev_request = evtimer_new(d->base, request_cb, d);
+	if (d->requests != 0)
+		daemon_request(d, 0, NULL);
 	daemon_write_pid(d);
 	if (daemon_open_listeners(d) == -1)
 		return -1;
@@ -852,7 +890,17 @@ daemon_run(struct daemon *d)
 	return d->exit_code;
 }
 
-void
+static void
+control_stopped_cb(void *arg)
+{
+	struct daemon *d = arg;
+
+	d->control_draining = false;
+	daemon_maybe_exit(d);
+}
+
+/* Begin an orderly shutdown (Cease to every peer, then exit). */
+static void
 daemon_shutdown(struct daemon *d, const char *why)
 {
 	struct timeval grace = { SHUTDOWN_GRACE_MS / 1000,
@@ -865,9 +913,10 @@ daemon_shutdown(struct daemon *d, const char *why)
 	    d->health_max_late * 1000);
 	for (size_t i = 0; i < d->nlisteners; i++)
 		evconnlistener_disable(d->listeners[i].lev);
+	log_info("shutting down: %s", why);
 	if (d->control != NULL) {
-		control_free(d->control);
-		d->control = NULL;
+		d->control_draining = true;
+		control_stop(d->control, control_stopped_cb, d);
 	}
 	for (size_t i = 0; i < d->npeers; i++)
 		peer_stop(d->peers[i], BGP_CEASE_ADMIN_SHUTDOWN,
@@ -907,7 +956,8 @@ daemon_free(struct daemon *d)
 	if (d->env.daemon_pid != NULL && d->env.daemon_pid[0] != '\0')
 		unlink(d->env.daemon_pid);
 	struct event *evs[] = { d->sig_term, d->sig_int, d->sig_hup,
-		d->sig_usr1, d->sig_usr2, d->ev_exit, d->ev_health };
+		d->sig_usr1, d->sig_usr2, d->ev_exit, d->ev_health,
+		d->ev_request };
 
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i] != NULL)

@@ -17,7 +17,12 @@ struct control;
 /* Listen on path (an existing stale socket is replaced). NULL, logged,
  * when it cannot. */
 struct control *control_new(struct daemon *d, const char *path);
-/* Close every client and the socket, and remove the socket file. */
+/* Stop accepting (the socket file is removed) and reading; each
+ * client's pending answer is written before its connection closes (the
+ * write timeout bounds a client that reads nothing). stopped(arg) once no
+ * client is left, perhaps at once. */
+void	control_stop(struct control *c, void (*stopped)(void *arg), void *arg);
+/* Close every client and the socket, remove the socket file, free. */
 void	control_free(struct control *c);
 
 #endif /* EVBGP_CONTROL_H */

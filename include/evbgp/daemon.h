@@ -50,6 +50,9 @@ struct daemon {
 	struct event	*sig_term, *sig_int, *sig_hup, *sig_usr1;
 	struct event	*sig_usr2, *sig_pipe;
 	struct event	*ev_exit;	/* grace timer at shutdown */
+	struct event	*ev_request;	/* acts on requests (zero timeout) */
+	unsigned	 requests;	/* DAEMON_* not acted on yet */
+	const char	*request_why;	/* of the shutdown request */
 	bool		 stopping;
 	size_t		 nclosing;	/* connections flushing before close */
 	int		 exit_code;
@@ -60,6 +63,7 @@ struct daemon {
 	struct api_client **clients;
 	size_t		 nclients;
 	struct control	*control;	/* evbgpctl socket, or NULL */
+	bool		 control_draining; /* stopped, answers still going out */
 	const char	*control_path;	/* where it listens */
 	bool		 control_required; /* given explicitly: failing is fatal */
 	bool		 helpers_stopped;
@@ -87,11 +91,24 @@ int	daemon_start(struct daemon *d);
 /* Run until shut down; returns the exit code. */
 int	daemon_run(struct daemon *d);
 void	daemon_free(struct daemon *d);
-/* Begin an orderly shutdown (Cease to every peer, then exit). */
-void	daemon_shutdown(struct daemon *d, const char *why);
-/* Reload the configuration (SIGUSR1, "reload"); restart_helpers also
- * restarts every helper (SIGUSR2, "restart"). An invalid configuration
- * is refused with its error logged, and the running one kept. */
+
+/* What daemon_request can ask for (bits). */
+#define DAEMON_SHUTDOWN	0x1u	/* Cease to every peer, helpers stopped, exit */
+#define DAEMON_RELOAD	0x2u	/* reload the configuration */
+#define DAEMON_RESTART	0x4u	/* reload, and restart every helper */
+
+/*
+ * Ask for req to happen on a later loop turn (a zero-timeout event), so
+ * that whatever callback asks (a command from a helper or evbgpctl, a
+ * signal, the supervisor) has returned before anything is freed.
+ * Requests made before it runs are merged; a shutdown wins over a
+ * reload. why: a string that outlives the request, for the log.
+ */
+void	daemon_request(struct daemon *d, unsigned req, const char *why);
+/* Reload now (DAEMON_RESTART: also restart every helper). An invalid
+ * configuration is refused with its error logged, and the running one
+ * kept (-1). Not from inside a callback of a peer or helper: use
+ * daemon_request there. */
 int	daemon_reload(struct daemon *d, bool restart_helpers);
 /* Number of helper processes configured. */
 size_t	daemon_helper_count(const struct daemon *d);
