@@ -810,3 +810,54 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 	answer(c, ok);
 	api_command_free(&cmd);
 }
+
+/* ---- the line handler: one struct api_client per line_client ---- */
+
+static void
+handler_line(void *arg, struct line_client *lc, const char *line, size_t len)
+{
+	struct daemon *d = arg;
+	struct api_client *c = lc->state;
+
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		snprintf(c->name, sizeof(c->name), "%s", lc->name);
+		c->helper = lc->helper;
+		/* a helper starts with the configured ack setting */
+		c->ack = !lc->helper || d->env.api_ack ? API_ACK_ON :
+		    API_ACK_OFF;
+		c->reply = lc->reply;
+		c->ctx = lc->ctx;
+		lc->state = c;
+	}
+	c->encoder = lc->encoder;
+	if (!c->helper && memchr(line, '\0', len) != NULL) {
+		/* the parser sees C strings: "show\0garbage" must not run
+		 * as "show" */
+		log_warnx("control: %s: command with a NUL byte refused",
+		    c->name);
+		answer(c, false);
+		return;
+	}
+	api_exec_line(d, c, line, len);
+}
+
+static void
+handler_release(void *arg, struct line_client *lc)
+{
+	struct api_client *c = lc->state;
+
+	if (c == NULL)
+		return;
+	api_client_reset(c);
+	free(c);
+	lc->state = NULL;
+}
+
+void
+api_exec_handler(struct daemon *d, struct line_handler *lh)
+{
+	lh->line = handler_line;
+	lh->release = handler_release;
+	lh->arg = d;
+}

@@ -2,8 +2,9 @@
  * The control socket (see control.h).
  *
  * Each client is a bufferevent on an accepted unix stream connection.
- * Complete lines are executed in order through api_exec_line(); the
- * answers go to the client's output buffer. Limits, and why:
+ * Complete lines are handed in order to the line handler main gave us
+ * (api_exec); the answers go to the client's output buffer. Limits, and
+ * why:
  *
  *  - CONTROL_MAX_CLIENTS: an extra connection gets "error: too many
  *    clients" and is closed, so a loop of connects cannot exhaust fds.
@@ -39,9 +40,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "evbgp/api_exec.h"
 #include "evbgp/control.h"
-#include "evbgp/daemon.h"
 #include "evbgp/log.h"
 #include "evbgp/util.h"
 
@@ -55,7 +54,7 @@ struct control_client {
 	struct control	*ctl;
 	struct bufferevent *bev;
 	struct event	*ev_more;	/* continue after a batch */
-	struct api_client api;
+	struct line_client lc;
 	bool		 eof;		/* the client sent everything */
 	bool		 closing;	/* flush the output, then free */
 	bool		 paused;	/* output above CONTROL_OUT_PAUSE */
@@ -63,7 +62,8 @@ struct control_client {
 };
 
 struct control {
-	struct daemon	*d;
+	struct event_base *base;
+	struct line_handler lines;
 	struct evconnlistener *lev;
 	char		*path;
 	dev_t		 dev;		/* the socket file we created */
@@ -91,8 +91,8 @@ control_client_free(struct control_client *cl)
 			break;
 		}
 	}
-	log_debug("control: %s disconnected", cl->api.name);
-	api_client_reset(&cl->api);
+	log_debug("control: %s disconnected", cl->lc.name);
+	ctl->lines.release(ctl->lines.arg, &cl->lc);
 	event_free(cl->ev_more);
 	bufferevent_free(cl->bev);
 	free(cl);
@@ -122,14 +122,14 @@ control_client_close(struct control_client *cl)
 static void
 control_client_refuse(struct control_client *cl, const char *why)
 {
-	log_warnx("control: %s: %s, closing", cl->api.name, why);
+	log_warnx("control: %s: %s, closing", cl->lc.name, why);
 	bufferevent_write(cl->bev, "error: ", 7);
 	bufferevent_write(cl->bev, why, strlen(why));
 	bufferevent_write(cl->bev, "\n", 1);
 	control_client_close(cl);
 }
 
-/* api_client.reply: queue answer bytes, within the output cap. */
+/* line_client.reply: queue answer bytes, within the output cap. */
 static void
 control_client_reply(void *ctx, const char *data, size_t len)
 {
@@ -151,18 +151,11 @@ control_client_reply(void *ctx, const char *data, size_t len)
 static bool
 control_client_exec(struct control_client *cl, const char *line, size_t len)
 {
-	if (memchr(line, '\0', len) != NULL) {
-		/* the parser sees C strings: "show\0garbage" must not run
-		 * as "show" */
-		log_warnx("control: %s: command with a NUL byte refused",
-		    cl->api.name);
-		if (cl->api.ack == API_ACK_ON)
-			bufferevent_write(cl->bev, "error\n", 6);
-		return true;
-	}
-	log_debug("control: %s: %.*s", cl->api.name,
+	struct control *ctl = cl->ctl;
+
+	log_debug("control: %s: %.*s", cl->lc.name,
 	    (int)(len > 200 ? 200 : len), line);
-	api_exec_line(cl->ctl->d, &cl->api, line, len);
+	ctl->lines.line(ctl->lines.arg, &cl->lc, line, len);
 	if (cl->overflow) {
 		/* the client gets the whole lines that fitted, then this */
 		cl->overflow = false;
@@ -301,9 +294,9 @@ control_client_event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT)
-		log_warnx("control: %s reads nothing, dropped", cl->api.name);
+		log_warnx("control: %s reads nothing, dropped", cl->lc.name);
 	else if (what & BEV_EVENT_ERROR)
-		log_debug("control: %s: %s", cl->api.name,
+		log_debug("control: %s: %s", cl->lc.name,
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	control_client_free(cl);
 }
@@ -316,12 +309,12 @@ control_client_identify(struct control_client *cl, evutil_socket_t fd)
 	socklen_t len = sizeof(uc);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1) {
-		snprintf(cl->api.name, sizeof(cl->api.name), "evbgpctl");
+		snprintf(cl->lc.name, sizeof(cl->lc.name), "evbgpctl");
 		log_debug("control: client connected (no SO_PEERCRED: %s)",
 		    strerror(errno));
 		return;
 	}
-	snprintf(cl->api.name, sizeof(cl->api.name), "evbgpctl[%ld]",
+	snprintf(cl->lc.name, sizeof(cl->lc.name), "evbgpctl[%ld]",
 	    (long)uc.pid);
 	log_debug("control: client connected: pid %ld uid %ld gid %ld",
 	    (long)uc.pid, (long)uc.uid, (long)uc.gid);
@@ -355,17 +348,15 @@ control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	}
 	cl = xcalloc(1, sizeof(*cl));
 	cl->ctl = ctl;
-	cl->bev = bufferevent_socket_new(ctl->d->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE);
-	cl->ev_more = evtimer_new(ctl->d->base, control_client_more_cb, cl);
+	cl->bev = bufferevent_socket_new(ctl->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	cl->ev_more = evtimer_new(ctl->base, control_client_more_cb, cl);
 	if (cl->bev == NULL || cl->ev_more == NULL)
 		fatalx("control: out of memory");
 	control_client_identify(cl, fd);
-	cl->api.helper = false;
-	cl->api.ack = API_ACK_ON;
-	cl->api.encoder = ENCODER_TEXT;
-	cl->api.reply = control_client_reply;
-	cl->api.ctx = cl;
+	cl->lc.helper = false;
+	cl->lc.encoder = ENCODER_TEXT;
+	cl->lc.reply = control_client_reply;
+	cl->lc.ctx = cl;
 	bufferevent_setcb(cl->bev, control_client_read_cb,
 	    control_client_write_cb, control_client_event_cb, cl);
 	/* a line, its CR LF, and no more: a longer one is refused */
@@ -482,13 +473,16 @@ control_bind(const char *path, const struct sockaddr_un *sun)
 }
 
 struct control *
-control_new(struct daemon *d, const char *path)
+control_new(struct event_base *base, const char *path,
+    const struct line_handler *lines)
 {
 	struct control *ctl;
 	struct sockaddr_un sun;
 	struct stat st;
 	int fd;
 
+	if (lines == NULL || lines->line == NULL || lines->release == NULL)
+		fatalx("%s: no line handler", __func__);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (path == NULL || path[0] == '\0' ||
@@ -504,13 +498,14 @@ control_new(struct daemon *d, const char *path)
 	if ((fd = control_bind(path, &sun)) == -1)
 		return NULL;
 	ctl = xcalloc(1, sizeof(*ctl));
-	ctl->d = d;
+	ctl->base = base;
+	ctl->lines = *lines;
 	ctl->path = xstrdup(path);
 	if (stat(path, &st) == 0) {
 		ctl->dev = st.st_dev;
 		ctl->ino = st.st_ino;
 	}
-	ctl->lev = evconnlistener_new(d->base, control_accept_cb, ctl,
+	ctl->lev = evconnlistener_new(base, control_accept_cb, ctl,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
 	if (ctl->lev == NULL) {
 		log_warnx("control: cannot listen on %s", path);

@@ -20,7 +20,6 @@
 #include <event2/listener.h>
 
 #include "evbgp/api_events.h"
-#include "evbgp/api_exec.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/control.h"
 #include "evbgp/daemon.h"
@@ -414,16 +413,17 @@ daemon_write_pid(struct daemon *d)
 
 /* ---- helpers ---- */
 
-struct helper_ctx {
+/* A helper's command client: its lines go to d->commands. */
+struct helper_client {
+	struct line_client lc;		/* lc.ctx: this struct */
 	struct daemon	*d;
-	char		 name[64];
 };
 
 static void
 helper_reply(void *ctx, const char *data, size_t len)
 {
-	struct helper_ctx *hc = ctx;
-	struct sup_helper *h = hc->d->sup ? sup_find(hc->d->sup, hc->name) :
+	struct helper_client *hc = ctx;
+	struct sup_helper *h = hc->d->sup ? sup_find(hc->d->sup, hc->lc.name) :
 	    NULL;
 
 	if (h != NULL)
@@ -431,53 +431,57 @@ helper_reply(void *ctx, const char *data, size_t len)
 }
 
 /* The command client of a process (created on first use, kept across
- * respawns so that ack settings survive). */
-static struct api_client *
+ * respawns). */
+static struct helper_client *
 helper_client(struct daemon *d, const char *name)
 {
-	struct api_client *c;
-	struct helper_ctx *hc;
+	struct helper_client *hc;
 
 	for (size_t i = 0; i < d->nclients; i++)
-		if (strcmp(d->clients[i]->name, name) == 0)
+		if (strcmp(d->clients[i]->lc.name, name) == 0)
 			return d->clients[i];
-	c = xcalloc(1, sizeof(*c));
 	hc = xcalloc(1, sizeof(*hc));
 	hc->d = d;
-	snprintf(hc->name, sizeof(hc->name), "%s", name);
-	snprintf(c->name, sizeof(c->name), "%s", name);
-	c->helper = true;
-	c->ack = d->env.api_ack ? API_ACK_ON : API_ACK_OFF;
-	c->encoder = ENCODER_TEXT;
-	c->reply = helper_reply;
-	c->ctx = hc;
+	snprintf(hc->lc.name, sizeof(hc->lc.name), "%s", name);
+	hc->lc.helper = true;
+	hc->lc.encoder = ENCODER_TEXT;
+	hc->lc.reply = helper_reply;
+	hc->lc.ctx = hc;
 	d->clients = xreallocarray(d->clients, d->nclients + 1,
 	    sizeof(*d->clients));
-	d->clients[d->nclients++] = c;
-	return c;
+	d->clients[d->nclients++] = hc;
+	return hc;
+}
+
+/* The handler forgets what it kept about a client. */
+static void
+helper_client_release(struct daemon *d, struct helper_client *hc)
+{
+	if (d->commands.release != NULL)
+		d->commands.release(d->commands.arg, &hc->lc);
 }
 
 static void
 sup_line_cb(void *arg, struct sup_helper *h, const char *line, size_t len)
 {
 	struct daemon *d = arg;
-	struct api_client *c = helper_client(d, sup_helper_name(h));
+	struct helper_client *hc = helper_client(d, sup_helper_name(h));
 
-	c->encoder = sup_helper_encoder(h);
-	if (d->stopping)
+	hc->lc.encoder = sup_helper_encoder(h);
+	if (d->stopping || d->commands.line == NULL)
 		return;
-	api_exec_line(d, c, line, len);
+	d->commands.line(d->commands.arg, &hc->lc, line, len);
 }
 
 static void
 sup_started_cb(void *arg, struct sup_helper *h)
 {
 	struct daemon *d = arg;
-	struct api_client *c = helper_client(d, sup_helper_name(h));
+	struct helper_client *hc = helper_client(d, sup_helper_name(h));
 
-	/* a new instance starts with the configured ack setting */
-	c->ack = d->env.api_ack ? API_ACK_ON : API_ACK_OFF;
-	c->encoder = sup_helper_encoder(h);
+	/* a new instance starts afresh (the configured ack setting) */
+	helper_client_release(d, hc);
+	hc->lc.encoder = sup_helper_encoder(h);
 }
 
 static void
@@ -854,7 +858,8 @@ daemon_start(struct daemon *d)
 	    (unsigned)(0x8000 | (random() & 0x3fff)),
 	    (unsigned long)random(), (unsigned)(random() & 0xffff));
 	if (d->control_path != NULL) {
-		d->control = control_new(d, d->control_path);
+		d->control = control_new(d->base, d->control_path,
+		    &d->commands);
 		/* the default socket is a convenience; an explicit one is not */
 		if (d->control == NULL && d->control_required)
 			return -1;
@@ -945,8 +950,7 @@ daemon_free(struct daemon *d)
 	if (d->sup != NULL)
 		sup_free(d->sup);
 	for (size_t i = 0; i < d->nclients; i++) {
-		api_client_reset(d->clients[i]);
-		free(d->clients[i]->ctx);
+		helper_client_release(d, d->clients[i]);
 		free(d->clients[i]);
 	}
 	free(d->clients);

@@ -15,6 +15,7 @@
 #include "evbgp/attrs.h"
 #include "evbgp/config.h"
 #include "evbgp/env.h"
+#include "evbgp/line_handler.h"
 #include "evbgp/peer.h"
 
 struct event_base;
@@ -22,7 +23,7 @@ struct event;
 struct evconnlistener;
 struct sup;
 struct control;
-struct api_client;
+struct helper_client;
 
 struct daemon_listener {
 	struct evconnlistener *lev;
@@ -57,10 +58,14 @@ struct daemon {
 	size_t		 nclosing;	/* connections flushing before close */
 	int		 exit_code;
 
-	/* helpers and their command clients (one per process name) */
+	/* what runs the command lines of helpers and evbgpctl clients:
+	 * given by main (api_exec_handler); none: lines are ignored */
+	struct line_handler commands;
+	/* helpers, their events and their command clients (one per process
+	 * name, kept across restarts) */
 	struct sup	*sup;
 	struct api_events events;	/* to the helpers, via sup */
-	struct api_client **clients;
+	struct helper_client **clients;
 	size_t		 nclients;
 	struct control	*control;	/* evbgpctl socket, or NULL */
 	bool		 control_draining; /* stopped, answers still going out */
