@@ -11,7 +11,12 @@
 #include <stdbool.h>
 #include <syslog.h>
 
-#include "evbgp/env.h"
+enum log_dest {
+	LOG_DEST_STDERR,
+	LOG_DEST_STDOUT,
+	LOG_DEST_SYSLOG,
+	LOG_DEST_FILE,
+};
 
 #define LOG_FMT(a, b)	__attribute__((format(printf, a, b)))
 
