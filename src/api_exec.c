@@ -513,7 +513,8 @@ fast_entry_clear(struct api_fast_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-void
+/* Forget the fast path's memory and the scope (before freeing c). */
+static void
 api_client_reset(struct api_client *c)
 {
 	free(c->scope);
@@ -550,7 +551,6 @@ fast_slot(struct api_client *c, uint8_t afi, const char *text, size_t len)
 	return &c->fast[h & (API_FAST_SLOTS - 1)];
 }
 
-/* Apply one announce/withdraw to every peer the client may act on. */
 /* The peers c's route commands act on (cached until peers change). */
 static void
 client_scope(struct daemon *d, struct api_client *c)
@@ -566,6 +566,8 @@ client_scope(struct daemon *d, struct api_client *c)
 	c->scope_gen = d->peers_gen;
 }
 
+/* Apply one announce (a set) or withdraw (NULL) to every peer c may act
+ * on; false when none has the family. */
 static bool
 fast_apply(struct daemon *d, struct api_client *c, enum family_id fam,
     const struct prefix *pfx, uint32_t path_id, const struct attrs *a)
@@ -676,7 +678,8 @@ fast_learn(struct daemon *d, struct api_client *c, const char *line,
 	e->attrs = attrs_intern(d->attrs, &r->attrs);
 }
 
-void
+/* Run one command line (no newline) from c. */
+static void
 api_exec_line(struct daemon *d, struct api_client *c, const char *line,
     size_t len)
 {

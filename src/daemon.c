@@ -198,7 +198,8 @@ daemon_free_peer(struct peer *p)
 	peer_free(p);
 }
 
-struct peer *
+/* The configured peer for an incoming connection, or NULL. */
+static struct peer *
 daemon_match_peer(struct daemon *d, const struct bgp_addr *remote,
     const struct bgp_addr *local)
 {

@@ -52,6 +52,7 @@ static void	peer_enter(void *, enum fsm_state, enum fsm_state,
 		    enum fsm_event);
 static const char *peer_fsm_name(void *);
 static void	peer_read_messages(struct peer *);
+static void	peer_kick(struct peer *);
 static const struct attrs *peer_route_attrs(struct peer *,
 		    const struct cfg_route *);
 
@@ -610,7 +611,8 @@ peer_send_eors(struct peer *p)
 	p->eor_pending = 0;
 }
 
-void
+/* Pack what the Adj-RIB-Out has queued, as far as the socket takes it. */
+static void
 peer_kick(struct peer *p)
 {
 	struct rib_out_pack_ctx ctx;
@@ -659,14 +661,12 @@ peer_load_routes(struct peer *p)
 }
 
 /*
- * Pack on the next loop turn: many commands make one packing pass, and
- * input already waiting on the sockets is read first (a zero timer, not
- * event_active, which would run in this same pass).
- */
-/*
- * A burst of commands (a kick less than KICK_BUSY_MS ago) is packed
- * KICK_COALESCE_MS later, so that routes of many attribute sets arriving
- * interleaved still fill whole UPDATEs; a lone command goes out at once.
+ * Pack on a later loop turn: many commands make one packing pass, and
+ * input already waiting on the sockets is read first (a timer, not
+ * event_active, which would run in this same pass). A lone command goes
+ * out on the next turn; a burst (a kick less than KICK_BUSY_MS ago) is
+ * packed KICK_COALESCE_MS later, so that routes of many attribute sets
+ * arriving interleaved still fill whole UPDATEs.
  */
 void
 peer_schedule_kick(struct peer *p)
@@ -1452,7 +1452,6 @@ static void
 act_establish(struct peer *p)
 {
 	p->established_at = mono_now();
-	p->stats.established_count++;
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->attempts = 0;
 	hold_restart(p);

@@ -525,12 +525,6 @@ rib_out_count(const struct rib_out *ro)
 	return ro->nwant;
 }
 
-size_t
-rib_out_queued(const struct rib_out *ro)
-{
-	return ro->nqueued;
-}
-
 static void
 entry_prefix(const struct ro_entry *e, struct prefix *p)
 {

@@ -49,7 +49,7 @@ struct daemon {
 	size_t		 nlisteners;
 
 	struct event	*sig_term, *sig_int, *sig_hup, *sig_usr1;
-	struct event	*sig_usr2, *sig_pipe;
+	struct event	*sig_usr2;
 	struct event	*ev_exit;	/* grace timer at shutdown */
 	struct event	*ev_request;	/* acts on requests (zero timeout) */
 	unsigned	 requests;	/* DAEMON_* not acted on yet */
@@ -117,8 +117,5 @@ void	daemon_request(struct daemon *d, unsigned req, const char *why);
 int	daemon_reload(struct daemon *d, bool restart_helpers);
 /* Number of helper processes configured. */
 size_t	daemon_helper_count(const struct daemon *d);
-/* Find the configured peer for an incoming connection, or NULL. */
-struct peer *daemon_match_peer(struct daemon *d, const struct bgp_addr *remote,
-	    const struct bgp_addr *local);
 
 #endif /* EVBGP_DAEMON_H */

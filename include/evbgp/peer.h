@@ -100,9 +100,6 @@ struct peer_env {
 struct peer_stats {
 	uint64_t	 sent[6];
 	uint64_t	 recv[6];
-	uint64_t	 routes_received;
-	uint64_t	 withdraws_received;
-	uint64_t	 established_count;
 };
 
 struct peer {
@@ -182,8 +179,6 @@ void	peer_accept_bev(struct peer *p, struct bufferevent *bev,
 	    const struct bgp_addr *local);
 /* Queue the configured static routes into the Adj-RIB-Out. */
 void	peer_load_routes(struct peer *p);
-/* Something was queued in the Adj-RIB-Out: send it when possible. */
-void	peer_kick(struct peer *p);
 /* Pack queued routes later in this loop turn. */
 void	peer_schedule_kick(struct peer *p);
 /* Announce / withdraw a route (src: RIB_SRC_*); sent when possible. */

@@ -52,9 +52,8 @@ void	rib_out_resend_all(struct rib_out *ro);
 void	rib_out_withdraw_all(struct rib_out *ro);
 /* Anything queued? */
 bool	rib_out_pending(const struct rib_out *ro);
-/* Routes wanted announced, and routes queued for sending. */
+/* Routes wanted announced. */
 size_t	rib_out_count(const struct rib_out *ro);
-size_t	rib_out_queued(const struct rib_out *ro);
 /* The wanted attributes of a route, or NULL. */
 const struct attrs *rib_out_lookup(const struct rib_out *ro,
 	    enum family_id fam, const struct prefix *p, uint32_t path_id);
