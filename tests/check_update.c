@@ -200,6 +200,17 @@ static const struct dec_vec dec_vecs[] = {
 	    "400206 0201 0000FDE8" NH LP, NLRI, 2),
 	WD_("as_path 2-octet on 4-octet session", IBGP4, ORIGIN
 	    "400204 0201 FDE8" NH LP, NLRI, 2),
+	/* AS 0 in AS_PATH (RFC 7607 §2, RFC 7606 §7.2): treat-as-withdraw */
+	WD_("as_path with AS 0", IBGP4, ORIGIN "40020A 0202 0000FDE8 00000000"
+	    NH LP, NLRI, 2),
+	WD_("as_path AS 0 alone", IBGP4, ORIGIN "400206 0201 00000000" NH LP,
+	    NLRI, 2),
+	WD_("as_path AS 0 in an AS_SET", IBGP4, ORIGIN "40020C 0201 0000FDE8"
+	    " 0101 00000000" NH LP, NLRI, 2),
+	WD_("as_path AS 0 in a confed sequence", IBGP4, ORIGIN
+	    "400206 0301 00000000" NH LP, NLRI, 2),
+	WD_("as_path AS 0, 2-octet session", IBGP2, ORIGIN "400206 0202 FDE8"
+	    " 0000" NH LP, NLRI, 2),
 	/* NEXT_HOP §7.3 */
 	WD_("next_hop optional flag", IBGP4, ORIGIN ASP0 "C00304 0A000001" LP,
 	    NLRI, 3),
@@ -243,6 +254,10 @@ static const struct dec_vec dec_vecs[] = {
 	    7),
 	DI_("aggregator non-transitive", IBGP4, IB "800708 0000FDE8 0A000001",
 	    7),
+	/* AS 0 in AGGREGATOR (RFC 7607 §2, RFC 7606 §7.7): discard */
+	DI_("aggregator AS 0", IBGP4, IB "C00708 00000000 0A000001", 7),
+	DI_("aggregator AS 0, 2-octet session", IBGP2, IB
+	    "C00706 0000 0A000001", 7),
 	/* COMMUNITIES §7.8 */
 	WD_("communities length 0", IBGP4, IB "C00800", NLRI, 8),
 	WD_("communities length 3", IBGP4, IB "C00803 FFFFFF", NLRI, 8),
@@ -322,6 +337,10 @@ static const struct dec_vec dec_vecs[] = {
 	DI_("as4_path length 0", IBGP2, IB "C01100", 17),
 	DI_("as4_path 2-octet ASNs", IBGP2, IB "C01104 0201 FDE8", 17),
 	DI_("as4_path well-known flag", IBGP2, IB "401106 0201 FA56EA00", 17),
+	/* AS 0 in AS4_PATH, AS4_AGGREGATOR (RFC 7607 §2, RFC 6793 §6) */
+	DI_("as4_path with AS 0", IBGP2, IB "C0110A 0202 FA56EA00 00000000",
+	    17),
+	DI_("as4_aggregator AS 0", IBGP2, IB "C01208 00000000 0A000001", 18),
 	DI_("as4_aggregator on 4-octet session", IBGP4, IB
 	    "C01208 FA56EA00 0A000001", 18),
 	DI_("as4_aggregator length 6", IBGP2, IB "C01206 FDE8 0A000001", 18),
@@ -596,6 +615,28 @@ START_TEST(test_decode_mp)
 	    sizeof(body)), UPD_OK);
 	ck_assert_int_eq(m.mp_unreach_fam, FAM_IPV6_UNICAST);
 	ck_assert_uint_eq(rbuf_left(&m.mp_unreach_nlri), 17);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* RFC 7607 §2: a discarded AGGREGATOR with AS 0 leaves nothing behind. */
+START_TEST(test_as0_discarded)
+{
+	uint8_t body[256];
+	struct update_msg m;
+
+	update_msg_init(&m);
+	ck_assert_int_eq(decode_hex("0000 0020" IB "C00708 00000000 0A000001"
+	    NLRI, IBGP4, &m, body, sizeof(body)), UPD_ATTR_DISCARD);
+	ck_assert(!(m.attrs.has & ATTR_HAS_AGGREGATOR));
+	ck_assert_uint_eq(rbuf_left(&m.nlri), 4);
+	ck_assert_int_eq(decode_hex("0000 0020" IB "C01208 00000000 0A000001"
+	    NLRI, IBGP2, &m, body, sizeof(body)), UPD_ATTR_DISCARD);
+	ck_assert(!(m.attrs.has & ATTR_HAS_AS4_AGGREGATOR));
+	ck_assert_int_eq(decode_hex("0000 0022" IB
+	    "C0110A 0202 FA56EA00 00000000" NLRI, IBGP2, &m, body,
+	    sizeof(body)), UPD_ATTR_DISCARD);
+	ck_assert(!(m.attrs.has & ATTR_HAS_AS4_PATH));
 	update_msg_free(&m);
 }
 END_TEST
@@ -1205,6 +1246,7 @@ update_suite(void)
 	tcase_add_test(tc, test_decode_truncations);
 	tcase_add_test(tc, test_decode_values);
 	tcase_add_test(tc, test_decode_mp);
+	tcase_add_test(tc, test_as0_discarded);
 	tcase_add_loop_test(tc, test_eor, 0, NVEC(eor_vecs));
 	tcase_add_loop_test(tc, test_kit_updates_decode, 0, NVEC(kit_updates));
 	suite_add_tcase(s, tc);

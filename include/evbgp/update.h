@@ -84,7 +84,8 @@ void	update_msg_free(struct update_msg *m);
  * withdraw, NLRI located with the total attribute length; duplicate
  * MP_REACH/MP_UNREACH -> reset 3/1, other duplicates -> keep the first;
  * flag conflicts and per-attribute length/value errors as in the RFC's
- * table; missing well-known mandatory -> treat as withdraw; unparseable
+ * table, AS 0 in a path or aggregator (RFC 7607) as malformed;
+ * missing well-known mandatory -> treat as withdraw; unparseable
  * NLRI -> reset 3/10 (classic) or 3/9 (MP); unknown optional transitive
  * attributes kept with the Partial bit set, unknown non-transitive
  * dropped, unknown well-known -> reset 3/2. An MP family not negotiated
