@@ -655,8 +655,13 @@ attr_dispatch(struct upd_state *s, struct rbuf *v, uint8_t flags,
 
 /*
  * Walk the path attributes. A framing error (RFC 7606 §4: header or value
- * past the end) stops the walk with treat-as-withdraw; the NLRI was
- * already located with the Total Path Attribute Length.
+ * past the end) stops the walk. The classic NLRI was already located with
+ * the Total Path Attribute Length, but what follows the error is lost: if
+ * an MP_REACH_NLRI or MP_UNREACH_NLRI has not been parsed yet it may be
+ * there, its NLRI cannot be located, and treat-as-withdraw would leave
+ * those routes standing (RFC 7606 §3(j)): the session is reset with 3/1,
+ * as BIRD does when it cannot locate the NLRI (§5.2). With both parsed
+ * already, nothing can hide and treat-as-withdraw is enough.
  */
 static void
 attrs_walk(struct upd_state *s, struct rbuf *r)
@@ -686,7 +691,11 @@ attrs_walk(struct upd_state *s, struct rbuf *r)
 	}
 	return;
 framing:
-	upd_raise(m, UPD_TREAT_AS_WITHDRAW, "attribute framing", 0);
+	if (m->has_mp_reach && m->has_mp_unreach)
+		upd_raise(m, UPD_TREAT_AS_WITHDRAW, "attribute framing", 0);
+	else
+		upd_reset(m, BGP_ERR_UPD_ATTR_LIST, NULL, 0,
+		    "attribute framing, NLRI cannot be located", 0);
 }
 
 /* RFC 7606 §3(d): well-known mandatory attributes of an announcement. */
@@ -774,9 +783,10 @@ update_decode(const uint8_t *body, size_t len, const struct update_ctx *ctx,
 	if (m->verdict != UPD_SESSION_RESET)
 		check_mandatory(&s);
 	/*
-	 * RFC 7606 §5.2 (an error in an UPDATE with no NLRI at all): we
-	 * keep treat-as-withdraw, which withdraws nothing (FRR's choice),
-	 * rather than BIRD's session reset.
+	 * RFC 7606 §5.2 (an error in an UPDATE with no NLRI at all, every
+	 * attribute parsed): we keep treat-as-withdraw, which withdraws
+	 * nothing (FRR's choice), rather than BIRD's session reset. A
+	 * framing error, which may hide NLRI, resets (attrs_walk).
 	 */
 	return m->verdict;
 }

@@ -145,15 +145,35 @@ static const struct dec_vec dec_vecs[] = {
 	    UPD_SESSION_RESET, 1),
 	RAW("attribute length overrun by one", IBGP4, "0000 0005 40010100",
 	    UPD_SESSION_RESET, 1),
-	/* attribute framing: treat-as-withdraw (RFC 7606 §4) */
-	WD_("attribute header 1 octet", IBGP4, IB "40", NLRI, 0),
-	WD_("attribute header 2 octets", IBGP4, IB "4001", NLRI, 0),
-	WD_("extended length with 1 length octet", IBGP4, IB "500100", NLRI,
-	    0),
-	WD_("value past the attribute field", IBGP4, IB "40010400", NLRI, 0),
-	WD_("extended value past the field", IBGP4, IB "50080010 FFFFFF01",
-	    NLRI, 0),
-	WD_("framing error without nlri", IBGP4, "40010400", "", 0),
+	/*
+	 * attribute framing (RFC 7606 §4): the classic NLRI is located with
+	 * the Total Path Attribute Length, but an MP_REACH/MP_UNREACH could
+	 * hide behind the error (§3(j)): session reset 3/1
+	 */
+	RS_("attribute header 1 octet", IBGP4, "", IB "40", NLRI, 1),
+	RS_("attribute header 2 octets", IBGP4, "", IB "4001", NLRI, 1),
+	RS_("extended length with 1 length octet", IBGP4, "", IB "500100",
+	    NLRI, 1),
+	RS_("value past the attribute field", IBGP4, "", IB "40010400", NLRI,
+	    1),
+	RS_("extended value past the field", IBGP4, "", IB
+	    "50080010 FFFFFF01", NLRI, 1),
+	/*
+	 * RFC 7606 §3(j), §5.2: a framing error hides the attributes after
+	 * it; unless both MP attributes were parsed before it, MP NLRI may
+	 * be among them and cannot be located: session reset 3/1 (BIRD).
+	 */
+	RS_("framing error without nlri", IBGP4, "", "40010400", "", 1),
+	RS_("framing error before mp_reach", IBGP4, "", ORIGIN ASP0 LP
+	    "C063FF" MPR6, "", 1),
+	RS_("framing error before mp_reach, classic nlri too", IBGP4, "",
+	    IB "C063FF" MPR6, NLRI, 1),
+	RS_("framing error after mp_reach, mp_unreach may follow", IBGP4, "",
+	    ORIGIN ASP0 LP MPR6 "40", "", 1),
+	RS_("framing error, withdrawn routes only", IBGP4, "180A0000",
+	    "40010400", "", 1),
+	WD_("framing error after both mp attributes", IBGP4, ORIGIN ASP0 LP
+	    MPU6 MPR6 "4001", "", 0),
 	/* NLRI syntax: session reset 3/10 (RFC 7606 §5.3) */
 	RS_("nlri prefix length 33", IBGP4, "", IB, "21 0A000000 00", 10),
 	RS_("nlri prefix length 255", IBGP4, "", IB, "FF 0A000000", 10),

@@ -80,8 +80,10 @@ void	update_msg_free(struct update_msg *m);
 /*
  * Decode an UPDATE body into m (reset first). Returns the verdict (also
  * in m->verdict). Rules (RFC 7606): withdrawn/attribute lengths that
- * overrun the message -> reset 3/1; attribute framing errors -> treat as
- * withdraw, NLRI located with the total attribute length; duplicate
+ * overrun the message -> reset 3/1; attribute framing errors -> reset
+ * 3/1 unless MP_REACH and MP_UNREACH were both parsed before the error
+ * (else MP NLRI may be hidden behind it, §3(j)), then treat as withdraw
+ * with the classic NLRI located by the total attribute length; duplicate
  * MP_REACH/MP_UNREACH -> reset 3/1, other duplicates -> keep the first;
  * flag conflicts and per-attribute length/value errors as in the RFC's
  * table, AS 0 in a path or aggregator (RFC 7607) as malformed;
