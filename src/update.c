@@ -58,12 +58,13 @@ upd_raise(struct update_msg *m, enum update_verdict v, const char *reason,
 }
 
 static void
-upd_reset(struct update_msg *m, uint8_t subcode, const void *data,
+upd_reset(struct update_msg *m, uint8_t subcode, const uint8_t *data,
     size_t datalen, const char *reason, uint8_t code)
 {
 	if (m->verdict == UPD_SESSION_RESET)
 		return;
-	bgp_err_set(&m->err, BGP_ERR_UPDATE, subcode, data, datalen);
+	/* RFC 4271 §6.3: the erroneous attribute, whole, from the message */
+	bgp_err_ref(&m->err, BGP_ERR_UPDATE, subcode, data, datalen);
 	upd_raise(m, UPD_SESSION_RESET, reason, code);
 }
 

@@ -639,6 +639,76 @@ START_TEST(test_decode_mp)
 }
 END_TEST
 
+/*
+ * RFC 4271 §6.3: the data of 3/2 and 3/9 is the whole erroneous attribute
+ * (type, length and value), however long, not its first 64 octets.
+ */
+START_TEST(test_reset_data_whole_attribute)
+{
+	uint8_t body[8192], attr[4096];
+	struct update_msg m;
+	struct wbuf w;
+	size_t alen;
+
+	update_msg_init(&m);
+	/* an unknown well-known attribute of 200 octets */
+	wbuf_init(&w, attr, sizeof(attr));
+	wbuf_put_u8(&w, BGP_ATTR_F_TRANSITIVE);
+	wbuf_put_u8(&w, 0x63);
+	wbuf_put_u8(&w, 200);
+	for (int i = 0; i < 200; i++)
+		wbuf_put_u8(&w, (uint8_t)i);
+	alen = w.len;
+	wbuf_init(&w, body, sizeof(body));
+	wbuf_put_u16(&w, 0);
+	wbuf_put_u16(&w, (uint16_t)alen);
+	wbuf_put_bytes(&w, attr, alen);
+	ck_assert(!w.err);
+	ck_assert_int_eq(update_decode(body, w.len, &ctxs[IBGP4], &m),
+	    UPD_SESSION_RESET);
+	ck_assert_uint_eq(m.err.subcode, BGP_ERR_UPD_UNKNOWN_WELLKNOWN);
+	ck_assert_uint_eq(m.err.datalen, alen);
+	ck_assert(memcmp(bgp_err_data(&m.err), attr, alen) == 0);
+
+	/* an MP_REACH_NLRI of 3,000 octets whose last prefix is bad */
+	wbuf_init(&w, attr, sizeof(attr));
+	wbuf_put_u8(&w, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_EXTLEN);
+	wbuf_put_u8(&w, BGP_ATTR_MP_REACH_NLRI);
+	wbuf_put_u16(&w, 3000);
+	wbuf_put_u16(&w, 2);
+	wbuf_put_u8(&w, 1);
+	wbuf_put_u8(&w, 16);
+	wbuf_put_zero(&w, 16);
+	wbuf_put_u8(&w, 0);
+	/* 3000 - 21 = 2979 octets of NLRI: 330 x /64 (9), then a /129 */
+	for (int i = 0; i < 330; i++) {
+		wbuf_put_u8(&w, 64);
+		wbuf_put_u64(&w, 0x20010db800000000ull + (uint64_t)i);
+	}
+	wbuf_put_u8(&w, 129);
+	wbuf_put_zero(&w, 8);
+	alen = w.len;
+	ck_assert_uint_eq(alen, 3004);
+	wbuf_init(&w, body, sizeof(body));
+	wbuf_put_u16(&w, 0);
+	wbuf_put_u16(&w, (uint16_t)alen);
+	wbuf_put_bytes(&w, attr, alen);
+	ck_assert(!w.err);
+	ck_assert_int_eq(update_decode(body, w.len, &ctxs[IBGP4], &m),
+	    UPD_SESSION_RESET);
+	ck_assert_uint_eq(m.err.subcode, BGP_ERR_UPD_OPTIONAL_ATTR);
+	ck_assert_uint_eq(m.err.datalen, alen);
+	ck_assert(memcmp(bgp_err_data(&m.err), attr, alen) == 0);
+
+	/* framing: 3/1 carries no data */
+	ck_assert_int_eq(decode_hex("0000 0004 40010400", IBGP4, &m, body,
+	    sizeof(body)), UPD_SESSION_RESET);
+	ck_assert_uint_eq(m.err.subcode, BGP_ERR_UPD_ATTR_LIST);
+	ck_assert_uint_eq(m.err.datalen, 0);
+	update_msg_free(&m);
+}
+END_TEST
+
 /* RFC 7607 §2: a discarded AGGREGATOR with AS 0 leaves nothing behind. */
 START_TEST(test_as0_discarded)
 {
@@ -1266,6 +1336,7 @@ update_suite(void)
 	tcase_add_test(tc, test_decode_truncations);
 	tcase_add_test(tc, test_decode_values);
 	tcase_add_test(tc, test_decode_mp);
+	tcase_add_test(tc, test_reset_data_whole_attribute);
 	tcase_add_test(tc, test_as0_discarded);
 	tcase_add_loop_test(tc, test_eor, 0, NVEC(eor_vecs));
 	tcase_add_loop_test(tc, test_kit_updates_decode, 0, NVEC(kit_updates));

@@ -65,7 +65,8 @@ struct update_msg {
 	struct attrs	 attrs;		/* next hop of MP_REACH in attrs.nexthop */
 
 	enum update_verdict verdict;
-	struct bgp_err	 err;		/* for UPD_SESSION_RESET */
+	struct bgp_err	 err;		/* for UPD_SESSION_RESET; its data
+					   lies in the decoded body */
 	/* why the verdict was reached, for the log (static string) */
 	const char	*reason;
 	uint8_t		 reason_attr;	/* attribute code involved, or 0 */
