@@ -185,6 +185,13 @@ int	open_encode(struct wbuf *w, const struct bgp_open *o);
  */
 int	open_decode(const uint8_t *body, size_t len, struct bgp_open *o,
 	    struct bgp_err *err);
+/*
+ * The same without the checks of the fixed fields (version, hold time,
+ * identifier, AS): what an OPEN that fails them says, for reporting it
+ * (ExaBGP shows a received OPEN before validating it). Fails only when
+ * the message or its optional parameters cannot be framed.
+ */
+int	open_decode_lax(const uint8_t *body, size_t len, struct bgp_open *o);
 /* The peer's AS: the 4-octet capability when present, else my_as. */
 uint32_t open_peer_as(const struct bgp_open *o);
 
