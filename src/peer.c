@@ -329,14 +329,20 @@ peer_send_keepalive(struct peer *p)
 	peer_send(p, w.buf, w.len);
 }
 
+static size_t	peer_max_msg(const struct peer *);
+
 static void
 peer_send_notification(struct peer *p, uint8_t code, uint8_t subcode,
     const uint8_t *data, size_t datalen)
 {
-	uint8_t buf[BGP_MAX_MSG];
+	uint8_t buf[BGP_MAX_EXT_MSG];
+	size_t max = peer_max_msg(p);
 	struct wbuf w;
 
-	wbuf_init(&w, buf, sizeof(buf));
+	/* the data goes whole (RFC 4271 §6.3) as far as a message can hold */
+	if (datalen > max - BGP_NOTIFICATION_MIN)
+		datalen = max - BGP_NOTIFICATION_MIN;
+	wbuf_init(&w, buf, max);
 	if (notification_encode(&w, code, subcode, data, datalen) == -1)
 		return;
 	log_peer(LOG_WARNING, p->name, "sending NOTIFICATION %u/%u (%s, %s)",
@@ -1124,6 +1130,9 @@ peer_handle_route_refresh(struct peer *p, const uint8_t *body, size_t len)
 	struct bgp_route_refresh rr;
 
 	if (route_refresh_decode(body, len, &rr, &p->err) == -1) {
+		/* RFC 7313 §5: the data is the complete message */
+		bgp_err_ref(&p->err, p->err.code, p->err.subcode,
+		    body - BGP_HEADER_LEN, len + BGP_HEADER_LEN);
 		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
 		return;
 	}
@@ -1610,7 +1619,7 @@ peer_act(void *ctx, enum fsm_action action, enum fsm_event ev)
 		break;
 	case ACT_SEND_ERROR:
 		peer_send_notification(p, p->err.code, p->err.subcode,
-		    p->err.data, p->err.datalen);
+		    bgp_err_data(&p->err), p->err.datalen);
 		break;
 	case ACT_CEASE:
 		peer_send_cease(p, p->stop_subcode, p->stop_text);

@@ -65,7 +65,8 @@ struct update_msg {
 	struct attrs	 attrs;		/* next hop of MP_REACH in attrs.nexthop */
 
 	enum update_verdict verdict;
-	struct bgp_err	 err;		/* for UPD_SESSION_RESET */
+	struct bgp_err	 err;		/* for UPD_SESSION_RESET; its data
+					   lies in the decoded body */
 	/* why the verdict was reached, for the log (static string) */
 	const char	*reason;
 	uint8_t		 reason_attr;	/* attribute code involved, or 0 */
@@ -80,11 +81,14 @@ void	update_msg_free(struct update_msg *m);
 /*
  * Decode an UPDATE body into m (reset first). Returns the verdict (also
  * in m->verdict). Rules (RFC 7606): withdrawn/attribute lengths that
- * overrun the message -> reset 3/1; attribute framing errors -> treat as
- * withdraw, NLRI located with the total attribute length; duplicate
+ * overrun the message -> reset 3/1; attribute framing errors -> reset
+ * 3/1 unless MP_REACH and MP_UNREACH were both parsed before the error
+ * (else MP NLRI may be hidden behind it, §3(j)), then treat as withdraw
+ * with the classic NLRI located by the total attribute length; duplicate
  * MP_REACH/MP_UNREACH -> reset 3/1, other duplicates -> keep the first;
  * flag conflicts and per-attribute length/value errors as in the RFC's
- * table; missing well-known mandatory -> treat as withdraw; unparseable
+ * table, AS 0 in a path or aggregator (RFC 7607) as malformed;
+ * missing well-known mandatory -> treat as withdraw; unparseable
  * NLRI -> reset 3/10 (classic) or 3/9 (MP); unknown optional transitive
  * attributes kept with the Partial bit set, unknown non-transitive
  * dropped, unknown well-known -> reset 3/2. An MP family not negotiated
