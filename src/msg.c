@@ -17,13 +17,33 @@ void
 bgp_err_set(struct bgp_err *err, uint8_t code, uint8_t subcode,
     const void *data, size_t datalen)
 {
-	if (datalen > sizeof(err->data))
-		datalen = sizeof(err->data);
+	if (datalen > sizeof(err->buf))
+		datalen = sizeof(err->buf);
 	err->code = code;
 	err->subcode = subcode;
 	err->datalen = (uint16_t)datalen;
+	err->ref = NULL;
 	if (datalen > 0)
-		memcpy(err->data, data, datalen);
+		memcpy(err->buf, data, datalen);
+}
+
+void
+bgp_err_ref(struct bgp_err *err, uint8_t code, uint8_t subcode,
+    const uint8_t *data, size_t datalen)
+{
+	/* no BGP message holds more than 65535 octets */
+	if (datalen > BGP_MAX_EXT_MSG)
+		datalen = BGP_MAX_EXT_MSG;
+	err->code = code;
+	err->subcode = subcode;
+	err->datalen = (uint16_t)datalen;
+	err->ref = datalen > 0 ? data : NULL;
+}
+
+const uint8_t *
+bgp_err_data(const struct bgp_err *err)
+{
+	return err->ref != NULL ? err->ref : err->buf;
 }
 
 /* ---- header ---- */
@@ -394,7 +414,7 @@ route_refresh_decode(const uint8_t *body, size_t len,
 	 */
 	rbuf_init(&r, body, len);
 	if (len != 4) {
-		bgp_err_set(err, BGP_ERR_ROUTE_REFRESH,
+		bgp_err_ref(err, BGP_ERR_ROUTE_REFRESH,
 		    BGP_ERR_RR_INVALID_LENGTH, body, len);
 		return -1;
 	}

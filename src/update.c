@@ -58,12 +58,13 @@ upd_raise(struct update_msg *m, enum update_verdict v, const char *reason,
 }
 
 static void
-upd_reset(struct update_msg *m, uint8_t subcode, const void *data,
+upd_reset(struct update_msg *m, uint8_t subcode, const uint8_t *data,
     size_t datalen, const char *reason, uint8_t code)
 {
 	if (m->verdict == UPD_SESSION_RESET)
 		return;
-	bgp_err_set(&m->err, BGP_ERR_UPDATE, subcode, data, datalen);
+	/* RFC 4271 §6.3: the erroneous attribute, whole, from the message */
+	bgp_err_ref(&m->err, BGP_ERR_UPDATE, subcode, data, datalen);
 	upd_raise(m, UPD_SESSION_RESET, reason, code);
 }
 
@@ -119,12 +120,14 @@ parse_origin(struct upd_state *s, struct rbuf *v, uint8_t flags, uint8_t code)
 
 /*
  * RFC 7606 §7.2: segment type 1..4, a non-zero count, and the ASNs all
- * inside the attribute.
+ * inside the attribute; RFC 7607 §2: no AS 0 anywhere in the path.
  */
 static const char *
 aspath_check(struct rbuf v, size_t asnlen)
 {
 	uint8_t type, count;
+	uint32_t as;
+	uint16_t as2;
 
 	while (rbuf_left(&v) > 0) {
 		if (rbuf_get_u8(&v, &type) == -1 ||
@@ -134,8 +137,18 @@ aspath_check(struct rbuf v, size_t asnlen)
 			return "AS_PATH segment type";
 		if (count == 0)
 			return "AS_PATH empty segment";
-		if (rbuf_skip(&v, (size_t)count * asnlen) == -1)
+		if (rbuf_left(&v) < (size_t)count * asnlen)
 			return "AS_PATH segment overrun";
+		for (unsigned i = 0; i < count; i++) {
+			if (asnlen == 4)
+				(void)rbuf_get_u32(&v, &as);
+			else {
+				(void)rbuf_get_u16(&v, &as2);
+				as = as2;
+			}
+			if (as == 0)
+				return "AS 0 in the path (RFC 7607)";
+		}
 	}
 	return NULL;
 }
@@ -232,17 +245,22 @@ parse_aggregator(struct upd_state *s, struct rbuf *v, uint8_t flags,
     uint8_t code)
 {
 	struct attrs *a = &s->m->attrs;
+	uint32_t as;
 	uint16_t as2;
 
 	/* RFC 7606 §7.7: 6 octets, or 8 between 4-octet speakers */
 	if (rbuf_left(v) != (s->ctx->asn4 ? 8u : 6u))
 		return "AGGREGATOR length";
 	if (s->ctx->asn4)
-		(void)rbuf_get_u32(v, &a->aggregator_as);
+		(void)rbuf_get_u32(v, &as);
 	else {
 		(void)rbuf_get_u16(v, &as2);
-		a->aggregator_as = as2;
+		as = as2;
 	}
+	/* RFC 7607 §2: malformed, so discarded (RFC 7606 §7.7) */
+	if (as == 0)
+		return "AGGREGATOR AS 0 (RFC 7607)";
+	a->aggregator_as = as;
 	(void)rbuf_get_u32(v, &a->aggregator_id);
 	a->has |= ATTR_HAS_AGGREGATOR;
 	return NULL;
@@ -324,10 +342,15 @@ parse_as4_aggregator(struct upd_state *s, struct rbuf *v, uint8_t flags,
     uint8_t code)
 {
 	struct attrs *a = &s->m->attrs;
+	uint32_t as;
 
 	if (rbuf_left(v) != 8)
 		return "AS4_AGGREGATOR length";
-	(void)rbuf_get_u32(v, &a->as4_aggregator_as);
+	(void)rbuf_get_u32(v, &as);
+	/* RFC 7607 §2: malformed, so discarded (RFC 6793 §6) */
+	if (as == 0)
+		return "AS4_AGGREGATOR AS 0 (RFC 7607)";
+	a->as4_aggregator_as = as;
 	(void)rbuf_get_u32(v, &a->as4_aggregator_id);
 	a->has |= ATTR_HAS_AS4_AGGREGATOR;
 	return NULL;
@@ -633,8 +656,13 @@ attr_dispatch(struct upd_state *s, struct rbuf *v, uint8_t flags,
 
 /*
  * Walk the path attributes. A framing error (RFC 7606 §4: header or value
- * past the end) stops the walk with treat-as-withdraw; the NLRI was
- * already located with the Total Path Attribute Length.
+ * past the end) stops the walk. The classic NLRI was already located with
+ * the Total Path Attribute Length, but what follows the error is lost: if
+ * an MP_REACH_NLRI or MP_UNREACH_NLRI has not been parsed yet it may be
+ * there, its NLRI cannot be located, and treat-as-withdraw would leave
+ * those routes standing (RFC 7606 §3(j)): the session is reset with 3/1,
+ * as BIRD does when it cannot locate the NLRI (§5.2). With both parsed
+ * already, nothing can hide and treat-as-withdraw is enough.
  */
 static void
 attrs_walk(struct upd_state *s, struct rbuf *r)
@@ -664,7 +692,11 @@ attrs_walk(struct upd_state *s, struct rbuf *r)
 	}
 	return;
 framing:
-	upd_raise(m, UPD_TREAT_AS_WITHDRAW, "attribute framing", 0);
+	if (m->has_mp_reach && m->has_mp_unreach)
+		upd_raise(m, UPD_TREAT_AS_WITHDRAW, "attribute framing", 0);
+	else
+		upd_reset(m, BGP_ERR_UPD_ATTR_LIST, NULL, 0,
+		    "attribute framing, NLRI cannot be located", 0);
 }
 
 /* RFC 7606 §3(d): well-known mandatory attributes of an announcement. */
@@ -752,9 +784,10 @@ update_decode(const uint8_t *body, size_t len, const struct update_ctx *ctx,
 	if (m->verdict != UPD_SESSION_RESET)
 		check_mandatory(&s);
 	/*
-	 * RFC 7606 §5.2 (an error in an UPDATE with no NLRI at all): we
-	 * keep treat-as-withdraw, which withdraws nothing (FRR's choice),
-	 * rather than BIRD's session reset.
+	 * RFC 7606 §5.2 (an error in an UPDATE with no NLRI at all, every
+	 * attribute parsed): we keep treat-as-withdraw, which withdraws
+	 * nothing (FRR's choice), rather than BIRD's session reset. A
+	 * framing error, which may hide NLRI, resets (attrs_walk).
 	 */
 	return m->verdict;
 }
@@ -770,12 +803,15 @@ update_is_eor(const struct update_msg *m, int *fam)
 	    rbuf_left(&m->nlri) > 0)
 		return false;
 	if (m->nattrs == 0) {
-		*fam = FAM_IPV4_UNICAST;
+		if (fam != NULL)
+			*fam = FAM_IPV4_UNICAST;
 		return true;
 	}
 	/* ... and one with only an empty MP_UNREACH_NLRI that of its family */
 	if (m->nattrs == 1 && m->has_mp_unreach && m->mp_unreach_rawlen == 0) {
-		*fam = family_lookup(m->mp_unreach_afi, m->mp_unreach_safi);
+		if (fam != NULL)
+			*fam = family_lookup(m->mp_unreach_afi,
+			    m->mp_unreach_safi);
 		return true;
 	}
 	return false;
@@ -1235,6 +1271,44 @@ update_encode_mp_unreach(struct wbuf *w, enum family_id fam,
 	wbuf_put_u8(w, family_safi(fam));
 	wbuf_put_bytes(w, nlri, nlri_len);
 	return msg_finish(w, start);
+}
+
+bool
+attrs_nexthop_encodable(const struct attrs *a,
+    const struct attr_encode_ctx *ctx, enum family_id fam)
+{
+	const struct bgp_addr *nh;
+
+	if (fam == FAM_IPV4_UNICAST) {
+		/* the classic NEXT_HOP field holds an IPv4 address only */
+		if (!a->nexthop_self && !(a->has & ATTR_HAS_NEXT_HOP))
+			return true;
+		nh = a->nexthop_self ? &ctx->local_v4 : &a->nexthop;
+		return nh->afi == BGP_AFI_IPV4;
+	}
+	/* MP_REACH: any next hop (IPv4 ones are mapped for IPv6) */
+	if (a->nexthop_self)
+		return ctx->local_v4.afi != 0 || ctx->local_v6.afi != 0;
+	return a->nexthop.afi != 0;
+}
+
+size_t
+update_route_size(const struct attrs *a, const struct attr_encode_ctx *ctx,
+    enum family_id fam, size_t nlri_len)
+{
+	static uint8_t scratch[BGP_MAX_EXT_MSG];
+	bool v4 = fam == FAM_IPV4_UNICAST;
+	struct wbuf w;
+	size_t need;
+
+	wbuf_init(&w, scratch, sizeof(scratch));
+	if (attrs_encode(&w, a, ctx, fam, v4 ? NULL : scratch, 0) == -1 ||
+	    w.err)
+		return 0;
+	/* header, two length fields, attributes, NLRI; an MP_REACH length
+	 * may need its second octet once the NLRI is in */
+	need = BGP_HEADER_LEN + 4 + w.len + nlri_len + (v4 ? 0 : 1);
+	return need <= BGP_MAX_EXT_MSG ? need : 0;
 }
 
 int
