@@ -230,7 +230,7 @@ timers_stop(struct peer *p)
 	evtimer_del(p->t_hold);
 	evtimer_del(p->t_keepalive);
 	evtimer_del(p->t_connect_retry);
-	event_del(p->t_more);
+	evtimer_del(p->t_more);
 	evtimer_del(p->t_rx_resume);
 	p->rx_paused = p->rx_throttle = false;
 	event_del(p->t_kick);
@@ -1235,10 +1235,20 @@ peer_read_messages(struct peer *p)
 		evbuffer_remove(in, p->env->rxbuf, len);
 		peer_handle_message(p, type, p->env->rxbuf, len);
 	}
-	/* more may be buffered: continue on the next loop turn */
+	/*
+	 * More may be buffered: continue on the next loop turn, from a
+	 * zero-timeout timer. Not event_active(): libevent runs an event
+	 * activated from a callback in the same pass, so a flooding peer
+	 * would be read to the end before any timer (ours, other peers'
+	 * KEEPALIVEs) had its turn.
+	 */
 	if (p->bev != NULL && !p->rx_paused &&
-	    evbuffer_get_length(bufferevent_get_input(p->bev)) >= BGP_HEADER_LEN)
-		event_active(p->t_more, EV_TIMEOUT, 0);
+	    evbuffer_get_length(bufferevent_get_input(p->bev)) >=
+	    BGP_HEADER_LEN) {
+		static const struct timeval now = { 0, 0 };
+
+		evtimer_add(p->t_more, &now);
+	}
 }
 
 static void
@@ -1765,7 +1775,7 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 	p->t_keepalive = event_new(base, -1, EV_PERSIST, keepalive_cb, p);
 	p->t_connect_retry = evtimer_new(base, connect_retry_cb, p);
 	p->t_idle_hold = evtimer_new(base, idle_hold_cb, p);
-	p->t_more = event_new(base, -1, 0, more_cb, p);
+	p->t_more = evtimer_new(base, more_cb, p);
 	p->t_rx_resume = evtimer_new(base, rx_resume_cb, p);
 	p->t_kick = event_new(base, -1, 0, kick_cb, p);
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;

@@ -779,6 +779,47 @@ START_TEST(test_notification_whole_route_refresh)
 }
 END_TEST
 
+/*
+ * A peer flooding us: at most one batch (64 messages) per loop turn, so
+ * that timers due meanwhile run between two batches (issue 8, defect
+ * 13: the continuation ran in the same pass and the whole flood was
+ * read before any timer).
+ */
+START_TEST(test_flood_yields_between_batches)
+{
+	enum { FLOOD = 64 * 40 };
+	struct harness h;
+	uint8_t *flood;
+	size_t one, before, after;
+
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	flood = malloc(FLOOD * BGP_HEADER_LEN);
+	ck_assert_ptr_nonnull(flood);
+	one = remote_keepalive(flood, BGP_HEADER_LEN);
+	for (size_t i = 1; i < FLOOD; i++)
+		memcpy(flood + i * one, flood, one);
+	before = h.p->stats.recv[BGP_MSG_KEEPALIVE];
+	bufferevent_write(h.remote, flood, FLOOD * one);
+	/* one loop turn (EVLOOP_ONCE: run what is active, including what
+	 * becomes active meanwhile, then return; NONBLOCK would go on while
+	 * anything is active): one batch, not the rest of the flood */
+	event_base_loop(h.f.base, EVLOOP_ONCE);
+	after = h.p->stats.recv[BGP_MSG_KEEPALIVE];
+	ck_assert_msg(after - before <= 64, "%zu messages read in one loop "
+	    "turn", after - before);
+	/* and all of it, in time */
+	for (int i = 0; i < 1000 &&
+	    h.p->stats.recv[BGP_MSG_KEEPALIVE] < (uint64_t)FLOOD + 1; i++)
+		event_base_loop(h.f.base, EVLOOP_NONBLOCK);
+	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_KEEPALIVE], FLOOD + 1);
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	free(flood);
+	harness_free(&h);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -802,6 +843,7 @@ main(void)
 	tcase_add_test(tc, test_reading_paused_until_owner_ready);
 	tcase_add_test(tc, test_closing_connection_flushes);
 	tcase_add_test(tc, test_no_start_while_stopping);
+	tcase_add_test(tc, test_flood_yields_between_batches);
 	tcase_add_test(tc, test_notification_whole_attribute);
 	tcase_add_loop_test(tc, test_notification_whole_route_refresh, 0, 2);
 	suite_add_tcase(s, tc);
