@@ -1680,6 +1680,8 @@ enter_idle(struct peer *p, enum fsm_state from)
 		p->env->ops->state(p->env->arg, p, PEER_DOWN,
 		    p->down_reason[0] ? p->down_reason : "closed");
 		rib_out_session_down(p->ro);
+		/* RFC 4271 §8: what the peer sent is gone with its session */
+		peer_clear_in(p);
 		/* a session that was stable starts the back-off afresh */
 		if (up >= STABLE_SESSION_S)
 			p->idle_hold_ms = IDLE_HOLD_MIN_MS;

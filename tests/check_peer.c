@@ -820,6 +820,37 @@ START_TEST(test_flood_yields_between_batches)
 }
 END_TEST
 
+/*
+ * RFC 4271 §8: the routes learnt on a session are gone when it closes;
+ * they do not stay in the Adj-RIB-In nor pile up across flaps (issue 8,
+ * defect 4).
+ */
+START_TEST(test_adj_rib_in_cleared_on_close)
+{
+	struct harness h;
+	uint8_t buf[256];
+	size_t n;
+
+	harness_init(&h);
+	ck_assert_ptr_nonnull(h.p->rib_in);	/* adj-rib-in on by default */
+	for (int flap = 0; flap < 3; flap++) {
+		if (flap > 0)
+			harness_connect(&h);
+		establish(&h, false, false);
+		expect_initial_routes(&h);
+		n = remote_update(buf, sizeof(buf));
+		send_raw(&h, buf, n, false);
+		ck_assert_uint_eq(rib_out_count(h.p->rib_in), 1);
+		/* the peer closes the connection */
+		bufferevent_flush(h.remote, EV_WRITE, BEV_FINISHED);
+		spin(&h);
+		ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+		ck_assert_uint_eq(rib_out_count(h.p->rib_in), 0);
+	}
+	harness_free(&h);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -844,6 +875,7 @@ main(void)
 	tcase_add_test(tc, test_closing_connection_flushes);
 	tcase_add_test(tc, test_no_start_while_stopping);
 	tcase_add_test(tc, test_flood_yields_between_batches);
+	tcase_add_test(tc, test_adj_rib_in_cleared_on_close);
 	tcase_add_test(tc, test_notification_whole_attribute);
 	tcase_add_loop_test(tc, test_notification_whole_route_refresh, 0, 2);
 	suite_add_tcase(s, tc);
