@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "evbgp/log.h"
+#include "evbgp/util.h"
 
 static struct {
 	bool		 enabled;
@@ -186,4 +187,19 @@ fatalx(const char *fmt, ...)
 	vlogit(LOG_CRIT, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+bool
+log_limit_pass(struct log_limit *l, double interval, unsigned long *held)
+{
+	double now = mono_now();
+
+	if (now < l->next) {
+		l->held++;
+		return false;
+	}
+	*held = l->held;
+	l->held = 0;
+	l->next = now + interval;
+	return true;
 }

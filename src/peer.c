@@ -1136,6 +1136,39 @@ peer_handle_notification(struct peer *p, const uint8_t *body, size_t len)
 	fsm_dispatch(&p->fsm, EV_NOTIFICATION_RECEIVED);
 }
 
+/*
+ * RFC 2918 §4 (and RFC 7313 §4): a ROUTE-REFRESH is for a family both
+ * sides advertised, from a peer that advertised the capability; anything
+ * else is ignored, not answered with the whole table. Logged, within a
+ * limit: the peer chooses how many it sends.
+ */
+static bool
+peer_route_refresh_ok(struct peer *p, const struct bgp_route_refresh *rr)
+{
+	int fam = family_lookup(rr->afi, rr->safi);
+	const char *why;
+	unsigned long held;
+	char a[16], s[16];
+
+	if (!p->neg.route_refresh)
+		why = "the route refresh capability was not negotiated";
+	else if (fam < 0 || !FAMSET_HAS(p->neg.families, fam))
+		why = "the family was not negotiated";
+	else
+		return true;
+	if (log_limit_pass(&p->log_rr, 60, &held)) {
+		char more[48] = "";
+
+		if (held > 0)
+			snprintf(more, sizeof(more), "; %lu more since the "
+			    "last line", held);
+		log_peer(LOG_WARNING, p->name, "ROUTE-REFRESH for %s %s "
+		    "ignored: %s (RFC 2918 §4%s)", afi_name(rr->afi, a,
+		    sizeof(a)), safi_name(rr->safi, s, sizeof(s)), why, more);
+	}
+	return false;
+}
+
 static void
 peer_handle_route_refresh(struct peer *p, const uint8_t *body, size_t len)
 {
@@ -1148,6 +1181,8 @@ peer_handle_route_refresh(struct peer *p, const uint8_t *body, size_t len)
 		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
 		return;
 	}
+	if (rr.subtype == BGP_RR_NORMAL && !peer_route_refresh_ok(p, &rr))
+		return;
 	if (rr.subtype != BGP_RR_NORMAL) {
 		/* BoRR/EoRR frame the peer's own re-advertisement */
 		log_peer(LOG_DEBUG, p->name, "received %s for afi %u safi %u",

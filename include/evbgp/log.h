@@ -34,6 +34,20 @@ void	log_debug(const char *fmt, ...) LOG_FMT(1, 2);
 void	log_peer(int level, const char *peer, const char *fmt, ...)
 	    LOG_FMT(3, 4);
 void	fatal(const char *fmt, ...) LOG_FMT(1, 2) __attribute__((noreturn));
+
+/*
+ * A log line that anyone outside can trigger at will (a peer's message, a
+ * connection attempt) goes through a limit: at most one line per
+ * interval, the ones held back counted and said in the next.
+ */
+struct log_limit {
+	double		 next;		/* mono_now() from which a line may go */
+	unsigned long	 held;		/* lines held back since the last */
+};
+/* May a line go now? If so, *held says how many were held back before
+ * it (and the count restarts). */
+bool	log_limit_pass(struct log_limit *l, double interval,
+	    unsigned long *held);
 void	fatalx(const char *fmt, ...) LOG_FMT(1, 2) __attribute__((noreturn));
 
 #endif /* EVBGP_LOG_H */
