@@ -891,6 +891,7 @@ void
 peer_watchdog(struct peer *p, const char *name, bool announce)
 {
 	size_t n = 0;
+	char esc[LOG_ESCAPE_SIZE];
 
 	for (size_t i = 0; i < p->nwd; i++) {
 		struct cfg_route *r = &p->wd[i];
@@ -904,7 +905,8 @@ peer_watchdog(struct peer *p, const char *name, bool announce)
 			peer_withdraw(p, r);
 		n++;
 	}
-	log_peer(LOG_DEBUG, p->name, "watchdog %s: %s %zu route%s", name,
+	log_peer(LOG_DEBUG, p->name, "watchdog %s: %s %zu route%s",
+	    log_escape(name, strlen(name), esc, sizeof(esc)),
 	    announce ? "announce" : "withdraw", n, n == 1 ? "" : "s");
 }
 
@@ -1103,29 +1105,17 @@ static void
 peer_handle_notification(struct peer *p, const uint8_t *body, size_t len)
 {
 	struct bgp_notification *n = &p->notif;
-	char text[BGP_SHUTDOWN_COMM_MAX * 4 + 1];
+	char text[BGP_SHUTDOWN_COMM_MAX * 4 + 4];
 
 	if (notification_decode(body, len, n) == -1) {
 		memset(n, 0, sizeof(*n));
 		n->code = 0;
 	}
 	text[0] = '\0';
-	if (n->has_shutdown_comm) {
-		/* peer-supplied text headed for our log: printable only */
-		size_t o = 0;
-
-		for (size_t i = 0; i < n->shutdown_comm_len && o + 5 < sizeof(text);
-		    i++) {
-			uint8_t c = n->shutdown_comm[i];
-
-			if (c >= 0x20 && c != 0x7f)
-				text[o++] = (char)c;
-			else
-				o += (size_t)snprintf(text + o, sizeof(text) - o,
-				    "\\x%02x", c);
-		}
-		text[o] = '\0';
-	}
+	/* peer-supplied text headed for our log */
+	if (n->has_shutdown_comm)
+		log_escape((const char *)n->shutdown_comm, n->shutdown_comm_len,
+		    text, sizeof(text));
 	log_peer(LOG_WARNING, p->name, "received NOTIFICATION %u/%u (%s, %s)%s%s%s",
 	    n->code, n->subcode, notification_code_name(n->code),
 	    notification_subcode_name(n->code, n->subcode),
