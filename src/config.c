@@ -357,6 +357,7 @@ struct nb_build {
 	bool		 router_id_given;
 	bool		 local_as_given;
 	bool		 peer_as_given;
+	bool		 dynamic_limit_given;
 };
 
 static int
@@ -454,6 +455,20 @@ nb_port(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	if (stmt_uint(ctx, s, 0, 65535, &v) == -1)
 		return -1;
 	*FIELD(b->nb, d->arg, uint16_t) = (uint16_t)v;
+	return 0;
+}
+
+static int
+nb_dynamic_limit(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct nb_build *b = st;
+	unsigned long v = 0;
+
+	if (stmt_uint(ctx, s, 1, 65535, &v) == -1)
+		return -1;
+	b->nb->dynamic_limit = (unsigned)v;
+	b->dynamic_limit_given = true;
 	return 0;
 }
 
@@ -1099,6 +1114,7 @@ static const struct kw_def nb_keywords[] = {
 	{ "passive", nb_bool, KW_LEAF, NB_OFF(passive) },
 	{ "listen", nb_port, KW_LEAF, NB_OFF(listen) },
 	{ "connect", nb_port, KW_LEAF, NB_OFF(connect) },
+	{ "dynamic-limit", nb_dynamic_limit, KW_LEAF, 0 },
 	{ "md5-password", nb_md5_password, KW_LEAF, 0 },
 	{ "md5-base64", nb_md5_base64, KW_LEAF, 0 },
 	{ "md5-ip", nb_md5_ip, KW_LEAF, 0 },
@@ -1141,6 +1157,7 @@ nb_defaults(struct cfg_neighbor *nb)
 	nb->auto_flush = true;
 	nb->adj_rib_in = true;
 	nb->adj_rib_out = true;
+	nb->dynamic_limit = CFG_DYNAMIC_LIMIT_DEFAULT;
 	nb->families = FAMSET_DEFAULT;
 	nb->addpath_families = FAMSET_ALL;
 	nb->cap_asn4 = true;
@@ -1283,6 +1300,10 @@ nb_finish(struct parse_ctx *ctx, struct nb_build *b, int line)
 	if (nb->peer.len != host && !nb->passive)
 		return cfg_err(ctx, line, "neighbor %s: a prefix is only "
 		    "allowed for a passive neighbor (add 'passive;')",
+		    nb->name);
+	if (nb->peer.len == host && b->dynamic_limit_given)
+		return cfg_err(ctx, line, "neighbor %s: dynamic-limit is for "
+		    "a neighbor given as a prefix (a passive range)",
 		    nb->name);
 	if (!b->router_id_given) {
 		if (nb->local_addr.afi != BGP_AFI_IPV4)

@@ -188,6 +188,8 @@ print_session(FILE *f, const struct cfg_neighbor *nb)
 		fprintf(f, "\tlisten %u;\n", nb->listen);
 	if (nb->connect != 0)
 		fprintf(f, "\tconnect %u;\n", nb->connect);
+	if (nb->peer.len < (nb->peer.afi == BGP_AFI_IPV6 ? 128 : 32))
+		fprintf(f, "\tdynamic-limit %u;\n", nb->dynamic_limit);
 	print_string(f, "md5-password", nb->md5_password);
 	if (nb->md5_password != NULL || nb->md5_base64 != 0)
 		fprintf(f, "\tmd5-base64 %s;\n", nb->md5_base64 < 0 ? "auto" :

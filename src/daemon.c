@@ -33,6 +33,7 @@
 #define LISTEN_BACKLOG		64
 
 static const struct peer_ops daemon_peer_ops;
+static void	reap_cb(evutil_socket_t, short, void *);
 
 struct daemon *
 daemon_new(struct env *env, struct config *cfg, char **conf_paths,
@@ -63,6 +64,7 @@ daemon_new(struct env *env, struct config *cfg, char **conf_paths,
 	d->penv.ops = &daemon_peer_ops;
 	d->penv.arg = d;
 	d->events.host = d->hostname;
+	d->ev_reap = evtimer_new(d->base, reap_cb, d);
 	return d;
 }
 
@@ -88,6 +90,8 @@ peer_facts(const struct peer *p, struct api_peer *ap)
 	ap->ctx[API_DIR_SEND].addpath_rx = p->neg.addpath_tx;
 }
 
+static void	daemon_retire_peer(struct daemon *d, struct peer *p);
+
 static void
 peer_state_cb(void *arg, struct peer *p, enum peer_change what,
     const char *reason)
@@ -100,6 +104,12 @@ peer_state_cb(void *arg, struct peer *p, enum peer_change what,
 	struct daemon *d = arg;
 	struct api_peer ap;
 
+	if (what == PEER_CLOSED) {
+		/* a peer made for a connection goes with it */
+		if (p->dynamic)
+			daemon_retire_peer(d, p);
+		return;
+	}
 	peer_facts(p, &ap);
 	api_event_state(&d->events, p->user, &ap, words[what], reason);
 }
@@ -198,6 +208,46 @@ daemon_free_peer(struct peer *p)
 	peer_free(p);
 }
 
+static void
+reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	for (size_t i = 0; i < d->nretired; i++)
+		daemon_free_peer(d->retired[i]);
+	free(d->retired);
+	d->retired = NULL;
+	d->nretired = 0;
+}
+
+/*
+ * A dynamic peer's connection closed: out of the peer list now (commands
+ * no longer see it), freed on the next loop turn, as we are inside its
+ * FSM. A peer not in the list (a reload or daemon_free holds it) is
+ * theirs to free.
+ */
+static void
+daemon_retire_peer(struct daemon *d, struct peer *p)
+{
+	static const struct timeval now = { 0, 0 };
+	size_t i;
+
+	for (i = 0; i < d->npeers && d->peers[i] != p; i++)
+		;
+	if (i == d->npeers)
+		return;
+	memmove(&d->peers[i], &d->peers[i + 1],
+	    (d->npeers - i - 1) * sizeof(*d->peers));
+	d->npeers--;
+	d->peers_gen++;
+	d->retired = xreallocarray(d->retired, d->nretired + 1,
+	    sizeof(*d->retired));
+	d->retired[d->nretired++] = p;
+	evtimer_add(d->ev_reap, &now);
+	log_peer(LOG_INFO, p->name, "connection closed: dynamic peer of %s "
+	    "removed", p->cfg->name);
+}
+
 /* The configured peer for an incoming connection, or NULL. */
 static struct peer *
 daemon_match_peer(struct daemon *d, const struct bgp_addr *remote,
@@ -256,6 +306,54 @@ daemon_log_unconfigured(struct daemon *d, const struct bgp_addr *remote,
 	    "closed%s", addr_fmt(remote, rb), addr_fmt(local, lb), more);
 }
 
+/* A passive range at its dynamic-limit: a log line a minute. */
+#define RANGE_FULL_LOG_S	60
+
+struct daemon_range_log {
+	const struct cfg_neighbor *n;	/* the running configuration's */
+	struct log_limit log;
+};
+
+static struct log_limit *
+range_log(struct daemon *d, const struct cfg_neighbor *n)
+{
+	for (size_t i = 0; i < d->nrange_logs; i++)
+		if (d->range_logs[i].n == n)
+			return &d->range_logs[i].log;
+	d->range_logs = xreallocarray(d->range_logs, d->nrange_logs + 1,
+	    sizeof(*d->range_logs));
+	memset(&d->range_logs[d->nrange_logs], 0, sizeof(*d->range_logs));
+	d->range_logs[d->nrange_logs].n = n;
+	return &d->range_logs[d->nrange_logs++].log;
+}
+
+/* Are there dynamic-limit sessions from range n already? Then the new
+ * one is refused (and said, within the limit). */
+static bool
+daemon_range_full(struct daemon *d, const struct cfg_neighbor *n,
+    const struct bgp_addr *remote)
+{
+	char rb[ADDR_STRLEN], more[96] = "";
+	unsigned long held;
+	size_t count = 0;
+
+	for (size_t i = 0; i < d->npeers; i++)
+		if (d->peers[i]->dynamic && d->peers[i]->cfg == n)
+			count++;
+	if (count < n->dynamic_limit)
+		return false;
+	if (log_limit_pass(range_log(d, n), RANGE_FULL_LOG_S, &held)) {
+		if (held > 0)
+			snprintf(more, sizeof(more), "; %lu more refused in the "
+			    "last %d s", held, RANGE_FULL_LOG_S);
+		log_warnx("neighbor %s: connection from %s refused: %zu "
+		    "sessions from the range already (dynamic-limit %u)%s",
+		    n->name, addr_fmt(remote, rb), count, n->dynamic_limit,
+		    more);
+	}
+	return true;
+}
+
 static void
 accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -284,6 +382,10 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 
 		if (n == NULL || !n->passive) {
 			daemon_log_unconfigured(d, &remote, &local);
+			close(fd);
+			return;
+		}
+		if (daemon_range_full(d, n, &remote)) {
 			close(fd);
 			return;
 		}
@@ -703,6 +805,10 @@ daemon_reload(struct daemon *d, bool restart_helpers)
 		if (restart_helpers)
 			sup_restart_all(d->sup);
 	}
+	/* the range log limits were keyed by the old neighbors */
+	free(d->range_logs);
+	d->range_logs = NULL;
+	d->nrange_logs = 0;
 	config_free(old);
 	return 0;
 }
@@ -970,6 +1076,10 @@ daemon_free(struct daemon *d)
 	for (size_t i = 0; i < d->npeers; i++)
 		daemon_free_peer(d->peers[i]);
 	free(d->peers);
+	d->peers = NULL;
+	d->npeers = 0;
+	reap_cb(-1, 0, d);
+	free(d->range_logs);
 	if (d->sup != NULL)
 		sup_free(d->sup);
 	for (size_t i = 0; i < d->nclients; i++) {
@@ -984,7 +1094,7 @@ daemon_free(struct daemon *d)
 		unlink(d->env.daemon_pid);
 	struct event *evs[] = { d->sig_term, d->sig_int, d->sig_hup,
 		d->sig_usr1, d->sig_usr2, d->ev_exit, d->ev_health,
-		d->ev_request };
+		d->ev_request, d->ev_reap };
 
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i] != NULL)

@@ -1506,12 +1506,21 @@ act_connect(struct peer *p)
 		fsm_dispatch(&p->fsm, EV_TCP_FAILED);
 }
 
+/* Last, after the connection is gone: the owner may retire the peer. */
+static void
+peer_report_closed(struct peer *p)
+{
+	p->env->ops->state(p->env->arg, p, PEER_CLOSED, p->down_reason[0] ?
+	    p->down_reason : "closed");
+}
+
 static void
 act_connect_failed(struct peer *p)
 {
 	unsigned limit = p->env->set.max_attempts;
 
 	peer_conn_close(p, false);
+	peer_report_closed(p);
 	if (p->cfg->passive || *p->env->stopping ||
 	    (limit != 0 && p->attempts >= limit))
 		return;
@@ -1713,13 +1722,15 @@ enter_idle(struct peer *p, enum fsm_state from)
 	}
 	p->established_at = 0;
 	p->down_at = mono_now();
-	if (*p->env->stopping || p->admin_down)
-		return;
-	/* automatic restart after the idle hold time, doubling on flaps */
-	timer_arm_ms(p->t_idle_hold, jitter_ms(p->idle_hold_ms));
-	p->idle_hold_ms *= 2;
-	if (p->idle_hold_ms > IDLE_HOLD_MAX_MS)
-		p->idle_hold_ms = IDLE_HOLD_MAX_MS;
+	if (!*p->env->stopping && !p->admin_down) {
+		/* automatic restart after the idle hold time, doubling on
+		 * flaps */
+		timer_arm_ms(p->t_idle_hold, jitter_ms(p->idle_hold_ms));
+		p->idle_hold_ms *= 2;
+		if (p->idle_hold_ms > IDLE_HOLD_MAX_MS)
+			p->idle_hold_ms = IDLE_HOLD_MAX_MS;
+	}
+	peer_report_closed(p);
 }
 
 static void

@@ -2,7 +2,9 @@
  * Connections from outside: a daemon listening on 127.0.0.1 (an
  * ephemeral port), real TCP clients bound to other loopback addresses.
  * Unconfigured addresses are refused with a rate-limited log line
- * (issue 8, defect 11).
+ * (issue 8, defect 11); a passive range makes a peer per connection, at
+ * most dynamic-limit of them, each freed when its connection closes
+ * (issue 8, defect 3).
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -32,6 +34,28 @@ static const char conf_base[] =
     "	local-as 65001;\n"
     "	peer-as 65002;\n"
     "	passive;\n"
+    "}\n";
+
+/* The same, and a passive range of at most three sessions. */
+static const char conf_range[] =
+    "neighbor 127.0.0.2 {\n"
+    "	router-id 10.0.0.1;\n"
+    "	local-address 127.0.0.1;\n"
+    "	local-as 65001;\n"
+    "	peer-as 65002;\n"
+    "	passive;\n"
+    "}\n"
+    "neighbor 127.0.1.0/24 {\n"
+    "	router-id 10.0.0.1;\n"
+    "	local-address 127.0.0.1;\n"
+    "	local-as 65001;\n"
+    "	peer-as 65003;\n"
+    "	passive;\n"
+    "	dynamic-limit 3;\n"
+    "	static {\n"
+    "		route 10.9.0.0/24 next-hop 192.0.2.1;\n"
+    "		route 10.9.1.0/24 next-hop 192.0.2.1;\n"
+    "	}\n"
     "}\n";
 
 struct harness {
@@ -126,6 +150,20 @@ closed_by_daemon(struct harness *h, int fd)
 	return false;
 }
 
+/* Run the loop until the daemon has n peers and none waiting to be
+ * freed (5 s). */
+static bool
+wait_peers(struct harness *h, size_t n)
+{
+	for (int i = 0; i < 500; i++) {
+		if (h->d->npeers == n && h->d->nretired == 0)
+			return true;
+		spin(h);
+		usleep(10000);
+	}
+	return false;
+}
+
 /* Lines of the log holding text. */
 static int
 log_count(struct harness *h, const char *text)
@@ -163,6 +201,69 @@ START_TEST(test_unconfigured_logged_with_limit)
 }
 END_TEST
 
+/*
+ * A range with dynamic-limit 3: three connections make three peers, the
+ * next ones are refused (one log line a minute), and each peer is freed
+ * when its connection closes, so there is room again.
+ */
+START_TEST(test_range_capped_and_freed)
+{
+	static const char *const src[] = { "127.0.1.1", "127.0.1.2",
+		"127.0.1.3", "127.0.1.4", "127.0.1.5" };
+	struct harness h;
+	int fd[5];
+
+	harness_init(&h, conf_range);
+	ck_assert_uint_eq(h.d->npeers, 1);
+	for (int i = 0; i < 3; i++)
+		fd[i] = connect_from(&h, src[i]);
+	ck_assert_msg(wait_peers(&h, 4), "%zu peers", h.d->npeers);
+	for (int i = 3; i < 5; i++) {
+		fd[i] = connect_from(&h, src[i]);
+		ck_assert_msg(closed_by_daemon(&h, fd[i]), "%s accepted",
+		    src[i]);
+		close(fd[i]);
+	}
+	ck_assert_uint_eq(h.d->npeers, 4);
+	ck_assert_int_eq(log_count(&h, "dynamic-limit 3"), 1);
+	/* the sessions end: their peers go */
+	for (int i = 0; i < 3; i++)
+		close(fd[i]);
+	ck_assert_msg(wait_peers(&h, 1), "%zu peers after the close",
+	    h.d->npeers);
+	/* and there is room again */
+	fd[3] = connect_from(&h, src[3]);
+	ck_assert(wait_peers(&h, 2));
+	close(fd[3]);
+	ck_assert(wait_peers(&h, 1));
+	harness_free(&h);
+}
+END_TEST
+
+/* A flood of short connections leaves nothing behind (under ASan: no
+ * leak either). */
+START_TEST(test_range_flood_back_to_baseline)
+{
+	struct harness h;
+
+	harness_init(&h, conf_range);
+	for (int i = 0; i < 100; i++) {
+		char src[32];
+		int fd;
+
+		snprintf(src, sizeof(src), "127.0.1.%d", 10 + i % 3);
+		fd = connect_from(&h, src);
+		spin(&h);
+		close(fd);
+		if (i % 10 == 9)
+			ck_assert_msg(wait_peers(&h, 1), "%zu peers after %d",
+			    h.d->npeers, i + 1);
+	}
+	ck_assert(wait_peers(&h, 1));
+	harness_free(&h);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -173,6 +274,8 @@ main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_unconfigured_logged_with_limit);
+	tcase_add_test(tc, test_range_capped_and_freed);
+	tcase_add_test(tc, test_range_flood_back_to_baseline);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -527,7 +527,8 @@ static const struct {
 	    " peer-as 1;\n foo 1;\n}\n",
 	    "test.conf:4: unknown keyword 'foo' in neighbor block; expected "
 	    "one of: router-id, local-address, local-as, peer-as, hold-time, "
-	    "passive, listen, connect, md5-password, md5-base64, md5-ip, "
+	    "passive, listen, connect, dynamic-limit, md5-password, md5-base64, "
+	    "md5-ip, "
 	    "outgoing-ttl, incoming-ttl, group-updates, auto-flush, "
 	    "adj-rib-out, adj-rib-in, manual-eor, description, host-name, "
 	    "domain-name, rate-limit, inherit, family, capability, add-path, "
@@ -543,6 +544,13 @@ static const struct {
 	{ "neighbor 10.0.0.0/24 {\n router-id 1.1.1.1; local-as 1; peer-as 1;"
 	    "\n}\n", "test.conf:1: neighbor 10.0.0.0/24: a prefix is only "
 	    "allowed for a passive neighbor (add 'passive;')" },
+	{ "neighbor 10.0.0.1 {\n router-id 1.1.1.1; local-as 1; peer-as 1;"
+	    "\n dynamic-limit 5;\n}\n", "test.conf:1: neighbor 10.0.0.1: "
+	    "dynamic-limit is for a neighbor given as a prefix (a passive "
+	    "range)" },
+	{ "neighbor 10.0.0.0/24 {\n router-id 1.1.1.1; local-as 1; peer-as 1;"
+	    "\n passive;\n dynamic-limit 0;\n}\n", "test.conf:4: invalid "
+	    "dynamic-limit '0' (expected a number from 1 to 65535)" },
 	{ "neighbor 10.0.0.300 {\n}\n", "test.conf:1: invalid neighbor "
 	    "address '10.0.0.300' (expected an IP address or, with passive, a "
 	    "prefix)" },
@@ -638,7 +646,8 @@ static const struct {
 	{ "template {\n neighbor t {\n  bogus;\n }\n}\n",
 	    "test.conf:3: unknown keyword 'bogus' in neighbor block; expected "
 	    "one of: router-id, local-address, local-as, peer-as, hold-time, "
-	    "passive, listen, connect, md5-password, md5-base64, md5-ip, "
+	    "passive, listen, connect, dynamic-limit, md5-password, md5-base64, "
+	    "md5-ip, "
 	    "outgoing-ttl, incoming-ttl, group-updates, auto-flush, "
 	    "adj-rib-out, adj-rib-in, manual-eor, description, host-name, "
 	    "domain-name, rate-limit, inherit, family, capability, add-path, "

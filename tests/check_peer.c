@@ -580,13 +580,28 @@ START_TEST(test_state_changes_reported)
 	spin(&h);
 	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
 	ck_assert_uint_eq(fake_count(&h.f, REC_STATE, PEER_DOWN), 1);
+	ck_assert_uint_eq(fake_count(&h.f, REC_STATE, PEER_CLOSED), 1);
+	/* down (with the reason), then closed, last */
 	last = NULL;
-	for (size_t i = 0; i < h.f.nrec; i++)
-		if (h.f.rec[i].kind == REC_STATE)
-			last = &h.f.rec[i];
-	ck_assert_int_eq(last->change, PEER_DOWN);
-	ck_assert_msg(strstr(last->reason, "closed by the remote end") != NULL,
-	    "reason '%s'", last->reason);
+	for (size_t i = 0; i < h.f.nrec; i++) {
+		if (h.f.rec[i].kind != REC_STATE)
+			continue;
+		if (h.f.rec[i].change == PEER_DOWN)
+			ck_assert_msg(strstr(h.f.rec[i].reason, "closed by the "
+			    "remote end") != NULL, "reason '%s'",
+			    h.f.rec[i].reason);
+		last = &h.f.rec[i];
+	}
+	ck_assert_int_eq(last->change, PEER_CLOSED);
+	harness_free(&h);
+
+	/* a session that never came up: closed, not down */
+	harness_init(&h);
+	send_raw(&h, (const uint8_t *)"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+	    "\0\x13\x04", 19, false);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	ck_assert_uint_eq(fake_count(&h.f, REC_STATE, PEER_DOWN), 0);
+	ck_assert_uint_eq(fake_count(&h.f, REC_STATE, PEER_CLOSED), 1);
 	harness_free(&h);
 }
 END_TEST

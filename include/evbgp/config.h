@@ -59,6 +59,9 @@ struct cfg_nexthop {
 	uint16_t	 nh_afi;
 };
 
+/* Sessions from one passive range at once, unless dynamic-limit says. */
+#define CFG_DYNAMIC_LIMIT_DEFAULT	100
+
 struct cfg_neighbor {
 	char		*name;		/* as written after "neighbor" */
 	struct prefix	 peer;		/* /32 or /128, or a range (passive) */
@@ -71,6 +74,8 @@ struct cfg_neighbor {
 	bool		 passive;
 	uint16_t	 listen;	/* 0 = none */
 	uint16_t	 connect;	/* 0 = environment / 179 */
+	/* a range: sessions from it at once (dynamic-limit) */
+	unsigned	 dynamic_limit;
 	char		*md5_password;
 	int		 md5_base64;	/* 0 false, 1 true, -1 auto */
 	struct bgp_addr	 md5_ip;

@@ -24,6 +24,7 @@ struct evconnlistener;
 struct sup;
 struct control;
 struct helper_client;
+struct daemon_range_log;
 
 struct daemon_listener {
 	struct evconnlistener *lev;
@@ -44,6 +45,14 @@ struct daemon {
 	struct peer_env	 penv;
 	struct peer	**peers;	/* p->user: its struct api_subs */
 	size_t		 npeers;
+	/* dynamic peers whose connection closed, freed on the next turn
+	 * (never from inside their own callbacks) */
+	struct peer	**retired;
+	size_t		 nretired;
+	struct event	*ev_reap;
+	/* passive ranges at their dynamic-limit: a log line a minute each */
+	struct daemon_range_log *range_logs;
+	size_t		 nrange_logs;
 	unsigned	 peers_gen;	/* bumped whenever peers change */
 	struct daemon_listener *listeners;
 	size_t		 nlisteners;

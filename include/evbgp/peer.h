@@ -37,6 +37,9 @@ enum peer_change {
 	PEER_CONNECTED,		/* a connection is up; our OPEN goes out */
 	PEER_UP,		/* Established */
 	PEER_DOWN,		/* Established no more (reason given) */
+	PEER_CLOSED,		/* its connection is gone (Idle, or Active
+				   waiting for another; after PEER_DOWN if
+				   it was up) */
 };
 
 /* The direction of a message reported through peer_ops.message. */
