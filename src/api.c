@@ -643,6 +643,20 @@ api_h_bare(struct api_ctx *c, const struct api_verb_def *d)
 	return api_no_more(c, d);
 }
 
+/* "reload|restart [allow-empty]": a new configuration without any
+ * neighbor is refused unless asked for (evbgp's own word). */
+static int
+api_h_reload(struct api_ctx *c, const struct api_verb_def *d)
+{
+	const struct lex_token *t = api_peek(c);
+
+	if (t != NULL && !t->quoted && strcmp(t->text, "allow-empty") == 0) {
+		c->cmd->allow_empty = true;
+		c->i++;
+	}
+	return api_no_more(c, d);
+}
+
 /* "ping [text...]" */
 static int
 api_h_ping(struct api_ctx *c, const struct api_verb_def *d)
@@ -687,8 +701,8 @@ static const struct api_verb_def api_verbs[] = {
 	{ "clear", "adj-rib", API_CLEAR_ADJ_RIB_OUT, SEL, api_h_clear },
 	{ "teardown", NULL, API_TEARDOWN, SEL, api_h_teardown },
 	{ "shutdown", NULL, API_SHUTDOWN, 0, api_h_bare },
-	{ "reload", NULL, API_RELOAD, 0, api_h_bare },
-	{ "restart", NULL, API_RESTART, 0, api_h_bare },
+	{ "reload", NULL, API_RELOAD, 0, api_h_reload },
+	{ "restart", NULL, API_RESTART, 0, api_h_reload },
 	{ "version", NULL, API_VERSION, 0, api_h_bare },
 	{ "help", NULL, API_HELP, 0, api_h_bare },
 	{ "reset", NULL, API_RESET, 0, api_h_bare },
@@ -879,8 +893,8 @@ static const char *const api_help[] = {
 	"clear adj-rib [in|out]",
 	"teardown [SUBCODE]",
 	"shutdown",
-	"reload",
-	"restart",
+	"reload [allow-empty]",
+	"restart [allow-empty]",
 	"version",
 	"help",
 	"reset",

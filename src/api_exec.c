@@ -812,13 +812,15 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		reply(c, "reload in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_request(d, DAEMON_RELOAD, NULL);
+		daemon_request(d, DAEMON_RELOAD |
+		    (cmd.allow_empty ? DAEMON_ALLOW_EMPTY : 0), NULL);
 		return;
 	case API_RESTART:
 		reply(c, "restart in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_request(d, DAEMON_RESTART, NULL);
+		daemon_request(d, DAEMON_RESTART |
+		    (cmd.allow_empty ? DAEMON_ALLOW_EMPTY : 0), NULL);
 		return;
 	case API_VERSION:
 		replyf(c, "exabgp %s (evbgpd %s)", EXABGP_API_VERSION,

@@ -776,7 +776,7 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 }
 
 int
-daemon_reload(struct daemon *d, bool restart_helpers)
+daemon_reload(struct daemon *d, unsigned how)
 {
 	char err[1024];
 	size_t idx = d->conf_idx;
@@ -797,12 +797,23 @@ daemon_reload(struct daemon *d, bool restart_helpers)
 		    "%s", err);
 		return -1;
 	}
+	/* an emptied or truncated file must not tear every session down
+	 * unless that is what is asked for */
+	if (nc->nneighbors == 0 && old->nneighbors > 0 &&
+	    !(how & DAEMON_ALLOW_EMPTY)) {
+		log_warnx("reload refused, the running configuration is kept: "
+		    "%s has no neighbor (the running one has %zu); to remove "
+		    "them all, reload with 'reload allow-empty' (evbgpctl "
+		    "reload allow-empty)", path, old->nneighbors);
+		config_free(nc);
+		return -1;
+	}
 	log_notice("reloading the configuration from %s", path);
 	daemon_reload_peers(d, nc);
 	d->cfg = nc;
 	if (d->sup != NULL) {
 		sup_apply(d->sup, nc->processes, nc->nprocesses);
-		if (restart_helpers)
+		if (how & DAEMON_RESTART)
 			sup_restart_all(d->sup);
 	}
 	/* the range log limits were keyed by the old neighbors */
@@ -939,7 +950,7 @@ request_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (req & (DAEMON_RELOAD | DAEMON_RESTART))
-		daemon_reload(d, (req & DAEMON_RESTART) != 0);
+		daemon_reload(d, req);
 }
 
 void

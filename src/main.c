@@ -79,7 +79,8 @@ static const char usage_text[] =
 "\n"
 "Signals: SIGTERM, SIGINT and SIGHUP shut down (every session gets a Cease,\n"
 "Administrative Shutdown, NOTIFICATION first). SIGUSR1 reloads the\n"
-"configuration (an invalid one is refused and the running one kept);\n"
+"configuration (an invalid one is refused and the running one kept, as is\n"
+"one without any neighbor: 'evbgpctl reload allow-empty' applies that);\n"
 "SIGUSR2 reloads it and restarts every helper process.\n"
 "\n"
 "Exit status: 0 after a clean shutdown or a valid --check, 1 on a\n"
@@ -312,6 +313,14 @@ check_configs(char **paths, size_t n, bool print)
 			/* helpers missing here may exist where it is deployed:
 			 * a warning, not an error */
 			config_check(stderr, c);
+			/* valid, but most likely an emptied or truncated
+			 * file: say so before it is deployed */
+			if (c->nneighbors == 0)
+				fprintf(stderr, "%s: warning: no neighbor is "
+				    "configured: evbgpd would run without any "
+				    "BGP session (and a reload to this file is "
+				    "refused unless 'reload allow-empty')\n",
+				    paths[i]);
 			for (size_t j = 0; j < c->nneighbors; j++)
 				routes += c->neighbors[j].nroutes;
 			printf("%s: ok (%zu neighbor%s, %zu route%s, %zu "

@@ -19,7 +19,7 @@
  * lip=IP, las=N, pas=N, rid=IP, fa=S (of clause 0 unless "c1." prefix),
  * n=routes, r0=/rl= text of the first/last route (route_text_format),
  * fam=AFI/SAFI, text=S (text "-" means NULL), show=summary|extensive|
- * configuration, ext=, json=, filter=IP|-, sub=N, both=.
+ * configuration, ext=, json=, filter=IP|-, sub=N, both=, empty= (allow).
  */
 static const struct {
 	const char	*line;
@@ -253,8 +253,10 @@ static const struct {
 	{ "show adj-rib out 10.0.0.1", API_SHOW_ADJ_RIB_OUT,
 	    "ext=0|filter=10.0.0.1" },
 	/* daemon and helper */
-	{ "reload", API_RELOAD, "sel=0" },
-	{ "restart", API_RESTART, "" },
+	{ "reload", API_RELOAD, "sel=0|empty=0" },
+	{ "restart", API_RESTART, "empty=0" },
+	{ "reload allow-empty", API_RELOAD, "empty=1" },
+	{ "restart allow-empty", API_RESTART, "empty=1" },
 	{ "version", API_VERSION, "" },
 	{ "help", API_HELP, "" },
 	{ "reset", API_RESET, "" },
@@ -366,6 +368,8 @@ static const struct {
 	{ "teardown 2 3", "teardown: unexpected '3'" },
 	{ "version now", "version: unexpected 'now'" },
 	{ "shutdown please", "shutdown: unexpected 'please'" },
+	{ "reload now", "reload: unexpected 'now'" },
+	{ "reload allow-empty twice", "reload: unexpected 'twice'" },
 	{ "neighbor", "missing address after 'neighbor'" },
 	{ "neighbor 127.0.0.1", "missing command after the selector" },
 	{ "neighbor 127.0.0.1 local-as", "missing value after 'local-as'" },
@@ -557,6 +561,8 @@ check_key(const char *line, const struct api_command *cmd, const char *key,
 		check_bool(line, key, cmd->json, v);
 	else if (strcmp(key, "both") == 0)
 		check_bool(line, key, cmd->both, v);
+	else if (strcmp(key, "empty") == 0)
+		check_bool(line, key, cmd->allow_empty, v);
 	else if (strcmp(key, "filter") == 0)
 		check_addr(line, key, cmd->has_filter, &cmd->filter, v);
 	else if (strcmp(key, "sub") == 0)

@@ -191,7 +191,7 @@ START_TEST(test_unchanged_sends_nothing)
 	struct seen s;
 
 	harness_init(&h, conf_base);
-	ck_assert_int_eq(daemon_reload(h.d, false), 0);
+	ck_assert_int_eq(daemon_reload(h.d, DAEMON_RELOAD), 0);
 	settle(&h);
 	collect(&h, &s);
 	ck_assert_int_eq(s.updates, 0);
@@ -216,7 +216,7 @@ START_TEST(test_routes_diffed)
 	    "		route 10.4.0.0/24 next-hop 192.0.2.1;\n"
 	    "	}\n"
 	    "}\n");
-	ck_assert_int_eq(daemon_reload(h.d, false), 0);
+	ck_assert_int_eq(daemon_reload(h.d, DAEMON_RELOAD), 0);
 	settle(&h);
 	collect(&h, &s);
 	ck_assert_int_eq(s.notifications, 0);
@@ -237,7 +237,7 @@ START_TEST(test_invalid_kept)
 	harness_init(&h, conf_base);
 	before = h.d->cfg;
 	write_conf(&h, NEIGHBOR_HEAD "	hold-time 30\n}\n");
-	ck_assert_int_eq(daemon_reload(h.d, false), -1);
+	ck_assert_int_eq(daemon_reload(h.d, DAEMON_RELOAD), -1);
 	test_spin(h.d->base);
 	collect(&h, &s);
 	ck_assert_int_eq(s.updates, 0);
@@ -255,11 +255,51 @@ START_TEST(test_neighbor_removed)
 
 	harness_init(&h, conf_base);
 	write_conf(&h, "# no neighbor left\n");
-	ck_assert_int_eq(daemon_reload(h.d, false), 0);
+	/* asked for explicitly (see test_empty_refused) */
+	ck_assert_int_eq(daemon_reload(h.d, DAEMON_RELOAD | DAEMON_ALLOW_EMPTY),
+	    0);
 	settle(&h);
 	collect(&h, &s);
 	ck_assert_int_eq(s.notifications, 1);
 	ck_assert_uint_eq(s.code, BGP_ERR_CEASE);
+	ck_assert_uint_eq(s.subcode, BGP_CEASE_PEER_DECONFIGURED);
+	ck_assert_uint_eq(h.d->npeers, 0);
+	harness_free(&h);
+}
+END_TEST
+
+/*
+ * A reload to a configuration without any neighbor (an emptied or
+ * comment-only file) is refused unless asked for: the sessions stay
+ * (issue 8, defect 10). The request form with DAEMON_ALLOW_EMPTY (the
+ * "reload allow-empty" command) applies it.
+ */
+START_TEST(test_empty_refused)
+{
+	static const char *const empties[] = { "", "# comments only\n#\n",
+		"process p {\n\trun /bin/cat;\n\tencoder json;\n}\n" };
+	struct harness h;
+	struct seen s;
+	const struct config *before;
+
+	harness_init(&h, conf_base);
+	before = h.d->cfg;
+	for (size_t i = 0; i < sizeof(empties) / sizeof(empties[0]); i++) {
+		write_conf(&h, empties[i]);
+		ck_assert_int_eq(daemon_reload(h.d, DAEMON_RELOAD), -1);
+		daemon_request(h.d, DAEMON_RESTART, NULL);
+		settle(&h);
+		collect(&h, &s);
+		ck_assert_int_eq(s.notifications, 0);
+		ck_assert_int_eq(s.updates, 0);
+		ck_assert_ptr_eq(h.d->cfg, before);
+		ck_assert_int_eq(peer_state(h.d->peers[0]), ST_ESTABLISHED);
+	}
+	write_conf(&h, "# no neighbor left\n");
+	daemon_request(h.d, DAEMON_RELOAD | DAEMON_ALLOW_EMPTY, NULL);
+	settle(&h);
+	collect(&h, &s);
+	ck_assert_int_eq(s.notifications, 1);
 	ck_assert_uint_eq(s.subcode, BGP_CEASE_PEER_DECONFIGURED);
 	ck_assert_uint_eq(h.d->npeers, 0);
 	harness_free(&h);
@@ -278,7 +318,7 @@ START_TEST(test_session_changed_resets)
 	    "		route 10.1.0.0/24 next-hop 192.0.2.1;\n"
 	    "	}\n"
 	    "}\n");
-	ck_assert_int_eq(daemon_reload(h.d, false), 0);
+	ck_assert_int_eq(daemon_reload(h.d, DAEMON_RELOAD), 0);
 	settle(&h);
 	collect(&h, &s);
 	ck_assert_int_eq(s.notifications, 1);
@@ -357,6 +397,7 @@ main(void)
 	tcase_add_test(tc, test_routes_diffed);
 	tcase_add_test(tc, test_invalid_kept);
 	tcase_add_test(tc, test_neighbor_removed);
+	tcase_add_test(tc, test_empty_refused);
 	tcase_add_test(tc, test_session_changed_resets);
 	tcase_add_test(tc, test_request_acts_later);
 	tcase_add_test(tc, test_request_shutdown_wins);

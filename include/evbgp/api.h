@@ -102,6 +102,9 @@ struct api_command {
 	uint8_t		 subcode;
 	/* plain "clear adj-rib" (verb API_CLEAR_ADJ_RIB_OUT): clear in too */
 	bool		 both;
+	/* "reload|restart allow-empty": a configuration without neighbors
+	 * may replace one with */
+	bool		 allow_empty;
 };
 
 /*

@@ -111,6 +111,8 @@ void	daemon_free(struct daemon *d);
 #define DAEMON_SHUTDOWN	0x1u	/* Cease to every peer, helpers stopped, exit */
 #define DAEMON_RELOAD	0x2u	/* reload the configuration */
 #define DAEMON_RESTART	0x4u	/* reload, and restart every helper */
+#define DAEMON_ALLOW_EMPTY 0x8u	/* with a reload: a configuration without
+				   any neighbor may replace one with */
 
 /*
  * Ask for req to happen on a later loop turn (a zero-timeout event), so
@@ -120,11 +122,15 @@ void	daemon_free(struct daemon *d);
  * reload. why: a string that outlives the request, for the log.
  */
 void	daemon_request(struct daemon *d, unsigned req, const char *why);
-/* Reload now (DAEMON_RESTART: also restart every helper). An invalid
- * configuration is refused with its error logged, and the running one
+/*
+ * Reload now; how: DAEMON_RESTART also restarts every helper,
+ * DAEMON_ALLOW_EMPTY lets a configuration without neighbors replace one
+ * with (else it is refused: an emptied file must not tear every session
+ * down by accident). A refused configuration is logged, the running one
  * kept (-1). Not from inside a callback of a peer or helper: use
- * daemon_request there. */
-int	daemon_reload(struct daemon *d, bool restart_helpers);
+ * daemon_request there.
+ */
+int	daemon_reload(struct daemon *d, unsigned how);
 /* Number of helper processes configured. */
 size_t	daemon_helper_count(const struct daemon *d);
 
