@@ -6,8 +6,16 @@
  * (api_exec); the answers go to the client's output buffer. Limits, and
  * why:
  *
- *  - CONTROL_MAX_CLIENTS: an extra connection gets "error: too many
- *    clients" and is closed, so a loop of connects cannot exhaust fds.
+ *  - CONTROL_MAX_CLIENTS at once, so a loop of connects cannot exhaust
+ *    fds; but a full table must not lock the operator out (16 idle
+ *    clients held every slot forever). So: a client that completes no
+ *    command for the idle timeout (30 s) is closed; and a newcomer to a
+ *    full table takes the slot of the client that has been doing nothing
+ *    longest (no answer pending, no command for the eviction grace,
+ *    250 ms, so a fresh client gets its command read), a user (uid)
+ *    holding more than half the slots losing its own first whatever
+ *    their age. Only when every client is busy or fresh is the newcomer
+ *    told "error: too many clients".
  *  - CONTROL_MAX_LINE: a longer line (or a partial line that already is
  *    longer) is answered with an error and the client dropped, so a
  *    client cannot make us buffer unbounded input.
@@ -49,6 +57,10 @@
 #define CONTROL_WRITE_TIMEOUT	60	/* seconds without reading */
 #define CONTROL_BATCH		64	/* commands per client per turn */
 #define CONTROL_BACKLOG		16
+#define CONTROL_IDLE_MS		30000	/* no command: closed */
+#define CONTROL_CLOSE_TIMEOUT	2	/* s to write a closing client's last
+					   line, without progress */
+#define CONTROL_EVICT_GRACE_MS	250	/* a newer client is not evicted */
 
 struct control_client {
 	struct control	*ctl;
@@ -59,6 +71,10 @@ struct control_client {
 	bool		 closing;	/* flush the output, then free */
 	bool		 paused;	/* output above CONTROL_OUT_PAUSE */
 	bool		 overflow;	/* an answer passed CONTROL_OUT_MAX */
+	bool		 has_uid;
+	uid_t		 uid;		/* SO_PEERCRED */
+	double		 active_at;	/* connect, or last command (mono) */
+	struct event	*ev_idle;	/* the idle timeout */
 };
 
 struct control {
@@ -68,11 +84,17 @@ struct control {
 	char		*path;
 	dev_t		 dev;		/* the socket file we created */
 	ino_t		 ino;
-	struct control_client *clients[CONTROL_MAX_CLIENTS];
+	/* CONTROL_MAX_CLIENTS working, and as many closing (each writing
+	 * its last line for at most CONTROL_CLOSE_TIMEOUT) */
+	struct control_client *clients[2 * CONTROL_MAX_CLIENTS];
 	size_t		 nclients;
 	/* control_stop: called when the last client is gone */
 	void		(*stopped)(void *arg);
 	void		*stopped_arg;
+	unsigned	 idle_ms;
+	unsigned	 evict_grace_ms;
+	/* a connect loop makes as many evictions or refusals as it likes */
+	struct log_limit log_full;
 };
 
 static void	control_client_process(struct control_client *cl);
@@ -94,6 +116,7 @@ control_client_free(struct control_client *cl)
 	log_debug("control: %s disconnected", cl->lc.name);
 	ctl->lines.release(ctl->lines.arg, &cl->lc);
 	event_free(cl->ev_more);
+	event_free(cl->ev_idle);
 	bufferevent_free(cl->bev);
 	free(cl);
 	if (ctl->nclients == 0 && ctl->stopped != NULL) {
@@ -110,7 +133,10 @@ control_client_close(struct control_client *cl)
 {
 	struct evbuffer *in = bufferevent_get_input(cl->bev);
 
+	struct timeval ct = { CONTROL_CLOSE_TIMEOUT, 0 };
+
 	cl->closing = true;
+	bufferevent_set_timeouts(cl->bev, NULL, &ct);
 	bufferevent_disable(cl->bev, EV_READ);
 	evbuffer_drain(in, evbuffer_get_length(in));
 	event_del(cl->ev_more);
@@ -118,15 +144,22 @@ control_client_close(struct control_client *cl)
 		control_client_free(cl);
 }
 
-/* Answer one error line and drop the client. */
+/* Answer one error line and drop the client (the caller logs). */
 static void
-control_client_refuse(struct control_client *cl, const char *why)
+control_client_drop(struct control_client *cl, const char *why)
 {
-	log_warnx("control: %s: %s, closing", cl->lc.name, why);
 	bufferevent_write(cl->bev, "error: ", 7);
 	bufferevent_write(cl->bev, why, strlen(why));
 	bufferevent_write(cl->bev, "\n", 1);
 	control_client_close(cl);
+}
+
+/* The same, logged. */
+static void
+control_client_refuse(struct control_client *cl, const char *why)
+{
+	log_warnx("control: %s: %s, closing", cl->lc.name, why);
+	control_client_drop(cl, why);
 }
 
 /* line_client.reply: queue answer bytes, within the output cap. */
@@ -158,6 +191,7 @@ control_client_exec(struct control_client *cl, const char *line, size_t len)
 		log_debug("control: %s: %s", cl->lc.name,
 		    log_escape(line, len, esc, sizeof(esc)));
 	ctl->lines.line(ctl->lines.arg, &cl->lc, line, len);
+	cl->active_at = mono_now();
 	if (cl->overflow) {
 		/* the client gets the whole lines that fitted, then this */
 		cl->overflow = false;
@@ -318,6 +352,8 @@ control_client_identify(struct control_client *cl, evutil_socket_t fd)
 	}
 	snprintf(cl->lc.name, sizeof(cl->lc.name), "evbgpctl[%ld]",
 	    (long)uc.pid);
+	cl->has_uid = true;
+	cl->uid = uc.uid;
 	log_debug("control: client connected: pid %ld uid %ld gid %ld",
 	    (long)uc.pid, (long)uc.uid, (long)uc.gid);
 }
@@ -334,6 +370,98 @@ control_refuse_fd(evutil_socket_t fd)
 	evutil_closesocket(fd);
 }
 
+/* Arm the idle timeout for what is left of it. */
+static void
+control_client_arm_idle(struct control_client *cl, double left_s)
+{
+	struct timeval tv;
+
+	if (left_s < 0.001)
+		left_s = 0.001;
+	tv.tv_sec = (time_t)left_s;
+	tv.tv_usec = (suseconds_t)((left_s - (double)tv.tv_sec) * 1e6);
+	evtimer_add(cl->ev_idle, &tv);
+}
+
+static void
+control_client_idle_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct control_client *cl = arg;
+	double idle = cl->ctl->idle_ms / 1000.0;
+	double since = mono_now() - cl->active_at;
+	char why[64];
+
+	if (cl->closing)
+		return;
+	/* busy receiving an answer: that is activity too */
+	if (since < idle ||
+	    evbuffer_get_length(bufferevent_get_output(cl->bev)) > 0) {
+		control_client_arm_idle(cl, since < idle ? idle - since : idle);
+		return;
+	}
+	snprintf(why, sizeof(why), "no command for %.0f s", since);
+	control_client_refuse(cl, why);
+}
+
+/* May cl give its slot to a newcomer? (nothing pending, not fresh) */
+static bool
+control_client_evictable(const struct control_client *cl, double now,
+    bool any_age)
+{
+	return !cl->closing &&
+	    evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0 &&
+	    (any_age ||
+	    now - cl->active_at >= cl->ctl->evict_grace_ms / 1000.0);
+}
+
+/* Working (not closing) clients, of uid only if of_uid. */
+static size_t
+control_count(const struct control *ctl, bool of_uid, uid_t uid)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ctl->nclients; i++) {
+		const struct control_client *c = ctl->clients[i];
+
+		if (!c->closing && (!of_uid || (c->has_uid && c->uid == uid)))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * The table is full and a client of (has_uid, uid) knocks: the client
+ * to make room for it, or NULL. A user holding more than half the
+ * slots, other than the newcomer's, gives up its least active client
+ * whatever its age; otherwise the least active client past the grace.
+ */
+static struct control_client *
+control_pick_victim(struct control *ctl, bool has_uid, uid_t uid)
+{
+	struct control_client *best = NULL;
+	double now = mono_now();
+
+	for (size_t i = 0; i < ctl->nclients; i++) {
+		struct control_client *c = ctl->clients[i];
+		bool hog = c->has_uid && (!has_uid || c->uid != uid) &&
+		    control_count(ctl, true, c->uid) > CONTROL_MAX_CLIENTS / 2;
+
+		if (hog && control_client_evictable(c, now, true) &&
+		    (best == NULL || c->active_at < best->active_at))
+			best = c;
+	}
+	if (best != NULL)
+		return best;
+	for (size_t i = 0; i < ctl->nclients; i++) {
+		struct control_client *c = ctl->clients[i];
+
+		if (control_client_evictable(c, now, false) &&
+		    (best == NULL || c->active_at < best->active_at))
+			best = c;
+	}
+	return best;
+}
+
 static void
 control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -342,19 +470,54 @@ control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	struct control_client *cl;
 	struct timeval wt = { CONTROL_WRITE_TIMEOUT, 0 };
 
-	if (ctl->nclients >= CONTROL_MAX_CLIENTS) {
-		log_warnx("control: more than %d clients, connection refused",
-		    CONTROL_MAX_CLIENTS);
-		control_refuse_fd(fd);
-		return;
-	}
 	cl = xcalloc(1, sizeof(*cl));
 	cl->ctl = ctl;
+	control_client_identify(cl, fd);
+	if (control_count(ctl, false, 0) >= CONTROL_MAX_CLIENTS) {
+		struct control_client *victim = control_pick_victim(ctl,
+		    cl->has_uid, cl->uid);
+		char why[96];
+
+		unsigned long held;
+
+		if (victim == NULL) {
+			if (log_limit_pass(&ctl->log_full, 10, &held))
+				log_warnx("control: %d clients, all busy: "
+				    "connection from %s refused (%lu more "
+				    "connections refused or clients dropped "
+				    "since the last line)", CONTROL_MAX_CLIENTS,
+				    cl->lc.name, held);
+			control_refuse_fd(fd);
+			free(cl);
+			return;
+		}
+		snprintf(why, sizeof(why), "%d clients: dropped to make room "
+		    "for a new one (no command for %.1f s)",
+		    CONTROL_MAX_CLIENTS, mono_now() - victim->active_at);
+		if (log_limit_pass(&ctl->log_full, 10, &held))
+			log_warnx("control: %s: %s (%lu more connections "
+			    "refused or clients dropped since the last line)",
+			    victim->lc.name, why, held);
+		control_client_drop(victim, why);
+	}
+	/* the closing ones' last lines are a courtesy: the oldest goes when
+	 * there is no room left */
+	if (ctl->nclients >= sizeof(ctl->clients) / sizeof(ctl->clients[0])) {
+		struct control_client *old = NULL;
+
+		for (size_t i = 0; i < ctl->nclients; i++)
+			if (ctl->clients[i]->closing && (old == NULL ||
+			    ctl->clients[i]->active_at < old->active_at))
+				old = ctl->clients[i];
+		control_client_free(old);
+	}
 	cl->bev = bufferevent_socket_new(ctl->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	cl->ev_more = evtimer_new(ctl->base, control_client_more_cb, cl);
-	if (cl->bev == NULL || cl->ev_more == NULL)
+	cl->ev_idle = evtimer_new(ctl->base, control_client_idle_cb, cl);
+	if (cl->bev == NULL || cl->ev_more == NULL || cl->ev_idle == NULL)
 		fatalx("control: out of memory");
-	control_client_identify(cl, fd);
+	cl->active_at = mono_now();
+	control_client_arm_idle(cl, ctl->idle_ms / 1000.0);
 	cl->lc.helper = false;
 	cl->lc.encoder = ENCODER_TEXT;
 	cl->lc.reply = control_client_reply;
@@ -502,6 +665,8 @@ control_new(struct event_base *base, const char *path,
 	ctl = xcalloc(1, sizeof(*ctl));
 	ctl->base = base;
 	ctl->lines = *lines;
+	ctl->idle_ms = CONTROL_IDLE_MS;
+	ctl->evict_grace_ms = CONTROL_EVICT_GRACE_MS;
 	ctl->path = xstrdup(path);
 	if (stat(path, &st) == 0) {
 		ctl->dev = st.st_dev;
@@ -535,6 +700,14 @@ control_unlisten(struct control *ctl)
 	if (stat(ctl->path, &st) == 0 && st.st_dev == ctl->dev &&
 	    st.st_ino == ctl->ino)
 		unlink(ctl->path);
+}
+
+void
+control_set_timeouts(struct control *ctl, unsigned idle_ms,
+    unsigned evict_grace_ms)
+{
+	ctl->idle_ms = idle_ms;
+	ctl->evict_grace_ms = evict_grace_ms;
 }
 
 void

@@ -395,6 +395,9 @@ START_TEST(too_many_clients)
 	int fds[CONTROL_MAX_CLIENTS], extra, again;
 	struct answer a = { 0 }, b = { 0 };
 
+	/* no client is idle long enough to give up its slot here (see
+	 * idle_clients_give_way for that) */
+	control_set_timeouts(fx.d->control, 60000, 60000);
 	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
 		fds[i] = client_connect(fx.path);
 		spin(2);
@@ -654,6 +657,144 @@ START_TEST(injected_line_handler)
 }
 END_TEST
 
+/* Seconds on the monotonic clock. */
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Issue 8, defect 9: sixteen clients connect and say nothing, holding
+ * every slot. The operator still gets in, within a second: the one idle
+ * longest gives up its slot (and is told so).
+ */
+START_TEST(idle_clients_give_way)
+{
+	int fds[CONTROL_MAX_CLIENTS], op;
+	struct answer a = { 0 }, v = { 0 };
+	double t0;
+
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		fds[i] = client_connect(fx.path);
+		spin(2);
+	}
+	spin(300);		/* older than the eviction grace (250 ms) */
+	t0 = now_s();
+	op = client_connect(fx.path);
+	client_send(op, "version\n", 8);
+	pump(op, &a, 1);
+	ck_assert_msg(count_lines(&a, "done") == 1, "%s", a.p ? a.p :
+	    "(nothing)");
+	ck_assert_msg(now_s() - t0 < 1.0, "%.2f s", now_s() - t0);
+	/* the first one (idle longest) made room, and was told */
+	pump(fds[0], &v, 1);
+	ck_assert_msg(v.p != NULL && strncmp(v.p, "error: 16 clients: dropped "
+	    "to make room", 37) == 0, "%s", v.p ? v.p : "(nothing)");
+	spin(20);
+	answer_read(fds[0], &v);
+	ck_assert(v.eof);
+	close(op);
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		close(fds[i]);
+	answer_free(&a);
+	answer_free(&v);
+}
+END_TEST
+
+/* A client that completes no command for the idle timeout is closed; one
+ * that keeps working is not. */
+START_TEST(idle_timeout)
+{
+	int idle, busy;
+	struct answer a = { 0 }, b = { 0 };
+
+	control_set_timeouts(fx.d->control, 300, 250);
+	idle = client_connect(fx.path);
+	busy = client_connect(fx.path);
+	for (int i = 0; i < 10; i++) {
+		client_send(busy, "version\n", 8);
+		spin(100);
+	}
+	pump(idle, &a, 1);
+	ck_assert_msg(a.p != NULL && strncmp(a.p, "error: no command for ", 22)
+	    == 0, "%s", a.p ? a.p : "(nothing)");
+	spin(20);
+	answer_read(idle, &a);
+	ck_assert(a.eof);
+	answer_read(busy, &b);
+	ck_assert_uint_eq(count_lines(&b, "done"), 10);
+	ck_assert(!b.eof);
+	close(idle);
+	close(busy);
+	answer_free(&a);
+	answer_free(&b);
+}
+END_TEST
+
+/*
+ * Fairness between users: one holding every slot (fresh ones, none past
+ * the grace) still gives one up to another user, who gets the answer.
+ * Needs root (the other user is nobody); passes trivially otherwise.
+ */
+START_TEST(other_user_gets_a_slot)
+{
+	int fds[CONTROL_MAX_CLIENTS], res[2];
+	char verdict = 0;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		return;
+	control_set_timeouts(fx.d->control, 60000, 60000);
+	ck_assert_int_eq(chmod(fx.dir, 0755), 0);
+	ck_assert_int_eq(chmod(fx.sub, 0755), 0);
+	ck_assert_int_eq(chmod(fx.path, 0666), 0);
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		fds[i] = client_connect(fx.path);
+		spin(2);
+	}
+	/* the daemon's supervisor reaps every child: the verdict comes back
+	 * through a pipe, not an exit status */
+	ck_assert_int_eq(pipe(res), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		struct answer a = { 0 };
+		int fd;
+
+		close(res[0]);
+		if (setgid(65534) == -1 || setuid(65534) == -1)
+			_exit(3);
+		fd = client_connect(fx.path);
+		client_send(fd, "version\n", 8);
+		/* the parent runs the loop; just wait for the answer */
+		for (int i = 0; i < 500 && count_lines(&a, "done") == 0 &&
+		    !a.eof; i++) {
+			usleep(10000);
+			answer_read(fd, &a);
+		}
+		verdict = count_lines(&a, "done") == 1 ? 'y' : 'n';
+		(void)write(res[1], &verdict, 1);
+		_exit(0);
+	}
+	close(res[1]);
+	ck_assert_int_ne(fcntl(res[0], F_SETFL, O_NONBLOCK), -1);
+	for (int i = 0; i < 1000 && verdict == 0; i++) {
+		spin(5);
+		if (read(res[0], &verdict, 1) != 1)
+			verdict = 0;
+	}
+	close(res[0]);
+	ck_assert_msg(verdict == 'y', "the other user was not answered (%c)",
+	    verdict ? verdict : '-');
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		close(fds[i]);
+}
+END_TEST
+
 /* Answers collected from the line handler directly. */
 static void
 collect_reply(void *ctx, const char *data, size_t len)
@@ -766,6 +907,9 @@ control_suite(void)
 	tcase_add_test(tc, pipelined_in_order);
 	tcase_add_test(tc, nul_byte_refused);
 	tcase_add_test(tc, helper_nul_byte_refused);
+	tcase_add_test(tc, idle_clients_give_way);
+	tcase_add_test(tc, idle_timeout);
+	tcase_add_test(tc, other_user_gets_a_slot);
 	tcase_add_test(tc, command_text_escaped_in_log);
 	tcase_add_test(tc, eof_flushes_last_line);
 	tcase_add_test(tc, overlong_line_partial);

@@ -3,7 +3,8 @@
  * takes the same command lines as helpers, one per line, hands them to
  * the line handler it was given, and sends back the answers (content
  * lines, then "done" or "error"). Clients and command lengths are
- * bounded.
+ * bounded; idle clients are closed and give their slot to newcomers, so
+ * the operator always gets in (see control.c).
  */
 #ifndef EVBGP_CONTROL_H
 #define EVBGP_CONTROL_H
@@ -21,6 +22,11 @@ struct event_base;
  * lines go to lines (copied). NULL, logged, when it cannot. */
 struct control *control_new(struct event_base *base, const char *path,
 	    const struct line_handler *lines);
+/* A client completing no command for idle_ms is closed; one that has
+ * done nothing for evict_grace_ms may lose its slot to a newcomer when
+ * all are taken (defaults 30 s and 250 ms). */
+void	control_set_timeouts(struct control *c, unsigned idle_ms,
+	    unsigned evict_grace_ms);
 /* Stop accepting (the socket file is removed) and reading; each
  * client's pending answer is written before its connection closes (the
  * write timeout bounds a client that reads nothing). stopped(arg) once no
