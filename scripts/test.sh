@@ -5,7 +5,9 @@
 #      its self-test, then the tree and its objects) and run the Check
 #      unit suites (ctest)
 #   3. build with ASan+UBSan and run the unit suites again
-#   4. fuzz the message decoder for FUZZ_SECONDS (default 60)
+#   4. fuzz every input surface (messages, API lines, configuration,
+#      helper events, healthcheck options) for FUZZ_SECONDS each
+#      (default 60), two targets at a time (fuzz/README.md)
 #   5. the ExaBGP conformance kit (when ../shared/exabgp-qa is present)
 #   6. interop on loopback with BIRD 2, GoBGP and FRR (and TCP-MD5/GTSM)
 #   7. helper processes against BIRD: kill -9 x100, a stopped helper under
