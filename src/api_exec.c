@@ -140,6 +140,41 @@ route_family_ok(const struct peer *p, const struct cfg_route *r)
 	return FAMSET_HAS(p->cfg->families, r->fam);
 }
 
+/*
+ * Can an UPDATE to p hold route r? A route that cannot be sent is refused
+ * at once (an error answer) rather than accepted and never sent.
+ */
+static bool
+route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
+{
+	char ps[PREFIX_STRLEN];
+	size_t need, limit;
+
+	switch (peer_route_fit(p, r, &need, &limit)) {
+	case ROUTE_FITS:
+		return true;
+	case ROUTE_NEXTHOP_UNENCODABLE:
+		log_peer(LOG_WARNING, p->name, "%s: route %s refused: an IPv4 "
+		    "route with an IPv6 next hop needs the extended next hop "
+		    "encoding (RFC 8950), which evbgp does not support yet",
+		    c->name, prefix_fmt(&r->prefix, ps));
+		return false;
+	case ROUTE_TOO_BIG:
+		break;
+	}
+	if (need == 0)
+		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
+		    "would exceed %u bytes, the largest BGP message", c->name,
+		    prefix_fmt(&r->prefix, ps), BGP_MAX_EXT_MSG);
+	else
+		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
+		    "needs %zu bytes, this neighbor allows %zu%s", c->name,
+		    prefix_fmt(&r->prefix, ps), need, limit,
+		    limit < BGP_MAX_EXT_MSG ? " (no extended message "
+		    "capability, RFC 8654)" : "");
+	return false;
+}
+
 static bool
 exec_routes(struct daemon *d, struct api_client *c,
     const struct api_command *cmd, bool announce)
@@ -147,6 +182,7 @@ exec_routes(struct daemon *d, struct api_client *c,
 	struct peer **peers;
 	size_t n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
 	size_t applied = 0;
+	bool refused = false;
 
 	for (size_t i = 0; i < n; i++) {
 		struct peer *p = peers[i];
@@ -154,6 +190,11 @@ exec_routes(struct daemon *d, struct api_client *c,
 		for (size_t j = 0; j < cmd->nroutes; j++) {
 			const struct cfg_route *r = &cmd->routes[j];
 
+			if (announce && !r->withdrawn &&
+			    !route_fits(c, p, r)) {
+				refused = true;
+				continue;
+			}
 			if (!route_family_ok(p, r)) {
 				log_peer(LOG_WARNING, p->name, "%s: family %s %s "
 				    "is not configured for this neighbor",
@@ -173,7 +214,7 @@ exec_routes(struct daemon *d, struct api_client *c,
 	free(peers);
 	if (n == 0)
 		log_warnx("%s: no neighbor matching the command", c->name);
-	return n > 0 && (applied > 0 || cmd->nroutes == 0);
+	return n > 0 && !refused && (applied > 0 || cmd->nroutes == 0);
 }
 
 static bool
@@ -402,6 +443,18 @@ show_extensive_peer(struct api_client *c, struct peer *p)
 		    (unsigned long long)p->stats.recv[t]);
 		show_row(c, names[t], x, y);
 	}
+	replyf(c, "%s", "");
+	replyf(c, "Routes                          Sent        Received");
+	snprintf(x, sizeof(x), "%zu", rib_out_count(p->ro));
+	snprintf(y, sizeof(y), "%zu", p->rib_in != NULL ?
+	    rib_out_count(p->rib_in) : (size_t)0);
+	show_row(c, "routes", x, y);
+	/* routes an UPDATE of this session cannot hold (log says which) */
+	snprintf(x, sizeof(x), "%zu", rib_out_toobig(p->ro));
+	show_row(c, "too-large-unsent", x, "");
+	snprintf(x, sizeof(x), "%llu",
+	    (unsigned long long)rib_out_toobig_total(p->ro));
+	show_row(c, "too-large-seen", x, "");
 }
 
 static void
@@ -513,7 +566,8 @@ fast_entry_clear(struct api_fast_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-void
+/* Forget the fast path's memory and the scope (before freeing c). */
+static void
 api_client_reset(struct api_client *c)
 {
 	free(c->scope);
@@ -550,7 +604,6 @@ fast_slot(struct api_client *c, uint8_t afi, const char *text, size_t len)
 	return &c->fast[h & (API_FAST_SLOTS - 1)];
 }
 
-/* Apply one announce/withdraw to every peer the client may act on. */
 /* The peers c's route commands act on (cached until peers change). */
 static void
 client_scope(struct daemon *d, struct api_client *c)
@@ -566,6 +619,8 @@ client_scope(struct daemon *d, struct api_client *c)
 	c->scope_gen = d->peers_gen;
 }
 
+/* Apply one announce (a set) or withdraw (NULL) to every peer c may act
+ * on; false when none has the family. */
 static bool
 fast_apply(struct daemon *d, struct api_client *c, enum family_id fam,
     const struct prefix *pfx, uint32_t path_id, const struct attrs *a)
@@ -676,7 +731,8 @@ fast_learn(struct daemon *d, struct api_client *c, const char *line,
 	e->attrs = attrs_intern(d->attrs, &r->attrs);
 }
 
-void
+/* Run one command line (no newline) from c. */
+static void
 api_exec_line(struct daemon *d, struct api_client *c, const char *line,
     size_t len)
 {
@@ -748,19 +804,19 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		reply(c, "shutdown in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_shutdown(d, "shutdown command");
+		daemon_request(d, DAEMON_SHUTDOWN, "shutdown command");
 		return;
 	case API_RELOAD:
 		reply(c, "reload in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_reload(d, false);
+		daemon_request(d, DAEMON_RELOAD, NULL);
 		return;
 	case API_RESTART:
 		reply(c, "restart in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_reload(d, true);
+		daemon_request(d, DAEMON_RESTART, NULL);
 		return;
 	case API_VERSION:
 		replyf(c, "exabgp %s (evbgpd %s)", EXABGP_API_VERSION,
@@ -809,4 +865,55 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		    (int)(len > 200 ? 200 : len), line);
 	answer(c, ok);
 	api_command_free(&cmd);
+}
+
+/* ---- the line handler: one struct api_client per line_client ---- */
+
+static void
+handler_line(void *arg, struct line_client *lc, const char *line, size_t len)
+{
+	struct daemon *d = arg;
+	struct api_client *c = lc->state;
+
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		snprintf(c->name, sizeof(c->name), "%s", lc->name);
+		c->helper = lc->helper;
+		/* a helper starts with the configured ack setting */
+		c->ack = !lc->helper || d->env.api_ack ? API_ACK_ON :
+		    API_ACK_OFF;
+		c->reply = lc->reply;
+		c->ctx = lc->ctx;
+		lc->state = c;
+	}
+	c->encoder = lc->encoder;
+	if (!c->helper && memchr(line, '\0', len) != NULL) {
+		/* the parser sees C strings: "show\0garbage" must not run
+		 * as "show" */
+		log_warnx("control: %s: command with a NUL byte refused",
+		    c->name);
+		answer(c, false);
+		return;
+	}
+	api_exec_line(d, c, line, len);
+}
+
+static void
+handler_release(void *arg, struct line_client *lc)
+{
+	struct api_client *c = lc->state;
+
+	if (c == NULL)
+		return;
+	api_client_reset(c);
+	free(c);
+	lc->state = NULL;
+}
+
+void
+api_exec_handler(struct daemon *d, struct line_handler *lh)
+{
+	lh->line = handler_line;
+	lh->release = handler_release;
+	lh->arg = d;
 }

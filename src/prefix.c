@@ -145,7 +145,8 @@ addr_from_sockaddr(const struct sockaddr *sa, struct bgp_addr *a,
 	return -1;
 }
 
-void
+/* Clear the bits past p->len. */
+static void
 prefix_mask(struct prefix *p)
 {
 	unsigned bits = afi_bits(p->afi);

@@ -803,12 +803,15 @@ update_is_eor(const struct update_msg *m, int *fam)
 	    rbuf_left(&m->nlri) > 0)
 		return false;
 	if (m->nattrs == 0) {
-		*fam = FAM_IPV4_UNICAST;
+		if (fam != NULL)
+			*fam = FAM_IPV4_UNICAST;
 		return true;
 	}
 	/* ... and one with only an empty MP_UNREACH_NLRI that of its family */
 	if (m->nattrs == 1 && m->has_mp_unreach && m->mp_unreach_rawlen == 0) {
-		*fam = family_lookup(m->mp_unreach_afi, m->mp_unreach_safi);
+		if (fam != NULL)
+			*fam = family_lookup(m->mp_unreach_afi,
+			    m->mp_unreach_safi);
 		return true;
 	}
 	return false;
@@ -1268,6 +1271,44 @@ update_encode_mp_unreach(struct wbuf *w, enum family_id fam,
 	wbuf_put_u8(w, family_safi(fam));
 	wbuf_put_bytes(w, nlri, nlri_len);
 	return msg_finish(w, start);
+}
+
+bool
+attrs_nexthop_encodable(const struct attrs *a,
+    const struct attr_encode_ctx *ctx, enum family_id fam)
+{
+	const struct bgp_addr *nh;
+
+	if (fam == FAM_IPV4_UNICAST) {
+		/* the classic NEXT_HOP field holds an IPv4 address only */
+		if (!a->nexthop_self && !(a->has & ATTR_HAS_NEXT_HOP))
+			return true;
+		nh = a->nexthop_self ? &ctx->local_v4 : &a->nexthop;
+		return nh->afi == BGP_AFI_IPV4;
+	}
+	/* MP_REACH: any next hop (IPv4 ones are mapped for IPv6) */
+	if (a->nexthop_self)
+		return ctx->local_v4.afi != 0 || ctx->local_v6.afi != 0;
+	return a->nexthop.afi != 0;
+}
+
+size_t
+update_route_size(const struct attrs *a, const struct attr_encode_ctx *ctx,
+    enum family_id fam, size_t nlri_len)
+{
+	static uint8_t scratch[BGP_MAX_EXT_MSG];
+	bool v4 = fam == FAM_IPV4_UNICAST;
+	struct wbuf w;
+	size_t need;
+
+	wbuf_init(&w, scratch, sizeof(scratch));
+	if (attrs_encode(&w, a, ctx, fam, v4 ? NULL : scratch, 0) == -1 ||
+	    w.err)
+		return 0;
+	/* header, two length fields, attributes, NLRI; an MP_REACH length
+	 * may need its second octet once the NLRI is in */
+	need = BGP_HEADER_LEN + 4 + w.len + nlri_len + (v4 ? 0 : 1);
+	return need <= BGP_MAX_EXT_MSG ? need : 0;
 }
 
 int

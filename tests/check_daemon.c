@@ -17,6 +17,7 @@
 
 #include <json-c/json.h>
 
+#include "evbgp/api_exec.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
 #include "evbgp/daemon.h"
@@ -24,6 +25,7 @@
 #include "evbgp/log.h"
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
+#include "evbgp/update.h"
 #include "evbgp/util.h"
 #include "testlib.h"
 
@@ -42,20 +44,48 @@ struct harness {
 	struct bufferevent *remote;
 };
 
+/* A daemon running the configuration text (helpers start). */
 static void
-harness_init(struct harness *h)
+harness_start(struct harness *h, const char *text)
 {
-	char err[512], text[4096];
+	char err[512];
 	char *envp[] = { NULL };
 	struct env env;
 	struct config *cfg;
 	char **paths;
-	size_t off;
 	FILE *f;
 
+	ck_assert_ptr_nonnull(f = fopen(h->conf, "w"));
+	fputs(text, f);
+	fclose(f);
+	ck_assert_int_eq(env_load(&env, NULL, envp, err, sizeof(err)), 0);
+	env.api_cli = false;
+	cfg = config_load(h->conf, err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	paths = calloc(2, sizeof(*paths));
+	paths[0] = h->conf;
+	h->d = daemon_new(&env, cfg, paths, 1);
+	ck_assert_int_eq(daemon_start(h->d), 0);
+	h->remote = NULL;
+}
+
+static void
+harness_dir(struct harness *h)
+{
+	memset(h, 0, sizeof(*h));
 	snprintf(h->dir, sizeof(h->dir), "/tmp/evbgp-daemon-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(h->dir));
 	snprintf(h->conf, sizeof(h->conf), "%s/evbgpd.conf", h->dir);
+}
+
+/* The three recording helpers, subscribed to received OPENs. */
+static void
+harness_init(struct harness *h)
+{
+	char text[4096];
+	size_t off;
+
+	harness_dir(h);
 	off = 0;
 	for (int i = 0; i < H_MAX; i++) {
 		snprintf(h->out[i], sizeof(h->out[i]), "%s/%s.out", h->dir,
@@ -77,18 +107,7 @@ harness_init(struct harness *h)
 	    "	api { processes [ %s ]; receive { consolidate; open; } }\n"
 	    "	api { processes [ %s ]; receive { packets; open; } }\n"
 	    "}\n", helper_name[0], helper_name[1], helper_name[2]);
-	ck_assert_ptr_nonnull(f = fopen(h->conf, "w"));
-	fputs(text, f);
-	fclose(f);
-	ck_assert_int_eq(env_load(&env, NULL, envp, err, sizeof(err)), 0);
-	env.api_cli = false;
-	cfg = config_load(h->conf, err, sizeof(err));
-	ck_assert_msg(cfg != NULL, "%s", err);
-	paths = calloc(2, sizeof(*paths));
-	paths[0] = h->conf;
-	h->d = daemon_new(&env, cfg, paths, 1);
-	ck_assert_int_eq(daemon_start(h->d), 0);
-	h->remote = NULL;
+	harness_start(h, text);
 }
 
 static void
@@ -101,7 +120,8 @@ harness_free(struct harness *h)
 	daemon_free(h->d);
 	free(paths);
 	for (int i = 0; i < H_MAX; i++)
-		unlink(h->out[i]);
+		if (h->out[i][0] != '\0')
+			unlink(h->out[i]);
 	unlink(h->conf);
 	rmdir(h->dir);
 }
@@ -294,6 +314,188 @@ START_TEST(test_invalid_open_reported_safely)
 }
 END_TEST
 
+
+/* ---- one route too big for an UPDATE (issue 8, defect 2) ---- */
+
+/* What arrived at the far end: NLRI announced/withdrawn, End-of-RIBs. */
+struct arrived {
+	size_t		 announced, withdrawn, eors, max_len;
+};
+
+static void
+drain(struct harness *h, struct arrived *a)
+{
+	struct update_ctx ctx = { .asn4 = true,
+		.families = FAMSET(FAM_IPV4_UNICAST) };
+	struct update_msg m;
+	uint8_t msg[65535];
+	uint16_t len;
+	int type;
+
+	update_msg_init(&m);
+	while ((type = test_next_msg(h->remote, msg, sizeof(msg), &len)) != 0) {
+		size_t n;
+
+		if (type != BGP_MSG_UPDATE)
+			continue;
+		if (len > a->max_len)
+			a->max_len = len;
+		ck_assert_int_eq(update_decode(msg + 19, len - 19u, &ctx, &m),
+		    UPD_OK);
+		if (update_is_eor(&m, NULL)) {
+			a->eors++;
+			continue;
+		}
+		ck_assert_int_eq(nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
+		a->announced += n;
+		ck_assert_int_eq(nlri_check(m.withdrawn, BGP_AFI_IPV4, false,
+		    &n), 0);
+		a->withdrawn += n;
+	}
+	update_msg_free(&m);
+}
+
+/* Run the loop until cond(a) holds (bounded: 20 s). */
+static void
+wait_arrived(struct harness *h, struct arrived *a,
+    bool (*cond)(const struct arrived *, size_t), size_t arg)
+{
+	for (int i = 0; i < 2000 && !cond(a, arg); i++) {
+		event_base_loop(h->d->base, EVLOOP_NONBLOCK);
+		drain(h, a);
+		if (!cond(a, arg))
+			usleep(10000);
+	}
+	ck_assert_msg(cond(a, arg), "announced %zu withdrawn %zu eors %zu",
+	    a->announced, a->withdrawn, a->eors);
+}
+
+static bool
+got_eor_and(const struct arrived *a, size_t announced)
+{
+	return a->eors >= 1 && a->announced >= announced;
+}
+
+static bool
+got_announced(const struct arrived *a, size_t n)
+{
+	return a->announced >= n;
+}
+
+static bool
+got_withdrawn(const struct arrived *a, size_t n)
+{
+	return a->withdrawn >= n;
+}
+
+struct answers {
+	struct sbuf	 text;
+};
+
+static void
+capture_reply(void *ctx, const char *data, size_t len)
+{
+	sbuf_add(&((struct answers *)ctx)->text, data, len);
+}
+
+/* Run one command as evbgpctl would; returns its answer text. */
+static const char *
+command(struct harness *h, struct line_client *c, struct answers *ans,
+    const char *line)
+{
+	struct line_handler lh;
+
+	api_exec_handler(h->d, &lh);
+	sbuf_reset(&ans->text);
+	lh.line(lh.arg, c, line, strlen(line));
+	sbuf_addc(&ans->text, '\0');
+	return ans->text.p;
+}
+
+START_TEST(test_toobig_route_does_not_wedge)
+{
+	struct sbuf conf, path;
+	struct harness h;
+	struct arrived a = { 0 };
+	struct answers ans;
+	struct line_client c;
+	struct line_handler lh;
+	uint8_t buf[4096];
+	struct wbuf w;
+	const char *r;
+
+	/* 1,100 ASNs: 4,400+ bytes of AS_PATH, more than a 4,096-byte UPDATE */
+	sbuf_init(&path);
+	for (int i = 0; i < 1100; i++)
+		sbuf_printf(&path, " %d", 64512 + i % 1000);
+	sbuf_addc(&path, '\0');
+	sbuf_init(&conf);
+	sbuf_printf(&conf, "neighbor 127.0.0.2 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65001;\n"
+	    "	passive;\n"
+	    "	family { ipv4 unicast; }\n"
+	    "	static {\n"
+	    "		route 10.1.0.0/24 next-hop 192.0.2.1;\n"
+	    "		route 10.2.0.0/24 next-hop 192.0.2.1 as-path [%s ];\n"
+	    "		route 10.3.0.0/24 next-hop 192.0.2.1 med 3;\n"
+	    "	}\n"
+	    "}\n", path.p);
+	sbuf_addc(&conf, '\0');
+	harness_dir(&h);
+	harness_start(&h, conf.p);
+	connect_peer(&h);
+	/* the peer offers no extended message capability: 4,096 bytes */
+	wbuf_init(&w, buf, sizeof(buf));
+	w.len = test_open(buf, sizeof(buf), 65001, FAMSET(FAM_IPV4_UNICAST));
+	keepalive_encode(&w);
+	bufferevent_write(h.remote, w.buf, w.len);
+	/* the two others and the End-of-RIB arrive: nothing is blocked */
+	wait_arrived(&h, &a, got_eor_and, 2);
+	ck_assert_uint_eq(a.announced, 2);
+	ck_assert_uint_le(a.max_len, 4096);
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.name, sizeof(c.name), "evbgpctl");
+	c.encoder = ENCODER_TEXT;
+	c.reply = capture_reply;
+	sbuf_init(&ans.text);
+	c.ctx = &ans;
+	/* later commands flow */
+	r = command(&h, &c, &ans, "announce route 10.4.0.0/24 next-hop "
+	    "192.0.2.1");
+	ck_assert_str_eq(r, "done\n");
+	wait_arrived(&h, &a, got_announced, 3);
+	r = command(&h, &c, &ans, "withdraw route 10.1.0.0/24");
+	ck_assert_str_eq(r, "done\n");
+	wait_arrived(&h, &a, got_withdrawn, 1);
+	/* a too-big route commanded now is refused at once */
+	sbuf_reset(&conf);
+	sbuf_printf(&conf, "announce route 10.5.0.0/24 next-hop 192.0.2.1 "
+	    "as-path [%s ]", path.p);
+	sbuf_addc(&conf, '\0');
+	r = command(&h, &c, &ans, conf.p);
+	ck_assert_str_eq(r, "error\n");
+	/* and the operator can see what was left out */
+	r = command(&h, &c, &ans, "show neighbor 127.0.0.2 extensive");
+	ck_assert_msg(strstr(r, "too-large-unsent") != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "too-large-unsent                   1") !=
+	    NULL, "%s", r);
+	r = command(&h, &c, &ans, "show adj-rib out");
+	ck_assert_msg(strstr(r, "10.2.0.0/24") == NULL, "%s", r);
+	ck_assert_msg(strstr(r, "10.3.0.0/24") != NULL, "%s", r);
+
+	api_exec_handler(h.d, &lh);
+	lh.release(lh.arg, &c);
+	sbuf_free(&ans.text);
+	sbuf_free(&conf);
+	sbuf_free(&path);
+	harness_free(&h);
+}
+END_TEST
+
 static Suite *
 daemon_suite(void)
 {
@@ -303,6 +505,7 @@ daemon_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_invalid_open_reported_safely, 0,
 	    (int)(sizeof(bad_opens) / sizeof(bad_opens[0])));
+	tcase_add_test(tc, test_toobig_route_does_not_wedge);
 	suite_add_tcase(s, tc);
 	return s;
 }

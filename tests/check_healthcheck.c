@@ -12,7 +12,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "evbgp/healthcheck.h"
+#include "healthcheck.h"
 
 #define ARGV(...)	((char *const[]){ "evbgp-healthcheck", __VA_ARGS__ })
 #define NARGS(...)	((int)(sizeof((char *[]){ "x", __VA_ARGS__ }) / \

@@ -97,7 +97,7 @@ void	update_msg_free(struct update_msg *m);
 enum update_verdict update_decode(const uint8_t *body, size_t len,
 	    const struct update_ctx *ctx, struct update_msg *m);
 
-/* Is m an End-of-RIB marker (RFC 4724 §2)? *fam gets the family. */
+/* Is m an End-of-RIB marker (RFC 4724 §2)? *fam (if fam) gets the family. */
 bool	update_is_eor(const struct update_msg *m, int *fam);
 
 /* ---- encoding ---- */
@@ -126,6 +126,25 @@ struct attr_encode_ctx {
 int	attrs_encode(struct wbuf *w, const struct attrs *a,
 	    const struct attr_encode_ctx *ctx, enum family_id fam,
 	    const uint8_t *mp_nlri, size_t mp_nlri_len);
+
+/*
+ * Can attrs_encode write a's next hop for fam? An IPv4 unicast route
+ * whose next hop is IPv6 cannot be sent in the classic fields (RFC 8950
+ * extended next hop is needed), and an MP route needs some next hop.
+ */
+bool	attrs_nexthop_encodable(const struct attrs *a,
+	    const struct attr_encode_ctx *ctx, enum family_id fam);
+
+/*
+ * The size of an UPDATE announcing one route of fam with attributes a
+ * and nlri_len octets of NLRI (path id included), or 0 when it would be
+ * larger than the largest BGP message (65535, RFC 8654) or its next hop
+ * is not encodable (attrs_nexthop_encodable). A route whose size exceeds
+ * the session's limit cannot be sent.
+ */
+size_t	update_route_size(const struct attrs *a,
+	    const struct attr_encode_ctx *ctx, enum family_id fam,
+	    size_t nlri_len);
 
 /*
  * The whole UPDATE message (header included):

@@ -15,7 +15,7 @@
 #include <syslog.h>
 
 #include "evbgp/bgp_proto.h"
-#include "evbgp/healthcheck.h"
+#include "healthcheck.h"
 
 /* How an option's value is stored. */
 enum hc_argt {
@@ -152,7 +152,7 @@ hc_opts_free(struct hc_opts *o)
 	hc_strv_free(&o->disabled_execute);
 }
 
-void
+static void
 hc_strv_add(struct hc_strv *v, const char *s)
 {
 	v->v = xreallocarray(v->v, v->n + 1, sizeof(*v->v));
@@ -766,7 +766,8 @@ hc_state_announces(enum hc_state st)
 	return st == HC_UP || st == HC_DOWN || st == HC_DISABLED;
 }
 
-double
+/* Sleep after an iteration ending in st: fast while RISING/FALLING. */
+static double
 hc_sleep_for(const struct hc_opts *o, enum hc_state st)
 {
 	return st == HC_RISING || st == HC_FALLING ? o->fast_interval :
