@@ -1331,19 +1331,27 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 
 /* ---- collisions (RFC 4271 §6.8, RFC 6286 §2.3) ---- */
 
+/* Close a connection that is not the session's, after a Cease/7 when
+ * cease is set. */
 static void
-coll_drop(struct peer *p, bool cease)
+conn_refuse(const struct peer_env *env, struct bufferevent *bev, bool cease)
 {
-	if (cease && p->coll_bev != NULL) {
+	if (cease && bev != NULL) {
 		uint8_t buf[32];
 		struct wbuf w;
 
 		wbuf_init(&w, buf, sizeof(buf));
 		notification_encode(&w, BGP_ERR_CEASE, BGP_CEASE_COLLISION,
 		    NULL, 0);
-		bufferevent_write(p->coll_bev, w.buf, w.len);
+		bufferevent_write(bev, w.buf, w.len);
 	}
-	conn_close(p->env, p->coll_bev, cease);
+	conn_close(env, bev, cease);
+}
+
+static void
+coll_drop(struct peer *p, bool cease)
+{
+	conn_refuse(p->env, p->coll_bev, cease);
 	p->coll_bev = NULL;
 	p->coll_open_seen = false;
 }
@@ -1361,7 +1369,9 @@ coll_resolve(struct peer *p)
 	    (ours == theirs && p->cfg->local_as > p->peer_as);
 	struct bufferevent *bev;
 
-	if (keep_ours_initiated && p->outgoing) {
+	/* RFC 4271 §6.8: an Established session always wins */
+	if (p->fsm.state == ST_ESTABLISHED ||
+	    (keep_ours_initiated && p->outgoing)) {
 		log_peer(LOG_INFO, p->name, "connection collision: keeping "
 		    "our connection");
 		coll_drop(p, true);
@@ -1397,6 +1407,12 @@ coll_read_cb(struct bufferevent *bev, void *arg)
 	uint16_t len;
 	struct bgp_err err;
 
+	if (bev != p->coll_bev) {
+		/* cannot happen: every other connection is closed */
+		log_peer(LOG_ERR, p->name, "%s: stray connection", __func__);
+		conn_close(p->env, bev, false);
+		return;
+	}
 	if (evbuffer_get_length(in) < BGP_HEADER_LEN)
 		return;
 	evbuffer_copyout(in, hdr, sizeof(hdr));
@@ -1451,12 +1467,13 @@ peer_accept_bev(struct peer *p, struct bufferevent *bev,
 	case ST_OPENSENT:
 	case ST_OPENCONFIRM:
 		if (p->fsm.state == ST_ESTABLISHED || p->coll_bev != NULL) {
-			/* an established session always wins */
-			log_peer(LOG_INFO, p->name, "rejecting a second "
-			    "connection (session is %s)",
-			    fsm_state_name(p->fsm.state));
-			p->coll_bev = bev;
-			coll_drop(p, true);
+			/* an established session always wins; a collision
+			 * already waiting keeps its place (overwriting it
+			 * orphaned a connection whose OPEN then crashed us) */
+			log_peer(LOG_INFO, p->name, "rejecting a%s connection "
+			    "(session is %s)", p->coll_bev ? " third" :
+			    " second", fsm_state_name(p->fsm.state));
+			conn_refuse(p->env, bev, true);
 			return;
 		}
 		p->coll_bev = bev;

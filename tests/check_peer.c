@@ -819,6 +819,85 @@ START_TEST(test_notification_whole_route_refresh)
 }
 END_TEST
 
+/* A second connection of the far end, over another bufferevent pair. */
+static struct bufferevent *
+extra_connection(struct harness *h)
+{
+	struct bufferevent *pair[2];
+	struct bgp_addr local;
+
+	ck_assert_int_eq(bufferevent_pair_new(h->f.base, 0, pair), 0);
+	bufferevent_enable(pair[1], EV_READ | EV_WRITE);
+	addr_parse("127.0.0.1", &local);
+	peer_accept_bev(h->p, pair[0], &local);
+	spin(h);
+	return pair[1];
+}
+
+/*
+ * A third connection while a second one waits for its OPEN (collision,
+ * RFC 4271 §6.8) is refused with Cease/7, and the second one is kept:
+ * refusing the third used to orphan the second, whose OPEN then crashed
+ * evbgpd (found by the hostile suite's reconnect storm).
+ */
+START_TEST(test_collision_third_connection)
+{
+	struct harness h;
+	struct bufferevent *second, *third;
+	uint8_t buf[256];
+	size_t n;
+	int type;
+
+	harness_init(&h);
+	ck_assert_int_eq(next_msg(&h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	second = extra_connection(&h);
+	third = extra_connection(&h);
+	ck_assert_int_eq(test_next_msg(third, buf, sizeof(buf), NULL),
+	    BGP_MSG_NOTIFICATION);
+	ck_assert_uint_eq(buf[19], BGP_ERR_CEASE);
+	ck_assert_uint_eq(buf[20], BGP_CEASE_COLLISION);
+	/* the second connection's OPEN: the peer's connection wins (we
+	 * are passive here), the first one gets Cease/7 */
+	n = remote_open(buf, sizeof(buf), 65002);
+	bufferevent_write(second, buf, n);
+	spin(&h);
+	while ((type = next_msg(&h, buf, sizeof(buf), NULL)) != 0 &&
+	    type != BGP_MSG_NOTIFICATION)
+		;
+	ck_assert_int_eq(type, BGP_MSG_NOTIFICATION);
+	ck_assert_uint_eq(buf[20], BGP_CEASE_COLLISION);
+	ck_assert_int_eq(peer_state(h.p), ST_OPENCONFIRM);
+	ck_assert_int_eq(test_next_msg(second, buf, sizeof(buf), NULL),
+	    BGP_MSG_OPEN);
+	bufferevent_free(third);
+	bufferevent_free(second);
+	harness_free(&h);
+}
+END_TEST
+
+/* A connection waiting for its OPEN goes when the session's own does. */
+START_TEST(test_collision_first_closes)
+{
+	struct harness h;
+	struct bufferevent *second;
+	uint8_t buf[256];
+	size_t n;
+
+	harness_init(&h);
+	ck_assert_int_eq(next_msg(&h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	second = extra_connection(&h);
+	bufferevent_flush(h.remote, EV_WRITE, BEV_FINISHED);
+	spin(&h);
+	ck_assert(peer_is_closed(h.p));
+	n = remote_open(buf, sizeof(buf), 65002);
+	bufferevent_write(second, buf, n);
+	spin(&h);
+	ck_assert(peer_is_closed(h.p));
+	bufferevent_free(second);
+	harness_free(&h);
+}
+END_TEST
+
 /*
  * A peer flooding us: at most one batch (64 messages) per loop turn, so
  * that timers due meanwhile run between two batches (issue 8, defect
@@ -981,6 +1060,8 @@ main(void)
 	tcase_add_test(tc, test_route_refresh_ignored_unless_negotiated);
 	tcase_add_test(tc, test_notification_whole_attribute);
 	tcase_add_loop_test(tc, test_notification_whole_route_refresh, 0, 2);
+	tcase_add_test(tc, test_collision_third_connection);
+	tcase_add_test(tc, test_collision_first_closes);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
