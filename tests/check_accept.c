@@ -27,24 +27,19 @@
 #include "evbgp/log.h"
 #include "evbgp/util.h"
 
-static const char conf_base[] =
-    "neighbor 127.0.0.2 {\n"
-    "	router-id 10.0.0.1;\n"
-    "	local-address 127.0.0.1;\n"
-    "	local-as 65001;\n"
-    "	peer-as 65002;\n"
-    "	passive;\n"
-    "}\n";
+#define CONF_STATIC							\
+    "neighbor 127.0.0.2 {\n"						\
+    "	router-id 10.0.0.1;\n"						\
+    "	local-address 127.0.0.1;\n"					\
+    "	local-as 65001;\n"						\
+    "	peer-as 65002;\n"						\
+    "	passive;\n"							\
+    "}\n"
+
+static const char conf_base[] = CONF_STATIC;
 
 /* The same, and a passive range of at most three sessions. */
-static const char conf_range[] =
-    "neighbor 127.0.0.2 {\n"
-    "	router-id 10.0.0.1;\n"
-    "	local-address 127.0.0.1;\n"
-    "	local-as 65001;\n"
-    "	peer-as 65002;\n"
-    "	passive;\n"
-    "}\n"
+static const char conf_range[] = CONF_STATIC
     "neighbor 127.0.1.0/24 {\n"
     "	router-id 10.0.0.1;\n"
     "	local-address 127.0.0.1;\n"

@@ -21,6 +21,7 @@
 #include "evbgp/log.h"
 #include "evbgp/supervisor.h"
 #include "evbgp/util.h"
+#include "testlib.h"
 
 #define RECORD	EVBGP_SOURCE_DIR "/tests/helpers/record.sh"
 
@@ -207,33 +208,11 @@ wait_all_recorded(struct fixture *fx)
 	ck_abort_msg("not every helper got its event");
 }
 
-/* An UPDATE: 10.1.2.0/24, ORIGIN IGP, AS_PATH 65002, NEXT_HOP 192.0.2.1. */
-static size_t
-update_msg(uint8_t *buf, size_t cap)
-{
-	static const uint8_t body[] = {
-		0x00, 0x00, 0x00, 0x14,
-		0x40, 0x01, 0x01, 0x00,
-		0x40, 0x02, 0x06, 0x02, 0x01, 0x00, 0x00, 0xfd, 0xea,
-		0x40, 0x03, 0x04, 0xc0, 0x00, 0x02, 0x01,
-		0x18, 0x0a, 0x01, 0x02,
-	};
-	size_t len = BGP_HEADER_LEN + sizeof(body);
-
-	ck_assert_uint_ge(cap, len);
-	memset(buf, 0xff, 16);
-	buf[16] = (uint8_t)(len >> 8);
-	buf[17] = (uint8_t)len;
-	buf[18] = BGP_MSG_UPDATE;
-	memcpy(buf + BGP_HEADER_LEN, body, sizeof(body));
-	return len;
-}
-
 START_TEST(test_each_rendering_once)
 {
 	struct fixture fx;
 	uint8_t msg[256];
-	size_t len = update_msg(msg, sizeof(msg));
+	size_t len = test_update(msg, sizeof(msg));
 	uint32_t types;
 
 	fixture_init(&fx);
@@ -269,7 +248,7 @@ START_TEST(test_behind_reported)
 {
 	struct fixture fx;
 	uint8_t msg[256];
-	size_t len = update_msg(msg, sizeof(msg));
+	size_t len = test_update(msg, sizeof(msg));
 
 	fixture_init(&fx);
 	fx.ev.high_mark = 0;	/* anything queued is "behind" */

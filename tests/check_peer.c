@@ -24,21 +24,27 @@
 #include "evbgp/update.h"
 #include "testlib.h"
 
-static const char conf_text[] =
-    "neighbor 127.0.0.2 {\n"
-    "	router-id 10.0.0.1;\n"
-    "	local-address 127.0.0.1;\n"
-    "	local-as 65001;\n"
-    "	peer-as 65002;\n"
-    "	hold-time 30;\n"
+#define CONF_HEAD							\
+    "neighbor 127.0.0.2 {\n"						\
+    "	router-id 10.0.0.1;\n"						\
+    "	local-address 127.0.0.1;\n"					\
+    "	local-as 65001;\n"						\
+    "	peer-as 65002;\n"						\
+    "	hold-time 30;\n"						\
     "	family { ipv4 unicast; ipv6 unicast; }\n"
-    "	static {\n"
-    "		route 10.0.0.0/24 next-hop 192.0.2.1 med 10;\n"
-    "		route 10.0.1.0/24 next-hop 192.0.2.1 med 10;\n"
-    "		route 10.0.2.0/24 next-hop 192.0.2.1 med 20;\n"
-    "		route 2001:db8::/32 next-hop 2001:db8::1;\n"
-    "	}\n"
-    "}\n";
+#define CONF_ROUTES							\
+    "	static {\n"							\
+    "		route 10.0.0.0/24 next-hop 192.0.2.1 med 10;\n"		\
+    "		route 10.0.1.0/24 next-hop 192.0.2.1 med 10;\n"		\
+    "		route 10.0.2.0/24 next-hop 192.0.2.1 med 20;\n"		\
+    "		route 2001:db8::/32 next-hop 2001:db8::1;\n"		\
+    "	}\n"								\
+    "}\n"
+
+static const char conf_text[] = CONF_HEAD CONF_ROUTES;
+/* The same neighbor offering route refresh. */
+static const char conf_rr[] = CONF_HEAD
+    "	capability { route-refresh; }\n" CONF_ROUTES;
 
 #define REC_MAX	512
 
@@ -181,24 +187,6 @@ fake_msgs(const struct fake *f, enum peer_dir dir, uint8_t type)
 	return n;
 }
 
-/* The same neighbor offering route refresh. */
-static const char conf_rr[] =
-    "neighbor 127.0.0.2 {\n"
-    "	router-id 10.0.0.1;\n"
-    "	local-address 127.0.0.1;\n"
-    "	local-as 65001;\n"
-    "	peer-as 65002;\n"
-    "	hold-time 30;\n"
-    "	family { ipv4 unicast; ipv6 unicast; }\n"
-    "	capability { route-refresh; }\n"
-    "	static {\n"
-    "		route 10.0.0.0/24 next-hop 192.0.2.1 med 10;\n"
-    "		route 10.0.1.0/24 next-hop 192.0.2.1 med 10;\n"
-    "		route 10.0.2.0/24 next-hop 192.0.2.1 med 20;\n"
-    "		route 2001:db8::/32 next-hop 2001:db8::1;\n"
-    "	}\n"
-    "}\n";
-
 struct harness {
 	struct fake	 f;
 	struct config	*cfg;
@@ -307,8 +295,10 @@ next_msg(struct harness *h, uint8_t *msg, size_t cap, uint16_t *lenp)
 	return test_next_msg(h->remote, msg, cap, lenp);
 }
 
-static void
-expect_notification(struct harness *h, uint8_t code, uint8_t subcode)
+/* The NOTIFICATION's data, after the one expected. */
+static size_t
+notification_data(struct harness *h, uint8_t code, uint8_t subcode,
+    uint8_t *data, size_t cap)
 {
 	uint8_t msg[4096];
 	uint16_t len;
@@ -320,6 +310,17 @@ expect_notification(struct harness *h, uint8_t code, uint8_t subcode)
 	ck_assert_int_eq(type, BGP_MSG_NOTIFICATION);
 	ck_assert_uint_eq(msg[19], code);
 	ck_assert_uint_eq(msg[20], subcode);
+	ck_assert_uint_le(len - 21u, cap);
+	memcpy(data, msg + 21, len - 21u);
+	return len - 21u;
+}
+
+static void
+expect_notification(struct harness *h, uint8_t code, uint8_t subcode)
+{
+	uint8_t data[4096];
+
+	notification_data(h, code, subcode, data, sizeof(data));
 }
 
 static void
@@ -542,29 +543,6 @@ START_TEST(test_admin_stop_sends_cease)
 }
 END_TEST
 
-/* An UPDATE from the far end: 10.1.2.0/24, AS_PATH 65002 (4-octet). */
-static size_t
-remote_update(uint8_t *buf, size_t cap)
-{
-	static const uint8_t body[] = {
-		0x00, 0x00,				/* no withdrawn */
-		0x00, 0x14,				/* attributes: 20 */
-		0x40, 0x01, 0x01, 0x00,			/* ORIGIN IGP */
-		0x40, 0x02, 0x06, 0x02, 0x01, 0x00, 0x00, 0xfd, 0xea,
-		0x40, 0x03, 0x04, 0xc0, 0x00, 0x02, 0x01, /* NEXT_HOP */
-		0x18, 0x0a, 0x01, 0x02,			/* 10.1.2.0/24 */
-	};
-	size_t len = BGP_HEADER_LEN + sizeof(body);
-
-	ck_assert_uint_ge(cap, len);
-	memset(buf, 0xff, 16);
-	buf[16] = (uint8_t)(len >> 8);
-	buf[17] = (uint8_t)len;
-	buf[18] = BGP_MSG_UPDATE;
-	memcpy(buf + BGP_HEADER_LEN, body, sizeof(body));
-	return len;
-}
-
 START_TEST(test_state_changes_reported)
 {
 	struct harness h;
@@ -616,7 +594,7 @@ START_TEST(test_only_wanted_messages_reported)
 	    PEER_MSG_BIT(BGP_MSG_UPDATE), PEER_MSG_BIT(BGP_MSG_OPEN));
 	establish(&h, false, false);
 	expect_initial_routes(&h);
-	n = remote_update(buf, sizeof(buf));
+	n = test_update(buf, sizeof(buf));
 	send_raw(&h, buf, n, false);
 	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_UPDATE], 1);
 	/* fake_message fails the test on anything not wanted */
@@ -649,7 +627,7 @@ START_TEST(test_reading_paused_until_owner_ready)
 	expect_initial_routes(&h);
 	h.f.rx_ready = false;
 	peer_throttle_rx(h.p);
-	n = remote_update(buf, sizeof(buf));
+	n = test_update(buf, sizeof(buf));
 	send_raw(&h, buf, n, false);
 	test_settle(h.f.base);
 	/* not read, and the owner was asked (polled) whether to resume */
@@ -734,26 +712,6 @@ establish_rr(struct harness *h)
 	send_raw(h, buf, n, false);
 	ck_assert_int_eq(peer_state(h->p), ST_ESTABLISHED);
 	expect_initial_routes_after_keepalive(h);
-}
-
-/* The NOTIFICATION's data, after the one expected. */
-static size_t
-notification_data(struct harness *h, uint8_t code, uint8_t subcode,
-    uint8_t *data, size_t cap)
-{
-	uint8_t msg[4096];
-	uint16_t len;
-	int type;
-
-	while ((type = next_msg(h, msg, sizeof(msg), &len)) != 0 &&
-	    type != BGP_MSG_NOTIFICATION)
-		;
-	ck_assert_int_eq(type, BGP_MSG_NOTIFICATION);
-	ck_assert_uint_eq(msg[19], code);
-	ck_assert_uint_eq(msg[20], subcode);
-	ck_assert_uint_le(len - 21u, cap);
-	memcpy(data, msg + 21, len - 21u);
-	return len - 21u;
 }
 
 /* RFC 4271 §6.3: 3/2 carries the whole attribute (not 64 octets of it). */
@@ -957,7 +915,7 @@ START_TEST(test_adj_rib_in_cleared_on_close)
 			harness_connect(&h);
 		establish(&h, false, false);
 		expect_initial_routes(&h);
-		n = remote_update(buf, sizeof(buf));
+		n = test_update(buf, sizeof(buf));
 		send_raw(&h, buf, n, false);
 		ck_assert_uint_eq(rib_out_count(h.p->rib_in), 1);
 		/* the peer closes the connection */

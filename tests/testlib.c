@@ -74,6 +74,28 @@ test_open(uint8_t *buf, size_t cap, uint32_t as, famset_t families)
 	return w.len;
 }
 
+size_t
+test_update(uint8_t *buf, size_t cap)
+{
+	static const uint8_t body[] = {
+		0x00, 0x00,				/* no withdrawn */
+		0x00, 0x14,				/* attributes: 20 */
+		0x40, 0x01, 0x01, 0x00,			/* ORIGIN IGP */
+		0x40, 0x02, 0x06, 0x02, 0x01, 0x00, 0x00, 0xfd, 0xea,
+		0x40, 0x03, 0x04, 0xc0, 0x00, 0x02, 0x01, /* NEXT_HOP */
+		0x18, 0x0a, 0x01, 0x02,			/* 10.1.2.0/24 */
+	};
+	size_t len = 19 + sizeof(body);
+
+	ck_assert_uint_ge(cap, len);
+	memset(buf, 0xff, 16);
+	buf[16] = (uint8_t)(len >> 8);
+	buf[17] = (uint8_t)len;
+	buf[18] = 2;		/* UPDATE */
+	memcpy(buf + 19, body, sizeof(body));
+	return len;
+}
+
 /* ---- the conformance kit's ratchet ---- */
 
 #define CONFORMANCE_DIR	EVBGP_SOURCE_DIR "/tests/conformance"

@@ -23,6 +23,9 @@ int	test_next_msg(struct bufferevent *bev, uint8_t *msg, size_t cap,
 	    uint16_t *lenp);
 /* An OPEN from AS as (asn4 capability, hold 30, id 10.0.0.2, families). */
 size_t	test_open(uint8_t *buf, size_t cap, uint32_t as, famset_t families);
+/* An UPDATE (4-octet AS): 10.1.2.0/24, ORIGIN IGP, AS_PATH 65002,
+ * NEXT_HOP 192.0.2.1. */
+size_t	test_update(uint8_t *buf, size_t cap);
 
 /*
  * The conformance kit's ratchet: tests/conformance/pending.txt lists the
