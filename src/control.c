@@ -132,7 +132,6 @@ static void
 control_client_close(struct control_client *cl)
 {
 	struct evbuffer *in = bufferevent_get_input(cl->bev);
-
 	struct timeval ct = { CONTROL_CLOSE_TIMEOUT, 0 };
 
 	cl->closing = true;
@@ -509,7 +508,9 @@ control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 			if (ctl->clients[i]->closing && (old == NULL ||
 			    ctl->clients[i]->active_at < old->active_at))
 				old = ctl->clients[i];
-		control_client_free(old);
+		/* more than CONTROL_MAX_CLIENTS of them: there is one */
+		if (old != NULL)
+			control_client_free(old);
 	}
 	cl->bev = bufferevent_socket_new(ctl->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	cl->ev_more = evtimer_new(ctl->base, control_client_more_cb, cl);
