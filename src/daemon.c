@@ -174,6 +174,15 @@ daemon_subscribe(struct peer *p)
 	p->want[PEER_SENT] = api_subs_types(s, API_DIR_SEND);
 }
 
+/* Put a peer (back) in the list. */
+static void
+daemon_keep_peer(struct daemon *d, struct peer *p)
+{
+	d->peers = xreallocarray(d->peers, d->npeers + 1, sizeof(*d->peers));
+	d->peers[d->npeers++] = p;
+	d->peers_gen++;
+}
+
 /* A new peer for cfg (remote: a passive range's connection), with its
  * subscriptions and configured routes, in the peer list. */
 static struct peer *
@@ -185,19 +194,8 @@ daemon_add_peer(struct daemon *d, const struct cfg_neighbor *cfg,
 	p->user = xcalloc(1, sizeof(struct api_subs));
 	daemon_subscribe(p);
 	peer_load_routes(p);
-	d->peers = xreallocarray(d->peers, d->npeers + 1, sizeof(*d->peers));
-	d->peers[d->npeers++] = p;
-	d->peers_gen++;
+	daemon_keep_peer(d, p);
 	return p;
-}
-
-/* Put a peer (back) in the list. */
-static void
-daemon_keep_peer(struct daemon *d, struct peer *p)
-{
-	d->peers = xreallocarray(d->peers, d->npeers + 1, sizeof(*d->peers));
-	d->peers[d->npeers++] = p;
-	d->peers_gen++;
 }
 
 static void
