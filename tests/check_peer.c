@@ -987,6 +987,16 @@ START_TEST(test_route_refresh_ignored_unless_negotiated)
 	send_route_refresh(&h, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
 	ck_assert_int_gt(updates_sent(&h), 0);
 	harness_free(&h);
+
+	/* before Established nothing is negotiated yet: a ROUTE-REFRESH is
+	 * an FSM error there (RFC 6608), not something to ignore */
+	harness_init(&h);
+	ck_assert_int_eq(next_msg(&h, (uint8_t[64]){ 0 }, 64, NULL),
+	    BGP_MSG_OPEN);
+	send_route_refresh(&h, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
+	expect_notification(&h, BGP_ERR_FSM, BGP_ERR_FSM_OPENSENT);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	harness_free(&h);
 }
 END_TEST
 

@@ -101,7 +101,17 @@ struct ctl {
 	char		*buf;
 	size_t		 off, scanned, len, cap;
 	bool		 eof;
+	bool		 answered;	/* a command was answered on fd */
 };
+
+/*
+ * evbgpd refuses a client only while every one of its slots is busy or
+ * freshly taken (idle clients give theirs up after a short grace): try
+ * again that long, so that evbgpctl gets through within a second.
+ */
+#define CTL_BUSY_RETRY_MS	1000
+#define CTL_BUSY_PAUSE_MS	50
+#define CTL_BUSY_ANSWER		"error: too many clients"
 
 static void __attribute__((noreturn))
 ctl_usage_error(const char *msg)
@@ -362,7 +372,8 @@ ctl_next_line(struct ctl *c)
 	return line;
 }
 
-/* Print one command's answer; 0 for "done", 1 for an error. */
+/* Print one command's answer; 0 for "done", 1 for an error, 2 when the
+ * daemon had no slot for this connection (nothing printed). */
 static int
 ctl_read_answer(struct ctl *c)
 {
@@ -370,6 +381,9 @@ ctl_read_answer(struct ctl *c)
 	int rc = -1;
 
 	while (rc == -1 && (line = ctl_next_line(c)) != NULL) {
+		if (!c->answered && strcmp(line, CTL_BUSY_ANSWER) == 0)
+			return 2;
+		c->answered = true;
 		if (strcmp(line, "done") == 0)
 			rc = 0;
 		else if (strcmp(line, "error") == 0) {
@@ -432,11 +446,29 @@ ctl_command(struct ctl *c, const char *line)
 		    "for every answer\n", line);
 		return 1;
 	}
-	/* a failed send still reads: the daemon may have said why */
-	if (ctl_send(c, line, n) && (!c->json || !ctl_word_is(line, "show") ||
-	    ctl_ends_with_json(line) || ctl_send(c, " json", 5)))
-		ctl_send(c, "\n", 1);
-	return ctl_read_answer(c);
+	for (int waited = 0;; waited += CTL_BUSY_PAUSE_MS) {
+		int rc;
+
+		/* a failed send still reads: the daemon may have said why */
+		if (ctl_send(c, line, n) && (!c->json ||
+		    !ctl_word_is(line, "show") || ctl_ends_with_json(line) ||
+		    ctl_send(c, " json", 5)))
+			ctl_send(c, "\n", 1);
+		rc = ctl_read_answer(c);
+		if (rc != 2)
+			return rc;
+		if (waited >= CTL_BUSY_RETRY_MS) {
+			fprintf(stderr, "evbgpctl: evbgpd says: %s\n",
+			    CTL_BUSY_ANSWER + 7);
+			return 1;
+		}
+		/* a new connection, a moment later */
+		close(c->fd);
+		c->off = c->scanned = c->len = 0;
+		c->eof = false;
+		usleep(CTL_BUSY_PAUSE_MS * 1000);
+		ctl_connect(c);
+	}
 }
 
 /* Join the command words with spaces. */
