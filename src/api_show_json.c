@@ -474,6 +474,7 @@ void
 api_show_status_json(struct api_client *c, const struct api_status *st)
 {
 	json_object *o = json_object_new_object();
+	char late[32];
 
 	api_show_json_str(o, "evbgpd", EVBGP_VERSION);
 	api_show_json_u64(o, "pid", (uint64_t)st->pid);
@@ -482,8 +483,10 @@ api_show_status_json(struct api_client *c, const struct api_status *st)
 	api_show_json_u64(o, "adj-rib-out-routes", st->routes_out);
 	api_show_json_u64(o, "attribute-sets", st->attribute_sets);
 	api_show_json_u64(o, "helpers", st->helpers);
+	/* the text form's precision, not a binary fraction's 17 digits */
+	snprintf(late, sizeof(late), "%.1f", st->max_late_ms);
 	json_object_object_add(o, "event-loop-longest-timer-delay-ms",
-	    json_object_new_double(st->max_late_ms));
+	    json_object_new_double_s(st->max_late_ms, late));
 	api_show_json_send(c, o);
 }
 
