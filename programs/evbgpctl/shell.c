@@ -230,15 +230,15 @@ ctl_shell(struct ctl *c)
 	while ((raw = readline(SHELL_PROMPT)) != NULL) {
 		char *line = shell_trim(raw);
 
-		if (line[0] != '\0' && (last == NULL || strcmp(last, line))) {
-			add_history(line);
-			free(last);
-			last = xstrdup(line);
-		}
 		quit = strcmp(line, "quit") == 0 || strcmp(line, "exit") == 0;
 		if (quit) {
 			free(raw);
 			break;
+		}
+		if (line[0] != '\0' && (last == NULL || strcmp(last, line))) {
+			add_history(line);
+			free(last);
+			last = xstrdup(line);
 		}
 		if (line[0] != '\0' && line[0] != '#')
 			shell_run(c, line);
