@@ -490,7 +490,8 @@ def examples(text):
             if opt in ("--socket", "-s", "--timeout", "-t") and words:
                 words.pop(0)
         if words and words[0] not in ("shutdown", "reload", "restart") \
-                and not words[0].startswith("["):
+                and not words[0].startswith("[") \
+                and not words[0][0].isdigit():	# the shell's banner
             out.append(" ".join(words))
     return out
 
