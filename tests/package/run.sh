@@ -102,7 +102,7 @@ if ! { cmake -S "$repo" -B "$bdir" -DCMAKE_INSTALL_PREFIX=/usr \
 	finish
 	exit 1
 fi
-deb=$(ls "$bdir"/evbgp_*.deb 2>/dev/null | head -n 1)
+deb=$(find "$bdir" -maxdepth 1 -name 'evbgp_*.deb' | head -n 1)
 check "cpack builds the package ($(basename "${deb:-none}"))" test -f "$deb"
 [ -f "$deb" ] || { finish; exit 1; }
 
@@ -147,6 +147,7 @@ for page in "$work"/x/usr/share/man/man*/*.gz; do
 	    sh -c "[ ! -s '$work/man.err' ] && [ \$(wc -l <'$work/man.out') -gt 40 ]"
 	sed 's/^/    /' "$work/man.err"
 done
+# shellcheck disable=SC2016 # the unit's own $ and ${}
 check "the unit runs /usr/sbin/evbgpd" \
     grep -qx 'ExecStart=/usr/sbin/evbgpd --log-dest stderr $EVBGPD_OPTS ${EVBGPD_CONFIG}' \
     "$work/x/usr/lib/systemd/system/evbgpd.service"
@@ -215,7 +216,7 @@ systemd-nspawn --register=no --keep-unit --quiet -D "$root" -M evbgp-pkg-$$ \
     --private-network --console=passive -b >"$work/boot.log" 2>&1 &
 nspawn_pid=$!
 find_leader() {
-	leader=$(cat "/proc/$nspawn_pid/task/$nspawn_pid/children" 2>/dev/null | awk '{ print $1 }')
+	leader=$(awk '{ print $1 }' "/proc/$nspawn_pid/task/$nspawn_pid/children" 2>/dev/null)
 	[ -n "$leader" ] && [ "$(cat "/proc/$leader/comm" 2>/dev/null)" = systemd ]
 }
 in_ct() {	# run a command in the booted container
@@ -244,6 +245,7 @@ check "postinst: system user evbgp, group evbgp" \
     in_ct sh -c 'getent passwd evbgp | grep -q ":/var/lib/evbgpd:/usr/sbin/nologin$" && getent group evbgp >/dev/null'
 check "postinst: /etc/evbgpd is 0750 root:evbgp" \
     test "$(in_ct stat -c '%a %U:%G' /etc/evbgpd)" = "750 root:evbgp"
+# shellcheck disable=SC2016 # expanded in the container
 check "installed, not enabled, not started (no configuration yet)" \
     in_ct sh -c '[ "$(systemctl is-enabled evbgpd)" = disabled ] && ! systemctl is-active --quiet evbgpd'
 in_ct systemd-analyze verify evbgpd.service >"$work/verify" 2>&1
