@@ -460,13 +460,9 @@ api_show_json_send(struct api_client *c, json_object *o)
 {
 	const char *s = json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN);
-	size_t n = strlen(s);
-	char *line = xmalloc(n + 2);
 
-	memcpy(line, s, n);
-	line[n] = '\n';
-	c->reply(c->ctx, line, n + 1);
-	free(line);
+	c->reply(c->ctx, s, strlen(s));
+	c->reply(c->ctx, "\n", 1);
 	json_object_put(o);
 }
 

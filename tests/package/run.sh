@@ -33,40 +33,18 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 cache=${EVBGP_TEST_CACHE:-/var/cache/evbgp-test}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 base_pkgs="systemd,systemd-sysv,dbus,man-db,python3,iproute2"
-passed=0
-failed=0
 nspawn_pid=
 leader=
 work=
 
-pass() { echo "PASS $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL $*"; failed=$((failed + 1)); }
-check() {	# check NAME COMMAND...: PASS when the command succeeds
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-skip() { echo "SKIP: $*"; exit 77; }
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-}
-
-# Poll COMMAND every 0.5 s for at most SECONDS; true if it succeeded.
-wait_for() {
-	local limit=$1 i=0
-	shift
-	while [ $i -lt $((limit * 2)) ]; do
-		"$@" && return 0
-		sleep 0.5
-		i=$((i + 1))
-	done
-	return 1
-}
+# pass, fail, check, skip, wait_for, finish: shared with the deployment
+# tests (its setup and BIRD helpers are not used here)
+name=package
+# shellcheck source=tests/deploy/lib.sh
+. "$here/../deploy/lib.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root"
 for p in debootstrap systemd-nspawn nsenter cpack dpkg-deb; do
