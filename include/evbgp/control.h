@@ -5,6 +5,11 @@
  * lines, then "done" or "error"). Clients and command lengths are
  * bounded; idle clients are closed and give their slot to newcomers, so
  * the operator always gets in (see control.c).
+ *
+ * The reason of an error, when given, goes in "error: REASON" lines just
+ * before the "error" (ExaBGP 5's form; evbgpctl prints them with the
+ * command). A refusal of the client itself is one "error: REASON" line,
+ * then the connection closes. Helpers keep the bare done/error answers.
  */
 #ifndef EVBGP_CONTROL_H
 #define EVBGP_CONTROL_H
