@@ -30,7 +30,6 @@ from bgpspeaker import (OPTIONAL, TRANSITIVE, PARTIAL, EXTLEN,  # noqa: E402
 # Case name -> defect of issue 8 that makes it fail today. Remove a line
 # when its defect is fixed (the suite fails on a listed case that passes).
 EXPECTED_FAILURES = {
-    "oversized-route-does-not-wedge": 2,
     "storm-dynamic-peers-freed": 3,
     "flood-adj-rib-in-gone-with-session": 4,
     "route-refresh-family-not-negotiated": 6,
