@@ -61,24 +61,19 @@ nsd=evsk-d-$$
 nsp=evsk-p-$$
 work=$(mktemp -d /tmp/evbgp-soak.XXXXXX)
 chmod 755 "$work"
+# shellcheck source=tests/hostile/netns.sh
+. "$repo/tests/hostile/netns.sh"
 cleanup() {
-	ip netns del "$nsd" 2>/dev/null
-	ip netns del "$nsp" 2>/dev/null
+	netns_pair_del "$nsd" "$nsp"
 	echo "soak: logs in $work"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ip netns add "$nsd" || die "cannot create a network namespace"
-ip netns add "$nsp" || die "cannot create a network namespace"
+netns_pair "$nsd" "$nsp" sd sp || die "cannot create network namespaces"
 set -e
-ip -n "$nsd" link set lo up
-ip -n "$nsp" link set lo up
-ip link add sd netns "$nsd" type veth peer name sp netns "$nsp"
 ip -n "$nsd" addr add 10.0.0.1/24 dev sd
 for a in 2 3 4; do ip -n "$nsp" addr add "10.0.0.$a/24" dev sp; done
-ip -n "$nsd" link set sd up
-ip -n "$nsp" link set sp up
 set +e
 
 ip netns exec "$nsp" python3 "$here/soak.py" --evbgpd "$build/evbgpd" \
