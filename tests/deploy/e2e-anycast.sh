@@ -150,7 +150,7 @@ run1() {
 # ---------------------------------------------------------------- run 2
 
 run2() {
-	local t pid
+	local t pid mark
 	helper hc2 "${common[@]}" --withdraw-on-down
 	deploy_config "$repo/config/anycast-healthcheck.conf" "$work/run2.conf" \
 	    "$bird_ip" "$evb_ip" "$work/hc2.sh"
@@ -173,6 +173,7 @@ run2() {
 
 	pid=$(helper_pid hc2)
 	if [ -n "$pid" ] && alive "$pid"; then
+		mark=$(wc -l <"$work/evbgpd.log")
 		kill -TERM "$pid"
 		check "run 2: SIGTERM to the helper -> VIP withdrawn" \
 		    wait_for 60 no_route $vip
@@ -181,9 +182,11 @@ run2() {
 		    wait_for 60 vip_not_on_lo
 		check "run 2: ... the session stays up" established
 		# evbgpd decides on a respawn when it reaps the helper: wait
-		# for that log line, then it must say "stopped"
+		# for that log line (after the kill), then it must say "stopped"
 		check "run 2: ... evbgpd does not respawn it" wait_for 60 \
-		    grep -qE "process hc2: .*, stopped\$" "$work/evbgpd.log"
+		    sh -c "tail -n +$((mark + 1)) '$work/evbgpd.log' |
+		    grep -E 'process healthcheck: .*(, stopped|respawning in)' |
+		    grep -q ', stopped\$'"
 		check "run 2: ... and the VIP stays withdrawn" no_route $vip
 	else
 		fail "run 2: helper running (pid file)"

@@ -571,19 +571,20 @@ run_suite() {
 			fail "(d) $s survives 3 hold times: session never came up"
 			continue
 		fi
-		local before now
+		# (not "now": wait_until has a local of that name, which eval
+		# would assign instead)
+		local before tok_now=''
 		before=${tok[$s]}
-		now=''
-		wait_dut 60 eval 'now=$(peer_session_token "$s" || true); [ -n "$now" ]' || true
+		wait_dut 60 eval 'tok_now=$(peer_session_token "$s" || true); [ -n "$tok_now" ]' || true
 		if ! dut_alive; then
 			fail "(d) $s: $(dut_name) exited during the wait"
-		elif [ -z "$before" ] || [ -z "$now" ]; then
+		elif [ -z "$before" ] || [ -z "$tok_now" ]; then
 			fail "(d) $s: the peer did not report its session counters within 60s"
-		elif [ "$before" = "$now" ] && [ "$(dut_downs "$s")" = "${downs[$s]}" ] &&
+		elif [ "$before" = "$tok_now" ] && [ "$(dut_downs "$s")" = "${downs[$s]}" ] &&
 			wait_dut 60 peer_established "$s"; then
-			pass "(d) $s: still Established after ${hold_wait}s, no reset (peer: $now; $(dut_name): no session down)"
+			pass "(d) $s: still Established after ${hold_wait}s, no reset (peer: $tok_now; $(dut_name): no session down)"
 		else
-			fail "(d) $s: session reset or down after ${hold_wait}s (peer before: '$before', now: '$now'; $(dut_name) session-down lines ${downs[$s]} -> $(dut_downs "$s"))"
+			fail "(d) $s: session reset or down after ${hold_wait}s (peer before: '$before', now: '$tok_now'; $(dut_name) session-down lines ${downs[$s]} -> $(dut_downs "$s"))"
 			[ "$diagnosed" = 1 ] || { diagnose; diagnosed=1; }
 		fi
 	done
