@@ -1584,6 +1584,10 @@ def main():
     # baseline meaningless; a leak over ~80 cases, 6 x 10^5 routes and
     # ~1,500 connections shows above that peak)
     if d.alive():
+        # helpers a reload restarted, connections still flushing: give
+        # them a (bounded) moment to be back as they were
+        wait_for(lambda: d.quiet() and d.nfds() == fds0 and
+                 d.status() == st0, 30, step=0.5)
         rss1, fds1, st1 = baseline(d)
         print("hostile: after the cases RSS %d kB (%+d), peak %d kB, %d "
               "descriptors (%+d), %s" % (rss1, rss1 - rss0, d.hwm_kb(),
