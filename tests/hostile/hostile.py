@@ -228,6 +228,17 @@ class Daemon:
     def nfds(self):
         return len(os.listdir("/proc/%d/fd" % self.proc.pid))
 
+    def fd_targets(self):
+        """"fd -> target" of each open descriptor."""
+        d = "/proc/%d/fd" % self.proc.pid
+        out = []
+        for n in os.listdir(d):
+            try:
+                out.append("%s -> %s" % (n, os.readlink(os.path.join(d, n))))
+            except OSError:
+                pass
+        return out
+
     def log_text(self):
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
@@ -242,14 +253,26 @@ class Daemon:
     def established(self, addr):
         return "established" in self.neighbor_state(addr).lower()
 
+    def tcp_connections(self):
+        """evbgpd's TCP connections (not its listeners), closing ones
+        included: each holds a descriptor until it is gone."""
+        r = subprocess.run(["ip", "netns", "exec", self.args.netns, "ss",
+                            "-Htnp", "state", "connected"],
+                           capture_output=True, text=True, timeout=30)
+        mine = "pid=%d," % self.proc.pid
+        return [l for l in r.stdout.splitlines() if mine in l]
+
     def quiet(self):
-        """No connection to any configured neighbor in progress or up."""
+        """No connection to any configured neighbor in progress or up,
+        and no TCP connection of evbgpd's left (a NOTIFICATION still
+        being flushed, a refused one closing)."""
         out = self.ctl("show", "neighbor", "summary", check_rc=False)
         if out is None:
             return False
         busy = ("connect", "opensent", "openconfirm", "established")
-        return not any(w in busy for l in out.splitlines()[1:]
-                       for w in l.split())
+        if any(w in busy for l in out.splitlines()[1:] for w in l.split()):
+            return False
+        return not self.tcp_connections()
 
     def status(self):
         """The `status` counters: {"adj-rib-out routes": N, ...}."""
@@ -1207,7 +1230,9 @@ def _(ctx):
     flood(ctx, s, FLOOD_N, 2 * FLOOD_N)
     late = ctx.d.max_timer_delay_ms()
     print("  .. timers at most %.0f ms late since evbgpd started" % late)
-    check(late < 500, "a timer ran %.0f ms late during a flood" % late)
+    # starved timers (defect 13) are seconds late; a loaded machine's
+    # scheduling alone made ~400 ms (hold 9: KEEPALIVEs every 3 s)
+    check(late < 1500, "a timer ran %.0f ms late during a flood" % late)
 
 
 @case("flood-adj-rib-in-gone-with-session")
@@ -1533,10 +1558,12 @@ def main():
             continue
         if not d.alive():
             d.start()
+        starts = d.starts
         # what the last case left (a connection being closed, a
         # collision waiting for its OPEN) is gone before the next starts
         wait_for(lambda: d.quiet() and d.nfds() <= fds0, 30, step=0.2)
         ctx.mark()
+        fd_before = d.fd_targets()
         t0 = time.monotonic()
         err = None
         try:
@@ -1555,6 +1582,17 @@ def main():
                 ctx.json_events("jsonraw.jsonl", sample=20000)
             except Failure as e:
                 err = err or str(e)
+            # and the descriptors the case made are gone (bounded wait:
+            # connections may still be flushing, helpers restarting)
+            if not err and d.starts == starts:
+                wait_for(lambda: d.quiet() and d.nfds() <= len(fd_before),
+                         30, step=0.2)
+                left = d.fd_targets()
+                if len(left) > len(fd_before):
+                    err = "%d more descriptor(s) after the case: %s" % (
+                        len(left) - len(fd_before),
+                        ", ".join(sorted(set(left) - set(fd_before)))
+                        or "same targets")
         else:
             err = "evbgpd died: %s%s" % (d.death(),
                                          "; " + err if err else "")
