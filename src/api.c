@@ -643,10 +643,25 @@ api_h_bare(struct api_ctx *c, const struct api_verb_def *d)
 	return api_no_more(c, d);
 }
 
-/* "ping [text...]" */
+/* "status [json]", "version [json]", "help [json]" */
+static int
+api_h_bare_json(struct api_ctx *c, const struct api_verb_def *d)
+{
+	if (api_at(c, "json")) {
+		c->cmd->json = true;
+		c->i++;
+	}
+	return api_no_more(c, d);
+}
+
+/* "ping [text...] [json]": a last word json asks for the JSON answer */
 static int
 api_h_ping(struct api_ctx *c, const struct api_verb_def *d)
 {
+	if (c->n > c->i && lex_is(&c->t[c->n - 1], "json")) {
+		c->cmd->json = true;
+		c->n--;
+	}
 	c->cmd->text = api_join_rest(c);
 	return 0;
 }
@@ -689,14 +704,14 @@ static const struct api_verb_def api_verbs[] = {
 	{ "shutdown", NULL, API_SHUTDOWN, 0, api_h_bare },
 	{ "reload", NULL, API_RELOAD, 0, api_h_bare },
 	{ "restart", NULL, API_RESTART, 0, api_h_bare },
-	{ "version", NULL, API_VERSION, 0, api_h_bare },
-	{ "help", NULL, API_HELP, 0, api_h_bare },
+	{ "version", NULL, API_VERSION, 0, api_h_bare_json },
+	{ "help", NULL, API_HELP, 0, api_h_bare_json },
 	{ "reset", NULL, API_RESET, 0, api_h_bare },
 	{ "enable-ack", NULL, API_ENABLE_ACK, 0, api_h_bare },
 	{ "disable-ack", NULL, API_DISABLE_ACK, 0, api_h_bare },
 	{ "silence-ack", NULL, API_SILENCE_ACK, 0, api_h_bare },
 	{ "ping", NULL, API_PING, 0, api_h_ping },
-	{ "status", NULL, API_STATUS, 0, api_h_bare },
+	{ "status", NULL, API_STATUS, 0, api_h_bare_json },
 };
 
 #undef SEL
@@ -881,14 +896,14 @@ static const char *const api_help[] = {
 	"shutdown",
 	"reload",
 	"restart",
-	"version",
-	"help",
+	"version [json]",
+	"help [json]",
 	"reset",
 	"enable-ack",
 	"disable-ack",
 	"silence-ack",
-	"ping [TEXT...]",
-	"status",
+	"ping [TEXT...] [json]",
+	"status [json]",
 	"# COMMENT",
 	NULL
 };
