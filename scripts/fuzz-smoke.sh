@@ -62,9 +62,12 @@ run_one() {
 	mkdir -p "$root/fuzz/corpus-run/$t"
 	dirs=("$root/fuzz/corpus-run/$t" "$root/fuzz/corpus/$t")
 	[ -d "$kitseeds/$t" ] && dirs+=("$kitseeds/$t")
-	# new inputs go to the first directory; the seeds stay as they are
+	# new inputs go to the first directory; the seeds stay as they are.
+	# An input takes milliseconds: -timeout catches a hang, and is long
+	# enough that a machine busy elsewhere is not taken for one (a
+	# 10 s bound fired once under load on an input that takes 4 ms)
 	"$build/fuzz/fuzz_$t" -max_total_time="$secs" \
-	    -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 \
+	    -max_len="$(max_len "$t")" -timeout=60 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix="$build/fuzz_$t-" \
 	    "${dirs[@]}" >"$log" 2>&1
 }

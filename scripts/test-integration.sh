@@ -7,7 +7,7 @@
 #                                               (default: all, about 2.5 minutes)
 #
 #   EVBGPD, EVBGPCTL    binaries under test (default build/evbgpd, build/evbgpctl)
-#   INTEG_TIMEOUT=240   hard bound per test script, seconds
+#   INTEG_TIMEOUT=600   hard bound per test script, seconds (a hang, not a slow machine)
 #   HOLD_TIME=9         hold time of both sides
 #   KEEP_TMP=1          keep temp dirs (kept anyway when a check failed)
 #   more knobs at the top of each test script (KILL_HELPERS, KILL_ROUNDS, STOP_SECONDS,
@@ -18,7 +18,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-INTEG_TIMEOUT=${INTEG_TIMEOUT:-240}
+INTEG_TIMEOUT=${INTEG_TIMEOUT:-600}
 
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(json-shape sidecar exabgp-healthcheck stopped-helper kill-helper)

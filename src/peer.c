@@ -1164,17 +1164,17 @@ peer_handle_route_refresh(struct peer *p, const uint8_t *body, size_t len)
 {
 	struct bgp_route_refresh rr;
 
+	/* RFC 4271 §8.2.2, RFC 6608: before Established any ROUTE-REFRESH
+	 * is an FSM error, whatever it says (as an UPDATE is) */
+	if (p->fsm.state != ST_ESTABLISHED) {
+		fsm_dispatch(&p->fsm, EV_ROUTE_REFRESH_RECEIVED);
+		return;
+	}
 	if (route_refresh_decode(body, len, &rr, &p->err) == -1) {
 		/* RFC 7313 §5: the data is the complete message */
 		bgp_err_ref(&p->err, p->err.code, p->err.subcode,
 		    body - BGP_HEADER_LEN, len + BGP_HEADER_LEN);
 		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
-		return;
-	}
-	/* outside Established it is an FSM error (RFC 4271 §8.2.2), whatever
-	 * was negotiated: the FSM answers it */
-	if (p->fsm.state != ST_ESTABLISHED) {
-		fsm_dispatch(&p->fsm, EV_ROUTE_REFRESH_RECEIVED);
 		return;
 	}
 	if (rr.subtype == BGP_RR_NORMAL && !peer_route_refresh_ok(p, &rr))

@@ -480,6 +480,29 @@ START_TEST(test_unexpected_keepalive_in_opensent)
 }
 END_TEST
 
+/*
+ * RFC 4271 §8.2.2, RFC 6608: a ROUTE-REFRESH (any subtype) before
+ * Established is an FSM error, not a request to ignore for lack of the
+ * capability (found by the hostile suite after the defect 6 change).
+ */
+START_TEST(test_route_refresh_in_opensent)
+{
+	static const uint8_t subtypes[] = { BGP_RR_NORMAL, BGP_RR_BORR };
+	struct harness h;
+	uint8_t buf[64];
+	struct wbuf w;
+
+	harness_init(&h);
+	ck_assert_int_eq(next_msg(&h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(route_refresh_encode(&w, 1, 1, subtypes[_i]), 0);
+	send_raw(&h, buf, w.len, false);
+	expect_notification(&h, BGP_ERR_FSM, BGP_ERR_FSM_OPENSENT);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	harness_free(&h);
+}
+END_TEST
+
 START_TEST(test_bad_peer_as)
 {
 	struct harness h;
@@ -1014,6 +1037,7 @@ main(void)
 	tcase_add_test(tc, test_oversize_message);
 	tcase_add_test(tc, test_bad_marker);
 	tcase_add_test(tc, test_unexpected_keepalive_in_opensent);
+	tcase_add_loop_test(tc, test_route_refresh_in_opensent, 0, 2);
 	tcase_add_test(tc, test_bad_peer_as);
 	tcase_add_test(tc, test_open_in_established);
 	tcase_add_test(tc, test_peer_closes);

@@ -655,7 +655,7 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_announce_then_withdraw_sends_nothing);
 	tcase_add_test(tc, test_identical_reannounce_sends_nothing);
 	tcase_add_test(tc, test_last_word_wins);

@@ -16,7 +16,12 @@ struct bufferevent;
 
 /* A few non-blocking loop turns. */
 void	test_spin(struct event_base *base);
-/* Run the loop for 80 ms, so that short timers fire, then spin. */
+/*
+ * Run the loop for 80 ms, so that short timers fire, then spin. Safe on
+ * a busy machine: libevent runs timers in deadline order, so a timer due
+ * before the 80 ms mark (the peer's 20 ms ones) fires before this
+ * returns however late the loop gets to run.
+ */
 void	test_settle(struct event_base *base);
 /* Pop the next whole message buffered on bev's input: its type, or 0. */
 int	test_next_msg(struct bufferevent *bev, uint8_t *msg, size_t cap,

@@ -95,7 +95,7 @@ class Daemon:
             [EVBGPD, "--env", "/dev/null", "--control", self.sock,
              "--log-dest", "file:" + self.log, "--log-level", "debug", conf],
             stdout=self.out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60    # generous: a busy machine
         while time.monotonic() < deadline:
             if self.p.poll() is not None:
                 break
@@ -121,9 +121,9 @@ class Daemon:
 
 
 def ctl(d, *args, stdin=None, env=None):
-    return subprocess.run([CTL, "--socket", d.sock, "--timeout", "10"] +
+    return subprocess.run([CTL, "--socket", d.sock, "--timeout", "30"] +
                           list(args), input=stdin, capture_output=True,
-                          text=True, timeout=30, env=env)
+                          text=True, timeout=60, env=env)
 
 
 # ---------------------------------------------------------------- shell
@@ -158,7 +158,7 @@ class Pty:
         self.seen += ANSI.sub(b"", data)
         return True
 
-    def expect(self, pattern, timeout=10):
+    def expect(self, pattern, timeout=30):
         """Wait for pattern after the last match; the match or None."""
         rx = re.compile(pattern.encode() if isinstance(pattern, str)
                         else pattern)
@@ -179,7 +179,7 @@ class Pty:
     def tail(self):
         return self.seen[-600:].decode(errors="replace")
 
-    def wait(self, timeout=10):
+    def wait(self, timeout=30):
         deadline = time.monotonic() + timeout
         while self.p.poll() is None and time.monotonic() < deadline:
             self._read(0.1)

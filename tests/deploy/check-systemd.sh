@@ -155,7 +155,7 @@ live() {
 	    --log-dest stderr "$work/evbgpd.conf" >"$work/evbgpd.out" 2>&1 &
 	pids+=($!)
 	pid=$!
-	if wait_for 10 sh -c "ip netns exec $ns ss -ltn | grep -q '127.0.0.47:179 '"
+	if wait_for 60 sh -c "ip netns exec $ns ss -ltn | grep -q '127.0.0.47:179 '"
 	then
 		pass "unprivileged evbgpd listens on 127.0.0.47:179"
 	else
@@ -167,26 +167,32 @@ live() {
 	caps=$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$pid/status")
 	check "... its only capability is CAP_NET_BIND_SERVICE (CapEff $caps)" \
 	    test "$caps" = 0000000000000400
-	check "... BIRD's session to it is established" wait_for 20 established
+	check "... BIRD's session to it is established" wait_for 60 established
 	check "... the helper, running as $uid, announced its route" \
-	    wait_for 10 has_route 198.51.100.0/24
+	    wait_for 60 has_route 198.51.100.0/24
 	check "... helper user" test "$(cat "$work/state/helper-user" 2>/dev/null)" = "$uid"
 	check "... the control socket is there, mode 0660" \
 	    test "$(stat -c %a "$work/run/evbgpd.sock" 2>/dev/null)" = 660
 
 	n=$(grep -c 'State changed to up' "$work/bird.log")
+	s=$(grep -c 'State changed to stop' "$work/bird.log")
 	kill -USR1 "$pid"
-	sleep 1
+	# the reload is done (and a teardown it caused already decided) once
+	# evbgpd has logged it; then the session counters must not move
+	check "SIGUSR1 (ExecReload): evbgpd reloads" wait_for 60 \
+	    grep -q "reloading the configuration" "$work/evbgpd.out"
 	check "SIGUSR1 (ExecReload): the session stays up" \
-	    test "$(grep -c 'State changed to up' "$work/bird.log")" = "$n"
+	    test "$(grep -c 'State changed to up' "$work/bird.log")" = "$n" -a \
+	    "$(grep -c 'State changed to stop' "$work/bird.log")" = "$s" -a \
+	    "$(grep -c 'session down' "$work/evbgpd.out")" = 0
 	check "... the route stays" has_route 198.51.100.0/24
 	check "... evbgpd logged the reload" \
 	    grep -q "reloading the configuration" "$work/evbgpd.out"
 
 	kill -TERM "$pid"	# KillMode=mixed: the main process only
-	check "SIGTERM: BIRD receives the Cease" wait_for 5 \
+	check "SIGTERM: BIRD receives the Cease" wait_for 60 \
 	    grep -qi "administrative shutdown" "$work/bird.log"
-	check "... evbgpd exits within TimeoutStopSec" wait_for 20 dead "$pid"
+	check "... evbgpd exits within TimeoutStopSec" wait_for 60 dead "$pid"
 	wait "$pid"
 	rc=$?
 	check "... with status 0 (got $rc)" test "$rc" = 0

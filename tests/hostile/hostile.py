@@ -14,6 +14,7 @@ import argparse
 import fnmatch
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -224,6 +225,17 @@ class Daemon:
     def nfds(self):
         return len(os.listdir("/proc/%d/fd" % self.proc.pid))
 
+    def fd_targets(self):
+        """"fd -> target" of each open descriptor."""
+        d = "/proc/%d/fd" % self.proc.pid
+        out = []
+        for n in os.listdir(d):
+            try:
+                out.append("%s -> %s" % (n, os.readlink(os.path.join(d, n))))
+            except OSError:
+                pass
+        return out
+
     def log_text(self):
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
@@ -237,6 +249,50 @@ class Daemon:
 
     def established(self, addr):
         return "established" in self.neighbor_state(addr).lower()
+
+    def tcp_connections(self):
+        """evbgpd's TCP connections (not its listeners), closing ones
+        included: each holds a descriptor until it is gone."""
+        r = subprocess.run(["ip", "netns", "exec", self.args.netns, "ss",
+                            "-Htnp", "state", "connected"],
+                           capture_output=True, text=True, timeout=30)
+        mine = "pid=%d," % self.proc.pid
+        return [l for l in r.stdout.splitlines() if mine in l]
+
+    def quiet(self):
+        """No connection to any configured neighbor in progress or up,
+        and no TCP connection of evbgpd's left (a NOTIFICATION still
+        being flushed, a refused one closing)."""
+        out = self.ctl("show", "neighbor", "summary", check_rc=False)
+        if out is None:
+            return False
+        busy = ("connect", "opensent", "openconfirm", "established")
+        if any(w in busy for l in out.splitlines()[1:] for w in l.split()):
+            return False
+        return not self.tcp_connections()
+
+    def status(self):
+        """The `status` counters: {"adj-rib-out routes": N, ...}."""
+        out = self.ctl("status", check_rc=False) or ""
+        got = {}
+        for line in out.splitlines():
+            m = re.match(r"(adj-rib-out) routes (\d+) attribute-sets (\d+)",
+                         line)
+            if m:
+                got["adj-rib-out routes"] = int(m.group(2))
+                got["attribute-sets"] = int(m.group(3))
+            m = re.match(r"helpers (\d+)", line)
+            if m:
+                got["helpers"] = int(m.group(1))
+        return got
+
+    def hwm_kb(self):
+        """Peak RSS so far (VmHWM)."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        return 0
 
     def max_timer_delay_ms(self):
         out = self.ctl("status")
@@ -1171,7 +1227,9 @@ def _(ctx):
     flood(ctx, s, FLOOD_N, 2 * FLOOD_N)
     late = ctx.d.max_timer_delay_ms()
     print("  .. timers at most %.0f ms late since evbgpd started" % late)
-    check(late < 500, "a timer ran %.0f ms late during a flood" % late)
+    # starved timers (defect 13) are seconds late; a loaded machine's
+    # scheduling alone made ~400 ms (hold 9: KEEPALIVEs every 3 s)
+    check(late < 1500, "a timer ran %.0f ms late during a flood" % late)
 
 
 @case("flood-adj-rib-in-gone-with-session")
@@ -1449,11 +1507,10 @@ def _(ctx):
 # ---------------------------------------------------------------- runner
 
 def baseline(d):
-    """RSS (kB) and descriptors once every session is down."""
-    wait_for(lambda: not any(d.established(a) for a in (PEER, PEER_HOLD,
-                                                        PEER6)), 30)
-    time.sleep(0.5)
-    return d.rss_kb(), d.nfds()
+    """RSS (kB), descriptors and the status counters once every session
+    is down (bounded wait)."""
+    wait_for(d.quiet, 30)
+    return d.rss_kb(), d.nfds(), d.status()
 
 
 def main():
@@ -1485,8 +1542,10 @@ def main():
         print("hostile: warm-up session failed: %s" % e)
         d.stop()
         return 1
-    rss0, fds0 = baseline(d)
-    print("hostile: baseline RSS %d kB, %d descriptors" % (rss0, fds0))
+    rss0, fds0, st0 = baseline(d)
+    hwm0 = d.hwm_kb()
+    print("hostile: baseline RSS %d kB (peak %d kB during the warm-up "
+          "flood), %d descriptors, %s" % (rss0, hwm0, fds0, st0))
 
     passed = failed = xfailed = 0
     failures = []
@@ -1496,7 +1555,12 @@ def main():
             continue
         if not d.alive():
             d.start()
+        starts = d.starts
+        # what the last case left (a connection being closed, a
+        # collision waiting for its OPEN) is gone before the next starts
+        wait_for(lambda: d.quiet() and d.nfds() <= fds0, 30, step=0.2)
         ctx.mark()
+        fd_before = d.fd_targets()
         t0 = time.monotonic()
         err = None
         try:
@@ -1515,6 +1579,17 @@ def main():
                 ctx.json_events("jsonraw.jsonl", sample=20000)
             except Failure as e:
                 err = err or str(e)
+            # and the descriptors the case made are gone (bounded wait:
+            # connections may still be flushing, helpers restarting)
+            if not err and d.starts == starts:
+                wait_for(lambda: d.quiet() and d.nfds() <= len(fd_before),
+                         30, step=0.2)
+                left = d.fd_targets()
+                if len(left) > len(fd_before):
+                    err = "%d more descriptor(s) after the case: %s" % (
+                        len(left) - len(fd_before),
+                        ", ".join(sorted(set(left) - set(fd_before)))
+                        or "same targets")
         else:
             err = "evbgpd died: %s%s" % (d.death(),
                                          "; " + err if err else "")
@@ -1538,30 +1613,40 @@ def main():
             print("FAIL %s: %s" % (name, err))
         sys.stdout.flush()
 
-    # after everything: back to the baseline
+    # after everything: back to the baseline. Descriptors and the
+    # daemon's own counters exactly; RSS no higher than the peak of the
+    # warm-up's single flood (allocator retention makes the exact
+    # baseline meaningless; a leak over ~80 cases, 6 x 10^5 routes and
+    # ~1,500 connections shows above that peak)
     if d.alive():
-        rss1, fds1 = baseline(d)
-        print("hostile: after the cases RSS %d kB (%+d), %d descriptors "
-              "(%+d)" % (rss1, rss1 - rss0, fds1, fds1 - fds0))
-        name = "baseline-rss-and-fds"
-        err = None
-        if fds1 != fds0:
-            err = "descriptors %d, baseline %d" % (fds1, fds0)
-        elif rss1 > rss0 + max(4096, rss0 // 10):
-            err = "RSS %d kB, baseline %d kB" % (rss1, rss0)
-        defect = EXPECTED_FAILURES.get(name)
-        if (err is None) == (defect is None):
-            if err is None:
-                passed += 1
-                print("PASS %s" % name)
+        # helpers a reload restarted, connections still flushing: give
+        # them a (bounded) moment to be back as they were
+        wait_for(lambda: d.quiet() and d.nfds() == fds0 and
+                 d.status() == st0, 30, step=0.5)
+        rss1, fds1, st1 = baseline(d)
+        print("hostile: after the cases RSS %d kB (%+d), peak %d kB, %d "
+              "descriptors (%+d), %s" % (rss1, rss1 - rss0, d.hwm_kb(),
+                                        fds1, fds1 - fds0, st1))
+        for name, err in (
+                ("baseline-descriptors", None if fds1 == fds0 else
+                 "descriptors %d, baseline %d" % (fds1, fds0)),
+                ("baseline-counters", None if st1 == st0 else
+                 "status counters %s, baseline %s" % (st1, st0)),
+                ("baseline-rss", None if rss1 <= hwm0 * 1.1 + 2048 else
+                 "RSS %d kB, above the warm-up peak %d kB" % (rss1, hwm0))):
+            defect = EXPECTED_FAILURES.get(name)
+            if (err is None) == (defect is None):
+                if err is None:
+                    passed += 1
+                    print("PASS %s" % name)
+                else:
+                    xfailed += 1
+                    print("XFAIL %s (defect %d): %s" % (name, defect, err))
             else:
-                xfailed += 1
-                print("XFAIL %s (defect %d): %s" % (name, defect, err))
-        else:
-            failed += 1
-            failures.append(name)
-            print("FAIL %s: %s" % (name, err or "passes now; remove it from "
-                                   "EXPECTED_FAILURES"))
+                failed += 1
+                failures.append(name)
+                print("FAIL %s: %s" % (name, err or "passes now; remove it "
+                                       "from EXPECTED_FAILURES"))
     d.stop()
     if d.starts > 1:
         print("hostile: evbgpd was started %d times" % d.starts)

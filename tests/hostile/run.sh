@@ -45,11 +45,11 @@ nsp=evhs-p-$$
 work=$(mktemp -d /tmp/evbgp-hostile.XXXXXX)
 chmod 755 "$work"
 
+# shellcheck source=tests/hostile/netns.sh
+. "$here/netns.sh"
 cleanup() {
-	# hostile.py stops the evbgpd it started; a namespace going away
-	# takes its veth end with it
-	ip netns del "$nsd" 2>/dev/null
-	ip netns del "$nsp" 2>/dev/null
+	# hostile.py stops the evbgpd it started
+	netns_pair_del "$nsd" "$nsp"
 	if [ "${KEEP:-0}" = 1 ] || [ "${failed:-0}" = 1 ]; then
 		echo "hostile: scratch kept in $work"
 	else
@@ -59,22 +59,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-if ! ip netns add "$nsd" 2>/dev/null; then
-	skip "cannot create a network namespace here"
-fi
-ip netns add "$nsp" || skip "cannot create a second network namespace"
+netns_pair "$nsd" "$nsp" hd hp || skip "cannot create network namespaces here"
 set -e
-ip -n "$nsd" link set lo up
-ip -n "$nsp" link set lo up
-ip link add hd netns "$nsd" type veth peer name hp netns "$nsp"
 ip -n "$nsd" addr add 10.0.0.1/24 dev hd
 ip -n "$nsd" addr add fd00:e5b::1/64 dev hd nodad
 ip -n "$nsp" addr add 10.0.0.2/24 dev hp
 ip -n "$nsp" addr add 10.0.0.3/24 dev hp
 ip -n "$nsp" addr add 10.0.0.9/24 dev hp
 ip -n "$nsp" addr add fd00:e5b::2/64 dev hp nodad
-ip -n "$nsd" link set hd up
-ip -n "$nsp" link set hp up
 # any 10.0.1.x is a source the speaker may bind (AnyIP)
 ip -n "$nsp" route add local 10.0.1.0/24 dev lo
 ip -n "$nsd" route add 10.0.1.0/24 via 10.0.0.2

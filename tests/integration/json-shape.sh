@@ -45,17 +45,17 @@ main() {
 	} >"$TMP/dut.conf"
 	integ_dut_start "$TMP/dut.conf"
 
-	if ! wait_dut 30 bird_established; then
-		fail "session with BIRD not Established within 30s"
+	if ! wait_dut 120 bird_established; then
+		fail "session with BIRD not Established within 120s"
 		integ_diag
 		return 0
 	fi
-	if ! wait_dut 20 stat_ge "$TMP/h" announced 3; then
-		fail "helper got $(hstat "$TMP/h" announced) of 3 announced routes within 20s"
+	if ! wait_dut 120 stat_ge "$TMP/h" announced 3; then
+		fail "helper got $(hstat "$TMP/h" announced) of 3 announced routes within 120s"
 		integ_diag
 		return 0
 	fi
-	wait_dut 10 stat_ge "$TMP/h" eor 1 || note "no End-of-RIB from BIRD within 10s"
+	wait_dut 60 stat_ge "$TMP/h" eor 1 || note "no End-of-RIB from BIRD within 60s"
 	local out
 	# shellcheck disable=SC2086 # one argument per prefix
 	if out=$("$PYTHON" "$INTEG_HELPERS/json-shape.py" check "$TMP/h/lines.json" \
@@ -68,7 +68,7 @@ main() {
 		show_file "$TMP/h/first-update.json"
 	fi
 	stop_pid "$DUT_PID" 10
-	wait_until 5 eval '[ "$(hstat "$TMP/h" eof)" = True ]' || true
+	wait_until 30 eval '[ "$(hstat "$TMP/h" eof)" = True ]' || true
 
 	differential
 	local ev ex
@@ -96,14 +96,14 @@ differential() {
 		exabgp_daemon_daemonize=false exabgp_daemon_user=root exabgp_daemon_drop=false \
 		exabgp_api_cli=false "$EXABGP" "$TMP/exabgp.conf"
 	local xpid=$STARTED_PID
-	if ! wait_until 40 stat_ge "$TMP/x" eor 1; then
-		fail "differential: ExaBGP's helper got no update within 40s (reference unavailable)"
+	if ! wait_until 120 stat_ge "$TMP/x" eor 1; then
+		fail "differential: ExaBGP's helper got no update within 120s (reference unavailable)"
 		show_file "$TMP/exabgp.log"
 		stop_pid "$xpid" 10
 		return 0
 	fi
 	stop_pid "$xpid" 10
-	wait_until 5 eval '[ "$(hstat "$TMP/x" eof)" = True ]' || true
+	wait_until 30 eval '[ "$(hstat "$TMP/x" eof)" = True ]' || true
 	"$PYTHON" "$INTEG_HELPERS/json-shape.py" keys "$TMP/h/lines.json" >"$TMP/keys-evbgpd.txt"
 	"$PYTHON" "$INTEG_HELPERS/json-shape.py" keys "$TMP/x/lines.json" >"$TMP/keys-exabgp.txt"
 	if cmp -s "$TMP/keys-evbgpd.txt" "$TMP/keys-exabgp.txt"; then

@@ -45,6 +45,7 @@ template bgp dutpeer {
   multihop;          # next hops 192.0.2.x are not on a connected network: keep them (unresolved)
   hold time $HOLD_TIME;
   keepalive time $(((HOLD_TIME + 2) / 3));
+  debug { states, events };  # the log counts each session's ups and downs
 }
 protocol bgp dut_ebgp from dutpeer {
   local $PEER_ADDR port $PEER_PORT as $PEER_AS;
@@ -65,14 +66,14 @@ EOF
 	}
 }
 
-birdc_() { timeout 5 "$BIRDC" -s "$PEER_SOCK" "$@"; }
+birdc_() { timeout 20 "$BIRDC" -s "$PEER_SOCK" "$@"; }
 
 peer_start() {
 	rm -f "$PEER_SOCK"
 	start_bg bird "$PEER_LOG" "$BIRD" -f -c "$PEER_CONF" -s "$PEER_SOCK" -P "$TMP/bird.pid"
 	PEER_PID=$STARTED_PID
 	note "started bird pid $PEER_PID on $PEER_ADDR:$PEER_PORT and $PEER_ADDR_IBGP:$PEER_PORT"
-	wait_until 10 birdc_ show status >/dev/null 2>&1
+	wait_until 60 birdc_ show status >/dev/null 2>&1
 }
 
 peer_stop() { stop_pid "$PEER_PID" 5; }
@@ -82,8 +83,15 @@ bird_proto_line() { birdc_ show protocols "dut_$1" 2>/dev/null | awk -v p="dut_$
 
 peer_established() { bird_proto_line "$1" | grep -q 'Established'; }
 
-# "up <since>": BIRD resets "since" on every state change of the protocol
-peer_session_token() { bird_proto_line "$1" | awk '{print $4, $5, $6}'; }
+# BIRD's own log of the session (debug states): "dut_ebgp: BGP session established" and
+# "State changed to stop" lines, counted. Not the "since" column of `show protocols`:
+# its milliseconds jitter between two queries with no session change.
+peer_session_token() {
+	local ups downs
+	ups=$(grep -c "dut_$1: BGP session established" "$TMP/bird.log" 2>/dev/null) || return 0
+	downs=$(grep -c "dut_$1: State changed to stop" "$TMP/bird.log" 2>/dev/null || true)
+	echo "up $ups down $downs"
+}
 
 peer_routes() {
 	local lp=()

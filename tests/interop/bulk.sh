@@ -96,8 +96,8 @@ start_bg bird "$TMP/bird.out" "$BIRD" -f -c "$TMP/bird.conf" \
     -s "$TMP/bird.ctl" -P "$TMP/bird.pid"
 start_bg gobgpd "$TMP/gobgpd.out" "$GOBGPD" -f "$TMP/gobgpd.toml" -p \
     -l warn --pprof-disable --api-hosts "unix://$TMP/gobgp.sock"
-wait_until 10 birdc_ show status >/dev/null 2>&1 || true
-wait_until 10 gobgp_ global >/dev/null 2>&1 || true
+wait_until 60 birdc_ show status >/dev/null 2>&1 || true
+wait_until 60 gobgp_ global >/dev/null 2>&1 || true
 start_bg evbgpd "$TMP/evbgpd.log" env exabgp_api_ack=false \
     exabgp_api_cli=false exabgp_log_level=INFO "$EVBGPD" "$TMP/evbgpd.conf"
 DUT_PID=$STARTED_PID
@@ -119,12 +119,12 @@ for a in d.get("afi_safis", []):
 }
 
 t0=$(date +%s)
-if wait_until 120 bird_has_all; then
+if wait_until 300 bird_has_all; then
 	pass "BIRD holds all $N routes ($(($(date +%s) - t0)) s)"
 else
 	fail "BIRD holds $(bird_count) of $N routes"
 fi
-if wait_until 120 gobgp_has_all; then
+if wait_until 300 gobgp_has_all; then
 	pass "GoBGP holds all $N routes ($(($(date +%s) - t0)) s)"
 else
 	fail "GoBGP holds $(gobgp_count) of $N routes"

@@ -94,7 +94,7 @@ EOF
 	}
 }
 
-vtysh_() { timeout 5 "$VTYSH" --vty_socket "$VTY_DIR" -c "$@"; }
+vtysh_() { timeout 20 "$VTYSH" --vty_socket "$VTY_DIR" -c "$@"; }
 
 peer_start() {
 	rm -f "$VTY_DIR/bgpd.vty"
@@ -103,7 +103,7 @@ peer_start() {
 		--vty_socket "$VTY_DIR" -P 0 -Z -n -S -l "$PEER_ADDR" -l "$PEER_ADDR_IBGP" -p "$PEER_PORT"
 	PEER_PID=$STARTED_PID
 	note "started FRR bgpd pid $PEER_PID on $PEER_ADDR:$PEER_PORT and $PEER_ADDR_IBGP:$PEER_PORT"
-	wait_until 10 vtysh_ 'show bgp summary' >/dev/null 2>&1
+	wait_until 60 vtysh_ 'show bgp summary' >/dev/null 2>&1
 }
 
 peer_stop() { stop_pid "$PEER_PID" 5; }
@@ -124,7 +124,7 @@ peer_established() { [ "$(frr_state "$1" | awk '{print $1}')" = Established ]; }
 # "established <n> dropped <n>": FRR's counters of session ups and downs. (Not the
 # bgpTimerUpEstablishedEpoch: FRR computes it as now - uptime, it jitters by a second.)
 peer_session_token() {
-	frr_state "$1" | awk '$1 == "Established" {print "established", $3, "dropped", $4}'
+	frr_state "$1" | awk '$1 != "-" {print "established", $3, "dropped", $4}'
 }
 
 peer_routes() {

@@ -374,6 +374,18 @@ dut_reap() {
 
 dut_alive() { alive "$DUT_PID" && [ "$(ps -o stat= -p "$DUT_PID" 2>/dev/null | cut -c1)" != Z ]; }
 
+# dut_downs SESSION : how many times the DUT logged that session going down (evbgpd: "peer
+# ADDR: session down"; ExaBGP: "peer reset" lines naming the peer)
+dut_downs() {
+	local a
+	a=$(session_peer_addr "$1")
+	if [ "$EVBGP_STANDIN" = exabgp ]; then
+		grep -cE "(peer reset|closing).*${a//./\\.}" "$DUT_LOG" 2>/dev/null || true
+	else
+		grep -c "peer $a: session down" "$DUT_LOG" 2>/dev/null || true
+	fi
+}
+
 # daemon_received_prefix PFX [SESSION] : the DUT has received PFX (on SESSION, ebgp|ibgp).
 # RECEIVE_CHECK=json: an ExaBGP-JSON "update" message in the api process' file whose
 #   neighbor.address.local is the session's DUT address and whose
@@ -410,7 +422,9 @@ daemon_received_prefix() {
 #   peer_start / peer_stop-> start (sets PEER_PID, waits for its control socket) / stop
 #   peer_established S    -> 0 if session S (ebgp|ibgp) is Established
 #   peer_routes S         -> canonical lines (canon.py) of the routes learned on S
-#   peer_session_token S  -> text that changes whenever session S was reset
+#   peer_session_token S  -> the peer's own count of session S's ups/downs (a text that
+#                            changes when it was reset; empty when the peer did not answer):
+#                            counters or log lines, never a timestamp (they jitter)
 # and PEER_ADDR (eBGP session) + PEER_ADDR_IBGP (iBGP session), then calls run_suite.
 PEER_PID=''
 
@@ -489,17 +503,17 @@ run_suite() {
 	fi
 	dut_start
 
-	# (a) Established within 20 s
+	# (a) Established (bound: 90 s, generous for a busy machine)
 	for s in $SESSIONS; do
-		if wait_dut 20 peer_established "$s"; then
-			pass "(a) $s session Established within 20s (${WAITED}s)"
+		if wait_dut 90 peer_established "$s"; then
+			pass "(a) $s session Established (${WAITED}s)"
 			up[$s]=1
 		elif ! dut_alive; then
 			[ -n "$DUT_EXIT" ] || dut_reap
 			fail "(a) $s session not Established: $(dut_name) exited ($DUT_EXIT)"
 			[ "$diagnosed" = 1 ] || { diagnose; diagnosed=1; }
 		else
-			fail "(a) $s session not Established within 20s"
+			fail "(a) $s session not Established within 90s"
 			[ "$diagnosed" = 1 ] || { diagnose; diagnosed=1; }
 		fi
 	done
@@ -510,7 +524,7 @@ run_suite() {
 			fail "(b) $s routes: session not up"
 			continue
 		fi
-		if wait_dut 10 routes_match "$s"; then
+		if wait_dut 60 routes_match "$s"; then
 			pass "(b) $s: peer holds exactly the $(wc -l <"$TMP/want-$s.txt") configured routes with their attributes"
 		else
 			fail "(b) $s: peer's routes differ from the configured ones"
@@ -524,7 +538,7 @@ run_suite() {
 			fail "(c) $s received routes: session not up"
 			continue
 		fi
-		if wait_dut 15 all_received "$s"; then
+		if wait_dut 60 all_received "$s"; then
 			pass "(c) $s: $(dut_name) received the peer's routes ($PEER_ROUTES4 $PEER_ROUTES6) [$(receive_method)]"
 		else
 			fail "(c) $s: $(dut_name) did not receive: $(missing_received "$s") [$(receive_method)]"
@@ -535,9 +549,14 @@ run_suite() {
 		fi
 	done
 
-	# (d) the session survives 3 hold times without reset
+	# (d) the session survives 3 hold times without reset: judged by the
+	# peer's own session counters and evbgpd's session-down lines, read
+	# again until the peer answers (a busy peer's CLI may not answer for a
+	# while: that is no evidence of a reset)
+	local -A downs=()
 	for s in $SESSIONS; do
-		tok[$s]=$(peer_session_token "$s" || true)
+		wait_dut 60 eval 'tok[$s]=$(peer_session_token "$s" || true); [ -n "${tok[$s]}" ]' || true
+		downs[$s]=$(dut_downs "$s")
 	done
 	hold_wait=$((3 * HOLD_TIME + 2))
 	note "waiting ${hold_wait}s (3 x hold time ${HOLD_TIME}s + 2) for check (d)"
@@ -552,20 +571,25 @@ run_suite() {
 			fail "(d) $s survives 3 hold times: session never came up"
 			continue
 		fi
-		local before now
+		# (not "now": wait_until has a local of that name, which eval
+		# would assign instead)
+		local before tok_now=''
 		before=${tok[$s]}
-		now=$(peer_session_token "$s" || true)
+		wait_dut 60 eval 'tok_now=$(peer_session_token "$s" || true); [ -n "$tok_now" ]' || true
 		if ! dut_alive; then
 			fail "(d) $s: $(dut_name) exited during the wait"
-		elif peer_established "$s" && [ -n "$before" ] && [ "$before" = "$now" ]; then
-			pass "(d) $s: still Established after ${hold_wait}s, no reset ($now)"
+		elif [ -z "$before" ] || [ -z "$tok_now" ]; then
+			fail "(d) $s: the peer did not report its session counters within 60s"
+		elif [ "$before" = "$tok_now" ] && [ "$(dut_downs "$s")" = "${downs[$s]}" ] &&
+			wait_dut 60 peer_established "$s"; then
+			pass "(d) $s: still Established after ${hold_wait}s, no reset (peer: $tok_now; $(dut_name): no session down)"
 		else
-			fail "(d) $s: session reset or down after ${hold_wait}s (before: '$before', now: '$now')"
+			fail "(d) $s: session reset or down after ${hold_wait}s (peer before: '$before', now: '$tok_now'; $(dut_name) session-down lines ${downs[$s]} -> $(dut_downs "$s"))"
 			[ "$diagnosed" = 1 ] || { diagnose; diagnosed=1; }
 		fi
 	done
 
-	# (e) a restarted peer gets everything again within 30 s
+	# (e) a restarted peer gets everything again (bound: 120 s)
 	note "restarting the peer (pid $PEER_PID)"
 	peer_stop
 	if ! peer_start; then
@@ -574,16 +598,16 @@ run_suite() {
 	fi
 	for s in $SESSIONS; do
 		ok=0
-		if wait_dut 30 established_and_routes "$s"; then ok=1; fi
+		if wait_dut 120 established_and_routes "$s"; then ok=1; fi
 		if [ "$ok" = 1 ]; then
 			pass "(e) $s: restarted peer re-established and holds all routes again (${WAITED}s)"
 		elif ! dut_alive; then
 			fail "(e) $s: $(dut_name) is not running"
 		elif peer_established "$s"; then
-			fail "(e) $s: restarted peer re-established but its routes differ after 30s"
+			fail "(e) $s: restarted peer re-established but its routes differ after 120s"
 			show_route_diff "$s"
 		else
-			fail "(e) $s: restarted peer not re-established within 30s"
+			fail "(e) $s: restarted peer not re-established within 120s"
 			[ "$diagnosed" = 1 ] || { diagnose; diagnosed=1; }
 		fi
 	done
