@@ -811,16 +811,6 @@ START_TEST(injected_line_handler)
 }
 END_TEST
 
-/* Seconds on the monotonic clock. */
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Issue 8, defect 9: sixteen clients connect and say nothing, holding
  * every slot. The operator still gets in, within a second: the one idle
