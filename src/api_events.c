@@ -203,7 +203,7 @@ decode_once(struct peer *p, enum api_dir dir, const uint8_t *msg,
 	if (dc->tried)
 		return dc->ok;
 	dc->tried = true;
-	switch (msg[18]) {
+	switch (msg[BGP_HEADER_TYPE_OFF]) {
 	case BGP_MSG_OPEN:
 		dc->ok = open_decode(body, blen, &dc->open, &err) == 0;
 		break;
@@ -250,7 +250,7 @@ encode_message(struct sbuf *out, enum cfg_encoder enc, struct peer *p,
 
 	if (parsed && !decode_once(p, dir, msg, len, dc))
 		parsed = false;
-	switch (msg[18]) {
+	switch (msg[BGP_HEADER_TYPE_OFF]) {
 	case BGP_MSG_OPEN:
 		api_encode_open(out, enc, src, nb, dir, o,
 		    parsed ? &dc->open : NULL);
@@ -282,7 +282,7 @@ api_event_message(struct peer *p, enum api_dir dir, const uint8_t *msg,
     size_t len, const void *decoded)
 {
 	struct daemon *d = p->d;
-	uint8_t type = msg[18];
+	uint8_t type = msg[BGP_HEADER_TYPE_OFF];
 	struct api_source src;
 	struct api_neighbor nb;
 	struct decoded dc;

@@ -345,8 +345,6 @@ yes_no(bool known, bool v)
 static void
 show_extensive_peer(struct api_client *c, struct peer *p)
 {
-	static const char *const names[6] = { "unknown", "open", "update",
-		"notification", "keepalive", "refresh" };
 	char a[ADDR_STRLEN], b[ADDR_STRLEN], up[32], x[32], y[32];
 	const struct bgp_caps *lc = &p->open_local.caps, *rc = &p->open_peer.caps;
 	bool est = peer_state(p) == ST_ESTABLISHED;
@@ -395,12 +393,12 @@ show_extensive_peer(struct api_client *c, struct peer *p)
 	}
 	replyf(c, "%s", "");
 	replyf(c, "Message Statistic               Sent        Received");
-	for (int t = 1; t < 6; t++) {
+	for (uint8_t t = 1; t < BGP_MSG_TYPE_COUNT; t++) {
 		snprintf(x, sizeof(x), "%llu",
 		    (unsigned long long)p->stats.sent[t]);
 		snprintf(y, sizeof(y), "%llu",
 		    (unsigned long long)p->stats.recv[t]);
-		show_row(c, names[t], x, y);
+		show_row(c, msg_type_name(t), x, y);
 	}
 }
 

@@ -53,6 +53,21 @@ msg_type_min(uint8_t type)
 	}
 }
 
+const char *
+msg_type_name(uint8_t type)
+{
+	static const char *const names[BGP_MSG_TYPE_COUNT] = {
+		[BGP_MSG_OPEN] = "open",
+		[BGP_MSG_UPDATE] = "update",
+		[BGP_MSG_NOTIFICATION] = "notification",
+		[BGP_MSG_KEEPALIVE] = "keepalive",
+		[BGP_MSG_ROUTE_REFRESH] = "refresh",
+	};
+
+	return type < BGP_MSG_TYPE_COUNT && names[type] != NULL ?
+	    names[type] : "unknown";
+}
+
 int
 msg_header_check(const uint8_t hdr[19], size_t max_len, uint16_t *len,
     uint8_t *type, struct bgp_err *err)

@@ -303,6 +303,8 @@ peer_out_len(const struct peer *p)
 static int
 peer_send(struct peer *p, const uint8_t *msg, size_t len)
 {
+	uint8_t type = len >= BGP_HEADER_LEN ? msg[BGP_HEADER_TYPE_OFF] : 0;
+
 	if (p->bev == NULL)
 		return -1;
 	if (bufferevent_write(p->bev, msg, len) == -1) {
@@ -310,10 +312,10 @@ peer_send(struct peer *p, const uint8_t *msg, size_t len)
 		    len);
 		return -1;
 	}
-	if (len >= BGP_HEADER_LEN && msg[18] < 6)
-		p->stats.sent[msg[18]]++;
+	if (type < BGP_MSG_TYPE_COUNT)
+		p->stats.sent[type]++;
 	if (len >= BGP_HEADER_LEN &&
-	    api_events_wanted(p, API_DIR_SEND, msg[18]))
+	    api_events_wanted(p, API_DIR_SEND, type))
 		api_event_message(p, API_DIR_SEND, msg, len, NULL);
 	return 0;
 }
@@ -834,119 +836,84 @@ peer_clear_in(struct peer *p)
 	p->rib_in = rib_out_new_store();
 }
 
+/*
+ * Recording an UPDATE in the Adj-RIB-In: the attributes are interned
+ * once per next hop (classic NLRI and MP_REACH may carry different ones).
+ */
+struct rib_in_walk {
+	struct peer		*p;
+	const struct update_msg	*m;
+	const struct bgp_addr	*nh;	/* the next hop of a */
+	const struct attrs	*a;
+};
+
+static void
+rib_in_route(const struct update_route *rt, void *arg)
+{
+	struct rib_in_walk *w = arg;
+
+	if (!rt->announce) {
+		rib_out_withdraw(w->p->rib_in, rt->fam, &rt->prefix,
+		    rt->path_id);
+		return;
+	}
+	if (w->a == NULL || w->nh != rt->nexthop) {
+		struct attrs one;
+
+		attrs_unref(w->a);
+		w->nh = rt->nexthop;
+		if (addr_equal(rt->nexthop, &w->m->attrs.nexthop) &&
+		    addr_equal(rt->nexthop_ll, &w->m->attrs.nexthop_ll))
+			w->a = attrs_intern(w->p->d->attrs, &w->m->attrs);
+		else {
+			attrs_init(&one);
+			attrs_copy(&one, &w->m->attrs);
+			one.nexthop = *rt->nexthop;
+			one.nexthop_ll = *rt->nexthop_ll;
+			w->a = attrs_intern(w->p->d->attrs, &one);
+			attrs_free(&one);
+		}
+	}
+	rib_out_announce(w->p->rib_in, rt->fam, &rt->prefix, rt->path_id,
+	    w->a);
+}
+
 /* Record what an UPDATE announces and withdraws (adj-rib-in on). */
 static void
 rib_in_update(struct peer *p, const struct update_msg *m)
 {
-	const struct attrs *a = NULL;
-	struct rbuf r;
-	struct prefix pfx;
-	uint32_t id;
-	bool ap4 = FAMSET_HAS(p->neg.addpath_rx, FAM_IPV4_UNICAST);
-	bool withdraw_all = m->verdict == UPD_TREAT_AS_WITHDRAW;
+	struct rib_in_walk w = { p, m, NULL, NULL };
 
 	if (p->rib_in == NULL)
 		return;
-	r = m->withdrawn;
-	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0)
-		rib_out_withdraw(p->rib_in, FAM_IPV4_UNICAST, &pfx, id);
-	if (m->has_mp_unreach && m->mp_unreach_fam >= 0) {
-		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_unreach_fam);
-
-		r = m->mp_unreach_nlri;
-		while (nlri_get(&r, (uint8_t)m->mp_unreach_afi, ap, &pfx,
-		    &id) == 0)
-			rib_out_withdraw(p->rib_in, m->mp_unreach_fam, &pfx, id);
-	}
-	if (!withdraw_all && (rbuf_left(&m->nlri) > 0 ||
-	    (m->has_mp_reach && m->mp_reach_fam >= 0)))
-		a = attrs_intern(p->d->attrs, &m->attrs);
-	r = m->nlri;
-	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0) {
-		if (a != NULL)
-			rib_out_announce(p->rib_in, FAM_IPV4_UNICAST, &pfx, id,
-			    a);
-		else
-			rib_out_withdraw(p->rib_in, FAM_IPV4_UNICAST, &pfx, id);
-	}
-	if (m->has_mp_reach && m->mp_reach_fam >= 0) {
-		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_reach_fam);
-
-		/* classic NLRI and MP_REACH together: each its own next hop */
-		if (a != NULL && rbuf_left(&m->nlri) > 0 &&
-		    !addr_equal(&m->attrs.nexthop, &m->mp_nexthop)) {
-			struct attrs mp;
-
-			attrs_init(&mp);
-			attrs_copy(&mp, &m->attrs);
-			mp.nexthop = m->mp_nexthop;
-			mp.nexthop_ll = m->mp_nexthop_ll;
-			attrs_unref(a);
-			a = attrs_intern(p->d->attrs, &mp);
-			attrs_free(&mp);
-		}
-		r = m->mp_reach_nlri;
-		while (nlri_get(&r, (uint8_t)m->mp_reach_afi, ap, &pfx,
-		    &id) == 0) {
-			if (a != NULL)
-				rib_out_announce(p->rib_in, m->mp_reach_fam,
-				    &pfx, id, a);
-			else
-				rib_out_withdraw(p->rib_in, m->mp_reach_fam,
-				    &pfx, id);
-		}
-	}
-	attrs_unref(a);
+	update_foreach_route(m, p->neg.addpath_rx, rib_in_route, &w);
+	attrs_unref(w.a);
 }
 
 /* ---- received messages ---- */
 
 static void
+log_route(const struct update_route *rt, void *arg)
+{
+	struct peer *p = arg;
+	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN];
+
+	if (rt->announce)
+		log_peer(LOG_DEBUG, p->name, "received update: announce %s %s "
+		    "%s next-hop %s", family_afi_name(rt->fam),
+		    family_safi_name(rt->fam), prefix_fmt(&rt->prefix, pb),
+		    addr_fmt(rt->nexthop, nh));
+	else
+		log_peer(LOG_DEBUG, p->name, "received update: withdraw %s %s "
+		    "%s", family_afi_name(rt->fam), family_safi_name(rt->fam),
+		    prefix_fmt(&rt->prefix, pb));
+}
+
+static void
 log_update(struct peer *p, const struct update_msg *m)
 {
-	struct rbuf r;
-	struct prefix pfx;
-	uint32_t id;
-	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN];
-	bool ap4 = FAMSET_HAS(p->neg.addpath_rx, FAM_IPV4_UNICAST);
-	bool withdraw_all = m->verdict == UPD_TREAT_AS_WITHDRAW;
-	const char *ann = withdraw_all ? "withdraw" : "announce";
-
-	if (!log_would(LOG_DEBUG))
-		return;
-	r = m->withdrawn;
-	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0)
-		log_peer(LOG_DEBUG, p->name, "received update: withdraw "
-		    "ipv4 unicast %s", prefix_fmt(&pfx, pb));
-	r = m->nlri;
-	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0)
-		log_peer(LOG_DEBUG, p->name, "received update: %s ipv4 unicast "
-		    "%s next-hop %s", ann, prefix_fmt(&pfx, pb),
-		    addr_fmt(&m->attrs.nexthop, nh));
-	if (m->has_mp_reach && m->mp_reach_fam >= 0) {
-		uint8_t afi = (uint8_t)m->mp_reach_afi;
-		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_reach_fam);
-
-		r = m->mp_reach_nlri;
-		while (nlri_get(&r, afi, ap, &pfx, &id) == 0)
-			log_peer(LOG_DEBUG, p->name, "received update: %s %s %s "
-			    "%s next-hop %s", ann,
-			    family_afi_name(m->mp_reach_fam),
-			    family_safi_name(m->mp_reach_fam),
-			    prefix_fmt(&pfx, pb),
-			    addr_fmt(&m->mp_nexthop, nh));
-	}
-	if (m->has_mp_unreach && m->mp_unreach_fam >= 0) {
-		uint8_t afi = (uint8_t)m->mp_unreach_afi;
-		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_unreach_fam);
-
-		r = m->mp_unreach_nlri;
-		while (nlri_get(&r, afi, ap, &pfx, &id) == 0)
-			log_peer(LOG_DEBUG, p->name, "received update: withdraw "
-			    "%s %s %s", family_afi_name(m->mp_unreach_fam),
-			    family_safi_name(m->mp_unreach_fam),
-			    prefix_fmt(&pfx, pb));
-	}
+	if (log_would(LOG_DEBUG))
+		update_foreach_route(m, p->neg.addpath_rx, log_route, p);
 }
 
 static void
@@ -1078,7 +1045,7 @@ peer_handle_message(struct peer *p, uint8_t type, const uint8_t *msg,
 	const uint8_t *body = msg + BGP_HEADER_LEN;
 	size_t blen = len - BGP_HEADER_LEN;
 
-	if (type < 6)
+	if (type < BGP_MSG_TYPE_COUNT)
 		p->stats.recv[type]++;
 	/* UPDATEs are reported once decoded (peer_handle_update) */
 	if (type != BGP_MSG_UPDATE &&
@@ -1454,6 +1421,14 @@ act_establish(struct peer *p)
 	    rib_out_count(p->ro) == 1 ? "" : "s");
 }
 
+static const char *
+attr_name_or(uint8_t code)
+{
+	const char *name = bgp_attr_name(code);
+
+	return name != NULL ? name : "unknown";
+}
+
 static void
 act_update(struct peer *p)
 {
@@ -1469,12 +1444,14 @@ act_update(struct peer *p)
 	}
 	if (m->verdict == UPD_TREAT_AS_WITHDRAW)
 		log_peer(LOG_WARNING, p->name, "UPDATE treated as withdraw "
-		    "(RFC 7606): %s, attribute %u",
-		    m->reason ? m->reason : "malformed", m->reason_attr);
+		    "(RFC 7606): %s, attribute %u (%s)",
+		    m->reason ? m->reason : "malformed", m->reason_attr,
+		    attr_name_or(m->reason_attr));
 	else if (m->verdict == UPD_ATTR_DISCARD)
 		log_peer(LOG_NOTICE, p->name, "UPDATE attribute discarded "
-		    "(RFC 7606): %s, attribute %u",
-		    m->reason ? m->reason : "malformed", m->reason_attr);
+		    "(RFC 7606): %s, attribute %u (%s)",
+		    m->reason ? m->reason : "malformed", m->reason_attr,
+		    attr_name_or(m->reason_attr));
 	log_update(p, m);
 	rib_in_update(p, m);
 }

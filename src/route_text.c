@@ -15,75 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
 
 /* ---- small helpers ---- */
-
-/* A growable string for the formatters. */
-struct text_buf {
-	char		*p;
-	size_t		 len;
-	size_t		 cap;
-};
-
-static void sb_printf(struct text_buf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-sb_printf(struct text_buf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (sb->len + (size_t)n + 1 > sb->cap) {
-		size_t cap = sb->cap ? sb->cap : 128;
-
-		while (sb->len + (size_t)n + 1 > cap)
-			cap *= 2;
-		sb->p = xreallocarray(sb->p, cap, 1);
-		sb->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(sb->p + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
-}
-
-/* Append a word, quoted if the lexer would not read it back as one. */
-static void
-sb_word(struct text_buf *sb, const char *w)
-{
-	size_t need = lex_quote(w, NULL, 0);
-	char *q = xmalloc(need + 1);
-
-	lex_quote(w, q, need + 1);
-	sb_printf(sb, "%s", q);
-	free(q);
-}
-
-/* Copy sb into buf like snprintf; free sb. */
-static size_t
-sb_finish(struct text_buf *sb, char *buf, size_t len)
-{
-	size_t n = sb->len;
-
-	if (len > 0) {
-		size_t c = n < len ? n : len - 1;
-
-		if (c > 0)
-			memcpy(buf, sb->p, c);
-		buf[c] = '\0';
-	}
-	free(sb->p);
-	return n;
-}
 
 /* Strict decimal: digits only, no sign, fits in max. */
 static int
@@ -159,13 +96,6 @@ parse_ipv4(const char *s, uint32_t *v)
 	return 0;
 }
 
-static void
-fmt_ipv4(uint32_t v, char *buf)
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", v >> 24, (v >> 16) & 0xff,
-	    (v >> 8) & 0xff, v & 0xff);
-}
-
 static size_t
 count_char(const char *s, char c)
 {
@@ -221,50 +151,7 @@ community_parse(const char *s, uint32_t *c)
 	return -1;
 }
 
-/* ExaBGP names only these five when printing; the rest are A:B. */
-static void
-community_format(struct text_buf *sb, uint32_t c)
-{
-	switch (c) {
-	case BGP_COMM_NO_EXPORT:
-		sb_printf(sb, "no-export");
-		break;
-	case BGP_COMM_NO_ADVERTISE:
-		sb_printf(sb, "no-advertise");
-		break;
-	case BGP_COMM_NO_EXPORT_SUBCONFED:
-		sb_printf(sb, "no-export-subconfed");
-		break;
-	case BGP_COMM_NO_PEER:
-		sb_printf(sb, "no-peer");
-		break;
-	case BGP_COMM_BLACKHOLE:
-		sb_printf(sb, "blackhole");
-		break;
-	default:
-		sb_printf(sb, "%u:%u", c >> 16, c & 0xffff);
-	}
-}
-
 /* ---- extended communities ---- */
-
-/* type (high octet) and sub-type (second octet) */
-#define EC_T_AS2		0x00	/* transitive two-octet AS specific */
-#define EC_T_IPV4		0x01	/* transitive IPv4 address specific */
-#define EC_T_AS4		0x02	/* transitive four-octet AS specific */
-#define EC_T_NONTRANS_AS2	0x40	/* non-transitive two-octet AS */
-#define EC_T_SIMPSON		0x08	/* redirect to nexthop (simpson) */
-#define EC_T_FLOW		0x80	/* flowspec actions (RFC 8955) */
-#define EC_T_FLOW_IPV4		0x81
-#define EC_T_FLOW_AS4		0x82
-#define EC_S_TARGET		0x02
-#define EC_S_ORIGIN		0x03
-#define EC_S_BANDWIDTH		0x04
-#define EC_S_RATE		0x06
-#define EC_S_REDIRECT		0x08
-#define EC_S_MARK		0x09
-#define EC_S_L2INFO		0x0a
-#define EC_REDIRECT_NH		UINT64_C(0x0800000000000000)
 
 static uint64_t
 ec_make(uint8_t type, uint8_t sub, uint64_t value48)
@@ -341,14 +228,14 @@ ec_route_target(const char *s, uint8_t sub, const char *ga, const char *la,
 		if (l.num > 0xffff)
 			return ec_fail(err, errlen, s, "the number after an IP "
 			    "must be below 65536");
-		*ec = ec_make(EC_T_IPV4, sub, g.num << 16 | l.num);
+		*ec = ec_make(BGP_EC_T_IPV4, sub, g.num << 16 | l.num);
 		return 0;
 	}
 	if (l.is_ip) {
 		if (g.num > 0xffff || force4 || g.long_as)
 			return ec_fail(err, errlen, s, "the ASN before an IP "
 			    "must be below 65536");
-		*ec = ec_make(EC_T_AS2, sub, g.num << 32 | l.num);
+		*ec = ec_make(BGP_EC_T_AS2, sub, g.num << 32 | l.num);
 		return 0;
 	}
 	if (g.long_as || force4 || g.num > 0xffff) {
@@ -360,11 +247,11 @@ ec_route_target(const char *s, uint8_t sub, const char *ga, const char *la,
 		 * a large ASN without it (and target4/origin4) uses the
 		 * IPv4-address-specific layout with the ASN as the address.
 		 */
-		*ec = ec_make(g.long_as ? EC_T_AS4 : EC_T_IPV4, sub,
+		*ec = ec_make(g.long_as ? BGP_EC_T_AS4 : BGP_EC_T_IPV4, sub,
 		    g.num << 16 | l.num);
 		return 0;
 	}
-	*ec = ec_make(EC_T_AS2, sub, g.num << 32 | l.num);
+	*ec = ec_make(BGP_EC_T_AS2, sub, g.num << 32 | l.num);
 	return 0;
 }
 
@@ -382,11 +269,11 @@ ec_redirect(const char *s, const char *ga, const char *la, uint64_t *ec,
 		if (l.num > 0xffff)
 			return ec_fail(err, errlen, s, "the number must be "
 			    "below 65536 with an IP or a 4-octet ASN");
-		*ec = ec_make(g.is_ip ? EC_T_FLOW_IPV4 : EC_T_FLOW_AS4,
-		    EC_S_REDIRECT, g.num << 16 | l.num);
+		*ec = ec_make(g.is_ip ? BGP_EC_T_FLOW_IPV4 : BGP_EC_T_FLOW_AS4,
+		    BGP_EC_S_REDIRECT, g.num << 16 | l.num);
 		return 0;
 	}
-	*ec = ec_make(EC_T_FLOW, EC_S_REDIRECT, g.num << 32 | l.num);
+	*ec = ec_make(BGP_EC_T_FLOW, BGP_EC_S_REDIRECT, g.num << 32 | l.num);
 	return 0;
 }
 
@@ -412,15 +299,6 @@ float_bits(float f)
 	return u;
 }
 
-static float
-bits_float(uint32_t u)
-{
-	float f;
-
-	memcpy(&f, &u, sizeof(f));
-	return f;
-}
-
 /* Dispatch on the leading word of "word:a:b[:c:d]". */
 static int
 ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
@@ -434,8 +312,8 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 	    strcmp(cmd, "target4") == 0 || strcmp(cmd, "origin4") == 0) {
 		if (np != 3)
 			return ec_fail(err, errlen, s, "expected %s:A:B", cmd);
-		return ec_route_target(s, cmd[0] == 't' ? EC_S_TARGET :
-		    EC_S_ORIGIN, p[1], p[2], cmd[strlen(cmd) - 1] == '4', ec,
+		return ec_route_target(s, cmd[0] == 't' ? BGP_EC_S_TARGET :
+		    BGP_EC_S_ORIGIN, p[1], p[2], cmd[strlen(cmd) - 1] == '4', ec,
 		    err, errlen);
 	}
 	if (strcmp(cmd, "redirect") == 0) {
@@ -450,7 +328,7 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 		    parse_dec(p[4], 0xffff, &d) == -1)
 			return ec_fail(err, errlen, s, "expected "
 			    "l2info:ENCAPS:CONTROL:MTU:SITE");
-		*ec = ec_make(EC_T_FLOW, EC_S_L2INFO,
+		*ec = ec_make(BGP_EC_T_FLOW, BGP_EC_S_L2INFO,
 		    a << 40 | b << 32 | c << 16 | d);
 		return 0;
 	}
@@ -459,7 +337,7 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 		    ec_float(p[2], &f) == -1)
 			return ec_fail(err, errlen, s, "expected "
 			    "bandwidth:ASN:BYTES-PER-SECOND");
-		*ec = ec_make(EC_T_NONTRANS_AS2, EC_S_BANDWIDTH,
+		*ec = ec_make(BGP_EC_T_NONTRANS_AS2, BGP_EC_S_BANDWIDTH,
 		    a << 32 | float_bits(f));
 		return 0;
 	}
@@ -467,14 +345,14 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 		if (np != 2 || ec_float(p[1], &f) == -1)
 			return ec_fail(err, errlen, s, "expected "
 			    "rate-limit:BYTES-PER-SECOND");
-		*ec = ec_make(EC_T_FLOW, EC_S_RATE, float_bits(f));
+		*ec = ec_make(BGP_EC_T_FLOW, BGP_EC_S_RATE, float_bits(f));
 		return 0;
 	}
 	if (strcmp(cmd, "mark") == 0) {
 		if (np != 2 || parse_dec(p[1], 63, &a) == -1)
 			return ec_fail(err, errlen, s, "expected mark:DSCP "
 			    "(0-63)");
-		*ec = ec_make(EC_T_FLOW, EC_S_MARK, a);
+		*ec = ec_make(BGP_EC_T_FLOW, BGP_EC_S_MARK, a);
 		return 0;
 	}
 	return ec_fail(err, errlen, s, "unknown type '%s' (expected target, "
@@ -500,7 +378,7 @@ ext_community_parse(const char *s, uint64_t *ec, char *err, size_t errlen)
 		return 0;
 	}
 	if (strcmp(s, "redirect-to-nexthop") == 0) {
-		*ec = EC_REDIRECT_NH;
+		*ec = BGP_EC_REDIRECT_NH;
 		return 0;
 	}
 	if (count_char(s, ':') == 0 || count_char(s, ':') > 4)
@@ -511,79 +389,12 @@ ext_community_parse(const char *s, uint64_t *ec, char *err, size_t errlen)
 		parts[np++] = tok;
 	/* a bare "A:B" is a route target (ExaBGP); "mark:N" is not */
 	if (np == 2 && !isalpha((unsigned char)parts[0][0]))
-		rc = ec_route_target(s, EC_S_TARGET, parts[0], parts[1], false,
+		rc = ec_route_target(s, BGP_EC_S_TARGET, parts[0], parts[1], false,
 		    ec, err, errlen);
 	else
 		rc = ec_typed(s, parts, np, ec, err, errlen);
 	free(copy);
 	return rc;
-}
-
-/* Is this float printable and read back bit-identical? */
-static bool
-ec_float_ok(uint32_t u)
-{
-	float f = bits_float(u);
-
-	return isfinite(f) && f >= 0;
-}
-
-static void
-ec_format(struct text_buf *sb, uint64_t ec)
-{
-	uint8_t type = (uint8_t)(ec >> 56), sub = (uint8_t)(ec >> 48);
-	uint64_t v = ec & UINT64_C(0xffffffffffff);
-	const char *rt = sub == EC_S_TARGET ? "target" : "origin";
-	char ip[16];
-
-	if ((sub == EC_S_TARGET || sub == EC_S_ORIGIN) && type == EC_T_AS2) {
-		sb_printf(sb, "%s:%u:%u", rt, (unsigned)(v >> 32),
-		    (unsigned)(v & 0xffffffff));
-	} else if ((sub == EC_S_TARGET || sub == EC_S_ORIGIN) &&
-	    type == EC_T_IPV4) {
-		fmt_ipv4((uint32_t)(v >> 16), ip);
-		sb_printf(sb, "%s:%s:%u", rt, ip, (unsigned)(v & 0xffff));
-	} else if ((sub == EC_S_TARGET || sub == EC_S_ORIGIN) &&
-	    type == EC_T_AS4) {
-		sb_printf(sb, "%s:%uL:%u", rt, (unsigned)(v >> 16),
-		    (unsigned)(v & 0xffff));
-	} else if (type == EC_T_FLOW && sub == EC_S_REDIRECT) {
-		sb_printf(sb, "redirect:%u:%u", (unsigned)(v >> 32),
-		    (unsigned)(v & 0xffffffff));
-	} else if (type == EC_T_FLOW_IPV4 && sub == EC_S_REDIRECT) {
-		fmt_ipv4((uint32_t)(v >> 16), ip);
-		sb_printf(sb, "redirect:%s:%u", ip, (unsigned)(v & 0xffff));
-	} else if (type == EC_T_FLOW_AS4 && sub == EC_S_REDIRECT) {
-		sb_printf(sb, "redirect:%uL:%u", (unsigned)(v >> 16),
-		    (unsigned)(v & 0xffff));
-	} else if (type == EC_T_FLOW && sub == EC_S_L2INFO) {
-		sb_printf(sb, "l2info:%u:%u:%u:%u", (unsigned)(v >> 40) & 0xff,
-		    (unsigned)(v >> 32) & 0xff, (unsigned)(v >> 16) & 0xffff,
-		    (unsigned)v & 0xffff);
-	} else if (type == EC_T_NONTRANS_AS2 && sub == EC_S_BANDWIDTH &&
-	    ec_float_ok((uint32_t)v)) {
-		sb_printf(sb, "bandwidth:%u:%.9g", (unsigned)(v >> 32),
-		    (double)bits_float((uint32_t)v));
-	} else if (type == EC_T_FLOW && sub == EC_S_RATE && (v >> 32) == 0 &&
-	    ec_float_ok((uint32_t)v)) {
-		sb_printf(sb, "rate-limit:%.9g",
-		    (double)bits_float((uint32_t)v));
-	} else if (type == EC_T_FLOW && sub == EC_S_MARK && v <= 63) {
-		sb_printf(sb, "mark:%u", (unsigned)v);
-	} else if (ec == EC_REDIRECT_NH) {
-		sb_printf(sb, "redirect-to-nexthop");
-	} else {
-		sb_printf(sb, "0x%016" PRIX64, ec);
-	}
-}
-
-size_t
-ext_community_format(uint64_t ec, char *buf, size_t len)
-{
-	struct text_buf sb = { 0 };
-
-	ec_format(&sb, ec);
-	return sb_finish(&sb, buf, len);
 }
 
 /* ---- the route parser ---- */
@@ -1201,16 +1012,17 @@ static const struct rt_keyword {
 static int
 rt_unknown(struct rt_cur *c, const char *w)
 {
-	struct text_buf sb = { 0 };
+	struct sbuf sb;
 	int rc;
 
+	sbuf_init(&sb);
 	for (size_t k = 0; k < RT_NKEYWORDS; k++)
 		if (rt_keywords[k].fn != kw_mpls)
-			sb_printf(&sb, "%s%s", k ? ", " : "",
+			sbuf_printf(&sb, "%s%s", k ? ", " : "",
 			    rt_keywords[k].name);
 	rc = rt_fail(c, "unknown route keyword '%s'; expected one of: %s", w,
 	    sb.p);
-	free(sb.p);
+	sbuf_free(&sb);
 	return rc;
 }
 
@@ -1466,158 +1278,103 @@ cfg_route_equal(const struct cfg_route *a, const struct cfg_route *b)
 
 /* ---- the formatter ---- */
 
-/* A list: bare when it has one element, bracketed otherwise (ExaBGP). */
-#define SB_LIST(sb, kw, n, EACH) do {					\
-		sb_printf((sb), " %s ", (kw));				\
-		if ((n) > 1)						\
-			sb_printf((sb), "[ ");				\
-		for (size_t i_ = 0; i_ < (n); i_++) {			\
-			EACH(i_);					\
-			sb_printf((sb), (n) > 1 || i_ + 1 < (n) ? " " : ""); \
-		}							\
-		if ((n) > 1)						\
-			sb_printf((sb), "]");				\
-	} while (0)
-
+/* Append a word, quoted if the lexer would not read it back as one. */
 static void
-fmt_aspath(struct text_buf *sb, const struct attrs *a)
+put_word(struct sbuf *o, const char *w)
 {
-	size_t off = 0;
-	uint8_t type, count;
-	const uint8_t *asns;
+	size_t need = lex_quote(w, NULL, 0);
+	char *q = xmalloc(need + 1);
 
-	sb_printf(sb, " as-path [ ");
-	while (attrs_aspath_next(a->aspath, a->aspath_len, &off, &type, &asns,
-	    &count) == 0) {
-		bool set = type == BGP_ASPATH_SET ||
-		    type == BGP_ASPATH_CONFED_SET;
-
-		if (set)
-			sb_printf(sb, "( ");
-		for (uint8_t k = 0; k < count; k++)
-			sb_printf(sb, "%u ", be32_get(asns + 4 * k));
-		if (set)
-			sb_printf(sb, ") ");
-	}
-	sb_printf(sb, "]");
+	lex_quote(w, q, need + 1);
+	sbuf_adds(o, q);
+	free(q);
 }
 
+/* " next-hop X" and the attributes in route syntax. */
 static void
-fmt_attrs(struct text_buf *sb, const struct attrs *a)
+fmt_attrs(struct sbuf *o, const struct attrs *a)
 {
-	static const char *const origins[] = { "igp", "egp", "incomplete" };
 	char ip[ADDR_STRLEN];
 
 	if (a->has & ATTR_HAS_NEXT_HOP)
-		sb_printf(sb, " next-hop %s", a->nexthop_self ? "self" :
+		sbuf_printf(o, " next-hop %s", a->nexthop_self ? "self" :
 		    addr_fmt(&a->nexthop, ip));
-	if (a->has & ATTR_HAS_ORIGIN) {
-		if (a->origin < 3)
-			sb_printf(sb, " origin %s", origins[a->origin]);
-		else
-			sb_printf(sb, " origin %u", a->origin);
-	}
-	if (a->has & ATTR_HAS_AS_PATH)
-		fmt_aspath(sb, a);
-	if (a->has & ATTR_HAS_MED)
-		sb_printf(sb, " med %u", a->med);
-	if (a->has & ATTR_HAS_LOCAL_PREF)
-		sb_printf(sb, " local-preference %u", a->local_pref);
-	if (a->has & ATTR_HAS_ATOMIC_AGGR)
-		sb_printf(sb, " atomic-aggregate");
-	if (a->has & ATTR_HAS_AGGREGATOR) {
-		fmt_ipv4(a->aggregator_id, ip);
-		sb_printf(sb, " aggregator ( %u:%s )", a->aggregator_as, ip);
-	}
-	if ((a->has & ATTR_HAS_COMMUNITIES) && a->ncomms > 0) {
-#define EACH_COMM(i)	community_format(sb, a->comms[i])
-		SB_LIST(sb, "community", a->ncomms, EACH_COMM);
-	}
-	if (a->has & ATTR_HAS_ORIGINATOR_ID) {
-		fmt_ipv4(a->originator_id, ip);
-		sb_printf(sb, " originator-id %s", ip);
-	}
-	if ((a->has & ATTR_HAS_CLUSTER_LIST) && a->nclusters > 0) {
-#define EACH_CLUSTER(i)	do {						\
-		fmt_ipv4(a->clusters[i], ip);				\
-		sb_printf(sb, "%s", ip);				\
-	} while (0)
-		SB_LIST(sb, "cluster-list", a->nclusters, EACH_CLUSTER);
-	}
-	if ((a->has & ATTR_HAS_EXT_COMM) && a->necomms > 0) {
-#define EACH_EXT(i)	ec_format(sb, a->ecomms[i])
-		SB_LIST(sb, "extended-community", a->necomms, EACH_EXT);
-	}
-	if (a->has & ATTR_HAS_AIGP)
-		sb_printf(sb, " aigp %" PRIu64, a->aigp);
-	if ((a->has & ATTR_HAS_LARGE_COMM) && a->nlcomms > 0) {
-#define EACH_LARGE(i)	sb_printf(sb, "%u:%u:%u", a->lcomms[i].global,	\
-		    a->lcomms[i].local1, a->lcomms[i].local2)
-		SB_LIST(sb, "large-community", a->nlcomms, EACH_LARGE);
-	}
-	for (size_t k = 0; k < a->nraws; k++) {
-		const struct attr_raw *r = &a->raws[k];
+	bgp_attr_text(o, a, ATTR_TEXT_ROUTE);
+}
 
-		sb_printf(sb, " attribute [ 0x%02X 0x%02X 0x", r->code,
-		    r->flags);
-		for (size_t j = 0; j < r->len; j++)
-			sb_printf(sb, "%02X", r->data[j]);
-		sb_printf(sb, " ]");
+/* Copy o into buf like snprintf; free o. */
+static size_t
+sbuf_finish(struct sbuf *o, char *buf, size_t len)
+{
+	size_t n = o->len;
+
+	if (len > 0) {
+		size_t c = n < len ? n : len - 1;
+
+		if (c > 0)
+			memcpy(buf, o->p, c);
+		buf[c] = '\0';
 	}
+	sbuf_free(o);
+	return n;
 }
 
 size_t
 attrs_text_format(const struct attrs *a, char *buf, size_t len)
 {
-	struct text_buf sb = { 0 };
+	struct sbuf o;
 
-	sb_printf(&sb, "%s", "");
-	fmt_attrs(&sb, a);
+	sbuf_init(&o);
+	fmt_attrs(&o, a);
 	/* drop the leading space of the first keyword */
-	if (sb.len > 0 && sb.p[0] == ' ') {
-		memmove(sb.p, sb.p + 1, sb.len);
-		sb.len--;
+	if (o.len > 0 && o.p[0] == ' ') {
+		memmove(o.p, o.p + 1, o.len);
+		o.len--;
 	}
-	return sb_finish(&sb, buf, len);
+	return sbuf_finish(&o, buf, len);
 }
 
 static void
-fmt_route(struct text_buf *sb, const struct cfg_route *r)
+fmt_route(struct sbuf *o, const struct cfg_route *r)
 {
-	char pfx[PREFIX_STRLEN], ip[16];
+	char pfx[PREFIX_STRLEN], ip[ADDR_STRLEN];
+	struct bgp_addr id;
 
-	sb_printf(sb, "%s", prefix_fmt(&r->prefix, pfx));
+	sbuf_adds(o, prefix_fmt(&r->prefix, pfx));
 	if (r->has_path_id) {
-		fmt_ipv4(r->path_id, ip);
-		sb_printf(sb, " path-information %s", ip);
+		addr_from_u32(&id, r->path_id);
+		sbuf_printf(o, " path-information %s", addr_fmt(&id, ip));
 	}
-	fmt_attrs(sb, &r->attrs);
+	fmt_attrs(o, &r->attrs);
 	if (r->name != NULL) {
-		sb_printf(sb, " name ");
-		sb_word(sb, r->name);
+		sbuf_adds(o, " name ");
+		put_word(o, r->name);
 	}
 	if (r->watchdog != NULL) {
-		sb_printf(sb, " watchdog ");
-		sb_word(sb, r->watchdog);
+		sbuf_adds(o, " watchdog ");
+		put_word(o, r->watchdog);
 	}
 	if (r->withdrawn)
-		sb_printf(sb, " withdraw");
+		sbuf_adds(o, " withdraw");
 }
 
 size_t
 route_text_format(const struct cfg_route *r, char *buf, size_t len)
 {
-	struct text_buf sb = { 0 };
+	struct sbuf o;
 
-	fmt_route(&sb, r);
-	return sb_finish(&sb, buf, len);
+	sbuf_init(&o);
+	fmt_route(&o, r);
+	return sbuf_finish(&o, buf, len);
 }
 
 char *
 route_text_string(const struct cfg_route *r)
 {
-	struct text_buf sb = { 0 };
+	struct sbuf o;
 
-	fmt_route(&sb, r);
-	return sb.p;
+	sbuf_init(&o);
+	sbuf_adds(&o, "");
+	fmt_route(&o, r);
+	return o.p;
 }

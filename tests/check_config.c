@@ -18,7 +18,7 @@
 #include "testlib.h"
 
 #define GOLDEN_DIR	EVBGP_SOURCE_DIR "/tests/golden"
-#define KIT_DIR		EVBGP_SOURCE_DIR "/../shared/exabgp-qa"
+#define KIT_DIR		EVBGP_KIT_DIR
 
 static char *
 slurp(const char *path)

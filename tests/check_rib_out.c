@@ -32,7 +32,8 @@ cap_emit(void *arg, const uint8_t *msg, size_t len)
 
 	ck_assert_uint_ge(len, BGP_UPDATE_MIN);
 	ck_assert_uint_eq(msg[18], BGP_MSG_UPDATE);
-	ck_assert_uint_eq((size_t)(msg[16] << 8 | msg[17]), len);
+	ck_assert_uint_eq((size_t)(msg[BGP_HEADER_LENGTH_OFF] << 8 |
+	    msg[BGP_HEADER_LENGTH_OFF + 1]), len);
 	update_msg_init(&m);
 	ck_assert_int_eq(update_decode(msg + 19, len - 19, &ctx, &m), UPD_OK);
 	/* a withdrawal is never mistaken for an End-of-RIB */

@@ -42,6 +42,9 @@ void	bgp_err_set(struct bgp_err *err, uint8_t code, uint8_t subcode,
  */
 int	msg_header_check(const uint8_t hdr[19], size_t max_len, uint16_t *len,
 	    uint8_t *type, struct bgp_err *err);
+/* "open", "update", "notification", "keepalive", "refresh", else
+ * "unknown": the one table of message type names. */
+const char *msg_type_name(uint8_t type);
 /* Write a header with a zero length; msg_finish() patches it. */
 int	msg_begin(struct wbuf *w, uint8_t type);
 /* Patch the length of the message that starts at offset start. */

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
 #include "evbgp/fsm.h"
 #include "evbgp/msg.h"
@@ -26,8 +27,8 @@ struct event;
 
 /* Message counters, by type (index = BGP message type; 0 = other). */
 struct peer_stats {
-	uint64_t	 sent[6];
-	uint64_t	 recv[6];
+	uint64_t	 sent[BGP_MSG_TYPE_COUNT];	/* by message type */
+	uint64_t	 recv[BGP_MSG_TYPE_COUNT];
 	uint64_t	 routes_received;
 	uint64_t	 withdraws_received;
 	uint64_t	 established_count;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evbgp/bgp_attr.h"
 #include "evbgp/config.h"
 #include "evbgp/lexer.h"
 
@@ -62,8 +63,6 @@ size_t	 route_text_format(const struct cfg_route *r, char *buf, size_t len);
 char	*route_text_string(const struct cfg_route *r);
 /* Just the attributes: "next-hop 1.2.3.4 origin igp ..." */
 size_t	 attrs_text_format(const struct attrs *a, char *buf, size_t len);
-/* One extended community as ExaBGP writes it ("target:65000:1"). */
-size_t	 ext_community_format(uint64_t ec, char *buf, size_t len);
 /* Parse one extended community word; 0 or -1 with a message in err. */
 int	 ext_community_parse(const char *s, uint64_t *ec, char *err,
 	    size_t errlen);

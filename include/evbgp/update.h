@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "evbgp/attrs.h"
+#include "evbgp/bgp_attr.h"
 #include "evbgp/family.h"
 #include "evbgp/msg.h"
 #include "evbgp/prefix.h"
@@ -93,35 +94,42 @@ void	update_msg_free(struct update_msg *m);
 enum update_verdict update_decode(const uint8_t *body, size_t len,
 	    const struct update_ctx *ctx, struct update_msg *m);
 
+/* One route of a decoded UPDATE (see update_foreach_route). */
+struct update_route {
+	enum family_id		 fam;
+	bool			 announce;	/* false: withdrawn */
+	bool			 has_path_id;	/* ADD-PATH in use for fam */
+	uint32_t		 path_id;
+	struct prefix		 prefix;
+	/* the NLRI's own octets in the message, path id excluded */
+	const uint8_t		*nlri;
+	size_t			 nlri_len;
+	/*
+	 * Announcements: the next hop of the field the route came in
+	 * (NEXT_HOP for classic NLRI, MP_REACH_NLRI's own for MP routes:
+	 * the two may differ in one UPDATE); NULL for withdrawals.
+	 */
+	const struct bgp_addr	*nexthop;
+	const struct bgp_addr	*nexthop_ll;
+};
+
+typedef void update_route_fn(const struct update_route *r, void *arg);
+
+/*
+ * Call fn for every route of m, in ExaBGP's order: the classic withdrawn
+ * routes, the classic NLRI, MP_UNREACH_NLRI, MP_REACH_NLRI. addpath: the
+ * families whose NLRI carry path ids in the direction m travelled (the
+ * update_ctx it was decoded with). Under treat-as-withdraw (RFC 7606)
+ * every announcement is given as a withdrawal; a session-reset verdict,
+ * or an MP family that was not decoded, gives nothing.
+ */
+void	update_foreach_route(const struct update_msg *m, famset_t addpath,
+	    update_route_fn *fn, void *arg);
+
 /* Is m an End-of-RIB marker (RFC 4724 §2)? *fam gets the family. */
 bool	update_is_eor(const struct update_msg *m, int *fam);
 
 /* ---- encoding ---- */
-
-/* Per-session facts the attribute encoder needs. */
-struct attr_encode_ctx {
-	bool		 ibgp;
-	bool		 asn4;		/* else 2-octet AS_PATH + AS4_PATH */
-	uint32_t	 local_as;
-	struct bgp_addr	 local_v4;	/* next-hop self for IPv4 */
-	struct bgp_addr	 local_v6;	/* next-hop self for IPv6 */
-};
-
-/*
- * Write the path attributes of a for an announcement, in type-code order,
- * with ExaBGP's send rules: ORIGIN always (igp if absent); AS_PATH always
- * (empty on iBGP, [local-as] on eBGP when a has none, a's exactly as
- * configured otherwise); NEXT_HOP only when fam is IPv4 unicast (resolving
- * next-hop self); MED when set; LOCAL_PREF on iBGP only (default 100);
- * then the remaining attributes; opaque attributes interleaved by code.
- * When mp_nlri is non-NULL an MP_REACH_NLRI for fam is written in code
- * order, carrying the next hop (16 bytes, or 32 with a link-local) and
- * the mp_nlri_len bytes of already encoded NLRI.
- * Returns 0, or -1 when w is too small.
- */
-int	attrs_encode(struct wbuf *w, const struct attrs *a,
-	    const struct attr_encode_ctx *ctx, enum family_id fam,
-	    const uint8_t *mp_nlri, size_t mp_nlri_len);
 
 /*
  * The whole UPDATE message (header included):
