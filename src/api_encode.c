@@ -199,12 +199,36 @@ api_encode_state(struct sbuf *out, enum cfg_encoder enc,
 		api_json_state(out, src, nb, state, reason);
 }
 
+/*
+ * A message that could not be decoded has no parsed form: it is given
+ * raw (the packets form) when the helper asked for the raw bytes in any
+ * form, and not at all otherwise. True with *ro set when it is given.
+ */
+static bool
+raw_only_opts(const struct api_msg_opts *o, struct api_msg_opts *ro)
+{
+	if (!api_has_raw(o) || !(o->packets || o->consolidate))
+		return false;
+	*ro = *o;
+	ro->parsed = false;
+	ro->consolidate = false;
+	ro->packets = true;
+	return true;
+}
+
 void
 api_encode_open(struct sbuf *out, enum cfg_encoder enc,
     const struct api_source *src, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o,
     const struct bgp_open *open)
 {
+	struct api_msg_opts ro;
+
+	if (open == NULL && api_mode(o) != API_MODE_PACKETS) {
+		if (!raw_only_opts(o, &ro))
+			return;
+		o = &ro;
+	}
 	if (enc == ENCODER_TEXT)
 		api_text_open(out, nb, dir, o, open);
 	else
@@ -228,6 +252,13 @@ api_encode_update(struct sbuf *out, enum cfg_encoder enc,
     enum api_dir dir, const struct api_msg_opts *o,
     const struct update_msg *m, famset_t addpath)
 {
+	struct api_msg_opts ro;
+
+	if (m == NULL && api_mode(o) != API_MODE_PACKETS) {
+		if (!raw_only_opts(o, &ro))
+			return;
+		o = &ro;
+	}
 	if (enc == ENCODER_TEXT)
 		api_text_update(out, nb, dir, o, m, addpath);
 	else

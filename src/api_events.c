@@ -205,7 +205,9 @@ decode_once(struct peer *p, enum api_dir dir, const uint8_t *msg,
 	dc->tried = true;
 	switch (msg[BGP_HEADER_TYPE_OFF]) {
 	case BGP_MSG_OPEN:
-		dc->ok = open_decode(body, blen, &dc->open, &err) == 0;
+		/* reported before the FSM validates it, as ExaBGP does: an
+		 * OPEN that fails validation is still shown as received */
+		dc->ok = open_decode_lax(body, blen, &dc->open) == 0;
 		break;
 	case BGP_MSG_NOTIFICATION:
 		dc->ok = notification_decode(body, blen, &dc->notif) == 0;

@@ -140,6 +140,41 @@ route_family_ok(const struct peer *p, const struct cfg_route *r)
 	return FAMSET_HAS(p->cfg->families, r->fam);
 }
 
+/*
+ * Can an UPDATE to p hold route r? A route that cannot be sent is refused
+ * at once (an error answer) rather than accepted and never sent.
+ */
+static bool
+route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
+{
+	char ps[PREFIX_STRLEN];
+	size_t need, limit;
+
+	switch (peer_route_fit(p, r, &need, &limit)) {
+	case ROUTE_FITS:
+		return true;
+	case ROUTE_NEXTHOP_UNENCODABLE:
+		log_peer(LOG_WARNING, p->name, "%s: route %s refused: an IPv4 "
+		    "route with an IPv6 next hop needs the extended next hop "
+		    "encoding (RFC 8950), which evbgp does not support yet",
+		    c->name, prefix_fmt(&r->prefix, ps));
+		return false;
+	case ROUTE_TOO_BIG:
+		break;
+	}
+	if (need == 0)
+		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
+		    "would exceed %u bytes, the largest BGP message", c->name,
+		    prefix_fmt(&r->prefix, ps), BGP_MAX_EXT_MSG);
+	else
+		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
+		    "needs %zu bytes, this neighbor allows %zu%s", c->name,
+		    prefix_fmt(&r->prefix, ps), need, limit,
+		    limit < BGP_MAX_EXT_MSG ? " (no extended message "
+		    "capability, RFC 8654)" : "");
+	return false;
+}
+
 static bool
 exec_routes(struct daemon *d, struct api_client *c,
     const struct api_command *cmd, bool announce)
@@ -147,6 +182,7 @@ exec_routes(struct daemon *d, struct api_client *c,
 	struct peer **peers;
 	size_t n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
 	size_t applied = 0;
+	bool refused = false;
 
 	for (size_t i = 0; i < n; i++) {
 		struct peer *p = peers[i];
@@ -154,6 +190,11 @@ exec_routes(struct daemon *d, struct api_client *c,
 		for (size_t j = 0; j < cmd->nroutes; j++) {
 			const struct cfg_route *r = &cmd->routes[j];
 
+			if (announce && !r->withdrawn &&
+			    !route_fits(c, p, r)) {
+				refused = true;
+				continue;
+			}
 			if (!route_family_ok(p, r)) {
 				log_peer(LOG_WARNING, p->name, "%s: family %s %s "
 				    "is not configured for this neighbor",
@@ -173,7 +214,7 @@ exec_routes(struct daemon *d, struct api_client *c,
 	free(peers);
 	if (n == 0)
 		log_warnx("%s: no neighbor matching the command", c->name);
-	return n > 0 && (applied > 0 || cmd->nroutes == 0);
+	return n > 0 && !refused && (applied > 0 || cmd->nroutes == 0);
 }
 
 static bool
@@ -400,6 +441,18 @@ show_extensive_peer(struct api_client *c, struct peer *p)
 		    (unsigned long long)p->stats.recv[t]);
 		show_row(c, msg_type_name(t), x, y);
 	}
+	replyf(c, "%s", "");
+	replyf(c, "Routes                          Sent        Received");
+	snprintf(x, sizeof(x), "%zu", rib_out_count(p->ro));
+	snprintf(y, sizeof(y), "%zu", p->rib_in != NULL ?
+	    rib_out_count(p->rib_in) : (size_t)0);
+	show_row(c, "routes", x, y);
+	/* routes an UPDATE of this session cannot hold (log says which) */
+	snprintf(x, sizeof(x), "%zu", rib_out_toobig(p->ro));
+	show_row(c, "too-large-unsent", x, "");
+	snprintf(x, sizeof(x), "%llu",
+	    (unsigned long long)rib_out_toobig_total(p->ro));
+	show_row(c, "too-large-seen", x, "");
 }
 
 static void

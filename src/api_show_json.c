@@ -190,6 +190,10 @@ api_show_json_neighbor(const struct peer *p)
 	    api_show_json_counters(p->stats.recv));
 	json_object_object_add(o, "messages", m);
 	api_show_json_u64(o, "routes-out", rib_out_count(p->ro));
+	/* routes an UPDATE of this session cannot hold: not sent */
+	api_show_json_u64(o, "routes-out-too-large", rib_out_toobig(p->ro));
+	api_show_json_u64(o, "routes-out-too-large-seen",
+	    rib_out_toobig_total(p->ro));
 	api_show_json_u64(o, "routes-in", p->rib_in != NULL ?
 	    rib_out_count(p->rib_in) : 0);
 	json_object_object_add(o, "families",

@@ -94,12 +94,14 @@ parse_origin(struct upd_state *s, struct rbuf *v, uint8_t flags, uint8_t code)
 
 /*
  * RFC 7606 §7.2: segment type 1..4, a non-zero count, and the ASNs all
- * inside the attribute.
+ * inside the attribute; RFC 7607 §2: no AS 0 anywhere in the path.
  */
 static const char *
 aspath_check(struct rbuf v, size_t asnlen)
 {
 	uint8_t type, count;
+	uint32_t as;
+	uint16_t as2;
 
 	while (rbuf_left(&v) > 0) {
 		if (rbuf_get_u8(&v, &type) == -1 ||
@@ -109,8 +111,18 @@ aspath_check(struct rbuf v, size_t asnlen)
 			return "AS_PATH segment type";
 		if (count == 0)
 			return "AS_PATH empty segment";
-		if (rbuf_skip(&v, (size_t)count * asnlen) == -1)
+		if (rbuf_left(&v) < (size_t)count * asnlen)
 			return "AS_PATH segment overrun";
+		for (unsigned i = 0; i < count; i++) {
+			if (asnlen == 4)
+				(void)rbuf_get_u32(&v, &as);
+			else {
+				(void)rbuf_get_u16(&v, &as2);
+				as = as2;
+			}
+			if (as == 0)
+				return "AS 0 in the path (RFC 7607)";
+		}
 	}
 	return NULL;
 }
@@ -207,17 +219,22 @@ parse_aggregator(struct upd_state *s, struct rbuf *v, uint8_t flags,
     uint8_t code)
 {
 	struct attrs *a = &s->m->attrs;
+	uint32_t as;
 	uint16_t as2;
 
 	/* RFC 7606 §7.7: 6 octets, or 8 between 4-octet speakers */
 	if (rbuf_left(v) != (s->ctx->asn4 ? 8u : 6u))
 		return "AGGREGATOR length";
 	if (s->ctx->asn4)
-		(void)rbuf_get_u32(v, &a->aggregator_as);
+		(void)rbuf_get_u32(v, &as);
 	else {
 		(void)rbuf_get_u16(v, &as2);
-		a->aggregator_as = as2;
+		as = as2;
 	}
+	/* RFC 7607 §2: malformed, so discarded (RFC 7606 §7.7) */
+	if (as == 0)
+		return "AGGREGATOR AS 0 (RFC 7607)";
+	a->aggregator_as = as;
 	(void)rbuf_get_u32(v, &a->aggregator_id);
 	a->has |= ATTR_HAS_AGGREGATOR;
 	return NULL;
@@ -299,10 +316,15 @@ parse_as4_aggregator(struct upd_state *s, struct rbuf *v, uint8_t flags,
     uint8_t code)
 {
 	struct attrs *a = &s->m->attrs;
+	uint32_t as;
 
 	if (rbuf_left(v) != 8)
 		return "AS4_AGGREGATOR length";
-	(void)rbuf_get_u32(v, &a->as4_aggregator_as);
+	(void)rbuf_get_u32(v, &as);
+	/* RFC 7607 §2: malformed, so discarded (RFC 6793 §6) */
+	if (as == 0)
+		return "AS4_AGGREGATOR AS 0 (RFC 7607)";
+	a->as4_aggregator_as = as;
 	(void)rbuf_get_u32(v, &a->as4_aggregator_id);
 	a->has |= ATTR_HAS_AS4_AGGREGATOR;
 	return NULL;
@@ -1650,7 +1672,11 @@ bgp_attr_walk(struct upd_state *s, struct rbuf *r)
 	}
 	return;
 framing:
-	upd_raise(m, UPD_TREAT_AS_WITHDRAW, "attribute framing", 0);
+	if (m->has_mp_reach && m->has_mp_unreach)
+		upd_raise(m, UPD_TREAT_AS_WITHDRAW, "attribute framing", 0);
+	else
+		upd_reset(m, BGP_ERR_UPD_ATTR_LIST, NULL, 0,
+		    "attribute framing, NLRI cannot be located", 0);
 }
 
 /* An opaque attribute, with its configured flags. */

@@ -25,6 +25,7 @@
 #include "evbgp/config.h"
 #include "evbgp/lexer.h"
 #include "evbgp/route_text.h"
+#include "evbgp/update.h"
 #include "evbgp/util.h"
 
 #define CFG_MAX_DEPTH		16	/* nested blocks; bounds recursion */
@@ -1205,6 +1206,67 @@ nb_apply_templates(struct parse_ctx *ctx, struct nb_build *b,
 }
 
 /* Checks and derived defaults once every layer is applied. */
+/*
+ * The UPDATE that would carry route r alone to neighbor nb, in bytes (0:
+ * more than 65535). Next hops are sized as their family's (next-hop self
+ * resolves to an address of the same size).
+ */
+static void
+cfg_encode_ctx(const struct cfg_neighbor *nb, struct attr_encode_ctx *enc)
+{
+	memset(enc, 0, sizeof(*enc));
+	enc->ibgp = nb->local_as == nb->peer_as;
+	enc->asn4 = nb->cap_asn4;
+	enc->local_as = nb->local_as;
+	addr_parse("192.0.2.1", &enc->local_v4);
+	addr_parse("2001:db8::1", &enc->local_v6);
+}
+
+static size_t
+cfg_route_update_size(const struct cfg_neighbor *nb, const struct cfg_route *r)
+{
+	struct attr_encode_ctx enc;
+
+	cfg_encode_ctx(nb, &enc);
+	return update_route_size(&r->attrs, &enc, r->fam,
+	    nlri_size(&r->prefix, r->has_path_id));
+}
+
+/* A route no UPDATE to this neighbor can ever hold is an error: it
+ * would be accepted and never sent. */
+static int
+nb_check_route_sizes(struct parse_ctx *ctx, const struct cfg_neighbor *nb)
+{
+	char pfx[PREFIX_STRLEN];
+
+	for (size_t i = 0; i < nb->nroutes; i++) {
+		const struct cfg_route *r = &nb->routes[i];
+		struct attr_encode_ctx enc;
+		size_t need;
+
+		cfg_encode_ctx(nb, &enc);
+		/* RFC 8950 next hops are not implemented: refuse, never
+		 * accept a route that would stall or never go out */
+		if (!attrs_nexthop_encodable(&r->attrs, &enc, r->fam))
+			return cfg_err(ctx, r->line, "route %s: an IPv4 route "
+			    "with an IPv6 next hop needs the extended next hop "
+			    "encoding (RFC 8950), which evbgp does not support "
+			    "yet", prefix_fmt(&r->prefix, pfx));
+		need = cfg_route_update_size(nb, r);
+		if (need == 0)
+			return cfg_err(ctx, r->line, "route %s: its UPDATE "
+			    "would exceed %u bytes, the largest BGP message",
+			    prefix_fmt(&r->prefix, pfx), BGP_MAX_EXT_MSG);
+		if (need > BGP_MAX_MSG && !nb->cap_ext_message)
+			return cfg_err(ctx, r->line, "route %s: its UPDATE "
+			    "needs %zu bytes, more than %u, and the extended "
+			    "message capability (RFC 8654) is disabled for "
+			    "neighbor %s", prefix_fmt(&r->prefix, pfx), need,
+			    BGP_MAX_MSG, nb->name);
+	}
+	return 0;
+}
+
 static int
 nb_finish(struct parse_ctx *ctx, struct nb_build *b, int line)
 {
@@ -1247,7 +1309,7 @@ nb_finish(struct parse_ctx *ctx, struct nb_build *b, int line)
 		    prefix_fmt(&r->prefix, pfx), family_afi_name(r->fam),
 		    family_safi_name(r->fam), nb->name);
 	}
-	return 0;
+	return nb_check_route_sizes(ctx, nb);
 }
 
 static int
@@ -1508,6 +1570,25 @@ config_check(FILE *f, const struct config *c)
 		else
 			continue;
 		n++;
+	}
+	/* routes only a session with extended messages can carry */
+	for (size_t i = 0; i < c->nneighbors; i++) {
+		const struct cfg_neighbor *nb = &c->neighbors[i];
+		char pfx[PREFIX_STRLEN];
+
+		for (size_t j = 0; j < nb->nroutes; j++) {
+			const struct cfg_route *r = &nb->routes[j];
+			size_t need = cfg_route_update_size(nb, r);
+
+			if (need <= BGP_MAX_MSG)
+				continue;
+			fprintf(f, "%s:%d: warning: route %s: its UPDATE needs "
+			    "%zu bytes, more than %u: it is sent only if neighbor "
+			    "%s negotiates the extended message capability (RFC "
+			    "8654)\n", path, r->line, prefix_fmt(&r->prefix, pfx),
+			    need, BGP_MAX_MSG, nb->name);
+			n++;
+		}
 	}
 	return n;
 }

@@ -17,13 +17,33 @@ void
 bgp_err_set(struct bgp_err *err, uint8_t code, uint8_t subcode,
     const void *data, size_t datalen)
 {
-	if (datalen > sizeof(err->data))
-		datalen = sizeof(err->data);
+	if (datalen > sizeof(err->buf))
+		datalen = sizeof(err->buf);
 	err->code = code;
 	err->subcode = subcode;
 	err->datalen = (uint16_t)datalen;
+	err->ref = NULL;
 	if (datalen > 0)
-		memcpy(err->data, data, datalen);
+		memcpy(err->buf, data, datalen);
+}
+
+void
+bgp_err_ref(struct bgp_err *err, uint8_t code, uint8_t subcode,
+    const uint8_t *data, size_t datalen)
+{
+	/* no BGP message holds more than 65535 octets */
+	if (datalen > BGP_MAX_EXT_MSG)
+		datalen = BGP_MAX_EXT_MSG;
+	err->code = code;
+	err->subcode = subcode;
+	err->datalen = (uint16_t)datalen;
+	err->ref = datalen > 0 ? data : NULL;
+}
+
+const uint8_t *
+bgp_err_data(const struct bgp_err *err)
+{
+	return err->ref != NULL ? err->ref : err->buf;
 }
 
 /* ---- header ---- */
@@ -409,7 +429,7 @@ route_refresh_decode(const uint8_t *body, size_t len,
 	 */
 	rbuf_init(&r, body, len);
 	if (len != 4) {
-		bgp_err_set(err, BGP_ERR_ROUTE_REFRESH,
+		bgp_err_ref(err, BGP_ERR_ROUTE_REFRESH,
 		    BGP_ERR_RR_INVALID_LENGTH, body, len);
 		return -1;
 	}
@@ -911,9 +931,14 @@ open_params(struct rbuf *r, struct bgp_open *o, struct bgp_err *err)
 	return 0;
 }
 
-int
-open_decode(const uint8_t *body, size_t len, struct bgp_open *o,
-    struct bgp_err *err)
+/*
+ * Both decoders: validate adds the RFC 4271 §6.2 / RFC 6286 / RFC 7607
+ * checks of the fixed fields; without it only the framing (length,
+ * optional parameters, capabilities) can fail.
+ */
+static int
+open_decode_fields(const uint8_t *body, size_t len, struct bgp_open *o,
+    struct bgp_err *err, bool validate)
 {
 	static const uint8_t version[2] = { 0, BGP_VERSION };
 	struct rbuf r;
@@ -931,22 +956,37 @@ open_decode(const uint8_t *body, size_t len, struct bgp_open *o,
 	(void)rbuf_get_u16(&r, &o->hold_time);
 	(void)rbuf_get_u32(&r, &o->bgp_id);
 	/* RFC 4271 §6.2: data is the largest version we support */
-	if (o->version != BGP_VERSION)
+	if (validate && o->version != BGP_VERSION)
 		return open_fail(err, BGP_ERR_OPEN_VERSION, version, 2);
 	/* RFC 4271 §6.2: hold time 1 or 2 seconds MUST be rejected */
-	if (o->hold_time == 1 || o->hold_time == 2)
+	if (validate && (o->hold_time == 1 || o->hold_time == 2))
 		return open_fail(err, BGP_ERR_OPEN_HOLD_TIME, NULL, 0);
 	/* RFC 6286 §2.2: the identifier is a non-zero 32-bit number */
-	if (o->bgp_id == 0)
+	if (validate && o->bgp_id == 0)
 		return open_fail(err, BGP_ERR_OPEN_BAD_BGP_ID, NULL, 0);
 	/* RFC 7607 §2: AS 0 is never a valid peer AS */
-	if (o->my_as == 0)
+	if (validate && o->my_as == 0)
 		return open_fail(err, BGP_ERR_OPEN_BAD_PEER_AS, NULL, 0);
 	if (open_params(&r, o, err) == -1)
 		return -1;
-	if (o->caps.asn4 && o->caps.as4 == 0)
+	if (validate && o->caps.asn4 && o->caps.as4 == 0)
 		return open_fail(err, BGP_ERR_OPEN_BAD_PEER_AS, NULL, 0);
 	return 0;
+}
+
+int
+open_decode(const uint8_t *body, size_t len, struct bgp_open *o,
+    struct bgp_err *err)
+{
+	return open_decode_fields(body, len, o, err, true);
+}
+
+int
+open_decode_lax(const uint8_t *body, size_t len, struct bgp_open *o)
+{
+	struct bgp_err err;
+
+	return open_decode_fields(body, len, o, &err, false);
 }
 
 uint32_t

@@ -331,14 +331,20 @@ peer_send_keepalive(struct peer *p)
 	peer_send(p, w.buf, w.len);
 }
 
+static size_t	peer_max_msg(const struct peer *);
+
 static void
 peer_send_notification(struct peer *p, uint8_t code, uint8_t subcode,
     const uint8_t *data, size_t datalen)
 {
-	uint8_t buf[BGP_MAX_MSG];
+	uint8_t buf[BGP_MAX_EXT_MSG];
+	size_t max = peer_max_msg(p);
 	struct wbuf w;
 
-	wbuf_init(&w, buf, sizeof(buf));
+	/* the data goes whole (RFC 4271 §6.3) as far as a message can hold */
+	if (datalen > max - BGP_NOTIFICATION_MIN)
+		datalen = max - BGP_NOTIFICATION_MIN;
+	wbuf_init(&w, buf, max);
 	if (notification_encode(&w, code, subcode, data, datalen) == -1)
 		return;
 	log_peer(LOG_WARNING, p->name, "sending NOTIFICATION %u/%u (%s, %s)",
@@ -553,6 +559,41 @@ pack_full(void *arg)
 	return true;
 }
 
+/* Routes no UPDATE of this session can hold: left out, said once per
+ * attribute set and packing pass (rib_out_toobig counts them). */
+static void
+pack_toobig(void *arg, enum family_id fam, const struct prefix *pfx,
+    uint32_t path_id, size_t routes, size_t need)
+{
+	struct peer *p = arg;
+	char ps[PREFIX_STRLEN], more[64] = "";
+
+	if (routes > 1)
+		snprintf(more, sizeof(more), " and %zu more route%s with the "
+		    "same attributes", routes - 1, routes > 2 ? "s" : "");
+	if (need == RIB_OUT_UNENCODABLE)
+		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
+		    "(path id %u): its next hop cannot be encoded for this "
+		    "family (an IPv6 next hop for IPv4 unicast needs RFC 8950)",
+		    family_afi_name(fam), family_safi_name(fam),
+		    prefix_fmt(pfx, ps), more, path_id);
+	else if (need == 0)
+		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
+		    "(path id %u): its UPDATE would exceed %u bytes, the "
+		    "largest BGP message", family_afi_name(fam),
+		    family_safi_name(fam), prefix_fmt(pfx, ps), more, path_id,
+		    BGP_MAX_EXT_MSG);
+	else
+		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
+		    "(path id %u): its UPDATE needs %zu bytes, this session "
+		    "allows %zu%s", family_afi_name(fam), family_safi_name(fam),
+		    prefix_fmt(pfx, ps), more, path_id, need,
+		    p->neg.max_msg ? (size_t)p->neg.max_msg :
+		    (size_t)BGP_MAX_MSG, need <= BGP_MAX_EXT_MSG &&
+		    !p->neg.ext_message ? " (without the extended message "
+		    "capability, RFC 8654)" : "");
+}
+
 static void
 peer_pack_ctx(struct peer *p, struct rib_out_pack_ctx *ctx)
 {
@@ -577,6 +618,7 @@ peer_pack_ctx(struct peer *p, struct rib_out_pack_ctx *ctx)
 	ctx->group_updates = p->cfg->group_updates;
 	ctx->emit = pack_emit;
 	ctx->full = pack_full;
+	ctx->toobig = pack_toobig;
 	ctx->arg = p;
 }
 
@@ -701,6 +743,36 @@ peer_route_attrs(struct peer *p, const struct cfg_route *r)
 	ia = attrs_intern(p->d->attrs, &a);
 	attrs_free(&a);
 	return ia;
+}
+
+enum route_fit
+peer_route_fit(struct peer *p, const struct cfg_route *r, size_t *need,
+    size_t *limit)
+{
+	const struct attrs *a = peer_route_attrs(p, r);
+	struct rib_out_pack_ctx ctx;
+	enum route_fit fit = ROUTE_FITS;
+
+	peer_pack_ctx(p, &ctx);
+	if (p->fsm.state != ST_ESTABLISHED)
+		ctx.enc.asn4 = p->cfg->cap_asn4;	/* what we will offer */
+	/* before a session, the most this neighbor may ever negotiate */
+	if (p->fsm.state == ST_ESTABLISHED)
+		*limit = ctx.max_msg;
+	else
+		*limit = p->cfg->cap_ext_message ? BGP_MAX_EXT_MSG : BGP_MAX_MSG;
+	*need = 0;
+	if (!attrs_nexthop_encodable(a, &ctx.enc, r->fam))
+		fit = ROUTE_NEXTHOP_UNENCODABLE;
+	else {
+		*need = update_route_size(a, &ctx.enc, r->fam,
+		    nlri_size(&r->prefix, FAMSET_HAS(p->neg.addpath_tx, r->fam) ||
+		    (p->fsm.state != ST_ESTABLISHED && r->has_path_id)));
+		if (*need == 0 || *need > *limit)
+			fit = ROUTE_TOO_BIG;
+	}
+	attrs_unref(a);
+	return fit;
 }
 
 void
@@ -1025,6 +1097,9 @@ peer_handle_route_refresh(struct peer *p, const uint8_t *body, size_t len)
 	struct bgp_route_refresh rr;
 
 	if (route_refresh_decode(body, len, &rr, &p->err) == -1) {
+		/* RFC 7313 §5: the data is the complete message */
+		bgp_err_ref(&p->err, p->err.code, p->err.subcode,
+		    body - BGP_HEADER_LEN, len + BGP_HEADER_LEN);
 		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
 		return;
 	}
@@ -1521,7 +1596,7 @@ peer_act(void *ctx, enum fsm_action action, enum fsm_event ev)
 		break;
 	case ACT_SEND_ERROR:
 		peer_send_notification(p, p->err.code, p->err.subcode,
-		    p->err.data, p->err.datalen);
+		    bgp_err_data(&p->err), p->err.datalen);
 		break;
 	case ACT_CEASE:
 		peer_send_cease(p, p->stop_subcode, p->stop_text);

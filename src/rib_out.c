@@ -34,6 +34,9 @@ struct ro_entry {
 	uint8_t		 queued:1;
 	uint8_t		 used:1;
 	uint8_t		 src:1;		/* RIB_SRC_*: kept apart when packing */
+	/* want cannot be sent in this session (an UPDATE cannot hold it):
+	 * queued, if at all, to withdraw what the peer still has */
+	uint8_t		 toobig:1;
 	uint8_t		 addr[16];
 };
 
@@ -68,6 +71,8 @@ struct rib_out {
 	size_t		 ngroups;
 	struct ro_group	*gfirst, *glast;	/* FIFO */
 	size_t		 nqueued;
+	size_t		 ntoobig;	/* entries with toobig set */
+	uint64_t	 toobig_total;	/* routes found too big, ever */
 	bool		 store_only;	/* an Adj-RIB-In: nothing is queued */
 };
 
@@ -251,6 +256,19 @@ entry_get(struct rib_out *ro, enum family_id fam, const struct prefix *p,
 }
 
 static void
+set_toobig(struct rib_out *ro, struct ro_entry *e, bool on)
+{
+	if (e->toobig == on)
+		return;
+	e->toobig = on;
+	if (on) {
+		ro->ntoobig++;
+		ro->toobig_total++;
+	} else
+		ro->ntoobig--;
+}
+
+static void
 entry_remove(struct rib_out *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
@@ -261,6 +279,7 @@ entry_remove(struct rib_out *ro, uint32_t i)
 	s = index_find(ro, e->fam, &p, e->path_id);
 	if (s < ro->nslots)
 		ro->slots[s] = SLOT_TOMB;
+	set_toobig(ro, e, false);
 	attrs_unref(e->want);
 	attrs_unref(e->sent);
 	e->used = 0;
@@ -369,6 +388,14 @@ group_drop(struct rib_out *ro, struct ro_group *g)
 	free(g);
 }
 
+/* The queue an entry waits in: its wanted set, or the withdrawals when
+ * what it wants cannot be sent. */
+static const struct attrs *
+queue_key(const struct ro_entry *e)
+{
+	return e->toobig ? NULL : e->want;
+}
+
 static void
 enqueue(struct rib_out *ro, uint32_t i)
 {
@@ -377,7 +404,7 @@ enqueue(struct rib_out *ro, uint32_t i)
 
 	if (e->queued || ro->store_only)
 		return;
-	g = group_get(ro, e->fam, e->want, e->src);
+	g = group_get(ro, e->fam, queue_key(e), e->src);
 	e->queued = 1;
 	e->next = NIL;
 	e->prev = g->tail;
@@ -390,7 +417,7 @@ enqueue(struct rib_out *ro, uint32_t i)
 	ro->nqueued++;
 }
 
-/* Take entry i out of its group's queue (its want is still the key). */
+/* Take entry i out of its group's queue (queue_key(e) is still its key). */
 static void
 unqueue(struct rib_out *ro, uint32_t i)
 {
@@ -399,7 +426,7 @@ unqueue(struct rib_out *ro, uint32_t i)
 
 	if (!e->queued)
 		return;
-	g = group_find(ro, e->fam, e->want, e->src);
+	g = group_find(ro, e->fam, queue_key(e), e->src);
 	if (e->prev == NIL)
 		g->head = e->next;
 	else
@@ -424,6 +451,7 @@ set_want(struct rib_out *ro, uint32_t i, const struct attrs *a)
 	bool was_queued = e->queued;
 
 	unqueue(ro, i);
+	set_toobig(ro, e, false);	/* new attributes: try them */
 	if (e->want == NULL && a != NULL)
 		ro->nwant++;
 	else if (e->want != NULL && a == NULL)
@@ -483,12 +511,14 @@ rib_out_session_down(struct rib_out *ro)
 
 		if (!e->used)
 			continue;
+		unqueue(ro, i);
 		attrs_unref(e->sent);
 		e->sent = NULL;
-		if (e->want == NULL) {
-			unqueue(ro, i);
+		/* the next session may negotiate extended messages */
+		set_toobig(ro, e, false);
+		if (e->want == NULL)
 			entry_remove(ro, i);
-		} else
+		else
 			enqueue(ro, i);
 	}
 }
@@ -522,13 +552,25 @@ rib_out_pending(const struct rib_out *ro)
 size_t
 rib_out_count(const struct rib_out *ro)
 {
-	return ro->nwant;
+	return ro->nwant - ro->ntoobig;
 }
 
 size_t
 rib_out_queued(const struct rib_out *ro)
 {
 	return ro->nqueued;
+}
+
+size_t
+rib_out_toobig(const struct rib_out *ro)
+{
+	return ro->ntoobig;
+}
+
+uint64_t
+rib_out_toobig_total(const struct rib_out *ro)
+{
+	return ro->toobig_total;
 }
 
 static void
@@ -558,7 +600,7 @@ rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn, void *arg)
 	for (size_t i = 0; i < ro->nent; i++) {
 		const struct ro_entry *e = &ro->ent[i];
 
-		if (!e->used || e->want == NULL)
+		if (!e->used || e->want == NULL || e->toobig)
 			continue;
 		entry_prefix(e, &p);
 		fn(arg, (enum family_id)e->fam, &p, e->path_id, e->want);
@@ -597,15 +639,59 @@ commit_entry(struct rib_out *ro, uint32_t i)
 		entry_remove(ro, i);
 		return;
 	}
+	if (e->toobig) {	/* its withdrawal: the peer holds nothing */
+		attrs_unref(e->sent);
+		e->sent = NULL;
+		return;
+	}
 	attrs_ref(e->want);
 	attrs_unref(e->sent);
 	e->sent = e->want;
 }
 
 /*
+ * Entry i wants what no UPDATE of this session can hold: it is not sent;
+ * the peer loses what it had of the route (a withdrawal is queued), so
+ * that it never keeps attributes we no longer want. need: the UPDATE
+ * size it would take (0: more than the largest message).
+ */
+static void
+mark_toobig(struct pack_state *ps, uint32_t i, size_t routes, size_t need)
+{
+	struct rib_out *ro = ps->ro;
+	struct ro_entry *e = &ro->ent[i];
+	struct prefix p;
+
+	unqueue(ro, i);
+	set_toobig(ro, e, true);
+	if (e->sent != NULL)
+		enqueue(ro, i);
+	if (routes > 0 && ps->ctx->toobig != NULL) {
+		entry_prefix(e, &p);
+		ps->ctx->toobig(ps->ctx->arg, (enum family_id)e->fam, &p,
+		    e->path_id, routes, need);
+	}
+}
+
+/* Every route of group g (its attributes alone are too big). */
+static void
+group_toobig(struct pack_state *ps, struct ro_group *g, size_t need,
+    uint32_t *taken)
+{
+	size_t n = 0;
+
+	for (uint32_t i = g->head; i != NIL; i = ps->ro->ent[i].next)
+		taken[n++] = i;
+	/* one report for the group, naming its first route */
+	for (size_t k = 0; k < n; k++)
+		mark_toobig(ps, taken[k], k == 0 ? n : 0, need);
+}
+
+/*
  * Move NLRI of the group's queued entries into nl until it is full or
  * limit entries were taken; the taken entries are unqueued and listed in
- * taken[]. No-op entries (want == sent) are dropped on the way.
+ * taken[]. No-op entries (want == sent) are dropped on the way; an entry
+ * whose NLRI does not fit even alone is marked too big.
  */
 static size_t
 take_nlri(struct pack_state *ps, struct ro_group *g, struct wbuf *nl,
@@ -633,7 +719,13 @@ take_nlri(struct pack_state *ps, struct ro_group *g, struct wbuf *nl,
 		if (nl->err) {
 			nl->err = false;
 			wbuf_truncate(nl, before);
-			break;
+			if (n > 0)
+				break;	/* the next UPDATE takes it */
+			mark_toobig(ps, i, 1, ps->ctx->max_msg - nl->cap +
+			    nlri_size(&p, ap));
+			if (last)
+				break;
+			continue;
 		}
 		taken[n++] = i;
 		unqueue(ro, i);
@@ -669,7 +761,13 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 		room = ctx->max_msg - (BGP_HEADER_LEN + 4 + aw.len +
 		    (v4 ? 0 : 1));
 		if (aw.err || aw.len + BGP_HEADER_LEN + 4 > ctx->max_msg) {
-			ps->failed = true;
+			size_t need = aw.len + BGP_HEADER_LEN + 4 + (v4 ? 0 : 1);
+
+			if (!attrs_nexthop_encodable(a, &ctx->enc, fam))
+				need = RIB_OUT_UNENCODABLE;
+			else if (aw.err)
+				need = 0;
+			group_toobig(ps, g, need, taken);
 			attrs_unref(a);
 			return;
 		}

@@ -26,12 +26,13 @@ upd_raise(struct update_msg *m, enum update_verdict v, const char *reason,
 }
 
 void
-upd_reset(struct update_msg *m, uint8_t subcode, const void *data,
+upd_reset(struct update_msg *m, uint8_t subcode, const uint8_t *data,
     size_t datalen, const char *reason, uint8_t code)
 {
 	if (m->verdict == UPD_SESSION_RESET)
 		return;
-	bgp_err_set(&m->err, BGP_ERR_UPDATE, subcode, data, datalen);
+	/* RFC 4271 §6.3: the erroneous attribute, whole, from the message */
+	bgp_err_ref(&m->err, BGP_ERR_UPDATE, subcode, data, datalen);
 	upd_raise(m, UPD_SESSION_RESET, reason, code);
 }
 
@@ -137,9 +138,10 @@ update_decode(const uint8_t *body, size_t len, const struct update_ctx *ctx,
 	if (m->verdict != UPD_SESSION_RESET)
 		check_mandatory(&s);
 	/*
-	 * RFC 7606 §5.2 (an error in an UPDATE with no NLRI at all): we
-	 * keep treat-as-withdraw, which withdraws nothing (FRR's choice),
-	 * rather than BIRD's session reset.
+	 * RFC 7606 §5.2 (an error in an UPDATE with no NLRI at all, every
+	 * attribute parsed): we keep treat-as-withdraw, which withdraws
+	 * nothing (FRR's choice), rather than BIRD's session reset. A
+	 * framing error, which may hide NLRI, resets (bgp_attr_walk).
 	 */
 	return m->verdict;
 }
@@ -206,12 +208,15 @@ update_is_eor(const struct update_msg *m, int *fam)
 	    rbuf_left(&m->nlri) > 0)
 		return false;
 	if (m->nattrs == 0) {
-		*fam = FAM_IPV4_UNICAST;
+		if (fam != NULL)
+			*fam = FAM_IPV4_UNICAST;
 		return true;
 	}
 	/* ... and one with only an empty MP_UNREACH_NLRI that of its family */
 	if (m->nattrs == 1 && m->has_mp_unreach && m->mp_unreach_rawlen == 0) {
-		*fam = family_lookup(m->mp_unreach_afi, m->mp_unreach_safi);
+		if (fam != NULL)
+			*fam = family_lookup(m->mp_unreach_afi,
+			    m->mp_unreach_safi);
 		return true;
 	}
 	return false;
@@ -260,6 +265,44 @@ update_encode_mp_unreach(struct wbuf *w, enum family_id fam,
 	wbuf_put_u8(w, family_safi(fam));
 	wbuf_put_bytes(w, nlri, nlri_len);
 	return msg_finish(w, start);
+}
+
+bool
+attrs_nexthop_encodable(const struct attrs *a,
+    const struct attr_encode_ctx *ctx, enum family_id fam)
+{
+	const struct bgp_addr *nh;
+
+	if (fam == FAM_IPV4_UNICAST) {
+		/* the classic NEXT_HOP field holds an IPv4 address only */
+		if (!a->nexthop_self && !(a->has & ATTR_HAS_NEXT_HOP))
+			return true;
+		nh = a->nexthop_self ? &ctx->local_v4 : &a->nexthop;
+		return nh->afi == BGP_AFI_IPV4;
+	}
+	/* MP_REACH: any next hop (IPv4 ones are mapped for IPv6) */
+	if (a->nexthop_self)
+		return ctx->local_v4.afi != 0 || ctx->local_v6.afi != 0;
+	return a->nexthop.afi != 0;
+}
+
+size_t
+update_route_size(const struct attrs *a, const struct attr_encode_ctx *ctx,
+    enum family_id fam, size_t nlri_len)
+{
+	static uint8_t scratch[BGP_MAX_EXT_MSG];
+	bool v4 = fam == FAM_IPV4_UNICAST;
+	struct wbuf w;
+	size_t need;
+
+	wbuf_init(&w, scratch, sizeof(scratch));
+	if (attrs_encode(&w, a, ctx, fam, v4 ? NULL : scratch, 0) == -1 ||
+	    w.err)
+		return 0;
+	/* header, two length fields, attributes, NLRI; an MP_REACH length
+	 * may need its second octet once the NLRI is in */
+	need = BGP_HEADER_LEN + 4 + w.len + nlri_len + (v4 ? 0 : 1);
+	return need <= BGP_MAX_EXT_MSG ? need : 0;
 }
 
 int

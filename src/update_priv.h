@@ -27,7 +27,7 @@ struct upd_state {
 void	upd_raise(struct update_msg *m, enum update_verdict v,
 	    const char *reason, uint8_t code);
 /* Session reset with NOTIFICATION 3/subcode carrying data. */
-void	upd_reset(struct update_msg *m, uint8_t subcode, const void *data,
+void	upd_reset(struct update_msg *m, uint8_t subcode, const uint8_t *data,
 	    size_t datalen, const char *reason, uint8_t code);
 /* Attribute discard (code remembered for the log). */
 void	upd_discard(struct update_msg *m, uint8_t code, const char *reason);
@@ -52,8 +52,14 @@ seen_has(const uint8_t seen[32], uint8_t code)
 
 /*
  * Walk the path attributes (bgp_attr.c). A framing error (RFC 7606 §4:
- * header or value past the end) stops the walk with treat-as-withdraw;
- * the NLRI was already located with the Total Path Attribute Length.
+ * header or value past the end) stops the walk. The classic NLRI was
+ * already located with the Total Path Attribute Length, but what follows
+ * the error is lost: if an MP_REACH_NLRI or MP_UNREACH_NLRI has not been
+ * parsed yet it may be there, its NLRI cannot be located, and
+ * treat-as-withdraw would leave those routes standing (RFC 7606 §3(j)):
+ * the session is reset with 3/1, as BIRD does when it cannot locate the
+ * NLRI (§5.2). With both parsed already, nothing can hide and
+ * treat-as-withdraw is enough.
  */
 void	bgp_attr_walk(struct upd_state *s, struct rbuf *r);
 

@@ -1502,6 +1502,65 @@ START_TEST(test_mutated_open)
 }
 END_TEST
 
+/*
+ * A message that could not be decoded (open/update NULL: an OPEN that
+ * fails framing, an UPDATE the session is reset for) is given raw when
+ * the helper asked for the raw bytes in any form, and not at all when it
+ * asked for the parsed form only; never dereferenced (issue 8, defect 1).
+ */
+START_TEST(test_undecoded_message)
+{
+	static const uint8_t raw[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00,
+		0x1e, 0x01, 0x04, 0xfd, 0xe9, 0x00, 0x5a, 0x0a, 0x00, 0x00, 0x02,
+		0x01, 0x02 };
+	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.2", 65001,
+	    65001);
+	struct sbuf out;
+
+	sbuf_init(&out);
+	for (int bits = 0; bits < 8; bits++) {
+		struct api_msg_opts o = {
+			.parsed = (bits & 1) != 0,
+			.packets = (bits & 2) != 0,
+			.consolidate = (bits & 4) != 0,
+			.raw = raw,
+			.rawlen = sizeof(raw),
+		};
+		bool raw_wanted = o.packets || o.consolidate;
+
+		for (int enc = ENCODER_TEXT; enc <= ENCODER_JSON; enc++) {
+			sbuf_reset(&out);
+			api_encode_open(&out, (enum cfg_encoder)enc, &src, &nb,
+			    API_DIR_RECEIVE, &o, NULL);
+			api_encode_update(&out, (enum cfg_encoder)enc, &src, &nb,
+			    API_DIR_RECEIVE, &o, NULL, 0);
+			if (!raw_wanted) {
+				ck_assert_msg(out.len == 0,
+				    "bits %d enc %d: %.*s", bits, enc,
+				    (int)out.len, out.p);
+				continue;
+			}
+			/* two lines, each holding the message's hex body */
+			ck_assert_msg(out.len > 0, "bits %d enc %d", bits, enc);
+			ck_assert_msg(strstr(out.p, "04FDE9005A0A0000020102") !=
+			    NULL, "bits %d enc %d: %.*s", bits, enc,
+			    (int)out.len, out.p);
+			if (enc == ENCODER_JSON) {
+				char *nl = memchr(out.p, '\n', out.len);
+				struct json_object *j;
+
+				ck_assert_ptr_nonnull(nl);
+				ck_assert_ptr_nonnull(j = parse_line(out.p,
+				    (size_t)(nl - out.p + 1)));
+				json_object_put(j);
+			}
+		}
+	}
+	sbuf_free(&out);
+}
+END_TEST
+
 static Suite *
 api_encode_suite(void)
 {
@@ -1528,6 +1587,7 @@ api_encode_suite(void)
 	tcase_add_test(tc, test_consolidate_update);
 	tcase_add_test(tc, test_envelope_order_overflow);
 	tcase_add_test(tc, test_treat_as_withdraw);
+	tcase_add_test(tc, test_undecoded_message);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("text");

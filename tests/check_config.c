@@ -15,6 +15,7 @@
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
 #include "evbgp/route_text.h"
+#include "evbgp/util.h"
 #include "testlib.h"
 
 #define GOLDEN_DIR	EVBGP_SOURCE_DIR "/tests/golden"
@@ -417,6 +418,66 @@ START_TEST(test_run_path)
 }
 END_TEST
 
+/*
+ * A route no UPDATE can hold is refused (it would be accepted and never
+ * sent, issue 8 defect 2); one that needs the extended message
+ * capability is accepted with a --check warning.
+ */
+START_TEST(test_route_too_big)
+{
+	struct sbuf path, text;
+	struct config *c;
+	char err[1024], *buf = NULL;
+	size_t len = 0;
+	FILE *w;
+
+	sbuf_init(&path);
+	for (int i = 0; i < 1100; i++)
+		sbuf_printf(&path, " %d", 64512 + i % 1000);
+	sbuf_addc(&path, '\0');
+	sbuf_init(&text);
+	sbuf_printf(&text, NB_HEAD " capability { extended-message disable; }\n"
+	    " static {\n  route 10.0.0.0/24 next-hop 192.0.2.1 as-path [%s ];\n"
+	    " }\n}\n", path.p);
+	sbuf_addc(&text, '\0');
+	ck_assert_ptr_null(config_parse(text.p, "test.conf", err, sizeof(err)));
+	ck_assert_msg(strstr(err, "test.conf:4: route 10.0.0.0/24: its UPDATE "
+	    "needs ") == err && strstr(err, "extended message capability "
+	    "(RFC 8654) is disabled") != NULL, "%s", err);
+
+	sbuf_reset(&text);
+	sbuf_printf(&text, NB_HEAD " static {\n  route 10.0.0.0/24 next-hop "
+	    "192.0.2.1 as-path [%s ];\n }\n}\n", path.p);
+	sbuf_addc(&text, '\0');
+	c = config_parse(text.p, "test.conf", err, sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	w = open_memstream(&buf, &len);
+	ck_assert_int_eq(config_check(w, c), 1);
+	fclose(w);
+	ck_assert_msg(strstr(buf, "test.conf:3: warning: route 10.0.0.0/24: "
+	    "its UPDATE needs ") == buf && strstr(buf, "sent only if neighbor "
+	    "127.0.0.1 negotiates the extended message capability") != NULL,
+	    "%s", buf);
+	free(buf);
+	config_free(c);
+
+	/* 16,500 communities: 66,000 bytes, more than any message */
+	sbuf_reset(&path);
+	for (int i = 0; i < 16500; i++)
+		sbuf_printf(&path, " %d:%d", 1 + i / 60000, i % 60000);
+	sbuf_addc(&path, '\0');
+	sbuf_reset(&text);
+	sbuf_printf(&text, NB_HEAD " static {\n  route 10.0.0.0/24 next-hop "
+	    "192.0.2.1 community [%s ];\n }\n}\n", path.p);
+	sbuf_addc(&text, '\0');
+	ck_assert_ptr_null(config_parse(text.p, "test.conf", err, sizeof(err)));
+	ck_assert_str_eq(err, "test.conf:3: route 10.0.0.0/24: its UPDATE "
+	    "would exceed 65535 bytes, the largest BGP message");
+	sbuf_free(&text);
+	sbuf_free(&path);
+}
+END_TEST
+
 START_TEST(test_session_equal)
 {
 	struct config *a = parse_ok(NB_HEAD "static { route 1.0.0.0/8 "
@@ -654,6 +715,7 @@ config_suite(void)
 	tcase_add_test(tc, test_process);
 	tcase_add_test(tc, test_run_path);
 	tcase_add_test(tc, test_session_equal);
+	tcase_add_test(tc, test_route_too_big);
 	tcase_add_test(tc, test_load_missing);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_garbage);

@@ -161,6 +161,20 @@ establish(struct harness *h, bool bytewise, bool one_write)
 	test_settle(h->d->base);
 }
 
+static void	expect_initial_routes(struct harness *);
+
+/* Our KEEPALIVE, then the initial routes. */
+static void
+expect_initial_routes_after_keepalive(struct harness *h)
+{
+	uint8_t buf[64];
+
+	ck_assert_int_eq(next_msg(h, buf, sizeof(buf), NULL),
+	    BGP_MSG_KEEPALIVE);
+	test_settle(h->d->base);
+	expect_initial_routes(h);
+}
+
 /* After establishment: the routes (IPv4 packed by attributes), then EoRs. */
 static void
 expect_initial_routes(struct harness *h)
@@ -343,6 +357,117 @@ START_TEST(test_admin_stop_sends_cease)
 }
 END_TEST
 
+/* Established with an OPEN that also offers route refresh. */
+static void
+establish_rr(struct harness *h)
+{
+	uint8_t buf[256];
+	struct bgp_open o;
+	struct wbuf w;
+	size_t n;
+
+	ck_assert_int_eq(next_msg(h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	memset(&o, 0, sizeof(o));
+	o.version = 4;
+	o.my_as = 65002;
+	o.hold_time = 30;
+	o.bgp_id = 0x0a000002;
+	o.caps.mp = FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST);
+	o.caps.asn4 = true;
+	o.caps.as4 = 65002;
+	o.caps.route_refresh = true;
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(open_encode(&w, &o), 0);
+	n = w.len;
+	n += remote_keepalive(buf + n, sizeof(buf) - n);
+	send_raw(h, buf, n, false);
+	ck_assert_int_eq(peer_state(h->p), ST_ESTABLISHED);
+	expect_initial_routes_after_keepalive(h);
+}
+
+/* The NOTIFICATION's data, after the one expected. */
+static size_t
+notification_data(struct harness *h, uint8_t code, uint8_t subcode,
+    uint8_t *data, size_t cap)
+{
+	uint8_t msg[4096];
+	uint16_t len;
+	int type;
+
+	while ((type = next_msg(h, msg, sizeof(msg), &len)) != 0 &&
+	    type != BGP_MSG_NOTIFICATION)
+		;
+	ck_assert_int_eq(type, BGP_MSG_NOTIFICATION);
+	ck_assert_uint_eq(msg[19], code);
+	ck_assert_uint_eq(msg[20], subcode);
+	ck_assert_uint_le(len - 21u, cap);
+	memcpy(data, msg + 21, len - 21u);
+	return len - 21u;
+}
+
+/* RFC 4271 §6.3: 3/2 carries the whole attribute (not 64 octets of it). */
+START_TEST(test_notification_whole_attribute)
+{
+	struct harness h;
+	uint8_t msg[512], data[4096];
+	struct wbuf w;
+	size_t start, astart;
+
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	wbuf_init(&w, msg, sizeof(msg));
+	start = w.len;
+	msg_begin(&w, BGP_MSG_UPDATE);
+	wbuf_put_u16(&w, 0);
+	wbuf_put_u16(&w, 203);
+	astart = w.len;
+	wbuf_put_u8(&w, BGP_ATTR_F_TRANSITIVE);	/* unknown well-known */
+	wbuf_put_u8(&w, 0x63);
+	wbuf_put_u8(&w, 200);
+	for (int i = 0; i < 200; i++)
+		wbuf_put_u8(&w, (uint8_t)(i * 7));
+	ck_assert_int_eq(msg_finish(&w, start), 0);
+	send_raw(&h, msg, w.len, false);
+	ck_assert_uint_eq(notification_data(&h, BGP_ERR_UPDATE,
+	    BGP_ERR_UPD_UNKNOWN_WELLKNOWN, data, sizeof(data)), 203);
+	ck_assert(memcmp(data, msg + astart, 203) == 0);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	harness_free(&h);
+}
+END_TEST
+
+/*
+ * RFC 7313 §5: 7/1 carries the complete ROUTE-REFRESH message, header
+ * included; one of 4096 octets is cut to what a 4096-octet NOTIFICATION
+ * holds (4075).
+ */
+START_TEST(test_notification_whole_route_refresh)
+{
+	static const size_t lens[] = { 119, 4096 };
+	struct harness h;
+	uint8_t msg[4096], data[4096];
+	size_t n, want;
+
+	harness_init(&h);
+	establish_rr(&h);
+	memset(msg, 0xff, 16);
+	msg[16] = (uint8_t)(lens[_i] >> 8);
+	msg[17] = (uint8_t)lens[_i];
+	msg[18] = BGP_MSG_ROUTE_REFRESH;
+	for (size_t i = 19; i < lens[_i]; i++)
+		msg[i] = (uint8_t)(i * 13);
+	send_raw(&h, msg, lens[_i], false);
+	n = notification_data(&h, BGP_ERR_ROUTE_REFRESH,
+	    BGP_ERR_RR_INVALID_LENGTH, data, sizeof(data));
+	want = lens[_i] < 4096 - 21 ? lens[_i] : 4096 - 21;
+	ck_assert_uint_eq(n, want);
+	ck_assert(memcmp(data, msg, want) == 0);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	harness_free(&h);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -361,6 +486,8 @@ main(void)
 	tcase_add_test(tc, test_open_in_established);
 	tcase_add_test(tc, test_peer_closes);
 	tcase_add_test(tc, test_admin_stop_sends_cease);
+	tcase_add_test(tc, test_notification_whole_attribute);
+	tcase_add_loop_test(tc, test_notification_whole_route_refresh, 0, 2);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

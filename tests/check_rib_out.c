@@ -12,6 +12,8 @@
 #include "evbgp/rib_out.h"
 #include "evbgp/update.h"
 
+struct toobig_seen;
+
 struct capture {
 	size_t		 nmsgs;
 	size_t		 announced;	/* NLRI seen, all families */
@@ -19,6 +21,7 @@ struct capture {
 	size_t		 max_len;
 	int		 full_after;	/* full() true after this many msgs */
 	famset_t	 families;
+	struct toobig_seen *toobig;	/* toobig reports, or NULL */
 };
 
 static int
@@ -398,6 +401,253 @@ START_TEST(test_path_ids_are_distinct_routes)
 }
 END_TEST
 
+/* ---- routes no UPDATE can hold (issue 8, defect 2) ---- */
+
+struct toobig_seen {
+	size_t		 calls, routes, need;
+	struct prefix	 first;
+};
+
+static void
+toobig_cb(void *arg, enum family_id fam, const struct prefix *p,
+    uint32_t path_id, size_t routes, size_t need)
+{
+	struct toobig_seen *t = ((struct capture *)arg)->toobig;
+
+	(void)fam;
+	(void)path_id;
+	t->calls++;
+	t->routes += routes;
+	t->need = need;
+	t->first = *p;
+}
+
+/* An attribute set with an AS_PATH of nasn ASNs (4 octets each). */
+static const struct attrs *
+make_long_path(struct attr_table *t, size_t nasn, uint32_t med)
+{
+	uint32_t asns[255];
+	struct attrs a;
+	const struct attrs *ia;
+
+	attrs_init(&a);
+	a.has = ATTR_HAS_ORIGIN | ATTR_HAS_NEXT_HOP | ATTR_HAS_MED;
+	a.med = med;
+	addr_parse("192.0.2.1", &a.nexthop);
+	for (size_t i = 0; i < 255; i++)
+		asns[i] = 65000 + (uint32_t)i;
+	while (nasn > 0) {
+		size_t k = nasn > 255 ? 255 : nasn;
+
+		attrs_aspath_append(&a, BGP_ASPATH_SEQUENCE, asns, k);
+		nasn -= k;
+	}
+	ia = attrs_intern(t, &a);
+	attrs_free(&a);
+	return ia;
+}
+
+/* Attributes of exactly `total` encoded octets (a raw optional
+ * transitive attribute pads them), IPv4 unicast, iBGP. */
+static const struct attrs *
+make_sized(struct attr_table *t, size_t total)
+{
+	static uint8_t pad[65535];
+	struct attrs a;
+	const struct attrs *ia;
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	uint8_t buf[65535];
+	struct wbuf w;
+	size_t base;
+
+	attrs_init(&a);
+	a.has = ATTR_HAS_ORIGIN | ATTR_HAS_NEXT_HOP;
+	addr_parse("192.0.2.1", &a.nexthop);
+	ctx_init(&ctx, &c, 4096);
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(attrs_encode(&w, &a, &ctx.enc, FAM_IPV4_UNICAST,
+	    NULL, 0), 0);
+	base = w.len;
+	/* flags 0xd0: optional transitive, extended length (4 octets) */
+	ck_assert_uint_gt(total, base + 4);
+	attrs_set_raw(&a, 0xd0, 250, pad, (uint16_t)(total - base - 4));
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(attrs_encode(&w, &a, &ctx.enc, FAM_IPV4_UNICAST,
+	    NULL, 0), 0);
+	ck_assert_uint_eq(w.len, total);
+	ia = attrs_intern(t, &a);
+	attrs_free(&a);
+	return ia;
+}
+
+START_TEST(test_toobig_route_alone_not_sent)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *small = make_attrs(t, 1, false);
+	const struct attrs *huge = make_long_path(t, 1100, 2);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct toobig_seen tb = { 0 };
+	struct prefix p;
+
+	ctx_init(&ctx, &c, 4096);
+	c.toobig = &tb;
+	ctx.toobig = toobig_cb;
+	for (unsigned i = 0; i < 10; i++) {
+		p = v4(i, 24);
+		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0,
+		    i == 5 ? huge : small);
+	}
+	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	/* the other nine went out; nothing left queued: no wedge */
+	ck_assert_uint_eq(c.announced, 9);
+	ck_assert(!rib_out_pending(ro));
+	ck_assert_uint_eq(tb.calls, 1);
+	ck_assert_uint_eq(tb.routes, 1);
+	p = v4(5, 24);
+	ck_assert(prefix_equal(&tb.first, &p));
+	ck_assert_uint_gt(tb.need, 4096);
+	ck_assert_uint_eq(rib_out_count(ro), 9);
+	ck_assert_uint_eq(rib_out_toobig(ro), 1);
+	ck_assert_uint_eq(rib_out_toobig_total(ro), 1);
+	/* later work still flows: a withdrawal and a new route */
+	p = v4(1, 24);
+	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	p = v4(20, 24);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, small);
+	c.announced = c.withdrawn = 0;
+	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	ck_assert_uint_eq(c.withdrawn, 1);
+	ck_assert_uint_eq(c.announced, 1);
+	ck_assert(!rib_out_pending(ro));
+	/* the next session negotiates extended messages: now it fits */
+	rib_out_session_down(ro);
+	ctx_init(&ctx, &c, 65535);
+	c.toobig = &tb;
+	ctx.toobig = toobig_cb;
+	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	ck_assert_uint_eq(c.announced, 10);
+	ck_assert_uint_eq(rib_out_toobig(ro), 0);
+	ck_assert_uint_gt(c.max_len, 4096);
+	/* withdrawing it is an ordinary withdrawal now */
+	p = v4(5, 24);
+	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.withdrawn, 1);
+	attrs_unref(small);
+	attrs_unref(huge);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+/* A route sent small, then changed to what cannot be sent: the peer
+ * must not keep the old attributes (it gets a withdrawal). */
+START_TEST(test_toobig_reannounce_withdraws_old)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *small = make_attrs(t, 1, false);
+	const struct attrs *huge = make_long_path(t, 1100, 2);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct toobig_seen tb = { 0 };
+	struct prefix p = v4(7, 24);
+
+	ctx_init(&ctx, &c, 4096);
+	c.toobig = &tb;
+	ctx.toobig = toobig_cb;
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, small);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, huge);
+	c.announced = 0;
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.withdrawn, 1);
+	ck_assert_uint_eq(c.announced, 0);
+	ck_assert_uint_eq(tb.calls, 1);
+	ck_assert(!rib_out_pending(ro));
+	/* back to small attributes: announced again */
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, small);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.announced, 1);
+	ck_assert_uint_eq(rib_out_toobig(ro), 0);
+	attrs_unref(small);
+	attrs_unref(huge);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+/*
+ * Attributes that fit, but leave too little room for the route's NLRI:
+ * before the fix the packer looped forever on such a group. With sizes
+ * leaving 1..4 octets, a /32 (5 octets) cannot go, a /0 (1 octet) can.
+ */
+START_TEST(test_toobig_nlri_does_not_fit)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	/* 19 header + 4 lengths + attrs + nlri <= 4096 */
+	const struct attrs *a = make_sized(t, 4096 - 19 - 4 - 3);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct toobig_seen tb = { 0 };
+	struct prefix host, deflt;
+
+	ck_assert_int_eq(prefix_parse("10.1.2.3/32", &host), 0);
+	ck_assert_int_eq(prefix_parse("0.0.0.0/0", &deflt), 0);
+	ctx_init(&ctx, &c, 4096);
+	c.toobig = &tb;
+	ctx.toobig = toobig_cb;
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &host, 0, a);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &deflt, 0, a);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.announced, 1);
+	ck_assert_uint_eq(c.max_len, 4096 - 3 + 1);
+	ck_assert_uint_eq(tb.calls, 1);
+	ck_assert(prefix_equal(&tb.first, &host));
+	ck_assert_uint_eq(tb.need, 4096 - 3 + 5);
+	ck_assert(!rib_out_pending(ro));
+	attrs_unref(a);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+/* An IPv4 route with an IPv6 next hop (no RFC 8950 encoding): left out
+ * with its reason, and the rest flows (issue 8, defect 12's stall). */
+START_TEST(test_unencodable_nexthop_not_sent)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *good = make_attrs(t, 1, false);
+	const struct attrs *bad = make_attrs(t, 2, true);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct toobig_seen tb = { 0 };
+	struct prefix p;
+
+	ctx_init(&ctx, &c, 4096);
+	c.toobig = &tb;
+	ctx.toobig = toobig_cb;
+	p = v4(1, 24);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, bad);
+	p = v4(2, 24);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, good);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.announced, 1);
+	ck_assert_uint_eq(tb.calls, 1);
+	ck_assert_uint_eq(tb.need, RIB_OUT_UNENCODABLE);
+	ck_assert(!rib_out_pending(ro));
+	attrs_unref(good);
+	attrs_unref(bad);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -417,6 +667,10 @@ main(void)
 	tcase_add_test(tc, test_family_not_negotiated);
 	tcase_add_test(tc, test_back_pressure);
 	tcase_add_test(tc, test_path_ids_are_distinct_routes);
+	tcase_add_test(tc, test_toobig_route_alone_not_sent);
+	tcase_add_test(tc, test_toobig_reannounce_withdraws_old);
+	tcase_add_test(tc, test_toobig_nlri_does_not_fit);
+	tcase_add_test(tc, test_unencodable_nexthop_not_sent);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

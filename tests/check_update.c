@@ -145,15 +145,35 @@ static const struct dec_vec dec_vecs[] = {
 	    UPD_SESSION_RESET, 1),
 	RAW("attribute length overrun by one", IBGP4, "0000 0005 40010100",
 	    UPD_SESSION_RESET, 1),
-	/* attribute framing: treat-as-withdraw (RFC 7606 §4) */
-	WD_("attribute header 1 octet", IBGP4, IB "40", NLRI, 0),
-	WD_("attribute header 2 octets", IBGP4, IB "4001", NLRI, 0),
-	WD_("extended length with 1 length octet", IBGP4, IB "500100", NLRI,
-	    0),
-	WD_("value past the attribute field", IBGP4, IB "40010400", NLRI, 0),
-	WD_("extended value past the field", IBGP4, IB "50080010 FFFFFF01",
-	    NLRI, 0),
-	WD_("framing error without nlri", IBGP4, "40010400", "", 0),
+	/*
+	 * attribute framing (RFC 7606 §4): the classic NLRI is located with
+	 * the Total Path Attribute Length, but an MP_REACH/MP_UNREACH could
+	 * hide behind the error (§3(j)): session reset 3/1
+	 */
+	RS_("attribute header 1 octet", IBGP4, "", IB "40", NLRI, 1),
+	RS_("attribute header 2 octets", IBGP4, "", IB "4001", NLRI, 1),
+	RS_("extended length with 1 length octet", IBGP4, "", IB "500100",
+	    NLRI, 1),
+	RS_("value past the attribute field", IBGP4, "", IB "40010400", NLRI,
+	    1),
+	RS_("extended value past the field", IBGP4, "", IB
+	    "50080010 FFFFFF01", NLRI, 1),
+	/*
+	 * RFC 7606 §3(j), §5.2: a framing error hides the attributes after
+	 * it; unless both MP attributes were parsed before it, MP NLRI may
+	 * be among them and cannot be located: session reset 3/1 (BIRD).
+	 */
+	RS_("framing error without nlri", IBGP4, "", "40010400", "", 1),
+	RS_("framing error before mp_reach", IBGP4, "", ORIGIN ASP0 LP
+	    "C063FF" MPR6, "", 1),
+	RS_("framing error before mp_reach, classic nlri too", IBGP4, "",
+	    IB "C063FF" MPR6, NLRI, 1),
+	RS_("framing error after mp_reach, mp_unreach may follow", IBGP4, "",
+	    ORIGIN ASP0 LP MPR6 "40", "", 1),
+	RS_("framing error, withdrawn routes only", IBGP4, "180A0000",
+	    "40010400", "", 1),
+	WD_("framing error after both mp attributes", IBGP4, ORIGIN ASP0 LP
+	    MPU6 MPR6 "4001", "", 0),
 	/* NLRI syntax: session reset 3/10 (RFC 7606 §5.3) */
 	RS_("nlri prefix length 33", IBGP4, "", IB, "21 0A000000 00", 10),
 	RS_("nlri prefix length 255", IBGP4, "", IB, "FF 0A000000", 10),
@@ -200,6 +220,17 @@ static const struct dec_vec dec_vecs[] = {
 	    "400206 0201 0000FDE8" NH LP, NLRI, 2),
 	WD_("as_path 2-octet on 4-octet session", IBGP4, ORIGIN
 	    "400204 0201 FDE8" NH LP, NLRI, 2),
+	/* AS 0 in AS_PATH (RFC 7607 §2, RFC 7606 §7.2): treat-as-withdraw */
+	WD_("as_path with AS 0", IBGP4, ORIGIN "40020A 0202 0000FDE8 00000000"
+	    NH LP, NLRI, 2),
+	WD_("as_path AS 0 alone", IBGP4, ORIGIN "400206 0201 00000000" NH LP,
+	    NLRI, 2),
+	WD_("as_path AS 0 in an AS_SET", IBGP4, ORIGIN "40020C 0201 0000FDE8"
+	    " 0101 00000000" NH LP, NLRI, 2),
+	WD_("as_path AS 0 in a confed sequence", IBGP4, ORIGIN
+	    "400206 0301 00000000" NH LP, NLRI, 2),
+	WD_("as_path AS 0, 2-octet session", IBGP2, ORIGIN "400206 0202 FDE8"
+	    " 0000" NH LP, NLRI, 2),
 	/* NEXT_HOP §7.3 */
 	WD_("next_hop optional flag", IBGP4, ORIGIN ASP0 "C00304 0A000001" LP,
 	    NLRI, 3),
@@ -243,6 +274,10 @@ static const struct dec_vec dec_vecs[] = {
 	    7),
 	DI_("aggregator non-transitive", IBGP4, IB "800708 0000FDE8 0A000001",
 	    7),
+	/* AS 0 in AGGREGATOR (RFC 7607 §2, RFC 7606 §7.7): discard */
+	DI_("aggregator AS 0", IBGP4, IB "C00708 00000000 0A000001", 7),
+	DI_("aggregator AS 0, 2-octet session", IBGP2, IB
+	    "C00706 0000 0A000001", 7),
 	/* COMMUNITIES §7.8 */
 	WD_("communities length 0", IBGP4, IB "C00800", NLRI, 8),
 	WD_("communities length 3", IBGP4, IB "C00803 FFFFFF", NLRI, 8),
@@ -322,6 +357,10 @@ static const struct dec_vec dec_vecs[] = {
 	DI_("as4_path length 0", IBGP2, IB "C01100", 17),
 	DI_("as4_path 2-octet ASNs", IBGP2, IB "C01104 0201 FDE8", 17),
 	DI_("as4_path well-known flag", IBGP2, IB "401106 0201 FA56EA00", 17),
+	/* AS 0 in AS4_PATH, AS4_AGGREGATOR (RFC 7607 §2, RFC 6793 §6) */
+	DI_("as4_path with AS 0", IBGP2, IB "C0110A 0202 FA56EA00 00000000",
+	    17),
+	DI_("as4_aggregator AS 0", IBGP2, IB "C01208 00000000 0A000001", 18),
 	DI_("as4_aggregator on 4-octet session", IBGP4, IB
 	    "C01208 FA56EA00 0A000001", 18),
 	DI_("as4_aggregator length 6", IBGP2, IB "C01206 FDE8 0A000001", 18),
@@ -596,6 +635,98 @@ START_TEST(test_decode_mp)
 	    sizeof(body)), UPD_OK);
 	ck_assert_int_eq(m.mp_unreach_fam, FAM_IPV6_UNICAST);
 	ck_assert_uint_eq(rbuf_left(&m.mp_unreach_nlri), 17);
+	update_msg_free(&m);
+}
+END_TEST
+
+/*
+ * RFC 4271 §6.3: the data of 3/2 and 3/9 is the whole erroneous attribute
+ * (type, length and value), however long, not its first 64 octets.
+ */
+START_TEST(test_reset_data_whole_attribute)
+{
+	uint8_t body[8192], attr[4096];
+	struct update_msg m;
+	struct wbuf w;
+	size_t alen;
+
+	update_msg_init(&m);
+	/* an unknown well-known attribute of 200 octets */
+	wbuf_init(&w, attr, sizeof(attr));
+	wbuf_put_u8(&w, BGP_ATTR_F_TRANSITIVE);
+	wbuf_put_u8(&w, 0x63);
+	wbuf_put_u8(&w, 200);
+	for (int i = 0; i < 200; i++)
+		wbuf_put_u8(&w, (uint8_t)i);
+	alen = w.len;
+	wbuf_init(&w, body, sizeof(body));
+	wbuf_put_u16(&w, 0);
+	wbuf_put_u16(&w, (uint16_t)alen);
+	wbuf_put_bytes(&w, attr, alen);
+	ck_assert(!w.err);
+	ck_assert_int_eq(update_decode(body, w.len, &ctxs[IBGP4], &m),
+	    UPD_SESSION_RESET);
+	ck_assert_uint_eq(m.err.subcode, BGP_ERR_UPD_UNKNOWN_WELLKNOWN);
+	ck_assert_uint_eq(m.err.datalen, alen);
+	ck_assert(memcmp(bgp_err_data(&m.err), attr, alen) == 0);
+
+	/* an MP_REACH_NLRI of 3,000 octets whose last prefix is bad */
+	wbuf_init(&w, attr, sizeof(attr));
+	wbuf_put_u8(&w, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_EXTLEN);
+	wbuf_put_u8(&w, BGP_ATTR_MP_REACH_NLRI);
+	wbuf_put_u16(&w, 3000);
+	wbuf_put_u16(&w, 2);
+	wbuf_put_u8(&w, 1);
+	wbuf_put_u8(&w, 16);
+	wbuf_put_zero(&w, 16);
+	wbuf_put_u8(&w, 0);
+	/* 3000 - 21 = 2979 octets of NLRI: 330 x /64 (9), then a /129 */
+	for (int i = 0; i < 330; i++) {
+		wbuf_put_u8(&w, 64);
+		wbuf_put_u64(&w, 0x20010db800000000ull + (uint64_t)i);
+	}
+	wbuf_put_u8(&w, 129);
+	wbuf_put_zero(&w, 8);
+	alen = w.len;
+	ck_assert_uint_eq(alen, 3004);
+	wbuf_init(&w, body, sizeof(body));
+	wbuf_put_u16(&w, 0);
+	wbuf_put_u16(&w, (uint16_t)alen);
+	wbuf_put_bytes(&w, attr, alen);
+	ck_assert(!w.err);
+	ck_assert_int_eq(update_decode(body, w.len, &ctxs[IBGP4], &m),
+	    UPD_SESSION_RESET);
+	ck_assert_uint_eq(m.err.subcode, BGP_ERR_UPD_OPTIONAL_ATTR);
+	ck_assert_uint_eq(m.err.datalen, alen);
+	ck_assert(memcmp(bgp_err_data(&m.err), attr, alen) == 0);
+
+	/* framing: 3/1 carries no data */
+	ck_assert_int_eq(decode_hex("0000 0004 40010400", IBGP4, &m, body,
+	    sizeof(body)), UPD_SESSION_RESET);
+	ck_assert_uint_eq(m.err.subcode, BGP_ERR_UPD_ATTR_LIST);
+	ck_assert_uint_eq(m.err.datalen, 0);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* RFC 7607 §2: a discarded AGGREGATOR with AS 0 leaves nothing behind. */
+START_TEST(test_as0_discarded)
+{
+	uint8_t body[256];
+	struct update_msg m;
+
+	update_msg_init(&m);
+	ck_assert_int_eq(decode_hex("0000 0020" IB "C00708 00000000 0A000001"
+	    NLRI, IBGP4, &m, body, sizeof(body)), UPD_ATTR_DISCARD);
+	ck_assert(!(m.attrs.has & ATTR_HAS_AGGREGATOR));
+	ck_assert_uint_eq(rbuf_left(&m.nlri), 4);
+	ck_assert_int_eq(decode_hex("0000 0020" IB "C01208 00000000 0A000001"
+	    NLRI, IBGP2, &m, body, sizeof(body)), UPD_ATTR_DISCARD);
+	ck_assert(!(m.attrs.has & ATTR_HAS_AS4_AGGREGATOR));
+	ck_assert_int_eq(decode_hex("0000 0022" IB
+	    "C0110A 0202 FA56EA00 00000000" NLRI, IBGP2, &m, body,
+	    sizeof(body)), UPD_ATTR_DISCARD);
+	ck_assert(!(m.attrs.has & ATTR_HAS_AS4_PATH));
 	update_msg_free(&m);
 }
 END_TEST
@@ -1205,6 +1336,8 @@ update_suite(void)
 	tcase_add_test(tc, test_decode_truncations);
 	tcase_add_test(tc, test_decode_values);
 	tcase_add_test(tc, test_decode_mp);
+	tcase_add_test(tc, test_reset_data_whole_attribute);
+	tcase_add_test(tc, test_as0_discarded);
 	tcase_add_loop_test(tc, test_eor, 0, NVEC(eor_vecs));
 	tcase_add_loop_test(tc, test_kit_updates_decode, 0, NVEC(kit_updates));
 	suite_add_tcase(s, tc);

@@ -54,6 +54,13 @@ struct api_msg_opts {
 	size_t		 rawlen;
 };
 
+/*
+ * open / m NULL: the message could not be decoded. It is then given in
+ * its raw (packets) form when the helper asked for the raw bytes
+ * (packets or consolidate), and not at all when it asked only for the
+ * parsed form.
+ */
+
 /* "connected", "up", "down" (with reason). */
 void	api_encode_state(struct sbuf *out, enum cfg_encoder enc,
 	    const struct api_source *src, const struct api_neighbor *nb,

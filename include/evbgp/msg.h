@@ -17,17 +17,32 @@
 #include "evbgp/family.h"
 #include "evbgp/wire.h"
 
-/* A NOTIFICATION to send: code, subcode and up to 64 bytes of data. */
+/*
+ * A NOTIFICATION to send: code, subcode and data. The few octets a
+ * decoder makes up (a length field, a version) are copied into buf; data
+ * that is a piece of the received message (an erroneous attribute, RFC
+ * 4271 §6.3; a ROUTE-REFRESH, RFC 7313 §5) is referenced where it lies,
+ * whole, so the NOTIFICATION must be sent before that buffer is reused.
+ * Read the data with bgp_err_data().
+ */
+#define BGP_ERR_BUF	16
+
 struct bgp_err {
-	uint8_t		code;
-	uint8_t		subcode;
-	uint16_t	datalen;
-	uint8_t		data[64];
+	uint8_t		 code;
+	uint8_t		 subcode;
+	uint16_t	 datalen;
+	const uint8_t	*ref;		/* in the received message, or NULL */
+	uint8_t		 buf[BGP_ERR_BUF];
 };
 
-/* Fill err (data copied, truncated to sizeof(err->data)). */
+/* Fill err with data copied (at most BGP_ERR_BUF octets are kept). */
 void	bgp_err_set(struct bgp_err *err, uint8_t code, uint8_t subcode,
 	    const void *data, size_t datalen);
+/* Fill err with data referenced in the received message (not copied). */
+void	bgp_err_ref(struct bgp_err *err, uint8_t code, uint8_t subcode,
+	    const uint8_t *data, size_t datalen);
+/* The data of err (datalen octets). */
+const uint8_t *bgp_err_data(const struct bgp_err *err);
 
 /* ---- header (RFC 4271 §4.1, §6.1) ---- */
 
@@ -97,7 +112,11 @@ struct bgp_route_refresh {
 
 int	route_refresh_encode(struct wbuf *w, uint16_t afi, uint8_t safi,
 	    uint8_t subtype);
-/* Body must be exactly 4 bytes, else -1 and err = 7/1 (RFC 7313 §5). */
+/*
+ * Body must be exactly 4 bytes, else -1 and err = 7/1 (RFC 7313 §5) with
+ * the body as data: RFC 7313 wants the complete message, which only the
+ * caller holding the header in front of body can give (see peer.c).
+ */
 int	route_refresh_decode(const uint8_t *body, size_t len,
 	    struct bgp_route_refresh *rr, struct bgp_err *err);
 
@@ -169,6 +188,13 @@ int	open_encode(struct wbuf *w, const struct bgp_open *o);
  */
 int	open_decode(const uint8_t *body, size_t len, struct bgp_open *o,
 	    struct bgp_err *err);
+/*
+ * The same without the checks of the fixed fields (version, hold time,
+ * identifier, AS): what an OPEN that fails them says, for reporting it
+ * (ExaBGP shows a received OPEN before validating it). Fails only when
+ * the message or its optional parameters cannot be framed.
+ */
+int	open_decode_lax(const uint8_t *body, size_t len, struct bgp_open *o);
 /* The peer's AS: the 4-octet capability when present, else my_as. */
 uint32_t open_peer_as(const struct bgp_open *o);
 

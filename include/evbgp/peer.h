@@ -115,6 +115,19 @@ void	peer_load_routes(struct peer *p);
 void	peer_kick(struct peer *p);
 /* Pack queued routes later in this loop turn. */
 void	peer_schedule_kick(struct peer *p);
+/*
+ * Could an UPDATE to this peer carry route r? *need gets the size of the
+ * UPDATE carrying r alone (0: more than 65535, or not encodable), *limit
+ * the largest message the session allows (before a session: the most it
+ * may negotiate).
+ */
+enum route_fit {
+	ROUTE_FITS,
+	ROUTE_TOO_BIG,
+	ROUTE_NEXTHOP_UNENCODABLE,	/* e.g. IPv4 route, IPv6 next hop */
+};
+enum route_fit peer_route_fit(struct peer *p, const struct cfg_route *r,
+	    size_t *need, size_t *limit);
 /* Announce / withdraw a route (src: RIB_SRC_*); sent when possible. */
 void	peer_announce(struct peer *p, const struct cfg_route *r, unsigned src);
 void	peer_withdraw(struct peer *p, const struct cfg_route *r);

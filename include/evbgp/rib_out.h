@@ -52,9 +52,17 @@ void	rib_out_resend_all(struct rib_out *ro);
 void	rib_out_withdraw_all(struct rib_out *ro);
 /* Anything queued? */
 bool	rib_out_pending(const struct rib_out *ro);
-/* Routes wanted announced, and routes queued for sending. */
+/* Routes wanted announced (and sendable), and routes queued for sending. */
 size_t	rib_out_count(const struct rib_out *ro);
 size_t	rib_out_queued(const struct rib_out *ro);
+/*
+ * Routes wanted but too big for any UPDATE of the current session (their
+ * attributes and NLRI exceed the negotiated message size): not sent, not
+ * listed by rib_out_foreach, tried again in the next session. And how
+ * many times a route was found too big since the table was created.
+ */
+size_t	rib_out_toobig(const struct rib_out *ro);
+uint64_t rib_out_toobig_total(const struct rib_out *ro);
 /* The wanted attributes of a route, or NULL. */
 const struct attrs *rib_out_lookup(const struct rib_out *ro,
 	    enum family_id fam, const struct prefix *p, uint32_t path_id);
@@ -64,6 +72,8 @@ typedef void rib_out_visit_fn(void *arg, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id, const struct attrs *a);
 void	rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn,
 	    void *arg);
+
+#define RIB_OUT_UNENCODABLE	SIZE_MAX
 
 /* How to pack for one session. */
 struct rib_out_pack_ctx {
@@ -76,13 +86,25 @@ struct rib_out_pack_ctx {
 	int		(*emit)(void *arg, const uint8_t *msg, size_t len);
 	/* back-pressure: stop before the next batch when true */
 	bool		(*full)(void *arg);
+	/*
+	 * routes sharing p's attribute set cannot be sent: one UPDATE would
+	 * need `need` bytes (0: more than 65535), more than max_msg, or
+	 * (need RIB_OUT_UNENCODABLE) their next hop cannot be encoded for
+	 * the family. They stay wanted but unsent; the others keep flowing.
+	 * May be NULL.
+	 */
+	void		(*toobig)(void *arg, enum family_id fam,
+			    const struct prefix *p, uint32_t path_id,
+			    size_t routes, size_t need);
 	void		*arg;
 };
 
 /*
  * Emit UPDATEs for queued changes until the queue is empty or ctx->full()
- * says stop (checked between batches). Returns the number of messages
- * emitted, or -1 if emit failed (the session is then being torn down).
+ * says stop (checked between batches). A route no UPDATE can hold is
+ * reported through ctx->toobig and left out. Returns the number of
+ * messages emitted, or -1 if emit failed (the session is then being torn
+ * down).
  */
 long	rib_out_pack(struct rib_out *ro, const struct rib_out_pack_ctx *ctx);
 

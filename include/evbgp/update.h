@@ -66,7 +66,8 @@ struct update_msg {
 	struct attrs	 attrs;		/* next hop of MP_REACH in attrs.nexthop */
 
 	enum update_verdict verdict;
-	struct bgp_err	 err;		/* for UPD_SESSION_RESET */
+	struct bgp_err	 err;		/* for UPD_SESSION_RESET; its data
+					   lies in the decoded body */
 	/* why the verdict was reached, for the log (static string) */
 	const char	*reason;
 	uint8_t		 reason_attr;	/* attribute code involved, or 0 */
@@ -81,11 +82,14 @@ void	update_msg_free(struct update_msg *m);
 /*
  * Decode an UPDATE body into m (reset first). Returns the verdict (also
  * in m->verdict). Rules (RFC 7606): withdrawn/attribute lengths that
- * overrun the message -> reset 3/1; attribute framing errors -> treat as
- * withdraw, NLRI located with the total attribute length; duplicate
+ * overrun the message -> reset 3/1; attribute framing errors -> reset
+ * 3/1 unless MP_REACH and MP_UNREACH were both parsed before the error
+ * (else MP NLRI may be hidden behind it, §3(j)), then treat as withdraw
+ * with the classic NLRI located by the total attribute length; duplicate
  * MP_REACH/MP_UNREACH -> reset 3/1, other duplicates -> keep the first;
  * flag conflicts and per-attribute length/value errors as in the RFC's
- * table; missing well-known mandatory -> treat as withdraw; unparseable
+ * table, AS 0 in a path or aggregator (RFC 7607) as malformed;
+ * missing well-known mandatory -> treat as withdraw; unparseable
  * NLRI -> reset 3/10 (classic) or 3/9 (MP); unknown optional transitive
  * attributes kept with the Partial bit set, unknown non-transitive
  * dropped, unknown well-known -> reset 3/2. An MP family not negotiated
@@ -126,10 +130,29 @@ typedef void update_route_fn(const struct update_route *r, void *arg);
 void	update_foreach_route(const struct update_msg *m, famset_t addpath,
 	    update_route_fn *fn, void *arg);
 
-/* Is m an End-of-RIB marker (RFC 4724 §2)? *fam gets the family. */
+/* Is m an End-of-RIB marker (RFC 4724 §2)? *fam (if fam) gets the family. */
 bool	update_is_eor(const struct update_msg *m, int *fam);
 
 /* ---- encoding ---- */
+
+/*
+ * Can attrs_encode write a's next hop for fam? An IPv4 unicast route
+ * whose next hop is IPv6 cannot be sent in the classic fields (RFC 8950
+ * extended next hop is needed), and an MP route needs some next hop.
+ */
+bool	attrs_nexthop_encodable(const struct attrs *a,
+	    const struct attr_encode_ctx *ctx, enum family_id fam);
+
+/*
+ * The size of an UPDATE announcing one route of fam with attributes a
+ * and nlri_len octets of NLRI (path id included), or 0 when it would be
+ * larger than the largest BGP message (65535, RFC 8654) or its next hop
+ * is not encodable (attrs_nexthop_encodable). A route whose size exceeds
+ * the session's limit cannot be sent.
+ */
+size_t	update_route_size(const struct attrs *a,
+	    const struct attr_encode_ctx *ctx, enum family_id fam,
+	    size_t nlri_len);
 
 /*
  * The whole UPDATE message (header included):
