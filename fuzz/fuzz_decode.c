@@ -27,8 +27,9 @@ check_route(const struct update_route *rt, void *arg)
 {
 	const struct walk_bounds *b = arg;
 
-	if (rt->nlri < b->start || rt->nlri + rt->nlri_len > b->start + b->len ||
-	    rt->nlri_len == 0 || (rt->announce && rt->nexthop == NULL))
+	if (rt->nlri.b < b->start || rt->nlri.b + rt->nlri.len >
+	    b->start + b->len || rt->nlri.len == 0 ||
+	    (rt->announce && rt->nexthop == NULL))
 		abort();
 }
 

@@ -338,9 +338,8 @@ api_route_fail(struct api_ctx *c, const struct api_verb_def *d,
 			afi = "ipv6";
 	}
 	if (safi != NULL && strstr(rerr->msg, "is not supported") != NULL)
-		return api_fail(c, "%s %s: family %s %s is not supported "
-		    "(evbgp speaks ipv4 and ipv6 unicast only)", d->w1, d->w2,
-		    afi, safi);
+		return api_fail(c, "%s %s: family %s %s is not supported for "
+		    "announcing yet (%s)", d->w1, d->w2, afi, safi, rerr->msg);
 	return api_fail(c, "%s %s: %s", d->w1, d->w2, rerr->msg);
 }
 
@@ -350,17 +349,24 @@ api_route_flags(const struct api_verb_def *d)
 	return d->verb == API_WITHDRAW_ROUTE ? ROUTE_TEXT_NEXTHOP_OPTIONAL : 0;
 }
 
-/* "announce|withdraw route PREFIX attrs..." */
+/* "announce|withdraw route PREFIX attrs...", flags: ROUTE_TEXT_* */
 static int
-api_h_route(struct api_ctx *c, const struct api_verb_def *d)
+api_route(struct api_ctx *c, const struct api_verb_def *d, unsigned flags)
 {
 	struct api_command *cmd = c->cmd;
 	struct route_text_err rerr;
 
-	if (route_text_parse(c->t + c->i, c->n - c->i, api_route_flags(d),
-	    &cmd->routes, &cmd->nroutes, &rerr) == -1)
+	if (route_text_parse(c->t + c->i, c->n - c->i,
+	    api_route_flags(d) | flags, &cmd->routes, &cmd->nroutes,
+	    &rerr) == -1)
 		return api_route_fail(c, d, &rerr);
 	return 0;
+}
+
+static int
+api_h_route(struct api_ctx *c, const struct api_verb_def *d)
+{
+	return api_route(c, d, 0);
 }
 
 /* "announce|withdraw attributes attrs... nlri P..." */
@@ -381,6 +387,7 @@ static int
 api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 {
 	const struct lex_token *t = api_peek(c);
+	unsigned flags;
 	int fam;
 
 	if (t == NULL)
@@ -390,12 +397,21 @@ api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 	if (fam == -1)
 		return api_fail(c, "%s: unknown family '%s %s'", d->w1, d->w2,
 		    t->text);
-	if (!FAMSET_HAS(FAMSET_SPOKEN, fam))
-		return api_fail(c, "%s: family %s %s is not supported (evbgp "
-		    "speaks ipv4 and ipv6 unicast only)", d->w1,
-		    family_afi_name(fam), family_safi_name(fam));
+	switch (family_safi(fam)) {
+	case BGP_SAFI_UNICAST:
+		flags = 0;
+		break;
+	case BGP_SAFI_MULTICAST:
+		flags = ROUTE_TEXT_MULTICAST;
+		break;
+	default:
+		return api_fail(c, "%s: family %s %s is not supported in this "
+		    "form (evbgp takes routes of ipv4 and ipv6 unicast and "
+		    "multicast as '%s AFI SAFI PREFIX ...')", d->w1,
+		    family_afi_name(fam), family_safi_name(fam), d->w1);
+	}
 	c->i++;
-	if (api_h_route(c, d) == -1)
+	if (api_route(c, d, flags) == -1)
 		return -1;
 	if (c->cmd->nroutes > 0 && c->cmd->routes[0].fam != (enum family_id)fam)
 		return api_fail(c, "%s %s %s: prefix %s is not %s", d->w1,
@@ -408,11 +424,12 @@ static int
 api_h_unsupported(struct api_ctx *c, const struct api_verb_def *d)
 {
 	const char *afi = "ipv4";
+	char spoken[512];
 
+	nlri_spoken_text(spoken, sizeof(spoken));
 	if (strcmp(d->w2, "vpls") == 0)
 		return api_fail(c, "%s vpls: family l2vpn vpls is not "
-		    "supported (evbgp speaks ipv4 and ipv6 unicast only)",
-		    d->w1);
+		    "supported (evbgp speaks %s)", d->w1, spoken);
 	if (strcmp(d->w2, "operational") == 0)
 		return api_fail(c, "%s operational: operational messages are "
 		    "not supported", d->w1);
@@ -420,7 +437,7 @@ api_h_unsupported(struct api_ctx *c, const struct api_verb_def *d)
 		if (strstr(c->t[k].text, "ipv6") != NULL)
 			afi = "ipv6";
 	return api_fail(c, "%s %s: family %s %s is not supported (evbgp "
-	    "speaks ipv4 and ipv6 unicast only)", d->w1, d->w2, afi, d->w2);
+	    "speaks %s)", d->w1, d->w2, afi, d->w2, spoken);
 }
 
 /* ---- families: eor, route-refresh ---- */

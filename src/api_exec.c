@@ -147,7 +147,7 @@ route_family_ok(const struct peer *p, const struct cfg_route *r)
 static bool
 route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 {
-	char ps[PREFIX_STRLEN];
+	char ps[CFG_ROUTE_NAME_MAX];
 	size_t need, limit;
 
 	switch (peer_route_fit(p, r, &need, &limit)) {
@@ -157,7 +157,7 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 		log_peer(LOG_WARNING, p->name, "%s: route %s refused: an IPv4 "
 		    "route with an IPv6 next hop needs the extended next hop "
 		    "encoding (RFC 8950), which evbgp does not support yet",
-		    c->name, prefix_fmt(&r->prefix, ps));
+		    c->name, cfg_route_name(r, ps, sizeof(ps)));
 		return false;
 	case ROUTE_TOO_BIG:
 		break;
@@ -165,11 +165,11 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 	if (need == 0)
 		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
 		    "would exceed %u bytes, the largest BGP message", c->name,
-		    prefix_fmt(&r->prefix, ps), BGP_MAX_EXT_MSG);
+		    cfg_route_name(r, ps, sizeof(ps)), BGP_MAX_EXT_MSG);
 	else
 		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
 		    "needs %zu bytes, this neighbor allows %zu%s", c->name,
-		    prefix_fmt(&r->prefix, ps), need, limit,
+		    cfg_route_name(r, ps, sizeof(ps)), need, limit,
 		    limit < BGP_MAX_EXT_MSG ? " (no extended message "
 		    "capability, RFC 8654)" : "");
 	return false;
@@ -489,24 +489,21 @@ struct rib_show {
 };
 
 static void
-show_rib_route(void *arg, enum family_id fam, const struct prefix *pfx,
-    uint32_t path_id, const struct attrs *a)
+show_rib_route(void *arg, const struct nlri *n, const struct attrs *a)
 {
 	struct rib_show *rs = arg;
-	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN], pid[ADDR_STRLEN];
-	char attrs[1024];
-	struct bgp_addr id;
+	char nh[ADDR_STRLEN];
+	struct sbuf o;
 
-	addr_from_u32(&id, path_id);
+	sbuf_init(&o);
+	sbuf_printf(&o, "neighbor %s %s %s ", rs->peer, family_afi_name(n->fam),
+	    family_safi_name(n->fam));
+	nlri_text(&o, n, n->path_id != 0, a->nexthop_self ? "self" :
+	    (a->has & ATTR_HAS_NEXT_HOP) ? addr_fmt(&a->nexthop, nh) : NULL);
 	if (rs->extensive)
-		attrs_text_format(a, attrs, sizeof(attrs));
-	else
-		snprintf(attrs, sizeof(attrs), "next-hop %s",
-		    a->nexthop_self ? "self" : addr_fmt(&a->nexthop, nh));
-	replyf(rs->c, "neighbor %s %s %s %s%s%s %s", rs->peer,
-	    family_afi_name(fam), family_safi_name(fam), prefix_fmt(pfx, pb),
-	    path_id ? " path-information " : "",
-	    path_id ? addr_fmt(&id, pid) : "", attrs);
+		bgp_attr_text(&o, a, ATTR_TEXT_ROUTE);
+	reply(rs->c, o.p);
+	sbuf_free(&o);
 }
 
 static void

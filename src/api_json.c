@@ -671,12 +671,14 @@ route_list(struct jroutes *jr, const struct update_route *rt)
 {
 	struct jlist *l = jr->last;
 
-	if (l != NULL && l->fam == (int)rt->fam &&
-	    l->announce == rt->announce && l->nh == rt->nexthop)
+	int fam = (int)rt->nlri.fam;
+
+	if (l != NULL && l->fam == fam && l->announce == rt->announce &&
+	    l->nh == rt->nexthop)
 		return l;
 	for (size_t i = 0; i < jr->n; i++) {
 		l = &jr->v[i];
-		if (l->fam == (int)rt->fam && l->announce == rt->announce &&
+		if (l->fam == fam && l->announce == rt->announce &&
 		    (!rt->announce || l->nh == rt->nexthop ||
 		    (l->nh != NULL && rt->nexthop != NULL &&
 		    addr_equal(l->nh, rt->nexthop))))
@@ -687,7 +689,7 @@ route_list(struct jroutes *jr, const struct update_route *rt)
 		return NULL;
 	}
 	l = &jr->v[jr->n++];
-	l->fam = (int)rt->fam;
+	l->fam = fam;
 	l->announce = rt->announce;
 	l->nh = rt->nexthop;
 	sbuf_init(&l->text);
@@ -700,20 +702,11 @@ route_add(const struct update_route *rt, void *arg)
 {
 	struct jroutes *jr = arg;
 	struct jlist *l = route_list(jr, rt);
-	char pfx[PREFIX_STRLEN];
 
 	if (l == NULL)
 		return;
-	if (l->text.len > 1)
-		sbuf_addc(&l->text, ',');
-	sbuf_adds(&l->text, "{\"nlri\":\"");
-	sbuf_adds(&l->text, prefix_fmt(&rt->prefix, pfx));
-	sbuf_addc(&l->text, '"');
-	if (rt->has_path_id) {
-		sbuf_printf(&l->text, ",\"path-information\":\"%u.%u.%u.%u\"",
-		    rt->path_id >> 24, (rt->path_id >> 16) & 0xff,
-		    (rt->path_id >> 8) & 0xff, rt->path_id & 0xff);
-	}
+	sbuf_adds(&l->text, l->text.len > 1 ? ",{" : "{");
+	nlri_json(&l->text, &rt->nlri, rt->has_path_id);
 	sbuf_addc(&l->text, '}');
 }
 

@@ -228,25 +228,22 @@ struct api_show_json_rib {
  * next hop.
  */
 static void
-api_show_json_route(void *arg, enum family_id fam, const struct prefix *pfx,
-    uint32_t path_id, const struct attrs *a)
+api_show_json_route(void *arg, const struct nlri *n, const struct attrs *a)
 {
 	struct api_show_json_rib *rs = arg;
 	struct sbuf *o = &rs->arr->buf;
 	char buf[PREFIX_STRLEN];
-	struct bgp_addr id;
+	struct prefix p;
 
 	if (rs->arr->n++ > 0)
 		sbuf_addc(o, ',');
 	sbuf_adds(o, "{\"neighbor\":\"");
 	api_json_escape(o, (const uint8_t *)rs->peer, strlen(rs->peer));
-	sbuf_printf(o, "\",\"family\":\"%s %s\",\"prefix\":\"%s\"",
-	    family_afi_name(fam), family_safi_name(fam), prefix_fmt(pfx, buf));
-	if (path_id != 0) {
-		addr_from_u32(&id, path_id);
-		sbuf_printf(o, ",\"path-information\":\"%s\"",
-		    addr_fmt(&id, buf));
-	}
+	sbuf_printf(o, "\",\"family\":\"%s %s\",", family_afi_name(n->fam),
+	    family_safi_name(n->fam));
+	if (nlri_prefix(n, &p))
+		sbuf_printf(o, "\"prefix\":\"%s\",", prefix_fmt(&p, buf));
+	nlri_json(o, n, n->path_id != 0);
 	sbuf_adds(o, ",\"attributes\":");
 	bgp_attr_json(o, a, true);
 	sbuf_addc(o, '}');

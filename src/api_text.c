@@ -352,21 +352,14 @@ static void
 troute(const struct update_route *rt, void *arg)
 {
 	struct troutes *tr = arg;
-	char pfx[PREFIX_STRLEN], ip[ADDR_STRLEN];
-	struct bgp_addr pid;
+	char ip[ADDR_STRLEN];
+	bool nh = rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0;
 
 	tmsg_begin(tr->out, tr->nb, tr->dir);
-	sbuf_printf(tr->out, "update %s %s",
-	    rt->announce ? "announced" : "withdrawn",
-	    prefix_fmt(&rt->prefix, pfx));
-	if (rt->has_path_id) {
-		addr_from_u32(&pid, rt->path_id);
-		sbuf_printf(tr->out, " path-information %s",
-		    addr_fmt(&pid, ip));
-	}
-	if (rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0)
-		sbuf_printf(tr->out, " next-hop %s",
-		    addr_fmt(rt->nexthop, ip));
+	sbuf_adds(tr->out, rt->announce ? "update announced " :
+	    "update withdrawn ");
+	nlri_text(tr->out, &rt->nlri, rt->has_path_id,
+	    nh ? addr_fmt(rt->nexthop, ip) : NULL);
 	if (rt->announce)
 		sbuf_adds(tr->out, tr->attrs);
 	sbuf_addc(tr->out, '\n');

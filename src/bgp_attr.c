@@ -18,6 +18,7 @@
 
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/nlri.h"
 #include "evbgp/update.h"
 
 #include "update_priv.h"
@@ -419,7 +420,7 @@ mp_family(const struct update_ctx *ctx, uint16_t afi, uint8_t safi)
 	int f = family_lookup(afi, safi);
 
 	if (f < 0 || !FAMSET_HAS(ctx->families, f) ||
-	    !FAMSET_HAS(FAMSET_SPOKEN, f))
+	    nlri_family((enum family_id)f) == NULL)
 		return -1;
 	return f;
 }
@@ -432,43 +433,16 @@ mp_reset(struct upd_state *s, const char *why, uint8_t code)
 	    code);
 }
 
-/*
- * The next hop of MP_REACH for a spoken family: IPv4 unicast takes 4
- * octets or (RFC 8950 §3) 16/32; IPv6 unicast 16, or 32 with a link-local
- * (RFC 2545 §3).
- */
-static int
-mp_nexthop_get(struct rbuf *nh, int fam, struct bgp_addr *g,
-    struct bgp_addr *ll)
-{
-	size_t n = rbuf_left(nh);
-
-	memset(g, 0, sizeof(*g));
-	memset(ll, 0, sizeof(*ll));
-	if (n == 4 && fam == FAM_IPV4_UNICAST) {
-		g->afi = BGP_AFI_IPV4;
-		return rbuf_get_bytes(nh, g->b, 4);
-	}
-	if (n != 16 && n != 32)
-		return -1;
-	g->afi = BGP_AFI_IPV6;
-	(void)rbuf_get_bytes(nh, g->b, 16);
-	if (n == 32) {
-		ll->afi = BGP_AFI_IPV6;
-		(void)rbuf_get_bytes(nh, ll->b, 16);
-	}
-	return 0;
-}
-
 static const char *
 parse_mp_reach(struct upd_state *s, struct rbuf *v, uint8_t flags,
     uint8_t code)
 {
 	struct update_msg *m = s->m;
 	struct bgp_addr g, ll;
+	const char *why = NULL;
 	struct rbuf nh;
 	uint8_t nhlen, reserved;
-	int f;
+	int f, rc;
 
 	m->has_mp_reach = true;
 	m->mp_reach_fam = -1;
@@ -482,13 +456,13 @@ parse_mp_reach(struct upd_state *s, struct rbuf *v, uint8_t flags,
 	/* RFC 4760 §7: a family we did not negotiate is ignored */
 	if ((f = mp_family(s->ctx, m->mp_reach_afi, m->mp_reach_safi)) < 0)
 		return NULL;
-	if (mp_nexthop_get(&nh, f, &g, &ll) == -1) {
+	if ((rc = nlri_nexthop_get(f, nh, &g, &ll, &why)) == -1) {
 		mp_reset(s, "MP_REACH_NLRI next hop length", code);
 		return NULL;
 	}
-	if (nlri_check(*v, (uint8_t)family_afi(f),
-	    FAMSET_HAS(s->ctx->addpath_rx, f), NULL) == -1) {
-		mp_reset(s, "MP_REACH_NLRI prefixes", code);
+	if (nlri_field_check(*v, f, FAMSET_HAS(s->ctx->addpath_rx, f), false,
+	    NULL, &why) == -1) {
+		mp_reset(s, why, code);
 		return NULL;
 	}
 	m->mp_reach_fam = f;
@@ -501,7 +475,8 @@ parse_mp_reach(struct upd_state *s, struct rbuf *v, uint8_t flags,
 		m->attrs.nexthop_ll = ll;
 		m->attrs.has |= ATTR_HAS_NEXT_HOP;
 	}
-	return NULL;
+	/* the NLRI are located: a bad next hop withdraws them */
+	return rc == 1 ? why : NULL;
 }
 
 static const char *
@@ -509,6 +484,7 @@ parse_mp_unreach(struct upd_state *s, struct rbuf *v, uint8_t flags,
     uint8_t code)
 {
 	struct update_msg *m = s->m;
+	const char *why = NULL;
 	int f;
 
 	m->has_mp_unreach = true;
@@ -522,9 +498,9 @@ parse_mp_unreach(struct upd_state *s, struct rbuf *v, uint8_t flags,
 	if ((f = mp_family(s->ctx, m->mp_unreach_afi,
 	    m->mp_unreach_safi)) < 0)
 		return NULL;
-	if (nlri_check(*v, (uint8_t)family_afi(f),
-	    FAMSET_HAS(s->ctx->addpath_rx, f), NULL) == -1) {
-		mp_reset(s, "MP_UNREACH_NLRI prefixes", code);
+	if (nlri_field_check(*v, f, FAMSET_HAS(s->ctx->addpath_rx, f), true,
+	    NULL, &why) == -1) {
+		mp_reset(s, why, code);
 		return NULL;
 	}
 	m->mp_unreach_fam = f;
@@ -635,19 +611,36 @@ enc_aspath(struct enc *e, const struct attr_desc *d)
 	aspath_put(e->w, e->path, e->path_len, asnlen, false);
 }
 
+/* The next hop to send, "self" resolved; NULL when there is none. */
+static const struct bgp_addr *
+enc_nh(const struct enc *e)
+{
+	const struct attrs *a = e->a;
+
+	if (a->nexthop_self)
+		return family_afi(e->fam) == BGP_AFI_IPV6 ||
+		    e->ctx->local_v4.afi == 0 ? &e->ctx->local_v6 :
+		    &e->ctx->local_v4;
+	return (a->has & ATTR_HAS_NEXT_HOP) ? &a->nexthop : NULL;
+}
+
+/*
+ * NEXT_HOP: the classic field of IPv4 unicast; and, as ExaBGP does, for
+ * every family of the route syntax (NLRI_F_NEXTHOP_ATTR) whose next hop
+ * is IPv4, beside the one in MP_REACH_NLRI (and in withdrawals that
+ * carry attributes). A classic IPv4 route needs an IPv4 next hop.
+ */
 static void
 enc_nexthop(struct enc *e, const struct attr_desc *d)
 {
-	const struct bgp_addr *nh = e->a->nexthop_self ? &e->ctx->local_v4 :
-	    &e->a->nexthop;
+	const struct nlri_family *f = nlri_family(e->fam);
+	const struct bgp_addr *nh = enc_nh(e);
 
-	/* only IPv4 unicast in the classic fields carries NEXT_HOP */
-	if (e->fam != FAM_IPV4_UNICAST || e->mp_nlri != NULL)
-		return;
-	if (!e->a->nexthop_self && !(e->a->has & ATTR_HAS_NEXT_HOP))
+	if (nh == NULL || f == NULL || !(f->flags & NLRI_F_NEXTHOP_ATTR))
 		return;
 	if (nh->afi != BGP_AFI_IPV4) {
-		e->w->err = true;
+		if (e->fam == FAM_IPV4_UNICAST && e->mp_nlri == NULL)
+			e->w->err = true;
 		return;
 	}
 	attr_hdr(e->w, d->flags, d->code, 4);
@@ -729,60 +722,32 @@ enc_cluster_list(struct enc *e, const struct attr_desc *d)
 		wbuf_put_u32(e->w, e->a->clusters[i]);
 }
 
-/* The next hop as MP_REACH carries it for e->fam. */
-static int
-enc_mp_nexthop(struct enc *e, uint8_t nh[32], size_t *nhlen)
-{
-	const struct attrs *a = e->a;
-	const struct bgp_addr *g = &a->nexthop, *ll = &a->nexthop_ll;
-	bool v6fam = family_afi(e->fam) == BGP_AFI_IPV6;
-
-	if (a->nexthop_self) {
-		g = v6fam || e->ctx->local_v4.afi == 0 ? &e->ctx->local_v6 :
-		    &e->ctx->local_v4;
-		ll = NULL;
-	}
-	memset(nh, 0, 32);
-	if (g->afi == BGP_AFI_IPV4 && !v6fam) {
-		memcpy(nh, g->b, 4);
-		*nhlen = 4;
-	} else if (g->afi == BGP_AFI_IPV4) {
-		/* an IPv4 next hop for IPv6 routes: ::ffff:a.b.c.d */
-		nh[10] = nh[11] = 0xff;
-		memcpy(nh + 12, g->b, 4);
-		*nhlen = 16;
-	} else if (g->afi == BGP_AFI_IPV6) {
-		memcpy(nh, g->b, 16);
-		*nhlen = 16;
-		/* RFC 2545 §3: global then link-local */
-		if (ll != NULL && ll->afi == BGP_AFI_IPV6) {
-			memcpy(nh + 16, ll->b, 16);
-			*nhlen = 32;
-		}
-	} else
-		return -1;
-	return 0;
-}
-
-/* RFC 4760 §3: AFI, SAFI, next hop, reserved octet, NLRI. */
+/*
+ * RFC 4760 §3: AFI, SAFI, next hop, reserved octet, NLRI. The next hop
+ * is the family's form of the route's own (nlri_nexthop_put: an RD of
+ * zeros first for VPN, 4 octets for an IPv4 next hop whatever the
+ * family, as ExaBGP sends it, 16 or 32 for IPv6).
+ */
 static void
 enc_mp_reach(struct enc *e, const struct attr_desc *d)
 {
-	uint8_t nh[32];
-	size_t nhlen;
+	static const struct bgp_addr none;
+	const struct bgp_addr *g = enc_nh(e);
+	uint8_t nh[64];
+	struct wbuf nw;
 
 	if (e->mp_nlri == NULL)
 		return;
-	if (enc_mp_nexthop(e, nh, &nhlen) == -1) {
+	wbuf_init(&nw, nh, sizeof(nh));
+	if (nlri_nexthop_put(&nw, e->fam, g != NULL ? g : &none,
+	    e->a->nexthop_self ? NULL : &e->a->nexthop_ll) == -1) {
 		e->w->err = true;
 		return;
 	}
-	attr_hdr(e->w, d->flags, d->code,
-	    5 + nhlen + e->mp_nlri_len);
+	attr_hdr(e->w, d->flags, d->code, 4 + nw.len + e->mp_nlri_len);
 	wbuf_put_u16(e->w, family_afi(e->fam));
 	wbuf_put_u8(e->w, family_safi(e->fam));
-	wbuf_put_u8(e->w, (uint8_t)nhlen);
-	wbuf_put_bytes(e->w, nh, nhlen);
+	wbuf_put_bytes(e->w, nh, nw.len);
 	wbuf_put_u8(e->w, 0);
 	wbuf_put_bytes(e->w, e->mp_nlri, e->mp_nlri_len);
 }

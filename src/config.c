@@ -579,8 +579,11 @@ static int
 nb_unsupported(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
+	char spoken[512];
+
+	nlri_spoken_text(spoken, sizeof(spoken));
 	return cfg_err(ctx, s->line, "'%s' is not supported: evbgp speaks "
-	    "ipv4 and ipv6 unicast only", d->name);
+	    "%s", d->name, spoken);
 }
 
 static int
@@ -593,22 +596,29 @@ nb_main_only(struct parse_ctx *ctx, void *st, const struct stmt *s,
 
 /* ---- family, add-path, nexthop ---- */
 
-/* "ipv4 unicast" at w[i], w[i+1]; -1 after an error. */
+/*
+ * "ipv4 unicast" at w[i], w[i+1]; -1 after an error. A family ExaBGP
+ * knows but evbgp does not speak is refused here: never advertised in
+ * an OPEN, never accepted and then silently ignored.
+ */
 static int
 stmt_family(struct parse_ctx *ctx, const struct stmt *s, size_t i)
 {
+	char spoken[512];
 	int fam;
 
 	if (i + 1 >= s->nw)
 		return cfg_err(ctx, s->line, "expected AFI SAFI, e.g. 'ipv4 "
 		    "unicast'");
 	fam = family_by_name(s->w[i].text, s->w[i + 1].text);
+	nlri_spoken_text(spoken, sizeof(spoken));
 	if (fam < 0)
-		return cfg_err(ctx, s->line, "unknown family '%s %s' (expected "
-		    "ipv4 unicast|multicast|nlri-mpls|mpls-vpn|flow|flow-vpn, "
-		    "ipv6 unicast|nlri-mpls|mpls-vpn|flow|flow-vpn, l2vpn "
-		    "vpls|evpn, bgp-ls bgp-ls|bgp-ls-vpn, or all)",
-		    s->w[i].text, s->w[i + 1].text);
+		return cfg_err(ctx, s->line, "unknown family '%s %s' (evbgp "
+		    "speaks %s)", s->w[i].text, s->w[i + 1].text, spoken);
+	if (!FAMSET_HAS(nlri_spoken(), fam))
+		return cfg_err(ctx, s->line, "family %s %s is not supported "
+		    "by evbgp (it speaks %s)", family_afi_name(fam),
+		    family_safi_name(fam), spoken);
 	return fam;
 }
 
@@ -646,8 +656,9 @@ nb_family(struct parse_ctx *ctx, void *st, const struct stmt *s,
 		if (f->block)
 			return cfg_err(ctx, f->line, "unexpected block in '%s'",
 			    d->name);
+		/* every family evbgp speaks (ExaBGP: every one it knows) */
 		if (f->nw == 1 && lex_is(&f->w[0], "all")) {
-			*set = FAMSET_ALL;
+			*set = nlri_spoken();
 			continue;
 		}
 		if ((fam = stmt_family(ctx, f, 0)) < 0)
@@ -1013,21 +1024,29 @@ nb_static(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	    KW_COUNT(static_keywords), st, s);
 }
 
-/* announce { ipv4 { unicast P attrs; } }: the afi is d->arg */
+/*
+ * announce { ipv4 { unicast P attrs; multicast P attrs; } }: the afi is
+ * d->arg >> 8, route_text flags in its low octet.
+ */
 static int
-announce_unicast(struct parse_ctx *ctx, void *st, const struct stmt *s,
+announce_route(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	struct nb_build *b = st;
+	struct cfg_neighbor *nb = b->nb;
+	struct route_text_err e;
 	struct prefix p;
 	uint8_t afi = (uint8_t)(d->arg >> 8);
 
 	if (s->nw < 2)
-		return cfg_err(ctx, s->line, "'unicast' needs a prefix");
+		return cfg_err(ctx, s->line, "'%s' needs a prefix", d->name);
 	if (prefix_parse(s->w[1].text, &p) == 0 && p.afi != afi)
 		return cfg_err(ctx, s->line, "%s is not an %s prefix",
 		    s->w[1].text, afi == BGP_AFI_IPV4 ? "ipv4" : "ipv6");
-	return add_routes(ctx, b, s->w + 1, s->nw - 1, false, s->line);
+	if (route_text_parse(s->w + 1, s->nw - 1, (unsigned)(d->arg & 0xff),
+	    &nb->routes, &nb->nroutes, &e) == -1)
+		return cfg_err(ctx, e.line ? e.line : s->line, "%s", e.msg);
+	return 0;
 }
 
 static int
@@ -1035,12 +1054,14 @@ announce_unsupported(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	return cfg_err(ctx, s->line, "announcing '%s' routes is not "
-	    "supported: evbgp announces unicast routes only", d->name);
+	    "supported yet: evbgp announces unicast and multicast routes here",
+	    d->name);
 }
 
 static const struct kw_def announce_v4_keywords[] = {
-	{ "unicast", announce_unicast, KW_LEAF, BGP_AFI_IPV4 << 8 },
-	{ "multicast", announce_unsupported, KW_ANY, 0 },
+	{ "unicast", announce_route, KW_LEAF, BGP_AFI_IPV4 << 8 },
+	{ "multicast", announce_route, KW_LEAF, BGP_AFI_IPV4 << 8 |
+	    ROUTE_TEXT_MULTICAST },
 	{ "nlri-mpls", announce_unsupported, KW_ANY, 0 },
 	{ "labeled-unicast", announce_unsupported, KW_ANY, 0 },
 	{ "mpls-vpn", announce_unsupported, KW_ANY, 0 },
@@ -1049,7 +1070,9 @@ static const struct kw_def announce_v4_keywords[] = {
 };
 
 static const struct kw_def announce_v6_keywords[] = {
-	{ "unicast", announce_unicast, KW_LEAF, BGP_AFI_IPV6 << 8 },
+	{ "unicast", announce_route, KW_LEAF, BGP_AFI_IPV6 << 8 },
+	{ "multicast", announce_route, KW_LEAF, BGP_AFI_IPV6 << 8 |
+	    ROUTE_TEXT_MULTICAST },
 	{ "nlri-mpls", announce_unsupported, KW_ANY, 0 },
 	{ "labeled-unicast", announce_unsupported, KW_ANY, 0 },
 	{ "mpls-vpn", announce_unsupported, KW_ANY, 0 },
@@ -1227,9 +1250,11 @@ cfg_route_update_size(const struct cfg_neighbor *nb, const struct cfg_route *r)
 {
 	struct attr_encode_ctx enc;
 
+	struct nlri n = cfg_route_nlri(r);
+
 	cfg_encode_ctx(nb, &enc);
 	return update_route_size(&r->attrs, &enc, r->fam,
-	    nlri_size(&r->prefix, r->has_path_id));
+	    nlri_size(&n, r->has_path_id));
 }
 
 /* A route no UPDATE to this neighbor can ever hold is an error: it
@@ -1237,7 +1262,7 @@ cfg_route_update_size(const struct cfg_neighbor *nb, const struct cfg_route *r)
 static int
 nb_check_route_sizes(struct parse_ctx *ctx, const struct cfg_neighbor *nb)
 {
-	char pfx[PREFIX_STRLEN];
+	char pfx[CFG_ROUTE_NAME_MAX];
 
 	for (size_t i = 0; i < nb->nroutes; i++) {
 		const struct cfg_route *r = &nb->routes[i];
@@ -1251,17 +1276,17 @@ nb_check_route_sizes(struct parse_ctx *ctx, const struct cfg_neighbor *nb)
 			return cfg_err(ctx, r->line, "route %s: an IPv4 route "
 			    "with an IPv6 next hop needs the extended next hop "
 			    "encoding (RFC 8950), which evbgp does not support "
-			    "yet", prefix_fmt(&r->prefix, pfx));
+			    "yet", cfg_route_name(r, pfx, sizeof(pfx)));
 		need = cfg_route_update_size(nb, r);
 		if (need == 0)
 			return cfg_err(ctx, r->line, "route %s: its UPDATE "
 			    "would exceed %u bytes, the largest BGP message",
-			    prefix_fmt(&r->prefix, pfx), BGP_MAX_EXT_MSG);
+			    cfg_route_name(r, pfx, sizeof(pfx)), BGP_MAX_EXT_MSG);
 		if (need > BGP_MAX_MSG && !nb->cap_ext_message)
 			return cfg_err(ctx, r->line, "route %s: its UPDATE "
 			    "needs %zu bytes, more than %u, and the extended "
 			    "message capability (RFC 8654) is disabled for "
-			    "neighbor %s", prefix_fmt(&r->prefix, pfx), need,
+			    "neighbor %s", cfg_route_name(r, pfx, sizeof(pfx)), need,
 			    BGP_MAX_MSG, nb->name);
 	}
 	return 0;
@@ -1271,7 +1296,7 @@ static int
 nb_finish(struct parse_ctx *ctx, struct nb_build *b, int line)
 {
 	struct cfg_neighbor *nb = b->nb;
-	char pfx[PREFIX_STRLEN];
+	char pfx[CFG_ROUTE_NAME_MAX];
 	unsigned host = nb->peer.afi == BGP_AFI_IPV4 ? 32 : 128;
 
 	if (!b->local_as_given)
@@ -1306,7 +1331,7 @@ nb_finish(struct parse_ctx *ctx, struct nb_build *b, int line)
 			continue;
 		return cfg_err(ctx, r->line, "route %s is %s %s, which is not "
 		    "in the family block of neighbor %s",
-		    prefix_fmt(&r->prefix, pfx), family_afi_name(r->fam),
+		    cfg_route_name(r, pfx, sizeof(pfx)), family_afi_name(r->fam),
 		    family_safi_name(r->fam), nb->name);
 	}
 	return nb_check_route_sizes(ctx, nb);
@@ -1574,7 +1599,7 @@ config_check(FILE *f, const struct config *c)
 	/* routes only a session with extended messages can carry */
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		const struct cfg_neighbor *nb = &c->neighbors[i];
-		char pfx[PREFIX_STRLEN];
+		char pfx[CFG_ROUTE_NAME_MAX];
 
 		for (size_t j = 0; j < nb->nroutes; j++) {
 			const struct cfg_route *r = &nb->routes[j];
@@ -1585,7 +1610,7 @@ config_check(FILE *f, const struct config *c)
 			fprintf(f, "%s:%d: warning: route %s: its UPDATE needs "
 			    "%zu bytes, more than %u: it is sent only if neighbor "
 			    "%s negotiates the extended message capability (RFC "
-			    "8654)\n", path, r->line, prefix_fmt(&r->prefix, pfx),
+			    "8654)\n", path, r->line, cfg_route_name(r, pfx, sizeof(pfx)),
 			    need, BGP_MAX_MSG, nb->name);
 			n++;
 		}

@@ -209,6 +209,66 @@ print_session(FILE *f, const struct cfg_neighbor *nb)
 		fprintf(f, "\trate-limit %u;\n", nb->rate_limit);
 }
 
+/* Which block a route of family fam is written in. */
+static bool
+route_in_static(enum family_id fam)
+{
+	return family_safi(fam) != BGP_SAFI_MULTICAST;
+}
+
+/*
+ * Routes: unicast ones as "static { route ...; }"; multicast ones in
+ * "announce { ipv4 { multicast ...; } }", the only syntax that says so.
+ */
+static void
+print_routes(FILE *f, const struct cfg_neighbor *nb)
+{
+	bool any_static = false, any_mcast[2] = { false, false };
+
+	for (size_t i = 0; i < nb->nroutes; i++) {
+		enum family_id fam = nb->routes[i].fam;
+
+		if (route_in_static(fam))
+			any_static = true;
+		else
+			any_mcast[family_afi(fam) == BGP_AFI_IPV6] = true;
+	}
+	if (any_static) {
+		fprintf(f, "\tstatic {\n");
+		for (size_t i = 0; i < nb->nroutes; i++) {
+			char *r;
+
+			if (!route_in_static(nb->routes[i].fam))
+				continue;
+			r = route_text_string(&nb->routes[i]);
+			fprintf(f, "\t\troute %s;\n", r);
+			free(r);
+		}
+		fprintf(f, "\t}\n");
+	}
+	if (!any_mcast[0] && !any_mcast[1])
+		return;
+	fprintf(f, "\tannounce {\n");
+	for (int v6 = 0; v6 < 2; v6++) {
+		if (!any_mcast[v6])
+			continue;
+		fprintf(f, "\t\t%s {\n", v6 ? "ipv6" : "ipv4");
+		for (size_t i = 0; i < nb->nroutes; i++) {
+			enum family_id fam = nb->routes[i].fam;
+			char *r;
+
+			if (route_in_static(fam) ||
+			    (family_afi(fam) == BGP_AFI_IPV6) != (v6 == 1))
+				continue;
+			r = route_text_string(&nb->routes[i]);
+			fprintf(f, "\t\t\tmulticast %s;\n", r);
+			free(r);
+		}
+		fprintf(f, "\t\t}\n");
+	}
+	fprintf(f, "\t}\n");
+}
+
 static void
 print_neighbor(FILE *f, const struct cfg_neighbor *nb)
 {
@@ -233,16 +293,7 @@ print_neighbor(FILE *f, const struct cfg_neighbor *nb)
 	print_capability(f, nb);
 	for (size_t i = 0; i < nb->napis; i++)
 		print_api(f, &nb->apis[i]);
-	if (nb->nroutes > 0) {
-		fprintf(f, "\tstatic {\n");
-		for (size_t i = 0; i < nb->nroutes; i++) {
-			char *r = route_text_string(&nb->routes[i]);
-
-			fprintf(f, "\t\troute %s;\n", r);
-			free(r);
-		}
-		fprintf(f, "\t}\n");
-	}
+	print_routes(f, nb);
 	fprintf(f, "}\n");
 }
 
@@ -369,8 +420,9 @@ cfg_neighbor_session_equal(const struct cfg_neighbor *a,
 bool
 cfg_route_same_key(const struct cfg_route *a, const struct cfg_route *b)
 {
-	return a->fam == b->fam && prefix_equal(&a->prefix, &b->prefix) &&
-	    a->path_id == b->path_id;
+	struct nlri na = cfg_route_nlri(a), nb = cfg_route_nlri(b);
+
+	return nlri_same_key(&na, &nb);
 }
 
 static bool

@@ -562,12 +562,16 @@ pack_full(void *arg)
 /* Routes no UPDATE of this session can hold: left out, said once per
  * attribute set and packing pass (rib_out_toobig counts them). */
 static void
-pack_toobig(void *arg, enum family_id fam, const struct prefix *pfx,
-    uint32_t path_id, size_t routes, size_t need)
+pack_toobig(void *arg, const struct nlri *n, size_t routes, size_t need)
 {
 	struct peer *p = arg;
-	char ps[PREFIX_STRLEN], more[64] = "";
+	const char *afi = family_afi_name(n->fam);
+	const char *safi = family_safi_name(n->fam);
+	char more[64] = "";
+	struct sbuf r;
 
+	sbuf_init(&r);
+	nlri_text(&r, n, false, NULL);
 	if (routes > 1)
 		snprintf(more, sizeof(more), " and %zu more route%s with the "
 		    "same attributes", routes - 1, routes > 2 ? "s" : "");
@@ -575,23 +579,21 @@ pack_toobig(void *arg, enum family_id fam, const struct prefix *pfx,
 		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
 		    "(path id %u): its next hop cannot be encoded for this "
 		    "family (an IPv6 next hop for IPv4 unicast needs RFC 8950)",
-		    family_afi_name(fam), family_safi_name(fam),
-		    prefix_fmt(pfx, ps), more, path_id);
+		    afi, safi, r.p, more, n->path_id);
 	else if (need == 0)
 		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
 		    "(path id %u): its UPDATE would exceed %u bytes, the "
-		    "largest BGP message", family_afi_name(fam),
-		    family_safi_name(fam), prefix_fmt(pfx, ps), more, path_id,
+		    "largest BGP message", afi, safi, r.p, more, n->path_id,
 		    BGP_MAX_EXT_MSG);
 	else
 		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
 		    "(path id %u): its UPDATE needs %zu bytes, this session "
-		    "allows %zu%s", family_afi_name(fam), family_safi_name(fam),
-		    prefix_fmt(pfx, ps), more, path_id, need,
+		    "allows %zu%s", afi, safi, r.p, more, n->path_id, need,
 		    p->neg.max_msg ? (size_t)p->neg.max_msg :
 		    (size_t)BGP_MAX_MSG, need <= BGP_MAX_EXT_MSG &&
 		    !p->neg.ext_message ? " (without the extended message "
 		    "capability, RFC 8654)" : "");
+	sbuf_free(&r);
 }
 
 static void
@@ -678,13 +680,15 @@ peer_load_routes(struct peer *p)
 	for (size_t i = 0; i < c->nroutes; i++) {
 		const struct cfg_route *r = &c->routes[i];
 		const struct attrs *a;
+		struct nlri n;
 
 		if (r->watchdog != NULL)
 			peer_watchdog_add(p, r);
 		if (r->withdrawn)
 			continue;
 		a = peer_route_attrs(p, r);
-		rib_out_announce(p->ro, r->fam, &r->prefix, r->path_id, a);
+		n = cfg_route_nlri(r);
+		rib_out_announce_nlri(p->ro, &n, a, RIB_SRC_CONFIG);
 		attrs_unref(a);
 	}
 }
@@ -765,8 +769,10 @@ peer_route_fit(struct peer *p, const struct cfg_route *r, size_t *need,
 	if (!attrs_nexthop_encodable(a, &ctx.enc, r->fam))
 		fit = ROUTE_NEXTHOP_UNENCODABLE;
 	else {
-		*need = update_route_size(a, &ctx.enc, r->fam,
-		    nlri_size(&r->prefix, FAMSET_HAS(p->neg.addpath_tx, r->fam) ||
+		struct nlri n = cfg_route_nlri(r);
+
+		*need = update_route_size(a, &ctx.enc, r->fam, nlri_size(&n,
+		    FAMSET_HAS(p->neg.addpath_tx, r->fam) ||
 		    (p->fsm.state != ST_ESTABLISHED && r->has_path_id)));
 		if (*need == 0 || *need > *limit)
 			fit = ROUTE_TOO_BIG;
@@ -780,7 +786,9 @@ peer_announce(struct peer *p, const struct cfg_route *r, unsigned src)
 {
 	const struct attrs *a = peer_route_attrs(p, r);
 
-	rib_out_announce_src(p->ro, r->fam, &r->prefix, r->path_id, a, src);
+	struct nlri n = cfg_route_nlri(r);
+
+	rib_out_announce_nlri(p->ro, &n, a, src);
 	attrs_unref(a);
 	peer_schedule_kick(p);
 }
@@ -788,7 +796,9 @@ peer_announce(struct peer *p, const struct cfg_route *r, unsigned src)
 void
 peer_withdraw(struct peer *p, const struct cfg_route *r)
 {
-	rib_out_withdraw(p->ro, r->fam, &r->prefix, r->path_id);
+	struct nlri n = cfg_route_nlri(r);
+
+	rib_out_withdraw_nlri(p->ro, &n, NULL);
 	peer_schedule_kick(p);
 }
 
@@ -925,8 +935,7 @@ rib_in_route(const struct update_route *rt, void *arg)
 	struct rib_in_walk *w = arg;
 
 	if (!rt->announce) {
-		rib_out_withdraw(w->p->rib_in, rt->fam, &rt->prefix,
-		    rt->path_id);
+		rib_out_withdraw_nlri(w->p->rib_in, &rt->nlri, NULL);
 		return;
 	}
 	if (w->a == NULL || w->nh != rt->nexthop) {
@@ -946,8 +955,7 @@ rib_in_route(const struct update_route *rt, void *arg)
 			attrs_free(&one);
 		}
 	}
-	rib_out_announce(w->p->rib_in, rt->fam, &rt->prefix, rt->path_id,
-	    w->a);
+	rib_out_announce_nlri(w->p->rib_in, &rt->nlri, w->a, RIB_SRC_CONFIG);
 }
 
 /* Record what an UPDATE announces and withdraws (adj-rib-in on). */
@@ -968,17 +976,21 @@ static void
 log_route(const struct update_route *rt, void *arg)
 {
 	struct peer *p = arg;
-	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN];
+	char nh[ADDR_STRLEN];
+	struct sbuf o;
 
+	sbuf_init(&o);
+	nlri_text(&o, &rt->nlri, rt->has_path_id, rt->announce ?
+	    addr_fmt(rt->nexthop, nh) : NULL);
 	if (rt->announce)
 		log_peer(LOG_DEBUG, p->name, "received update: announce %s %s "
-		    "%s next-hop %s", family_afi_name(rt->fam),
-		    family_safi_name(rt->fam), prefix_fmt(&rt->prefix, pb),
-		    addr_fmt(rt->nexthop, nh));
+		    "%s", family_afi_name(rt->nlri.fam),
+		    family_safi_name(rt->nlri.fam), o.p);
 	else
 		log_peer(LOG_DEBUG, p->name, "received update: withdraw %s %s "
-		    "%s", family_afi_name(rt->fam), family_safi_name(rt->fam),
-		    prefix_fmt(&rt->prefix, pb));
+		    "%s", family_afi_name(rt->nlri.fam),
+		    family_safi_name(rt->nlri.fam), o.p);
+	sbuf_free(&o);
 }
 
 static void

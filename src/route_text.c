@@ -415,6 +415,7 @@ struct rt_state {
 	int		 split;		/* -1 = none */
 	uint32_t	 path_id;
 	bool		 has_path_id;
+	enum family_id	 fam;		/* rt_finish() decides */
 };
 
 static int rt_fail(struct rt_cur *c, const char *fmt, ...)
@@ -973,8 +974,9 @@ static int
 kw_mpls(struct rt_cur *c, struct rt_state *st, const char *kw)
 {
 	c->i--;
-	return rt_fail(c, "'%s' is not supported (mpls families): evbgp "
-	    "announces ipv4 and ipv6 unicast routes only", kw);
+	return rt_fail(c, "'%s' is not supported: evbgp does not announce "
+	    "labeled (nlri-mpls) or VPN (mpls-vpn) routes yet, it receives "
+	    "them", kw);
 }
 
 static const struct rt_keyword {
@@ -1092,6 +1094,12 @@ rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
 	    !(st->a.has & ATTR_HAS_NEXT_HOP))
 		return rt_fail(c, "route %s has no next-hop", prefix_fmt(p,
 		    pfx));
+	if (flags & ROUTE_TEXT_MULTICAST)
+		st->fam = p->afi == BGP_AFI_IPV4 ? FAM_IPV4_MULTICAST :
+		    FAM_IPV6_MULTICAST;
+	else
+		st->fam = p->afi == BGP_AFI_IPV4 ? FAM_IPV4_UNICAST :
+		    FAM_IPV6_UNICAST;
 	if (st->split >= 0) {
 		unsigned max = p->afi == BGP_AFI_IPV4 ? 32 : 128;
 
@@ -1112,12 +1120,16 @@ rt_push(struct cfg_route **v, size_t *n, const struct prefix *p,
     const struct rt_state *st, int line)
 {
 	struct cfg_route *r;
+	uint8_t nbuf[17];
+	size_t nlen;
 
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
 	r = &(*v)[(*n)++];
 	memset(r, 0, sizeof(*r));
-	r->fam = p->afi == BGP_AFI_IPV4 ? FAM_IPV4_UNICAST : FAM_IPV6_UNICAST;
+	r->fam = st->fam;
 	r->prefix = *p;
+	nlen = nlri_from_prefix(p, nbuf);
+	nlri_buf_set(&r->nlri, nbuf, nlen);
 	r->path_id = st->path_id;
 	r->has_path_id = st->has_path_id;
 	attrs_init(&r->attrs);
@@ -1236,6 +1248,7 @@ void
 cfg_route_copy(struct cfg_route *dst, const struct cfg_route *src)
 {
 	*dst = *src;
+	nlri_buf_copy(&dst->nlri, &src->nlri);
 	attrs_init(&dst->attrs);
 	attrs_copy(&dst->attrs, &src->attrs);
 	dst->name = src->name ? xstrdup(src->name) : NULL;
@@ -1245,6 +1258,7 @@ cfg_route_copy(struct cfg_route *dst, const struct cfg_route *src)
 void
 cfg_route_clear(struct cfg_route *r)
 {
+	nlri_buf_free(&r->nlri);
 	attrs_free(&r->attrs);
 	free(r->name);
 	free(r->watchdog);
@@ -1267,10 +1281,35 @@ str_equal(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+struct nlri
+cfg_route_nlri(const struct cfg_route *r)
+{
+	struct nlri n = { .fam = r->fam, .path_id = r->path_id,
+		.b = nlri_buf_data(&r->nlri), .len = r->nlri.len };
+
+	return n;
+}
+
+const char *
+cfg_route_name(const struct cfg_route *r, char *buf, size_t len)
+{
+	struct nlri n = cfg_route_nlri(r);
+	struct sbuf o;
+
+	sbuf_init(&o);
+	sbuf_adds(&o, "");
+	nlri_text(&o, &n, false, NULL);
+	snprintf(buf, len, "%s", o.p);
+	sbuf_free(&o);
+	return buf;
+}
+
 bool
 cfg_route_equal(const struct cfg_route *a, const struct cfg_route *b)
 {
-	return a->fam == b->fam && prefix_equal(&a->prefix, &b->prefix) &&
+	return a->fam == b->fam && a->nlri.len == b->nlri.len &&
+	    memcmp(nlri_buf_data(&a->nlri), nlri_buf_data(&b->nlri),
+	    a->nlri.len) == 0 &&
 	    a->has_path_id == b->has_path_id && a->path_id == b->path_id &&
 	    attrs_equal(&a->attrs, &b->attrs) && str_equal(a->name, b->name) &&
 	    str_equal(a->watchdog, b->watchdog) && a->withdrawn == b->withdrawn;

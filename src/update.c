@@ -127,10 +127,12 @@ update_decode(const uint8_t *body, size_t len, const struct update_ctx *ctx,
 	}
 	m->nlri = r;
 	/* RFC 7606 §5.3: unparseable classic prefixes reset the session */
-	if (nlri_check(m->withdrawn, BGP_AFI_IPV4, ap4, NULL) == -1)
+	if (nlri_field_check(m->withdrawn, FAM_IPV4_UNICAST, ap4, true, NULL,
+	    NULL) == -1)
 		upd_reset(m, BGP_ERR_UPD_NETWORK, NULL, 0,
 		    "withdrawn routes malformed", 0);
-	else if (nlri_check(m->nlri, BGP_AFI_IPV4, ap4, NULL) == -1)
+	else if (nlri_field_check(m->nlri, FAM_IPV4_UNICAST, ap4, false, NULL,
+	    NULL) == -1)
 		upd_reset(m, BGP_ERR_UPD_NETWORK, NULL, 0, "NLRI malformed", 0);
 	if (m->verdict == UPD_SESSION_RESET)
 		return m->verdict;
@@ -155,21 +157,13 @@ foreach_field(struct rbuf r, enum family_id fam, bool addpath, bool announce,
 	struct update_route rt;
 
 	memset(&rt, 0, sizeof(rt));
-	rt.fam = fam;
 	rt.announce = announce;
 	rt.has_path_id = addpath;
 	rt.nexthop = announce ? nh : NULL;
 	rt.nexthop_ll = announce ? nh_ll : NULL;
 	while (rbuf_left(&r) > 0) {
-		struct rbuf at = r;
-
-		if (nlri_get(&r, (uint8_t)family_afi(fam), addpath, &rt.prefix,
-		    &rt.path_id) == -1)
+		if (nlri_get(&r, fam, addpath, !announce, &rt.nlri, NULL) == -1)
 			return;		/* cannot happen: validated */
-		if (addpath)
-			(void)rbuf_skip(&at, 4);
-		rt.nlri = rbuf_ptr(&at);
-		rt.nlri_len = rbuf_left(&at) - rbuf_left(&r);
 		fn(&rt, arg);
 	}
 }
@@ -244,26 +238,42 @@ update_encode_v4(struct wbuf *w, const uint8_t *withdrawn,
 	return msg_finish(w, start);
 }
 
+/* MP_UNREACH_NLRI, the extended length as asked or needed. */
+static void
+mp_unreach_put(struct wbuf *w, enum family_id fam, const uint8_t *nlri,
+    size_t nlri_len, bool extlen)
+{
+	size_t len = 3 + nlri_len;
+
+	extlen |= len > 255;
+	wbuf_put_u8(w, BGP_ATTR_F_OPTIONAL | (extlen ? BGP_ATTR_F_EXTLEN : 0));
+	wbuf_put_u8(w, BGP_ATTR_MP_UNREACH_NLRI);
+	if (extlen)
+		wbuf_put_u16(w, (uint16_t)len);
+	else
+		wbuf_put_u8(w, (uint8_t)len);
+	wbuf_put_u16(w, family_afi(fam));
+	wbuf_put_u8(w, family_safi(fam));
+	wbuf_put_bytes(w, nlri, nlri_len);
+}
+
 int
 update_encode_mp_unreach(struct wbuf *w, enum family_id fam,
-    const uint8_t *nlri, size_t nlri_len)
+    const uint8_t *nlri, size_t nlri_len, const uint8_t *attrs,
+    size_t attr_len)
 {
-	size_t start = w->len;
+	size_t start = w->len, mp = 3 + nlri_len;
 
-	if (nlri_len > 0xffff - 7) {
+	mp += mp > 255 ? 4 : 3;
+	if (mp + attr_len > 0xffff) {
 		w->err = true;
 		return -1;
 	}
 	msg_begin(w, BGP_MSG_UPDATE);
 	wbuf_put_u16(w, 0);
-	wbuf_put_u16(w, (uint16_t)(4 + 3 + nlri_len));
-	/* ExaBGP always uses the extended length here */
-	wbuf_put_u8(w, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_EXTLEN);
-	wbuf_put_u8(w, BGP_ATTR_MP_UNREACH_NLRI);
-	wbuf_put_u16(w, (uint16_t)(3 + nlri_len));
-	wbuf_put_u16(w, family_afi(fam));
-	wbuf_put_u8(w, family_safi(fam));
-	wbuf_put_bytes(w, nlri, nlri_len);
+	wbuf_put_u16(w, (uint16_t)(mp + attr_len));
+	mp_unreach_put(w, fam, nlri, nlri_len, false);
+	wbuf_put_bytes(w, attrs, attr_len);
 	return msg_finish(w, start);
 }
 
@@ -280,10 +290,11 @@ attrs_nexthop_encodable(const struct attrs *a,
 		nh = a->nexthop_self ? &ctx->local_v4 : &a->nexthop;
 		return nh->afi == BGP_AFI_IPV4;
 	}
-	/* MP_REACH: any next hop (IPv4 ones are mapped for IPv6) */
+	/* MP_REACH: any next hop; some families need none (flowspec) */
 	if (a->nexthop_self)
 		return ctx->local_v4.afi != 0 || ctx->local_v6.afi != 0;
-	return a->nexthop.afi != 0;
+	return a->nexthop.afi != 0 || (nlri_family(fam) != NULL &&
+	    nlri_family(fam)->nh_none);
 }
 
 size_t
@@ -308,9 +319,16 @@ update_route_size(const struct attrs *a, const struct attr_encode_ctx *ctx,
 int
 update_encode_eor(struct wbuf *w, enum family_id fam)
 {
+	size_t start = w->len;
+
 	/* RFC 4724 §2 */
 	if (fam == FAM_IPV4_UNICAST)
 		return update_encode_v4(w, NULL, 0, NULL, 0, NULL, 0);
-	return update_encode_mp_unreach(w, fam, NULL, 0);
+	/* an empty MP_UNREACH_NLRI; ExaBGP writes its length on 2 octets */
+	msg_begin(w, BGP_MSG_UPDATE);
+	wbuf_put_u16(w, 0);
+	wbuf_put_u16(w, 7);
+	mp_unreach_put(w, fam, NULL, 0, true);
+	return msg_finish(w, start);
 }
 

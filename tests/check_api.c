@@ -151,6 +151,14 @@ static const struct {
 	{ "announce ipv6 unicast 2001:db8::/32 next-hop 2001:db8::1",
 	    API_ANNOUNCE_ROUTE, "n=1|r0=2001:db8::/32 next-hop 2001:db8::1 "
 	    "origin igp" },
+	/* multicast (main's form; 4.2 has it in the announce block) */
+	{ "announce ipv4 multicast 10.0.0.0/8 next-hop 192.0.2.1",
+	    API_ANNOUNCE_ROUTE, "n=1|rfam=ipv4/multicast|r0=10.0.0.0/8 "
+	    "next-hop 192.0.2.1 origin igp" },
+	{ "withdraw ipv6 multicast 2001:db8::/32", API_WITHDRAW_ROUTE,
+	    "n=1|rfam=ipv6/multicast" },
+	{ "announce route 10.0.0.0/8 next-hop 192.0.2.1", API_ANNOUNCE_ROUTE,
+	    "rfam=ipv4/unicast" },
 	{ "withdraw ipv4 unicast 1.1.0.0/24", API_WITHDRAW_ROUTE,
 	    "n=1|r0=1.1.0.0/24 origin igp" },
 	{ "withdraw ipv6 unicast 2001:db8:1::/48", API_WITHDRAW_ROUTE, "n=1" },
@@ -326,6 +334,8 @@ static const struct {
 	{ "announce ipv4 nonsense 10.0.0.0/24", "unknown family 'ipv4 "
 	    "nonsense'" },
 	{ "announce ipv4", "missing SAFI" },
+	{ "announce ipv6 multicast 10.0.0.0/8 next-hop ::1",
+	    "prefix 10.0.0.0/8 is not ipv6" },
 	{ "announce ipv4 unicast 2001:db8::/32 next-hop 2001:db8::1",
 	    "prefix 2001:db8::/32 is not ipv4" },
 	{ "announce attributes next-hop 1.1.1.1", "'nlri' and at least one "
@@ -541,6 +551,14 @@ check_key(const char *line, const struct api_command *cmd, const char *key,
 		snprintf(fam, sizeof(fam), "%s/%s", family_afi_name(cmd->fam),
 		    family_safi_name(cmd->fam));
 		ck_assert_msg(strcmp(fam, v) == 0, "%s: family %s", line, fam);
+	} else if (strcmp(key, "rfam") == 0) {
+		/* the family of the first route */
+		ck_assert(cmd->nroutes > 0);
+		snprintf(fam, sizeof(fam), "%s/%s",
+		    family_afi_name(cmd->routes[0].fam),
+		    family_safi_name(cmd->routes[0].fam));
+		ck_assert_msg(strcmp(fam, v) == 0, "%s: route family %s", line,
+		    fam);
 	} else if (strcmp(key, "text") == 0) {
 		if (strcmp(v, "-") == 0)
 			ck_assert_msg(cmd->text == NULL, "%s: text '%s'", line,

@@ -247,6 +247,10 @@ END_TEST
 
 /* ---- semantics ---- */
 
+/* the families evbgp speaks, as error messages list them */
+#define SPOKEN	"ipv4 unicast, ipv4 multicast, ipv4 nlri-mpls, ipv4 mpls-vpn, " \
+		"ipv6 unicast, ipv6 multicast, ipv6 nlri-mpls, ipv6 mpls-vpn"
+
 #define NB_HEAD	"neighbor 127.0.0.1 { local-address 127.0.0.1; " \
 		"local-as 1; peer-as 2;\n"
 
@@ -319,17 +323,39 @@ START_TEST(test_template_order)
 }
 END_TEST
 
+/* Multicast routes: 4.2's announce block, printed back the same way. */
+START_TEST(test_multicast_routes)
+{
+	struct config *c = parse_ok(NB_HEAD " family { ipv4 unicast; ipv4 "
+	    "multicast; ipv6 multicast; }\n"
+	    " static { route 10.0.0.0/8 next-hop 192.0.2.1; }\n"
+	    " announce {\n  ipv4 {\n   multicast 10.0.0.0/8 next-hop "
+	    "192.0.2.2 med 5;\n  }\n  ipv6 {\n   multicast 2001:db8::/32 "
+	    "next-hop 2001:db8::1;\n  }\n }\n}\n");
+	const struct cfg_neighbor *nb = &c->neighbors[0];
+
+	ck_assert_uint_eq(nb->nroutes, 3);
+	ck_assert_int_eq(nb->routes[0].fam, FAM_IPV4_UNICAST);
+	ck_assert_int_eq(nb->routes[1].fam, FAM_IPV4_MULTICAST);
+	ck_assert_int_eq(nb->routes[2].fam, FAM_IPV6_MULTICAST);
+	/* one prefix, two families: two routes */
+	ck_assert(!cfg_route_same_key(&nb->routes[0], &nb->routes[1]));
+	assert_round_trip(c);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_family_layers)
 {
 	struct config *c = parse_ok(
 	    "template { neighbor t { family { ipv6 unicast; } } }\n"
-	    NB_HEAD "inherit t; family { ipv4 unicast; } family { ipv4 flow; "
-	    "} }\n");
+	    NB_HEAD "inherit t; family { ipv4 unicast; } family { ipv4 "
+	    "multicast; } }\n");
 	const struct cfg_neighbor *nb = &c->neighbors[0];
 
 	/* the neighbor's family blocks replace the template's, and add up */
 	ck_assert(nb->families == (FAMSET(FAM_IPV4_UNICAST) |
-	    FAMSET(FAM_IPV4_FLOW)));
+	    FAMSET(FAM_IPV4_MULTICAST)));
 	ck_assert(nb->families_given);
 	config_free(c);
 }
@@ -581,11 +607,11 @@ static const struct {
 	    "for 'passive' (expected true, false, enable or disable)" },
 	{ NB_HEAD " flow {\n  route x { match { source 10.0.0.1/32; } then { "
 	    "discard; } }\n }\n}\n", "test.conf:2: 'flow' is not supported: "
-	    "evbgp speaks ipv4 and ipv6 unicast only" },
+	    "evbgp speaks " SPOKEN },
 	{ NB_HEAD " l2vpn { }\n}\n", "test.conf:2: 'l2vpn' is not supported: "
-	    "evbgp speaks ipv4 and ipv6 unicast only" },
+	    "evbgp speaks " SPOKEN },
 	{ NB_HEAD " operational { }\n}\n", "test.conf:2: 'operational' is not "
-	    "supported: evbgp speaks ipv4 and ipv6 unicast only" },
+	    "supported: evbgp speaks " SPOKEN },
 	{ NB_HEAD " capability {\n  add-path receive/send;\n }\n}\n",
 	    "test.conf:3: invalid add-path 'receive/send' (expected send, "
 	    "receive, send/receive or disable)" },
@@ -598,13 +624,22 @@ static const struct {
 	    "multi-session, operational, extended-message, nexthop, aigp, "
 	    "software-version, link-local-nexthop, link-local-prefer" },
 	{ NB_HEAD " family {\n  ipv4 bogus;\n }\n}\n",
-	    "test.conf:3: unknown family 'ipv4 bogus' (expected ipv4 "
-	    "unicast|multicast|nlri-mpls|mpls-vpn|flow|flow-vpn, ipv6 "
-	    "unicast|nlri-mpls|mpls-vpn|flow|flow-vpn, l2vpn vpls|evpn, bgp-ls "
-	    "bgp-ls|bgp-ls-vpn, or all)" },
+	    "test.conf:3: unknown family 'ipv4 bogus' (evbgp speaks " SPOKEN
+	    ")" },
+	/* a family ExaBGP has and evbgp does not: never advertised */
+	{ NB_HEAD " family {\n  ipv4 unicast;\n  bgp-ls bgp-ls;\n }\n}\n",
+	    "test.conf:4: family bgp-ls bgp-ls is not supported by evbgp (it "
+	    "speaks " SPOKEN ")" },
+	{ NB_HEAD " add-path {\n  bgp-ls bgp-ls-vpn;\n }\n}\n",
+	    "test.conf:3: family bgp-ls bgp-ls-vpn is not supported by evbgp "
+	    "(it speaks " SPOKEN ")" },
+	{ NB_HEAD " nexthop {\n  bgp-ls bgp-ls ipv6;\n }\n}\n",
+	    "test.conf:3: family bgp-ls bgp-ls is not supported by evbgp (it "
+	    "speaks " SPOKEN ")" },
 	{ NB_HEAD " static {\n  route 10.0.0.0/24 next-hop 1.1.1.1 label "
-	    "100;\n }\n}\n", "test.conf:3: 'label' is not supported (mpls "
-	    "families): evbgp announces ipv4 and ipv6 unicast routes only" },
+	    "100;\n }\n}\n", "test.conf:3: 'label' is not supported: evbgp "
+	    "does not announce labeled (nlri-mpls) or VPN (mpls-vpn) routes "
+	    "yet, it receives them" },
 	{ NB_HEAD " static {\n  route 10.0.0.0/24 {\n   next-hop 1.1.1.1;\n"
 	    "   med x;\n  }\n }\n}\n", "test.conf:5: invalid med 'x' (expected "
 	    "a number from 0 to 4294967295)" },
@@ -614,8 +649,11 @@ static const struct {
 	    "::1;\n  }\n }\n}\n", "test.conf:4: 2001:db8::/32 is not an ipv4 "
 	    "prefix" },
 	{ NB_HEAD " announce {\n  ipv4 {\n   flow x;\n  }\n }\n}\n",
-	    "test.conf:4: announcing 'flow' routes is not supported: evbgp "
-	    "announces unicast routes only" },
+	    "test.conf:4: announcing 'flow' routes is not supported yet: evbgp "
+	    "announces unicast and multicast routes here" },
+	{ NB_HEAD " announce {\n  ipv6 {\n   multicast 10.0.0.0/8 next-hop "
+	    "::1;\n  }\n }\n}\n", "test.conf:4: 10.0.0.0/8 is not an ipv6 "
+	    "prefix" },
 	{ NB_HEAD " static {\n  prefix 10.0.0.0/8;\n }\n}\n",
 	    "test.conf:3: unknown keyword 'prefix' in static block; expected "
 	    "one of: route, attributes" },
@@ -711,6 +749,7 @@ config_suite(void)
 	tcase_add_test(tc, test_same_peer_two_sessions);
 	tcase_add_test(tc, test_template_order);
 	tcase_add_test(tc, test_family_layers);
+	tcase_add_test(tc, test_multicast_routes);
 	tcase_add_test(tc, test_capability_values);
 	tcase_add_test(tc, test_process);
 	tcase_add_test(tc, test_run_path);

@@ -346,9 +346,9 @@ drain(struct harness *h, struct arrived *a)
 			a->eors++;
 			continue;
 		}
-		ck_assert_int_eq(nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
+		ck_assert_int_eq(prefix_nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
 		a->announced += n;
-		ck_assert_int_eq(nlri_check(m.withdrawn, BGP_AFI_IPV4, false,
+		ck_assert_int_eq(prefix_nlri_check(m.withdrawn, BGP_AFI_IPV4, false,
 		    &n), 0);
 		a->withdrawn += n;
 	}

@@ -204,10 +204,10 @@ expect_initial_routes(struct harness *h)
 		}
 		ck_assert_int_eq(eors, 0);
 		updates++;
-		ck_assert_int_eq(nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
+		ck_assert_int_eq(prefix_nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
 		v4_routes += n;
 		if (m.has_mp_reach) {
-			ck_assert_int_eq(nlri_check(m.mp_reach_nlri, BGP_AFI_IPV6,
+			ck_assert_int_eq(prefix_nlri_check(m.mp_reach_nlri, BGP_AFI_IPV6,
 			    false, &n), 0);
 			v6_routes += n;
 		}

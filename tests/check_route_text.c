@@ -448,11 +448,11 @@ static const struct {
 	{ "2001:db8::/32 next-hop ::1 split /64", false, "split /64 of "
 	    "2001:db8::/32 makes more than 65536 routes" },
 	{ "10.0.0.0/24 next-hop 1.1.1.1 label 100", false, "'label' is not "
-	    "supported (mpls families): evbgp announces ipv4 and ipv6 unicast "
-	    "routes only" },
+	    "supported: evbgp does not announce labeled (nlri-mpls) or VPN "
+	    "(mpls-vpn) routes yet, it receives them" },
 	{ "10.0.0.0/24 next-hop 1.1.1.1 rd 65000:1", false, "'rd' is not "
-	    "supported (mpls families): evbgp announces ipv4 and ipv6 unicast "
-	    "routes only" },
+	    "supported: evbgp does not announce labeled (nlri-mpls) or VPN "
+	    "(mpls-vpn) routes yet, it receives them" },
 	{ "10.0.0.0/24 next-hop 1.1.1.1 bogus 1", false, "unknown route "
 	    "keyword 'bogus'; expected one of: next-hop, origin, as-path, med, "
 	    "local-preference, atomic-aggregate, aggregator, community, "

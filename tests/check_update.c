@@ -533,7 +533,7 @@ START_TEST(test_decode_values)
 	ck_assert_uint_eq(m.attrs.aggregator_as, 18144);
 	ck_assert_uint_eq(m.attrs.aggregator_id, 0xDB76E1BD);
 	r = m.nlri;
-	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV4, false, &p, NULL), 0);
+	ck_assert_int_eq(prefix_nlri_get(&r, BGP_AFI_IPV4, false, &p, NULL), 0);
 	ck_assert_str_eq(prefix_fmt(&p, buf), "1.0.64.0/18");
 	ck_assert_uint_eq(rbuf_left(&r), 0);
 	ck_assert(!m.has_mp_reach && !m.has_mp_unreach);
@@ -577,7 +577,7 @@ START_TEST(test_decode_values)
 	ck_assert_int_eq(decode_hex("0000 0015" IB "00000009 180A0000", ADDP,
 	    &m, body, sizeof(body)), UPD_OK);
 	r = m.nlri;
-	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV4, true, &p, &id), 0);
+	ck_assert_int_eq(prefix_nlri_get(&r, BGP_AFI_IPV4, true, &p, &id), 0);
 	ck_assert_uint_eq(id, 9);
 	update_msg_free(&m);
 }
@@ -604,7 +604,7 @@ START_TEST(test_decode_mp)
 	ck_assert_uint_eq(m.mp_nexthop_ll.afi, 0);
 	ck_assert(addr_equal(&m.attrs.nexthop, &m.mp_nexthop));
 	r = m.mp_reach_nlri;
-	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV6, false, &p, NULL), 0);
+	ck_assert_int_eq(prefix_nlri_get(&r, BGP_AFI_IPV6, false, &p, NULL), 0);
 	ck_assert_str_eq(prefix_fmt(&p, buf), "2a04:6d80::1/128");
 
 	/* link-local next hop */
@@ -800,7 +800,7 @@ put_prefix(struct wbuf *w, const char *s, bool addpath, uint32_t id)
 	struct prefix p;
 
 	ck_assert_int_eq(prefix_parse(s, &p), 0);
-	ck_assert_int_eq(nlri_put(w, &p, addpath, id), 0);
+	ck_assert_int_eq(prefix_nlri_put(w, &p, addpath, id), 0);
 }
 
 static void
@@ -1223,8 +1223,9 @@ START_TEST(test_encode_messages)
 	put_prefix(&nw, "2001:db8::/32", false, 0);
 	wbuf_reset(&w);
 	ck_assert_int_eq(update_encode_mp_unreach(&w, FAM_IPV6_UNICAST, wd,
-	    nw.len), 0);
-	ck_hex(buf, w.len, FFx16 "0023 02 0000 000C 900F0008 000201 2020010DB8",
+	    nw.len, NULL, 0), 0);
+	/* ExaBGP's flags: 0x80, the extended length only when needed */
+	ck_hex(buf, w.len, FFx16 "0022 02 0000 000B 800F08 000201 2020010DB8",
 	    "mp_unreach v6");
 	/* too small */
 	wbuf_init(&w, buf, 20);

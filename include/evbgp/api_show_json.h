@@ -11,8 +11,10 @@
  *     (keys open, update, notification, keepalive, refresh),
  *     "routes-out", "routes-in", "families": ["ipv4 unicast", ...] }
  * show adj-rib: an array of objects
- *   { "neighbor", "family": "ipv4 unicast", "prefix",
- *     "path-information"?, "attributes": { "next-hop", then ExaBGP
+ *   { "neighbor", "family": "ipv4 unicast", "prefix" (the families with
+ *     an IP prefix), the members of ExaBGP 4.2's route object ("nlri",
+ *     "path-information"?, "label", "rd", ... as the family has them),
+ *     "attributes": { "next-hop", then ExaBGP
  *     4.2's "attribute" object of the UPDATE events: "origin",
  *     "as-path" (with "confederation-path", and "as-set" when there is
  *     one), "med", "local-preference", "atomic-aggregate",

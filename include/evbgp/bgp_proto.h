@@ -235,6 +235,7 @@ enum bgp_attr_code {
 #define BGP_SAFI_BGPLS			71
 #define BGP_SAFI_BGPLS_VPN		72
 #define BGP_SAFI_MPLS_VPN		128
+#define BGP_SAFI_RTC			132	/* RFC 4684 */
 #define BGP_SAFI_FLOW			133
 #define BGP_SAFI_FLOW_VPN		134
 

@@ -15,12 +15,15 @@
 
 #include "evbgp/attrs.h"
 #include "evbgp/family.h"
+#include "evbgp/nlri.h"
 #include "evbgp/prefix.h"
 
-/* A route from a static/announce block (or, later, from the API). */
+/* A route from a static/announce/flow/l2vpn block or from the API. */
 struct cfg_route {
 	enum family_id	 fam;
-	struct prefix	 prefix;
+	struct prefix	 prefix;	/* the IP prefix, for the families
+					   that have one (nlri_prefix) */
+	struct nlri_buf	 nlri;		/* the NLRI's octets, every family */
 	uint32_t	 path_id;	/* ADD-PATH id, 0 when not given */
 	bool		 has_path_id;
 	struct attrs	 attrs;		/* builder, canonicalized */
@@ -183,7 +186,13 @@ bool	cfg_neighbor_session_equal(const struct cfg_neighbor *a,
 	    const struct cfg_neighbor *b);
 /* Do two configurations say the same (paths and lines excluded)? */
 bool	config_equal(const struct config *a, const struct config *b);
-/* Do two routes have the same key (family, prefix, path id)? */
+/* Do two routes have the same key (family, path id, nlri_key)? */
 bool	cfg_route_same_key(const struct cfg_route *a, const struct cfg_route *b);
+/* The route's NLRI (a view of r's octets, with its path id). */
+struct nlri cfg_route_nlri(const struct cfg_route *r);
+/* The route as ExaBGP names it ("10.0.0.0/24", "flow destination-ipv4
+ * ..."), for messages: into buf, truncated to len. Returns buf. */
+const char *cfg_route_name(const struct cfg_route *r, char *buf, size_t len);
+#define CFG_ROUTE_NAME_MAX	256
 
 #endif /* EVBGP_CONFIG_H */

@@ -72,14 +72,15 @@ bool	 prefix_match_addr(const struct prefix *p, const struct bgp_addr *a);
  * Returns 0, or -1 when the input is truncated or the length exceeds the
  * family's maximum (RFC 7606 §5.3: the caller resets the session).
  */
-int	 nlri_get(struct rbuf *r, uint8_t afi, bool addpath, struct prefix *p,
-	    uint32_t *path_id);
+int	 prefix_nlri_get(struct rbuf *r, uint8_t afi, bool addpath,
+	    struct prefix *p, uint32_t *path_id);
 /* Validate a whole NLRI field without storing; count entries in *n. */
-int	 nlri_check(struct rbuf r, uint8_t afi, bool addpath, size_t *n);
+int	 prefix_nlri_check(struct rbuf r, uint8_t afi, bool addpath,
+	    size_t *n);
 /* Write one NLRI entry. */
-int	 nlri_put(struct wbuf *w, const struct prefix *p, bool addpath,
+int	 prefix_nlri_put(struct wbuf *w, const struct prefix *p, bool addpath,
 	    uint32_t path_id);
-/* Bytes nlri_put would write. */
-size_t	 nlri_size(const struct prefix *p, bool addpath);
+/* Bytes prefix_nlri_put would write. */
+size_t	 prefix_nlri_size(const struct prefix *p, bool addpath);
 
 #endif /* EVBGP_PREFIX_H */

@@ -18,6 +18,7 @@
 
 /* route_text_parse flags */
 #define ROUTE_TEXT_NEXTHOP_OPTIONAL	0x1u	/* withdraw: next-hop optional */
+#define ROUTE_TEXT_MULTICAST		0x2u	/* multicast routes (SAFI 2) */
 
 /* More routes than this from one "split" is refused. */
 #define ROUTE_TEXT_SPLIT_MAX		65536u

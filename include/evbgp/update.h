@@ -18,6 +18,7 @@
 #include "evbgp/bgp_attr.h"
 #include "evbgp/family.h"
 #include "evbgp/msg.h"
+#include "evbgp/nlri.h"
 #include "evbgp/prefix.h"
 #include "evbgp/wire.h"
 
@@ -39,7 +40,7 @@ struct update_ctx {
 
 /*
  * A decoded UPDATE. NLRI fields are views into the message body, already
- * validated, so iterating them with nlri_get() cannot fail. attrs is a
+ * validated, so iterating them with prefix_nlri_get() cannot fail. attrs is a
  * builder owned by the struct (update_msg_init/free) and reused.
  */
 struct update_msg {
@@ -100,14 +101,10 @@ enum update_verdict update_decode(const uint8_t *body, size_t len,
 
 /* One route of a decoded UPDATE (see update_foreach_route). */
 struct update_route {
-	enum family_id		 fam;
+	/* family, path id and the NLRI's octets in the message */
+	struct nlri		 nlri;
 	bool			 announce;	/* false: withdrawn */
-	bool			 has_path_id;	/* ADD-PATH in use for fam */
-	uint32_t		 path_id;
-	struct prefix		 prefix;
-	/* the NLRI's own octets in the message, path id excluded */
-	const uint8_t		*nlri;
-	size_t			 nlri_len;
+	bool			 has_path_id;	/* ADD-PATH in use for the family */
 	/*
 	 * Announcements: the next hop of the field the route came in
 	 * (NEXT_HOP for classic NLRI, MP_REACH_NLRI's own for MP routes:
@@ -159,14 +156,17 @@ size_t	update_route_size(const struct attrs *a,
  *  - update_encode_v4: classic withdrawn routes, attributes (if attr_len >
  *    0) and NLRI, each already encoded by the caller;
  *  - update_encode_mp_unreach: withdrawn routes of an MP family in an
- *    MP_UNREACH_NLRI attribute (flags 0x90, extended length, as ExaBGP);
+ *    MP_UNREACH_NLRI attribute (flags 0x80, the extended length only
+ *    when needed), first, then the attr_len octets of attributes the
+ *    withdrawal carries (ExaBGP main's order);
  *  - update_encode_eor: the End-of-RIB marker of fam.
  */
 int	update_encode_v4(struct wbuf *w, const uint8_t *withdrawn,
 	    size_t withdrawn_len, const uint8_t *attrs, size_t attr_len,
 	    const uint8_t *nlri, size_t nlri_len);
 int	update_encode_mp_unreach(struct wbuf *w, enum family_id fam,
-	    const uint8_t *nlri, size_t nlri_len);
+	    const uint8_t *nlri, size_t nlri_len, const uint8_t *attrs,
+	    size_t attr_len);
 int	update_encode_eor(struct wbuf *w, enum family_id fam);
 
 #endif /* EVBGP_UPDATE_H */
