@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone (this is what CI runs):
 #   1. install the build and test dependencies (scripts/setup.sh)
-#   2. build with -Werror and run the Check unit suites (ctest)
+#   2. build with -Werror, check the layering (scripts/check-layering.sh:
+#      its self-test, then the tree and its objects) and run the Check
+#      unit suites (ctest)
 #   3. build with ASan+UBSan and run the unit suites again
-#   4. fuzz the message decoder for FUZZ_SECONDS (default 60)
+#   4. fuzz every input surface (messages, API lines, configuration,
+#      helper events, healthcheck options) for FUZZ_SECONDS each
+#      (default 60), two targets at a time (fuzz/README.md)
 #   5. the ExaBGP conformance kit (when ../shared/exabgp-qa is present)
 #   6. interop on loopback with BIRD 2, GoBGP and FRR (and TCP-MD5/GTSM)
 #   7. helper processes against BIRD: kill -9 x100, a stopped helper under
@@ -14,7 +18,16 @@
 #
 # Skip steps with SKIP="fuzz interop ..." (names: unit asan fuzz
 # conformance interop integration deploy).
+#
+#   scripts/test.sh                 everything, as CI (setup first)
+#   scripts/test.sh STEP [STEP...]  only those steps, in the order given
+#                                   (no setup unless SETUP=1: the
+#                                   dependencies are assumed installed)
+#   scripts/test.sh --list          the step names
+# tests/README.md says which suite covers what and how to run one case.
 set -uo pipefail
+
+all_steps="unit asan fuzz conformance interop integration deploy"
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo" || exit 1
@@ -53,7 +66,10 @@ build() {
 }
 
 unit() {
-	build build && (cd build && ctest --output-on-failure -j"$jobs")
+	build build &&
+	    scripts/check-layering.sh --self-test build &&
+	    scripts/check-layering.sh build &&
+	    (cd build && ctest --output-on-failure -j"$jobs")
 }
 
 asan() {
@@ -89,18 +105,34 @@ deploy() {
 	tests/deploy/run-all.sh build
 }
 
-if ! scripts/setup.sh; then
-	echo "setup failed: cannot install the dependencies"
-	echo "0 passed, 1 failed"
-	exit 1
+case "${1:-}" in
+-h | --help)
+	sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+	exit 0
+	;;
+--list)
+	echo "$all_steps"
+	exit 0
+	;;
+esac
+steps=("$@")
+for s in "${steps[@]}"; do
+	if [[ " $all_steps " != *" $s "* ]]; then
+		echo "unknown step '$s' (steps: $all_steps)" >&2
+		exit 2
+	fi
+done
+if [ ${#steps[@]} -eq 0 ] || [ "${SETUP:-0}" = 1 ]; then
+	if ! scripts/setup.sh; then
+		echo "setup failed: cannot install the dependencies"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
 fi
-step unit unit
-step asan asan
-step fuzz fuzz
-step conformance conformance
-step interop interop
-step integration integration
-step deploy deploy
+[ ${#steps[@]} -gt 0 ] || read -r -a steps <<<"$all_steps"
+for s in "${steps[@]}"; do
+	step "$s" "$s"
+done
 
 echo
 if [ $failed -gt 0 ]; then

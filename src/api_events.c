@@ -13,32 +13,18 @@
 
 #include "evbgp/api_events.h"
 #include "evbgp/bgp_proto.h"
-#include "evbgp/daemon.h"
-#include "evbgp/log.h"
-#include "evbgp/peer.h"
 #include "evbgp/supervisor.h"
 #include "evbgp/util.h"
 
 #define API_MSG_RENDER	(API_MSG_PARSED | API_MSG_PACKETS | API_MSG_CONSOLIDATE)
 
-/* Queued bytes above which a helper slows its peers down. */
-size_t
-api_events_high_mark(const struct daemon *d)
-{
-	size_t cap = d->helper_queue_max ? d->helper_queue_max : 16u << 20;
-
-	return cap / 2;
-}
-
-/* Is every helper hearing p back under a quarter of the queue cap? */
 bool
-api_events_drained(const struct peer *p)
+api_events_drained(const struct api_events *ev, const struct api_subs *s)
 {
-	size_t low = api_events_high_mark(p->d) / 2;
+	size_t low = ev->high_mark / 2;
 
-	for (size_t i = 0; i < p->nsubs; i++) {
-		struct sup_helper *h = p->d->sup ?
-		    sup_find(p->d->sup, p->subs[i].process) : NULL;
+	for (size_t i = 0; i < s->n && ev->sup != NULL; i++) {
+		struct sup_helper *h = sup_find(ev->sup, s->v[i].process);
 
 		if (h != NULL && sup_queued(h) > low)
 			return false;
@@ -47,45 +33,45 @@ api_events_drained(const struct peer *p)
 }
 
 void
-api_events_peer_free(struct peer *p)
+api_subs_free(struct api_subs *s)
 {
-	for (size_t i = 0; i < p->nsubs; i++)
-		free(p->subs[i].process);
-	free(p->subs);
-	p->subs = NULL;
-	p->nsubs = 0;
-	p->sub_recv = p->sub_send = 0;
-	p->sub_changes = false;
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].process);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+	s->receive = s->send = 0;
+	s->changes = false;
 }
 
 static struct api_sub *
-sub_get(struct peer *p, const char *name)
+sub_get(struct api_subs *s, const char *name)
 {
-	for (size_t i = 0; i < p->nsubs; i++)
-		if (strcmp(p->subs[i].process, name) == 0)
-			return &p->subs[i];
-	p->subs = xreallocarray(p->subs, p->nsubs + 1, sizeof(*p->subs));
-	memset(&p->subs[p->nsubs], 0, sizeof(p->subs[0]));
-	p->subs[p->nsubs].process = xstrdup(name);
-	return &p->subs[p->nsubs++];
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].process, name) == 0)
+			return &s->v[i];
+	s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
+	memset(&s->v[s->n], 0, sizeof(s->v[0]));
+	s->v[s->n].process = xstrdup(name);
+	return &s->v[s->n++];
 }
 
 void
-api_events_peer_init(struct peer *p)
+api_subs_init(struct api_subs *s, const struct cfg_neighbor *cfg)
 {
-	api_events_peer_free(p);
-	for (size_t i = 0; i < p->cfg->napis; i++) {
-		const struct cfg_api *api = &p->cfg->apis[i];
+	api_subs_free(s);
+	for (size_t i = 0; i < cfg->napis; i++) {
+		const struct cfg_api *api = &cfg->apis[i];
 
 		for (size_t j = 0; j < api->nprocesses; j++) {
-			struct api_sub *s = sub_get(p, api->processes[j]);
+			struct api_sub *sub = sub_get(s, api->processes[j]);
 
-			s->neighbor_changes |= api->neighbor_changes;
-			s->receive |= api->receive;
-			s->send |= api->send;
-			p->sub_recv |= s->receive;
-			p->sub_send |= s->send;
-			p->sub_changes |= s->neighbor_changes;
+			sub->neighbor_changes |= api->neighbor_changes;
+			sub->receive |= api->receive;
+			sub->send |= api->send;
+			s->receive |= sub->receive;
+			s->send |= sub->send;
+			s->changes |= sub->neighbor_changes;
 		}
 	}
 }
@@ -115,53 +101,59 @@ mask_wants(uint32_t mask, uint8_t type)
 	return (mask & msg_bit(type)) != 0 && (mask & API_MSG_RENDER) != 0;
 }
 
-bool
-api_events_wanted(const struct peer *p, enum api_dir dir, uint8_t type)
+uint32_t
+api_subs_types(const struct api_subs *s, enum api_dir dir)
 {
-	return mask_wants(dir == API_DIR_RECEIVE ? p->sub_recv : p->sub_send,
-	    type);
+	uint32_t mask = dir == API_DIR_RECEIVE ? s->receive : s->send;
+	uint32_t types = 0;
+
+	for (uint8_t t = 1; t < 32; t++)
+		if (mask_wants(mask, t))
+			types |= 1u << t;
+	return types;
 }
 
 void
-api_source_now(struct daemon *d, struct api_source *src)
+api_source_now(const struct api_events *ev, struct api_source *src)
 {
-	src->host = d->hostname;
+	src->host = ev->host;
 	src->pid = getpid();
 	src->ppid = getppid();
 	src->time = wall_now();
 }
 
 static void
-neighbor_of(struct peer *p, struct api_neighbor *nb)
+neighbor_of(struct api_subs *s, const struct api_peer *ap,
+    struct api_neighbor *nb)
 {
-	nb->local = p->local_now.afi ? p->local_now : p->cfg->local_addr;
-	nb->peer = p->remote;
-	nb->local_as = p->cfg->local_as;
-	nb->peer_as = p->peer_as;
-	nb->counter = ++p->api_counter;
+	nb->local = ap->local;
+	nb->peer = ap->remote;
+	nb->local_as = ap->local_as;
+	nb->peer_as = ap->peer_as;
+	nb->counter = ++s->counter;
 }
 
 void
-api_event_state(struct peer *p, const char *state, const char *reason)
+api_event_state(const struct api_events *ev, struct api_subs *s,
+    const struct api_peer *ap, const char *state, const char *reason)
 {
-	struct daemon *d = p->d;
 	struct api_source src;
 	struct api_neighbor nb;
 	struct sbuf text, json;
 
-	if (!p->sub_changes)
+	if (!s->changes || ev->sup == NULL)
 		return;
-	api_source_now(d, &src);
-	neighbor_of(p, &nb);
+	api_source_now(ev, &src);
+	neighbor_of(s, ap, &nb);
 	sbuf_init(&text);
 	sbuf_init(&json);
-	for (size_t i = 0; i < p->nsubs; i++) {
-		struct api_sub *s = &p->subs[i];
+	for (size_t i = 0; i < s->n; i++) {
+		struct api_sub *sub = &s->v[i];
 		struct sup_helper *h;
 		struct sbuf *out;
 
-		if (!s->neighbor_changes || d->sup == NULL ||
-		    (h = sup_find(d->sup, s->process)) == NULL)
+		if (!sub->neighbor_changes ||
+		    (h = sup_find(ev->sup, sub->process)) == NULL)
 			continue;
 		if (sup_helper_encoder(h) == ENCODER_JSON) {
 			out = &json;
@@ -193,7 +185,7 @@ struct decoded {
 };
 
 static bool
-decode_once(struct peer *p, enum api_dir dir, const uint8_t *msg,
+decode_once(const struct api_peer *ap, enum api_dir dir, const uint8_t *msg,
     size_t len, struct decoded *dc)
 {
 	const uint8_t *body = msg + BGP_HEADER_LEN;
@@ -220,21 +212,11 @@ decode_once(struct peer *p, enum api_dir dir, const uint8_t *msg,
 			dc->ok = true;
 			break;
 		}
-		{
-			struct update_ctx ctx = {
-				.asn4 = p->neg.asn4,
-				.ebgp = p->cfg->local_as != p->peer_as,
-				.families = p->neg.families,
-				.addpath_rx = dir == API_DIR_SEND ?
-				    p->neg.addpath_tx : p->neg.addpath_rx,
-			};
-
-			update_msg_init(&dc->own);
-			dc->own_init = true;
-			update_decode(body, blen, &ctx, &dc->own);
-			dc->ok = dc->own.verdict != UPD_SESSION_RESET;
-			dc->upd = &dc->own;
-		}
+		update_msg_init(&dc->own);
+		dc->own_init = true;
+		update_decode(body, blen, &ap->ctx[dir], &dc->own);
+		dc->ok = dc->own.verdict != UPD_SESSION_RESET;
+		dc->upd = &dc->own;
 		break;
 	default:
 		dc->ok = true;
@@ -243,14 +225,15 @@ decode_once(struct peer *p, enum api_dir dir, const uint8_t *msg,
 }
 
 static void
-encode_message(struct sbuf *out, enum cfg_encoder enc, struct peer *p,
+encode_message(struct sbuf *out, enum cfg_encoder enc,
+    const struct api_peer *ap,
     const struct api_source *src, struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o, const uint8_t *msg, size_t len,
     struct decoded *dc)
 {
 	bool parsed = o->parsed || o->consolidate;
 
-	if (parsed && !decode_once(p, dir, msg, len, dc))
+	if (parsed && !decode_once(ap, dir, msg, len, dc))
 		parsed = false;
 	switch (msg[BGP_HEADER_TYPE_OFF]) {
 	case BGP_MSG_OPEN:
@@ -259,8 +242,7 @@ encode_message(struct sbuf *out, enum cfg_encoder enc, struct peer *p,
 		break;
 	case BGP_MSG_UPDATE:
 		api_encode_update(out, enc, src, nb, dir, o,
-		    parsed ? dc->upd : NULL, dir == API_DIR_SEND ?
-		    p->neg.addpath_tx : p->neg.addpath_rx);
+		    parsed ? dc->upd : NULL, ap->ctx[dir].addpath_rx);
 		break;
 	case BGP_MSG_NOTIFICATION:
 		api_encode_notification(out, enc, src, nb, dir, o,
@@ -272,19 +254,19 @@ encode_message(struct sbuf *out, enum cfg_encoder enc, struct peer *p,
 		api_encode_keepalive(out, enc, src, nb, dir, o);
 		break;
 	case BGP_MSG_ROUTE_REFRESH:
-		if (decode_once(p, dir, msg, len, dc))
+		if (decode_once(ap, dir, msg, len, dc))
 			api_encode_refresh(out, enc, src, nb, dir, o,
 			    dc->rr.afi, dc->rr.safi, dc->rr.subtype);
 		break;
 	}
 }
 
-void
-api_event_message(struct peer *p, enum api_dir dir, const uint8_t *msg,
-    size_t len, const void *decoded)
+bool
+api_event_message(const struct api_events *ev, struct api_subs *s,
+    const struct api_peer *ap, enum api_dir dir, const uint8_t *msg,
+    size_t len, const struct update_msg *decoded)
 {
-	struct daemon *d = p->d;
-	uint8_t type = msg[BGP_HEADER_TYPE_OFF];
+	uint8_t type;
 	struct api_source src;
 	struct api_neighbor nb;
 	struct decoded dc;
@@ -295,25 +277,27 @@ api_event_message(struct peer *p, enum api_dir dir, const uint8_t *msg,
 		struct sbuf	 buf;
 	} cache[4];
 	size_t ncache = 0;
+	bool behind = false;
 
-	if (len < BGP_HEADER_LEN || !api_events_wanted(p, dir, type) ||
-	    d->sup == NULL)
-		return;
+	if (len < BGP_HEADER_LEN || ev->sup == NULL)
+		return false;
+	type = msg[BGP_HEADER_TYPE_OFF];
 	memset(&dc, 0, sizeof(dc));
 	if (type == BGP_MSG_UPDATE)
 		dc.upd = decoded;
-	api_source_now(d, &src);
-	neighbor_of(p, &nb);
-	for (size_t i = 0; i < p->nsubs; i++) {
-		struct api_sub *s = &p->subs[i];
-		uint32_t mask = dir == API_DIR_RECEIVE ? s->receive : s->send;
+	api_source_now(ev, &src);
+	neighbor_of(s, ap, &nb);
+	for (size_t i = 0; i < s->n; i++) {
+		struct api_sub *sub = &s->v[i];
+		uint32_t mask = dir == API_DIR_RECEIVE ? sub->receive :
+		    sub->send;
 		struct sup_helper *h;
 		struct api_msg_opts o;
 		enum cfg_encoder enc;
 		size_t k;
 
 		if (!mask_wants(mask, type) ||
-		    (h = sup_find(d->sup, s->process)) == NULL)
+		    (h = sup_find(ev->sup, sub->process)) == NULL)
 			continue;
 		enc = sup_helper_encoder(h);
 		mask &= API_MSG_RENDER;
@@ -333,39 +317,37 @@ api_event_message(struct peer *p, enum api_dir dir, const uint8_t *msg,
 			o.consolidate = (mask & API_MSG_CONSOLIDATE) != 0;
 			o.raw = msg;
 			o.rawlen = len;
-			encode_message(&cache[k].buf, enc, p, &src, &nb, dir, &o,
-			    msg, len, &dc);
+			encode_message(&cache[k].buf, enc, ap, &src, &nb, dir,
+			    &o, msg, len, &dc);
 		}
 		if (cache[k].buf.len > 0)
 			sup_write(h, cache[k].buf.p, cache[k].buf.len);
-		/* a collector that falls behind slows the peer down (for a
-		 * bounded time) before anything is dropped */
-		if (dir == API_DIR_RECEIVE &&
-		    sup_queued(h) > api_events_high_mark(d))
-			peer_throttle_rx(p);
+		if (sup_queued(h) > ev->high_mark)
+			behind = true;
 	}
 	for (size_t k = 0; k < ncache; k++)
 		sbuf_free(&cache[k].buf);
 	if (dc.own_init)
 		update_msg_free(&dc.own);
+	return behind;
 }
 
 void
-api_event_shutdown(struct daemon *d)
+api_event_shutdown(const struct api_events *ev,
+    const struct cfg_process *procs, size_t nprocs)
 {
 	struct api_source src;
 	struct sbuf text, json;
 
-	if (d->sup == NULL)
+	if (ev->sup == NULL)
 		return;
-	api_source_now(d, &src);
+	api_source_now(ev, &src);
 	sbuf_init(&text);
 	sbuf_init(&json);
 	api_encode_shutdown(&text, ENCODER_TEXT, &src);
 	api_encode_shutdown(&json, ENCODER_JSON, &src);
-	for (size_t i = 0; i < d->cfg->nprocesses; i++) {
-		struct sup_helper *h = sup_find(d->sup,
-		    d->cfg->processes[i].name);
+	for (size_t i = 0; i < nprocs; i++) {
+		struct sup_helper *h = sup_find(ev->sup, procs[i].name);
 
 		if (h == NULL)
 			continue;

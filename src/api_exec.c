@@ -561,7 +561,8 @@ fast_entry_clear(struct api_fast_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-void
+/* Forget the fast path's memory and the scope (before freeing c). */
+static void
 api_client_reset(struct api_client *c)
 {
 	free(c->scope);
@@ -598,7 +599,6 @@ fast_slot(struct api_client *c, uint8_t afi, const char *text, size_t len)
 	return &c->fast[h & (API_FAST_SLOTS - 1)];
 }
 
-/* Apply one announce/withdraw to every peer the client may act on. */
 /* The peers c's route commands act on (cached until peers change). */
 static void
 client_scope(struct daemon *d, struct api_client *c)
@@ -614,6 +614,8 @@ client_scope(struct daemon *d, struct api_client *c)
 	c->scope_gen = d->peers_gen;
 }
 
+/* Apply one announce (a set) or withdraw (NULL) to every peer c may act
+ * on; false when none has the family. */
 static bool
 fast_apply(struct daemon *d, struct api_client *c, enum family_id fam,
     const struct prefix *pfx, uint32_t path_id, const struct attrs *a)
@@ -724,7 +726,8 @@ fast_learn(struct daemon *d, struct api_client *c, const char *line,
 	e->attrs = attrs_intern(d->attrs, &r->attrs);
 }
 
-void
+/* Run one command line (no newline) from c. */
+static void
 api_exec_line(struct daemon *d, struct api_client *c, const char *line,
     size_t len)
 {
@@ -796,19 +799,19 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		reply(c, "shutdown in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_shutdown(d, "shutdown command");
+		daemon_request(d, DAEMON_SHUTDOWN, "shutdown command");
 		return;
 	case API_RELOAD:
 		reply(c, "reload in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_reload(d, false);
+		daemon_request(d, DAEMON_RELOAD, NULL);
 		return;
 	case API_RESTART:
 		reply(c, "restart in progress");
 		answer(c, true);
 		api_command_free(&cmd);
-		daemon_reload(d, true);
+		daemon_request(d, DAEMON_RESTART, NULL);
 		return;
 	case API_VERSION:
 		replyf(c, "exabgp %s (evbgpd %s)", EXABGP_API_VERSION,
@@ -857,4 +860,55 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		    (int)(len > 200 ? 200 : len), line);
 	answer(c, ok);
 	api_command_free(&cmd);
+}
+
+/* ---- the line handler: one struct api_client per line_client ---- */
+
+static void
+handler_line(void *arg, struct line_client *lc, const char *line, size_t len)
+{
+	struct daemon *d = arg;
+	struct api_client *c = lc->state;
+
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		snprintf(c->name, sizeof(c->name), "%s", lc->name);
+		c->helper = lc->helper;
+		/* a helper starts with the configured ack setting */
+		c->ack = !lc->helper || d->env.api_ack ? API_ACK_ON :
+		    API_ACK_OFF;
+		c->reply = lc->reply;
+		c->ctx = lc->ctx;
+		lc->state = c;
+	}
+	c->encoder = lc->encoder;
+	if (!c->helper && memchr(line, '\0', len) != NULL) {
+		/* the parser sees C strings: "show\0garbage" must not run
+		 * as "show" */
+		log_warnx("control: %s: command with a NUL byte refused",
+		    c->name);
+		answer(c, false);
+		return;
+	}
+	api_exec_line(d, c, line, len);
+}
+
+static void
+handler_release(void *arg, struct line_client *lc)
+{
+	struct api_client *c = lc->state;
+
+	if (c == NULL)
+		return;
+	api_client_reset(c);
+	free(c);
+	lc->state = NULL;
+}
+
+void
+api_exec_handler(struct daemon *d, struct line_handler *lh)
+{
+	lh->line = handler_line;
+	lh->release = handler_release;
+	lh->arg = d;
 }

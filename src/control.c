@@ -2,8 +2,9 @@
  * The control socket (see control.h).
  *
  * Each client is a bufferevent on an accepted unix stream connection.
- * Complete lines are executed in order through api_exec_line(); the
- * answers go to the client's output buffer. Limits, and why:
+ * Complete lines are handed in order to the line handler main gave us
+ * (api_exec); the answers go to the client's output buffer. Limits, and
+ * why:
  *
  *  - CONTROL_MAX_CLIENTS: an extra connection gets "error: too many
  *    clients" and is closed, so a loop of connects cannot exhaust fds.
@@ -18,9 +19,10 @@
  *  - At most CONTROL_BATCH commands per client per event-loop turn, so
  *    BGP timers keep running while a client pipes in a large file.
  *
- * api_exec_line() may shut the daemon down ("shutdown"), which calls
- * control_free() while we are inside a client's callback: the structure
- * then only becomes "dead" and is freed when that callback unwinds.
+ * No command frees anything from inside a client's callback: "shutdown"
+ * and "reload" are requests the daemon acts on from a later loop turn
+ * (daemon_request). At shutdown control_stop() closes the listener and
+ * lets every client's last answer drain before its connection closes.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,9 +40,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "evbgp/api_exec.h"
 #include "evbgp/control.h"
-#include "evbgp/daemon.h"
 #include "evbgp/log.h"
 #include "evbgp/util.h"
 
@@ -54,28 +54,29 @@ struct control_client {
 	struct control	*ctl;
 	struct bufferevent *bev;
 	struct event	*ev_more;	/* continue after a batch */
-	struct api_client api;
+	struct line_client lc;
 	bool		 eof;		/* the client sent everything */
 	bool		 closing;	/* flush the output, then free */
 	bool		 paused;	/* output above CONTROL_OUT_PAUSE */
 	bool		 overflow;	/* an answer passed CONTROL_OUT_MAX */
-	bool		 busy;		/* inside api_exec_line */
 };
 
 struct control {
-	struct daemon	*d;
+	struct event_base *base;
+	struct line_handler lines;
 	struct evconnlistener *lev;
 	char		*path;
 	dev_t		 dev;		/* the socket file we created */
 	ino_t		 ino;
 	struct control_client *clients[CONTROL_MAX_CLIENTS];
 	size_t		 nclients;
-	unsigned	 busy;		/* clients inside api_exec_line */
-	bool		 dead;		/* control_free() ran meanwhile */
+	/* control_stop: called when the last client is gone */
+	void		(*stopped)(void *arg);
+	void		*stopped_arg;
 };
 
 static void	control_client_process(struct control_client *cl);
-static void	control_destroy(struct control *ctl);
+static void	control_unlisten(struct control *ctl);
 
 /* ---- clients ---- */
 
@@ -90,43 +91,16 @@ control_client_free(struct control_client *cl)
 			break;
 		}
 	}
-	log_debug("control: %s disconnected", cl->api.name);
-	api_client_reset(&cl->api);
+	log_debug("control: %s disconnected", cl->lc.name);
+	ctl->lines.release(ctl->lines.arg, &cl->lc);
 	event_free(cl->ev_more);
 	bufferevent_free(cl->bev);
 	free(cl);
-}
+	if (ctl->nclients == 0 && ctl->stopped != NULL) {
+		void (*stopped)(void *) = ctl->stopped;
 
-/*
- * Write what we can of the pending output now, without waiting, for a
- * client about to be freed: the answer to "shutdown" must reach it
- * before the socket closes. The bufferevent owns the draining end of
- * its output buffer, so the bytes are peeked and sent, not drained.
- */
-static void
-control_client_flush_now(struct control_client *cl)
-{
-	struct evbuffer *out = bufferevent_get_output(cl->bev);
-	evutil_socket_t fd = bufferevent_getfd(cl->bev);
-	struct evbuffer_iovec v[16];
-	int n;
-
-	if (fd == -1)
-		return;
-	n = evbuffer_peek(out, -1, NULL, v, 16);
-	for (int i = 0; i < n && i < 16; i++) {
-		const char *p = v[i].iov_base;
-		size_t left = v[i].iov_len;
-
-		while (left > 0) {
-			ssize_t w = send(fd, p, left, MSG_NOSIGNAL |
-			    MSG_DONTWAIT);
-
-			if (w <= 0)
-				return;
-			p += w;
-			left -= (size_t)w;
-		}
+		ctl->stopped = NULL;
+		stopped(ctl->stopped_arg);
 	}
 }
 
@@ -139,8 +113,8 @@ control_client_close(struct control_client *cl)
 	cl->closing = true;
 	bufferevent_disable(cl->bev, EV_READ);
 	evbuffer_drain(in, evbuffer_get_length(in));
-	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0 &&
-	    !cl->busy)
+	event_del(cl->ev_more);
+	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0)
 		control_client_free(cl);
 }
 
@@ -148,14 +122,14 @@ control_client_close(struct control_client *cl)
 static void
 control_client_refuse(struct control_client *cl, const char *why)
 {
-	log_warnx("control: %s: %s, closing", cl->api.name, why);
+	log_warnx("control: %s: %s, closing", cl->lc.name, why);
 	bufferevent_write(cl->bev, "error: ", 7);
 	bufferevent_write(cl->bev, why, strlen(why));
 	bufferevent_write(cl->bev, "\n", 1);
 	control_client_close(cl);
 }
 
-/* api_client.reply: queue answer bytes, within the output cap. */
+/* line_client.reply: queue answer bytes, within the output cap. */
 static void
 control_client_reply(void *ctx, const char *data, size_t len)
 {
@@ -173,45 +147,20 @@ control_client_reply(void *ctx, const char *data, size_t len)
 	bufferevent_write(cl->bev, data, len);
 }
 
-/* Run one command; false if the client or the control went away. */
+/* Run one command; false if the client went away. */
 static bool
 control_client_exec(struct control_client *cl, const char *line, size_t len)
 {
 	struct control *ctl = cl->ctl;
 
-	if (memchr(line, '\0', len) != NULL) {
-		/* the parser sees C strings: "show\0garbage" must not run
-		 * as "show" */
-		log_warnx("control: %s: command with a NUL byte refused",
-		    cl->api.name);
-		if (cl->api.ack == API_ACK_ON)
-			bufferevent_write(cl->bev, "error\n", 6);
-		return true;
-	}
-	log_debug("control: %s: %.*s", cl->api.name,
+	log_debug("control: %s: %.*s", cl->lc.name,
 	    (int)(len > 200 ? 200 : len), line);
-	cl->busy = true;
-	ctl->busy++;
-	api_exec_line(ctl->d, &cl->api, line, len);
-	ctl->busy--;
-	cl->busy = false;
-	if (ctl->dead) {
-		/* shut down from inside the command: control_free() already
-		 * flushed what could be; finish its work */
-		control_client_free(cl);
-		if (ctl->busy == 0)
-			control_destroy(ctl);
-		return false;
-	}
+	ctl->lines.line(ctl->lines.arg, &cl->lc, line, len);
 	if (cl->overflow) {
 		/* the client gets the whole lines that fitted, then this */
 		cl->overflow = false;
 		control_client_refuse(cl, "answer larger than the 64 MiB "
 		    "output limit, truncated");
-		return false;
-	}
-	if (cl->closing) {
-		control_client_close(cl);
 		return false;
 	}
 	return true;
@@ -345,9 +294,9 @@ control_client_event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT)
-		log_warnx("control: %s reads nothing, dropped", cl->api.name);
+		log_warnx("control: %s reads nothing, dropped", cl->lc.name);
 	else if (what & BEV_EVENT_ERROR)
-		log_debug("control: %s: %s", cl->api.name,
+		log_debug("control: %s: %s", cl->lc.name,
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	control_client_free(cl);
 }
@@ -360,12 +309,12 @@ control_client_identify(struct control_client *cl, evutil_socket_t fd)
 	socklen_t len = sizeof(uc);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1) {
-		snprintf(cl->api.name, sizeof(cl->api.name), "evbgpctl");
+		snprintf(cl->lc.name, sizeof(cl->lc.name), "evbgpctl");
 		log_debug("control: client connected (no SO_PEERCRED: %s)",
 		    strerror(errno));
 		return;
 	}
-	snprintf(cl->api.name, sizeof(cl->api.name), "evbgpctl[%ld]",
+	snprintf(cl->lc.name, sizeof(cl->lc.name), "evbgpctl[%ld]",
 	    (long)uc.pid);
 	log_debug("control: client connected: pid %ld uid %ld gid %ld",
 	    (long)uc.pid, (long)uc.uid, (long)uc.gid);
@@ -399,17 +348,15 @@ control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	}
 	cl = xcalloc(1, sizeof(*cl));
 	cl->ctl = ctl;
-	cl->bev = bufferevent_socket_new(ctl->d->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE);
-	cl->ev_more = evtimer_new(ctl->d->base, control_client_more_cb, cl);
+	cl->bev = bufferevent_socket_new(ctl->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	cl->ev_more = evtimer_new(ctl->base, control_client_more_cb, cl);
 	if (cl->bev == NULL || cl->ev_more == NULL)
 		fatalx("control: out of memory");
 	control_client_identify(cl, fd);
-	cl->api.helper = false;
-	cl->api.ack = API_ACK_ON;
-	cl->api.encoder = ENCODER_TEXT;
-	cl->api.reply = control_client_reply;
-	cl->api.ctx = cl;
+	cl->lc.helper = false;
+	cl->lc.encoder = ENCODER_TEXT;
+	cl->lc.reply = control_client_reply;
+	cl->lc.ctx = cl;
 	bufferevent_setcb(cl->bev, control_client_read_cb,
 	    control_client_write_cb, control_client_event_cb, cl);
 	/* a line, its CR LF, and no more: a longer one is refused */
@@ -526,13 +473,16 @@ control_bind(const char *path, const struct sockaddr_un *sun)
 }
 
 struct control *
-control_new(struct daemon *d, const char *path)
+control_new(struct event_base *base, const char *path,
+    const struct line_handler *lines)
 {
 	struct control *ctl;
 	struct sockaddr_un sun;
 	struct stat st;
 	int fd;
 
+	if (lines == NULL || lines->line == NULL || lines->release == NULL)
+		fatalx("%s: no line handler", __func__);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (path == NULL || path[0] == '\0' ||
@@ -548,13 +498,14 @@ control_new(struct daemon *d, const char *path)
 	if ((fd = control_bind(path, &sun)) == -1)
 		return NULL;
 	ctl = xcalloc(1, sizeof(*ctl));
-	ctl->d = d;
+	ctl->base = base;
+	ctl->lines = *lines;
 	ctl->path = xstrdup(path);
 	if (stat(path, &st) == 0) {
 		ctl->dev = st.st_dev;
 		ctl->ino = st.st_ino;
 	}
-	ctl->lev = evconnlistener_new(d->base, control_accept_cb, ctl,
+	ctl->lev = evconnlistener_new(base, control_accept_cb, ctl,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
 	if (ctl->lev == NULL) {
 		log_warnx("control: cannot listen on %s", path);
@@ -569,38 +520,45 @@ control_new(struct daemon *d, const char *path)
 	return ctl;
 }
 
-/* Free the structure itself (no client left). */
+/* Stop accepting; remove the socket file if it is still ours. */
 static void
-control_destroy(struct control *ctl)
+control_unlisten(struct control *ctl)
 {
-	free(ctl->path);
-	free(ctl);
+	struct stat st;
+
+	if (ctl->lev == NULL)
+		return;
+	evconnlistener_free(ctl->lev);
+	ctl->lev = NULL;
+	if (stat(ctl->path, &st) == 0 && st.st_dev == ctl->dev &&
+	    st.st_ino == ctl->ino)
+		unlink(ctl->path);
+}
+
+void
+control_stop(struct control *ctl, void (*stopped)(void *arg), void *arg)
+{
+	control_unlisten(ctl);
+	if (ctl->nclients == 0) {
+		stopped(arg);
+		return;
+	}
+	ctl->stopped = stopped;
+	ctl->stopped_arg = arg;
+	for (size_t i = ctl->nclients; i > 0; i--)
+		if (!ctl->clients[i - 1]->closing)
+			control_client_close(ctl->clients[i - 1]);
 }
 
 void
 control_free(struct control *ctl)
 {
-	struct stat st;
-
-	if (ctl == NULL || ctl->dead)
+	if (ctl == NULL)
 		return;
-	evconnlistener_free(ctl->lev);
-	ctl->lev = NULL;
-	/* remove the file only if it is still ours */
-	if (stat(ctl->path, &st) == 0 && st.st_dev == ctl->dev &&
-	    st.st_ino == ctl->ino)
-		unlink(ctl->path);
-	for (size_t i = ctl->nclients; i > 0; i--) {
-		struct control_client *cl = ctl->clients[i - 1];
-
-		control_client_flush_now(cl);
-		if (!cl->busy)
-			control_client_free(cl);
-	}
-	if (ctl->busy > 0) {
-		/* a command is running: its client frees us on return */
-		ctl->dead = true;
-		return;
-	}
-	control_destroy(ctl);
+	control_unlisten(ctl);
+	ctl->stopped = NULL;
+	while (ctl->nclients > 0)
+		control_client_free(ctl->clients[ctl->nclients - 1]);
+	free(ctl->path);
+	free(ctl);
 }

@@ -20,7 +20,6 @@
 #include <event2/listener.h>
 
 #include "evbgp/api_events.h"
-#include "evbgp/api_exec.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/control.h"
 #include "evbgp/daemon.h"
@@ -32,6 +31,8 @@
 
 #define SHUTDOWN_GRACE_MS	2500
 #define LISTEN_BACKLOG		64
+
+static const struct peer_ops daemon_peer_ops;
 
 struct daemon *
 daemon_new(struct env *env, struct config *cfg, char **conf_paths,
@@ -51,18 +52,154 @@ daemon_new(struct env *env, struct config *cfg, char **conf_paths,
 	d->conf_paths = conf_paths;
 	d->nconf = nconf;
 	d->attrs = attr_table_new();
+	d->penv.base = d->base;
+	d->penv.attrs = d->attrs;
+	d->penv.rxbuf = d->rxbuf;
+	d->penv.set.openwait_s = d->env.bgp_openwait;
+	d->penv.set.max_attempts = d->env.tcp_connections;
+	d->penv.set.passive = d->env.bgp_passive;
+	d->penv.set.port = d->env.tcp_port_from_env ? d->env.tcp_port : 0;
+	d->penv.stopping = &d->stopping;
+	d->penv.ops = &daemon_peer_ops;
+	d->penv.arg = d;
+	d->events.host = d->hostname;
 	return d;
 }
 
+/* ---- peers: the daemon implements their callbacks ---- */
+
+/* What the helpers hear about p's session. */
 static void
-daemon_add_peer(struct daemon *d, struct peer *p)
+peer_facts(const struct peer *p, struct api_peer *ap)
+{
+	struct update_ctx ctx = {
+		.asn4 = p->neg.asn4,
+		.ebgp = p->cfg->local_as != p->peer_as,
+		.families = p->neg.families,
+	};
+
+	ap->local = p->local_now.afi ? p->local_now : p->cfg->local_addr;
+	ap->remote = p->remote;
+	ap->local_as = p->cfg->local_as;
+	ap->peer_as = p->peer_as;
+	ap->ctx[API_DIR_RECEIVE] = ctx;
+	ap->ctx[API_DIR_RECEIVE].addpath_rx = p->neg.addpath_rx;
+	ap->ctx[API_DIR_SEND] = ctx;
+	ap->ctx[API_DIR_SEND].addpath_rx = p->neg.addpath_tx;
+}
+
+static void
+peer_state_cb(void *arg, struct peer *p, enum peer_change what,
+    const char *reason)
+{
+	static const char *const words[] = {
+		[PEER_CONNECTED] = "connected",
+		[PEER_UP] = "up",
+		[PEER_DOWN] = "down",
+	};
+	struct daemon *d = arg;
+	struct api_peer ap;
+
+	peer_facts(p, &ap);
+	api_event_state(&d->events, p->user, &ap, words[what], reason);
+}
+
+static void
+peer_message_cb(void *arg, struct peer *p, enum peer_dir dir,
+    const uint8_t *msg, size_t len, const struct update_msg *upd)
+{
+	struct daemon *d = arg;
+	struct api_peer ap;
+	bool behind;
+
+	peer_facts(p, &ap);
+	behind = api_event_message(&d->events, p->user, &ap,
+	    dir == PEER_RECEIVED ? API_DIR_RECEIVE : API_DIR_SEND, msg, len,
+	    upd);
+	/* a collector that falls behind slows the peer down (for a bounded
+	 * time) before anything is dropped */
+	if (behind && dir == PEER_RECEIVED)
+		peer_throttle_rx(p);
+}
+
+static bool
+peer_rx_ready_cb(void *arg, struct peer *p)
+{
+	struct daemon *d = arg;
+
+	return api_events_drained(&d->events, p->user);
+}
+
+static void daemon_maybe_exit(struct daemon *d);
+
+static void
+peer_closing_cb(void *arg, bool done)
+{
+	struct daemon *d = arg;
+
+	if (!done) {
+		d->nclosing++;
+		return;
+	}
+	if (d->nclosing > 0)
+		d->nclosing--;
+	daemon_maybe_exit(d);
+}
+
+static const struct peer_ops daemon_peer_ops = {
+	.state = peer_state_cb,
+	.message = peer_message_cb,
+	.rx_ready = peer_rx_ready_cb,
+	.closing = peer_closing_cb,
+};
+
+/* (Re)compute who hears what about p, and tell p which messages. */
+static void
+daemon_subscribe(struct peer *p)
+{
+	struct api_subs *s = p->user;
+
+	api_subs_init(s, p->cfg);
+	p->want[PEER_RECEIVED] = api_subs_types(s, API_DIR_RECEIVE);
+	p->want[PEER_SENT] = api_subs_types(s, API_DIR_SEND);
+}
+
+/* A new peer for cfg (remote: a passive range's connection), with its
+ * subscriptions and configured routes, in the peer list. */
+static struct peer *
+daemon_add_peer(struct daemon *d, const struct cfg_neighbor *cfg,
+    const struct bgp_addr *remote)
+{
+	struct peer *p = peer_new(&d->penv, cfg, remote);
+
+	p->user = xcalloc(1, sizeof(struct api_subs));
+	daemon_subscribe(p);
+	peer_load_routes(p);
+	d->peers = xreallocarray(d->peers, d->npeers + 1, sizeof(*d->peers));
+	d->peers[d->npeers++] = p;
+	d->peers_gen++;
+	return p;
+}
+
+/* Put a peer (back) in the list. */
+static void
+daemon_keep_peer(struct daemon *d, struct peer *p)
 {
 	d->peers = xreallocarray(d->peers, d->npeers + 1, sizeof(*d->peers));
 	d->peers[d->npeers++] = p;
 	d->peers_gen++;
 }
 
-struct peer *
+static void
+daemon_free_peer(struct peer *p)
+{
+	api_subs_free(p->user);
+	free(p->user);
+	peer_free(p);
+}
+
+/* The configured peer for an incoming connection, or NULL. */
+static struct peer *
 daemon_match_peer(struct daemon *d, const struct bgp_addr *remote,
     const struct bgp_addr *local)
 {
@@ -128,10 +265,7 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 			close(fd);
 			return;
 		}
-		p = peer_new(d, n, &remote);
-		daemon_add_peer(d, p);
-		api_events_peer_init(p);
-		peer_load_routes(p);
+		p = daemon_add_peer(d, n, &remote);
 		log_peer(LOG_INFO, p->name, "new peer from passive range %s",
 		    n->name);
 	}
@@ -280,16 +414,17 @@ daemon_write_pid(struct daemon *d)
 
 /* ---- helpers ---- */
 
-struct helper_ctx {
+/* A helper's command client: its lines go to d->commands. */
+struct helper_client {
+	struct line_client lc;		/* lc.ctx: this struct */
 	struct daemon	*d;
-	char		 name[64];
 };
 
 static void
 helper_reply(void *ctx, const char *data, size_t len)
 {
-	struct helper_ctx *hc = ctx;
-	struct sup_helper *h = hc->d->sup ? sup_find(hc->d->sup, hc->name) :
+	struct helper_client *hc = ctx;
+	struct sup_helper *h = hc->d->sup ? sup_find(hc->d->sup, hc->lc.name) :
 	    NULL;
 
 	if (h != NULL)
@@ -297,53 +432,57 @@ helper_reply(void *ctx, const char *data, size_t len)
 }
 
 /* The command client of a process (created on first use, kept across
- * respawns so that ack settings survive). */
-static struct api_client *
+ * respawns). */
+static struct helper_client *
 helper_client(struct daemon *d, const char *name)
 {
-	struct api_client *c;
-	struct helper_ctx *hc;
+	struct helper_client *hc;
 
 	for (size_t i = 0; i < d->nclients; i++)
-		if (strcmp(d->clients[i]->name, name) == 0)
+		if (strcmp(d->clients[i]->lc.name, name) == 0)
 			return d->clients[i];
-	c = xcalloc(1, sizeof(*c));
 	hc = xcalloc(1, sizeof(*hc));
 	hc->d = d;
-	snprintf(hc->name, sizeof(hc->name), "%s", name);
-	snprintf(c->name, sizeof(c->name), "%s", name);
-	c->helper = true;
-	c->ack = d->env.api_ack ? API_ACK_ON : API_ACK_OFF;
-	c->encoder = ENCODER_TEXT;
-	c->reply = helper_reply;
-	c->ctx = hc;
+	snprintf(hc->lc.name, sizeof(hc->lc.name), "%s", name);
+	hc->lc.helper = true;
+	hc->lc.encoder = ENCODER_TEXT;
+	hc->lc.reply = helper_reply;
+	hc->lc.ctx = hc;
 	d->clients = xreallocarray(d->clients, d->nclients + 1,
 	    sizeof(*d->clients));
-	d->clients[d->nclients++] = c;
-	return c;
+	d->clients[d->nclients++] = hc;
+	return hc;
+}
+
+/* The handler forgets what it kept about a client. */
+static void
+helper_client_release(struct daemon *d, struct helper_client *hc)
+{
+	if (d->commands.release != NULL)
+		d->commands.release(d->commands.arg, &hc->lc);
 }
 
 static void
 sup_line_cb(void *arg, struct sup_helper *h, const char *line, size_t len)
 {
 	struct daemon *d = arg;
-	struct api_client *c = helper_client(d, sup_helper_name(h));
+	struct helper_client *hc = helper_client(d, sup_helper_name(h));
 
-	c->encoder = sup_helper_encoder(h);
-	if (d->stopping)
+	hc->lc.encoder = sup_helper_encoder(h);
+	if (d->stopping || d->commands.line == NULL)
 		return;
-	api_exec_line(d, c, line, len);
+	d->commands.line(d->commands.arg, &hc->lc, line, len);
 }
 
 static void
 sup_started_cb(void *arg, struct sup_helper *h)
 {
 	struct daemon *d = arg;
-	struct api_client *c = helper_client(d, sup_helper_name(h));
+	struct helper_client *hc = helper_client(d, sup_helper_name(h));
 
-	/* a new instance starts with the configured ack setting */
-	c->ack = d->env.api_ack ? API_ACK_ON : API_ACK_OFF;
-	c->encoder = sup_helper_encoder(h);
+	/* a new instance starts afresh (the configured ack setting) */
+	helper_client_release(d, hc);
+	hc->lc.encoder = sup_helper_encoder(h);
 }
 
 static void
@@ -358,7 +497,8 @@ sup_fatal_cb(void *arg, const char *why)
 
 	log_warnx("%s: stopping (exabgp.api.terminate)", why);
 	d->exit_code = 1;
-	daemon_shutdown(d, why);
+	daemon_request(d, DAEMON_SHUTDOWN, "a helper was lost "
+	    "(exabgp.api.terminate)");
 }
 
 /* Events to h were dropped: say so in its own stream. */
@@ -370,13 +510,11 @@ sup_overflow_cb(void *arg, struct sup_helper *h, unsigned long dropped)
 	struct sbuf line;
 
 	sbuf_init(&line);
-	api_source_now(d, &src);
+	api_source_now(&d->events, &src);
 	api_encode_overflow(&line, sup_helper_encoder(h), &src, dropped);
 	sup_write(h, line.p, line.len);
 	sbuf_free(&line);
 }
-
-static void daemon_maybe_exit(struct daemon *d);
 
 static void
 sup_all_stopped_cb(void *arg)
@@ -411,7 +549,10 @@ daemon_start_helpers(struct daemon *d)
 	ss.overflow = d->helper_overflow_restart ? SUP_OVERFLOW_RESTART :
 	    SUP_OVERFLOW_DROP;
 	ss.terminate = d->env.api_terminate;
+	/* a helper with half its queue cap waiting is "behind" */
+	d->events.high_mark = ss.max_queue / 2;
 	d->sup = sup_new(d->base, &ss, &daemon_sup_ops, d);
+	d->events.sup = d->sup;
 	if (d->cfg->nprocesses > 0)
 		sup_apply(d->sup, d->cfg->processes, d->cfg->nprocesses);
 }
@@ -452,7 +593,7 @@ peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb)
 		}
 	}
 	p->cfg = nb;
-	api_events_peer_init(p);
+	daemon_subscribe(p);
 	/* identical routes intern to the same set: nothing is re-sent;
 	 * changed ones are re-announced without a withdraw between */
 	peer_load_routes(p);
@@ -480,18 +621,18 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 			log_peer(LOG_NOTICE, p->name, "neighbor removed from "
 			    "the configuration");
 			peer_stop(p, BGP_CEASE_PEER_DECONFIGURED, NULL);
-			peer_free(p);
+			daemon_free_peer(p);
 			continue;
 		}
 		if (!cfg_neighbor_session_equal(p->cfg, nb)) {
 			log_peer(LOG_NOTICE, p->name, "session settings "
 			    "changed: resetting the session");
 			peer_stop(p, BGP_CEASE_OTHER_CONFIG, NULL);
-			peer_free(p);
+			daemon_free_peer(p);
 			continue;
 		}
 		peer_reconfigure(p, nb);
-		daemon_add_peer(d, p);
+		daemon_keep_peer(d, p);
 		kept++;
 	}
 	free(peers);
@@ -505,10 +646,7 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 			exists = d->peers[j]->cfg == nb;
 		if (exists || neighbor_is_range(nb))
 			continue;
-		p = peer_new(d, nb, NULL);
-		daemon_add_peer(d, p);
-		api_events_peer_init(p);
-		peer_load_routes(p);
+		p = daemon_add_peer(d, nb, NULL);
 		peer_start(p);
 	}
 }
@@ -623,7 +761,7 @@ sig_shutdown_cb(evutil_socket_t sig, short what, void *arg)
 	struct daemon *d = arg;
 
 	log_notice("received %s: shutting down", strsignal((int)sig));
-	daemon_shutdown(d, "shutdown");
+	daemon_request(d, DAEMON_SHUTDOWN, "shutdown");
 }
 
 static void
@@ -632,7 +770,8 @@ sig_reload_cb(evutil_socket_t sig, short what, void *arg)
 	struct daemon *d = arg;
 
 	log_notice("received %s: reloading", strsignal((int)sig));
-	daemon_reload(d, sig == SIGUSR2);
+	daemon_request(d, sig == SIGUSR2 ? DAEMON_RESTART : DAEMON_RELOAD,
+	    NULL);
 }
 
 static void
@@ -646,12 +785,45 @@ exit_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(d->base, NULL);
 }
 
-/* Leave the loop once the NOTIFICATIONs are out and helpers are gone. */
+/* Leave the loop once the NOTIFICATIONs are out, helpers are gone and
+ * evbgpctl clients have their last answers. */
 static void
 daemon_maybe_exit(struct daemon *d)
 {
-	if (d->stopping && d->nclosing == 0 && d->helpers_stopped)
+	if (d->stopping && d->nclosing == 0 && d->helpers_stopped &&
+	    !d->control_draining)
 		event_base_loopexit(d->base, NULL);
+}
+
+static void	daemon_shutdown(struct daemon *d, const char *why);
+
+/* The requests made since the last turn, acted on now. */
+static void
+request_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	unsigned req = d->requests;
+
+	d->requests = 0;
+	if (req & DAEMON_SHUTDOWN) {
+		daemon_shutdown(d, d->request_why ? d->request_why :
+		    "shutdown");
+		return;
+	}
+	if (req & (DAEMON_RELOAD | DAEMON_RESTART))
+		daemon_reload(d, (req & DAEMON_RESTART) != 0);
+}
+
+void
+daemon_request(struct daemon *d, unsigned req, const char *why)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if ((req & DAEMON_SHUTDOWN) && !(d->requests & DAEMON_SHUTDOWN))
+		d->request_why = why;
+	d->requests |= req;
+	if (d->ev_request != NULL)
+		evtimer_add(d->ev_request, &now);
 }
 
 static struct event *
@@ -673,6 +845,9 @@ daemon_start(struct daemon *d)
 	d->sig_usr1 = signal_on(d, SIGUSR1, sig_reload_cb);
 	d->sig_usr2 = signal_on(d, SIGUSR2, sig_reload_cb);
 	d->ev_exit = evtimer_new(d->base, exit_cb, d);
+	d->ev_request = evtimer_new(d->base, request_cb, d);
+	if (d->requests != 0)
+		daemon_request(d, 0, NULL);
 	daemon_write_pid(d);
 	if (daemon_open_listeners(d) == -1)
 		return -1;
@@ -684,7 +859,8 @@ daemon_start(struct daemon *d)
 	    (unsigned)(0x8000 | (random() & 0x3fff)),
 	    (unsigned long)random(), (unsigned)(random() & 0xffff));
 	if (d->control_path != NULL) {
-		d->control = control_new(d, d->control_path);
+		d->control = control_new(d->base, d->control_path,
+		    &d->commands);
 		/* the default socket is a convenience; an explicit one is not */
 		if (d->control == NULL && d->control_required)
 			return -1;
@@ -694,14 +870,10 @@ daemon_start(struct daemon *d)
 	}
 	for (size_t i = 0; i < d->cfg->nneighbors; i++) {
 		const struct cfg_neighbor *n = &d->cfg->neighbors[i];
-		struct peer *p;
 
 		if (neighbor_is_range(n))
 			continue;	/* peers appear as they connect */
-		p = peer_new(d, n, NULL);
-		daemon_add_peer(d, p);
-		api_events_peer_init(p);
-		peer_load_routes(p);
+		daemon_add_peer(d, n, NULL);
 	}
 	if (d->drop_user != NULL && drop_privileges(d, d->drop_user) == -1)
 		return -1;
@@ -724,7 +896,17 @@ daemon_run(struct daemon *d)
 	return d->exit_code;
 }
 
-void
+static void
+control_stopped_cb(void *arg)
+{
+	struct daemon *d = arg;
+
+	d->control_draining = false;
+	daemon_maybe_exit(d);
+}
+
+/* Begin an orderly shutdown (Cease to every peer, then exit). */
+static void
 daemon_shutdown(struct daemon *d, const char *why)
 {
 	struct timeval grace = { SHUTDOWN_GRACE_MS / 1000,
@@ -737,34 +919,22 @@ daemon_shutdown(struct daemon *d, const char *why)
 	    d->health_max_late * 1000);
 	for (size_t i = 0; i < d->nlisteners; i++)
 		evconnlistener_disable(d->listeners[i].lev);
+	log_info("shutting down: %s", why);
 	if (d->control != NULL) {
-		control_free(d->control);
-		d->control = NULL;
+		d->control_draining = true;
+		control_stop(d->control, control_stopped_cb, d);
 	}
 	for (size_t i = 0; i < d->npeers; i++)
 		peer_stop(d->peers[i], BGP_CEASE_ADMIN_SHUTDOWN,
 		    "evbgpd shutting down");
 	/* helpers hear it last, then are stopped (SIGTERM, then SIGKILL) */
 	if (d->sup != NULL) {
-		api_event_shutdown(d);
+		api_event_shutdown(&d->events, d->cfg->processes,
+		    d->cfg->nprocesses);
 		sup_stop_all(d->sup);
 	} else
 		d->helpers_stopped = true;
 	evtimer_add(d->ev_exit, &grace);
-	daemon_maybe_exit(d);
-}
-
-void
-daemon_closing_add(struct daemon *d)
-{
-	d->nclosing++;
-}
-
-void
-daemon_closing_done(struct daemon *d)
-{
-	if (d->nclosing > 0)
-		d->nclosing--;
 	daemon_maybe_exit(d);
 }
 
@@ -776,13 +946,12 @@ daemon_free(struct daemon *d)
 	if (d->control != NULL)
 		control_free(d->control);
 	for (size_t i = 0; i < d->npeers; i++)
-		peer_free(d->peers[i]);
+		daemon_free_peer(d->peers[i]);
 	free(d->peers);
 	if (d->sup != NULL)
 		sup_free(d->sup);
 	for (size_t i = 0; i < d->nclients; i++) {
-		api_client_reset(d->clients[i]);
-		free(d->clients[i]->ctx);
+		helper_client_release(d, d->clients[i]);
 		free(d->clients[i]);
 	}
 	free(d->clients);
@@ -792,7 +961,8 @@ daemon_free(struct daemon *d)
 	if (d->env.daemon_pid != NULL && d->env.daemon_pid[0] != '\0')
 		unlink(d->env.daemon_pid);
 	struct event *evs[] = { d->sig_term, d->sig_int, d->sig_hup,
-		d->sig_usr1, d->sig_usr2, d->ev_exit, d->ev_health };
+		d->sig_usr1, d->sig_usr2, d->ev_exit, d->ev_health,
+		d->ev_request };
 
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i] != NULL)

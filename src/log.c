@@ -4,10 +4,10 @@
  * would buy nothing (the codec does not log at all).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +19,9 @@ static struct {
 	int		 level;
 	FILE		*file;
 } log_sink = { true, LOG_DEST_STDERR, LOG_INFO, NULL };
+
+static void	vlogit(int, const char *, va_list) LOG_FMT(2, 0);
+static void	logit(int, const char *, ...) LOG_FMT(2, 3);
 
 static const char *const level_names[] = {
 	[LOG_EMERG] = "emerg", [LOG_ALERT] = "alert", [LOG_CRIT] = "crit",
@@ -58,46 +61,13 @@ log_close(void)
 		closelog();
 }
 
-void
-log_set_level(int level)
-{
-	log_sink.level = level;
-}
-
-int
-log_get_level(void)
-{
-	return log_sink.level;
-}
-
 bool
 log_would(int level)
 {
 	return log_sink.enabled && level <= log_sink.level;
 }
 
-int
-log_level_from_name(const char *name)
-{
-	static const struct {
-		const char *name;
-		int level;
-	} aliases[] = {
-		{ "err", LOG_ERR }, { "warn", LOG_WARNING },
-		{ "fatal", LOG_CRIT }, { "critical", LOG_CRIT },
-	};
-
-	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]);
-	    i++)
-		if (strcasecmp(name, level_names[i]) == 0)
-			return (int)i;
-	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-		if (strcasecmp(name, aliases[i].name) == 0)
-			return aliases[i].level;
-	return -1;
-}
-
-const char *
+static const char *
 log_level_name(int level)
 {
 	if (level < 0 || level > LOG_DEBUG)
@@ -105,7 +75,7 @@ log_level_name(int level)
 	return level_names[level];
 }
 
-void
+static void
 vlogit(int level, const char *fmt, va_list ap)
 {
 	FILE *out;
@@ -134,7 +104,7 @@ vlogit(int level, const char *fmt, va_list ap)
 	fflush(out);
 }
 
-void
+static void
 logit(int level, const char *fmt, ...)
 {
 	va_list ap;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "evbgp/api_exec.h"
 #include "evbgp/config.h"
 #include "evbgp/control.h"
 #include "evbgp/daemon.h"
@@ -381,6 +382,8 @@ main(int argc, char **argv)
 	}
 	srandom((unsigned)getpid() ^ (unsigned)(wall_now() * 1000));
 	d = daemon_new(&env, cfg, argv + optind, (size_t)(argc - optind));
+	/* helpers' and evbgpctl's command lines run through api_exec */
+	api_exec_handler(d, &d->commands);
 	d->drop_user = o.user;
 	d->helper_queue_max = o.helper_queue;
 	d->helper_overflow_restart = o.helper_restart;

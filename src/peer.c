@@ -22,9 +22,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "evbgp/api_events.h"
 #include "evbgp/bgp_proto.h"
-#include "evbgp/daemon.h"
 #include "evbgp/log.h"
 #include "evbgp/peer.h"
 #include "evbgp/route_text.h"
@@ -54,6 +52,7 @@ static void	peer_enter(void *, enum fsm_state, enum fsm_state,
 		    enum fsm_event);
 static const char *peer_fsm_name(void *);
 static void	peer_read_messages(struct peer *);
+static void	peer_kick(struct peer *);
 static const struct attrs *peer_route_attrs(struct peer *,
 		    const struct cfg_route *);
 
@@ -172,13 +171,13 @@ rx_resume_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (!p->rx_paused)
 		return;
-	if (api_events_drained(p)) {
+	if (p->env->ops->rx_ready(p->env->arg, p)) {
 		rx_resume(p);
 		return;
 	}
 	if (mono_now() - p->rx_paused_at >= rx_pause_limit(p)) {
-		log_peer(LOG_WARNING, p->name, "a helper is still behind after "
-		    "%.1f s; reading again (its events may be dropped)",
+		log_peer(LOG_WARNING, p->name, "still asked to pause after "
+		    "%.1f s; reading again (events may be dropped)",
 		    mono_now() - p->rx_paused_at);
 		/* as long again at full speed before the next pause */
 		p->rx_no_throttle_until = mono_now() + rx_pause_limit(p);
@@ -208,7 +207,7 @@ rx_maybe_pause(struct peer *p)
 	p->rx_paused_at = mono_now();
 	bufferevent_disable(p->bev, EV_READ);
 	evtimer_add(p->t_rx_resume, &tv);
-	log_peer(LOG_DEBUG, p->name, "reading paused: a helper is behind");
+	log_peer(LOG_DEBUG, p->name, "reading paused (asked by the owner)");
 	return true;
 }
 
@@ -300,6 +299,16 @@ peer_out_len(const struct peer *p)
 	return p->bev ? evbuffer_get_length(bufferevent_get_output(p->bev)) : 0;
 }
 
+/* Tell the owner about a message, if it wants to hear of its type. */
+static void
+peer_report(struct peer *p, enum peer_dir dir, const uint8_t *msg,
+    size_t len, const struct update_msg *upd)
+{
+	if (len >= BGP_HEADER_LEN && msg[BGP_HEADER_TYPE_OFF] < 32 &&
+	    (p->want[dir] & PEER_MSG_BIT(msg[BGP_HEADER_TYPE_OFF])) != 0)
+		p->env->ops->message(p->env->arg, p, dir, msg, len, upd);
+}
+
 static int
 peer_send(struct peer *p, const uint8_t *msg, size_t len)
 {
@@ -314,9 +323,7 @@ peer_send(struct peer *p, const uint8_t *msg, size_t len)
 	}
 	if (type < BGP_MSG_TYPE_COUNT)
 		p->stats.sent[type]++;
-	if (len >= BGP_HEADER_LEN &&
-	    api_events_wanted(p, API_DIR_SEND, type))
-		api_event_message(p, API_DIR_SEND, msg, len, NULL);
+	peer_report(p, PEER_SENT, msg, len, NULL);
 	return 0;
 }
 
@@ -381,23 +388,28 @@ peer_send_cease(struct peer *p, uint8_t subcode, const char *text)
 
 /* ---- connections ---- */
 
+/* A closed connection flushing its last bytes outlives its peer: only
+ * the shared environment is used from here on. */
+static void
+closing_done(struct bufferevent *bev, const struct peer_env *env)
+{
+	bufferevent_free(bev);
+	env->ops->closing(env->arg, true);
+}
+
 static void
 closing_write_cb(struct bufferevent *bev, void *arg)
 {
-	struct daemon *d = arg;
-
 	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
 		return;
-	bufferevent_free(bev);
-	daemon_closing_done(d);
+	closing_done(bev, arg);
 }
 
 static void
 closing_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	/* error or timeout while flushing: give up on the last bytes */
-	bufferevent_free(bev);
-	daemon_closing_done(arg);
+	closing_done(bev, arg);
 }
 
 /*
@@ -405,7 +417,7 @@ closing_event_cb(struct bufferevent *bev, short what, void *arg)
  * NOTIFICATION) is written first, for at most CLOSE_GRACE_S seconds.
  */
 static void
-conn_close(struct daemon *d, struct bufferevent *bev, bool flush)
+conn_close(const struct peer_env *env, struct bufferevent *bev, bool flush)
 {
 	struct timeval grace = { CLOSE_GRACE_S, 0 };
 
@@ -417,18 +429,20 @@ conn_close(struct daemon *d, struct bufferevent *bev, bool flush)
 	}
 	bufferevent_disable(bev, EV_READ);
 	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
-	bufferevent_setcb(bev, NULL, closing_write_cb, closing_event_cb, d);
+	/* the callbacks' argument is const only to us */
+	bufferevent_setcb(bev, NULL, closing_write_cb, closing_event_cb,
+	    (void *)(uintptr_t)env);
 	bufferevent_set_timeouts(bev, NULL, &grace);
 	bufferevent_enable(bev, EV_WRITE);
-	daemon_closing_add(d);
+	env->ops->closing(env->arg, false);
 }
 
 static void
 peer_conn_close(struct peer *p, bool flush)
 {
-	conn_close(p->d, p->bev, flush);
+	conn_close(p->env, p->bev, flush);
 	p->bev = NULL;
-	conn_close(p->d, p->coll_bev, flush);
+	conn_close(p->env, p->coll_bev, flush);
 	p->coll_bev = NULL;
 	p->coll_open_seen = false;
 }
@@ -518,7 +532,7 @@ peer_connect(struct peer *p)
 			goto fail;
 		}
 	}
-	p->bev = bufferevent_socket_new(p->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	p->bev = bufferevent_socket_new(p->env->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (p->bev == NULL)
 		goto fail;
 	p->outgoing = true;
@@ -643,7 +657,8 @@ peer_send_eors(struct peer *p)
 	p->eor_pending = 0;
 }
 
-void
+/* Pack what the Adj-RIB-Out has queued, as far as the socket takes it. */
+static void
 peer_kick(struct peer *p)
 {
 	struct rib_out_pack_ctx ctx;
@@ -694,14 +709,12 @@ peer_load_routes(struct peer *p)
 }
 
 /*
- * Pack on the next loop turn: many commands make one packing pass, and
- * input already waiting on the sockets is read first (a zero timer, not
- * event_active, which would run in this same pass).
- */
-/*
- * A burst of commands (a kick less than KICK_BUSY_MS ago) is packed
- * KICK_COALESCE_MS later, so that routes of many attribute sets arriving
- * interleaved still fill whole UPDATEs; a lone command goes out at once.
+ * Pack on a later loop turn: many commands make one packing pass, and
+ * input already waiting on the sockets is read first (a timer, not
+ * event_active, which would run in this same pass). A lone command goes
+ * out on the next turn; a burst (a kick less than KICK_BUSY_MS ago) is
+ * packed KICK_COALESCE_MS later, so that routes of many attribute sets
+ * arriving interleaved still fill whole UPDATEs.
  */
 void
 peer_schedule_kick(struct peer *p)
@@ -728,7 +741,7 @@ peer_route_attrs(struct peer *p, const struct cfg_route *r)
 	const struct attrs *ia;
 
 	if (!r->attrs.nexthop_self || self.afi == 0)
-		return attrs_intern(p->d->attrs, &r->attrs);
+		return attrs_intern(p->env->attrs, &r->attrs);
 	if (family_afi(r->fam) == BGP_AFI_IPV6 && self.afi == BGP_AFI_IPV4) {
 		/* IPv6 route over an IPv4 session: the mapped address */
 		memset(self.b, 0, sizeof(self.b));
@@ -737,14 +750,14 @@ peer_route_attrs(struct peer *p, const struct cfg_route *r)
 		self.afi = BGP_AFI_IPV6;
 	} else if (family_afi(r->fam) == BGP_AFI_IPV4 &&
 	    self.afi == BGP_AFI_IPV6) {
-		return attrs_intern(p->d->attrs, &r->attrs);
+		return attrs_intern(p->env->attrs, &r->attrs);
 	}
 	attrs_init(&a);
 	attrs_copy(&a, &r->attrs);
 	a.nexthop_self = false;
 	a.nexthop = self;
 	a.has |= ATTR_HAS_NEXT_HOP;
-	ia = attrs_intern(p->d->attrs, &a);
+	ia = attrs_intern(p->env->attrs, &a);
 	attrs_free(&a);
 	return ia;
 }
@@ -945,13 +958,13 @@ rib_in_route(const struct update_route *rt, void *arg)
 		w->nh = rt->nexthop;
 		if (addr_equal(rt->nexthop, &w->m->attrs.nexthop) &&
 		    addr_equal(rt->nexthop_ll, &w->m->attrs.nexthop_ll))
-			w->a = attrs_intern(w->p->d->attrs, &w->m->attrs);
+			w->a = attrs_intern(w->p->env->attrs, &w->m->attrs);
 		else {
 			attrs_init(&one);
 			attrs_copy(&one, &w->m->attrs);
 			one.nexthop = *rt->nexthop;
 			one.nexthop_ll = *rt->nexthop_ll;
-			w->a = attrs_intern(w->p->d->attrs, &one);
+			w->a = attrs_intern(w->p->env->attrs, &one);
 			attrs_free(&one);
 		}
 	}
@@ -1052,9 +1065,8 @@ peer_handle_update(struct peer *p, const uint8_t *body, size_t len)
 		return;
 	}
 	update_decode(body, len, &ctx, &p->upd);
-	if (p->upd.verdict != UPD_SESSION_RESET &&
-	    api_events_wanted(p, API_DIR_RECEIVE, BGP_MSG_UPDATE))
-		api_event_message(p, API_DIR_RECEIVE, body - BGP_HEADER_LEN,
+	if (p->upd.verdict != UPD_SESSION_RESET)
+		peer_report(p, PEER_RECEIVED, body - BGP_HEADER_LEN,
 		    len + BGP_HEADER_LEN, &p->upd);
 	if (p->upd.verdict == UPD_SESSION_RESET) {
 		p->err = p->upd.err;
@@ -1135,9 +1147,8 @@ peer_handle_message(struct peer *p, uint8_t type, const uint8_t *msg,
 	if (type < BGP_MSG_TYPE_COUNT)
 		p->stats.recv[type]++;
 	/* UPDATEs are reported once decoded (peer_handle_update) */
-	if (type != BGP_MSG_UPDATE &&
-	    api_events_wanted(p, API_DIR_RECEIVE, type))
-		api_event_message(p, API_DIR_RECEIVE, msg, len, NULL);
+	if (type != BGP_MSG_UPDATE)
+		peer_report(p, PEER_RECEIVED, msg, len, NULL);
 	switch (type) {
 	case BGP_MSG_OPEN:
 		peer_handle_open(p, body, blen);
@@ -1166,7 +1177,7 @@ peer_max_msg(const struct peer *p)
 
 /*
  * Frame and handle buffered messages: the only place that parses the
- * byte stream. The message is moved to the daemon's receive buffer
+ * byte stream. The message is moved to the shared receive buffer
  * before it is handled, because handling may close the connection.
  */
 static void
@@ -1200,8 +1211,8 @@ peer_read_messages(struct peer *p)
 			bufferevent_setwatermark(p->bev, EV_READ, len, 0);
 			return;
 		}
-		evbuffer_remove(in, p->d->rxbuf, len);
-		peer_handle_message(p, type, p->d->rxbuf, len);
+		evbuffer_remove(in, p->env->rxbuf, len);
+		peer_handle_message(p, type, p->env->rxbuf, len);
 	}
 	/* more may be buffered: continue on the next loop turn */
 	if (p->bev != NULL && !p->rx_paused &&
@@ -1264,19 +1275,27 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 
 /* ---- collisions (RFC 4271 §6.8, RFC 6286 §2.3) ---- */
 
+/* Close a connection that is not the session's, after a Cease/7 when
+ * cease is set. */
 static void
-coll_drop(struct peer *p, bool cease)
+conn_refuse(const struct peer_env *env, struct bufferevent *bev, bool cease)
 {
-	if (cease && p->coll_bev != NULL) {
+	if (cease && bev != NULL) {
 		uint8_t buf[32];
 		struct wbuf w;
 
 		wbuf_init(&w, buf, sizeof(buf));
 		notification_encode(&w, BGP_ERR_CEASE, BGP_CEASE_COLLISION,
 		    NULL, 0);
-		bufferevent_write(p->coll_bev, w.buf, w.len);
+		bufferevent_write(bev, w.buf, w.len);
 	}
-	conn_close(p->d, p->coll_bev, cease);
+	conn_close(env, bev, cease);
+}
+
+static void
+coll_drop(struct peer *p, bool cease)
+{
+	conn_refuse(p->env, p->coll_bev, cease);
 	p->coll_bev = NULL;
 	p->coll_open_seen = false;
 }
@@ -1294,7 +1313,9 @@ coll_resolve(struct peer *p)
 	    (ours == theirs && p->cfg->local_as > p->peer_as);
 	struct bufferevent *bev;
 
-	if (keep_ours_initiated && p->outgoing) {
+	/* RFC 4271 §6.8: an Established session always wins */
+	if (p->fsm.state == ST_ESTABLISHED ||
+	    (keep_ours_initiated && p->outgoing)) {
 		log_peer(LOG_INFO, p->name, "connection collision: keeping "
 		    "our connection");
 		coll_drop(p, true);
@@ -1307,8 +1328,8 @@ coll_resolve(struct peer *p)
 	p->coll_open_seen = false;
 	fsm_dispatch(&p->fsm, EV_COLLISION_LOST);
 	/* adopt the winner; its OPEN is already here */
-	if (p->d->stopping) {
-		conn_close(p->d, bev, false);
+	if (*p->env->stopping) {
+		conn_close(p->env, bev, false);
 		return;
 	}
 	evtimer_del(p->t_idle_hold);
@@ -1330,6 +1351,12 @@ coll_read_cb(struct bufferevent *bev, void *arg)
 	uint16_t len;
 	struct bgp_err err;
 
+	if (bev != p->coll_bev) {
+		/* cannot happen: every other connection is closed */
+		log_peer(LOG_ERR, p->name, "%s: stray connection", __func__);
+		conn_close(p->env, bev, false);
+		return;
+	}
 	if (evbuffer_get_length(in) < BGP_HEADER_LEN)
 		return;
 	evbuffer_copyout(in, hdr, sizeof(hdr));
@@ -1342,8 +1369,8 @@ coll_read_cb(struct bufferevent *bev, void *arg)
 		bufferevent_setwatermark(bev, EV_READ, len, 0);
 		return;
 	}
-	evbuffer_remove(in, p->d->rxbuf, len);
-	if (open_decode(p->d->rxbuf + BGP_HEADER_LEN, len - BGP_HEADER_LEN,
+	evbuffer_remove(in, p->env->rxbuf, len);
+	if (open_decode(p->env->rxbuf + BGP_HEADER_LEN, len - BGP_HEADER_LEN,
 	    &p->coll_open, &err) == -1) {
 		coll_drop(p, false);
 		return;
@@ -1365,7 +1392,7 @@ peer_accept(struct peer *p, int fd, const struct bgp_addr *local)
 {
 	struct bufferevent *bev;
 
-	bev = bufferevent_socket_new(p->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	bev = bufferevent_socket_new(p->env->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		close(fd);
 		return;
@@ -1377,19 +1404,20 @@ void
 peer_accept_bev(struct peer *p, struct bufferevent *bev,
     const struct bgp_addr *local)
 {
-	struct timeval openwait = { p->d->env.bgp_openwait, 0 };
+	struct timeval openwait = { p->env->set.openwait_s, 0 };
 
 	switch (p->fsm.state) {
 	case ST_ESTABLISHED:
 	case ST_OPENSENT:
 	case ST_OPENCONFIRM:
 		if (p->fsm.state == ST_ESTABLISHED || p->coll_bev != NULL) {
-			/* an established session always wins */
-			log_peer(LOG_INFO, p->name, "rejecting a second "
-			    "connection (session is %s)",
-			    fsm_state_name(p->fsm.state));
-			p->coll_bev = bev;
-			coll_drop(p, true);
+			/* an established session always wins; a collision
+			 * already waiting keeps its place (overwriting it
+			 * orphaned a connection whose OPEN then crashed us) */
+			log_peer(LOG_INFO, p->name, "rejecting a%s connection "
+			    "(session is %s)", p->coll_bev ? " third" :
+			    " second", fsm_state_name(p->fsm.state));
+			conn_refuse(p->env, bev, true);
 			return;
 		}
 		p->coll_bev = bev;
@@ -1404,7 +1432,7 @@ peer_accept_bev(struct peer *p, struct bufferevent *bev,
 		p->bev = NULL;
 		break;
 	case ST_IDLE:
-		if (p->d->stopping || !p->cfg) {
+		if (*p->env->stopping || !p->cfg) {
 			bufferevent_free(bev);
 			return;
 		}
@@ -1425,7 +1453,7 @@ peer_accept_bev(struct peer *p, struct bufferevent *bev,
 static void
 act_connect(struct peer *p)
 {
-	unsigned limit = p->d->env.tcp_connections;
+	unsigned limit = p->env->set.max_attempts;
 
 	if (limit != 0 && p->attempts >= limit) {
 		log_peer(LOG_NOTICE, p->name, "giving up: %u connection "
@@ -1442,10 +1470,10 @@ act_connect(struct peer *p)
 static void
 act_connect_failed(struct peer *p)
 {
-	unsigned limit = p->d->env.tcp_connections;
+	unsigned limit = p->env->set.max_attempts;
 
 	peer_conn_close(p, false);
-	if (p->cfg->passive || p->d->stopping ||
+	if (p->cfg->passive || *p->env->stopping ||
 	    (limit != 0 && p->attempts >= limit))
 		return;
 	timer_arm_ms(p->t_connect_retry, jitter_ms(p->connect_retry_ms));
@@ -1463,7 +1491,7 @@ act_send_open(struct peer *p)
 	if (p->local_now.afi == 0 && p->bev != NULL)
 		peer_record_local(p, bufferevent_getfd(p->bev));
 	memset(&p->neg, 0, sizeof(p->neg));
-	api_event_state(p, "connected", NULL);
+	p->env->ops->state(p->env->arg, p, PEER_CONNECTED, NULL);
 	peer_build_open(p);
 	if (p->open_local.bgp_id == 0)
 		log_peer(LOG_WARNING, p->name, "no router-id: set router-id "
@@ -1495,14 +1523,13 @@ static void
 act_establish(struct peer *p)
 {
 	p->established_at = mono_now();
-	p->stats.established_count++;
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->attempts = 0;
 	hold_restart(p);
 	/* everything wanted goes out again, then End-of-RIB */
 	rib_out_session_down(p->ro);
 	p->eor_pending = p->cfg->manual_eor ? 0 : p->neg.families;
-	api_event_state(p, "up", NULL);
+	p->env->ops->state(p->env->arg, p, PEER_UP, NULL);
 	log_peer(LOG_NOTICE, p->name, "session established (AS %u, %zu "
 	    "route%s to send)", p->peer_as, rib_out_count(p->ro),
 	    rib_out_count(p->ro) == 1 ? "" : "s");
@@ -1646,8 +1673,8 @@ enter_idle(struct peer *p, enum fsm_state from)
 
 		log_peer(LOG_NOTICE, p->name, "session down after %.0f s: %s",
 		    up, p->down_reason[0] ? p->down_reason : "closed");
-		api_event_state(p, "down", p->down_reason[0] ?
-		    p->down_reason : "closed");
+		p->env->ops->state(p->env->arg, p, PEER_DOWN,
+		    p->down_reason[0] ? p->down_reason : "closed");
 		rib_out_session_down(p->ro);
 		/* a session that was stable starts the back-off afresh */
 		if (up >= STABLE_SESSION_S)
@@ -1655,7 +1682,7 @@ enter_idle(struct peer *p, enum fsm_state from)
 	}
 	p->established_at = 0;
 	p->down_at = mono_now();
-	if (p->d->stopping || p->admin_down)
+	if (*p->env->stopping || p->admin_down)
 		return;
 	/* automatic restart after the idle hold time, doubling on flaps */
 	timer_arm_ms(p->t_idle_hold, jitter_ms(p->idle_hold_ms));
@@ -1677,8 +1704,8 @@ peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
 		break;
 	case ST_OPENSENT:
 		p->down_reason[0] = '\0';
-		if (p->d->env.bgp_openwait > 0)
-			timer_arm_ms(p->t_hold, p->d->env.bgp_openwait * 1000u);
+		if (p->env->set.openwait_s > 0)
+			timer_arm_ms(p->t_hold, p->env->set.openwait_s * 1000u);
 		evtimer_del(p->t_connect_retry);
 		break;
 	case ST_OPENCONFIRM:
@@ -1688,7 +1715,7 @@ peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
 			struct timeval tv = { p->neg.keepalive, 0 };
 
 			event_del(p->t_keepalive);
-			event_assign(p->t_keepalive, p->d->base, -1,
+			event_assign(p->t_keepalive, p->env->base, -1,
 			    EV_PERSIST, keepalive_cb, p);
 			event_add(p->t_keepalive, &tv);
 		}
@@ -1716,12 +1743,13 @@ peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
 /* ---- life cycle ---- */
 
 struct peer *
-peer_new(struct daemon *d, const struct cfg_neighbor *cfg,
+peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
     const struct bgp_addr *remote)
 {
 	struct peer *p = xcalloc(1, sizeof(*p));
+	struct event_base *base = env->base;
 
-	p->d = d;
+	p->env = env;
 	p->cfg = cfg;
 	if (remote != NULL) {
 		p->remote = *remote;
@@ -1733,19 +1761,19 @@ peer_new(struct daemon *d, const struct cfg_neighbor *cfg,
 	addr_fmt(&p->remote, p->name);
 	if (cfg->connect != 0)
 		p->remote_port = cfg->connect;
-	else if (d->env.tcp_port_from_env)
-		p->remote_port = d->env.tcp_port;
+	else if (env->set.port != 0)
+		p->remote_port = env->set.port;
 	else
 		p->remote_port = BGP_PORT;
 	p->local_now = cfg->local_addr;
 	fsm_init(&p->fsm, &peer_fsm_ops, p);
-	p->t_hold = evtimer_new(d->base, hold_cb, p);
-	p->t_keepalive = event_new(d->base, -1, EV_PERSIST, keepalive_cb, p);
-	p->t_connect_retry = evtimer_new(d->base, connect_retry_cb, p);
-	p->t_idle_hold = evtimer_new(d->base, idle_hold_cb, p);
-	p->t_more = event_new(d->base, -1, 0, more_cb, p);
-	p->t_rx_resume = evtimer_new(d->base, rx_resume_cb, p);
-	p->t_kick = event_new(d->base, -1, 0, kick_cb, p);
+	p->t_hold = evtimer_new(base, hold_cb, p);
+	p->t_keepalive = event_new(base, -1, EV_PERSIST, keepalive_cb, p);
+	p->t_connect_retry = evtimer_new(base, connect_retry_cb, p);
+	p->t_idle_hold = evtimer_new(base, idle_hold_cb, p);
+	p->t_more = event_new(base, -1, 0, more_cb, p);
+	p->t_rx_resume = evtimer_new(base, rx_resume_cb, p);
+	p->t_kick = event_new(base, -1, 0, kick_cb, p);
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->idle_hold_ms = IDLE_HOLD_MIN_MS;
 	p->ro = rib_out_new();
@@ -1775,7 +1803,6 @@ peer_free(struct peer *p)
 	rib_out_free(p->ro);
 	rib_out_free(p->rib_in);
 	cfg_routes_free(p->wd, p->nwd);
-	api_events_peer_free(p);
 	update_msg_free(&p->upd);
 	free(p->stop_text);
 	free(p);
@@ -1784,9 +1811,9 @@ peer_free(struct peer *p)
 void
 peer_start(struct peer *p)
 {
-	if (p->d->stopping || p->admin_down)
+	if (*p->env->stopping || p->admin_down)
 		return;
-	fsm_dispatch(&p->fsm, p->cfg->passive || p->d->env.bgp_passive ?
+	fsm_dispatch(&p->fsm, p->cfg->passive || p->env->set.passive ?
 	    EV_START_PASSIVE : EV_START);
 }
 
@@ -1800,7 +1827,7 @@ peer_stop(struct peer *p, uint8_t subcode, const char *text)
 	evtimer_del(p->t_idle_hold);
 	fsm_dispatch(&p->fsm, EV_STOP);
 	/* a collision candidate has no session to cease */
-	conn_close(p->d, p->coll_bev, false);
+	conn_close(p->env, p->coll_bev, false);
 	p->coll_bev = NULL;
 }
 

@@ -831,12 +831,6 @@ rib_out_count(const struct rib_out *ro)
 }
 
 size_t
-rib_out_queued(const struct rib_out *ro)
-{
-	return ro->nqueued;
-}
-
-size_t
 rib_out_toobig(const struct rib_out *ro)
 {
 	return ro->ntoobig;

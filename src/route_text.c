@@ -1107,7 +1107,8 @@ rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
 			return rt_fail(c, "split /%d does not fit %s (expected "
 			    "/%u to /%u)", st->split, prefix_fmt(p, pfx),
 			    p->len, max);
-		if (st->split - p->len > 16)
+		if (st->split - p->len > 16 ||
+		    1u << (st->split - p->len) > ROUTE_TEXT_SPLIT_MAX)
 			return rt_fail(c, "split /%d of %s makes more than %u "
 			    "routes", st->split, prefix_fmt(p, pfx),
 			    ROUTE_TEXT_SPLIT_MAX);
@@ -1123,7 +1124,7 @@ rt_push(struct cfg_route **v, size_t *n, const struct prefix *p,
 	uint8_t nbuf[17];
 	size_t nlen;
 
-	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	/* room was made by rt_explode */
 	r = &(*v)[(*n)++];
 	memset(r, 0, sizeof(*r));
 	r->fam = st->fam;
@@ -1148,11 +1149,15 @@ rt_explode(struct cfg_route **v, size_t *n, const struct prefix *p,
 	unsigned extra, count;
 
 	if (st->split < 0 || (unsigned)st->split == p->len) {
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
 		rt_push(v, n, p, st, line);
 		return;
 	}
 	extra = (unsigned)st->split - p->len;
 	count = 1u << extra;
+	/* once, not once per piece (65536 reallocations of a growing
+	 * vector were quadratic) */
+	*v = xreallocarray(*v, *n + count, sizeof(**v));
 	for (unsigned k = 0; k < count; k++) {
 		struct prefix q = *p;
 

@@ -97,7 +97,6 @@ struct sup_helper {
 	unsigned long		 burst_events;
 	unsigned long		 burst_bytes;
 	struct sup_stats	 st;
-	void			*data;
 };
 
 struct sup {
@@ -1373,21 +1372,6 @@ sup_find(struct sup *s, const char *name)
 	return (h != NULL && h->state == HS_RUNNING ? h : NULL);
 }
 
-void
-sup_foreach(struct sup *s, void (*fn)(void *, struct sup_helper *), void *arg)
-{
-	struct sup_helper **v;
-	size_t i, nv;
-
-	sup_enter(s);
-	v = sup_snapshot(s, &nv);
-	for (i = 0; i < nv && !s->dying; i++)
-		if (v[i]->state == HS_RUNNING)
-			fn(arg, v[i]);
-	free(v);
-	sup_leave(s);
-}
-
 const char *
 sup_helper_name(const struct sup_helper *h)
 {
@@ -1404,18 +1388,6 @@ pid_t
 sup_helper_pid(const struct sup_helper *h)
 {
 	return (h->pid);
-}
-
-void *
-sup_helper_data(const struct sup_helper *h)
-{
-	return (h->data);
-}
-
-void
-sup_helper_set_data(struct sup_helper *h, void *data)
-{
-	h->data = data;
 }
 
 /* The queue is full: apply the overflow policy, always logged. */

@@ -22,6 +22,7 @@
 #include <event2/event.h>
 #include <json-c/json.h>
 
+#include "evbgp/api_exec.h"
 #include "evbgp/control.h"
 #include "evbgp/daemon.h"
 #include "evbgp/env.h"
@@ -62,6 +63,7 @@ setup(void)
 	cfg = config_parse(test_conf, "test.conf", err, sizeof(err));
 	ck_assert_msg(cfg != NULL, "%s", err);
 	fx.d = daemon_new(&env, cfg, NULL, 0);
+	api_exec_handler(fx.d, &fx.d->commands);
 	fx.d->control_path = fx.path;
 	fx.d->control_required = true;
 	ck_assert_int_eq(daemon_start(fx.d), 0);
@@ -519,7 +521,7 @@ START_TEST(shutdown_answers_then_closes)
 	answer_read(fd, &a);
 	ck_assert_str_eq(a.p, "shutdown in progress\ndone\n");
 	ck_assert(a.eof);
-	ck_assert_ptr_null(fx.d->control);
+	/* no new client: the socket file is gone */
 	ck_assert_int_eq(stat(fx.path, &st), -1);
 	close(fd);
 	answer_free(&a);
@@ -540,7 +542,7 @@ END_TEST
 START_TEST(live_socket_refused)
 {
 	/* the fixture's daemon listens: a second one must not steal it */
-	ck_assert_ptr_null(control_new(fx.d, fx.path));
+	ck_assert_ptr_null(control_new(fx.d->base, fx.path, &fx.d->commands));
 	char *s = ask("version");
 	ck_assert_msg(strncmp(s, "exabgp ", 7) == 0, "%s", s);
 	free(s);
@@ -560,7 +562,7 @@ START_TEST(stale_socket_replaced)
 	sun_set(&sun, path);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	close(fd);
-	c = control_new(fx.d, path);
+	c = control_new(fx.d->base, path, &fx.d->commands);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(lstat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 0660);
@@ -578,7 +580,7 @@ START_TEST(regular_file_refused)
 	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 	ck_assert_int_ne(fd, -1);
 	close(fd);
-	ck_assert_ptr_null(control_new(fx.d, path));
+	ck_assert_ptr_null(control_new(fx.d->base, path, &fx.d->commands));
 	ck_assert_int_eq(access(path, F_OK), 0);	/* left alone */
 	unlink(path);
 	/* and a path too long for sun_path */
@@ -586,7 +588,76 @@ START_TEST(regular_file_refused)
 	memset(longp, 'a', sizeof(longp) - 1);
 	longp[0] = '/';
 	longp[sizeof(longp) - 1] = '\0';
-	ck_assert_ptr_null(control_new(fx.d, longp));
+	ck_assert_ptr_null(control_new(fx.d->base, longp, &fx.d->commands));
+}
+END_TEST
+
+/* A line handler that records what reaches it and answers "ok N". */
+struct recorder {
+	char		 lines[8][64];
+	size_t		 nlines;
+	bool		 helper_seen;
+	char		 name[64];
+	int		 released;
+};
+
+static void
+rec_line(void *arg, struct line_client *c, const char *line, size_t len)
+{
+	struct recorder *r = arg;
+	char ans[32];
+	int n;
+
+	ck_assert_uint_lt(r->nlines, 8);
+	snprintf(r->lines[r->nlines], sizeof(r->lines[0]), "%.*s", (int)len,
+	    line);
+	r->nlines++;
+	r->helper_seen |= c->helper;
+	snprintf(r->name, sizeof(r->name), "%s", c->name);
+	if (c->state == NULL)
+		c->state = r;		/* anything non-NULL */
+	n = snprintf(ans, sizeof(ans), "ok %zu\ndone\n", r->nlines);
+	c->reply(c->ctx, ans, (size_t)n);
+}
+
+static void
+rec_release(void *arg, struct line_client *c)
+{
+	struct recorder *r = arg;
+
+	if (c->state != NULL)
+		r->released++;
+	c->state = NULL;
+}
+
+/* The control socket runs whatever line handler it is given. */
+START_TEST(injected_line_handler)
+{
+	char path[160];
+	struct recorder r = { 0 };
+	struct line_handler lh = { rec_line, rec_release, &r };
+	struct control *c;
+	struct answer a = { 0 };
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/rec.sock", fx.sub);
+	c = control_new(fx.d->base, path, &lh);
+	ck_assert_ptr_nonnull(c);
+	fd = client_connect(path);
+	client_send(fd, "first\nsecond\n", 14);
+	pump(fd, &a, 2);
+	ck_assert_str_eq(a.p, "ok 1\ndone\nok 2\ndone\n");
+	ck_assert_uint_eq(r.nlines, 2);
+	ck_assert_str_eq(r.lines[0], "first");
+	ck_assert_str_eq(r.lines[1], "second");
+	ck_assert(!r.helper_seen);
+	ck_assert_msg(strncmp(r.name, "evbgpctl", 8) == 0, "name %s", r.name);
+	/* the client leaves: the handler forgets it */
+	close(fd);
+	spin(20);
+	ck_assert_int_eq(r.released, 1);
+	control_free(c);
+	answer_free(&a);
 }
 END_TEST
 
@@ -599,6 +670,7 @@ control_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, socket_mode_and_dir);
+	tcase_add_test(tc, injected_line_handler);
 	tcase_add_test(tc, version);
 	tcase_add_test(tc, show_summary);
 	tcase_add_test(tc, bogus_command);

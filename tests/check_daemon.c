@@ -400,11 +400,14 @@ capture_reply(void *ctx, const char *data, size_t len)
 
 /* Run one command as evbgpctl would; returns its answer text. */
 static const char *
-command(struct harness *h, struct api_client *c, struct answers *ans,
+command(struct harness *h, struct line_client *c, struct answers *ans,
     const char *line)
 {
+	struct line_handler lh;
+
+	api_exec_handler(h->d, &lh);
 	sbuf_reset(&ans->text);
-	api_exec_line(h->d, c, line, strlen(line));
+	lh.line(lh.arg, c, line, strlen(line));
 	sbuf_addc(&ans->text, '\0');
 	return ans->text.p;
 }
@@ -415,7 +418,8 @@ START_TEST(test_toobig_route_does_not_wedge)
 	struct harness h;
 	struct arrived a = { 0 };
 	struct answers ans;
-	struct api_client c;
+	struct line_client c;
+	struct line_handler lh;
 	uint8_t buf[4096];
 	struct wbuf w;
 	const char *r;
@@ -455,7 +459,7 @@ START_TEST(test_toobig_route_does_not_wedge)
 
 	memset(&c, 0, sizeof(c));
 	snprintf(c.name, sizeof(c.name), "evbgpctl");
-	c.ack = API_ACK_ON;
+	c.encoder = ENCODER_TEXT;
 	c.reply = capture_reply;
 	sbuf_init(&ans.text);
 	c.ctx = &ans;
@@ -483,7 +487,8 @@ START_TEST(test_toobig_route_does_not_wedge)
 	ck_assert_msg(strstr(r, "10.2.0.0/24") == NULL, "%s", r);
 	ck_assert_msg(strstr(r, "10.3.0.0/24") != NULL, "%s", r);
 
-	api_client_reset(&c);
+	api_exec_handler(h.d, &lh);
+	lh.release(lh.arg, &c);
 	sbuf_free(&ans.text);
 	sbuf_free(&conf);
 	sbuf_free(&path);

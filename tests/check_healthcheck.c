@@ -12,7 +12,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "evbgp/healthcheck.h"
+#include "healthcheck.h"
 
 #define ARGV(...)	((char *const[]){ "evbgp-healthcheck", __VA_ARGS__ })
 #define NARGS(...)	((int)(sizeof((char *[]){ "x", __VA_ARGS__ }) / \
@@ -234,6 +234,12 @@ static const struct bad_vec bad_vecs[] = {
 	{ { "stray" }, "unrecognized argument: stray" },
 	{ { "--co", "x" }, "ambiguous option: --co" },
 	{ { "--debug=yes" }, "argument --debug: ignored explicit argument" },
+	/* found by fuzz_healthcheck: a value printed into an API line */
+	{ { "--community", "65000:1 ]\nannounce route 0.0.0.0/0 next-hop "
+	    "self community [ 65000:2" }, "argument --community: control "
+	    "characters are not allowed" },
+	{ { "--as-path", "65000\r" }, "argument --as-path: control" },
+	{ { "--large-community", "1:2:3\t" }, "argument --large-community:" },
 };
 
 START_TEST(test_bad_values)

@@ -1,8 +1,11 @@
 /*
- * The peer engine over a bufferevent pair (no sockets): framing of
- * 1-byte segments and of two messages in one write, oversize and
- * bad-marker headers, FSM errors, the initial routes and End-of-RIB, the
- * hold timer.
+ * The peer engine alone, over a bufferevent pair (no sockets, no
+ * daemon): its surroundings are a struct peer_env whose ops record what
+ * the peer reports, as check_fsm does for the FSM. Framing of 1-byte
+ * segments and of two messages in one write, oversize and bad-marker
+ * headers, FSM errors, the initial routes and End-of-RIB, and the
+ * callbacks: state changes, messages only of the wanted types, reading
+ * paused until the owner is ready, connections flushing after close.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -12,10 +15,9 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "evbgp/attrs.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
-#include "evbgp/daemon.h"
-#include "evbgp/env.h"
 #include "evbgp/log.h"
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
@@ -38,35 +40,193 @@ static const char conf_text[] =
     "	}\n"
     "}\n";
 
+#define REC_MAX	512
+
+/* What the peer told its owner, in order. */
+struct record {
+	enum {
+		REC_STATE, REC_MESSAGE, REC_RX_READY, REC_CLOSING
+	} kind;
+	enum peer_change change;
+	char		 reason[128];
+	enum peer_dir	 dir;
+	uint8_t		 type;
+	bool		 decoded;	/* an UPDATE came with its decoding */
+	bool		 done;		/* closing: finished */
+};
+
+/* The recording fake of the peer's owner. */
+struct fake {
+	struct event_base *base;
+	struct attr_table *attrs;
+	uint8_t		 rxbuf[PEER_RXBUF_LEN];
+	bool		 stopping;
+	bool		 rx_ready;	/* the answer to ops->rx_ready */
+	struct peer_env	 env;
+	struct record	 rec[REC_MAX];
+	size_t		 nrec;
+	int		 flushing;	/* closing(false) minus closing(true) */
+};
+
+static struct record *
+fake_rec(struct fake *f)
+{
+	ck_assert_uint_lt(f->nrec, REC_MAX);
+	memset(&f->rec[f->nrec], 0, sizeof(f->rec[0]));
+	return &f->rec[f->nrec++];
+}
+
+static void
+fake_state(void *arg, struct peer *p, enum peer_change what,
+    const char *reason)
+{
+	struct record *r = fake_rec(arg);
+
+	r->kind = REC_STATE;
+	r->change = what;
+	if (reason != NULL)
+		snprintf(r->reason, sizeof(r->reason), "%s", reason);
+}
+
+static void
+fake_message(void *arg, struct peer *p, enum peer_dir dir, const uint8_t *msg,
+    size_t len, const struct update_msg *upd)
+{
+	struct record *r = fake_rec(arg);
+
+	ck_assert_uint_ge(len, BGP_HEADER_LEN);
+	/* only what was asked for is reported */
+	ck_assert_msg(p->want[dir] & PEER_MSG_BIT(msg[18]),
+	    "type %u reported unasked", msg[18]);
+	r->kind = REC_MESSAGE;
+	r->dir = dir;
+	r->type = msg[18];
+	r->decoded = upd != NULL;
+}
+
+static bool
+fake_rx_ready(void *arg, struct peer *p)
+{
+	struct fake *f = arg;
+
+	fake_rec(f)->kind = REC_RX_READY;
+	return f->rx_ready;
+}
+
+static void
+fake_closing(void *arg, bool done)
+{
+	struct fake *f = arg;
+	struct record *r = fake_rec(f);
+
+	r->kind = REC_CLOSING;
+	r->done = done;
+	f->flushing += done ? -1 : 1;
+	ck_assert_int_ge(f->flushing, 0);
+}
+
+static const struct peer_ops fake_ops = {
+	.state = fake_state,
+	.message = fake_message,
+	.rx_ready = fake_rx_ready,
+	.closing = fake_closing,
+};
+
+static void
+fake_init(struct fake *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->base = event_base_new();
+	f->attrs = attr_table_new();
+	f->env.base = f->base;
+	f->env.attrs = f->attrs;
+	f->env.rxbuf = f->rxbuf;
+	f->env.set.openwait_s = 60;
+	f->env.stopping = &f->stopping;
+	f->env.ops = &fake_ops;
+	f->env.arg = f;
+	f->rx_ready = true;
+}
+
+static void
+fake_free(struct fake *f)
+{
+	attr_table_free(f->attrs);
+	event_base_free(f->base);
+}
+
+/* How many records of kind (and, for states, of change) so far. */
+static size_t
+fake_count(const struct fake *f, int kind, int change)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->nrec; i++)
+		if ((int)f->rec[i].kind == kind && (change < 0 ||
+		    (kind == REC_STATE && (int)f->rec[i].change == change)))
+			n++;
+	return n;
+}
+
+/* Messages of type in direction dir reported so far. */
+static size_t
+fake_msgs(const struct fake *f, enum peer_dir dir, uint8_t type)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->nrec; i++)
+		if (f->rec[i].kind == REC_MESSAGE && f->rec[i].dir == dir &&
+		    f->rec[i].type == type)
+			n++;
+	return n;
+}
+
 struct harness {
-	struct daemon	*d;
+	struct fake	 f;
+	struct config	*cfg;
 	struct peer	*p;
 	struct bufferevent *remote;	/* the far end of the pair */
 };
 
+/* A new connection to the peer; the far end is h->remote. */
 static void
-harness_init(struct harness *h)
+harness_connect(struct harness *h)
 {
-	char err[256];
-	char *envp[] = { NULL };
-	struct env env;
-	struct config *cfg;
 	struct bufferevent *pair[2];
 	struct bgp_addr local;
 
-	ck_assert_int_eq(env_load(&env, NULL, envp, err, sizeof(err)), 0);
-	cfg = config_parse(conf_text, "test.conf", err, sizeof(err));
-	ck_assert_msg(cfg != NULL, "%s", err);
-	h->d = daemon_new(&env, cfg, NULL, 0);
-	h->p = peer_new(h->d, &cfg->neighbors[0], NULL);
-	/* no automatic restarts: the test drives every connection */
-	h->p->admin_down = true;
-	peer_load_routes(h->p);
-	ck_assert_int_eq(bufferevent_pair_new(h->d->base, 0, pair), 0);
+	if (h->remote != NULL)
+		bufferevent_free(h->remote);
+	ck_assert_int_eq(bufferevent_pair_new(h->f.base, 0, pair), 0);
 	h->remote = pair[1];
 	bufferevent_enable(h->remote, EV_READ | EV_WRITE);
 	addr_parse("127.0.0.1", &local);
 	peer_accept_bev(h->p, pair[0], &local);
+}
+
+static void
+harness_init_wanting(struct harness *h, uint32_t want_recv,
+    uint32_t want_sent)
+{
+	char err[256];
+
+	memset(h, 0, sizeof(*h));
+	fake_init(&h->f);
+	h->cfg = config_parse(conf_text, "test.conf", err, sizeof(err));
+	ck_assert_msg(h->cfg != NULL, "%s", err);
+	h->p = peer_new(&h->f.env, &h->cfg->neighbors[0], NULL);
+	h->p->want[PEER_RECEIVED] = want_recv;
+	h->p->want[PEER_SENT] = want_sent;
+	/* no automatic restarts: the test drives every connection */
+	h->p->admin_down = true;
+	peer_load_routes(h->p);
+	harness_connect(h);
+}
+
+static void
+harness_init(struct harness *h)
+{
+	harness_init_wanting(h, 0, 0);
 }
 
 static void
@@ -75,14 +235,14 @@ harness_free(struct harness *h)
 	if (h->remote != NULL)
 		bufferevent_free(h->remote);
 	peer_free(h->p);
-	h->d->npeers = 0;
-	daemon_free(h->d);
+	config_free(h->cfg);
+	fake_free(&h->f);
 }
 
 static void
 spin(struct harness *h)
 {
-	test_spin(h->d->base);
+	test_spin(h->f.base);
 }
 
 static void
@@ -158,7 +318,7 @@ establish(struct harness *h, bool bytewise, bool one_write)
 	ck_assert_int_eq(peer_state(h->p), ST_ESTABLISHED);
 	ck_assert_int_eq(next_msg(h, buf, sizeof(buf), NULL),
 	    BGP_MSG_KEEPALIVE);
-	test_settle(h->d->base);
+	test_settle(h->f.base);
 }
 
 static void	expect_initial_routes(struct harness *);
@@ -171,7 +331,7 @@ expect_initial_routes_after_keepalive(struct harness *h)
 
 	ck_assert_int_eq(next_msg(h, buf, sizeof(buf), NULL),
 	    BGP_MSG_KEEPALIVE);
-	test_settle(h->d->base);
+	test_settle(h->f.base);
 	expect_initial_routes(h);
 }
 
@@ -357,6 +517,157 @@ START_TEST(test_admin_stop_sends_cease)
 }
 END_TEST
 
+/* An UPDATE from the far end: 10.1.2.0/24, AS_PATH 65002 (4-octet). */
+static size_t
+remote_update(uint8_t *buf, size_t cap)
+{
+	static const uint8_t body[] = {
+		0x00, 0x00,				/* no withdrawn */
+		0x00, 0x14,				/* attributes: 20 */
+		0x40, 0x01, 0x01, 0x00,			/* ORIGIN IGP */
+		0x40, 0x02, 0x06, 0x02, 0x01, 0x00, 0x00, 0xfd, 0xea,
+		0x40, 0x03, 0x04, 0xc0, 0x00, 0x02, 0x01, /* NEXT_HOP */
+		0x18, 0x0a, 0x01, 0x02,			/* 10.1.2.0/24 */
+	};
+	size_t len = BGP_HEADER_LEN + sizeof(body);
+
+	ck_assert_uint_ge(cap, len);
+	memset(buf, 0xff, 16);
+	buf[16] = (uint8_t)(len >> 8);
+	buf[17] = (uint8_t)len;
+	buf[18] = BGP_MSG_UPDATE;
+	memcpy(buf + BGP_HEADER_LEN, body, sizeof(body));
+	return len;
+}
+
+START_TEST(test_state_changes_reported)
+{
+	struct harness h;
+	const struct record *last;
+
+	harness_init(&h);
+	ck_assert_uint_eq(fake_count(&h.f, REC_STATE, PEER_CONNECTED), 1);
+	ck_assert_uint_eq(fake_count(&h.f, REC_STATE, PEER_UP), 0);
+	establish(&h, false, false);
+	ck_assert_uint_eq(fake_count(&h.f, REC_STATE, PEER_UP), 1);
+	ck_assert_uint_eq(fake_count(&h.f, REC_STATE, PEER_DOWN), 0);
+	bufferevent_flush(h.remote, EV_WRITE, BEV_FINISHED);
+	spin(&h);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	ck_assert_uint_eq(fake_count(&h.f, REC_STATE, PEER_DOWN), 1);
+	last = NULL;
+	for (size_t i = 0; i < h.f.nrec; i++)
+		if (h.f.rec[i].kind == REC_STATE)
+			last = &h.f.rec[i];
+	ck_assert_int_eq(last->change, PEER_DOWN);
+	ck_assert_msg(strstr(last->reason, "closed by the remote end") != NULL,
+	    "reason '%s'", last->reason);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_only_wanted_messages_reported)
+{
+	struct harness h;
+	uint8_t buf[256];
+	size_t n;
+
+	harness_init_wanting(&h, PEER_MSG_BIT(BGP_MSG_KEEPALIVE) |
+	    PEER_MSG_BIT(BGP_MSG_UPDATE), PEER_MSG_BIT(BGP_MSG_OPEN));
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	n = remote_update(buf, sizeof(buf));
+	send_raw(&h, buf, n, false);
+	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_UPDATE], 1);
+	/* fake_message fails the test on anything not wanted */
+	ck_assert_uint_eq(fake_msgs(&h.f, PEER_SENT, BGP_MSG_OPEN), 1);
+	ck_assert_uint_eq(fake_msgs(&h.f, PEER_RECEIVED, BGP_MSG_KEEPALIVE),
+	    1);
+	ck_assert_uint_eq(fake_msgs(&h.f, PEER_RECEIVED, BGP_MSG_UPDATE), 1);
+	for (size_t i = 0; i < h.f.nrec; i++)
+		if (h.f.rec[i].kind == REC_MESSAGE &&
+		    h.f.rec[i].type == BGP_MSG_UPDATE)
+			ck_assert_msg(h.f.rec[i].decoded, "UPDATE without its "
+			    "decoding");
+	/* the owner changes its mind: nothing more is reported */
+	h.p->want[PEER_RECEIVED] = 0;
+	send_raw(&h, buf, n, false);
+	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_UPDATE], 2);
+	ck_assert_uint_eq(fake_msgs(&h.f, PEER_RECEIVED, BGP_MSG_UPDATE), 1);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_reading_paused_until_owner_ready)
+{
+	struct harness h;
+	uint8_t buf[256];
+	size_t n;
+
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	h.f.rx_ready = false;
+	peer_throttle_rx(h.p);
+	n = remote_update(buf, sizeof(buf));
+	send_raw(&h, buf, n, false);
+	test_settle(h.f.base);
+	/* not read, and the owner was asked (polled) whether to resume */
+	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_UPDATE], 0);
+	ck_assert_uint_gt(fake_count(&h.f, REC_RX_READY, -1), 0);
+	h.f.rx_ready = true;
+	test_settle(h.f.base);
+	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_UPDATE], 1);
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_closing_connection_flushes)
+{
+	struct harness h;
+
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	ck_assert_uint_eq(fake_count(&h.f, REC_CLOSING, -1), 0);
+	/* the far end reads nothing for now: the NOTIFICATION must wait */
+	bufferevent_disable(h.remote, EV_READ);
+	peer_stop(h.p, BGP_CEASE_ADMIN_SHUTDOWN, NULL);
+	/* it is flushing: the owner knows, and is told when it is written */
+	ck_assert_uint_eq(fake_count(&h.f, REC_CLOSING, -1), 1);
+	ck_assert_int_eq(h.f.flushing, 1);
+	ck_assert(peer_is_closed(h.p));
+	bufferevent_enable(h.remote, EV_READ);
+	spin(&h);
+	expect_notification(&h, BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN);
+	ck_assert_int_eq(h.f.flushing, 0);
+	ck_assert_uint_eq(fake_count(&h.f, REC_CLOSING, -1), 2);
+	ck_assert(peer_is_closed(h.p));
+	harness_free(&h);
+}
+END_TEST
+
+START_TEST(test_no_start_while_stopping)
+{
+	struct harness h;
+
+	harness_init(&h);
+	peer_stop(h.p, BGP_CEASE_ADMIN_SHUTDOWN, NULL);
+	spin(&h);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	h.p->admin_down = false;
+	h.f.stopping = true;
+	peer_start(h.p);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	/* nor is a connection taken */
+	harness_connect(&h);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	ck_assert(peer_is_closed(h.p));
+	harness_free(&h);
+}
+END_TEST
+
 /* Established with an OPEN that also offers route refresh. */
 static void
 establish_rr(struct harness *h)
@@ -468,6 +779,85 @@ START_TEST(test_notification_whole_route_refresh)
 }
 END_TEST
 
+/* A second connection of the far end, over another bufferevent pair. */
+static struct bufferevent *
+extra_connection(struct harness *h)
+{
+	struct bufferevent *pair[2];
+	struct bgp_addr local;
+
+	ck_assert_int_eq(bufferevent_pair_new(h->f.base, 0, pair), 0);
+	bufferevent_enable(pair[1], EV_READ | EV_WRITE);
+	addr_parse("127.0.0.1", &local);
+	peer_accept_bev(h->p, pair[0], &local);
+	spin(h);
+	return pair[1];
+}
+
+/*
+ * A third connection while a second one waits for its OPEN (collision,
+ * RFC 4271 §6.8) is refused with Cease/7, and the second one is kept:
+ * refusing the third used to orphan the second, whose OPEN then crashed
+ * evbgpd (found by the hostile suite's reconnect storm).
+ */
+START_TEST(test_collision_third_connection)
+{
+	struct harness h;
+	struct bufferevent *second, *third;
+	uint8_t buf[256];
+	size_t n;
+	int type;
+
+	harness_init(&h);
+	ck_assert_int_eq(next_msg(&h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	second = extra_connection(&h);
+	third = extra_connection(&h);
+	ck_assert_int_eq(test_next_msg(third, buf, sizeof(buf), NULL),
+	    BGP_MSG_NOTIFICATION);
+	ck_assert_uint_eq(buf[19], BGP_ERR_CEASE);
+	ck_assert_uint_eq(buf[20], BGP_CEASE_COLLISION);
+	/* the second connection's OPEN: the peer's connection wins (we
+	 * are passive here), the first one gets Cease/7 */
+	n = remote_open(buf, sizeof(buf), 65002);
+	bufferevent_write(second, buf, n);
+	spin(&h);
+	while ((type = next_msg(&h, buf, sizeof(buf), NULL)) != 0 &&
+	    type != BGP_MSG_NOTIFICATION)
+		;
+	ck_assert_int_eq(type, BGP_MSG_NOTIFICATION);
+	ck_assert_uint_eq(buf[20], BGP_CEASE_COLLISION);
+	ck_assert_int_eq(peer_state(h.p), ST_OPENCONFIRM);
+	ck_assert_int_eq(test_next_msg(second, buf, sizeof(buf), NULL),
+	    BGP_MSG_OPEN);
+	bufferevent_free(third);
+	bufferevent_free(second);
+	harness_free(&h);
+}
+END_TEST
+
+/* A connection waiting for its OPEN goes when the session's own does. */
+START_TEST(test_collision_first_closes)
+{
+	struct harness h;
+	struct bufferevent *second;
+	uint8_t buf[256];
+	size_t n;
+
+	harness_init(&h);
+	ck_assert_int_eq(next_msg(&h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	second = extra_connection(&h);
+	bufferevent_flush(h.remote, EV_WRITE, BEV_FINISHED);
+	spin(&h);
+	ck_assert(peer_is_closed(h.p));
+	n = remote_open(buf, sizeof(buf), 65002);
+	bufferevent_write(second, buf, n);
+	spin(&h);
+	ck_assert(peer_is_closed(h.p));
+	bufferevent_free(second);
+	harness_free(&h);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -486,8 +876,15 @@ main(void)
 	tcase_add_test(tc, test_open_in_established);
 	tcase_add_test(tc, test_peer_closes);
 	tcase_add_test(tc, test_admin_stop_sends_cease);
+	tcase_add_test(tc, test_state_changes_reported);
+	tcase_add_test(tc, test_only_wanted_messages_reported);
+	tcase_add_test(tc, test_reading_paused_until_owner_ready);
+	tcase_add_test(tc, test_closing_connection_flushes);
+	tcase_add_test(tc, test_no_start_while_stopping);
 	tcase_add_test(tc, test_notification_whole_attribute);
 	tcase_add_loop_test(tc, test_notification_whole_route_refresh, 0, 2);
+	tcase_add_test(tc, test_collision_third_connection);
+	tcase_add_test(tc, test_collision_first_closes);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -292,6 +292,58 @@ START_TEST(test_session_changed_resets)
 }
 END_TEST
 
+/* A request is acted on from a later loop turn, never inside the call. */
+START_TEST(test_request_acts_later)
+{
+	struct harness h;
+	struct seen s;
+	const struct config *before;
+
+	harness_init(&h, conf_base);
+	before = h.d->cfg;
+	write_conf(&h, NEIGHBOR_HEAD
+	    "	hold-time 30;\n"
+	    "	static {\n"
+	    "		route 10.1.0.0/24 next-hop 192.0.2.1;\n"
+	    "	}\n"
+	    "}\n");
+	daemon_request(h.d, DAEMON_RELOAD, NULL);
+	daemon_request(h.d, DAEMON_RELOAD, NULL);	/* merged */
+	ck_assert_ptr_eq(h.d->cfg, before);
+	settle(&h);
+	ck_assert_ptr_ne(h.d->cfg, before);
+	collect(&h, &s);
+	ck_assert_int_eq(s.notifications, 0);
+	ck_assert_uint_eq(s.withdrawn, 2);
+	ck_assert_int_eq(peer_state(h.d->peers[0]), ST_ESTABLISHED);
+	harness_free(&h);
+}
+END_TEST
+
+/* Shutdown and reload asked together: the shutdown wins. */
+START_TEST(test_request_shutdown_wins)
+{
+	struct harness h;
+	struct seen s;
+	const struct config *before;
+
+	harness_init(&h, conf_base);
+	before = h.d->cfg;
+	write_conf(&h, "# no neighbor left\n");
+	daemon_request(h.d, DAEMON_RELOAD, NULL);
+	daemon_request(h.d, DAEMON_SHUTDOWN, "test");
+	ck_assert(!h.d->stopping);
+	settle(&h);
+	ck_assert(h.d->stopping);
+	ck_assert_ptr_eq(h.d->cfg, before);
+	collect(&h, &s);
+	ck_assert_int_eq(s.notifications, 1);
+	ck_assert_uint_eq(s.code, BGP_ERR_CEASE);
+	ck_assert_uint_eq(s.subcode, BGP_CEASE_ADMIN_SHUTDOWN);
+	harness_free(&h);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -306,6 +358,8 @@ main(void)
 	tcase_add_test(tc, test_invalid_kept);
 	tcase_add_test(tc, test_neighbor_removed);
 	tcase_add_test(tc, test_session_changed_resets);
+	tcase_add_test(tc, test_request_acts_later);
+	tcase_add_test(tc, test_request_shutdown_wins);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

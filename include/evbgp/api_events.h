@@ -1,18 +1,32 @@
 /*
  * Events for helpers: which helper hears what about which peer (the
- * neighbor's api blocks), encoding each event once per encoder, and
+ * neighbor's api blocks), encoding each event once per rendering, and
  * handing the lines to the supervisor's capped queues.
+ *
+ * This module knows the supervisor and the encoders, not the peer: the
+ * daemon describes the session in a struct api_peer and decides what to
+ * do when a helper falls behind (api_event_message's answer).
  */
 #ifndef EVBGP_API_EVENTS_H
 #define EVBGP_API_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "evbgp/api_encode.h"
+#include "evbgp/config.h"
+#include "evbgp/update.h"
 
-struct daemon;
-struct peer;
+struct sup;
+
+/* Where events go; owned by the daemon. */
+struct api_events {
+	struct sup	*sup;		/* NULL: no helpers, no events */
+	const char	*host;		/* the envelope's host name */
+	size_t		 high_mark;	/* bytes queued to a helper above
+					   which it is "behind" */
+};
 
 /* One helper subscribed to a peer, with the merged api flags. */
 struct api_sub {
@@ -22,27 +36,54 @@ struct api_sub {
 	uint32_t	 send;
 };
 
-/* (Re)compute p's subscriptions from its configuration. */
-void	api_events_peer_init(struct peer *p);
-void	api_events_peer_free(struct peer *p);
-/* Does any helper want messages of type in direction dir? (cheap) */
-bool	api_events_wanted(const struct peer *p, enum api_dir dir, uint8_t type);
+/* Who hears what about one peer (its api blocks merged per process). */
+struct api_subs {
+	struct api_sub	*v;
+	size_t		 n;
+	uint32_t	 receive, send;	/* API_MSG_* unions */
+	bool		 changes;	/* someone wants neighbor-changes */
+	unsigned long	 counter;	/* events sent about this peer */
+};
+
+/* What an event says about its session, filled in by the caller. */
+struct api_peer {
+	struct bgp_addr	 local;
+	struct bgp_addr	 remote;
+	uint32_t	 local_as;
+	uint32_t	 peer_as;
+	/* how UPDATEs are decoded, by enum api_dir (receive: addpath_rx is
+	 * what the peer sends; send: what we send) */
+	struct update_ctx ctx[2];
+};
+
+/* (Re)compute s from a neighbor's api blocks (the counter is kept). */
+void	api_subs_init(struct api_subs *s, const struct cfg_neighbor *cfg);
+void	api_subs_free(struct api_subs *s);
+/* BGP message types (bit 1 << type) some subscriber wants rendered in
+ * direction dir. */
+uint32_t api_subs_types(const struct api_subs *s, enum api_dir dir);
+
 /* "connected", "up", "down" (reason) to neighbor-changes subscribers. */
-void	api_event_state(struct peer *p, const char *state, const char *reason);
+void	api_event_state(const struct api_events *ev, struct api_subs *s,
+	    const struct api_peer *ap, const char *state, const char *reason);
 /*
- * A message received or sent. For a received UPDATE, decoded is the
- * struct update_msg the peer already holds (else NULL: the message is
- * decoded here when some subscriber wants it parsed).
+ * A message received or sent (header included). For a received UPDATE,
+ * decoded is the peer's own decoding (else NULL: the message is decoded
+ * here when some subscriber wants it parsed). Returns true when a
+ * subscriber's queue is above the high mark (the caller may slow the
+ * peer down rather than have events dropped).
  */
-void	api_event_message(struct peer *p, enum api_dir dir, const uint8_t *msg,
-	    size_t len, const void *decoded);
+bool	api_event_message(const struct api_events *ev, struct api_subs *s,
+	    const struct api_peer *ap, enum api_dir dir, const uint8_t *msg,
+	    size_t len, const struct update_msg *decoded);
 /* The daemon is going away: the final shutdown event to every helper. */
-void	api_event_shutdown(struct daemon *d);
-/* Queued bytes above which a helper slows its peers down. */
-size_t	api_events_high_mark(const struct daemon *d);
-/* Are the helpers hearing p drained enough to read from p again? */
-bool	api_events_drained(const struct peer *p);
+void	api_event_shutdown(const struct api_events *ev,
+	    const struct cfg_process *procs, size_t nprocs);
+/* Are the helpers of s drained enough (a quarter of the queue cap) to
+ * hear more? */
+bool	api_events_drained(const struct api_events *ev,
+	    const struct api_subs *s);
 /* The envelope's process facts, now. */
-void	api_source_now(struct daemon *d, struct api_source *src);
+void	api_source_now(const struct api_events *ev, struct api_source *src);
 
 #endif /* EVBGP_API_EVENTS_H */

@@ -12,6 +12,7 @@
 #include "evbgp/attrs.h"
 #include "evbgp/config.h"
 #include "evbgp/family.h"
+#include "evbgp/line_handler.h"
 
 struct daemon;
 
@@ -54,11 +55,8 @@ struct api_client {
 	unsigned	 scope_gen;
 };
 
-/* Forget the fast path's memory (before freeing a client). */
-void	api_client_reset(struct api_client *c);
-
-/* Run one command line (no newline) from c. */
-void	api_exec_line(struct daemon *d, struct api_client *c, const char *line,
-	    size_t len);
+/* The line handler that runs helpers' and evbgpctl's lines on d (main
+ * gives it to the daemon, which gives it to the control socket). */
+void	api_exec_handler(struct daemon *d, struct line_handler *lh);
 
 #endif /* EVBGP_API_EXEC_H */

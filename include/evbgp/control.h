@@ -1,23 +1,32 @@
 /*
  * The control socket for evbgpctl: a unix stream socket (mode 0660) that
- * takes the same command lines as helpers, one per line, and answers
- * them like a helper with acks on (content lines, then "done" or
- * "error"). Clients and command lengths are bounded.
+ * takes the same command lines as helpers, one per line, hands them to
+ * the line handler it was given, and sends back the answers (content
+ * lines, then "done" or "error"). Clients and command lengths are
+ * bounded.
  */
 #ifndef EVBGP_CONTROL_H
 #define EVBGP_CONTROL_H
 
-struct daemon;
+#include "evbgp/line_handler.h"
+
 struct control;
+struct event_base;
 
 #define CONTROL_DEFAULT_PATH	"/run/evbgpd/evbgpd.sock"
 #define CONTROL_MAX_CLIENTS	16
 #define CONTROL_MAX_LINE	65536
 
-/* Listen on path (an existing stale socket is replaced). NULL, logged,
- * when it cannot. */
-struct control *control_new(struct daemon *d, const char *path);
-/* Close every client and the socket, and remove the socket file. */
+/* Listen on path (an existing stale socket is replaced); each client's
+ * lines go to lines (copied). NULL, logged, when it cannot. */
+struct control *control_new(struct event_base *base, const char *path,
+	    const struct line_handler *lines);
+/* Stop accepting (the socket file is removed) and reading; each
+ * client's pending answer is written before its connection closes (the
+ * write timeout bounds a client that reads nothing). stopped(arg) once no
+ * client is left, perhaps at once. */
+void	control_stop(struct control *c, void (*stopped)(void *arg), void *arg);
+/* Close every client and the socket, remove the socket file, free. */
 void	control_free(struct control *c);
 
 #endif /* EVBGP_CONTROL_H */

@@ -11,17 +11,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evbgp/api_events.h"
 #include "evbgp/attrs.h"
 #include "evbgp/config.h"
 #include "evbgp/env.h"
+#include "evbgp/line_handler.h"
+#include "evbgp/peer.h"
 
 struct event_base;
 struct event;
 struct evconnlistener;
-struct peer;
 struct sup;
 struct control;
-struct api_client;
+struct helper_client;
 
 struct daemon_listener {
 	struct evconnlistener *lev;
@@ -38,24 +40,35 @@ struct daemon {
 	struct config	*cfg;
 	struct attr_table *attrs;
 
-	struct peer	**peers;
+	/* every peer's surroundings; the daemon implements its ops */
+	struct peer_env	 penv;
+	struct peer	**peers;	/* p->user: its struct api_subs */
 	size_t		 npeers;
 	unsigned	 peers_gen;	/* bumped whenever peers change */
 	struct daemon_listener *listeners;
 	size_t		 nlisteners;
 
 	struct event	*sig_term, *sig_int, *sig_hup, *sig_usr1;
-	struct event	*sig_usr2, *sig_pipe;
+	struct event	*sig_usr2;
 	struct event	*ev_exit;	/* grace timer at shutdown */
+	struct event	*ev_request;	/* acts on requests (zero timeout) */
+	unsigned	 requests;	/* DAEMON_* not acted on yet */
+	const char	*request_why;	/* of the shutdown request */
 	bool		 stopping;
 	size_t		 nclosing;	/* connections flushing before close */
 	int		 exit_code;
 
-	/* helpers and their command clients (one per process name) */
+	/* what runs the command lines of helpers and evbgpctl clients:
+	 * given by main (api_exec_handler); none: lines are ignored */
+	struct line_handler commands;
+	/* helpers, their events and their command clients (one per process
+	 * name, kept across restarts) */
 	struct sup	*sup;
-	struct api_client **clients;
+	struct api_events events;	/* to the helpers, via sup */
+	struct helper_client **clients;
 	size_t		 nclients;
 	struct control	*control;	/* evbgpctl socket, or NULL */
+	bool		 control_draining; /* stopped, answers still going out */
 	const char	*control_path;	/* where it listens */
 	bool		 control_required; /* given explicitly: failing is fatal */
 	bool		 helpers_stopped;
@@ -72,7 +85,7 @@ struct daemon {
 	double		 health_warned;		/* last warning (mono) */
 
 	/* one receive buffer: messages are handled one at a time */
-	uint8_t		 rxbuf[65535];
+	uint8_t		 rxbuf[PEER_RXBUF_LEN];
 };
 
 /* Create the daemon from loaded settings and configuration (owned). */
@@ -83,19 +96,26 @@ int	daemon_start(struct daemon *d);
 /* Run until shut down; returns the exit code. */
 int	daemon_run(struct daemon *d);
 void	daemon_free(struct daemon *d);
-/* Begin an orderly shutdown (Cease to every peer, then exit). */
-void	daemon_shutdown(struct daemon *d, const char *why);
-/* A peer's connection is flushing its last bytes; tell us when done. */
-void	daemon_closing_add(struct daemon *d);
-void	daemon_closing_done(struct daemon *d);
-/* Reload the configuration (SIGUSR1, "reload"); restart_helpers also
- * restarts every helper (SIGUSR2, "restart"). An invalid configuration
- * is refused with its error logged, and the running one kept. */
+
+/* What daemon_request can ask for (bits). */
+#define DAEMON_SHUTDOWN	0x1u	/* Cease to every peer, helpers stopped, exit */
+#define DAEMON_RELOAD	0x2u	/* reload the configuration */
+#define DAEMON_RESTART	0x4u	/* reload, and restart every helper */
+
+/*
+ * Ask for req to happen on a later loop turn (a zero-timeout event), so
+ * that whatever callback asks (a command from a helper or evbgpctl, a
+ * signal, the supervisor) has returned before anything is freed.
+ * Requests made before it runs are merged; a shutdown wins over a
+ * reload. why: a string that outlives the request, for the log.
+ */
+void	daemon_request(struct daemon *d, unsigned req, const char *why);
+/* Reload now (DAEMON_RESTART: also restart every helper). An invalid
+ * configuration is refused with its error logged, and the running one
+ * kept (-1). Not from inside a callback of a peer or helper: use
+ * daemon_request there. */
 int	daemon_reload(struct daemon *d, bool restart_helpers);
 /* Number of helper processes configured. */
 size_t	daemon_helper_count(const struct daemon *d);
-/* Find the configured peer for an incoming connection, or NULL. */
-struct peer *daemon_match_peer(struct daemon *d, const struct bgp_addr *remote,
-	    const struct bgp_addr *local);
 
 #endif /* EVBGP_DAEMON_H */

@@ -12,12 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum log_dest {
-	LOG_DEST_STDERR,
-	LOG_DEST_STDOUT,
-	LOG_DEST_SYSLOG,
-	LOG_DEST_FILE,
-};
+#include "evbgp/log.h"
 
 struct env {
 	/* tcp */

@@ -7,24 +7,24 @@
 #ifndef EVBGP_LOG_H
 #define EVBGP_LOG_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <syslog.h>
 
-#include "evbgp/env.h"
+enum log_dest {
+	LOG_DEST_STDERR,
+	LOG_DEST_STDOUT,
+	LOG_DEST_SYSLOG,
+	LOG_DEST_FILE,
+};
 
 #define LOG_FMT(a, b)	__attribute__((format(printf, a, b)))
 
 /* Configure: enabled, destination, minimum level, file for LOG_DEST_FILE. */
 void	log_init(bool enabled, enum log_dest dest, int level, const char *file);
-void	log_set_level(int level);
-int	log_get_level(void);
 /* Would a message at level be written? (skip building expensive ones) */
 bool	log_would(int level);
 void	log_close(void);
 
-void	logit(int level, const char *fmt, ...) LOG_FMT(2, 3);
-void	vlogit(int level, const char *fmt, va_list ap) LOG_FMT(2, 0);
 void	log_warn(const char *fmt, ...) LOG_FMT(1, 2);
 void	log_warnx(const char *fmt, ...) LOG_FMT(1, 2);
 void	log_notice(const char *fmt, ...) LOG_FMT(1, 2);
@@ -35,9 +35,5 @@ void	log_peer(int level, const char *peer, const char *fmt, ...)
 	    LOG_FMT(3, 4);
 void	fatal(const char *fmt, ...) LOG_FMT(1, 2) __attribute__((noreturn));
 void	fatalx(const char *fmt, ...) LOG_FMT(1, 2) __attribute__((noreturn));
-
-/* Level from a name ("debug", "INFO", "warning", ...); -1 if unknown. */
-int	log_level_from_name(const char *name);
-const char *log_level_name(int level);
 
 #endif /* EVBGP_LOG_H */

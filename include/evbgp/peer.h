@@ -1,8 +1,15 @@
 /*
  * A BGP peer: its configuration, its FSM, the bufferevent that owns its
- * socket, its timers and its Adj-RIB-Out. Bufferevent callbacks and
- * timers only translate what happened into FSM events; fsm_dispatch
- * decides (fsm.c) and calls back into the actions implemented here.
+ * socket, its timers, its Adj-RIB-Out and Adj-RIB-In. Bufferevent
+ * callbacks and timers only translate what happened into FSM events;
+ * fsm_dispatch decides (fsm.c) and calls back into the actions
+ * implemented here.
+ *
+ * The peer is a leaf: it knows nothing of the daemon, the helpers or the
+ * events they hear. What it needs from its surroundings comes in a
+ * struct peer_env, and what it has to tell goes out through the
+ * struct peer_ops callbacks in it (the daemon implements them; check_peer
+ * uses a recording fake).
  */
 #ifndef EVBGP_PEER_H
 #define EVBGP_PEER_H
@@ -11,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evbgp/attrs.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
 #include "evbgp/fsm.h"
@@ -19,24 +27,86 @@
 #include "evbgp/rib_out.h"
 #include "evbgp/update.h"
 
-struct api_sub;
-
-struct daemon;
 struct bufferevent;
 struct event;
+struct event_base;
+struct peer;
+
+/* A session change reported through peer_ops.state. */
+enum peer_change {
+	PEER_CONNECTED,		/* a connection is up; our OPEN goes out */
+	PEER_UP,		/* Established */
+	PEER_DOWN,		/* Established no more (reason given) */
+};
+
+/* The direction of a message reported through peer_ops.message. */
+enum peer_dir {
+	PEER_RECEIVED,
+	PEER_SENT,
+};
+
+/* Bit of message type t in peer.want[] (t < 32). */
+#define PEER_MSG_BIT(t)	(1u << (t))
+
+/*
+ * What a peer tells its owner. Every callback may run inside an FSM
+ * transition of p: it must not free p (the daemon defers that to a later
+ * loop turn) and may call back into p only through the peer_* functions
+ * documented as safe from a callback (peer_throttle_rx).
+ */
+struct peer_ops {
+	/* The session changed (reason: PEER_DOWN only, else NULL). */
+	void	(*state)(void *arg, struct peer *p, enum peer_change what,
+		    const char *reason);
+	/* A whole message (header included) was received or queued for
+	 * sending; only for types set in p->want[dir]. upd: a received
+	 * UPDATE as already decoded, else NULL. */
+	void	(*message)(void *arg, struct peer *p, enum peer_dir dir,
+		    const uint8_t *msg, size_t len, const struct update_msg *upd);
+	/* Reading is paused (peer_throttle_rx): may it resume now? */
+	bool	(*rx_ready)(void *arg, struct peer *p);
+	/* A closed connection is flushing its last bytes (done false), or
+	 * has finished (done true); the owner may wait for these at exit.
+	 * May come after the peer that owned the connection was freed. */
+	void	(*closing)(void *arg, bool done);
+};
+
+/* Settings every peer shares (exabgp.* environment). */
+struct peer_settings {
+	unsigned	 openwait_s;	/* exabgp.bgp.openwait; 0: none */
+	unsigned	 max_attempts;	/* exabgp.tcp.connections; 0: no limit */
+	bool		 passive;	/* exabgp.bgp.passive: never connect */
+	uint16_t	 port;		/* to connect to; 0: 179 (a neighbor's
+					   connect statement wins) */
+};
+
+/*
+ * A peer's surroundings, shared by every peer; owned by the caller and
+ * outliving the peers and the connections they still flush.
+ */
+struct peer_env {
+	struct event_base *base;
+	struct attr_table *attrs;	/* interned attribute sets */
+	uint8_t		*rxbuf;		/* PEER_RXBUF_LEN bytes, shared:
+					   messages are handled one at a time */
+	struct peer_settings set;
+	const bool	*stopping;	/* the owner is shutting down */
+	const struct peer_ops *ops;
+	void		*arg;		/* given to every ops callback */
+};
+
+#define PEER_RXBUF_LEN	65535		/* the largest extended message */
 
 /* Message counters, by type (index = BGP message type; 0 = other). */
 struct peer_stats {
-	uint64_t	 sent[BGP_MSG_TYPE_COUNT];	/* by message type */
+	uint64_t	 sent[BGP_MSG_TYPE_COUNT];
 	uint64_t	 recv[BGP_MSG_TYPE_COUNT];
-	uint64_t	 routes_received;
-	uint64_t	 withdraws_received;
-	uint64_t	 established_count;
 };
 
 struct peer {
-	struct daemon	*d;
-	const struct cfg_neighbor *cfg;	/* into d->cfg */
+	const struct peer_env *env;
+	void		*user;		/* the owner's, never looked at here */
+	const struct cfg_neighbor *cfg;	/* the owner's configuration */
 	char		 name[ADDR_STRLEN];
 	struct bgp_addr	 remote;	/* the peer's address */
 	uint16_t	 remote_port;	/* where we connect */
@@ -72,14 +142,12 @@ struct peer {
 	uint32_t	 peer_as;	/* configured, or learnt (peer-as auto) */
 	struct cfg_route *wd;		/* routes under a watchdog */
 	size_t		 nwd;
-	struct api_sub	*subs;		/* helpers hearing about this peer */
-	size_t		 nsubs;
-	uint32_t	 sub_recv, sub_send;	/* API_MSG_* unions */
-	bool		 sub_changes;	/* someone wants neighbor-changes */
-	unsigned long	 api_counter;
+	/* message types the owner wants to hear of (PEER_MSG_BIT), by
+	 * enum peer_dir; kept up to date by the owner */
+	uint32_t	 want[2];
 	double		 last_kick;	/* mono_now() of the last packing */
 	bool		 out_blocked;	/* packing stopped on a full buffer */
-	/* a helper hearing this peer is behind: reading pauses a while */
+	/* the owner asked for a pause in reading (peer_throttle_rx) */
 	bool		 rx_throttle;
 	bool		 rx_paused;
 	double		 rx_paused_at;
@@ -95,9 +163,10 @@ struct peer {
 	char		*stop_text;	/* RFC 9003 shutdown communication */
 };
 
-/* Create a peer for a configured neighbor (remote: NULL = cfg address). */
-struct peer *peer_new(struct daemon *d, const struct cfg_neighbor *cfg,
-	    const struct bgp_addr *remote);
+/* Create a peer for a configured neighbor (remote: NULL = cfg address);
+ * env must outlive it. */
+struct peer *peer_new(const struct peer_env *env,
+	    const struct cfg_neighbor *cfg, const struct bgp_addr *remote);
 void	peer_free(struct peer *p);
 /* Automatic start (active or passive per configuration). */
 void	peer_start(struct peer *p);
@@ -111,8 +180,6 @@ void	peer_accept_bev(struct peer *p, struct bufferevent *bev,
 	    const struct bgp_addr *local);
 /* Queue the configured static routes into the Adj-RIB-Out. */
 void	peer_load_routes(struct peer *p);
-/* Something was queued in the Adj-RIB-Out: send it when possible. */
-void	peer_kick(struct peer *p);
 /* Pack queued routes later in this loop turn. */
 void	peer_schedule_kick(struct peer *p);
 /*
@@ -149,8 +216,9 @@ void	peer_watchdog(struct peer *p, const char *name, bool announce);
 void	peer_clear_in(struct peer *p);
 /* Reset the session (Cease subcode); it comes back by itself. */
 void	peer_teardown(struct peer *p, uint8_t subcode);
-/* A helper subscribed to this peer has a long queue: pause reading
- * from the peer (bounded, see peer.c) instead of dropping its events. */
+/* Pause reading from the peer (TCP flow control slows it down) until
+ * ops->rx_ready says so, for a bounded time (see peer.c). Safe from a
+ * callback. */
 void	peer_throttle_rx(struct peer *p);
 /* Does this peer own an incoming connection from remote to local? */
 bool	peer_matches(const struct peer *p, const struct bgp_addr *remote,

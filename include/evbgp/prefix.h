@@ -59,7 +59,7 @@ char	*prefix_fmt(const struct prefix *p, char *buf);
 bool	 prefix_equal(const struct prefix *a, const struct prefix *b);
 /* Does outer contain inner (same afi, outer->len <= inner->len)? */
 bool	 prefix_contains(const struct prefix *outer, const struct prefix *inner);
-/* Clear the bits past p->len. */
+/* Clear the bits past p->len (the NLRI readers of nlri.c use it). */
 void	 prefix_mask(struct prefix *p);
 /* Build a prefix from an address and a length (masking). -1 if len too long. */
 int	 prefix_from_addr(const struct bgp_addr *a, unsigned len, struct prefix *p);

@@ -69,9 +69,8 @@ void	rib_out_resend_all(struct rib_out *ro);
 void	rib_out_withdraw_all(struct rib_out *ro);
 /* Anything queued? */
 bool	rib_out_pending(const struct rib_out *ro);
-/* Routes wanted announced (and sendable), and routes queued for sending. */
+/* Routes wanted announced (and sendable). */
 size_t	rib_out_count(const struct rib_out *ro);
-size_t	rib_out_queued(const struct rib_out *ro);
 /*
  * Routes wanted but too big for any UPDATE of the current session (their
  * attributes and NLRI exceed the negotiated message size): not sent, not

@@ -90,15 +90,9 @@ void	sup_stop_all(struct sup *s);
 
 /* The helper of that process name, or NULL (not running or unknown). */
 struct sup_helper *sup_find(struct sup *s, const char *name);
-/* Call fn for every running helper. */
-void	sup_foreach(struct sup *s, void (*fn)(void *arg, struct sup_helper *h),
-	    void *arg);
 const char *sup_helper_name(const struct sup_helper *h);
 enum cfg_encoder sup_helper_encoder(const struct sup_helper *h);
 pid_t	sup_helper_pid(const struct sup_helper *h);
-/* Opaque per-helper slot for the caller (ack mode, ...); starts NULL. */
-void	*sup_helper_data(const struct sup_helper *h);
-void	sup_helper_set_data(struct sup_helper *h, void *data);
 
 /*
  * Queue len bytes for h's stdin. 0 if queued, -1 if the queue cap would

@@ -1,7 +1,7 @@
 /*
  * evbgp-healthcheck internals: the run-time context shared by the main
  * loop (main.c), child processes (proc.c), loopback addresses (ipsetup.c)
- * and logging (hclog.c). The pure logic lives in evbgp/healthcheck.h.
+ * and logging (hclog.c). The pure logic lives in healthcheck.h (core.c).
  */
 #ifndef HC_H
 #define HC_H
@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "evbgp/healthcheck.h"
+#include "healthcheck.h"
 
 #define HC_PROG		"evbgp-healthcheck"
 /* Longest acknowledgement line kept; longer ones are dropped. */

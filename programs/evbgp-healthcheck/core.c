@@ -15,7 +15,7 @@
 #include <syslog.h>
 
 #include "evbgp/bgp_proto.h"
-#include "evbgp/healthcheck.h"
+#include "healthcheck.h"
 
 /* How an option's value is stored. */
 enum hc_argt {
@@ -33,6 +33,7 @@ enum hc_argt {
 	HC_A_OPTSTR,	/* char *, value optional (argparse nargs='?') */
 	HC_A_FACILITY,	/* like OPTSTR, checked against syslog names */
 	HC_A_LABEL,	/* char *, length-checked */
+	HC_A_ATTR,	/* char *, copied into API lines: one line of text */
 };
 
 struct hc_optdef {
@@ -80,14 +81,14 @@ static const struct hc_optdef hc_optdefs[] = {
 	{ { "--down-metric" }, HC_A_I64, OFF(down_metric), 0, U32MAX },
 	{ { "--disabled-metric" }, HC_A_I64, OFF(disabled_metric), 0, U32MAX },
 	{ { "--increase" }, HC_A_I64, OFF(increase), -U32MAX, U32MAX },
-	{ { "--community" }, HC_A_STR, OFF(community), 0, 0 },
-	{ { "--extended-community" }, HC_A_STR, OFF(ext_community), 0, 0 },
-	{ { "--large-community" }, HC_A_STR, OFF(large_community), 0, 0 },
-	{ { "--disabled-community" }, HC_A_STR, OFF(disabled_community), 0, 0 },
-	{ { "--as-path" }, HC_A_STR, OFF(as_path), 0, 0 },
-	{ { "--up-as-path" }, HC_A_STR, OFF(up_as_path), 0, 0 },
-	{ { "--down-as-path" }, HC_A_STR, OFF(down_as_path), 0, 0 },
-	{ { "--disabled-as-path" }, HC_A_STR, OFF(disabled_as_path), 0, 0 },
+	{ { "--community" }, HC_A_ATTR, OFF(community), 0, 0 },
+	{ { "--extended-community" }, HC_A_ATTR, OFF(ext_community), 0, 0 },
+	{ { "--large-community" }, HC_A_ATTR, OFF(large_community), 0, 0 },
+	{ { "--disabled-community" }, HC_A_ATTR, OFF(disabled_community), 0, 0 },
+	{ { "--as-path" }, HC_A_ATTR, OFF(as_path), 0, 0 },
+	{ { "--up-as-path" }, HC_A_ATTR, OFF(up_as_path), 0, 0 },
+	{ { "--down-as-path" }, HC_A_ATTR, OFF(down_as_path), 0, 0 },
+	{ { "--disabled-as-path" }, HC_A_ATTR, OFF(disabled_as_path), 0, 0 },
 	{ { "--withdraw-on-down" }, HC_A_FLAG, OFF(withdraw_on_down), 0, 0 },
 	{ { "--path-id" }, HC_A_U32, OFF(path_id), 0, U32MAX },
 	{ { "--neighbor" }, HC_A_ADDRV, OFF(neighbors), 0, 0 },
@@ -151,7 +152,7 @@ hc_opts_free(struct hc_opts *o)
 	hc_strv_free(&o->disabled_execute);
 }
 
-void
+static void
 hc_strv_add(struct hc_strv *v, const char *s)
 {
 	v->v = xreallocarray(v->v, v->n + 1, sizeof(*v->v));
@@ -381,6 +382,17 @@ store(struct hc_opts *o, const struct hc_optdef *d, const char *v,
 	case HC_A_FLAG:
 	case HC_A_UNFLAG:
 		*(bool *)field(o, d) = d->type == HC_A_FLAG;
+		return 0;
+	case HC_A_ATTR:
+		/* a line break would end the API command and start another */
+		for (const char *c = v; *c != '\0'; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+				snprintf(err, errlen, "argument %s: control "
+				    "characters are not allowed (the value goes "
+				    "into an API command line)", d->names[0]);
+				return -1;
+			}
+		set_str(field(o, d), v);
 		return 0;
 	case HC_A_STR:
 		set_str(field(o, d), v);
@@ -754,7 +766,8 @@ hc_state_announces(enum hc_state st)
 	return st == HC_UP || st == HC_DOWN || st == HC_DISABLED;
 }
 
-double
+/* Sleep after an iteration ending in st: fast while RISING/FALLING. */
+static double
 hc_sleep_for(const struct hc_opts *o, enum hc_state st)
 {
 	return st == HC_RISING || st == HC_FALLING ? o->fast_interval :

@@ -2,13 +2,14 @@
  * evbgp-healthcheck, the testable part: option parsing (command line and
  * the ExaBGP-style configuration file), the health state machine, the
  * text API lines it prints, and parsing of `ip -o address show` output.
- * Nothing here forks, sleeps or touches the network; the program in
- * programs/evbgp-healthcheck/ does the I/O.
+ * Nothing here forks, sleeps or touches the network (core.c, a library
+ * of its own so that tests/check_healthcheck.c links it); the rest of
+ * the program does the I/O.
  *
  * Behaviour follows ExaBGP's healthcheck helper (exabgp-compat.md §5).
  */
-#ifndef EVBGP_HEALTHCHECK_H
-#define EVBGP_HEALTHCHECK_H
+#ifndef HC_HEALTHCHECK_H
+#define HC_HEALTHCHECK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -178,8 +179,6 @@ void	 hc_machine_tick(struct hc_machine *m, const struct hc_opts *o,
 	    bool ok, bool disabled, struct hc_tick *t);
 /* Does this state print routes (UP, DOWN, DISABLED)? */
 bool	 hc_state_announces(enum hc_state st);
-/* Sleep after an iteration ending in st: fast while RISING/FALLING. */
-double	 hc_sleep_for(const struct hc_opts *o, enum hc_state st);
 
 /*
  * The API line for the index-th prefix in state st (UP, DOWN, DISABLED or
@@ -199,7 +198,6 @@ void	 hc_rotate(struct hc_pfxv *v, long n);
 void	 hc_pfxv_add(struct hc_pfxv *v, const struct prefix *p);
 void	 hc_pfxv_free(struct hc_pfxv *v);
 bool	 hc_pfxv_has(const struct hc_pfxv *v, const struct prefix *p);
-void	 hc_strv_add(struct hc_strv *v, const char *s);
 void	 hc_strv_free(struct hc_strv *v);
 
 /*
@@ -228,4 +226,4 @@ void	 hc_loopback_ips(const char *text, const char *label,
 /* syslog facility value for a name ("daemon", "local0"...); -1 unknown. */
 int	 hc_syslog_facility(const char *name);
 
-#endif /* EVBGP_HEALTHCHECK_H */
+#endif /* HC_HEALTHCHECK_H */
