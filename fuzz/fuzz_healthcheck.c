@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "evbgp/api.h"
-#include "evbgp/healthcheck.h"
+#include "healthcheck.h"
 #include "evbgp/util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

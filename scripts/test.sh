@@ -8,15 +8,18 @@
 #   4. fuzz every input surface (messages, API lines, configuration,
 #      helper events, healthcheck options) for FUZZ_SECONDS each
 #      (default 60), two targets at a time (fuzz/README.md)
-#   5. the ExaBGP conformance kit (when ../shared/exabgp-qa is present)
-#   6. interop on loopback with BIRD 2, GoBGP and FRR (and TCP-MD5/GTSM)
-#   7. helper processes against BIRD: kill -9 x100, a stopped helper under
+#   5. the hostile-peer suite: a raw BGP speaker of our own against
+#      evbgpd, in network namespaces it creates (tests/hostile/run.sh;
+#      skipped, saying why, without root or ip netns)
+#   6. the ExaBGP conformance kit (when ../shared/exabgp-qa is present)
+#   7. interop on loopback with BIRD 2, GoBGP and FRR (and TCP-MD5/GTSM)
+#   8. helper processes against BIRD: kill -9 x100, a stopped helper under
 #      100,000 routes, route-server sidecar, ExaBGP's own healthcheck
-#   8. the shipped deployments end to end (anycast, RTBH, sidecar, systemd)
+#   9. the shipped deployments end to end (anycast, RTBH, sidecar, systemd)
 # Each step prints its own results; the last line is
 # "N passed, M failed" over the steps. Exit status 0 only if all passed.
 #
-# Skip steps with SKIP="fuzz interop ..." (names: unit asan fuzz
+# Skip steps with SKIP="fuzz interop ..." (names: unit asan fuzz hostile
 # conformance interop integration deploy).
 #
 #   scripts/test.sh                 everything, as CI (setup first)
@@ -27,7 +30,7 @@
 # tests/README.md says which suite covers what and how to run one case.
 set -uo pipefail
 
-all_steps="unit asan fuzz conformance interop integration deploy"
+all_steps="unit asan fuzz hostile conformance interop integration deploy"
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo" || exit 1
@@ -82,6 +85,10 @@ asan() {
 
 fuzz() {
 	scripts/fuzz-smoke.sh "${FUZZ_SECONDS:-60}"
+}
+
+hostile() {
+	tests/hostile/run.sh build
 }
 
 conformance() {

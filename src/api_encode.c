@@ -111,34 +111,6 @@ api_update_has_attrs(const struct update_msg *m)
 
 /* ---- JSON string escaping ---- */
 
-/*
- * Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms,
- * no surrogates, nothing past U+10FFFF), or 0; *cp gets the code point.
- */
-static size_t
-utf8_seq(const uint8_t *s, size_t left, uint32_t *cp)
-{
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t n;
-	uint32_t c = s[0];
-
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-	if (left < n)
-		return 0;
-	c &= 0x3f >> (n - 1);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /* Characters JSON allows raw but line-oriented readers may split on. */
 static bool
 unsafe_cp(uint32_t cp)

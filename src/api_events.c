@@ -261,8 +261,24 @@ encode_message(struct sbuf *out, enum cfg_encoder enc,
 	}
 }
 
+/*
+ * The renderings of one message: one per (encoder, rendering bits), at
+ * most 2 x 8, each encoded on first need and freed at the end.
+ */
+#define RENDER_SLOTS	(API_MSG_RENDER + 1)
+
+struct renderings {
+	struct sbuf	 buf[2][RENDER_SLOTS];	/* by encoder, render bits */
+	bool		 done[2][RENDER_SLOTS];
+};
+
+_Static_assert(ENCODER_TEXT == 0 && ENCODER_JSON == 1,
+    "struct renderings is indexed by encoder");
+_Static_assert((API_MSG_RENDER & (API_MSG_RENDER + 1)) == 0,
+    "the render bits are the low bits of the api flags");
+
 bool
-api_event_message(const struct api_events *ev, struct api_subs *s,
+api_event_message(struct api_events *ev, struct api_subs *s,
     const struct api_peer *ap, enum api_dir dir, const uint8_t *msg,
     size_t len, const struct update_msg *decoded)
 {
@@ -270,13 +286,7 @@ api_event_message(const struct api_events *ev, struct api_subs *s,
 	struct api_source src;
 	struct api_neighbor nb;
 	struct decoded dc;
-	/* one rendering per (encoder, mask): the common case is one */
-	struct {
-		enum cfg_encoder enc;
-		uint32_t	 mask;
-		struct sbuf	 buf;
-	} cache[4];
-	size_t ncache = 0;
+	struct renderings r;
 	bool behind = false;
 
 	if (len < BGP_HEADER_LEN || ev->sup == NULL)
@@ -285,6 +295,8 @@ api_event_message(const struct api_events *ev, struct api_subs *s,
 	memset(&dc, 0, sizeof(dc));
 	if (type == BGP_MSG_UPDATE)
 		dc.upd = decoded;
+	/* the buffers are initialised on first use, the flags now */
+	memset(r.done, 0, sizeof(r.done));
 	api_source_now(ev, &src);
 	neighbor_of(s, ap, &nb);
 	for (size_t i = 0; i < s->n; i++) {
@@ -292,41 +304,40 @@ api_event_message(const struct api_events *ev, struct api_subs *s,
 		uint32_t mask = dir == API_DIR_RECEIVE ? sub->receive :
 		    sub->send;
 		struct sup_helper *h;
-		struct api_msg_opts o;
+		struct sbuf *out;
 		enum cfg_encoder enc;
-		size_t k;
 
 		if (!mask_wants(mask, type) ||
 		    (h = sup_find(ev->sup, sub->process)) == NULL)
 			continue;
-		enc = sup_helper_encoder(h);
+		enc = sup_helper_encoder(h) == ENCODER_JSON ? ENCODER_JSON :
+		    ENCODER_TEXT;
 		mask &= API_MSG_RENDER;
-		for (k = 0; k < ncache; k++)
-			if (cache[k].enc == enc && cache[k].mask == mask)
-				break;
-		if (k == ncache) {
-			if (ncache == sizeof(cache) / sizeof(cache[0]))
-				k = ncache - 1;	/* cannot happen: 2 x 3 bits */
-			else
-				ncache++;
-			cache[k].enc = enc;
-			cache[k].mask = mask;
-			sbuf_init(&cache[k].buf);
-			o.parsed = (mask & API_MSG_PARSED) != 0;
-			o.packets = (mask & API_MSG_PACKETS) != 0;
-			o.consolidate = (mask & API_MSG_CONSOLIDATE) != 0;
-			o.raw = msg;
-			o.rawlen = len;
-			encode_message(&cache[k].buf, enc, ap, &src, &nb, dir,
-			    &o, msg, len, &dc);
+		out = &r.buf[enc][mask];
+		if (!r.done[enc][mask]) {
+			struct api_msg_opts o = {
+				.parsed = (mask & API_MSG_PARSED) != 0,
+				.packets = (mask & API_MSG_PACKETS) != 0,
+				.consolidate = (mask & API_MSG_CONSOLIDATE) != 0,
+				.raw = msg,
+				.rawlen = len,
+			};
+
+			r.done[enc][mask] = true;
+			sbuf_init(out);
+			encode_message(out, enc, ap, &src, &nb, dir, &o, msg,
+			    len, &dc);
+			ev->renderings++;
 		}
-		if (cache[k].buf.len > 0)
-			sup_write(h, cache[k].buf.p, cache[k].buf.len);
+		if (out->len > 0)
+			sup_write(h, out->p, out->len);
 		if (sup_queued(h) > ev->high_mark)
 			behind = true;
 	}
-	for (size_t k = 0; k < ncache; k++)
-		sbuf_free(&cache[k].buf);
+	for (size_t e = 0; e < 2; e++)
+		for (size_t m = 0; m < RENDER_SLOTS; m++)
+			if (r.done[e][m])
+				sbuf_free(&r.buf[e][m]);
 	if (dc.own_init)
 		update_msg_free(&dc.own);
 	return behind;

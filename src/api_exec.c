@@ -732,14 +732,16 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
     size_t len)
 {
 	struct api_command cmd;
-	char err[512];
+	char err[512], esc[LOG_ESCAPE_SIZE], esc_err[LOG_ESCAPE_SIZE];
 	bool ok = true;
 
 	if (exec_fast(d, c, line, len))
 		return;
 	if (api_parse(line, &cmd, err, sizeof(err)) == -1) {
-		log_warnx("%s: command '%.*s' refused: %s", c->name,
-		    (int)(len > 200 ? 200 : len), line, err);
+		/* the line, and the error quoting it, are the client's text */
+		log_warnx("%s: command '%s' refused: %s", c->name,
+		    log_escape(line, len, esc, sizeof(esc)),
+		    log_escape(err, strlen(err), esc_err, sizeof(esc_err)));
 		answer(c, false);
 		return;
 	}
@@ -848,7 +850,8 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		break;
 	case API_COMMENT:
 		if (cmd.text != NULL && cmd.text[0] != '\0')
-			log_info("%s: %s", c->name, cmd.text);
+			log_info("%s: %s", c->name, log_escape(cmd.text,
+			    strlen(cmd.text), esc, sizeof(esc)));
 		break;
 	case API_NONE:
 	case API_VERB_MAX:
@@ -856,8 +859,8 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		break;
 	}
 	if (!ok)
-		log_warnx("%s: command failed: %.*s", c->name,
-		    (int)(len > 200 ? 200 : len), line);
+		log_warnx("%s: command failed: %s", c->name,
+		    log_escape(line, len, esc, sizeof(esc)));
 	answer(c, ok);
 	api_command_free(&cmd);
 }
@@ -882,11 +885,13 @@ handler_line(void *arg, struct line_client *lc, const char *line, size_t len)
 		lc->state = c;
 	}
 	c->encoder = lc->encoder;
-	if (!c->helper && memchr(line, '\0', len) != NULL) {
-		/* the parser sees C strings: "show\0garbage" must not run
-		 * as "show" */
-		log_warnx("control: %s: command with a NUL byte refused",
-		    c->name);
+	if (memchr(line, '\0', len) != NULL) {
+		char esc[LOG_ESCAPE_SIZE];
+
+		/* the parser sees C strings: "announce ...\0garbage" must
+		 * not run as "announce ..." */
+		log_warnx("%s: command with a NUL byte refused: %s", c->name,
+		    log_escape(line, len, esc, sizeof(esc)));
 		answer(c, false);
 		return;
 	}

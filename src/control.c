@@ -152,9 +152,11 @@ static bool
 control_client_exec(struct control_client *cl, const char *line, size_t len)
 {
 	struct control *ctl = cl->ctl;
+	char esc[LOG_ESCAPE_SIZE];
 
-	log_debug("control: %s: %.*s", cl->lc.name,
-	    (int)(len > 200 ? 200 : len), line);
+	if (log_would(LOG_DEBUG))
+		log_debug("control: %s: %s", cl->lc.name,
+		    log_escape(line, len, esc, sizeof(esc)));
 	ctl->lines.line(ctl->lines.arg, &cl->lc, line, len);
 	if (cl->overflow) {
 		/* the client gets the whole lines that fitted, then this */

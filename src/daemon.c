@@ -232,6 +232,30 @@ daemon_match_range(struct daemon *d, const struct bgp_addr *remote,
 	return NULL;
 }
 
+/*
+ * A connection nobody is configured for: logged, but anyone can make
+ * thousands a second, so at most one line every UNCONFIGURED_LOG_S, the
+ * others counted in it.
+ */
+#define UNCONFIGURED_LOG_S	10
+
+static void
+daemon_log_unconfigured(struct daemon *d, const struct bgp_addr *remote,
+    const struct bgp_addr *local)
+{
+	char rb[ADDR_STRLEN], lb[ADDR_STRLEN], more[96] = "";
+	unsigned long held;
+
+	if (!log_limit_pass(&d->log_unconfigured, UNCONFIGURED_LOG_S, &held))
+		return;
+	if (held > 0)
+		snprintf(more, sizeof(more), " (and %lu more such connection%s "
+		    "in the last %d s)", held, held == 1 ? "" : "s",
+		    UNCONFIGURED_LOG_S);
+	log_notice("connection from %s to %s: no neighbor configured for it, "
+	    "closed%s", addr_fmt(remote, rb), addr_fmt(local, lb), more);
+}
+
 static void
 accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -241,7 +265,7 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct peer *p;
-	char rb[ADDR_STRLEN], lb[ADDR_STRLEN];
+	char lb[ADDR_STRLEN];
 
 	if (addr_from_sockaddr(sa, &remote, NULL) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1 ||
@@ -259,9 +283,7 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 		    daemon_match_range(d, &remote, &local);
 
 		if (n == NULL || !n->passive) {
-			log_notice("connection from %s to %s: no neighbor "
-			    "configured for it, closed",
-			    addr_fmt(&remote, rb), addr_fmt(&local, lb));
+			daemon_log_unconfigured(d, &remote, &local);
 			close(fd);
 			return;
 		}

@@ -220,12 +220,15 @@ void
 fsm_dispatch(struct fsm *f, enum fsm_event ev)
 {
 	if (f->in_dispatch) {
-		/* re-entrancy would interleave two transitions; queue it */
-		if (f->nqueued < sizeof(f->queue))
-			f->queue[f->nqueued++] = (uint8_t)ev;
-		else
-			log_warnx("peer %s: FSM event queue full, %s dropped",
-			    f->ops->name(f->ctx), fsm_event_name(ev));
+		/* re-entrancy would interleave two transitions; queue it.
+		 * Dropping an event would leave the session in a state
+		 * nobody chose: a full queue is a bug, stop here. */
+		if (f->nqueued >= FSM_QUEUE_MAX)
+			fatalx("peer %s: FSM event queue full (%d events raised "
+			    "in one dispatch, the last %s in %s)",
+			    f->ops->name(f->ctx), FSM_QUEUE_MAX,
+			    fsm_event_name(ev), fsm_state_name(f->state));
+		f->queue[f->nqueued++] = (uint8_t)ev;
 		return;
 	}
 	f->in_dispatch = true;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "evbgp/log.h"
+#include "evbgp/util.h"
 
 static struct {
 	bool		 enabled;
@@ -186,4 +187,58 @@ fatalx(const char *fmt, ...)
 	vlogit(LOG_CRIT, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+bool
+log_limit_pass(struct log_limit *l, double interval, unsigned long *held)
+{
+	double now = mono_now();
+
+	if (now < l->next) {
+		l->held++;
+		return false;
+	}
+	*held = l->held;
+	l->held = 0;
+	l->next = now + interval;
+	return true;
+}
+
+const char *
+log_escape(const char *s, size_t len, char *buf, size_t size)
+{
+	const uint8_t *u = (const uint8_t *)s;
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		uint32_t cp = 0;
+		size_t n = utf8_seq(u + i, len - i, &cp);
+		bool raw = n > 0 && cp >= 0x20 && cp != 0x7f && cp != '\\' &&
+		    !(cp >= 0x80 && cp <= 0x9f) && cp != 0x2028 && cp != 0x2029;
+		size_t need = raw ? n : cp == '\\' && n == 1 ? 2 : 4;
+
+		/* room for this, and "..." plus the NUL after it */
+		if (o + need + 4 > size) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (raw) {
+			memcpy(buf + o, u + i, n);
+			o += n;
+			i += n;
+		} else if (n == 1 && cp == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = '\\';
+			i++;
+		} else {
+			/* one byte at a time: an unwanted character is each
+			 * of its bytes */
+			snprintf(buf + o, 5, "\\x%02x", u[i]);
+			o += 4;
+			i++;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
 }

@@ -12,6 +12,7 @@
 
 #include "evbgp/bgp_proto.h"
 #include "evbgp/msg.h"
+#include "evbgp/util.h"
 
 void
 bgp_err_set(struct bgp_err *err, uint8_t code, uint8_t subcode,
@@ -179,43 +180,6 @@ notification_encode(struct wbuf *w, uint8_t code, uint8_t subcode,
 	return msg_finish(w, start);
 }
 
-/*
- * Length of the UTF-8 sequence starting at s[0] (at most n bytes
- * available), or 0 when it is not well formed (RFC 3629 §4: no overlong
- * forms, no surrogates, nothing above U+10FFFF).
- */
-static size_t
-utf8_seq(const uint8_t *s, size_t n)
-{
-	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
 /* Valid UTF-8 without NUL (the text ends up in logs and JSON strings). */
 static bool
 utf8_valid_text(const uint8_t *s, size_t n)
@@ -223,7 +187,7 @@ utf8_valid_text(const uint8_t *s, size_t n)
 	size_t i = 0, l;
 
 	while (i < n) {
-		if (s[i] == 0 || (l = utf8_seq(s + i, n - i)) == 0)
+		if (s[i] == 0 || (l = utf8_seq(s + i, n - i, NULL)) == 0)
 			return false;
 		i += l;
 	}

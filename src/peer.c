@@ -230,7 +230,7 @@ timers_stop(struct peer *p)
 	evtimer_del(p->t_hold);
 	evtimer_del(p->t_keepalive);
 	evtimer_del(p->t_connect_retry);
-	event_del(p->t_more);
+	evtimer_del(p->t_more);
 	evtimer_del(p->t_rx_resume);
 	p->rx_paused = p->rx_throttle = false;
 	event_del(p->t_kick);
@@ -903,6 +903,7 @@ void
 peer_watchdog(struct peer *p, const char *name, bool announce)
 {
 	size_t n = 0;
+	char esc[LOG_ESCAPE_SIZE];
 
 	for (size_t i = 0; i < p->nwd; i++) {
 		struct cfg_route *r = &p->wd[i];
@@ -916,7 +917,8 @@ peer_watchdog(struct peer *p, const char *name, bool announce)
 			peer_withdraw(p, r);
 		n++;
 	}
-	log_peer(LOG_DEBUG, p->name, "watchdog %s: %s %zu route%s", name,
+	log_peer(LOG_DEBUG, p->name, "watchdog %s: %s %zu route%s",
+	    log_escape(name, strlen(name), esc, sizeof(esc)),
 	    announce ? "announce" : "withdraw", n, n == 1 ? "" : "s");
 }
 
@@ -1082,29 +1084,17 @@ static void
 peer_handle_notification(struct peer *p, const uint8_t *body, size_t len)
 {
 	struct bgp_notification *n = &p->notif;
-	char text[BGP_SHUTDOWN_COMM_MAX * 4 + 1];
+	char text[BGP_SHUTDOWN_COMM_MAX * 4 + 4];
 
 	if (notification_decode(body, len, n) == -1) {
 		memset(n, 0, sizeof(*n));
 		n->code = 0;
 	}
 	text[0] = '\0';
-	if (n->has_shutdown_comm) {
-		/* peer-supplied text headed for our log: printable only */
-		size_t o = 0;
-
-		for (size_t i = 0; i < n->shutdown_comm_len && o + 5 < sizeof(text);
-		    i++) {
-			uint8_t c = n->shutdown_comm[i];
-
-			if (c >= 0x20 && c != 0x7f)
-				text[o++] = (char)c;
-			else
-				o += (size_t)snprintf(text + o, sizeof(text) - o,
-				    "\\x%02x", c);
-		}
-		text[o] = '\0';
-	}
+	/* peer-supplied text headed for our log */
+	if (n->has_shutdown_comm)
+		log_escape((const char *)n->shutdown_comm, n->shutdown_comm_len,
+		    text, sizeof(text));
 	log_peer(LOG_WARNING, p->name, "received NOTIFICATION %u/%u (%s, %s)%s%s%s",
 	    n->code, n->subcode, notification_code_name(n->code),
 	    notification_subcode_name(n->code, n->subcode),
@@ -1113,6 +1103,39 @@ peer_handle_notification(struct peer *p, const uint8_t *body, size_t len)
 	    "notification received (%u,%u) %s", n->code, n->subcode,
 	    notification_subcode_name(n->code, n->subcode));
 	fsm_dispatch(&p->fsm, EV_NOTIFICATION_RECEIVED);
+}
+
+/*
+ * RFC 2918 §4 (and RFC 7313 §4): a ROUTE-REFRESH is for a family both
+ * sides advertised, from a peer that advertised the capability; anything
+ * else is ignored, not answered with the whole table. Logged, within a
+ * limit: the peer chooses how many it sends.
+ */
+static bool
+peer_route_refresh_ok(struct peer *p, const struct bgp_route_refresh *rr)
+{
+	int fam = family_lookup(rr->afi, rr->safi);
+	const char *why;
+	unsigned long held;
+	char a[16], s[16];
+
+	if (!p->neg.route_refresh)
+		why = "the route refresh capability was not negotiated";
+	else if (fam < 0 || !FAMSET_HAS(p->neg.families, fam))
+		why = "the family was not negotiated";
+	else
+		return true;
+	if (log_limit_pass(&p->log_rr, 60, &held)) {
+		char more[48] = "";
+
+		if (held > 0)
+			snprintf(more, sizeof(more), "; %lu more since the "
+			    "last line", held);
+		log_peer(LOG_WARNING, p->name, "ROUTE-REFRESH for %s %s "
+		    "ignored: %s (RFC 2918 §4%s)", afi_name(rr->afi, a,
+		    sizeof(a)), safi_name(rr->safi, s, sizeof(s)), why, more);
+	}
+	return false;
 }
 
 static void
@@ -1127,6 +1150,8 @@ peer_handle_route_refresh(struct peer *p, const uint8_t *body, size_t len)
 		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
 		return;
 	}
+	if (rr.subtype == BGP_RR_NORMAL && !peer_route_refresh_ok(p, &rr))
+		return;
 	if (rr.subtype != BGP_RR_NORMAL) {
 		/* BoRR/EoRR frame the peer's own re-advertisement */
 		log_peer(LOG_DEBUG, p->name, "received %s for afi %u safi %u",
@@ -1214,10 +1239,20 @@ peer_read_messages(struct peer *p)
 		evbuffer_remove(in, p->env->rxbuf, len);
 		peer_handle_message(p, type, p->env->rxbuf, len);
 	}
-	/* more may be buffered: continue on the next loop turn */
+	/*
+	 * More may be buffered: continue on the next loop turn, from a
+	 * zero-timeout timer. Not event_active(): libevent runs an event
+	 * activated from a callback in the same pass, so a flooding peer
+	 * would be read to the end before any timer (ours, other peers'
+	 * KEEPALIVEs) had its turn.
+	 */
 	if (p->bev != NULL && !p->rx_paused &&
-	    evbuffer_get_length(bufferevent_get_input(p->bev)) >= BGP_HEADER_LEN)
-		event_active(p->t_more, EV_TIMEOUT, 0);
+	    evbuffer_get_length(bufferevent_get_input(p->bev)) >=
+	    BGP_HEADER_LEN) {
+		static const struct timeval now = { 0, 0 };
+
+		evtimer_add(p->t_more, &now);
+	}
 }
 
 static void
@@ -1676,6 +1711,8 @@ enter_idle(struct peer *p, enum fsm_state from)
 		p->env->ops->state(p->env->arg, p, PEER_DOWN,
 		    p->down_reason[0] ? p->down_reason : "closed");
 		rib_out_session_down(p->ro);
+		/* RFC 4271 §8: what the peer sent is gone with its session */
+		peer_clear_in(p);
 		/* a session that was stable starts the back-off afresh */
 		if (up >= STABLE_SESSION_S)
 			p->idle_hold_ms = IDLE_HOLD_MIN_MS;
@@ -1771,7 +1808,7 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 	p->t_keepalive = event_new(base, -1, EV_PERSIST, keepalive_cb, p);
 	p->t_connect_retry = evtimer_new(base, connect_retry_cb, p);
 	p->t_idle_hold = evtimer_new(base, idle_hold_cb, p);
-	p->t_more = event_new(base, -1, 0, more_cb, p);
+	p->t_more = evtimer_new(base, more_cb, p);
 	p->t_rx_resume = evtimer_new(base, rx_resume_cb, p);
 	p->t_kick = event_new(base, -1, 0, kick_cb, p);
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;

@@ -104,6 +104,39 @@ wall_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+size_t
+utf8_seq(const uint8_t *s, size_t left, uint32_t *cp)
+{
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	uint32_t c;
+	size_t n;
+
+	if (left == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		if (cp != NULL)
+			*cp = c;
+		return 1;
+	}
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	if (left < n)
+		return 0;
+	c &= 0x3fu >> (n - 1);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3fu);
+	}
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	if (cp != NULL)
+		*cp = c;
+	return n;
+}
+
 char *
 hex_encode(const uint8_t *p, size_t n, char *out)
 {

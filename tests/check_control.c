@@ -27,6 +27,7 @@
 #include "evbgp/daemon.h"
 #include "evbgp/env.h"
 #include "evbgp/log.h"
+#include "evbgp/util.h"
 
 static const char test_conf[] =
     "neighbor 127.0.0.2 {\n"
@@ -661,6 +662,102 @@ START_TEST(injected_line_handler)
 }
 END_TEST
 
+/* Answers collected from the line handler directly. */
+static void
+collect_reply(void *ctx, const char *data, size_t len)
+{
+	struct answer *a = ctx;
+
+	a->p = realloc(a->p, a->len + len + 1);
+	ck_assert_ptr_nonnull(a->p);
+	memcpy(a->p + a->len, data, len);
+	a->len += len;
+	a->p[a->len] = '\0';
+}
+
+/* A helper's line with a NUL inside is refused, not cut at the NUL and
+ * run (issue 8, defect 11). */
+START_TEST(helper_nul_byte_refused)
+{
+	static const char line[] = "version\0 and more";
+	struct line_client lc;
+	struct answer a = { 0 };
+
+	memset(&lc, 0, sizeof(lc));
+	snprintf(lc.name, sizeof(lc.name), "helper");
+	lc.helper = true;
+	lc.encoder = ENCODER_TEXT;
+	lc.reply = collect_reply;
+	lc.ctx = &a;
+	fx.d->commands.line(fx.d->commands.arg, &lc, line, sizeof(line) - 1);
+	ck_assert_str_eq(a.p, "error\n");
+	/* and the next line runs */
+	free(a.p);
+	memset(&a, 0, sizeof(a));
+	fx.d->commands.line(fx.d->commands.arg, &lc, "version", 7);
+	ck_assert_msg(strncmp(a.p, "exabgp ", 7) == 0, "%s", a.p);
+	fx.d->commands.release(fx.d->commands.arg, &lc);
+	answer_free(&a);
+}
+END_TEST
+
+/* Does the file hold a byte of set, or anything that is not UTF-8? */
+static bool
+log_is_clean(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq((const uint8_t *)text + i, len - i, NULL);
+
+		if (n == 0 || (n == 1 && text[i] < 0x20 && text[i] != '\n') ||
+		    text[i] == 0x7f)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/*
+ * Command text reaches the log escaped: no ESC, CR, BEL or bytes that
+ * are not UTF-8 (a terminal reading the log obeys them), as \xNN
+ * instead (issue 8, defect 11).
+ */
+START_TEST(command_text_escaped_in_log)
+{
+	static const char cmds[] =
+	    "# note \x1b[2J\r\xff\xfe end\n"
+	    "bogus \x1b]0;title\x07 \xc2\x9b\n";
+	char path[160], *text;
+	int fd;
+	struct answer a = { 0 };
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/log", fx.dir);
+	log_init(true, LOG_DEST_FILE, LOG_DEBUG, path);
+	fd = client_connect(fx.path);
+	client_send(fd, cmds, sizeof(cmds) - 1);
+	pump(fd, &a, 2);
+	close(fd);
+	log_init(true, LOG_DEST_STDERR, LOG_ERR, NULL);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = malloc((size_t)n + 1);
+	ck_assert_int_eq((long)fread(text, 1, (size_t)n, f), n);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+	ck_assert_msg(strstr(text, "note \\x1b[2J\\x0d\\xff\\xfe end") !=
+	    NULL, "%s", text);
+	ck_assert_msg(strstr(text, "bogus \\x1b]0;title\\x07 \\xc2\\x9b") !=
+	    NULL, "%s", text);
+	ck_assert_msg(log_is_clean(text, (size_t)n), "%s", text);
+	free(text);
+	answer_free(&a);
+}
+END_TEST
+
 static Suite *
 control_suite(void)
 {
@@ -676,6 +773,8 @@ control_suite(void)
 	tcase_add_test(tc, bogus_command);
 	tcase_add_test(tc, pipelined_in_order);
 	tcase_add_test(tc, nul_byte_refused);
+	tcase_add_test(tc, helper_nul_byte_refused);
+	tcase_add_test(tc, command_text_escaped_in_log);
 	tcase_add_test(tc, eof_flushes_last_line);
 	tcase_add_test(tc, overlong_line_partial);
 	tcase_add_test(tc, overlong_line_complete);

@@ -158,6 +158,7 @@ struct record {
 	enum fsm_state	 from[16], to[16];
 	/* raise this event from inside the next action, once */
 	int		 raise;
+	bool		 raise_always;	/* ... or from every action */
 };
 
 static void
@@ -165,6 +166,11 @@ rec_act(void *ctx, enum fsm_action a, enum fsm_event ev)
 {
 	struct record *r = ctx;
 
+	if (r->raise_always) {
+		r->nact++;
+		fsm_dispatch(&r->fsm, (enum fsm_event)r->raise);
+		return;
+	}
 	r->acts[r->nact] = a;
 	r->act_evs[r->nact] = ev;
 	r->nact++;
@@ -279,6 +285,25 @@ START_TEST(test_dispatch_reentrant_queued)
 }
 END_TEST
 
+/*
+ * An action that raises an event every time (a bug) fills the queue: the
+ * daemon stops (exit 1) rather than drop an event and carry on with a
+ * session in a state nobody chose.
+ */
+START_TEST(test_dispatch_queue_full_is_fatal)
+{
+	struct record r;
+
+	rec_init(&r);
+	r.fsm.state = ST_CONNECT;
+	r.raise = EV_CONNECT_RETRY_EXPIRES;	/* Connect: ACT_CONNECT again */
+	r.raise_always = true;
+	fsm_dispatch(&r.fsm, EV_CONNECT_RETRY_EXPIRES);
+	/* not reached: returning here exits 0, which fails the test (a
+	 * failed assertion would exit 1, the status expected) */
+}
+END_TEST
+
 static Suite *
 fsm_suite(void)
 {
@@ -294,6 +319,7 @@ fsm_suite(void)
 	tcase_add_test(tc, test_dispatch_unexpected_message);
 	tcase_add_test(tc, test_dispatch_idle_ignores);
 	tcase_add_test(tc, test_dispatch_reentrant_queued);
+	tcase_add_exit_test(tc, test_dispatch_queue_full_is_fatal, 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -181,6 +181,24 @@ fake_msgs(const struct fake *f, enum peer_dir dir, uint8_t type)
 	return n;
 }
 
+/* The same neighbor offering route refresh. */
+static const char conf_rr[] =
+    "neighbor 127.0.0.2 {\n"
+    "	router-id 10.0.0.1;\n"
+    "	local-address 127.0.0.1;\n"
+    "	local-as 65001;\n"
+    "	peer-as 65002;\n"
+    "	hold-time 30;\n"
+    "	family { ipv4 unicast; ipv6 unicast; }\n"
+    "	capability { route-refresh; }\n"
+    "	static {\n"
+    "		route 10.0.0.0/24 next-hop 192.0.2.1 med 10;\n"
+    "		route 10.0.1.0/24 next-hop 192.0.2.1 med 10;\n"
+    "		route 10.0.2.0/24 next-hop 192.0.2.1 med 20;\n"
+    "		route 2001:db8::/32 next-hop 2001:db8::1;\n"
+    "	}\n"
+    "}\n";
+
 struct harness {
 	struct fake	 f;
 	struct config	*cfg;
@@ -205,14 +223,14 @@ harness_connect(struct harness *h)
 }
 
 static void
-harness_init_wanting(struct harness *h, uint32_t want_recv,
+harness_init_conf(struct harness *h, const char *text, uint32_t want_recv,
     uint32_t want_sent)
 {
 	char err[256];
 
 	memset(h, 0, sizeof(*h));
 	fake_init(&h->f);
-	h->cfg = config_parse(conf_text, "test.conf", err, sizeof(err));
+	h->cfg = config_parse(text, "test.conf", err, sizeof(err));
 	ck_assert_msg(h->cfg != NULL, "%s", err);
 	h->p = peer_new(&h->f.env, &h->cfg->neighbors[0], NULL);
 	h->p->want[PEER_RECEIVED] = want_recv;
@@ -221,6 +239,13 @@ harness_init_wanting(struct harness *h, uint32_t want_recv,
 	h->p->admin_down = true;
 	peer_load_routes(h->p);
 	harness_connect(h);
+}
+
+static void
+harness_init_wanting(struct harness *h, uint32_t want_recv,
+    uint32_t want_sent)
+{
+	harness_init_conf(h, conf_text, want_recv, want_sent);
 }
 
 static void
@@ -858,6 +883,140 @@ START_TEST(test_collision_first_closes)
 }
 END_TEST
 
+/*
+ * A peer flooding us: at most one batch (64 messages) per loop turn, so
+ * that timers due meanwhile run between two batches (issue 8, defect
+ * 13: the continuation ran in the same pass and the whole flood was
+ * read before any timer).
+ */
+START_TEST(test_flood_yields_between_batches)
+{
+	enum { FLOOD = 64 * 40 };
+	struct harness h;
+	uint8_t *flood;
+	size_t one, before, after;
+
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	flood = malloc(FLOOD * BGP_HEADER_LEN);
+	ck_assert_ptr_nonnull(flood);
+	one = remote_keepalive(flood, BGP_HEADER_LEN);
+	for (size_t i = 1; i < FLOOD; i++)
+		memcpy(flood + i * one, flood, one);
+	before = h.p->stats.recv[BGP_MSG_KEEPALIVE];
+	bufferevent_write(h.remote, flood, FLOOD * one);
+	/* one loop turn (EVLOOP_ONCE: run what is active, including what
+	 * becomes active meanwhile, then return; NONBLOCK would go on while
+	 * anything is active): one batch, not the rest of the flood */
+	event_base_loop(h.f.base, EVLOOP_ONCE);
+	after = h.p->stats.recv[BGP_MSG_KEEPALIVE];
+	ck_assert_msg(after - before <= 64, "%zu messages read in one loop "
+	    "turn", after - before);
+	/* and all of it, in time */
+	for (int i = 0; i < 1000 &&
+	    h.p->stats.recv[BGP_MSG_KEEPALIVE] < (uint64_t)FLOOD + 1; i++)
+		event_base_loop(h.f.base, EVLOOP_NONBLOCK);
+	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_KEEPALIVE], FLOOD + 1);
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	free(flood);
+	harness_free(&h);
+}
+END_TEST
+
+/*
+ * RFC 4271 §8: the routes learnt on a session are gone when it closes;
+ * they do not stay in the Adj-RIB-In nor pile up across flaps (issue 8,
+ * defect 4).
+ */
+START_TEST(test_adj_rib_in_cleared_on_close)
+{
+	struct harness h;
+	uint8_t buf[256];
+	size_t n;
+
+	harness_init(&h);
+	ck_assert_ptr_nonnull(h.p->rib_in);	/* adj-rib-in on by default */
+	for (int flap = 0; flap < 3; flap++) {
+		if (flap > 0)
+			harness_connect(&h);
+		establish(&h, false, false);
+		expect_initial_routes(&h);
+		n = remote_update(buf, sizeof(buf));
+		send_raw(&h, buf, n, false);
+		ck_assert_uint_eq(rib_out_count(h.p->rib_in), 1);
+		/* the peer closes the connection */
+		bufferevent_flush(h.remote, EV_WRITE, BEV_FINISHED);
+		spin(&h);
+		ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+		ck_assert_uint_eq(rib_out_count(h.p->rib_in), 0);
+	}
+	harness_free(&h);
+}
+END_TEST
+
+/* A ROUTE-REFRESH (normal) for afi/safi from the far end. */
+static void
+send_route_refresh(struct harness *h, uint16_t afi, uint8_t safi)
+{
+	uint8_t buf[64];
+	struct wbuf w;
+
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(route_refresh_encode(&w, afi, safi, BGP_RR_NORMAL),
+	    0);
+	send_raw(h, w.buf, w.len, false);
+	test_settle(h->f.base);
+}
+
+/* UPDATEs we sent since the last look. */
+static int
+updates_sent(struct harness *h)
+{
+	uint8_t msg[4096];
+	int type, n = 0;
+
+	while ((type = next_msg(h, msg, sizeof(msg), NULL)) != 0)
+		if (type == BGP_MSG_UPDATE)
+			n++;
+	return n;
+}
+
+/*
+ * RFC 2918 §4 / RFC 7313: a ROUTE-REFRESH from a peer without the
+ * capability, or for a family not negotiated, is ignored (logged); only a
+ * valid one re-sends the table (issue 8, defect 6).
+ */
+START_TEST(test_route_refresh_ignored_unless_negotiated)
+{
+	struct harness h;
+
+	/* no route refresh capability from the peer */
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	ck_assert(!h.p->neg.route_refresh);
+	send_route_refresh(&h, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
+	ck_assert_int_eq(updates_sent(&h), 0);
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	harness_free(&h);
+
+	/* both with it: a family not negotiated is ignored, a negotiated
+	 * one is answered */
+	harness_init_conf(&h, conf_rr, 0, 0);
+	establish_rr(&h);
+	ck_assert(h.p->neg.route_refresh);
+	send_route_refresh(&h, BGP_AFI_IPV4, BGP_SAFI_MULTICAST);
+	ck_assert_int_eq(updates_sent(&h), 0);
+	send_route_refresh(&h, 99, 99);
+	ck_assert_int_eq(updates_sent(&h), 0);
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	send_route_refresh(&h, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
+	ck_assert_int_gt(updates_sent(&h), 0);
+	harness_free(&h);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -881,6 +1040,9 @@ main(void)
 	tcase_add_test(tc, test_reading_paused_until_owner_ready);
 	tcase_add_test(tc, test_closing_connection_flushes);
 	tcase_add_test(tc, test_no_start_while_stopping);
+	tcase_add_test(tc, test_flood_yields_between_batches);
+	tcase_add_test(tc, test_adj_rib_in_cleared_on_close);
+	tcase_add_test(tc, test_route_refresh_ignored_unless_negotiated);
 	tcase_add_test(tc, test_notification_whole_attribute);
 	tcase_add_loop_test(tc, test_notification_whole_route_refresh, 0, 2);
 	tcase_add_test(tc, test_collision_third_connection);

@@ -26,6 +26,8 @@ struct api_events {
 	const char	*host;		/* the envelope's host name */
 	size_t		 high_mark;	/* bytes queued to a helper above
 					   which it is "behind" */
+	unsigned long	 renderings;	/* event lines encoded (each once
+					   per encoder and rendering) */
 };
 
 /* One helper subscribed to a peer, with the merged api flags. */
@@ -73,7 +75,7 @@ void	api_event_state(const struct api_events *ev, struct api_subs *s,
  * subscriber's queue is above the high mark (the caller may slow the
  * peer down rather than have events dropped).
  */
-bool	api_event_message(const struct api_events *ev, struct api_subs *s,
+bool	api_event_message(struct api_events *ev, struct api_subs *s,
 	    const struct api_peer *ap, enum api_dir dir, const uint8_t *msg,
 	    size_t len, const struct update_msg *decoded);
 /* The daemon is going away: the final shutdown event to every helper. */

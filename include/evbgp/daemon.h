@@ -47,6 +47,7 @@ struct daemon {
 	unsigned	 peers_gen;	/* bumped whenever peers change */
 	struct daemon_listener *listeners;
 	size_t		 nlisteners;
+	struct log_limit log_unconfigured; /* connections nobody expects */
 
 	struct event	*sig_term, *sig_int, *sig_hup, *sig_usr1;
 	struct event	*sig_usr2;

@@ -84,19 +84,28 @@ struct fsm_ops {
 	const char *(*name)(void *ctx);
 };
 
+/*
+ * Events raised from inside a dispatch (by an action or a state entry)
+ * over one outer fsm_dispatch call. The peer raises at most one per
+ * transition (a connect that fails at once), so a chain this long is a
+ * broken invariant (an action raising events forever), not input.
+ */
+#define FSM_QUEUE_MAX	8
+
 struct fsm {
 	enum fsm_state	 state;
 	const struct fsm_ops *ops;
 	void		*ctx;
 	bool		 in_dispatch;
 	/* events raised during a dispatch run after it, in order */
-	uint8_t		 queue[8];
+	uint8_t		 queue[FSM_QUEUE_MAX];
 	uint8_t		 nqueued;
 };
 
 void	fsm_init(struct fsm *f, const struct fsm_ops *ops, void *ctx);
 /* Feed one event. Events raised from inside an action are queued and
- * run, in order, after the current transition completes. */
+ * run, in order, after the current transition completes; more than
+ * FSM_QUEUE_MAX of them in one dispatch is fatal (never dropped). */
 void	fsm_dispatch(struct fsm *f, enum fsm_event ev);
 /* The table cell for (state, ev), after the unexpected-event default. */
 struct fsm_cell fsm_lookup(enum fsm_state state, enum fsm_event ev);

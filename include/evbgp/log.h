@@ -8,6 +8,7 @@
 #define EVBGP_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <syslog.h>
 
 enum log_dest {
@@ -34,6 +35,31 @@ void	log_debug(const char *fmt, ...) LOG_FMT(1, 2);
 void	log_peer(int level, const char *peer, const char *fmt, ...)
 	    LOG_FMT(3, 4);
 void	fatal(const char *fmt, ...) LOG_FMT(1, 2) __attribute__((noreturn));
+
+/*
+ * Text from outside (a helper's or evbgpctl's command, a peer's string)
+ * made fit for a log line, into buf (size bytes, at least 16): printable
+ * ASCII and well-formed UTF-8 as they are; control characters (ESC, CR,
+ * LF, ...), DEL, C1 controls, U+2028/U+2029 and bytes that are not UTF-8
+ * as \xNN; a backslash as \\. What does not fit ends in "...". Returns
+ * buf. LOG_ESCAPE_SIZE holds 200 bytes of input whatever they are.
+ */
+#define LOG_ESCAPE_SIZE	(200 * 4 + 4)
+const char *log_escape(const char *s, size_t len, char *buf, size_t size);
+
+/*
+ * A log line that anyone outside can trigger at will (a peer's message, a
+ * connection attempt) goes through a limit: at most one line per
+ * interval, the ones held back counted and said in the next.
+ */
+struct log_limit {
+	double		 next;		/* mono_now() from which a line may go */
+	unsigned long	 held;		/* lines held back since the last */
+};
+/* May a line go now? If so, *held says how many were held back before
+ * it (and the count restarts). */
+bool	log_limit_pass(struct log_limit *l, double interval,
+	    unsigned long *held);
 void	fatalx(const char *fmt, ...) LOG_FMT(1, 2) __attribute__((noreturn));
 
 #endif /* EVBGP_LOG_H */

@@ -22,6 +22,7 @@
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
 #include "evbgp/fsm.h"
+#include "evbgp/log.h"
 #include "evbgp/msg.h"
 #include "evbgp/prefix.h"
 #include "evbgp/rib_out.h"
@@ -161,6 +162,7 @@ struct peer {
 	bool		 admin_down;	/* stopped: no automatic restart */
 	uint8_t		 stop_subcode;	/* Cease subcode for EV_STOP */
 	char		*stop_text;	/* RFC 9003 shutdown communication */
+	struct log_limit log_rr;	/* ROUTE-REFRESH ignored */
 };
 
 /* Create a peer for a configured neighbor (remote: NULL = cfg address);

@@ -22,6 +22,14 @@ double	 mono_now(void);
 /* Seconds since the epoch (CLOCK_REALTIME). */
 double	 wall_now(void);
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (left bytes available):
+ * 1 for ASCII, 0 when it is not well formed (RFC 3629 §4: no overlong
+ * forms, no surrogates, nothing past U+10FFFF). cp (if not NULL) gets
+ * the code point.
+ */
+size_t	 utf8_seq(const uint8_t *s, size_t left, uint32_t *cp);
+
 /* Upper-case hex of n bytes into out (2n+1 bytes); returns out. */
 char	*hex_encode(const uint8_t *p, size_t n, char *out);
 /* Parse hex (optional 0x prefix, even length) into out (cap bytes);

@@ -152,7 +152,7 @@ hc_opts_free(struct hc_opts *o)
 	hc_strv_free(&o->disabled_execute);
 }
 
-static void
+void
 hc_strv_add(struct hc_strv *v, const char *s)
 {
 	v->v = xreallocarray(v->v, v->n + 1, sizeof(*v->v));
@@ -174,7 +174,10 @@ hc_strv_free(struct hc_strv *v)
 void
 hc_pfxv_add(struct hc_pfxv *v, const struct prefix *p)
 {
-	v->v = xreallocarray(v->v, v->n + 1, sizeof(*v->v));
+	/* capacity doubles at each power of two: an expansion of 65,536
+	 * hosts is linear, not 65,536 reallocations */
+	if ((v->n & (v->n - 1)) == 0)
+		v->v = xreallocarray(v->v, v->n ? v->n * 2 : 1, sizeof(*v->v));
 	v->v[v->n++] = *p;
 }
 

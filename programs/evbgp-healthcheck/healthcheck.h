@@ -198,6 +198,8 @@ void	 hc_rotate(struct hc_pfxv *v, long n);
 void	 hc_pfxv_add(struct hc_pfxv *v, const struct prefix *p);
 void	 hc_pfxv_free(struct hc_pfxv *v);
 bool	 hc_pfxv_has(const struct hc_pfxv *v, const struct prefix *p);
+/* Append a copy of s (the fuzz harness builds argument lists with it). */
+void	 hc_strv_add(struct hc_strv *v, const char *s);
 void	 hc_strv_free(struct hc_strv *v);
 
 /*
