@@ -1,8 +1,9 @@
 /*
  * libFuzzer target for the NLRI readers of every family evbgp speaks.
- * The first input byte picks the family (modulo the families) and two
- * flags (bit 6: ADD-PATH, bit 7: the field is a withdrawal); the rest is
- * an NLRI field. What a reader accepts must stay inside its field, have
+ * The first input byte picks the family (its enum family_id in the low
+ * six bits; a family evbgp does not speak ends the run) and two flags
+ * (bit 6: ADD-PATH, bit 7: the field is a withdrawal); the rest is an
+ * NLRI field. What a reader accepts must stay inside its field, have
  * a key, print as JSON and text, re-encode to the same octets, and go
  * through an Adj-RIB-Out and its packer: the promises the rest of the
  * daemon builds on.
@@ -34,10 +35,13 @@ one(const struct nlri *n, const uint8_t *start, size_t size, bool addpath,
 	if (n->b < start || n->b + n->len > start + size || n->len == 0)
 		abort();
 	klen = nlri_key(n, key);
-	if (klen == 0 || klen > NLRI_MAX)
+	/* only an empty flowspec NLRI (it matches every packet) has an
+	 * empty key: its length field alone */
+	if (klen > NLRI_MAX || (klen == 0 && n->len > 2))
 		abort();
 	sbuf_init(&o);
-	nlri_json(&o, n, addpath);
+	nlri_json(&o, n, addpath, NULL);
+	nlri_json(&o, n, addpath, "192.0.2.1");
 	nlri_text(&o, n, addpath, "192.0.2.1");
 	sbuf_free(&o);
 	(void)nlri_prefix(n, &p);
@@ -54,14 +58,11 @@ one(const struct nlri *n, const uint8_t *start, size_t size, bool addpath,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	famset_t spoken = nlri_spoken();
-	enum family_id fams[FAM_MAX];
 	struct rib_out_pack_ctx ctx;
 	struct attr_table *t;
 	const struct attrs *a;
 	struct rib_out *ro;
 	struct attrs b;
-	size_t nfam = 0;
 	bool addpath, withdrawn;
 	enum family_id fam;
 	struct rbuf r;
@@ -69,10 +70,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	for (int f = 0; f < FAM_MAX; f++)
-		if (FAMSET_HAS(spoken, f))
-			fams[nfam++] = (enum family_id)f;
-	fam = fams[(data[0] & 0x3f) % nfam];
+	/* the family's index itself: seeds keep their family when
+	 * families are added */
+	if ((data[0] & 0x3f) >= FAM_MAX ||
+	    !FAMSET_HAS(nlri_spoken(), data[0] & 0x3f))
+		return 0;
+	fam = (enum family_id)(data[0] & 0x3f);
 	addpath = (data[0] & 0x40) != 0;
 	withdrawn = (data[0] & 0x80) != 0;
 	data++;
@@ -88,11 +91,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the field check and the walk agree */
 	rbuf_init(&r, data, size);
-	if (nlri_field_check(r, fam, addpath, withdrawn, NULL, NULL) == 0) {
+	if (nlri_field_check(r, fam, addpath, withdrawn, NULL, NULL,
+	    NULL) == 0) {
 		while (rbuf_left(&r) > 0) {
-			if (nlri_get(&r, fam, addpath, withdrawn, &n,
-			    NULL) == -1)
+			int rc = nlri_get(&r, fam, addpath, withdrawn, &n,
+			    NULL);
+
+			if (rc == -1)
 				abort();
+			/* an ignored NLRI (rc 1) still prints safely */
+			if (rc == 1) {
+				struct sbuf o;
+
+				if (n.b < data || n.b + n.len > data + size)
+					abort();
+				sbuf_init(&o);
+				nlri_json(&o, &n, addpath, "192.0.2.1");
+				nlri_text(&o, &n, addpath, NULL);
+				sbuf_free(&o);
+				continue;
+			}
 			one(&n, data, size, addpath, ro, a, false);
 		}
 		/* and the whole table goes out, then away */
@@ -102,15 +120,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ctx.enc.local_as = 65000;
 		addr_parse("192.0.2.1", &ctx.enc.local_v4);
 		addr_parse("2001:db8::1", &ctx.enc.local_v6);
-		ctx.families = spoken;
-		ctx.addpath_tx = addpath ? spoken : 0;
+		ctx.families = nlri_spoken();
+		ctx.addpath_tx = addpath ? nlri_spoken() : 0;
 		ctx.max_msg = 4096;
 		ctx.group_updates = true;
 		ctx.emit = emit;
 		(void)rib_out_pack(ro, &ctx);
 		rbuf_init(&r, data, size);
-		while (nlri_get(&r, fam, addpath, withdrawn, &n, NULL) == 0)
-			one(&n, data, size, addpath, ro, a, true);
+		while (rbuf_left(&r) > 0) {
+			int rc = nlri_get(&r, fam, addpath, withdrawn, &n,
+			    NULL);
+
+			if (rc == -1)
+				abort();
+			if (rc == 0)
+				one(&n, data, size, addpath, ro, a, true);
+		}
 		(void)rib_out_pack(ro, &ctx);
 	}
 	attrs_unref(a);

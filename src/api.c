@@ -22,6 +22,7 @@
 
 #include "evbgp/api.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/flow_text.h"
 #include "evbgp/lexer.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
@@ -419,25 +420,37 @@ api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 	return 0;
 }
 
-/* flow, vpls, operational: known to ExaBGP, not spoken here. */
+/* "announce|withdraw flow route ..." (flow_text.h) */
+static int
+api_h_flow(struct api_ctx *c, const struct api_verb_def *d)
+{
+	struct api_command *cmd = c->cmd;
+	struct route_text_err rerr;
+
+	if (!api_at(c, "route"))
+		return api_fail(c, "%s flow: expected 'route' (e.g. '%s flow "
+		    "route { match { destination 192.0.2.1/32; } then { "
+		    "discard; } }')", d->w1, d->w1);
+	c->i++;
+	if (flow_text_parse(c->t + c->i, c->n - c->i, &cmd->routes,
+	    &cmd->nroutes, &rerr) == -1)
+		return api_fail(c, "%s flow: %s", d->w1, rerr.msg);
+	c->i = c->n;
+	return 0;
+}
+
+/* vpls, operational: known to ExaBGP, not spoken here. */
 static int
 api_h_unsupported(struct api_ctx *c, const struct api_verb_def *d)
 {
-	const char *afi = "ipv4";
 	char spoken[512];
 
 	nlri_spoken_text(spoken, sizeof(spoken));
 	if (strcmp(d->w2, "vpls") == 0)
 		return api_fail(c, "%s vpls: family l2vpn vpls is not "
 		    "supported (evbgp speaks %s)", d->w1, spoken);
-	if (strcmp(d->w2, "operational") == 0)
-		return api_fail(c, "%s operational: operational messages are "
-		    "not supported", d->w1);
-	for (size_t k = c->i; k < c->n; k++)
-		if (strstr(c->t[k].text, "ipv6") != NULL)
-			afi = "ipv6";
-	return api_fail(c, "%s %s: family %s %s is not supported (evbgp "
-	    "speaks %s)", d->w1, d->w2, afi, d->w2, spoken);
+	return api_fail(c, "%s operational: operational messages are not "
+	    "supported", d->w1);
 }
 
 /* ---- families: eor, route-refresh ---- */
@@ -684,7 +697,7 @@ static const struct api_verb_def api_verbs[] = {
 	{ "announce", "ipv6", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
 	{ "announce", "l2vpn", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
 	{ "announce", "bgp-ls", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
-	{ "announce", "flow", API_ANNOUNCE_ROUTE, SEL, api_h_unsupported },
+	{ "announce", "flow", API_ANNOUNCE_ROUTE, SEL, api_h_flow },
 	{ "announce", "vpls", API_ANNOUNCE_ROUTE, SEL, api_h_unsupported },
 	{ "announce", "operational", API_ANNOUNCE_ROUTE, SEL,
 	    api_h_unsupported },
@@ -696,7 +709,7 @@ static const struct api_verb_def api_verbs[] = {
 	{ "withdraw", "ipv6", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
 	{ "withdraw", "l2vpn", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
 	{ "withdraw", "bgp-ls", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
-	{ "withdraw", "flow", API_WITHDRAW_ROUTE, SEL, api_h_unsupported },
+	{ "withdraw", "flow", API_WITHDRAW_ROUTE, SEL, api_h_flow },
 	{ "withdraw", "vpls", API_WITHDRAW_ROUTE, SEL, api_h_unsupported },
 	{ "show", "neighbor", API_SHOW_NEIGHBOR, SEL, api_h_show_neighbor },
 	{ "show", "adj-rib", API_SHOW_ADJ_RIB_OUT, SEL, api_h_show_rib },

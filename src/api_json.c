@@ -705,8 +705,12 @@ route_add(const struct update_route *rt, void *arg)
 
 	if (l == NULL)
 		return;
+	char nh[ADDR_STRLEN];
+
 	sbuf_adds(&l->text, l->text.len > 1 ? ",{" : "{");
-	nlri_json(&l->text, &rt->nlri, rt->has_path_id);
+	nlri_json(&l->text, &rt->nlri, rt->has_path_id,
+	    rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0 ?
+	    addr_fmt(rt->nexthop, nh) : NULL);
 	sbuf_addc(&l->text, '}');
 }
 

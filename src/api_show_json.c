@@ -243,7 +243,7 @@ api_show_json_route(void *arg, const struct nlri *n, const struct attrs *a)
 	    family_safi_name(n->fam));
 	if (nlri_prefix(n, &p))
 		sbuf_printf(o, "\"prefix\":\"%s\",", prefix_fmt(&p, buf));
-	nlri_json(o, n, n->path_id != 0);
+	nlri_json(o, n, n->path_id != 0, NULL);
 	sbuf_adds(o, ",\"attributes\":");
 	bgp_attr_json(o, a, true);
 	sbuf_addc(o, '}');

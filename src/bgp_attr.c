@@ -433,6 +433,17 @@ mp_reset(struct upd_state *s, const char *why, uint8_t code)
 	    code);
 }
 
+/* NLRI framed but malformed (flowspec): ignored, counted for the log */
+static void
+note_ignored(struct update_msg *m, size_t ignored, const char *why)
+{
+	if (ignored == 0)
+		return;
+	if (m->nlri_ignored == 0)
+		m->nlri_ignored_why = why;
+	m->nlri_ignored += ignored;
+}
+
 static const char *
 parse_mp_reach(struct upd_state *s, struct rbuf *v, uint8_t flags,
     uint8_t code)
@@ -440,6 +451,7 @@ parse_mp_reach(struct upd_state *s, struct rbuf *v, uint8_t flags,
 	struct update_msg *m = s->m;
 	struct bgp_addr g, ll;
 	const char *why = NULL;
+	size_t ignored;
 	struct rbuf nh;
 	uint8_t nhlen, reserved;
 	int f, rc;
@@ -461,10 +473,11 @@ parse_mp_reach(struct upd_state *s, struct rbuf *v, uint8_t flags,
 		return NULL;
 	}
 	if (nlri_field_check(*v, f, FAMSET_HAS(s->ctx->addpath_rx, f), false,
-	    NULL, &why) == -1) {
+	    NULL, &ignored, &why) == -1) {
 		mp_reset(s, why, code);
 		return NULL;
 	}
+	note_ignored(m, ignored, why);
 	m->mp_reach_fam = f;
 	m->mp_reach_nlri = *v;
 	m->mp_nexthop = g;
@@ -485,6 +498,7 @@ parse_mp_unreach(struct upd_state *s, struct rbuf *v, uint8_t flags,
 {
 	struct update_msg *m = s->m;
 	const char *why = NULL;
+	size_t ignored;
 	int f;
 
 	m->has_mp_unreach = true;
@@ -499,10 +513,11 @@ parse_mp_unreach(struct upd_state *s, struct rbuf *v, uint8_t flags,
 	    m->mp_unreach_safi)) < 0)
 		return NULL;
 	if (nlri_field_check(*v, f, FAMSET_HAS(s->ctx->addpath_rx, f), true,
-	    NULL, &why) == -1) {
+	    NULL, &ignored, &why) == -1) {
 		mp_reset(s, why, code);
 		return NULL;
 	}
+	note_ignored(m, ignored, why);
 	m->mp_unreach_fam = f;
 	m->mp_unreach_nlri = *v;
 	return NULL;
@@ -933,19 +948,76 @@ ec_float_ok(uint32_t u)
 }
 
 /*
+ * The flowspec action communities as 4.2 prints them in events. 4.2
+ * looks communities up by (type & 0x0f, subtype), so the same spelling
+ * covers its transitive and non-transitive variants (and the 0x00
+ * types that share a subtype). Returns false when the value is none of
+ * them.
+ */
+static bool
+ec_flow_event(struct sbuf *o, uint64_t ec)
+{
+	uint8_t type = (uint8_t)(ec >> 56) & 0x0f, sub = (uint8_t)(ec >> 48);
+	uint64_t v = ec & UINT64_C(0xffffffffffff);
+	static const char *const dir[] = { "0", "input", "output",
+		"input-output" };
+
+	if (type == 0 && sub == BGP_EC_S_RATE) {
+		float f = bits_float((uint32_t)v);
+
+		/* 4.2: "%d" % rate; it cannot print a NaN or infinity */
+		if (!isfinite(f) || fabsf(f) >= 9.2e18f)
+			return false;
+		sbuf_printf(o, "rate-limit:%lld", (long long)f);
+	} else if (type == 0 && sub == BGP_EC_S_ACTION) {
+		bool sample = v & 0x2, terminal = v & 0x1;
+
+		sbuf_printf(o, "action %s%s%s", sample ? "sample" : "",
+		    sample && terminal ? "-" : "", terminal ? "terminal" : "");
+	} else if (type == 0 && sub == BGP_EC_S_REDIRECT) {
+		sbuf_printf(o, "redirect:%u:%u", (unsigned)(v >> 32),
+		    (unsigned)(v & 0xffffffff));
+	} else if (type == 2 && sub == BGP_EC_S_REDIRECT) {
+		sbuf_printf(o, "redirect:%u:%u", (unsigned)(v >> 16),
+		    (unsigned)(v & 0xffff));
+	} else if (type == 0 && sub == BGP_EC_S_MARK) {
+		sbuf_printf(o, "mark %u", (unsigned)(v & 0xff));
+	} else if (type == 1 && sub == BGP_EC_S_NEXTHOP_IETF) {
+		sbuf_adds(o, v & 1 ? "copy-to-nexthop-ietf " :
+		    "redirect-to-nexthop-ietf ");
+		put_ip4(o, (uint32_t)(v >> 16));
+		if (v & 1)
+			sbuf_adds(o, " (with copy)");
+	} else if (type == (BGP_EC_T_SIMPSON & 0x0f) && sub == 0) {
+		sbuf_adds(o, v & 1 ? "copy-to-nexthop" : "redirect-to-nexthop");
+	} else if (type == (BGP_EC_T_INTERFACE_SET & 0x0f) &&
+	    sub == BGP_EC_S_INTERFACE_SET) {
+		/* 4.2 keeps 13 bits of the 14-bit group id */
+		sbuf_printf(o, "interface-set:%s:%u:%u", dir[(v >> 14) & 3],
+		    (unsigned)(v >> 16), (unsigned)(v & 0x1fff));
+	} else
+		return false;
+	return true;
+}
+
+/*
  * One extended community. The route syntax parses back to the same
  * value; the event spelling differs for site of origin with a 2-octet AS
  * or an IPv4 address, which 4.2 writes "origin:AS:A.B.C.D" (the value as
- * an address) and "origin:LA:A.B.C.D" (its json4 data shows both).
+ * an address) and "origin:LA:A.B.C.D" (its json4 data shows both), and
+ * for the flowspec actions (ec_flow_event). A community 4.2 does not
+ * know is "" in its JSON (json) and hex in its text.
  */
 static void
-ec_text(struct sbuf *o, uint64_t ec, enum attr_text_style style)
+ec_format(struct sbuf *o, uint64_t ec, enum attr_text_style style, bool json)
 {
 	uint8_t type = (uint8_t)(ec >> 56), sub = (uint8_t)(ec >> 48);
 	uint64_t v = ec & UINT64_C(0xffffffffffff);
 	const char *rt = sub == BGP_EC_S_TARGET ? "target" : "origin";
 	bool target_origin = sub == BGP_EC_S_TARGET || sub == BGP_EC_S_ORIGIN;
 
+	if (style == ATTR_TEXT_EVENT && ec_flow_event(o, ec))
+		return;
 	if (style == ATTR_TEXT_EVENT && sub == BGP_EC_S_ORIGIN &&
 	    type == BGP_EC_T_AS2) {
 		sbuf_printf(o, "origin:%u:", (unsigned)(v >> 32));
@@ -990,9 +1062,17 @@ ec_text(struct sbuf *o, uint64_t ec, enum attr_text_style style)
 		sbuf_printf(o, "mark:%u", (unsigned)v);
 	} else if (ec == BGP_EC_REDIRECT_NH) {
 		sbuf_adds(o, "redirect-to-nexthop");
-	} else {
+	} else if (ec == BGP_EC_COPY_NH) {
+		sbuf_adds(o, "copy-to-nexthop");
+	} else if (!json) {
 		sbuf_printf(o, "0x%016" PRIX64, ec);
 	}
+}
+
+static void
+ec_text(struct sbuf *o, uint64_t ec, enum attr_text_style style)
+{
+	ec_format(o, ec, style, false);
 }
 
 size_t
@@ -1191,7 +1271,7 @@ json_ext_communities(struct jw *j, const struct attrs *a,
 		put_u64(j->o, a->ecomms[i]);
 		sbuf_adds(j->o, ",\"string\":\"");
 		/* every spelling is plain ASCII: nothing to escape */
-		ec_text(j->o, a->ecomms[i], ATTR_TEXT_EVENT);
+		ec_format(j->o, a->ecomms[i], ATTR_TEXT_EVENT, true);
 		sbuf_adds(j->o, "\"}");
 	}
 	sbuf_addc(j->o, ']');
@@ -1734,15 +1814,21 @@ attrs_encode(struct wbuf *w, const struct attrs *a,
 	size_t r = 0;
 
 	enc_pick_path(&e);
-	/* encoders decide for themselves whether to write (defaults) */
+	/*
+	 * Encoders decide for themselves whether to write (defaults). The
+	 * MP_REACH_NLRI goes last, where ExaBGP puts it (the conformance
+	 * kit checks the octets); RFC 4271 §5 only says SHOULD about the
+	 * order, and receivers take any.
+	 */
 	for (unsigned code = 1; code < 256; code++) {
 		const struct attr_desc *d = &attr_table[code];
 
 		if (r < a->nraws && a->raws[r].code == code)
 			enc_raw(w, &a->raws[r++]);
-		else if (d->encode != NULL)
+		else if (d->encode != NULL && code != BGP_ATTR_MP_REACH_NLRI)
 			d->encode(&e, d);
 	}
+	enc_mp_reach(&e, &attr_table[BGP_ATTR_MP_REACH_NLRI]);
 	return w->err ? -1 : 0;
 }
 

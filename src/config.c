@@ -23,6 +23,7 @@
 
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
+#include "evbgp/flow_text.h"
 #include "evbgp/lexer.h"
 #include "evbgp/route_text.h"
 #include "evbgp/update.h"
@@ -1024,6 +1025,77 @@ nb_static(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	    KW_COUNT(static_keywords), st, s);
 }
 
+/* ---- flow { route ... } ---- */
+
+/* The words of s from w[from] on, its block written back as tokens. */
+static void
+stmt_flatten(const struct stmt *s, size_t from, struct lex_token **v,
+    size_t *n, size_t *cap)
+{
+	static char open[] = "{", close[] = "}", semi[] = ";";
+	size_t need = *n + (s->nw - from) + 2;
+
+	if (need > *cap) {
+		*cap = need * 2;
+		*v = xreallocarray(*v, *cap, sizeof(**v));
+	}
+	memcpy(*v + *n, s->w + from, (s->nw - from) * sizeof(**v));
+	*n += s->nw - from;
+	if (!s->block)
+		return;
+	(*v)[(*n)++] = (struct lex_token){ open, s->line, false };
+	for (size_t k = 0; k < s->nkids; k++) {
+		stmt_flatten(&s->kids[k], 0, v, n, cap);
+		if (!s->kids[k].block) {
+			if (*n + 1 > *cap) {
+				*cap = (*n + 1) * 2;
+				*v = xreallocarray(*v, *cap, sizeof(**v));
+			}
+			(*v)[(*n)++] = (struct lex_token){ semi,
+			    s->kids[k].line, false };
+		}
+	}
+	if (*n + 1 > *cap) {
+		*cap = (*n + 1) * 2;
+		*v = xreallocarray(*v, *cap, sizeof(**v));
+	}
+	(*v)[(*n)++] = (struct lex_token){ close, s->line, false };
+}
+
+/* "route NAME { ... }" or "route KEYWORDS...;" (flow_text.h) */
+static int
+flow_route(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct nb_build *b = st;
+	struct cfg_neighbor *nb = b->nb;
+	struct lex_token *t = NULL;
+	struct route_text_err e;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	stmt_flatten(s, 1, &t, &n, &cap);
+	if (flow_text_parse(t, n, &nb->routes, &nb->nroutes, &e) == -1)
+		rc = cfg_err(ctx, e.line ? e.line : s->line, "%s", e.msg);
+	free(t);
+	return rc;
+}
+
+static const struct kw_def flow_keywords[] = {
+	{ "route", flow_route, KW_ANY, 0 },
+};
+
+static int
+nb_flow(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	if (s->nw != 1)
+		return cfg_err(ctx, s->line, "'flow' takes no value before "
+		    "'{'");
+	return dispatch(ctx, "flow", flow_keywords, KW_COUNT(flow_keywords),
+	    st, s);
+}
+
 /*
  * announce { ipv4 { unicast P attrs; multicast P attrs; } }: the afi is
  * d->arg >> 8, route_text flags in its low octet.
@@ -1144,7 +1216,7 @@ static const struct kw_def nb_keywords[] = {
 	{ "api", nb_api, KW_BLOCK, 0 },
 	{ "static", nb_static, KW_BLOCK, 0 },
 	{ "announce", nb_announce, KW_BLOCK, 0 },
-	{ "flow", nb_unsupported, KW_ANY, 0 },
+	{ "flow", nb_flow, KW_BLOCK, 0 },
 	{ "l2vpn", nb_unsupported, KW_ANY, 0 },
 	{ "operational", nb_unsupported, KW_ANY, 0 },
 	{ "local-link-local", nb_main_only, KW_ANY, 0 },

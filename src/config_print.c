@@ -11,6 +11,7 @@
 
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
+#include "evbgp/flow_text.h"
 #include "evbgp/lexer.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
@@ -211,26 +212,55 @@ print_session(FILE *f, const struct cfg_neighbor *nb)
 
 /* Which block a route of family fam is written in. */
 static bool
+route_is_flow(enum family_id fam)
+{
+	return family_safi(fam) == BGP_SAFI_FLOW ||
+	    family_safi(fam) == BGP_SAFI_FLOW_VPN;
+}
+
+static bool
 route_in_static(enum family_id fam)
 {
-	return family_safi(fam) != BGP_SAFI_MULTICAST;
+	return family_safi(fam) != BGP_SAFI_MULTICAST && !route_is_flow(fam);
+}
+
+/* Flow routes, as blocks (flow_text_format). */
+static void
+print_flows(FILE *f, const struct cfg_neighbor *nb)
+{
+	struct sbuf o;
+	bool any = false;
+
+	sbuf_init(&o);
+	sbuf_adds(&o, "");
+	for (size_t i = 0; i < nb->nroutes; i++) {
+		if (!route_is_flow(nb->routes[i].fam))
+			continue;
+		any = true;
+		flow_text_format(&o, &nb->routes[i], "\t\t");
+	}
+	if (any)
+		fprintf(f, "\tflow {\n%s\t}\n", o.p);
+	sbuf_free(&o);
 }
 
 /*
  * Routes: unicast ones as "static { route ...; }"; multicast ones in
- * "announce { ipv4 { multicast ...; } }", the only syntax that says so.
+ * "announce { ipv4 { multicast ...; } }", the only syntax that says so;
+ * flow routes in "flow { route { ... } }".
  */
 static void
 print_routes(FILE *f, const struct cfg_neighbor *nb)
 {
 	bool any_static = false, any_mcast[2] = { false, false };
 
+	print_flows(f, nb);
 	for (size_t i = 0; i < nb->nroutes; i++) {
 		enum family_id fam = nb->routes[i].fam;
 
 		if (route_in_static(fam))
 			any_static = true;
-		else
+		else if (!route_is_flow(fam))
 			any_mcast[family_afi(fam) == BGP_AFI_IPV6] = true;
 	}
 	if (any_static) {
@@ -257,7 +287,7 @@ print_routes(FILE *f, const struct cfg_neighbor *nb)
 			enum family_id fam = nb->routes[i].fam;
 			char *r;
 
-			if (route_in_static(fam) ||
+			if (route_in_static(fam) || route_is_flow(fam) ||
 			    (family_afi(fam) == BGP_AFI_IPV6) != (v6 == 1))
 				continue;
 			r = route_text_string(&nb->routes[i]);

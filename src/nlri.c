@@ -2,6 +2,8 @@
  * NLRI of every family (see nlri.h): the family table and the
  * family-independent operations over it.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +66,7 @@ prefix_of(const uint8_t *b, size_t len, enum family_id fam, struct prefix *p)
 
 static void
 prefix_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
-    const char *path_info)
+    const char *path_info, const char *nexthop)
 {
 	char buf[PREFIX_STRLEN];
 	struct prefix p;
@@ -259,6 +261,55 @@ nlri_rd_text(struct sbuf *o, const uint8_t *rd)
 	}
 }
 
+int
+nlri_rd_parse(const char *s, uint8_t *rd)
+{
+	const char *colon = strchr(s, ':');
+	char admin[64], *end;
+	unsigned long long a, n;
+	struct bgp_addr ip;
+
+	if (colon == NULL || colon == s || (size_t)(colon - s) >= sizeof(admin)
+	    || !isdigit((unsigned char)colon[1]))
+		return -1;
+	memcpy(admin, s, (size_t)(colon - s));
+	admin[colon - s] = '\0';
+	errno = 0;
+	n = strtoull(colon + 1, &end, 10);
+	if (*end != '\0' || errno != 0)
+		return -1;
+	if (strchr(admin, '.') != NULL) {
+		/* type 1: IPv4:N */
+		if (addr_parse(admin, &ip) == -1 || ip.afi != BGP_AFI_IPV4 ||
+		    n > 0xffff)
+			return -1;
+		be16_put(rd, 1);
+		memcpy(rd + 2, ip.b, 4);
+		be16_put(rd + 6, (uint16_t)n);
+		return 0;
+	}
+	if (!isdigit((unsigned char)admin[0]))
+		return -1;
+	a = strtoull(admin, &end, 10);
+	if (*end != '\0' || errno != 0)
+		return -1;
+	if (a <= 0xffff && n <= 0xffffffff) {
+		/* type 0: ASN2:N */
+		be16_put(rd, 0);
+		be16_put(rd + 2, (uint16_t)a);
+		be32_put(rd + 4, (uint32_t)n);
+		return 0;
+	}
+	if (a <= 0xffffffff && n <= 0xffff) {
+		/* type 2: ASN4:N */
+		be16_put(rd, 2);
+		be32_put(rd + 2, (uint32_t)a);
+		be16_put(rd + 6, (uint16_t)n);
+		return 0;
+	}
+	return -1;
+}
+
 static uint32_t
 label_value(const uint8_t *p)
 {
@@ -267,7 +318,7 @@ label_value(const uint8_t *p)
 
 static void
 lbl_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
-    const char *path_info)
+    const char *path_info, const char *nexthop)
 {
 	char buf[PREFIX_STRLEN];
 	struct prefix p;
@@ -322,6 +373,35 @@ lbl_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 	}
 }
 
+/* ---- flowspec (RFC 8955, 8956: flow.c) ---- */
+
+static int
+flow_get(struct rbuf *r, enum family_id fam, bool withdrawn, size_t *len,
+    const char **why)
+{
+	return flow_nlri_get(r, fam, len, why);
+}
+
+static size_t
+flow_key(const uint8_t *b, size_t len, enum family_id fam, uint8_t *key)
+{
+	return flow_nlri_key(b, len, key);
+}
+
+/* 4.2 has no path identifier for flowspec (its parser ignores it) */
+static void
+flow_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
+    const char *path_info, const char *nexthop)
+{
+	flow_nlri_json(o, b, len, fam, nexthop);
+}
+
+static void
+flow_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
+    const char *path_info, const char *nexthop)
+{
+	flow_nlri_text(o, b, len, fam, nexthop);
+}
 
 /* ---- the table ---- */
 
@@ -337,6 +417,13 @@ lbl_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 	    .nh_rd = (rd), .get = lbl_get, .key = lbl_key,		\
 	    .json = lbl_json, .text = lbl_text, .prefix = lbl_prefix }
 
+/* RFC 8955 §4: no next hop, or one (redirect, copy) without an RD;
+ * ExaBGP sends the attributes with withdrawals */
+#define FLOW_FAMILY(f)							\
+	[f] = { .fam = f, .flags = NLRI_F_WITHDRAW_ATTRS, .nh_none = true, \
+	    .get = flow_get, .key = flow_key, .json = flow_json,	\
+	    .text = flow_text }
+
 static const struct nlri_family nlri_families[FAM_MAX] = {
 	PREFIX_FAMILY(FAM_IPV4_UNICAST),
 	PREFIX_FAMILY(FAM_IPV4_MULTICAST),
@@ -346,6 +433,10 @@ static const struct nlri_family nlri_families[FAM_MAX] = {
 	LABELED_FAMILY(FAM_IPV6_NLRI_MPLS, 0, NLRI_F_WITHDRAW_ATTRS),
 	LABELED_FAMILY(FAM_IPV4_MPLS_VPN, RD_LEN, NLRI_F_WITHDRAW_ATTRS),
 	LABELED_FAMILY(FAM_IPV6_MPLS_VPN, RD_LEN, NLRI_F_WITHDRAW_ATTRS),
+	FLOW_FAMILY(FAM_IPV4_FLOW),
+	FLOW_FAMILY(FAM_IPV6_FLOW),
+	FLOW_FAMILY(FAM_IPV4_FLOW_VPN),
+	FLOW_FAMILY(FAM_IPV6_FLOW_VPN),
 };
 
 const struct nlri_family *
@@ -395,6 +486,7 @@ nlri_get(struct rbuf *r, enum family_id fam, bool addpath, bool withdrawn,
 	const char *dummy;
 	uint32_t id = 0;
 	size_t len;
+	int rc;
 
 	if (why == NULL)
 		why = &dummy;
@@ -406,14 +498,14 @@ nlri_get(struct rbuf *r, enum family_id fam, bool addpath, bool withdrawn,
 		*why = "path identifier truncated";
 		goto bad;
 	}
-	if (f->get(r, fam, withdrawn, &len, why) == -1)
+	if ((rc = f->get(r, fam, withdrawn, &len, why)) == -1)
 		goto bad;
 	n->fam = fam;
 	n->path_id = id;
 	n->b = rbuf_ptr(r);
 	n->len = len;
 	(void)rbuf_skip(r, len);
-	return 0;
+	return rc;
 bad:
 	*r = save;
 	return -1;
@@ -421,18 +513,31 @@ bad:
 
 int
 nlri_field_check(struct rbuf r, enum family_id fam, bool addpath,
-    bool withdrawn, size_t *count, const char **why)
+    bool withdrawn, size_t *count, size_t *ignored, const char **why)
 {
+	const char *first = NULL, *w = NULL;
+	size_t k = 0, bad = 0;
 	struct nlri n;
-	size_t k = 0;
+	int rc;
 
 	while (rbuf_left(&r) > 0) {
-		if (nlri_get(&r, fam, addpath, withdrawn, &n, why) == -1)
+		if ((rc = nlri_get(&r, fam, addpath, withdrawn, &n, &w)) == -1) {
+			if (why != NULL)
+				*why = w;
 			return -1;
-		k++;
+		}
+		if (rc == 1) {
+			if (bad++ == 0)
+				first = w;
+		} else
+			k++;
 	}
 	if (count != NULL)
 		*count = k;
+	if (ignored != NULL)
+		*ignored = bad;
+	if (bad > 0 && why != NULL)
+		*why = first;
 	return 0;
 }
 
@@ -482,12 +587,13 @@ path_info(const struct nlri *n, bool with_path_id, char *buf)
 }
 
 void
-nlri_json(struct sbuf *o, const struct nlri *n, bool with_path_id)
+nlri_json(struct sbuf *o, const struct nlri *n, bool with_path_id,
+    const char *nh)
 {
 	char pi[16];
 
 	nlri_family(n->fam)->json(o, n->b, n->len, n->fam,
-	    path_info(n, with_path_id, pi));
+	    path_info(n, with_path_id, pi), nh);
 }
 
 void

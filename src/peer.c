@@ -810,8 +810,14 @@ void
 peer_withdraw(struct peer *p, const struct cfg_route *r)
 {
 	struct nlri n = cfg_route_nlri(r);
+	const struct attrs *a = NULL;
 
-	rib_out_withdraw_nlri(p->ro, &n, NULL);
+	/* the families whose withdrawals carry attributes carry the
+	 * withdrawal's own (ExaBGP main: the command's, not the route's) */
+	if (nlri_family(r->fam)->flags & NLRI_F_WITHDRAW_ATTRS)
+		a = peer_route_attrs(p, r);
+	rib_out_withdraw_nlri(p->ro, &n, a);
+	attrs_unref(a);
 	peer_schedule_kick(p);
 }
 
@@ -1601,6 +1607,11 @@ act_update(struct peer *p)
 		    "(RFC 7606): %s, attribute %u (%s)",
 		    m->reason ? m->reason : "malformed", m->reason_attr,
 		    attr_name_or(m->reason_attr));
+	if (m->nlri_ignored > 0)
+		log_peer(LOG_WARNING, p->name, "UPDATE: %zu malformed NLRI "
+		    "ignored (%s), the others kept", m->nlri_ignored,
+		    m->nlri_ignored_why != NULL ? m->nlri_ignored_why :
+		    "malformed");
 	log_update(p, m);
 	rib_in_update(p, m);
 }

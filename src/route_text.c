@@ -166,7 +166,7 @@ static int ec_fail(char *err, size_t errlen, const char *s, const char *fmt,
 static int
 ec_fail(char *err, size_t errlen, const char *s, const char *fmt, ...)
 {
-	char why[160];
+	char why[256];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -357,8 +357,8 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 	}
 	return ec_fail(err, errlen, s, "unknown type '%s' (expected target, "
 	    "origin, target4, origin4, redirect, l2info, bandwidth, "
-	    "rate-limit, mark, redirect-to-nexthop or 0x + 16 hex digits)",
-	    cmd);
+	    "rate-limit, mark, redirect-to-nexthop, copy-to-nexthop or 0x + "
+	    "16 hex digits)", cmd);
 }
 
 int
@@ -379,6 +379,10 @@ ext_community_parse(const char *s, uint64_t *ec, char *err, size_t errlen)
 	}
 	if (strcmp(s, "redirect-to-nexthop") == 0) {
 		*ec = BGP_EC_REDIRECT_NH;
+		return 0;
+	}
+	if (strcmp(s, "copy-to-nexthop") == 0) {
+		*ec = BGP_EC_COPY_NH;
 		return 0;
 	}
 	if (count_char(s, ':') == 0 || count_char(s, ':') > 4)
@@ -523,11 +527,10 @@ item_ext_community(struct rt_cur *c, struct rt_state *st, const char *w)
 	return 0;
 }
 
-static int
-item_large_community(struct rt_cur *c, struct rt_state *st, const char *w)
+int
+large_community_parse(const char *w, uint32_t v[3])
 {
 	char *copy = xstrdup(w), *q = copy, *p[3];
-	uint32_t v[3];
 	int ok = count_char(w, ':') == 2;
 
 	for (int k = 0; ok && k < 3; k++) {
@@ -535,7 +538,15 @@ item_large_community(struct rt_cur *c, struct rt_state *st, const char *w)
 		ok = parse_u32(p[k], &v[k]) == 0;
 	}
 	free(copy);
-	if (!ok)
+	return ok ? 0 : -1;
+}
+
+static int
+item_large_community(struct rt_cur *c, struct rt_state *st, const char *w)
+{
+	uint32_t v[3];
+
+	if (large_community_parse(w, v) == -1)
 		return rt_fail(c, "invalid large-community '%s' (expected "
 		    "GLOBAL:LOCAL1:LOCAL2, 32-bit numbers)", w);
 	attrs_add_large_community(&st->a, v[0], v[1], v[2]);
@@ -1068,6 +1079,26 @@ rt_state_free(struct rt_state *st)
 	free(st->watchdog);
 }
 
+void
+route_text_attrs_finish(struct attrs *a)
+{
+	/* compat §2.3: origin igp when absent; explicit so sets compare */
+	if (!(a->has & ATTR_HAS_ORIGIN)) {
+		a->origin = BGP_ORIGIN_IGP;
+		a->has |= ATTR_HAS_ORIGIN;
+	}
+	attrs_canonicalize(a);
+	/* "community [ ]" says nothing: do not send an empty attribute */
+	if (a->ncomms == 0)
+		a->has &= ~ATTR_HAS_COMMUNITIES;
+	if (a->necomms == 0)
+		a->has &= ~ATTR_HAS_EXT_COMM;
+	if (a->nlcomms == 0)
+		a->has &= ~ATTR_HAS_LARGE_COMM;
+	if (a->nclusters == 0)
+		a->has &= ~ATTR_HAS_CLUSTER_LIST;
+}
+
 /* Defaults and checks once all keywords are read. */
 static int
 rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
@@ -1075,21 +1106,7 @@ rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
 {
 	char pfx[PREFIX_STRLEN];
 
-	/* compat §2.3: origin igp when absent; explicit so sets compare */
-	if (!(st->a.has & ATTR_HAS_ORIGIN)) {
-		st->a.origin = BGP_ORIGIN_IGP;
-		st->a.has |= ATTR_HAS_ORIGIN;
-	}
-	attrs_canonicalize(&st->a);
-	/* "community [ ]" says nothing: do not send an empty attribute */
-	if (st->a.ncomms == 0)
-		st->a.has &= ~ATTR_HAS_COMMUNITIES;
-	if (st->a.necomms == 0)
-		st->a.has &= ~ATTR_HAS_EXT_COMM;
-	if (st->a.nlcomms == 0)
-		st->a.has &= ~ATTR_HAS_LARGE_COMM;
-	if (st->a.nclusters == 0)
-		st->a.has &= ~ATTR_HAS_CLUSTER_LIST;
+	route_text_attrs_finish(&st->a);
 	if (!(flags & ROUTE_TEXT_NEXTHOP_OPTIONAL) &&
 	    !(st->a.has & ATTR_HAS_NEXT_HOP))
 		return rt_fail(c, "route %s has no next-hop", prefix_fmt(p,

@@ -128,11 +128,11 @@ update_decode(const uint8_t *body, size_t len, const struct update_ctx *ctx,
 	m->nlri = r;
 	/* RFC 7606 §5.3: unparseable classic prefixes reset the session */
 	if (nlri_field_check(m->withdrawn, FAM_IPV4_UNICAST, ap4, true, NULL,
-	    NULL) == -1)
+	    NULL, NULL) == -1)
 		upd_reset(m, BGP_ERR_UPD_NETWORK, NULL, 0,
 		    "withdrawn routes malformed", 0);
 	else if (nlri_field_check(m->nlri, FAM_IPV4_UNICAST, ap4, false, NULL,
-	    NULL) == -1)
+	    NULL, NULL) == -1)
 		upd_reset(m, BGP_ERR_UPD_NETWORK, NULL, 0, "NLRI malformed", 0);
 	if (m->verdict == UPD_SESSION_RESET)
 		return m->verdict;
@@ -162,9 +162,13 @@ foreach_field(struct rbuf r, enum family_id fam, bool addpath, bool announce,
 	rt.nexthop = announce ? nh : NULL;
 	rt.nexthop_ll = announce ? nh_ll : NULL;
 	while (rbuf_left(&r) > 0) {
-		if (nlri_get(&r, fam, addpath, !announce, &rt.nlri, NULL) == -1)
+		int rc = nlri_get(&r, fam, addpath, !announce, &rt.nlri, NULL);
+
+		if (rc == -1)
 			return;		/* cannot happen: validated */
-		fn(&rt, arg);
+		/* a framed but malformed NLRI is ignored (update.h) */
+		if (rc == 0)
+			fn(&rt, arg);
 	}
 }
 

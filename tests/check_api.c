@@ -41,6 +41,19 @@ static const struct {
 	    API_ANNOUNCE_ROUTE, "sel=1|any=1|n=1" },
 	{ "announce route 1.2.0.0/25 next-hop 101.1.101.1", API_ANNOUNCE_ROUTE,
 	    "n=1" },
+	/* kit: api-flow, api-broken-flow, api-flow-merge (flow_text.h) */
+	{ "announce flow route { match { source 0.0.0.0/32; destination "
+	    "0.0.0.0/32; destination-port =3128; protocol tcp; } then { "
+	    "rate-limit 0; } }", API_ANNOUNCE_ROUTE, "sel=0|n=1|rfam=ipv4/flow" },
+	{ "withdraw flow route { match { source 170.170.170.170/32; "
+	    "destination 170.170.170.170/32; } then { rate-limit 1; } }",
+	    API_WITHDRAW_ROUTE, "n=1|rfam=ipv4/flow" },
+	{ "announce flow route destination 133.130.1.19/32 interface-set [ "
+	    "transitive:input:1234:10 ] discard", API_ANNOUNCE_ROUTE,
+	    "n=1|rfam=ipv4/flow" },
+	{ "neighbor 127.0.0.1 announce flow route { rd 65000:1; match { "
+	    "source 2001:db8::/32/0; next-header udp; } then { redirect "
+	    "65000:7; } }", API_ANNOUNCE_ROUTE, "sel=1|n=1|rfam=ipv6/flow-vpn" },
 	/* kit: api-announcement */
 	{ "announce route 1.0.0.0/21 next-hop 101.1.101.1 med 200 community "
 	    "[2:1] split /23", API_ANNOUNCE_ROUTE,
@@ -314,12 +327,22 @@ static const struct {
 	{ "announce route 2001:db8::/32 next-hop 2001:db8::1 "
 	    "route-distinguisher 1.2.3.4:5", "family ipv6 mpls-vpn is not "
 	    "supported" },
+	{ "announce flow { match { destination 10.0.0.0/24; } }",
+	    "announce flow: expected 'route'" },
 	{ "announce flow route { match { destination 10.0.0.0/24; } then { "
-	    "discard; } }", "family ipv4 flow is not supported" },
-	{ "announce flow route { match { destination-ipv6 2001:db8::/32/0; } "
-	    "then { discard; } }", "family ipv6 flow is not supported" },
-	{ "withdraw flow route { match { destination 10.0.0.0/24; } }",
-	    "family ipv4 flow is not supported" },
+	    "discard; }", "announce flow: missing '}' at the end of the route "
+	    "block" },
+	{ "announce flow route { match { flow-label 5; } }", "flow-label is "
+	    "an IPv6 match" },
+	{ "announce flow route { match { destination 10.0.0.0/24; "
+	    "source 2001:db8::/32; } }", "cannot mix IPv4 and IPv6" },
+	{ "announce flow route { match { port >70000; } }", "port: 70000 is "
+	    "above 65535" },
+	{ "withdraw flow route { match { protocol tcpp; } }", "unknown "
+	    "protocol 'tcpp'" },
+	{ "announce flow route { then { discard; } }", "at least one match" },
+	{ "announce flow route destination 10.0.0.0/24 redirect 1.2.3.4:5",
+	    "IP:NUMBER form is deprecated" },
 	{ "announce vpls endpoint 5 base 10702 offset 1 size 8 rd "
 	    "192.168.201.1:123 next-hop 1.1.1.1", "family l2vpn vpls is not "
 	    "supported" },

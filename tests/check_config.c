@@ -249,7 +249,8 @@ END_TEST
 
 /* the families evbgp speaks, as error messages list them */
 #define SPOKEN	"ipv4 unicast, ipv4 multicast, ipv4 nlri-mpls, ipv4 mpls-vpn, " \
-		"ipv6 unicast, ipv6 multicast, ipv6 nlri-mpls, ipv6 mpls-vpn"
+		"ipv4 flow, ipv4 flow-vpn, ipv6 unicast, ipv6 multicast, " \
+		"ipv6 nlri-mpls, ipv6 mpls-vpn, ipv6 flow, ipv6 flow-vpn"
 
 #define NB_HEAD	"neighbor 127.0.0.1 { local-address 127.0.0.1; " \
 		"local-as 1; peer-as 2;\n"
@@ -606,8 +607,9 @@ static const struct {
 	{ NB_HEAD " passive maybe;\n}\n", "test.conf:2: invalid value 'maybe' "
 	    "for 'passive' (expected true, false, enable or disable)" },
 	{ NB_HEAD " flow {\n  route x { match { source 10.0.0.1/32; } then { "
-	    "discard; } }\n }\n}\n", "test.conf:2: 'flow' is not supported: "
-	    "evbgp speaks " SPOKEN },
+	    "discard; } }\n }\n}\n", "test.conf:3: route flow source-ipv4 "
+	    "10.0.0.1/32 is ipv4 flow, which is not in the family block of "
+	    "neighbor 127.0.0.1" },
 	{ NB_HEAD " l2vpn { }\n}\n", "test.conf:2: 'l2vpn' is not supported: "
 	    "evbgp speaks " SPOKEN },
 	{ NB_HEAD " operational { }\n}\n", "test.conf:2: 'operational' is not "

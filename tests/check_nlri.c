@@ -120,7 +120,7 @@ START_TEST(test_vectors)
 	ck_assert_uint_eq(nl.len, v->len);
 	ck_assert_uint_eq(rbuf_left(&r), n - v->len);
 	sbuf_init(&o);
-	nlri_json(&o, &nl, false);
+	nlri_json(&o, &nl, false, NULL);
 	ck_assert_str_eq(o.p, v->json);
 	sbuf_reset(&o);
 	nlri_text(&o, &nl, false, NULL);
@@ -145,7 +145,7 @@ START_TEST(test_path_id)
 	    NULL), 0);
 	ck_assert_uint_eq(nl.path_id, 7);
 	sbuf_init(&o);
-	nlri_json(&o, &nl, true);
+	nlri_json(&o, &nl, true, NULL);
 	ck_assert_str_eq(o.p,
 	    "\"nlri\":\"10.0.0.0/24\",\"path-information\":\"0.0.0.7\"");
 	sbuf_reset(&o);

@@ -142,8 +142,8 @@ static const struct {
 	    "65536" },
 	{ "bogus:1:2", "invalid extended community 'bogus:1:2': unknown type "
 	    "'bogus' (expected target, origin, target4, origin4, redirect, "
-	    "l2info, bandwidth, rate-limit, mark, redirect-to-nexthop or 0x + "
-	    "16 hex digits)" },
+	    "l2info, bandwidth, rate-limit, mark, redirect-to-nexthop, "
+	    "copy-to-nexthop or 0x + 16 hex digits)" },
 	{ "0x1234", "invalid extended community '0x1234': expected 0x and 16 "
 	    "hex digits" },
 	{ "l2info:1:2:3", "invalid extended community 'l2info:1:2:3': expected "
@@ -158,7 +158,7 @@ static const struct {
 START_TEST(test_ext_bad)
 {
 	uint64_t v;
-	char err[256];
+	char err[512];
 
 	ck_assert_int_eq(ext_community_parse(ec_bad[_i].text, &v, err,
 	    sizeof(err)), -1);

@@ -211,14 +211,22 @@ enum bgp_attr_code {
 #define BGP_EC_T_FLOW		0x80	/* flowspec actions (RFC 8955) */
 #define BGP_EC_T_FLOW_IPV4	0x81
 #define BGP_EC_T_FLOW_AS4	0x82
+#define BGP_EC_T_INTERFACE_SET	0x07	/* flowspec scope, 0x47 when
+					   non-transitive (draft-ietf-idr-
+					   flowspec-interfaceset) */
 #define BGP_EC_S_TARGET		0x02
 #define BGP_EC_S_ORIGIN		0x03
 #define BGP_EC_S_BANDWIDTH	0x04
+#define BGP_EC_S_INTERFACE_SET	0x02
 #define BGP_EC_S_RATE		0x06
+#define BGP_EC_S_ACTION		0x07
 #define BGP_EC_S_REDIRECT	0x08
 #define BGP_EC_S_MARK		0x09
 #define BGP_EC_S_L2INFO		0x0a
+#define BGP_EC_S_NEXTHOP_IETF	0x0c	/* draft-ietf-idr-flowspec-redirect-ip */
+#define BGP_EC_S_RATE_PACKETS	0x0c	/* RFC 8955 §7 traffic-rate-packets */
 #define BGP_EC_REDIRECT_NH	UINT64_C(0x0800000000000000)
+#define BGP_EC_COPY_NH		UINT64_C(0x0800000000000001)
 
 /* Address family identifiers */
 #define BGP_AFI_IPV4			1

@@ -19,12 +19,13 @@
 #include <stdint.h>
 
 #include "evbgp/family.h"
+#include "evbgp/flow.h"
 #include "evbgp/prefix.h"
 #include "evbgp/util.h"
 #include "evbgp/wire.h"
 
-/* The octets of one NLRI at most (an UPDATE holds no more). */
-#define NLRI_MAX		4096
+/* The octets of one NLRI at most: a flowspec NLRI's (RFC 8955 §4.1). */
+#define NLRI_MAX		FLOW_NLRI_MAX
 
 /* One NLRI, as a view of its octets (owned by someone else). */
 struct nlri {
@@ -50,18 +51,22 @@ struct nlri_family {
 	uint8_t		 nh_rd;
 	bool		 nh_none;
 	/* Read one NLRI, path id already taken (withdrawn: from a
-	 * withdrawal): *len gets its length. Returns 0, or -1 with *why
-	 * when malformed or truncated. */
+	 * withdrawal): *len gets its length. Returns 0; -1 with *why when
+	 * malformed or truncated so that what follows cannot be located;
+	 * 1 with *why when the NLRI is framed (*len is right) but its
+	 * content is malformed: that NLRI is ignored, the others kept. */
 	int		(*get)(struct rbuf *r, enum family_id fam, bool withdrawn,
 			    size_t *len, const char **why);
 	/* The octets that name the route (the Adj-RIB key) into key
 	 * (NLRI_MAX bytes): returns their number. */
 	size_t		(*key)(const uint8_t *b, size_t len, enum family_id fam,
 			    uint8_t *key);
-	/* ExaBGP 4.2's JSON members of the route, without braces and
-	 * without "path-information" (nlri_json adds it). */
+	/* ExaBGP 4.2's JSON members of the route, without braces,
+	 * "path-information" when path_info is not NULL, the next hop
+	 * where the family shows one (flowspec) when nexthop is not NULL. */
 	void		(*json)(struct sbuf *o, const uint8_t *b, size_t len,
-			    enum family_id fam, const char *path_info);
+			    enum family_id fam, const char *path_info,
+			    const char *nexthop);
 	/* ExaBGP 4.2's text of the route, the next hop (when not NULL)
 	 * where ExaBGP puts it ("10.0.0.0/24 next-hop 192.0.2.1"). */
 	void		(*text)(struct sbuf *o, const uint8_t *b, size_t len,
@@ -103,14 +108,16 @@ const char *nlri_spoken_text(char *buf, size_t len);
  * then the family's encoding. withdrawn: it comes from a withdrawal
  * (RFC 8277 §2.4: the label field may be the 0x800000 placeholder). n
  * becomes a view into r's bytes. Returns 0, or -1 (r unchanged, *why set
- * when why is not NULL) on malformed input.
+ * when why is not NULL) on malformed input; 1 when the NLRI is framed
+ * but unusable (n and r as for 0, *why set): see nlri_family.get.
  */
 int	nlri_get(struct rbuf *r, enum family_id fam, bool addpath,
 	    bool withdrawn, struct nlri *n, const char **why);
 /* Validate a whole NLRI field of fam; *count (if count) gets the number
- * of NLRI. Returns 0, or -1 with *why. */
+ * of usable NLRI, *ignored (if ignored) those nlri_get returned 1 for
+ * (*why then says why the first was). Returns 0, or -1 with *why. */
 int	nlri_field_check(struct rbuf r, enum family_id fam, bool addpath,
-	    bool withdrawn, size_t *count, const char **why);
+	    bool withdrawn, size_t *count, size_t *ignored, const char **why);
 /* Write n, path id first when addpath. Returns 0, or -1 when w is full. */
 int	nlri_put(struct wbuf *w, const struct nlri *n, bool addpath);
 /* Octets nlri_put writes. */
@@ -125,9 +132,11 @@ bool	nlri_same_key(const struct nlri *a, const struct nlri *b);
  * "path-information": "0.0.0.1" }, members only, no braces) and text
  * ("10.0.0.0/24 path-information 0.0.0.1", with the next hop where
  * ExaBGP writes it when nh is not NULL); the path id is shown when
- * with_path_id.
+ * with_path_id. The JSON shows nh only for the families whose object
+ * carries it (flowspec).
  */
-void	nlri_json(struct sbuf *o, const struct nlri *n, bool with_path_id);
+void	nlri_json(struct sbuf *o, const struct nlri *n, bool with_path_id,
+	    const char *nh);
 void	nlri_text(struct sbuf *o, const struct nlri *n, bool with_path_id,
 	    const char *nh);
 
@@ -136,6 +145,9 @@ void	nlri_text(struct sbuf *o, const struct nlri *n, bool with_path_id,
 bool	nlri_prefix(const struct nlri *n, struct prefix *p);
 /* A route distinguisher (8 octets) as ExaBGP writes it ("65000:1"). */
 void	nlri_rd_text(struct sbuf *o, const uint8_t *rd);
+/* And as ExaBGP 4.2 reads it: ASN:N (type 0 when the ASN fits 16 bits
+ * and N 32, else type 2), IPv4:N (type 1). Returns 0 or -1. */
+int	nlri_rd_parse(const char *s, uint8_t *rd);
 /* NLRI_F_PREFIX families: the octets of p into buf (17 bytes at most),
  * returning their number, and back. */
 size_t	nlri_from_prefix(const struct prefix *p, uint8_t *buf);

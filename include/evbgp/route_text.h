@@ -72,5 +72,10 @@ int	 ext_community_parse(const char *s, uint64_t *ec, char *err,
 	    size_t errlen);
 /* Parse one community word (A:B, number, 0x..., name); 0 or -1. */
 int	 community_parse(const char *s, uint32_t *c);
+/* Parse one large community (GLOBAL:LOCAL1:LOCAL2); 0 or -1. */
+int	 large_community_parse(const char *s, uint32_t v[3]);
+/* What every parsed route's attributes get: origin igp when absent,
+ * communities sorted and deduplicated, empty lists dropped. */
+void	 route_text_attrs_finish(struct attrs *a);
 
 #endif /* EVBGP_ROUTE_TEXT_H */

@@ -75,6 +75,15 @@ struct update_msg {
 	/* attribute codes dropped under UPD_ATTR_DISCARD */
 	uint8_t		 discarded[8];
 	size_t		 ndiscarded;
+	/*
+	 * MP NLRI framed by their length but malformed inside (flowspec:
+	 * unknown component, wrong order, operator past the end): skipped
+	 * by update_foreach_route, the others kept, as ExaBGP 4.2 does
+	 * (the NLRI can be located, RFC 7606 §5.3 asks no reset); the
+	 * first one's reason (static string).
+	 */
+	size_t		 nlri_ignored;
+	const char	*nlri_ignored_why;
 };
 
 void	update_msg_init(struct update_msg *m);
