@@ -41,7 +41,7 @@ flow_round_trip(const struct cfg_route *r)
 	/* without its leading "route " */
 	if (lex_line(o.p + 6, &tk, lexerr, sizeof(lexerr)) == -1)
 		abort();
-	if (flow_text_parse(tk.v, tk.n, &v, &nv, &rerr) == -1 || nv != 1 ||
+	if (flow_text_parse(tk.v, tk.n, r->fam, &v, &nv, &rerr) == -1 || nv != 1 ||
 	    !cfg_route_equal(r, &v[0]))
 		abort();
 	cfg_routes_free(v, nv);

@@ -326,21 +326,6 @@ static int
 api_route_fail(struct api_ctx *c, const struct api_verb_def *d,
     const struct route_text_err *rerr)
 {
-	const char *safi = NULL, *afi = "ipv4";
-
-	for (size_t k = c->i; k < c->n; k++) {
-		const struct lex_token *t = &c->t[k];
-
-		if (lex_is(t, "rd") || lex_is(t, "route-distinguisher"))
-			safi = "mpls-vpn";
-		else if (lex_is(t, "label") && safi == NULL)
-			safi = "nlri-mpls";
-		else if (strchr(t->text, ':') != NULL && strchr(t->text, '/'))
-			afi = "ipv6";
-	}
-	if (safi != NULL && strstr(rerr->msg, "is not supported") != NULL)
-		return api_fail(c, "%s %s: family %s %s is not supported for "
-		    "announcing yet (%s)", d->w1, d->w2, afi, safi, rerr->msg);
 	return api_fail(c, "%s %s: %s", d->w1, d->w2, rerr->msg);
 }
 
@@ -400,23 +385,41 @@ api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 		    t->text);
 	switch (family_safi(fam)) {
 	case BGP_SAFI_UNICAST:
+	case BGP_SAFI_NLRI_MPLS:
+	case BGP_SAFI_MPLS_VPN:
 		flags = 0;
 		break;
 	case BGP_SAFI_MULTICAST:
 		flags = ROUTE_TEXT_MULTICAST;
 		break;
+	case BGP_SAFI_FLOW:
+	case BGP_SAFI_FLOW_VPN: {
+		struct route_text_err rerr;
+
+		c->i++;
+		if (flow_text_parse(c->t + c->i, c->n - c->i, fam,
+		    &c->cmd->routes, &c->cmd->nroutes, &rerr) == -1)
+			return api_fail(c, "%s %s %s: %s", d->w1, d->w2,
+			    t->text, rerr.msg);
+		c->i = c->n;
+		return 0;
+	}
 	default:
 		return api_fail(c, "%s: family %s %s is not supported in this "
-		    "form (evbgp takes routes of ipv4 and ipv6 unicast and "
-		    "multicast as '%s AFI SAFI PREFIX ...')", d->w1,
-		    family_afi_name(fam), family_safi_name(fam), d->w1);
+		    "form (evbgp takes routes of ipv4 and ipv6 unicast, "
+		    "multicast, nlri-mpls, mpls-vpn, flow and flow-vpn as '%s "
+		    "AFI SAFI ...')", d->w1, family_afi_name(fam),
+		    family_safi_name(fam), d->w1);
 	}
 	c->i++;
 	if (api_route(c, d, flags) == -1)
 		return -1;
 	if (c->cmd->nroutes > 0 && c->cmd->routes[0].fam != (enum family_id)fam)
-		return api_fail(c, "%s %s %s: prefix %s is not %s", d->w1,
-		    d->w2, t->text, c->t[c->i].text, d->w2);
+		return api_fail(c, "%s %s %s: %s is not an %s %s route%s", d->w1,
+		    d->w2, t->text, c->t[c->i].text, d->w2, t->text,
+		    family_safi(fam) == BGP_SAFI_MPLS_VPN ? " (rd and label "
+		    "needed)" : family_safi(fam) == BGP_SAFI_NLRI_MPLS ?
+		    " (a label and no rd needed)" : "");
 	return 0;
 }
 
@@ -432,7 +435,7 @@ api_h_flow(struct api_ctx *c, const struct api_verb_def *d)
 		    "route { match { destination 192.0.2.1/32; } then { "
 		    "discard; } }')", d->w1, d->w1);
 	c->i++;
-	if (flow_text_parse(c->t + c->i, c->n - c->i, &cmd->routes,
+	if (flow_text_parse(c->t + c->i, c->n - c->i, -1, &cmd->routes,
 	    &cmd->nroutes, &rerr) == -1)
 		return api_fail(c, "%s flow: %s", d->w1, rerr.msg);
 	c->i = c->n;

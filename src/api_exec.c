@@ -156,8 +156,10 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 	case ROUTE_NEXTHOP_UNENCODABLE:
 		log_peer(LOG_WARNING, p->name, "%s: route %s refused: an IPv4 "
 		    "route with an IPv6 next hop needs the extended next hop "
-		    "encoding (RFC 8950), which evbgp does not support yet",
-		    c->name, cfg_route_name(r, ps, sizeof(ps)));
+		    "encoding (RFC 8950), which this neighbor does not "
+		    "negotiate (nexthop { %s %s ipv6; })", c->name,
+		    cfg_route_name(r, ps, sizeof(ps)), family_afi_name(r->fam),
+		    family_safi_name(r->fam));
 		return false;
 	case ROUTE_TOO_BIG:
 		break;
@@ -706,9 +708,11 @@ fast_learn(struct daemon *d, struct api_client *c, const char *line,
 	struct api_fast_entry *e;
 	const char *p, *sp;
 
+	/* prefix families only: the cache keeps no RD or labels */
 	if (cmd->verb != API_ANNOUNCE_ROUTE || cmd->sel.given ||
 	    cmd->nroutes != 1 || r->watchdog != NULL || r->withdrawn ||
 	    r->attrs.nexthop_self || len <= sizeof(ann) ||
+	    !(nlri_family(r->fam)->flags & NLRI_F_PREFIX) ||
 	    memcmp(line, ann, sizeof(ann) - 1) != 0)
 		return;
 	p = line + sizeof(ann) - 1;

@@ -401,6 +401,43 @@ parse_ipv6_ext_comm(struct upd_state *s, struct rbuf *v, uint8_t flags,
 	return NULL;
 }
 
+/*
+ * RFC 8669 §3: Prefix-SID TLVs (type, 2-octet length, value). Framing,
+ * and the lengths of the two TLVs RFC 8669 defines (Label-Index: 7,
+ * Originator SRGB: 2 + 6k), are checked; unknown TLVs are kept (§3:
+ * ignored and propagated).
+ */
+static bool
+prefix_sid_ok(const uint8_t *p, size_t len)
+{
+	while (len > 0) {
+		size_t l;
+
+		if (len < 3)
+			return false;
+		l = (size_t)p[1] << 8 | p[2];
+		if (l > len - 3)
+			return false;
+		if ((p[0] == 1 && l != 7) ||
+		    (p[0] == 3 && (l < 2 || (l - 2) % 6 != 0)))
+			return false;
+		p += 3 + l;
+		len -= 3 + l;
+	}
+	return true;
+}
+
+static const char *
+parse_prefix_sid(struct upd_state *s, struct rbuf *v, uint8_t flags,
+    uint8_t code)
+{
+	/* RFC 8669 §6: a malformed Prefix-SID is discarded */
+	if (!prefix_sid_ok(rbuf_ptr(v), rbuf_left(v)))
+		return "Prefix-SID TLVs";
+	keep_raw(s, v, flags, code);
+	return NULL;
+}
+
 static const char *
 parse_otc(struct upd_state *s, struct rbuf *v, uint8_t flags, uint8_t code)
 {
@@ -755,7 +792,8 @@ enc_mp_reach(struct enc *e, const struct attr_desc *d)
 		return;
 	wbuf_init(&nw, nh, sizeof(nh));
 	if (nlri_nexthop_put(&nw, e->fam, g != NULL ? g : &none,
-	    e->a->nexthop_self ? NULL : &e->a->nexthop_ll) == -1) {
+	    e->a->nexthop_self ? NULL : &e->a->nexthop_ll,
+	    FAMSET_HAS(e->ctx->ext_nexthop, e->fam)) == -1) {
 		e->w->err = true;
 		return;
 	}
@@ -1538,6 +1576,129 @@ text_large_communities(struct sbuf *o, const struct attrs *a,
 	text_list(o, "large-community", a->nlcomms, a, style, item_large);
 }
 
+/* ---- Prefix-SID (RFC 8669), as ExaBGP 4.2 prints it ---- */
+
+static void	text_raw(struct sbuf *o, const struct attr_raw *r);
+
+struct psid {
+	bool		 has_index;
+	uint32_t	 index;
+	const uint8_t	*srgb;		/* Originator SRGB pairs, 6 octets each */
+	size_t		 nsrgb;
+};
+
+/* The TLVs 4.2's text shows (checked: prefix_sid_ok). */
+static void
+psid_read(const uint8_t *p, size_t len, struct psid *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	while (len >= 3) {
+		size_t l = (size_t)p[1] << 8 | p[2];
+
+		if (l > len - 3)
+			break;
+		if (p[0] == 1 && l == 7 && !ps->has_index) {
+			ps->has_index = true;
+			ps->index = be32_get(p + 6);
+		} else if (p[0] == 3 && l >= 2 && ps->srgb == NULL) {
+			ps->srgb = p + 5;
+			ps->nsrgb = (l - 2) / 6;
+		}
+		p += 3 + l;
+		len -= 3 + l;
+	}
+}
+
+static uint32_t
+be24(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+}
+
+/* 4.2's JSON: {"sr-label-index": N, "sr-srgbs": [[B, R], ...],
+ * "sr-v6-sid": .., "srv6-vpn-sid": .., "srv6-l3vpn-sid": ..}, in TLV order,
+ * "attribute-not-implemented": "T" for the others. */
+static void
+json_prefix_sid(struct jw *j, const struct attrs *a, const struct attr_raw *r)
+{
+	const uint8_t *p = r->data;
+	size_t len = r->len;
+	bool first = true;
+
+	jw_key(j, "bgp-prefix-sid");
+	sbuf_addc(j->o, '{');
+	while (len >= 3) {
+		size_t l = (size_t)p[1] << 8 | p[2];
+		struct bgp_addr sid = { .afi = BGP_AFI_IPV6 };
+		char ip[ADDR_STRLEN];
+
+		if (l > len - 3)
+			break;
+		if (!first)
+			sbuf_addc(j->o, ',');
+		first = false;
+		if (p[0] == 1 && l == 7)
+			sbuf_printf(j->o, "\"sr-label-index\":%u",
+			    be32_get(p + 6));
+		else if (p[0] == 3 && l >= 2) {
+			sbuf_adds(j->o, "\"sr-srgbs\":[");
+			for (size_t k = 0; k < (l - 2) / 6; k++)
+				sbuf_printf(j->o, "%s[%u,%u]", k ? "," : "",
+				    be24(p + 5 + 6 * k), be24(p + 8 + 6 * k));
+			sbuf_addc(j->o, ']');
+		} else if ((p[0] == 2 || p[0] == 4) && l == 19) {
+			memcpy(sid.b, p + 6, 16);
+			sbuf_printf(j->o, "\"%s\":\"%s\"", p[0] == 2 ?
+			    "sr-v6-sid" : "srv6-vpn-sid", addr_fmt(&sid, ip));
+		} else if (p[0] == 5 && l == 21) {
+			memcpy(sid.b, p + 4, 16);
+			sbuf_printf(j->o, "\"srv6-l3vpn-sid\":\"%s\"",
+			    addr_fmt(&sid, ip));
+		} else
+			sbuf_printf(j->o, "\"attribute-not-implemented\":"
+			    "\"%u\"", p[0]);
+		p += 3 + l;
+		len -= 3 + l;
+	}
+	sbuf_addc(j->o, '}');
+}
+
+/*
+ * 4.2's text: " bgp-prefix-sid [ INDEX ]" or "[ INDEX, [ ( B,R ), ... ] ]",
+ * which the route syntax reads back when those are the only TLVs, in that
+ * order; anything else is written in the generic form in the route
+ * syntax (events show what 4.2 shows).
+ */
+static void
+text_prefix_sid(struct sbuf *o, const struct attrs *a,
+    const struct attr_raw *r, enum attr_text_style style)
+{
+	struct psid ps;
+	size_t expect;
+
+	psid_read(r->data, r->len, &ps);
+	expect = ps.has_index ? 10 + (ps.srgb != NULL ? 5 + 6 * ps.nsrgb : 0) :
+	    0;
+	if (style == ATTR_TEXT_ROUTE && (!ps.has_index || expect != r->len ||
+	    r->data[0] != 1 || (ps.srgb != NULL && ps.nsrgb == 0))) {
+		text_raw(o, r);
+		return;
+	}
+	sbuf_adds(o, " bgp-prefix-sid [ ");
+	if (ps.has_index)
+		sbuf_printf(o, "%u", ps.index);
+	else
+		sbuf_adds(o, "None");
+	if (ps.srgb != NULL) {
+		sbuf_adds(o, ", [ ");
+		for (size_t k = 0; k < ps.nsrgb; k++)
+			sbuf_printf(o, "%s( %u,%u )", k ? ", " : "",
+			    be24(ps.srgb + 6 * k), be24(ps.srgb + 6 * k + 3));
+		sbuf_adds(o, " ]");
+	}
+	sbuf_adds(o, " ]");
+}
+
 /* The generic form, both styles: " attribute [ 0xCC 0xFF 0xHEX ]". */
 static void
 text_raw(struct sbuf *o, const struct attr_raw *r)
@@ -1628,6 +1789,10 @@ static const struct attr_desc attr_table[256] = {
 	    .has = ATTR_HAS_LARGE_COMM, .decode = parse_large_communities,
 	    .encode = enc_large_communities, .json = json_large_communities,
 	    .text = text_large_communities },
+	[BGP_ATTR_PREFIX_SID] = { .code = BGP_ATTR_PREFIX_SID,
+	    .name = "PREFIX_SID", .flags = O | T, .bad = BAD_DISCARD,
+	    .decode = parse_prefix_sid, .json = json_prefix_sid,
+	    .text = text_prefix_sid },
 	[BGP_ATTR_OTC] = { .code = BGP_ATTR_OTC, .name = "OTC",
 	    .flags = O | T, .bad = BAD_WITHDRAW, .decode = parse_otc },
 };

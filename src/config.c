@@ -1075,7 +1075,7 @@ flow_route(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	int rc = 0;
 
 	stmt_flatten(s, 1, &t, &n, &cap);
-	if (flow_text_parse(t, n, &nb->routes, &nb->nroutes, &e) == -1)
+	if (flow_text_parse(t, n, -1, &nb->routes, &nb->nroutes, &e) == -1)
 		rc = cfg_err(ctx, e.line ? e.line : s->line, "%s", e.msg);
 	free(t);
 	return rc;
@@ -1097,8 +1097,9 @@ nb_flow(struct parse_ctx *ctx, void *st, const struct stmt *s,
 }
 
 /*
- * announce { ipv4 { unicast P attrs; multicast P attrs; } }: the afi is
- * d->arg >> 8, route_text flags in its low octet.
+ * announce { ipv4 { unicast P attrs; multicast P attrs; nlri-mpls P label
+ * L attrs; mpls-vpn P rd R label L attrs; flow KEYWORDS; } }: the family
+ * of the routes is d->arg.
  */
 static int
 announce_route(struct parse_ctx *ctx, void *st, const struct stmt *s,
@@ -1106,51 +1107,77 @@ announce_route(struct parse_ctx *ctx, void *st, const struct stmt *s,
 {
 	struct nb_build *b = st;
 	struct cfg_neighbor *nb = b->nb;
+	enum family_id fam = (enum family_id)d->arg;
+	size_t first = nb->nroutes;
 	struct route_text_err e;
 	struct prefix p;
-	uint8_t afi = (uint8_t)(d->arg >> 8);
+	int rc;
 
 	if (s->nw < 2)
-		return cfg_err(ctx, s->line, "'%s' needs a prefix", d->name);
-	if (prefix_parse(s->w[1].text, &p) == 0 && p.afi != afi)
-		return cfg_err(ctx, s->line, "%s is not an %s prefix",
-		    s->w[1].text, afi == BGP_AFI_IPV4 ? "ipv4" : "ipv6");
-	if (route_text_parse(s->w + 1, s->nw - 1, (unsigned)(d->arg & 0xff),
-	    &nb->routes, &nb->nroutes, &e) == -1)
+		return cfg_err(ctx, s->line, "'%s' needs a %s", d->name,
+		    family_safi(fam) == BGP_SAFI_FLOW ||
+		    family_safi(fam) == BGP_SAFI_FLOW_VPN ? "match" :
+		    "prefix");
+	if (family_safi(fam) == BGP_SAFI_FLOW ||
+	    family_safi(fam) == BGP_SAFI_FLOW_VPN)
+		rc = flow_text_parse(s->w + 1, s->nw - 1, (int)fam,
+		    &nb->routes, &nb->nroutes, &e);
+	else {
+		if (prefix_parse(s->w[1].text, &p) == 0 &&
+		    p.afi != family_afi(fam))
+			return cfg_err(ctx, s->line, "%s is not an %s prefix",
+			    s->w[1].text, family_afi_name(fam));
+		rc = route_text_parse(s->w + 1, s->nw - 1,
+		    family_safi(fam) == BGP_SAFI_MULTICAST ?
+		    ROUTE_TEXT_MULTICAST : 0, &nb->routes, &nb->nroutes, &e);
+	}
+	if (rc == -1)
 		return cfg_err(ctx, e.line ? e.line : s->line, "%s", e.msg);
+	/* the keywords say the family: they must say this one */
+	for (size_t i = first; i < nb->nroutes; i++)
+		if (nb->routes[i].fam != fam) {
+			enum family_id got = nb->routes[i].fam;
+
+			return cfg_err(ctx, s->line, "'%s %s' route %s: %s",
+			    family_afi_name(fam), family_safi_name(fam),
+			    s->w[1].text, family_safi(fam) ==
+			    BGP_SAFI_MPLS_VPN ? "an mpls-vpn route needs rd "
+			    "and label" : family_safi(fam) ==
+			    BGP_SAFI_NLRI_MPLS ? "an nlri-mpls route needs a "
+			    "label and no rd" : family_safi(got) ==
+			    BGP_SAFI_MPLS_VPN ? "rd makes it an mpls-vpn route"
+			    : "label makes it an nlri-mpls route");
+		}
 	return 0;
 }
+
+static const struct kw_def announce_v4_keywords[] = {
+	{ "unicast", announce_route, KW_LEAF, FAM_IPV4_UNICAST },
+	{ "multicast", announce_route, KW_LEAF, FAM_IPV4_MULTICAST },
+	{ "nlri-mpls", announce_route, KW_LEAF, FAM_IPV4_NLRI_MPLS },
+	{ "labeled-unicast", announce_route, KW_LEAF, FAM_IPV4_NLRI_MPLS },
+	{ "mpls-vpn", announce_route, KW_LEAF, FAM_IPV4_MPLS_VPN },
+	{ "flow", announce_route, KW_LEAF, FAM_IPV4_FLOW },
+	{ "flow-vpn", announce_route, KW_LEAF, FAM_IPV4_FLOW_VPN },
+};
+
+static const struct kw_def announce_v6_keywords[] = {
+	{ "unicast", announce_route, KW_LEAF, FAM_IPV6_UNICAST },
+	{ "multicast", announce_route, KW_LEAF, FAM_IPV6_MULTICAST },
+	{ "nlri-mpls", announce_route, KW_LEAF, FAM_IPV6_NLRI_MPLS },
+	{ "labeled-unicast", announce_route, KW_LEAF, FAM_IPV6_NLRI_MPLS },
+	{ "mpls-vpn", announce_route, KW_LEAF, FAM_IPV6_MPLS_VPN },
+	{ "flow", announce_route, KW_LEAF, FAM_IPV6_FLOW },
+	{ "flow-vpn", announce_route, KW_LEAF, FAM_IPV6_FLOW_VPN },
+};
 
 static int
 announce_unsupported(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	return cfg_err(ctx, s->line, "announcing '%s' routes is not "
-	    "supported yet: evbgp announces unicast and multicast routes here",
-	    d->name);
+	    "supported yet", d->name);
 }
-
-static const struct kw_def announce_v4_keywords[] = {
-	{ "unicast", announce_route, KW_LEAF, BGP_AFI_IPV4 << 8 },
-	{ "multicast", announce_route, KW_LEAF, BGP_AFI_IPV4 << 8 |
-	    ROUTE_TEXT_MULTICAST },
-	{ "nlri-mpls", announce_unsupported, KW_ANY, 0 },
-	{ "labeled-unicast", announce_unsupported, KW_ANY, 0 },
-	{ "mpls-vpn", announce_unsupported, KW_ANY, 0 },
-	{ "flow", announce_unsupported, KW_ANY, 0 },
-	{ "flow-vpn", announce_unsupported, KW_ANY, 0 },
-};
-
-static const struct kw_def announce_v6_keywords[] = {
-	{ "unicast", announce_route, KW_LEAF, BGP_AFI_IPV6 << 8 },
-	{ "multicast", announce_route, KW_LEAF, BGP_AFI_IPV6 << 8 |
-	    ROUTE_TEXT_MULTICAST },
-	{ "nlri-mpls", announce_unsupported, KW_ANY, 0 },
-	{ "labeled-unicast", announce_unsupported, KW_ANY, 0 },
-	{ "mpls-vpn", announce_unsupported, KW_ANY, 0 },
-	{ "flow", announce_unsupported, KW_ANY, 0 },
-	{ "flow-vpn", announce_unsupported, KW_ANY, 0 },
-};
 
 static int
 announce_afi(struct parse_ctx *ctx, void *st, const struct stmt *s,
@@ -1306,6 +1333,19 @@ nb_apply_templates(struct parse_ctx *ctx, struct nb_build *b,
  * more than 65535). Next hops are sized as their family's (next-hop self
  * resolves to an address of the same size).
  */
+famset_t
+cfg_ext_nexthop(const struct cfg_neighbor *nb)
+{
+	famset_t set = 0;
+
+	if (!nb->cap_nexthop)
+		return 0;
+	for (size_t i = 0; i < nb->nnexthops; i++)
+		if (nb->nexthops[i].nh_afi != family_afi(nb->nexthops[i].fam))
+			set |= FAMSET(nb->nexthops[i].fam);
+	return set;
+}
+
 static void
 cfg_encode_ctx(const struct cfg_neighbor *nb, struct attr_encode_ctx *enc)
 {
@@ -1313,6 +1353,8 @@ cfg_encode_ctx(const struct cfg_neighbor *nb, struct attr_encode_ctx *enc)
 	enc->ibgp = nb->local_as == nb->peer_as;
 	enc->asn4 = nb->cap_asn4;
 	enc->local_as = nb->local_as;
+	/* what the neighbor may negotiate at best */
+	enc->ext_nexthop = cfg_ext_nexthop(nb);
 	addr_parse("192.0.2.1", &enc->local_v4);
 	addr_parse("2001:db8::1", &enc->local_v6);
 }
@@ -1342,13 +1384,14 @@ nb_check_route_sizes(struct parse_ctx *ctx, const struct cfg_neighbor *nb)
 		size_t need;
 
 		cfg_encode_ctx(nb, &enc);
-		/* RFC 8950 next hops are not implemented: refuse, never
-		 * accept a route that would stall or never go out */
+		/* never accept a route that could never go out */
 		if (!attrs_nexthop_encodable(&r->attrs, &enc, r->fam))
 			return cfg_err(ctx, r->line, "route %s: an IPv4 route "
 			    "with an IPv6 next hop needs the extended next hop "
-			    "encoding (RFC 8950), which evbgp does not support "
-			    "yet", cfg_route_name(r, pfx, sizeof(pfx)));
+			    "encoding (RFC 8950): add 'nexthop { %s %s ipv6; }' "
+			    "to neighbor %s", cfg_route_name(r, pfx,
+			    sizeof(pfx)), family_afi_name(r->fam),
+			    family_safi_name(r->fam), nb->name);
 		need = cfg_route_update_size(nb, r);
 		if (need == 0)
 			return cfg_err(ctx, r->line, "route %s: its UPDATE "
@@ -1394,6 +1437,14 @@ nb_finish(struct parse_ctx *ctx, struct nb_build *b, int line)
 	/* compat §1.4: route-refresh needs the Adj-RIB-Out to resend */
 	if (nb->cap_route_refresh)
 		nb->adj_rib_out = true;
+	/*
+	 * Without a family block: ipv4 and ipv6 unicast and the families
+	 * of the neighbor's routes (ExaBGP advertises every family it
+	 * knows; evbgp only what it has to say).
+	 */
+	if (!nb->families_given)
+		for (size_t i = 0; i < nb->nroutes; i++)
+			nb->families |= FAMSET(nb->routes[i].fam);
 	/* compat §1.8: ipv4 unicast routes are always allowed */
 	for (size_t i = 0; i < nb->nroutes; i++) {
 		const struct cfg_route *r = &nb->routes[i];

@@ -218,57 +218,49 @@ route_is_flow(enum family_id fam)
 	    family_safi(fam) == BGP_SAFI_FLOW_VPN;
 }
 
-static bool
-route_in_static(enum family_id fam)
+/* Where a route is written: multicast routes and IPv6 flow routes
+ * without an IPv6 prefix need the "announce" syntax (it says the
+ * family); other flow routes go in "flow", the rest in "static". */
+enum route_place { IN_STATIC, IN_FLOW, IN_ANNOUNCE };
+
+static enum route_place
+route_place(const struct cfg_route *r)
 {
-	return family_safi(fam) != BGP_SAFI_MULTICAST && !route_is_flow(fam);
+	if (family_safi(r->fam) == BGP_SAFI_MULTICAST)
+		return IN_ANNOUNCE;
+	if (route_is_flow(r->fam))
+		return flow_text_needs_family(r) ? IN_ANNOUNCE : IN_FLOW;
+	return IN_STATIC;
 }
 
-/* Flow routes, as blocks (flow_text_format). */
-static void
-print_flows(FILE *f, const struct cfg_neighbor *nb)
-{
-	struct sbuf o;
-	bool any = false;
-
-	sbuf_init(&o);
-	sbuf_adds(&o, "");
-	for (size_t i = 0; i < nb->nroutes; i++) {
-		if (!route_is_flow(nb->routes[i].fam))
-			continue;
-		any = true;
-		flow_text_format(&o, &nb->routes[i], "\t\t");
-	}
-	if (any)
-		fprintf(f, "\tflow {\n%s\t}\n", o.p);
-	sbuf_free(&o);
-}
-
-/*
- * Routes: unicast ones as "static { route ...; }"; multicast ones in
- * "announce { ipv4 { multicast ...; } }", the only syntax that says so;
- * flow routes in "flow { route { ... } }".
- */
 static void
 print_routes(FILE *f, const struct cfg_neighbor *nb)
 {
-	bool any_static = false, any_mcast[2] = { false, false };
+	bool any[3] = { false, false, false }, afi_any[2] = { false, false };
+	struct sbuf o;
 
-	print_flows(f, nb);
 	for (size_t i = 0; i < nb->nroutes; i++) {
-		enum family_id fam = nb->routes[i].fam;
+		enum route_place pl = route_place(&nb->routes[i]);
 
-		if (route_in_static(fam))
-			any_static = true;
-		else if (!route_is_flow(fam))
-			any_mcast[family_afi(fam) == BGP_AFI_IPV6] = true;
+		any[pl] = true;
+		if (pl == IN_ANNOUNCE)
+			afi_any[family_afi(nb->routes[i].fam) ==
+			    BGP_AFI_IPV6] = true;
 	}
-	if (any_static) {
+	sbuf_init(&o);
+	sbuf_adds(&o, "");
+	if (any[IN_FLOW]) {
+		for (size_t i = 0; i < nb->nroutes; i++)
+			if (route_place(&nb->routes[i]) == IN_FLOW)
+				flow_text_format(&o, &nb->routes[i], "\t\t");
+		fprintf(f, "\tflow {\n%s\t}\n", o.p);
+	}
+	if (any[IN_STATIC]) {
 		fprintf(f, "\tstatic {\n");
 		for (size_t i = 0; i < nb->nroutes; i++) {
 			char *r;
 
-			if (!route_in_static(nb->routes[i].fam))
+			if (route_place(&nb->routes[i]) != IN_STATIC)
 				continue;
 			r = route_text_string(&nb->routes[i]);
 			fprintf(f, "\t\troute %s;\n", r);
@@ -276,27 +268,36 @@ print_routes(FILE *f, const struct cfg_neighbor *nb)
 		}
 		fprintf(f, "\t}\n");
 	}
-	if (!any_mcast[0] && !any_mcast[1])
-		return;
-	fprintf(f, "\tannounce {\n");
-	for (int v6 = 0; v6 < 2; v6++) {
-		if (!any_mcast[v6])
-			continue;
-		fprintf(f, "\t\t%s {\n", v6 ? "ipv6" : "ipv4");
-		for (size_t i = 0; i < nb->nroutes; i++) {
-			enum family_id fam = nb->routes[i].fam;
-			char *r;
-
-			if (route_in_static(fam) || route_is_flow(fam) ||
-			    (family_afi(fam) == BGP_AFI_IPV6) != (v6 == 1))
+	if (any[IN_ANNOUNCE]) {
+		fprintf(f, "\tannounce {\n");
+		for (int v6 = 0; v6 < 2; v6++) {
+			if (!afi_any[v6])
 				continue;
-			r = route_text_string(&nb->routes[i]);
-			fprintf(f, "\t\t\tmulticast %s;\n", r);
-			free(r);
+			fprintf(f, "\t\t%s {\n", v6 ? "ipv6" : "ipv4");
+			for (size_t i = 0; i < nb->nroutes; i++) {
+				const struct cfg_route *r = &nb->routes[i];
+
+				if (route_place(r) != IN_ANNOUNCE ||
+				    (family_afi(r->fam) == BGP_AFI_IPV6) !=
+				    (v6 == 1))
+					continue;
+				sbuf_reset(&o);
+				if (route_is_flow(r->fam))
+					flow_text_format_flat(&o, r);
+				else {
+					char *t = route_text_string(r);
+
+					sbuf_printf(&o, " %s", t);
+					free(t);
+				}
+				fprintf(f, "\t\t\t%s%s;\n",
+				    family_safi_name(r->fam), o.p);
+			}
+			fprintf(f, "\t\t}\n");
 		}
-		fprintf(f, "\t\t}\n");
+		fprintf(f, "\t}\n");
 	}
-	fprintf(f, "\t}\n");
+	sbuf_free(&o);
 }
 
 static void

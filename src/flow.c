@@ -583,13 +583,19 @@ flow_rule_encode(const struct flow_rule *f, uint8_t *buf, enum family_id *fam,
 		}
 		afi = f->v[i].afi;
 	}
+	if (afi != 0 && f->afi != 0 && afi != f->afi) {
+		flow_fail(err, errlen, "an %s flow route takes %s prefixes",
+		    f->afi == BGP_AFI_IPV4 ? "ipv4" : "ipv6",
+		    f->afi == BGP_AFI_IPV4 ? "IPv4" : "IPv6");
+		return 0;
+	}
 	if (afi == 0)
-		afi = BGP_AFI_IPV4;
+		afi = f->afi != 0 ? f->afi : BGP_AFI_IPV4;
 	for (size_t i = 0; i < f->n; i++)
 		if (f->v[i].type == FLOW_LABEL && afi != BGP_AFI_IPV6) {
 			flow_fail(err, errlen, "flow-label is an IPv6 match "
-			    "(RFC 8956): this route has no IPv6 prefix, so it "
-			    "is an IPv4 flow route");
+			    "(RFC 8956): this is an IPv4 flow route (its "
+			    "prefixes, if any, are IPv4)");
 			return 0;
 		}
 	/* RFC 8955 §4.2: ascending types; a type's items in their order */
@@ -1221,7 +1227,8 @@ flow_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
 
 struct mtext {
 	struct sbuf	*o;
-	const char	*sep;
+	const char	*before;
+	const char	*after;
 	bool		 v6;
 	uint8_t		 type;
 	size_t		 n;		/* words of the open statement */
@@ -1233,13 +1240,13 @@ mtext_close(struct mtext *m)
 {
 	if (m->type == 0)
 		return;
-	sbuf_printf(m->o, "%s ", m->v6 ? comps[m->type].name6 :
+	sbuf_printf(m->o, "%s%s ", m->before, m->v6 ? comps[m->type].name6 :
 	    comps[m->type].name4);
 	if (m->n > 1)
 		sbuf_printf(m->o, "[ %s ]", m->words.p);
 	else
 		sbuf_adds(m->o, m->words.p);
-	sbuf_adds(m->o, m->sep);
+	sbuf_adds(m->o, m->after);
 	sbuf_reset(&m->words);
 	m->type = 0;
 }
@@ -1286,7 +1293,7 @@ mtext_item(const struct fitem *it, void *arg)
 
 void
 flow_nlri_match_text(struct sbuf *o, const uint8_t *b, size_t len,
-    enum family_id fam, const char *sep)
+    enum family_id fam, const char *before, const char *after)
 {
 	const uint8_t *p, *end;
 	const char *why;
@@ -1294,7 +1301,8 @@ flow_nlri_match_text(struct sbuf *o, const uint8_t *b, size_t len,
 
 	memset(&m, 0, sizeof(m));
 	m.o = o;
-	m.sep = sep;
+	m.before = before;
+	m.after = after;
 	m.v6 = fam_v6(fam);
 	sbuf_init(&m.words);
 	sbuf_adds(&m.words, "");

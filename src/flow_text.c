@@ -688,8 +688,8 @@ ec6_cmp(const void *a, const void *b)
 
 /* Everything read: the NLRI, the attributes, the route. */
 static int
-ft_finish(struct ft *c, const char *name, struct cfg_route **routes,
-    size_t *nroutes)
+ft_finish(struct ft *c, const char *name, int want,
+    struct cfg_route **routes, size_t *nroutes)
 {
 	uint8_t buf[FLOW_NLRI_MAX];
 	char msg[sizeof(c->err->msg)];
@@ -697,10 +697,19 @@ ft_finish(struct ft *c, const char *name, struct cfg_route **routes,
 	struct cfg_route *r;
 	size_t len, k = 0;
 
+	if (want >= 0)
+		c->rule.afi = (uint8_t)family_afi((enum family_id)want);
 	if ((len = flow_rule_encode(&c->rule, buf, &fam, msg,
 	    sizeof(msg))) == 0) {
 		c->i = 0;
 		return ft_fail(c, "%s", msg);
+	}
+	if (want >= 0 && fam != (enum family_id)want) {
+		c->i = 0;
+		return ft_fail(c, "this is an %s %s route: %s", family_afi_name(
+		    fam), family_safi_name(fam), family_safi(fam) ==
+		    BGP_SAFI_FLOW_VPN ? "flow takes no rd" : "flow-vpn needs "
+		    "an rd");
 	}
 	if (c->nec6 > 0) {
 		/* sorted and unique, as the other communities */
@@ -728,7 +737,7 @@ ft_finish(struct ft *c, const char *name, struct cfg_route **routes,
 }
 
 int
-flow_text_parse(const struct lex_token *t, size_t n,
+flow_text_parse(const struct lex_token *t, size_t n, int fam,
     struct cfg_route **routes, size_t *nroutes, struct route_text_err *err)
 {
 	struct ft c;
@@ -774,7 +783,7 @@ flow_text_parse(const struct lex_token *t, size_t n,
 				goto out;
 		}
 	}
-	rc = ft_finish(&c, name, routes, nroutes);
+	rc = ft_finish(&c, name, fam, routes, nroutes);
 out:
 	ft_free(&c);
 	return rc;
@@ -793,10 +802,56 @@ put_word(struct sbuf *o, const char *w)
 	free(q);
 }
 
+/* Where the statements of a route go: a block, or one line. */
+struct fmt {
+	struct sbuf	*o;
+	const char	*indent;
+	bool		 flat;
+};
+
+static void fmt_stmt(struct fmt *f, int depth, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+fmt_stmt(struct fmt *f, int depth, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (f->flat) {
+		sbuf_printf(f->o, " %s", buf);
+		return;
+	}
+	sbuf_adds(f->o, f->indent);
+	for (int i = 0; i < depth; i++)
+		sbuf_addc(f->o, '\t');
+	sbuf_printf(f->o, "%s;\n", buf);
+}
+
+static void
+fmt_open(struct fmt *f, const char *name)
+{
+	if (!f->flat)
+		sbuf_printf(f->o, "%s\t%s {\n", f->indent, name);
+}
+
+static void
+fmt_close(struct fmt *f, int depth)
+{
+	if (f->flat)
+		return;
+	sbuf_adds(f->o, f->indent);
+	for (int i = 0; i < depth; i++)
+		sbuf_addc(f->o, '\t');
+	sbuf_adds(f->o, "}\n");
+}
+
 /* One of the lists "then" takes, in the route syntax, as a statement. */
 static void
-then_list(struct sbuf *o, const struct attrs *a, uint32_t has,
-    const char *indent)
+then_list(struct fmt *f, const struct attrs *a, uint32_t has)
 {
 	struct attrs only;
 	struct sbuf t;
@@ -816,46 +871,52 @@ then_list(struct sbuf *o, const struct attrs *a, uint32_t has,
 	bgp_attr_text(&t, &only, ATTR_TEXT_ROUTE);
 	/* " community [ ... ]": the leading space off */
 	if (t.len > 1)
-		sbuf_printf(o, "%s\t\t%s;\n", indent, t.p + 1);
+		fmt_stmt(f, 2, "%s", t.p + 1);
 	sbuf_free(&t);
 }
 
-void
-flow_text_format(struct sbuf *o, const struct cfg_route *r,
-    const char *indent)
+static void
+format_route(struct sbuf *o, const struct cfg_route *r, const char *indent,
+    bool flat)
 {
+	struct fmt f = { o, indent, flat };
 	struct nlri n = cfg_route_nlri(r);
 	const struct attrs *a = &r->attrs;
 	const uint8_t *rd = flow_nlri_rd(n.b, n.len, n.fam);
-	char line[512], ip[ADDR_STRLEN];
+	char before[64], ip[ADDR_STRLEN];
 
-	sbuf_printf(o, "%sroute ", indent);
-	if (r->name != NULL) {
-		put_word(o, r->name);
-		sbuf_addc(o, ' ');
+	if (!flat) {
+		sbuf_printf(o, "%sroute ", indent);
+		if (r->name != NULL) {
+			put_word(o, r->name);
+			sbuf_addc(o, ' ');
+		}
+		sbuf_adds(o, "{\n");
 	}
-	sbuf_adds(o, "{\n");
 	if (rd != NULL) {
-		sbuf_printf(o, "%s\trd ", indent);
-		nlri_rd_text(o, rd);
-		sbuf_adds(o, ";\n");
+		struct sbuf t;
+
+		sbuf_init(&t);
+		nlri_rd_text(&t, rd);
+		fmt_stmt(&f, 1, "rd %s", t.p);
+		sbuf_free(&t);
 	}
 	if (a->nexthop_self)
-		sbuf_printf(o, "%s\tnext-hop self;\n", indent);
+		fmt_stmt(&f, 1, "next-hop self");
 	else if (a->has & ATTR_HAS_NEXT_HOP)
-		sbuf_printf(o, "%s\tnext-hop %s;\n", indent,
-		    addr_fmt(&a->nexthop, ip));
-	sbuf_printf(o, "%s\tmatch {\n%s\t\t", indent, indent);
-	/* the separator ends every statement: drop the last indent */
-	snprintf(line, sizeof(line), ";\n%s\t\t", indent);
-	flow_nlri_match_text(o, n.b, n.len, n.fam, line);
-	o->len -= strlen(indent) + 2;
-	o->p[o->len] = '\0';
-	sbuf_printf(o, "%s\t}\n", indent);
-	sbuf_printf(o, "%s\tthen {\n", indent);
-	then_list(o, a, ATTR_HAS_COMMUNITIES, indent);
-	then_list(o, a, ATTR_HAS_EXT_COMM, indent);
-	then_list(o, a, ATTR_HAS_LARGE_COMM, indent);
+		fmt_stmt(&f, 1, "next-hop %s", addr_fmt(&a->nexthop, ip));
+	fmt_open(&f, "match");
+	if (flat)
+		flow_nlri_match_text(o, n.b, n.len, n.fam, " ", "");
+	else {
+		snprintf(before, sizeof(before), "%s\t\t", indent);
+		flow_nlri_match_text(o, n.b, n.len, n.fam, before, ";\n");
+	}
+	fmt_close(&f, 1);
+	fmt_open(&f, "then");
+	then_list(&f, a, ATTR_HAS_COMMUNITIES);
+	then_list(&f, a, ATTR_HAS_EXT_COMM);
+	then_list(&f, a, ATTR_HAS_LARGE_COMM);
 	for (size_t k = 0; k < a->nraws; k++) {
 		const struct attr_raw *raw = &a->raws[k];
 
@@ -865,9 +926,46 @@ flow_text_format(struct sbuf *o, const struct cfg_route *r,
 			struct bgp_addr v6 = { .afi = BGP_AFI_IPV6 };
 
 			memcpy(v6.b, raw->data + j + 2, 16);
-			sbuf_printf(o, "%s\t\tredirect-to-nexthop-ietf %s;\n",
-			    indent, addr_fmt(&v6, ip));
+			fmt_stmt(&f, 2, "redirect-to-nexthop-ietf %s",
+			    addr_fmt(&v6, ip));
 		}
 	}
-	sbuf_printf(o, "%s\t}\n%s}\n", indent, indent);
+	fmt_close(&f, 1);
+	fmt_close(&f, 0);
+}
+
+void
+flow_text_format(struct sbuf *o, const struct cfg_route *r,
+    const char *indent)
+{
+	format_route(o, r, indent, false);
+}
+
+void
+flow_text_format_flat(struct sbuf *o, const struct cfg_route *r)
+{
+	format_route(o, r, "", true);
+}
+
+bool
+flow_text_needs_family(const struct cfg_route *r)
+{
+	struct cfg_route *back = NULL;
+	struct route_text_err e;
+	struct lex_tokens tk = { 0 };
+	struct sbuf o;
+	size_t n = 0;
+	char err[128];
+	bool need = true;
+
+	/* read back without a family, does it keep its own? */
+	sbuf_init(&o);
+	flow_text_format_flat(&o, r);
+	if (lex_line(o.p, &tk, err, sizeof(err)) == 0 &&
+	    flow_text_parse(tk.v, tk.n, -1, &back, &n, &e) == 0)
+		need = back[0].fam != r->fam;
+	cfg_routes_free(back, n);
+	lex_tokens_free(&tk);
+	sbuf_free(&o);
+	return need;
 }

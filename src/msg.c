@@ -996,9 +996,11 @@ caps_negotiate(const struct bgp_open *local, const struct bgp_open *peer,
 		if ((l->addpath[f] & BGP_ADDPATH_RECEIVE) &&
 		    (p->addpath[f] & BGP_ADDPATH_SEND))
 			n->addpath_rx |= FAMSET(f);
-		/* RFC 8950 §4: both sides must list (family, IPv6) */
+		/* RFC 8950 §4: both sides must list (family, the other
+		 * address family) */
 		if (l->ext_nexthop[f] & p->ext_nexthop[f] &
-		    (1u << BGP_AFI_IPV6))
+		    (1u << (family_afi((enum family_id)f) == BGP_AFI_IPV4 ?
+		    BGP_AFI_IPV6 : BGP_AFI_IPV4)))
 			n->ext_nexthop |= FAMSET(f);
 	}
 }

@@ -343,6 +343,53 @@ lbl_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 	}
 }
 
+static const uint8_t *
+lbl_rd(const uint8_t *b, size_t len, enum family_id fam)
+{
+	struct lbl l;
+
+	(void)lbl_split(b, len, fam, true, &l);
+	return l.rd;
+}
+
+static size_t
+lbl_labels(const uint8_t *b, size_t len, enum family_id fam,
+    uint32_t *labels, size_t max)
+{
+	struct lbl l;
+
+	(void)lbl_split(b, len, fam, true, &l);
+	for (size_t i = 0; i < l.nlabels && i < max; i++)
+		labels[i] = label_value(l.labels + 3 * i);
+	return l.nlabels;
+}
+
+size_t
+nlri_labeled_build(const struct prefix *p, const uint8_t *rd,
+    const uint32_t *labels, size_t nlabels, uint8_t *buf)
+{
+	size_t bits = 24 * nlabels + (rd != NULL ? 8 * RD_LEN : 0) + p->len;
+	size_t n = 1, pl = (p->len + 7u) / 8u;
+
+	if (bits > 255)
+		return 0;
+	buf[0] = (uint8_t)bits;
+	for (size_t i = 0; i < nlabels; i++) {
+		uint32_t v = (labels[i] & 0xfffff) << 4 |
+		    (i + 1 == nlabels ? LABEL_BOS : 0);
+
+		buf[n++] = (uint8_t)(v >> 16);
+		buf[n++] = (uint8_t)(v >> 8);
+		buf[n++] = (uint8_t)v;
+	}
+	if (rd != NULL) {
+		memcpy(buf + n, rd, RD_LEN);
+		n += RD_LEN;
+	}
+	memcpy(buf + n, p->b, pl);
+	return n + pl;
+}
+
 /* 4.2: "P label L", or "label [ L1 L2 ]", the next hop, then " rd R". */
 static void
 lbl_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
@@ -374,6 +421,12 @@ lbl_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 }
 
 /* ---- flowspec (RFC 8955, 8956: flow.c) ---- */
+
+static const uint8_t *
+flow_rd(const uint8_t *b, size_t len, enum family_id fam)
+{
+	return flow_nlri_rd(b, len, fam);
+}
 
 static int
 flow_get(struct rbuf *r, enum family_id fam, bool withdrawn, size_t *len,
@@ -412,17 +465,18 @@ flow_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 
 /* RFC 8277 labeled unicast; RFC 4364, 4659 VPN (an RD before the
  * next hop, ExaBGP sends the attributes with withdrawals) */
-#define LABELED_FAMILY(f, rd, wflags)					\
+#define LABELED_FAMILY(f, rdlen, wflags)				\
 	[f] = { .fam = f, .flags = NLRI_F_NEXTHOP_ATTR | (wflags),	\
-	    .nh_rd = (rd), .get = lbl_get, .key = lbl_key,		\
-	    .json = lbl_json, .text = lbl_text, .prefix = lbl_prefix }
+	    .nh_rd = (rdlen), .get = lbl_get, .key = lbl_key,		\
+	    .json = lbl_json, .text = lbl_text, .prefix = lbl_prefix,	\
+	    .rd = lbl_rd, .labels = lbl_labels }
 
 /* RFC 8955 §4: no next hop, or one (redirect, copy) without an RD;
  * ExaBGP sends the attributes with withdrawals */
 #define FLOW_FAMILY(f)							\
 	[f] = { .fam = f, .flags = NLRI_F_WITHDRAW_ATTRS, .nh_none = true, \
 	    .get = flow_get, .key = flow_key, .json = flow_json,	\
-	    .text = flow_text }
+	    .text = flow_text, .rd = flow_rd }
 
 static const struct nlri_family nlri_families[FAM_MAX] = {
 	PREFIX_FAMILY(FAM_IPV4_UNICAST),
@@ -640,9 +694,10 @@ nlri_nexthop_get(enum family_id fam, struct rbuf nh, struct bgp_addr *g,
 
 int
 nlri_nexthop_put(struct wbuf *w, enum family_id fam, const struct bgp_addr *g,
-    const struct bgp_addr *ll)
+    const struct bgp_addr *ll, bool ext)
 {
 	const struct nlri_family *f = nlri_family(fam);
+	struct bgp_addr mapped;
 	bool with_ll;
 
 	if (g->afi == 0) {
@@ -652,6 +707,18 @@ nlri_nexthop_put(struct wbuf *w, enum family_id fam, const struct bgp_addr *g,
 	}
 	if (g->afi != BGP_AFI_IPV4 && g->afi != BGP_AFI_IPV6)
 		return -1;
+	/* RFC 8950: an IPv6 next hop for IPv4 NLRI, negotiated only */
+	if (g->afi == BGP_AFI_IPV6 && family_afi(fam) == BGP_AFI_IPV4 && !ext)
+		return -1;
+	/* RFC 4798 §2: an IPv4 next hop for IPv6 NLRI, mapped */
+	if (g->afi == BGP_AFI_IPV4 && family_afi(fam) == BGP_AFI_IPV6 &&
+	    !ext && !f->nh_none) {
+		memset(&mapped, 0, sizeof(mapped));
+		mapped.afi = BGP_AFI_IPV6;
+		mapped.b[10] = mapped.b[11] = 0xff;
+		memcpy(mapped.b + 12, g->b, 4);
+		g = &mapped;
+	}
 	with_ll = g->afi == BGP_AFI_IPV6 && ll != NULL &&
 	    ll->afi == BGP_AFI_IPV6;
 
@@ -673,6 +740,24 @@ nlri_prefix(const struct nlri *n, struct prefix *p)
 		return false;
 	f->prefix(n->b, n->len, n->fam, p);
 	return true;
+}
+
+const uint8_t *
+nlri_rd(const struct nlri *n)
+{
+	const struct nlri_family *f = nlri_family(n->fam);
+
+	return f == NULL || f->rd == NULL ? NULL : f->rd(n->b, n->len, n->fam);
+}
+
+size_t
+nlri_labels(const struct nlri *n, uint32_t *labels, size_t max)
+{
+	const struct nlri_family *f = nlri_family(n->fam);
+
+	if (f == NULL || f->labels == NULL)
+		return 0;
+	return f->labels(n->b, n->len, n->fam, labels, max);
 }
 
 size_t

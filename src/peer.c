@@ -592,8 +592,10 @@ pack_toobig(void *arg, const struct nlri *n, size_t routes, size_t need)
 	if (need == RIB_OUT_UNENCODABLE)
 		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
 		    "(path id %u): its next hop cannot be encoded for this "
-		    "family (an IPv6 next hop for IPv4 unicast needs RFC 8950)",
-		    afi, safi, r.p, more, n->path_id);
+		    "family (an IPv6 next hop for IPv4 routes needs the "
+		    "extended next hop capability, RFC 8950, which this "
+		    "session did not negotiate)", afi, safi, r.p, more,
+		    n->path_id);
 	else if (need == 0)
 		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
 		    "(path id %u): its UPDATE would exceed %u bytes, the "
@@ -628,6 +630,9 @@ peer_pack_ctx(struct peer *p, struct rib_out_pack_ctx *ctx)
 		if (p->cfg->router_id != 0)
 			addr_from_u32(&ctx->enc.local_v4, p->cfg->router_id);
 	}
+	/* before a session: the most this neighbor may negotiate */
+	ctx->enc.ext_nexthop = p->fsm.state == ST_ESTABLISHED ?
+	    p->neg.ext_nexthop : cfg_ext_nexthop(p->cfg);
 	ctx->families = p->neg.families;
 	ctx->addpath_tx = p->neg.addpath_tx;
 	ctx->max_msg = p->neg.max_msg ? p->neg.max_msg : BGP_MAX_MSG;

@@ -1026,7 +1026,11 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 	const struct rib_out_pack_ctx *ctx = ps->ctx;
 	enum family_id fam = (enum family_id)g->fam;
 	const struct attrs *a = g->want ? attrs_ref(g->want) : NULL;
-	bool v4 = fam == FAM_IPV4_UNICAST, wd = g->withdraw;
+	bool wd = g->withdraw;
+	/* IPv4 unicast withdrawals and IPv4-next-hop announcements in the
+	 * classic fields, the others in MP_(UN)REACH (RFC 8950 §3) */
+	bool v4 = fam == FAM_IPV4_UNICAST && (wd || update_classic(a,
+	    &ctx->enc, fam));
 	/* group-updates off: one route per UPDATE, withdrawals included */
 	size_t limit = !ctx->group_updates ? 1 : SIZE_MAX;
 	struct wbuf aw, nl, w;

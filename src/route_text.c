@@ -419,6 +419,11 @@ struct rt_state {
 	int		 split;		/* -1 = none */
 	uint32_t	 path_id;
 	bool		 has_path_id;
+	/* "rd": an mpls-vpn route (RFC 4364); "label": labeled (RFC 8277) */
+	bool		 has_rd;
+	uint8_t		 rd[8];
+	uint32_t	 labels[NLRI_LABELS_MAX];
+	size_t		 nlabels;
 	enum family_id	 fam;		/* rt_finish() decides */
 };
 
@@ -981,13 +986,208 @@ kw_split(struct rt_cur *c, struct rt_state *st, const char *kw)
 	return 0;
 }
 
+/* "rd|route-distinguisher ASN:N|IP:N": an mpls-vpn route. */
 static int
-kw_mpls(struct rt_cur *c, struct rt_state *st, const char *kw)
+kw_rd(struct rt_cur *c, struct rt_state *st, const char *kw)
 {
-	c->i--;
-	return rt_fail(c, "'%s' is not supported: evbgp does not announce "
-	    "labeled (nlri-mpls) or VPN (mpls-vpn) routes yet, it receives "
-	    "them", kw);
+	const char *w = rt_value(c, kw);
+
+	if (w == NULL)
+		return -1;
+	if (nlri_rd_parse(w, st->rd) == -1) {
+		c->i--;
+		return rt_fail(c, "invalid %s '%s' (expected ASN:NUMBER, the "
+		    "ASN 16 bits and the number 32 or the ASN 32 and the "
+		    "number 16, or IPv4:NUMBER)", kw, w);
+	}
+	st->has_rd = true;
+	return 0;
+}
+
+static int
+item_label(struct rt_cur *c, struct rt_state *st, const char *w)
+{
+	uint64_t v;
+
+	if (parse_dec(w, 0xfffff, &v) == -1)
+		return rt_fail(c, "invalid label '%s' (expected 0 to 1048575, "
+		    "20 bits)", w);
+	if (st->nlabels == NLRI_LABELS_MAX)
+		return rt_fail(c, "more than %d labels", NLRI_LABELS_MAX);
+	st->labels[st->nlabels++] = (uint32_t)v;
+	return 0;
+}
+
+/* "label L" or "label [ L1 L2 ]": a labeled route (the stack again
+ * replaces the previous one). */
+static int
+kw_label(struct rt_cur *c, struct rt_state *st, const char *kw)
+{
+	st->nlabels = 0;
+	if (rt_list(c, st, kw, item_label) == -1)
+		return -1;
+	if (st->nlabels == 0)
+		return rt_fail(c, "'label' needs at least one label");
+	return 0;
+}
+
+/* The Prefix-SID attribute (RFC 8669) as ExaBGP 4.2 writes it: TLVs in
+ * the order given. */
+static void
+prefix_sid_tlv(struct sbuf *v, uint8_t type, const uint8_t *val, size_t len)
+{
+	uint8_t h[3] = { type, (uint8_t)(len >> 8), (uint8_t)len };
+
+	sbuf_add(v, (const char *)h, 3);
+	sbuf_add(v, (const char *)val, len);
+}
+
+static void
+prefix_sid_set(struct rt_state *st, struct sbuf *v)
+{
+	attrs_set_raw(&st->a, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE,
+	    BGP_ATTR_PREFIX_SID, (const uint8_t *)v->p, (uint16_t)v->len);
+}
+
+/* "( BASE , RANGE )" at the cursor, both 24 bits. */
+static int
+srgb_pair(struct rt_cur *c, uint8_t *out)
+{
+	const struct lex_token *t[5];
+	uint64_t base, range;
+
+	for (int k = 0; k < 5; k++)
+		if ((t[k] = c->i + (size_t)k < c->n ? &c->t[c->i + (size_t)k] :
+		    NULL) == NULL)
+			return rt_fail(c, "bgp-prefix-sid: an SRGB is "
+			    "( BASE,RANGE )");
+	if (!lex_is(t[0], "(") || !lex_is(t[2], ",") || !lex_is(t[4], ")") ||
+	    parse_dec(t[1]->text, 0xffffff, &base) == -1 ||
+	    parse_dec(t[3]->text, 0xffffff, &range) == -1)
+		return rt_fail(c, "bgp-prefix-sid: an SRGB is ( BASE,RANGE ), "
+		    "both below 16777216");
+	out[0] = (uint8_t)(base >> 16);
+	out[1] = (uint8_t)(base >> 8);
+	out[2] = (uint8_t)base;
+	out[3] = (uint8_t)(range >> 16);
+	out[4] = (uint8_t)(range >> 8);
+	out[5] = (uint8_t)range;
+	c->i += 5;
+	return 0;
+}
+
+/*
+ * "bgp-prefix-sid [ INDEX ]" or "[ INDEX, [ ( BASE,RANGE ), ... ] ]":
+ * the Label-Index TLV (type 1), then the Originator SRGB TLV (type 3).
+ */
+static int
+kw_prefix_sid(struct rt_cur *c, struct rt_state *st, const char *kw)
+{
+	const struct lex_token *t = rt_peek(c);
+	uint8_t li[7] = { 0 }, pair[6];
+	struct sbuf v, srgb;
+	uint64_t index;
+	int rc = -1;
+
+	if (t == NULL || !lex_is(t, "["))
+		return rt_fail(c, "bgp-prefix-sid expects [ LABEL-INDEX ] or "
+		    "[ LABEL-INDEX, [ ( BASE,RANGE ) ... ] ]");
+	c->i++;
+	if ((t = rt_peek(c)) == NULL ||
+	    parse_dec(t->text, UINT32_MAX, &index) == -1)
+		return rt_fail(c, "bgp-prefix-sid: the label index is a 32-bit "
+		    "number");
+	c->i++;
+	be32_put(li + 3, (uint32_t)index);
+	sbuf_init(&v);
+	sbuf_init(&srgb);
+	prefix_sid_tlv(&v, 1, li, sizeof(li));
+	/* SRGB flags, then the pairs */
+	sbuf_add(&srgb, "\0\0", 2);
+	if ((t = rt_peek(c)) != NULL && lex_is(t, ",")) {
+		c->i++;
+		if ((t = rt_peek(c)) == NULL || !lex_is(t, "[")) {
+			rt_fail(c, "bgp-prefix-sid: the SRGBs are [ ( BASE,"
+			    "RANGE ) ... ]");
+			goto out;
+		}
+		for (c->i++; (t = rt_peek(c)) != NULL && !lex_is(t, "]");) {
+			if (lex_is(t, ",")) {
+				c->i++;
+				continue;
+			}
+			if (srgb_pair(c, pair) == -1)
+				goto out;
+			if (srgb.len + 6 > 0xffff - 32) {
+				rt_fail(c, "bgp-prefix-sid: too many SRGBs");
+				goto out;
+			}
+			sbuf_add(&srgb, (const char *)pair, 6);
+		}
+		if (t == NULL) {
+			rt_fail(c, "bgp-prefix-sid: missing ']' after the "
+			    "SRGBs");
+			goto out;
+		}
+		c->i++;
+		if (srgb.len > 2)
+			prefix_sid_tlv(&v, 3, (const uint8_t *)srgb.p,
+			    srgb.len);
+	}
+	if ((t = rt_peek(c)) == NULL || !lex_is(t, "]")) {
+		rt_fail(c, "bgp-prefix-sid: missing ']'");
+		goto out;
+	}
+	c->i++;
+	prefix_sid_set(st, &v);
+	rc = 0;
+out:
+	sbuf_free(&v);
+	sbuf_free(&srgb);
+	return rc;
+}
+
+/* "bgp-prefix-sid-srv6 ( ipv6|vpn|l3vpn ADDRESS )": ExaBGP 4.2's SRv6
+ * TLVs 2, 4 and 5 (drafts before RFC 9252). */
+static int
+kw_prefix_sid_srv6(struct rt_cur *c, struct rt_state *st, const char *kw)
+{
+	const struct lex_token *t[4];
+	struct bgp_addr sid;
+	uint8_t val[21] = { 0 };
+	struct sbuf v;
+
+	for (int k = 0; k < 4; k++)
+		if ((t[k] = c->i + (size_t)k < c->n ? &c->t[c->i + (size_t)k] :
+		    NULL) == NULL)
+			return rt_fail(c, "bgp-prefix-sid-srv6 expects ( ipv6|"
+			    "vpn|l3vpn IPV6-ADDRESS )");
+	if (!lex_is(t[0], "(") || !lex_is(t[3], ")") ||
+	    addr_parse(t[2]->text, &sid) == -1 || sid.afi != BGP_AFI_IPV6 ||
+	    (!lex_is(t[1], "ipv6") && !lex_is(t[1], "vpn") &&
+	    !lex_is(t[1], "l3vpn")))
+		return rt_fail(c, "bgp-prefix-sid-srv6 expects ( ipv6|vpn|"
+		    "l3vpn IPV6-ADDRESS )");
+	sbuf_init(&v);
+	if (lex_is(t[1], "ipv6")) {
+		/* reserved, flags, SID */
+		memcpy(val + 3, sid.b, 16);
+		prefix_sid_tlv(&v, 2, val, 19);
+	} else if (lex_is(t[1], "vpn")) {
+		/* three reserved octets, SID */
+		memcpy(val + 3, sid.b, 16);
+		prefix_sid_tlv(&v, 4, val, 19);
+	} else {
+		/* reserved, SID, flags, 0xffff, reserved */
+		memcpy(val + 1, sid.b, 16);
+		val[18] = 0xff;
+		val[19] = 0xff;
+		prefix_sid_tlv(&v, 5, val, 21);
+	}
+	prefix_sid_set(st, &v);
+	sbuf_free(&v);
+	c->i += 4;
+	return 0;
 }
 
 static const struct rt_keyword {
@@ -1013,11 +1213,11 @@ static const struct rt_keyword {
 	{ "split", kw_split },
 	{ "watchdog", kw_watchdog },
 	{ "withdraw", kw_withdraw },
-	{ "label", kw_mpls },
-	{ "rd", kw_mpls },
-	{ "route-distinguisher", kw_mpls },
-	{ "bgp-prefix-sid", kw_mpls },
-	{ "bgp-prefix-sid-srv6", kw_mpls },
+	{ "label", kw_label },
+	{ "rd", kw_rd },
+	{ "route-distinguisher", kw_rd },
+	{ "bgp-prefix-sid", kw_prefix_sid },
+	{ "bgp-prefix-sid-srv6", kw_prefix_sid_srv6 },
 };
 
 #define RT_NKEYWORDS	(sizeof(rt_keywords) / sizeof(rt_keywords[0]))
@@ -1030,9 +1230,7 @@ rt_unknown(struct rt_cur *c, const char *w)
 
 	sbuf_init(&sb);
 	for (size_t k = 0; k < RT_NKEYWORDS; k++)
-		if (rt_keywords[k].fn != kw_mpls)
-			sbuf_printf(&sb, "%s%s", k ? ", " : "",
-			    rt_keywords[k].name);
+		sbuf_printf(&sb, "%s%s", k ? ", " : "", rt_keywords[k].name);
 	rc = rt_fail(c, "unknown route keyword '%s'; expected one of: %s", w,
 	    sb.p);
 	sbuf_free(&sb);
@@ -1111,7 +1309,26 @@ rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
 	    !(st->a.has & ATTR_HAS_NEXT_HOP))
 		return rt_fail(c, "route %s has no next-hop", prefix_fmt(p,
 		    pfx));
-	if (flags & ROUTE_TEXT_MULTICAST)
+	if (st->has_rd || st->nlabels > 0) {
+		bool v4 = p->afi == BGP_AFI_IPV4;
+		unsigned plen = st->split >= 0 ? (unsigned)st->split : p->len;
+
+		if (flags & ROUTE_TEXT_MULTICAST)
+			return rt_fail(c, "route %s: a multicast route takes no "
+			    "rd or label", prefix_fmt(p, pfx));
+		/* RFC 4364 §4.3.4: a VPN route carries a label */
+		if (st->nlabels == 0)
+			return rt_fail(c, "route %s: an mpls-vpn route (rd) "
+			    "needs a label", prefix_fmt(p, pfx));
+		if (24 * st->nlabels + (st->has_rd ? 64 : 0) + plen > 255)
+			return rt_fail(c, "route %s: %zu labels%s and the "
+			    "prefix do not fit the 255 bits of the NLRI length",
+			    prefix_fmt(p, pfx), st->nlabels, st->has_rd ?
+			    ", the rd" : "");
+		st->fam = st->has_rd ? (v4 ? FAM_IPV4_MPLS_VPN :
+		    FAM_IPV6_MPLS_VPN) : (v4 ? FAM_IPV4_NLRI_MPLS :
+		    FAM_IPV6_NLRI_MPLS);
+	} else if (flags & ROUTE_TEXT_MULTICAST)
 		st->fam = p->afi == BGP_AFI_IPV4 ? FAM_IPV4_MULTICAST :
 		    FAM_IPV6_MULTICAST;
 	else
@@ -1138,7 +1355,7 @@ rt_push(struct cfg_route **v, size_t *n, const struct prefix *p,
     const struct rt_state *st, int line)
 {
 	struct cfg_route *r;
-	uint8_t nbuf[17];
+	uint8_t nbuf[256];
 	size_t nlen;
 
 	/* room was made by rt_explode */
@@ -1146,7 +1363,12 @@ rt_push(struct cfg_route **v, size_t *n, const struct prefix *p,
 	memset(r, 0, sizeof(*r));
 	r->fam = st->fam;
 	r->prefix = *p;
-	nlen = nlri_from_prefix(p, nbuf);
+	/* rt_finish checked that the labels, RD and prefix fit */
+	if (st->nlabels > 0)
+		nlen = nlri_labeled_build(p, st->has_rd ? st->rd : NULL,
+		    st->labels, st->nlabels, nbuf);
+	else
+		nlen = nlri_from_prefix(p, nbuf);
 	nlri_buf_set(&r->nlri, nbuf, nlen);
 	r->path_id = st->path_id;
 	r->has_path_id = st->has_path_id;
@@ -1401,7 +1623,24 @@ fmt_route(struct sbuf *o, const struct cfg_route *r)
 	char pfx[PREFIX_STRLEN], ip[ADDR_STRLEN];
 	struct bgp_addr id;
 
+	struct nlri n = cfg_route_nlri(r);
+	uint32_t labels[NLRI_LABELS_MAX];
+	const uint8_t *rd = nlri_rd(&n);
+	size_t nl = nlri_labels(&n, labels, NLRI_LABELS_MAX);
+
 	sbuf_adds(o, prefix_fmt(&r->prefix, pfx));
+	if (rd != NULL) {
+		sbuf_adds(o, " rd ");
+		nlri_rd_text(o, rd);
+	}
+	if (nl == 1)
+		sbuf_printf(o, " label %u", labels[0]);
+	else if (nl > 1) {
+		sbuf_adds(o, " label [");
+		for (size_t i = 0; i < nl && i < NLRI_LABELS_MAX; i++)
+			sbuf_printf(o, " %u", labels[i]);
+		sbuf_adds(o, " ]");
+	}
 	if (r->has_path_id) {
 		addr_from_u32(&id, r->path_id);
 		sbuf_printf(o, " path-information %s", addr_fmt(&id, ip));

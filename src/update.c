@@ -282,23 +282,41 @@ update_encode_mp_unreach(struct wbuf *w, enum family_id fam,
 }
 
 bool
+update_classic(const struct attrs *a, const struct attr_encode_ctx *ctx,
+    enum family_id fam)
+{
+	if (fam != FAM_IPV4_UNICAST)
+		return false;
+	/* RFC 8950 §3: an IPv6 next hop goes in MP_REACH_NLRI */
+	if (a == NULL)
+		return true;
+	if (a->nexthop_self)
+		return ctx->local_v4.afi == BGP_AFI_IPV4;
+	return !(a->has & ATTR_HAS_NEXT_HOP) ||
+	    a->nexthop.afi == BGP_AFI_IPV4;
+}
+
+bool
 attrs_nexthop_encodable(const struct attrs *a,
     const struct attr_encode_ctx *ctx, enum family_id fam)
 {
 	const struct bgp_addr *nh;
 
-	if (fam == FAM_IPV4_UNICAST) {
-		/* the classic NEXT_HOP field holds an IPv4 address only */
-		if (!a->nexthop_self && !(a->has & ATTR_HAS_NEXT_HOP))
-			return true;
-		nh = a->nexthop_self ? &ctx->local_v4 : &a->nexthop;
-		return nh->afi == BGP_AFI_IPV4;
-	}
-	/* MP_REACH: any next hop; some families need none (flowspec) */
+	if (fam == FAM_IPV4_UNICAST &&
+	    !a->nexthop_self && !(a->has & ATTR_HAS_NEXT_HOP))
+		return true;
 	if (a->nexthop_self)
-		return ctx->local_v4.afi != 0 || ctx->local_v6.afi != 0;
-	return a->nexthop.afi != 0 || (nlri_family(fam) != NULL &&
-	    nlri_family(fam)->nh_none);
+		nh = family_afi(fam) == BGP_AFI_IPV6 || ctx->local_v4.afi == 0 ?
+		    &ctx->local_v6 : &ctx->local_v4;
+	else
+		nh = &a->nexthop;
+	if (nh->afi == 0)
+		/* some families need none (flowspec) */
+		return nlri_family(fam) != NULL && nlri_family(fam)->nh_none;
+	/* RFC 8950: an IPv6 next hop for IPv4 NLRI only when negotiated;
+	 * IPv6 NLRI take any (an IPv4 one mapped, or 4 octets) */
+	return nh->afi == family_afi(fam) || nh->afi == BGP_AFI_IPV4 ||
+	    FAMSET_HAS(ctx->ext_nexthop, fam);
 }
 
 size_t
@@ -306,7 +324,7 @@ update_route_size(const struct attrs *a, const struct attr_encode_ctx *ctx,
     enum family_id fam, size_t nlri_len)
 {
 	static uint8_t scratch[BGP_MAX_EXT_MSG];
-	bool v4 = fam == FAM_IPV4_UNICAST;
+	bool v4 = update_classic(a, ctx, fam);
 	struct wbuf w;
 	size_t need;
 

@@ -54,6 +54,26 @@ static const struct {
 	{ "neighbor 127.0.0.1 announce flow route { rd 65000:1; match { "
 	    "source 2001:db8::/32/0; next-header udp; } then { redirect "
 	    "65000:7; } }", API_ANNOUNCE_ROUTE, "sel=1|n=1|rfam=ipv6/flow-vpn" },
+	/* kit: api-vpnv4, conf-prefix-sid; main's family form */
+	{ "neighbor 127.0.0.1 announce route 1.4.0.0/16 rd 65000:1 next-hop "
+	    "101.1.101.1 community 100:1 extended-community 0x0002FDE900000001 "
+	    "label 1000", API_ANNOUNCE_ROUTE, "sel=1|n=1|rfam=ipv4/mpls-vpn|"
+	    "r0=1.4.0.0/16 rd 65000:1 label 1000 next-hop 101.1.101.1 origin igp "
+	    "community 100:1 extended-community target:65001:1" },
+	{ "announce route 198.51.100.101/32 next-hop 198.51.100.2 label "
+	    "[ 800002 ] bgp-prefix-sid [ 300, [ ( 800000,4096 ), "
+	    "( 1000000,5000 ) ] ]", API_ANNOUNCE_ROUTE,
+	    "n=1|rfam=ipv4/nlri-mpls|r0=198.51.100.101/32 label 800002 "
+	    "next-hop 198.51.100.2 origin igp bgp-prefix-sid [ 300, [ "
+	    "( 800000,4096 ), ( 1000000,5000 ) ] ]" },
+	{ "announce ipv6 mpls-vpn 2001:db8::/32 rd 1.2.3.4:5 label [ 16 17 ] "
+	    "next-hop 2001:db8::1", API_ANNOUNCE_ROUTE,
+	    "n=1|rfam=ipv6/mpls-vpn|r0=2001:db8::/32 rd 1.2.3.4:5 label "
+	    "[ 16 17 ] next-hop 2001:db8::1 origin igp" },
+	{ "announce ipv6 flow next-header tcp discard", API_ANNOUNCE_ROUTE,
+	    "n=1|rfam=ipv6/flow" },
+	{ "withdraw ipv4 nlri-mpls 10.0.0.0/8 label 3", API_WITHDRAW_ROUTE,
+	    "n=1|rfam=ipv4/nlri-mpls" },
 	/* kit: api-announcement */
 	{ "announce route 1.0.0.0/21 next-hop 101.1.101.1 med 200 community "
 	    "[2:1] split /23", API_ANNOUNCE_ROUTE,
@@ -321,12 +341,21 @@ static const struct {
 	{ "announce route 1.2.3.0/24 next-hop 1.1.1.1 split /20",
 	    "split /20 does not fit" },
 	{ "announce route 10.0.0.0/24 rd 65000:1 next-hop 1.1.1.1",
-	    "family ipv4 mpls-vpn is not supported" },
-	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 label 100",
-	    "family ipv4 nlri-mpls is not supported" },
+	    "an mpls-vpn route (rd) needs a label" },
+	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 label 1048576",
+	    "invalid label '1048576'" },
 	{ "announce route 2001:db8::/32 next-hop 2001:db8::1 "
-	    "route-distinguisher 1.2.3.4:5", "family ipv6 mpls-vpn is not "
-	    "supported" },
+	    "route-distinguisher 65536:65536 label 5", "invalid "
+	    "route-distinguisher '65536:65536'" },
+	{ "announce route 2001:db8::/128 next-hop 2001:db8::1 rd 1:1 label "
+	    "[ 1 2 3 ]", "do not fit the 255 bits" },
+	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 label 5 "
+	    "bgp-prefix-sid 7", "bgp-prefix-sid expects [ LABEL-INDEX ]" },
+	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 label 5 "
+	    "bgp-prefix-sid [ 7, [ ( 16777216,1 ) ] ]", "both below 16777216" },
+	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 "
+	    "bgp-prefix-sid-srv6 ( vpn 10.0.0.1 )", "expects ( ipv6|vpn|l3vpn "
+	    "IPV6-ADDRESS )" },
 	{ "announce flow { match { destination 10.0.0.0/24; } }",
 	    "announce flow: expected 'route'" },
 	{ "announce flow route { match { destination 10.0.0.0/24; } then { "
@@ -348,19 +377,24 @@ static const struct {
 	    "supported" },
 	{ "announce operational adm afi ipv4 safi unicast advisory \"x\"",
 	    "operational messages are not supported" },
-	{ "announce ipv4 mpls-vpn 10.0.0.0/24 rd 1:1 next-hop 1.1.1.1",
-	    "family ipv4 mpls-vpn is not supported" },
-	{ "announce ipv4 flow destination 10.0.0.0/24",
-	    "family ipv4 flow is not supported" },
+	{ "announce ipv4 mpls-vpn 10.0.0.0/24 next-hop 1.1.1.1 label 5",
+	    "10.0.0.0/24 is not an ipv4 mpls-vpn route (rd and label needed)" },
+	{ "announce ipv4 nlri-mpls 10.0.0.0/24 next-hop 1.1.1.1",
+	    "is not an ipv4 nlri-mpls route (a label and no rd needed)" },
+	{ "announce ipv4 flow-vpn destination 10.0.0.0/24",
+	    "announce ipv4 flow-vpn: this is an ipv4 flow route: flow-vpn "
+	    "needs an rd" },
+	{ "announce ipv6 flow destination 10.0.0.0/24", "an ipv6 flow route "
+	    "takes IPv6 prefixes" },
 	{ "announce l2vpn evpn whatever", "family l2vpn evpn is not supported"
 	    },
 	{ "announce ipv4 nonsense 10.0.0.0/24", "unknown family 'ipv4 "
 	    "nonsense'" },
 	{ "announce ipv4", "missing SAFI" },
 	{ "announce ipv6 multicast 10.0.0.0/8 next-hop ::1",
-	    "prefix 10.0.0.0/8 is not ipv6" },
+	    "10.0.0.0/8 is not an ipv6 multicast route" },
 	{ "announce ipv4 unicast 2001:db8::/32 next-hop 2001:db8::1",
-	    "prefix 2001:db8::/32 is not ipv4" },
+	    "2001:db8::/32 is not an ipv4 unicast route" },
 	{ "announce attributes next-hop 1.1.1.1", "'nlri' and at least one "
 	    "prefix are required" },
 	{ "announce attributes next-hop 1.1.1.1 nlri", "nlri" },

@@ -142,6 +142,48 @@ START_TEST(test_raw_replaces)
 }
 END_TEST
 
+/* The Prefix-SID (RFC 8669) as 4.2 prints it; the route syntax reads
+ * its text back, or gets the generic form. */
+START_TEST(test_prefix_sid)
+{
+	static const uint8_t li_srgb[] = { 0x01, 0x00, 0x07, 0, 0, 0, 0, 0,
+		0x01, 0x2c, 0x03, 0x00, 0x0e, 0, 0, 0x0c, 0x35, 0x00, 0x00,
+		0x10, 0x00, 0x0f, 0x42, 0x40, 0x00, 0x13, 0x88 };
+	static const uint8_t v6[] = { 0x04, 0x00, 0x13, 0, 0, 0, 0x20, 0x01,
+		0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x09, 0x00,
+		0x01, 0xaa };
+	struct attrs a;
+	struct sbuf o;
+
+	attrs_init(&a);
+	attrs_set_raw(&a, 0xc0, BGP_ATTR_PREFIX_SID, li_srgb,
+	    sizeof(li_srgb));
+	sbuf_init(&o);
+	bgp_attr_json(&o, &a, false);
+	ck_assert_str_eq(o.p, "{\"bgp-prefix-sid\":{\"sr-label-index\":300,"
+	    "\"sr-srgbs\":[[800000,4096],[1000000,5000]]}}");
+	sbuf_reset(&o);
+	bgp_attr_text(&o, &a, ATTR_TEXT_ROUTE);
+	ck_assert_str_eq(o.p, " bgp-prefix-sid [ 300, [ ( 800000,4096 ), "
+	    "( 1000000,5000 ) ] ]");
+	/* an SRv6 TLV 4.2 knows, one it does not */
+	attrs_set_raw(&a, 0xc0, BGP_ATTR_PREFIX_SID, v6, sizeof(v6));
+	sbuf_reset(&o);
+	bgp_attr_json(&o, &a, false);
+	ck_assert_str_eq(o.p, "{\"bgp-prefix-sid\":{\"srv6-vpn-sid\":"
+	    "\"2001:db8::10\",\"attribute-not-implemented\":\"9\"}}");
+	sbuf_reset(&o);
+	bgp_attr_text(&o, &a, ATTR_TEXT_EVENT);
+	ck_assert_str_eq(o.p, " bgp-prefix-sid [ None ]");
+	sbuf_reset(&o);
+	bgp_attr_text(&o, &a, ATTR_TEXT_ROUTE);
+	ck_assert_str_eq(o.p, " attribute [ 0x28 0xC0 0x04001300000020010DB8"
+	    "000000000000000000000010090001AA ]");
+	sbuf_free(&o);
+	attrs_free(&a);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -153,6 +195,7 @@ suite(void)
 	tcase_add_test(tc, test_text_styles);
 	tcase_add_test(tc, test_text_empty_path);
 	tcase_add_test(tc, test_raw_replaces);
+	tcase_add_test(tc, test_prefix_sid);
 	suite_add_tcase(s, tc);
 	return s;
 }

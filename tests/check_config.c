@@ -606,10 +606,10 @@ static const struct {
 	    "'xml' (expected text or json)" },
 	{ NB_HEAD " passive maybe;\n}\n", "test.conf:2: invalid value 'maybe' "
 	    "for 'passive' (expected true, false, enable or disable)" },
-	{ NB_HEAD " flow {\n  route x { match { source 10.0.0.1/32; } then { "
-	    "discard; } }\n }\n}\n", "test.conf:3: route flow source-ipv4 "
-	    "10.0.0.1/32 is ipv4 flow, which is not in the family block of "
-	    "neighbor 127.0.0.1" },
+	{ NB_HEAD " family { ipv6 unicast; }\n flow {\n  route x { match { "
+	    "source 10.0.0.1/32; } then { discard; } }\n }\n}\n",
+	    "test.conf:4: route flow source-ipv4 10.0.0.1/32 is ipv4 flow, "
+	    "which is not in the family block of neighbor 127.0.0.1" },
 	{ NB_HEAD " l2vpn { }\n}\n", "test.conf:2: 'l2vpn' is not supported: "
 	    "evbgp speaks " SPOKEN },
 	{ NB_HEAD " operational { }\n}\n", "test.conf:2: 'operational' is not "
@@ -638,10 +638,10 @@ static const struct {
 	{ NB_HEAD " nexthop {\n  bgp-ls bgp-ls ipv6;\n }\n}\n",
 	    "test.conf:3: family bgp-ls bgp-ls is not supported by evbgp (it "
 	    "speaks " SPOKEN ")" },
-	{ NB_HEAD " static {\n  route 10.0.0.0/24 next-hop 1.1.1.1 label "
-	    "100;\n }\n}\n", "test.conf:3: 'label' is not supported: evbgp "
-	    "does not announce labeled (nlri-mpls) or VPN (mpls-vpn) routes "
-	    "yet, it receives them" },
+	{ NB_HEAD " family { ipv4 unicast; }\n static {\n  route 10.0.0.0/24 "
+	    "next-hop 1.1.1.1 label 100;\n }\n}\n", "test.conf:4: route "
+	    "10.0.0.0/24 label 100 is ipv4 nlri-mpls, which is not in the "
+	    "family block of neighbor 127.0.0.1" },
 	{ NB_HEAD " static {\n  route 10.0.0.0/24 {\n   next-hop 1.1.1.1;\n"
 	    "   med x;\n  }\n }\n}\n", "test.conf:5: invalid med 'x' (expected "
 	    "a number from 0 to 4294967295)" },
@@ -651,8 +651,18 @@ static const struct {
 	    "::1;\n  }\n }\n}\n", "test.conf:4: 2001:db8::/32 is not an ipv4 "
 	    "prefix" },
 	{ NB_HEAD " announce {\n  ipv4 {\n   flow x;\n  }\n }\n}\n",
-	    "test.conf:4: announcing 'flow' routes is not supported yet: evbgp "
-	    "announces unicast and multicast routes here" },
+	    "test.conf:4: unknown keyword 'x' in flow route (expected one of: "
+	    "source, source-ipv4, source-ipv6, destination, destination-ipv4, "
+	    "destination-ipv6, protocol, next-header, port, destination-port, "
+	    "source-port, icmp-type, icmp-code, tcp-flags, packet-length, "
+	    "dscp, traffic-class, fragment, flow-label, interface-set, accept, "
+	    "discard, rate-limit, redirect, redirect-to-nexthop, "
+	    "redirect-to-nexthop-ietf, copy, mark, action, community, "
+	    "large-community, extended-community, rd, route-distinguisher, "
+	    "next-hop)" },
+	{ NB_HEAD " announce {\n  ipv4 {\n   mpls-vpn 10.0.0.0/8 next-hop "
+	    "1.1.1.1 label 5;\n  }\n }\n}\n", "test.conf:4: 'ipv4 mpls-vpn' "
+	    "route 10.0.0.0/8: an mpls-vpn route needs rd and label" },
 	{ NB_HEAD " announce {\n  ipv6 {\n   multicast 10.0.0.0/8 next-hop "
 	    "::1;\n  }\n }\n}\n", "test.conf:4: 10.0.0.0/8 is not an ipv6 "
 	    "prefix" },

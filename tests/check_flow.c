@@ -398,7 +398,7 @@ route_of(const char *text, struct cfg_route **routes, size_t *n,
 	int rc;
 
 	ck_assert_int_eq(lex_line(text, &tk, err, errlen), 0);
-	rc = flow_text_parse(tk.v, tk.n, routes, n, &e);
+	rc = flow_text_parse(tk.v, tk.n, -1, routes, n, &e);
 	if (rc == -1)
 		snprintf(err, errlen, "%s", e.msg);
 	lex_tokens_free(&tk);

@@ -175,6 +175,53 @@ view(enum family_id fam, const char *hex, uint8_t *buf, size_t cap)
 	return n;
 }
 
+/* Labeled and VPN NLRI from text's pieces, and back (route_text). */
+START_TEST(test_labeled_build)
+{
+	uint8_t buf[NLRI_MAX], want[32], rd[8];
+	uint32_t labels[NLRI_LABELS_MAX] = { 1000 }, got[NLRI_LABELS_MAX];
+	struct prefix p;
+	struct nlri n = { .fam = FAM_IPV4_MPLS_VPN, .b = buf };
+	size_t wl;
+
+	ck_assert_int_eq(prefix_parse("10.0.0.0/25", &p), 0);
+	ck_assert_int_eq(nlri_rd_parse("65000:1", rd), 0);
+	n.len = nlri_labeled_build(&p, rd, labels, 1, buf);
+	/* kit conf-vpn */
+	wl = hex2bin("71 003E81 0000FDE800000001 0A000000", want,
+	    sizeof(want));
+	ck_assert_uint_eq(n.len, wl);
+	ck_assert(memcmp(buf, want, wl) == 0);
+	ck_assert(memcmp(nlri_rd(&n), rd, 8) == 0);
+	ck_assert_uint_eq(nlri_labels(&n, got, NLRI_LABELS_MAX), 1);
+	ck_assert_uint_eq(got[0], 1000);
+	/* a stack of two, no RD: the bottom of stack on the second */
+	labels[1] = 2000;
+	n.fam = FAM_IPV4_NLRI_MPLS;
+	n.len = nlri_labeled_build(&p, NULL, labels, 2, buf);
+	wl = hex2bin("49 003E80 007D01 0A000000", want, sizeof(want));
+	ck_assert_uint_eq(n.len, wl);
+	ck_assert(memcmp(buf, want, wl) == 0);
+	ck_assert_ptr_null(nlri_rd(&n));
+	ck_assert_uint_eq(nlri_labels(&n, got, NLRI_LABELS_MAX), 2);
+	ck_assert_uint_eq(got[1], 2000);
+	/* too long for the length octet */
+	ck_assert_int_eq(prefix_parse("2001:db8::/128", &p), 0);
+	ck_assert_uint_eq(nlri_labeled_build(&p, rd, labels, 3, buf), 0);
+	/* RDs: the three types, and refusals (ExaBGP 4.2's rules) */
+	ck_assert_int_eq(nlri_rd_parse("4200000000:7", rd), 0);
+	ck_assert_uint_eq(rd[1], 2);
+	ck_assert_int_eq(nlri_rd_parse("192.0.2.1:7", rd), 0);
+	ck_assert_uint_eq(rd[1], 1);
+	ck_assert_int_eq(nlri_rd_parse("65536:65536", rd), -1);
+	ck_assert_int_eq(nlri_rd_parse("192.0.2.1:65536", rd), -1);
+	ck_assert_int_eq(nlri_rd_parse("1", rd), -1);
+	ck_assert_int_eq(nlri_rd_parse(":1", rd), -1);
+	ck_assert_int_eq(nlri_rd_parse("1:", rd), -1);
+	ck_assert_int_eq(nlri_rd_parse("x:1", rd), -1);
+}
+END_TEST
+
 /* The key names the route: RD and prefix, not the labels (ExaBGP 4.2). */
 START_TEST(test_keys)
 {
@@ -287,12 +334,50 @@ START_TEST(test_nexthop)
 		ck_assert_ptr_nonnull(why);
 		return;
 	}
-	/* what we read we write back the same */
+	/* what we read we write back the same (with RFC 8950 negotiated
+	 * for the other address family's next hops) */
 	wbuf_init(&w, out, sizeof(out));
-	ck_assert_int_eq(nlri_nexthop_put(&w, v->fam, &g, &ll), 0);
+	ck_assert_int_eq(nlri_nexthop_put(&w, v->fam, &g, &ll, true), 0);
 	ck_assert_uint_eq(w.len, n + 1);
 	ck_assert_uint_eq(out[0], n);
 	ck_assert(memcmp(out + 1, buf, n) == 0);
+}
+END_TEST
+
+/* Without RFC 8950: no IPv6 next hop for IPv4 NLRI, an IPv4 one mapped
+ * for IPv6 NLRI (RFC 4798 §2). */
+START_TEST(test_nexthop_not_negotiated)
+{
+	struct bgp_addr v4, v6, none;
+	uint8_t out[64], want[32];
+	struct wbuf w;
+	size_t n;
+
+	memset(&none, 0, sizeof(none));
+	ck_assert_int_eq(addr_parse("192.0.2.1", &v4), 0);
+	ck_assert_int_eq(addr_parse("2001:db8::1", &v6), 0);
+	wbuf_init(&w, out, sizeof(out));
+	ck_assert_int_eq(nlri_nexthop_put(&w, FAM_IPV4_UNICAST, &v6, &none,
+	    false), -1);
+	ck_assert_uint_eq(w.len, 0);
+	ck_assert_int_eq(nlri_nexthop_put(&w, FAM_IPV6_UNICAST, &v4, &none,
+	    false), 0);
+	n = hex2bin("10 00000000000000000000FFFFC0000201", want, sizeof(want));
+	ck_assert_uint_eq(w.len, n);
+	ck_assert(memcmp(out, want, n) == 0);
+	/* VPN: the RD of zeros, then the mapped address */
+	wbuf_init(&w, out, sizeof(out));
+	ck_assert_int_eq(nlri_nexthop_put(&w, FAM_IPV6_MPLS_VPN, &v4, &none,
+	    false), 0);
+	ck_assert_uint_eq(out[0], 24);
+	ck_assert_int_eq(nlri_nexthop_put(&w, FAM_IPV4_MPLS_VPN, &v6, &none,
+	    false), -1);
+	/* flowspec: no next hop at all, or its own family's */
+	wbuf_init(&w, out, sizeof(out));
+	ck_assert_int_eq(nlri_nexthop_put(&w, FAM_IPV4_FLOW, &none, &none,
+	    false), 0);
+	ck_assert_uint_eq(w.len, 1);
+	ck_assert_uint_eq(out[0], 0);
 }
 END_TEST
 
@@ -339,6 +424,8 @@ suite(void)
 	tcase_add_loop_test(tc, test_vectors, 0, sizeof(vecs) / sizeof(vecs[0]));
 	tcase_add_test(tc, test_path_id);
 	tcase_add_test(tc, test_keys);
+	tcase_add_test(tc, test_labeled_build);
+	tcase_add_test(tc, test_nexthop_not_negotiated);
 	tcase_add_test(tc, test_prefix_of);
 	tcase_add_loop_test(tc, test_nexthop, 0,
 	    sizeof(nhvecs) / sizeof(nhvecs[0]));

@@ -648,6 +648,41 @@ START_TEST(test_unencodable_nexthop_not_sent)
 }
 END_TEST
 
+/* RFC 8950 negotiated: the IPv6 next hop goes out in MP_REACH_NLRI. */
+START_TEST(test_extended_nexthop_sent)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *good = make_attrs(t, 1, false);
+	const struct attrs *v6nh = make_attrs(t, 2, true);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct toobig_seen tb = { 0 };
+	struct prefix p;
+
+	ctx_init(&ctx, &c, 4096);
+	c.toobig = &tb;
+	ctx.toobig = toobig_cb;
+	ctx.enc.ext_nexthop = FAMSET(FAM_IPV4_UNICAST);
+	p = v4(1, 24);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, v6nh);
+	p = v4(2, 24);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, good);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 2);
+	ck_assert_uint_eq(c.announced, 2);
+	ck_assert_uint_eq(tb.calls, 0);
+	/* and its withdrawal is a classic one */
+	p = v4(1, 24);
+	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.withdrawn, 1);
+	attrs_unref(good);
+	attrs_unref(v6nh);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
 /* ---- families whose NLRI are not bare prefixes (issue 9) ---- */
 
 /* Every message emitted, as hex, for exact comparisons. */
@@ -818,6 +853,7 @@ main(void)
 	tcase_add_test(tc, test_toobig_reannounce_withdraws_old);
 	tcase_add_test(tc, test_toobig_nlri_does_not_fit);
 	tcase_add_test(tc, test_unencodable_nexthop_not_sent);
+	tcase_add_test(tc, test_extended_nexthop_sent);
 	tcase_add_test(tc, test_vpn_label_and_withdraw);
 	tcase_add_test(tc, test_vpn_coalesces);
 	tcase_add_test(tc, test_multicast_apart);

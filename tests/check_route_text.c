@@ -447,18 +447,19 @@ static const struct {
 	    "fit 10.0.0.0/24 (expected /24 to /32)" },
 	{ "2001:db8::/32 next-hop ::1 split /64", false, "split /64 of "
 	    "2001:db8::/32 makes more than 65536 routes" },
-	{ "10.0.0.0/24 next-hop 1.1.1.1 label 100", false, "'label' is not "
-	    "supported: evbgp does not announce labeled (nlri-mpls) or VPN "
-	    "(mpls-vpn) routes yet, it receives them" },
-	{ "10.0.0.0/24 next-hop 1.1.1.1 rd 65000:1", false, "'rd' is not "
-	    "supported: evbgp does not announce labeled (nlri-mpls) or VPN "
-	    "(mpls-vpn) routes yet, it receives them" },
+	{ "10.0.0.0/24 next-hop 1.1.1.1 label x", false, "invalid label 'x' "
+	    "(expected 0 to 1048575, 20 bits)" },
+	{ "10.0.0.0/24 next-hop 1.1.1.1 rd 65000:1", false, "route "
+	    "10.0.0.0/24: an mpls-vpn route (rd) needs a label" },
+	{ "10.0.0.0/24 next-hop 1.1.1.1 label [ ]", false, "'label' needs at "
+	    "least one label" },
 	{ "10.0.0.0/24 next-hop 1.1.1.1 bogus 1", false, "unknown route "
 	    "keyword 'bogus'; expected one of: next-hop, origin, as-path, med, "
 	    "local-preference, atomic-aggregate, aggregator, community, "
 	    "originator-id, cluster-list, extended-community, aigp, "
 	    "large-community, path-information, attribute, name, split, "
-	    "watchdog, withdraw" },
+	    "watchdog, withdraw, label, rd, route-distinguisher, "
+	    "bgp-prefix-sid, bgp-prefix-sid-srv6" },
 	{ "10.0.0.0/24 next-hop 1.1.1.1 extended-community [ target:1 ]",
 	    false, "invalid extended community 'target:1': expected "
 	    "target:A:B" },

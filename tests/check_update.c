@@ -96,6 +96,20 @@ static const struct dec_vec dec_vecs[] = {
 	OK_("unknown optional non-transitive", IBGP4, "", IB "806302ABCD",
 	    NLRI),
 	OK_("partial unknown kept", IBGP4, "", IB "E06300", NLRI),
+	/* RFC 8669: the Prefix-SID; unknown TLVs kept, bad ones discard */
+	OK_("prefix-sid label index and srgb", IBGP4, "", IB
+	    "C0281B 01000700000000000309 03000E0000 0C3500001000 0F4240001388",
+	    NLRI),
+	OK_("prefix-sid unknown tlv", IBGP4, "", IB "C02806 090003AABBCC",
+	    NLRI),
+	DI_("prefix-sid label index length", IBGP4, IB
+	    "C02809 010006000000000309", BGP_ATTR_PREFIX_SID),
+	DI_("prefix-sid tlv overrun", IBGP4, IB "C02805 0100070000",
+	    BGP_ATTR_PREFIX_SID),
+	DI_("prefix-sid srgb length", IBGP4, IB "C02806 030003000000",
+	    BGP_ATTR_PREFIX_SID),
+	DI_("prefix-sid tlv header cut", IBGP4, IB "C02802 0100",
+	    BGP_ATTR_PREFIX_SID),
 	OK_("ipv6 announce", IBGP4, "", ORIGIN ASP0 LP MPR6, ""),
 	OK_("ipv6 announce, MP_REACH first", IBGP4, "", MPR6 ORIGIN ASP0 LP,
 	    ""),
@@ -850,6 +864,10 @@ enc_check(const char *name, const struct attrs *a,
 
 static const struct attr_encode_ctx ibgp4 = { .ibgp = true, .asn4 = true,
 	.local_as = 65533 };
+/* the same with RFC 8950 negotiated for IPv4 unicast */
+static const struct attr_encode_ctx ibgp4_extnh = { .ibgp = true,
+	.asn4 = true, .local_as = 65533,
+	.ext_nexthop = FAMSET(FAM_IPV4_UNICAST) };
 
 START_TEST(test_encode_kit_aggregator)
 {
@@ -1184,10 +1202,13 @@ START_TEST(test_encode_errors)
 	/* IPv6 next hop in a classic IPv4 UPDATE */
 	ck_assert_int_eq(attrs_encode(&w, &a, &ibgp4, FAM_IPV4_UNICAST, NULL,
 	    0), -1);
-	/* ... is fine over MP_REACH (RFC 8950) */
+	/* ... and over MP_REACH unless RFC 8950 was negotiated */
 	wbuf_init(&w, buf, sizeof(buf));
 	ck_assert_int_eq(attrs_encode(&w, &a, &ibgp4, FAM_IPV4_UNICAST, nlri,
-	    2), 0);
+	    2), -1);
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(attrs_encode(&w, &a, &ibgp4_extnh, FAM_IPV4_UNICAST,
+	    nlri, 2), 0);
 	/* next-hop self without a local address */
 	attrs_reset(&a);
 	a.nexthop_self = true;

@@ -27,6 +27,10 @@ struct attr_encode_ctx {
 	uint32_t	 local_as;
 	struct bgp_addr	 local_v4;	/* next-hop self for IPv4 */
 	struct bgp_addr	 local_v6;	/* next-hop self for IPv6 */
+	/* the families whose next hop may be of the other address family
+	 * (RFC 8950 extended next hop, negotiated: an IPv6 one for IPv4
+	 * NLRI, an IPv4 one, 4 octets, for IPv6 NLRI) */
+	famset_t	 ext_nexthop;
 };
 
 /*
@@ -36,9 +40,9 @@ struct attr_encode_ctx {
  * configured otherwise); NEXT_HOP only when fam is IPv4 unicast (resolving
  * next-hop self); MED when set; LOCAL_PREF on iBGP only (default 100);
  * then the remaining attributes; opaque attributes interleaved by code.
- * When mp_nlri is non-NULL an MP_REACH_NLRI for fam is written in code
- * order, carrying the next hop (16 bytes, or 32 with a link-local) and
- * the mp_nlri_len bytes of already encoded NLRI.
+ * When mp_nlri is non-NULL an MP_REACH_NLRI for fam is written last (as
+ * ExaBGP does), carrying the next hop (nlri_nexthop_put) and the
+ * mp_nlri_len bytes of already encoded NLRI.
  * Returns 0, or -1 when w is too small.
  */
 int	attrs_encode(struct wbuf *w, const struct attrs *a,

@@ -91,8 +91,9 @@ struct cfg_neighbor {
 
 	/*
 	 * As configured; without a family block the default set is ipv4
-	 * unicast + ipv6 unicast (FAMSET_DEFAULT), not ExaBGP's "every
-	 * family". Informational: families_given is not compared.
+	 * unicast + ipv6 unicast (FAMSET_DEFAULT) and the families of the
+	 * neighbor's routes, not ExaBGP's "every family". Informational:
+	 * families_given is not compared.
 	 */
 	famset_t	 families;
 	bool		 families_given;
@@ -143,6 +144,11 @@ struct cfg_process {
 
 /* Families a neighbor without a family block negotiates. */
 #define FAMSET_DEFAULT	(FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST))
+
+/* The families whose next hop may be of the other address family for
+ * this neighbor, at best: its nexthop block (RFC 8950), the capability
+ * enabled. */
+famset_t cfg_ext_nexthop(const struct cfg_neighbor *nb);
 
 struct config {
 	char		*path;		/* file it was read from */

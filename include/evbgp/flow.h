@@ -79,6 +79,9 @@ struct flow_rule {
 	size_t		 cap;
 	bool		 has_rd;
 	uint8_t		 rd[8];
+	/* the rule's address family when known from elsewhere (ExaBGP's
+	 * "announce { ipv6 { flow ... } }"), else 0: its prefixes say */
+	uint8_t		 afi;
 };
 
 void	flow_rule_init(struct flow_rule *f);
@@ -102,8 +105,8 @@ int	flow_rule_add(struct flow_rule *f, const char *kw, const char *word,
 
 /*
  * The NLRI octets of the rule (length field included) into buf
- * (FLOW_NLRI_MAX bytes) and its family: IPv6 when a prefix is IPv6,
- * flow-vpn when an RD is set. Checks what ExaBGP leaves to the peer: at
+ * (FLOW_NLRI_MAX bytes) and its family: IPv6 when a prefix is IPv6 (or
+ * f->afi says so), flow-vpn when an RD is set. Checks what ExaBGP leaves to the peer: at
  * least one component, one address family among the prefixes, the
  * IPv6-only flow label, the 12-bit length. Returns the octet count, or
  * 0 with a message in err.
@@ -132,11 +135,11 @@ void	flow_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
 	    enum family_id fam, const char *nexthop);
 void	flow_nlri_text(struct sbuf *o, const uint8_t *b, size_t len,
 	    enum family_id fam, const char *nexthop);
-/* The match alone, as configuration statements ("source 10.0.0.0/24;
- * destination-port [ =80 =443 ];" each followed by sep), which
- * flow_rule_add reads back to the same octets. */
+/* The match alone, as configuration statements ("source-ipv4
+ * 10.0.0.0/24", "destination-port [ =80 =443 ]"), each between before
+ * and after, which flow_rule_add reads back to the same octets. */
 void	flow_nlri_match_text(struct sbuf *o, const uint8_t *b, size_t len,
-	    enum family_id fam, const char *sep);
+	    enum family_id fam, const char *before, const char *after);
 /* The RD of a flow-vpn NLRI (8 octets), or NULL. */
 const uint8_t *flow_nlri_rd(const uint8_t *b, size_t len,
 	    enum family_id fam);

@@ -19,6 +19,7 @@
 #ifndef EVBGP_FLOW_TEXT_H
 #define EVBGP_FLOW_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "evbgp/config.h"
@@ -28,10 +29,12 @@
 
 /*
  * Parse the tokens after "route" (t[0..n)); one route is appended to
- * *routes / *nroutes (cfg_routes_free frees them). Returns 0, or -1
+ * *routes / *nroutes (cfg_routes_free frees them). fam: the family the
+ * route must have ("announce { ipv6 { flow ... } }": an IPv6 rule even
+ * without prefixes, flow-vpn: an rd), or -1 for any. Returns 0, or -1
  * with err filled and nothing appended.
  */
-int	flow_text_parse(const struct lex_token *t, size_t n,
+int	flow_text_parse(const struct lex_token *t, size_t n, int fam,
 	    struct cfg_route **routes, size_t *nroutes,
 	    struct route_text_err *err);
 
@@ -39,5 +42,11 @@ int	flow_text_parse(const struct lex_token *t, size_t n,
  * back to an equal route; its lines start with indent. */
 void	flow_text_format(struct sbuf *o, const struct cfg_route *r,
 	    const char *indent);
+/* The route in the one-statement form (" rd R next-hop N source ...
+ * extended-community [ ... ]", a leading space), without its name. */
+void	flow_text_format_flat(struct sbuf *o, const struct cfg_route *r);
+/* Does the route need its family said to read back as itself (an IPv6
+ * rule without an IPv6 prefix: "announce { ipv6 { flow ... } }")? */
+bool	flow_text_needs_family(const struct cfg_route *r);
 
 #endif /* EVBGP_FLOW_TEXT_H */

@@ -210,7 +210,9 @@ struct bgp_negotiated {
 	uint16_t	 keepalive;	/* hold_time / 3 */
 	famset_t	 addpath_tx;	/* we send path ids for these */
 	famset_t	 addpath_rx;	/* we receive path ids for these */
-	famset_t	 ext_nexthop;	/* RFC 8950 IPv6 next hop for IPv4 */
+	famset_t	 ext_nexthop;	/* RFC 8950: a next hop of the other
+					   address family (IPv6 for IPv4
+					   NLRI, IPv4 for IPv6 NLRI) */
 	bool		 gr;
 };
 

@@ -76,6 +76,14 @@ struct nlri_family {
 	 * (NULL for the others). */
 	void		(*prefix)(const uint8_t *b, size_t len,
 			    enum family_id fam, struct prefix *p);
+	/* The route distinguisher (8 octets inside b), or NULL; NULL for
+	 * families without one. */
+	const uint8_t	*(*rd)(const uint8_t *b, size_t len,
+			    enum family_id fam);
+	/* The label stack: up to max labels (20-bit values) into labels,
+	 * returns how many the NLRI holds; NULL for unlabeled families. */
+	size_t		(*labels)(const uint8_t *b, size_t len,
+			    enum family_id fam, uint32_t *labels, size_t max);
 };
 
 /*
@@ -89,11 +97,16 @@ struct nlri_family {
  */
 int	nlri_nexthop_get(enum family_id fam, struct rbuf nh, struct bgp_addr *g,
 	    struct bgp_addr *ll, const char **why);
-/* Write the Next Hop field of fam's MP_REACH_NLRI for g (and ll when
+/*
+ * Write the Next Hop field of fam's MP_REACH_NLRI for g (and ll when
  * afi != 0), or none at all when g->afi is 0 and the family allows it.
- * Returns 0, or -1 (nothing written) when no form fits. */
+ * A next hop of the other address family: for IPv4 NLRI, an IPv6 one
+ * only with ext (RFC 8950 negotiated); for IPv6 NLRI, an IPv4 one as
+ * its 4 octets with ext (as ExaBGP), else IPv4-mapped (::ffff:a.b.c.d,
+ * RFC 4798 §2). Returns 0, or -1 (nothing written) when no form fits.
+ */
 int	nlri_nexthop_put(struct wbuf *w, enum family_id fam,
-	    const struct bgp_addr *g, const struct bgp_addr *ll);
+	    const struct bgp_addr *g, const struct bgp_addr *ll, bool ext);
 
 /* The description of fam, or NULL when evbgp does not speak it. */
 const struct nlri_family *nlri_family(enum family_id fam);
@@ -143,6 +156,19 @@ void	nlri_text(struct sbuf *o, const struct nlri *n, bool with_path_id,
 /* The IP prefix of n when its family has one (unicast, multicast,
  * labeled, VPN): true and *p; else false. */
 bool	nlri_prefix(const struct nlri *n, struct prefix *p);
+/* The RD of n (8 octets, in n's octets), or NULL. */
+const uint8_t *nlri_rd(const struct nlri *n);
+/* The labels of n (see nlri_family.labels); 0 for unlabeled families. */
+size_t	nlri_labels(const struct nlri *n, uint32_t *labels, size_t max);
+/* The most labels a labeled or VPN route of ours carries (the NLRI's
+ * length octet allows no more: 10 x 24 bits + a /15 IPv4 prefix). */
+#define NLRI_LABELS_MAX		10
+/* A labeled (nlri-mpls) or VPN (mpls-vpn, rd not NULL) NLRI of p into buf
+ * (NLRI_MAX): the labels (RFC 8277 §2) with the bottom-of-stack bit on
+ * the last, the RD, the prefix. Returns the length, 0 when the whole
+ * does not fit the length octet (255 bits). */
+size_t	nlri_labeled_build(const struct prefix *p, const uint8_t *rd,
+	    const uint32_t *labels, size_t nlabels, uint8_t *buf);
 /* A route distinguisher (8 octets) as ExaBGP writes it ("65000:1"). */
 void	nlri_rd_text(struct sbuf *o, const uint8_t *rd);
 /* And as ExaBGP 4.2 reads it: ASN:N (type 0 when the ASN fits 16 bits

@@ -146,6 +146,10 @@ bool	update_is_eor(const struct update_msg *m, int *fam);
  * whose next hop is IPv6 cannot be sent in the classic fields (RFC 8950
  * extended next hop is needed), and an MP route needs some next hop.
  */
+/* Does a route of fam with attributes a go in the classic NLRI field
+ * (IPv4 unicast with an IPv4 next hop), not in MP_REACH_NLRI? */
+bool	update_classic(const struct attrs *a,
+	    const struct attr_encode_ctx *ctx, enum family_id fam);
 bool	attrs_nexthop_encodable(const struct attrs *a,
 	    const struct attr_encode_ctx *ctx, enum family_id fam);
 
