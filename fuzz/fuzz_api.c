@@ -71,8 +71,15 @@ route_round_trip(const struct cfg_route *r, unsigned flags)
 	text = route_text_string(r);
 	if (lex_line(text, &tk, lexerr, sizeof(lexerr)) == -1)
 		abort();
-	if (route_text_parse(tk.v, tk.n, flags, &v, &nv, &rerr) == -1 ||
-	    nv != 1 || !cfg_route_equal(r, &v[0]))
+	if (r->fam == FAM_L2VPN_VPLS) {
+		/* "rd R endpoint E ...": the keywords of "announce vpls" */
+		if (route_text_parse_vpls(tk.v, tk.n, flags, &v, &nv,
+		    &rerr) == -1)
+			abort();
+	} else if (route_text_parse(tk.v, tk.n, flags, &v, &nv, &rerr) ==
+	    -1)
+		abort();
+	if (nv != 1 || !cfg_route_equal(r, &v[0]))
 		abort();
 	cfg_routes_free(v, nv);
 	lex_tokens_free(&tk);

@@ -368,6 +368,20 @@ api_h_attributes(struct api_ctx *c, const struct api_verb_def *d)
 	return 0;
 }
 
+/* "announce|withdraw vpls rd R endpoint E ..." (route_text_parse_vpls) */
+static int
+api_h_vpls(struct api_ctx *c, const struct api_verb_def *d)
+{
+	struct api_command *cmd = c->cmd;
+	struct route_text_err rerr;
+
+	if (route_text_parse_vpls(c->t + c->i, c->n - c->i,
+	    api_route_flags(d), &cmd->routes, &cmd->nroutes, &rerr) == -1)
+		return api_route_fail(c, d, &rerr);
+	c->i = c->n;
+	return 0;
+}
+
 /* main's "announce|withdraw AFI SAFI PREFIX attrs..." */
 static int
 api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
@@ -392,6 +406,9 @@ api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 	case BGP_SAFI_MULTICAST:
 		flags = ROUTE_TEXT_MULTICAST;
 		break;
+	case BGP_SAFI_VPLS:
+		c->i++;
+		return api_h_vpls(c, d);
 	case BGP_SAFI_FLOW:
 	case BGP_SAFI_FLOW_VPN: {
 		struct route_text_err rerr;
@@ -442,16 +459,10 @@ api_h_flow(struct api_ctx *c, const struct api_verb_def *d)
 	return 0;
 }
 
-/* vpls, operational: known to ExaBGP, not spoken here. */
+/* operational: known to ExaBGP, not spoken here. */
 static int
 api_h_unsupported(struct api_ctx *c, const struct api_verb_def *d)
 {
-	char spoken[512];
-
-	nlri_spoken_text(spoken, sizeof(spoken));
-	if (strcmp(d->w2, "vpls") == 0)
-		return api_fail(c, "%s vpls: family l2vpn vpls is not "
-		    "supported (evbgp speaks %s)", d->w1, spoken);
 	return api_fail(c, "%s operational: operational messages are not "
 	    "supported", d->w1);
 }
@@ -701,7 +712,7 @@ static const struct api_verb_def api_verbs[] = {
 	{ "announce", "l2vpn", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
 	{ "announce", "bgp-ls", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
 	{ "announce", "flow", API_ANNOUNCE_ROUTE, SEL, api_h_flow },
-	{ "announce", "vpls", API_ANNOUNCE_ROUTE, SEL, api_h_unsupported },
+	{ "announce", "vpls", API_ANNOUNCE_ROUTE, SEL, api_h_vpls },
 	{ "announce", "operational", API_ANNOUNCE_ROUTE, SEL,
 	    api_h_unsupported },
 	{ "withdraw", "route", API_WITHDRAW_ROUTE, SEL, api_h_route },
@@ -713,7 +724,7 @@ static const struct api_verb_def api_verbs[] = {
 	{ "withdraw", "l2vpn", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
 	{ "withdraw", "bgp-ls", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
 	{ "withdraw", "flow", API_WITHDRAW_ROUTE, SEL, api_h_flow },
-	{ "withdraw", "vpls", API_WITHDRAW_ROUTE, SEL, api_h_unsupported },
+	{ "withdraw", "vpls", API_WITHDRAW_ROUTE, SEL, api_h_vpls },
 	{ "show", "neighbor", API_SHOW_NEIGHBOR, SEL, api_h_show_neighbor },
 	{ "show", "adj-rib", API_SHOW_ADJ_RIB_OUT, SEL, api_h_show_rib },
 	{ "flush", "adj-rib", API_FLUSH_ADJ_RIB_OUT, SEL, api_h_flush },

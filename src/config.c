@@ -58,6 +58,8 @@ struct parse_ctx {
 	struct config	*cfg;
 	struct tmpl	*tmpls;
 	size_t		 ntmpls;
+	int		 unclosed_line;	/* a block the end of file closed */
+	char		 unclosed_name[32];
 };
 
 static int cfg_err(struct parse_ctx *ctx, int line, const char *fmt, ...)
@@ -156,9 +158,15 @@ stmt_parse(struct parse_ctx *ctx, const struct lex_tokens *tk, size_t *pos,
 		int rc = stmt_parse(ctx, tk, pos, b, depth + 1);
 		if (rc == -1)
 			return -1;
-		if (rc == 0)
-			return cfg_err(ctx, b->line, "missing '}' to close the "
-			    "'%s' block opened here", b->w[0].text);
+		/*
+		 * The end of the file closes what is open, as ExaBGP 4.2
+		 * reads it (its examples have such a file); --check warns.
+		 */
+		if (rc == 0 && ctx->unclosed_line == 0) {
+			ctx->unclosed_line = b->line;
+			snprintf(ctx->unclosed_name, sizeof(ctx->unclosed_name),
+			    "%s", b->w[0].text);
+		}
 	}
 	return 0;
 }
@@ -657,9 +665,14 @@ nb_family(struct parse_ctx *ctx, void *st, const struct stmt *s,
 		if (f->block)
 			return cfg_err(ctx, f->line, "unexpected block in '%s'",
 			    d->name);
-		/* every family evbgp speaks (ExaBGP: every one it knows) */
+		/*
+		 * every family evbgp speaks (ExaBGP: every one it knows) but
+		 * RTC: offering it asks the peer for the VPN routes of the
+		 * route targets we announce (RFC 4684), none; list it to
+		 * receive a peer's RTC routes.
+		 */
 		if (f->nw == 1 && lex_is(&f->w[0], "all")) {
-			*set = nlri_spoken();
+			*set = nlri_spoken() & ~FAMSET(FAM_IPV4_RTC);
 			continue;
 		}
 		if ((fam = stmt_family(ctx, f, 0)) < 0)
@@ -1171,12 +1184,72 @@ static const struct kw_def announce_v6_keywords[] = {
 	{ "flow-vpn", announce_route, KW_LEAF, FAM_IPV6_FLOW_VPN },
 };
 
+/* ---- l2vpn { vpls NAME { ... } vpls KEYWORDS; } (RFC 4761) ---- */
+
 static int
-announce_unsupported(struct parse_ctx *ctx, void *st, const struct stmt *s,
+l2vpn_vpls(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	return cfg_err(ctx, s->line, "announcing '%s' routes is not "
-	    "supported yet", d->name);
+	struct nb_build *b = st;
+	struct cfg_neighbor *nb = b->nb;
+	struct route_text_err e;
+	struct lex_token *t;
+	size_t n = 0, cap = s->nw, first = nb->nroutes;
+	const char *name = NULL;
+
+	if (s->block) {
+		if (s->nw > 2)
+			return cfg_err(ctx, s->line, "'vpls' takes a name at "
+			    "most before '{'");
+		if (s->nw == 2)
+			name = s->w[1].text;
+		for (size_t k = 0; k < s->nkids; k++)
+			cap += s->kids[k].nw;
+	}
+	t = xreallocarray(NULL, cap + 1, sizeof(*t));
+	if (!s->block) {
+		memcpy(t, s->w + 1, (s->nw - 1) * sizeof(*t));
+		n = s->nw - 1;
+	}
+	for (size_t k = 0; s->block && k < s->nkids; k++) {
+		if (s->kids[k].block) {
+			free(t);
+			return cfg_err(ctx, s->kids[k].line, "unexpected block "
+			    "inside a vpls route");
+		}
+		memcpy(t + n, s->kids[k].w, s->kids[k].nw * sizeof(*t));
+		n += s->kids[k].nw;
+	}
+	if (n == 0) {
+		free(t);
+		return cfg_err(ctx, s->line, "a vpls route needs rd, endpoint, "
+		    "base, offset, size and next-hop");
+	}
+	if (route_text_parse_vpls(t, n, 0, &nb->routes, &nb->nroutes,
+	    &e) == -1) {
+		free(t);
+		return cfg_err(ctx, e.line ? e.line : s->line, "%s", e.msg);
+	}
+	free(t);
+	if (name != NULL && nb->nroutes > first &&
+	    nb->routes[first].name == NULL)
+		nb->routes[first].name = xstrdup(name);
+	return 0;
+}
+
+static const struct kw_def l2vpn_keywords[] = {
+	{ "vpls", l2vpn_vpls, KW_ANY, 0 },
+};
+
+static int
+nb_l2vpn(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	if (s->nw != 1)
+		return cfg_err(ctx, s->line, "'%s' takes no value before '{'",
+		    d->name);
+	return dispatch(ctx, d->name, l2vpn_keywords,
+	    KW_COUNT(l2vpn_keywords), st, s);
 }
 
 static int
@@ -1196,7 +1269,7 @@ announce_afi(struct parse_ctx *ctx, void *st, const struct stmt *s,
 static const struct kw_def announce_keywords[] = {
 	{ "ipv4", announce_afi, KW_BLOCK, BGP_AFI_IPV4 },
 	{ "ipv6", announce_afi, KW_BLOCK, BGP_AFI_IPV6 },
-	{ "l2vpn", announce_unsupported, KW_ANY, 0 },
+	{ "l2vpn", nb_l2vpn, KW_BLOCK, 0 },
 };
 
 static int
@@ -1244,7 +1317,7 @@ static const struct kw_def nb_keywords[] = {
 	{ "static", nb_static, KW_BLOCK, 0 },
 	{ "announce", nb_announce, KW_BLOCK, 0 },
 	{ "flow", nb_flow, KW_BLOCK, 0 },
-	{ "l2vpn", nb_unsupported, KW_ANY, 0 },
+	{ "l2vpn", nb_l2vpn, KW_BLOCK, 0 },
 	{ "operational", nb_unsupported, KW_ANY, 0 },
 	{ "local-link-local", nb_main_only, KW_ANY, 0 },
 	{ "source-interface", nb_main_only, KW_ANY, 0 },
@@ -1704,6 +1777,12 @@ config_check(FILE *f, const struct config *c)
 	const char *path = c->path ? c->path : "<config>";
 	int n = 0;
 
+	if (c->unclosed_line > 0) {
+		fprintf(f, "%s:%d: warning: the '%s' block opened here is not "
+		    "closed: the end of the file closes it (as in ExaBGP)\n",
+		    path, c->unclosed_line, c->unclosed_name);
+		n++;
+	}
 	for (size_t i = 0; i < c->nprocesses; i++) {
 		const struct cfg_process *p = &c->processes[i];
 
@@ -1814,6 +1893,9 @@ config_parse(const char *text, const char *path, char *errbuf, size_t errlen)
 		config_free(ctx.cfg);
 		return NULL;
 	}
+	ctx.cfg->unclosed_line = ctx.unclosed_line;
+	memcpy(ctx.cfg->unclosed_name, ctx.unclosed_name,
+	    sizeof(ctx.cfg->unclosed_name));
 	return ctx.cfg;
 }
 

@@ -221,11 +221,13 @@ route_is_flow(enum family_id fam)
 /* Where a route is written: multicast routes and IPv6 flow routes
  * without an IPv6 prefix need the "announce" syntax (it says the
  * family); other flow routes go in "flow", the rest in "static". */
-enum route_place { IN_STATIC, IN_FLOW, IN_ANNOUNCE };
+enum route_place { IN_STATIC, IN_FLOW, IN_ANNOUNCE, IN_L2VPN };
 
 static enum route_place
 route_place(const struct cfg_route *r)
 {
+	if (r->fam == FAM_L2VPN_VPLS)
+		return IN_L2VPN;
 	if (family_safi(r->fam) == BGP_SAFI_MULTICAST)
 		return IN_ANNOUNCE;
 	if (route_is_flow(r->fam))
@@ -236,7 +238,8 @@ route_place(const struct cfg_route *r)
 static void
 print_routes(FILE *f, const struct cfg_neighbor *nb)
 {
-	bool any[3] = { false, false, false }, afi_any[2] = { false, false };
+	bool any[4] = { false, false, false, false };
+	bool afi_any[2] = { false, false };
 	struct sbuf o;
 
 	for (size_t i = 0; i < nb->nroutes; i++) {
@@ -264,6 +267,19 @@ print_routes(FILE *f, const struct cfg_neighbor *nb)
 				continue;
 			r = route_text_string(&nb->routes[i]);
 			fprintf(f, "\t\troute %s;\n", r);
+			free(r);
+		}
+		fprintf(f, "\t}\n");
+	}
+	if (any[IN_L2VPN]) {
+		fprintf(f, "\tl2vpn {\n");
+		for (size_t i = 0; i < nb->nroutes; i++) {
+			char *r;
+
+			if (route_place(&nb->routes[i]) != IN_L2VPN)
+				continue;
+			r = route_text_string(&nb->routes[i]);
+			fprintf(f, "\t\tvpls %s;\n", r);
 			free(r);
 		}
 		fprintf(f, "\t}\n");

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/evpn.h"
 #include "evbgp/nlri.h"
 
 /* ---- prefixes: unicast and multicast (RFC 4271 §4.3, RFC 4760 §5) ---- */
@@ -420,6 +422,279 @@ lbl_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 	}
 }
 
+/* ---- L2VPN VPLS (RFC 4761 §3.2.2) ---- */
+
+/* length (2), RD (8), VE ID (2), VE block offset (2), block size (2),
+ * label base (3) */
+#define VPLS_LEN		17u
+
+static int
+vpls_get(struct rbuf *r, enum family_id fam, bool withdrawn, size_t *len,
+    const char **why)
+{
+	uint16_t l;
+
+	if (rbuf_left(r) < 2) {
+		*why = "VPLS NLRI length missing";
+		return -1;
+	}
+	l = be16_get(rbuf_ptr(r));
+	if (rbuf_left(r) < 2u + l) {
+		*why = "VPLS NLRI truncated";
+		return -1;
+	}
+	*len = 2u + l;
+	if (l != VPLS_LEN) {
+		*why = "VPLS NLRI length is not 17";
+		return 1;
+	}
+	return 0;
+}
+
+/* RFC 4761 §3.2.2: a VE's label block is named by the RD, the VE ID and
+ * the block offset; its size and label base are what it says */
+static size_t
+vpls_key(const uint8_t *b, size_t len, enum family_id fam, uint8_t *key)
+{
+	if (len != 2 + VPLS_LEN) {
+		/* ignored by vpls_get: the octets */
+		memcpy(key, b, len);
+		return len;
+	}
+	memcpy(key, b + 2, RD_LEN + 4);
+	return RD_LEN + 4;
+}
+
+/* An NLRI vpls_get ignores (not 17 octets): "0x" and its octets. */
+static bool
+vpls_raw(struct sbuf *o, const uint8_t *b, size_t len)
+{
+	if (len == 2 + VPLS_LEN)
+		return false;
+	sbuf_adds(o, "0x");
+	for (size_t i = 0; i < len; i++)
+		sbuf_printf(o, "%02X", b[i]);
+	return true;
+}
+
+struct vpls {
+	const uint8_t	*rd;
+	uint16_t	 endpoint, offset, size;
+	uint32_t	 base;
+};
+
+static void
+vpls_split(const uint8_t *b, struct vpls *v)
+{
+	v->rd = b + 2;
+	v->endpoint = be16_get(b + 10);
+	v->offset = be16_get(b + 12);
+	v->size = be16_get(b + 14);
+	v->base = ((uint32_t)b[16] << 16 | (uint32_t)b[17] << 8 | b[18]) >> 4;
+}
+
+static void
+vpls_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
+    const char *path_info, const char *nexthop)
+{
+	struct vpls v;
+
+	if (len != 2 + VPLS_LEN) {
+		sbuf_adds(o, "\"raw\":\"");
+		vpls_raw(o, b, len);
+		sbuf_addc(o, '"');
+		return;
+	}
+	vpls_split(b, &v);
+	sbuf_adds(o, "\"rd\":\"");
+	nlri_rd_text(o, v.rd);
+	sbuf_printf(o, "\",\"endpoint\":%u,\"base\":%u,\"offset\":%u,"
+	    "\"size\":%u", v.endpoint, v.base, v.offset, v.size);
+}
+
+/* 4.2: "vpls rd R endpoint E base B offset O size S next-hop N" */
+static void
+vpls_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
+    const char *path_info, const char *nexthop)
+{
+	struct vpls v;
+
+	if (len != 2 + VPLS_LEN) {
+		sbuf_adds(o, "vpls ");
+		vpls_raw(o, b, len);
+		return;
+	}
+	vpls_split(b, &v);
+	sbuf_adds(o, "vpls rd ");
+	nlri_rd_text(o, v.rd);
+	sbuf_printf(o, " endpoint %u base %u offset %u size %u ", v.endpoint,
+	    v.base, v.offset, v.size);
+	if (nexthop != NULL)
+		sbuf_printf(o, "next-hop %s", nexthop);
+}
+
+static const uint8_t *
+vpls_rd(const uint8_t *b, size_t len, enum family_id fam)
+{
+	return len == 2 + VPLS_LEN ? b + 2 : NULL;
+}
+
+size_t
+nlri_vpls_build(const uint8_t *rd, uint16_t endpoint, uint16_t offset,
+    uint16_t size, uint32_t base, uint8_t *buf)
+{
+	uint32_t label = (base & 0xfffff) << 4 | LABEL_BOS;
+
+	be16_put(buf, VPLS_LEN);
+	memcpy(buf + 2, rd, RD_LEN);
+	be16_put(buf + 10, endpoint);
+	be16_put(buf + 12, offset);
+	be16_put(buf + 14, size);
+	buf[16] = (uint8_t)(label >> 16);
+	buf[17] = (uint8_t)(label >> 8);
+	buf[18] = (uint8_t)label;
+	return 2 + VPLS_LEN;
+}
+
+bool
+nlri_vpls_fields(const struct nlri *n, uint16_t *endpoint, uint16_t *offset,
+    uint16_t *size, uint32_t *base)
+{
+	struct vpls v;
+
+	if (n->fam != FAM_L2VPN_VPLS || n->len != 2 + VPLS_LEN)
+		return false;
+	vpls_split(n->b, &v);
+	*endpoint = v.endpoint;
+	*offset = v.offset;
+	*size = v.size;
+	*base = v.base;
+	return true;
+}
+
+/* ---- route target constraint (RFC 4684 §4) ---- */
+
+/* a length in bits, then the origin AS and a route target prefix */
+static int
+rtc_get(struct rbuf *r, enum family_id fam, bool withdrawn, size_t *len,
+    const char **why)
+{
+	uint8_t bits;
+
+	if (rbuf_peek_u8(r, 0, &bits) == -1) {
+		*why = "RTC length missing";
+		return -1;
+	}
+	*len = 1 + (bits + 7u) / 8u;
+	if (rbuf_left(r) < *len) {
+		*why = "RTC NLRI truncated";
+		return -1;
+	}
+	/* 0: the default; else the origin AS whole, and at most an RT */
+	if (bits != 0 && (bits < 32 || bits > 96)) {
+		*why = "RTC length not 0 or 32 to 96";
+		return 1;
+	}
+	return 0;
+}
+
+/* "65000:target:65000:1", or the route target's octets as far as the
+ * prefix goes ("65000:0x0002FD/40"); "wildcard" for the default. */
+static void
+rtc_fmt(struct sbuf *o, const uint8_t *b, size_t len)
+{
+	uint64_t ec = 0;
+	char buf[64];
+
+	if (b[0] == 0) {
+		sbuf_adds(o, "wildcard");
+		return;
+	}
+	if (len < 5) {
+		/* shorter than the origin AS: ignored (rtc_get), printed raw */
+		sbuf_adds(o, "0x");
+		for (size_t i = 1; i < len; i++)
+			sbuf_printf(o, "%02X", b[i]);
+		sbuf_printf(o, "/%u", b[0]);
+		return;
+	}
+	sbuf_printf(o, "%u:", be32_get(b + 1));
+	if (b[0] == 96) {
+		for (int i = 0; i < 8; i++)
+			ec = ec << 8 | b[5 + i];
+		/* RFC 4684 §4: the RT's high-order type bits are ignored */
+		ec &= ~(UINT64_C(0xc0) << 56);
+		ext_community_format(ec, buf, sizeof(buf));
+		sbuf_adds(o, buf);
+		return;
+	}
+	sbuf_adds(o, "0x");
+	for (size_t i = 5; i < len; i++)
+		sbuf_printf(o, "%02X", b[i]);
+	sbuf_printf(o, "/%u", b[0]);
+}
+
+/*
+ * ExaBGP 4.2 decodes RTC but has no JSON for it (its encoder fails):
+ * ours gives the origin AS and the route target, its text the string.
+ */
+static void
+rtc_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
+    const char *path_info, const char *nexthop)
+{
+	sbuf_adds(o, "\"rtc\":\"");
+	rtc_fmt(o, b, len);
+	sbuf_adds(o, "\",\"string\":\"rtc ");
+	rtc_fmt(o, b, len);
+	sbuf_addc(o, '"');
+}
+
+/* 4.2: "rtc ORIGIN:RT", "rtc wildcard" */
+static void
+rtc_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
+    const char *path_info, const char *nexthop)
+{
+	sbuf_adds(o, "rtc ");
+	rtc_fmt(o, b, len);
+	if (nexthop != NULL)
+		sbuf_printf(o, " next-hop %s", nexthop);
+}
+
+/* ---- EVPN (RFC 7432, 9136: evpn.c) ---- */
+
+static int
+evpn_get(struct rbuf *r, enum family_id fam, bool withdrawn, size_t *len,
+    const char **why)
+{
+	return evpn_nlri_get(r, len, why);
+}
+
+static size_t
+evpn_key(const uint8_t *b, size_t len, enum family_id fam, uint8_t *key)
+{
+	return evpn_nlri_key(b, len, key);
+}
+
+static void
+evpn_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
+    const char *path_info, const char *nexthop)
+{
+	evpn_nlri_json(o, b, len);
+}
+
+static void
+evpn_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
+    const char *path_info, const char *nexthop)
+{
+	evpn_nlri_text(o, b, len, nexthop);
+}
+
+static const uint8_t *
+evpn_rd(const uint8_t *b, size_t len, enum family_id fam)
+{
+	return evpn_nlri_rd(b, len);
+}
+
 /* ---- flowspec (RFC 8955, 8956: flow.c) ---- */
 
 static const uint8_t *
@@ -491,6 +766,18 @@ static const struct nlri_family nlri_families[FAM_MAX] = {
 	FLOW_FAMILY(FAM_IPV6_FLOW),
 	FLOW_FAMILY(FAM_IPV4_FLOW_VPN),
 	FLOW_FAMILY(FAM_IPV6_FLOW_VPN),
+	/* RFC 4761: the next hop without an RD; ExaBGP sends the
+	 * attributes with withdrawals */
+	[FAM_L2VPN_VPLS] = { .fam = FAM_L2VPN_VPLS,
+	    .flags = NLRI_F_WITHDRAW_ATTRS, .get = vpls_get, .key = vpls_key,
+	    .json = vpls_json, .text = vpls_text, .rd = vpls_rd },
+	/* received only (ExaBGP 4.2 cannot announce them either); the key
+	 * is the prefix's, its bits past the length cleared */
+	[FAM_IPV4_RTC] = { .fam = FAM_IPV4_RTC, .get = rtc_get,
+	    .key = prefix_key, .json = rtc_json, .text = rtc_text },
+	[FAM_L2VPN_EVPN] = { .fam = FAM_L2VPN_EVPN,
+	    .flags = NLRI_F_WITHDRAW_ATTRS, .get = evpn_get, .key = evpn_key,
+	    .json = evpn_json, .text = evpn_text, .rd = evpn_rd },
 };
 
 const struct nlri_family *

@@ -424,6 +424,10 @@ struct rt_state {
 	uint8_t		 rd[8];
 	uint32_t	 labels[NLRI_LABELS_MAX];
 	size_t		 nlabels;
+	/* a VPLS route (route_text_parse_vpls): RFC 4761 §3.2.2 */
+	bool		 vpls;
+	uint32_t	 vpls_val[4];	/* endpoint, base, offset, size */
+	unsigned	 vpls_given;	/* bits, as vpls_val */
 	enum family_id	 fam;		/* rt_finish() decides */
 };
 
@@ -1190,47 +1194,85 @@ kw_prefix_sid_srv6(struct rt_cur *c, struct rt_state *st, const char *kw)
 	return 0;
 }
 
+/* "endpoint", "base", "offset", "size": a VPLS route's fields */
+static const char *const vpls_fields[] = { "endpoint", "base", "offset",
+	"size" };
+
+static int
+kw_vpls(struct rt_cur *c, struct rt_state *st, const char *kw)
+{
+	const char *w = rt_value(c, kw);
+	unsigned k = 0;
+	uint64_t v;
+
+	if (w == NULL)
+		return -1;
+	while (strcmp(vpls_fields[k], kw) != 0)
+		k++;
+	/* the label base is 20 bits, the others 16 */
+	if (parse_dec(w, k == 1 ? 0xfffff : 0xffff, &v) == -1) {
+		c->i--;
+		return rt_fail(c, "invalid vpls %s '%s' (expected 0 to %u)", kw,
+		    w, k == 1 ? 0xfffffu : 0xffffu);
+	}
+	st->vpls_val[k] = (uint32_t)v;
+	st->vpls_given |= 1u << k;
+	return 0;
+}
+
+/* keywords a VPLS route does not take, a prefix route the VPLS ones */
+#define RT_PREFIX_ONLY	0x1u
+#define RT_VPLS_ONLY	0x2u
+
 static const struct rt_keyword {
 	const char	*name;
 	int		(*fn)(struct rt_cur *, struct rt_state *, const char *);
+	unsigned	 only;
 } rt_keywords[] = {
-	{ "next-hop", kw_nexthop },
-	{ "origin", kw_origin },
-	{ "as-path", kw_aspath },
-	{ "med", kw_u32 },
-	{ "local-preference", kw_u32 },
-	{ "atomic-aggregate", kw_atomic },
-	{ "aggregator", kw_aggregator },
-	{ "community", kw_community },
-	{ "originator-id", kw_originator },
-	{ "cluster-list", kw_cluster_list },
-	{ "extended-community", kw_ext_community },
-	{ "aigp", kw_aigp },
-	{ "large-community", kw_large_community },
-	{ "path-information", kw_path_info },
-	{ "attribute", kw_attribute },
-	{ "name", kw_name },
-	{ "split", kw_split },
-	{ "watchdog", kw_watchdog },
-	{ "withdraw", kw_withdraw },
-	{ "label", kw_label },
-	{ "rd", kw_rd },
-	{ "route-distinguisher", kw_rd },
-	{ "bgp-prefix-sid", kw_prefix_sid },
-	{ "bgp-prefix-sid-srv6", kw_prefix_sid_srv6 },
+	{ "next-hop", kw_nexthop, 0 },
+	{ "origin", kw_origin, 0 },
+	{ "as-path", kw_aspath, 0 },
+	{ "med", kw_u32, 0 },
+	{ "local-preference", kw_u32, 0 },
+	{ "atomic-aggregate", kw_atomic, 0 },
+	{ "aggregator", kw_aggregator, 0 },
+	{ "community", kw_community, 0 },
+	{ "originator-id", kw_originator, 0 },
+	{ "cluster-list", kw_cluster_list, 0 },
+	{ "extended-community", kw_ext_community, 0 },
+	{ "aigp", kw_aigp, 0 },
+	{ "large-community", kw_large_community, 0 },
+	{ "path-information", kw_path_info, RT_PREFIX_ONLY },
+	{ "attribute", kw_attribute, 0 },
+	{ "name", kw_name, 0 },
+	{ "split", kw_split, RT_PREFIX_ONLY },
+	{ "watchdog", kw_watchdog, 0 },
+	{ "withdraw", kw_withdraw, 0 },
+	{ "label", kw_label, RT_PREFIX_ONLY },
+	{ "rd", kw_rd, 0 },
+	{ "route-distinguisher", kw_rd, 0 },
+	{ "bgp-prefix-sid", kw_prefix_sid, RT_PREFIX_ONLY },
+	{ "bgp-prefix-sid-srv6", kw_prefix_sid_srv6, RT_PREFIX_ONLY },
+	{ "endpoint", kw_vpls, RT_VPLS_ONLY },
+	{ "base", kw_vpls, RT_VPLS_ONLY },
+	{ "offset", kw_vpls, RT_VPLS_ONLY },
+	{ "size", kw_vpls, RT_VPLS_ONLY },
 };
 
 #define RT_NKEYWORDS	(sizeof(rt_keywords) / sizeof(rt_keywords[0]))
 
 static int
-rt_unknown(struct rt_cur *c, const char *w)
+rt_unknown(struct rt_cur *c, const struct rt_state *st, const char *w)
 {
 	struct sbuf sb;
 	int rc;
 
 	sbuf_init(&sb);
 	for (size_t k = 0; k < RT_NKEYWORDS; k++)
-		sbuf_printf(&sb, "%s%s", k ? ", " : "", rt_keywords[k].name);
+		if (!(rt_keywords[k].only & (st->vpls ? RT_PREFIX_ONLY :
+		    RT_VPLS_ONLY)))
+			sbuf_printf(&sb, "%s%s", sb.len ? ", " : "",
+			    rt_keywords[k].name);
 	rc = rt_fail(c, "unknown route keyword '%s'; expected one of: %s", w,
 	    sb.p);
 	sbuf_free(&sb);
@@ -1250,10 +1292,11 @@ rt_parse_attrs(struct rt_cur *c, struct rt_state *st, bool stop_nlri)
 			return 0;
 		for (k = 0; k < RT_NKEYWORDS; k++)
 			if (!t->quoted && strcmp(t->text, rt_keywords[k].name)
-			    == 0)
+			    == 0 && !(rt_keywords[k].only & (st->vpls ?
+			    RT_PREFIX_ONLY : RT_VPLS_ONLY)))
 				break;
 		if (k == RT_NKEYWORDS)
-			return rt_unknown(c, t->text);
+			return rt_unknown(c, st, t->text);
 		c->i++;
 		if (rt_keywords[k].fn(c, st, rt_keywords[k].name) == -1)
 			return -1;
@@ -1486,6 +1529,70 @@ out:
 	return rc;
 }
 
+/*
+ * "rd R endpoint E base B offset O size S next-hop N attrs...": a VPLS
+ * route (RFC 4761), ExaBGP 4.2's l2vpn syntax.
+ */
+int
+route_text_parse_vpls(const struct lex_token *t, size_t n, unsigned flags,
+    struct cfg_route **routes, size_t *nroutes, struct route_text_err *err)
+{
+	struct rt_cur c = { t, n, 0, err };
+	struct rt_state st;
+	struct cfg_route *r;
+	uint8_t nbuf[32];
+	int rc = -1;
+
+	memset(err, 0, sizeof(*err));
+	if (n == 0) {
+		snprintf(err->msg, sizeof(err->msg), "a vpls route needs rd, "
+		    "endpoint, base, offset, size and next-hop");
+		return -1;
+	}
+	rt_state_init(&st);
+	st.vpls = true;
+	if (rt_parse_attrs(&c, &st, false) == -1)
+		goto out;
+	for (unsigned k = 0; k < 4; k++)
+		if (!(st.vpls_given & (1u << k))) {
+			rt_fail(&c, "a vpls route needs '%s'", vpls_fields[k]);
+			goto out;
+		}
+	if (!st.has_rd) {
+		rt_fail(&c, "a vpls route needs 'rd' (route-distinguisher)");
+		goto out;
+	}
+	/* the label block must end below 2^20 (ExaBGP's check) */
+	if (st.vpls_val[1] > 0xfffff - st.vpls_val[3]) {
+		rt_fail(&c, "vpls base %u and size %u run past the 20-bit "
+		    "label space", st.vpls_val[1], st.vpls_val[3]);
+		goto out;
+	}
+	route_text_attrs_finish(&st.a);
+	if (!(flags & ROUTE_TEXT_NEXTHOP_OPTIONAL) &&
+	    !(st.a.has & ATTR_HAS_NEXT_HOP)) {
+		rt_fail(&c, "a vpls route needs 'next-hop'");
+		goto out;
+	}
+	*routes = xreallocarray(*routes, *nroutes + 1, sizeof(**routes));
+	r = &(*routes)[(*nroutes)++];
+	memset(r, 0, sizeof(*r));
+	r->fam = FAM_L2VPN_VPLS;
+	nlri_buf_set(&r->nlri, nbuf, nlri_vpls_build(st.rd,
+	    (uint16_t)st.vpls_val[0], (uint16_t)st.vpls_val[2],
+	    (uint16_t)st.vpls_val[3], st.vpls_val[1], nbuf));
+	attrs_init(&r->attrs);
+	attrs_copy(&r->attrs, &st.a);
+	r->name = st.name ? xstrdup(st.name) : NULL;
+	r->watchdog = st.watchdog ? xstrdup(st.watchdog) : NULL;
+	r->withdrawn = st.withdrawn;
+	r->line = t[0].line;
+	rc = 0;
+out:
+	rt_state_free(&st);
+	return rc;
+}
+
 /* ---- routes as values ---- */
 
 void
@@ -1624,12 +1731,20 @@ fmt_route(struct sbuf *o, const struct cfg_route *r)
 	struct bgp_addr id;
 
 	struct nlri n = cfg_route_nlri(r);
-	uint32_t labels[NLRI_LABELS_MAX];
+	uint32_t labels[NLRI_LABELS_MAX], base;
 	const uint8_t *rd = nlri_rd(&n);
 	size_t nl = nlri_labels(&n, labels, NLRI_LABELS_MAX);
+	uint16_t ep, off, size;
 
-	sbuf_adds(o, prefix_fmt(&r->prefix, pfx));
-	if (rd != NULL) {
+	if (nlri_vpls_fields(&n, &ep, &off, &size, &base)) {
+		/* a VPLS route: its fields where a prefix goes */
+		sbuf_adds(o, "rd ");
+		nlri_rd_text(o, rd);
+		sbuf_printf(o, " endpoint %u base %u offset %u size %u", ep,
+		    base, off, size);
+	} else
+		sbuf_adds(o, prefix_fmt(&r->prefix, pfx));
+	if (rd != NULL && r->fam != FAM_L2VPN_VPLS) {
 		sbuf_adds(o, " rd ");
 		nlri_rd_text(o, rd);
 	}

@@ -74,6 +74,23 @@ static const struct {
 	    "n=1|rfam=ipv6/flow" },
 	{ "withdraw ipv4 nlri-mpls 10.0.0.0/8 label 3", API_WITHDRAW_ROUTE,
 	    "n=1|rfam=ipv4/nlri-mpls" },
+	/* kit: api-vpls */
+	{ "neighbor 127.0.0.1 announce vpls endpoint 5 base 10702 offset 1 "
+	    "size 8 rd 192.168.201.1:123 next-hop 192.168.201.1 origin igp "
+	    "as-path [ 30740 30740 ] local-preference 100 med 2000 community "
+	    "[ 54591:123] extended-community [ target:54591:6 "
+	    "l2info:19:0:1500:111] originator-id 192.168.22.1 cluster-list "
+	    "[ 3.3.3.3 192.168.201.1 ]", API_ANNOUNCE_ROUTE,
+	    "sel=1|n=1|rfam=l2vpn/vpls|r0=rd 192.168.201.1:123 endpoint 5 base "
+	    "10702 offset 1 size 8 next-hop 192.168.201.1 origin igp as-path "
+	    "[ 30740 30740 ] med 2000 local-preference 100 community 54591:123 "
+	    "originator-id 192.168.22.1 cluster-list [ 3.3.3.3 192.168.201.1 ] "
+	    "extended-community [ target:54591:6 l2info:19:0:1500:111 ]" },
+	{ "neighbor 127.0.0.1 withdraw vpls endpoint 5 base 10702 offset 1 "
+	    "size 8 rd 192.168.201.1:123", API_WITHDRAW_ROUTE,
+	    "n=1|rfam=l2vpn/vpls" },
+	{ "announce l2vpn vpls rd 1:1 endpoint 5 base 1 offset 1 size 8 "
+	    "next-hop 1.1.1.1", API_ANNOUNCE_ROUTE, "n=1|rfam=l2vpn/vpls" },
 	/* kit: api-announcement */
 	{ "announce route 1.0.0.0/21 next-hop 101.1.101.1 med 200 community "
 	    "[2:1] split /23", API_ANNOUNCE_ROUTE,
@@ -372,9 +389,20 @@ static const struct {
 	{ "announce flow route { then { discard; } }", "at least one match" },
 	{ "announce flow route destination 10.0.0.0/24 redirect 1.2.3.4:5",
 	    "IP:NUMBER form is deprecated" },
-	{ "announce vpls endpoint 5 base 10702 offset 1 size 8 rd "
-	    "192.168.201.1:123 next-hop 1.1.1.1", "family l2vpn vpls is not "
-	    "supported" },
+	{ "announce vpls endpoint 5 base 10702 offset 1 size 8 "
+	    "next-hop 1.1.1.1", "a vpls route needs 'rd'" },
+	{ "announce vpls rd 1:1 endpoint 5 base 1048570 offset 1 size 8 "
+	    "next-hop 1.1.1.1", "run past the 20-bit label space" },
+	{ "announce vpls rd 1:1 endpoint 70000 base 1 offset 1 size 8 "
+	    "next-hop 1.1.1.1", "invalid vpls endpoint '70000'" },
+	{ "announce vpls rd 1:1 endpoint 5 offset 1 size 8 next-hop 1.1.1.1",
+	    "a vpls route needs 'base'" },
+	{ "announce vpls rd 1:1 endpoint 5 base 1 offset 1 size 8",
+	    "a vpls route needs 'next-hop'" },
+	{ "announce vpls rd 1:1 endpoint 5 base 1 offset 1 size 8 next-hop "
+	    "1.1.1.1 label 5", "unknown route keyword 'label'" },
+	{ "announce route 10.0.0.0/8 next-hop 1.1.1.1 endpoint 5",
+	    "unknown route keyword 'endpoint'" },
 	{ "announce operational adm afi ipv4 safi unicast advisory \"x\"",
 	    "operational messages are not supported" },
 	{ "announce ipv4 mpls-vpn 10.0.0.0/24 next-hop 1.1.1.1 label 5",

@@ -231,6 +231,45 @@ START_TEST(test_kit_json4)
 }
 END_TEST
 
+/*
+ * ExaBGP 4.2's own examples (Debian's exabgp package): every one ExaBGP
+ * 4.2 accepts (exabgp --validate: all of them) must parse, and print
+ * back to an equal configuration.
+ */
+#ifndef EXABGP_EXAMPLES
+#define EXABGP_EXAMPLES	"/usr/share/doc/exabgp/examples"
+#endif
+
+START_TEST(test_exabgp_examples)
+{
+	char **names, path[1200], err[1024];
+	int n = list_confs(EXABGP_EXAMPLES, &names), bad = 0;
+
+	if (n < 0) {
+		printf("SKIP: %s not found; ExaBGP's examples not checked\n",
+		    EXABGP_EXAMPLES);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		struct config *c;
+
+		snprintf(path, sizeof(path), "%s/%s", EXABGP_EXAMPLES,
+		    names[i]);
+		if ((c = config_load(path, err, sizeof(err))) == NULL) {
+			printf("FAIL %s: %s\n", names[i], err);
+			bad++;
+		} else {
+			assert_round_trip(c);
+			config_free(c);
+		}
+		free(names[i]);
+	}
+	free(names);
+	printf("exabgp examples: %d configurations, %d refused\n", n, bad);
+	ck_assert_msg(bad == 0, "%d of ExaBGP's examples refused", bad);
+}
+END_TEST
+
 START_TEST(test_example)
 {
 	char err[1024];
@@ -249,8 +288,9 @@ END_TEST
 
 /* the families evbgp speaks, as error messages list them */
 #define SPOKEN	"ipv4 unicast, ipv4 multicast, ipv4 nlri-mpls, ipv4 mpls-vpn, " \
-		"ipv4 flow, ipv4 flow-vpn, ipv6 unicast, ipv6 multicast, " \
-		"ipv6 nlri-mpls, ipv6 mpls-vpn, ipv6 flow, ipv6 flow-vpn"
+		"ipv4 rtc, ipv4 flow, ipv4 flow-vpn, ipv6 unicast, ipv6 multicast, " \
+		"ipv6 nlri-mpls, ipv6 mpls-vpn, ipv6 flow, ipv6 flow-vpn, " \
+		"l2vpn vpls, l2vpn evpn"
 
 #define NB_HEAD	"neighbor 127.0.0.1 { local-address 127.0.0.1; " \
 		"local-as 1; peer-as 2;\n"
@@ -267,6 +307,32 @@ START_TEST(test_same_peer_two_sessions)
 	ck_assert_uint_eq(c->nneighbors, 3);
 	ck_assert(!cfg_neighbor_same_key(&c->neighbors[0], &c->neighbors[1]));
 	ck_assert(!cfg_neighbor_same_key(&c->neighbors[0], &c->neighbors[2]));
+	config_free(c);
+}
+END_TEST
+
+/* ExaBGP reads a file whose last block is not closed: so do we, with a
+ * warning from --check (its conf-split.conf example). */
+START_TEST(test_unclosed_at_eof)
+{
+	char err[256], *out = NULL;
+	size_t outlen = 0;
+	struct config *c = config_parse("neighbor 127.0.0.1 {\n"
+	    " local-address 127.0.0.2; local-as 1; peer-as 1;\n static {\n"
+	    "  route 10.0.0.0/8 next-hop 1.1.1.1;\n", "test.conf", err,
+	    sizeof(err));
+	FILE *f;
+
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->neighbors[0].nroutes, 1);
+	f = open_memstream(&out, &outlen);
+	ck_assert_int_eq(config_check(f, c), 1);
+	fclose(f);
+	/* the innermost block: its '}' is the first missing */
+	ck_assert_str_eq(out, "test.conf:3: warning: the 'static' block "
+	    "opened here is not closed: the end of the file closes it (as in "
+	    "ExaBGP)\n");
+	free(out);
 	config_free(c);
 }
 END_TEST
@@ -544,9 +610,9 @@ static const struct {
 	{ "neighbor 127.0.0.1 {\n local-as 1\n}\n",
 	    "test.conf:2: invalid syntax: the line must end with ';', '{' or "
 	    "'}' (a statement cannot continue on the next line)" },
+	/* the end of the file closes the block (ExaBGP), the rest counts */
 	{ "neighbor 127.0.0.1 {\n local-as 1;\n",
-	    "test.conf:1: missing '}' to close the 'neighbor' block opened "
-	    "here" },
+	    "test.conf:1: neighbor 127.0.0.1: peer-as is required" },
 	{ "}\n", "test.conf:1: unexpected '}': no block is open" },
 	{ "bogus { }\n", "test.conf:1: unknown keyword 'bogus' at the top "
 	    "level; expected one of: process, template, neighbor" },
@@ -610,8 +676,8 @@ static const struct {
 	    "source 10.0.0.1/32; } then { discard; } }\n }\n}\n",
 	    "test.conf:4: route flow source-ipv4 10.0.0.1/32 is ipv4 flow, "
 	    "which is not in the family block of neighbor 127.0.0.1" },
-	{ NB_HEAD " l2vpn { }\n}\n", "test.conf:2: 'l2vpn' is not supported: "
-	    "evbgp speaks " SPOKEN },
+	{ NB_HEAD " l2vpn {\n  vpls x { endpoint 5; }\n }\n}\n",
+	    "test.conf:3: a vpls route needs 'base'" },
 	{ NB_HEAD " operational { }\n}\n", "test.conf:2: 'operational' is not "
 	    "supported: evbgp speaks " SPOKEN },
 	{ NB_HEAD " capability {\n  add-path receive/send;\n }\n}\n",
@@ -755,9 +821,11 @@ config_suite(void)
 
 	tcase_add_test(tc, test_golden);
 	tcase_add_test(tc, test_kit_etc);
+	tcase_add_test(tc, test_exabgp_examples);
 	tcase_add_test(tc, test_kit_json4);
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_unclosed_at_eof);
 	tcase_add_test(tc, test_same_peer_two_sessions);
 	tcase_add_test(tc, test_template_order);
 	tcase_add_test(tc, test_family_layers);

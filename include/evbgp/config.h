@@ -152,6 +152,10 @@ famset_t cfg_ext_nexthop(const struct cfg_neighbor *nb);
 
 struct config {
 	char		*path;		/* file it was read from */
+	/* a block the end of the file closed (ExaBGP reads it so), its
+	 * line and keyword, for config_check's warning; 0 if none */
+	int		 unclosed_line;
+	char		 unclosed_name[32];
 	struct cfg_neighbor *neighbors;
 	size_t		 nneighbors;
 	struct cfg_process *processes;

@@ -174,6 +174,12 @@ void	nlri_rd_text(struct sbuf *o, const uint8_t *rd);
 /* And as ExaBGP 4.2 reads it: ASN:N (type 0 when the ASN fits 16 bits
  * and N 32, else type 2), IPv4:N (type 1). Returns 0 or -1. */
 int	nlri_rd_parse(const char *s, uint8_t *rd);
+/* A VPLS NLRI (RFC 4761 §3.2.2) into buf (19 octets), and back (false
+ * when n is not one). */
+size_t	nlri_vpls_build(const uint8_t *rd, uint16_t endpoint, uint16_t offset,
+	    uint16_t size, uint32_t base, uint8_t *buf);
+bool	nlri_vpls_fields(const struct nlri *n, uint16_t *endpoint,
+	    uint16_t *offset, uint16_t *size, uint32_t *base);
 /* NLRI_F_PREFIX families: the octets of p into buf (17 bytes at most),
  * returning their number, and back. */
 size_t	nlri_from_prefix(const struct prefix *p, uint8_t *buf);

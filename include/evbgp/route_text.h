@@ -48,6 +48,16 @@ int	 route_text_parse_nlri(const struct lex_token *t, size_t n,
 	    unsigned flags, struct cfg_route **routes, size_t *nroutes,
 	    struct route_text_err *err);
 
+/*
+ * Parse a VPLS route, "rd R endpoint E base B offset O size S next-hop N
+ * <attributes...>" (ExaBGP 4.2's l2vpn syntax: configuration "l2vpn {
+ * vpls ...; }" and the API's "announce|withdraw vpls ..."), keywords in
+ * any order. Same contract as route_text_parse.
+ */
+int	 route_text_parse_vpls(const struct lex_token *t, size_t n,
+	    unsigned flags, struct cfg_route **routes, size_t *nroutes,
+	    struct route_text_err *err);
+
 /* Deep copy (attrs become a builder). */
 void	 cfg_route_copy(struct cfg_route *dst, const struct cfg_route *src);
 /* Free what a route owns (not the route itself). */
