@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Install everything evbgp needs on Debian 12, quietly and idempotently:
-#   build: build-essential cmake pkg-config libevent-dev libjson-c-dev check clang libclang-rt-14-dev
-#   tests: bird2 gobgpd frr exabgp iproute2 python3 procps socat shellcheck
+#   build: build-essential cmake pkg-config libevent-dev libjson-c-dev libedit-dev check clang
+#          libclang-rt-14-dev python3 gzip (man pages)
+#   tests: bird2 gobgpd frr exabgp iproute2 python3 procps socat shellcheck util-linux systemd
+#          man-db groff-base (man pages render), debootstrap systemd-container (the package
+#          booted in a Debian 12 tree)
 # `apt-get update` runs only when something is missing. The routing daemons' own system
 # services (bird, frr, gobgpd, exabgp) are kept from starting during the install and are
 # disabled and stopped afterwards: the tests run their own instances on 127.0.0.x:179.
@@ -9,8 +12,8 @@
 #   scripts/setup.sh            (as root, or through sudo)
 set -euo pipefail
 
-BUILD_PKGS="build-essential cmake pkg-config libevent-dev libjson-c-dev check clang libclang-rt-14-dev"
-TEST_PKGS="bird2 gobgpd frr exabgp iproute2 python3 procps socat shellcheck util-linux systemd"
+BUILD_PKGS="build-essential cmake pkg-config libevent-dev libjson-c-dev libedit-dev check clang libclang-rt-14-dev python3 gzip"
+TEST_PKGS="bird2 gobgpd frr exabgp iproute2 python3 procps socat shellcheck util-linux systemd man-db groff-base debootstrap systemd-container"
 SERVICES="bird frr gobgpd exabgp"
 
 SUDO=''

@@ -424,8 +424,8 @@ api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 	default:
 		return api_fail(c, "%s: family %s %s is not supported in this "
 		    "form (evbgp takes routes of ipv4 and ipv6 unicast, "
-		    "multicast, nlri-mpls, mpls-vpn, flow and flow-vpn as '%s "
-		    "AFI SAFI ...')", d->w1, family_afi_name(fam),
+		    "multicast, nlri-mpls, mpls-vpn, flow and flow-vpn, and "
+		    "l2vpn vpls as '%s AFI SAFI ...')", d->w1, family_afi_name(fam),
 		    family_safi_name(fam), d->w1);
 	}
 	c->i++;
@@ -687,10 +687,25 @@ api_h_bare(struct api_ctx *c, const struct api_verb_def *d)
 	return api_no_more(c, d);
 }
 
-/* "ping [text...]" */
+/* "status [json]", "version [json]", "help [json]" */
+static int
+api_h_bare_json(struct api_ctx *c, const struct api_verb_def *d)
+{
+	if (api_at(c, "json")) {
+		c->cmd->json = true;
+		c->i++;
+	}
+	return api_no_more(c, d);
+}
+
+/* "ping [text...] [json]": a last word json asks for the JSON answer */
 static int
 api_h_ping(struct api_ctx *c, const struct api_verb_def *d)
 {
+	if (c->n > c->i && lex_is(&c->t[c->n - 1], "json")) {
+		c->cmd->json = true;
+		c->n--;
+	}
 	c->cmd->text = api_join_rest(c);
 	return 0;
 }
@@ -733,14 +748,14 @@ static const struct api_verb_def api_verbs[] = {
 	{ "shutdown", NULL, API_SHUTDOWN, 0, api_h_bare },
 	{ "reload", NULL, API_RELOAD, 0, api_h_bare },
 	{ "restart", NULL, API_RESTART, 0, api_h_bare },
-	{ "version", NULL, API_VERSION, 0, api_h_bare },
-	{ "help", NULL, API_HELP, 0, api_h_bare },
+	{ "version", NULL, API_VERSION, 0, api_h_bare_json },
+	{ "help", NULL, API_HELP, 0, api_h_bare_json },
 	{ "reset", NULL, API_RESET, 0, api_h_bare },
 	{ "enable-ack", NULL, API_ENABLE_ACK, 0, api_h_bare },
 	{ "disable-ack", NULL, API_DISABLE_ACK, 0, api_h_bare },
 	{ "silence-ack", NULL, API_SILENCE_ACK, 0, api_h_bare },
 	{ "ping", NULL, API_PING, 0, api_h_ping },
-	{ "status", NULL, API_STATUS, 0, api_h_bare },
+	{ "status", NULL, API_STATUS, 0, api_h_bare_json },
 };
 
 #undef SEL
@@ -911,8 +926,14 @@ static const char *const api_help[] = {
 	"withdraw route PREFIX [ATTRIBUTES...]",
 	"announce attributes ATTRIBUTES... nlri PREFIX...",
 	"withdraw attributes ATTRIBUTES... nlri PREFIX...",
-	"announce ipv4|ipv6 unicast PREFIX ATTRIBUTES...",
-	"withdraw ipv4|ipv6 unicast PREFIX [ATTRIBUTES...]",
+	"announce ipv4|ipv6 unicast|multicast|nlri-mpls|mpls-vpn PREFIX "
+	    "ATTRIBUTES...",
+	"withdraw ipv4|ipv6 unicast|multicast|nlri-mpls|mpls-vpn PREFIX "
+	    "[ATTRIBUTES...]",
+	"announce|withdraw ipv4|ipv6 flow|flow-vpn MATCH... ACTION...",
+	"announce|withdraw flow route MATCH... ACTION...",
+	"announce|withdraw [l2vpn] vpls rd R endpoint E base B offset O size S "
+	    "next-hop IP [ATTRIBUTES...]",
 	"announce eor [AFI SAFI]",
 	"announce route-refresh AFI SAFI",
 	"announce watchdog NAME",
@@ -925,14 +946,14 @@ static const char *const api_help[] = {
 	"shutdown",
 	"reload",
 	"restart",
-	"version",
-	"help",
+	"version [json]",
+	"help [json]",
 	"reset",
 	"enable-ack",
 	"disable-ack",
 	"silence-ack",
-	"ping [TEXT...]",
-	"status",
+	"ping [TEXT...] [json]",
+	"status [json]",
 	"# COMMENT",
 	NULL
 };

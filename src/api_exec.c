@@ -528,22 +528,32 @@ show_rib(struct daemon *d, struct api_client *c,
 /* ---- daemon-level ---- */
 
 static void
-exec_status(struct daemon *d, struct api_client *c)
+exec_status(struct daemon *d, struct api_client *c, bool json)
 {
-	size_t up = 0, routes = 0;
+	struct api_status st = {
+		.pid = (int)getpid(),
+		.neighbors = d->npeers,
+		.attribute_sets = attr_table_count(d->attrs),
+		.helpers = daemon_helper_count(d),
+		.max_late_ms = d->health_max_late * 1000,
+	};
 
 	for (size_t i = 0; i < d->npeers; i++) {
 		if (peer_state(d->peers[i]) == ST_ESTABLISHED)
-			up++;
-		routes += rib_out_count(d->peers[i]->ro);
+			st.established++;
+		st.routes_out += rib_out_count(d->peers[i]->ro);
 	}
-	replyf(c, "evbgpd %s pid %d", EVBGP_VERSION, (int)getpid());
-	replyf(c, "neighbors %zu established %zu", d->npeers, up);
-	replyf(c, "adj-rib-out routes %zu attribute-sets %zu", routes,
-	    attr_table_count(d->attrs));
-	replyf(c, "helpers %zu", daemon_helper_count(d));
-	replyf(c, "event-loop longest-timer-delay-ms %.1f",
-	    d->health_max_late * 1000);
+	if (json) {
+		api_show_status_json(c, &st);
+		return;
+	}
+	replyf(c, "evbgpd %s pid %d", EVBGP_VERSION, st.pid);
+	replyf(c, "neighbors %zu established %zu", st.neighbors,
+	    st.established);
+	replyf(c, "adj-rib-out routes %zu attribute-sets %zu", st.routes_out,
+	    st.attribute_sets);
+	replyf(c, "helpers %zu", st.helpers);
+	replyf(c, "event-loop longest-timer-delay-ms %.1f", st.max_late_ms);
 }
 
 static void
@@ -784,7 +794,9 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		    cmd.subcode);
 		break;
 	case API_SHOW_NEIGHBOR:
-		if (cmd.json)
+		if (cmd.json && cmd.show == API_SHOW_CONFIGURATION)
+			api_show_configuration_json(d, c, &cmd);
+		else if (cmd.json)
 			api_show_neighbors_json(d, c, &cmd);
 		else
 			show_neighbors(d, c, &cmd);
@@ -820,11 +832,17 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		daemon_request(d, DAEMON_RESTART, NULL);
 		return;
 	case API_VERSION:
-		replyf(c, "exabgp %s (evbgpd %s)", EXABGP_API_VERSION,
-		    EVBGP_VERSION);
+		if (cmd.json)
+			api_show_version_json(c, EXABGP_API_VERSION);
+		else
+			replyf(c, "exabgp %s (evbgpd %s)", EXABGP_API_VERSION,
+			    EVBGP_VERSION);
 		break;
 	case API_HELP:
-		exec_help(c);
+		if (cmd.json)
+			api_show_help_json(c);
+		else
+			exec_help(c);
 		break;
 	case API_RESET:
 		reply(c, "asynchronous queue cleared");
@@ -843,14 +861,14 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		api_command_free(&cmd);
 		return;
 	case API_PING:
-		if (c->encoder == ENCODER_JSON)
+		if (c->encoder == ENCODER_JSON || cmd.json)
 			replyf(c, "{ \"pong\": \"%s\", \"active\": true }",
 			    d->uuid);
 		else
 			replyf(c, "pong %s active=true", d->uuid);
 		break;
 	case API_STATUS:
-		exec_status(d, c);
+		exec_status(d, c, cmd.json);
 		break;
 	case API_COMMENT:
 		if (cmd.text != NULL && cmd.text[0] != '\0')

@@ -7,6 +7,7 @@
  * tree of json objects.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -265,4 +266,82 @@ api_show_rib_json(struct daemon *d, struct api_client *c,
 			rib_out_foreach(rib, api_show_json_route, &rs);
 	}
 	api_show_json_array_end(&a, c);
+}
+
+/* ---- show neighbor configuration, status, version, help ---- */
+
+void
+api_show_configuration_json(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd)
+{
+	struct api_show_json_array a;
+
+	api_show_json_array_begin(&a);
+	for (size_t i = 0; i < d->npeers; i++) {
+		struct peer *p = d->peers[i];
+		json_object *o;
+		char *text;
+
+		if (!api_show_json_wanted(cmd, p))
+			continue;
+		o = json_object_new_object();
+		api_show_json_addr(o, "peer-address", &p->remote);
+		text = config_neighbor_string(p->cfg);
+		api_show_json_str(o, "configuration", text);
+		free(text);
+		api_show_json_array_add(&a, o);
+	}
+	api_show_json_array_end(&a, c);
+}
+
+/* Send o (consumed) as one line. */
+static void
+api_show_json_send(struct api_client *c, json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN);
+
+	c->reply(c->ctx, s, strlen(s));
+	c->reply(c->ctx, "\n", 1);
+	json_object_put(o);
+}
+
+void
+api_show_status_json(struct api_client *c, const struct api_status *st)
+{
+	json_object *o = json_object_new_object();
+	char late[32];
+
+	api_show_json_str(o, "evbgpd", EVBGP_VERSION);
+	api_show_json_u64(o, "pid", (uint64_t)st->pid);
+	api_show_json_u64(o, "neighbors", st->neighbors);
+	api_show_json_u64(o, "established", st->established);
+	api_show_json_u64(o, "adj-rib-out-routes", st->routes_out);
+	api_show_json_u64(o, "attribute-sets", st->attribute_sets);
+	api_show_json_u64(o, "helpers", st->helpers);
+	/* the text form's precision, not a binary fraction's 17 digits */
+	snprintf(late, sizeof(late), "%.1f", st->max_late_ms);
+	json_object_object_add(o, "event-loop-longest-timer-delay-ms",
+	    json_object_new_double_s(st->max_late_ms, late));
+	api_show_json_send(c, o);
+}
+
+void
+api_show_version_json(struct api_client *c, const char *exabgp)
+{
+	json_object *o = json_object_new_object();
+
+	api_show_json_str(o, "exabgp", exabgp);
+	api_show_json_str(o, "evbgpd", EVBGP_VERSION);
+	api_show_json_send(c, o);
+}
+
+void
+api_show_help_json(struct api_client *c)
+{
+	json_object *o = json_object_new_array();
+
+	for (const char *const *l = api_help_lines(); *l != NULL; l++)
+		json_object_array_add(o, json_object_new_string(*l));
+	api_show_json_send(c, o);
 }

@@ -1161,6 +1161,12 @@ peer_handle_route_refresh(struct peer *p, const uint8_t *body, size_t len)
 		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
 		return;
 	}
+	/* outside Established it is an FSM error (RFC 4271 §8.2.2), whatever
+	 * was negotiated: the FSM answers it */
+	if (p->fsm.state != ST_ESTABLISHED) {
+		fsm_dispatch(&p->fsm, EV_ROUTE_REFRESH_RECEIVED);
+		return;
+	}
 	if (rr.subtype == BGP_RR_NORMAL && !peer_route_refresh_ok(p, &rr))
 		return;
 	if (rr.subtype != BGP_RR_NORMAL) {

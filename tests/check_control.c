@@ -510,6 +510,104 @@ START_TEST(json_show)
 }
 END_TEST
 
+/* Every command that shows something has a JSON form: one line, one
+ * document of the expected type, then done. */
+static const struct {
+	const char		*line;
+	enum json_type		 type;
+	const char		*key;		/* a member of the (first) object */
+} json_forms[] = {
+	{ "show neighbor json", json_type_array, "peer-address" },
+	{ "show neighbor summary json", json_type_array, "state" },
+	{ "show neighbor extensive 127.0.0.2 json", json_type_array,
+	    "messages" },
+	{ "show neighbor configuration json", json_type_array,
+	    "configuration" },
+	{ "show adj-rib out json", json_type_array, "prefix" },
+	{ "show adj-rib out extensive json", json_type_array, "attributes" },
+	{ "show adj-rib in json", json_type_array, NULL },
+	{ "status json", json_type_object, "adj-rib-out-routes" },
+	{ "version json", json_type_object, "evbgpd" },
+	{ "help json", json_type_array, NULL },
+	{ "ping json", json_type_object, "pong" },
+};
+
+START_TEST(json_every_show)
+{
+	json_object *o, *e, *v;
+	char *s = ask("announce route 10.9.0.0/24 next-hop 192.0.2.1");
+	const char *nl;
+
+	ck_assert_str_eq(s, "done\n");
+	free(s);
+	s = ask(json_forms[_i].line);
+	ck_assert_msg(strlen(s) > 5 && strcmp(s + strlen(s) - 5, "done\n") == 0,
+	    "%s: %s", json_forms[_i].line, s);
+	s[strlen(s) - 5] = '\0';
+	nl = strchr(s, '\n');
+	ck_assert_msg(nl != NULL && nl[1] == '\0', "%s: not one line: %s",
+	    json_forms[_i].line, s);
+	o = json_tokener_parse(s);
+	ck_assert_msg(o != NULL && json_object_is_type(o,
+	    json_forms[_i].type), "%s: %s", json_forms[_i].line, s);
+	e = o;
+	if (json_object_is_type(o, json_type_array) &&
+	    json_forms[_i].key != NULL) {
+		ck_assert_msg(json_object_array_length(o) > 0, "%s: %s",
+		    json_forms[_i].line, s);
+		e = json_object_array_get_idx(o, 0);
+	}
+	if (json_forms[_i].key != NULL)
+		ck_assert_msg(json_object_object_get_ex(e, json_forms[_i].key,
+		    &v), "%s: no %s: %s", json_forms[_i].line,
+		    json_forms[_i].key, s);
+	json_object_put(o);
+	free(s);
+}
+END_TEST
+
+START_TEST(json_forms_content)
+{
+	json_object *o, *v;
+	char *s = ask("status json");
+
+	s[strlen(s) - 5] = '\0';
+	o = json_tokener_parse(s);
+	ck_assert(json_object_object_get_ex(o, "neighbors", &v));
+	ck_assert_int_eq(json_object_get_int64(v), 1);
+	ck_assert(json_object_object_get_ex(o, "established", &v));
+	ck_assert_int_eq(json_object_get_int64(v), 0);
+	ck_assert(json_object_object_get_ex(o, "pid", &v));
+	ck_assert_int_eq(json_object_get_int64(v), getpid());
+	json_object_put(o);
+	free(s);
+
+	s = ask("help json");
+	s[strlen(s) - 5] = '\0';
+	o = json_tokener_parse(s);
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(o,
+	    (size_t)json_object_array_length(o) - 1)), "# COMMENT");
+	json_object_put(o);
+	free(s);
+
+	s = ask("show neighbor configuration 127.0.0.2 json");
+	s[strlen(s) - 5] = '\0';
+	o = json_tokener_parse(s);
+	ck_assert_uint_eq(json_object_array_length(o), 1);
+	ck_assert(json_object_object_get_ex(json_object_array_get_idx(o, 0),
+	    "configuration", &v));
+	ck_assert_msg(strstr(json_object_get_string(v),
+	    "neighbor 127.0.0.2 {") != NULL, "%s", json_object_get_string(v));
+	json_object_put(o);
+	free(s);
+
+	/* json is not a word every command takes */
+	s = ask("reload json");
+	ck_assert_str_eq(s, "error\n");
+	free(s);
+}
+END_TEST
+
 START_TEST(shutdown_answers_then_closes)
 {
 	int fd = client_connect(fx.path);
@@ -782,6 +880,9 @@ control_suite(void)
 	tcase_add_test(tc, too_many_clients);
 	tcase_add_test(tc, back_pressure_keeps_order);
 	tcase_add_test(tc, json_show);
+	tcase_add_loop_test(tc, json_every_show, 0,
+	    sizeof(json_forms) / sizeof(json_forms[0]));
+	tcase_add_test(tc, json_forms_content);
 	tcase_add_test(tc, shutdown_answers_then_closes);
 	tcase_add_test(tc, free_removes_socket);
 	tcase_add_test(tc, live_socket_refused);

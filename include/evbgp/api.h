@@ -93,7 +93,8 @@ struct api_command {
 	/* show neighbor kind; show adj-rib extensive */
 	enum api_show_kind show;
 	bool		 extensive;
-	bool		 json;		/* trailing "json" on show commands */
+	bool		 json;		/* trailing "json": show, status, version,
+				 * help, ping */
 	/* "show neighbor [summary|extensive|configuration] [IP]",
 	 * "show adj-rib in|out [extensive] [IP]" */
 	bool		 has_filter;

@@ -23,20 +23,44 @@
  *     "aigp", "large-community", "attribute-0xCC-0xFF" (others, as
  *     hex) } }
  * Attributes that are absent are left out (bgp_attr_json()).
+ * show neighbor configuration: an array of { "peer-address",
+ *   "configuration" (the text "show neighbor configuration" prints) }
+ * status: { "evbgpd" (version), "pid", "neighbors", "established",
+ *   "adj-rib-out-routes", "attribute-sets", "helpers",
+ *   "event-loop-longest-timer-delay-ms" }
+ * version: { "exabgp" (the API version we follow), "evbgpd" }
+ * help: an array of strings, the command forms
  */
 #ifndef EVBGP_API_SHOW_JSON_H
 #define EVBGP_API_SHOW_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct daemon;
 struct api_client;
 struct api_command;
+
+/* What "status" reports (text or JSON). */
+struct api_status {
+	int		 pid;
+	size_t		 neighbors;
+	size_t		 established;
+	size_t		 routes_out;
+	size_t		 attribute_sets;
+	size_t		 helpers;
+	double		 max_late_ms;
+};
 
 void	api_show_neighbors_json(struct daemon *d, struct api_client *c,
 	    const struct api_command *cmd);
 /* in: the Adj-RIB-In (routes received), else the Adj-RIB-Out. */
 void	api_show_rib_json(struct daemon *d, struct api_client *c,
 	    const struct api_command *cmd, bool in);
+void	api_show_configuration_json(struct daemon *d, struct api_client *c,
+	    const struct api_command *cmd);
+void	api_show_status_json(struct api_client *c, const struct api_status *st);
+void	api_show_version_json(struct api_client *c, const char *exabgp);
+void	api_show_help_json(struct api_client *c);
 
 #endif /* EVBGP_API_SHOW_JSON_H */

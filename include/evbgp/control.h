@@ -4,6 +4,11 @@
  * the line handler it was given, and sends back the answers (content
  * lines, then "done" or "error"). Clients and command lengths are
  * bounded.
+ *
+ * The reason of an error, when given, goes in "error: REASON" lines just
+ * before the "error" (ExaBGP 5's form; evbgpctl prints them with the
+ * command). A refusal of the client itself is one "error: REASON" line,
+ * then the connection closes. Helpers keep the bare done/error answers.
  */
 #ifndef EVBGP_CONTROL_H
 #define EVBGP_CONTROL_H

@@ -2,8 +2,15 @@
  * evbgpctl: send commands to a running evbgpd over its control socket
  * and print the answers. The protocol is the helpers' text API with
  * acknowledgements on: each command line is answered by content lines,
- * then "done" or "error" (or one "error: REASON" line when the daemon
- * refuses the connection or the command outright).
+ * then "done" or "error". An error may be preceded by "error: REASON"
+ * lines (the form ExaBGP 5 uses); the daemon also sends one "error:
+ * REASON" line, then closes, when it refuses the connection or the
+ * command outright (too many clients, command too long ...).
+ *
+ * Three modes: one command from the arguments; commands from standard
+ * input (batch: each error names its line, a summary counts the
+ * outcomes); an interactive shell (shell.c) when standard input is a
+ * terminal and no command is given.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -12,114 +19,38 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "client.h"
+#include "ctl.h"
+#include "evbgp/api.h"
 #include "evbgp/control.h"
+#include "evbgp/util.h"
 
 #define CTL_DEFAULT_TIMEOUT	30	/* seconds of silence */
 /* the daemon's whole answer is at most 64 MiB; a JSON show is one line */
 #define CTL_MAX_ANSWER_LINE	(65u * 1024 * 1024)
+#define CTL_QUOTE_MAX		120	/* bytes of a command in a message */
 
-static const char usage_text[] =
-"NAME\n"
-"    evbgpctl - control a running evbgpd\n"
-"\n"
-"SYNOPSIS\n"
-"    evbgpctl [--socket PATH] [--json] [--timeout S] COMMAND [WORDS...]\n"
-"    evbgpctl [--socket PATH] [--json] [--timeout S] < FILE\n"
-"\n"
-"DESCRIPTION\n"
-"    evbgpctl connects to evbgpd's control socket, sends one command made\n"
-"    of COMMAND and WORDS joined by spaces, prints the answer and exits.\n"
-"    Without COMMAND it reads commands from standard input, one per line\n"
-"    (empty lines are skipped), and sends them one after the other, each\n"
-"    after the previous one was answered.\n"
-"\n"
-"    The commands are those of ExaBGP's text API, which evbgpd helpers\n"
-"    use too; 'evbgpctl help' lists them. Commands given to evbgpctl act\n"
-"    on every neighbor the selector matches, whatever the api blocks of\n"
-"    the configuration say.\n"
-"\n"
-"OPTIONS\n"
-"    -s, --socket PATH  the control socket (default: $EVBGPCTL_SOCKET, or\n"
-"                       " CONTROL_DEFAULT_PATH "); evbgpd --control\n"
-"                       PATH chooses where the daemon listens\n"
-"    -j, --json         ask show commands for JSON: ' json' is appended\n"
-"                       to every command starting with 'show', and each\n"
-"                       answer line is then one JSON document\n"
-"    -t, --timeout S    give up when the daemon is silent for S seconds\n"
-"                       while connecting or answering (default 30;\n"
-"                       0 waits for ever)\n"
-"    -h, --help         print this help and exit\n"
-"    -V, --version      print the version and exit\n"
-"\n"
-"COMMANDS (a selection)\n"
-"    show neighbor [summary|extensive|configuration] [IP]\n"
-"    show adj-rib in|out [extensive] [IP]\n"
-"    announce route PREFIX next-hop IP [ATTRIBUTES...]\n"
-"    withdraw route PREFIX [next-hop IP]\n"
-"    neighbor IP announce route ...    (restrict to some neighbors)\n"
-"    announce eor [AFI SAFI] | announce route-refresh AFI SAFI\n"
-"    flush adj-rib out | clear adj-rib in|out | teardown IP [SUBCODE]\n"
-"    reload | restart | shutdown | version | status | ping | help\n"
-"    disable-ack and silence-ack are refused: evbgpctl needs the answers.\n"
-"\n"
-"OUTPUT\n"
-"    The answer's lines are printed as they come, without the final\n"
-"    'done'. An 'error' answer prints a note on standard error: the\n"
-"    reason is in evbgpd's log.\n"
-"\n"
-"ENVIRONMENT\n"
-"    EVBGPCTL_SOCKET    the socket path when --socket is not given\n"
-"\n"
-"EXIT STATUS\n"
-"    0  every command was answered 'done'\n"
-"    1  a command was answered 'error', or evbgpd could not be reached,\n"
-"       closed the connection early, or timed out\n"
-"    2  usage error (unknown option, command too long, ...)\n"
-"\n"
-"EXAMPLES\n"
-"    evbgpctl show neighbor summary\n"
-"    evbgpctl --json show adj-rib out 192.0.2.1\n"
-"    evbgpctl announce route 10.0.0.0/24 next-hop 192.0.2.1 "
-"community 65000:1\n"
-"    evbgpctl neighbor 192.0.2.1 withdraw route 10.0.0.0/24\n"
-"    printf 'version\\nstatus\\n' | evbgpctl --socket /tmp/evbgpd.sock\n";
-
-struct ctl {
-	const char	*path;
-	bool		 json;
-	int		 timeout_ms;	/* -1: no limit */
-	int		 fd;
-	/* answer bytes: buf[off..len) not consumed yet, of which
-	 * buf[off..scanned) holds no newline */
-	char		*buf;
-	size_t		 off, scanned, len, cap;
-	bool		 eof;
-};
+static void
+ctl_usage(void)
+{
+	fputs(ctl_usage_head, stdout);
+	for (const char *const *l = api_help_lines(); *l != NULL; l++)
+		printf("    %s\n", *l);
+	fputs(ctl_usage_tail, stdout);
+}
 
 static void __attribute__((noreturn))
 ctl_usage_error(const char *msg)
 {
 	fprintf(stderr, "evbgpctl: %s\nTry 'evbgpctl --help'.\n", msg);
 	exit(2);
-}
-
-static void *
-ctl_realloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-
-	if (q == NULL) {
-		fprintf(stderr, "evbgpctl: out of memory\n");
-		exit(1);
-	}
-	return q;
 }
 
 static int
@@ -165,7 +96,7 @@ ctl_parse_options(int argc, char **argv, struct ctl *c)
 			c->timeout_ms = ctl_parse_timeout(optarg);
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			ctl_usage();
 			exit(0);
 		case 'V':
 			printf("evbgpctl %s\n", EVBGP_VERSION);
@@ -179,41 +110,48 @@ ctl_parse_options(int argc, char **argv, struct ctl *c)
 
 /* ---- connection ---- */
 
-static void __attribute__((noreturn))
-ctl_connect_failed(const struct ctl *c, int err)
+static int
+ctl_fail(struct ctl *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+ctl_fail(struct ctl *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+ctl_connect_failed(struct ctl *c, int err)
 {
 	switch (err) {
 	case ENOENT:
-		fprintf(stderr, "evbgpctl: evbgpd is not running (no socket at "
-		    "%s)\n", c->path);
-		break;
+		return ctl_fail(c, "evbgpd is not running (no socket at %s)",
+		    c->path);
 	case EACCES:
 	case EPERM:
-		fprintf(stderr, "evbgpctl: permission denied on %s (run as "
-		    "root or as a member of the socket's group)\n", c->path);
-		break;
+		return ctl_fail(c, "permission denied on %s (run as root or as "
+		    "a member of the socket's group)", c->path);
 	case ECONNREFUSED:
-		fprintf(stderr, "evbgpctl: nobody listens on %s: evbgpd is not "
-		    "running (stale socket)\n", c->path);
-		break;
+		return ctl_fail(c, "nobody listens on %s: evbgpd is not "
+		    "running (stale socket)", c->path);
 	case ENOTSOCK:
-		fprintf(stderr, "evbgpctl: %s is not a socket\n", c->path);
-		break;
+		return ctl_fail(c, "%s is not a socket", c->path);
 	case ETIMEDOUT:
-		fprintf(stderr, "evbgpctl: timed out connecting to %s\n",
-		    c->path);
-		break;
+		return ctl_fail(c, "timed out connecting to %s", c->path);
 	default:
-		fprintf(stderr, "evbgpctl: cannot connect to %s: %s\n",
-		    c->path, strerror(err));
-		break;
+		return ctl_fail(c, "cannot connect to %s: %s", c->path,
+		    strerror(err));
 	}
-	exit(1);
 }
 
-/* Wait for events on the socket; false on timeout. */
-static bool
-ctl_wait(const struct ctl *c, short events)
+/* Wait for events on the socket: 1 ready, 0 timeout, -1 error. */
+static int
+ctl_wait(struct ctl *c, short events)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = events };
 	int rc;
@@ -221,84 +159,105 @@ ctl_wait(const struct ctl *c, short events)
 	do
 		rc = poll(&pfd, 1, c->timeout_ms);
 	while (rc == -1 && errno == EINTR);
-	if (rc == -1) {
-		fprintf(stderr, "evbgpctl: poll: %s\n", strerror(errno));
-		exit(1);
-	}
-	return rc == 1;
+	if (rc == -1)
+		return ctl_fail(c, "poll: %s", strerror(errno));
+	return rc;
 }
 
-static void
+void
+ctl_disconnect(struct ctl *c)
+{
+	if (c->fd != -1) {
+		/* tell the daemon we are done before going */
+		shutdown(c->fd, SHUT_WR);
+		close(c->fd);
+	}
+	c->fd = -1;
+	c->off = c->scanned = c->len = 0;
+	c->eof = false;
+}
+
+int
 ctl_connect(struct ctl *c)
 {
 	struct sockaddr_un sun;
 	struct stat st;
 	socklen_t len = sizeof(int);
-	int err = 0;
+	int err = 0, rc;
 
+	ctl_disconnect(c);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(c->path) >= sizeof(sun.sun_path))
-		ctl_usage_error("socket path too long");
+		return ctl_fail(c, "socket path too long: %s", c->path);
 	memcpy(sun.sun_path, c->path, strlen(c->path));
 	if (stat(c->path, &st) == 0 && !S_ISSOCK(st.st_mode))
-		ctl_connect_failed(c, ENOTSOCK);
+		return ctl_connect_failed(c, ENOTSOCK);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (c->fd == -1)
-		ctl_connect_failed(c, errno);
+		return ctl_connect_failed(c, errno);
 	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
-		return;
+		return 0;
+	err = errno;
 	/* a unix connect only waits when the daemon's backlog is full */
-	if (errno != EAGAIN && errno != EINPROGRESS)
-		ctl_connect_failed(c, errno);
-	if (!ctl_wait(c, POLLOUT))
-		ctl_connect_failed(c, ETIMEDOUT);
-	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-		err = errno;
-	if (err != 0)
-		ctl_connect_failed(c, err);
+	if (err == EAGAIN || err == EINPROGRESS) {
+		rc = ctl_wait(c, POLLOUT);
+		if (rc == 0)
+			err = ETIMEDOUT;
+		else if (rc == 1 && getsockopt(c->fd, SOL_SOCKET, SO_ERROR,
+		    &err, &len) == -1)
+			err = errno;
+		else if (rc == -1) {
+			ctl_disconnect(c);
+			return -1;
+		}
+	}
+	if (err == 0)
+		return 0;
+	ctl_disconnect(c);
+	return ctl_connect_failed(c, err);
 }
 
-/* Send everything; false if the daemon closed the connection (what it
- * said before closing, e.g. "error: too many clients", is still to be
- * read). */
-static bool
+/* Send everything: 0, or -1 when the daemon closed the connection (what
+ * it said before closing, e.g. "error: too many clients", is still to
+ * be read) or on timeout (c->err). */
+static int
 ctl_send(struct ctl *c, const char *data, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL);
 
 		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
-			if (!ctl_wait(c, POLLOUT)) {
-				fprintf(stderr, "evbgpctl: timed out sending "
-				    "to evbgpd\n");
-				exit(1);
-			}
+			int rc = ctl_wait(c, POLLOUT);
+
+			if (rc == 0)
+				return ctl_fail(c, "timed out sending to "
+				    "evbgpd");
+			if (rc == -1)
+				return -1;
 			continue;
 		}
 		if (n == -1 && (errno == EPIPE || errno == ECONNRESET))
-			return false;
-		if (n == -1) {
-			fprintf(stderr, "evbgpctl: sending to evbgpd: %s\n",
+			return ctl_fail(c, "evbgpd closed the connection");
+		if (n == -1)
+			return ctl_fail(c, "sending to evbgpd: %s",
 			    strerror(errno));
-			exit(1);
-		}
 		data += n;
 		len -= (size_t)n;
 	}
-	return true;
+	return 0;
 }
 
 /* ---- answers ---- */
 
-/* Read more of the answer into c->buf; false at EOF. */
-static bool
+/* Read more of the answer into c->buf: 1, 0 at EOF, -1 on error. */
+static int
 ctl_fill(struct ctl *c)
 {
 	ssize_t n;
 
 	if (c->eof)
-		return false;
+		return 0;
 	if (c->off > 0) {
 		/* consumed lines go; the partial one moves to the front */
 		memmove(c->buf, c->buf + c->off, c->len - c->off);
@@ -308,35 +267,37 @@ ctl_fill(struct ctl *c)
 	}
 	if (c->cap - c->len < 65536) {
 		c->cap = c->cap * 2 + 65536;
-		c->buf = ctl_realloc(c->buf, c->cap);
+		c->buf = xreallocarray(c->buf, c->cap, 1);
 	}
 	for (;;) {
+		int rc;
+
 		n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
 		if (n > 0) {
 			c->len += (size_t)n;
-			return true;
+			return 1;
 		}
 		if (n == 0 || errno == ECONNRESET) {
 			c->eof = true;
-			return false;
+			return 0;
 		}
 		if (errno == EINTR)
 			continue;
-		if (errno != EAGAIN) {
-			fprintf(stderr, "evbgpctl: reading from evbgpd: %s\n",
+		if (errno != EAGAIN)
+			return ctl_fail(c, "reading from evbgpd: %s",
 			    strerror(errno));
-			exit(1);
-		}
-		if (!ctl_wait(c, POLLIN)) {
-			fprintf(stderr, "evbgpctl: timed out waiting for "
-			    "evbgpd's answer\n");
-			exit(1);
-		}
+		rc = ctl_wait(c, POLLIN);
+		if (rc == 0)
+			return ctl_fail(c, "timed out waiting for evbgpd's "
+			    "answer");
+		if (rc == -1)
+			return -1;
 	}
 }
 
 /* The next answer line (NUL-terminated in place, valid until the next
- * call), or NULL at EOF. Each byte is scanned once. */
+ * call); NULL at EOF (c->eof) or on error (c->err). Each byte is
+ * scanned once. */
 static char *
 ctl_next_line(struct ctl *c)
 {
@@ -349,11 +310,11 @@ ctl_next_line(struct ctl *c)
 			break;
 		c->scanned = c->len;
 		if (c->len - c->off > CTL_MAX_ANSWER_LINE) {
-			fprintf(stderr, "evbgpctl: answer line longer than "
-			    "%u bytes\n", CTL_MAX_ANSWER_LINE);
-			exit(1);
+			ctl_fail(c, "answer line longer than %u bytes",
+			    CTL_MAX_ANSWER_LINE);
+			return NULL;
 		}
-		if (!ctl_fill(c))
+		if (ctl_fill(c) != 1)
 			return NULL;	/* a partial last line is dropped */
 	}
 	*nl = '\0';
@@ -362,37 +323,68 @@ ctl_next_line(struct ctl *c)
 	return line;
 }
 
-/* Print one command's answer; 0 for "done", 1 for an error. */
-static int
-ctl_read_answer(struct ctl *c)
+static void
+ctl_reason_add(struct ctl_answer *a, const char *why)
 {
-	char *line;
-	int rc = -1;
+	char *s;
 
-	while (rc == -1 && (line = ctl_next_line(c)) != NULL) {
-		if (strcmp(line, "done") == 0)
-			rc = 0;
-		else if (strcmp(line, "error") == 0) {
-			fprintf(stderr, "evbgpctl: the daemon answered error "
-			    "(see its log)\n");
-			rc = 1;
-		} else if (strncmp(line, "error: ", 7) == 0) {
-			fprintf(stderr, "evbgpctl: evbgpd says: %s\n", line + 7);
-			rc = 1;
-		} else if (puts(line) == EOF)
-			exit(1);
+	if (a->reason == NULL) {
+		a->reason = xstrdup(why);
+		return;
 	}
-	if (fflush(stdout) == EOF)
-		exit(1);
-	if (rc == -1) {
-		fprintf(stderr, "evbgpctl: evbgpd closed the connection before "
-		    "answering\n");
-		rc = 1;
-	}
-	return rc;
+	if (asprintf(&s, "%s; %s", a->reason, why) == -1)
+		return;
+	free(a->reason);
+	a->reason = s;
 }
 
-/* ---- commands ---- */
+/* Read one command's answer: content to sink, reasons into a. */
+static void
+ctl_read_answer(struct ctl *c, ctl_sink_fn *sink, void *arg,
+    struct ctl_answer *a)
+{
+	char *line;
+	bool reason = false;
+
+	while ((line = ctl_next_line(c)) != NULL) {
+		switch (ctl_line_kind(line)) {
+		case CTL_LINE_DONE:
+			a->result = CTL_DONE;
+			return;
+		case CTL_LINE_ERROR:
+			a->result = CTL_ERROR;
+			return;
+		case CTL_LINE_REASON:
+			ctl_reason_add(a, line + 7);
+			reason = true;
+			break;
+		case CTL_LINE_CONTENT:
+			sink(arg, line);
+			break;
+		}
+	}
+	if (reason && c->eof) {
+		/* the daemon refused and closed: its reason is the answer */
+		a->result = CTL_ERROR;
+		return;
+	}
+	a->result = CTL_LOST;
+	a->local = true;
+	free(a->reason);
+	a->reason = xstrdup(c->eof ? "evbgpd closed the connection before "
+	    "answering" : c->err);
+	ctl_disconnect(c);	/* the answers cannot be told apart any more */
+}
+
+void
+ctl_sink_stdout(void *arg, const char *line)
+{
+	if (puts(line) == EOF) {
+		fprintf(stderr, "evbgpctl: writing the answer: %s\n",
+		    strerror(errno));
+		exit(1);
+	}
+}
 
 static bool
 ctl_word_is(const char *line, const char *word)
@@ -405,39 +397,65 @@ ctl_word_is(const char *line, const char *word)
 	    (line[n] == '\0' || line[n] == ' ' || line[n] == '\t');
 }
 
-static bool
-ctl_ends_with_json(const char *line)
+void
+ctl_run(struct ctl *c, const char *line, ctl_sink_fn *sink, void *arg,
+    struct ctl_answer *a)
 {
 	size_t n = strlen(line);
+	bool json;
 
-	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
-		n--;
-	return n >= 5 && strncmp(line + n - 5, " json", 5) == 0;
-}
-
-/* Send one command (no newline) and print its answer; 0 or 1. */
-static int
-ctl_command(struct ctl *c, const char *line)
-{
-	size_t n = strlen(line);
-
+	memset(a, 0, sizeof(*a));
+	a->result = CTL_ERROR;
+	a->local = true;
 	if (n > CONTROL_MAX_LINE || strpbrk(line, "\n\r") != NULL) {
-		fprintf(stderr, "evbgpctl: command longer than %d bytes or "
-		    "with a line break\n", CONTROL_MAX_LINE);
-		return 1;
+		a->reason = xstrdup("command longer than 65536 bytes or with "
+		    "a line break");
+		return;
 	}
 	if (ctl_word_is(line, "disable-ack") ||
 	    ctl_word_is(line, "silence-ack")) {
-		fprintf(stderr, "evbgpctl: '%s' is refused: evbgpctl waits "
-		    "for every answer\n", line);
-		return 1;
+		a->reason = xstrdup("refused by evbgpctl, which waits for "
+		    "every answer");
+		return;
 	}
+	if (c->fd == -1) {
+		a->result = CTL_LOST;
+		a->reason = xstrdup("not connected to evbgpd");
+		return;
+	}
+	a->local = false;
+	json = c->json && c->grammar != NULL &&
+	    ctl_grammar_takes_json(c->grammar, line);
 	/* a failed send still reads: the daemon may have said why */
-	if (ctl_send(c, line, n) && (!c->json || !ctl_word_is(line, "show") ||
-	    ctl_ends_with_json(line) || ctl_send(c, " json", 5)))
+	if (ctl_send(c, line, n) == 0 && (!json || ctl_send(c, " json", 5) == 0))
 		ctl_send(c, "\n", 1);
-	return ctl_read_answer(c);
+	ctl_read_answer(c, sink, arg, a);
+	if (fflush(stdout) == EOF)
+		exit(1);
 }
+
+void
+ctl_answer_free(struct ctl_answer *a)
+{
+	free(a->reason);
+	a->reason = NULL;
+}
+
+void
+ctl_print_failure(const char *prefix, const struct ctl_answer *a)
+{
+	if (a->result == CTL_DONE)
+		return;
+	if (a->reason == NULL)
+		fprintf(stderr, "%sevbgpd answered error (no reason given: see "
+		    "its log)\n", prefix);
+	else if (a->local)
+		fprintf(stderr, "%s%s\n", prefix, a->reason);
+	else
+		fprintf(stderr, "%sevbgpd says: %s\n", prefix, a->reason);
+}
+
+/* ---- modes ---- */
 
 /* Join the command words with spaces. */
 static char *
@@ -451,7 +469,7 @@ ctl_join(int argc, char **argv)
 		if (total > CONTROL_MAX_LINE + 2)
 			ctl_usage_error("command too long");
 	}
-	line = ctl_realloc(NULL, total);
+	line = xmalloc(total);
 	line[0] = '\0';
 	for (int i = 0; i < argc; i++) {
 		if (i > 0)
@@ -462,25 +480,78 @@ ctl_join(int argc, char **argv)
 }
 
 static int
-ctl_run_stdin(struct ctl *c)
+ctl_run_one(struct ctl *c, const char *line)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int rc = 0;
+	struct ctl_answer a;
+	int rc;
 
+	if (ctl_connect(c) == -1) {
+		fprintf(stderr, "evbgpctl: %s\n", c->err);
+		return 1;
+	}
+	ctl_run(c, line, ctl_sink_stdout, NULL, &a);
+	ctl_print_failure("evbgpctl: ", &a);
+	rc = a.result == CTL_DONE ? 0 : 1;
+	ctl_answer_free(&a);
+	return rc;
+}
+
+/* A line of a batch file that is a command (not blank, not a comment);
+ * trailing CR LF removed. */
+static bool
+ctl_batch_command(char *line, ssize_t *n)
+{
+	while (*n > 0 && (line[*n - 1] == '\n' || line[*n - 1] == '\r'))
+		line[--*n] = '\0';
+	line += strspn(line, " \t");
+	return line[0] != '\0' && line[0] != '#';
+}
+
+static int
+ctl_run_batch(struct ctl *c)
+{
+	struct ctl_tally t = { 0 };
+	char *line = NULL, quoted[CTL_QUOTE_MAX + 1], prefix[64 +
+	    CTL_QUOTE_MAX], summary[160];
+	size_t cap = 0;
+	unsigned long lineno = 0;
+	ssize_t n;
+	bool connected = ctl_connect(c) == 0;
+
+	if (!connected)
+		fprintf(stderr, "evbgpctl: %s\n", c->err);
 	while ((n = getline(&line, &cap, stdin)) != -1) {
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (strspn(line, " \t") == (size_t)n)
+		struct ctl_answer a;
+
+		lineno++;
+		if (!ctl_batch_command(line, &n))
 			continue;
-		if (ctl_command(c, line) != 0)
-			rc = 1;
-		if (c->eof)
-			break;	/* the daemon went away (shutdown, ...) */
+		if (!connected) {
+			t.not_answered++;
+			continue;
+		}
+		ctl_run(c, line, ctl_sink_stdout, NULL, &a);
+		if (a.result == CTL_DONE)
+			t.done++;
+		else if (a.result == CTL_ERROR)
+			t.error++;
+		else
+			t.not_answered++;
+		if (a.result != CTL_DONE) {
+			ctl_abbrev(line, quoted, sizeof(quoted));
+			snprintf(prefix, sizeof(prefix), "evbgpctl: line %lu: "
+			    "%s: ", lineno, quoted);
+			ctl_print_failure(prefix, &a);
+		}
+		/* the daemon went away (shutdown, ...): the rest is not sent */
+		if (a.result == CTL_LOST || c->eof)
+			connected = false;
+		ctl_answer_free(&a);
 	}
 	free(line);
-	return rc;
+	ctl_tally_summary(&t, summary, sizeof(summary));
+	fprintf(stderr, "evbgpctl: %s\n", summary);
+	return t.error + t.not_answered > 0 ? 1 : 0;
 }
 
 int
@@ -492,19 +563,18 @@ main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.fd = -1;
 	first = ctl_parse_options(argc, argv, &c);
+	c.grammar = ctl_grammar_new(api_help_lines());
 	if (first < argc) {
 		char *line = ctl_join(argc - first, argv + first);
 
-		ctl_connect(&c);
-		rc = ctl_command(&c, line);
+		rc = ctl_run_one(&c, line);
 		free(line);
-	} else {
-		ctl_connect(&c);
-		rc = ctl_run_stdin(&c);
-	}
-	/* tell the daemon we are done before going */
-	shutdown(c.fd, SHUT_WR);
-	close(c.fd);
+	} else if (isatty(STDIN_FILENO))
+		rc = ctl_shell(&c);
+	else
+		rc = ctl_run_batch(&c);
+	ctl_disconnect(&c);
+	ctl_grammar_free(c.grammar);
 	free(c.buf);
 	return rc;
 }

@@ -3,7 +3,8 @@
 #   1. it has the restart policy, user, capability and hardening settings
 #      the deployment guides promise;
 #   2. `systemd-analyze verify` accepts it, with the ip-setup drop-in too
-#      (binary paths pointed at BUILD_DIR; skipped without systemd-analyze);
+#      (binary paths pointed at BUILD_DIR, its man pages found in
+#      BUILD_DIR/man; skipped without systemd-analyze);
 #   3. what it sets up works (root and network namespaces needed, else
 #      skipped): evbgpd as an unprivileged user whose only capability is
 #      CAP_NET_BIND_SERVICE (ambient), as the unit starts it, listens on
@@ -56,6 +57,8 @@ check "evbgpd.env: only comments and KEY=value lines" \
 # ---------------------------------------------------------------- 2
 
 if command -v systemd-analyze >/dev/null 2>&1; then
+	# verify looks up the unit's Documentation=man: pages: the built ones
+	export MANPATH="$build/man"
 	mkdir -p "$work/units/evbgpd.service.d"
 	sed "s|/usr/local/sbin/evbgpd|$build/evbgpd|g" "$unit" \
 	    >"$work/units/evbgpd.service"

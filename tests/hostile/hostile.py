@@ -30,15 +30,9 @@ from bgpspeaker import (OPTIONAL, TRANSITIVE, PARTIAL, EXTLEN,  # noqa: E402
 # Case name -> defect of issue 8 that makes it fail today. Remove a line
 # when its defect is fixed (the suite fails on a listed case that passes).
 EXPECTED_FAILURES = {
-    "oversized-route-does-not-wedge": 2,
     "storm-dynamic-peers-freed": 3,
-    "flood-adj-rib-in-gone-with-session": 4,
-    "route-refresh-family-not-negotiated": 6,
-    "route-refresh-without-capability": 6,
     "control-idle-clients-lock-out": 9,
     "reload-to-empty-configuration": 10,
-    "storm-unconfigured-log-rate-limited": 11,
-    "control-command-nul-and-escapes": 11,
 }
 
 DUT = "10.0.0.1"
