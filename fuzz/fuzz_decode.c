@@ -3,8 +3,9 @@
  * the session (bit 0 4-octet AS, 1 eBGP, 2 ADD-PATH everywhere, 3 every
  * family negotiated, 4 extended messages); the rest is a BGP message,
  * header included. Every decoder runs over it, and the decoders' promises
- * are checked: validated NLRI views iterate without error, what decodes
- * re-encodes, and what we encode decodes again.
+ * are checked: the route walker stays inside the message, the attribute
+ * formatters take what the decoder accepted, what decodes re-encodes, and
+ * what we encode decodes again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +16,34 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void
-walk_nlri(struct rbuf r, int fam, const struct update_ctx *ctx)
-{
-	struct prefix p;
-	uint32_t id;
+/* Every route the walker gives must lie inside the message. */
+struct walk_bounds {
+	const uint8_t	*start;
+	size_t		 len;
+};
 
-	if (fam < 0)
-		return;
-	while (rbuf_left(&r) > 0)
-		if (nlri_get(&r, (uint8_t)family_afi(fam),
-		    FAMSET_HAS(ctx->addpath_rx, fam), &p, &id) == -1)
-			abort();
+static void
+check_route(const struct update_route *rt, void *arg)
+{
+	const struct walk_bounds *b = arg;
+
+	if (rt->nlri.b < b->start || rt->nlri.b + rt->nlri.len >
+	    b->start + b->len || rt->nlri.len == 0 ||
+	    (rt->announce && rt->nexthop == NULL))
+		abort();
+}
+
+/* The formatters accept whatever the decoder accepted. */
+static void
+format_attrs(const struct update_msg *m)
+{
+	struct sbuf o;
+
+	sbuf_init(&o);
+	bgp_attr_json(&o, &m->attrs, true);
+	bgp_attr_text(&o, &m->attrs, ATTR_TEXT_EVENT);
+	bgp_attr_text(&o, &m->attrs, ATTR_TEXT_ROUTE);
+	sbuf_free(&o);
 }
 
 /* Re-encode decoded attributes as an IPv4 UPDATE and decode it again. */
@@ -65,10 +82,10 @@ fuzz_update(const uint8_t *body, size_t len, const struct update_ctx *ctx)
 
 	update_msg_init(&m);
 	if (update_decode(body, len, ctx, &m) != UPD_SESSION_RESET) {
-		walk_nlri(m.withdrawn, FAM_IPV4_UNICAST, ctx);
-		walk_nlri(m.nlri, FAM_IPV4_UNICAST, ctx);
-		walk_nlri(m.mp_reach_nlri, m.mp_reach_fam, ctx);
-		walk_nlri(m.mp_unreach_nlri, m.mp_unreach_fam, ctx);
+		struct walk_bounds b = { body, len };
+
+		update_foreach_route(&m, ctx->addpath_rx, check_route, &b);
+		format_attrs(&m);
 		(void)update_is_eor(&m, &fam);
 		reencode_update(&m, ctx);
 	}

@@ -6,8 +6,10 @@
 # Two lists in tests/conformance/ decide what a result means:
 #   differences.txt  cases where we differ from ExaBGP on purpose: the kit's
 #                    version is not run; our own expectation for it
-#                    (tests/conformance/cases/*/*.case, the kit's .ci format)
-#                    is run instead and must pass;
+#                    (tests/conformance/cases/*/*.case, the kit's .ci format,
+#                    with configurations and helpers of our own, if any, in
+#                    tests/conformance/etc and run) is run instead and must
+#                    pass;
 #   pending.txt      cases we do not pass yet (a ratchet): a listed case that
 #                    fails is an expected failure; a listed case that passes
 #                    is a failure until its line is removed; an unlisted case
@@ -123,6 +125,10 @@ if [ ${#mode[@]} -eq 0 ] && [ -d "$own_cases" ] &&
 	mkdir -p "$own_tmp/encoding"
 	for c in "$own_cases"/*/*.case; do
 		cp "$c" "$own_tmp/encoding/$(basename "${c%.case}").ci"
+	done
+	# our own configurations and helpers, found before the kit's
+	for sub in etc run; do
+		[ -d "$lists/$sub" ] && cp -r "$lists/$sub" "$own_tmp/$sub"
 	done
 	"$kit/run-conformance" --daemon "$daemon" --cases "$own_tmp" \
 	    --jobs 2 | sed 's/^\(PASS\|FAIL\|SKIP\) /\1 evbgp:/' \

@@ -8,7 +8,7 @@
 #
 #   scripts/fuzz-smoke.sh [SECONDS] [TARGET...]
 #
-# TARGET is decode, api, config, encode or healthcheck (default: all).
+# TARGET is decode, nlri, api, config, encode or healthcheck (default: all).
 # Seeds: fuzz/corpus/TARGET (committed, from our tests) and, when the
 # conformance kit is present (EXAQA_KIT, default ../shared/exabgp-qa),
 # inputs made from its messages, API lines and configurations at run time.
@@ -22,7 +22,7 @@ shift || true
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EVBGP_FUZZ_BUILD:-"$root/build-fuzz"}
 kit=${EXAQA_KIT:-"$root/../shared/exabgp-qa"}
-all=(decode api config encode healthcheck)
+all=(decode nlri api config encode healthcheck)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 ncpu=$(nproc 2>/dev/null || echo 2)

@@ -22,6 +22,7 @@
 
 #include "evbgp/api.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/flow_text.h"
 #include "evbgp/lexer.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
@@ -325,22 +326,6 @@ static int
 api_route_fail(struct api_ctx *c, const struct api_verb_def *d,
     const struct route_text_err *rerr)
 {
-	const char *safi = NULL, *afi = "ipv4";
-
-	for (size_t k = c->i; k < c->n; k++) {
-		const struct lex_token *t = &c->t[k];
-
-		if (lex_is(t, "rd") || lex_is(t, "route-distinguisher"))
-			safi = "mpls-vpn";
-		else if (lex_is(t, "label") && safi == NULL)
-			safi = "nlri-mpls";
-		else if (strchr(t->text, ':') != NULL && strchr(t->text, '/'))
-			afi = "ipv6";
-	}
-	if (safi != NULL && strstr(rerr->msg, "is not supported") != NULL)
-		return api_fail(c, "%s %s: family %s %s is not supported "
-		    "(evbgp speaks ipv4 and ipv6 unicast only)", d->w1, d->w2,
-		    afi, safi);
 	return api_fail(c, "%s %s: %s", d->w1, d->w2, rerr->msg);
 }
 
@@ -350,17 +335,24 @@ api_route_flags(const struct api_verb_def *d)
 	return d->verb == API_WITHDRAW_ROUTE ? ROUTE_TEXT_NEXTHOP_OPTIONAL : 0;
 }
 
-/* "announce|withdraw route PREFIX attrs..." */
+/* "announce|withdraw route PREFIX attrs...", flags: ROUTE_TEXT_* */
 static int
-api_h_route(struct api_ctx *c, const struct api_verb_def *d)
+api_route(struct api_ctx *c, const struct api_verb_def *d, unsigned flags)
 {
 	struct api_command *cmd = c->cmd;
 	struct route_text_err rerr;
 
-	if (route_text_parse(c->t + c->i, c->n - c->i, api_route_flags(d),
-	    &cmd->routes, &cmd->nroutes, &rerr) == -1)
+	if (route_text_parse(c->t + c->i, c->n - c->i,
+	    api_route_flags(d) | flags, &cmd->routes, &cmd->nroutes,
+	    &rerr) == -1)
 		return api_route_fail(c, d, &rerr);
 	return 0;
+}
+
+static int
+api_h_route(struct api_ctx *c, const struct api_verb_def *d)
+{
+	return api_route(c, d, 0);
 }
 
 /* "announce|withdraw attributes attrs... nlri P..." */
@@ -376,11 +368,26 @@ api_h_attributes(struct api_ctx *c, const struct api_verb_def *d)
 	return 0;
 }
 
+/* "announce|withdraw vpls rd R endpoint E ..." (route_text_parse_vpls) */
+static int
+api_h_vpls(struct api_ctx *c, const struct api_verb_def *d)
+{
+	struct api_command *cmd = c->cmd;
+	struct route_text_err rerr;
+
+	if (route_text_parse_vpls(c->t + c->i, c->n - c->i,
+	    api_route_flags(d), &cmd->routes, &cmd->nroutes, &rerr) == -1)
+		return api_route_fail(c, d, &rerr);
+	c->i = c->n;
+	return 0;
+}
+
 /* main's "announce|withdraw AFI SAFI PREFIX attrs..." */
 static int
 api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 {
 	const struct lex_token *t = api_peek(c);
+	unsigned flags;
 	int fam;
 
 	if (t == NULL)
@@ -390,37 +397,74 @@ api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 	if (fam == -1)
 		return api_fail(c, "%s: unknown family '%s %s'", d->w1, d->w2,
 		    t->text);
-	if (!FAMSET_HAS(FAMSET_SPOKEN, fam))
-		return api_fail(c, "%s: family %s %s is not supported (evbgp "
-		    "speaks ipv4 and ipv6 unicast only)", d->w1,
-		    family_afi_name(fam), family_safi_name(fam));
+	switch (family_safi(fam)) {
+	case BGP_SAFI_UNICAST:
+	case BGP_SAFI_NLRI_MPLS:
+	case BGP_SAFI_MPLS_VPN:
+		flags = 0;
+		break;
+	case BGP_SAFI_MULTICAST:
+		flags = ROUTE_TEXT_MULTICAST;
+		break;
+	case BGP_SAFI_VPLS:
+		c->i++;
+		return api_h_vpls(c, d);
+	case BGP_SAFI_FLOW:
+	case BGP_SAFI_FLOW_VPN: {
+		struct route_text_err rerr;
+
+		c->i++;
+		if (flow_text_parse(c->t + c->i, c->n - c->i, fam,
+		    &c->cmd->routes, &c->cmd->nroutes, &rerr) == -1)
+			return api_fail(c, "%s %s %s: %s", d->w1, d->w2,
+			    t->text, rerr.msg);
+		c->i = c->n;
+		return 0;
+	}
+	default:
+		return api_fail(c, "%s: family %s %s is not supported in this "
+		    "form (evbgp takes routes of ipv4 and ipv6 unicast, "
+		    "multicast, nlri-mpls, mpls-vpn, flow and flow-vpn, and "
+		    "l2vpn vpls as '%s AFI SAFI ...')", d->w1, family_afi_name(fam),
+		    family_safi_name(fam), d->w1);
+	}
 	c->i++;
-	if (api_h_route(c, d) == -1)
+	if (api_route(c, d, flags) == -1)
 		return -1;
 	if (c->cmd->nroutes > 0 && c->cmd->routes[0].fam != (enum family_id)fam)
-		return api_fail(c, "%s %s %s: prefix %s is not %s", d->w1,
-		    d->w2, t->text, c->t[c->i].text, d->w2);
+		return api_fail(c, "%s %s %s: %s is not an %s %s route%s", d->w1,
+		    d->w2, t->text, c->t[c->i].text, d->w2, t->text,
+		    family_safi(fam) == BGP_SAFI_MPLS_VPN ? " (rd and label "
+		    "needed)" : family_safi(fam) == BGP_SAFI_NLRI_MPLS ?
+		    " (a label and no rd needed)" : "");
 	return 0;
 }
 
-/* flow, vpls, operational: known to ExaBGP, not spoken here. */
+/* "announce|withdraw flow route ..." (flow_text.h) */
+static int
+api_h_flow(struct api_ctx *c, const struct api_verb_def *d)
+{
+	struct api_command *cmd = c->cmd;
+	struct route_text_err rerr;
+
+	if (!api_at(c, "route"))
+		return api_fail(c, "%s flow: expected 'route' (e.g. '%s flow "
+		    "route { match { destination 192.0.2.1/32; } then { "
+		    "discard; } }')", d->w1, d->w1);
+	c->i++;
+	if (flow_text_parse(c->t + c->i, c->n - c->i, -1, &cmd->routes,
+	    &cmd->nroutes, &rerr) == -1)
+		return api_fail(c, "%s flow: %s", d->w1, rerr.msg);
+	c->i = c->n;
+	return 0;
+}
+
+/* operational: known to ExaBGP, not spoken here. */
 static int
 api_h_unsupported(struct api_ctx *c, const struct api_verb_def *d)
 {
-	const char *afi = "ipv4";
-
-	if (strcmp(d->w2, "vpls") == 0)
-		return api_fail(c, "%s vpls: family l2vpn vpls is not "
-		    "supported (evbgp speaks ipv4 and ipv6 unicast only)",
-		    d->w1);
-	if (strcmp(d->w2, "operational") == 0)
-		return api_fail(c, "%s operational: operational messages are "
-		    "not supported", d->w1);
-	for (size_t k = c->i; k < c->n; k++)
-		if (strstr(c->t[k].text, "ipv6") != NULL)
-			afi = "ipv6";
-	return api_fail(c, "%s %s: family %s %s is not supported (evbgp "
-	    "speaks ipv4 and ipv6 unicast only)", d->w1, d->w2, afi, d->w2);
+	return api_fail(c, "%s operational: operational messages are not "
+	    "supported", d->w1);
 }
 
 /* ---- families: eor, route-refresh ---- */
@@ -694,8 +738,8 @@ static const struct api_verb_def api_verbs[] = {
 	{ "announce", "ipv6", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
 	{ "announce", "l2vpn", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
 	{ "announce", "bgp-ls", API_ANNOUNCE_ROUTE, SEL, api_h_family_route },
-	{ "announce", "flow", API_ANNOUNCE_ROUTE, SEL, api_h_unsupported },
-	{ "announce", "vpls", API_ANNOUNCE_ROUTE, SEL, api_h_unsupported },
+	{ "announce", "flow", API_ANNOUNCE_ROUTE, SEL, api_h_flow },
+	{ "announce", "vpls", API_ANNOUNCE_ROUTE, SEL, api_h_vpls },
 	{ "announce", "operational", API_ANNOUNCE_ROUTE, SEL,
 	    api_h_unsupported },
 	{ "withdraw", "route", API_WITHDRAW_ROUTE, SEL, api_h_route },
@@ -706,8 +750,8 @@ static const struct api_verb_def api_verbs[] = {
 	{ "withdraw", "ipv6", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
 	{ "withdraw", "l2vpn", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
 	{ "withdraw", "bgp-ls", API_WITHDRAW_ROUTE, SEL, api_h_family_route },
-	{ "withdraw", "flow", API_WITHDRAW_ROUTE, SEL, api_h_unsupported },
-	{ "withdraw", "vpls", API_WITHDRAW_ROUTE, SEL, api_h_unsupported },
+	{ "withdraw", "flow", API_WITHDRAW_ROUTE, SEL, api_h_flow },
+	{ "withdraw", "vpls", API_WITHDRAW_ROUTE, SEL, api_h_vpls },
 	{ "show", "neighbor", API_SHOW_NEIGHBOR, SEL, api_h_show_neighbor },
 	{ "show", "adj-rib", API_SHOW_ADJ_RIB_OUT, SEL, api_h_show_rib },
 	{ "flush", "adj-rib", API_FLUSH_ADJ_RIB_OUT, SEL, api_h_flush },
@@ -894,8 +938,14 @@ static const char *const api_help[] = {
 	"withdraw route PREFIX [ATTRIBUTES...]",
 	"announce attributes ATTRIBUTES... nlri PREFIX...",
 	"withdraw attributes ATTRIBUTES... nlri PREFIX...",
-	"announce ipv4|ipv6 unicast PREFIX ATTRIBUTES...",
-	"withdraw ipv4|ipv6 unicast PREFIX [ATTRIBUTES...]",
+	"announce ipv4|ipv6 unicast|multicast|nlri-mpls|mpls-vpn PREFIX "
+	    "ATTRIBUTES...",
+	"withdraw ipv4|ipv6 unicast|multicast|nlri-mpls|mpls-vpn PREFIX "
+	    "[ATTRIBUTES...]",
+	"announce|withdraw ipv4|ipv6 flow|flow-vpn MATCH... ACTION...",
+	"announce|withdraw flow route MATCH... ACTION...",
+	"announce|withdraw [l2vpn] vpls rd R endpoint E base B offset O size S "
+	    "next-hop IP [ATTRIBUTES...]",
 	"announce eor [AFI SAFI]",
 	"announce route-refresh AFI SAFI",
 	"announce watchdog NAME",

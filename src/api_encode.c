@@ -9,7 +9,7 @@
 
 #include "evbgp/api_encode.h"
 #include "evbgp/bgp_proto.h"
-#include "evbgp/route_text.h"
+#include "evbgp/bgp_attr.h"
 
 #include "api_encode_priv.h"
 
@@ -80,43 +80,6 @@ api_refresh_subtype(uint8_t subtype)
 	return subtype < 3 ? names[subtype] : "unknown";
 }
 
-const char *
-api_msg_type_name(uint8_t type)
-{
-	static const char *const names[] = { "unknown", "open", "update",
-	    "notification", "keepalive", "refresh" };
-
-	return type < 6 ? names[type] : "unknown";
-}
-
-/*
- * An extended community as 4.2 prints it: ext_community_format() except
- * site-of-origin with a 2-octet AS or an IPv4 address, which 4.2 writes
- * "origin:AS:A.B.C.D" (value as an address) and "origin:LA:A.B.C.D"
- * (the json4 data shows both).
- */
-void
-api_ext_community(uint64_t ec, char *buf, size_t len)
-{
-	uint8_t type = (uint8_t)(ec >> 56), sub = (uint8_t)(ec >> 48);
-	struct bgp_addr ip;
-	char ips[ADDR_STRLEN];
-
-	if (sub != 0x03 || (type != 0x00 && type != 0x01)) {
-		(void)ext_community_format(ec, buf, len);
-		return;
-	}
-	if (type == 0x00) {
-		addr_from_u32(&ip, (uint32_t)ec);
-		snprintf(buf, len, "origin:%u:%s",
-		    (unsigned)(ec >> 32) & 0xffff, addr_fmt(&ip, ips));
-	} else {
-		addr_from_u32(&ip, (uint32_t)(ec >> 16));
-		snprintf(buf, len, "origin:%u:%s", (unsigned)ec & 0xffff,
-		    addr_fmt(&ip, ips));
-	}
-}
-
 /* Text-safe bytes: printable ASCII except '\\' and also[], else \xHH. */
 void
 api_text_escape(struct sbuf *out, const uint8_t *s, size_t len,
@@ -133,118 +96,7 @@ api_text_escape(struct sbuf *out, const uint8_t *s, size_t len,
 	}
 }
 
-/* ---- AS_PATH ---- */
-
-/* ASNs in the segments of one type. */
-static size_t
-seg_count(const uint8_t *segs, size_t len, uint8_t want)
-{
-	const uint8_t *asns;
-	uint8_t type, count;
-	size_t off = 0, n = 0;
-
-	while (attrs_aspath_next(segs, len, &off, &type, &asns, &count) == 0)
-		if (type == want)
-			n += count;
-	return n;
-}
-
-/* The first max ASNs of the segments of one type. */
-static void
-seg_each(const uint8_t *segs, size_t len, uint8_t want, size_t max,
-    api_asn_fn *fn, void *arg)
-{
-	const uint8_t *asns, *p;
-	uint8_t type, count;
-	size_t off = 0;
-
-	while (max > 0 &&
-	    attrs_aspath_next(segs, len, &off, &type, &asns, &count) == 0) {
-		if (type != want)
-			continue;
-		for (uint8_t k = 0; k < count && max > 0; k++, max--) {
-			p = asns + 4 * k;
-			fn((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-			    (uint32_t)p[2] << 8 | p[3], arg);
-		}
-	}
-}
-
-size_t
-api_aspath_each(const struct attrs *a, uint8_t type, api_asn_fn *fn,
-    void *arg)
-{
-	size_t n2 = seg_count(a->aspath, a->aspath_len, type), n4 = 0;
-
-	if (a->has & ATTR_HAS_AS4_PATH)
-		n4 = seg_count(a->as4path, a->as4path_len, type);
-	if (n4 == 0 || n2 < n4) {
-		seg_each(a->aspath, a->aspath_len, type, n2, fn, arg);
-		return n2;
-	}
-	seg_each(a->aspath, a->aspath_len, type, n2 - n4, fn, arg);
-	seg_each(a->as4path, a->as4path_len, type, n4, fn, arg);
-	return n2;
-}
-
-void
-api_aggregator(const struct attrs *a, uint32_t *as, uint32_t *id)
-{
-	*as = a->aggregator_as;
-	*id = a->aggregator_id;
-	/* RFC 6793 §4.2.3 */
-	if ((a->has & ATTR_HAS_AS4_AGGREGATOR) && *as == BGP_AS_TRANS) {
-		*as = a->as4_aggregator_as;
-		*id = a->as4_aggregator_id;
-	}
-}
-
-/* ---- UPDATE routes ---- */
-
-struct walk {
-	api_route_fn	*fn;
-	void		*arg;
-	bool		 force_withdraw;
-};
-
-static void
-walk_field(struct walk *w, struct rbuf r, enum family_id fam, bool addpath,
-    bool announce, const struct bgp_addr *nh)
-{
-	struct api_route rt;
-
-	memset(&rt, 0, sizeof(rt));
-	rt.fam = fam;
-	rt.has_path_id = addpath;
-	rt.announce = announce && !w->force_withdraw;
-	rt.nexthop = rt.announce ? nh : NULL;
-	/* the views were validated by update_decode(): cannot fail */
-	while (rbuf_left(&r) > 0 &&
-	    nlri_get(&r, (uint8_t)family_afi(fam), addpath, &rt.prefix,
-	    &rt.path_id) == 0)
-		w->fn(&rt, w->arg);
-}
-
-void
-api_update_walk(const struct update_msg *m, famset_t addpath,
-    api_route_fn *fn, void *arg)
-{
-	struct walk w = { fn, arg, m->verdict == UPD_TREAT_AS_WITHDRAW };
-	bool ap4 = FAMSET_HAS(addpath, FAM_IPV4_UNICAST);
-
-	if (m->verdict == UPD_SESSION_RESET)
-		return;
-	walk_field(&w, m->withdrawn, FAM_IPV4_UNICAST, ap4, false, NULL);
-	walk_field(&w, m->nlri, FAM_IPV4_UNICAST, ap4, true,
-	    &m->attrs.nexthop);
-	if (m->has_mp_unreach && m->mp_unreach_fam >= 0)
-		walk_field(&w, m->mp_unreach_nlri, m->mp_unreach_fam,
-		    FAMSET_HAS(addpath, m->mp_unreach_fam), false, NULL);
-	if (m->has_mp_reach && m->mp_reach_fam >= 0)
-		walk_field(&w, m->mp_reach_nlri, m->mp_reach_fam,
-		    FAMSET_HAS(addpath, m->mp_reach_fam), true,
-		    &m->mp_nexthop);
-}
+/* ---- UPDATE attributes ---- */
 
 bool
 api_update_has_attrs(const struct update_msg *m)

@@ -1,7 +1,7 @@
 /*
  * Private to the event encoders (api_encode.c, api_json.c, api_text.c):
  * the two dialects' entry points and what they share (message mode,
- * hex, RFC 9003 text, the UPDATE route walk).
+ * hex, RFC 9003 text).
  */
 #ifndef EVBGP_API_ENCODE_PRIV_H
 #define EVBGP_API_ENCODE_PRIV_H
@@ -15,18 +15,6 @@ enum api_mode {
 	API_MODE_CONSOLIDATE,	/* decoded content + header/body hex */
 };
 
-/* One route of an UPDATE, in ExaBGP's order (see api_update_walk). */
-struct api_route {
-	bool			 announce;
-	enum family_id		 fam;
-	struct prefix		 prefix;
-	bool			 has_path_id;
-	uint32_t		 path_id;
-	const struct bgp_addr	*nexthop;	/* announce; afi 0 = none */
-};
-
-typedef void api_route_fn(const struct api_route *, void *);
-typedef void api_asn_fn(uint32_t, void *);
 
 enum api_mode	 api_mode(const struct api_msg_opts *o);
 /* Is there a raw message to show as header/body? */
@@ -38,30 +26,8 @@ void		 api_hex(struct sbuf *out, const uint8_t *p, size_t n);
 bool		 api_shutdown_text(uint8_t code, uint8_t subcode,
 		    const uint8_t *data, size_t len, const uint8_t **text,
 		    size_t *tlen);
-/* One extended community in 4.2's spelling (buf of 128 is plenty). */
-void		 api_ext_community(uint64_t ec, char *buf, size_t len);
 /* "query", "begin", "end" (RFC 7313) or "unknown". */
 const char	*api_refresh_subtype(uint8_t subtype);
-/* "update", "open", ... for a BGP message type number. */
-const char	*api_msg_type_name(uint8_t type);
-/*
- * Every route of m, as ExaBGP lists them: classic withdrawn, classic
- * NLRI, MP_UNREACH, MP_REACH. Treat-as-withdraw turns announcements into
- * withdrawals; a session-reset verdict yields nothing.
- */
-void		 api_update_walk(const struct update_msg *m, famset_t addpath,
-		    api_route_fn *fn, void *arg);
-/*
- * The ASNs of the AS_PATH segments of one type, merged with AS4_PATH as
- * RFC 6793 §4.2.3 (and 4.2's merge_attributes) do: the leading AS_PATH
- * entries the AS4_PATH does not cover, then the AS4_PATH ones. Returns
- * the number of ASNs given to fn.
- */
-size_t		 api_aspath_each(const struct attrs *a, uint8_t type,
-		    api_asn_fn *fn, void *arg);
-/* AGGREGATOR, or AS4_AGGREGATOR when that one says AS_TRANS. */
-void		 api_aggregator(const struct attrs *a, uint32_t *as,
-		    uint32_t *id);
 /* Should the UPDATE show its attributes (ExaBGP: any besides MP_*)? */
 bool		 api_update_has_attrs(const struct update_msg *m);
 /* Text-safe copy of peer bytes: printable ASCII kept, others \xHH. */

@@ -195,7 +195,7 @@ decode_once(const struct api_peer *ap, enum api_dir dir, const uint8_t *msg,
 	if (dc->tried)
 		return dc->ok;
 	dc->tried = true;
-	switch (msg[18]) {
+	switch (msg[BGP_HEADER_TYPE_OFF]) {
 	case BGP_MSG_OPEN:
 		/* reported before the FSM validates it, as ExaBGP does: an
 		 * OPEN that fails validation is still shown as received */
@@ -235,7 +235,7 @@ encode_message(struct sbuf *out, enum cfg_encoder enc,
 
 	if (parsed && !decode_once(ap, dir, msg, len, dc))
 		parsed = false;
-	switch (msg[18]) {
+	switch (msg[BGP_HEADER_TYPE_OFF]) {
 	case BGP_MSG_OPEN:
 		api_encode_open(out, enc, src, nb, dir, o,
 		    parsed ? &dc->open : NULL);
@@ -291,7 +291,7 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 
 	if (len < BGP_HEADER_LEN || ev->sup == NULL)
 		return false;
-	type = msg[18];
+	type = msg[BGP_HEADER_TYPE_OFF];
 	memset(&dc, 0, sizeof(dc));
 	if (type == BGP_MSG_UPDATE)
 		dc.upd = decoded;

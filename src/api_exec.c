@@ -147,7 +147,7 @@ route_family_ok(const struct peer *p, const struct cfg_route *r)
 static bool
 route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 {
-	char ps[PREFIX_STRLEN];
+	char ps[CFG_ROUTE_NAME_MAX];
 	size_t need, limit;
 
 	switch (peer_route_fit(p, r, &need, &limit)) {
@@ -156,8 +156,10 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 	case ROUTE_NEXTHOP_UNENCODABLE:
 		log_peer(LOG_WARNING, p->name, "%s: route %s refused: an IPv4 "
 		    "route with an IPv6 next hop needs the extended next hop "
-		    "encoding (RFC 8950), which evbgp does not support yet",
-		    c->name, prefix_fmt(&r->prefix, ps));
+		    "encoding (RFC 8950), which this neighbor does not "
+		    "negotiate (nexthop { %s %s ipv6; })", c->name,
+		    cfg_route_name(r, ps, sizeof(ps)), family_afi_name(r->fam),
+		    family_safi_name(r->fam));
 		return false;
 	case ROUTE_TOO_BIG:
 		break;
@@ -165,11 +167,11 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 	if (need == 0)
 		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
 		    "would exceed %u bytes, the largest BGP message", c->name,
-		    prefix_fmt(&r->prefix, ps), BGP_MAX_EXT_MSG);
+		    cfg_route_name(r, ps, sizeof(ps)), BGP_MAX_EXT_MSG);
 	else
 		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
 		    "needs %zu bytes, this neighbor allows %zu%s", c->name,
-		    prefix_fmt(&r->prefix, ps), need, limit,
+		    cfg_route_name(r, ps, sizeof(ps)), need, limit,
 		    limit < BGP_MAX_EXT_MSG ? " (no extended message "
 		    "capability, RFC 8654)" : "");
 	return false;
@@ -386,8 +388,6 @@ yes_no(bool known, bool v)
 static void
 show_extensive_peer(struct api_client *c, struct peer *p)
 {
-	static const char *const names[6] = { "unknown", "open", "update",
-		"notification", "keepalive", "refresh" };
 	char a[ADDR_STRLEN], b[ADDR_STRLEN], up[32], x[32], y[32];
 	const struct bgp_caps *lc = &p->open_local.caps, *rc = &p->open_peer.caps;
 	bool est = peer_state(p) == ST_ESTABLISHED;
@@ -436,12 +436,12 @@ show_extensive_peer(struct api_client *c, struct peer *p)
 	}
 	replyf(c, "%s", "");
 	replyf(c, "Message Statistic               Sent        Received");
-	for (int t = 1; t < 6; t++) {
+	for (uint8_t t = 1; t < BGP_MSG_TYPE_COUNT; t++) {
 		snprintf(x, sizeof(x), "%llu",
 		    (unsigned long long)p->stats.sent[t]);
 		snprintf(y, sizeof(y), "%llu",
 		    (unsigned long long)p->stats.recv[t]);
-		show_row(c, names[t], x, y);
+		show_row(c, msg_type_name(t), x, y);
 	}
 	replyf(c, "%s", "");
 	replyf(c, "Routes                          Sent        Received");
@@ -491,24 +491,21 @@ struct rib_show {
 };
 
 static void
-show_rib_route(void *arg, enum family_id fam, const struct prefix *pfx,
-    uint32_t path_id, const struct attrs *a)
+show_rib_route(void *arg, const struct nlri *n, const struct attrs *a)
 {
 	struct rib_show *rs = arg;
-	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN], pid[ADDR_STRLEN];
-	char attrs[1024];
-	struct bgp_addr id;
+	char nh[ADDR_STRLEN];
+	struct sbuf o;
 
-	addr_from_u32(&id, path_id);
+	sbuf_init(&o);
+	sbuf_printf(&o, "neighbor %s %s %s ", rs->peer, family_afi_name(n->fam),
+	    family_safi_name(n->fam));
+	nlri_text(&o, n, n->path_id != 0, a->nexthop_self ? "self" :
+	    (a->has & ATTR_HAS_NEXT_HOP) ? addr_fmt(&a->nexthop, nh) : NULL);
 	if (rs->extensive)
-		attrs_text_format(a, attrs, sizeof(attrs));
-	else
-		snprintf(attrs, sizeof(attrs), "next-hop %s",
-		    a->nexthop_self ? "self" : addr_fmt(&a->nexthop, nh));
-	replyf(rs->c, "neighbor %s %s %s %s%s%s %s", rs->peer,
-	    family_afi_name(fam), family_safi_name(fam), prefix_fmt(pfx, pb),
-	    path_id ? " path-information " : "",
-	    path_id ? addr_fmt(&id, pid) : "", attrs);
+		bgp_attr_text(&o, a, ATTR_TEXT_ROUTE);
+	reply(rs->c, o.p);
+	sbuf_free(&o);
 }
 
 static void
@@ -721,9 +718,11 @@ fast_learn(struct daemon *d, struct api_client *c, const char *line,
 	struct api_fast_entry *e;
 	const char *p, *sp;
 
+	/* prefix families only: the cache keeps no RD or labels */
 	if (cmd->verb != API_ANNOUNCE_ROUTE || cmd->sel.given ||
 	    cmd->nroutes != 1 || r->watchdog != NULL || r->withdrawn ||
 	    r->attrs.nexthop_self || len <= sizeof(ann) ||
+	    !(nlri_family(r->fam)->flags & NLRI_F_PREFIX) ||
 	    memcmp(line, ann, sizeof(ann) - 1) != 0)
 		return;
 	p = line + sizeof(ann) - 1;

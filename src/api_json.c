@@ -17,8 +17,8 @@
 #include <json-c/printbuf.h>
 
 #include "evbgp/api_encode.h"
+#include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
-#include "evbgp/route_text.h"
 
 #include "api_encode_priv.h"
 
@@ -234,7 +234,7 @@ jmsg_begin(struct jev *ev, const struct api_source *src,
 	if (mode != API_MODE_PACKETS)
 		return true;
 	msg = json_object_new_object();
-	jadd(msg, "category", jint(o->raw[BGP_HEADER_LEN - 1]));
+	jadd(msg, "category", jint(o->raw[BGP_HEADER_TYPE_OFF]));
 	jadd(msg, "header", jhex(&ev->tmp, o->raw, BGP_HEADER_LEN));
 	jadd(msg, "body", jhex(&ev->tmp, o->raw + BGP_HEADER_LEN,
 	    o->rawlen - BGP_HEADER_LEN));
@@ -667,16 +667,18 @@ struct jroutes {
 };
 
 static struct jlist *
-route_list(struct jroutes *jr, const struct api_route *rt)
+route_list(struct jroutes *jr, const struct update_route *rt)
 {
 	struct jlist *l = jr->last;
 
-	if (l != NULL && l->fam == (int)rt->fam &&
-	    l->announce == rt->announce && l->nh == rt->nexthop)
+	int fam = (int)rt->nlri.fam;
+
+	if (l != NULL && l->fam == fam && l->announce == rt->announce &&
+	    l->nh == rt->nexthop)
 		return l;
 	for (size_t i = 0; i < jr->n; i++) {
 		l = &jr->v[i];
-		if (l->fam == (int)rt->fam && l->announce == rt->announce &&
+		if (l->fam == fam && l->announce == rt->announce &&
 		    (!rt->announce || l->nh == rt->nexthop ||
 		    (l->nh != NULL && rt->nexthop != NULL &&
 		    addr_equal(l->nh, rt->nexthop))))
@@ -687,7 +689,7 @@ route_list(struct jroutes *jr, const struct api_route *rt)
 		return NULL;
 	}
 	l = &jr->v[jr->n++];
-	l->fam = (int)rt->fam;
+	l->fam = fam;
 	l->announce = rt->announce;
 	l->nh = rt->nexthop;
 	sbuf_init(&l->text);
@@ -696,24 +698,19 @@ route_list(struct jroutes *jr, const struct api_route *rt)
 }
 
 static void
-route_add(const struct api_route *rt, void *arg)
+route_add(const struct update_route *rt, void *arg)
 {
 	struct jroutes *jr = arg;
 	struct jlist *l = route_list(jr, rt);
-	char pfx[PREFIX_STRLEN];
 
 	if (l == NULL)
 		return;
-	if (l->text.len > 1)
-		sbuf_addc(&l->text, ',');
-	sbuf_adds(&l->text, "{\"nlri\":\"");
-	sbuf_adds(&l->text, prefix_fmt(&rt->prefix, pfx));
-	sbuf_addc(&l->text, '"');
-	if (rt->has_path_id) {
-		sbuf_printf(&l->text, ",\"path-information\":\"%u.%u.%u.%u\"",
-		    rt->path_id >> 24, (rt->path_id >> 16) & 0xff,
-		    (rt->path_id >> 8) & 0xff, rt->path_id & 0xff);
-	}
+	char nh[ADDR_STRLEN];
+
+	sbuf_adds(&l->text, l->text.len > 1 ? ",{" : "{");
+	nlri_json(&l->text, &rt->nlri, rt->has_path_id,
+	    rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0 ?
+	    addr_fmt(rt->nexthop, nh) : NULL);
 	sbuf_addc(&l->text, '}');
 }
 
@@ -734,21 +731,6 @@ t_key(struct sbuf *o, const char *key)
 }
 
 static void
-t_str(struct sbuf *o, const char *s)
-{
-	sbuf_addc(o, '"');
-	sbuf_adds(o, s);
-	sbuf_addc(o, '"');
-}
-
-static void
-t_ip4(struct sbuf *o, uint32_t v)
-{
-	sbuf_printf(o, "\"%u.%u.%u.%u\"", v >> 24, (v >> 16) & 0xff,
-	    (v >> 8) & 0xff, v & 0xff);
-}
-
-static void
 t_u64(struct sbuf *o, uint64_t v)
 {
 	char buf[24];
@@ -759,181 +741,6 @@ t_u64(struct sbuf *o, uint64_t v)
 		v /= 10;
 	} while (v != 0);
 	sbuf_add(o, buf + n, sizeof(buf) - n);
-}
-
-struct t_asn {
-	struct sbuf	*o;
-	bool		 first;
-};
-
-static void
-t_asn_add(uint32_t asn, void *arg)
-{
-	struct t_asn *t = arg;
-
-	if (!t->first)
-		sbuf_addc(t->o, ',');
-	t->first = false;
-	t_u64(t->o, asn);
-}
-
-static void
-t_attrs_aspath(struct sbuf *o, const struct attrs *a, bool *first)
-{
-	static const struct {
-		const char	*name;
-		uint8_t		 type;
-		bool		 always;
-	} parts[] = {
-		{ "as-path", BGP_ASPATH_SEQUENCE, true },
-		{ "as-set", BGP_ASPATH_SET, false },
-		{ "confederation-path", BGP_ASPATH_CONFED_SEQUENCE, true },
-		{ "confederation-set", BGP_ASPATH_CONFED_SET, false },
-	};
-
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		size_t mark = o->len;
-		struct t_asn t = { o, true };
-
-		if (!*first)
-			sbuf_addc(o, ',');
-		t_key(o, parts[i].name);
-		sbuf_addc(o, '[');
-		if (api_aspath_each(a, parts[i].type, t_asn_add, &t) > 0 ||
-		    parts[i].always) {
-			sbuf_addc(o, ']');
-			*first = false;
-		} else {
-			o->len = mark;	/* an absent set: take it back */
-			o->p[mark] = '\0';
-		}
-	}
-}
-
-/* The "attribute" object, members in type-code order like the tree. */
-static void
-t_attrs(struct sbuf *o, const struct attrs *a)
-{
-	static const char *const origins[] = { "igp", "egp", "incomplete" };
-	bool first = true;
-	size_t r = 0;
-	char buf[128];
-
-#define T_MEMBER(name) do {						\
-		if (!first)						\
-			sbuf_addc(o, ',');				\
-		first = false;						\
-		t_key(o, (name));					\
-	} while (0)
-	/* raw attributes with a lower code than the next known one */
-#define T_RAWS_BELOW(limit) do {					\
-		while (r < a->nraws && a->raws[r].code < (limit)) {	\
-			snprintf(buf, sizeof(buf),			\
-			    "attribute-0x%02X-0x%02X", a->raws[r].code,	\
-			    a->raws[r].flags);				\
-			T_MEMBER(buf);					\
-			sbuf_addc(o, '"');				\
-			api_hex(o, a->raws[r].data, a->raws[r].len);	\
-			sbuf_addc(o, '"');				\
-			r++;						\
-		}							\
-	} while (0)
-
-	sbuf_addc(o, '{');
-	T_RAWS_BELOW(BGP_ATTR_ORIGIN);
-	if (a->has & ATTR_HAS_ORIGIN) {
-		T_MEMBER("origin");
-		if (a->origin < 3)
-			t_str(o, origins[a->origin]);
-		else
-			sbuf_printf(o, "\"%u\"", a->origin);
-	}
-	T_RAWS_BELOW(BGP_ATTR_AS_PATH);
-	if ((a->has & ATTR_HAS_AS_PATH) && a->aspath_len > 0)
-		t_attrs_aspath(o, a, &first);
-	T_RAWS_BELOW(BGP_ATTR_MED);
-	if (a->has & ATTR_HAS_MED) {
-		T_MEMBER("med");
-		t_u64(o, a->med);
-	}
-	T_RAWS_BELOW(BGP_ATTR_LOCAL_PREF);
-	if (a->has & ATTR_HAS_LOCAL_PREF) {
-		T_MEMBER("local-preference");
-		t_u64(o, a->local_pref);
-	}
-	T_RAWS_BELOW(BGP_ATTR_ATOMIC_AGGREGATE);
-	if (a->has & ATTR_HAS_ATOMIC_AGGR) {
-		T_MEMBER("atomic-aggregate");
-		sbuf_adds(o, "true");
-	}
-	T_RAWS_BELOW(BGP_ATTR_AGGREGATOR);
-	if (a->has & ATTR_HAS_AGGREGATOR) {
-		uint32_t as, id;
-
-		api_aggregator(a, &as, &id);
-		T_MEMBER("aggregator");
-		sbuf_printf(o, "\"%" PRIu32 ":%u.%u.%u.%u\"", as, id >> 24,
-		    (id >> 16) & 0xff, (id >> 8) & 0xff, id & 0xff);
-	}
-	T_RAWS_BELOW(BGP_ATTR_COMMUNITIES);
-	if (a->has & ATTR_HAS_COMMUNITIES) {
-		T_MEMBER("community");
-		sbuf_addc(o, '[');
-		for (size_t i = 0; i < a->ncomms; i++)
-			sbuf_printf(o, "%s[%u,%u]", i ? "," : "",
-			    a->comms[i] >> 16, a->comms[i] & 0xffff);
-		sbuf_addc(o, ']');
-	}
-	T_RAWS_BELOW(BGP_ATTR_ORIGINATOR_ID);
-	if (a->has & ATTR_HAS_ORIGINATOR_ID) {
-		T_MEMBER("originator-id");
-		t_ip4(o, a->originator_id);
-	}
-	T_RAWS_BELOW(BGP_ATTR_CLUSTER_LIST);
-	if (a->has & ATTR_HAS_CLUSTER_LIST) {
-		T_MEMBER("cluster-list");
-		sbuf_addc(o, '[');
-		for (size_t i = 0; i < a->nclusters; i++) {
-			if (i)
-				sbuf_addc(o, ',');
-			t_ip4(o, a->clusters[i]);
-		}
-		sbuf_addc(o, ']');
-	}
-	T_RAWS_BELOW(BGP_ATTR_EXT_COMMUNITIES);
-	if (a->has & ATTR_HAS_EXT_COMM) {
-		T_MEMBER("extended-community");
-		sbuf_addc(o, '[');
-		for (size_t i = 0; i < a->necomms; i++) {
-			sbuf_adds(o, i ? ",{\"value\":" : "{\"value\":");
-			t_u64(o, a->ecomms[i]);
-			sbuf_adds(o, ",\"string\":");
-			api_ext_community(a->ecomms[i], buf, sizeof(buf));
-			sbuf_addc(o, '"');
-			api_json_escape(o, (const uint8_t *)buf, strlen(buf));
-			sbuf_adds(o, "\"}");
-		}
-		sbuf_addc(o, ']');
-	}
-	T_RAWS_BELOW(BGP_ATTR_AIGP);
-	if (a->has & ATTR_HAS_AIGP) {
-		T_MEMBER("aigp");
-		t_u64(o, a->aigp);
-	}
-	T_RAWS_BELOW(BGP_ATTR_LARGE_COMMUNITIES);
-	if (a->has & ATTR_HAS_LARGE_COMM) {
-		T_MEMBER("large-community");
-		sbuf_addc(o, '[');
-		for (size_t i = 0; i < a->nlcomms; i++)
-			sbuf_printf(o, "%s[%u,%u,%u]", i ? "," : "",
-			    a->lcomms[i].global, a->lcomms[i].local1,
-			    a->lcomms[i].local2);
-		sbuf_addc(o, ']');
-	}
-	T_RAWS_BELOW(256);
-	sbuf_addc(o, '}');
-#undef T_RAWS_BELOW
-#undef T_MEMBER
 }
 
 /* "announce": {FAM: {NH: [...]}} and "withdraw": {FAM: [...]}. */
@@ -1059,10 +866,10 @@ api_json_update_text(struct sbuf *out, const struct api_source *src,
 	}
 	sbuf_adds(out, "{\"update\":{");
 	memset(&jr, 0, sizeof(jr));
-	api_update_walk(m, addpath, route_add, &jr);
+	update_foreach_route(m, addpath, route_add, &jr);
 	if (api_update_has_attrs(m)) {
 		sbuf_adds(out, "\"attribute\":");
-		t_attrs(out, &m->attrs);
+		bgp_attr_json(out, &m->attrs, false);
 		if (jr.n > 0)
 			sbuf_addc(out, ',');
 	}

@@ -13,13 +13,14 @@
 #include <json-c/json.h>
 
 #include "evbgp/api.h"
+#include "evbgp/api_encode.h"
 #include "evbgp/api_exec.h"
 #include "evbgp/api_show_json.h"
 #include "evbgp/attrs.h"
+#include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/daemon.h"
 #include "evbgp/peer.h"
-#include "evbgp/route_text.h"
 #include "evbgp/util.h"
 
 /* ---- which peers (the same rules as the text show commands) ---- */
@@ -136,14 +137,12 @@ api_show_json_state(enum fsm_state s)
 }
 
 static json_object *
-api_show_json_counters(const uint64_t v[6])
+api_show_json_counters(const uint64_t v[BGP_MSG_TYPE_COUNT])
 {
-	static const char *const names[6] = { NULL, "open", "update",
-		"notification", "keepalive", "refresh" };
 	json_object *o = json_object_new_object();
 
-	for (int t = 1; t < 6; t++)
-		api_show_json_u64(o, names[t], v[t]);
+	for (uint8_t t = 1; t < BGP_MSG_TYPE_COUNT; t++)
+		api_show_json_u64(o, msg_type_name(t), v[t]);
 	return o;
 }
 
@@ -219,195 +218,36 @@ api_show_neighbors_json(struct daemon *d, struct api_client *c,
 
 /* ---- show adj-rib ---- */
 
-static const char *
-api_show_json_origin(uint8_t origin)
-{
-	switch (origin) {
-	case BGP_ORIGIN_IGP:
-		return "igp";
-	case BGP_ORIGIN_EGP:
-		return "egp";
-	case BGP_ORIGIN_INCOMPLETE:
-		return "incomplete";
-	default:
-		return "unknown";
-	}
-}
-
-/* Sequences flattened, sets (and confederation sets) as nested arrays. */
-static json_object *
-api_show_json_aspath(const uint8_t *segs, size_t len)
-{
-	json_object *path = json_object_new_array();
-	const uint8_t *asns;
-	uint8_t type, count;
-	size_t off = 0;
-
-	while (attrs_aspath_next(segs, len, &off, &type, &asns, &count) == 0) {
-		bool set = type == BGP_ASPATH_SET ||
-		    type == BGP_ASPATH_CONFED_SET;
-		json_object *to = set ? json_object_new_array() : path;
-
-		for (uint8_t i = 0; i < count; i++) {
-			const uint8_t *b = asns + 4 * (size_t)i;
-			uint32_t asn = (uint32_t)b[0] << 24 |
-			    (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-
-			json_object_array_add(to, json_object_new_uint64(asn));
-		}
-		if (set)
-			json_object_array_add(path, to);
-	}
-	return path;
-}
-
-static json_object *
-api_show_json_communities(const struct attrs *a)
-{
-	json_object *v = json_object_new_array();
-	char buf[32];
-
-	for (size_t i = 0; i < a->ncomms; i++) {
-		snprintf(buf, sizeof(buf), "%u:%u", a->comms[i] >> 16,
-		    a->comms[i] & 0xffff);
-		json_object_array_add(v, json_object_new_string(buf));
-	}
-	return v;
-}
-
-static json_object *
-api_show_json_ext_communities(const struct attrs *a)
-{
-	json_object *v = json_object_new_array();
-	char buf[128];
-
-	for (size_t i = 0; i < a->necomms; i++) {
-		ext_community_format(a->ecomms[i], buf, sizeof(buf));
-		json_object_array_add(v, json_object_new_string(buf));
-	}
-	return v;
-}
-
-static json_object *
-api_show_json_large_communities(const struct attrs *a)
-{
-	json_object *v = json_object_new_array();
-	char buf[48];
-
-	for (size_t i = 0; i < a->nlcomms; i++) {
-		snprintf(buf, sizeof(buf), "%u:%u:%u", a->lcomms[i].global,
-		    a->lcomms[i].local1, a->lcomms[i].local2);
-		json_object_array_add(v, json_object_new_string(buf));
-	}
-	return v;
-}
-
-static json_object *
-api_show_json_clusters(const struct attrs *a)
-{
-	json_object *v = json_object_new_array();
-	char buf[ADDR_STRLEN];
-	struct bgp_addr id;
-
-	for (size_t i = 0; i < a->nclusters; i++) {
-		addr_from_u32(&id, a->clusters[i]);
-		json_object_array_add(v,
-		    json_object_new_string(addr_fmt(&id, buf)));
-	}
-	return v;
-}
-
-static void
-api_show_json_raws(json_object *o, const struct attrs *a)
-{
-	for (size_t i = 0; i < a->nraws; i++) {
-		const struct attr_raw *r = &a->raws[i];
-		char key[24], *hex = xmalloc(2 * (size_t)r->len + 3);
-
-		snprintf(key, sizeof(key), "attribute-0x%02X", r->code);
-		memcpy(hex, "0x", 2);
-		hex_encode(r->data, r->len, hex + 2);
-		api_show_json_str(o, key, hex);
-		free(hex);
-	}
-}
-
-static void
-api_show_json_aggregator(json_object *o, const struct attrs *a)
-{
-	struct bgp_addr id;
-	char buf[ADDR_STRLEN + 16], ip[ADDR_STRLEN];
-
-	addr_from_u32(&id, a->aggregator_id);
-	snprintf(buf, sizeof(buf), "%u:%s", a->aggregator_as,
-	    addr_fmt(&id, ip));
-	api_show_json_str(o, "aggregator", buf);
-}
-
-static json_object *
-api_show_json_attrs(const struct attrs *a)
-{
-	json_object *o = json_object_new_object();
-
-	if (a->nexthop_self)
-		api_show_json_str(o, "next-hop", "self");
-	else if (a->has & ATTR_HAS_NEXT_HOP)
-		api_show_json_addr(o, "next-hop", &a->nexthop);
-	if (a->has & ATTR_HAS_ORIGIN)
-		api_show_json_str(o, "origin", api_show_json_origin(a->origin));
-	if (a->has & ATTR_HAS_AS_PATH)
-		json_object_object_add(o, "as-path",
-		    api_show_json_aspath(a->aspath, a->aspath_len));
-	if (a->has & ATTR_HAS_MED)
-		api_show_json_u64(o, "med", a->med);
-	if (a->has & ATTR_HAS_LOCAL_PREF)
-		api_show_json_u64(o, "local-preference", a->local_pref);
-	if (a->has & ATTR_HAS_ATOMIC_AGGR)
-		json_object_object_add(o, "atomic-aggregate",
-		    json_object_new_boolean(1));
-	if (a->has & ATTR_HAS_AGGREGATOR)
-		api_show_json_aggregator(o, a);
-	if (a->ncomms > 0)
-		json_object_object_add(o, "community",
-		    api_show_json_communities(a));
-	if (a->necomms > 0)
-		json_object_object_add(o, "extended-community",
-		    api_show_json_ext_communities(a));
-	if (a->nlcomms > 0)
-		json_object_object_add(o, "large-community",
-		    api_show_json_large_communities(a));
-	if (a->has & ATTR_HAS_ORIGINATOR_ID)
-		api_show_json_ipv4(o, "originator-id", a->originator_id);
-	if (a->nclusters > 0)
-		json_object_object_add(o, "cluster-list",
-		    api_show_json_clusters(a));
-	if (a->has & ATTR_HAS_AIGP)
-		api_show_json_u64(o, "aigp", a->aigp);
-	api_show_json_raws(o, a);
-	return o;
-}
-
 struct api_show_json_rib {
 	struct api_show_json_array *arr;
 	const char	*peer;
 };
 
+/*
+ * One route as text (a large Adj-RIB costs no json-c object per route):
+ * the attributes are the "attribute" object of the events, with the
+ * next hop.
+ */
 static void
-api_show_json_route(void *arg, enum family_id fam, const struct prefix *pfx,
-    uint32_t path_id, const struct attrs *a)
+api_show_json_route(void *arg, const struct nlri *n, const struct attrs *a)
 {
 	struct api_show_json_rib *rs = arg;
-	json_object *o = json_object_new_object();
+	struct sbuf *o = &rs->arr->buf;
 	char buf[PREFIX_STRLEN];
+	struct prefix p;
 
-	api_show_json_str(o, "neighbor", rs->peer);
-	api_show_json_family(buf, sizeof(buf), fam);
-	api_show_json_str(o, "family", buf);
-	api_show_json_str(o, "prefix", prefix_fmt(pfx, buf));
-	if (path_id != 0)
-		api_show_json_ipv4(o, "path-information", path_id);
-	json_object_object_add(o, "attributes", api_show_json_attrs(a));
-	api_show_json_array_add(rs->arr, o);
+	if (rs->arr->n++ > 0)
+		sbuf_addc(o, ',');
+	sbuf_adds(o, "{\"neighbor\":\"");
+	api_json_escape(o, (const uint8_t *)rs->peer, strlen(rs->peer));
+	sbuf_printf(o, "\",\"family\":\"%s %s\",", family_afi_name(n->fam),
+	    family_safi_name(n->fam));
+	if (nlri_prefix(n, &p))
+		sbuf_printf(o, "\"prefix\":\"%s\",", prefix_fmt(&p, buf));
+	nlri_json(o, n, n->path_id != 0, NULL);
+	sbuf_adds(o, ",\"attributes\":");
+	bgp_attr_json(o, a, true);
+	sbuf_addc(o, '}');
 }
 
 void

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "evbgp/api_encode.h"
+#include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
 
 #include "api_encode_priv.h"
@@ -56,7 +57,7 @@ packets_line(struct sbuf *out, const struct api_neighbor *nb,
 	if (!api_has_raw(o) || api_mode(o) != API_MODE_PACKETS)
 		return false;
 	tmsg_begin(out, nb, dir);
-	sbuf_printf(out, "%u", o->raw[BGP_HEADER_LEN - 1]);
+	sbuf_printf(out, "%u", o->raw[BGP_HEADER_TYPE_OFF]);
 	header_body(out, o);
 	sbuf_addc(out, '\n');
 	return true;
@@ -348,264 +349,20 @@ struct troutes {
 };
 
 static void
-troute(const struct api_route *rt, void *arg)
+troute(const struct update_route *rt, void *arg)
 {
 	struct troutes *tr = arg;
-	char pfx[PREFIX_STRLEN], ip[ADDR_STRLEN];
-	struct bgp_addr pid;
+	char ip[ADDR_STRLEN];
+	bool nh = rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0;
 
 	tmsg_begin(tr->out, tr->nb, tr->dir);
-	sbuf_printf(tr->out, "update %s %s",
-	    rt->announce ? "announced" : "withdrawn",
-	    prefix_fmt(&rt->prefix, pfx));
-	if (rt->has_path_id) {
-		addr_from_u32(&pid, rt->path_id);
-		sbuf_printf(tr->out, " path-information %s",
-		    addr_fmt(&pid, ip));
-	}
-	if (rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0)
-		sbuf_printf(tr->out, " next-hop %s",
-		    addr_fmt(rt->nexthop, ip));
+	sbuf_adds(tr->out, rt->announce ? "update announced " :
+	    "update withdrawn ");
+	nlri_text(tr->out, &rt->nlri, rt->has_path_id,
+	    nh ? addr_fmt(rt->nexthop, ip) : NULL);
 	if (rt->announce)
 		sbuf_adds(tr->out, tr->attrs);
 	sbuf_addc(tr->out, '\n');
-}
-
-/* ---- UPDATE: attributes, 4.2's order and spelling ---- */
-
-typedef void tattr_fn(struct sbuf *, const struct attrs *);
-typedef void titem_fn(struct sbuf *, const struct attrs *, size_t);
-
-/* " kw X" for one item, " kw [ X Y ]" for more (ExaBGP's lists). */
-static void
-tlist(struct sbuf *out, const char *kw, size_t n, const struct attrs *a,
-    titem_fn *fn)
-{
-	sbuf_printf(out, " %s ", kw);
-	if (n > 1)
-		sbuf_adds(out, "[ ");
-	for (size_t i = 0; i < n; i++) {
-		fn(out, a, i);
-		if (n > 1)
-			sbuf_addc(out, ' ');
-	}
-	if (n > 1)
-		sbuf_addc(out, ']');
-}
-
-static void
-ta_origin(struct sbuf *out, const struct attrs *a)
-{
-	static const char *const names[] = { "igp", "egp", "incomplete" };
-
-	if (a->origin < 3)
-		sbuf_printf(out, " origin %s", names[a->origin]);
-	else
-		sbuf_printf(out, " origin %u", a->origin);
-}
-
-static void
-asn_put(uint32_t asn, void *arg)
-{
-	sbuf_printf(arg, "%" PRIu32 " ", asn);
-}
-
-/* "[ SEQ ( SET ) ]", ASNs merged with AS4_PATH like the JSON. */
-static void
-path_put(struct sbuf *out, const struct attrs *a, uint8_t seq, uint8_t set)
-{
-	size_t mark;
-
-	sbuf_adds(out, "[ ");
-	(void)api_aspath_each(a, seq, asn_put, out);
-	mark = out->len;
-	sbuf_adds(out, "( ");
-	if (api_aspath_each(a, set, asn_put, out) > 0)
-		sbuf_adds(out, ") ");
-	else
-		out->p[out->len = mark] = '\0';
-	sbuf_addc(out, ']');
-}
-
-/* 4.2: an empty AS_PATH is no attribute; confederations apart. */
-static void
-ta_aspath(struct sbuf *out, const struct attrs *a)
-{
-	uint8_t type, count;
-	const uint8_t *asns;
-	size_t off = 0;
-	bool confed = false;
-
-	if (a->aspath_len == 0)
-		return;
-	sbuf_adds(out, " as-path ");
-	path_put(out, a, BGP_ASPATH_SEQUENCE, BGP_ASPATH_SET);
-	while (attrs_aspath_next(a->aspath, a->aspath_len, &off, &type,
-	    &asns, &count) == 0)
-		confed |= type == BGP_ASPATH_CONFED_SEQUENCE ||
-		    type == BGP_ASPATH_CONFED_SET;
-	if (confed) {
-		sbuf_adds(out, " confederation-path ");
-		path_put(out, a, BGP_ASPATH_CONFED_SEQUENCE,
-		    BGP_ASPATH_CONFED_SET);
-	}
-}
-
-static void
-ta_med(struct sbuf *out, const struct attrs *a)
-{
-	sbuf_printf(out, " med %" PRIu32, a->med);
-}
-
-static void
-ta_local_pref(struct sbuf *out, const struct attrs *a)
-{
-	sbuf_printf(out, " local-preference %" PRIu32, a->local_pref);
-}
-
-static void
-ta_atomic(struct sbuf *out, const struct attrs *a)
-{
-	sbuf_adds(out, " atomic-aggregate");
-}
-
-static void
-ip4_put(struct sbuf *out, uint32_t v)
-{
-	struct bgp_addr ip;
-	char buf[ADDR_STRLEN];
-
-	addr_from_u32(&ip, v);
-	sbuf_adds(out, addr_fmt(&ip, buf));
-}
-
-static void
-ta_aggregator(struct sbuf *out, const struct attrs *a)
-{
-	uint32_t as, id;
-
-	api_aggregator(a, &as, &id);
-	sbuf_printf(out, " aggregator ( %" PRIu32 ":", as);
-	ip4_put(out, id);
-	sbuf_adds(out, " )");
-}
-
-static void
-ti_community(struct sbuf *out, const struct attrs *a, size_t i)
-{
-	static const struct {
-		uint32_t	 value;
-		const char	*name;
-	} names[] = {
-		{ BGP_COMM_NO_EXPORT, "no-export" },
-		{ BGP_COMM_NO_ADVERTISE, "no-advertise" },
-		{ BGP_COMM_NO_EXPORT_SUBCONFED, "no-export-subconfed" },
-		{ BGP_COMM_NO_PEER, "no-peer" },
-		{ BGP_COMM_BLACKHOLE, "blackhole" },
-	};
-	uint32_t c = a->comms[i];
-
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-		if (names[k].value == c) {
-			sbuf_adds(out, names[k].name);
-			return;
-		}
-	sbuf_printf(out, "%" PRIu32 ":%" PRIu32, c >> 16, c & 0xffff);
-}
-
-static void
-ta_communities(struct sbuf *out, const struct attrs *a)
-{
-	if (a->ncomms > 0)
-		tlist(out, "community", a->ncomms, a, ti_community);
-}
-
-static void
-ta_originator(struct sbuf *out, const struct attrs *a)
-{
-	sbuf_adds(out, " originator-id ");
-	ip4_put(out, a->originator_id);
-}
-
-static void
-ti_cluster(struct sbuf *out, const struct attrs *a, size_t i)
-{
-	ip4_put(out, a->clusters[i]);
-}
-
-static void
-ta_clusters(struct sbuf *out, const struct attrs *a)
-{
-	if (a->nclusters > 0)
-		tlist(out, "cluster-list", a->nclusters, a, ti_cluster);
-}
-
-static void
-ti_ext_community(struct sbuf *out, const struct attrs *a, size_t i)
-{
-	char buf[128];
-
-	api_ext_community(a->ecomms[i], buf, sizeof(buf));
-	sbuf_adds(out, buf);
-}
-
-static void
-ta_ext_communities(struct sbuf *out, const struct attrs *a)
-{
-	if (a->necomms > 0)
-		tlist(out, "extended-community", a->necomms, a,
-		    ti_ext_community);
-}
-
-static void
-ta_aigp(struct sbuf *out, const struct attrs *a)
-{
-	sbuf_printf(out, " aigp %" PRIu64, a->aigp);
-}
-
-static void
-ti_large(struct sbuf *out, const struct attrs *a, size_t i)
-{
-	sbuf_printf(out, "%" PRIu32 ":%" PRIu32 ":%" PRIu32,
-	    a->lcomms[i].global, a->lcomms[i].local1, a->lcomms[i].local2);
-}
-
-static void
-ta_large_communities(struct sbuf *out, const struct attrs *a)
-{
-	if (a->nlcomms > 0)
-		tlist(out, "large-community", a->nlcomms, a, ti_large);
-}
-
-/* Attributes with a text form, in type-code order (as the JSON). */
-static const struct {
-	uint8_t		 code;
-	uint32_t	 has;
-	tattr_fn	*fn;
-} tattr_table[] = {
-	{ BGP_ATTR_ORIGIN, ATTR_HAS_ORIGIN, ta_origin },
-	{ BGP_ATTR_AS_PATH, ATTR_HAS_AS_PATH, ta_aspath },
-	{ BGP_ATTR_MED, ATTR_HAS_MED, ta_med },
-	{ BGP_ATTR_LOCAL_PREF, ATTR_HAS_LOCAL_PREF, ta_local_pref },
-	{ BGP_ATTR_ATOMIC_AGGREGATE, ATTR_HAS_ATOMIC_AGGR, ta_atomic },
-	{ BGP_ATTR_AGGREGATOR, ATTR_HAS_AGGREGATOR, ta_aggregator },
-	{ BGP_ATTR_COMMUNITIES, ATTR_HAS_COMMUNITIES, ta_communities },
-	{ BGP_ATTR_ORIGINATOR_ID, ATTR_HAS_ORIGINATOR_ID, ta_originator },
-	{ BGP_ATTR_CLUSTER_LIST, ATTR_HAS_CLUSTER_LIST, ta_clusters },
-	{ BGP_ATTR_EXT_COMMUNITIES, ATTR_HAS_EXT_COMM, ta_ext_communities },
-	{ BGP_ATTR_AIGP, ATTR_HAS_AIGP, ta_aigp },
-	{ BGP_ATTR_LARGE_COMMUNITIES, ATTR_HAS_LARGE_COMM,
-	    ta_large_communities },
-};
-#define TATTR_TABLE_LEN	(sizeof(tattr_table) / sizeof(tattr_table[0]))
-
-/* 4.2's generic form: " attribute [ 0xCODE 0xFLAGS 0xHEX ]". */
-static void
-ta_raw(struct sbuf *out, const struct attr_raw *r)
-{
-	sbuf_printf(out, " attribute [ 0x%02X 0x%02X ", r->code, r->flags);
-	api_hex(out, r->data, r->len);
-	sbuf_adds(out, " ]");
 }
 
 /*
@@ -615,21 +372,8 @@ ta_raw(struct sbuf *out, const struct attr_raw *r)
 static void
 update_attrs_text(struct sbuf *out, const struct update_msg *m)
 {
-	const struct attrs *a = &m->attrs;
-	size_t k = 0, r = 0;
-
-	if (!api_update_has_attrs(m))
-		return;
-	while (k < TATTR_TABLE_LEN || r < a->nraws) {
-		if (r < a->nraws && (k == TATTR_TABLE_LEN ||
-		    a->raws[r].code < tattr_table[k].code)) {
-			ta_raw(out, &a->raws[r++]);
-			continue;
-		}
-		if (a->has & tattr_table[k].has)
-			tattr_table[k].fn(out, a);
-		k++;
-	}
+	if (api_update_has_attrs(m))
+		bgp_attr_text(out, &m->attrs, ATTR_TEXT_EVENT);
 }
 
 static void
@@ -665,7 +409,7 @@ api_text_update(struct sbuf *out, const struct api_neighbor *nb,
 		sbuf_adds(&attrs, "");
 		update_attrs_text(&attrs, m);
 		tr.attrs = attrs.p;
-		api_update_walk(m, addpath, troute, &tr);
+		update_foreach_route(m, addpath, troute, &tr);
 		sbuf_free(&attrs);
 	}
 	if (api_has_raw(o) && api_mode(o) == API_MODE_CONSOLIDATE) {

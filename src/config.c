@@ -23,6 +23,7 @@
 
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
+#include "evbgp/flow_text.h"
 #include "evbgp/lexer.h"
 #include "evbgp/route_text.h"
 #include "evbgp/update.h"
@@ -57,6 +58,8 @@ struct parse_ctx {
 	struct config	*cfg;
 	struct tmpl	*tmpls;
 	size_t		 ntmpls;
+	int		 unclosed_line;	/* a block the end of file closed */
+	char		 unclosed_name[32];
 };
 
 static int cfg_err(struct parse_ctx *ctx, int line, const char *fmt, ...)
@@ -155,9 +158,15 @@ stmt_parse(struct parse_ctx *ctx, const struct lex_tokens *tk, size_t *pos,
 		int rc = stmt_parse(ctx, tk, pos, b, depth + 1);
 		if (rc == -1)
 			return -1;
-		if (rc == 0)
-			return cfg_err(ctx, b->line, "missing '}' to close the "
-			    "'%s' block opened here", b->w[0].text);
+		/*
+		 * The end of the file closes what is open, as ExaBGP 4.2
+		 * reads it (its examples have such a file); --check warns.
+		 */
+		if (rc == 0 && ctx->unclosed_line == 0) {
+			ctx->unclosed_line = b->line;
+			snprintf(ctx->unclosed_name, sizeof(ctx->unclosed_name),
+			    "%s", b->w[0].text);
+		}
 	}
 	return 0;
 }
@@ -594,8 +603,11 @@ static int
 nb_unsupported(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
+	char spoken[512];
+
+	nlri_spoken_text(spoken, sizeof(spoken));
 	return cfg_err(ctx, s->line, "'%s' is not supported: evbgp speaks "
-	    "ipv4 and ipv6 unicast only", d->name);
+	    "%s", d->name, spoken);
 }
 
 static int
@@ -608,22 +620,29 @@ nb_main_only(struct parse_ctx *ctx, void *st, const struct stmt *s,
 
 /* ---- family, add-path, nexthop ---- */
 
-/* "ipv4 unicast" at w[i], w[i+1]; -1 after an error. */
+/*
+ * "ipv4 unicast" at w[i], w[i+1]; -1 after an error. A family ExaBGP
+ * knows but evbgp does not speak is refused here: never advertised in
+ * an OPEN, never accepted and then silently ignored.
+ */
 static int
 stmt_family(struct parse_ctx *ctx, const struct stmt *s, size_t i)
 {
+	char spoken[512];
 	int fam;
 
 	if (i + 1 >= s->nw)
 		return cfg_err(ctx, s->line, "expected AFI SAFI, e.g. 'ipv4 "
 		    "unicast'");
 	fam = family_by_name(s->w[i].text, s->w[i + 1].text);
+	nlri_spoken_text(spoken, sizeof(spoken));
 	if (fam < 0)
-		return cfg_err(ctx, s->line, "unknown family '%s %s' (expected "
-		    "ipv4 unicast|multicast|nlri-mpls|mpls-vpn|flow|flow-vpn, "
-		    "ipv6 unicast|nlri-mpls|mpls-vpn|flow|flow-vpn, l2vpn "
-		    "vpls|evpn, bgp-ls bgp-ls|bgp-ls-vpn, or all)",
-		    s->w[i].text, s->w[i + 1].text);
+		return cfg_err(ctx, s->line, "unknown family '%s %s' (evbgp "
+		    "speaks %s)", s->w[i].text, s->w[i + 1].text, spoken);
+	if (!FAMSET_HAS(nlri_spoken(), fam))
+		return cfg_err(ctx, s->line, "family %s %s is not supported "
+		    "by evbgp (it speaks %s)", family_afi_name(fam),
+		    family_safi_name(fam), spoken);
 	return fam;
 }
 
@@ -661,8 +680,14 @@ nb_family(struct parse_ctx *ctx, void *st, const struct stmt *s,
 		if (f->block)
 			return cfg_err(ctx, f->line, "unexpected block in '%s'",
 			    d->name);
+		/*
+		 * every family evbgp speaks (ExaBGP: every one it knows) but
+		 * RTC: offering it asks the peer for the VPN routes of the
+		 * route targets we announce (RFC 4684), none; list it to
+		 * receive a peer's RTC routes.
+		 */
 		if (f->nw == 1 && lex_is(&f->w[0], "all")) {
-			*set = FAMSET_ALL;
+			*set = nlri_spoken() & ~FAMSET(FAM_IPV4_RTC);
 			continue;
 		}
 		if ((fam = stmt_family(ctx, f, 0)) < 0)
@@ -1028,49 +1053,219 @@ nb_static(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	    KW_COUNT(static_keywords), st, s);
 }
 
-/* announce { ipv4 { unicast P attrs; } }: the afi is d->arg */
+/* ---- flow { route ... } ---- */
+
+/* The words of s from w[from] on, its block written back as tokens. */
+static void
+stmt_flatten(const struct stmt *s, size_t from, struct lex_token **v,
+    size_t *n, size_t *cap)
+{
+	static char open[] = "{", close[] = "}", semi[] = ";";
+	size_t need = *n + (s->nw - from) + 2;
+
+	if (need > *cap) {
+		*cap = need * 2;
+		*v = xreallocarray(*v, *cap, sizeof(**v));
+	}
+	memcpy(*v + *n, s->w + from, (s->nw - from) * sizeof(**v));
+	*n += s->nw - from;
+	if (!s->block)
+		return;
+	(*v)[(*n)++] = (struct lex_token){ open, s->line, false };
+	for (size_t k = 0; k < s->nkids; k++) {
+		stmt_flatten(&s->kids[k], 0, v, n, cap);
+		if (!s->kids[k].block) {
+			if (*n + 1 > *cap) {
+				*cap = (*n + 1) * 2;
+				*v = xreallocarray(*v, *cap, sizeof(**v));
+			}
+			(*v)[(*n)++] = (struct lex_token){ semi,
+			    s->kids[k].line, false };
+		}
+	}
+	if (*n + 1 > *cap) {
+		*cap = (*n + 1) * 2;
+		*v = xreallocarray(*v, *cap, sizeof(**v));
+	}
+	(*v)[(*n)++] = (struct lex_token){ close, s->line, false };
+}
+
+/* "route NAME { ... }" or "route KEYWORDS...;" (flow_text.h) */
 static int
-announce_unicast(struct parse_ctx *ctx, void *st, const struct stmt *s,
+flow_route(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	struct nb_build *b = st;
-	struct prefix p;
-	uint8_t afi = (uint8_t)(d->arg >> 8);
+	struct cfg_neighbor *nb = b->nb;
+	struct lex_token *t = NULL;
+	struct route_text_err e;
+	size_t n = 0, cap = 0;
+	int rc = 0;
 
-	if (s->nw < 2)
-		return cfg_err(ctx, s->line, "'unicast' needs a prefix");
-	if (prefix_parse(s->w[1].text, &p) == 0 && p.afi != afi)
-		return cfg_err(ctx, s->line, "%s is not an %s prefix",
-		    s->w[1].text, afi == BGP_AFI_IPV4 ? "ipv4" : "ipv6");
-	return add_routes(ctx, b, s->w + 1, s->nw - 1, false, s->line);
+	stmt_flatten(s, 1, &t, &n, &cap);
+	if (flow_text_parse(t, n, -1, &nb->routes, &nb->nroutes, &e) == -1)
+		rc = cfg_err(ctx, e.line ? e.line : s->line, "%s", e.msg);
+	free(t);
+	return rc;
 }
 
+static const struct kw_def flow_keywords[] = {
+	{ "route", flow_route, KW_ANY, 0 },
+};
+
 static int
-announce_unsupported(struct parse_ctx *ctx, void *st, const struct stmt *s,
+nb_flow(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	return cfg_err(ctx, s->line, "announcing '%s' routes is not "
-	    "supported: evbgp announces unicast routes only", d->name);
+	if (s->nw != 1)
+		return cfg_err(ctx, s->line, "'flow' takes no value before "
+		    "'{'");
+	return dispatch(ctx, "flow", flow_keywords, KW_COUNT(flow_keywords),
+	    st, s);
+}
+
+/*
+ * announce { ipv4 { unicast P attrs; multicast P attrs; nlri-mpls P label
+ * L attrs; mpls-vpn P rd R label L attrs; flow KEYWORDS; } }: the family
+ * of the routes is d->arg.
+ */
+static int
+announce_route(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct nb_build *b = st;
+	struct cfg_neighbor *nb = b->nb;
+	enum family_id fam = (enum family_id)d->arg;
+	size_t first = nb->nroutes;
+	struct route_text_err e;
+	struct prefix p;
+	int rc;
+
+	if (s->nw < 2)
+		return cfg_err(ctx, s->line, "'%s' needs a %s", d->name,
+		    family_safi(fam) == BGP_SAFI_FLOW ||
+		    family_safi(fam) == BGP_SAFI_FLOW_VPN ? "match" :
+		    "prefix");
+	if (family_safi(fam) == BGP_SAFI_FLOW ||
+	    family_safi(fam) == BGP_SAFI_FLOW_VPN)
+		rc = flow_text_parse(s->w + 1, s->nw - 1, (int)fam,
+		    &nb->routes, &nb->nroutes, &e);
+	else {
+		if (prefix_parse(s->w[1].text, &p) == 0 &&
+		    p.afi != family_afi(fam))
+			return cfg_err(ctx, s->line, "%s is not an %s prefix",
+			    s->w[1].text, family_afi_name(fam));
+		rc = route_text_parse(s->w + 1, s->nw - 1,
+		    family_safi(fam) == BGP_SAFI_MULTICAST ?
+		    ROUTE_TEXT_MULTICAST : 0, &nb->routes, &nb->nroutes, &e);
+	}
+	if (rc == -1)
+		return cfg_err(ctx, e.line ? e.line : s->line, "%s", e.msg);
+	/* the keywords say the family: they must say this one */
+	for (size_t i = first; i < nb->nroutes; i++)
+		if (nb->routes[i].fam != fam) {
+			enum family_id got = nb->routes[i].fam;
+
+			return cfg_err(ctx, s->line, "'%s %s' route %s: %s",
+			    family_afi_name(fam), family_safi_name(fam),
+			    s->w[1].text, family_safi(fam) ==
+			    BGP_SAFI_MPLS_VPN ? "an mpls-vpn route needs rd "
+			    "and label" : family_safi(fam) ==
+			    BGP_SAFI_NLRI_MPLS ? "an nlri-mpls route needs a "
+			    "label and no rd" : family_safi(got) ==
+			    BGP_SAFI_MPLS_VPN ? "rd makes it an mpls-vpn route"
+			    : "label makes it an nlri-mpls route");
+		}
+	return 0;
 }
 
 static const struct kw_def announce_v4_keywords[] = {
-	{ "unicast", announce_unicast, KW_LEAF, BGP_AFI_IPV4 << 8 },
-	{ "multicast", announce_unsupported, KW_ANY, 0 },
-	{ "nlri-mpls", announce_unsupported, KW_ANY, 0 },
-	{ "labeled-unicast", announce_unsupported, KW_ANY, 0 },
-	{ "mpls-vpn", announce_unsupported, KW_ANY, 0 },
-	{ "flow", announce_unsupported, KW_ANY, 0 },
-	{ "flow-vpn", announce_unsupported, KW_ANY, 0 },
+	{ "unicast", announce_route, KW_LEAF, FAM_IPV4_UNICAST },
+	{ "multicast", announce_route, KW_LEAF, FAM_IPV4_MULTICAST },
+	{ "nlri-mpls", announce_route, KW_LEAF, FAM_IPV4_NLRI_MPLS },
+	{ "labeled-unicast", announce_route, KW_LEAF, FAM_IPV4_NLRI_MPLS },
+	{ "mpls-vpn", announce_route, KW_LEAF, FAM_IPV4_MPLS_VPN },
+	{ "flow", announce_route, KW_LEAF, FAM_IPV4_FLOW },
+	{ "flow-vpn", announce_route, KW_LEAF, FAM_IPV4_FLOW_VPN },
 };
 
 static const struct kw_def announce_v6_keywords[] = {
-	{ "unicast", announce_unicast, KW_LEAF, BGP_AFI_IPV6 << 8 },
-	{ "nlri-mpls", announce_unsupported, KW_ANY, 0 },
-	{ "labeled-unicast", announce_unsupported, KW_ANY, 0 },
-	{ "mpls-vpn", announce_unsupported, KW_ANY, 0 },
-	{ "flow", announce_unsupported, KW_ANY, 0 },
-	{ "flow-vpn", announce_unsupported, KW_ANY, 0 },
+	{ "unicast", announce_route, KW_LEAF, FAM_IPV6_UNICAST },
+	{ "multicast", announce_route, KW_LEAF, FAM_IPV6_MULTICAST },
+	{ "nlri-mpls", announce_route, KW_LEAF, FAM_IPV6_NLRI_MPLS },
+	{ "labeled-unicast", announce_route, KW_LEAF, FAM_IPV6_NLRI_MPLS },
+	{ "mpls-vpn", announce_route, KW_LEAF, FAM_IPV6_MPLS_VPN },
+	{ "flow", announce_route, KW_LEAF, FAM_IPV6_FLOW },
+	{ "flow-vpn", announce_route, KW_LEAF, FAM_IPV6_FLOW_VPN },
 };
+
+/* ---- l2vpn { vpls NAME { ... } vpls KEYWORDS; } (RFC 4761) ---- */
+
+static int
+l2vpn_vpls(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct nb_build *b = st;
+	struct cfg_neighbor *nb = b->nb;
+	struct route_text_err e;
+	struct lex_token *t;
+	size_t n = 0, cap = s->nw, first = nb->nroutes;
+	const char *name = NULL;
+
+	if (s->block) {
+		if (s->nw > 2)
+			return cfg_err(ctx, s->line, "'vpls' takes a name at "
+			    "most before '{'");
+		if (s->nw == 2)
+			name = s->w[1].text;
+		for (size_t k = 0; k < s->nkids; k++)
+			cap += s->kids[k].nw;
+	}
+	t = xreallocarray(NULL, cap + 1, sizeof(*t));
+	if (!s->block) {
+		memcpy(t, s->w + 1, (s->nw - 1) * sizeof(*t));
+		n = s->nw - 1;
+	}
+	for (size_t k = 0; s->block && k < s->nkids; k++) {
+		if (s->kids[k].block) {
+			free(t);
+			return cfg_err(ctx, s->kids[k].line, "unexpected block "
+			    "inside a vpls route");
+		}
+		memcpy(t + n, s->kids[k].w, s->kids[k].nw * sizeof(*t));
+		n += s->kids[k].nw;
+	}
+	if (n == 0) {
+		free(t);
+		return cfg_err(ctx, s->line, "a vpls route needs rd, endpoint, "
+		    "base, offset, size and next-hop");
+	}
+	if (route_text_parse_vpls(t, n, 0, &nb->routes, &nb->nroutes,
+	    &e) == -1) {
+		free(t);
+		return cfg_err(ctx, e.line ? e.line : s->line, "%s", e.msg);
+	}
+	free(t);
+	if (name != NULL && nb->nroutes > first &&
+	    nb->routes[first].name == NULL)
+		nb->routes[first].name = xstrdup(name);
+	return 0;
+}
+
+static const struct kw_def l2vpn_keywords[] = {
+	{ "vpls", l2vpn_vpls, KW_ANY, 0 },
+};
+
+static int
+nb_l2vpn(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	if (s->nw != 1)
+		return cfg_err(ctx, s->line, "'%s' takes no value before '{'",
+		    d->name);
+	return dispatch(ctx, d->name, l2vpn_keywords,
+	    KW_COUNT(l2vpn_keywords), st, s);
+}
 
 static int
 announce_afi(struct parse_ctx *ctx, void *st, const struct stmt *s,
@@ -1089,7 +1284,7 @@ announce_afi(struct parse_ctx *ctx, void *st, const struct stmt *s,
 static const struct kw_def announce_keywords[] = {
 	{ "ipv4", announce_afi, KW_BLOCK, BGP_AFI_IPV4 },
 	{ "ipv6", announce_afi, KW_BLOCK, BGP_AFI_IPV6 },
-	{ "l2vpn", announce_unsupported, KW_ANY, 0 },
+	{ "l2vpn", nb_l2vpn, KW_BLOCK, 0 },
 };
 
 static int
@@ -1137,8 +1332,8 @@ static const struct kw_def nb_keywords[] = {
 	{ "api", nb_api, KW_BLOCK, 0 },
 	{ "static", nb_static, KW_BLOCK, 0 },
 	{ "announce", nb_announce, KW_BLOCK, 0 },
-	{ "flow", nb_unsupported, KW_ANY, 0 },
-	{ "l2vpn", nb_unsupported, KW_ANY, 0 },
+	{ "flow", nb_flow, KW_BLOCK, 0 },
+	{ "l2vpn", nb_l2vpn, KW_BLOCK, 0 },
 	{ "operational", nb_unsupported, KW_ANY, 0 },
 	{ "local-link-local", nb_main_only, KW_ANY, 0 },
 	{ "source-interface", nb_main_only, KW_ANY, 0 },
@@ -1228,6 +1423,19 @@ nb_apply_templates(struct parse_ctx *ctx, struct nb_build *b,
  * more than 65535). Next hops are sized as their family's (next-hop self
  * resolves to an address of the same size).
  */
+famset_t
+cfg_ext_nexthop(const struct cfg_neighbor *nb)
+{
+	famset_t set = 0;
+
+	if (!nb->cap_nexthop)
+		return 0;
+	for (size_t i = 0; i < nb->nnexthops; i++)
+		if (nb->nexthops[i].nh_afi != family_afi(nb->nexthops[i].fam))
+			set |= FAMSET(nb->nexthops[i].fam);
+	return set;
+}
+
 static void
 cfg_encode_ctx(const struct cfg_neighbor *nb, struct attr_encode_ctx *enc)
 {
@@ -1235,6 +1443,8 @@ cfg_encode_ctx(const struct cfg_neighbor *nb, struct attr_encode_ctx *enc)
 	enc->ibgp = nb->local_as == nb->peer_as;
 	enc->asn4 = nb->cap_asn4;
 	enc->local_as = nb->local_as;
+	/* what the neighbor may negotiate at best */
+	enc->ext_nexthop = cfg_ext_nexthop(nb);
 	addr_parse("192.0.2.1", &enc->local_v4);
 	addr_parse("2001:db8::1", &enc->local_v6);
 }
@@ -1244,9 +1454,11 @@ cfg_route_update_size(const struct cfg_neighbor *nb, const struct cfg_route *r)
 {
 	struct attr_encode_ctx enc;
 
+	struct nlri n = cfg_route_nlri(r);
+
 	cfg_encode_ctx(nb, &enc);
 	return update_route_size(&r->attrs, &enc, r->fam,
-	    nlri_size(&r->prefix, r->has_path_id));
+	    nlri_size(&n, r->has_path_id));
 }
 
 /* A route no UPDATE to this neighbor can ever hold is an error: it
@@ -1254,7 +1466,7 @@ cfg_route_update_size(const struct cfg_neighbor *nb, const struct cfg_route *r)
 static int
 nb_check_route_sizes(struct parse_ctx *ctx, const struct cfg_neighbor *nb)
 {
-	char pfx[PREFIX_STRLEN];
+	char pfx[CFG_ROUTE_NAME_MAX];
 
 	for (size_t i = 0; i < nb->nroutes; i++) {
 		const struct cfg_route *r = &nb->routes[i];
@@ -1262,23 +1474,24 @@ nb_check_route_sizes(struct parse_ctx *ctx, const struct cfg_neighbor *nb)
 		size_t need;
 
 		cfg_encode_ctx(nb, &enc);
-		/* RFC 8950 next hops are not implemented: refuse, never
-		 * accept a route that would stall or never go out */
+		/* never accept a route that could never go out */
 		if (!attrs_nexthop_encodable(&r->attrs, &enc, r->fam))
 			return cfg_err(ctx, r->line, "route %s: an IPv4 route "
 			    "with an IPv6 next hop needs the extended next hop "
-			    "encoding (RFC 8950), which evbgp does not support "
-			    "yet", prefix_fmt(&r->prefix, pfx));
+			    "encoding (RFC 8950): add 'nexthop { %s %s ipv6; }' "
+			    "to neighbor %s", cfg_route_name(r, pfx,
+			    sizeof(pfx)), family_afi_name(r->fam),
+			    family_safi_name(r->fam), nb->name);
 		need = cfg_route_update_size(nb, r);
 		if (need == 0)
 			return cfg_err(ctx, r->line, "route %s: its UPDATE "
 			    "would exceed %u bytes, the largest BGP message",
-			    prefix_fmt(&r->prefix, pfx), BGP_MAX_EXT_MSG);
+			    cfg_route_name(r, pfx, sizeof(pfx)), BGP_MAX_EXT_MSG);
 		if (need > BGP_MAX_MSG && !nb->cap_ext_message)
 			return cfg_err(ctx, r->line, "route %s: its UPDATE "
 			    "needs %zu bytes, more than %u, and the extended "
 			    "message capability (RFC 8654) is disabled for "
-			    "neighbor %s", prefix_fmt(&r->prefix, pfx), need,
+			    "neighbor %s", cfg_route_name(r, pfx, sizeof(pfx)), need,
 			    BGP_MAX_MSG, nb->name);
 	}
 	return 0;
@@ -1288,7 +1501,7 @@ static int
 nb_finish(struct parse_ctx *ctx, struct nb_build *b, int line)
 {
 	struct cfg_neighbor *nb = b->nb;
-	char pfx[PREFIX_STRLEN];
+	char pfx[CFG_ROUTE_NAME_MAX];
 	unsigned host = nb->peer.afi == BGP_AFI_IPV4 ? 32 : 128;
 
 	if (!b->local_as_given)
@@ -1318,6 +1531,14 @@ nb_finish(struct parse_ctx *ctx, struct nb_build *b, int line)
 	/* compat §1.4: route-refresh needs the Adj-RIB-Out to resend */
 	if (nb->cap_route_refresh)
 		nb->adj_rib_out = true;
+	/*
+	 * Without a family block: ipv4 and ipv6 unicast and the families
+	 * of the neighbor's routes (ExaBGP advertises every family it
+	 * knows; evbgp only what it has to say).
+	 */
+	if (!nb->families_given)
+		for (size_t i = 0; i < nb->nroutes; i++)
+			nb->families |= FAMSET(nb->routes[i].fam);
 	/* compat §1.8: ipv4 unicast routes are always allowed */
 	for (size_t i = 0; i < nb->nroutes; i++) {
 		const struct cfg_route *r = &nb->routes[i];
@@ -1327,7 +1548,7 @@ nb_finish(struct parse_ctx *ctx, struct nb_build *b, int line)
 			continue;
 		return cfg_err(ctx, r->line, "route %s is %s %s, which is not "
 		    "in the family block of neighbor %s",
-		    prefix_fmt(&r->prefix, pfx), family_afi_name(r->fam),
+		    cfg_route_name(r, pfx, sizeof(pfx)), family_afi_name(r->fam),
 		    family_safi_name(r->fam), nb->name);
 	}
 	return nb_check_route_sizes(ctx, nb);
@@ -1577,6 +1798,12 @@ config_check(FILE *f, const struct config *c)
 	const char *path = c->path ? c->path : "<config>";
 	int n = 0;
 
+	if (c->unclosed_line > 0) {
+		fprintf(f, "%s:%d: warning: the '%s' block opened here is not "
+		    "closed: the end of the file closes it (as in ExaBGP)\n",
+		    path, c->unclosed_line, c->unclosed_name);
+		n++;
+	}
 	for (size_t i = 0; i < c->nprocesses; i++) {
 		const struct cfg_process *p = &c->processes[i];
 
@@ -1595,7 +1822,7 @@ config_check(FILE *f, const struct config *c)
 	/* routes only a session with extended messages can carry */
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		const struct cfg_neighbor *nb = &c->neighbors[i];
-		char pfx[PREFIX_STRLEN];
+		char pfx[CFG_ROUTE_NAME_MAX];
 
 		for (size_t j = 0; j < nb->nroutes; j++) {
 			const struct cfg_route *r = &nb->routes[j];
@@ -1606,7 +1833,7 @@ config_check(FILE *f, const struct config *c)
 			fprintf(f, "%s:%d: warning: route %s: its UPDATE needs "
 			    "%zu bytes, more than %u: it is sent only if neighbor "
 			    "%s negotiates the extended message capability (RFC "
-			    "8654)\n", path, r->line, prefix_fmt(&r->prefix, pfx),
+			    "8654)\n", path, r->line, cfg_route_name(r, pfx, sizeof(pfx)),
 			    need, BGP_MAX_MSG, nb->name);
 			n++;
 		}
@@ -1687,6 +1914,9 @@ config_parse(const char *text, const char *path, char *errbuf, size_t errlen)
 		config_free(ctx.cfg);
 		return NULL;
 	}
+	ctx.cfg->unclosed_line = ctx.unclosed_line;
+	memcpy(ctx.cfg->unclosed_name, ctx.unclosed_name,
+	    sizeof(ctx.cfg->unclosed_name));
 	return ctx.cfg;
 }
 

@@ -11,6 +11,7 @@
 
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
+#include "evbgp/flow_text.h"
 #include "evbgp/lexer.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
@@ -211,6 +212,112 @@ print_session(FILE *f, const struct cfg_neighbor *nb)
 		fprintf(f, "\trate-limit %u;\n", nb->rate_limit);
 }
 
+/* Which block a route of family fam is written in. */
+static bool
+route_is_flow(enum family_id fam)
+{
+	return family_safi(fam) == BGP_SAFI_FLOW ||
+	    family_safi(fam) == BGP_SAFI_FLOW_VPN;
+}
+
+/* Where a route is written: multicast routes and IPv6 flow routes
+ * without an IPv6 prefix need the "announce" syntax (it says the
+ * family); other flow routes go in "flow", the rest in "static". */
+enum route_place { IN_STATIC, IN_FLOW, IN_ANNOUNCE, IN_L2VPN };
+
+static enum route_place
+route_place(const struct cfg_route *r)
+{
+	if (r->fam == FAM_L2VPN_VPLS)
+		return IN_L2VPN;
+	if (family_safi(r->fam) == BGP_SAFI_MULTICAST)
+		return IN_ANNOUNCE;
+	if (route_is_flow(r->fam))
+		return flow_text_needs_family(r) ? IN_ANNOUNCE : IN_FLOW;
+	return IN_STATIC;
+}
+
+static void
+print_routes(FILE *f, const struct cfg_neighbor *nb)
+{
+	bool any[4] = { false, false, false, false };
+	bool afi_any[2] = { false, false };
+	struct sbuf o;
+
+	for (size_t i = 0; i < nb->nroutes; i++) {
+		enum route_place pl = route_place(&nb->routes[i]);
+
+		any[pl] = true;
+		if (pl == IN_ANNOUNCE)
+			afi_any[family_afi(nb->routes[i].fam) ==
+			    BGP_AFI_IPV6] = true;
+	}
+	sbuf_init(&o);
+	sbuf_adds(&o, "");
+	if (any[IN_FLOW]) {
+		for (size_t i = 0; i < nb->nroutes; i++)
+			if (route_place(&nb->routes[i]) == IN_FLOW)
+				flow_text_format(&o, &nb->routes[i], "\t\t");
+		fprintf(f, "\tflow {\n%s\t}\n", o.p);
+	}
+	if (any[IN_STATIC]) {
+		fprintf(f, "\tstatic {\n");
+		for (size_t i = 0; i < nb->nroutes; i++) {
+			char *r;
+
+			if (route_place(&nb->routes[i]) != IN_STATIC)
+				continue;
+			r = route_text_string(&nb->routes[i]);
+			fprintf(f, "\t\troute %s;\n", r);
+			free(r);
+		}
+		fprintf(f, "\t}\n");
+	}
+	if (any[IN_L2VPN]) {
+		fprintf(f, "\tl2vpn {\n");
+		for (size_t i = 0; i < nb->nroutes; i++) {
+			char *r;
+
+			if (route_place(&nb->routes[i]) != IN_L2VPN)
+				continue;
+			r = route_text_string(&nb->routes[i]);
+			fprintf(f, "\t\tvpls %s;\n", r);
+			free(r);
+		}
+		fprintf(f, "\t}\n");
+	}
+	if (any[IN_ANNOUNCE]) {
+		fprintf(f, "\tannounce {\n");
+		for (int v6 = 0; v6 < 2; v6++) {
+			if (!afi_any[v6])
+				continue;
+			fprintf(f, "\t\t%s {\n", v6 ? "ipv6" : "ipv4");
+			for (size_t i = 0; i < nb->nroutes; i++) {
+				const struct cfg_route *r = &nb->routes[i];
+
+				if (route_place(r) != IN_ANNOUNCE ||
+				    (family_afi(r->fam) == BGP_AFI_IPV6) !=
+				    (v6 == 1))
+					continue;
+				sbuf_reset(&o);
+				if (route_is_flow(r->fam))
+					flow_text_format_flat(&o, r);
+				else {
+					char *t = route_text_string(r);
+
+					sbuf_printf(&o, " %s", t);
+					free(t);
+				}
+				fprintf(f, "\t\t\t%s%s;\n",
+				    family_safi_name(r->fam), o.p);
+			}
+			fprintf(f, "\t\t}\n");
+		}
+		fprintf(f, "\t}\n");
+	}
+	sbuf_free(&o);
+}
+
 static void
 print_neighbor(FILE *f, const struct cfg_neighbor *nb)
 {
@@ -235,16 +342,7 @@ print_neighbor(FILE *f, const struct cfg_neighbor *nb)
 	print_capability(f, nb);
 	for (size_t i = 0; i < nb->napis; i++)
 		print_api(f, &nb->apis[i]);
-	if (nb->nroutes > 0) {
-		fprintf(f, "\tstatic {\n");
-		for (size_t i = 0; i < nb->nroutes; i++) {
-			char *r = route_text_string(&nb->routes[i]);
-
-			fprintf(f, "\t\troute %s;\n", r);
-			free(r);
-		}
-		fprintf(f, "\t}\n");
-	}
+	print_routes(f, nb);
 	fprintf(f, "}\n");
 }
 
@@ -371,8 +469,9 @@ cfg_neighbor_session_equal(const struct cfg_neighbor *a,
 bool
 cfg_route_same_key(const struct cfg_route *a, const struct cfg_route *b)
 {
-	return a->fam == b->fam && prefix_equal(&a->prefix, &b->prefix) &&
-	    a->path_id == b->path_id;
+	struct nlri na = cfg_route_nlri(a), nb = cfg_route_nlri(b);
+
+	return nlri_same_key(&na, &nb);
 }
 
 static bool

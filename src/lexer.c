@@ -168,25 +168,65 @@ rollback(struct lex_tokens *out, size_t n0)
 		free(out->v[--out->n].text);
 }
 
+/* The length of line s[0..len) up to and with a trailing '\' that
+ * continues it (spaces after it ignored, as ExaBGP strips them), or 0. */
+static size_t
+continued(const char *s, size_t len)
+{
+	size_t end = len, bs = 0;
+
+	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t' ||
+	    s[end - 1] == '\r'))
+		end--;
+	/* an odd run of backslashes: the last one is not escaped */
+	while (bs < end && s[end - 1 - bs] == '\\')
+		bs++;
+	return bs % 2 == 1 ? end : 0;
+}
+
 int
 lex_config(const char *text, size_t len, struct lex_tokens *out,
     int *errline, char *err, size_t errlen)
 {
 	struct lex_state st;
+	struct sbuf joined;
 	size_t n0 = out->n, pos = 0;
 	int rc = 0;
 
+	sbuf_init(&joined);
 	state_init(&st, out, err, errlen);
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - text) : len;
-		size_t before = out->n;
+		size_t before = out->n, cont;
+		int first;
 
 		st.line++;
-		if (lex_one_line(&st, text + pos, end - pos) == -1) {
-			rc = -1;
-			break;
+		first = st.line;
+		/*
+		 * ExaBGP 4.2 (and 5): a line ending with '\' goes on with the
+		 * next one; the backslash and the line break read as a space.
+		 */
+		sbuf_reset(&joined);
+		while ((cont = continued(text + pos, end - pos)) > 0 &&
+		    end < len) {
+			sbuf_add(&joined, text + pos, cont - 1);
+			sbuf_addc(&joined, ' ');
+			pos = end + 1;
+			nl = memchr(text + pos, '\n', len - pos);
+			end = nl ? (size_t)(nl - text) : len;
+			st.line++;
 		}
+		if (joined.len > 0)
+			sbuf_add(&joined, text + pos, end - pos);
+		/* the tokens of a joined line take its first line's number */
+		cont = (size_t)st.line;
+		st.line = first;
+		rc = joined.len > 0 ? lex_one_line(&st, joined.p, joined.len) :
+		    lex_one_line(&st, text + pos, end - pos);
+		st.line = (int)cont;
+		if (rc == -1)
+			break;
 		/* compat §1.1: a statement cannot run onto a second line */
 		if (out->n > before &&
 		    !lex_is_terminator(&out->v[out->n - 1])) {
@@ -199,6 +239,7 @@ lex_config(const char *text, size_t len, struct lex_tokens *out,
 		pos = end + 1;
 	}
 	free(st.w.buf);
+	sbuf_free(&joined);
 	if (rc == -1) {
 		rollback(out, n0);
 		if (errline)

@@ -74,6 +74,21 @@ msg_type_min(uint8_t type)
 	}
 }
 
+const char *
+msg_type_name(uint8_t type)
+{
+	static const char *const names[BGP_MSG_TYPE_COUNT] = {
+		[BGP_MSG_OPEN] = "open",
+		[BGP_MSG_UPDATE] = "update",
+		[BGP_MSG_NOTIFICATION] = "notification",
+		[BGP_MSG_KEEPALIVE] = "keepalive",
+		[BGP_MSG_ROUTE_REFRESH] = "refresh",
+	};
+
+	return type < BGP_MSG_TYPE_COUNT && names[type] != NULL ?
+	    names[type] : "unknown";
+}
+
 int
 msg_header_check(const uint8_t hdr[19], size_t max_len, uint16_t *len,
     uint8_t *type, struct bgp_err *err)
@@ -981,9 +996,11 @@ caps_negotiate(const struct bgp_open *local, const struct bgp_open *peer,
 		if ((l->addpath[f] & BGP_ADDPATH_RECEIVE) &&
 		    (p->addpath[f] & BGP_ADDPATH_SEND))
 			n->addpath_rx |= FAMSET(f);
-		/* RFC 8950 §4: both sides must list (family, IPv6) */
+		/* RFC 8950 §4: both sides must list (family, the other
+		 * address family) */
 		if (l->ext_nexthop[f] & p->ext_nexthop[f] &
-		    (1u << BGP_AFI_IPV6))
+		    (1u << (family_afi((enum family_id)f) == BGP_AFI_IPV4 ?
+		    BGP_AFI_IPV6 : BGP_AFI_IPV4)))
 			n->ext_nexthop |= FAMSET(f);
 	}
 }

@@ -304,14 +304,16 @@ static void
 peer_report(struct peer *p, enum peer_dir dir, const uint8_t *msg,
     size_t len, const struct update_msg *upd)
 {
-	if (len >= BGP_HEADER_LEN && msg[18] < 32 &&
-	    (p->want[dir] & PEER_MSG_BIT(msg[18])) != 0)
+	if (len >= BGP_HEADER_LEN && msg[BGP_HEADER_TYPE_OFF] < 32 &&
+	    (p->want[dir] & PEER_MSG_BIT(msg[BGP_HEADER_TYPE_OFF])) != 0)
 		p->env->ops->message(p->env->arg, p, dir, msg, len, upd);
 }
 
 static int
 peer_send(struct peer *p, const uint8_t *msg, size_t len)
 {
+	uint8_t type = len >= BGP_HEADER_LEN ? msg[BGP_HEADER_TYPE_OFF] : 0;
+
 	if (p->bev == NULL)
 		return -1;
 	if (bufferevent_write(p->bev, msg, len) == -1) {
@@ -319,8 +321,8 @@ peer_send(struct peer *p, const uint8_t *msg, size_t len)
 		    len);
 		return -1;
 	}
-	if (len >= BGP_HEADER_LEN && msg[18] < 6)
-		p->stats.sent[msg[18]]++;
+	if (type < BGP_MSG_TYPE_COUNT)
+		p->stats.sent[type]++;
 	peer_report(p, PEER_SENT, msg, len, NULL);
 	return 0;
 }
@@ -574,36 +576,40 @@ pack_full(void *arg)
 /* Routes no UPDATE of this session can hold: left out, said once per
  * attribute set and packing pass (rib_out_toobig counts them). */
 static void
-pack_toobig(void *arg, enum family_id fam, const struct prefix *pfx,
-    uint32_t path_id, size_t routes, size_t need)
+pack_toobig(void *arg, const struct nlri *n, size_t routes, size_t need)
 {
 	struct peer *p = arg;
-	char ps[PREFIX_STRLEN], more[64] = "";
+	const char *afi = family_afi_name(n->fam);
+	const char *safi = family_safi_name(n->fam);
+	char more[64] = "";
+	struct sbuf r;
 
+	sbuf_init(&r);
+	nlri_text(&r, n, false, NULL);
 	if (routes > 1)
 		snprintf(more, sizeof(more), " and %zu more route%s with the "
 		    "same attributes", routes - 1, routes > 2 ? "s" : "");
 	if (need == RIB_OUT_UNENCODABLE)
 		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
 		    "(path id %u): its next hop cannot be encoded for this "
-		    "family (an IPv6 next hop for IPv4 unicast needs RFC 8950)",
-		    family_afi_name(fam), family_safi_name(fam),
-		    prefix_fmt(pfx, ps), more, path_id);
+		    "family (an IPv6 next hop for IPv4 routes needs the "
+		    "extended next hop capability, RFC 8950, which this "
+		    "session did not negotiate)", afi, safi, r.p, more,
+		    n->path_id);
 	else if (need == 0)
 		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
 		    "(path id %u): its UPDATE would exceed %u bytes, the "
-		    "largest BGP message", family_afi_name(fam),
-		    family_safi_name(fam), prefix_fmt(pfx, ps), more, path_id,
+		    "largest BGP message", afi, safi, r.p, more, n->path_id,
 		    BGP_MAX_EXT_MSG);
 	else
 		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
 		    "(path id %u): its UPDATE needs %zu bytes, this session "
-		    "allows %zu%s", family_afi_name(fam), family_safi_name(fam),
-		    prefix_fmt(pfx, ps), more, path_id, need,
+		    "allows %zu%s", afi, safi, r.p, more, n->path_id, need,
 		    p->neg.max_msg ? (size_t)p->neg.max_msg :
 		    (size_t)BGP_MAX_MSG, need <= BGP_MAX_EXT_MSG &&
 		    !p->neg.ext_message ? " (without the extended message "
 		    "capability, RFC 8654)" : "");
+	sbuf_free(&r);
 }
 
 static void
@@ -624,6 +630,9 @@ peer_pack_ctx(struct peer *p, struct rib_out_pack_ctx *ctx)
 		if (p->cfg->router_id != 0)
 			addr_from_u32(&ctx->enc.local_v4, p->cfg->router_id);
 	}
+	/* before a session: the most this neighbor may negotiate */
+	ctx->enc.ext_nexthop = p->fsm.state == ST_ESTABLISHED ?
+	    p->neg.ext_nexthop : cfg_ext_nexthop(p->cfg);
 	ctx->families = p->neg.families;
 	ctx->addpath_tx = p->neg.addpath_tx;
 	ctx->max_msg = p->neg.max_msg ? p->neg.max_msg : BGP_MAX_MSG;
@@ -691,13 +700,15 @@ peer_load_routes(struct peer *p)
 	for (size_t i = 0; i < c->nroutes; i++) {
 		const struct cfg_route *r = &c->routes[i];
 		const struct attrs *a;
+		struct nlri n;
 
 		if (r->watchdog != NULL)
 			peer_watchdog_add(p, r);
 		if (r->withdrawn)
 			continue;
 		a = peer_route_attrs(p, r);
-		rib_out_announce(p->ro, r->fam, &r->prefix, r->path_id, a);
+		n = cfg_route_nlri(r);
+		rib_out_announce_nlri(p->ro, &n, a, RIB_SRC_CONFIG);
 		attrs_unref(a);
 	}
 }
@@ -776,8 +787,10 @@ peer_route_fit(struct peer *p, const struct cfg_route *r, size_t *need,
 	if (!attrs_nexthop_encodable(a, &ctx.enc, r->fam))
 		fit = ROUTE_NEXTHOP_UNENCODABLE;
 	else {
-		*need = update_route_size(a, &ctx.enc, r->fam,
-		    nlri_size(&r->prefix, FAMSET_HAS(p->neg.addpath_tx, r->fam) ||
+		struct nlri n = cfg_route_nlri(r);
+
+		*need = update_route_size(a, &ctx.enc, r->fam, nlri_size(&n,
+		    FAMSET_HAS(p->neg.addpath_tx, r->fam) ||
 		    (p->fsm.state != ST_ESTABLISHED && r->has_path_id)));
 		if (*need == 0 || *need > *limit)
 			fit = ROUTE_TOO_BIG;
@@ -791,7 +804,9 @@ peer_announce(struct peer *p, const struct cfg_route *r, unsigned src)
 {
 	const struct attrs *a = peer_route_attrs(p, r);
 
-	rib_out_announce_src(p->ro, r->fam, &r->prefix, r->path_id, a, src);
+	struct nlri n = cfg_route_nlri(r);
+
+	rib_out_announce_nlri(p->ro, &n, a, src);
 	attrs_unref(a);
 	peer_schedule_kick(p);
 }
@@ -799,7 +814,15 @@ peer_announce(struct peer *p, const struct cfg_route *r, unsigned src)
 void
 peer_withdraw(struct peer *p, const struct cfg_route *r)
 {
-	rib_out_withdraw(p->ro, r->fam, &r->prefix, r->path_id);
+	struct nlri n = cfg_route_nlri(r);
+	const struct attrs *a = NULL;
+
+	/* the families whose withdrawals carry attributes carry the
+	 * withdrawal's own (ExaBGP main: the command's, not the route's) */
+	if (nlri_family(r->fam)->flags & NLRI_F_WITHDRAW_ATTRS)
+		a = peer_route_attrs(p, r);
+	rib_out_withdraw_nlri(p->ro, &n, a);
+	attrs_unref(a);
 	peer_schedule_kick(p);
 }
 
@@ -921,119 +944,86 @@ peer_clear_in(struct peer *p)
 	p->rib_in = rib_out_new_store();
 }
 
+/*
+ * Recording an UPDATE in the Adj-RIB-In: the attributes are interned
+ * once per next hop (classic NLRI and MP_REACH may carry different ones).
+ */
+struct rib_in_walk {
+	struct peer		*p;
+	const struct update_msg	*m;
+	const struct bgp_addr	*nh;	/* the next hop of a */
+	const struct attrs	*a;
+};
+
+static void
+rib_in_route(const struct update_route *rt, void *arg)
+{
+	struct rib_in_walk *w = arg;
+
+	if (!rt->announce) {
+		rib_out_withdraw_nlri(w->p->rib_in, &rt->nlri, NULL);
+		return;
+	}
+	if (w->a == NULL || w->nh != rt->nexthop) {
+		struct attrs one;
+
+		attrs_unref(w->a);
+		w->nh = rt->nexthop;
+		if (addr_equal(rt->nexthop, &w->m->attrs.nexthop) &&
+		    addr_equal(rt->nexthop_ll, &w->m->attrs.nexthop_ll))
+			w->a = attrs_intern(w->p->env->attrs, &w->m->attrs);
+		else {
+			attrs_init(&one);
+			attrs_copy(&one, &w->m->attrs);
+			one.nexthop = *rt->nexthop;
+			one.nexthop_ll = *rt->nexthop_ll;
+			w->a = attrs_intern(w->p->env->attrs, &one);
+			attrs_free(&one);
+		}
+	}
+	rib_out_announce_nlri(w->p->rib_in, &rt->nlri, w->a, RIB_SRC_CONFIG);
+}
+
 /* Record what an UPDATE announces and withdraws (adj-rib-in on). */
 static void
 rib_in_update(struct peer *p, const struct update_msg *m)
 {
-	const struct attrs *a = NULL;
-	struct rbuf r;
-	struct prefix pfx;
-	uint32_t id;
-	bool ap4 = FAMSET_HAS(p->neg.addpath_rx, FAM_IPV4_UNICAST);
-	bool withdraw_all = m->verdict == UPD_TREAT_AS_WITHDRAW;
+	struct rib_in_walk w = { p, m, NULL, NULL };
 
 	if (p->rib_in == NULL)
 		return;
-	r = m->withdrawn;
-	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0)
-		rib_out_withdraw(p->rib_in, FAM_IPV4_UNICAST, &pfx, id);
-	if (m->has_mp_unreach && m->mp_unreach_fam >= 0) {
-		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_unreach_fam);
-
-		r = m->mp_unreach_nlri;
-		while (nlri_get(&r, (uint8_t)m->mp_unreach_afi, ap, &pfx,
-		    &id) == 0)
-			rib_out_withdraw(p->rib_in, m->mp_unreach_fam, &pfx, id);
-	}
-	if (!withdraw_all && (rbuf_left(&m->nlri) > 0 ||
-	    (m->has_mp_reach && m->mp_reach_fam >= 0)))
-		a = attrs_intern(p->env->attrs, &m->attrs);
-	r = m->nlri;
-	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0) {
-		if (a != NULL)
-			rib_out_announce(p->rib_in, FAM_IPV4_UNICAST, &pfx, id,
-			    a);
-		else
-			rib_out_withdraw(p->rib_in, FAM_IPV4_UNICAST, &pfx, id);
-	}
-	if (m->has_mp_reach && m->mp_reach_fam >= 0) {
-		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_reach_fam);
-
-		/* classic NLRI and MP_REACH together: each its own next hop */
-		if (a != NULL && rbuf_left(&m->nlri) > 0 &&
-		    !addr_equal(&m->attrs.nexthop, &m->mp_nexthop)) {
-			struct attrs mp;
-
-			attrs_init(&mp);
-			attrs_copy(&mp, &m->attrs);
-			mp.nexthop = m->mp_nexthop;
-			mp.nexthop_ll = m->mp_nexthop_ll;
-			attrs_unref(a);
-			a = attrs_intern(p->env->attrs, &mp);
-			attrs_free(&mp);
-		}
-		r = m->mp_reach_nlri;
-		while (nlri_get(&r, (uint8_t)m->mp_reach_afi, ap, &pfx,
-		    &id) == 0) {
-			if (a != NULL)
-				rib_out_announce(p->rib_in, m->mp_reach_fam,
-				    &pfx, id, a);
-			else
-				rib_out_withdraw(p->rib_in, m->mp_reach_fam,
-				    &pfx, id);
-		}
-	}
-	attrs_unref(a);
+	update_foreach_route(m, p->neg.addpath_rx, rib_in_route, &w);
+	attrs_unref(w.a);
 }
 
 /* ---- received messages ---- */
 
 static void
+log_route(const struct update_route *rt, void *arg)
+{
+	struct peer *p = arg;
+	char nh[ADDR_STRLEN];
+	struct sbuf o;
+
+	sbuf_init(&o);
+	nlri_text(&o, &rt->nlri, rt->has_path_id, rt->announce ?
+	    addr_fmt(rt->nexthop, nh) : NULL);
+	if (rt->announce)
+		log_peer(LOG_DEBUG, p->name, "received update: announce %s %s "
+		    "%s", family_afi_name(rt->nlri.fam),
+		    family_safi_name(rt->nlri.fam), o.p);
+	else
+		log_peer(LOG_DEBUG, p->name, "received update: withdraw %s %s "
+		    "%s", family_afi_name(rt->nlri.fam),
+		    family_safi_name(rt->nlri.fam), o.p);
+	sbuf_free(&o);
+}
+
+static void
 log_update(struct peer *p, const struct update_msg *m)
 {
-	struct rbuf r;
-	struct prefix pfx;
-	uint32_t id;
-	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN];
-	bool ap4 = FAMSET_HAS(p->neg.addpath_rx, FAM_IPV4_UNICAST);
-	bool withdraw_all = m->verdict == UPD_TREAT_AS_WITHDRAW;
-	const char *ann = withdraw_all ? "withdraw" : "announce";
-
-	if (!log_would(LOG_DEBUG))
-		return;
-	r = m->withdrawn;
-	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0)
-		log_peer(LOG_DEBUG, p->name, "received update: withdraw "
-		    "ipv4 unicast %s", prefix_fmt(&pfx, pb));
-	r = m->nlri;
-	while (nlri_get(&r, BGP_AFI_IPV4, ap4, &pfx, &id) == 0)
-		log_peer(LOG_DEBUG, p->name, "received update: %s ipv4 unicast "
-		    "%s next-hop %s", ann, prefix_fmt(&pfx, pb),
-		    addr_fmt(&m->attrs.nexthop, nh));
-	if (m->has_mp_reach && m->mp_reach_fam >= 0) {
-		uint8_t afi = (uint8_t)m->mp_reach_afi;
-		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_reach_fam);
-
-		r = m->mp_reach_nlri;
-		while (nlri_get(&r, afi, ap, &pfx, &id) == 0)
-			log_peer(LOG_DEBUG, p->name, "received update: %s %s %s "
-			    "%s next-hop %s", ann,
-			    family_afi_name(m->mp_reach_fam),
-			    family_safi_name(m->mp_reach_fam),
-			    prefix_fmt(&pfx, pb),
-			    addr_fmt(&m->mp_nexthop, nh));
-	}
-	if (m->has_mp_unreach && m->mp_unreach_fam >= 0) {
-		uint8_t afi = (uint8_t)m->mp_unreach_afi;
-		bool ap = FAMSET_HAS(p->neg.addpath_rx, m->mp_unreach_fam);
-
-		r = m->mp_unreach_nlri;
-		while (nlri_get(&r, afi, ap, &pfx, &id) == 0)
-			log_peer(LOG_DEBUG, p->name, "received update: withdraw "
-			    "%s %s %s", family_afi_name(m->mp_unreach_fam),
-			    family_safi_name(m->mp_unreach_fam),
-			    prefix_fmt(&pfx, pb));
-	}
+	if (log_would(LOG_DEBUG))
+		update_foreach_route(m, p->neg.addpath_rx, log_route, p);
 }
 
 static void
@@ -1196,7 +1186,7 @@ peer_handle_message(struct peer *p, uint8_t type, const uint8_t *msg,
 	const uint8_t *body = msg + BGP_HEADER_LEN;
 	size_t blen = len - BGP_HEADER_LEN;
 
-	if (type < 6)
+	if (type < BGP_MSG_TYPE_COUNT)
 		p->stats.recv[type]++;
 	/* UPDATEs are reported once decoded (peer_handle_update) */
 	if (type != BGP_MSG_UPDATE)
@@ -1606,6 +1596,14 @@ act_establish(struct peer *p)
 	    rib_out_count(p->ro) == 1 ? "" : "s");
 }
 
+static const char *
+attr_name_or(uint8_t code)
+{
+	const char *name = bgp_attr_name(code);
+
+	return name != NULL ? name : "unknown";
+}
+
 static void
 act_update(struct peer *p)
 {
@@ -1621,12 +1619,19 @@ act_update(struct peer *p)
 	}
 	if (m->verdict == UPD_TREAT_AS_WITHDRAW)
 		log_peer(LOG_WARNING, p->name, "UPDATE treated as withdraw "
-		    "(RFC 7606): %s, attribute %u",
-		    m->reason ? m->reason : "malformed", m->reason_attr);
+		    "(RFC 7606): %s, attribute %u (%s)",
+		    m->reason ? m->reason : "malformed", m->reason_attr,
+		    attr_name_or(m->reason_attr));
 	else if (m->verdict == UPD_ATTR_DISCARD)
 		log_peer(LOG_NOTICE, p->name, "UPDATE attribute discarded "
-		    "(RFC 7606): %s, attribute %u",
-		    m->reason ? m->reason : "malformed", m->reason_attr);
+		    "(RFC 7606): %s, attribute %u (%s)",
+		    m->reason ? m->reason : "malformed", m->reason_attr,
+		    attr_name_or(m->reason_attr));
+	if (m->nlri_ignored > 0)
+		log_peer(LOG_WARNING, p->name, "UPDATE: %zu malformed NLRI "
+		    "ignored (%s), the others kept", m->nlri_ignored,
+		    m->nlri_ignored_why != NULL ? m->nlri_ignored_why :
+		    "malformed");
 	log_update(p, m);
 	rib_in_update(p, m);
 }

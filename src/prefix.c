@@ -145,8 +145,7 @@ addr_from_sockaddr(const struct sockaddr *sa, struct bgp_addr *a,
 	return -1;
 }
 
-/* Clear the bits past p->len. */
-static void
+void
 prefix_mask(struct prefix *p)
 {
 	unsigned bits = afi_bits(p->afi);
@@ -310,7 +309,7 @@ prefix_match_addr(const struct prefix *p, const struct bgp_addr *a)
 }
 
 int
-nlri_get(struct rbuf *r, uint8_t afi, bool addpath, struct prefix *p,
+prefix_nlri_get(struct rbuf *r, uint8_t afi, bool addpath, struct prefix *p,
     uint32_t *path_id)
 {
 	struct rbuf save = *r;
@@ -339,13 +338,13 @@ bad:
 }
 
 int
-nlri_check(struct rbuf r, uint8_t afi, bool addpath, size_t *n)
+prefix_nlri_check(struct rbuf r, uint8_t afi, bool addpath, size_t *n)
 {
 	struct prefix p;
 	size_t count = 0;
 
 	while (rbuf_left(&r) > 0) {
-		if (nlri_get(&r, afi, addpath, &p, NULL) == -1)
+		if (prefix_nlri_get(&r, afi, addpath, &p, NULL) == -1)
 			return -1;
 		count++;
 	}
@@ -355,7 +354,7 @@ nlri_check(struct rbuf r, uint8_t afi, bool addpath, size_t *n)
 }
 
 int
-nlri_put(struct wbuf *w, const struct prefix *p, bool addpath,
+prefix_nlri_put(struct wbuf *w, const struct prefix *p, bool addpath,
     uint32_t path_id)
 {
 	if (addpath)
@@ -366,7 +365,7 @@ nlri_put(struct wbuf *w, const struct prefix *p, bool addpath,
 }
 
 size_t
-nlri_size(const struct prefix *p, bool addpath)
+prefix_nlri_size(const struct prefix *p, bool addpath)
 {
 	return (addpath ? 4 : 0) + 1 + (p->len + 7u) / 8u;
 }

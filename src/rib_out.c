@@ -3,9 +3,13 @@
  *
  * Storage is built for a million routes per peer: entries live in one
  * array (stable indices, a free list for holes), an open-addressing
- * index of 64-bit slots (entry index + hash tag) finds them by key, and the change queue is an
- * intrusive FIFO of entry indices. An entry is ~48 bytes; attribute sets
- * are shared (interned), so a route costs the entry plus its index slot.
+ * index of 64-bit slots (entry index + hash tag) finds them by key, and
+ * the change queue is an intrusive FIFO of entry indices. An entry is 48
+ * bytes; attribute sets are shared (interned). A unicast or multicast
+ * route keeps its prefix in the entry, so it costs the entry plus its
+ * index slot; the NLRI of other families (labels, RD, flowspec
+ * components) live in a small allocation the entry points to, holding
+ * the key octets (nlri_key) and the whole NLRI as it is sent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,33 +27,55 @@
 #define SLOT_TAG(v)	((uint32_t)((v) >> 32))
 #define SLOT_MAKE(h, i)	(((uint64_t)(h) << 32) | ((uint64_t)(i) + 1))
 
+/* The NLRI of a family that is not a bare prefix. */
+struct ro_blob {
+	uint16_t	 keylen;
+	uint16_t	 len;
+	uint8_t		 b[];		/* key octets, then the NLRI octets */
+};
+
 struct ro_entry {
-	const struct attrs *want;	/* NULL: should be withdrawn */
+	/*
+	 * What the peer should have: NULL (withdrawn), or a set. With
+	 * `withdraw', the route is to be withdrawn and want holds the
+	 * attributes its withdrawal carries (NLRI_F_WITHDRAW_ATTRS).
+	 */
+	const struct attrs *want;
 	const struct attrs *sent;	/* NULL: the peer does not have it */
 	uint32_t	 path_id;
 	uint32_t	 next;		/* group queue link, or free-list link */
 	uint32_t	 prev;		/* group queue link */
 	uint8_t		 fam;
-	uint8_t		 plen;
+	uint8_t		 plen;		/* prefix families */
 	uint8_t		 queued:1;
 	uint8_t		 used:1;
 	uint8_t		 src:1;		/* RIB_SRC_*: kept apart when packing */
 	/* want cannot be sent in this session (an UPDATE cannot hold it):
 	 * queued, if at all, to withdraw what the peer still has */
 	uint8_t		 toobig:1;
-	uint8_t		 addr[16];
+	uint8_t		 withdraw:1;
+	/* the NLRI octets changed (a new label) since they were sent */
+	uint8_t		 dirty:1;
+	union {
+		uint8_t	 addr[16];	/* prefix families */
+		struct ro_blob *blob;	/* the others */
+	} k;
 };
+
+/* a unicast route costs this much (and its index slot) */
+_Static_assert(sizeof(struct ro_entry) == 48, "an Adj-RIB entry is 48 bytes");
 
 /*
  * The change queue is split by what is to be sent: one group per
- * (family, wanted attribute set), withdrawals being the set NULL. A group
- * turns into as few UPDATEs as the message size allows, however its
- * routes were interleaved with others' in time.
+ * (family, attribute set, source, withdrawal), plain withdrawals being
+ * the set NULL. A group turns into as few UPDATEs as the message size
+ * allows, however its routes were interleaved with others' in time.
  */
 struct ro_group {
 	const struct attrs *want;
 	uint8_t		 fam;
 	uint8_t		 src;
+	uint8_t		 withdraw;
 	uint32_t	 head, tail;	/* entry indices */
 	size_t		 count;
 	struct ro_group	*next;		/* FIFO of groups with work */
@@ -62,11 +88,11 @@ struct rib_out {
 	size_t		 cap;
 	uint32_t	 free_head;
 	size_t		 live;		/* used entries */
-	size_t		 nwant;		/* entries with want != NULL */
+	size_t		 nwant;		/* entries wanted announced */
 	uint64_t	*slots;		/* SLOT_MAKE(hash, index), empty, tomb */
 	size_t		 nslots;	/* power of two */
 	size_t		 nslots_used;	/* live + tombstones */
-	struct ro_group	**gbuckets;	/* groups by (fam, want) */
+	struct ro_group	**gbuckets;	/* groups by queue key */
 	size_t		 ngbuckets;
 	size_t		 ngroups;
 	struct ro_group	*gfirst, *glast;	/* FIFO */
@@ -75,6 +101,30 @@ struct rib_out {
 	uint64_t	 toobig_total;	/* routes found too big, ever */
 	bool		 store_only;	/* an Adj-RIB-In: nothing is queued */
 };
+
+/* A route's key, as looked up. */
+struct ro_key {
+	uint8_t		 fam;
+	bool		 prefix;	/* plen and addr, else key octets */
+	uint8_t		 plen;
+	uint32_t	 path_id;
+	uint8_t		 addr[16];
+	const uint8_t	*key;
+	size_t		 keylen;
+};
+
+static bool
+fam_prefix(uint8_t fam)
+{
+	return (nlri_family((enum family_id)fam)->flags & NLRI_F_PREFIX) != 0;
+}
+
+/* Is the announcement of the entry what it wants? */
+static bool
+wants_route(const struct ro_entry *e)
+{
+	return e->want != NULL && !e->withdraw;
+}
 
 struct rib_out *
 rib_out_new_store(void)
@@ -110,6 +160,8 @@ rib_out_free(struct rib_out *ro)
 			continue;
 		attrs_unref(ro->ent[i].want);
 		attrs_unref(ro->ent[i].sent);
+		if (!fam_prefix(ro->ent[i].fam))
+			free(ro->ent[i].k.blob);
 	}
 	for (g = ro->gfirst; g != NULL; g = next) {
 		next = g->next;
@@ -122,37 +174,148 @@ rib_out_free(struct rib_out *ro)
 	free(ro);
 }
 
+/* ---- keys ---- */
+
+static uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDull;
+	h ^= h >> 33;
+	return h;
+}
+
 static uint32_t
-key_hash(uint8_t fam, uint8_t plen, const uint8_t *addr, uint32_t path_id)
+key_hash(const struct ro_key *k)
 {
 	/* murmur3-style mixing over the 16 address bytes and the rest */
 	uint64_t a, b, h;
 
-	memcpy(&a, addr, 8);
-	memcpy(&b, addr + 8, 8);
-	h = a * 0x9E3779B97F4A7C15ull;
-	h ^= b + 0xC2B2AE3D27D4EB4Full + (h << 6) + (h >> 2);
-	h ^= ((uint64_t)fam << 40 | (uint64_t)plen << 32 | path_id) *
-	    0x165667B19E3779F9ull;
-	h ^= h >> 33;
-	h *= 0xFF51AFD7ED558CCDull;
-	h ^= h >> 33;
-	return (uint32_t)h;
+	if (k->prefix) {
+		memcpy(&a, k->addr, 8);
+		memcpy(&b, k->addr + 8, 8);
+		h = a * 0x9E3779B97F4A7C15ull;
+		h ^= b + 0xC2B2AE3D27D4EB4Full + (h << 6) + (h >> 2);
+		h ^= ((uint64_t)k->fam << 40 | (uint64_t)k->plen << 32 |
+		    k->path_id) * 0x165667B19E3779F9ull;
+		return (uint32_t)mix64(h);
+	}
+	h = ((uint64_t)k->fam << 32 | k->path_id) * 0x9E3779B97F4A7C15ull;
+	for (size_t i = 0; i < k->keylen; i += 8) {
+		uint64_t w = 0;
+
+		memcpy(&w, k->key + i, k->keylen - i < 8 ? k->keylen - i : 8);
+		h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
+		h ^= h >> 29;
+	}
+	return (uint32_t)mix64(h ^ k->keylen);
+}
+
+/* The key of n; kbuf (NLRI_MAX) holds the key octets of other families. */
+static void
+key_of(const struct nlri *n, struct ro_key *k, uint8_t *kbuf)
+{
+	memset(k, 0, sizeof(*k));
+	k->fam = (uint8_t)n->fam;
+	k->path_id = n->path_id;
+	k->prefix = fam_prefix(k->fam);
+	if (k->prefix) {
+		struct prefix p;
+
+		nlri_to_prefix(n, &p);
+		k->plen = p.len;
+		memcpy(k->addr, p.b, 16);
+		return;
+	}
+	k->keylen = nlri_key(n, kbuf);
+	k->key = kbuf;
+}
+
+/* The key of entry e (for rehashing). */
+static void
+entry_key(const struct ro_entry *e, struct ro_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->fam = e->fam;
+	k->path_id = e->path_id;
+	k->prefix = fam_prefix(e->fam);
+	if (k->prefix) {
+		k->plen = e->plen;
+		memcpy(k->addr, e->k.addr, 16);
+	} else {
+		k->key = e->k.blob->b;
+		k->keylen = e->k.blob->keylen;
+	}
 }
 
 static uint32_t
 entry_hash(const struct ro_entry *e)
 {
-	return key_hash(e->fam, e->plen, e->addr, e->path_id);
+	struct ro_key k;
+
+	entry_key(e, &k);
+	return key_hash(&k);
 }
 
 static bool
-entry_is(const struct ro_entry *e, uint8_t fam, const struct prefix *p,
-    uint32_t path_id)
+entry_is(const struct ro_entry *e, const struct ro_key *k)
 {
-	return e->fam == fam && e->plen == p->len && e->path_id == path_id &&
-	    memcmp(e->addr, p->b, 16) == 0;
+	if (e->fam != k->fam || e->path_id != k->path_id)
+		return false;
+	if (k->prefix)
+		return e->plen == k->plen && memcmp(e->k.addr, k->addr, 16) == 0;
+	return e->k.blob->keylen == k->keylen &&
+	    memcmp(e->k.blob->b, k->key, k->keylen) == 0;
 }
+
+/* The NLRI of entry e; buf (17 bytes) holds a prefix family's octets. */
+static void
+entry_nlri(const struct ro_entry *e, struct nlri *n, uint8_t *buf)
+{
+	n->fam = (enum family_id)e->fam;
+	n->path_id = e->path_id;
+	if (fam_prefix(e->fam)) {
+		struct prefix p = { .len = e->plen };
+
+		memcpy(p.b, e->k.addr, 16);
+		n->len = nlri_from_prefix(&p, buf);
+		n->b = buf;
+	} else {
+		n->b = e->k.blob->b + e->k.blob->keylen;
+		n->len = e->k.blob->len;
+	}
+}
+
+static struct ro_blob *
+blob_new(const struct ro_key *k, const struct nlri *n)
+{
+	struct ro_blob *b = xmalloc(sizeof(*b) + k->keylen + n->len);
+
+	b->keylen = (uint16_t)k->keylen;
+	b->len = (uint16_t)n->len;
+	memcpy(b->b, k->key, k->keylen);
+	memcpy(b->b + k->keylen, n->b, n->len);
+	return b;
+}
+
+/* Are the NLRI octets of e those of n? */
+static bool
+blob_same(const struct ro_entry *e, const struct nlri *n)
+{
+	const struct ro_blob *b = e->k.blob;
+
+	return b->len == n->len && memcmp(b->b + b->keylen, n->b, n->len) == 0;
+}
+
+/* Take n's octets for e (same key, new labels, say). */
+static void
+blob_replace(struct ro_entry *e, const struct ro_key *k, const struct nlri *n)
+{
+	free(e->k.blob);
+	e->k.blob = blob_new(k, n);
+}
+
+/* ---- the index ---- */
 
 static void
 index_rebuild(struct rib_out *ro, size_t nslots)
@@ -178,11 +341,9 @@ index_rebuild(struct rib_out *ro, size_t nslots)
 
 /* Slot holding the key, or the slot count when absent. */
 static size_t
-index_find(const struct rib_out *ro, uint8_t fam, const struct prefix *p,
-    uint32_t path_id)
+index_find(const struct rib_out *ro, const struct ro_key *k, uint32_t h)
 {
 	size_t mask = ro->nslots - 1;
-	uint32_t h = key_hash(fam, p->len, p->b, path_id);
 	size_t s = h & mask;
 
 	for (;;) {
@@ -191,7 +352,7 @@ index_find(const struct rib_out *ro, uint8_t fam, const struct prefix *p,
 		if (v == SLOT_EMPTY)
 			return ro->nslots;
 		if (v != SLOT_TOMB && SLOT_TAG(v) == h &&
-		    entry_is(&ro->ent[SLOT_IDX(v) - 1], fam, p, path_id))
+		    entry_is(&ro->ent[SLOT_IDX(v) - 1], k))
 			return s;
 		s = (s + 1) & mask;
 	}
@@ -220,13 +381,13 @@ entry_alloc(struct rib_out *ro)
 	return i;
 }
 
-/* Find or create the entry for a key. */
+/* Find, or create (create), the entry of route n whose key is k. */
 static uint32_t
-entry_get(struct rib_out *ro, enum family_id fam, const struct prefix *p,
-    uint32_t path_id, bool create)
+entry_get(struct rib_out *ro, const struct nlri *n, const struct ro_key *k,
+    bool create)
 {
-	size_t s = index_find(ro, (uint8_t)fam, p, path_id);
-	uint32_t i;
+	uint32_t h = key_hash(k), i;
+	size_t s = index_find(ro, k, h);
 
 	if (s < ro->nslots)
 		return SLOT_IDX(ro->slots[s]) - 1;
@@ -237,13 +398,15 @@ entry_get(struct rib_out *ro, enum family_id fam, const struct prefix *p,
 		index_rebuild(ro, ro->live * 4 > ro->nslots ? ro->nslots * 2 :
 		    ro->nslots);
 	i = entry_alloc(ro);
-	ro->ent[i].fam = (uint8_t)fam;
-	ro->ent[i].plen = p->len;
-	ro->ent[i].path_id = path_id;
-	memcpy(ro->ent[i].addr, p->b, 16);
+	ro->ent[i].fam = k->fam;
+	ro->ent[i].path_id = k->path_id;
+	if (k->prefix) {
+		ro->ent[i].plen = k->plen;
+		memcpy(ro->ent[i].k.addr, k->addr, 16);
+	} else
+		ro->ent[i].k.blob = blob_new(k, n);
 	{
 		size_t mask = ro->nslots - 1;
-		uint32_t h = entry_hash(&ro->ent[i]);
 
 		s = h & mask;
 		while (ro->slots[s] != SLOT_EMPTY && ro->slots[s] != SLOT_TOMB)
@@ -272,16 +435,20 @@ static void
 entry_remove(struct rib_out *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
-	struct prefix p = { .len = e->plen };
+	struct ro_key k;
 	size_t s;
 
-	memcpy(p.b, e->addr, 16);
-	s = index_find(ro, e->fam, &p, e->path_id);
+	entry_key(e, &k);
+	s = index_find(ro, &k, key_hash(&k));
 	if (s < ro->nslots)
 		ro->slots[s] = SLOT_TOMB;
 	set_toobig(ro, e, false);
+	if (wants_route(e))
+		ro->nwant--;
 	attrs_unref(e->want);
 	attrs_unref(e->sent);
+	if (!k.prefix)
+		free(e->k.blob);
 	e->used = 0;
 	e->want = e->sent = NULL;
 	e->next = ro->free_head;
@@ -289,23 +456,28 @@ entry_remove(struct rib_out *ro, uint32_t i)
 	ro->live--;
 }
 
+/* ---- the change queue ---- */
+
 static size_t
 group_bucket(const struct rib_out *ro, uint8_t fam, const struct attrs *a,
-    uint8_t src)
+    uint8_t src, uint8_t withdraw)
 {
-	uintptr_t h = (uintptr_t)a * 0x9E3779B97F4A7C15ull + fam * 2u + src;
+	uintptr_t h = (uintptr_t)a * 0x9E3779B97F4A7C15ull + fam * 4u +
+	    src * 2u + withdraw;
 
 	return (size_t)(h >> 16) & (ro->ngbuckets - 1);
 }
 
 static struct ro_group *
 group_find(struct rib_out *ro, uint8_t fam, const struct attrs *a,
-    uint8_t src)
+    uint8_t src, uint8_t withdraw)
 {
-	struct ro_group *g = ro->gbuckets[group_bucket(ro, fam, a, src)];
+	struct ro_group *g =
+	    ro->gbuckets[group_bucket(ro, fam, a, src, withdraw)];
 
 	for (; g != NULL; g = g->hnext)
-		if (g->want == a && g->fam == fam && g->src == src)
+		if (g->want == a && g->fam == fam && g->src == src &&
+		    g->withdraw == withdraw)
 			return g;
 	return NULL;
 }
@@ -323,7 +495,8 @@ groups_rehash(struct rib_out *ro)
 		struct ro_group *g = old[i], *next;
 
 		for (; g != NULL; g = next) {
-			size_t b = group_bucket(ro, g->fam, g->want, g->src);
+			size_t b = group_bucket(ro, g->fam, g->want, g->src,
+			    g->withdraw);
 
 			next = g->hnext;
 			g->hnext = ro->gbuckets[b];
@@ -334,9 +507,10 @@ groups_rehash(struct rib_out *ro)
 }
 
 static struct ro_group *
-group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a, uint8_t src)
+group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a, uint8_t src,
+    uint8_t withdraw)
 {
-	struct ro_group *g = group_find(ro, fam, a, src);
+	struct ro_group *g = group_find(ro, fam, a, src, withdraw);
 	size_t b;
 
 	if (g != NULL)
@@ -347,8 +521,9 @@ group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a, uint8_t src)
 	g->want = a != NULL ? attrs_ref(a) : NULL;
 	g->fam = fam;
 	g->src = src;
+	g->withdraw = withdraw;
 	g->head = g->tail = NIL;
-	b = group_bucket(ro, fam, a, src);
+	b = group_bucket(ro, fam, a, src, withdraw);
 	g->hnext = ro->gbuckets[b];
 	ro->gbuckets[b] = g;
 	ro->ngroups++;
@@ -364,8 +539,8 @@ group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a, uint8_t src)
 static void
 group_drop(struct rib_out *ro, struct ro_group *g)
 {
-	struct ro_group **pp =
-	    &ro->gbuckets[group_bucket(ro, g->fam, g->want, g->src)];
+	struct ro_group **pp = &ro->gbuckets[group_bucket(ro, g->fam,
+	    g->want, g->src, g->withdraw)];
 	struct ro_group *prev = NULL, *q;
 
 	for (; *pp != NULL; pp = &(*pp)->hnext)
@@ -388,12 +563,21 @@ group_drop(struct rib_out *ro, struct ro_group *g)
 	free(g);
 }
 
-/* The queue an entry waits in: its wanted set, or the withdrawals when
- * what it wants cannot be sent. */
+/*
+ * The queue an entry waits in: its wanted set; the withdrawals (with
+ * their attributes, or none) when it is withdrawn or what it wants
+ * cannot be sent.
+ */
 static const struct attrs *
-queue_key(const struct ro_entry *e)
+queue_set(const struct ro_entry *e)
 {
 	return e->toobig ? NULL : e->want;
+}
+
+static uint8_t
+queue_withdraw(const struct ro_entry *e)
+{
+	return e->toobig || !wants_route(e);
 }
 
 static void
@@ -404,7 +588,7 @@ enqueue(struct rib_out *ro, uint32_t i)
 
 	if (e->queued || ro->store_only)
 		return;
-	g = group_get(ro, e->fam, queue_key(e), e->src);
+	g = group_get(ro, e->fam, queue_set(e), e->src, queue_withdraw(e));
 	e->queued = 1;
 	e->next = NIL;
 	e->prev = g->tail;
@@ -417,7 +601,7 @@ enqueue(struct rib_out *ro, uint32_t i)
 	ro->nqueued++;
 }
 
-/* Take entry i out of its group's queue (queue_key(e) is still its key). */
+/* Take entry i out of its group's queue (its queue key is unchanged). */
 static void
 unqueue(struct rib_out *ro, uint32_t i)
 {
@@ -426,7 +610,7 @@ unqueue(struct rib_out *ro, uint32_t i)
 
 	if (!e->queued)
 		return;
-	g = group_find(ro, e->fam, queue_key(e), e->src);
+	g = group_find(ro, e->fam, queue_set(e), e->src, queue_withdraw(e));
 	if (e->prev == NIL)
 		g->head = e->next;
 	else
@@ -443,25 +627,125 @@ unqueue(struct rib_out *ro, uint32_t i)
 		group_drop(ro, g);
 }
 
-/* Change what the peer should have; the entry moves to its new group. */
+/* Is there nothing to send for entry e? */
+static bool
+in_sync(const struct ro_entry *e)
+{
+	if (!wants_route(e))
+		return e->sent == NULL;
+	return e->want == e->sent && !e->dirty;
+}
+
+/*
+ * Change what the peer should have (a, withdraw: see ro_entry); the
+ * entry moves to its new group.
+ */
 static void
-set_want(struct rib_out *ro, uint32_t i, const struct attrs *a)
+set_want(struct rib_out *ro, uint32_t i, const struct attrs *a, bool withdraw)
 {
 	struct ro_entry *e = &ro->ent[i];
 	bool was_queued = e->queued;
 
 	unqueue(ro, i);
 	set_toobig(ro, e, false);	/* new attributes: try them */
-	if (e->want == NULL && a != NULL)
-		ro->nwant++;
-	else if (e->want != NULL && a == NULL)
+	if (wants_route(e))
 		ro->nwant--;
 	if (a != NULL)
 		attrs_ref(a);
 	attrs_unref(e->want);
 	e->want = a;
-	if (was_queued || e->want != e->sent)
+	e->withdraw = withdraw && a != NULL;
+	if (wants_route(e))
+		ro->nwant++;
+	if (was_queued || !in_sync(e))
 		enqueue(ro, i);
+}
+
+/* ---- announce, withdraw ---- */
+
+/* The key of a prefix family's route, straight from its prefix. */
+static void
+key_of_prefix(enum family_id fam, const struct prefix *p, uint32_t path_id,
+    struct ro_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->fam = (uint8_t)fam;
+	k->path_id = path_id;
+	k->prefix = true;
+	k->plen = p->len;
+	memcpy(k->addr, p->b, 16);
+}
+
+/* Announce the route keyed k (n: its NLRI; NULL for a prefix family). */
+static void
+announce_key(struct rib_out *ro, const struct ro_key *k, const struct nlri *n,
+    const struct attrs *a, unsigned src)
+{
+	uint32_t i = entry_get(ro, n, k, true);
+	struct ro_entry *e = &ro->ent[i];
+
+	if (!k->prefix && !blob_same(e, n)) {
+		/* same route, other octets (labels): they go out again */
+		unqueue(ro, i);
+		blob_replace(e, k, n);
+		e->dirty = e->sent != NULL;
+	} else if (wants_route(e) && e->want == a && e->src == src)
+		return;
+	/* the source is part of the queue key: leave the old group first */
+	unqueue(ro, i);
+	e->src = src & 1u;
+	set_want(ro, i, a, false);
+}
+
+/* Withdraw the route keyed k (n: as announce_key). */
+static void
+withdraw_key(struct rib_out *ro, const struct ro_key *k, const struct nlri *n,
+    const struct attrs *a)
+{
+	uint32_t i = entry_get(ro, n, k, false);
+	struct ro_entry *e;
+
+	if (i == NIL)
+		return;
+	e = &ro->ent[i];
+	/* never sent: forget it, nothing goes on the wire */
+	if (e->sent == NULL) {
+		unqueue(ro, i);
+		entry_remove(ro, i);
+		return;
+	}
+	if (!k->prefix && !blob_same(e, n)) {
+		/* the withdrawal carries the NLRI it was given (labels) */
+		unqueue(ro, i);
+		blob_replace(e, k, n);
+	}
+	if (!(nlri_family((enum family_id)k->fam)->flags &
+	    NLRI_F_WITHDRAW_ATTRS))
+		set_want(ro, i, NULL, true);
+	else
+		set_want(ro, i, a != NULL ? a : e->want, true);
+}
+
+void
+rib_out_announce_nlri(struct rib_out *ro, const struct nlri *n,
+    const struct attrs *a, unsigned src)
+{
+	uint8_t kbuf[NLRI_MAX];
+	struct ro_key k;
+
+	key_of(n, &k, kbuf);
+	announce_key(ro, &k, n, a, src);
+}
+
+void
+rib_out_withdraw_nlri(struct rib_out *ro, const struct nlri *n,
+    const struct attrs *a)
+{
+	uint8_t kbuf[NLRI_MAX];
+	struct ro_key k;
+
+	key_of(n, &k, kbuf);
+	withdraw_key(ro, &k, n, a);
 }
 
 void
@@ -476,31 +760,20 @@ rib_out_announce_src(struct rib_out *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id, const struct attrs *a,
     unsigned src)
 {
-	uint32_t i = entry_get(ro, fam, p, path_id, true);
-	struct ro_entry *e = &ro->ent[i];
+	struct ro_key k;
 
-	if (e->want == a && e->src == src)
-		return;
-	/* the source is part of the queue key: leave the old group first */
-	unqueue(ro, i);
-	e->src = src & 1u;
-	set_want(ro, i, a);
+	key_of_prefix(fam, p, path_id, &k);
+	announce_key(ro, &k, NULL, a, src);
 }
 
 void
 rib_out_withdraw(struct rib_out *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id)
 {
-	uint32_t i = entry_get(ro, fam, p, path_id, false);
+	struct ro_key k;
 
-	if (i == NIL || ro->ent[i].want == NULL)
-		return;
-	set_want(ro, i, NULL);
-	/* never sent: forget it, nothing goes on the wire */
-	if (ro->ent[i].sent == NULL) {
-		unqueue(ro, i);
-		entry_remove(ro, i);
-	}
+	key_of_prefix(fam, p, path_id, &k);
+	withdraw_key(ro, &k, NULL, NULL);
 }
 
 void
@@ -514,9 +787,10 @@ rib_out_session_down(struct rib_out *ro)
 		unqueue(ro, i);
 		attrs_unref(e->sent);
 		e->sent = NULL;
+		e->dirty = 0;
 		/* the next session may negotiate extended messages */
 		set_toobig(ro, e, false);
-		if (e->want == NULL)
+		if (!wants_route(e))
 			entry_remove(ro, i);
 		else
 			enqueue(ro, i);
@@ -533,13 +807,14 @@ void
 rib_out_withdraw_all(struct rib_out *ro)
 {
 	for (uint32_t i = 0; i < ro->nent; i++) {
-		if (!ro->ent[i].used || ro->ent[i].want == NULL)
+		struct ro_entry *e = &ro->ent[i];
+		uint8_t buf[17];
+		struct nlri n;
+
+		if (!e->used || !wants_route(e))
 			continue;
-		set_want(ro, i, NULL);
-		if (ro->ent[i].sent == NULL) {
-			unqueue(ro, i);
-			entry_remove(ro, i);
-		}
+		entry_nlri(e, &n, buf);
+		rib_out_withdraw_nlri(ro, &n, NULL);
 	}
 }
 
@@ -567,37 +842,50 @@ rib_out_toobig_total(const struct rib_out *ro)
 	return ro->toobig_total;
 }
 
-static void
-entry_prefix(const struct ro_entry *e, struct prefix *p)
+const struct attrs *
+rib_out_lookup_nlri(const struct rib_out *ro, const struct nlri *n)
 {
-	memset(p, 0, sizeof(*p));
-	p->afi = family_afi((enum family_id)e->fam) == BGP_AFI_IPV6 ?
-	    BGP_AFI_IPV6 : BGP_AFI_IPV4;
-	p->len = e->plen;
-	memcpy(p->b, e->addr, 16);
+	uint8_t kbuf[NLRI_MAX];
+	struct ro_key k;
+	size_t s;
+
+	key_of(n, &k, kbuf);
+	s = index_find(ro, &k, key_hash(&k));
+	if (s == ro->nslots)
+		return NULL;
+	if (!wants_route(&ro->ent[SLOT_IDX(ro->slots[s]) - 1]))
+		return NULL;
+	return ro->ent[SLOT_IDX(ro->slots[s]) - 1].want;
 }
 
 const struct attrs *
 rib_out_lookup(const struct rib_out *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id)
 {
-	size_t s = index_find(ro, (uint8_t)fam, p, path_id);
+	struct ro_key k;
+	size_t s;
 
-	return s < ro->nslots ? ro->ent[SLOT_IDX(ro->slots[s]) - 1].want : NULL;
+	key_of_prefix(fam, p, path_id, &k);
+	s = index_find(ro, &k, key_hash(&k));
+	if (s == ro->nslots || !wants_route(&ro->ent[SLOT_IDX(ro->slots[s]) -
+	    1]))
+		return NULL;
+	return ro->ent[SLOT_IDX(ro->slots[s]) - 1].want;
 }
 
 void
 rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn, void *arg)
 {
-	struct prefix p;
+	uint8_t buf[17];
+	struct nlri n;
 
 	for (size_t i = 0; i < ro->nent; i++) {
 		const struct ro_entry *e = &ro->ent[i];
 
-		if (!e->used || e->want == NULL || e->toobig)
+		if (!e->used || !wants_route(e) || e->toobig)
 			continue;
-		entry_prefix(e, &p);
-		fn(arg, (enum family_id)e->fam, &p, e->path_id, e->want);
+		entry_nlri(e, &n, buf);
+		fn(arg, &n, e->want);
 	}
 }
 
@@ -629,10 +917,11 @@ commit_entry(struct rib_out *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
 
-	if (e->want == NULL) {
+	if (!wants_route(e)) {
 		entry_remove(ro, i);
 		return;
 	}
+	e->dirty = 0;
 	if (e->toobig) {	/* its withdrawal: the peer holds nothing */
 		attrs_unref(e->sent);
 		e->sent = NULL;
@@ -654,16 +943,16 @@ mark_toobig(struct pack_state *ps, uint32_t i, size_t routes, size_t need)
 {
 	struct rib_out *ro = ps->ro;
 	struct ro_entry *e = &ro->ent[i];
-	struct prefix p;
+	uint8_t buf[17];
+	struct nlri n;
 
 	unqueue(ro, i);
 	set_toobig(ro, e, true);
 	if (e->sent != NULL)
 		enqueue(ro, i);
 	if (routes > 0 && ps->ctx->toobig != NULL) {
-		entry_prefix(e, &p);
-		ps->ctx->toobig(ps->ctx->arg, (enum family_id)e->fam, &p,
-		    e->path_id, routes, need);
+		entry_nlri(e, &n, buf);
+		ps->ctx->toobig(ps->ctx->arg, &n, routes, need);
 	}
 }
 
@@ -684,8 +973,8 @@ group_toobig(struct pack_state *ps, struct ro_group *g, size_t need,
 /*
  * Move NLRI of the group's queued entries into nl until it is full or
  * limit entries were taken; the taken entries are unqueued and listed in
- * taken[]. No-op entries (want == sent) are dropped on the way; an entry
- * whose NLRI does not fit even alone is marked too big.
+ * taken[]. No-op entries are dropped on the way; an entry whose NLRI
+ * does not fit even alone is marked too big.
  */
 static size_t
 take_nlri(struct pack_state *ps, struct ro_group *g, struct wbuf *nl,
@@ -698,25 +987,26 @@ take_nlri(struct pack_state *ps, struct ro_group *g, struct wbuf *nl,
 	while (n < limit && g->head != NIL) {
 		uint32_t i = g->head;
 		struct ro_entry *e = &ro->ent[i];
-		struct prefix p;
 		size_t before = nl->len;
 		bool last = g->count == 1;
+		uint8_t buf[17];
+		struct nlri nlri;
 
-		if (e->want == e->sent) {
+		if (in_sync(e) && !e->toobig) {
 			unqueue(ro, i);
 			if (last)
 				break;	/* the group is gone */
 			continue;
 		}
-		entry_prefix(e, &p);
-		nlri_put(nl, &p, ap, e->path_id);
+		entry_nlri(e, &nlri, buf);
+		nlri_put(nl, &nlri, ap);
 		if (nl->err) {
 			nl->err = false;
 			wbuf_truncate(nl, before);
 			if (n > 0)
 				break;	/* the next UPDATE takes it */
 			mark_toobig(ps, i, 1, ps->ctx->max_msg - nl->cap +
-			    nlri_size(&p, ap));
+			    nlri_size(&nlri, ap));
 			if (last)
 				break;
 			continue;
@@ -736,20 +1026,28 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 	const struct rib_out_pack_ctx *ctx = ps->ctx;
 	enum family_id fam = (enum family_id)g->fam;
 	const struct attrs *a = g->want ? attrs_ref(g->want) : NULL;
-	bool v4 = fam == FAM_IPV4_UNICAST;
+	bool wd = g->withdraw;
+	/* IPv4 unicast withdrawals and IPv4-next-hop announcements in the
+	 * classic fields, the others in MP_(UN)REACH (RFC 8950 §3) */
+	bool v4 = fam == FAM_IPV4_UNICAST && (wd || update_classic(a,
+	    &ctx->enc, fam));
 	/* group-updates off: one route per UPDATE, withdrawals included */
 	size_t limit = !ctx->group_updates ? 1 : SIZE_MAX;
 	struct wbuf aw, nl, w;
 	size_t room, n;
 
 	wbuf_init(&aw, ps->attrs, BGP_MAX_EXT_MSG);
-	if (a == NULL) {
-		/* withdrawn routes field, or MP_UNREACH: flags code len2 afi safi */
-		size_t fixed = BGP_HEADER_LEN + 4 + (v4 ? 0 : 7);
+	if (wd) {
+		/* withdrawn routes field, or MP_UNREACH (flags code len2
+		 * afi safi) and the attributes it carries */
+		size_t fixed = BGP_HEADER_LEN + 4 + (v4 ? 0 : 8);
 
-		room = ctx->max_msg - fixed;
+		if (a != NULL)
+			attrs_encode(&aw, a, &ctx->enc, fam, NULL, 0);
+		room = aw.err || aw.len + fixed > ctx->max_msg ? 0 :
+		    ctx->max_msg - fixed - aw.len;
 	} else {
-		/* size the attributes, with an empty MP_REACH for IPv6 */
+		/* size the attributes, with an empty MP_REACH for MP */
 		attrs_encode(&aw, a, &ctx->enc, fam, v4 ? NULL : ps->nlri, 0);
 		/* +1: the MP_REACH length may need a second octet */
 		room = ctx->max_msg - (BGP_HEADER_LEN + 4 + aw.len +
@@ -773,10 +1071,11 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 		return;
 	}
 	wbuf_init(&w, ps->msg, BGP_MAX_EXT_MSG);
-	if (a == NULL && v4) {
+	if (wd && v4) {
 		update_encode_v4(&w, nl.buf, nl.len, NULL, 0, NULL, 0);
-	} else if (a == NULL) {
-		update_encode_mp_unreach(&w, fam, nl.buf, nl.len);
+	} else if (wd) {
+		update_encode_mp_unreach(&w, fam, nl.buf, nl.len, aw.buf,
+		    aw.len);
 	} else if (v4) {
 		update_encode_v4(&w, NULL, 0, aw.buf, aw.len, nl.buf, nl.len);
 	} else {
@@ -822,7 +1121,7 @@ rib_out_pack(struct rib_out *ro, const struct rib_out_pack_ctx *ctx)
 		if (!FAMSET_HAS(ctx->families, g->fam)) {
 			while (ro->gfirst == g) {
 				uint32_t i = g->head;
-				bool withdraw = ro->ent[i].want == NULL;
+				bool withdraw = !wants_route(&ro->ent[i]);
 
 				unqueue(ro, i);
 				if (withdraw)

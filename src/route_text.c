@@ -15,75 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
 
 /* ---- small helpers ---- */
-
-/* A growable string for the formatters. */
-struct text_buf {
-	char		*p;
-	size_t		 len;
-	size_t		 cap;
-};
-
-static void sb_printf(struct text_buf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-sb_printf(struct text_buf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (sb->len + (size_t)n + 1 > sb->cap) {
-		size_t cap = sb->cap ? sb->cap : 128;
-
-		while (sb->len + (size_t)n + 1 > cap)
-			cap *= 2;
-		sb->p = xreallocarray(sb->p, cap, 1);
-		sb->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(sb->p + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
-}
-
-/* Append a word, quoted if the lexer would not read it back as one. */
-static void
-sb_word(struct text_buf *sb, const char *w)
-{
-	size_t need = lex_quote(w, NULL, 0);
-	char *q = xmalloc(need + 1);
-
-	lex_quote(w, q, need + 1);
-	sb_printf(sb, "%s", q);
-	free(q);
-}
-
-/* Copy sb into buf like snprintf; free sb. */
-static size_t
-sb_finish(struct text_buf *sb, char *buf, size_t len)
-{
-	size_t n = sb->len;
-
-	if (len > 0) {
-		size_t c = n < len ? n : len - 1;
-
-		if (c > 0)
-			memcpy(buf, sb->p, c);
-		buf[c] = '\0';
-	}
-	free(sb->p);
-	return n;
-}
 
 /* Strict decimal: digits only, no sign, fits in max. */
 static int
@@ -159,13 +96,6 @@ parse_ipv4(const char *s, uint32_t *v)
 	return 0;
 }
 
-static void
-fmt_ipv4(uint32_t v, char *buf)
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", v >> 24, (v >> 16) & 0xff,
-	    (v >> 8) & 0xff, v & 0xff);
-}
-
 static size_t
 count_char(const char *s, char c)
 {
@@ -221,50 +151,7 @@ community_parse(const char *s, uint32_t *c)
 	return -1;
 }
 
-/* ExaBGP names only these five when printing; the rest are A:B. */
-static void
-community_format(struct text_buf *sb, uint32_t c)
-{
-	switch (c) {
-	case BGP_COMM_NO_EXPORT:
-		sb_printf(sb, "no-export");
-		break;
-	case BGP_COMM_NO_ADVERTISE:
-		sb_printf(sb, "no-advertise");
-		break;
-	case BGP_COMM_NO_EXPORT_SUBCONFED:
-		sb_printf(sb, "no-export-subconfed");
-		break;
-	case BGP_COMM_NO_PEER:
-		sb_printf(sb, "no-peer");
-		break;
-	case BGP_COMM_BLACKHOLE:
-		sb_printf(sb, "blackhole");
-		break;
-	default:
-		sb_printf(sb, "%u:%u", c >> 16, c & 0xffff);
-	}
-}
-
 /* ---- extended communities ---- */
-
-/* type (high octet) and sub-type (second octet) */
-#define EC_T_AS2		0x00	/* transitive two-octet AS specific */
-#define EC_T_IPV4		0x01	/* transitive IPv4 address specific */
-#define EC_T_AS4		0x02	/* transitive four-octet AS specific */
-#define EC_T_NONTRANS_AS2	0x40	/* non-transitive two-octet AS */
-#define EC_T_SIMPSON		0x08	/* redirect to nexthop (simpson) */
-#define EC_T_FLOW		0x80	/* flowspec actions (RFC 8955) */
-#define EC_T_FLOW_IPV4		0x81
-#define EC_T_FLOW_AS4		0x82
-#define EC_S_TARGET		0x02
-#define EC_S_ORIGIN		0x03
-#define EC_S_BANDWIDTH		0x04
-#define EC_S_RATE		0x06
-#define EC_S_REDIRECT		0x08
-#define EC_S_MARK		0x09
-#define EC_S_L2INFO		0x0a
-#define EC_REDIRECT_NH		UINT64_C(0x0800000000000000)
 
 static uint64_t
 ec_make(uint8_t type, uint8_t sub, uint64_t value48)
@@ -279,7 +166,7 @@ static int ec_fail(char *err, size_t errlen, const char *s, const char *fmt,
 static int
 ec_fail(char *err, size_t errlen, const char *s, const char *fmt, ...)
 {
-	char why[160];
+	char why[256];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -341,14 +228,14 @@ ec_route_target(const char *s, uint8_t sub, const char *ga, const char *la,
 		if (l.num > 0xffff)
 			return ec_fail(err, errlen, s, "the number after an IP "
 			    "must be below 65536");
-		*ec = ec_make(EC_T_IPV4, sub, g.num << 16 | l.num);
+		*ec = ec_make(BGP_EC_T_IPV4, sub, g.num << 16 | l.num);
 		return 0;
 	}
 	if (l.is_ip) {
 		if (g.num > 0xffff || force4 || g.long_as)
 			return ec_fail(err, errlen, s, "the ASN before an IP "
 			    "must be below 65536");
-		*ec = ec_make(EC_T_AS2, sub, g.num << 32 | l.num);
+		*ec = ec_make(BGP_EC_T_AS2, sub, g.num << 32 | l.num);
 		return 0;
 	}
 	if (g.long_as || force4 || g.num > 0xffff) {
@@ -360,11 +247,11 @@ ec_route_target(const char *s, uint8_t sub, const char *ga, const char *la,
 		 * a large ASN without it (and target4/origin4) uses the
 		 * IPv4-address-specific layout with the ASN as the address.
 		 */
-		*ec = ec_make(g.long_as ? EC_T_AS4 : EC_T_IPV4, sub,
+		*ec = ec_make(g.long_as ? BGP_EC_T_AS4 : BGP_EC_T_IPV4, sub,
 		    g.num << 16 | l.num);
 		return 0;
 	}
-	*ec = ec_make(EC_T_AS2, sub, g.num << 32 | l.num);
+	*ec = ec_make(BGP_EC_T_AS2, sub, g.num << 32 | l.num);
 	return 0;
 }
 
@@ -382,11 +269,11 @@ ec_redirect(const char *s, const char *ga, const char *la, uint64_t *ec,
 		if (l.num > 0xffff)
 			return ec_fail(err, errlen, s, "the number must be "
 			    "below 65536 with an IP or a 4-octet ASN");
-		*ec = ec_make(g.is_ip ? EC_T_FLOW_IPV4 : EC_T_FLOW_AS4,
-		    EC_S_REDIRECT, g.num << 16 | l.num);
+		*ec = ec_make(g.is_ip ? BGP_EC_T_FLOW_IPV4 : BGP_EC_T_FLOW_AS4,
+		    BGP_EC_S_REDIRECT, g.num << 16 | l.num);
 		return 0;
 	}
-	*ec = ec_make(EC_T_FLOW, EC_S_REDIRECT, g.num << 32 | l.num);
+	*ec = ec_make(BGP_EC_T_FLOW, BGP_EC_S_REDIRECT, g.num << 32 | l.num);
 	return 0;
 }
 
@@ -412,15 +299,6 @@ float_bits(float f)
 	return u;
 }
 
-static float
-bits_float(uint32_t u)
-{
-	float f;
-
-	memcpy(&f, &u, sizeof(f));
-	return f;
-}
-
 /* Dispatch on the leading word of "word:a:b[:c:d]". */
 static int
 ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
@@ -434,8 +312,8 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 	    strcmp(cmd, "target4") == 0 || strcmp(cmd, "origin4") == 0) {
 		if (np != 3)
 			return ec_fail(err, errlen, s, "expected %s:A:B", cmd);
-		return ec_route_target(s, cmd[0] == 't' ? EC_S_TARGET :
-		    EC_S_ORIGIN, p[1], p[2], cmd[strlen(cmd) - 1] == '4', ec,
+		return ec_route_target(s, cmd[0] == 't' ? BGP_EC_S_TARGET :
+		    BGP_EC_S_ORIGIN, p[1], p[2], cmd[strlen(cmd) - 1] == '4', ec,
 		    err, errlen);
 	}
 	if (strcmp(cmd, "redirect") == 0) {
@@ -450,7 +328,7 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 		    parse_dec(p[4], 0xffff, &d) == -1)
 			return ec_fail(err, errlen, s, "expected "
 			    "l2info:ENCAPS:CONTROL:MTU:SITE");
-		*ec = ec_make(EC_T_FLOW, EC_S_L2INFO,
+		*ec = ec_make(BGP_EC_T_FLOW, BGP_EC_S_L2INFO,
 		    a << 40 | b << 32 | c << 16 | d);
 		return 0;
 	}
@@ -459,7 +337,7 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 		    ec_float(p[2], &f) == -1)
 			return ec_fail(err, errlen, s, "expected "
 			    "bandwidth:ASN:BYTES-PER-SECOND");
-		*ec = ec_make(EC_T_NONTRANS_AS2, EC_S_BANDWIDTH,
+		*ec = ec_make(BGP_EC_T_NONTRANS_AS2, BGP_EC_S_BANDWIDTH,
 		    a << 32 | float_bits(f));
 		return 0;
 	}
@@ -467,20 +345,20 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 		if (np != 2 || ec_float(p[1], &f) == -1)
 			return ec_fail(err, errlen, s, "expected "
 			    "rate-limit:BYTES-PER-SECOND");
-		*ec = ec_make(EC_T_FLOW, EC_S_RATE, float_bits(f));
+		*ec = ec_make(BGP_EC_T_FLOW, BGP_EC_S_RATE, float_bits(f));
 		return 0;
 	}
 	if (strcmp(cmd, "mark") == 0) {
 		if (np != 2 || parse_dec(p[1], 63, &a) == -1)
 			return ec_fail(err, errlen, s, "expected mark:DSCP "
 			    "(0-63)");
-		*ec = ec_make(EC_T_FLOW, EC_S_MARK, a);
+		*ec = ec_make(BGP_EC_T_FLOW, BGP_EC_S_MARK, a);
 		return 0;
 	}
 	return ec_fail(err, errlen, s, "unknown type '%s' (expected target, "
 	    "origin, target4, origin4, redirect, l2info, bandwidth, "
-	    "rate-limit, mark, redirect-to-nexthop or 0x + 16 hex digits)",
-	    cmd);
+	    "rate-limit, mark, redirect-to-nexthop, copy-to-nexthop or 0x + "
+	    "16 hex digits)", cmd);
 }
 
 int
@@ -500,7 +378,11 @@ ext_community_parse(const char *s, uint64_t *ec, char *err, size_t errlen)
 		return 0;
 	}
 	if (strcmp(s, "redirect-to-nexthop") == 0) {
-		*ec = EC_REDIRECT_NH;
+		*ec = BGP_EC_REDIRECT_NH;
+		return 0;
+	}
+	if (strcmp(s, "copy-to-nexthop") == 0) {
+		*ec = BGP_EC_COPY_NH;
 		return 0;
 	}
 	if (count_char(s, ':') == 0 || count_char(s, ':') > 4)
@@ -511,79 +393,12 @@ ext_community_parse(const char *s, uint64_t *ec, char *err, size_t errlen)
 		parts[np++] = tok;
 	/* a bare "A:B" is a route target (ExaBGP); "mark:N" is not */
 	if (np == 2 && !isalpha((unsigned char)parts[0][0]))
-		rc = ec_route_target(s, EC_S_TARGET, parts[0], parts[1], false,
+		rc = ec_route_target(s, BGP_EC_S_TARGET, parts[0], parts[1], false,
 		    ec, err, errlen);
 	else
 		rc = ec_typed(s, parts, np, ec, err, errlen);
 	free(copy);
 	return rc;
-}
-
-/* Is this float printable and read back bit-identical? */
-static bool
-ec_float_ok(uint32_t u)
-{
-	float f = bits_float(u);
-
-	return isfinite(f) && f >= 0;
-}
-
-static void
-ec_format(struct text_buf *sb, uint64_t ec)
-{
-	uint8_t type = (uint8_t)(ec >> 56), sub = (uint8_t)(ec >> 48);
-	uint64_t v = ec & UINT64_C(0xffffffffffff);
-	const char *rt = sub == EC_S_TARGET ? "target" : "origin";
-	char ip[16];
-
-	if ((sub == EC_S_TARGET || sub == EC_S_ORIGIN) && type == EC_T_AS2) {
-		sb_printf(sb, "%s:%u:%u", rt, (unsigned)(v >> 32),
-		    (unsigned)(v & 0xffffffff));
-	} else if ((sub == EC_S_TARGET || sub == EC_S_ORIGIN) &&
-	    type == EC_T_IPV4) {
-		fmt_ipv4((uint32_t)(v >> 16), ip);
-		sb_printf(sb, "%s:%s:%u", rt, ip, (unsigned)(v & 0xffff));
-	} else if ((sub == EC_S_TARGET || sub == EC_S_ORIGIN) &&
-	    type == EC_T_AS4) {
-		sb_printf(sb, "%s:%uL:%u", rt, (unsigned)(v >> 16),
-		    (unsigned)(v & 0xffff));
-	} else if (type == EC_T_FLOW && sub == EC_S_REDIRECT) {
-		sb_printf(sb, "redirect:%u:%u", (unsigned)(v >> 32),
-		    (unsigned)(v & 0xffffffff));
-	} else if (type == EC_T_FLOW_IPV4 && sub == EC_S_REDIRECT) {
-		fmt_ipv4((uint32_t)(v >> 16), ip);
-		sb_printf(sb, "redirect:%s:%u", ip, (unsigned)(v & 0xffff));
-	} else if (type == EC_T_FLOW_AS4 && sub == EC_S_REDIRECT) {
-		sb_printf(sb, "redirect:%uL:%u", (unsigned)(v >> 16),
-		    (unsigned)(v & 0xffff));
-	} else if (type == EC_T_FLOW && sub == EC_S_L2INFO) {
-		sb_printf(sb, "l2info:%u:%u:%u:%u", (unsigned)(v >> 40) & 0xff,
-		    (unsigned)(v >> 32) & 0xff, (unsigned)(v >> 16) & 0xffff,
-		    (unsigned)v & 0xffff);
-	} else if (type == EC_T_NONTRANS_AS2 && sub == EC_S_BANDWIDTH &&
-	    ec_float_ok((uint32_t)v)) {
-		sb_printf(sb, "bandwidth:%u:%.9g", (unsigned)(v >> 32),
-		    (double)bits_float((uint32_t)v));
-	} else if (type == EC_T_FLOW && sub == EC_S_RATE && (v >> 32) == 0 &&
-	    ec_float_ok((uint32_t)v)) {
-		sb_printf(sb, "rate-limit:%.9g",
-		    (double)bits_float((uint32_t)v));
-	} else if (type == EC_T_FLOW && sub == EC_S_MARK && v <= 63) {
-		sb_printf(sb, "mark:%u", (unsigned)v);
-	} else if (ec == EC_REDIRECT_NH) {
-		sb_printf(sb, "redirect-to-nexthop");
-	} else {
-		sb_printf(sb, "0x%016" PRIX64, ec);
-	}
-}
-
-size_t
-ext_community_format(uint64_t ec, char *buf, size_t len)
-{
-	struct text_buf sb = { 0 };
-
-	ec_format(&sb, ec);
-	return sb_finish(&sb, buf, len);
 }
 
 /* ---- the route parser ---- */
@@ -604,6 +419,16 @@ struct rt_state {
 	int		 split;		/* -1 = none */
 	uint32_t	 path_id;
 	bool		 has_path_id;
+	/* "rd": an mpls-vpn route (RFC 4364); "label": labeled (RFC 8277) */
+	bool		 has_rd;
+	uint8_t		 rd[8];
+	uint32_t	 labels[NLRI_LABELS_MAX];
+	size_t		 nlabels;
+	/* a VPLS route (route_text_parse_vpls): RFC 4761 §3.2.2 */
+	bool		 vpls;
+	uint32_t	 vpls_val[4];	/* endpoint, base, offset, size */
+	unsigned	 vpls_given;	/* bits, as vpls_val */
+	enum family_id	 fam;		/* rt_finish() decides */
 };
 
 static int rt_fail(struct rt_cur *c, const char *fmt, ...)
@@ -711,11 +536,10 @@ item_ext_community(struct rt_cur *c, struct rt_state *st, const char *w)
 	return 0;
 }
 
-static int
-item_large_community(struct rt_cur *c, struct rt_state *st, const char *w)
+int
+large_community_parse(const char *w, uint32_t v[3])
 {
 	char *copy = xstrdup(w), *q = copy, *p[3];
-	uint32_t v[3];
 	int ok = count_char(w, ':') == 2;
 
 	for (int k = 0; ok && k < 3; k++) {
@@ -723,7 +547,15 @@ item_large_community(struct rt_cur *c, struct rt_state *st, const char *w)
 		ok = parse_u32(p[k], &v[k]) == 0;
 	}
 	free(copy);
-	if (!ok)
+	return ok ? 0 : -1;
+}
+
+static int
+item_large_community(struct rt_cur *c, struct rt_state *st, const char *w)
+{
+	uint32_t v[3];
+
+	if (large_community_parse(w, v) == -1)
 		return rt_fail(c, "invalid large-community '%s' (expected "
 		    "GLOBAL:LOCAL1:LOCAL2, 32-bit numbers)", w);
 	attrs_add_large_community(&st->a, v[0], v[1], v[2]);
@@ -1158,59 +990,292 @@ kw_split(struct rt_cur *c, struct rt_state *st, const char *kw)
 	return 0;
 }
 
+/* "rd|route-distinguisher ASN:N|IP:N": an mpls-vpn route. */
 static int
-kw_mpls(struct rt_cur *c, struct rt_state *st, const char *kw)
+kw_rd(struct rt_cur *c, struct rt_state *st, const char *kw)
 {
-	c->i--;
-	return rt_fail(c, "'%s' is not supported (mpls families): evbgp "
-	    "announces ipv4 and ipv6 unicast routes only", kw);
+	const char *w = rt_value(c, kw);
+
+	if (w == NULL)
+		return -1;
+	if (nlri_rd_parse(w, st->rd) == -1) {
+		c->i--;
+		return rt_fail(c, "invalid %s '%s' (expected ASN:NUMBER, the "
+		    "ASN 16 bits and the number 32 or the ASN 32 and the "
+		    "number 16, or IPv4:NUMBER)", kw, w);
+	}
+	st->has_rd = true;
+	return 0;
 }
+
+static int
+item_label(struct rt_cur *c, struct rt_state *st, const char *w)
+{
+	uint64_t v;
+
+	if (parse_dec(w, 0xfffff, &v) == -1)
+		return rt_fail(c, "invalid label '%s' (expected 0 to 1048575, "
+		    "20 bits)", w);
+	if (st->nlabels == NLRI_LABELS_MAX)
+		return rt_fail(c, "more than %d labels", NLRI_LABELS_MAX);
+	st->labels[st->nlabels++] = (uint32_t)v;
+	return 0;
+}
+
+/* "label L" or "label [ L1 L2 ]": a labeled route (the stack again
+ * replaces the previous one). */
+static int
+kw_label(struct rt_cur *c, struct rt_state *st, const char *kw)
+{
+	st->nlabels = 0;
+	if (rt_list(c, st, kw, item_label) == -1)
+		return -1;
+	if (st->nlabels == 0)
+		return rt_fail(c, "'label' needs at least one label");
+	return 0;
+}
+
+/* The Prefix-SID attribute (RFC 8669) as ExaBGP 4.2 writes it: TLVs in
+ * the order given. */
+static void
+prefix_sid_tlv(struct sbuf *v, uint8_t type, const uint8_t *val, size_t len)
+{
+	uint8_t h[3] = { type, (uint8_t)(len >> 8), (uint8_t)len };
+
+	sbuf_add(v, (const char *)h, 3);
+	sbuf_add(v, (const char *)val, len);
+}
+
+static void
+prefix_sid_set(struct rt_state *st, struct sbuf *v)
+{
+	attrs_set_raw(&st->a, BGP_ATTR_F_OPTIONAL | BGP_ATTR_F_TRANSITIVE,
+	    BGP_ATTR_PREFIX_SID, (const uint8_t *)v->p, (uint16_t)v->len);
+}
+
+/* "( BASE , RANGE )" at the cursor, both 24 bits. */
+static int
+srgb_pair(struct rt_cur *c, uint8_t *out)
+{
+	const struct lex_token *t[5];
+	uint64_t base, range;
+
+	for (int k = 0; k < 5; k++)
+		if ((t[k] = c->i + (size_t)k < c->n ? &c->t[c->i + (size_t)k] :
+		    NULL) == NULL)
+			return rt_fail(c, "bgp-prefix-sid: an SRGB is "
+			    "( BASE,RANGE )");
+	if (!lex_is(t[0], "(") || !lex_is(t[2], ",") || !lex_is(t[4], ")") ||
+	    parse_dec(t[1]->text, 0xffffff, &base) == -1 ||
+	    parse_dec(t[3]->text, 0xffffff, &range) == -1)
+		return rt_fail(c, "bgp-prefix-sid: an SRGB is ( BASE,RANGE ), "
+		    "both below 16777216");
+	out[0] = (uint8_t)(base >> 16);
+	out[1] = (uint8_t)(base >> 8);
+	out[2] = (uint8_t)base;
+	out[3] = (uint8_t)(range >> 16);
+	out[4] = (uint8_t)(range >> 8);
+	out[5] = (uint8_t)range;
+	c->i += 5;
+	return 0;
+}
+
+/*
+ * "bgp-prefix-sid [ INDEX ]" or "[ INDEX, [ ( BASE,RANGE ), ... ] ]":
+ * the Label-Index TLV (type 1), then the Originator SRGB TLV (type 3).
+ */
+static int
+kw_prefix_sid(struct rt_cur *c, struct rt_state *st, const char *kw)
+{
+	const struct lex_token *t = rt_peek(c);
+	uint8_t li[7] = { 0 }, pair[6];
+	struct sbuf v, srgb;
+	uint64_t index;
+	int rc = -1;
+
+	if (t == NULL || !lex_is(t, "["))
+		return rt_fail(c, "bgp-prefix-sid expects [ LABEL-INDEX ] or "
+		    "[ LABEL-INDEX, [ ( BASE,RANGE ) ... ] ]");
+	c->i++;
+	if ((t = rt_peek(c)) == NULL ||
+	    parse_dec(t->text, UINT32_MAX, &index) == -1)
+		return rt_fail(c, "bgp-prefix-sid: the label index is a 32-bit "
+		    "number");
+	c->i++;
+	be32_put(li + 3, (uint32_t)index);
+	sbuf_init(&v);
+	sbuf_init(&srgb);
+	prefix_sid_tlv(&v, 1, li, sizeof(li));
+	/* SRGB flags, then the pairs */
+	sbuf_add(&srgb, "\0\0", 2);
+	if ((t = rt_peek(c)) != NULL && lex_is(t, ",")) {
+		c->i++;
+		if ((t = rt_peek(c)) == NULL || !lex_is(t, "[")) {
+			rt_fail(c, "bgp-prefix-sid: the SRGBs are [ ( BASE,"
+			    "RANGE ) ... ]");
+			goto out;
+		}
+		for (c->i++; (t = rt_peek(c)) != NULL && !lex_is(t, "]");) {
+			if (lex_is(t, ",")) {
+				c->i++;
+				continue;
+			}
+			if (srgb_pair(c, pair) == -1)
+				goto out;
+			if (srgb.len + 6 > 0xffff - 32) {
+				rt_fail(c, "bgp-prefix-sid: too many SRGBs");
+				goto out;
+			}
+			sbuf_add(&srgb, (const char *)pair, 6);
+		}
+		if (t == NULL) {
+			rt_fail(c, "bgp-prefix-sid: missing ']' after the "
+			    "SRGBs");
+			goto out;
+		}
+		c->i++;
+		if (srgb.len > 2)
+			prefix_sid_tlv(&v, 3, (const uint8_t *)srgb.p,
+			    srgb.len);
+	}
+	if ((t = rt_peek(c)) == NULL || !lex_is(t, "]")) {
+		rt_fail(c, "bgp-prefix-sid: missing ']'");
+		goto out;
+	}
+	c->i++;
+	prefix_sid_set(st, &v);
+	rc = 0;
+out:
+	sbuf_free(&v);
+	sbuf_free(&srgb);
+	return rc;
+}
+
+/* "bgp-prefix-sid-srv6 ( ipv6|vpn|l3vpn ADDRESS )": ExaBGP 4.2's SRv6
+ * TLVs 2, 4 and 5 (drafts before RFC 9252). */
+static int
+kw_prefix_sid_srv6(struct rt_cur *c, struct rt_state *st, const char *kw)
+{
+	const struct lex_token *t[4];
+	struct bgp_addr sid;
+	uint8_t val[21] = { 0 };
+	struct sbuf v;
+
+	for (int k = 0; k < 4; k++)
+		if ((t[k] = c->i + (size_t)k < c->n ? &c->t[c->i + (size_t)k] :
+		    NULL) == NULL)
+			return rt_fail(c, "bgp-prefix-sid-srv6 expects ( ipv6|"
+			    "vpn|l3vpn IPV6-ADDRESS )");
+	if (!lex_is(t[0], "(") || !lex_is(t[3], ")") ||
+	    addr_parse(t[2]->text, &sid) == -1 || sid.afi != BGP_AFI_IPV6 ||
+	    (!lex_is(t[1], "ipv6") && !lex_is(t[1], "vpn") &&
+	    !lex_is(t[1], "l3vpn")))
+		return rt_fail(c, "bgp-prefix-sid-srv6 expects ( ipv6|vpn|"
+		    "l3vpn IPV6-ADDRESS )");
+	sbuf_init(&v);
+	if (lex_is(t[1], "ipv6")) {
+		/* reserved, flags, SID */
+		memcpy(val + 3, sid.b, 16);
+		prefix_sid_tlv(&v, 2, val, 19);
+	} else if (lex_is(t[1], "vpn")) {
+		/* three reserved octets, SID */
+		memcpy(val + 3, sid.b, 16);
+		prefix_sid_tlv(&v, 4, val, 19);
+	} else {
+		/* reserved, SID, flags, 0xffff, reserved */
+		memcpy(val + 1, sid.b, 16);
+		val[18] = 0xff;
+		val[19] = 0xff;
+		prefix_sid_tlv(&v, 5, val, 21);
+	}
+	prefix_sid_set(st, &v);
+	sbuf_free(&v);
+	c->i += 4;
+	return 0;
+}
+
+/* "endpoint", "base", "offset", "size": a VPLS route's fields */
+static const char *const vpls_fields[] = { "endpoint", "base", "offset",
+	"size" };
+
+static int
+kw_vpls(struct rt_cur *c, struct rt_state *st, const char *kw)
+{
+	const char *w = rt_value(c, kw);
+	unsigned k = 0;
+	uint64_t v;
+
+	if (w == NULL)
+		return -1;
+	while (strcmp(vpls_fields[k], kw) != 0)
+		k++;
+	/* the label base is 20 bits, the others 16 */
+	if (parse_dec(w, k == 1 ? 0xfffff : 0xffff, &v) == -1) {
+		c->i--;
+		return rt_fail(c, "invalid vpls %s '%s' (expected 0 to %u)", kw,
+		    w, k == 1 ? 0xfffffu : 0xffffu);
+	}
+	st->vpls_val[k] = (uint32_t)v;
+	st->vpls_given |= 1u << k;
+	return 0;
+}
+
+/* keywords a VPLS route does not take, a prefix route the VPLS ones */
+#define RT_PREFIX_ONLY	0x1u
+#define RT_VPLS_ONLY	0x2u
 
 static const struct rt_keyword {
 	const char	*name;
 	int		(*fn)(struct rt_cur *, struct rt_state *, const char *);
+	unsigned	 only;
 } rt_keywords[] = {
-	{ "next-hop", kw_nexthop },
-	{ "origin", kw_origin },
-	{ "as-path", kw_aspath },
-	{ "med", kw_u32 },
-	{ "local-preference", kw_u32 },
-	{ "atomic-aggregate", kw_atomic },
-	{ "aggregator", kw_aggregator },
-	{ "community", kw_community },
-	{ "originator-id", kw_originator },
-	{ "cluster-list", kw_cluster_list },
-	{ "extended-community", kw_ext_community },
-	{ "aigp", kw_aigp },
-	{ "large-community", kw_large_community },
-	{ "path-information", kw_path_info },
-	{ "attribute", kw_attribute },
-	{ "name", kw_name },
-	{ "split", kw_split },
-	{ "watchdog", kw_watchdog },
-	{ "withdraw", kw_withdraw },
-	{ "label", kw_mpls },
-	{ "rd", kw_mpls },
-	{ "route-distinguisher", kw_mpls },
-	{ "bgp-prefix-sid", kw_mpls },
-	{ "bgp-prefix-sid-srv6", kw_mpls },
+	{ "next-hop", kw_nexthop, 0 },
+	{ "origin", kw_origin, 0 },
+	{ "as-path", kw_aspath, 0 },
+	{ "med", kw_u32, 0 },
+	{ "local-preference", kw_u32, 0 },
+	{ "atomic-aggregate", kw_atomic, 0 },
+	{ "aggregator", kw_aggregator, 0 },
+	{ "community", kw_community, 0 },
+	{ "originator-id", kw_originator, 0 },
+	{ "cluster-list", kw_cluster_list, 0 },
+	{ "extended-community", kw_ext_community, 0 },
+	{ "aigp", kw_aigp, 0 },
+	{ "large-community", kw_large_community, 0 },
+	{ "path-information", kw_path_info, RT_PREFIX_ONLY },
+	{ "attribute", kw_attribute, 0 },
+	{ "name", kw_name, 0 },
+	{ "split", kw_split, RT_PREFIX_ONLY },
+	{ "watchdog", kw_watchdog, 0 },
+	{ "withdraw", kw_withdraw, 0 },
+	{ "label", kw_label, RT_PREFIX_ONLY },
+	{ "rd", kw_rd, 0 },
+	{ "route-distinguisher", kw_rd, 0 },
+	{ "bgp-prefix-sid", kw_prefix_sid, RT_PREFIX_ONLY },
+	{ "bgp-prefix-sid-srv6", kw_prefix_sid_srv6, RT_PREFIX_ONLY },
+	{ "endpoint", kw_vpls, RT_VPLS_ONLY },
+	{ "base", kw_vpls, RT_VPLS_ONLY },
+	{ "offset", kw_vpls, RT_VPLS_ONLY },
+	{ "size", kw_vpls, RT_VPLS_ONLY },
 };
 
 #define RT_NKEYWORDS	(sizeof(rt_keywords) / sizeof(rt_keywords[0]))
 
 static int
-rt_unknown(struct rt_cur *c, const char *w)
+rt_unknown(struct rt_cur *c, const struct rt_state *st, const char *w)
 {
-	struct text_buf sb = { 0 };
+	struct sbuf sb;
 	int rc;
 
+	sbuf_init(&sb);
 	for (size_t k = 0; k < RT_NKEYWORDS; k++)
-		if (rt_keywords[k].fn != kw_mpls)
-			sb_printf(&sb, "%s%s", k ? ", " : "",
+		if (!(rt_keywords[k].only & (st->vpls ? RT_PREFIX_ONLY :
+		    RT_VPLS_ONLY)))
+			sbuf_printf(&sb, "%s%s", sb.len ? ", " : "",
 			    rt_keywords[k].name);
 	rc = rt_fail(c, "unknown route keyword '%s'; expected one of: %s", w,
 	    sb.p);
-	free(sb.p);
+	sbuf_free(&sb);
 	return rc;
 }
 
@@ -1227,10 +1292,11 @@ rt_parse_attrs(struct rt_cur *c, struct rt_state *st, bool stop_nlri)
 			return 0;
 		for (k = 0; k < RT_NKEYWORDS; k++)
 			if (!t->quoted && strcmp(t->text, rt_keywords[k].name)
-			    == 0)
+			    == 0 && !(rt_keywords[k].only & (st->vpls ?
+			    RT_PREFIX_ONLY : RT_VPLS_ONLY)))
 				break;
 		if (k == RT_NKEYWORDS)
-			return rt_unknown(c, t->text);
+			return rt_unknown(c, st, t->text);
 		c->i++;
 		if (rt_keywords[k].fn(c, st, rt_keywords[k].name) == -1)
 			return -1;
@@ -1254,6 +1320,26 @@ rt_state_free(struct rt_state *st)
 	free(st->watchdog);
 }
 
+void
+route_text_attrs_finish(struct attrs *a)
+{
+	/* compat §2.3: origin igp when absent; explicit so sets compare */
+	if (!(a->has & ATTR_HAS_ORIGIN)) {
+		a->origin = BGP_ORIGIN_IGP;
+		a->has |= ATTR_HAS_ORIGIN;
+	}
+	attrs_canonicalize(a);
+	/* "community [ ]" says nothing: do not send an empty attribute */
+	if (a->ncomms == 0)
+		a->has &= ~ATTR_HAS_COMMUNITIES;
+	if (a->necomms == 0)
+		a->has &= ~ATTR_HAS_EXT_COMM;
+	if (a->nlcomms == 0)
+		a->has &= ~ATTR_HAS_LARGE_COMM;
+	if (a->nclusters == 0)
+		a->has &= ~ATTR_HAS_CLUSTER_LIST;
+}
+
 /* Defaults and checks once all keywords are read. */
 static int
 rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
@@ -1261,25 +1347,36 @@ rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
 {
 	char pfx[PREFIX_STRLEN];
 
-	/* compat §2.3: origin igp when absent; explicit so sets compare */
-	if (!(st->a.has & ATTR_HAS_ORIGIN)) {
-		st->a.origin = BGP_ORIGIN_IGP;
-		st->a.has |= ATTR_HAS_ORIGIN;
-	}
-	attrs_canonicalize(&st->a);
-	/* "community [ ]" says nothing: do not send an empty attribute */
-	if (st->a.ncomms == 0)
-		st->a.has &= ~ATTR_HAS_COMMUNITIES;
-	if (st->a.necomms == 0)
-		st->a.has &= ~ATTR_HAS_EXT_COMM;
-	if (st->a.nlcomms == 0)
-		st->a.has &= ~ATTR_HAS_LARGE_COMM;
-	if (st->a.nclusters == 0)
-		st->a.has &= ~ATTR_HAS_CLUSTER_LIST;
+	route_text_attrs_finish(&st->a);
 	if (!(flags & ROUTE_TEXT_NEXTHOP_OPTIONAL) &&
 	    !(st->a.has & ATTR_HAS_NEXT_HOP))
 		return rt_fail(c, "route %s has no next-hop", prefix_fmt(p,
 		    pfx));
+	if (st->has_rd || st->nlabels > 0) {
+		bool v4 = p->afi == BGP_AFI_IPV4;
+		unsigned plen = st->split >= 0 ? (unsigned)st->split : p->len;
+
+		if (flags & ROUTE_TEXT_MULTICAST)
+			return rt_fail(c, "route %s: a multicast route takes no "
+			    "rd or label", prefix_fmt(p, pfx));
+		/* RFC 4364 §4.3.4: a VPN route carries a label */
+		if (st->nlabels == 0)
+			return rt_fail(c, "route %s: an mpls-vpn route (rd) "
+			    "needs a label", prefix_fmt(p, pfx));
+		if (24 * st->nlabels + (st->has_rd ? 64 : 0) + plen > 255)
+			return rt_fail(c, "route %s: %zu labels%s and the "
+			    "prefix do not fit the 255 bits of the NLRI length",
+			    prefix_fmt(p, pfx), st->nlabels, st->has_rd ?
+			    ", the rd" : "");
+		st->fam = st->has_rd ? (v4 ? FAM_IPV4_MPLS_VPN :
+		    FAM_IPV6_MPLS_VPN) : (v4 ? FAM_IPV4_NLRI_MPLS :
+		    FAM_IPV6_NLRI_MPLS);
+	} else if (flags & ROUTE_TEXT_MULTICAST)
+		st->fam = p->afi == BGP_AFI_IPV4 ? FAM_IPV4_MULTICAST :
+		    FAM_IPV6_MULTICAST;
+	else
+		st->fam = p->afi == BGP_AFI_IPV4 ? FAM_IPV4_UNICAST :
+		    FAM_IPV6_UNICAST;
 	if (st->split >= 0) {
 		unsigned max = p->afi == BGP_AFI_IPV4 ? 32 : 128;
 
@@ -1301,12 +1398,21 @@ rt_push(struct cfg_route **v, size_t *n, const struct prefix *p,
     const struct rt_state *st, int line)
 {
 	struct cfg_route *r;
+	uint8_t nbuf[256];
+	size_t nlen;
 
 	/* room was made by rt_explode */
 	r = &(*v)[(*n)++];
 	memset(r, 0, sizeof(*r));
-	r->fam = p->afi == BGP_AFI_IPV4 ? FAM_IPV4_UNICAST : FAM_IPV6_UNICAST;
+	r->fam = st->fam;
 	r->prefix = *p;
+	/* rt_finish checked that the labels, RD and prefix fit */
+	if (st->nlabels > 0)
+		nlen = nlri_labeled_build(p, st->has_rd ? st->rd : NULL,
+		    st->labels, st->nlabels, nbuf);
+	else
+		nlen = nlri_from_prefix(p, nbuf);
+	nlri_buf_set(&r->nlri, nbuf, nlen);
 	r->path_id = st->path_id;
 	r->has_path_id = st->has_path_id;
 	attrs_init(&r->attrs);
@@ -1423,12 +1529,77 @@ out:
 	return rc;
 }
 
+/*
+ * "rd R endpoint E base B offset O size S next-hop N attrs...": a VPLS
+ * route (RFC 4761), ExaBGP 4.2's l2vpn syntax.
+ */
+int
+route_text_parse_vpls(const struct lex_token *t, size_t n, unsigned flags,
+    struct cfg_route **routes, size_t *nroutes, struct route_text_err *err)
+{
+	struct rt_cur c = { t, n, 0, err };
+	struct rt_state st;
+	struct cfg_route *r;
+	uint8_t nbuf[32];
+	int rc = -1;
+
+	memset(err, 0, sizeof(*err));
+	if (n == 0) {
+		snprintf(err->msg, sizeof(err->msg), "a vpls route needs rd, "
+		    "endpoint, base, offset, size and next-hop");
+		return -1;
+	}
+	rt_state_init(&st);
+	st.vpls = true;
+	if (rt_parse_attrs(&c, &st, false) == -1)
+		goto out;
+	for (unsigned k = 0; k < 4; k++)
+		if (!(st.vpls_given & (1u << k))) {
+			rt_fail(&c, "a vpls route needs '%s'", vpls_fields[k]);
+			goto out;
+		}
+	if (!st.has_rd) {
+		rt_fail(&c, "a vpls route needs 'rd' (route-distinguisher)");
+		goto out;
+	}
+	/* the label block must end below 2^20 (ExaBGP's check) */
+	if (st.vpls_val[1] > 0xfffff - st.vpls_val[3]) {
+		rt_fail(&c, "vpls base %u and size %u run past the 20-bit "
+		    "label space", st.vpls_val[1], st.vpls_val[3]);
+		goto out;
+	}
+	route_text_attrs_finish(&st.a);
+	if (!(flags & ROUTE_TEXT_NEXTHOP_OPTIONAL) &&
+	    !(st.a.has & ATTR_HAS_NEXT_HOP)) {
+		rt_fail(&c, "a vpls route needs 'next-hop'");
+		goto out;
+	}
+	*routes = xreallocarray(*routes, *nroutes + 1, sizeof(**routes));
+	r = &(*routes)[(*nroutes)++];
+	memset(r, 0, sizeof(*r));
+	r->fam = FAM_L2VPN_VPLS;
+	nlri_buf_set(&r->nlri, nbuf, nlri_vpls_build(st.rd,
+	    (uint16_t)st.vpls_val[0], (uint16_t)st.vpls_val[2],
+	    (uint16_t)st.vpls_val[3], st.vpls_val[1], nbuf));
+	attrs_init(&r->attrs);
+	attrs_copy(&r->attrs, &st.a);
+	r->name = st.name ? xstrdup(st.name) : NULL;
+	r->watchdog = st.watchdog ? xstrdup(st.watchdog) : NULL;
+	r->withdrawn = st.withdrawn;
+	r->line = t[0].line;
+	rc = 0;
+out:
+	rt_state_free(&st);
+	return rc;
+}
+
 /* ---- routes as values ---- */
 
 void
 cfg_route_copy(struct cfg_route *dst, const struct cfg_route *src)
 {
 	*dst = *src;
+	nlri_buf_copy(&dst->nlri, &src->nlri);
 	attrs_init(&dst->attrs);
 	attrs_copy(&dst->attrs, &src->attrs);
 	dst->name = src->name ? xstrdup(src->name) : NULL;
@@ -1438,6 +1609,7 @@ cfg_route_copy(struct cfg_route *dst, const struct cfg_route *src)
 void
 cfg_route_clear(struct cfg_route *r)
 {
+	nlri_buf_free(&r->nlri);
 	attrs_free(&r->attrs);
 	free(r->name);
 	free(r->watchdog);
@@ -1460,10 +1632,35 @@ str_equal(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+struct nlri
+cfg_route_nlri(const struct cfg_route *r)
+{
+	struct nlri n = { .fam = r->fam, .path_id = r->path_id,
+		.b = nlri_buf_data(&r->nlri), .len = r->nlri.len };
+
+	return n;
+}
+
+const char *
+cfg_route_name(const struct cfg_route *r, char *buf, size_t len)
+{
+	struct nlri n = cfg_route_nlri(r);
+	struct sbuf o;
+
+	sbuf_init(&o);
+	sbuf_adds(&o, "");
+	nlri_text(&o, &n, false, NULL);
+	snprintf(buf, len, "%s", o.p);
+	sbuf_free(&o);
+	return buf;
+}
+
 bool
 cfg_route_equal(const struct cfg_route *a, const struct cfg_route *b)
 {
-	return a->fam == b->fam && prefix_equal(&a->prefix, &b->prefix) &&
+	return a->fam == b->fam && a->nlri.len == b->nlri.len &&
+	    memcmp(nlri_buf_data(&a->nlri), nlri_buf_data(&b->nlri),
+	    a->nlri.len) == 0 &&
 	    a->has_path_id == b->has_path_id && a->path_id == b->path_id &&
 	    attrs_equal(&a->attrs, &b->attrs) && str_equal(a->name, b->name) &&
 	    str_equal(a->watchdog, b->watchdog) && a->withdrawn == b->withdrawn;
@@ -1471,158 +1668,128 @@ cfg_route_equal(const struct cfg_route *a, const struct cfg_route *b)
 
 /* ---- the formatter ---- */
 
-/* A list: bare when it has one element, bracketed otherwise (ExaBGP). */
-#define SB_LIST(sb, kw, n, EACH) do {					\
-		sb_printf((sb), " %s ", (kw));				\
-		if ((n) > 1)						\
-			sb_printf((sb), "[ ");				\
-		for (size_t i_ = 0; i_ < (n); i_++) {			\
-			EACH(i_);					\
-			sb_printf((sb), (n) > 1 || i_ + 1 < (n) ? " " : ""); \
-		}							\
-		if ((n) > 1)						\
-			sb_printf((sb), "]");				\
-	} while (0)
-
+/* Append a word, quoted if the lexer would not read it back as one. */
 static void
-fmt_aspath(struct text_buf *sb, const struct attrs *a)
+put_word(struct sbuf *o, const char *w)
 {
-	size_t off = 0;
-	uint8_t type, count;
-	const uint8_t *asns;
+	size_t need = lex_quote(w, NULL, 0);
+	char *q = xmalloc(need + 1);
 
-	sb_printf(sb, " as-path [ ");
-	while (attrs_aspath_next(a->aspath, a->aspath_len, &off, &type, &asns,
-	    &count) == 0) {
-		bool set = type == BGP_ASPATH_SET ||
-		    type == BGP_ASPATH_CONFED_SET;
-
-		if (set)
-			sb_printf(sb, "( ");
-		for (uint8_t k = 0; k < count; k++)
-			sb_printf(sb, "%u ", be32_get(asns + 4 * k));
-		if (set)
-			sb_printf(sb, ") ");
-	}
-	sb_printf(sb, "]");
+	lex_quote(w, q, need + 1);
+	sbuf_adds(o, q);
+	free(q);
 }
 
+/* " next-hop X" and the attributes in route syntax. */
 static void
-fmt_attrs(struct text_buf *sb, const struct attrs *a)
+fmt_attrs(struct sbuf *o, const struct attrs *a)
 {
-	static const char *const origins[] = { "igp", "egp", "incomplete" };
 	char ip[ADDR_STRLEN];
 
 	if (a->has & ATTR_HAS_NEXT_HOP)
-		sb_printf(sb, " next-hop %s", a->nexthop_self ? "self" :
+		sbuf_printf(o, " next-hop %s", a->nexthop_self ? "self" :
 		    addr_fmt(&a->nexthop, ip));
-	if (a->has & ATTR_HAS_ORIGIN) {
-		if (a->origin < 3)
-			sb_printf(sb, " origin %s", origins[a->origin]);
-		else
-			sb_printf(sb, " origin %u", a->origin);
-	}
-	if (a->has & ATTR_HAS_AS_PATH)
-		fmt_aspath(sb, a);
-	if (a->has & ATTR_HAS_MED)
-		sb_printf(sb, " med %u", a->med);
-	if (a->has & ATTR_HAS_LOCAL_PREF)
-		sb_printf(sb, " local-preference %u", a->local_pref);
-	if (a->has & ATTR_HAS_ATOMIC_AGGR)
-		sb_printf(sb, " atomic-aggregate");
-	if (a->has & ATTR_HAS_AGGREGATOR) {
-		fmt_ipv4(a->aggregator_id, ip);
-		sb_printf(sb, " aggregator ( %u:%s )", a->aggregator_as, ip);
-	}
-	if ((a->has & ATTR_HAS_COMMUNITIES) && a->ncomms > 0) {
-#define EACH_COMM(i)	community_format(sb, a->comms[i])
-		SB_LIST(sb, "community", a->ncomms, EACH_COMM);
-	}
-	if (a->has & ATTR_HAS_ORIGINATOR_ID) {
-		fmt_ipv4(a->originator_id, ip);
-		sb_printf(sb, " originator-id %s", ip);
-	}
-	if ((a->has & ATTR_HAS_CLUSTER_LIST) && a->nclusters > 0) {
-#define EACH_CLUSTER(i)	do {						\
-		fmt_ipv4(a->clusters[i], ip);				\
-		sb_printf(sb, "%s", ip);				\
-	} while (0)
-		SB_LIST(sb, "cluster-list", a->nclusters, EACH_CLUSTER);
-	}
-	if ((a->has & ATTR_HAS_EXT_COMM) && a->necomms > 0) {
-#define EACH_EXT(i)	ec_format(sb, a->ecomms[i])
-		SB_LIST(sb, "extended-community", a->necomms, EACH_EXT);
-	}
-	if (a->has & ATTR_HAS_AIGP)
-		sb_printf(sb, " aigp %" PRIu64, a->aigp);
-	if ((a->has & ATTR_HAS_LARGE_COMM) && a->nlcomms > 0) {
-#define EACH_LARGE(i)	sb_printf(sb, "%u:%u:%u", a->lcomms[i].global,	\
-		    a->lcomms[i].local1, a->lcomms[i].local2)
-		SB_LIST(sb, "large-community", a->nlcomms, EACH_LARGE);
-	}
-	for (size_t k = 0; k < a->nraws; k++) {
-		const struct attr_raw *r = &a->raws[k];
+	bgp_attr_text(o, a, ATTR_TEXT_ROUTE);
+}
 
-		sb_printf(sb, " attribute [ 0x%02X 0x%02X 0x", r->code,
-		    r->flags);
-		for (size_t j = 0; j < r->len; j++)
-			sb_printf(sb, "%02X", r->data[j]);
-		sb_printf(sb, " ]");
+/* Copy o into buf like snprintf; free o. */
+static size_t
+sbuf_finish(struct sbuf *o, char *buf, size_t len)
+{
+	size_t n = o->len;
+
+	if (len > 0) {
+		size_t c = n < len ? n : len - 1;
+
+		if (c > 0)
+			memcpy(buf, o->p, c);
+		buf[c] = '\0';
 	}
+	sbuf_free(o);
+	return n;
 }
 
 size_t
 attrs_text_format(const struct attrs *a, char *buf, size_t len)
 {
-	struct text_buf sb = { 0 };
+	struct sbuf o;
 
-	sb_printf(&sb, "%s", "");
-	fmt_attrs(&sb, a);
+	sbuf_init(&o);
+	fmt_attrs(&o, a);
 	/* drop the leading space of the first keyword */
-	if (sb.len > 0 && sb.p[0] == ' ') {
-		memmove(sb.p, sb.p + 1, sb.len);
-		sb.len--;
+	if (o.len > 0 && o.p[0] == ' ') {
+		memmove(o.p, o.p + 1, o.len);
+		o.len--;
 	}
-	return sb_finish(&sb, buf, len);
+	return sbuf_finish(&o, buf, len);
 }
 
 static void
-fmt_route(struct text_buf *sb, const struct cfg_route *r)
+fmt_route(struct sbuf *o, const struct cfg_route *r)
 {
-	char pfx[PREFIX_STRLEN], ip[16];
+	char pfx[PREFIX_STRLEN], ip[ADDR_STRLEN];
+	struct bgp_addr id;
 
-	sb_printf(sb, "%s", prefix_fmt(&r->prefix, pfx));
-	if (r->has_path_id) {
-		fmt_ipv4(r->path_id, ip);
-		sb_printf(sb, " path-information %s", ip);
+	struct nlri n = cfg_route_nlri(r);
+	uint32_t labels[NLRI_LABELS_MAX], base;
+	const uint8_t *rd = nlri_rd(&n);
+	size_t nl = nlri_labels(&n, labels, NLRI_LABELS_MAX);
+	uint16_t ep, off, size;
+
+	if (nlri_vpls_fields(&n, &ep, &off, &size, &base)) {
+		/* a VPLS route: its fields where a prefix goes */
+		sbuf_adds(o, "rd ");
+		nlri_rd_text(o, rd);
+		sbuf_printf(o, " endpoint %u base %u offset %u size %u", ep,
+		    base, off, size);
+	} else
+		sbuf_adds(o, prefix_fmt(&r->prefix, pfx));
+	if (rd != NULL && r->fam != FAM_L2VPN_VPLS) {
+		sbuf_adds(o, " rd ");
+		nlri_rd_text(o, rd);
 	}
-	fmt_attrs(sb, &r->attrs);
+	if (nl == 1)
+		sbuf_printf(o, " label %u", labels[0]);
+	else if (nl > 1) {
+		sbuf_adds(o, " label [");
+		for (size_t i = 0; i < nl && i < NLRI_LABELS_MAX; i++)
+			sbuf_printf(o, " %u", labels[i]);
+		sbuf_adds(o, " ]");
+	}
+	if (r->has_path_id) {
+		addr_from_u32(&id, r->path_id);
+		sbuf_printf(o, " path-information %s", addr_fmt(&id, ip));
+	}
+	fmt_attrs(o, &r->attrs);
 	if (r->name != NULL) {
-		sb_printf(sb, " name ");
-		sb_word(sb, r->name);
+		sbuf_adds(o, " name ");
+		put_word(o, r->name);
 	}
 	if (r->watchdog != NULL) {
-		sb_printf(sb, " watchdog ");
-		sb_word(sb, r->watchdog);
+		sbuf_adds(o, " watchdog ");
+		put_word(o, r->watchdog);
 	}
 	if (r->withdrawn)
-		sb_printf(sb, " withdraw");
+		sbuf_adds(o, " withdraw");
 }
 
 size_t
 route_text_format(const struct cfg_route *r, char *buf, size_t len)
 {
-	struct text_buf sb = { 0 };
+	struct sbuf o;
 
-	fmt_route(&sb, r);
-	return sb_finish(&sb, buf, len);
+	sbuf_init(&o);
+	fmt_route(&o, r);
+	return sbuf_finish(&o, buf, len);
 }
 
 char *
 route_text_string(const struct cfg_route *r)
 {
-	struct text_buf sb = { 0 };
+	struct sbuf o;
 
-	fmt_route(&sb, r);
-	return sb.p;
+	sbuf_init(&o);
+	sbuf_adds(&o, "");
+	fmt_route(&o, r);
+	return o.p;
 }

@@ -41,6 +41,56 @@ static const struct {
 	    API_ANNOUNCE_ROUTE, "sel=1|any=1|n=1" },
 	{ "announce route 1.2.0.0/25 next-hop 101.1.101.1", API_ANNOUNCE_ROUTE,
 	    "n=1" },
+	/* kit: api-flow, api-broken-flow, api-flow-merge (flow_text.h) */
+	{ "announce flow route { match { source 0.0.0.0/32; destination "
+	    "0.0.0.0/32; destination-port =3128; protocol tcp; } then { "
+	    "rate-limit 0; } }", API_ANNOUNCE_ROUTE, "sel=0|n=1|rfam=ipv4/flow" },
+	{ "withdraw flow route { match { source 170.170.170.170/32; "
+	    "destination 170.170.170.170/32; } then { rate-limit 1; } }",
+	    API_WITHDRAW_ROUTE, "n=1|rfam=ipv4/flow" },
+	{ "announce flow route destination 133.130.1.19/32 interface-set [ "
+	    "transitive:input:1234:10 ] discard", API_ANNOUNCE_ROUTE,
+	    "n=1|rfam=ipv4/flow" },
+	{ "neighbor 127.0.0.1 announce flow route { rd 65000:1; match { "
+	    "source 2001:db8::/32/0; next-header udp; } then { redirect "
+	    "65000:7; } }", API_ANNOUNCE_ROUTE, "sel=1|n=1|rfam=ipv6/flow-vpn" },
+	/* kit: api-vpnv4, conf-prefix-sid; main's family form */
+	{ "neighbor 127.0.0.1 announce route 1.4.0.0/16 rd 65000:1 next-hop "
+	    "101.1.101.1 community 100:1 extended-community 0x0002FDE900000001 "
+	    "label 1000", API_ANNOUNCE_ROUTE, "sel=1|n=1|rfam=ipv4/mpls-vpn|"
+	    "r0=1.4.0.0/16 rd 65000:1 label 1000 next-hop 101.1.101.1 origin igp "
+	    "community 100:1 extended-community target:65001:1" },
+	{ "announce route 198.51.100.101/32 next-hop 198.51.100.2 label "
+	    "[ 800002 ] bgp-prefix-sid [ 300, [ ( 800000,4096 ), "
+	    "( 1000000,5000 ) ] ]", API_ANNOUNCE_ROUTE,
+	    "n=1|rfam=ipv4/nlri-mpls|r0=198.51.100.101/32 label 800002 "
+	    "next-hop 198.51.100.2 origin igp bgp-prefix-sid [ 300, [ "
+	    "( 800000,4096 ), ( 1000000,5000 ) ] ]" },
+	{ "announce ipv6 mpls-vpn 2001:db8::/32 rd 1.2.3.4:5 label [ 16 17 ] "
+	    "next-hop 2001:db8::1", API_ANNOUNCE_ROUTE,
+	    "n=1|rfam=ipv6/mpls-vpn|r0=2001:db8::/32 rd 1.2.3.4:5 label "
+	    "[ 16 17 ] next-hop 2001:db8::1 origin igp" },
+	{ "announce ipv6 flow next-header tcp discard", API_ANNOUNCE_ROUTE,
+	    "n=1|rfam=ipv6/flow" },
+	{ "withdraw ipv4 nlri-mpls 10.0.0.0/8 label 3", API_WITHDRAW_ROUTE,
+	    "n=1|rfam=ipv4/nlri-mpls" },
+	/* kit: api-vpls */
+	{ "neighbor 127.0.0.1 announce vpls endpoint 5 base 10702 offset 1 "
+	    "size 8 rd 192.168.201.1:123 next-hop 192.168.201.1 origin igp "
+	    "as-path [ 30740 30740 ] local-preference 100 med 2000 community "
+	    "[ 54591:123] extended-community [ target:54591:6 "
+	    "l2info:19:0:1500:111] originator-id 192.168.22.1 cluster-list "
+	    "[ 3.3.3.3 192.168.201.1 ]", API_ANNOUNCE_ROUTE,
+	    "sel=1|n=1|rfam=l2vpn/vpls|r0=rd 192.168.201.1:123 endpoint 5 base "
+	    "10702 offset 1 size 8 next-hop 192.168.201.1 origin igp as-path "
+	    "[ 30740 30740 ] med 2000 local-preference 100 community 54591:123 "
+	    "originator-id 192.168.22.1 cluster-list [ 3.3.3.3 192.168.201.1 ] "
+	    "extended-community [ target:54591:6 l2info:19:0:1500:111 ]" },
+	{ "neighbor 127.0.0.1 withdraw vpls endpoint 5 base 10702 offset 1 "
+	    "size 8 rd 192.168.201.1:123", API_WITHDRAW_ROUTE,
+	    "n=1|rfam=l2vpn/vpls" },
+	{ "announce l2vpn vpls rd 1:1 endpoint 5 base 1 offset 1 size 8 "
+	    "next-hop 1.1.1.1", API_ANNOUNCE_ROUTE, "n=1|rfam=l2vpn/vpls" },
 	/* kit: api-announcement */
 	{ "announce route 1.0.0.0/21 next-hop 101.1.101.1 med 200 community "
 	    "[2:1] split /23", API_ANNOUNCE_ROUTE,
@@ -151,6 +201,14 @@ static const struct {
 	{ "announce ipv6 unicast 2001:db8::/32 next-hop 2001:db8::1",
 	    API_ANNOUNCE_ROUTE, "n=1|r0=2001:db8::/32 next-hop 2001:db8::1 "
 	    "origin igp" },
+	/* multicast (main's form; 4.2 has it in the announce block) */
+	{ "announce ipv4 multicast 10.0.0.0/8 next-hop 192.0.2.1",
+	    API_ANNOUNCE_ROUTE, "n=1|rfam=ipv4/multicast|r0=10.0.0.0/8 "
+	    "next-hop 192.0.2.1 origin igp" },
+	{ "withdraw ipv6 multicast 2001:db8::/32", API_WITHDRAW_ROUTE,
+	    "n=1|rfam=ipv6/multicast" },
+	{ "announce route 10.0.0.0/8 next-hop 192.0.2.1", API_ANNOUNCE_ROUTE,
+	    "rfam=ipv4/unicast" },
 	{ "withdraw ipv4 unicast 1.1.0.0/24", API_WITHDRAW_ROUTE,
 	    "n=1|r0=1.1.0.0/24 origin igp" },
 	{ "withdraw ipv6 unicast 2001:db8:1::/48", API_WITHDRAW_ROUTE, "n=1" },
@@ -309,34 +367,71 @@ static const struct {
 	{ "announce route 1.2.3.0/24 next-hop 1.1.1.1 split /20",
 	    "split /20 does not fit" },
 	{ "announce route 10.0.0.0/24 rd 65000:1 next-hop 1.1.1.1",
-	    "family ipv4 mpls-vpn is not supported" },
-	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 label 100",
-	    "family ipv4 nlri-mpls is not supported" },
+	    "an mpls-vpn route (rd) needs a label" },
+	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 label 1048576",
+	    "invalid label '1048576'" },
 	{ "announce route 2001:db8::/32 next-hop 2001:db8::1 "
-	    "route-distinguisher 1.2.3.4:5", "family ipv6 mpls-vpn is not "
-	    "supported" },
+	    "route-distinguisher 65536:65536 label 5", "invalid "
+	    "route-distinguisher '65536:65536'" },
+	{ "announce route 2001:db8::/128 next-hop 2001:db8::1 rd 1:1 label "
+	    "[ 1 2 3 ]", "do not fit the 255 bits" },
+	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 label 5 "
+	    "bgp-prefix-sid 7", "bgp-prefix-sid expects [ LABEL-INDEX ]" },
+	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 label 5 "
+	    "bgp-prefix-sid [ 7, [ ( 16777216,1 ) ] ]", "both below 16777216" },
+	{ "announce route 10.0.0.0/24 next-hop 1.1.1.1 "
+	    "bgp-prefix-sid-srv6 ( vpn 10.0.0.1 )", "expects ( ipv6|vpn|l3vpn "
+	    "IPV6-ADDRESS )" },
+	{ "announce flow { match { destination 10.0.0.0/24; } }",
+	    "announce flow: expected 'route'" },
 	{ "announce flow route { match { destination 10.0.0.0/24; } then { "
-	    "discard; } }", "family ipv4 flow is not supported" },
-	{ "announce flow route { match { destination-ipv6 2001:db8::/32/0; } "
-	    "then { discard; } }", "family ipv6 flow is not supported" },
-	{ "withdraw flow route { match { destination 10.0.0.0/24; } }",
-	    "family ipv4 flow is not supported" },
-	{ "announce vpls endpoint 5 base 10702 offset 1 size 8 rd "
-	    "192.168.201.1:123 next-hop 1.1.1.1", "family l2vpn vpls is not "
-	    "supported" },
+	    "discard; }", "announce flow: missing '}' at the end of the route "
+	    "block" },
+	{ "announce flow route { match { flow-label 5; } }", "flow-label is "
+	    "an IPv6 match" },
+	{ "announce flow route { match { destination 10.0.0.0/24; "
+	    "source 2001:db8::/32; } }", "cannot mix IPv4 and IPv6" },
+	{ "announce flow route { match { port >70000; } }", "port: 70000 is "
+	    "above 65535" },
+	{ "withdraw flow route { match { protocol tcpp; } }", "unknown "
+	    "protocol 'tcpp'" },
+	{ "announce flow route { then { discard; } }", "at least one match" },
+	{ "announce flow route destination 10.0.0.0/24 redirect 1.2.3.4:5",
+	    "IP:NUMBER form is deprecated" },
+	{ "announce vpls endpoint 5 base 10702 offset 1 size 8 "
+	    "next-hop 1.1.1.1", "a vpls route needs 'rd'" },
+	{ "announce vpls rd 1:1 endpoint 5 base 1048570 offset 1 size 8 "
+	    "next-hop 1.1.1.1", "run past the 20-bit label space" },
+	{ "announce vpls rd 1:1 endpoint 70000 base 1 offset 1 size 8 "
+	    "next-hop 1.1.1.1", "invalid vpls endpoint '70000'" },
+	{ "announce vpls rd 1:1 endpoint 5 offset 1 size 8 next-hop 1.1.1.1",
+	    "a vpls route needs 'base'" },
+	{ "announce vpls rd 1:1 endpoint 5 base 1 offset 1 size 8",
+	    "a vpls route needs 'next-hop'" },
+	{ "announce vpls rd 1:1 endpoint 5 base 1 offset 1 size 8 next-hop "
+	    "1.1.1.1 label 5", "unknown route keyword 'label'" },
+	{ "announce route 10.0.0.0/8 next-hop 1.1.1.1 endpoint 5",
+	    "unknown route keyword 'endpoint'" },
 	{ "announce operational adm afi ipv4 safi unicast advisory \"x\"",
 	    "operational messages are not supported" },
-	{ "announce ipv4 mpls-vpn 10.0.0.0/24 rd 1:1 next-hop 1.1.1.1",
-	    "family ipv4 mpls-vpn is not supported" },
-	{ "announce ipv4 flow destination 10.0.0.0/24",
-	    "family ipv4 flow is not supported" },
+	{ "announce ipv4 mpls-vpn 10.0.0.0/24 next-hop 1.1.1.1 label 5",
+	    "10.0.0.0/24 is not an ipv4 mpls-vpn route (rd and label needed)" },
+	{ "announce ipv4 nlri-mpls 10.0.0.0/24 next-hop 1.1.1.1",
+	    "is not an ipv4 nlri-mpls route (a label and no rd needed)" },
+	{ "announce ipv4 flow-vpn destination 10.0.0.0/24",
+	    "announce ipv4 flow-vpn: this is an ipv4 flow route: flow-vpn "
+	    "needs an rd" },
+	{ "announce ipv6 flow destination 10.0.0.0/24", "an ipv6 flow route "
+	    "takes IPv6 prefixes" },
 	{ "announce l2vpn evpn whatever", "family l2vpn evpn is not supported"
 	    },
 	{ "announce ipv4 nonsense 10.0.0.0/24", "unknown family 'ipv4 "
 	    "nonsense'" },
 	{ "announce ipv4", "missing SAFI" },
+	{ "announce ipv6 multicast 10.0.0.0/8 next-hop ::1",
+	    "10.0.0.0/8 is not an ipv6 multicast route" },
 	{ "announce ipv4 unicast 2001:db8::/32 next-hop 2001:db8::1",
-	    "prefix 2001:db8::/32 is not ipv4" },
+	    "2001:db8::/32 is not an ipv4 unicast route" },
 	{ "announce attributes next-hop 1.1.1.1", "'nlri' and at least one "
 	    "prefix are required" },
 	{ "announce attributes next-hop 1.1.1.1 nlri", "nlri" },
@@ -554,6 +649,14 @@ check_key(const char *line, const struct api_command *cmd, const char *key,
 		snprintf(fam, sizeof(fam), "%s/%s", family_afi_name(cmd->fam),
 		    family_safi_name(cmd->fam));
 		ck_assert_msg(strcmp(fam, v) == 0, "%s: family %s", line, fam);
+	} else if (strcmp(key, "rfam") == 0) {
+		/* the family of the first route */
+		ck_assert(cmd->nroutes > 0);
+		snprintf(fam, sizeof(fam), "%s/%s",
+		    family_afi_name(cmd->routes[0].fam),
+		    family_safi_name(cmd->routes[0].fam));
+		ck_assert_msg(strcmp(fam, v) == 0, "%s: route family %s", line,
+		    fam);
 	} else if (strcmp(key, "text") == 0) {
 		if (strcmp(v, "-") == 0)
 			ck_assert_msg(cmd->text == NULL, "%s: text '%s'", line,

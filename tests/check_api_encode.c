@@ -20,7 +20,7 @@
 #include "codec_hex.h"
 #include "testlib.h"
 
-#define KIT_DIR		EVBGP_SOURCE_DIR "/../shared/exabgp-qa"
+#define KIT_DIR		EVBGP_KIT_DIR
 #define JSON4_DIR	KIT_DIR "/json4"
 #define NVEC(v)		(sizeof(v) / sizeof((v)[0]))
 

@@ -19,7 +19,7 @@
 #include "testlib.h"
 
 #define GOLDEN_DIR	EVBGP_SOURCE_DIR "/tests/golden"
-#define KIT_DIR		EVBGP_SOURCE_DIR "/../shared/exabgp-qa"
+#define KIT_DIR		EVBGP_KIT_DIR
 
 static char *
 slurp(const char *path)
@@ -231,6 +231,45 @@ START_TEST(test_kit_json4)
 }
 END_TEST
 
+/*
+ * ExaBGP 4.2's own examples (Debian's exabgp package): every one ExaBGP
+ * 4.2 accepts (exabgp --validate: all of them) must parse, and print
+ * back to an equal configuration.
+ */
+#ifndef EXABGP_EXAMPLES
+#define EXABGP_EXAMPLES	"/usr/share/doc/exabgp/examples"
+#endif
+
+START_TEST(test_exabgp_examples)
+{
+	char **names, path[1200], err[1024];
+	int n = list_confs(EXABGP_EXAMPLES, &names), bad = 0;
+
+	if (n < 0) {
+		printf("SKIP: %s not found; ExaBGP's examples not checked\n",
+		    EXABGP_EXAMPLES);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		struct config *c;
+
+		snprintf(path, sizeof(path), "%s/%s", EXABGP_EXAMPLES,
+		    names[i]);
+		if ((c = config_load(path, err, sizeof(err))) == NULL) {
+			printf("FAIL %s: %s\n", names[i], err);
+			bad++;
+		} else {
+			assert_round_trip(c);
+			config_free(c);
+		}
+		free(names[i]);
+	}
+	free(names);
+	printf("exabgp examples: %d configurations, %d refused\n", n, bad);
+	ck_assert_msg(bad == 0, "%d of ExaBGP's examples refused", bad);
+}
+END_TEST
+
 START_TEST(test_example)
 {
 	char err[1024];
@@ -247,6 +286,12 @@ END_TEST
 
 /* ---- semantics ---- */
 
+/* the families evbgp speaks, as error messages list them */
+#define SPOKEN	"ipv4 unicast, ipv4 multicast, ipv4 nlri-mpls, ipv4 mpls-vpn, " \
+		"ipv4 rtc, ipv4 flow, ipv4 flow-vpn, ipv6 unicast, ipv6 multicast, " \
+		"ipv6 nlri-mpls, ipv6 mpls-vpn, ipv6 flow, ipv6 flow-vpn, " \
+		"l2vpn vpls, l2vpn evpn"
+
 #define NB_HEAD	"neighbor 127.0.0.1 { local-address 127.0.0.1; " \
 		"local-as 1; peer-as 2;\n"
 
@@ -262,6 +307,32 @@ START_TEST(test_same_peer_two_sessions)
 	ck_assert_uint_eq(c->nneighbors, 3);
 	ck_assert(!cfg_neighbor_same_key(&c->neighbors[0], &c->neighbors[1]));
 	ck_assert(!cfg_neighbor_same_key(&c->neighbors[0], &c->neighbors[2]));
+	config_free(c);
+}
+END_TEST
+
+/* ExaBGP reads a file whose last block is not closed: so do we, with a
+ * warning from --check (its conf-split.conf example). */
+START_TEST(test_unclosed_at_eof)
+{
+	char err[256], *out = NULL;
+	size_t outlen = 0;
+	struct config *c = config_parse("neighbor 127.0.0.1 {\n"
+	    " local-address 127.0.0.2; local-as 1; peer-as 1;\n static {\n"
+	    "  route 10.0.0.0/8 next-hop 1.1.1.1;\n", "test.conf", err,
+	    sizeof(err));
+	FILE *f;
+
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->neighbors[0].nroutes, 1);
+	f = open_memstream(&out, &outlen);
+	ck_assert_int_eq(config_check(f, c), 1);
+	fclose(f);
+	/* the innermost block: its '}' is the first missing */
+	ck_assert_str_eq(out, "test.conf:3: warning: the 'static' block "
+	    "opened here is not closed: the end of the file closes it (as in "
+	    "ExaBGP)\n");
+	free(out);
 	config_free(c);
 }
 END_TEST
@@ -319,17 +390,39 @@ START_TEST(test_template_order)
 }
 END_TEST
 
+/* Multicast routes: 4.2's announce block, printed back the same way. */
+START_TEST(test_multicast_routes)
+{
+	struct config *c = parse_ok(NB_HEAD " family { ipv4 unicast; ipv4 "
+	    "multicast; ipv6 multicast; }\n"
+	    " static { route 10.0.0.0/8 next-hop 192.0.2.1; }\n"
+	    " announce {\n  ipv4 {\n   multicast 10.0.0.0/8 next-hop "
+	    "192.0.2.2 med 5;\n  }\n  ipv6 {\n   multicast 2001:db8::/32 "
+	    "next-hop 2001:db8::1;\n  }\n }\n}\n");
+	const struct cfg_neighbor *nb = &c->neighbors[0];
+
+	ck_assert_uint_eq(nb->nroutes, 3);
+	ck_assert_int_eq(nb->routes[0].fam, FAM_IPV4_UNICAST);
+	ck_assert_int_eq(nb->routes[1].fam, FAM_IPV4_MULTICAST);
+	ck_assert_int_eq(nb->routes[2].fam, FAM_IPV6_MULTICAST);
+	/* one prefix, two families: two routes */
+	ck_assert(!cfg_route_same_key(&nb->routes[0], &nb->routes[1]));
+	assert_round_trip(c);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_family_layers)
 {
 	struct config *c = parse_ok(
 	    "template { neighbor t { family { ipv6 unicast; } } }\n"
-	    NB_HEAD "inherit t; family { ipv4 unicast; } family { ipv4 flow; "
-	    "} }\n");
+	    NB_HEAD "inherit t; family { ipv4 unicast; } family { ipv4 "
+	    "multicast; } }\n");
 	const struct cfg_neighbor *nb = &c->neighbors[0];
 
 	/* the neighbor's family blocks replace the template's, and add up */
 	ck_assert(nb->families == (FAMSET(FAM_IPV4_UNICAST) |
-	    FAMSET(FAM_IPV4_FLOW)));
+	    FAMSET(FAM_IPV4_MULTICAST)));
 	ck_assert(nb->families_given);
 	config_free(c);
 }
@@ -517,9 +610,9 @@ static const struct {
 	{ "neighbor 127.0.0.1 {\n local-as 1\n}\n",
 	    "test.conf:2: invalid syntax: the line must end with ';', '{' or "
 	    "'}' (a statement cannot continue on the next line)" },
+	/* the end of the file closes the block (ExaBGP), the rest counts */
 	{ "neighbor 127.0.0.1 {\n local-as 1;\n",
-	    "test.conf:1: missing '}' to close the 'neighbor' block opened "
-	    "here" },
+	    "test.conf:1: neighbor 127.0.0.1: peer-as is required" },
 	{ "}\n", "test.conf:1: unexpected '}': no block is open" },
 	{ "bogus { }\n", "test.conf:1: unknown keyword 'bogus' at the top "
 	    "level; expected one of: process, template, neighbor" },
@@ -587,13 +680,14 @@ static const struct {
 	    "'xml' (expected text or json)" },
 	{ NB_HEAD " passive maybe;\n}\n", "test.conf:2: invalid value 'maybe' "
 	    "for 'passive' (expected true, false, enable or disable)" },
-	{ NB_HEAD " flow {\n  route x { match { source 10.0.0.1/32; } then { "
-	    "discard; } }\n }\n}\n", "test.conf:2: 'flow' is not supported: "
-	    "evbgp speaks ipv4 and ipv6 unicast only" },
-	{ NB_HEAD " l2vpn { }\n}\n", "test.conf:2: 'l2vpn' is not supported: "
-	    "evbgp speaks ipv4 and ipv6 unicast only" },
+	{ NB_HEAD " family { ipv6 unicast; }\n flow {\n  route x { match { "
+	    "source 10.0.0.1/32; } then { discard; } }\n }\n}\n",
+	    "test.conf:4: route flow source-ipv4 10.0.0.1/32 is ipv4 flow, "
+	    "which is not in the family block of neighbor 127.0.0.1" },
+	{ NB_HEAD " l2vpn {\n  vpls x { endpoint 5; }\n }\n}\n",
+	    "test.conf:3: a vpls route needs 'base'" },
 	{ NB_HEAD " operational { }\n}\n", "test.conf:2: 'operational' is not "
-	    "supported: evbgp speaks ipv4 and ipv6 unicast only" },
+	    "supported: evbgp speaks " SPOKEN },
 	{ NB_HEAD " capability {\n  add-path receive/send;\n }\n}\n",
 	    "test.conf:3: invalid add-path 'receive/send' (expected send, "
 	    "receive, send/receive or disable)" },
@@ -606,13 +700,22 @@ static const struct {
 	    "multi-session, operational, extended-message, nexthop, aigp, "
 	    "software-version, link-local-nexthop, link-local-prefer" },
 	{ NB_HEAD " family {\n  ipv4 bogus;\n }\n}\n",
-	    "test.conf:3: unknown family 'ipv4 bogus' (expected ipv4 "
-	    "unicast|multicast|nlri-mpls|mpls-vpn|flow|flow-vpn, ipv6 "
-	    "unicast|nlri-mpls|mpls-vpn|flow|flow-vpn, l2vpn vpls|evpn, bgp-ls "
-	    "bgp-ls|bgp-ls-vpn, or all)" },
-	{ NB_HEAD " static {\n  route 10.0.0.0/24 next-hop 1.1.1.1 label "
-	    "100;\n }\n}\n", "test.conf:3: 'label' is not supported (mpls "
-	    "families): evbgp announces ipv4 and ipv6 unicast routes only" },
+	    "test.conf:3: unknown family 'ipv4 bogus' (evbgp speaks " SPOKEN
+	    ")" },
+	/* a family ExaBGP has and evbgp does not: never advertised */
+	{ NB_HEAD " family {\n  ipv4 unicast;\n  bgp-ls bgp-ls;\n }\n}\n",
+	    "test.conf:4: family bgp-ls bgp-ls is not supported by evbgp (it "
+	    "speaks " SPOKEN ")" },
+	{ NB_HEAD " add-path {\n  bgp-ls bgp-ls-vpn;\n }\n}\n",
+	    "test.conf:3: family bgp-ls bgp-ls-vpn is not supported by evbgp "
+	    "(it speaks " SPOKEN ")" },
+	{ NB_HEAD " nexthop {\n  bgp-ls bgp-ls ipv6;\n }\n}\n",
+	    "test.conf:3: family bgp-ls bgp-ls is not supported by evbgp (it "
+	    "speaks " SPOKEN ")" },
+	{ NB_HEAD " family { ipv4 unicast; }\n static {\n  route 10.0.0.0/24 "
+	    "next-hop 1.1.1.1 label 100;\n }\n}\n", "test.conf:4: route "
+	    "10.0.0.0/24 label 100 is ipv4 nlri-mpls, which is not in the "
+	    "family block of neighbor 127.0.0.1" },
 	{ NB_HEAD " static {\n  route 10.0.0.0/24 {\n   next-hop 1.1.1.1;\n"
 	    "   med x;\n  }\n }\n}\n", "test.conf:5: invalid med 'x' (expected "
 	    "a number from 0 to 4294967295)" },
@@ -622,8 +725,21 @@ static const struct {
 	    "::1;\n  }\n }\n}\n", "test.conf:4: 2001:db8::/32 is not an ipv4 "
 	    "prefix" },
 	{ NB_HEAD " announce {\n  ipv4 {\n   flow x;\n  }\n }\n}\n",
-	    "test.conf:4: announcing 'flow' routes is not supported: evbgp "
-	    "announces unicast routes only" },
+	    "test.conf:4: unknown keyword 'x' in flow route (expected one of: "
+	    "source, source-ipv4, source-ipv6, destination, destination-ipv4, "
+	    "destination-ipv6, protocol, next-header, port, destination-port, "
+	    "source-port, icmp-type, icmp-code, tcp-flags, packet-length, "
+	    "dscp, traffic-class, fragment, flow-label, interface-set, accept, "
+	    "discard, rate-limit, redirect, redirect-to-nexthop, "
+	    "redirect-to-nexthop-ietf, copy, mark, action, community, "
+	    "large-community, extended-community, rd, route-distinguisher, "
+	    "next-hop)" },
+	{ NB_HEAD " announce {\n  ipv4 {\n   mpls-vpn 10.0.0.0/8 next-hop "
+	    "1.1.1.1 label 5;\n  }\n }\n}\n", "test.conf:4: 'ipv4 mpls-vpn' "
+	    "route 10.0.0.0/8: an mpls-vpn route needs rd and label" },
+	{ NB_HEAD " announce {\n  ipv6 {\n   multicast 10.0.0.0/8 next-hop "
+	    "::1;\n  }\n }\n}\n", "test.conf:4: 10.0.0.0/8 is not an ipv6 "
+	    "prefix" },
 	{ NB_HEAD " static {\n  prefix 10.0.0.0/8;\n }\n}\n",
 	    "test.conf:3: unknown keyword 'prefix' in static block; expected "
 	    "one of: route, attributes" },
@@ -714,12 +830,15 @@ config_suite(void)
 
 	tcase_add_test(tc, test_golden);
 	tcase_add_test(tc, test_kit_etc);
+	tcase_add_test(tc, test_exabgp_examples);
 	tcase_add_test(tc, test_kit_json4);
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_unclosed_at_eof);
 	tcase_add_test(tc, test_same_peer_two_sessions);
 	tcase_add_test(tc, test_template_order);
 	tcase_add_test(tc, test_family_layers);
+	tcase_add_test(tc, test_multicast_routes);
 	tcase_add_test(tc, test_capability_values);
 	tcase_add_test(tc, test_process);
 	tcase_add_test(tc, test_run_path);

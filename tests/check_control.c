@@ -547,11 +547,19 @@ START_TEST(json_show)
 	ck_assert(json_object_object_get_ex(e, "attributes", &e));
 	ck_assert(json_object_object_get_ex(e, "next-hop", &v));
 	ck_assert_str_eq(json_object_get_string(v), "192.0.2.1");
+	/* the attributes as in the UPDATE events (ExaBGP 4.2's JSON) */
 	ck_assert(json_object_object_get_ex(e, "as-path", &v));
 	ck_assert_uint_eq(json_object_array_length(v), 2);
+	ck_assert_int_eq(json_object_get_int64(
+	    json_object_array_get_idx(v, 1)), 65003);
 	ck_assert(json_object_object_get_ex(e, "community", &v));
-	ck_assert_str_eq(json_object_get_string(
-	    json_object_array_get_idx(v, 0)), "65000:1");
+	v = json_object_array_get_idx(v, 0);
+	ck_assert_int_eq(json_object_get_int64(json_object_array_get_idx(v,
+	    0)), 65000);
+	ck_assert_int_eq(json_object_get_int64(json_object_array_get_idx(v,
+	    1)), 1);
+	ck_assert(json_object_object_get_ex(e, "origin", &v));
+	ck_assert_str_eq(json_object_get_string(v), "igp");
 	json_object_put(o);
 	free(s);
 

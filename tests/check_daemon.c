@@ -351,9 +351,9 @@ drain(struct harness *h, struct arrived *a)
 			a->eors++;
 			continue;
 		}
-		ck_assert_int_eq(nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
+		ck_assert_int_eq(prefix_nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
 		a->announced += n;
-		ck_assert_int_eq(nlri_check(m.withdrawn, BGP_AFI_IPV4, false,
+		ck_assert_int_eq(prefix_nlri_check(m.withdrawn, BGP_AFI_IPV4, false,
 		    &n), 0);
 		a->withdrawn += n;
 	}
@@ -502,6 +502,71 @@ START_TEST(test_toobig_route_does_not_wedge)
 }
 END_TEST
 
+/*
+ * Routes of every family through the API and out of "show adj-rib":
+ * labeled and VPN routes with the same text after the prefix (which the
+ * simple-route cache must not take for unicast ones), flow routes.
+ */
+START_TEST(test_families_through_api)
+{
+	static const char conf[] = "neighbor 127.0.0.2 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65001;\n"
+	    "	passive;\n"
+	    "	family { ipv4 unicast; ipv4 mpls-vpn; ipv4 nlri-mpls; "
+	    "ipv4 flow; }\n"
+	    "}\n";
+	struct harness h;
+	struct answers ans;
+	struct line_client c;
+	struct line_handler lh;
+	const char *r;
+
+	harness_dir(&h);
+	harness_start(&h, conf);
+	memset(&c, 0, sizeof(c));
+	snprintf(c.name, sizeof(c.name), "evbgpctl");
+	c.encoder = ENCODER_TEXT;
+	c.reply = capture_reply;
+	sbuf_init(&ans.text);
+	c.ctx = &ans;
+	for (int i = 0; i < 2; i++) {
+		char line[128];
+
+		snprintf(line, sizeof(line), "announce route 10.%d.0.0/16 rd "
+		    "65000:1 label 100 next-hop 192.0.2.1", i);
+		ck_assert_str_eq(command(&h, &c, &ans, line), "done\n");
+		snprintf(line, sizeof(line), "announce route 10.%d.0.0/16 "
+		    "label 200 next-hop 192.0.2.1", 10 + i);
+		ck_assert_str_eq(command(&h, &c, &ans, line), "done\n");
+	}
+	ck_assert_str_eq(command(&h, &c, &ans, "announce flow route { match { "
+	    "destination 192.0.2.0/24; protocol tcp; } then { discard; } }"),
+	    "done\n");
+	r = command(&h, &c, &ans, "show adj-rib out");
+	ck_assert_msg(strstr(r, "neighbor 127.0.0.2 ipv4 mpls-vpn 10.1.0.0/16 "
+	    "label 100 next-hop 192.0.2.1 rd 65000:1\n") != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "neighbor 127.0.0.2 ipv4 nlri-mpls "
+	    "10.11.0.0/16 label 200 next-hop 192.0.2.1\n") != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "neighbor 127.0.0.2 ipv4 flow flow "
+	    "destination-ipv4 192.0.2.0/24 protocol =tcp\n") != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "ipv4 unicast") == NULL, "%s", r);
+	r = command(&h, &c, &ans, "withdraw route 10.1.0.0/16 rd 65000:1 "
+	    "label 100");
+	ck_assert_str_eq(r, "done\n");
+	r = command(&h, &c, &ans, "show adj-rib out");
+	ck_assert_msg(strstr(r, "10.1.0.0/16") == NULL, "%s", r);
+	ck_assert_msg(strstr(r, "10.0.0.0/16") != NULL, "%s", r);
+
+	api_exec_handler(h.d, &lh);
+	lh.release(lh.arg, &c);
+	sbuf_free(&ans.text);
+	harness_free(&h);
+}
+END_TEST
+
 static Suite *
 daemon_suite(void)
 {
@@ -512,6 +577,7 @@ daemon_suite(void)
 	tcase_add_loop_test(tc, test_invalid_open_reported_safely, 0,
 	    (int)(sizeof(bad_opens) / sizeof(bad_opens[0])));
 	tcase_add_test(tc, test_toobig_route_does_not_wedge);
+	tcase_add_test(tc, test_families_through_api);
 	suite_add_tcase(s, tc);
 	return s;
 }

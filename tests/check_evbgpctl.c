@@ -66,14 +66,15 @@ static const struct {
 	{ "show neighbor 192.0.2.1 json", "", false, false },
 	{ "show adj-rib", "in out", false, false },
 	{ "show adj-rib in", "extensive json", true, false },
-	{ "announce", "attributes eor ipv4 ipv6 route route-refresh watchdog",
-	    false, false },
+	{ "announce", "attributes eor flow ipv4 ipv6 l2vpn route route-refresh "
+	    "vpls watchdog", false, false },
 	{ "announce route", "", false, true },
 	{ "announce route 10.0.0.0/24", "next-hop", false, false },
 	/* a next hop is not a neighbor */
 	{ "announce route 10.0.0.0/24 next-hop", "self", false, true },
 	{ "announce route 10.0.0.0/24 next-hop 192.0.2.1", "", false, true },
-	{ "announce ipv4", "unicast", false, false },
+	{ "announce ipv4", "flow flow-vpn mpls-vpn multicast nlri-mpls unicast",
+	    false, false },
 	{ "clear adj-rib", "in out", false, false },
 	{ "flush adj-rib", "out", false, false },
 	{ "teardown", "", false, true },

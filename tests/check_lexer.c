@@ -171,6 +171,30 @@ START_TEST(test_terminators)
 }
 END_TEST
 
+/* ExaBGP's '\' at the end of a line: the statement goes on (conf-l2vpn). */
+START_TEST(test_continuation)
+{
+	static const char in[] = "vpls \\\n\trd 1:1 \\  \n  endpoint 5;\n"
+	    "x \\\\;\nlast;\n";
+	struct lex_tokens t = { 0 };
+	char err[128];
+	int line = 0;
+
+	ck_assert_int_eq(lex_config(in, strlen(in), &t, &line, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(t.n, 11);
+	ck_assert_str_eq(t.v[0].text, "vpls");
+	ck_assert_str_eq(t.v[3].text, "endpoint");
+	/* the joined statement keeps its first line, the next ones theirs */
+	ck_assert_int_eq(t.v[3].line, 1);
+	ck_assert_str_eq(t.v[6].text, "x");
+	ck_assert_str_eq(t.v[7].text, "\\");
+	ck_assert_int_eq(t.v[6].line, 4);
+	ck_assert_int_eq(t.v[9].line, 5);
+	lex_tokens_free(&t);
+}
+END_TEST
+
 static const char *const quote_words[] = {
 	"plain", "", "two words", "semi;", "q\"uote", "back\\slash",
 	"#hash", "tab\there", "new\nline", "[", "it's",
@@ -215,6 +239,7 @@ lexer_suite(void)
 	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_line_api);
 	tcase_add_test(tc, test_terminators);
+	tcase_add_test(tc, test_continuation);
 	tcase_add_loop_test(tc, test_quote_roundtrip, 0,
 	    sizeof(quote_words) / sizeof(quote_words[0]));
 	tcase_add_test(tc, test_quote_truncates);

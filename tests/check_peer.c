@@ -390,10 +390,10 @@ expect_initial_routes(struct harness *h)
 		}
 		ck_assert_int_eq(eors, 0);
 		updates++;
-		ck_assert_int_eq(nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
+		ck_assert_int_eq(prefix_nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
 		v4_routes += n;
 		if (m.has_mp_reach) {
-			ck_assert_int_eq(nlri_check(m.mp_reach_nlri, BGP_AFI_IPV6,
+			ck_assert_int_eq(prefix_nlri_check(m.mp_reach_nlri, BGP_AFI_IPV6,
 			    false, &n), 0);
 			v6_routes += n;
 		}
@@ -437,9 +437,9 @@ START_TEST(test_oversize_message)
 	establish(&h, false, false);
 	expect_initial_routes(&h);
 	memset(hdr, 0xff, 16);
-	hdr[16] = 0x10;		/* 4097 without extended messages */
-	hdr[17] = 0x01;
-	hdr[18] = BGP_MSG_UPDATE;
+	hdr[BGP_HEADER_LENGTH_OFF] = 0x10;	/* 4097 without extended messages */
+	hdr[BGP_HEADER_LENGTH_OFF + 1] = 0x01;
+	hdr[BGP_HEADER_TYPE_OFF] = BGP_MSG_UPDATE;
 	send_raw(&h, hdr, sizeof(hdr), false);
 	expect_notification(&h, BGP_ERR_HEADER, BGP_ERR_HDR_BAD_LENGTH);
 	ck_assert_int_eq(peer_state(h.p), ST_IDLE);

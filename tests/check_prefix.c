@@ -116,7 +116,7 @@ struct nlri_vec {
 	const char	*hex;
 	uint8_t		 afi;
 	bool		 addpath;
-	int		 rc;		/* of nlri_check over the whole field */
+	int		 rc;		/* of prefix_nlri_check over the whole field */
 	size_t		 count;
 };
 
@@ -151,14 +151,14 @@ START_TEST(test_nlri_check)
 	size_t n = 999;
 
 	rbuf_init(&r, buf, hex2bin(v->hex, buf, sizeof(buf)));
-	ck_assert_msg(nlri_check(r, v->afi, v->addpath, &n) == v->rc, "%s",
+	ck_assert_msg(prefix_nlri_check(r, v->afi, v->addpath, &n) == v->rc, "%s",
 	    v->name);
 	if (v->rc == 0)
 		ck_assert_uint_eq(n, v->count);
 }
 END_TEST
 
-/* nlri_get leaves the reader untouched on failure. */
+/* prefix_nlri_get leaves the reader untouched on failure. */
 START_TEST(test_nlri_get)
 {
 	uint8_t buf[64];
@@ -168,15 +168,15 @@ START_TEST(test_nlri_get)
 	char s[PREFIX_STRLEN];
 
 	rbuf_init(&r, buf, hex2bin("12010041 20 0A00", buf, sizeof(buf)));
-	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV4, false, &p, &id), 0);
+	ck_assert_int_eq(prefix_nlri_get(&r, BGP_AFI_IPV4, false, &p, &id), 0);
 	ck_assert_str_eq(prefix_fmt(&p, s), "1.0.64.0/18");
 	ck_assert_uint_eq(id, 0);
 	ck_assert_uint_eq(rbuf_left(&r), 3);
-	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV4, false, &p, NULL), -1);
+	ck_assert_int_eq(prefix_nlri_get(&r, BGP_AFI_IPV4, false, &p, NULL), -1);
 	ck_assert_uint_eq(rbuf_left(&r), 3);
 
 	rbuf_init(&r, buf, hex2bin("01020304 20C1000201", buf, sizeof(buf)));
-	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV4, true, &p, &id), 0);
+	ck_assert_int_eq(prefix_nlri_get(&r, BGP_AFI_IPV4, true, &p, &id), 0);
 	ck_assert_uint_eq(id, 0x01020304);
 	ck_assert_str_eq(prefix_fmt(&p, s), "193.0.2.1/32");
 }
@@ -191,18 +191,18 @@ START_TEST(test_nlri_put)
 
 	wbuf_init(&w, buf, sizeof(buf));
 	ck_assert_int_eq(prefix_parse("193.0.2.1/32", &p), 0);
-	ck_assert_uint_eq(nlri_size(&p, true), 9);
-	ck_assert_int_eq(nlri_put(&w, &p, true, 0x01020304), 0);
+	ck_assert_uint_eq(prefix_nlri_size(&p, true), 9);
+	ck_assert_int_eq(prefix_nlri_put(&w, &p, true, 0x01020304), 0);
 	ck_assert_int_eq(prefix_parse("1.0.64.0/18", &p), 0);
-	ck_assert_uint_eq(nlri_size(&p, false), 4);
-	ck_assert_int_eq(nlri_put(&w, &p, false, 0), 0);
+	ck_assert_uint_eq(prefix_nlri_size(&p, false), 4);
+	ck_assert_int_eq(prefix_nlri_put(&w, &p, false, 0), 0);
 	ck_assert_int_eq(prefix_parse("::/0", &p), 0);
-	ck_assert_int_eq(nlri_put(&w, &p, false, 0), 0);
+	ck_assert_int_eq(prefix_nlri_put(&w, &p, false, 0), 0);
 	ck_assert_str_eq(bin2hex(buf, w.len, hex), "0102030420C100020112010040"
 	    "00");
 	wbuf_init(&w, buf, 3);
 	ck_assert_int_eq(prefix_parse("10.0.0.0/24", &p), 0);
-	ck_assert_int_eq(nlri_put(&w, &p, false, 0), -1);
+	ck_assert_int_eq(prefix_nlri_put(&w, &p, false, 0), -1);
 }
 END_TEST
 

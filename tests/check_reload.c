@@ -173,12 +173,12 @@ collect(struct harness *h, struct seen *s)
 		s->updates++;
 		ck_assert_int_eq(update_decode(msg + 19, len - 19u, &ctx, &m),
 		    UPD_OK);
-		nlri_check(m.nlri, BGP_AFI_IPV4, false, &n);
+		prefix_nlri_check(m.nlri, BGP_AFI_IPV4, false, &n);
 		s->announced += n;
-		nlri_check(m.withdrawn, BGP_AFI_IPV4, false, &n);
+		prefix_nlri_check(m.withdrawn, BGP_AFI_IPV4, false, &n);
 		s->withdrawn += n;
 		r = m.nlri;
-		while (nlri_get(&r, BGP_AFI_IPV4, false, &p, NULL) == 0)
+		while (prefix_nlri_get(&r, BGP_AFI_IPV4, false, &p, NULL) == 0)
 			if (p.b[1] == 3)
 				s->med_of_10_3 = m.attrs.med;
 	}

@@ -11,6 +11,9 @@
 #include "evbgp/bgp_proto.h"
 #include "evbgp/rib_out.h"
 #include "evbgp/update.h"
+#include "evbgp/util.h"
+
+#include "codec_hex.h"
 
 struct toobig_seen;
 
@@ -35,22 +38,23 @@ cap_emit(void *arg, const uint8_t *msg, size_t len)
 
 	ck_assert_uint_ge(len, BGP_UPDATE_MIN);
 	ck_assert_uint_eq(msg[18], BGP_MSG_UPDATE);
-	ck_assert_uint_eq((size_t)(msg[16] << 8 | msg[17]), len);
+	ck_assert_uint_eq((size_t)(msg[BGP_HEADER_LENGTH_OFF] << 8 |
+	    msg[BGP_HEADER_LENGTH_OFF + 1]), len);
 	update_msg_init(&m);
 	ck_assert_int_eq(update_decode(msg + 19, len - 19, &ctx, &m), UPD_OK);
 	/* a withdrawal is never mistaken for an End-of-RIB */
 	ck_assert(!update_is_eor(&m, NULL));
-	ck_assert_int_eq(nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
+	ck_assert_int_eq(prefix_nlri_check(m.nlri, BGP_AFI_IPV4, false, &n), 0);
 	c->announced += n;
-	ck_assert_int_eq(nlri_check(m.withdrawn, BGP_AFI_IPV4, false, &n), 0);
+	ck_assert_int_eq(prefix_nlri_check(m.withdrawn, BGP_AFI_IPV4, false, &n), 0);
 	c->withdrawn += n;
 	if (m.has_mp_reach) {
-		ck_assert_int_eq(nlri_check(m.mp_reach_nlri, BGP_AFI_IPV6, false,
+		ck_assert_int_eq(prefix_nlri_check(m.mp_reach_nlri, BGP_AFI_IPV6, false,
 		    &n), 0);
 		c->announced += n;
 	}
 	if (m.has_mp_unreach) {
-		ck_assert_int_eq(nlri_check(m.mp_unreach_nlri, BGP_AFI_IPV6,
+		ck_assert_int_eq(prefix_nlri_check(m.mp_unreach_nlri, BGP_AFI_IPV6,
 		    false, &n), 0);
 		c->withdrawn += n;
 	}
@@ -408,17 +412,14 @@ struct toobig_seen {
 };
 
 static void
-toobig_cb(void *arg, enum family_id fam, const struct prefix *p,
-    uint32_t path_id, size_t routes, size_t need)
+toobig_cb(void *arg, const struct nlri *n, size_t routes, size_t need)
 {
 	struct toobig_seen *t = ((struct capture *)arg)->toobig;
 
-	(void)fam;
-	(void)path_id;
 	t->calls++;
 	t->routes += routes;
 	t->need = need;
-	t->first = *p;
+	ck_assert(nlri_prefix(n, &t->first));
 }
 
 /* An attribute set with an AS_PATH of nasn ASNs (4 octets each). */
@@ -647,6 +648,188 @@ START_TEST(test_unencodable_nexthop_not_sent)
 }
 END_TEST
 
+/* RFC 8950 negotiated: the IPv6 next hop goes out in MP_REACH_NLRI. */
+START_TEST(test_extended_nexthop_sent)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *good = make_attrs(t, 1, false);
+	const struct attrs *v6nh = make_attrs(t, 2, true);
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct toobig_seen tb = { 0 };
+	struct prefix p;
+
+	ctx_init(&ctx, &c, 4096);
+	c.toobig = &tb;
+	ctx.toobig = toobig_cb;
+	ctx.enc.ext_nexthop = FAMSET(FAM_IPV4_UNICAST);
+	p = v4(1, 24);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, v6nh);
+	p = v4(2, 24);
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, good);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 2);
+	ck_assert_uint_eq(c.announced, 2);
+	ck_assert_uint_eq(tb.calls, 0);
+	/* and its withdrawal is a classic one */
+	p = v4(1, 24);
+	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.withdrawn, 1);
+	attrs_unref(good);
+	attrs_unref(v6nh);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+/* ---- families whose NLRI are not bare prefixes (issue 9) ---- */
+
+/* Every message emitted, as hex, for exact comparisons. */
+struct raw_capture {
+	size_t		 n;
+	char		*hex[16];
+};
+
+static int
+raw_emit(void *arg, const uint8_t *msg, size_t len)
+{
+	struct raw_capture *c = arg;
+	char *h = xmalloc(2 * len + 1);
+
+	ck_assert_uint_lt(c->n, 16);
+	for (size_t i = 0; i < len; i++)
+		sprintf(h + 2 * i, "%02X", msg[i]);
+	c->hex[c->n++] = h;
+	return 0;
+}
+
+static void
+raw_free(struct raw_capture *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->hex[i]);
+	c->n = 0;
+}
+
+static struct nlri
+vpn_nlri(uint8_t *buf, const char *label)
+{
+	/* 1.4.0.0/16 rd 65000:1, label as given (3 octets of hex) */
+	struct nlri n = { .fam = FAM_IPV4_MPLS_VPN, .b = buf, .len = 14 };
+	char hex[64];
+
+	snprintf(hex, sizeof(hex), "68 %s 0000FDE800000001 0104", label);
+	ck_assert_uint_eq(hex2bin(hex, buf, 14), 14);
+	return n;
+}
+
+/*
+ * api-vpnv4's exchange: an announce with an RD-zero next hop (and the
+ * NEXT_HOP attribute ExaBGP adds), a re-announce with another label
+ * that goes out again (same key), a withdrawal that puts MP_UNREACH
+ * first and carries the attributes it was given.
+ */
+START_TEST(test_vpn_label_and_withdraw)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	struct rib_out_pack_ctx ctx;
+	struct capture cap;
+	struct raw_capture rc = { 0 };
+	const struct attrs *a;
+	struct attrs b;
+	uint8_t n1[14], n2[14];
+	struct nlri x = vpn_nlri(n1, "003E81"), y = vpn_nlri(n2, "007D01");
+
+	ctx_init(&ctx, &cap, 4096);
+	ctx.families = FAMSET(FAM_IPV4_MPLS_VPN);
+	ctx.group_updates = false;
+	ctx.emit = raw_emit;
+	ctx.arg = &rc;
+	ctx.full = NULL;
+	attrs_init(&b);
+	b.has = ATTR_HAS_ORIGIN | ATTR_HAS_NEXT_HOP;
+	addr_parse("101.1.101.1", &b.nexthop);
+	a = attrs_intern(t, &b);
+	attrs_free(&b);
+	rib_out_announce_nlri(ro, &x, a, RIB_SRC_API);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_str_eq(rc.hex[0], "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
+	    "004E" "02" "0000" "0037" "40010100" "400200"
+	    "40030465016501" "40050400000064"
+	    "800E1F0001800C0000000000000000650165010068003E810000FDE800000001"
+	    "0104");
+	/* same attributes, same label: nothing */
+	rib_out_announce_nlri(ro, &x, a, RIB_SRC_API);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	/* another label: the route again */
+	rib_out_announce_nlri(ro, &y, a, RIB_SRC_API);
+	ck_assert_uint_eq(rib_out_count(ro), 1);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert(strstr(rc.hex[1], "68007D01") != NULL);
+	/* the withdrawal: MP_UNREACH first, the label it names, then the
+	 * attributes */
+	rib_out_withdraw_nlri(ro, &x, a);
+	ck_assert_uint_eq(rib_out_count(ro), 0);
+	ck_assert_ptr_null(rib_out_lookup_nlri(ro, &x));
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_str_eq(rc.hex[2], "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
+	    "0040" "02" "0000" "0029"
+	    "800F1100018068003E810000FDE8000000010104"
+	    "40010100" "400200" "40030465016501" "40050400000064");
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	raw_free(&rc);
+	attrs_unref(a);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+/* Announced then withdrawn before it was sent: nothing, in any family. */
+START_TEST(test_vpn_coalesces)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *a = make_attrs(t, 1, false);
+	uint8_t n1[14];
+	struct nlri x = vpn_nlri(n1, "003E81");
+
+	rib_out_announce_nlri(ro, &x, a, RIB_SRC_API);
+	ck_assert(rib_out_pending(ro));
+	rib_out_withdraw_nlri(ro, &x, NULL);
+	ck_assert(!rib_out_pending(ro));
+	ck_assert_uint_eq(rib_out_count(ro), 0);
+	attrs_unref(a);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+/* Multicast keeps its prefix in the entry, apart from unicast. */
+START_TEST(test_multicast_apart)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	const struct attrs *a = make_attrs(t, 1, false);
+	const struct attrs *b = make_attrs(t, 2, false);
+	struct prefix p = v4(1, 24);
+
+	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	rib_out_announce(ro, FAM_IPV4_MULTICAST, &p, 0, b);
+	ck_assert_uint_eq(rib_out_count(ro), 2);
+	ck_assert_ptr_eq(rib_out_lookup(ro, FAM_IPV4_UNICAST, &p, 0), a);
+	ck_assert_ptr_eq(rib_out_lookup(ro, FAM_IPV4_MULTICAST, &p, 0), b);
+	rib_out_withdraw(ro, FAM_IPV4_MULTICAST, &p, 0);
+	ck_assert_ptr_eq(rib_out_lookup(ro, FAM_IPV4_UNICAST, &p, 0), a);
+	ck_assert_ptr_null(rib_out_lookup(ro, FAM_IPV4_MULTICAST, &p, 0));
+	attrs_unref(a);
+	attrs_unref(b);
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -670,6 +853,10 @@ main(void)
 	tcase_add_test(tc, test_toobig_reannounce_withdraws_old);
 	tcase_add_test(tc, test_toobig_nlri_does_not_fit);
 	tcase_add_test(tc, test_unencodable_nexthop_not_sent);
+	tcase_add_test(tc, test_extended_nexthop_sent);
+	tcase_add_test(tc, test_vpn_label_and_withdraw);
+	tcase_add_test(tc, test_vpn_coalesces);
+	tcase_add_test(tc, test_multicast_apart);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

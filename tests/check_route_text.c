@@ -142,8 +142,8 @@ static const struct {
 	    "65536" },
 	{ "bogus:1:2", "invalid extended community 'bogus:1:2': unknown type "
 	    "'bogus' (expected target, origin, target4, origin4, redirect, "
-	    "l2info, bandwidth, rate-limit, mark, redirect-to-nexthop or 0x + "
-	    "16 hex digits)" },
+	    "l2info, bandwidth, rate-limit, mark, redirect-to-nexthop, "
+	    "copy-to-nexthop or 0x + 16 hex digits)" },
 	{ "0x1234", "invalid extended community '0x1234': expected 0x and 16 "
 	    "hex digits" },
 	{ "l2info:1:2:3", "invalid extended community 'l2info:1:2:3': expected "
@@ -158,7 +158,7 @@ static const struct {
 START_TEST(test_ext_bad)
 {
 	uint64_t v;
-	char err[256];
+	char err[512];
 
 	ck_assert_int_eq(ext_community_parse(ec_bad[_i].text, &v, err,
 	    sizeof(err)), -1);
@@ -447,18 +447,19 @@ static const struct {
 	    "fit 10.0.0.0/24 (expected /24 to /32)" },
 	{ "2001:db8::/32 next-hop ::1 split /64", false, "split /64 of "
 	    "2001:db8::/32 makes more than 65536 routes" },
-	{ "10.0.0.0/24 next-hop 1.1.1.1 label 100", false, "'label' is not "
-	    "supported (mpls families): evbgp announces ipv4 and ipv6 unicast "
-	    "routes only" },
-	{ "10.0.0.0/24 next-hop 1.1.1.1 rd 65000:1", false, "'rd' is not "
-	    "supported (mpls families): evbgp announces ipv4 and ipv6 unicast "
-	    "routes only" },
+	{ "10.0.0.0/24 next-hop 1.1.1.1 label x", false, "invalid label 'x' "
+	    "(expected 0 to 1048575, 20 bits)" },
+	{ "10.0.0.0/24 next-hop 1.1.1.1 rd 65000:1", false, "route "
+	    "10.0.0.0/24: an mpls-vpn route (rd) needs a label" },
+	{ "10.0.0.0/24 next-hop 1.1.1.1 label [ ]", false, "'label' needs at "
+	    "least one label" },
 	{ "10.0.0.0/24 next-hop 1.1.1.1 bogus 1", false, "unknown route "
 	    "keyword 'bogus'; expected one of: next-hop, origin, as-path, med, "
 	    "local-preference, atomic-aggregate, aggregator, community, "
 	    "originator-id, cluster-list, extended-community, aigp, "
 	    "large-community, path-information, attribute, name, split, "
-	    "watchdog, withdraw" },
+	    "watchdog, withdraw, label, rd, route-distinguisher, "
+	    "bgp-prefix-sid, bgp-prefix-sid-srv6" },
 	{ "10.0.0.0/24 next-hop 1.1.1.1 extended-community [ target:1 ]",
 	    false, "invalid extended community 'target:1': expected "
 	    "target:A:B" },

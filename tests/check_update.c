@@ -96,6 +96,20 @@ static const struct dec_vec dec_vecs[] = {
 	OK_("unknown optional non-transitive", IBGP4, "", IB "806302ABCD",
 	    NLRI),
 	OK_("partial unknown kept", IBGP4, "", IB "E06300", NLRI),
+	/* RFC 8669: the Prefix-SID; unknown TLVs kept, bad ones discard */
+	OK_("prefix-sid label index and srgb", IBGP4, "", IB
+	    "C0281B 01000700000000000309 03000E0000 0C3500001000 0F4240001388",
+	    NLRI),
+	OK_("prefix-sid unknown tlv", IBGP4, "", IB "C02806 090003AABBCC",
+	    NLRI),
+	DI_("prefix-sid label index length", IBGP4, IB
+	    "C02809 010006000000000309", BGP_ATTR_PREFIX_SID),
+	DI_("prefix-sid tlv overrun", IBGP4, IB "C02805 0100070000",
+	    BGP_ATTR_PREFIX_SID),
+	DI_("prefix-sid srgb length", IBGP4, IB "C02806 030003000000",
+	    BGP_ATTR_PREFIX_SID),
+	DI_("prefix-sid tlv header cut", IBGP4, IB "C02802 0100",
+	    BGP_ATTR_PREFIX_SID),
 	OK_("ipv6 announce", IBGP4, "", ORIGIN ASP0 LP MPR6, ""),
 	OK_("ipv6 announce, MP_REACH first", IBGP4, "", MPR6 ORIGIN ASP0 LP,
 	    ""),
@@ -533,7 +547,7 @@ START_TEST(test_decode_values)
 	ck_assert_uint_eq(m.attrs.aggregator_as, 18144);
 	ck_assert_uint_eq(m.attrs.aggregator_id, 0xDB76E1BD);
 	r = m.nlri;
-	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV4, false, &p, NULL), 0);
+	ck_assert_int_eq(prefix_nlri_get(&r, BGP_AFI_IPV4, false, &p, NULL), 0);
 	ck_assert_str_eq(prefix_fmt(&p, buf), "1.0.64.0/18");
 	ck_assert_uint_eq(rbuf_left(&r), 0);
 	ck_assert(!m.has_mp_reach && !m.has_mp_unreach);
@@ -577,7 +591,7 @@ START_TEST(test_decode_values)
 	ck_assert_int_eq(decode_hex("0000 0015" IB "00000009 180A0000", ADDP,
 	    &m, body, sizeof(body)), UPD_OK);
 	r = m.nlri;
-	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV4, true, &p, &id), 0);
+	ck_assert_int_eq(prefix_nlri_get(&r, BGP_AFI_IPV4, true, &p, &id), 0);
 	ck_assert_uint_eq(id, 9);
 	update_msg_free(&m);
 }
@@ -604,7 +618,7 @@ START_TEST(test_decode_mp)
 	ck_assert_uint_eq(m.mp_nexthop_ll.afi, 0);
 	ck_assert(addr_equal(&m.attrs.nexthop, &m.mp_nexthop));
 	r = m.mp_reach_nlri;
-	ck_assert_int_eq(nlri_get(&r, BGP_AFI_IPV6, false, &p, NULL), 0);
+	ck_assert_int_eq(prefix_nlri_get(&r, BGP_AFI_IPV6, false, &p, NULL), 0);
 	ck_assert_str_eq(prefix_fmt(&p, buf), "2a04:6d80::1/128");
 
 	/* link-local next hop */
@@ -800,7 +814,7 @@ put_prefix(struct wbuf *w, const char *s, bool addpath, uint32_t id)
 	struct prefix p;
 
 	ck_assert_int_eq(prefix_parse(s, &p), 0);
-	ck_assert_int_eq(nlri_put(w, &p, addpath, id), 0);
+	ck_assert_int_eq(prefix_nlri_put(w, &p, addpath, id), 0);
 }
 
 static void
@@ -850,6 +864,10 @@ enc_check(const char *name, const struct attrs *a,
 
 static const struct attr_encode_ctx ibgp4 = { .ibgp = true, .asn4 = true,
 	.local_as = 65533 };
+/* the same with RFC 8950 negotiated for IPv4 unicast */
+static const struct attr_encode_ctx ibgp4_extnh = { .ibgp = true,
+	.asn4 = true, .local_as = 65533,
+	.ext_nexthop = FAMSET(FAM_IPV4_UNICAST) };
 
 START_TEST(test_encode_kit_aggregator)
 {
@@ -1184,10 +1202,13 @@ START_TEST(test_encode_errors)
 	/* IPv6 next hop in a classic IPv4 UPDATE */
 	ck_assert_int_eq(attrs_encode(&w, &a, &ibgp4, FAM_IPV4_UNICAST, NULL,
 	    0), -1);
-	/* ... is fine over MP_REACH (RFC 8950) */
+	/* ... and over MP_REACH unless RFC 8950 was negotiated */
 	wbuf_init(&w, buf, sizeof(buf));
 	ck_assert_int_eq(attrs_encode(&w, &a, &ibgp4, FAM_IPV4_UNICAST, nlri,
-	    2), 0);
+	    2), -1);
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(attrs_encode(&w, &a, &ibgp4_extnh, FAM_IPV4_UNICAST,
+	    nlri, 2), 0);
 	/* next-hop self without a local address */
 	attrs_reset(&a);
 	a.nexthop_self = true;
@@ -1223,8 +1244,9 @@ START_TEST(test_encode_messages)
 	put_prefix(&nw, "2001:db8::/32", false, 0);
 	wbuf_reset(&w);
 	ck_assert_int_eq(update_encode_mp_unreach(&w, FAM_IPV6_UNICAST, wd,
-	    nw.len), 0);
-	ck_hex(buf, w.len, FFx16 "0023 02 0000 000C 900F0008 000201 2020010DB8",
+	    nw.len, NULL, 0), 0);
+	/* ExaBGP's flags: 0x80, the extended length only when needed */
+	ck_hex(buf, w.len, FFx16 "0022 02 0000 000B 800F08 000201 2020010DB8",
 	    "mp_unreach v6");
 	/* too small */
 	wbuf_init(&w, buf, 20);

@@ -13,6 +13,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "evbgp/bgp_proto.h"
 #include "evbgp/msg.h"
 #include "testlib.h"
 
@@ -44,7 +45,8 @@ test_next_msg(struct bufferevent *bev, uint8_t *msg, size_t cap,
 	if (evbuffer_get_length(in) < 19)
 		return 0;
 	evbuffer_copyout(in, hdr, 19);
-	len = (uint16_t)(hdr[16] << 8 | hdr[17]);
+	len = (uint16_t)(hdr[BGP_HEADER_LENGTH_OFF] << 8 |
+	    hdr[BGP_HEADER_LENGTH_OFF + 1]);
 	ck_assert_uint_ge(len, 19);
 	ck_assert_uint_le(len, cap);
 	if (evbuffer_get_length(in) < len)
@@ -52,7 +54,7 @@ test_next_msg(struct bufferevent *bev, uint8_t *msg, size_t cap,
 	evbuffer_remove(in, msg, len);
 	if (lenp != NULL)
 		*lenp = len;
-	return hdr[18];
+	return hdr[BGP_HEADER_TYPE_OFF];
 }
 
 size_t

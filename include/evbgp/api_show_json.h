@@ -11,14 +11,18 @@
  *     (keys open, update, notification, keepalive, refresh),
  *     "routes-out", "routes-in", "families": ["ipv4 unicast", ...] }
  * show adj-rib: an array of objects
- *   { "neighbor", "family": "ipv4 unicast", "prefix",
- *     "path-information"?, "attributes": { "next-hop", "origin",
- *     "as-path", "med", "local-preference", "atomic-aggregate",
- *     "aggregator", "community", "extended-community",
- *     "large-community", "originator-id", "cluster-list", "aigp",
- *     "attribute-0xNN" (others, as hex) } }
- * Attributes that are absent are left out. In "as-path" an AS_SET (or
- * confederation set) is a nested array.
+ *   { "neighbor", "family": "ipv4 unicast", "prefix" (the families with
+ *     an IP prefix), the members of ExaBGP 4.2's route object ("nlri",
+ *     "path-information"?, "label", "rd", ... as the family has them),
+ *     "attributes": { "next-hop", then ExaBGP
+ *     4.2's "attribute" object of the UPDATE events: "origin",
+ *     "as-path" (with "confederation-path", and "as-set" when there is
+ *     one), "med", "local-preference", "atomic-aggregate",
+ *     "aggregator", "community" ([[65000, 1]]), "originator-id",
+ *     "cluster-list", "extended-community" ([{"value", "string"}]),
+ *     "aigp", "large-community", "attribute-0xCC-0xFF" (others, as
+ *     hex) } }
+ * Attributes that are absent are left out (bgp_attr_json()).
  * show neighbor configuration: an array of { "peer-address",
  *   "configuration" (the text "show neighbor configuration" prints) }
  * status: { "evbgpd" (version), "pid", "neighbors", "established",

@@ -12,9 +12,13 @@
 #ifndef EVBGP_BGP_PROTO_H
 #define EVBGP_BGP_PROTO_H
 
+#include <stdint.h>
+
 /* RFC 4271 §4.1 message header */
 #define BGP_MARKER_LEN		16
 #define BGP_HEADER_LEN		19
+#define BGP_HEADER_LENGTH_OFF	16	/* 2-octet length after the marker */
+#define BGP_HEADER_TYPE_OFF	18	/* 1-octet type after the length */
 #define BGP_MAX_MSG		4096
 #define BGP_MAX_EXT_MSG		65535	/* RFC 8654 */
 #define BGP_VERSION		4
@@ -34,6 +38,8 @@ enum bgp_msg_type {
 	BGP_MSG_KEEPALIVE = 4,
 	BGP_MSG_ROUTE_REFRESH = 5,
 };
+/* Arrays indexed by message type (0 unused): types 1 to 5 */
+#define BGP_MSG_TYPE_COUNT	6
 
 /* NOTIFICATION error codes (RFC 4271 §4.5, 7313, 9687) */
 enum bgp_err_code {
@@ -193,6 +199,35 @@ enum bgp_attr_code {
 #define BGP_COMM_NO_EXPORT_SUBCONFED	0xFFFFFF03u
 #define BGP_COMM_NO_PEER		0xFFFFFF04u
 
+/*
+ * Extended communities (RFC 4360, 5668, 7153, 8955, 7674, 4761): the type
+ * (high octet) and sub-type (second octet) of those evbgp names.
+ */
+#define BGP_EC_T_AS2		0x00	/* transitive two-octet AS specific */
+#define BGP_EC_T_IPV4		0x01	/* transitive IPv4 address specific */
+#define BGP_EC_T_AS4		0x02	/* transitive four-octet AS specific */
+#define BGP_EC_T_NONTRANS_AS2	0x40	/* non-transitive two-octet AS */
+#define BGP_EC_T_SIMPSON	0x08	/* redirect to next hop (draft) */
+#define BGP_EC_T_FLOW		0x80	/* flowspec actions (RFC 8955) */
+#define BGP_EC_T_FLOW_IPV4	0x81
+#define BGP_EC_T_FLOW_AS4	0x82
+#define BGP_EC_T_INTERFACE_SET	0x07	/* flowspec scope, 0x47 when
+					   non-transitive (draft-ietf-idr-
+					   flowspec-interfaceset) */
+#define BGP_EC_S_TARGET		0x02
+#define BGP_EC_S_ORIGIN		0x03
+#define BGP_EC_S_BANDWIDTH	0x04
+#define BGP_EC_S_INTERFACE_SET	0x02
+#define BGP_EC_S_RATE		0x06
+#define BGP_EC_S_ACTION		0x07
+#define BGP_EC_S_REDIRECT	0x08
+#define BGP_EC_S_MARK		0x09
+#define BGP_EC_S_L2INFO		0x0a
+#define BGP_EC_S_NEXTHOP_IETF	0x0c	/* draft-ietf-idr-flowspec-redirect-ip */
+#define BGP_EC_S_RATE_PACKETS	0x0c	/* RFC 8955 §7 traffic-rate-packets */
+#define BGP_EC_REDIRECT_NH	UINT64_C(0x0800000000000000)
+#define BGP_EC_COPY_NH		UINT64_C(0x0800000000000001)
+
 /* Address family identifiers */
 #define BGP_AFI_IPV4			1
 #define BGP_AFI_IPV6			2
@@ -208,6 +243,7 @@ enum bgp_attr_code {
 #define BGP_SAFI_BGPLS			71
 #define BGP_SAFI_BGPLS_VPN		72
 #define BGP_SAFI_MPLS_VPN		128
+#define BGP_SAFI_RTC			132	/* RFC 4684 */
 #define BGP_SAFI_FLOW			133
 #define BGP_SAFI_FLOW_VPN		134
 

@@ -15,12 +15,15 @@
 
 #include "evbgp/attrs.h"
 #include "evbgp/family.h"
+#include "evbgp/nlri.h"
 #include "evbgp/prefix.h"
 
-/* A route from a static/announce block (or, later, from the API). */
+/* A route from a static/announce/flow/l2vpn block or from the API. */
 struct cfg_route {
 	enum family_id	 fam;
-	struct prefix	 prefix;
+	struct prefix	 prefix;	/* the IP prefix, for the families
+					   that have one (nlri_prefix) */
+	struct nlri_buf	 nlri;		/* the NLRI's octets, every family */
 	uint32_t	 path_id;	/* ADD-PATH id, 0 when not given */
 	bool		 has_path_id;
 	struct attrs	 attrs;		/* builder, canonicalized */
@@ -93,8 +96,9 @@ struct cfg_neighbor {
 
 	/*
 	 * As configured; without a family block the default set is ipv4
-	 * unicast + ipv6 unicast (FAMSET_DEFAULT), not ExaBGP's "every
-	 * family". Informational: families_given is not compared.
+	 * unicast + ipv6 unicast (FAMSET_DEFAULT) and the families of the
+	 * neighbor's routes, not ExaBGP's "every family". Informational:
+	 * families_given is not compared.
 	 */
 	famset_t	 families;
 	bool		 families_given;
@@ -146,8 +150,17 @@ struct cfg_process {
 /* Families a neighbor without a family block negotiates. */
 #define FAMSET_DEFAULT	(FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST))
 
+/* The families whose next hop may be of the other address family for
+ * this neighbor, at best: its nexthop block (RFC 8950), the capability
+ * enabled. */
+famset_t cfg_ext_nexthop(const struct cfg_neighbor *nb);
+
 struct config {
 	char		*path;		/* file it was read from */
+	/* a block the end of the file closed (ExaBGP reads it so), its
+	 * line and keyword, for config_check's warning; 0 if none */
+	int		 unclosed_line;
+	char		 unclosed_name[32];
 	struct cfg_neighbor *neighbors;
 	size_t		 nneighbors;
 	struct cfg_process *processes;
@@ -188,7 +201,13 @@ bool	cfg_neighbor_session_equal(const struct cfg_neighbor *a,
 	    const struct cfg_neighbor *b);
 /* Do two configurations say the same (paths and lines excluded)? */
 bool	config_equal(const struct config *a, const struct config *b);
-/* Do two routes have the same key (family, prefix, path id)? */
+/* Do two routes have the same key (family, path id, nlri_key)? */
 bool	cfg_route_same_key(const struct cfg_route *a, const struct cfg_route *b);
+/* The route's NLRI (a view of r's octets, with its path id). */
+struct nlri cfg_route_nlri(const struct cfg_route *r);
+/* The route as ExaBGP names it ("10.0.0.0/24", "flow destination-ipv4
+ * ..."), for messages: into buf, truncated to len. Returns buf. */
+const char *cfg_route_name(const struct cfg_route *r, char *buf, size_t len);
+#define CFG_ROUTE_NAME_MAX	256
 
 #endif /* EVBGP_CONFIG_H */

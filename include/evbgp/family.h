@@ -14,9 +14,11 @@ enum family_id {
 	FAM_IPV4_MULTICAST,
 	FAM_IPV4_NLRI_MPLS,
 	FAM_IPV4_MPLS_VPN,
+	FAM_IPV4_RTC,
 	FAM_IPV4_FLOW,
 	FAM_IPV4_FLOW_VPN,
 	FAM_IPV6_UNICAST,
+	FAM_IPV6_MULTICAST,
 	FAM_IPV6_NLRI_MPLS,
 	FAM_IPV6_MPLS_VPN,
 	FAM_IPV6_FLOW,
@@ -30,12 +32,12 @@ enum family_id {
 
 /* A set of families: bit (1u << id). */
 typedef uint32_t famset_t;
+_Static_assert(FAM_MAX <= 32, "a famset_t holds every family");
 
 #define FAMSET(id)		((famset_t)1u << (id))
 #define FAMSET_HAS(set, id)	(((set) & FAMSET(id)) != 0)
 #define FAMSET_ALL		((famset_t)((1u << FAM_MAX) - 1))
-/* The families whose routes evbgp encodes and decodes. */
-#define FAMSET_SPOKEN		(FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST))
+/* (The families whose routes evbgp encodes and decodes: nlri_spoken().) */
 
 /* Index of (afi, safi), or -1 when the pair has no name here. */
 int		 family_lookup(uint16_t afi, uint8_t safi);

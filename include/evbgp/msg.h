@@ -57,6 +57,9 @@ const uint8_t *bgp_err_data(const struct bgp_err *err);
  */
 int	msg_header_check(const uint8_t hdr[19], size_t max_len, uint16_t *len,
 	    uint8_t *type, struct bgp_err *err);
+/* "open", "update", "notification", "keepalive", "refresh", else
+ * "unknown": the one table of message type names. */
+const char *msg_type_name(uint8_t type);
 /* Write a header with a zero length; msg_finish() patches it. */
 int	msg_begin(struct wbuf *w, uint8_t type);
 /* Patch the length of the message that starts at offset start. */
@@ -207,7 +210,9 @@ struct bgp_negotiated {
 	uint16_t	 keepalive;	/* hold_time / 3 */
 	famset_t	 addpath_tx;	/* we send path ids for these */
 	famset_t	 addpath_rx;	/* we receive path ids for these */
-	famset_t	 ext_nexthop;	/* RFC 8950 IPv6 next hop for IPv4 */
+	famset_t	 ext_nexthop;	/* RFC 8950: a next hop of the other
+					   address family (IPv6 for IPv4
+					   NLRI, IPv4 for IPv6 NLRI) */
 	bool		 gr;
 };
 

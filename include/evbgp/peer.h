@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "evbgp/attrs.h"
+#include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
 #include "evbgp/fsm.h"
 #include "evbgp/log.h"
@@ -102,8 +103,8 @@ struct peer_env {
 
 /* Message counters, by type (index = BGP message type; 0 = other). */
 struct peer_stats {
-	uint64_t	 sent[6];
-	uint64_t	 recv[6];
+	uint64_t	 sent[BGP_MSG_TYPE_COUNT];
+	uint64_t	 recv[BGP_MSG_TYPE_COUNT];
 };
 
 struct peer {

@@ -59,6 +59,8 @@ char	*prefix_fmt(const struct prefix *p, char *buf);
 bool	 prefix_equal(const struct prefix *a, const struct prefix *b);
 /* Does outer contain inner (same afi, outer->len <= inner->len)? */
 bool	 prefix_contains(const struct prefix *outer, const struct prefix *inner);
+/* Clear the bits past p->len (the NLRI readers of nlri.c use it). */
+void	 prefix_mask(struct prefix *p);
 /* Build a prefix from an address and a length (masking). -1 if len too long. */
 int	 prefix_from_addr(const struct bgp_addr *a, unsigned len, struct prefix *p);
 /* Does prefix p contain address a? */
@@ -70,14 +72,15 @@ bool	 prefix_match_addr(const struct prefix *p, const struct bgp_addr *a);
  * Returns 0, or -1 when the input is truncated or the length exceeds the
  * family's maximum (RFC 7606 §5.3: the caller resets the session).
  */
-int	 nlri_get(struct rbuf *r, uint8_t afi, bool addpath, struct prefix *p,
-	    uint32_t *path_id);
+int	 prefix_nlri_get(struct rbuf *r, uint8_t afi, bool addpath,
+	    struct prefix *p, uint32_t *path_id);
 /* Validate a whole NLRI field without storing; count entries in *n. */
-int	 nlri_check(struct rbuf r, uint8_t afi, bool addpath, size_t *n);
+int	 prefix_nlri_check(struct rbuf r, uint8_t afi, bool addpath,
+	    size_t *n);
 /* Write one NLRI entry. */
-int	 nlri_put(struct wbuf *w, const struct prefix *p, bool addpath,
+int	 prefix_nlri_put(struct wbuf *w, const struct prefix *p, bool addpath,
 	    uint32_t path_id);
-/* Bytes nlri_put would write. */
-size_t	 nlri_size(const struct prefix *p, bool addpath);
+/* Bytes prefix_nlri_put would write. */
+size_t	 prefix_nlri_size(const struct prefix *p, bool addpath);
 
 #endif /* EVBGP_PREFIX_H */

@@ -1,11 +1,16 @@
 /*
- * Adj-RIB-Out of one peer: for every (family, prefix, path id) the
- * attribute set the peer should have ("wanted") and the one it was last
- * sent ("sent"), plus a queue of the routes where the two differ. The
- * queue coalesces: announcing then withdrawing a route that was never
- * sent sends nothing, re-announcing identical attributes sends nothing,
- * and the last word wins. rib_out_pack() turns the queue into UPDATE
- * messages, packing routes that share an attribute set.
+ * Adj-RIB-Out of one peer: for every route (family, path id and the NLRI
+ * octets that name it, nlri_key()) the attribute set the peer should
+ * have ("wanted") and the one it was last sent ("sent"), plus a queue of
+ * the routes where the two differ. The queue coalesces: announcing then
+ * withdrawing a route that was never sent sends nothing, re-announcing
+ * identical attributes sends nothing, and the last word wins.
+ * rib_out_pack() turns the queue into UPDATE messages, packing routes
+ * that share an attribute set.
+ *
+ * The key is the route's name, not all of its NLRI: a labeled or VPN
+ * route re-announced with another label replaces the one announced
+ * (ExaBGP 4.2 keys them on RD and prefix alone), and goes out again.
  */
 #ifndef EVBGP_RIB_OUT_H
 #define EVBGP_RIB_OUT_H
@@ -16,6 +21,7 @@
 
 #include "evbgp/attrs.h"
 #include "evbgp/family.h"
+#include "evbgp/nlri.h"
 #include "evbgp/prefix.h"
 #include "evbgp/update.h"
 
@@ -33,14 +39,25 @@ struct rib_out *rib_out_new(void);
 struct rib_out *rib_out_new_store(void);
 void	rib_out_free(struct rib_out *ro);
 
-/* Want the route announced with a (an interned set; a reference is taken). */
+/*
+ * Want the route n announced with a (an interned set; a reference is
+ * taken), from source src (RIB_SRC_*). n's octets are copied.
+ */
+void	rib_out_announce_nlri(struct rib_out *ro, const struct nlri *n,
+	    const struct attrs *a, unsigned src);
+/*
+ * Want the route n withdrawn; unknown routes are ignored. A family whose
+ * withdrawals carry attributes (NLRI_F_WITHDRAW_ATTRS) sends a (or, when
+ * NULL, those last wanted) with the withdrawal; others send none.
+ */
+void	rib_out_withdraw_nlri(struct rib_out *ro, const struct nlri *n,
+	    const struct attrs *a);
+/* Prefix families (unicast, multicast): the same by prefix. */
 void	rib_out_announce(struct rib_out *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id, const struct attrs *a);
-/* The same, naming the route's source (RIB_SRC_*). */
 void	rib_out_announce_src(struct rib_out *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id, const struct attrs *a,
 	    unsigned src);
-/* Want the route withdrawn. Unknown routes are ignored. */
 void	rib_out_withdraw(struct rib_out *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id);
 /* The session went down: the peer holds nothing now; wanted routes wait
@@ -62,13 +79,15 @@ size_t	rib_out_count(const struct rib_out *ro);
  */
 size_t	rib_out_toobig(const struct rib_out *ro);
 uint64_t rib_out_toobig_total(const struct rib_out *ro);
-/* The wanted attributes of a route, or NULL. */
+/* The wanted attributes of a route (announced), or NULL. */
+const struct attrs *rib_out_lookup_nlri(const struct rib_out *ro,
+	    const struct nlri *n);
 const struct attrs *rib_out_lookup(const struct rib_out *ro,
 	    enum family_id fam, const struct prefix *p, uint32_t path_id);
 
-/* Visit every wanted route. */
-typedef void rib_out_visit_fn(void *arg, enum family_id fam,
-	    const struct prefix *p, uint32_t path_id, const struct attrs *a);
+/* Visit every route wanted announced (n is valid during the call). */
+typedef void rib_out_visit_fn(void *arg, const struct nlri *n,
+	    const struct attrs *a);
 void	rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn,
 	    void *arg);
 
@@ -92,8 +111,7 @@ struct rib_out_pack_ctx {
 	 * the family. They stay wanted but unsent; the others keep flowing.
 	 * May be NULL.
 	 */
-	void		(*toobig)(void *arg, enum family_id fam,
-			    const struct prefix *p, uint32_t path_id,
+	void		(*toobig)(void *arg, const struct nlri *n,
 			    size_t routes, size_t need);
 	void		*arg;
 };

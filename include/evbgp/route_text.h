@@ -12,11 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evbgp/bgp_attr.h"
 #include "evbgp/config.h"
 #include "evbgp/lexer.h"
 
 /* route_text_parse flags */
 #define ROUTE_TEXT_NEXTHOP_OPTIONAL	0x1u	/* withdraw: next-hop optional */
+#define ROUTE_TEXT_MULTICAST		0x2u	/* multicast routes (SAFI 2) */
 
 /* More routes than this from one "split" is refused (the fuzz build
  * lowers it: 65536 routes per input would starve the fuzzer). */
@@ -46,6 +48,16 @@ int	 route_text_parse_nlri(const struct lex_token *t, size_t n,
 	    unsigned flags, struct cfg_route **routes, size_t *nroutes,
 	    struct route_text_err *err);
 
+/*
+ * Parse a VPLS route, "rd R endpoint E base B offset O size S next-hop N
+ * <attributes...>" (ExaBGP 4.2's l2vpn syntax: configuration "l2vpn {
+ * vpls ...; }" and the API's "announce|withdraw vpls ..."), keywords in
+ * any order. Same contract as route_text_parse.
+ */
+int	 route_text_parse_vpls(const struct lex_token *t, size_t n,
+	    unsigned flags, struct cfg_route **routes, size_t *nroutes,
+	    struct route_text_err *err);
+
 /* Deep copy (attrs become a builder). */
 void	 cfg_route_copy(struct cfg_route *dst, const struct cfg_route *src);
 /* Free what a route owns (not the route itself). */
@@ -65,12 +77,15 @@ size_t	 route_text_format(const struct cfg_route *r, char *buf, size_t len);
 char	*route_text_string(const struct cfg_route *r);
 /* Just the attributes: "next-hop 1.2.3.4 origin igp ..." */
 size_t	 attrs_text_format(const struct attrs *a, char *buf, size_t len);
-/* One extended community as ExaBGP writes it ("target:65000:1"). */
-size_t	 ext_community_format(uint64_t ec, char *buf, size_t len);
 /* Parse one extended community word; 0 or -1 with a message in err. */
 int	 ext_community_parse(const char *s, uint64_t *ec, char *err,
 	    size_t errlen);
 /* Parse one community word (A:B, number, 0x..., name); 0 or -1. */
 int	 community_parse(const char *s, uint32_t *c);
+/* Parse one large community (GLOBAL:LOCAL1:LOCAL2); 0 or -1. */
+int	 large_community_parse(const char *s, uint32_t v[3]);
+/* What every parsed route's attributes get: origin igp when absent,
+ * communities sorted and deduplicated, empty lists dropped. */
+void	 route_text_attrs_finish(struct attrs *a);
 
 #endif /* EVBGP_ROUTE_TEXT_H */

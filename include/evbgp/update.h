@@ -15,8 +15,10 @@
 #include <stdint.h>
 
 #include "evbgp/attrs.h"
+#include "evbgp/bgp_attr.h"
 #include "evbgp/family.h"
 #include "evbgp/msg.h"
+#include "evbgp/nlri.h"
 #include "evbgp/prefix.h"
 #include "evbgp/wire.h"
 
@@ -38,7 +40,7 @@ struct update_ctx {
 
 /*
  * A decoded UPDATE. NLRI fields are views into the message body, already
- * validated, so iterating them with nlri_get() cannot fail. attrs is a
+ * validated, so iterating them with prefix_nlri_get() cannot fail. attrs is a
  * builder owned by the struct (update_msg_init/free) and reused.
  */
 struct update_msg {
@@ -73,6 +75,15 @@ struct update_msg {
 	/* attribute codes dropped under UPD_ATTR_DISCARD */
 	uint8_t		 discarded[8];
 	size_t		 ndiscarded;
+	/*
+	 * MP NLRI framed by their length but malformed inside (flowspec:
+	 * unknown component, wrong order, operator past the end): skipped
+	 * by update_foreach_route, the others kept, as ExaBGP 4.2 does
+	 * (the NLRI can be located, RFC 7606 §5.3 asks no reset); the
+	 * first one's reason (static string).
+	 */
+	size_t		 nlri_ignored;
+	const char	*nlri_ignored_why;
 };
 
 void	update_msg_init(struct update_msg *m);
@@ -97,41 +108,48 @@ void	update_msg_free(struct update_msg *m);
 enum update_verdict update_decode(const uint8_t *body, size_t len,
 	    const struct update_ctx *ctx, struct update_msg *m);
 
+/* One route of a decoded UPDATE (see update_foreach_route). */
+struct update_route {
+	/* family, path id and the NLRI's octets in the message */
+	struct nlri		 nlri;
+	bool			 announce;	/* false: withdrawn */
+	bool			 has_path_id;	/* ADD-PATH in use for the family */
+	/*
+	 * Announcements: the next hop of the field the route came in
+	 * (NEXT_HOP for classic NLRI, MP_REACH_NLRI's own for MP routes:
+	 * the two may differ in one UPDATE); NULL for withdrawals.
+	 */
+	const struct bgp_addr	*nexthop;
+	const struct bgp_addr	*nexthop_ll;
+};
+
+typedef void update_route_fn(const struct update_route *r, void *arg);
+
+/*
+ * Call fn for every route of m, in ExaBGP's order: the classic withdrawn
+ * routes, the classic NLRI, MP_UNREACH_NLRI, MP_REACH_NLRI. addpath: the
+ * families whose NLRI carry path ids in the direction m travelled (the
+ * update_ctx it was decoded with). Under treat-as-withdraw (RFC 7606)
+ * every announcement is given as a withdrawal; a session-reset verdict,
+ * or an MP family that was not decoded, gives nothing.
+ */
+void	update_foreach_route(const struct update_msg *m, famset_t addpath,
+	    update_route_fn *fn, void *arg);
+
 /* Is m an End-of-RIB marker (RFC 4724 §2)? *fam (if fam) gets the family. */
 bool	update_is_eor(const struct update_msg *m, int *fam);
 
 /* ---- encoding ---- */
-
-/* Per-session facts the attribute encoder needs. */
-struct attr_encode_ctx {
-	bool		 ibgp;
-	bool		 asn4;		/* else 2-octet AS_PATH + AS4_PATH */
-	uint32_t	 local_as;
-	struct bgp_addr	 local_v4;	/* next-hop self for IPv4 */
-	struct bgp_addr	 local_v6;	/* next-hop self for IPv6 */
-};
-
-/*
- * Write the path attributes of a for an announcement, in type-code order,
- * with ExaBGP's send rules: ORIGIN always (igp if absent); AS_PATH always
- * (empty on iBGP, [local-as] on eBGP when a has none, a's exactly as
- * configured otherwise); NEXT_HOP only when fam is IPv4 unicast (resolving
- * next-hop self); MED when set; LOCAL_PREF on iBGP only (default 100);
- * then the remaining attributes; opaque attributes interleaved by code.
- * When mp_nlri is non-NULL an MP_REACH_NLRI for fam is written in code
- * order, carrying the next hop (16 bytes, or 32 with a link-local) and
- * the mp_nlri_len bytes of already encoded NLRI.
- * Returns 0, or -1 when w is too small.
- */
-int	attrs_encode(struct wbuf *w, const struct attrs *a,
-	    const struct attr_encode_ctx *ctx, enum family_id fam,
-	    const uint8_t *mp_nlri, size_t mp_nlri_len);
 
 /*
  * Can attrs_encode write a's next hop for fam? An IPv4 unicast route
  * whose next hop is IPv6 cannot be sent in the classic fields (RFC 8950
  * extended next hop is needed), and an MP route needs some next hop.
  */
+/* Does a route of fam with attributes a go in the classic NLRI field
+ * (IPv4 unicast with an IPv4 next hop), not in MP_REACH_NLRI? */
+bool	update_classic(const struct attrs *a,
+	    const struct attr_encode_ctx *ctx, enum family_id fam);
 bool	attrs_nexthop_encodable(const struct attrs *a,
 	    const struct attr_encode_ctx *ctx, enum family_id fam);
 
@@ -151,14 +169,17 @@ size_t	update_route_size(const struct attrs *a,
  *  - update_encode_v4: classic withdrawn routes, attributes (if attr_len >
  *    0) and NLRI, each already encoded by the caller;
  *  - update_encode_mp_unreach: withdrawn routes of an MP family in an
- *    MP_UNREACH_NLRI attribute (flags 0x90, extended length, as ExaBGP);
+ *    MP_UNREACH_NLRI attribute (flags 0x80, the extended length only
+ *    when needed), first, then the attr_len octets of attributes the
+ *    withdrawal carries (ExaBGP main's order);
  *  - update_encode_eor: the End-of-RIB marker of fam.
  */
 int	update_encode_v4(struct wbuf *w, const uint8_t *withdrawn,
 	    size_t withdrawn_len, const uint8_t *attrs, size_t attr_len,
 	    const uint8_t *nlri, size_t nlri_len);
 int	update_encode_mp_unreach(struct wbuf *w, enum family_id fam,
-	    const uint8_t *nlri, size_t nlri_len);
+	    const uint8_t *nlri, size_t nlri_len, const uint8_t *attrs,
+	    size_t attr_len);
 int	update_encode_eor(struct wbuf *w, enum family_id fam);
 
 #endif /* EVBGP_UPDATE_H */
