@@ -1039,6 +1039,41 @@ ec_flow_event(struct sbuf *o, uint64_t ec)
 }
 
 /*
+ * The EVPN-era communities 4.2 names in events (looked up, like the
+ * flowspec ones, by type & 0x0f and subtype): the encapsulation (RFC
+ * 9012 §4.1; 4.2 writes an unknown tunnel type "encap:encap:UNKNOWN-N"),
+ * the MAC mobility sequence (RFC 7432 §7.7) and the consistent-hash sort
+ * order. Returns false for anything else.
+ */
+static bool
+ec_evpn_event(struct sbuf *o, uint64_t ec)
+{
+	uint8_t type = (uint8_t)(ec >> 56) & 0x0f, sub = (uint8_t)(ec >> 48);
+	static const char *const encaps[] = { [0] = "Default",
+		[1] = "L2TPv3", [2] = "GRE", [7] = "IP-in-IP", [8] = "VXLAN",
+		[9] = "NVGRE", [10] = "MPLS", [12] = "VXLAN-GPE",
+		[13] = "MPLS-in-UDP" };
+
+	if (type == 3 && sub == 0x0c) {
+		unsigned t = (unsigned)(ec & 0xffff);
+
+		if (t < sizeof(encaps) / sizeof(encaps[0]) && encaps[t])
+			sbuf_printf(o, "encap:%s", encaps[t]);
+		else
+			sbuf_printf(o, "encap:encap:UNKNOWN-%u", t);
+	} else if (type == 6 && sub == 0x00) {
+		sbuf_printf(o, "mac-mobility:%u%s",
+		    (unsigned)(ec & 0xffffffff),
+		    ((ec >> 40) & 0xff) == 1 ? ":sticky" : "");
+	} else if (type == 3 && sub == 0x14) {
+		sbuf_printf(o, "consistentHashSortOrder:%u",
+		    (unsigned)((ec >> 16) & 0xffffffff));
+	} else
+		return false;
+	return true;
+}
+
+/*
  * One extended community. The route syntax parses back to the same
  * value; the event spelling differs for site of origin with a 2-octet AS
  * or an IPv4 address, which 4.2 writes "origin:AS:A.B.C.D" (the value as
@@ -1054,7 +1089,8 @@ ec_format(struct sbuf *o, uint64_t ec, enum attr_text_style style, bool json)
 	const char *rt = sub == BGP_EC_S_TARGET ? "target" : "origin";
 	bool target_origin = sub == BGP_EC_S_TARGET || sub == BGP_EC_S_ORIGIN;
 
-	if (style == ATTR_TEXT_EVENT && ec_flow_event(o, ec))
+	if (style == ATTR_TEXT_EVENT && (ec_flow_event(o, ec) ||
+	    ec_evpn_event(o, ec)))
 		return;
 	if (style == ATTR_TEXT_EVENT && sub == BGP_EC_S_ORIGIN &&
 	    type == BGP_EC_T_AS2) {
@@ -1334,12 +1370,66 @@ json_large_communities(struct jw *j, const struct attrs *a,
 	sbuf_addc(j->o, ']');
 }
 
+/*
+ * The PMSI Tunnel attribute (RFC 6514 §5) as 4.2 prints it:
+ * "pmsi:TYPE:FLAGS:LABEL:TUNNEL". TYPE is the IANA name without blanks,
+ * lower case; LABEL is the 20-bit label with the raw 24-bit field after
+ * it ("6(100)": a VXLAN VNI is the raw field), "0" when it is zero, and
+ * the label alone for "No tunnel"; TUNNEL is the IPv4 address for
+ * ingress replication, else the identifier in hex. False for what 4.2
+ * cannot parse (it then fails the UPDATE): the generic form is kept.
+ */
+static bool
+pmsi_format(struct sbuf *o, const uint8_t *p, size_t len)
+{
+	static const char *const names[] = { "notunnel", "rsvp-tep2mplsp",
+		"mldpp2mplsp", "pim-ssmtree", "pim-smtree", "bidir-pimtree",
+		"ingressreplication", "mldpmp2mplsp" };
+	uint32_t raw, label;
+	uint8_t type;
+
+	if (len < 5)
+		return false;
+	type = p[1];
+	if (type == 6 && len != 9)
+		return false;
+	raw = (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4];
+	label = raw >> 4;
+	sbuf_printf(o, "pmsi:%s:%u:", type < 8 ? names[type] : "unknown",
+	    (unsigned)p[0]);
+	if (type == 0 || raw == 0)
+		sbuf_printf(o, "%u:", (unsigned)label);
+	else
+		sbuf_printf(o, "%u(%u):", (unsigned)label, (unsigned)raw);
+	if (type == 6) {
+		put_ip4(o, (uint32_t)p[5] << 24 | (uint32_t)p[6] << 16 |
+		    (uint32_t)p[7] << 8 | p[8]);
+	} else if (type != 0 && len > 5) {
+		put_hex(o, p + 5, len - 5);
+	}
+	return true;
+}
+
 /* 4.2's generic form: "attribute-0xCC-0xFF": "0xHEX". */
 static void
 json_raw(struct jw *j, const struct attr_raw *r)
 {
 	char key[32];
 
+	if (r->code == BGP_ATTR_PMSI_TUNNEL) {
+		struct sbuf v;
+
+		sbuf_init(&v);
+		if (pmsi_format(&v, r->data, r->len)) {
+			jw_key(j, "pmsi");
+			sbuf_addc(j->o, '"');
+			sbuf_add(j->o, v.p, v.len);
+			sbuf_addc(j->o, '"');
+			sbuf_free(&v);
+			return;
+		}
+		sbuf_free(&v);
+	}
 	snprintf(key, sizeof(key), "attribute-0x%02X-0x%02X", r->code,
 	    r->flags);
 	jw_key(j, key);
@@ -2039,7 +2129,18 @@ text_visit(const struct attr_desc *d, const struct attr_raw *r, void *arg)
 {
 	struct text_visit_ctx *c = arg;
 
-	if (r != NULL && (d->has != 0 || d->text == NULL))
+	if (r != NULL && r->code == BGP_ATTR_PMSI_TUNNEL &&
+	    c->style == ATTR_TEXT_EVENT) {
+		size_t at = c->o->len;
+
+		/* 4.2's " pmsi pmsi:...": its events name the attribute */
+		sbuf_adds(c->o, " pmsi ");
+		if (!pmsi_format(c->o, r->data, r->len)) {
+			c->o->len = at;
+			c->o->p[at] = '\0';
+			text_raw(c->o, r);
+		}
+	} else if (r != NULL && (d->has != 0 || d->text == NULL))
 		text_raw(c->o, r);
 	else if (d->text != NULL)
 		d->text(c->o, c->a, r, c->style);

@@ -102,7 +102,7 @@ EOF
 		return 1
 	}
 	rm -f "$GOBGP_SOCK"
-	start_bg gobgpd "$GOBGP_LOG" "$GOBGPD" -f "$GOBGP_CONF" -p -l info --pprof-disable \
+	start_bg gobgpd "$GOBGP_LOG" "$GOBGPD" -f "$GOBGP_CONF" -p -l "${GOBGP_LOG_LEVEL:-info}" --pprof-disable \
 		--api-hosts "unix://$GOBGP_SOCK"
 	GOBGP_PID=$STARTED_PID
 	note "started gobgpd pid $GOBGP_PID on $FAM_GOBGP_ADDR:$PEER_PORT"
