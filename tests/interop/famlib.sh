@@ -168,3 +168,109 @@ fam_start() {
 fam_json_same() {
 	"$PYTHON" "$INTEROP_DIR/famjson.py" "$@"
 }
+
+# fam_preflight WHAT BINARY... : SKIP (return 1) when a peer binary is missing; FAIL (return 1)
+# when the DUT cannot run or something listens on port PEER_PORT of FAM_PEER_ADDRS; else a temp
+# dir.
+fam_preflight() {
+	local what=$1 why a
+	shift
+	if ! why=$(fam_have "$@"); then
+		skip "$why: $what checks skipped"
+		return 1
+	fi
+	if ! why=$(dut_available); then
+		fail "$why"
+		return 1
+	fi
+	for a in ${FAM_PEER_ADDRS:-$FAM_BIRD_ADDR $FAM_GOBGP_ADDR}; do
+		if ! port_free "$a" "$PEER_PORT"; then
+			fail "something already listens on port $PEER_PORT for $a"
+			return 1
+		fi
+	done
+	make_tmp
+	note "temp dir $TMP"
+}
+
+# fam_announce FAMILIES BODY PEER... : the DUT with a neighbor per PEER, each with BODY (its
+# routes); DUT_PID is set.
+fam_announce() {
+	local fams=$1 body=$2 p
+	shift 2
+	FAM_LOCAL=$DUT_EBGP_ADDR
+	{
+		fam_recorder "$TMP/dut-announce.json"
+		for p in "$@"; do fam_neighbor "$p" "$fams" "$body"; done
+	} >"$TMP/dut-announce.conf"
+	# shellcheck disable=SC2086
+	fam_start dut "$TMP/dut-announce.conf" $EVBGPD
+	DUT_PID=$STARTED_PID
+}
+
+# fam_expect LABEL SESSION-UP MATCH WANT GOT PASS-FORMAT FAIL-TEXT : once the command
+# SESSION-UP (word-split) succeeds, wait for MATCH; PASS with PASS-FORMAT (%d: the lines of
+# WANT), or FAIL with the difference of the files WANT and GOT.
+fam_expect() {
+	local label=$1 up=$2 match=$3 want=$4 got=$5 ok=$6 ko=$7
+	# shellcheck disable=SC2086
+	if ! wait_dut 20 $up; then
+		fail "$label no session ($up)"
+		show_file "$TMP/dut.log"
+		return 0
+	fi
+	if wait_dut 10 "$match"; then
+		# shellcheck disable=SC2059
+		pass "$label $(printf "$ok" "$(wc -l <"$want")")"
+	else
+		fail "$label $ko (- wanted, + the peer holds):"
+		diff -u "$want" "$got" | tail -n +3 | show_file || true
+	fi
+}
+
+# fam_gobgp_add LABEL ARGS... : each ARGS word list (one string) after `gobgp global rib`
+fam_gobgp_add() {
+	local label=$1 c
+	shift
+	for c in "$@"; do
+		# shellcheck disable=SC2086
+		gobgp_ global rib $c >>"$GOBGP_LOG" 2>&1 || {
+			fail "$label GoBGP refused: $c"
+			show_file "$GOBGP_LOG"
+		}
+	done
+}
+
+# fam_receive LABEL FAMILIES MIN WHAT PEER... : the DUT and ExaBGP 4.2 (each with a neighbor per
+# PEER for FAMILIES and the recorder) receive what the peers announce: PASS when both helpers'
+# JSON carry the same routes, at least MIN of them (famjson.py).
+FAM_MIN=1
+fam_receive() {
+	local label=$1 fams=$2 what=$4 side p exa
+	FAM_MIN=$3
+	shift 4
+	for side in dut exa; do
+		if [ "$side" = dut ]; then FAM_LOCAL=$DUT_EBGP_ADDR; else FAM_LOCAL=$FAM_EXA_ADDR; fi
+		{
+			fam_recorder "$TMP/$side-receive.json"
+			for p in "$@"; do fam_neighbor "$p" "$fams"; done
+		} >"$TMP/$side-receive.conf"
+	done
+	# shellcheck disable=SC2086
+	fam_start dut "$TMP/dut-receive.conf" $EVBGPD
+	DUT_PID=$STARTED_PID
+	fam_start exabgp "$TMP/exa-receive.conf" "$EXABGP"
+	exa=$STARTED_PID
+	if wait_dut 30 fam_both_received; then
+		pass "$label the DUT's JSON of the peers' $(fam_json_same --count "$TMP/dut-receive.json") $what is ExaBGP 4.2.21's"
+	else
+		fail "$label the DUT's JSON differs from ExaBGP's (- DUT only, + ExaBGP only):"
+		fam_json_same --min "$FAM_MIN" "$TMP/dut-receive.json" "$TMP/exa-receive.json" | show_file || true
+	fi
+	stop_pid "$exa" 10
+	stop_pid "$DUT_PID" 10
+}
+
+fam_both_received() {
+	fam_json_same --min "$FAM_MIN" "$TMP/dut-receive.json" "$TMP/exa-receive.json" >/dev/null
+}

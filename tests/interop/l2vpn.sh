@@ -70,85 +70,27 @@ GOBGP_EVPN=(
 PEER_ROUTES=${#GOBGP_EVPN[@]}
 
 run() {
-	local why a c
-	if ! why=$(fam_have "$GOBGPD" "$GOBGP" "$EXABGP"); then
-		skip "$why: L2VPN checks skipped"
-		return 0
-	fi
-	if ! why=$(dut_available); then
-		fail "$why"
-		return 0
-	fi
-	if ! port_free "$FAM_GOBGP_ADDR" "$PEER_PORT"; then
-		fail "something already listens on port $PEER_PORT for $FAM_GOBGP_ADDR"
-		return 0
-	fi
-	make_tmp
-	note "temp dir $TMP"
+	FAM_PEER_ADDRS=$FAM_GOBGP_ADDR
+	fam_preflight L2VPN "$GOBGPD" "$GOBGP" "$EXABGP" || return 0
 	GOBGP_LOG_LEVEL=debug fam_gobgp_start "l2vpn-vpls l2vpn-evpn" || {
 		fail "GoBGP did not start"
 		return 0
 	}
 
 	# ---- (l1): the DUT announces VPLS
-	FAM_LOCAL=$DUT_EBGP_ADDR
-	{
-		fam_recorder "$TMP/dut-announce.json"
-		fam_neighbor "$FAM_GOBGP_ADDR" "l2vpn:vpls l2vpn:evpn" "    l2vpn {$VPLS_ROUTES    }"
-	} >"$TMP/dut-announce.conf"
-	# shellcheck disable=SC2086
-	fam_start dut "$TMP/dut-announce.conf" $EVBGPD
-	DUT_PID=$STARTED_PID
-	if wait_dut 20 gobgp_up "$DUT_EBGP_ADDR"; then
-		if wait_dut 10 gobgp_vpls_match; then
-			pass "(l1) GoBGP decoded and accepted the $(wc -l <"$TMP/gobgp-want.txt") VPLS routes with their RD, VE ID, offset, size and label base"
-		else
-			fail "(l1) GoBGP's VPLS routes differ (- wanted, + GoBGP decoded):"
-			diff -u "$TMP/gobgp-want.txt" "$TMP/gobgp-got.txt" | tail -n +3 | show_file || true
-			gobgp_ neighbor "$DUT_EBGP_ADDR" -j >"$TMP/gobgp-neighbor.json" 2>&1 || true
-		fi
-	else
-		fail "(l1) no session with GoBGP"
-		show_file "$TMP/dut.log"
-	fi
+	fam_announce "l2vpn:vpls l2vpn:evpn" "    l2vpn {$VPLS_ROUTES    }" "$FAM_GOBGP_ADDR"
+	fam_expect "(l1)" "gobgp_up $DUT_EBGP_ADDR" gobgp_vpls_match "$TMP/gobgp-want.txt" "$TMP/gobgp-got.txt" \
+		"GoBGP decoded and accepted the %d VPLS routes with their RD, VE ID, offset, size, label base, next hop and route targets" \
+		"GoBGP's VPLS routes differ"
+	gobgp_ neighbor "$DUT_EBGP_ADDR" -j >"$TMP/gobgp-neighbor.json" 2>&1 || true
 	stop_pid "$DUT_PID" 10
 
 	# ---- (l2): GoBGP announces EVPN, the DUT and ExaBGP 4.2 receive
-	for c in "${GOBGP_EVPN[@]}"; do
-		# shellcheck disable=SC2086
-		gobgp_ global rib -a evpn add $c >>"$GOBGP_LOG" 2>&1 || {
-			fail "(l2) GoBGP refused: $c"
-			show_file "$GOBGP_LOG"
-		}
-	done
-	FAM_LOCAL=$DUT_EBGP_ADDR
-	{
-		fam_recorder "$TMP/dut-receive.json"
-		fam_neighbor "$FAM_GOBGP_ADDR" "l2vpn:vpls l2vpn:evpn"
-	} >"$TMP/dut-receive.conf"
-	FAM_LOCAL=$FAM_EXA_ADDR
-	{
-		fam_recorder "$TMP/exa-receive.json"
-		fam_neighbor "$FAM_GOBGP_ADDR" "l2vpn:vpls l2vpn:evpn"
-	} >"$TMP/exa-receive.conf"
-	# shellcheck disable=SC2086
-	fam_start dut "$TMP/dut-receive.conf" $EVBGPD
-	DUT_PID=$STARTED_PID
-	fam_start exabgp "$TMP/exa-receive.conf" "$EXABGP"
-	EXA_PID=$STARTED_PID
-	if wait_dut 30 both_received; then
-		pass "(l2) the DUT's JSON of GoBGP's $(fam_json_same --count "$TMP/dut-receive.json") EVPN routes (types 1-5) is ExaBGP 4.2.21's"
-	else
-		fail "(l2) the DUT's JSON differs from ExaBGP's (- DUT only, + ExaBGP only):"
-		fam_json_same --min "$PEER_ROUTES" "$TMP/dut-receive.json" "$TMP/exa-receive.json" | show_file || true
-	fi
-	stop_pid "$EXA_PID" 10
-	stop_pid "$DUT_PID" 10
+	local c evpn=()
+	for c in "${GOBGP_EVPN[@]}"; do evpn+=("-a evpn add $c"); done
+	fam_gobgp_add "(l2)" "${evpn[@]}"
+	fam_receive "(l2)" "l2vpn:vpls l2vpn:evpn" "$PEER_ROUTES" "EVPN routes (types 1-5)" "$FAM_GOBGP_ADDR"
 	stop_pid "$GOBGP_PID" 5
-}
-
-both_received() {
-	fam_json_same --min "$PEER_ROUTES" "$TMP/dut-receive.json" "$TMP/exa-receive.json" >/dev/null
 }
 
 run

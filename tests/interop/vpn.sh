@@ -101,24 +101,7 @@ EOF
 }
 
 run() {
-	local why a
-	if ! why=$(fam_have "$BIRD" "$BIRDC" "$GOBGPD" "$GOBGP" "$EXABGP"); then
-		skip "$why: VPN and labeled-unicast checks skipped"
-		return 0
-	fi
-	if ! why=$(dut_available); then
-		fail "$why"
-		return 0
-	fi
-	for a in "$FAM_BIRD_ADDR" "$FAM_GOBGP_ADDR"; do
-		if ! port_free "$a" "$PEER_PORT"; then
-			fail "something already listens on port $PEER_PORT for $a"
-			return 0
-		fi
-	done
-	make_tmp
-	note "temp dir $TMP"
-
+	fam_preflight "VPN and labeled-unicast" "$BIRD" "$BIRDC" "$GOBGPD" "$GOBGP" "$EXABGP" || return 0
 	local export='where proto ~ "s_*"'
 	fam_bird_start "
 vpn4 table v4vpn;
@@ -137,79 +120,20 @@ $(fam_bird_peer exa "$FAM_EXA_ADDR" "$(bird_channels none "$export")")" || {
 	}
 
 	# ---- (v1) (v2): the DUT announces
-	FAM_LOCAL=$DUT_EBGP_ADDR
-	{
-		fam_recorder "$TMP/dut-announce.json"
-		fam_neighbor "$FAM_BIRD_ADDR" "$FAMS" "    static {$VPN_ROUTES    }"
-		fam_neighbor "$FAM_GOBGP_ADDR" "$FAMS" "    static {$VPN_ROUTES    }"
-	} >"$TMP/dut-announce.conf"
-	# shellcheck disable=SC2086
-	fam_start dut "$TMP/dut-announce.conf" $EVBGPD
-	DUT_PID=$STARTED_PID
-	if wait_dut 20 bird_up dut; then
-		if wait_dut 10 bird_routes_match; then
-			pass "(v1) BIRD holds the $(wc -l <"$TMP/bird-want.txt") VPN/labeled routes with their RDs, labels and route targets"
-		else
-			fail "(v1) BIRD's tables differ (- wanted, + BIRD holds):"
-			diff -u "$TMP/bird-want.txt" "$TMP/bird-got.txt" | tail -n +3 | show_file || true
-		fi
-	else
-		fail "(v1) no session with BIRD"
-		show_file "$TMP/dut.log"
-	fi
-	if wait_dut 20 gobgp_up "$DUT_EBGP_ADDR"; then
-		if wait_dut 10 gobgp_routes_match; then
-			pass "(v2) GoBGP holds the $(wc -l <"$TMP/gobgp-want.txt") VPN/labeled routes with their RDs, labels, next hops and route targets"
-		else
-			fail "(v2) GoBGP's RIB differs (- wanted, + GoBGP holds):"
-			diff -u "$TMP/gobgp-want.txt" "$TMP/gobgp-got.txt" | tail -n +3 | show_file || true
-		fi
-	else
-		fail "(v2) no session with GoBGP"
-		show_file "$TMP/dut.log"
-	fi
+	fam_announce "$FAMS" "    static {$VPN_ROUTES    }" "$FAM_BIRD_ADDR" "$FAM_GOBGP_ADDR"
+	fam_expect "(v1)" "bird_up dut" bird_routes_match "$TMP/bird-want.txt" "$TMP/bird-got.txt" \
+		"BIRD holds the %d VPN/labeled routes with their RDs, labels and route targets" \
+		"BIRD's tables differ"
+	fam_expect "(v2)" "gobgp_up $DUT_EBGP_ADDR" gobgp_routes_match "$TMP/gobgp-want.txt" "$TMP/gobgp-got.txt" \
+		"GoBGP holds the %d VPN/labeled routes with their RDs, labels, next hops and route targets" \
+		"GoBGP's RIB differs"
 	stop_pid "$DUT_PID" 10
 
 	# ---- (v3): the peers announce, the DUT and ExaBGP 4.2 receive
-	local c
-	for c in "${GOBGP_ROUTES[@]}"; do
-		# shellcheck disable=SC2086
-		gobgp_ global rib $c >>"$GOBGP_LOG" 2>&1 || {
-			fail "(v3) GoBGP refused: $c"
-			show_file "$GOBGP_LOG"
-		}
-	done
-	FAM_LOCAL=$DUT_EBGP_ADDR
-	{
-		fam_recorder "$TMP/dut-receive.json"
-		fam_neighbor "$FAM_BIRD_ADDR" "$FAMS"
-		fam_neighbor "$FAM_GOBGP_ADDR" "$FAMS"
-	} >"$TMP/dut-receive.conf"
-	FAM_LOCAL=$FAM_EXA_ADDR
-	{
-		fam_recorder "$TMP/exa-receive.json"
-		fam_neighbor "$FAM_BIRD_ADDR" "$FAMS"
-		fam_neighbor "$FAM_GOBGP_ADDR" "$FAMS"
-	} >"$TMP/exa-receive.conf"
-	# shellcheck disable=SC2086
-	fam_start dut "$TMP/dut-receive.conf" $EVBGPD
-	DUT_PID=$STARTED_PID
-	fam_start exabgp "$TMP/exa-receive.conf" "$EXABGP"
-	EXA_PID=$STARTED_PID
-	if wait_dut 30 both_received; then
-		pass "(v3) the DUT's JSON of the peers' $(fam_json_same --count "$TMP/dut-receive.json") VPN/labeled routes is ExaBGP 4.2.21's"
-	else
-		fail "(v3) the DUT's JSON differs from ExaBGP's (- DUT only, + ExaBGP only):"
-		fam_json_same --min "$PEER_ROUTES" "$TMP/dut-receive.json" "$TMP/exa-receive.json" | show_file || true
-	fi
-	stop_pid "$EXA_PID" 10
-	stop_pid "$DUT_PID" 10
+	fam_gobgp_add "(v3)" "${GOBGP_ROUTES[@]}"
+	fam_receive "(v3)" "$FAMS" "$PEER_ROUTES" "VPN/labeled routes" "$FAM_BIRD_ADDR" "$FAM_GOBGP_ADDR"
 	stop_pid "$BIRD_PID" 5
 	stop_pid "$GOBGP_PID" 5
-}
-
-both_received() {
-	fam_json_same --min "$PEER_ROUTES" "$TMP/dut-receive.json" "$TMP/exa-receive.json" >/dev/null
 }
 
 run
