@@ -39,7 +39,9 @@ for fam in ('flow4', 'vpn4'):
         line = '  %-7s %7.2f s  %9s routes/s  injector CPU %.2f s  peak RSS %s MiB' % (
             inj, r['wall_s'], '{:,}'.format(r['routes_per_s']), r['inj_cpu_s'], r['inj_rss_peak_mib'])
         if inj != 'evbgpd' and ev and ev.get('status') == 'ok' and r['wall_s'] > 0:
-            line += '  -> evbgpd x%.1f faster' % (r['wall_s'] / ev['wall_s'])
+            ratio = r['wall_s'] / ev['wall_s']
+            line += ('  -> evbgpd %.1fx faster' % ratio if ratio >= 1 else
+                     '  -> evbgpd takes %.1fx as long' % (1 / ratio))
         print(line)
 EOF
 echo "records: $out"
