@@ -1074,6 +1074,10 @@ ec_format(struct sbuf *o, uint64_t ec, enum attr_text_style style, bool json)
 	} else if (target_origin && type == BGP_EC_T_AS4) {
 		sbuf_printf(o, "%s:%uL:%u", rt, (unsigned)(v >> 16),
 		    (unsigned)(v & 0xffff));
+	} else if (type == BGP_EC_T_MUP && sub == 0) {
+		/* ExaBGP main: "mup:ASN2:N" */
+		sbuf_printf(o, "mup:%u:%u", (unsigned)(v >> 32),
+		    (unsigned)(v & 0xffffffff));
 	} else if (type == BGP_EC_T_FLOW && sub == BGP_EC_S_REDIRECT) {
 		sbuf_printf(o, "redirect:%u:%u", (unsigned)(v >> 32),
 		    (unsigned)(v & 0xffffffff));

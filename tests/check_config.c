@@ -287,9 +287,11 @@ END_TEST
 /* ---- semantics ---- */
 
 /* the families evbgp speaks, as error messages list them */
-#define SPOKEN	"ipv4 unicast, ipv4 multicast, ipv4 nlri-mpls, ipv4 mpls-vpn, " \
+#define SPOKEN	"ipv4 unicast, ipv4 multicast, ipv4 nlri-mpls, ipv4 mcast-vpn, " \
+		"ipv4 sr-policy, ipv4 mup, ipv4 mpls-vpn, " \
 		"ipv4 rtc, ipv4 flow, ipv4 flow-vpn, ipv6 unicast, ipv6 multicast, " \
-		"ipv6 nlri-mpls, ipv6 mpls-vpn, ipv6 flow, ipv6 flow-vpn, " \
+		"ipv6 nlri-mpls, ipv6 mcast-vpn, ipv6 sr-policy, ipv6 mup, " \
+		"ipv6 mpls-vpn, ipv6 flow, ipv6 flow-vpn, " \
 		"l2vpn vpls, l2vpn evpn"
 
 #define NB_HEAD	"neighbor 127.0.0.1 { local-address 127.0.0.1; " \

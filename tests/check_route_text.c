@@ -141,7 +141,7 @@ static const struct {
 	    "'target:1.2.3.4:70000': the number after an IP must be below "
 	    "65536" },
 	{ "bogus:1:2", "invalid extended community 'bogus:1:2': unknown type "
-	    "'bogus' (expected target, origin, target4, origin4, redirect, "
+	    "'bogus' (expected target, origin, target4, origin4, mup, redirect, "
 	    "l2info, bandwidth, rate-limit, mark, redirect-to-nexthop, "
 	    "copy-to-nexthop or 0x + 16 hex digits)" },
 	{ "0x1234", "invalid extended community '0x1234': expected 0x and 16 "

@@ -1,0 +1,346 @@
+/*
+ * SR Policy (see srpolicy.h): RFC 9830 §2.1 NLRI, §2.4 sub-TLVs, in the
+ * bytes ExaBGP main sends.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evbgp/bgp_proto.h"
+#include "evbgp/srpolicy.h"
+
+#define TUNNEL_SR_POLICY	15	/* RFC 9830 §2.1 tunnel type */
+#define ST_PREFERENCE		12
+#define ST_BINDING_SID		13
+#define ST_PRIORITY		15
+#define ST_SRV6_BINDING_SID	20
+#define ST_SEGMENT_LIST		128
+#define ST_CP_NAME		129
+#define ST_POLICY_NAME		130
+#define SST_WEIGHT		9
+#define SEG_TYPE_A		1
+#define SEG_TYPE_B		13
+#define SEG_FLAG_B		0x10	/* SRv6 endpoint behavior present */
+#define LABEL_S_BIT		0x100	/* bottom of stack, as ExaBGP sets */
+#define LABEL_MAX		0xfffffu
+#define NAME_MAX_LEN		255
+
+/* distinguisher (4), color (4), endpoint (4 or 16), after the length */
+int
+srpolicy_nlri_get(struct rbuf *r, enum family_id fam, bool withdrawn,
+    size_t *len, const char **why)
+{
+	uint8_t bits;
+
+	if (rbuf_peek_u8(r, 0, &bits) == -1) {
+		*why = "SR Policy NLRI length missing";
+		return -1;
+	}
+	*len = 1 + (bits + 7u) / 8u;
+	if (rbuf_left(r) < *len) {
+		*why = "SR Policy NLRI truncated";
+		return -1;
+	}
+	/* RFC 9830 §2.1: 96 bits with an IPv4 endpoint, 192 with IPv6 */
+	if (bits != (family_afi(fam) == BGP_AFI_IPV6 ? 192 : 96)) {
+		*why = "SR Policy NLRI length is not 96 (IPv4) or 192 (IPv6)";
+		return 1;
+	}
+	return 0;
+}
+
+size_t
+srpolicy_nlri_key(const uint8_t *b, size_t len, enum family_id fam,
+    uint8_t *key)
+{
+	memcpy(key, b, len);
+	return len;
+}
+
+/* Only called for NLRI srpolicy_nlri_get accepted (1 + 12 or 1 + 24);
+ * those it ignored are framed but not usable: shown raw. */
+static bool
+sr_ok(const uint8_t *b, size_t len)
+{
+	return len == 13 || len == 25;
+}
+
+static void
+put_endpoint(struct sbuf *o, const uint8_t *b, size_t len)
+{
+	struct bgp_addr a;
+	char buf[ADDR_STRLEN];
+
+	memset(&a, 0, sizeof(a));
+	a.afi = len == 13 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
+	memcpy(a.b, b + 9, len - 9);
+	sbuf_adds(o, addr_fmt(&a, buf));
+}
+
+static void
+put_raw(struct sbuf *o, const uint8_t *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		sbuf_printf(o, "%02X", b[i]);
+}
+
+void
+srpolicy_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
+    enum family_id fam, const char *path_info, const char *nexthop)
+{
+	if (!sr_ok(b, len)) {
+		sbuf_adds(o, "\"raw\":\"");
+		put_raw(o, b, len);
+		sbuf_addc(o, '"');
+		return;
+	}
+	sbuf_printf(o, "\"distinguisher\":%u,\"color\":%u,\"endpoint\":\"",
+	    be32_get(b + 1), be32_get(b + 5));
+	put_endpoint(o, b, len);
+	sbuf_addc(o, '"');
+}
+
+void
+srpolicy_nlri_text(struct sbuf *o, const uint8_t *b, size_t len,
+    enum family_id fam, const char *path_info, const char *nexthop)
+{
+	if (!sr_ok(b, len)) {
+		sbuf_adds(o, "sr-policy 0x");
+		put_raw(o, b, len);
+	} else {
+		sbuf_adds(o, "sr-policy ");
+		srpolicy_nlri_route(o, b, len, fam);
+	}
+	if (nexthop != NULL)
+		sbuf_printf(o, " next-hop %s", nexthop);
+}
+
+void
+srpolicy_nlri_route(struct sbuf *o, const uint8_t *b, size_t len,
+    enum family_id fam)
+{
+	if (!sr_ok(b, len)) {
+		sbuf_adds(o, "unknown");
+		return;
+	}
+	sbuf_printf(o, "distinguisher %u color %u endpoint ", be32_get(b + 1),
+	    be32_get(b + 5));
+	put_endpoint(o, b, len);
+}
+
+int
+srpolicy_nlri_parse(struct nlri_words *w, enum family_id fam, uint8_t *buf,
+    size_t *len)
+{
+	uint64_t dist, color;
+	struct bgp_addr ep;
+
+	if (nlri_word_expect(w, "distinguisher", "sr-policy") == -1 ||
+	    nlri_word_num(w, "distinguisher", UINT32_MAX, &dist) == -1 ||
+	    nlri_word_expect(w, "color", "sr-policy") == -1 ||
+	    nlri_word_num(w, "color", UINT32_MAX, &color) == -1 ||
+	    nlri_word_expect(w, "endpoint", "sr-policy") == -1 ||
+	    nlri_word_addr(w, "endpoint", family_afi(fam), &ep) == -1)
+		return -1;
+	buf[0] = (uint8_t)(64 + 8 * addr_len(&ep));
+	be32_put(buf + 1, (uint32_t)dist);
+	be32_put(buf + 5, (uint32_t)color);
+	memcpy(buf + 9, ep.b, addr_len(&ep));
+	*len = 9 + addr_len(&ep);
+	return 0;
+}
+
+/* ---- the tunnel's sub-TLVs ---- */
+
+/* A sub-TLV (RFC 9012 §2: types from 128 have a 2-octet length). */
+static void
+subtlv(struct sbuf *o, uint8_t type, const void *v, size_t len)
+{
+	uint8_t h[3] = { type, 0, 0 };
+
+	if (type >= 128) {
+		h[1] = (uint8_t)(len >> 8);
+		h[2] = (uint8_t)len;
+		sbuf_add(o, (const char *)h, 3);
+	} else {
+		h[1] = (uint8_t)len;
+		sbuf_add(o, (const char *)h, 2);
+	}
+	sbuf_add(o, (const char *)v, len);
+}
+
+static void
+label_entry(uint8_t *p, uint32_t label)
+{
+	be32_put(p, label << 12 | LABEL_S_BIT);
+}
+
+/* "type-b srv6 SID [endpoint-behavior B LB LN FUN ARG]" after type-b */
+static int
+segment_b(struct nlri_words *w, struct sbuf *seg)
+{
+	uint8_t v[26] = { 0 };
+	struct bgp_addr sid;
+	uint64_t x[5];
+	static const char *const names[] = { "endpoint-behavior",
+		"locator block length", "locator node length",
+		"function length", "argument length" };
+
+	if (nlri_word_expect(w, "srv6", "segment type-b") == -1 ||
+	    nlri_word_addr(w, "segment type-b srv6", BGP_AFI_IPV6, &sid) == -1)
+		return -1;
+	memcpy(v + 2, sid.b, 16);
+	if (!nlri_word_is(w, "endpoint-behavior")) {
+		subtlv(seg, SEG_TYPE_B, v, 18);
+		return 0;
+	}
+	w->i++;
+	for (int k = 0; k < 5; k++)
+		if (nlri_word_num(w, names[k], k == 0 ? 0xffff : 0xff, &x[k]) ==
+		    -1)
+			return -1;
+	v[0] = SEG_FLAG_B;
+	be16_put(v + 18, (uint16_t)x[0]);
+	for (int k = 1; k < 5; k++)
+		v[21 + k] = (uint8_t)x[k];
+	subtlv(seg, SEG_TYPE_B, v, 26);
+	return 0;
+}
+
+/* "segment-list weight N segment ... segment ..." after segment-list */
+static int
+segment_list(struct nlri_words *w, struct sbuf *tlvs)
+{
+	uint8_t v[6] = { 0 };
+	struct sbuf seg;
+	uint64_t x;
+	const char *t;
+	int rc = -1;
+
+	if (nlri_word_expect(w, "weight", "segment-list") == -1 ||
+	    nlri_word_num(w, "weight", UINT32_MAX, &x) == -1)
+		return -1;
+	sbuf_init(&seg);
+	sbuf_addc(&seg, '\0');		/* reserved */
+	be32_put(v + 2, (uint32_t)x);
+	subtlv(&seg, SST_WEIGHT, v, 6);
+	while (nlri_word_is(w, "segment")) {
+		w->i++;
+		if ((t = nlri_word(w, "segment type")) == NULL)
+			goto out;
+		if (strcmp(t, "type-a") == 0) {
+			if (nlri_word_expect(w, "mpls", "segment type-a") == -1 ||
+			    nlri_word_num(w, "segment type-a mpls", LABEL_MAX,
+			    &x) == -1)
+				goto out;
+			memset(v, 0, sizeof(v));
+			label_entry(v + 2, (uint32_t)x);
+			subtlv(&seg, SEG_TYPE_A, v, 6);
+		} else if (strcmp(t, "type-b") == 0) {
+			if (segment_b(w, &seg) == -1)
+				goto out;
+		} else {
+			w->i--;
+			nlri_word_fail(w, "segment %s is not supported by evbgp "
+			    "(it sends segment types type-a and type-b)", t);
+			goto out;
+		}
+		if (seg.len > 0xffff - 16) {
+			nlri_word_fail(w, "segment-list: too many segments");
+			goto out;
+		}
+	}
+	subtlv(tlvs, ST_SEGMENT_LIST, seg.p, seg.len);
+	rc = 0;
+out:
+	sbuf_free(&seg);
+	return rc;
+}
+
+static int
+name_tlv(struct nlri_words *w, struct sbuf *tlvs, uint8_t type,
+    const char *what)
+{
+	const char *s = nlri_word(w, what);
+	size_t n;
+	char *v;
+
+	if (s == NULL)
+		return -1;
+	n = strlen(s);
+	if (n > NAME_MAX_LEN) {
+		w->i--;
+		return nlri_word_fail(w, "%s: longer than %d characters", what,
+		    NAME_MAX_LEN);
+	}
+	v = xmalloc(n + 1);
+	v[0] = '\0';			/* reserved */
+	memcpy(v + 1, s, n);
+	subtlv(tlvs, type, v, n + 1);
+	free(v);
+	return 0;
+}
+
+int
+srpolicy_word(struct nlri_words *w, struct sbuf *tlvs)
+{
+	uint8_t v[18] = { 0 };
+	struct bgp_addr sid;
+	uint64_t x;
+
+	if (nlri_word_is(w, "preference")) {
+		w->i++;
+		if (nlri_word_num(w, "preference", UINT32_MAX, &x) == -1)
+			return -1;
+		be32_put(v + 2, (uint32_t)x);
+		subtlv(tlvs, ST_PREFERENCE, v, 6);
+	} else if (nlri_word_is(w, "priority")) {
+		w->i++;
+		if (nlri_word_num(w, "priority", 0xff, &x) == -1)
+			return -1;
+		v[0] = (uint8_t)x;
+		subtlv(tlvs, ST_PRIORITY, v, 2);
+	} else if (nlri_word_is(w, "binding-sid")) {
+		w->i++;
+		if (nlri_word_expect(w, "mpls", "binding-sid") == -1 ||
+		    nlri_word_num(w, "binding-sid mpls", LABEL_MAX, &x) == -1)
+			return -1;
+		/* the flags octet ExaBGP main sends (the kit's bytes) */
+		v[0] = 0x10;
+		label_entry(v + 2, (uint32_t)x);
+		subtlv(tlvs, ST_BINDING_SID, v, 6);
+	} else if (nlri_word_is(w, "srv6-binding-sid")) {
+		w->i++;
+		if (nlri_word_addr(w, "srv6-binding-sid", BGP_AFI_IPV6, &sid) ==
+		    -1)
+			return -1;
+		memcpy(v + 2, sid.b, 16);
+		subtlv(tlvs, ST_SRV6_BINDING_SID, v, 18);
+	} else if (nlri_word_is(w, "policy-name")) {
+		w->i++;
+		return name_tlv(w, tlvs, ST_POLICY_NAME, "policy-name");
+	} else if (nlri_word_is(w, "candidate-path-name")) {
+		w->i++;
+		return name_tlv(w, tlvs, ST_CP_NAME, "candidate-path-name");
+	} else if (nlri_word_is(w, "segment-list")) {
+		w->i++;
+		return segment_list(w, tlvs);
+	} else
+		return 1;
+	return 0;
+}
+
+int
+srpolicy_tunnel(const struct sbuf *tlvs, struct sbuf *out)
+{
+	uint8_t h[4];
+
+	/* the attribute's 2-octet length holds the tunnel's header too */
+	if (tlvs->len > 0xffff - 4)
+		return -1;
+	be16_put(h, TUNNEL_SR_POLICY);
+	be16_put(h + 2, (uint16_t)tlvs->len);
+	sbuf_add(out, (const char *)h, 4);
+	sbuf_add(out, tlvs->p, tlvs->len);
+	return 0;
+}
