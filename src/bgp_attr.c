@@ -19,6 +19,7 @@
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/nlri.h"
+#include "evbgp/srpolicy.h"
 #include "evbgp/update.h"
 
 #include "update_priv.h"
@@ -404,11 +405,16 @@ parse_ipv6_ext_comm(struct upd_state *s, struct rbuf *v, uint8_t flags,
 /*
  * RFC 8669 §3: Prefix-SID TLVs (type, 2-octet length, value). Framing,
  * and the lengths of the two TLVs RFC 8669 defines (Label-Index: 7,
- * Originator SRGB: 2 + 6k), are checked; unknown TLVs are kept (§3:
- * ignored and propagated).
+ * Originator SRGB: 2 + 6k), are checked, and RFC 9252's SRv6 service
+ * TLVs down to their sub-sub-TLVs; unknown TLVs are kept (§3: ignored
+ * and propagated).
  */
+#define SRV6_SID_INFO_LEN	21	/* reserved, SID, flags, behavior,
+					   reserved */
+
 static bool
-prefix_sid_ok(const uint8_t *p, size_t len)
+tlv_framed(const uint8_t *p, size_t len, bool (*check)(const uint8_t *, size_t,
+    uint8_t))
 {
 	while (len > 0) {
 		size_t l;
@@ -418,13 +424,51 @@ prefix_sid_ok(const uint8_t *p, size_t len)
 		l = (size_t)p[1] << 8 | p[2];
 		if (l > len - 3)
 			return false;
-		if ((p[0] == 1 && l != 7) ||
-		    (p[0] == 3 && (l < 2 || (l - 2) % 6 != 0)))
+		if (check != NULL && !check(p + 3, l, p[0]))
 			return false;
 		p += 3 + l;
 		len -= 3 + l;
 	}
 	return true;
+}
+
+/* RFC 9252 §3.2.1: the SID Structure sub-sub-TLV is 6 octets */
+static bool
+srv6_subsub_ok(const uint8_t *v, size_t l, uint8_t type)
+{
+	return type != 1 || l == 6;
+}
+
+/* RFC 9252 §3.1: SID Information sub-TLV: reserved, SID (16), flags,
+ * behavior (2), reserved, then its sub-sub-TLVs, all framed */
+static bool
+srv6_sub_ok(const uint8_t *v, size_t l, uint8_t type)
+{
+	if (type != 1)
+		return true;
+	return l >= SRV6_SID_INFO_LEN &&
+	    tlv_framed(v + SRV6_SID_INFO_LEN, l - SRV6_SID_INFO_LEN,
+	    srv6_subsub_ok);
+}
+
+/* The RFC 9252 service TLVs (5 and 6, but ExaBGP 4.2's 21-octet TLV 5):
+ * a reserved octet, then sub-TLVs, all framed. */
+static bool
+psid_tlv_ok(const uint8_t *v, size_t l, uint8_t type)
+{
+	if (type == 1)
+		return l == 7;
+	if (type == 3)
+		return l >= 2 && (l - 2) % 6 == 0;
+	if ((type == 5 && l != 21) || type == 6)
+		return l >= 1 && tlv_framed(v + 1, l - 1, srv6_sub_ok);
+	return true;
+}
+
+static bool
+prefix_sid_ok(const uint8_t *p, size_t len)
+{
+	return tlv_framed(p, len, psid_tlv_ok);
 }
 
 static const char *
@@ -434,6 +478,17 @@ parse_prefix_sid(struct upd_state *s, struct rbuf *v, uint8_t flags,
 	/* RFC 8669 §6: a malformed Prefix-SID is discarded */
 	if (!prefix_sid_ok(rbuf_ptr(v), rbuf_left(v)))
 		return "Prefix-SID TLVs";
+	keep_raw(s, v, flags, code);
+	return NULL;
+}
+
+/* RFC 9012 §2: tunnel TLVs and their sub-TLVs, each inside its parent */
+static const char *
+parse_tunnel_encap(struct upd_state *s, struct rbuf *v, uint8_t flags,
+    uint8_t code)
+{
+	if (!srpolicy_tunnel_ok(rbuf_ptr(v), rbuf_left(v)))
+		return "Tunnel Encapsulation TLVs";
 	keep_raw(s, v, flags, code);
 	return NULL;
 }
@@ -1338,6 +1393,17 @@ json_large_communities(struct jw *j, const struct attrs *a,
 	sbuf_addc(j->o, ']');
 }
 
+/* ExaBGP main's "tunnel-encap" (its SR Policy tunnels) */
+static void
+json_tunnel_encap(struct jw *j, const struct attrs *a,
+    const struct attr_raw *r)
+{
+	if (!j->first)
+		sbuf_addc(j->o, ',');
+	j->first = false;
+	srpolicy_tunnel_json(j->o, r->data, r->len);
+}
+
 /* 4.2's generic form: "attribute-0xCC-0xFF": "0xHEX". */
 static void
 json_raw(struct jw *j, const struct attr_raw *r)
@@ -1619,6 +1685,57 @@ be24(const uint8_t *p)
 	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
 }
 
+/* The SID Information sub-TLVs of an RFC 9252 service TLV (checked by
+ * prefix_sid_ok), as ExaBGP main shows them: "l3-service" (or
+ * "l2-service"): [{"sid", "flags", "endpoint_behavior", "structure"}]. */
+static void
+json_srv6_service(struct sbuf *o, uint8_t type, const uint8_t *p, size_t len)
+{
+	bool first = true;
+
+	sbuf_printf(o, "\"%s\":[", type == 5 ? "l3-service" : "l2-service");
+	while (len >= 3) {
+		size_t l = (size_t)p[1] << 8 | p[2];
+		struct bgp_addr sid = { .afi = BGP_AFI_IPV6 };
+		const uint8_t *v = p + 3, *q;
+		char ip[ADDR_STRLEN];
+		size_t ql;
+
+		if (l > len - 3)
+			break;
+		if (p[0] == 1 && l >= SRV6_SID_INFO_LEN) {
+			memcpy(sid.b, v + 1, 16);
+			sbuf_printf(o, "%s{\"sid\":\"%s\",\"flags\":%u,"
+			    "\"endpoint_behavior\":%u", first ? "" : ",",
+			    addr_fmt(&sid, ip), v[17], be16_get(v + 18));
+			first = false;
+			q = v + SRV6_SID_INFO_LEN;
+			ql = l - SRV6_SID_INFO_LEN;
+			while (ql >= 3) {
+				size_t sl = (size_t)q[1] << 8 | q[2];
+
+				if (sl > ql - 3)
+					break;
+				if (q[0] == 1 && sl == 6)
+					sbuf_printf(o, ",\"structure\":{"
+					    "\"locator-block-length\":%u,"
+					    "\"locator-node-length\":%u,"
+					    "\"function-length\":%u,"
+					    "\"argument-length\":%u,"
+					    "\"transposition-length\":%u,"
+					    "\"transposition-offset\":%u}",
+					    q[3], q[4], q[5], q[6], q[7], q[8]);
+				q += 3 + sl;
+				ql -= 3 + sl;
+			}
+			sbuf_addc(o, '}');
+		}
+		p += 3 + l;
+		len -= 3 + l;
+	}
+	sbuf_addc(o, ']');
+}
+
 /* 4.2's JSON: {"sr-label-index": N, "sr-srgbs": [[B, R], ...],
  * "sr-v6-sid": .., "srv6-vpn-sid": .., "srv6-l3vpn-sid": ..}, in TLV order,
  * "attribute-not-implemented": "T" for the others. */
@@ -1658,7 +1775,9 @@ json_prefix_sid(struct jw *j, const struct attrs *a, const struct attr_raw *r)
 			memcpy(sid.b, p + 4, 16);
 			sbuf_printf(j->o, "\"srv6-l3vpn-sid\":\"%s\"",
 			    addr_fmt(&sid, ip));
-		} else
+		} else if (p[0] == 5 || p[0] == 6)
+			json_srv6_service(j->o, p[0], p + 4, l - 1);
+		else
 			sbuf_printf(j->o, "\"attribute-not-implemented\":"
 			    "\"%u\"", p[0]);
 		p += 3 + l;
@@ -1780,6 +1899,12 @@ static const struct attr_desc attr_table[256] = {
 	    .name = "AS4_AGGREGATOR", .flags = O | T, .bad = BAD_DISCARD,
 	    .old_only = true, .has = ATTR_HAS_AS4_AGGREGATOR,
 	    .decode = parse_as4_aggregator, .encode = enc_as4_aggregator },
+	/* RFC 9012 §13: a malformed one is discarded ("attribute
+	 * discard") */
+	[BGP_ATTR_TUNNEL_ENCAP] = { .code = BGP_ATTR_TUNNEL_ENCAP,
+	    .name = "TUNNEL_ENCAPSULATION", .flags = O | T,
+	    .bad = BAD_DISCARD, .decode = parse_tunnel_encap,
+	    .json = json_tunnel_encap },
 	[BGP_ATTR_IPV6_EXT_COMMUNITIES] = {
 	    .code = BGP_ATTR_IPV6_EXT_COMMUNITIES,
 	    .name = "IPV6_EXTENDED_COMMUNITIES", .flags = O | T,

@@ -344,3 +344,254 @@ srpolicy_tunnel(const struct sbuf *tlvs, struct sbuf *out)
 	sbuf_add(out, tlvs->p, tlvs->len);
 	return 0;
 }
+
+/* ---- a received Tunnel Encapsulation attribute ---- */
+
+/* One sub-TLV at p (len left): its type, value and whole size; false
+ * when it runs past len. */
+static bool
+subtlv_next(const uint8_t *p, size_t len, uint8_t *type, const uint8_t **v,
+    size_t *vl, size_t *size)
+{
+	size_t hl;
+
+	if (len < 2)
+		return false;
+	*type = p[0];
+	hl = p[0] >= 128 ? 3 : 2;
+	if (len < hl)
+		return false;
+	*vl = hl == 3 ? (size_t)p[1] << 8 | p[2] : p[1];
+	if (*vl > len - hl)
+		return false;
+	*v = p + hl;
+	*size = hl + *vl;
+	return true;
+}
+
+/* Every sub-TLV inside [p, p + len); a segment list's too (after its
+ * reserved octet). */
+static bool
+subtlvs_ok(const uint8_t *p, size_t len, bool in_segment_list)
+{
+	while (len > 0) {
+		const uint8_t *v;
+		size_t vl, size;
+		uint8_t type;
+
+		if (!subtlv_next(p, len, &type, &v, &vl, &size))
+			return false;
+		if (!in_segment_list && type == ST_SEGMENT_LIST &&
+		    (vl < 1 || !subtlvs_ok(v + 1, vl - 1, true)))
+			return false;
+		p += size;
+		len -= size;
+	}
+	return true;
+}
+
+bool
+srpolicy_tunnel_ok(const uint8_t *v, size_t len)
+{
+	while (len > 0) {
+		size_t l;
+
+		if (len < 4)
+			return false;
+		l = be16_get(v + 2);
+		if (l > len - 4 || !subtlvs_ok(v + 4, l, false))
+			return false;
+		v += 4 + l;
+		len -= 4 + l;
+	}
+	return true;
+}
+
+static void
+json_sid(struct sbuf *o, const uint8_t *p)
+{
+	struct bgp_addr a = { .afi = BGP_AFI_IPV6 };
+	char buf[ADDR_STRLEN];
+
+	memcpy(a.b, p, 16);
+	sbuf_printf(o, "\"%s\"", addr_fmt(&a, buf));
+}
+
+static void
+json_hex(struct sbuf *o, const uint8_t *p, size_t n)
+{
+	sbuf_addc(o, '"');
+	put_raw(o, p, n);
+	sbuf_addc(o, '"');
+}
+
+/* A JSON string of a name sub-TLV (reserved octet first), escaped. */
+static void
+json_name(struct sbuf *o, const uint8_t *v, size_t vl)
+{
+	sbuf_addc(o, '"');
+	for (size_t i = 1; i < vl; i++) {
+		uint8_t c = v[i];
+
+		if (c == '"' || c == '\\')
+			sbuf_printf(o, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			sbuf_printf(o, "\\u%04x", c);
+		else
+			sbuf_addc(o, (char)c);
+	}
+	sbuf_addc(o, '"');
+}
+
+static void
+json_segment(struct sbuf *o, uint8_t type, const uint8_t *v, size_t vl)
+{
+	if (type == SEG_TYPE_A && vl == 6) {
+		uint32_t e = be32_get(v + 2);
+
+		sbuf_printf(o, "{\"type\":\"A\",\"label\":%u,\"tc\":%u,"
+		    "\"s\":%s,\"ttl\":%u}", e >> 12, (e >> 9) & 7,
+		    (e & LABEL_S_BIT) ? "true" : "false", e & 0xff);
+	} else if (type == SEG_TYPE_B && (vl == 18 || vl == 26)) {
+		sbuf_adds(o, "{\"type\":\"B\",\"sid\":");
+		json_sid(o, v + 2);
+		if (vl == 26)
+			sbuf_printf(o, ",\"endpoint-behavior\":{\"behavior\":%u,"
+			    "\"lb-length\":%u,\"ln-length\":%u,\"fun-length\":"
+			    "%u,\"arg-length\":%u}", be16_get(v + 18), v[22],
+			    v[23], v[24], v[25]);
+		sbuf_addc(o, '}');
+	} else {
+		sbuf_printf(o, "{\"type\":%u,\"raw\":", type);
+		json_hex(o, v, vl);
+		sbuf_addc(o, '}');
+	}
+}
+
+/* {"weight": N, "segments": [...]} of a segment list's sub-TLVs */
+static void
+json_segment_list(struct sbuf *o, const uint8_t *p, size_t len)
+{
+	bool first = true;
+
+	sbuf_addc(o, '{');
+	for (size_t off = 0; off < len;) {
+		const uint8_t *v;
+		size_t vl, size;
+		uint8_t type;
+
+		if (!subtlv_next(p + off, len - off, &type, &v, &vl, &size))
+			break;
+		if (type == SST_WEIGHT && vl == 6)
+			sbuf_printf(o, "\"weight\":%u,", be32_get(v + 2));
+		off += size;
+	}
+	sbuf_adds(o, "\"segments\":[");
+	for (size_t off = 0; off < len;) {
+		const uint8_t *v;
+		size_t vl, size;
+		uint8_t type;
+
+		if (!subtlv_next(p + off, len - off, &type, &v, &vl, &size))
+			break;
+		if (type != SST_WEIGHT) {
+			if (!first)
+				sbuf_addc(o, ',');
+			first = false;
+			json_segment(o, type, v, vl);
+		}
+		off += size;
+	}
+	sbuf_adds(o, "]}");
+}
+
+/* The members of an SR Policy tunnel: its sub-TLVs (checked) */
+static void
+json_sr_policy(struct sbuf *o, const uint8_t *p, size_t len)
+{
+	bool lists = false, first_list = true;
+
+	sbuf_addc(o, '{');
+	for (size_t off = 0; off < len;) {
+		const uint8_t *v;
+		size_t vl, size;
+		uint8_t type;
+
+		if (!subtlv_next(p + off, len - off, &type, &v, &vl, &size))
+			break;
+		off += size;
+		if (type == ST_SEGMENT_LIST) {
+			lists = true;
+			continue;
+		}
+		if (type == ST_PREFERENCE && vl == 6)
+			sbuf_printf(o, "\"preference\":%u,", be32_get(v + 2));
+		else if (type == ST_PRIORITY && vl == 2)
+			sbuf_printf(o, "\"priority\":%u,", v[0]);
+		else if (type == ST_BINDING_SID && vl == 6)
+			sbuf_printf(o, "\"binding-sid\":{\"type\":\"mpls\","
+			    "\"label\":%u},", be32_get(v + 2) >> 12);
+		else if (type == ST_BINDING_SID && vl == 2)
+			sbuf_adds(o, "\"binding-sid\":null,");
+		else if (type == ST_SRV6_BINDING_SID && vl >= 18) {
+			sbuf_adds(o, "\"srv6-binding-sid\":");
+			json_sid(o, v + 2);
+			sbuf_addc(o, ',');
+		} else if ((type == ST_POLICY_NAME || type == ST_CP_NAME) &&
+		    vl >= 1) {
+			sbuf_printf(o, "\"%s\":", type == ST_POLICY_NAME ?
+			    "policy-name" : "candidate-path-name");
+			json_name(o, v, vl);
+			sbuf_addc(o, ',');
+		} else {
+			sbuf_printf(o, "\"sub-tlv-%u\":", type);
+			json_hex(o, v, vl);
+			sbuf_addc(o, ',');
+		}
+	}
+	sbuf_adds(o, "\"segment-lists\":[");
+	for (size_t off = 0; lists && off < len;) {
+		const uint8_t *v;
+		size_t vl, size;
+		uint8_t type;
+
+		if (!subtlv_next(p + off, len - off, &type, &v, &vl, &size))
+			break;
+		off += size;
+		if (type != ST_SEGMENT_LIST || vl < 1)
+			continue;
+		if (!first_list)
+			sbuf_addc(o, ',');
+		first_list = false;
+		json_segment_list(o, v + 1, vl - 1);
+	}
+	sbuf_adds(o, "]}");
+}
+
+void
+srpolicy_tunnel_json(struct sbuf *o, const uint8_t *v, size_t len)
+{
+	bool first = true;
+
+	sbuf_adds(o, "\"tunnel-encap\":{");
+	while (len >= 4) {
+		uint16_t type = be16_get(v);
+		size_t l = be16_get(v + 2);
+
+		if (l > len - 4)
+			break;
+		if (!first)
+			sbuf_addc(o, ',');
+		first = false;
+		if (type == TUNNEL_SR_POLICY) {
+			sbuf_adds(o, "\"sr-policy\":");
+			json_sr_policy(o, v + 4, l);
+		} else {
+			sbuf_printf(o, "\"tunnel-%u\":", type);
+			json_hex(o, v + 4, l);
+		}
+		v += 4 + l;
+		len -= 4 + l;
+	}
+	sbuf_addc(o, '}');
+}

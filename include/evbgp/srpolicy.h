@@ -44,4 +44,16 @@ int	srpolicy_word(struct nlri_words *w, struct sbuf *tlvs);
  * tunnel with those sub-TLVs into out; -1 when it would not fit. */
 int	srpolicy_tunnel(const struct sbuf *tlvs, struct sbuf *out);
 
+/*
+ * A received Tunnel Encapsulation attribute's value (RFC 9012 §2): its
+ * tunnel TLVs (type and length 2 octets each) and their sub-TLVs (a
+ * 1-octet length below type 128, 2 from 128), the SR Policy segment
+ * lists' sub-TLVs too, all inside their parent. false: malformed.
+ */
+bool	srpolicy_tunnel_ok(const uint8_t *v, size_t len);
+/* Its JSON member as ExaBGP main shows it: "tunnel-encap": {"sr-policy":
+ * {"preference", "binding-sid", "segment-lists": [...], ...}}, other
+ * tunnel types as {"type": N, "raw": HEX}; v checked by the above. */
+void	srpolicy_tunnel_json(struct sbuf *o, const uint8_t *v, size_t len);
+
 #endif /* EVBGP_SRPOLICY_H */
