@@ -1822,7 +1822,7 @@ route_text_parse_words(enum family_id fam, const struct lex_token *t,
 	route_text_attrs_finish(&st.a);
 	if (!(flags & ROUTE_TEXT_NEXTHOP_OPTIONAL) &&
 	    !(st.a.has & ATTR_HAS_NEXT_HOP)) {
-		rt_fail(&c, "a %s %s route needs 'next-hop'",
+		rt_fail(&c, "an %s %s route needs 'next-hop'",
 		    family_afi_name(fam), family_safi_name(fam));
 		goto out;
 	}
