@@ -18,6 +18,7 @@
 
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/bgpls.h"
 #include "evbgp/nlri.h"
 #include "evbgp/srpolicy.h"
 #include "evbgp/update.h"
@@ -478,6 +479,16 @@ parse_prefix_sid(struct upd_state *s, struct rbuf *v, uint8_t flags,
 	/* RFC 8669 §6: a malformed Prefix-SID is discarded */
 	if (!prefix_sid_ok(rbuf_ptr(v), rbuf_left(v)))
 		return "Prefix-SID TLVs";
+	keep_raw(s, v, flags, code);
+	return NULL;
+}
+
+/* RFC 9552 §5.3: TLVs (type, length, value) each inside the attribute */
+static const char *
+parse_bgp_ls(struct upd_state *s, struct rbuf *v, uint8_t flags, uint8_t code)
+{
+	if (!bgpls_attr_ok(rbuf_ptr(v), rbuf_left(v)))
+		return "BGP-LS attribute TLVs";
 	keep_raw(s, v, flags, code);
 	return NULL;
 }
@@ -1393,6 +1404,16 @@ json_large_communities(struct jw *j, const struct attrs *a,
 	sbuf_addc(j->o, ']');
 }
 
+/* ExaBGP main's "bgp-ls" */
+static void
+json_bgp_ls(struct jw *j, const struct attrs *a, const struct attr_raw *r)
+{
+	if (!j->first)
+		sbuf_addc(j->o, ',');
+	j->first = false;
+	bgpls_attr_json(j->o, r->data, r->len);
+}
+
 /* ExaBGP main's "tunnel-encap" (its SR Policy tunnels) */
 static void
 json_tunnel_encap(struct jw *j, const struct attrs *a,
@@ -1905,6 +1926,10 @@ static const struct attr_desc attr_table[256] = {
 	    .name = "TUNNEL_ENCAPSULATION", .flags = O | T,
 	    .bad = BAD_DISCARD, .decode = parse_tunnel_encap,
 	    .json = json_tunnel_encap },
+	/* RFC 9552 §8.2.2: a malformed BGP-LS attribute is discarded */
+	[BGP_ATTR_BGP_LS] = { .code = BGP_ATTR_BGP_LS, .name = "BGP_LS",
+	    .flags = O, .bad = BAD_DISCARD, .decode = parse_bgp_ls,
+	    .json = json_bgp_ls },
 	[BGP_ATTR_IPV6_EXT_COMMUNITIES] = {
 	    .code = BGP_ATTR_IPV6_EXT_COMMUNITIES,
 	    .name = "IPV6_EXTENDED_COMMUNITIES", .flags = O | T,

@@ -11,6 +11,7 @@
 
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/bgpls.h"
 #include "evbgp/evpn.h"
 #include "evbgp/mup.h"
 #include "evbgp/mvpn.h"
@@ -798,6 +799,10 @@ static const struct nlri_family nlri_families[FAM_MAX] = {
 	    NLRI_F_NH_V4MAPPED | NLRI_F_UNPACKED),
 	WORDS_FAMILY(FAM_IPV4_SRPOLICY, srpolicy, 0),
 	WORDS_FAMILY(FAM_IPV6_SRPOLICY, srpolicy, 0),
+	/* received only (ExaBGP announces none either) */
+	[FAM_BGPLS] = { .fam = FAM_BGPLS, .get = bgpls_nlri_get,
+	    .key = bgpls_nlri_key, .json = bgpls_nlri_json,
+	    .text = bgpls_nlri_text },
 	[FAM_L2VPN_EVPN] = { .fam = FAM_L2VPN_EVPN,
 	    .flags = NLRI_F_WITHDRAW_ATTRS, .get = evpn_get, .key = evpn_key,
 	    .json = evpn_json, .text = evpn_text, .rd = evpn_rd },

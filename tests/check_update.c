@@ -464,6 +464,21 @@ static const struct dec_vec dec_vecs[] = {
 	    " 800007 00 0906 00000000", 23),
 	DI_("tunnel encap segment list empty", IBGP4, IB "C01707 000F0003"
 	    " 800000", 23),
+	/* BGP-LS (RFC 9552 §8.2.2): an NLRI whose TLVs do not add up is
+	 * ignored, a malformed attribute discarded */
+	OK_("bgp-ls node", ALLF, "", ORIGIN ASP0 LP "800E2A 4004 47 04 "
+	    "C0A8FF1D 00 0001 001D 03 0000000000000000 0100 0010 0200 0004 "
+	    "0000FDE9 0203 0004 0A010101", ""),
+	OK_("bgp-ls node, descriptor overruns: ignored", ALLF, "", ORIGIN ASP0
+	    LP "800E2A 4004 47 04 C0A8FF1D 00 0001 001D 03 0000000000000000 "
+	    "0100 0010 0200 0004 0000FDE9 0203 0005 0A010101", ""),
+	RS_("bgp-ls nlri length past the data", ALLF, "", ORIGIN ASP0 LP
+	    "800E0E 4004 47 04 C0A8FF1D 00 0001 001D 03", "", 9),
+	OK_("bgp-ls attribute", IBGP4, "", IB "801D07 0447 0003 000001", NLRI),
+	DI_("bgp-ls attribute tlv overruns", IBGP4, IB "801D07 0447 0004 "
+	    "000001", 29),
+	DI_("bgp-ls attribute tlv header cut", IBGP4, IB "801D09 0447 0003 "
+	    "000001 0447", 29),
 	/* unknown attributes (RFC 4271 §5, §6.3) */
 	RS_("unknown well-known", IBGP4, "", IB "406300", NLRI, 2),
 	RS_("unknown well-known code 0", IBGP4, "", IB "000000", NLRI, 2),
