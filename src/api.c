@@ -957,6 +957,7 @@ static const char *const api_help[] = {
 	"withdraw ipv4|ipv6 unicast|multicast|nlri-mpls|mpls-vpn PREFIX "
 	    "[ATTRIBUTES...]",
 	"announce|withdraw ipv4|ipv6 flow|flow-vpn MATCH... ACTION...",
+	"announce|withdraw ipv4|ipv6 mcast-vpn|mup|sr-policy ROUTE...",
 	"announce|withdraw flow route MATCH... ACTION...",
 	"announce|withdraw [l2vpn] vpls rd R endpoint E base B offset O size S "
 	    "next-hop IP [ATTRIBUTES...]",
