@@ -119,33 +119,13 @@ bgpls_nlri_get(struct rbuf *r, enum family_id fam, bool withdrawn,
 	return 0;
 }
 
-size_t
-bgpls_nlri_key(const uint8_t *b, size_t len, enum family_id fam,
-    uint8_t *key)
-{
-	memcpy(key, b, len);
-	return len;
-}
-
 /* ---- JSON helpers ---- */
-
-static void
-put_addr(struct sbuf *o, const uint8_t *p, size_t n)
-{
-	struct bgp_addr a;
-	char buf[ADDR_STRLEN];
-
-	memset(&a, 0, sizeof(a));
-	a.afi = n == 16 ? BGP_AFI_IPV6 : BGP_AFI_IPV4;
-	memcpy(a.b, p, n == 16 ? 16 : 4);
-	sbuf_adds(o, addr_fmt(&a, buf));
-}
 
 static void
 put_qaddr(struct sbuf *o, const uint8_t *p, size_t n)
 {
 	sbuf_addc(o, '"');
-	put_addr(o, p, n);
+	nlri_put_addr(o, p, n, n == 16 ? 16 : 4);
 	sbuf_addc(o, '"');
 }
 

@@ -185,19 +185,6 @@ mup_nlri_key(const uint8_t *b, size_t len, enum family_id fam, uint8_t *key)
 	return n;
 }
 
-/* An address of bytes octets (or fewer: a prefix, zero-filled). */
-static void
-put_ip(struct sbuf *o, const uint8_t *p, size_t have, size_t bytes)
-{
-	struct bgp_addr a;
-	char buf[ADDR_STRLEN];
-
-	memset(&a, 0, sizeof(a));
-	a.afi = bytes == 4 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
-	memcpy(a.b, p, have < bytes ? have : bytes);
-	sbuf_adds(o, addr_fmt(&a, buf));
-}
-
 static void
 json_rd(struct sbuf *o, const struct mup *m)
 {
@@ -224,31 +211,31 @@ mup_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
 		case ISD:
 			sbuf_printf(o, ",\"prefix_ip_len\":%u,\"prefix_ip\":\"",
 			    m.plen);
-			put_ip(o, m.pfx, m.pfxlen, ab);
+			nlri_put_addr(o, m.pfx, m.pfxlen, ab);
 			sbuf_addc(o, '"');
 			json_rd(o, &m);
 			break;
 		case DSD:
 			sbuf_adds(o, ",\"ip\":\"");
-			put_ip(o, m.pfx, ab, ab);
+			nlri_put_addr(o, m.pfx, ab, ab);
 			sbuf_addc(o, '"');
 			json_rd(o, &m);
 			break;
 		case T1ST:
 			sbuf_printf(o, ",\"prefix_ip_len\":%u,\"prefix_ip\":\"",
 			    m.plen);
-			put_ip(o, m.pfx, m.pfxlen, ab);
+			nlri_put_addr(o, m.pfx, m.pfxlen, ab);
 			sbuf_printf(o, "\",\"teid\":\"%u\",\"qfi\":\"%u\"",
 			    m.teid, m.qfi);
 			json_rd(o, &m);
 			sbuf_printf(o, ",\"endpoint_ip_len\":%u,"
 			    "\"endpoint_ip\":\"", m.eplen);
-			put_ip(o, m.ep, m.epbytes, m.epbytes);
+			nlri_put_addr(o, m.ep, m.epbytes, m.epbytes);
 			sbuf_printf(o, "\",\"source_ip_len\":%u,\"source_ip\":\"",
 			    m.srclen);
 			/* ExaBGP prints Python's empty bytes when absent */
 			if (m.src != NULL)
-				put_ip(o, m.src, m.srclen / 8u, m.srclen / 8u);
+				nlri_put_addr(o, m.src, m.srclen / 8u, m.srclen / 8u);
 			else
 				sbuf_adds(o, "b''");
 			sbuf_addc(o, '"');
@@ -256,7 +243,7 @@ mup_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
 		case T2ST:
 			sbuf_printf(o, ",\"endpoint_len\":%u,\"endpoint_ip\":\"",
 			    m.eplen);
-			put_ip(o, m.ep, ab, ab);
+			nlri_put_addr(o, m.ep, ab, ab);
 			sbuf_addc(o, '"');
 			json_rd(o, &m);
 			sbuf_printf(o, ",\"teid\":\"%u\"", m.teid);
@@ -289,26 +276,26 @@ mup_nlri_text(struct sbuf *o, const uint8_t *b, size_t len,
 		sbuf_addc(o, ':');
 		switch (m.code) {
 		case ISD:
-			put_ip(o, m.pfx, m.pfxlen, ab);
+			nlri_put_addr(o, m.pfx, m.pfxlen, ab);
 			sbuf_printf(o, "/%u", m.plen);
 			break;
 		case DSD:
-			put_ip(o, m.pfx, ab, ab);
+			nlri_put_addr(o, m.pfx, ab, ab);
 			break;
 		case T1ST:
-			put_ip(o, m.pfx, m.pfxlen, ab);
+			nlri_put_addr(o, m.pfx, m.pfxlen, ab);
 			sbuf_printf(o, "/%u:%u:%u:", m.plen, m.teid, m.qfi);
-			put_ip(o, m.ep, m.epbytes, m.epbytes);
+			nlri_put_addr(o, m.ep, m.epbytes, m.epbytes);
 			sbuf_printf(o, "/%u", m.eplen);
 			if (m.src != NULL) {
 				sbuf_addc(o, ':');
-				put_ip(o, m.src, m.srclen / 8u, m.srclen / 8u);
+				nlri_put_addr(o, m.src, m.srclen / 8u, m.srclen / 8u);
 				sbuf_printf(o, "/%u", m.srclen);
 			}
 			break;
 		case T2ST:
 			sbuf_printf(o, "%u:", m.eplen);
-			put_ip(o, m.ep, ab, ab);
+			nlri_put_addr(o, m.ep, ab, ab);
 			sbuf_printf(o, ":%u", m.teid);
 			break;
 		}
@@ -479,18 +466,18 @@ mup_nlri_route(struct sbuf *o, const uint8_t *b, size_t len,
 	}
 	sbuf_printf(o, "%s ", types[m.code].word);
 	if (m.code == ISD || m.code == T1ST) {
-		put_ip(o, m.pfx, m.pfxlen, ab);
+		nlri_put_addr(o, m.pfx, m.pfxlen, ab);
 		sbuf_printf(o, "/%u", m.plen);
 	} else
-		put_ip(o, m.code == DSD ? m.pfx : m.ep, ab, ab);
+		nlri_put_addr(o, m.code == DSD ? m.pfx : m.ep, ab, ab);
 	sbuf_adds(o, " rd ");
 	nlri_rd_text(o, m.rd);
 	if (m.code == T1ST) {
 		sbuf_printf(o, " teid %u qfi %u endpoint ", m.teid, m.qfi);
-		put_ip(o, m.ep, m.epbytes, m.epbytes);
+		nlri_put_addr(o, m.ep, m.epbytes, m.epbytes);
 		if (m.src != NULL) {
 			sbuf_adds(o, " source ");
-			put_ip(o, m.src, m.srclen / 8u, m.srclen / 8u);
+			nlri_put_addr(o, m.src, m.srclen / 8u, m.srclen / 8u);
 		}
 	} else if (m.code == T2ST)
 		sbuf_printf(o, " teid %u/%u", m.teid, m.eplen - (unsigned)ab * 8);

@@ -101,26 +101,6 @@ mvpn_split(const uint8_t *b, size_t len, struct mvpn *m)
 	m->parsed = true;
 }
 
-/* RFC 6514 §4: a route is named by all its octets. */
-size_t
-mvpn_nlri_key(const uint8_t *b, size_t len, enum family_id fam, uint8_t *key)
-{
-	memcpy(key, b, len);
-	return len;
-}
-
-static void
-put_ip(struct sbuf *o, const uint8_t *p, size_t bytes)
-{
-	struct bgp_addr a;
-	char buf[ADDR_STRLEN];
-
-	memset(&a, 0, sizeof(a));
-	a.afi = bytes == 4 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
-	memcpy(a.b, p, bytes);
-	sbuf_adds(o, addr_fmt(&a, buf));
-}
-
 /* ExaBGP main's JSON: code, parsed, raw, then the fields */
 void
 mvpn_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
@@ -142,9 +122,9 @@ mvpn_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
 	if (m.has_as)
 		sbuf_printf(o, ",\"source-as\":\"%u\"", m.source_as);
 	sbuf_adds(o, ",\"source\":\"");
-	put_ip(o, m.src, m.srclen);
+	nlri_put_addr(o, m.src, m.srclen, m.srclen);
 	sbuf_adds(o, "\",\"group\":\"");
-	put_ip(o, m.grp, m.grplen);
+	nlri_put_addr(o, m.grp, m.grplen, m.grplen);
 	sbuf_addc(o, '"');
 }
 
@@ -168,9 +148,9 @@ mvpn_nlri_text(struct sbuf *o, const uint8_t *b, size_t len,
 		if (m.has_as)
 			sbuf_printf(o, ":%u", m.source_as);
 		sbuf_addc(o, ':');
-		put_ip(o, m.src, m.srclen);
+		nlri_put_addr(o, m.src, m.srclen, m.srclen);
 		sbuf_addc(o, ':');
-		put_ip(o, m.grp, m.grplen);
+		nlri_put_addr(o, m.grp, m.grplen, m.grplen);
 	}
 	if (nexthop != NULL)
 		sbuf_printf(o, " next-hop %s", nexthop);
@@ -239,9 +219,9 @@ mvpn_nlri_route(struct sbuf *o, const uint8_t *b, size_t len,
 		return;
 	}
 	sbuf_printf(o, "%s %s ", types[m.type].word, types[m.type].src_word);
-	put_ip(o, m.src, m.srclen);
+	nlri_put_addr(o, m.src, m.srclen, m.srclen);
 	sbuf_adds(o, " group ");
-	put_ip(o, m.grp, m.grplen);
+	nlri_put_addr(o, m.grp, m.grplen, m.grplen);
 	sbuf_adds(o, " rd ");
 	nlri_rd_text(o, m.rd);
 	if (m.has_as)

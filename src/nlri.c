@@ -762,10 +762,10 @@ flow_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
  * a next hop of either address family as it is; the IPv4 next hop of
  * MVPN and MUP routes also in NEXT_HOP, their withdrawals with the
  * attributes (the kit's bytes) */
-#define WORDS_FAMILY(f, p, fl)						\
+#define WORDS_FAMILY(f, p, k, fl)					\
 	[f] = { .fam = f, .flags = NLRI_F_NH_ASIS |			\
 	    NLRI_F_WITHDRAW_ATTRS | (fl), .get = p##_nlri_get,		\
-	    .key = p##_nlri_key, .json = p##_nlri_json,			\
+	    .key = k, .json = p##_nlri_json,				\
 	    .text = p##_nlri_text, .parse = p##_nlri_parse,		\
 	    .route = p##_nlri_route }
 
@@ -791,17 +791,19 @@ static const struct nlri_family nlri_families[FAM_MAX] = {
 	 * is the prefix's, its bits past the length cleared */
 	[FAM_IPV4_RTC] = { .fam = FAM_IPV4_RTC, .get = rtc_get,
 	    .key = prefix_key, .json = rtc_json, .text = rtc_text },
-	WORDS_FAMILY(FAM_IPV4_MVPN, mvpn, NLRI_F_NEXTHOP_ATTR),
-	WORDS_FAMILY(FAM_IPV6_MVPN, mvpn, NLRI_F_NEXTHOP_ATTR),
-	WORDS_FAMILY(FAM_IPV4_MUP, mup, NLRI_F_NEXTHOP_ATTR |
+	WORDS_FAMILY(FAM_IPV4_MVPN, mvpn, nlri_key_whole,
+	    NLRI_F_NEXTHOP_ATTR),
+	WORDS_FAMILY(FAM_IPV6_MVPN, mvpn, nlri_key_whole,
+	    NLRI_F_NEXTHOP_ATTR),
+	WORDS_FAMILY(FAM_IPV4_MUP, mup, mup_nlri_key, NLRI_F_NEXTHOP_ATTR |
 	    NLRI_F_UNPACKED),
-	WORDS_FAMILY(FAM_IPV6_MUP, mup, NLRI_F_NEXTHOP_ATTR |
+	WORDS_FAMILY(FAM_IPV6_MUP, mup, mup_nlri_key, NLRI_F_NEXTHOP_ATTR |
 	    NLRI_F_NH_V4MAPPED | NLRI_F_UNPACKED),
-	WORDS_FAMILY(FAM_IPV4_SRPOLICY, srpolicy, 0),
-	WORDS_FAMILY(FAM_IPV6_SRPOLICY, srpolicy, 0),
+	WORDS_FAMILY(FAM_IPV4_SRPOLICY, srpolicy, nlri_key_whole, 0),
+	WORDS_FAMILY(FAM_IPV6_SRPOLICY, srpolicy, nlri_key_whole, 0),
 	/* received only (ExaBGP announces none either) */
 	[FAM_BGPLS] = { .fam = FAM_BGPLS, .get = bgpls_nlri_get,
-	    .key = bgpls_nlri_key, .json = bgpls_nlri_json,
+	    .key = nlri_key_whole, .json = bgpls_nlri_json,
 	    .text = bgpls_nlri_text },
 	[FAM_L2VPN_EVPN] = { .fam = FAM_L2VPN_EVPN,
 	    .flags = NLRI_F_WITHDRAW_ATTRS, .get = evpn_get, .key = evpn_key,
@@ -1091,6 +1093,27 @@ void
 nlri_to_prefix(const struct nlri *n, struct prefix *p)
 {
 	prefix_of(n->b, n->len, n->fam, p);
+}
+
+/* ---- shared by the families' modules ---- */
+
+size_t
+nlri_key_whole(const uint8_t *b, size_t len, enum family_id fam, uint8_t *key)
+{
+	memcpy(key, b, len);
+	return len;
+}
+
+void
+nlri_put_addr(struct sbuf *o, const uint8_t *p, size_t have, size_t bytes)
+{
+	struct bgp_addr a;
+	char buf[ADDR_STRLEN];
+
+	memset(&a, 0, sizeof(a));
+	a.afi = bytes == 4 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
+	memcpy(a.b, p, have < bytes ? have : bytes);
+	sbuf_adds(o, addr_fmt(&a, buf));
 }
 
 /* ---- route words (nlri_family.parse) ---- */

@@ -49,14 +49,6 @@ srpolicy_nlri_get(struct rbuf *r, enum family_id fam, bool withdrawn,
 	return 0;
 }
 
-size_t
-srpolicy_nlri_key(const uint8_t *b, size_t len, enum family_id fam,
-    uint8_t *key)
-{
-	memcpy(key, b, len);
-	return len;
-}
-
 /* Only called for NLRI srpolicy_nlri_get accepted (1 + 12 or 1 + 24);
  * those it ignored are framed but not usable: shown raw. */
 static bool
@@ -68,13 +60,7 @@ sr_ok(const uint8_t *b, size_t len)
 static void
 put_endpoint(struct sbuf *o, const uint8_t *b, size_t len)
 {
-	struct bgp_addr a;
-	char buf[ADDR_STRLEN];
-
-	memset(&a, 0, sizeof(a));
-	a.afi = len == 13 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
-	memcpy(a.b, b + 9, len - 9);
-	sbuf_adds(o, addr_fmt(&a, buf));
+	nlri_put_addr(o, b + 9, len - 9, len - 9);
 }
 
 static void
@@ -410,11 +396,9 @@ srpolicy_tunnel_ok(const uint8_t *v, size_t len)
 static void
 json_sid(struct sbuf *o, const uint8_t *p)
 {
-	struct bgp_addr a = { .afi = BGP_AFI_IPV6 };
-	char buf[ADDR_STRLEN];
-
-	memcpy(a.b, p, 16);
-	sbuf_printf(o, "\"%s\"", addr_fmt(&a, buf));
+	sbuf_addc(o, '"');
+	nlri_put_addr(o, p, 16, 16);
+	sbuf_addc(o, '"');
 }
 
 static void

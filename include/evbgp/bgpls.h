@@ -22,8 +22,6 @@
 
 int	bgpls_nlri_get(struct rbuf *r, enum family_id fam, bool withdrawn,
 	    size_t *len, const char **why);
-size_t	bgpls_nlri_key(const uint8_t *b, size_t len, enum family_id fam,
-	    uint8_t *key);
 void	bgpls_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
 	    enum family_id fam, const char *path_info, const char *nexthop);
 void	bgpls_nlri_text(struct sbuf *o, const uint8_t *b, size_t len,

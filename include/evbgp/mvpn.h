@@ -21,8 +21,6 @@
 
 int	mvpn_nlri_get(struct rbuf *r, enum family_id fam, bool withdrawn,
 	    size_t *len, const char **why);
-size_t	mvpn_nlri_key(const uint8_t *b, size_t len, enum family_id fam,
-	    uint8_t *key);
 void	mvpn_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
 	    enum family_id fam, const char *path_info, const char *nexthop);
 void	mvpn_nlri_text(struct sbuf *o, const uint8_t *b, size_t len,

@@ -156,6 +156,15 @@ int	nlri_nexthop_get(enum family_id fam, struct rbuf nh, struct bgp_addr *g,
 int	nlri_nexthop_put(struct wbuf *w, enum family_id fam,
 	    const struct bgp_addr *g, const struct bgp_addr *ll, bool ext);
 
+/* A key that is the NLRI's octets, all of them (the families whose
+ * routes are named by everything they say: MCAST-VPN, SR Policy, BGP-LS). */
+size_t	nlri_key_whole(const uint8_t *b, size_t len, enum family_id fam,
+	    uint8_t *key);
+/* An address of bytes octets (4: IPv4, else IPv6) from have octets at
+ * p (the rest zero: a prefix's), as text. */
+void	nlri_put_addr(struct sbuf *o, const uint8_t *p, size_t have,
+	    size_t bytes);
+
 /* The description of fam, or NULL when evbgp does not speak it. */
 const struct nlri_family *nlri_family(enum family_id fam);
 /* The families whose routes evbgp encodes and decodes. */

@@ -23,8 +23,6 @@
 
 int	srpolicy_nlri_get(struct rbuf *r, enum family_id fam, bool withdrawn,
 	    size_t *len, const char **why);
-size_t	srpolicy_nlri_key(const uint8_t *b, size_t len, enum family_id fam,
-	    uint8_t *key);
 void	srpolicy_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
 	    enum family_id fam, const char *path_info, const char *nexthop);
 void	srpolicy_nlri_text(struct sbuf *o, const uint8_t *b, size_t len,
