@@ -411,23 +411,25 @@ bgpls_attr_ok(const uint8_t *v, size_t len)
 #define A_SID_LABEL		1161
 #define A_SRV6_STRUCTURE	1252
 
+/* An IEEE float as JSON, as Python prints it (a point in an integral
+ * value); NaN and the infinities are no JSON number: null. */
 static void
 put_float(struct sbuf *o, const uint8_t *p)
 {
 	uint32_t u = be32_get(p);
+	double d;
 	float f;
-	char buf[64];
 
 	memcpy(&f, &u, sizeof(f));
-	/* a JSON number as Python prints a float (with a point); NaN and
-	 * the infinities are no JSON number */
-	if (f != f || f - f != 0)
-		snprintf(buf, sizeof(buf), "null");
-	else if ((double)f == (double)(long long)f && f < 1e16f && f > -1e16f)
-		snprintf(buf, sizeof(buf), "%.1f", (double)f);
+	d = f;
+	if (d != d || d - d != 0)
+		sbuf_adds(o, "null");
+	/* the range first: casting a larger value is undefined (found by
+	 * fuzz_decode) */
+	else if (d < 1e16 && d > -1e16 && d == (double)(long long)d)
+		sbuf_printf(o, "%.1f", d);
 	else
-		snprintf(buf, sizeof(buf), "%.9g", (double)f);
-	sbuf_adds(o, buf);
+		sbuf_printf(o, "%.9g", d);
 }
 
 /* {"A": 1, "B": 0, ..., "RSV": rest} for the named high bits */

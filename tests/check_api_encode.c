@@ -669,6 +669,48 @@ START_TEST(test_kit_bgpls_nlri)
 }
 END_TEST
 
+/* A BGP-LS attribute's floats (bandwidths) that are no JSON number or
+ * too large to be integral (fuzz_decode found the cast): valid JSON. */
+START_TEST(test_bgpls_floats)
+{
+	static const char *body = "0000 004C 40010100 400200 400304 0A000001 "
+	    "400504 00000064 801D34 0441 0004 7BFF0000 0442 0004 7FC00000 "
+	    "0443 0020 7F800000 FF800000 7F7FFFFF 00000001 80000000 4B800000 "
+	    "5A000000 3F000000 180A0000";
+	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65000,
+	    65000);
+	struct update_ctx ctx = { .asn4 = true, .families = nlri_spoken() };
+	struct json_object *got, *attr, *ls, *v;
+	struct update_msg m;
+	uint8_t buf[512];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	decode_update(body, &ctx, &m, buf, sizeof(buf));
+	sbuf_init(&out);
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_msg((got = parse_line(out.p, out.len)) != NULL, "%s", out.p);
+	ck_assert(json_object_object_get_ex(update_of(got), "attribute",
+	    &attr));
+	ck_assert(json_object_object_get_ex(attr, "bgp-ls", &ls));
+	ck_assert(json_object_object_get_ex(ls, "maximum-link-bandwidth", &v));
+	ck_assert(json_object_get_double(v) > 6e35);
+	ck_assert(json_object_object_get_ex(ls,
+	    "maximum-reservable-link-bandwidth", &v));
+	ck_assert(json_object_is_type(v, json_type_null));
+	ck_assert(json_object_object_get_ex(ls, "unreserved-bandwidth", &v));
+	ck_assert_uint_eq(json_object_array_length(v), 8);
+	ck_assert(json_object_is_type(json_object_array_get_idx(v, 0),
+	    json_type_null));
+	ck_assert_double_eq(json_object_get_double(
+	    json_object_array_get_idx(v, 5)), 16777216.0);
+	json_object_put(got);
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
 /* ---- compat §3.3: verbatim 4.2.21 messages ---- */
 
 #define NB61 "\"neighbor\": { \"address\": { \"local\": \"127.0.0.61\", " \
@@ -1795,6 +1837,7 @@ api_encode_suite(void)
 	tcase_add_test(tc, test_kit_decoding_open);
 	tcase_add_loop_test(tc, test_kit_main_json, 0, NVEC(main_json_cases));
 	tcase_add_test(tc, test_kit_bgpls_nlri);
+	tcase_add_test(tc, test_bgpls_floats);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("golden");
