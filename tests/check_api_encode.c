@@ -598,7 +598,11 @@ START_TEST(test_kit_main_json)
 		if (p == NULL)
 			continue;
 		if (strncmp(p + 1, "raw:", 4) == 0) {
-			char *q = raw = xstrdup(p + 5), *d = q;
+			char *q, *d;
+
+			/* a raw without JSON (an End-of-RIB) is not compared */
+			free(raw);
+			q = d = raw = xstrdup(p + 5);
 
 			/* ':' separators out */
 			for (; *q != '\0'; q++)
