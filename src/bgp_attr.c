@@ -1813,6 +1813,51 @@ json_prefix_sid(struct jw *j, const struct attrs *a, const struct attr_raw *r)
  * order; anything else is written in the generic form in the route
  * syntax (events show what 4.2 shows).
  */
+/* The first SRv6 service TLV (RFC 9252, not 4.2's 21-octet TLV 5) of a
+ * checked Prefix-SID with a SID Information sub-TLV, in ExaBGP main's
+ * route syntax: " bgp-prefix-sid-srv6 ( l3-service SID 0xB [ ... ] )";
+ * false when there is none. */
+static bool
+text_srv6_service(struct sbuf *o, const uint8_t *p, size_t len)
+{
+	for (size_t l; len >= 3; p += 3 + l, len -= 3 + l) {
+		const uint8_t *v;
+		size_t vl;
+
+		l = (size_t)p[1] << 8 | p[2];
+		if (l > len - 3)
+			return false;
+		if ((p[0] != 5 && p[0] != 6) || (p[0] == 5 && l == 21) || l < 4)
+			continue;
+		/* the first sub-TLV, after the reserved octet */
+		v = p + 4;
+		vl = (size_t)v[1] << 8 | v[2];
+		if (v[0] != 1 || l < 4 + vl || vl < SRV6_SID_INFO_LEN)
+			continue;
+		v += 3;
+		sbuf_printf(o, " bgp-prefix-sid-srv6 ( %s ", p[0] == 5 ?
+		    "l3-service" : "l2-service");
+		{
+			struct bgp_addr sid = { .afi = BGP_AFI_IPV6 };
+			char ip[ADDR_STRLEN];
+
+			memcpy(sid.b, v + 1, 16);
+			sbuf_printf(o, "%s 0x%02X", addr_fmt(&sid, ip),
+			    be16_get(v + 18));
+		}
+		if (vl >= SRV6_SID_INFO_LEN + 9 && v[SRV6_SID_INFO_LEN] == 1 &&
+		    be16_get(v + SRV6_SID_INFO_LEN + 1) == 6) {
+			const uint8_t *st = v + SRV6_SID_INFO_LEN + 3;
+
+			sbuf_printf(o, " [%u,%u,%u,%u,%u,%u]", st[0], st[1],
+			    st[2], st[3], st[4], st[5]);
+		}
+		sbuf_adds(o, " )");
+		return true;
+	}
+	return false;
+}
+
 static void
 text_prefix_sid(struct sbuf *o, const struct attrs *a,
     const struct attr_raw *r, enum attr_text_style style)
@@ -1821,6 +1866,10 @@ text_prefix_sid(struct sbuf *o, const struct attrs *a,
 	size_t expect;
 
 	psid_read(r->data, r->len, &ps);
+	/* an SRv6 service alone: what it says, not 4.2's "[ None ]" */
+	if (style == ATTR_TEXT_EVENT && !ps.has_index && ps.srgb == NULL &&
+	    text_srv6_service(o, r->data, r->len))
+		return;
 	expect = ps.has_index ? 10 + (ps.srgb != NULL ? 5 + 6 * ps.nsrgb : 0) :
 	    0;
 	if (style == ATTR_TEXT_ROUTE && (!ps.has_index || expect != r->len ||

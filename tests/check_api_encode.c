@@ -539,6 +539,16 @@ main_json_line(const char *hex, const char *json, struct sbuf *out)
 	ck_assert_msg(v <= UPD_ATTR_DISCARD, "verdict %d: %s", v,
 	    m.reason != NULL ? m.reason : "-");
 	sbuf_reset(out);
+	/* the text encoder too: lines of printable text */
+	sbuf_reset(out);
+	api_encode_update(out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE, &o,
+	    &m, 0);
+	ck_assert_uint_gt(out->len, 0);
+	ck_assert_int_eq(out->p[out->len - 1], '\n');
+	for (size_t i = 0; i < out->len; i++)
+		ck_assert(out->p[i] == '\n' || (out->p[i] >= 0x20 &&
+		    out->p[i] < 0x7f));
+	sbuf_reset(out);
 	api_encode_update(out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE, &o,
 	    &m, 0);
 	update_msg_free(&m);
@@ -710,6 +720,37 @@ START_TEST(test_bgpls_floats)
 	ck_assert_double_eq(json_object_get_double(
 	    json_object_array_get_idx(v, 5)), 16777216.0);
 	json_object_put(got);
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* The text encoder shows an SRv6 service Prefix-SID in ExaBGP main's
+ * route syntax (the kit's first MUP route), and a MUP route's name. */
+START_TEST(test_text_srv6_service)
+{
+	static const char *body =
+	    "000000694001010040020040050400000064C010080002000A000000"
+	    "0AC028250500220001001E0020010DB8000100010000000000000000"
+	    "00004800010006401810000000800E25000155102001000000000000"
+	    "0000000000000001000100010C0000006400000064180A0001";
+	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65000,
+	    65000);
+	struct update_ctx ctx = { .asn4 = true, .families = nlri_spoken() };
+	struct update_msg m;
+	uint8_t buf[512];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	decode_update(body, &ctx, &m, buf, sizeof(buf));
+	sbuf_init(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_msg(strstr(out.p, "announced mup:isd::100:100:10.0.1.0/24 "
+	    "next-hop 2001::1 origin igp local-preference 100 "
+	    "extended-community target:10:10 bgp-prefix-sid-srv6 ( "
+	    "l3-service 2001:db8:1:1:: 0x48 [64,24,16,0,0,0] )\n") != NULL,
+	    "%s", out.p);
 	sbuf_free(&out);
 	update_msg_free(&m);
 }
@@ -1865,6 +1906,7 @@ api_encode_suite(void)
 	tc = tcase_create("text");
 	tcase_add_test(tc, test_text_lines);
 	tcase_add_test(tc, test_text_api_check);
+	tcase_add_test(tc, test_text_srv6_service);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("escape");
