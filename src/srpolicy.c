@@ -452,12 +452,14 @@ json_segment(struct sbuf *o, uint8_t type, const uint8_t *v, size_t vl)
 	}
 }
 
-/* {"weight": N, "segments": [...]} of a segment list's sub-TLVs */
+/* {"weight": N, "segments": [...]} of a segment list's sub-TLVs: one
+ * walk, the segments gathered apart while the weight is written */
 static void
 json_segment_list(struct sbuf *o, const uint8_t *p, size_t len)
 {
-	bool first = true;
+	struct sbuf segs;
 
+	sbuf_init(&segs);
 	sbuf_addc(o, '{');
 	for (size_t off = 0; off < len;) {
 		const uint8_t *v;
@@ -468,25 +470,18 @@ json_segment_list(struct sbuf *o, const uint8_t *p, size_t len)
 			break;
 		if (type == SST_WEIGHT && vl == 6)
 			sbuf_printf(o, "\"weight\":%u,", be32_get(v + 2));
-		off += size;
-	}
-	sbuf_adds(o, "\"segments\":[");
-	for (size_t off = 0; off < len;) {
-		const uint8_t *v;
-		size_t vl, size;
-		uint8_t type;
-
-		if (!subtlv_next(p + off, len - off, &type, &v, &vl, &size))
-			break;
-		if (type != SST_WEIGHT) {
-			if (!first)
-				sbuf_addc(o, ',');
-			first = false;
-			json_segment(o, type, v, vl);
+		else if (type != SST_WEIGHT) {
+			if (segs.len > 0)
+				sbuf_addc(&segs, ',');
+			json_segment(&segs, type, v, vl);
 		}
 		off += size;
 	}
+	sbuf_adds(o, "\"segments\":[");
+	if (segs.len > 0)
+		sbuf_add(o, segs.p, segs.len);
 	sbuf_adds(o, "]}");
+	sbuf_free(&segs);
 }
 
 /* The members of an SR Policy tunnel: its sub-TLVs (checked) */

@@ -387,6 +387,28 @@ START_TEST(test_kit_json4)
 }
 END_TEST
 
+/* The three lines of a kit decoding file (header, hex, ExaBGP's JSON)
+ * into lines[] (the caller frees them); false when the kit is absent. */
+static bool
+decoding_file(const char *name, char *lines[3])
+{
+	char path[512];
+	size_t cap[3] = { 0, 0, 0 };
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cases/decoding/%s", KIT_DIR, name);
+	if ((f = fopen(path, "r")) == NULL) {
+		printf("SKIP: kit decoding case %s not found\n", name);
+		return false;
+	}
+	for (int i = 0; i < 3; i++) {
+		lines[i] = NULL;
+		ck_assert_int_gt(getline(&lines[i], &cap[i], f), 0);
+	}
+	fclose(f);
+	return true;
+}
+
 /*
  * cases/decoding/bgp-open-sofware-version: "open", the hex, then the
  * 5.0-shaped JSON. Our OPEN is 4.2-shaped (json4 above checks it
@@ -396,11 +418,8 @@ START_TEST(test_kit_decoding_open)
 {
 	static const char *const shared[] = { "version", "asn", "hold_time",
 	    "router_id" };
-	FILE *f = fopen(KIT_DIR "/cases/decoding/bgp-open-sofware-version",
-	    "r");
 	struct json_object *want, *got, *wo, *go, *wc, *gc, *a, *b;
-	char *lines[3] = { NULL, NULL, NULL };
-	size_t cap[3] = { 0, 0, 0 };
+	char *lines[3];
 	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65533,
 	    65533);
 	struct bgp_open open;
@@ -409,13 +428,8 @@ START_TEST(test_kit_decoding_open)
 	struct sbuf out;
 	size_t n;
 
-	if (f == NULL) {
-		printf("SKIP: kit decoding case not found\n");
+	if (!decoding_file("bgp-open-sofware-version", lines))
 		return;
-	}
-	for (int i = 0; i < 3; i++)
-		ck_assert_int_gt(getline(&lines[i], &cap[i], f), 0);
-	fclose(f);
 	ck_assert_str_eq(lines[0], "open\n");
 	n = message(lines[1], buf, sizeof(buf), BGP_MSG_OPEN);
 	ck_assert_int_eq(open_decode(buf + 19, n - 19, &open, &err), 0);
@@ -646,9 +660,7 @@ END_TEST
 /* cases/decoding/bgp-ls-1: one BGP-LS NLRI and main's JSON of it. */
 START_TEST(test_kit_bgpls_nlri)
 {
-	FILE *f = fopen(KIT_DIR "/cases/decoding/bgp-ls-1", "r");
-	char *lines[3] = { NULL, NULL, NULL };
-	size_t cap[3] = { 0, 0, 0 };
+	char *lines[3];
 	struct json_object *want, *got;
 	uint8_t buf[4096];
 	struct sbuf out;
@@ -656,13 +668,8 @@ START_TEST(test_kit_bgpls_nlri)
 	struct rbuf r;
 	size_t len;
 
-	if (f == NULL) {
-		printf("SKIP: kit decoding case bgp-ls-1 not found\n");
+	if (!decoding_file("bgp-ls-1", lines))
 		return;
-	}
-	for (int i = 0; i < 3; i++)
-		ck_assert_int_gt(getline(&lines[i], &cap[i], f), 0);
-	fclose(f);
 	ck_assert_str_eq(lines[0], "nlri bgp-ls bgp-ls\n");
 	len = hex2bin(lines[1], buf, sizeof(buf));
 	rbuf_init(&r, buf, len);
