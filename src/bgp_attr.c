@@ -1404,6 +1404,21 @@ json_large_communities(struct jw *j, const struct attrs *a,
 	sbuf_addc(j->o, ']');
 }
 
+static void	text_raw(struct sbuf *o, const struct attr_raw *r);
+
+/* Events: an SR Policy in ExaBGP main's route words when they say it
+ * all; the generic form otherwise (and in the route syntax, which must
+ * read back the same octets) */
+static void
+text_tunnel_encap(struct sbuf *o, const struct attrs *a,
+    const struct attr_raw *r, enum attr_text_style style)
+{
+	if (style == ATTR_TEXT_EVENT && srpolicy_tunnel_text(o, r->data,
+	    r->len))
+		return;
+	text_raw(o, r);
+}
+
 /* ExaBGP main's "bgp-ls" */
 static void
 json_bgp_ls(struct jw *j, const struct attrs *a, const struct attr_raw *r)
@@ -1974,7 +1989,7 @@ static const struct attr_desc attr_table[256] = {
 	[BGP_ATTR_TUNNEL_ENCAP] = { .code = BGP_ATTR_TUNNEL_ENCAP,
 	    .name = "TUNNEL_ENCAPSULATION", .flags = O | T,
 	    .bad = BAD_DISCARD, .decode = parse_tunnel_encap,
-	    .json = json_tunnel_encap },
+	    .json = json_tunnel_encap, .text = text_tunnel_encap },
 	/* RFC 9552 §8.2.2: a malformed BGP-LS attribute is discarded */
 	[BGP_ATTR_BGP_LS] = { .code = BGP_ATTR_BGP_LS, .name = "BGP_LS",
 	    .flags = O, .bad = BAD_DISCARD, .decode = parse_bgp_ls,

@@ -574,3 +574,110 @@ srpolicy_tunnel_json(struct sbuf *o, const uint8_t *v, size_t len)
 	}
 	sbuf_addc(o, '}');
 }
+
+/* A name sub-TLV's text as one word the lexer reads back, or false. */
+static bool
+text_name(struct sbuf *o, const char *kw, const uint8_t *v, size_t vl)
+{
+	if (vl < 2)
+		return false;
+	for (size_t i = 1; i < vl; i++)
+		if (v[i] <= 0x20 || v[i] >= 0x7f || strchr("\"'#;{}[](),\\",
+		    v[i]) != NULL)
+			return false;
+	sbuf_printf(o, " %s %.*s", kw, (int)(vl - 1), (const char *)v + 1);
+	return true;
+}
+
+static bool
+text_segments(struct sbuf *o, const uint8_t *p, size_t len)
+{
+	bool weight = false;
+
+	for (size_t off = 0; off < len;) {
+		const uint8_t *v;
+		size_t vl, size;
+		uint8_t type;
+
+		if (!subtlv_next(p + off, len - off, &type, &v, &vl, &size))
+			return false;
+		off += size;
+		if (type == SST_WEIGHT && vl == 6 && !weight) {
+			sbuf_printf(o, " segment-list weight %u", be32_get(v + 2));
+			weight = true;
+		} else if (type == SEG_TYPE_A && vl == 6 && weight)
+			sbuf_printf(o, " segment type-a mpls %u",
+			    be32_get(v + 2) >> 12);
+		else if (type == SEG_TYPE_B && (vl == 18 || vl == 26) && weight) {
+			sbuf_adds(o, " segment type-b srv6 ");
+			nlri_put_addr(o, v + 2, 16, 16);
+			if (vl == 26)
+				sbuf_printf(o, " endpoint-behavior %u %u %u %u %u",
+				    be16_get(v + 18), v[22], v[23], v[24], v[25]);
+		} else
+			return false;
+	}
+	return weight;
+}
+
+/* One sub-TLV of the policy as words; false when it has none. */
+static bool
+text_subtlv(struct sbuf *o, uint8_t type, const uint8_t *v, size_t vl)
+{
+	switch (type) {
+	case ST_PREFERENCE:
+		if (vl != 6)
+			return false;
+		sbuf_printf(o, " preference %u", be32_get(v + 2));
+		return true;
+	case ST_PRIORITY:
+		if (vl != 2)
+			return false;
+		sbuf_printf(o, " priority %u", v[0]);
+		return true;
+	case ST_BINDING_SID:
+		if (vl != 6)
+			return false;
+		sbuf_printf(o, " binding-sid mpls %u", be32_get(v + 2) >> 12);
+		return true;
+	case ST_SRV6_BINDING_SID:
+		if (vl != 18)
+			return false;
+		sbuf_adds(o, " srv6-binding-sid ");
+		nlri_put_addr(o, v + 2, 16, 16);
+		return true;
+	case ST_POLICY_NAME:
+		return text_name(o, "policy-name", v, vl);
+	case ST_CP_NAME:
+		return text_name(o, "candidate-path-name", v, vl);
+	case ST_SEGMENT_LIST:
+		return vl >= 1 && text_segments(o, v + 1, vl - 1);
+	}
+	return false;
+}
+
+bool
+srpolicy_tunnel_text(struct sbuf *o, const uint8_t *v, size_t len)
+{
+	size_t mark = o->len;
+
+	if (len < 4 || be16_get(v) != TUNNEL_SR_POLICY ||
+	    be16_get(v + 2) != len - 4)
+		return false;
+	for (size_t off = 4; off < len;) {
+		const uint8_t *sv;
+		size_t svl, size;
+		uint8_t type;
+
+		if (!subtlv_next(v + off, len - off, &type, &sv, &svl, &size) ||
+		    !text_subtlv(o, type, sv, svl)) {
+			/* not all of it in words: the raw form says it */
+			o->len = mark;
+			if (o->p != NULL)
+				o->p[mark] = '\0';
+			return false;
+		}
+		off += size;
+	}
+	return true;
+}

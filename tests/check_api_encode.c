@@ -763,6 +763,40 @@ START_TEST(test_text_srv6_service)
 }
 END_TEST
 
+/* The text encoder shows a received SR Policy in ExaBGP main's route
+ * words (the kit's bgp-sr-policy-2: every sub-TLV it has words for). */
+START_TEST(test_text_sr_policy)
+{
+	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65533,
+	    65533);
+	struct update_ctx ctx = { .asn4 = true, .families = nlri_spoken() };
+	struct update_msg m;
+	uint8_t buf[4096];
+	struct sbuf out;
+	char *lines[3];
+	size_t n;
+
+	if (!decoding_file("bgp-sr-policy-2", lines))
+		return;
+	n = message(lines[1], buf, sizeof(buf), BGP_MSG_UPDATE);
+	update_msg_init(&m);
+	ck_assert_int_eq(update_decode(buf + 19, n - 19, &ctx, &m), UPD_OK);
+	sbuf_init(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_msg(strstr(out.p, "announced sr-policy distinguisher 1 "
+	    "color 200 endpoint 10.0.0.2 next-hop 192.0.2.1 origin igp "
+	    "local-preference 100 preference 200 srv6-binding-sid fc00::1 "
+	    "segment-list weight 2 segment type-b srv6 fc00::1 "
+	    "endpoint-behavior 65 32 0 16 0 policy-name my-policy "
+	    "candidate-path-name primary\n") != NULL, "%s", out.p);
+	sbuf_free(&out);
+	update_msg_free(&m);
+	for (int i = 0; i < 3; i++)
+		free(lines[i]);
+}
+END_TEST
+
 /* ---- compat §3.3: verbatim 4.2.21 messages ---- */
 
 #define NB61 "\"neighbor\": { \"address\": { \"local\": \"127.0.0.61\", " \
@@ -1914,6 +1948,7 @@ api_encode_suite(void)
 	tcase_add_test(tc, test_text_lines);
 	tcase_add_test(tc, test_text_api_check);
 	tcase_add_test(tc, test_text_srv6_service);
+	tcase_add_test(tc, test_text_sr_policy);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("escape");

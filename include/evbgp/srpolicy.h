@@ -54,4 +54,10 @@ bool	srpolicy_tunnel_ok(const uint8_t *v, size_t len);
  * tunnel types as {"type": N, "raw": HEX}; v checked by the above. */
 void	srpolicy_tunnel_json(struct sbuf *o, const uint8_t *v, size_t len);
 
+/* Its text as ExaBGP main's route words (" preference 100 binding-sid
+ * mpls 24000 segment-list weight 1 segment type-a mpls 16001"), for one
+ * SR Policy tunnel of sub-TLVs those words say; false (nothing written)
+ * for anything else. v checked by srpolicy_tunnel_ok. */
+bool	srpolicy_tunnel_text(struct sbuf *o, const uint8_t *v, size_t len);
+
 #endif /* EVBGP_SRPOLICY_H */
