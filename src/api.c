@@ -409,6 +409,20 @@ api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 	case BGP_SAFI_VPLS:
 		c->i++;
 		return api_h_vpls(c, d);
+	case BGP_SAFI_MVPN:
+	case BGP_SAFI_MUP:
+	case BGP_SAFI_SRPOLICY: {
+		struct route_text_err rerr;
+
+		c->i++;
+		if (route_text_parse_words(fam, c->t + c->i, c->n - c->i,
+		    api_route_flags(d), &c->cmd->routes, &c->cmd->nroutes,
+		    &rerr) == -1)
+			return api_fail(c, "%s %s %s: %s", d->w1, d->w2,
+			    t->text, rerr.msg);
+		c->i = c->n;
+		return 0;
+	}
 	case BGP_SAFI_FLOW:
 	case BGP_SAFI_FLOW_VPN: {
 		struct route_text_err rerr;
@@ -424,8 +438,8 @@ api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 	default:
 		return api_fail(c, "%s: family %s %s is not supported in this "
 		    "form (evbgp takes routes of ipv4 and ipv6 unicast, "
-		    "multicast, nlri-mpls, mpls-vpn, flow and flow-vpn, and "
-		    "l2vpn vpls as '%s AFI SAFI ...')", d->w1, family_afi_name(fam),
+		    "multicast, nlri-mpls, mpls-vpn, flow, flow-vpn, mcast-vpn, "
+		    "mup and sr-policy, and l2vpn vpls as '%s AFI SAFI ...')", d->w1, family_afi_name(fam),
 		    family_safi_name(fam), d->w1);
 	}
 	c->i++;
@@ -943,6 +957,7 @@ static const char *const api_help[] = {
 	"withdraw ipv4|ipv6 unicast|multicast|nlri-mpls|mpls-vpn PREFIX "
 	    "[ATTRIBUTES...]",
 	"announce|withdraw ipv4|ipv6 flow|flow-vpn MATCH... ACTION...",
+	"announce|withdraw ipv4|ipv6 mcast-vpn|mup|sr-policy ROUTE...",
 	"announce|withdraw flow route MATCH... ACTION...",
 	"announce|withdraw [l2vpn] vpls rd R endpoint E base B offset O size S "
 	    "next-hop IP [ATTRIBUTES...]",

@@ -681,13 +681,15 @@ nb_family(struct parse_ctx *ctx, void *st, const struct stmt *s,
 			return cfg_err(ctx, f->line, "unexpected block in '%s'",
 			    d->name);
 		/*
-		 * every family evbgp speaks (ExaBGP: every one it knows) but
-		 * RTC: offering it asks the peer for the VPN routes of the
+		 * every family evbgp speaks (ExaBGP 4.2: every one it knows;
+		 * not main's MVPN, MUP and SR Policy, which 4.2 does not)
+		 * but RTC: offering it asks the peer for the VPN routes of the
 		 * route targets we announce (RFC 4684), none; list it to
 		 * receive a peer's RTC routes.
 		 */
 		if (f->nw == 1 && lex_is(&f->w[0], "all")) {
-			*set = nlri_spoken() & ~FAMSET(FAM_IPV4_RTC);
+			*set = nlri_spoken() & ~(FAMSET(FAM_IPV4_RTC) |
+			    FAMSET_MAIN_ONLY);
 			continue;
 		}
 		if ((fam = stmt_family(ctx, f, 0)) < 0)
@@ -1179,6 +1181,28 @@ announce_route(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	return 0;
 }
 
+/*
+ * announce { ipv4 { mcast-vpn WORDS; mup WORDS; sr-policy WORDS; } }:
+ * ExaBGP main's families whose routes are words of their own
+ * (route_text_parse_words).
+ */
+static int
+announce_words(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct nb_build *b = st;
+	struct cfg_neighbor *nb = b->nb;
+	struct route_text_err e;
+
+	if (s->nw < 2)
+		return cfg_err(ctx, s->line, "'%s' needs a route", d->name);
+	if (route_text_parse_words((enum family_id)d->arg, s->w + 1,
+	    s->nw - 1, 0, &nb->routes, &nb->nroutes, &e) == -1)
+		return cfg_err(ctx, e.line ? e.line : s->line, "%s %s: %s",
+		    family_afi_name((enum family_id)d->arg), d->name, e.msg);
+	return 0;
+}
+
 static const struct kw_def announce_v4_keywords[] = {
 	{ "unicast", announce_route, KW_LEAF, FAM_IPV4_UNICAST },
 	{ "multicast", announce_route, KW_LEAF, FAM_IPV4_MULTICAST },
@@ -1187,6 +1211,9 @@ static const struct kw_def announce_v4_keywords[] = {
 	{ "mpls-vpn", announce_route, KW_LEAF, FAM_IPV4_MPLS_VPN },
 	{ "flow", announce_route, KW_LEAF, FAM_IPV4_FLOW },
 	{ "flow-vpn", announce_route, KW_LEAF, FAM_IPV4_FLOW_VPN },
+	{ "mcast-vpn", announce_words, KW_LEAF, FAM_IPV4_MVPN },
+	{ "mup", announce_words, KW_LEAF, FAM_IPV4_MUP },
+	{ "sr-policy", announce_words, KW_LEAF, FAM_IPV4_SRPOLICY },
 };
 
 static const struct kw_def announce_v6_keywords[] = {
@@ -1197,6 +1224,9 @@ static const struct kw_def announce_v6_keywords[] = {
 	{ "mpls-vpn", announce_route, KW_LEAF, FAM_IPV6_MPLS_VPN },
 	{ "flow", announce_route, KW_LEAF, FAM_IPV6_FLOW },
 	{ "flow-vpn", announce_route, KW_LEAF, FAM_IPV6_FLOW_VPN },
+	{ "mcast-vpn", announce_words, KW_LEAF, FAM_IPV6_MVPN },
+	{ "mup", announce_words, KW_LEAF, FAM_IPV6_MUP },
+	{ "sr-policy", announce_words, KW_LEAF, FAM_IPV6_SRPOLICY },
 };
 
 /* ---- l2vpn { vpls NAME { ... } vpls KEYWORDS; } (RFC 4761) ---- */

@@ -13,6 +13,7 @@
 #include "evbgp/config.h"
 #include "evbgp/flow_text.h"
 #include "evbgp/lexer.h"
+#include "evbgp/nlri.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
 
@@ -234,6 +235,9 @@ route_place(const struct cfg_route *r)
 		return IN_ANNOUNCE;
 	if (route_is_flow(r->fam))
 		return flow_text_needs_family(r) ? IN_ANNOUNCE : IN_FLOW;
+	/* MVPN, MUP, SR Policy: only "announce" has their words */
+	if (nlri_family(r->fam)->route != NULL)
+		return IN_ANNOUNCE;
 	return IN_STATIC;
 }
 

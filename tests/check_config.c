@@ -287,10 +287,12 @@ END_TEST
 /* ---- semantics ---- */
 
 /* the families evbgp speaks, as error messages list them */
-#define SPOKEN	"ipv4 unicast, ipv4 multicast, ipv4 nlri-mpls, ipv4 mpls-vpn, " \
+#define SPOKEN	"ipv4 unicast, ipv4 multicast, ipv4 nlri-mpls, ipv4 mcast-vpn, " \
+		"ipv4 sr-policy, ipv4 mup, ipv4 mpls-vpn, " \
 		"ipv4 rtc, ipv4 flow, ipv4 flow-vpn, ipv6 unicast, ipv6 multicast, " \
-		"ipv6 nlri-mpls, ipv6 mpls-vpn, ipv6 flow, ipv6 flow-vpn, " \
-		"l2vpn vpls, l2vpn evpn"
+		"ipv6 nlri-mpls, ipv6 mcast-vpn, ipv6 sr-policy, ipv6 mup, " \
+		"ipv6 mpls-vpn, ipv6 flow, ipv6 flow-vpn, " \
+		"l2vpn vpls, l2vpn evpn, bgp-ls bgp-ls"
 
 #define NB_HEAD	"neighbor 127.0.0.1 { local-address 127.0.0.1; " \
 		"local-as 1; peer-as 2;\n"
@@ -703,14 +705,14 @@ static const struct {
 	    "test.conf:3: unknown family 'ipv4 bogus' (evbgp speaks " SPOKEN
 	    ")" },
 	/* a family ExaBGP has and evbgp does not: never advertised */
-	{ NB_HEAD " family {\n  ipv4 unicast;\n  bgp-ls bgp-ls;\n }\n}\n",
-	    "test.conf:4: family bgp-ls bgp-ls is not supported by evbgp (it "
+	{ NB_HEAD " family {\n  ipv4 unicast;\n  bgp-ls bgp-ls-vpn;\n }\n}\n",
+	    "test.conf:4: family bgp-ls bgp-ls-vpn is not supported by evbgp (it "
 	    "speaks " SPOKEN ")" },
 	{ NB_HEAD " add-path {\n  bgp-ls bgp-ls-vpn;\n }\n}\n",
 	    "test.conf:3: family bgp-ls bgp-ls-vpn is not supported by evbgp "
 	    "(it speaks " SPOKEN ")" },
-	{ NB_HEAD " nexthop {\n  bgp-ls bgp-ls ipv6;\n }\n}\n",
-	    "test.conf:3: family bgp-ls bgp-ls is not supported by evbgp (it "
+	{ NB_HEAD " nexthop {\n  bgp-ls bgp-ls-vpn ipv6;\n }\n}\n",
+	    "test.conf:3: family bgp-ls bgp-ls-vpn is not supported by evbgp (it "
 	    "speaks " SPOKEN ")" },
 	{ NB_HEAD " family { ipv4 unicast; }\n static {\n  route 10.0.0.0/24 "
 	    "next-hop 1.1.1.1 label 100;\n }\n}\n", "test.conf:4: route "

@@ -73,8 +73,8 @@ static const struct {
 	/* a next hop is not a neighbor */
 	{ "announce route 10.0.0.0/24 next-hop", "self", false, true },
 	{ "announce route 10.0.0.0/24 next-hop 192.0.2.1", "", false, true },
-	{ "announce ipv4", "flow flow-vpn mpls-vpn multicast nlri-mpls unicast",
-	    false, false },
+	{ "announce ipv4", "flow flow-vpn mcast-vpn mpls-vpn multicast mup "
+	    "nlri-mpls sr-policy unicast", false, false },
 	{ "clear adj-rib", "in out", false, false },
 	{ "flush adj-rib", "out", false, false },
 	{ "teardown", "", false, true },
