@@ -905,10 +905,38 @@ api_command_free(struct api_command *cmd)
 	memset(cmd, 0, sizeof(*cmd));
 }
 
+const char *
+api_session_name(famset_t families, bool multi_session, char *buf,
+    size_t len)
+{
+	size_t at = 0;
+
+	/* ExaBGP names a session "family-allowed in-open" unless
+	 * multi-session is configured: then its families, "AFI-SAFI" joined
+	 * with '/' (bgp/neighbor.py name()) */
+	snprintf(buf, len, "in-open");
+	if (!multi_session)
+		return buf;
+	buf[0] = '\0';
+	for (int f = 0; f < FAM_MAX; f++) {
+		int w;
+
+		if (!FAMSET_HAS(families, f))
+			continue;
+		w = snprintf(buf + at, len - at, "%s%s-%s", at ? "/" : "",
+		    family_afi_name((enum family_id)f),
+		    family_safi_name((enum family_id)f));
+		if (w < 0 || (size_t)w >= len - at)
+			break;
+		at += (size_t)w;
+	}
+	return buf;
+}
+
 bool
 api_match_peer(const struct api_match *m, const struct bgp_addr *peer,
     const struct bgp_addr *local, uint32_t local_as, uint32_t peer_as,
-    uint32_t router_id)
+    uint32_t router_id, const char *session)
 {
 	if (m->invalid)
 		return false;
@@ -923,9 +951,10 @@ api_match_peer(const struct api_match *m, const struct bgp_addr *peer,
 		return false;
 	if (m->has_router_id && m->router_id != router_id)
 		return false;
-	/* one session per peer: ExaBGP names it "family-allowed in-open" */
-	if (m->family_allowed != NULL &&
-	    strcmp(m->family_allowed, "in-open") != 0)
+	/* the whole name, as ExaBGP's word match (command/limit.py) wants
+	 * it: "ipv4-unicast" does not match "ipv4-unicast/ipv6-unicast" */
+	if (m->family_allowed != NULL && (session == NULL ||
+	    strcmp(m->family_allowed, session) != 0))
 		return false;
 	return true;
 }

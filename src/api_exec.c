@@ -92,11 +92,16 @@ peer_router_id_value(const struct peer *p)
 static bool
 selector_matches(const struct api_selector *sel, const struct peer *p)
 {
+	char session[API_SESSION_NAME_MAX];
+
 	if (!sel->given)
 		return true;
+	api_session_name(p->cfg->families, p->cfg->cap_multi_session,
+	    session, sizeof(session));
 	for (size_t i = 0; i < sel->n; i++)
 		if (api_match_peer(&sel->v[i], &p->remote, &p->local_now,
-		    p->cfg->local_as, p->cfg->peer_as, peer_router_id_value(p)))
+		    p->cfg->local_as, p->cfg->peer_as, peer_router_id_value(p),
+		    session))
 			return true;
 	return false;
 }

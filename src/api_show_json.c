@@ -38,12 +38,16 @@ api_show_json_wanted(const struct api_command *cmd, const struct peer *p)
 {
 	if (cmd->has_filter && !addr_equal(&cmd->filter, &p->remote))
 		return false;
+	char session[API_SESSION_NAME_MAX];
+
 	if (!cmd->sel.given)
 		return true;
+	api_session_name(p->cfg->families, p->cfg->cap_multi_session,
+	    session, sizeof(session));
 	for (size_t i = 0; i < cmd->sel.n; i++)
 		if (api_match_peer(&cmd->sel.v[i], &p->remote, &p->local_now,
 		    p->cfg->local_as, p->cfg->peer_as,
-		    api_show_json_router_id(p)))
+		    api_show_json_router_id(p), session))
 			return true;
 	return false;
 }

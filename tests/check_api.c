@@ -755,49 +755,60 @@ static const struct {
 	uint32_t	 las, pas;
 	const char	*rid;
 	bool		 match;
+	const char	*session;	/* NULL: "in-open" */
 } matches[] = {
-	{ "neighbor *", "10.0.0.1", "10.0.0.2", 1, 2, "1.1.1.1", true },
-	{ "neighbor *", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true },
-	{ "neighbor 10.0.0.1", "10.0.0.1", "10.0.0.2", 1, 2, "1.1.1.1", true },
-	{ "neighbor 10.0.0.1", "10.0.0.3", "10.0.0.2", 1, 2, "1.1.1.1", false },
-	{ "neighbor 2001:db8::1", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true },
-	{ "neighbor 2001:DB8:0::1", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true },
-	{ "neighbor 2001:db8::1", "10.0.0.1", NULL, 1, 2, "1.1.1.1", false },
-	{ "neighbor absentone", "10.0.0.1", NULL, 1, 2, "1.1.1.1", false },
+	{ "neighbor *", "10.0.0.1", "10.0.0.2", 1, 2, "1.1.1.1", true, NULL },
+	{ "neighbor *", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true, NULL },
+	{ "neighbor 10.0.0.1", "10.0.0.1", "10.0.0.2", 1, 2, "1.1.1.1", true, NULL },
+	{ "neighbor 10.0.0.1", "10.0.0.3", "10.0.0.2", 1, 2, "1.1.1.1", false, NULL },
+	{ "neighbor 2001:db8::1", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true, NULL },
+	{ "neighbor 2001:DB8:0::1", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true, NULL },
+	{ "neighbor 2001:db8::1", "10.0.0.1", NULL, 1, 2, "1.1.1.1", false, NULL },
+	{ "neighbor absentone", "10.0.0.1", NULL, 1, 2, "1.1.1.1", false, NULL },
 	{ "neighbor absentone local-as 1", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
-	    false },
+	    false, NULL },
 	{ "neighbor 10.0.0.1 local-as 1", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
-	    true },
+	    true, NULL },
 	{ "neighbor 10.0.0.1 local-as 2", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
-	    false },
+	    false, NULL },
 	{ "neighbor 10.0.0.1 peer-as 2", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
-	    true },
+	    true, NULL },
 	{ "neighbor 10.0.0.1 peer-as 1", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
-	    false },
+	    false, NULL },
 	{ "neighbor 10.0.0.1 local-ip 10.0.0.2", "10.0.0.1", "10.0.0.2", 1, 2,
-	    "1.1.1.1", true },
+	    "1.1.1.1", true, NULL },
 	{ "neighbor 10.0.0.1 local-ip 10.0.0.9", "10.0.0.1", "10.0.0.2", 1, 2,
-	    "1.1.1.1", false },
+	    "1.1.1.1", false, NULL },
 	{ "neighbor 10.0.0.1 local-ip 10.0.0.2", "10.0.0.1", NULL, 1, 2,
-	    "1.1.1.1", false },
+	    "1.1.1.1", false, NULL },
 	{ "neighbor 10.0.0.1 router-id 1.1.1.1", "10.0.0.1", NULL, 1, 2,
-	    "1.1.1.1", true },
+	    "1.1.1.1", true, NULL },
 	{ "neighbor 10.0.0.1 router-id 1.1.1.2", "10.0.0.1", NULL, 1, 2,
-	    "1.1.1.1", false },
+	    "1.1.1.1", false, NULL },
 	{ "neighbor 127.0.0.1 local-as 1 peer-as 1 local-ip 127.0.0.1 "
 	    "router-id 1.2.3.4", "127.0.0.1", "127.0.0.1", 1, 1, "1.2.3.4",
-	    true },
+	    true, NULL },
 	{ "neighbor 127.0.0.1 local-as 2 peer-as 3 local-ip 127.0.0.1 "
 	    "router-id 1.2.3.4", "127.0.0.1", "127.0.0.1", 1, 1, "1.2.3.4",
-	    false },
+	    false, NULL },
 	{ "neighbor 10.0.0.1 family-allowed in-open", "10.0.0.1", NULL, 1, 2,
-	    "1.1.1.1", true },
+	    "1.1.1.1", true, NULL },
 	{ "neighbor 10.0.0.1 family-allowed ipv4-unicast", "10.0.0.1", NULL,
-	    1, 2, "1.1.1.1", false },
-	{ "neighbor * local-as 7", "10.0.0.1", NULL, 7, 2, "1.1.1.1", true },
-	{ "neighbor * local-as 7", "10.0.0.1", NULL, 8, 2, "1.1.1.1", false },
+	    1, 2, "1.1.1.1", false, NULL },
+	/* multi-session: the session is named after its families (main) */
+	{ "neighbor 10.0.0.1 family-allowed ipv4-unicast", "10.0.0.1", NULL,
+	    1, 2, "1.1.1.1", true, "ipv4-unicast" },
+	{ "neighbor 10.0.0.1 family-allowed in-open", "10.0.0.1", NULL,
+	    1, 2, "1.1.1.1", false, "ipv4-unicast" },
+	{ "neighbor 10.0.0.1 family-allowed ipv4-unicast", "10.0.0.1", NULL,
+	    1, 2, "1.1.1.1", false, "ipv4-unicast/ipv6-unicast" },
+	{ "neighbor 10.0.0.1 family-allowed ipv4-unicast/ipv6-unicast",
+	    "10.0.0.1", NULL, 1, 2, "1.1.1.1", true,
+	    "ipv4-unicast/ipv6-unicast" },
+	{ "neighbor * local-as 7", "10.0.0.1", NULL, 7, 2, "1.1.1.1", true, NULL },
+	{ "neighbor * local-as 7", "10.0.0.1", NULL, 8, 2, "1.1.1.1", false, NULL },
 	{ "neighbor * router-id 4.3.2.1", "10.0.0.1", NULL, 8, 2, "4.3.2.1",
-	    true },
+	    true, NULL },
 };
 
 #define NMATCHES	(sizeof(matches) / sizeof(matches[0]))
@@ -819,7 +830,8 @@ START_TEST(test_match)
 		ck_assert_int_eq(addr_parse(matches[_i].local, &local), 0);
 	got = api_match_peer(&cmd.sel.v[0], &peer,
 	    matches[_i].local ? &local : NULL, matches[_i].las,
-	    matches[_i].pas, addr_to_u32(&rid));
+	    matches[_i].pas, addr_to_u32(&rid), matches[_i].session ?
+	    matches[_i].session : "in-open");
 	ck_assert_msg(got == matches[_i].match, "%s vs %s: %d", line,
 	    matches[_i].peer, got);
 	api_command_free(&cmd);
@@ -839,12 +851,27 @@ START_TEST(test_match_list)
 	addr_parse("192.0.2.1", &a);
 	addr_parse("192.0.2.2", &b);
 	addr_parse("192.0.2.3", &c);
-	ck_assert(api_match_peer(&cmd.sel.v[0], &a, NULL, 0, 0, 0));
-	ck_assert(!api_match_peer(&cmd.sel.v[0], &b, NULL, 0, 0, 0));
-	ck_assert(api_match_peer(&cmd.sel.v[1], &b, NULL, 0, 0, 0));
-	ck_assert(!api_match_peer(&cmd.sel.v[0], &c, NULL, 0, 0, 0));
-	ck_assert(!api_match_peer(&cmd.sel.v[1], &c, NULL, 0, 0, 0));
+	ck_assert(api_match_peer(&cmd.sel.v[0], &a, NULL, 0, 0, 0, "in-open"));
+	ck_assert(!api_match_peer(&cmd.sel.v[0], &b, NULL, 0, 0, 0, "in-open"));
+	ck_assert(api_match_peer(&cmd.sel.v[1], &b, NULL, 0, 0, 0, "in-open"));
+	ck_assert(!api_match_peer(&cmd.sel.v[0], &c, NULL, 0, 0, 0, "in-open"));
+	ck_assert(!api_match_peer(&cmd.sel.v[1], &c, NULL, 0, 0, 0, "in-open"));
 	api_command_free(&cmd);
+}
+END_TEST
+
+/* The family-allowed value ExaBGP gives a session. */
+START_TEST(test_session_name)
+{
+	char buf[API_SESSION_NAME_MAX];
+
+	ck_assert_str_eq(api_session_name(FAMSET(FAM_IPV4_UNICAST), false,
+	    buf, sizeof(buf)), "in-open");
+	ck_assert_str_eq(api_session_name(FAMSET(FAM_IPV4_UNICAST), true,
+	    buf, sizeof(buf)), "ipv4-unicast");
+	ck_assert_str_eq(api_session_name(FAMSET(FAM_IPV4_UNICAST) |
+	    FAMSET(FAM_IPV6_UNICAST) | FAMSET(FAM_IPV4_FLOW), true, buf,
+	    sizeof(buf)), "ipv4-unicast/ipv4-flow/ipv6-unicast");
 }
 END_TEST
 
@@ -942,6 +969,7 @@ api_suite(void)
 	tcase_add_test(tc, test_short_err);
 	tcase_add_loop_test(tc, test_match, 0, NMATCHES);
 	tcase_add_test(tc, test_match_list);
+	tcase_add_test(tc, test_session_name);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_free_zeroed);
 	tcase_add_test(tc, test_owns_memory);
