@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -898,6 +899,15 @@ api_bool(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	return stmt_bool(ctx, s, FIELD(st, d->arg, bool));
 }
 
+static bool
+strv_has(char *const *v, size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], w) == 0)
+			return true;
+	return false;
+}
+
 static int
 api_add_process(struct parse_ctx *ctx, struct cfg_api *api,
     const struct stmt *s, const char *name)
@@ -912,26 +922,40 @@ api_add_process(struct parse_ctx *ctx, struct cfg_api *api,
 	return 0;
 }
 
+/* "KEYWORD [ a b ];" or "KEYWORD a;": the words' range in *i, *end */
+static int
+api_list(struct parse_ctx *ctx, const struct stmt *s,
+    const struct kw_def *d, size_t *i, size_t *end)
+{
+	*i = 1;
+	*end = s->nw;
+	if (s->nw >= 2 && lex_is(&s->w[1], "[")) {
+		if (!lex_is(&s->w[s->nw - 1], "]"))
+			return cfg_err(ctx, s->line, "missing ']' at the end "
+			    "of the %s list", d->name);
+		*i = 2;
+		*end = s->nw - 1;
+	} else if (s->nw != 2) {
+		return cfg_err(ctx, s->line, "expected '%s [ %s ... ];'",
+		    d->name, d->arg ? "REGEX" : "NAME");
+	}
+	return 0;
+}
+
 /* "processes [ a b ];" or "processes a;" */
 static int
 api_processes(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	struct cfg_api *api = st;
-	size_t i = 1, end = s->nw;
+	size_t i, end;
 
-	if (s->nw >= 2 && lex_is(&s->w[1], "[")) {
-		if (!lex_is(&s->w[s->nw - 1], "]"))
-			return cfg_err(ctx, s->line, "missing ']' at the end "
-			    "of the processes list");
-		i = 2;
-		end = s->nw - 1;
-	} else if (s->nw != 2) {
-		return cfg_err(ctx, s->line, "expected 'processes [ NAME ... "
-		    "];'");
-	}
+	if (api_list(ctx, s, d, &i, &end) == -1)
+		return -1;
 	for (; i < end; i++) {
 		if (lex_is(&s->w[i], ","))
+			continue;
+		if (strv_has(api->processes, api->nprocesses, s->w[i].text))
 			continue;
 		if (api_add_process(ctx, api, s, s->w[i].text) == -1)
 			return -1;
@@ -939,9 +963,54 @@ api_processes(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	return 0;
 }
 
+/*
+ * "processes-match [ REGEX ... ];" (ExaBGP main): every process block
+ * whose name a POSIX extended regular expression matches (anywhere in the
+ * name unless anchored) is added to the processes. The process blocks
+ * are all built before any neighbor, so the names are known here; the
+ * patterns are kept for config_print.
+ */
+static int
+api_processes_match(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct cfg_api *api = st;
+	size_t i, end;
+
+	if (api_list(ctx, s, d, &i, &end) == -1)
+		return -1;
+	for (; i < end; i++) {
+		const char *pat = s->w[i].text;
+		char why[128];
+		regex_t re;
+		int rc;
+
+		if (lex_is(&s->w[i], ",") && !s->w[i].quoted)
+			continue;
+		if ((rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB)) != 0) {
+			regerror(rc, &re, why, sizeof(why));
+			regfree(&re);
+			return cfg_err(ctx, s->line, "processes-match: invalid "
+			    "regular expression '%s': %s", pat, why);
+		}
+		for (size_t k = 0; k < ctx->cfg->nprocesses; k++) {
+			const char *name = ctx->cfg->processes[k].name;
+
+			if (regexec(&re, name, 0, NULL, 0) == 0 &&
+			    !strv_has(api->processes, api->nprocesses, name))
+				api_add_process(ctx, api, s, name);
+		}
+		regfree(&re);
+		api->patterns = xreallocarray(api->patterns,
+		    api->npatterns + 1, sizeof(*api->patterns));
+		api->patterns[api->npatterns++] = xstrdup(pat);
+	}
+	return 0;
+}
+
 static const struct kw_def api_keywords[] = {
 	{ "processes", api_processes, KW_LEAF, 0 },
-	{ "processes-match", nb_main_only, KW_LEAF, 0 },
+	{ "processes-match", api_processes_match, KW_LEAF, 1 },
 	{ "neighbor-changes", api_bool, KW_LEAF,
 	    offsetof(struct cfg_api, neighbor_changes) },
 	{ "negotiated", api_bool, KW_LEAF,
@@ -959,6 +1028,9 @@ api_clear(struct cfg_api *api)
 	for (size_t i = 0; i < api->nprocesses; i++)
 		free(api->processes[i]);
 	free(api->processes);
+	for (size_t i = 0; i < api->npatterns; i++)
+		free(api->patterns[i]);
+	free(api->patterns);
 	free(api->name);
 }
 

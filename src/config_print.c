@@ -136,6 +136,14 @@ print_api(FILE *f, const struct cfg_api *api)
 		}
 		fprintf(f, " ];\n");
 	}
+	if (api->npatterns > 0) {
+		fprintf(f, "\t\tprocesses-match [");
+		for (size_t i = 0; i < api->npatterns; i++) {
+			fputc(' ', f);
+			put_word(f, api->patterns[i]);
+		}
+		fprintf(f, " ];\n");
+	}
 	if (api->neighbor_changes)
 		fprintf(f, "\t\tneighbor-changes;\n");
 	if (api->negotiated)
@@ -403,6 +411,7 @@ api_eq(const struct cfg_api *a, const struct cfg_api *b)
 {
 	return str_eq(a->name, b->name) && strv_eq(a->processes,
 	    a->nprocesses, b->processes, b->nprocesses) &&
+	    strv_eq(a->patterns, a->npatterns, b->patterns, b->npatterns) &&
 	    a->neighbor_changes == b->neighbor_changes &&
 	    a->negotiated == b->negotiated && a->fsm == b->fsm &&
 	    a->signal == b->signal && a->receive == b->receive &&

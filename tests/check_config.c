@@ -469,6 +469,27 @@ START_TEST(test_process)
 }
 END_TEST
 
+/* processes-match (ExaBGP main): the processes whose name matches, once
+ * each, beside those named; printed back as written */
+START_TEST(test_processes_match)
+{
+	struct config *c = parse_ok("process add-one { run x; }\n"
+	    "process add-two { run x; }\nprocess other { run x; }\n"
+	    NB_HEAD " api {\n  processes [ add-two ];\n"
+	    "  processes-match [ \"^add\" \"^oth.r$\" ];\n }\n}\n");
+	const struct cfg_api *api = &c->neighbors[0].apis[0];
+
+	ck_assert_uint_eq(api->nprocesses, 3);
+	ck_assert_str_eq(api->processes[0], "add-two");
+	ck_assert_str_eq(api->processes[1], "add-one");
+	ck_assert_str_eq(api->processes[2], "other");
+	ck_assert_uint_eq(api->npatterns, 2);
+	ck_assert_str_eq(api->patterns[0], "^add");
+	assert_round_trip(c);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_run_path)
 {
 	char dir[] = "/tmp/evbgp-cfg-XXXXXX", conf[256], prog[256], err[512];
@@ -674,6 +695,9 @@ static const struct {
 	    "outgoing-ttl '256' (expected 1 to 255 or 'disable')" },
 	{ NB_HEAD " incoming-ttl 0;\n}\n", "test.conf:2: invalid "
 	    "incoming-ttl '0' (expected 1 to 255 or 'disable')" },
+	{ "process a { run x; }\n" NB_HEAD " api {\n  processes-match "
+	    "[ \"(\" ];\n }\n}\n", "test.conf:4: processes-match: invalid "
+	    "regular expression '(': Unmatched ( or \\(" },
 	{ "process a { encoder json; }\n", "test.conf:1: process a: 'run' is "
 	    "required" },
 	{ "process a { run x; encoder xml; }\n", "test.conf:1: invalid encoder "
@@ -841,6 +865,7 @@ config_suite(void)
 	tcase_add_test(tc, test_multicast_routes);
 	tcase_add_test(tc, test_capability_values);
 	tcase_add_test(tc, test_process);
+	tcase_add_test(tc, test_processes_match);
 	tcase_add_test(tc, test_run_path);
 	tcase_add_test(tc, test_session_equal);
 	tcase_add_test(tc, test_route_too_big);

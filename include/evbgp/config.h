@@ -46,8 +46,11 @@ struct cfg_route {
 
 struct cfg_api {
 	char		*name;		/* "api NAME", or NULL */
-	char		**processes;	/* process names */
+	char		**processes;	/* process names (those processes-match
+					   matched included, once each) */
 	size_t		 nprocesses;
+	char		**patterns;	/* processes-match, as written */
+	size_t		 npatterns;
 	bool		 neighbor_changes;
 	bool		 negotiated;
 	bool		 fsm;
