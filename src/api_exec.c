@@ -11,10 +11,13 @@
  * The answer is written when the command has been applied to the
  * Adj-RIB-Outs, not when it reaches the wire (as ExaBGP 4.x).
  */
+#include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "evbgp/api.h"
@@ -532,33 +535,111 @@ show_rib(struct daemon *d, struct api_client *c,
 
 /* ---- daemon-level ---- */
 
+/* ExaBGP's names of the FSM states (reactor/peer FSM.name()). */
+static const char *
+exabgp_state_name(enum fsm_state st)
+{
+	switch (st) {
+	case ST_IDLE:
+		return "IDLE";
+	case ST_CONNECT:
+		return "CONNECT";
+	case ST_ACTIVE:
+		return "ACTIVE";
+	case ST_OPENSENT:
+		return "OPENSENT";
+	case ST_OPENCONFIRM:
+		return "OPENCONFIRM";
+	case ST_ESTABLISHED:
+		return "ESTABLISHED";
+	default:
+		return "UNKNOWN";
+	}
+}
+
+/* The peer as ExaBGP names it (bgp/neighbor.py name()), which selectors
+ * match word by word. */
+static char *
+peer_exabgp_name(const struct peer *p)
+{
+	char session[API_SESSION_NAME_MAX], local[INET6_ADDRSTRLEN + 8];
+	char rid[INET_ADDRSTRLEN];
+	struct in_addr ra = { htonl(peer_router_id_value(p)) };
+	struct sbuf o;
+
+	if (p->cfg->local_addr.afi != 0)
+		addr_fmt(&p->cfg->local_addr, local);
+	else if (p->local_now.afi != 0)
+		addr_fmt(&p->local_now, local);
+	else
+		snprintf(local, sizeof(local), "auto");
+	inet_ntop(AF_INET, &ra, rid, sizeof(rid));
+	api_session_name(p->cfg->families, p->cfg->cap_multi_session,
+	    session, sizeof(session));
+	sbuf_init(&o);
+	sbuf_printf(&o, "neighbor %s local-ip %s local-as %" PRIu32
+	    " peer-as ", p->name, local, p->cfg->local_as);
+	if (p->cfg->peer_as != 0)
+		sbuf_printf(&o, "%" PRIu32, p->cfg->peer_as);
+	else
+		sbuf_printf(&o, "auto");
+	sbuf_printf(&o, " router-id %s family-allowed %s", rid, session);
+	return o.p;
+}
+
 static void
 exec_status(struct daemon *d, struct api_client *c, bool json)
 {
 	struct api_status st = {
+		.version = EXABGP_API_VERSION,
+		.uuid = d->uuid,
+		.start_time = d->start_time,
 		.pid = (int)getpid(),
 		.neighbors = d->npeers,
 		.attribute_sets = attr_table_count(d->attrs),
 		.helpers = daemon_helper_count(d),
 		.max_late_ms = d->health_max_late * 1000,
 	};
+	double now = (double)time(NULL);
 
+	st.uptime = now > d->start_time ? (long)(now - d->start_time) : 0;
+	st.peers = xreallocarray(NULL, d->npeers + 1, sizeof(*st.peers));
 	for (size_t i = 0; i < d->npeers; i++) {
+		st.peers[i].name = peer_exabgp_name(d->peers[i]);
+		st.peers[i].state = exabgp_state_name(peer_state(d->peers[i]));
 		if (peer_state(d->peers[i]) == ST_ESTABLISHED)
 			st.established++;
 		st.routes_out += rib_out_count(d->peers[i]->ro);
 	}
 	if (json) {
 		api_show_status_json(c, &st);
-		return;
+	} else {
+		/* ExaBGP main's block first (its helpers look for "UUID"
+		 * and "PID"), then evbgpd's counters */
+		reply(c, "ExaBGP Daemon Status");
+		reply(c, "====================");
+		replyf(c, "Version: %s (evbgpd %s)", EXABGP_API_VERSION,
+		    EVBGP_VERSION);
+		replyf(c, "UUID: %s", st.uuid);
+		replyf(c, "PID: %d", st.pid);
+		replyf(c, "Uptime: %ldh %ldm %lds", st.uptime / 3600,
+		    st.uptime % 3600 / 60, st.uptime % 60);
+		replyf(c, "Peers: %zu", st.neighbors);
+		for (size_t i = 0; i < st.neighbors; i++)
+			replyf(c, "  - %s: %s", st.peers[i].name,
+			    st.peers[i].state);
+		replyf(c, "evbgpd %s pid %d", EVBGP_VERSION, st.pid);
+		replyf(c, "neighbors %zu established %zu", st.neighbors,
+		    st.established);
+		replyf(c, "adj-rib-out routes %zu attribute-sets %zu",
+		    st.routes_out, st.attribute_sets);
+		replyf(c, "helpers %zu", st.helpers);
+		replyf(c, "event-loop longest-timer-delay-ms %.1f",
+		    st.max_late_ms);
 	}
-	replyf(c, "evbgpd %s pid %d", EVBGP_VERSION, st.pid);
-	replyf(c, "neighbors %zu established %zu", st.neighbors,
-	    st.established);
-	replyf(c, "adj-rib-out routes %zu attribute-sets %zu", st.routes_out,
-	    st.attribute_sets);
-	replyf(c, "helpers %zu", st.helpers);
-	replyf(c, "event-loop longest-timer-delay-ms %.1f", st.max_late_ms);
+	for (size_t i = 0; i < d->npeers; i++)
+		free(st.peers[i].name);
+	free(st.peers);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -990,6 +991,7 @@ daemon_start(struct daemon *d)
 		return -1;
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) == -1)
 		snprintf(d->hostname, sizeof(d->hostname), "localhost");
+	d->start_time = (double)time(NULL);
 	snprintf(d->uuid, sizeof(d->uuid), "%08lx-%04x-%04x-%04x-%08lx%04x",
 	    (unsigned long)random(), (unsigned)(random() & 0xffff),
 	    (unsigned)(0x4000 | (random() & 0x0fff)),

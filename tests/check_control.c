@@ -629,7 +629,7 @@ END_TEST
 START_TEST(json_forms_content)
 {
 	json_object *o, *v;
-	char *s = ask("status json");
+	char *s = ask("status json"), *uuid, want[128];
 
 	s[strlen(s) - 5] = '\0';
 	o = json_tokener_parse(s);
@@ -639,8 +639,34 @@ START_TEST(json_forms_content)
 	ck_assert_int_eq(json_object_get_int64(v), 0);
 	ck_assert(json_object_object_get_ex(o, "pid", &v));
 	ck_assert_int_eq(json_object_get_int64(v), getpid());
+	/* ExaBGP main's keys: uuid (the ping's), uptime, peers by name */
+	ck_assert(json_object_object_get_ex(o, "uuid", &v));
+	uuid = strdup(json_object_get_string(v));
+	ck_assert_uint_eq(strlen(uuid), 36);
+	ck_assert(json_object_object_get_ex(o, "uptime", &v));
+	ck_assert(json_object_object_get_ex(o, "start_time", &v));
+	ck_assert(json_object_object_get_ex(o, "peers", &v));
+	ck_assert(json_object_object_get_ex(v, "neighbor 127.0.0.2 local-ip "
+	    "127.0.0.1 local-as 65001 peer-as 65002 router-id 10.0.0.1 "
+	    "family-allowed in-open", &v));
+	ck_assert_str_eq(json_object_get_string(v), "ACTIVE");
 	json_object_put(o);
 	free(s);
+
+	/* the text form: main's block, which its helpers parse */
+	s = ask("status");
+	ck_assert_msg(strncmp(s, "ExaBGP Daemon Status\n====================\n"
+	    "Version: ", 51) == 0, "%s", s);
+	snprintf(want, sizeof(want), "\nUUID: %s\nPID: %d\n", uuid,
+	    (int)getpid());
+	ck_assert_msg(strstr(s, want) != NULL, "%s", s);
+	ck_assert_msg(strstr(s, "\nPeers: 1\n  - neighbor 127.0.0.2 ") !=
+	    NULL, "%s", s);
+	free(s);
+	s = ask("ping json");
+	ck_assert_msg(strstr(s, uuid) != NULL, "%s", s);
+	free(s);
+	free(uuid);
 
 	s = ask("help json");
 	s[strlen(s) - 5] = '\0';

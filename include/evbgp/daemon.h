@@ -87,6 +87,7 @@ struct daemon {
 	bool		 helper_overflow_restart; /* else drop (and tell) */
 	char		 hostname[256];
 	char		 uuid[40];	/* this run, for "ping" */
+	double		 start_time;	/* epoch seconds, for "status" */
 
 	/* event-loop health: a 50 ms tick measures how late timers run */
 	struct event	*ev_health;
