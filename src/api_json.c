@@ -712,6 +712,16 @@ route_add(const struct update_route *rt, void *arg)
 	    rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0 ?
 	    addr_fmt(rt->nexthop, nh) : NULL);
 	sbuf_addc(&l->text, '}');
+	/* ExaBGP 4.2 reads a global + link-local next hop (RFC 2545, 32
+	 * octets) as two next hops and lists the route under each */
+	if (rt->announce && rt->nexthop_ll != NULL &&
+	    rt->nexthop_ll->afi != 0) {
+		struct update_route ll = *rt;
+
+		ll.nexthop = rt->nexthop_ll;
+		ll.nexthop_ll = NULL;
+		route_add(&ll, arg);
+	}
 }
 
 /* ---- UPDATE written as text (the hot path of a route-server sidecar) ---- */

@@ -363,6 +363,16 @@ troute(const struct update_route *rt, void *arg)
 	if (rt->announce)
 		sbuf_adds(tr->out, tr->attrs);
 	sbuf_addc(tr->out, '\n');
+	/* ExaBGP 4.2 reads a global + link-local next hop (RFC 2545) as
+	 * two next hops: the route again with the link-local one */
+	if (rt->announce && rt->nexthop_ll != NULL &&
+	    rt->nexthop_ll->afi != 0) {
+		struct update_route ll = *rt;
+
+		ll.nexthop = rt->nexthop_ll;
+		ll.nexthop_ll = NULL;
+		troute(&ll, arg);
+	}
 }
 
 /*

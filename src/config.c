@@ -405,6 +405,25 @@ nb_local_address(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	return 0;
 }
 
+/* "local-link-local fe80::1;" (ExaBGP main) */
+static int
+nb_local_link_local(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct nb_build *b = st;
+	const char *w = one_value(ctx, s);
+	struct bgp_addr a;
+
+	if (w == NULL)
+		return -1;
+	/* RFC 4291 §2.5.6: fe80::/10 */
+	if (addr_parse(w, &a) == -1 || !addr_is_link_local(&a))
+		return cfg_err(ctx, s->line, "invalid local-link-local '%s' "
+		    "(expected an IPv6 link-local address, fe80::/10)", w);
+	b->nb->local_link_local = a;
+	return 0;
+}
+
 static int
 nb_asn(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
@@ -754,14 +773,15 @@ cap_bool(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	return stmt_bool(ctx, s, FIELD(b->nb, d->arg, bool));
 }
 
-/* Accepted for compatibility, no effect (software-version, ...). */
+/* ExaBGP main: prefer the link-local next hop of a received route for
+ * forwarding. evbgpd forwards nothing and installs no route. */
 static int
-cap_ignore(struct parse_ctx *ctx, void *st, const struct stmt *s,
+cap_link_local_prefer(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	bool v;
-
-	return stmt_bool(ctx, s, &v);
+	return cfg_err(ctx, s->line, "'link-local-prefer' is not supported: "
+	    "it chooses the next hop a router forwards to, and evbgpd "
+	    "installs no routes");
 }
 
 /* "graceful-restart;" (time = hold-time), "graceful-restart N;", bool */
@@ -833,9 +853,11 @@ static const struct kw_def cap_keywords[] = {
 	{ "nexthop", cap_bool, KW_LEAF,
 	    offsetof(struct cfg_neighbor, cap_nexthop) },
 	{ "aigp", cap_bool, KW_LEAF, offsetof(struct cfg_neighbor, cap_aigp) },
-	{ "software-version", cap_ignore, KW_LEAF, 0 },
-	{ "link-local-nexthop", cap_ignore, KW_LEAF, 0 },
-	{ "link-local-prefer", cap_ignore, KW_LEAF, 0 },
+	{ "software-version", cap_bool, KW_LEAF,
+	    offsetof(struct cfg_neighbor, cap_software_version) },
+	{ "link-local-nexthop", cap_bool, KW_LEAF,
+	    offsetof(struct cfg_neighbor, cap_link_local_nh) },
+	{ "link-local-prefer", cap_link_local_prefer, KW_LEAF, 0 },
 };
 
 static int
@@ -1407,7 +1429,7 @@ static const struct kw_def nb_keywords[] = {
 	{ "flow", nb_flow, KW_BLOCK, 0 },
 	{ "l2vpn", nb_l2vpn, KW_BLOCK, 0 },
 	{ "operational", nb_unsupported, KW_ANY, 0 },
-	{ "local-link-local", nb_main_only, KW_ANY, 0 },
+	{ "local-link-local", nb_local_link_local, KW_LEAF, 0 },
 	{ "source-interface", nb_main_only, KW_ANY, 0 },
 	{ "tcp-ao", nb_main_only, KW_ANY, 0 },
 };

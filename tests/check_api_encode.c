@@ -769,7 +769,9 @@ START_TEST(test_update_as4_merge)
 }
 END_TEST
 
-/* IPv6: link-local next hop (the global one is the key), send, EoR. */
+/* IPv6: a global + link-local next hop is two next hops, the route
+ * under each (ExaBGP 4.2's MPRNLRI.unpack; the kit's conf-llnh-update
+ * json4 data), send, EoR. */
 START_TEST(test_update_ipv6)
 {
 	static const struct update_ctx ctx = { .asn4 = true,
@@ -795,6 +797,7 @@ START_TEST(test_update_ipv6)
 	    "\"direction\": \"send\", \"message\": { \"update\": { "
 	    "\"attribute\": { \"origin\": \"igp\", \"local-preference\": 100 },"
 	    " \"announce\": { \"ipv6 unicast\": { \"2001:db8::1\": [ { "
+	    "\"nlri\": \"2001:db8:1::/64\" } ], \"fe80::1\": [ { "
 	    "\"nlri\": \"2001:db8:1::/64\" } ] } } } } } }"));
 	sbuf_reset(&out);
 	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND,
@@ -802,6 +805,8 @@ START_TEST(test_update_ipv6)
 	ck_assert_str_eq(out.p, "neighbor 2001:db8::1 send update start\n"
 	    "neighbor 2001:db8::1 send update announced 2001:db8:1::/64 "
 	    "next-hop 2001:db8::1 origin igp local-preference 100\n"
+	    "neighbor 2001:db8::1 send update announced 2001:db8:1::/64 "
+	    "next-hop fe80::1 origin igp local-preference 100\n"
 	    "neighbor 2001:db8::1 send update end\n");
 
 	decode_update("0000 0006 800F03 000201", &ctx, &m, buf, sizeof(buf));

@@ -490,6 +490,50 @@ START_TEST(test_processes_match)
 }
 END_TEST
 
+/* ExaBGP main's capabilities 75 and 77 and local-link-local take
+ * effect (peer.c puts them in the OPEN) and print back */
+START_TEST(test_main_capabilities)
+{
+	struct config *c = parse_ok("neighbor ::1 { router-id 1.1.1.1; "
+	    "local-address ::1; local-as 1; peer-as 1;\n"
+	    " local-link-local FE80::1;\n"
+	    " capability { software-version enable; link-local-nexthop; }\n"
+	    "}\n");
+	const struct cfg_neighbor *nb = &c->neighbors[0];
+	char buf[ADDR_STRLEN];
+
+	ck_assert(nb->cap_software_version && nb->cap_link_local_nh);
+	ck_assert_str_eq(addr_fmt(&nb->local_link_local, buf), "fe80::1");
+	assert_round_trip(c);
+	config_free(c);
+	c = parse_ok(NB_HEAD "}\n");
+	ck_assert(!c->neighbors[0].cap_software_version &&
+	    !c->neighbors[0].cap_link_local_nh);
+	ck_assert_uint_eq(c->neighbors[0].local_link_local.afi, 0);
+	config_free(c);
+}
+END_TEST
+
+/* Our own conformance case for capability 75 names this version. */
+START_TEST(test_software_version_case)
+{
+	char *text = slurp(EVBGP_SOURCE_DIR "/tests/conformance/cases/"
+	    "encoding/evbgp-conf-cap-software-version.case");
+	const char *want = "evbgpd/" EVBGP_VERSION;
+	char hex[256];
+	size_t n = strlen(want);
+
+	ck_assert_ptr_nonnull(text);
+	/* length octet, then the text */
+	snprintf(hex, sizeof(hex), "%02X", (unsigned)n);
+	for (size_t i = 0; i < n; i++)
+		snprintf(hex + 2 + 2 * i, 3, "%02X", (unsigned char)want[i]);
+	ck_assert_msg(strstr(text, hex) != NULL, "the case does not carry "
+	    "%s (%s): update it with the version", want, hex);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_run_path)
 {
 	char dir[] = "/tmp/evbgp-cfg-XXXXXX", conf[256], prog[256], err[512];
@@ -698,6 +742,13 @@ static const struct {
 	{ "process a { run x; }\n" NB_HEAD " api {\n  processes-match "
 	    "[ \"(\" ];\n }\n}\n", "test.conf:4: processes-match: invalid "
 	    "regular expression '(': Unmatched ( or \\(" },
+	{ NB_HEAD " local-link-local 2001:db8::1;\n}\n", "test.conf:2: "
+	    "invalid local-link-local '2001:db8::1' (expected an IPv6 "
+	    "link-local address, fe80::/10)" },
+	{ NB_HEAD " capability {\n  link-local-prefer;\n }\n}\n",
+	    "test.conf:3: 'link-local-prefer' is not supported: it chooses "
+	    "the next hop a router forwards to, and evbgpd installs no "
+	    "routes" },
 	{ "process a { encoder json; }\n", "test.conf:1: process a: 'run' is "
 	    "required" },
 	{ "process a { run x; encoder xml; }\n", "test.conf:1: invalid encoder "
@@ -866,6 +917,8 @@ config_suite(void)
 	tcase_add_test(tc, test_capability_values);
 	tcase_add_test(tc, test_process);
 	tcase_add_test(tc, test_processes_match);
+	tcase_add_test(tc, test_main_capabilities);
+	tcase_add_test(tc, test_software_version_case);
 	tcase_add_test(tc, test_run_path);
 	tcase_add_test(tc, test_session_equal);
 	tcase_add_test(tc, test_route_too_big);

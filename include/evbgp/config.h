@@ -118,6 +118,12 @@ struct cfg_neighbor {
 	bool		 cap_ext_message;	/* default true */
 	bool		 cap_nexthop;		/* RFC 8950 */
 	bool		 cap_aigp;
+	bool		 cap_software_version;	/* capability 75 */
+	bool		 cap_link_local_nh;	/* capability 77 */
+	/* local-link-local (ExaBGP main): our IPv6 link-local address,
+	 * sent after a global next hop when capability 77 was negotiated;
+	 * afi 0 when not given */
+	struct bgp_addr	 local_link_local;
 
 	struct cfg_nexthop *nexthops;
 	size_t		 nnexthops;
