@@ -328,6 +328,43 @@ exec_on_peers(struct daemon *d, struct api_client *c,
 	return n > 0;
 }
 
+/* ---- neighbors made and removed at run time ---- */
+
+static bool
+exec_create(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd)
+{
+	char err[512], esc[LOG_ESCAPE_SIZE];
+	struct cfg_neighbor *nb = config_neighbor_parse(d->cfg, cmd->text,
+	    "create neighbor", err, sizeof(err));
+
+	if (nb == NULL || daemon_create_neighbor(d, nb, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s: create neighbor refused: %s", c->name,
+		    log_escape(err, strlen(err), esc, sizeof(esc)));
+		return false;
+	}
+	return true;
+}
+
+/* The neighbors the selector names, among the helper's own (ExaBGP
+ * main: reactor.peers(service)); evbgpctl may delete any. */
+static bool
+exec_delete(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd)
+{
+	struct peer **peers;
+	size_t n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
+
+	for (size_t i = 0; i < n; i++)
+		daemon_delete_peer(d, peers[i]);
+	free(peers);
+	if (n == 0)
+		log_warnx("%s: delete neighbor: no neighbor matching the "
+		    "selector", c->name);
+	return n > 0;
+}
+
 /* ---- show ---- */
 
 static const char *
@@ -957,6 +994,12 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		break;
 	case API_STATUS:
 		exec_status(d, c, cmd.json);
+		break;
+	case API_CREATE_NEIGHBOR:
+		ok = exec_create(d, c, &cmd);
+		break;
+	case API_DELETE_NEIGHBOR:
+		ok = exec_delete(d, c, &cmd);
 		break;
 	case API_COMMENT:
 		if (cmd.text != NULL && cmd.text[0] != '\0')

@@ -2014,6 +2014,70 @@ config_parse(const char *text, const char *path, char *errbuf, size_t errlen)
 	return ctx.cfg;
 }
 
+struct cfg_neighbor *
+config_neighbor_parse(const struct config *running, const char *text,
+    const char *what, char *errbuf, size_t errlen)
+{
+	struct config tmp;
+	struct parse_ctx ctx;
+	struct lex_tokens tk = { 0 };
+	struct stmt root;
+	struct cfg_neighbor *nb = NULL;
+	char msg[256];
+	size_t pos = 0;
+	int line = 0;
+
+	memset(&tmp, 0, sizeof(tmp));
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&root, 0, sizeof(root));
+	/* the running processes, borrowed: "api { processes [...] }" must
+	 * name one of them */
+	if (running != NULL) {
+		tmp.processes = running->processes;
+		tmp.nprocesses = running->nprocesses;
+	}
+	ctx.path = what;
+	ctx.err = errbuf;
+	ctx.errlen = errlen;
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	ctx.cfg = &tmp;
+	if (lex_config(text, strlen(text), &tk, &line, msg, sizeof(msg)) == -1)
+		cfg_err(&ctx, line, "%s", msg);
+	else if (stmt_parse(&ctx, &tk, &pos, &root, 0) == 0) {
+		if (root.nkids != 1 || !root.kids[0].block ||
+		    !lex_is(&root.kids[0].w[0], "neighbor"))
+			cfg_err(&ctx, 1, "expected one 'neighbor ADDRESS { ... "
+			    "}'");
+		else
+			top_neighbor(&ctx, &root.kids[0]);
+	}
+	stmt_free(&root);
+	lex_tokens_free(&tk);
+	if (!ctx.failed && tmp.nneighbors == 1 &&
+	    tmp.neighbors[0].peer.len != (tmp.neighbors[0].peer.afi ==
+	    BGP_AFI_IPV6 ? 128 : 32))
+		cfg_err(&ctx, 1, "a passive range cannot be made at run time");
+	if (!ctx.failed && tmp.nneighbors == 1) {
+		nb = xmalloc(sizeof(*nb));
+		*nb = tmp.neighbors[0];
+	} else {
+		for (size_t i = 0; i < tmp.nneighbors; i++)
+			nb_clear(&tmp.neighbors[i]);
+	}
+	free(tmp.neighbors);
+	return nb;
+}
+
+void
+cfg_neighbor_free(struct cfg_neighbor *nb)
+{
+	if (nb == NULL)
+		return;
+	nb_clear(nb);
+	free(nb);
+}
+
 struct config *
 config_load(const char *path, char *errbuf, size_t errlen)
 {

@@ -726,6 +726,74 @@ peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb)
 	    withdrawn);
 }
 
+bool
+daemon_is_runtime(const struct daemon *d, const struct cfg_neighbor *nb)
+{
+	for (size_t i = 0; i < d->nruntime; i++)
+		if (d->runtime[i] == nb)
+			return true;
+	return false;
+}
+
+static void
+daemon_forget_runtime(struct daemon *d, const struct cfg_neighbor *nb)
+{
+	for (size_t i = 0; i < d->nruntime; i++)
+		if (d->runtime[i] == nb) {
+			cfg_neighbor_free(d->runtime[i]);
+			d->runtime[i] = d->runtime[--d->nruntime];
+			return;
+		}
+}
+
+int
+daemon_create_neighbor(struct daemon *d, struct cfg_neighbor *nb, char *err,
+    size_t errlen)
+{
+	struct peer *p;
+
+	for (size_t i = 0; i < d->npeers; i++)
+		if (!d->peers[i]->dynamic &&
+		    cfg_neighbor_same_key(d->peers[i]->cfg, nb)) {
+			snprintf(err, errlen, "neighbor %s already exists "
+			    "(same local-address and port)", nb->name);
+			cfg_neighbor_free(nb);
+			return -1;
+		}
+	d->runtime = xreallocarray(d->runtime, d->nruntime + 1,
+	    sizeof(*d->runtime));
+	d->runtime[d->nruntime++] = nb;
+	p = daemon_add_peer(d, nb, NULL);
+	log_peer(LOG_NOTICE, p->name, "neighbor created at run time");
+	if (!d->stopping)
+		peer_start(p);
+	return 0;
+}
+
+void
+daemon_delete_peer(struct daemon *d, struct peer *p)
+{
+	const struct cfg_neighbor *nb = p->cfg;
+	bool runtime = !p->dynamic && daemon_is_runtime(d, nb);
+	size_t i;
+
+	for (i = 0; i < d->npeers && d->peers[i] != p; i++)
+		;
+	if (i == d->npeers)
+		return;
+	memmove(&d->peers[i], &d->peers[i + 1],
+	    (d->npeers - i - 1) * sizeof(*d->peers));
+	d->npeers--;
+	d->peers_gen++;
+	log_peer(LOG_NOTICE, p->name, "neighbor deleted%s", runtime ? "" :
+	    " until the next reload (it is in the configuration)");
+	/* RFC 4486 §4: Peer De-configured */
+	peer_stop(p, BGP_CEASE_PEER_DECONFIGURED, NULL);
+	daemon_free_peer(p);
+	if (runtime)
+		daemon_forget_runtime(d, nb);
+}
+
 static void
 daemon_reload_peers(struct daemon *d, struct config *nc)
 {
@@ -740,6 +808,23 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 		struct peer *p = peers[i];
 		const struct cfg_neighbor *nb = find_neighbor(nc, p->cfg);
 
+		/* made at run time: kept, unless the file now has it */
+		if (!p->dynamic && daemon_is_runtime(d, p->cfg)) {
+			const struct cfg_neighbor *old = p->cfg;
+
+			if (nb == NULL) {
+				daemon_keep_peer(d, p);
+				kept++;
+				continue;
+			}
+			log_peer(LOG_NOTICE, p->name, "the configuration "
+			    "now has this neighbor made at run time: the "
+			    "configuration's replaces it");
+			peer_stop(p, BGP_CEASE_OTHER_CONFIG, NULL);
+			daemon_free_peer(p);
+			daemon_forget_runtime(d, old);
+			continue;
+		}
 		if (nb == NULL) {
 			log_peer(LOG_NOTICE, p->name, "neighbor removed from "
 			    "the configuration");
@@ -1090,6 +1175,9 @@ daemon_free(struct daemon *d)
 	d->peers = NULL;
 	d->npeers = 0;
 	reap_cb(-1, 0, d);
+	for (size_t i = 0; i < d->nruntime; i++)
+		cfg_neighbor_free(d->runtime[i]);
+	free(d->runtime);
 	free(d->range_logs);
 	if (d->sup != NULL)
 		sup_free(d->sup);

@@ -333,6 +333,27 @@ static const struct {
 	{ "ping json", API_PING, "text=-|json=1" },
 	{ "ping hello json", API_PING, "text=hello|json=1" },
 	{ "ping json hello", API_PING, "text=json hello|json=0" },
+	/* neighbors at run time (main): the block the daemon parses */
+	{ "create neighbor 127.0.0.1 local-address 127.0.0.1 local-as 1 "
+	    "peer-as 1 router-id 1.2.3.4 api peer-lifecycle",
+	    API_CREATE_NEIGHBOR, "sel=0|text=neighbor 127.0.0.1 {\n"
+	    "\tlocal-address 127.0.0.1;\n\tlocal-as 1;\n\tpeer-as 1;\n"
+	    "\trouter-id 1.2.3.4;\n\tfamily {\n\t\tipv4 unicast;\n\t}\n"
+	    "\tapi {\n\t\tprocesses [ peer-lifecycle ];\n\t}\n}\n" },
+	{ "create neighbor 2001:db8::2 local-ip 2001:db8::1 local-as 65001 "
+	    "peer-as 65002 router-id 2.2.2.2 family-allowed "
+	    "ipv4-unicast/ipv6-mpls-vpn graceful-restart 0 group-updates "
+	    "false api a api \"b c\"", API_CREATE_NEIGHBOR,
+	    "text=neighbor 2001:db8::2 {\n\tlocal-address 2001:db8::1;\n"
+	    "\tlocal-as 65001;\n\tpeer-as 65002;\n\trouter-id 2.2.2.2;\n"
+	    "\tfamily {\n\t\tipv4 unicast;\n\t\tipv6 mpls-vpn;\n\t}\n"
+	    "\tcapability {\n\t\tgraceful-restart disable;\n\t}\n"
+	    "\tgroup-updates false;\n\tapi {\n\t\tprocesses [ a \"b c\" ];"
+	    "\n\t}\n}\n" },
+	{ "delete neighbor 127.0.0.1", API_DELETE_NEIGHBOR, "sel=1" },
+	{ "delete neighbor *", API_DELETE_NEIGHBOR, "sel=1" },
+	{ "delete neighbor 127.0.0.1 local-as 1, neighbor 127.0.0.2",
+	    API_DELETE_NEIGHBOR, "sel=2" },
 	/* comments */
 	{ "# a comment", API_COMMENT, "text=a comment|sel=0" },
 	{ "#", API_COMMENT, "text=" },
@@ -505,6 +526,34 @@ static const struct {
 	{ "\"announce\" route 10.0.0.0/24 next-hop 1.1.1.1",
 	    "unknown command 'announce'" },
 	{ "crash", "unknown command 'crash'" },
+	{ "create neighbor 127.0.0.1 local-as 1 peer-as 1",
+	    "create neighbor: 'local-address' is required" },
+	{ "create neighbor 127.0.0.1 local-address 127.0.0.1 local-as 1 "
+	    "peer-as 1 passive true", "create neighbor: unknown parameter "
+	    "'passive' (expected local-address, local-as, peer-as, router-id, "
+	    "family-allowed, graceful-restart, group-updates or api)" },
+	{ "create neighbor 127.0.0.1 local-address 127.0.0.1 local-as 1 "
+	    "peer-as x", "create neighbor: invalid peer-as 'x' (expected an "
+	    "AS number from 1 to 4294967295)" },
+	{ "create neighbor 127.0.0.1 local-address 127.0.0.1 local-as 1 "
+	    "peer-as 1 local-as 2", "create neighbor: 'local-as' given twice" },
+	{ "create neighbor 127.0.0.1 local-address 127.0.0.1 local-as 1 "
+	    "peer-as 1 family-allowed ipv4-bogus", "create neighbor: unknown "
+	    "family 'ipv4 bogus'" },
+	{ "create neighbor 127.0.0.1 local-address \"1.1.1.1;\" local-as 1 "
+	    "peer-as 1", "create neighbor: invalid local-address '1.1.1.1;' "
+	    "(expected an IP address)" },
+	{ "create neighbor bogus local-address 127.0.0.1",
+	    "create neighbor: expected the neighbor's IP address instead of "
+	    "'bogus'" },
+	{ "create neighbor 127.0.0.1 api", "create neighbor: missing value "
+	    "after 'api'" },
+	{ "neighbor 127.0.0.1 delete neighbor 127.0.0.1", "'delete' does not "
+	    "take a neighbor selector" },
+	{ "delete neighbor", "neighbor selector: missing address after "
+	    "'neighbor'" },
+	{ "delete neighbor 127.0.0.1 announce", "delete neighbor: unexpected "
+	    "'announce'" },
 	{ "debug something", "unknown command 'debug'" },
 };
 
@@ -521,7 +570,8 @@ verb_name(enum api_verb v)
 		"SHOW_ADJ_RIB_OUT", "FLUSH_ADJ_RIB_OUT", "CLEAR_ADJ_RIB_IN",
 		"CLEAR_ADJ_RIB_OUT", "TEARDOWN", "SHUTDOWN", "RELOAD",
 		"RESTART", "VERSION", "HELP", "RESET", "ENABLE_ACK",
-		"DISABLE_ACK", "SILENCE_ACK", "PING", "STATUS", "COMMENT",
+		"DISABLE_ACK", "SILENCE_ACK", "PING", "STATUS",
+		"CREATE_NEIGHBOR", "DELETE_NEIGHBOR", "COMMENT",
 	};
 
 	_Static_assert(sizeof(names) / sizeof(names[0]) == API_VERB_MAX,

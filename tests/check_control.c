@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <netinet/in.h>
 
 #include <check.h>
 #include <errno.h>
@@ -694,6 +695,54 @@ START_TEST(json_forms_content)
 }
 END_TEST
 
+/*
+ * create neighbor / delete neighbor over the socket (ExaBGP main): the
+ * neighbor is shown, answered done; a second one with the same key, an
+ * unknown process and a delete matching nothing are errors.
+ */
+START_TEST(create_delete_neighbor)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	int hold = socket(AF_INET, SOCK_STREAM, 0);
+	char *s;
+
+	/* connections go to a loopback port bound by nobody listening:
+	 * refused at once, never someone else's daemon */
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(hold, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(hold, (struct sockaddr *)&sin, &sl), 0);
+	fx.d->penv.set.port = ntohs(sin.sin_port);
+
+	s = ask("create neighbor 127.0.0.1 local-address 127.0.0.1 "
+	    "local-as 65001 peer-as 65009 router-id 1.2.3.4");
+	ck_assert_str_eq(s, "done\n");
+	free(s);
+	s = ask("show neighbor summary");
+	ck_assert_msg(strstr(s, "\n127.0.0.1 ") != NULL, "%s", s);
+	ck_assert_msg(strstr(s, "65009") != NULL, "%s", s);
+	free(s);
+	s = ask("create neighbor 127.0.0.1 local-address 127.0.0.1 "
+	    "local-as 1 peer-as 1");
+	ck_assert_str_eq(s, "error\n");
+	free(s);
+	s = ask("create neighbor 127.0.0.3 local-address 127.0.0.1 "
+	    "local-as 1 peer-as 1 api nosuch");
+	ck_assert_str_eq(s, "error\n");
+	free(s);
+	ck_assert_uint_eq(fx.d->npeers, 2);
+	s = ask("delete neighbor 127.0.0.1 peer-as 65009");
+	ck_assert_str_eq(s, "done\n");
+	free(s);
+	ck_assert_uint_eq(fx.d->npeers, 1);
+	ck_assert_uint_eq(fx.d->nruntime, 0);
+	s = ask("delete neighbor 127.0.0.1");
+	ck_assert_str_eq(s, "error\n");
+	free(s);
+	close(hold);
+}
+END_TEST
+
 START_TEST(shutdown_answers_then_closes)
 {
 	int fd = client_connect(fx.path);
@@ -1099,6 +1148,7 @@ control_suite(void)
 	tcase_add_loop_test(tc, json_every_show, 0,
 	    sizeof(json_forms) / sizeof(json_forms[0]));
 	tcase_add_test(tc, json_forms_content);
+	tcase_add_test(tc, create_delete_neighbor);
 	tcase_add_test(tc, shutdown_answers_then_closes);
 	tcase_add_test(tc, free_removes_socket);
 	tcase_add_test(tc, live_socket_refused);

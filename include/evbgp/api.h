@@ -47,6 +47,8 @@ enum api_verb {
 	API_SILENCE_ACK,
 	API_PING,
 	API_STATUS,
+	API_CREATE_NEIGHBOR,	/* text: the neighbor block (main) */
+	API_DELETE_NEIGHBOR,	/* sel: which (main) */
 	API_COMMENT,		/* "# ..." */
 	API_VERB_MAX
 };

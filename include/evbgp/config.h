@@ -199,6 +199,16 @@ int	config_check(FILE *f, const struct config *c);
  * and listen ports. A configuration holds each key once. */
 bool	cfg_neighbor_same_key(const struct cfg_neighbor *a,
 	    const struct cfg_neighbor *b);
+/*
+ * One neighbor block ("neighbor IP { ... }") on its own, as a neighbor
+ * made at run time (the API's create neighbor): every check of a file,
+ * its api processes among the running configuration's. A passive range
+ * is refused. NULL with "WHAT:LINE: reason" in errbuf on error; free
+ * with cfg_neighbor_free.
+ */
+struct cfg_neighbor *config_neighbor_parse(const struct config *running,
+	    const char *text, const char *what, char *errbuf, size_t errlen);
+void	cfg_neighbor_free(struct cfg_neighbor *nb);
 /* Find a neighbor by exact name (the first one), or NULL. */
 const struct cfg_neighbor *config_find_neighbor(const struct config *c,
 	    const char *name);
