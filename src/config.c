@@ -685,9 +685,8 @@ nb_family(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	famset_t *set = addpath ? &b->nb->addpath_families :
 	    &b->nb->families;
 
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'%s' takes no value before '{'",
-		    d->name);
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	layer_reset(b, addpath ? &b->addpath_layer : &b->family_layer, set);
 	if (addpath)
 		b->addpath_given = true;
@@ -728,9 +727,8 @@ nb_nexthop(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	struct nb_build *b = st;
 	struct cfg_neighbor *nb = b->nb;
 
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'nexthop' takes no value before "
-		    "'{'");
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	if (b->nexthop_layer != b->layer) {
 		b->nexthop_layer = b->layer;
 		nb->nnexthops = 0;
@@ -864,9 +862,8 @@ static int
 nb_capability(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'capability' takes no value "
-		    "before '{'");
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, "capability", cap_keywords,
 	    KW_COUNT(cap_keywords), st, s);
 }
@@ -907,9 +904,8 @@ api_direction(struct parse_ctx *ctx, void *st, const struct stmt *s,
 {
 	struct cfg_api *api = st;
 
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'%s' takes no value before '{'",
-		    d->name);
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, d->name, api_msg_keywords,
 	    KW_COUNT(api_msg_keywords), FIELD(api, d->arg, uint32_t), s);
 }
@@ -1140,29 +1136,33 @@ static int
 nb_static(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'static' takes no value before "
-		    "'{'");
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, "static", static_keywords,
 	    KW_COUNT(static_keywords), st, s);
 }
 
 /* ---- flow { route ... } ---- */
 
-/* The words of s from w[from] on, its block written back as tokens. */
+/*
+ * The words of s from w[from] on, its block written back as tokens. A
+ * sub-block's words after its keyword ("match NAME {") are a label
+ * ExaBGP does not read: left out.
+ */
 static void
 stmt_flatten(const struct stmt *s, size_t from, struct lex_token **v,
     size_t *n, size_t *cap)
 {
 	static char open[] = "{", close[] = "}", semi[] = ";";
-	size_t need = *n + (s->nw - from) + 2;
+	size_t nw = s->block && from == 0 && s->nw > 1 ? 1 : s->nw;
+	size_t need = *n + (nw - from) + 2;
 
 	if (need > *cap) {
 		*cap = need * 2;
 		*v = xreallocarray(*v, *cap, sizeof(**v));
 	}
-	memcpy(*v + *n, s->w + from, (s->nw - from) * sizeof(**v));
-	*n += s->nw - from;
+	memcpy(*v + *n, s->w + from, (nw - from) * sizeof(**v));
+	*n += nw - from;
 	if (!s->block)
 		return;
 	(*v)[(*n)++] = (struct lex_token){ open, s->line, false };
@@ -1211,9 +1211,8 @@ static int
 nb_flow(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'flow' takes no value before "
-		    "'{'");
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, "flow", flow_keywords, KW_COUNT(flow_keywords),
 	    st, s);
 }
@@ -1354,9 +1353,8 @@ static int
 nb_l2vpn(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'%s' takes no value before '{'",
-		    d->name);
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, d->name, l2vpn_keywords,
 	    KW_COUNT(l2vpn_keywords), st, s);
 }
@@ -1367,9 +1365,8 @@ announce_afi(struct parse_ctx *ctx, void *st, const struct stmt *s,
 {
 	bool v4 = d->arg == BGP_AFI_IPV4;
 
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'%s' takes no value before '{'",
-		    d->name);
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, d->name, v4 ? announce_v4_keywords :
 	    announce_v6_keywords, v4 ? KW_COUNT(announce_v4_keywords) :
 	    KW_COUNT(announce_v6_keywords), st, s);
@@ -1385,9 +1382,8 @@ static int
 nb_announce(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'announce' takes no value before "
-		    "'{'");
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, "announce", announce_keywords,
 	    KW_COUNT(announce_keywords), st, s);
 }
@@ -1703,7 +1699,8 @@ top_neighbor(struct parse_ctx *ctx, const struct stmt *s)
 static int
 top_template(struct parse_ctx *ctx, const struct stmt *s)
 {
-	if (!s->block || s->nw != 1)
+	/* "template NAME {": a label, as ExaBGP reads it */
+	if (!s->block)
 		return cfg_err(ctx, s->line, "expected 'template { neighbor "
 		    "NAME { ... } }'");
 	for (size_t k = 0; k < s->nkids; k++) {
