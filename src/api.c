@@ -510,9 +510,9 @@ api_h_watchdog(struct api_ctx *c, const struct api_verb_def *d)
 {
 	const struct lex_token *t = api_peek(c);
 
+	/* no name: the helper's own (ExaBGP: the process name), text NULL */
 	if (t == NULL)
-		return api_fail(c, "%s watchdog: missing the watchdog name",
-		    d->w1);
+		return 0;
 	c->cmd->text = xstrdup(t->text);
 	c->i++;
 	return api_no_more(c, d);
@@ -1169,8 +1169,8 @@ static const char *const api_help[] = {
 	    "next-hop IP [ATTRIBUTES...]",
 	"announce eor [AFI SAFI]",
 	"announce route-refresh AFI SAFI",
-	"announce watchdog NAME",
-	"withdraw watchdog NAME",
+	"announce watchdog [NAME]",
+	"withdraw watchdog [NAME]",
 	"show neighbor [summary|extensive|configuration] [IP] [json]",
 	"show adj-rib in|out [extensive] [IP] [json]",
 	"flush adj-rib out",

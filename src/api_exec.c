@@ -232,10 +232,22 @@ exec_watchdog(struct daemon *d, struct api_client *c,
     const struct api_command *cmd, bool announce)
 {
 	struct peer **peers;
-	size_t n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
+	const char *name = cmd->text;
+	size_t n;
 
+	/* ExaBGP 4.2 (command/watchdog.py): without a name, the watchdog
+	 * named after the process that asks */
+	if (name == NULL && c->helper)
+		name = c->name;
+	if (name == NULL) {
+		log_warnx("%s: %s watchdog: a watchdog name is required (only a "
+		    "helper's own is implied)", c->name, announce ? "announce" :
+		    "withdraw");
+		return false;
+	}
+	n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
 	for (size_t i = 0; i < n; i++)
-		peer_watchdog(peers[i], cmd->text, announce);
+		peer_watchdog(peers[i], name, announce);
 	free(peers);
 	if (n == 0)
 		log_warnx("%s: no neighbor matching the command", c->name);
