@@ -675,6 +675,9 @@ api_h_teardown(struct api_ctx *c, const struct api_verb_def *d)
 			    "(expected a Cease subcode from %d to %d)", t->text,
 			    API_SUBCODE_MIN, API_SUBCODE_MAX);
 		c->i++;
+		/* the rest: an RFC 9003 shutdown communication (main) */
+		if (c->i < c->n)
+			c->cmd->text = api_join_rest(c);
 	}
 	c->cmd->subcode = (uint8_t)v;
 	return api_no_more(c, d);
@@ -1175,7 +1178,7 @@ static const char *const api_help[] = {
 	"show adj-rib in|out [extensive] [IP] [json]",
 	"flush adj-rib out",
 	"clear adj-rib [in|out]",
-	"teardown [SUBCODE]",
+	"teardown [SUBCODE [TEXT...]]",
 	"shutdown",
 	"reload [allow-empty]",
 	"restart [allow-empty]",

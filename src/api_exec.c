@@ -316,14 +316,6 @@ do_clear_in(struct peer *p, uint8_t arg)
 	peer_clear_in(p);
 }
 
-static void
-do_teardown(struct peer *p, uint8_t subcode)
-{
-	log_peer(LOG_NOTICE, p->name, "teardown requested (Cease subcode %u)",
-	    subcode);
-	peer_teardown(p, subcode);
-}
-
 static bool
 exec_on_peers(struct daemon *d, struct api_client *c,
     const struct api_command *cmd, enum scope scope, peer_action_fn *fn,
@@ -334,6 +326,29 @@ exec_on_peers(struct daemon *d, struct api_client *c,
 
 	for (size_t i = 0; i < n; i++)
 		fn(peers[i], arg);
+	free(peers);
+	if (n == 0)
+		log_warnx("%s: no neighbor matching the command", c->name);
+	return n > 0;
+}
+
+/* "teardown [SUBCODE [TEXT]]": Cease, with an RFC 9003 shutdown
+ * communication for subcodes 2 and 4 */
+static bool
+exec_teardown(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd)
+{
+	struct peer **peers;
+	size_t n = select_peers(d, c, cmd, SCOPE_ALL, &peers);
+	char esc[LOG_ESCAPE_SIZE];
+
+	for (size_t i = 0; i < n; i++) {
+		log_peer(LOG_NOTICE, peers[i]->name, "teardown requested (Cease "
+		    "subcode %u)%s%s", cmd->subcode, cmd->text ? ": " : "",
+		    cmd->text ? log_escape(cmd->text, strlen(cmd->text), esc,
+		    sizeof(esc)) : "");
+		peer_teardown(peers[i], cmd->subcode, cmd->text);
+	}
 	free(peers);
 	if (n == 0)
 		log_warnx("%s: no neighbor matching the command", c->name);
@@ -925,8 +940,7 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		ok = exec_on_peers(d, c, &cmd, SCOPE_ALL, do_clear_in, 0);
 		break;
 	case API_TEARDOWN:
-		ok = exec_on_peers(d, c, &cmd, SCOPE_ALL, do_teardown,
-		    cmd.subcode);
+		ok = exec_teardown(d, c, &cmd);
 		break;
 	case API_SHOW_NEIGHBOR:
 		if (cmd.json && cmd.show == API_SHOW_CONFIGURATION)

@@ -881,13 +881,20 @@ peer_clear_out(struct peer *p)
 }
 
 void
-peer_teardown(struct peer *p, uint8_t subcode)
+peer_teardown(struct peer *p, uint8_t subcode, const char *text)
 {
 	if (p->fsm.state == ST_IDLE)
 		return;
 	p->stop_subcode = subcode;
 	free(p->stop_text);
 	p->stop_text = NULL;
+	/* RFC 9003: Administrative Shutdown and Reset carry a shutdown
+	 * communication; without the operator's text, the subcode's name,
+	 * as ExaBGP 4.2 sends (Notify(6, code)) */
+	if (subcode == BGP_CEASE_ADMIN_SHUTDOWN ||
+	    subcode == BGP_CEASE_ADMIN_RESET)
+		p->stop_text = xstrdup(text != NULL ? text :
+		    notification_subcode_name(BGP_ERR_CEASE, subcode));
 	/* RFC 4724 peers keep our routes over a restart: close quietly */
 	if (p->neg.gr && p->fsm.state == ST_ESTABLISHED) {
 		snprintf(p->down_reason, sizeof(p->down_reason),

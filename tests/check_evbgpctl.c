@@ -78,7 +78,7 @@ static const struct {
 	{ "clear adj-rib", "in out", false, false },
 	{ "flush adj-rib", "out", false, false },
 	{ "teardown", "", false, true },
-	{ "teardown 2", "", false, false },
+	{ "teardown 2", "", false, true },
 	{ "status", "json", false, false },
 	{ "version", "json", false, false },
 	{ "reload", "allow-empty", false, false },

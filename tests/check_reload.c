@@ -362,6 +362,55 @@ START_TEST(test_delete_neighbor)
 END_TEST
 
 /*
+ * "teardown N [TEXT]": Cease/N; for Administrative Shutdown (2) and Reset
+ * (4) an RFC 9003 shutdown communication, the command's text or, as
+ * ExaBGP 4.2 sends, the subcode's name; no data for the others.
+ */
+START_TEST(test_teardown_communication)
+{
+	static const struct {
+		uint8_t		 subcode;
+		const char	*text;
+		const char	*data;	/* NULL: none */
+	} v[] = {
+		{ 2, "maintenance window 42", "maintenance window 42" },
+		{ 4, NULL, "Administrative Reset" },
+		{ 2, NULL, "Administrative Shutdown" },
+		{ 3, "ignored here", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct harness h;
+		uint8_t msg[4096];
+		uint16_t len;
+		int type;
+		bool seen = false;
+
+		harness_init(&h, conf_base);
+		peer_teardown(h.d->peers[0], v[i].subcode, v[i].text);
+		settle(&h);
+		while ((type = next_msg(&h, msg, sizeof(msg), &len)) != 0) {
+			if (type != BGP_MSG_NOTIFICATION)
+				continue;
+			seen = true;
+			ck_assert_uint_eq(msg[19], BGP_ERR_CEASE);
+			ck_assert_uint_eq(msg[20], v[i].subcode);
+			if (v[i].data == NULL) {
+				ck_assert_uint_eq(len, 21);
+				continue;
+			}
+			ck_assert_uint_eq(len, 22 + strlen(v[i].data));
+			ck_assert_uint_eq(msg[21], strlen(v[i].data));
+			ck_assert(memcmp(msg + 22, v[i].data,
+			    strlen(v[i].data)) == 0);
+		}
+		ck_assert_msg(seen, "case %zu: no NOTIFICATION", i);
+		harness_free(&h);
+	}
+}
+END_TEST
+
+/*
  * A reload to a configuration without any neighbor (an emptied or
  * comment-only file) is refused unless asked for: the sessions stay
  * (issue 8, defect 10). The request form with DAEMON_ALLOW_EMPTY (the
@@ -492,6 +541,7 @@ main(void)
 	tcase_add_test(tc, test_neighbor_removed);
 	tcase_add_test(tc, test_runtime_neighbor_kept);
 	tcase_add_test(tc, test_delete_neighbor);
+	tcase_add_test(tc, test_teardown_communication);
 	tcase_add_test(tc, test_empty_refused);
 	tcase_add_test(tc, test_session_changed_resets);
 	tcase_add_test(tc, test_request_acts_later);
