@@ -1898,6 +1898,14 @@ config_check(FILE *f, const struct config *c)
 	for (size_t i = 0; i < c->nprocesses; i++) {
 		const struct cfg_process *p = &c->processes[i];
 
+		/* a deliberate difference: ExaBGP main's default, not 4.2's
+		 * refusal ("unset process sections: encoder") */
+		if (!p->encoder_given) {
+			fprintf(f, "%s:%d: warning: process %s has no 'encoder': "
+			    "evbgpd uses text, as ExaBGP main does; ExaBGP 4.2 "
+			    "refuses this file\n", path, p->line, p->name);
+			n++;
+		}
 		if (p->path == NULL)
 			fprintf(f, "%s:%d: warning: process %s: program '%s' not found "
 			    "(looked in /etc/exabgp, beside the configuration "

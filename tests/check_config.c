@@ -546,8 +546,9 @@ START_TEST(test_run_path)
 	fputs("#!/bin/sh\n", f);
 	fclose(f);
 	snprintf(conf, sizeof(conf), "%s/x.conf", dir);
-	c = config_parse("process p { run helper.run; }\n"
-	    "process q { run no-such-program-here; }\n", conf, err,
+	c = config_parse("process p { run helper.run; encoder text; }\n"
+	    "process q { run no-such-program-here; encoder json; }\n"
+	    "process r { run helper.run; }\n", conf, err,
 	    sizeof(err));
 	ck_assert_msg(c != NULL, "%s", err);
 	/* found beside the configuration file */
@@ -559,14 +560,18 @@ START_TEST(test_run_path)
 		size_t len = 0;
 		FILE *w = open_memstream(&buf, &len);
 
-		/* --check warns: helper.run exists but is not executable */
-		ck_assert_int_eq(config_check(w, c), 2);
+		/* --check warns: helper.run exists but is not executable;
+		 * no encoder: ExaBGP 4.2 refuses it, main and we use text */
+		ck_assert_int_eq(config_check(w, c), 4);
 		fclose(w);
 		snprintf(want, sizeof(want), "%s:1: warning: process p: %s is not "
 		    "executable\n%s:2: warning: process q: program "
 		    "'no-such-program-here' not found (looked in /etc/exabgp, "
-		    "beside the configuration and in $PATH)\n", conf, prog,
-		    conf);
+		    "beside the configuration and in $PATH)\n"
+		    "%s:3: warning: process r has no 'encoder': evbgpd uses "
+		    "text, as ExaBGP main does; ExaBGP 4.2 refuses this file\n"
+		    "%s:3: warning: process r: %s is not executable\n", conf,
+		    prog, conf, conf, conf, prog);
 		ck_assert_str_eq(buf, want);
 		free(buf);
 	}

@@ -215,7 +215,22 @@ def main():
             else:
                 print("ok   %s: %s by both" % (what, "accepted" if ours_ok
                                                else "refused"))
-    total = len(RUN_LINES) + len(NAMED)
+        # the deliberate difference: no encoder (4.2 refuses the file;
+        # evbgpd, as ExaBGP main, uses text and --check warns)
+        with open(path, "w") as f:
+            f.write("process p {\n\trun ./x;\n}\n")
+        theirs_ok = exabgp_accepts(path)
+        r = evbgpd(build, "--check", path)
+        if theirs_ok or r.returncode != 0 or \
+                "has no 'encoder'" not in r.stderr:
+            print("FAIL no encoder: ExaBGP 4.2 %s, evbgpd rc %d: %s"
+                  % ("accepts" if theirs_ok else "refuses", r.returncode,
+                     r.stderr.strip()))
+            failures += 1
+        else:
+            print("ok   no encoder: refused by 4.2, accepted by evbgpd "
+                  "with a warning (deliberate, docs/evbgpd.conf.md)")
+    total = len(RUN_LINES) + len(NAMED) + 1
     print("exabgp42: %d checks, %d failed" % (total, failures))
     return 1 if failures else 0
 
