@@ -602,7 +602,33 @@ nb_rate_limit(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	}
 	if (stmt_uint(ctx, s, 0, UINT32_MAX, &v) == -1)
 		return -1;
-	b->nb->rate_limit = (uint32_t)v;
+	/* ExaBGP paces its whole loop for the peer (reactor/loop.py
+	 * _rate_limited); evbgpd has no such pacing: refused, not ignored */
+	if (v != 0)
+		return cfg_err(ctx, s->line, "'rate-limit %lu' is not supported: "
+		    "evbgpd does not pace a session's messages (only "
+		    "'rate-limit disable' or 0 is accepted)", v);
+	b->nb->rate_limit = 0;
+	return 0;
+}
+
+/* "auto-flush true": evbgpd sends every change at once. ExaBGP 4.2
+ * stores the value and never reads it; false would promise held-back
+ * changes evbgpd does not hold. */
+static int
+nb_auto_flush(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct nb_build *b = st;
+	bool v = true;
+
+	if (stmt_bool(ctx, s, &v) == -1)
+		return -1;
+	if (!v)
+		return cfg_err(ctx, s->line, "'auto-flush false' is not "
+		    "supported: evbgpd sends every change at once (ExaBGP 4.2 "
+		    "ignores the setting)");
+	b->nb->auto_flush = true;
 	return 0;
 }
 
@@ -1406,7 +1432,7 @@ static const struct kw_def nb_keywords[] = {
 	{ "outgoing-ttl", nb_ttl, KW_LEAF, NB_OFF(outgoing_ttl) },
 	{ "incoming-ttl", nb_ttl, KW_LEAF, NB_OFF(incoming_ttl) },
 	{ "group-updates", nb_bool, KW_LEAF, NB_OFF(group_updates) },
-	{ "auto-flush", nb_bool, KW_LEAF, NB_OFF(auto_flush) },
+	{ "auto-flush", nb_auto_flush, KW_LEAF, 0 },
 	{ "adj-rib-out", nb_bool, KW_LEAF, NB_OFF(adj_rib_out) },
 	{ "adj-rib-in", nb_bool, KW_LEAF, NB_OFF(adj_rib_in) },
 	{ "manual-eor", nb_bool, KW_LEAF, NB_OFF(manual_eor) },

@@ -754,6 +754,12 @@ static const struct {
 	    "test.conf:3: 'link-local-prefer' is not supported: it chooses "
 	    "the next hop a router forwards to, and evbgpd installs no "
 	    "routes" },
+	{ NB_HEAD " rate-limit 100;\n}\n", "test.conf:2: 'rate-limit 100' is "
+	    "not supported: evbgpd does not pace a session's messages (only "
+	    "'rate-limit disable' or 0 is accepted)" },
+	{ NB_HEAD " auto-flush false;\n}\n", "test.conf:2: 'auto-flush false' "
+	    "is not supported: evbgpd sends every change at once (ExaBGP 4.2 "
+	    "ignores the setting)" },
 	{ "process a { encoder json; }\n", "test.conf:1: process a: 'run' is "
 	    "required" },
 	{ "process a { run x; encoder xml; }\n", "test.conf:1: invalid encoder "
