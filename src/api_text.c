@@ -296,6 +296,9 @@ tcap_present(const struct bgp_caps *c, bool present[256])
 	present[BGP_CAP_MULTI_SESSION] |= c->multi_session &&
 	    !present[BGP_CAP_MULTI_SESSION_CISCO];
 	present[BGP_CAP_OPERATIONAL] |= c->operational;
+	/* fields in an OPEN we built; 4.2 names them by number */
+	present[BGP_CAP_SOFTWARE_VERSION] |= c->software[0] != '\0';
+	present[BGP_CAP_LINK_LOCAL_NEXTHOP] |= c->link_local_nh;
 	for (int f = 0; f < FAM_MAX; f++) {
 		present[BGP_CAP_ADD_PATH] |= c->addpath[f] != 0;
 		present[BGP_CAP_EXT_NEXTHOP] |= c->ext_nexthop[f] != 0;

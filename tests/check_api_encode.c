@@ -875,6 +875,9 @@ START_TEST(test_open_built)
 	open.caps.route_refresh = true;
 	open.caps.fqdn = true;
 	snprintf(open.caps.hostname, sizeof(open.caps.hostname), "rtr");
+	/* 75 and 77, fields of an OPEN we built: as 4.2 shows them */
+	snprintf(open.caps.software, sizeof(open.caps.software), "ev/1");
+	open.caps.link_local_nh = true;
 	open.caps.nunknown = 1;
 	open.caps.unknown[0].code = 200;
 	open.caps.unknown[0].len = 2;
@@ -889,7 +892,10 @@ START_TEST(test_open_built)
 	    "\"ipv6/unicast\"]}"
 	    ",\"65\":{\"name\":\"asn4\",\"asn4\":4200000000},\"2\":{\"name\":"
 	    "\"route-refresh\",\"variant\":\"RFC\"},\"73\":{\"name\":"
-	    "\"hostname\",\"host-name\":\"rtr\",\"domain-name\":\"\"},\"200\":{"
+	    "\"hostname\",\"host-name\":\"rtr\",\"domain-name\":\"\"},\"75\":{"
+	    "\"name\":\"unknown\",\"iana\":\"unassigned\",\"value\":75,"
+	    "\"raw\":\"0465762F31\"},\"77\":{\"name\":\"unknown\",\"iana\":"
+	    "\"unassigned\",\"value\":77,\"raw\":\"\"},\"200\":{"
 	    "\"name\":\"unknown\",\"iana\":\"reserved\",\"value\":200,\"raw\":"
 	    "\"AB01\"}}"));
 	ck_assert_ptr_nonnull(strstr(out.p, "\"asn\":23456,"));
@@ -904,7 +910,8 @@ START_TEST(test_open_built)
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send open version 4 asn "
 	    "23456 hold_time 180 router_id 1.2.3.4 capabilities "
 	    "[multiprotocol(ipv4 unicast,ipv6 unicast), route refresh, "
-	    "asn4(4200000000), hostname(rtr ), reserved 200]\n");
+	    "asn4(4200000000), hostname(rtr ), unassigned 75, unassigned 77, "
+	    "reserved 200]\n");
 	sbuf_free(&out);
 }
 END_TEST
