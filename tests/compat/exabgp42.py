@@ -12,6 +12,12 @@ contract (issue 10):
     the words of the statement, evbgpd --print writes the argv it read;
     they must be equal, and both must accept or refuse the file.
 
+  * the configurations ExaBGP ships (Debian's examples) and the
+    conformance kit's (etc/): `evbgpd --check` must agree with
+    `exabgp --validate` on each, except the files listed in MAIN_SYNTAX
+    (ExaBGP 5/main syntax that 4.2 refuses; evbgpd reads main's grammar
+    too). No file that 4.2 accepts is refused by evbgpd.
+
 Usage: exabgp42.py BUILD_DIR. Exit 77 (skipped) when ExaBGP 4.2 is not
 installed (scripts/setup.sh installs it).
 """
@@ -97,6 +103,27 @@ NAMED = [
     # refused by both: the name is no licence for an unknown keyword
     ("unknown keyword", NB + " family f {\n  ipv4 bogus;\n }\n}\n"),
 ]
+
+
+EXAMPLES = "/usr/share/doc/exabgp/examples"
+KIT_ETC = os.environ.get("EXAQA_KIT", os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..",
+    "shared", "exabgp-qa")) + "/etc"
+
+# file -> why 4.2 refuses what evbgpd accepts (or may accept): main syntax
+MAIN_SYNTAX = {
+    "api-announce-processes-match.conf": "processes-match (main)",
+    "conf-cap-link-local-nexthop.conf": "capability link-local-nexthop (main)",
+    "conf-cap-software-version.conf": "capability software-version (main)",
+    "conf-llnh-lla-only.conf": "capability link-local-nexthop (main)",
+    "conf-llnh-update.conf": "local-link-local (main)",
+}
+# main's families, another branch's work (issue 10): evbgpd's verdict may
+# be either while they land; 4.2 must refuse them
+MAIN_FAMILIES = {
+    "conf-sr-policy.conf", "conf-srv6-mup.conf", "api-ipv4.conf",
+    "api-ipv6.conf", "api-mvpn.conf", "conf-mvpn.conf",
+}
 
 
 def exabgp_accepts(path):
@@ -215,6 +242,38 @@ def main():
             else:
                 print("ok   %s: %s by both" % (what, "accepted" if ours_ok
                                                else "refused"))
+        # ExaBGP's own examples and the kit's configurations
+        walked = 0
+        for d in (EXAMPLES, KIT_ETC):
+            if not os.path.isdir(d):
+                print("SKIP %s: not found" % d)
+                continue
+            for name in sorted(os.listdir(d)):
+                if not name.endswith(".conf"):
+                    continue
+                f = os.path.join(d, name)
+                walked += 1
+                theirs_ok = exabgp_accepts(f)
+                ours_ok = evbgpd(build, "--check", f).returncode == 0
+                where = "%s/%s" % (os.path.basename(d), name)
+                if d == KIT_ETC and name in MAIN_FAMILIES:
+                    ok = not theirs_ok
+                    why = "main family, 4.2 refuses"
+                elif d == KIT_ETC and name in MAIN_SYNTAX:
+                    ok = not theirs_ok and ours_ok
+                    why = "4.2 refuses %s" % MAIN_SYNTAX[name]
+                else:
+                    ok = theirs_ok == ours_ok
+                    why = "accepted by both" if ours_ok else \
+                        "refused by both"
+                if ok:
+                    print("ok   %s: %s" % (where, why))
+                else:
+                    print("FAIL %s: ExaBGP 4.2 %s it, evbgpd %s it" % (
+                        where, "accepts" if theirs_ok else "refuses",
+                        "accepts" if ours_ok else "refuses"))
+                    failures += 1
+
         # the deliberate difference: no encoder (4.2 refuses the file;
         # evbgpd, as ExaBGP main, uses text and --check warns)
         with open(path, "w") as f:
@@ -230,7 +289,7 @@ def main():
         else:
             print("ok   no encoder: refused by 4.2, accepted by evbgpd "
                   "with a warning (deliberate, docs/evbgpd.conf.md)")
-    total = len(RUN_LINES) + len(NAMED) + 1
+    total = len(RUN_LINES) + len(NAMED) + 1 + walked
     print("exabgp42: %d checks, %d failed" % (total, failures))
     return 1 if failures else 0
 
