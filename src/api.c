@@ -295,24 +295,34 @@ api_sel_clause(struct api_ctx *c)
 	return 0;
 }
 
+/* The clauses from c->i on (the first address): "A [k v ...]
+ * [, neighbor B ...]"; what names the command in errors. */
+static int
+api_sel_clauses(struct api_ctx *c, const char *what)
+{
+	c->cmd->sel.given = true;
+	for (;;) {
+		if (api_sel_clause(c) == -1)
+			return -1;
+		if (!api_at(c, ","))
+			return 0;
+		c->i++;
+		if (!api_at(c, "neighbor"))
+			return api_fail(c, "%s: expected 'neighbor' after ','",
+			    what);
+		c->i++;
+	}
+}
+
 /* "neighbor A [k v ...] [, neighbor B ...]" if present. */
 static int
 api_selector(struct api_ctx *c)
 {
 	if (!api_at(c, "neighbor"))
 		return 0;
-	c->cmd->sel.given = true;
-	for (;;) {
-		c->i++;			/* "neighbor" */
-		if (api_sel_clause(c) == -1)
-			return -1;
-		if (!api_at(c, ","))
-			break;
-		c->i++;
-		if (!api_at(c, "neighbor"))
-			return api_fail(c, "neighbor selector: expected "
-			    "'neighbor' after ','");
-	}
+	c->i++;			/* "neighbor" */
+	if (api_sel_clauses(c, "neighbor selector") == -1)
+		return -1;
 	if (c->i >= c->n)
 		return api_fail(c, "neighbor selector: missing command after "
 		    "the selector");
@@ -900,18 +910,8 @@ out:
 static int
 api_h_delete(struct api_ctx *c, const struct api_verb_def *d)
 {
-	c->cmd->sel.given = true;
-	for (;;) {
-		if (api_sel_clause(c) == -1)
-			return -1;
-		if (!api_at(c, ","))
-			break;
-		c->i++;
-		if (!api_at(c, "neighbor"))
-			return api_fail(c, "delete neighbor: expected "
-			    "'neighbor' after ','");
-		c->i++;
-	}
+	if (api_sel_clauses(c, "delete neighbor") == -1)
+		return -1;
 	return api_no_more(c, d);
 }
 

@@ -219,6 +219,23 @@ reap_cb(evutil_socket_t fd, short what, void *arg)
 	d->nretired = 0;
 }
 
+/* Take p out of the peer list; false if it was not in it. */
+static bool
+daemon_unlist_peer(struct daemon *d, struct peer *p)
+{
+	size_t i;
+
+	for (i = 0; i < d->npeers && d->peers[i] != p; i++)
+		;
+	if (i == d->npeers)
+		return false;
+	memmove(&d->peers[i], &d->peers[i + 1],
+	    (d->npeers - i - 1) * sizeof(*d->peers));
+	d->npeers--;
+	d->peers_gen++;
+	return true;
+}
+
 /*
  * A dynamic peer's connection closed: out of the peer list now (commands
  * no longer see it), freed on the next loop turn, as we are inside its
@@ -229,16 +246,9 @@ static void
 daemon_retire_peer(struct daemon *d, struct peer *p)
 {
 	static const struct timeval now = { 0, 0 };
-	size_t i;
 
-	for (i = 0; i < d->npeers && d->peers[i] != p; i++)
-		;
-	if (i == d->npeers)
+	if (!daemon_unlist_peer(d, p))
 		return;
-	memmove(&d->peers[i], &d->peers[i + 1],
-	    (d->npeers - i - 1) * sizeof(*d->peers));
-	d->npeers--;
-	d->peers_gen++;
 	d->retired = xreallocarray(d->retired, d->nretired + 1,
 	    sizeof(*d->retired));
 	d->retired[d->nretired++] = p;
@@ -775,16 +785,9 @@ daemon_delete_peer(struct daemon *d, struct peer *p)
 {
 	const struct cfg_neighbor *nb = p->cfg;
 	bool runtime = !p->dynamic && daemon_is_runtime(d, nb);
-	size_t i;
 
-	for (i = 0; i < d->npeers && d->peers[i] != p; i++)
-		;
-	if (i == d->npeers)
+	if (!daemon_unlist_peer(d, p))
 		return;
-	memmove(&d->peers[i], &d->peers[i + 1],
-	    (d->npeers - i - 1) * sizeof(*d->peers));
-	d->npeers--;
-	d->peers_gen++;
 	log_peer(LOG_NOTICE, p->name, "neighbor deleted%s", runtime ? "" :
 	    " until the next reload (it is in the configuration)");
 	/* RFC 4486 §4: Peer De-configured */
