@@ -851,14 +851,22 @@ enc_mp_reach(struct enc *e, const struct attr_desc *d)
 {
 	static const struct bgp_addr none;
 	const struct bgp_addr *g = enc_nh(e);
+	const struct bgp_addr *ll = e->a->nexthop_self ? NULL :
+	    &e->a->nexthop_ll;
 	uint8_t nh[64];
 	struct wbuf nw;
 
 	if (e->mp_nlri == NULL)
 		return;
+	/* draft-ietf-idr-linklocal-capability: with the capability, a
+	 * global IPv6 next hop is followed by our link-local address
+	 * (RFC 2545 §3's 32 octets); a link-local one goes alone */
+	if ((ll == NULL || ll->afi == 0) && e->ctx->local_ll.afi != 0 &&
+	    family_afi(e->fam) == BGP_AFI_IPV6 && g != NULL &&
+	    g->afi == BGP_AFI_IPV6 && !addr_is_link_local(g))
+		ll = &e->ctx->local_ll;
 	wbuf_init(&nw, nh, sizeof(nh));
-	if (nlri_nexthop_put(&nw, e->fam, g != NULL ? g : &none,
-	    e->a->nexthop_self ? NULL : &e->a->nexthop_ll,
+	if (nlri_nexthop_put(&nw, e->fam, g != NULL ? g : &none, ll,
 	    FAMSET_HAS(e->ctx->ext_nexthop, e->fam)) == -1) {
 		e->w->err = true;
 		return;

@@ -1120,7 +1120,9 @@ START_TEST(test_update_as4_merge)
 }
 END_TEST
 
-/* IPv6: link-local next hop (the global one is the key), send, EoR. */
+/* IPv6: a global + link-local next hop is two next hops, the route
+ * under each (ExaBGP 4.2's MPRNLRI.unpack; the kit's conf-llnh-update
+ * json4 data), send, EoR. */
 START_TEST(test_update_ipv6)
 {
 	static const struct update_ctx ctx = { .asn4 = true,
@@ -1146,6 +1148,7 @@ START_TEST(test_update_ipv6)
 	    "\"direction\": \"send\", \"message\": { \"update\": { "
 	    "\"attribute\": { \"origin\": \"igp\", \"local-preference\": 100 },"
 	    " \"announce\": { \"ipv6 unicast\": { \"2001:db8::1\": [ { "
+	    "\"nlri\": \"2001:db8:1::/64\" } ], \"fe80::1\": [ { "
 	    "\"nlri\": \"2001:db8:1::/64\" } ] } } } } } }"));
 	sbuf_reset(&out);
 	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND,
@@ -1153,6 +1156,8 @@ START_TEST(test_update_ipv6)
 	ck_assert_str_eq(out.p, "neighbor 2001:db8::1 send update start\n"
 	    "neighbor 2001:db8::1 send update announced 2001:db8:1::/64 "
 	    "next-hop 2001:db8::1 origin igp local-preference 100\n"
+	    "neighbor 2001:db8::1 send update announced 2001:db8:1::/64 "
+	    "next-hop fe80::1 origin igp local-preference 100\n"
 	    "neighbor 2001:db8::1 send update end\n");
 
 	decode_update("0000 0006 800F03 000201", &ctx, &m, buf, sizeof(buf));
@@ -1221,6 +1226,9 @@ START_TEST(test_open_built)
 	open.caps.route_refresh = true;
 	open.caps.fqdn = true;
 	snprintf(open.caps.hostname, sizeof(open.caps.hostname), "rtr");
+	/* 75 and 77, fields of an OPEN we built: as 4.2 shows them */
+	snprintf(open.caps.software, sizeof(open.caps.software), "ev/1");
+	open.caps.link_local_nh = true;
 	open.caps.nunknown = 1;
 	open.caps.unknown[0].code = 200;
 	open.caps.unknown[0].len = 2;
@@ -1235,7 +1243,10 @@ START_TEST(test_open_built)
 	    "\"ipv6/unicast\"]}"
 	    ",\"65\":{\"name\":\"asn4\",\"asn4\":4200000000},\"2\":{\"name\":"
 	    "\"route-refresh\",\"variant\":\"RFC\"},\"73\":{\"name\":"
-	    "\"hostname\",\"host-name\":\"rtr\",\"domain-name\":\"\"},\"200\":{"
+	    "\"hostname\",\"host-name\":\"rtr\",\"domain-name\":\"\"},\"75\":{"
+	    "\"name\":\"unknown\",\"iana\":\"unassigned\",\"value\":75,"
+	    "\"raw\":\"0465762F31\"},\"77\":{\"name\":\"unknown\",\"iana\":"
+	    "\"unassigned\",\"value\":77,\"raw\":\"\"},\"200\":{"
 	    "\"name\":\"unknown\",\"iana\":\"reserved\",\"value\":200,\"raw\":"
 	    "\"AB01\"}}"));
 	ck_assert_ptr_nonnull(strstr(out.p, "\"asn\":23456,"));
@@ -1250,7 +1261,8 @@ START_TEST(test_open_built)
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send open version 4 asn "
 	    "23456 hold_time 180 router_id 1.2.3.4 capabilities "
 	    "[multiprotocol(ipv4 unicast,ipv6 unicast), route refresh, "
-	    "asn4(4200000000), hostname(rtr ), reserved 200]\n");
+	    "asn4(4200000000), hostname(rtr ), unassigned 75, unassigned 77, "
+	    "reserved 200]\n");
 	sbuf_free(&out);
 }
 END_TEST

@@ -127,6 +127,8 @@ enum bgp_cap_code {
 	BGP_CAP_FQDN = 73,			/* draft-walton-bgp-hostname */
 	BGP_CAP_SOFTWARE_VERSION = 75,
 	BGP_CAP_PATHS_LIMIT = 76,
+	/* draft-ietf-idr-linklocal-capability */
+	BGP_CAP_LINK_LOCAL_NEXTHOP = 77,
 	BGP_CAP_ROUTE_REFRESH_CISCO = 128,
 	BGP_CAP_MULTI_SESSION_CISCO = 131,
 	BGP_CAP_OPERATIONAL = 185,
