@@ -62,11 +62,75 @@ replyf(struct api_client *c, const char *fmt, ...)
 	}
 }
 
+/* Reasons kept per command: a command acting on many neighbors says the
+ * first few and counts the others. */
+#define API_WHY_MAX	8
+
+static void
+why_reset(struct api_client *c)
+{
+	sbuf_reset(&c->why);
+	c->nwhy = 0;
+}
+
+/*
+ * The command fails, and why: logged (about neighbor peer when given),
+ * and told to an evbgpctl client in an "error: REASON" line before its
+ * "error" (control.h). Helpers get ExaBGP's bare "error".
+ */
+static void
+fail_why(struct api_client *c, const char *peer, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Keep a reason for the client only (the caller logged it). */
+static void
+why_add(struct api_client *c, const char *peer, const char *msg)
+{
+	if (c->helper || c->nwhy++ >= API_WHY_MAX)
+		return;
+	if (peer != NULL)
+		sbuf_printf(&c->why, "neighbor %s: ", peer);
+	sbuf_adds(&c->why, msg);
+	sbuf_addc(&c->why, '\n');
+}
+
+static void
+fail_why(struct api_client *c, const char *peer, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (peer != NULL)
+		log_peer(LOG_WARNING, peer, "%s: %s", c->name, msg);
+	else
+		log_warnx("%s: %s", c->name, msg);
+	why_add(c, peer, msg);
+}
+
 static void
 answer(struct api_client *c, bool ok)
 {
-	if (c->ack == API_ACK_ON)
-		reply(c, ok ? "done" : "error");
+	if (c->ack != API_ACK_ON) {
+		why_reset(c);
+		return;
+	}
+	if (!ok && !c->helper) {
+		char *save = NULL;
+
+		if (c->nwhy == 0)
+			fail_why(c, NULL, "the command failed");
+		for (char *l = strtok_r(c->why.p, "\n", &save); l != NULL;
+		    l = strtok_r(NULL, "\n", &save))
+			replyf(c, "error: %s", l);
+		if (c->nwhy > API_WHY_MAX)
+			replyf(c, "error: (and %zu more reasons, in the log)",
+			    c->nwhy - API_WHY_MAX);
+	}
+	why_reset(c);
+	reply(c, ok ? "done" : "error");
 }
 
 /* ---- which peers ---- */
@@ -132,6 +196,22 @@ select_peers(struct daemon *d, struct api_client *c,
 	return n;
 }
 
+/* Nothing to act on: say which neighbors there are to choose from. */
+static void
+fail_no_neighbor(struct api_client *c, const struct api_command *cmd,
+    enum scope scope)
+{
+	const char *what = scope == SCOPE_ESTABLISHED ?
+	    "no established neighbor" : "no neighbor";
+
+	if (scope == SCOPE_ROUTES && c->helper)
+		fail_why(c, NULL, "%s%s whose api block lists this process",
+		    what, cmd->sel.given ? " matching the selector" : "");
+	else
+		fail_why(c, NULL, "%s%s", what, cmd->sel.given ?
+		    " matching the selector" : " configured");
+}
+
 /* ---- routes ---- */
 
 static bool
@@ -154,10 +234,10 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 	case ROUTE_FITS:
 		return true;
 	case ROUTE_NEXTHOP_UNENCODABLE:
-		log_peer(LOG_WARNING, p->name, "%s: route %s refused: an IPv4 "
-		    "route with an IPv6 next hop needs the extended next hop "
-		    "encoding (RFC 8950), which this neighbor does not "
-		    "negotiate (nexthop { %s %s ipv6; })", c->name,
+		fail_why(c, p->name, "route %s refused: an IPv4 route with an "
+		    "IPv6 next hop needs the extended next hop encoding "
+		    "(RFC 8950), which this neighbor does not negotiate "
+		    "(nexthop { %s %s ipv6; })",
 		    cfg_route_name(r, ps, sizeof(ps)), family_afi_name(r->fam),
 		    family_safi_name(r->fam));
 		return false;
@@ -165,12 +245,12 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 		break;
 	}
 	if (need == 0)
-		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
-		    "would exceed %u bytes, the largest BGP message", c->name,
+		fail_why(c, p->name, "route %s refused: its UPDATE would exceed "
+		    "%u bytes, the largest BGP message",
 		    cfg_route_name(r, ps, sizeof(ps)), BGP_MAX_EXT_MSG);
 	else
-		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
-		    "needs %zu bytes, this neighbor allows %zu%s", c->name,
+		fail_why(c, p->name, "route %s refused: its UPDATE needs %zu "
+		    "bytes, this neighbor allows %zu%s",
 		    cfg_route_name(r, ps, sizeof(ps)), need, limit,
 		    limit < BGP_MAX_EXT_MSG ? " (no extended message "
 		    "capability, RFC 8654)" : "");
@@ -198,9 +278,10 @@ exec_routes(struct daemon *d, struct api_client *c,
 				continue;
 			}
 			if (!route_family_ok(p, r)) {
-				log_peer(LOG_WARNING, p->name, "%s: family %s %s "
-				    "is not configured for this neighbor",
-				    c->name, family_afi_name(r->fam),
+				/* a failure only if no neighbor takes it */
+				fail_why(c, p->name, "family %s %s is not "
+				    "configured for this neighbor",
+				    family_afi_name(r->fam),
 				    family_safi_name(r->fam));
 				continue;
 			}
@@ -215,7 +296,7 @@ exec_routes(struct daemon *d, struct api_client *c,
 	}
 	free(peers);
 	if (n == 0)
-		log_warnx("%s: no neighbor matching the command", c->name);
+		fail_no_neighbor(c, cmd, SCOPE_ROUTES);
 	return n > 0 && !refused && (applied > 0 || cmd->nroutes == 0);
 }
 
@@ -230,7 +311,7 @@ exec_watchdog(struct daemon *d, struct api_client *c,
 		peer_watchdog(peers[i], cmd->text, announce);
 	free(peers);
 	if (n == 0)
-		log_warnx("%s: no neighbor matching the command", c->name);
+		fail_no_neighbor(c, cmd, SCOPE_ROUTES);
 	return n > 0;
 }
 
@@ -246,8 +327,7 @@ exec_eor(struct daemon *d, struct api_client *c, const struct api_command *cmd)
 		peer_send_eor(peers[i], cmd->fam);
 	free(peers);
 	if (n == 0)
-		log_warnx("%s: announce eor: no established neighbor matching",
-		    c->name);
+		fail_no_neighbor(c, cmd, SCOPE_ESTABLISHED);
 	return n > 0;
 }
 
@@ -261,8 +341,8 @@ exec_route_refresh(struct daemon *d, struct api_client *c,
 
 	for (size_t i = 0; i < n; i++) {
 		if (!peers[i]->neg.route_refresh) {
-			log_peer(LOG_WARNING, peers[i]->name, "route refresh "
-			    "was not negotiated; not sending one");
+			fail_why(c, peers[i]->name, "route refresh was not "
+			    "negotiated; not sending one");
 			continue;
 		}
 		if (peer_send_route_refresh(peers[i], cmd->fam,
@@ -270,9 +350,8 @@ exec_route_refresh(struct daemon *d, struct api_client *c,
 			sent++;
 	}
 	free(peers);
-	if (sent == 0)
-		log_warnx("%s: announce route-refresh: no established neighbor "
-		    "with route refresh matching", c->name);
+	if (n == 0)
+		fail_no_neighbor(c, cmd, SCOPE_ESTABLISHED);
 	return sent > 0;
 }
 
@@ -316,7 +395,7 @@ exec_on_peers(struct daemon *d, struct api_client *c,
 		fn(peers[i], arg);
 	free(peers);
 	if (n == 0)
-		log_warnx("%s: no neighbor matching the command", c->name);
+		fail_no_neighbor(c, cmd, scope);
 	return n > 0;
 }
 
@@ -756,6 +835,8 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		log_warnx("%s: command '%s' refused: %s", c->name,
 		    log_escape(line, len, esc, sizeof(esc)),
 		    log_escape(err, strlen(err), esc_err, sizeof(esc_err)));
+		/* evbgpctl quotes the command itself */
+		why_add(c, NULL, esc_err);
 		answer(c, false);
 		return;
 	}
@@ -882,9 +963,11 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		ok = false;
 		break;
 	}
-	if (!ok)
+	if (!ok && c->nwhy == 0) {
 		log_warnx("%s: command failed: %s", c->name,
 		    log_escape(line, len, esc, sizeof(esc)));
+		why_add(c, NULL, "the command failed");
+	}
 	answer(c, ok);
 	api_command_free(&cmd);
 }
@@ -914,11 +997,14 @@ handler_line(void *arg, struct line_client *lc, const char *line, size_t len)
 
 		/* the parser sees C strings: "announce ...\0garbage" must
 		 * not run as "announce ..." */
+		why_reset(c);
 		log_warnx("%s: command with a NUL byte refused: %s", c->name,
 		    log_escape(line, len, esc, sizeof(esc)));
+		why_add(c, NULL, "command with a NUL byte refused");
 		answer(c, false);
 		return;
 	}
+	why_reset(c);
 	api_exec_line(d, c, line, len);
 }
 
@@ -930,6 +1016,7 @@ handler_release(void *arg, struct line_client *lc)
 	if (c == NULL)
 		return;
 	api_client_reset(c);
+	sbuf_free(&c->why);
 	free(c);
 	lc->state = NULL;
 }

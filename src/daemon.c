@@ -870,6 +870,7 @@ health_cb(evutil_socket_t fd, short what, void *arg)
 	double late = now - d->health_last - HEALTH_TICK_MS / 1000.0;
 
 	d->health_last = now;
+	log_repeat_tick();
 	if (late > d->health_max_late)
 		d->health_max_late = late;
 	/* a late tick means every timer (keepalives!) was late as much */

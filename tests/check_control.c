@@ -83,6 +83,8 @@ teardown(void)
 
 /* ---- client helpers ---- */
 
+static void	collect_reply(void *ctx, const char *data, size_t len);
+
 /* Fill a sockaddr_un; the paths here are known to fit. */
 static void
 sun_set(struct sockaddr_un *sun, const char *path)
@@ -307,12 +309,72 @@ START_TEST(show_summary)
 }
 END_TEST
 
+/* An evbgpctl client hears why (issue 11 point 1), before "error". */
 START_TEST(bogus_command)
 {
 	char *s = ask("frobnicate the router");
 
-	ck_assert_str_eq(s, "error\n");
+	ck_assert_str_eq(s, "error: unknown command 'frobnicate'\nerror\n");
 	free(s);
+}
+END_TEST
+
+/* Every failing command carries a reason, naming the neighbor. */
+START_TEST(error_reasons)
+{
+	static const struct {
+		const char *cmd, *reason;
+	} cases[] = {
+		{ "neighbor 192.0.2.99 announce route 10.0.0.0/24 next-hop "
+		  "192.0.2.1", "error: no neighbor matching the selector\n" },
+		{ "announce route 10.0.0.0/24 rd 65000:1 label 16 next-hop "
+		  "192.0.2.1", "error: neighbor 127.0.0.2: family ipv4 "
+		  "mpls-vpn is not configured for this neighbor\n" },
+		{ "announce eor", "error: no established neighbor configured\n" },
+		{ "teardown 2 neighbor 192.0.2.99", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = ask(cases[i].cmd);
+
+		ck_assert_msg(strncmp(s, "error: ", 7) == 0, "%s: %s",
+		    cases[i].cmd, s);
+		ck_assert_msg(strcmp(s + strlen(s) - 6, "error\n") == 0,
+		    "%s: %s", cases[i].cmd, s);
+		if (cases[i].reason != NULL)
+			ck_assert_msg(strncmp(s, cases[i].reason,
+			    strlen(cases[i].reason)) == 0, "%s: %s",
+			    cases[i].cmd, s);
+		free(s);
+	}
+}
+END_TEST
+
+/* Helpers keep ExaBGP's bare answers: no "error: REASON" line. */
+START_TEST(helper_error_is_bare)
+{
+	static const char *const cmds[] = {
+		"frobnicate",
+		"announce route 10.0.0.0/24 rd 65000:1 label 16 next-hop 192.0.2.1",
+		"neighbor 192.0.2.99 announce route 10.0.0.0/24 next-hop self",
+	};
+	struct line_client lc;
+	struct answer a = { 0 };
+
+	memset(&lc, 0, sizeof(lc));
+	snprintf(lc.name, sizeof(lc.name), "helper");
+	lc.helper = true;
+	lc.encoder = ENCODER_TEXT;
+	lc.reply = collect_reply;
+	lc.ctx = &a;
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		fx.d->commands.line(fx.d->commands.arg, &lc, cmds[i],
+		    strlen(cmds[i]));
+		ck_assert_msg(a.p != NULL && strcmp(a.p, "error\n") == 0,
+		    "%s: %s", cmds[i], a.p);
+		answer_free(&a);
+	}
+	fx.d->commands.release(fx.d->commands.arg, &lc);
 }
 END_TEST
 
@@ -349,7 +411,8 @@ START_TEST(nul_byte_refused)
 
 	client_send(fd, cmd, sizeof(cmd) - 1);
 	pump(fd, &a, 2);
-	ck_assert_msg(strncmp(a.p, "error\nexabgp ", 13) == 0, "%s", a.p);
+	ck_assert_msg(strncmp(a.p, "error: command with a NUL byte refused\n"
+	    "error\nexabgp ", 52) == 0, "%s", a.p);
 	ck_assert_uint_eq(count_lines(&a, "done"), 1);
 	close(fd);
 	answer_free(&a);
@@ -424,7 +487,9 @@ START_TEST(max_length_line_accepted)
 	client_send(fd, line, CONTROL_MAX_LINE + 1);
 	client_send(fd, "version\n", 8);
 	pump(fd, &a, 2);
-	ck_assert_msg(strncmp(a.p, "error\n", 6) == 0, "%s", a.p);
+	ck_assert_msg(strncmp(a.p, "error: unknown command 'xxx", 27) == 0,
+	    "%s", a.p);
+	ck_assert_uint_eq(count_lines(&a, "error"), 1);
 	ck_assert_uint_eq(count_lines(&a, "done"), 1);
 	ck_assert(!a.eof);
 	close(fd);
@@ -663,7 +728,7 @@ START_TEST(json_forms_content)
 
 	/* json is not a word every command takes */
 	s = ask("reload json");
-	ck_assert_str_eq(s, "error\n");
+	ck_assert_str_eq(s, "error: reload: unexpected 'json'\nerror\n");
 	free(s);
 }
 END_TEST
@@ -1056,6 +1121,8 @@ control_suite(void)
 	tcase_add_test(tc, version);
 	tcase_add_test(tc, show_summary);
 	tcase_add_test(tc, bogus_command);
+	tcase_add_test(tc, error_reasons);
+	tcase_add_test(tc, helper_error_is_bare);
 	tcase_add_test(tc, pipelined_in_order);
 	tcase_add_test(tc, nul_byte_refused);
 	tcase_add_test(tc, helper_nul_byte_refused);

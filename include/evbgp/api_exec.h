@@ -13,6 +13,7 @@
 #include "evbgp/config.h"
 #include "evbgp/family.h"
 #include "evbgp/line_handler.h"
+#include "evbgp/util.h"
 
 struct daemon;
 
@@ -53,6 +54,10 @@ struct api_client {
 	struct peer	**scope;
 	size_t		 nscope;
 	unsigned	 scope_gen;
+	/* why the current command fails: "error: REASON" lines for
+	 * evbgpctl clients (helpers keep ExaBGP's bare "error") */
+	struct sbuf	 why;
+	size_t		 nwhy;
 };
 
 /* The line handler that runs helpers' and evbgpctl's lines on d (main

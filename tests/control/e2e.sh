@@ -134,7 +134,7 @@ assert v[0]["attributes"]["next-hop"] == "192.0.2.1", v
 
 ctl no such command
 rc=$?
-[ $rc = 1 ] && grep -q 'answered error' "$TMP/err" &&
+[ $rc = 1 ] && grep -q "evbgpd says: unknown command 'no'" "$TMP/err" &&
     ok "bogus command: exit 1" || fail "bogus command: rc $rc $(cat "$TMP/err")"
 
 printf 'version\n\nstatus\n' | "$CTL" --socket "$SOCK" --timeout 30 >"$TMP/out" 2>"$TMP/err" &&
