@@ -428,26 +428,39 @@ show_filter_ok(const struct api_command *cmd, const struct peer *p)
 	return !cmd->has_filter || addr_equal(&cmd->filter, &p->remote);
 }
 
+/* The router id we send (or will send, before the first OPEN). */
+static uint32_t
+peer_local_id(const struct peer *p)
+{
+	return p->open_local.bgp_id != 0 ? p->open_local.bgp_id :
+	    peer_router_id_value(p);
+}
+
 static void
 show_summary(struct daemon *d, struct api_client *c,
     const struct api_command *cmd)
 {
 	char up[32];
 
-	replyf(c, "%-16s%-10s%-8s%-12s|%10s%11s", "Peer", "AS", "up/down",
-	    "state", "#sent", "#recvd");
+	replyf(c, "%-16s%-10s%-10s%-12s|%9s%9s%10s%10s%10s", "Peer", "AS",
+	    "up/down", "state", "#sent", "#recvd", "pfx-sent", "pfx-rcvd",
+	    "out-queue");
 	for (size_t i = 0; i < d->npeers; i++) {
 		struct peer *p = d->peers[i];
-		double since = p->established_at > 0 ? p->established_at :
-		    p->down_at;
+		uint64_t ann, wd;
 
 		if (!show_filter_ok(cmd, p) || !selector_matches(&cmd->sel, p))
 			continue;
-		fmt_duration(since > 0 ? mono_now() - since : 0, up, sizeof(up));
-		replyf(c, "%-16s%-10u%-8s%-12s%11llu%11llu", p->name,
-		    p->cfg->peer_as, up, state_word(peer_state(p)),
+		/* the time in the state the peer is in: up for, or down for */
+		fmt_duration(mono_now() - p->hist.state_since, up, sizeof(up));
+		rib_out_sent(p->ro, &ann, &wd);
+		replyf(c, "%-16s%-10u%-10s%-12s|%9llu%9llu%10llu%10llu%10zu",
+		    p->name, p->cfg->peer_as, up, state_word(peer_state(p)),
 		    (unsigned long long)p->stats.sent[BGP_MSG_UPDATE],
-		    (unsigned long long)p->stats.recv[BGP_MSG_UPDATE]);
+		    (unsigned long long)p->stats.recv[BGP_MSG_UPDATE],
+		    (unsigned long long)ann,
+		    (unsigned long long)p->hist.prefixes_recv,
+		    rib_out_queued(p->ro));
 	}
 }
 
@@ -464,43 +477,94 @@ yes_no(bool known, bool v)
 	return !known ? "" : v ? "yes" : "no";
 }
 
+/* "Session" of show neighbor extensive: state, its age, history. */
+static void
+show_session(struct api_client *c, struct peer *p)
+{
+	char t[32], ago[32];
+	bool est = peer_state(p) == ST_ESTABLISHED;
+	double now = mono_now();
+
+	replyf(c, "Session");
+	fmt_duration(now - p->hist.state_since, t, sizeof(t));
+	replyf(c, "   %-20s %s", "state", state_word(peer_state(p)));
+	replyf(c, "   %-20s %s", est ? "up for" : "down for", t);
+	replyf(c, "   %-20s %llu", "flaps",
+	    (unsigned long long)p->hist.flaps);
+	if (p->hist.last_error[0] != '\0') {
+		fmt_duration(now - p->hist.last_error_at, ago, sizeof(ago));
+		replyf(c, "   %-20s %s (%s ago)", "last error",
+		    p->hist.last_error, ago);
+	} else
+		replyf(c, "   %-20s %s", "last error", "none");
+}
+
+/* "Adj-RIB-Out": the backlog, and how far what was sent has gone. */
+static void
+show_progress(struct api_client *c, struct peer *p)
+{
+	struct peer_out_progress pr;
+
+	peer_out_progress(p, &pr);
+	replyf(c, "Adj-RIB-Out");
+	replyf(c, "   %-20s %zu", "queued routes", pr.queued);
+	replyf(c, "   %-20s %llu", "sent routes", (unsigned long long)pr.sent);
+	replyf(c, "   %-20s %llu", "acknowledged routes",
+	    (unsigned long long)pr.acked);
+	replyf(c, "   %-20s %zu", "buffered bytes", pr.buffered);
+	replyf(c, "   %-20s %zu", "unacked bytes", pr.unacked);
+}
+
 static void
 show_extensive_peer(struct api_client *c, struct peer *p)
 {
-	char a[ADDR_STRLEN], b[ADDR_STRLEN], up[32], x[32], y[32];
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], x[32], y[32];
 	const struct bgp_caps *lc = &p->open_local.caps, *rc = &p->open_peer.caps;
 	bool est = peer_state(p) == ST_ESTABLISHED;
 	struct bgp_addr lid, rid;
+	uint64_t ann, wd;
 
 	replyf(c, "Neighbor %s", p->name);
 	replyf(c, "%s", "");
-	replyf(c, "Session                         Local");
-	fmt_duration(p->established_at > 0 ? mono_now() - p->established_at :
-	    0, up, sizeof(up));
-	replyf(c, "   %-20s %15s", "state", state_word(peer_state(p)));
-	replyf(c, "   %-20s %15s", "up for", up);
+	show_session(c, p);
 	replyf(c, "%s", "");
 	replyf(c, "Setup                           Local          Remote");
-	show_row(c, "local-address", addr_fmt(&p->local_now, a),
-	    addr_fmt(&p->remote, b));
+	show_row(c, "local-address", addr_fmt(p->local_now.afi != 0 ?
+	    &p->local_now : &p->cfg->local_addr, a), addr_fmt(&p->remote, b));
 	snprintf(x, sizeof(x), "%u", p->cfg->local_as);
-	snprintf(y, sizeof(y), "%u", p->cfg->peer_as);
+	snprintf(y, sizeof(y), "%u", p->peer_as != 0 ? p->peer_as :
+	    p->cfg->peer_as);
 	show_row(c, "AS", x, y);
-	addr_from_u32(&lid, p->open_local.bgp_id);
+	/* the configured router id before the first OPEN */
+	addr_from_u32(&lid, peer_local_id(p));
 	addr_from_u32(&rid, p->open_peer.bgp_id);
 	show_row(c, "ID", addr_fmt(&lid, a), est ? addr_fmt(&rid, b) : "");
 	snprintf(x, sizeof(x), "%u", p->cfg->hold_time);
 	snprintf(y, sizeof(y), "%u", p->open_peer.hold_time);
 	show_row(c, "hold-time", x, est ? y : "");
+	if (est) {
+		snprintf(x, sizeof(x), "%u", p->neg.hold_time);
+		show_row(c, "hold-time used", x, "");
+	}
 	replyf(c, "%s", "");
 	replyf(c, "Capability                      Local          Remote");
 	show_row(c, "asn4", yes_no(true, lc->asn4), yes_no(est, rc->asn4));
 	show_row(c, "route-refresh", yes_no(true, lc->route_refresh),
 	    yes_no(est, rc->route_refresh));
+	show_row(c, "enhanced-refresh", yes_no(true, lc->enhanced_rr),
+	    yes_no(est, rc->enhanced_rr));
 	show_row(c, "extended-message", yes_no(true, lc->ext_message),
 	    yes_no(est, rc->ext_message));
 	show_row(c, "graceful-restart", yes_no(true, lc->gr),
 	    yes_no(est, rc->gr));
+	if (est) {
+		replyf(c, "%s", "");
+		replyf(c, "Negotiated");
+		replyf(c, "   %-20s %s", "asn4", yes_no(true, p->neg.asn4));
+		replyf(c, "   %-20s %s", "route-refresh",
+		    yes_no(true, p->neg.route_refresh));
+		replyf(c, "   %-20s %zu", "max message", p->neg.max_msg);
+	}
 	replyf(c, "%s", "");
 	replyf(c, "Families                        Local          Remote");
 	for (int f = 0; f < FAM_MAX; f++) {
@@ -527,13 +591,22 @@ show_extensive_peer(struct api_client *c, struct peer *p)
 	snprintf(x, sizeof(x), "%zu", rib_out_count(p->ro));
 	snprintf(y, sizeof(y), "%zu", p->rib_in != NULL ?
 	    rib_out_count(p->rib_in) : (size_t)0);
-	show_row(c, "routes", x, y);
+	show_row(c, "routes", x, p->rib_in != NULL ? y : "(no adj-rib in)");
+	rib_out_sent(p->ro, &ann, &wd);
+	snprintf(x, sizeof(x), "%llu", (unsigned long long)ann);
+	snprintf(y, sizeof(y), "%llu", (unsigned long long)p->hist.prefixes_recv);
+	show_row(c, "prefixes announced", x, y);
+	snprintf(x, sizeof(x), "%llu", (unsigned long long)wd);
+	snprintf(y, sizeof(y), "%llu", (unsigned long long)p->hist.withdrawn_recv);
+	show_row(c, "prefixes withdrawn", x, y);
 	/* routes an UPDATE of this session cannot hold (log says which) */
 	snprintf(x, sizeof(x), "%zu", rib_out_toobig(p->ro));
 	show_row(c, "too-large-unsent", x, "");
 	snprintf(x, sizeof(x), "%llu",
 	    (unsigned long long)rib_out_toobig_total(p->ro));
 	show_row(c, "too-large-seen", x, "");
+	replyf(c, "%s", "");
+	show_progress(c, p);
 }
 
 static void
