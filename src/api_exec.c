@@ -708,6 +708,41 @@ exec_status(struct daemon *d, struct api_client *c, bool json)
 	replyf(c, "event-loop longest-timer-delay-ms %.1f", st.max_late_ms);
 }
 
+/* The outcome of an evbgpctl client's reload, restart or shutdown. */
+static void
+request_outcome(void *arg, bool ok, const char *text)
+{
+	struct api_client *c = arg;
+	struct line_client *lc = c->lc;
+
+	if (ok)
+		reply(c, text);
+	else
+		why_add(c, NULL, text);
+	answer(c, ok);
+	lc->held = false;
+	lc->resume(lc->ctx);
+}
+
+/*
+ * A reload, restart or shutdown: a helper is answered at once (ExaBGP
+ * 4.x's "done"); an evbgpctl client waits for the outcome (its other
+ * lines wait too), which the daemon gives from a later loop turn.
+ */
+static void
+exec_request(struct daemon *d, struct api_client *c, unsigned req,
+    const char *why)
+{
+	if (c->helper || c->lc == NULL || c->lc->resume == NULL ||
+	    c->ack != API_ACK_ON) {
+		answer(c, true);
+		daemon_request(d, req, why);
+		return;
+	}
+	c->lc->held = true;
+	daemon_request_wait(d, req, why, request_outcome, c);
+}
+
 static void
 exec_help(struct api_client *c)
 {
@@ -900,6 +935,7 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 	struct api_command cmd;
 	char err[512], esc[LOG_ESCAPE_SIZE], esc_err[LOG_ESCAPE_SIZE];
 	bool ok = true;
+	unsigned req;
 
 	if (exec_fast(d, c, line, len))
 		return;
@@ -969,23 +1005,19 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		break;
 	case API_SHUTDOWN:
 		reply(c, "shutdown in progress");
-		answer(c, true);
 		api_command_free(&cmd);
-		daemon_request(d, DAEMON_SHUTDOWN, "shutdown command");
+		exec_request(d, c, DAEMON_SHUTDOWN, "shutdown command");
 		return;
 	case API_RELOAD:
-		reply(c, "reload in progress");
-		answer(c, true);
-		api_command_free(&cmd);
-		daemon_request(d, DAEMON_RELOAD |
-		    (cmd.allow_empty ? DAEMON_ALLOW_EMPTY : 0), NULL);
-		return;
 	case API_RESTART:
-		reply(c, "restart in progress");
-		answer(c, true);
+		/* read allow-empty before the command is freed (it used to be
+		 * read after, and was always false) */
+		req = (cmd.verb == API_RELOAD ? DAEMON_RELOAD : DAEMON_RESTART) |
+		    (cmd.allow_empty ? DAEMON_ALLOW_EMPTY : 0);
+		reply(c, cmd.verb == API_RELOAD ? "reload in progress" :
+		    "restart in progress");
 		api_command_free(&cmd);
-		daemon_request(d, DAEMON_RESTART |
-		    (cmd.allow_empty ? DAEMON_ALLOW_EMPTY : 0), NULL);
+		exec_request(d, c, req, NULL);
 		return;
 	case API_VERSION:
 		if (cmd.json)
@@ -1065,6 +1097,7 @@ handler_line(void *arg, struct line_client *lc, const char *line, size_t len)
 		lc->state = c;
 	}
 	c->encoder = lc->encoder;
+	c->lc = lc;
 	if (memchr(line, '\0', len) != NULL) {
 		char esc[LOG_ESCAPE_SIZE];
 
@@ -1084,10 +1117,13 @@ handler_line(void *arg, struct line_client *lc, const char *line, size_t len)
 static void
 handler_release(void *arg, struct line_client *lc)
 {
+	struct daemon *d = arg;
 	struct api_client *c = lc->state;
 
 	if (c == NULL)
 		return;
+	/* a client gone while waiting is told nothing */
+	daemon_forget_waiter(d, c);
 	api_client_reset(c);
 	sbuf_free(&c->why);
 	free(c);

@@ -742,12 +742,122 @@ START_TEST(shutdown_answers_then_closes)
 	client_send(fd, "shutdown\n", 9);
 	pump(fd, &a, 1);
 	pump_eof(fd, &a);
-	ck_assert_str_eq(a.p, "shutdown in progress\ndone\n");
+	/* answered once the shutdown took effect (issue 11 point 2) */
+	ck_assert_str_eq(a.p, "shutdown in progress\nshutdown complete: 0 "
+	    "sessions closed (Cease sent), 0 helpers stopped\ndone\n");
 	ck_assert(a.eof);
 	/* no new client: the socket file is gone */
 	ck_assert_int_eq(stat(fx.path, &st), -1);
 	close(fd);
 	answer_free(&a);
+}
+END_TEST
+
+/* Write a configuration file for reload tests; its path in path. */
+static void
+write_conf(char *path, size_t len, const char *text)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/reload.conf", fx.dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * "reload" waits for the outcome and says it (issue 11 point 2): the
+ * diff when applied, the file:line error when refused; a line sent
+ * behind it is answered after it.
+ */
+START_TEST(reload_answers_outcome)
+{
+	static const char changed[] =
+	    "neighbor 127.0.0.2 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65002;\n"
+	    "	passive;\n"
+	    "	static { route 10.1.0.0/24 next-hop 192.0.2.1;\n"
+	    "		route 10.2.0.0/24 next-hop 192.0.2.1; }\n"
+	    "}\n"
+	    "neighbor 127.0.0.3 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65003;\n"
+	    "	passive;\n"
+	    "	static { route 10.3.0.0/24 next-hop 192.0.2.1; }\n"
+	    "}\n";
+	static const char first[] = "reload in progress\nreload applied: "
+	    "neighbors 1 added, 0 removed, 1 changed, 0 unchanged; routes 3 "
+	    "announced, 0 withdrawn\ndone\nexabgp ";
+	char path[160], *paths[1] = { path }, *s;
+	int fd;
+	struct answer a = { 0 };
+
+	write_conf(path, sizeof(path), changed);
+	fx.d->conf_paths = paths;
+	fx.d->nconf = 1;
+	fd = client_connect(fx.path);
+	client_send(fd, "reload\nversion\n", 15);
+	pump(fd, &a, 2);
+	ck_assert_msg(strncmp(a.p, first, strlen(first)) == 0, "%s", a.p);
+	close(fd);
+	answer_free(&a);
+
+	/* the same again: nothing changes */
+	s = ask("reload");
+	ck_assert_str_eq(s, "reload in progress\nreload applied: neighbors 0 "
+	    "added, 0 removed, 0 changed, 2 unchanged; routes 0 announced, 0 "
+	    "withdrawn\ndone\n");
+	free(s);
+
+	/* a broken file: refused with its file:line, the running one kept */
+	write_conf(path, sizeof(path), "neighbor 127.0.0.2 {\n\tlocal-as "
+	    "sixty;\n}\n");
+	s = ask("reload");
+	ck_assert_msg(strstr(s, "reload in progress\nerror: reload refused, "
+	    "the running configuration is kept: ") == s, "%s", s);
+	ck_assert_msg(strstr(s, "reload.conf:2: ") != NULL, "%s", s);
+	ck_assert_msg(strcmp(s + strlen(s) - 6, "error\n") == 0, "%s", s);
+	free(s);
+	ck_assert_uint_eq(fx.d->npeers, 2);
+
+	/* an empty one: refused unless asked */
+	write_conf(path, sizeof(path), "# nothing\n");
+	s = ask("reload");
+	ck_assert_msg(strstr(s, "has no neighbor (the running one has 2)") !=
+	    NULL, "%s", s);
+	ck_assert_msg(strcmp(s + strlen(s) - 6, "error\n") == 0, "%s", s);
+	free(s);
+	s = ask("restart allow-empty");
+	ck_assert_str_eq(s, "restart in progress\nreload applied: neighbors 0 "
+	    "added, 2 removed, 0 changed, 0 unchanged; routes 0 announced, 0 "
+	    "withdrawn; 0 helpers restarted\ndone\n");
+	free(s);
+	ck_assert_uint_eq(fx.d->npeers, 0);
+	fx.d->conf_paths = NULL;
+	fx.d->nconf = 0;
+	unlink(path);
+}
+END_TEST
+
+/* A client that goes away while waiting is forgotten (no use after
+ * free: the ASan build runs this). */
+START_TEST(reload_waiter_gone)
+{
+	int fd = client_connect(fx.path);
+
+	client_send(fd, "reload\n", 7);
+	/* read by the daemon, answered on a later turn: close first */
+	for (double end = now_s() + WAIT_S; fx.d->nwaiters == 0 &&
+	    now_s() < end;)
+		event_base_loop(fx.d->base, EVLOOP_NONBLOCK | EVLOOP_ONCE);
+	close(fd);
+	spin(50);
+	ck_assert_uint_eq(fx.d->nwaiters, 0);
 }
 END_TEST
 
@@ -1141,6 +1251,8 @@ control_suite(void)
 	    sizeof(json_forms) / sizeof(json_forms[0]));
 	tcase_add_test(tc, json_forms_content);
 	tcase_add_test(tc, shutdown_answers_then_closes);
+	tcase_add_test(tc, reload_answers_outcome);
+	tcase_add_test(tc, reload_waiter_gone);
 	tcase_add_test(tc, free_removes_socket);
 	tcase_add_test(tc, live_socket_refused);
 	tcase_add_test(tc, stale_socket_replaced);

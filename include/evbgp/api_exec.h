@@ -58,6 +58,9 @@ struct api_client {
 	 * evbgpctl clients (helpers keep ExaBGP's bare "error") */
 	struct sbuf	 why;
 	size_t		 nwhy;
+	/* where the lines come from: an evbgpctl client can be held until
+	 * a reload's outcome is known (line_client.held) */
+	struct line_client *lc;
 };
 
 /* The line handler that runs helpers' and evbgpctl's lines on d (main
