@@ -113,6 +113,13 @@ fail_why(struct api_client *c, const char *peer, const char *fmt, ...)
 static void
 answer(struct api_client *c, bool ok)
 {
+	int src = c->helper ? DAEMON_SRC_HELPER : DAEMON_SRC_CONTROL;
+
+	if (c->d != NULL) {
+		c->d->ncommands[src]++;
+		if (!ok)
+			c->d->command_errors[src]++;
+	}
 	if (c->ack != API_ACK_ON) {
 		why_reset(c);
 		return;
@@ -1098,6 +1105,7 @@ handler_line(void *arg, struct line_client *lc, const char *line, size_t len)
 	}
 	c->encoder = lc->encoder;
 	c->lc = lc;
+	c->d = d;
 	if (memchr(line, '\0', len) != NULL) {
 		char esc[LOG_ESCAPE_SIZE];
 

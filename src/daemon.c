@@ -929,6 +929,9 @@ health_cb(evutil_socket_t fd, short what, void *arg)
 
 	d->health_last = now;
 	log_repeat_tick();
+	d->health_late = late > 0 ? late : 0;
+	if (late * 1000 > HEALTH_WARN_MS)
+		d->health_late_ticks++;
 	if (late > d->health_max_late)
 		d->health_max_late = late;
 	/* a late tick means every timer (keepalives!) was late as much */

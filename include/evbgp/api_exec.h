@@ -61,6 +61,7 @@ struct api_client {
 	/* where the lines come from: an evbgpctl client can be held until
 	 * a reload's outcome is known (line_client.held) */
 	struct line_client *lc;
+	struct daemon	*d;		/* its counters (metrics) */
 };
 
 /* The line handler that runs helpers' and evbgpctl's lines on d (main

@@ -113,11 +113,20 @@ struct daemon {
 	struct event	*ev_health;
 	double		 health_last;
 	double		 health_max_late;	/* seconds, worst seen */
+	double		 health_late;		/* seconds, the last tick */
+	uint64_t	 health_late_ticks;	/* ticks later than the warning */
+	/* commands answered, by source (DAEMON_SRC_*), and those that
+	 * failed: for the metrics */
+	uint64_t	 ncommands[2];
+	uint64_t	 command_errors[2];
 	double		 health_warned;		/* last warning (mono) */
 
 	/* one receive buffer: messages are handled one at a time */
 	uint8_t		 rxbuf[PEER_RXBUF_LEN];
 };
+
+#define DAEMON_SRC_CONTROL	0	/* evbgpctl */
+#define DAEMON_SRC_HELPER	1
 
 /* Create the daemon from loaded settings and configuration (owned). */
 struct daemon *daemon_new(struct env *env, struct config *cfg,
