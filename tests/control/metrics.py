@@ -245,16 +245,16 @@ def free_port():
 
 
 class Daemons:
-    def __init__(self):
+    def __init__(self, sink=True, hold=3):
+        self.hold = hold
         self.tmp = tempfile.mkdtemp(prefix="evbgp-metrics.")
         self.sock = os.path.join(self.tmp, "evbgpd.sock")
         self.log = os.path.join(self.tmp, "evbgpd.log")
         self.sink_port = free_port()
         self.stamp = os.path.join(self.tmp, "sink.json")
-        self.sink = subprocess.Popen(
-            [SINK, "--hold", "3", "--as", "65002", "--stamp", self.stamp,
-             "--max-life", "300", "127.0.0.1:%d" % self.sink_port],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.sink = None
+        if sink:
+            self.start_sink()
         conf = os.path.join(self.tmp, "evbgpd.conf")
         with open(conf, "w") as f:
             f.write("""process quiet {
@@ -266,15 +266,21 @@ neighbor 127.0.0.1 {
 	local-address 127.0.0.1;
 	local-as 65001;
 	peer-as 65002;
-	hold-time 3;
+	hold-time %d;
 	connect %d;
 }
-""" % self.sink_port)
+""" % (hold, self.sink_port))
         self.evbgpd = subprocess.Popen(
             [EVBGPD, "--control", self.sock, "--metrics", "127.0.0.1:0",
              "--log-dest", "file:" + self.log, conf],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.port = wait_for(self._port)
+
+    def start_sink(self):
+        self.sink = subprocess.Popen(
+            [SINK, "--hold", str(self.hold), "--as", "65002", "--stamp", self.stamp,
+             "--max-life", "300", "127.0.0.1:%d" % self.sink_port],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _port(self):
         try:
@@ -292,7 +298,7 @@ neighbor 127.0.0.1 {
 
     def stop(self):
         for p in (self.evbgpd, self.sink):
-            if p.poll() is None:
+            if p is not None and p.poll() is None:
                 p.send_signal(signal.SIGTERM)
                 try:
                     p.wait(timeout=10)
