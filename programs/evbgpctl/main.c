@@ -668,11 +668,14 @@ ctl_prog_finish(struct ctl *c, struct ctl_prog *pg, const struct ctl_tally *t)
 	}
 	if (have) {
 		ctl_prog_print(pg, t, &now, true);
-		if (now.queued > 0)
-			fprintf(stderr, "evbgpctl: %llu routes still queued in "
-			    "the Adj-RIB-Out, not moving (%zu of %zu neighbors "
-			    "established): they go out when the sessions are "
-			    "up\n", now.queued, now.established, now.neighbors);
+		if (now.queued > 0 || now.acked < now.sent)
+			fprintf(stderr, "evbgpctl: the backlog is not moving: "
+			    "%llu routes queued in the Adj-RIB-Out, %llu sent "
+			    "but not acknowledged (%zu of %zu neighbors "
+			    "established): they go out as the sessions allow\n",
+			    now.queued, now.sent - (now.acked < now.sent ?
+			    now.acked : now.sent), now.established,
+			    now.neighbors);
 	}
 	ctl_disconnect(&pg->q);
 	free(pg->q.buf);
