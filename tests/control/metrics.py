@@ -270,10 +270,11 @@ neighbor 127.0.0.1 {
 	connect %d;
 }
 """ % (hold, self.sink_port))
+        self.err = open(os.path.join(self.tmp, "evbgpd.err"), "w")
         self.evbgpd = subprocess.Popen(
             [EVBGPD, "--control", self.sock, "--metrics", "127.0.0.1:0",
              "--log-dest", "file:" + self.log, conf],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=self.err)
         self.port = wait_for(self._port)
 
     def start_sink(self):
@@ -305,6 +306,12 @@ neighbor 127.0.0.1 {
                 except subprocess.TimeoutExpired:
                     p.kill()
                     p.wait()
+        self.err.close()
+        with open(os.path.join(self.tmp, "evbgpd.err")) as f:
+            err = f.read()
+        # a sanitizer's report (the ASan build) fails the exit status
+        check("evbgpd exits 0 after SIGTERM", self.evbgpd.returncode == 0,
+              "status %s: %s" % (self.evbgpd.returncode, err[-3000:]))
 
 
 def scrape(port, timeout=10):
