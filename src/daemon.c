@@ -1240,6 +1240,13 @@ daemon_shutdown(struct daemon *d, const char *why)
 	if (d->stopping)
 		return;
 	d->stopping = true;
+	/* a restart still waiting for its helpers will not see them */
+	if (d->restart_total > 0) {
+		d->restart_pending = d->restart_total = 0;
+		evtimer_del(d->ev_restart);
+		daemon_tell(d, DAEMON_RESTART, false, "restart interrupted: "
+		    "evbgpd is shutting down");
+	}
 	log_info("event loop: the longest timer delay seen was %.1f ms",
 	    d->health_max_late * 1000);
 	for (size_t i = 0; i < d->nlisteners; i++)

@@ -844,6 +844,39 @@ START_TEST(reload_answers_outcome)
 }
 END_TEST
 
+/* "restart" is answered once its helpers started again. */
+START_TEST(restart_waits_for_helpers)
+{
+	static const char conf[] =
+	    "process cat1 {\n\trun /bin/cat;\n\tencoder text;\n}\n"
+	    "process cat2 {\n\trun /bin/cat;\n\tencoder json;\n}\n"
+	    "neighbor 127.0.0.2 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65002;\n"
+	    "	passive;\n"
+	    "}\n";
+	char path[160], *paths[1] = { path }, *s;
+
+	write_conf(path, sizeof(path), conf);
+	fx.d->conf_paths = paths;
+	fx.d->nconf = 1;
+	s = ask("reload");
+	ck_assert_msg(strstr(s, "reload applied: ") != NULL, "%s", s);
+	free(s);
+	s = ask("restart");
+	ck_assert_msg(strstr(s, "restart in progress\nreload applied: "
+	    "neighbors 0 added, 0 removed, 0 changed, 1 unchanged; routes 0 "
+	    "announced, 0 withdrawn; 2 helpers restarted\ndone\n") == s, "%s",
+	    s);
+	free(s);
+	fx.d->conf_paths = NULL;
+	fx.d->nconf = 0;
+	unlink(path);
+}
+END_TEST
+
 /* A client that goes away while waiting is forgotten (no use after
  * free: the ASan build runs this). */
 START_TEST(reload_waiter_gone)
@@ -1253,6 +1286,7 @@ control_suite(void)
 	tcase_add_test(tc, shutdown_answers_then_closes);
 	tcase_add_test(tc, reload_answers_outcome);
 	tcase_add_test(tc, reload_waiter_gone);
+	tcase_add_test(tc, restart_waits_for_helpers);
 	tcase_add_test(tc, free_removes_socket);
 	tcase_add_test(tc, live_socket_refused);
 	tcase_add_test(tc, stale_socket_replaced);
