@@ -84,6 +84,8 @@ teardown(void)
 /* ---- client helpers ---- */
 
 static void	collect_reply(void *ctx, const char *data, size_t len);
+struct answer;
+static void	helper_client(struct line_client *lc, struct answer *a);
 
 /* Fill a sockaddr_un; the paths here are known to fit. */
 static void
@@ -361,12 +363,7 @@ START_TEST(helper_error_is_bare)
 	struct line_client lc;
 	struct answer a = { 0 };
 
-	memset(&lc, 0, sizeof(lc));
-	snprintf(lc.name, sizeof(lc.name), "helper");
-	lc.helper = true;
-	lc.encoder = ENCODER_TEXT;
-	lc.reply = collect_reply;
-	lc.ctx = &a;
+	helper_client(&lc, &a);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		fx.d->commands.line(fx.d->commands.arg, &lc, cmds[i],
 		    strlen(cmds[i]));
@@ -1168,6 +1165,18 @@ collect_reply(void *ctx, const char *data, size_t len)
 	a->p[a->len] = '\0';
 }
 
+/* A helper's command client whose answers go to a. */
+static void
+helper_client(struct line_client *lc, struct answer *a)
+{
+	memset(lc, 0, sizeof(*lc));
+	snprintf(lc->name, sizeof(lc->name), "helper");
+	lc->helper = true;
+	lc->encoder = ENCODER_TEXT;
+	lc->reply = collect_reply;
+	lc->ctx = a;
+}
+
 /* A helper's line with a NUL inside is refused, not cut at the NUL and
  * run (issue 8, defect 11). */
 START_TEST(helper_nul_byte_refused)
@@ -1176,12 +1185,7 @@ START_TEST(helper_nul_byte_refused)
 	struct line_client lc;
 	struct answer a = { 0 };
 
-	memset(&lc, 0, sizeof(lc));
-	snprintf(lc.name, sizeof(lc.name), "helper");
-	lc.helper = true;
-	lc.encoder = ENCODER_TEXT;
-	lc.reply = collect_reply;
-	lc.ctx = &a;
+	helper_client(&lc, &a);
 	fx.d->commands.line(fx.d->commands.arg, &lc, line, sizeof(line) - 1);
 	ck_assert_str_eq(a.p, "error\n");
 	/* and the next line runs */

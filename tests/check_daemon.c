@@ -407,6 +407,18 @@ capture_reply(void *ctx, const char *data, size_t len)
 	sbuf_add(&((struct answers *)ctx)->text, data, len);
 }
 
+/* An evbgpctl client whose answers go to ans. */
+static void
+ctl_client(struct line_client *c, struct answers *ans)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "evbgpctl");
+	c->encoder = ENCODER_TEXT;
+	c->reply = capture_reply;
+	sbuf_init(&ans->text);
+	c->ctx = ans;
+}
+
 /* Run one command as evbgpctl would; returns its answer text. */
 static const char *
 command(struct harness *h, struct line_client *c, struct answers *ans,
@@ -466,12 +478,7 @@ START_TEST(test_toobig_route_does_not_wedge)
 	ck_assert_uint_eq(a.announced, 2);
 	ck_assert_uint_le(a.max_len, 4096);
 
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "evbgpctl");
-	c.encoder = ENCODER_TEXT;
-	c.reply = capture_reply;
-	sbuf_init(&ans.text);
-	c.ctx = &ans;
+	ctl_client(&c, &ans);
 	/* later commands flow */
 	r = command(&h, &c, &ans, "announce route 10.4.0.0/24 next-hop "
 	    "192.0.2.1");
@@ -532,12 +539,7 @@ START_TEST(test_families_through_api)
 
 	harness_dir(&h);
 	harness_start(&h, conf);
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "evbgpctl");
-	c.encoder = ENCODER_TEXT;
-	c.reply = capture_reply;
-	sbuf_init(&ans.text);
-	c.ctx = &ans;
+	ctl_client(&c, &ans);
 	for (int i = 0; i < 2; i++) {
 		char line[128];
 
@@ -649,12 +651,7 @@ START_TEST(test_show_neighbor_history)
 
 	harness_dir(&h);
 	harness_start(&h, conf);
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "evbgpctl");
-	c.encoder = ENCODER_TEXT;
-	c.reply = capture_reply;
-	sbuf_init(&ans.text);
-	c.ctx = &ans;
+	ctl_client(&c, &ans);
 
 	/* before any session */
 	r = command(&h, &c, &ans, "show neighbor extensive");

@@ -333,12 +333,11 @@ def fd_count(pid):
     return len(os.listdir("/proc/%d/fd" % pid))
 
 
-def main():
-    parser_self_test()
-    print("ok: the strict parser refuses malformed expositions")
-    d = Daemons()
+def run_test(name, d, body):
+    """body(d), then the daemons stopped, the log shown on failure, the
+    verdict printed; exits 1 on a failure."""
     try:
-        run(d)
+        body(d)
     finally:
         d.stop()
         if FAILS:
@@ -346,9 +345,15 @@ def main():
                 sys.stderr.write(f.read()[-6000:])
         subprocess.run(["rm", "-rf", d.tmp])
     if FAILS:
-        print("metrics: %d failure(s)" % len(FAILS))
+        print("%s: %d failure(s)" % (name, len(FAILS)))
         sys.exit(1)
-    print("metrics: all passed")
+    print("%s: all passed" % name)
+
+
+def main():
+    parser_self_test()
+    print("ok: the strict parser refuses malformed expositions")
+    run_test("metrics", Daemons(), run)
 
 
 def run(d):

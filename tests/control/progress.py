@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import metrics  # noqa: E402  (the daemons, check, wait_for)
-from metrics import check, wait_for, FAILS  # noqa: E402
+from metrics import check, wait_for  # noqa: E402
 
 N = 100000
 LINE = re.compile(r"evbgpctl: progress: (\d+) commands? \((\d+) done, "
@@ -155,19 +155,7 @@ def run(d):
 
 def main():
     # a long hold time: the peer is stopped (SIGSTOP) for seconds
-    d = metrics.Daemons(sink=False, hold=60)
-    try:
-        run(d)
-    finally:
-        d.stop()
-        if FAILS:
-            with open(d.log) as f:
-                sys.stderr.write(f.read()[-4000:])
-        subprocess.run(["rm", "-rf", d.tmp])
-    if FAILS:
-        print("progress: %d failure(s)" % len(FAILS))
-        sys.exit(1)
-    print("progress: all passed")
+    metrics.run_test("progress", metrics.Daemons(sink=False, hold=60), run)
 
 
 if __name__ == "__main__":
