@@ -458,8 +458,8 @@ show_summary(struct daemon *d, struct api_client *c,
 
 		if (!show_filter_ok(cmd, p) || !selector_matches(&cmd->sel, p))
 			continue;
-		/* the time in the state the peer is in: up for, or down for */
-		fmt_duration(mono_now() - p->hist.state_since, up, sizeof(up));
+		/* up for, or down for (never up while down) */
+		fmt_duration(peer_up_down_for(p), up, sizeof(up));
 		rib_out_sent(p->ro, &ann, &wd);
 		replyf(c, "%-16s%-10u%-10s%-12s|%9llu%9llu%10llu%10llu%10zu",
 		    p->name, p->cfg->peer_as, up, state_word(peer_state(p)),
@@ -494,7 +494,8 @@ show_session(struct api_client *c, struct peer *p)
 
 	replyf(c, "Session");
 	fmt_duration(now - p->hist.state_since, t, sizeof(t));
-	replyf(c, "   %-20s %s", "state", state_word(peer_state(p)));
+	replyf(c, "   %-20s %s (for %s)", "state", state_word(peer_state(p)), t);
+	fmt_duration(peer_up_down_for(p), t, sizeof(t));
 	replyf(c, "   %-20s %s", est ? "up for" : "down for", t);
 	replyf(c, "   %-20s %llu", "flaps",
 	    (unsigned long long)p->hist.flaps);

@@ -267,7 +267,9 @@ api_show_json_neighbor(const struct peer *p)
 	/* the time in the state the peer is in: a peer that is down never
 	 * claims to be up */
 	api_show_json_u64(o, st == ST_ESTABLISHED ? "up-for-seconds" :
-	    "down-for-seconds", (uint64_t)(now - p->hist.state_since));
+	    "down-for-seconds", (uint64_t)peer_up_down_for(p));
+	api_show_json_u64(o, "state-for-seconds",
+	    (uint64_t)(now - p->hist.state_since));
 	api_show_json_u64(o, "flaps", p->hist.flaps);
 	if (p->hist.last_error[0] != '\0') {
 		m = json_object_new_object();

@@ -83,6 +83,13 @@ peer_is_closed(const struct peer *p)
 	return p->bev == NULL && p->coll_bev == NULL;
 }
 
+double
+peer_up_down_for(const struct peer *p)
+{
+	return mono_now() - (p->fsm.state == ST_ESTABLISHED ?
+	    p->hist.state_since : p->hist.down_since);
+}
+
 /* The first error of this connection, for show neighbor (the EOF after
  * a NOTIFICATION is not what went wrong). */
 static void
@@ -1892,6 +1899,7 @@ enter_idle(struct peer *p, enum fsm_state from)
 		double up = mono_now() - p->established_at;
 
 		p->hist.flaps++;
+		p->hist.down_since = mono_now();
 		log_peer(LOG_NOTICE, p->name, "session down after %.0f s: %s",
 		    up, p->down_reason[0] ? p->down_reason : "closed");
 		p->env->ops->state(p->env->arg, p, PEER_DOWN,
@@ -1981,7 +1989,7 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 
 	p->env = env;
 	p->cfg = cfg;
-	p->hist.state_since = mono_now();
+	p->hist.state_since = p->hist.down_since = mono_now();
 	if (remote != NULL) {
 		p->remote = *remote;
 		p->dynamic = true;

@@ -655,8 +655,9 @@ START_TEST(test_show_neighbor_history)
 
 	/* before any session */
 	r = command(&h, &c, &ans, "show neighbor extensive");
-	ck_assert_msg(strstr(r, "   state                active\n") != NULL ||
-	    strstr(r, "   state                idle\n") != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "   state                active (for 0:00:0") !=
+	    NULL || strstr(r, "   state                idle (for 0:00:0") != NULL,
+	    "%s", r);
 	ck_assert_msg(strstr(r, "   down for             0:00:0") != NULL,
 	    "%s", r);
 	ck_assert_msg(strstr(r, "up for") == NULL, "%s", r);
@@ -785,6 +786,11 @@ START_TEST(test_show_neighbor_tcp_error)
 	}
 	ck_assert_str_eq(h.d->peers[0]->hist.last_error,
 	    "TCP: Connection refused");
+	/* down since it was created, not since its last attempt */
+	ck_assert(h.d->peers[0]->hist.down_since <
+	    h.d->peers[0]->hist.state_since);
+	ck_assert(peer_up_down_for(h.d->peers[0]) >=
+	    mono_now() - h.d->peers[0]->hist.down_since - 0.001);
 	ck_assert_uint_eq(h.d->peers[0]->hist.flaps, 0);
 	harness_free(&h);
 }

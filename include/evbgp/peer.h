@@ -141,6 +141,8 @@ struct peer_ack_mark {
 
 struct peer_history {
 	double		 state_since;	/* mono_now() the state was entered */
+	double		 down_since;	/* mono_now(): created, or last left
+					   Established */
 	uint64_t	 flaps;		/* Established sessions that ended */
 	uint64_t	 prefixes_recv;	/* routes announced to us */
 	uint64_t	 withdrawn_recv;	/* routes withdrawn by the peer */
@@ -278,6 +280,9 @@ void	peer_throttle_rx(struct peer *p);
 bool	peer_matches(const struct peer *p, const struct bgp_addr *remote,
 	    const struct bgp_addr *local);
 enum fsm_state peer_state(const struct peer *p);
+/* Seconds established, or (any other state) seconds since the session
+ * was last established, or since the peer was created. */
+double	peer_up_down_for(const struct peer *p);
 /* Is the peer fully closed (no connection, nothing flushing)? */
 bool	peer_is_closed(const struct peer *p);
 
