@@ -185,16 +185,73 @@ static const char *const state_names[ST_MAX] = {
 	[ST_ESTABLISHED] = "established",
 };
 
+/*
+ * What names a peer in the labels: its address and our local address
+ * ("auto" when not configured). Two neighbors may share both (other
+ * ports): the later ones get "#2", "#3" ... so that no series repeats.
+ */
+struct peer_label {
+	const char	*peer;
+	char		 local[ADDR_STRLEN + 16];
+	size_t		 idx;
+};
+
+static int
+peer_label_cmp(const void *a, const void *b)
+{
+	const struct peer_label *x = a, *y = b;
+	int c = strcmp(x->peer, y->peer);
+
+	if (c == 0)
+		c = strcmp(x->local, y->local);
+	return c != 0 ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* The labels of d's peers, in d->peers order (caller frees). */
+static struct peer_label *
+peer_labels(struct daemon *d)
+{
+	struct peer_label *v = xreallocarray(NULL, d->npeers + 1, sizeof(*v));
+	struct peer_label *out = xreallocarray(NULL, d->npeers + 1,
+	    sizeof(*out));
+
+	for (size_t i = 0; i < d->npeers; i++) {
+		const struct bgp_addr *l = &d->peers[i]->cfg->local_addr;
+
+		v[i].peer = d->peers[i]->name;
+		v[i].idx = i;
+		if (l->afi != 0)
+			addr_fmt(l, v[i].local);
+		else
+			snprintf(v[i].local, sizeof(v[i].local), "auto");
+	}
+	qsort(v, d->npeers, sizeof(*v), peer_label_cmp);
+	/* equal pairs are together now: number them from the second */
+	for (size_t i = 0, first = 0; i < d->npeers; i++) {
+		if (i > 0 && (strcmp(v[i].peer, v[first].peer) != 0 ||
+		    strcmp(v[i].local, v[first].local) != 0))
+			first = i;
+		out[v[i].idx] = v[i];
+		if (i > first)
+			snprintf(out[v[i].idx].local + strlen(v[i].local),
+			    sizeof(v[i].local) - strlen(v[i].local), "#%zu",
+			    i - first + 1);
+	}
+	free(v);
+	return out;
+}
+
 /* A per-peer family: one sample per peer from get(p). */
 typedef double peer_value_fn(const struct peer *p);
 
 static void
-per_peer(struct sbuf *o, struct daemon *d, const char *name,
-    const char *type, const char *help, peer_value_fn *get)
+per_peer(struct sbuf *o, struct daemon *d, const struct peer_label *lb,
+    const char *name, const char *type, const char *help,
+    peer_value_fn *get)
 {
 	family(o, name, type, help);
 	for (size_t i = 0; i < d->npeers; i++)
-		sample(o, name, get(d->peers[i]), "peer", d->peers[i]->name,
+		sample(o, name, get(d->peers[i]), "peer", lb[i].peer, "local", lb[i].local,
 		    NULL);
 }
 
@@ -242,7 +299,7 @@ peer_sent_bytes(const struct peer *p)
 }
 
 static void
-render_peers(struct daemon *d, struct sbuf *o)
+render_peers(struct daemon *d, const struct peer_label *lb, struct sbuf *o)
 {
 	static const char *const msg_words[BGP_MSG_TYPE_COUNT] = {
 		[BGP_MSG_OPEN] = "open", [BGP_MSG_UPDATE] = "update",
@@ -251,7 +308,7 @@ render_peers(struct daemon *d, struct sbuf *o)
 		[BGP_MSG_ROUTE_REFRESH] = "route_refresh",
 	};
 
-	per_peer(o, d, "evbgp_peer_up", "gauge", "1 while the session is "
+	per_peer(o, d, lb, "evbgp_peer_up", "gauge", "1 while the session is "
 	    "established, else 0.", peer_up);
 	family(o, "evbgp_peer_state", "gauge", "The session's FSM state (1 "
 	    "for the state it is in).");
@@ -260,13 +317,14 @@ render_peers(struct daemon *d, struct sbuf *o)
 			if (state_names[s] != NULL)
 				sample(o, "evbgp_peer_state",
 				    (int)peer_state(d->peers[i]) == s, "peer",
-				    d->peers[i]->name, "state", state_names[s],
+				    lb[i].peer, "local", lb[i].local, "state",
+				    state_names[s],
 				    NULL);
-	per_peer(o, d, "evbgp_peer_uptime_seconds", "gauge", "Seconds the "
+	per_peer(o, d, lb, "evbgp_peer_uptime_seconds", "gauge", "Seconds the "
 	    "session has been established (0 when it is not).", peer_uptime);
-	per_peer(o, d, "evbgp_peer_state_seconds", "gauge", "Seconds in the "
+	per_peer(o, d, lb, "evbgp_peer_state_seconds", "gauge", "Seconds in the "
 	    "current state.", peer_state_age);
-	per_peer(o, d, "evbgp_peer_flaps_total", "counter", "Established "
+	per_peer(o, d, lb, "evbgp_peer_flaps_total", "counter", "Established "
 	    "sessions that went down.", peer_flaps);
 	for (int dir = 0; dir < 2; dir++) {
 		const char *name = dir == 0 ? "evbgp_peer_messages_sent_total" :
@@ -281,7 +339,7 @@ render_peers(struct daemon *d, struct sbuf *o)
 				if (msg_words[t] != NULL)
 					sample(o, name, (double)(dir == 0 ?
 					    p->stats.sent[t] : p->stats.recv[t]),
-					    "peer", p->name, "type",
+					    "peer", lb[i].peer, "local", lb[i].local, "type",
 					    msg_words[t], NULL);
 		}
 	}
@@ -292,9 +350,9 @@ render_peers(struct daemon *d, struct sbuf *o)
 
 		rib_out_sent(d->peers[i]->ro, &ann, &wd);
 		sample(o, "evbgp_peer_prefixes_sent_total", (double)ann,
-		    "peer", d->peers[i]->name, "action", "announce", NULL);
+		    "peer", lb[i].peer, "local", lb[i].local, "action", "announce", NULL);
 		sample(o, "evbgp_peer_prefixes_sent_total", (double)wd,
-		    "peer", d->peers[i]->name, "action", "withdraw", NULL);
+		    "peer", lb[i].peer, "local", lb[i].local, "action", "withdraw", NULL);
 	}
 	family(o, "evbgp_peer_prefixes_received_total", "counter", "Routes "
 	    "received in UPDATEs, by action.");
@@ -302,15 +360,15 @@ render_peers(struct daemon *d, struct sbuf *o)
 		const struct peer *p = d->peers[i];
 
 		sample(o, "evbgp_peer_prefixes_received_total",
-		    (double)p->hist.prefixes_recv, "peer", p->name, "action",
+		    (double)p->hist.prefixes_recv, "peer", lb[i].peer, "local", lb[i].local, "action",
 		    "announce", NULL);
 		sample(o, "evbgp_peer_prefixes_received_total",
-		    (double)p->hist.withdrawn_recv, "peer", p->name, "action",
+		    (double)p->hist.withdrawn_recv, "peer", lb[i].peer, "local", lb[i].local, "action",
 		    "withdraw", NULL);
 	}
-	per_peer(o, d, "evbgp_peer_adj_rib_out_routes", "gauge", "Routes "
+	per_peer(o, d, lb, "evbgp_peer_adj_rib_out_routes", "gauge", "Routes "
 	    "in the Adj-RIB-Out (wanted announced).", peer_rib_out);
-	per_peer(o, d, "evbgp_peer_adj_rib_out_queued_routes", "gauge",
+	per_peer(o, d, lb, "evbgp_peer_adj_rib_out_queued_routes", "gauge",
 	    "Routes waiting to be sent (the Adj-RIB-Out backlog).",
 	    peer_rib_out_queued);
 	family(o, "evbgp_peer_adj_rib_in_routes", "gauge", "Routes in the "
@@ -319,8 +377,8 @@ render_peers(struct daemon *d, struct sbuf *o)
 		if (d->peers[i]->rib_in != NULL)
 			sample(o, "evbgp_peer_adj_rib_in_routes",
 			    (double)rib_out_count(d->peers[i]->rib_in), "peer",
-			    d->peers[i]->name, NULL);
-	per_peer(o, d, "evbgp_peer_sent_bytes_total", "counter", "Bytes of "
+			    lb[i].peer, "local", lb[i].local, NULL);
+	per_peer(o, d, lb, "evbgp_peer_sent_bytes_total", "counter", "Bytes of "
 	    "BGP messages queued for sending.", peer_sent_bytes);
 	family(o, "evbgp_peer_output_bytes", "gauge", "Bytes sent but not "
 	    "acknowledged by the peer's TCP, by where they wait.");
@@ -329,9 +387,9 @@ render_peers(struct daemon *d, struct sbuf *o)
 
 		peer_out_progress(d->peers[i], &pr);
 		sample(o, "evbgp_peer_output_bytes", (double)pr.buffered,
-		    "peer", d->peers[i]->name, "queue", "evbgpd", NULL);
+		    "peer", lb[i].peer, "local", lb[i].local, "queue", "evbgpd", NULL);
 		sample(o, "evbgp_peer_output_bytes", (double)pr.unacked,
-		    "peer", d->peers[i]->name, "queue", "socket", NULL);
+		    "peer", lb[i].peer, "local", lb[i].local, "queue", "socket", NULL);
 	}
 }
 
@@ -460,9 +518,12 @@ render_process(struct daemon *d, const struct metrics *m, struct sbuf *o)
 void
 metrics_render(struct daemon *d, const struct metrics *m, struct sbuf *o)
 {
+	struct peer_label *lb = peer_labels(d);
+
 	render_process(d, m, o);
-	render_peers(d, o);
+	render_peers(d, lb, o);
 	render_helpers(d, o);
+	free(lb);
 }
 
 /* ---- HTTP ---- */

@@ -245,7 +245,7 @@ def free_port():
 
 
 class Daemons:
-    def __init__(self, sink=True, hold=3):
+    def __init__(self, sink=True, hold=3, twin=False):
         self.hold = hold
         self.tmp = tempfile.mkdtemp(prefix="evbgp-metrics.")
         self.sock = os.path.join(self.tmp, "evbgpd.sock")
@@ -270,6 +270,17 @@ neighbor 127.0.0.1 {
 	connect %d;
 }
 """ % (hold, self.sink_port))
+            if twin:
+                f.write("""neighbor 127.0.0.1 {
+	description "the same address and local address, another port";
+	router-id 10.0.0.1;
+	local-address 127.0.0.1;
+	local-as 65001;
+	peer-as 65003;
+	passive;
+	listen %d;
+}
+""" % free_port())
         self.err = open(os.path.join(self.tmp, "evbgpd.err"), "w")
         self.evbgpd = subprocess.Popen(
             [EVBGPD, "--control", self.sock, "--metrics", "127.0.0.1:0",
@@ -324,7 +335,7 @@ def established(d):
     try:
         _, _, text = scrape(d.port)
         return value(parse_exposition(text), "evbgp_peer_up",
-                     peer="127.0.0.1") == 1
+                     peer="127.0.0.1", local="127.0.0.1") == 1
     except (OSError, ExpositionError):
         return False
 
@@ -353,7 +364,8 @@ def run_test(name, d, body):
 def main():
     parser_self_test()
     print("ok: the strict parser refuses malformed expositions")
-    run_test("metrics", Daemons(), run)
+    # twin: a second neighbor with the same addresses (another port)
+    run_test("metrics", Daemons(twin=True), run)
 
 
 def run(d):
@@ -398,12 +410,16 @@ def run(d):
         check("family %s is there" % name, name in fams, sorted(fams))
         if want is not None and name in fams and name != "evbgp_peer_up":
             check("%s{peer=127.0.0.1} = %s" % (name, want),
-                  value(fams, name, peer="127.0.0.1") == want,
+                  value(fams, name, peer="127.0.0.1", local="127.0.0.1") == want,
                   fams[name]["samples"])
+    check("a second neighbor with the same addresses is told apart "
+          "(local=\"127.0.0.1#2\", down)",
+          value(fams, "evbgp_peer_up", peer="127.0.0.1",
+                local="127.0.0.1#2") == 0, fams["evbgp_peer_up"]["samples"])
     check("evbgp_peer_state{state=established} = 1",
-          value(fams, "evbgp_peer_state", peer="127.0.0.1",
+          value(fams, "evbgp_peer_state", peer="127.0.0.1", local="127.0.0.1",
                 state="established") == 1 and
-          value(fams, "evbgp_peer_state", peer="127.0.0.1",
+          value(fams, "evbgp_peer_state", peer="127.0.0.1", local="127.0.0.1",
                 state="idle") == 0, fams.get("evbgp_peer_state"))
     check("the helper is up, never restarted",
           value(fams, "evbgp_helper_up", helper="quiet") == 1 and
@@ -414,10 +430,10 @@ def run(d):
           value(fams, "evbgp_command_errors_total", source="evbgpctl") >= 1,
           fams.get("evbgp_commands_total"))
     check("keepalives received are counted",
-          value(fams, "evbgp_peer_messages_received_total", peer="127.0.0.1",
+          value(fams, "evbgp_peer_messages_received_total", peer="127.0.0.1", local="127.0.0.1",
                 type="keepalive") >= 1)
     sent = lambda: value(parse_exposition(scrape(d.port)[2]),
-                         "evbgp_peer_prefixes_sent_total", peer="127.0.0.1",
+                         "evbgp_peer_prefixes_sent_total", peer="127.0.0.1", local="127.0.0.1",
                          action="announce")
     check("the announced route is counted as sent", wait_for(
           lambda: sent() == 1), sent())
@@ -513,8 +529,8 @@ def run(d):
     status, _, text = scrape(d.port)
     fams = parse_exposition(text)
     check("the BGP session never dropped (flaps 0, still up)",
-          value(fams, "evbgp_peer_flaps_total", peer="127.0.0.1") == 0 and
-          value(fams, "evbgp_peer_up", peer="127.0.0.1") == 1,
+          value(fams, "evbgp_peer_flaps_total", peer="127.0.0.1", local="127.0.0.1") == 0 and
+          value(fams, "evbgp_peer_up", peer="127.0.0.1", local="127.0.0.1") == 1,
           (fams["evbgp_peer_flaps_total"], fams["evbgp_peer_up"]))
     late = value(fams, "evbgp_event_loop_lateness_max_seconds")
     check("the event loop stayed on time (worst tick %.3f s < 1 s)" % late,
