@@ -841,6 +841,33 @@ START_TEST(reload_answers_outcome)
 }
 END_TEST
 
+/* Requests merged into one reload: every client waiting hears the one
+ * outcome (here a refusal: the fixture's file does not exist). */
+START_TEST(reload_many_waiters)
+{
+	int fds[CONTROL_MAX_CLIENTS];
+	struct answer a[CONTROL_MAX_CLIENTS];
+
+	memset(a, 0, sizeof(a));
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		fds[i] = client_connect(fx.path);
+		client_send(fds[i], i % 2 ? "reload\n" : "restart\n",
+		    i % 2 ? 7 : 8);
+	}
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		pump(fds[i], &a[i], 1);
+		ck_assert_msg(a[i].p != NULL && strstr(a[i].p, "error: reload "
+		    "refused, the running configuration is kept: test.conf") !=
+		    NULL, "%d: %s", i, a[i].p);
+		ck_assert_uint_eq(count_lines(&a[i], "error"), 1);
+		close(fds[i]);
+		answer_free(&a[i]);
+	}
+	spin(20);
+	ck_assert_uint_eq(fx.d->nwaiters, 0);
+}
+END_TEST
+
 /* "restart" is answered once its helpers started again. */
 START_TEST(restart_waits_for_helpers)
 {
@@ -1296,6 +1323,7 @@ control_suite(void)
 	tcase_add_test(tc, reload_answers_outcome);
 	tcase_add_test(tc, reload_waiter_gone);
 	tcase_add_test(tc, restart_waits_for_helpers);
+	tcase_add_test(tc, reload_many_waiters);
 	tcase_add_test(tc, free_removes_socket);
 	tcase_add_test(tc, live_socket_refused);
 	tcase_add_test(tc, stale_socket_replaced);
