@@ -27,6 +27,7 @@
 #include "evbgp/daemon.h"
 #include "evbgp/env.h"
 #include "evbgp/log.h"
+#include "evbgp/metrics.h"
 #include "evbgp/util.h"
 
 static const char test_conf[] =
@@ -1287,6 +1288,53 @@ START_TEST(command_text_escaped_in_log)
 }
 END_TEST
 
+/* --metrics values (issue 11 point 5): what each form means. */
+START_TEST(metrics_listen_forms)
+{
+	static const struct {
+		const char *in, *addr;
+		int port;		/* -1: refused */
+	} v[] = {
+		{ "9179", "127.0.0.1", 9179 },
+		{ "0", "127.0.0.1", 0 },
+		{ "127.0.0.2", "127.0.0.2", 9179 },
+		{ "192.0.2.1:80", "192.0.2.1", 80 },
+		{ "[::1]:9100", "::1", 9100 },
+		{ "[::1]", "::1", 9179 },
+		{ "::1", "::1", 9179 },
+		{ "2001:db8::1", "2001:db8::1", 9179 },
+		{ "65536", NULL, -1 },
+		{ "127.0.0.1:65536", NULL, -1 },
+		{ "127.0.0.1:", NULL, -1 },
+		{ ":80", NULL, -1 },
+		{ "", NULL, -1 },
+		{ "localhost:80", NULL, -1 },
+		{ "[::1]:", NULL, -1 },
+		{ "[::1", NULL, -1 },
+		{ "[127.0.0.1]:80", "127.0.0.1", 80 },
+		{ "127.0.0.1:+80", NULL, -1 },
+		{ "127.0.0.1:8o", NULL, -1 },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct bgp_addr a;
+		uint16_t port;
+		char why[128], buf[ADDR_STRLEN];
+		int rc = metrics_parse_listen(v[i].in, &a, &port, why,
+		    sizeof(why));
+
+		if (v[i].port == -1) {
+			ck_assert_msg(rc == -1, "'%s' accepted", v[i].in);
+			ck_assert_msg(strncmp(why, "'", 1) == 0, "%s", why);
+			continue;
+		}
+		ck_assert_msg(rc == 0, "'%s': %s", v[i].in, why);
+		ck_assert_str_eq(addr_fmt(&a, buf), v[i].addr);
+		ck_assert_int_eq(port, v[i].port);
+	}
+}
+END_TEST
+
 static Suite *
 control_suite(void)
 {
@@ -1324,6 +1372,7 @@ control_suite(void)
 	tcase_add_test(tc, reload_waiter_gone);
 	tcase_add_test(tc, restart_waits_for_helpers);
 	tcase_add_test(tc, reload_many_waiters);
+	tcase_add_test(tc, metrics_listen_forms);
 	tcase_add_test(tc, free_removes_socket);
 	tcase_add_test(tc, live_socket_refused);
 	tcase_add_test(tc, stale_socket_replaced);
