@@ -13,12 +13,23 @@
 #include "evbgp/attrs.h"
 #include "evbgp/util.h"
 
+/* What attrs.store points to: the first member of a builder's
+ * capacities or of an interned set's bookkeeping, saying which. */
 struct attrs_store {
 	bool		 interned;
-	/* builder capacities (elements) */
+};
+
+struct attrs_builder {
+	struct attrs_store h;
+	/* capacities (elements) */
 	size_t		 cap_aspath, cap_as4path, cap_comms, cap_ecomms;
 	size_t		 cap_lcomms, cap_clusters, cap_raws;
-	/* interned */
+};
+
+/* An interned set's bookkeeping: 32 bytes (a million unique sets hold a
+ * million of these). */
+struct interned_hdr {
+	struct attrs_store h;
 	uint32_t	 refcnt;
 	uint32_t	 hash;
 	struct attr_table *table;
@@ -27,9 +38,15 @@ struct attrs_store {
 
 struct attrs_interned {
 	struct attrs	 a;
-	struct attrs_store st;
-	uint8_t		 blob[];
+	struct interned_hdr st;
+	uint8_t		 blob[];	/* the arrays, exactly sized */
 };
+
+static struct interned_hdr *
+interned_hdr(const struct attrs *a)
+{
+	return (struct interned_hdr *)a->store;
+}
 
 struct attr_table {
 	struct attrs_interned **buckets;
@@ -37,12 +54,16 @@ struct attr_table {
 	size_t		 count;
 };
 
-static struct attrs_store *
+static struct attrs_builder *
 builder_store(struct attrs *a)
 {
-	if (a->store == NULL)
-		a->store = xcalloc(1, sizeof(*a->store));
-	return a->store;
+	if (a->store == NULL) {
+		struct attrs_builder *b = xcalloc(1, sizeof(*b));
+
+		a->store = &b->h;
+	}
+	/* h is the first member */
+	return (struct attrs_builder *)a->store;
 }
 
 void
@@ -106,7 +127,7 @@ grow(void **arr, size_t *cap, size_t used, size_t n, size_t sz)
 void
 attrs_add_community(struct attrs *a, uint32_t c)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	grow((void **)&a->comms, &st->cap_comms, a->ncomms, 1, sizeof(*a->comms));
 	a->comms[a->ncomms++] = c;
@@ -116,7 +137,7 @@ attrs_add_community(struct attrs *a, uint32_t c)
 void
 attrs_add_ext_community(struct attrs *a, uint64_t ec)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	grow((void **)&a->ecomms, &st->cap_ecomms, a->necomms, 1,
 	    sizeof(*a->ecomms));
@@ -128,7 +149,7 @@ void
 attrs_add_large_community(struct attrs *a, uint32_t g, uint32_t l1,
     uint32_t l2)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	grow((void **)&a->lcomms, &st->cap_lcomms, a->nlcomms, 1,
 	    sizeof(*a->lcomms));
@@ -142,7 +163,7 @@ attrs_add_large_community(struct attrs *a, uint32_t g, uint32_t l1,
 void
 attrs_add_cluster(struct attrs *a, uint32_t id)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	grow((void **)&a->clusters, &st->cap_clusters, a->nclusters, 1,
 	    sizeof(*a->clusters));
@@ -154,7 +175,7 @@ void
 attrs_aspath_append(struct attrs *a, uint8_t type, const uint32_t *asns,
     size_t count)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 	uint8_t *p;
 
 	if (count > 255)
@@ -173,7 +194,7 @@ attrs_aspath_append(struct attrs *a, uint8_t type, const uint32_t *asns,
 void
 attrs_set_aspath(struct attrs *a, const uint8_t *segs, size_t len)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	a->aspath_len = 0;
 	grow((void **)&a->aspath, &st->cap_aspath, 0, len, 1);
@@ -186,7 +207,7 @@ attrs_set_aspath(struct attrs *a, const uint8_t *segs, size_t len)
 void
 attrs_set_as4path(struct attrs *a, const uint8_t *segs, size_t len)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	a->as4path_len = 0;
 	grow((void **)&a->as4path, &st->cap_as4path, 0, len, 1);
@@ -200,7 +221,7 @@ void
 attrs_set_raw(struct attrs *a, uint8_t flags, uint8_t code,
     const uint8_t *data, uint16_t len)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 	size_t i;
 
 	for (i = 0; i < a->nraws && a->raws[i].code < code; i++)
@@ -524,66 +545,84 @@ table_grow(struct attr_table *t)
 	t->nbuckets = n;
 }
 
-/* Copy n bytes of src into the blob at *off, return the new location. */
+/*
+ * Place n bytes of src in the blob at *off (8-byte aligned for the u64
+ * and u32 arrays) and return where; an empty array takes no room. With
+ * blob NULL only count (blob_size).
+ */
 static void *
 blob_put(uint8_t *blob, size_t *off, const void *src, size_t n)
 {
 	void *dst;
 
-	/* keep 8-byte alignment for the u64 and u32 arrays */
+	if (n == 0)
+		return NULL;
 	*off = (*off + 7) & ~(size_t)7;
-	dst = blob + *off;
-	if (n > 0)
+	dst = blob != NULL ? blob + *off : NULL;
+	if (dst != NULL)
 		memcpy(dst, src, n);
 	*off += n;
-	return n > 0 ? dst : NULL;
+	return dst;
 }
 
+/* Lay a's arrays out in blob (NULL: only measure); the size used. */
 static size_t
-blob_size(const struct attrs *a)
+blob_layout(uint8_t *blob, struct attrs *d, const struct attrs *a)
 {
-	size_t n = 0;
+	size_t off = 0;
 
-	n += a->aspath_len + 8;
-	n += a->as4path_len + 8;
-	n += a->ncomms * sizeof(*a->comms) + 8;
-	n += a->necomms * sizeof(*a->ecomms) + 8;
-	n += a->nlcomms * sizeof(*a->lcomms) + 8;
-	n += a->nclusters * sizeof(*a->clusters) + 8;
-	n += a->nraws * sizeof(*a->raws) + 8;
-	for (size_t i = 0; i < a->nraws; i++)
-		n += a->raws[i].len + 8;
-	return n;
+	d->aspath = blob_put(blob, &off, a->aspath, a->aspath_len);
+	d->as4path = blob_put(blob, &off, a->as4path, a->as4path_len);
+	d->comms = blob_put(blob, &off, a->comms,
+	    a->ncomms * sizeof(*a->comms));
+	d->ecomms = blob_put(blob, &off, a->ecomms,
+	    a->necomms * sizeof(*a->ecomms));
+	d->lcomms = blob_put(blob, &off, a->lcomms,
+	    a->nlcomms * sizeof(*a->lcomms));
+	d->clusters = blob_put(blob, &off, a->clusters,
+	    a->nclusters * sizeof(*a->clusters));
+	d->raws = blob_put(blob, &off, a->raws,
+	    a->nraws * sizeof(*a->raws));
+	for (size_t i = 0; i < a->nraws; i++) {
+		void *data = blob_put(blob, &off, a->raws[i].data,
+		    a->raws[i].len);
+
+		if (blob != NULL)
+			d->raws[i].data = data;
+	}
+	return off;
 }
 
 static struct attrs_interned *
 interned_new(const struct attrs *a, uint32_t hash)
 {
-	struct attrs_interned *s = xcalloc(1, sizeof(*s) + blob_size(a));
-	struct attrs *d = &s->a;
-	size_t off = 0;
+	struct attrs scratch;
+	struct attrs_interned *s;
 
-	*d = *a;
-	d->aspath = blob_put(s->blob, &off, a->aspath, a->aspath_len);
-	d->as4path = blob_put(s->blob, &off, a->as4path, a->as4path_len);
-	d->comms = blob_put(s->blob, &off, a->comms,
-	    a->ncomms * sizeof(*a->comms));
-	d->ecomms = blob_put(s->blob, &off, a->ecomms,
-	    a->necomms * sizeof(*a->ecomms));
-	d->lcomms = blob_put(s->blob, &off, a->lcomms,
-	    a->nlcomms * sizeof(*a->lcomms));
-	d->clusters = blob_put(s->blob, &off, a->clusters,
-	    a->nclusters * sizeof(*a->clusters));
-	d->raws = blob_put(s->blob, &off, a->raws,
-	    a->nraws * sizeof(*a->raws));
-	for (size_t i = 0; i < a->nraws; i++)
-		d->raws[i].data = blob_put(s->blob, &off, a->raws[i].data,
-		    a->raws[i].len);
-	s->st.interned = true;
+	s = xmalloc(sizeof(*s) + blob_layout(NULL, &scratch, a));
+	memset(&s->st, 0, sizeof(s->st));
+	s->a = *a;
+	blob_layout(s->blob, &s->a, a);
+	s->st.h.interned = true;
 	s->st.refcnt = 1;
 	s->st.hash = hash;
-	d->store = &s->st;
+	s->a.store = &s->st.h;
 	return s;
+}
+
+void
+attr_table_memory(const struct attr_table *t, struct attr_table_mem *m)
+{
+	struct attrs scratch;
+
+	m->sets = t->count;
+	m->set_bytes = 0;
+	m->bucket_bytes = t->nbuckets * sizeof(*t->buckets);
+	for (size_t i = 0; i < t->nbuckets; i++)
+		for (const struct attrs_interned *s = t->buckets[i]; s != NULL;
+		    s = s->st.chain)
+			m->set_bytes += sizeof(*s) +
+			    blob_layout(NULL, &scratch, &s->a);
 }
 
 const struct attrs *
@@ -592,7 +631,7 @@ attrs_intern(struct attr_table *t, const struct attrs *a)
 	uint32_t h;
 	struct attrs_interned *s;
 
-	if (attrs_is_interned(a) && a->store->table == t)
+	if (attrs_is_interned(a) && interned_hdr(a)->table == t)
 		return attrs_ref(a);
 	h = attrs_hash(a);
 	for (s = t->buckets[h & (t->nbuckets - 1)]; s != NULL; s = s->st.chain)
@@ -612,7 +651,7 @@ const struct attrs *
 attrs_ref(const struct attrs *a)
 {
 	if (attrs_is_interned(a))
-		a->store->refcnt++;
+		interned_hdr(a)->refcnt++;
 	return a;
 }
 
@@ -637,7 +676,7 @@ attrs_unref(const struct attrs *a)
 
 	if (a == NULL || !attrs_is_interned(a))
 		return;
-	if (--a->store->refcnt > 0)
+	if (--interned_hdr(a)->refcnt > 0)
 		return;
 	s = (struct attrs_interned *)((uint8_t *)a -
 	    offsetof(struct attrs_interned, a));

@@ -19,6 +19,7 @@
 #include "evbgp/util.h"
 
 #define NIL		UINT32_MAX
+#define GROUP_BUCKETS_MIN	64
 /* a slot: the key's hash in the high half (compared before the entry is
  * touched: a cache miss saved per probe), entry index + 1 in the low */
 #define SLOT_EMPTY	0u
@@ -143,7 +144,7 @@ rib_out_new(void)
 	ro->free_head = NIL;
 	ro->nslots = 64;
 	ro->slots = xcalloc(ro->nslots, sizeof(*ro->slots));
-	ro->ngbuckets = 64;
+	ro->ngbuckets = GROUP_BUCKETS_MIN;
 	ro->gbuckets = xcalloc(ro->ngbuckets, sizeof(*ro->gbuckets));
 	return ro;
 }
@@ -172,6 +173,21 @@ rib_out_free(struct rib_out *ro)
 	free(ro->ent);
 	free(ro->slots);
 	free(ro);
+}
+
+void
+rib_out_memory(const struct rib_out *ro, struct rib_out_mem *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->routes = ro->live;
+	m->entry_bytes = ro->cap * sizeof(*ro->ent);
+	m->index_bytes = ro->nslots * sizeof(*ro->slots);
+	m->queue_bytes = ro->ngroups * sizeof(struct ro_group) +
+	    ro->ngbuckets * sizeof(*ro->gbuckets);
+	for (size_t i = 0; i < ro->nent; i++)
+		if (ro->ent[i].used && !fam_prefix(ro->ent[i].fam))
+			m->nlri_bytes += sizeof(*ro->ent[i].k.blob) +
+			    ro->ent[i].k.blob->keylen + ro->ent[i].k.blob->len;
 }
 
 /* ---- keys ---- */
@@ -561,6 +577,13 @@ group_drop(struct rib_out *ro, struct ro_group *g)
 	ro->ngroups--;
 	attrs_unref(g->want);
 	free(g);
+	/* the queue is empty: give back the buckets a burst of a million
+	 * attribute sets grew (8 bytes per route held for nothing) */
+	if (ro->ngroups == 0 && ro->ngbuckets > GROUP_BUCKETS_MIN) {
+		free(ro->gbuckets);
+		ro->ngbuckets = GROUP_BUCKETS_MIN;
+		ro->gbuckets = xcalloc(ro->ngbuckets, sizeof(*ro->gbuckets));
+	}
 }
 
 /*

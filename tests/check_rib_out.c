@@ -830,6 +830,59 @@ START_TEST(test_multicast_apart)
 }
 END_TEST
 
+
+/*
+ * After a burst of distinct attribute sets is sent, the change queue
+ * gives its buckets back (a million unique MEDs grew them to 8 MB), and
+ * the table's parts add up (issue 13 b).
+ */
+START_TEST(test_memory_after_burst)
+{
+	enum { N = 20000 };
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct rib_out_mem m;
+
+	for (unsigned i = 0; i < N; i++) {
+		const struct attrs *a = make_attrs(t, i, false);
+		struct prefix p = v4(i, 24);
+
+		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		attrs_unref(a);
+	}
+	rib_out_memory(ro, &m);
+	ck_assert_uint_eq(m.routes, N);
+	ck_assert_uint_ge(m.queue_bytes, N * sizeof(void *));
+	ctx_init(&ctx, &c, BGP_MAX_MSG);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), N);
+	ck_assert_uint_eq(c.announced, N);
+	rib_out_memory(ro, &m);
+	ck_assert_uint_eq(m.routes, N);
+	ck_assert_uint_le(m.queue_bytes, 64 * sizeof(void *));
+	/* 48-byte entries (the array doubles) and 8-byte slots at most half
+	 * full */
+	ck_assert_uint_ge(m.entry_bytes, N * 48);
+	ck_assert_uint_le(m.entry_bytes, 2 * N * 48);
+	ck_assert_uint_ge(m.index_bytes, 2 * N * 8);
+	ck_assert_uint_le(m.index_bytes, 4 * N * 8);
+	ck_assert_uint_eq(m.nlri_bytes, 0);
+	/* and the queue works as before after shrinking */
+	{
+		const struct attrs *a = make_attrs(t, 1, false);
+		struct prefix p = v4(N + 1, 24);
+
+		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		attrs_unref(a);
+		ctx_init(&ctx, &c, BGP_MAX_MSG);
+		ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	}
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -840,6 +893,7 @@ main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_announce_then_withdraw_sends_nothing);
+	tcase_add_test(tc, test_memory_after_burst);
 	tcase_add_test(tc, test_identical_reannounce_sends_nothing);
 	tcase_add_test(tc, test_last_word_wins);
 	tcase_add_test(tc, test_pack_at_size_limit_v4);
