@@ -48,9 +48,20 @@ interned_hdr(const struct attrs *a)
 	return (struct interned_hdr *)a->store;
 }
 
+/*
+ * Chained buckets that grow a step at a time: while old is there, its
+ * buckets [0, moved) have gone to the new array and the others still hold
+ * their sets, TABLE_MOVE_STEP of them moving on every intern and release
+ * (a whole rehash of a million sets held the loop for tens of ms).
+ */
+#define TABLE_MOVE_STEP	64
+
 struct attr_table {
 	struct attrs_interned **buckets;
 	size_t		 nbuckets;	/* power of two */
+	struct attrs_interned **old;	/* being moved from, or NULL */
+	size_t		 nold;
+	size_t		 moved;
 	size_t		 count;
 };
 
@@ -515,7 +526,13 @@ attr_table_free(struct attr_table *t)
 		    s = s->st.chain)
 			s->st.table = NULL;
 	}
+	for (size_t i = t->moved; i < t->nold; i++) {
+		for (struct attrs_interned *s = t->old[i]; s != NULL;
+		    s = s->st.chain)
+			s->st.table = NULL;
+	}
 	free(t->buckets);
+	free(t->old);
 	free(t);
 }
 
@@ -525,24 +542,48 @@ attr_table_count(const struct attr_table *t)
 	return t->count;
 }
 
+/* The bucket a set of hash h lives in (or goes to). */
+static struct attrs_interned **
+table_bucket(const struct attr_table *t, uint32_t h)
+{
+	if (t->old != NULL && (h & (t->nold - 1)) >= t->moved)
+		return &t->old[h & (t->nold - 1)];
+	return &t->buckets[h & (t->nbuckets - 1)];
+}
+
+/* Move up to steps old buckets (SIZE_MAX: all) to the new array. */
+static void
+table_move(struct attr_table *t, size_t steps)
+{
+	while (t->old != NULL && steps-- > 0) {
+		struct attrs_interned *s = t->old[t->moved], *next;
+
+		for (; s != NULL; s = next) {
+			struct attrs_interned **b =
+			    &t->buckets[s->st.hash & (t->nbuckets - 1)];
+
+			next = s->st.chain;
+			s->st.chain = *b;
+			*b = s;
+		}
+		t->old[t->moved] = NULL;
+		if (++t->moved == t->nold) {
+			free(t->old);
+			t->old = NULL;
+			t->nold = t->moved = 0;
+		}
+	}
+}
+
 static void
 table_grow(struct attr_table *t)
 {
-	size_t n = t->nbuckets * 2;
-	struct attrs_interned **b = xcalloc(n, sizeof(*b));
-
-	for (size_t i = 0; i < t->nbuckets; i++) {
-		struct attrs_interned *s = t->buckets[i], *next;
-
-		for (; s != NULL; s = next) {
-			next = s->st.chain;
-			s->st.chain = b[s->st.hash & (n - 1)];
-			b[s->st.hash & (n - 1)] = s;
-		}
-	}
-	free(t->buckets);
-	t->buckets = b;
-	t->nbuckets = n;
+	table_move(t, SIZE_MAX);	/* a move still going: finish it */
+	t->old = t->buckets;
+	t->nold = t->nbuckets;
+	t->moved = 0;
+	t->nbuckets *= 2;
+	t->buckets = xcalloc(t->nbuckets, sizeof(*t->buckets));
 }
 
 /*
@@ -617,9 +658,14 @@ attr_table_memory(const struct attr_table *t, struct attr_table_mem *m)
 
 	m->sets = t->count;
 	m->set_bytes = 0;
-	m->bucket_bytes = t->nbuckets * sizeof(*t->buckets);
+	m->bucket_bytes = (t->nbuckets + t->nold) * sizeof(*t->buckets);
 	for (size_t i = 0; i < t->nbuckets; i++)
 		for (const struct attrs_interned *s = t->buckets[i]; s != NULL;
+		    s = s->st.chain)
+			m->set_bytes += sizeof(*s) +
+			    blob_layout(NULL, &scratch, &s->a);
+	for (size_t i = t->moved; i < t->nold; i++)
+		for (const struct attrs_interned *s = t->old[i]; s != NULL;
 		    s = s->st.chain)
 			m->set_bytes += sizeof(*s) +
 			    blob_layout(NULL, &scratch, &s->a);
@@ -629,20 +675,22 @@ const struct attrs *
 attrs_intern(struct attr_table *t, const struct attrs *a)
 {
 	uint32_t h;
-	struct attrs_interned *s;
+	struct attrs_interned *s, **b;
 
 	if (attrs_is_interned(a) && interned_hdr(a)->table == t)
 		return attrs_ref(a);
 	h = attrs_hash(a);
-	for (s = t->buckets[h & (t->nbuckets - 1)]; s != NULL; s = s->st.chain)
+	for (s = *table_bucket(t, h); s != NULL; s = s->st.chain)
 		if (s->st.hash == h && attrs_equal(&s->a, a))
 			return attrs_ref(&s->a);
+	table_move(t, TABLE_MOVE_STEP);
 	if (t->count >= t->nbuckets)
 		table_grow(t);
 	s = interned_new(a, h);
 	s->st.table = t;
-	s->st.chain = t->buckets[h & (t->nbuckets - 1)];
-	t->buckets[h & (t->nbuckets - 1)] = s;
+	b = table_bucket(t, h);
+	s->st.chain = *b;
+	*b = s;
 	t->count++;
 	return &s->a;
 }
@@ -658,15 +706,16 @@ attrs_ref(const struct attrs *a)
 static void
 table_remove(struct attr_table *t, struct attrs_interned *s)
 {
-	struct attrs_interned **pp = &t->buckets[s->st.hash & (t->nbuckets - 1)];
+	struct attrs_interned **pp = table_bucket(t, s->st.hash);
 
 	for (; *pp != NULL; pp = &(*pp)->st.chain) {
 		if (*pp == s) {
 			*pp = s->st.chain;
 			t->count--;
-			return;
+			break;
 		}
 	}
+	table_move(t, TABLE_MOVE_STEP);
 }
 
 void
