@@ -896,6 +896,97 @@ def run_scale(a, peers, routes, idle_seconds=None, hold=90):
     return rec
 
 
+def run_scale_bird(a, peers, routes, hold=3):
+    """The anchor of the scale rows: one BIRD with `routes` static routes exporting them on `peers`
+    sessions into the same evbgp-sink endpoints evbgpd's scale rows use (BIRD shares the work
+    across sessions with the same export). t0 = the first session's Established (BIRD's own
+    stamp, as in the bird inject rows), end = the sink holds peers x routes."""
+    label = 'scale-bird-p%d-r%d' % (peers, routes)
+    rundir = new_rundir(a, label)
+    nbrs = scale_neighbors(peers)
+    ports = sorted({p for _, _, p in nbrs})
+    endpoints = ['%s:%d' % (ad, p) for p in ports for ad in SCALE_ADDRS]
+    total = peers * routes
+    R = SinkReceiver(a, rundir, total, endpoints, hold=hold)
+    rec = {'kind': 'scale', 'injector': 'bird', 'receiver': 'sink', 'family': 'ipv4', 'peers': peers,
+           'n': routes, 'total_routes': total, 'attr_sets': 1, 'hold_time': hold, 'rundir': rundir}
+    conf = [bird_head(rundir, 'send', INJ_ADDR),
+            'protocol static st {\n  ipv4;\n  include "%s";\n}\n' % static_file(a.cache, routes, 1, 'ipv4')]
+    for i, (peer, local, port) in enumerate(nbrs):
+        # BIRD listens on (local, port) as well: one port per local address, above the sink's
+        conf.append('protocol bgp feed%d {\n  local %s port %d as %d;\n  neighbor %s port %d as %d;\n'
+                    '  multihop;\n  strict bind on;\n  hold time %d;\n  disabled;\n'
+                    '  ipv4 { import none; export all; next hop address %s; };\n}\n' % (
+                        i, local, check_port(INJ_PORT + 50), INJ_AS, peer, port, RECV_AS, max(hold, 3), NH4))
+    sender = Bird('send', rundir, ''.join(conf))
+    R.start()
+    sender.start()
+    end = time.time() + a.setup_timeout
+    while sender.proto('st')['imported'] < routes:
+        if time.time() > end:
+            raise RuntimeError('BIRD sender: static routes not loaded')
+        time.sleep(0.05)
+    busy = machine_busy()
+    b_cpu, (b_hwm, b_rss) = proc_cpu(sender.pid), proc_mem(sender.pid)
+    sender.cmd('enable "feed*"')
+    status, t_end = 'ok', None
+    deadline = time.time() + a.timeout
+    last_seen, t_progress = -1, time.time()
+    while True:
+        st = R.state()
+        if st['count'] >= total:
+            t_end = st['t_done'] or time.time()
+            break
+        if st['dropped']:
+            status = 'session dropped'
+            break
+        if sender.p.poll() is not None:
+            status = 'bird died'
+            break
+        if st['count'] != last_seen:
+            last_seen, t_progress = st['count'], time.time()
+        if time.time() > deadline:
+            status = 'timeout'
+            break
+        if time.time() - t_progress > a.stall:
+            status = 'stalled at %d (no progress for %.0fs)' % (st['count'], a.stall)
+            break
+        sender.cmd('show protocols feed0')  # BIRD can doze after Established; keep it awake
+        time.sleep(a.poll)
+    e_cpu, (e_hwm, e_rss) = proc_cpu(sender.pid), proc_mem(sender.pid)
+    since = [sender.proto('feed%d' % i)['since'] for i in range(peers)]
+    t0 = min(x for x in since if x) if any(since) else None
+    wall = (t_end or time.time()) - t0 if t0 else None
+    got = R.state()['count']
+    rec.update({'status': status if wall else 'no Established stamp', 'received': got,
+                'wall_s': round(wall, 4) if wall else None,
+                'routes_per_s': round(min(got, total) / wall) if wall else 0,
+                'inj_cpu_s': round(e_cpu - b_cpu, 2), 'inj_rss_peak_mib': mib(e_hwm),
+                'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
+                'machine_busy_s': round(machine_busy() - busy, 2)})
+    rec.update(R.extra())
+    return rec
+
+
+def peers_table(rows):
+    """The many-peers rows (issue 13): wall and peak RSS against the 1-peer row of the same
+    injector in the same run, evbgpd against BIRD at the same peer count, the worst KEEPALIVE."""
+    ok = [r for r in rows if r.get('kind') == 'scale' and r.get('status') == 'ok']
+    out = ['| injector | peers | routes/peer | wall s | x 1-peer wall | peak RSS MiB | x 1-peer RSS | '
+           'evbgpd / BIRD wall | KEEPALIVE late ms | status |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+    for r in [r for r in rows if r.get('kind') == 'scale']:
+        one = [o for o in ok if o['injector'] == r['injector'] and o['peers'] == 1 and o['n'] == r['n']]
+        bird = [o for o in ok if o['injector'] == 'bird' and o['peers'] == r.get('peers') and o['n'] == r['n']]
+        w, m = r.get('wall_s'), r.get('inj_rss_peak_mib')
+        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            r['injector'], r.get('peers'), fnum(r.get('n')), fnum(w, '{:.2f}'),
+            fnum(w / one[0]['wall_s'], '{:.2f}') if one and w else '',
+            fnum(m, '{:.1f}'), fnum(m / one[0]['inj_rss_peak_mib'], '{:.2f}') if one and m else '',
+            fnum(w / bird[0]['wall_s'], '{:.2f}') if bird and w and r['injector'] == 'evbgpd' else '',
+            fnum(r.get('timer_late_ms'), '{:.1f}'), r.get('status')))
+    return '\n'.join(out)
+
+
 def run_sinkcheck(a, n, k, fam):
     """evbgp-sink fed by its own --blast speaker: the receiver's ceiling."""
     rundir = new_rundir(a, 'sinkcheck-n%d-k%d' % (n, k))
@@ -1155,6 +1246,8 @@ def run_one_try(a, what, kw):
             rec = run_inject(a, kw['injector'], kw['receiver'], kw['n'], kw['k'], kw['fam'], kw.get('style', 'route'))
         elif what == 'receive':
             rec = run_receive(a, kw['receiver'], kw['n'], kw['k'], kw['fam'])
+        elif what == 'scale' and kw.get('injector') == 'bird':
+            rec = run_scale_bird(a, kw['peers'], kw['routes'], hold=kw.get('hold', 3))
         elif what == 'scale':
             rec = run_scale(a, kw['peers'], kw['routes'], hold=kw.get('hold', 90))
         elif what == 'idle':
@@ -1257,6 +1350,13 @@ def main():
     p.add_argument('--peers', type=int, default=100)
     p.add_argument('--routes', type=int, default=10000)
     p.add_argument('--hold', type=int, default=90)
+    p.add_argument('--injector', choices=['evbgpd', 'bird'], default='evbgpd')
+    p = sub.add_parser('peers', help='10^6 routes to 1/20/50 peers, BIRD anchor, ratio table')
+    common(p)
+    p.add_argument('--routes', type=int, default=1000000)
+    p.add_argument('--peer-counts', default='1,20,50')
+    p.add_argument('--bird-peer-counts', default='1,20')
+    p.add_argument('--hold', type=int, default=3, help='offered by the sink: KEEPALIVE every hold/3 s')
     p = sub.add_parser('idle')
     common(p)
     p.add_argument('--peers', type=int, default=1000)
@@ -1325,7 +1425,14 @@ def main():
         elif a.cmd == 'receive':
             rec = run_one(a, 'receive', dict(receiver=a.receiver, n=a.n, k=k, fam=a.family))
         elif a.cmd == 'scale':
-            rec = run_one(a, 'scale', dict(peers=a.peers, routes=a.routes, hold=a.hold))
+            rec = run_one(a, 'scale', dict(peers=a.peers, routes=a.routes, hold=a.hold, injector=a.injector))
+        elif a.cmd == 'peers':
+            rows = []
+            for inj, counts in (('evbgpd', a.peer_counts), ('bird', a.bird_peer_counts)):
+                for pc in [int(x) for x in counts.split(',') if x]:
+                    rows.append(run_one(a, 'scale', dict(peers=pc, routes=a.routes, hold=a.hold, injector=inj)))
+            print(peers_table(rows))
+            sys.exit(0 if all(r.get('status') == 'ok' for r in rows) else 1)
         elif a.cmd == 'idle':
             rec = run_one(a, 'idle', dict(peers=a.peers, seconds=a.seconds, hold=a.hold))
         else:
