@@ -116,8 +116,17 @@ jip4(uint32_t v)
 static const char *
 fam_key(enum family_id f, char sep, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%c%s", family_afi_name(f), sep,
-	    family_safi_name(f));
+	const char *afi = family_afi_name(f), *safi = family_safi_name(f);
+	size_t na = strlen(afi), ns = strlen(safi);
+
+	/* once per received UPDATE: no printf */
+	if (na + 1 + ns >= len) {
+		snprintf(buf, len, "%s%c%s", afi, sep, safi);
+		return buf;
+	}
+	memcpy(buf, afi, na);
+	buf[na] = sep;
+	memcpy(buf + na + 1, safi, ns + 1);
 	return buf;
 }
 
