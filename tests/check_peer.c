@@ -1054,6 +1054,12 @@ struct slow_reader {
 	int		 notifs;	/* NOTIFICATIONs */
 	size_t		 updates_after_notif;
 	size_t		 min_queued;	/* the peer's backlog at each one */
+	/* stream offsets read when each KEEPALIVE was queued (seen from
+	 * the peer's counter at the next tick), oldest first */
+	uint64_t	 ka_queued_at[16];
+	size_t		 nka_queued;
+	uint64_t	 ka_sent_seen;	/* the peer's KEEPALIVE counter */
+	uint64_t	 worst_behind;	/* bytes between queueing and arrival */
 	bool		 eof;
 };
 
@@ -1106,6 +1112,17 @@ slow_read(struct slow_reader *r, size_t max)
 			if (r->kas == 0 || q < r->min_queued)
 				r->min_queued = q;
 			r->kas++;
+			/* how much of the stream came between the moment
+			 * it was queued and its own last byte */
+			if (r->nka_queued > 0) {
+				uint64_t end = r->bytes - (r->have - len);
+				uint64_t behind = end - r->ka_queued_at[0];
+
+				if (behind > r->worst_behind)
+					r->worst_behind = behind;
+				memmove(r->ka_queued_at, r->ka_queued_at + 1,
+				    --r->nka_queued * sizeof(uint64_t));
+			}
 		}
 		memmove(r->buf, r->buf + len, r->have - len);
 		r->have -= len;
@@ -1118,6 +1135,14 @@ slow_tick(evutil_socket_t fd, short what, void *arg)
 	struct slow_reader *r = arg;
 	uint8_t ka[BGP_HEADER_LEN];
 
+	/* a KEEPALIVE queued since the last tick: what was read by now is
+	 * at most one tick's read short of where it went in */
+	while (r->est_at > 0 &&
+	    r->h->p->stats.sent[BGP_MSG_KEEPALIVE] > r->ka_sent_seen) {
+		r->ka_sent_seen++;
+		ck_assert_uint_lt(r->nka_queued, 16);
+		r->ka_queued_at[r->nka_queued++] = r->bytes;
+	}
 	slow_read(r, SLOW_READ);
 	/* keep the peer's own hold timer happy */
 	if (r->est_at > 0 && mono_now() - r->our_ka > 1.0) {
@@ -1200,6 +1225,7 @@ START_TEST(test_keepalive_ahead_of_updates)
 	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
 	ck_assert_uint_eq(h.p->neg.hold_time, SLOW_HOLD_S);
 	r.est_at = r.last_ka = r.our_ka = mono_now();
+	r.ka_sent_seen = h.p->stats.sent[BGP_MSG_KEEPALIVE];
 
 	/* megabytes of UPDATEs: one route each (unique MED) */
 	for (uint32_t i = 0; i < SLOW_ROUTES; i++) {
@@ -1236,9 +1262,19 @@ START_TEST(test_keepalive_ahead_of_updates)
 	ck_assert_msg(r.kas >= 2, "%d KEEPALIVEs in %.1f s (%" PRIu64
 	    " bytes, %zu UPDATEs read)", r.kas, mono_now() - r.est_at,
 	    r.bytes, r.updates);
-	ck_assert_msg(r.worst_gap < SLOW_HOLD_S, "a KEEPALIVE came %.1f s "
-	    "after the previous one (hold time %d s)", r.worst_gap,
-	    SLOW_HOLD_S);
+	/*
+	 * Judged in bytes, which a busy machine does not change: between
+	 * being queued and arriving, a KEEPALIVE waits behind the output
+	 * chunk (64 KiB and a message), the kernel's unsent share (128 KiB
+	 * and a segment) and what is in flight to a 4 KiB window: 512 KiB
+	 * is generous. Behind the whole backlog it was over 2 MB (1 MiB
+	 * queued here, up to 4 MiB in an autotuned send buffer).
+	 */
+	ck_assert_msg(r.worst_behind <= 512 * 1024, "a KEEPALIVE arrived "
+	    "%" PRIu64 " bytes after it was queued (longest gap between "
+	    "KEEPALIVEs %.1f s, hold time %d s)", r.worst_behind,
+	    r.worst_gap, SLOW_HOLD_S);
+	ck_assert_uint_gt(r.worst_behind, 0);
 	/* the packer refills below 256 KiB, so more than that is queued
 	 * whenever the reader looks; 128 KiB leaves room for a late turn */
 	ck_assert_msg(r.min_queued >= 128 * 1024, "a KEEPALIVE came with "
