@@ -800,6 +800,30 @@ def scale_neighbors(peers):
     return out
 
 
+def wait_sink_total(a, R, total, proc, name, poke=None):
+    """Until the sink holds `total` routes, a session drops, `proc` dies, the row times out or
+    stalls: (status, the sink's done stamp or None)."""
+    deadline = time.time() + a.timeout
+    last_seen, t_progress = -1, time.time()
+    while True:
+        st = R.state()
+        if st['count'] >= total:
+            return 'ok', st['t_done'] or time.time()
+        if st['dropped']:
+            return 'session dropped', None
+        if proc.poll() is not None:
+            return '%s died' % name, None
+        if st['count'] != last_seen:
+            last_seen, t_progress = st['count'], time.time()
+        if time.time() > deadline:
+            return 'timeout', None
+        if time.time() - t_progress > a.stall:
+            return 'stalled at %d (no progress for %.0fs)' % (st['count'], a.stall), None
+        if poke is not None:
+            poke()
+        time.sleep(a.poll)
+
+
 def run_scale(a, peers, routes, idle_seconds=None, hold=90):
     """evbgpd with `peers` neighbors, all into one evbgp-sink; routes announced to every peer.
     With idle_seconds: no routes; measure evbgpd's CPU over that many seconds once all are up."""
@@ -860,29 +884,7 @@ def run_scale(a, peers, routes, idle_seconds=None, hold=90):
             raise RuntimeError('helper never wrote')
         time.sleep(0.002)
     t0 = read_json(fstamp)['t_first_write']
-    status, t_end = 'ok', None
-    deadline = time.time() + a.timeout
-    last_seen, t_progress = -1, time.time()
-    while True:
-        st = R.state()
-        if st['count'] >= total:
-            t_end = st['t_done'] or time.time()
-            break
-        if st['dropped']:
-            status = 'session dropped'
-            break
-        if inj.poll() is not None:
-            status = 'evbgpd died'
-            break
-        if st['count'] != last_seen:
-            last_seen, t_progress = st['count'], time.time()
-        if time.time() > deadline:
-            status = 'timeout'
-            break
-        if time.time() - t_progress > a.stall:
-            status = 'stalled at %d (no progress for %.0fs)' % (st['count'], a.stall)
-            break
-        time.sleep(a.poll)
+    status, t_end = wait_sink_total(a, R, total, inj, 'evbgpd')
     e_cpu, (e_hwm, e_rss) = proc_cpu(inj.pid), proc_mem(inj.pid)
     wall = (t_end or time.time()) - t0
     got = R.state()['count']
@@ -929,30 +931,9 @@ def run_scale_bird(a, peers, routes, hold=3):
     busy = machine_busy()
     b_cpu, (b_hwm, b_rss) = proc_cpu(sender.pid), proc_mem(sender.pid)
     sender.cmd('enable "feed*"')
-    status, t_end = 'ok', None
-    deadline = time.time() + a.timeout
-    last_seen, t_progress = -1, time.time()
-    while True:
-        st = R.state()
-        if st['count'] >= total:
-            t_end = st['t_done'] or time.time()
-            break
-        if st['dropped']:
-            status = 'session dropped'
-            break
-        if sender.p.poll() is not None:
-            status = 'bird died'
-            break
-        if st['count'] != last_seen:
-            last_seen, t_progress = st['count'], time.time()
-        if time.time() > deadline:
-            status = 'timeout'
-            break
-        if time.time() - t_progress > a.stall:
-            status = 'stalled at %d (no progress for %.0fs)' % (st['count'], a.stall)
-            break
-        sender.cmd('show protocols feed0')  # BIRD can doze after Established; keep it awake
-        time.sleep(a.poll)
+    # BIRD can doze after Established; keep it awake
+    status, t_end = wait_sink_total(a, R, total, sender.p, 'bird',
+                                    poke=lambda: sender.cmd('show protocols feed0'))
     e_cpu, (e_hwm, e_rss) = proc_cpu(sender.pid), proc_mem(sender.pid)
     since = [sender.proto('feed%d' % i)['since'] for i in range(peers)]
     t0 = min(x for x in since if x) if any(since) else None
