@@ -788,6 +788,92 @@ def run_receive(a, receiver, n, k, fam):
     return rec
 
 
+def listening(addr, port):
+    """Is something listening on addr:port (IPv4, from /proc/net/tcp)?"""
+    want = '%08X:%04X' % (struct.unpack('<I', socket.inet_aton(addr))[0], port)
+    try:
+        with open('/proc/net/tcp') as f:
+            return any(l.split()[1] == want and l.split()[3] == '0A' for l in list(f)[1:])
+    except OSError:
+        return False
+
+
+def run_receive_blast(a, receiver, n, k, fam):
+    """The receive row with evbgp-sink's --blast speaker as the sender (issue 13 c): BIRD sends
+    one route per UPDATE at ~100-300 k routes/s here, below what is measured. evbgpd listens on
+    RECV_ADDR:RECV_PORT for the speaker (which connects from 127.0.0.1), and the clock runs from
+    the speaker's first byte to the helper's count of N."""
+    label = 'recv-blast-%s-%s-n%d-k%d' % (receiver, fam, n, k)
+    rundir = new_rundir(a, label)
+    rec = {'kind': 'receive', 'injector': 'sink-blast', 'receiver': receiver, 'family': fam, 'n': n,
+           'attr_sets': k, 'rundir': rundir}
+    if receiver != 'evbgpd':
+        raise RuntimeError('the blast sender is wired for evbgpd only')
+    cstamp = os.path.join(rundir, 'count.json')
+    conf = os.path.join(rundir, 'receive.conf')
+    text = exastyle_conf('count', '%s %s/count.py --expect %d --stamp %s --sample %s/sample.json' % (
+        PY, HERE, n, cstamp, rundir), 'json', 'receive { parsed; update; } ',
+        [('127.0.0.1', RECV_ADDR, RECV_PORT, 240)])
+    with open(conf, 'w') as f:
+        # the speaker is AS 65002 (INJ_AS) and we are RECV_AS, the other way round from exastyle_conf
+        text = text.replace('local-as %d;' % INJ_AS, 'local-as @;').replace(
+            'peer-as %d;' % RECV_AS, 'peer-as %d;' % INJ_AS).replace('local-as @;', 'local-as %d;' % RECV_AS)
+        f.write(text.replace('    hold-time 240;\n', '    hold-time 240;\n    passive;\n'))
+    env = exastyle_env(receiver)
+    env.update({'exabgp_tcp_bind': RECV_ADDR, 'exabgp_tcp_port': str(RECV_PORT)})
+    tool = spawn(receiver, exastyle_argv(receiver, conf, a), os.path.join(rundir, 'receiver.out'), env=env)
+    end = time.time() + a.setup_timeout
+    while not listening(RECV_ADDR, RECV_PORT):
+        if tool.poll() is not None or time.time() > end:
+            raise RuntimeError('%s is not listening on %s:%d, see %s' % (receiver, RECV_ADDR, RECV_PORT, rundir))
+        time.sleep(0.02)
+    b_cpu = proc_cpu(tool.pid)
+    busy = machine_busy()
+    bout = os.path.join(rundir, 'blast.json')
+    with open(bout, 'wb') as f:
+        b = spawn('sink-blast', [a.sink, '--blast', '%s:%d' % (RECV_ADDR, RECV_PORT), '--routes', str(n),
+                                 '--attr-sets', str(k), '--max-life', str(int(a.timeout) + 60)] +
+                  (['--ipv6'] if fam == 'ipv6' else []), os.path.join(rundir, 'blast.err'), stdout=f)
+    status, t_end, cnt = 'ok', None, 0
+    deadline = time.time() + a.timeout
+    last_seen, t_progress = -1, time.time()
+    while True:
+        s = read_json(cstamp) or {}
+        cnt = s.get('count') or 0
+        if s.get('t_done'):
+            t_end = s['t_done']
+            break
+        if tool.poll() is not None:
+            status = 'receiver died rc=%s' % tool.returncode
+            break
+        if cnt != last_seen:
+            last_seen, t_progress = cnt, time.time()
+        if time.time() > deadline:
+            status = 'timeout'
+            break
+        if time.time() - t_progress > a.stall:
+            status = 'stalled at %d (no progress for %.0fs)' % (cnt, a.stall)
+            break
+        time.sleep(a.poll)
+    e_cpu, (e_hwm, e_rss) = proc_cpu(tool.pid), proc_mem(tool.pid)
+    helper_cpu = sum(proc_cpu(c) or 0 for c in descendants(tool.pid))
+    end = time.time() + 10
+    while read_json(bout) is None and time.time() < end:  # written once the stream is sent
+        time.sleep(0.01)
+    t0 = (read_json(bout) or {}).get('blast_t0')
+    wall = (t_end - t0) if t_end and t0 else None
+    rec.update({'status': status if wall else '%s (no blast stamp)' % status, 'received': cnt,
+                'wall_s': round(wall, 4) if wall else None,
+                'routes_per_s': round(min(cnt, n) / wall) if wall else 0,
+                'us_per_update': round(wall * 1e6 / n, 2) if wall and k == n else None,
+                'inj_cpu_s': None, 'tool_cpu_s': round((e_cpu or 0) - (b_cpu or 0), 2),
+                'tool_cpu_us_per_route': round(((e_cpu or 0) - (b_cpu or 0)) * 1e6 / n, 2),
+                'tool_rss_peak_mib': mib(e_hwm), 'helper_cpu_s': round(helper_cpu, 2),
+                'machine_busy_s': round(machine_busy() - busy, 2)})
+    stop(b)
+    return rec
+
+
 # ------------------------------------------------------------------ scale and idle
 def scale_neighbors(peers):
     """(peer_addr, local_addr, port) triples, all distinct, loopback only."""
@@ -1225,6 +1311,8 @@ def run_one_try(a, what, kw):
     try:
         if what == 'inject':
             rec = run_inject(a, kw['injector'], kw['receiver'], kw['n'], kw['k'], kw['fam'], kw.get('style', 'route'))
+        elif what == 'receive' and kw.get('sender') == 'blast':
+            rec = run_receive_blast(a, kw['receiver'], kw['n'], kw['k'], kw['fam'])
         elif what == 'receive':
             rec = run_receive(a, kw['receiver'], kw['n'], kw['k'], kw['fam'])
         elif what == 'scale' and kw.get('injector') == 'bird':
@@ -1323,6 +1411,8 @@ def main():
     p = sub.add_parser('receive')
     common(p)
     p.add_argument('--receiver', choices=['evbgpd', 'exabgp'], default='evbgpd')
+    p.add_argument('--sender', choices=['bird', 'blast'], default='bird',
+                   help="blast: evbgp-sink's speaker, faster than BIRD (evbgpd only)")
     p.add_argument('--n', type=int, default=100000)
     p.add_argument('--attr-sets', default='1')
     p.add_argument('--family', choices=['ipv4', 'ipv6'], default='ipv4')
@@ -1404,7 +1494,7 @@ def main():
             rec = run_one(a, 'inject', dict(injector=a.injector, receiver=a.receiver, n=a.n, k=k, fam=a.family,
                                             style=a.style))
         elif a.cmd == 'receive':
-            rec = run_one(a, 'receive', dict(receiver=a.receiver, n=a.n, k=k, fam=a.family))
+            rec = run_one(a, 'receive', dict(receiver=a.receiver, n=a.n, k=k, fam=a.family, sender=a.sender))
         elif a.cmd == 'scale':
             rec = run_one(a, 'scale', dict(peers=a.peers, routes=a.routes, hold=a.hold, injector=a.injector))
         elif a.cmd == 'peers':
