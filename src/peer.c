@@ -39,6 +39,12 @@
  * what a KEEPALIVE or NOTIFICATION may wait behind, besides the kernel */
 #define PEER_OUT_CHUNK		(64u * 1024)
 #define PEER_OUT_REFILL		(PEER_OUT_CHUNK / 4)	/* write low mark */
+/*
+ * UPDATE bytes one kick packs before it yields (the rest on the next loop
+ * turn): fifty peers each packing up to PEER_OUT_HIGH in one turn held the
+ * loop for most of a second and every KEEPALIVE with it.
+ */
+#define PEER_PACK_BUDGET	(32u * 1024)
 /* unsent bytes the kernel may hold for us (the same reason) */
 #define PEER_KERNEL_UNSENT	(128u * 1024)
 #define CONNECT_TIMEOUT_S	10
@@ -630,7 +636,10 @@ fail:
 static int
 pack_emit(void *arg, const uint8_t *msg, size_t len)
 {
-	return peer_send(arg, msg, len);
+	struct peer *p = arg;
+
+	p->pack_spent += len;
+	return peer_send(p, msg, len);
 }
 
 static bool
@@ -638,6 +647,10 @@ pack_full(void *arg)
 {
 	struct peer *p = arg;
 
+	if (p->pack_spent >= PEER_PACK_BUDGET) {
+		p->pack_more = true;	/* peer_kick continues next turn */
+		return true;
+	}
 	if (peer_out_len(p) < PEER_OUT_HIGH)
 		return false;
 	p->out_blocked = true;	/* the write callback resumes us */
@@ -744,11 +757,20 @@ peer_kick(struct peer *p)
 	p->last_kick = mono_now();
 	evtimer_del(p->t_kick);
 	p->packing = true;
+	p->pack_spent = 0;
+	p->pack_more = false;
 	if (rib_out_pending(p->ro)) {
 		peer_pack_ctx(p, &ctx);
 		rib_out_pack(p->ro, &ctx);
 	}
 	p->packing = false;
+	if (p->pack_more && p->bev != NULL) {
+		struct timeval now = { 0, 0 };
+
+		/* a timer, not event_active: timers get their turn first */
+		evtimer_add(p->t_kick, &now);
+		return;
+	}
 	if (p->bev == NULL || rib_out_pending(p->ro))
 		return;
 	/* End-of-RIB once the initial routes are all out (RFC 4724 §4) */

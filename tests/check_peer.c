@@ -1030,6 +1030,66 @@ START_TEST(test_route_refresh_ignored_unless_negotiated)
 END_TEST
 
 
+/*
+ * Packing yields: one kick packs at most a budget of UPDATE bytes (32 KiB)
+ * and continues on the next loop turn, so fifty peers packing their
+ * tables never hold the loop (and the KEEPALIVE timers) for long; all the
+ * routes still go out.
+ */
+START_TEST(test_packing_yields_between_turns)
+{
+	enum { N = 20000 };
+	struct harness h;
+	uint64_t before, after;
+	uint8_t msg[4096];
+
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	before = h.p->stats.sent[BGP_MSG_UPDATE];
+	for (uint32_t i = 0; i < N; i++) {
+		struct attrs a;
+		const struct attrs *ia;
+		struct prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
+
+		attrs_init(&a);
+		a.has = ATTR_HAS_ORIGIN | ATTR_HAS_AS_PATH | ATTR_HAS_NEXT_HOP |
+		    ATTR_HAS_MED;
+		addr_parse("192.0.2.1", &a.nexthop);
+		a.med = i;
+		ia = attrs_intern(h.f.attrs, &a);
+		attrs_free(&a);
+		pfx.b[0] = 10;
+		pfx.b[1] = 200;
+		pfx.b[2] = (uint8_t)(i >> 8);
+		pfx.b[3] = (uint8_t)i;
+		rib_out_announce(h.p->ro, FAM_IPV4_UNICAST, &pfx, 0, ia);
+		attrs_unref(ia);
+	}
+	peer_schedule_kick(h.p);
+	/* the kick's turn (its timer may be up to KICK_COALESCE_MS away) */
+	for (int i = 0; i < 1000 && h.p->stats.sent[BGP_MSG_UPDATE] == before;
+	    i++)
+		event_base_loop(h.f.base, EVLOOP_ONCE);
+	after = h.p->stats.sent[BGP_MSG_UPDATE];
+	/* one UPDATE per route here, 49 bytes each: a budget's worth */
+	ck_assert_uint_gt(after - before, 0);
+	ck_assert_msg(after - before <= 32 * 1024 / 49 + 1, "%" PRIu64
+	    " UPDATEs in one turn", after - before);
+	ck_assert(rib_out_pending(h.p->ro));
+	/* and everything, turn after turn (bounded) */
+	for (int i = 0; i < 10000 && rib_out_pending(h.p->ro); i++) {
+		event_base_loop(h.f.base, EVLOOP_ONCE);
+		while (next_msg(&h, msg, sizeof(msg), NULL) != 0)
+			;
+	}
+	ck_assert(!rib_out_pending(h.p->ro));
+	ck_assert_uint_eq(h.p->stats.sent[BGP_MSG_UPDATE] - before, N);
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	harness_free(&h);
+}
+END_TEST
+
 /* ---- a slow reader on a real TCP connection (issue 13 a) ---- */
 
 #define SLOW_HOLD_S	6	/* offered: KEEPALIVE every 2 s */
@@ -1340,6 +1400,7 @@ main(void)
 	tc = tcase_create("output");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_keepalive_ahead_of_updates);
+	tcase_add_test(tc, test_packing_yields_between_turns);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -152,6 +152,8 @@ struct peer {
 	uint32_t	 want[2];
 	double		 last_kick;	/* mono_now() of the last packing */
 	bool		 out_blocked;	/* packing stopped on a full buffer */
+	size_t		 pack_spent;	/* bytes this kick packed so far */
+	bool		 pack_more;	/* it stopped on its budget */
 	/*
 	 * UPDATEs (and everything ordered with them) waiting behind the
 	 * bufferevent's output, whole messages only: the output itself holds
