@@ -7,8 +7,11 @@
  * raised to the message length), at most PEER_MSGS_PER_WAKEUP messages
  * are handled per callback so timers and other peers keep their turn,
  * and each message becomes one FSM event. Output goes to the
- * bufferevent; the Adj-RIB-Out is packed into it only while it holds
- * less than PEER_OUT_HIGH bytes and resumes from the write callback.
+ * bufferevent; the Adj-RIB-Out is packed only while less than
+ * PEER_OUT_HIGH bytes are queued and resumes from the write callback.
+ * UPDATEs beyond PEER_OUT_CHUNK wait in out_bulk, and the kernel holds at
+ * most PEER_KERNEL_UNSENT unsent bytes, so that a KEEPALIVE or
+ * NOTIFICATION (written straight to the output) overtakes the backlog.
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -35,6 +38,18 @@
 #define PEER_MSGS_PER_WAKEUP	64
 #define PEER_OUT_HIGH		(1u << 20)	/* stop packing above this */
 #define PEER_OUT_LOW		(PEER_OUT_HIGH / 4)
+/* ordered messages in the bufferevent's output at most (then out_bulk):
+ * what a KEEPALIVE or NOTIFICATION may wait behind, besides the kernel */
+#define PEER_OUT_CHUNK		(64u * 1024)
+#define PEER_OUT_REFILL		(PEER_OUT_CHUNK / 4)	/* write low mark */
+/*
+ * UPDATE bytes one kick packs before it yields (the rest on the next loop
+ * turn): fifty peers each packing up to PEER_OUT_HIGH in one turn held the
+ * loop for most of a second and every KEEPALIVE with it.
+ */
+#define PEER_PACK_BUDGET	(32u * 1024)
+/* unsent bytes the kernel may hold for us (the same reason) */
+#define PEER_KERNEL_UNSENT	(128u * 1024)
 #define CONNECT_TIMEOUT_S	10
 #define CONNECT_RETRY_MIN_MS	1000
 #define CONNECT_RETRY_MAX_MS	30000
@@ -425,10 +440,47 @@ peer_build_open(struct peer *p)
 
 /* ---- writing ---- */
 
+/* Bytes queued for the session: the output and the backlog behind it. */
 static size_t
 peer_out_len(const struct peer *p)
 {
-	return p->bev ? evbuffer_get_length(bufferevent_get_output(p->bev)) : 0;
+	if (p->bev == NULL)
+		return 0;
+	return evbuffer_get_length(bufferevent_get_output(p->bev)) +
+	    evbuffer_get_length(p->out_bulk);
+}
+
+/*
+ * Move whole messages from the backlog to the output until it holds
+ * PEER_OUT_CHUNK. The backlog starts at a message boundary and only whole
+ * messages move, so the output always ends at one: a KEEPALIVE or
+ * NOTIFICATION appended there is never inside an UPDATE.
+ */
+static void
+out_refill(struct peer *p)
+{
+	struct evbuffer *out;
+	size_t have, bulk, take = 0;
+
+	if (p->bev == NULL)
+		return;
+	out = bufferevent_get_output(p->bev);
+	have = evbuffer_get_length(out);
+	bulk = evbuffer_get_length(p->out_bulk);
+	while (have + take < PEER_OUT_CHUNK && take < bulk) {
+		struct evbuffer_ptr pos;
+		uint8_t lenb[2];
+
+		/* only our own encoder's messages are here: lengths are sound */
+		if (evbuffer_ptr_set(p->out_bulk, &pos,
+		    take + BGP_HEADER_LENGTH_OFF, EVBUFFER_PTR_SET) == -1 ||
+		    evbuffer_copyout_from(p->out_bulk, &pos, lenb, 2) != 2)
+			fatalx("peer output backlog out of step");
+		take += (size_t)lenb[0] << 8 | lenb[1];
+	}
+	if (take > 0 && evbuffer_remove_buffer(p->out_bulk, out, take) !=
+	    (int)take)
+		fatalx("peer output backlog out of step");
 }
 
 /* Tell the owner about a message, if it wants to hear of its type. */
@@ -441,14 +493,31 @@ peer_report(struct peer *p, enum peer_dir dir, const uint8_t *msg,
 		p->env->ops->message(p->env->arg, p, dir, msg, len, upd);
 }
 
+/*
+ * Queue one whole message. KEEPALIVE and NOTIFICATION go straight to the
+ * output, ahead of the UPDATE backlog (a KEEPALIVE behind 1 MiB of
+ * UPDATEs to a slow reader lets the peer's hold timer expire; after a
+ * NOTIFICATION nothing else is sent). Everything else keeps its order:
+ * End-of-RIB and EoRR must follow the routes they end.
+ */
 static int
 peer_send(struct peer *p, const uint8_t *msg, size_t len)
 {
 	uint8_t type = len >= BGP_HEADER_LEN ? msg[BGP_HEADER_TYPE_OFF] : 0;
+	bool urgent = type == BGP_MSG_KEEPALIVE || type == BGP_MSG_NOTIFICATION;
+	int rc;
 
 	if (p->bev == NULL)
 		return -1;
-	if (bufferevent_write(p->bev, msg, len) == -1) {
+	if (!urgent && (evbuffer_get_length(p->out_bulk) > 0 ||
+	    evbuffer_get_length(bufferevent_get_output(p->bev)) >=
+	    PEER_OUT_CHUNK))
+		rc = evbuffer_add(p->out_bulk, msg, len);
+	else
+		rc = bufferevent_write(p->bev, msg, len);
+	if (type == BGP_MSG_NOTIFICATION)
+		evbuffer_drain(p->out_bulk, evbuffer_get_length(p->out_bulk));
+	if (rc == -1) {
 		log_peer(LOG_ERR, p->name, "cannot queue %zu bytes for sending",
 		    len);
 		return -1;
@@ -581,6 +650,8 @@ peer_conn_close(struct peer *p, bool flush)
 {
 	conn_close(p->env, p->bev, flush);
 	p->bev = NULL;
+	/* the backlog belonged to that connection */
+	evbuffer_drain(p->out_bulk, evbuffer_get_length(p->out_bulk));
 	conn_close(p->env, p->coll_bev, flush);
 	p->coll_bev = NULL;
 	p->coll_open_seen = false;
@@ -600,10 +671,16 @@ static void
 peer_conn_ready(struct peer *p)
 {
 	struct timeval sh = { send_hold_seconds(p), 0 };
+	int fd = bufferevent_getfd(p->bev);
 
+	/* without it a slow reader's autotuned send buffer (4 MiB here) sits
+	 * between a KEEPALIVE and the wire */
+	if (fd != -1 && sockopt_notsent_lowat(fd, PEER_KERNEL_UNSENT) == -1)
+		log_peer(LOG_DEBUG, p->name, "TCP_NOTSENT_LOWAT: %s",
+		    strerror(errno));
 	bufferevent_setcb(p->bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
 	bufferevent_setwatermark(p->bev, EV_READ, BGP_HEADER_LEN, 0);
-	bufferevent_setwatermark(p->bev, EV_WRITE, PEER_OUT_LOW, 0);
+	bufferevent_setwatermark(p->bev, EV_WRITE, PEER_OUT_REFILL, 0);
 	bufferevent_set_timeouts(p->bev, NULL, &sh);
 	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
 }
@@ -699,7 +776,10 @@ fail:
 static int
 pack_emit(void *arg, const uint8_t *msg, size_t len)
 {
-	return peer_send(arg, msg, len);
+	struct peer *p = arg;
+
+	p->pack_spent += len;
+	return peer_send(p, msg, len);
 }
 
 static bool
@@ -707,6 +787,10 @@ pack_full(void *arg)
 {
 	struct peer *p = arg;
 
+	if (p->pack_spent >= PEER_PACK_BUDGET) {
+		p->pack_more = true;	/* peer_kick continues next turn */
+		return true;
+	}
 	if (peer_out_len(p) < PEER_OUT_HIGH)
 		return false;
 	p->out_blocked = true;	/* the write callback resumes us */
@@ -815,6 +899,8 @@ peer_kick(struct peer *p)
 	p->last_kick = mono_now();
 	evtimer_del(p->t_kick);
 	p->packing = true;
+	p->pack_spent = 0;
+	p->pack_more = false;
 	if (rib_out_pending(p->ro)) {
 		peer_pack_ctx(p, &ctx);
 		rib_out_pack(p->ro, &ctx);
@@ -822,6 +908,13 @@ peer_kick(struct peer *p)
 			ack_mark(p);
 	}
 	p->packing = false;
+	if (p->pack_more && p->bev != NULL) {
+		struct timeval now = { 0, 0 };
+
+		/* a timer, not event_active: timers get their turn first */
+		evtimer_add(p->t_kick, &now);
+		return;
+	}
 	if (p->bev == NULL || rib_out_pending(p->ro))
 		return;
 	/* End-of-RIB once the initial routes are all out (RFC 4724 §4) */
@@ -1454,10 +1547,11 @@ peer_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct peer *p = arg;
 
-	/* output drained below the low mark after the packer stopped on a
-	 * full buffer: feed more routes (other drains are no reason to
+	out_refill(p);
+	/* the backlog drained below the low mark after the packer stopped
+	 * on a full buffer: feed more routes (other drains are no reason to
 	 * break a burst's coalescing) */
-	if (p->out_blocked) {
+	if (p->out_blocked && peer_out_len(p) < PEER_OUT_LOW) {
 		p->out_blocked = false;
 		peer_kick(p);
 	}
@@ -2029,6 +2123,9 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->idle_hold_ms = IDLE_HOLD_MIN_MS;
 	p->ro = rib_out_new();
+	p->out_bulk = evbuffer_new();
+	if (p->out_bulk == NULL)
+		fatalx("out of memory");
 	if (cfg->adj_rib_in)
 		p->rib_in = rib_out_new_store();
 	p->peer_as = cfg->peer_as;
@@ -2054,6 +2151,7 @@ peer_free(struct peer *p)
 	event_free(p->t_kick);
 	rib_out_free(p->ro);
 	rib_out_free(p->rib_in);
+	evbuffer_free(p->out_bulk);
 	cfg_routes_free(p->wd, p->nwd);
 	update_msg_free(&p->upd);
 	free(p->stop_text);

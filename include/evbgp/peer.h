@@ -29,6 +29,7 @@
 #include "evbgp/update.h"
 
 struct bufferevent;
+struct evbuffer;
 struct event;
 struct event_base;
 struct peer;
@@ -198,6 +199,16 @@ struct peer {
 	uint32_t	 want[2];
 	double		 last_kick;	/* mono_now() of the last packing */
 	bool		 out_blocked;	/* packing stopped on a full buffer */
+	size_t		 pack_spent;	/* bytes this kick packed so far */
+	bool		 pack_more;	/* it stopped on its budget */
+	/*
+	 * UPDATEs (and everything ordered with them) waiting behind the
+	 * bufferevent's output, whole messages only: the output itself holds
+	 * at most about PEER_OUT_CHUNK of them, so a KEEPALIVE or
+	 * NOTIFICATION, written straight to the output, waits behind that
+	 * much and not behind the whole backlog.
+	 */
+	struct evbuffer	*out_bulk;
 	/* the owner asked for a pause in reading (peer_throttle_rx) */
 	bool		 rx_throttle;
 	bool		 rx_paused;

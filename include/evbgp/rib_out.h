@@ -97,6 +97,17 @@ typedef void rib_out_visit_fn(void *arg, const struct nlri *n,
 void	rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn,
 	    void *arg);
 
+/* Memory the table holds, by part (the attribute sets are the
+ * attr_table's). */
+struct rib_out_mem {
+	size_t		 routes;	/* entries in use */
+	size_t		 entry_bytes;	/* the entry array, as allocated */
+	size_t		 index_bytes;	/* the hash index */
+	size_t		 nlri_bytes;	/* NLRI of non-prefix families */
+	size_t		 queue_bytes;	/* change-queue groups and buckets */
+};
+void	rib_out_memory(const struct rib_out *ro, struct rib_out_mem *m);
+
 #define RIB_OUT_UNENCODABLE	SIZE_MAX
 
 /* How to pack for one session. */
