@@ -13,10 +13,13 @@
  * most PEER_KERNEL_UNSENT unsent bytes, so that a KEEPALIVE or
  * NOTIFICATION (written straight to the output) overtakes the backlog.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,6 +96,131 @@ bool
 peer_is_closed(const struct peer *p)
 {
 	return p->bev == NULL && p->coll_bev == NULL;
+}
+
+double
+peer_up_down_for(const struct peer *p)
+{
+	return mono_now() - (p->fsm.state == ST_ESTABLISHED ?
+	    p->hist.state_since : p->hist.down_since);
+}
+
+/* The first error of this connection, for show neighbor (the EOF after
+ * a NOTIFICATION is not what went wrong). */
+static void
+peer_note_error(struct peer *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+peer_note_error(struct peer *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->hist.error_noted)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->hist.last_error, sizeof(p->hist.last_error), fmt, ap);
+	va_end(ap);
+	p->hist.last_error_at = mono_now();
+	p->hist.error_noted = true;
+}
+
+/* ---- how far the routes sent have gone ---- */
+
+static uint64_t
+routes_sent(const struct peer *p)
+{
+	uint64_t a, w;
+
+	rib_out_sent(p->ro, &a, &w);
+	return a + w;
+}
+
+/* Bytes queued in evbgpd and in the kernel, not acknowledged yet. */
+static void
+out_pending(const struct peer *p, size_t *buffered, size_t *unacked)
+{
+	int n = 0, fd;
+
+	*buffered = *unacked = 0;
+	if (p->bev == NULL)
+		return;
+	*buffered = evbuffer_get_length(bufferevent_get_output(p->bev));
+	fd = bufferevent_getfd(p->bev);
+	/* the send queue: bytes the peer's TCP has not acknowledged */
+	if (fd != -1 && ioctl(fd, SIOCOUTQ, &n) == 0 && n > 0)
+		*unacked = (size_t)n;
+}
+
+/* Routes whose bytes are acknowledged: marks passed are forgotten. */
+static uint64_t
+acked_routes(const struct peer *p, uint64_t acked_bytes, size_t *passed)
+{
+	uint64_t routes = p->acked_routes;
+	size_t i;
+
+	for (i = 0; i < p->nack_marks && p->ack_marks[i].bytes <= acked_bytes;
+	    i++)
+		routes = p->ack_marks[i].routes;
+	if (passed != NULL)
+		*passed = i;
+	return routes;
+}
+
+/* A packing batch ended: remember where, in bytes and routes. */
+static void
+ack_mark(struct peer *p)
+{
+	size_t buffered, unacked, passed;
+	uint64_t acked = p->stats.sent_bytes;
+	struct peer_ack_mark m = { p->stats.sent_bytes, routes_sent(p) };
+
+	out_pending(p, &buffered, &unacked);
+	acked -= buffered + unacked < acked ? buffered + unacked : acked;
+	p->acked_routes = acked_routes(p, acked, &passed);
+	memmove(p->ack_marks, p->ack_marks + passed,
+	    (p->nack_marks - passed) * sizeof(*p->ack_marks));
+	p->nack_marks -= passed;
+	if (p->nack_marks > 0 && p->ack_marks[p->nack_marks - 1].bytes ==
+	    m.bytes) {
+		p->ack_marks[p->nack_marks - 1] = m;
+		return;
+	}
+	if (p->nack_marks == PEER_ACK_MARKS) {
+		/* half the resolution, the memory bounded */
+		for (size_t i = 0; i < PEER_ACK_MARKS / 2; i++)
+			p->ack_marks[i] = p->ack_marks[2 * i + 1];
+		p->nack_marks = PEER_ACK_MARKS / 2;
+	}
+	p->ack_marks[p->nack_marks++] = m;
+}
+
+/* The connection is gone: what was sent is settled (or lost, and
+ * queued again for the next session). */
+static void
+ack_marks_clear(struct peer *p)
+{
+	p->nack_marks = 0;
+	p->acked_routes = routes_sent(p);
+}
+
+void
+peer_out_progress(const struct peer *p, struct peer_out_progress *pr)
+{
+	uint64_t acked = p->stats.sent_bytes;
+
+	memset(pr, 0, sizeof(*pr));
+	pr->queued = rib_out_queued(p->ro);
+	pr->sent = routes_sent(p);
+	out_pending(p, &pr->buffered, &pr->unacked);
+	if (p->bev == NULL) {
+		pr->acked = p->nack_marks > 0 ?
+		    p->ack_marks[p->nack_marks - 1].routes : p->acked_routes;
+		return;
+	}
+	acked -= pr->buffered + pr->unacked < acked ?
+	    pr->buffered + pr->unacked : acked;
+	pr->acked = acked_routes(p, acked, NULL);
 }
 
 /* ---- timers ---- */
@@ -396,6 +524,7 @@ peer_send(struct peer *p, const uint8_t *msg, size_t len)
 	}
 	if (type < BGP_MSG_TYPE_COUNT)
 		p->stats.sent[type]++;
+	p->stats.sent_bytes += len;
 	peer_report(p, PEER_SENT, msg, len, NULL);
 	return 0;
 }
@@ -433,6 +562,9 @@ peer_send_notification(struct peer *p, uint8_t code, uint8_t subcode,
 	snprintf(p->down_reason, sizeof(p->down_reason),
 	    "notification sent (%u,%u) %s", code, subcode,
 	    notification_subcode_name(code, subcode));
+	peer_note_error(p, "NOTIFICATION sent: %u/%u %s, %s", code, subcode,
+	    notification_code_name(code),
+	    notification_subcode_name(code, subcode));
 	peer_send(p, w.buf, w.len);
 }
 
@@ -456,6 +588,9 @@ peer_send_cease(struct peer *p, uint8_t subcode, const char *text)
 	snprintf(p->down_reason, sizeof(p->down_reason),
 	    "notification sent (6,%u) %s", subcode,
 	    notification_subcode_name(BGP_ERR_CEASE, subcode));
+	peer_note_error(p, "NOTIFICATION sent: 6/%u Cease, %s%s%s%s", subcode,
+	    notification_subcode_name(BGP_ERR_CEASE, subcode),
+	    text ? ": \"" : "", text ? text : "", text ? "\"" : "");
 	peer_send(p, w.buf, w.len);
 }
 
@@ -625,6 +760,7 @@ peer_connect(struct peer *p)
 	if (bufferevent_socket_connect(p->bev, (struct sockaddr *)&ss,
 	    (int)sl) == -1) {
 		log_peer(LOG_WARNING, p->name, "connect: %s", strerror(errno));
+		peer_note_error(p, "TCP: %s", strerror(errno));
 		bufferevent_free(p->bev);
 		p->bev = NULL;
 		return -1;
@@ -768,6 +904,8 @@ peer_kick(struct peer *p)
 	if (rib_out_pending(p->ro)) {
 		peer_pack_ctx(p, &ctx);
 		rib_out_pack(p->ro, &ctx);
+		if (p->bev != NULL)
+			ack_mark(p);
 	}
 	p->packing = false;
 	if (p->pack_more && p->bev != NULL) {
@@ -1050,6 +1188,18 @@ peer_clear_in(struct peer *p)
 	p->rib_in = rib_out_new_store();
 }
 
+/* Count the routes of an UPDATE (no Adj-RIB-In to record them in). */
+static void
+count_route(const struct update_route *rt, void *arg)
+{
+	struct peer *p = arg;
+
+	if (rt->announce)
+		p->hist.prefixes_recv++;
+	else
+		p->hist.withdrawn_recv++;
+}
+
 /*
  * Recording an UPDATE in the Adj-RIB-In: the attributes are interned
  * once per next hop (classic NLRI and MP_REACH may carry different ones).
@@ -1066,6 +1216,7 @@ rib_in_route(const struct update_route *rt, void *arg)
 {
 	struct rib_in_walk *w = arg;
 
+	count_route(rt, w->p);
 	if (!rt->announce) {
 		rib_out_withdraw_nlri(w->p->rib_in, &rt->nlri, NULL);
 		return;
@@ -1090,14 +1241,17 @@ rib_in_route(const struct update_route *rt, void *arg)
 	rib_out_announce_nlri(w->p->rib_in, &rt->nlri, w->a, RIB_SRC_CONFIG);
 }
 
-/* Record what an UPDATE announces and withdraws (adj-rib-in on). */
+/* Count what an UPDATE announces and withdraws, and record it
+ * (adj-rib-in on). */
 static void
 rib_in_update(struct peer *p, const struct update_msg *m)
 {
 	struct rib_in_walk w = { p, m, NULL, NULL };
 
-	if (p->rib_in == NULL)
+	if (p->rib_in == NULL) {
+		update_foreach_route(m, p->neg.addpath_rx, count_route, p);
 		return;
+	}
 	update_foreach_route(m, p->neg.addpath_rx, rib_in_route, &w);
 	attrs_unref(w.a);
 }
@@ -1219,6 +1373,10 @@ peer_handle_notification(struct peer *p, const uint8_t *body, size_t len)
 	snprintf(p->down_reason, sizeof(p->down_reason),
 	    "notification received (%u,%u) %s", n->code, n->subcode,
 	    notification_subcode_name(n->code, n->subcode));
+	peer_note_error(p, "NOTIFICATION received: %u/%u %s, %s%s%s%s",
+	    n->code, n->subcode, notification_code_name(n->code),
+	    notification_subcode_name(n->code, n->subcode),
+	    text[0] ? ": \"" : "", text, text[0] ? "\"" : "");
 	fsm_dispatch(&p->fsm, EV_NOTIFICATION_RECEIVED);
 }
 
@@ -1415,6 +1573,7 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		if (p->fsm.state == ST_CONNECT) {
 			snprintf(p->down_reason, sizeof(p->down_reason),
 			    "connection timed out");
+			peer_note_error(p, "TCP: connection timed out");
 			fsm_dispatch(&p->fsm, EV_TCP_FAILED);
 		} else
 			fsm_dispatch(&p->fsm, EV_SEND_HOLD_EXPIRES);
@@ -1429,6 +1588,7 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (p->fsm.state == ST_CONNECT)
 		log_peer(LOG_INFO, p->name, "connection failed: %s",
 		    p->down_reason);
+	peer_note_error(p, "TCP: %s", p->down_reason);
 	fsm_dispatch(&p->fsm, EV_TCP_FAILED);
 }
 
@@ -1838,12 +1998,15 @@ enter_idle(struct peer *p, enum fsm_state from)
 
 	timers_stop(p);
 	peer_conn_close(p, true);
+	ack_marks_clear(p);
 	p->eor_pending = 0;
 	p->eorr_pending = 0;
 	p->local_now = p->cfg->local_addr;
 	if (was_up) {
 		double up = mono_now() - p->established_at;
 
+		p->hist.flaps++;
+		p->hist.down_since = mono_now();
 		log_peer(LOG_NOTICE, p->name, "session down after %.0f s: %s",
 		    up, p->down_reason[0] ? p->down_reason : "closed");
 		p->env->ops->state(p->env->arg, p, PEER_DOWN,
@@ -1874,6 +2037,11 @@ peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
 {
 	struct peer *p = ctx;
 
+	if (from != to)
+		p->hist.state_since = mono_now();
+	/* a new connection (attempt) gets its own first error */
+	if (to == ST_CONNECT || (to == ST_OPENSENT && from != ST_CONNECT))
+		p->hist.error_noted = false;
 	switch (to) {
 	case ST_IDLE:
 		if (from != ST_IDLE)
@@ -1928,6 +2096,7 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 
 	p->env = env;
 	p->cfg = cfg;
+	p->hist.state_since = p->hist.down_since = mono_now();
 	if (remote != NULL) {
 		p->remote = *remote;
 		p->dynamic = true;

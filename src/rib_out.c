@@ -107,6 +107,8 @@ struct rib_out {
 	size_t		 nqueued;
 	size_t		 ntoobig;	/* entries with toobig set */
 	uint64_t	 toobig_total;	/* routes found too big, ever */
+	uint64_t	 sent_announced;	/* routes packed into UPDATEs */
+	uint64_t	 sent_withdrawn;
 	bool		 store_only;	/* an Adj-RIB-In: nothing is queued */
 };
 
@@ -912,6 +914,20 @@ rib_out_withdraw_all(struct rib_out *ro)
 	}
 }
 
+size_t
+rib_out_queued(const struct rib_out *ro)
+{
+	return ro->nqueued;
+}
+
+void
+rib_out_sent(const struct rib_out *ro, uint64_t *announced,
+    uint64_t *withdrawn)
+{
+	*announced = ro->sent_announced;
+	*withdrawn = ro->sent_withdrawn;
+}
+
 bool
 rib_out_pending(const struct rib_out *ro)
 {
@@ -1177,9 +1193,14 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 		update_encode_v4(&w, NULL, 0, aw.buf, aw.len, NULL, 0);
 	}
 	emit(ps, &w);
-	if (!ps->failed)
+	if (!ps->failed) {
+		if (wd)
+			ps->ro->sent_withdrawn += n;
+		else
+			ps->ro->sent_announced += n;
 		for (size_t k = 0; k < n; k++)
 			commit_entry(ps->ro, taken[k]);
+	}
 	else	/* not sent: keep them queued for the next session */
 		for (size_t k = 0; k < n; k++)
 			enqueue(ps->ro, taken[k]);

@@ -69,6 +69,12 @@ void	rib_out_resend_all(struct rib_out *ro);
 void	rib_out_withdraw_all(struct rib_out *ro);
 /* Anything queued? */
 bool	rib_out_pending(const struct rib_out *ro);
+/* Routes waiting to be sent (the queue: announcements and withdrawals
+ * not in an UPDATE yet). */
+size_t	rib_out_queued(const struct rib_out *ro);
+/* Routes packed into UPDATEs since the table was created. */
+void	rib_out_sent(const struct rib_out *ro, uint64_t *announced,
+	    uint64_t *withdrawn);
 /* Routes wanted announced (and sendable). */
 size_t	rib_out_count(const struct rib_out *ro);
 /*
