@@ -178,6 +178,13 @@ daemon_subscribe(struct peer *p)
 static void
 daemon_keep_peer(struct daemon *d, struct peer *p)
 {
+	for (size_t i = 0; i < d->npeers; i++) {
+		if (!addr_equal(&d->peers[i]->remote, &p->remote))
+			continue;
+		/* two sessions to one address: log lines say which */
+		peer_name_long(d->peers[i]);
+		peer_name_long(p);
+	}
 	d->peers = xreallocarray(d->peers, d->npeers + 1, sizeof(*d->peers));
 	d->peers[d->npeers++] = p;
 	d->peers_gen++;
@@ -242,7 +249,7 @@ daemon_retire_peer(struct daemon *d, struct peer *p)
 	    sizeof(*d->retired));
 	d->retired[d->nretired++] = p;
 	evtimer_add(d->ev_reap, &now);
-	log_peer(LOG_INFO, p->name, "connection closed: dynamic peer of %s "
+	log_peer(LOG_INFO, p->logname, "connection closed: dynamic peer of %s "
 	    "removed", p->cfg->name);
 }
 
@@ -388,18 +395,18 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 			return;
 		}
 		p = daemon_add_peer(d, n, &remote);
-		log_peer(LOG_INFO, p->name, "new peer from passive range %s",
+		log_peer(LOG_INFO, p->logname, "new peer from passive range %s",
 		    n->name);
 	}
 	if (p->cfg->incoming_ttl > 0 &&
 	    sockopt_minttl(fd, remote.afi, p->cfg->incoming_ttl) == -1)
-		log_peer(LOG_WARNING, p->name, "cannot set minimum TTL: %s",
+		log_peer(LOG_WARNING, p->logname, "cannot set minimum TTL: %s",
 		    strerror(errno));
 	if (p->cfg->outgoing_ttl > 0 &&
 	    sockopt_ttl(fd, remote.afi, p->cfg->outgoing_ttl) == -1)
-		log_peer(LOG_WARNING, p->name, "cannot set TTL: %s",
+		log_peer(LOG_WARNING, p->logname, "cannot set TTL: %s",
 		    strerror(errno));
-	log_peer(LOG_DEBUG, p->name, "incoming connection to %s",
+	log_peer(LOG_DEBUG, p->logname, "incoming connection to %s",
 	    addr_fmt(&local, lb));
 	peer_accept(p, fd, &local);
 }
@@ -720,7 +727,7 @@ peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb)
 	 * changed ones are re-announced without a withdraw between */
 	peer_load_routes(p);
 	peer_schedule_kick(p);
-	log_peer(LOG_INFO, p->name, "configuration reloaded: %zu route%s, "
+	log_peer(LOG_INFO, p->logname, "configuration reloaded: %zu route%s, "
 	    "%zu withdrawn", nb->nroutes, nb->nroutes == 1 ? "" : "s",
 	    withdrawn);
 }
@@ -740,14 +747,14 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 		const struct cfg_neighbor *nb = find_neighbor(nc, p->cfg);
 
 		if (nb == NULL) {
-			log_peer(LOG_NOTICE, p->name, "neighbor removed from "
+			log_peer(LOG_NOTICE, p->logname, "neighbor removed from "
 			    "the configuration");
 			peer_stop(p, BGP_CEASE_PEER_DECONFIGURED, NULL);
 			daemon_free_peer(p);
 			continue;
 		}
 		if (!cfg_neighbor_session_equal(p->cfg, nb)) {
-			log_peer(LOG_NOTICE, p->name, "session settings "
+			log_peer(LOG_NOTICE, p->logname, "session settings "
 			    "changed: resetting the session");
 			peer_stop(p, BGP_CEASE_OTHER_CONFIG, NULL);
 			daemon_free_peer(p);
@@ -906,6 +913,9 @@ sig_reload_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 
+	/* logrotate's postrotate sends SIGUSR1: write to the new file from
+	 * here on (sessions are untouched, as by any reload) */
+	log_reopen();
 	log_notice("received %s: reloading", strsignal((int)sig));
 	daemon_request(d, sig == SIGUSR2 ? DAEMON_RESTART : DAEMON_RELOAD,
 	    NULL);

@@ -6,7 +6,10 @@
  * has two pipes: the helper's stdin (our end a write-only bufferevent,
  * armed only while output is queued, so a helper that closed its stdin
  * cannot make us spin) and its stdout (a read-only bufferevent with a
- * read high-watermark, so input memory is bounded). stderr is inherited.
+ * read high-watermark, so input memory is bounded). Its stderr is a third
+ * pipe: each line goes to evbgpd's log destination, prefixed with the
+ * process name, so a helper's complaints land where the operator looks
+ * (a file, syslog), not on a terminal nobody watches.
  *
  * An instance is gone when three things hold: its stdout hit EOF, every
  * complete line read before the EOF was delivered, and waitpid reaped it.
@@ -89,6 +92,8 @@ struct sup_helper {
 
 	struct bufferevent	*in;		/* to the helper's stdin */
 	struct bufferevent	*out;		/* from the helper's stdout */
+	struct bufferevent	*err;		/* from the helper's stderr */
+	bool			 err_skipping;	/* in an over-long stderr line */
 	struct event		*deliver_ev;
 	struct event		*respawn_ev;
 	struct event		*kill_ev;
@@ -120,6 +125,7 @@ struct sup {
 struct sup_spawn {
 	int		 in_rd;
 	int		 out_wr;
+	int		 err_wr;
 	const char	*path;
 	char		**argv;
 	char		**envp;
@@ -156,6 +162,9 @@ static void	helper_write_event_cb(struct bufferevent *, short, void *);
 static void	helper_deliver_cb(evutil_socket_t, short, void *);
 static void	helper_respawn_cb(evutil_socket_t, short, void *);
 static void	helper_kill_cb(evutil_socket_t, short, void *);
+static void	helper_err_lines(struct sup_helper *, bool);
+static void	helper_err_cb(struct bufferevent *, void *);
+static void	helper_err_event_cb(struct bufferevent *, short, void *);
 
 /* ------------------------------------------------------------------ */
 /* cfg_process copies */
@@ -543,6 +552,12 @@ helper_close(struct sup_helper *h)
 	if (h->out != NULL)
 		bufferevent_free(h->out);
 	h->in = h->out = NULL;
+	if (h->err != NULL) {
+		/* what it said last, often why it died */
+		helper_err_lines(h, true);
+		bufferevent_free(h->err);
+		h->err = NULL;
+	}
 	evtimer_del(h->deliver_ev);
 	evtimer_del(h->kill_ev);
 }
@@ -686,7 +701,7 @@ child_exec(const struct sup_spawn *sp)
 {
 	struct sigaction sa;
 	sigset_t none;
-	int sig, a, b;
+	int sig, a, b, c;
 
 	/* Own process group: terminal signals stay out, kill(-pgid) works. */
 	(void)setpgid(0, 0);
@@ -703,8 +718,10 @@ child_exec(const struct sup_spawn *sp)
 	/* Move both ends above 2 first: either may itself be 0 or 1. */
 	a = fcntl(sp->in_rd, F_DUPFD_CLOEXEC, 3);
 	b = fcntl(sp->out_wr, F_DUPFD_CLOEXEC, 3);
+	c = sp->err_wr == -1 ? -1 : fcntl(sp->err_wr, F_DUPFD_CLOEXEC, 3);
 	if (a == -1 || b == -1 || dup2(a, STDIN_FILENO) == -1 ||
-	    dup2(b, STDOUT_FILENO) == -1)
+	    dup2(b, STDOUT_FILENO) == -1 ||
+	    (c != -1 && dup2(c, STDERR_FILENO) == -1))
 		_exit(127);
 	child_close_from3();
 	sigemptyset(&none);
@@ -739,9 +756,10 @@ helper_pipes(int in[2], int out[2])
 	return (0);
 }
 
-/* Fork + execve one instance; the caller handles failure. */
+/* Fork + execve one instance; the caller handles failure. err_wr: the
+ * helper's stderr, or -1 to inherit ours. */
 static pid_t
-helper_fork(struct sup_helper *h, int in[2], int out[2])
+helper_fork(struct sup_helper *h, int in[2], int out[2], int err_wr)
 {
 	struct sup_spawn sp;
 	sigset_t all, old;
@@ -752,6 +770,7 @@ helper_fork(struct sup_helper *h, int in[2], int out[2])
 	memset(&sp, 0, sizeof(sp));
 	sp.in_rd = in[0];
 	sp.out_wr = out[1];
+	sp.err_wr = err_wr;
 	sp.path = h->proc.path;
 	sp.argv = xcalloc(h->proc.argc + 2, sizeof(*sp.argv));
 	memcpy(sp.argv, h->proc.argv, h->proc.argc * sizeof(*sp.argv));
@@ -805,12 +824,82 @@ helper_bev(struct sup_helper *h, int fd)
 	return (bev);
 }
 
+/* Longest stderr line logged whole; the rest of a longer one is cut. */
+#define HELPER_ERR_LINE	4096
+
+/*
+ * Log the complete lines of the helper's stderr (all of it, a partial
+ * last line too, when flush). One read's worth at a time (libevent's
+ * single-read limit), so a helper spewing stderr cannot hold the loop.
+ */
+static void
+helper_err_lines(struct sup_helper *h, bool flush)
+{
+	struct evbuffer *in = bufferevent_get_input(h->err);
+	char line[HELPER_ERR_LINE], esc[LOG_ESCAPE_SIZE * 2];
+
+	while (evbuffer_get_length(in) > 0) {
+		struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL,
+		    EVBUFFER_EOL_LF);
+		size_t len, take;
+
+		if (eol.pos == -1 && !flush &&
+		    evbuffer_get_length(in) < sizeof(line))
+			break;
+		len = eol.pos == -1 ? evbuffer_get_length(in) : (size_t)eol.pos;
+		if (h->err_skipping) {
+			/* the tail of an over-long line, already logged */
+			evbuffer_drain(in, eol.pos == -1 ? len : len + 1);
+			h->err_skipping = eol.pos == -1;
+			continue;
+		}
+		take = len < sizeof(line) ? len : sizeof(line);
+		evbuffer_remove(in, line, take);
+		if (eol.pos != -1)
+			evbuffer_drain(in, len - take + 1);
+		else if (!flush)
+			h->err_skipping = true;
+		if (take > 0 && line[take - 1] == '\r')
+			take--;
+		log_notice("process %s: %s", h->proc.name,
+		    log_escape(line, take, esc, sizeof(esc)));
+	}
+}
+
+static void
+helper_err_cb(struct bufferevent *bev, void *arg)
+{
+	struct sup_helper *h = arg;
+
+	(void)bev;
+	sup_enter(h->sup);
+	helper_err_lines(h, false);
+	sup_leave(h->sup);
+}
+
+/* EOF or error on stderr: say what is left, stop reading it. */
+static void
+helper_err_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct sup_helper *h = arg;
+
+	(void)bev;
+	(void)what;
+	sup_enter(h->sup);
+	if (h->err != NULL) {
+		helper_err_lines(h, true);
+		bufferevent_free(h->err);
+		h->err = NULL;
+	}
+	sup_leave(h->sup);
+}
+
 /* Start a new instance of h. 0, or -1 (logged, retried with back-off). */
 static int
 helper_start(struct sup_helper *h)
 {
 	struct sup *s = h->sup;
-	int in[2], out[2], err;
+	int in[2], out[2], errp[2] = { -1, -1 }, err;
 	char *why;
 	pid_t pid;
 
@@ -826,13 +915,25 @@ helper_start(struct sup_helper *h)
 	}
 	if (helper_pipes(in, out) == -1)
 		return (helper_start_failed(h, "pipe", errno));
-	pid = helper_fork(h, in, out);
+	/* without a pipe for stderr the helper keeps ours: degraded, not
+	 * a reason to refuse the start */
+	if (pipe2(errp, O_CLOEXEC) == -1 ||
+	    fcntl(errp[0], F_SETFL, O_NONBLOCK) == -1) {
+		log_warn("process %s: no pipe for its stderr, it shares ours",
+		    h->proc.name);
+		close_pair(errp);
+	}
+	pid = helper_fork(h, in, out, errp[1]);
 	err = errno;
 	close(in[0]);
 	close(out[1]);
+	if (errp[1] != -1)
+		close(errp[1]);
 	if (pid == -1) {
 		close(in[1]);
 		close(out[0]);
+		if (errp[0] != -1)
+			close(errp[0]);
 		return (helper_start_failed(h, "fork", err));
 	}
 
@@ -863,6 +964,15 @@ helper_start(struct sup_helper *h)
 	bufferevent_set_max_single_read(h->out, 65536);
 	bufferevent_disable(h->out, EV_WRITE);
 	helper_update_read(h);
+
+	if (errp[0] != -1) {
+		h->err_skipping = false;
+		h->err = helper_bev(h, errp[0]);
+		bufferevent_setcb(h->err, helper_err_cb, NULL,
+		    helper_err_event_cb, h);
+		bufferevent_disable(h->err, EV_WRITE);
+		bufferevent_enable(h->err, EV_READ);
+	}
 
 	log_info("process %s: started, pid %d", h->proc.name, (int)pid);
 	if (s->ops.started != NULL)
