@@ -1022,11 +1022,16 @@ daemon_start(struct daemon *d)
 			continue;	/* peers appear as they connect */
 		daemon_add_peer(d, n, NULL);
 	}
+	/* exabgp.daemon.drop=false: as ExaBGP, helpers start before the
+	 * switch (keeping root); those respawned later run as the user */
+	if (d->drop_helpers_first)
+		daemon_start_helpers(d);
 	if (d->drop_user != NULL && drop_privileges(d, d->drop_user) == -1)
 		return -1;
 	/* helpers start before the sessions: commands they send early go
 	 * into the Adj-RIB-Out and out with the initial table */
-	daemon_start_helpers(d);
+	if (!d->drop_helpers_first)
+		daemon_start_helpers(d);
 	daemon_start_health(d);
 	log_notice("evbgpd %s started: %zu neighbor%s, %zu listener%s",
 	    EVBGP_VERSION, d->npeers, d->npeers == 1 ? "" : "s",

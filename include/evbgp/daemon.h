@@ -83,7 +83,10 @@ struct daemon {
 	bool		 control_required; /* given explicitly: failing is fatal */
 	bool		 helpers_stopped;
 	size_t		 helper_queue_max;	/* bytes; 0 = default 16 MiB */
-	const char	*drop_user;	/* --user: after binding, before helpers */
+	const char	*drop_user;	/* --user or exabgp.daemon.user: after
+					   binding, before helpers */
+	bool		 drop_helpers_first; /* exabgp.daemon.drop=false: helpers
+					   start before the switch */
 	bool		 helper_overflow_restart; /* else drop (and tell) */
 	char		 hostname[256];
 	char		 uuid[40];	/* this run, for "ping" */
