@@ -21,6 +21,7 @@
 
 #include "evbgp/api_events.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/cli_pipe.h"
 #include "evbgp/control.h"
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
@@ -829,6 +830,37 @@ daemon_reload(struct daemon *d, unsigned how)
 	return 0;
 }
 
+/*
+ * exabgpcli's named pipes, found where ExaBGP looks for them (exabgpcli
+ * looks there too), before the switch of user: they are usually root's
+ * or the service user's, mode 0600. None is not an error, as in ExaBGP:
+ * the log says how to make them, and evbgpctl needs none.
+ */
+static void
+daemon_open_cli_pipe(struct daemon *d)
+{
+	char dirs[CLI_PIPE_NDIRS][32], dir[64], why[600];
+	const char *list[CLI_PIPE_NDIRS];
+
+	cli_pipe_dirs(getuid(), dirs);
+	for (size_t i = 0; i < CLI_PIPE_NDIRS; i++)
+		list[i] = dirs[i];
+	if (cli_pipe_find(list, CLI_PIPE_NDIRS, d->env.api_pipename, dir,
+	    sizeof(dir), why, sizeof(why)) == -1) {
+		if (why[0] != '\0')
+			log_warnx("exabgpcli: %s: not using it", why);
+		log_info("exabgpcli: no named pipes %s.in and %s.out in %s, "
+		    "%s, ...: exabgpcli cannot reach evbgpd (evbgpctl can); "
+		    "to use it: mkfifo -m 600 /run/exabgp/%s.in "
+		    "/run/exabgp/%s.out", d->env.api_pipename,
+		    d->env.api_pipename, dirs[0], dirs[1], d->env.api_pipename,
+		    d->env.api_pipename);
+		return;
+	}
+	d->cli_pipe = cli_pipe_new(d->base, dir, d->env.api_pipename,
+	    &d->commands);
+}
+
 /* After binding (port 179, the control socket), before any helper
  * starts: helpers then run as the same unprivileged user. */
 static int
@@ -854,6 +886,9 @@ drop_privileges(struct daemon *d, const char *user)
 		}
 		free(dir);
 	}
+	/* exabgpcli's answers: the pipe is opened for each one */
+	if (d->cli_pipe != NULL)
+		(void)cli_pipe_chown(d->cli_pipe, pw->pw_uid, pw->pw_gid);
 	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
 	    setuid(pw->pw_uid) == -1) {
 		log_warn("cannot drop privileges to '%s'", user);
@@ -1015,6 +1050,8 @@ daemon_start(struct daemon *d)
 			log_warnx("running without a control socket (evbgpctl); "
 			    "use --control PATH to choose one");
 	}
+	if (d->env.api_cli)
+		daemon_open_cli_pipe(d);
 	for (size_t i = 0; i < d->cfg->nneighbors; i++) {
 		const struct cfg_neighbor *n = &d->cfg->neighbors[i];
 
@@ -1097,6 +1134,7 @@ daemon_free(struct daemon *d)
 		return;
 	if (d->control != NULL)
 		control_free(d->control);
+	cli_pipe_free(d->cli_pipe);
 	for (size_t i = 0; i < d->npeers; i++)
 		daemon_free_peer(d->peers[i]);
 	free(d->peers);

@@ -23,6 +23,7 @@ struct event;
 struct evconnlistener;
 struct sup;
 struct control;
+struct cli_pipe;
 struct helper_client;
 struct daemon_range_log;
 
@@ -78,6 +79,7 @@ struct daemon {
 	struct helper_client **clients;
 	size_t		 nclients;
 	struct control	*control;	/* evbgpctl socket, or NULL */
+	struct cli_pipe	*cli_pipe;	/* exabgpcli's named pipes, or NULL */
 	bool		 control_draining; /* stopped, answers still going out */
 	const char	*control_path;	/* where it listens */
 	bool		 control_required; /* given explicitly: failing is fatal */
