@@ -437,11 +437,12 @@ main(int argc, char **argv)
 		    o.print);
 	}
 
+	/* before any file is made: the log file gets it too */
+	if (env.daemon_umask >= 0)
+		umask((mode_t)env.daemon_umask);
 	log_init(env.log_enable, env.log_dest, env.log_level, env.log_file);
 	for (size_t i = 0; i < env.nignored; i++)
 		log_warnx("setting %s", env.ignored[i]);
-	if (env.daemon_umask >= 0)
-		umask((mode_t)env.daemon_umask);
 	cfg = config_load(argv[optind], err, sizeof(err));
 	if (cfg == NULL) {
 		/* the operator must see this even with logging off */
