@@ -516,12 +516,16 @@ show_rib(struct daemon *d, struct api_client *c,
 		struct peer *p = d->peers[i];
 		struct rib_show rs = { c, p->name, cmd->extensive };
 
+		const struct rib_out *rib = in ? p->rib_in : p->ro;
+
 		if (!show_filter_ok(cmd, p) || !selector_matches(&cmd->sel, p))
 			continue;
-		if (in && p->rib_in != NULL)
-			rib_out_foreach(p->rib_in, show_rib_route, &rs);
-		else if (!in)
-			rib_out_foreach(p->ro, show_rib_route, &rs);
+		if (cmd->lookup.count)
+			replyf(c, "neighbor %s adj-rib-%s count %zu", p->name,
+			    in ? "in" : "out", rib != NULL ?
+			    api_show_rib_select(rib, cmd, NULL, NULL) : 0);
+		else if (rib != NULL)
+			(void)api_show_rib_select(rib, cmd, show_rib_route, &rs);
 	}
 }
 
