@@ -50,7 +50,7 @@ static const struct env_def env_defs[] = {
 	{ "api.terminate", ENV_BOOL, E(api_terminate), NULL },
 	{ "api.cli", ENV_BOOL, E(api_cli), NULL },
 	{ "api.encoder", ENV_ENCODER, E(api_encoder), NULL },
-	{ "api.version", ENV_VERSION, E(api_version), NULL },
+	{ "api.version", ENV_VERSION, E(api_version), "4" },
 	{ "api.compact", ENV_IGNORE, 0, "false" },
 	{ "api.chunk", ENV_IGNORE, 0, "1" },
 	{ "api.pipename", ENV_PIPENAME, 0, NULL },

@@ -316,11 +316,11 @@ START_TEST(test_ignored_named)
 	    "all = FALSE\n[exabgp.reactor]\nspeed = 1\n[exabgp.tcp]\n"
 	    "delay = 5\n[exabgp.daemon]\ndaemonize = true\n");
 	char *envp[] = { "exabgp_tcp_delay=0", "exabgp.cache.nexthops=false",
-	    "exabgp_log_packets=yes", NULL };
+	    "exabgp_log_packets=yes", "exabgp_api_version=6", NULL };
 
 	ck_assert_int_eq(env_load(&e, ini, envp, err, sizeof(err)), 0);
 	unlink(ini);
-	ck_assert_uint_eq(e.nignored, 3);
+	ck_assert_uint_eq(e.nignored, 4);
 	bool packets = false, nexthops = false, daemonize = false;
 	for (size_t i = 0; i < e.nignored; i++) {
 		if (strncmp(e.ignored[i], "log.packets=yes (exabgp_log_packets)",
@@ -333,6 +333,7 @@ START_TEST(test_ignored_named)
 		ck_assert_ptr_nonnull(strstr(e.ignored[i], "no effect"));
 	}
 	ck_assert(packets && nexthops && daemonize);
+	ck_assert_uint_eq(e.api_version, 6);
 	ck_assert(!e.daemon_user_given);
 	ck_assert_int_eq(e.daemon_umask, -1);
 	env_free(&e);

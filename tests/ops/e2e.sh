@@ -118,6 +118,7 @@ EOF
 # second is refused by A: it only knows 127.0.0.62)
 cat >"$TMP/b.conf" <<EOF
 process talker { run $TMP/talker.sh; encoder text; }
+process hc { run $BUILD/evbgp-healthcheck --no-syslog --no-ip-setup --ip 10.62.0.1 --cmd true --rise 1 --interval 1 --no-ack; encoder text; }
 neighbor 127.0.0.61 {
 	router-id 10.0.0.62;
 	local-address 127.0.0.62;
@@ -246,6 +247,16 @@ wait_for 20 grep -q "peer 127.0.0.61 local-address 127.0.0.63 connect $PORT: " "
 wait_for 20 grep -q "notice: process talker: talker uid [0-9]* says hello$" "$TMP/log/a.log" &&
     ok "helper stderr in evbgpd's log file, with the process name" ||
     fail "helper stderr not logged: $(grep talker "$TMP/log/a.log")"
+# evbgp-healthcheck without syslog says its state changes on stderr,
+# alone and under evbgpd (which logs them with the process name)
+echo | "$BUILD/evbgp-healthcheck" --no-syslog --no-ip-setup --ip 10.0.0.1 \
+    --cmd true --rise 1 --interval 0 --no-ack >/dev/null 2>"$TMP/hc.err"
+grep -q "^INFO\[healthcheck\] state INIT -> UP$" "$TMP/hc.err" &&
+    ok "evbgp-healthcheck --no-syslog: state change on stderr (not a terminal)" ||
+    fail "healthcheck stderr: $(cat "$TMP/hc.err")"
+wait_for 30 grep -q "notice: process hc: INFO\[healthcheck\] state INIT -> UP$" "$TMP/log/b.log" &&
+    ok "evbgp-healthcheck's state change in evbgpd's log" ||
+    fail "healthcheck state not in B's log: $(grep 'process hc' "$TMP/log/b.log" | head -3)"
 grep -q "says hello" "$TMP/a.out" && fail "helper stderr also on evbgpd's stderr" ||
     ok "helper stderr not on evbgpd's own stderr"
 
