@@ -570,6 +570,17 @@ START_TEST(json_show)
 }
 END_TEST
 
+/* The whole answer to line is want. */
+static void
+answer_is(const char *line, const char *want)
+{
+	char *s = ask(line);
+
+	ck_assert_msg(strcmp(s, want) == 0, "%s: '%s', expected '%s'", line,
+	    s, want);
+	free(s);
+}
+
 /* Lookups over the socket: exact, longest, all, family and community
  * filters, count, text and JSON, hostile arguments refused with an
  * error (and the daemon still answering). */
@@ -585,42 +596,28 @@ START_TEST(rib_lookups)
 	json_object *o, *e, *v;
 	char *s;
 
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		s = ask(routes[i]);
-		ck_assert_str_eq(s, "done\n");
-		free(s);
-	}
-	s = ask("show adj-rib out 10.1.0.0/16");
-	ck_assert_str_eq(s, "neighbor 127.0.0.2 ipv4 unicast 10.1.0.0/16 "
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		answer_is(routes[i], "done\n");
+	answer_is("show adj-rib out 10.1.0.0/16",
+	    "neighbor 127.0.0.2 ipv4 unicast 10.1.0.0/16 "
 	    "next-hop 192.0.2.1\ndone\n");
-	free(s);
-	s = ask("show adj-rib out 127.0.0.2 10.1.2.3");
-	ck_assert_str_eq(s, "neighbor 127.0.0.2 ipv4 unicast 10.1.2.0/24 "
+	answer_is("show adj-rib out 127.0.0.2 10.1.2.3",
+	    "neighbor 127.0.0.2 ipv4 unicast 10.1.2.0/24 "
 	    "next-hop 192.0.2.1\ndone\n");
-	free(s);
-	s = ask("show adj-rib out 10.1.9.9/32 longest");
-	ck_assert_str_eq(s, "neighbor 127.0.0.2 ipv4 unicast 10.1.0.0/16 "
+	answer_is("show adj-rib out 10.1.9.9/32 longest",
+	    "neighbor 127.0.0.2 ipv4 unicast 10.1.0.0/16 "
 	    "next-hop 192.0.2.1\ndone\n");
-	free(s);
-	s = ask("show adj-rib out 10.1.0.0/16 all count");
-	ck_assert_str_eq(s, "neighbor 127.0.0.2 adj-rib-out count 3\ndone\n");
-	free(s);
-	s = ask("show adj-rib out 10.0.0.0/8 all community 65000:1 count");
-	ck_assert_str_eq(s, "neighbor 127.0.0.2 adj-rib-out count 2\ndone\n");
-	free(s);
-	s = ask("show adj-rib out ipv6 unicast count");
-	ck_assert_str_eq(s, "neighbor 127.0.0.2 adj-rib-out count 1\ndone\n");
-	free(s);
-	s = ask("show adj-rib out 10.2.0.0/16");
-	ck_assert_str_eq(s, "done\n");
-	free(s);
+	answer_is("show adj-rib out 10.1.0.0/16 all count",
+	    "neighbor 127.0.0.2 adj-rib-out count 3\ndone\n");
+	answer_is("show adj-rib out 10.0.0.0/8 all community 65000:1 count",
+	    "neighbor 127.0.0.2 adj-rib-out count 2\ndone\n");
+	answer_is("show adj-rib out ipv6 unicast count",
+	    "neighbor 127.0.0.2 adj-rib-out count 1\ndone\n");
+	answer_is("show adj-rib out 10.2.0.0/16", "done\n");
 	/* a neighbor that is not there: nothing, not an error */
-	s = ask("show adj-rib out 127.0.0.9 10.1.0.0/16 count");
-	ck_assert_str_eq(s, "done\n");
-	free(s);
-	s = ask("show adj-rib in 10.1.0.0/16 count");
-	ck_assert_str_eq(s, "neighbor 127.0.0.2 adj-rib-in count 0\ndone\n");
-	free(s);
+	answer_is("show adj-rib out 127.0.0.9 10.1.0.0/16 count", "done\n");
+	answer_is("show adj-rib in 10.1.0.0/16 count",
+	    "neighbor 127.0.0.2 adj-rib-in count 0\ndone\n");
 
 	s = ask("show adj-rib out 10.1.0.0/16 all community 65000:1 json");
 	ck_assert_msg(strcmp(s + strlen(s) - 5, "done\n") == 0, "%s", s);
@@ -633,10 +630,9 @@ START_TEST(rib_lookups)
 	    strcmp(json_object_get_string(v), "10.1.3.0/24") == 0);
 	json_object_put(o);
 	free(s);
-	s = ask("show adj-rib out 10.0.0.0/8 all count json");
-	ck_assert_str_eq(s, "[{\"neighbor\":\"127.0.0.2\",\"count\":4}]\n"
+	answer_is("show adj-rib out 10.0.0.0/8 all count json",
+	    "[{\"neighbor\":\"127.0.0.2\",\"count\":4}]\n"
 	    "done\n");
-	free(s);
 
 	/* hostile: refused with an error, nothing else */
 	static const char *const bad[] = {
@@ -662,9 +658,8 @@ START_TEST(rib_lookups)
 		ck_assert_msg(strncmp(s, "error", 5) == 0, "%s", s);
 		free(s);
 	}
-	s = ask("show adj-rib out 10.0.0.0/8 exact count");
-	ck_assert_str_eq(s, "neighbor 127.0.0.2 adj-rib-out count 1\ndone\n");
-	free(s);
+	answer_is("show adj-rib out 10.0.0.0/8 exact count",
+	    "neighbor 127.0.0.2 adj-rib-out count 1\ndone\n");
 }
 END_TEST
 
