@@ -9,7 +9,10 @@
  * read high-watermark, so input memory is bounded). Its stderr is a third
  * pipe: each line goes to evbgpd's log destination, prefixed with the
  * process name, so a helper's complaints land where the operator looks
- * (a file, syslog), not on a terminal nobody watches.
+ * (a file, syslog), not on a terminal nobody watches. The stderr reader
+ * (struct sup_err) lives until that pipe's end-of-file, not the
+ * instance's: what a helper (or a child it left behind) writes last,
+ * often why it died, may come after it was reaped.
  *
  * An instance is gone when three things hold: its stdout hit EOF, every
  * complete line read before the EOF was delivered, and waitpid reaped it.
@@ -92,8 +95,6 @@ struct sup_helper {
 
 	struct bufferevent	*in;		/* to the helper's stdin */
 	struct bufferevent	*out;		/* from the helper's stdout */
-	struct bufferevent	*err;		/* from the helper's stderr */
-	bool			 err_skipping;	/* in an over-long stderr line */
 	struct event		*deliver_ev;
 	struct event		*respawn_ev;
 	struct event		*kill_ev;
@@ -104,8 +105,19 @@ struct sup_helper {
 	struct sup_stats	 st;
 };
 
+/* A helper instance's stderr, read until its end-of-file. */
+struct sup_err {
+	struct sup		*sup;
+	char			*name;		/* the process name */
+	struct bufferevent	*bev;
+	bool			 skipping;	/* in an over-long line */
+	struct sup_err		*next;
+};
+
 struct sup {
 	struct event_base	*base;
+	struct sup_err		*errs;		/* stderr readers still open */
+	size_t			 nerrs;
 	struct sup_settings	 set;
 	struct sup_ops		 ops;
 	void			*arg;
@@ -162,9 +174,9 @@ static void	helper_write_event_cb(struct bufferevent *, short, void *);
 static void	helper_deliver_cb(evutil_socket_t, short, void *);
 static void	helper_respawn_cb(evutil_socket_t, short, void *);
 static void	helper_kill_cb(evutil_socket_t, short, void *);
-static void	helper_err_lines(struct sup_helper *, bool);
-static void	helper_err_cb(struct bufferevent *, void *);
-static void	helper_err_event_cb(struct bufferevent *, short, void *);
+static void	sup_err_free(struct sup_err *, bool);
+static void	sup_err_cb(struct bufferevent *, void *);
+static void	sup_err_event_cb(struct bufferevent *, short, void *);
 
 /* ------------------------------------------------------------------ */
 /* cfg_process copies */
@@ -353,6 +365,9 @@ sup_teardown(struct sup *s)
 	}
 	for (i = 0; i < s->ngrave; i++)
 		helper_free(s->grave[i]);
+	/* what the helpers wrote last, then the pipes go */
+	while (s->errs != NULL)
+		sup_err_free(s->errs, true);
 	free(s->hs);
 	free(s->grave);
 	event_free(s->sigchld);
@@ -552,12 +567,6 @@ helper_close(struct sup_helper *h)
 	if (h->out != NULL)
 		bufferevent_free(h->out);
 	h->in = h->out = NULL;
-	if (h->err != NULL) {
-		/* what it said last, often why it died */
-		helper_err_lines(h, true);
-		bufferevent_free(h->err);
-		h->err = NULL;
-	}
 	evtimer_del(h->deliver_ev);
 	evtimer_del(h->kill_ev);
 }
@@ -828,14 +837,14 @@ helper_bev(struct sup_helper *h, int fd)
 #define HELPER_ERR_LINE	4096
 
 /*
- * Log the complete lines of the helper's stderr (all of it, a partial
- * last line too, when flush). One read's worth at a time (libevent's
+ * Log the complete lines of a helper's stderr (all of it, a partial last
+ * line too, when flush). One read's worth at a time (libevent's
  * single-read limit), so a helper spewing stderr cannot hold the loop.
  */
 static void
-helper_err_lines(struct sup_helper *h, bool flush)
+sup_err_lines(struct sup_err *e, bool flush)
 {
-	struct evbuffer *in = bufferevent_get_input(h->err);
+	struct evbuffer *in = bufferevent_get_input(e->bev);
 	char line[HELPER_ERR_LINE], esc[LOG_ESCAPE_SIZE * 2];
 
 	while (evbuffer_get_length(in) > 0) {
@@ -847,10 +856,10 @@ helper_err_lines(struct sup_helper *h, bool flush)
 		    evbuffer_get_length(in) < sizeof(line))
 			break;
 		len = eol.pos == -1 ? evbuffer_get_length(in) : (size_t)eol.pos;
-		if (h->err_skipping) {
+		if (e->skipping) {
 			/* the tail of an over-long line, already logged */
 			evbuffer_drain(in, eol.pos == -1 ? len : len + 1);
-			h->err_skipping = eol.pos == -1;
+			e->skipping = eol.pos == -1;
 			continue;
 		}
 		take = len < sizeof(line) ? len : sizeof(line);
@@ -858,40 +867,82 @@ helper_err_lines(struct sup_helper *h, bool flush)
 		if (eol.pos != -1)
 			evbuffer_drain(in, len - take + 1);
 		else if (!flush)
-			h->err_skipping = true;
+			e->skipping = true;
 		if (take > 0 && line[take - 1] == '\r')
 			take--;
-		log_notice("process %s: %s", h->proc.name,
+		log_notice("process %s: %s", e->name,
 		    log_escape(line, take, esc, sizeof(esc)));
 	}
 }
 
+/* Unlink e and free it, after logging what it holds (drain: and what its
+ * pipe still holds, within a bound: a child may keep writing). */
 static void
-helper_err_cb(struct bufferevent *bev, void *arg)
+sup_err_free(struct sup_err *e, bool drain)
 {
-	struct sup_helper *h = arg;
+	struct sup_err **pp;
+	evutil_socket_t fd = bufferevent_getfd(e->bev);
 
-	(void)bev;
-	sup_enter(h->sup);
-	helper_err_lines(h, false);
-	sup_leave(h->sup);
+	for (int i = 0; drain && fd != -1 && i < 16; i++)
+		if (evbuffer_read(bufferevent_get_input(e->bev), fd, 65536) <= 0)
+			break;
+	sup_err_lines(e, true);
+	for (pp = &e->sup->errs; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			e->sup->nerrs--;
+			break;
+		}
+	bufferevent_free(e->bev);
+	free(e->name);
+	free(e);
 }
 
-/* EOF or error on stderr: say what is left, stop reading it. */
 static void
-helper_err_event_cb(struct bufferevent *bev, short what, void *arg)
+sup_err_cb(struct bufferevent *bev, void *arg)
 {
-	struct sup_helper *h = arg;
+	struct sup_err *e = arg;
 
 	(void)bev;
+	sup_err_lines(e, false);
+}
+
+/* End-of-file or error on a stderr pipe: say what is left, done. */
+static void
+sup_err_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
 	(void)what;
-	sup_enter(h->sup);
-	if (h->err != NULL) {
-		helper_err_lines(h, true);
-		bufferevent_free(h->err);
-		h->err = NULL;
+	sup_err_free(arg, false);
+}
+
+/* At most this many stderr pipes are read at once: beyond, the oldest
+ * (a child of a dead helper that keeps it open) is let go. */
+#define SUP_MAX_ERRS	64
+
+/* Read the stderr pipe fd of a new instance of h. */
+static void
+sup_err_new(struct sup_helper *h, int fd)
+{
+	struct sup *s = h->sup;
+	struct sup_err *e = xcalloc(1, sizeof(*e));
+
+	if (s->nerrs >= SUP_MAX_ERRS) {
+		struct sup_err *old = s->errs;
+
+		while (old->next != NULL)
+			old = old->next;
+		sup_err_free(old, false);
 	}
-	sup_leave(h->sup);
+	e->sup = s;
+	e->name = xstrdup(h->proc.name);
+	e->bev = helper_bev(h, fd);
+	bufferevent_setcb(e->bev, sup_err_cb, NULL, sup_err_event_cb, e);
+	bufferevent_disable(e->bev, EV_WRITE);
+	bufferevent_enable(e->bev, EV_READ);
+	e->next = s->errs;
+	s->errs = e;
+	s->nerrs++;
 }
 
 /* Start a new instance of h. 0, or -1 (logged, retried with back-off). */
@@ -965,14 +1016,8 @@ helper_start(struct sup_helper *h)
 	bufferevent_disable(h->out, EV_WRITE);
 	helper_update_read(h);
 
-	if (errp[0] != -1) {
-		h->err_skipping = false;
-		h->err = helper_bev(h, errp[0]);
-		bufferevent_setcb(h->err, helper_err_cb, NULL,
-		    helper_err_event_cb, h);
-		bufferevent_disable(h->err, EV_WRITE);
-		bufferevent_enable(h->err, EV_READ);
-	}
+	if (errp[0] != -1)
+		sup_err_new(h, errp[0]);
 
 	log_info("process %s: started, pid %d", h->proc.name, (int)pid);
 	if (s->ops.started != NULL)
