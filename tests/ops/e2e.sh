@@ -287,7 +287,10 @@ EOF
 	[ "$(stat -c %U "$TMP/log/a.log")" = nobody ] || fail "new a.log not nobody's"
 	grep -q "received User defined signal 1" "$TMP/log/a.log.1" &&
 	    fail "the reload line went to the old file" || true
-	sleep 1
+	# the reload that came with the signal is done: the session is
+	# still the one established before
+	wait_for 20 grep -q "peer 127.0.0.62: configuration reloaded" "$TMP/log/a.log" ||
+	    fail "no reload after SIGUSR1: $(tail -3 "$TMP/log/a.log")"
 	established "$TMP/a/a.sock" 127.0.0.62 &&
 	    [ "$(grep -c "session established\|state change .* -> Established" "$TMP/log/b.log")" = "$before" ] &&
 	    ok "session kept through the log rotation" ||
