@@ -33,6 +33,8 @@
 #define CLI_PIPE_OUT_MAX	(64u << 20)	/* pending answer bytes */
 #define CLI_PIPE_BATCH		64		/* lines per loop turn */
 #define CLI_PIPE_READ		65536		/* bytes per read */
+#define CLI_PIPE_IN_MAX		(4u << 20)	/* read no more while this
+						   much waits to be run */
 
 struct cli_pipe {
 	struct event_base *base;
@@ -45,6 +47,7 @@ struct cli_pipe {
 	struct event	*ev_more;	/* more lines than one batch */
 	struct evbuffer	*inbuf;
 	bool		 skipping;	/* inside an over-long line */
+	bool		 reading;	/* ev_in added */
 	int		 out_fd;	/* open while an answer is pending */
 	struct event	*ev_out;
 	struct evbuffer	*outbuf;
@@ -282,6 +285,11 @@ cli_pipe_lines(struct cli_pipe *cp)
 	}
 	if (n == CLI_PIPE_BATCH)
 		evtimer_add(cp->ev_more, &now);
+	/* a writer faster than the commands run waits in the pipe */
+	if (!cp->reading && evbuffer_get_length(cp->inbuf) < CLI_PIPE_IN_MAX) {
+		event_add(cp->ev_in, NULL);
+		cp->reading = true;
+	}
 	out_flush(cp);
 }
 
@@ -303,6 +311,10 @@ in_cb(evutil_socket_t fd, short what, void *arg)
 	n = evbuffer_read(cp->inbuf, fd, CLI_PIPE_READ);
 	if (n == -1 && errno != EAGAIN && errno != EINTR)
 		log_warn("exabgpcli: read %s", cp->in_path);
+	if (evbuffer_get_length(cp->inbuf) >= CLI_PIPE_IN_MAX) {
+		event_del(cp->ev_in);
+		cp->reading = false;
+	}
 	/* a batch already waiting for its turn keeps its turn */
 	if (!evtimer_pending(cp->ev_more, NULL))
 		cli_pipe_lines(cp);
@@ -340,6 +352,7 @@ cli_pipe_new(struct event_base *base, const char *dir, const char *pipename,
 	    cp->ev_more == NULL)
 		fatalx("%s: out of memory", __func__);
 	event_add(cp->ev_in, NULL);
+	cp->reading = true;
 	log_info("exabgpcli: commands from %s, answers to %s", cp->in_path,
 	    cp->out_path);
 	return cp;

@@ -353,6 +353,28 @@ START_TEST(test_hostile)
 }
 END_TEST
 
+/* Many commands in one go (more than a batch, more than the answers'
+ * pipe holds): every one answered, in order. */
+START_TEST(test_flood)
+{
+	struct served s;
+	size_t total, n = 3000, len = 0;
+	char *text = xmalloc(n * 16), *a;
+
+	serve(&s);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "c%zu\n", i);
+	send_text(&s, text, len);
+	a = read_answers(&s, (int)n, &total);
+	ck_assert_uint_eq(s.f.n, n);
+	ck_assert_str_eq(s.f.lines[15], "c15");
+	/* the last answer ends what was read */
+	ck_assert_ptr_nonnull(strstr(a, "answer c2999\ndone\n"));
+	free(text);
+	unserve(&s);
+}
+END_TEST
+
 /* The pipes missing (or a plain file) when serving starts: NULL. */
 START_TEST(test_open_refused)
 {
@@ -384,6 +406,7 @@ cli_pipe_suite(void)
 	tcase_add_test(tc, test_serve);
 	tcase_add_test(tc, test_big_answer);
 	tcase_add_test(tc, test_hostile);
+	tcase_add_test(tc, test_flood);
 	tcase_add_test(tc, test_open_refused);
 	suite_add_tcase(s, tc);
 	return s;
