@@ -665,12 +665,16 @@ api_rib_lookup_word(struct api_ctx *c, const struct lex_token *t)
 	/* a prefix: with a length, or an address after the neighbor's */
 	if (!t->quoted && (strchr(t->text, '/') != NULL ||
 	    c->cmd->has_filter)) {
+		struct prefix p;
+
+		/* a word that is no address at all is someone else's */
+		if (prefix_parse(t->text, &p) == -1)
+			return strchr(t->text, '/') != NULL ? api_fail(c,
+			    "show adj-rib: '%s' is not a prefix", t->text) : 0;
 		if (l->has_prefix)
 			return api_fail(c, "show adj-rib: more than one prefix "
 			    "('%s')", t->text);
-		if (prefix_parse(t->text, &l->prefix) == -1)
-			return strchr(t->text, '/') != NULL ? api_fail(c,
-			    "show adj-rib: '%s' is not a prefix", t->text) : 0;
+		l->prefix = p;
 		l->has_prefix = true;
 		/* an address asks which route covers it */
 		if (strchr(t->text, '/') == NULL && !l->match_given)

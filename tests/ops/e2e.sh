@@ -110,8 +110,21 @@ neighbor 127.0.0.62 {
 	local-as 65061;
 	peer-as 65062;
 	passive;
+	family { ipv4 unicast; ipv4 nlri-mpls; ipv4 mpls-vpn; ipv4 flow; }
 	api { processes [ talker ]; }
-	static { route 10.61.0.0/24 next-hop 127.0.0.61; }
+	static {
+		route 10.61.0.0/24 next-hop 127.0.0.61;
+		route 10.61.1.0/24 next-hop 127.0.0.61 community 65000:7;
+		route 10.62.0.0/16 rd 65000:1 label 100 next-hop 127.0.0.61;
+		route 10.62.0.0/16 rd 65000:2 label 101 next-hop 127.0.0.61;
+		route 10.64.0.0/16 label 200 next-hop 127.0.0.61;
+	}
+	flow {
+		route f1 {
+			match { destination 10.63.0.0/24; }
+			then { discard; }
+		}
+	}
 }
 EOF
 # B: two sessions to A's one address, from two local addresses (the
@@ -125,6 +138,8 @@ neighbor 127.0.0.61 {
 	local-as 65062;
 	peer-as 65061;
 	connect $PORT;
+	adj-rib-in true;
+	family { ipv4 unicast; ipv4 nlri-mpls; ipv4 mpls-vpn; ipv4 flow; }
 	api { processes [ talker ]; }
 }
 neighbor 127.0.0.61 {
@@ -209,6 +224,60 @@ if wait_for 60 established "$TMP/a/a.sock" 127.0.0.62; then
 	ok "A and B established over 127.0.0.61:$PORT"
 else
 	fail "A-B session not established: A: $(tail -5 "$TMP/log/a.log" "$TMP/a.out") B: $(tail -5 "$TMP/log/b.log")"
+fi
+
+# ---------------------------------------------------------------- 4: lookups
+
+# what B received from A, looked up: every family the Adj-RIB-In holds
+# (B has two sessions to 127.0.0.61: the second, refused by A, holds 0)
+bctl() { ctl "$TMP/b/b.sock" "$@" >"$TMP/look.out" 2>"$TMP/look.err"; }
+look_is() { # WANT WORDS...: the whole answer is WANT
+	local want=$1
+	shift
+	if bctl "$@" && [ "$(cat "$TMP/look.out")" = "$want" ]; then
+		ok "lookup: $*"
+	else
+		fail "lookup: $*: got '$(cat "$TMP/look.out" "$TMP/look.err")', want '$want'"
+	fi
+}
+has_all() { bctl show adj-rib in 127.0.0.61 count &&
+    grep -q "count 6$" "$TMP/look.out"; }
+if wait_for 60 has_all; then
+	ok "B's Adj-RIB-In holds A's six routes (unicast, labeled, VPN, flow)"
+else
+	fail "B's Adj-RIB-In: $(cat "$TMP/look.out")"
+fi
+look_is "neighbor 127.0.0.61 adj-rib-in count 2
+neighbor 127.0.0.61 adj-rib-in count 0" \
+    show adj-rib in 127.0.0.61 10.62.1.1 count
+look_is "neighbor 127.0.0.61 adj-rib-in count 1
+neighbor 127.0.0.61 adj-rib-in count 0" \
+    show adj-rib in 127.0.0.61 10.62.1.1 rd 65000:2 count
+look_is "neighbor 127.0.0.61 adj-rib-in count 1
+neighbor 127.0.0.61 adj-rib-in count 0" \
+    show adj-rib in 127.0.0.61 10.64.0.0/16 ipv4 nlri-mpls count
+look_is "neighbor 127.0.0.61 adj-rib-in count 1
+neighbor 127.0.0.61 adj-rib-in count 0" \
+    show adj-rib in 127.0.0.61 ipv4 flow count
+look_is "neighbor 127.0.0.61 adj-rib-in count 5
+neighbor 127.0.0.61 adj-rib-in count 0" \
+    show adj-rib in 127.0.0.61 10.0.0.0/8 all count
+bctl show adj-rib in 127.0.0.61 10.0.0.0/8 all community 65000:7 &&
+    [ "$(wc -l <"$TMP/look.out")" = 1 ] &&
+    grep -q "^neighbor 127.0.0.61 ipv4 unicast 10.61.1.0/24 " "$TMP/look.out" &&
+    ok "lookup: all, by community" ||
+    fail "lookup by community: $(cat "$TMP/look.out" "$TMP/look.err")"
+bctl --json show adj-rib in 127.0.0.61 10.61.0.77 &&
+    python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert len(v) == 1 and v[0]["prefix"] == "10.61.0.0/24", v' "$TMP/look.out" &&
+    ok "lookup: longest match, JSON" ||
+    fail "lookup JSON: $(cat "$TMP/look.out" "$TMP/look.err")"
+if bctl show adj-rib in 10.63.0.0/24 ipv4 flow; then
+	fail "a prefix in ipv4 flow was answered: $(cat "$TMP/look.out")"
+else
+	ok "lookup: a prefix in a family without one is refused"
 fi
 
 # ---------------------------------------------------------------- 7: users
