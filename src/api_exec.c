@@ -520,8 +520,9 @@ show_rib(struct daemon *d, struct api_client *c,
 
 		if (!show_filter_ok(cmd, p) || !selector_matches(&cmd->sel, p))
 			continue;
+		/* the log's name: two sessions to one address apart */
 		if (cmd->lookup.count)
-			replyf(c, "neighbor %s adj-rib-%s count %zu", p->name,
+			replyf(c, "neighbor %s adj-rib-%s count %zu", p->logname,
 			    in ? "in" : "out", rib != NULL ?
 			    api_show_rib_select(rib, cmd, NULL, NULL) : 0);
 		else if (rib != NULL)

@@ -241,26 +241,26 @@ look_is() { # WANT WORDS...: the whole answer is WANT
 	fi
 }
 has_all() { bctl show adj-rib in 127.0.0.61 count &&
-    grep -q "count 6$" "$TMP/look.out"; }
+    grep -q "127.0.0.62 connect $PORT adj-rib-in count 6$" "$TMP/look.out"; }
 if wait_for 60 has_all; then
 	ok "B's Adj-RIB-In holds A's six routes (unicast, labeled, VPN, flow)"
 else
 	fail "B's Adj-RIB-In: $(cat "$TMP/look.out")"
 fi
-look_is "neighbor 127.0.0.61 adj-rib-in count 2
-neighbor 127.0.0.61 adj-rib-in count 0" \
+look_is "neighbor 127.0.0.61 local-address 127.0.0.62 connect $PORT adj-rib-in count 2
+neighbor 127.0.0.61 local-address 127.0.0.63 connect $PORT adj-rib-in count 0" \
     show adj-rib in 127.0.0.61 10.62.1.1 count
-look_is "neighbor 127.0.0.61 adj-rib-in count 1
-neighbor 127.0.0.61 adj-rib-in count 0" \
+look_is "neighbor 127.0.0.61 local-address 127.0.0.62 connect $PORT adj-rib-in count 1
+neighbor 127.0.0.61 local-address 127.0.0.63 connect $PORT adj-rib-in count 0" \
     show adj-rib in 127.0.0.61 10.62.1.1 rd 65000:2 count
-look_is "neighbor 127.0.0.61 adj-rib-in count 1
-neighbor 127.0.0.61 adj-rib-in count 0" \
+look_is "neighbor 127.0.0.61 local-address 127.0.0.62 connect $PORT adj-rib-in count 1
+neighbor 127.0.0.61 local-address 127.0.0.63 connect $PORT adj-rib-in count 0" \
     show adj-rib in 127.0.0.61 10.64.0.0/16 ipv4 nlri-mpls count
-look_is "neighbor 127.0.0.61 adj-rib-in count 1
-neighbor 127.0.0.61 adj-rib-in count 0" \
+look_is "neighbor 127.0.0.61 local-address 127.0.0.62 connect $PORT adj-rib-in count 1
+neighbor 127.0.0.61 local-address 127.0.0.63 connect $PORT adj-rib-in count 0" \
     show adj-rib in 127.0.0.61 ipv4 flow count
-look_is "neighbor 127.0.0.61 adj-rib-in count 5
-neighbor 127.0.0.61 adj-rib-in count 0" \
+look_is "neighbor 127.0.0.61 local-address 127.0.0.62 connect $PORT adj-rib-in count 5
+neighbor 127.0.0.61 local-address 127.0.0.63 connect $PORT adj-rib-in count 0" \
     show adj-rib in 127.0.0.61 10.0.0.0/8 all count
 bctl show adj-rib in 127.0.0.61 10.0.0.0/8 all community 65000:7 &&
     [ "$(wc -l <"$TMP/look.out")" = 1 ] &&
