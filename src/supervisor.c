@@ -111,6 +111,9 @@ struct sup_err {
 	char			*name;		/* the process name */
 	struct bufferevent	*bev;
 	bool			 skipping;	/* in an over-long line */
+	double			 window;	/* mono_now() the window began */
+	unsigned long		 lines;		/* logged in the window */
+	unsigned long		 held;		/* not logged since */
 	struct sup_err		*next;
 };
 
@@ -836,6 +839,33 @@ helper_bev(struct sup_helper *h, int fd)
 /* Longest stderr line logged whole; the rest of a longer one is cut. */
 #define HELPER_ERR_LINE	4096
 
+/* A helper's stderr lines logged per second at most: a traceback goes
+ * through whole, a helper printing in a loop does not fill the disk. */
+#define SUP_ERR_LINES_PER_S	1000
+
+/* May one more line of e be logged? Says how many were held back when
+ * a new second begins. */
+static bool
+sup_err_pass(struct sup_err *e)
+{
+	double now = mono_now();
+
+	if (now - e->window >= 1.0) {
+		if (e->held > 0)
+			log_warnx("process %s: %lu stderr line%s not logged (more "
+			    "than %u a second)", e->name, e->held,
+			    e->held == 1 ? "" : "s", SUP_ERR_LINES_PER_S);
+		e->window = now;
+		e->lines = e->held = 0;
+	}
+	if (e->lines >= SUP_ERR_LINES_PER_S) {
+		e->held++;
+		return false;
+	}
+	e->lines++;
+	return true;
+}
+
 /*
  * Log the complete lines of a helper's stderr (all of it, a partial last
  * line too, when flush). One read's worth at a time (libevent's
@@ -870,8 +900,15 @@ sup_err_lines(struct sup_err *e, bool flush)
 			e->skipping = true;
 		if (take > 0 && line[take - 1] == '\r')
 			take--;
-		log_notice("process %s: %s", e->name,
-		    log_escape(line, take, esc, sizeof(esc)));
+		if (sup_err_pass(e))
+			log_notice("process %s: %s", e->name,
+			    log_escape(line, take, esc, sizeof(esc)));
+	}
+	if (flush && e->held > 0) {
+		log_warnx("process %s: %lu stderr line%s not logged (more than "
+		    "%u a second)", e->name, e->held, e->held == 1 ? "" : "s",
+		    SUP_ERR_LINES_PER_S);
+		e->held = 0;
 	}
 }
 
@@ -936,6 +973,7 @@ sup_err_new(struct sup_helper *h, int fd)
 	}
 	e->sup = s;
 	e->name = xstrdup(h->proc.name);
+	e->window = mono_now();
 	e->bev = helper_bev(h, fd);
 	bufferevent_setcb(e->bev, sup_err_cb, NULL, sup_err_event_cb, e);
 	bufferevent_disable(e->bev, EV_WRITE);

@@ -546,11 +546,11 @@ exited_once(struct rec *r)
 	return (r->exited >= 1);
 }
 
-/* A file's contents (at most 64 KiB), or "" when it cannot be read. */
+/* A file's contents (at most 1 MiB), or "" when it cannot be read. */
 static char *
 file_text(const char *path)
 {
-	static char buf[65536];
+	static char buf[1 << 20];
 	FILE *f = fopen(path, "r");
 	size_t n = 0;
 
@@ -604,6 +604,48 @@ START_TEST(test_stderr_logged)
 	    "%s", text);
 	/* one line per stderr line: the 9000 x's are cut, not split */
 	ck_assert_ptr_null(strstr(text, "process talker: \n"));
+}
+END_TEST
+
+/* A helper printing on stderr in a loop: at most 1000 lines a second
+ * are logged, the others counted in one line. */
+START_TEST(test_stderr_flood)
+{
+	struct sup_settings set;
+	struct cfg_process p;
+	char *argv[] = { "sh", "-c", "seq 1 20000 >&2", NULL };
+	char logf[] = "/tmp/check_sup_floodXXXXXX", *text, *w;
+	struct rec r;
+	size_t logged = 0;
+	int fd;
+
+	fd = mkstemp(logf);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	log_init(true, LOG_DEST_FILE, LOG_INFO, logf);
+	settings(&set);
+	rec_init(&r, &set);
+	memset(&p, 0, sizeof(p));
+	p.name = "flood";
+	p.argv = argv;
+	p.argc = 3;
+	p.path = "/bin/sh";
+	p.respawn = false;
+	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
+	ck_assert(run_until(&r, exited_once, WAIT_MS));
+	stop_and_wait(&r);
+	rec_free(&r);
+	log_init(true, LOG_DEST_STDERR, LOG_INFO, NULL);
+	text = file_text(logf);
+	unlink(logf);
+	for (w = text; (w = strstr(w, "notice: process flood: ")) != NULL; w++)
+		logged++;
+	/* the machine may be slow: a second may pass during the flood */
+	ck_assert_uint_ge(logged, 1000);
+	ck_assert_uint_lt(logged, 20000);
+	ck_assert_ptr_nonnull(strstr(text, "process flood: 1\n"));
+	ck_assert_ptr_nonnull(strstr(text, "stderr lines not logged (more "
+	    "than 1000 a second)"));
 }
 END_TEST
 
@@ -1575,6 +1617,7 @@ main(void)
 	tcase_add_test(tc, test_echo_round_trip);
 	tcase_add_test(tc, test_child_setup);
 	tcase_add_test(tc, test_stderr_logged);
+	tcase_add_test(tc, test_stderr_flood);
 	tcase_add_test(tc, test_missing_executable);
 	tcase_add_test(tc, test_line_cap);
 	tcase_add_test(tc, test_line_boundary);
