@@ -849,12 +849,23 @@ daemon_open_cli_pipe(struct daemon *d)
 	    sizeof(dir), why, sizeof(why)) == -1) {
 		if (why[0] != '\0')
 			log_warnx("exabgpcli: %s: not using it", why);
-		log_info("exabgpcli: no named pipes %s.in and %s.out in %s, "
-		    "%s, ...: exabgpcli cannot reach evbgpd (evbgpctl can); "
-		    "to use it: mkfifo -m 600 /run/exabgp/%s.in "
-		    "/run/exabgp/%s.out", d->env.api_pipename,
-		    d->env.api_pipename, dirs[0], dirs[1], d->env.api_pipename,
-		    d->env.api_pipename);
+		/* a name of the operator's own: worth a warning (Debian's
+		 * exabgp.env names the default one) */
+		if (d->env.api_pipename_given &&
+		    strcmp(d->env.api_pipename, "exabgp") != 0)
+			log_warnx("exabgpcli: no named pipes %s.in and %s.out "
+			    "in %s, %s, ...: exabgpcli cannot reach evbgpd; to "
+			    "use it: mkfifo -m 600 /run/exabgp/%s.in "
+			    "/run/exabgp/%s.out", d->env.api_pipename,
+			    d->env.api_pipename, dirs[0], dirs[1],
+			    d->env.api_pipename, d->env.api_pipename);
+		else
+			log_info("exabgpcli: no named pipes %s.in and %s.out in "
+			    "%s, %s, ...: exabgpcli cannot reach evbgpd "
+			    "(evbgpctl can); to use it: mkfifo -m 600 "
+			    "/run/exabgp/%s.in /run/exabgp/%s.out",
+			    d->env.api_pipename, d->env.api_pipename, dirs[0],
+			    dirs[1], d->env.api_pipename, d->env.api_pipename);
 		return;
 	}
 	d->cli_pipe = cli_pipe_new(d->base, dir, d->env.api_pipename,
