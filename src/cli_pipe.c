@@ -195,21 +195,19 @@ cli_pipe_reply(void *ctx, const char *data, size_t len)
 
 	if (cp->overflow)
 		return;
-	/* exabgpcli ends an answer on a line that is exactly "done" or
-	 * "error" (ExaBGP's bare answers): an error that carries its
-	 * reason ("error: ...", for evbgpctl) goes out bare */
-	if (len > 6 && strncmp(data, "error", 5) == 0 &&
-	    (data[5] == ':' || data[5] == ' ')) {
+	/* exabgpcli expects ExaBGP's bare answers: the reasons evbgpctl
+	 * clients get before an "error" ("error: REASON" lines) are left
+	 * out, as ExaBGP writes them only to its log (so does evbgpd) */
+	while (len > 7 && strncmp(data, "error: ", 7) == 0) {
 		const char *nl = memchr(data, '\n', len);
 
-		evbuffer_add(cp->outbuf, "error\n", 6);
 		if (nl == NULL)
 			return;
 		len -= (size_t)(nl + 1 - data);
 		data = nl + 1;
-		if (len == 0)
-			return;
 	}
+	if (len == 0)
+		return;
 	if (evbuffer_get_length(cp->outbuf) + len > CLI_PIPE_OUT_MAX) {
 		cp->overflow = true;
 		return;

@@ -51,8 +51,11 @@ fake_line(void *arg, struct line_client *c, const char *line, size_t len)
 		c->reply(c->ctx, "error\n", 6);
 		return;
 	} else if (strcmp(line, "reason") == 0) {
-		/* an error with its reason, as evbgpctl may get it */
+		/* an error with its reasons, as evbgpctl clients get it */
 		c->reply(c->ctx, "error: unknown command 'reason'\n", 32);
+		c->reply(c->ctx, "error: a second reason\nerror: a third\n",
+		    38);
+		c->reply(c->ctx, "error\n", 6);
 		return;
 	} else {
 		c->reply(c->ctx, "answer ", 7);
@@ -294,7 +297,7 @@ START_TEST(test_serve)
 	ck_assert_str_eq(a, "answer one\ndone\nerror\n");
 	ck_assert_str_eq(s.f.lines[1], "one");
 	ck_assert_str_eq(s.f.lines[2], "bad thing");
-	/* exabgpcli gets ExaBGP's bare "error", never a reason after it */
+	/* exabgpcli gets ExaBGP's bare "error", without the reasons */
 	send_text(&s, "reason\n", 7);
 	a = read_answers(&s, 1, &total);
 	ck_assert_str_eq(a, "error\n");
