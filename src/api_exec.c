@@ -154,7 +154,7 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 	case ROUTE_FITS:
 		return true;
 	case ROUTE_NEXTHOP_UNENCODABLE:
-		log_peer(LOG_WARNING, p->logname, "%s: route %s refused: an IPv4 "
+		log_peer(LOG_WARNING, p->name, "%s: route %s refused: an IPv4 "
 		    "route with an IPv6 next hop needs the extended next hop "
 		    "encoding (RFC 8950), which this neighbor does not "
 		    "negotiate (nexthop { %s %s ipv6; })", c->name,
@@ -165,11 +165,11 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 		break;
 	}
 	if (need == 0)
-		log_peer(LOG_WARNING, p->logname, "%s: route %s refused: its UPDATE "
+		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
 		    "would exceed %u bytes, the largest BGP message", c->name,
 		    cfg_route_name(r, ps, sizeof(ps)), BGP_MAX_EXT_MSG);
 	else
-		log_peer(LOG_WARNING, p->logname, "%s: route %s refused: its UPDATE "
+		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
 		    "needs %zu bytes, this neighbor allows %zu%s", c->name,
 		    cfg_route_name(r, ps, sizeof(ps)), need, limit,
 		    limit < BGP_MAX_EXT_MSG ? " (no extended message "
@@ -198,7 +198,7 @@ exec_routes(struct daemon *d, struct api_client *c,
 				continue;
 			}
 			if (!route_family_ok(p, r)) {
-				log_peer(LOG_WARNING, p->logname, "%s: family %s %s "
+				log_peer(LOG_WARNING, p->name, "%s: family %s %s "
 				    "is not configured for this neighbor",
 				    c->name, family_afi_name(r->fam),
 				    family_safi_name(r->fam));
@@ -261,7 +261,7 @@ exec_route_refresh(struct daemon *d, struct api_client *c,
 
 	for (size_t i = 0; i < n; i++) {
 		if (!peers[i]->neg.route_refresh) {
-			log_peer(LOG_WARNING, peers[i]->logname, "route refresh "
+			log_peer(LOG_WARNING, peers[i]->name, "route refresh "
 			    "was not negotiated; not sending one");
 			continue;
 		}
