@@ -196,8 +196,15 @@ def mib(b):
 
 
 # ------------------------------------------------------------------ inputs
+# The address families of the issue-9 rows: flowspec rules and VPNv4 routes, each
+# built on route i's IPv4 prefix.
+FAMILY_FLOW4, FAMILY_VPN4 = 'flow4', 'vpn4'
+V4_FAMILIES = ('ipv4', FAMILY_FLOW4, FAMILY_VPN4)
+RD, LABEL, RT = '65002:1', 100, '65002:1'
+
+
 def prefix(i, fam):
-    if fam == 'ipv4':
+    if fam in V4_FAMILIES:
         return '10.%d.%d.%d/32' % ((i >> 16) & 255, (i >> 8) & 255, i & 255)
     return '2001:db8:%x:%x::/64' % ((i >> 16) & 0xffff, i & 0xffff)
 
@@ -218,10 +225,20 @@ def cached(cache, name, writer):
 
 def commands_file(cache, n, k, fam, style='route', batch=1000):
     """Text API commands for an ExaBGP-style injector."""
-    nh = NH4 if fam == 'ipv4' else NH6
+    nh = NH4 if fam in V4_FAMILIES else NH6
 
     def write(f):
-        if style == 'route':
+        if fam == FAMILY_FLOW4:  # a DDoS rule per prefix: TCP to port 80, discard
+            for s in range(0, n, 65536):
+                f.write(''.join('announce flow route { match { destination %s; protocol tcp; '
+                                'destination-port =80; } then { discard; } }\n' % prefix(i, fam)
+                                for i in range(s, min(n, s + 65536))))
+        elif fam == FAMILY_VPN4:
+            tail = ' rd %s label %d next-hop %s extended-community [ target:%s ]\n' % (RD, LABEL, nh, RT)
+            for s in range(0, n, 65536):
+                f.write(''.join('announce route ' + prefix(i, fam) + tail
+                                for i in range(s, min(n, s + 65536))))
+        elif style == 'route':
             if k <= 1:
                 tail = ' next-hop %s\n' % nh
                 for s in range(0, n, 65536):
@@ -247,7 +264,14 @@ def static_file(cache, n, k, fam):
     """BIRD static routes (include file)."""
     def write(f):
         for s in range(0, n, 65536):
-            if k <= 1:
+            if fam == FAMILY_FLOW4:
+                f.write(''.join('route flow4 { dst %s; proto 6; dport 80; };\n' % prefix(i, fam)
+                                for i in range(s, min(n, s + 65536))))
+            elif fam == FAMILY_VPN4:
+                f.write(''.join('route %s %s blackhole { bgp_ext_community.add((rt, %s)); };\n'
+                                % (RD, prefix(i, fam), RT.replace(':', ', '))
+                                for i in range(s, min(n, s + 65536))))
+            elif k <= 1:
                 f.write(''.join('route %s blackhole;\n' % prefix(i, fam) for i in range(s, min(n, s + 65536))))
             else:
                 f.write(''.join('route %s blackhole { bgp_med = %d; };\n' % (prefix(i, fam), i % k)
@@ -364,21 +388,46 @@ def bird_head(rundir, name, rid):
             'timeformat log iso long ms;\n') % (rid, rundir, name)
 
 
-def bird_receiver_conf(rundir, peers):
+def bird_channels(fam, imp, exp, nh=None):
+    """The BGP channel (and its table) of a family: flow4 and vpn4 rows have their own."""
+    tail = ' next hop address %s;' % nh if nh else ''
+    if fam == FAMILY_FLOW4:
+        return '  flow4 { table flowtab; import %s; export %s; };\n' % (imp, exp)
+    if fam == FAMILY_VPN4:
+        return '  vpn4 mpls { table vpntab; import %s; export %s;%s };\n' % (imp, exp, tail)
+    return '  %s { import %s; export %s;%s };\n' % (fam, imp, exp, tail)
+
+
+FAMILY_TABLES = 'flow4 table flowtab;\nvpn4 table vpntab;\n'
+
+
+def bird_receiver_conf(rundir, peers, fam=None):
     """peers: [(local_addr, local_port, peer_addr, peer_as, proto_name)]"""
-    out = [bird_head(rundir, 'recv', RECV_ADDR),
+    extra = fam in (FAMILY_FLOW4, FAMILY_VPN4)
+    out = [bird_head(rundir, 'recv', RECV_ADDR) + (FAMILY_TABLES if extra else ''),
            # the benchmark next hops resolve (recursively) to something
            'protocol static nh4 { ipv4; route 192.0.2.0/24 blackhole; }\n',
            'protocol static nh6 { ipv6; route 2001:db8::/64 blackhole; }\n']
     for la, lp, pa, pas, name in peers:
         out.append('protocol bgp %s {\n  local %s port %d as %d;\n  neighbor %s as %d;\n'
                    '  passive on;\n  multihop;\n  strict bind on;\n  hold time 240;\n'
-                   '  ipv4 { import all; export none; };\n  ipv6 { import all; export none; };\n}\n'
-                   % (name, la, lp, RECV_AS, pa, pas))
+                   '%s}\n'
+                   % (name, la, lp, RECV_AS, pa, pas,
+                      bird_channels(fam, 'all', 'none') if extra else
+                      '  ipv4 { import all; export none; };\n  ipv6 { import all; export none; };\n'))
     return ''.join(out)
 
 
 def bird_sender_conf(rundir, static, fam, local, lport, las, peer, pport, pas, passive, disabled):
+    if fam in (FAMILY_FLOW4, FAMILY_VPN4):
+        table = 'flowtab' if fam == FAMILY_FLOW4 else 'vpntab'
+        return bird_head(rundir, 'send', local) + FAMILY_TABLES + (
+            'protocol static st {\n  %s { table %s; };\n  include "%s";\n}\n'
+            'protocol bgp feed {\n  local %s port %d as %d;\n  neighbor %s port %d as %d;\n'
+            '  multihop;\n  strict bind on;\n  hold time 240;\n%s%s%s}\n') % (
+            fam, table, static, local, lport, las, peer, pport, pas,
+            '  passive on;\n' if passive else '', '  disabled;\n' if disabled else '',
+            bird_channels(fam, 'none', 'all', NH4))
     return bird_head(rundir, 'send', local) + (
         'protocol static st {\n  %s;\n  include "%s";\n}\n'
         'protocol bgp feed {\n  local %s port %d as %d;\n  neighbor %s port %d as %d;\n'
@@ -390,15 +439,15 @@ def bird_sender_conf(rundir, static, fam, local, lport, las, peer, pport, pas, p
 
 
 # ------------------------------------------------------------------ ExaBGP-style daemons
-def exastyle_conf(procname, run, encoder, api_extra, neighbors):
+def exastyle_conf(procname, run, encoder, api_extra, neighbors, families='ipv4 unicast; ipv6 unicast;'):
     """neighbors: [(peer_addr, local_addr, connect_port, hold)]"""
     out = ['process %s {\n    run %s;\n    encoder %s;\n}\n' % (procname, run, encoder)]
     for peer, local, port, hold in neighbors:
         out.append('neighbor %s {\n    router-id %s;\n    local-address %s;\n    local-as %d;\n'
                    '    peer-as %d;\n    connect %d;\n    hold-time %d;\n'
-                   '    family { ipv4 unicast; ipv6 unicast; }\n'
+                   '    family { %s }\n'
                    '    api { processes [ %s ]; %s}\n}\n' % (
-                       peer, INJ_ADDR, local, INJ_AS, RECV_AS, port, hold, procname, api_extra))
+                       peer, INJ_ADDR, local, INJ_AS, RECV_AS, port, hold, families, procname, api_extra))
     return ''.join(out)
 
 
@@ -492,9 +541,10 @@ class SinkReceiver:
 class BirdReceiver:
     name = 'bird'
 
-    def __init__(self, a, rundir, n):
+    def __init__(self, a, rundir, n, fam=None):
         self.rundir, self.n = rundir, n
-        self.bird = Bird('recv', rundir, bird_receiver_conf(rundir, [(RECV_ADDR, RECV_PORT, INJ_ADDR, INJ_AS, 'inj')]))
+        self.bird = Bird('recv', rundir, bird_receiver_conf(rundir, [(RECV_ADDR, RECV_PORT, INJ_ADDR, INJ_AS, 'inj')],
+                                                            fam))
 
     def start(self):
         self.bird.start()
@@ -567,12 +617,15 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
         cmds = commands_file(a.cache, n, k, fam, style, a.batch)
         conf = os.path.join(rundir, 'inject.conf')
         hold = 240  # the sink offers 3 s: a KEEPALIVE from evbgpd every second (timer-health proxy)
+        fams = {FAMILY_FLOW4: 'ipv4 flow;', FAMILY_VPN4: 'ipv4 mpls-vpn;'}.get(fam, 'ipv4 unicast; ipv6 unicast;')
         with open(conf, 'w') as f:
             f.write(exastyle_conf('feed', '%s %s/feed.py --file %s --trigger %s --stamp %s' % (
-                PY, HERE, cmds, trigger, fstamp), 'text', '', [(RECV_ADDR, INJ_ADDR, RECV_PORT, hold)]))
+                PY, HERE, cmds, trigger, fstamp), 'text', '', [(RECV_ADDR, INJ_ADDR, RECV_PORT, hold)], fams))
     elif injector == 'gobgp':
         if fam != 'ipv4':
-            raise RuntimeError('the MRT generator writes IPv4 only')
+            # `gobgp mrt inject` reads RIB_IPV4/IPV6_UNICAST records only (RIB_GENERIC: "unsupported
+            # subType"), and one `gobgp global rib add` per route times the CLI, not gobgpd
+            raise RuntimeError('GoBGP has no bulk injection path for %s (mrt inject: unicast only)' % fam)
         cli = a.gobgp_cli_fixed
         if not cli:  # stock CLI drops the stream tail: send extra routes, stop the clock at n
             extra_routes = max(5000, n // 10)
@@ -582,7 +635,12 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
         sender = Bird('send', rundir, bird_sender_conf(rundir, static_file(a.cache, n, k, fam), fam,
                                                        INJ_ADDR, INJ_PORT, INJ_AS, RECV_ADDR, RECV_PORT,
                                                        RECV_AS, passive=False, disabled=True))
-    R = {'sink': SinkReceiver, 'bird': BirdReceiver, 'gobgp': GobgpReceiver}[receiver](a, rundir, n)
+    if receiver == 'bird':
+        R = BirdReceiver(a, rundir, n, fam)
+    elif fam in (FAMILY_FLOW4, FAMILY_VPN4):
+        raise RuntimeError('%s rows have a BIRD receiver only' % fam)
+    else:
+        R = {'sink': SinkReceiver, 'gobgp': GobgpReceiver}[receiver](a, rundir, n)
     R.start()
     if injector in ('evbgpd', 'exabgp'):
         inj = spawn(injector, exastyle_argv(injector, conf, a), os.path.join(rundir, 'inject.out'),
@@ -1244,7 +1302,7 @@ def main():
     p.add_argument('--receiver', choices=['sink', 'bird', 'gobgp'], default='bird')
     p.add_argument('--n', type=int, default=100000)
     p.add_argument('--attr-sets', default='1', help="1, K or 'N' (unique MED)")
-    p.add_argument('--family', choices=['ipv4', 'ipv6'], default='ipv4')
+    p.add_argument('--family', choices=['ipv4', 'ipv6', FAMILY_FLOW4, FAMILY_VPN4], default='ipv4')
     p.add_argument('--style', choices=['route', 'attributes'], default='route')
     p = sub.add_parser('receive')
     common(p)

@@ -4,7 +4,7 @@
     fuzz/seed.py OUTDIR            seeds from this repository's own tests
     fuzz/seed.py OUTDIR --kit DIR  seeds from the ExaBGP conformance kit
 
-OUTDIR gets one directory per target (decode, api, config, encode,
+OUTDIR gets one directory per target (decode, nlri, api, config, encode,
 healthcheck), one file per seed, named by content hash. The repository's
 seeds are committed under fuzz/corpus/; the kit's are made at run time
 (scripts/fuzz-smoke.sh) and never committed, as the kit's files may not be
@@ -118,6 +118,51 @@ def repo_seeds(outdir):
           b"1: lo    inet6 2001:db8::1/128 scope global\n")
 
 
+# (AFI, SAFI) -> enum family_id (include/evbgp/family.h), fuzz_nlri's byte 0
+FAMILY_ID = {(1, 1): 0, (1, 2): 1, (1, 4): 2, (1, 128): 3, (1, 132): 4,
+             (1, 133): 5, (1, 134): 6, (2, 1): 7, (2, 2): 8, (2, 4): 9,
+             (2, 128): 10, (2, 133): 11, (2, 134): 12, (25, 65): 13,
+             (25, 70): 14}
+
+
+def nlri_seeds(outdir, msg):
+    """fuzz_nlri seeds from a BGP UPDATE: its withdrawn routes and NLRI
+    (IPv4 unicast) and each MP_REACH / MP_UNREACH field, byte 0 the
+    family (bit 7: withdrawal). Stops quietly at anything malformed."""
+    if len(msg) < 23 or msg[18] != 2:
+        return
+    body = msg[19:]
+    wlen = int.from_bytes(body[0:2], "big")
+    if wlen:
+        write(outdir, "nlri", bytes([0x80]) + body[2:2 + wlen])
+    at = 2 + wlen
+    alen = int.from_bytes(body[at:at + 2], "big")
+    attrs = body[at + 2:at + 2 + alen]
+    rest = body[at + 2 + alen:]
+    if rest:
+        write(outdir, "nlri", bytes([0]) + rest)
+    i = 0
+    while i + 3 <= len(attrs):
+        flags, code = attrs[i], attrs[i + 1]
+        if flags & 0x10:
+            if i + 4 > len(attrs):
+                return
+            vlen, hdr = int.from_bytes(attrs[i + 2:i + 4], "big"), 4
+        else:
+            vlen, hdr = attrs[i + 2], 3
+        v = attrs[i + hdr:i + hdr + vlen]
+        i += hdr + vlen
+        if code not in (14, 15) or len(v) < 3:
+            continue
+        fam = FAMILY_ID.get((int.from_bytes(v[0:2], "big"), v[2]))
+        if fam is None:
+            continue
+        if code == 15:
+            write(outdir, "nlri", bytes([fam | 0x80]) + v[3:])
+        elif len(v) >= 5 and len(v) >= 5 + v[3]:
+            write(outdir, "nlri", bytes([fam]) + v[5 + v[3]:])
+
+
 def kit_seeds(outdir, kit):
     cases = os.path.join(kit, "cases")
     for root, _, files in os.walk(cases):
@@ -141,6 +186,7 @@ def kit_seeds(outdir, kit):
                     except ValueError:
                         continue
                     write(outdir, "decode", b"\x0b" + msg)
+                    nlri_seeds(outdir, msg)
                     seed = encode_seed(msg)
                     if seed:
                         write(outdir, "encode", seed)

@@ -2,7 +2,7 @@
 # Interop tests: the daemon under test against BIRD 2, GoBGP 3 and FRR 8, one after the other,
 # all on loopback addresses (127.0.0.11-21), each peer with its own temp dir.
 #
-#   scripts/test-interop.sh [bird] [gobgp] [frr] [security] [bulk]   (default: all)
+#   scripts/test-interop.sh [bird] [gobgp] [frr] [security] [bulk] [flowspec] [vpn] [l2vpn]   (default: all)
 #
 #   EVBGPD=/path/evbgpd      daemon under test (default build/evbgpd)
 #   EVBGP_STANDIN=exabgp     use ExaBGP 4.2 (/usr/sbin/exabgp) as a stand-in daemon
@@ -19,7 +19,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEER_TIMEOUT=${PEER_TIMEOUT:-180} # seconds per peer script, a hard bound
 
 peers=("$@")
-[ ${#peers[@]} -gt 0 ] || peers=(bird gobgp frr security bulk)
+[ ${#peers[@]} -gt 0 ] || peers=(bird gobgp frr security bulk flowspec vpn l2vpn)
 
 passed=0
 failed=0

@@ -122,6 +122,19 @@ api_source_now(const struct api_events *ev, struct api_source *src)
 	src->time = wall_now();
 }
 
+/*
+ * ExaBGP's text encoder ends each event with a newline and its write()
+ * adds another (reactor/api/processes.py): a blank line after every
+ * event, the multi-line UPDATE block included. The JSON encoder's lines
+ * get one newline only.
+ */
+static void
+text_event_end(struct sbuf *out)
+{
+	if (out->len > 0)
+		sbuf_addc(out, '\n');
+}
+
 static void
 neighbor_of(struct api_subs *s, const struct api_peer *ap,
     struct api_neighbor *nb)
@@ -162,9 +175,11 @@ api_event_state(const struct api_events *ev, struct api_subs *s,
 				    state, reason);
 		} else {
 			out = &text;
-			if (out->len == 0)
+			if (out->len == 0) {
 				api_encode_state(out, ENCODER_TEXT, &src, &nb,
 				    state, reason);
+				text_event_end(out);
+			}
 		}
 		sup_write(h, out->p, out->len);
 	}
@@ -327,6 +342,8 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 			sbuf_init(out);
 			encode_message(out, enc, ap, &src, &nb, dir, &o, msg,
 			    len, &dc);
+			if (enc == ENCODER_TEXT)
+				text_event_end(out);
 			ev->renderings++;
 		}
 		if (out->len > 0)
@@ -356,6 +373,7 @@ api_event_shutdown(const struct api_events *ev,
 	sbuf_init(&text);
 	sbuf_init(&json);
 	api_encode_shutdown(&text, ENCODER_TEXT, &src);
+	text_event_end(&text);
 	api_encode_shutdown(&json, ENCODER_JSON, &src);
 	for (size_t i = 0; i < nprocs; i++) {
 		struct sup_helper *h = sup_find(ev->sup, procs[i].name);

@@ -11,10 +11,13 @@
  * The answer is written when the command has been applied to the
  * Adj-RIB-Outs, not when it reaches the wire (as ExaBGP 4.x).
  */
+#include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "evbgp/api.h"
@@ -92,11 +95,16 @@ peer_router_id_value(const struct peer *p)
 static bool
 selector_matches(const struct api_selector *sel, const struct peer *p)
 {
+	char session[API_SESSION_NAME_MAX];
+
 	if (!sel->given)
 		return true;
+	api_session_name(p->cfg->families, p->cfg->cap_multi_session,
+	    session, sizeof(session));
 	for (size_t i = 0; i < sel->n; i++)
 		if (api_match_peer(&sel->v[i], &p->remote, &p->local_now,
-		    p->cfg->local_as, p->cfg->peer_as, peer_router_id_value(p)))
+		    p->cfg->local_as, p->cfg->peer_as, peer_router_id_value(p),
+		    session))
 			return true;
 	return false;
 }
@@ -224,10 +232,22 @@ exec_watchdog(struct daemon *d, struct api_client *c,
     const struct api_command *cmd, bool announce)
 {
 	struct peer **peers;
-	size_t n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
+	const char *name = cmd->text;
+	size_t n;
 
+	/* ExaBGP 4.2 (command/watchdog.py): without a name, the watchdog
+	 * named after the process that asks */
+	if (name == NULL && c->helper)
+		name = c->name;
+	if (name == NULL) {
+		log_warnx("%s: %s watchdog: a watchdog name is required (only a "
+		    "helper's own is implied)", c->name, announce ? "announce" :
+		    "withdraw");
+		return false;
+	}
+	n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
 	for (size_t i = 0; i < n; i++)
-		peer_watchdog(peers[i], cmd->text, announce);
+		peer_watchdog(peers[i], name, announce);
 	free(peers);
 	if (n == 0)
 		log_warnx("%s: no neighbor matching the command", c->name);
@@ -296,14 +316,6 @@ do_clear_in(struct peer *p, uint8_t arg)
 	peer_clear_in(p);
 }
 
-static void
-do_teardown(struct peer *p, uint8_t subcode)
-{
-	log_peer(LOG_NOTICE, p->logname, "teardown requested (Cease subcode %u)",
-	    subcode);
-	peer_teardown(p, subcode);
-}
-
 static bool
 exec_on_peers(struct daemon *d, struct api_client *c,
     const struct api_command *cmd, enum scope scope, peer_action_fn *fn,
@@ -317,6 +329,66 @@ exec_on_peers(struct daemon *d, struct api_client *c,
 	free(peers);
 	if (n == 0)
 		log_warnx("%s: no neighbor matching the command", c->name);
+	return n > 0;
+}
+
+/* "teardown [SUBCODE [TEXT]]": Cease, with an RFC 9003 shutdown
+ * communication for subcodes 2 and 4 */
+static bool
+exec_teardown(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd)
+{
+	struct peer **peers;
+	size_t n = select_peers(d, c, cmd, SCOPE_ALL, &peers);
+	char esc[LOG_ESCAPE_SIZE];
+
+	for (size_t i = 0; i < n; i++) {
+		log_peer(LOG_NOTICE, peers[i]->logname, "teardown requested (Cease "
+		    "subcode %u)%s%s", cmd->subcode, cmd->text ? ": " : "",
+		    cmd->text ? log_escape(cmd->text, strlen(cmd->text), esc,
+		    sizeof(esc)) : "");
+		peer_teardown(peers[i], cmd->subcode, cmd->text);
+	}
+	free(peers);
+	if (n == 0)
+		log_warnx("%s: no neighbor matching the command", c->name);
+	return n > 0;
+}
+
+/* ---- neighbors made and removed at run time ---- */
+
+static bool
+exec_create(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd)
+{
+	char err[512], esc[LOG_ESCAPE_SIZE];
+	struct cfg_neighbor *nb = config_neighbor_parse(d->cfg, cmd->text,
+	    "create neighbor", err, sizeof(err));
+
+	if (nb == NULL || daemon_create_neighbor(d, nb, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s: create neighbor refused: %s", c->name,
+		    log_escape(err, strlen(err), esc, sizeof(esc)));
+		return false;
+	}
+	return true;
+}
+
+/* The neighbors the selector names, among the helper's own (ExaBGP
+ * main: reactor.peers(service)); evbgpctl may delete any. */
+static bool
+exec_delete(struct daemon *d, struct api_client *c,
+    const struct api_command *cmd)
+{
+	struct peer **peers;
+	size_t n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
+
+	for (size_t i = 0; i < n; i++)
+		daemon_delete_peer(d, peers[i]);
+	free(peers);
+	if (n == 0)
+		log_warnx("%s: delete neighbor: no neighbor matching the "
+		    "selector", c->name);
 	return n > 0;
 }
 
@@ -532,33 +604,111 @@ show_rib(struct daemon *d, struct api_client *c,
 
 /* ---- daemon-level ---- */
 
+/* ExaBGP's names of the FSM states (reactor/peer FSM.name()). */
+static const char *
+exabgp_state_name(enum fsm_state st)
+{
+	switch (st) {
+	case ST_IDLE:
+		return "IDLE";
+	case ST_CONNECT:
+		return "CONNECT";
+	case ST_ACTIVE:
+		return "ACTIVE";
+	case ST_OPENSENT:
+		return "OPENSENT";
+	case ST_OPENCONFIRM:
+		return "OPENCONFIRM";
+	case ST_ESTABLISHED:
+		return "ESTABLISHED";
+	default:
+		return "UNKNOWN";
+	}
+}
+
+/* The peer as ExaBGP names it (bgp/neighbor.py name()), which selectors
+ * match word by word. */
+static char *
+peer_exabgp_name(const struct peer *p)
+{
+	char session[API_SESSION_NAME_MAX], local[INET6_ADDRSTRLEN + 8];
+	char rid[INET_ADDRSTRLEN];
+	struct in_addr ra = { htonl(peer_router_id_value(p)) };
+	struct sbuf o;
+
+	if (p->cfg->local_addr.afi != 0)
+		addr_fmt(&p->cfg->local_addr, local);
+	else if (p->local_now.afi != 0)
+		addr_fmt(&p->local_now, local);
+	else
+		snprintf(local, sizeof(local), "auto");
+	inet_ntop(AF_INET, &ra, rid, sizeof(rid));
+	api_session_name(p->cfg->families, p->cfg->cap_multi_session,
+	    session, sizeof(session));
+	sbuf_init(&o);
+	sbuf_printf(&o, "neighbor %s local-ip %s local-as %" PRIu32
+	    " peer-as ", p->name, local, p->cfg->local_as);
+	if (p->cfg->peer_as != 0)
+		sbuf_printf(&o, "%" PRIu32, p->cfg->peer_as);
+	else
+		sbuf_printf(&o, "auto");
+	sbuf_printf(&o, " router-id %s family-allowed %s", rid, session);
+	return o.p;
+}
+
 static void
 exec_status(struct daemon *d, struct api_client *c, bool json)
 {
 	struct api_status st = {
+		.version = EXABGP_API_VERSION,
+		.uuid = d->uuid,
+		.start_time = d->start_time,
 		.pid = (int)getpid(),
 		.neighbors = d->npeers,
 		.attribute_sets = attr_table_count(d->attrs),
 		.helpers = daemon_helper_count(d),
 		.max_late_ms = d->health_max_late * 1000,
 	};
+	double now = (double)time(NULL);
 
+	st.uptime = now > d->start_time ? (long)(now - d->start_time) : 0;
+	st.peers = xreallocarray(NULL, d->npeers + 1, sizeof(*st.peers));
 	for (size_t i = 0; i < d->npeers; i++) {
+		st.peers[i].name = peer_exabgp_name(d->peers[i]);
+		st.peers[i].state = exabgp_state_name(peer_state(d->peers[i]));
 		if (peer_state(d->peers[i]) == ST_ESTABLISHED)
 			st.established++;
 		st.routes_out += rib_out_count(d->peers[i]->ro);
 	}
 	if (json) {
 		api_show_status_json(c, &st);
-		return;
+	} else {
+		/* ExaBGP main's block first (its helpers look for "UUID"
+		 * and "PID"), then evbgpd's counters */
+		reply(c, "ExaBGP Daemon Status");
+		reply(c, "====================");
+		replyf(c, "Version: %s (evbgpd %s)", EXABGP_API_VERSION,
+		    EVBGP_VERSION);
+		replyf(c, "UUID: %s", st.uuid);
+		replyf(c, "PID: %d", st.pid);
+		replyf(c, "Uptime: %ldh %ldm %lds", st.uptime / 3600,
+		    st.uptime % 3600 / 60, st.uptime % 60);
+		replyf(c, "Peers: %zu", st.neighbors);
+		for (size_t i = 0; i < st.neighbors; i++)
+			replyf(c, "  - %s: %s", st.peers[i].name,
+			    st.peers[i].state);
+		replyf(c, "evbgpd %s pid %d", EVBGP_VERSION, st.pid);
+		replyf(c, "neighbors %zu established %zu", st.neighbors,
+		    st.established);
+		replyf(c, "adj-rib-out routes %zu attribute-sets %zu",
+		    st.routes_out, st.attribute_sets);
+		replyf(c, "helpers %zu", st.helpers);
+		replyf(c, "event-loop longest-timer-delay-ms %.1f",
+		    st.max_late_ms);
 	}
-	replyf(c, "evbgpd %s pid %d", EVBGP_VERSION, st.pid);
-	replyf(c, "neighbors %zu established %zu", st.neighbors,
-	    st.established);
-	replyf(c, "adj-rib-out routes %zu attribute-sets %zu", st.routes_out,
-	    st.attribute_sets);
-	replyf(c, "helpers %zu", st.helpers);
-	replyf(c, "event-loop longest-timer-delay-ms %.1f", st.max_late_ms);
+	for (size_t i = 0; i < d->npeers; i++)
+		free(st.peers[i].name);
+	free(st.peers);
 }
 
 static void
@@ -795,8 +945,7 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		ok = exec_on_peers(d, c, &cmd, SCOPE_ALL, do_clear_in, 0);
 		break;
 	case API_TEARDOWN:
-		ok = exec_on_peers(d, c, &cmd, SCOPE_ALL, do_teardown,
-		    cmd.subcode);
+		ok = exec_teardown(d, c, &cmd);
 		break;
 	case API_SHOW_NEIGHBOR:
 		if (cmd.json && cmd.show == API_SHOW_CONFIGURATION)
@@ -876,6 +1025,12 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		break;
 	case API_STATUS:
 		exec_status(d, c, cmd.json);
+		break;
+	case API_CREATE_NEIGHBOR:
+		ok = exec_create(d, c, &cmd);
+		break;
+	case API_DELETE_NEIGHBOR:
+		ok = exec_delete(d, c, &cmd);
 		break;
 	case API_COMMENT:
 		if (cmd.text != NULL && cmd.text[0] != '\0')

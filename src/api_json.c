@@ -500,11 +500,32 @@ cap_operational(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
 	return cap_obj("operational");
 }
 
+/* The value of software version (75) or link-local next hop (77) in an
+ * OPEN we built (they are fields there, not unknown capabilities). */
+static bool
+cap_own_raw(const struct bgp_caps *c, uint8_t code, struct cap_unknown *u)
+{
+	size_t n;
+
+	memset(u, 0, sizeof(*u));
+	u->code = code;
+	if (code == BGP_CAP_LINK_LOCAL_NEXTHOP && c->link_local_nh)
+		return true;
+	if (code != BGP_CAP_SOFTWARE_VERSION || c->software[0] == '\0')
+		return false;
+	n = strnlen(c->software, CAPS_SOFTWARE_MAX);
+	u->data[0] = (uint8_t)n;
+	memcpy(u->data + 1, c->software, n);
+	u->len = (uint8_t)(n + 1);
+	return true;
+}
+
 /* 4.2's UnknownCapability: iana class, code, value hex without "0x". */
 static jobj *
 cap_unknown(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
 {
 	const struct cap_unknown *u = NULL;
+	struct cap_unknown own;
 	jobj *o;
 
 	for (size_t i = 0; i < c->nunknown && i < CAPS_MAX_UNKNOWN; i++)
@@ -512,6 +533,10 @@ cap_unknown(const struct bgp_caps *c, uint8_t code, struct sbuf *tmp)
 			u = &c->unknown[i];
 			break;
 		}
+	/* the ones 4.2 does not know, in an OPEN we built: shown as 4.2
+	 * shows them when it receives them */
+	if (u == NULL && cap_own_raw(c, code, &own))
+		u = &own;
 	if (u == NULL)
 		return NULL;
 	o = cap_obj("unknown");
@@ -598,6 +623,10 @@ cap_codes(const struct bgp_caps *c, uint8_t *codes, size_t max)
 		CAP_PUT(BGP_CAP_EXT_MESSAGE);
 	if (c->fqdn)
 		CAP_PUT(BGP_CAP_FQDN);
+	if (c->software[0] != '\0')
+		CAP_PUT(BGP_CAP_SOFTWARE_VERSION);
+	if (c->link_local_nh)
+		CAP_PUT(BGP_CAP_LINK_LOCAL_NEXTHOP);
 	if (c->multi_session)
 		CAP_PUT(BGP_CAP_MULTI_SESSION);
 	for (size_t i = 0; i < c->nunknown && i < CAPS_MAX_UNKNOWN; i++)
@@ -712,6 +741,16 @@ route_add(const struct update_route *rt, void *arg)
 	    rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0 ?
 	    addr_fmt(rt->nexthop, nh) : NULL);
 	sbuf_addc(&l->text, '}');
+	/* ExaBGP 4.2 reads a global + link-local next hop (RFC 2545, 32
+	 * octets) as two next hops and lists the route under each */
+	if (rt->announce && rt->nexthop_ll != NULL &&
+	    rt->nexthop_ll->afi != 0) {
+		struct update_route ll = *rt;
+
+		ll.nexthop = rt->nexthop_ll;
+		ll.nexthop_ll = NULL;
+		route_add(&ll, arg);
+	}
 }
 
 /* ---- UPDATE written as text (the hot path of a route-server sidecar) ---- */

@@ -38,12 +38,16 @@ api_show_json_wanted(const struct api_command *cmd, const struct peer *p)
 {
 	if (cmd->has_filter && !addr_equal(&cmd->filter, &p->remote))
 		return false;
+	char session[API_SESSION_NAME_MAX];
+
 	if (!cmd->sel.given)
 		return true;
+	api_session_name(p->cfg->families, p->cfg->cap_multi_session,
+	    session, sizeof(session));
 	for (size_t i = 0; i < cmd->sel.n; i++)
 		if (api_match_peer(&cmd->sel.v[i], &p->remote, &p->local_now,
 		    p->cfg->local_as, p->cfg->peer_as,
-		    api_show_json_router_id(p)))
+		    api_show_json_router_id(p), session))
 			return true;
 	return false;
 }
@@ -377,10 +381,22 @@ void
 api_show_status_json(struct api_client *c, const struct api_status *st)
 {
 	json_object *o = json_object_new_object();
+	json_object *peers = json_object_new_object();
 	char late[32];
 
-	api_show_json_str(o, "evbgpd", EVBGP_VERSION);
+	/* ExaBGP main's keys (reactor/api/command/reactor.py status) */
+	api_show_json_str(o, "version", st->version);
+	api_show_json_str(o, "uuid", st->uuid);
 	api_show_json_u64(o, "pid", (uint64_t)st->pid);
+	api_show_json_u64(o, "uptime", (uint64_t)st->uptime);
+	json_object_object_add(o, "start_time",
+	    json_object_new_double(st->start_time));
+	for (size_t i = 0; i < st->neighbors; i++)
+		api_show_json_str(peers, st->peers[i].name,
+		    st->peers[i].state);
+	json_object_object_add(o, "peers", peers);
+	/* evbgpd's own */
+	api_show_json_str(o, "evbgpd", EVBGP_VERSION);
 	api_show_json_u64(o, "neighbors", st->neighbors);
 	api_show_json_u64(o, "established", st->established);
 	api_show_json_u64(o, "adj-rib-out-routes", st->routes_out);

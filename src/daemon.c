@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -226,6 +227,23 @@ reap_cb(evutil_socket_t fd, short what, void *arg)
 	d->nretired = 0;
 }
 
+/* Take p out of the peer list; false if it was not in it. */
+static bool
+daemon_unlist_peer(struct daemon *d, struct peer *p)
+{
+	size_t i;
+
+	for (i = 0; i < d->npeers && d->peers[i] != p; i++)
+		;
+	if (i == d->npeers)
+		return false;
+	memmove(&d->peers[i], &d->peers[i + 1],
+	    (d->npeers - i - 1) * sizeof(*d->peers));
+	d->npeers--;
+	d->peers_gen++;
+	return true;
+}
+
 /*
  * A dynamic peer's connection closed: out of the peer list now (commands
  * no longer see it), freed on the next loop turn, as we are inside its
@@ -236,16 +254,9 @@ static void
 daemon_retire_peer(struct daemon *d, struct peer *p)
 {
 	static const struct timeval now = { 0, 0 };
-	size_t i;
 
-	for (i = 0; i < d->npeers && d->peers[i] != p; i++)
-		;
-	if (i == d->npeers)
+	if (!daemon_unlist_peer(d, p))
 		return;
-	memmove(&d->peers[i], &d->peers[i + 1],
-	    (d->npeers - i - 1) * sizeof(*d->peers));
-	d->npeers--;
-	d->peers_gen++;
 	d->retired = xreallocarray(d->retired, d->nretired + 1,
 	    sizeof(*d->retired));
 	d->retired[d->nretired++] = p;
@@ -733,6 +744,67 @@ peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb)
 	    withdrawn);
 }
 
+bool
+daemon_is_runtime(const struct daemon *d, const struct cfg_neighbor *nb)
+{
+	for (size_t i = 0; i < d->nruntime; i++)
+		if (d->runtime[i] == nb)
+			return true;
+	return false;
+}
+
+static void
+daemon_forget_runtime(struct daemon *d, const struct cfg_neighbor *nb)
+{
+	for (size_t i = 0; i < d->nruntime; i++)
+		if (d->runtime[i] == nb) {
+			cfg_neighbor_free(d->runtime[i]);
+			d->runtime[i] = d->runtime[--d->nruntime];
+			return;
+		}
+}
+
+int
+daemon_create_neighbor(struct daemon *d, struct cfg_neighbor *nb, char *err,
+    size_t errlen)
+{
+	struct peer *p;
+
+	for (size_t i = 0; i < d->npeers; i++)
+		if (!d->peers[i]->dynamic &&
+		    cfg_neighbor_same_key(d->peers[i]->cfg, nb)) {
+			snprintf(err, errlen, "neighbor %s already exists "
+			    "(same local-address and port)", nb->name);
+			cfg_neighbor_free(nb);
+			return -1;
+		}
+	d->runtime = xreallocarray(d->runtime, d->nruntime + 1,
+	    sizeof(*d->runtime));
+	d->runtime[d->nruntime++] = nb;
+	p = daemon_add_peer(d, nb, NULL);
+	log_peer(LOG_NOTICE, p->name, "neighbor created at run time");
+	if (!d->stopping)
+		peer_start(p);
+	return 0;
+}
+
+void
+daemon_delete_peer(struct daemon *d, struct peer *p)
+{
+	const struct cfg_neighbor *nb = p->cfg;
+	bool runtime = !p->dynamic && daemon_is_runtime(d, nb);
+
+	if (!daemon_unlist_peer(d, p))
+		return;
+	log_peer(LOG_NOTICE, p->name, "neighbor deleted%s", runtime ? "" :
+	    " until the next reload (it is in the configuration)");
+	/* RFC 4486 §4: Peer De-configured */
+	peer_stop(p, BGP_CEASE_PEER_DECONFIGURED, NULL);
+	daemon_free_peer(p);
+	if (runtime)
+		daemon_forget_runtime(d, nb);
+}
+
 static void
 daemon_reload_peers(struct daemon *d, struct config *nc)
 {
@@ -747,6 +819,23 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 		struct peer *p = peers[i];
 		const struct cfg_neighbor *nb = find_neighbor(nc, p->cfg);
 
+		/* made at run time: kept, unless the file now has it */
+		if (!p->dynamic && daemon_is_runtime(d, p->cfg)) {
+			const struct cfg_neighbor *old = p->cfg;
+
+			if (nb == NULL) {
+				daemon_keep_peer(d, p);
+				kept++;
+				continue;
+			}
+			log_peer(LOG_NOTICE, p->name, "the configuration "
+			    "now has this neighbor made at run time: the "
+			    "configuration's replaces it");
+			peer_stop(p, BGP_CEASE_OTHER_CONFIG, NULL);
+			daemon_free_peer(p);
+			daemon_forget_runtime(d, old);
+			continue;
+		}
 		if (nb == NULL) {
 			log_peer(LOG_NOTICE, p->logname, "neighbor removed from "
 			    "the configuration");
@@ -1046,6 +1135,7 @@ daemon_start(struct daemon *d)
 		return -1;
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) == -1)
 		snprintf(d->hostname, sizeof(d->hostname), "localhost");
+	d->start_time = (double)time(NULL);
 	snprintf(d->uuid, sizeof(d->uuid), "%08lx-%04x-%04x-%04x-%08lx%04x",
 	    (unsigned long)random(), (unsigned)(random() & 0xffff),
 	    (unsigned)(0x4000 | (random() & 0x0fff)),
@@ -1152,6 +1242,9 @@ daemon_free(struct daemon *d)
 	d->peers = NULL;
 	d->npeers = 0;
 	reap_cb(-1, 0, d);
+	for (size_t i = 0; i < d->nruntime; i++)
+		cfg_neighbor_free(d->runtime[i]);
+	free(d->runtime);
 	free(d->range_logs);
 	if (d->sup != NULL)
 		sup_free(d->sup);

@@ -286,6 +286,10 @@ peer_build_open(struct peer *p)
 		snprintf(caps->domainname, sizeof(caps->domainname), "%s",
 		    c->domain_name ? c->domain_name : "");
 	}
+	if (c->cap_software_version)
+		snprintf(caps->software, sizeof(caps->software), "evbgpd/%s",
+		    EVBGP_VERSION);
+	caps->link_local_nh = c->cap_link_local_nh;
 	caps->multi_session = c->cap_multi_session;
 	caps->operational = c->cap_operational;
 	caps->aigp = c->cap_aigp;
@@ -633,6 +637,8 @@ peer_pack_ctx(struct peer *p, struct rib_out_pack_ctx *ctx)
 	/* before a session: the most this neighbor may negotiate */
 	ctx->enc.ext_nexthop = p->fsm.state == ST_ESTABLISHED ?
 	    p->neg.ext_nexthop : cfg_ext_nexthop(p->cfg);
+	if (p->fsm.state == ST_ESTABLISHED && p->neg.link_local_nh)
+		ctx->enc.local_ll = p->cfg->local_link_local;
 	ctx->families = p->neg.families;
 	ctx->addpath_tx = p->neg.addpath_tx;
 	ctx->max_msg = p->neg.max_msg ? p->neg.max_msg : BGP_MAX_MSG;
@@ -875,13 +881,20 @@ peer_clear_out(struct peer *p)
 }
 
 void
-peer_teardown(struct peer *p, uint8_t subcode)
+peer_teardown(struct peer *p, uint8_t subcode, const char *text)
 {
 	if (p->fsm.state == ST_IDLE)
 		return;
 	p->stop_subcode = subcode;
 	free(p->stop_text);
 	p->stop_text = NULL;
+	/* RFC 9003: Administrative Shutdown and Reset carry a shutdown
+	 * communication; without the operator's text, the subcode's name,
+	 * as ExaBGP 4.2 sends (Notify(6, code)) */
+	if (subcode == BGP_CEASE_ADMIN_SHUTDOWN ||
+	    subcode == BGP_CEASE_ADMIN_RESET)
+		p->stop_text = xstrdup(text != NULL ? text :
+		    notification_subcode_name(BGP_ERR_CEASE, subcode));
 	/* RFC 4724 peers keep our routes over a restart: close quietly */
 	if (p->neg.gr && p->fsm.state == ST_ESTABLISHED) {
 		snprintf(p->down_reason, sizeof(p->down_reason),

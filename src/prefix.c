@@ -56,6 +56,13 @@ addr_equal(const struct bgp_addr *a, const struct bgp_addr *b)
 	return a->afi == b->afi && memcmp(a->b, b->b, addr_len(a)) == 0;
 }
 
+bool
+addr_is_link_local(const struct bgp_addr *a)
+{
+	return a->afi == BGP_AFI_IPV6 && a->b[0] == 0xfe &&
+	    (a->b[1] & 0xc0) == 0x80;
+}
+
 size_t
 addr_len(const struct bgp_addr *a)
 {

@@ -1207,8 +1207,10 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 	 * classic fields, the others in MP_(UN)REACH (RFC 8950 §3) */
 	bool v4 = fam == FAM_IPV4_UNICAST && (wd || update_classic(a,
 	    &ctx->enc, fam));
-	/* group-updates off: one route per UPDATE, withdrawals included */
-	size_t limit = !ctx->group_updates ? 1 : SIZE_MAX;
+	/* group-updates off: one route per UPDATE, withdrawals included;
+	 * so for the families ExaBGP never packs (NLRI_F_UNPACKED) */
+	size_t limit = !ctx->group_updates || (nlri_family(fam)->flags &
+	    NLRI_F_UNPACKED) ? 1 : SIZE_MAX;
 	struct wbuf aw, nl, w;
 	size_t room, n;
 

@@ -142,6 +142,53 @@ START_TEST(test_raw_replaces)
 }
 END_TEST
 
+/*
+ * Link-local next hop negotiated (ctx.local_ll set): a global IPv6 next
+ * hop gets our link-local address after it (32 octets, the kit's
+ * conf-llnh-update); a link-local one goes alone (16); an IPv4 family
+ * never gets one.
+ */
+START_TEST(test_mp_reach_link_local)
+{
+	static const uint8_t nlri[] = { 128, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 1 };
+	struct attr_encode_ctx ctx = { .ibgp = true, .asn4 = true,
+		.local_as = 1 };
+	struct attrs a;
+	uint8_t buf[256];
+	struct wbuf w;
+
+	ck_assert_int_eq(addr_parse("fe80::1", &ctx.local_ll), 0);
+	attrs_init(&a);
+	ck_assert_int_eq(addr_parse("2001:db8::ffff", &a.nexthop), 0);
+	a.has |= ATTR_HAS_NEXT_HOP;
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(attrs_encode(&w, &a, &ctx, FAM_IPV6_UNICAST, nlri,
+	    sizeof(nlri)), 0);
+	/* ORIGIN 4, AS_PATH 3, LOCAL_PREF 7, then MP_REACH: flags, code,
+	 * length, AFI, SAFI, next hop length */
+	ck_assert_uint_eq(buf[14 + 1], BGP_ATTR_MP_REACH_NLRI);
+	ck_assert_uint_eq(buf[14 + 6], 32);
+	ck_assert(memcmp(buf + 14 + 7, a.nexthop.b, 16) == 0);
+	ck_assert(memcmp(buf + 14 + 23, ctx.local_ll.b, 16) == 0);
+
+	ck_assert_int_eq(addr_parse("fe80::cafe", &a.nexthop), 0);
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(attrs_encode(&w, &a, &ctx, FAM_IPV6_UNICAST, nlri,
+	    sizeof(nlri)), 0);
+	ck_assert_uint_eq(buf[14 + 6], 16);
+
+	/* not negotiated: the global next hop alone */
+	memset(&ctx.local_ll, 0, sizeof(ctx.local_ll));
+	ck_assert_int_eq(addr_parse("2001:db8::ffff", &a.nexthop), 0);
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(attrs_encode(&w, &a, &ctx, FAM_IPV6_UNICAST, nlri,
+	    sizeof(nlri)), 0);
+	ck_assert_uint_eq(buf[14 + 6], 16);
+	attrs_free(&a);
+}
+END_TEST
+
 /* The Prefix-SID (RFC 8669) as 4.2 prints it; the route syntax reads
  * its text back, or gets the generic form. */
 START_TEST(test_prefix_sid)
@@ -184,6 +231,71 @@ START_TEST(test_prefix_sid)
 }
 END_TEST
 
+/* PMSI Tunnel (RFC 6514 §5) and the EVPN communities, as 4.2 prints
+ * them; what 4.2 cannot read keeps the generic form. */
+START_TEST(test_pmsi_evpn_communities)
+{
+	/* ingress replication, VNI 100 in the label field, to 127.0.0.13 */
+	static const uint8_t ir[] = { 0x00, 0x06, 0x00, 0x00, 0x64, 127, 0, 0,
+		13 };
+	static const uint8_t mldp[] = { 0x01, 0x02, 0x00, 0x00, 0x00, 0xab,
+		0xcd };
+	static const uint8_t no_tunnel[] = { 0x00, 0x00, 0x00, 0x06, 0x41 };
+	static const uint8_t short_ir[] = { 0x00, 0x06, 0x00, 0x00, 0x64, 127 };
+	struct attrs a;
+	struct sbuf o;
+
+	attrs_init(&a);
+	attrs_add_ext_community(&a, UINT64_C(0x030C000000000008));
+	attrs_add_ext_community(&a, UINT64_C(0x030C0000000000FF));
+	attrs_add_ext_community(&a, UINT64_C(0x0600010000000007));
+	attrs_add_ext_community(&a, UINT64_C(0x0603BBBBBBBBBBBB));
+	attrs_set_raw(&a, 0xc0, BGP_ATTR_PMSI_TUNNEL, ir, sizeof(ir));
+	sbuf_init(&o);
+	bgp_attr_json(&o, &a, false);
+	ck_assert_str_eq(o.p, "{\"extended-community\":["
+	    "{\"value\":219550481834311688,\"string\":\"encap:VXLAN\"},"
+	    "{\"value\":219550481834311935,"
+	    "\"string\":\"encap:encap:UNKNOWN-255\"},"
+	    "{\"value\":432346663739195399,"
+	    "\"string\":\"mac-mobility:7:sticky\"},"
+	    "{\"value\":433396404140620731,\"string\":\"\"}],"
+	    "\"pmsi\":\"pmsi:ingressreplication:0:6(100):127.0.0.13\"}");
+	sbuf_reset(&o);
+	bgp_attr_text(&o, &a, ATTR_TEXT_EVENT);
+	ck_assert_ptr_nonnull(strstr(o.p,
+	    " pmsi pmsi:ingressreplication:0:6(100):127.0.0.13"));
+	ck_assert_ptr_nonnull(strstr(o.p, "encap:VXLAN"));
+	/* the route syntax keeps the generic form it reads back */
+	sbuf_reset(&o);
+	bgp_attr_text(&o, &a, ATTR_TEXT_ROUTE);
+	ck_assert_ptr_nonnull(strstr(o.p, " attribute [ 0x16 0xC0 "
+	    "0x00060000647F00000D ]"));
+	attrs_free(&a);
+
+	attrs_init(&a);
+	attrs_set_raw(&a, 0xc0, BGP_ATTR_PMSI_TUNNEL, mldp, sizeof(mldp));
+	sbuf_reset(&o);
+	bgp_attr_json(&o, &a, false);
+	ck_assert_str_eq(o.p, "{\"pmsi\":\"pmsi:mldpp2mplsp:1:0:0xABCD\"}");
+	attrs_set_raw(&a, 0xc0, BGP_ATTR_PMSI_TUNNEL, no_tunnel,
+	    sizeof(no_tunnel));
+	sbuf_reset(&o);
+	bgp_attr_json(&o, &a, false);
+	ck_assert_str_eq(o.p, "{\"pmsi\":\"pmsi:notunnel:0:100:\"}");
+	attrs_set_raw(&a, 0xc0, BGP_ATTR_PMSI_TUNNEL, short_ir,
+	    sizeof(short_ir));
+	sbuf_reset(&o);
+	bgp_attr_json(&o, &a, false);
+	ck_assert_str_eq(o.p, "{\"attribute-0x16-0xC0\":\"0x00060000647F\"}");
+	sbuf_reset(&o);
+	bgp_attr_text(&o, &a, ATTR_TEXT_EVENT);
+	ck_assert_str_eq(o.p, " attribute [ 0x16 0xC0 0x00060000647F ]");
+	sbuf_free(&o);
+	attrs_free(&a);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -195,7 +307,9 @@ suite(void)
 	tcase_add_test(tc, test_text_styles);
 	tcase_add_test(tc, test_text_empty_path);
 	tcase_add_test(tc, test_raw_replaces);
+	tcase_add_test(tc, test_mp_reach_link_local);
 	tcase_add_test(tc, test_prefix_sid);
+	tcase_add_test(tc, test_pmsi_evpn_communities);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <netinet/in.h>
 
 #include <check.h>
 #include <errno.h>
@@ -724,7 +725,7 @@ END_TEST
 START_TEST(json_forms_content)
 {
 	json_object *o, *v;
-	char *s = ask("status json");
+	char *s = ask("status json"), *uuid, want[128];
 
 	s[strlen(s) - 5] = '\0';
 	o = json_tokener_parse(s);
@@ -734,8 +735,34 @@ START_TEST(json_forms_content)
 	ck_assert_int_eq(json_object_get_int64(v), 0);
 	ck_assert(json_object_object_get_ex(o, "pid", &v));
 	ck_assert_int_eq(json_object_get_int64(v), getpid());
+	/* ExaBGP main's keys: uuid (the ping's), uptime, peers by name */
+	ck_assert(json_object_object_get_ex(o, "uuid", &v));
+	uuid = strdup(json_object_get_string(v));
+	ck_assert_uint_eq(strlen(uuid), 36);
+	ck_assert(json_object_object_get_ex(o, "uptime", &v));
+	ck_assert(json_object_object_get_ex(o, "start_time", &v));
+	ck_assert(json_object_object_get_ex(o, "peers", &v));
+	ck_assert(json_object_object_get_ex(v, "neighbor 127.0.0.2 local-ip "
+	    "127.0.0.1 local-as 65001 peer-as 65002 router-id 10.0.0.1 "
+	    "family-allowed in-open", &v));
+	ck_assert_str_eq(json_object_get_string(v), "ACTIVE");
 	json_object_put(o);
 	free(s);
+
+	/* the text form: main's block, which its helpers parse */
+	s = ask("status");
+	ck_assert_msg(strncmp(s, "ExaBGP Daemon Status\n====================\n"
+	    "Version: ", 51) == 0, "%s", s);
+	snprintf(want, sizeof(want), "\nUUID: %s\nPID: %d\n", uuid,
+	    (int)getpid());
+	ck_assert_msg(strstr(s, want) != NULL, "%s", s);
+	ck_assert_msg(strstr(s, "\nPeers: 1\n  - neighbor 127.0.0.2 ") !=
+	    NULL, "%s", s);
+	free(s);
+	s = ask("ping json");
+	ck_assert_msg(strstr(s, uuid) != NULL, "%s", s);
+	free(s);
+	free(uuid);
 
 	s = ask("help json");
 	s[strlen(s) - 5] = '\0';
@@ -760,6 +787,54 @@ START_TEST(json_forms_content)
 	s = ask("reload json");
 	ck_assert_str_eq(s, "error\n");
 	free(s);
+}
+END_TEST
+
+/*
+ * create neighbor / delete neighbor over the socket (ExaBGP main): the
+ * neighbor is shown, answered done; a second one with the same key, an
+ * unknown process and a delete matching nothing are errors.
+ */
+START_TEST(create_delete_neighbor)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	int hold = socket(AF_INET, SOCK_STREAM, 0);
+	char *s;
+
+	/* connections go to a loopback port bound by nobody listening:
+	 * refused at once, never someone else's daemon */
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(hold, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(hold, (struct sockaddr *)&sin, &sl), 0);
+	fx.d->penv.set.port = ntohs(sin.sin_port);
+
+	s = ask("create neighbor 127.0.0.1 local-address 127.0.0.1 "
+	    "local-as 65001 peer-as 65009 router-id 1.2.3.4");
+	ck_assert_str_eq(s, "done\n");
+	free(s);
+	s = ask("show neighbor summary");
+	ck_assert_msg(strstr(s, "\n127.0.0.1 ") != NULL, "%s", s);
+	ck_assert_msg(strstr(s, "65009") != NULL, "%s", s);
+	free(s);
+	s = ask("create neighbor 127.0.0.1 local-address 127.0.0.1 "
+	    "local-as 1 peer-as 1");
+	ck_assert_str_eq(s, "error\n");
+	free(s);
+	s = ask("create neighbor 127.0.0.3 local-address 127.0.0.1 "
+	    "local-as 1 peer-as 1 api nosuch");
+	ck_assert_str_eq(s, "error\n");
+	free(s);
+	ck_assert_uint_eq(fx.d->npeers, 2);
+	s = ask("delete neighbor 127.0.0.1 peer-as 65009");
+	ck_assert_str_eq(s, "done\n");
+	free(s);
+	ck_assert_uint_eq(fx.d->npeers, 1);
+	ck_assert_uint_eq(fx.d->nruntime, 0);
+	s = ask("delete neighbor 127.0.0.1");
+	ck_assert_str_eq(s, "error\n");
+	free(s);
+	close(hold);
 }
 END_TEST
 
@@ -1174,6 +1249,7 @@ control_suite(void)
 	tcase_add_loop_test(tc, json_every_show, 0,
 	    sizeof(json_forms) / sizeof(json_forms[0]));
 	tcase_add_test(tc, json_forms_content);
+	tcase_add_test(tc, create_delete_neighbor);
 	tcase_add_test(tc, shutdown_answers_then_closes);
 	tcase_add_test(tc, free_removes_socket);
 	tcase_add_test(tc, live_socket_refused);

@@ -567,6 +567,83 @@ START_TEST(test_families_through_api)
 }
 END_TEST
 
+/*
+ * "announce watchdog" / "withdraw watchdog" without a name act on the
+ * watchdog named after the helper's process (ExaBGP 4.2,
+ * command/watchdog.py); evbgpctl has no process name: error.
+ */
+START_TEST(test_watchdog_default_name)
+{
+	static const char conf[] = "process dnsr {\n"
+	    "	run /bin/sleep 30;\n"
+	    "	encoder text;\n"
+	    "}\n"
+	    "neighbor 127.0.0.2 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65001;\n"
+	    "	passive;\n"
+	    "	family { ipv4 unicast; }\n"
+	    "	api { processes [ dnsr ]; }\n"
+	    "	static {\n"
+	    "		route 10.1.0.0/24 next-hop 192.0.2.1;\n"
+	    "		route 10.9.0.0/24 next-hop 192.0.2.1 watchdog dnsr "
+	    "withdraw;\n"
+	    "	}\n"
+	    "}\n";
+	struct harness h;
+	struct arrived a = { 0 };
+	struct answers ans;
+	struct line_client helper, ctl;
+	struct line_handler lh;
+	uint8_t buf[4096];
+	struct wbuf w;
+
+	harness_dir(&h);
+	harness_start(&h, conf);
+	connect_peer(&h);
+	wbuf_init(&w, buf, sizeof(buf));
+	w.len = test_open(buf, sizeof(buf), 65001, FAMSET(FAM_IPV4_UNICAST));
+	keepalive_encode(&w);
+	bufferevent_write(h.remote, w.buf, w.len);
+	/* 10.1.0.0/24 only: the watchdog's route starts withdrawn */
+	wait_arrived(&h, &a, got_eor_and, 1);
+	ck_assert_uint_eq(a.announced, 1);
+
+	sbuf_init(&ans.text);
+	memset(&helper, 0, sizeof(helper));
+	snprintf(helper.name, sizeof(helper.name), "dnsr");
+	helper.helper = true;
+	helper.encoder = ENCODER_TEXT;
+	helper.reply = capture_reply;
+	helper.ctx = &ans;
+	ck_assert_str_eq(command(&h, &helper, &ans, "announce watchdog"),
+	    "done\n");
+	wait_arrived(&h, &a, got_announced, 2);
+	ck_assert_str_eq(command(&h, &helper, &ans, "withdraw watchdog"),
+	    "done\n");
+	wait_arrived(&h, &a, got_withdrawn, 1);
+
+	memset(&ctl, 0, sizeof(ctl));
+	snprintf(ctl.name, sizeof(ctl.name), "evbgpctl");
+	ctl.encoder = ENCODER_TEXT;
+	ctl.reply = capture_reply;
+	ctl.ctx = &ans;
+	ck_assert_str_eq(command(&h, &ctl, &ans, "announce watchdog"),
+	    "error\n");
+	ck_assert_str_eq(command(&h, &ctl, &ans, "announce watchdog dnsr"),
+	    "done\n");
+	wait_arrived(&h, &a, got_announced, 3);
+
+	api_exec_handler(h.d, &lh);
+	lh.release(lh.arg, &helper);
+	lh.release(lh.arg, &ctl);
+	sbuf_free(&ans.text);
+	harness_free(&h);
+}
+END_TEST
+
 static Suite *
 daemon_suite(void)
 {
@@ -578,6 +655,7 @@ daemon_suite(void)
 	    (int)(sizeof(bad_opens) / sizeof(bad_opens[0])));
 	tcase_add_test(tc, test_toobig_route_does_not_wedge);
 	tcase_add_test(tc, test_families_through_api);
+	tcase_add_test(tc, test_watchdog_default_name);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -73,12 +73,12 @@ static const struct {
 	/* a next hop is not a neighbor */
 	{ "announce route 10.0.0.0/24 next-hop", "self", false, true },
 	{ "announce route 10.0.0.0/24 next-hop 192.0.2.1", "", false, true },
-	{ "announce ipv4", "flow flow-vpn mpls-vpn multicast nlri-mpls unicast",
-	    false, false },
+	{ "announce ipv4", "flow flow-vpn mcast-vpn mpls-vpn multicast mup "
+	    "nlri-mpls sr-policy unicast", false, false },
 	{ "clear adj-rib", "in out", false, false },
 	{ "flush adj-rib", "out", false, false },
 	{ "teardown", "", false, true },
-	{ "teardown 2", "", false, false },
+	{ "teardown 2", "", false, true },
 	{ "status", "json", false, false },
 	{ "version", "json", false, false },
 	{ "reload", "allow-empty", false, false },
@@ -87,8 +87,8 @@ static const struct {
 	/* the selector */
 	{ "neighbor", "*", true, false },
 	/* selector keys, or the command */
-	{ "neighbor 192.0.2.1", ", announce clear disable-ack enable-ack "
-	    "family-allowed flush help local-as local-ip peer-as ping reload "
+	{ "neighbor 192.0.2.1", ", announce clear create delete disable-ack "
+	    "enable-ack family-allowed flush help local-as local-ip peer-as ping reload "
 	    "reset restart router-id show shutdown silence-ack status teardown "
 	    "version withdraw", false, false },
 	{ "neighbor 192.0.2.1 local-as", "", false, true },
@@ -123,7 +123,8 @@ START_TEST(test_first_words)
 	char *got = next_of("", &neighbor, &value);
 
 	/* every command's first word, and the selector */
-	ck_assert_str_eq(got, "announce clear disable-ack enable-ack flush "
+	ck_assert_str_eq(got, "announce clear create delete disable-ack "
+	    "enable-ack flush "
 	    "help neighbor ping reload reset restart show shutdown silence-ack "
 	    "status teardown version withdraw");
 	ck_assert(!neighbor && !value);

@@ -55,6 +55,10 @@ struct daemon {
 	struct daemon_range_log *range_logs;
 	size_t		 nrange_logs;
 	unsigned	 peers_gen;	/* bumped whenever peers change */
+	/* neighbors made at run time (create neighbor), owned here: never
+	 * in the configuration file, kept across reloads */
+	struct cfg_neighbor **runtime;
+	size_t		 nruntime;
 	struct daemon_listener *listeners;
 	size_t		 nlisteners;
 	struct log_limit log_unconfigured; /* connections nobody expects */
@@ -92,6 +96,7 @@ struct daemon {
 	bool		 helper_overflow_restart; /* else drop (and tell) */
 	char		 hostname[256];
 	char		 uuid[40];	/* this run, for "ping" */
+	double		 start_time;	/* epoch seconds, for "status" */
 
 	/* event-loop health: a 50 ms tick measures how late timers run */
 	struct event	*ev_health;
@@ -136,6 +141,23 @@ void	daemon_request(struct daemon *d, unsigned req, const char *why);
  * daemon_request there.
  */
 int	daemon_reload(struct daemon *d, unsigned how);
+/*
+ * A neighbor made at run time ("create neighbor"): nb becomes the
+ * daemon's, its peer is started. It outlives reloads unless the new
+ * configuration has a neighbor with the same key, which takes it over.
+ * -1 (nb freed, reason in err) when a neighbor with that key exists.
+ */
+int	daemon_create_neighbor(struct daemon *d, struct cfg_neighbor *nb,
+	    char *err, size_t errlen);
+/*
+ * "delete neighbor": p is sent Cease/Peer De-configured (RFC 4486),
+ * leaves the peer list and is freed, with its run-time definition. A
+ * configured neighbor comes back at the next reload. Not from inside
+ * one of p's own callbacks.
+ */
+void	daemon_delete_peer(struct daemon *d, struct peer *p);
+/* Was nb made at run time? */
+bool	daemon_is_runtime(const struct daemon *d, const struct cfg_neighbor *nb);
 /* Number of helper processes configured. */
 size_t	daemon_helper_count(const struct daemon *d);
 

@@ -226,7 +226,7 @@ void	peer_watchdog(struct peer *p, const char *name, bool announce);
 /* clear adj-rib in. */
 void	peer_clear_in(struct peer *p);
 /* Reset the session (Cease subcode); it comes back by itself. */
-void	peer_teardown(struct peer *p, uint8_t subcode);
+void	peer_teardown(struct peer *p, uint8_t subcode, const char *text);
 /* Pause reading from the peer (TCP flow control slows it down) until
  * ops->rx_ready says so, for a bounded time (see peer.c). Safe from a
  * callback. */

@@ -506,8 +506,8 @@ def test_grammar(d, tmp):
     check("grammar: --help's COMMANDS are the daemon's help answer",
           forms and forms == r.stdout.splitlines(),
           "\n".join(forms) + "\n---\n" + r.stdout)
-    check("grammar: teardown is 'teardown [SUBCODE]' after a selector",
-          "teardown [SUBCODE]" in forms and "teardown IP" not in h, h)
+    check("grammar: teardown is 'teardown [SUBCODE [TEXT...]]' after a selector",
+          "teardown [SUBCODE [TEXT...]]" in forms and "teardown IP" not in h, h)
     with open(os.path.join(REPO, "docs", "evbgpctl.md")) as f:
         doc = f.read()
     code = re.findall(r"^```[a-z]*\n(.*?)^```", doc, re.S | re.M)

@@ -158,10 +158,10 @@ chmod 644 "$TMP/a.conf" "$TMP/b.conf"
     ! grep -q warning "$TMP/check.out" &&
     ok "--check: no warning without settings" ||
     fail "--check without settings: $(cat "$TMP/check.out")"
-env exabgp_log_packets=true exabgp.tcp.delay=5 exabgp_daemon_user=no-such-user-$$ \
+env exabgp_log_packets=true exabgp.reactor.speed=5 exabgp_daemon_user=no-such-user-$$ \
     "$EVBGPD" --env /dev/null --check "$TMP/a.conf" >"$TMP/check.out" 2>&1
 grep -q "^warning: setting log.packets=true (exabgp_log_packets) is not supported by evbgpd and has no effect" "$TMP/check.out" &&
-    grep -q "^warning: setting tcp.delay=5 " "$TMP/check.out" &&
+    grep -q "^warning: setting reactor.speed=5 " "$TMP/check.out" &&
     grep -q "^warning: exabgp.daemon.user: no user 'no-such-user-$$'" "$TMP/check.out" &&
     ok "--check names settings without effect and an unknown user" ||
     fail "--check settings warnings: $(cat "$TMP/check.out")"
