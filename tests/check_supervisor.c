@@ -562,17 +562,17 @@ file_text(const char *path)
 	return (buf);
 }
 
-/* The helper's stderr goes to our log destination, line by line, with
- * the process name; control characters escaped, an unterminated last
- * line and an over-long line not lost, nothing on our own stderr. */
-START_TEST(test_stderr_logged)
+/*
+ * Run the shell script `script` as helper `name` (no respawn) until it
+ * exits, everything logged to a file: that file's text once the
+ * supervisor is gone (so what it flushes at teardown is in).
+ */
+static char *
+stderr_of(const char *name, const char *script)
 {
 	struct sup_settings set;
 	struct cfg_process p;
-	char *argv[] = { "sh", "-c",
-	    "echo 'first complaint' >&2; printf 'esc\\033[31mred\\n' >&2; "
-	    "head -c 9000 /dev/zero | tr '\\0' x >&2; echo >&2; "
-	    "printf 'last words' >&2; exit 3", NULL };
+	char *argv[] = { "sh", "-c", (char *)script, NULL };
 	char logf[] = "/tmp/check_sup_logXXXXXX", *text;
 	struct rec r;
 	int fd;
@@ -584,7 +584,7 @@ START_TEST(test_stderr_logged)
 	settings(&set);
 	rec_init(&r, &set);
 	memset(&p, 0, sizeof(p));
-	p.name = "talker";
+	p.name = (char *)name;
 	p.argv = argv;
 	p.argc = 3;
 	p.path = "/bin/sh";
@@ -596,6 +596,19 @@ START_TEST(test_stderr_logged)
 	log_init(true, LOG_DEST_STDERR, LOG_INFO, NULL);
 	text = file_text(logf);
 	unlink(logf);
+	return (text);
+}
+
+/* The helper's stderr goes to our log destination, line by line, with
+ * the process name; control characters escaped, an unterminated last
+ * line and an over-long line not lost, nothing on our own stderr. */
+START_TEST(test_stderr_logged)
+{
+	char *text = stderr_of("talker",
+	    "echo 'first complaint' >&2; printf 'esc\\033[31mred\\n' >&2; "
+	    "head -c 9000 /dev/zero | tr '\\0' x >&2; echo >&2; "
+	    "printf 'last words' >&2; exit 3");
+
 	ck_assert_ptr_nonnull(strstr(text, "notice: process talker: first "
 	    "complaint\n"));
 	ck_assert_ptr_nonnull(strstr(text, "process talker: esc\\x1b[31mred\n"));
@@ -611,33 +624,9 @@ END_TEST
  * are logged, the others counted in one line. */
 START_TEST(test_stderr_flood)
 {
-	struct sup_settings set;
-	struct cfg_process p;
-	char *argv[] = { "sh", "-c", "seq 1 20000 >&2", NULL };
-	char logf[] = "/tmp/check_sup_floodXXXXXX", *text, *w;
-	struct rec r;
+	char *text = stderr_of("flood", "seq 1 20000 >&2"), *w;
 	size_t logged = 0;
-	int fd;
 
-	fd = mkstemp(logf);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	log_init(true, LOG_DEST_FILE, LOG_INFO, logf);
-	settings(&set);
-	rec_init(&r, &set);
-	memset(&p, 0, sizeof(p));
-	p.name = "flood";
-	p.argv = argv;
-	p.argc = 3;
-	p.path = "/bin/sh";
-	p.respawn = false;
-	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
-	ck_assert(run_until(&r, exited_once, WAIT_MS));
-	stop_and_wait(&r);
-	rec_free(&r);
-	log_init(true, LOG_DEST_STDERR, LOG_INFO, NULL);
-	text = file_text(logf);
-	unlink(logf);
 	for (w = text; (w = strstr(w, "notice: process flood: ")) != NULL; w++)
 		logged++;
 	/* the machine may be slow: a second may pass during the flood */
