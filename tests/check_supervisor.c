@@ -5,6 +5,7 @@
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <check.h>
@@ -72,6 +73,7 @@ struct rec {
 	unsigned	 max_turn_lines;
 	struct event	*turn_ev;
 	long		 aux;
+	void		*ctx;		/* a test's own state for its conditions */
 };
 
 static struct per_name *
@@ -415,18 +417,34 @@ START_TEST(test_echo_round_trip)
 }
 END_TEST
 
+/*
+ * The helper (/bin/sleep) is past its start-up and asleep in its main:
+ * blocked in (clock_)nanosleep. Until then its /proc entries show
+ * transient state: exe switches to sleep before the dynamic loader and
+ * setlocale() have run, and those open (and close) descriptor 3 for
+ * ld.so.cache, libc.so.6 and the locale files. What is left once it
+ * sleeps is what it inherited from us.
+ */
 static bool
-exec_done(struct rec *r)
+helper_asleep(struct rec *r)
 {
-	char link[64], target[256];
-	ssize_t n;
+	char path[64], buf[128];
+	long nr;
+	FILE *f;
+	bool asleep = false;
 
-	snprintf(link, sizeof(link), "/proc/%d/exe", (int)r->pids[0]);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n <= 0)
-		return (false);
-	target[n] = '\0';
-	return (strstr(target, "sleep") != NULL);
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)r->pids[0]);
+	f = fopen(path, "re");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	if (fgets(buf, sizeof(buf), f) != NULL &&
+	    sscanf(buf, "%ld", &nr) == 1)
+		asleep = nr == SYS_clock_nanosleep
+#ifdef SYS_nanosleep
+		    || nr == SYS_nanosleep
+#endif
+		    ;
+	fclose(f);
+	return (asleep);
 }
 
 static char *
@@ -478,16 +496,21 @@ START_TEST(test_child_setup)
 	p.path = "/bin/sleep";
 	p.respawn = true;
 	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
-	ck_assert(run_until(&r, exec_done, WAIT_MS));
+	ck_assert(run_until(&r, one_started, WAIT_MS));
+	ck_assert(run_until(&r, helper_asleep, WAIT_MS));
 	pid = r.pids[0];
 
+	/* anything beyond 0-2 now was inherited: name it */
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
 	ck_assert_ptr_nonnull(d = opendir(path));
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
 		nfd++;
-		ck_assert_int_le(atoi(e->d_name), 2);
+		n = readlinkat(dirfd(d), e->d_name, a, sizeof(a) - 1);
+		a[n > 0 ? n : 0] = '\0';
+		ck_assert_msg(atoi(e->d_name) <= 2,
+		    "helper inherited fd %s -> %s", e->d_name, a);
 	}
 	closedir(d);
 	ck_assert_int_eq(nfd, 3);
@@ -507,16 +530,9 @@ START_TEST(test_child_setup)
 	b[n] = '\0';
 	ck_assert_str_ne(a, b);
 
-	/* the child may still be between fork and execve (slow under
-	 * ASan): wait until /proc shows the program's own environment */
+	/* asleep in sleep's main: this is the environment execve gave it */
 	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
-	for (int tries = 0;; tries++) {
-		buf = slurp(path, &len);
-		if (env_has(buf, len, "TERM=dumb") || tries == 100)
-			break;
-		free(buf);
-		usleep(20000);
-	}
+	buf = slurp(path, &len);
 	ck_assert(env_has(buf, len, "TERM=dumb"));
 	ck_assert(!env_has(buf, len, "TERM=xterm"));
 	ck_assert(env_has(buf, len, "EVBGP_SUP_TEST=inherited"));
@@ -744,7 +760,41 @@ late_cb(evutil_socket_t fd, short what, void *arg)
 	v[0] = now;
 }
 
-/* Bounded batches: <= lines_per_turn per loop turn, timers on time. */
+/*
+ * A 10 ms timer against a line stream, judged in lines, not seconds: how
+ * many lines were handled while the timer was due and had not run yet.
+ * A busy machine may delay the whole process (then no line is handled
+ * either), but the loop may not keep reading lines while a timer waits.
+ */
+struct overdue {
+	double		 due;		/* when the timer is due next */
+	unsigned	 lines;		/* handled since it became due */
+	unsigned	 worst;
+	unsigned	 fired;
+};
+
+static void
+overdue_line(struct rec *r, struct sup_helper *h, const char *line)
+{
+	struct overdue *o = r->ctx;
+
+	if (o->due > 0 && mono_now() >= o->due)
+		o->lines++;
+}
+
+static void
+overdue_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct overdue *o = arg;
+
+	if (o->lines > o->worst)
+		o->worst = o->lines;
+	o->lines = 0;
+	o->fired++;
+	o->due = mono_now() + 0.010;
+}
+
+/* Bounded batches: <= lines_per_turn per loop turn, timers not starved. */
 START_TEST(test_batches)
 {
 	static const struct timeval zero = { 0, 0 };
@@ -753,7 +803,7 @@ START_TEST(test_batches)
 	struct tproc t;
 	struct rec r;
 	struct event *timer;
-	double late[2] = { 0, 0 };
+	struct overdue o;
 	char want[32];
 	size_t i;
 
@@ -763,8 +813,12 @@ START_TEST(test_batches)
 	r.aux = 20000;
 	r.turn_ev = evtimer_new(r.base, turn_cb, &r);
 	evtimer_add(r.turn_ev, &zero);
-	timer = event_new(r.base, -1, EV_PERSIST, late_cb, late);
+	memset(&o, 0, sizeof(o));
+	r.ctx = &o;
+	r.on_line = overdue_line;
+	timer = event_new(r.base, -1, EV_PERSIST, overdue_timer, &o);
 	event_add(timer, &ten);
+	o.due = mono_now() + 0.010;
 	tproc(&t, "lines", "lines.sh", "20000");
 	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
 	ck_assert(run_until(&r, all_lines, WAIT_MS));
@@ -774,7 +828,14 @@ START_TEST(test_batches)
 		ck_assert_str_eq(r.lines[i], want);
 	}
 	ck_assert_uint_le(r.max_turn_lines, 10);
-	ck_assert_msg(late[1] < 0.060, "timer interval %.3f s", late[1]);
+	/* a due timer runs at the next turn: the batch of the turn in
+	 * which it became due and of one more, a margin of one (unbatched,
+	 * a pipe's worth of lines, thousands, would go by) */
+	if (o.lines > o.worst)
+		o.worst = o.lines;
+	ck_assert_msg(o.worst <= 3 * set.lines_per_turn,
+	    "%u lines handled while a timer was due", o.worst);
+	ck_assert_uint_gt(o.fired, 0);
 	event_free(timer);
 	stop_and_wait(&r);
 	rec_free(&r);
@@ -928,7 +989,8 @@ START_TEST(test_reap_then_eof)
 	struct rec r;
 
 	settings(&set);
-	set.kill_grace_ms = 2000;
+	/* far beyond the child's 0.3 s: EOF, not the grace, ends the wait */
+	set.kill_grace_ms = 20000;
 	rec_init(&r, &set);
 	tproc(&t, "bg", "bgchild.sh", NULL);
 	t.p.respawn = false;
@@ -947,25 +1009,45 @@ START_TEST(test_reap_then_eof)
 }
 END_TEST
 
-/* Exited, but a descendant holds stdout for long: its group is killed. */
+/* The helper's process group is gone: every member killed and reaped. */
+static bool
+group_gone(struct rec *r)
+{
+	return (kill(-r->pids[0], 0) == -1 && errno == ESRCH);
+}
+
+/*
+ * Exited, but a descendant holds stdout for long: its group is killed.
+ * The descendant would hold the pipe for 300 s, ten times the wait for
+ * the exit: an exit reported within the wait is the group kill's doing,
+ * however slow the machine.
+ */
 START_TEST(test_reap_descendant_killed)
 {
 	struct sup_settings set;
-	struct tproc t;
+	struct cfg_process p;
+	char *argv[] = { "sh", "-c",
+	    "(sleep 300; echo late) & echo early; exit 4", NULL };
 	struct rec r;
 
 	settings(&set);
-	set.kill_grace_ms = 100;	/* bgchild's child lingers 300 ms */
+	set.kill_grace_ms = 100;
 	rec_init(&r, &set);
-	tproc(&t, "bg", "bgchild.sh", NULL);
-	t.p.respawn = false;
-	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	memset(&p, 0, sizeof(p));
+	p.name = "bg";
+	p.argv = argv;
+	p.argc = 3;
+	p.path = "/bin/sh";
+	p.respawn = false;
+	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
 	ck_assert(run_until(&r, one_exited, WAIT_MS));
 	ck_assert_int_eq(r.exited, 1);
 	ck_assert_uint_eq(r.nlines_at_exit, 1);
-	ck_assert(r.t_exit - r.t_first_line < 0.28);
+	ck_assert_str_eq(r.lines[0], "early");
 	ck_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 4);
+	ck_assert(run_until(&r, group_gone, WAIT_MS));
 	stop_and_wait(&r);
+	ck_assert_uint_eq(r.nlines, 1);		/* never "late" */
 	rec_free(&r);
 }
 END_TEST
@@ -1092,17 +1174,30 @@ five_started(struct rec *r)
 	return (r->started >= 5);
 }
 
-/* The back-off doubles on quick deaths and resets after a healthy life. */
+/*
+ * The back-off doubles on quick deaths and resets after a healthy life.
+ * The delays chosen are read from the log line that announces each
+ * respawn (exact); the measured gaps only show that each was honoured (a
+ * timer never fires early; a busy machine may make it late by any
+ * amount, so no upper bound on them).
+ */
 START_TEST(test_backoff_reset)
 {
+	static const unsigned want[4] = { 30, 60, 120, 30 };
 	struct timeval later = { 1, 150000 };
+	char logf[] = "/tmp/check_sup_logXXXXXX", *text, *at;
 	struct sup_settings set;
 	struct tproc t;
 	struct rec r;
 	struct event *ev;
 	double gap[4];
-	int i;
+	unsigned ms;
+	int i, fd;
 
+	fd = mkstemp(logf);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	log_init(true, LOG_DEST_FILE, LOG_INFO, logf);
 	settings(&set);
 	set.respawn_min_ms = 30;
 	set.respawn_max_ms = 1000;
@@ -1115,15 +1210,28 @@ START_TEST(test_backoff_reset)
 	ev = evtimer_new(r.base, kill_it, &r);
 	evtimer_add(ev, &later);
 	ck_assert(run_until(&r, five_started, WAIT_MS));
-	for (i = 0; i < 4; i++)
-		gap[i] = (r.t_started[i + 1] - r.t_exited[i]) * 1000;
-	ck_assert_msg(gap[0] >= 29.5 && gap[0] < 60, "%.1f", gap[0]);
-	ck_assert_msg(gap[1] >= 59.5 && gap[1] < 90, "%.1f", gap[1]);
-	ck_assert_msg(gap[2] >= 119.5 && gap[2] < 150, "%.1f", gap[2]);
-	ck_assert_msg(gap[3] >= 29.5 && gap[3] < 60, "reset: %.1f", gap[3]);
 	event_free(ev);
 	stop_and_wait(&r);
 	rec_free(&r);
+	log_init(false, LOG_DEST_STDERR, LOG_ERR, NULL);
+	text = file_text(logf);
+	unlink(logf);
+	for (i = 0, at = text; i < 4; i++) {
+		at = strstr(at, "process echo: ");
+		ck_assert_msg(at != NULL, "respawn %d not logged: %s", i, text);
+		at = strstr(at, ", respawning in ");
+		ck_assert_msg(at != NULL, "respawn %d not logged: %s", i, text);
+		at += strlen(", respawning in ");
+		ck_assert_int_eq(sscanf(at, "%u ms", &ms), 1);
+		ck_assert_msg(ms == want[i], "respawn %d in %u ms, want %u: %s",
+		    i, ms, want[i], text);
+		gap[i] = (r.t_started[i + 1] - r.t_exited[i]) * 1000;
+		ck_assert_msg(gap[i] >= want[i] - 0.5,
+		    "respawn %d after %.1f ms, before its %u ms", i, gap[i],
+		    want[i]);
+	}
+	/* the last instance was stopped, not respawned */
+	ck_assert_ptr_null(strstr(at, ", respawning in "));
 }
 END_TEST
 
@@ -1253,9 +1361,14 @@ stop_first(struct rec *r, struct sup_helper *h)
 		ck_assert_int_eq(kill(sup_helper_pid(h), SIGSTOP), 0);
 }
 
-/* Flood a SIGSTOPped helper; returns the worst 10 ms timer interval. */
+/*
+ * Flood a SIGSTOPped helper until done(r) (r->ctx is the flood); returns
+ * the worst interval of a 10 ms timer meanwhile. A write that blocked on
+ * the stopped helper would stop the loop for good, so the bound on that
+ * interval is generous (seconds, for a busy machine), not tight.
+ */
 static double
-flood_stopped(struct rec *r, struct flood *f, unsigned ms)
+flood_stopped(struct rec *r, struct flood *f, bool (*done)(struct rec *))
 {
 	struct timeval five = { 0, 5000 }, ten = { 0, 10000 };
 	struct event *writer, *timer;
@@ -1263,14 +1376,32 @@ flood_stopped(struct rec *r, struct flood *f, unsigned ms)
 
 	memset(f, 0, sizeof(*f));
 	f->r = r;
+	r->ctx = f;
 	writer = event_new(r->base, -1, EV_PERSIST, flood_cb, f);
 	timer = event_new(r->base, -1, EV_PERSIST, late_cb, late);
 	event_add(writer, &five);
 	event_add(timer, &ten);
-	run_for(r, ms);
+	ck_assert(run_until(r, done, WAIT_MS));
 	event_free(writer);
 	event_free(timer);
 	return (late[1]);
+}
+
+#define FLOOD_LATE_S	5.0
+
+/* The queue is full: writes are refused. */
+static bool
+flood_refused(struct rec *r)
+{
+	return (((struct flood *)r->ctx)->refused > 0);
+}
+
+/* Overflow restarted the helper, and the new instance echoes. */
+static bool
+flood_restarted(struct rec *r)
+{
+	return (((struct flood *)r->ctx)->refused > 0 && r->started >= 2 &&
+	    r->exited >= 1 && r->nlines > 0);
 }
 
 START_TEST(test_stopped_helper_drop)
@@ -1289,8 +1420,8 @@ START_TEST(test_stopped_helper_drop)
 	r.on_started = stop_first;
 	tproc(&t, "echo", "echo.sh", NULL);
 	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
-	late = flood_stopped(&r, &f, 800);
-	ck_assert_msg(late < 0.060, "timer interval %.3f s", late);
+	late = flood_stopped(&r, &f, flood_refused);
+	ck_assert_msg(late < FLOOD_LATE_S, "timer interval %.3f s", late);
 	ck_assert_uint_le(f.max_queued, set.max_queue);
 	ck_assert_uint_gt(f.refused, 0);
 	sup_helper_stats(r.last, &st);
@@ -1325,8 +1456,8 @@ START_TEST(test_stopped_helper_restart)
 	r.on_started = stop_first;
 	tproc(&t, "echo", "echo.sh", NULL);
 	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
-	late = flood_stopped(&r, &f, 800);
-	ck_assert_msg(late < 0.060, "timer interval %.3f s", late);
+	late = flood_stopped(&r, &f, flood_restarted);
+	ck_assert_msg(late < FLOOD_LATE_S, "timer interval %.3f s", late);
 	ck_assert_uint_le(f.max_queued, set.max_queue);
 	ck_assert_uint_ge(f.refused, 1);
 	ck_assert_int_ge(r.started, 2);
@@ -1496,7 +1627,9 @@ START_TEST(test_stop_all_grace)
 	t0 = mono_now();
 	stop_and_wait(&r);
 	el = mono_now() - t0;
-	ck_assert_msg(el >= 0.19 && el < 1.5, "stopped after %.3f s", el);
+	/* not before the grace; the upper bound only tells "SIGKILL came"
+	 * from "waited for sleeper.sh's 30 s": generous for a busy box */
+	ck_assert_msg(el >= 0.19 && el < 20, "stopped after %.3f s", el);
 	ck_assert(WIFSIGNALED(per(&r, "stubborn")->status));
 	ck_assert_int_eq(WTERMSIG(per(&r, "stubborn")->status), SIGKILL);
 	ck_assert(!WIFSIGNALED(per(&r, "echo")->status) ||
