@@ -13,6 +13,7 @@
 #include "evbgp/bgp_proto.h"
 #include "evbgp/flow_text.h"
 #include "evbgp/lexer.h"
+#include "evbgp/nlri.h"
 #include "evbgp/route_text.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -71,7 +72,12 @@ route_round_trip(const struct cfg_route *r, unsigned flags)
 	text = route_text_string(r);
 	if (lex_line(text, &tk, lexerr, sizeof(lexerr)) == -1)
 		abort();
-	if (r->fam == FAM_L2VPN_VPLS) {
+	if (nlri_family(r->fam)->route != NULL) {
+		/* MVPN, MUP, SR Policy: their own words */
+		if (route_text_parse_words(r->fam, tk.v, tk.n, flags, &v, &nv,
+		    &rerr) == -1)
+			abort();
+	} else if (r->fam == FAM_L2VPN_VPLS) {
 		/* "rd R endpoint E ...": the keywords of "announce vpls" */
 		if (route_text_parse_vpls(tk.v, tk.n, flags, &v, &nv,
 		    &rerr) == -1)

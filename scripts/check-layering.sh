@@ -29,7 +29,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 # level part: modules
 read -r -d '' PARTS <<'EOF'
 1 base: util log wire bgp_proto family prefix lexer sockopt
-2 codec: attrs msg update update_priv bgp_attr nlri flow evpn
+2 codec: attrs msg update update_priv bgp_attr nlri flow evpn mvpn mup srpolicy bgpls
 3 config: config config_print route_text flow_text
 4 settings: env
 4 rib: rib_out
@@ -42,7 +42,7 @@ read -r -d '' PARTS <<'EOF'
 5 control: control
 6 events: api_events
 7 daemon: daemon
-8 commands: api_exec api_show_json
+8 commands: api_exec api_show_json metrics
 9 main: main
 EOF
 

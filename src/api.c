@@ -295,24 +295,34 @@ api_sel_clause(struct api_ctx *c)
 	return 0;
 }
 
+/* The clauses from c->i on (the first address): "A [k v ...]
+ * [, neighbor B ...]"; what names the command in errors. */
+static int
+api_sel_clauses(struct api_ctx *c, const char *what)
+{
+	c->cmd->sel.given = true;
+	for (;;) {
+		if (api_sel_clause(c) == -1)
+			return -1;
+		if (!api_at(c, ","))
+			return 0;
+		c->i++;
+		if (!api_at(c, "neighbor"))
+			return api_fail(c, "%s: expected 'neighbor' after ','",
+			    what);
+		c->i++;
+	}
+}
+
 /* "neighbor A [k v ...] [, neighbor B ...]" if present. */
 static int
 api_selector(struct api_ctx *c)
 {
 	if (!api_at(c, "neighbor"))
 		return 0;
-	c->cmd->sel.given = true;
-	for (;;) {
-		c->i++;			/* "neighbor" */
-		if (api_sel_clause(c) == -1)
-			return -1;
-		if (!api_at(c, ","))
-			break;
-		c->i++;
-		if (!api_at(c, "neighbor"))
-			return api_fail(c, "neighbor selector: expected "
-			    "'neighbor' after ','");
-	}
+	c->i++;			/* "neighbor" */
+	if (api_sel_clauses(c, "neighbor selector") == -1)
+		return -1;
 	if (c->i >= c->n)
 		return api_fail(c, "neighbor selector: missing command after "
 		    "the selector");
@@ -409,6 +419,20 @@ api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 	case BGP_SAFI_VPLS:
 		c->i++;
 		return api_h_vpls(c, d);
+	case BGP_SAFI_MVPN:
+	case BGP_SAFI_MUP:
+	case BGP_SAFI_SRPOLICY: {
+		struct route_text_err rerr;
+
+		c->i++;
+		if (route_text_parse_words(fam, c->t + c->i, c->n - c->i,
+		    api_route_flags(d), &c->cmd->routes, &c->cmd->nroutes,
+		    &rerr) == -1)
+			return api_fail(c, "%s %s %s: %s", d->w1, d->w2,
+			    t->text, rerr.msg);
+		c->i = c->n;
+		return 0;
+	}
 	case BGP_SAFI_FLOW:
 	case BGP_SAFI_FLOW_VPN: {
 		struct route_text_err rerr;
@@ -424,8 +448,8 @@ api_h_family_route(struct api_ctx *c, const struct api_verb_def *d)
 	default:
 		return api_fail(c, "%s: family %s %s is not supported in this "
 		    "form (evbgp takes routes of ipv4 and ipv6 unicast, "
-		    "multicast, nlri-mpls, mpls-vpn, flow and flow-vpn, and "
-		    "l2vpn vpls as '%s AFI SAFI ...')", d->w1, family_afi_name(fam),
+		    "multicast, nlri-mpls, mpls-vpn, flow, flow-vpn, mcast-vpn, "
+		    "mup and sr-policy, and l2vpn vpls as '%s AFI SAFI ...')", d->w1, family_afi_name(fam),
 		    family_safi_name(fam), d->w1);
 	}
 	c->i++;
@@ -510,9 +534,9 @@ api_h_watchdog(struct api_ctx *c, const struct api_verb_def *d)
 {
 	const struct lex_token *t = api_peek(c);
 
+	/* no name: the helper's own (ExaBGP: the process name), text NULL */
 	if (t == NULL)
-		return api_fail(c, "%s watchdog: missing the watchdog name",
-		    d->w1);
+		return 0;
 	c->cmd->text = xstrdup(t->text);
 	c->i++;
 	return api_no_more(c, d);
@@ -675,6 +699,9 @@ api_h_teardown(struct api_ctx *c, const struct api_verb_def *d)
 			    "(expected a Cease subcode from %d to %d)", t->text,
 			    API_SUBCODE_MIN, API_SUBCODE_MAX);
 		c->i++;
+		/* the rest: an RFC 9003 shutdown communication (main) */
+		if (c->i < c->n)
+			c->cmd->text = api_join_rest(c);
 	}
 	c->cmd->subcode = (uint8_t)v;
 	return api_no_more(c, d);
@@ -720,6 +747,186 @@ api_h_ping(struct api_ctx *c, const struct api_verb_def *d)
 	}
 	c->cmd->text = api_join_rest(c);
 	return 0;
+}
+
+/* ---- neighbors made and removed at run time (ExaBGP main) ---- */
+
+/* A word of a neighbor block, quoted when the lexer needs it. */
+static void
+api_put_word(struct sbuf *o, const char *w)
+{
+	size_t need = lex_quote(w, NULL, 0);
+	char *q = xmalloc(need + 1);
+
+	lex_quote(w, q, need + 1);
+	sbuf_adds(o, q);
+	free(q);
+}
+
+/* "family-allowed in-open|AFI-SAFI[/AFI-SAFI...]" as a family block. */
+static int
+api_create_families(struct api_ctx *c, const char *v, struct sbuf *o)
+{
+	char *copy = xstrdup(v), *save = NULL, *f;
+	int rc = 0;
+
+	sbuf_adds(o, "\tfamily {\n");
+	if (strcmp(v, "in-open") == 0) {
+		/* main: negotiate the default, IPv4 unicast */
+		sbuf_adds(o, "\t\tipv4 unicast;\n");
+		goto done;
+	}
+	for (f = strtok_r(copy, "/", &save); f != NULL;
+	    f = strtok_r(NULL, "/", &save)) {
+		char *dash = strchr(f, '-');
+
+		if (dash == NULL) {
+			rc = api_fail(c, "create neighbor: invalid family '%s' "
+			    "(expected AFI-SAFI, e.g. ipv4-unicast)", f);
+			goto done;
+		}
+		*dash = '\0';
+		if (family_by_name(f, dash + 1) == -1) {
+			rc = api_fail(c, "create neighbor: unknown family "
+			    "'%s %s'", f, dash + 1);
+			goto done;
+		}
+		sbuf_printf(o, "\t\t%s %s;\n", f, dash + 1);
+	}
+done:
+	sbuf_adds(o, "\t}\n");
+	free(copy);
+	return rc;
+}
+
+/*
+ * "create neighbor IP local-address IP local-as ASN peer-as ASN
+ * [router-id ID] [family-allowed F] [graceful-restart S]
+ * [group-updates true|false] [api PROCESS]...": cmd->text is the
+ * neighbor block it stands for, which the daemon parses as a
+ * configuration neighbor (every check of the file applies).
+ */
+static int
+api_h_create(struct api_ctx *c, const struct api_verb_def *d)
+{
+	static const char *const keys[] = { "local-address", "local-as",
+	    "peer-as", "router-id", "family-allowed", "graceful-restart",
+	    "group-updates" };
+	const char *val[sizeof(keys) / sizeof(keys[0])] = { NULL };
+	const struct lex_token *t = api_peek(c);
+	struct sbuf o, apis;
+	struct bgp_addr a;
+	uint32_t n;
+	size_t k;
+	int rc = -1;
+
+	if (t == NULL || t->quoted || addr_parse(t->text, &a) == -1)
+		return api_fail(c, "create neighbor: expected the neighbor's IP "
+		    "address%s%s%s", t ? " instead of '" : "",
+		    t ? t->text : "", t ? "'" : "");
+	sbuf_init(&o);
+	sbuf_init(&apis);
+	sbuf_printf(&o, "neighbor %s {\n", t->text);
+	for (c->i++; (t = api_peek(c)) != NULL; c->i += 2) {
+		const char *key = lex_is(t, "local-ip") ? "local-address" :
+		    t->text;
+
+		if (c->i + 1 >= c->n) {
+			api_fail(c, "create neighbor: missing value after "
+			    "'%s'", t->text);
+			goto out;
+		}
+		if (lex_is(t, "api")) {
+			sbuf_addc(&apis, ' ');
+			api_put_word(&apis, c->t[c->i + 1].text);
+			continue;
+		}
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (!t->quoted && strcmp(key, keys[k]) == 0)
+				break;
+		if (k == sizeof(keys) / sizeof(keys[0])) {
+			api_fail(c, "create neighbor: unknown parameter '%s' "
+			    "(expected local-address, local-as, peer-as, "
+			    "router-id, family-allowed, graceful-restart, "
+			    "group-updates or api)", t->text);
+			goto out;
+		}
+		if (val[k] != NULL) {
+			api_fail(c, "create neighbor: '%s' given twice", key);
+			goto out;
+		}
+		val[k] = c->t[c->i + 1].text;
+	}
+	for (k = 0; k < 3; k++)
+		if (val[k] == NULL) {
+			api_fail(c, "create neighbor: '%s' is required", keys[k]);
+			goto out;
+		}
+	/* values that are one plain word, checked here; the rest is the
+	 * configuration parser's */
+	if (addr_parse(val[0], &a) == -1) {
+		api_fail(c, "create neighbor: invalid local-address '%s' "
+		    "(expected an IP address)", val[0]);
+		goto out;
+	}
+	for (k = 1; k < 3; k++)
+		if (api_parse_uint(val[k], 1, UINT32_MAX, &n) == -1) {
+			api_fail(c, "create neighbor: invalid %s '%s' (expected "
+			    "an AS number from 1 to 4294967295)", keys[k],
+			    val[k]);
+			goto out;
+		}
+	sbuf_printf(&o, "\tlocal-address %s;\n\tlocal-as %s;\n"
+	    "\tpeer-as %s;\n", val[0], val[1], val[2]);
+	if (val[3] != NULL) {
+		if (addr_parse(val[3], &a) == -1 || a.afi != BGP_AFI_IPV4) {
+			api_fail(c, "create neighbor: invalid router-id '%s' "
+			    "(expected an IPv4 address)", val[3]);
+			goto out;
+		}
+		sbuf_printf(&o, "\trouter-id %s;\n", val[3]);
+	}
+	if (api_create_families(c, val[4] ? val[4] : "in-open", &o) == -1)
+		goto out;
+	if (val[5] != NULL) {
+		if (api_parse_uint(val[5], 0, 4095, &n) == -1) {
+			api_fail(c, "create neighbor: invalid graceful-restart "
+			    "'%s' (expected 0 to 4095 seconds)", val[5]);
+			goto out;
+		}
+		/* main: 0 is off */
+		sbuf_printf(&o, "\tcapability {\n\t\tgraceful-restart %s;"
+		    "\n\t}\n", n ? val[5] : "disable");
+	}
+	if (val[6] != NULL) {
+		if (strcmp(val[6], "true") != 0 &&
+		    strcmp(val[6], "false") != 0) {
+			api_fail(c, "create neighbor: group-updates must be "
+			    "true or false, not '%s'", val[6]);
+			goto out;
+		}
+		sbuf_printf(&o, "\tgroup-updates %s;\n", val[6]);
+	}
+	if (apis.len > 0)
+		sbuf_printf(&o, "\tapi {\n\t\tprocesses [%s ];\n\t}\n",
+		    apis.p);
+	sbuf_adds(&o, "}\n");
+	c->cmd->text = xstrdup(o.p);
+	rc = 0;
+out:
+	sbuf_free(&o);
+	sbuf_free(&apis);
+	return rc;
+}
+
+/* "delete neighbor SELECTOR": the selector's clauses, without a command
+ * after them */
+static int
+api_h_delete(struct api_ctx *c, const struct api_verb_def *d)
+{
+	if (api_sel_clauses(c, "delete neighbor") == -1)
+		return -1;
+	return api_no_more(c, d);
 }
 
 /* ---- dispatch ---- */
@@ -768,6 +975,8 @@ static const struct api_verb_def api_verbs[] = {
 	{ "silence-ack", NULL, API_SILENCE_ACK, 0, api_h_bare },
 	{ "ping", NULL, API_PING, 0, api_h_ping },
 	{ "status", NULL, API_STATUS, 0, api_h_bare_json },
+	{ "create", "neighbor", API_CREATE_NEIGHBOR, 0, api_h_create },
+	{ "delete", "neighbor", API_DELETE_NEIGHBOR, 0, api_h_delete },
 };
 
 #undef SEL
@@ -905,10 +1114,38 @@ api_command_free(struct api_command *cmd)
 	memset(cmd, 0, sizeof(*cmd));
 }
 
+const char *
+api_session_name(famset_t families, bool multi_session, char *buf,
+    size_t len)
+{
+	size_t at = 0;
+
+	/* ExaBGP names a session "family-allowed in-open" unless
+	 * multi-session is configured: then its families, "AFI-SAFI" joined
+	 * with '/' (bgp/neighbor.py name()) */
+	snprintf(buf, len, "in-open");
+	if (!multi_session)
+		return buf;
+	buf[0] = '\0';
+	for (int f = 0; f < FAM_MAX; f++) {
+		int w;
+
+		if (!FAMSET_HAS(families, f))
+			continue;
+		w = snprintf(buf + at, len - at, "%s%s-%s", at ? "/" : "",
+		    family_afi_name((enum family_id)f),
+		    family_safi_name((enum family_id)f));
+		if (w < 0 || (size_t)w >= len - at)
+			break;
+		at += (size_t)w;
+	}
+	return buf;
+}
+
 bool
 api_match_peer(const struct api_match *m, const struct bgp_addr *peer,
     const struct bgp_addr *local, uint32_t local_as, uint32_t peer_as,
-    uint32_t router_id)
+    uint32_t router_id, const char *session)
 {
 	if (m->invalid)
 		return false;
@@ -923,9 +1160,10 @@ api_match_peer(const struct api_match *m, const struct bgp_addr *peer,
 		return false;
 	if (m->has_router_id && m->router_id != router_id)
 		return false;
-	/* one session per peer: ExaBGP names it "family-allowed in-open" */
-	if (m->family_allowed != NULL &&
-	    strcmp(m->family_allowed, "in-open") != 0)
+	/* the whole name, as ExaBGP's word match (command/limit.py) wants
+	 * it: "ipv4-unicast" does not match "ipv4-unicast/ipv6-unicast" */
+	if (m->family_allowed != NULL && (session == NULL ||
+	    strcmp(m->family_allowed, session) != 0))
 		return false;
 	return true;
 }
@@ -943,18 +1181,19 @@ static const char *const api_help[] = {
 	"withdraw ipv4|ipv6 unicast|multicast|nlri-mpls|mpls-vpn PREFIX "
 	    "[ATTRIBUTES...]",
 	"announce|withdraw ipv4|ipv6 flow|flow-vpn MATCH... ACTION...",
+	"announce|withdraw ipv4|ipv6 mcast-vpn|mup|sr-policy ROUTE...",
 	"announce|withdraw flow route MATCH... ACTION...",
 	"announce|withdraw [l2vpn] vpls rd R endpoint E base B offset O size S "
 	    "next-hop IP [ATTRIBUTES...]",
 	"announce eor [AFI SAFI]",
 	"announce route-refresh AFI SAFI",
-	"announce watchdog NAME",
-	"withdraw watchdog NAME",
+	"announce watchdog [NAME]",
+	"withdraw watchdog [NAME]",
 	"show neighbor [summary|extensive|configuration] [IP] [json]",
 	"show adj-rib in|out [extensive] [IP] [json]",
 	"flush adj-rib out",
 	"clear adj-rib [in|out]",
-	"teardown [SUBCODE]",
+	"teardown [SUBCODE [TEXT...]]",
 	"shutdown",
 	"reload [allow-empty]",
 	"restart [allow-empty]",
@@ -966,6 +1205,11 @@ static const char *const api_help[] = {
 	"silence-ack",
 	"ping [TEXT...] [json]",
 	"status [json]",
+	"create neighbor IP local-address IP local-as ASN peer-as ASN "
+	    "[router-id ID] [family-allowed F] [graceful-restart S] "
+	    "[group-updates true|false] [api PROCESS]",
+	"delete neighbor IP [local-ip IP] [local-as ASN] [peer-as ASN] "
+	    "[router-id ID] [family-allowed F] [, neighbor ...]",
 	"# COMMENT",
 	NULL
 };

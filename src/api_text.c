@@ -296,6 +296,9 @@ tcap_present(const struct bgp_caps *c, bool present[256])
 	present[BGP_CAP_MULTI_SESSION] |= c->multi_session &&
 	    !present[BGP_CAP_MULTI_SESSION_CISCO];
 	present[BGP_CAP_OPERATIONAL] |= c->operational;
+	/* fields in an OPEN we built; 4.2 names them by number */
+	present[BGP_CAP_SOFTWARE_VERSION] |= c->software[0] != '\0';
+	present[BGP_CAP_LINK_LOCAL_NEXTHOP] |= c->link_local_nh;
 	for (int f = 0; f < FAM_MAX; f++) {
 		present[BGP_CAP_ADD_PATH] |= c->addpath[f] != 0;
 		present[BGP_CAP_EXT_NEXTHOP] |= c->ext_nexthop[f] != 0;
@@ -363,6 +366,16 @@ troute(const struct update_route *rt, void *arg)
 	if (rt->announce)
 		sbuf_adds(tr->out, tr->attrs);
 	sbuf_addc(tr->out, '\n');
+	/* ExaBGP 4.2 reads a global + link-local next hop (RFC 2545) as
+	 * two next hops: the route again with the link-local one */
+	if (rt->announce && rt->nexthop_ll != NULL &&
+	    rt->nexthop_ll->afi != 0) {
+		struct update_route ll = *rt;
+
+		ll.nexthop = rt->nexthop_ll;
+		ll.nexthop_ll = NULL;
+		troute(&ll, arg);
+	}
 }
 
 /*

@@ -18,7 +18,9 @@
 
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/bgpls.h"
 #include "evbgp/nlri.h"
+#include "evbgp/srpolicy.h"
 #include "evbgp/update.h"
 
 #include "update_priv.h"
@@ -404,11 +406,16 @@ parse_ipv6_ext_comm(struct upd_state *s, struct rbuf *v, uint8_t flags,
 /*
  * RFC 8669 §3: Prefix-SID TLVs (type, 2-octet length, value). Framing,
  * and the lengths of the two TLVs RFC 8669 defines (Label-Index: 7,
- * Originator SRGB: 2 + 6k), are checked; unknown TLVs are kept (§3:
- * ignored and propagated).
+ * Originator SRGB: 2 + 6k), are checked, and RFC 9252's SRv6 service
+ * TLVs down to their sub-sub-TLVs; unknown TLVs are kept (§3: ignored
+ * and propagated).
  */
+#define SRV6_SID_INFO_LEN	21	/* reserved, SID, flags, behavior,
+					   reserved */
+
 static bool
-prefix_sid_ok(const uint8_t *p, size_t len)
+tlv_framed(const uint8_t *p, size_t len, bool (*check)(const uint8_t *, size_t,
+    uint8_t))
 {
 	while (len > 0) {
 		size_t l;
@@ -418,13 +425,51 @@ prefix_sid_ok(const uint8_t *p, size_t len)
 		l = (size_t)p[1] << 8 | p[2];
 		if (l > len - 3)
 			return false;
-		if ((p[0] == 1 && l != 7) ||
-		    (p[0] == 3 && (l < 2 || (l - 2) % 6 != 0)))
+		if (check != NULL && !check(p + 3, l, p[0]))
 			return false;
 		p += 3 + l;
 		len -= 3 + l;
 	}
 	return true;
+}
+
+/* RFC 9252 §3.2.1: the SID Structure sub-sub-TLV is 6 octets */
+static bool
+srv6_subsub_ok(const uint8_t *v, size_t l, uint8_t type)
+{
+	return type != 1 || l == 6;
+}
+
+/* RFC 9252 §3.1: SID Information sub-TLV: reserved, SID (16), flags,
+ * behavior (2), reserved, then its sub-sub-TLVs, all framed */
+static bool
+srv6_sub_ok(const uint8_t *v, size_t l, uint8_t type)
+{
+	if (type != 1)
+		return true;
+	return l >= SRV6_SID_INFO_LEN &&
+	    tlv_framed(v + SRV6_SID_INFO_LEN, l - SRV6_SID_INFO_LEN,
+	    srv6_subsub_ok);
+}
+
+/* The RFC 9252 service TLVs (5 and 6, but ExaBGP 4.2's 21-octet TLV 5):
+ * a reserved octet, then sub-TLVs, all framed. */
+static bool
+psid_tlv_ok(const uint8_t *v, size_t l, uint8_t type)
+{
+	if (type == 1)
+		return l == 7;
+	if (type == 3)
+		return l >= 2 && (l - 2) % 6 == 0;
+	if ((type == 5 && l != 21) || type == 6)
+		return l >= 1 && tlv_framed(v + 1, l - 1, srv6_sub_ok);
+	return true;
+}
+
+static bool
+prefix_sid_ok(const uint8_t *p, size_t len)
+{
+	return tlv_framed(p, len, psid_tlv_ok);
 }
 
 static const char *
@@ -434,6 +479,27 @@ parse_prefix_sid(struct upd_state *s, struct rbuf *v, uint8_t flags,
 	/* RFC 8669 §6: a malformed Prefix-SID is discarded */
 	if (!prefix_sid_ok(rbuf_ptr(v), rbuf_left(v)))
 		return "Prefix-SID TLVs";
+	keep_raw(s, v, flags, code);
+	return NULL;
+}
+
+/* RFC 9552 §5.3: TLVs (type, length, value) each inside the attribute */
+static const char *
+parse_bgp_ls(struct upd_state *s, struct rbuf *v, uint8_t flags, uint8_t code)
+{
+	if (!bgpls_attr_ok(rbuf_ptr(v), rbuf_left(v)))
+		return "BGP-LS attribute TLVs";
+	keep_raw(s, v, flags, code);
+	return NULL;
+}
+
+/* RFC 9012 §2: tunnel TLVs and their sub-TLVs, each inside its parent */
+static const char *
+parse_tunnel_encap(struct upd_state *s, struct rbuf *v, uint8_t flags,
+    uint8_t code)
+{
+	if (!srpolicy_tunnel_ok(rbuf_ptr(v), rbuf_left(v)))
+		return "Tunnel Encapsulation TLVs";
 	keep_raw(s, v, flags, code);
 	return NULL;
 }
@@ -785,14 +851,22 @@ enc_mp_reach(struct enc *e, const struct attr_desc *d)
 {
 	static const struct bgp_addr none;
 	const struct bgp_addr *g = enc_nh(e);
+	const struct bgp_addr *ll = e->a->nexthop_self ? NULL :
+	    &e->a->nexthop_ll;
 	uint8_t nh[64];
 	struct wbuf nw;
 
 	if (e->mp_nlri == NULL)
 		return;
+	/* draft-ietf-idr-linklocal-capability: with the capability, a
+	 * global IPv6 next hop is followed by our link-local address
+	 * (RFC 2545 §3's 32 octets); a link-local one goes alone */
+	if ((ll == NULL || ll->afi == 0) && e->ctx->local_ll.afi != 0 &&
+	    family_afi(e->fam) == BGP_AFI_IPV6 && g != NULL &&
+	    g->afi == BGP_AFI_IPV6 && !addr_is_link_local(g))
+		ll = &e->ctx->local_ll;
 	wbuf_init(&nw, nh, sizeof(nh));
-	if (nlri_nexthop_put(&nw, e->fam, g != NULL ? g : &none,
-	    e->a->nexthop_self ? NULL : &e->a->nexthop_ll,
+	if (nlri_nexthop_put(&nw, e->fam, g != NULL ? g : &none, ll,
 	    FAMSET_HAS(e->ctx->ext_nexthop, e->fam)) == -1) {
 		e->w->err = true;
 		return;
@@ -1110,6 +1184,10 @@ ec_format(struct sbuf *o, uint64_t ec, enum attr_text_style style, bool json)
 	} else if (target_origin && type == BGP_EC_T_AS4) {
 		sbuf_printf(o, "%s:%uL:%u", rt, (unsigned)(v >> 16),
 		    (unsigned)(v & 0xffff));
+	} else if (type == BGP_EC_T_MUP && sub == 0) {
+		/* ExaBGP main: "mup:ASN2:N" */
+		sbuf_printf(o, "mup:%u:%u", (unsigned)(v >> 32),
+		    (unsigned)(v & 0xffffffff));
 	} else if (type == BGP_EC_T_FLOW && sub == BGP_EC_S_REDIRECT) {
 		sbuf_printf(o, "redirect:%u:%u", (unsigned)(v >> 32),
 		    (unsigned)(v & 0xffffffff));
@@ -1410,6 +1488,42 @@ pmsi_format(struct sbuf *o, const uint8_t *p, size_t len)
 	return true;
 }
 
+static void	text_raw(struct sbuf *o, const struct attr_raw *r);
+
+/* Events: an SR Policy in ExaBGP main's route words when they say it
+ * all; the generic form otherwise (and in the route syntax, which must
+ * read back the same octets) */
+static void
+text_tunnel_encap(struct sbuf *o, const struct attrs *a,
+    const struct attr_raw *r, enum attr_text_style style)
+{
+	if (style == ATTR_TEXT_EVENT && srpolicy_tunnel_text(o, r->data,
+	    r->len))
+		return;
+	text_raw(o, r);
+}
+
+/* ExaBGP main's "bgp-ls" */
+static void
+json_bgp_ls(struct jw *j, const struct attrs *a, const struct attr_raw *r)
+{
+	if (!j->first)
+		sbuf_addc(j->o, ',');
+	j->first = false;
+	bgpls_attr_json(j->o, r->data, r->len);
+}
+
+/* ExaBGP main's "tunnel-encap" (its SR Policy tunnels) */
+static void
+json_tunnel_encap(struct jw *j, const struct attrs *a,
+    const struct attr_raw *r)
+{
+	if (!j->first)
+		sbuf_addc(j->o, ',');
+	j->first = false;
+	srpolicy_tunnel_json(j->o, r->data, r->len);
+}
+
 /* 4.2's generic form: "attribute-0xCC-0xFF": "0xHEX". */
 static void
 json_raw(struct jw *j, const struct attr_raw *r)
@@ -1668,7 +1782,6 @@ text_large_communities(struct sbuf *o, const struct attrs *a,
 
 /* ---- Prefix-SID (RFC 8669), as ExaBGP 4.2 prints it ---- */
 
-static void	text_raw(struct sbuf *o, const struct attr_raw *r);
 
 struct psid {
 	bool		 has_index;
@@ -1703,6 +1816,57 @@ static uint32_t
 be24(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+}
+
+/* The SID Information sub-TLVs of an RFC 9252 service TLV (checked by
+ * prefix_sid_ok), as ExaBGP main shows them: "l3-service" (or
+ * "l2-service"): [{"sid", "flags", "endpoint_behavior", "structure"}]. */
+static void
+json_srv6_service(struct sbuf *o, uint8_t type, const uint8_t *p, size_t len)
+{
+	bool first = true;
+
+	sbuf_printf(o, "\"%s\":[", type == 5 ? "l3-service" : "l2-service");
+	while (len >= 3) {
+		size_t l = (size_t)p[1] << 8 | p[2];
+		struct bgp_addr sid = { .afi = BGP_AFI_IPV6 };
+		const uint8_t *v = p + 3, *q;
+		char ip[ADDR_STRLEN];
+		size_t ql;
+
+		if (l > len - 3)
+			break;
+		if (p[0] == 1 && l >= SRV6_SID_INFO_LEN) {
+			memcpy(sid.b, v + 1, 16);
+			sbuf_printf(o, "%s{\"sid\":\"%s\",\"flags\":%u,"
+			    "\"endpoint_behavior\":%u", first ? "" : ",",
+			    addr_fmt(&sid, ip), v[17], be16_get(v + 18));
+			first = false;
+			q = v + SRV6_SID_INFO_LEN;
+			ql = l - SRV6_SID_INFO_LEN;
+			while (ql >= 3) {
+				size_t sl = (size_t)q[1] << 8 | q[2];
+
+				if (sl > ql - 3)
+					break;
+				if (q[0] == 1 && sl == 6)
+					sbuf_printf(o, ",\"structure\":{"
+					    "\"locator-block-length\":%u,"
+					    "\"locator-node-length\":%u,"
+					    "\"function-length\":%u,"
+					    "\"argument-length\":%u,"
+					    "\"transposition-length\":%u,"
+					    "\"transposition-offset\":%u}",
+					    q[3], q[4], q[5], q[6], q[7], q[8]);
+				q += 3 + sl;
+				ql -= 3 + sl;
+			}
+			sbuf_addc(o, '}');
+		}
+		p += 3 + l;
+		len -= 3 + l;
+	}
+	sbuf_addc(o, ']');
 }
 
 /* 4.2's JSON: {"sr-label-index": N, "sr-srgbs": [[B, R], ...],
@@ -1744,7 +1908,9 @@ json_prefix_sid(struct jw *j, const struct attrs *a, const struct attr_raw *r)
 			memcpy(sid.b, p + 4, 16);
 			sbuf_printf(j->o, "\"srv6-l3vpn-sid\":\"%s\"",
 			    addr_fmt(&sid, ip));
-		} else
+		} else if (p[0] == 5 || p[0] == 6)
+			json_srv6_service(j->o, p[0], p + 4, l - 1);
+		else
 			sbuf_printf(j->o, "\"attribute-not-implemented\":"
 			    "\"%u\"", p[0]);
 		p += 3 + l;
@@ -1759,6 +1925,51 @@ json_prefix_sid(struct jw *j, const struct attrs *a, const struct attr_raw *r)
  * order; anything else is written in the generic form in the route
  * syntax (events show what 4.2 shows).
  */
+/* The first SRv6 service TLV (RFC 9252, not 4.2's 21-octet TLV 5) of a
+ * checked Prefix-SID with a SID Information sub-TLV, in ExaBGP main's
+ * route syntax: " bgp-prefix-sid-srv6 ( l3-service SID 0xB [ ... ] )";
+ * false when there is none. */
+static bool
+text_srv6_service(struct sbuf *o, const uint8_t *p, size_t len)
+{
+	for (size_t l; len >= 3; p += 3 + l, len -= 3 + l) {
+		const uint8_t *v;
+		size_t vl;
+
+		l = (size_t)p[1] << 8 | p[2];
+		if (l > len - 3)
+			return false;
+		if ((p[0] != 5 && p[0] != 6) || (p[0] == 5 && l == 21) || l < 4)
+			continue;
+		/* the first sub-TLV, after the reserved octet */
+		v = p + 4;
+		vl = (size_t)v[1] << 8 | v[2];
+		if (v[0] != 1 || l < 4 + vl || vl < SRV6_SID_INFO_LEN)
+			continue;
+		v += 3;
+		sbuf_printf(o, " bgp-prefix-sid-srv6 ( %s ", p[0] == 5 ?
+		    "l3-service" : "l2-service");
+		{
+			struct bgp_addr sid = { .afi = BGP_AFI_IPV6 };
+			char ip[ADDR_STRLEN];
+
+			memcpy(sid.b, v + 1, 16);
+			sbuf_printf(o, "%s 0x%02X", addr_fmt(&sid, ip),
+			    be16_get(v + 18));
+		}
+		if (vl >= SRV6_SID_INFO_LEN + 9 && v[SRV6_SID_INFO_LEN] == 1 &&
+		    be16_get(v + SRV6_SID_INFO_LEN + 1) == 6) {
+			const uint8_t *st = v + SRV6_SID_INFO_LEN + 3;
+
+			sbuf_printf(o, " [%u,%u,%u,%u,%u,%u]", st[0], st[1],
+			    st[2], st[3], st[4], st[5]);
+		}
+		sbuf_adds(o, " )");
+		return true;
+	}
+	return false;
+}
+
 static void
 text_prefix_sid(struct sbuf *o, const struct attrs *a,
     const struct attr_raw *r, enum attr_text_style style)
@@ -1767,6 +1978,10 @@ text_prefix_sid(struct sbuf *o, const struct attrs *a,
 	size_t expect;
 
 	psid_read(r->data, r->len, &ps);
+	/* an SRv6 service alone: what it says, not 4.2's "[ None ]" */
+	if (style == ATTR_TEXT_EVENT && !ps.has_index && ps.srgb == NULL &&
+	    text_srv6_service(o, r->data, r->len))
+		return;
 	expect = ps.has_index ? 10 + (ps.srgb != NULL ? 5 + 6 * ps.nsrgb : 0) :
 	    0;
 	if (style == ATTR_TEXT_ROUTE && (!ps.has_index || expect != r->len ||
@@ -1866,6 +2081,16 @@ static const struct attr_desc attr_table[256] = {
 	    .name = "AS4_AGGREGATOR", .flags = O | T, .bad = BAD_DISCARD,
 	    .old_only = true, .has = ATTR_HAS_AS4_AGGREGATOR,
 	    .decode = parse_as4_aggregator, .encode = enc_as4_aggregator },
+	/* RFC 9012 §13: a malformed one is discarded ("attribute
+	 * discard") */
+	[BGP_ATTR_TUNNEL_ENCAP] = { .code = BGP_ATTR_TUNNEL_ENCAP,
+	    .name = "TUNNEL_ENCAPSULATION", .flags = O | T,
+	    .bad = BAD_DISCARD, .decode = parse_tunnel_encap,
+	    .json = json_tunnel_encap, .text = text_tunnel_encap },
+	/* RFC 9552 §8.2.2: a malformed BGP-LS attribute is discarded */
+	[BGP_ATTR_BGP_LS] = { .code = BGP_ATTR_BGP_LS, .name = "BGP_LS",
+	    .flags = O, .bad = BAD_DISCARD, .decode = parse_bgp_ls,
+	    .json = json_bgp_ls },
 	[BGP_ATTR_IPV6_EXT_COMMUNITIES] = {
 	    .code = BGP_ATTR_IPV6_EXT_COMMUNITIES,
 	    .name = "IPV6_EXTENDED_COMMUNITIES", .flags = O | T,

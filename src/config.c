@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -404,6 +405,25 @@ nb_local_address(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	return 0;
 }
 
+/* "local-link-local fe80::1;" (ExaBGP main) */
+static int
+nb_local_link_local(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct nb_build *b = st;
+	const char *w = one_value(ctx, s);
+	struct bgp_addr a;
+
+	if (w == NULL)
+		return -1;
+	/* RFC 4291 §2.5.6: fe80::/10 */
+	if (addr_parse(w, &a) == -1 || !addr_is_link_local(&a))
+		return cfg_err(ctx, s->line, "invalid local-link-local '%s' "
+		    "(expected an IPv6 link-local address, fe80::/10)", w);
+	b->nb->local_link_local = a;
+	return 0;
+}
+
 static int
 nb_asn(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
@@ -582,7 +602,33 @@ nb_rate_limit(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	}
 	if (stmt_uint(ctx, s, 0, UINT32_MAX, &v) == -1)
 		return -1;
-	b->nb->rate_limit = (uint32_t)v;
+	/* ExaBGP paces its whole loop for the peer (reactor/loop.py
+	 * _rate_limited); evbgpd has no such pacing: refused, not ignored */
+	if (v != 0)
+		return cfg_err(ctx, s->line, "'rate-limit %lu' is not supported: "
+		    "evbgpd does not pace a session's messages (only "
+		    "'rate-limit disable' or 0 is accepted)", v);
+	b->nb->rate_limit = 0;
+	return 0;
+}
+
+/* "auto-flush true": evbgpd sends every change at once. ExaBGP 4.2
+ * stores the value and never reads it; false would promise held-back
+ * changes evbgpd does not hold. */
+static int
+nb_auto_flush(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct nb_build *b = st;
+	bool v = true;
+
+	if (stmt_bool(ctx, s, &v) == -1)
+		return -1;
+	if (!v)
+		return cfg_err(ctx, s->line, "'auto-flush false' is not "
+		    "supported: evbgpd sends every change at once (ExaBGP 4.2 "
+		    "ignores the setting)");
+	b->nb->auto_flush = true;
 	return 0;
 }
 
@@ -665,9 +711,8 @@ nb_family(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	famset_t *set = addpath ? &b->nb->addpath_families :
 	    &b->nb->families;
 
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'%s' takes no value before '{'",
-		    d->name);
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	layer_reset(b, addpath ? &b->addpath_layer : &b->family_layer, set);
 	if (addpath)
 		b->addpath_given = true;
@@ -681,13 +726,15 @@ nb_family(struct parse_ctx *ctx, void *st, const struct stmt *s,
 			return cfg_err(ctx, f->line, "unexpected block in '%s'",
 			    d->name);
 		/*
-		 * every family evbgp speaks (ExaBGP: every one it knows) but
-		 * RTC: offering it asks the peer for the VPN routes of the
+		 * every family evbgp speaks (ExaBGP 4.2: every one it knows;
+		 * not main's MVPN, MUP and SR Policy, which 4.2 does not)
+		 * but RTC: offering it asks the peer for the VPN routes of the
 		 * route targets we announce (RFC 4684), none; list it to
 		 * receive a peer's RTC routes.
 		 */
 		if (f->nw == 1 && lex_is(&f->w[0], "all")) {
-			*set = nlri_spoken() & ~FAMSET(FAM_IPV4_RTC);
+			*set = nlri_spoken() & ~(FAMSET(FAM_IPV4_RTC) |
+			    FAMSET_MAIN_ONLY);
 			continue;
 		}
 		if ((fam = stmt_family(ctx, f, 0)) < 0)
@@ -708,9 +755,8 @@ nb_nexthop(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	struct nb_build *b = st;
 	struct cfg_neighbor *nb = b->nb;
 
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'nexthop' takes no value before "
-		    "'{'");
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	if (b->nexthop_layer != b->layer) {
 		b->nexthop_layer = b->layer;
 		nb->nnexthops = 0;
@@ -753,14 +799,15 @@ cap_bool(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	return stmt_bool(ctx, s, FIELD(b->nb, d->arg, bool));
 }
 
-/* Accepted for compatibility, no effect (software-version, ...). */
+/* ExaBGP main: prefer the link-local next hop of a received route for
+ * forwarding. evbgpd forwards nothing and installs no route. */
 static int
-cap_ignore(struct parse_ctx *ctx, void *st, const struct stmt *s,
+cap_link_local_prefer(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	bool v;
-
-	return stmt_bool(ctx, s, &v);
+	return cfg_err(ctx, s->line, "'link-local-prefer' is not supported: "
+	    "it chooses the next hop a router forwards to, and evbgpd "
+	    "installs no routes");
 }
 
 /* "graceful-restart;" (time = hold-time), "graceful-restart N;", bool */
@@ -832,18 +879,19 @@ static const struct kw_def cap_keywords[] = {
 	{ "nexthop", cap_bool, KW_LEAF,
 	    offsetof(struct cfg_neighbor, cap_nexthop) },
 	{ "aigp", cap_bool, KW_LEAF, offsetof(struct cfg_neighbor, cap_aigp) },
-	{ "software-version", cap_ignore, KW_LEAF, 0 },
-	{ "link-local-nexthop", cap_ignore, KW_LEAF, 0 },
-	{ "link-local-prefer", cap_ignore, KW_LEAF, 0 },
+	{ "software-version", cap_bool, KW_LEAF,
+	    offsetof(struct cfg_neighbor, cap_software_version) },
+	{ "link-local-nexthop", cap_bool, KW_LEAF,
+	    offsetof(struct cfg_neighbor, cap_link_local_nh) },
+	{ "link-local-prefer", cap_link_local_prefer, KW_LEAF, 0 },
 };
 
 static int
 nb_capability(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'capability' takes no value "
-		    "before '{'");
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, "capability", cap_keywords,
 	    KW_COUNT(cap_keywords), st, s);
 }
@@ -884,9 +932,8 @@ api_direction(struct parse_ctx *ctx, void *st, const struct stmt *s,
 {
 	struct cfg_api *api = st;
 
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'%s' takes no value before '{'",
-		    d->name);
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, d->name, api_msg_keywords,
 	    KW_COUNT(api_msg_keywords), FIELD(api, d->arg, uint32_t), s);
 }
@@ -896,6 +943,15 @@ api_bool(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	return stmt_bool(ctx, s, FIELD(st, d->arg, bool));
+}
+
+static bool
+strv_has(char *const *v, size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], w) == 0)
+			return true;
+	return false;
 }
 
 static int
@@ -912,26 +968,40 @@ api_add_process(struct parse_ctx *ctx, struct cfg_api *api,
 	return 0;
 }
 
+/* "KEYWORD [ a b ];" or "KEYWORD a;": the words' range in *i, *end */
+static int
+api_list(struct parse_ctx *ctx, const struct stmt *s,
+    const struct kw_def *d, size_t *i, size_t *end)
+{
+	*i = 1;
+	*end = s->nw;
+	if (s->nw >= 2 && lex_is(&s->w[1], "[")) {
+		if (!lex_is(&s->w[s->nw - 1], "]"))
+			return cfg_err(ctx, s->line, "missing ']' at the end "
+			    "of the %s list", d->name);
+		*i = 2;
+		*end = s->nw - 1;
+	} else if (s->nw != 2) {
+		return cfg_err(ctx, s->line, "expected '%s [ %s ... ];'",
+		    d->name, d->arg ? "REGEX" : "NAME");
+	}
+	return 0;
+}
+
 /* "processes [ a b ];" or "processes a;" */
 static int
 api_processes(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
 	struct cfg_api *api = st;
-	size_t i = 1, end = s->nw;
+	size_t i, end;
 
-	if (s->nw >= 2 && lex_is(&s->w[1], "[")) {
-		if (!lex_is(&s->w[s->nw - 1], "]"))
-			return cfg_err(ctx, s->line, "missing ']' at the end "
-			    "of the processes list");
-		i = 2;
-		end = s->nw - 1;
-	} else if (s->nw != 2) {
-		return cfg_err(ctx, s->line, "expected 'processes [ NAME ... "
-		    "];'");
-	}
+	if (api_list(ctx, s, d, &i, &end) == -1)
+		return -1;
 	for (; i < end; i++) {
 		if (lex_is(&s->w[i], ","))
+			continue;
+		if (strv_has(api->processes, api->nprocesses, s->w[i].text))
 			continue;
 		if (api_add_process(ctx, api, s, s->w[i].text) == -1)
 			return -1;
@@ -939,9 +1009,54 @@ api_processes(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	return 0;
 }
 
+/*
+ * "processes-match [ REGEX ... ];" (ExaBGP main): every process block
+ * whose name a POSIX extended regular expression matches (anywhere in the
+ * name unless anchored) is added to the processes. The process blocks
+ * are all built before any neighbor, so the names are known here; the
+ * patterns are kept for config_print.
+ */
+static int
+api_processes_match(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct cfg_api *api = st;
+	size_t i, end;
+
+	if (api_list(ctx, s, d, &i, &end) == -1)
+		return -1;
+	for (; i < end; i++) {
+		const char *pat = s->w[i].text;
+		char why[128];
+		regex_t re;
+		int rc;
+
+		if (lex_is(&s->w[i], ",") && !s->w[i].quoted)
+			continue;
+		if ((rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB)) != 0) {
+			regerror(rc, &re, why, sizeof(why));
+			regfree(&re);
+			return cfg_err(ctx, s->line, "processes-match: invalid "
+			    "regular expression '%s': %s", pat, why);
+		}
+		for (size_t k = 0; k < ctx->cfg->nprocesses; k++) {
+			const char *name = ctx->cfg->processes[k].name;
+
+			if (regexec(&re, name, 0, NULL, 0) == 0 &&
+			    !strv_has(api->processes, api->nprocesses, name))
+				api_add_process(ctx, api, s, name);
+		}
+		regfree(&re);
+		api->patterns = xreallocarray(api->patterns,
+		    api->npatterns + 1, sizeof(*api->patterns));
+		api->patterns[api->npatterns++] = xstrdup(pat);
+	}
+	return 0;
+}
+
 static const struct kw_def api_keywords[] = {
 	{ "processes", api_processes, KW_LEAF, 0 },
-	{ "processes-match", nb_main_only, KW_LEAF, 0 },
+	{ "processes-match", api_processes_match, KW_LEAF, 1 },
 	{ "neighbor-changes", api_bool, KW_LEAF,
 	    offsetof(struct cfg_api, neighbor_changes) },
 	{ "negotiated", api_bool, KW_LEAF,
@@ -959,6 +1074,9 @@ api_clear(struct cfg_api *api)
 	for (size_t i = 0; i < api->nprocesses; i++)
 		free(api->processes[i]);
 	free(api->processes);
+	for (size_t i = 0; i < api->npatterns; i++)
+		free(api->patterns[i]);
+	free(api->patterns);
 	free(api->name);
 }
 
@@ -1046,29 +1164,33 @@ static int
 nb_static(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'static' takes no value before "
-		    "'{'");
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, "static", static_keywords,
 	    KW_COUNT(static_keywords), st, s);
 }
 
 /* ---- flow { route ... } ---- */
 
-/* The words of s from w[from] on, its block written back as tokens. */
+/*
+ * The words of s from w[from] on, its block written back as tokens. A
+ * sub-block's words after its keyword ("match NAME {") are a label
+ * ExaBGP does not read: left out.
+ */
 static void
 stmt_flatten(const struct stmt *s, size_t from, struct lex_token **v,
     size_t *n, size_t *cap)
 {
 	static char open[] = "{", close[] = "}", semi[] = ";";
-	size_t need = *n + (s->nw - from) + 2;
+	size_t nw = s->block && from == 0 && s->nw > 1 ? 1 : s->nw;
+	size_t need = *n + (nw - from) + 2;
 
 	if (need > *cap) {
 		*cap = need * 2;
 		*v = xreallocarray(*v, *cap, sizeof(**v));
 	}
-	memcpy(*v + *n, s->w + from, (s->nw - from) * sizeof(**v));
-	*n += s->nw - from;
+	memcpy(*v + *n, s->w + from, (nw - from) * sizeof(**v));
+	*n += nw - from;
 	if (!s->block)
 		return;
 	(*v)[(*n)++] = (struct lex_token){ open, s->line, false };
@@ -1117,9 +1239,8 @@ static int
 nb_flow(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'flow' takes no value before "
-		    "'{'");
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, "flow", flow_keywords, KW_COUNT(flow_keywords),
 	    st, s);
 }
@@ -1179,6 +1300,28 @@ announce_route(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	return 0;
 }
 
+/*
+ * announce { ipv4 { mcast-vpn WORDS; mup WORDS; sr-policy WORDS; } }:
+ * ExaBGP main's families whose routes are words of their own
+ * (route_text_parse_words).
+ */
+static int
+announce_words(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct nb_build *b = st;
+	struct cfg_neighbor *nb = b->nb;
+	struct route_text_err e;
+
+	if (s->nw < 2)
+		return cfg_err(ctx, s->line, "'%s' needs a route", d->name);
+	if (route_text_parse_words((enum family_id)d->arg, s->w + 1,
+	    s->nw - 1, 0, &nb->routes, &nb->nroutes, &e) == -1)
+		return cfg_err(ctx, e.line ? e.line : s->line, "%s %s: %s",
+		    family_afi_name((enum family_id)d->arg), d->name, e.msg);
+	return 0;
+}
+
 static const struct kw_def announce_v4_keywords[] = {
 	{ "unicast", announce_route, KW_LEAF, FAM_IPV4_UNICAST },
 	{ "multicast", announce_route, KW_LEAF, FAM_IPV4_MULTICAST },
@@ -1187,6 +1330,9 @@ static const struct kw_def announce_v4_keywords[] = {
 	{ "mpls-vpn", announce_route, KW_LEAF, FAM_IPV4_MPLS_VPN },
 	{ "flow", announce_route, KW_LEAF, FAM_IPV4_FLOW },
 	{ "flow-vpn", announce_route, KW_LEAF, FAM_IPV4_FLOW_VPN },
+	{ "mcast-vpn", announce_words, KW_LEAF, FAM_IPV4_MVPN },
+	{ "mup", announce_words, KW_LEAF, FAM_IPV4_MUP },
+	{ "sr-policy", announce_words, KW_LEAF, FAM_IPV4_SRPOLICY },
 };
 
 static const struct kw_def announce_v6_keywords[] = {
@@ -1197,6 +1343,9 @@ static const struct kw_def announce_v6_keywords[] = {
 	{ "mpls-vpn", announce_route, KW_LEAF, FAM_IPV6_MPLS_VPN },
 	{ "flow", announce_route, KW_LEAF, FAM_IPV6_FLOW },
 	{ "flow-vpn", announce_route, KW_LEAF, FAM_IPV6_FLOW_VPN },
+	{ "mcast-vpn", announce_words, KW_LEAF, FAM_IPV6_MVPN },
+	{ "mup", announce_words, KW_LEAF, FAM_IPV6_MUP },
+	{ "sr-policy", announce_words, KW_LEAF, FAM_IPV6_SRPOLICY },
 };
 
 /* ---- l2vpn { vpls NAME { ... } vpls KEYWORDS; } (RFC 4761) ---- */
@@ -1260,9 +1409,8 @@ static int
 nb_l2vpn(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'%s' takes no value before '{'",
-		    d->name);
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, d->name, l2vpn_keywords,
 	    KW_COUNT(l2vpn_keywords), st, s);
 }
@@ -1273,9 +1421,8 @@ announce_afi(struct parse_ctx *ctx, void *st, const struct stmt *s,
 {
 	bool v4 = d->arg == BGP_AFI_IPV4;
 
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'%s' takes no value before '{'",
-		    d->name);
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, d->name, v4 ? announce_v4_keywords :
 	    announce_v6_keywords, v4 ? KW_COUNT(announce_v4_keywords) :
 	    KW_COUNT(announce_v6_keywords), st, s);
@@ -1291,9 +1438,8 @@ static int
 nb_announce(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
 {
-	if (s->nw != 1)
-		return cfg_err(ctx, s->line, "'announce' takes no value before "
-		    "'{'");
+	/* "KEYWORD NAME {": a label ExaBGP does not read (its _enter
+	 * takes the keyword only): accepted, as there */
 	return dispatch(ctx, "announce", announce_keywords,
 	    KW_COUNT(announce_keywords), st, s);
 }
@@ -1316,7 +1462,7 @@ static const struct kw_def nb_keywords[] = {
 	{ "outgoing-ttl", nb_ttl, KW_LEAF, NB_OFF(outgoing_ttl) },
 	{ "incoming-ttl", nb_ttl, KW_LEAF, NB_OFF(incoming_ttl) },
 	{ "group-updates", nb_bool, KW_LEAF, NB_OFF(group_updates) },
-	{ "auto-flush", nb_bool, KW_LEAF, NB_OFF(auto_flush) },
+	{ "auto-flush", nb_auto_flush, KW_LEAF, 0 },
 	{ "adj-rib-out", nb_bool, KW_LEAF, NB_OFF(adj_rib_out) },
 	{ "adj-rib-in", nb_bool, KW_LEAF, NB_OFF(adj_rib_in) },
 	{ "manual-eor", nb_bool, KW_LEAF, NB_OFF(manual_eor) },
@@ -1335,7 +1481,7 @@ static const struct kw_def nb_keywords[] = {
 	{ "flow", nb_flow, KW_BLOCK, 0 },
 	{ "l2vpn", nb_l2vpn, KW_BLOCK, 0 },
 	{ "operational", nb_unsupported, KW_ANY, 0 },
-	{ "local-link-local", nb_main_only, KW_ANY, 0 },
+	{ "local-link-local", nb_local_link_local, KW_LEAF, 0 },
 	{ "source-interface", nb_main_only, KW_ANY, 0 },
 	{ "tcp-ao", nb_main_only, KW_ANY, 0 },
 };
@@ -1609,7 +1755,8 @@ top_neighbor(struct parse_ctx *ctx, const struct stmt *s)
 static int
 top_template(struct parse_ctx *ctx, const struct stmt *s)
 {
-	if (!s->block || s->nw != 1)
+	/* "template NAME {": a label, as ExaBGP reads it */
+	if (!s->block)
 		return cfg_err(ctx, s->line, "expected 'template { neighbor "
 		    "NAME { ... } }'");
 	for (size_t k = 0; k < s->nkids; k++) {
@@ -1807,6 +1954,14 @@ config_check(FILE *f, const struct config *c)
 	for (size_t i = 0; i < c->nprocesses; i++) {
 		const struct cfg_process *p = &c->processes[i];
 
+		/* a deliberate difference: ExaBGP main's default, not 4.2's
+		 * refusal ("unset process sections: encoder") */
+		if (!p->encoder_given) {
+			fprintf(f, "%s:%d: warning: process %s has no 'encoder': "
+			    "evbgpd uses text, as ExaBGP main does; ExaBGP 4.2 "
+			    "refuses this file\n", path, p->line, p->name);
+			n++;
+		}
 		if (p->path == NULL)
 			fprintf(f, "%s:%d: warning: process %s: program '%s' not found "
 			    "(looked in /etc/exabgp, beside the configuration "
@@ -1918,6 +2073,70 @@ config_parse(const char *text, const char *path, char *errbuf, size_t errlen)
 	memcpy(ctx.cfg->unclosed_name, ctx.unclosed_name,
 	    sizeof(ctx.cfg->unclosed_name));
 	return ctx.cfg;
+}
+
+struct cfg_neighbor *
+config_neighbor_parse(const struct config *running, const char *text,
+    const char *what, char *errbuf, size_t errlen)
+{
+	struct config tmp;
+	struct parse_ctx ctx;
+	struct lex_tokens tk = { 0 };
+	struct stmt root;
+	struct cfg_neighbor *nb = NULL;
+	char msg[256];
+	size_t pos = 0;
+	int line = 0;
+
+	memset(&tmp, 0, sizeof(tmp));
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&root, 0, sizeof(root));
+	/* the running processes, borrowed: "api { processes [...] }" must
+	 * name one of them */
+	if (running != NULL) {
+		tmp.processes = running->processes;
+		tmp.nprocesses = running->nprocesses;
+	}
+	ctx.path = what;
+	ctx.err = errbuf;
+	ctx.errlen = errlen;
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	ctx.cfg = &tmp;
+	if (lex_config(text, strlen(text), &tk, &line, msg, sizeof(msg)) == -1)
+		cfg_err(&ctx, line, "%s", msg);
+	else if (stmt_parse(&ctx, &tk, &pos, &root, 0) == 0) {
+		if (root.nkids != 1 || !root.kids[0].block ||
+		    !lex_is(&root.kids[0].w[0], "neighbor"))
+			cfg_err(&ctx, 1, "expected one 'neighbor ADDRESS { ... "
+			    "}'");
+		else
+			top_neighbor(&ctx, &root.kids[0]);
+	}
+	stmt_free(&root);
+	lex_tokens_free(&tk);
+	if (!ctx.failed && tmp.nneighbors == 1 &&
+	    tmp.neighbors[0].peer.len != (tmp.neighbors[0].peer.afi ==
+	    BGP_AFI_IPV6 ? 128 : 32))
+		cfg_err(&ctx, 1, "a passive range cannot be made at run time");
+	if (!ctx.failed && tmp.nneighbors == 1) {
+		nb = xmalloc(sizeof(*nb));
+		*nb = tmp.neighbors[0];
+	} else {
+		for (size_t i = 0; i < tmp.nneighbors; i++)
+			nb_clear(&tmp.neighbors[i]);
+	}
+	free(tmp.neighbors);
+	return nb;
+}
+
+void
+cfg_neighbor_free(struct cfg_neighbor *nb)
+{
+	if (nb == NULL)
+		return;
+	nb_clear(nb);
+	free(nb);
 }
 
 struct config *

@@ -13,6 +13,7 @@
 #include "evbgp/config.h"
 #include "evbgp/flow_text.h"
 #include "evbgp/lexer.h"
+#include "evbgp/nlri.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
 
@@ -89,6 +90,11 @@ print_capability(FILE *f, const struct cfg_neighbor *nb)
 	fprintf(f, "\t\textended-message %s;\n", enable(nb->cap_ext_message));
 	fprintf(f, "\t\tnexthop %s;\n", enable(nb->cap_nexthop));
 	fprintf(f, "\t\taigp %s;\n", enable(nb->cap_aigp));
+	/* ExaBGP main's: written only when on, so 4.2 reads what we print */
+	if (nb->cap_software_version)
+		fprintf(f, "\t\tsoftware-version enable;\n");
+	if (nb->cap_link_local_nh)
+		fprintf(f, "\t\tlink-local-nexthop enable;\n");
 	fprintf(f, "\t}\n");
 }
 
@@ -136,6 +142,14 @@ print_api(FILE *f, const struct cfg_api *api)
 		}
 		fprintf(f, " ];\n");
 	}
+	if (api->npatterns > 0) {
+		fprintf(f, "\t\tprocesses-match [");
+		for (size_t i = 0; i < api->npatterns; i++) {
+			fputc(' ', f);
+			put_word(f, api->patterns[i]);
+		}
+		fprintf(f, " ];\n");
+	}
 	if (api->neighbor_changes)
 		fprintf(f, "\t\tneighbor-changes;\n");
 	if (api->negotiated)
@@ -170,7 +184,7 @@ print_string(FILE *f, const char *kw, const char *v)
 }
 
 static void
-print_session(FILE *f, const struct cfg_neighbor *nb)
+print_session(FILE *f, const struct cfg_neighbor *nb, bool hide_secrets)
 {
 	char buf[ADDR_STRLEN];
 
@@ -178,6 +192,9 @@ print_session(FILE *f, const struct cfg_neighbor *nb)
 	print_ipv4(f, "router-id", nb->router_id);
 	fprintf(f, "\tlocal-address %s;\n", nb->local_auto ? "auto" :
 	    addr_fmt(&nb->local_addr, buf));
+	if (nb->local_link_local.afi != 0)
+		fprintf(f, "\tlocal-link-local %s;\n",
+		    addr_fmt(&nb->local_link_local, buf));
 	fprintf(f, "\tlocal-as %u;\n", nb->local_as);
 	if (nb->peer_as == 0)
 		fprintf(f, "\tpeer-as auto;\n");
@@ -191,7 +208,10 @@ print_session(FILE *f, const struct cfg_neighbor *nb)
 		fprintf(f, "\tconnect %u;\n", nb->connect);
 	if (nb->peer.len < (nb->peer.afi == BGP_AFI_IPV6 ? 128 : 32))
 		fprintf(f, "\tdynamic-limit %u;\n", nb->dynamic_limit);
-	print_string(f, "md5-password", nb->md5_password);
+	if (hide_secrets && nb->md5_password != NULL)
+		fprintf(f, "\t# md5-password is set (not shown)\n");
+	else
+		print_string(f, "md5-password", nb->md5_password);
 	if (nb->md5_password != NULL || nb->md5_base64 != 0)
 		fprintf(f, "\tmd5-base64 %s;\n", nb->md5_base64 < 0 ? "auto" :
 		    onoff(nb->md5_base64));
@@ -234,6 +254,9 @@ route_place(const struct cfg_route *r)
 		return IN_ANNOUNCE;
 	if (route_is_flow(r->fam))
 		return flow_text_needs_family(r) ? IN_ANNOUNCE : IN_FLOW;
+	/* MVPN, MUP, SR Policy: only "announce" has their words */
+	if (nlri_family(r->fam)->route != NULL)
+		return IN_ANNOUNCE;
 	return IN_STATIC;
 }
 
@@ -319,12 +342,12 @@ print_routes(FILE *f, const struct cfg_neighbor *nb)
 }
 
 static void
-print_neighbor(FILE *f, const struct cfg_neighbor *nb)
+print_neighbor(FILE *f, const struct cfg_neighbor *nb, bool hide_secrets)
 {
 	fprintf(f, "neighbor ");
 	put_word(f, nb->name);
 	fprintf(f, " {\n");
-	print_session(f, nb);
+	print_session(f, nb, hide_secrets);
 	print_families(f, "family", nb->families);
 	/* "all families" is what an absent add-path block means */
 	if (nb->addpath_families != FAMSET_ALL)
@@ -355,7 +378,7 @@ config_neighbor_string(const struct cfg_neighbor *nb)
 
 	if (f == NULL)
 		return xstrdup("");
-	print_neighbor(f, nb);
+	print_neighbor(f, nb, true);
 	fclose(f);
 	return text;
 }
@@ -372,7 +395,7 @@ config_print(FILE *f, const struct config *c)
 	}
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		fputs(sep, f);
-		print_neighbor(f, &c->neighbors[i]);
+		print_neighbor(f, &c->neighbors[i], false);
 		sep = "\n";
 	}
 }
@@ -403,6 +426,7 @@ api_eq(const struct cfg_api *a, const struct cfg_api *b)
 {
 	return str_eq(a->name, b->name) && strv_eq(a->processes,
 	    a->nprocesses, b->processes, b->nprocesses) &&
+	    strv_eq(a->patterns, a->npatterns, b->patterns, b->npatterns) &&
 	    a->neighbor_changes == b->neighbor_changes &&
 	    a->negotiated == b->negotiated && a->fsm == b->fsm &&
 	    a->signal == b->signal && a->receive == b->receive &&
@@ -419,7 +443,9 @@ caps_eq(const struct cfg_neighbor *a, const struct cfg_neighbor *b)
 	    a->cap_multi_session == b->cap_multi_session &&
 	    a->cap_operational == b->cap_operational &&
 	    a->cap_ext_message == b->cap_ext_message &&
-	    a->cap_nexthop == b->cap_nexthop && a->cap_aigp == b->cap_aigp;
+	    a->cap_nexthop == b->cap_nexthop && a->cap_aigp == b->cap_aigp &&
+	    a->cap_software_version == b->cap_software_version &&
+	    a->cap_link_local_nh == b->cap_link_local_nh;
 }
 
 static bool
@@ -435,7 +461,8 @@ transport_eq(const struct cfg_neighbor *a, const struct cfg_neighbor *b)
 	    a->md5_base64 == b->md5_base64 &&
 	    addr_equal(&a->md5_ip, &b->md5_ip) &&
 	    a->outgoing_ttl == b->outgoing_ttl &&
-	    a->incoming_ttl == b->incoming_ttl;
+	    a->incoming_ttl == b->incoming_ttl &&
+	    addr_equal(&a->local_link_local, &b->local_link_local);
 }
 
 bool

@@ -28,6 +28,8 @@ enum env_type {
 	ENV_BIND,
 	ENV_ONCE,
 	ENV_IGNORE,	/* known to ExaBGP, no effect here */
+	ENV_COMPACT,	/* api.compact: false only */
+	ENV_DELAY,	/* tcp.delay: 0 only */
 };
 
 struct env_def {
@@ -45,7 +47,7 @@ static const struct env_def env_defs[] = {
 	{ "api.cli", ENV_BOOL, E(api_cli) },
 	{ "api.encoder", ENV_ENCODER, E(api_encoder) },
 	{ "api.version", ENV_VERSION, E(api_version) },
-	{ "api.compact", ENV_IGNORE, 0 },
+	{ "api.compact", ENV_COMPACT, 0 },
 	{ "api.chunk", ENV_IGNORE, 0 },
 	{ "api.pipename", ENV_IGNORE, 0 },
 	{ "api.socketname", ENV_IGNORE, 0 },
@@ -92,7 +94,7 @@ static const struct env_def env_defs[] = {
 	{ "tcp.connections", ENV_UINT, E(tcp_connections) },
 	{ "tcp.attempts", ENV_UINT, E(tcp_connections) },
 	{ "tcp.once", ENV_ONCE, 0 },
-	{ "tcp.delay", ENV_IGNORE, 0 },
+	{ "tcp.delay", ENV_DELAY, 0 },
 	{ "tcp.acl", ENV_IGNORE, 0 },
 };
 
@@ -216,7 +218,11 @@ env_expected(enum env_type t)
 	case ENV_ENCODER:
 		return "text or json";
 	case ENV_VERSION:
-		return "4 or 6";
+		return "4: the 6.0 API, JSON only, is not implemented";
+	case ENV_COMPACT:
+		return "false: evbgpd has no compact JSON form";
+	case ENV_DELAY:
+		return "0: evbgpd does not hold announcements back";
 	case ENV_LEVEL:
 		return "DEBUG, INFO, NOTICE, WARNING, ERR or CRIT";
 	case ENV_DEST:
@@ -275,9 +281,22 @@ env_apply(struct env *e, const struct env_def *d, const char *v,
 			return -1;
 		return 0;
 	case ENV_VERSION:
-		if (env_uint(v, 6, &n) == -1 || (n != 4 && n != 6))
+		/* 6 would promise main's JSON-only API: refused, not
+		 * accepted and ignored */
+		if (env_uint(v, 6, &n) == -1 || n != 4)
 			return -1;
 		e->api_version = (unsigned)n;
+		return 0;
+	case ENV_COMPACT:
+		/* what evbgpd does is the default; true would ask for
+		 * ExaBGP's compact unicast JSON */
+		if (env_bool(v, &b) == -1 || b)
+			return -1;
+		return 0;
+	case ENV_DELAY:
+		/* ExaBGP waits for the minute to be a multiple of it */
+		if (env_uint(v, UINT32_MAX, &n) == -1 || n != 0)
+			return -1;
 		return 0;
 	case ENV_LEVEL:
 		return set_level(e, v);

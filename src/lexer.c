@@ -28,6 +28,8 @@ struct lex_state {
 	int		 line;
 	char		*err;
 	size_t		 errlen;
+	bool		 config;	/* a file: "run" lines split as 4.2 */
+	bool		 stmt_start;	/* the next word starts a statement */
 };
 
 static void
@@ -63,6 +65,7 @@ flush_word(struct lex_state *st)
 
 	if (!w->active)
 		return;
+	st->stmt_start = false;
 	emit(st, w->buf ? w->buf : "", w->len, w->quoted);
 	w->len = 0;
 	w->active = false;
@@ -84,6 +87,118 @@ unescape(char c)
 	}
 }
 
+/* A word of a run line: a word, never syntax (ExaBGP passes '[' on). */
+static void
+run_flush(struct lex_state *st)
+{
+	if (st->w.len > 0)
+		st->w.active = true;
+	st->w.quoted = true;
+	flush_word(st);
+	st->w.quoted = false;
+	st->w.active = false;
+}
+
+/*
+ * The arguments of a "run" statement, split exactly as ExaBGP 4.2.21
+ * does (configuration/core/format.py): the line is unescaped first
+ * (\b \f \n \r \t; \uXXXX is refused, as 4.2 fails on it; any other \C is
+ * C: "\d" is "d", and an
+ * escaped ';' or quote acts as the bare one), then split on blanks; ';'
+ * '{' '}' end the statement; '[' ']' ',' are words of their own;
+ * parentheses are ordinary characters; a quote (' or ") starts a quoted
+ * part that joins what precedes it ("x\"y z\"w" is "xy z" then "w"), a
+ * different quote character inside it becomes the closing one, and the
+ * closing quote ends the word; '#' outside quotes starts a comment, or
+ * is an error right after a word. Every word is marked quoted (never
+ * syntax). Returns the index in s after the terminator (or len), or -1.
+ */
+static long
+lex_run_rest(struct lex_state *st, const char *s, size_t len)
+{
+	char quote = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned cp = (unsigned char)s[i++];
+
+		if (cp == '\\') {
+			if (i >= len) {
+				snprintf(st->err, st->errlen,
+				    "'\\' at the end of a line");
+				return -1;
+			}
+			cp = (unsigned char)s[i++];
+			switch (cp) {
+			case 'b': cp = '\b'; break;
+			case 'f': cp = '\f'; break;
+			case 'n': cp = '\n'; break;
+			case 'r': cp = '\r'; break;
+			case 't': cp = '\t'; break;
+			case 'u':
+				/* 4.2.21 fails on every \uXXXX (its unescape
+				 * yields bytes): refused as it refuses it */
+				snprintf(st->err, st->errlen, "'\\u' escapes "
+				    "are not supported in a run line (ExaBGP "
+				    "4.2 cannot read them either)");
+				return -1;
+			default:
+				break;
+			}
+		}
+		if (cp == '\0') {
+			snprintf(st->err, st->errlen, "NUL byte in input");
+			return -1;
+		}
+		if (cp == '#' && quote == 0) {
+			if (st->w.len > 0) {
+				snprintf(st->err, st->errlen, "invalid syntax: "
+				    "'#' right after a word (ExaBGP refuses "
+				    "it; quote the word)");
+				return -1;
+			}
+			return (long)len;
+		}
+		if ((cp == ';' || cp == '{' || cp == '}') && quote == 0) {
+			char c = (char)cp;
+
+			run_flush(st);
+			emit(st, &c, 1, false);
+			st->stmt_start = true;
+			return (long)i;
+		}
+		if (quote == 0 && (cp == '[' || cp == ']' || cp == ',')) {
+			char c = (char)cp;
+
+			run_flush(st);
+			emit(st, &c, 1, true);
+			continue;
+		}
+		if (quote == 0 && (cp == ' ' || cp == '\t' || cp == '\r' ||
+		    cp == '\n')) {
+			run_flush(st);
+			continue;
+		}
+		if (cp == '"' || cp == '\'') {
+			if (quote == (char)cp) {
+				/* closing: the word, empty or not */
+				quote = 0;
+				st->w.active = true;
+				run_flush(st);
+			} else {
+				quote = (char)cp;
+			}
+			continue;
+		}
+		word_add(&st->w, (char)cp);
+	}
+	if (quote != 0) {
+		snprintf(st->err, st->errlen, "unterminated %c quote", quote);
+		return -1;
+	}
+	return (long)len;
+}
+
 /*
  * Tokenize the line s[0..len) into st->out. Returns 0 or -1 (message in
  * st->err).
@@ -93,8 +208,27 @@ lex_one_line(struct lex_state *st, const char *s, size_t len)
 {
 	char quote = 0;
 
+	st->stmt_start = true;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
+
+		/* "run" at the start of a statement of a file: 4.2's split */
+		if (st->config && st->stmt_start && quote == 0 &&
+		    !st->w.active && c == 'r' && len - i > 3 &&
+		    memcmp(s + i, "run", 3) == 0 && (s[i + 3] == ' ' ||
+		    s[i + 3] == '\t')) {
+			long end;
+
+			emit(st, "run", 3, false);
+			st->stmt_start = false;
+			if ((end = lex_run_rest(st, s + i + 3, len - i - 3)) == -1)
+				return -1;
+			/* a word the line's end left open: the statement
+			 * check reports the missing ';' */
+			run_flush(st);
+			i += 3 + (size_t)end - 1;
+			continue;
+		}
 
 		if (c == '\0') {
 			snprintf(st->err, st->errlen, "NUL byte in input");
@@ -120,6 +254,8 @@ lex_one_line(struct lex_state *st, const char *s, size_t len)
 		} else if (strchr(lex_syntax, c) != NULL) {
 			flush_word(st);
 			emit(st, &c, 1, false);
+			st->stmt_start = c == ';' || c == '{' || c == '}';
+			continue;
 		} else if (c == '"' || c == '\'') {
 			quote = c;
 			st->w.active = true;
@@ -195,6 +331,7 @@ lex_config(const char *text, size_t len, struct lex_tokens *out,
 
 	sbuf_init(&joined);
 	state_init(&st, out, err, errlen);
+	st.config = true;
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - text) : len;

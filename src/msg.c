@@ -566,6 +566,15 @@ caps_put_fqdn(struct wbuf *w, bool ext, const struct bgp_caps *c)
 	cap_end(w, ext, off);
 }
 
+static bool
+caps_unknown_has(const struct bgp_caps *c, uint8_t code)
+{
+	for (size_t i = 0; i < c->nunknown && i < CAPS_MAX_UNKNOWN; i++)
+		if (c->unknown[i].code == code)
+			return true;
+	return false;
+}
+
 /* Every capability in ExaBGP's order (see open_encode() in msg.h). */
 static void
 caps_put_all(struct wbuf *w, bool ext, const struct bgp_caps *c)
@@ -593,6 +602,19 @@ caps_put_all(struct wbuf *w, bool ext, const struct bgp_caps *c)
 		cap_put_empty(w, ext, BGP_CAP_EXT_MESSAGE);
 	if (c->fqdn)
 		caps_put_fqdn(w, ext, c);
+	if (c->software[0] != '\0' &&
+	    !caps_unknown_has(c, BGP_CAP_SOFTWARE_VERSION)) {
+		size_t sl = strnlen(c->software, CAPS_SOFTWARE_MAX);
+
+		/* draft-abraitis-bgp-version-capability §2: length, text */
+		off = cap_begin(w, ext, BGP_CAP_SOFTWARE_VERSION);
+		wbuf_put_u8(w, (uint8_t)sl);
+		wbuf_put_bytes(w, c->software, sl);
+		cap_end(w, ext, off);
+	}
+	if (c->link_local_nh &&
+	    !caps_unknown_has(c, BGP_CAP_LINK_LOCAL_NEXTHOP))
+		cap_put_empty(w, ext, BGP_CAP_LINK_LOCAL_NEXTHOP);
 	if (c->multi_session) {
 		/* ExaBGP: mode 0, then the capability codes it covers (MP) */
 		off = cap_begin(w, ext, BGP_CAP_MULTI_SESSION);
@@ -830,6 +852,10 @@ cap_parse_one(uint8_t code, struct rbuf *v, struct bgp_caps *c)
 	case BGP_CAP_OPERATIONAL:
 		c->operational = true;
 		return 0;
+	case BGP_CAP_LINK_LOCAL_NEXTHOP:
+		c->link_local_nh = true;
+		cap_keep_unknown(v, code, c);
+		return 0;
 	default:
 		cap_keep_unknown(v, code, c);
 		return 0;
@@ -986,6 +1012,7 @@ caps_negotiate(const struct bgp_open *local, const struct bgp_open *peer,
 	    peer->hold_time;
 	n->keepalive = n->hold_time / 3;
 	n->gr = l->gr && p->gr;
+	n->link_local_nh = l->link_local_nh && p->link_local_nh;
 	for (int f = 0; f < FAM_MAX; f++) {
 		if (!FAMSET_HAS(n->families, f))
 			continue;

@@ -4,14 +4,19 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/bgpls.h"
 #include "evbgp/evpn.h"
+#include "evbgp/mup.h"
+#include "evbgp/mvpn.h"
 #include "evbgp/nlri.h"
+#include "evbgp/srpolicy.h"
 
 /* ---- prefixes: unicast and multicast (RFC 4271 §4.3, RFC 4760 §5) ---- */
 
@@ -74,7 +79,10 @@ prefix_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 	struct prefix p;
 
 	prefix_of(b, len, fam, &p);
-	sbuf_printf(o, "\"nlri\":\"%s\"", prefix_fmt(&p, buf));
+	/* once per received route: no printf */
+	sbuf_adds(o, "\"nlri\":\"");
+	sbuf_adds(o, prefix_fmt(&p, buf));
+	sbuf_addc(o, '"');
 	if (path_info != NULL)
 		sbuf_printf(o, ",\"path-information\":\"%s\"", path_info);
 }
@@ -753,6 +761,17 @@ flow_text(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 	    .get = flow_get, .key = flow_key, .json = flow_json,	\
 	    .text = flow_text, .rd = flow_rd }
 
+/* ExaBGP main's MCAST-VPN, MUP, SR Policy: routes of their own words,
+ * a next hop of either address family as it is; the IPv4 next hop of
+ * MVPN and MUP routes also in NEXT_HOP, their withdrawals with the
+ * attributes (the kit's bytes) */
+#define WORDS_FAMILY(f, p, k, fl)					\
+	[f] = { .fam = f, .flags = NLRI_F_NH_ASIS |			\
+	    NLRI_F_WITHDRAW_ATTRS | (fl), .get = p##_nlri_get,		\
+	    .key = k, .json = p##_nlri_json,				\
+	    .text = p##_nlri_text, .parse = p##_nlri_parse,		\
+	    .route = p##_nlri_route }
+
 static const struct nlri_family nlri_families[FAM_MAX] = {
 	PREFIX_FAMILY(FAM_IPV4_UNICAST),
 	PREFIX_FAMILY(FAM_IPV4_MULTICAST),
@@ -775,6 +794,20 @@ static const struct nlri_family nlri_families[FAM_MAX] = {
 	 * is the prefix's, its bits past the length cleared */
 	[FAM_IPV4_RTC] = { .fam = FAM_IPV4_RTC, .get = rtc_get,
 	    .key = prefix_key, .json = rtc_json, .text = rtc_text },
+	WORDS_FAMILY(FAM_IPV4_MVPN, mvpn, nlri_key_whole,
+	    NLRI_F_NEXTHOP_ATTR),
+	WORDS_FAMILY(FAM_IPV6_MVPN, mvpn, nlri_key_whole,
+	    NLRI_F_NEXTHOP_ATTR),
+	WORDS_FAMILY(FAM_IPV4_MUP, mup, mup_nlri_key, NLRI_F_NEXTHOP_ATTR |
+	    NLRI_F_UNPACKED),
+	WORDS_FAMILY(FAM_IPV6_MUP, mup, mup_nlri_key, NLRI_F_NEXTHOP_ATTR |
+	    NLRI_F_NH_V4MAPPED | NLRI_F_UNPACKED),
+	WORDS_FAMILY(FAM_IPV4_SRPOLICY, srpolicy, nlri_key_whole, 0),
+	WORDS_FAMILY(FAM_IPV6_SRPOLICY, srpolicy, nlri_key_whole, 0),
+	/* received only (ExaBGP announces none either) */
+	[FAM_BGPLS] = { .fam = FAM_BGPLS, .get = bgpls_nlri_get,
+	    .key = nlri_key_whole, .json = bgpls_nlri_json,
+	    .text = bgpls_nlri_text },
 	[FAM_L2VPN_EVPN] = { .fam = FAM_L2VPN_EVPN,
 	    .flags = NLRI_F_WITHDRAW_ATTRS, .get = evpn_get, .key = evpn_key,
 	    .json = evpn_json, .text = evpn_text, .rd = evpn_rd },
@@ -994,6 +1027,8 @@ nlri_nexthop_put(struct wbuf *w, enum family_id fam, const struct bgp_addr *g,
 	}
 	if (g->afi != BGP_AFI_IPV4 && g->afi != BGP_AFI_IPV6)
 		return -1;
+	if (f->flags & NLRI_F_NH_ASIS)
+		ext = true;
 	/* RFC 8950: an IPv6 next hop for IPv4 NLRI, negotiated only */
 	if (g->afi == BGP_AFI_IPV6 && family_afi(fam) == BGP_AFI_IPV4 && !ext)
 		return -1;
@@ -1061,6 +1096,137 @@ void
 nlri_to_prefix(const struct nlri *n, struct prefix *p)
 {
 	prefix_of(n->b, n->len, n->fam, p);
+}
+
+/* ---- shared by the families' modules ---- */
+
+size_t
+nlri_key_whole(const uint8_t *b, size_t len, enum family_id fam, uint8_t *key)
+{
+	memcpy(key, b, len);
+	return len;
+}
+
+void
+nlri_put_addr(struct sbuf *o, const uint8_t *p, size_t have, size_t bytes)
+{
+	struct bgp_addr a;
+	char buf[ADDR_STRLEN];
+
+	memset(&a, 0, sizeof(a));
+	a.afi = bytes == 4 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
+	memcpy(a.b, p, have < bytes ? have : bytes);
+	sbuf_adds(o, addr_fmt(&a, buf));
+}
+
+/* ---- route words (nlri_family.parse) ---- */
+
+int
+nlri_word_fail(struct nlri_words *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->err, w->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+bool
+nlri_word_is(const struct nlri_words *w, const char *kw)
+{
+	return w->i < w->n && !w->t[w->i].quoted &&
+	    strcmp(w->t[w->i].text, kw) == 0;
+}
+
+const char *
+nlri_word(struct nlri_words *w, const char *what)
+{
+	const char *s;
+
+	if (w->i >= w->n) {
+		nlri_word_fail(w, "%s: a value is missing", what);
+		return NULL;
+	}
+	s = w->t[w->i].text;
+	if (!w->t[w->i].quoted && strchr("[](),;{}", s[0]) != NULL &&
+	    s[1] == '\0') {
+		nlri_word_fail(w, "%s: a value is missing before '%s'", what, s);
+		return NULL;
+	}
+	w->i++;
+	return s;
+}
+
+int
+nlri_word_expect(struct nlri_words *w, const char *kw, const char *ctx)
+{
+	if (nlri_word_is(w, kw)) {
+		w->i++;
+		return 0;
+	}
+	return nlri_word_fail(w, "%s: expected '%s'%s%s%s", ctx, kw,
+	    w->i < w->n ? ", not '" : " at the end", w->i < w->n ?
+	    w->t[w->i].text : "", w->i < w->n ? "'" : "");
+}
+
+int
+nlri_word_addr(struct nlri_words *w, const char *what, uint16_t afi,
+    struct bgp_addr *a)
+{
+	const char *s = nlri_word(w, what);
+
+	if (s == NULL)
+		return -1;
+	if (addr_parse(s, a) == -1 || (afi != 0 && a->afi != afi)) {
+		w->i--;
+		return nlri_word_fail(w, "%s: '%s' is not an %s address", what,
+		    s, afi == BGP_AFI_IPV6 ? "IPv6" : afi == BGP_AFI_IPV4 ?
+		    "IPv4" : "IP");
+	}
+	return 0;
+}
+
+int
+nlri_word_num(struct nlri_words *w, const char *what, uint64_t max,
+    uint64_t *v)
+{
+	const char *s = nlri_word(w, what);
+	uint64_t x = 0;
+
+	if (s == NULL)
+		return -1;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || x > (UINT64_MAX - 9) / 10) {
+			x = max + 1;
+			break;
+		}
+		x = x * 10 + (uint64_t)(*p - '0');
+		if (x > max)
+			break;
+	}
+	if (*s == '\0' || x > max) {
+		w->i--;
+		return nlri_word_fail(w, "%s: '%s' is not a number from 0 to "
+		    "%llu", what, s, (unsigned long long)max);
+	}
+	*v = x;
+	return 0;
+}
+
+int
+nlri_word_rd(struct nlri_words *w, uint8_t *rd)
+{
+	const char *s = nlri_word(w, "rd");
+
+	if (s == NULL)
+		return -1;
+	if (nlri_rd_parse(s, rd) == -1) {
+		w->i--;
+		return nlri_word_fail(w, "invalid rd '%s' (expected ASN:NUMBER "
+		    "or IPv4:NUMBER)", s);
+	}
+	return 0;
 }
 
 /* ---- owned octets ---- */

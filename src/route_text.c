@@ -18,6 +18,7 @@
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/route_text.h"
+#include "evbgp/srpolicy.h"
 #include "evbgp/util.h"
 
 /* ---- small helpers ---- */
@@ -316,6 +317,15 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 		    BGP_EC_S_ORIGIN, p[1], p[2], cmd[strlen(cmd) - 1] == '4', ec,
 		    err, errlen);
 	}
+	if (strcmp(cmd, "mup") == 0) {
+		/* ExaBGP main's MUP direct segment identifier: ASN2:N */
+		if (np != 3 || parse_dec(p[1], 0xffff, &a) == -1 ||
+		    parse_dec(p[2], UINT32_MAX, &b) == -1)
+			return ec_fail(err, errlen, s, "expected mup:ASN:NUMBER, "
+			    "the ASN 16 bits, the number 32");
+		*ec = ec_make(BGP_EC_T_MUP, 0, a << 32 | b);
+		return 0;
+	}
 	if (strcmp(cmd, "redirect") == 0) {
 		if (np != 3)
 			return ec_fail(err, errlen, s, "expected redirect:A:B");
@@ -356,7 +366,7 @@ ec_typed(const char *s, char **p, size_t np, uint64_t *ec, char *err,
 		return 0;
 	}
 	return ec_fail(err, errlen, s, "unknown type '%s' (expected target, "
-	    "origin, target4, origin4, redirect, l2info, bandwidth, "
+	    "origin, target4, origin4, mup, redirect, l2info, bandwidth, "
 	    "rate-limit, mark, redirect-to-nexthop, copy-to-nexthop or 0x + "
 	    "16 hex digits)", cmd);
 }
@@ -429,6 +439,11 @@ struct rt_state {
 	uint32_t	 vpls_val[4];	/* endpoint, base, offset, size */
 	unsigned	 vpls_given;	/* bits, as vpls_val */
 	enum family_id	 fam;		/* rt_finish() decides */
+	/* a route of its own words (nlri_family.parse): MVPN, MUP, SR
+	 * Policy; the SR Policy's sub-TLVs as written */
+	bool		 words;
+	bool		 sr;
+	struct sbuf	 sr_tlvs;
 };
 
 static int rt_fail(struct rt_cur *c, const char *fmt, ...)
@@ -1151,8 +1166,117 @@ out:
 	return rc;
 }
 
+/* The token k places after the cursor, or NULL. */
+static const struct lex_token *
+rt_at(const struct rt_cur *c, size_t k)
+{
+	return c->i + k < c->n ? &c->t[c->i + k] : NULL;
+}
+
+/*
+ * RFC 9252 §3.1, §3.2: an SRv6 L3 (TLV 5) or L2 (TLV 6) Service TLV
+ * holding one SID Information sub-TLV (1), and in it the SID Structure
+ * sub-sub-TLV (1) when the six lengths are given (ExaBGP main's bytes).
+ */
+static void
+srv6_service(struct sbuf *v, uint8_t tlv, const uint8_t *sid,
+    uint16_t behavior, const uint8_t *structure)
+{
+	uint8_t info[21 + 9] = { 0 };
+	size_t il = 21;
+
+	/* reserved, SID, flags, endpoint behavior, reserved */
+	memcpy(info + 1, sid, 16);
+	be16_put(info + 18, behavior);
+	if (structure != NULL) {
+		info[21] = 1;
+		be16_put(info + 22, 6);
+		memcpy(info + 24, structure, 6);
+		il += 9;
+	}
+	sbuf_addc(v, (char)tlv);
+	sbuf_addc(v, (char)((il + 4) >> 8));
+	sbuf_addc(v, (char)(il + 4));
+	sbuf_addc(v, '\0');		/* the service TLV's reserved octet */
+	sbuf_addc(v, 1);
+	sbuf_addc(v, (char)(il >> 8));
+	sbuf_addc(v, (char)il);
+	sbuf_add(v, (const char *)info, il);
+}
+
+/* "[ LB , LN , FUN , ARG , TPOSE-LEN , TPOSE-OFFSET ]" at the cursor */
+static int
+srv6_structure(struct rt_cur *c, uint8_t *out)
+{
+	const struct lex_token *t;
+	uint64_t x;
+
+	if ((t = rt_peek(c)) == NULL || !lex_is(t, "["))
+		return rt_fail(c, "bgp-prefix-sid-srv6: the SID structure is "
+		    "[ LB,LN,FUN,ARG,TPOSE-LEN,TPOSE-OFFSET ]");
+	c->i++;
+	for (int k = 0; k < 6; k++) {
+		if (k > 0) {
+			if ((t = rt_peek(c)) == NULL || !lex_is(t, ","))
+				return rt_fail(c, "bgp-prefix-sid-srv6: six "
+				    "lengths separated by ',' expected");
+			c->i++;
+		}
+		if ((t = rt_peek(c)) == NULL || parse_num(t->text, 0xff, &x) ==
+		    -1)
+			return rt_fail(c, "bgp-prefix-sid-srv6: a SID structure "
+			    "length is a number from 0 to 255");
+		out[k] = (uint8_t)x;
+		c->i++;
+	}
+	if ((t = rt_peek(c)) == NULL || !lex_is(t, "]"))
+		return rt_fail(c, "bgp-prefix-sid-srv6: missing ']' after the "
+		    "six SID structure lengths");
+	c->i++;
+	return 0;
+}
+
+/* ExaBGP main: "( l3-service|l2-service SID [BEHAVIOR [ STRUCTURE ]] )" */
+static int
+srv6_service_words(struct rt_cur *c, struct rt_state *st, bool l3)
+{
+	const struct lex_token *t;
+	uint8_t structure[6];
+	uint64_t behavior = 0xffff;	/* "opaque", ExaBGP's default */
+	struct bgp_addr sid;
+	bool has_structure = false;
+	struct sbuf v;
+
+	if ((t = rt_peek(c)) == NULL || addr_parse(t->text, &sid) == -1 ||
+	    sid.afi != BGP_AFI_IPV6)
+		return rt_fail(c, "bgp-prefix-sid-srv6: %s needs an IPv6 SID",
+		    l3 ? "l3-service" : "l2-service");
+	c->i++;
+	if ((t = rt_peek(c)) != NULL && !lex_is(t, ")")) {
+		if (parse_num(t->text, 0xffff, &behavior) == -1)
+			return rt_fail(c, "bgp-prefix-sid-srv6: the endpoint "
+			    "behavior is a number from 0 to 65535 (0x.. too)");
+		c->i++;
+		if ((t = rt_peek(c)) != NULL && lex_is(t, "[")) {
+			if (srv6_structure(c, structure) == -1)
+				return -1;
+			has_structure = true;
+		}
+	}
+	if ((t = rt_peek(c)) == NULL || !lex_is(t, ")"))
+		return rt_fail(c, "bgp-prefix-sid-srv6: missing ')'");
+	c->i++;
+	sbuf_init(&v);
+	srv6_service(&v, l3 ? 5 : 6, sid.b, (uint16_t)behavior,
+	    has_structure ? structure : NULL);
+	prefix_sid_set(st, &v);
+	sbuf_free(&v);
+	return 0;
+}
+
 /* "bgp-prefix-sid-srv6 ( ipv6|vpn|l3vpn ADDRESS )": ExaBGP 4.2's SRv6
- * TLVs 2, 4 and 5 (drafts before RFC 9252). */
+ * TLVs 2, 4 and 5 (drafts before RFC 9252); "( l3-service|l2-service
+ * SID [BEHAVIOR [ LB,LN,FUN,ARG,TL,TO ]] )": ExaBGP main's RFC 9252 ones. */
 static int
 kw_prefix_sid_srv6(struct rt_cur *c, struct rt_state *st, const char *kw)
 {
@@ -1161,17 +1285,24 @@ kw_prefix_sid_srv6(struct rt_cur *c, struct rt_state *st, const char *kw)
 	uint8_t val[21] = { 0 };
 	struct sbuf v;
 
+	if ((t[0] = rt_at(c, 0)) != NULL && lex_is(t[0], "(") &&
+	    (t[1] = rt_at(c, 1)) != NULL && (lex_is(t[1], "l3-service") ||
+	    lex_is(t[1], "l2-service"))) {
+		c->i += 2;
+		return srv6_service_words(c, st, lex_is(t[1], "l3-service"));
+	}
 	for (int k = 0; k < 4; k++)
-		if ((t[k] = c->i + (size_t)k < c->n ? &c->t[c->i + (size_t)k] :
-		    NULL) == NULL)
+		if ((t[k] = rt_at(c, (size_t)k)) == NULL)
 			return rt_fail(c, "bgp-prefix-sid-srv6 expects ( ipv6|"
-			    "vpn|l3vpn IPV6-ADDRESS )");
+			    "vpn|l3vpn IPV6-ADDRESS ) or ( l3-service|"
+			    "l2-service SID [BEHAVIOR [ STRUCTURE ]] )");
 	if (!lex_is(t[0], "(") || !lex_is(t[3], ")") ||
 	    addr_parse(t[2]->text, &sid) == -1 || sid.afi != BGP_AFI_IPV6 ||
 	    (!lex_is(t[1], "ipv6") && !lex_is(t[1], "vpn") &&
 	    !lex_is(t[1], "l3vpn")))
 		return rt_fail(c, "bgp-prefix-sid-srv6 expects ( ipv6|vpn|"
-		    "l3vpn IPV6-ADDRESS )");
+		    "l3vpn IPV6-ADDRESS ) or ( l3-service|l2-service SID "
+		    "[BEHAVIOR [ STRUCTURE ]] )");
 	sbuf_init(&v);
 	if (lex_is(t[1], "ipv6")) {
 		/* reserved, flags, SID */
@@ -1220,9 +1351,13 @@ kw_vpls(struct rt_cur *c, struct rt_state *st, const char *kw)
 	return 0;
 }
 
-/* keywords a VPLS route does not take, a prefix route the VPLS ones */
+/* keywords a VPLS route does not take, a prefix route the VPLS ones;
+ * those a route of its own words (MVPN, MUP, SR Policy) takes too, or
+ * does not (its words hold its RD) */
 #define RT_PREFIX_ONLY	0x1u
 #define RT_VPLS_ONLY	0x2u
+#define RT_WORDS_TOO	0x4u
+#define RT_NOT_WORDS	0x8u
 
 static const struct rt_keyword {
 	const char	*name;
@@ -1249,10 +1384,11 @@ static const struct rt_keyword {
 	{ "watchdog", kw_watchdog, 0 },
 	{ "withdraw", kw_withdraw, 0 },
 	{ "label", kw_label, RT_PREFIX_ONLY },
-	{ "rd", kw_rd, 0 },
-	{ "route-distinguisher", kw_rd, 0 },
-	{ "bgp-prefix-sid", kw_prefix_sid, RT_PREFIX_ONLY },
-	{ "bgp-prefix-sid-srv6", kw_prefix_sid_srv6, RT_PREFIX_ONLY },
+	{ "rd", kw_rd, RT_NOT_WORDS },
+	{ "route-distinguisher", kw_rd, RT_NOT_WORDS },
+	{ "bgp-prefix-sid", kw_prefix_sid, RT_PREFIX_ONLY | RT_WORDS_TOO },
+	{ "bgp-prefix-sid-srv6", kw_prefix_sid_srv6, RT_PREFIX_ONLY |
+	    RT_WORDS_TOO },
 	{ "endpoint", kw_vpls, RT_VPLS_ONLY },
 	{ "base", kw_vpls, RT_VPLS_ONLY },
 	{ "offset", kw_vpls, RT_VPLS_ONLY },
@@ -1260,6 +1396,18 @@ static const struct rt_keyword {
 };
 
 #define RT_NKEYWORDS	(sizeof(rt_keywords) / sizeof(rt_keywords[0]))
+
+/* Does a route of this kind take keyword k? */
+static bool
+rt_takes(const struct rt_state *st, size_t k)
+{
+	unsigned only = rt_keywords[k].only;
+
+	if (st->words)
+		return (only & RT_WORDS_TOO) || !(only & (RT_PREFIX_ONLY |
+		    RT_VPLS_ONLY | RT_NOT_WORDS));
+	return !(only & (st->vpls ? RT_PREFIX_ONLY : RT_VPLS_ONLY));
+}
 
 static int
 rt_unknown(struct rt_cur *c, const struct rt_state *st, const char *w)
@@ -1269,14 +1417,49 @@ rt_unknown(struct rt_cur *c, const struct rt_state *st, const char *w)
 
 	sbuf_init(&sb);
 	for (size_t k = 0; k < RT_NKEYWORDS; k++)
-		if (!(rt_keywords[k].only & (st->vpls ? RT_PREFIX_ONLY :
-		    RT_VPLS_ONLY)))
+		if (rt_takes(st, k))
 			sbuf_printf(&sb, "%s%s", sb.len ? ", " : "",
 			    rt_keywords[k].name);
+	if (st->sr)
+		sbuf_adds(&sb, ", preference, priority, binding-sid, "
+		    "srv6-binding-sid, policy-name, candidate-path-name, "
+		    "segment-list");
 	rc = rt_fail(c, "unknown route keyword '%s'; expected one of: %s", w,
 	    sb.p);
 	sbuf_free(&sb);
 	return rc;
+}
+
+/* The family's words at the cursor through nlri_words (errors and the
+ * token they name carried back). */
+static void
+rt_words_begin(const struct rt_cur *c, struct nlri_words *w)
+{
+	w->t = c->t;
+	w->n = c->n;
+	w->i = c->i;
+	w->err = c->err->msg;
+	w->errlen = sizeof(c->err->msg);
+}
+
+static int
+rt_words_end(struct rt_cur *c, const struct nlri_words *w, int rc)
+{
+	c->i = w->i;
+	if (rc == -1)
+		c->err->line = c->n > 0 ? c->t[c->i < c->n ? c->i : c->n - 1].line
+		    : 0;
+	return rc;
+}
+
+/* An SR Policy word (srpolicy_word): 0 taken, 1 not one, -1 error. */
+static int
+rt_sr_word(struct rt_cur *c, struct rt_state *st)
+{
+	struct nlri_words w;
+
+	rt_words_begin(c, &w);
+	return rt_words_end(c, &w, srpolicy_word(&w, &st->sr_tlvs));
 }
 
 /* Parse keywords until the end, or until "nlri" when stop_nlri. */
@@ -1290,10 +1473,17 @@ rt_parse_attrs(struct rt_cur *c, struct rt_state *st, bool stop_nlri)
 
 		if (stop_nlri && lex_is(t, "nlri"))
 			return 0;
+		if (st->sr) {
+			int rc = rt_sr_word(c, st);
+
+			if (rc == -1)
+				return -1;
+			if (rc == 0)
+				continue;
+		}
 		for (k = 0; k < RT_NKEYWORDS; k++)
 			if (!t->quoted && strcmp(t->text, rt_keywords[k].name)
-			    == 0 && !(rt_keywords[k].only & (st->vpls ?
-			    RT_PREFIX_ONLY : RT_VPLS_ONLY)))
+			    == 0 && rt_takes(st, k))
 				break;
 		if (k == RT_NKEYWORDS)
 			return rt_unknown(c, st, t->text);
@@ -1309,6 +1499,7 @@ rt_state_init(struct rt_state *st)
 {
 	memset(st, 0, sizeof(*st));
 	attrs_init(&st->a);
+	sbuf_init(&st->sr_tlvs);
 	st->split = -1;
 }
 
@@ -1316,6 +1507,7 @@ static void
 rt_state_free(struct rt_state *st)
 {
 	attrs_free(&st->a);
+	sbuf_free(&st->sr_tlvs);
 	free(st->name);
 	free(st->watchdog);
 }
@@ -1593,6 +1785,84 @@ out:
 	return rc;
 }
 
+/*
+ * A route of its family's own words (MVPN, MUP, SR Policy: ExaBGP main's
+ * syntax, nlri_family.parse), then the route keywords.
+ */
+int
+route_text_parse_words(enum family_id fam, const struct lex_token *t,
+    size_t n, unsigned flags, struct cfg_route **routes, size_t *nroutes,
+    struct route_text_err *err)
+{
+	const struct nlri_family *f = nlri_family(fam);
+	struct rt_cur c = { t, n, 0, err };
+	uint8_t nbuf[NLRI_MAX];
+	struct nlri_words w;
+	struct rt_state st;
+	struct cfg_route *r;
+	struct sbuf attr;
+	size_t nlen = 0;
+	int rc = -1;
+
+	memset(err, 0, sizeof(*err));
+	if (f == NULL || f->parse == NULL) {
+		snprintf(err->msg, sizeof(err->msg), "routes of %s %s are not "
+		    "written as words", family_afi_name(fam),
+		    family_safi_name(fam));
+		return -1;
+	}
+	rt_state_init(&st);
+	sbuf_init(&attr);
+	st.words = true;
+	st.sr = family_safi(fam) == BGP_SAFI_SRPOLICY;
+	rt_words_begin(&c, &w);
+	if (rt_words_end(&c, &w, f->parse(&w, fam, nbuf, &nlen)) == -1 ||
+	    rt_parse_attrs(&c, &st, false) == -1)
+		goto out;
+	route_text_attrs_finish(&st.a);
+	if (!(flags & ROUTE_TEXT_NEXTHOP_OPTIONAL) &&
+	    !(st.a.has & ATTR_HAS_NEXT_HOP)) {
+		rt_fail(&c, "an %s %s route needs 'next-hop'",
+		    family_afi_name(fam), family_safi_name(fam));
+		goto out;
+	}
+	/* ExaBGP main's MUP: an IPv4 next hop of an IPv6 route is mapped */
+	if ((f->flags & NLRI_F_NH_V4MAPPED) && (st.a.has & ATTR_HAS_NEXT_HOP)
+	    && !st.a.nexthop_self && st.a.nexthop.afi == BGP_AFI_IPV4) {
+		struct bgp_addr m = { .afi = BGP_AFI_IPV6 };
+
+		m.b[10] = m.b[11] = 0xff;
+		memcpy(m.b + 12, st.a.nexthop.b, 4);
+		st.a.nexthop = m;
+	}
+	if (st.sr_tlvs.len > 0) {
+		if (srpolicy_tunnel(&st.sr_tlvs, &attr) == -1) {
+			rt_fail(&c, "sr-policy: the policy does not fit an "
+			    "attribute");
+			goto out;
+		}
+		attrs_set_raw(&st.a, BGP_ATTR_F_OPTIONAL |
+		    BGP_ATTR_F_TRANSITIVE, BGP_ATTR_TUNNEL_ENCAP,
+		    (const uint8_t *)attr.p, (uint16_t)attr.len);
+	}
+	*routes = xreallocarray(*routes, *nroutes + 1, sizeof(**routes));
+	r = &(*routes)[(*nroutes)++];
+	memset(r, 0, sizeof(*r));
+	r->fam = fam;
+	nlri_buf_set(&r->nlri, nbuf, nlen);
+	attrs_init(&r->attrs);
+	attrs_copy(&r->attrs, &st.a);
+	r->name = st.name ? xstrdup(st.name) : NULL;
+	r->watchdog = st.watchdog ? xstrdup(st.watchdog) : NULL;
+	r->withdrawn = st.withdrawn;
+	r->line = n > 0 ? t[0].line : 0;
+	rc = 0;
+out:
+	sbuf_free(&attr);
+	rt_state_free(&st);
+	return rc;
+}
+
 /* ---- routes as values ---- */
 
 void
@@ -1724,6 +1994,22 @@ attrs_text_format(const struct attrs *a, char *buf, size_t len)
 	return sbuf_finish(&o, buf, len);
 }
 
+/* " name N watchdog W withdraw", those given */
+static void
+fmt_tail(struct sbuf *o, const struct cfg_route *r)
+{
+	if (r->name != NULL) {
+		sbuf_adds(o, " name ");
+		put_word(o, r->name);
+	}
+	if (r->watchdog != NULL) {
+		sbuf_adds(o, " watchdog ");
+		put_word(o, r->watchdog);
+	}
+	if (r->withdrawn)
+		sbuf_adds(o, " withdraw");
+}
+
 static void
 fmt_route(struct sbuf *o, const struct cfg_route *r)
 {
@@ -1736,6 +2022,13 @@ fmt_route(struct sbuf *o, const struct cfg_route *r)
 	size_t nl = nlri_labels(&n, labels, NLRI_LABELS_MAX);
 	uint16_t ep, off, size;
 
+	if (nlri_family(r->fam)->route != NULL) {
+		/* a route of its own words: they say it all */
+		nlri_family(r->fam)->route(o, n.b, n.len, n.fam);
+		fmt_attrs(o, &r->attrs);
+		fmt_tail(o, r);
+		return;
+	}
 	if (nlri_vpls_fields(&n, &ep, &off, &size, &base)) {
 		/* a VPLS route: its fields where a prefix goes */
 		sbuf_adds(o, "rd ");
@@ -1761,16 +2054,7 @@ fmt_route(struct sbuf *o, const struct cfg_route *r)
 		sbuf_printf(o, " path-information %s", addr_fmt(&id, ip));
 	}
 	fmt_attrs(o, &r->attrs);
-	if (r->name != NULL) {
-		sbuf_adds(o, " name ");
-		put_word(o, r->name);
-	}
-	if (r->watchdog != NULL) {
-		sbuf_adds(o, " watchdog ");
-		put_word(o, r->watchdog);
-	}
-	if (r->withdrawn)
-		sbuf_adds(o, " withdraw");
+	fmt_tail(o, r);
 }
 
 size_t

@@ -227,7 +227,7 @@ sup_settings_default(struct sup_settings *s)
 	s->respawn_max_ms = 30000;
 	s->healthy_after_s = 60;
 	s->kill_grace_ms = 2000;
-	s->stdin_grace_ms = 500;
+	s->stdin_grace_ms = 100;	/* ExaBGP's 0.1 s */
 }
 
 struct sup *
@@ -889,21 +889,24 @@ helper_stop(struct sup_helper *h, enum sup_why why)
 		return;
 	h->state = HS_STOPPING;
 	h->why = why;
-	if (why == WHY_OVERFLOW || h->in == NULL ||
-	    evbuffer_get_length(bufferevent_get_output(h->in)) == 0)
-		helper_close_stdin(h);
-	else
-		h->closing_in = true;
 	if (!h->reaped && why == WHY_NONE && h->sup->stopping &&
 	    h->sup->set.stdin_grace_ms > 0) {
 		/*
-		 * An orderly stop: the helper gets to read what was queued
-		 * for it (the shutdown event) and leave on its stdin's EOF;
-		 * SIGTERM only if it has not after stdin_grace_ms.
+		 * An orderly stop, as ExaBGP does it (processes.py
+		 * terminate: the shutdown event, 0.1 s, SIGTERM): the helper
+		 * reads what was queued for it (the shutdown event) and may
+		 * leave; its stdin stays open meanwhile, so one reading it in
+		 * a loop does not spin on an EOF. After stdin_grace_ms:
+		 * EOF and SIGTERM together.
 		 */
 		h->soft_stop = true;
 		helper_arm_timer(h, h->sup->set.stdin_grace_ms);
 	} else {
+		if (why == WHY_OVERFLOW || h->in == NULL ||
+		    evbuffer_get_length(bufferevent_get_output(h->in)) == 0)
+			helper_close_stdin(h);
+		else
+			h->closing_in = true;
 		if (!h->reaped) {
 			/* The callers log why; this is the detail. */
 			log_debug("process %s: SIGTERM to group %d",
@@ -933,9 +936,10 @@ helper_kill_cb(evutil_socket_t fd, short what, void *arg)
 	sup_enter(s);
 	if (!h->reaped) {
 		if (!h->term_sent && h->soft_stop) {
-			log_debug("process %s: still running %u ms after its "
-			    "stdin closed, SIGTERM", h->proc.name,
-			    set->stdin_grace_ms);
+			log_debug("process %s: still running %u ms after the "
+			    "shutdown event, stdin closed and SIGTERM",
+			    h->proc.name, set->stdin_grace_ms);
+			helper_close_stdin(h);
 			helper_signal(h, SIGTERM);
 			helper_signal(h, SIGCONT);
 			h->term_sent = true;

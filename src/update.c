@@ -316,7 +316,8 @@ attrs_nexthop_encodable(const struct attrs *a,
 	/* RFC 8950: an IPv6 next hop for IPv4 NLRI only when negotiated;
 	 * IPv6 NLRI take any (an IPv4 one mapped, or 4 octets) */
 	return nh->afi == family_afi(fam) || nh->afi == BGP_AFI_IPV4 ||
-	    FAMSET_HAS(ctx->ext_nexthop, fam);
+	    FAMSET_HAS(ctx->ext_nexthop, fam) || (nlri_family(fam) != NULL &&
+	    (nlri_family(fam)->flags & NLRI_F_NH_ASIS));
 }
 
 size_t

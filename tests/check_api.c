@@ -189,6 +189,9 @@ static const struct {
 	/* kit: watchdog */
 	{ "announce watchdog dnsr", API_ANNOUNCE_WATCHDOG, "text=dnsr|sel=0" },
 	{ "withdraw watchdog dnsr", API_WITHDRAW_WATCHDOG, "text=dnsr" },
+	/* no name: the helper's process name (the daemon fills it in) */
+	{ "announce watchdog", API_ANNOUNCE_WATCHDOG, "text=-" },
+	{ "withdraw watchdog", API_WITHDRAW_WATCHDOG, "text=-" },
 	/* kit cases' cmd: lines (main's canonical form) */
 	{ "announce route 2.0.0.1/32 next-hop 202.2.202.2 origin igp as-path "
 	    "[1 2 3 4] local-preference 200", API_ANNOUNCE_ROUTE,
@@ -269,7 +272,11 @@ static const struct {
 	{ "neighbor 127.0.0.1 teardown 4", API_TEARDOWN, "sub=4" },
 	{ "teardown 10", API_TEARDOWN, "sel=0|sub=10" },
 	{ "teardown 1", API_TEARDOWN, "sub=1" },
-	{ "teardown", API_TEARDOWN, "sub=4" },
+	{ "teardown", API_TEARDOWN, "sub=4|text=-" },
+	/* the rest is the shutdown communication (RFC 9003) */
+	{ "neighbor 127.0.0.1 teardown 2 going down for maintenance",
+	    API_TEARDOWN, "sub=2|text=going down for maintenance" },
+	{ "teardown 2 3", API_TEARDOWN, "sub=2|text=3" },
 	{ "neighbor 127.0.0.1 announce route-refresh ipv6 unicast",
 	    API_ANNOUNCE_ROUTE_REFRESH, "sel=1|fam=ipv6/unicast" },
 	{ "neighbor 127.0.0.1 announce eor ipv4 flow", API_ANNOUNCE_EOR,
@@ -333,6 +340,27 @@ static const struct {
 	{ "ping json", API_PING, "text=-|json=1" },
 	{ "ping hello json", API_PING, "text=hello|json=1" },
 	{ "ping json hello", API_PING, "text=json hello|json=0" },
+	/* neighbors at run time (main): the block the daemon parses */
+	{ "create neighbor 127.0.0.1 local-address 127.0.0.1 local-as 1 "
+	    "peer-as 1 router-id 1.2.3.4 api peer-lifecycle",
+	    API_CREATE_NEIGHBOR, "sel=0|text=neighbor 127.0.0.1 {\n"
+	    "\tlocal-address 127.0.0.1;\n\tlocal-as 1;\n\tpeer-as 1;\n"
+	    "\trouter-id 1.2.3.4;\n\tfamily {\n\t\tipv4 unicast;\n\t}\n"
+	    "\tapi {\n\t\tprocesses [ peer-lifecycle ];\n\t}\n}\n" },
+	{ "create neighbor 2001:db8::2 local-ip 2001:db8::1 local-as 65001 "
+	    "peer-as 65002 router-id 2.2.2.2 family-allowed "
+	    "ipv4-unicast/ipv6-mpls-vpn graceful-restart 0 group-updates "
+	    "false api a api \"b c\"", API_CREATE_NEIGHBOR,
+	    "text=neighbor 2001:db8::2 {\n\tlocal-address 2001:db8::1;\n"
+	    "\tlocal-as 65001;\n\tpeer-as 65002;\n\trouter-id 2.2.2.2;\n"
+	    "\tfamily {\n\t\tipv4 unicast;\n\t\tipv6 mpls-vpn;\n\t}\n"
+	    "\tcapability {\n\t\tgraceful-restart disable;\n\t}\n"
+	    "\tgroup-updates false;\n\tapi {\n\t\tprocesses [ a \"b c\" ];"
+	    "\n\t}\n}\n" },
+	{ "delete neighbor 127.0.0.1", API_DELETE_NEIGHBOR, "sel=1" },
+	{ "delete neighbor *", API_DELETE_NEIGHBOR, "sel=1" },
+	{ "delete neighbor 127.0.0.1 local-as 1, neighbor 127.0.0.2",
+	    API_DELETE_NEIGHBOR, "sel=2" },
 	/* comments */
 	{ "# a comment", API_COMMENT, "text=a comment|sel=0" },
 	{ "#", API_COMMENT, "text=" },
@@ -443,7 +471,6 @@ static const struct {
 	{ "announce route-refresh", "announce route-refresh: expected AFI "
 	    "SAFI" },
 	{ "announce route-refresh ipv9 unicast", "unknown family" },
-	{ "announce watchdog", "missing the watchdog name" },
 	{ "withdraw watchdog a b", "withdraw watchdog: unexpected 'b'" },
 	{ "show", "incomplete command 'show'" },
 	{ "show bogus", "unknown command 'show bogus'" },
@@ -467,7 +494,6 @@ static const struct {
 	{ "teardown -1", "invalid subcode '-1'" },
 	{ "teardown x", "invalid subcode 'x'" },
 	{ "teardown 99999999999999999999", "invalid subcode" },
-	{ "teardown 2 3", "teardown: unexpected '3'" },
 	{ "version now", "version: unexpected 'now'" },
 	{ "status json json", "status: unexpected 'json'" },
 	{ "reload json", "reload: unexpected 'json'" },
@@ -505,6 +531,34 @@ static const struct {
 	{ "\"announce\" route 10.0.0.0/24 next-hop 1.1.1.1",
 	    "unknown command 'announce'" },
 	{ "crash", "unknown command 'crash'" },
+	{ "create neighbor 127.0.0.1 local-as 1 peer-as 1",
+	    "create neighbor: 'local-address' is required" },
+	{ "create neighbor 127.0.0.1 local-address 127.0.0.1 local-as 1 "
+	    "peer-as 1 passive true", "create neighbor: unknown parameter "
+	    "'passive' (expected local-address, local-as, peer-as, router-id, "
+	    "family-allowed, graceful-restart, group-updates or api)" },
+	{ "create neighbor 127.0.0.1 local-address 127.0.0.1 local-as 1 "
+	    "peer-as x", "create neighbor: invalid peer-as 'x' (expected an "
+	    "AS number from 1 to 4294967295)" },
+	{ "create neighbor 127.0.0.1 local-address 127.0.0.1 local-as 1 "
+	    "peer-as 1 local-as 2", "create neighbor: 'local-as' given twice" },
+	{ "create neighbor 127.0.0.1 local-address 127.0.0.1 local-as 1 "
+	    "peer-as 1 family-allowed ipv4-bogus", "create neighbor: unknown "
+	    "family 'ipv4 bogus'" },
+	{ "create neighbor 127.0.0.1 local-address \"1.1.1.1;\" local-as 1 "
+	    "peer-as 1", "create neighbor: invalid local-address '1.1.1.1;' "
+	    "(expected an IP address)" },
+	{ "create neighbor bogus local-address 127.0.0.1",
+	    "create neighbor: expected the neighbor's IP address instead of "
+	    "'bogus'" },
+	{ "create neighbor 127.0.0.1 api", "create neighbor: missing value "
+	    "after 'api'" },
+	{ "neighbor 127.0.0.1 delete neighbor 127.0.0.1", "'delete' does not "
+	    "take a neighbor selector" },
+	{ "delete neighbor", "neighbor selector: missing address after "
+	    "'neighbor'" },
+	{ "delete neighbor 127.0.0.1 announce", "delete neighbor: unexpected "
+	    "'announce'" },
 	{ "debug something", "unknown command 'debug'" },
 };
 
@@ -521,7 +575,8 @@ verb_name(enum api_verb v)
 		"SHOW_ADJ_RIB_OUT", "FLUSH_ADJ_RIB_OUT", "CLEAR_ADJ_RIB_IN",
 		"CLEAR_ADJ_RIB_OUT", "TEARDOWN", "SHUTDOWN", "RELOAD",
 		"RESTART", "VERSION", "HELP", "RESET", "ENABLE_ACK",
-		"DISABLE_ACK", "SILENCE_ACK", "PING", "STATUS", "COMMENT",
+		"DISABLE_ACK", "SILENCE_ACK", "PING", "STATUS",
+		"CREATE_NEIGHBOR", "DELETE_NEIGHBOR", "COMMENT",
 	};
 
 	_Static_assert(sizeof(names) / sizeof(names[0]) == API_VERB_MAX,
@@ -755,49 +810,60 @@ static const struct {
 	uint32_t	 las, pas;
 	const char	*rid;
 	bool		 match;
+	const char	*session;	/* NULL: "in-open" */
 } matches[] = {
-	{ "neighbor *", "10.0.0.1", "10.0.0.2", 1, 2, "1.1.1.1", true },
-	{ "neighbor *", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true },
-	{ "neighbor 10.0.0.1", "10.0.0.1", "10.0.0.2", 1, 2, "1.1.1.1", true },
-	{ "neighbor 10.0.0.1", "10.0.0.3", "10.0.0.2", 1, 2, "1.1.1.1", false },
-	{ "neighbor 2001:db8::1", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true },
-	{ "neighbor 2001:DB8:0::1", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true },
-	{ "neighbor 2001:db8::1", "10.0.0.1", NULL, 1, 2, "1.1.1.1", false },
-	{ "neighbor absentone", "10.0.0.1", NULL, 1, 2, "1.1.1.1", false },
+	{ "neighbor *", "10.0.0.1", "10.0.0.2", 1, 2, "1.1.1.1", true, NULL },
+	{ "neighbor *", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true, NULL },
+	{ "neighbor 10.0.0.1", "10.0.0.1", "10.0.0.2", 1, 2, "1.1.1.1", true, NULL },
+	{ "neighbor 10.0.0.1", "10.0.0.3", "10.0.0.2", 1, 2, "1.1.1.1", false, NULL },
+	{ "neighbor 2001:db8::1", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true, NULL },
+	{ "neighbor 2001:DB8:0::1", "2001:db8::1", NULL, 1, 2, "1.1.1.1", true, NULL },
+	{ "neighbor 2001:db8::1", "10.0.0.1", NULL, 1, 2, "1.1.1.1", false, NULL },
+	{ "neighbor absentone", "10.0.0.1", NULL, 1, 2, "1.1.1.1", false, NULL },
 	{ "neighbor absentone local-as 1", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
-	    false },
+	    false, NULL },
 	{ "neighbor 10.0.0.1 local-as 1", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
-	    true },
+	    true, NULL },
 	{ "neighbor 10.0.0.1 local-as 2", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
-	    false },
+	    false, NULL },
 	{ "neighbor 10.0.0.1 peer-as 2", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
-	    true },
+	    true, NULL },
 	{ "neighbor 10.0.0.1 peer-as 1", "10.0.0.1", NULL, 1, 2, "1.1.1.1",
-	    false },
+	    false, NULL },
 	{ "neighbor 10.0.0.1 local-ip 10.0.0.2", "10.0.0.1", "10.0.0.2", 1, 2,
-	    "1.1.1.1", true },
+	    "1.1.1.1", true, NULL },
 	{ "neighbor 10.0.0.1 local-ip 10.0.0.9", "10.0.0.1", "10.0.0.2", 1, 2,
-	    "1.1.1.1", false },
+	    "1.1.1.1", false, NULL },
 	{ "neighbor 10.0.0.1 local-ip 10.0.0.2", "10.0.0.1", NULL, 1, 2,
-	    "1.1.1.1", false },
+	    "1.1.1.1", false, NULL },
 	{ "neighbor 10.0.0.1 router-id 1.1.1.1", "10.0.0.1", NULL, 1, 2,
-	    "1.1.1.1", true },
+	    "1.1.1.1", true, NULL },
 	{ "neighbor 10.0.0.1 router-id 1.1.1.2", "10.0.0.1", NULL, 1, 2,
-	    "1.1.1.1", false },
+	    "1.1.1.1", false, NULL },
 	{ "neighbor 127.0.0.1 local-as 1 peer-as 1 local-ip 127.0.0.1 "
 	    "router-id 1.2.3.4", "127.0.0.1", "127.0.0.1", 1, 1, "1.2.3.4",
-	    true },
+	    true, NULL },
 	{ "neighbor 127.0.0.1 local-as 2 peer-as 3 local-ip 127.0.0.1 "
 	    "router-id 1.2.3.4", "127.0.0.1", "127.0.0.1", 1, 1, "1.2.3.4",
-	    false },
+	    false, NULL },
 	{ "neighbor 10.0.0.1 family-allowed in-open", "10.0.0.1", NULL, 1, 2,
-	    "1.1.1.1", true },
+	    "1.1.1.1", true, NULL },
 	{ "neighbor 10.0.0.1 family-allowed ipv4-unicast", "10.0.0.1", NULL,
-	    1, 2, "1.1.1.1", false },
-	{ "neighbor * local-as 7", "10.0.0.1", NULL, 7, 2, "1.1.1.1", true },
-	{ "neighbor * local-as 7", "10.0.0.1", NULL, 8, 2, "1.1.1.1", false },
+	    1, 2, "1.1.1.1", false, NULL },
+	/* multi-session: the session is named after its families (main) */
+	{ "neighbor 10.0.0.1 family-allowed ipv4-unicast", "10.0.0.1", NULL,
+	    1, 2, "1.1.1.1", true, "ipv4-unicast" },
+	{ "neighbor 10.0.0.1 family-allowed in-open", "10.0.0.1", NULL,
+	    1, 2, "1.1.1.1", false, "ipv4-unicast" },
+	{ "neighbor 10.0.0.1 family-allowed ipv4-unicast", "10.0.0.1", NULL,
+	    1, 2, "1.1.1.1", false, "ipv4-unicast/ipv6-unicast" },
+	{ "neighbor 10.0.0.1 family-allowed ipv4-unicast/ipv6-unicast",
+	    "10.0.0.1", NULL, 1, 2, "1.1.1.1", true,
+	    "ipv4-unicast/ipv6-unicast" },
+	{ "neighbor * local-as 7", "10.0.0.1", NULL, 7, 2, "1.1.1.1", true, NULL },
+	{ "neighbor * local-as 7", "10.0.0.1", NULL, 8, 2, "1.1.1.1", false, NULL },
 	{ "neighbor * router-id 4.3.2.1", "10.0.0.1", NULL, 8, 2, "4.3.2.1",
-	    true },
+	    true, NULL },
 };
 
 #define NMATCHES	(sizeof(matches) / sizeof(matches[0]))
@@ -819,7 +885,8 @@ START_TEST(test_match)
 		ck_assert_int_eq(addr_parse(matches[_i].local, &local), 0);
 	got = api_match_peer(&cmd.sel.v[0], &peer,
 	    matches[_i].local ? &local : NULL, matches[_i].las,
-	    matches[_i].pas, addr_to_u32(&rid));
+	    matches[_i].pas, addr_to_u32(&rid), matches[_i].session ?
+	    matches[_i].session : "in-open");
 	ck_assert_msg(got == matches[_i].match, "%s vs %s: %d", line,
 	    matches[_i].peer, got);
 	api_command_free(&cmd);
@@ -839,12 +906,27 @@ START_TEST(test_match_list)
 	addr_parse("192.0.2.1", &a);
 	addr_parse("192.0.2.2", &b);
 	addr_parse("192.0.2.3", &c);
-	ck_assert(api_match_peer(&cmd.sel.v[0], &a, NULL, 0, 0, 0));
-	ck_assert(!api_match_peer(&cmd.sel.v[0], &b, NULL, 0, 0, 0));
-	ck_assert(api_match_peer(&cmd.sel.v[1], &b, NULL, 0, 0, 0));
-	ck_assert(!api_match_peer(&cmd.sel.v[0], &c, NULL, 0, 0, 0));
-	ck_assert(!api_match_peer(&cmd.sel.v[1], &c, NULL, 0, 0, 0));
+	ck_assert(api_match_peer(&cmd.sel.v[0], &a, NULL, 0, 0, 0, "in-open"));
+	ck_assert(!api_match_peer(&cmd.sel.v[0], &b, NULL, 0, 0, 0, "in-open"));
+	ck_assert(api_match_peer(&cmd.sel.v[1], &b, NULL, 0, 0, 0, "in-open"));
+	ck_assert(!api_match_peer(&cmd.sel.v[0], &c, NULL, 0, 0, 0, "in-open"));
+	ck_assert(!api_match_peer(&cmd.sel.v[1], &c, NULL, 0, 0, 0, "in-open"));
 	api_command_free(&cmd);
+}
+END_TEST
+
+/* The family-allowed value ExaBGP gives a session. */
+START_TEST(test_session_name)
+{
+	char buf[API_SESSION_NAME_MAX];
+
+	ck_assert_str_eq(api_session_name(FAMSET(FAM_IPV4_UNICAST), false,
+	    buf, sizeof(buf)), "in-open");
+	ck_assert_str_eq(api_session_name(FAMSET(FAM_IPV4_UNICAST), true,
+	    buf, sizeof(buf)), "ipv4-unicast");
+	ck_assert_str_eq(api_session_name(FAMSET(FAM_IPV4_UNICAST) |
+	    FAMSET(FAM_IPV6_UNICAST) | FAMSET(FAM_IPV4_FLOW), true, buf,
+	    sizeof(buf)), "ipv4-unicast/ipv4-flow/ipv6-unicast");
 }
 END_TEST
 
@@ -942,6 +1024,7 @@ api_suite(void)
 	tcase_add_test(tc, test_short_err);
 	tcase_add_loop_test(tc, test_match, 0, NMATCHES);
 	tcase_add_test(tc, test_match_list);
+	tcase_add_test(tc, test_session_name);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_free_zeroed);
 	tcase_add_test(tc, test_owns_memory);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -16,6 +17,8 @@
 #include "evbgp/api_encode.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
+#include "evbgp/nlri.h"
+#include "evbgp/util.h"
 
 #include "codec_hex.h"
 #include "testlib.h"
@@ -384,6 +387,28 @@ START_TEST(test_kit_json4)
 }
 END_TEST
 
+/* The three lines of a kit decoding file (header, hex, ExaBGP's JSON)
+ * into lines[] (the caller frees them); false when the kit is absent. */
+static bool
+decoding_file(const char *name, char *lines[3])
+{
+	char path[512];
+	size_t cap[3] = { 0, 0, 0 };
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cases/decoding/%s", KIT_DIR, name);
+	if ((f = fopen(path, "r")) == NULL) {
+		printf("SKIP: kit decoding case %s not found\n", name);
+		return false;
+	}
+	for (int i = 0; i < 3; i++) {
+		lines[i] = NULL;
+		ck_assert_int_gt(getline(&lines[i], &cap[i], f), 0);
+	}
+	fclose(f);
+	return true;
+}
+
 /*
  * cases/decoding/bgp-open-sofware-version: "open", the hex, then the
  * 5.0-shaped JSON. Our OPEN is 4.2-shaped (json4 above checks it
@@ -393,11 +418,8 @@ START_TEST(test_kit_decoding_open)
 {
 	static const char *const shared[] = { "version", "asn", "hold_time",
 	    "router_id" };
-	FILE *f = fopen(KIT_DIR "/cases/decoding/bgp-open-sofware-version",
-	    "r");
 	struct json_object *want, *got, *wo, *go, *wc, *gc, *a, *b;
-	char *lines[3] = { NULL, NULL, NULL };
-	size_t cap[3] = { 0, 0, 0 };
+	char *lines[3];
 	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65533,
 	    65533);
 	struct bgp_open open;
@@ -406,13 +428,8 @@ START_TEST(test_kit_decoding_open)
 	struct sbuf out;
 	size_t n;
 
-	if (f == NULL) {
-		printf("SKIP: kit decoding case not found\n");
+	if (!decoding_file("bgp-open-sofware-version", lines))
 		return;
-	}
-	for (int i = 0; i < 3; i++)
-		ck_assert_int_gt(getline(&lines[i], &cap[i], f), 0);
-	fclose(f);
 	ck_assert_str_eq(lines[0], "open\n");
 	n = message(lines[1], buf, sizeof(buf), BGP_MSG_OPEN);
 	ck_assert_int_eq(open_decode(buf + 19, n - 19, &open, &err), 0);
@@ -441,6 +458,340 @@ START_TEST(test_kit_decoding_open)
 	json_object_put(got);
 	json_object_put(want);
 	sbuf_free(&out);
+	for (int i = 0; i < 3; i++)
+		free(lines[i]);
+}
+END_TEST
+
+/*
+ * ExaBGP main's families (MVPN, MUP, SR Policy) have no json4 data:
+ * 4.2 cannot decode them. Their cases carry main's JSON beside each raw
+ * UPDATE (".ci" lines N:raw: then N:json:, and the decoding files'
+ * third line). Our JSON is the 4.x dialect (as-path a list, no
+ * "router-id"), so here the routes must be main's exactly ("announce",
+ * "withdraw") and every attribute member main prints must be ours too
+ * (but "next-hop", which main adds to withdrawals, and "as-path", whose
+ * shape is the dialect's).
+ */
+static const char *const main_json_cases[] = {
+	"/cases/encoding/conf-mvpn.ci", "/cases/api/api-mvpn.ci",
+	"/cases/encoding/conf-srv6-mup.ci", "/cases/api/api-ipv4.ci",
+	"/cases/api/api-ipv6.ci", "/cases/decoding/bgp-sr-policy-1",
+	"/cases/decoding/bgp-sr-policy-2", "/cases/decoding/bgp-ls-2",
+	"/cases/decoding/bgp-ls-3", "/cases/decoding/bgp-ls-4",
+	"/cases/decoding/bgp-ls-5", "/cases/decoding/bgp-ls-6",
+	"/cases/decoding/bgp-ls-8", "/cases/decoding/bgp-ls-9",
+	"/cases/decoding/bgp-ls-10",
+};
+
+/* The "update" object of an event line (ours or main's), or NULL. */
+static struct json_object *
+update_of(struct json_object *o)
+{
+	struct json_object *n, *m, *u;
+
+	if (!json_object_object_get_ex(o, "neighbor", &n) ||
+	    !json_object_object_get_ex(n, "message", &m) ||
+	    !json_object_object_get_ex(m, "update", &u))
+		return NULL;
+	return u;
+}
+
+static bool
+main_json_same(struct json_object *got, struct json_object *want)
+{
+	static const char *const routes[] = { "announce", "withdraw" };
+	struct json_object *gu = update_of(got), *wu = update_of(want);
+	struct json_object *ga = NULL, *wa = NULL, *g, *w, *v;
+
+	if (gu == NULL || wu == NULL)
+		return false;
+	for (size_t i = 0; i < NVEC(routes); i++) {
+		bool hg = json_object_object_get_ex(gu, routes[i], &g);
+		bool hw = json_object_object_get_ex(wu, routes[i], &w);
+
+		if (hg != hw || (hw && !jeq(g, w, false)))
+			return false;
+	}
+	(void)json_object_object_get_ex(gu, "attribute", &ga);
+	if (!json_object_object_get_ex(wu, "attribute", &wa))
+		return true;
+	json_object_object_foreach(wa, k, wv) {
+		if (strcmp(k, "next-hop") == 0 || strcmp(k, "as-path") == 0)
+			continue;
+		if (ga == NULL || !json_object_object_get_ex(ga, k, &v) ||
+		    !jeq(v, wv, false))
+			return false;
+	}
+	return true;
+}
+
+/* Decode hex (a whole UPDATE) for an iBGP session of every family and
+ * compare with main's JSON text; returns true when they agree. */
+static bool
+main_json_line(const char *hex, const char *json, struct sbuf *out)
+{
+	static uint8_t buf[65536];
+	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65000,
+	    65000);
+	struct api_msg_opts o = { .parsed = true };
+	struct update_ctx ctx;
+	struct update_msg m;
+	struct json_object *got, *want;
+	size_t n = hex2bin(hex, buf, sizeof(buf));
+	enum update_verdict v;
+	bool ok;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.asn4 = true;
+	ctx.families = nlri_spoken();
+	/* the decoding files come from eBGP sessions too: no LOCAL_PREF */
+	ctx.ebgp = strstr(json, "\"local-preference\"") == NULL;
+	ck_assert_uint_ge(n, BGP_HEADER_LEN);
+	update_msg_init(&m);
+	v = update_decode(buf + 19, n - 19, &ctx, &m);
+	ck_assert_msg(v <= UPD_ATTR_DISCARD, "verdict %d: %s", v,
+	    m.reason != NULL ? m.reason : "-");
+	sbuf_reset(out);
+	/* the text encoder too: lines of printable text */
+	sbuf_reset(out);
+	api_encode_update(out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE, &o,
+	    &m, 0);
+	ck_assert_uint_gt(out->len, 0);
+	ck_assert_int_eq(out->p[out->len - 1], '\n');
+	for (size_t i = 0; i < out->len; i++)
+		ck_assert(out->p[i] == '\n' || (out->p[i] >= 0x20 &&
+		    out->p[i] < 0x7f));
+	sbuf_reset(out);
+	api_encode_update(out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE, &o,
+	    &m, 0);
+	update_msg_free(&m);
+	got = parse_line(out->p, out->len);
+	want = json_tokener_parse(json);
+	ck_assert_ptr_nonnull(want);
+	ok = got != NULL && main_json_same(got, want);
+	if (!ok)
+		fprintf(stderr, "MISMATCH\n got:  %s want: %s\n", out->p,
+		    json);
+	json_object_put(got);
+	json_object_put(want);
+	return ok;
+}
+
+START_TEST(test_kit_main_json)
+{
+	char path[512], *line = NULL, *raw = NULL;
+	size_t cap = 0;
+	int total = 0, bad = 0, lineno;
+	struct sbuf out;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s%s", KIT_DIR, main_json_cases[_i]);
+	if ((f = fopen(path, "r")) == NULL) {
+		printf("SKIP: %s not found\n", path);
+		return;
+	}
+	sbuf_init(&out);
+	for (lineno = 1; getline(&line, &cap, f) > 0; lineno++) {
+		char *p = line, *nl = strchr(line, '\n');
+
+		if (nl != NULL)
+			*nl = '\0';
+		if (strchr(p, '#') != NULL)
+			continue;
+		/* a decoding file: header, hex, JSON */
+		if (strstr(path, "/decoding/") != NULL) {
+			/* a body-only line gets its header */
+			if (lineno == 2 && strncasecmp(p, "FFFF", 4) == 0)
+				raw = xstrdup(p);
+			else if (lineno == 2) {
+				size_t l = strlen(p) / 2 + BGP_HEADER_LEN;
+
+				raw = xmalloc(strlen(p) + 40);
+				snprintf(raw, strlen(p) + 40, "FFFFFFFFFFFFFFFF"
+				    "FFFFFFFFFFFFFFFF%04zX02%s", l, p);
+			}
+			if (lineno == 3) {
+				total++;
+				bad += !main_json_line(raw, p, &out);
+			}
+			continue;
+		}
+		/* "N:raw:HEX" or "N:json:{...}", N with an optional letter */
+		p = strchr(p, ':');
+		if (p == NULL)
+			continue;
+		if (strncmp(p + 1, "raw:", 4) == 0) {
+			char *q, *d;
+
+			/* a raw without JSON (an End-of-RIB) is not compared */
+			free(raw);
+			q = d = raw = xstrdup(p + 5);
+
+			/* ':' separators out */
+			for (; *q != '\0'; q++)
+				if (*q != ':')
+					*d++ = *q;
+			*d = '\0';
+			continue;
+		}
+		if (strncmp(p + 1, "json:", 5) == 0 && raw != NULL) {
+			total++;
+			if (!main_json_line(raw, p + 6, &out)) {
+				fprintf(stderr, "  in %s line %d\n", path,
+				    lineno);
+				bad++;
+			}
+			free(raw);
+			raw = NULL;
+		}
+	}
+	printf("main json %-40s %d/%d\n", main_json_cases[_i], total - bad,
+	    total);
+	ck_assert_int_gt(total, 0);
+	ck_assert_int_eq(bad, 0);
+	free(raw);
+	free(line);
+	fclose(f);
+	sbuf_free(&out);
+}
+END_TEST
+
+/* cases/decoding/bgp-ls-1: one BGP-LS NLRI and main's JSON of it. */
+START_TEST(test_kit_bgpls_nlri)
+{
+	char *lines[3];
+	struct json_object *want, *got;
+	uint8_t buf[4096];
+	struct sbuf out;
+	struct nlri n;
+	struct rbuf r;
+	size_t len;
+
+	if (!decoding_file("bgp-ls-1", lines))
+		return;
+	ck_assert_str_eq(lines[0], "nlri bgp-ls bgp-ls\n");
+	len = hex2bin(lines[1], buf, sizeof(buf));
+	rbuf_init(&r, buf, len);
+	ck_assert_int_eq(nlri_get(&r, FAM_BGPLS, false, false, &n, NULL), 0);
+	ck_assert_uint_eq(rbuf_left(&r), 0);
+	sbuf_init(&out);
+	sbuf_addc(&out, '{');
+	nlri_json(&out, &n, false, NULL);
+	sbuf_adds(&out, "}\n");
+	ck_assert_ptr_nonnull(got = parse_line(out.p, out.len));
+	ck_assert_ptr_nonnull(want = json_tokener_parse(lines[2]));
+	ck_assert_msg(jeq(got, want, false), "got %s", out.p);
+	json_object_put(got);
+	json_object_put(want);
+	sbuf_free(&out);
+	for (int i = 0; i < 3; i++)
+		free(lines[i]);
+}
+END_TEST
+
+/* A BGP-LS attribute's floats (bandwidths) that are no JSON number or
+ * too large to be integral (fuzz_decode found the cast): valid JSON. */
+START_TEST(test_bgpls_floats)
+{
+	static const char *body = "0000 004C 40010100 400200 400304 0A000001 "
+	    "400504 00000064 801D34 0441 0004 7BFF0000 0442 0004 7FC00000 "
+	    "0443 0020 7F800000 FF800000 7F7FFFFF 00000001 80000000 4B800000 "
+	    "5A000000 3F000000 180A0000";
+	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65000,
+	    65000);
+	struct update_ctx ctx = { .asn4 = true, .families = nlri_spoken() };
+	struct json_object *got, *attr, *ls, *v;
+	struct update_msg m;
+	uint8_t buf[512];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	decode_update(body, &ctx, &m, buf, sizeof(buf));
+	sbuf_init(&out);
+	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_msg((got = parse_line(out.p, out.len)) != NULL, "%s", out.p);
+	ck_assert(json_object_object_get_ex(update_of(got), "attribute",
+	    &attr));
+	ck_assert(json_object_object_get_ex(attr, "bgp-ls", &ls));
+	ck_assert(json_object_object_get_ex(ls, "maximum-link-bandwidth", &v));
+	ck_assert(json_object_get_double(v) > 6e35);
+	ck_assert(json_object_object_get_ex(ls,
+	    "maximum-reservable-link-bandwidth", &v));
+	ck_assert(json_object_is_type(v, json_type_null));
+	ck_assert(json_object_object_get_ex(ls, "unreserved-bandwidth", &v));
+	ck_assert_uint_eq(json_object_array_length(v), 8);
+	ck_assert(json_object_is_type(json_object_array_get_idx(v, 0),
+	    json_type_null));
+	ck_assert_double_eq(json_object_get_double(
+	    json_object_array_get_idx(v, 5)), 16777216.0);
+	json_object_put(got);
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* The text encoder shows an SRv6 service Prefix-SID in ExaBGP main's
+ * route syntax (the kit's first MUP route), and a MUP route's name. */
+START_TEST(test_text_srv6_service)
+{
+	static const char *body =
+	    "000000694001010040020040050400000064C010080002000A000000"
+	    "0AC028250500220001001E0020010DB8000100010000000000000000"
+	    "00004800010006401810000000800E25000155102001000000000000"
+	    "0000000000000001000100010C0000006400000064180A0001";
+	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65000,
+	    65000);
+	struct update_ctx ctx = { .asn4 = true, .families = nlri_spoken() };
+	struct update_msg m;
+	uint8_t buf[512];
+	struct sbuf out;
+
+	update_msg_init(&m);
+	decode_update(body, &ctx, &m, buf, sizeof(buf));
+	sbuf_init(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_msg(strstr(out.p, "announced mup:isd::100:100:10.0.1.0/24 "
+	    "next-hop 2001::1 origin igp local-preference 100 "
+	    "extended-community target:10:10 bgp-prefix-sid-srv6 ( "
+	    "l3-service 2001:db8:1:1:: 0x48 [64,24,16,0,0,0] )\n") != NULL,
+	    "%s", out.p);
+	sbuf_free(&out);
+	update_msg_free(&m);
+}
+END_TEST
+
+/* The text encoder shows a received SR Policy in ExaBGP main's route
+ * words (the kit's bgp-sr-policy-2: every sub-TLV it has words for). */
+START_TEST(test_text_sr_policy)
+{
+	struct api_neighbor nb = neighbor("127.0.0.1", "127.0.0.1", 65533,
+	    65533);
+	struct update_ctx ctx = { .asn4 = true, .families = nlri_spoken() };
+	struct update_msg m;
+	uint8_t buf[4096];
+	struct sbuf out;
+	char *lines[3];
+	size_t n;
+
+	if (!decoding_file("bgp-sr-policy-2", lines))
+		return;
+	n = message(lines[1], buf, sizeof(buf), BGP_MSG_UPDATE);
+	update_msg_init(&m);
+	ck_assert_int_eq(update_decode(buf + 19, n - 19, &ctx, &m), UPD_OK);
+	sbuf_init(&out);
+	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, &m, 0);
+	ck_assert_msg(strstr(out.p, "announced sr-policy distinguisher 1 "
+	    "color 200 endpoint 10.0.0.2 next-hop 192.0.2.1 origin igp "
+	    "local-preference 100 preference 200 srv6-binding-sid fc00::1 "
+	    "segment-list weight 2 segment type-b srv6 fc00::1 "
+	    "endpoint-behavior 65 32 0 16 0 policy-name my-policy "
+	    "candidate-path-name primary\n") != NULL, "%s", out.p);
+	sbuf_free(&out);
+	update_msg_free(&m);
 	for (int i = 0; i < 3; i++)
 		free(lines[i]);
 }
@@ -769,7 +1120,9 @@ START_TEST(test_update_as4_merge)
 }
 END_TEST
 
-/* IPv6: link-local next hop (the global one is the key), send, EoR. */
+/* IPv6: a global + link-local next hop is two next hops, the route
+ * under each (ExaBGP 4.2's MPRNLRI.unpack; the kit's conf-llnh-update
+ * json4 data), send, EoR. */
 START_TEST(test_update_ipv6)
 {
 	static const struct update_ctx ctx = { .asn4 = true,
@@ -795,6 +1148,7 @@ START_TEST(test_update_ipv6)
 	    "\"direction\": \"send\", \"message\": { \"update\": { "
 	    "\"attribute\": { \"origin\": \"igp\", \"local-preference\": 100 },"
 	    " \"announce\": { \"ipv6 unicast\": { \"2001:db8::1\": [ { "
+	    "\"nlri\": \"2001:db8:1::/64\" } ], \"fe80::1\": [ { "
 	    "\"nlri\": \"2001:db8:1::/64\" } ] } } } } } }"));
 	sbuf_reset(&out);
 	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND,
@@ -802,6 +1156,8 @@ START_TEST(test_update_ipv6)
 	ck_assert_str_eq(out.p, "neighbor 2001:db8::1 send update start\n"
 	    "neighbor 2001:db8::1 send update announced 2001:db8:1::/64 "
 	    "next-hop 2001:db8::1 origin igp local-preference 100\n"
+	    "neighbor 2001:db8::1 send update announced 2001:db8:1::/64 "
+	    "next-hop fe80::1 origin igp local-preference 100\n"
 	    "neighbor 2001:db8::1 send update end\n");
 
 	decode_update("0000 0006 800F03 000201", &ctx, &m, buf, sizeof(buf));
@@ -870,6 +1226,9 @@ START_TEST(test_open_built)
 	open.caps.route_refresh = true;
 	open.caps.fqdn = true;
 	snprintf(open.caps.hostname, sizeof(open.caps.hostname), "rtr");
+	/* 75 and 77, fields of an OPEN we built: as 4.2 shows them */
+	snprintf(open.caps.software, sizeof(open.caps.software), "ev/1");
+	open.caps.link_local_nh = true;
 	open.caps.nunknown = 1;
 	open.caps.unknown[0].code = 200;
 	open.caps.unknown[0].len = 2;
@@ -884,7 +1243,10 @@ START_TEST(test_open_built)
 	    "\"ipv6/unicast\"]}"
 	    ",\"65\":{\"name\":\"asn4\",\"asn4\":4200000000},\"2\":{\"name\":"
 	    "\"route-refresh\",\"variant\":\"RFC\"},\"73\":{\"name\":"
-	    "\"hostname\",\"host-name\":\"rtr\",\"domain-name\":\"\"},\"200\":{"
+	    "\"hostname\",\"host-name\":\"rtr\",\"domain-name\":\"\"},\"75\":{"
+	    "\"name\":\"unknown\",\"iana\":\"unassigned\",\"value\":75,"
+	    "\"raw\":\"0465762F31\"},\"77\":{\"name\":\"unknown\",\"iana\":"
+	    "\"unassigned\",\"value\":77,\"raw\":\"\"},\"200\":{"
 	    "\"name\":\"unknown\",\"iana\":\"reserved\",\"value\":200,\"raw\":"
 	    "\"AB01\"}}"));
 	ck_assert_ptr_nonnull(strstr(out.p, "\"asn\":23456,"));
@@ -899,7 +1261,8 @@ START_TEST(test_open_built)
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send open version 4 asn "
 	    "23456 hold_time 180 router_id 1.2.3.4 capabilities "
 	    "[multiprotocol(ipv4 unicast,ipv6 unicast), route refresh, "
-	    "asn4(4200000000), hostname(rtr ), reserved 200]\n");
+	    "asn4(4200000000), hostname(rtr ), unassigned 75, unassigned 77, "
+	    "reserved 200]\n");
 	sbuf_free(&out);
 }
 END_TEST
@@ -1570,6 +1933,9 @@ api_encode_suite(void)
 	tc = tcase_create("kit");
 	tcase_add_test(tc, test_kit_json4);
 	tcase_add_test(tc, test_kit_decoding_open);
+	tcase_add_loop_test(tc, test_kit_main_json, 0, NVEC(main_json_cases));
+	tcase_add_test(tc, test_kit_bgpls_nlri);
+	tcase_add_test(tc, test_bgpls_floats);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("golden");
@@ -1593,6 +1959,8 @@ api_encode_suite(void)
 	tc = tcase_create("text");
 	tcase_add_test(tc, test_text_lines);
 	tcase_add_test(tc, test_text_api_check);
+	tcase_add_test(tc, test_text_srv6_service);
+	tcase_add_test(tc, test_text_sr_policy);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("escape");

@@ -236,6 +236,16 @@ START_TEST(test_each_rendering_once)
 		    s);
 		ck_assert_msg(parsed == (strstr(s, "10.1.2.0/24") != NULL),
 		    "%s: %s", helpers[i].name, s);
+		/* ExaBGP's text encoder: a blank line ends each event; a
+		 * JSON event is one line */
+		if (json)
+			ck_assert_msg(strchr(s, '\n') == s + strlen(s) - 1,
+			    "%s: %s", helpers[i].name, s);
+		else
+			ck_assert_msg(strlen(s) > 2 &&
+			    strcmp(s + strlen(s) - 2, "\n\n") == 0 &&
+			    strstr(s, "\n\n") == s + strlen(s) - 2,
+			    "%s: %s", helpers[i].name, s);
 		free(s);
 	}
 	fixture_free(&fx);

@@ -142,6 +142,53 @@ START_TEST(test_raw_replaces)
 }
 END_TEST
 
+/*
+ * Link-local next hop negotiated (ctx.local_ll set): a global IPv6 next
+ * hop gets our link-local address after it (32 octets, the kit's
+ * conf-llnh-update); a link-local one goes alone (16); an IPv4 family
+ * never gets one.
+ */
+START_TEST(test_mp_reach_link_local)
+{
+	static const uint8_t nlri[] = { 128, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 1 };
+	struct attr_encode_ctx ctx = { .ibgp = true, .asn4 = true,
+		.local_as = 1 };
+	struct attrs a;
+	uint8_t buf[256];
+	struct wbuf w;
+
+	ck_assert_int_eq(addr_parse("fe80::1", &ctx.local_ll), 0);
+	attrs_init(&a);
+	ck_assert_int_eq(addr_parse("2001:db8::ffff", &a.nexthop), 0);
+	a.has |= ATTR_HAS_NEXT_HOP;
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(attrs_encode(&w, &a, &ctx, FAM_IPV6_UNICAST, nlri,
+	    sizeof(nlri)), 0);
+	/* ORIGIN 4, AS_PATH 3, LOCAL_PREF 7, then MP_REACH: flags, code,
+	 * length, AFI, SAFI, next hop length */
+	ck_assert_uint_eq(buf[14 + 1], BGP_ATTR_MP_REACH_NLRI);
+	ck_assert_uint_eq(buf[14 + 6], 32);
+	ck_assert(memcmp(buf + 14 + 7, a.nexthop.b, 16) == 0);
+	ck_assert(memcmp(buf + 14 + 23, ctx.local_ll.b, 16) == 0);
+
+	ck_assert_int_eq(addr_parse("fe80::cafe", &a.nexthop), 0);
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(attrs_encode(&w, &a, &ctx, FAM_IPV6_UNICAST, nlri,
+	    sizeof(nlri)), 0);
+	ck_assert_uint_eq(buf[14 + 6], 16);
+
+	/* not negotiated: the global next hop alone */
+	memset(&ctx.local_ll, 0, sizeof(ctx.local_ll));
+	ck_assert_int_eq(addr_parse("2001:db8::ffff", &a.nexthop), 0);
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(attrs_encode(&w, &a, &ctx, FAM_IPV6_UNICAST, nlri,
+	    sizeof(nlri)), 0);
+	ck_assert_uint_eq(buf[14 + 6], 16);
+	attrs_free(&a);
+}
+END_TEST
+
 /* The Prefix-SID (RFC 8669) as 4.2 prints it; the route syntax reads
  * its text back, or gets the generic form. */
 START_TEST(test_prefix_sid)
@@ -260,6 +307,7 @@ suite(void)
 	tcase_add_test(tc, test_text_styles);
 	tcase_add_test(tc, test_text_empty_path);
 	tcase_add_test(tc, test_raw_replaces);
+	tcase_add_test(tc, test_mp_reach_link_local);
 	tcase_add_test(tc, test_prefix_sid);
 	tcase_add_test(tc, test_pmsi_evpn_communities);
 	suite_add_tcase(s, tc);

@@ -287,10 +287,12 @@ END_TEST
 /* ---- semantics ---- */
 
 /* the families evbgp speaks, as error messages list them */
-#define SPOKEN	"ipv4 unicast, ipv4 multicast, ipv4 nlri-mpls, ipv4 mpls-vpn, " \
+#define SPOKEN	"ipv4 unicast, ipv4 multicast, ipv4 nlri-mpls, ipv4 mcast-vpn, " \
+		"ipv4 sr-policy, ipv4 mup, ipv4 mpls-vpn, " \
 		"ipv4 rtc, ipv4 flow, ipv4 flow-vpn, ipv6 unicast, ipv6 multicast, " \
-		"ipv6 nlri-mpls, ipv6 mpls-vpn, ipv6 flow, ipv6 flow-vpn, " \
-		"l2vpn vpls, l2vpn evpn"
+		"ipv6 nlri-mpls, ipv6 mcast-vpn, ipv6 sr-policy, ipv6 mup, " \
+		"ipv6 mpls-vpn, ipv6 flow, ipv6 flow-vpn, " \
+		"l2vpn vpls, l2vpn evpn, bgp-ls bgp-ls"
 
 #define NB_HEAD	"neighbor 127.0.0.1 { local-address 127.0.0.1; " \
 		"local-as 1; peer-as 2;\n"
@@ -469,6 +471,71 @@ START_TEST(test_process)
 }
 END_TEST
 
+/* processes-match (ExaBGP main): the processes whose name matches, once
+ * each, beside those named; printed back as written */
+START_TEST(test_processes_match)
+{
+	struct config *c = parse_ok("process add-one { run x; }\n"
+	    "process add-two { run x; }\nprocess other { run x; }\n"
+	    NB_HEAD " api {\n  processes [ add-two ];\n"
+	    "  processes-match [ \"^add\" \"^oth.r$\" ];\n }\n}\n");
+	const struct cfg_api *api = &c->neighbors[0].apis[0];
+
+	ck_assert_uint_eq(api->nprocesses, 3);
+	ck_assert_str_eq(api->processes[0], "add-two");
+	ck_assert_str_eq(api->processes[1], "add-one");
+	ck_assert_str_eq(api->processes[2], "other");
+	ck_assert_uint_eq(api->npatterns, 2);
+	ck_assert_str_eq(api->patterns[0], "^add");
+	assert_round_trip(c);
+	config_free(c);
+}
+END_TEST
+
+/* ExaBGP main's capabilities 75 and 77 and local-link-local take
+ * effect (peer.c puts them in the OPEN) and print back */
+START_TEST(test_main_capabilities)
+{
+	struct config *c = parse_ok("neighbor ::1 { router-id 1.1.1.1; "
+	    "local-address ::1; local-as 1; peer-as 1;\n"
+	    " local-link-local FE80::1;\n"
+	    " capability { software-version enable; link-local-nexthop; }\n"
+	    "}\n");
+	const struct cfg_neighbor *nb = &c->neighbors[0];
+	char buf[ADDR_STRLEN];
+
+	ck_assert(nb->cap_software_version && nb->cap_link_local_nh);
+	ck_assert_str_eq(addr_fmt(&nb->local_link_local, buf), "fe80::1");
+	assert_round_trip(c);
+	config_free(c);
+	c = parse_ok(NB_HEAD "}\n");
+	ck_assert(!c->neighbors[0].cap_software_version &&
+	    !c->neighbors[0].cap_link_local_nh);
+	ck_assert_uint_eq(c->neighbors[0].local_link_local.afi, 0);
+	config_free(c);
+}
+END_TEST
+
+/* Our own conformance case for capability 75 names this version. */
+START_TEST(test_software_version_case)
+{
+	char *text = slurp(EVBGP_SOURCE_DIR "/tests/conformance/cases/"
+	    "encoding/evbgp-conf-cap-software-version.case");
+	const char *want = "evbgpd/" EVBGP_VERSION;
+	char hex[256];
+	size_t n = strlen(want);
+
+	ck_assert_ptr_nonnull(text);
+	/* length octet, then the text */
+	snprintf(hex, sizeof(hex), "%02X", (unsigned)n);
+	for (size_t i = 0; i < n; i++)
+		snprintf(hex + 2 + 2 * i, 3, "%02X", (unsigned char)want[i]);
+	ck_assert_msg(strstr(text, hex) != NULL, "the case does not carry "
+	    "%s (%s): update it with the version", want, hex);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_run_path)
 {
 	char dir[] = "/tmp/evbgp-cfg-XXXXXX", conf[256], prog[256], err[512];
@@ -481,8 +548,9 @@ START_TEST(test_run_path)
 	fputs("#!/bin/sh\n", f);
 	fclose(f);
 	snprintf(conf, sizeof(conf), "%s/x.conf", dir);
-	c = config_parse("process p { run helper.run; }\n"
-	    "process q { run no-such-program-here; }\n", conf, err,
+	c = config_parse("process p { run helper.run; encoder text; }\n"
+	    "process q { run no-such-program-here; encoder json; }\n"
+	    "process r { run helper.run; }\n", conf, err,
 	    sizeof(err));
 	ck_assert_msg(c != NULL, "%s", err);
 	/* found beside the configuration file */
@@ -494,14 +562,18 @@ START_TEST(test_run_path)
 		size_t len = 0;
 		FILE *w = open_memstream(&buf, &len);
 
-		/* --check warns: helper.run exists but is not executable */
-		ck_assert_int_eq(config_check(w, c), 2);
+		/* --check warns: helper.run exists but is not executable;
+		 * no encoder: ExaBGP 4.2 refuses it, main and we use text */
+		ck_assert_int_eq(config_check(w, c), 4);
 		fclose(w);
 		snprintf(want, sizeof(want), "%s:1: warning: process p: %s is not "
 		    "executable\n%s:2: warning: process q: program "
 		    "'no-such-program-here' not found (looked in /etc/exabgp, "
-		    "beside the configuration and in $PATH)\n", conf, prog,
-		    conf);
+		    "beside the configuration and in $PATH)\n"
+		    "%s:3: warning: process r has no 'encoder': evbgpd uses "
+		    "text, as ExaBGP main does; ExaBGP 4.2 refuses this file\n"
+		    "%s:3: warning: process r: %s is not executable\n", conf,
+		    prog, conf, conf, conf, prog);
 		ck_assert_str_eq(buf, want);
 		free(buf);
 	}
@@ -674,6 +746,22 @@ static const struct {
 	    "outgoing-ttl '256' (expected 1 to 255 or 'disable')" },
 	{ NB_HEAD " incoming-ttl 0;\n}\n", "test.conf:2: invalid "
 	    "incoming-ttl '0' (expected 1 to 255 or 'disable')" },
+	{ "process a { run x; }\n" NB_HEAD " api {\n  processes-match "
+	    "[ \"(\" ];\n }\n}\n", "test.conf:4: processes-match: invalid "
+	    "regular expression '(': Unmatched ( or \\(" },
+	{ NB_HEAD " local-link-local 2001:db8::1;\n}\n", "test.conf:2: "
+	    "invalid local-link-local '2001:db8::1' (expected an IPv6 "
+	    "link-local address, fe80::/10)" },
+	{ NB_HEAD " capability {\n  link-local-prefer;\n }\n}\n",
+	    "test.conf:3: 'link-local-prefer' is not supported: it chooses "
+	    "the next hop a router forwards to, and evbgpd installs no "
+	    "routes" },
+	{ NB_HEAD " rate-limit 100;\n}\n", "test.conf:2: 'rate-limit 100' is "
+	    "not supported: evbgpd does not pace a session's messages (only "
+	    "'rate-limit disable' or 0 is accepted)" },
+	{ NB_HEAD " auto-flush false;\n}\n", "test.conf:2: 'auto-flush false' "
+	    "is not supported: evbgpd sends every change at once (ExaBGP 4.2 "
+	    "ignores the setting)" },
 	{ "process a { encoder json; }\n", "test.conf:1: process a: 'run' is "
 	    "required" },
 	{ "process a { run x; encoder xml; }\n", "test.conf:1: invalid encoder "
@@ -703,14 +791,14 @@ static const struct {
 	    "test.conf:3: unknown family 'ipv4 bogus' (evbgp speaks " SPOKEN
 	    ")" },
 	/* a family ExaBGP has and evbgp does not: never advertised */
-	{ NB_HEAD " family {\n  ipv4 unicast;\n  bgp-ls bgp-ls;\n }\n}\n",
-	    "test.conf:4: family bgp-ls bgp-ls is not supported by evbgp (it "
+	{ NB_HEAD " family {\n  ipv4 unicast;\n  bgp-ls bgp-ls-vpn;\n }\n}\n",
+	    "test.conf:4: family bgp-ls bgp-ls-vpn is not supported by evbgp (it "
 	    "speaks " SPOKEN ")" },
 	{ NB_HEAD " add-path {\n  bgp-ls bgp-ls-vpn;\n }\n}\n",
 	    "test.conf:3: family bgp-ls bgp-ls-vpn is not supported by evbgp "
 	    "(it speaks " SPOKEN ")" },
-	{ NB_HEAD " nexthop {\n  bgp-ls bgp-ls ipv6;\n }\n}\n",
-	    "test.conf:3: family bgp-ls bgp-ls is not supported by evbgp (it "
+	{ NB_HEAD " nexthop {\n  bgp-ls bgp-ls-vpn ipv6;\n }\n}\n",
+	    "test.conf:3: family bgp-ls bgp-ls-vpn is not supported by evbgp (it "
 	    "speaks " SPOKEN ")" },
 	{ NB_HEAD " family { ipv4 unicast; }\n static {\n  route 10.0.0.0/24 "
 	    "next-hop 1.1.1.1 label 100;\n }\n}\n", "test.conf:4: route "
@@ -841,6 +929,9 @@ config_suite(void)
 	tcase_add_test(tc, test_multicast_routes);
 	tcase_add_test(tc, test_capability_values);
 	tcase_add_test(tc, test_process);
+	tcase_add_test(tc, test_processes_match);
+	tcase_add_test(tc, test_main_capabilities);
+	tcase_add_test(tc, test_software_version_case);
 	tcase_add_test(tc, test_run_path);
 	tcase_add_test(tc, test_session_equal);
 	tcase_add_test(tc, test_route_too_big);

@@ -198,7 +198,13 @@ static const struct {
 	{ "exabgp_api_encoder=xml", "exabgp_api_encoder: invalid value 'xml' "
 	    "(expected text or json)" },
 	{ "exabgp_api_version=5", "exabgp_api_version: invalid value '5' "
-	    "(expected 4 or 6)" },
+	    "(expected 4: the 6.0 API, JSON only, is not implemented)" },
+	{ "exabgp_api_version=6", "exabgp_api_version: invalid value '6' "
+	    "(expected 4: the 6.0 API, JSON only, is not implemented)" },
+	{ "exabgp.api.compact=true", "exabgp.api.compact: invalid value "
+	    "'true' (expected false: evbgpd has no compact JSON form)" },
+	{ "exabgp_tcp_delay=5", "exabgp_tcp_delay: invalid value '5' "
+	    "(expected 0: evbgpd does not hold announcements back)" },
 	{ "exabgp_log_level=LOUD", "exabgp_log_level: invalid value 'LOUD' "
 	    "(expected DEBUG, INFO, NOTICE, WARNING, ERR or CRIT)" },
 	{ "exabgp_log_destination=host:10.0.0.1", "exabgp_log_destination: "

@@ -54,7 +54,21 @@ static const struct {
 	{ "x a#b;", "x|a#b|;" },
 	{ "a { b; c; }", "a|{|b|;|c|;|}" },
 	{ "a {\n b 1;\n}\n", "a|{|b|1|;|}" },
-	{ "run ./x.run arg1 \"arg two\";", "run|./x.run|arg1|\"arg two|;" },
+	/* run: ExaBGP 4.2's split (lexer.c lex_run_rest; tests/compat/
+	 * exabgp42.py checks it against 4.2 itself), every word a word */
+	{ "run ./x.run arg1 \"arg two\";",
+	    "run|\"./x.run|\"arg1|\"arg two|;" },
+	{ "run ./x --pattern ^rt:65520:(\\d+)$;",
+	    "run|\"./x|\"--pattern|\"^rt:65520:(d+)$|;" },
+	{ "run ./x a,b [c];", "run|\"./x|\"a|\",|\"b|\"[|\"c|\"]|;" },
+	{ "run ./x x\"y z\"w '' a\\\\b;",
+	    "run|\"./x|\"xy z|\"w|\"|\"a\\b|;" },
+	{ "run ./x a\\ b\\tc;", "run|\"./x|\"a|\"b|\"c|;" },
+	{ "process p { run ./x a; encoder text; }",
+	    "process|p|{|run|\"./x|\"a|;|encoder|text|;|}" },
+	/* only at the start of a statement */
+	{ "x run (a);", "x|run|(|a|)|;" },
+	{ "runner (a);", "runner|(|a|)|;" },
 };
 
 START_TEST(test_good)
@@ -86,6 +100,11 @@ static const struct {
 	{ "x \"open;\n", 1, "unterminated \" quote" },
 	{ "x 'open;\n", 1, "unterminated ' quote" },
 	{ "x \\", 1, "'\\' at the end of a line" },
+	{ "run ./x a#b;", 1, "invalid syntax: '#' right after a word "
+	    "(ExaBGP refuses it; quote the word)" },
+	{ "run ./x \\u0041;", 1, "'\\u' escapes are not supported in a run "
+	    "line (ExaBGP 4.2 cannot read them either)" },
+	{ "run ./x \"a;", 1, "unterminated \" quote" },
 	{ "a;\nb \";\"\n", 2, "invalid syntax: the line must end with ';', "
 	    "'{' or '}' (a statement cannot continue on the next line)" },
 };

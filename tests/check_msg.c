@@ -428,6 +428,73 @@ START_TEST(test_open_encode_kit)
 }
 END_TEST
 
+/*
+ * The kit's conf-cap-software-version and conf-cap-link-local-nexthop
+ * OPENs: software version (75) after extended message, length then text
+ * (draft-abraitis-bgp-version-capability); link-local next hop (77)
+ * empty; a decoded 77 sets the flag and stays listed as received (4.2
+ * shows it as an unknown capability) without being written twice.
+ */
+START_TEST(test_open_encode_software_llnh)
+{
+	uint8_t buf[4096];
+	struct wbuf w;
+	struct bgp_open o, d;
+	struct bgp_err err;
+
+	memset(&o, 0, sizeof(o));
+	o.version = 4;
+	o.my_as = 65533;
+	o.hold_time = 180;
+	o.bgp_id = 0x0A000002;
+	o.caps.mp = FAMSET(FAM_IPV4_UNICAST);
+	o.caps.asn4 = true;
+	o.caps.as4 = 65533;
+	o.caps.ext_message = true;
+	strcpy(o.caps.software, "ExaBGP/5.0.0-0+test");
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(open_encode(&w, &o), 0);
+	ck_wbuf_hex(&w, FFx16 "0049 01 04FFFD00B40A0000022C 0206010400010001"
+	    " 020641040000FFFD 0202060002164B14134578614247502F352E302E302D30"
+	    "2B74657374");
+
+	memset(o.caps.software, 0, sizeof(o.caps.software));
+	o.caps.mp = FAMSET(FAM_IPV6_UNICAST);
+	o.caps.link_local_nh = true;
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(open_encode(&w, &o), 0);
+	ck_wbuf_hex(&w, FFx16 "0035 01 04FFFD00B40A00000218 0206010400020001"
+	    " 020641040000FFFD 02020600 02024D00");
+
+	ck_assert_int_eq(open_decode(buf + BGP_HEADER_LEN,
+	    w.len - BGP_HEADER_LEN, &d, &err), 0);
+	ck_assert(d.caps.link_local_nh);
+	ck_assert_uint_eq(d.caps.nunknown, 1);
+	ck_assert_uint_eq(d.caps.unknown[0].code, BGP_CAP_LINK_LOCAL_NEXTHOP);
+	wbuf_init(&w, buf, sizeof(buf));
+	ck_assert_int_eq(open_encode(&w, &d), 0);
+	ck_wbuf_hex(&w, FFx16 "0035 01 04FFFD00B40A00000218 0206010400020001"
+	    " 020641040000FFFD 02020600 02024D00");
+}
+END_TEST
+
+/* Both must offer 77 for an IPv6 next hop to be link-local only. */
+START_TEST(test_negotiate_link_local)
+{
+	struct bgp_open l, p;
+	struct bgp_negotiated n;
+
+	memset(&l, 0, sizeof(l));
+	memset(&p, 0, sizeof(p));
+	l.caps.link_local_nh = true;
+	caps_negotiate(&l, &p, &n);
+	ck_assert(!n.link_local_nh);
+	p.caps.link_local_nh = true;
+	caps_negotiate(&l, &p, &n);
+	ck_assert(n.link_local_nh);
+}
+END_TEST
+
 /* Every capability, in ExaBGP's order, then decoded back. */
 START_TEST(test_open_encode_all)
 {
@@ -894,6 +961,8 @@ msg_suite(void)
 	tc = tcase_create("open");
 	tcase_add_test(tc, test_open_encode_kit);
 	tcase_add_test(tc, test_open_encode_all);
+	tcase_add_test(tc, test_open_encode_software_llnh);
+	tcase_add_test(tc, test_negotiate_link_local);
 	tcase_add_test(tc, test_open_encode_small);
 	tcase_add_test(tc, test_open_encode_extended);
 	tcase_add_loop_test(tc, test_open_decode, 0, NVEC(open_vecs));

@@ -268,6 +268,148 @@ START_TEST(test_neighbor_removed)
 }
 END_TEST
 
+/* A neighbor made at run time ("create neighbor"). */
+static struct peer *
+runtime_neighbor(struct harness *h, const char *addr)
+{
+	char text[256], err[256];
+	struct cfg_neighbor *nb;
+
+	snprintf(text, sizeof(text), "neighbor %s {\n local-address "
+	    "127.0.0.1;\n local-as 65001;\n peer-as 65002;\n passive;\n}\n",
+	    addr);
+	nb = config_neighbor_parse(h->d->cfg, text, "create", err,
+	    sizeof(err));
+	ck_assert_msg(nb != NULL, "%s", err);
+	ck_assert_int_eq(daemon_create_neighbor(h->d, nb, err, sizeof(err)),
+	    0);
+	ck_assert(daemon_is_runtime(h->d, h->d->peers[h->d->npeers - 1]->cfg));
+	return h->d->peers[h->d->npeers - 1];
+}
+
+/*
+ * Neighbors made at run time are never in the file and outlive a reload
+ * (the configured neighbor is untouched); when the file gains the same
+ * neighbor, the file's takes over. The same key twice is refused.
+ */
+START_TEST(test_runtime_neighbor_kept)
+{
+	struct harness h;
+	char err[256];
+	struct cfg_neighbor *dup;
+
+	harness_init(&h, conf_base);
+	(void)runtime_neighbor(&h, "127.0.0.9");
+	ck_assert_uint_eq(h.d->npeers, 2);
+	dup = config_neighbor_parse(h.d->cfg, "neighbor 127.0.0.9 { "
+	    "local-address 127.0.0.1; local-as 1; peer-as 1; }\n", "create",
+	    err, sizeof(err));
+	ck_assert_ptr_nonnull(dup);
+	ck_assert_int_eq(daemon_create_neighbor(h.d, dup, err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, "neighbor 127.0.0.9 already exists (same "
+	    "local-address and port)");
+	/* the configured one too */
+	dup = config_neighbor_parse(h.d->cfg, "neighbor 127.0.0.2 { "
+	    "local-address 127.0.0.1; local-as 1; peer-as 1; }\n", "create",
+	    err, sizeof(err));
+	ck_assert_int_eq(daemon_create_neighbor(h.d, dup, err, sizeof(err)),
+	    -1);
+
+	ck_assert_int_eq(daemon_reload(h.d, DAEMON_RELOAD), 0);
+	settle(&h);
+	ck_assert_uint_eq(h.d->npeers, 2);
+	ck_assert_uint_eq(h.d->nruntime, 1);
+	ck_assert_str_eq(h.d->peers[1]->cfg->name, "127.0.0.9");
+	ck_assert(daemon_is_runtime(h.d, h.d->peers[1]->cfg));
+
+	write_conf(&h, "neighbor 127.0.0.9 {\n local-address 127.0.0.1;\n"
+	    " local-as 65001;\n peer-as 65003;\n passive;\n}\n");
+	ck_assert_int_eq(daemon_reload(h.d, DAEMON_RELOAD), 0);
+	settle(&h);
+	ck_assert_uint_eq(h.d->npeers, 1);
+	ck_assert_uint_eq(h.d->nruntime, 0);
+	ck_assert_uint_eq(h.d->peers[0]->cfg->peer_as, 65003);
+	ck_assert(!daemon_is_runtime(h.d, h.d->peers[0]->cfg));
+	harness_free(&h);
+}
+END_TEST
+
+/* "delete neighbor": Cease/Peer De-configured, gone with its definition;
+ * a configured one deleted comes back at the next reload. */
+START_TEST(test_delete_neighbor)
+{
+	struct harness h;
+	struct seen s;
+	struct peer *p;
+
+	harness_init(&h, conf_base);
+	p = runtime_neighbor(&h, "127.0.0.9");
+	daemon_delete_peer(h.d, p);
+	ck_assert_uint_eq(h.d->npeers, 1);
+	ck_assert_uint_eq(h.d->nruntime, 0);
+	daemon_delete_peer(h.d, h.d->peers[0]);
+	settle(&h);
+	collect(&h, &s);
+	ck_assert_int_eq(s.notifications, 1);
+	ck_assert_uint_eq(s.code, BGP_ERR_CEASE);
+	ck_assert_uint_eq(s.subcode, BGP_CEASE_PEER_DECONFIGURED);
+	ck_assert_uint_eq(h.d->npeers, 0);
+	ck_assert_int_eq(daemon_reload(h.d, DAEMON_RELOAD), 0);
+	ck_assert_uint_eq(h.d->npeers, 1);
+	harness_free(&h);
+}
+END_TEST
+
+/*
+ * "teardown N [TEXT]": Cease/N; for Administrative Shutdown (2) and Reset
+ * (4) an RFC 9003 shutdown communication, the command's text or, as
+ * ExaBGP 4.2 sends, the subcode's name; no data for the others.
+ */
+START_TEST(test_teardown_communication)
+{
+	static const struct {
+		uint8_t		 subcode;
+		const char	*text;
+		const char	*data;	/* NULL: none */
+	} v[] = {
+		{ 2, "maintenance window 42", "maintenance window 42" },
+		{ 4, NULL, "Administrative Reset" },
+		{ 2, NULL, "Administrative Shutdown" },
+		{ 3, "ignored here", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct harness h;
+		uint8_t msg[4096];
+		uint16_t len;
+		int type;
+		bool seen = false;
+
+		harness_init(&h, conf_base);
+		peer_teardown(h.d->peers[0], v[i].subcode, v[i].text);
+		settle(&h);
+		while ((type = next_msg(&h, msg, sizeof(msg), &len)) != 0) {
+			if (type != BGP_MSG_NOTIFICATION)
+				continue;
+			seen = true;
+			ck_assert_uint_eq(msg[19], BGP_ERR_CEASE);
+			ck_assert_uint_eq(msg[20], v[i].subcode);
+			if (v[i].data == NULL) {
+				ck_assert_uint_eq(len, 21);
+				continue;
+			}
+			ck_assert_uint_eq(len, 22 + strlen(v[i].data));
+			ck_assert_uint_eq(msg[21], strlen(v[i].data));
+			ck_assert(memcmp(msg + 22, v[i].data,
+			    strlen(v[i].data)) == 0);
+		}
+		ck_assert_msg(seen, "case %zu: no NOTIFICATION", i);
+		harness_free(&h);
+	}
+}
+END_TEST
+
 /*
  * A reload to a configuration without any neighbor (an emptied or
  * comment-only file) is refused unless asked for: the sessions stay
@@ -397,6 +539,9 @@ main(void)
 	tcase_add_test(tc, test_routes_diffed);
 	tcase_add_test(tc, test_invalid_kept);
 	tcase_add_test(tc, test_neighbor_removed);
+	tcase_add_test(tc, test_runtime_neighbor_kept);
+	tcase_add_test(tc, test_delete_neighbor);
+	tcase_add_test(tc, test_teardown_communication);
 	tcase_add_test(tc, test_empty_refused);
 	tcase_add_test(tc, test_session_changed_resets);
 	tcase_add_test(tc, test_request_acts_later);

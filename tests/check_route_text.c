@@ -9,7 +9,11 @@
 #include <string.h>
 
 #include "evbgp/bgp_proto.h"
+#include "evbgp/nlri.h"
 #include "evbgp/route_text.h"
+
+#include "codec_hex.h"
+
 
 struct parsed {
 	struct lex_tokens	 t;
@@ -141,7 +145,7 @@ static const struct {
 	    "'target:1.2.3.4:70000': the number after an IP must be below "
 	    "65536" },
 	{ "bogus:1:2", "invalid extended community 'bogus:1:2': unknown type "
-	    "'bogus' (expected target, origin, target4, origin4, redirect, "
+	    "'bogus' (expected target, origin, target4, origin4, mup, redirect, "
 	    "l2info, bandwidth, rate-limit, mark, redirect-to-nexthop, "
 	    "copy-to-nexthop or 0x + 16 hex digits)" },
 	{ "0x1234", "invalid extended community '0x1234': expected 0x and 16 "
@@ -538,6 +542,186 @@ START_TEST(test_format)
 }
 END_TEST
 
+/* ---- ExaBGP main's families: routes of their own words ---- */
+
+static int
+parse_words(struct parsed *p, enum family_id fam, const char *line,
+    unsigned flags)
+{
+	char err[128];
+
+	memset(p, 0, sizeof(*p));
+	ck_assert_int_eq(lex_line(line, &p->t, err, sizeof(err)), 0);
+	p->rc = route_text_parse_words(fam, p->t.v, p->t.n, flags, &p->r,
+	    &p->n, &p->e);
+	return p->rc;
+}
+
+static const struct {
+	enum family_id	 fam;
+	const char	*in;
+	const char	*out;	/* route_text_string */
+	const char	*hex;	/* the NLRI's octets */
+} words_ok[] = {
+	{ FAM_IPV4_MVPN, "shared-join rp 10.99.199.1 group 239.251.255.228 "
+	    "rd 65000:99999 source-as 65000 next-hop 10.10.6.3",
+	    "shared-join rp 10.99.199.1 group 239.251.255.228 rd 65000:99999 "
+	    "source-as 65000 next-hop 10.10.6.3 origin igp",
+	    "06160000FDE80001869F0000FDE8200A63C70120EFFBFFE4" },
+	{ FAM_IPV6_MVPN, "source-ad source fd12::4 group ff0e::1 rd "
+	    "65000:99999 next-hop 10.10.6.4",
+	    "source-ad source fd12::4 group ff0e::1 rd 65000:99999 next-hop "
+	    "10.10.6.4 origin igp",
+	    "052A0000FDE80001869F80FD12000000000000000000000000000480FF0E0000"
+	    "000000000000000000000001" },
+	{ FAM_IPV4_MUP, "mup-t2st 10.0.0.1 rd 100:100 teid 12345/23 next-hop "
+	    "10.0.0.2 extended-community [ target:10:10 mup:10:10 ]",
+	    "mup-t2st 10.0.0.1 rd 100:100 teid 12345/23 next-hop 10.0.0.2 "
+	    "origin igp extended-community [ target:10:10 mup:10:10 ]",
+	    "010004100000006400000064370A000001003039" },
+	{ FAM_IPV6_MUP, "mup-t1st 2001:db8:1:1::1/128 rd 100:100 teid 12345 "
+	    "qfi 9 endpoint 2001::1 next-hop 10.0.0.2",
+	    "mup-t1st 2001:db8:1:1::1/128 rd 100:100 teid 12345 qfi 9 endpoint "
+	    "2001::1 next-hop ::ffff:10.0.0.2 origin igp",
+	    "0100032F00000064000000648020010DB80001000100000000000000010000303909"
+	    "8020010000000000000000000000000001" },
+	{ FAM_IPV4_MUP, "mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1 "
+	    "bgp-prefix-sid-srv6 ( l3-service 2001:db8:1:1:: 0x48 "
+	    "[64,24,16,0,0,0] )",
+	    "mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1 origin igp "
+	    "attribute [ 0x28 0xC0 0x0500220001001E0020010DB80001000100000000"
+	    "0000000000004800010006401810000000 ]",
+	    "0100010C0000006400000064180A0001" },
+	{ FAM_IPV4_SRPOLICY, "distinguisher 0 color 100 endpoint 10.0.0.1 "
+	    "next-hop 192.0.2.1 preference 100 binding-sid mpls 24000 "
+	    "segment-list weight 1 segment type-a mpls 16001",
+	    "distinguisher 0 color 100 endpoint 10.0.0.1 next-hop 192.0.2.1 "
+	    "origin igp attribute [ 0x17 0xC0 0x000F00240C06000000000064"
+	    "0D06100005DC01008000110009060000000000010106000003E81100 ]",
+	    "6000000000000000640A000001" },
+};
+
+START_TEST(test_words_ok)
+{
+	struct parsed p, q;
+	uint8_t want[NLRI_MAX];
+	size_t wl = hex2bin(words_ok[_i].hex, want, sizeof(want));
+	char *s;
+
+	ck_assert_msg(parse_words(&p, words_ok[_i].fam, words_ok[_i].in, 0) ==
+	    0, "%s", p.e.msg);
+	ck_assert_uint_eq(p.n, 1);
+	ck_assert_int_eq(p.r[0].fam, words_ok[_i].fam);
+	ck_assert_uint_eq(p.r[0].nlri.len, wl);
+	ck_assert(memcmp(nlri_buf_data(&p.r[0].nlri), want, wl) == 0);
+	s = route_text_string(&p.r[0]);
+	ck_assert_str_eq(s, words_ok[_i].out);
+	/* and it parses back to the same route */
+	ck_assert_msg(parse_words(&q, words_ok[_i].fam, s, 0) == 0, "%s",
+	    q.e.msg);
+	ck_assert(cfg_route_equal(&p.r[0], &q.r[0]));
+	free(s);
+	parsed_free(&p);
+	parsed_free(&q);
+}
+END_TEST
+
+static const struct {
+	enum family_id	 fam;
+	const char	*in;
+	const char	*msg;
+} words_bad[] = {
+	{ FAM_IPV4_MVPN, "leaf-ad rd 1:1", "unknown mcast-vpn route type "
+	    "'leaf-ad' (expected source-ad, shared-join or source-join)" },
+	{ FAM_IPV4_MVPN, "shared-join rp 10.0.0.1 group 239.1.1.1 rd 1:1 "
+	    "next-hop 10.0.0.2", "shared-join: expected 'source-as', not "
+	    "'next-hop'" },
+	{ FAM_IPV4_MVPN, "source-ad source fd00::1 group 239.1.1.1 rd 1:1",
+	    "source: 'fd00::1' is not an IPv4 address" },
+	{ FAM_IPV4_MVPN, "source-join source 10.0.0.1 group 239.1.1.1 rd 1:1 "
+	    "source-as 4294967296", "source-as: '4294967296' is not a number "
+	    "from 0 to 4294967295" },
+	{ FAM_IPV4_MVPN, "source-ad source 10.0.0.1 group 239.1.1.1 rd 1:1 "
+	    "rd 2:2 next-hop 10.0.0.2", "unknown route keyword 'rd'; expected "
+	    "one of: next-hop, origin, as-path, med, local-preference, "
+	    "atomic-aggregate, aggregator, community, originator-id, "
+	    "cluster-list, extended-community, aigp, large-community, "
+	    "attribute, name, watchdog, withdraw, bgp-prefix-sid, "
+	    "bgp-prefix-sid-srv6" },
+	{ FAM_IPV4_MVPN, "source-ad source 10.0.0.1 group 239.1.1.1 rd 1:1",
+	    "an ipv4 mcast-vpn route needs 'next-hop'" },
+	{ FAM_IPV4_MUP, "mup-t2st 10.0.0.1 rd 1:1 teid 300/8 next-hop "
+	    "10.0.0.2", "mup-t2st: teid '300/8' is not N/BITS (BITS 0 to 32, "
+	    "N below 2^BITS)" },
+	{ FAM_IPV4_MUP, "mup-t2st 10.0.0.1 rd 1:1 teid 1/33 next-hop "
+	    "10.0.0.2", "mup-t2st: teid '1/33' is not N/BITS (BITS 0 to 32, "
+	    "N below 2^BITS)" },
+	{ FAM_IPV4_MUP, "mup-t1st 10.0.0.0/8 rd 1:1 teid 1 qfi 256 endpoint "
+	    "10.0.0.1 next-hop 10.0.0.2", "qfi: '256' is not a number from 0 "
+	    "to 255" },
+	{ FAM_IPV6_MUP, "mup-isd 10.0.0.0/8 rd 1:1 next-hop ::1",
+	    "mup-isd: '10.0.0.0/8' is not an IPv6 prefix" },
+	{ FAM_IPV4_MUP, "mup-dsd 10.0.0.1 rd 1:1 next-hop 10.0.0.2 "
+	    "bgp-prefix-sid-srv6 ( l3-service 2001:db8:: 0x48 [ 64 , 24 ] )",
+	    "bgp-prefix-sid-srv6: six lengths separated by ',' expected" },
+	{ FAM_IPV4_MUP, "mup-dsd 10.0.0.1 rd 1:1 next-hop 10.0.0.2 "
+	    "bgp-prefix-sid-srv6 ( l3-service 10.0.0.1 )",
+	    "bgp-prefix-sid-srv6: l3-service needs an IPv6 SID" },
+	{ FAM_IPV4_SRPOLICY, "distinguisher 0 color 1 endpoint 10.0.0.1 "
+	    "next-hop 10.0.0.2 segment-list weight 1 segment type-c ipv4 "
+	    "10.0.0.1 algorithm 0", "segment type-c is not supported by evbgp "
+	    "(it sends segment types type-a and type-b)" },
+	{ FAM_IPV4_SRPOLICY, "distinguisher 0 color 1 endpoint 10.0.0.1 "
+	    "next-hop 10.0.0.2 binding-sid mpls 1048576",
+	    "binding-sid mpls: '1048576' is not a number from 0 to 1048575" },
+	{ FAM_IPV4_SRPOLICY, "color 1 endpoint 10.0.0.1",
+	    "sr-policy: expected 'distinguisher', not 'color'" },
+	{ FAM_IPV6_SRPOLICY, "distinguisher 0 color 1 endpoint 10.0.0.1",
+	    "endpoint: '10.0.0.1' is not an IPv6 address" },
+	{ FAM_IPV4_SRPOLICY, "distinguisher 0 color 1", "sr-policy: expected "
+	    "'endpoint' at the end" },
+};
+
+START_TEST(test_words_bad)
+{
+	struct parsed p;
+
+	ck_assert_int_eq(parse_words(&p, words_bad[_i].fam, words_bad[_i].in,
+	    0), -1);
+	ck_assert_uint_eq(p.n, 0);
+	ck_assert_str_eq(p.e.msg, words_bad[_i].msg);
+	ck_assert_int_eq(p.e.line, 1);
+	parsed_free(&p);
+}
+END_TEST
+
+/* A name longer than its sub-TLV allows, a segment list too long for
+ * its attribute: refused, never truncated. */
+START_TEST(test_words_limits)
+{
+	struct parsed p;
+	struct sbuf line;
+
+	sbuf_init(&line);
+	sbuf_adds(&line, "distinguisher 0 color 1 endpoint 10.0.0.1 next-hop "
+	    "10.0.0.2 policy-name ");
+	for (int i = 0; i < 256; i++)
+		sbuf_addc(&line, 'x');
+	ck_assert_int_eq(parse_words(&p, FAM_IPV4_SRPOLICY, line.p, 0), -1);
+	ck_assert_str_eq(p.e.msg, "policy-name: longer than 255 characters");
+	parsed_free(&p);
+	sbuf_reset(&line);
+	sbuf_adds(&line, "distinguisher 0 color 1 endpoint 10.0.0.1 next-hop "
+	    "10.0.0.2 segment-list weight 1");
+	for (int i = 0; i < 11000; i++)
+		sbuf_adds(&line, " segment type-a mpls 1");
+	ck_assert_int_eq(parse_words(&p, FAM_IPV4_SRPOLICY, line.p, 0), -1);
+	ck_assert_str_eq(p.e.msg, "segment-list: too many segments");
+	parsed_free(&p);
+	sbuf_free(&line);
+}
+END_TEST
+
 START_TEST(test_format_buffers)
 {
 	struct parsed p;
@@ -595,6 +779,11 @@ route_text_suite(void)
 	tcase_add_test(tc, test_split);
 	tcase_add_test(tc, test_nlri);
 	tcase_add_loop_test(tc, test_errors, 0, sizeof(errs) / sizeof(errs[0]));
+	tcase_add_loop_test(tc, test_words_ok, 0, sizeof(words_ok) /
+	    sizeof(words_ok[0]));
+	tcase_add_loop_test(tc, test_words_bad, 0, sizeof(words_bad) /
+	    sizeof(words_bad[0]));
+	tcase_add_test(tc, test_words_limits);
 	tcase_add_loop_test(tc, test_format, 0, sizeof(fmts) / sizeof(fmts[0]));
 	tcase_add_test(tc, test_format_buffers);
 	tcase_add_test(tc, test_copy_and_keys);

@@ -1413,6 +1413,45 @@ got_ready(struct rec *r)
 	return (r->nlines >= 1);
 }
 
+/*
+ * An orderly stop as ExaBGP does it: the shutdown event is written, the
+ * helper's stdin stays open for stdin_grace_ms (0.1 s), then EOF and
+ * SIGTERM together, so a helper reading its stdin in a loop that ignores
+ * EOF does not spin on it (the old order, EOF then SIGTERM 0.5 s later,
+ * let it read EOF thousands of times).
+ */
+START_TEST(test_orderly_stop_no_eof_spin)
+{
+	char path[] = "/tmp/evbgp-eofspin-XXXXXX";
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	struct stat st;
+	int fd;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	settings(&set);
+	ck_assert_uint_eq(set.stdin_grace_ms, 100);
+	rec_init(&r, &set);
+	tproc(&t, "looper", "eofspin.sh", path);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	ck_assert(run_until(&r, got_ready, WAIT_MS));
+	sup_write(r.last, "shutdown 1 2\n", 13);
+	stop_and_wait(&r);
+	ck_assert(WIFSIGNALED(per(&r, "looper")->status));
+	ck_assert_int_eq(WTERMSIG(per(&r, "looper")->status), SIGTERM);
+	/* one byte per EOF read: EOF and the signal came together, so a
+	 * few at most */
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_msg(st.st_size <= 20, "the helper read EOF %lld times",
+	    (long long)st.st_size);
+	unlink(path);
+	rec_free(&r);
+}
+END_TEST
+
 static double
 cpu_seconds(void)
 {
@@ -1528,6 +1567,7 @@ main(void)
 	tcase_add_test(tc, test_apply_remove_readd);
 	tcase_add_test(tc, test_restart_all);
 	tcase_add_test(tc, test_stop_all_grace);
+	tcase_add_test(tc, test_orderly_stop_no_eof_spin);
 	tcase_add_test(tc, test_stdin_closed);
 	tcase_add_test(tc, test_free_in_callback);
 	suite_add_tcase(s, tc);

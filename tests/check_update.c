@@ -15,7 +15,7 @@
 #define V4	FAMSET(FAM_IPV4_UNICAST)
 #define V6	FAMSET(FAM_IPV6_UNICAST)
 
-enum ctx_id { IBGP4, EBGP4, IBGP2, EBGP2, ADDP, NOV6 };
+enum ctx_id { IBGP4, EBGP4, IBGP2, EBGP2, ADDP, NOV6, ALLF };
 
 static const struct update_ctx ctxs[] = {
 	[IBGP4] = { .asn4 = true, .ebgp = false, .families = V4 | V6 },
@@ -24,6 +24,8 @@ static const struct update_ctx ctxs[] = {
 	[EBGP2] = { .asn4 = false, .ebgp = true, .families = V4 | V6 },
 	[ADDP] = { .asn4 = true, .families = V4 | V6, .addpath_rx = V4 | V6 },
 	[NOV6] = { .asn4 = true, .families = V4 },
+	/* every family: ExaBGP main's MVPN, MUP, SR Policy */
+	[ALLF] = { .asn4 = true, .families = FAMSET_ALL },
 };
 
 /* attribute building blocks (flags, code, length, value) */
@@ -40,6 +42,16 @@ static const struct update_ctx ctxs[] = {
 #define MPR6	"800E26 0002 01 10 20010DB8000000000000000000000001 00" \
 		"80 20010DB8000000000000000000000000"
 #define MPU6	"800F14 0002 01 80 20010DB8000000000000000000000000"
+/* ExaBGP main's families: MP_REACH headers (afi, safi, next hop, 0) */
+#define MVPN4	"0001 05 04 0A0A0603 00"
+#define MUP4	"0001 55 04 0A000002 00"
+#define SRP4	"0001 49 04 C0000201 00"
+#define SJOIN	"06 16 0000FDE80001869F 0000FDE8 20 0A63C701 20 EFFBFFE4"
+/* SRv6 L3 service: TLV 5 (reserved, SID information sub-TLV: reserved,
+ * SID, flags, behavior, reserved, structure sub-sub-TLV) */
+#define L3SVC(sub, subsub)						\
+	"05 0022 00 01 " sub " 00 20010DB8000100010000000000000000 00 "	\
+	"0048 00 01 " subsub " 401810000000"
 
 struct dec_vec {
 	const char	*name;
@@ -402,6 +414,71 @@ static const struct dec_vec dec_vecs[] = {
 	WD_("ipv6 ext communities length 19", IBGP4, IB
 	    "C01913 0002 20010DB8000000000000000000000001 00", NLRI, 25),
 	WD_("otc length 3", IBGP4, IB "C02303 00FDE8", NLRI, 35),
+	/* MVPN, MUP, SR Policy NLRI (hostile lengths) */
+	OK_("mvpn shared join", ALLF, "", ORIGIN ASP0 LP "800E21" MVPN4
+	    SJOIN, ""),
+	OK_("mvpn inner lengths wrong: kept raw", ALLF, "", ORIGIN ASP0 LP
+	    "800E21" MVPN4 "06 16 0000FDE80001869F 0000FDE8 21 0A63C701 20 "
+	    "EFFBFFE4", ""),
+	OK_("mvpn unknown type: kept raw", ALLF, "", ORIGIN ASP0 LP
+	    "800E0D" MVPN4 "09 02 AABB", ""),
+	RS_("mvpn length past the data", ALLF, "", ORIGIN ASP0 LP "800E11"
+	    MVPN4 "06 16 0000FDE80001869F", "", 9),
+	RS_("mvpn type alone", ALLF, "", ORIGIN ASP0 LP "800E0A" MVPN4 "06",
+	    "", 9),
+	OK_("mup t2st", ALLF, "", ORIGIN ASP0 LP "800E1E" MUP4
+	    "010004110000006400000064400A00000100003039", ""),
+	OK_("mup t2st endpoint 200 bits: kept raw", ALLF, "", ORIGIN ASP0 LP
+	    "800E1E" MUP4 "010004110000006400000064C80A00000100003039", ""),
+	RS_("mup header truncated", ALLF, "", ORIGIN ASP0 LP "800E0C" MUP4
+	    "010004", "", 9),
+	RS_("mup length past the data", ALLF, "", ORIGIN ASP0 LP "800E0E"
+	    MUP4 "01000411 00000064", "", 9),
+	OK_("sr policy", ALLF, "", ORIGIN ASP0 LP "800E16" SRP4
+	    "60 00000000 00000064 0A000001", ""),
+	RS_("sr policy truncated", ALLF, "", ORIGIN ASP0 LP "800E12" SRP4
+	    "60 00000000 00000064", "", 9),
+	/* Prefix-SID SRv6 services (RFC 9252), Tunnel Encapsulation
+	 * (RFC 9012): inner lengths, discarded when they overrun */
+	OK_("prefix-sid l3 service", IBGP4, "", IB "C02825" L3SVC("001E",
+	    "0006"), NLRI),
+	DI_("prefix-sid sid information overruns", IBGP4, IB "C02825"
+	    L3SVC("001F", "0006"), 40),
+	DI_("prefix-sid sid information short", IBGP4, IB "C02810 05 000D 00"
+	    "01 0009 00 20010DB800010001", 40),
+	DI_("prefix-sid structure overruns", IBGP4, IB "C02825"
+	    L3SVC("001E", "0007"), 40),
+	DI_("prefix-sid structure not 6", IBGP4, IB "C02824 05 0021 00 01 "
+	    "001D 00 20010DB8000100010000000000000000 00 0048 00 01 0005 "
+	    "4018100000", 40),
+	OK_("tunnel encap sr policy", IBGP4, "", IB "C01728 000F0024"
+	    "0C06 0000 00000064 0D06100005DC0100 800011 00 090600000000"
+	    "0001 0106000003E81100", NLRI),
+	DI_("tunnel encap tunnel overruns", IBGP4, IB "C01708 000F0005 0C02"
+	    "0000", 23),
+	DI_("tunnel encap sub-tlv overruns", IBGP4, IB "C01708 000F0004 0C07"
+	    "0000", 23),
+	DI_("tunnel encap long sub-tlv overruns", IBGP4, IB "C01708 000F0004"
+	    " 800009 00", 23),
+	DI_("tunnel encap segment overruns", IBGP4, IB "C0170E 000F000A"
+	    " 800007 00 0906 00000000", 23),
+	DI_("tunnel encap segment list empty", IBGP4, IB "C01707 000F0003"
+	    " 800000", 23),
+	/* BGP-LS (RFC 9552 §8.2.2): an NLRI whose TLVs do not add up is
+	 * ignored, a malformed attribute discarded */
+	OK_("bgp-ls node", ALLF, "", ORIGIN ASP0 LP "800E2A 4004 47 04 "
+	    "C0A8FF1D 00 0001 001D 03 0000000000000000 0100 0010 0200 0004 "
+	    "0000FDE9 0203 0004 0A010101", ""),
+	OK_("bgp-ls node, descriptor overruns: ignored", ALLF, "", ORIGIN ASP0
+	    LP "800E2A 4004 47 04 C0A8FF1D 00 0001 001D 03 0000000000000000 "
+	    "0100 0010 0200 0004 0000FDE9 0203 0005 0A010101", ""),
+	RS_("bgp-ls nlri length past the data", ALLF, "", ORIGIN ASP0 LP
+	    "800E0E 4004 47 04 C0A8FF1D 00 0001 001D 03", "", 9),
+	OK_("bgp-ls attribute", IBGP4, "", IB "801D07 0447 0003 000001", NLRI),
+	DI_("bgp-ls attribute tlv overruns", IBGP4, IB "801D07 0447 0004 "
+	    "000001", 29),
+	DI_("bgp-ls attribute tlv header cut", IBGP4, IB "801D09 0447 0003 "
+	    "000001 0447", 29),
 	/* unknown attributes (RFC 4271 §5, §6.3) */
 	RS_("unknown well-known", IBGP4, "", IB "406300", NLRI, 2),
 	RS_("unknown well-known code 0", IBGP4, "", IB "000000", NLRI, 2),

@@ -47,6 +47,8 @@ enum api_verb {
 	API_SILENCE_ACK,
 	API_PING,
 	API_STATUS,
+	API_CREATE_NEIGHBOR,	/* text: the neighbor block (main) */
+	API_DELETE_NEIGHBOR,	/* sel: which (main) */
 	API_COMMENT,		/* "# ..." */
 	API_VERB_MAX
 };
@@ -117,10 +119,19 @@ struct api_command {
 int	api_parse(const char *line, struct api_command *cmd, char *err,
 	    size_t errlen);
 void	api_command_free(struct api_command *cmd);
-/* Does the selector clause match a session with these properties? */
+/*
+ * The session's "family-allowed" value as ExaBGP names it: "in-open", or
+ * with multi-session its families "ipv4-unicast/ipv6-unicast" (into buf,
+ * returned).
+ */
+const char *api_session_name(famset_t families, bool multi_session,
+	    char *buf, size_t len);
+#define API_SESSION_NAME_MAX	512
+/* Does the selector clause match a session with these properties?
+ * session: api_session_name's. */
 bool	api_match_peer(const struct api_match *m, const struct bgp_addr *peer,
 	    const struct bgp_addr *local, uint32_t local_as, uint32_t peer_as,
-	    uint32_t router_id);
+	    uint32_t router_id, const char *session);
 /* The lines of "help" (NULL-terminated). */
 const char *const *api_help_lines(void);
 

@@ -41,8 +41,19 @@ struct daemon;
 struct api_client;
 struct api_command;
 
-/* What "status" reports (text or JSON). */
+/* One neighbor in "status": its ExaBGP name and FSM state. */
+struct api_status_peer {
+	char		*name;		/* "neighbor IP local-ip ... family-allowed F" */
+	const char	*state;		/* "ESTABLISHED", ... (ExaBGP's names) */
+};
+
+/* What "status" reports (text or JSON): ExaBGP main's fields first. */
 struct api_status {
+	const char	*version;	/* the ExaBGP version we answer as */
+	const char	*uuid;		/* this run (also "ping") */
+	double		 start_time;	/* epoch seconds */
+	long		 uptime;	/* seconds */
+	struct api_status_peer *peers;
 	int		 pid;
 	size_t		 neighbors;
 	size_t		 established;

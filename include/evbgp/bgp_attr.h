@@ -31,6 +31,10 @@ struct attr_encode_ctx {
 	 * (RFC 8950 extended next hop, negotiated: an IPv6 one for IPv4
 	 * NLRI, an IPv4 one, 4 octets, for IPv6 NLRI) */
 	famset_t	 ext_nexthop;
+	/* our link-local address, put after a global IPv6 next hop of ours
+	 * when the link-local next hop capability was negotiated
+	 * (draft-ietf-idr-linklocal-capability); afi 0: none */
+	struct bgp_addr	 local_ll;
 };
 
 /*

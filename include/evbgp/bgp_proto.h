@@ -127,6 +127,8 @@ enum bgp_cap_code {
 	BGP_CAP_FQDN = 73,			/* draft-walton-bgp-hostname */
 	BGP_CAP_SOFTWARE_VERSION = 75,
 	BGP_CAP_PATHS_LIMIT = 76,
+	/* draft-ietf-idr-linklocal-capability */
+	BGP_CAP_LINK_LOCAL_NEXTHOP = 77,
 	BGP_CAP_ROUTE_REFRESH_CISCO = 128,
 	BGP_CAP_MULTI_SESSION_CISCO = 131,
 	BGP_CAP_OPERATIONAL = 185,
@@ -173,6 +175,7 @@ enum bgp_attr_code {
 	BGP_ATTR_TUNNEL_ENCAP = 23,
 	BGP_ATTR_IPV6_EXT_COMMUNITIES = 25,
 	BGP_ATTR_AIGP = 26,
+	BGP_ATTR_BGP_LS = 29,		/* RFC 9552 §5.3 */
 	BGP_ATTR_LARGE_COMMUNITIES = 32,
 	BGP_ATTR_OTC = 35,
 	BGP_ATTR_PREFIX_SID = 40,
@@ -208,6 +211,9 @@ enum bgp_attr_code {
 #define BGP_EC_T_AS4		0x02	/* transitive four-octet AS specific */
 #define BGP_EC_T_NONTRANS_AS2	0x40	/* non-transitive two-octet AS */
 #define BGP_EC_T_SIMPSON	0x08	/* redirect to next hop (draft) */
+#define BGP_EC_T_MUP		0x0c	/* BGP-MUP, direct segment
+					   identifier (draft-mpmz-bess-mup-safi
+					   §3.2, subtype 0) */
 #define BGP_EC_T_FLOW		0x80	/* flowspec actions (RFC 8955) */
 #define BGP_EC_T_FLOW_IPV4	0x81
 #define BGP_EC_T_FLOW_AS4	0x82
@@ -238,10 +244,13 @@ enum bgp_attr_code {
 #define BGP_SAFI_UNICAST		1
 #define BGP_SAFI_MULTICAST		2
 #define BGP_SAFI_NLRI_MPLS		4
+#define BGP_SAFI_MVPN			5	/* RFC 6514 */
 #define BGP_SAFI_VPLS			65
 #define BGP_SAFI_EVPN			70
 #define BGP_SAFI_BGPLS			71
 #define BGP_SAFI_BGPLS_VPN		72
+#define BGP_SAFI_SRPOLICY		73	/* RFC 9830 */
+#define BGP_SAFI_MUP			85	/* draft-mpmz-bess-mup-safi */
 #define BGP_SAFI_MPLS_VPN		128
 #define BGP_SAFI_RTC			132	/* RFC 4684 */
 #define BGP_SAFI_FLOW			133

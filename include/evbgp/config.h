@@ -46,8 +46,11 @@ struct cfg_route {
 
 struct cfg_api {
 	char		*name;		/* "api NAME", or NULL */
-	char		**processes;	/* process names */
+	char		**processes;	/* process names (those processes-match
+					   matched included, once each) */
 	size_t		 nprocesses;
+	char		**patterns;	/* processes-match, as written */
+	size_t		 npatterns;
 	bool		 neighbor_changes;
 	bool		 negotiated;
 	bool		 fsm;
@@ -115,6 +118,12 @@ struct cfg_neighbor {
 	bool		 cap_ext_message;	/* default true */
 	bool		 cap_nexthop;		/* RFC 8950 */
 	bool		 cap_aigp;
+	bool		 cap_software_version;	/* capability 75 */
+	bool		 cap_link_local_nh;	/* capability 77 */
+	/* local-link-local (ExaBGP main): our IPv6 link-local address,
+	 * sent after a global next hop when capability 77 was negotiated;
+	 * afi 0 when not given */
+	struct bgp_addr	 local_link_local;
 
 	struct cfg_nexthop *nexthops;
 	size_t		 nnexthops;
@@ -178,7 +187,9 @@ struct config *config_parse(const char *text, const char *path, char *errbuf,
 void	config_free(struct config *c);
 /* Write the normalised configuration; it parses back to an equal one. */
 void	config_print(FILE *f, const struct config *c);
-/* One neighbor block as config_print writes it (a new string). */
+/* One neighbor block as config_print writes it (a new string), for show
+ * commands: an md5-password is a comment saying it is set, never the
+ * password. */
 char	*config_neighbor_string(const struct cfg_neighbor *nb);
 /*
  * Problems the daemon would refuse at start but a parse accepts (a run
@@ -190,6 +201,16 @@ int	config_check(FILE *f, const struct config *c);
  * and listen ports. A configuration holds each key once. */
 bool	cfg_neighbor_same_key(const struct cfg_neighbor *a,
 	    const struct cfg_neighbor *b);
+/*
+ * One neighbor block ("neighbor IP { ... }") on its own, as a neighbor
+ * made at run time (the API's create neighbor): every check of a file,
+ * its api processes among the running configuration's. A passive range
+ * is refused. NULL with "WHAT:LINE: reason" in errbuf on error; free
+ * with cfg_neighbor_free.
+ */
+struct cfg_neighbor *config_neighbor_parse(const struct config *running,
+	    const char *text, const char *what, char *errbuf, size_t errlen);
+void	cfg_neighbor_free(struct cfg_neighbor *nb);
 /* Find a neighbor by exact name (the first one), or NULL. */
 const struct cfg_neighbor *config_find_neighbor(const struct config *c,
 	    const char *name);

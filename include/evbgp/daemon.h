@@ -32,6 +32,16 @@ struct daemon_listener {
 	uint16_t	 port;
 };
 
+/* Told the outcome of a request (daemon_request_wait): ok, and one line
+ * saying what happened or why it was refused. */
+typedef void daemon_outcome_fn(void *arg, bool ok, const char *text);
+
+struct daemon_waiter {
+	unsigned	 req;		/* DAEMON_RELOAD, _RESTART or _SHUTDOWN */
+	daemon_outcome_fn *fn;
+	void		*arg;
+};
+
 struct daemon {
 	struct event_base *base;
 	struct env	 env;
@@ -54,6 +64,10 @@ struct daemon {
 	struct daemon_range_log *range_logs;
 	size_t		 nrange_logs;
 	unsigned	 peers_gen;	/* bumped whenever peers change */
+	/* neighbors made at run time (create neighbor), owned here: never
+	 * in the configuration file, kept across reloads */
+	struct cfg_neighbor **runtime;
+	size_t		 nruntime;
 	struct daemon_listener *listeners;
 	size_t		 nlisteners;
 	struct log_limit log_unconfigured; /* connections nobody expects */
@@ -65,7 +79,18 @@ struct daemon {
 	unsigned	 requests;	/* DAEMON_* not acted on yet */
 	const char	*request_why;	/* of the shutdown request */
 	bool		 stopping;
+	bool		 grace_over;	/* the shutdown grace ran out */
 	size_t		 nclosing;	/* connections flushing before close */
+	size_t		 nstopped_peers;	/* sessions told Cease at shutdown */
+	/* who waits for the outcome of a request (evbgpctl's reload,
+	 * restart, shutdown) */
+	struct daemon_waiter *waiters;
+	size_t		 nwaiters;
+	char		 outcome[1200];	/* of the last reload */
+	/* a restart waits for its helpers to start again, bounded */
+	size_t		 restart_pending;
+	size_t		 restart_total;
+	struct event	*ev_restart;
 	int		 exit_code;
 
 	/* what runs the command lines of helpers and evbgpctl clients:
@@ -87,16 +112,26 @@ struct daemon {
 	bool		 helper_overflow_restart; /* else drop (and tell) */
 	char		 hostname[256];
 	char		 uuid[40];	/* this run, for "ping" */
+	double		 start_time;	/* epoch seconds, for "status" */
 
 	/* event-loop health: a 50 ms tick measures how late timers run */
 	struct event	*ev_health;
 	double		 health_last;
 	double		 health_max_late;	/* seconds, worst seen */
+	double		 health_late;		/* seconds, the last tick */
+	uint64_t	 health_late_ticks;	/* ticks later than the warning */
+	/* commands answered, by source (DAEMON_SRC_*), and those that
+	 * failed: for the metrics */
+	uint64_t	 ncommands[2];
+	uint64_t	 command_errors[2];
 	double		 health_warned;		/* last warning (mono) */
 
 	/* one receive buffer: messages are handled one at a time */
 	uint8_t		 rxbuf[PEER_RXBUF_LEN];
 };
+
+#define DAEMON_SRC_CONTROL	0	/* evbgpctl */
+#define DAEMON_SRC_HELPER	1
 
 /* Create the daemon from loaded settings and configuration (owned). */
 struct daemon *daemon_new(struct env *env, struct config *cfg,
@@ -123,6 +158,21 @@ void	daemon_free(struct daemon *d);
  */
 void	daemon_request(struct daemon *d, unsigned req, const char *why);
 /*
+ * The same, and fn(arg, ok, text) once it took effect, from a later loop
+ * turn: a reload when applied (text: "reload applied: neighbors ...
+ * added, ... removed, ... changed, ... unchanged; routes ... announced,
+ * ... withdrawn") or refused (text: the reason, FILE:LINE for a file that
+ * does not load); a restart when its helpers have started again (at most
+ * DAEMON_RESTART_WAIT_S); a shutdown when every session was told and
+ * every helper stopped (at most the shutdown grace). Requests merged
+ * into one are told the one outcome.
+ */
+#define DAEMON_RESTART_WAIT_S	10
+void	daemon_request_wait(struct daemon *d, unsigned req, const char *why,
+	    daemon_outcome_fn *fn, void *arg);
+/* arg goes away: it is told nothing more. */
+void	daemon_forget_waiter(struct daemon *d, void *arg);
+/*
  * Reload now; how: DAEMON_RESTART also restarts every helper,
  * DAEMON_ALLOW_EMPTY lets a configuration without neighbors replace one
  * with (else it is refused: an emptied file must not tear every session
@@ -131,6 +181,23 @@ void	daemon_request(struct daemon *d, unsigned req, const char *why);
  * daemon_request there.
  */
 int	daemon_reload(struct daemon *d, unsigned how);
+/*
+ * A neighbor made at run time ("create neighbor"): nb becomes the
+ * daemon's, its peer is started. It outlives reloads unless the new
+ * configuration has a neighbor with the same key, which takes it over.
+ * -1 (nb freed, reason in err) when a neighbor with that key exists.
+ */
+int	daemon_create_neighbor(struct daemon *d, struct cfg_neighbor *nb,
+	    char *err, size_t errlen);
+/*
+ * "delete neighbor": p is sent Cease/Peer De-configured (RFC 4486),
+ * leaves the peer list and is freed, with its run-time definition. A
+ * configured neighbor comes back at the next reload. Not from inside
+ * one of p's own callbacks.
+ */
+void	daemon_delete_peer(struct daemon *d, struct peer *p);
+/* Was nb made at run time? */
+bool	daemon_is_runtime(const struct daemon *d, const struct cfg_neighbor *nb);
 /* Number of helper processes configured. */
 size_t	daemon_helper_count(const struct daemon *d);
 

@@ -13,6 +13,9 @@ enum family_id {
 	FAM_IPV4_UNICAST,
 	FAM_IPV4_MULTICAST,
 	FAM_IPV4_NLRI_MPLS,
+	FAM_IPV4_MVPN,
+	FAM_IPV4_SRPOLICY,
+	FAM_IPV4_MUP,
 	FAM_IPV4_MPLS_VPN,
 	FAM_IPV4_RTC,
 	FAM_IPV4_FLOW,
@@ -20,6 +23,9 @@ enum family_id {
 	FAM_IPV6_UNICAST,
 	FAM_IPV6_MULTICAST,
 	FAM_IPV6_NLRI_MPLS,
+	FAM_IPV6_MVPN,
+	FAM_IPV6_SRPOLICY,
+	FAM_IPV6_MUP,
 	FAM_IPV6_MPLS_VPN,
 	FAM_IPV6_FLOW,
 	FAM_IPV6_FLOW_VPN,
@@ -38,6 +44,12 @@ _Static_assert(FAM_MAX <= 32, "a famset_t holds every family");
 #define FAMSET_HAS(set, id)	(((set) & FAMSET(id)) != 0)
 #define FAMSET_ALL		((famset_t)((1u << FAM_MAX) - 1))
 /* (The families whose routes evbgp encodes and decodes: nlri_spoken().) */
+/* ExaBGP main's families that 4.2 does not know ("family { all; }" is
+ * 4.2's list). */
+#define FAMSET_MAIN_ONLY						\
+	(FAMSET(FAM_IPV4_MVPN) | FAMSET(FAM_IPV6_MVPN) |		\
+	FAMSET(FAM_IPV4_MUP) | FAMSET(FAM_IPV6_MUP) |			\
+	FAMSET(FAM_IPV4_SRPOLICY) | FAMSET(FAM_IPV6_SRPOLICY))
 
 /* Index of (afi, safi), or -1 when the pair has no name here. */
 int		 family_lookup(uint16_t afi, uint8_t safi);

@@ -124,6 +124,8 @@ int	route_refresh_decode(const uint8_t *body, size_t len,
 
 #define CAPS_MAX_UNKNOWN	16
 #define CAPS_FQDN_MAX		255
+/* draft-abraitis-bgp-version-capability §2: at most 64 octets */
+#define CAPS_SOFTWARE_MAX	64
 
 struct cap_unknown {
 	uint8_t		code;
@@ -151,6 +153,12 @@ struct bgp_caps {
 	bool		 fqdn;
 	char		 hostname[CAPS_FQDN_MAX + 1];	/* raw bytes, NUL-ended */
 	char		 domainname[CAPS_FQDN_MAX + 1];
+	/* software version (75), sent when non-empty; a received one is
+	 * kept as an unknown capability (ExaBGP 4.2 shows it so) */
+	char		 software[CAPS_SOFTWARE_MAX + 1];
+	/* link-local next hop (77); a received one is also kept as an
+	 * unknown capability, for the same reason */
+	bool		 link_local_nh;
 	bool		 multi_session;
 	bool		 operational;
 	bool		 aigp;	/* not a real capability: local config only */
@@ -174,7 +182,8 @@ struct bgp_open {
  * own optional parameter: multiprotocol (one per family, in family order),
  * 4-octet AS, extended next hop, ADD-PATH, graceful restart, route refresh
  * + enhanced route refresh, operational, extended message, FQDN,
- * multi-session, then unknown ones. my_as is written as AS_TRANS when the
+ * software version, link-local next hop, multi-session, then unknown
+ * ones (75 and 77 from the fields only when not among them). my_as is written as AS_TRANS when the
  * AS does not fit 2 octets.
  */
 int	open_encode(struct wbuf *w, const struct bgp_open *o);
@@ -214,6 +223,9 @@ struct bgp_negotiated {
 					   address family (IPv6 for IPv4
 					   NLRI, IPv4 for IPv6 NLRI) */
 	bool		 gr;
+	/* both offered the link-local next hop capability: an IPv6 next
+	 * hop may be link-local only (16 octets) */
+	bool		 link_local_nh;
 };
 
 /*

@@ -20,6 +20,7 @@
 
 #include "evbgp/family.h"
 #include "evbgp/flow.h"
+#include "evbgp/lexer.h"
 #include "evbgp/prefix.h"
 #include "evbgp/util.h"
 #include "evbgp/wire.h"
@@ -42,6 +43,44 @@ struct nlri {
 					   also goes in NEXT_HOP (ExaBGP) */
 #define NLRI_F_WITHDRAW_ATTRS	0x04u	/* MP withdrawals carry the
 					   attributes (ExaBGP main) */
+#define NLRI_F_NH_ASIS		0x08u	/* a next hop of either address
+					   family is written as it is
+					   (ExaBGP main's MVPN, MUP and
+					   SR-policy: no RFC 8950 needed) */
+#define NLRI_F_UNPACKED		0x20u	/* one route per UPDATE, as
+					   ExaBGP main sends MUP routes */
+#define NLRI_F_NH_V4MAPPED	0x10u	/* route syntax: an IPv4 next hop
+					   of an IPv6 route becomes
+					   ::ffff:a.b.c.d (ExaBGP's MUP) */
+
+/*
+ * A family's route words being parsed (nlri_family.parse): tokens, the
+ * next one, and where the error goes (the token at i is the culprit).
+ */
+struct nlri_words {
+	const struct lex_token *t;
+	size_t		 n;
+	size_t		 i;
+	char		*err;
+	size_t		 errlen;
+};
+
+/* The next word, or NULL with "WHAT: a value is missing" in err. */
+const char *nlri_word(struct nlri_words *w, const char *what);
+/* Is the next word kw (not quoted)? */
+bool	nlri_word_is(const struct nlri_words *w, const char *kw);
+/* Take keyword kw; -1 with an error naming ctx when it is not next. */
+int	nlri_word_expect(struct nlri_words *w, const char *kw,
+	    const char *ctx);
+/* Record an error (printf format); returns -1. */
+int	nlri_word_fail(struct nlri_words *w, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* An address of afi (0: either); a decimal up to max; an RD. */
+int	nlri_word_addr(struct nlri_words *w, const char *what, uint16_t afi,
+	    struct bgp_addr *a);
+int	nlri_word_num(struct nlri_words *w, const char *what, uint64_t max,
+	    uint64_t *v);
+int	nlri_word_rd(struct nlri_words *w, uint8_t *rd);
 
 struct nlri_family {
 	enum family_id	 fam;
@@ -84,6 +123,15 @@ struct nlri_family {
 	 * returns how many the NLRI holds; NULL for unlabeled families. */
 	size_t		(*labels)(const uint8_t *b, size_t len,
 			    enum family_id fam, uint32_t *labels, size_t max);
+	/* The families whose routes are written as words of their own
+	 * (ExaBGP main's "shared-join rp A group G rd R source-as N"):
+	 * read them from w into buf (NLRI_MAX), *len its octets, 0; -1
+	 * with w's error. NULL for the prefix families. */
+	int		(*parse)(struct nlri_words *w, enum family_id fam,
+			    uint8_t *buf, size_t *len);
+	/* ... and write them back, a route of ours (parse made it). */
+	void		(*route)(struct sbuf *o, const uint8_t *b, size_t len,
+			    enum family_id fam);
 };
 
 /*
@@ -107,6 +155,15 @@ int	nlri_nexthop_get(enum family_id fam, struct rbuf nh, struct bgp_addr *g,
  */
 int	nlri_nexthop_put(struct wbuf *w, enum family_id fam,
 	    const struct bgp_addr *g, const struct bgp_addr *ll, bool ext);
+
+/* A key that is the NLRI's octets, all of them (the families whose
+ * routes are named by everything they say: MCAST-VPN, SR Policy, BGP-LS). */
+size_t	nlri_key_whole(const uint8_t *b, size_t len, enum family_id fam,
+	    uint8_t *key);
+/* An address of bytes octets (4: IPv4, else IPv6) from have octets at
+ * p (the rest zero: a prefix's), as text. */
+void	nlri_put_addr(struct sbuf *o, const uint8_t *p, size_t have,
+	    size_t bytes);
 
 /* The description of fam, or NULL when evbgp does not speak it. */
 const struct nlri_family *nlri_family(enum family_id fam);

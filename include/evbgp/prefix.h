@@ -34,6 +34,8 @@ int	 addr_parse(const char *s, struct bgp_addr *a);
 char	*addr_fmt(const struct bgp_addr *a, char *buf);
 /* Same address? (afi 0 equals afi 0) */
 bool	 addr_equal(const struct bgp_addr *a, const struct bgp_addr *b);
+/* An IPv6 link-local unicast address (fe80::/10, RFC 4291 §2.5.6)? */
+bool	 addr_is_link_local(const struct bgp_addr *a);
 /* Address length in bytes (4, 16, or 0). */
 size_t	 addr_len(const struct bgp_addr *a);
 /* IPv4 address from a host-order 32-bit value, and back. */

@@ -58,6 +58,17 @@ int	 route_text_parse_vpls(const struct lex_token *t, size_t n,
 	    unsigned flags, struct cfg_route **routes, size_t *nroutes,
 	    struct route_text_err *err);
 
+/*
+ * Parse a route of fam written in its own words, ExaBGP main's syntax
+ * for MVPN ("shared-join rp A group G rd R source-as N ..."), MUP
+ * ("mup-isd P rd R ...") and SR Policy ("distinguisher N color N
+ * endpoint A ... preference N segment-list ..."), then the route
+ * keywords. Same contract as route_text_parse.
+ */
+int	 route_text_parse_words(enum family_id fam, const struct lex_token *t,
+	    size_t n, unsigned flags, struct cfg_route **routes,
+	    size_t *nroutes, struct route_text_err *err);
+
 /* Deep copy (attrs become a builder). */
 void	 cfg_route_copy(struct cfg_route *dst, const struct cfg_route *src);
 /* Free what a route owns (not the route itself). */

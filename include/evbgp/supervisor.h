@@ -42,8 +42,9 @@ struct sup_settings {
 	unsigned	 respawn_max_ms; /* cap; 30000 */
 	unsigned	 healthy_after_s; /* resets the back-off; 60 */
 	unsigned	 kill_grace_ms;	/* SIGTERM -> SIGKILL; 2000 */
-	unsigned	 stdin_grace_ms; /* sup_stop_all: stdin EOF -> SIGTERM;
-					   500 (0: SIGTERM at once) */
+	unsigned	 stdin_grace_ms; /* sup_stop_all: the shutdown event ->
+					   stdin EOF + SIGTERM; 100, ExaBGP's
+					   0.1 s (0: at once) */
 };
 
 struct sup_ops {

@@ -336,7 +336,11 @@ def test_batch(d, tmp):
     line = r.stderr.splitlines()[0] if r.stderr else ""
     check("batch: a long command is shortened in the message",
           line.startswith("evbgpctl: line 1: announce route 10.8.0.0/24")
-          and "...: evbgpd" in line and len(line) < 220, r.stderr)
+          and "...: evbgpd" in line
+          and len(line.split("...: evbgpd")[0]) < 160, r.stderr)
+    check("batch: the daemon's reason follows the command",
+          "evbgpd says: announce route: unknown route keyword 'colour'"
+          in line, r.stderr)
 
     r = ctl(d, "frobnicate")
     check("one command: an error says so on stderr, exit 1",
@@ -506,8 +510,8 @@ def test_grammar(d, tmp):
     check("grammar: --help's COMMANDS are the daemon's help answer",
           forms and forms == r.stdout.splitlines(),
           "\n".join(forms) + "\n---\n" + r.stdout)
-    check("grammar: teardown is 'teardown [SUBCODE]' after a selector",
-          "teardown [SUBCODE]" in forms and "teardown IP" not in h, h)
+    check("grammar: teardown is 'teardown [SUBCODE [TEXT...]]' after a selector",
+          "teardown [SUBCODE [TEXT...]]" in forms and "teardown IP" not in h, h)
     with open(os.path.join(REPO, "docs", "evbgpctl.md")) as f:
         doc = f.read()
     code = re.findall(r"^```[a-z]*\n(.*?)^```", doc, re.S | re.M)

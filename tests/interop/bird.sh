@@ -9,6 +9,9 @@ PEER_NAME=bird
 
 PEER_ADDR=${BIRD_ADDR:-127.0.0.12}
 PEER_ADDR_IBGP=${BIRD_ADDR_IBGP:-127.0.0.22}
+# (f): a neighbor the DUT makes at run time, from 127.0.0.31 to BIRD on 127.0.0.32
+PEER_ADDR_RT=127.0.0.32
+DUT_RT_ADDR=127.0.0.31
 BIRD=${BIRD:-bird}
 BIRDC=${BIRDC:-birdc}
 
@@ -53,6 +56,11 @@ protocol bgp dut_ebgp from dutpeer {
   ipv4 { import all; export where source = RTS_STATIC; };
   ipv6 { import all; export where source = RTS_STATIC; next hop address 2001:db8::12; };
 }
+protocol bgp dut_rt from dutpeer {
+  local $PEER_ADDR_RT port $PEER_PORT as $PEER_AS;
+  neighbor $DUT_RT_ADDR as $DUT_AS;
+  ipv4 { import all; export where source = RTS_STATIC; };
+}
 protocol bgp dut_ibgp from dutpeer {
   local $PEER_ADDR_IBGP port $PEER_PORT as $PEER_AS;
   neighbor $DUT_IBGP_ADDR as $PEER_AS;
@@ -91,6 +99,43 @@ peer_session_token() {
 	ups=$(grep -c "dut_$1: BGP session established" "$TMP/bird.log" 2>/dev/null) || return 0
 	downs=$(grep -c "dut_$1: State changed to stop" "$TMP/bird.log" 2>/dev/null || true)
 	echo "up $ups down $downs"
+}
+
+# (f) "create neighbor" at run time reaches Established with BIRD (never
+# in the DUT's file), "delete neighbor" closes it with Cease/Peer
+# De-configured (RFC 4486) and BIRD sees it go
+peer_runtime_check() {
+	local out
+	assert_loopback "$PEER_ADDR_RT"
+	assert_loopback "$DUT_RT_ADDR"
+	if ! out=$(dut_ctl create neighbor "$PEER_ADDR_RT" local-address "$DUT_RT_ADDR" \
+		local-as "$DUT_AS" peer-as "$PEER_AS" router-id "$DUT_RT_ADDR" 2>&1); then
+		fail "(f) create neighbor refused: $out"
+		return 0
+	fi
+	if ! wait_dut 90 peer_established rt; then
+		fail "(f) the neighbor made at run time is not Established within 90s"
+		return 0
+	fi
+	if dut_ctl show neighbor summary 2>/dev/null | grep -q "^$PEER_ADDR_RT "; then
+		pass "(f) create neighbor: Established with BIRD (${WAITED}s), shown by show neighbor"
+	else
+		fail "(f) create neighbor: Established but not shown by show neighbor"
+	fi
+	if grep -q "$PEER_ADDR_RT" "$DUT_CONF"; then
+		fail "(f) the neighbor made at run time was written to the configuration file"
+	fi
+	if ! out=$(dut_ctl delete neighbor "$PEER_ADDR_RT" 2>&1); then
+		fail "(f) delete neighbor refused: $out"
+		return 0
+	fi
+	if wait_dut 60 eval '! peer_established rt' &&
+		wait_until 30 grep -qi "dut_rt.*de-*configured" "$TMP/bird.log"; then
+		pass "(f) delete neighbor: BIRD saw the session close with Peer De-configured"
+	else
+		fail "(f) delete neighbor: session not closed with Peer De-configured"
+		grep "dut_rt" "$TMP/bird.log" | tail -5 | show_file
+	fi
 }
 
 peer_routes() {

@@ -346,7 +346,7 @@ dut_start() {
 		cmd=("$EXABGP" "$DUT_CONF")
 	else
 		# shellcheck disable=SC2206 # EVBGPD may carry options (e.g. "valgrind ... evbgpd")
-		cmd=($EVBGPD "$DUT_CONF")
+		cmd=($EVBGPD --control "$TMP/dut.sock" "$DUT_CONF")
 	fi
 	# ExaBGP-style environment; evbgpd reads the same keys.
 	start_bg dut "$DUT_LOG" env \
@@ -363,6 +363,10 @@ dut_start() {
 	DUT_PID=$STARTED_PID
 	note "started $(dut_name) pid $DUT_PID: ${cmd[*]}"
 }
+
+# evbgpctl on the DUT's control socket (evbgpd only)
+EVBGPCTL=${EVBGPCTL:-$(dirname "${EVBGPD%% *}")/evbgpctl}
+dut_ctl() { timeout 20 "$EVBGPCTL" -s "$TMP/dut.sock" -t 15 "$@"; }
 
 # DUT_EXIT: exit status of the DUT once it has exited (reaps it; not in a subshell)
 DUT_EXIT=''
@@ -588,6 +592,16 @@ run_suite() {
 			[ "$diagnosed" = 1 ] || { diagnose; diagnosed=1; }
 		fi
 	done
+
+	# (f) a neighbor made at run time (create neighbor), when the peer
+	# script offers one (peer_runtime_check), then deleted
+	if declare -F peer_runtime_check >/dev/null; then
+		if [ "$EVBGP_STANDIN" = exabgp ]; then
+			skip "(f) create/delete neighbor: ExaBGP 4.2 has no such commands"
+		else
+			peer_runtime_check
+		fi
+	fi
 
 	# (e) a restarted peer gets everything again (bound: 120 s)
 	note "restarting the peer (pid $PEER_PID)"
