@@ -266,6 +266,19 @@ tproc(struct tproc *t, const char *name, const char *script, const char *arg)
 	t->p.respawn = true;
 }
 
+/* A process block for a program of our choice, argv[argc] NULL. */
+static void
+program(struct cfg_process *p, const char *name, const char *path,
+    char **argv, int argc, bool respawn)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = (char *)name;
+	p->path = (char *)path;
+	p->argv = argv;
+	p->argc = argc;
+	p->respawn = respawn;
+}
+
 static void
 settings(struct sup_settings *s)
 {
@@ -489,12 +502,7 @@ START_TEST(test_child_setup)
 	setenv("EVBGP_SUP_TEST", "inherited", 1);
 	settings(&set);
 	rec_init(&r, &set);
-	memset(&p, 0, sizeof(p));
-	p.name = "sleep";
-	p.argv = argv;
-	p.argc = 2;
-	p.path = "/bin/sleep";
-	p.respawn = true;
+	program(&p, "sleep", "/bin/sleep", argv, 2, true);
 	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
 	ck_assert(run_until(&r, one_started, WAIT_MS));
 	ck_assert(run_until(&r, helper_asleep, WAIT_MS));
@@ -599,12 +607,7 @@ stderr_of(const char *name, const char *script)
 	log_init(true, LOG_DEST_FILE, LOG_INFO, logf);
 	settings(&set);
 	rec_init(&r, &set);
-	memset(&p, 0, sizeof(p));
-	p.name = (char *)name;
-	p.argv = argv;
-	p.argc = 3;
-	p.path = "/bin/sh";
-	p.respawn = false;
+	program(&p, name, "/bin/sh", argv, 3, false);
 	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
 	ck_assert(run_until(&r, exited_once, WAIT_MS));
 	stop_and_wait(&r);
@@ -724,12 +727,7 @@ START_TEST(test_line_boundary)
 	memset(fmt + 1025, 'b', 1025);
 	strcpy(fmt + 2050, "\ncrlf\r\nend");
 	argv[1] = fmt;
-	memset(&p, 0, sizeof(p));
-	p.name = "printf";
-	p.argv = argv;
-	p.argc = 2;
-	p.path = "/usr/bin/printf";
-	p.respawn = false;
+	program(&p, "printf", "/usr/bin/printf", argv, 2, false);
 	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
 	ck_assert(run_until(&r, one_exited, WAIT_MS));
 	ck_assert_uint_eq(r.nlines, 3);
@@ -882,12 +880,7 @@ START_TEST(test_pause_exit)
 	set.kill_grace_ms = 100;
 	rec_init(&r, &set);
 	r.on_started = pause_on_start;
-	memset(&p, 0, sizeof(p));
-	p.name = "print";
-	p.argv = argv;
-	p.argc = 4;
-	p.path = HELPERS "/print.sh";
-	p.respawn = false;
+	program(&p, "print", HELPERS "/print.sh", argv, 4, false);
 	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
 	run_for(&r, 400);		/* well past the grace */
 	ck_assert_int_eq(r.exited, 0);
@@ -1033,12 +1026,7 @@ START_TEST(test_reap_descendant_killed)
 	settings(&set);
 	set.kill_grace_ms = 100;
 	rec_init(&r, &set);
-	memset(&p, 0, sizeof(p));
-	p.name = "bg";
-	p.argv = argv;
-	p.argc = 3;
-	p.path = "/bin/sh";
-	p.respawn = false;
+	program(&p, "bg", "/bin/sh", argv, 3, false);
 	ck_assert_int_eq(sup_apply(r.sup, &p, 1), 0);
 	ck_assert(run_until(&r, one_exited, WAIT_MS));
 	ck_assert_int_eq(r.exited, 1);
