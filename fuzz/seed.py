@@ -118,11 +118,27 @@ def repo_seeds(outdir):
           b"1: lo    inet6 2001:db8::1/128 scope global\n")
 
 
-# (AFI, SAFI) -> enum family_id (include/evbgp/family.h), fuzz_nlri's byte 0
-FAMILY_ID = {(1, 1): 0, (1, 2): 1, (1, 4): 2, (1, 128): 3, (1, 132): 4,
-             (1, 133): 5, (1, 134): 6, (2, 1): 7, (2, 2): 8, (2, 4): 9,
-             (2, 128): 10, (2, 133): 11, (2, 134): 12, (25, 65): 13,
-             (25, 70): 14}
+# (AFI, SAFI) -> enum family_id, fuzz_nlri's byte 0: read from
+# include/evbgp/family.h (the enum's order), src/family.c (each id's AFI
+# and SAFI) and include/evbgp/bgp_proto.h (their numbers), so that the
+# seeds follow the enum when families are added in AFI/SAFI order.
+def family_ids():
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    read = lambda p: open(os.path.join(root, p), encoding="utf-8").read()
+    consts = {m.group(1): int(m.group(2)) for m in re.finditer(
+        r"#define\s+(BGP_(?:AFI|SAFI)_\w+)\s+(\d+)",
+        read("include/evbgp/bgp_proto.h"))}
+    enum = re.search(r"enum family_id \{(.*?)\};", read(
+        "include/evbgp/family.h"), re.S).group(1)
+    order = re.findall(r"\b(FAM_\w+)\b", enum)
+    defs = dict((m.group(1), (consts[m.group(2)], consts[m.group(3)]))
+                for m in re.finditer(r"\[(FAM_\w+)\]\s*=\s*\{\s*(BGP_AFI_"
+                                     r"\w+),\s*(BGP_SAFI_\w+)",
+                                     read("src/family.c")))
+    return {defs[f]: i for i, f in enumerate(order) if f in defs}
+
+
+FAMILY_ID = family_ids()
 
 
 def nlri_seeds(outdir, msg):
