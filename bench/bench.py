@@ -846,6 +846,92 @@ def run_receive(a, receiver, n, k, fam):
     return rec
 
 
+def listening(addr, port):
+    """Is something listening on addr:port (IPv4, from /proc/net/tcp)?"""
+    want = '%08X:%04X' % (struct.unpack('<I', socket.inet_aton(addr))[0], port)
+    try:
+        with open('/proc/net/tcp') as f:
+            return any(l.split()[1] == want and l.split()[3] == '0A' for l in list(f)[1:])
+    except OSError:
+        return False
+
+
+def run_receive_blast(a, receiver, n, k, fam):
+    """The receive row with evbgp-sink's --blast speaker as the sender (issue 13 c): BIRD sends
+    one route per UPDATE at ~100-300 k routes/s here, below what is measured. evbgpd listens on
+    RECV_ADDR:RECV_PORT for the speaker (which connects from 127.0.0.1), and the clock runs from
+    the speaker's first byte to the helper's count of N."""
+    label = 'recv-blast-%s-%s-n%d-k%d' % (receiver, fam, n, k)
+    rundir = new_rundir(a, label)
+    rec = {'kind': 'receive', 'injector': 'sink-blast', 'receiver': receiver, 'family': fam, 'n': n,
+           'attr_sets': k, 'rundir': rundir}
+    if receiver != 'evbgpd':
+        raise RuntimeError('the blast sender is wired for evbgpd only')
+    cstamp = os.path.join(rundir, 'count.json')
+    conf = os.path.join(rundir, 'receive.conf')
+    text = exastyle_conf('count', '%s %s/count.py --expect %d --stamp %s --sample %s/sample.json' % (
+        PY, HERE, n, cstamp, rundir), 'json', 'receive { parsed; update; } ',
+        [('127.0.0.1', RECV_ADDR, RECV_PORT, 240)])
+    with open(conf, 'w') as f:
+        # the speaker is AS 65002 (INJ_AS) and we are RECV_AS, the other way round from exastyle_conf
+        text = text.replace('local-as %d;' % INJ_AS, 'local-as @;').replace(
+            'peer-as %d;' % RECV_AS, 'peer-as %d;' % INJ_AS).replace('local-as @;', 'local-as %d;' % RECV_AS)
+        f.write(text.replace('    hold-time 240;\n', '    hold-time 240;\n    passive;\n'))
+    env = exastyle_env(receiver)
+    env.update({'exabgp_tcp_bind': RECV_ADDR, 'exabgp_tcp_port': str(RECV_PORT)})
+    tool = spawn(receiver, exastyle_argv(receiver, conf, a), os.path.join(rundir, 'receiver.out'), env=env)
+    end = time.time() + a.setup_timeout
+    while not listening(RECV_ADDR, RECV_PORT):
+        if tool.poll() is not None or time.time() > end:
+            raise RuntimeError('%s is not listening on %s:%d, see %s' % (receiver, RECV_ADDR, RECV_PORT, rundir))
+        time.sleep(0.02)
+    b_cpu = proc_cpu(tool.pid)
+    busy = machine_busy()
+    bout = os.path.join(rundir, 'blast.json')
+    with open(bout, 'wb') as f:
+        b = spawn('sink-blast', [a.sink, '--blast', '%s:%d' % (RECV_ADDR, RECV_PORT), '--routes', str(n),
+                                 '--attr-sets', str(k), '--max-life', str(int(a.timeout) + 60)] +
+                  (['--ipv6'] if fam == 'ipv6' else []), os.path.join(rundir, 'blast.err'), stdout=f)
+    status, t_end, cnt = 'ok', None, 0
+    deadline = time.time() + a.timeout
+    last_seen, t_progress = -1, time.time()
+    while True:
+        s = read_json(cstamp) or {}
+        cnt = s.get('count') or 0
+        if s.get('t_done'):
+            t_end = s['t_done']
+            break
+        if tool.poll() is not None:
+            status = 'receiver died rc=%s' % tool.returncode
+            break
+        if cnt != last_seen:
+            last_seen, t_progress = cnt, time.time()
+        if time.time() > deadline:
+            status = 'timeout'
+            break
+        if time.time() - t_progress > a.stall:
+            status = 'stalled at %d (no progress for %.0fs)' % (cnt, a.stall)
+            break
+        time.sleep(a.poll)
+    e_cpu, (e_hwm, e_rss) = proc_cpu(tool.pid), proc_mem(tool.pid)
+    helper_cpu = sum(proc_cpu(c) or 0 for c in descendants(tool.pid))
+    end = time.time() + 10
+    while read_json(bout) is None and time.time() < end:  # written once the stream is sent
+        time.sleep(0.01)
+    t0 = (read_json(bout) or {}).get('blast_t0')
+    wall = (t_end - t0) if t_end and t0 else None
+    rec.update({'status': status if wall else '%s (no blast stamp)' % status, 'received': cnt,
+                'wall_s': round(wall, 4) if wall else None,
+                'routes_per_s': round(min(cnt, n) / wall) if wall else 0,
+                'us_per_update': round(wall * 1e6 / n, 2) if wall and k == n else None,
+                'inj_cpu_s': None, 'tool_cpu_s': round((e_cpu or 0) - (b_cpu or 0), 2),
+                'tool_cpu_us_per_route': round(((e_cpu or 0) - (b_cpu or 0)) * 1e6 / n, 2),
+                'tool_rss_peak_mib': mib(e_hwm), 'helper_cpu_s': round(helper_cpu, 2),
+                'machine_busy_s': round(machine_busy() - busy, 2)})
+    stop(b)
+    return rec
+
+
 # ------------------------------------------------------------------ scale and idle
 def scale_neighbors(peers):
     """(peer_addr, local_addr, port) triples, all distinct, loopback only."""
@@ -856,6 +942,30 @@ def scale_neighbors(peers):
         port = check_port(RECV_PORT + i // (len(SCALE_ADDRS) ** 2))
         out.append((peer, local, port))
     return out
+
+
+def wait_sink_total(a, R, total, proc, name, poke=None):
+    """Until the sink holds `total` routes, a session drops, `proc` dies, the row times out or
+    stalls: (status, the sink's done stamp or None)."""
+    deadline = time.time() + a.timeout
+    last_seen, t_progress = -1, time.time()
+    while True:
+        st = R.state()
+        if st['count'] >= total:
+            return 'ok', st['t_done'] or time.time()
+        if st['dropped']:
+            return 'session dropped', None
+        if proc.poll() is not None:
+            return '%s died' % name, None
+        if st['count'] != last_seen:
+            last_seen, t_progress = st['count'], time.time()
+        if time.time() > deadline:
+            return 'timeout', None
+        if time.time() - t_progress > a.stall:
+            return 'stalled at %d (no progress for %.0fs)' % (st['count'], a.stall), None
+        if poke is not None:
+            poke()
+        time.sleep(a.poll)
 
 
 def run_scale(a, peers, routes, idle_seconds=None, hold=90):
@@ -918,29 +1028,7 @@ def run_scale(a, peers, routes, idle_seconds=None, hold=90):
             raise RuntimeError('helper never wrote')
         time.sleep(0.002)
     t0 = read_json(fstamp)['t_first_write']
-    status, t_end = 'ok', None
-    deadline = time.time() + a.timeout
-    last_seen, t_progress = -1, time.time()
-    while True:
-        st = R.state()
-        if st['count'] >= total:
-            t_end = st['t_done'] or time.time()
-            break
-        if st['dropped']:
-            status = 'session dropped'
-            break
-        if inj.poll() is not None:
-            status = 'evbgpd died'
-            break
-        if st['count'] != last_seen:
-            last_seen, t_progress = st['count'], time.time()
-        if time.time() > deadline:
-            status = 'timeout'
-            break
-        if time.time() - t_progress > a.stall:
-            status = 'stalled at %d (no progress for %.0fs)' % (st['count'], a.stall)
-            break
-        time.sleep(a.poll)
+    status, t_end = wait_sink_total(a, R, total, inj, 'evbgpd')
     e_cpu, (e_hwm, e_rss) = proc_cpu(inj.pid), proc_mem(inj.pid)
     wall = (t_end or time.time()) - t0
     got = R.state()['count']
@@ -952,6 +1040,76 @@ def run_scale(a, peers, routes, idle_seconds=None, hold=90):
                 'machine_busy_s': round(machine_busy() - busy, 2)})
     rec.update(R.extra())
     return rec
+
+
+def run_scale_bird(a, peers, routes, hold=3):
+    """The anchor of the scale rows: one BIRD with `routes` static routes exporting them on `peers`
+    sessions into the same evbgp-sink endpoints evbgpd's scale rows use (BIRD shares the work
+    across sessions with the same export). t0 = the first session's Established (BIRD's own
+    stamp, as in the bird inject rows), end = the sink holds peers x routes."""
+    label = 'scale-bird-p%d-r%d' % (peers, routes)
+    rundir = new_rundir(a, label)
+    nbrs = scale_neighbors(peers)
+    ports = sorted({p for _, _, p in nbrs})
+    endpoints = ['%s:%d' % (ad, p) for p in ports for ad in SCALE_ADDRS]
+    total = peers * routes
+    R = SinkReceiver(a, rundir, total, endpoints, hold=hold)
+    rec = {'kind': 'scale', 'injector': 'bird', 'receiver': 'sink', 'family': 'ipv4', 'peers': peers,
+           'n': routes, 'total_routes': total, 'attr_sets': 1, 'hold_time': hold, 'rundir': rundir}
+    conf = [bird_head(rundir, 'send', INJ_ADDR),
+            'protocol static st {\n  ipv4;\n  include "%s";\n}\n' % static_file(a.cache, routes, 1, 'ipv4')]
+    for i, (peer, local, port) in enumerate(nbrs):
+        # BIRD listens on (local, port) as well: one port per local address, above the sink's
+        conf.append('protocol bgp feed%d {\n  local %s port %d as %d;\n  neighbor %s port %d as %d;\n'
+                    '  multihop;\n  strict bind on;\n  hold time %d;\n  disabled;\n'
+                    '  ipv4 { import none; export all; next hop address %s; };\n}\n' % (
+                        i, local, check_port(INJ_PORT + 50), INJ_AS, peer, port, RECV_AS, max(hold, 3), NH4))
+    sender = Bird('send', rundir, ''.join(conf))
+    R.start()
+    sender.start()
+    end = time.time() + a.setup_timeout
+    while sender.proto('st')['imported'] < routes:
+        if time.time() > end:
+            raise RuntimeError('BIRD sender: static routes not loaded')
+        time.sleep(0.05)
+    busy = machine_busy()
+    b_cpu, (b_hwm, b_rss) = proc_cpu(sender.pid), proc_mem(sender.pid)
+    sender.cmd('enable "feed*"')
+    # BIRD can doze after Established; keep it awake
+    status, t_end = wait_sink_total(a, R, total, sender.p, 'bird',
+                                    poke=lambda: sender.cmd('show protocols feed0'))
+    e_cpu, (e_hwm, e_rss) = proc_cpu(sender.pid), proc_mem(sender.pid)
+    since = [sender.proto('feed%d' % i)['since'] for i in range(peers)]
+    t0 = min(x for x in since if x) if any(since) else None
+    wall = (t_end or time.time()) - t0 if t0 else None
+    got = R.state()['count']
+    rec.update({'status': status if wall else 'no Established stamp', 'received': got,
+                'wall_s': round(wall, 4) if wall else None,
+                'routes_per_s': round(min(got, total) / wall) if wall else 0,
+                'inj_cpu_s': round(e_cpu - b_cpu, 2), 'inj_rss_peak_mib': mib(e_hwm),
+                'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
+                'machine_busy_s': round(machine_busy() - busy, 2)})
+    rec.update(R.extra())
+    return rec
+
+
+def peers_table(rows):
+    """The many-peers rows (issue 13): wall and peak RSS against the 1-peer row of the same
+    injector in the same run, evbgpd against BIRD at the same peer count, the worst KEEPALIVE."""
+    ok = [r for r in rows if r.get('kind') == 'scale' and r.get('status') == 'ok']
+    out = ['| injector | peers | routes/peer | wall s | x 1-peer wall | peak RSS MiB | x 1-peer RSS | '
+           'evbgpd / BIRD wall | KEEPALIVE late ms | status |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+    for r in [r for r in rows if r.get('kind') == 'scale']:
+        one = [o for o in ok if o['injector'] == r['injector'] and o['peers'] == 1 and o['n'] == r['n']]
+        bird = [o for o in ok if o['injector'] == 'bird' and o['peers'] == r.get('peers') and o['n'] == r['n']]
+        w, m = r.get('wall_s'), r.get('inj_rss_peak_mib')
+        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            r['injector'], r.get('peers'), fnum(r.get('n')), fnum(w, '{:.2f}'),
+            fnum(w / one[0]['wall_s'], '{:.2f}') if one and w else '',
+            fnum(m, '{:.1f}'), fnum(m / one[0]['inj_rss_peak_mib'], '{:.2f}') if one and m else '',
+            fnum(w / bird[0]['wall_s'], '{:.2f}') if bird and w and r['injector'] == 'evbgpd' else '',
+            fnum(r.get('timer_late_ms'), '{:.1f}'), r.get('status')))
+    return '\n'.join(out)
 
 
 def run_sinkcheck(a, n, k, fam):
@@ -1211,8 +1369,12 @@ def run_one_try(a, what, kw):
     try:
         if what == 'inject':
             rec = run_inject(a, kw['injector'], kw['receiver'], kw['n'], kw['k'], kw['fam'], kw.get('style', 'route'))
+        elif what == 'receive' and kw.get('sender') == 'blast':
+            rec = run_receive_blast(a, kw['receiver'], kw['n'], kw['k'], kw['fam'])
         elif what == 'receive':
             rec = run_receive(a, kw['receiver'], kw['n'], kw['k'], kw['fam'])
+        elif what == 'scale' and kw.get('injector') == 'bird':
+            rec = run_scale_bird(a, kw['peers'], kw['routes'], hold=kw.get('hold', 3))
         elif what == 'scale':
             rec = run_scale(a, kw['peers'], kw['routes'], hold=kw.get('hold', 90))
         elif what == 'idle':
@@ -1307,6 +1469,8 @@ def main():
     p = sub.add_parser('receive')
     common(p)
     p.add_argument('--receiver', choices=['evbgpd', 'exabgp'], default='evbgpd')
+    p.add_argument('--sender', choices=['bird', 'blast'], default='bird',
+                   help="blast: evbgp-sink's speaker, faster than BIRD (evbgpd only)")
     p.add_argument('--n', type=int, default=100000)
     p.add_argument('--attr-sets', default='1')
     p.add_argument('--family', choices=['ipv4', 'ipv6'], default='ipv4')
@@ -1315,6 +1479,13 @@ def main():
     p.add_argument('--peers', type=int, default=100)
     p.add_argument('--routes', type=int, default=10000)
     p.add_argument('--hold', type=int, default=90)
+    p.add_argument('--injector', choices=['evbgpd', 'bird'], default='evbgpd')
+    p = sub.add_parser('peers', help='10^6 routes to 1/20/50 peers, BIRD anchor, ratio table')
+    common(p)
+    p.add_argument('--routes', type=int, default=1000000)
+    p.add_argument('--peer-counts', default='1,20,50')
+    p.add_argument('--bird-peer-counts', default='1,20')
+    p.add_argument('--hold', type=int, default=3, help='offered by the sink: KEEPALIVE every hold/3 s')
     p = sub.add_parser('idle')
     common(p)
     p.add_argument('--peers', type=int, default=1000)
@@ -1381,9 +1552,16 @@ def main():
             rec = run_one(a, 'inject', dict(injector=a.injector, receiver=a.receiver, n=a.n, k=k, fam=a.family,
                                             style=a.style))
         elif a.cmd == 'receive':
-            rec = run_one(a, 'receive', dict(receiver=a.receiver, n=a.n, k=k, fam=a.family))
+            rec = run_one(a, 'receive', dict(receiver=a.receiver, n=a.n, k=k, fam=a.family, sender=a.sender))
         elif a.cmd == 'scale':
-            rec = run_one(a, 'scale', dict(peers=a.peers, routes=a.routes, hold=a.hold))
+            rec = run_one(a, 'scale', dict(peers=a.peers, routes=a.routes, hold=a.hold, injector=a.injector))
+        elif a.cmd == 'peers':
+            rows = []
+            for inj, counts in (('evbgpd', a.peer_counts), ('bird', a.bird_peer_counts)):
+                for pc in [int(x) for x in counts.split(',') if x]:
+                    rows.append(run_one(a, 'scale', dict(peers=pc, routes=a.routes, hold=a.hold, injector=inj)))
+            print(peers_table(rows))
+            sys.exit(0 if all(r.get('status') == 'ok' for r in rows) else 1)
         elif a.cmd == 'idle':
             rec = run_one(a, 'idle', dict(peers=a.peers, seconds=a.seconds, hold=a.hold))
         else:

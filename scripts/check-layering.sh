@@ -42,7 +42,7 @@ read -r -d '' PARTS <<'EOF'
 5 control: control
 6 events: api_events
 7 daemon: daemon
-8 commands: api_exec api_show_json
+8 commands: api_exec api_show_json metrics
 9 main: main
 EOF
 

@@ -116,10 +116,20 @@ api_subs_types(const struct api_subs *s, enum api_dir dir)
 void
 api_source_now(const struct api_events *ev, struct api_source *src)
 {
+	/* two system calls per event were a tenth of a received UPDATE's
+	 * cost: asked again once a second (a fork, a parent gone) */
+	static pid_t pid, ppid;
+	static double asked_at;
+
 	src->host = ev->host;
-	src->pid = getpid();
-	src->ppid = getppid();
 	src->time = wall_now();
+	if (pid == 0 || src->time - asked_at >= 1.0 || src->time < asked_at) {
+		pid = getpid();
+		ppid = getppid();
+		asked_at = src->time;
+	}
+	src->pid = pid;
+	src->ppid = ppid;
 }
 
 /*
@@ -281,6 +291,7 @@ encode_message(struct sbuf *out, enum cfg_encoder enc,
  * most 2 x 8, each encoded on first need and freed at the end.
  */
 #define RENDER_SLOTS	(API_MSG_RENDER + 1)
+#define RENDER_KEEP_MAX	(64u * 1024)
 
 struct renderings {
 	struct sbuf	 buf[2][RENDER_SLOTS];	/* by encoder, render bits */
@@ -301,17 +312,26 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 	struct api_source src;
 	struct api_neighbor nb;
 	struct decoded dc;
-	struct renderings r;
+	/*
+	 * The renderings' buffers outlive the call (a received UPDATE then
+	 * costs no allocation here); a nested call, should a helper's
+	 * callback ever render, gets buffers of its own.
+	 */
+	static struct renderings kept;
+	static bool kept_busy;
+	struct renderings own, *rp = kept_busy ? &own : &kept;
 	bool behind = false;
 
 	if (len < BGP_HEADER_LEN || ev->sup == NULL)
 		return false;
+	if (rp == &kept)
+		kept_busy = true;
 	type = msg[BGP_HEADER_TYPE_OFF];
 	memset(&dc, 0, sizeof(dc));
 	if (type == BGP_MSG_UPDATE)
 		dc.upd = decoded;
 	/* the buffers are initialised on first use, the flags now */
-	memset(r.done, 0, sizeof(r.done));
+	memset(rp->done, 0, sizeof(rp->done));
 	api_source_now(ev, &src);
 	neighbor_of(s, ap, &nb);
 	for (size_t i = 0; i < s->n; i++) {
@@ -328,8 +348,8 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 		enc = sup_helper_encoder(h) == ENCODER_JSON ? ENCODER_JSON :
 		    ENCODER_TEXT;
 		mask &= API_MSG_RENDER;
-		out = &r.buf[enc][mask];
-		if (!r.done[enc][mask]) {
+		out = &rp->buf[enc][mask];
+		if (!rp->done[enc][mask]) {
 			struct api_msg_opts o = {
 				.parsed = (mask & API_MSG_PARSED) != 0,
 				.packets = (mask & API_MSG_PACKETS) != 0,
@@ -338,8 +358,11 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 				.rawlen = len,
 			};
 
-			r.done[enc][mask] = true;
-			sbuf_init(out);
+			rp->done[enc][mask] = true;
+			if (rp == &kept)
+				sbuf_reset(out);
+			else
+				sbuf_init(out);
 			encode_message(out, enc, ap, &src, &nb, dir, &o, msg,
 			    len, &dc);
 			if (enc == ENCODER_TEXT)
@@ -351,10 +374,14 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 		if (sup_queued(h) > ev->high_mark)
 			behind = true;
 	}
+	/* kept buffers stay unless one grew past RENDER_KEEP_MAX */
 	for (size_t e = 0; e < 2; e++)
 		for (size_t m = 0; m < RENDER_SLOTS; m++)
-			if (r.done[e][m])
-				sbuf_free(&r.buf[e][m]);
+			if (rp->done[e][m] && (rp == &own ||
+			    rp->buf[e][m].cap > RENDER_KEEP_MAX))
+				sbuf_free(&rp->buf[e][m]);
+	if (rp == &kept)
+		kept_busy = false;
 	if (dc.own_init)
 		update_msg_free(&dc.own);
 	return behind;

@@ -65,11 +65,82 @@ replyf(struct api_client *c, const char *fmt, ...)
 	}
 }
 
+/* Reasons kept per command: a command acting on many neighbors says the
+ * first few and counts the others. */
+#define API_WHY_MAX	8
+
+static void
+why_reset(struct api_client *c)
+{
+	sbuf_reset(&c->why);
+	c->nwhy = 0;
+}
+
+/*
+ * The command fails, and why: logged (about neighbor peer when given),
+ * and told to an evbgpctl client in an "error: REASON" line before its
+ * "error" (control.h). Helpers get ExaBGP's bare "error".
+ */
+static void
+fail_why(struct api_client *c, const char *peer, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Keep a reason for the client only (the caller logged it). */
+static void
+why_add(struct api_client *c, const char *peer, const char *msg)
+{
+	if (c->helper || c->nwhy++ >= API_WHY_MAX)
+		return;
+	if (peer != NULL)
+		sbuf_printf(&c->why, "neighbor %s: ", peer);
+	sbuf_adds(&c->why, msg);
+	sbuf_addc(&c->why, '\n');
+}
+
+static void
+fail_why(struct api_client *c, const char *peer, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (peer != NULL)
+		log_peer(LOG_WARNING, peer, "%s: %s", c->name, msg);
+	else
+		log_warnx("%s: %s", c->name, msg);
+	why_add(c, peer, msg);
+}
+
 static void
 answer(struct api_client *c, bool ok)
 {
-	if (c->ack == API_ACK_ON)
-		reply(c, ok ? "done" : "error");
+	int src = c->helper ? DAEMON_SRC_HELPER : DAEMON_SRC_CONTROL;
+
+	if (c->d != NULL) {
+		c->d->ncommands[src]++;
+		if (!ok)
+			c->d->command_errors[src]++;
+	}
+	if (c->ack != API_ACK_ON) {
+		why_reset(c);
+		return;
+	}
+	if (!ok && !c->helper) {
+		char *save = NULL;
+
+		if (c->nwhy == 0)
+			fail_why(c, NULL, "the command failed");
+		for (char *l = strtok_r(c->why.p, "\n", &save); l != NULL;
+		    l = strtok_r(NULL, "\n", &save))
+			replyf(c, "error: %s", l);
+		if (c->nwhy > API_WHY_MAX)
+			replyf(c, "error: (and %zu more reasons, in the log)",
+			    c->nwhy - API_WHY_MAX);
+	}
+	why_reset(c);
+	reply(c, ok ? "done" : "error");
 }
 
 /* ---- which peers ---- */
@@ -140,6 +211,22 @@ select_peers(struct daemon *d, struct api_client *c,
 	return n;
 }
 
+/* Nothing to act on: say which neighbors there are to choose from. */
+static void
+fail_no_neighbor(struct api_client *c, const struct api_command *cmd,
+    enum scope scope)
+{
+	const char *what = scope == SCOPE_ESTABLISHED ?
+	    "no established neighbor" : "no neighbor";
+
+	if (scope == SCOPE_ROUTES && c->helper)
+		fail_why(c, NULL, "%s%s whose api block lists this process",
+		    what, cmd->sel.given ? " matching the selector" : "");
+	else
+		fail_why(c, NULL, "%s%s", what, cmd->sel.given ?
+		    " matching the selector" : " configured");
+}
+
 /* ---- routes ---- */
 
 static bool
@@ -162,10 +249,10 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 	case ROUTE_FITS:
 		return true;
 	case ROUTE_NEXTHOP_UNENCODABLE:
-		log_peer(LOG_WARNING, p->name, "%s: route %s refused: an IPv4 "
-		    "route with an IPv6 next hop needs the extended next hop "
-		    "encoding (RFC 8950), which this neighbor does not "
-		    "negotiate (nexthop { %s %s ipv6; })", c->name,
+		fail_why(c, p->name, "route %s refused: an IPv4 route with an "
+		    "IPv6 next hop needs the extended next hop encoding "
+		    "(RFC 8950), which this neighbor does not negotiate "
+		    "(nexthop { %s %s ipv6; })",
 		    cfg_route_name(r, ps, sizeof(ps)), family_afi_name(r->fam),
 		    family_safi_name(r->fam));
 		return false;
@@ -173,12 +260,12 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 		break;
 	}
 	if (need == 0)
-		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
-		    "would exceed %u bytes, the largest BGP message", c->name,
+		fail_why(c, p->name, "route %s refused: its UPDATE would exceed "
+		    "%u bytes, the largest BGP message",
 		    cfg_route_name(r, ps, sizeof(ps)), BGP_MAX_EXT_MSG);
 	else
-		log_peer(LOG_WARNING, p->name, "%s: route %s refused: its UPDATE "
-		    "needs %zu bytes, this neighbor allows %zu%s", c->name,
+		fail_why(c, p->name, "route %s refused: its UPDATE needs %zu "
+		    "bytes, this neighbor allows %zu%s",
 		    cfg_route_name(r, ps, sizeof(ps)), need, limit,
 		    limit < BGP_MAX_EXT_MSG ? " (no extended message "
 		    "capability, RFC 8654)" : "");
@@ -206,9 +293,10 @@ exec_routes(struct daemon *d, struct api_client *c,
 				continue;
 			}
 			if (!route_family_ok(p, r)) {
-				log_peer(LOG_WARNING, p->name, "%s: family %s %s "
-				    "is not configured for this neighbor",
-				    c->name, family_afi_name(r->fam),
+				/* a failure only if no neighbor takes it */
+				fail_why(c, p->name, "family %s %s is not "
+				    "configured for this neighbor",
+				    family_afi_name(r->fam),
 				    family_safi_name(r->fam));
 				continue;
 			}
@@ -223,7 +311,7 @@ exec_routes(struct daemon *d, struct api_client *c,
 	}
 	free(peers);
 	if (n == 0)
-		log_warnx("%s: no neighbor matching the command", c->name);
+		fail_no_neighbor(c, cmd, SCOPE_ROUTES);
 	return n > 0 && !refused && (applied > 0 || cmd->nroutes == 0);
 }
 
@@ -240,8 +328,8 @@ exec_watchdog(struct daemon *d, struct api_client *c,
 	if (name == NULL && c->helper)
 		name = c->name;
 	if (name == NULL) {
-		log_warnx("%s: %s watchdog: a watchdog name is required (only a "
-		    "helper's own is implied)", c->name, announce ? "announce" :
+		fail_why(c, NULL, "%s watchdog: a watchdog name is required "
+		    "(only a helper's own is implied)", announce ? "announce" :
 		    "withdraw");
 		return false;
 	}
@@ -250,7 +338,7 @@ exec_watchdog(struct daemon *d, struct api_client *c,
 		peer_watchdog(peers[i], name, announce);
 	free(peers);
 	if (n == 0)
-		log_warnx("%s: no neighbor matching the command", c->name);
+		fail_no_neighbor(c, cmd, SCOPE_ROUTES);
 	return n > 0;
 }
 
@@ -266,8 +354,7 @@ exec_eor(struct daemon *d, struct api_client *c, const struct api_command *cmd)
 		peer_send_eor(peers[i], cmd->fam);
 	free(peers);
 	if (n == 0)
-		log_warnx("%s: announce eor: no established neighbor matching",
-		    c->name);
+		fail_no_neighbor(c, cmd, SCOPE_ESTABLISHED);
 	return n > 0;
 }
 
@@ -281,8 +368,8 @@ exec_route_refresh(struct daemon *d, struct api_client *c,
 
 	for (size_t i = 0; i < n; i++) {
 		if (!peers[i]->neg.route_refresh) {
-			log_peer(LOG_WARNING, peers[i]->name, "route refresh "
-			    "was not negotiated; not sending one");
+			fail_why(c, peers[i]->name, "route refresh was not "
+			    "negotiated; not sending one");
 			continue;
 		}
 		if (peer_send_route_refresh(peers[i], cmd->fam,
@@ -290,9 +377,8 @@ exec_route_refresh(struct daemon *d, struct api_client *c,
 			sent++;
 	}
 	free(peers);
-	if (sent == 0)
-		log_warnx("%s: announce route-refresh: no established neighbor "
-		    "with route refresh matching", c->name);
+	if (n == 0)
+		fail_no_neighbor(c, cmd, SCOPE_ESTABLISHED);
 	return sent > 0;
 }
 
@@ -328,7 +414,7 @@ exec_on_peers(struct daemon *d, struct api_client *c,
 		fn(peers[i], arg);
 	free(peers);
 	if (n == 0)
-		log_warnx("%s: no neighbor matching the command", c->name);
+		fail_no_neighbor(c, cmd, scope);
 	return n > 0;
 }
 
@@ -351,7 +437,7 @@ exec_teardown(struct daemon *d, struct api_client *c,
 	}
 	free(peers);
 	if (n == 0)
-		log_warnx("%s: no neighbor matching the command", c->name);
+		fail_no_neighbor(c, cmd, SCOPE_ALL);
 	return n > 0;
 }
 
@@ -367,7 +453,7 @@ exec_create(struct daemon *d, struct api_client *c,
 
 	if (nb == NULL || daemon_create_neighbor(d, nb, err,
 	    sizeof(err)) == -1) {
-		log_warnx("%s: create neighbor refused: %s", c->name,
+		fail_why(c, NULL, "create neighbor refused: %s",
 		    log_escape(err, strlen(err), esc, sizeof(esc)));
 		return false;
 	}
@@ -387,8 +473,7 @@ exec_delete(struct daemon *d, struct api_client *c,
 		daemon_delete_peer(d, peers[i]);
 	free(peers);
 	if (n == 0)
-		log_warnx("%s: delete neighbor: no neighbor matching the "
-		    "selector", c->name);
+		fail_no_neighbor(c, cmd, SCOPE_ROUTES);
 	return n > 0;
 }
 
@@ -421,26 +506,39 @@ show_filter_ok(const struct api_command *cmd, const struct peer *p)
 	return !cmd->has_filter || addr_equal(&cmd->filter, &p->remote);
 }
 
+/* The router id we send (or will send, before the first OPEN). */
+static uint32_t
+peer_local_id(const struct peer *p)
+{
+	return p->open_local.bgp_id != 0 ? p->open_local.bgp_id :
+	    peer_router_id_value(p);
+}
+
 static void
 show_summary(struct daemon *d, struct api_client *c,
     const struct api_command *cmd)
 {
 	char up[32];
 
-	replyf(c, "%-16s%-10s%-8s%-12s|%10s%11s", "Peer", "AS", "up/down",
-	    "state", "#sent", "#recvd");
+	replyf(c, "%-16s%-10s%-10s%-12s|%9s%9s%10s%10s%10s", "Peer", "AS",
+	    "up/down", "state", "#sent", "#recvd", "pfx-sent", "pfx-rcvd",
+	    "out-queue");
 	for (size_t i = 0; i < d->npeers; i++) {
 		struct peer *p = d->peers[i];
-		double since = p->established_at > 0 ? p->established_at :
-		    p->down_at;
+		uint64_t ann, wd;
 
 		if (!show_filter_ok(cmd, p) || !selector_matches(&cmd->sel, p))
 			continue;
-		fmt_duration(since > 0 ? mono_now() - since : 0, up, sizeof(up));
-		replyf(c, "%-16s%-10u%-8s%-12s%11llu%11llu", p->name,
-		    p->cfg->peer_as, up, state_word(peer_state(p)),
+		/* up for, or down for (never up while down) */
+		fmt_duration(peer_up_down_for(p), up, sizeof(up));
+		rib_out_sent(p->ro, &ann, &wd);
+		replyf(c, "%-16s%-10u%-10s%-12s|%9llu%9llu%10llu%10llu%10zu",
+		    p->name, p->cfg->peer_as, up, state_word(peer_state(p)),
 		    (unsigned long long)p->stats.sent[BGP_MSG_UPDATE],
-		    (unsigned long long)p->stats.recv[BGP_MSG_UPDATE]);
+		    (unsigned long long)p->stats.recv[BGP_MSG_UPDATE],
+		    (unsigned long long)ann,
+		    (unsigned long long)p->hist.prefixes_recv,
+		    rib_out_queued(p->ro));
 	}
 }
 
@@ -457,43 +555,95 @@ yes_no(bool known, bool v)
 	return !known ? "" : v ? "yes" : "no";
 }
 
+/* "Session" of show neighbor extensive: state, its age, history. */
+static void
+show_session(struct api_client *c, struct peer *p)
+{
+	char t[32], ago[32];
+	bool est = peer_state(p) == ST_ESTABLISHED;
+	double now = mono_now();
+
+	replyf(c, "Session");
+	fmt_duration(now - p->hist.state_since, t, sizeof(t));
+	replyf(c, "   %-20s %s (for %s)", "state", state_word(peer_state(p)), t);
+	fmt_duration(peer_up_down_for(p), t, sizeof(t));
+	replyf(c, "   %-20s %s", est ? "up for" : "down for", t);
+	replyf(c, "   %-20s %llu", "flaps",
+	    (unsigned long long)p->hist.flaps);
+	if (p->hist.last_error[0] != '\0') {
+		fmt_duration(now - p->hist.last_error_at, ago, sizeof(ago));
+		replyf(c, "   %-20s %s (%s ago)", "last error",
+		    p->hist.last_error, ago);
+	} else
+		replyf(c, "   %-20s %s", "last error", "none");
+}
+
+/* "Adj-RIB-Out": the backlog, and how far what was sent has gone. */
+static void
+show_progress(struct api_client *c, struct peer *p)
+{
+	struct peer_out_progress pr;
+
+	peer_out_progress(p, &pr);
+	replyf(c, "Adj-RIB-Out");
+	replyf(c, "   %-20s %zu", "queued routes", pr.queued);
+	replyf(c, "   %-20s %llu", "sent routes", (unsigned long long)pr.sent);
+	replyf(c, "   %-20s %llu", "acknowledged routes",
+	    (unsigned long long)pr.acked);
+	replyf(c, "   %-20s %zu", "buffered bytes", pr.buffered);
+	replyf(c, "   %-20s %zu", "unacked bytes", pr.unacked);
+}
+
 static void
 show_extensive_peer(struct api_client *c, struct peer *p)
 {
-	char a[ADDR_STRLEN], b[ADDR_STRLEN], up[32], x[32], y[32];
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], x[32], y[32];
 	const struct bgp_caps *lc = &p->open_local.caps, *rc = &p->open_peer.caps;
 	bool est = peer_state(p) == ST_ESTABLISHED;
 	struct bgp_addr lid, rid;
+	uint64_t ann, wd;
 
 	replyf(c, "Neighbor %s", p->name);
 	replyf(c, "%s", "");
-	replyf(c, "Session                         Local");
-	fmt_duration(p->established_at > 0 ? mono_now() - p->established_at :
-	    0, up, sizeof(up));
-	replyf(c, "   %-20s %15s", "state", state_word(peer_state(p)));
-	replyf(c, "   %-20s %15s", "up for", up);
+	show_session(c, p);
 	replyf(c, "%s", "");
 	replyf(c, "Setup                           Local          Remote");
-	show_row(c, "local-address", addr_fmt(&p->local_now, a),
-	    addr_fmt(&p->remote, b));
+	show_row(c, "local-address", addr_fmt(p->local_now.afi != 0 ?
+	    &p->local_now : &p->cfg->local_addr, a), addr_fmt(&p->remote, b));
 	snprintf(x, sizeof(x), "%u", p->cfg->local_as);
-	snprintf(y, sizeof(y), "%u", p->cfg->peer_as);
+	snprintf(y, sizeof(y), "%u", p->peer_as != 0 ? p->peer_as :
+	    p->cfg->peer_as);
 	show_row(c, "AS", x, y);
-	addr_from_u32(&lid, p->open_local.bgp_id);
+	/* the configured router id before the first OPEN */
+	addr_from_u32(&lid, peer_local_id(p));
 	addr_from_u32(&rid, p->open_peer.bgp_id);
 	show_row(c, "ID", addr_fmt(&lid, a), est ? addr_fmt(&rid, b) : "");
 	snprintf(x, sizeof(x), "%u", p->cfg->hold_time);
 	snprintf(y, sizeof(y), "%u", p->open_peer.hold_time);
 	show_row(c, "hold-time", x, est ? y : "");
+	if (est) {
+		snprintf(x, sizeof(x), "%u", p->neg.hold_time);
+		show_row(c, "hold-time used", x, "");
+	}
 	replyf(c, "%s", "");
 	replyf(c, "Capability                      Local          Remote");
 	show_row(c, "asn4", yes_no(true, lc->asn4), yes_no(est, rc->asn4));
 	show_row(c, "route-refresh", yes_no(true, lc->route_refresh),
 	    yes_no(est, rc->route_refresh));
+	show_row(c, "enhanced-refresh", yes_no(true, lc->enhanced_rr),
+	    yes_no(est, rc->enhanced_rr));
 	show_row(c, "extended-message", yes_no(true, lc->ext_message),
 	    yes_no(est, rc->ext_message));
 	show_row(c, "graceful-restart", yes_no(true, lc->gr),
 	    yes_no(est, rc->gr));
+	if (est) {
+		replyf(c, "%s", "");
+		replyf(c, "Negotiated");
+		replyf(c, "   %-20s %s", "asn4", yes_no(true, p->neg.asn4));
+		replyf(c, "   %-20s %s", "route-refresh",
+		    yes_no(true, p->neg.route_refresh));
+		replyf(c, "   %-20s %zu", "max message", p->neg.max_msg);
+	}
 	replyf(c, "%s", "");
 	replyf(c, "Families                        Local          Remote");
 	for (int f = 0; f < FAM_MAX; f++) {
@@ -520,13 +670,22 @@ show_extensive_peer(struct api_client *c, struct peer *p)
 	snprintf(x, sizeof(x), "%zu", rib_out_count(p->ro));
 	snprintf(y, sizeof(y), "%zu", p->rib_in != NULL ?
 	    rib_out_count(p->rib_in) : (size_t)0);
-	show_row(c, "routes", x, y);
+	show_row(c, "routes", x, p->rib_in != NULL ? y : "(no adj-rib in)");
+	rib_out_sent(p->ro, &ann, &wd);
+	snprintf(x, sizeof(x), "%llu", (unsigned long long)ann);
+	snprintf(y, sizeof(y), "%llu", (unsigned long long)p->hist.prefixes_recv);
+	show_row(c, "prefixes announced", x, y);
+	snprintf(x, sizeof(x), "%llu", (unsigned long long)wd);
+	snprintf(y, sizeof(y), "%llu", (unsigned long long)p->hist.withdrawn_recv);
+	show_row(c, "prefixes withdrawn", x, y);
 	/* routes an UPDATE of this session cannot hold (log says which) */
 	snprintf(x, sizeof(x), "%zu", rib_out_toobig(p->ro));
 	show_row(c, "too-large-unsent", x, "");
 	snprintf(x, sizeof(x), "%llu",
 	    (unsigned long long)rib_out_toobig_total(p->ro));
 	show_row(c, "too-large-seen", x, "");
+	replyf(c, "%s", "");
+	show_progress(c, p);
 }
 
 static void
@@ -704,6 +863,41 @@ exec_status(struct daemon *d, struct api_client *c, bool json)
 	for (size_t i = 0; i < d->npeers; i++)
 		free(st.peers[i].name);
 	free(st.peers);
+}
+
+/* The outcome of an evbgpctl client's reload, restart or shutdown. */
+static void
+request_outcome(void *arg, bool ok, const char *text)
+{
+	struct api_client *c = arg;
+	struct line_client *lc = c->lc;
+
+	if (ok)
+		reply(c, text);
+	else
+		why_add(c, NULL, text);
+	answer(c, ok);
+	lc->held = false;
+	lc->resume(lc->ctx);
+}
+
+/*
+ * A reload, restart or shutdown: a helper is answered at once (ExaBGP
+ * 4.x's "done"); an evbgpctl client waits for the outcome (its other
+ * lines wait too), which the daemon gives from a later loop turn.
+ */
+static void
+exec_request(struct daemon *d, struct api_client *c, unsigned req,
+    const char *why)
+{
+	if (c->helper || c->lc == NULL || c->lc->resume == NULL ||
+	    c->ack != API_ACK_ON) {
+		answer(c, true);
+		daemon_request(d, req, why);
+		return;
+	}
+	c->lc->held = true;
+	daemon_request_wait(d, req, why, request_outcome, c);
 }
 
 static void
@@ -898,6 +1092,7 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 	struct api_command cmd;
 	char err[512], esc[LOG_ESCAPE_SIZE], esc_err[LOG_ESCAPE_SIZE];
 	bool ok = true;
+	unsigned req;
 
 	if (exec_fast(d, c, line, len))
 		return;
@@ -906,6 +1101,8 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		log_warnx("%s: command '%s' refused: %s", c->name,
 		    log_escape(line, len, esc, sizeof(esc)),
 		    log_escape(err, strlen(err), esc_err, sizeof(esc_err)));
+		/* evbgpctl quotes the command itself */
+		why_add(c, NULL, esc_err);
 		answer(c, false);
 		return;
 	}
@@ -964,23 +1161,19 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		break;
 	case API_SHUTDOWN:
 		reply(c, "shutdown in progress");
-		answer(c, true);
 		api_command_free(&cmd);
-		daemon_request(d, DAEMON_SHUTDOWN, "shutdown command");
+		exec_request(d, c, DAEMON_SHUTDOWN, "shutdown command");
 		return;
 	case API_RELOAD:
-		reply(c, "reload in progress");
-		answer(c, true);
-		api_command_free(&cmd);
-		daemon_request(d, DAEMON_RELOAD |
-		    (cmd.allow_empty ? DAEMON_ALLOW_EMPTY : 0), NULL);
-		return;
 	case API_RESTART:
-		reply(c, "restart in progress");
-		answer(c, true);
+		/* read allow-empty before the command is freed (it used to be
+		 * read after, and was always false) */
+		req = (cmd.verb == API_RELOAD ? DAEMON_RELOAD : DAEMON_RESTART) |
+		    (cmd.allow_empty ? DAEMON_ALLOW_EMPTY : 0);
+		reply(c, cmd.verb == API_RELOAD ? "reload in progress" :
+		    "restart in progress");
 		api_command_free(&cmd);
-		daemon_request(d, DAEMON_RESTART |
-		    (cmd.allow_empty ? DAEMON_ALLOW_EMPTY : 0), NULL);
+		exec_request(d, c, req, NULL);
 		return;
 	case API_VERSION:
 		if (cmd.json)
@@ -1037,9 +1230,11 @@ api_exec_line(struct daemon *d, struct api_client *c, const char *line,
 		ok = false;
 		break;
 	}
-	if (!ok)
+	if (!ok && c->nwhy == 0) {
 		log_warnx("%s: command failed: %s", c->name,
 		    log_escape(line, len, esc, sizeof(esc)));
+		why_add(c, NULL, "the command failed");
+	}
 	answer(c, ok);
 	api_command_free(&cmd);
 }
@@ -1064,27 +1259,36 @@ handler_line(void *arg, struct line_client *lc, const char *line, size_t len)
 		lc->state = c;
 	}
 	c->encoder = lc->encoder;
+	c->lc = lc;
+	c->d = d;
 	if (memchr(line, '\0', len) != NULL) {
 		char esc[LOG_ESCAPE_SIZE];
 
 		/* the parser sees C strings: "announce ...\0garbage" must
 		 * not run as "announce ..." */
+		why_reset(c);
 		log_warnx("%s: command with a NUL byte refused: %s", c->name,
 		    log_escape(line, len, esc, sizeof(esc)));
+		why_add(c, NULL, "command with a NUL byte refused");
 		answer(c, false);
 		return;
 	}
+	why_reset(c);
 	api_exec_line(d, c, line, len);
 }
 
 static void
 handler_release(void *arg, struct line_client *lc)
 {
+	struct daemon *d = arg;
 	struct api_client *c = lc->state;
 
 	if (c == NULL)
 		return;
+	/* a client gone while waiting is told nothing */
+	daemon_forget_waiter(d, c);
 	api_client_reset(c);
+	sbuf_free(&c->why);
 	free(c);
 	lc->state = NULL;
 }

@@ -116,8 +116,17 @@ jip4(uint32_t v)
 static const char *
 fam_key(enum family_id f, char sep, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%c%s", family_afi_name(f), sep,
-	    family_safi_name(f));
+	const char *afi = family_afi_name(f), *safi = family_safi_name(f);
+	size_t na = strlen(afi), ns = strlen(safi);
+
+	/* once per received UPDATE: no printf */
+	if (na + 1 + ns >= len) {
+		snprintf(buf, len, "%s%c%s", afi, sep, safi);
+		return buf;
+	}
+	memcpy(buf, afi, na);
+	buf[na] = sep;
+	memcpy(buf + na + 1, safi, ns + 1);
 	return buf;
 }
 
@@ -126,25 +135,50 @@ fam_key(enum family_id f, char sep, char *buf, size_t len)
  * time.time() has about as many), formatted without printf's float
  * machinery; always with a decimal point, so it parses as a float.
  */
-static jobj *
-jtime(double t)
+#define TIME_DIGITS_MAX	48
+
+/* The digits of t in buf (TIME_DIGITS_MAX, NUL-terminated) and their
+ * count; 0 when t is out of range (json-c formats it then). */
+static size_t
+time_digits(double t, char *buf)
 {
-	char buf[48];
+	char tmp[24];
 	uint64_t sec, frac;
-	size_t n;
+	size_t n = 0, k = sizeof(tmp);
 
 	if (!(t >= 0 && t < 1e15))
-		return json_object_new_double(t);
+		return 0;
 	sec = (uint64_t)t;
 	frac = (uint64_t)((t - (double)sec) * 1e7 + 0.5);
 	if (frac >= 10000000) {
 		sec++;
 		frac -= 10000000;
 	}
-	n = (size_t)snprintf(buf, sizeof(buf), "%" PRIu64 ".%07" PRIu64, sec,
-	    frac);
+	do {
+		tmp[--k] = (char)('0' + sec % 10);
+		sec /= 10;
+	} while (sec != 0);
+	memcpy(buf, tmp + k, sizeof(tmp) - k);
+	n = sizeof(tmp) - k;
+	buf[n++] = '.';
+	for (int i = 6; i >= 0; i--) {
+		buf[n + (size_t)i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	n += 7;
 	while (buf[n - 1] == '0' && buf[n - 2] != '.')
-		buf[--n] = '\0';
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
+static jobj *
+jtime(double t)
+{
+	char buf[TIME_DIGITS_MAX];
+
+	if (time_digits(t, buf) == 0)
+		return json_object_new_double(t);
 	return json_object_new_double_s(t, buf);
 }
 
@@ -839,18 +873,87 @@ t_routes(struct sbuf *o, struct jroutes *jr)
 		sbuf_free(&jr->v[i].text);
 }
 
+/*
+ * The "neighbor" block up to "message": the same for every UPDATE of a
+ * session, so rendered once per peer and direction and kept in a small
+ * direct-mapped cache (a route server's peers each keep their line).
+ */
+#define NB_CACHE	64
+
+struct nb_cached {
+	bool		 used;
+	struct bgp_addr	 local, peer;
+	uint32_t	 local_as, peer_as;
+	enum api_dir	 dir;
+	struct sbuf	 text;
+};
+
+static struct nb_cached nb_cache[NB_CACHE];
+
+static void
+t_neighbor_render(struct sbuf *o, const struct api_neighbor *nb,
+    enum api_dir dir)
+{
+	char a[ADDR_STRLEN];
+
+	sbuf_adds(o, "\"neighbor\":{\"address\":{\"local\":\"");
+	sbuf_adds(o, addr_fmt(&nb->local, a));
+	sbuf_adds(o, "\",\"peer\":\"");
+	sbuf_adds(o, addr_fmt(&nb->peer, a));
+	sbuf_adds(o, "\"},\"asn\":{\"local\":");
+	t_u64(o, nb->local_as);
+	sbuf_adds(o, ",\"peer\":");
+	t_u64(o, nb->peer_as);
+	sbuf_adds(o, "},\"direction\":\"");
+	sbuf_adds(o, api_dir_name(dir));
+	sbuf_adds(o, "\",\"message\":");
+}
+
+static void
+t_neighbor(struct sbuf *o, const struct api_neighbor *nb, enum api_dir dir)
+{
+	uint32_t h = 2166136261u;
+	struct nb_cached *c;
+
+	for (size_t i = 0; i < sizeof(nb->peer.b); i++)
+		h = (h ^ nb->peer.b[i]) * 16777619u;
+	h = (h ^ nb->local.b[3] ^ nb->local.b[15] ^ (uint32_t)dir) * 16777619u;
+	c = &nb_cache[h % NB_CACHE];
+	if (!c->used || c->dir != dir || c->local_as != nb->local_as ||
+	    c->peer_as != nb->peer_as || !addr_equal(&c->peer, &nb->peer) ||
+	    !addr_equal(&c->local, &nb->local)) {
+		if (!c->used)
+			sbuf_init(&c->text);
+		sbuf_reset(&c->text);
+		t_neighbor_render(&c->text, nb, dir);
+		c->used = true;
+		c->dir = dir;
+		c->local = nb->local;
+		c->peer = nb->peer;
+		c->local_as = nb->local_as;
+		c->peer_as = nb->peer_as;
+	}
+	sbuf_add(o, c->text.p, c->text.len);
+}
+
 static void
 t_envelope(struct sbuf *o, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *raw)
 {
 	const char *host = src->host != NULL ? src->host : "";
-	char a[ADDR_STRLEN];
-	jobj *t = jtime(src->time);
+	char tbuf[TIME_DIGITS_MAX];
+	size_t tn = time_digits(src->time, tbuf);
 
 	sbuf_adds(o, "{\"exabgp\":\"" API_JSON_VERSION "\",\"time\":");
-	sbuf_adds(o, json_object_to_json_string(t));
-	json_object_put(t);
+	if (tn > 0)
+		sbuf_add(o, tbuf, tn);
+	else {
+		jobj *t = jtime(src->time);
+
+		sbuf_adds(o, json_object_to_json_string(t));
+		json_object_put(t);
+	}
 	sbuf_adds(o, ",\"host\":\"");
 	api_json_escape(o, (const uint8_t *)host, strlen(host));
 	sbuf_adds(o, "\",\"pid\":");
@@ -869,17 +972,7 @@ t_envelope(struct sbuf *o, const struct api_source *src,
 		    raw->rawlen - BGP_HEADER_LEN);
 		sbuf_adds(o, "\",");
 	}
-	sbuf_adds(o, "\"neighbor\":{\"address\":{\"local\":\"");
-	sbuf_adds(o, addr_fmt(&nb->local, a));
-	sbuf_adds(o, "\",\"peer\":\"");
-	sbuf_adds(o, addr_fmt(&nb->peer, a));
-	sbuf_adds(o, "\"},\"asn\":{\"local\":");
-	t_u64(o, nb->local_as);
-	sbuf_adds(o, ",\"peer\":");
-	t_u64(o, nb->peer_as);
-	sbuf_adds(o, "},\"direction\":\"");
-	sbuf_adds(o, api_dir_name(dir));
-	sbuf_adds(o, "\",\"message\":");
+	t_neighbor(o, nb, dir);
 }
 
 static void

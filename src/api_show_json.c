@@ -165,6 +165,89 @@ api_show_json_families(famset_t set)
 	return a;
 }
 
+/* Routes in UPDATEs, sent and received, since the peer began. */
+static json_object *
+api_show_json_prefixes(const struct peer *p)
+{
+	json_object *o = json_object_new_object(), *x;
+	uint64_t ann, wd;
+
+	rib_out_sent(p->ro, &ann, &wd);
+	x = json_object_new_object();
+	api_show_json_u64(x, "announced", ann);
+	api_show_json_u64(x, "withdrawn", wd);
+	json_object_object_add(o, "sent", x);
+	x = json_object_new_object();
+	api_show_json_u64(x, "announced", p->hist.prefixes_recv);
+	api_show_json_u64(x, "withdrawn", p->hist.withdrawn_recv);
+	json_object_object_add(o, "received", x);
+	return o;
+}
+
+/* The Adj-RIB-Out backlog and how far what was sent has gone. */
+static json_object *
+api_show_json_progress(const struct peer *p)
+{
+	json_object *o = json_object_new_object();
+	struct peer_out_progress pr;
+
+	peer_out_progress(p, &pr);
+	api_show_json_u64(o, "routes", rib_out_count(p->ro));
+	api_show_json_u64(o, "queued", pr.queued);
+	api_show_json_u64(o, "sent", pr.sent);
+	api_show_json_u64(o, "acknowledged", pr.acked);
+	api_show_json_u64(o, "buffered-bytes", pr.buffered);
+	api_show_json_u64(o, "unacked-bytes", pr.unacked);
+	return o;
+}
+
+static json_object *
+api_show_json_capset(const struct bgp_caps *c)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "asn4", json_object_new_boolean(c->asn4));
+	json_object_object_add(o, "route-refresh",
+	    json_object_new_boolean(c->route_refresh));
+	json_object_object_add(o, "enhanced-route-refresh",
+	    json_object_new_boolean(c->enhanced_rr));
+	json_object_object_add(o, "extended-message",
+	    json_object_new_boolean(c->ext_message));
+	json_object_object_add(o, "graceful-restart",
+	    json_object_new_boolean(c->gr));
+	json_object_object_add(o, "families", api_show_json_families(c->mp));
+	return o;
+}
+
+/* What we offer; with a session, what the peer offered and what both
+ * use. */
+static json_object *
+api_show_json_caps(const struct peer *p)
+{
+	json_object *o = json_object_new_object(), *n;
+	bool est = peer_state(p) == ST_ESTABLISHED;
+
+	if (p->open_local.version != 0)
+		json_object_object_add(o, "local",
+		    api_show_json_capset(&p->open_local.caps));
+	if (!est)
+		return o;
+	json_object_object_add(o, "peer",
+	    api_show_json_capset(&p->open_peer.caps));
+	n = json_object_new_object();
+	json_object_object_add(n, "asn4", json_object_new_boolean(p->neg.asn4));
+	json_object_object_add(n, "route-refresh",
+	    json_object_new_boolean(p->neg.route_refresh));
+	json_object_object_add(n, "enhanced-route-refresh",
+	    json_object_new_boolean(p->neg.enhanced_rr));
+	api_show_json_u64(n, "max-message", p->neg.max_msg);
+	api_show_json_u64(n, "hold-time", p->neg.hold_time);
+	json_object_object_add(n, "families",
+	    api_show_json_families(p->neg.families));
+	json_object_object_add(o, "negotiated", n);
+	return o;
+}
+
 static json_object *
 api_show_json_neighbor(const struct peer *p)
 {
@@ -178,15 +261,28 @@ api_show_json_neighbor(const struct peer *p)
 	api_show_json_u64(o, "local-as", p->cfg->local_as);
 	api_show_json_u64(o, "peer-as", p->peer_as != 0 ? p->peer_as :
 	    p->cfg->peer_as);
-	api_show_json_ipv4(o, "router-id", api_show_json_router_id(p));
+	/* the id we send (the configured one before the first OPEN) */
+	api_show_json_ipv4(o, "router-id", p->open_local.bgp_id != 0 ?
+	    p->open_local.bgp_id : api_show_json_router_id(p));
+	if (peer_state(p) == ST_ESTABLISHED)
+		api_show_json_ipv4(o, "peer-router-id", p->open_peer.bgp_id);
 	api_show_json_u64(o, "hold-time", p->cfg->hold_time);
 	api_show_json_str(o, "state", api_show_json_state(st));
-	if (st == ST_ESTABLISHED && p->established_at > 0)
-		api_show_json_u64(o, "up-for-seconds",
-		    (uint64_t)(now - p->established_at));
-	else if (p->down_at > 0)
-		api_show_json_u64(o, "down-for-seconds",
-		    (uint64_t)(now - p->down_at));
+	/* the time in the state the peer is in: a peer that is down never
+	 * claims to be up */
+	api_show_json_u64(o, st == ST_ESTABLISHED ? "up-for-seconds" :
+	    "down-for-seconds", (uint64_t)peer_up_down_for(p));
+	api_show_json_u64(o, "state-for-seconds",
+	    (uint64_t)(now - p->hist.state_since));
+	api_show_json_u64(o, "flaps", p->hist.flaps);
+	if (p->hist.last_error[0] != '\0') {
+		m = json_object_new_object();
+		api_show_json_str(m, "error", p->hist.last_error);
+		api_show_json_u64(m, "seconds-ago",
+		    (uint64_t)(now - p->hist.last_error_at));
+		json_object_object_add(o, "last-error", m);
+	} else
+		json_object_object_add(o, "last-error", NULL);
 	if (p->cfg->description != NULL)
 		api_show_json_str(o, "description", p->cfg->description);
 	m = json_object_new_object();
@@ -203,6 +299,9 @@ api_show_json_neighbor(const struct peer *p)
 	    rib_out_count(p->rib_in) : 0);
 	json_object_object_add(o, "families",
 	    api_show_json_families(p->cfg->families));
+	json_object_object_add(o, "prefixes", api_show_json_prefixes(p));
+	json_object_object_add(o, "adj-rib-out", api_show_json_progress(p));
+	json_object_object_add(o, "capabilities", api_show_json_caps(p));
 	return o;
 }
 

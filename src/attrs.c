@@ -13,12 +13,23 @@
 #include "evbgp/attrs.h"
 #include "evbgp/util.h"
 
+/* What attrs.store points to: the first member of a builder's
+ * capacities or of an interned set's bookkeeping, saying which. */
 struct attrs_store {
 	bool		 interned;
-	/* builder capacities (elements) */
+};
+
+struct attrs_builder {
+	struct attrs_store h;
+	/* capacities (elements) */
 	size_t		 cap_aspath, cap_as4path, cap_comms, cap_ecomms;
 	size_t		 cap_lcomms, cap_clusters, cap_raws;
-	/* interned */
+};
+
+/* An interned set's bookkeeping: 32 bytes (a million unique sets hold a
+ * million of these). */
+struct interned_hdr {
+	struct attrs_store h;
 	uint32_t	 refcnt;
 	uint32_t	 hash;
 	struct attr_table *table;
@@ -27,22 +38,43 @@ struct attrs_store {
 
 struct attrs_interned {
 	struct attrs	 a;
-	struct attrs_store st;
-	uint8_t		 blob[];
+	struct interned_hdr st;
+	uint8_t		 blob[];	/* the arrays, exactly sized */
 };
+
+static struct interned_hdr *
+interned_hdr(const struct attrs *a)
+{
+	return (struct interned_hdr *)a->store;
+}
+
+/*
+ * Chained buckets that grow a step at a time: while old is there, its
+ * buckets [0, moved) have gone to the new array and the others still hold
+ * their sets, TABLE_MOVE_STEP of them moving on every intern and release
+ * (a whole rehash of a million sets held the loop for tens of ms).
+ */
+#define TABLE_MOVE_STEP	64
 
 struct attr_table {
 	struct attrs_interned **buckets;
 	size_t		 nbuckets;	/* power of two */
+	struct attrs_interned **old;	/* being moved from, or NULL */
+	size_t		 nold;
+	size_t		 moved;
 	size_t		 count;
 };
 
-static struct attrs_store *
+static struct attrs_builder *
 builder_store(struct attrs *a)
 {
-	if (a->store == NULL)
-		a->store = xcalloc(1, sizeof(*a->store));
-	return a->store;
+	if (a->store == NULL) {
+		struct attrs_builder *b = xcalloc(1, sizeof(*b));
+
+		a->store = &b->h;
+	}
+	/* h is the first member */
+	return (struct attrs_builder *)a->store;
 }
 
 void
@@ -106,7 +138,7 @@ grow(void **arr, size_t *cap, size_t used, size_t n, size_t sz)
 void
 attrs_add_community(struct attrs *a, uint32_t c)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	grow((void **)&a->comms, &st->cap_comms, a->ncomms, 1, sizeof(*a->comms));
 	a->comms[a->ncomms++] = c;
@@ -116,7 +148,7 @@ attrs_add_community(struct attrs *a, uint32_t c)
 void
 attrs_add_ext_community(struct attrs *a, uint64_t ec)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	grow((void **)&a->ecomms, &st->cap_ecomms, a->necomms, 1,
 	    sizeof(*a->ecomms));
@@ -128,7 +160,7 @@ void
 attrs_add_large_community(struct attrs *a, uint32_t g, uint32_t l1,
     uint32_t l2)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	grow((void **)&a->lcomms, &st->cap_lcomms, a->nlcomms, 1,
 	    sizeof(*a->lcomms));
@@ -142,7 +174,7 @@ attrs_add_large_community(struct attrs *a, uint32_t g, uint32_t l1,
 void
 attrs_add_cluster(struct attrs *a, uint32_t id)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	grow((void **)&a->clusters, &st->cap_clusters, a->nclusters, 1,
 	    sizeof(*a->clusters));
@@ -154,7 +186,7 @@ void
 attrs_aspath_append(struct attrs *a, uint8_t type, const uint32_t *asns,
     size_t count)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 	uint8_t *p;
 
 	if (count > 255)
@@ -173,7 +205,7 @@ attrs_aspath_append(struct attrs *a, uint8_t type, const uint32_t *asns,
 void
 attrs_set_aspath(struct attrs *a, const uint8_t *segs, size_t len)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	a->aspath_len = 0;
 	grow((void **)&a->aspath, &st->cap_aspath, 0, len, 1);
@@ -186,7 +218,7 @@ attrs_set_aspath(struct attrs *a, const uint8_t *segs, size_t len)
 void
 attrs_set_as4path(struct attrs *a, const uint8_t *segs, size_t len)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 
 	a->as4path_len = 0;
 	grow((void **)&a->as4path, &st->cap_as4path, 0, len, 1);
@@ -200,7 +232,7 @@ void
 attrs_set_raw(struct attrs *a, uint8_t flags, uint8_t code,
     const uint8_t *data, uint16_t len)
 {
-	struct attrs_store *st = builder_store(a);
+	struct attrs_builder *st = builder_store(a);
 	size_t i;
 
 	for (i = 0; i < a->nraws && a->raws[i].code < code; i++)
@@ -494,7 +526,13 @@ attr_table_free(struct attr_table *t)
 		    s = s->st.chain)
 			s->st.table = NULL;
 	}
+	for (size_t i = t->moved; i < t->nold; i++) {
+		for (struct attrs_interned *s = t->old[i]; s != NULL;
+		    s = s->st.chain)
+			s->st.table = NULL;
+	}
 	free(t->buckets);
+	free(t->old);
 	free(t);
 }
 
@@ -504,106 +542,155 @@ attr_table_count(const struct attr_table *t)
 	return t->count;
 }
 
+/* The bucket a set of hash h lives in (or goes to). */
+static struct attrs_interned **
+table_bucket(const struct attr_table *t, uint32_t h)
+{
+	if (t->old != NULL && (h & (t->nold - 1)) >= t->moved)
+		return &t->old[h & (t->nold - 1)];
+	return &t->buckets[h & (t->nbuckets - 1)];
+}
+
+/* Move up to steps old buckets (SIZE_MAX: all) to the new array. */
+static void
+table_move(struct attr_table *t, size_t steps)
+{
+	while (t->old != NULL && steps-- > 0) {
+		struct attrs_interned *s = t->old[t->moved], *next;
+
+		for (; s != NULL; s = next) {
+			struct attrs_interned **b =
+			    &t->buckets[s->st.hash & (t->nbuckets - 1)];
+
+			next = s->st.chain;
+			s->st.chain = *b;
+			*b = s;
+		}
+		t->old[t->moved] = NULL;
+		if (++t->moved == t->nold) {
+			free(t->old);
+			t->old = NULL;
+			t->nold = t->moved = 0;
+		}
+	}
+}
+
 static void
 table_grow(struct attr_table *t)
 {
-	size_t n = t->nbuckets * 2;
-	struct attrs_interned **b = xcalloc(n, sizeof(*b));
-
-	for (size_t i = 0; i < t->nbuckets; i++) {
-		struct attrs_interned *s = t->buckets[i], *next;
-
-		for (; s != NULL; s = next) {
-			next = s->st.chain;
-			s->st.chain = b[s->st.hash & (n - 1)];
-			b[s->st.hash & (n - 1)] = s;
-		}
-	}
-	free(t->buckets);
-	t->buckets = b;
-	t->nbuckets = n;
+	table_move(t, SIZE_MAX);	/* a move still going: finish it */
+	t->old = t->buckets;
+	t->nold = t->nbuckets;
+	t->moved = 0;
+	t->nbuckets *= 2;
+	t->buckets = xcalloc(t->nbuckets, sizeof(*t->buckets));
 }
 
-/* Copy n bytes of src into the blob at *off, return the new location. */
+/*
+ * Place n bytes of src in the blob at *off (8-byte aligned for the u64
+ * and u32 arrays) and return where; an empty array takes no room. With
+ * blob NULL only count (blob_size).
+ */
 static void *
 blob_put(uint8_t *blob, size_t *off, const void *src, size_t n)
 {
 	void *dst;
 
-	/* keep 8-byte alignment for the u64 and u32 arrays */
+	if (n == 0)
+		return NULL;
 	*off = (*off + 7) & ~(size_t)7;
-	dst = blob + *off;
-	if (n > 0)
+	dst = blob != NULL ? blob + *off : NULL;
+	if (dst != NULL)
 		memcpy(dst, src, n);
 	*off += n;
-	return n > 0 ? dst : NULL;
+	return dst;
 }
 
+/* Lay a's arrays out in blob (NULL: only measure); the size used. */
 static size_t
-blob_size(const struct attrs *a)
+blob_layout(uint8_t *blob, struct attrs *d, const struct attrs *a)
 {
-	size_t n = 0;
+	size_t off = 0;
 
-	n += a->aspath_len + 8;
-	n += a->as4path_len + 8;
-	n += a->ncomms * sizeof(*a->comms) + 8;
-	n += a->necomms * sizeof(*a->ecomms) + 8;
-	n += a->nlcomms * sizeof(*a->lcomms) + 8;
-	n += a->nclusters * sizeof(*a->clusters) + 8;
-	n += a->nraws * sizeof(*a->raws) + 8;
-	for (size_t i = 0; i < a->nraws; i++)
-		n += a->raws[i].len + 8;
-	return n;
+	d->aspath = blob_put(blob, &off, a->aspath, a->aspath_len);
+	d->as4path = blob_put(blob, &off, a->as4path, a->as4path_len);
+	d->comms = blob_put(blob, &off, a->comms,
+	    a->ncomms * sizeof(*a->comms));
+	d->ecomms = blob_put(blob, &off, a->ecomms,
+	    a->necomms * sizeof(*a->ecomms));
+	d->lcomms = blob_put(blob, &off, a->lcomms,
+	    a->nlcomms * sizeof(*a->lcomms));
+	d->clusters = blob_put(blob, &off, a->clusters,
+	    a->nclusters * sizeof(*a->clusters));
+	d->raws = blob_put(blob, &off, a->raws,
+	    a->nraws * sizeof(*a->raws));
+	for (size_t i = 0; i < a->nraws; i++) {
+		void *data = blob_put(blob, &off, a->raws[i].data,
+		    a->raws[i].len);
+
+		if (blob != NULL)
+			d->raws[i].data = data;
+	}
+	return off;
 }
 
 static struct attrs_interned *
 interned_new(const struct attrs *a, uint32_t hash)
 {
-	struct attrs_interned *s = xcalloc(1, sizeof(*s) + blob_size(a));
-	struct attrs *d = &s->a;
-	size_t off = 0;
+	struct attrs scratch;
+	struct attrs_interned *s;
 
-	*d = *a;
-	d->aspath = blob_put(s->blob, &off, a->aspath, a->aspath_len);
-	d->as4path = blob_put(s->blob, &off, a->as4path, a->as4path_len);
-	d->comms = blob_put(s->blob, &off, a->comms,
-	    a->ncomms * sizeof(*a->comms));
-	d->ecomms = blob_put(s->blob, &off, a->ecomms,
-	    a->necomms * sizeof(*a->ecomms));
-	d->lcomms = blob_put(s->blob, &off, a->lcomms,
-	    a->nlcomms * sizeof(*a->lcomms));
-	d->clusters = blob_put(s->blob, &off, a->clusters,
-	    a->nclusters * sizeof(*a->clusters));
-	d->raws = blob_put(s->blob, &off, a->raws,
-	    a->nraws * sizeof(*a->raws));
-	for (size_t i = 0; i < a->nraws; i++)
-		d->raws[i].data = blob_put(s->blob, &off, a->raws[i].data,
-		    a->raws[i].len);
-	s->st.interned = true;
+	s = xmalloc(sizeof(*s) + blob_layout(NULL, &scratch, a));
+	memset(&s->st, 0, sizeof(s->st));
+	s->a = *a;
+	blob_layout(s->blob, &s->a, a);
+	s->st.h.interned = true;
 	s->st.refcnt = 1;
 	s->st.hash = hash;
-	d->store = &s->st;
+	s->a.store = &s->st.h;
 	return s;
+}
+
+void
+attr_table_memory(const struct attr_table *t, struct attr_table_mem *m)
+{
+	struct attrs scratch;
+
+	m->sets = t->count;
+	m->set_bytes = 0;
+	m->bucket_bytes = (t->nbuckets + t->nold) * sizeof(*t->buckets);
+	for (size_t i = 0; i < t->nbuckets; i++)
+		for (const struct attrs_interned *s = t->buckets[i]; s != NULL;
+		    s = s->st.chain)
+			m->set_bytes += sizeof(*s) +
+			    blob_layout(NULL, &scratch, &s->a);
+	for (size_t i = t->moved; i < t->nold; i++)
+		for (const struct attrs_interned *s = t->old[i]; s != NULL;
+		    s = s->st.chain)
+			m->set_bytes += sizeof(*s) +
+			    blob_layout(NULL, &scratch, &s->a);
 }
 
 const struct attrs *
 attrs_intern(struct attr_table *t, const struct attrs *a)
 {
 	uint32_t h;
-	struct attrs_interned *s;
+	struct attrs_interned *s, **b;
 
-	if (attrs_is_interned(a) && a->store->table == t)
+	if (attrs_is_interned(a) && interned_hdr(a)->table == t)
 		return attrs_ref(a);
 	h = attrs_hash(a);
-	for (s = t->buckets[h & (t->nbuckets - 1)]; s != NULL; s = s->st.chain)
+	for (s = *table_bucket(t, h); s != NULL; s = s->st.chain)
 		if (s->st.hash == h && attrs_equal(&s->a, a))
 			return attrs_ref(&s->a);
+	table_move(t, TABLE_MOVE_STEP);
 	if (t->count >= t->nbuckets)
 		table_grow(t);
 	s = interned_new(a, h);
 	s->st.table = t;
-	s->st.chain = t->buckets[h & (t->nbuckets - 1)];
-	t->buckets[h & (t->nbuckets - 1)] = s;
+	b = table_bucket(t, h);
+	s->st.chain = *b;
+	*b = s;
 	t->count++;
 	return &s->a;
 }
@@ -612,22 +699,23 @@ const struct attrs *
 attrs_ref(const struct attrs *a)
 {
 	if (attrs_is_interned(a))
-		a->store->refcnt++;
+		interned_hdr(a)->refcnt++;
 	return a;
 }
 
 static void
 table_remove(struct attr_table *t, struct attrs_interned *s)
 {
-	struct attrs_interned **pp = &t->buckets[s->st.hash & (t->nbuckets - 1)];
+	struct attrs_interned **pp = table_bucket(t, s->st.hash);
 
 	for (; *pp != NULL; pp = &(*pp)->st.chain) {
 		if (*pp == s) {
 			*pp = s->st.chain;
 			t->count--;
-			return;
+			break;
 		}
 	}
+	table_move(t, TABLE_MOVE_STEP);
 }
 
 void
@@ -637,7 +725,7 @@ attrs_unref(const struct attrs *a)
 
 	if (a == NULL || !attrs_is_interned(a))
 		return;
-	if (--a->store->refcnt > 0)
+	if (--interned_hdr(a)->refcnt > 0)
 		return;
 	s = (struct attrs_interned *)((uint8_t *)a -
 	    offsetof(struct attrs_interned, a));

@@ -184,7 +184,7 @@ print_string(FILE *f, const char *kw, const char *v)
 }
 
 static void
-print_session(FILE *f, const struct cfg_neighbor *nb)
+print_session(FILE *f, const struct cfg_neighbor *nb, bool hide_secrets)
 {
 	char buf[ADDR_STRLEN];
 
@@ -208,7 +208,10 @@ print_session(FILE *f, const struct cfg_neighbor *nb)
 		fprintf(f, "\tconnect %u;\n", nb->connect);
 	if (nb->peer.len < (nb->peer.afi == BGP_AFI_IPV6 ? 128 : 32))
 		fprintf(f, "\tdynamic-limit %u;\n", nb->dynamic_limit);
-	print_string(f, "md5-password", nb->md5_password);
+	if (hide_secrets && nb->md5_password != NULL)
+		fprintf(f, "\t# md5-password is set (not shown)\n");
+	else
+		print_string(f, "md5-password", nb->md5_password);
 	if (nb->md5_password != NULL || nb->md5_base64 != 0)
 		fprintf(f, "\tmd5-base64 %s;\n", nb->md5_base64 < 0 ? "auto" :
 		    onoff(nb->md5_base64));
@@ -339,12 +342,12 @@ print_routes(FILE *f, const struct cfg_neighbor *nb)
 }
 
 static void
-print_neighbor(FILE *f, const struct cfg_neighbor *nb)
+print_neighbor(FILE *f, const struct cfg_neighbor *nb, bool hide_secrets)
 {
 	fprintf(f, "neighbor ");
 	put_word(f, nb->name);
 	fprintf(f, " {\n");
-	print_session(f, nb);
+	print_session(f, nb, hide_secrets);
 	print_families(f, "family", nb->families);
 	/* "all families" is what an absent add-path block means */
 	if (nb->addpath_families != FAMSET_ALL)
@@ -375,7 +378,7 @@ config_neighbor_string(const struct cfg_neighbor *nb)
 
 	if (f == NULL)
 		return xstrdup("");
-	print_neighbor(f, nb);
+	print_neighbor(f, nb, true);
 	fclose(f);
 	return text;
 }
@@ -392,7 +395,7 @@ config_print(FILE *f, const struct config *c)
 	}
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		fputs(sep, f);
-		print_neighbor(f, &c->neighbors[i]);
+		print_neighbor(f, &c->neighbors[i], false);
 		sep = "\n";
 	}
 }

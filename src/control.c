@@ -95,6 +95,7 @@ struct control {
 	unsigned	 evict_grace_ms;
 	/* a connect loop makes as many evictions or refusals as it likes */
 	struct log_limit log_full;
+	bool		 stopping;	/* control_stop was called */
 };
 
 static void	control_client_process(struct control_client *cl);
@@ -255,6 +256,9 @@ control_client_process(struct control_client *cl)
 		size_t len;
 		bool toolong, alive;
 
+		/* an answer is on its way (control_client_resume) */
+		if (cl->lc.held)
+			return;
 		if (evbuffer_get_length(out) > CONTROL_OUT_PAUSE) {
 			cl->paused = true;	/* resumed by the write cb */
 			return;
@@ -280,6 +284,22 @@ control_client_process(struct control_client *cl)
 	}
 	if (cl->eof && !cl->closing)
 		control_client_close(cl);
+}
+
+/* line_client.resume: the held answer is written; go on (or, at
+ * shutdown, close once it is out). */
+static void
+control_client_resume(void *ctx)
+{
+	struct control_client *cl = ctx;
+
+	if (cl->closing)
+		return;
+	cl->active_at = mono_now();
+	if (cl->ctl->stopping)
+		control_client_close(cl);
+	else if (!cl->paused && !evtimer_pending(cl->ev_more, NULL))
+		control_client_process(cl);
 }
 
 static void
@@ -392,8 +412,8 @@ control_client_idle_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (cl->closing)
 		return;
-	/* busy receiving an answer: that is activity too */
-	if (since < idle ||
+	/* busy receiving an answer, or waiting for one: activity too */
+	if (since < idle || cl->lc.held ||
 	    evbuffer_get_length(bufferevent_get_output(cl->bev)) > 0) {
 		control_client_arm_idle(cl, since < idle ? idle - since : idle);
 		return;
@@ -407,7 +427,7 @@ static bool
 control_client_evictable(const struct control_client *cl, double now,
     bool any_age)
 {
-	return !cl->closing &&
+	return !cl->closing && !cl->lc.held &&
 	    evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0 &&
 	    (any_age ||
 	    now - cl->active_at >= cl->ctl->evict_grace_ms / 1000.0);
@@ -523,6 +543,7 @@ control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	cl->lc.encoder = ENCODER_TEXT;
 	cl->lc.reply = control_client_reply;
 	cl->lc.ctx = cl;
+	cl->lc.resume = control_client_resume;
 	bufferevent_setcb(cl->bev, control_client_read_cb,
 	    control_client_write_cb, control_client_event_cb, cl);
 	/* a line, its CR LF, and no more: a longer one is refused */
@@ -715,14 +736,19 @@ void
 control_stop(struct control *ctl, void (*stopped)(void *arg), void *arg)
 {
 	control_unlisten(ctl);
+	ctl->stopping = true;
 	if (ctl->nclients == 0) {
 		stopped(arg);
 		return;
 	}
 	ctl->stopped = stopped;
 	ctl->stopped_arg = arg;
+	ctl->stopping = true;
+	/* a client waiting for an answer (the shutdown's own) is closed
+	 * once it has it (control_client_resume) */
 	for (size_t i = ctl->nclients; i > 0; i--)
-		if (!ctl->clients[i - 1]->closing)
+		if (!ctl->clients[i - 1]->closing &&
+		    !ctl->clients[i - 1]->lc.held)
 			control_client_close(ctl->clients[i - 1]);
 }
 

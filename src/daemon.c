@@ -26,6 +26,7 @@
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
 #include "evbgp/peer.h"
+#include "evbgp/route_text.h"
 #include "evbgp/sockopt.h"
 #include "evbgp/supervisor.h"
 #include "evbgp/util.h"
@@ -35,6 +36,8 @@
 
 static const struct peer_ops daemon_peer_ops;
 static void	reap_cb(evutil_socket_t, short, void *);
+static void	daemon_tell(struct daemon *, unsigned, bool, const char *);
+static void	restart_tell(struct daemon *);
 
 struct daemon *
 daemon_new(struct env *env, struct config *cfg, char **conf_paths,
@@ -616,6 +619,8 @@ sup_started_cb(void *arg, struct sup_helper *h)
 	/* a new instance starts afresh (the configured ack setting) */
 	helper_client_release(d, hc);
 	hc->lc.encoder = sup_helper_encoder(h);
+	if (d->restart_pending > 0 && --d->restart_pending == 0)
+		restart_tell(d);
 }
 
 static void
@@ -707,12 +712,36 @@ find_neighbor(const struct config *c, const struct cfg_neighbor *old)
 	return NULL;
 }
 
+/* What a reload changed, for the one-line answer. */
+struct reload_diff {
+	size_t		 added, removed, changed, unchanged;
+	size_t		 announced, withdrawn;
+};
+
+/* Routes of nb not in old with the same attributes. */
+static size_t
+routes_new(const struct cfg_neighbor *old, const struct cfg_neighbor *nb)
+{
+	size_t n = 0;
+
+	for (size_t j = 0; j < nb->nroutes; j++) {
+		bool same = false;
+
+		for (size_t i = 0; i < old->nroutes && !same; i++)
+			same = cfg_route_equal(&old->routes[i], &nb->routes[j]);
+		if (!same)
+			n++;
+	}
+	return n;
+}
+
 /* Move p to its new configuration nb (same session): routes diffed. */
 static void
-peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb)
+peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb,
+    struct reload_diff *diff)
 {
 	const struct cfg_neighbor *old = p->cfg;
-	size_t withdrawn = 0;
+	size_t withdrawn = 0, announced = routes_new(old, nb);
 
 	for (size_t i = 0; i < old->nroutes; i++) {
 		bool kept = false;
@@ -734,6 +763,12 @@ peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb)
 	log_peer(LOG_INFO, p->name, "configuration reloaded: %zu route%s, "
 	    "%zu withdrawn", nb->nroutes, nb->nroutes == 1 ? "" : "s",
 	    withdrawn);
+	diff->announced += announced;
+	diff->withdrawn += withdrawn;
+	if (announced + withdrawn > 0)
+		diff->changed++;
+	else
+		diff->unchanged++;
 }
 
 bool
@@ -798,9 +833,9 @@ daemon_delete_peer(struct daemon *d, struct peer *p)
 }
 
 static void
-daemon_reload_peers(struct daemon *d, struct config *nc)
+daemon_reload_peers(struct daemon *d, struct config *nc,
+    struct reload_diff *diff)
 {
-	size_t kept = 0;
 	struct peer **peers = d->peers;
 	size_t n = d->npeers;
 
@@ -817,7 +852,7 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 
 			if (nb == NULL) {
 				daemon_keep_peer(d, p);
-				kept++;
+				diff->unchanged++;
 				continue;
 			}
 			log_peer(LOG_NOTICE, p->name, "the configuration "
@@ -831,6 +866,8 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 		if (nb == NULL) {
 			log_peer(LOG_NOTICE, p->name, "neighbor removed from "
 			    "the configuration");
+			if (!p->dynamic)
+				diff->removed++;
 			peer_stop(p, BGP_CEASE_PEER_DECONFIGURED, NULL);
 			daemon_free_peer(p);
 			continue;
@@ -838,13 +875,16 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 		if (!cfg_neighbor_session_equal(p->cfg, nb)) {
 			log_peer(LOG_NOTICE, p->name, "session settings "
 			    "changed: resetting the session");
+			if (!p->dynamic) {
+				diff->changed++;
+				diff->announced += nb->nroutes;
+			}
 			peer_stop(p, BGP_CEASE_OTHER_CONFIG, NULL);
 			daemon_free_peer(p);
 			continue;
 		}
-		peer_reconfigure(p, nb);
+		peer_reconfigure(p, nb, diff);
 		daemon_keep_peer(d, p);
-		kept++;
 	}
 	free(peers);
 	/* new neighbors, and those reset above */
@@ -857,6 +897,11 @@ daemon_reload_peers(struct daemon *d, struct config *nc)
 			exists = d->peers[j]->cfg == nb;
 		if (exists || neighbor_is_range(nb))
 			continue;
+		/* a reset one was counted as changed */
+		if (find_neighbor(d->cfg, nb) == NULL) {
+			diff->added++;
+			diff->announced += nb->nroutes;
+		}
 		p = daemon_add_peer(d, nb, NULL);
 		peer_start(p);
 	}
@@ -869,9 +914,13 @@ daemon_reload(struct daemon *d, unsigned how)
 	size_t idx = d->conf_idx;
 	const char *path;
 	struct config *nc, *old = d->cfg;
+	struct reload_diff diff = { 0 };
 
-	if (d->stopping)
+	if (d->stopping) {
+		snprintf(d->outcome, sizeof(d->outcome), "reload refused: "
+		    "evbgpd is shutting down");
 		return -1;
+	}
 	if (d->env.debug_rotate && d->nconf > 1)
 		idx = (idx + 1) % d->nconf;
 	path = d->nconf > 0 ? d->conf_paths[idx] : old->path;
@@ -882,22 +931,31 @@ daemon_reload(struct daemon *d, unsigned how)
 	if (nc == NULL) {
 		log_warnx("reload refused, the running configuration is kept: "
 		    "%s", err);
+		snprintf(d->outcome, sizeof(d->outcome), "reload refused, the "
+		    "running configuration is kept: %s", err);
 		return -1;
 	}
 	/* an emptied or truncated file must not tear every session down
 	 * unless that is what is asked for */
 	if (nc->nneighbors == 0 && old->nneighbors > 0 &&
 	    !(how & DAEMON_ALLOW_EMPTY)) {
-		log_warnx("reload refused, the running configuration is kept: "
-		    "%s has no neighbor (the running one has %zu); to remove "
-		    "them all, reload with 'reload allow-empty' (evbgpctl "
-		    "reload allow-empty)", path, old->nneighbors);
+		snprintf(d->outcome, sizeof(d->outcome), "reload refused, the "
+		    "running configuration is kept: %s has no neighbor (the "
+		    "running one has %zu); to remove them all, reload with "
+		    "'reload allow-empty' (evbgpctl reload allow-empty)", path,
+		    old->nneighbors);
+		log_warnx("%s", d->outcome);
 		config_free(nc);
 		return -1;
 	}
 	log_notice("reloading the configuration from %s", path);
-	daemon_reload_peers(d, nc);
+	daemon_reload_peers(d, nc, &diff);
 	d->cfg = nc;
+	snprintf(d->outcome, sizeof(d->outcome), "reload applied: neighbors "
+	    "%zu added, %zu removed, %zu changed, %zu unchanged; routes %zu "
+	    "announced, %zu withdrawn", diff.added, diff.removed,
+	    diff.changed, diff.unchanged, diff.announced, diff.withdrawn);
+	log_notice("%s (from %s)", d->outcome, path);
 	if (d->sup != NULL) {
 		sup_apply(d->sup, nc->processes, nc->nprocesses);
 		if (how & DAEMON_RESTART)
@@ -959,6 +1017,10 @@ health_cb(evutil_socket_t fd, short what, void *arg)
 	double late = now - d->health_last - HEALTH_TICK_MS / 1000.0;
 
 	d->health_last = now;
+	log_repeat_tick();
+	d->health_late = late > 0 ? late : 0;
+	if (late * 1000 > HEALTH_WARN_MS)
+		d->health_late_ticks++;
 	if (late > d->health_max_late)
 		d->health_max_late = late;
 	/* a late tick means every timer (keepalives!) was late as much */
@@ -1000,11 +1062,43 @@ sig_reload_cb(evutil_socket_t sig, short what, void *arg)
 	    NULL);
 }
 
+/* Those who asked for the shutdown hear how it went. */
+static void
+shutdown_tell(struct daemon *d)
+{
+	char text[256];
+
+	if (d->nwaiters == 0)
+		return;
+	if (d->nclosing == 0 && d->helpers_stopped)
+		snprintf(text, sizeof(text), "shutdown complete: %zu session%s "
+		    "closed (Cease sent), %zu helper%s stopped",
+		    d->nstopped_peers, d->nstopped_peers == 1 ? "" : "s",
+		    daemon_helper_count(d),
+		    daemon_helper_count(d) == 1 ? "" : "s");
+	else
+		snprintf(text, sizeof(text), "shutdown: the %d ms grace is "
+		    "over: %zu connection%s still flushing%s; exiting",
+		    SHUTDOWN_GRACE_MS, d->nclosing, d->nclosing == 1 ? "" : "s",
+		    d->helpers_stopped ? "" : ", helpers still stopping");
+	daemon_tell(d, DAEMON_SHUTDOWN, true, text);
+}
+
+#define SHUTDOWN_LAST_ANSWER_MS	500
+
 static void
 exit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
+	struct timeval last = { 0, SHUTDOWN_LAST_ANSWER_MS * 1000 };
 
+	if (!d->grace_over && d->control_draining && d->nwaiters > 0) {
+		/* the answer to "shutdown" says so, and has a moment to go */
+		d->grace_over = true;
+		shutdown_tell(d);
+		evtimer_add(d->ev_exit, &last);
+		return;
+	}
 	if (d->nclosing > 0)
 		log_info("%zu connection%s still flushing at exit", d->nclosing,
 		    d->nclosing == 1 ? "" : "s");
@@ -1016,12 +1110,85 @@ exit_cb(evutil_socket_t fd, short what, void *arg)
 static void
 daemon_maybe_exit(struct daemon *d)
 {
-	if (d->stopping && d->nclosing == 0 && d->helpers_stopped &&
-	    !d->control_draining)
+	if (!d->stopping || d->nclosing > 0 || !d->helpers_stopped)
+		return;
+	/* evbgpctl's "shutdown" is answered now, then its client closes */
+	shutdown_tell(d);
+	if (!d->control_draining)
 		event_base_loopexit(d->base, NULL);
 }
 
 static void	daemon_shutdown(struct daemon *d, const char *why);
+
+/* ---- who waits for an outcome ---- */
+
+void
+daemon_request_wait(struct daemon *d, unsigned req, const char *why,
+    daemon_outcome_fn *fn, void *arg)
+{
+	d->waiters = xreallocarray(d->waiters, d->nwaiters + 1,
+	    sizeof(*d->waiters));
+	d->waiters[d->nwaiters].req = req & (DAEMON_SHUTDOWN | DAEMON_RELOAD |
+	    DAEMON_RESTART);
+	d->waiters[d->nwaiters].fn = fn;
+	d->waiters[d->nwaiters].arg = arg;
+	d->nwaiters++;
+	daemon_request(d, req, why);
+}
+
+void
+daemon_forget_waiter(struct daemon *d, void *arg)
+{
+	for (size_t i = d->nwaiters; i > 0; i--)
+		if (d->waiters[i - 1].arg == arg)
+			d->waiters[i - 1] = d->waiters[--d->nwaiters];
+}
+
+/* Tell the waiters of any of the reqs (each once). A waiter may wait
+ * again from its callback: the list is taken first. */
+static void
+daemon_tell(struct daemon *d, unsigned reqs, bool ok, const char *text)
+{
+	struct daemon_waiter *told = NULL;
+	size_t n = 0;
+
+	for (size_t i = d->nwaiters; i > 0; i--) {
+		if (!(d->waiters[i - 1].req & reqs))
+			continue;
+		told = xreallocarray(told, n + 1, sizeof(*told));
+		told[n++] = d->waiters[i - 1];
+		d->waiters[i - 1] = d->waiters[--d->nwaiters];
+	}
+	for (size_t i = n; i > 0; i--)
+		told[i - 1].fn(told[i - 1].arg, ok, text);
+	free(told);
+}
+
+/* A restart is told once its helpers started again (or at the bound). */
+static void
+restart_tell(struct daemon *d)
+{
+	char text[sizeof(d->outcome) + 128];
+
+	if (d->restart_pending == 0)
+		snprintf(text, sizeof(text), "%s; %zu helper%s restarted",
+		    d->outcome, d->restart_total,
+		    d->restart_total == 1 ? "" : "s");
+	else
+		snprintf(text, sizeof(text), "%s; %zu of %zu helpers restarted "
+		    "within %d s (the others are still starting: see the log)",
+		    d->outcome, d->restart_total - d->restart_pending,
+		    d->restart_total, DAEMON_RESTART_WAIT_S);
+	d->restart_pending = d->restart_total = 0;
+	evtimer_del(d->ev_restart);
+	daemon_tell(d, DAEMON_RESTART, true, text);
+}
+
+static void
+restart_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	restart_tell(arg);
+}
 
 /* The requests made since the last turn, acted on now. */
 static void
@@ -1029,15 +1196,35 @@ request_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
 	unsigned req = d->requests;
+	struct timeval wait = { DAEMON_RESTART_WAIT_S, 0 };
 
 	d->requests = 0;
 	if (req & DAEMON_SHUTDOWN) {
+		/* a reload merged into the shutdown does not happen */
+		daemon_tell(d, DAEMON_RELOAD | DAEMON_RESTART, false,
+		    "refused: evbgpd is shutting down");
 		daemon_shutdown(d, d->request_why ? d->request_why :
 		    "shutdown");
 		return;
 	}
-	if (req & (DAEMON_RELOAD | DAEMON_RESTART))
-		daemon_reload(d, req);
+	if (!(req & (DAEMON_RELOAD | DAEMON_RESTART)))
+		return;
+	if (daemon_reload(d, req) == -1) {
+		daemon_tell(d, DAEMON_RELOAD | DAEMON_RESTART, false,
+		    d->outcome);
+		return;
+	}
+	daemon_tell(d, DAEMON_RELOAD, true, d->outcome);
+	if (!(req & DAEMON_RESTART))
+		return;
+	/* the restart's answer waits for its helpers, bounded */
+	d->restart_total = d->restart_pending = d->sup != NULL ?
+	    d->cfg->nprocesses : 0;
+	if (d->restart_pending == 0) {
+		restart_tell(d);
+		return;
+	}
+	evtimer_add(d->ev_restart, &wait);
 }
 
 void
@@ -1072,6 +1259,7 @@ daemon_start(struct daemon *d)
 	d->sig_usr2 = signal_on(d, SIGUSR2, sig_reload_cb);
 	d->ev_exit = evtimer_new(d->base, exit_cb, d);
 	d->ev_request = evtimer_new(d->base, request_cb, d);
+	d->ev_restart = evtimer_new(d->base, restart_timeout_cb, d);
 	if (d->requests != 0)
 		daemon_request(d, 0, NULL);
 	daemon_write_pid(d);
@@ -1142,6 +1330,13 @@ daemon_shutdown(struct daemon *d, const char *why)
 	if (d->stopping)
 		return;
 	d->stopping = true;
+	/* a restart still waiting for its helpers will not see them */
+	if (d->restart_total > 0) {
+		d->restart_pending = d->restart_total = 0;
+		evtimer_del(d->ev_restart);
+		daemon_tell(d, DAEMON_RESTART, false, "restart interrupted: "
+		    "evbgpd is shutting down");
+	}
 	log_info("event loop: the longest timer delay seen was %.1f ms",
 	    d->health_max_late * 1000);
 	for (size_t i = 0; i < d->nlisteners; i++)
@@ -1151,9 +1346,12 @@ daemon_shutdown(struct daemon *d, const char *why)
 		d->control_draining = true;
 		control_stop(d->control, control_stopped_cb, d);
 	}
-	for (size_t i = 0; i < d->npeers; i++)
+	for (size_t i = 0; i < d->npeers; i++) {
+		if (peer_state(d->peers[i]) == ST_ESTABLISHED)
+			d->nstopped_peers++;
 		peer_stop(d->peers[i], BGP_CEASE_ADMIN_SHUTDOWN,
 		    "evbgpd shutting down");
+	}
 	/* helpers hear it last, then are stopped (SIGTERM, then SIGKILL) */
 	if (d->sup != NULL) {
 		api_event_shutdown(&d->events, d->cfg->processes,
@@ -1182,6 +1380,7 @@ daemon_free(struct daemon *d)
 		cfg_neighbor_free(d->runtime[i]);
 	free(d->runtime);
 	free(d->range_logs);
+	free(d->waiters);
 	if (d->sup != NULL)
 		sup_free(d->sup);
 	for (size_t i = 0; i < d->nclients; i++) {
@@ -1196,7 +1395,7 @@ daemon_free(struct daemon *d)
 		unlink(d->env.daemon_pid);
 	struct event *evs[] = { d->sig_term, d->sig_int, d->sig_hup,
 		d->sig_usr1, d->sig_usr2, d->ev_exit, d->ev_health,
-		d->ev_request, d->ev_reap };
+		d->ev_request, d->ev_reap, d->ev_restart };
 
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i] != NULL)

@@ -22,6 +22,20 @@ static struct {
 } log_sink = { true, LOG_DEST_STDERR, LOG_INFO, NULL };
 
 static void	vlogit(int, const char *, va_list) LOG_FMT(2, 0);
+static void	emit(int, const char *);
+static void	log_repeat_flush(void);
+
+/*
+ * The last warning (or worse) written, so that a storm of the same line
+ * becomes one line and a count ("last message repeated N times", as
+ * syslogd does). One buffer: the memory is bounded whatever the storm.
+ */
+static struct {
+	int		 level;
+	char		 text[LOG_REPEAT_MAX];
+	unsigned long	 repeats;	/* held back since it was written */
+	double		 written;	/* mono_now() when it was written */
+} log_last = { -1, "", 0, 0 };
 static void	logit(int, const char *, ...) LOG_FMT(2, 3);
 
 static const char *const level_names[] = {
@@ -55,6 +69,8 @@ log_init(bool enabled, enum log_dest dest, int level, const char *file)
 void
 log_close(void)
 {
+	log_repeat_flush();
+	log_last.level = -1;
 	if (log_sink.file != NULL)
 		fclose(log_sink.file);
 	log_sink.file = NULL;
@@ -76,18 +92,17 @@ log_level_name(int level)
 	return level_names[level];
 }
 
+/* Write one formatted line. */
 static void
-vlogit(int level, const char *fmt, va_list ap)
+emit(int level, const char *text)
 {
 	FILE *out;
 	char stamp[32];
 	struct timespec ts;
 	struct tm tm;
 
-	if (!log_would(level))
-		return;
 	if (log_sink.dest == LOG_DEST_SYSLOG) {
-		vsyslog(level, fmt, ap);
+		syslog(level, "%s", text);
 		return;
 	}
 	out = log_sink.dest == LOG_DEST_STDOUT ? stdout :
@@ -97,12 +112,69 @@ vlogit(int level, const char *fmt, va_list ap)
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	flockfile(out);
-	fprintf(out, "%s.%03ld evbgpd[%d] %s: ", stamp, ts.tv_nsec / 1000000,
-	    (int)getpid(), log_level_name(level));
-	vfprintf(out, fmt, ap);
-	fputc('\n', out);
+	fprintf(out, "%s.%03ld evbgpd[%d] %s: %s\n", stamp,
+	    ts.tv_nsec / 1000000, (int)getpid(), log_level_name(level), text);
 	funlockfile(out);
 	fflush(out);
+}
+
+/* Say how many times the last line was held back, if it was. */
+static void
+log_repeat_flush(void)
+{
+	char buf[96];
+
+	if (log_last.repeats == 0)
+		return;
+	snprintf(buf, sizeof(buf), "last message repeated %lu time%s",
+	    log_last.repeats, log_last.repeats == 1 ? "" : "s");
+	log_last.repeats = 0;
+	emit(log_last.level, buf);
+}
+
+void
+log_repeat_tick(void)
+{
+	if (log_last.repeats > 0 &&
+	    mono_now() - log_last.written >= LOG_REPEAT_WINDOW_S) {
+		log_repeat_flush();
+		/* the next one is written again */
+		log_last.level = -1;
+	}
+}
+
+static void
+vlogit(int level, const char *fmt, va_list ap)
+{
+	char buf[LOG_REPEAT_MAX + 1], *text = buf;
+	va_list ap2;
+	int n;
+
+	if (!log_would(level))
+		return;
+	va_copy(ap2, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= 0 && (size_t)n >= sizeof(buf) && vasprintf(&text, fmt, ap2) == -1)
+		text = buf;	/* the cut one, rather than nothing */
+	va_end(ap2);
+	if (n < 0)
+		return;
+	if (level <= LOG_WARNING && (size_t)n < sizeof(log_last.text) &&
+	    level == log_last.level && strcmp(buf, log_last.text) == 0 &&
+	    mono_now() - log_last.written < LOG_REPEAT_WINDOW_S) {
+		log_last.repeats++;
+		return;
+	}
+	log_repeat_flush();
+	if (level <= LOG_WARNING && (size_t)n < sizeof(log_last.text)) {
+		memcpy(log_last.text, buf, (size_t)n + 1);
+		log_last.level = level;
+		log_last.written = mono_now();
+	} else
+		log_last.level = -1;
+	emit(level, text);
+	if (text != buf)
+		free(text);
 }
 
 static void

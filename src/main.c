@@ -20,6 +20,7 @@
 #include "evbgp/daemon.h"
 #include "evbgp/env.h"
 #include "evbgp/log.h"
+#include "evbgp/metrics.h"
 #include "evbgp/util.h"
 
 #define DEFAULT_ENV_FILE	"/etc/exabgp/exabgp.env"
@@ -62,6 +63,10 @@ static const char usage_text[] =
 "  -s, --control PATH     evbgpctl socket (default " CONTROL_DEFAULT_PATH ";\n"
 "                         with exabgp.api.cli=false there is none unless\n"
 "                         this option is given)\n"
+"  -m, --metrics [ADDR:]PORT  serve Prometheus metrics on\n"
+"                         http://ADDR:PORT/metrics (ADDR 127.0.0.1 unless\n"
+"                         given; [IPV6]:PORT; ADDR alone: port 9179);\n"
+"                         off by default\n"
 "  -V, --version          print the version and exit\n"
 "  -h, --help             print this help and exit\n"
 "\n"
@@ -95,6 +100,9 @@ struct options {
 	const char	*control;
 	size_t		 helper_queue;
 	bool		 helper_restart;
+	bool		 metrics;	/* --metrics given */
+	struct bgp_addr	 metrics_addr;
+	uint16_t	 metrics_port;
 	/* settings that override the environment */
 	char		*overrides[32][2];
 	size_t		 noverrides;
@@ -126,6 +134,7 @@ static const struct option long_options[] = {
 	{ "connections", required_argument, NULL, OPT_CONNECTIONS },
 	{ "user", required_argument, NULL, 'u' },
 	{ "control", required_argument, NULL, 's' },
+	{ "metrics", required_argument, NULL, 'm' },
 	{ "helper-queue", required_argument, NULL, OPT_HELPER_QUEUE },
 	{ "helper-overflow", required_argument, NULL, OPT_HELPER_OVERFLOW },
 	{ "version", no_argument, NULL, 'V' },
@@ -185,7 +194,7 @@ parse_options(int argc, char **argv, struct options *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "tpe:dl:P:b:u:s:Vh", long_options,
+	while ((c = getopt_long(argc, argv, "tpe:dl:P:b:u:s:m:Vh", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -237,6 +246,17 @@ parse_options(int argc, char **argv, struct options *o)
 		case 's':
 			o->control = optarg;
 			break;
+		case 'm': {
+			char why[256], msg[300];
+
+			if (metrics_parse_listen(optarg, &o->metrics_addr,
+			    &o->metrics_port, why, sizeof(why)) == -1) {
+				snprintf(msg, sizeof(msg), "--metrics %s", why);
+				usage_error(msg);
+			}
+			o->metrics = true;
+			break;
+		}
 		case OPT_HELPER_QUEUE:
 			o->helper_queue = parse_size(optarg);
 			break;
@@ -353,6 +373,7 @@ main(int argc, char **argv)
 	struct env env;
 	struct config *cfg;
 	struct daemon *d;
+	struct metrics *metrics = NULL;
 	char err[1024];
 	int rc;
 
@@ -401,13 +422,22 @@ main(int argc, char **argv)
 		d->control_required = true;
 	} else if (env.api_cli)
 		d->control_path = CONTROL_DEFAULT_PATH;
+	/* before daemon_start drops privileges (--user) */
+	if (o.metrics && (metrics = metrics_new(d, &o.metrics_addr,
+	    o.metrics_port)) == NULL) {
+		fprintf(stderr, "evbgpd: cannot start (see the log above)\n");
+		daemon_free(d);
+		return 1;
+	}
 	if (daemon_start(d) == -1) {
 		fprintf(stderr, "evbgpd: cannot start (see the log above)\n");
+		metrics_free(metrics);
 		daemon_free(d);
 		return 1;
 	}
 	rc = daemon_run(d);
 	log_notice("evbgpd stopped");
+	metrics_free(metrics);
 	daemon_free(d);
 	log_close();
 	return rc;

@@ -79,7 +79,10 @@ prefix_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 	struct prefix p;
 
 	prefix_of(b, len, fam, &p);
-	sbuf_printf(o, "\"nlri\":\"%s\"", prefix_fmt(&p, buf));
+	/* once per received route: no printf */
+	sbuf_adds(o, "\"nlri\":\"");
+	sbuf_adds(o, prefix_fmt(&p, buf));
+	sbuf_addc(o, '"');
 	if (path_info != NULL)
 		sbuf_printf(o, ",\"path-information\":\"%s\"", path_info);
 }

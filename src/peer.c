@@ -7,13 +7,19 @@
  * raised to the message length), at most PEER_MSGS_PER_WAKEUP messages
  * are handled per callback so timers and other peers keep their turn,
  * and each message becomes one FSM event. Output goes to the
- * bufferevent; the Adj-RIB-Out is packed into it only while it holds
- * less than PEER_OUT_HIGH bytes and resumes from the write callback.
+ * bufferevent; the Adj-RIB-Out is packed only while less than
+ * PEER_OUT_HIGH bytes are queued and resumes from the write callback.
+ * UPDATEs beyond PEER_OUT_CHUNK wait in out_bulk, and the kernel holds at
+ * most PEER_KERNEL_UNSENT unsent bytes, so that a KEEPALIVE or
+ * NOTIFICATION (written straight to the output) overtakes the backlog.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +38,18 @@
 #define PEER_MSGS_PER_WAKEUP	64
 #define PEER_OUT_HIGH		(1u << 20)	/* stop packing above this */
 #define PEER_OUT_LOW		(PEER_OUT_HIGH / 4)
+/* ordered messages in the bufferevent's output at most (then out_bulk):
+ * what a KEEPALIVE or NOTIFICATION may wait behind, besides the kernel */
+#define PEER_OUT_CHUNK		(64u * 1024)
+#define PEER_OUT_REFILL		(PEER_OUT_CHUNK / 4)	/* write low mark */
+/*
+ * UPDATE bytes one kick packs before it yields (the rest on the next loop
+ * turn): fifty peers each packing up to PEER_OUT_HIGH in one turn held the
+ * loop for most of a second and every KEEPALIVE with it.
+ */
+#define PEER_PACK_BUDGET	(32u * 1024)
+/* unsent bytes the kernel may hold for us (the same reason) */
+#define PEER_KERNEL_UNSENT	(128u * 1024)
 #define CONNECT_TIMEOUT_S	10
 #define CONNECT_RETRY_MIN_MS	1000
 #define CONNECT_RETRY_MAX_MS	30000
@@ -78,6 +96,131 @@ bool
 peer_is_closed(const struct peer *p)
 {
 	return p->bev == NULL && p->coll_bev == NULL;
+}
+
+double
+peer_up_down_for(const struct peer *p)
+{
+	return mono_now() - (p->fsm.state == ST_ESTABLISHED ?
+	    p->hist.state_since : p->hist.down_since);
+}
+
+/* The first error of this connection, for show neighbor (the EOF after
+ * a NOTIFICATION is not what went wrong). */
+static void
+peer_note_error(struct peer *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+peer_note_error(struct peer *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->hist.error_noted)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->hist.last_error, sizeof(p->hist.last_error), fmt, ap);
+	va_end(ap);
+	p->hist.last_error_at = mono_now();
+	p->hist.error_noted = true;
+}
+
+/* ---- how far the routes sent have gone ---- */
+
+static uint64_t
+routes_sent(const struct peer *p)
+{
+	uint64_t a, w;
+
+	rib_out_sent(p->ro, &a, &w);
+	return a + w;
+}
+
+/* Bytes queued in evbgpd and in the kernel, not acknowledged yet. */
+static void
+out_pending(const struct peer *p, size_t *buffered, size_t *unacked)
+{
+	int n = 0, fd;
+
+	*buffered = *unacked = 0;
+	if (p->bev == NULL)
+		return;
+	*buffered = evbuffer_get_length(bufferevent_get_output(p->bev));
+	fd = bufferevent_getfd(p->bev);
+	/* the send queue: bytes the peer's TCP has not acknowledged */
+	if (fd != -1 && ioctl(fd, SIOCOUTQ, &n) == 0 && n > 0)
+		*unacked = (size_t)n;
+}
+
+/* Routes whose bytes are acknowledged: marks passed are forgotten. */
+static uint64_t
+acked_routes(const struct peer *p, uint64_t acked_bytes, size_t *passed)
+{
+	uint64_t routes = p->acked_routes;
+	size_t i;
+
+	for (i = 0; i < p->nack_marks && p->ack_marks[i].bytes <= acked_bytes;
+	    i++)
+		routes = p->ack_marks[i].routes;
+	if (passed != NULL)
+		*passed = i;
+	return routes;
+}
+
+/* A packing batch ended: remember where, in bytes and routes. */
+static void
+ack_mark(struct peer *p)
+{
+	size_t buffered, unacked, passed;
+	uint64_t acked = p->stats.sent_bytes;
+	struct peer_ack_mark m = { p->stats.sent_bytes, routes_sent(p) };
+
+	out_pending(p, &buffered, &unacked);
+	acked -= buffered + unacked < acked ? buffered + unacked : acked;
+	p->acked_routes = acked_routes(p, acked, &passed);
+	memmove(p->ack_marks, p->ack_marks + passed,
+	    (p->nack_marks - passed) * sizeof(*p->ack_marks));
+	p->nack_marks -= passed;
+	if (p->nack_marks > 0 && p->ack_marks[p->nack_marks - 1].bytes ==
+	    m.bytes) {
+		p->ack_marks[p->nack_marks - 1] = m;
+		return;
+	}
+	if (p->nack_marks == PEER_ACK_MARKS) {
+		/* half the resolution, the memory bounded */
+		for (size_t i = 0; i < PEER_ACK_MARKS / 2; i++)
+			p->ack_marks[i] = p->ack_marks[2 * i + 1];
+		p->nack_marks = PEER_ACK_MARKS / 2;
+	}
+	p->ack_marks[p->nack_marks++] = m;
+}
+
+/* The connection is gone: what was sent is settled (or lost, and
+ * queued again for the next session). */
+static void
+ack_marks_clear(struct peer *p)
+{
+	p->nack_marks = 0;
+	p->acked_routes = routes_sent(p);
+}
+
+void
+peer_out_progress(const struct peer *p, struct peer_out_progress *pr)
+{
+	uint64_t acked = p->stats.sent_bytes;
+
+	memset(pr, 0, sizeof(*pr));
+	pr->queued = rib_out_queued(p->ro);
+	pr->sent = routes_sent(p);
+	out_pending(p, &pr->buffered, &pr->unacked);
+	if (p->bev == NULL) {
+		pr->acked = p->nack_marks > 0 ?
+		    p->ack_marks[p->nack_marks - 1].routes : p->acked_routes;
+		return;
+	}
+	acked -= pr->buffered + pr->unacked < acked ?
+	    pr->buffered + pr->unacked : acked;
+	pr->acked = acked_routes(p, acked, NULL);
 }
 
 /* ---- timers ---- */
@@ -297,10 +440,47 @@ peer_build_open(struct peer *p)
 
 /* ---- writing ---- */
 
+/* Bytes queued for the session: the output and the backlog behind it. */
 static size_t
 peer_out_len(const struct peer *p)
 {
-	return p->bev ? evbuffer_get_length(bufferevent_get_output(p->bev)) : 0;
+	if (p->bev == NULL)
+		return 0;
+	return evbuffer_get_length(bufferevent_get_output(p->bev)) +
+	    evbuffer_get_length(p->out_bulk);
+}
+
+/*
+ * Move whole messages from the backlog to the output until it holds
+ * PEER_OUT_CHUNK. The backlog starts at a message boundary and only whole
+ * messages move, so the output always ends at one: a KEEPALIVE or
+ * NOTIFICATION appended there is never inside an UPDATE.
+ */
+static void
+out_refill(struct peer *p)
+{
+	struct evbuffer *out;
+	size_t have, bulk, take = 0;
+
+	if (p->bev == NULL)
+		return;
+	out = bufferevent_get_output(p->bev);
+	have = evbuffer_get_length(out);
+	bulk = evbuffer_get_length(p->out_bulk);
+	while (have + take < PEER_OUT_CHUNK && take < bulk) {
+		struct evbuffer_ptr pos;
+		uint8_t lenb[2];
+
+		/* only our own encoder's messages are here: lengths are sound */
+		if (evbuffer_ptr_set(p->out_bulk, &pos,
+		    take + BGP_HEADER_LENGTH_OFF, EVBUFFER_PTR_SET) == -1 ||
+		    evbuffer_copyout_from(p->out_bulk, &pos, lenb, 2) != 2)
+			fatalx("peer output backlog out of step");
+		take += (size_t)lenb[0] << 8 | lenb[1];
+	}
+	if (take > 0 && evbuffer_remove_buffer(p->out_bulk, out, take) !=
+	    (int)take)
+		fatalx("peer output backlog out of step");
 }
 
 /* Tell the owner about a message, if it wants to hear of its type. */
@@ -313,20 +493,38 @@ peer_report(struct peer *p, enum peer_dir dir, const uint8_t *msg,
 		p->env->ops->message(p->env->arg, p, dir, msg, len, upd);
 }
 
+/*
+ * Queue one whole message. KEEPALIVE and NOTIFICATION go straight to the
+ * output, ahead of the UPDATE backlog (a KEEPALIVE behind 1 MiB of
+ * UPDATEs to a slow reader lets the peer's hold timer expire; after a
+ * NOTIFICATION nothing else is sent). Everything else keeps its order:
+ * End-of-RIB and EoRR must follow the routes they end.
+ */
 static int
 peer_send(struct peer *p, const uint8_t *msg, size_t len)
 {
 	uint8_t type = len >= BGP_HEADER_LEN ? msg[BGP_HEADER_TYPE_OFF] : 0;
+	bool urgent = type == BGP_MSG_KEEPALIVE || type == BGP_MSG_NOTIFICATION;
+	int rc;
 
 	if (p->bev == NULL)
 		return -1;
-	if (bufferevent_write(p->bev, msg, len) == -1) {
+	if (!urgent && (evbuffer_get_length(p->out_bulk) > 0 ||
+	    evbuffer_get_length(bufferevent_get_output(p->bev)) >=
+	    PEER_OUT_CHUNK))
+		rc = evbuffer_add(p->out_bulk, msg, len);
+	else
+		rc = bufferevent_write(p->bev, msg, len);
+	if (type == BGP_MSG_NOTIFICATION)
+		evbuffer_drain(p->out_bulk, evbuffer_get_length(p->out_bulk));
+	if (rc == -1) {
 		log_peer(LOG_ERR, p->name, "cannot queue %zu bytes for sending",
 		    len);
 		return -1;
 	}
 	if (type < BGP_MSG_TYPE_COUNT)
 		p->stats.sent[type]++;
+	p->stats.sent_bytes += len;
 	peer_report(p, PEER_SENT, msg, len, NULL);
 	return 0;
 }
@@ -364,6 +562,9 @@ peer_send_notification(struct peer *p, uint8_t code, uint8_t subcode,
 	snprintf(p->down_reason, sizeof(p->down_reason),
 	    "notification sent (%u,%u) %s", code, subcode,
 	    notification_subcode_name(code, subcode));
+	peer_note_error(p, "NOTIFICATION sent: %u/%u %s, %s", code, subcode,
+	    notification_code_name(code),
+	    notification_subcode_name(code, subcode));
 	peer_send(p, w.buf, w.len);
 }
 
@@ -387,6 +588,9 @@ peer_send_cease(struct peer *p, uint8_t subcode, const char *text)
 	snprintf(p->down_reason, sizeof(p->down_reason),
 	    "notification sent (6,%u) %s", subcode,
 	    notification_subcode_name(BGP_ERR_CEASE, subcode));
+	peer_note_error(p, "NOTIFICATION sent: 6/%u Cease, %s%s%s%s", subcode,
+	    notification_subcode_name(BGP_ERR_CEASE, subcode),
+	    text ? ": \"" : "", text ? text : "", text ? "\"" : "");
 	peer_send(p, w.buf, w.len);
 }
 
@@ -446,6 +650,8 @@ peer_conn_close(struct peer *p, bool flush)
 {
 	conn_close(p->env, p->bev, flush);
 	p->bev = NULL;
+	/* the backlog belonged to that connection */
+	evbuffer_drain(p->out_bulk, evbuffer_get_length(p->out_bulk));
 	conn_close(p->env, p->coll_bev, flush);
 	p->coll_bev = NULL;
 	p->coll_open_seen = false;
@@ -465,10 +671,16 @@ static void
 peer_conn_ready(struct peer *p)
 {
 	struct timeval sh = { send_hold_seconds(p), 0 };
+	int fd = bufferevent_getfd(p->bev);
 
+	/* without it a slow reader's autotuned send buffer (4 MiB here) sits
+	 * between a KEEPALIVE and the wire */
+	if (fd != -1 && sockopt_notsent_lowat(fd, PEER_KERNEL_UNSENT) == -1)
+		log_peer(LOG_DEBUG, p->name, "TCP_NOTSENT_LOWAT: %s",
+		    strerror(errno));
 	bufferevent_setcb(p->bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
 	bufferevent_setwatermark(p->bev, EV_READ, BGP_HEADER_LEN, 0);
-	bufferevent_setwatermark(p->bev, EV_WRITE, PEER_OUT_LOW, 0);
+	bufferevent_setwatermark(p->bev, EV_WRITE, PEER_OUT_REFILL, 0);
 	bufferevent_set_timeouts(p->bev, NULL, &sh);
 	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
 }
@@ -548,6 +760,7 @@ peer_connect(struct peer *p)
 	if (bufferevent_socket_connect(p->bev, (struct sockaddr *)&ss,
 	    (int)sl) == -1) {
 		log_peer(LOG_WARNING, p->name, "connect: %s", strerror(errno));
+		peer_note_error(p, "TCP: %s", strerror(errno));
 		bufferevent_free(p->bev);
 		p->bev = NULL;
 		return -1;
@@ -563,7 +776,10 @@ fail:
 static int
 pack_emit(void *arg, const uint8_t *msg, size_t len)
 {
-	return peer_send(arg, msg, len);
+	struct peer *p = arg;
+
+	p->pack_spent += len;
+	return peer_send(p, msg, len);
 }
 
 static bool
@@ -571,6 +787,10 @@ pack_full(void *arg)
 {
 	struct peer *p = arg;
 
+	if (p->pack_spent >= PEER_PACK_BUDGET) {
+		p->pack_more = true;	/* peer_kick continues next turn */
+		return true;
+	}
 	if (peer_out_len(p) < PEER_OUT_HIGH)
 		return false;
 	p->out_blocked = true;	/* the write callback resumes us */
@@ -679,11 +899,22 @@ peer_kick(struct peer *p)
 	p->last_kick = mono_now();
 	evtimer_del(p->t_kick);
 	p->packing = true;
+	p->pack_spent = 0;
+	p->pack_more = false;
 	if (rib_out_pending(p->ro)) {
 		peer_pack_ctx(p, &ctx);
 		rib_out_pack(p->ro, &ctx);
+		if (p->bev != NULL)
+			ack_mark(p);
 	}
 	p->packing = false;
+	if (p->pack_more && p->bev != NULL) {
+		struct timeval now = { 0, 0 };
+
+		/* a timer, not event_active: timers get their turn first */
+		evtimer_add(p->t_kick, &now);
+		return;
+	}
 	if (p->bev == NULL || rib_out_pending(p->ro))
 		return;
 	/* End-of-RIB once the initial routes are all out (RFC 4724 §4) */
@@ -957,6 +1188,18 @@ peer_clear_in(struct peer *p)
 	p->rib_in = rib_out_new_store();
 }
 
+/* Count the routes of an UPDATE (no Adj-RIB-In to record them in). */
+static void
+count_route(const struct update_route *rt, void *arg)
+{
+	struct peer *p = arg;
+
+	if (rt->announce)
+		p->hist.prefixes_recv++;
+	else
+		p->hist.withdrawn_recv++;
+}
+
 /*
  * Recording an UPDATE in the Adj-RIB-In: the attributes are interned
  * once per next hop (classic NLRI and MP_REACH may carry different ones).
@@ -973,6 +1216,7 @@ rib_in_route(const struct update_route *rt, void *arg)
 {
 	struct rib_in_walk *w = arg;
 
+	count_route(rt, w->p);
 	if (!rt->announce) {
 		rib_out_withdraw_nlri(w->p->rib_in, &rt->nlri, NULL);
 		return;
@@ -997,14 +1241,17 @@ rib_in_route(const struct update_route *rt, void *arg)
 	rib_out_announce_nlri(w->p->rib_in, &rt->nlri, w->a, RIB_SRC_CONFIG);
 }
 
-/* Record what an UPDATE announces and withdraws (adj-rib-in on). */
+/* Count what an UPDATE announces and withdraws, and record it
+ * (adj-rib-in on). */
 static void
 rib_in_update(struct peer *p, const struct update_msg *m)
 {
 	struct rib_in_walk w = { p, m, NULL, NULL };
 
-	if (p->rib_in == NULL)
+	if (p->rib_in == NULL) {
+		update_foreach_route(m, p->neg.addpath_rx, count_route, p);
 		return;
+	}
 	update_foreach_route(m, p->neg.addpath_rx, rib_in_route, &w);
 	attrs_unref(w.a);
 }
@@ -1126,6 +1373,10 @@ peer_handle_notification(struct peer *p, const uint8_t *body, size_t len)
 	snprintf(p->down_reason, sizeof(p->down_reason),
 	    "notification received (%u,%u) %s", n->code, n->subcode,
 	    notification_subcode_name(n->code, n->subcode));
+	peer_note_error(p, "NOTIFICATION received: %u/%u %s, %s%s%s%s",
+	    n->code, n->subcode, notification_code_name(n->code),
+	    notification_subcode_name(n->code, n->subcode),
+	    text[0] ? ": \"" : "", text, text[0] ? "\"" : "");
 	fsm_dispatch(&p->fsm, EV_NOTIFICATION_RECEIVED);
 }
 
@@ -1296,10 +1547,11 @@ peer_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct peer *p = arg;
 
-	/* output drained below the low mark after the packer stopped on a
-	 * full buffer: feed more routes (other drains are no reason to
+	out_refill(p);
+	/* the backlog drained below the low mark after the packer stopped
+	 * on a full buffer: feed more routes (other drains are no reason to
 	 * break a burst's coalescing) */
-	if (p->out_blocked) {
+	if (p->out_blocked && peer_out_len(p) < PEER_OUT_LOW) {
 		p->out_blocked = false;
 		peer_kick(p);
 	}
@@ -1321,6 +1573,7 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		if (p->fsm.state == ST_CONNECT) {
 			snprintf(p->down_reason, sizeof(p->down_reason),
 			    "connection timed out");
+			peer_note_error(p, "TCP: connection timed out");
 			fsm_dispatch(&p->fsm, EV_TCP_FAILED);
 		} else
 			fsm_dispatch(&p->fsm, EV_SEND_HOLD_EXPIRES);
@@ -1335,6 +1588,7 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (p->fsm.state == ST_CONNECT)
 		log_peer(LOG_INFO, p->name, "connection failed: %s",
 		    p->down_reason);
+	peer_note_error(p, "TCP: %s", p->down_reason);
 	fsm_dispatch(&p->fsm, EV_TCP_FAILED);
 }
 
@@ -1744,12 +1998,15 @@ enter_idle(struct peer *p, enum fsm_state from)
 
 	timers_stop(p);
 	peer_conn_close(p, true);
+	ack_marks_clear(p);
 	p->eor_pending = 0;
 	p->eorr_pending = 0;
 	p->local_now = p->cfg->local_addr;
 	if (was_up) {
 		double up = mono_now() - p->established_at;
 
+		p->hist.flaps++;
+		p->hist.down_since = mono_now();
 		log_peer(LOG_NOTICE, p->name, "session down after %.0f s: %s",
 		    up, p->down_reason[0] ? p->down_reason : "closed");
 		p->env->ops->state(p->env->arg, p, PEER_DOWN,
@@ -1780,6 +2037,11 @@ peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
 {
 	struct peer *p = ctx;
 
+	if (from != to)
+		p->hist.state_since = mono_now();
+	/* a new connection (attempt) gets its own first error */
+	if (to == ST_CONNECT || (to == ST_OPENSENT && from != ST_CONNECT))
+		p->hist.error_noted = false;
 	switch (to) {
 	case ST_IDLE:
 		if (from != ST_IDLE)
@@ -1834,6 +2096,7 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 
 	p->env = env;
 	p->cfg = cfg;
+	p->hist.state_since = p->hist.down_since = mono_now();
 	if (remote != NULL) {
 		p->remote = *remote;
 		p->dynamic = true;
@@ -1860,6 +2123,9 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->idle_hold_ms = IDLE_HOLD_MIN_MS;
 	p->ro = rib_out_new();
+	p->out_bulk = evbuffer_new();
+	if (p->out_bulk == NULL)
+		fatalx("out of memory");
 	if (cfg->adj_rib_in)
 		p->rib_in = rib_out_new_store();
 	p->peer_as = cfg->peer_as;
@@ -1885,6 +2151,7 @@ peer_free(struct peer *p)
 	event_free(p->t_kick);
 	rib_out_free(p->ro);
 	rib_out_free(p->rib_in);
+	evbuffer_free(p->out_bulk);
 	cfg_routes_free(p->wd, p->nwd);
 	update_msg_free(&p->upd);
 	free(p->stop_text);

@@ -38,12 +38,22 @@ addr_parse(const char *s, struct bgp_addr *a)
 	return 0;
 }
 
+static char	*put_dec(char *, unsigned);
+
 char *
 addr_fmt(const struct bgp_addr *a, char *buf)
 {
-	if (a->afi == BGP_AFI_IPV4)
-		inet_ntop(AF_INET, a->b, buf, ADDR_STRLEN);
-	else if (a->afi == BGP_AFI_IPV6)
+	/* IPv4 by hand: several per received UPDATE (glibc's inet_ntop
+	 * goes through sprintf) */
+	if (a->afi == BGP_AFI_IPV4) {
+		char *o = buf;
+
+		for (int i = 0; i < 4; i++) {
+			o = put_dec(o, a->b[i]);
+			*o++ = '.';
+		}
+		o[-1] = '\0';
+	} else if (a->afi == BGP_AFI_IPV6)
 		inet_ntop(AF_INET6, a->b, buf, ADDR_STRLEN);
 	else
 		snprintf(buf, ADDR_STRLEN, "none");

@@ -19,6 +19,8 @@
 #include "evbgp/util.h"
 
 #define NIL		UINT32_MAX
+#define GROUP_BUCKETS_MIN	64
+#define GROUP_MOVE_STEP		64
 /* a slot: the key's hash in the high half (compared before the entry is
  * touched: a cache miss saved per probe), entry index + 1 in the low */
 #define SLOT_EMPTY	0u
@@ -92,13 +94,21 @@ struct rib_out {
 	uint64_t	*slots;		/* SLOT_MAKE(hash, index), empty, tomb */
 	size_t		 nslots;	/* power of two */
 	size_t		 nslots_used;	/* live + tombstones */
+	uint64_t	*oslots;	/* the array being moved from, or NULL */
+	size_t		 noslots;
+	size_t		 omoved;	/* oslots[0 .. omoved) moved */
 	struct ro_group	**gbuckets;	/* groups by queue key */
 	size_t		 ngbuckets;
+	struct ro_group	**ogbuckets;	/* being moved from, or NULL */
+	size_t		 nogbuckets;
+	size_t		 gmoved;
 	size_t		 ngroups;
 	struct ro_group	*gfirst, *glast;	/* FIFO */
 	size_t		 nqueued;
 	size_t		 ntoobig;	/* entries with toobig set */
 	uint64_t	 toobig_total;	/* routes found too big, ever */
+	uint64_t	 sent_announced;	/* routes packed into UPDATEs */
+	uint64_t	 sent_withdrawn;
 	bool		 store_only;	/* an Adj-RIB-In: nothing is queued */
 };
 
@@ -143,7 +153,7 @@ rib_out_new(void)
 	ro->free_head = NIL;
 	ro->nslots = 64;
 	ro->slots = xcalloc(ro->nslots, sizeof(*ro->slots));
-	ro->ngbuckets = 64;
+	ro->ngbuckets = GROUP_BUCKETS_MIN;
 	ro->gbuckets = xcalloc(ro->ngbuckets, sizeof(*ro->gbuckets));
 	return ro;
 }
@@ -169,9 +179,26 @@ rib_out_free(struct rib_out *ro)
 		free(g);
 	}
 	free(ro->gbuckets);
+	free(ro->ogbuckets);
 	free(ro->ent);
 	free(ro->slots);
+	free(ro->oslots);
 	free(ro);
+}
+
+void
+rib_out_memory(const struct rib_out *ro, struct rib_out_mem *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->routes = ro->live;
+	m->entry_bytes = ro->cap * sizeof(*ro->ent);
+	m->index_bytes = (ro->nslots + ro->noslots) * sizeof(*ro->slots);
+	m->queue_bytes = ro->ngroups * sizeof(struct ro_group) +
+	    (ro->ngbuckets + ro->nogbuckets) * sizeof(*ro->gbuckets);
+	for (size_t i = 0; i < ro->nent; i++)
+		if (ro->ent[i].used && !fam_prefix(ro->ent[i].fam))
+			m->nlri_bytes += sizeof(*ro->ent[i].k.blob) +
+			    ro->ent[i].k.blob->keylen + ro->ent[i].k.blob->len;
 }
 
 /* ---- keys ---- */
@@ -248,15 +275,6 @@ entry_key(const struct ro_entry *e, struct ro_key *k)
 	}
 }
 
-static uint32_t
-entry_hash(const struct ro_entry *e)
-{
-	struct ro_key k;
-
-	entry_key(e, &k);
-	return key_hash(&k);
-}
-
 static bool
 entry_is(const struct ro_entry *e, const struct ro_key *k)
 {
@@ -317,45 +335,94 @@ blob_replace(struct ro_entry *e, const struct ro_key *k, const struct nlri *n)
 
 /* ---- the index ---- */
 
-static void
-index_rebuild(struct rib_out *ro, size_t nslots)
-{
-	free(ro->slots);
-	ro->nslots = nslots;
-	ro->slots = xcalloc(nslots, sizeof(*ro->slots));
-	ro->nslots_used = 0;
-	for (size_t i = 0; i < ro->nent; i++) {
-		size_t mask = nslots - 1, s;
-		uint32_t h;
+/*
+ * The index grows (or sheds its tombstones) into a new array a step at a
+ * time: INDEX_MIGRATE_STEP old slots move on every change, so a million
+ * routes never stop the loop for a whole rehash (80 ms here; on a busy
+ * machine, with the new array's pages faulting in, several hundred, and
+ * a KEEPALIVE waits that long). While the old array is there a key is in
+ * exactly one of the two; moved slots become tombstones, which keep the
+ * old probe chains whole.
+ */
+#define INDEX_MIGRATE_STEP	256
 
-		if (!ro->ent[i].used)
-			continue;
-		h = entry_hash(&ro->ent[i]);
-		s = h & mask;
-		while (ro->slots[s] != SLOT_EMPTY)
-			s = (s + 1) & mask;
-		ro->slots[s] = SLOT_MAKE(h, i);
-		ro->nslots_used++;
-	}
-}
-
-/* Slot holding the key, or the slot count when absent. */
-static size_t
-index_find(const struct rib_out *ro, const struct ro_key *k, uint32_t h)
+/* Slot of key k (hash h) in slots[n], or NULL. */
+static uint64_t *
+probe(uint64_t *slots, size_t n, const struct rib_out *ro,
+    const struct ro_key *k, uint32_t h)
 {
-	size_t mask = ro->nslots - 1;
+	size_t mask = n - 1;
 	size_t s = h & mask;
 
 	for (;;) {
-		uint64_t v = ro->slots[s];
+		uint64_t v = slots[s];
 
 		if (v == SLOT_EMPTY)
-			return ro->nslots;
+			return NULL;
 		if (v != SLOT_TOMB && SLOT_TAG(v) == h &&
 		    entry_is(&ro->ent[SLOT_IDX(v) - 1], k))
-			return s;
+			return &slots[s];
 		s = (s + 1) & mask;
 	}
+}
+
+/* The slot holding the key, wherever it is, or NULL. */
+static uint64_t *
+index_find(const struct rib_out *ro, const struct ro_key *k, uint32_t h)
+{
+	uint64_t *sp = probe(ro->slots, ro->nslots, ro, k, h);
+
+	if (sp == NULL && ro->oslots != NULL)
+		sp = probe(ro->oslots, ro->noslots, ro, k, h);
+	return sp;
+}
+
+/* Put slot value v (a key not in the index) into the current array. */
+static void
+index_put(struct rib_out *ro, uint64_t v)
+{
+	size_t mask = ro->nslots - 1;
+	size_t s = SLOT_TAG(v) & mask;
+
+	while (ro->slots[s] != SLOT_EMPTY && ro->slots[s] != SLOT_TOMB)
+		s = (s + 1) & mask;
+	if (ro->slots[s] == SLOT_EMPTY)
+		ro->nslots_used++;
+	ro->slots[s] = v;
+}
+
+/* Move up to steps slots of the old array (SIZE_MAX: all). */
+static void
+index_migrate(struct rib_out *ro, size_t steps)
+{
+	while (ro->oslots != NULL && steps-- > 0) {
+		uint64_t v = ro->oslots[ro->omoved];
+
+		if (v != SLOT_EMPTY && v != SLOT_TOMB) {
+			index_put(ro, v);
+			ro->oslots[ro->omoved] = SLOT_TOMB;
+		}
+		if (++ro->omoved == ro->noslots) {
+			free(ro->oslots);
+			ro->oslots = NULL;
+			ro->noslots = ro->omoved = 0;
+		}
+	}
+}
+
+/* Start moving to a new array: twice the size when more than a quarter
+ * is live, else the same size without the tombstones. */
+static void
+index_grow(struct rib_out *ro)
+{
+	index_migrate(ro, SIZE_MAX);	/* a move still going: finish it */
+	ro->oslots = ro->slots;
+	ro->noslots = ro->nslots;
+	ro->omoved = 0;
+	if (ro->live * 4 > ro->nslots)
+		ro->nslots *= 2;
+	ro->slots = xcalloc(ro->nslots, sizeof(*ro->slots));
+	ro->nslots_used = 0;
 }
 
 static uint32_t
@@ -387,16 +454,17 @@ entry_get(struct rib_out *ro, const struct nlri *n, const struct ro_key *k,
     bool create)
 {
 	uint32_t h = key_hash(k), i;
-	size_t s = index_find(ro, k, h);
+	uint64_t *sp = index_find(ro, k, h);
 
-	if (s < ro->nslots)
-		return SLOT_IDX(ro->slots[s]) - 1;
+	if (sp != NULL)
+		return SLOT_IDX(*sp) - 1;
 	if (!create)
 		return NIL;
-	/* keep the index at most half full (tombstones included) */
+	index_migrate(ro, INDEX_MIGRATE_STEP);
+	/* keep the index at most half full (tombstones included); a move
+	 * finishes long before the new array gets there */
 	if ((ro->nslots_used + 1) * 2 > ro->nslots)
-		index_rebuild(ro, ro->live * 4 > ro->nslots ? ro->nslots * 2 :
-		    ro->nslots);
+		index_grow(ro);
 	i = entry_alloc(ro);
 	ro->ent[i].fam = k->fam;
 	ro->ent[i].path_id = k->path_id;
@@ -405,16 +473,7 @@ entry_get(struct rib_out *ro, const struct nlri *n, const struct ro_key *k,
 		memcpy(ro->ent[i].k.addr, k->addr, 16);
 	} else
 		ro->ent[i].k.blob = blob_new(k, n);
-	{
-		size_t mask = ro->nslots - 1;
-
-		s = h & mask;
-		while (ro->slots[s] != SLOT_EMPTY && ro->slots[s] != SLOT_TOMB)
-			s = (s + 1) & mask;
-		if (ro->slots[s] == SLOT_EMPTY)
-			ro->nslots_used++;
-		ro->slots[s] = SLOT_MAKE(h, i);
-	}
+	index_put(ro, SLOT_MAKE(h, i));
 	return i;
 }
 
@@ -436,12 +495,13 @@ entry_remove(struct rib_out *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
 	struct ro_key k;
-	size_t s;
+	uint64_t *sp;
 
 	entry_key(e, &k);
-	s = index_find(ro, &k, key_hash(&k));
-	if (s < ro->nslots)
-		ro->slots[s] = SLOT_TOMB;
+	sp = index_find(ro, &k, key_hash(&k));
+	if (sp != NULL)
+		*sp = SLOT_TOMB;
+	index_migrate(ro, INDEX_MIGRATE_STEP);
 	set_toobig(ro, e, false);
 	if (wants_route(e))
 		ro->nwant--;
@@ -459,21 +519,34 @@ entry_remove(struct rib_out *ro, uint32_t i)
 /* ---- the change queue ---- */
 
 static size_t
-group_bucket(const struct rib_out *ro, uint8_t fam, const struct attrs *a,
-    uint8_t src, uint8_t withdraw)
+group_hash(uint8_t fam, const struct attrs *a, uint8_t src, uint8_t withdraw)
 {
 	uintptr_t h = (uintptr_t)a * 0x9E3779B97F4A7C15ull + fam * 4u +
 	    src * 2u + withdraw;
 
-	return (size_t)(h >> 16) & (ro->ngbuckets - 1);
+	return (size_t)(h >> 16);
+}
+
+/*
+ * The bucket of a queue key. The buckets grow a step at a time, as the
+ * index does: a million distinct sets queued is a million groups.
+ */
+static struct ro_group **
+group_bucket(const struct rib_out *ro, uint8_t fam, const struct attrs *a,
+    uint8_t src, uint8_t withdraw)
+{
+	size_t h = group_hash(fam, a, src, withdraw);
+
+	if (ro->ogbuckets != NULL && (h & (ro->nogbuckets - 1)) >= ro->gmoved)
+		return &ro->ogbuckets[h & (ro->nogbuckets - 1)];
+	return &ro->gbuckets[h & (ro->ngbuckets - 1)];
 }
 
 static struct ro_group *
 group_find(struct rib_out *ro, uint8_t fam, const struct attrs *a,
     uint8_t src, uint8_t withdraw)
 {
-	struct ro_group *g =
-	    ro->gbuckets[group_bucket(ro, fam, a, src, withdraw)];
+	struct ro_group *g = *group_bucket(ro, fam, a, src, withdraw);
 
 	for (; g != NULL; g = g->hnext)
 		if (g->want == a && g->fam == fam && g->src == src &&
@@ -482,28 +555,39 @@ group_find(struct rib_out *ro, uint8_t fam, const struct attrs *a,
 	return NULL;
 }
 
+/* Move up to steps old buckets (SIZE_MAX: all) to the new array. */
+static void
+groups_move(struct rib_out *ro, size_t steps)
+{
+	while (ro->ogbuckets != NULL && steps-- > 0) {
+		struct ro_group *g = ro->ogbuckets[ro->gmoved], *next;
+
+		for (; g != NULL; g = next) {
+			size_t h = group_hash(g->fam, g->want, g->src,
+			    g->withdraw) & (ro->ngbuckets - 1);
+
+			next = g->hnext;
+			g->hnext = ro->gbuckets[h];
+			ro->gbuckets[h] = g;
+		}
+		ro->ogbuckets[ro->gmoved] = NULL;
+		if (++ro->gmoved == ro->nogbuckets) {
+			free(ro->ogbuckets);
+			ro->ogbuckets = NULL;
+			ro->nogbuckets = ro->gmoved = 0;
+		}
+	}
+}
+
 static void
 groups_rehash(struct rib_out *ro)
 {
-	size_t n = ro->ngbuckets * 2;
-	struct ro_group **old = ro->gbuckets;
-	size_t oldn = ro->ngbuckets;
-
-	ro->gbuckets = xcalloc(n, sizeof(*ro->gbuckets));
-	ro->ngbuckets = n;
-	for (size_t i = 0; i < oldn; i++) {
-		struct ro_group *g = old[i], *next;
-
-		for (; g != NULL; g = next) {
-			size_t b = group_bucket(ro, g->fam, g->want, g->src,
-			    g->withdraw);
-
-			next = g->hnext;
-			g->hnext = ro->gbuckets[b];
-			ro->gbuckets[b] = g;
-		}
-	}
-	free(old);
+	groups_move(ro, SIZE_MAX);	/* a move still going: finish it */
+	ro->ogbuckets = ro->gbuckets;
+	ro->nogbuckets = ro->ngbuckets;
+	ro->gmoved = 0;
+	ro->ngbuckets *= 2;
+	ro->gbuckets = xcalloc(ro->ngbuckets, sizeof(*ro->gbuckets));
 }
 
 static struct ro_group *
@@ -511,10 +595,11 @@ group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a, uint8_t src,
     uint8_t withdraw)
 {
 	struct ro_group *g = group_find(ro, fam, a, src, withdraw);
-	size_t b;
+	struct ro_group **b;
 
 	if (g != NULL)
 		return g;
+	groups_move(ro, GROUP_MOVE_STEP);
 	if (ro->ngroups >= ro->ngbuckets)
 		groups_rehash(ro);
 	g = xcalloc(1, sizeof(*g));
@@ -524,8 +609,8 @@ group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a, uint8_t src,
 	g->withdraw = withdraw;
 	g->head = g->tail = NIL;
 	b = group_bucket(ro, fam, a, src, withdraw);
-	g->hnext = ro->gbuckets[b];
-	ro->gbuckets[b] = g;
+	g->hnext = *b;
+	*b = g;
 	ro->ngroups++;
 	if (ro->glast == NULL)
 		ro->gfirst = g;
@@ -539,8 +624,8 @@ group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a, uint8_t src,
 static void
 group_drop(struct rib_out *ro, struct ro_group *g)
 {
-	struct ro_group **pp = &ro->gbuckets[group_bucket(ro, g->fam,
-	    g->want, g->src, g->withdraw)];
+	struct ro_group **pp = group_bucket(ro, g->fam, g->want, g->src,
+	    g->withdraw);
 	struct ro_group *prev = NULL, *q;
 
 	for (; *pp != NULL; pp = &(*pp)->hnext)
@@ -561,6 +646,17 @@ group_drop(struct rib_out *ro, struct ro_group *g)
 	ro->ngroups--;
 	attrs_unref(g->want);
 	free(g);
+	/* the queue is empty: give back the buckets a burst of a million
+	 * attribute sets grew (8 bytes per route held for nothing) */
+	groups_move(ro, GROUP_MOVE_STEP);
+	if (ro->ngroups == 0 && ro->ngbuckets > GROUP_BUCKETS_MIN) {
+		free(ro->ogbuckets);
+		ro->ogbuckets = NULL;
+		ro->nogbuckets = ro->gmoved = 0;
+		free(ro->gbuckets);
+		ro->ngbuckets = GROUP_BUCKETS_MIN;
+		ro->gbuckets = xcalloc(ro->ngbuckets, sizeof(*ro->gbuckets));
+	}
 }
 
 /*
@@ -818,6 +914,20 @@ rib_out_withdraw_all(struct rib_out *ro)
 	}
 }
 
+size_t
+rib_out_queued(const struct rib_out *ro)
+{
+	return ro->nqueued;
+}
+
+void
+rib_out_sent(const struct rib_out *ro, uint64_t *announced,
+    uint64_t *withdrawn)
+{
+	*announced = ro->sent_announced;
+	*withdrawn = ro->sent_withdrawn;
+}
+
 bool
 rib_out_pending(const struct rib_out *ro)
 {
@@ -847,15 +957,13 @@ rib_out_lookup_nlri(const struct rib_out *ro, const struct nlri *n)
 {
 	uint8_t kbuf[NLRI_MAX];
 	struct ro_key k;
-	size_t s;
+	const uint64_t *sp;
 
 	key_of(n, &k, kbuf);
-	s = index_find(ro, &k, key_hash(&k));
-	if (s == ro->nslots)
+	sp = index_find(ro, &k, key_hash(&k));
+	if (sp == NULL || !wants_route(&ro->ent[SLOT_IDX(*sp) - 1]))
 		return NULL;
-	if (!wants_route(&ro->ent[SLOT_IDX(ro->slots[s]) - 1]))
-		return NULL;
-	return ro->ent[SLOT_IDX(ro->slots[s]) - 1].want;
+	return ro->ent[SLOT_IDX(*sp) - 1].want;
 }
 
 const struct attrs *
@@ -863,14 +971,13 @@ rib_out_lookup(const struct rib_out *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id)
 {
 	struct ro_key k;
-	size_t s;
+	const uint64_t *sp;
 
 	key_of_prefix(fam, p, path_id, &k);
-	s = index_find(ro, &k, key_hash(&k));
-	if (s == ro->nslots || !wants_route(&ro->ent[SLOT_IDX(ro->slots[s]) -
-	    1]))
+	sp = index_find(ro, &k, key_hash(&k));
+	if (sp == NULL || !wants_route(&ro->ent[SLOT_IDX(*sp) - 1]))
 		return NULL;
-	return ro->ent[SLOT_IDX(ro->slots[s]) - 1].want;
+	return ro->ent[SLOT_IDX(*sp) - 1].want;
 }
 
 void
@@ -1086,9 +1193,14 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 		update_encode_v4(&w, NULL, 0, aw.buf, aw.len, NULL, 0);
 	}
 	emit(ps, &w);
-	if (!ps->failed)
+	if (!ps->failed) {
+		if (wd)
+			ps->ro->sent_withdrawn += n;
+		else
+			ps->ro->sent_announced += n;
 		for (size_t k = 0; k < n; k++)
 			commit_entry(ps->ro, taken[k]);
+	}
 	else	/* not sent: keep them queued for the next session */
 		for (size_t k = 0; k < n; k++)
 			enqueue(ps->ro, taken[k]);

@@ -62,6 +62,21 @@ sockopt_minttl(int fd, int afi, int minttl)
 }
 
 int
+sockopt_notsent_lowat(int fd, unsigned bytes)
+{
+#ifdef TCP_NOTSENT_LOWAT
+	int v = (int)bytes;
+
+	return setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, sizeof(v));
+#else
+	(void)fd;
+	(void)bytes;
+	errno = ENOPROTOOPT;
+	return -1;
+#endif
+}
+
+int
 sockopt_tcp_socket(int afi)
 {
 	int domain = afi == BGP_AFI_IPV6 ? AF_INET6 : AF_INET;

@@ -186,6 +186,53 @@ START_TEST(test_aspath_iterate)
 }
 END_TEST
 
+
+/*
+ * What an interned set costs (issue 13 b): a unique-MED set is the struct,
+ * 32 bytes of bookkeeping and nothing else (no room for empty arrays);
+ * arrays take exactly their size, 8-byte aligned. A ratchet: a field or
+ * header grown by accident shows here.
+ */
+START_TEST(test_intern_size)
+{
+	struct attr_table *t = attr_table_new();
+	struct attr_table_mem m;
+	struct attrs a;
+	const struct attrs *x, *y;
+
+	ck_assert_uint_le(sizeof(struct attrs), 168);
+	attrs_init(&a);
+	a.has = ATTR_HAS_ORIGIN | ATTR_HAS_AS_PATH | ATTR_HAS_NEXT_HOP |
+	    ATTR_HAS_MED;
+	a.med = 7;
+	x = attrs_intern(t, &a);
+	attr_table_memory(t, &m);
+	ck_assert_uint_eq(m.sets, 1);
+	ck_assert_uint_le(m.set_bytes, sizeof(struct attrs) + 32);
+	ck_assert_ptr_null(x->aspath);
+	ck_assert_ptr_null(x->comms);
+	/* three communities: 12 bytes more, read back whole */
+	attrs_add_community(&a, 3);
+	attrs_add_community(&a, 1);
+	attrs_add_community(&a, 2);
+	y = attrs_intern(t, &a);
+	attr_table_memory(t, &m);
+	ck_assert_uint_eq(m.sets, 2);
+	ck_assert_uint_le(m.set_bytes, 2 * (sizeof(struct attrs) + 32) + 16);
+	ck_assert_uint_eq(y->ncomms, 3);
+	ck_assert_uint_eq(y->comms[0], 3);
+	ck_assert_uint_eq(y->comms[2], 2);
+	ck_assert(attrs_equal(y, &a));
+	attrs_unref(x);
+	attrs_unref(y);
+	attr_table_memory(t, &m);
+	ck_assert_uint_eq(m.sets, 0);
+	ck_assert_uint_eq(m.set_bytes, 0);
+	attrs_free(&a);
+	attr_table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -200,6 +247,7 @@ main(void)
 	tcase_add_test(tc, test_intern_many);
 	tcase_add_test(tc, test_copy_and_reset);
 	tcase_add_test(tc, test_aspath_iterate);
+	tcase_add_test(tc, test_intern_size);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -28,6 +28,7 @@
 #include "evbgp/daemon.h"
 #include "evbgp/env.h"
 #include "evbgp/log.h"
+#include "evbgp/metrics.h"
 #include "evbgp/util.h"
 
 static const char test_conf[] =
@@ -83,6 +84,10 @@ teardown(void)
 }
 
 /* ---- client helpers ---- */
+
+static void	collect_reply(void *ctx, const char *data, size_t len);
+struct answer;
+static void	helper_client(struct line_client *lc, struct answer *a);
 
 /* Fill a sockaddr_un; the paths here are known to fit. */
 static void
@@ -308,12 +313,67 @@ START_TEST(show_summary)
 }
 END_TEST
 
+/* An evbgpctl client hears why (issue 11 point 1), before "error". */
 START_TEST(bogus_command)
 {
 	char *s = ask("frobnicate the router");
 
-	ck_assert_str_eq(s, "error\n");
+	ck_assert_str_eq(s, "error: unknown command 'frobnicate'\nerror\n");
 	free(s);
+}
+END_TEST
+
+/* Every failing command carries a reason, naming the neighbor. */
+START_TEST(error_reasons)
+{
+	static const struct {
+		const char *cmd, *reason;
+	} cases[] = {
+		{ "neighbor 192.0.2.99 announce route 10.0.0.0/24 next-hop "
+		  "192.0.2.1", "error: no neighbor matching the selector\n" },
+		{ "announce route 10.0.0.0/24 rd 65000:1 label 16 next-hop "
+		  "192.0.2.1", "error: neighbor 127.0.0.2: family ipv4 "
+		  "mpls-vpn is not configured for this neighbor\n" },
+		{ "announce eor", "error: no established neighbor configured\n" },
+		{ "neighbor 192.0.2.99 teardown 2", "error: no neighbor matching the selector\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = ask(cases[i].cmd);
+
+		ck_assert_msg(strncmp(s, "error: ", 7) == 0, "%s: %s",
+		    cases[i].cmd, s);
+		ck_assert_msg(strcmp(s + strlen(s) - 6, "error\n") == 0,
+		    "%s: %s", cases[i].cmd, s);
+		if (cases[i].reason != NULL)
+			ck_assert_msg(strncmp(s, cases[i].reason,
+			    strlen(cases[i].reason)) == 0, "%s: %s",
+			    cases[i].cmd, s);
+		free(s);
+	}
+}
+END_TEST
+
+/* Helpers keep ExaBGP's bare answers: no "error: REASON" line. */
+START_TEST(helper_error_is_bare)
+{
+	static const char *const cmds[] = {
+		"frobnicate",
+		"announce route 10.0.0.0/24 rd 65000:1 label 16 next-hop 192.0.2.1",
+		"neighbor 192.0.2.99 announce route 10.0.0.0/24 next-hop self",
+	};
+	struct line_client lc;
+	struct answer a = { 0 };
+
+	helper_client(&lc, &a);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		fx.d->commands.line(fx.d->commands.arg, &lc, cmds[i],
+		    strlen(cmds[i]));
+		ck_assert_msg(a.p != NULL && strcmp(a.p, "error\n") == 0,
+		    "%s: %s", cmds[i], a.p);
+		answer_free(&a);
+	}
+	fx.d->commands.release(fx.d->commands.arg, &lc);
 }
 END_TEST
 
@@ -350,7 +410,8 @@ START_TEST(nul_byte_refused)
 
 	client_send(fd, cmd, sizeof(cmd) - 1);
 	pump(fd, &a, 2);
-	ck_assert_msg(strncmp(a.p, "error\nexabgp ", 13) == 0, "%s", a.p);
+	ck_assert_msg(strncmp(a.p, "error: command with a NUL byte refused\n"
+	    "error\nexabgp ", 52) == 0, "%s", a.p);
 	ck_assert_uint_eq(count_lines(&a, "done"), 1);
 	close(fd);
 	answer_free(&a);
@@ -425,7 +486,9 @@ START_TEST(max_length_line_accepted)
 	client_send(fd, line, CONTROL_MAX_LINE + 1);
 	client_send(fd, "version\n", 8);
 	pump(fd, &a, 2);
-	ck_assert_msg(strncmp(a.p, "error\n", 6) == 0, "%s", a.p);
+	ck_assert_msg(strncmp(a.p, "error: unknown command 'xxx", 27) == 0,
+	    "%s", a.p);
+	ck_assert_uint_eq(count_lines(&a, "error"), 1);
 	ck_assert_uint_eq(count_lines(&a, "done"), 1);
 	ck_assert(!a.eof);
 	close(fd);
@@ -690,7 +753,7 @@ START_TEST(json_forms_content)
 
 	/* json is not a word every command takes */
 	s = ask("reload json");
-	ck_assert_str_eq(s, "error\n");
+	ck_assert_str_eq(s, "error: reload: unexpected 'json'\nerror\n");
 	free(s);
 }
 END_TEST
@@ -724,11 +787,15 @@ START_TEST(create_delete_neighbor)
 	free(s);
 	s = ask("create neighbor 127.0.0.1 local-address 127.0.0.1 "
 	    "local-as 1 peer-as 1");
-	ck_assert_str_eq(s, "error\n");
+	ck_assert_msg(strncmp(s, "error: create neighbor refused: neighbor "
+	    "127.0.0.1 already exists", 59) == 0 && strcmp(s + strlen(s) - 7,
+	    "\nerror\n") == 0, "%s", s);
 	free(s);
 	s = ask("create neighbor 127.0.0.3 local-address 127.0.0.1 "
 	    "local-as 1 peer-as 1 api nosuch");
-	ck_assert_str_eq(s, "error\n");
+	ck_assert_msg(strncmp(s, "error: create neighbor refused: ", 32) == 0 &&
+	    strstr(s, "nosuch") != NULL && strcmp(s + strlen(s) - 7,
+	    "\nerror\n") == 0, "%s", s);
 	free(s);
 	ck_assert_uint_eq(fx.d->npeers, 2);
 	s = ask("delete neighbor 127.0.0.1 peer-as 65009");
@@ -737,7 +804,8 @@ START_TEST(create_delete_neighbor)
 	ck_assert_uint_eq(fx.d->npeers, 1);
 	ck_assert_uint_eq(fx.d->nruntime, 0);
 	s = ask("delete neighbor 127.0.0.1");
-	ck_assert_str_eq(s, "error\n");
+	ck_assert_str_eq(s, "error: no neighbor matching the selector\n"
+	    "error\n");
 	free(s);
 	close(hold);
 }
@@ -752,12 +820,182 @@ START_TEST(shutdown_answers_then_closes)
 	client_send(fd, "shutdown\n", 9);
 	pump(fd, &a, 1);
 	pump_eof(fd, &a);
-	ck_assert_str_eq(a.p, "shutdown in progress\ndone\n");
+	/* answered once the shutdown took effect (issue 11 point 2) */
+	ck_assert_str_eq(a.p, "shutdown in progress\nshutdown complete: 0 "
+	    "sessions closed (Cease sent), 0 helpers stopped\ndone\n");
 	ck_assert(a.eof);
 	/* no new client: the socket file is gone */
 	ck_assert_int_eq(stat(fx.path, &st), -1);
 	close(fd);
 	answer_free(&a);
+}
+END_TEST
+
+/* Write a configuration file for reload tests; its path in path. */
+static void
+write_conf(char *path, size_t len, const char *text)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/reload.conf", fx.dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * "reload" waits for the outcome and says it (issue 11 point 2): the
+ * diff when applied, the file:line error when refused; a line sent
+ * behind it is answered after it.
+ */
+START_TEST(reload_answers_outcome)
+{
+	static const char changed[] =
+	    "neighbor 127.0.0.2 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65002;\n"
+	    "	passive;\n"
+	    "	static { route 10.1.0.0/24 next-hop 192.0.2.1;\n"
+	    "		route 10.2.0.0/24 next-hop 192.0.2.1; }\n"
+	    "}\n"
+	    "neighbor 127.0.0.3 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65003;\n"
+	    "	passive;\n"
+	    "	static { route 10.3.0.0/24 next-hop 192.0.2.1; }\n"
+	    "}\n";
+	static const char first[] = "reload in progress\nreload applied: "
+	    "neighbors 1 added, 0 removed, 1 changed, 0 unchanged; routes 3 "
+	    "announced, 0 withdrawn\ndone\nexabgp ";
+	char path[160], *paths[1] = { path }, *s;
+	int fd;
+	struct answer a = { 0 };
+
+	write_conf(path, sizeof(path), changed);
+	fx.d->conf_paths = paths;
+	fx.d->nconf = 1;
+	fd = client_connect(fx.path);
+	client_send(fd, "reload\nversion\n", 15);
+	pump(fd, &a, 2);
+	ck_assert_msg(strncmp(a.p, first, strlen(first)) == 0, "%s", a.p);
+	close(fd);
+	answer_free(&a);
+
+	/* the same again: nothing changes */
+	s = ask("reload");
+	ck_assert_str_eq(s, "reload in progress\nreload applied: neighbors 0 "
+	    "added, 0 removed, 0 changed, 2 unchanged; routes 0 announced, 0 "
+	    "withdrawn\ndone\n");
+	free(s);
+
+	/* a broken file: refused with its file:line, the running one kept */
+	write_conf(path, sizeof(path), "neighbor 127.0.0.2 {\n\tlocal-as "
+	    "sixty;\n}\n");
+	s = ask("reload");
+	ck_assert_msg(strstr(s, "reload in progress\nerror: reload refused, "
+	    "the running configuration is kept: ") == s, "%s", s);
+	ck_assert_msg(strstr(s, "reload.conf:2: ") != NULL, "%s", s);
+	ck_assert_msg(strcmp(s + strlen(s) - 6, "error\n") == 0, "%s", s);
+	free(s);
+	ck_assert_uint_eq(fx.d->npeers, 2);
+
+	/* an empty one: refused unless asked */
+	write_conf(path, sizeof(path), "# nothing\n");
+	s = ask("reload");
+	ck_assert_msg(strstr(s, "has no neighbor (the running one has 2)") !=
+	    NULL, "%s", s);
+	ck_assert_msg(strcmp(s + strlen(s) - 6, "error\n") == 0, "%s", s);
+	free(s);
+	s = ask("restart allow-empty");
+	ck_assert_str_eq(s, "restart in progress\nreload applied: neighbors 0 "
+	    "added, 2 removed, 0 changed, 0 unchanged; routes 0 announced, 0 "
+	    "withdrawn; 0 helpers restarted\ndone\n");
+	free(s);
+	ck_assert_uint_eq(fx.d->npeers, 0);
+	fx.d->conf_paths = NULL;
+	fx.d->nconf = 0;
+	unlink(path);
+}
+END_TEST
+
+/* Requests merged into one reload: every client waiting hears the one
+ * outcome (here a refusal: the fixture's file does not exist). */
+START_TEST(reload_many_waiters)
+{
+	int fds[CONTROL_MAX_CLIENTS];
+	struct answer a[CONTROL_MAX_CLIENTS];
+
+	memset(a, 0, sizeof(a));
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		fds[i] = client_connect(fx.path);
+		client_send(fds[i], i % 2 ? "reload\n" : "restart\n",
+		    i % 2 ? 7 : 8);
+	}
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++) {
+		pump(fds[i], &a[i], 1);
+		ck_assert_msg(a[i].p != NULL && strstr(a[i].p, "error: reload "
+		    "refused, the running configuration is kept: test.conf") !=
+		    NULL, "%d: %s", i, a[i].p);
+		ck_assert_uint_eq(count_lines(&a[i], "error"), 1);
+		close(fds[i]);
+		answer_free(&a[i]);
+	}
+	spin(20);
+	ck_assert_uint_eq(fx.d->nwaiters, 0);
+}
+END_TEST
+
+/* "restart" is answered once its helpers started again. */
+START_TEST(restart_waits_for_helpers)
+{
+	static const char conf[] =
+	    "process cat1 {\n\trun /bin/cat;\n\tencoder text;\n}\n"
+	    "process cat2 {\n\trun /bin/cat;\n\tencoder json;\n}\n"
+	    "neighbor 127.0.0.2 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65002;\n"
+	    "	passive;\n"
+	    "}\n";
+	char path[160], *paths[1] = { path }, *s;
+
+	write_conf(path, sizeof(path), conf);
+	fx.d->conf_paths = paths;
+	fx.d->nconf = 1;
+	s = ask("reload");
+	ck_assert_msg(strstr(s, "reload applied: ") != NULL, "%s", s);
+	free(s);
+	s = ask("restart");
+	ck_assert_msg(strstr(s, "restart in progress\nreload applied: "
+	    "neighbors 0 added, 0 removed, 0 changed, 1 unchanged; routes 0 "
+	    "announced, 0 withdrawn; 2 helpers restarted\ndone\n") == s, "%s",
+	    s);
+	free(s);
+	fx.d->conf_paths = NULL;
+	fx.d->nconf = 0;
+	unlink(path);
+}
+END_TEST
+
+/* A client that goes away while waiting is forgotten (no use after
+ * free: the ASan build runs this). */
+START_TEST(reload_waiter_gone)
+{
+	int fd = client_connect(fx.path);
+
+	client_send(fd, "reload\n", 7);
+	/* read by the daemon, answered on a later turn: close first */
+	for (double end = now_s() + WAIT_S; fx.d->nwaiters == 0 &&
+	    now_s() < end;)
+		event_base_loop(fx.d->base, EVLOOP_NONBLOCK | EVLOOP_ONCE);
+	close(fd);
+	spin(50);
+	ck_assert_uint_eq(fx.d->nwaiters, 0);
 }
 END_TEST
 
@@ -1040,6 +1278,18 @@ collect_reply(void *ctx, const char *data, size_t len)
 	a->p[a->len] = '\0';
 }
 
+/* A helper's command client whose answers go to a. */
+static void
+helper_client(struct line_client *lc, struct answer *a)
+{
+	memset(lc, 0, sizeof(*lc));
+	snprintf(lc->name, sizeof(lc->name), "helper");
+	lc->helper = true;
+	lc->encoder = ENCODER_TEXT;
+	lc->reply = collect_reply;
+	lc->ctx = a;
+}
+
 /* A helper's line with a NUL inside is refused, not cut at the NUL and
  * run (issue 8, defect 11). */
 START_TEST(helper_nul_byte_refused)
@@ -1048,12 +1298,7 @@ START_TEST(helper_nul_byte_refused)
 	struct line_client lc;
 	struct answer a = { 0 };
 
-	memset(&lc, 0, sizeof(lc));
-	snprintf(lc.name, sizeof(lc.name), "helper");
-	lc.helper = true;
-	lc.encoder = ENCODER_TEXT;
-	lc.reply = collect_reply;
-	lc.ctx = &a;
+	helper_client(&lc, &a);
 	fx.d->commands.line(fx.d->commands.arg, &lc, line, sizeof(line) - 1);
 	ck_assert_str_eq(a.p, "error\n");
 	/* and the next line runs */
@@ -1123,6 +1368,53 @@ START_TEST(command_text_escaped_in_log)
 }
 END_TEST
 
+/* --metrics values (issue 11 point 5): what each form means. */
+START_TEST(metrics_listen_forms)
+{
+	static const struct {
+		const char *in, *addr;
+		int port;		/* -1: refused */
+	} v[] = {
+		{ "9179", "127.0.0.1", 9179 },
+		{ "0", "127.0.0.1", 0 },
+		{ "127.0.0.2", "127.0.0.2", 9179 },
+		{ "192.0.2.1:80", "192.0.2.1", 80 },
+		{ "[::1]:9100", "::1", 9100 },
+		{ "[::1]", "::1", 9179 },
+		{ "::1", "::1", 9179 },
+		{ "2001:db8::1", "2001:db8::1", 9179 },
+		{ "65536", NULL, -1 },
+		{ "127.0.0.1:65536", NULL, -1 },
+		{ "127.0.0.1:", NULL, -1 },
+		{ ":80", NULL, -1 },
+		{ "", NULL, -1 },
+		{ "localhost:80", NULL, -1 },
+		{ "[::1]:", NULL, -1 },
+		{ "[::1", NULL, -1 },
+		{ "[127.0.0.1]:80", "127.0.0.1", 80 },
+		{ "127.0.0.1:+80", NULL, -1 },
+		{ "127.0.0.1:8o", NULL, -1 },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct bgp_addr a;
+		uint16_t port;
+		char why[128], buf[ADDR_STRLEN];
+		int rc = metrics_parse_listen(v[i].in, &a, &port, why,
+		    sizeof(why));
+
+		if (v[i].port == -1) {
+			ck_assert_msg(rc == -1, "'%s' accepted", v[i].in);
+			ck_assert_msg(strncmp(why, "'", 1) == 0, "%s", why);
+			continue;
+		}
+		ck_assert_msg(rc == 0, "'%s': %s", v[i].in, why);
+		ck_assert_str_eq(addr_fmt(&a, buf), v[i].addr);
+		ck_assert_int_eq(port, v[i].port);
+	}
+}
+END_TEST
+
 static Suite *
 control_suite(void)
 {
@@ -1136,6 +1428,8 @@ control_suite(void)
 	tcase_add_test(tc, version);
 	tcase_add_test(tc, show_summary);
 	tcase_add_test(tc, bogus_command);
+	tcase_add_test(tc, error_reasons);
+	tcase_add_test(tc, helper_error_is_bare);
 	tcase_add_test(tc, pipelined_in_order);
 	tcase_add_test(tc, nul_byte_refused);
 	tcase_add_test(tc, helper_nul_byte_refused);
@@ -1155,6 +1449,11 @@ control_suite(void)
 	tcase_add_test(tc, json_forms_content);
 	tcase_add_test(tc, create_delete_neighbor);
 	tcase_add_test(tc, shutdown_answers_then_closes);
+	tcase_add_test(tc, reload_answers_outcome);
+	tcase_add_test(tc, reload_waiter_gone);
+	tcase_add_test(tc, restart_waits_for_helpers);
+	tcase_add_test(tc, reload_many_waiters);
+	tcase_add_test(tc, metrics_listen_forms);
 	tcase_add_test(tc, free_removes_socket);
 	tcase_add_test(tc, live_socket_refused);
 	tcase_add_test(tc, stale_socket_replaced);

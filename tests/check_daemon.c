@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -404,6 +407,18 @@ capture_reply(void *ctx, const char *data, size_t len)
 	sbuf_add(&((struct answers *)ctx)->text, data, len);
 }
 
+/* An evbgpctl client whose answers go to ans. */
+static void
+ctl_client(struct line_client *c, struct answers *ans)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "evbgpctl");
+	c->encoder = ENCODER_TEXT;
+	c->reply = capture_reply;
+	sbuf_init(&ans->text);
+	c->ctx = ans;
+}
+
 /* Run one command as evbgpctl would; returns its answer text. */
 static const char *
 command(struct harness *h, struct line_client *c, struct answers *ans,
@@ -463,12 +478,7 @@ START_TEST(test_toobig_route_does_not_wedge)
 	ck_assert_uint_eq(a.announced, 2);
 	ck_assert_uint_le(a.max_len, 4096);
 
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "evbgpctl");
-	c.encoder = ENCODER_TEXT;
-	c.reply = capture_reply;
-	sbuf_init(&ans.text);
-	c.ctx = &ans;
+	ctl_client(&c, &ans);
 	/* later commands flow */
 	r = command(&h, &c, &ans, "announce route 10.4.0.0/24 next-hop "
 	    "192.0.2.1");
@@ -483,7 +493,10 @@ START_TEST(test_toobig_route_does_not_wedge)
 	    "as-path [%s ]", path.p);
 	sbuf_addc(&conf, '\0');
 	r = command(&h, &c, &ans, conf.p);
-	ck_assert_str_eq(r, "error\n");
+	/* an evbgpctl client hears why (a helper gets the bare error) */
+	ck_assert_str_eq(r, "error: neighbor 127.0.0.2: route 10.5.0.0/24 "
+	    "refused: its UPDATE needs 4459 bytes, this neighbor allows 4096 "
+	    "(no extended message capability, RFC 8654)\nerror\n");
 	/* and the operator can see what was left out */
 	r = command(&h, &c, &ans, "show neighbor 127.0.0.2 extensive");
 	ck_assert_msg(strstr(r, "too-large-unsent") != NULL, "%s", r);
@@ -526,12 +539,7 @@ START_TEST(test_families_through_api)
 
 	harness_dir(&h);
 	harness_start(&h, conf);
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "evbgpctl");
-	c.encoder = ENCODER_TEXT;
-	c.reply = capture_reply;
-	sbuf_init(&ans.text);
-	c.ctx = &ans;
+	ctl_client(&c, &ans);
 	for (int i = 0; i < 2; i++) {
 		char line[128];
 
@@ -631,7 +639,8 @@ START_TEST(test_watchdog_default_name)
 	ctl.reply = capture_reply;
 	ctl.ctx = &ans;
 	ck_assert_str_eq(command(&h, &ctl, &ans, "announce watchdog"),
-	    "error\n");
+	    "error: announce watchdog: a watchdog name is required (only a "
+	    "helper's own is implied)\nerror\n");
 	ck_assert_str_eq(command(&h, &ctl, &ans, "announce watchdog dnsr"),
 	    "done\n");
 	wait_arrived(&h, &a, got_announced, 3);
@@ -640,6 +649,227 @@ START_TEST(test_watchdog_default_name)
 	lh.release(lh.arg, &helper);
 	lh.release(lh.arg, &ctl);
 	sbuf_free(&ans.text);
+	harness_free(&h);
+}
+END_TEST
+
+/* Run the loop until the peer leaves Established (bounded). */
+static void
+wait_not_established(struct harness *h)
+{
+	for (double end = mono_now() + WAIT_S; mono_now() < end &&
+	    peer_state(h->d->peers[0]) == ST_ESTABLISHED;) {
+		event_base_loop(h->d->base, EVLOOP_NONBLOCK);
+		usleep(10000);
+	}
+	ck_assert_int_ne(peer_state(h->d->peers[0]), ST_ESTABLISHED);
+}
+
+/* The object of the first neighbor in a show neighbor json answer. */
+static json_object *
+first_neighbor(const char *text, json_object **root)
+{
+	*root = json_tokener_parse(text);
+	ck_assert_msg(*root != NULL && json_object_is_type(*root,
+	    json_type_array) && json_object_array_length(*root) == 1, "%s",
+	    text);
+	return json_object_array_get_idx(*root, 0);
+}
+
+static uint64_t
+json_u64_at(json_object *o, const char *a, const char *b)
+{
+	json_object *v = o;
+
+	ck_assert_msg(json_object_object_get_ex(v, a, &v), "%s", a);
+	if (b != NULL)
+		ck_assert_msg(json_object_object_get_ex(v, b, &v), "%s.%s", a,
+		    b);
+	return json_object_get_uint64(v);
+}
+
+/*
+ * Why is this session down? (issue 11 point 3): state and its age, the
+ * configured router id before the first OPEN, flaps, the last error with
+ * the NOTIFICATION's names and shutdown communication, prefixes sent and
+ * received, the Adj-RIB-Out backlog; the md5 password never shown.
+ */
+START_TEST(test_show_neighbor_history)
+{
+	static const char conf[] = "neighbor 127.0.0.2 {\n"
+	    "	router-id 10.9.8.7;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65001;\n"
+	    "	passive;\n"
+	    "	md5-password s3cretpw;\n"
+	    "	family { ipv4 unicast; }\n"
+	    "	static {\n"
+	    "		route 10.1.0.0/24 next-hop 192.0.2.1;\n"
+	    "		route 10.2.0.0/24 next-hop 192.0.2.1;\n"
+	    "		route 10.3.0.0/24 next-hop 192.0.2.1 med 3;\n"
+	    "	}\n"
+	    "}\n";
+	static const uint8_t ibgp_update[48] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0, 48, BGP_MSG_UPDATE, 0, 0, 0, 21,
+		0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 192, 0, 2, 1,
+		0x40, 5, 4, 0, 0, 0, 100, 24, 10, 7, 2,
+	};
+	struct harness h;
+	struct arrived a = { 0 };
+	struct answers ans;
+	struct line_client c;
+	struct line_handler lh;
+	uint8_t buf[4096];
+	struct wbuf w;
+	json_object *root, *n, *v;
+	const char *r;
+
+	harness_dir(&h);
+	harness_start(&h, conf);
+	ctl_client(&c, &ans);
+
+	/* before any session */
+	r = command(&h, &c, &ans, "show neighbor extensive");
+	ck_assert_msg(strstr(r, "   state                active (for 0:00:0") !=
+	    NULL || strstr(r, "   state                idle (for 0:00:0") != NULL,
+	    "%s", r);
+	ck_assert_msg(strstr(r, "   down for             0:00:0") != NULL,
+	    "%s", r);
+	ck_assert_msg(strstr(r, "up for") == NULL, "%s", r);
+	ck_assert_msg(strstr(r, "   ID                          10.9.8.7") !=
+	    NULL, "%s", r);
+	ck_assert_msg(strstr(r, "   last error           none\n") != NULL, "%s",
+	    r);
+	ck_assert_msg(strstr(r, "   queued routes        3\n") != NULL, "%s", r);
+	r = command(&h, &c, &ans, "show neighbor summary");
+	ck_assert_msg(strstr(r, "pfx-sent  pfx-rcvd out-queue\n") != NULL, "%s",
+	    r);
+	ck_assert_msg(strstr(r, "         0         0         3\n") != NULL,
+	    "%s", r);
+	/* md5 passwords never leave the daemon */
+	r = command(&h, &c, &ans, "show neighbor configuration");
+	ck_assert_msg(strstr(r, "s3cretpw") == NULL, "%s", r);
+	ck_assert_msg(strstr(r, "# md5-password is set (not shown)") != NULL,
+	    "%s", r);
+	r = command(&h, &c, &ans, "show neighbor configuration json");
+	ck_assert_msg(strstr(r, "s3cretpw") == NULL, "%s", r);
+	r = command(&h, &c, &ans, "show neighbor json");
+	ck_assert_msg(strstr(r, "s3cretpw") == NULL, "%s", r);
+	n = first_neighbor(r, &root);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(n,
+	    "router-id")), "10.9.8.7");
+	ck_assert(json_object_object_get_ex(n, "down-for-seconds", &v));
+	ck_assert(!json_object_object_get_ex(n, "up-for-seconds", &v));
+	ck_assert(json_object_object_get_ex(n, "last-error", &v) && v == NULL);
+	ck_assert_uint_eq(json_u64_at(n, "adj-rib-out", "queued"), 3);
+	ck_assert_uint_eq(json_u64_at(n, "flaps", NULL), 0);
+	json_object_put(root);
+
+	/* a session: the table goes out, the peer sends one route */
+	connect_peer(&h);
+	wbuf_init(&w, buf, sizeof(buf));
+	w.len = test_open(buf, sizeof(buf), 65001, FAMSET(FAM_IPV4_UNICAST));
+	keepalive_encode(&w);
+	bufferevent_write(h.remote, w.buf, w.len);
+	/* iBGP: ORIGIN, empty AS_PATH, NEXT_HOP, LOCAL_PREF; 10.7.2.0/24 */
+	bufferevent_write(h.remote, ibgp_update, sizeof(ibgp_update));
+	wait_arrived(&h, &a, got_eor_and, 3);
+	for (double end = mono_now() + WAIT_S; mono_now() < end &&
+	    h.d->peers[0]->hist.prefixes_recv == 0;) {
+		event_base_loop(h.d->base, EVLOOP_NONBLOCK);
+		usleep(10000);
+	}
+	r = command(&h, &c, &ans, "show neighbor extensive");
+	ck_assert_msg(strstr(r, "   up for               0:00:0") != NULL, "%s",
+	    r);
+	ck_assert_msg(strstr(r, "   prefixes announced                 3 "
+	    "              1\n") != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "   queued routes        0\n") != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "   sent routes          3\n") != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "Negotiated\n") != NULL, "%s", r);
+	r = command(&h, &c, &ans, "show neighbor json");
+	n = first_neighbor(r, &root);
+	ck_assert(json_object_object_get_ex(n, "up-for-seconds", &v));
+	ck_assert_uint_eq(json_u64_at(n, "adj-rib-out", "sent"), 3);
+	/* a bufferevent pair has no kernel queue: all of it is taken */
+	ck_assert_uint_eq(json_u64_at(n, "adj-rib-out", "acknowledged"), 3);
+	ck_assert(json_object_object_get_ex(n, "prefixes", &v));
+	ck_assert_uint_eq(json_u64_at(v, "sent", "announced"), 3);
+	ck_assert_uint_eq(json_u64_at(v, "received", "announced"), 1);
+	ck_assert(json_object_object_get_ex(n, "capabilities", &v));
+	ck_assert(json_object_object_get_ex(v, "negotiated", &v));
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(n,
+	    "peer-router-id")), "10.0.0.2");
+	json_object_put(root);
+
+	/* the peer says goodbye with a shutdown communication */
+	wbuf_init(&w, buf, sizeof(buf));
+	notification_encode_shutdown(&w, BGP_CEASE_ADMIN_SHUTDOWN,
+	    "maintenance window");
+	bufferevent_write(h.remote, w.buf, w.len);
+	wait_not_established(&h);
+	r = command(&h, &c, &ans, "show neighbor extensive");
+	ck_assert_msg(strstr(r, "   flaps                1\n") != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "   last error           NOTIFICATION received: "
+	    "6/2 Cease, Administrative Shutdown: \"maintenance window\" (0:00:0")
+	    != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "   down for ") != NULL, "%s", r);
+	ck_assert_msg(strstr(r, "up for") == NULL, "%s", r);
+	r = command(&h, &c, &ans, "show neighbor json");
+	n = first_neighbor(r, &root);
+	ck_assert_uint_eq(json_u64_at(n, "flaps", NULL), 1);
+	ck_assert(json_object_object_get_ex(n, "last-error", &v));
+	ck_assert_msg(strstr(json_object_get_string(json_object_object_get(v,
+	    "error")), "maintenance window") != NULL, "%s", r);
+	json_object_put(root);
+
+	api_exec_handler(h.d, &lh);
+	lh.release(lh.arg, &c);
+	sbuf_free(&ans.text);
+	harness_free(&h);
+}
+END_TEST
+
+/* A TCP error is the last error too: connection refused. */
+START_TEST(test_show_neighbor_tcp_error)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	struct harness h;
+	char conf[512];
+	int fd;
+
+	/* a loopback port nobody listens on: bound, then closed */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	close(fd);
+	snprintf(conf, sizeof(conf), "neighbor 127.0.0.1 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65002;\n"
+	    "	connect %u;\n"
+	    "}\n", ntohs(sin.sin_port));
+	harness_dir(&h);
+	harness_start(&h, conf);
+	for (double end = mono_now() + WAIT_S; mono_now() < end &&
+	    h.d->peers[0]->hist.last_error[0] == '\0';) {
+		event_base_loop(h.d->base, EVLOOP_NONBLOCK);
+		usleep(10000);
+	}
+	ck_assert_str_eq(h.d->peers[0]->hist.last_error,
+	    "TCP: Connection refused");
+	/* down since it was created, not since its last attempt */
+	ck_assert(h.d->peers[0]->hist.down_since <
+	    h.d->peers[0]->hist.state_since);
+	ck_assert(peer_up_down_for(h.d->peers[0]) >=
+	    mono_now() - h.d->peers[0]->hist.down_since - 0.001);
+	ck_assert_uint_eq(h.d->peers[0]->hist.flaps, 0);
 	harness_free(&h);
 }
 END_TEST
@@ -656,6 +886,8 @@ daemon_suite(void)
 	tcase_add_test(tc, test_toobig_route_does_not_wedge);
 	tcase_add_test(tc, test_families_through_api);
 	tcase_add_test(tc, test_watchdog_default_name);
+	tcase_add_test(tc, test_show_neighbor_history);
+	tcase_add_test(tc, test_show_neighbor_tcp_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -298,6 +298,44 @@ START_TEST(test_help_examples_parse)
 }
 END_TEST
 
+/* The Adj-RIB-Out totals of show neighbor json, and the progress line
+ * (issue 11 point 6). */
+START_TEST(test_progress)
+{
+	static const char two[] = "[{\"peer-address\":\"192.0.2.1\","
+	    "\"state\":\"established\",\"adj-rib-out\":{\"routes\":5,"
+	    "\"queued\":10,\"sent\":100,\"acknowledged\":90}},"
+	    "{\"peer-address\":\"192.0.2.2\",\"state\":\"active\","
+	    "\"adj-rib-out\":{\"queued\":7,\"sent\":3,\"acknowledged\":3}},"
+	    "{\"peer-address\":\"192.0.2.3\"}]";
+	struct ctl_progress p, base = { 0 };
+	struct ctl_tally t = { 5, 1, 0 };
+	char buf[400];
+
+	ck_assert_int_eq(ctl_progress_parse(two, &p), 0);
+	ck_assert_uint_eq(p.neighbors, 2);	/* the third has no table */
+	ck_assert_uint_eq(p.established, 1);
+	ck_assert_uint_eq(p.queued, 17);
+	ck_assert_uint_eq(p.sent, 103);
+	ck_assert_uint_eq(p.acked, 93);
+	base.sent = 50;
+	base.acked = 50;
+	ctl_progress_line(&t, &base, &p, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "progress: 6 commands (5 done, 1 error); "
+	    "Adj-RIB-Out of 2 neighbors (1 established): 17 queued, 53 sent, "
+	    "43 acknowledged");
+	/* counters that went back (a restarted evbgpd) never go negative */
+	base.sent = base.acked = 1000;
+	ctl_progress_line(&t, &base, &p, buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, "17 queued, 0 sent, 0 acknowledged") != NULL,
+	    "%s", buf);
+	ck_assert_int_eq(ctl_progress_parse("{}", &p), -1);
+	ck_assert_int_eq(ctl_progress_parse("not json", &p), -1);
+	ck_assert_int_eq(ctl_progress_parse("[]", &p), 0);
+	ck_assert_uint_eq(p.neighbors, 0);
+}
+END_TEST
+
 static Suite *
 evbgpctl_suite(void)
 {
@@ -317,6 +355,7 @@ evbgpctl_suite(void)
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_abbrev);
 	tcase_add_test(tc, test_neighbor_addresses);
+	tcase_add_test(tc, test_progress);
 	tcase_add_test(tc, test_split_words);
 	tcase_add_test(tc, test_help_examples_parse);
 	suite_add_tcase(s, tc);

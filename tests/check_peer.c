@@ -7,7 +7,12 @@
  * callbacks: state changes, messages only of the wanted types, reading
  * paused until the owner is ready, connections flushing after close.
  */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
 #include <check.h>
+#include <inttypes.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +27,7 @@
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
 #include "evbgp/update.h"
+#include "evbgp/util.h"
 #include "testlib.h"
 
 #define CONF_HEAD							\
@@ -1023,6 +1029,342 @@ START_TEST(test_route_refresh_ignored_unless_negotiated)
 }
 END_TEST
 
+
+/*
+ * Packing yields: one kick packs at most a budget of UPDATE bytes (32 KiB)
+ * and continues on the next loop turn, so fifty peers packing their
+ * tables never hold the loop (and the KEEPALIVE timers) for long; all the
+ * routes still go out.
+ */
+START_TEST(test_packing_yields_between_turns)
+{
+	enum { N = 20000 };
+	struct harness h;
+	uint64_t before, after;
+	uint8_t msg[4096];
+
+	harness_init(&h);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	before = h.p->stats.sent[BGP_MSG_UPDATE];
+	for (uint32_t i = 0; i < N; i++) {
+		struct attrs a;
+		const struct attrs *ia;
+		struct prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
+
+		attrs_init(&a);
+		a.has = ATTR_HAS_ORIGIN | ATTR_HAS_AS_PATH | ATTR_HAS_NEXT_HOP |
+		    ATTR_HAS_MED;
+		addr_parse("192.0.2.1", &a.nexthop);
+		a.med = i;
+		ia = attrs_intern(h.f.attrs, &a);
+		attrs_free(&a);
+		pfx.b[0] = 10;
+		pfx.b[1] = 200;
+		pfx.b[2] = (uint8_t)(i >> 8);
+		pfx.b[3] = (uint8_t)i;
+		rib_out_announce(h.p->ro, FAM_IPV4_UNICAST, &pfx, 0, ia);
+		attrs_unref(ia);
+	}
+	peer_schedule_kick(h.p);
+	/* the kick's turn (its timer may be up to KICK_COALESCE_MS away) */
+	for (int i = 0; i < 1000 && h.p->stats.sent[BGP_MSG_UPDATE] == before;
+	    i++)
+		event_base_loop(h.f.base, EVLOOP_ONCE);
+	after = h.p->stats.sent[BGP_MSG_UPDATE];
+	/* one UPDATE per route here, 49 bytes each: a budget's worth */
+	ck_assert_uint_gt(after - before, 0);
+	ck_assert_msg(after - before <= 32 * 1024 / 49 + 1, "%" PRIu64
+	    " UPDATEs in one turn", after - before);
+	ck_assert(rib_out_pending(h.p->ro));
+	/* and everything, turn after turn (bounded) */
+	for (int i = 0; i < 10000 && rib_out_pending(h.p->ro); i++) {
+		event_base_loop(h.f.base, EVLOOP_ONCE);
+		while (next_msg(&h, msg, sizeof(msg), NULL) != 0)
+			;
+	}
+	ck_assert(!rib_out_pending(h.p->ro));
+	ck_assert_uint_eq(h.p->stats.sent[BGP_MSG_UPDATE] - before, N);
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	harness_free(&h);
+}
+END_TEST
+
+/* ---- a slow reader on a real TCP connection (issue 13 a) ---- */
+
+#define SLOW_HOLD_S	6	/* offered: KEEPALIVE every 2 s */
+#define SLOW_RCVBUF	4096	/* the reader's socket receive buffer */
+#define SLOW_READ	2048	/* bytes read per tick ... */
+#define SLOW_TICK_MS	10	/* ... every tick: <= 200 KB/s */
+#define SLOW_ROUTES	60000	/* unique MED: ~3 MB of UPDATEs */
+
+/* The far end: a plain socket read a little at a time. */
+struct slow_reader {
+	struct harness	*h;
+	int		 fd;
+	uint8_t		 buf[BGP_MAX_EXT_MSG * 2];
+	size_t		 have;
+	uint64_t	 bytes;		/* read so far */
+	size_t		 updates;
+	double		 est_at;	/* seen Established */
+	double		 last_ka;	/* the previous KEEPALIVE (or est_at) */
+	double		 worst_gap;	/* longest wait for a KEEPALIVE */
+	double		 our_ka;	/* our last KEEPALIVE to the peer */
+	int		 kas;		/* KEEPALIVEs after Established */
+	int		 notifs;	/* NOTIFICATIONs */
+	size_t		 updates_after_notif;
+	size_t		 min_queued;	/* the peer's backlog at each one */
+	/* stream offsets read when each KEEPALIVE was queued (seen from
+	 * the peer's counter at the next tick), oldest first */
+	uint64_t	 ka_queued_at[16];
+	size_t		 nka_queued;
+	uint64_t	 ka_sent_seen;	/* the peer's KEEPALIVE counter */
+	uint64_t	 worst_behind;	/* bytes between queueing and arrival */
+	bool		 eof;
+};
+
+static size_t
+peer_queued(const struct peer *p)
+{
+	if (p->bev == NULL)
+		return 0;
+	return evbuffer_get_length(bufferevent_get_output(p->bev)) +
+	    evbuffer_get_length(p->out_bulk);
+}
+
+/* Read up to max bytes, then take every whole message buffered. */
+static void
+slow_read(struct slow_reader *r, size_t max)
+{
+	ssize_t n;
+
+	if (max > sizeof(r->buf) - r->have)
+		max = sizeof(r->buf) - r->have;
+	n = read(r->fd, r->buf + r->have, max);
+	if (n == 0)
+		r->eof = true;
+	if (n <= 0)
+		return;
+	r->have += (size_t)n;
+	r->bytes += (uint64_t)n;
+	while (r->have >= BGP_HEADER_LEN) {
+		size_t len = (size_t)r->buf[16] << 8 | r->buf[17];
+		uint8_t type = r->buf[18];
+
+		ck_assert_uint_ge(len, BGP_HEADER_LEN);
+		if (r->have < len)
+			break;
+		if (type == BGP_MSG_UPDATE) {
+			r->updates++;
+			if (r->notifs > 0)
+				r->updates_after_notif++;
+		}
+		if (type == BGP_MSG_NOTIFICATION)
+			r->notifs++;
+		if (type == BGP_MSG_KEEPALIVE && r->est_at > 0) {
+			double now = mono_now();
+			size_t q = peer_queued(r->h->p);
+
+			if (now - r->last_ka > r->worst_gap)
+				r->worst_gap = now - r->last_ka;
+			r->last_ka = now;
+			/* it came while UPDATEs were still queued behind it */
+			if (r->kas == 0 || q < r->min_queued)
+				r->min_queued = q;
+			r->kas++;
+			/* how much of the stream came between the moment
+			 * it was queued and its own last byte */
+			if (r->nka_queued > 0) {
+				uint64_t end = r->bytes - (r->have - len);
+				uint64_t behind = end - r->ka_queued_at[0];
+
+				if (behind > r->worst_behind)
+					r->worst_behind = behind;
+				memmove(r->ka_queued_at, r->ka_queued_at + 1,
+				    --r->nka_queued * sizeof(uint64_t));
+			}
+		}
+		memmove(r->buf, r->buf + len, r->have - len);
+		r->have -= len;
+	}
+}
+
+static void
+slow_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct slow_reader *r = arg;
+	uint8_t ka[BGP_HEADER_LEN];
+
+	/* a KEEPALIVE queued since the last tick: what was read by now is
+	 * at most one tick's read short of where it went in */
+	while (r->est_at > 0 &&
+	    r->h->p->stats.sent[BGP_MSG_KEEPALIVE] > r->ka_sent_seen) {
+		r->ka_sent_seen++;
+		ck_assert_uint_lt(r->nka_queued, 16);
+		r->ka_queued_at[r->nka_queued++] = r->bytes;
+	}
+	slow_read(r, SLOW_READ);
+	/* keep the peer's own hold timer happy */
+	if (r->est_at > 0 && mono_now() - r->our_ka > 1.0) {
+		remote_keepalive(ka, sizeof(ka));
+		ck_assert_int_eq(write(r->fd, ka, sizeof(ka)), (int)sizeof(ka));
+		r->our_ka = mono_now();
+	}
+}
+
+/*
+ * A KEEPALIVE goes out ahead of queued UPDATEs: the peer has megabytes of
+ * UPDATEs for a reader that takes at most 200 KB/s through a 4 KiB
+ * receive buffer. Behind a 1 MiB backlog a KEEPALIVE would wait 5 s or
+ * more; ahead of it, it waits behind one output chunk and the kernel's
+ * buffers. Judged by what the reader sees: every KEEPALIVE within the
+ * hold time of the previous one, and each arriving while the peer still
+ * has UPDATEs queued (it overtook them).
+ */
+START_TEST(test_keepalive_ahead_of_updates)
+{
+	struct harness h;
+	struct slow_reader r;
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	int lfd, dfd, rcv = SLOW_RCVBUF;
+	struct bufferevent *bev;
+	struct bgp_addr local;
+	struct timeval tick = { 0, SLOW_TICK_MS * 1000 };
+	struct event *t;
+	uint8_t buf[256];
+	size_t n;
+	double deadline;
+
+	memset(&h, 0, sizeof(h));
+	fake_init(&h.f);
+	h.cfg = config_parse(conf_text, "test.conf", (char[256]){ 0 }, 256);
+	ck_assert_ptr_nonnull(h.cfg);
+	h.p = peer_new(&h.f.env, &h.cfg->neighbors[0], NULL);
+	h.p->admin_down = true;
+
+	/* a loopback connection on an ephemeral port */
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(lfd, 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(lfd, 1), 0);
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sin, &sl), 0);
+	memset(&r, 0, sizeof(r));
+	r.h = &h;
+	r.fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(r.fd, 0);
+	/* before connect, so that the window is small from the start */
+	ck_assert_int_eq(setsockopt(r.fd, SOL_SOCKET, SO_RCVBUF, &rcv,
+	    sizeof(rcv)), 0);
+	ck_assert_int_eq(connect(r.fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	dfd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(dfd, 0);
+	close(lfd);
+	evutil_make_socket_nonblocking(dfd);
+	evutil_make_socket_nonblocking(r.fd);
+	bev = bufferevent_socket_new(h.f.base, dfd, BEV_OPT_CLOSE_ON_FREE);
+	ck_assert_ptr_nonnull(bev);
+	addr_parse("127.0.0.1", &local);
+	peer_accept_bev(h.p, bev, &local);
+
+	/* OPEN (hold time SLOW_HOLD_S) and KEEPALIVE: Established */
+	n = remote_open(buf, sizeof(buf), 65002);
+	buf[22] = 0;
+	buf[23] = SLOW_HOLD_S;
+	n += remote_keepalive(buf + n, sizeof(buf) - n);
+	ck_assert_int_eq(write(r.fd, buf, n), (int)n);
+	deadline = mono_now() + 20;
+	while (peer_state(h.p) != ST_ESTABLISHED && mono_now() < deadline) {
+		event_base_loop(h.f.base, EVLOOP_NONBLOCK);
+		slow_read(&r, sizeof(r.buf));
+	}
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	ck_assert_uint_eq(h.p->neg.hold_time, SLOW_HOLD_S);
+	r.est_at = r.last_ka = r.our_ka = mono_now();
+	r.ka_sent_seen = h.p->stats.sent[BGP_MSG_KEEPALIVE];
+
+	/* megabytes of UPDATEs: one route each (unique MED) */
+	for (uint32_t i = 0; i < SLOW_ROUTES; i++) {
+		struct attrs a;
+		const struct attrs *ia;
+		struct prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
+
+		attrs_init(&a);
+		a.has = ATTR_HAS_ORIGIN | ATTR_HAS_AS_PATH | ATTR_HAS_NEXT_HOP |
+		    ATTR_HAS_MED;
+		addr_parse("192.0.2.1", &a.nexthop);
+		a.med = i;
+		ia = attrs_intern(h.f.attrs, &a);
+		attrs_free(&a);
+		pfx.b[0] = 10;
+		pfx.b[1] = (uint8_t)(i >> 16);
+		pfx.b[2] = (uint8_t)(i >> 8);
+		pfx.b[3] = (uint8_t)i;
+		rib_out_announce(h.p->ro, FAM_IPV4_UNICAST, &pfx, 0, ia);
+		attrs_unref(ia);
+	}
+	peer_schedule_kick(h.p);
+
+	/* read slowly until two KEEPALIVEs came (bounded) */
+	t = event_new(h.f.base, -1, EV_PERSIST, slow_tick, &r);
+	event_add(t, &tick);
+	deadline = mono_now() + 60;
+	while (r.kas < 2 && !r.eof && peer_state(h.p) == ST_ESTABLISHED &&
+	    mono_now() < deadline)
+		event_base_loop(h.f.base, EVLOOP_ONCE);
+	event_free(t);
+
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	ck_assert_msg(r.kas >= 2, "%d KEEPALIVEs in %.1f s (%" PRIu64
+	    " bytes, %zu UPDATEs read)", r.kas, mono_now() - r.est_at,
+	    r.bytes, r.updates);
+	/*
+	 * Judged in bytes, which a busy machine does not change: between
+	 * being queued and arriving, a KEEPALIVE waits behind the output
+	 * chunk (64 KiB and a message), the kernel's unsent share (128 KiB
+	 * and a segment) and what is in flight to a 4 KiB window: 512 KiB
+	 * is generous. Behind the whole backlog it was over 2 MB (1 MiB
+	 * queued here, up to 4 MiB in an autotuned send buffer).
+	 */
+	ck_assert_msg(r.worst_behind <= 512 * 1024, "a KEEPALIVE arrived "
+	    "%" PRIu64 " bytes after it was queued (longest gap between "
+	    "KEEPALIVEs %.1f s, hold time %d s)", r.worst_behind,
+	    r.worst_gap, SLOW_HOLD_S);
+	ck_assert_uint_gt(r.worst_behind, 0);
+	/* the packer refills below 256 KiB, so more than that is queued
+	 * whenever the reader looks; 128 KiB leaves room for a late turn */
+	ck_assert_msg(r.min_queued >= 128 * 1024, "a KEEPALIVE came with "
+	    "only %zu bytes queued behind it", r.min_queued);
+	ck_assert(rib_out_pending(h.p->ro));
+
+	/* a NOTIFICATION also goes ahead: the Cease arrives after at most
+	 * the output chunk and the kernel's share, and nothing after it */
+	{
+		uint64_t before = r.bytes;
+
+		peer_stop(h.p, BGP_CEASE_ADMIN_SHUTDOWN, NULL);
+		deadline = mono_now() + 20;
+		while (!r.eof && mono_now() < deadline) {
+			event_base_loop(h.f.base, EVLOOP_NONBLOCK);
+			slow_read(&r, sizeof(r.buf));
+		}
+		ck_assert(r.eof);
+		ck_assert_int_eq(r.notifs, 1);
+		ck_assert_uint_eq(r.updates_after_notif, 0);
+		ck_assert_msg(r.bytes - before < 512 * 1024, "%" PRIu64 " bytes "
+		    "before the NOTIFICATION", r.bytes - before);
+	}
+
+	close(r.fd);
+	h.remote = NULL;
+	harness_free(&h);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1054,6 +1396,11 @@ main(void)
 	tcase_add_loop_test(tc, test_notification_whole_route_refresh, 0, 2);
 	tcase_add_test(tc, test_collision_third_connection);
 	tcase_add_test(tc, test_collision_first_closes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("output");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_keepalive_ahead_of_updates);
+	tcase_add_test(tc, test_packing_yields_between_turns);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

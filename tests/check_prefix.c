@@ -70,6 +70,16 @@ START_TEST(test_addr)
 	addr_from_u32(&b, 0xC0000201);
 	ck_assert(addr_equal(&a, &b));
 	ck_assert_str_eq(addr_fmt(&a, buf), "192.0.2.1");
+	/* formatted by hand: the digits at their edges, as inet_ntop */
+	{
+		static const char *const v4s[] = { "0.0.0.0",
+		    "255.255.255.255", "10.0.100.9", "99.100.199.200" };
+
+		for (size_t i = 0; i < sizeof(v4s) / sizeof(v4s[0]); i++) {
+			ck_assert_int_eq(addr_parse(v4s[i], &b), 0);
+			ck_assert_str_eq(addr_fmt(&b, buf), v4s[i]);
+		}
+	}
 	ck_assert_int_eq(addr_parse("::ffff:1.2.3.4", &a), 0);
 	ck_assert(addr_is_v4mapped(&a));
 	ck_assert_uint_eq(addr_len(&a), 16);

@@ -830,6 +830,113 @@ START_TEST(test_multicast_apart)
 }
 END_TEST
 
+
+/*
+ * After a burst of distinct attribute sets is sent, the change queue
+ * gives its buckets back (a million unique MEDs grew them to 8 MB), and
+ * the table's parts add up (issue 13 b).
+ */
+START_TEST(test_memory_after_burst)
+{
+	enum { N = 20000 };
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	struct rib_out_pack_ctx ctx;
+	struct capture c;
+	struct rib_out_mem m;
+
+	for (unsigned i = 0; i < N; i++) {
+		const struct attrs *a = make_attrs(t, i, false);
+		struct prefix p = v4(i, 24);
+
+		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		attrs_unref(a);
+	}
+	rib_out_memory(ro, &m);
+	ck_assert_uint_eq(m.routes, N);
+	ck_assert_uint_ge(m.queue_bytes, N * sizeof(void *));
+	ctx_init(&ctx, &c, BGP_MAX_MSG);
+	ck_assert_int_eq(rib_out_pack(ro, &ctx), N);
+	ck_assert_uint_eq(c.announced, N);
+	rib_out_memory(ro, &m);
+	ck_assert_uint_eq(m.routes, N);
+	ck_assert_uint_le(m.queue_bytes, 64 * sizeof(void *));
+	/* 48-byte entries (the array doubles) and 8-byte slots at most half
+	 * full */
+	ck_assert_uint_ge(m.entry_bytes, N * 48);
+	ck_assert_uint_le(m.entry_bytes, 2 * N * 48);
+	ck_assert_uint_ge(m.index_bytes, 2 * N * 8);
+	ck_assert_uint_le(m.index_bytes, 4 * N * 8);
+	ck_assert_uint_eq(m.nlri_bytes, 0);
+	/* and the queue works as before after shrinking */
+	{
+		const struct attrs *a = make_attrs(t, 1, false);
+		struct prefix p = v4(N + 1, 24);
+
+		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		attrs_unref(a);
+		ctx_init(&ctx, &c, BGP_MAX_MSG);
+		ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	}
+	rib_out_free(ro);
+	attr_table_free(t);
+}
+END_TEST
+
+
+/*
+ * The index and the attribute table grow a step at a time (issue 13):
+ * while a move is under way every route is still found, withdrawn and
+ * re-announced, whichever array holds it.
+ */
+START_TEST(test_index_grows_in_steps)
+{
+	enum { N = 60000 };
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new();
+	struct attr_table_mem am;
+
+	for (unsigned i = 0; i < N; i++) {
+		const struct attrs *a = make_attrs(t, i, false);
+		struct prefix p = v4(i, 24);
+
+		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		attrs_unref(a);
+		/* now and then: the whole table still answers, and a route
+		 * withdrawn and announced again is found once */
+		if (i % 9973 == 0 || i == N - 1) {
+			for (unsigned j = 0; j <= i; j++) {
+				struct prefix q = v4(j, 24);
+				const struct attrs *w = rib_out_lookup(ro,
+				    FAM_IPV4_UNICAST, &q, 0);
+
+				ck_assert_msg(w != NULL, "route %u of %u lost",
+				    j, i);
+				ck_assert_uint_eq(w->med, j);
+			}
+		}
+		if (i % 3 == 0) {
+			struct prefix q = v4(i / 2, 24);
+			const struct attrs *b = make_attrs(t, i / 2, false);
+
+			rib_out_withdraw(ro, FAM_IPV4_UNICAST, &q, 0);
+			ck_assert_ptr_null(rib_out_lookup(ro, FAM_IPV4_UNICAST,
+			    &q, 0));
+			rib_out_announce(ro, FAM_IPV4_UNICAST, &q, 0, b);
+			attrs_unref(b);
+		}
+	}
+	ck_assert_uint_eq(rib_out_count(ro), N);
+	attr_table_memory(t, &am);
+	ck_assert_uint_eq(am.sets, N);
+	ck_assert_uint_eq(attr_table_count(t), N);
+	rib_out_free(ro);
+	attr_table_memory(t, &am);
+	ck_assert_uint_eq(am.sets, 0);
+	attr_table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -840,6 +947,8 @@ main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_announce_then_withdraw_sends_nothing);
+	tcase_add_test(tc, test_memory_after_burst);
+	tcase_add_test(tc, test_index_grows_in_steps);
 	tcase_add_test(tc, test_identical_reannounce_sends_nothing);
 	tcase_add_test(tc, test_last_word_wins);
 	tcase_add_test(tc, test_pack_at_size_limit_v4);

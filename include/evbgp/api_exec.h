@@ -13,6 +13,7 @@
 #include "evbgp/config.h"
 #include "evbgp/family.h"
 #include "evbgp/line_handler.h"
+#include "evbgp/util.h"
 
 struct daemon;
 
@@ -53,6 +54,14 @@ struct api_client {
 	struct peer	**scope;
 	size_t		 nscope;
 	unsigned	 scope_gen;
+	/* why the current command fails: "error: REASON" lines for
+	 * evbgpctl clients (helpers keep ExaBGP's bare "error") */
+	struct sbuf	 why;
+	size_t		 nwhy;
+	/* where the lines come from: an evbgpctl client can be held until
+	 * a reload's outcome is known (line_client.held) */
+	struct line_client *lc;
+	struct daemon	*d;		/* its counters (metrics) */
 };
 
 /* The line handler that runs helpers' and evbgpctl's lines on d (main

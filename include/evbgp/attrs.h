@@ -58,6 +58,10 @@ struct attr_raw {
 	uint8_t		*data;
 };
 
+/*
+ * Laid out for size (168 bytes; counts are 32-bit): an interned set is
+ * this, its bookkeeping and its arrays, once per distinct set.
+ */
 struct attrs {
 	uint32_t	 has;
 	uint8_t		 origin;
@@ -71,22 +75,23 @@ struct attrs {
 	uint32_t	 as4_aggregator_as;
 	uint32_t	 as4_aggregator_id;
 	uint32_t	 originator_id;	/* host order IPv4 */
+
+	uint32_t	 aspath_len;
+	uint32_t	 as4path_len;
+	uint32_t	 ncomms;
+	uint32_t	 necomms;
+	uint32_t	 nlcomms;
+	uint32_t	 nclusters;
+	uint32_t	 nraws;
 	uint64_t	 aigp;
 
 	uint8_t		*aspath;	/* 4-octet segments, see above */
-	size_t		 aspath_len;
 	uint8_t		*as4path;	/* received AS4_PATH, same form */
-	size_t		 as4path_len;
 	uint32_t	*comms;		/* host order values */
-	size_t		 ncomms;
 	uint64_t	*ecomms;	/* 8 octets as a host-order u64 */
-	size_t		 necomms;
 	struct attr_lcomm *lcomms;
-	size_t		 nlcomms;
 	uint32_t	*clusters;	/* host order IPv4 */
-	size_t		 nclusters;
 	struct attr_raw	*raws;		/* sorted by code; unique codes */
-	size_t		 nraws;
 
 	/* storage bookkeeping; not part of the content */
 	struct attrs_store *store;
@@ -156,6 +161,15 @@ const struct attrs *attrs_intern(struct attr_table *t, const struct attrs *a);
 /* Take / drop a reference; the last drop frees the set. */
 const struct attrs *attrs_ref(const struct attrs *a);
 void	attrs_unref(const struct attrs *a);
+/* Memory held by a table: its sets (each its struct, bookkeeping and
+ * arrays, as allocated) and its bucket array. */
+struct attr_table_mem {
+	size_t		 sets;
+	size_t		 set_bytes;
+	size_t		 bucket_bytes;
+};
+void	attr_table_memory(const struct attr_table *t,
+	    struct attr_table_mem *m);
 /* Is a an interned set? */
 bool	attrs_is_interned(const struct attrs *a);
 

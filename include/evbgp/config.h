@@ -187,7 +187,9 @@ struct config *config_parse(const char *text, const char *path, char *errbuf,
 void	config_free(struct config *c);
 /* Write the normalised configuration; it parses back to an equal one. */
 void	config_print(FILE *f, const struct config *c);
-/* One neighbor block as config_print writes it (a new string). */
+/* One neighbor block as config_print writes it (a new string), for show
+ * commands: an md5-password is a comment saying it is set, never the
+ * password. */
 char	*config_neighbor_string(const struct cfg_neighbor *nb);
 /*
  * Problems the daemon would refuse at start but a parse accepts (a run

@@ -10,6 +10,11 @@
  * before the "error" (ExaBGP 5's form; evbgpctl prints them with the
  * command). A refusal of the client itself is one "error: REASON" line,
  * then the connection closes. Helpers keep the bare done/error answers.
+ *
+ * An answer may wait (reload, restart, shutdown: their outcome): the line
+ * handler holds the client (line_client.held) and resumes it once the
+ * answer is written; meanwhile none of its other lines runs, it is not
+ * idle, not evicted, and at shutdown it is closed only after its answer.
  */
 #ifndef EVBGP_CONTROL_H
 #define EVBGP_CONTROL_H

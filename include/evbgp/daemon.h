@@ -32,6 +32,16 @@ struct daemon_listener {
 	uint16_t	 port;
 };
 
+/* Told the outcome of a request (daemon_request_wait): ok, and one line
+ * saying what happened or why it was refused. */
+typedef void daemon_outcome_fn(void *arg, bool ok, const char *text);
+
+struct daemon_waiter {
+	unsigned	 req;		/* DAEMON_RELOAD, _RESTART or _SHUTDOWN */
+	daemon_outcome_fn *fn;
+	void		*arg;
+};
+
 struct daemon {
 	struct event_base *base;
 	struct env	 env;
@@ -69,7 +79,18 @@ struct daemon {
 	unsigned	 requests;	/* DAEMON_* not acted on yet */
 	const char	*request_why;	/* of the shutdown request */
 	bool		 stopping;
+	bool		 grace_over;	/* the shutdown grace ran out */
 	size_t		 nclosing;	/* connections flushing before close */
+	size_t		 nstopped_peers;	/* sessions told Cease at shutdown */
+	/* who waits for the outcome of a request (evbgpctl's reload,
+	 * restart, shutdown) */
+	struct daemon_waiter *waiters;
+	size_t		 nwaiters;
+	char		 outcome[1200];	/* of the last reload */
+	/* a restart waits for its helpers to start again, bounded */
+	size_t		 restart_pending;
+	size_t		 restart_total;
+	struct event	*ev_restart;
 	int		 exit_code;
 
 	/* what runs the command lines of helpers and evbgpctl clients:
@@ -97,11 +118,20 @@ struct daemon {
 	struct event	*ev_health;
 	double		 health_last;
 	double		 health_max_late;	/* seconds, worst seen */
+	double		 health_late;		/* seconds, the last tick */
+	uint64_t	 health_late_ticks;	/* ticks later than the warning */
+	/* commands answered, by source (DAEMON_SRC_*), and those that
+	 * failed: for the metrics */
+	uint64_t	 ncommands[2];
+	uint64_t	 command_errors[2];
 	double		 health_warned;		/* last warning (mono) */
 
 	/* one receive buffer: messages are handled one at a time */
 	uint8_t		 rxbuf[PEER_RXBUF_LEN];
 };
+
+#define DAEMON_SRC_CONTROL	0	/* evbgpctl */
+#define DAEMON_SRC_HELPER	1
 
 /* Create the daemon from loaded settings and configuration (owned). */
 struct daemon *daemon_new(struct env *env, struct config *cfg,
@@ -127,6 +157,21 @@ void	daemon_free(struct daemon *d);
  * reload. why: a string that outlives the request, for the log.
  */
 void	daemon_request(struct daemon *d, unsigned req, const char *why);
+/*
+ * The same, and fn(arg, ok, text) once it took effect, from a later loop
+ * turn: a reload when applied (text: "reload applied: neighbors ...
+ * added, ... removed, ... changed, ... unchanged; routes ... announced,
+ * ... withdrawn") or refused (text: the reason, FILE:LINE for a file that
+ * does not load); a restart when its helpers have started again (at most
+ * DAEMON_RESTART_WAIT_S); a shutdown when every session was told and
+ * every helper stopped (at most the shutdown grace). Requests merged
+ * into one are told the one outcome.
+ */
+#define DAEMON_RESTART_WAIT_S	10
+void	daemon_request_wait(struct daemon *d, unsigned req, const char *why,
+	    daemon_outcome_fn *fn, void *arg);
+/* arg goes away: it is told nothing more. */
+void	daemon_forget_waiter(struct daemon *d, void *arg);
 /*
  * Reload now; how: DAEMON_RESTART also restarts every helper,
  * DAEMON_ALLOW_EMPTY lets a configuration without neighbors replace one

@@ -22,6 +22,16 @@ struct line_client {
 	void		(*reply)(void *ctx, const char *data, size_t len);
 	void		*ctx;
 	void		*state;		/* the handler's; NULL to begin with */
+	/*
+	 * Answers that wait (a reload's outcome): a source that can hold a
+	 * client gives resume; the handler then sets held from inside
+	 * line() and the source runs no more of this client's lines (nor
+	 * closes it, nor gives its slot away) until the handler, its answer
+	 * written, clears held and calls resume(ctx) from a later loop
+	 * turn. NULL (helpers): answers never wait.
+	 */
+	bool		 held;
+	void		(*resume)(void *ctx);
 };
 
 struct line_handler {

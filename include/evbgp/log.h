@@ -24,7 +24,19 @@ enum log_dest {
 void	log_init(bool enabled, enum log_dest dest, int level, const char *file);
 /* Would a message at level be written? (skip building expensive ones) */
 bool	log_would(int level);
+/* Write what is pending (a repeat count), close the destination. */
 void	log_close(void);
+
+/*
+ * A warning (or worse) identical to the one just written, within
+ * LOG_REPEAT_WINDOW_S of it, is not written again but counted; the count
+ * goes out as "last message repeated N times" before the next different
+ * line, or from log_repeat_tick() (the daemon calls it on a timer) once
+ * the window is over. Lines longer than LOG_REPEAT_MAX are never held.
+ */
+#define LOG_REPEAT_WINDOW_S	30
+#define LOG_REPEAT_MAX		1024
+void	log_repeat_tick(void);
 
 void	log_warn(const char *fmt, ...) LOG_FMT(1, 2);
 void	log_warnx(const char *fmt, ...) LOG_FMT(1, 2);

@@ -29,6 +29,7 @@
 #include "evbgp/update.h"
 
 struct bufferevent;
+struct evbuffer;
 struct event;
 struct event_base;
 struct peer;
@@ -105,6 +106,53 @@ struct peer_env {
 struct peer_stats {
 	uint64_t	 sent[BGP_MSG_TYPE_COUNT];
 	uint64_t	 recv[BGP_MSG_TYPE_COUNT];
+	uint64_t	 sent_bytes;	/* every message queued for sending */
+};
+
+/*
+ * Where the routes sent to the peer are, for show neighbor and
+ * evbgpctl's progress on a big injection.
+ */
+struct peer_out_progress {
+	size_t		 queued;	/* waiting in the Adj-RIB-Out */
+	uint64_t	 sent;		/* put in UPDATEs (announced and
+					   withdrawn), since the peer began */
+	uint64_t	 acked;		/* of those, the ones whose bytes the
+					   peer's TCP acknowledged (to within
+					   one packing batch) */
+	size_t		 buffered;	/* bytes waiting in evbgpd */
+	size_t		 unacked;	/* bytes in the socket, not yet
+					   acknowledged */
+};
+void	peer_out_progress(const struct peer *p, struct peer_out_progress *pr);
+
+/* Byte positions in the output stream where a packing batch ended, and
+ * the routes sent by then: what the acknowledged bytes mean in routes. */
+#define PEER_ACK_MARKS	64
+struct peer_ack_mark {
+	uint64_t	 bytes;
+	uint64_t	 routes;
+};
+
+/*
+ * A session's history, for "show neighbor" and the metrics: what an
+ * operator asks first when a session is down.
+ */
+#define PEER_ERROR_LEN	384
+
+struct peer_history {
+	double		 state_since;	/* mono_now() the state was entered */
+	double		 down_since;	/* mono_now(): created, or last left
+					   Established */
+	uint64_t	 flaps;		/* Established sessions that ended */
+	uint64_t	 prefixes_recv;	/* routes announced to us */
+	uint64_t	 withdrawn_recv;	/* routes withdrawn by the peer */
+	/* the first error of the last connection that had one:
+	 * "NOTIFICATION sent: 4/0 Hold Timer Expired", "TCP: Connection
+	 * refused" ...; "" if none yet */
+	char		 last_error[PEER_ERROR_LEN];
+	double		 last_error_at;	/* mono_now() */
+	bool		 error_noted;	/* this connection has its error */
 };
 
 struct peer {
@@ -151,6 +199,16 @@ struct peer {
 	uint32_t	 want[2];
 	double		 last_kick;	/* mono_now() of the last packing */
 	bool		 out_blocked;	/* packing stopped on a full buffer */
+	size_t		 pack_spent;	/* bytes this kick packed so far */
+	bool		 pack_more;	/* it stopped on its budget */
+	/*
+	 * UPDATEs (and everything ordered with them) waiting behind the
+	 * bufferevent's output, whole messages only: the output itself holds
+	 * at most about PEER_OUT_CHUNK of them, so a KEEPALIVE or
+	 * NOTIFICATION, written straight to the output, waits behind that
+	 * much and not behind the whole backlog.
+	 */
+	struct evbuffer	*out_bulk;
 	/* the owner asked for a pause in reading (peer_throttle_rx) */
 	bool		 rx_throttle;
 	bool		 rx_paused;
@@ -161,6 +219,10 @@ struct peer {
 	famset_t	 eorr_pending;	/* RFC 7313 EoRR still to send */
 	struct update_msg upd;		/* decoder scratch, reused */
 	struct peer_stats stats;
+	struct peer_history hist;
+	struct peer_ack_mark ack_marks[PEER_ACK_MARKS];
+	size_t		 nack_marks;
+	uint64_t	 acked_routes;	/* before the first mark */
 	bool		 packing;	/* inside rib_out_pack */
 	bool		 admin_down;	/* stopped: no automatic restart */
 	uint8_t		 stop_subcode;	/* Cease subcode for EV_STOP */
@@ -229,6 +291,9 @@ void	peer_throttle_rx(struct peer *p);
 bool	peer_matches(const struct peer *p, const struct bgp_addr *remote,
 	    const struct bgp_addr *local);
 enum fsm_state peer_state(const struct peer *p);
+/* Seconds established, or (any other state) seconds since the session
+ * was last established, or since the peer was created. */
+double	peer_up_down_for(const struct peer *p);
 /* Is the peer fully closed (no connection, nothing flushing)? */
 bool	peer_is_closed(const struct peer *p);
 

@@ -69,6 +69,12 @@ void	rib_out_resend_all(struct rib_out *ro);
 void	rib_out_withdraw_all(struct rib_out *ro);
 /* Anything queued? */
 bool	rib_out_pending(const struct rib_out *ro);
+/* Routes waiting to be sent (the queue: announcements and withdrawals
+ * not in an UPDATE yet). */
+size_t	rib_out_queued(const struct rib_out *ro);
+/* Routes packed into UPDATEs since the table was created. */
+void	rib_out_sent(const struct rib_out *ro, uint64_t *announced,
+	    uint64_t *withdrawn);
 /* Routes wanted announced (and sendable). */
 size_t	rib_out_count(const struct rib_out *ro);
 /*
@@ -90,6 +96,17 @@ typedef void rib_out_visit_fn(void *arg, const struct nlri *n,
 	    const struct attrs *a);
 void	rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn,
 	    void *arg);
+
+/* Memory the table holds, by part (the attribute sets are the
+ * attr_table's). */
+struct rib_out_mem {
+	size_t		 routes;	/* entries in use */
+	size_t		 entry_bytes;	/* the entry array, as allocated */
+	size_t		 index_bytes;	/* the hash index */
+	size_t		 nlri_bytes;	/* NLRI of non-prefix families */
+	size_t		 queue_bytes;	/* change-queue groups and buckets */
+};
+void	rib_out_memory(const struct rib_out *ro, struct rib_out_mem *m);
 
 #define RIB_OUT_UNENCODABLE	SIZE_MAX
 

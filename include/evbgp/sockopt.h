@@ -15,6 +15,13 @@ int	sockopt_md5(int fd, const struct bgp_addr *remote, unsigned prefixlen,
 int	sockopt_ttl(int fd, int afi, int ttl);
 /* Minimum incoming TTL / hop count. */
 int	sockopt_minttl(int fd, int afi, int minttl);
+/*
+ * Keep at most about bytes of not-yet-sent data in the kernel's send
+ * buffer (TCP_NOTSENT_LOWAT; in-flight data still autotunes), so what is
+ * queued later (a KEEPALIVE) does not wait behind megabytes. -1 with
+ * ENOPROTOOPT where the system has no such option.
+ */
+int	sockopt_notsent_lowat(int fd, unsigned bytes);
 /* A non-blocking, close-on-exec TCP socket for afi. */
 int	sockopt_tcp_socket(int afi);
 

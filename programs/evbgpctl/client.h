@@ -14,6 +14,8 @@
 struct ctl {
 	const char	*path;
 	bool		 json;
+	int		 progress;	/* --progress: 1; 0 (default): when
+					   stderr is a terminal */
 	int		 timeout_ms;	/* -1: no limit */
 	int		 fd;		/* -1: not connected */
 	/* answer bytes: buf[off..len) not consumed yet, of which

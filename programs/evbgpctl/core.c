@@ -68,7 +68,7 @@ const char ctl_usage_head[] =
 "\n"
 "SYNOPSIS\n"
 "    evbgpctl [--socket PATH] [--json] [--timeout S] COMMAND [WORDS...]\n"
-"    evbgpctl [--socket PATH] [--json] [--timeout S] < FILE\n"
+"    evbgpctl [--socket PATH] [--json] [--timeout S] [--progress] < FILE\n"
 "    evbgpctl [--socket PATH] [--json] [--timeout S]    (a shell)\n"
 "\n"
 "DESCRIPTION\n"
@@ -103,6 +103,12 @@ const char ctl_usage_head[] =
 "    -t, --timeout S    give up when the daemon is silent for S seconds\n"
 "                       while connecting or answering (default 30;\n"
 "                       0 waits for ever)\n"
+"    -p, --progress     with commands from standard input, print a\n"
+"                       progress line on standard error every second\n"
+"                       (commands answered; the neighbors' Adj-RIB-Out:\n"
+"                       routes queued, sent, acknowledged by the peers'\n"
+"                       TCP), then wait for the backlog to drain (the\n"
+"                       default when standard error is a terminal)\n"
 "    -h, --help         print this help and exit\n"
 "    -V, --version      print the version and exit\n"
 "\n"
@@ -624,6 +630,63 @@ ctl_neighbor_addresses(const char *json, char ***addrs, size_t *n)
 	*addrs = v;
 	*n = k;
 	return 0;
+}
+
+static unsigned long long
+ctl_json_u64(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return 0;
+	return (unsigned long long)json_object_get_uint64(v);
+}
+
+int
+ctl_progress_parse(const char *json, struct ctl_progress *p)
+{
+	json_object *o = json_tokener_parse(json);
+
+	memset(p, 0, sizeof(*p));
+	if (o == NULL || !json_object_is_type(o, json_type_array)) {
+		json_object_put(o);
+		return -1;
+	}
+	for (size_t i = 0; i < json_object_array_length(o); i++) {
+		json_object *e = json_object_array_get_idx(o, i), *ro, *st;
+
+		if (!json_object_object_get_ex(e, "adj-rib-out", &ro) ||
+		    !json_object_is_type(ro, json_type_object))
+			continue;
+		p->neighbors++;
+		if (json_object_object_get_ex(e, "state", &st) &&
+		    strcmp(json_object_get_string(st), "established") == 0)
+			p->established++;
+		p->queued += ctl_json_u64(ro, "queued");
+		p->sent += ctl_json_u64(ro, "sent");
+		p->acked += ctl_json_u64(ro, "acknowledged");
+	}
+	json_object_put(o);
+	return 0;
+}
+
+void
+ctl_progress_line(const struct ctl_tally *t, const struct ctl_progress *base,
+    const struct ctl_progress *now, char *buf, size_t len)
+{
+	unsigned long long sent = now->sent > base->sent ?
+	    now->sent - base->sent : 0;
+	unsigned long long acked = now->acked > base->acked ?
+	    now->acked - base->acked : 0;
+
+	snprintf(buf, len, "progress: %lu command%s (%lu done, %lu error%s); "
+	    "Adj-RIB-Out of %zu neighbor%s (%zu established): %llu queued, "
+	    "%llu sent, %llu acknowledged", t->done + t->error +
+	    t->not_answered, t->done + t->error + t->not_answered == 1 ? "" :
+	    "s", t->done, t->error, t->error == 1 ? "" : "s", now->neighbors,
+	    now->neighbors == 1 ? "" : "s", now->established, now->queued,
+	    sent, acked > sent ? sent : acked);
 }
 
 enum ctl_line_kind

@@ -76,6 +76,24 @@ struct ctl_tally {
 	unsigned long	 not_answered;	/* evbgpd unreachable or gone */
 };
 
+/*
+ * Progress of a big injection: the neighbors' Adj-RIB-Out totals out of
+ * a "show neighbor json" answer (routes queued, sent in UPDATEs, and
+ * acknowledged by the sessions' TCP), summed over the neighbors.
+ */
+struct ctl_progress {
+	unsigned long long queued, sent, acked;
+	size_t		 neighbors, established;
+};
+/* 0, or -1 when json is not such an answer. */
+int	ctl_progress_parse(const char *json, struct ctl_progress *p);
+/* "progress: N commands (D done, E errors); Adj-RIB-Out of K neighbors:
+ * Q queued, S sent, A acknowledged" into buf: sent and acknowledged
+ * since base (when the file began). */
+void	ctl_progress_line(const struct ctl_tally *t,
+	    const struct ctl_progress *base, const struct ctl_progress *now,
+	    char *buf, size_t len);
+
 /* "N commands: D done, E errors[, U not answered]" into buf. */
 void	ctl_tally_summary(const struct ctl_tally *t, char *buf, size_t len);
 /* The command as quoted in a message: at most len - 1 bytes, "..." at

@@ -82,6 +82,7 @@ ctl_parse_options(int argc, char **argv, struct ctl *c)
 		{ "socket", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "progress", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -92,7 +93,7 @@ ctl_parse_options(int argc, char **argv, struct ctl *c)
 	c->path = env != NULL && env[0] != '\0' ? env : CONTROL_DEFAULT_PATH;
 	c->timeout_ms = CTL_DEFAULT_TIMEOUT * 1000;
 	/* '+': stop at the first command word (commands have dashes) */
-	while ((o = getopt_long(argc, argv, "+s:jt:hV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "+s:jt:phV", opts, NULL)) != -1) {
 		switch (o) {
 		case 's':
 			c->path = optarg;
@@ -102,6 +103,9 @@ ctl_parse_options(int argc, char **argv, struct ctl *c)
 			break;
 		case 't':
 			c->timeout_ms = ctl_parse_timeout(optarg);
+			break;
+		case 'p':
+			c->progress = 1;
 			break;
 		case 'h':
 			ctl_usage();
@@ -537,9 +541,151 @@ ctl_batch_command(char *line, ssize_t *n)
 	return line[0] != '\0' && line[0] != '#';
 }
 
+/* ---- progress of a batch (issue 11 point 6) ---- */
+
+#define CTL_PROGRESS_EVERY_S	1.0
+#define CTL_DRAIN_STILL_S	3.0	/* nothing moves: stop waiting */
+
+struct ctl_prog {
+	bool		 on;
+	bool		 tty;		/* rewrite one line */
+	struct ctl	 q;		/* its own connection */
+	struct ctl_progress base;
+	bool		 have_base;
+	double		 next;
+	struct sbuf	 answer;
+};
+
+static void
+ctl_prog_sink(void *arg, const char *line)
+{
+	struct ctl_prog *pg = arg;
+
+	sbuf_reset(&pg->answer);
+	sbuf_adds(&pg->answer, line);
+}
+
+/* Ask evbgpd for the Adj-RIB-Out totals; false if it could not. */
+static bool
+ctl_prog_ask(struct ctl_prog *pg, struct ctl_progress *now)
+{
+	struct ctl_answer a;
+	bool ok;
+
+	if (pg->q.fd == -1 && ctl_connect(&pg->q) == -1)
+		return false;
+	sbuf_reset(&pg->answer);
+	ctl_run(&pg->q, "show neighbor json", ctl_prog_sink, pg, &a);
+	ok = a.result == CTL_DONE && pg->answer.p != NULL &&
+	    ctl_progress_parse(pg->answer.p, now) == 0;
+	ctl_answer_free(&a);
+	if (!ok)
+		ctl_disconnect(&pg->q);
+	return ok;
+}
+
+static void
+ctl_prog_print(struct ctl_prog *pg, const struct ctl_tally *t,
+    const struct ctl_progress *now, bool last)
+{
+	char line[400];
+
+	ctl_progress_line(t, &pg->base, now, line, sizeof(line));
+	if (pg->tty)
+		fprintf(stderr, "\revbgpctl: %s\033[K%s", line, last ? "\n" : "");
+	else
+		fprintf(stderr, "evbgpctl: %s\n", line);
+}
+
+static void
+ctl_prog_start(struct ctl *c, struct ctl_prog *pg)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->tty = isatty(STDERR_FILENO);
+	pg->on = c->progress || pg->tty;
+	if (!pg->on)
+		return;
+	pg->q.path = c->path;
+	pg->q.timeout_ms = c->timeout_ms;
+	pg->q.fd = -1;
+	sbuf_init(&pg->answer);
+	pg->have_base = ctl_prog_ask(pg, &pg->base);
+	pg->next = mono_now() + CTL_PROGRESS_EVERY_S;
+}
+
+/* After a command: a line every second. */
+static void
+ctl_prog_tick(struct ctl_prog *pg, const struct ctl_tally *t)
+{
+	struct ctl_progress now;
+
+	if (!pg->on || mono_now() < pg->next)
+		return;
+	pg->next = mono_now() + CTL_PROGRESS_EVERY_S;
+	if (!ctl_prog_ask(pg, &now))
+		return;
+	if (!pg->have_base) {
+		pg->base = now;
+		pg->have_base = true;
+	}
+	ctl_prog_print(pg, t, &now, false);
+}
+
+/* The file is sent: show the backlog draining until it is empty, or
+ * nothing moved for a while (a session down), or the timeout. */
+static void
+ctl_prog_finish(struct ctl *c, struct ctl_prog *pg, const struct ctl_tally *t)
+{
+	struct ctl_progress now, prev;
+	double still = mono_now(), limit = c->timeout_ms > 0 ?
+	    mono_now() + c->timeout_ms / 1000.0 : -1;
+	bool have = false;
+
+	if (!pg->on)
+		return;
+	for (;;) {
+		if (!ctl_prog_ask(pg, &now))
+			break;
+		if (!pg->have_base) {
+			pg->base = now;
+			pg->have_base = true;
+		}
+		if (have && (now.queued != prev.queued ||
+		    now.sent != prev.sent || now.acked != prev.acked))
+			still = mono_now();
+		prev = now;
+		have = true;
+		if (now.queued == 0 && now.acked >= now.sent)
+			break;
+		if (mono_now() - still > CTL_DRAIN_STILL_S ||
+		    (limit > 0 && mono_now() > limit))
+			break;
+		if (mono_now() >= pg->next) {
+			pg->next = mono_now() + CTL_PROGRESS_EVERY_S;
+			ctl_prog_print(pg, t, &now, false);
+		}
+		usleep(250000);
+	}
+	if (have) {
+		ctl_prog_print(pg, t, &now, true);
+		if (now.queued > 0 || now.acked < now.sent)
+			fprintf(stderr, "evbgpctl: the backlog is not moving: "
+			    "%llu routes queued in the Adj-RIB-Out, %llu sent "
+			    "but not acknowledged (%zu of %zu neighbors "
+			    "established): they go out as the sessions allow\n",
+			    now.queued, now.sent - (now.acked < now.sent ?
+			    now.acked : now.sent), now.established,
+			    now.neighbors);
+	}
+	ctl_disconnect(&pg->q);
+	free(pg->q.buf);
+	sbuf_free(&pg->answer);
+}
+
 static int
 ctl_run_batch(struct ctl *c)
 {
+	struct ctl_prog pg = { .on = false };
 	struct ctl_tally t = { 0 };
 	char *line = NULL, quoted[CTL_QUOTE_MAX + 1], prefix[64 +
 	    CTL_QUOTE_MAX], summary[160];
@@ -550,6 +696,8 @@ ctl_run_batch(struct ctl *c)
 
 	if (!connected)
 		fprintf(stderr, "evbgpctl: %s\n", c->err);
+	else
+		ctl_prog_start(c, &pg);
 	while ((n = getline(&line, &cap, stdin)) != -1) {
 		struct ctl_answer a;
 
@@ -574,11 +722,17 @@ ctl_run_batch(struct ctl *c)
 			ctl_print_failure(prefix, &a);
 		}
 		/* the daemon went away (shutdown, ...): the rest is not sent */
-		if (a.result == CTL_LOST || c->eof)
+		if (a.result == CTL_LOST || c->eof) {
 			connected = false;
+			pg.on = false;
+		}
 		ctl_answer_free(&a);
+		if (connected)
+			ctl_prog_tick(&pg, &t);
 	}
 	free(line);
+	if (connected)
+		ctl_prog_finish(c, &pg, &t);
 	ctl_tally_summary(&t, summary, sizeof(summary));
 	fprintf(stderr, "evbgpctl: %s\n", summary);
 	return t.error + t.not_answered > 0 ? 1 : 0;

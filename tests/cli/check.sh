@@ -52,5 +52,27 @@ check neighbor 'neighbor 127.0.0.2 {
 }
 ' no
 
+# --metrics values are checked with --check (issue 11 point 5): a bad one
+# is a usage error naming the value, a good one is accepted
+printf 'neighbor 127.0.0.2 {\n\tlocal-address 127.0.0.1;\n\tlocal-as 1;\n\tpeer-as 2;\n\trouter-id 10.0.0.1;\n}\n' >"$TMP/m.conf"
+for bad in 'banana' '127.0.0.1:70000' '127.0.0.1:' ':9179' '[::1' '[::1]x' '127.0.0.1:-1' '300.1.1.1:9179'; do
+	"$BUILD/evbgpd" --check --metrics "$bad" "$TMP/m.conf" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc = 2 ] && grep -q "evbgpd: --metrics '" "$TMP/err"; then
+		echo "ok: --metrics $bad refused"
+	else
+		echo "FAIL: --metrics $bad: rc $rc $(cat "$TMP/err")"
+		FAILS=$((FAILS + 1))
+	fi
+done
+for good in '9179' '127.0.0.1:9179' '127.0.0.2' '[::1]:9179' '::1' '0.0.0.0:0'; do
+	if "$BUILD/evbgpd" --check --metrics "$good" "$TMP/m.conf" >"$TMP/out" 2>"$TMP/err"; then
+		echo "ok: --metrics $good accepted"
+	else
+		echo "FAIL: --metrics $good: $(cat "$TMP/err")"
+		FAILS=$((FAILS + 1))
+	fi
+done
+
 echo "cli-check: $FAILS failed"
 [ "$FAILS" -eq 0 ]

@@ -336,7 +336,11 @@ def test_batch(d, tmp):
     line = r.stderr.splitlines()[0] if r.stderr else ""
     check("batch: a long command is shortened in the message",
           line.startswith("evbgpctl: line 1: announce route 10.8.0.0/24")
-          and "...: evbgpd" in line and len(line) < 220, r.stderr)
+          and "...: evbgpd" in line
+          and len(line.split("...: evbgpd")[0]) < 160, r.stderr)
+    check("batch: the daemon's reason follows the command",
+          "evbgpd says: announce route: unknown route keyword 'colour'"
+          in line, r.stderr)
 
     r = ctl(d, "frobnicate")
     check("one command: an error says so on stderr, exit 1",

@@ -134,7 +134,7 @@ assert v[0]["attributes"]["next-hop"] == "192.0.2.1", v
 
 ctl no such command
 rc=$?
-[ $rc = 1 ] && grep -q 'answered error' "$TMP/err" &&
+[ $rc = 1 ] && grep -q "evbgpd says: unknown command 'no'" "$TMP/err" &&
     ok "bogus command: exit 1" || fail "bogus command: rc $rc $(cat "$TMP/err")"
 
 printf 'version\n\nstatus\n' | "$CTL" --socket "$SOCK" --timeout 30 >"$TMP/out" 2>"$TMP/err" &&
@@ -204,8 +204,34 @@ else
 fi
 ctl version && ok "first daemon still answers" || fail "first daemon lost its socket"
 
+# reload waits for its outcome and prints it (issue 11 point 2)
+cp "$TMP/evbgpd.conf" "$TMP/evbgpd.conf.orig"
+cat >>"$TMP/evbgpd.conf" <<'CONF'
+neighbor 127.0.0.43 {
+	router-id 10.0.0.1;
+	local-address 127.0.0.1;
+	local-as 65001;
+	peer-as 65003;
+	passive;
+	static { route 10.43.0.0/24 next-hop 192.0.2.1; }
+}
+CONF
+ctl reload && grep -q '^reload applied: neighbors 1 added, 0 removed, 0 changed, 1 unchanged; routes 1 announced, 0 withdrawn$' "$TMP/out" &&
+    ok "reload: applied, with its diff" || fail "reload applied: $(cat "$TMP/out" "$TMP/err")"
+printf 'neighbor 127.0.0.42 {\n\tpeer-as banana;\n}\n' >"$TMP/evbgpd.conf"
+ctl reload
+rc=$?
+[ $rc = 1 ] && grep -q "evbgpd says: reload refused, the running configuration is kept: $TMP/evbgpd.conf:2: " "$TMP/err" &&
+    ok "reload: refused with file:line, exit 1" || fail "reload refused: rc $rc $(cat "$TMP/out" "$TMP/err")"
+ctl show neighbor summary && grep -q '^127\.0\.0\.43 ' "$TMP/out" &&
+    ok "reload: the running configuration kept" || fail "kept: $(cat "$TMP/out")"
+cp "$TMP/evbgpd.conf.orig" "$TMP/evbgpd.conf"
+ctl restart && grep -q '^reload applied: neighbors 0 added, 1 removed, 0 changed, 1 unchanged; routes 0 announced, 0 withdrawn; 0 helpers restarted$' "$TMP/out" &&
+    ok "restart: applied" || fail "restart: $(cat "$TMP/out" "$TMP/err")"
+
 ctl shutdown && grep -q '^shutdown in progress$' "$TMP/out" &&
-    ok "shutdown" || fail "shutdown: $(cat "$TMP/out" "$TMP/err")"
+    grep -q '^shutdown complete: 0 sessions closed (Cease sent), 0 helpers stopped$' "$TMP/out" &&
+    ok "shutdown: waits for the effect" || fail "shutdown: $(cat "$TMP/out" "$TMP/err")"
 wait_exit
 [ "$STATUS" = 0 ] && ok "evbgpd exited 0" || fail "evbgpd exit status $STATUS"
 [ ! -e "$SOCK" ] && ok "socket removed" || fail "socket left behind"
