@@ -145,6 +145,8 @@ class Daemon:
         env = dict(os.environ)
         env.update({
             "exabgp_bgp_openwait": "5",
+            # stay root whatever this machine's exabgp.env says
+            "exabgp_daemon_user": "root",
             # freed memory goes back to the system, so RSS can be read
             "GLIBC_TUNABLES": "glibc.malloc.trim_threshold=131072:"
                               "glibc.malloc.arena_max=1",
