@@ -172,7 +172,7 @@ api_show_json_prefixes(const struct peer *p)
 	json_object *o = json_object_new_object(), *x;
 	uint64_t ann, wd;
 
-	rib_out_sent(p->ro, &ann, &wd);
+	adj_rib_sent(p->rib_out, &ann, &wd);
 	x = json_object_new_object();
 	api_show_json_u64(x, "announced", ann);
 	api_show_json_u64(x, "withdrawn", wd);
@@ -192,7 +192,7 @@ api_show_json_progress(const struct peer *p)
 	struct peer_out_progress pr;
 
 	peer_out_progress(p, &pr);
-	api_show_json_u64(o, "routes", rib_out_count(p->ro));
+	api_show_json_u64(o, "routes", adj_rib_count(p->rib_out));
 	api_show_json_u64(o, "queued", pr.queued);
 	api_show_json_u64(o, "sent", pr.sent);
 	api_show_json_u64(o, "acknowledged", pr.acked);
@@ -290,13 +290,13 @@ api_show_json_neighbor(const struct peer *p)
 	json_object_object_add(m, "received",
 	    api_show_json_counters(p->stats.recv));
 	json_object_object_add(o, "messages", m);
-	api_show_json_u64(o, "routes-out", rib_out_count(p->ro));
+	api_show_json_u64(o, "routes-out", adj_rib_count(p->rib_out));
 	/* routes an UPDATE of this session cannot hold: not sent */
-	api_show_json_u64(o, "routes-out-too-large", rib_out_toobig(p->ro));
+	api_show_json_u64(o, "routes-out-too-large", adj_rib_toobig(p->rib_out));
 	api_show_json_u64(o, "routes-out-too-large-seen",
-	    rib_out_toobig_total(p->ro));
+	    adj_rib_toobig_total(p->rib_out));
 	api_show_json_u64(o, "routes-in", p->rib_in != NULL ?
-	    rib_out_count(p->rib_in) : 0);
+	    adj_rib_count(p->rib_in) : 0);
 	json_object_object_add(o, "families",
 	    api_show_json_families(p->cfg->families));
 	json_object_object_add(o, "prefixes", api_show_json_prefixes(p));
@@ -352,8 +352,8 @@ lookup_attrs_ok(void *arg, const struct attrs *a)
 }
 
 size_t
-api_show_rib_select(const struct rib_out *rib, const struct api_command *cmd,
-    rib_out_visit_fn *fn, void *arg)
+api_show_rib_select(const struct adj_rib *rib, const struct api_command *cmd,
+    adj_rib_visit_fn *fn, void *arg)
 {
 	const struct api_rib_lookup *l = &cmd->lookup;
 	struct rib_query q;
@@ -369,7 +369,7 @@ api_show_rib_select(const struct rib_out *rib, const struct api_command *cmd,
 		q.attrs_ok = lookup_attrs_ok;
 		q.attrs_arg = (void *)(uintptr_t)l;
 	}
-	return rib_out_query(rib, &q, fn, arg);
+	return adj_rib_query(rib, &q, fn, arg);
 }
 
 struct api_show_json_rib {
@@ -414,7 +414,7 @@ api_show_rib_json(struct daemon *d, struct api_client *c,
 	for (size_t i = 0; i < d->npeers; i++) {
 		struct peer *p = d->peers[i];
 		struct api_show_json_rib rs = { &a, p->name };
-		const struct rib_out *rib = in ? p->rib_in : p->ro;
+		const struct adj_rib *rib = in ? p->rib_in : p->rib_out;
 		size_t n;
 
 		if (!api_show_json_wanted(cmd, p))
