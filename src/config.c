@@ -1957,8 +1957,10 @@ top_process(struct parse_ctx *ctx, const struct stmt *s)
 		    s->w[1].text);
 	}
 	if (p.api_version == 6 && p.encoder != ENCODER_JSON) {
+		int line = p.api_version_line;
+
 		proc_clear(&p);
-		return cfg_err(ctx, p.api_version_line, "process %s: "
+		return cfg_err(ctx, line, "process %s: "
 		    "'api-version 6' selects ExaBGP main's JSON dialect: it "
 		    "needs 'encoder json' (the text encoder has one dialect)",
 		    s->w[1].text);
