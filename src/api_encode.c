@@ -168,7 +168,8 @@ api_encode_state(struct sbuf *out, enum cfg_encoder enc,
 	if (enc == ENCODER_TEXT)
 		api_text_state(out, nb, state, reason);
 	else
-		api_json_state(out, enc == ENCODER_JSON6, src, nb, state, reason);
+		api_json_state(out, enc == ENCODER_JSON6, src, nb, state,
+		    reason);
 }
 
 /*
@@ -234,7 +235,8 @@ api_encode_update(struct sbuf *out, enum cfg_encoder enc,
 	if (enc == ENCODER_TEXT)
 		api_text_update(out, nb, dir, o, m, addpath);
 	else
-		api_json_update(out, enc == ENCODER_JSON6, src, nb, dir, o, m, addpath);
+		api_json_update(out, enc == ENCODER_JSON6, src, nb, dir, o, m,
+		    addpath);
 }
 
 void
@@ -247,8 +249,8 @@ api_encode_notification(struct sbuf *out, enum cfg_encoder enc,
 		api_text_notification(out, nb, dir, o, code, subcode, data,
 		    datalen);
 	else
-		api_json_notification(out, enc == ENCODER_JSON6, src, nb, dir, o, code, subcode,
-		    data, datalen);
+		api_json_notification(out, enc == ENCODER_JSON6, src, nb, dir,
+		    o, code, subcode, data, datalen);
 }
 
 void
@@ -260,7 +262,8 @@ api_encode_refresh(struct sbuf *out, enum cfg_encoder enc,
 	if (enc == ENCODER_TEXT)
 		api_text_refresh(out, nb, dir, o, afi, safi, subtype);
 	else
-		api_json_refresh(out, enc == ENCODER_JSON6, src, nb, dir, o, afi, safi, subtype);
+		api_json_refresh(out, enc == ENCODER_JSON6, src, nb, dir, o,
+		    afi, safi, subtype);
 }
 
 void

@@ -46,7 +46,8 @@ void	api_json_keepalive(struct sbuf *, bool, const struct api_source *,
 void	api_json_update(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *, const struct update_msg *, famset_t);
-void	api_json_notification(struct sbuf *, bool, const struct api_source *,
+void	api_json_notification(struct sbuf *, bool,
+	    const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *, uint8_t, uint8_t, const uint8_t *,
 	    size_t);

@@ -305,7 +305,8 @@ encode_message(struct sbuf *out, enum cfg_encoder enc,
 #define RENDER_KEEP_MAX	(64u * 1024)
 
 struct renderings {
-	struct sbuf	 buf[3][RENDER_SLOTS];	/* by encoder, render bits */
+	struct sbuf	 buf[3][RENDER_SLOTS];	/* by encoder, render
+						   bits */
 	bool		 done[3][RENDER_SLOTS];
 };
 

@@ -1,6 +1,8 @@
 /*
  * The JSON dialect of the event encoders: ExaBGP 4.2's objects
- * (reference/exabgp-compat.md §3.2, §3.3, §3.5 4.2 column), built with
+ * (reference/exabgp-compat.md §3.2, §3.3, §3.5 4.2 column), or with v6
+ * ExaBGP main's (§3.4, §3.5 main column: "6.0.0", "router-id", as-path
+ * objects, labels with their raw value, ...), built with
  * json-c, one object per line. Every object has exactly one owner, the
  * event's root, released by a single json_object_put() in emit().
  *
@@ -23,7 +25,8 @@
 #include "api_encode_priv.h"
 
 #define API_JSON_VERSION	"4.0.1"
-#define API_JSON6_VERSION	"6.0.0"	/* ExaBGP main, exabgp.api.version 6 */
+/* ExaBGP main, exabgp.api.version 6 */
+#define API_JSON6_VERSION	"6.0.0"
 
 typedef struct json_object jobj;
 

@@ -44,7 +44,7 @@ struct enc {
 struct jw {
 	struct sbuf	*o;
 	bool		 first;
-	bool		 v6;	/* ExaBGP main's dialect (bgp_attr_json6) */
+	bool		 v6;	/* main's dialect (bgp_attr_json6) */
 	bool		 nh;	/* main: "next-hop" in code order */
 };
 

@@ -88,7 +88,8 @@ void	bgp_attr_json(struct sbuf *out, const struct attrs *a, bool nexthop);
  * "confederation-path"), and, with nexthop (main: the UPDATE withdraws
  * routes), "next-hop" in its code order.
  */
-void	bgp_attr_json6(struct sbuf *out, const struct attrs *a, bool nexthop);
+void	bgp_attr_json6(struct sbuf *out, const struct attrs *a,
+	    bool nexthop);
 
 /* "LOCAL_PREF", ... for a known type code, else NULL. */
 const char *bgp_attr_name(uint8_t code);
