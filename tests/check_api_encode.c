@@ -2103,7 +2103,8 @@ START_TEST(test_json6_labels)
 	uint8_t buf[512];
 	struct sbuf out;
 	static const char *const body = "0000 0020 40010100"
-	    "400206 0201 0000FDEA 800E10 0001 04 04 0A000001 00 30 003E81 0A0000";
+	    "400206 0201 0000FDEA"
+	    "800E10 0001 04 04 0A000001 00 30 003E81 0A0000";
 
 	ctx.families = nlri_spoken();
 	sbuf_init(&out);
