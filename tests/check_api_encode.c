@@ -2028,27 +2028,37 @@ START_TEST(test_json6_notification_refresh)
 }
 END_TEST
 
+/* Decode an UPDATE body and render it with enc into out (reset). */
+static void
+render_update(struct sbuf *out, enum cfg_encoder enc, const char *body,
+    const struct update_ctx *ctx, const struct api_neighbor *nb)
+{
+	struct update_msg m;
+	uint8_t buf[512];
+
+	sbuf_reset(out);
+	update_msg_init(&m);
+	decode_update(body, ctx, &m, buf, sizeof(buf));
+	api_encode_update(out, enc, &src, nb, API_DIR_RECEIVE, &parsed, &m, 0);
+	update_msg_free(&m);
+}
+
 /* as-path segments as objects (no confederation-path); "next-hop" in
  * "attribute" when the UPDATE withdraws routes, not otherwise. */
 START_TEST(test_json6_update_aspath_nexthop)
 {
 	static const struct update_ctx ctx = { .asn4 = true,
 	    .families = V4 | V6, .ebgp = true };
+	static const char *const both = "0003 100A09 0024 40010100"
+	    "400216 0301 0000FE4C 0202 0000FDEA 0000FDEB 0101 0000FDF2"
+	    "400304 0A000001 100A01";
 	struct api_neighbor nb = nb61_6();
-	struct update_msg m;
-	uint8_t buf[512];
 	struct sbuf out;
 
 	sbuf_init(&out);
 	/* withdraw 10.9/16, announce 10.1/16; AS_PATH: confed-seq (65100),
 	 * seq (65002 65003), set (65010) */
-	update_msg_init(&m);
-	decode_update("0003 100A09 0024 40010100"
-	    "400216 0301 0000FE4C 0202 0000FDEA 0000FDEB 0101 0000FDF2"
-	    "400304 0A000001 100A01", &ctx, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_JSON6, &src, &nb, API_DIR_RECEIVE,
-	    &parsed, &m, 0);
-	update_msg_free(&m);
+	render_update(&out, ENCODER_JSON6, both, &ctx, &nb);
 	assert_version(&out, "6.0.0");
 	ck_assert(line_matches(&out, ENV6("update") NB61_6
 	    "\"direction\": \"receive\", \"message\": { \"update\": { "
@@ -2061,14 +2071,7 @@ START_TEST(test_json6_update_aspath_nexthop)
 	    "\"withdraw\": { \"ipv4 unicast\": [ { \"nlri\": \"10.9.0.0/16\" } "
 	    "] } } } } }"));
 	/* 4.x: the lists, confederation-path, no next-hop */
-	sbuf_reset(&out);
-	update_msg_init(&m);
-	decode_update("0003 100A09 0024 40010100"
-	    "400216 0301 0000FE4C 0202 0000FDEA 0000FDEB 0101 0000FDF2"
-	    "400304 0A000001 100A01", &ctx, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
-	    &parsed, &m, 0);
-	update_msg_free(&m);
+	render_update(&out, ENCODER_JSON, both, &ctx, &nb);
 	ck_assert(line_matches(&out, ENV(1, "update") NB61
 	    "\"direction\": \"receive\", \"message\": { \"update\": { "
 	    "\"attribute\": { \"origin\": \"igp\", \"as-path\": [ 65002, 65003 "
@@ -2077,13 +2080,8 @@ START_TEST(test_json6_update_aspath_nexthop)
 	    "\"10.1.0.0/16\" } ] } }, \"withdraw\": { \"ipv4 unicast\": [ { "
 	    "\"nlri\": \"10.9.0.0/16\" } ] } } } } }"));
 	/* announce only: no next-hop among the attributes */
-	sbuf_reset(&out);
-	update_msg_init(&m);
-	decode_update("0000 0014 40010100 400206 0201 0000FDEA 400304 0A000001"
-	    "100A01", &ctx, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_JSON6, &src, &nb, API_DIR_RECEIVE,
-	    &parsed, &m, 0);
-	update_msg_free(&m);
+	render_update(&out, ENCODER_JSON6, "0000 0014 40010100 400206 0201 "
+	    "0000FDEA 400304 0A000001 100A01", &ctx, &nb);
 	ck_assert(line_matches(&out, ENV6("update") NB61_6
 	    "\"direction\": \"receive\", \"message\": { \"update\": { "
 	    "\"attribute\": { \"origin\": \"igp\", \"as-path\": { \"0\": { "
@@ -2099,8 +2097,6 @@ START_TEST(test_json6_labels)
 {
 	struct update_ctx ctx = { .asn4 = true, .ebgp = true };
 	struct api_neighbor nb = nb61_6();
-	struct update_msg m;
-	uint8_t buf[512];
 	struct sbuf out;
 	static const char *const body = "0000 0020 40010100"
 	    "400206 0201 0000FDEA"
@@ -2108,11 +2104,7 @@ START_TEST(test_json6_labels)
 
 	ctx.families = nlri_spoken();
 	sbuf_init(&out);
-	update_msg_init(&m);
-	decode_update(body, &ctx, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_JSON6, &src, &nb, API_DIR_RECEIVE,
-	    &parsed, &m, 0);
-	update_msg_free(&m);
+	render_update(&out, ENCODER_JSON6, body, &ctx, &nb);
 	ck_assert(line_matches(&out, ENV6("update") NB61_6
 	    "\"direction\": \"receive\", \"message\": { \"update\": { "
 	    "\"attribute\": { \"origin\": \"igp\", \"as-path\": { \"0\": { "
@@ -2120,12 +2112,7 @@ START_TEST(test_json6_labels)
 	    "\"announce\": { "
 	    "\"ipv4 nlri-mpls\": { \"10.0.0.1\": [ { \"nlri\": \"10.0.0.0/24\", "
 	    "\"label\": [ [ 1000, 16001 ] ] } ] } } } } } }"));
-	sbuf_reset(&out);
-	update_msg_init(&m);
-	decode_update(body, &ctx, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
-	    &parsed, &m, 0);
-	update_msg_free(&m);
+	render_update(&out, ENCODER_JSON, body, &ctx, &nb);
 	ck_assert(line_matches(&out, ENV(1, "update") NB61
 	    "\"direction\": \"receive\", \"message\": { \"update\": { "
 	    "\"attribute\": { \"origin\": \"igp\", \"as-path\": [ 65002 ], "
