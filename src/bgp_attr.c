@@ -1494,6 +1494,27 @@ json_clusters(struct jw *j, const struct attrs *a, const struct attr_raw *r)
 	sbuf_addc(j->o, ']');
 }
 
+/* Where ExaBGP main's JSON spells a community otherwise than 4.2's. */
+static bool
+ec_format6(struct sbuf *o, uint64_t ec)
+{
+	uint8_t type = (uint8_t)(ec >> 56), sub = (uint8_t)(ec >> 48);
+	uint64_t v = ec & UINT64_C(0xffffffffffff);
+
+	if (type == BGP_EC_T_IPV4 && sub == BGP_EC_S_ORIGIN) {
+		/* main: address, then local administrator */
+		sbuf_adds(o, "origin:");
+		put_ip4(o, (uint32_t)(v >> 16));
+		sbuf_printf(o, ":%u", (unsigned)(v & 0xffff));
+	} else if (type == BGP_EC_T_FLOW && sub == BGP_EC_S_RATE_PACKETS &&
+	    (v >> 32) == 0 && ec_float_ok((uint32_t)v)) {
+		sbuf_printf(o, "rate-limit:%.9g:packets",
+		    (double)bits_float((uint32_t)v));
+	} else
+		return false;
+	return true;
+}
+
 static void
 json_ext_communities(struct jw *j, const struct attrs *a,
     const struct attr_raw *r)
@@ -1501,12 +1522,22 @@ json_ext_communities(struct jw *j, const struct attrs *a,
 	jw_key(j, "extended-community");
 	sbuf_addc(j->o, '[');
 	for (size_t i = 0; i < a->necomms; i++) {
+		uint64_t ec = a->ecomms[i];
+		uint8_t type = (uint8_t)(ec >> 56);
+
 		sbuf_adds(j->o, i ? ",{\"value\":" : "{\"value\":");
-		put_u64(j->o, a->ecomms[i]);
+		put_u64(j->o, ec);
 		sbuf_adds(j->o, ",\"string\":\"");
 		/* every spelling is plain ASCII: nothing to escape */
-		ec_format(j->o, a->ecomms[i], ATTR_TEXT_EVENT, true);
-		sbuf_adds(j->o, "\"}");
+		if (!j->v6 || !ec_format6(j->o, ec))
+			ec_format(j->o, ec, ATTR_TEXT_EVENT, true);
+		sbuf_addc(j->o, '"');
+		/* main: whether an interface-set community is transitive */
+		if (j->v6 && (type & ~0x40) == BGP_EC_T_INTERFACE_SET &&
+		    (uint8_t)(ec >> 48) == BGP_EC_S_INTERFACE_SET)
+			sbuf_adds(j->o, type & 0x40 ? ",\"transitive\":false" :
+			    ",\"transitive\":true");
+		sbuf_addc(j->o, '}');
 	}
 	sbuf_addc(j->o, ']');
 }
