@@ -993,6 +993,8 @@ nlri_json6(struct sbuf *o, const struct nlri *n, bool with_path_id,
 	if (nlri_family(n->fam)->json == lbl_json)
 		lbl_json_dialect(o, n->b, n->len, n->fam,
 		    path_info(n, with_path_id, pi), true);
+	else if (nlri_family(n->fam)->json == flow_json)
+		flow_nlri_json6(o, n->b, n->len, n->fam, nh);
 	else
 		nlri_json(o, n, with_path_id, nh);
 }
