@@ -2123,6 +2123,37 @@ START_TEST(test_json6_labels)
 }
 END_TEST
 
+/* main's extended-community strings and flow bitmask items */
+START_TEST(test_json6_ecomm_flow)
+{
+	struct update_ctx ctx = { .asn4 = true };
+	struct api_neighbor nb = nb61_6();
+	struct sbuf out;
+	static const char *const body = "0000 002F 40010100 400200"
+	    "800E0B 0001 85 00 00 05 09 01 04 81 09"
+	    "40050400000064"
+	    "C01010 0103070707071B58 800C0000447A0000";
+
+	ctx.families = nlri_spoken();
+	sbuf_init(&out);
+	render_update(&out, ENCODER_JSON6, body, &ctx, &nb);
+	ck_assert_msg(strstr(out.p, "\"tcp-flags\":[\"=rst\",\"=fin+push\"]")
+	    != NULL, "%s", out.p);
+	ck_assert_msg(strstr(out.p, "{\"value\":72909745732131672,"
+	    "\"string\":\"origin:7.7.7.7:7000\"}") != NULL, "%s", out.p);
+	ck_assert_msg(strstr(out.p, "{\"value\":9226749737724149760,"
+	    "\"string\":\"rate-limit:1000:packets\"}") != NULL, "%s", out.p);
+	render_update(&out, ENCODER_JSON, body, &ctx, &nb);
+	ck_assert_msg(strstr(out.p, "\"tcp-flags\":[\"=rst\",\"=fin\","
+	    "\"=push\"]") != NULL, "%s", out.p);
+	ck_assert_msg(strstr(out.p, "\"string\":\"origin:7000:7.7.7.7\"")
+	    != NULL, "%s", out.p);
+	ck_assert_msg(strstr(out.p, "\"value\":9226749737724149760,"
+	    "\"string\":\"\"") != NULL, "%s", out.p);
+	sbuf_free(&out);
+}
+END_TEST
+
 /* ---- ExaBGP main's JSON dialect (ENCODER_JSON6) against main's lines ---- */
 
 /*
@@ -2487,6 +2518,7 @@ api_encode_suite(void)
 	tcase_add_test(tc, test_json6_notification_refresh);
 	tcase_add_test(tc, test_json6_update_aspath_nexthop);
 	tcase_add_test(tc, test_json6_labels);
+	tcase_add_test(tc, test_json6_ecomm_flow);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("golden");
