@@ -129,7 +129,8 @@ neighbor %(b)s {
              "-P", os.path.join(self.work, "bird.pid")],
             stdout=open(os.path.join(self.work, "bird.out"), "w"),
             stderr=subprocess.STDOUT)
-        env = dict(os.environ, exabgp_api_ack="false")
+        env = dict(os.environ, exabgp_api_ack="false",
+                   exabgp_daemon_user="root")
         if self.a.asan:
             env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0:" \
                 "log_path=%s/asan" % self.work

@@ -39,7 +39,7 @@ read -r -d '' PARTS <<'EOF'
 4 interfaces: line_handler
 5 peer: peer
 5 supervisor: supervisor
-5 control: control
+5 control: control cli_pipe
 6 events: api_events
 7 daemon: daemon
 8 commands: api_exec api_show_json metrics

@@ -122,6 +122,9 @@ fi
 if [ ${#mode[@]} -eq 0 ] && [ -d "$own_cases" ] &&
     find "$own_cases" -name '*.case' | grep -q .; then
 	own_tmp=$(mktemp -d)
+	# evbgpd started as root switches to exabgp.daemon.user (Debian's
+	# exabgp.env sets one): our helpers must be reachable by that user
+	chmod 755 "$own_tmp"
 	mkdir -p "$own_tmp/encoding"
 	for c in "$own_cases"/*/*.case; do
 		cp "$c" "$own_tmp/encoding/$(basename "${c%.case}").ci"

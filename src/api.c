@@ -24,6 +24,7 @@
 #include "evbgp/bgp_proto.h"
 #include "evbgp/flow_text.h"
 #include "evbgp/lexer.h"
+#include "evbgp/nlri.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
 
@@ -618,12 +619,142 @@ api_h_show_neighbor(struct api_ctx *c, const struct api_verb_def *d)
 	return 0;
 }
 
-/* "show adj-rib in|out [extensive] [IP] [json]" */
+/* The lookup words of show adj-rib: 1 when t (and what follows it) is
+ * one, 0 when not, -1 on error. */
+static int
+api_rib_lookup_word(struct api_ctx *c, const struct lex_token *t)
+{
+	struct api_rib_lookup *l = &c->cmd->lookup;
+	const struct lex_token *v = c->i + 1 < c->n ? &c->t[c->i + 1] : NULL;
+	char err[128];
+	int fam;
+
+	if (lex_is(t, "exact") || lex_is(t, "longest") || lex_is(t, "all")) {
+		if (l->match_given)
+			return api_fail(c, "show adj-rib: more than one of "
+			    "exact, longest, all");
+		l->match = lex_is(t, "exact") ? API_LOOKUP_EXACT :
+		    lex_is(t, "longest") ? API_LOOKUP_LONGEST : API_LOOKUP_ALL;
+		l->match_given = true;
+		return 1;
+	}
+	if (lex_is(t, "count")) {
+		if (l->count)
+			return api_fail(c, "show adj-rib: 'count' given twice");
+		l->count = true;
+		return 1;
+	}
+	if (lex_is(t, "rd")) {
+		if (l->has_rd)
+			return api_fail(c, "show adj-rib: 'rd' given twice");
+		if (v == NULL || v->quoted || nlri_rd_parse(v->text, l->rd) == -1)
+			return api_fail(c, "show adj-rib: rd: expected a route "
+			    "distinguisher (ASN:NN or IP:NN)%s%s%s",
+			    v ? " instead of '" : "", v ? v->text : "",
+			    v ? "'" : "");
+		l->has_rd = true;
+		c->i++;
+		return 1;
+	}
+	if (lex_is(t, "community")) {
+		if (l->comm_kind != API_COMM_NONE)
+			return api_fail(c, "show adj-rib: 'community' given "
+			    "twice");
+		if (v == NULL || v->quoted)
+			return api_fail(c, "show adj-rib: community: expected "
+			    "a community (65000:1, no-export, 65000:1:2 or "
+			    "target:65000:1)");
+		if (community_parse(v->text, &l->comm) == 0)
+			l->comm_kind = API_COMM_STD;
+		else if (large_community_parse(v->text, l->lcomm) == 0)
+			l->comm_kind = API_COMM_LARGE;
+		else if (ext_community_parse(v->text, &l->ecomm, err,
+		    sizeof(err)) == 0)
+			l->comm_kind = API_COMM_EXT;
+		else
+			return api_fail(c, "show adj-rib: community: '%s' is "
+			    "not a community (65000:1, no-export, 65000:1:2 "
+			    "or target:65000:1)", v->text);
+		c->i++;
+		return 1;
+	}
+	if (v != NULL && !t->quoted && !v->quoted &&
+	    (fam = family_by_name(t->text, v->text)) != -1) {
+		if (l->fam != -1)
+			return api_fail(c, "show adj-rib: more than one family");
+		l->fam = fam;
+		c->i++;
+		return 1;
+	}
+	/* a prefix: with a length, or an address after the neighbor's */
+	if (!t->quoted && (strchr(t->text, '/') != NULL ||
+	    c->cmd->has_filter)) {
+		struct prefix p;
+
+		/* a word that is no address at all is someone else's */
+		if (prefix_parse(t->text, &p) == -1)
+			return strchr(t->text, '/') != NULL ? api_fail(c,
+			    "show adj-rib: '%s' is not a prefix", t->text) : 0;
+		if (l->has_prefix)
+			return api_fail(c, "show adj-rib: more than one prefix "
+			    "('%s')", t->text);
+		l->prefix = p;
+		l->has_prefix = true;
+		/* an address asks which route covers it */
+		if (strchr(t->text, '/') == NULL && !l->match_given)
+			l->match = API_LOOKUP_LONGEST;
+		return 1;
+	}
+	return 0;
+}
+
+/* A lookup that cannot mean anything is refused, not answered empty. */
+static int
+api_rib_lookup_check(struct api_ctx *c)
+{
+	struct api_rib_lookup *l = &c->cmd->lookup;
+	const struct nlri_family *nf;
+	char fams[256];
+
+	if (l->match_given && !l->has_prefix)
+		return api_fail(c, "show adj-rib: exact, longest and all need "
+		    "a prefix");
+	if (l->fam == -1)
+		return 0;
+	nf = nlri_family((enum family_id)l->fam);
+	if (nf == NULL)
+		return api_fail(c, "show adj-rib: family %s %s: evbgp does not "
+		    "speak it (it speaks %s)",
+		    family_afi_name((enum family_id)l->fam),
+		    family_safi_name((enum family_id)l->fam),
+		    nlri_spoken_text(fams, sizeof(fams)));
+	if (l->has_prefix && nf->prefix == NULL)
+		return api_fail(c, "show adj-rib: %s %s routes have no IP "
+		    "prefix to look up (prefix lookups apply to unicast, "
+		    "multicast, nlri-mpls and mpls-vpn); list them without "
+		    "one", family_afi_name((enum family_id)l->fam),
+		    family_safi_name((enum family_id)l->fam));
+	if (l->has_prefix && family_afi((enum family_id)l->fam) !=
+	    l->prefix.afi)
+		return api_fail(c, "show adj-rib: an IPv%c prefix in %s %s",
+		    l->prefix.afi == BGP_AFI_IPV4 ? '4' : '6',
+		    family_afi_name((enum family_id)l->fam),
+		    family_safi_name((enum family_id)l->fam));
+	if (l->has_rd && nf->rd == NULL)
+		return api_fail(c, "show adj-rib: %s %s routes have no route "
+		    "distinguisher", family_afi_name((enum family_id)l->fam),
+		    family_safi_name((enum family_id)l->fam));
+	return 0;
+}
+
+/* "show adj-rib in|out [extensive] [IP] [PREFIX [exact|longest|all]]
+ * [AFI SAFI] [rd RD] [community COMMUNITY] [count] [json]" */
 static int
 api_h_show_rib(struct api_ctx *c, const struct api_verb_def *d)
 {
 	const struct lex_token *t = api_peek(c);
 
+	c->cmd->lookup.fam = -1;
 	if (t != NULL && lex_is(t, "in"))
 		c->cmd->verb = API_SHOW_ADJ_RIB_IN;
 	else if (t != NULL && lex_is(t, "out"))
@@ -640,16 +771,17 @@ api_h_show_rib(struct api_ctx *c, const struct api_verb_def *d)
 				    "given twice");
 			c->cmd->extensive = true;
 			rc = 1;
-		} else
+		} else if ((rc = api_rib_lookup_word(c, t)) == 0)
 			rc = api_show_common(c, d, t);
 		if (rc == -1)
 			return -1;
 		if (rc == 0)
 			return api_fail(c, "show adj-rib: unexpected '%s' "
-			    "(expected extensive, an IP address or json)",
-			    t->text);
+			    "(expected extensive, a neighbor's address, a "
+			    "prefix, exact, longest, all, AFI SAFI, rd, "
+			    "community, count or json)", t->text);
 	}
-	return 0;
+	return api_rib_lookup_check(c);
 }
 
 /* ---- adj-rib maintenance ---- */
@@ -1190,7 +1322,8 @@ static const char *const api_help[] = {
 	"announce watchdog [NAME]",
 	"withdraw watchdog [NAME]",
 	"show neighbor [summary|extensive|configuration] [IP] [json]",
-	"show adj-rib in|out [extensive] [IP] [json]",
+	"show adj-rib in|out [extensive] [IP] [PREFIX [exact|longest|all]] "
+	    "[AFI SAFI] [rd RD] [community COMMUNITY] [count] [json]",
 	"flush adj-rib out",
 	"clear adj-rib [in|out]",
 	"teardown [SUBCODE [TEXT...]]",

@@ -429,7 +429,7 @@ exec_teardown(struct daemon *d, struct api_client *c,
 	char esc[LOG_ESCAPE_SIZE];
 
 	for (size_t i = 0; i < n; i++) {
-		log_peer(LOG_NOTICE, peers[i]->name, "teardown requested (Cease "
+		log_peer(LOG_NOTICE, peers[i]->logname, "teardown requested (Cease "
 		    "subcode %u)%s%s", cmd->subcode, cmd->text ? ": " : "",
 		    cmd->text ? log_escape(cmd->text, strlen(cmd->text), esc,
 		    sizeof(esc)) : "");
@@ -747,12 +747,17 @@ show_rib(struct daemon *d, struct api_client *c,
 		struct peer *p = d->peers[i];
 		struct rib_show rs = { c, p->name, cmd->extensive };
 
+		const struct rib_out *rib = in ? p->rib_in : p->ro;
+
 		if (!show_filter_ok(cmd, p) || !selector_matches(&cmd->sel, p))
 			continue;
-		if (in && p->rib_in != NULL)
-			rib_out_foreach(p->rib_in, show_rib_route, &rs);
-		else if (!in)
-			rib_out_foreach(p->ro, show_rib_route, &rs);
+		/* the log's name: two sessions to one address apart */
+		if (cmd->lookup.count)
+			replyf(c, "neighbor %s adj-rib-%s count %zu", p->logname,
+			    in ? "in" : "out", rib != NULL ?
+			    api_show_rib_select(rib, cmd, NULL, NULL) : 0);
+		else if (rib != NULL)
+			(void)api_show_rib_select(rib, cmd, show_rib_route, &rs);
 	}
 }
 

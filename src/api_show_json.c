@@ -321,6 +321,57 @@ api_show_neighbors_json(struct daemon *d, struct api_client *c,
 
 /* ---- show adj-rib ---- */
 
+/* Does a carry the community of the lookup? */
+static bool
+lookup_attrs_ok(void *arg, const struct attrs *a)
+{
+	const struct api_rib_lookup *l = arg;
+
+	switch (l->comm_kind) {
+	case API_COMM_NONE:
+		return true;
+	case API_COMM_STD:
+		for (size_t i = 0; i < a->ncomms; i++)
+			if (a->comms[i] == l->comm)
+				return true;
+		return false;
+	case API_COMM_LARGE:
+		for (size_t i = 0; i < a->nlcomms; i++)
+			if (a->lcomms[i].global == l->lcomm[0] &&
+			    a->lcomms[i].local1 == l->lcomm[1] &&
+			    a->lcomms[i].local2 == l->lcomm[2])
+				return true;
+		return false;
+	case API_COMM_EXT:
+		for (size_t i = 0; i < a->necomms; i++)
+			if (a->ecomms[i] == l->ecomm)
+				return true;
+		return false;
+	}
+	return false;
+}
+
+size_t
+api_show_rib_select(const struct rib_out *rib, const struct api_command *cmd,
+    rib_out_visit_fn *fn, void *arg)
+{
+	const struct api_rib_lookup *l = &cmd->lookup;
+	struct rib_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.fams = l->fam >= 0 ? FAMSET(l->fam) : FAMSET_ALL;
+	q.has_prefix = l->has_prefix;
+	q.prefix = l->prefix;
+	q.match = l->match == API_LOOKUP_LONGEST ? RIB_MATCH_LONGEST :
+	    l->match == API_LOOKUP_ALL ? RIB_MATCH_MORE : RIB_MATCH_EXACT;
+	q.rd = l->has_rd ? l->rd : NULL;
+	if (l->comm_kind != API_COMM_NONE) {
+		q.attrs_ok = lookup_attrs_ok;
+		q.attrs_arg = (void *)(uintptr_t)l;
+	}
+	return rib_out_query(rib, &q, fn, arg);
+}
+
 struct api_show_json_rib {
 	struct api_show_json_array *arr;
 	const char	*peer;
@@ -364,9 +415,25 @@ api_show_rib_json(struct daemon *d, struct api_client *c,
 		struct peer *p = d->peers[i];
 		struct api_show_json_rib rs = { &a, p->name };
 		const struct rib_out *rib = in ? p->rib_in : p->ro;
+		size_t n;
 
-		if (rib != NULL && api_show_json_wanted(cmd, p))
-			rib_out_foreach(rib, api_show_json_route, &rs);
+		if (!api_show_json_wanted(cmd, p))
+			continue;
+		if (!cmd->lookup.count) {
+			if (rib != NULL)
+				(void)api_show_rib_select(rib, cmd,
+				    api_show_json_route, &rs);
+			continue;
+		}
+		/* count: one object per neighbor, a neighbor without an
+		 * Adj-RIB-In counting 0 */
+		n = rib != NULL ? api_show_rib_select(rib, cmd, NULL, NULL) : 0;
+		if (a.n++ > 0)
+			sbuf_addc(&a.buf, ',');
+		sbuf_adds(&a.buf, "{\"neighbor\":\"");
+		api_json_escape(&a.buf, (const uint8_t *)p->name,
+		    strlen(p->name));
+		sbuf_printf(&a.buf, "\",\"count\":%zu}", n);
 	}
 	api_show_json_array_end(&a, c);
 }

@@ -22,6 +22,7 @@
 
 #include "evbgp/api_events.h"
 #include "evbgp/bgp_proto.h"
+#include "evbgp/cli_pipe.h"
 #include "evbgp/control.h"
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
@@ -183,6 +184,13 @@ daemon_subscribe(struct peer *p)
 static void
 daemon_keep_peer(struct daemon *d, struct peer *p)
 {
+	for (size_t i = 0; i < d->npeers; i++) {
+		if (!addr_equal(&d->peers[i]->remote, &p->remote))
+			continue;
+		/* two sessions to one address: log lines say which */
+		peer_name_long(d->peers[i]);
+		peer_name_long(p);
+	}
 	d->peers = xreallocarray(d->peers, d->npeers + 1, sizeof(*d->peers));
 	d->peers[d->npeers++] = p;
 	d->peers_gen++;
@@ -257,7 +265,7 @@ daemon_retire_peer(struct daemon *d, struct peer *p)
 	    sizeof(*d->retired));
 	d->retired[d->nretired++] = p;
 	evtimer_add(d->ev_reap, &now);
-	log_peer(LOG_INFO, p->name, "connection closed: dynamic peer of %s "
+	log_peer(LOG_INFO, p->logname, "connection closed: dynamic peer of %s "
 	    "removed", p->cfg->name);
 }
 
@@ -403,18 +411,18 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 			return;
 		}
 		p = daemon_add_peer(d, n, &remote);
-		log_peer(LOG_INFO, p->name, "new peer from passive range %s",
+		log_peer(LOG_INFO, p->logname, "new peer from passive range %s",
 		    n->name);
 	}
 	if (p->cfg->incoming_ttl > 0 &&
 	    sockopt_minttl(fd, remote.afi, p->cfg->incoming_ttl) == -1)
-		log_peer(LOG_WARNING, p->name, "cannot set minimum TTL: %s",
+		log_peer(LOG_WARNING, p->logname, "cannot set minimum TTL: %s",
 		    strerror(errno));
 	if (p->cfg->outgoing_ttl > 0 &&
 	    sockopt_ttl(fd, remote.afi, p->cfg->outgoing_ttl) == -1)
-		log_peer(LOG_WARNING, p->name, "cannot set TTL: %s",
+		log_peer(LOG_WARNING, p->logname, "cannot set TTL: %s",
 		    strerror(errno));
-	log_peer(LOG_DEBUG, p->name, "incoming connection to %s",
+	log_peer(LOG_DEBUG, p->logname, "incoming connection to %s",
 	    addr_fmt(&local, lb));
 	peer_accept(p, fd, &local);
 }
@@ -762,7 +770,7 @@ peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb,
 	 * changed ones are re-announced without a withdraw between */
 	peer_load_routes(p);
 	peer_schedule_kick(p);
-	log_peer(LOG_INFO, p->name, "configuration reloaded: %zu route%s, "
+	log_peer(LOG_INFO, p->logname, "configuration reloaded: %zu route%s, "
 	    "%zu withdrawn", nb->nroutes, nb->nroutes == 1 ? "" : "s",
 	    withdrawn);
 	diff->announced += announced;
@@ -811,7 +819,7 @@ daemon_create_neighbor(struct daemon *d, struct cfg_neighbor *nb, char *err,
 	    sizeof(*d->runtime));
 	d->runtime[d->nruntime++] = nb;
 	p = daemon_add_peer(d, nb, NULL);
-	log_peer(LOG_NOTICE, p->name, "neighbor created at run time");
+	log_peer(LOG_NOTICE, p->logname, "neighbor created at run time");
 	if (!d->stopping)
 		peer_start(p);
 	return 0;
@@ -825,7 +833,7 @@ daemon_delete_peer(struct daemon *d, struct peer *p)
 
 	if (!daemon_unlist_peer(d, p))
 		return;
-	log_peer(LOG_NOTICE, p->name, "neighbor deleted%s", runtime ? "" :
+	log_peer(LOG_NOTICE, p->logname, "neighbor deleted%s", runtime ? "" :
 	    " until the next reload (it is in the configuration)");
 	/* RFC 4486 §4: Peer De-configured */
 	peer_stop(p, BGP_CEASE_PEER_DECONFIGURED, NULL);
@@ -857,7 +865,7 @@ daemon_reload_peers(struct daemon *d, struct config *nc,
 				diff->unchanged++;
 				continue;
 			}
-			log_peer(LOG_NOTICE, p->name, "the configuration "
+			log_peer(LOG_NOTICE, p->logname, "the configuration "
 			    "now has this neighbor made at run time: the "
 			    "configuration's replaces it");
 			peer_stop(p, BGP_CEASE_OTHER_CONFIG, NULL);
@@ -866,7 +874,7 @@ daemon_reload_peers(struct daemon *d, struct config *nc,
 			continue;
 		}
 		if (nb == NULL) {
-			log_peer(LOG_NOTICE, p->name, "neighbor removed from "
+			log_peer(LOG_NOTICE, p->logname, "neighbor removed from "
 			    "the configuration");
 			if (!p->dynamic)
 				diff->removed++;
@@ -875,7 +883,7 @@ daemon_reload_peers(struct daemon *d, struct config *nc,
 			continue;
 		}
 		if (!cfg_neighbor_session_equal(p->cfg, nb)) {
-			log_peer(LOG_NOTICE, p->name, "session settings "
+			log_peer(LOG_NOTICE, p->logname, "session settings "
 			    "changed: resetting the session");
 			if (!p->dynamic) {
 				diff->changed++;
@@ -971,6 +979,48 @@ daemon_reload(struct daemon *d, unsigned how)
 	return 0;
 }
 
+/*
+ * exabgpcli's named pipes, found where ExaBGP looks for them (exabgpcli
+ * looks there too), before the switch of user: they are usually root's
+ * or the service user's, mode 0600. None is not an error, as in ExaBGP:
+ * the log says how to make them, and evbgpctl needs none.
+ */
+static void
+daemon_open_cli_pipe(struct daemon *d)
+{
+	char dirs[CLI_PIPE_NDIRS][32], dir[64], why[600];
+	const char *list[CLI_PIPE_NDIRS];
+
+	cli_pipe_dirs(getuid(), dirs);
+	for (size_t i = 0; i < CLI_PIPE_NDIRS; i++)
+		list[i] = dirs[i];
+	if (cli_pipe_find(list, CLI_PIPE_NDIRS, d->env.api_pipename, dir,
+	    sizeof(dir), why, sizeof(why)) == -1) {
+		if (why[0] != '\0')
+			log_warnx("exabgpcli: %s: not using it", why);
+		/* a name of the operator's own: worth a warning (Debian's
+		 * exabgp.env names the default one) */
+		if (d->env.api_pipename_given &&
+		    strcmp(d->env.api_pipename, "exabgp") != 0)
+			log_warnx("exabgpcli: no named pipes %s.in and %s.out "
+			    "in %s, %s, ...: exabgpcli cannot reach evbgpd; to "
+			    "use it: mkfifo -m 600 /run/exabgp/%s.in "
+			    "/run/exabgp/%s.out", d->env.api_pipename,
+			    d->env.api_pipename, dirs[0], dirs[1],
+			    d->env.api_pipename, d->env.api_pipename);
+		else
+			log_info("exabgpcli: no named pipes %s.in and %s.out in "
+			    "%s, %s, ...: exabgpcli cannot reach evbgpd "
+			    "(evbgpctl can); to use it: mkfifo -m 600 "
+			    "/run/exabgp/%s.in /run/exabgp/%s.out",
+			    d->env.api_pipename, d->env.api_pipename, dirs[0],
+			    dirs[1], d->env.api_pipename, d->env.api_pipename);
+		return;
+	}
+	d->cli_pipe = cli_pipe_new(d->base, dir, d->env.api_pipename,
+	    &d->commands);
+}
+
 /* After binding (port 179, the control socket), before any helper
  * starts: helpers then run as the same unprivileged user. */
 static int
@@ -996,6 +1046,9 @@ drop_privileges(struct daemon *d, const char *user)
 		}
 		free(dir);
 	}
+	/* exabgpcli's answers: the pipe is opened for each one */
+	if (d->cli_pipe != NULL)
+		(void)cli_pipe_chown(d->cli_pipe, pw->pw_uid, pw->pw_gid);
 	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
 	    setuid(pw->pw_uid) == -1) {
 		log_warn("cannot drop privileges to '%s'", user);
@@ -1059,6 +1112,9 @@ sig_reload_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 
+	/* logrotate's postrotate sends SIGUSR1: write to the new file from
+	 * here on (sessions are untouched, as by any reload) */
+	log_reopen();
 	log_notice("received %s: reloading", strsignal((int)sig));
 	daemon_request(d, sig == SIGUSR2 ? DAEMON_RESTART : DAEMON_RELOAD,
 	    NULL);
@@ -1285,6 +1341,8 @@ daemon_start(struct daemon *d)
 			log_warnx("running without a control socket (evbgpctl); "
 			    "use --control PATH to choose one");
 	}
+	if (d->env.api_cli)
+		daemon_open_cli_pipe(d);
 	for (size_t i = 0; i < d->cfg->nneighbors; i++) {
 		const struct cfg_neighbor *n = &d->cfg->neighbors[i];
 
@@ -1292,11 +1350,16 @@ daemon_start(struct daemon *d)
 			continue;	/* peers appear as they connect */
 		daemon_add_peer(d, n, NULL);
 	}
+	/* exabgp.daemon.drop=false: as ExaBGP, helpers start before the
+	 * switch (keeping root); those respawned later run as the user */
+	if (d->drop_helpers_first)
+		daemon_start_helpers(d);
 	if (d->drop_user != NULL && drop_privileges(d, d->drop_user) == -1)
 		return -1;
 	/* helpers start before the sessions: commands they send early go
 	 * into the Adj-RIB-Out and out with the initial table */
-	daemon_start_helpers(d);
+	if (!d->drop_helpers_first)
+		daemon_start_helpers(d);
 	daemon_start_health(d);
 	log_notice("evbgpd %s started: %zu neighbor%s, %zu listener%s",
 	    EVBGP_VERSION, d->npeers, d->npeers == 1 ? "" : "s",
@@ -1372,6 +1435,7 @@ daemon_free(struct daemon *d)
 		return;
 	if (d->control != NULL)
 		control_free(d->control);
+	cli_pipe_free(d->cli_pipe);
 	for (size_t i = 0; i < d->npeers; i++)
 		daemon_free_peer(d->peers[i]);
 	free(d->peers);

@@ -1,8 +1,10 @@
 /*
  * ExaBGP-compatible environment settings (see env.h, compat §1.9). One
  * const table names every setting ExaBGP 4.2 knows, with a parser per
- * value type and the offset of the field it fills; the settings evbgp has
- * no use for are accepted and ignored so existing env files keep working.
+ * value type and the offset of the field it fills. The settings evbgp has
+ * no use for are accepted so existing env files keep working, but one set
+ * to anything else than ExaBGP's default is recorded (env.ignored) and
+ * named in a warning at start-up and by --check: never silently ignored.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -27,6 +29,9 @@ enum env_type {
 	ENV_DEST,
 	ENV_BIND,
 	ENV_ONCE,
+	ENV_UMASK,
+	ENV_USER,
+	ENV_PIPENAME,
 	ENV_IGNORE,	/* known to ExaBGP, no effect here */
 	ENV_COMPACT,	/* api.compact: false only */
 	ENV_DELAY,	/* tcp.delay: 0 only */
@@ -36,66 +41,67 @@ struct env_def {
 	const char	*name;		/* "section.key" */
 	enum env_type	 type;
 	size_t		 off;
+	const char	*dflt;		/* ENV_IGNORE: ExaBGP 4.2's default */
 };
 
 #define E(f)	offsetof(struct env, f)
 
 static const struct env_def env_defs[] = {
-	{ "api.ack", ENV_BOOL, E(api_ack) },
-	{ "api.respawn", ENV_BOOL, E(api_respawn) },
-	{ "api.terminate", ENV_BOOL, E(api_terminate) },
-	{ "api.cli", ENV_BOOL, E(api_cli) },
-	{ "api.encoder", ENV_ENCODER, E(api_encoder) },
-	{ "api.version", ENV_VERSION, E(api_version) },
-	{ "api.compact", ENV_COMPACT, 0 },
-	{ "api.chunk", ENV_IGNORE, 0 },
-	{ "api.pipename", ENV_IGNORE, 0 },
-	{ "api.socketname", ENV_IGNORE, 0 },
-	{ "bgp.openwait", ENV_UINT, E(bgp_openwait) },
-	{ "bgp.passive", ENV_BOOL, E(bgp_passive) },
-	{ "cache.attributes", ENV_IGNORE, 0 },
-	{ "cache.nexthops", ENV_IGNORE, 0 },
-	{ "daemon.pid", ENV_STRING, E(daemon_pid) },
-	{ "daemon.user", ENV_STRING, E(daemon_user) },
-	{ "daemon.daemonize", ENV_BOOL, E(daemon_daemonize) },
-	{ "daemon.drop", ENV_BOOL, E(daemon_drop) },
-	{ "daemon.umask", ENV_IGNORE, 0 },
-	{ "debug.rotate", ENV_BOOL, E(debug_rotate) },
-	{ "debug.configuration", ENV_IGNORE, 0 },
-	{ "debug.defensive", ENV_IGNORE, 0 },
-	{ "debug.memory", ENV_IGNORE, 0 },
-	{ "debug.pdb", ENV_IGNORE, 0 },
-	{ "debug.route", ENV_IGNORE, 0 },
-	{ "debug.selfcheck", ENV_IGNORE, 0 },
-	{ "debug.timing", ENV_IGNORE, 0 },
-	{ "log.enable", ENV_BOOL, E(log_enable) },
-	{ "log.level", ENV_LEVEL, E(log_level) },
-	{ "log.destination", ENV_DEST, 0 },
-	{ "log.all", ENV_IGNORE, 0 },
-	{ "log.configuration", ENV_IGNORE, 0 },
-	{ "log.daemon", ENV_IGNORE, 0 },
-	{ "log.message", ENV_IGNORE, 0 },
-	{ "log.network", ENV_IGNORE, 0 },
-	{ "log.packets", ENV_IGNORE, 0 },
-	{ "log.parser", ENV_IGNORE, 0 },
-	{ "log.processes", ENV_IGNORE, 0 },
-	{ "log.reactor", ENV_IGNORE, 0 },
-	{ "log.rib", ENV_IGNORE, 0 },
-	{ "log.routes", ENV_IGNORE, 0 },
-	{ "log.short", ENV_IGNORE, 0 },
-	{ "log.statistics", ENV_IGNORE, 0 },
-	{ "log.timers", ENV_IGNORE, 0 },
-	{ "pdb.enable", ENV_IGNORE, 0 },
-	{ "profile.enable", ENV_IGNORE, 0 },
-	{ "profile.file", ENV_IGNORE, 0 },
-	{ "reactor.speed", ENV_IGNORE, 0 },
-	{ "tcp.bind", ENV_BIND, 0 },
-	{ "tcp.port", ENV_PORT, E(tcp_port) },
-	{ "tcp.connections", ENV_UINT, E(tcp_connections) },
-	{ "tcp.attempts", ENV_UINT, E(tcp_connections) },
-	{ "tcp.once", ENV_ONCE, 0 },
-	{ "tcp.delay", ENV_DELAY, 0 },
-	{ "tcp.acl", ENV_IGNORE, 0 },
+	{ "api.ack", ENV_BOOL, E(api_ack), NULL },
+	{ "api.respawn", ENV_BOOL, E(api_respawn), NULL },
+	{ "api.terminate", ENV_BOOL, E(api_terminate), NULL },
+	{ "api.cli", ENV_BOOL, E(api_cli), NULL },
+	{ "api.encoder", ENV_ENCODER, E(api_encoder), NULL },
+	{ "api.version", ENV_VERSION, E(api_version), NULL },
+	{ "api.compact", ENV_COMPACT, 0, NULL },
+	{ "api.chunk", ENV_IGNORE, 0, "1" },
+	{ "api.pipename", ENV_PIPENAME, 0, NULL },
+	{ "api.socketname", ENV_IGNORE, 0, "exabgp" },
+	{ "bgp.openwait", ENV_UINT, E(bgp_openwait), NULL },
+	{ "bgp.passive", ENV_BOOL, E(bgp_passive), NULL },
+	{ "cache.attributes", ENV_IGNORE, 0, "true" },
+	{ "cache.nexthops", ENV_IGNORE, 0, "true" },
+	{ "daemon.pid", ENV_STRING, E(daemon_pid), NULL },
+	{ "daemon.user", ENV_USER, 0, NULL },
+	{ "daemon.daemonize", ENV_BOOL, E(daemon_daemonize), "false" },
+	{ "daemon.drop", ENV_BOOL, E(daemon_drop), NULL },
+	{ "daemon.umask", ENV_UMASK, 0, NULL },
+	{ "debug.rotate", ENV_BOOL, E(debug_rotate), NULL },
+	{ "debug.configuration", ENV_IGNORE, 0, "false" },
+	{ "debug.defensive", ENV_IGNORE, 0, "false" },
+	{ "debug.memory", ENV_IGNORE, 0, "false" },
+	{ "debug.pdb", ENV_IGNORE, 0, "false" },
+	{ "debug.route", ENV_IGNORE, 0, "" },
+	{ "debug.selfcheck", ENV_IGNORE, 0, "false" },
+	{ "debug.timing", ENV_IGNORE, 0, "false" },
+	{ "log.enable", ENV_BOOL, E(log_enable), NULL },
+	{ "log.level", ENV_LEVEL, E(log_level), NULL },
+	{ "log.destination", ENV_DEST, 0, NULL },
+	{ "log.all", ENV_IGNORE, 0, "false" },
+	{ "log.configuration", ENV_IGNORE, 0, "true" },
+	{ "log.daemon", ENV_IGNORE, 0, "true" },
+	{ "log.message", ENV_IGNORE, 0, "false" },
+	{ "log.network", ENV_IGNORE, 0, "true" },
+	{ "log.packets", ENV_IGNORE, 0, "false" },
+	{ "log.parser", ENV_IGNORE, 0, "false" },
+	{ "log.processes", ENV_IGNORE, 0, "true" },
+	{ "log.reactor", ENV_IGNORE, 0, "true" },
+	{ "log.rib", ENV_IGNORE, 0, "false" },
+	{ "log.routes", ENV_IGNORE, 0, "false" },
+	{ "log.short", ENV_IGNORE, 0, "false" },
+	{ "log.statistics", ENV_IGNORE, 0, "true" },
+	{ "log.timers", ENV_IGNORE, 0, "false" },
+	{ "pdb.enable", ENV_IGNORE, 0, "false" },
+	{ "profile.enable", ENV_IGNORE, 0, "false" },
+	{ "profile.file", ENV_IGNORE, 0, "" },
+	{ "reactor.speed", ENV_IGNORE, 0, "1.0" },
+	{ "tcp.bind", ENV_BIND, 0, NULL },
+	{ "tcp.port", ENV_PORT, E(tcp_port), NULL },
+	{ "tcp.connections", ENV_UINT, E(tcp_connections), NULL },
+	{ "tcp.attempts", ENV_UINT, E(tcp_connections), NULL },
+	{ "tcp.once", ENV_ONCE, 0, NULL },
+	{ "tcp.delay", ENV_DELAY, 0, NULL },
+	{ "tcp.acl", ENV_IGNORE, 0, "false" },
 };
 
 #define ENV_NDEFS	(sizeof(env_defs) / sizeof(env_defs[0]))
@@ -228,6 +234,12 @@ env_expected(enum env_type t)
 		return "DEBUG, INFO, NOTICE, WARNING, ERR or CRIT";
 	case ENV_DEST:
 		return "stdout, stderr, syslog or a file name";
+	case ENV_UMASK:
+		return "an octal mask such as 0137 or 0o137";
+	case ENV_USER:
+		return "a user name";
+	case ENV_PIPENAME:
+		return "a name without '/'";
 	default:
 		return "a valid value";
 	}
@@ -304,10 +316,102 @@ env_apply(struct env *e, const struct env_def *d, const char *v,
 		return set_level(e, v);
 	case ENV_DEST:
 		return set_dest(e, v);
+	case ENV_UMASK: {
+		const char *o = strncasecmp(v, "0o", 2) == 0 ? v + 2 : v;
+		char *end;
+
+		if (*o < '0' || *o > '7')
+			return -1;
+		errno = 0;
+		n = strtoul(o, &end, 8);
+		if (*end != '\0' || errno != 0 || n > 0777)
+			return -1;
+		e->daemon_umask = (int)n;
+		return 0;
+	}
+	case ENV_USER:
+		if (v[0] == '\0' || strlen(v) > 64 || strchr(v, ':') != NULL)
+			return -1;
+		set_string(&e->daemon_user, v);
+		e->daemon_user_given = true;
+		return 0;
+	case ENV_PIPENAME:
+		if (v[0] == '\0' || strlen(v) > 64 || strchr(v, '/') != NULL)
+			return -1;
+		set_string(&e->api_pipename, v);
+		e->api_pipename_given = true;
+		return 0;
 	case ENV_IGNORE:
 		return 0;
 	}
 	return -1;
+}
+
+/* A later source (the environment) replaces what the file said. */
+static void
+env_forget_ignored(struct env *e, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < e->nignored; i++) {
+		if (strncmp(e->ignored[i], name, n) != 0 ||
+		    e->ignored[i][n] != '=')
+			continue;
+		free(e->ignored[i]);
+		e->ignored[i] = e->ignored[--e->nignored];
+		return;
+	}
+}
+
+/* The same value, for ExaBGP: booleans by meaning, numbers by value. */
+static bool
+env_same_value(const char *a, const char *b)
+{
+	bool ba, bb;
+	char *ea, *eb;
+	double da, db;
+
+	if (env_bool(a, &ba) == 0 && env_bool(b, &bb) == 0)
+		return ba == bb;
+	if (a[0] != '\0' && b[0] != '\0') {
+		da = strtod(a, &ea);
+		db = strtod(b, &eb);
+		if (*ea == '\0' && *eb == '\0')
+			return da == db;
+	}
+	return strcmp(a, b) == 0;
+}
+
+/* Remember a setting that changes nothing here although ExaBGP would act
+ * on it (the first one of each name: the environment beats the file). */
+static void
+env_note_ignored(struct env *e, const struct env_def *d, const char *shown,
+    const char *v)
+{
+	char esc[64];
+	size_t j = 0;
+
+	/* an empty value asks for nothing */
+	if (d->dflt == NULL || v[0] == '\0' || env_same_value(v, d->dflt)) {
+		env_forget_ignored(e, d->name);
+		return;
+	}
+	env_forget_ignored(e, d->name);
+	for (size_t i = 0; v[i] != '\0' && j + 5 < sizeof(esc); i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		if (ch < 0x20 || ch >= 0x7f)
+			j += (size_t)snprintf(esc + j, sizeof(esc) - j, "\\x%02x",
+			    ch);
+		else
+			esc[j++] = (char)ch;
+	}
+	esc[j] = '\0';
+	e->ignored = xreallocarray(e->ignored, e->nignored + 1,
+	    sizeof(*e->ignored));
+	e->ignored[e->nignored++] = xasprintf("%s=%s (%s) is not supported "
+	    "by evbgpd and has no effect (ExaBGP's default is '%s')", d->name,
+	    esc, shown, d->dflt);
 }
 
 /* Drop one pair of surrounding quotes: exabgp_tcp_bind="''" means "". */
@@ -338,6 +442,8 @@ env_set_from(struct env *e, const char *dotted, const char *shown,
 	if (rc == -1)
 		snprintf(err, errlen, "%s: invalid value '%s' (expected %s)",
 		    shown, v, env_expected(d->type));
+	else if (d->dflt != NULL)
+		env_note_ignored(e, d, shown, v);
 	free(v);
 	return rc;
 }
@@ -363,6 +469,8 @@ env_defaults(struct env *e)
 	e->daemon_pid = xstrdup("");
 	e->daemon_user = xstrdup("nobody");
 	e->daemon_drop = true;
+	e->daemon_umask = -1;
+	e->api_pipename = xstrdup("exabgp");
 	e->log_enable = true;
 	e->log_level = LOG_INFO;
 	e->log_dest = LOG_DEST_STDOUT;
@@ -503,6 +611,10 @@ env_free(struct env *e)
 	free(e->daemon_pid);
 	free(e->daemon_user);
 	free(e->log_file);
+	free(e->api_pipename);
+	for (size_t i = 0; i < e->nignored; i++)
+		free(e->ignored[i]);
+	free(e->ignored);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -541,6 +653,11 @@ env_print(FILE *f, const struct env *e)
 	fprintf(f, "exabgp.api.version %u\n", e->api_version);
 	print_str(f, "daemon.pid", e->daemon_pid);
 	print_str(f, "daemon.user", e->daemon_user);
+	if (e->daemon_umask >= 0)
+		fprintf(f, "exabgp.daemon.umask 0%03o\n", (unsigned)e->daemon_umask);
+	else
+		print_str(f, "daemon.umask", "");
+	print_str(f, "api.pipename", e->api_pipename);
 	fprintf(f, "exabgp.daemon.drop %s\n", e->daemon_drop ? "true" :
 	    "false");
 	fprintf(f, "exabgp.daemon.daemonize %s\n", e->daemon_daemonize ?

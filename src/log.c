@@ -19,7 +19,8 @@ static struct {
 	enum log_dest	 dest;
 	int		 level;
 	FILE		*file;
-} log_sink = { true, LOG_DEST_STDERR, LOG_INFO, NULL };
+	char		*path;		/* LOG_DEST_FILE: reopened by name */
+} log_sink = { true, LOG_DEST_STDERR, LOG_INFO, NULL, NULL };
 
 static void	vlogit(int, const char *, va_list) LOG_FMT(2, 0);
 static void	emit(int, const char *);
@@ -56,6 +57,7 @@ log_init(bool enabled, enum log_dest dest, int level, const char *file)
 	if (dest == LOG_DEST_SYSLOG)
 		openlog("evbgpd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	else if (dest == LOG_DEST_FILE && file != NULL) {
+		log_sink.path = xstrdup(file);
 		log_sink.file = fopen(file, "ae");
 		if (log_sink.file == NULL) {
 			fprintf(stderr, "evbgpd: cannot open log file %s: %s; "
@@ -74,8 +76,32 @@ log_close(void)
 	if (log_sink.file != NULL)
 		fclose(log_sink.file);
 	log_sink.file = NULL;
+	free(log_sink.path);
+	log_sink.path = NULL;
 	if (log_sink.dest == LOG_DEST_SYSLOG)
 		closelog();
+}
+
+int
+log_reopen(void)
+{
+	FILE *f;
+
+	if (!log_sink.enabled || log_sink.dest != LOG_DEST_FILE ||
+	    log_sink.path == NULL)
+		return 0;
+	/* open the new one first: if that fails, the old one (maybe
+	 * renamed by logrotate) still gets every line */
+	if ((f = fopen(log_sink.path, "ae")) == NULL) {
+		log_warn("cannot reopen the log file %s; still writing to the "
+		    "one already open", log_sink.path);
+		return -1;
+	}
+	setvbuf(f, NULL, _IOLBF, 0);
+	if (log_sink.file != NULL)
+		fclose(log_sink.file);
+	log_sink.file = f;
+	return 0;
 }
 
 bool
@@ -97,7 +123,7 @@ static void
 emit(int level, const char *text)
 {
 	FILE *out;
-	char stamp[32];
+	char stamp[32], zone[8];
 	struct timespec ts;
 	struct tm tm;
 
@@ -111,9 +137,19 @@ emit(int level, const char *text)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* RFC 3339: the offset from UTC, so lines from hosts in different
+	 * zones (or either side of a DST change) sort and compare */
+	if (strftime(zone, sizeof(zone), "%z", &tm) == 5) {
+		zone[6] = '\0';
+		zone[5] = zone[4];
+		zone[4] = zone[3];
+		zone[3] = ':';
+	} else
+		snprintf(zone, sizeof(zone), "Z");
 	flockfile(out);
-	fprintf(out, "%s.%03ld evbgpd[%d] %s: %s\n", stamp,
-	    ts.tv_nsec / 1000000, (int)getpid(), log_level_name(level), text);
+	fprintf(out, "%s.%03ld%s evbgpd[%d] %s: %s\n", stamp,
+	    ts.tv_nsec / 1000000, zone, (int)getpid(), log_level_name(level),
+	    text);
 	funlockfile(out);
 	fflush(out);
 }

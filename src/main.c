@@ -4,11 +4,13 @@
  * the INI file (--env or /etc/exabgp/exabgp.env), exabgp.* environment
  * variables, then the command-line options.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +78,11 @@ static const char usage_text[] =
 "  exabgp.tcp.port        listen port; also the outgoing port\n"
 "  exabgp.tcp.connections connection attempts per neighbor (alias attempts)\n"
 "  exabgp.daemon.pid      pid file\n"
+"  exabgp.daemon.user     started as root, switch to USER after binding\n"
+"                         (only when set; as --user)\n"
+"  exabgp.daemon.drop     false: start helpers before the switch\n"
+"  exabgp.daemon.umask    file mode mask, octal (0137, 0o137)\n"
+"  exabgp.api.pipename    exabgpcli's named pipes NAME.in/NAME.out (exabgp)\n"
 "  exabgp.log.enable      false: log nothing\n"
 "  exabgp.log.level       as --log-level\n"
 "  exabgp.log.destination stderr, stdout, syslog or a file name\n"
@@ -83,7 +90,8 @@ static const char usage_text[] =
 "  exabgp.debug.rotate    with several CONFIGs, load the next on reload\n"
 "\n"
 "Signals: SIGTERM, SIGINT and SIGHUP shut down (every session gets a Cease,\n"
-"Administrative Shutdown, NOTIFICATION first). SIGUSR1 reloads the\n"
+"Administrative Shutdown, NOTIFICATION first). SIGUSR1 reopens the log\n"
+"file (for logrotate) and reloads the\n"
 "configuration (an invalid one is refused and the running one kept, as is\n"
 "one without any neighbor: 'evbgpctl reload allow-empty' applies that);\n"
 "SIGUSR2 reloads it and restarts every helper process.\n"
@@ -318,6 +326,58 @@ load_settings(const struct options *o, struct env *e)
 	"(\"exabgp\": \"6.0.0\"); the text API (commands, answers) and " \
 	"the text encoder stay ExaBGP 4.x's, not main's JSON-only v6 API"
 
+/*
+ * Who evbgpd runs as after binding. --user always; otherwise, as ExaBGP
+ * does when started as root, exabgp.daemon.user, but only when the file
+ * or the environment sets it (Debian's exabgp.env does): without it evbgpd
+ * keeps running as root and says so, where ExaBGP would quietly become
+ * 'nobody' and fail to read a configuration only root can read. NULL:
+ * no switch. -1 with err: that user does not exist.
+ */
+static int
+choose_user(const struct env *e, const struct options *o, const char **user,
+    char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	*user = NULL;
+	if (o->user != NULL) {
+		*user = o->user;
+		return 0;
+	}
+	if (geteuid() != 0)
+		return 0;
+	if (!e->daemon_user_given) {
+		log_warnx("running as root: exabgp.daemon.user is not set "
+		    "(ExaBGP would switch to 'nobody'); set it, or use "
+		    "--user, to run unprivileged");
+		return 0;
+	}
+	if ((pw = getpwnam(e->daemon_user)) == NULL) {
+		snprintf(err, errlen, "exabgp.daemon.user: no user '%s': "
+		    "refusing to run as root (set exabgp.daemon.user to an "
+		    "existing user, or to root to stay root)", e->daemon_user);
+		return -1;
+	}
+	if (pw->pw_uid != 0)
+		*user = e->daemon_user;
+	return 0;
+}
+
+/* What --check says about the settings: those without effect here, a
+ * user to switch to that does not exist. */
+static void
+check_settings(const struct env *e, const struct options *o)
+{
+	for (size_t i = 0; i < e->nignored; i++)
+		fprintf(stderr, "warning: setting %s\n", e->ignored[i]);
+	if (o->user == NULL && e->daemon_user_given &&
+	    getpwnam(e->daemon_user) == NULL)
+		fprintf(stderr, "warning: exabgp.daemon.user: no user '%s' "
+		    "here: evbgpd started as root would refuse to run\n",
+		    e->daemon_user);
+}
+
 static int
 check_configs(char **paths, size_t n, bool print)
 {
@@ -403,6 +463,8 @@ main(int argc, char **argv)
 	if (optind >= argc)
 		usage_error("no configuration file given");
 	if (o.check || o.print) {
+		if (o.check)
+			check_settings(&env, &o);
 		if (o.check && env.api_version == 6)
 			fprintf(stderr, "evbgpd: warning: %s\n", API_V6_NOTE);
 		env_free(&env);
@@ -410,7 +472,12 @@ main(int argc, char **argv)
 		    o.print);
 	}
 
+	/* before any file is made: the log file gets it too */
+	if (env.daemon_umask >= 0)
+		umask((mode_t)env.daemon_umask);
 	log_init(env.log_enable, env.log_dest, env.log_level, env.log_file);
+	for (size_t i = 0; i < env.nignored; i++)
+		log_warnx("setting %s", env.ignored[i]);
 	if (env.api_version == 6)
 		log_warnx("%s", API_V6_NOTE);
 	cfg = config_load(argv[optind], err, sizeof(err));
@@ -424,7 +491,14 @@ main(int argc, char **argv)
 	d = daemon_new(&env, cfg, argv + optind, (size_t)(argc - optind));
 	/* helpers' and evbgpctl's command lines run through api_exec */
 	api_exec_handler(d, &d->commands);
-	d->drop_user = o.user;
+	if (choose_user(&env, &o, &d->drop_user, err, sizeof(err)) == -1) {
+		/* ExaBGP's answer too: never run as root by mistake */
+		log_warnx("%s", err);
+		fprintf(stderr, "evbgpd: %s\n", err);
+		daemon_free(d);
+		return 1;
+	}
+	d->drop_helpers_first = !env.daemon_drop;
 	d->helper_queue_max = o.helper_queue;
 	d->helper_overflow_restart = o.helper_restart;
 	if (o.control != NULL) {

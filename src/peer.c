@@ -83,7 +83,7 @@ static const struct fsm_ops peer_fsm_ops = {
 static const char *
 peer_fsm_name(void *ctx)
 {
-	return ((struct peer *)ctx)->name;
+	return ((struct peer *)ctx)->logname;
 }
 
 enum fsm_state
@@ -319,7 +319,7 @@ rx_resume_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (mono_now() - p->rx_paused_at >= rx_pause_limit(p)) {
-		log_peer(LOG_WARNING, p->name, "still asked to pause after "
+		log_peer(LOG_WARNING, p->logname, "still asked to pause after "
 		    "%.1f s; reading again (events may be dropped)",
 		    mono_now() - p->rx_paused_at);
 		/* as long again at full speed before the next pause */
@@ -350,7 +350,7 @@ rx_maybe_pause(struct peer *p)
 	p->rx_paused_at = mono_now();
 	bufferevent_disable(p->bev, EV_READ);
 	evtimer_add(p->t_rx_resume, &tv);
-	log_peer(LOG_DEBUG, p->name, "reading paused (asked by the owner)");
+	log_peer(LOG_DEBUG, p->logname, "reading paused (asked by the owner)");
 	return true;
 }
 
@@ -518,7 +518,7 @@ peer_send(struct peer *p, const uint8_t *msg, size_t len)
 	if (type == BGP_MSG_NOTIFICATION)
 		evbuffer_drain(p->out_bulk, evbuffer_get_length(p->out_bulk));
 	if (rc == -1) {
-		log_peer(LOG_ERR, p->name, "cannot queue %zu bytes for sending",
+		log_peer(LOG_ERR, p->logname, "cannot queue %zu bytes for sending",
 		    len);
 		return -1;
 	}
@@ -556,7 +556,7 @@ peer_send_notification(struct peer *p, uint8_t code, uint8_t subcode,
 	wbuf_init(&w, buf, max);
 	if (notification_encode(&w, code, subcode, data, datalen) == -1)
 		return;
-	log_peer(LOG_WARNING, p->name, "sending NOTIFICATION %u/%u (%s, %s)",
+	log_peer(LOG_WARNING, p->logname, "sending NOTIFICATION %u/%u (%s, %s)",
 	    code, subcode, notification_code_name(code),
 	    notification_subcode_name(code, subcode));
 	snprintf(p->down_reason, sizeof(p->down_reason),
@@ -582,7 +582,7 @@ peer_send_cease(struct peer *p, uint8_t subcode, const char *text)
 		notification_encode(&w, BGP_ERR_CEASE, subcode, NULL, 0);
 	if (w.err)
 		return;
-	log_peer(LOG_NOTICE, p->name, "sending Cease (%s)%s%s",
+	log_peer(LOG_NOTICE, p->logname, "sending Cease (%s)%s%s",
 	    notification_subcode_name(BGP_ERR_CEASE, subcode),
 	    text ? ": " : "", text ? text : "");
 	snprintf(p->down_reason, sizeof(p->down_reason),
@@ -676,7 +676,7 @@ peer_conn_ready(struct peer *p)
 	/* without it a slow reader's autotuned send buffer (4 MiB here) sits
 	 * between a KEEPALIVE and the wire */
 	if (fd != -1 && sockopt_notsent_lowat(fd, PEER_KERNEL_UNSENT) == -1)
-		log_peer(LOG_DEBUG, p->name, "TCP_NOTSENT_LOWAT: %s",
+		log_peer(LOG_DEBUG, p->logname, "TCP_NOTSENT_LOWAT: %s",
 		    strerror(errno));
 	bufferevent_setcb(p->bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
 	bufferevent_setwatermark(p->bev, EV_READ, BGP_HEADER_LEN, 0);
@@ -703,19 +703,19 @@ peer_apply_sockopts(struct peer *p, int fd)
 	if (c->md5_password != NULL &&
 	    sockopt_md5(fd, &p->remote, (unsigned)addr_len(&p->remote) * 8,
 	    c->md5_password, strlen(c->md5_password)) == -1) {
-		log_peer(LOG_ERR, p->name, "cannot set TCP-MD5 key: %s",
+		log_peer(LOG_ERR, p->logname, "cannot set TCP-MD5 key: %s",
 		    strerror(errno));
 		return -1;
 	}
 	if (c->outgoing_ttl > 0 &&
 	    sockopt_ttl(fd, p->remote.afi, c->outgoing_ttl) == -1) {
-		log_peer(LOG_ERR, p->name, "cannot set outgoing TTL %d: %s",
+		log_peer(LOG_ERR, p->logname, "cannot set outgoing TTL %d: %s",
 		    c->outgoing_ttl, strerror(errno));
 		return -1;
 	}
 	if (c->incoming_ttl > 0 &&
 	    sockopt_minttl(fd, p->remote.afi, c->incoming_ttl) == -1) {
-		log_peer(LOG_ERR, p->name, "cannot set minimum TTL %d: %s",
+		log_peer(LOG_ERR, p->logname, "cannot set minimum TTL %d: %s",
 		    c->incoming_ttl, strerror(errno));
 		return -1;
 	}
@@ -734,7 +734,7 @@ peer_connect(struct peer *p)
 
 	fd = sockopt_tcp_socket(p->remote.afi);
 	if (fd == -1) {
-		log_peer(LOG_ERR, p->name, "socket: %s", strerror(errno));
+		log_peer(LOG_ERR, p->logname, "socket: %s", strerror(errno));
 		return -1;
 	}
 	if (peer_apply_sockopts(p, fd) == -1)
@@ -742,7 +742,7 @@ peer_connect(struct peer *p)
 	if (p->cfg->local_addr.afi != 0) {
 		sl = addr_to_sockaddr(&p->cfg->local_addr, 0, &ss);
 		if (bind(fd, (struct sockaddr *)&ss, (socklen_t)sl) == -1) {
-			log_peer(LOG_ERR, p->name,
+			log_peer(LOG_ERR, p->logname,
 			    "cannot bind local address %s: %s",
 			    addr_fmt(&p->cfg->local_addr, buf), strerror(errno));
 			goto fail;
@@ -755,11 +755,11 @@ peer_connect(struct peer *p)
 	bufferevent_setcb(p->bev, NULL, NULL, peer_event_cb, p);
 	bufferevent_set_timeouts(p->bev, NULL, &ct);
 	sl = addr_to_sockaddr(&p->remote, p->remote_port, &ss);
-	log_peer(LOG_DEBUG, p->name, "connecting to port %u (attempt %u)",
+	log_peer(LOG_DEBUG, p->logname, "connecting to port %u (attempt %u)",
 	    p->remote_port, p->attempts);
 	if (bufferevent_socket_connect(p->bev, (struct sockaddr *)&ss,
 	    (int)sl) == -1) {
-		log_peer(LOG_WARNING, p->name, "connect: %s", strerror(errno));
+		log_peer(LOG_WARNING, p->logname, "connect: %s", strerror(errno));
 		peer_note_error(p, "TCP: %s", strerror(errno));
 		bufferevent_free(p->bev);
 		p->bev = NULL;
@@ -814,19 +814,19 @@ pack_toobig(void *arg, const struct nlri *n, size_t routes, size_t need)
 		snprintf(more, sizeof(more), " and %zu more route%s with the "
 		    "same attributes", routes - 1, routes > 2 ? "s" : "");
 	if (need == RIB_OUT_UNENCODABLE)
-		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
+		log_peer(LOG_WARNING, p->logname, "not sending %s %s %s%s "
 		    "(path id %u): its next hop cannot be encoded for this "
 		    "family (an IPv6 next hop for IPv4 routes needs the "
 		    "extended next hop capability, RFC 8950, which this "
 		    "session did not negotiate)", afi, safi, r.p, more,
 		    n->path_id);
 	else if (need == 0)
-		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
+		log_peer(LOG_WARNING, p->logname, "not sending %s %s %s%s "
 		    "(path id %u): its UPDATE would exceed %u bytes, the "
 		    "largest BGP message", afi, safi, r.p, more, n->path_id,
 		    BGP_MAX_EXT_MSG);
 	else
-		log_peer(LOG_WARNING, p->name, "not sending %s %s %s%s "
+		log_peer(LOG_WARNING, p->logname, "not sending %s %s %s%s "
 		    "(path id %u): its UPDATE needs %zu bytes, this session "
 		    "allows %zu%s", afi, safi, r.p, more, n->path_id, need,
 		    p->neg.max_msg ? (size_t)p->neg.max_msg :
@@ -881,7 +881,7 @@ peer_send_eors(struct peer *p)
 		wbuf_init(&w, buf, sizeof(buf));
 		if (update_encode_eor(&w, (enum family_id)f) == 0)
 			peer_send(p, w.buf, w.len);
-		log_peer(LOG_DEBUG, p->name, "sent End-of-RIB for %s %s",
+		log_peer(LOG_DEBUG, p->logname, "sent End-of-RIB for %s %s",
 		    family_afi_name((enum family_id)f),
 		    family_safi_name((enum family_id)f));
 	}
@@ -1172,7 +1172,7 @@ peer_watchdog(struct peer *p, const char *name, bool announce)
 			peer_withdraw(p, r);
 		n++;
 	}
-	log_peer(LOG_DEBUG, p->name, "watchdog %s: %s %zu route%s",
+	log_peer(LOG_DEBUG, p->logname, "watchdog %s: %s %zu route%s",
 	    log_escape(name, strlen(name), esc, sizeof(esc)),
 	    announce ? "announce" : "withdraw", n, n == 1 ? "" : "s");
 }
@@ -1269,11 +1269,11 @@ log_route(const struct update_route *rt, void *arg)
 	nlri_text(&o, &rt->nlri, rt->has_path_id, rt->announce ?
 	    addr_fmt(rt->nexthop, nh) : NULL);
 	if (rt->announce)
-		log_peer(LOG_DEBUG, p->name, "received update: announce %s %s "
+		log_peer(LOG_DEBUG, p->logname, "received update: announce %s %s "
 		    "%s", family_afi_name(rt->nlri.fam),
 		    family_safi_name(rt->nlri.fam), o.p);
 	else
-		log_peer(LOG_DEBUG, p->name, "received update: withdraw %s %s "
+		log_peer(LOG_DEBUG, p->logname, "received update: withdraw %s %s "
 		    "%s", family_afi_name(rt->nlri.fam),
 		    family_safi_name(rt->nlri.fam), o.p);
 	sbuf_free(&o);
@@ -1306,7 +1306,7 @@ peer_handle_open(struct peer *p, const uint8_t *body, size_t len)
 		be16_put(data, o->my_as);
 		bgp_err_set(&p->err, BGP_ERR_OPEN, BGP_ERR_OPEN_BAD_PEER_AS,
 		    data, sizeof(data));
-		log_peer(LOG_WARNING, p->name, "OPEN from AS %u, expected AS %u",
+		log_peer(LOG_WARNING, p->logname, "OPEN from AS %u, expected AS %u",
 		    as, p->cfg->peer_as);
 		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
 		return;
@@ -1315,7 +1315,7 @@ peer_handle_open(struct peer *p, const uint8_t *body, size_t len)
 	if (p->cfg->local_as == as && o->bgp_id == p->open_local.bgp_id) {
 		bgp_err_set(&p->err, BGP_ERR_OPEN, BGP_ERR_OPEN_BAD_BGP_ID,
 		    NULL, 0);
-		log_peer(LOG_WARNING, p->name, "OPEN carries our own BGP "
+		log_peer(LOG_WARNING, p->logname, "OPEN carries our own BGP "
 		    "identifier");
 		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
 		return;
@@ -1343,7 +1343,7 @@ peer_handle_update(struct peer *p, const uint8_t *body, size_t len)
 		    len + BGP_HEADER_LEN, &p->upd);
 	if (p->upd.verdict == UPD_SESSION_RESET) {
 		p->err = p->upd.err;
-		log_peer(LOG_WARNING, p->name, "malformed UPDATE: %s",
+		log_peer(LOG_WARNING, p->logname, "malformed UPDATE: %s",
 		    p->upd.reason ? p->upd.reason : "invalid");
 		fsm_dispatch(&p->fsm, EV_MSG_ERROR);
 		return;
@@ -1366,7 +1366,7 @@ peer_handle_notification(struct peer *p, const uint8_t *body, size_t len)
 	if (n->has_shutdown_comm)
 		log_escape((const char *)n->shutdown_comm, n->shutdown_comm_len,
 		    text, sizeof(text));
-	log_peer(LOG_WARNING, p->name, "received NOTIFICATION %u/%u (%s, %s)%s%s%s",
+	log_peer(LOG_WARNING, p->logname, "received NOTIFICATION %u/%u (%s, %s)%s%s%s",
 	    n->code, n->subcode, notification_code_name(n->code),
 	    notification_subcode_name(n->code, n->subcode),
 	    text[0] ? ": \"" : "", text, text[0] ? "\"" : "");
@@ -1406,7 +1406,7 @@ peer_route_refresh_ok(struct peer *p, const struct bgp_route_refresh *rr)
 		if (held > 0)
 			snprintf(more, sizeof(more), "; %lu more since the "
 			    "last line", held);
-		log_peer(LOG_WARNING, p->name, "ROUTE-REFRESH for %s %s "
+		log_peer(LOG_WARNING, p->logname, "ROUTE-REFRESH for %s %s "
 		    "ignored: %s (RFC 2918 §4%s)", afi_name(rr->afi, a,
 		    sizeof(a)), safi_name(rr->safi, s, sizeof(s)), why, more);
 	}
@@ -1435,7 +1435,7 @@ peer_handle_route_refresh(struct peer *p, const uint8_t *body, size_t len)
 		return;
 	if (rr.subtype != BGP_RR_NORMAL) {
 		/* BoRR/EoRR frame the peer's own re-advertisement */
-		log_peer(LOG_DEBUG, p->name, "received %s for afi %u safi %u",
+		log_peer(LOG_DEBUG, p->logname, "received %s for afi %u safi %u",
 		    rr.subtype == BGP_RR_BORR ? "BoRR" : "EoRR", rr.afi,
 		    rr.safi);
 		return;
@@ -1507,7 +1507,7 @@ peer_read_messages(struct peer *p)
 		evbuffer_copyout(in, hdr, sizeof(hdr));
 		if (msg_header_check(hdr, peer_max_msg(p), &len, &type,
 		    &p->err) == -1) {
-			log_peer(LOG_WARNING, p->name, "bad message header "
+			log_peer(LOG_WARNING, p->logname, "bad message header "
 			    "(error %u/%u)", p->err.code, p->err.subcode);
 			fsm_dispatch(&p->fsm, EV_MSG_ERROR);
 			return;
@@ -1586,7 +1586,7 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		snprintf(p->down_reason, sizeof(p->down_reason), "%s",
 		    err ? strerror(err) : "connection error");
 	if (p->fsm.state == ST_CONNECT)
-		log_peer(LOG_INFO, p->name, "connection failed: %s",
+		log_peer(LOG_INFO, p->logname, "connection failed: %s",
 		    p->down_reason);
 	peer_note_error(p, "TCP: %s", p->down_reason);
 	fsm_dispatch(&p->fsm, EV_TCP_FAILED);
@@ -1635,12 +1635,12 @@ coll_resolve(struct peer *p)
 	/* RFC 4271 §6.8: an Established session always wins */
 	if (p->fsm.state == ST_ESTABLISHED ||
 	    (keep_ours_initiated && p->outgoing)) {
-		log_peer(LOG_INFO, p->name, "connection collision: keeping "
+		log_peer(LOG_INFO, p->logname, "connection collision: keeping "
 		    "our connection");
 		coll_drop(p, true);
 		return;
 	}
-	log_peer(LOG_INFO, p->name, "connection collision: keeping the "
+	log_peer(LOG_INFO, p->logname, "connection collision: keeping the "
 	    "peer's connection");
 	bev = p->coll_bev;
 	p->coll_bev = NULL;
@@ -1672,7 +1672,7 @@ coll_read_cb(struct bufferevent *bev, void *arg)
 
 	if (bev != p->coll_bev) {
 		/* cannot happen: every other connection is closed */
-		log_peer(LOG_ERR, p->name, "%s: stray connection", __func__);
+		log_peer(LOG_ERR, p->logname, "%s: stray connection", __func__);
 		conn_close(p->env, bev, false);
 		return;
 	}
@@ -1733,7 +1733,7 @@ peer_accept_bev(struct peer *p, struct bufferevent *bev,
 			/* an established session always wins; a collision
 			 * already waiting keeps its place (overwriting it
 			 * orphaned a connection whose OPEN then crashed us) */
-			log_peer(LOG_INFO, p->name, "rejecting a%s connection "
+			log_peer(LOG_INFO, p->logname, "rejecting a%s connection "
 			    "(session is %s)", p->coll_bev ? " third" :
 			    " second", fsm_state_name(p->fsm.state));
 			conn_refuse(p->env, bev, true);
@@ -1775,7 +1775,7 @@ act_connect(struct peer *p)
 	unsigned limit = p->env->set.max_attempts;
 
 	if (limit != 0 && p->attempts >= limit) {
-		log_peer(LOG_NOTICE, p->name, "giving up: %u connection "
+		log_peer(LOG_NOTICE, p->logname, "giving up: %u connection "
 		    "attempt%s made (exabgp.tcp.connections)", p->attempts,
 		    p->attempts == 1 ? "" : "s");
 		fsm_dispatch(&p->fsm, EV_TCP_FAILED);
@@ -1822,11 +1822,11 @@ act_send_open(struct peer *p)
 	p->env->ops->state(p->env->arg, p, PEER_CONNECTED, NULL);
 	peer_build_open(p);
 	if (p->open_local.bgp_id == 0)
-		log_peer(LOG_WARNING, p->name, "no router-id: set router-id "
+		log_peer(LOG_WARNING, p->logname, "no router-id: set router-id "
 		    "or an IPv4 local-address");
 	wbuf_init(&w, buf, sizeof(buf));
 	if (open_encode(&w, &p->open_local) == -1) {
-		log_peer(LOG_ERR, p->name, "OPEN does not fit in %d bytes",
+		log_peer(LOG_ERR, p->logname, "OPEN does not fit in %d bytes",
 		    BGP_MAX_MSG);
 		return;
 	}
@@ -1841,7 +1841,7 @@ act_open_received(struct peer *p)
 
 	caps_negotiate(&p->open_local, &p->open_peer, &p->neg);
 	addr_from_u32(&id, p->open_peer.bgp_id);
-	log_peer(LOG_INFO, p->name, "OPEN from AS %u router-id %s, hold time "
+	log_peer(LOG_INFO, p->logname, "OPEN from AS %u router-id %s, hold time "
 	    "%u (negotiated %u)", open_peer_as(&p->open_peer),
 	    addr_fmt(&id, buf), p->open_peer.hold_time, p->neg.hold_time);
 	peer_send_keepalive(p);
@@ -1858,7 +1858,7 @@ act_establish(struct peer *p)
 	rib_out_session_down(p->ro);
 	p->eor_pending = p->cfg->manual_eor ? 0 : p->neg.families;
 	p->env->ops->state(p->env->arg, p, PEER_UP, NULL);
-	log_peer(LOG_NOTICE, p->name, "session established (AS %u, %zu "
+	log_peer(LOG_NOTICE, p->logname, "session established (AS %u, %zu "
 	    "route%s to send)", p->peer_as, rib_out_count(p->ro),
 	    rib_out_count(p->ro) == 1 ? "" : "s");
 }
@@ -1879,23 +1879,23 @@ act_update(struct peer *p)
 
 	hold_restart(p);
 	if (update_is_eor(m, &fam)) {
-		log_peer(LOG_DEBUG, p->name, "received End-of-RIB for %s %s",
+		log_peer(LOG_DEBUG, p->logname, "received End-of-RIB for %s %s",
 		    fam >= 0 ? family_afi_name(fam) : "?",
 		    fam >= 0 ? family_safi_name(fam) : "?");
 		return;
 	}
 	if (m->verdict == UPD_TREAT_AS_WITHDRAW)
-		log_peer(LOG_WARNING, p->name, "UPDATE treated as withdraw "
+		log_peer(LOG_WARNING, p->logname, "UPDATE treated as withdraw "
 		    "(RFC 7606): %s, attribute %u (%s)",
 		    m->reason ? m->reason : "malformed", m->reason_attr,
 		    attr_name_or(m->reason_attr));
 	else if (m->verdict == UPD_ATTR_DISCARD)
-		log_peer(LOG_NOTICE, p->name, "UPDATE attribute discarded "
+		log_peer(LOG_NOTICE, p->logname, "UPDATE attribute discarded "
 		    "(RFC 7606): %s, attribute %u (%s)",
 		    m->reason ? m->reason : "malformed", m->reason_attr,
 		    attr_name_or(m->reason_attr));
 	if (m->nlri_ignored > 0)
-		log_peer(LOG_WARNING, p->name, "UPDATE: %zu malformed NLRI "
+		log_peer(LOG_WARNING, p->logname, "UPDATE: %zu malformed NLRI "
 		    "ignored (%s), the others kept", m->nlri_ignored,
 		    m->nlri_ignored_why != NULL ? m->nlri_ignored_why :
 		    "malformed");
@@ -1906,7 +1906,7 @@ act_update(struct peer *p)
 static void
 act_route_refresh(struct peer *p)
 {
-	log_peer(LOG_INFO, p->name, "route refresh requested: re-sending "
+	log_peer(LOG_INFO, p->logname, "route refresh requested: re-sending "
 	    "%zu route%s", rib_out_count(p->ro),
 	    rib_out_count(p->ro) == 1 ? "" : "s");
 	rib_out_resend_all(p->ro);
@@ -1926,7 +1926,7 @@ peer_act(void *ctx, enum fsm_action action, enum fsm_event ev)
 		act_connect(p);
 		break;
 	case ACT_WAIT:
-		log_peer(LOG_DEBUG, p->name, "passive: waiting for the peer "
+		log_peer(LOG_DEBUG, p->logname, "passive: waiting for the peer "
 		    "to connect");
 		break;
 	case ACT_CLOSE:
@@ -1960,7 +1960,7 @@ peer_act(void *ctx, enum fsm_action action, enum fsm_event ev)
 		peer_send_notification(p, BGP_ERR_HOLD_TIMER, 0, NULL, 0);
 		break;
 	case ACT_SEND_HOLD_EXPIRED:
-		log_peer(LOG_WARNING, p->name, "nothing could be sent for %u "
+		log_peer(LOG_WARNING, p->logname, "nothing could be sent for %u "
 		    "seconds (RFC 9687 send hold timer)", send_hold_seconds(p));
 		peer_send_notification(p, BGP_ERR_SEND_HOLD_TIMER, 0, NULL, 0);
 		break;
@@ -2007,7 +2007,7 @@ enter_idle(struct peer *p, enum fsm_state from)
 
 		p->hist.flaps++;
 		p->hist.down_since = mono_now();
-		log_peer(LOG_NOTICE, p->name, "session down after %.0f s: %s",
+		log_peer(LOG_NOTICE, p->logname, "session down after %.0f s: %s",
 		    up, p->down_reason[0] ? p->down_reason : "closed");
 		p->env->ops->state(p->env->arg, p, PEER_DOWN,
 		    p->down_reason[0] ? p->down_reason : "closed");
@@ -2087,6 +2087,17 @@ peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
 
 /* ---- life cycle ---- */
 
+void
+peer_name_long(struct peer *p)
+{
+	char local[ADDR_STRLEN] = "auto";
+
+	if (!p->cfg->local_auto && p->cfg->local_addr.afi != 0)
+		addr_fmt(&p->cfg->local_addr, local);
+	snprintf(p->logname, sizeof(p->logname), "%s local-address %s "
+	    "connect %u", p->name, local, (unsigned)p->remote_port);
+}
+
 struct peer *
 peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
     const struct bgp_addr *remote)
@@ -2105,6 +2116,7 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 		memcpy(p->remote.b, cfg->peer.b, sizeof(p->remote.b));
 	}
 	addr_fmt(&p->remote, p->name);
+	snprintf(p->logname, sizeof(p->logname), "%s", p->name);
 	if (cfg->connect != 0)
 		p->remote_port = cfg->connect;
 	else if (env->set.port != 0)

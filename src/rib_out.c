@@ -110,6 +110,10 @@ struct rib_out {
 	uint64_t	 sent_announced;	/* routes packed into UPDATEs */
 	uint64_t	 sent_withdrawn;
 	bool		 store_only;	/* an Adj-RIB-In: nothing is queued */
+	/* for lookups: the families ever held, and those that ever held a
+	 * route with an ADD-PATH id (the index is keyed by path id too) */
+	famset_t	 fams_seen;
+	famset_t	 fams_pathid;
 };
 
 /* A route's key, as looked up. */
@@ -466,6 +470,9 @@ entry_get(struct rib_out *ro, const struct nlri *n, const struct ro_key *k,
 	if ((ro->nslots_used + 1) * 2 > ro->nslots)
 		index_grow(ro);
 	i = entry_alloc(ro);
+	ro->fams_seen |= FAMSET(k->fam);
+	if (k->path_id != 0)
+		ro->fams_pathid |= FAMSET(k->fam);
 	ro->ent[i].fam = k->fam;
 	ro->ent[i].path_id = k->path_id;
 	if (k->prefix) {
@@ -994,6 +1001,178 @@ rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn, void *arg)
 		entry_nlri(e, &n, buf);
 		fn(arg, &n, e->want);
 	}
+}
+
+/* ---- lookups ---- */
+
+/* Does entry e (wanted, of a family in q) pass q's RD and attributes? */
+static bool
+query_rest_ok(const struct rib_query *q, const struct ro_entry *e,
+    const struct nlri *n)
+{
+	if (q->rd != NULL) {
+		const uint8_t *rd = nlri_rd(n);
+
+		if (rd == NULL || memcmp(rd, q->rd, 8) != 0)
+			return false;
+	}
+	return q->attrs_ok == NULL || q->attrs_ok(q->attrs_arg, e->want);
+}
+
+/* The index answers an exact or longest lookup of fam: a prefix family
+ * without ADD-PATH routes. */
+static bool
+query_indexed(const struct rib_out *ro, const struct rib_query *q,
+    enum family_id fam)
+{
+	return q->has_prefix && q->match != RIB_MATCH_MORE &&
+	    fam_prefix((uint8_t)fam) && q->rd == NULL &&
+	    !FAMSET_HAS(ro->fams_pathid, fam) && ro->nslots > 0;
+}
+
+/* The wanted entry of fam keyed p (path id 0), or NULL. */
+static const struct ro_entry *
+query_probe(const struct rib_out *ro, enum family_id fam,
+    const struct prefix *p)
+{
+	struct ro_key k;
+	const uint64_t *sp;
+	const struct ro_entry *e;
+
+	/* the index may be moving to a new array: index_find looks in
+	 * both */
+	key_of_prefix(fam, p, 0, &k);
+	sp = index_find(ro, &k, key_hash(&k));
+	if (sp == NULL)
+		return NULL;
+	e = &ro->ent[SLOT_IDX(*sp) - 1];
+	if (!wants_route(e) || e->toobig)
+		return NULL;
+	return e;
+}
+
+/* Exact or longest match of fam through the index. */
+static size_t
+query_index(const struct rib_out *ro, const struct rib_query *q,
+    enum family_id fam, rib_out_visit_fn *fn, void *arg)
+{
+	struct prefix p = q->prefix;
+	int len = p.len;
+
+	for (; len >= 0; len--) {
+		const struct ro_entry *e;
+		uint8_t buf[17];
+		struct nlri n;
+
+		p.len = (uint8_t)len;
+		prefix_mask(&p);
+		if ((e = query_probe(ro, fam, &p)) != NULL) {
+			entry_nlri(e, &n, buf);
+			if (query_rest_ok(q, e, &n)) {
+				if (fn != NULL)
+					fn(arg, &n, e->want);
+				return 1;
+			}
+		}
+		if (q->match == RIB_MATCH_EXACT)
+			break;
+	}
+	return 0;
+}
+
+/* Does the prefix of entry e match q (for a longest match: contain q's
+ * prefix)? *len gets its length. n: e's NLRI, made here when needed. */
+static bool
+query_prefix_ok(const struct rib_query *q, const struct ro_entry *e,
+    struct nlri *n, uint8_t *buf, bool *made, unsigned *len)
+{
+	struct prefix p;
+
+	*len = 0;
+	if (!q->has_prefix)
+		return true;
+	if (fam_prefix(e->fam)) {
+		/* straight from the entry: no NLRI to build */
+		p.afi = (uint8_t)family_afi((enum family_id)e->fam);
+		p.len = e->plen;
+		memcpy(p.b, e->k.addr, 16);
+	} else {
+		entry_nlri(e, n, buf);
+		*made = true;
+		if (!nlri_prefix(n, &p))
+			return false;
+	}
+	if (p.afi != q->prefix.afi)
+		return false;
+	*len = p.len;
+	switch (q->match) {
+	case RIB_MATCH_EXACT:
+		return prefix_equal(&p, &q->prefix);
+	case RIB_MATCH_LONGEST:
+		return prefix_contains(&p, &q->prefix);
+	case RIB_MATCH_MORE:
+		return prefix_contains(&q->prefix, &p);
+	}
+	return false;
+}
+
+size_t
+rib_out_query(const struct rib_out *ro, const struct rib_query *q,
+    rib_out_visit_fn *fn, void *arg)
+{
+	famset_t walk = 0;
+	size_t found = 0;
+	int best[FAM_MAX];
+	uint8_t buf[17];
+	struct nlri n;
+
+	/* the index first; what it cannot answer is walked */
+	for (int f = 0; f < FAM_MAX; f++) {
+		best[f] = -1;
+		if (!FAMSET_HAS(q->fams & ro->fams_seen, f))
+			continue;
+		if (q->has_prefix && !(nlri_family((enum family_id)f) != NULL &&
+		    nlri_family((enum family_id)f)->prefix != NULL))
+			continue;	/* no prefix to match */
+		if (query_indexed(ro, q, (enum family_id)f))
+			found += query_index(ro, q, (enum family_id)f, fn, arg);
+		else
+			walk |= FAMSET(f);
+	}
+	if (walk == 0)
+		return found;
+	/* a longest match walks twice: the longest length per family,
+	 * then the routes of that length */
+	for (int pass = q->has_prefix && q->match == RIB_MATCH_LONGEST ? 0 : 1;
+	    pass < 2; pass++) {
+		for (size_t i = 0; i < ro->nent; i++) {
+			const struct ro_entry *e = &ro->ent[i];
+			bool made = false;
+			unsigned len;
+
+			if (!e->used || !FAMSET_HAS(walk, e->fam) ||
+			    !wants_route(e) || e->toobig)
+				continue;
+			if (!query_prefix_ok(q, e, &n, buf, &made, &len))
+				continue;
+			if (!made)
+				entry_nlri(e, &n, buf);
+			if (!query_rest_ok(q, e, &n))
+				continue;
+			if (pass == 0) {
+				if ((int)len > best[e->fam])
+					best[e->fam] = (int)len;
+				continue;
+			}
+			if (q->has_prefix && q->match == RIB_MATCH_LONGEST &&
+			    (int)len != best[e->fam])
+				continue;
+			found++;
+			if (fn != NULL)
+				fn(arg, &n, e->want);
+		}
+	}
+	return found;
 }
 
 /* ---- packing ---- */

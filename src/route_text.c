@@ -1533,6 +1533,22 @@ route_text_attrs_finish(struct attrs *a)
 }
 
 /* Defaults and checks once all keywords are read. */
+/* The family of prefix p with the route's labels, RD and flags (one
+ * "nlri" list may mix IPv4 and IPv6 prefixes: each has its own). */
+static enum family_id
+rt_family(const struct rt_state *st, unsigned flags, const struct prefix *p)
+{
+	bool v4 = p->afi == BGP_AFI_IPV4;
+
+	if (st->has_rd || st->nlabels > 0)
+		return st->has_rd ? (v4 ? FAM_IPV4_MPLS_VPN :
+		    FAM_IPV6_MPLS_VPN) : (v4 ? FAM_IPV4_NLRI_MPLS :
+		    FAM_IPV6_NLRI_MPLS);
+	if (flags & ROUTE_TEXT_MULTICAST)
+		return v4 ? FAM_IPV4_MULTICAST : FAM_IPV6_MULTICAST;
+	return v4 ? FAM_IPV4_UNICAST : FAM_IPV6_UNICAST;
+}
+
 static int
 rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
     const struct prefix *p)
@@ -1545,7 +1561,6 @@ rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
 		return rt_fail(c, "route %s has no next-hop", prefix_fmt(p,
 		    pfx));
 	if (st->has_rd || st->nlabels > 0) {
-		bool v4 = p->afi == BGP_AFI_IPV4;
 		unsigned plen = st->split >= 0 ? (unsigned)st->split : p->len;
 
 		if (flags & ROUTE_TEXT_MULTICAST)
@@ -1560,15 +1575,8 @@ rt_finish(struct rt_cur *c, struct rt_state *st, unsigned flags,
 			    "prefix do not fit the 255 bits of the NLRI length",
 			    prefix_fmt(p, pfx), st->nlabels, st->has_rd ?
 			    ", the rd" : "");
-		st->fam = st->has_rd ? (v4 ? FAM_IPV4_MPLS_VPN :
-		    FAM_IPV6_MPLS_VPN) : (v4 ? FAM_IPV4_NLRI_MPLS :
-		    FAM_IPV6_NLRI_MPLS);
-	} else if (flags & ROUTE_TEXT_MULTICAST)
-		st->fam = p->afi == BGP_AFI_IPV4 ? FAM_IPV4_MULTICAST :
-		    FAM_IPV6_MULTICAST;
-	else
-		st->fam = p->afi == BGP_AFI_IPV4 ? FAM_IPV4_UNICAST :
-		    FAM_IPV6_UNICAST;
+	}
+	st->fam = rt_family(st, flags, p);
 	if (st->split >= 0) {
 		unsigned max = p->afi == BGP_AFI_IPV4 ? 32 : 128;
 
@@ -1681,7 +1689,7 @@ route_text_parse_nlri(const struct lex_token *t, size_t n, unsigned flags,
 	struct rt_cur c = { t, n, 0, err };
 	struct rt_state st;
 	struct prefix *pfx = NULL;
-	size_t npfx = 0, first;
+	size_t npfx = 0;
 	int rc = -1;
 
 	memset(err, 0, sizeof(*err));
@@ -1710,10 +1718,10 @@ route_text_parse_nlri(const struct lex_token *t, size_t n, unsigned flags,
 	for (size_t k = 0; k < npfx; k++)
 		if (rt_finish(&c, &st, flags, &pfx[k]) == -1)
 			goto out;
-	first = *nroutes;
-	for (size_t k = 0; k < npfx; k++)
+	for (size_t k = 0; k < npfx; k++) {
+		st.fam = rt_family(&st, flags, &pfx[k]);
 		rt_explode(routes, nroutes, &pfx[k], &st, t[0].line);
-	(void)first;
+	}
 	rc = 0;
 out:
 	free(pfx);

@@ -6,7 +6,13 @@
  * has two pipes: the helper's stdin (our end a write-only bufferevent,
  * armed only while output is queued, so a helper that closed its stdin
  * cannot make us spin) and its stdout (a read-only bufferevent with a
- * read high-watermark, so input memory is bounded). stderr is inherited.
+ * read high-watermark, so input memory is bounded). Its stderr is a third
+ * pipe: each line goes to evbgpd's log destination, prefixed with the
+ * process name, so a helper's complaints land where the operator looks
+ * (a file, syslog), not on a terminal nobody watches. The stderr reader
+ * (struct sup_err) lives until that pipe's end-of-file, not the
+ * instance's: what a helper (or a child it left behind) writes last,
+ * often why it died, may come after it was reaped.
  *
  * An instance is gone when three things hold: its stdout hit EOF, every
  * complete line read before the EOF was delivered, and waitpid reaped it.
@@ -99,8 +105,22 @@ struct sup_helper {
 	struct sup_stats	 st;
 };
 
+/* A helper instance's stderr, read until its end-of-file. */
+struct sup_err {
+	struct sup		*sup;
+	char			*name;		/* the process name */
+	struct bufferevent	*bev;
+	bool			 skipping;	/* in an over-long line */
+	double			 window;	/* mono_now() the window began */
+	unsigned long		 lines;		/* logged in the window */
+	unsigned long		 held;		/* not logged since */
+	struct sup_err		*next;
+};
+
 struct sup {
 	struct event_base	*base;
+	struct sup_err		*errs;		/* stderr readers still open */
+	size_t			 nerrs;
 	struct sup_settings	 set;
 	struct sup_ops		 ops;
 	void			*arg;
@@ -120,6 +140,7 @@ struct sup {
 struct sup_spawn {
 	int		 in_rd;
 	int		 out_wr;
+	int		 err_wr;
 	const char	*path;
 	char		**argv;
 	char		**envp;
@@ -156,6 +177,9 @@ static void	helper_write_event_cb(struct bufferevent *, short, void *);
 static void	helper_deliver_cb(evutil_socket_t, short, void *);
 static void	helper_respawn_cb(evutil_socket_t, short, void *);
 static void	helper_kill_cb(evutil_socket_t, short, void *);
+static void	sup_err_free(struct sup_err *, bool);
+static void	sup_err_cb(struct bufferevent *, void *);
+static void	sup_err_event_cb(struct bufferevent *, short, void *);
 
 /* ------------------------------------------------------------------ */
 /* cfg_process copies */
@@ -344,6 +368,9 @@ sup_teardown(struct sup *s)
 	}
 	for (i = 0; i < s->ngrave; i++)
 		helper_free(s->grave[i]);
+	/* what the helpers wrote last, then the pipes go */
+	while (s->errs != NULL)
+		sup_err_free(s->errs, true);
 	free(s->hs);
 	free(s->grave);
 	event_free(s->sigchld);
@@ -686,7 +713,7 @@ child_exec(const struct sup_spawn *sp)
 {
 	struct sigaction sa;
 	sigset_t none;
-	int sig, a, b;
+	int sig, a, b, c;
 
 	/* Own process group: terminal signals stay out, kill(-pgid) works. */
 	(void)setpgid(0, 0);
@@ -703,8 +730,10 @@ child_exec(const struct sup_spawn *sp)
 	/* Move both ends above 2 first: either may itself be 0 or 1. */
 	a = fcntl(sp->in_rd, F_DUPFD_CLOEXEC, 3);
 	b = fcntl(sp->out_wr, F_DUPFD_CLOEXEC, 3);
+	c = sp->err_wr == -1 ? -1 : fcntl(sp->err_wr, F_DUPFD_CLOEXEC, 3);
 	if (a == -1 || b == -1 || dup2(a, STDIN_FILENO) == -1 ||
-	    dup2(b, STDOUT_FILENO) == -1)
+	    dup2(b, STDOUT_FILENO) == -1 ||
+	    (c != -1 && dup2(c, STDERR_FILENO) == -1))
 		_exit(127);
 	child_close_from3();
 	sigemptyset(&none);
@@ -739,9 +768,10 @@ helper_pipes(int in[2], int out[2])
 	return (0);
 }
 
-/* Fork + execve one instance; the caller handles failure. */
+/* Fork + execve one instance; the caller handles failure. err_wr: the
+ * helper's stderr, or -1 to inherit ours. */
 static pid_t
-helper_fork(struct sup_helper *h, int in[2], int out[2])
+helper_fork(struct sup_helper *h, int in[2], int out[2], int err_wr)
 {
 	struct sup_spawn sp;
 	sigset_t all, old;
@@ -752,6 +782,7 @@ helper_fork(struct sup_helper *h, int in[2], int out[2])
 	memset(&sp, 0, sizeof(sp));
 	sp.in_rd = in[0];
 	sp.out_wr = out[1];
+	sp.err_wr = err_wr;
 	sp.path = h->proc.path;
 	sp.argv = xcalloc(h->proc.argc + 2, sizeof(*sp.argv));
 	memcpy(sp.argv, h->proc.argv, h->proc.argc * sizeof(*sp.argv));
@@ -805,12 +836,159 @@ helper_bev(struct sup_helper *h, int fd)
 	return (bev);
 }
 
+/* Longest stderr line logged whole; the rest of a longer one is cut. */
+#define HELPER_ERR_LINE	4096
+
+/* A helper's stderr lines logged per second at most: a traceback goes
+ * through whole, a helper printing in a loop does not fill the disk. */
+#define SUP_ERR_LINES_PER_S	1000
+
+/* May one more line of e be logged? Says how many were held back when
+ * a new second begins. */
+static bool
+sup_err_pass(struct sup_err *e)
+{
+	double now = mono_now();
+
+	if (now - e->window >= 1.0) {
+		if (e->held > 0)
+			log_warnx("process %s: %lu stderr line%s not logged (more "
+			    "than %u a second)", e->name, e->held,
+			    e->held == 1 ? "" : "s", SUP_ERR_LINES_PER_S);
+		e->window = now;
+		e->lines = e->held = 0;
+	}
+	if (e->lines >= SUP_ERR_LINES_PER_S) {
+		e->held++;
+		return false;
+	}
+	e->lines++;
+	return true;
+}
+
+/*
+ * Log the complete lines of a helper's stderr (all of it, a partial last
+ * line too, when flush). One read's worth at a time (libevent's
+ * single-read limit), so a helper spewing stderr cannot hold the loop.
+ */
+static void
+sup_err_lines(struct sup_err *e, bool flush)
+{
+	struct evbuffer *in = bufferevent_get_input(e->bev);
+	char line[HELPER_ERR_LINE], esc[LOG_ESCAPE_SIZE * 2];
+
+	while (evbuffer_get_length(in) > 0) {
+		struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL,
+		    EVBUFFER_EOL_LF);
+		size_t len, take;
+
+		if (eol.pos == -1 && !flush &&
+		    evbuffer_get_length(in) < sizeof(line))
+			break;
+		len = eol.pos == -1 ? evbuffer_get_length(in) : (size_t)eol.pos;
+		if (e->skipping) {
+			/* the tail of an over-long line, already logged */
+			evbuffer_drain(in, eol.pos == -1 ? len : len + 1);
+			e->skipping = eol.pos == -1;
+			continue;
+		}
+		take = len < sizeof(line) ? len : sizeof(line);
+		evbuffer_remove(in, line, take);
+		if (eol.pos != -1)
+			evbuffer_drain(in, len - take + 1);
+		else if (!flush)
+			e->skipping = true;
+		if (take > 0 && line[take - 1] == '\r')
+			take--;
+		if (sup_err_pass(e))
+			log_notice("process %s: %s", e->name,
+			    log_escape(line, take, esc, sizeof(esc)));
+	}
+	if (flush && e->held > 0) {
+		log_warnx("process %s: %lu stderr line%s not logged (more than "
+		    "%u a second)", e->name, e->held, e->held == 1 ? "" : "s",
+		    SUP_ERR_LINES_PER_S);
+		e->held = 0;
+	}
+}
+
+/* Unlink e and free it, after logging what it holds (drain: and what its
+ * pipe still holds, within a bound: a child may keep writing). */
+static void
+sup_err_free(struct sup_err *e, bool drain)
+{
+	struct sup_err **pp;
+	evutil_socket_t fd = bufferevent_getfd(e->bev);
+
+	for (int i = 0; drain && fd != -1 && i < 16; i++)
+		if (evbuffer_read(bufferevent_get_input(e->bev), fd, 65536) <= 0)
+			break;
+	sup_err_lines(e, true);
+	for (pp = &e->sup->errs; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			e->sup->nerrs--;
+			break;
+		}
+	bufferevent_free(e->bev);
+	free(e->name);
+	free(e);
+}
+
+static void
+sup_err_cb(struct bufferevent *bev, void *arg)
+{
+	struct sup_err *e = arg;
+
+	(void)bev;
+	sup_err_lines(e, false);
+}
+
+/* End-of-file or error on a stderr pipe: say what is left, done. */
+static void
+sup_err_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	(void)what;
+	sup_err_free(arg, false);
+}
+
+/* At most this many stderr pipes are read at once: beyond, the oldest
+ * (a child of a dead helper that keeps it open) is let go. */
+#define SUP_MAX_ERRS	64
+
+/* Read the stderr pipe fd of a new instance of h. */
+static void
+sup_err_new(struct sup_helper *h, int fd)
+{
+	struct sup *s = h->sup;
+	struct sup_err *e = xcalloc(1, sizeof(*e));
+
+	if (s->nerrs >= SUP_MAX_ERRS) {
+		struct sup_err *old = s->errs;
+
+		while (old->next != NULL)
+			old = old->next;
+		sup_err_free(old, false);
+	}
+	e->sup = s;
+	e->name = xstrdup(h->proc.name);
+	e->window = mono_now();
+	e->bev = helper_bev(h, fd);
+	bufferevent_setcb(e->bev, sup_err_cb, NULL, sup_err_event_cb, e);
+	bufferevent_disable(e->bev, EV_WRITE);
+	bufferevent_enable(e->bev, EV_READ);
+	e->next = s->errs;
+	s->errs = e;
+	s->nerrs++;
+}
+
 /* Start a new instance of h. 0, or -1 (logged, retried with back-off). */
 static int
 helper_start(struct sup_helper *h)
 {
 	struct sup *s = h->sup;
-	int in[2], out[2], err;
+	int in[2], out[2], errp[2] = { -1, -1 }, err;
 	char *why;
 	pid_t pid;
 
@@ -826,13 +1004,25 @@ helper_start(struct sup_helper *h)
 	}
 	if (helper_pipes(in, out) == -1)
 		return (helper_start_failed(h, "pipe", errno));
-	pid = helper_fork(h, in, out);
+	/* without a pipe for stderr the helper keeps ours: degraded, not
+	 * a reason to refuse the start */
+	if (pipe2(errp, O_CLOEXEC) == -1 ||
+	    fcntl(errp[0], F_SETFL, O_NONBLOCK) == -1) {
+		log_warn("process %s: no pipe for its stderr, it shares ours",
+		    h->proc.name);
+		close_pair(errp);
+	}
+	pid = helper_fork(h, in, out, errp[1]);
 	err = errno;
 	close(in[0]);
 	close(out[1]);
+	if (errp[1] != -1)
+		close(errp[1]);
 	if (pid == -1) {
 		close(in[1]);
 		close(out[0]);
+		if (errp[0] != -1)
+			close(errp[0]);
 		return (helper_start_failed(h, "fork", err));
 	}
 
@@ -863,6 +1053,9 @@ helper_start(struct sup_helper *h)
 	bufferevent_set_max_single_read(h->out, 65536);
 	bufferevent_disable(h->out, EV_WRITE);
 	helper_update_read(h);
+
+	if (errp[0] != -1)
+		sup_err_new(h, errp[0]);
 
 	log_info("process %s: started, pid %d", h->proc.name, (int)pid);
 	if (s->ops.started != NULL)

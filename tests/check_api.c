@@ -316,7 +316,41 @@ static const struct {
 	{ "show adj-rib out extensive 10.0.0.1 json", API_SHOW_ADJ_RIB_OUT,
 	    "ext=1|json=1|filter=10.0.0.1" },
 	{ "show adj-rib out 10.0.0.1", API_SHOW_ADJ_RIB_OUT,
-	    "ext=0|filter=10.0.0.1" },
+	    "ext=0|filter=10.0.0.1|lk=-/-/-/-/-/0" },
+	/* lookups: a prefix (exact), an address after the neighbor's
+	 * (longest), the match words, families, rd, communities, count */
+	{ "show adj-rib in 10.0.0.0/8", API_SHOW_ADJ_RIB_IN,
+	    "filter=-|lk=10.0.0.0/8/exact/-/-/-/0" },
+	{ "show adj-rib in 10.9.9.9/8", API_SHOW_ADJ_RIB_IN,
+	    "lk=10.0.0.0/8/exact/-/-/-/0" },
+	{ "show adj-rib in 192.0.2.1 10.1.2.3", API_SHOW_ADJ_RIB_IN,
+	    "filter=192.0.2.1|lk=10.1.2.3/32/longest/-/-/-/0" },
+	{ "show adj-rib in 192.0.2.1 10.1.2.3 exact", API_SHOW_ADJ_RIB_IN,
+	    "lk=10.1.2.3/32/exact/-/-/-/0" },
+	{ "show adj-rib in 192.0.2.1 10.1.2.3 json", API_SHOW_ADJ_RIB_IN,
+	    "json=1|lk=10.1.2.3/32/longest/-/-/-/0" },
+	{ "show adj-rib in 192.0.2.1 extensive 10.1.2.3 count json",
+	    API_SHOW_ADJ_RIB_IN, "json=1|ext=1|lk=10.1.2.3/32/longest/-/-/-/1" },
+	{ "show adj-rib in 192.0.2.1 ipv4 unicast", API_SHOW_ADJ_RIB_IN,
+	    "filter=192.0.2.1|lk=-/-/ipv4 unicast/-/-/0" },
+	{ "show adj-rib out 10.0.0.0/8 all json", API_SHOW_ADJ_RIB_OUT,
+	    "json=1|lk=10.0.0.0/8/all/-/-/-/0" },
+	{ "show adj-rib out longest 2001:db8::/48 192.0.2.1",
+	    API_SHOW_ADJ_RIB_OUT,
+	    "filter=192.0.2.1|lk=2001:db8::/48/longest/-/-/-/0" },
+	{ "show adj-rib out ipv4 multicast count", API_SHOW_ADJ_RIB_OUT,
+	    "lk=-/-/ipv4 multicast/-/-/1" },
+	{ "show adj-rib out ipv4 flow community no-export",
+	    API_SHOW_ADJ_RIB_OUT, "lk=-/-/ipv4 flow/-/c65535:65281/0" },
+	{ "show adj-rib out ipv4 mpls-vpn rd 65000:1 1.4.0.0/16",
+	    API_SHOW_ADJ_RIB_OUT,
+	    "lk=1.4.0.0/16/exact/ipv4 mpls-vpn/0000fde800000001/-/0" },
+	{ "show adj-rib in community 65000:1:2 count extensive",
+	    API_SHOW_ADJ_RIB_IN, "ext=1|lk=-/-/-/-/l65000:1:2/1" },
+	{ "show adj-rib in community target:65000:7", API_SHOW_ADJ_RIB_IN,
+	    "lk=-/-/-/-/e0002fde800000007/0" },
+	{ "show adj-rib in community 65000:1", API_SHOW_ADJ_RIB_IN,
+	    "lk=-/-/-/-/c65000:1/0" },
 	/* daemon and helper */
 	{ "reload", API_RELOAD, "sel=0|empty=0" },
 	{ "restart", API_RESTART, "empty=0" },
@@ -483,6 +517,35 @@ static const struct {
 	    "'sideways'" },
 	{ "show adj-rib in extensive extensive", "'extensive' given twice" },
 	{ "show adj-rib out summary", "show adj-rib: unexpected 'summary'" },
+	/* hostile and meaningless lookups */
+	{ "show adj-rib out 10.0.0.0/33", "'10.0.0.0/33' is not a prefix" },
+	{ "show adj-rib out 10.0.0.0/99999999999999999999",
+	    "is not a prefix" },
+	{ "show adj-rib out 10.0.0.0/", "is not a prefix" },
+	{ "show adj-rib out /8", "is not a prefix" },
+	{ "show adj-rib out 2001:db8::/129", "is not a prefix" },
+	{ "show adj-rib out 10.0.0.0/8 10.1.0.0/16", "more than one prefix" },
+	{ "show adj-rib out 1.1.1.1 2.2.2.2 3.3.3.3", "more than one prefix" },
+	{ "show adj-rib out 1.1.1.1 banana", "show adj-rib: unexpected 'banana'" },
+	{ "show adj-rib out exact", "exact, longest and all need a prefix" },
+	{ "show adj-rib out 10.0.0.0/8 exact all", "more than one of exact" },
+	{ "show adj-rib out count count", "'count' given twice" },
+	{ "show adj-rib out rd", "rd: expected a route distinguisher" },
+	{ "show adj-rib out rd 1:2:3:4", "rd: expected a route distinguisher "
+	    "(ASN:NN or IP:NN) instead of '1:2:3:4'" },
+	{ "show adj-rib out rd 1:1 rd 1:1", "'rd' given twice" },
+	{ "show adj-rib out community", "community: expected a community" },
+	{ "show adj-rib out community 70000:1:x", "is not a community" },
+	{ "show adj-rib out community 1:1 community 1:2",
+	    "'community' given twice" },
+	{ "show adj-rib out ipv4 unicast ipv6 unicast", "more than one family" },
+	{ "show adj-rib out 10.0.0.0/8 ipv4 flow", "ipv4 flow routes have no "
+	    "IP prefix to look up" },
+	{ "show adj-rib out 2001:db8::/32 ipv4 unicast", "an IPv6 prefix in "
+	    "ipv4 unicast" },
+	{ "show adj-rib out ipv4 unicast rd 65000:1", "ipv4 unicast routes "
+	    "have no route distinguisher" },
+	{ "show adj-rib out bgp-ls bgp-ls-vpn", "evbgp does not speak it" },
 	{ "flush adj-rib", "flush adj-rib: expected 'out'" },
 	{ "flush adj-rib in", "flush adj-rib: expected 'out'" },
 	{ "flush adj-rib out now", "flush adj-rib: unexpected 'now'" },
@@ -675,6 +738,40 @@ check_match_key(const char *line, const struct api_command *cmd,
 	return true;
 }
 
+/* The lookup words as "PREFIX/MATCH/FAM/RD/COMM/COUNT" ('-' for none). */
+static void
+check_lookup(const char *line, const struct api_rib_lookup *l,
+    const char *want)
+{
+	static const char *const matches[] = { "exact", "longest", "all" };
+	char got[256], pfx[PREFIX_STRLEN] = "-", fam[48] = "-", rd[24] = "-",
+	    comm[48] = "-";
+
+	if (l->has_prefix)
+		prefix_fmt(&l->prefix, pfx);
+	if (l->fam >= 0)
+		snprintf(fam, sizeof(fam), "%s %s",
+		    family_afi_name((enum family_id)l->fam),
+		    family_safi_name((enum family_id)l->fam));
+	if (l->has_rd)
+		snprintf(rd, sizeof(rd), "%02x%02x%02x%02x%02x%02x%02x%02x",
+		    l->rd[0], l->rd[1], l->rd[2], l->rd[3], l->rd[4], l->rd[5],
+		    l->rd[6], l->rd[7]);
+	if (l->comm_kind == API_COMM_STD)
+		snprintf(comm, sizeof(comm), "c%u:%u", l->comm >> 16,
+		    l->comm & 0xffff);
+	else if (l->comm_kind == API_COMM_LARGE)
+		snprintf(comm, sizeof(comm), "l%u:%u:%u", l->lcomm[0],
+		    l->lcomm[1], l->lcomm[2]);
+	else if (l->comm_kind == API_COMM_EXT)
+		snprintf(comm, sizeof(comm), "e%016llx",
+		    (unsigned long long)l->ecomm);
+	snprintf(got, sizeof(got), "%s/%s/%s/%s/%s/%d", pfx,
+	    l->has_prefix ? matches[l->match] : "-", fam, rd, comm, l->count);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: lookup '%s', expected '%s'",
+	    line, got, want);
+}
+
 static void
 check_key(const char *line, const struct api_command *cmd, const char *key,
     const char *v)
@@ -732,6 +829,8 @@ check_key(const char *line, const struct api_command *cmd, const char *key,
 		check_bool(line, key, cmd->allow_empty, v);
 	else if (strcmp(key, "filter") == 0)
 		check_addr(line, key, cmd->has_filter, &cmd->filter, v);
+	else if (strcmp(key, "lk") == 0)
+		check_lookup(line, &cmd->lookup, v);
 	else if (strcmp(key, "sub") == 0)
 		ck_assert_msg(cmd->subcode == strtoul(v, NULL, 10), "%s: "
 		    "subcode %u", line, cmd->subcode);

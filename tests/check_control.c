@@ -634,6 +634,99 @@ START_TEST(json_show)
 }
 END_TEST
 
+/* The whole answer to line is want. */
+static void
+answer_is(const char *line, const char *want)
+{
+	char *s = ask(line);
+
+	ck_assert_msg(strcmp(s, want) == 0, "%s: '%s', expected '%s'", line,
+	    s, want);
+	free(s);
+}
+
+/* Lookups over the socket: exact, longest, all, family and community
+ * filters, count, text and JSON, hostile arguments refused with an
+ * error (and the daemon still answering). */
+START_TEST(rib_lookups)
+{
+	static const char *const routes[] = {
+		"announce route 10.0.0.0/8 next-hop 192.0.2.1",
+		"announce route 10.1.0.0/16 next-hop 192.0.2.1 community 65000:1",
+		"announce route 10.1.2.0/24 next-hop 192.0.2.1",
+		"announce route 10.1.3.0/24 next-hop 192.0.2.1 community 65000:1",
+		"announce route 2001:db8::/32 next-hop 2001:db8::1",
+	};
+	json_object *o, *e, *v;
+	char *s;
+
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		answer_is(routes[i], "done\n");
+	answer_is("show adj-rib out 10.1.0.0/16",
+	    "neighbor 127.0.0.2 ipv4 unicast 10.1.0.0/16 "
+	    "next-hop 192.0.2.1\ndone\n");
+	answer_is("show adj-rib out 127.0.0.2 10.1.2.3",
+	    "neighbor 127.0.0.2 ipv4 unicast 10.1.2.0/24 "
+	    "next-hop 192.0.2.1\ndone\n");
+	answer_is("show adj-rib out 10.1.9.9/32 longest",
+	    "neighbor 127.0.0.2 ipv4 unicast 10.1.0.0/16 "
+	    "next-hop 192.0.2.1\ndone\n");
+	answer_is("show adj-rib out 10.1.0.0/16 all count",
+	    "neighbor 127.0.0.2 adj-rib-out count 3\ndone\n");
+	answer_is("show adj-rib out 10.0.0.0/8 all community 65000:1 count",
+	    "neighbor 127.0.0.2 adj-rib-out count 2\ndone\n");
+	answer_is("show adj-rib out ipv6 unicast count",
+	    "neighbor 127.0.0.2 adj-rib-out count 1\ndone\n");
+	answer_is("show adj-rib out 10.2.0.0/16", "done\n");
+	/* a neighbor that is not there: nothing, not an error */
+	answer_is("show adj-rib out 127.0.0.9 10.1.0.0/16 count", "done\n");
+	answer_is("show adj-rib in 10.1.0.0/16 count",
+	    "neighbor 127.0.0.2 adj-rib-in count 0\ndone\n");
+
+	s = ask("show adj-rib out 10.1.0.0/16 all community 65000:1 json");
+	ck_assert_msg(strcmp(s + strlen(s) - 5, "done\n") == 0, "%s", s);
+	s[strlen(s) - 5] = '\0';
+	o = json_tokener_parse(s);
+	ck_assert_msg(o != NULL && json_object_array_length(o) == 2, "%s", s);
+	e = json_object_array_get_idx(o, 0);
+	ck_assert(json_object_object_get_ex(e, "prefix", &v));
+	ck_assert(strcmp(json_object_get_string(v), "10.1.0.0/16") == 0 ||
+	    strcmp(json_object_get_string(v), "10.1.3.0/24") == 0);
+	json_object_put(o);
+	free(s);
+	answer_is("show adj-rib out 10.0.0.0/8 all count json",
+	    "[{\"neighbor\":\"127.0.0.2\",\"count\":4}]\n"
+	    "done\n");
+
+	/* hostile: refused with an error, nothing else */
+	static const char *const bad[] = {
+		"show adj-rib out 10.0.0.0/4294967297",
+		"show adj-rib out 10.0.0.0/8 ipv4 flow",
+		"show adj-rib out community 4294967296:1",
+		"show adj-rib out rd xx",
+		"show adj-rib out 10.0.0.0/8 all exact",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		s = ask(bad[i]);
+		ck_assert_msg(strncmp(s, "error", 5) == 0, "%s: %s", bad[i], s);
+		free(s);
+	}
+	/* a very long prefix-looking word */
+	{
+		char line[9000];
+
+		memset(line, 0, sizeof(line));
+		strcpy(line, "show adj-rib out 10.0.0.0/");
+		memset(line + strlen(line), '9', 8000);
+		s = ask(line);
+		ck_assert_msg(strncmp(s, "error", 5) == 0, "%s", s);
+		free(s);
+	}
+	answer_is("show adj-rib out 10.0.0.0/8 exact count",
+	    "neighbor 127.0.0.2 adj-rib-out count 1\ndone\n");
+}
+END_TEST
+
 /* Every command that shows something has a JSON form: one line, one
  * document of the expected type, then done. */
 static const struct {
@@ -650,6 +743,8 @@ static const struct {
 	{ "show adj-rib out json", json_type_array, "prefix" },
 	{ "show adj-rib out extensive json", json_type_array, "attributes" },
 	{ "show adj-rib in json", json_type_array, NULL },
+	{ "show adj-rib out 10.9.0.0/24 json", json_type_array, "prefix" },
+	{ "show adj-rib out count json", json_type_array, "count" },
 	{ "status json", json_type_object, "adj-rib-out-routes" },
 	{ "version json", json_type_object, "evbgpd" },
 	{ "help json", json_type_array, NULL },
@@ -1444,6 +1539,7 @@ control_suite(void)
 	tcase_add_test(tc, too_many_clients);
 	tcase_add_test(tc, back_pressure_keeps_order);
 	tcase_add_test(tc, json_show);
+	tcase_add_test(tc, rib_lookups);
 	tcase_add_loop_test(tc, json_every_show, 0,
 	    sizeof(json_forms) / sizeof(json_forms[0]));
 	tcase_add_test(tc, json_forms_content);

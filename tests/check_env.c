@@ -3,6 +3,7 @@
  * spellings, the INI file and its precedence, aliases, invalid values.
  */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,106 @@ START_TEST(test_set_unknown)
 }
 END_TEST
 
+/* Debian's default exabgp.env (the package's /etc/exabgp/exabgp.env):
+ * every value is ExaBGP's default or one evbgpd acts on, so it draws no
+ * warning; the user is honoured, the umask taken. */
+START_TEST(test_debian_env)
+{
+	struct env e;
+	char err[256];
+	const char *ini = write_ini(
+	    "[exabgp.api]\nack = true\nchunk = 1\ncli = true\n"
+	    "compact = false\nencoder = json\npipename = 'exabgp'\n"
+	    "respawn = true\nterminate = false\n\n[exabgp.bgp]\n"
+	    "openwait = 60\n\n[exabgp.cache]\nattributes = true\n"
+	    "nexthops = true\n\n[exabgp.daemon]\ndaemonize = false\n"
+	    "drop = true\npid = ''\numask = '0o137'\nuser = 'exabgp'\n\n"
+	    "[exabgp.log]\nall = false\nconfiguration = true\n"
+	    "daemon = true\ndestination = 'stdout'\nenable = true\n"
+	    "level = INFO\nmessage = false\nnetwork = true\n"
+	    "packets = false\nparser = false\nprocesses = true\n"
+	    "reactor = true\nrib = false\nroutes = false\nshort = false\n"
+	    "timers = false\n\n[exabgp.pdb]\nenable = false\n\n"
+	    "[exabgp.profile]\nenable = false\nfile = ''\n\n"
+	    "[exabgp.reactor]\nspeed = 1.0\n\n[exabgp.tcp]\nacl = false\n"
+	    "bind = ''\ndelay = 0\nonce = false\nport = 179\n");
+
+	ck_assert_int_eq(env_load(&e, ini, NULL, err, sizeof(err)), 0);
+	unlink(ini);
+	ck_assert_uint_eq(e.nignored, 0);
+	ck_assert(e.daemon_user_given);
+	ck_assert_str_eq(e.daemon_user, "exabgp");
+	ck_assert(e.daemon_drop);
+	ck_assert_int_eq(e.daemon_umask, 0137);
+	ck_assert_str_eq(e.api_pipename, "exabgp");
+	env_free(&e);
+}
+END_TEST
+
+/* A setting ExaBGP would act on and evbgpd does not is named, once per
+ * name, the environment's value replacing the file's; values equal to
+ * ExaBGP's default (in another spelling) are not. */
+START_TEST(test_ignored_named)
+{
+	struct env e;
+	char err[256];
+	const char *ini = write_ini("[exabgp.log]\npackets = true\n"
+	    "all = FALSE\n[exabgp.reactor]\nspeed = 1\n[exabgp.cache]\n"
+	    "attributes = false\n[exabgp.daemon]\ndaemonize = true\n");
+	char *envp[] = { "exabgp_cache_attributes=1",
+	    "exabgp.cache.nexthops=false", "exabgp_log_packets=yes",
+	    "exabgp_reactor_speed=2.5", NULL };
+
+	ck_assert_int_eq(env_load(&e, ini, envp, err, sizeof(err)), 0);
+	unlink(ini);
+	ck_assert_uint_eq(e.nignored, 4);
+	bool packets = false, nexthops = false, daemonize = false;
+	for (size_t i = 0; i < e.nignored; i++) {
+		if (strncmp(e.ignored[i], "log.packets=yes (exabgp_log_packets)",
+		    36) == 0)
+			packets = true;
+		if (strncmp(e.ignored[i], "cache.nexthops=false", 20) == 0)
+			nexthops = true;
+		if (strncmp(e.ignored[i], "daemon.daemonize=true", 21) == 0)
+			daemonize = true;
+		ck_assert_ptr_nonnull(strstr(e.ignored[i], "no effect"));
+	}
+	ck_assert(packets && nexthops && daemonize);
+	ck_assert(!e.daemon_user_given);
+	ck_assert_int_eq(e.daemon_umask, -1);
+	env_free(&e);
+}
+END_TEST
+
+/* Hostile values for the settings acted on. */
+START_TEST(test_user_umask_pipename_bad)
+{
+	static const char *const bad[] = { "exabgp_daemon_umask=0o1000",
+	    "exabgp_daemon_umask=rw", "exabgp_daemon_umask=", 
+	    "exabgp_daemon_umask=-1", "exabgp_daemon_user=",
+	    "exabgp_daemon_user=a:b", "exabgp_api_pipename=../etc/x",
+	    "exabgp_api_pipename=", NULL };
+	struct env e;
+	char err[256];
+
+	for (size_t i = 0; bad[i] != NULL; i++) {
+		char *envp[] = { (char *)bad[i], NULL };
+
+		ck_assert_msg(env_load(&e, NULL, envp, err, sizeof(err)) == -1,
+		    "%s accepted", bad[i]);
+		ck_assert_ptr_nonnull(strstr(err, "invalid value"));
+		env_free(&e);
+	}
+	char *ok[] = { "exabgp_daemon_umask=022", "exabgp.daemon.user=nobody",
+	    "exabgp_api_pipename=evbgp", NULL };
+	ck_assert_int_eq(env_load(&e, NULL, ok, err, sizeof(err)), 0);
+	ck_assert_int_eq(e.daemon_umask, 022);
+	ck_assert(e.daemon_user_given);
+	ck_assert_str_eq(e.api_pipename, "evbgp");
+	env_free(&e);
+}
+END_TEST
+
 START_TEST(test_print)
 {
 	char *envp[] = { "exabgp_log_destination=/tmp/log", NULL };
@@ -332,6 +433,9 @@ env_suite(void)
 	tcase_add_test(tc, test_bad_ini);
 	tcase_add_test(tc, test_set_unknown);
 	tcase_add_test(tc, test_print);
+	tcase_add_test(tc, test_debian_env);
+	tcase_add_test(tc, test_ignored_named);
+	tcase_add_test(tc, test_user_umask_pipename_bad);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -65,7 +65,7 @@ static const struct {
 	{ "show neighbor extensive 192.0.2.1", "json", false, false },
 	{ "show neighbor 192.0.2.1 json", "", false, false },
 	{ "show adj-rib", "in out", false, false },
-	{ "show adj-rib in", "extensive json", true, false },
+	{ "show adj-rib in", "community count extensive json rd", true, true },
 	{ "announce", "attributes eor flow ipv4 ipv6 l2vpn route route-refresh "
 	    "vpls watchdog", false, false },
 	{ "announce route", "", false, true },
@@ -96,7 +96,9 @@ static const struct {
 	{ "neighbor 192.0.2.1 , neighbor", "*", true, false },
 	{ "neighbor 192.0.2.1 teardown", "", false, true },
 	{ "neighbor 192.0.2.1 local-as 65000 show adj-rib out",
-	    "extensive json", true, false },
+	    "community count extensive json rd", true, true },
+	{ "show adj-rib out 10.0.0.0/8", "all community count exact "
+	    "json longest rd", false, true },
 };
 
 START_TEST(test_completion)

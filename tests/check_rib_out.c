@@ -883,6 +883,242 @@ START_TEST(test_memory_after_burst)
 }
 END_TEST
 
+/* ---- lookups (rib_out_query) ---- */
+
+struct seen {
+	char	 got[16][64];
+	size_t	 n;
+};
+
+static void
+seen_visit(void *arg, const struct nlri *n, const struct attrs *a)
+{
+	struct seen *sn = arg;
+	struct prefix p;
+	char buf[PREFIX_STRLEN];
+
+	(void)a;
+	ck_assert(nlri_prefix(n, &p));
+	if (sn->n < 16 && n->path_id != 0)
+		snprintf(sn->got[sn->n], sizeof(sn->got[0]), "%s#%u",
+		    prefix_fmt(&p, buf), n->path_id);
+	else if (sn->n < 16)
+		snprintf(sn->got[sn->n], sizeof(sn->got[0]), "%s",
+		    prefix_fmt(&p, buf));
+	sn->n++;
+}
+
+static size_t
+query(const struct rib_out *ro, famset_t fams, const char *pfx,
+    enum rib_match m, struct seen *sn)
+{
+	struct rib_query q;
+
+	memset(&q, 0, sizeof(q));
+	memset(sn, 0, sizeof(*sn));
+	q.fams = fams;
+	if (pfx != NULL) {
+		q.has_prefix = true;
+		ck_assert_int_eq(prefix_parse(pfx, &q.prefix), 0);
+	}
+	q.match = m;
+	return rib_out_query(ro, &q, seen_visit, sn);
+}
+
+static void
+ann(struct rib_out *ro, enum family_id fam, const char *pfx, uint32_t id,
+    const struct attrs *a)
+{
+	struct prefix p;
+
+	ck_assert_int_eq(prefix_parse(pfx, &p), 0);
+	rib_out_announce(ro, fam, &p, id, a);
+}
+
+static bool
+med_is_2(void *arg, const struct attrs *a)
+{
+	(void)arg;
+	return a->med == 2;
+}
+
+/* Exact, longest and more-specific matches, through the index and by
+ * walking, agree; withdrawn routes are never found; families apart. */
+START_TEST(test_query_prefix)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new_store();
+	const struct attrs *a1 = make_attrs(t, 1, false),
+	    *a2 = make_attrs(t, 2, false), *a6 = make_attrs(t, 1, true);
+	struct seen sn;
+	struct rib_query q;
+
+	ann(ro, FAM_IPV4_UNICAST, "10.0.0.0/8", 0, a1);
+	ann(ro, FAM_IPV4_UNICAST, "10.1.0.0/16", 0, a2);
+	ann(ro, FAM_IPV4_UNICAST, "10.1.2.0/24", 0, a1);
+	ann(ro, FAM_IPV4_UNICAST, "10.1.3.0/24", 0, a2);
+	ann(ro, FAM_IPV4_UNICAST, "10.9.0.0/16", 0, a1);
+	ann(ro, FAM_IPV4_MULTICAST, "10.1.0.0/16", 0, a1);
+	ann(ro, FAM_IPV6_UNICAST, "2001:db8::/32", 0, a6);
+	ann(ro, FAM_IPV4_UNICAST, "10.1.4.0/24", 0, a1);
+	{
+		struct prefix w;
+
+		ck_assert_int_eq(prefix_parse("10.1.4.0/24", &w), 0);
+		rib_out_withdraw(ro, FAM_IPV4_UNICAST, &w, 0);
+	}
+	famset_t u4 = FAMSET(FAM_IPV4_UNICAST);
+
+	ck_assert_uint_eq(query(ro, u4, "10.1.0.0/16", RIB_MATCH_EXACT, &sn), 1);
+	ck_assert_str_eq(sn.got[0], "10.1.0.0/16");
+	ck_assert_uint_eq(query(ro, u4, "10.1.7.0/24", RIB_MATCH_EXACT, &sn), 0);
+	ck_assert_uint_eq(query(ro, u4, "10.1.4.0/24", RIB_MATCH_EXACT, &sn), 0);
+	ck_assert_uint_eq(query(ro, u4, "10.1.2.3/32", RIB_MATCH_LONGEST,
+	    &sn), 1);
+	ck_assert_str_eq(sn.got[0], "10.1.2.0/24");
+	ck_assert_uint_eq(query(ro, u4, "10.1.4.1/32", RIB_MATCH_LONGEST,
+	    &sn), 1);
+	ck_assert_str_eq(sn.got[0], "10.1.0.0/16");
+	ck_assert_uint_eq(query(ro, u4, "10.200.0.1", RIB_MATCH_LONGEST, &sn),
+	    1);
+	ck_assert_str_eq(sn.got[0], "10.0.0.0/8");
+	ck_assert_uint_eq(query(ro, u4, "192.0.2.1", RIB_MATCH_LONGEST, &sn),
+	    0);
+	ck_assert_uint_eq(query(ro, u4, "10.1.0.0/16", RIB_MATCH_MORE, &sn), 3);
+	ck_assert_uint_eq(query(ro, u4, "0.0.0.0/0", RIB_MATCH_MORE, &sn), 5);
+	/* every family: the multicast route too, not the IPv6 one */
+	ck_assert_uint_eq(query(ro, FAMSET_ALL, "10.1.0.0/16", RIB_MATCH_EXACT,
+	    &sn), 2);
+	ck_assert_uint_eq(query(ro, FAMSET_ALL, "10.1.2.3/32",
+	    RIB_MATCH_LONGEST, &sn), 2);
+	ck_assert_uint_eq(query(ro, FAMSET_ALL, "2001:db8:1::/48",
+	    RIB_MATCH_LONGEST, &sn), 1);
+	ck_assert_str_eq(sn.got[0], "2001:db8::/32");
+	/* no prefix: the family, whole */
+	ck_assert_uint_eq(query(ro, u4, NULL, RIB_MATCH_EXACT, &sn), 5);
+	ck_assert_uint_eq(query(ro, FAMSET_ALL, NULL, RIB_MATCH_EXACT, &sn), 7);
+	/* an attribute filter: the longest route passing it */
+	memset(&q, 0, sizeof(q));
+	q.fams = u4;
+	q.has_prefix = true;
+	ck_assert_int_eq(prefix_parse("10.1.2.3/32", &q.prefix), 0);
+	q.match = RIB_MATCH_LONGEST;
+	q.attrs_ok = med_is_2;
+	memset(&sn, 0, sizeof(sn));
+	ck_assert_uint_eq(rib_out_query(ro, &q, seen_visit, &sn), 1);
+	ck_assert_str_eq(sn.got[0], "10.1.0.0/16");
+	q.match = RIB_MATCH_MORE;
+	ck_assert_int_eq(prefix_parse("10.0.0.0/8", &q.prefix), 0);
+	ck_assert_uint_eq(rib_out_query(ro, &q, NULL, NULL), 2);
+	rib_out_free(ro);
+	attrs_unref(a1);
+	attrs_unref(a2);
+	attrs_unref(a6);
+	attr_table_free(t);
+}
+END_TEST
+
+/* ADD-PATH routes (path ids) are all found, by walking the table. */
+START_TEST(test_query_addpath)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new_store();
+	const struct attrs *a1 = make_attrs(t, 1, false);
+	struct seen sn;
+	famset_t u4 = FAMSET(FAM_IPV4_UNICAST);
+
+	ann(ro, FAM_IPV4_UNICAST, "10.1.0.0/16", 1, a1);
+	ann(ro, FAM_IPV4_UNICAST, "10.1.0.0/16", 2, a1);
+	ann(ro, FAM_IPV4_UNICAST, "10.0.0.0/8", 7, a1);
+	ck_assert_uint_eq(query(ro, u4, "10.1.0.0/16", RIB_MATCH_EXACT, &sn), 2);
+	ck_assert_uint_eq(query(ro, u4, "10.1.9.9/32", RIB_MATCH_LONGEST,
+	    &sn), 2);
+	ck_assert_str_eq(sn.got[0], "10.1.0.0/16#1");
+	ck_assert_str_eq(sn.got[1], "10.1.0.0/16#2");
+	ck_assert_uint_eq(query(ro, u4, "10.2.0.0/16", RIB_MATCH_LONGEST,
+	    &sn), 1);
+	ck_assert_str_eq(sn.got[0], "10.0.0.0/8#7");
+	rib_out_free(ro);
+	attrs_unref(a1);
+	attr_table_free(t);
+}
+END_TEST
+
+/* VPN routes: the prefix inside the NLRI, the RD filter; a family
+ * without a prefix (flow) never matches a prefix. */
+START_TEST(test_query_vpn)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new_store();
+	const struct attrs *a1 = make_attrs(t, 1, false);
+	uint8_t n1[14], n2[14], rd[8];
+	struct nlri x = vpn_nlri(n1, "003E81"), y = vpn_nlri(n2, "007D01");
+	struct rib_query q;
+	struct seen sn;
+
+	/* y: same prefix, another RD (65000:2) */
+	n2[11] = 2;
+	rib_out_announce_nlri(ro, &x, a1, RIB_SRC_API);
+	rib_out_announce_nlri(ro, &y, a1, RIB_SRC_API);
+	ck_assert_uint_eq(query(ro, FAMSET_ALL, "1.4.0.0/16", RIB_MATCH_EXACT,
+	    &sn), 2);
+	ck_assert_uint_eq(query(ro, FAMSET_ALL, "1.4.5.6", RIB_MATCH_LONGEST,
+	    &sn), 2);
+	ck_assert_uint_eq(query(ro, FAMSET(FAM_IPV4_UNICAST), "1.4.0.0/16",
+	    RIB_MATCH_EXACT, &sn), 0);
+	memset(&q, 0, sizeof(q));
+	q.fams = FAMSET(FAM_IPV4_MPLS_VPN);
+	q.has_prefix = true;
+	ck_assert_int_eq(prefix_parse("1.0.0.0/8", &q.prefix), 0);
+	q.match = RIB_MATCH_MORE;
+	ck_assert_int_eq(nlri_rd_parse("65000:2", rd), 0);
+	q.rd = rd;
+	memset(&sn, 0, sizeof(sn));
+	ck_assert_uint_eq(rib_out_query(ro, &q, seen_visit, &sn), 1);
+	ck_assert_int_eq(nlri_rd_parse("65000:3", rd), 0);
+	ck_assert_uint_eq(rib_out_query(ro, &q, NULL, NULL), 0);
+	rib_out_free(ro);
+	attrs_unref(a1);
+	attr_table_free(t);
+}
+END_TEST
+
+/* A million routes: exact and longest matches answer through the index
+ * (the answer is right; the speed is bench-lookup's to measure). */
+START_TEST(test_query_million)
+{
+	struct attr_table *t = attr_table_new();
+	struct rib_out *ro = rib_out_new_store();
+	const struct attrs *a1 = make_attrs(t, 1, false);
+	struct seen sn;
+	famset_t u4 = FAMSET(FAM_IPV4_UNICAST);
+	char s[64];
+
+	for (unsigned i = 0; i < 1000000; i++) {
+		struct prefix p = { .afi = BGP_AFI_IPV4, .len = 24 };
+
+		p.b[0] = (uint8_t)(20 + (i >> 16));
+		p.b[1] = (uint8_t)(i >> 8);
+		p.b[2] = (uint8_t)i;
+		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a1);
+	}
+	ann(ro, FAM_IPV4_UNICAST, "20.0.0.0/8", 0, a1);
+	ck_assert_uint_eq(query(ro, u4, "25.66.77.0/24", RIB_MATCH_EXACT, &sn),
+	    1);
+	ck_assert_uint_eq(query(ro, u4, "25.66.77.200", RIB_MATCH_LONGEST,
+	    &sn), 1);
+	ck_assert_str_eq(sn.got[0], "25.66.77.0/24");
+	ck_assert_uint_eq(query(ro, u4, "20.255.255.1", RIB_MATCH_LONGEST,
+	    &sn), 1);
+	ck_assert_str_eq(sn.got[0], "20.255.255.0/24");
+	snprintf(s, sizeof(s), "20.0.0.0/8");
+	ck_assert_uint_eq(query(ro, u4, s, RIB_MATCH_MORE, &sn), 65537);
+	rib_out_free(ro);
+	attrs_unref(a1);
+	attr_table_free(t);
+}
+END_TEST
+
 
 /*
  * The index and the attribute table grow a step at a time (issue 13):
@@ -966,6 +1202,10 @@ main(void)
 	tcase_add_test(tc, test_vpn_label_and_withdraw);
 	tcase_add_test(tc, test_vpn_coalesces);
 	tcase_add_test(tc, test_multicast_apart);
+	tcase_add_test(tc, test_query_prefix);
+	tcase_add_test(tc, test_query_addpath);
+	tcase_add_test(tc, test_query_vpn);
+	tcase_add_test(tc, test_query_million);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

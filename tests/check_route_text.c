@@ -760,6 +760,31 @@ START_TEST(test_copy_and_keys)
 }
 END_TEST
 
+/* One nlri list may mix IPv4 and IPv6 prefixes: each route takes the
+ * family of its own prefix (the last prefix's family was given to all:
+ * an IPv4 NLRI in an IPv6 UPDATE; found by fuzz_api's round trip). */
+START_TEST(test_nlri_mixed_families)
+{
+	struct parsed p;
+
+	parse(&p, "next-hop 1.2.3.4 nlri 10.0.0.0/8 2001:db8:1::/48 "
+	    "192.0.2.0/24", true, 0);
+	ck_assert_int_eq(p.rc, 0);
+	ck_assert_uint_eq(p.n, 3);
+	ck_assert_int_eq(p.r[0].fam, FAM_IPV4_UNICAST);
+	ck_assert_int_eq(p.r[1].fam, FAM_IPV6_UNICAST);
+	ck_assert_int_eq(p.r[2].fam, FAM_IPV4_UNICAST);
+	parsed_free(&p);
+	parse(&p, "next-hop 1.2.3.4 label 16 nlri 2001:db8:1::/48 "
+	    "10.0.0.0/8", true, 0);
+	ck_assert_int_eq(p.rc, 0);
+	ck_assert_uint_eq(p.n, 2);
+	ck_assert_int_eq(p.r[0].fam, FAM_IPV6_NLRI_MPLS);
+	ck_assert_int_eq(p.r[1].fam, FAM_IPV4_NLRI_MPLS);
+	parsed_free(&p);
+}
+END_TEST
+
 static Suite *
 route_text_suite(void)
 {
@@ -778,6 +803,7 @@ route_text_suite(void)
 	tcase_add_test(tc, test_aspath_shapes);
 	tcase_add_test(tc, test_split);
 	tcase_add_test(tc, test_nlri);
+	tcase_add_test(tc, test_nlri_mixed_families);
 	tcase_add_loop_test(tc, test_errors, 0, sizeof(errs) / sizeof(errs[0]));
 	tcase_add_loop_test(tc, test_words_ok, 0, sizeof(words_ok) /
 	    sizeof(words_ok[0]));

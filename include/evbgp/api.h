@@ -82,6 +82,36 @@ struct api_selector {
 	size_t		 n;
 };
 
+/* show adj-rib lookups and filters */
+enum api_lookup_match {
+	API_LOOKUP_EXACT,	/* "exact": that prefix (default with /LEN) */
+	API_LOOKUP_LONGEST,	/* "longest": the most specific route
+				   containing it (default for an address) */
+	API_LOOKUP_ALL,		/* "all": it and every more-specific one */
+};
+
+enum api_comm_kind {
+	API_COMM_NONE,
+	API_COMM_STD,		/* 65000:1, no-export ... */
+	API_COMM_LARGE,		/* 65000:1:2 */
+	API_COMM_EXT,		/* target:65000:1, origin:... */
+};
+
+struct api_rib_lookup {
+	bool		 has_prefix;
+	struct prefix	 prefix;
+	enum api_lookup_match match;
+	bool		 match_given;
+	int		 fam;		/* a family_id, or -1: every family */
+	bool		 has_rd;
+	uint8_t		 rd[8];
+	enum api_comm_kind comm_kind;
+	uint32_t	 comm;
+	uint32_t	 lcomm[3];
+	uint64_t	 ecomm;
+	bool		 count;		/* "count": the number only */
+};
+
 struct api_command {
 	enum api_verb	 verb;
 	struct api_selector sel;
@@ -108,6 +138,8 @@ struct api_command {
 	/* "reload|restart allow-empty": a configuration without neighbors
 	 * may replace one with */
 	bool		 allow_empty;
+	/* "show adj-rib in|out ... PREFIX ... count" */
+	struct api_rib_lookup lookup;
 };
 
 /*

@@ -37,6 +37,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "evbgp/rib_out.h"
+
 struct daemon;
 struct api_client;
 struct api_command;
@@ -66,6 +68,10 @@ struct api_status {
 void	api_show_neighbors_json(struct daemon *d, struct api_client *c,
 	    const struct api_command *cmd);
 /* in: the Adj-RIB-In (routes received), else the Adj-RIB-Out. */
+/* Visit the routes of rib that cmd's lookup words (prefix, family, RD,
+ * community) select; fn NULL: only count them. Returns the count. */
+size_t	api_show_rib_select(const struct rib_out *rib,
+	    const struct api_command *cmd, rib_out_visit_fn *fn, void *arg);
 void	api_show_rib_json(struct daemon *d, struct api_client *c,
 	    const struct api_command *cmd, bool in);
 void	api_show_configuration_json(struct daemon *d, struct api_client *c,

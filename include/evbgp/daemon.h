@@ -23,6 +23,7 @@ struct event;
 struct evconnlistener;
 struct sup;
 struct control;
+struct cli_pipe;
 struct helper_client;
 struct daemon_range_log;
 
@@ -103,12 +104,16 @@ struct daemon {
 	struct helper_client **clients;
 	size_t		 nclients;
 	struct control	*control;	/* evbgpctl socket, or NULL */
+	struct cli_pipe	*cli_pipe;	/* exabgpcli's named pipes, or NULL */
 	bool		 control_draining; /* stopped, answers still going out */
 	const char	*control_path;	/* where it listens */
 	bool		 control_required; /* given explicitly: failing is fatal */
 	bool		 helpers_stopped;
 	size_t		 helper_queue_max;	/* bytes; 0 = default 16 MiB */
-	const char	*drop_user;	/* --user: after binding, before helpers */
+	const char	*drop_user;	/* --user or exabgp.daemon.user: after
+					   binding, before helpers */
+	bool		 drop_helpers_first; /* exabgp.daemon.drop=false: helpers
+					   start before the switch */
 	bool		 helper_overflow_restart; /* else drop (and tell) */
 	char		 hostname[256];
 	char		 uuid[40];	/* this run, for "ping" */

@@ -30,10 +30,16 @@ struct env {
 	bool		 api_cli;	/* default true */
 	int		 api_encoder;	/* enum cfg_encoder, ENCODER_JSON default */
 	unsigned	 api_version;	/* 4 (default) or 6 */
+	char		*api_pipename;	/* "exabgp": exabgp.in / exabgp.out */
+	bool		 api_pipename_given;
 	/* daemon */
 	char		*daemon_pid;	/* pid file, "" = none */
 	char		*daemon_user;	/* "nobody" */
-	bool		 daemon_drop;	/* default true */
+	bool		 daemon_user_given; /* set by the file or environment:
+					    evbgpd started as root switches */
+	bool		 daemon_drop;	/* default true: helpers start after
+					    the switch; false: before it */
+	int		 daemon_umask;	/* -1 unless given */
 	bool		 daemon_daemonize; /* default false */
 	/* log */
 	bool		 log_enable;	/* default true */
@@ -45,6 +51,10 @@ struct env {
 	bool		 bgp_passive;	/* all peers passive */
 	/* debug */
 	bool		 debug_rotate;
+	/* settings ExaBGP would act on and evbgpd does not (a value other
+	 * than ExaBGP's default), one sentence each, for warnings */
+	char		**ignored;
+	size_t		 nignored;
 };
 
 /* Defaults, then the INI file (if ini_path is not NULL and exists), then

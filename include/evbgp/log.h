@@ -22,6 +22,12 @@ enum log_dest {
 
 /* Configure: enabled, destination, minimum level, file for LOG_DEST_FILE. */
 void	log_init(bool enabled, enum log_dest dest, int level, const char *file);
+/*
+ * Log to a file: open its name again (after logrotate renamed it), the
+ * new file first, so a failure keeps the old one. 0, or -1 (logged).
+ * Nothing to do for the other destinations.
+ */
+int	log_reopen(void);
 /* Would a message at level be written? (skip building expensive ones) */
 bool	log_would(int level);
 /* Write what is pending (a repeat count), close the destination. */

@@ -160,6 +160,9 @@ struct peer {
 	void		*user;		/* the owner's, never looked at here */
 	const struct cfg_neighbor *cfg;	/* the owner's configuration */
 	char		 name[ADDR_STRLEN];
+	/* in log lines: the name, or, when another session goes to the same
+	 * address, "ADDR local-address LOCAL connect PORT" (peer_name_long) */
+	char		 logname[ADDR_STRLEN * 2 + 48];
 	struct bgp_addr	 remote;	/* the peer's address */
 	uint16_t	 remote_port;	/* where we connect */
 	bool		 dynamic;	/* made from a passive range */
@@ -232,6 +235,9 @@ struct peer {
 
 /* Create a peer for a configured neighbor (remote: NULL = cfg address);
  * env must outlive it. */
+/* Log lines name p by its address, local address and port from now on
+ * (another session goes to the same address). */
+void	peer_name_long(struct peer *p);
 struct peer *peer_new(const struct peer_env *env,
 	    const struct cfg_neighbor *cfg, const struct bgp_addr *remote);
 void	peer_free(struct peer *p);

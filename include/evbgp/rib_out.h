@@ -108,6 +108,39 @@ struct rib_out_mem {
 };
 void	rib_out_memory(const struct rib_out *ro, struct rib_out_mem *m);
 
+/*
+ * Lookups (show adj-rib ... PREFIX): the routes wanted announced that
+ * match q. A prefix applies to the families whose routes have one
+ * (unicast, multicast: the index; labeled and VPN: their prefix inside
+ * the NLRI); the routes of other families never match a prefix.
+ */
+enum rib_match {
+	RIB_MATCH_EXACT,	/* that prefix */
+	RIB_MATCH_LONGEST,	/* the longest prefix containing it */
+	RIB_MATCH_MORE,		/* it and every more-specific one */
+};
+
+struct rib_query {
+	famset_t	 fams;		/* the families looked at */
+	bool		 has_prefix;
+	struct prefix	 prefix;	/* masked */
+	enum rib_match	 match;
+	const uint8_t	*rd;		/* 8 octets, or NULL: any RD */
+	/* a route's attributes pass? (NULL: all do) */
+	bool		(*attrs_ok)(void *arg, const struct attrs *a);
+	void		*attrs_arg;
+};
+
+/*
+ * Visit the routes matching q (fn NULL: only count them); returns how
+ * many matched. An exact or longest match of unicast or multicast routes
+ * probes the index (at most prefix length + 1 probes, whatever the
+ * table's size) unless the table holds ADD-PATH routes of that family;
+ * the rest walks the table once (twice for a longest match).
+ */
+size_t	rib_out_query(const struct rib_out *ro, const struct rib_query *q,
+	    rib_out_visit_fn *fn, void *arg);
+
 #define RIB_OUT_UNENCODABLE	SIZE_MAX
 
 /* How to pack for one session. */

@@ -2,7 +2,9 @@
  * Logging for evbgp-healthcheck, as ExaBGP's helper does it: syslog
  * (ident healthcheck[-NAME], unless --no-syslog or --debug) and stderr
  * ("LEVEL[healthcheck] message"). Under a daemon stderr is not a
- * terminal; it is still used with --debug so the daemon's log shows why.
+ * terminal; it is still used with --debug, and whenever syslog is off
+ * (--no-syslog), so state changes are never lost: evbgpd writes a
+ * helper's stderr to its own log, prefixed with the process name.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,8 +18,9 @@ void
 hc_log_init(struct hc_log *l, const struct hc_opts *o)
 {
 	l->debug = o->debug;
-	l->to_stderr = !o->silent && (o->debug || isatty(STDERR_FILENO));
 	l->to_syslog = !o->no_syslog && !o->debug;
+	l->to_stderr = !o->silent && (o->debug || !l->to_syslog ||
+	    isatty(STDERR_FILENO));
 	l->ident = o->name != NULL ? xasprintf("healthcheck-%s", o->name) :
 	    xstrdup("healthcheck");
 	if (l->to_syslog)

@@ -54,7 +54,8 @@ CONF
 # start evbgpd; wait (at most 30 s: a busy machine) until it answers on
 # its socket (a stale socket file may be there before it replaces it)
 start_daemon() {
-	"$EVBGPD" --control "$SOCK" --log-dest "file:$TMP/evbgpd.log" \
+	exabgp_daemon_user=root "$EVBGPD" --control "$SOCK" \
+	    --log-dest "file:$TMP/evbgpd.log" \
 	    --log-level debug "$TMP/evbgpd.conf" >"$TMP/evbgpd.out" 2>&1 &
 	PID=$!
 	i=0
@@ -189,7 +190,8 @@ else
 fi
 
 # a second daemon must not take over a live socket
-"$EVBGPD" --control "$SOCK" --log-dest "file:$TMP/second.log" \
+exabgp_daemon_user=root "$EVBGPD" --control "$SOCK" \
+    --log-dest "file:$TMP/second.log" \
     "$TMP/evbgpd.conf" >"$TMP/second.out" 2>&1 &
 SECOND=$!
 i=0

@@ -58,8 +58,9 @@ def progress_lines(stderr):
 
 
 def run(d):
-    # the session is down: the routes queue up
-    r = inject(d, routes(0, N), 2)
+    # the session is down: the routes queue up (evbgpctl stops following
+    # the backlog once it has not moved for 3 s, whatever --timeout)
+    r = inject(d, routes(0, N), 30)
     lines = progress_lines(r.stderr)
     check("evbgpctl exits 0 and counts %d done" % N, r.returncode == 0 and
           r.stderr.rstrip().endswith("%d commands: %d done, 0 errors" %

@@ -99,7 +99,7 @@ start_bg gobgpd "$TMP/gobgpd.out" "$GOBGPD" -f "$TMP/gobgpd.toml" -p \
 wait_until 60 birdc_ show status >/dev/null 2>&1 || true
 wait_until 60 gobgp_ global >/dev/null 2>&1 || true
 start_bg evbgpd "$TMP/evbgpd.log" env exabgp_api_ack=false \
-    exabgp_api_cli=false exabgp_log_level=INFO "$EVBGPD" "$TMP/evbgpd.conf"
+    exabgp_daemon_user=root exabgp_api_cli=false exabgp_log_level=INFO "$EVBGPD" "$TMP/evbgpd.conf"
 DUT_PID=$STARTED_PID
 
 bird_has_all() { [ "$(bird_count)" = "$N" ]; }

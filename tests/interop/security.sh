@@ -83,6 +83,7 @@ run_case() {
 	bird_pid=$STARTED_PID
 	wait_until 60 birdc_ show status >/dev/null 2>&1 || true
 	start_bg evbgpd "$TMP/evbgpd-$name.log" env exabgp_api_cli=false \
+	    exabgp_daemon_user=root \
 	    exabgp_log_level=DEBUG "$EVBGPD" "$TMP/evbgpd.conf"
 	dut_pid=$STARTED_PID
 	if [ "$expect" = up ]; then
