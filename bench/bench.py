@@ -468,8 +468,13 @@ def exastyle_argv(tool, conf, a):
 
 
 # ------------------------------------------------------------------ GoBGP
-def gobgpd_conf(local, port, api_port, neighbors, passive):
+GOBGP_AFI_SAFIS = {FAMILY_FLOW4: ('ipv4-flowspec',), FAMILY_VPN4: ('l3vpn-ipv4-unicast',)}
+
+
+def gobgpd_conf(local, port, api_port, neighbors, passive, fam=None):
     """neighbors: [(addr, peer_as, remote_port)]"""
+    afis = ''.join('  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "%s"\n' % n
+                   for n in GOBGP_AFI_SAFIS.get(fam, ('ipv4-unicast', 'ipv6-unicast')))
     out = ['[global.config]\n  as = %d\n  router-id = "%s"\n  port = %d\n%s' % (
         RECV_AS if passive else INJ_AS, local, port if passive else -1,
         '  local-address-list = ["%s"]\n' % local if passive else '')]
@@ -477,9 +482,9 @@ def gobgpd_conf(local, port, api_port, neighbors, passive):
         out.append('[[neighbors]]\n  [neighbors.config]\n    neighbor-address = "%s"\n    peer-as = %d\n'
                    '  [neighbors.transport.config]\n    local-address = "%s"\n%s'
                    '  [neighbors.timers.config]\n    connect-retry = 1\n    hold-time = 240\n    keepalive-interval = 80\n'
-                   '  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "ipv4-unicast"\n'
-                   '  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "ipv6-unicast"\n'
-                   % (addr, pas, local, '    passive-mode = true\n' if passive else '    remote-port = %d\n' % rport))
+                   '%s'
+                   % (addr, pas, local, '    passive-mode = true\n' if passive else '    remote-port = %d\n' % rport,
+                      afis))
     return ''.join(out)
 
 
@@ -621,11 +626,21 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
         with open(conf, 'w') as f:
             f.write(exastyle_conf('feed', '%s %s/feed.py --file %s --trigger %s --stamp %s' % (
                 PY, HERE, cmds, trigger, fstamp), 'text', '', [(RECV_ADDR, INJ_ADDR, RECV_PORT, hold)], fams))
+    elif injector == 'gobgp' and fam in (FAMILY_FLOW4, FAMILY_VPN4):
+        # `gobgp mrt inject` reads RIB_IPV4/IPV6_UNICAST records only (RIB_GENERIC: "unsupported
+        # subType"): Debian's tools add a flowspec or VPN route with one CLI run each
+        gobgp_script = os.path.join(rundir, 'gobgp-add.sh')
+        base = 'gobgp -u %s -p %d global rib ' % (INJ_ADDR, GOBGP_API_INJ)
+        with open(gobgp_script, 'w') as f:
+            for i in range(n):
+                if fam == FAMILY_FLOW4:
+                    f.write(base + '-a ipv4-flowspec add match destination %s protocol tcp '
+                            'destination-port ==80 then discard\n' % prefix(i, fam))
+                else:
+                    f.write(base + '-a vpnv4 add %s label %d rd %s rt %s nexthop %s\n'
+                            % (prefix(i, fam), LABEL, RD, RT, NH4))
+        rec['gobgp_cli'] = 'one `gobgp global rib add` per route'
     elif injector == 'gobgp':
-        if fam != 'ipv4':
-            # `gobgp mrt inject` reads RIB_IPV4/IPV6_UNICAST records only (RIB_GENERIC: "unsupported
-            # subType"), and one `gobgp global rib add` per route times the CLI, not gobgpd
-            raise RuntimeError('GoBGP has no bulk injection path for %s (mrt inject: unicast only)' % fam)
         cli = a.gobgp_cli_fixed
         if not cli:  # stock CLI drops the stream tail: send extra routes, stop the clock at n
             extra_routes = max(5000, n // 10)
@@ -648,7 +663,7 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
         inj_pid = inj.pid
     elif injector == 'gobgp':
         inj = start_gobgpd(rundir, 'gobgpd-inj', gobgpd_conf(INJ_ADDR, 0, GOBGP_API_INJ,
-                                                             [(RECV_ADDR, RECV_AS, RECV_PORT)], False),
+                                                             [(RECV_ADDR, RECV_AS, RECV_PORT)], False, fam),
                            INJ_ADDR, GOBGP_API_INJ)
         inj_pid = inj.pid
     else:
@@ -686,6 +701,9 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
                 raise RuntimeError('helper never wrote, see %s' % rundir)
             time.sleep(0.002)
         t0 = read_json(fstamp)['t_first_write']
+    elif injector == 'gobgp' and fam in (FAMILY_FLOW4, FAMILY_VPN4):
+        t0 = time.time()
+        cli = spawn('gobgp-add', ['sh', gobgp_script], os.path.join(rundir, 'cli.out'))
     elif injector == 'gobgp':
         t0 = time.time()
         cli = spawn('gobgp-mrt-inject', [a.gobgp_cli_fixed or 'gobgp', '-u', INJ_ADDR, '-p', str(GOBGP_API_INJ),

@@ -118,11 +118,29 @@ def repo_seeds(outdir):
           b"1: lo    inet6 2001:db8::1/128 scope global\n")
 
 
-# (AFI, SAFI) -> enum family_id (include/evbgp/family.h), fuzz_nlri's byte 0
-FAMILY_ID = {(1, 1): 0, (1, 2): 1, (1, 4): 2, (1, 128): 3, (1, 132): 4,
-             (1, 133): 5, (1, 134): 6, (2, 1): 7, (2, 2): 8, (2, 4): 9,
-             (2, 128): 10, (2, 133): 11, (2, 134): 12, (25, 65): 13,
-             (25, 70): 14}
+# (AFI, SAFI) of each enum family_id name; the index (fuzz_nlri's byte 0) is
+# the name's place in include/evbgp/family.h, read at run time
+FAMILY_AFI_SAFI = {
+    "FAM_IPV4_UNICAST": (1, 1), "FAM_IPV4_MULTICAST": (1, 2),
+    "FAM_IPV4_NLRI_MPLS": (1, 4), "FAM_IPV4_MVPN": (1, 5),
+    "FAM_IPV4_SRPOLICY": (1, 73), "FAM_IPV4_MUP": (1, 85),
+    "FAM_IPV4_MPLS_VPN": (1, 128), "FAM_IPV4_RTC": (1, 132),
+    "FAM_IPV4_FLOW": (1, 133), "FAM_IPV4_FLOW_VPN": (1, 134),
+    "FAM_IPV6_UNICAST": (2, 1), "FAM_IPV6_MULTICAST": (2, 2),
+    "FAM_IPV6_NLRI_MPLS": (2, 4), "FAM_IPV6_MVPN": (2, 5),
+    "FAM_IPV6_SRPOLICY": (2, 73), "FAM_IPV6_MUP": (2, 85),
+    "FAM_IPV6_MPLS_VPN": (2, 128), "FAM_IPV6_FLOW": (2, 133),
+    "FAM_IPV6_FLOW_VPN": (2, 134), "FAM_L2VPN_VPLS": (25, 65),
+    "FAM_L2VPN_EVPN": (25, 70), "FAM_BGPLS": (16388, 71),
+    "FAM_BGPLS_VPN": (16388, 72)}
+
+
+def family_ids():
+    text = open(os.path.join(REPO, "include", "evbgp", "family.h")).read()
+    body = re.search(r"enum family_id \{(.*?)\};", text, re.S).group(1)
+    names = re.findall(r"\b(FAM_[A-Z0-9_]+)", body)
+    return {FAMILY_AFI_SAFI[n]: i for i, n in enumerate(names)
+            if n in FAMILY_AFI_SAFI}
 
 
 def nlri_seeds(outdir, msg):
@@ -161,6 +179,9 @@ def nlri_seeds(outdir, msg):
             write(outdir, "nlri", bytes([fam | 0x80]) + v[3:])
         elif len(v) >= 5 and len(v) >= 5 + v[3]:
             write(outdir, "nlri", bytes([fam]) + v[5 + v[3]:])
+
+
+FAMILY_ID = family_ids()
 
 
 def kit_seeds(outdir, kit):

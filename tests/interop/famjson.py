@@ -49,15 +49,16 @@ def records(path):
 
 
 def main(argv):
+    need = 1
+    if '--min' in argv:
+        i = argv.index('--min')
+        need = int(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
     args = [a for a in argv[1:] if not a.startswith('--')]
     if '--count' in argv:
         print(sum(1 for r in records(args[0])
                   if r[0] in ('announce', 'withdraw')))
         return 0
-    need = 1
-    if '--min' in argv:
-        need = int(argv[argv.index('--min') + 1])
-        args = [a for a in args if a != str(need)]
     a, b = records(args[0]), records(args[1])
     ra = sorted(map(repr, a))
     rb = sorted(map(repr, b))

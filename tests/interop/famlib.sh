@@ -147,12 +147,13 @@ fam_recorder() {
 }
 
 # fam_start NAME CONF CMD... : a DUT-like daemon (evbgpd or exabgp) with ExaBGP's environment
+# (FAM_LOG_LEVEL=DEBUG: ExaBGP's tracebacks and every message in $TMP/NAME.log)
 fam_start() {
 	local name=$1 conf=$2
 	shift 2
 	start_bg "$name" "$TMP/$name.log" env \
 		exabgp_log_enable=true \
-		exabgp_log_level=INFO \
+		exabgp_log_level="${FAM_LOG_LEVEL:-INFO}" \
 		exabgp_log_destination=stdout \
 		exabgp_tcp_bind= \
 		exabgp_daemon_pid="$TMP/$name.pid" \

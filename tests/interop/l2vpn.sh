@@ -4,7 +4,9 @@
 #       one with its RD, VE ID, block offset, block size and label base, and its route targets;
 #  (l2) GoBGP announces EVPN routes (RFC 7432, 9136: types 1 to 5, IPv4 and IPv6, ESI types,
 #       label stacks, PMSI tunnel, router MAC) to the DUT and to ExaBGP 4.2 at once: the routes
-#       in the DUT's helper JSON are ExaBGP's, exactly.
+#       in the DUT's helper JSON are ExaBGP's, exactly;
+#  (l3) GoBGP announces RTC routes (RFC 4684, ipv4 rtc): the DUT's JSON holds those GoBGP says
+#       it sent (ExaBGP 4.2 fails on RTC routes: see GOBGP_VRFS).
 # EVPN in the sending direction is not an ExaBGP 4.2 feature (its configuration has no EVPN
 # routes), so neither is it ours. FRR originates EVPN only from the kernel's VNIs and VRFs
 # (through zebra), which this loopback-only test does not create: not checked with FRR.
@@ -69,10 +71,45 @@ GOBGP_EVPN=(
 )
 PEER_ROUTES=${#GOBGP_EVPN[@]}
 
+# RTC (RFC 4684): GoBGP's CLI cannot add RTC routes ("unsupported route family: rtc"); it
+# advertises one membership route per import route target of its VRFs to the peers that
+# negotiated RTC (origin AS: its own). ExaBGP 4.2.21 cannot be the reference here: its family
+# block cannot name RTC ("ipv4 rtc" is an invalid pair, "all" an invalid keyword), and without
+# the block it negotiates RTC but fails on the first RTC route ("'RTC' object has no attribute
+# 'json'") and drops the session. So the DUT's routes are checked against what GoBGP logs it
+# sent them.
+GOBGP_VRFS=(
+	"v1 rd 65002:1 rt import 65002:100 export 65002:101"
+	"v2 rd 192.0.2.13:7 rt import 192.0.2.13:7"
+	"v3 rd 65002:3 rt import 65002:300"
+)
+
+# ORIGIN-AS:RT of the RTC routes GoBGP sent to the DUT (its debug log) and of those in the DUT's
+# JSON ("rtc": "65002:target:65002:100")
+rtc_match() {
+	grep "msg=\"sent update\" Key=$DUT_EBGP_ADDR " "$GOBGP_LOG" |
+		grep -o 'MpReach(rtc): {Nexthop: [^,]*, NLRIs: \[[^]]*\]' |
+		sed 's/.*NLRIs: \[//; s/\]$//; s/ /\n/g' | LC_ALL=C sort -u >"$TMP/rtc-want.txt"
+	"$PYTHON" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    ann = m.get("neighbor", {}).get("message", {}).get("update", {}).get("announce", {})
+    for routes in ann.get("ipv4 rtc", {}).values():
+        for r in routes:
+            print(r["rtc"].replace(":target:", ":", 1))
+' "$TMP/dut-rtc.json" | LC_ALL=C sort -u >"$TMP/rtc-got.txt"
+	[ "$(wc -l <"$TMP/rtc-want.txt")" -eq "${#GOBGP_VRFS[@]}" ] &&
+		cmp -s "$TMP/rtc-want.txt" "$TMP/rtc-got.txt"
+}
+
 run() {
 	FAM_PEER_ADDRS=$FAM_GOBGP_ADDR
 	fam_preflight L2VPN "$GOBGPD" "$GOBGP" "$EXABGP" || return 0
-	GOBGP_LOG_LEVEL=debug fam_gobgp_start "l2vpn-vpls l2vpn-evpn" || {
+	GOBGP_LOG_LEVEL=debug fam_gobgp_start "l2vpn-vpls l2vpn-evpn rtc" || {
 		fail "GoBGP did not start"
 		return 0
 	}
@@ -90,6 +127,28 @@ run() {
 	for c in "${GOBGP_EVPN[@]}"; do evpn+=("-a evpn add $c"); done
 	fam_gobgp_add "(l2)" "${evpn[@]}"
 	fam_receive "(l2)" "l2vpn:vpls l2vpn:evpn" "$PEER_ROUTES" "EVPN routes (types 1-5)" "$FAM_GOBGP_ADDR"
+
+	# ---- (l3): GoBGP announces RTC routes, the DUT and ExaBGP 4.2 receive (their own session
+	# family, so that route-target constraint does not filter (l2)'s EVPN routes)
+	for c in "${GOBGP_VRFS[@]}"; do
+		# shellcheck disable=SC2086
+		gobgp_ vrf add $c >>"$GOBGP_LOG" 2>&1 || {
+			fail "(l3) GoBGP refused: vrf add $c"
+			show_file "$GOBGP_LOG"
+		}
+	done
+	FAM_LOCAL=$DUT_EBGP_ADDR
+	{
+		fam_recorder "$TMP/dut-rtc.json"
+		fam_neighbor "$FAM_GOBGP_ADDR" "ipv4:rtc"
+	} >"$TMP/dut-rtc.conf"
+	# shellcheck disable=SC2086
+	fam_start dut "$TMP/dut-rtc.conf" $EVBGPD
+	DUT_PID=$STARTED_PID
+	fam_expect "(l3)" "gobgp_up $DUT_EBGP_ADDR" rtc_match "$TMP/rtc-want.txt" "$TMP/rtc-got.txt" \
+		"the DUT's JSON holds the %d RTC routes GoBGP sent, origin AS and route target as GoBGP wrote them" \
+		"the DUT's RTC routes differ from those GoBGP sent"
+	stop_pid "$DUT_PID" 10
 	stop_pid "$GOBGP_PID" 5
 }
 
