@@ -73,7 +73,7 @@ check_output(const struct sbuf *out, enum cfg_encoder enc, bool block)
 		unsigned char c = (unsigned char)out->p[i];
 
 		if (c == '\n') {
-			if (enc == ENCODER_JSON)
+			if (enc != ENCODER_TEXT)
 				check_json_line(out->p + start, i - start,
 				    out);
 			else if (i == start)
@@ -155,7 +155,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	addpath = (sess & 32) ? ctx.addpath_rx : 0;
 	addr_from_u32(&nb.local, 0x7f000001);
 	addr_from_u32(&nb.peer, 0x7f000002);
-	enc = (rend & 1) ? ENCODER_TEXT : ENCODER_JSON;
+	/* 32: ExaBGP main's JSON dialect */
+	enc = (rend & 1) ? ENCODER_TEXT : (rend & 32) ? ENCODER_JSON6 :
+	    ENCODER_JSON;
+	nb.router_id = 0x0a000001;
 	dir = (rend & 16) ? API_DIR_SEND : API_DIR_RECEIVE;
 	memset(&o, 0, sizeof(o));
 	o.parsed = (rend & 2) != 0;

@@ -168,7 +168,8 @@ api_encode_state(struct sbuf *out, enum cfg_encoder enc,
 	if (enc == ENCODER_TEXT)
 		api_text_state(out, nb, state, reason);
 	else
-		api_json_state(out, src, nb, state, reason);
+		api_json_state(out, enc == ENCODER_JSON6, src, nb, state,
+		    reason);
 }
 
 /*
@@ -204,7 +205,7 @@ api_encode_open(struct sbuf *out, enum cfg_encoder enc,
 	if (enc == ENCODER_TEXT)
 		api_text_open(out, nb, dir, o, open);
 	else
-		api_json_open(out, src, nb, dir, o, open);
+		api_json_open(out, enc == ENCODER_JSON6, src, nb, dir, o, open);
 }
 
 void
@@ -215,7 +216,7 @@ api_encode_keepalive(struct sbuf *out, enum cfg_encoder enc,
 	if (enc == ENCODER_TEXT)
 		api_text_keepalive(out, nb, dir, o);
 	else
-		api_json_keepalive(out, src, nb, dir, o);
+		api_json_keepalive(out, enc == ENCODER_JSON6, src, nb, dir, o);
 }
 
 void
@@ -234,7 +235,8 @@ api_encode_update(struct sbuf *out, enum cfg_encoder enc,
 	if (enc == ENCODER_TEXT)
 		api_text_update(out, nb, dir, o, m, addpath);
 	else
-		api_json_update(out, src, nb, dir, o, m, addpath);
+		api_json_update(out, enc == ENCODER_JSON6, src, nb, dir, o, m,
+		    addpath);
 }
 
 void
@@ -247,8 +249,8 @@ api_encode_notification(struct sbuf *out, enum cfg_encoder enc,
 		api_text_notification(out, nb, dir, o, code, subcode, data,
 		    datalen);
 	else
-		api_json_notification(out, src, nb, dir, o, code, subcode,
-		    data, datalen);
+		api_json_notification(out, enc == ENCODER_JSON6, src, nb, dir,
+		    o, code, subcode, data, datalen);
 }
 
 void
@@ -260,7 +262,8 @@ api_encode_refresh(struct sbuf *out, enum cfg_encoder enc,
 	if (enc == ENCODER_TEXT)
 		api_text_refresh(out, nb, dir, o, afi, safi, subtype);
 	else
-		api_json_refresh(out, src, nb, dir, o, afi, safi, subtype);
+		api_json_refresh(out, enc == ENCODER_JSON6, src, nb, dir, o,
+		    afi, safi, subtype);
 }
 
 void
@@ -270,7 +273,7 @@ api_encode_shutdown(struct sbuf *out, enum cfg_encoder enc,
 	if (enc == ENCODER_TEXT)
 		api_text_shutdown(out, src);
 	else
-		api_json_shutdown(out, src);
+		api_json_shutdown(out, enc == ENCODER_JSON6, src);
 }
 
 void
@@ -280,5 +283,5 @@ api_encode_overflow(struct sbuf *out, enum cfg_encoder enc,
 	if (enc == ENCODER_TEXT)
 		api_text_overflow(out, dropped);
 	else
-		api_json_overflow(out, src, dropped);
+		api_json_overflow(out, enc == ENCODER_JSON6, src, dropped);
 }

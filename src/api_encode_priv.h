@@ -34,27 +34,28 @@ bool		 api_update_has_attrs(const struct update_msg *m);
 void		 api_text_escape(struct sbuf *out, const uint8_t *s, size_t len,
 		    const char *also);
 
-/* api_json.c */
-void	api_json_state(struct sbuf *, const struct api_source *,
+/* api_json.c; the bool: ExaBGP main's dialect (ENCODER_JSON6) */
+void	api_json_state(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, const char *, const char *);
-void	api_json_open(struct sbuf *, const struct api_source *,
+void	api_json_open(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *, const struct bgp_open *);
-void	api_json_keepalive(struct sbuf *, const struct api_source *,
+void	api_json_keepalive(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *);
-void	api_json_update(struct sbuf *, const struct api_source *,
+void	api_json_update(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *, const struct update_msg *, famset_t);
-void	api_json_notification(struct sbuf *, const struct api_source *,
+void	api_json_notification(struct sbuf *, bool,
+	    const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *, uint8_t, uint8_t, const uint8_t *,
 	    size_t);
-void	api_json_refresh(struct sbuf *, const struct api_source *,
+void	api_json_refresh(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *, uint16_t, uint8_t, uint8_t);
-void	api_json_shutdown(struct sbuf *, const struct api_source *);
-void	api_json_overflow(struct sbuf *, const struct api_source *,
+void	api_json_shutdown(struct sbuf *, bool, const struct api_source *);
+void	api_json_overflow(struct sbuf *, bool, const struct api_source *,
 	    unsigned long);
 
 /* api_text.c */

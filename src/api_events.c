@@ -153,7 +153,23 @@ neighbor_of(struct api_subs *s, const struct api_peer *ap,
 	nb->peer = ap->remote;
 	nb->local_as = ap->local_as;
 	nb->peer_as = ap->peer_as;
+	nb->router_id = ap->router_id;
 	nb->counter = ++s->counter;
+}
+
+/* What h is given: text, 4.x JSON or main's JSON (its own api-version,
+ * else exabgp.api.version). */
+static enum cfg_encoder
+helper_enc(const struct api_events *ev, const struct sup_helper *h)
+{
+	unsigned v;
+
+	if (sup_helper_encoder(h) != ENCODER_JSON)
+		return ENCODER_TEXT;
+	v = sup_helper_api_version(h);
+	if (v == 0)
+		v = ev->api_version;
+	return v == 6 ? ENCODER_JSON6 : ENCODER_JSON;
 }
 
 void
@@ -162,39 +178,34 @@ api_event_state(const struct api_events *ev, struct api_subs *s,
 {
 	struct api_source src;
 	struct api_neighbor nb;
-	struct sbuf text, json;
+	struct sbuf bufs[ENCODER_JSON6 + 1];
 
 	if (!s->changes || ev->sup == NULL)
 		return;
 	api_source_now(ev, &src);
 	neighbor_of(s, ap, &nb);
-	sbuf_init(&text);
-	sbuf_init(&json);
+	for (size_t e = 0; e <= ENCODER_JSON6; e++)
+		sbuf_init(&bufs[e]);
 	for (size_t i = 0; i < s->n; i++) {
 		struct api_sub *sub = &s->v[i];
 		struct sup_helper *h;
 		struct sbuf *out;
+		enum cfg_encoder enc;
 
 		if (!sub->neighbor_changes ||
 		    (h = sup_find(ev->sup, sub->process)) == NULL)
 			continue;
-		if (sup_helper_encoder(h) == ENCODER_JSON) {
-			out = &json;
-			if (out->len == 0)
-				api_encode_state(out, ENCODER_JSON, &src, &nb,
-				    state, reason);
-		} else {
-			out = &text;
-			if (out->len == 0) {
-				api_encode_state(out, ENCODER_TEXT, &src, &nb,
-				    state, reason);
+		enc = helper_enc(ev, h);
+		out = &bufs[enc];
+		if (out->len == 0) {
+			api_encode_state(out, enc, &src, &nb, state, reason);
+			if (enc == ENCODER_TEXT)
 				text_event_end(out);
-			}
 		}
 		sup_write(h, out->p, out->len);
 	}
-	sbuf_free(&text);
-	sbuf_free(&json);
+	for (size_t e = 0; e <= ENCODER_JSON6; e++)
+		sbuf_free(&bufs[e]);
 }
 
 /* Decoded forms of one message, filled on first need. */
@@ -288,17 +299,18 @@ encode_message(struct sbuf *out, enum cfg_encoder enc,
 
 /*
  * The renderings of one message: one per (encoder, rendering bits), at
- * most 2 x 8, each encoded on first need and freed at the end.
+ * most 3 x 8, each encoded on first need and freed at the end.
  */
 #define RENDER_SLOTS	(API_MSG_RENDER + 1)
 #define RENDER_KEEP_MAX	(64u * 1024)
 
 struct renderings {
-	struct sbuf	 buf[2][RENDER_SLOTS];	/* by encoder, render bits */
-	bool		 done[2][RENDER_SLOTS];
+	struct sbuf	 buf[3][RENDER_SLOTS];	/* by encoder, render
+						   bits */
+	bool		 done[3][RENDER_SLOTS];
 };
 
-_Static_assert(ENCODER_TEXT == 0 && ENCODER_JSON == 1,
+_Static_assert(ENCODER_TEXT == 0 && ENCODER_JSON == 1 && ENCODER_JSON6 == 2,
     "struct renderings is indexed by encoder");
 _Static_assert((API_MSG_RENDER & (API_MSG_RENDER + 1)) == 0,
     "the render bits are the low bits of the api flags");
@@ -345,8 +357,7 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 		if (!mask_wants(mask, type) ||
 		    (h = sup_find(ev->sup, sub->process)) == NULL)
 			continue;
-		enc = sup_helper_encoder(h) == ENCODER_JSON ? ENCODER_JSON :
-		    ENCODER_TEXT;
+		enc = helper_enc(ev, h);
 		mask &= API_MSG_RENDER;
 		out = &rp->buf[enc][mask];
 		if (!rp->done[enc][mask]) {
@@ -375,7 +386,7 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 			behind = true;
 	}
 	/* kept buffers stay unless one grew past RENDER_KEEP_MAX */
-	for (size_t e = 0; e < 2; e++)
+	for (size_t e = 0; e < 3; e++)
 		for (size_t m = 0; m < RENDER_SLOTS; m++)
 			if (rp->done[e][m] && (rp == &own ||
 			    rp->buf[e][m].cap > RENDER_KEEP_MAX))
@@ -392,26 +403,26 @@ api_event_shutdown(const struct api_events *ev,
     const struct cfg_process *procs, size_t nprocs)
 {
 	struct api_source src;
-	struct sbuf text, json;
+	struct sbuf bufs[ENCODER_JSON6 + 1];
 
 	if (ev->sup == NULL)
 		return;
 	api_source_now(ev, &src);
-	sbuf_init(&text);
-	sbuf_init(&json);
-	api_encode_shutdown(&text, ENCODER_TEXT, &src);
-	text_event_end(&text);
-	api_encode_shutdown(&json, ENCODER_JSON, &src);
+	for (int e = 0; e <= ENCODER_JSON6; e++) {
+		sbuf_init(&bufs[e]);
+		api_encode_shutdown(&bufs[e], (enum cfg_encoder)e, &src);
+		if (e == ENCODER_TEXT)
+			text_event_end(&bufs[e]);
+	}
 	for (size_t i = 0; i < nprocs; i++) {
 		struct sup_helper *h = sup_find(ev->sup, procs[i].name);
+		enum cfg_encoder enc;
 
 		if (h == NULL)
 			continue;
-		if (sup_helper_encoder(h) == ENCODER_JSON)
-			sup_write(h, json.p, json.len);
-		else
-			sup_write(h, text.p, text.len);
+		enc = helper_enc(ev, h);
+		sup_write(h, bufs[enc].p, bufs[enc].len);
 	}
-	sbuf_free(&text);
-	sbuf_free(&json);
+	for (int e = 0; e <= ENCODER_JSON6; e++)
+		sbuf_free(&bufs[e]);
 }

@@ -89,6 +89,7 @@ peer_facts(const struct peer *p, struct api_peer *ap)
 	ap->remote = p->remote;
 	ap->local_as = p->cfg->local_as;
 	ap->peer_as = p->peer_as;
+	ap->router_id = peer_router_id(p);
 	ap->ctx[API_DIR_RECEIVE] = ctx;
 	ap->ctx[API_DIR_RECEIVE].addpath_rx = p->neg.addpath_rx;
 	ap->ctx[API_DIR_SEND] = ctx;
@@ -699,6 +700,7 @@ daemon_start_helpers(struct daemon *d)
 	d->events.high_mark = ss.max_queue / 2;
 	d->sup = sup_new(d->base, &ss, &daemon_sup_ops, d);
 	d->events.sup = d->sup;
+	d->events.api_version = d->env.api_version;
 	if (d->cfg->nprocesses > 0)
 		sup_apply(d->sup, d->cfg->processes, d->cfg->nprocesses);
 }

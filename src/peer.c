@@ -381,7 +381,7 @@ timers_stop(struct peer *p)
 
 /* ---- the local OPEN ---- */
 
-static uint32_t
+uint32_t
 peer_router_id(const struct peer *p)
 {
 	if (p->cfg->router_id != 0)

@@ -1,7 +1,9 @@
 /*
  * Events for helpers in ExaBGP's 4.x dialects: JSON (one object per
  * line, "exabgp": "4.0.1", built with json-c) and the text encoder's
- * lines (reference/exabgp-compat.md §2.6, §3). Each function appends
+ * lines (reference/exabgp-compat.md §2.6, §3); with ENCODER_JSON6, JSON
+ * in ExaBGP main's dialect ("exabgp": "6.0.0", compat §3.4, §3.5). Each
+ * function appends
  * exactly one complete line, '\n' included, to out; the one exception is
  * a text UPDATE, a block of lines ("update start", one line per route or
  * the End-of-RIB line, "update end"). Every peer-supplied
@@ -37,6 +39,8 @@ struct api_neighbor {
 	struct bgp_addr	 peer;
 	uint32_t	 local_as;
 	uint32_t	 peer_as;
+	uint32_t	 router_id;	/* ours, host order (main's
+					   "router-id") */
 	unsigned long	 counter;
 };
 

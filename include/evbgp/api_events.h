@@ -28,6 +28,9 @@ struct api_events {
 					   which it is "behind" */
 	unsigned long	 renderings;	/* event lines encoded (each once
 					   per encoder and rendering) */
+	unsigned	 api_version;	/* exabgp.api.version: the JSON
+					   dialect of a helper without its
+					   own api-version (6: main's) */
 };
 
 /* One helper subscribed to a peer, with the merged api flags. */
@@ -53,6 +56,7 @@ struct api_peer {
 	struct bgp_addr	 remote;
 	uint32_t	 local_as;
 	uint32_t	 peer_as;
+	uint32_t	 router_id;	/* ours (main's JSON "router-id") */
 	/* how UPDATEs are decoded, by enum api_dir (receive: addpath_rx is
 	 * what the peer sends; send: what we send) */
 	struct update_ctx ctx[2];

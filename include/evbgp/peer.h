@@ -303,4 +303,8 @@ double	peer_up_down_for(const struct peer *p);
 /* Is the peer fully closed (no connection, nothing flushing)? */
 bool	peer_is_closed(const struct peer *p);
 
+/* Our BGP identifier on this session (configured, else the local
+ * IPv4 address). */
+uint32_t peer_router_id(const struct peer *p);
+
 #endif /* EVBGP_PEER_H */
