@@ -22,7 +22,7 @@
 
 #include "evbgp/api.h"
 #include "evbgp/api_exec.h"
-#include "evbgp/api_show_json.h"
+#include "evbgp/show_json.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"

@@ -20,7 +20,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "evbgp/api_events.h"
+#include "evbgp/events.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/cli_pipe.h"
 #include "evbgp/control.h"
@@ -117,7 +117,7 @@ peer_state_cb(void *arg, struct peer *p, enum peer_change what,
 		return;
 	}
 	peer_facts(p, &ap);
-	api_event_state(&d->events, p->user, &ap, words[what], reason);
+	events_state(&d->events, p->user, &ap, words[what], reason);
 }
 
 static void
@@ -129,7 +129,7 @@ peer_message_cb(void *arg, struct peer *p, enum peer_dir dir,
 	bool behind;
 
 	peer_facts(p, &ap);
-	behind = api_event_message(&d->events, p->user, &ap,
+	behind = events_message(&d->events, p->user, &ap,
 	    dir == PEER_RECEIVED ? API_DIR_RECEIVE : API_DIR_SEND, msg, len,
 	    upd);
 	/* a collector that falls behind slows the peer down (for a bounded
@@ -143,7 +143,7 @@ peer_rx_ready_cb(void *arg, struct peer *p)
 {
 	struct daemon *d = arg;
 
-	return api_events_drained(&d->events, p->user);
+	return events_drained(&d->events, p->user);
 }
 
 static void daemon_maybe_exit(struct daemon *d);
@@ -658,7 +658,7 @@ sup_overflow_cb(void *arg, struct sup_helper *h, unsigned long dropped)
 
 	sbuf_init(&line);
 	api_source_now(&d->events, &src);
-	api_encode_overflow(&line, sup_helper_encoder(h), &src, dropped);
+	event_encode_overflow(&line, sup_helper_encoder(h), &src, dropped);
 	sup_write(h, line.p, line.len);
 	sbuf_free(&line);
 }
@@ -1419,7 +1419,7 @@ daemon_shutdown(struct daemon *d, const char *why)
 	}
 	/* helpers hear it last, then are stopped (SIGTERM, then SIGKILL) */
 	if (d->sup != NULL) {
-		api_event_shutdown(&d->events, d->cfg->processes,
+		events_shutdown(&d->events, d->cfg->processes,
 		    d->cfg->nprocesses);
 		sup_stop_all(d->sup);
 	} else

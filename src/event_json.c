@@ -7,7 +7,7 @@
  * event's root, released by a single json_object_put() in emit().
  *
  * Peer-supplied strings (and our own host name and down reason) become
- * "pre-escaped" string objects: api_json_escape() produces the JSON text
+ * "pre-escaped" string objects: event_json_escape() produces the JSON text
  * and a custom serializer writes it verbatim, so invalid UTF-8, NUL and
  * U+2028 never reach the output raw.
  */
@@ -18,11 +18,11 @@
 #include <json-c/json.h>
 #include <json-c/printbuf.h>
 
-#include "evbgp/api_encode.h"
+#include "evbgp/event_encode.h"
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
 
-#include "api_encode_priv.h"
+#include "event_encode_priv.h"
 
 #define API_JSON_VERSION	"4.0.1"
 /* ExaBGP main, exabgp.api.version 6 */
@@ -83,7 +83,7 @@ jesc(struct sbuf *tmp, const void *s, size_t len)
 		return json_object_new_string_len(s, (int)len);
 	sbuf_reset(tmp);
 	sbuf_addc(tmp, '"');
-	api_json_escape(tmp, s, len);
+	event_json_escape(tmp, s, len);
 	sbuf_addc(tmp, '"');
 	o = json_object_new_string_len(tmp->p, (int)tmp->len);
 	json_object_set_serializer(o, raw_serialize, NULL, NULL);
@@ -312,7 +312,7 @@ jreason(struct sbuf *tmp, const char *reason, bool v6)
 }
 
 void
-api_json_state(struct sbuf *out, bool v6, const struct api_source *src,
+event_json_state(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, const char *state, const char *reason)
 {
 	struct jev ev;
@@ -326,7 +326,7 @@ api_json_state(struct sbuf *out, bool v6, const struct api_source *src,
 }
 
 void
-api_json_keepalive(struct sbuf *out, bool v6, const struct api_source *src,
+event_json_keepalive(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o)
 {
@@ -337,7 +337,7 @@ api_json_keepalive(struct sbuf *out, bool v6, const struct api_source *src,
 }
 
 void
-api_json_notification(struct sbuf *out, bool v6,
+event_json_notification(struct sbuf *out, bool v6,
     const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o, uint8_t code, uint8_t subcode,
@@ -365,7 +365,7 @@ api_json_notification(struct sbuf *out, bool v6,
 }
 
 void
-api_json_refresh(struct sbuf *out, bool v6, const struct api_source *src,
+event_json_refresh(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o, uint16_t afi, uint8_t safi,
     uint8_t subtype)
@@ -385,7 +385,7 @@ api_json_refresh(struct sbuf *out, bool v6, const struct api_source *src,
 }
 
 void
-api_json_shutdown(struct sbuf *out, bool v6, const struct api_source *src)
+event_json_shutdown(struct sbuf *out, bool v6, const struct api_source *src)
 {
 	struct jev ev;
 
@@ -395,7 +395,7 @@ api_json_shutdown(struct sbuf *out, bool v6, const struct api_source *src)
 }
 
 void
-api_json_overflow(struct sbuf *out, bool v6, const struct api_source *src,
+event_json_overflow(struct sbuf *out, bool v6, const struct api_source *src,
     unsigned long dropped)
 {
 	struct jev ev;
@@ -704,7 +704,7 @@ open_caps(const struct bgp_caps *c, struct sbuf *tmp)
 }
 
 void
-api_json_open(struct sbuf *out, bool v6, const struct api_source *src,
+event_json_open(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o, const struct bgp_open *open)
 {
@@ -1002,7 +1002,7 @@ t_envelope(struct sbuf *o, bool v6, const struct api_source *src,
 		json_object_put(t);
 	}
 	sbuf_adds(o, ",\"host\":\"");
-	api_json_escape(o, (const uint8_t *)host, strlen(host));
+	event_json_escape(o, (const uint8_t *)host, strlen(host));
 	sbuf_adds(o, "\",\"pid\":");
 	t_u64(o, (uint64_t)src->pid);
 	sbuf_adds(o, ",\"ppid\":");
@@ -1023,7 +1023,7 @@ t_envelope(struct sbuf *o, bool v6, const struct api_source *src,
 }
 
 static void
-api_json_update_text(struct sbuf *out, bool v6, const struct api_source *src,
+event_json_update_text(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *raw, const struct update_msg *m,
     famset_t addpath)
@@ -1061,7 +1061,7 @@ api_json_update_text(struct sbuf *out, bool v6, const struct api_source *src,
 }
 
 void
-api_json_update(struct sbuf *out, bool v6, const struct api_source *src,
+event_json_update(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o, const struct update_msg *m,
     famset_t addpath)
@@ -1069,11 +1069,11 @@ api_json_update(struct sbuf *out, bool v6, const struct api_source *src,
 	struct jev ev;
 
 	if (!api_has_raw(o) || api_mode(o) == API_MODE_PARSED) {
-		api_json_update_text(out, v6, src, nb, dir, NULL, m, addpath);
+		event_json_update_text(out, v6, src, nb, dir, NULL, m, addpath);
 		return;
 	}
 	if (api_mode(o) == API_MODE_CONSOLIDATE) {
-		api_json_update_text(out, v6, src, nb, dir, o, m, addpath);
+		event_json_update_text(out, v6, src, nb, dir, o, m, addpath);
 		return;
 	}
 	/* packets: the raw message only */

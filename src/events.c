@@ -1,5 +1,5 @@
 /*
- * Events for helpers (see api_events.h).
+ * Events for helpers (see events.h).
  *
  * A peer's subscriptions are its api blocks merged per process name. An
  * event is encoded at most once per (encoder, rendering) and the same
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "evbgp/api_events.h"
+#include "evbgp/events.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/supervisor.h"
 #include "evbgp/util.h"
@@ -19,7 +19,7 @@
 #define API_MSG_RENDER	(API_MSG_PARSED | API_MSG_PACKETS | API_MSG_CONSOLIDATE)
 
 bool
-api_events_drained(const struct api_events *ev, const struct api_subs *s)
+events_drained(const struct events *ev, const struct api_subs *s)
 {
 	size_t low = ev->high_mark / 2;
 
@@ -114,7 +114,7 @@ api_subs_types(const struct api_subs *s, enum api_dir dir)
 }
 
 void
-api_source_now(const struct api_events *ev, struct api_source *src)
+api_source_now(const struct events *ev, struct api_source *src)
 {
 	/* two system calls per event were a tenth of a received UPDATE's
 	 * cost: asked again once a second (a fork, a parent gone) */
@@ -160,7 +160,7 @@ neighbor_of(struct api_subs *s, const struct api_peer *ap,
 /* What h is given: text, 4.x JSON or main's JSON (its own api-version,
  * else exabgp.api.version). */
 static enum cfg_encoder
-helper_enc(const struct api_events *ev, const struct sup_helper *h)
+helper_enc(const struct events *ev, const struct sup_helper *h)
 {
 	unsigned v;
 
@@ -173,7 +173,7 @@ helper_enc(const struct api_events *ev, const struct sup_helper *h)
 }
 
 void
-api_event_state(const struct api_events *ev, struct api_subs *s,
+events_state(const struct events *ev, struct api_subs *s,
     const struct api_peer *ap, const char *state, const char *reason)
 {
 	struct api_source src;
@@ -198,7 +198,7 @@ api_event_state(const struct api_events *ev, struct api_subs *s,
 		enc = helper_enc(ev, h);
 		out = &bufs[enc];
 		if (out->len == 0) {
-			api_encode_state(out, enc, &src, &nb, state, reason);
+			event_encode_state(out, enc, &src, &nb, state, reason);
 			if (enc == ENCODER_TEXT)
 				text_event_end(out);
 		}
@@ -273,25 +273,25 @@ encode_message(struct sbuf *out, enum cfg_encoder enc,
 		parsed = false;
 	switch (msg[BGP_HEADER_TYPE_OFF]) {
 	case BGP_MSG_OPEN:
-		api_encode_open(out, enc, src, nb, dir, o,
+		event_encode_open(out, enc, src, nb, dir, o,
 		    parsed ? &dc->open : NULL);
 		break;
 	case BGP_MSG_UPDATE:
-		api_encode_update(out, enc, src, nb, dir, o,
+		event_encode_update(out, enc, src, nb, dir, o,
 		    parsed ? dc->upd : NULL, ap->ctx[dir].addpath_rx);
 		break;
 	case BGP_MSG_NOTIFICATION:
-		api_encode_notification(out, enc, src, nb, dir, o,
+		event_encode_notification(out, enc, src, nb, dir, o,
 		    msg[BGP_HEADER_LEN], len > BGP_HEADER_LEN + 1 ?
 		    msg[BGP_HEADER_LEN + 1] : 0, msg + BGP_HEADER_LEN + 2,
 		    len > BGP_HEADER_LEN + 2 ? len - BGP_HEADER_LEN - 2 : 0);
 		break;
 	case BGP_MSG_KEEPALIVE:
-		api_encode_keepalive(out, enc, src, nb, dir, o);
+		event_encode_keepalive(out, enc, src, nb, dir, o);
 		break;
 	case BGP_MSG_ROUTE_REFRESH:
 		if (decode_once(ap, dir, msg, len, dc))
-			api_encode_refresh(out, enc, src, nb, dir, o,
+			event_encode_refresh(out, enc, src, nb, dir, o,
 			    dc->rr.afi, dc->rr.safi, dc->rr.subtype);
 		break;
 	}
@@ -316,7 +316,7 @@ _Static_assert((API_MSG_RENDER & (API_MSG_RENDER + 1)) == 0,
     "the render bits are the low bits of the api flags");
 
 bool
-api_event_message(struct api_events *ev, struct api_subs *s,
+events_message(struct events *ev, struct api_subs *s,
     const struct api_peer *ap, enum api_dir dir, const uint8_t *msg,
     size_t len, const struct update_msg *decoded)
 {
@@ -399,7 +399,7 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 }
 
 void
-api_event_shutdown(const struct api_events *ev,
+events_shutdown(const struct events *ev,
     const struct cfg_process *procs, size_t nprocs)
 {
 	struct api_source src;
@@ -410,7 +410,7 @@ api_event_shutdown(const struct api_events *ev,
 	api_source_now(ev, &src);
 	for (int e = 0; e <= ENCODER_JSON6; e++) {
 		sbuf_init(&bufs[e]);
-		api_encode_shutdown(&bufs[e], (enum cfg_encoder)e, &src);
+		event_encode_shutdown(&bufs[e], (enum cfg_encoder)e, &src);
 		if (e == ENCODER_TEXT)
 			text_event_end(&bufs[e]);
 	}

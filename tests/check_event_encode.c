@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "evbgp/api_encode.h"
+#include "evbgp/event_encode.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
 #include "evbgp/nlri.h"
@@ -250,11 +250,11 @@ kit_line(const struct kit_case *kc, struct json_object *line,
 	if (buf[18] == BGP_MSG_OPEN) {
 		if (open_decode(buf + 19, n - 19, &open, &err) != 0)
 			return false;
-		api_encode_open(out, ENCODER_JSON, &src, &kc->nb,
+		event_encode_open(out, ENCODER_JSON, &src, &kc->nb,
 		    API_DIR_RECEIVE, &o, &open);
 	} else {
 		(void)update_decode(buf + 19, n - 19, &kc->ctx, m);
-		api_encode_update(out, ENCODER_JSON, &src, &kc->nb,
+		event_encode_update(out, ENCODER_JSON, &src, &kc->nb,
 		    API_DIR_RECEIVE, &o, m, kc->ctx.addpath_rx);
 	}
 	got = parse_line(out->p, out->len);
@@ -434,7 +434,7 @@ START_TEST(test_kit_decoding_open)
 	n = message(lines[1], buf, sizeof(buf), BGP_MSG_OPEN);
 	ck_assert_int_eq(open_decode(buf + 19, n - 19, &open, &err), 0);
 	sbuf_init(&out);
-	api_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &open);
 	ck_assert_ptr_nonnull(got = parse_line(out.p, out.len));
 	ck_assert_ptr_nonnull(want = json_tokener_parse(lines[2]));
@@ -555,7 +555,7 @@ main_json_line(const char *hex, const char *json, struct sbuf *out)
 	sbuf_reset(out);
 	/* the text encoder too: lines of printable text */
 	sbuf_reset(out);
-	api_encode_update(out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE, &o,
+	event_encode_update(out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE, &o,
 	    &m, 0);
 	ck_assert_uint_gt(out->len, 0);
 	ck_assert_int_eq(out->p[out->len - 1], '\n');
@@ -563,7 +563,7 @@ main_json_line(const char *hex, const char *json, struct sbuf *out)
 		ck_assert(out->p[i] == '\n' || (out->p[i] >= 0x20 &&
 		    out->p[i] < 0x7f));
 	sbuf_reset(out);
-	api_encode_update(out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE, &o,
+	event_encode_update(out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE, &o,
 	    &m, 0);
 	update_msg_free(&m);
 	got = parse_line(out->p, out->len);
@@ -709,7 +709,7 @@ START_TEST(test_bgpls_floats)
 	update_msg_init(&m);
 	decode_update(body, &ctx, &m, buf, sizeof(buf));
 	sbuf_init(&out);
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert_msg((got = parse_line(out.p, out.len)) != NULL, "%s", out.p);
 	ck_assert(json_object_object_get_ex(update_of(got), "attribute",
@@ -751,7 +751,7 @@ START_TEST(test_text_srv6_service)
 	update_msg_init(&m);
 	decode_update(body, &ctx, &m, buf, sizeof(buf));
 	sbuf_init(&out);
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert_msg(strstr(out.p, "announced mup:isd::100:100:10.0.1.0/24 "
 	    "next-hop 2001::1 origin igp local-preference 100 "
@@ -782,7 +782,7 @@ START_TEST(test_text_sr_policy)
 	update_msg_init(&m);
 	ck_assert_int_eq(update_decode(buf + 19, n - 19, &ctx, &m), UPD_OK);
 	sbuf_init(&out);
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert_msg(strstr(out.p, "announced sr-policy distinguisher 1 "
 	    "color 200 endpoint 10.0.0.2 next-hop 192.0.2.1 origin igp "
@@ -819,15 +819,15 @@ START_TEST(test_golden_state)
 	struct sbuf out;
 
 	sbuf_init(&out);
-	api_encode_state(&out, ENCODER_JSON, &src, &nb, "connected", NULL);
+	event_encode_state(&out, ENCODER_JSON, &src, &nb, "connected", NULL);
 	ck_assert(line_matches(&out, ENV(1, "state") NB61
 	    "\"state\": \"connected\" } }"));
 	sbuf_reset(&out);
-	api_encode_state(&out, ENCODER_JSON, &src, &nb, "up", NULL);
+	event_encode_state(&out, ENCODER_JSON, &src, &nb, "up", NULL);
 	ck_assert(line_matches(&out, ENV(4, "state") NB61
 	    "\"state\": \"up\" } }"));
 	sbuf_reset(&out);
-	api_encode_state(&out, ENCODER_JSON, &src, &nb, "down",
+	event_encode_state(&out, ENCODER_JSON, &src, &nb, "down",
 	    "peer reset, message [closing connection] error[the TCP "
 	    "connection was closed by the remote end]");
 	ck_assert(line_matches(&out, ENV(20, "state") NB61
@@ -845,12 +845,12 @@ START_TEST(test_golden_keepalive_shutdown)
 	struct json_object *o;
 
 	sbuf_init(&out);
-	api_encode_keepalive(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_keepalive(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed);
 	ck_assert(line_matches(&out, ENV(3, "keepalive") NB61
 	    "\"direction\": \"receive\"  } }"));
 	sbuf_reset(&out);
-	api_encode_shutdown(&out, ENCODER_JSON, &src);
+	event_encode_shutdown(&out, ENCODER_JSON, &src);
 	ck_assert(line_matches(&out, "{ \"exabgp\": \"4.0.1\", \"time\": "
 	    "1795609136.202748, \"host\" : \"vm\", \"pid\" : 14160, \"ppid\" : "
 	    "14158, \"type\": \"notification\", \"notification\": "
@@ -876,14 +876,14 @@ START_TEST(test_golden_notification_refresh)
 	struct sbuf out;
 
 	sbuf_init(&out);
-	api_encode_notification(&out, ENCODER_JSON, &src, &nb,
+	event_encode_notification(&out, ENCODER_JSON, &src, &nb,
 	    API_DIR_RECEIVE, &parsed, 6, 3, data, 3);
 	ck_assert(line_matches(&out, ENV(18, "notification") NB61
 	    "\"direction\": \"receive\", \"notification\": { \"code\": 6, "
 	    "\"subcode\": 3, \"data\": \"0x056279\" } } }"));
 	/* RFC 9003 text (Cease 2): main's "message" key added */
 	sbuf_reset(&out);
-	api_encode_notification(&out, ENCODER_JSON, &src, &nb, API_DIR_SEND,
+	event_encode_notification(&out, ENCODER_JSON, &src, &nb, API_DIR_SEND,
 	    &parsed, 6, 2, data, sizeof(data));
 	ck_assert(line_matches(&out, ENV(18, "notification") NB61
 	    "\"direction\": \"send\", \"notification\": { \"code\": 6, "
@@ -891,7 +891,7 @@ START_TEST(test_golden_notification_refresh)
 	    "\"bye!!\" } } }"));
 	/* 4.2's invalid JSON, fixed */
 	sbuf_reset(&out);
-	api_encode_refresh(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_refresh(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, 1, 1, 0);
 	ck_assert(line_matches(&out, ENV(17, "refresh") NB61
 	    "\"direction\": \"receive\", \"route-refresh\": { \"afi\": "
@@ -918,7 +918,7 @@ START_TEST(test_golden_open)
 
 	ck_assert_int_eq(open_decode(buf + 19, n - 19, &open, &err), 0);
 	sbuf_init(&out);
-	api_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &open);
 	ck_assert(line_matches(&out, ENV(2, "open") NB61
 	    "\"direction\": \"receive\", \"open\": { \"version\": 4, \"asn\": "
@@ -1027,7 +1027,7 @@ START_TEST(test_golden_update)
 	decode_update(g->body, g->ctx, &m, buf, sizeof(buf));
 	if (g->fix != NULL)
 		g->fix(&m.attrs);
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, g->ctx->addpath_rx);
 	ck_assert(line_matches(&out, g->json));
 	sbuf_free(&out);
@@ -1054,7 +1054,7 @@ START_TEST(test_update_grouping)
 	    "800E23 0002 01 10 20010DB8000000000000000000000001 00"
 	    "30 20010DB80001 30 20010DB80002"
 	    "100A01 100A02", &ctx, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert(line_matches(&out, ENV(1, "update") NB61
 	    "\"direction\": \"receive\", \"message\": { \"update\": { "
@@ -1094,7 +1094,7 @@ START_TEST(test_update_as4_merge)
 	    "C0110A 0202 00011170 000000C8 C01208 00011170 0A000001"
 	    "801A0B 01000B 0000000000000064 180A0000", &ctx, &m, buf,
 	    sizeof(buf));
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert(line_matches(&out, ENV(1, "update") NB61
 	    "\"direction\": \"receive\", \"message\": { \"update\": { "
@@ -1106,7 +1106,7 @@ START_TEST(test_update_as4_merge)
 	    "\"announce\": { \"ipv4 unicast\": { \"10.0.0.1\": [ { \"nlri\": "
 	    "\"10.0.0.0/24\" } ] } } } } } }"));
 	sbuf_reset(&out);
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
 	    "neighbor 127.0.0.62 receive update announced 10.0.0.0/24 "
@@ -1139,7 +1139,7 @@ START_TEST(test_update_ipv6)
 	    "800E2E 0002 01 20 20010DB8000000000000000000000001"
 	    "FE800000000000000000000000000001 00 40 20010DB800010000",
 	    &ctx, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_SEND,
+	event_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_SEND,
 	    &parsed, &m, 0);
 	ck_assert(line_matches(&out, "{ \"type\": \"update\", \"neighbor\": { "
 	    "\"address\": { \"local\": \"2001:db8::2\", \"peer\": "
@@ -1151,7 +1151,7 @@ START_TEST(test_update_ipv6)
 	    "\"nlri\": \"2001:db8:1::/64\" } ], \"fe80::1\": [ { "
 	    "\"nlri\": \"2001:db8:1::/64\" } ] } } } } } }"));
 	sbuf_reset(&out);
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND,
 	    &parsed, &m, 0);
 	ck_assert_str_eq(out.p, "neighbor 2001:db8::1 send update start\n"
 	    "neighbor 2001:db8::1 send update announced 2001:db8:1::/64 "
@@ -1162,12 +1162,12 @@ START_TEST(test_update_ipv6)
 
 	decode_update("0000 0006 800F03 000201", &ctx, &m, buf, sizeof(buf));
 	sbuf_reset(&out);
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert_ptr_nonnull(strstr(out.p,
 	    "\"message\":{\"eor\":{\"afi\":\"ipv6\",\"safi\":\"unicast\"}}"));
 	sbuf_reset(&out);
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert_str_eq(out.p, "neighbor 2001:db8::1 receive update start\n"
 	    "neighbor 2001:db8::1 receive update route eor 2/1 (ipv6 unicast)\n"
@@ -1191,13 +1191,13 @@ START_TEST(test_update_reset)
 	update_msg_init(&m);
 	sbuf_init(&out);
 	ck_assert_int_eq(update_decode(buf, n, &ctx, &m), UPD_SESSION_RESET);
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert(line_matches(&out, ENV(1, "update") NB61
 	    "\"direction\": \"receive\", \"message\": { \"update\": { } } "
 	    "} }"));
 	sbuf_reset(&out);
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
 	    "neighbor 127.0.0.62 receive update end\n");
@@ -1235,7 +1235,7 @@ START_TEST(test_open_built)
 	open.caps.unknown[0].data[0] = 0xab;
 	open.caps.unknown[0].data[1] = 0x01;
 	sbuf_init(&out);
-	api_encode_open(&out, ENCODER_JSON, &whole, &nb, API_DIR_SEND,
+	event_encode_open(&out, ENCODER_JSON, &whole, &nb, API_DIR_SEND,
 	    &parsed, &open);
 	ck_assert_ptr_null(strstr(out.p, "\\/"));
 	ck_assert_ptr_nonnull(strstr(out.p, "\"capabilities\":{\"1\":{\"name\":"
@@ -1256,7 +1256,7 @@ START_TEST(test_open_built)
 	ck_assert(json_object_is_type(t, json_type_double));
 	json_object_put(o);
 	sbuf_reset(&out);
-	api_encode_open(&out, ENCODER_TEXT, &whole, &nb, API_DIR_SEND,
+	event_encode_open(&out, ENCODER_TEXT, &whole, &nb, API_DIR_SEND,
 	    &parsed, &open);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send open version 4 asn "
 	    "23456 hold_time 180 router_id 1.2.3.4 capabilities "
@@ -1278,7 +1278,7 @@ START_TEST(test_packets_consolidate)
 	memset(ka, 0xff, 16);
 	ka[16] = 0, ka[17] = 19, ka[18] = BGP_MSG_KEEPALIVE;
 	sbuf_init(&out);
-	api_encode_keepalive(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_keepalive(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &o);
 	ck_assert(line_matches(&out, ENV(1, "keepalive") NB61
 	    "\"direction\": \"receive\", \"message\": { \"category\": 4, "
@@ -1287,7 +1287,7 @@ START_TEST(test_packets_consolidate)
 	o.packets = false;
 	o.consolidate = true;
 	sbuf_reset(&out);
-	api_encode_keepalive(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_keepalive(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &o);
 	ck_assert(line_matches(&out, ENV(1, "keepalive") "\"header\": "
 	    "\"0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304\", \"body\": \"0x\", "
@@ -1297,14 +1297,14 @@ START_TEST(test_packets_consolidate)
 	    "\"header\":"));
 	ck_assert_ptr_nonnull(strstr(out.p, "\"body\":\"0x\",\"neighbor\":"));
 	sbuf_reset(&out);
-	api_encode_keepalive(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_keepalive(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &o);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive keepalive header "
 	    "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304 body 0x\n");
 	o.consolidate = false;
 	o.packets = true;
 	sbuf_reset(&out);
-	api_encode_keepalive(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND, &o);
+	event_encode_keepalive(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND, &o);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send 4 header "
 	    "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304 body 0x\n");
 	sbuf_free(&out);
@@ -1328,7 +1328,7 @@ START_TEST(test_consolidate_update)
 	update_msg_init(&m);
 	sbuf_init(&out);
 	ck_assert_int_eq(update_decode(eor + 19, 4, &ctx, &m), UPD_OK);
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE, &o,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE, &o,
 	    &m, 0);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
 	    "neighbor 127.0.0.62 receive update route eor 1/1 (ipv4 unicast)\n"
@@ -1336,7 +1336,7 @@ START_TEST(test_consolidate_update)
 	    "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001702 body 0x00000000\n"
 	    "neighbor 127.0.0.62 receive update end\n");
 	sbuf_reset(&out);
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE, &o,
+	event_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE, &o,
 	    &m, 0);
 	ck_assert(line_matches(&out, ENV(1, "update") "\"header\": "
 	    "\"0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001702\", \"body\": "
@@ -1355,19 +1355,19 @@ START_TEST(test_envelope_order_overflow)
 
 	nb.counter = 7;
 	sbuf_init(&out);
-	api_encode_state(&out, ENCODER_JSON, &src, &nb, "up", NULL);
+	event_encode_state(&out, ENCODER_JSON, &src, &nb, "up", NULL);
 	ck_assert_str_eq(out.p, "{\"exabgp\":\"4.0.1\",\"time\":1795609087.25,"
 	    "\"host\":\"vm\",\"pid\":14160,\"ppid\":14158,\"counter\":7,"
 	    "\"type\":\"state\",\"neighbor\":{\"address\":{\"local\":"
 	    "\"127.0.0.61\",\"peer\":\"127.0.0.62\"},\"asn\":{\"local\":65001,"
 	    "\"peer\":65002},\"state\":\"up\"}}\n");
 	sbuf_reset(&out);
-	api_encode_overflow(&out, ENCODER_JSON, &src, 12345);
+	event_encode_overflow(&out, ENCODER_JSON, &src, 12345);
 	ck_assert_str_eq(out.p, "{\"exabgp\":\"4.0.1\",\"time\":1795609087.25,"
 	    "\"host\":\"vm\",\"pid\":14160,\"ppid\":14158,\"type\":"
 	    "\"overflow\",\"dropped\":12345}\n");
 	sbuf_reset(&out);
-	api_encode_overflow(&out, ENCODER_TEXT, &src, 12345);
+	event_encode_overflow(&out, ENCODER_TEXT, &src, 12345);
 	ck_assert_str_eq(out.p, "overflow dropped 12345\n");
 	sbuf_free(&out);
 }
@@ -1393,12 +1393,12 @@ START_TEST(test_text_lines)
 
 	sbuf_init(&out);
 	update_msg_init(&m);
-	api_encode_state(&out, ENCODER_TEXT, &src, &nb, "connected", NULL);
+	event_encode_state(&out, ENCODER_TEXT, &src, &nb, "connected", NULL);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 connected\n");
 	n = message(OPEN26, buf, sizeof(buf), BGP_MSG_OPEN);
 	ck_assert_int_eq(open_decode(buf + 19, n - 19, &open, &err), 0);
 	sbuf_reset(&out);
-	api_encode_open(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_open(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &open);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive open version 4 "
 	    "asn 65002 hold_time 30 router_id 10.0.0.2 capabilities "
@@ -1407,12 +1407,12 @@ START_TEST(test_text_lines)
 	    "addpath(send/receive ipv4 unicast,send/receive ipv6 unicast), "
 	    "enhanced route refresh]\n");
 	sbuf_reset(&out);
-	api_encode_keepalive(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_keepalive(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive keepalive\n");
 	sbuf_reset(&out);
 	decode_update(golden_updates[0].body, &ctx33, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, ctx33.addpath_rx);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
 	    "neighbor 127.0.0.62 receive update announced 192.0.2.0/24 "
@@ -1421,7 +1421,7 @@ START_TEST(test_text_lines)
 	    "neighbor 127.0.0.62 receive update end\n");
 	sbuf_reset(&out);
 	decode_update("00000000", &ctx33, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, ctx33.addpath_rx);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
 	    "neighbor 127.0.0.62 receive update route eor 1/1 (ipv4 unicast)\n"
@@ -1429,31 +1429,31 @@ START_TEST(test_text_lines)
 	sbuf_reset(&out);
 	decode_update("0008 00000000 18C63364 0000", &ctx33, &m, buf,
 	    sizeof(buf));
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, ctx33.addpath_rx);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive update start\n"
 	    "neighbor 127.0.0.62 receive update withdrawn 198.51.100.0/24 "
 	    "path-information 0.0.0.0\n"
 	    "neighbor 127.0.0.62 receive update end\n");
 	sbuf_reset(&out);
-	api_encode_refresh(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_refresh(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, 1, 1, 0);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 receive route-refresh "
 	    "afi ipv4 safi unicast query\n");
 	sbuf_reset(&out);
-	api_encode_notification(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND,
+	event_encode_notification(&out, ENCODER_TEXT, &src, &nb, API_DIR_SEND,
 	    &parsed, 6, 2, (const uint8_t *)"\x03" "bye", 4);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 send notification code 6 "
 	    "subcode 2 data 0x03627965\n");
 	sbuf_reset(&out);
-	api_encode_state(&out, ENCODER_TEXT, &src, &nb, "down",
+	event_encode_state(&out, ENCODER_TEXT, &src, &nb, "down",
 	    "peer reset, message [closing connection] error[the TCP "
 	    "connection was closed by the remote end]");
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.62 down - peer reset, "
 	    "message [closing connection] error[the TCP connection was closed "
 	    "by the remote end]\n");
 	sbuf_reset(&out);
-	api_encode_shutdown(&out, ENCODER_TEXT, &src);
+	event_encode_shutdown(&out, ENCODER_TEXT, &src);
 	ck_assert_str_eq(out.p, "shutdown 14160 14158\n");
 	update_msg_free(&m);
 	sbuf_free(&out);
@@ -1475,7 +1475,7 @@ START_TEST(test_text_api_check)
 	sbuf_init(&out);
 	decode_update("0000 0015 40010100 400200 4003047F000001 40050400000064"
 	    "2000000000", &ctx, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert_str_eq(out.p, "neighbor 127.0.0.1 receive update start\n"
 	    "neighbor 127.0.0.1 receive update announced 0.0.0.0/32 next-hop "
@@ -1519,7 +1519,7 @@ START_TEST(test_json_escape)
 
 	sbuf_init(&out);
 	sbuf_adds(&out, "<");
-	api_json_escape(&out, (const uint8_t *)v->in, v->len);
+	event_json_escape(&out, (const uint8_t *)v->in, v->len);
 	ck_assert_str_eq(out.p + 1, v->out);
 	sbuf_free(&out);
 }
@@ -1606,7 +1606,7 @@ START_TEST(test_hostile_hostname)
 	snprintf(open.caps.hostname, sizeof(open.caps.hostname), "%s", h);
 	snprintf(open.caps.domainname, sizeof(open.caps.domainname), "%s", h);
 	sbuf_init(&out);
-	api_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &open);
 	ck_assert_msg((o = parse_line(out.p, out.len)) != NULL, "%s", out.p);
 	ck_assert(clean_utf8_line(out.p, out.len));
@@ -1624,7 +1624,7 @@ START_TEST(test_hostile_hostname)
 	json_object_put(o);
 
 	sbuf_reset(&out);
-	api_encode_open(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_open(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &open);
 	ck_assert_msg(clean_text(out.p, out.len, 1), "%s", out.p);
 	ck_assert_ptr_nonnull(strstr(out.p, "capabilities [hostname("));
@@ -1644,7 +1644,7 @@ START_TEST(test_hostile_shutdown)
 	data[0] = (uint8_t)hl;
 	memcpy(data + 1, h, hl);
 	sbuf_init(&out);
-	api_encode_notification(&out, ENCODER_JSON, &src, &nb,
+	event_encode_notification(&out, ENCODER_JSON, &src, &nb,
 	    API_DIR_RECEIVE, &parsed, 6, 2, data, hl + 1);
 	ck_assert_msg((o = parse_line(out.p, out.len)) != NULL, "%s", out.p);
 	ck_assert(clean_utf8_line(out.p, out.len));
@@ -1659,7 +1659,7 @@ START_TEST(test_hostile_shutdown)
 	json_object_put(o);
 
 	sbuf_reset(&out);
-	api_encode_notification(&out, ENCODER_TEXT, &src, &nb,
+	event_encode_notification(&out, ENCODER_TEXT, &src, &nb,
 	    API_DIR_RECEIVE, &parsed, 6, 2, data, hl + 1);
 	ck_assert_msg(clean_text(out.p, out.len, 1), "%s", out.p);
 
@@ -1669,12 +1669,12 @@ START_TEST(test_hostile_shutdown)
 	sbuf_add(&reason, h, strlen(h));
 	sbuf_adds(&reason, "]");
 	sbuf_reset(&out);
-	api_encode_state(&out, ENCODER_JSON, &src, &nb, "down", reason.p);
+	event_encode_state(&out, ENCODER_JSON, &src, &nb, "down", reason.p);
 	ck_assert_msg((o = parse_line(out.p, out.len)) != NULL, "%s", out.p);
 	ck_assert(clean_utf8_line(out.p, out.len));
 	json_object_put(o);
 	sbuf_reset(&out);
-	api_encode_state(&out, ENCODER_TEXT, &src, &nb, "down", reason.p);
+	event_encode_state(&out, ENCODER_TEXT, &src, &nb, "down", reason.p);
 	ck_assert_msg(clean_text(out.p, out.len, 1), "%s", out.p);
 	sbuf_free(&reason);
 	sbuf_free(&out);
@@ -1697,14 +1697,14 @@ START_TEST(test_hostile_attribute)
 	decode_update("0000 0022 40010100 400200 400304 0A000001"
 	    "400504 00000064"
 	    "C0630A 220A0D00E280A8FF5C7B 180A0000", &ctx, &m, buf, sizeof(buf));
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert_ptr_nonnull(o = parse_line(out.p, out.len));
 	ck_assert_ptr_nonnull(strstr(out.p,
 	    "\"attribute-0x63-0xE0\":\"0x220A0D00E280A8FF5C7B\""));
 	json_object_put(o);
 	sbuf_reset(&out);
-	api_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert(clean_text(out.p, out.len, 3));
 	ck_assert_ptr_nonnull(strstr(out.p,
@@ -1732,7 +1732,7 @@ START_TEST(test_treat_as_withdraw)
 	    "400504 00000064 180A0000", buf, sizeof(buf));
 	ck_assert_int_eq(update_decode(buf, n, &ctx, &m),
 	    UPD_TREAT_AS_WITHDRAW);
-	api_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, &m, 0);
 	ck_assert(line_matches(&out, ENV(1, "update") NB61
 	    "\"direction\": \"receive\", \"message\": { \"update\": { "
@@ -1786,14 +1786,14 @@ mutate_check_update(const uint8_t *body, size_t len, uint32_t *st,
 		buf[xorshift(st) % len] = (uint8_t)xorshift(st);
 	(void)update_decode(buf, len, ctx, m);
 	sbuf_reset(out);
-	api_encode_update(out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, m, ctx->addpath_rx);
 	ck_assert_msg((o = parse_line(out->p, out->len)) != NULL, "%s",
 	    out->p);
 	ck_assert(clean_utf8_line(out->p, out->len));
 	json_object_put(o);
 	sbuf_reset(out);
-	api_encode_update(out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	event_encode_update(out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, m, ctx->addpath_rx);
 	ck_assert_msg(clean_text_any(out->p, out->len), "%s", out->p);
 }
@@ -1850,14 +1850,14 @@ START_TEST(test_mutated_open)
 				buf[k] = (uint8_t)xorshift(&st);
 		ck_assert_int_eq(open_decode(buf, n, &open, &err), 0);
 		sbuf_reset(&out);
-		api_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
+		event_encode_open(&out, ENCODER_JSON, &src, &nb, API_DIR_RECEIVE,
 		    &parsed, &open);
 		ck_assert_msg((o = parse_line(out.p, out.len)) != NULL, "%s",
 		    out.p);
 		ck_assert(clean_utf8_line(out.p, out.len));
 		json_object_put(o);
 		sbuf_reset(&out);
-		api_encode_open(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+		event_encode_open(&out, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 		    &parsed, &open);
 		ck_assert_msg(clean_text(out.p, out.len, 1), "%s", out.p);
 	}
@@ -1894,9 +1894,9 @@ START_TEST(test_undecoded_message)
 
 		for (int enc = ENCODER_TEXT; enc <= ENCODER_JSON; enc++) {
 			sbuf_reset(&out);
-			api_encode_open(&out, (enum cfg_encoder)enc, &src, &nb,
+			event_encode_open(&out, (enum cfg_encoder)enc, &src, &nb,
 			    API_DIR_RECEIVE, &o, NULL);
-			api_encode_update(&out, (enum cfg_encoder)enc, &src, &nb,
+			event_encode_update(&out, (enum cfg_encoder)enc, &src, &nb,
 			    API_DIR_RECEIVE, &o, NULL, 0);
 			if (!raw_wanted) {
 				ck_assert_msg(out.len == 0,
@@ -1962,24 +1962,24 @@ START_TEST(test_json6_state)
 	struct sbuf out;
 
 	sbuf_init(&out);
-	api_encode_state(&out, ENCODER_JSON6, &src, &nb, "up", NULL);
+	event_encode_state(&out, ENCODER_JSON6, &src, &nb, "up", NULL);
 	assert_version(&out, "6.0.0");
 	ck_assert(line_matches(&out, ENV6("state") NB61_6
 	    "\"state\": \"up\" } }"));
 	sbuf_reset(&out);
-	api_encode_state(&out, ENCODER_JSON6, &src, &nb, "down", reason);
+	event_encode_state(&out, ENCODER_JSON6, &src, &nb, "down", reason);
 	ck_assert(line_matches(&out, ENV6("state") NB61_6
 	    "\"state\": \"down\", \"reason\": \"peer reset, message [closing "
 	    "connection] {x} \\\"q\\\"\" } }"));
 	/* the same event in 4.x: no router-id, brackets turned */
 	sbuf_reset(&out);
-	api_encode_state(&out, ENCODER_JSON, &src, &nb, "down", reason);
+	event_encode_state(&out, ENCODER_JSON, &src, &nb, "down", reason);
 	assert_version(&out, "4.0.1");
 	ck_assert(line_matches(&out, ENV(20, "state") NB61
 	    "\"state\": \"down\", \"reason\": \"peer reset, message (closing "
 	    "connection) (x) \\\"q\\\"\" } }"));
 	sbuf_reset(&out);
-	api_encode_shutdown(&out, ENCODER_JSON6, &src);
+	event_encode_shutdown(&out, ENCODER_JSON6, &src);
 	assert_version(&out, "6.0.0");
 	sbuf_free(&out);
 }
@@ -1995,7 +1995,7 @@ START_TEST(test_json6_notification_refresh)
 	struct sbuf out;
 
 	sbuf_init(&out);
-	api_encode_notification(&out, ENCODER_JSON6, &src, &nb,
+	event_encode_notification(&out, ENCODER_JSON6, &src, &nb,
 	    API_DIR_RECEIVE, &parsed, 6, 0, closing, sizeof(closing));
 	assert_version(&out, "6.0.0");
 	ck_assert(line_matches(&out, ENV6("notification") NB61_6
@@ -2004,21 +2004,21 @@ START_TEST(test_json6_notification_refresh)
 	    "\"closing\" } } }"));
 	/* 4.x: no "message" for a Cease 6/0 */
 	sbuf_reset(&out);
-	api_encode_notification(&out, ENCODER_JSON, &src, &nb,
+	event_encode_notification(&out, ENCODER_JSON, &src, &nb,
 	    API_DIR_RECEIVE, &parsed, 6, 0, closing, sizeof(closing));
 	ck_assert(line_matches(&out, ENV(1, "notification") NB61
 	    "\"direction\": \"receive\", \"notification\": { \"code\": 6, "
 	    "\"subcode\": 0, \"data\": \"0x636C6F73696E67\" } } }"));
 	/* peer bytes that are not UTF-8: escaped, never raw */
 	sbuf_reset(&out);
-	api_encode_notification(&out, ENCODER_JSON6, &src, &nb,
+	event_encode_notification(&out, ENCODER_JSON6, &src, &nb,
 	    API_DIR_RECEIVE, &parsed, 3, 1, bad, sizeof(bad));
 	ck_assert(line_matches(&out, ENV6("notification") NB61_6
 	    "\"direction\": \"receive\", \"notification\": { \"code\": 3, "
 	    "\"subcode\": 1, \"data\": \"0x61FF22\", \"message\": "
 	    "\"a\\ufffd\\\"\" } } }"));
 	sbuf_reset(&out);
-	api_encode_refresh(&out, ENCODER_JSON6, &src, &nb, API_DIR_RECEIVE,
+	event_encode_refresh(&out, ENCODER_JSON6, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, 1, 1, 0);
 	assert_version(&out, "6.0.0");
 	ck_assert(line_matches(&out, ENV6("refresh") NB61_6
@@ -2039,7 +2039,7 @@ render_update(struct sbuf *out, enum cfg_encoder enc, const char *body,
 	sbuf_reset(out);
 	update_msg_init(&m);
 	decode_update(body, ctx, &m, buf, sizeof(buf));
-	api_encode_update(out, enc, &src, nb, API_DIR_RECEIVE, &parsed, &m, 0);
+	event_encode_update(out, enc, &src, nb, API_DIR_RECEIVE, &parsed, &m, 0);
 	update_msg_free(&m);
 }
 
@@ -2278,7 +2278,7 @@ json6_line(const char *hex, const char *json, const struct cfg_neighbor *c,
 	update_msg_init(&m);
 	(void)update_decode(buf + 19, n - 19, &ctx, &m);
 	sbuf_reset(out);
-	api_encode_update(out, ENCODER_JSON6, &src, &nb, API_DIR_RECEIVE, &o,
+	event_encode_update(out, ENCODER_JSON6, &src, &nb, API_DIR_RECEIVE, &o,
 	    &m, addpath);
 	update_msg_free(&m);
 	got = parse_line(out->p, out->len);
@@ -2502,9 +2502,9 @@ START_TEST(test_kit_json6)
 END_TEST
 
 static Suite *
-api_encode_suite(void)
+event_encode_suite(void)
 {
-	Suite *s = suite_create("api_encode");
+	Suite *s = suite_create("event_encode");
 	TCase *tc;
 
 	tc = tcase_create("kit");
@@ -2560,7 +2560,7 @@ api_encode_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(api_encode_suite());
+	SRunner *sr = srunner_create(event_encode_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);
