@@ -22,7 +22,7 @@
 
 #include "evbgp/attrs.h"
 #include "evbgp/bgp_proto.h"
-#include "evbgp/rib_out.h"
+#include "evbgp/adj_rib.h"
 #include "evbgp/util.h"
 
 struct counts {
@@ -81,11 +81,11 @@ main(int argc, char **argv)
 	size_t n = 1000000, peers = 1, k = 0;	/* k 0: a set per route */
 	bool json = false;
 	struct attr_table *t;
-	struct rib_out **ro;
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib **ro;
+	struct adj_rib_pack_ctx ctx;
 	struct counts c = { 0, 0 };
 	struct attr_table_mem am;
-	struct rib_out_mem rm, rsum;
+	struct adj_rib_mem rm, rsum;
 	size_t before, after;
 	double t0, t1, t2;
 
@@ -114,7 +114,7 @@ main(int argc, char **argv)
 	t = attr_table_new();
 	ro = xcalloc(peers, sizeof(*ro));
 	for (size_t p = 0; p < peers; p++)
-		ro[p] = rib_out_new();
+		ro[p] = adj_rib_new();
 	t0 = mono_now();
 	double worst = 0, last = cpu_now();
 	size_t worst_at = 0;
@@ -137,7 +137,7 @@ main(int argc, char **argv)
 		pfx.b[2] = (uint8_t)(i >> 8);
 		pfx.b[3] = (uint8_t)i;
 		for (size_t p = 0; p < peers; p++)
-			rib_out_announce(ro[p], FAM_IPV4_UNICAST, &pfx, 0, ia);
+			adj_rib_announce(ro[p], FAM_IPV4_UNICAST, &pfx, 0, ia);
 		attrs_unref(ia);
 		if ((i & 1023) == 0) {
 			double now = cpu_now();
@@ -160,14 +160,14 @@ main(int argc, char **argv)
 	ctx.full = never_full;
 	ctx.arg = &c;
 	for (size_t p = 0; p < peers; p++)
-		rib_out_pack(ro[p], &ctx);
+		adj_rib_pack(ro[p], &ctx);
 	t2 = mono_now();
 	after = heap_in_use();
 
 	attr_table_memory(t, &am);
 	memset(&rsum, 0, sizeof(rsum));
 	for (size_t p = 0; p < peers; p++) {
-		rib_out_memory(ro[p], &rm);
+		adj_rib_memory(ro[p], &rm);
 		rsum.routes += rm.routes;
 		rsum.entry_bytes += rm.entry_bytes;
 		rsum.index_bytes += rm.index_bytes;
@@ -222,7 +222,7 @@ main(int argc, char **argv)
 		}
 	}
 	for (size_t p = 0; p < peers; p++)
-		rib_out_free(ro[p]);
+		adj_rib_free(ro[p]);
 	free(ro);
 	attr_table_free(t);
 	return 0;

@@ -1,6 +1,6 @@
 /*
- * libFuzzer target for the helper event encoders (api_encode_*), fed the
- * way api_events.c feeds them: a message is decoded (an OPEN with the
+ * libFuzzer target for the helper event encoders (event_encode_*), fed the
+ * way events.c feeds them: a message is decoded (an OPEN with the
  * lax decoder, so one that fails validation is still shown; an UPDATE
  * with its RFC 7606 verdict) and encoded with the decoded form, or
  * without it when decoding failed, for the options the input chooses.
@@ -12,7 +12,7 @@
  * direction), byte 2 the message type (1..5 after % 5 + 1), the rest the
  * message body; the 19-octet header is made here.
  *
- * The promises checked (api_encode.h): each call appends whole lines;
+ * The promises checked (event_encode.h): each call appends whole lines;
  * JSON is exactly one line that parses as one JSON object; text holds no
  * control characters but the line ends; what a peer sends never adds a
  * line.
@@ -23,7 +23,7 @@
 
 #include <json-c/json.h>
 
-#include "evbgp/api_encode.h"
+#include "evbgp/event_encode.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/msg.h"
 #include "evbgp/update.h"
@@ -73,7 +73,7 @@ check_output(const struct sbuf *out, enum cfg_encoder enc, bool block)
 		unsigned char c = (unsigned char)out->p[i];
 
 		if (c == '\n') {
-			if (enc == ENCODER_JSON)
+			if (enc != ENCODER_TEXT)
 				check_json_line(out->p + start, i - start,
 				    out);
 			else if (i == start)
@@ -155,7 +155,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	addpath = (sess & 32) ? ctx.addpath_rx : 0;
 	addr_from_u32(&nb.local, 0x7f000001);
 	addr_from_u32(&nb.peer, 0x7f000002);
-	enc = (rend & 1) ? ENCODER_TEXT : ENCODER_JSON;
+	/* 32: ExaBGP main's JSON dialect */
+	enc = (rend & 1) ? ENCODER_TEXT : (rend & 32) ? ENCODER_JSON6 :
+	    ENCODER_JSON;
+	nb.router_id = 0x0a000001;
 	dir = (rend & 16) ? API_DIR_SEND : API_DIR_RECEIVE;
 	memset(&o, 0, sizeof(o));
 	o.parsed = (rend & 2) != 0;
@@ -169,7 +172,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (type) {
 	case BGP_MSG_OPEN:
 		ok = open_decode_lax(msg + BGP_HEADER_LEN, blen, &open) == 0;
-		api_encode_open(&out, enc, &src, &nb, dir, &o,
+		event_encode_open(&out, enc, &src, &nb, dir, &o,
 		    parsed && ok ? &open : NULL);
 		check_output(&out, enc, false);
 		break;
@@ -177,25 +180,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		update_msg_init(&m);
 		update_decode(msg + BGP_HEADER_LEN, blen, &ctx, &m);
 		ok = m.verdict != UPD_SESSION_RESET;
-		api_encode_update(&out, enc, &src, &nb, dir, &o,
+		event_encode_update(&out, enc, &src, &nb, dir, &o,
 		    parsed && ok ? &m : NULL, addpath);
 		check_output(&out, enc, enc == ENCODER_TEXT);
 		update_msg_free(&m);
 		break;
 	case BGP_MSG_NOTIFICATION:
-		api_encode_notification(&out, enc, &src, &nb, dir, &o,
+		event_encode_notification(&out, enc, &src, &nb, dir, &o,
 		    msg[BGP_HEADER_LEN], msg[BGP_HEADER_LEN + 1],
 		    msg + BGP_HEADER_LEN + 2, blen - 2);
 		check_output(&out, enc, false);
 		break;
 	case BGP_MSG_KEEPALIVE:
-		api_encode_keepalive(&out, enc, &src, &nb, dir, &o);
+		event_encode_keepalive(&out, enc, &src, &nb, dir, &o);
 		check_output(&out, enc, false);
 		break;
 	case BGP_MSG_ROUTE_REFRESH:
 		if (route_refresh_decode(msg + BGP_HEADER_LEN, blen, &rr,
 		    &err) == 0)
-			api_encode_refresh(&out, enc, &src, &nb, dir, &o,
+			event_encode_refresh(&out, enc, &src, &nb, dir, &o,
 			    rr.afi, rr.safi, rr.subtype);
 		check_output(&out, enc, false);
 		break;
@@ -203,7 +206,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the state event's reason, escaped like any peer text */
 	sbuf_reset(&out);
 	reason = body_string(msg + BGP_HEADER_LEN, blen);
-	api_encode_state(&out, enc, &src, &nb, (rend & 32) ? "down" : "up",
+	event_encode_state(&out, enc, &src, &nb, (rend & 32) ? "down" : "up",
 	    (rend & 32) ? reason : NULL);
 	check_output(&out, enc, false);
 	free(reason);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "evbgp/nlri.h"
-#include "evbgp/rib_out.h"
+#include "evbgp/adj_rib.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,7 +24,7 @@ emit(void *arg, const uint8_t *msg, size_t len)
 
 static void
 one(const struct nlri *n, const uint8_t *start, size_t size, bool addpath,
-    struct rib_out *ro, const struct attrs *a, bool withdrawn)
+    struct adj_rib *ro, const struct attrs *a, bool withdrawn)
 {
 	uint8_t key[NLRI_MAX], out[NLRI_MAX + 8];
 	struct sbuf o;
@@ -50,18 +50,18 @@ one(const struct nlri *n, const uint8_t *start, size_t size, bool addpath,
 	    memcmp(out + (addpath ? 4 : 0), n->b, n->len) != 0)
 		abort();
 	if (withdrawn)
-		rib_out_withdraw_nlri(ro, n, NULL);
+		adj_rib_withdraw_nlri(ro, n, NULL);
 	else
-		rib_out_announce_nlri(ro, n, a, RIB_SRC_API);
+		adj_rib_announce_nlri(ro, n, a, RIB_SRC_API);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct attr_table *t;
 	const struct attrs *a;
-	struct rib_out *ro;
+	struct adj_rib *ro;
 	struct attrs b;
 	bool addpath, withdrawn;
 	enum family_id fam;
@@ -82,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 
 	t = attr_table_new();
-	ro = rib_out_new();
+	ro = adj_rib_new();
 	attrs_init(&b);
 	b.has = ATTR_HAS_ORIGIN | ATTR_HAS_NEXT_HOP;
 	addr_parse("192.0.2.1", &b.nexthop);
@@ -125,7 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ctx.max_msg = 4096;
 		ctx.group_updates = true;
 		ctx.emit = emit;
-		(void)rib_out_pack(ro, &ctx);
+		(void)adj_rib_pack(ro, &ctx);
 		rbuf_init(&r, data, size);
 		while (rbuf_left(&r) > 0) {
 			int rc = nlri_get(&r, fam, addpath, withdrawn, &n,
@@ -136,10 +136,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (rc == 0)
 				one(&n, data, size, addpath, ro, a, true);
 		}
-		(void)rib_out_pack(ro, &ctx);
+		(void)adj_rib_pack(ro, &ctx);
 	}
 	attrs_unref(a);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 	return 0;
 }

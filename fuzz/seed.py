@@ -118,29 +118,27 @@ def repo_seeds(outdir):
           b"1: lo    inet6 2001:db8::1/128 scope global\n")
 
 
-# (AFI, SAFI) of each enum family_id name; the index (fuzz_nlri's byte 0) is
-# the name's place in include/evbgp/family.h, read at run time
-FAMILY_AFI_SAFI = {
-    "FAM_IPV4_UNICAST": (1, 1), "FAM_IPV4_MULTICAST": (1, 2),
-    "FAM_IPV4_NLRI_MPLS": (1, 4), "FAM_IPV4_MVPN": (1, 5),
-    "FAM_IPV4_SRPOLICY": (1, 73), "FAM_IPV4_MUP": (1, 85),
-    "FAM_IPV4_MPLS_VPN": (1, 128), "FAM_IPV4_RTC": (1, 132),
-    "FAM_IPV4_FLOW": (1, 133), "FAM_IPV4_FLOW_VPN": (1, 134),
-    "FAM_IPV6_UNICAST": (2, 1), "FAM_IPV6_MULTICAST": (2, 2),
-    "FAM_IPV6_NLRI_MPLS": (2, 4), "FAM_IPV6_MVPN": (2, 5),
-    "FAM_IPV6_SRPOLICY": (2, 73), "FAM_IPV6_MUP": (2, 85),
-    "FAM_IPV6_MPLS_VPN": (2, 128), "FAM_IPV6_FLOW": (2, 133),
-    "FAM_IPV6_FLOW_VPN": (2, 134), "FAM_L2VPN_VPLS": (25, 65),
-    "FAM_L2VPN_EVPN": (25, 70), "FAM_BGPLS": (16388, 71),
-    "FAM_BGPLS_VPN": (16388, 72)}
-
-
+# (AFI, SAFI) -> enum family_id, fuzz_nlri's byte 0: read from
+# include/evbgp/family.h (the enum's order), src/family.c (each id's AFI
+# and SAFI) and include/evbgp/bgp_proto.h (their numbers), so that the
+# seeds follow the enum when families are added in AFI/SAFI order.
 def family_ids():
-    text = open(os.path.join(REPO, "include", "evbgp", "family.h")).read()
-    body = re.search(r"enum family_id \{(.*?)\};", text, re.S).group(1)
-    names = re.findall(r"\b(FAM_[A-Z0-9_]+)", body)
-    return {FAMILY_AFI_SAFI[n]: i for i, n in enumerate(names)
-            if n in FAMILY_AFI_SAFI}
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    read = lambda p: open(os.path.join(root, p), encoding="utf-8").read()
+    consts = {m.group(1): int(m.group(2)) for m in re.finditer(
+        r"#define\s+(BGP_(?:AFI|SAFI)_\w+)\s+(\d+)",
+        read("include/evbgp/bgp_proto.h"))}
+    enum = re.search(r"enum family_id \{(.*?)\};", read(
+        "include/evbgp/family.h"), re.S).group(1)
+    order = re.findall(r"\b(FAM_\w+)\b", enum)
+    defs = dict((m.group(1), (consts[m.group(2)], consts[m.group(3)]))
+                for m in re.finditer(r"\[(FAM_\w+)\]\s*=\s*\{\s*(BGP_AFI_"
+                                     r"\w+),\s*(BGP_SAFI_\w+)",
+                                     read("src/family.c")))
+    return {defs[f]: i for i, f in enumerate(order) if f in defs}
+
+
+FAMILY_ID = family_ids()
 
 
 def nlri_seeds(outdir, msg):
@@ -179,9 +177,6 @@ def nlri_seeds(outdir, msg):
             write(outdir, "nlri", bytes([fam | 0x80]) + v[3:])
         elif len(v) >= 5 and len(v) >= 5 + v[3]:
             write(outdir, "nlri", bytes([fam]) + v[5 + v[3]:])
-
-
-FAMILY_ID = family_ids()
 
 
 def kit_seeds(outdir, kit):

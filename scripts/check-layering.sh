@@ -32,17 +32,17 @@ read -r -d '' PARTS <<'EOF'
 2 codec: attrs msg update update_priv bgp_attr nlri flow evpn mvpn mup srpolicy bgpls
 3 config: config config_print route_text flow_text
 4 settings: env
-4 rib: rib_out
+4 rib: adj_rib
 4 fsm: fsm
 4 grammar: api
-4 encoders: api_encode api_encode_priv api_json api_text
+4 encoders: event_encode event_encode_priv event_json event_text
 4 interfaces: line_handler
 5 peer: peer
 5 supervisor: supervisor
 5 control: control cli_pipe
-6 events: api_events
+6 events: events
 7 daemon: daemon
-8 commands: api_exec api_show_json metrics
+8 commands: api_exec show_json metrics
 9 main: main
 EOF
 

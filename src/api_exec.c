@@ -22,12 +22,12 @@
 
 #include "evbgp/api.h"
 #include "evbgp/api_exec.h"
-#include "evbgp/api_show_json.h"
+#include "evbgp/show_json.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
 #include "evbgp/peer.h"
-#include "evbgp/rib_out.h"
+#include "evbgp/adj_rib.h"
 #include "evbgp/route_text.h"
 #include "evbgp/util.h"
 
@@ -531,14 +531,14 @@ show_summary(struct daemon *d, struct api_client *c,
 			continue;
 		/* up for, or down for (never up while down) */
 		fmt_duration(peer_up_down_for(p), up, sizeof(up));
-		rib_out_sent(p->ro, &ann, &wd);
+		adj_rib_sent(p->rib_out, &ann, &wd);
 		replyf(c, "%-16s%-10u%-10s%-12s|%9llu%9llu%10llu%10llu%10zu",
 		    p->name, p->cfg->peer_as, up, state_word(peer_state(p)),
 		    (unsigned long long)p->stats.sent[BGP_MSG_UPDATE],
 		    (unsigned long long)p->stats.recv[BGP_MSG_UPDATE],
 		    (unsigned long long)ann,
 		    (unsigned long long)p->hist.prefixes_recv,
-		    rib_out_queued(p->ro));
+		    adj_rib_queued(p->rib_out));
 	}
 }
 
@@ -667,11 +667,11 @@ show_extensive_peer(struct api_client *c, struct peer *p)
 	}
 	replyf(c, "%s", "");
 	replyf(c, "Routes                          Sent        Received");
-	snprintf(x, sizeof(x), "%zu", rib_out_count(p->ro));
+	snprintf(x, sizeof(x), "%zu", adj_rib_count(p->rib_out));
 	snprintf(y, sizeof(y), "%zu", p->rib_in != NULL ?
-	    rib_out_count(p->rib_in) : (size_t)0);
+	    adj_rib_count(p->rib_in) : (size_t)0);
 	show_row(c, "routes", x, p->rib_in != NULL ? y : "(no adj-rib in)");
-	rib_out_sent(p->ro, &ann, &wd);
+	adj_rib_sent(p->rib_out, &ann, &wd);
 	snprintf(x, sizeof(x), "%llu", (unsigned long long)ann);
 	snprintf(y, sizeof(y), "%llu", (unsigned long long)p->hist.prefixes_recv);
 	show_row(c, "prefixes announced", x, y);
@@ -679,10 +679,10 @@ show_extensive_peer(struct api_client *c, struct peer *p)
 	snprintf(y, sizeof(y), "%llu", (unsigned long long)p->hist.withdrawn_recv);
 	show_row(c, "prefixes withdrawn", x, y);
 	/* routes an UPDATE of this session cannot hold (log says which) */
-	snprintf(x, sizeof(x), "%zu", rib_out_toobig(p->ro));
+	snprintf(x, sizeof(x), "%zu", adj_rib_toobig(p->rib_out));
 	show_row(c, "too-large-unsent", x, "");
 	snprintf(x, sizeof(x), "%llu",
-	    (unsigned long long)rib_out_toobig_total(p->ro));
+	    (unsigned long long)adj_rib_toobig_total(p->rib_out));
 	show_row(c, "too-large-seen", x, "");
 	replyf(c, "%s", "");
 	show_progress(c, p);
@@ -747,7 +747,7 @@ show_rib(struct daemon *d, struct api_client *c,
 		struct peer *p = d->peers[i];
 		struct rib_show rs = { c, p->name, cmd->extensive };
 
-		const struct rib_out *rib = in ? p->rib_in : p->ro;
+		const struct adj_rib *rib = in ? p->rib_in : p->rib_out;
 
 		if (!show_filter_ok(cmd, p) || !selector_matches(&cmd->sel, p))
 			continue;
@@ -837,7 +837,7 @@ exec_status(struct daemon *d, struct api_client *c, bool json)
 		st.peers[i].state = exabgp_state_name(peer_state(d->peers[i]));
 		if (peer_state(d->peers[i]) == ST_ESTABLISHED)
 			st.established++;
-		st.routes_out += rib_out_count(d->peers[i]->ro);
+		st.routes_out += adj_rib_count(d->peers[i]->rib_out);
 	}
 	if (json) {
 		api_show_status_json(c, &st);
@@ -990,10 +990,10 @@ fast_apply(struct daemon *d, struct api_client *c, enum family_id fam,
 		if (!FAMSET_HAS(p->cfg->families, fam))
 			continue;
 		if (a != NULL)
-			rib_out_announce_src(p->ro, fam, pfx, path_id, a,
+			adj_rib_announce_src(p->rib_out, fam, pfx, path_id, a,
 			    RIB_SRC_API);
 		else
-			rib_out_withdraw(p->ro, fam, pfx, path_id);
+			adj_rib_withdraw(p->rib_out, fam, pfx, path_id);
 		peer_schedule_kick(p);
 		n++;
 	}

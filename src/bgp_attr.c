@@ -44,6 +44,8 @@ struct enc {
 struct jw {
 	struct sbuf	*o;
 	bool		 first;
+	bool		 v6;	/* main's dialect (bgp_attr_json6) */
+	bool		 nh;	/* main: "next-hop" in code order */
 };
 
 struct attr_desc;
@@ -1315,6 +1317,68 @@ json_asn_add(uint32_t asn, void *arg)
 	put_u64(t->o, asn);
 }
 
+/* main's "as-path": {"0": {"element": ..., "value": [...]}, ...}, one
+ * member per segment; main names the confederation segments
+ * "as-sequence" too. */
+static const char *
+aspath6_element(uint8_t type)
+{
+	return type == BGP_ASPATH_SET ? "as-set" : "as-sequence";
+}
+
+static void
+json_aspath6_seg(struct jw *j, unsigned pos, uint8_t type)
+{
+	if (pos > 0)
+		sbuf_addc(j->o, ',');
+	sbuf_printf(j->o, "\"%u\":{\"element\":\"%s\",\"value\":[", pos,
+	    aspath6_element(type));
+}
+
+static void
+json_aspath6(struct jw *j, const struct attrs *a)
+{
+	static const uint8_t types[] = { BGP_ASPATH_SEQUENCE, BGP_ASPATH_SET,
+	    BGP_ASPATH_CONFED_SEQUENCE, BGP_ASPATH_CONFED_SET };
+	size_t off = 0;
+	unsigned pos = 0;
+	uint8_t type, count;
+	const uint8_t *asns;
+
+	jw_key(j, "as-path");
+	sbuf_addc(j->o, '{');
+	if (a->has & ATTR_HAS_AS4_PATH) {
+		/* RFC 6793 merge: one element per segment type */
+		for (size_t i = 0; i < sizeof(types); i++) {
+			struct json_asn t = { j->o, true };
+			size_t mark = j->o->len;
+
+			json_aspath6_seg(j, pos, types[i]);
+			if (aspath_each(a, types[i], json_asn_add, &t) == 0) {
+				j->o->len = mark;
+				j->o->p[mark] = '\0';
+				continue;
+			}
+			sbuf_adds(j->o, "]}");
+			pos++;
+		}
+	} else
+		while (attrs_aspath_next(a->aspath, a->aspath_len, &off, &type,
+		    &asns, &count) == 0) {
+			json_aspath6_seg(j, pos++, type);
+			for (unsigned k = 0; k < count; k++) {
+				if (k > 0)
+					sbuf_addc(j->o, ',');
+				put_u64(j->o, (uint32_t)asns[4 * k] << 24 |
+				    (uint32_t)asns[4 * k + 1] << 16 |
+				    (uint32_t)asns[4 * k + 2] << 8 |
+				    asns[4 * k + 3]);
+			}
+			sbuf_adds(j->o, "]}");
+		}
+	sbuf_addc(j->o, '}');
+}
+
 /* 4.2: sequences as lists, sets only when present, no empty path. */
 static void
 json_aspath(struct jw *j, const struct attrs *a, const struct attr_raw *r)
@@ -1332,6 +1396,10 @@ json_aspath(struct jw *j, const struct attrs *a, const struct attr_raw *r)
 
 	if (a->aspath_len == 0)
 		return;
+	if (j->v6) {
+		json_aspath6(j, a);
+		return;
+	}
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		struct json_asn t = { j->o, true };
 		size_t mark = j->o->len;
@@ -1349,6 +1417,20 @@ json_aspath(struct jw *j, const struct attrs *a, const struct attr_raw *r)
 			j->first = first;
 		}
 	}
+}
+
+/* main's NEXT_HOP member, shown when the UPDATE withdraws routes */
+static void
+json_nexthop6(struct jw *j, const struct attrs *a, const struct attr_raw *r)
+{
+	char ip[ADDR_STRLEN];
+
+	if (!j->nh)
+		return;
+	if (a->nexthop_self)
+		jw_str(j, "next-hop", "self");
+	else if (a->has & ATTR_HAS_NEXT_HOP)
+		jw_str(j, "next-hop", addr_fmt(&a->nexthop, ip));
 }
 
 static void
@@ -1412,6 +1494,27 @@ json_clusters(struct jw *j, const struct attrs *a, const struct attr_raw *r)
 	sbuf_addc(j->o, ']');
 }
 
+/* Where ExaBGP main's JSON spells a community otherwise than 4.2's. */
+static bool
+ec_format6(struct sbuf *o, uint64_t ec)
+{
+	uint8_t type = (uint8_t)(ec >> 56), sub = (uint8_t)(ec >> 48);
+	uint64_t v = ec & UINT64_C(0xffffffffffff);
+
+	if (type == BGP_EC_T_IPV4 && sub == BGP_EC_S_ORIGIN) {
+		/* main: address, then local administrator */
+		sbuf_adds(o, "origin:");
+		put_ip4(o, (uint32_t)(v >> 16));
+		sbuf_printf(o, ":%u", (unsigned)(v & 0xffff));
+	} else if (type == BGP_EC_T_FLOW && sub == BGP_EC_S_RATE_PACKETS &&
+	    (v >> 32) == 0 && ec_float_ok((uint32_t)v)) {
+		sbuf_printf(o, "rate-limit:%.9g:packets",
+		    (double)bits_float((uint32_t)v));
+	} else
+		return false;
+	return true;
+}
+
 static void
 json_ext_communities(struct jw *j, const struct attrs *a,
     const struct attr_raw *r)
@@ -1419,12 +1522,22 @@ json_ext_communities(struct jw *j, const struct attrs *a,
 	jw_key(j, "extended-community");
 	sbuf_addc(j->o, '[');
 	for (size_t i = 0; i < a->necomms; i++) {
+		uint64_t ec = a->ecomms[i];
+		uint8_t type = (uint8_t)(ec >> 56);
+
 		sbuf_adds(j->o, i ? ",{\"value\":" : "{\"value\":");
-		put_u64(j->o, a->ecomms[i]);
+		put_u64(j->o, ec);
 		sbuf_adds(j->o, ",\"string\":\"");
 		/* every spelling is plain ASCII: nothing to escape */
-		ec_format(j->o, a->ecomms[i], ATTR_TEXT_EVENT, true);
-		sbuf_adds(j->o, "\"}");
+		if (!j->v6 || !ec_format6(j->o, ec))
+			ec_format(j->o, ec, ATTR_TEXT_EVENT, true);
+		sbuf_addc(j->o, '"');
+		/* main: whether an interface-set community is transitive */
+		if (j->v6 && (type & ~0x40) == BGP_EC_T_INTERFACE_SET &&
+		    (uint8_t)(ec >> 48) == BGP_EC_S_INTERFACE_SET)
+			sbuf_adds(j->o, type & 0x40 ? ",\"transitive\":false" :
+			    ",\"transitive\":true");
+		sbuf_addc(j->o, '}');
 	}
 	sbuf_addc(j->o, ']');
 }
@@ -2028,7 +2141,8 @@ static const struct attr_desc attr_table[256] = {
 	    .json = json_aspath, .text = text_aspath },
 	[BGP_ATTR_NEXT_HOP] = { .code = BGP_ATTR_NEXT_HOP, .name = "NEXT_HOP",
 	    .flags = T, .bad = BAD_WITHDRAW, .has = ATTR_HAS_NEXT_HOP,
-	    .decode = parse_nexthop, .encode = enc_nexthop },
+	    .decode = parse_nexthop, .encode = enc_nexthop,
+	    .json = json_nexthop6 },
 	[BGP_ATTR_MED] = { .code = BGP_ATTR_MED, .name = "MULTI_EXIT_DISC",
 	    .flags = O, .bad = BAD_WITHDRAW, .has = ATTR_HAS_MED,
 	    .decode = parse_med, .encode = enc_med,
@@ -2331,7 +2445,7 @@ json_visit_a(const struct attr_desc *d, const struct attr_raw *r, void *arg)
 void
 bgp_attr_json(struct sbuf *out, const struct attrs *a, bool nexthop)
 {
-	struct json_visit_ctx c = { { out, true }, a };
+	struct json_visit_ctx c = { { out, true, false, false }, a };
 	char ip[ADDR_STRLEN];
 
 	sbuf_addc(out, '{');
@@ -2339,6 +2453,16 @@ bgp_attr_json(struct sbuf *out, const struct attrs *a, bool nexthop)
 		jw_str(&c.j, "next-hop", "self");
 	else if (nexthop && (a->has & ATTR_HAS_NEXT_HOP))
 		jw_str(&c.j, "next-hop", addr_fmt(&a->nexthop, ip));
+	attrs_visit(a, json_visit_a, &c);
+	sbuf_addc(out, '}');
+}
+
+void
+bgp_attr_json6(struct sbuf *out, const struct attrs *a, bool nexthop)
+{
+	struct json_visit_ctx c = { { out, true, true, nexthop }, a };
+
+	sbuf_addc(out, '{');
 	attrs_visit(a, json_visit_a, &c);
 	sbuf_addc(out, '}');
 }

@@ -1829,6 +1829,29 @@ proc_encoder(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	return 0;
 }
 
+/* evbgp's own: the JSON dialect of this helper (ExaBGP main has only
+ * the global exabgp.api.version) */
+static int
+proc_api_version(struct parse_ctx *ctx, void *st, const struct stmt *s,
+    const struct kw_def *d)
+{
+	struct cfg_process *p = st;
+	const char *w = one_value(ctx, s);
+
+	if (w == NULL)
+		return -1;
+	if (strcmp(w, "4") == 0)
+		p->api_version = 4;
+	else if (strcmp(w, "6") == 0)
+		p->api_version = 6;
+	else
+		return cfg_err(ctx, s->line, "invalid api-version '%s' "
+		    "(expected 4, ExaBGP 4.x JSON, or 6, ExaBGP main's JSON)",
+		    w);
+	p->api_version_line = s->line;
+	return 0;
+}
+
 static int
 proc_respawn(struct parse_ctx *ctx, void *st, const struct stmt *s,
     const struct kw_def *d)
@@ -1841,6 +1864,7 @@ proc_respawn(struct parse_ctx *ctx, void *st, const struct stmt *s,
 static const struct kw_def proc_keywords[] = {
 	{ "run", proc_run, KW_LEAF, 0 },
 	{ "encoder", proc_encoder, KW_LEAF, 0 },
+	{ "api-version", proc_api_version, KW_LEAF, 0 },
 	{ "respawn", proc_respawn, KW_LEAF, 0 },
 };
 
@@ -1930,6 +1954,15 @@ top_process(struct parse_ctx *ctx, const struct stmt *s)
 	if (p.argc == 0) {
 		proc_clear(&p);
 		return cfg_err(ctx, s->line, "process %s: 'run' is required",
+		    s->w[1].text);
+	}
+	if (p.api_version == 6 && p.encoder != ENCODER_JSON) {
+		int line = p.api_version_line;
+
+		proc_clear(&p);
+		return cfg_err(ctx, line, "process %s: "
+		    "'api-version 6' selects ExaBGP main's JSON dialect: it "
+		    "needs 'encoder json' (the text encoder has one dialect)",
 		    s->w[1].text);
 	}
 	p.path = resolve_run(p.argv[0], cfg->path);

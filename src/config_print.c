@@ -55,6 +55,8 @@ print_process(FILE *f, const struct cfg_process *p)
 	if (p->encoder_given)
 		fprintf(f, "\tencoder %s;\n", p->encoder == ENCODER_JSON ?
 		    "json" : "text");
+	if (p->api_version != 0)
+		fprintf(f, "\tapi-version %u;\n", p->api_version);
 	fprintf(f, "\trespawn %s;\n}\n", onoff(p->respawn));
 }
 
@@ -506,7 +508,8 @@ process_eq(const struct cfg_process *a, const struct cfg_process *b)
 {
 	return str_eq(a->name, b->name) && strv_eq(a->argv, a->argc, b->argv,
 	    b->argc) && a->encoder == b->encoder &&
-	    a->encoder_given == b->encoder_given && a->respawn == b->respawn;
+	    a->encoder_given == b->encoder_given && a->respawn == b->respawn &&
+	    a->api_version == b->api_version;
 }
 
 bool

@@ -20,7 +20,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "evbgp/api_events.h"
+#include "evbgp/events.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/cli_pipe.h"
 #include "evbgp/control.h"
@@ -89,6 +89,7 @@ peer_facts(const struct peer *p, struct api_peer *ap)
 	ap->remote = p->remote;
 	ap->local_as = p->cfg->local_as;
 	ap->peer_as = p->peer_as;
+	ap->router_id = peer_router_id(p);
 	ap->ctx[API_DIR_RECEIVE] = ctx;
 	ap->ctx[API_DIR_RECEIVE].addpath_rx = p->neg.addpath_rx;
 	ap->ctx[API_DIR_SEND] = ctx;
@@ -116,7 +117,7 @@ peer_state_cb(void *arg, struct peer *p, enum peer_change what,
 		return;
 	}
 	peer_facts(p, &ap);
-	api_event_state(&d->events, p->user, &ap, words[what], reason);
+	events_state(&d->events, p->user, &ap, words[what], reason);
 }
 
 static void
@@ -128,7 +129,7 @@ peer_message_cb(void *arg, struct peer *p, enum peer_dir dir,
 	bool behind;
 
 	peer_facts(p, &ap);
-	behind = api_event_message(&d->events, p->user, &ap,
+	behind = events_message(&d->events, p->user, &ap,
 	    dir == PEER_RECEIVED ? API_DIR_RECEIVE : API_DIR_SEND, msg, len,
 	    upd);
 	/* a collector that falls behind slows the peer down (for a bounded
@@ -142,7 +143,7 @@ peer_rx_ready_cb(void *arg, struct peer *p)
 {
 	struct daemon *d = arg;
 
-	return api_events_drained(&d->events, p->user);
+	return events_drained(&d->events, p->user);
 }
 
 static void daemon_maybe_exit(struct daemon *d);
@@ -657,7 +658,7 @@ sup_overflow_cb(void *arg, struct sup_helper *h, unsigned long dropped)
 
 	sbuf_init(&line);
 	api_source_now(&d->events, &src);
-	api_encode_overflow(&line, sup_helper_encoder(h), &src, dropped);
+	event_encode_overflow(&line, sup_helper_encoder(h), &src, dropped);
 	sup_write(h, line.p, line.len);
 	sbuf_free(&line);
 }
@@ -699,6 +700,7 @@ daemon_start_helpers(struct daemon *d)
 	d->events.high_mark = ss.max_queue / 2;
 	d->sup = sup_new(d->base, &ss, &daemon_sup_ops, d);
 	d->events.sup = d->sup;
+	d->events.api_version = d->env.api_version;
 	if (d->cfg->nprocesses > 0)
 		sup_apply(d->sup, d->cfg->processes, d->cfg->nprocesses);
 }
@@ -1417,7 +1419,7 @@ daemon_shutdown(struct daemon *d, const char *why)
 	}
 	/* helpers hear it last, then are stopped (SIGTERM, then SIGKILL) */
 	if (d->sup != NULL) {
-		api_event_shutdown(&d->events, d->cfg->processes,
+		events_shutdown(&d->events, d->cfg->processes,
 		    d->cfg->nprocesses);
 		sup_stop_all(d->sup);
 	} else

@@ -224,7 +224,8 @@ env_expected(enum env_type t)
 	case ENV_ENCODER:
 		return "text or json";
 	case ENV_VERSION:
-		return "4: the 6.0 API, JSON only, is not implemented";
+		return "4 or 6 (6: ExaBGP main's JSON dialect for JSON "
+		    "helpers)";
 	case ENV_COMPACT:
 		return "false: evbgpd has no compact JSON form";
 	case ENV_DELAY:
@@ -293,9 +294,10 @@ env_apply(struct env *e, const struct env_def *d, const char *v,
 			return -1;
 		return 0;
 	case ENV_VERSION:
-		/* 6 would promise main's JSON-only API: refused, not
-		 * accepted and ignored */
-		if (env_uint(v, 6, &n) == -1 || n != 4)
+		/* 6 selects main's JSON dialect for the JSON helpers
+		 * without an api-version of their own; main's JSON-only
+		 * text API is not followed (a warning at start-up says so) */
+		if (env_uint(v, 6, &n) == -1 || (n != 4 && n != 6))
 			return -1;
 		e->api_version = (unsigned)n;
 		return 0;

@@ -1040,6 +1040,7 @@ struct group {
 	struct sbuf	*o;
 	bool		 v6;
 	bool		 json;
+	bool		 json6;		/* ExaBGP main's JSON dialect */
 	uint8_t		 type;		/* 0: none open */
 	size_t		 nrules;
 	/* text: the rules of the group, to bracket them when > 1 */
@@ -1103,6 +1104,7 @@ struct jbits {
 	bool		 join;		/* the first name joins the item */
 	bool		 fragment;
 	size_t		 n;
+	bool		 plus;		/* main: one item, names joined by + */
 };
 
 static void
@@ -1111,6 +1113,13 @@ jbits_add(const char *name, void *arg)
 	struct jbits *j = arg;
 	struct group *g = j->g;
 
+	/* main writes the bits of one rule "=fin+push" */
+	if (j->plus && j->n > 0) {
+		j->n++;
+		sbuf_addc(g->o, '+');
+		sbuf_adds(g->o, name);
+		return;
+	}
 	if (!(j->n == 0 && j->join && g->item_open))
 		jitem_new(g);
 	j->n++;
@@ -1149,7 +1158,7 @@ group_item(const struct fitem *it, void *arg)
 	if (c->kind == FK_BITMASK) {
 		const char *s = bitmask_op_str(op_bits(it->op));
 		struct jbits j = { g, s != NULL ? s : "", and && !g->force_new,
-		    it->type == FLOW_FRAGMENT, 0 };
+		    it->type == FLOW_FRAGMENT, 0, g->json6 };
 
 		value_bits(c, it->value, jbits_add, &j);
 		/* an ORed rule without names leaves nothing to extend */
@@ -1167,7 +1176,7 @@ group_item(const struct fitem *it, void *arg)
 
 static void
 render(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
-    bool json)
+    bool json, bool json6)
 {
 	const uint8_t *p, *end;
 	const char *why;
@@ -1177,6 +1186,7 @@ render(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 	g.o = o;
 	g.v6 = fam_v6(fam);
 	g.json = json;
+	g.json6 = json6;
 	g.first_group = true;
 	sbuf_init(&g.line);
 	sbuf_adds(&g.line, "");
@@ -1193,7 +1203,7 @@ flow_nlri_text(struct sbuf *o, const uint8_t *b, size_t len,
 	const uint8_t *rd = flow_nlri_rd(b, len, fam);
 
 	sbuf_adds(o, "flow");
-	render(o, b, len, fam, false);
+	render(o, b, len, fam, false, false);
 	if (rd != NULL) {
 		sbuf_adds(o, " rd ");
 		nlri_rd_text(o, rd);
@@ -1202,14 +1212,14 @@ flow_nlri_text(struct sbuf *o, const uint8_t *b, size_t len,
 		sbuf_printf(o, " next-hop %s", nexthop);
 }
 
-void
-flow_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
-    enum family_id fam, const char *nexthop)
+static void
+flow_json_dialect(struct sbuf *o, const uint8_t *b, size_t len,
+    enum family_id fam, const char *nexthop, bool json6)
 {
 	const uint8_t *rd = flow_nlri_rd(b, len, fam);
 	size_t mark = o->len;
 
-	render(o, b, len, fam, true);
+	render(o, b, len, fam, true, json6);
 	if (rd != NULL) {
 		sbuf_adds(o, o->len > mark ? ",\"rd\":\"" : "\"rd\":\"");
 		nlri_rd_text(o, rd);
@@ -1221,6 +1231,20 @@ flow_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
 	sbuf_adds(o, o->len > mark ? ",\"string\":\"" : "\"string\":\"");
 	flow_nlri_text(o, b, len, fam, nexthop);
 	sbuf_addc(o, '"');
+}
+
+void
+flow_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
+    enum family_id fam, const char *nexthop)
+{
+	flow_json_dialect(o, b, len, fam, nexthop, false);
+}
+
+void
+flow_nlri_json6(struct sbuf *o, const uint8_t *b, size_t len,
+    enum family_id fam, const char *nexthop)
+{
+	flow_json_dialect(o, b, len, fam, nexthop, true);
 }
 
 /* ---- our own configuration syntax, read back by flow_rule_add ---- */

@@ -320,6 +320,12 @@ load_settings(const struct options *o, struct env *e)
 	return 0;
 }
 
+/* exabgp.api.version 6 does less here than in ExaBGP main: say so. */
+#define API_V6_NOTE	"exabgp.api.version 6: JSON helpers without an " \
+	"'api-version' of their own get ExaBGP main's JSON dialect " \
+	"(\"exabgp\": \"6.0.0\"); the text API (commands, answers) and " \
+	"the text encoder stay ExaBGP 4.x's, not main's JSON-only v6 API"
+
 /*
  * Who evbgpd runs as after binding. --user always; otherwise, as ExaBGP
  * does when started as root, exabgp.daemon.user, but only when the file
@@ -459,6 +465,8 @@ main(int argc, char **argv)
 	if (o.check || o.print) {
 		if (o.check)
 			check_settings(&env, &o);
+		if (o.check && env.api_version == 6)
+			fprintf(stderr, "evbgpd: warning: %s\n", API_V6_NOTE);
 		env_free(&env);
 		return check_configs(argv + optind, (size_t)(argc - optind),
 		    o.print);
@@ -470,6 +478,8 @@ main(int argc, char **argv)
 	log_init(env.log_enable, env.log_dest, env.log_level, env.log_file);
 	for (size_t i = 0; i < env.nignored; i++)
 		log_warnx("setting %s", env.ignored[i]);
+	if (env.api_version == 6)
+		log_warnx("%s", API_V6_NOTE);
 	cfg = config_load(argv[optind], err, sizeof(err));
 	if (cfg == NULL) {
 		/* the operator must see this even with logging off */

@@ -36,7 +36,7 @@
 #include "evbgp/metrics.h"
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
-#include "evbgp/rib_out.h"
+#include "evbgp/adj_rib.h"
 #include "evbgp/supervisor.h"
 #include "evbgp/util.h"
 
@@ -283,13 +283,13 @@ peer_flaps(const struct peer *p)
 static double
 peer_rib_out(const struct peer *p)
 {
-	return (double)rib_out_count(p->ro);
+	return (double)adj_rib_count(p->rib_out);
 }
 
 static double
 peer_rib_out_queued(const struct peer *p)
 {
-	return (double)rib_out_queued(p->ro);
+	return (double)adj_rib_queued(p->rib_out);
 }
 
 static double
@@ -348,7 +348,7 @@ render_peers(struct daemon *d, const struct peer_label *lb, struct sbuf *o)
 	for (size_t i = 0; i < d->npeers; i++) {
 		uint64_t ann, wd;
 
-		rib_out_sent(d->peers[i]->ro, &ann, &wd);
+		adj_rib_sent(d->peers[i]->rib_out, &ann, &wd);
 		sample(o, "evbgp_peer_prefixes_sent_total", (double)ann,
 		    "peer", lb[i].peer, "local", lb[i].local, "action", "announce", NULL);
 		sample(o, "evbgp_peer_prefixes_sent_total", (double)wd,
@@ -376,7 +376,7 @@ render_peers(struct daemon *d, const struct peer_label *lb, struct sbuf *o)
 	for (size_t i = 0; i < d->npeers; i++)
 		if (d->peers[i]->rib_in != NULL)
 			sample(o, "evbgp_peer_adj_rib_in_routes",
-			    (double)rib_out_count(d->peers[i]->rib_in), "peer",
+			    (double)adj_rib_count(d->peers[i]->rib_in), "peer",
 			    lb[i].peer, "local", lb[i].local, NULL);
 	per_peer(o, d, lb, "evbgp_peer_sent_bytes_total", "counter", "Bytes of "
 	    "BGP messages queued for sending.", peer_sent_bytes);

@@ -326,9 +326,10 @@ label_value(const uint8_t *p)
 	return ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) >> 4;
 }
 
+/* v6: ExaBGP main's labels, [label, raw 24 bits] each (compat §3.5) */
 static void
-lbl_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
-    const char *path_info, const char *nexthop)
+lbl_json_dialect(struct sbuf *o, const uint8_t *b, size_t len,
+    enum family_id fam, const char *path_info, bool v6)
 {
 	char buf[PREFIX_STRLEN];
 	struct prefix p;
@@ -341,9 +342,15 @@ lbl_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 		sbuf_printf(o, ",\"path-information\":\"%s\"", path_info);
 	if (l.nlabels > 0) {
 		sbuf_adds(o, ",\"label\":[");
-		for (size_t i = 0; i < l.nlabels; i++)
-			sbuf_printf(o, "%s[%u]", i ? "," : "",
-			    label_value(l.labels + 3 * i));
+		for (size_t i = 0; i < l.nlabels; i++) {
+			const uint8_t *lb = l.labels + 3 * i;
+
+			sbuf_printf(o, "%s[%u", i ? "," : "", label_value(lb));
+			if (v6)
+				sbuf_printf(o, ",%u", (unsigned)lb[0] << 16 |
+				    (unsigned)lb[1] << 8 | lb[2]);
+			sbuf_addc(o, ']');
+		}
 		sbuf_addc(o, ']');
 	}
 	if (l.rd != NULL) {
@@ -351,6 +358,13 @@ lbl_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 		nlri_rd_text(o, l.rd);
 		sbuf_addc(o, '"');
 	}
+}
+
+static void
+lbl_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
+    const char *path_info, const char *nexthop)
+{
+	lbl_json_dialect(o, b, len, fam, path_info, false);
 }
 
 static const uint8_t *
@@ -968,6 +982,21 @@ nlri_json(struct sbuf *o, const struct nlri *n, bool with_path_id,
 
 	nlri_family(n->fam)->json(o, n->b, n->len, n->fam,
 	    path_info(n, with_path_id, pi), nh);
+}
+
+void
+nlri_json6(struct sbuf *o, const struct nlri *n, bool with_path_id,
+    const char *nh)
+{
+	char pi[16];
+
+	if (nlri_family(n->fam)->json == lbl_json)
+		lbl_json_dialect(o, n->b, n->len, n->fam,
+		    path_info(n, with_path_id, pi), true);
+	else if (nlri_family(n->fam)->json == flow_json)
+		flow_nlri_json6(o, n->b, n->len, n->fam, nh);
+	else
+		nlri_json(o, n, with_path_id, nh);
 }
 
 void

@@ -132,7 +132,7 @@ routes_sent(const struct peer *p)
 {
 	uint64_t a, w;
 
-	rib_out_sent(p->ro, &a, &w);
+	adj_rib_sent(p->rib_out, &a, &w);
 	return a + w;
 }
 
@@ -210,7 +210,7 @@ peer_out_progress(const struct peer *p, struct peer_out_progress *pr)
 	uint64_t acked = p->stats.sent_bytes;
 
 	memset(pr, 0, sizeof(*pr));
-	pr->queued = rib_out_queued(p->ro);
+	pr->queued = adj_rib_queued(p->rib_out);
 	pr->sent = routes_sent(p);
 	out_pending(p, &pr->buffered, &pr->unacked);
 	if (p->bev == NULL) {
@@ -381,7 +381,7 @@ timers_stop(struct peer *p)
 
 /* ---- the local OPEN ---- */
 
-static uint32_t
+uint32_t
 peer_router_id(const struct peer *p)
 {
 	if (p->cfg->router_id != 0)
@@ -798,7 +798,7 @@ pack_full(void *arg)
 }
 
 /* Routes no UPDATE of this session can hold: left out, said once per
- * attribute set and packing pass (rib_out_toobig counts them). */
+ * attribute set and packing pass (adj_rib_toobig counts them). */
 static void
 pack_toobig(void *arg, const struct nlri *n, size_t routes, size_t need)
 {
@@ -813,7 +813,7 @@ pack_toobig(void *arg, const struct nlri *n, size_t routes, size_t need)
 	if (routes > 1)
 		snprintf(more, sizeof(more), " and %zu more route%s with the "
 		    "same attributes", routes - 1, routes > 2 ? "s" : "");
-	if (need == RIB_OUT_UNENCODABLE)
+	if (need == ADJ_RIB_UNENCODABLE)
 		log_peer(LOG_WARNING, p->logname, "not sending %s %s %s%s "
 		    "(path id %u): its next hop cannot be encoded for this "
 		    "family (an IPv6 next hop for IPv4 routes needs the "
@@ -837,7 +837,7 @@ pack_toobig(void *arg, const struct nlri *n, size_t routes, size_t need)
 }
 
 static void
-peer_pack_ctx(struct peer *p, struct rib_out_pack_ctx *ctx)
+peer_pack_ctx(struct peer *p, struct adj_rib_pack_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->enc.ibgp = p->cfg->local_as == p->peer_as;
@@ -892,7 +892,7 @@ peer_send_eors(struct peer *p)
 static void
 peer_kick(struct peer *p)
 {
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 
 	if (p->fsm.state != ST_ESTABLISHED || p->packing || p->bev == NULL)
 		return;
@@ -901,9 +901,9 @@ peer_kick(struct peer *p)
 	p->packing = true;
 	p->pack_spent = 0;
 	p->pack_more = false;
-	if (rib_out_pending(p->ro)) {
+	if (adj_rib_pending(p->rib_out)) {
 		peer_pack_ctx(p, &ctx);
-		rib_out_pack(p->ro, &ctx);
+		adj_rib_pack(p->rib_out, &ctx);
 		if (p->bev != NULL)
 			ack_mark(p);
 	}
@@ -915,7 +915,7 @@ peer_kick(struct peer *p)
 		evtimer_add(p->t_kick, &now);
 		return;
 	}
-	if (p->bev == NULL || rib_out_pending(p->ro))
+	if (p->bev == NULL || adj_rib_pending(p->rib_out))
 		return;
 	/* End-of-RIB once the initial routes are all out (RFC 4724 §4) */
 	if (p->eor_pending)
@@ -945,7 +945,7 @@ peer_load_routes(struct peer *p)
 			continue;
 		a = peer_route_attrs(p, r);
 		n = cfg_route_nlri(r);
-		rib_out_announce_nlri(p->ro, &n, a, RIB_SRC_CONFIG);
+		adj_rib_announce_nlri(p->rib_out, &n, a, RIB_SRC_CONFIG);
 		attrs_unref(a);
 	}
 }
@@ -1009,7 +1009,7 @@ peer_route_fit(struct peer *p, const struct cfg_route *r, size_t *need,
     size_t *limit)
 {
 	const struct attrs *a = peer_route_attrs(p, r);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	enum route_fit fit = ROUTE_FITS;
 
 	peer_pack_ctx(p, &ctx);
@@ -1043,7 +1043,7 @@ peer_announce(struct peer *p, const struct cfg_route *r, unsigned src)
 
 	struct nlri n = cfg_route_nlri(r);
 
-	rib_out_announce_nlri(p->ro, &n, a, src);
+	adj_rib_announce_nlri(p->rib_out, &n, a, src);
 	attrs_unref(a);
 	peer_schedule_kick(p);
 }
@@ -1058,7 +1058,7 @@ peer_withdraw(struct peer *p, const struct cfg_route *r)
 	 * withdrawal's own (ExaBGP main: the command's, not the route's) */
 	if (nlri_family(r->fam)->flags & NLRI_F_WITHDRAW_ATTRS)
 		a = peer_route_attrs(p, r);
-	rib_out_withdraw_nlri(p->ro, &n, a);
+	adj_rib_withdraw_nlri(p->rib_out, &n, a);
 	attrs_unref(a);
 	peer_schedule_kick(p);
 }
@@ -1090,7 +1090,7 @@ peer_flush_out(struct peer *p)
 {
 	/* what was commanded before the flush goes out before BoRR */
 	peer_kick(p);
-	rib_out_resend_all(p->ro);
+	adj_rib_resend_all(p->rib_out);
 	/* RFC 7313: frame the re-advertisement with BoRR ... EoRR */
 	if (p->neg.enhanced_rr) {
 		for (int f = 0; f < FAM_MAX; f++) {
@@ -1107,7 +1107,7 @@ peer_flush_out(struct peer *p)
 void
 peer_clear_out(struct peer *p)
 {
-	rib_out_withdraw_all(p->ro);
+	adj_rib_withdraw_all(p->rib_out);
 	peer_schedule_kick(p);
 }
 
@@ -1184,8 +1184,8 @@ peer_clear_in(struct peer *p)
 {
 	if (p->rib_in == NULL)
 		return;
-	rib_out_free(p->rib_in);
-	p->rib_in = rib_out_new_store();
+	adj_rib_free(p->rib_in);
+	p->rib_in = adj_rib_new_store();
 }
 
 /* Count the routes of an UPDATE (no Adj-RIB-In to record them in). */
@@ -1218,7 +1218,7 @@ rib_in_route(const struct update_route *rt, void *arg)
 
 	count_route(rt, w->p);
 	if (!rt->announce) {
-		rib_out_withdraw_nlri(w->p->rib_in, &rt->nlri, NULL);
+		adj_rib_withdraw_nlri(w->p->rib_in, &rt->nlri, NULL);
 		return;
 	}
 	if (w->a == NULL || w->nh != rt->nexthop) {
@@ -1238,7 +1238,7 @@ rib_in_route(const struct update_route *rt, void *arg)
 			attrs_free(&one);
 		}
 	}
-	rib_out_announce_nlri(w->p->rib_in, &rt->nlri, w->a, RIB_SRC_CONFIG);
+	adj_rib_announce_nlri(w->p->rib_in, &rt->nlri, w->a, RIB_SRC_CONFIG);
 }
 
 /* Count what an UPDATE announces and withdraws, and record it
@@ -1855,12 +1855,12 @@ act_establish(struct peer *p)
 	p->attempts = 0;
 	hold_restart(p);
 	/* everything wanted goes out again, then End-of-RIB */
-	rib_out_session_down(p->ro);
+	adj_rib_session_down(p->rib_out);
 	p->eor_pending = p->cfg->manual_eor ? 0 : p->neg.families;
 	p->env->ops->state(p->env->arg, p, PEER_UP, NULL);
 	log_peer(LOG_NOTICE, p->logname, "session established (AS %u, %zu "
-	    "route%s to send)", p->peer_as, rib_out_count(p->ro),
-	    rib_out_count(p->ro) == 1 ? "" : "s");
+	    "route%s to send)", p->peer_as, adj_rib_count(p->rib_out),
+	    adj_rib_count(p->rib_out) == 1 ? "" : "s");
 }
 
 static const char *
@@ -1907,9 +1907,9 @@ static void
 act_route_refresh(struct peer *p)
 {
 	log_peer(LOG_INFO, p->logname, "route refresh requested: re-sending "
-	    "%zu route%s", rib_out_count(p->ro),
-	    rib_out_count(p->ro) == 1 ? "" : "s");
-	rib_out_resend_all(p->ro);
+	    "%zu route%s", adj_rib_count(p->rib_out),
+	    adj_rib_count(p->rib_out) == 1 ? "" : "s");
+	adj_rib_resend_all(p->rib_out);
 	peer_kick(p);
 }
 
@@ -2011,7 +2011,7 @@ enter_idle(struct peer *p, enum fsm_state from)
 		    up, p->down_reason[0] ? p->down_reason : "closed");
 		p->env->ops->state(p->env->arg, p, PEER_DOWN,
 		    p->down_reason[0] ? p->down_reason : "closed");
-		rib_out_session_down(p->ro);
+		adj_rib_session_down(p->rib_out);
 		/* RFC 4271 §8: what the peer sent is gone with its session */
 		peer_clear_in(p);
 		/* a session that was stable starts the back-off afresh */
@@ -2134,12 +2134,12 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 	p->t_kick = event_new(base, -1, 0, kick_cb, p);
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->idle_hold_ms = IDLE_HOLD_MIN_MS;
-	p->ro = rib_out_new();
+	p->rib_out = adj_rib_new();
 	p->out_bulk = evbuffer_new();
 	if (p->out_bulk == NULL)
 		fatalx("out of memory");
 	if (cfg->adj_rib_in)
-		p->rib_in = rib_out_new_store();
+		p->rib_in = adj_rib_new_store();
 	p->peer_as = cfg->peer_as;
 	update_msg_init(&p->upd);
 	return p;
@@ -2161,8 +2161,8 @@ peer_free(struct peer *p)
 	event_free(p->t_more);
 	event_free(p->t_rx_resume);
 	event_free(p->t_kick);
-	rib_out_free(p->ro);
-	rib_out_free(p->rib_in);
+	adj_rib_free(p->rib_out);
+	adj_rib_free(p->rib_in);
 	evbuffer_free(p->out_bulk);
 	cfg_routes_free(p->wd, p->nwd);
 	update_msg_free(&p->upd);

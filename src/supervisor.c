@@ -1479,6 +1479,7 @@ sup_apply(struct sup *s, const struct cfg_process *procs, size_t n)
 			/* respawn and the rest apply from now on. */
 			h->proc.respawn = procs[i].respawn;
 			h->proc.encoder_given = procs[i].encoder_given;
+			h->proc.api_version = procs[i].api_version;
 			h->proc.line = procs[i].line;
 			if (h->removed) {	/* back before it was gone */
 				h->removed = false;
@@ -1579,6 +1580,12 @@ enum cfg_encoder
 sup_helper_encoder(const struct sup_helper *h)
 {
 	return (h->proc.encoder);
+}
+
+unsigned
+sup_helper_api_version(const struct sup_helper *h)
+{
+	return (h->proc.api_version);
 }
 
 pid_t

@@ -456,9 +456,26 @@ END_TEST
 START_TEST(test_process)
 {
 	struct config *c = parse_ok("process a { run x 'two words' \"3\"; "
-	    "encoder json; respawn disable; }\nprocess b { run y; }\n");
+	    "encoder json; respawn disable; api-version 6; }\n"
+	    "process b { run y; }\n"
+	    "process d { run z; encoder json; api-version 4; }\n");
 	const struct cfg_process *a = config_find_process(c, "a");
 	const struct cfg_process *b = config_find_process(c, "b");
+	const struct cfg_process *d = config_find_process(c, "d");
+	char *printed;
+	size_t plen;
+	FILE *f;
+
+	/* api-version: the helper's JSON dialect, 0 when not given */
+	ck_assert_uint_eq(a->api_version, 6);
+	ck_assert_uint_eq(b->api_version, 0);
+	ck_assert_uint_eq(d->api_version, 4);
+	ck_assert_ptr_nonnull(f = open_memstream(&printed, &plen));
+	config_print(f, c);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(printed, "\tapi-version 6;\n"));
+	ck_assert_ptr_nonnull(strstr(printed, "\tapi-version 4;\n"));
+	free(printed);
 
 	ck_assert_uint_eq(a->argc, 3);
 	ck_assert_str_eq(a->argv[1], "two words");
@@ -766,6 +783,17 @@ static const struct {
 	    "required" },
 	{ "process a { run x; encoder xml; }\n", "test.conf:1: invalid encoder "
 	    "'xml' (expected text or json)" },
+	{ "process a { run x; encoder json; api-version 5; }\n", "test.conf:1: "
+	    "invalid api-version '5' (expected 4, ExaBGP 4.x JSON, or 6, "
+	    "ExaBGP main's JSON)" },
+	{ "process a {\n run x;\n api-version 6;\n encoder text;\n}\n",
+	    "test.conf:3: process a: 'api-version 6' selects ExaBGP main's "
+	    "JSON dialect: it needs 'encoder json' (the text encoder has one "
+	    "dialect)" },
+	{ "process a {\n run x;\n api-version 6;\n}\n",
+	    "test.conf:3: process a: 'api-version 6' selects ExaBGP main's "
+	    "JSON dialect: it needs 'encoder json' (the text encoder has one "
+	    "dialect)" },
 	{ NB_HEAD " passive maybe;\n}\n", "test.conf:2: invalid value 'maybe' "
 	    "for 'passive' (expected true, false, enable or disable)" },
 	{ NB_HEAD " family { ipv6 unicast; }\n flow {\n  route x { match { "

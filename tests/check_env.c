@@ -54,6 +54,23 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/* exabgp.api.version 6: main's JSON dialect for JSON helpers. */
+START_TEST(test_api_version_6)
+{
+	char *envp[] = { "exabgp.api.version=6", NULL };
+	char *envp_u[] = { "exabgp_api_version=4", NULL };
+	struct env e;
+	char err[256];
+
+	ck_assert_int_eq(env_load(&e, NULL, envp, err, sizeof(err)), 0);
+	ck_assert_uint_eq(e.api_version, 6);
+	env_free(&e);
+	ck_assert_int_eq(env_load(&e, NULL, envp_u, err, sizeof(err)), 0);
+	ck_assert_uint_eq(e.api_version, 4);
+	env_free(&e);
+}
+END_TEST
+
 /* The variables the conformance kit sets, both spellings. */
 START_TEST(test_kit_environment)
 {
@@ -199,9 +216,11 @@ static const struct {
 	{ "exabgp_api_encoder=xml", "exabgp_api_encoder: invalid value 'xml' "
 	    "(expected text or json)" },
 	{ "exabgp_api_version=5", "exabgp_api_version: invalid value '5' "
-	    "(expected 4: the 6.0 API, JSON only, is not implemented)" },
-	{ "exabgp_api_version=6", "exabgp_api_version: invalid value '6' "
-	    "(expected 4: the 6.0 API, JSON only, is not implemented)" },
+	    "(expected 4 or 6 (6: ExaBGP main's JSON dialect for JSON "
+	    "helpers))" },
+	{ "exabgp.api.version=60", "exabgp.api.version: invalid value '60' "
+	    "(expected 4 or 6 (6: ExaBGP main's JSON dialect for JSON "
+	    "helpers))" },
 	{ "exabgp.api.compact=true", "exabgp.api.compact: invalid value "
 	    "'true' (expected false: evbgpd has no compact JSON form)" },
 	{ "exabgp_tcp_delay=5", "exabgp_tcp_delay: invalid value '5' "
@@ -404,6 +423,7 @@ env_suite(void)
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_kit_environment);
+	tcase_add_test(tc, test_api_version_6);
 	tcase_add_test(tc, test_ini_and_precedence);
 	tcase_add_test(tc, test_missing_ini);
 	tcase_add_test(tc, test_aliases);

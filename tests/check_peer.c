@@ -946,12 +946,12 @@ START_TEST(test_adj_rib_in_cleared_on_close)
 		expect_initial_routes(&h);
 		n = test_update(buf, sizeof(buf));
 		send_raw(&h, buf, n, false);
-		ck_assert_uint_eq(rib_out_count(h.p->rib_in), 1);
+		ck_assert_uint_eq(adj_rib_count(h.p->rib_in), 1);
 		/* the peer closes the connection */
 		bufferevent_flush(h.remote, EV_WRITE, BEV_FINISHED);
 		spin(&h);
 		ck_assert_int_eq(peer_state(h.p), ST_IDLE);
-		ck_assert_uint_eq(rib_out_count(h.p->rib_in), 0);
+		ck_assert_uint_eq(adj_rib_count(h.p->rib_in), 0);
 	}
 	harness_free(&h);
 }
@@ -1063,7 +1063,7 @@ START_TEST(test_packing_yields_between_turns)
 		pfx.b[1] = 200;
 		pfx.b[2] = (uint8_t)(i >> 8);
 		pfx.b[3] = (uint8_t)i;
-		rib_out_announce(h.p->ro, FAM_IPV4_UNICAST, &pfx, 0, ia);
+		adj_rib_announce(h.p->rib_out, FAM_IPV4_UNICAST, &pfx, 0, ia);
 		attrs_unref(ia);
 	}
 	peer_schedule_kick(h.p);
@@ -1076,14 +1076,14 @@ START_TEST(test_packing_yields_between_turns)
 	ck_assert_uint_gt(after - before, 0);
 	ck_assert_msg(after - before <= 32 * 1024 / 49 + 1, "%" PRIu64
 	    " UPDATEs in one turn", after - before);
-	ck_assert(rib_out_pending(h.p->ro));
+	ck_assert(adj_rib_pending(h.p->rib_out));
 	/* and everything, turn after turn (bounded) */
-	for (int i = 0; i < 10000 && rib_out_pending(h.p->ro); i++) {
+	for (int i = 0; i < 10000 && adj_rib_pending(h.p->rib_out); i++) {
 		event_base_loop(h.f.base, EVLOOP_ONCE);
 		while (next_msg(&h, msg, sizeof(msg), NULL) != 0)
 			;
 	}
-	ck_assert(!rib_out_pending(h.p->ro));
+	ck_assert(!adj_rib_pending(h.p->rib_out));
 	ck_assert_uint_eq(h.p->stats.sent[BGP_MSG_UPDATE] - before, N);
 	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
 	harness_free(&h);
@@ -1304,7 +1304,7 @@ START_TEST(test_keepalive_ahead_of_updates)
 		pfx.b[1] = (uint8_t)(i >> 16);
 		pfx.b[2] = (uint8_t)(i >> 8);
 		pfx.b[3] = (uint8_t)i;
-		rib_out_announce(h.p->ro, FAM_IPV4_UNICAST, &pfx, 0, ia);
+		adj_rib_announce(h.p->rib_out, FAM_IPV4_UNICAST, &pfx, 0, ia);
 		attrs_unref(ia);
 	}
 	peer_schedule_kick(h.p);
@@ -1339,7 +1339,7 @@ START_TEST(test_keepalive_ahead_of_updates)
 	 * whenever the reader looks; 128 KiB leaves room for a late turn */
 	ck_assert_msg(r.min_queued >= 128 * 1024, "a KEEPALIVE came with "
 	    "only %zu bytes queued behind it", r.min_queued);
-	ck_assert(rib_out_pending(h.p->ro));
+	ck_assert(adj_rib_pending(h.p->rib_out));
 
 	/* a NOTIFICATION also goes ahead: the Cease arrives after at most
 	 * the output chunk and the kernel's share, and nothing after it */

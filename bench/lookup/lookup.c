@@ -15,7 +15,7 @@
 
 #include "evbgp/attrs.h"
 #include "evbgp/bgp_proto.h"
-#include "evbgp/rib_out.h"
+#include "evbgp/adj_rib.h"
 #include "evbgp/util.h"
 
 static void
@@ -43,7 +43,7 @@ main(int argc, char **argv)
 	unsigned routes = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) :
 	    1000000u, lookups = 100000;
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new_store();
+	struct adj_rib *ro = adj_rib_new_store();
 	struct rib_query q;
 	struct attrs b;
 	const struct attrs *a;
@@ -62,15 +62,15 @@ main(int argc, char **argv)
 	for (unsigned i = 0; i < routes; i++) {
 		struct prefix p = route(i);
 
-		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
 	}
 	{
 		struct prefix p8 = { .afi = BGP_AFI_IPV4, .len = 8 };
 
 		p8.b[0] = 20;
-		rib_out_announce(ro, FAM_IPV4_UNICAST, &p8, 0, a);
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p8, 0, a);
 	}
-	printf("routes %zu\n", rib_out_count(ro));
+	printf("routes %zu\n", adj_rib_count(ro));
 
 	memset(&q, 0, sizeof(q));
 	q.fams = FAMSET(FAM_IPV4_UNICAST);
@@ -79,7 +79,7 @@ main(int argc, char **argv)
 	t0 = mono_now();
 	for (unsigned i = 0; i < lookups; i++) {
 		q.prefix = route((i * 7919u) % routes);
-		found += rib_out_query(ro, &q, NULL, NULL);
+		found += adj_rib_query(ro, &q, NULL, NULL);
 	}
 	el = mono_now() - t0;
 	printf("exact   %u lookups: %.2f us each (%zu found)\n", lookups,
@@ -92,7 +92,7 @@ main(int argc, char **argv)
 		q.prefix = route((i * 7919u) % routes);
 		q.prefix.len = 32;
 		q.prefix.b[3] = (uint8_t)i;
-		found += rib_out_query(ro, &q, NULL, NULL);
+		found += adj_rib_query(ro, &q, NULL, NULL);
 	}
 	el = mono_now() - t0;
 	printf("longest %u lookups: %.2f us each (%zu found)\n", lookups,
@@ -104,17 +104,17 @@ main(int argc, char **argv)
 	q.prefix.len = 8;
 	q.prefix.b[0] = 20;
 	t0 = mono_now();
-	found = rib_out_query(ro, &q, NULL, NULL);
+	found = adj_rib_query(ro, &q, NULL, NULL);
 	el = mono_now() - t0;
 	printf("all under 20.0.0.0/8: %.1f ms (%zu found)\n", el * 1e3, found);
 
 	t0 = mono_now();
-	rib_out_foreach(ro, count_visit, &seen);
+	adj_rib_foreach(ro, count_visit, &seen);
 	el = mono_now() - t0;
 	printf("one walk of the table (a lookup without the index): %.1f ms "
 	    "(%zu routes)\n", el * 1e3, seen);
 
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attrs_unref(a);
 	attr_table_free(t);
 	return 0;

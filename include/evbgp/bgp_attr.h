@@ -81,6 +81,15 @@ void	bgp_attr_text(struct sbuf *out, const struct attrs *a,
  * address), which the events leave out (it is the key of their routes).
  */
 void	bgp_attr_json(struct sbuf *out, const struct attrs *a, bool nexthop);
+/*
+ * ExaBGP main's (API 6) "attribute" object (compat §3.5): the same
+ * members, except "as-path" as {"0": {"element": "as-sequence",
+ * "value": [...]}, ...} (one member per segment, no
+ * "confederation-path"), and, with nexthop (main: the UPDATE withdraws
+ * routes), "next-hop" in its code order.
+ */
+void	bgp_attr_json6(struct sbuf *out, const struct attrs *a,
+	    bool nexthop);
 
 /* "LOCAL_PREF", ... for a known type code, else NULL. */
 const char *bgp_attr_name(uint8_t code);

@@ -137,6 +137,10 @@ struct cfg_neighbor {
 enum cfg_encoder {
 	ENCODER_TEXT,
 	ENCODER_JSON,
+	/* JSON in ExaBGP main's dialect ("exabgp": "6.0.0"): what a
+	 * helper with encoder json and API version 6 is given; the
+	 * encoder statement itself never yields it */
+	ENCODER_JSON6,
 };
 
 struct cfg_process {
@@ -150,8 +154,12 @@ struct cfg_process {
 	 * daemon refuses to start it then.
 	 */
 	char		*path;
-	enum cfg_encoder encoder;
+	enum cfg_encoder encoder;	/* TEXT or JSON */
 	bool		 encoder_given;
+	/* 'api-version 4|6;' (the JSON dialect of an encoder json
+	 * helper), 0 when not given: exabgp.api.version decides */
+	unsigned	 api_version;
+	int		 api_version_line;
 	bool		 respawn;	/* default true */
 	int		 line;
 };

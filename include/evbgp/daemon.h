@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "evbgp/api_events.h"
+#include "evbgp/events.h"
 #include "evbgp/attrs.h"
 #include "evbgp/config.h"
 #include "evbgp/env.h"
@@ -100,7 +100,7 @@ struct daemon {
 	/* helpers, their events and their command clients (one per process
 	 * name, kept across restarts) */
 	struct sup	*sup;
-	struct api_events events;	/* to the helpers, via sup */
+	struct events events;	/* to the helpers, via sup */
 	struct helper_client **clients;
 	size_t		 nclients;
 	struct control	*control;	/* evbgpctl socket, or NULL */

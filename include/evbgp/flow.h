@@ -133,6 +133,10 @@ size_t	flow_nlri_key(const uint8_t *b, size_t len, uint8_t *key);
  * with 0. */
 void	flow_nlri_json(struct sbuf *o, const uint8_t *b, size_t len,
 	    enum family_id fam, const char *nexthop);
+/* The same in ExaBGP main's dialect: the bits of one bitmask rule in
+ * one item ("=fin+push"), 4.2 one item per bit. */
+void	flow_nlri_json6(struct sbuf *o, const uint8_t *b, size_t len,
+	    enum family_id fam, const char *nexthop);
 void	flow_nlri_text(struct sbuf *o, const uint8_t *b, size_t len,
 	    enum family_id fam, const char *nexthop);
 /* The match alone, as configuration statements ("source-ipv4

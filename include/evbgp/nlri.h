@@ -207,6 +207,11 @@ bool	nlri_same_key(const struct nlri *a, const struct nlri *b);
  */
 void	nlri_json(struct sbuf *o, const struct nlri *n, bool with_path_id,
 	    const char *nh);
+/* The same in ExaBGP main's dialect (API 6): labels as [label, raw
+ * 24-bit value] pairs, flow bitmask rules as one item ("=fin+push");
+ * the other members as nlri_json(). */
+void	nlri_json6(struct sbuf *o, const struct nlri *n, bool with_path_id,
+	    const char *nh);
 void	nlri_text(struct sbuf *o, const struct nlri *n, bool with_path_id,
 	    const char *nh);
 

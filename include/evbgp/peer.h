@@ -25,7 +25,7 @@
 #include "evbgp/log.h"
 #include "evbgp/msg.h"
 #include "evbgp/prefix.h"
-#include "evbgp/rib_out.h"
+#include "evbgp/adj_rib.h"
 #include "evbgp/update.h"
 
 struct bufferevent;
@@ -192,8 +192,8 @@ struct peer {
 	struct bgp_notification notif;	/* last one received (for logs) */
 	char		 down_reason[256];
 
-	struct rib_out	*ro;
-	struct rib_out	*rib_in;	/* Adj-RIB-In (store only), or NULL */
+	struct adj_rib	*rib_out;	/* Adj-RIB-Out */
+	struct adj_rib	*rib_in;	/* Adj-RIB-In (store only), or NULL */
 	uint32_t	 peer_as;	/* configured, or learnt (peer-as auto) */
 	struct cfg_route *wd;		/* routes under a watchdog */
 	size_t		 nwd;
@@ -226,7 +226,7 @@ struct peer {
 	struct peer_ack_mark ack_marks[PEER_ACK_MARKS];
 	size_t		 nack_marks;
 	uint64_t	 acked_routes;	/* before the first mark */
-	bool		 packing;	/* inside rib_out_pack */
+	bool		 packing;	/* inside adj_rib_pack */
 	bool		 admin_down;	/* stopped: no automatic restart */
 	uint8_t		 stop_subcode;	/* Cease subcode for EV_STOP */
 	char		*stop_text;	/* RFC 9003 shutdown communication */
@@ -302,5 +302,9 @@ enum fsm_state peer_state(const struct peer *p);
 double	peer_up_down_for(const struct peer *p);
 /* Is the peer fully closed (no connection, nothing flushing)? */
 bool	peer_is_closed(const struct peer *p);
+
+/* Our BGP identifier on this session (configured, else the local
+ * IPv4 address). */
+uint32_t peer_router_id(const struct peer *p);
 
 #endif /* EVBGP_PEER_H */

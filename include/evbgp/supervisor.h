@@ -93,6 +93,8 @@ void	sup_stop_all(struct sup *s);
 struct sup_helper *sup_find(struct sup *s, const char *name);
 const char *sup_helper_name(const struct sup_helper *h);
 enum cfg_encoder sup_helper_encoder(const struct sup_helper *h);
+/* Its process block's api-version (4 or 6), 0 when not given. */
+unsigned sup_helper_api_version(const struct sup_helper *h);
 pid_t	sup_helper_pid(const struct sup_helper *h);
 
 /*

@@ -1,12 +1,12 @@
 /*
- * Private to the event encoders (api_encode.c, api_json.c, api_text.c):
+ * Private to the event encoders (event_encode.c, event_json.c, event_text.c):
  * the two dialects' entry points and what they share (message mode,
  * hex, RFC 9003 text).
  */
 #ifndef EVBGP_API_ENCODE_PRIV_H
 #define EVBGP_API_ENCODE_PRIV_H
 
-#include "evbgp/api_encode.h"
+#include "evbgp/event_encode.h"
 
 /* How a message event is rendered, from api_msg_opts. */
 enum api_mode {
@@ -31,49 +31,50 @@ const char	*api_refresh_subtype(uint8_t subtype);
 /* Should the UPDATE show its attributes (ExaBGP: any besides MP_*)? */
 bool		 api_update_has_attrs(const struct update_msg *m);
 /* Text-safe copy of peer bytes: printable ASCII kept, others \xHH. */
-void		 api_text_escape(struct sbuf *out, const uint8_t *s, size_t len,
+void		 event_text_escape(struct sbuf *out, const uint8_t *s, size_t len,
 		    const char *also);
 
-/* api_json.c */
-void	api_json_state(struct sbuf *, const struct api_source *,
+/* event_json.c; the bool: ExaBGP main's dialect (ENCODER_JSON6) */
+void	event_json_state(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, const char *, const char *);
-void	api_json_open(struct sbuf *, const struct api_source *,
+void	event_json_open(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *, const struct bgp_open *);
-void	api_json_keepalive(struct sbuf *, const struct api_source *,
+void	event_json_keepalive(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *);
-void	api_json_update(struct sbuf *, const struct api_source *,
+void	event_json_update(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *, const struct update_msg *, famset_t);
-void	api_json_notification(struct sbuf *, const struct api_source *,
+void	event_json_notification(struct sbuf *, bool,
+	    const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *, uint8_t, uint8_t, const uint8_t *,
 	    size_t);
-void	api_json_refresh(struct sbuf *, const struct api_source *,
+void	event_json_refresh(struct sbuf *, bool, const struct api_source *,
 	    const struct api_neighbor *, enum api_dir,
 	    const struct api_msg_opts *, uint16_t, uint8_t, uint8_t);
-void	api_json_shutdown(struct sbuf *, const struct api_source *);
-void	api_json_overflow(struct sbuf *, const struct api_source *,
+void	event_json_shutdown(struct sbuf *, bool, const struct api_source *);
+void	event_json_overflow(struct sbuf *, bool, const struct api_source *,
 	    unsigned long);
 
-/* api_text.c */
-void	api_text_state(struct sbuf *, const struct api_neighbor *,
+/* event_text.c */
+void	event_text_state(struct sbuf *, const struct api_neighbor *,
 	    const char *, const char *);
-void	api_text_open(struct sbuf *, const struct api_neighbor *,
+void	event_text_open(struct sbuf *, const struct api_neighbor *,
 	    enum api_dir, const struct api_msg_opts *, const struct bgp_open *);
-void	api_text_keepalive(struct sbuf *, const struct api_neighbor *,
+void	event_text_keepalive(struct sbuf *, const struct api_neighbor *,
 	    enum api_dir, const struct api_msg_opts *);
-void	api_text_update(struct sbuf *, const struct api_neighbor *,
+void	event_text_update(struct sbuf *, const struct api_neighbor *,
 	    enum api_dir, const struct api_msg_opts *,
 	    const struct update_msg *, famset_t);
-void	api_text_notification(struct sbuf *, const struct api_neighbor *,
+void	event_text_notification(struct sbuf *, const struct api_neighbor *,
 	    enum api_dir, const struct api_msg_opts *, uint8_t, uint8_t,
 	    const uint8_t *, size_t);
-void	api_text_refresh(struct sbuf *, const struct api_neighbor *,
+void	event_text_refresh(struct sbuf *, const struct api_neighbor *,
 	    enum api_dir, const struct api_msg_opts *, uint16_t, uint8_t,
 	    uint8_t);
-void	api_text_shutdown(struct sbuf *, const struct api_source *);
-void	api_text_overflow(struct sbuf *, unsigned long);
+void	event_text_shutdown(struct sbuf *, const struct api_source *);
+void	event_text_overflow(struct sbuf *, unsigned long);
 
 #endif /* EVBGP_API_ENCODE_PRIV_H */

@@ -1,11 +1,13 @@
 /*
  * The JSON dialect of the event encoders: ExaBGP 4.2's objects
- * (reference/exabgp-compat.md §3.2, §3.3, §3.5 4.2 column), built with
+ * (reference/exabgp-compat.md §3.2, §3.3, §3.5 4.2 column), or with v6
+ * ExaBGP main's (§3.4, §3.5 main column: "6.0.0", "router-id", as-path
+ * objects, labels with their raw value, ...), built with
  * json-c, one object per line. Every object has exactly one owner, the
  * event's root, released by a single json_object_put() in emit().
  *
  * Peer-supplied strings (and our own host name and down reason) become
- * "pre-escaped" string objects: api_json_escape() produces the JSON text
+ * "pre-escaped" string objects: event_json_escape() produces the JSON text
  * and a custom serializer writes it verbatim, so invalid UTF-8, NUL and
  * U+2028 never reach the output raw.
  */
@@ -16,13 +18,15 @@
 #include <json-c/json.h>
 #include <json-c/printbuf.h>
 
-#include "evbgp/api_encode.h"
+#include "evbgp/event_encode.h"
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
 
-#include "api_encode_priv.h"
+#include "event_encode_priv.h"
 
 #define API_JSON_VERSION	"4.0.1"
+/* ExaBGP main, exabgp.api.version 6 */
+#define API_JSON6_VERSION	"6.0.0"
 
 typedef struct json_object jobj;
 
@@ -79,7 +83,7 @@ jesc(struct sbuf *tmp, const void *s, size_t len)
 		return json_object_new_string_len(s, (int)len);
 	sbuf_reset(tmp);
 	sbuf_addc(tmp, '"');
-	api_json_escape(tmp, s, len);
+	event_json_escape(tmp, s, len);
 	sbuf_addc(tmp, '"');
 	o = json_object_new_string_len(tmp->p, (int)tmp->len);
 	json_object_set_serializer(o, raw_serialize, NULL, NULL);
@@ -185,21 +189,24 @@ jtime(double t)
 /* ---- envelope ---- */
 
 struct jev {
+	bool		 v6;	/* ExaBGP main's dialect */
 	jobj		*root;
 	jobj		*nb;	/* "neighbor", or NULL */
 	struct sbuf	 tmp;
 };
 
 static void
-env_begin(struct jev *ev, const struct api_source *src,
+env_begin(struct jev *ev, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, const char *type)
 {
 	const char *host = src->host != NULL ? src->host : "";
 
 	sbuf_init(&ev->tmp);
+	ev->v6 = v6;
 	ev->nb = NULL;
 	ev->root = json_object_new_object();
-	jadd(ev->root, "exabgp", jstr(API_JSON_VERSION));
+	jadd(ev->root, "exabgp", jstr(v6 ? API_JSON6_VERSION :
+	    API_JSON_VERSION));
 	jadd(ev->root, "time", jtime(src->time));
 	jadd(ev->root, "host", jesc(&ev->tmp, host, strlen(host)));
 	jadd(ev->root, "pid", jint(src->pid));
@@ -231,6 +238,9 @@ env_neighbor(struct jev *ev, const struct api_neighbor *nb,
 	jadd(asn, "peer", jint(nb->peer_as));
 	jadd(ev->nb, "address", addr);
 	jadd(ev->nb, "asn", asn);
+	/* main: our router id, between "asn" and "direction" */
+	if (ev->v6)
+		jadd(ev->nb, "router-id", jip4(nb->router_id));
 	if (dir != NULL)
 		jadd(ev->nb, "direction", jstr(api_dir_name(*dir)));
 	jadd(ev->root, "neighbor", ev->nb);
@@ -254,14 +264,14 @@ emit(struct sbuf *out, struct jev *ev)
  * content to ev->nb; false when the raw "packets" form was written.
  */
 static bool
-jmsg_begin(struct jev *ev, const struct api_source *src,
+jmsg_begin(struct jev *ev, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o, const char *type)
 {
 	enum api_mode mode = api_has_raw(o) ? api_mode(o) : API_MODE_PARSED;
 	jobj *msg;
 
-	env_begin(ev, src, nb, type);
+	env_begin(ev, v6, src, nb, type);
 	if (mode == API_MODE_CONSOLIDATE)
 		env_raw(ev, o);
 	env_neighbor(ev, nb, &dir);
@@ -278,14 +288,18 @@ jmsg_begin(struct jev *ev, const struct api_source *src,
 
 /* ---- state, keepalive, notification, refresh, shutdown, overflow ---- */
 
-/* 4.2 turns brackets into parentheses in the down reason. */
+/* 4.2 turns brackets into parentheses in the down reason; main's JSON
+ * dialect keeps them (escaped as any string). */
 static jobj *
-jreason(struct sbuf *tmp, const char *reason)
+jreason(struct sbuf *tmp, const char *reason, bool v6)
 {
 	size_t n = strlen(reason);
-	char *copy = xmalloc(n + 1);
+	char *copy;
 	jobj *o;
 
+	if (v6)
+		return jesc(tmp, reason, n);
+	copy = xmalloc(n + 1);
 	for (size_t i = 0; i <= n; i++) {
 		char c = reason[i];
 
@@ -298,32 +312,33 @@ jreason(struct sbuf *tmp, const char *reason)
 }
 
 void
-api_json_state(struct sbuf *out, const struct api_source *src,
+event_json_state(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, const char *state, const char *reason)
 {
 	struct jev ev;
 
-	env_begin(&ev, src, nb, "state");
+	env_begin(&ev, v6, src, nb, "state");
 	env_neighbor(&ev, nb, NULL);
 	jadd(ev.nb, "state", jstr(state));
 	if (reason != NULL)
-		jadd(ev.nb, "reason", jreason(&ev.tmp, reason));
+		jadd(ev.nb, "reason", jreason(&ev.tmp, reason, v6));
 	emit(out, &ev);
 }
 
 void
-api_json_keepalive(struct sbuf *out, const struct api_source *src,
+event_json_keepalive(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o)
 {
 	struct jev ev;
 
-	(void)jmsg_begin(&ev, src, nb, dir, o, "keepalive");
+	(void)jmsg_begin(&ev, v6, src, nb, dir, o, "keepalive");
 	emit(out, &ev);
 }
 
 void
-api_json_notification(struct sbuf *out, const struct api_source *src,
+event_json_notification(struct sbuf *out, bool v6,
+    const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o, uint8_t code, uint8_t subcode,
     const uint8_t *data, size_t datalen)
@@ -333,7 +348,7 @@ api_json_notification(struct sbuf *out, const struct api_source *src,
 	size_t tlen;
 	jobj *n;
 
-	if (jmsg_begin(&ev, src, nb, dir, o, "notification")) {
+	if (jmsg_begin(&ev, v6, src, nb, dir, o, "notification")) {
 		n = json_object_new_object();
 		jadd(n, "code", jint(code));
 		jadd(n, "subcode", jint(subcode));
@@ -342,13 +357,15 @@ api_json_notification(struct sbuf *out, const struct api_source *src,
 		if (api_shutdown_text(code, subcode, data, datalen, &text,
 		    &tlen))
 			jadd(n, "message", jesc(&ev.tmp, text, tlen));
+		else if (v6)	/* main: always, the data as UTF-8 */
+			jadd(n, "message", jesc(&ev.tmp, data, datalen));
 		jadd(ev.nb, "notification", n);
 	}
 	emit(out, &ev);
 }
 
 void
-api_json_refresh(struct sbuf *out, const struct api_source *src,
+event_json_refresh(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o, uint16_t afi, uint8_t safi,
     uint8_t subtype)
@@ -357,7 +374,7 @@ api_json_refresh(struct sbuf *out, const struct api_source *src,
 	char buf[16];
 	jobj *r;
 
-	if (jmsg_begin(&ev, src, nb, dir, o, "refresh")) {
+	if (jmsg_begin(&ev, v6, src, nb, dir, o, "refresh")) {
 		r = json_object_new_object();
 		jadd(r, "afi", jstr(afi_name(afi, buf, sizeof(buf))));
 		jadd(r, "safi", jstr(safi_name(safi, buf, sizeof(buf))));
@@ -368,22 +385,22 @@ api_json_refresh(struct sbuf *out, const struct api_source *src,
 }
 
 void
-api_json_shutdown(struct sbuf *out, const struct api_source *src)
+event_json_shutdown(struct sbuf *out, bool v6, const struct api_source *src)
 {
 	struct jev ev;
 
-	env_begin(&ev, src, NULL, "notification");
+	env_begin(&ev, v6, src, NULL, "notification");
 	jadd(ev.root, "notification", jstr("shutdown"));
 	emit(out, &ev);
 }
 
 void
-api_json_overflow(struct sbuf *out, const struct api_source *src,
+event_json_overflow(struct sbuf *out, bool v6, const struct api_source *src,
     unsigned long dropped)
 {
 	struct jev ev;
 
-	env_begin(&ev, src, NULL, "overflow");
+	env_begin(&ev, v6, src, NULL, "overflow");
 	jadd(ev.root, "dropped", juint(dropped));
 	emit(out, &ev);
 }
@@ -687,14 +704,14 @@ open_caps(const struct bgp_caps *c, struct sbuf *tmp)
 }
 
 void
-api_json_open(struct sbuf *out, const struct api_source *src,
+event_json_open(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o, const struct bgp_open *open)
 {
 	struct jev ev;
 	jobj *op;
 
-	if (jmsg_begin(&ev, src, nb, dir, o, "open")) {
+	if (jmsg_begin(&ev, v6, src, nb, dir, o, "open")) {
 		op = json_object_new_object();
 		jadd(op, "version", jint(open->version));
 		jadd(op, "asn", jint(open->my_as));
@@ -723,6 +740,7 @@ struct jlist {
 };
 
 struct jroutes {
+	bool			 v6;	/* main's labels */
 	struct jlist		 v[JROUTES_MAX];
 	size_t			 n;
 	struct jlist		*last;	/* routes come in runs */
@@ -771,7 +789,8 @@ route_add(const struct update_route *rt, void *arg)
 	char nh[ADDR_STRLEN];
 
 	sbuf_adds(&l->text, l->text.len > 1 ? ",{" : "{");
-	nlri_json(&l->text, &rt->nlri, rt->has_path_id,
+	(jr->v6 ? nlri_json6 : nlri_json)(&l->text, &rt->nlri,
+	    rt->has_path_id,
 	    rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0 ?
 	    addr_fmt(rt->nexthop, nh) : NULL);
 	sbuf_addc(&l->text, '}');
@@ -785,6 +804,16 @@ route_add(const struct update_route *rt, void *arg)
 		ll.nexthop_ll = NULL;
 		route_add(&ll, arg);
 	}
+}
+
+/* Does the UPDATE withdraw routes? */
+static bool
+jroutes_withdraw(const struct jroutes *jr)
+{
+	for (size_t i = 0; i < jr->n; i++)
+		if (!jr->v[i].announce)
+			return true;
+	return false;
 }
 
 /* ---- UPDATE written as text (the hot path of a route-server sidecar) ---- */
@@ -884,6 +913,8 @@ struct nb_cached {
 	bool		 used;
 	struct bgp_addr	 local, peer;
 	uint32_t	 local_as, peer_as;
+	uint32_t	 router_id;
+	bool		 v6;
 	enum api_dir	 dir;
 	struct sbuf	 text;
 };
@@ -892,7 +923,7 @@ static struct nb_cached nb_cache[NB_CACHE];
 
 static void
 t_neighbor_render(struct sbuf *o, const struct api_neighbor *nb,
-    enum api_dir dir)
+    enum api_dir dir, bool v6)
 {
 	char a[ADDR_STRLEN];
 
@@ -904,29 +935,44 @@ t_neighbor_render(struct sbuf *o, const struct api_neighbor *nb,
 	t_u64(o, nb->local_as);
 	sbuf_adds(o, ",\"peer\":");
 	t_u64(o, nb->peer_as);
-	sbuf_adds(o, "},\"direction\":\"");
+	if (v6) {
+		struct bgp_addr rid;
+
+		addr_from_u32(&rid, nb->router_id);
+		sbuf_adds(o, "},\"router-id\":\"");
+		sbuf_adds(o, addr_fmt(&rid, a));
+		sbuf_addc(o, '"');
+	} else
+		sbuf_addc(o, '}');
+	sbuf_adds(o, ",\"direction\":\"");
 	sbuf_adds(o, api_dir_name(dir));
 	sbuf_adds(o, "\",\"message\":");
 }
 
 static void
-t_neighbor(struct sbuf *o, const struct api_neighbor *nb, enum api_dir dir)
+t_neighbor(struct sbuf *o, const struct api_neighbor *nb, enum api_dir dir,
+    bool v6)
 {
 	uint32_t h = 2166136261u;
 	struct nb_cached *c;
 
 	for (size_t i = 0; i < sizeof(nb->peer.b); i++)
 		h = (h ^ nb->peer.b[i]) * 16777619u;
-	h = (h ^ nb->local.b[3] ^ nb->local.b[15] ^ (uint32_t)dir) * 16777619u;
+	h = (h ^ nb->local.b[3] ^ nb->local.b[15] ^ (uint32_t)dir ^
+	    (v6 ? 0x80u : 0u)) * 16777619u;
 	c = &nb_cache[h % NB_CACHE];
-	if (!c->used || c->dir != dir || c->local_as != nb->local_as ||
+	if (!c->used || c->dir != dir || c->v6 != v6 ||
+	    (v6 && c->router_id != nb->router_id) ||
+	    c->local_as != nb->local_as ||
 	    c->peer_as != nb->peer_as || !addr_equal(&c->peer, &nb->peer) ||
 	    !addr_equal(&c->local, &nb->local)) {
 		if (!c->used)
 			sbuf_init(&c->text);
 		sbuf_reset(&c->text);
-		t_neighbor_render(&c->text, nb, dir);
+		t_neighbor_render(&c->text, nb, dir, v6);
 		c->used = true;
+		c->v6 = v6;
+		c->router_id = nb->router_id;
 		c->dir = dir;
 		c->local = nb->local;
 		c->peer = nb->peer;
@@ -937,7 +983,7 @@ t_neighbor(struct sbuf *o, const struct api_neighbor *nb, enum api_dir dir)
 }
 
 static void
-t_envelope(struct sbuf *o, const struct api_source *src,
+t_envelope(struct sbuf *o, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *raw)
 {
@@ -945,7 +991,8 @@ t_envelope(struct sbuf *o, const struct api_source *src,
 	char tbuf[TIME_DIGITS_MAX];
 	size_t tn = time_digits(src->time, tbuf);
 
-	sbuf_adds(o, "{\"exabgp\":\"" API_JSON_VERSION "\",\"time\":");
+	sbuf_adds(o, v6 ? "{\"exabgp\":\"" API_JSON6_VERSION "\",\"time\":" :
+	    "{\"exabgp\":\"" API_JSON_VERSION "\",\"time\":");
 	if (tn > 0)
 		sbuf_add(o, tbuf, tn);
 	else {
@@ -955,7 +1002,7 @@ t_envelope(struct sbuf *o, const struct api_source *src,
 		json_object_put(t);
 	}
 	sbuf_adds(o, ",\"host\":\"");
-	api_json_escape(o, (const uint8_t *)host, strlen(host));
+	event_json_escape(o, (const uint8_t *)host, strlen(host));
 	sbuf_adds(o, "\",\"pid\":");
 	t_u64(o, (uint64_t)src->pid);
 	sbuf_adds(o, ",\"ppid\":");
@@ -972,11 +1019,11 @@ t_envelope(struct sbuf *o, const struct api_source *src,
 		    raw->rawlen - BGP_HEADER_LEN);
 		sbuf_adds(o, "\",");
 	}
-	t_neighbor(o, nb, dir);
+	t_neighbor(o, nb, dir, v6);
 }
 
 static void
-api_json_update_text(struct sbuf *out, const struct api_source *src,
+event_json_update_text(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *raw, const struct update_msg *m,
     famset_t addpath)
@@ -985,7 +1032,7 @@ api_json_update_text(struct sbuf *out, const struct api_source *src,
 	char buf[16];
 	int fam;
 
-	t_envelope(out, src, nb, dir, raw);
+	t_envelope(out, v6, src, nb, dir, raw);
 	if (update_is_eor(m, &fam)) {
 		sbuf_adds(out, "{\"eor\":{\"afi\":\"");
 		sbuf_adds(out, fam >= 0 ? family_afi_name(fam) :
@@ -998,10 +1045,14 @@ api_json_update_text(struct sbuf *out, const struct api_source *src,
 	}
 	sbuf_adds(out, "{\"update\":{");
 	memset(&jr, 0, sizeof(jr));
+	jr.v6 = v6;
 	update_foreach_route(m, addpath, route_add, &jr);
 	if (api_update_has_attrs(m)) {
 		sbuf_adds(out, "\"attribute\":");
-		bgp_attr_json(out, &m->attrs, false);
+		if (v6)	/* main: "next-hop" when routes are withdrawn */
+			bgp_attr_json6(out, &m->attrs, jroutes_withdraw(&jr));
+		else
+			bgp_attr_json(out, &m->attrs, false);
 		if (jr.n > 0)
 			sbuf_addc(out, ',');
 	}
@@ -1010,7 +1061,7 @@ api_json_update_text(struct sbuf *out, const struct api_source *src,
 }
 
 void
-api_json_update(struct sbuf *out, const struct api_source *src,
+event_json_update(struct sbuf *out, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *o, const struct update_msg *m,
     famset_t addpath)
@@ -1018,14 +1069,14 @@ api_json_update(struct sbuf *out, const struct api_source *src,
 	struct jev ev;
 
 	if (!api_has_raw(o) || api_mode(o) == API_MODE_PARSED) {
-		api_json_update_text(out, src, nb, dir, NULL, m, addpath);
+		event_json_update_text(out, v6, src, nb, dir, NULL, m, addpath);
 		return;
 	}
 	if (api_mode(o) == API_MODE_CONSOLIDATE) {
-		api_json_update_text(out, src, nb, dir, o, m, addpath);
+		event_json_update_text(out, v6, src, nb, dir, o, m, addpath);
 		return;
 	}
 	/* packets: the raw message only */
-	jmsg_begin(&ev, src, nb, dir, o, "update");
+	jmsg_begin(&ev, v6, src, nb, dir, o, "update");
 	emit(out, &ev);
 }

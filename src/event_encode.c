@@ -1,17 +1,17 @@
 /*
  * Event encoders: the public entry points (one per event, dispatching on
  * the helper's encoder), JSON string escaping, and what the JSON and text
- * dialects share. The dialects themselves are api_json.c and api_text.c.
+ * dialects share. The dialects themselves are event_json.c and event_text.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "evbgp/api_encode.h"
+#include "evbgp/event_encode.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/bgp_attr.h"
 
-#include "api_encode_priv.h"
+#include "event_encode_priv.h"
 
 /* ---- shared helpers ---- */
 
@@ -82,7 +82,7 @@ api_refresh_subtype(uint8_t subtype)
 
 /* Text-safe bytes: printable ASCII except '\\' and also[], else \xHH. */
 void
-api_text_escape(struct sbuf *out, const uint8_t *s, size_t len,
+event_text_escape(struct sbuf *out, const uint8_t *s, size_t len,
     const char *also)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -119,7 +119,7 @@ unsafe_cp(uint32_t cp)
 }
 
 void
-api_json_escape(struct sbuf *out, const uint8_t *s, size_t len)
+event_json_escape(struct sbuf *out, const uint8_t *s, size_t len)
 {
 	size_t i = 0, run = 0;
 	uint32_t cp;
@@ -161,14 +161,15 @@ api_json_escape(struct sbuf *out, const uint8_t *s, size_t len)
 /* ---- the public entry points ---- */
 
 void
-api_encode_state(struct sbuf *out, enum cfg_encoder enc,
+event_encode_state(struct sbuf *out, enum cfg_encoder enc,
     const struct api_source *src, const struct api_neighbor *nb,
     const char *state, const char *reason)
 {
 	if (enc == ENCODER_TEXT)
-		api_text_state(out, nb, state, reason);
+		event_text_state(out, nb, state, reason);
 	else
-		api_json_state(out, src, nb, state, reason);
+		event_json_state(out, enc == ENCODER_JSON6, src, nb, state,
+		    reason);
 }
 
 /*
@@ -189,7 +190,7 @@ raw_only_opts(const struct api_msg_opts *o, struct api_msg_opts *ro)
 }
 
 void
-api_encode_open(struct sbuf *out, enum cfg_encoder enc,
+event_encode_open(struct sbuf *out, enum cfg_encoder enc,
     const struct api_source *src, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o,
     const struct bgp_open *open)
@@ -202,24 +203,24 @@ api_encode_open(struct sbuf *out, enum cfg_encoder enc,
 		o = &ro;
 	}
 	if (enc == ENCODER_TEXT)
-		api_text_open(out, nb, dir, o, open);
+		event_text_open(out, nb, dir, o, open);
 	else
-		api_json_open(out, src, nb, dir, o, open);
+		event_json_open(out, enc == ENCODER_JSON6, src, nb, dir, o, open);
 }
 
 void
-api_encode_keepalive(struct sbuf *out, enum cfg_encoder enc,
+event_encode_keepalive(struct sbuf *out, enum cfg_encoder enc,
     const struct api_source *src, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o)
 {
 	if (enc == ENCODER_TEXT)
-		api_text_keepalive(out, nb, dir, o);
+		event_text_keepalive(out, nb, dir, o);
 	else
-		api_json_keepalive(out, src, nb, dir, o);
+		event_json_keepalive(out, enc == ENCODER_JSON6, src, nb, dir, o);
 }
 
 void
-api_encode_update(struct sbuf *out, enum cfg_encoder enc,
+event_encode_update(struct sbuf *out, enum cfg_encoder enc,
     const struct api_source *src, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o,
     const struct update_msg *m, famset_t addpath)
@@ -232,53 +233,55 @@ api_encode_update(struct sbuf *out, enum cfg_encoder enc,
 		o = &ro;
 	}
 	if (enc == ENCODER_TEXT)
-		api_text_update(out, nb, dir, o, m, addpath);
+		event_text_update(out, nb, dir, o, m, addpath);
 	else
-		api_json_update(out, src, nb, dir, o, m, addpath);
+		event_json_update(out, enc == ENCODER_JSON6, src, nb, dir, o, m,
+		    addpath);
 }
 
 void
-api_encode_notification(struct sbuf *out, enum cfg_encoder enc,
+event_encode_notification(struct sbuf *out, enum cfg_encoder enc,
     const struct api_source *src, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o, uint8_t code,
     uint8_t subcode, const uint8_t *data, size_t datalen)
 {
 	if (enc == ENCODER_TEXT)
-		api_text_notification(out, nb, dir, o, code, subcode, data,
+		event_text_notification(out, nb, dir, o, code, subcode, data,
 		    datalen);
 	else
-		api_json_notification(out, src, nb, dir, o, code, subcode,
-		    data, datalen);
+		event_json_notification(out, enc == ENCODER_JSON6, src, nb, dir,
+		    o, code, subcode, data, datalen);
 }
 
 void
-api_encode_refresh(struct sbuf *out, enum cfg_encoder enc,
+event_encode_refresh(struct sbuf *out, enum cfg_encoder enc,
     const struct api_source *src, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o, uint16_t afi,
     uint8_t safi, uint8_t subtype)
 {
 	if (enc == ENCODER_TEXT)
-		api_text_refresh(out, nb, dir, o, afi, safi, subtype);
+		event_text_refresh(out, nb, dir, o, afi, safi, subtype);
 	else
-		api_json_refresh(out, src, nb, dir, o, afi, safi, subtype);
+		event_json_refresh(out, enc == ENCODER_JSON6, src, nb, dir, o,
+		    afi, safi, subtype);
 }
 
 void
-api_encode_shutdown(struct sbuf *out, enum cfg_encoder enc,
+event_encode_shutdown(struct sbuf *out, enum cfg_encoder enc,
     const struct api_source *src)
 {
 	if (enc == ENCODER_TEXT)
-		api_text_shutdown(out, src);
+		event_text_shutdown(out, src);
 	else
-		api_json_shutdown(out, src);
+		event_json_shutdown(out, enc == ENCODER_JSON6, src);
 }
 
 void
-api_encode_overflow(struct sbuf *out, enum cfg_encoder enc,
+event_encode_overflow(struct sbuf *out, enum cfg_encoder enc,
     const struct api_source *src, unsigned long dropped)
 {
 	if (enc == ENCODER_TEXT)
-		api_text_overflow(out, dropped);
+		event_text_overflow(out, dropped);
 	else
-		api_json_overflow(out, src, dropped);
+		event_json_overflow(out, enc == ENCODER_JSON6, src, dropped);
 }

@@ -1,5 +1,5 @@
 /*
- * Events for helpers (api_events.c) without a daemon or a peer: a real
+ * Events for helpers (events.c) without a daemon or a peer: a real
  * supervisor with recording helpers (tests/helpers/record.sh), the
  * subscriptions of a neighbor's api blocks, and a message handed over as
  * the daemon would. Every helper gets its own rendering, each distinct
@@ -15,7 +15,7 @@
 
 #include <event2/event.h>
 
-#include "evbgp/api_events.h"
+#include "evbgp/events.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
 #include "evbgp/log.h"
@@ -50,7 +50,7 @@ struct fixture {
 	struct event_base *base;
 	struct config	*cfg;
 	struct sup	*sup;
-	struct api_events ev;
+	struct events ev;
 	struct api_subs	 subs;
 	struct api_peer	 ap;
 };
@@ -219,7 +219,7 @@ START_TEST(test_each_rendering_once)
 	types = api_subs_types(&fx.subs, API_DIR_RECEIVE);
 	ck_assert_uint_eq(types, 1u << BGP_MSG_UPDATE);
 	ck_assert_uint_eq(api_subs_types(&fx.subs, API_DIR_SEND), 0);
-	ck_assert(!api_event_message(&fx.ev, &fx.subs, &fx.ap,
+	ck_assert(!events_message(&fx.ev, &fx.subs, &fx.ap,
 	    API_DIR_RECEIVE, msg, len, NULL));
 	/* six distinct renderings among eight helpers: six encodings */
 	ck_assert_uint_eq(fx.ev.renderings, NDISTINCT);
@@ -262,11 +262,11 @@ START_TEST(test_behind_reported)
 
 	fixture_init(&fx);
 	fx.ev.high_mark = 0;	/* anything queued is "behind" */
-	ck_assert(api_event_message(&fx.ev, &fx.subs, &fx.ap,
+	ck_assert(events_message(&fx.ev, &fx.subs, &fx.ap,
 	    API_DIR_RECEIVE, msg, len, NULL));
-	ck_assert(!api_events_drained(&fx.ev, &fx.subs));
+	ck_assert(!events_drained(&fx.ev, &fx.subs));
 	wait_all_recorded(&fx);
-	ck_assert(api_events_drained(&fx.ev, &fx.subs));
+	ck_assert(events_drained(&fx.ev, &fx.subs));
 	fixture_free(&fx);
 }
 END_TEST
@@ -274,7 +274,7 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("api_events");
+	Suite *s = suite_create("events");
 	TCase *tc = tcase_create("render");
 	SRunner *sr;
 	int failed;

@@ -1,7 +1,9 @@
 /*
  * Events for helpers in ExaBGP's 4.x dialects: JSON (one object per
  * line, "exabgp": "4.0.1", built with json-c) and the text encoder's
- * lines (reference/exabgp-compat.md §2.6, §3). Each function appends
+ * lines (reference/exabgp-compat.md §2.6, §3); with ENCODER_JSON6, JSON
+ * in ExaBGP main's dialect ("exabgp": "6.0.0", compat §3.4, §3.5). Each
+ * function appends
  * exactly one complete line, '\n' included, to out; the one exception is
  * a text UPDATE, a block of lines ("update start", one line per route or
  * the End-of-RIB line, "update end"). Every peer-supplied
@@ -37,6 +39,8 @@ struct api_neighbor {
 	struct bgp_addr	 peer;
 	uint32_t	 local_as;
 	uint32_t	 peer_as;
+	uint32_t	 router_id;	/* ours, host order (main's
+					   "router-id") */
 	unsigned long	 counter;
 };
 
@@ -62,14 +66,14 @@ struct api_msg_opts {
  */
 
 /* "connected", "up", "down" (with reason). */
-void	api_encode_state(struct sbuf *out, enum cfg_encoder enc,
+void	event_encode_state(struct sbuf *out, enum cfg_encoder enc,
 	    const struct api_source *src, const struct api_neighbor *nb,
 	    const char *state, const char *reason);
-void	api_encode_open(struct sbuf *out, enum cfg_encoder enc,
+void	event_encode_open(struct sbuf *out, enum cfg_encoder enc,
 	    const struct api_source *src, const struct api_neighbor *nb,
 	    enum api_dir dir, const struct api_msg_opts *o,
 	    const struct bgp_open *open);
-void	api_encode_keepalive(struct sbuf *out, enum cfg_encoder enc,
+void	event_encode_keepalive(struct sbuf *out, enum cfg_encoder enc,
 	    const struct api_source *src, const struct api_neighbor *nb,
 	    enum api_dir dir, const struct api_msg_opts *o);
 /*
@@ -78,29 +82,29 @@ void	api_encode_keepalive(struct sbuf *out, enum cfg_encoder enc,
  * of those families gets "path-information"). A treat-as-withdraw
  * verdict renders every NLRI as withdrawn.
  */
-void	api_encode_update(struct sbuf *out, enum cfg_encoder enc,
+void	event_encode_update(struct sbuf *out, enum cfg_encoder enc,
 	    const struct api_source *src, const struct api_neighbor *nb,
 	    enum api_dir dir, const struct api_msg_opts *o,
 	    const struct update_msg *m, famset_t addpath);
-void	api_encode_notification(struct sbuf *out, enum cfg_encoder enc,
+void	event_encode_notification(struct sbuf *out, enum cfg_encoder enc,
 	    const struct api_source *src, const struct api_neighbor *nb,
 	    enum api_dir dir, const struct api_msg_opts *o, uint8_t code,
 	    uint8_t subcode, const uint8_t *data, size_t datalen);
-void	api_encode_refresh(struct sbuf *out, enum cfg_encoder enc,
+void	event_encode_refresh(struct sbuf *out, enum cfg_encoder enc,
 	    const struct api_source *src, const struct api_neighbor *nb,
 	    enum api_dir dir, const struct api_msg_opts *o, uint16_t afi,
 	    uint8_t safi, uint8_t subtype);
 /* The daemon is going away (JSON notification "shutdown", text
  * "shutdown PID PPID"). */
-void	api_encode_shutdown(struct sbuf *out, enum cfg_encoder enc,
+void	event_encode_shutdown(struct sbuf *out, enum cfg_encoder enc,
 	    const struct api_source *src);
 /* evbgp's own: events to this helper were dropped (queue overflow). */
-void	api_encode_overflow(struct sbuf *out, enum cfg_encoder enc,
+void	event_encode_overflow(struct sbuf *out, enum cfg_encoder enc,
 	    const struct api_source *src, unsigned long dropped);
 
 /* JSON string escaping shared by everything above: quotes, backslash,
  * control characters (and U+0080..9F, U+2028, U+2029) as \uXXXX, invalid
  * UTF-8 bytes as \uFFFD. Appends the string's content, without quotes. */
-void	api_json_escape(struct sbuf *out, const uint8_t *s, size_t len);
+void	event_json_escape(struct sbuf *out, const uint8_t *s, size_t len);
 
 #endif /* EVBGP_API_ENCODE_H */

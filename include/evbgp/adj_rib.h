@@ -5,7 +5,7 @@
  * the routes where the two differ. The queue coalesces: announcing then
  * withdrawing a route that was never sent sends nothing, re-announcing
  * identical attributes sends nothing, and the last word wins.
- * rib_out_pack() turns the queue into UPDATE messages, packing routes
+ * adj_rib_pack() turns the queue into UPDATE messages, packing routes
  * that share an attribute set.
  *
  * The key is the route's name, not all of its NLRI: a labeled or VPN
@@ -25,7 +25,7 @@
 #include "evbgp/prefix.h"
 #include "evbgp/update.h"
 
-struct rib_out;
+struct adj_rib;
 
 /* Where a route came from; routes of different sources never share an
  * UPDATE (the configured table goes out as configured, helpers' routes
@@ -33,80 +33,80 @@ struct rib_out;
 #define RIB_SRC_CONFIG	0u
 #define RIB_SRC_API	1u
 
-struct rib_out *rib_out_new(void);
+struct adj_rib *adj_rib_new(void);
 /* The same structure used as a plain table (an Adj-RIB-In): announce and
  * withdraw only record, nothing is ever queued for sending. */
-struct rib_out *rib_out_new_store(void);
-void	rib_out_free(struct rib_out *ro);
+struct adj_rib *adj_rib_new_store(void);
+void	adj_rib_free(struct adj_rib *ro);
 
 /*
  * Want the route n announced with a (an interned set; a reference is
  * taken), from source src (RIB_SRC_*). n's octets are copied.
  */
-void	rib_out_announce_nlri(struct rib_out *ro, const struct nlri *n,
+void	adj_rib_announce_nlri(struct adj_rib *ro, const struct nlri *n,
 	    const struct attrs *a, unsigned src);
 /*
  * Want the route n withdrawn; unknown routes are ignored. A family whose
  * withdrawals carry attributes (NLRI_F_WITHDRAW_ATTRS) sends a (or, when
  * NULL, those last wanted) with the withdrawal; others send none.
  */
-void	rib_out_withdraw_nlri(struct rib_out *ro, const struct nlri *n,
+void	adj_rib_withdraw_nlri(struct adj_rib *ro, const struct nlri *n,
 	    const struct attrs *a);
 /* Prefix families (unicast, multicast): the same by prefix. */
-void	rib_out_announce(struct rib_out *ro, enum family_id fam,
+void	adj_rib_announce(struct adj_rib *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id, const struct attrs *a);
-void	rib_out_announce_src(struct rib_out *ro, enum family_id fam,
+void	adj_rib_announce_src(struct adj_rib *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id, const struct attrs *a,
 	    unsigned src);
-void	rib_out_withdraw(struct rib_out *ro, enum family_id fam,
+void	adj_rib_withdraw(struct adj_rib *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id);
 /* The session went down: the peer holds nothing now; wanted routes wait
  * in the queue for the next session. */
-void	rib_out_session_down(struct rib_out *ro);
+void	adj_rib_session_down(struct adj_rib *ro);
 /* Re-send every wanted route (route refresh, flush adj-rib out). */
-void	rib_out_resend_all(struct rib_out *ro);
+void	adj_rib_resend_all(struct adj_rib *ro);
 /* Withdraw every route (clear adj-rib out). */
-void	rib_out_withdraw_all(struct rib_out *ro);
+void	adj_rib_withdraw_all(struct adj_rib *ro);
 /* Anything queued? */
-bool	rib_out_pending(const struct rib_out *ro);
+bool	adj_rib_pending(const struct adj_rib *ro);
 /* Routes waiting to be sent (the queue: announcements and withdrawals
  * not in an UPDATE yet). */
-size_t	rib_out_queued(const struct rib_out *ro);
+size_t	adj_rib_queued(const struct adj_rib *ro);
 /* Routes packed into UPDATEs since the table was created. */
-void	rib_out_sent(const struct rib_out *ro, uint64_t *announced,
+void	adj_rib_sent(const struct adj_rib *ro, uint64_t *announced,
 	    uint64_t *withdrawn);
 /* Routes wanted announced (and sendable). */
-size_t	rib_out_count(const struct rib_out *ro);
+size_t	adj_rib_count(const struct adj_rib *ro);
 /*
  * Routes wanted but too big for any UPDATE of the current session (their
  * attributes and NLRI exceed the negotiated message size): not sent, not
- * listed by rib_out_foreach, tried again in the next session. And how
+ * listed by adj_rib_foreach, tried again in the next session. And how
  * many times a route was found too big since the table was created.
  */
-size_t	rib_out_toobig(const struct rib_out *ro);
-uint64_t rib_out_toobig_total(const struct rib_out *ro);
+size_t	adj_rib_toobig(const struct adj_rib *ro);
+uint64_t adj_rib_toobig_total(const struct adj_rib *ro);
 /* The wanted attributes of a route (announced), or NULL. */
-const struct attrs *rib_out_lookup_nlri(const struct rib_out *ro,
+const struct attrs *adj_rib_lookup_nlri(const struct adj_rib *ro,
 	    const struct nlri *n);
-const struct attrs *rib_out_lookup(const struct rib_out *ro,
+const struct attrs *adj_rib_lookup(const struct adj_rib *ro,
 	    enum family_id fam, const struct prefix *p, uint32_t path_id);
 
 /* Visit every route wanted announced (n is valid during the call). */
-typedef void rib_out_visit_fn(void *arg, const struct nlri *n,
+typedef void adj_rib_visit_fn(void *arg, const struct nlri *n,
 	    const struct attrs *a);
-void	rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn,
+void	adj_rib_foreach(const struct adj_rib *ro, adj_rib_visit_fn *fn,
 	    void *arg);
 
 /* Memory the table holds, by part (the attribute sets are the
  * attr_table's). */
-struct rib_out_mem {
+struct adj_rib_mem {
 	size_t		 routes;	/* entries in use */
 	size_t		 entry_bytes;	/* the entry array, as allocated */
 	size_t		 index_bytes;	/* the hash index */
 	size_t		 nlri_bytes;	/* NLRI of non-prefix families */
 	size_t		 queue_bytes;	/* change-queue groups and buckets */
 };
-void	rib_out_memory(const struct rib_out *ro, struct rib_out_mem *m);
+void	adj_rib_memory(const struct adj_rib *ro, struct adj_rib_mem *m);
 
 /*
  * Lookups (show adj-rib ... PREFIX): the routes wanted announced that
@@ -138,13 +138,13 @@ struct rib_query {
  * table's size) unless the table holds ADD-PATH routes of that family;
  * the rest walks the table once (twice for a longest match).
  */
-size_t	rib_out_query(const struct rib_out *ro, const struct rib_query *q,
-	    rib_out_visit_fn *fn, void *arg);
+size_t	adj_rib_query(const struct adj_rib *ro, const struct rib_query *q,
+	    adj_rib_visit_fn *fn, void *arg);
 
-#define RIB_OUT_UNENCODABLE	SIZE_MAX
+#define ADJ_RIB_UNENCODABLE	SIZE_MAX
 
 /* How to pack for one session. */
-struct rib_out_pack_ctx {
+struct adj_rib_pack_ctx {
 	struct attr_encode_ctx enc;
 	famset_t	 families;	/* negotiated; others stay queued */
 	famset_t	 addpath_tx;
@@ -157,7 +157,7 @@ struct rib_out_pack_ctx {
 	/*
 	 * routes sharing p's attribute set cannot be sent: one UPDATE would
 	 * need `need` bytes (0: more than 65535), more than max_msg, or
-	 * (need RIB_OUT_UNENCODABLE) their next hop cannot be encoded for
+	 * (need ADJ_RIB_UNENCODABLE) their next hop cannot be encoded for
 	 * the family. They stay wanted but unsent; the others keep flowing.
 	 * May be NULL.
 	 */
@@ -173,6 +173,6 @@ struct rib_out_pack_ctx {
  * messages emitted, or -1 if emit failed (the session is then being torn
  * down).
  */
-long	rib_out_pack(struct rib_out *ro, const struct rib_out_pack_ctx *ctx);
+long	adj_rib_pack(struct adj_rib *ro, const struct adj_rib_pack_ctx *ctx);
 
 #endif /* EVBGP_RIB_OUT_H */

@@ -1,5 +1,5 @@
 /*
- * Adj-RIB-Out and UPDATE packer (see rib_out.h).
+ * Adj-RIB-Out and UPDATE packer (see adj_rib.h).
  *
  * Storage is built for a million routes per peer: entries live in one
  * array (stable indices, a free list for holes), an open-addressing
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "evbgp/bgp_proto.h"
-#include "evbgp/rib_out.h"
+#include "evbgp/adj_rib.h"
 #include "evbgp/util.h"
 
 #define NIL		UINT32_MAX
@@ -84,7 +84,7 @@ struct ro_group {
 	struct ro_group	*hnext;		/* hash chain */
 };
 
-struct rib_out {
+struct adj_rib {
 	struct ro_entry	*ent;
 	size_t		 nent;		/* array slots used (incl. free) */
 	size_t		 cap;
@@ -140,19 +140,19 @@ wants_route(const struct ro_entry *e)
 	return e->want != NULL && !e->withdraw;
 }
 
-struct rib_out *
-rib_out_new_store(void)
+struct adj_rib *
+adj_rib_new_store(void)
 {
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 
 	ro->store_only = true;
 	return ro;
 }
 
-struct rib_out *
-rib_out_new(void)
+struct adj_rib *
+adj_rib_new(void)
 {
-	struct rib_out *ro = xcalloc(1, sizeof(*ro));
+	struct adj_rib *ro = xcalloc(1, sizeof(*ro));
 
 	ro->free_head = NIL;
 	ro->nslots = 64;
@@ -163,7 +163,7 @@ rib_out_new(void)
 }
 
 void
-rib_out_free(struct rib_out *ro)
+adj_rib_free(struct adj_rib *ro)
 {
 	struct ro_group *g, *next;
 
@@ -191,7 +191,7 @@ rib_out_free(struct rib_out *ro)
 }
 
 void
-rib_out_memory(const struct rib_out *ro, struct rib_out_mem *m)
+adj_rib_memory(const struct adj_rib *ro, struct adj_rib_mem *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->routes = ro->live;
@@ -352,7 +352,7 @@ blob_replace(struct ro_entry *e, const struct ro_key *k, const struct nlri *n)
 
 /* Slot of key k (hash h) in slots[n], or NULL. */
 static uint64_t *
-probe(uint64_t *slots, size_t n, const struct rib_out *ro,
+probe(uint64_t *slots, size_t n, const struct adj_rib *ro,
     const struct ro_key *k, uint32_t h)
 {
 	size_t mask = n - 1;
@@ -372,7 +372,7 @@ probe(uint64_t *slots, size_t n, const struct rib_out *ro,
 
 /* The slot holding the key, wherever it is, or NULL. */
 static uint64_t *
-index_find(const struct rib_out *ro, const struct ro_key *k, uint32_t h)
+index_find(const struct adj_rib *ro, const struct ro_key *k, uint32_t h)
 {
 	uint64_t *sp = probe(ro->slots, ro->nslots, ro, k, h);
 
@@ -383,7 +383,7 @@ index_find(const struct rib_out *ro, const struct ro_key *k, uint32_t h)
 
 /* Put slot value v (a key not in the index) into the current array. */
 static void
-index_put(struct rib_out *ro, uint64_t v)
+index_put(struct adj_rib *ro, uint64_t v)
 {
 	size_t mask = ro->nslots - 1;
 	size_t s = SLOT_TAG(v) & mask;
@@ -397,7 +397,7 @@ index_put(struct rib_out *ro, uint64_t v)
 
 /* Move up to steps slots of the old array (SIZE_MAX: all). */
 static void
-index_migrate(struct rib_out *ro, size_t steps)
+index_migrate(struct adj_rib *ro, size_t steps)
 {
 	while (ro->oslots != NULL && steps-- > 0) {
 		uint64_t v = ro->oslots[ro->omoved];
@@ -417,7 +417,7 @@ index_migrate(struct rib_out *ro, size_t steps)
 /* Start moving to a new array: twice the size when more than a quarter
  * is live, else the same size without the tombstones. */
 static void
-index_grow(struct rib_out *ro)
+index_grow(struct adj_rib *ro)
 {
 	index_migrate(ro, SIZE_MAX);	/* a move still going: finish it */
 	ro->oslots = ro->slots;
@@ -430,7 +430,7 @@ index_grow(struct rib_out *ro)
 }
 
 static uint32_t
-entry_alloc(struct rib_out *ro)
+entry_alloc(struct adj_rib *ro)
 {
 	uint32_t i;
 
@@ -454,7 +454,7 @@ entry_alloc(struct rib_out *ro)
 
 /* Find, or create (create), the entry of route n whose key is k. */
 static uint32_t
-entry_get(struct rib_out *ro, const struct nlri *n, const struct ro_key *k,
+entry_get(struct adj_rib *ro, const struct nlri *n, const struct ro_key *k,
     bool create)
 {
 	uint32_t h = key_hash(k), i;
@@ -485,7 +485,7 @@ entry_get(struct rib_out *ro, const struct nlri *n, const struct ro_key *k,
 }
 
 static void
-set_toobig(struct rib_out *ro, struct ro_entry *e, bool on)
+set_toobig(struct adj_rib *ro, struct ro_entry *e, bool on)
 {
 	if (e->toobig == on)
 		return;
@@ -498,7 +498,7 @@ set_toobig(struct rib_out *ro, struct ro_entry *e, bool on)
 }
 
 static void
-entry_remove(struct rib_out *ro, uint32_t i)
+entry_remove(struct adj_rib *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
 	struct ro_key k;
@@ -539,7 +539,7 @@ group_hash(uint8_t fam, const struct attrs *a, uint8_t src, uint8_t withdraw)
  * index does: a million distinct sets queued is a million groups.
  */
 static struct ro_group **
-group_bucket(const struct rib_out *ro, uint8_t fam, const struct attrs *a,
+group_bucket(const struct adj_rib *ro, uint8_t fam, const struct attrs *a,
     uint8_t src, uint8_t withdraw)
 {
 	size_t h = group_hash(fam, a, src, withdraw);
@@ -550,7 +550,7 @@ group_bucket(const struct rib_out *ro, uint8_t fam, const struct attrs *a,
 }
 
 static struct ro_group *
-group_find(struct rib_out *ro, uint8_t fam, const struct attrs *a,
+group_find(struct adj_rib *ro, uint8_t fam, const struct attrs *a,
     uint8_t src, uint8_t withdraw)
 {
 	struct ro_group *g = *group_bucket(ro, fam, a, src, withdraw);
@@ -564,7 +564,7 @@ group_find(struct rib_out *ro, uint8_t fam, const struct attrs *a,
 
 /* Move up to steps old buckets (SIZE_MAX: all) to the new array. */
 static void
-groups_move(struct rib_out *ro, size_t steps)
+groups_move(struct adj_rib *ro, size_t steps)
 {
 	while (ro->ogbuckets != NULL && steps-- > 0) {
 		struct ro_group *g = ro->ogbuckets[ro->gmoved], *next;
@@ -587,7 +587,7 @@ groups_move(struct rib_out *ro, size_t steps)
 }
 
 static void
-groups_rehash(struct rib_out *ro)
+groups_rehash(struct adj_rib *ro)
 {
 	groups_move(ro, SIZE_MAX);	/* a move still going: finish it */
 	ro->ogbuckets = ro->gbuckets;
@@ -598,7 +598,7 @@ groups_rehash(struct rib_out *ro)
 }
 
 static struct ro_group *
-group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a, uint8_t src,
+group_get(struct adj_rib *ro, uint8_t fam, const struct attrs *a, uint8_t src,
     uint8_t withdraw)
 {
 	struct ro_group *g = group_find(ro, fam, a, src, withdraw);
@@ -629,7 +629,7 @@ group_get(struct rib_out *ro, uint8_t fam, const struct attrs *a, uint8_t src,
 
 /* Forget an empty group (it is the first of the FIFO or not listed). */
 static void
-group_drop(struct rib_out *ro, struct ro_group *g)
+group_drop(struct adj_rib *ro, struct ro_group *g)
 {
 	struct ro_group **pp = group_bucket(ro, g->fam, g->want, g->src,
 	    g->withdraw);
@@ -684,7 +684,7 @@ queue_withdraw(const struct ro_entry *e)
 }
 
 static void
-enqueue(struct rib_out *ro, uint32_t i)
+enqueue(struct adj_rib *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
 	struct ro_group *g;
@@ -706,7 +706,7 @@ enqueue(struct rib_out *ro, uint32_t i)
 
 /* Take entry i out of its group's queue (its queue key is unchanged). */
 static void
-unqueue(struct rib_out *ro, uint32_t i)
+unqueue(struct adj_rib *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
 	struct ro_group *g;
@@ -744,7 +744,7 @@ in_sync(const struct ro_entry *e)
  * entry moves to its new group.
  */
 static void
-set_want(struct rib_out *ro, uint32_t i, const struct attrs *a, bool withdraw)
+set_want(struct adj_rib *ro, uint32_t i, const struct attrs *a, bool withdraw)
 {
 	struct ro_entry *e = &ro->ent[i];
 	bool was_queued = e->queued;
@@ -781,7 +781,7 @@ key_of_prefix(enum family_id fam, const struct prefix *p, uint32_t path_id,
 
 /* Announce the route keyed k (n: its NLRI; NULL for a prefix family). */
 static void
-announce_key(struct rib_out *ro, const struct ro_key *k, const struct nlri *n,
+announce_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
     const struct attrs *a, unsigned src)
 {
 	uint32_t i = entry_get(ro, n, k, true);
@@ -802,7 +802,7 @@ announce_key(struct rib_out *ro, const struct ro_key *k, const struct nlri *n,
 
 /* Withdraw the route keyed k (n: as announce_key). */
 static void
-withdraw_key(struct rib_out *ro, const struct ro_key *k, const struct nlri *n,
+withdraw_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
     const struct attrs *a)
 {
 	uint32_t i = entry_get(ro, n, k, false);
@@ -830,7 +830,7 @@ withdraw_key(struct rib_out *ro, const struct ro_key *k, const struct nlri *n,
 }
 
 void
-rib_out_announce_nlri(struct rib_out *ro, const struct nlri *n,
+adj_rib_announce_nlri(struct adj_rib *ro, const struct nlri *n,
     const struct attrs *a, unsigned src)
 {
 	uint8_t kbuf[NLRI_MAX];
@@ -841,7 +841,7 @@ rib_out_announce_nlri(struct rib_out *ro, const struct nlri *n,
 }
 
 void
-rib_out_withdraw_nlri(struct rib_out *ro, const struct nlri *n,
+adj_rib_withdraw_nlri(struct adj_rib *ro, const struct nlri *n,
     const struct attrs *a)
 {
 	uint8_t kbuf[NLRI_MAX];
@@ -852,14 +852,14 @@ rib_out_withdraw_nlri(struct rib_out *ro, const struct nlri *n,
 }
 
 void
-rib_out_announce(struct rib_out *ro, enum family_id fam,
+adj_rib_announce(struct adj_rib *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id, const struct attrs *a)
 {
-	rib_out_announce_src(ro, fam, p, path_id, a, RIB_SRC_CONFIG);
+	adj_rib_announce_src(ro, fam, p, path_id, a, RIB_SRC_CONFIG);
 }
 
 void
-rib_out_announce_src(struct rib_out *ro, enum family_id fam,
+adj_rib_announce_src(struct adj_rib *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id, const struct attrs *a,
     unsigned src)
 {
@@ -870,7 +870,7 @@ rib_out_announce_src(struct rib_out *ro, enum family_id fam,
 }
 
 void
-rib_out_withdraw(struct rib_out *ro, enum family_id fam,
+adj_rib_withdraw(struct adj_rib *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id)
 {
 	struct ro_key k;
@@ -880,7 +880,7 @@ rib_out_withdraw(struct rib_out *ro, enum family_id fam,
 }
 
 void
-rib_out_session_down(struct rib_out *ro)
+adj_rib_session_down(struct adj_rib *ro)
 {
 	for (uint32_t i = 0; i < ro->nent; i++) {
 		struct ro_entry *e = &ro->ent[i];
@@ -901,13 +901,13 @@ rib_out_session_down(struct rib_out *ro)
 }
 
 void
-rib_out_resend_all(struct rib_out *ro)
+adj_rib_resend_all(struct adj_rib *ro)
 {
-	rib_out_session_down(ro);
+	adj_rib_session_down(ro);
 }
 
 void
-rib_out_withdraw_all(struct rib_out *ro)
+adj_rib_withdraw_all(struct adj_rib *ro)
 {
 	for (uint32_t i = 0; i < ro->nent; i++) {
 		struct ro_entry *e = &ro->ent[i];
@@ -917,18 +917,18 @@ rib_out_withdraw_all(struct rib_out *ro)
 		if (!e->used || !wants_route(e))
 			continue;
 		entry_nlri(e, &n, buf);
-		rib_out_withdraw_nlri(ro, &n, NULL);
+		adj_rib_withdraw_nlri(ro, &n, NULL);
 	}
 }
 
 size_t
-rib_out_queued(const struct rib_out *ro)
+adj_rib_queued(const struct adj_rib *ro)
 {
 	return ro->nqueued;
 }
 
 void
-rib_out_sent(const struct rib_out *ro, uint64_t *announced,
+adj_rib_sent(const struct adj_rib *ro, uint64_t *announced,
     uint64_t *withdrawn)
 {
 	*announced = ro->sent_announced;
@@ -936,31 +936,31 @@ rib_out_sent(const struct rib_out *ro, uint64_t *announced,
 }
 
 bool
-rib_out_pending(const struct rib_out *ro)
+adj_rib_pending(const struct adj_rib *ro)
 {
 	return ro->nqueued > 0;
 }
 
 size_t
-rib_out_count(const struct rib_out *ro)
+adj_rib_count(const struct adj_rib *ro)
 {
 	return ro->nwant - ro->ntoobig;
 }
 
 size_t
-rib_out_toobig(const struct rib_out *ro)
+adj_rib_toobig(const struct adj_rib *ro)
 {
 	return ro->ntoobig;
 }
 
 uint64_t
-rib_out_toobig_total(const struct rib_out *ro)
+adj_rib_toobig_total(const struct adj_rib *ro)
 {
 	return ro->toobig_total;
 }
 
 const struct attrs *
-rib_out_lookup_nlri(const struct rib_out *ro, const struct nlri *n)
+adj_rib_lookup_nlri(const struct adj_rib *ro, const struct nlri *n)
 {
 	uint8_t kbuf[NLRI_MAX];
 	struct ro_key k;
@@ -974,7 +974,7 @@ rib_out_lookup_nlri(const struct rib_out *ro, const struct nlri *n)
 }
 
 const struct attrs *
-rib_out_lookup(const struct rib_out *ro, enum family_id fam,
+adj_rib_lookup(const struct adj_rib *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id)
 {
 	struct ro_key k;
@@ -988,7 +988,7 @@ rib_out_lookup(const struct rib_out *ro, enum family_id fam,
 }
 
 void
-rib_out_foreach(const struct rib_out *ro, rib_out_visit_fn *fn, void *arg)
+adj_rib_foreach(const struct adj_rib *ro, adj_rib_visit_fn *fn, void *arg)
 {
 	uint8_t buf[17];
 	struct nlri n;
@@ -1022,7 +1022,7 @@ query_rest_ok(const struct rib_query *q, const struct ro_entry *e,
 /* The index answers an exact or longest lookup of fam: a prefix family
  * without ADD-PATH routes. */
 static bool
-query_indexed(const struct rib_out *ro, const struct rib_query *q,
+query_indexed(const struct adj_rib *ro, const struct rib_query *q,
     enum family_id fam)
 {
 	return q->has_prefix && q->match != RIB_MATCH_MORE &&
@@ -1032,7 +1032,7 @@ query_indexed(const struct rib_out *ro, const struct rib_query *q,
 
 /* The wanted entry of fam keyed p (path id 0), or NULL. */
 static const struct ro_entry *
-query_probe(const struct rib_out *ro, enum family_id fam,
+query_probe(const struct adj_rib *ro, enum family_id fam,
     const struct prefix *p)
 {
 	struct ro_key k;
@@ -1053,8 +1053,8 @@ query_probe(const struct rib_out *ro, enum family_id fam,
 
 /* Exact or longest match of fam through the index. */
 static size_t
-query_index(const struct rib_out *ro, const struct rib_query *q,
-    enum family_id fam, rib_out_visit_fn *fn, void *arg)
+query_index(const struct adj_rib *ro, const struct rib_query *q,
+    enum family_id fam, adj_rib_visit_fn *fn, void *arg)
 {
 	struct prefix p = q->prefix;
 	int len = p.len;
@@ -1117,8 +1117,8 @@ query_prefix_ok(const struct rib_query *q, const struct ro_entry *e,
 }
 
 size_t
-rib_out_query(const struct rib_out *ro, const struct rib_query *q,
-    rib_out_visit_fn *fn, void *arg)
+adj_rib_query(const struct adj_rib *ro, const struct rib_query *q,
+    adj_rib_visit_fn *fn, void *arg)
 {
 	famset_t walk = 0;
 	size_t found = 0;
@@ -1178,8 +1178,8 @@ rib_out_query(const struct rib_out *ro, const struct rib_query *q,
 /* ---- packing ---- */
 
 struct pack_state {
-	struct rib_out	*ro;
-	const struct rib_out_pack_ctx *ctx;
+	struct adj_rib	*ro;
+	const struct adj_rib_pack_ctx *ctx;
 	uint8_t		*msg, *attrs, *nlri;	/* BGP_MAX_EXT_MSG each */
 	long		 emitted;
 	bool		 failed;
@@ -1199,7 +1199,7 @@ emit(struct pack_state *ps, const struct wbuf *w)
 
 /* The peer now has what we wanted for entry i. */
 static void
-commit_entry(struct rib_out *ro, uint32_t i)
+commit_entry(struct adj_rib *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
 
@@ -1227,7 +1227,7 @@ commit_entry(struct rib_out *ro, uint32_t i)
 static void
 mark_toobig(struct pack_state *ps, uint32_t i, size_t routes, size_t need)
 {
-	struct rib_out *ro = ps->ro;
+	struct adj_rib *ro = ps->ro;
 	struct ro_entry *e = &ro->ent[i];
 	uint8_t buf[17];
 	struct nlri n;
@@ -1266,7 +1266,7 @@ static size_t
 take_nlri(struct pack_state *ps, struct ro_group *g, struct wbuf *nl,
     size_t limit, uint32_t *taken)
 {
-	struct rib_out *ro = ps->ro;
+	struct adj_rib *ro = ps->ro;
 	bool ap = FAMSET_HAS(ps->ctx->addpath_tx, g->fam);
 	size_t n = 0;
 
@@ -1309,7 +1309,7 @@ take_nlri(struct pack_state *ps, struct ro_group *g, struct wbuf *nl,
 static void
 pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 {
-	const struct rib_out_pack_ctx *ctx = ps->ctx;
+	const struct adj_rib_pack_ctx *ctx = ps->ctx;
 	enum family_id fam = (enum family_id)g->fam;
 	const struct attrs *a = g->want ? attrs_ref(g->want) : NULL;
 	bool wd = g->withdraw;
@@ -1344,7 +1344,7 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 			size_t need = aw.len + BGP_HEADER_LEN + 4 + (v4 ? 0 : 1);
 
 			if (!attrs_nexthop_encodable(a, &ctx->enc, fam))
-				need = RIB_OUT_UNENCODABLE;
+				need = ADJ_RIB_UNENCODABLE;
 			else if (aw.err)
 				need = 0;
 			group_toobig(ps, g, need, taken);
@@ -1387,7 +1387,7 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 }
 
 long
-rib_out_pack(struct rib_out *ro, const struct rib_out_pack_ctx *ctx)
+adj_rib_pack(struct adj_rib *ro, const struct adj_rib_pack_ctx *ctx)
 {
 	struct pack_state ps;
 	uint8_t *scratch;

@@ -5,7 +5,7 @@
  *
  * This module knows the supervisor and the encoders, not the peer: the
  * daemon describes the session in a struct api_peer and decides what to
- * do when a helper falls behind (api_event_message's answer).
+ * do when a helper falls behind (events_message's answer).
  */
 #ifndef EVBGP_API_EVENTS_H
 #define EVBGP_API_EVENTS_H
@@ -14,20 +14,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "evbgp/api_encode.h"
+#include "evbgp/event_encode.h"
 #include "evbgp/config.h"
 #include "evbgp/update.h"
 
 struct sup;
 
 /* Where events go; owned by the daemon. */
-struct api_events {
+struct events {
 	struct sup	*sup;		/* NULL: no helpers, no events */
 	const char	*host;		/* the envelope's host name */
 	size_t		 high_mark;	/* bytes queued to a helper above
 					   which it is "behind" */
 	unsigned long	 renderings;	/* event lines encoded (each once
 					   per encoder and rendering) */
+	unsigned	 api_version;	/* exabgp.api.version: the JSON
+					   dialect of a helper without its
+					   own api-version (6: main's) */
 };
 
 /* One helper subscribed to a peer, with the merged api flags. */
@@ -53,6 +56,7 @@ struct api_peer {
 	struct bgp_addr	 remote;
 	uint32_t	 local_as;
 	uint32_t	 peer_as;
+	uint32_t	 router_id;	/* ours (main's JSON "router-id") */
 	/* how UPDATEs are decoded, by enum api_dir (receive: addpath_rx is
 	 * what the peer sends; send: what we send) */
 	struct update_ctx ctx[2];
@@ -66,7 +70,7 @@ void	api_subs_free(struct api_subs *s);
 uint32_t api_subs_types(const struct api_subs *s, enum api_dir dir);
 
 /* "connected", "up", "down" (reason) to neighbor-changes subscribers. */
-void	api_event_state(const struct api_events *ev, struct api_subs *s,
+void	events_state(const struct events *ev, struct api_subs *s,
 	    const struct api_peer *ap, const char *state, const char *reason);
 /*
  * A message received or sent (header included). For a received UPDATE,
@@ -75,17 +79,17 @@ void	api_event_state(const struct api_events *ev, struct api_subs *s,
  * subscriber's queue is above the high mark (the caller may slow the
  * peer down rather than have events dropped).
  */
-bool	api_event_message(struct api_events *ev, struct api_subs *s,
+bool	events_message(struct events *ev, struct api_subs *s,
 	    const struct api_peer *ap, enum api_dir dir, const uint8_t *msg,
 	    size_t len, const struct update_msg *decoded);
 /* The daemon is going away: the final shutdown event to every helper. */
-void	api_event_shutdown(const struct api_events *ev,
+void	events_shutdown(const struct events *ev,
 	    const struct cfg_process *procs, size_t nprocs);
 /* Are the helpers of s drained enough (a quarter of the queue cap) to
  * hear more? */
-bool	api_events_drained(const struct api_events *ev,
+bool	events_drained(const struct events *ev,
 	    const struct api_subs *s);
 /* The envelope's process facts, now. */
-void	api_source_now(const struct api_events *ev, struct api_source *src);
+void	api_source_now(const struct events *ev, struct api_source *src);
 
 #endif /* EVBGP_API_EVENTS_H */

@@ -4,7 +4,7 @@
  * UPDATE, which is a block: "update start", one line per route (or the
  * End-of-RIB line), "update end". Unlike 4.2 no blank line follows an
  * event. Peer strings (hostname capability) and the down reason go
- * through api_text_escape(): no control character, newline or non-ASCII
+ * through event_text_escape(): no control character, newline or non-ASCII
  * byte from a peer reaches the output.
  */
 #include <ctype.h>
@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evbgp/api_encode.h"
+#include "evbgp/event_encode.h"
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
 
-#include "api_encode_priv.h"
+#include "event_encode_priv.h"
 
 /* "neighbor 192.0.2.1 " */
 static void
@@ -73,22 +73,22 @@ tmsg_end(struct sbuf *out, const struct api_msg_opts *o)
 }
 
 void
-api_text_state(struct sbuf *out, const struct api_neighbor *nb,
+event_text_state(struct sbuf *out, const struct api_neighbor *nb,
     const char *state, const char *reason)
 {
 	line_begin(out, nb);
-	api_text_escape(out, (const uint8_t *)state, strlen(state), NULL);
+	event_text_escape(out, (const uint8_t *)state, strlen(state), NULL);
 	if (strcmp(state, "down") == 0) {
 		sbuf_adds(out, " - ");
 		if (reason != NULL)
-			api_text_escape(out, (const uint8_t *)reason,
+			event_text_escape(out, (const uint8_t *)reason,
 			    strlen(reason), NULL);
 	}
 	sbuf_addc(out, '\n');
 }
 
 void
-api_text_keepalive(struct sbuf *out, const struct api_neighbor *nb,
+event_text_keepalive(struct sbuf *out, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o)
 {
 	if (packets_line(out, nb, dir, o))
@@ -99,7 +99,7 @@ api_text_keepalive(struct sbuf *out, const struct api_neighbor *nb,
 }
 
 void
-api_text_notification(struct sbuf *out, const struct api_neighbor *nb,
+event_text_notification(struct sbuf *out, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o, uint8_t code,
     uint8_t subcode, const uint8_t *data, size_t datalen)
 {
@@ -113,7 +113,7 @@ api_text_notification(struct sbuf *out, const struct api_neighbor *nb,
 }
 
 void
-api_text_refresh(struct sbuf *out, const struct api_neighbor *nb,
+event_text_refresh(struct sbuf *out, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o, uint16_t afi,
     uint8_t safi, uint8_t subtype)
 {
@@ -129,14 +129,14 @@ api_text_refresh(struct sbuf *out, const struct api_neighbor *nb,
 }
 
 void
-api_text_shutdown(struct sbuf *out, const struct api_source *src)
+event_text_shutdown(struct sbuf *out, const struct api_source *src)
 {
 	sbuf_printf(out, "shutdown %ld %ld\n", (long)src->pid,
 	    (long)src->ppid);
 }
 
 void
-api_text_overflow(struct sbuf *out, unsigned long dropped)
+event_text_overflow(struct sbuf *out, unsigned long dropped)
 {
 	sbuf_printf(out, "overflow dropped %lu\n", dropped);
 }
@@ -216,10 +216,10 @@ tc_fqdn(struct sbuf *out, const struct bgp_caps *c, uint8_t code)
 	static const char delim[] = "()[], ";
 
 	sbuf_adds(out, "hostname(");
-	api_text_escape(out, (const uint8_t *)c->hostname,
+	event_text_escape(out, (const uint8_t *)c->hostname,
 	    strnlen(c->hostname, sizeof(c->hostname)), delim);
 	sbuf_addc(out, ' ');
-	api_text_escape(out, (const uint8_t *)c->domainname,
+	event_text_escape(out, (const uint8_t *)c->domainname,
 	    strnlen(c->domainname, sizeof(c->domainname)), delim);
 	sbuf_addc(out, ')');
 }
@@ -308,7 +308,7 @@ tcap_present(const struct bgp_caps *c, bool present[256])
 }
 
 void
-api_text_open(struct sbuf *out, const struct api_neighbor *nb,
+event_text_open(struct sbuf *out, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o,
     const struct bgp_open *open)
 {
@@ -403,7 +403,7 @@ update_eor_line(struct sbuf *out, const struct api_neighbor *nb,
 }
 
 void
-api_text_update(struct sbuf *out, const struct api_neighbor *nb,
+event_text_update(struct sbuf *out, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o,
     const struct update_msg *m, famset_t addpath)
 {

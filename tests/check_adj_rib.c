@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "evbgp/bgp_proto.h"
-#include "evbgp/rib_out.h"
+#include "evbgp/adj_rib.h"
 #include "evbgp/update.h"
 #include "evbgp/util.h"
 
@@ -74,7 +74,7 @@ cap_full(void *arg)
 }
 
 static void
-ctx_init(struct rib_out_pack_ctx *ctx, struct capture *c, size_t max)
+ctx_init(struct adj_rib_pack_ctx *ctx, struct capture *c, size_t max)
 {
 	memset(c, 0, sizeof(*c));
 	c->full_after = -1;
@@ -133,24 +133,24 @@ v6(unsigned i)
 START_TEST(test_announce_then_withdraw_sends_nothing)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *a = make_attrs(t, 1, false);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct prefix p = v4(1, 24);
 
 	ctx_init(&ctx, &c, 4096);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
-	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 0);
 	ck_assert_uint_eq(c.nmsgs, 0);
-	ck_assert_uint_eq(rib_out_count(ro), 0);
+	ck_assert_uint_eq(adj_rib_count(ro), 0);
 	/* withdraw of a route never sent: nothing either */
-	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
-	ck_assert(!rib_out_pending(ro));
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert(!adj_rib_pending(ro));
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 0);
 	attrs_unref(a);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -158,23 +158,23 @@ END_TEST
 START_TEST(test_identical_reannounce_sends_nothing)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *a = make_attrs(t, 1, false);
 	const struct attrs *b = make_attrs(t, 1, false);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct prefix p = v4(1, 24);
 
 	ck_assert_ptr_eq(a, b);
 	ctx_init(&ctx, &c, 4096);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, b);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, b);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 0);
 	ck_assert_uint_eq(c.nmsgs, 1);
 	attrs_unref(a);
 	attrs_unref(b);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -182,27 +182,27 @@ END_TEST
 START_TEST(test_last_word_wins)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *a = make_attrs(t, 1, false);
 	const struct attrs *b = make_attrs(t, 2, false);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct prefix p = v4(1, 24);
 
 	ctx_init(&ctx, &c, 4096);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, b);
-	ck_assert_ptr_eq(rib_out_lookup(ro, FAM_IPV4_UNICAST, &p, 0), b);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, b);
+	ck_assert_ptr_eq(adj_rib_lookup(ro, FAM_IPV4_UNICAST, &p, 0), b);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert_uint_eq(c.announced, 1);
 	/* sent, then withdrawn: a real withdrawal goes out */
-	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert_uint_eq(c.withdrawn, 1);
-	ck_assert_uint_eq(rib_out_count(ro), 0);
+	ck_assert_uint_eq(adj_rib_count(ro), 0);
 	attrs_unref(a);
 	attrs_unref(b);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -211,9 +211,9 @@ static void
 pack_many(size_t max, bool v6fam, size_t n, size_t *msgs)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *a = make_attrs(t, 7, v6fam);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	enum family_id fam = v6fam ? FAM_IPV6_UNICAST : FAM_IPV4_UNICAST;
 
@@ -221,25 +221,25 @@ pack_many(size_t max, bool v6fam, size_t n, size_t *msgs)
 	for (unsigned i = 0; i < n; i++) {
 		struct prefix p = v6fam ? v6(i) : v4(i, 24);
 
-		rib_out_announce(ro, fam, &p, 0, a);
+		adj_rib_announce(ro, fam, &p, 0, a);
 	}
-	ck_assert_uint_eq(rib_out_count(ro), n);
-	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	ck_assert_uint_eq(adj_rib_count(ro), n);
+	ck_assert_int_gt(adj_rib_pack(ro, &ctx), 0);
 	ck_assert_uint_eq(c.announced, n);
 	ck_assert_uint_le(c.max_len, max);
 	/* packed: close to the limit, not one route per message */
 	ck_assert_uint_ge(c.max_len, max - 64);
 	*msgs = c.nmsgs;
 	/* withdraw them all, packed too */
-	rib_out_withdraw_all(ro);
+	adj_rib_withdraw_all(ro);
 	c.nmsgs = 0;
 	c.max_len = 0;
-	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	ck_assert_int_gt(adj_rib_pack(ro, &ctx), 0);
 	ck_assert_uint_eq(c.withdrawn, n);
 	ck_assert_uint_le(c.max_len, max);
-	ck_assert_uint_eq(rib_out_count(ro), 0);
+	ck_assert_uint_eq(adj_rib_count(ro), 0);
 	attrs_unref(a);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 
@@ -267,9 +267,9 @@ END_TEST
 START_TEST(test_group_updates_off)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *a = make_attrs(t, 7, false);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 
 	ctx_init(&ctx, &c, 4096);
@@ -277,12 +277,12 @@ START_TEST(test_group_updates_off)
 	for (unsigned i = 0; i < 10; i++) {
 		struct prefix p = v4(i, 24);
 
-		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
 	}
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 10);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 10);
 	ck_assert_uint_eq(c.announced, 10);
 	attrs_unref(a);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -290,39 +290,39 @@ END_TEST
 START_TEST(test_resend_after_reconnect)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *a = make_attrs(t, 7, false);
 	const struct attrs *b = make_attrs(t, 8, false);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 
 	ctx_init(&ctx, &c, 4096);
 	for (unsigned i = 0; i < 100; i++) {
 		struct prefix p = v4(i, 24);
 
-		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0,
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0,
 		    i % 2 ? a : b);
 	}
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 2);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 2);
 	/* one route withdrawn while the session is down: not re-sent */
-	rib_out_session_down(ro);
+	adj_rib_session_down(ro);
 	{
 		struct prefix p = v4(0, 24);
 
-		rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+		adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
 	}
 	c.announced = 0;
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 2);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 2);
 	ck_assert_uint_eq(c.announced, 99);
 	ck_assert_uint_eq(c.withdrawn, 0);
 	/* flush adj-rib out: everything again */
-	rib_out_resend_all(ro);
+	adj_rib_resend_all(ro);
 	c.announced = 0;
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 2);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 2);
 	ck_assert_uint_eq(c.announced, 99);
 	attrs_unref(a);
 	attrs_unref(b);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -330,24 +330,24 @@ END_TEST
 START_TEST(test_family_not_negotiated)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *a = make_attrs(t, 7, true);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct prefix p = v6(1);
 
 	ctx_init(&ctx, &c, 4096);
 	ctx.families = FAMSET(FAM_IPV4_UNICAST);
-	rib_out_announce(ro, FAM_IPV6_UNICAST, &p, 0, a);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
-	ck_assert(!rib_out_pending(ro));
+	adj_rib_announce(ro, FAM_IPV6_UNICAST, &p, 0, a);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 0);
+	ck_assert(!adj_rib_pending(ro));
 	/* still wanted: a later session with IPv6 gets it */
-	ck_assert_uint_eq(rib_out_count(ro), 1);
-	rib_out_session_down(ro);
+	ck_assert_uint_eq(adj_rib_count(ro), 1);
+	adj_rib_session_down(ro);
 	ctx.families |= FAMSET(FAM_IPV6_UNICAST);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	attrs_unref(a);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -355,9 +355,9 @@ END_TEST
 START_TEST(test_back_pressure)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs **sets = calloc(20000, sizeof(*sets));
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 
 	ctx_init(&ctx, &c, 4096);
@@ -367,20 +367,20 @@ START_TEST(test_back_pressure)
 		struct prefix p = v4(i, 24);
 
 		sets[i] = make_attrs(t, i, false);
-		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, sets[i]);
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, sets[i]);
 	}
-	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	ck_assert_int_gt(adj_rib_pack(ro, &ctx), 0);
 	/* stopped after the first batch */
-	ck_assert(rib_out_pending(ro));
+	ck_assert(adj_rib_pending(ro));
 	ck_assert_uint_lt(c.nmsgs, 20000);
 	c.full_after = -1;
-	rib_out_pack(ro, &ctx);
-	ck_assert(!rib_out_pending(ro));
+	adj_rib_pack(ro, &ctx);
+	ck_assert(!adj_rib_pending(ro));
 	ck_assert_uint_eq(c.announced, 20000);
 	for (unsigned i = 0; i < 20000; i++)
 		attrs_unref(sets[i]);
 	free(sets);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -388,18 +388,18 @@ END_TEST
 START_TEST(test_path_ids_are_distinct_routes)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *a = make_attrs(t, 7, false);
 	struct prefix p = v4(1, 24);
 
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 1, a);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 2, a);
-	ck_assert_uint_eq(rib_out_count(ro), 2);
-	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 1);
-	ck_assert_uint_eq(rib_out_count(ro), 1);
-	ck_assert_ptr_eq(rib_out_lookup(ro, FAM_IPV4_UNICAST, &p, 2), a);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 1, a);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 2, a);
+	ck_assert_uint_eq(adj_rib_count(ro), 2);
+	adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &p, 1);
+	ck_assert_uint_eq(adj_rib_count(ro), 1);
+	ck_assert_ptr_eq(adj_rib_lookup(ro, FAM_IPV4_UNICAST, &p, 2), a);
 	attrs_unref(a);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -455,7 +455,7 @@ make_sized(struct attr_table *t, size_t total)
 	static uint8_t pad[65535];
 	struct attrs a;
 	const struct attrs *ia;
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	uint8_t buf[65535];
 	struct wbuf w;
@@ -484,10 +484,10 @@ make_sized(struct attr_table *t, size_t total)
 START_TEST(test_toobig_route_alone_not_sent)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *small = make_attrs(t, 1, false);
 	const struct attrs *huge = make_long_path(t, 1100, 2);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct toobig_seen tb = { 0 };
 	struct prefix p;
@@ -497,48 +497,48 @@ START_TEST(test_toobig_route_alone_not_sent)
 	ctx.toobig = toobig_cb;
 	for (unsigned i = 0; i < 10; i++) {
 		p = v4(i, 24);
-		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0,
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0,
 		    i == 5 ? huge : small);
 	}
-	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	ck_assert_int_gt(adj_rib_pack(ro, &ctx), 0);
 	/* the other nine went out; nothing left queued: no wedge */
 	ck_assert_uint_eq(c.announced, 9);
-	ck_assert(!rib_out_pending(ro));
+	ck_assert(!adj_rib_pending(ro));
 	ck_assert_uint_eq(tb.calls, 1);
 	ck_assert_uint_eq(tb.routes, 1);
 	p = v4(5, 24);
 	ck_assert(prefix_equal(&tb.first, &p));
 	ck_assert_uint_gt(tb.need, 4096);
-	ck_assert_uint_eq(rib_out_count(ro), 9);
-	ck_assert_uint_eq(rib_out_toobig(ro), 1);
-	ck_assert_uint_eq(rib_out_toobig_total(ro), 1);
+	ck_assert_uint_eq(adj_rib_count(ro), 9);
+	ck_assert_uint_eq(adj_rib_toobig(ro), 1);
+	ck_assert_uint_eq(adj_rib_toobig_total(ro), 1);
 	/* later work still flows: a withdrawal and a new route */
 	p = v4(1, 24);
-	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
 	p = v4(20, 24);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, small);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, small);
 	c.announced = c.withdrawn = 0;
-	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	ck_assert_int_gt(adj_rib_pack(ro, &ctx), 0);
 	ck_assert_uint_eq(c.withdrawn, 1);
 	ck_assert_uint_eq(c.announced, 1);
-	ck_assert(!rib_out_pending(ro));
+	ck_assert(!adj_rib_pending(ro));
 	/* the next session negotiates extended messages: now it fits */
-	rib_out_session_down(ro);
+	adj_rib_session_down(ro);
 	ctx_init(&ctx, &c, 65535);
 	c.toobig = &tb;
 	ctx.toobig = toobig_cb;
-	ck_assert_int_gt(rib_out_pack(ro, &ctx), 0);
+	ck_assert_int_gt(adj_rib_pack(ro, &ctx), 0);
 	ck_assert_uint_eq(c.announced, 10);
-	ck_assert_uint_eq(rib_out_toobig(ro), 0);
+	ck_assert_uint_eq(adj_rib_toobig(ro), 0);
 	ck_assert_uint_gt(c.max_len, 4096);
 	/* withdrawing it is an ordinary withdrawal now */
 	p = v4(5, 24);
-	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert_uint_eq(c.withdrawn, 1);
 	attrs_unref(small);
 	attrs_unref(huge);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -548,10 +548,10 @@ END_TEST
 START_TEST(test_toobig_reannounce_withdraws_old)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *small = make_attrs(t, 1, false);
 	const struct attrs *huge = make_long_path(t, 1100, 2);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct toobig_seen tb = { 0 };
 	struct prefix p = v4(7, 24);
@@ -559,23 +559,23 @@ START_TEST(test_toobig_reannounce_withdraws_old)
 	ctx_init(&ctx, &c, 4096);
 	c.toobig = &tb;
 	ctx.toobig = toobig_cb;
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, small);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, huge);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, small);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, huge);
 	c.announced = 0;
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert_uint_eq(c.withdrawn, 1);
 	ck_assert_uint_eq(c.announced, 0);
 	ck_assert_uint_eq(tb.calls, 1);
-	ck_assert(!rib_out_pending(ro));
+	ck_assert(!adj_rib_pending(ro));
 	/* back to small attributes: announced again */
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, small);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, small);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert_uint_eq(c.announced, 1);
-	ck_assert_uint_eq(rib_out_toobig(ro), 0);
+	ck_assert_uint_eq(adj_rib_toobig(ro), 0);
 	attrs_unref(small);
 	attrs_unref(huge);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -588,10 +588,10 @@ END_TEST
 START_TEST(test_toobig_nlri_does_not_fit)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	/* 19 header + 4 lengths + attrs + nlri <= 4096 */
 	const struct attrs *a = make_sized(t, 4096 - 19 - 4 - 3);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct toobig_seen tb = { 0 };
 	struct prefix host, deflt;
@@ -601,17 +601,17 @@ START_TEST(test_toobig_nlri_does_not_fit)
 	ctx_init(&ctx, &c, 4096);
 	c.toobig = &tb;
 	ctx.toobig = toobig_cb;
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &host, 0, a);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &deflt, 0, a);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &host, 0, a);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &deflt, 0, a);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert_uint_eq(c.announced, 1);
 	ck_assert_uint_eq(c.max_len, 4096 - 3 + 1);
 	ck_assert_uint_eq(tb.calls, 1);
 	ck_assert(prefix_equal(&tb.first, &host));
 	ck_assert_uint_eq(tb.need, 4096 - 3 + 5);
-	ck_assert(!rib_out_pending(ro));
+	ck_assert(!adj_rib_pending(ro));
 	attrs_unref(a);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -621,10 +621,10 @@ END_TEST
 START_TEST(test_unencodable_nexthop_not_sent)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *good = make_attrs(t, 1, false);
 	const struct attrs *bad = make_attrs(t, 2, true);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct toobig_seen tb = { 0 };
 	struct prefix p;
@@ -633,17 +633,17 @@ START_TEST(test_unencodable_nexthop_not_sent)
 	c.toobig = &tb;
 	ctx.toobig = toobig_cb;
 	p = v4(1, 24);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, bad);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, bad);
 	p = v4(2, 24);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, good);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, good);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert_uint_eq(c.announced, 1);
 	ck_assert_uint_eq(tb.calls, 1);
-	ck_assert_uint_eq(tb.need, RIB_OUT_UNENCODABLE);
-	ck_assert(!rib_out_pending(ro));
+	ck_assert_uint_eq(tb.need, ADJ_RIB_UNENCODABLE);
+	ck_assert(!adj_rib_pending(ro));
 	attrs_unref(good);
 	attrs_unref(bad);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -652,10 +652,10 @@ END_TEST
 START_TEST(test_extended_nexthop_sent)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *good = make_attrs(t, 1, false);
 	const struct attrs *v6nh = make_attrs(t, 2, true);
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct toobig_seen tb = { 0 };
 	struct prefix p;
@@ -665,20 +665,20 @@ START_TEST(test_extended_nexthop_sent)
 	ctx.toobig = toobig_cb;
 	ctx.enc.ext_nexthop = FAMSET(FAM_IPV4_UNICAST);
 	p = v4(1, 24);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, v6nh);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, v6nh);
 	p = v4(2, 24);
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, good);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 2);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, good);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 2);
 	ck_assert_uint_eq(c.announced, 2);
 	ck_assert_uint_eq(tb.calls, 0);
 	/* and its withdrawal is a classic one */
 	p = v4(1, 24);
-	rib_out_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert_uint_eq(c.withdrawn, 1);
 	attrs_unref(good);
 	attrs_unref(v6nh);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -733,8 +733,8 @@ vpn_nlri(uint8_t *buf, const char *label)
 START_TEST(test_vpn_label_and_withdraw)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib *ro = adj_rib_new();
+	struct adj_rib_pack_ctx ctx;
 	struct capture cap;
 	struct raw_capture rc = { 0 };
 	const struct attrs *a;
@@ -753,35 +753,35 @@ START_TEST(test_vpn_label_and_withdraw)
 	addr_parse("101.1.101.1", &b.nexthop);
 	a = attrs_intern(t, &b);
 	attrs_free(&b);
-	rib_out_announce_nlri(ro, &x, a, RIB_SRC_API);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	adj_rib_announce_nlri(ro, &x, a, RIB_SRC_API);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert_str_eq(rc.hex[0], "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
 	    "004E" "02" "0000" "0037" "40010100" "400200"
 	    "40030465016501" "40050400000064"
 	    "800E1F0001800C0000000000000000650165010068003E810000FDE800000001"
 	    "0104");
 	/* same attributes, same label: nothing */
-	rib_out_announce_nlri(ro, &x, a, RIB_SRC_API);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	adj_rib_announce_nlri(ro, &x, a, RIB_SRC_API);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 0);
 	/* another label: the route again */
-	rib_out_announce_nlri(ro, &y, a, RIB_SRC_API);
-	ck_assert_uint_eq(rib_out_count(ro), 1);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	adj_rib_announce_nlri(ro, &y, a, RIB_SRC_API);
+	ck_assert_uint_eq(adj_rib_count(ro), 1);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert(strstr(rc.hex[1], "68007D01") != NULL);
 	/* the withdrawal: MP_UNREACH first, the label it names, then the
 	 * attributes */
-	rib_out_withdraw_nlri(ro, &x, a);
-	ck_assert_uint_eq(rib_out_count(ro), 0);
-	ck_assert_ptr_null(rib_out_lookup_nlri(ro, &x));
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+	adj_rib_withdraw_nlri(ro, &x, a);
+	ck_assert_uint_eq(adj_rib_count(ro), 0);
+	ck_assert_ptr_null(adj_rib_lookup_nlri(ro, &x));
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	ck_assert_str_eq(rc.hex[2], "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
 	    "0040" "02" "0000" "0029"
 	    "800F1100018068003E810000FDE8000000010104"
 	    "40010100" "400200" "40030465016501" "40050400000064");
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), 0);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 0);
 	raw_free(&rc);
 	attrs_unref(a);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -790,18 +790,18 @@ END_TEST
 START_TEST(test_vpn_coalesces)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *a = make_attrs(t, 1, false);
 	uint8_t n1[14];
 	struct nlri x = vpn_nlri(n1, "003E81");
 
-	rib_out_announce_nlri(ro, &x, a, RIB_SRC_API);
-	ck_assert(rib_out_pending(ro));
-	rib_out_withdraw_nlri(ro, &x, NULL);
-	ck_assert(!rib_out_pending(ro));
-	ck_assert_uint_eq(rib_out_count(ro), 0);
+	adj_rib_announce_nlri(ro, &x, a, RIB_SRC_API);
+	ck_assert(adj_rib_pending(ro));
+	adj_rib_withdraw_nlri(ro, &x, NULL);
+	ck_assert(!adj_rib_pending(ro));
+	ck_assert_uint_eq(adj_rib_count(ro), 0);
 	attrs_unref(a);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -810,22 +810,22 @@ END_TEST
 START_TEST(test_multicast_apart)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	const struct attrs *a = make_attrs(t, 1, false);
 	const struct attrs *b = make_attrs(t, 2, false);
 	struct prefix p = v4(1, 24);
 
-	rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
-	rib_out_announce(ro, FAM_IPV4_MULTICAST, &p, 0, b);
-	ck_assert_uint_eq(rib_out_count(ro), 2);
-	ck_assert_ptr_eq(rib_out_lookup(ro, FAM_IPV4_UNICAST, &p, 0), a);
-	ck_assert_ptr_eq(rib_out_lookup(ro, FAM_IPV4_MULTICAST, &p, 0), b);
-	rib_out_withdraw(ro, FAM_IPV4_MULTICAST, &p, 0);
-	ck_assert_ptr_eq(rib_out_lookup(ro, FAM_IPV4_UNICAST, &p, 0), a);
-	ck_assert_ptr_null(rib_out_lookup(ro, FAM_IPV4_MULTICAST, &p, 0));
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	adj_rib_announce(ro, FAM_IPV4_MULTICAST, &p, 0, b);
+	ck_assert_uint_eq(adj_rib_count(ro), 2);
+	ck_assert_ptr_eq(adj_rib_lookup(ro, FAM_IPV4_UNICAST, &p, 0), a);
+	ck_assert_ptr_eq(adj_rib_lookup(ro, FAM_IPV4_MULTICAST, &p, 0), b);
+	adj_rib_withdraw(ro, FAM_IPV4_MULTICAST, &p, 0);
+	ck_assert_ptr_eq(adj_rib_lookup(ro, FAM_IPV4_UNICAST, &p, 0), a);
+	ck_assert_ptr_null(adj_rib_lookup(ro, FAM_IPV4_MULTICAST, &p, 0));
 	attrs_unref(a);
 	attrs_unref(b);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
@@ -840,25 +840,25 @@ START_TEST(test_memory_after_burst)
 {
 	enum { N = 20000 };
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
-	struct rib_out_pack_ctx ctx;
+	struct adj_rib *ro = adj_rib_new();
+	struct adj_rib_pack_ctx ctx;
 	struct capture c;
-	struct rib_out_mem m;
+	struct adj_rib_mem m;
 
 	for (unsigned i = 0; i < N; i++) {
 		const struct attrs *a = make_attrs(t, i, false);
 		struct prefix p = v4(i, 24);
 
-		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
 		attrs_unref(a);
 	}
-	rib_out_memory(ro, &m);
+	adj_rib_memory(ro, &m);
 	ck_assert_uint_eq(m.routes, N);
 	ck_assert_uint_ge(m.queue_bytes, N * sizeof(void *));
 	ctx_init(&ctx, &c, BGP_MAX_MSG);
-	ck_assert_int_eq(rib_out_pack(ro, &ctx), N);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), N);
 	ck_assert_uint_eq(c.announced, N);
-	rib_out_memory(ro, &m);
+	adj_rib_memory(ro, &m);
 	ck_assert_uint_eq(m.routes, N);
 	ck_assert_uint_le(m.queue_bytes, 64 * sizeof(void *));
 	/* 48-byte entries (the array doubles) and 8-byte slots at most half
@@ -873,17 +873,17 @@ START_TEST(test_memory_after_burst)
 		const struct attrs *a = make_attrs(t, 1, false);
 		struct prefix p = v4(N + 1, 24);
 
-		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
 		attrs_unref(a);
 		ctx_init(&ctx, &c, BGP_MAX_MSG);
-		ck_assert_int_eq(rib_out_pack(ro, &ctx), 1);
+		ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
 	}
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_free(t);
 }
 END_TEST
 
-/* ---- lookups (rib_out_query) ---- */
+/* ---- lookups (adj_rib_query) ---- */
 
 struct seen {
 	char	 got[16][64];
@@ -909,7 +909,7 @@ seen_visit(void *arg, const struct nlri *n, const struct attrs *a)
 }
 
 static size_t
-query(const struct rib_out *ro, famset_t fams, const char *pfx,
+query(const struct adj_rib *ro, famset_t fams, const char *pfx,
     enum rib_match m, struct seen *sn)
 {
 	struct rib_query q;
@@ -922,17 +922,17 @@ query(const struct rib_out *ro, famset_t fams, const char *pfx,
 		ck_assert_int_eq(prefix_parse(pfx, &q.prefix), 0);
 	}
 	q.match = m;
-	return rib_out_query(ro, &q, seen_visit, sn);
+	return adj_rib_query(ro, &q, seen_visit, sn);
 }
 
 static void
-ann(struct rib_out *ro, enum family_id fam, const char *pfx, uint32_t id,
+ann(struct adj_rib *ro, enum family_id fam, const char *pfx, uint32_t id,
     const struct attrs *a)
 {
 	struct prefix p;
 
 	ck_assert_int_eq(prefix_parse(pfx, &p), 0);
-	rib_out_announce(ro, fam, &p, id, a);
+	adj_rib_announce(ro, fam, &p, id, a);
 }
 
 static bool
@@ -947,7 +947,7 @@ med_is_2(void *arg, const struct attrs *a)
 START_TEST(test_query_prefix)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new_store();
+	struct adj_rib *ro = adj_rib_new_store();
 	const struct attrs *a1 = make_attrs(t, 1, false),
 	    *a2 = make_attrs(t, 2, false), *a6 = make_attrs(t, 1, true);
 	struct seen sn;
@@ -965,7 +965,7 @@ START_TEST(test_query_prefix)
 		struct prefix w;
 
 		ck_assert_int_eq(prefix_parse("10.1.4.0/24", &w), 0);
-		rib_out_withdraw(ro, FAM_IPV4_UNICAST, &w, 0);
+		adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &w, 0);
 	}
 	famset_t u4 = FAMSET(FAM_IPV4_UNICAST);
 
@@ -1005,12 +1005,12 @@ START_TEST(test_query_prefix)
 	q.match = RIB_MATCH_LONGEST;
 	q.attrs_ok = med_is_2;
 	memset(&sn, 0, sizeof(sn));
-	ck_assert_uint_eq(rib_out_query(ro, &q, seen_visit, &sn), 1);
+	ck_assert_uint_eq(adj_rib_query(ro, &q, seen_visit, &sn), 1);
 	ck_assert_str_eq(sn.got[0], "10.1.0.0/16");
 	q.match = RIB_MATCH_MORE;
 	ck_assert_int_eq(prefix_parse("10.0.0.0/8", &q.prefix), 0);
-	ck_assert_uint_eq(rib_out_query(ro, &q, NULL, NULL), 2);
-	rib_out_free(ro);
+	ck_assert_uint_eq(adj_rib_query(ro, &q, NULL, NULL), 2);
+	adj_rib_free(ro);
 	attrs_unref(a1);
 	attrs_unref(a2);
 	attrs_unref(a6);
@@ -1022,7 +1022,7 @@ END_TEST
 START_TEST(test_query_addpath)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new_store();
+	struct adj_rib *ro = adj_rib_new_store();
 	const struct attrs *a1 = make_attrs(t, 1, false);
 	struct seen sn;
 	famset_t u4 = FAMSET(FAM_IPV4_UNICAST);
@@ -1038,7 +1038,7 @@ START_TEST(test_query_addpath)
 	ck_assert_uint_eq(query(ro, u4, "10.2.0.0/16", RIB_MATCH_LONGEST,
 	    &sn), 1);
 	ck_assert_str_eq(sn.got[0], "10.0.0.0/8#7");
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attrs_unref(a1);
 	attr_table_free(t);
 }
@@ -1049,7 +1049,7 @@ END_TEST
 START_TEST(test_query_vpn)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new_store();
+	struct adj_rib *ro = adj_rib_new_store();
 	const struct attrs *a1 = make_attrs(t, 1, false);
 	uint8_t n1[14], n2[14], rd[8];
 	struct nlri x = vpn_nlri(n1, "003E81"), y = vpn_nlri(n2, "007D01");
@@ -1058,8 +1058,8 @@ START_TEST(test_query_vpn)
 
 	/* y: same prefix, another RD (65000:2) */
 	n2[11] = 2;
-	rib_out_announce_nlri(ro, &x, a1, RIB_SRC_API);
-	rib_out_announce_nlri(ro, &y, a1, RIB_SRC_API);
+	adj_rib_announce_nlri(ro, &x, a1, RIB_SRC_API);
+	adj_rib_announce_nlri(ro, &y, a1, RIB_SRC_API);
 	ck_assert_uint_eq(query(ro, FAMSET_ALL, "1.4.0.0/16", RIB_MATCH_EXACT,
 	    &sn), 2);
 	ck_assert_uint_eq(query(ro, FAMSET_ALL, "1.4.5.6", RIB_MATCH_LONGEST,
@@ -1074,10 +1074,10 @@ START_TEST(test_query_vpn)
 	ck_assert_int_eq(nlri_rd_parse("65000:2", rd), 0);
 	q.rd = rd;
 	memset(&sn, 0, sizeof(sn));
-	ck_assert_uint_eq(rib_out_query(ro, &q, seen_visit, &sn), 1);
+	ck_assert_uint_eq(adj_rib_query(ro, &q, seen_visit, &sn), 1);
 	ck_assert_int_eq(nlri_rd_parse("65000:3", rd), 0);
-	ck_assert_uint_eq(rib_out_query(ro, &q, NULL, NULL), 0);
-	rib_out_free(ro);
+	ck_assert_uint_eq(adj_rib_query(ro, &q, NULL, NULL), 0);
+	adj_rib_free(ro);
 	attrs_unref(a1);
 	attr_table_free(t);
 }
@@ -1088,7 +1088,7 @@ END_TEST
 START_TEST(test_query_million)
 {
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new_store();
+	struct adj_rib *ro = adj_rib_new_store();
 	const struct attrs *a1 = make_attrs(t, 1, false);
 	struct seen sn;
 	famset_t u4 = FAMSET(FAM_IPV4_UNICAST);
@@ -1100,7 +1100,7 @@ START_TEST(test_query_million)
 		p.b[0] = (uint8_t)(20 + (i >> 16));
 		p.b[1] = (uint8_t)(i >> 8);
 		p.b[2] = (uint8_t)i;
-		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a1);
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a1);
 	}
 	ann(ro, FAM_IPV4_UNICAST, "20.0.0.0/8", 0, a1);
 	ck_assert_uint_eq(query(ro, u4, "25.66.77.0/24", RIB_MATCH_EXACT, &sn),
@@ -1113,7 +1113,7 @@ START_TEST(test_query_million)
 	ck_assert_str_eq(sn.got[0], "20.255.255.0/24");
 	snprintf(s, sizeof(s), "20.0.0.0/8");
 	ck_assert_uint_eq(query(ro, u4, s, RIB_MATCH_MORE, &sn), 65537);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attrs_unref(a1);
 	attr_table_free(t);
 }
@@ -1129,21 +1129,21 @@ START_TEST(test_index_grows_in_steps)
 {
 	enum { N = 60000 };
 	struct attr_table *t = attr_table_new();
-	struct rib_out *ro = rib_out_new();
+	struct adj_rib *ro = adj_rib_new();
 	struct attr_table_mem am;
 
 	for (unsigned i = 0; i < N; i++) {
 		const struct attrs *a = make_attrs(t, i, false);
 		struct prefix p = v4(i, 24);
 
-		rib_out_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
 		attrs_unref(a);
 		/* now and then: the whole table still answers, and a route
 		 * withdrawn and announced again is found once */
 		if (i % 9973 == 0 || i == N - 1) {
 			for (unsigned j = 0; j <= i; j++) {
 				struct prefix q = v4(j, 24);
-				const struct attrs *w = rib_out_lookup(ro,
+				const struct attrs *w = adj_rib_lookup(ro,
 				    FAM_IPV4_UNICAST, &q, 0);
 
 				ck_assert_msg(w != NULL, "route %u of %u lost",
@@ -1155,18 +1155,18 @@ START_TEST(test_index_grows_in_steps)
 			struct prefix q = v4(i / 2, 24);
 			const struct attrs *b = make_attrs(t, i / 2, false);
 
-			rib_out_withdraw(ro, FAM_IPV4_UNICAST, &q, 0);
-			ck_assert_ptr_null(rib_out_lookup(ro, FAM_IPV4_UNICAST,
+			adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &q, 0);
+			ck_assert_ptr_null(adj_rib_lookup(ro, FAM_IPV4_UNICAST,
 			    &q, 0));
-			rib_out_announce(ro, FAM_IPV4_UNICAST, &q, 0, b);
+			adj_rib_announce(ro, FAM_IPV4_UNICAST, &q, 0, b);
 			attrs_unref(b);
 		}
 	}
-	ck_assert_uint_eq(rib_out_count(ro), N);
+	ck_assert_uint_eq(adj_rib_count(ro), N);
 	attr_table_memory(t, &am);
 	ck_assert_uint_eq(am.sets, N);
 	ck_assert_uint_eq(attr_table_count(t), N);
-	rib_out_free(ro);
+	adj_rib_free(ro);
 	attr_table_memory(t, &am);
 	ck_assert_uint_eq(am.sets, 0);
 	attr_table_free(t);
@@ -1176,8 +1176,8 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("rib_out");
-	TCase *tc = tcase_create("rib_out");
+	Suite *s = suite_create("adj_rib");
+	TCase *tc = tcase_create("adj_rib");
 	SRunner *sr;
 	int failed;
 

@@ -1,5 +1,5 @@
 /*
- * JSON answers of the show commands (see api_show_json.h).
+ * JSON answers of the show commands (see show_json.h).
  *
  * Every value goes through json-c, so peer- or configuration-provided
  * text (descriptions) is escaped by one writer. The array is built as a
@@ -13,9 +13,9 @@
 #include <json-c/json.h>
 
 #include "evbgp/api.h"
-#include "evbgp/api_encode.h"
+#include "evbgp/event_encode.h"
 #include "evbgp/api_exec.h"
-#include "evbgp/api_show_json.h"
+#include "evbgp/show_json.h"
 #include "evbgp/attrs.h"
 #include "evbgp/bgp_attr.h"
 #include "evbgp/bgp_proto.h"
@@ -26,7 +26,7 @@
 /* ---- which peers (the same rules as the text show commands) ---- */
 
 static uint32_t
-api_show_json_router_id(const struct peer *p)
+show_json_router_id(const struct peer *p)
 {
 	if (p->cfg->router_id != 0)
 		return p->cfg->router_id;
@@ -34,7 +34,7 @@ api_show_json_router_id(const struct peer *p)
 }
 
 static bool
-api_show_json_wanted(const struct api_command *cmd, const struct peer *p)
+show_json_wanted(const struct api_command *cmd, const struct peer *p)
 {
 	if (cmd->has_filter && !addr_equal(&cmd->filter, &p->remote))
 		return false;
@@ -47,20 +47,20 @@ api_show_json_wanted(const struct api_command *cmd, const struct peer *p)
 	for (size_t i = 0; i < cmd->sel.n; i++)
 		if (api_match_peer(&cmd->sel.v[i], &p->remote, &p->local_now,
 		    p->cfg->local_as, p->cfg->peer_as,
-		    api_show_json_router_id(p), session))
+		    show_json_router_id(p), session))
 			return true;
 	return false;
 }
 
 /* ---- array writer ---- */
 
-struct api_show_json_array {
+struct show_json_array {
 	struct sbuf	 buf;
 	size_t		 n;
 };
 
 static void
-api_show_json_array_begin(struct api_show_json_array *a)
+show_json_array_begin(struct show_json_array *a)
 {
 	sbuf_init(&a->buf);
 	sbuf_addc(&a->buf, '[');
@@ -69,7 +69,7 @@ api_show_json_array_begin(struct api_show_json_array *a)
 
 /* Append o (consumed) as the next element. */
 static void
-api_show_json_array_add(struct api_show_json_array *a, json_object *o)
+show_json_array_add(struct show_json_array *a, json_object *o)
 {
 	if (a->n++ > 0)
 		sbuf_addc(&a->buf, ',');
@@ -80,7 +80,7 @@ api_show_json_array_add(struct api_show_json_array *a, json_object *o)
 
 /* Close the array and send it as one line. */
 static void
-api_show_json_array_end(struct api_show_json_array *a, struct api_client *c)
+show_json_array_end(struct show_json_array *a, struct api_client *c)
 {
 	sbuf_adds(&a->buf, "]\n");
 	c->reply(c->ctx, a->buf.p, a->buf.len);
@@ -90,36 +90,36 @@ api_show_json_array_end(struct api_show_json_array *a, struct api_client *c)
 /* ---- small values ---- */
 
 static void
-api_show_json_str(json_object *o, const char *key, const char *v)
+show_json_str(json_object *o, const char *key, const char *v)
 {
 	json_object_object_add(o, key, json_object_new_string(v));
 }
 
 static void
-api_show_json_u64(json_object *o, const char *key, uint64_t v)
+show_json_u64(json_object *o, const char *key, uint64_t v)
 {
 	json_object_object_add(o, key, json_object_new_uint64(v));
 }
 
 static void
-api_show_json_addr(json_object *o, const char *key, const struct bgp_addr *a)
+show_json_addr(json_object *o, const char *key, const struct bgp_addr *a)
 {
 	char buf[ADDR_STRLEN];
 
-	api_show_json_str(o, key, addr_fmt(a, buf));
+	show_json_str(o, key, addr_fmt(a, buf));
 }
 
 static void
-api_show_json_ipv4(json_object *o, const char *key, uint32_t v)
+show_json_ipv4(json_object *o, const char *key, uint32_t v)
 {
 	struct bgp_addr a;
 
 	addr_from_u32(&a, v);
-	api_show_json_addr(o, key, &a);
+	show_json_addr(o, key, &a);
 }
 
 static void
-api_show_json_family(char *buf, size_t len, enum family_id fam)
+show_json_family(char *buf, size_t len, enum family_id fam)
 {
 	snprintf(buf, len, "%s %s", family_afi_name(fam),
 	    family_safi_name(fam));
@@ -128,7 +128,7 @@ api_show_json_family(char *buf, size_t len, enum family_id fam)
 /* ---- show neighbor ---- */
 
 static const char *
-api_show_json_state(enum fsm_state s)
+show_json_state(enum fsm_state s)
 {
 	static const char *const words[ST_MAX] = {
 		[ST_IDLE] = "idle", [ST_CONNECT] = "connect",
@@ -141,17 +141,17 @@ api_show_json_state(enum fsm_state s)
 }
 
 static json_object *
-api_show_json_counters(const uint64_t v[BGP_MSG_TYPE_COUNT])
+show_json_counters(const uint64_t v[BGP_MSG_TYPE_COUNT])
 {
 	json_object *o = json_object_new_object();
 
 	for (uint8_t t = 1; t < BGP_MSG_TYPE_COUNT; t++)
-		api_show_json_u64(o, msg_type_name(t), v[t]);
+		show_json_u64(o, msg_type_name(t), v[t]);
 	return o;
 }
 
 static json_object *
-api_show_json_families(famset_t set)
+show_json_families(famset_t set)
 {
 	json_object *a = json_object_new_array();
 	char name[48];
@@ -159,7 +159,7 @@ api_show_json_families(famset_t set)
 	for (int f = 0; f < FAM_MAX; f++) {
 		if (!FAMSET_HAS(set, f))
 			continue;
-		api_show_json_family(name, sizeof(name), (enum family_id)f);
+		show_json_family(name, sizeof(name), (enum family_id)f);
 		json_object_array_add(a, json_object_new_string(name));
 	}
 	return a;
@@ -167,42 +167,42 @@ api_show_json_families(famset_t set)
 
 /* Routes in UPDATEs, sent and received, since the peer began. */
 static json_object *
-api_show_json_prefixes(const struct peer *p)
+show_json_prefixes(const struct peer *p)
 {
 	json_object *o = json_object_new_object(), *x;
 	uint64_t ann, wd;
 
-	rib_out_sent(p->ro, &ann, &wd);
+	adj_rib_sent(p->rib_out, &ann, &wd);
 	x = json_object_new_object();
-	api_show_json_u64(x, "announced", ann);
-	api_show_json_u64(x, "withdrawn", wd);
+	show_json_u64(x, "announced", ann);
+	show_json_u64(x, "withdrawn", wd);
 	json_object_object_add(o, "sent", x);
 	x = json_object_new_object();
-	api_show_json_u64(x, "announced", p->hist.prefixes_recv);
-	api_show_json_u64(x, "withdrawn", p->hist.withdrawn_recv);
+	show_json_u64(x, "announced", p->hist.prefixes_recv);
+	show_json_u64(x, "withdrawn", p->hist.withdrawn_recv);
 	json_object_object_add(o, "received", x);
 	return o;
 }
 
 /* The Adj-RIB-Out backlog and how far what was sent has gone. */
 static json_object *
-api_show_json_progress(const struct peer *p)
+show_json_progress(const struct peer *p)
 {
 	json_object *o = json_object_new_object();
 	struct peer_out_progress pr;
 
 	peer_out_progress(p, &pr);
-	api_show_json_u64(o, "routes", rib_out_count(p->ro));
-	api_show_json_u64(o, "queued", pr.queued);
-	api_show_json_u64(o, "sent", pr.sent);
-	api_show_json_u64(o, "acknowledged", pr.acked);
-	api_show_json_u64(o, "buffered-bytes", pr.buffered);
-	api_show_json_u64(o, "unacked-bytes", pr.unacked);
+	show_json_u64(o, "routes", adj_rib_count(p->rib_out));
+	show_json_u64(o, "queued", pr.queued);
+	show_json_u64(o, "sent", pr.sent);
+	show_json_u64(o, "acknowledged", pr.acked);
+	show_json_u64(o, "buffered-bytes", pr.buffered);
+	show_json_u64(o, "unacked-bytes", pr.unacked);
 	return o;
 }
 
 static json_object *
-api_show_json_capset(const struct bgp_caps *c)
+show_json_capset(const struct bgp_caps *c)
 {
 	json_object *o = json_object_new_object();
 
@@ -215,93 +215,93 @@ api_show_json_capset(const struct bgp_caps *c)
 	    json_object_new_boolean(c->ext_message));
 	json_object_object_add(o, "graceful-restart",
 	    json_object_new_boolean(c->gr));
-	json_object_object_add(o, "families", api_show_json_families(c->mp));
+	json_object_object_add(o, "families", show_json_families(c->mp));
 	return o;
 }
 
 /* What we offer; with a session, what the peer offered and what both
  * use. */
 static json_object *
-api_show_json_caps(const struct peer *p)
+show_json_caps(const struct peer *p)
 {
 	json_object *o = json_object_new_object(), *n;
 	bool est = peer_state(p) == ST_ESTABLISHED;
 
 	if (p->open_local.version != 0)
 		json_object_object_add(o, "local",
-		    api_show_json_capset(&p->open_local.caps));
+		    show_json_capset(&p->open_local.caps));
 	if (!est)
 		return o;
 	json_object_object_add(o, "peer",
-	    api_show_json_capset(&p->open_peer.caps));
+	    show_json_capset(&p->open_peer.caps));
 	n = json_object_new_object();
 	json_object_object_add(n, "asn4", json_object_new_boolean(p->neg.asn4));
 	json_object_object_add(n, "route-refresh",
 	    json_object_new_boolean(p->neg.route_refresh));
 	json_object_object_add(n, "enhanced-route-refresh",
 	    json_object_new_boolean(p->neg.enhanced_rr));
-	api_show_json_u64(n, "max-message", p->neg.max_msg);
-	api_show_json_u64(n, "hold-time", p->neg.hold_time);
+	show_json_u64(n, "max-message", p->neg.max_msg);
+	show_json_u64(n, "hold-time", p->neg.hold_time);
 	json_object_object_add(n, "families",
-	    api_show_json_families(p->neg.families));
+	    show_json_families(p->neg.families));
 	json_object_object_add(o, "negotiated", n);
 	return o;
 }
 
 static json_object *
-api_show_json_neighbor(const struct peer *p)
+show_json_neighbor(const struct peer *p)
 {
 	json_object *o = json_object_new_object(), *m;
 	enum fsm_state st = peer_state(p);
 	double now = mono_now();
 
-	api_show_json_addr(o, "peer-address", &p->remote);
-	api_show_json_addr(o, "local-address", p->local_now.afi != 0 ?
+	show_json_addr(o, "peer-address", &p->remote);
+	show_json_addr(o, "local-address", p->local_now.afi != 0 ?
 	    &p->local_now : &p->cfg->local_addr);
-	api_show_json_u64(o, "local-as", p->cfg->local_as);
-	api_show_json_u64(o, "peer-as", p->peer_as != 0 ? p->peer_as :
+	show_json_u64(o, "local-as", p->cfg->local_as);
+	show_json_u64(o, "peer-as", p->peer_as != 0 ? p->peer_as :
 	    p->cfg->peer_as);
 	/* the id we send (the configured one before the first OPEN) */
-	api_show_json_ipv4(o, "router-id", p->open_local.bgp_id != 0 ?
-	    p->open_local.bgp_id : api_show_json_router_id(p));
+	show_json_ipv4(o, "router-id", p->open_local.bgp_id != 0 ?
+	    p->open_local.bgp_id : show_json_router_id(p));
 	if (peer_state(p) == ST_ESTABLISHED)
-		api_show_json_ipv4(o, "peer-router-id", p->open_peer.bgp_id);
-	api_show_json_u64(o, "hold-time", p->cfg->hold_time);
-	api_show_json_str(o, "state", api_show_json_state(st));
+		show_json_ipv4(o, "peer-router-id", p->open_peer.bgp_id);
+	show_json_u64(o, "hold-time", p->cfg->hold_time);
+	show_json_str(o, "state", show_json_state(st));
 	/* the time in the state the peer is in: a peer that is down never
 	 * claims to be up */
-	api_show_json_u64(o, st == ST_ESTABLISHED ? "up-for-seconds" :
+	show_json_u64(o, st == ST_ESTABLISHED ? "up-for-seconds" :
 	    "down-for-seconds", (uint64_t)peer_up_down_for(p));
-	api_show_json_u64(o, "state-for-seconds",
+	show_json_u64(o, "state-for-seconds",
 	    (uint64_t)(now - p->hist.state_since));
-	api_show_json_u64(o, "flaps", p->hist.flaps);
+	show_json_u64(o, "flaps", p->hist.flaps);
 	if (p->hist.last_error[0] != '\0') {
 		m = json_object_new_object();
-		api_show_json_str(m, "error", p->hist.last_error);
-		api_show_json_u64(m, "seconds-ago",
+		show_json_str(m, "error", p->hist.last_error);
+		show_json_u64(m, "seconds-ago",
 		    (uint64_t)(now - p->hist.last_error_at));
 		json_object_object_add(o, "last-error", m);
 	} else
 		json_object_object_add(o, "last-error", NULL);
 	if (p->cfg->description != NULL)
-		api_show_json_str(o, "description", p->cfg->description);
+		show_json_str(o, "description", p->cfg->description);
 	m = json_object_new_object();
-	json_object_object_add(m, "sent", api_show_json_counters(p->stats.sent));
+	json_object_object_add(m, "sent", show_json_counters(p->stats.sent));
 	json_object_object_add(m, "received",
-	    api_show_json_counters(p->stats.recv));
+	    show_json_counters(p->stats.recv));
 	json_object_object_add(o, "messages", m);
-	api_show_json_u64(o, "routes-out", rib_out_count(p->ro));
+	show_json_u64(o, "routes-out", adj_rib_count(p->rib_out));
 	/* routes an UPDATE of this session cannot hold: not sent */
-	api_show_json_u64(o, "routes-out-too-large", rib_out_toobig(p->ro));
-	api_show_json_u64(o, "routes-out-too-large-seen",
-	    rib_out_toobig_total(p->ro));
-	api_show_json_u64(o, "routes-in", p->rib_in != NULL ?
-	    rib_out_count(p->rib_in) : 0);
+	show_json_u64(o, "routes-out-too-large", adj_rib_toobig(p->rib_out));
+	show_json_u64(o, "routes-out-too-large-seen",
+	    adj_rib_toobig_total(p->rib_out));
+	show_json_u64(o, "routes-in", p->rib_in != NULL ?
+	    adj_rib_count(p->rib_in) : 0);
 	json_object_object_add(o, "families",
-	    api_show_json_families(p->cfg->families));
-	json_object_object_add(o, "prefixes", api_show_json_prefixes(p));
-	json_object_object_add(o, "adj-rib-out", api_show_json_progress(p));
-	json_object_object_add(o, "capabilities", api_show_json_caps(p));
+	    show_json_families(p->cfg->families));
+	json_object_object_add(o, "prefixes", show_json_prefixes(p));
+	json_object_object_add(o, "adj-rib-out", show_json_progress(p));
+	json_object_object_add(o, "capabilities", show_json_caps(p));
 	return o;
 }
 
@@ -309,14 +309,14 @@ void
 api_show_neighbors_json(struct daemon *d, struct api_client *c,
     const struct api_command *cmd)
 {
-	struct api_show_json_array a;
+	struct show_json_array a;
 
-	api_show_json_array_begin(&a);
+	show_json_array_begin(&a);
 	for (size_t i = 0; i < d->npeers; i++)
-		if (api_show_json_wanted(cmd, d->peers[i]))
-			api_show_json_array_add(&a,
-			    api_show_json_neighbor(d->peers[i]));
-	api_show_json_array_end(&a, c);
+		if (show_json_wanted(cmd, d->peers[i]))
+			show_json_array_add(&a,
+			    show_json_neighbor(d->peers[i]));
+	show_json_array_end(&a, c);
 }
 
 /* ---- show adj-rib ---- */
@@ -352,8 +352,8 @@ lookup_attrs_ok(void *arg, const struct attrs *a)
 }
 
 size_t
-api_show_rib_select(const struct rib_out *rib, const struct api_command *cmd,
-    rib_out_visit_fn *fn, void *arg)
+api_show_rib_select(const struct adj_rib *rib, const struct api_command *cmd,
+    adj_rib_visit_fn *fn, void *arg)
 {
 	const struct api_rib_lookup *l = &cmd->lookup;
 	struct rib_query q;
@@ -369,11 +369,11 @@ api_show_rib_select(const struct rib_out *rib, const struct api_command *cmd,
 		q.attrs_ok = lookup_attrs_ok;
 		q.attrs_arg = (void *)(uintptr_t)l;
 	}
-	return rib_out_query(rib, &q, fn, arg);
+	return adj_rib_query(rib, &q, fn, arg);
 }
 
-struct api_show_json_rib {
-	struct api_show_json_array *arr;
+struct show_json_rib {
+	struct show_json_array *arr;
 	const char	*peer;
 };
 
@@ -383,9 +383,9 @@ struct api_show_json_rib {
  * next hop.
  */
 static void
-api_show_json_route(void *arg, const struct nlri *n, const struct attrs *a)
+show_json_route(void *arg, const struct nlri *n, const struct attrs *a)
 {
-	struct api_show_json_rib *rs = arg;
+	struct show_json_rib *rs = arg;
 	struct sbuf *o = &rs->arr->buf;
 	char buf[PREFIX_STRLEN];
 	struct prefix p;
@@ -393,7 +393,7 @@ api_show_json_route(void *arg, const struct nlri *n, const struct attrs *a)
 	if (rs->arr->n++ > 0)
 		sbuf_addc(o, ',');
 	sbuf_adds(o, "{\"neighbor\":\"");
-	api_json_escape(o, (const uint8_t *)rs->peer, strlen(rs->peer));
+	event_json_escape(o, (const uint8_t *)rs->peer, strlen(rs->peer));
 	sbuf_printf(o, "\",\"family\":\"%s %s\",", family_afi_name(n->fam),
 	    family_safi_name(n->fam));
 	if (nlri_prefix(n, &p))
@@ -408,21 +408,21 @@ void
 api_show_rib_json(struct daemon *d, struct api_client *c,
     const struct api_command *cmd, bool in)
 {
-	struct api_show_json_array a;
+	struct show_json_array a;
 
-	api_show_json_array_begin(&a);
+	show_json_array_begin(&a);
 	for (size_t i = 0; i < d->npeers; i++) {
 		struct peer *p = d->peers[i];
-		struct api_show_json_rib rs = { &a, p->name };
-		const struct rib_out *rib = in ? p->rib_in : p->ro;
+		struct show_json_rib rs = { &a, p->name };
+		const struct adj_rib *rib = in ? p->rib_in : p->rib_out;
 		size_t n;
 
-		if (!api_show_json_wanted(cmd, p))
+		if (!show_json_wanted(cmd, p))
 			continue;
 		if (!cmd->lookup.count) {
 			if (rib != NULL)
 				(void)api_show_rib_select(rib, cmd,
-				    api_show_json_route, &rs);
+				    show_json_route, &rs);
 			continue;
 		}
 		/* count: one object per neighbor, a neighbor without an
@@ -431,11 +431,11 @@ api_show_rib_json(struct daemon *d, struct api_client *c,
 		if (a.n++ > 0)
 			sbuf_addc(&a.buf, ',');
 		sbuf_adds(&a.buf, "{\"neighbor\":\"");
-		api_json_escape(&a.buf, (const uint8_t *)p->name,
+		event_json_escape(&a.buf, (const uint8_t *)p->name,
 		    strlen(p->name));
 		sbuf_printf(&a.buf, "\",\"count\":%zu}", n);
 	}
-	api_show_json_array_end(&a, c);
+	show_json_array_end(&a, c);
 }
 
 /* ---- show neighbor configuration, status, version, help ---- */
@@ -444,29 +444,29 @@ void
 api_show_configuration_json(struct daemon *d, struct api_client *c,
     const struct api_command *cmd)
 {
-	struct api_show_json_array a;
+	struct show_json_array a;
 
-	api_show_json_array_begin(&a);
+	show_json_array_begin(&a);
 	for (size_t i = 0; i < d->npeers; i++) {
 		struct peer *p = d->peers[i];
 		json_object *o;
 		char *text;
 
-		if (!api_show_json_wanted(cmd, p))
+		if (!show_json_wanted(cmd, p))
 			continue;
 		o = json_object_new_object();
-		api_show_json_addr(o, "peer-address", &p->remote);
+		show_json_addr(o, "peer-address", &p->remote);
 		text = config_neighbor_string(p->cfg);
-		api_show_json_str(o, "configuration", text);
+		show_json_str(o, "configuration", text);
 		free(text);
-		api_show_json_array_add(&a, o);
+		show_json_array_add(&a, o);
 	}
-	api_show_json_array_end(&a, c);
+	show_json_array_end(&a, c);
 }
 
 /* Send o (consumed) as one line. */
 static void
-api_show_json_send(struct api_client *c, json_object *o)
+show_json_send(struct api_client *c, json_object *o)
 {
 	const char *s = json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN);
@@ -484,28 +484,28 @@ api_show_status_json(struct api_client *c, const struct api_status *st)
 	char late[32];
 
 	/* ExaBGP main's keys (reactor/api/command/reactor.py status) */
-	api_show_json_str(o, "version", st->version);
-	api_show_json_str(o, "uuid", st->uuid);
-	api_show_json_u64(o, "pid", (uint64_t)st->pid);
-	api_show_json_u64(o, "uptime", (uint64_t)st->uptime);
+	show_json_str(o, "version", st->version);
+	show_json_str(o, "uuid", st->uuid);
+	show_json_u64(o, "pid", (uint64_t)st->pid);
+	show_json_u64(o, "uptime", (uint64_t)st->uptime);
 	json_object_object_add(o, "start_time",
 	    json_object_new_double(st->start_time));
 	for (size_t i = 0; i < st->neighbors; i++)
-		api_show_json_str(peers, st->peers[i].name,
+		show_json_str(peers, st->peers[i].name,
 		    st->peers[i].state);
 	json_object_object_add(o, "peers", peers);
 	/* evbgpd's own */
-	api_show_json_str(o, "evbgpd", EVBGP_VERSION);
-	api_show_json_u64(o, "neighbors", st->neighbors);
-	api_show_json_u64(o, "established", st->established);
-	api_show_json_u64(o, "adj-rib-out-routes", st->routes_out);
-	api_show_json_u64(o, "attribute-sets", st->attribute_sets);
-	api_show_json_u64(o, "helpers", st->helpers);
+	show_json_str(o, "evbgpd", EVBGP_VERSION);
+	show_json_u64(o, "neighbors", st->neighbors);
+	show_json_u64(o, "established", st->established);
+	show_json_u64(o, "adj-rib-out-routes", st->routes_out);
+	show_json_u64(o, "attribute-sets", st->attribute_sets);
+	show_json_u64(o, "helpers", st->helpers);
 	/* the text form's precision, not a binary fraction's 17 digits */
 	snprintf(late, sizeof(late), "%.1f", st->max_late_ms);
 	json_object_object_add(o, "event-loop-longest-timer-delay-ms",
 	    json_object_new_double_s(st->max_late_ms, late));
-	api_show_json_send(c, o);
+	show_json_send(c, o);
 }
 
 void
@@ -513,9 +513,9 @@ api_show_version_json(struct api_client *c, const char *exabgp)
 {
 	json_object *o = json_object_new_object();
 
-	api_show_json_str(o, "exabgp", exabgp);
-	api_show_json_str(o, "evbgpd", EVBGP_VERSION);
-	api_show_json_send(c, o);
+	show_json_str(o, "exabgp", exabgp);
+	show_json_str(o, "evbgpd", EVBGP_VERSION);
+	show_json_send(c, o);
 }
 
 void
@@ -525,5 +525,5 @@ api_show_help_json(struct api_client *c)
 
 	for (const char *const *l = api_help_lines(); *l != NULL; l++)
 		json_object_array_add(o, json_object_new_string(*l));
-	api_show_json_send(c, o);
+	show_json_send(c, o);
 }

@@ -1,5 +1,5 @@
 /*
- * Events for helpers (see api_events.h).
+ * Events for helpers (see events.h).
  *
  * A peer's subscriptions are its api blocks merged per process name. An
  * event is encoded at most once per (encoder, rendering) and the same
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "evbgp/api_events.h"
+#include "evbgp/events.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/supervisor.h"
 #include "evbgp/util.h"
@@ -19,7 +19,7 @@
 #define API_MSG_RENDER	(API_MSG_PARSED | API_MSG_PACKETS | API_MSG_CONSOLIDATE)
 
 bool
-api_events_drained(const struct api_events *ev, const struct api_subs *s)
+events_drained(const struct events *ev, const struct api_subs *s)
 {
 	size_t low = ev->high_mark / 2;
 
@@ -114,7 +114,7 @@ api_subs_types(const struct api_subs *s, enum api_dir dir)
 }
 
 void
-api_source_now(const struct api_events *ev, struct api_source *src)
+api_source_now(const struct events *ev, struct api_source *src)
 {
 	/* two system calls per event were a tenth of a received UPDATE's
 	 * cost: asked again once a second (a fork, a parent gone) */
@@ -153,48 +153,59 @@ neighbor_of(struct api_subs *s, const struct api_peer *ap,
 	nb->peer = ap->remote;
 	nb->local_as = ap->local_as;
 	nb->peer_as = ap->peer_as;
+	nb->router_id = ap->router_id;
 	nb->counter = ++s->counter;
 }
 
+/* What h is given: text, 4.x JSON or main's JSON (its own api-version,
+ * else exabgp.api.version). */
+static enum cfg_encoder
+helper_enc(const struct events *ev, const struct sup_helper *h)
+{
+	unsigned v;
+
+	if (sup_helper_encoder(h) != ENCODER_JSON)
+		return ENCODER_TEXT;
+	v = sup_helper_api_version(h);
+	if (v == 0)
+		v = ev->api_version;
+	return v == 6 ? ENCODER_JSON6 : ENCODER_JSON;
+}
+
 void
-api_event_state(const struct api_events *ev, struct api_subs *s,
+events_state(const struct events *ev, struct api_subs *s,
     const struct api_peer *ap, const char *state, const char *reason)
 {
 	struct api_source src;
 	struct api_neighbor nb;
-	struct sbuf text, json;
+	struct sbuf bufs[ENCODER_JSON6 + 1];
 
 	if (!s->changes || ev->sup == NULL)
 		return;
 	api_source_now(ev, &src);
 	neighbor_of(s, ap, &nb);
-	sbuf_init(&text);
-	sbuf_init(&json);
+	for (size_t e = 0; e <= ENCODER_JSON6; e++)
+		sbuf_init(&bufs[e]);
 	for (size_t i = 0; i < s->n; i++) {
 		struct api_sub *sub = &s->v[i];
 		struct sup_helper *h;
 		struct sbuf *out;
+		enum cfg_encoder enc;
 
 		if (!sub->neighbor_changes ||
 		    (h = sup_find(ev->sup, sub->process)) == NULL)
 			continue;
-		if (sup_helper_encoder(h) == ENCODER_JSON) {
-			out = &json;
-			if (out->len == 0)
-				api_encode_state(out, ENCODER_JSON, &src, &nb,
-				    state, reason);
-		} else {
-			out = &text;
-			if (out->len == 0) {
-				api_encode_state(out, ENCODER_TEXT, &src, &nb,
-				    state, reason);
+		enc = helper_enc(ev, h);
+		out = &bufs[enc];
+		if (out->len == 0) {
+			event_encode_state(out, enc, &src, &nb, state, reason);
+			if (enc == ENCODER_TEXT)
 				text_event_end(out);
-			}
 		}
 		sup_write(h, out->p, out->len);
 	}
-	sbuf_free(&text);
-	sbuf_free(&json);
+	for (size_t e = 0; e <= ENCODER_JSON6; e++)
+		sbuf_free(&bufs[e]);
 }
 
 /* Decoded forms of one message, filled on first need. */
@@ -262,25 +273,25 @@ encode_message(struct sbuf *out, enum cfg_encoder enc,
 		parsed = false;
 	switch (msg[BGP_HEADER_TYPE_OFF]) {
 	case BGP_MSG_OPEN:
-		api_encode_open(out, enc, src, nb, dir, o,
+		event_encode_open(out, enc, src, nb, dir, o,
 		    parsed ? &dc->open : NULL);
 		break;
 	case BGP_MSG_UPDATE:
-		api_encode_update(out, enc, src, nb, dir, o,
+		event_encode_update(out, enc, src, nb, dir, o,
 		    parsed ? dc->upd : NULL, ap->ctx[dir].addpath_rx);
 		break;
 	case BGP_MSG_NOTIFICATION:
-		api_encode_notification(out, enc, src, nb, dir, o,
+		event_encode_notification(out, enc, src, nb, dir, o,
 		    msg[BGP_HEADER_LEN], len > BGP_HEADER_LEN + 1 ?
 		    msg[BGP_HEADER_LEN + 1] : 0, msg + BGP_HEADER_LEN + 2,
 		    len > BGP_HEADER_LEN + 2 ? len - BGP_HEADER_LEN - 2 : 0);
 		break;
 	case BGP_MSG_KEEPALIVE:
-		api_encode_keepalive(out, enc, src, nb, dir, o);
+		event_encode_keepalive(out, enc, src, nb, dir, o);
 		break;
 	case BGP_MSG_ROUTE_REFRESH:
 		if (decode_once(ap, dir, msg, len, dc))
-			api_encode_refresh(out, enc, src, nb, dir, o,
+			event_encode_refresh(out, enc, src, nb, dir, o,
 			    dc->rr.afi, dc->rr.safi, dc->rr.subtype);
 		break;
 	}
@@ -288,23 +299,24 @@ encode_message(struct sbuf *out, enum cfg_encoder enc,
 
 /*
  * The renderings of one message: one per (encoder, rendering bits), at
- * most 2 x 8, each encoded on first need and freed at the end.
+ * most 3 x 8, each encoded on first need and freed at the end.
  */
 #define RENDER_SLOTS	(API_MSG_RENDER + 1)
 #define RENDER_KEEP_MAX	(64u * 1024)
 
 struct renderings {
-	struct sbuf	 buf[2][RENDER_SLOTS];	/* by encoder, render bits */
-	bool		 done[2][RENDER_SLOTS];
+	struct sbuf	 buf[3][RENDER_SLOTS];	/* by encoder, render
+						   bits */
+	bool		 done[3][RENDER_SLOTS];
 };
 
-_Static_assert(ENCODER_TEXT == 0 && ENCODER_JSON == 1,
+_Static_assert(ENCODER_TEXT == 0 && ENCODER_JSON == 1 && ENCODER_JSON6 == 2,
     "struct renderings is indexed by encoder");
 _Static_assert((API_MSG_RENDER & (API_MSG_RENDER + 1)) == 0,
     "the render bits are the low bits of the api flags");
 
 bool
-api_event_message(struct api_events *ev, struct api_subs *s,
+events_message(struct events *ev, struct api_subs *s,
     const struct api_peer *ap, enum api_dir dir, const uint8_t *msg,
     size_t len, const struct update_msg *decoded)
 {
@@ -345,8 +357,7 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 		if (!mask_wants(mask, type) ||
 		    (h = sup_find(ev->sup, sub->process)) == NULL)
 			continue;
-		enc = sup_helper_encoder(h) == ENCODER_JSON ? ENCODER_JSON :
-		    ENCODER_TEXT;
+		enc = helper_enc(ev, h);
 		mask &= API_MSG_RENDER;
 		out = &rp->buf[enc][mask];
 		if (!rp->done[enc][mask]) {
@@ -375,7 +386,7 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 			behind = true;
 	}
 	/* kept buffers stay unless one grew past RENDER_KEEP_MAX */
-	for (size_t e = 0; e < 2; e++)
+	for (size_t e = 0; e < 3; e++)
 		for (size_t m = 0; m < RENDER_SLOTS; m++)
 			if (rp->done[e][m] && (rp == &own ||
 			    rp->buf[e][m].cap > RENDER_KEEP_MAX))
@@ -388,30 +399,30 @@ api_event_message(struct api_events *ev, struct api_subs *s,
 }
 
 void
-api_event_shutdown(const struct api_events *ev,
+events_shutdown(const struct events *ev,
     const struct cfg_process *procs, size_t nprocs)
 {
 	struct api_source src;
-	struct sbuf text, json;
+	struct sbuf bufs[ENCODER_JSON6 + 1];
 
 	if (ev->sup == NULL)
 		return;
 	api_source_now(ev, &src);
-	sbuf_init(&text);
-	sbuf_init(&json);
-	api_encode_shutdown(&text, ENCODER_TEXT, &src);
-	text_event_end(&text);
-	api_encode_shutdown(&json, ENCODER_JSON, &src);
+	for (int e = 0; e <= ENCODER_JSON6; e++) {
+		sbuf_init(&bufs[e]);
+		event_encode_shutdown(&bufs[e], (enum cfg_encoder)e, &src);
+		if (e == ENCODER_TEXT)
+			text_event_end(&bufs[e]);
+	}
 	for (size_t i = 0; i < nprocs; i++) {
 		struct sup_helper *h = sup_find(ev->sup, procs[i].name);
+		enum cfg_encoder enc;
 
 		if (h == NULL)
 			continue;
-		if (sup_helper_encoder(h) == ENCODER_JSON)
-			sup_write(h, json.p, json.len);
-		else
-			sup_write(h, text.p, text.len);
+		enc = helper_enc(ev, h);
+		sup_write(h, bufs[enc].p, bufs[enc].len);
 	}
-	sbuf_free(&text);
-	sbuf_free(&json);
+	for (int e = 0; e <= ENCODER_JSON6; e++)
+		sbuf_free(&bufs[e]);
 }

@@ -37,7 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "evbgp/rib_out.h"
+#include "evbgp/adj_rib.h"
 
 struct daemon;
 struct api_client;
@@ -70,8 +70,8 @@ void	api_show_neighbors_json(struct daemon *d, struct api_client *c,
 /* in: the Adj-RIB-In (routes received), else the Adj-RIB-Out. */
 /* Visit the routes of rib that cmd's lookup words (prefix, family, RD,
  * community) select; fn NULL: only count them. Returns the count. */
-size_t	api_show_rib_select(const struct rib_out *rib,
-	    const struct api_command *cmd, rib_out_visit_fn *fn, void *arg);
+size_t	api_show_rib_select(const struct adj_rib *rib,
+	    const struct api_command *cmd, adj_rib_visit_fn *fn, void *arg);
 void	api_show_rib_json(struct daemon *d, struct api_client *c,
 	    const struct api_command *cmd, bool in);
 void	api_show_configuration_json(struct daemon *d, struct api_client *c,
