@@ -100,10 +100,11 @@ check "2001:db8:666::1/128: BLACKHOLE, next hop 100::1, blackholed" \
     rtbh_route_ok 2001:db8:666::1/128 100::1
 check "the /24 (shorter than --min-length4) is not announced" \
     no_route 198.51.100.0/24
+# the feeder's stderr reaches evbgpd's log, prefixed with its process name
 check "the feeder logged the skipped lines" sh -c "
-    grep -q 'not an address or prefix' '$work/evbgpd.out' &&
-    grep -q 'shorter than /32' '$work/evbgpd.out' &&
-    grep -q 'host bits set' '$work/evbgpd.out'"
+    grep -q 'process [^ ]*: .*not an address or prefix' '$work/evbgpd.log' &&
+    grep -q 'process [^ ]*: .*shorter than /32' '$work/evbgpd.log' &&
+    grep -q 'process [^ ]*: .*host bits set' '$work/evbgpd.log'"
 
 sed -i '/^203\.0\.113\.7$/d' "$list"
 t=$(time_until 60 no_route 203.0.113.7/32) &&
@@ -140,7 +141,7 @@ mv "$list" "$list.away"
 # the feeder notices on its next poll and logs it: wait for that, then
 # nothing may have been withdrawn
 check "file deleted -> the feeder logs it keeps its routes" wait_for 60 \
-    grep -q "does not exist: keeping" "$work/evbgpd.out"
+    grep -q "process [^ ]*: .*does not exist: keeping" "$work/evbgpd.log"
 check "... and nothing is withdrawn (51)" count_is 51
 : >"$list"
 t=$(time_until 60 count_is 0) &&
