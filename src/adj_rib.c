@@ -4,8 +4,9 @@
  * Storage is built for a million routes per peer: entries live in one
  * array (stable indices, a free list for holes), an open-addressing
  * index of 64-bit slots (entry index + hash tag) finds them by key, and
- * the change queue is an intrusive FIFO of entry indices. An entry is 48
- * bytes; attribute sets are shared (interned). A unicast or multicast
+ * the change queue is an intrusive FIFO of entry indices. An entry is 56
+ * bytes (48, and the sequence number of its last change for update
+ * groups); attribute sets are shared (interned). A unicast or multicast
  * route keeps its prefix in the entry, so it costs the entry plus its
  * index slot; the NLRI of other families (labels, RD, flowspec
  * components) live in a small allocation the entry points to, holding
@@ -62,10 +63,19 @@ struct ro_entry {
 		uint8_t	 addr[16];	/* prefix families */
 		struct ro_blob *blob;	/* the others */
 	} k;
+	/* the message that carried `sent' (its withdrawal, for a tombstone):
+	 * 0 never packed. Update groups read it to catch a member up. */
+	uint64_t	 seq;
 };
 
 /* a unicast route costs this much (and its index slot) */
-_Static_assert(sizeof(struct ro_entry) == 48, "an Adj-RIB entry is 48 bytes");
+_Static_assert(sizeof(struct ro_entry) == 56, "an Adj-RIB entry is 56 bytes");
+
+/* A withdrawn entry kept for members that have not passed it. */
+struct ro_tomb {
+	uint32_t	 idx;
+	uint64_t	 seq;
+};
 
 /*
  * The change queue is split by what is to be sent: one group per
@@ -110,6 +120,17 @@ struct adj_rib {
 	uint64_t	 sent_announced;	/* routes packed into UPDATEs */
 	uint64_t	 sent_withdrawn;
 	bool		 store_only;	/* an Adj-RIB-In: nothing is queued */
+	/*
+	 * Shared by an update group (adj_rib_set_logged): `sent' is what the
+	 * group's log carries; a route withdrawn there stays as a tombstone
+	 * (sent NULL, seq set) until adj_rib_reclaim says every member has
+	 * passed it, so that a member catching up learns of the withdrawal.
+	 */
+	bool		 logged;
+	uint64_t	 seq;		/* the last message emitted */
+	struct ro_tomb	*tombs;		/* FIFO, in seq order */
+	size_t		 ntombs, tomb_head, tomb_cap;
+	uint64_t	 reclaimed;	/* every member passed this seq */
 	/* for lookups: the families ever held, and those that ever held a
 	 * route with an ADD-PATH id (the index is keyed by path id too) */
 	famset_t	 fams_seen;
@@ -187,6 +208,7 @@ adj_rib_free(struct adj_rib *ro)
 	free(ro->ent);
 	free(ro->slots);
 	free(ro->oslots);
+	free(ro->tombs);
 	free(ro);
 }
 
@@ -198,7 +220,8 @@ adj_rib_memory(const struct adj_rib *ro, struct adj_rib_mem *m)
 	m->entry_bytes = ro->cap * sizeof(*ro->ent);
 	m->index_bytes = (ro->nslots + ro->noslots) * sizeof(*ro->slots);
 	m->queue_bytes = ro->ngroups * sizeof(struct ro_group) +
-	    (ro->ngbuckets + ro->nogbuckets) * sizeof(*ro->gbuckets);
+	    (ro->ngbuckets + ro->nogbuckets) * sizeof(*ro->gbuckets) +
+	    ro->tomb_cap * sizeof(*ro->tombs);
 	for (size_t i = 0; i < ro->nent; i++)
 		if (ro->ent[i].used && !fam_prefix(ro->ent[i].fam))
 			m->nlri_bytes += sizeof(*ro->ent[i].k.blob) +
@@ -811,10 +834,14 @@ withdraw_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
 	if (i == NIL)
 		return;
 	e = &ro->ent[i];
-	/* never sent: forget it, nothing goes on the wire */
+	/* never sent: forget it, nothing goes on the wire (a tombstone
+	 * stays one: a member behind it still needs the withdrawal) */
 	if (e->sent == NULL) {
 		unqueue(ro, i);
-		entry_remove(ro, i);
+		if (ro->logged && e->seq > ro->reclaimed)
+			set_want(ro, i, NULL, true);
+		else
+			entry_remove(ro, i);
 		return;
 	}
 	if (!k->prefix && !blob_same(e, n)) {
@@ -1175,36 +1202,222 @@ adj_rib_query(const struct adj_rib *ro, const struct rib_query *q,
 	return found;
 }
 
+/* ---- update groups: the log's bookkeeping ---- */
+
+void
+adj_rib_set_logged(struct adj_rib *ro)
+{
+	ro->logged = true;
+}
+
+uint64_t
+adj_rib_seq(const struct adj_rib *ro)
+{
+	return ro->seq;
+}
+
+size_t
+adj_rib_tombstones(const struct adj_rib *ro)
+{
+	return ro->ntombs - ro->tomb_head;
+}
+
+static void
+tomb_push(struct adj_rib *ro, uint32_t i)
+{
+	if (ro->ntombs == ro->tomb_cap) {
+		if (ro->tomb_head > 0) {
+			memmove(ro->tombs, ro->tombs + ro->tomb_head,
+			    (ro->ntombs - ro->tomb_head) * sizeof(*ro->tombs));
+			ro->ntombs -= ro->tomb_head;
+			ro->tomb_head = 0;
+		}
+		if (ro->ntombs == ro->tomb_cap) {
+			ro->tomb_cap = ro->tomb_cap ? ro->tomb_cap * 2 : 64;
+			ro->tombs = xreallocarray(ro->tombs, ro->tomb_cap,
+			    sizeof(*ro->tombs));
+		}
+	}
+	ro->tombs[ro->ntombs].idx = i;
+	ro->tombs[ro->ntombs].seq = ro->ent[i].seq;
+	ro->ntombs++;
+}
+
+void
+adj_rib_reclaim(struct adj_rib *ro, uint64_t floor)
+{
+	while (ro->tomb_head < ro->ntombs &&
+	    ro->tombs[ro->tomb_head].seq <= floor) {
+		struct ro_tomb t = ro->tombs[ro->tomb_head++];
+		struct ro_entry *e = &ro->ent[t.idx];
+
+		/* still the tombstone it was (not announced again since) */
+		if (e->used && e->seq == t.seq && e->sent == NULL &&
+		    !wants_route(e) && !e->queued)
+			entry_remove(ro, t.idx);
+	}
+	if (ro->tomb_head == ro->ntombs)
+		ro->tomb_head = ro->ntombs = 0;
+	/* a burst of withdrawals grew the FIFO: give it back when empty */
+	if (ro->ntombs == 0 && ro->tomb_cap > 1024) {
+		free(ro->tombs);
+		ro->tombs = NULL;
+		ro->tomb_cap = 0;
+	}
+	if (floor > ro->reclaimed)
+		ro->reclaimed = floor;
+}
+
+void
+adj_rib_requeue(struct adj_rib *ro)
+{
+	for (uint32_t i = 0; i < ro->nent; i++) {
+		struct ro_entry *e = &ro->ent[i];
+
+		if (!e->used)
+			continue;
+		if (e->toobig) {
+			/* the queue key changes with the flag */
+			unqueue(ro, i);
+			set_toobig(ro, e, false);
+		}
+		if (!in_sync(e))
+			enqueue(ro, i);
+	}
+}
+
+struct adj_rib *
+adj_rib_clone(const struct adj_rib *src)
+{
+	struct adj_rib *ro = xcalloc(1, sizeof(*ro));
+
+	*ro = *src;
+	ro->ent = NULL;
+	if (src->cap > 0) {
+		ro->ent = xreallocarray(NULL, src->cap, sizeof(*ro->ent));
+		memcpy(ro->ent, src->ent, src->nent * sizeof(*ro->ent));
+	}
+	ro->slots = xreallocarray(NULL, src->nslots, sizeof(*ro->slots));
+	memcpy(ro->slots, src->slots, src->nslots * sizeof(*ro->slots));
+	if (src->oslots != NULL) {
+		ro->oslots = xreallocarray(NULL, src->noslots,
+		    sizeof(*ro->oslots));
+		memcpy(ro->oslots, src->oslots,
+		    src->noslots * sizeof(*ro->oslots));
+	}
+	ro->tombs = NULL;
+	if (src->tomb_cap > 0) {
+		ro->tombs = xreallocarray(NULL, src->tomb_cap,
+		    sizeof(*ro->tombs));
+		memcpy(ro->tombs, src->tombs, src->ntombs * sizeof(*ro->tombs));
+	}
+	/* the queue is rebuilt below, in the source's order */
+	ro->ngbuckets = GROUP_BUCKETS_MIN;
+	ro->gbuckets = xcalloc(ro->ngbuckets, sizeof(*ro->gbuckets));
+	ro->ogbuckets = NULL;
+	ro->nogbuckets = ro->gmoved = ro->ngroups = 0;
+	ro->gfirst = ro->glast = NULL;
+	ro->nqueued = 0;
+	for (uint32_t i = 0; i < ro->nent; i++) {
+		struct ro_entry *e = &ro->ent[i];
+
+		if (!e->used)
+			continue;	/* next: the free list, kept as is */
+		attrs_ref(e->want);
+		attrs_ref(e->sent);
+		if (!fam_prefix(e->fam)) {
+			const struct ro_blob *b = e->k.blob;
+			size_t len = sizeof(*b) + b->keylen + b->len;
+
+			e->k.blob = xmalloc(len);
+			memcpy(e->k.blob, b, len);
+		}
+		e->queued = 0;
+		e->next = e->prev = NIL;
+	}
+	for (const struct ro_group *g = src->gfirst; g != NULL; g = g->next)
+		for (uint32_t i = g->head; i != NIL; i = src->ent[i].next)
+			enqueue(ro, i);
+	return ro;
+}
+
 /* ---- packing ---- */
 
 struct pack_state {
 	struct adj_rib	*ro;
 	const struct adj_rib_pack_ctx *ctx;
 	uint8_t		*msg, *attrs, *nlri;	/* BGP_MAX_EXT_MSG each */
+	uint32_t	*taken;
 	long		 emitted;
 	bool		 failed;
 };
 
 static void
-emit(struct pack_state *ps, const struct wbuf *w)
+pack_state_init(struct pack_state *ps, struct adj_rib *ro,
+    const struct adj_rib_pack_ctx *ctx)
 {
+	uint8_t *scratch = xmalloc(3 * (size_t)BGP_MAX_EXT_MSG);
+
+	ps->ro = ro;
+	ps->ctx = ctx;
+	ps->msg = scratch;
+	ps->attrs = scratch + BGP_MAX_EXT_MSG;
+	ps->nlri = scratch + 2 * (size_t)BGP_MAX_EXT_MSG;
+	/* the most NLRI one message can hold: 1-byte default routes */
+	ps->taken = xreallocarray(NULL, BGP_MAX_EXT_MSG, sizeof(*ps->taken));
+	ps->emitted = 0;
+	ps->failed = false;
+}
+
+static void
+pack_state_done(struct pack_state *ps)
+{
+	free(ps->taken);
+	free(ps->msg);
+}
+
+static void
+emit(struct pack_state *ps, const struct wbuf *w, size_t announced,
+    size_t withdrawn)
+{
+	const struct adj_rib_pack_ctx *ctx = ps->ctx;
+	int rc;
+
 	if (ps->failed)
 		return;
-	if (w->err || ps->ctx->emit(ps->ctx->arg, w->buf, w->len) != 0) {
+	if (w->err) {
+		ps->failed = true;
+		return;
+	}
+	if (ctx->emit_counted != NULL)
+		rc = ctx->emit_counted(ctx->arg, w->buf, w->len, announced,
+		    withdrawn);
+	else
+		rc = ctx->emit(ctx->arg, w->buf, w->len);
+	if (rc != 0) {
 		ps->failed = true;
 		return;
 	}
 	ps->emitted++;
 }
 
-/* The peer now has what we wanted for entry i. */
+/* The peer now has what we wanted for entry i (message ro->seq). */
 static void
 commit_entry(struct adj_rib *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
 
+	e->seq = ro->seq;
 	if (!wants_route(e)) {
-		entry_remove(ro, i);
+		if (!ro->logged) {
+			entry_remove(ro, i);
+			return;
+		}
+		/* a tombstone until every member has passed it */
+		attrs_unref(e->sent);
+		e->sent = NULL;
+		e->dirty = 0;
+		tomb_push(ro, i);
 		return;
 	}
 	e->dirty = 0;
@@ -1305,106 +1518,138 @@ take_nlri(struct pack_state *ps, struct ro_group *g, struct wbuf *nl,
 	return n;
 }
 
-/* Emit one UPDATE from group g (which may be emptied and dropped). */
-static void
-pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
+/* The UPDATEs of one (family, attribute set, withdrawal): their fixed
+ * part, sized once. */
+struct pack_run {
+	enum family_id	 fam;
+	const struct attrs *a;
+	bool		 wd;
+	bool		 v4;		/* classic fields */
+	size_t		 limit;		/* routes per UPDATE at most */
+	size_t		 room;		/* for NLRI */
+	struct wbuf	 aw;
+};
+
+/*
+ * Size run r's UPDATEs; false when its attributes alone exceed the
+ * message size (*need: the size it would take, 0 more than the largest
+ * message, ADJ_RIB_UNENCODABLE a next hop the session cannot carry).
+ */
+static bool
+run_prepare(struct pack_state *ps, struct pack_run *r, size_t *need)
 {
 	const struct adj_rib_pack_ctx *ctx = ps->ctx;
-	enum family_id fam = (enum family_id)g->fam;
-	const struct attrs *a = g->want ? attrs_ref(g->want) : NULL;
-	bool wd = g->withdraw;
+
 	/* IPv4 unicast withdrawals and IPv4-next-hop announcements in the
 	 * classic fields, the others in MP_(UN)REACH (RFC 8950 §3) */
-	bool v4 = fam == FAM_IPV4_UNICAST && (wd || update_classic(a,
-	    &ctx->enc, fam));
+	r->v4 = r->fam == FAM_IPV4_UNICAST && (r->wd ||
+	    update_classic(r->a, &ctx->enc, r->fam));
 	/* group-updates off: one route per UPDATE, withdrawals included;
 	 * so for the families ExaBGP never packs (NLRI_F_UNPACKED) */
-	size_t limit = !ctx->group_updates || (nlri_family(fam)->flags &
+	r->limit = !ctx->group_updates || (nlri_family(r->fam)->flags &
 	    NLRI_F_UNPACKED) ? 1 : SIZE_MAX;
-	struct wbuf aw, nl, w;
-	size_t room, n;
-
-	wbuf_init(&aw, ps->attrs, BGP_MAX_EXT_MSG);
-	if (wd) {
+	wbuf_init(&r->aw, ps->attrs, BGP_MAX_EXT_MSG);
+	if (r->wd) {
 		/* withdrawn routes field, or MP_UNREACH (flags code len2
 		 * afi safi) and the attributes it carries */
-		size_t fixed = BGP_HEADER_LEN + 4 + (v4 ? 0 : 8);
+		size_t fixed = BGP_HEADER_LEN + 4 + (r->v4 ? 0 : 8);
 
-		if (a != NULL)
-			attrs_encode(&aw, a, &ctx->enc, fam, NULL, 0);
-		room = aw.err || aw.len + fixed > ctx->max_msg ? 0 :
-		    ctx->max_msg - fixed - aw.len;
-	} else {
-		/* size the attributes, with an empty MP_REACH for MP */
-		attrs_encode(&aw, a, &ctx->enc, fam, v4 ? NULL : ps->nlri, 0);
-		/* +1: the MP_REACH length may need a second octet */
-		room = ctx->max_msg - (BGP_HEADER_LEN + 4 + aw.len +
-		    (v4 ? 0 : 1));
-		if (aw.err || aw.len + BGP_HEADER_LEN + 4 > ctx->max_msg) {
-			size_t need = aw.len + BGP_HEADER_LEN + 4 + (v4 ? 0 : 1);
+		if (r->a != NULL)
+			attrs_encode(&r->aw, r->a, &ctx->enc, r->fam, NULL, 0);
+		r->room = r->aw.err || r->aw.len + fixed > ctx->max_msg ? 0 :
+		    ctx->max_msg - fixed - r->aw.len;
+		return true;
+	}
+	/* size the attributes, with an empty MP_REACH for MP */
+	attrs_encode(&r->aw, r->a, &ctx->enc, r->fam, r->v4 ? NULL : ps->nlri,
+	    0);
+	if (r->aw.err || r->aw.len + BGP_HEADER_LEN + 4 > ctx->max_msg) {
+		*need = r->aw.len + BGP_HEADER_LEN + 4 + (r->v4 ? 0 : 1);
+		if (!attrs_nexthop_encodable(r->a, &ctx->enc, r->fam))
+			*need = ADJ_RIB_UNENCODABLE;
+		else if (r->aw.err)
+			*need = 0;
+		return false;
+	}
+	/* +1: the MP_REACH length may need a second octet */
+	r->room = ctx->max_msg - (BGP_HEADER_LEN + 4 + r->aw.len +
+	    (r->v4 ? 0 : 1));
+	return true;
+}
 
-			if (!attrs_nexthop_encodable(a, &ctx->enc, fam))
-				need = ADJ_RIB_UNENCODABLE;
-			else if (aw.err)
-				need = 0;
-			group_toobig(ps, g, need, taken);
-			attrs_unref(a);
-			return;
-		}
-	}
-	wbuf_init(&nl, ps->nlri, room);
-	n = take_nlri(ps, g, &nl, limit, taken);
-	if (n == 0) {
-		attrs_unref(a);
-		return;
-	}
+/* Build and emit the UPDATE of run r carrying the n NLRI in nl. */
+static void
+run_finish(struct pack_state *ps, struct pack_run *r, const struct wbuf *nl,
+    size_t n)
+{
+	const struct adj_rib_pack_ctx *ctx = ps->ctx;
+	struct wbuf w, aw;
+
 	wbuf_init(&w, ps->msg, BGP_MAX_EXT_MSG);
-	if (wd && v4) {
-		update_encode_v4(&w, nl.buf, nl.len, NULL, 0, NULL, 0);
-	} else if (wd) {
-		update_encode_mp_unreach(&w, fam, nl.buf, nl.len, aw.buf,
-		    aw.len);
-	} else if (v4) {
-		update_encode_v4(&w, NULL, 0, aw.buf, aw.len, nl.buf, nl.len);
+	if (r->wd && r->v4) {
+		update_encode_v4(&w, nl->buf, nl->len, NULL, 0, NULL, 0);
+	} else if (r->wd) {
+		update_encode_mp_unreach(&w, r->fam, nl->buf, nl->len,
+		    r->aw.buf, r->aw.len);
+	} else if (r->v4) {
+		update_encode_v4(&w, NULL, 0, r->aw.buf, r->aw.len, nl->buf,
+		    nl->len);
 	} else {
 		wbuf_init(&aw, ps->attrs, BGP_MAX_EXT_MSG);
-		attrs_encode(&aw, a, &ctx->enc, fam, nl.buf, nl.len);
+		attrs_encode(&aw, r->a, &ctx->enc, r->fam, nl->buf, nl->len);
 		update_encode_v4(&w, NULL, 0, aw.buf, aw.len, NULL, 0);
 	}
-	emit(ps, &w);
+	emit(ps, &w, r->wd ? 0 : n, r->wd ? n : 0);
+}
+
+/* Emit one UPDATE from group g (which may be emptied and dropped). */
+static void
+pack_one(struct pack_state *ps, struct ro_group *g)
+{
+	struct adj_rib *ro = ps->ro;
+	struct pack_run r = {
+		.fam = (enum family_id)g->fam,
+		.a = g->want ? attrs_ref(g->want) : NULL,
+		.wd = g->withdraw,
+	};
+	size_t need = 0, n;
+	struct wbuf nl;
+
+	if (!run_prepare(ps, &r, &need)) {
+		group_toobig(ps, g, need, ps->taken);
+		attrs_unref(r.a);
+		return;
+	}
+	wbuf_init(&nl, ps->nlri, r.room);
+	n = take_nlri(ps, g, &nl, r.limit, ps->taken);
+	if (n == 0) {
+		attrs_unref(r.a);
+		return;
+	}
+	run_finish(ps, &r, &nl, n);
 	if (!ps->failed) {
-		if (wd)
-			ps->ro->sent_withdrawn += n;
+		ro->seq++;
+		if (r.wd)
+			ro->sent_withdrawn += n;
 		else
-			ps->ro->sent_announced += n;
+			ro->sent_announced += n;
 		for (size_t k = 0; k < n; k++)
-			commit_entry(ps->ro, taken[k]);
+			commit_entry(ro, ps->taken[k]);
 	}
 	else	/* not sent: keep them queued for the next session */
 		for (size_t k = 0; k < n; k++)
-			enqueue(ps->ro, taken[k]);
-	attrs_unref(a);
+			enqueue(ro, ps->taken[k]);
+	attrs_unref(r.a);
 }
 
 long
 adj_rib_pack(struct adj_rib *ro, const struct adj_rib_pack_ctx *ctx)
 {
 	struct pack_state ps;
-	uint8_t *scratch;
-	uint32_t *taken;
 
 	if (ro->nqueued == 0)
 		return 0;
-	scratch = xmalloc(3 * (size_t)BGP_MAX_EXT_MSG);
-	/* the most NLRI one message can hold: 1-byte default routes */
-	taken = xreallocarray(NULL, BGP_MAX_EXT_MSG, sizeof(*taken));
-	ps.ro = ro;
-	ps.ctx = ctx;
-	ps.msg = scratch;
-	ps.attrs = scratch + BGP_MAX_EXT_MSG;
-	ps.nlri = scratch + 2 * (size_t)BGP_MAX_EXT_MSG;
-	ps.emitted = 0;
-	ps.failed = false;
+	pack_state_init(&ps, ro, ctx);
 	while (ro->gfirst != NULL && !ps.failed) {
 		struct ro_group *g = ro->gfirst;
 
@@ -1417,14 +1662,282 @@ adj_rib_pack(struct adj_rib *ro, const struct adj_rib_pack_ctx *ctx)
 				bool withdraw = !wants_route(&ro->ent[i]);
 
 				unqueue(ro, i);
-				if (withdraw)
+				/* a tombstone stays one */
+				if (withdraw && !(ro->logged &&
+				    ro->ent[i].seq != 0))
 					entry_remove(ro, i);
 			}
 			continue;
 		}
-		pack_one(&ps, g, taken);
+		pack_one(&ps, g);
 	}
-	free(taken);
-	free(scratch);
+	pack_state_done(&ps);
 	return ps.failed ? -1 : ps.emitted;
+}
+
+/* ---- catching a member up: walking the table ---- */
+
+/*
+ * A walk sends, for one member of an update group, the state the log
+ * carried (`sent', or the withdrawal of a tombstone) of every entry whose
+ * last message falls in (after, upto]; with `replay' every route
+ * announced by upto as well (route refresh), and `fresh' (a new session)
+ * leaves the withdrawals out. Entries changed after upto are left to the
+ * log, which the member reads from upto on. The entries are taken a
+ * batch at a time, sorted by attribute set so that they still share
+ * UPDATEs, and checked again when sent: one that changed meanwhile has a
+ * later sequence number and is skipped.
+ */
+#define WALK_BATCH	4096
+#define WALK_SCAN	(256u * 1024)	/* entries looked at per step */
+
+struct walk_item {
+	const struct attrs *a;	/* compared, never dereferenced late */
+	uint32_t	 idx;
+	uint8_t		 fam;
+	uint8_t		 wd;
+};
+
+struct adj_rib_walk {
+	uint64_t	 after, upto;
+	bool		 fresh, replay;
+	uint32_t	 pos;		/* the next entry to look at */
+	struct walk_item *items;
+	size_t		 nitems, next;	/* collected, sent */
+	size_t		 sent;		/* routes sent so far */
+};
+
+struct adj_rib_walk *
+adj_rib_walk_new(uint64_t after, uint64_t upto, bool fresh, bool replay)
+{
+	struct adj_rib_walk *w = xcalloc(1, sizeof(*w));
+
+	w->after = after;
+	w->upto = upto;
+	w->fresh = fresh;
+	w->replay = replay;
+	w->items = xreallocarray(NULL, WALK_BATCH, sizeof(*w->items));
+	return w;
+}
+
+void
+adj_rib_walk_free(struct adj_rib_walk *w)
+{
+	if (w == NULL)
+		return;
+	free(w->items);
+	free(w);
+}
+
+uint64_t
+adj_rib_walk_upto(const struct adj_rib_walk *w)
+{
+	return w->upto;
+}
+
+uint64_t
+adj_rib_walk_after(const struct adj_rib_walk *w)
+{
+	return w->after;
+}
+
+bool
+adj_rib_walk_fresh(const struct adj_rib_walk *w)
+{
+	return w->fresh;
+}
+
+size_t
+adj_rib_walk_left(const struct adj_rib *ro, const struct adj_rib_walk *w)
+{
+	/* the entries not looked at yet, and the batch in hand */
+	return (w->pos < ro->nent ? ro->nent - w->pos : 0) +
+	    (w->nitems - w->next);
+}
+
+/* What the walk sends for e, if anything: *a and *wd. */
+static bool
+walk_wants(const struct adj_rib *ro, const struct adj_rib_walk *w,
+    const struct ro_entry *e, famset_t fams, const struct attrs **a,
+    uint8_t *wd)
+{
+	if (!e->used || e->seq == 0 || e->seq > w->upto ||
+	    !FAMSET_HAS(fams, e->fam))
+		return false;
+	if (e->sent != NULL) {
+		if (e->seq <= w->after && !w->replay)
+			return false;
+		*a = e->sent;
+		*wd = 0;
+		return true;
+	}
+	/* withdrawn by the log: news only to a member that had it */
+	if (w->fresh || e->seq <= w->after)
+		return false;
+	*a = !wants_route(e) && (nlri_family((enum family_id)e->fam)->flags &
+	    NLRI_F_WITHDRAW_ATTRS) ? e->want : NULL;
+	*wd = 1;
+	(void)ro;
+	return true;
+}
+
+static int
+walk_item_cmp(const void *x, const void *y)
+{
+	const struct walk_item *a = x, *b = y;
+
+	if (a->fam != b->fam)
+		return a->fam < b->fam ? -1 : 1;
+	if (a->wd != b->wd)
+		return a->wd < b->wd ? -1 : 1;
+	if (a->a != b->a)
+		return (uintptr_t)a->a < (uintptr_t)b->a ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Is the item still what its entry wants sent? */
+static bool
+walk_item_ok(const struct adj_rib *ro, const struct adj_rib_walk *w,
+    const struct walk_item *it, famset_t fams)
+{
+	const struct attrs *a;
+	uint8_t wd;
+
+	return it->idx < ro->nent && walk_wants(ro, w, &ro->ent[it->idx],
+	    fams, &a, &wd) && a == it->a && wd == it->wd &&
+	    ro->ent[it->idx].fam == it->fam;
+}
+
+static bool
+walk_same_run(const struct walk_item *a, const struct walk_item *b)
+{
+	return a->fam == b->fam && a->wd == b->wd && a->a == b->a;
+}
+
+/* Collect the next batch; false when the table is walked. */
+static bool
+walk_collect(struct adj_rib *ro, struct adj_rib_walk *w, famset_t fams,
+    bool *more)
+{
+	size_t scanned = 0;
+
+	w->nitems = w->next = 0;
+	while (w->pos < ro->nent && w->nitems < WALK_BATCH) {
+		struct walk_item *it = &w->items[w->nitems];
+
+		if (scanned++ == WALK_SCAN) {
+			*more = true;	/* the loop's turn: go on later */
+			break;
+		}
+		if (walk_wants(ro, w, &ro->ent[w->pos], fams, &it->a,
+		    &it->wd)) {
+			it->idx = w->pos;
+			it->fam = ro->ent[w->pos].fam;
+			w->nitems++;
+		}
+		w->pos++;
+	}
+	if (w->nitems > 1)
+		qsort(w->items, w->nitems, sizeof(*w->items), walk_item_cmp);
+	return w->nitems > 0 || *more;
+}
+
+/* One UPDATE from the batch's next run. */
+static void
+walk_emit(struct pack_state *ps, struct adj_rib_walk *w)
+{
+	struct adj_rib *ro = ps->ro;
+	famset_t fams = ps->ctx->families;
+	struct walk_item *first;
+	struct pack_run r;
+	size_t need = 0, n = 0;
+	struct wbuf nl;
+	bool ap;
+
+	while (w->next < w->nitems &&
+	    !walk_item_ok(ro, w, &w->items[w->next], fams))
+		w->next++;
+	if (w->next == w->nitems)
+		return;
+	first = &w->items[w->next];
+	memset(&r, 0, sizeof(r));
+	r.fam = (enum family_id)first->fam;
+	r.a = first->a;
+	r.wd = first->wd;
+	ap = FAMSET_HAS(ps->ctx->addpath_tx, r.fam);
+	if (!run_prepare(ps, &r, &need)) {
+		size_t k = w->next;
+		uint8_t buf[17];
+		struct nlri nlri;
+
+		while (k < w->nitems && walk_same_run(&w->items[k], first))
+			k++;
+		if (ps->ctx->toobig != NULL) {
+			entry_nlri(&ro->ent[first->idx], &nlri, buf);
+			ps->ctx->toobig(ps->ctx->arg, &nlri, k - w->next,
+			    need);
+		}
+		w->next = k;
+		return;
+	}
+	wbuf_init(&nl, ps->nlri, r.room);
+	while (n < r.limit && w->next < w->nitems &&
+	    walk_same_run(&w->items[w->next], first)) {
+		const struct walk_item *it = &w->items[w->next];
+		size_t before = nl.len;
+		uint8_t buf[17];
+		struct nlri nlri;
+
+		if (!walk_item_ok(ro, w, it, fams)) {
+			w->next++;
+			continue;
+		}
+		entry_nlri(&ro->ent[it->idx], &nlri, buf);
+		nlri_put(&nl, &nlri, ap);
+		if (nl.err) {
+			nl.err = false;
+			wbuf_truncate(&nl, before);
+			if (n > 0)
+				break;
+			if (ps->ctx->toobig != NULL)
+				ps->ctx->toobig(ps->ctx->arg, &nlri, 1,
+				    ps->ctx->max_msg - nl.cap +
+				    nlri_size(&nlri, ap));
+			w->next++;
+			continue;
+		}
+		n++;
+		w->next++;
+	}
+	if (n > 0) {
+		run_finish(ps, &r, &nl, n);
+		w->sent += n;
+	}
+}
+
+int
+adj_rib_walk_step(struct adj_rib *ro, struct adj_rib_walk *w,
+    const struct adj_rib_pack_ctx *ctx)
+{
+	struct pack_state ps;
+	int rc = 0;
+
+	pack_state_init(&ps, ro, ctx);
+	while (!ps.failed) {
+		if (w->next == w->nitems) {
+			bool more = false;
+
+			if (!walk_collect(ro, w, ctx->families, &more)) {
+				rc = 1;		/* walked */
+				break;
+			}
+			if (w->nitems == 0)
+				break;		/* more = true: next turn */
+		}
+		if (ctx->full != NULL && ctx->full(ctx->arg))
+			break;
+		walk_emit(&ps, w);
+	}
+	pack_state_done(&ps);
+	return ps.failed ? -1 : rc;
 }

@@ -272,16 +272,44 @@ route_fits(struct api_client *c, struct peer *p, const struct cfg_route *r)
 	return false;
 }
 
+/* Does a route of cmd say next-hop self (resolved per local address)? */
+static bool
+cmd_has_self(const struct api_command *cmd)
+{
+	for (size_t j = 0; j < cmd->nroutes; j++)
+		if (cmd->routes[j].attrs.nexthop_self)
+			return true;
+	return false;
+}
+
+/*
+ * The peers a route command acts on, one per update group: groups the
+ * selection covers in part are split first (update_group.h), so acting
+ * on one member acts on exactly the peers selected.
+ */
+static size_t
+select_groups(struct peer **peers, size_t n, const struct api_command *cmd)
+{
+	struct peer **reps = xreallocarray(NULL, n > 0 ? n : 1,
+	    sizeof(*reps));
+	size_t nr = ug_select(peers, n, cmd != NULL && cmd_has_self(cmd),
+	    reps);
+
+	memcpy(peers, reps, nr * sizeof(*peers));
+	free(reps);
+	return nr;
+}
+
 static bool
 exec_routes(struct daemon *d, struct api_client *c,
     const struct api_command *cmd, bool announce)
 {
 	struct peer **peers;
 	size_t n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
-	size_t applied = 0;
+	size_t applied = 0, nr = select_groups(peers, n, cmd);
 	bool refused = false;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < nr; i++) {
 		struct peer *p = peers[i];
 
 		for (size_t j = 0; j < cmd->nroutes; j++) {
@@ -334,7 +362,7 @@ exec_watchdog(struct daemon *d, struct api_client *c,
 		return false;
 	}
 	n = select_peers(d, c, cmd, SCOPE_ROUTES, &peers);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0, nr = select_groups(peers, n, NULL); i < nr; i++)
 		peer_watchdog(peers[i], name, announce);
 	free(peers);
 	if (n == 0)
@@ -409,8 +437,10 @@ exec_on_peers(struct daemon *d, struct api_client *c,
 {
 	struct peer **peers;
 	size_t n = select_peers(d, c, cmd, scope, &peers);
+	/* clear adj-rib out acts on the table: once per update group */
+	size_t nr = fn == do_clear_out ? select_groups(peers, n, NULL) : n;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < nr; i++)
 		fn(peers[i], arg);
 	free(peers);
 	if (n == 0)
@@ -531,14 +561,14 @@ show_summary(struct daemon *d, struct api_client *c,
 			continue;
 		/* up for, or down for (never up while down) */
 		fmt_duration(peer_up_down_for(p), up, sizeof(up));
-		adj_rib_sent(p->rib_out, &ann, &wd);
+		peer_routes_sent(p, &ann, &wd);
 		replyf(c, "%-16s%-10u%-10s%-12s|%9llu%9llu%10llu%10llu%10zu",
 		    p->name, p->cfg->peer_as, up, state_word(peer_state(p)),
 		    (unsigned long long)p->stats.sent[BGP_MSG_UPDATE],
 		    (unsigned long long)p->stats.recv[BGP_MSG_UPDATE],
 		    (unsigned long long)ann,
 		    (unsigned long long)p->hist.prefixes_recv,
-		    adj_rib_queued(p->rib_out));
+		    peer_routes_queued(p));
 	}
 }
 
@@ -671,7 +701,7 @@ show_extensive_peer(struct api_client *c, struct peer *p)
 	snprintf(y, sizeof(y), "%zu", p->rib_in != NULL ?
 	    adj_rib_count(p->rib_in) : (size_t)0);
 	show_row(c, "routes", x, p->rib_in != NULL ? y : "(no adj-rib in)");
-	adj_rib_sent(p->rib_out, &ann, &wd);
+	peer_routes_sent(p, &ann, &wd);
 	snprintf(x, sizeof(x), "%llu", (unsigned long long)ann);
 	snprintf(y, sizeof(y), "%llu", (unsigned long long)p->hist.prefixes_recv);
 	show_row(c, "prefixes announced", x, y);
@@ -964,7 +994,8 @@ fast_slot(struct api_client *c, uint8_t afi, const char *text, size_t len)
 static void
 client_scope(struct daemon *d, struct api_client *c)
 {
-	if (c->scope != NULL && c->scope_gen == d->peers_gen)
+	if (c->scope != NULL && c->scope_gen == d->peers_gen &&
+	    c->scope_ug_gen == ug_registry_gen(d->penv.groups))
 		return;
 	free(c->scope);
 	c->scope = xreallocarray(NULL, d->npeers + 1, sizeof(*c->scope));
@@ -972,7 +1003,10 @@ client_scope(struct daemon *d, struct api_client *c)
 	for (size_t i = 0; i < d->npeers; i++)
 		if (!c->helper || peer_lists_process(d->peers[i], c->name))
 			c->scope[c->nscope++] = d->peers[i];
+	/* one per update group (split where the scope covers part) */
+	c->nscope = select_groups(c->scope, c->nscope, NULL);
 	c->scope_gen = d->peers_gen;
+	c->scope_ug_gen = ug_registry_gen(d->penv.groups);
 }
 
 /* Apply one announce (a set) or withdraw (NULL) to every peer c may act

@@ -68,6 +68,7 @@ daemon_new(struct env *env, struct config *cfg, char **conf_paths,
 	d->penv.stopping = &d->stopping;
 	d->penv.ops = &daemon_peer_ops;
 	d->penv.arg = d;
+	d->penv.groups = ug_registry_new();
 	d->events.host = d->hostname;
 	d->ev_reap = evtimer_new(d->base, reap_cb, d);
 	return d;
@@ -748,10 +749,16 @@ routes_new(const struct cfg_neighbor *old, const struct cfg_neighbor *nb)
 /* Move p to its new configuration nb (same session): routes diffed. */
 static void
 peer_reconfigure(struct peer *p, const struct cfg_neighbor *nb,
-    struct reload_diff *diff)
+    struct reload_diff *diff, unsigned gen)
 {
 	const struct cfg_neighbor *old = p->cfg;
 	size_t withdrawn = 0, announced = routes_new(old, nb);
+
+	/* its routes change, not necessarily its update group's: it leaves
+	 * the group (for one with the others whose routes change alike) */
+	if (announced > 0 || old->nroutes != nb->nroutes ||
+	    routes_new(nb, old) > 0)
+		ug_isolate(p, nb, gen);
 
 	for (size_t i = 0; i < old->nroutes; i++) {
 		bool kept = false;
@@ -848,10 +855,12 @@ daemon_reload_peers(struct daemon *d, struct config *nc,
 {
 	struct peer **peers = d->peers;
 	size_t n = d->npeers;
+	static unsigned reload_gen;
 
 	d->peers = NULL;
 	d->npeers = 0;
 	d->peers_gen++;
+	reload_gen++;
 	for (size_t i = 0; i < n; i++) {
 		struct peer *p = peers[i];
 		const struct cfg_neighbor *nb = find_neighbor(nc, p->cfg);
@@ -893,7 +902,7 @@ daemon_reload_peers(struct daemon *d, struct config *nc,
 			daemon_free_peer(p);
 			continue;
 		}
-		peer_reconfigure(p, nb, diff);
+		peer_reconfigure(p, nb, diff, reload_gen);
 		daemon_keep_peer(d, p);
 	}
 	free(peers);
@@ -1442,6 +1451,8 @@ daemon_free(struct daemon *d)
 	d->peers = NULL;
 	d->npeers = 0;
 	reap_cb(-1, 0, d);
+	/* the groups went with their last members */
+	ug_registry_free(d->penv.groups);
 	for (size_t i = 0; i < d->nruntime; i++)
 		cfg_neighbor_free(d->runtime[i]);
 	free(d->runtime);

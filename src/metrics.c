@@ -289,7 +289,7 @@ peer_rib_out(const struct peer *p)
 static double
 peer_rib_out_queued(const struct peer *p)
 {
-	return (double)adj_rib_queued(p->rib_out);
+	return (double)peer_routes_queued(p);
 }
 
 static double
@@ -348,7 +348,7 @@ render_peers(struct daemon *d, const struct peer_label *lb, struct sbuf *o)
 	for (size_t i = 0; i < d->npeers; i++) {
 		uint64_t ann, wd;
 
-		adj_rib_sent(d->peers[i]->rib_out, &ann, &wd);
+		peer_routes_sent(d->peers[i], &ann, &wd);
 		sample(o, "evbgp_peer_prefixes_sent_total", (double)ann,
 		    "peer", lb[i].peer, "local", lb[i].local, "action", "announce", NULL);
 		sample(o, "evbgp_peer_prefixes_sent_total", (double)wd,

@@ -37,6 +37,9 @@
 
 #define PEER_MSGS_PER_WAKEUP	64
 #define PEER_OUT_HIGH		(1u << 20)	/* stop packing above this */
+/* a walk (a member of an update group caught up from the table) holds
+ * less: fifty of them at once are fifty of these */
+#define PEER_WALK_HIGH		(256u * 1024)
 #define PEER_OUT_LOW		(PEER_OUT_HIGH / 4)
 /* ordered messages in the bufferevent's output at most (then out_bulk):
  * what a KEEPALIVE or NOTIFICATION may wait behind, besides the kernel */
@@ -127,12 +130,25 @@ peer_note_error(struct peer *p, const char *fmt, ...)
 
 /* ---- how far the routes sent have gone ---- */
 
+void
+peer_routes_sent(const struct peer *p, uint64_t *announced,
+    uint64_t *withdrawn)
+{
+	ug_routes_sent(p, announced, withdrawn);
+}
+
+size_t
+peer_routes_queued(const struct peer *p)
+{
+	return ug_routes_queued(p);
+}
+
 static uint64_t
 routes_sent(const struct peer *p)
 {
 	uint64_t a, w;
 
-	adj_rib_sent(p->rib_out, &a, &w);
+	peer_routes_sent(p, &a, &w);
 	return a + w;
 }
 
@@ -210,7 +226,7 @@ peer_out_progress(const struct peer *p, struct peer_out_progress *pr)
 	uint64_t acked = p->stats.sent_bytes;
 
 	memset(pr, 0, sizeof(*pr));
-	pr->queued = adj_rib_queued(p->rib_out);
+	pr->queued = peer_routes_queued(p);
 	pr->sent = routes_sent(p);
 	out_pending(p, &pr->buffered, &pr->unacked);
 	if (p->bev == NULL) {
@@ -773,17 +789,21 @@ fail:
 
 /* ---- the Adj-RIB-Out ---- */
 
+/* A message of the group's (packed for every member): into its log. */
 static int
-pack_emit(void *arg, const uint8_t *msg, size_t len)
+log_emit(void *arg, const uint8_t *msg, size_t len, size_t announced,
+    size_t withdrawn)
 {
 	struct peer *p = arg;
 
 	p->pack_spent += len;
-	return peer_send(p, msg, len);
+	return ug_log_append(p->ugm.g, msg, len, announced, withdrawn);
 }
 
+/* The group packs while the member packing for it has read the log to
+ * its end, for a budget per loop turn. */
 static bool
-pack_full(void *arg)
+log_full(void *arg)
 {
 	struct peer *p = arg;
 
@@ -791,7 +811,32 @@ pack_full(void *arg)
 		p->pack_more = true;	/* peer_kick continues next turn */
 		return true;
 	}
-	if (peer_out_len(p) < PEER_OUT_HIGH)
+	return ug_log_behind(p) >= PEER_OUT_HIGH;
+}
+
+/* A message of p's own walk: straight to its output. */
+static int
+walk_emit(void *arg, const uint8_t *msg, size_t len, size_t announced,
+    size_t withdrawn)
+{
+	struct peer *p = arg;
+
+	p->pack_spent += len;
+	p->ugm.announced += announced;
+	p->ugm.withdrawn += withdrawn;
+	return peer_send(p, msg, len);
+}
+
+static bool
+walk_full(void *arg)
+{
+	struct peer *p = arg;
+
+	if (p->pack_spent >= PEER_PACK_BUDGET) {
+		p->pack_more = true;	/* peer_kick continues next turn */
+		return true;
+	}
+	if (peer_out_len(p) < PEER_WALK_HIGH)
 		return false;
 	p->out_blocked = true;	/* the write callback resumes us */
 	return true;
@@ -863,8 +908,8 @@ peer_pack_ctx(struct peer *p, struct adj_rib_pack_ctx *ctx)
 	ctx->addpath_tx = p->neg.addpath_tx;
 	ctx->max_msg = p->neg.max_msg ? p->neg.max_msg : BGP_MAX_MSG;
 	ctx->group_updates = p->cfg->group_updates;
-	ctx->emit = pack_emit;
-	ctx->full = pack_full;
+	ctx->emit_counted = walk_emit;
+	ctx->full = walk_full;
 	ctx->toobig = pack_toobig;
 	ctx->arg = p;
 }
@@ -888,12 +933,84 @@ peer_send_eors(struct peer *p)
 	p->eor_pending = 0;
 }
 
+/*
+ * Copy p's next messages from its group's log into its output while the
+ * output holds less than PEER_OUT_CHUNK: true at the end of the log.
+ */
+static bool
+peer_copy_log(struct peer *p)
+{
+	const uint8_t *msg;
+	size_t len, announced, withdrawn;
+
+	while (p->bev != NULL) {
+		if (peer_out_len(p) >= PEER_OUT_CHUNK) {
+			p->out_blocked = true;	/* the write callback */
+			return false;
+		}
+		if (!ug_log_peek(p, &msg, &len, &announced, &withdrawn))
+			return true;
+		p->ugm.announced += announced;
+		p->ugm.withdrawn += withdrawn;
+		ug_log_advance(p);
+		if (peer_send(p, msg, len) == -1)
+			return false;
+	}
+	return false;
+}
+
+/*
+ * Send p what its update group has for it, as far as its socket takes
+ * it: its walk (a new session's table, a route refresh, catching up),
+ * then the group's log; at the log's end, the group's queue is packed
+ * into the log (for every member) on this member's budget.
+ */
+static void
+peer_send_group(struct peer *p)
+{
+	struct adj_rib_pack_ctx ctx;
+	struct update_group *g = p->ugm.g;
+	bool at_end;
+
+	while (p->bev != NULL && !p->pack_more) {
+		if (p->ugm.mode == UG_WALK) {
+			int rc;
+
+			peer_pack_ctx(p, &ctx);
+			rc = adj_rib_walk_step(p->rib_out, p->ugm.walk, &ctx);
+			if (rc == 1) {
+				ug_walk_done(p);
+				continue;
+			}
+			if (rc == 0 && !p->out_blocked)
+				p->pack_more = true;	/* scanned its share */
+			return;
+		}
+		if (p->ugm.mode != UG_LOG)
+			return;
+		at_end = peer_copy_log(p);
+		/* the group's queue goes into the log while the fastest
+		 * member has less than PEER_OUT_LOW of it ahead (up to
+		 * PEER_OUT_HIGH, log_full), as one peer's own packer did */
+		if (!adj_rib_pending(p->rib_out) ||
+		    ug_log_behind(p) >= PEER_OUT_LOW)
+			return;
+		peer_pack_ctx(p, &ctx);
+		ctx.emit_counted = log_emit;
+		ctx.full = log_full;
+		if (adj_rib_pack(p->rib_out, &ctx) > 0)
+			ug_wake(g, p);	/* more in the log: for the others */
+		else if (!p->pack_more)
+			return;
+		if (!at_end)
+			return;		/* its output is full */
+	}
+}
+
 /* Pack what the Adj-RIB-Out has queued, as far as the socket takes it. */
 static void
 peer_kick(struct peer *p)
 {
-	struct adj_rib_pack_ctx ctx;
-
 	if (p->fsm.state != ST_ESTABLISHED || p->packing || p->bev == NULL)
 		return;
 	p->last_kick = mono_now();
@@ -901,12 +1018,11 @@ peer_kick(struct peer *p)
 	p->packing = true;
 	p->pack_spent = 0;
 	p->pack_more = false;
-	if (adj_rib_pending(p->rib_out)) {
-		peer_pack_ctx(p, &ctx);
-		adj_rib_pack(p->rib_out, &ctx);
-		if (p->bev != NULL)
-			ack_mark(p);
-	}
+	peer_send_group(p);
+	if (p->ugm.g != NULL)
+		ug_trim(p->ugm.g);
+	if (p->bev != NULL)
+		ack_mark(p);
 	p->packing = false;
 	if (p->pack_more && p->bev != NULL) {
 		struct timeval now = { 0, 0 };
@@ -915,7 +1031,7 @@ peer_kick(struct peer *p)
 		evtimer_add(p->t_kick, &now);
 		return;
 	}
-	if (p->bev == NULL || adj_rib_pending(p->rib_out))
+	if (p->bev == NULL || !ug_log_at_end(p) || adj_rib_pending(p->rib_out))
 		return;
 	/* End-of-RIB once the initial routes are all out (RFC 4724 §4) */
 	if (p->eor_pending)
@@ -930,10 +1046,22 @@ peer_kick(struct peer *p)
 }
 
 void
+peer_kick_soon(struct peer *p)
+{
+	struct timeval now = { 0, 0 };
+
+	if (p->fsm.state != ST_ESTABLISHED || p->bev == NULL)
+		return;
+	evtimer_add(p->t_kick, &now);
+}
+
+void
 peer_load_routes(struct peer *p)
 {
 	const struct cfg_neighbor *c = p->cfg;
 
+	if (!ug_load_begin(p))
+		return;		/* its update group has them */
 	for (size_t i = 0; i < c->nroutes; i++) {
 		const struct cfg_route *r = &c->routes[i];
 		const struct attrs *a;
@@ -960,6 +1088,12 @@ peer_load_routes(struct peer *p)
  */
 void
 peer_schedule_kick(struct peer *p)
+{
+	ug_kick_all(p);
+}
+
+void
+peer_schedule_kick_one(struct peer *p)
 {
 	struct timeval tv = { 0, 0 };
 
@@ -1043,6 +1177,8 @@ peer_announce(struct peer *p, const struct cfg_route *r, unsigned src)
 
 	struct nlri n = cfg_route_nlri(r);
 
+	if (r->attrs.nexthop_self)
+		ug_note_self(p);
 	adj_rib_announce_nlri(p->rib_out, &n, a, src);
 	attrs_unref(a);
 	peer_schedule_kick(p);
@@ -1067,7 +1203,7 @@ void
 peer_send_eor(struct peer *p, enum family_id fam)
 {
 	p->eor_pending |= FAMSET(fam);
-	peer_schedule_kick(p);
+	peer_schedule_kick_one(p);
 }
 
 int
@@ -1090,7 +1226,7 @@ peer_flush_out(struct peer *p)
 {
 	/* what was commanded before the flush goes out before BoRR */
 	peer_kick(p);
-	adj_rib_resend_all(p->rib_out);
+	ug_replay(p);
 	/* RFC 7313: frame the re-advertisement with BoRR ... EoRR */
 	if (p->neg.enhanced_rr) {
 		for (int f = 0; f < FAM_MAX; f++) {
@@ -1101,7 +1237,7 @@ peer_flush_out(struct peer *p)
 			p->eorr_pending |= FAMSET(f);
 		}
 	}
-	peer_schedule_kick(p);
+	peer_schedule_kick_one(p);
 }
 
 void
@@ -1142,13 +1278,16 @@ void
 peer_watchdog_add(struct peer *p, const struct cfg_route *r)
 {
 	struct cfg_route *slot = NULL;
+	size_t *nwd;
+	struct cfg_route **wd = ug_watchdogs(p, &nwd);
 
-	for (size_t i = 0; i < p->nwd; i++)
-		if (cfg_route_same_key(&p->wd[i], r))
-			slot = &p->wd[i];
+	/* the group's: its members share the routes */
+	for (size_t i = 0; i < *nwd; i++)
+		if (cfg_route_same_key(&(*wd)[i], r))
+			slot = &(*wd)[i];
 	if (slot == NULL) {
-		p->wd = xreallocarray(p->wd, p->nwd + 1, sizeof(*p->wd));
-		slot = &p->wd[p->nwd++];
+		*wd = xreallocarray(*wd, *nwd + 1, sizeof(**wd));
+		slot = &(*wd)[(*nwd)++];
 	} else
 		cfg_route_clear(slot);
 	cfg_route_copy(slot, r);
@@ -1157,11 +1296,12 @@ peer_watchdog_add(struct peer *p, const struct cfg_route *r)
 void
 peer_watchdog(struct peer *p, const char *name, bool announce)
 {
-	size_t n = 0;
+	size_t n = 0, *nwd;
+	struct cfg_route **wd = ug_watchdogs(p, &nwd);
 	char esc[LOG_ESCAPE_SIZE];
 
-	for (size_t i = 0; i < p->nwd; i++) {
-		struct cfg_route *r = &p->wd[i];
+	for (size_t i = 0; i < *nwd; i++) {
+		struct cfg_route *r = &(*wd)[i];
 
 		if (r->watchdog == NULL || strcmp(r->watchdog, name) != 0)
 			continue;
@@ -1854,8 +1994,14 @@ act_establish(struct peer *p)
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->attempts = 0;
 	hold_restart(p);
-	/* everything wanted goes out again, then End-of-RIB */
-	adj_rib_session_down(p->rib_out);
+	/* everything wanted goes out again (a walk of the group's table,
+	 * then its log), then End-of-RIB */
+	{
+		struct adj_rib_pack_ctx key;
+
+		peer_pack_ctx(p, &key);
+		ug_up(p, &key);
+	}
 	p->eor_pending = p->cfg->manual_eor ? 0 : p->neg.families;
 	p->env->ops->state(p->env->arg, p, PEER_UP, NULL);
 	log_peer(LOG_NOTICE, p->logname, "session established (AS %u, %zu "
@@ -1909,7 +2055,7 @@ act_route_refresh(struct peer *p)
 	log_peer(LOG_INFO, p->logname, "route refresh requested: re-sending "
 	    "%zu route%s", adj_rib_count(p->rib_out),
 	    adj_rib_count(p->rib_out) == 1 ? "" : "s");
-	adj_rib_resend_all(p->rib_out);
+	ug_replay(p);
 	peer_kick(p);
 }
 
@@ -2011,7 +2157,8 @@ enter_idle(struct peer *p, enum fsm_state from)
 		    up, p->down_reason[0] ? p->down_reason : "closed");
 		p->env->ops->state(p->env->arg, p, PEER_DOWN,
 		    p->down_reason[0] ? p->down_reason : "closed");
-		adj_rib_session_down(p->rib_out);
+		/* the group keeps the table; this member starts over */
+		ug_down(p);
 		/* RFC 4271 §8: what the peer sent is gone with its session */
 		peer_clear_in(p);
 		/* a session that was stable starts the back-off afresh */
@@ -2134,7 +2281,7 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 	p->t_kick = event_new(base, -1, 0, kick_cb, p);
 	p->connect_retry_ms = CONNECT_RETRY_MIN_MS;
 	p->idle_hold_ms = IDLE_HOLD_MIN_MS;
-	p->rib_out = adj_rib_new();
+	ug_attach(p, env->groups);
 	p->out_bulk = evbuffer_new();
 	if (p->out_bulk == NULL)
 		fatalx("out of memory");
@@ -2161,10 +2308,9 @@ peer_free(struct peer *p)
 	event_free(p->t_more);
 	event_free(p->t_rx_resume);
 	event_free(p->t_kick);
-	adj_rib_free(p->rib_out);
+	ug_detach(p);
 	adj_rib_free(p->rib_in);
 	evbuffer_free(p->out_bulk);
-	cfg_routes_free(p->wd, p->nwd);
 	update_msg_free(&p->upd);
 	free(p->stop_text);
 	free(p);

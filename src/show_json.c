@@ -172,7 +172,7 @@ show_json_prefixes(const struct peer *p)
 	json_object *o = json_object_new_object(), *x;
 	uint64_t ann, wd;
 
-	adj_rib_sent(p->rib_out, &ann, &wd);
+	peer_routes_sent(p, &ann, &wd);
 	x = json_object_new_object();
 	show_json_u64(x, "announced", ann);
 	show_json_u64(x, "withdrawn", wd);

@@ -1128,8 +1128,10 @@ peer_queued(const struct peer *p)
 {
 	if (p->bev == NULL)
 		return 0;
+	/* its output, and the part of its update group's log it has not
+	 * read yet (the group's backlog, shared) */
 	return evbuffer_get_length(bufferevent_get_output(p->bev)) +
-	    evbuffer_get_length(p->out_bulk);
+	    evbuffer_get_length(p->out_bulk) + (size_t)ug_log_behind(p);
 }
 
 /* Read up to max bytes, then take every whole message buffered. */

@@ -152,6 +152,10 @@ struct adj_rib_pack_ctx {
 	bool		 group_updates;
 	/* write one whole message; 0 on success */
 	int		(*emit)(void *arg, const uint8_t *msg, size_t len);
+	/* the same with the routes it announces and withdraws; used instead
+	 * of emit when set */
+	int		(*emit_counted)(void *arg, const uint8_t *msg, size_t len,
+			    size_t announced, size_t withdrawn);
 	/* back-pressure: stop before the next batch when true */
 	bool		(*full)(void *arg);
 	/*
@@ -174,5 +178,44 @@ struct adj_rib_pack_ctx {
  * down).
  */
 long	adj_rib_pack(struct adj_rib *ro, const struct adj_rib_pack_ctx *ctx);
+
+/*
+ * Update groups (update_group.h) share one table among peers: `sent' is
+ * then what the group's log of UPDATEs carries, every packed message is
+ * numbered (adj_rib_seq: the last one) and every entry remembers the
+ * message of its last change. A logged table keeps a withdrawn route as
+ * a tombstone until adj_rib_reclaim(floor) says every member has passed
+ * its message, so that a member catching up (a walk) hears of it.
+ */
+void	adj_rib_set_logged(struct adj_rib *ro);
+uint64_t adj_rib_seq(const struct adj_rib *ro);
+void	adj_rib_reclaim(struct adj_rib *ro, uint64_t floor);
+size_t	adj_rib_tombstones(const struct adj_rib *ro);
+/* A copy (routes, what was sent, the queue in its order, tombstones). */
+struct adj_rib *adj_rib_clone(const struct adj_rib *ro);
+/* Queue every route whose state differs from what was sent, and try the
+ * too-big ones again (a new encoding: another message size, families). */
+void	adj_rib_requeue(struct adj_rib *ro);
+
+/*
+ * A walk: send one member the state the log carried for every route
+ * whose last message is in (after, upto] (fresh: a new session, which
+ * holds nothing, so no withdrawals; replay: every route announced by
+ * upto as well, a route refresh). adj_rib_walk_step emits through ctx
+ * until ctx->full says stop: 1 when the walk is done, 0 to be called
+ * again, -1 when emit failed. The member then reads the log from upto.
+ */
+struct adj_rib_walk;
+struct adj_rib_walk *adj_rib_walk_new(uint64_t after, uint64_t upto,
+	    bool fresh, bool replay);
+void	adj_rib_walk_free(struct adj_rib_walk *w);
+int	adj_rib_walk_step(struct adj_rib *ro, struct adj_rib_walk *w,
+	    const struct adj_rib_pack_ctx *ctx);
+uint64_t adj_rib_walk_upto(const struct adj_rib_walk *w);
+uint64_t adj_rib_walk_after(const struct adj_rib_walk *w);
+bool	adj_rib_walk_fresh(const struct adj_rib_walk *w);
+/* Entries still to look at (a bound on the routes still to send). */
+size_t	adj_rib_walk_left(const struct adj_rib *ro,
+	    const struct adj_rib_walk *w);
 
 #endif /* EVBGP_RIB_OUT_H */

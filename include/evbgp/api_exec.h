@@ -54,6 +54,7 @@ struct api_client {
 	struct peer	**scope;
 	size_t		 nscope;
 	unsigned	 scope_gen;
+	uint64_t	 scope_ug_gen;	/* update groups when made */
 	/* why the current command fails: "error: REASON" lines for
 	 * evbgpctl clients (helpers keep ExaBGP's bare "error") */
 	struct sbuf	 why;

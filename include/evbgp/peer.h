@@ -27,6 +27,7 @@
 #include "evbgp/prefix.h"
 #include "evbgp/adj_rib.h"
 #include "evbgp/update.h"
+#include "evbgp/update_group.h"
 
 struct bufferevent;
 struct evbuffer;
@@ -98,6 +99,8 @@ struct peer_env {
 	const bool	*stopping;	/* the owner is shutting down */
 	const struct peer_ops *ops;
 	void		*arg;		/* given to every ops callback */
+	/* update groups peers join (NULL: every peer packs for itself) */
+	struct ug_registry *groups;
 };
 
 #define PEER_RXBUF_LEN	65535		/* the largest extended message */
@@ -192,11 +195,12 @@ struct peer {
 	struct bgp_notification notif;	/* last one received (for logs) */
 	char		 down_reason[256];
 
-	struct adj_rib	*rib_out;	/* Adj-RIB-Out */
+	/* Adj-RIB-Out: its update group's, shared with the other members
+	 * (update_group.h); ugm is this peer's place in the group */
+	struct adj_rib	*rib_out;
+	struct ug_member ugm;
 	struct adj_rib	*rib_in;	/* Adj-RIB-In (store only), or NULL */
 	uint32_t	 peer_as;	/* configured, or learnt (peer-as auto) */
-	struct cfg_route *wd;		/* routes under a watchdog */
-	size_t		 nwd;
 	/* message types the owner wants to hear of (PEER_MSG_BIT), by
 	 * enum peer_dir; kept up to date by the owner */
 	uint32_t	 want[2];
@@ -253,8 +257,16 @@ void	peer_accept_bev(struct peer *p, struct bufferevent *bev,
 	    const struct bgp_addr *local);
 /* Queue the configured static routes into the Adj-RIB-Out. */
 void	peer_load_routes(struct peer *p);
-/* Pack queued routes later in this loop turn. */
+/* Pack queued routes later in this loop turn: every member of p's
+ * update group (they share the table); _one: p alone. */
 void	peer_schedule_kick(struct peer *p);
+void	peer_schedule_kick_one(struct peer *p);
+/* Send what p's group has for it on the next loop turn. */
+void	peer_kick_soon(struct peer *p);
+/* Routes sent to p (announced, withdrawn), and waiting for it. */
+void	peer_routes_sent(const struct peer *p, uint64_t *announced,
+	    uint64_t *withdrawn);
+size_t	peer_routes_queued(const struct peer *p);
 /*
  * Could an UPDATE to this peer carry route r? *need gets the size of the
  * UPDATE carrying r alone (0: more than 65535, or not encodable), *limit
