@@ -1323,8 +1323,10 @@ adj_rib_clone(const struct adj_rib *src)
 
 		if (!e->used)
 			continue;	/* next: the free list, kept as is */
-		attrs_ref(e->want);
-		attrs_ref(e->sent);
+		if (e->want != NULL)
+			attrs_ref(e->want);
+		if (e->sent != NULL)
+			attrs_ref(e->sent);
 		if (!fam_prefix(e->fam)) {
 			const struct ro_blob *b = e->k.blob;
 			size_t len = sizeof(*b) + b->keylen + b->len;

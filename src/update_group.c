@@ -61,6 +61,7 @@ struct ug_registry {
 	size_t		 n;
 	uint64_t	 next_id;
 	uint64_t	 gen;		/* a membership changed */
+	size_t		 lag_max;	/* UG_LAG_MAX, or a test's */
 };
 
 struct ug_registry *
@@ -69,7 +70,20 @@ ug_registry_new(void)
 	struct ug_registry *reg = xcalloc(1, sizeof(*reg));
 
 	reg->next_id = 1;
+	reg->lag_max = UG_LAG_MAX;
 	return reg;
+}
+
+void
+ug_registry_set_lag_max(struct ug_registry *reg, size_t bytes)
+{
+	reg->lag_max = bytes;
+}
+
+static uint64_t
+lag_max(const struct update_group *g)
+{
+	return g->reg != NULL ? g->reg->lag_max : UG_LAG_MAX;
 }
 
 void
@@ -241,6 +255,12 @@ size_t
 ug_members(const struct peer *p)
 {
 	return p->ugm.g != NULL ? p->ugm.g->nm : 0;
+}
+
+bool
+ug_same(const struct peer *p, const struct peer *q)
+{
+	return p->ugm.g == q->ugm.g;
 }
 
 struct adj_rib *
@@ -642,7 +662,7 @@ ug_trim(struct update_group *g)
 		struct ug_member *m = &p->ugm;
 
 		if (m->mode == UG_LOG && g->end_byte - m->pos.byte >
-		    UG_LAG_MAX) {
+		    lag_max(g)) {
 			/* too slow for the others: catch up on its own */
 			log_peer(LOG_INFO, p->logname, "update group: %llu "
 			    "bytes behind the group's log; catching up from "
@@ -651,7 +671,7 @@ ug_trim(struct update_group *g)
 			walk_start_to(p, m->seq, false, false, true);
 			peer_kick_soon(p);
 		} else if (m->mode == UG_WALK && m->pinned &&
-		    g->end_byte - m->pos.byte > UG_LAG_MAX)
+		    g->end_byte - m->pos.byte > lag_max(g))
 			m->pinned = false;
 		if (m->mode == UG_LOG || (m->mode == UG_WALK && m->pinned)) {
 			pos_normalize(&m->pos);

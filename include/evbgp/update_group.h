@@ -72,6 +72,8 @@ struct ug_registry;
 struct ug_registry *ug_registry_new(void);
 void	ug_registry_free(struct ug_registry *reg);
 size_t	ug_registry_groups(const struct ug_registry *reg);
+/* Another lag bound (tests). */
+void	ug_registry_set_lag_max(struct ug_registry *reg, size_t bytes);
 /* Changes whenever a peer joins or leaves a group. */
 uint64_t ug_registry_gen(const struct ug_registry *reg);
 
@@ -84,6 +86,8 @@ void	ug_attach(struct peer *p, struct ug_registry *reg);
 void	ug_detach(struct peer *p);
 /* The group's members (p's included). */
 size_t	ug_members(const struct peer *p);
+/* Does p share its group with q? */
+bool	ug_same(const struct peer *p, const struct peer *q);
 struct adj_rib *ug_rib(const struct peer *p);
 
 /* Should p's configured routes go into its table (not when the group
