@@ -8,7 +8,11 @@
  * mallinfo2, before and after) with its breakdown: entries, index, the
  * attribute sets and their table, malloc's own overhead.
  *
- *     evbgp-ribmem [--n N] [--attr-sets 1|K|N] [--peers P] [--json]
+ *     evbgp-ribmem [--n N] [--attr-sets 1|K|N] [--peers P] [--shared] [--json]
+ *
+ * --shared: the P peers are one update group (update_group.h): one
+ * table, packed once, and per peer only its membership (a cursor into
+ * the group's log); without it, P tables as before update groups.
  *
  * No sockets, no daemon: the structures alone, so the figure does not
  * move with the machine's load. bench.py's inject rows measure the whole
@@ -23,6 +27,7 @@
 #include "evbgp/attrs.h"
 #include "evbgp/bgp_proto.h"
 #include "evbgp/adj_rib.h"
+#include "evbgp/update_group.h"
 #include "evbgp/util.h"
 
 struct counts {
@@ -71,7 +76,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: evbgp-ribmem [--n N] [--attr-sets 1|K|N] "
-	    "[--peers P] [--json]\n");
+	    "[--peers P] [--shared] [--json]\n");
 	exit(2);
 }
 
@@ -79,7 +84,9 @@ int
 main(int argc, char **argv)
 {
 	size_t n = 1000000, peers = 1, k = 0;	/* k 0: a set per route */
-	bool json = false;
+	bool json = false, shared = false;
+	size_t tables;
+	struct ug_member *members = NULL;
 	struct attr_table *t;
 	struct adj_rib **ro;
 	struct adj_rib_pack_ctx ctx;
@@ -92,6 +99,8 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
+		else if (strcmp(argv[i], "--shared") == 0)
+			shared = true;
 		else if (i + 1 >= argc)
 			usage();
 		else if (strcmp(argv[i], "--n") == 0)
@@ -112,9 +121,16 @@ main(int argc, char **argv)
 
 	before = heap_in_use();
 	t = attr_table_new();
-	ro = xcalloc(peers, sizeof(*ro));
-	for (size_t p = 0; p < peers; p++)
+	/* shared: one table for the group, a membership per peer */
+	tables = shared ? 1 : peers;
+	ro = xcalloc(tables, sizeof(*ro));
+	for (size_t p = 0; p < tables; p++) {
 		ro[p] = adj_rib_new();
+		if (shared)
+			adj_rib_set_logged(ro[p]);
+	}
+	if (shared)
+		members = xcalloc(peers, sizeof(*members));
 	t0 = mono_now();
 	double worst = 0, last = cpu_now();
 	size_t worst_at = 0;
@@ -136,7 +152,7 @@ main(int argc, char **argv)
 		pfx.b[1] = (uint8_t)(i >> 16);
 		pfx.b[2] = (uint8_t)(i >> 8);
 		pfx.b[3] = (uint8_t)i;
-		for (size_t p = 0; p < peers; p++)
+		for (size_t p = 0; p < tables; p++)
 			adj_rib_announce(ro[p], FAM_IPV4_UNICAST, &pfx, 0, ia);
 		attrs_unref(ia);
 		if ((i & 1023) == 0) {
@@ -159,14 +175,14 @@ main(int argc, char **argv)
 	ctx.emit = count_emit;
 	ctx.full = never_full;
 	ctx.arg = &c;
-	for (size_t p = 0; p < peers; p++)
+	for (size_t p = 0; p < tables; p++)
 		adj_rib_pack(ro[p], &ctx);
 	t2 = mono_now();
 	after = heap_in_use();
 
 	attr_table_memory(t, &am);
 	memset(&rsum, 0, sizeof(rsum));
-	for (size_t p = 0; p < peers; p++) {
+	for (size_t p = 0; p < tables; p++) {
 		adj_rib_memory(ro[p], &rm);
 		rsum.routes += rm.routes;
 		rsum.entry_bytes += rm.entry_bytes;
@@ -177,9 +193,10 @@ main(int argc, char **argv)
 	{
 		double dn = (double)n;
 		size_t heap = after - before;
+		size_t member_bytes = shared ? peers * sizeof(*members) : 0;
 		size_t parts = rsum.entry_bytes + rsum.index_bytes +
 		    rsum.nlri_bytes + rsum.queue_bytes + am.set_bytes +
-		    am.bucket_bytes;
+		    am.bucket_bytes + member_bytes;
 		const char *sets = k == 0 ? "N" : NULL;
 		char kbuf[32];
 
@@ -189,13 +206,15 @@ main(int argc, char **argv)
 		}
 		if (json)
 			printf("{\"row\":\"ribmem\",\"n\":%zu,\"attr_sets\":"
-			    "\"%s\",\"peers\":%zu,\"heap_per_route\":%.1f,"
+			    "\"%s\",\"peers\":%zu,\"shared\":%s,\"members\":%.1f,"
+			    "\"heap_per_route\":%.1f,"
 			    "\"entry\":%.1f,\"index\":%.1f,\"nlri\":%.1f,"
 			    "\"queue\":%.1f,\"attr_sets_bytes\":%.1f,"
 			    "\"attr_table\":%.1f,\"malloc_overhead\":%.1f,"
 			    "\"distinct_sets\":%zu,\"announce_s\":%.3f,"
 			    "\"pack_s\":%.3f,\"updates\":%zu,"
 			    "\"update_bytes\":%zu}\n", n, sets, peers,
+			    shared ? "true" : "false", member_bytes / dn,
 			    heap / dn, rsum.entry_bytes / dn,
 			    rsum.index_bytes / dn, rsum.nlri_bytes / dn,
 			    rsum.queue_bytes / dn, am.set_bytes / dn,
@@ -204,7 +223,8 @@ main(int argc, char **argv)
 			    t1 - t0, t2 - t1, c.msgs, c.bytes);
 		else {
 			printf("%zu routes, %s attribute sets (%zu distinct), "
-			    "%zu peer(s)\n", n, sets, am.sets, peers);
+			    "%zu peer(s)%s\n", n, sets, am.sets, peers,
+			    shared ? " sharing one update group" : "");
 			printf("  heap in use    %8.1f B/route\n", heap / dn);
 			printf("  Adj-RIB entry  %8.1f\n", rsum.entry_bytes / dn);
 			printf("  index          %8.1f\n", rsum.index_bytes / dn);
@@ -212,6 +232,9 @@ main(int argc, char **argv)
 			printf("  change queue   %8.1f\n", rsum.queue_bytes / dn);
 			printf("  attribute sets %8.1f\n", am.set_bytes / dn);
 			printf("  set table      %8.1f\n", am.bucket_bytes / dn);
+			if (shared)
+				printf("  memberships    %8.1f\n",
+				    member_bytes / dn);
 			printf("  malloc         %8.1f (the rest: chunk "
 			    "headers, rounding)\n",
 			    ((double)heap - (double)parts) / dn);
@@ -221,9 +244,10 @@ main(int argc, char **argv)
 			    "%zu bytes\n", t1 - t0, t2 - t1, c.msgs, c.bytes);
 		}
 	}
-	for (size_t p = 0; p < peers; p++)
+	for (size_t p = 0; p < tables; p++)
 		adj_rib_free(ro[p]);
 	free(ro);
+	free(members);
 	attr_table_free(t);
 	return 0;
 }
