@@ -1419,6 +1419,76 @@ def _(ctx):
     ctx.d.ctl("neighbor", PEER_HOLD, "clear", "adj-rib", "out")
 
 
+def count_ipv4_nlri(body):
+    """Routes announced in the classic NLRI field of an UPDATE body."""
+    wlen = struct.unpack("!H", body[0:2])[0]
+    alen = struct.unpack("!H", body[2 + wlen:4 + wlen])[0]
+    nlri = body[4 + wlen + alen:]
+    n = off = 0
+    while off < len(nlri):
+        off += 1 + (nlri[off] + 7) // 8
+        n += 1
+    return n
+
+
+@case("update-group-slow-and-flapping-members")
+def _(ctx):
+    # two sessions of a passive range share an update group (issue 13):
+    # one never reads, then another flaps 100 times; the reading member
+    # gets all 20,000 routes, once, on time, and memory stays bounded
+    a_src, b_src = "10.0.1.201", "10.0.1.202"
+    a = ctx.session(source=a_src, asn=65010)
+    b = Speaker(DUT, 179, source=b_src, rcvbuf=4096)
+    b.establish(asn=65010, hold=30, bgp_id=b_src)
+    check(wait_for(lambda: ctx.d.established(b_src), 10),
+          "the second range session is not up")
+    rss0 = ctx.d.rss_kb()
+    lines = "\n".join(
+        "neighbor %s, neighbor %s announce attributes next-hop self nlri %s"
+        % (a_src, b_src, " ".join("10.%d.%d.0/24" % (64 + k // 256, k % 256)
+                                  for k in range(j, j + 500)))
+        for j in range(0, 20000, 500)) + "\n"
+    r = subprocess.run([ctx.d.args.evbgpctl, "--socket", ctx.d.ctl_path],
+                       input=lines, capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 0, "evbgpctl announce: %s" % r.stderr.strip())
+    got, peak = 0, rss0
+    deadline = time.monotonic() + 60
+    while got < 20001 and time.monotonic() < deadline:
+        m = a.recv(1.0)
+        if m is not None and m[0] == bgp.UPDATE:
+            got += count_ipv4_nlri(m[1])
+        peak = max(peak, ctx.d.rss_kb())
+    # the range's static route and the 20,000, while the other reads
+    # nothing at all
+    check(got == 20001, "the reading member got %d of 20,001 routes" % got)
+    check(peak - rss0 < 48 * 1024, "RSS grew by %d kB" % (peak - rss0))
+    b.close()
+    # the second flaps: up, down, 100 times; the first hears nothing of it
+    for i in range(100):
+        t = Speaker(DUT, 179, source=b_src, timeout=5)
+        try:
+            t.establish(asn=65010, hold=30, bgp_id=b_src)
+        except Closed:
+            pass    # still closing the last one: the next try
+        t.close()
+        if i % 10 == 0:
+            a.send(bgp.keepalive())
+    again = 0
+    end = time.monotonic() + 2
+    while time.monotonic() < end:
+        m = a.recv(max(0.0, end - time.monotonic()))
+        if m is None:
+            break
+        if m[0] == bgp.UPDATE:
+            again += count_ipv4_nlri(m[1])
+        check(m[0] != bgp.NOTIFICATION, "the steady member got a "
+              "NOTIFICATION")
+    check(again == 0, "the steady member was sent %d routes again" % again)
+    check(ctx.d.established(a_src), "the steady member's session dropped")
+    a.close()
+
+
 # ---- abusive helpers, operators, control clients ----
 
 @case("oversized-route-does-not-wedge")
