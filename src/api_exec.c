@@ -622,6 +622,7 @@ show_progress(struct api_client *c, struct peer *p)
 	    (unsigned long long)pr.acked);
 	replyf(c, "   %-20s %zu", "buffered bytes", pr.buffered);
 	replyf(c, "   %-20s %zu", "unacked bytes", pr.unacked);
+	replyf(c, "   %-20s %zu", "update group members", ug_members(p));
 }
 
 static void

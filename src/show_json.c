@@ -198,6 +198,8 @@ show_json_progress(const struct peer *p)
 	show_json_u64(o, "acknowledged", pr.acked);
 	show_json_u64(o, "buffered-bytes", pr.buffered);
 	show_json_u64(o, "unacked-bytes", pr.unacked);
+	/* the update group it shares the table with (evbgpd(8)) */
+	show_json_u64(o, "update-group-members", ug_members(p));
 	return o;
 }
 
