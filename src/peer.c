@@ -1045,6 +1045,13 @@ peer_kick(struct peer *p)
 	}
 }
 
+bool
+peer_kick_pending(const struct peer *p)
+{
+	return p->fsm.state == ST_ESTABLISHED &&
+	    evtimer_pending(p->t_kick, NULL);
+}
+
 void
 peer_kick_soon(struct peer *p)
 {

@@ -754,6 +754,12 @@ ug_kick_all(struct peer *p)
 {
 	struct update_group *g = p->ugm.g;
 
+	/* a kick is coming for a member at the log's end: it packs for all
+	 * and wakes the others (a million commands to fifty peers would
+	 * otherwise schedule fifty million kicks) */
+	for (size_t i = 0; i < g->nm; i++)
+		if (ug_log_at_end(g->m[i]) && peer_kick_pending(g->m[i]))
+			return;
 	for (size_t i = 0; i < g->nm; i++)
 		peer_schedule_kick_one(g->m[i]);
 }

@@ -261,6 +261,8 @@ void	peer_load_routes(struct peer *p);
  * update group (they share the table); _one: p alone. */
 void	peer_schedule_kick(struct peer *p);
 void	peer_schedule_kick_one(struct peer *p);
+/* Is a kick of p's coming (established)? */
+bool	peer_kick_pending(const struct peer *p);
 /* Send what p's group has for it on the next loop turn. */
 void	peer_kick_soon(struct peer *p);
 /* Routes sent to p (announced, withdrawn), and waiting for it. */
