@@ -540,6 +540,40 @@ same_encoding(const struct adj_rib_pack_ctx *a,
 	    addr_equal(&a->enc.local_v6, &b->enc.local_v6));
 }
 
+/*
+ * Move p from g to ng, whose table is g's as of now (a copy, or changed
+ * alike since): it keeps what it has and walks what its cursor misses
+ * there (ng's log starts empty).
+ */
+static void
+member_move(struct update_group *g, struct update_group *ng, struct peer *p)
+{
+	struct ug_member *m = &p->ugm;
+	enum ug_mode mode = m->mode;
+	uint64_t after = 0;
+	bool fresh = false;
+
+	if (mode == UG_LOG)
+		after = m->seq;
+	else if (mode == UG_WALK) {
+		after = adj_rib_walk_after(m->walk);
+		fresh = adj_rib_walk_fresh(m->walk);
+	}
+	adj_rib_walk_free(m->walk);
+	m->walk = NULL;
+	member_remove(g, p);
+	member_add(ng, p);
+	m->mode = mode;
+	if (mode != UG_DOWN) {
+		/* a replay in progress (a walk not fresh) starts over */
+		walk_start(p, after, fresh, mode == UG_WALK && !fresh);
+		peer_kick_soon(p);
+	}
+	if (members_up(g) == 0)
+		g->enc_set = false;
+	ug_trim(g);
+}
+
 /* A new group for the members sel[0..n) of g, with a copy of its table:
  * each keeps what it has (walking the changes its cursor misses). */
 static struct update_group *
@@ -557,36 +591,10 @@ group_split(struct update_group *g, struct peer *const *sel, size_t n)
 		ng->wd = xreallocarray(ng->wd, ng->nwd + 1, sizeof(*ng->wd));
 		cfg_route_copy(&ng->wd[ng->nwd++], &g->wd[i]);
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct peer *p = sel[i];
-		struct ug_member *m = &p->ugm;
-		enum ug_mode mode = m->mode;
-		uint64_t after = 0;
-		bool fresh = false, replay = false;
-
-		if (mode == UG_LOG)
-			after = m->seq;
-		else if (mode == UG_WALK) {
-			after = adj_rib_walk_after(m->walk);
-			fresh = adj_rib_walk_fresh(m->walk);
-			/* a replay in progress starts over */
-			replay = !fresh;
-		}
-		adj_rib_walk_free(m->walk);
-		m->walk = NULL;
-		member_remove(g, p);
-		member_add(ng, p);
-		m->mode = mode;
-		if (mode != UG_DOWN) {
-			walk_start(p, after, fresh, replay);
-			peer_kick_soon(p);
-		}
-	}
-	if (members_up(g) == 0)
-		g->enc_set = false;
+	for (size_t i = 0; i < n; i++)
+		member_move(g, ng, sel[i]);
 	if (members_up(ng) == 0)
 		ng->enc_set = false;
-	ug_trim(g);
 	return ng;
 }
 
@@ -830,28 +838,8 @@ ug_isolate(struct peer *p, const struct cfg_neighbor *nb, unsigned gen)
 		o->pristine = false;
 		return;
 	}
-	/* o's table is g's with nb's routes: p walks what differs */
-	{
-		struct ug_member *m = &p->ugm;
-		enum ug_mode mode = m->mode;
-		uint64_t after = mode == UG_LOG ? m->seq : mode == UG_WALK ?
-		    adj_rib_walk_after(m->walk) : 0;
-		bool fresh = mode == UG_WALK && adj_rib_walk_fresh(m->walk);
-
-		adj_rib_walk_free(m->walk);
-		m->walk = NULL;
-		member_remove(g, p);
-		member_add(o, p);
-		m->mode = mode;
-		if (mode != UG_DOWN) {
-			/* nothing was packed during the reload: its cursor
-			 * means the same in o, which was copied from g at
-			 * that sequence */
-			walk_start(p, after, fresh, false);
-			peer_kick_soon(p);
-		}
-		if (members_up(g) == 0)
-			g->enc_set = false;
-		ug_trim(g);
-	}
+	/* o's table is g's with nb's routes (nothing was packed during
+	 * the reload, so p's cursor means the same in o): p walks what
+	 * differs */
+	member_move(g, o, p);
 }
