@@ -850,7 +850,7 @@ pack_toobig(void *arg, const struct nlri *n, size_t routes, size_t need)
 	struct peer *p = arg;
 	const char *afi = family_afi_name(n->fam);
 	const char *safi = family_safi_name(n->fam);
-	char more[64] = "";
+	char more[160] = "";
 	struct sbuf r;
 
 	sbuf_init(&r);
@@ -858,6 +858,11 @@ pack_toobig(void *arg, const struct nlri *n, size_t routes, size_t need)
 	if (routes > 1)
 		snprintf(more, sizeof(more), " and %zu more route%s with the "
 		    "same attributes", routes - 1, routes > 2 ? "s" : "");
+	/* packed once for its update group: said once, for all of them */
+	if (p->ugm.mode == UG_LOG && ug_members(p) > 1)
+		snprintf(more + strlen(more), sizeof(more) - strlen(more),
+		    " (nor to the %zu other neighbors of its update group)",
+		    ug_members(p) - 1);
 	if (need == ADJ_RIB_UNENCODABLE)
 		log_peer(LOG_WARNING, p->logname, "not sending %s %s %s%s "
 		    "(path id %u): its next hop cannot be encoded for this "
