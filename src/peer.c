@@ -64,6 +64,10 @@
 #define INITIAL_SETTLE_MS	20	/* before the initial table */
 #define KICK_BUSY_MS		100	/* commands this close form a burst */
 #define KICK_COALESCE_MS	50	/* a burst is packed this often */
+/* fewer routes queued than this wait for a coalesced kick, unless the
+ * kick was meant to pack (update groups: fifty members draining must not
+ * pack fifty small UPDATEs where one peer packed one) */
+#define PACK_MIN_ROUTES		1024
 
 static void	peer_read_cb(struct bufferevent *, void *);
 static void	peer_write_cb(struct bufferevent *, void *);
@@ -370,10 +374,14 @@ rx_maybe_pause(struct peer *p)
 	return true;
 }
 
+static void	peer_kick_as(struct peer *, bool);
+
 static void
 kick_cb(evutil_socket_t fd, short what, void *arg)
 {
-	peer_kick(arg);
+	struct peer *p = arg;
+
+	peer_kick_as(p, !p->wake_only);
 }
 
 static void
@@ -971,7 +979,7 @@ peer_copy_log(struct peer *p)
  * into the log (for every member) on this member's budget.
  */
 static void
-peer_send_group(struct peer *p)
+peer_send_group(struct peer *p, bool may_pack)
 {
 	struct adj_rib_pack_ctx ctx;
 	struct update_group *g = p->ugm.g;
@@ -1000,6 +1008,10 @@ peer_send_group(struct peer *p)
 		if (!adj_rib_pending(p->rib_out) ||
 		    ug_log_behind(p) >= PEER_OUT_LOW)
 			return;
+		if (!may_pack && adj_rib_queued(p->rib_out) < PACK_MIN_ROUTES) {
+			p->pack_later = true;
+			return;
+		}
 		peer_pack_ctx(p, &ctx);
 		ctx.emit_counted = log_emit;
 		ctx.full = log_full;
@@ -1012,10 +1024,16 @@ peer_send_group(struct peer *p)
 	}
 }
 
-/* Pack what the Adj-RIB-Out has queued, as far as the socket takes it. */
+/*
+ * Send what p's group has for it, as far as the socket takes it;
+ * may_pack: pack the group's queue however little is in it (a kick
+ * scheduled for the queue, a continuation, a route refresh), else only
+ * when much is queued (a wake-up, the socket draining).
+ */
 static void
-peer_kick(struct peer *p)
+peer_kick_as(struct peer *p, bool may_pack)
 {
+	p->wake_only = false;
 	if (p->fsm.state != ST_ESTABLISHED || p->packing || p->bev == NULL)
 		return;
 	p->last_kick = mono_now();
@@ -1023,7 +1041,8 @@ peer_kick(struct peer *p)
 	p->packing = true;
 	p->pack_spent = 0;
 	p->pack_more = false;
-	peer_send_group(p);
+	p->pack_later = false;
+	peer_send_group(p, may_pack);
 	if (p->ugm.g != NULL)
 		ug_trim(p->ugm.g);
 	if (p->bev != NULL)
@@ -1034,6 +1053,11 @@ peer_kick(struct peer *p)
 
 		/* a timer, not event_active: timers get their turn first */
 		evtimer_add(p->t_kick, &now);
+		return;
+	}
+	if (p->pack_later) {
+		/* a few routes: packed by a coalesced kick, with more */
+		peer_schedule_kick_one(p);
 		return;
 	}
 	if (p->bev == NULL || !ug_log_at_end(p) || adj_rib_pending(p->rib_out))
@@ -1053,7 +1077,8 @@ peer_kick(struct peer *p)
 bool
 peer_kick_pending(const struct peer *p)
 {
-	return p->fsm.state == ST_ESTABLISHED &&
+	/* a kick that will pack */
+	return p->fsm.state == ST_ESTABLISHED && !p->wake_only &&
 	    evtimer_pending(p->t_kick, NULL);
 }
 
@@ -1062,9 +1087,17 @@ peer_kick_soon(struct peer *p)
 {
 	struct timeval now = { 0, 0 };
 
-	if (p->fsm.state != ST_ESTABLISHED || p->bev == NULL)
-		return;
+	if (p->fsm.state != ST_ESTABLISHED || p->bev == NULL ||
+	    evtimer_pending(p->t_kick, NULL))
+		return;		/* a kick is coming anyway */
+	p->wake_only = true;
 	evtimer_add(p->t_kick, &now);
+}
+
+static void
+peer_kick(struct peer *p)
+{
+	peer_kick_as(p, true);
 }
 
 void
@@ -1109,8 +1142,12 @@ peer_schedule_kick_one(struct peer *p)
 {
 	struct timeval tv = { 0, 0 };
 
-	if (p->fsm.state != ST_ESTABLISHED || evtimer_pending(p->t_kick, NULL))
+	if (p->fsm.state != ST_ESTABLISHED)
 		return;
+	if (evtimer_pending(p->t_kick, NULL)) {
+		p->wake_only = false;	/* the kick coming packs too */
+		return;
+	}
 	if (mono_now() - p->last_kick < KICK_BUSY_MS / 1000.0)
 		tv.tv_usec = KICK_COALESCE_MS * 1000;
 	evtimer_add(p->t_kick, &tv);
@@ -1705,7 +1742,8 @@ peer_write_cb(struct bufferevent *bev, void *arg)
 	 * break a burst's coalescing) */
 	if (p->out_blocked && peer_out_len(p) < PEER_OUT_LOW) {
 		p->out_blocked = false;
-		peer_kick(p);
+		/* packs only a big queue: a few routes wait (coalesced) */
+		peer_kick_as(p, false);
 	}
 }
 
@@ -2236,6 +2274,7 @@ peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
 			 */
 			struct timeval settle = { 0, INITIAL_SETTLE_MS * 1000 };
 
+			p->wake_only = false;
 			evtimer_add(p->t_kick, &settle);
 		}
 		break;

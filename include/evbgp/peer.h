@@ -209,6 +209,13 @@ struct peer {
 	size_t		 pack_spent;	/* bytes this kick packed so far */
 	bool		 pack_more;	/* it stopped on its budget */
 	/*
+	 * Update groups: the pending kick only copies the group's log (a
+	 * wake-up after another member packed); and a kick left a few
+	 * routes queued for a coalesced kick to pack with more.
+	 */
+	bool		 wake_only;
+	bool		 pack_later;
+	/*
 	 * UPDATEs (and everything ordered with them) waiting behind the
 	 * bufferevent's output, whole messages only: the output itself holds
 	 * at most about PEER_OUT_CHUNK of them, so a KEEPALIVE or
