@@ -1386,6 +1386,14 @@ def _(ctx):
     check(dt < 14, "hold timer expired only after %.0f s (hold 9)" % dt)
 
 
+def evbgpctl_input(ctx, lines):
+    """Commands to evbgpd through evbgpctl's standard input."""
+    r = subprocess.run([ctx.d.args.evbgpctl, "--socket", ctx.d.ctl_path],
+                       input=lines, capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 0, "evbgpctl announce: %s" % r.stderr.strip())
+
+
 @case("never-reading-peer")
 def _(ctx):
     # the peer stops reading (tiny receive buffer) but keeps sending
@@ -1399,10 +1407,7 @@ def _(ctx):
         (PEER_HOLD, " ".join("10.%d.%d.0/24" % (64 + k // 256, k % 256)
                              for k in range(j, j + 500)))
         for j in range(0, 20000, 500)) + "\n"
-    r = subprocess.run([ctx.d.args.evbgpctl, "--socket", ctx.d.ctl_path],
-                       input=lines, capture_output=True, text=True,
-                       timeout=60)
-    check(r.returncode == 0, "evbgpctl announce: %s" % r.stderr.strip())
+    evbgpctl_input(ctx, lines)
     peak = rss0
     for _ in range(8):
         s.send(bgp.keepalive())
@@ -1448,10 +1453,7 @@ def _(ctx):
         % (a_src, b_src, " ".join("10.%d.%d.0/24" % (64 + k // 256, k % 256)
                                   for k in range(j, j + 500)))
         for j in range(0, 20000, 500)) + "\n"
-    r = subprocess.run([ctx.d.args.evbgpctl, "--socket", ctx.d.ctl_path],
-                       input=lines, capture_output=True, text=True,
-                       timeout=60)
-    check(r.returncode == 0, "evbgpctl announce: %s" % r.stderr.strip())
+    evbgpctl_input(ctx, lines)
     got, peak = 0, rss0
     deadline = time.monotonic() + 60
     while got < 20001 and time.monotonic() < deadline:
