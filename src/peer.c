@@ -808,6 +808,16 @@ log_emit(void *arg, const uint8_t *msg, size_t len, size_t announced,
 	return ug_log_append(p->ugm.g, msg, len, announced, withdrawn);
 }
 
+/* This kick packed its share of the loop turn: it continues on the next. */
+static bool
+pack_budget_spent(struct peer *p)
+{
+	if (p->pack_spent < PEER_PACK_BUDGET)
+		return false;
+	p->pack_more = true;
+	return true;
+}
+
 /* The group packs while the member packing for it has read the log to
  * its end, for a budget per loop turn. */
 static bool
@@ -815,11 +825,7 @@ log_full(void *arg)
 {
 	struct peer *p = arg;
 
-	if (p->pack_spent >= PEER_PACK_BUDGET) {
-		p->pack_more = true;	/* peer_kick continues next turn */
-		return true;
-	}
-	return ug_log_behind(p) >= PEER_OUT_HIGH;
+	return pack_budget_spent(p) || ug_log_behind(p) >= PEER_OUT_HIGH;
 }
 
 /* A message of p's own walk: straight to its output. */
@@ -840,10 +846,8 @@ walk_full(void *arg)
 {
 	struct peer *p = arg;
 
-	if (p->pack_spent >= PEER_PACK_BUDGET) {
-		p->pack_more = true;	/* peer_kick continues next turn */
+	if (pack_budget_spent(p))
 		return true;
-	}
 	if (peer_out_len(p) < PEER_WALK_HIGH)
 		return false;
 	p->out_blocked = true;	/* the write callback resumes us */
