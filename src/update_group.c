@@ -54,6 +54,14 @@ struct update_group {
 	unsigned	 reload_gen;
 	const struct cfg_neighbor *reload_cfg;
 	size_t		 mark;		/* ug_select's count */
+	bool		 selected;	/* ug_select's */
+	/*
+	 * Groups with the same cid hold the same table: a group split off
+	 * for another encoding keeps its source's, and a command that acts
+	 * on some groups of a cid but not all gives them a new one; so a
+	 * session of that other encoding finds the copy made for the first.
+	 */
+	uint64_t	 cid;
 };
 
 struct ug_registry {
@@ -61,6 +69,7 @@ struct ug_registry {
 	size_t		 n;
 	uint64_t	 next_id;
 	uint64_t	 gen;		/* a membership changed */
+	uint64_t	 next_cid;
 	size_t		 lag_max;	/* UG_LAG_MAX, or a test's */
 };
 
@@ -70,6 +79,7 @@ ug_registry_new(void)
 	struct ug_registry *reg = xcalloc(1, sizeof(*reg));
 
 	reg->next_id = 1;
+	reg->next_cid = 1;
 	reg->lag_max = UG_LAG_MAX;
 	return reg;
 }
@@ -118,6 +128,7 @@ group_new(struct ug_registry *reg, struct adj_rib *rib)
 	g->pristine = true;
 	if (reg != NULL) {
 		g->id = reg->next_id++;
+		g->cid = reg->next_cid++;
 		g->next = reg->head;
 		if (reg->head != NULL)
 			reg->head->prev = g;
@@ -598,19 +609,42 @@ group_split(struct update_group *g, struct peer *const *sel, size_t n)
 	return ng;
 }
 
+/* A group with g's table whose established members encode as key. */
+static struct update_group *
+group_twin(const struct update_group *g, const struct adj_rib_pack_ctx *key)
+{
+	struct update_group *o;
+
+	for (o = g->reg != NULL ? g->reg->head : NULL; o != NULL; o = o->next)
+		if (o != g && o->cid == g->cid && o->enc_set &&
+		    members_up(o) > 0 && o->uses_self == g->uses_self &&
+		    same_encoding(&o->enc, key, o->uses_self))
+			return o;
+	return NULL;
+}
+
 void
 ug_up(struct peer *p, const struct adj_rib_pack_ctx *key)
 {
-	struct update_group *g = p->ugm.g;
+	struct update_group *g = p->ugm.g, *twin;
 
 	if (g->enc_set && members_up(g) > 0 &&
+	    !same_encoding(&g->enc, key, g->uses_self) &&
+	    (twin = group_twin(g, key)) != NULL) {
+		/* the copy made for a session like this one */
+		member_move(g, twin, p);
+		g = twin;
+	} else if (g->enc_set && members_up(g) > 0 &&
 	    !same_encoding(&g->enc, key, g->uses_self)) {
 		/* another encoding: a group of its own */
 		log_peer(LOG_INFO, p->logname, "update group: this session's "
 		    "encoding differs from the %zu other established "
 		    "member%s': sending from a copy of the table", members_up(g),
 		    members_up(g) == 1 ? "" : "s");
+		uint64_t cid = g->cid;
+
 		g = group_split(g, &p, 1);
+		g->cid = cid;		/* the same table, another encoding */
 		g->enc_set = false;
 	}
 	if (!g->enc_set || members_up(g) == 0) {
@@ -774,6 +808,38 @@ ug_kick_all(struct peer *p)
 
 /* ---- selections ---- */
 
+/*
+ * The groups of reps[0..n) are about to change alike: those whose table
+ * another group not among them shares (the same cid) are the same table
+ * no more, and get a new cid, together.
+ */
+static void
+recid(struct peer *const *reps, size_t n)
+{
+	struct ug_registry *reg = n > 0 ? reps[0]->ugm.g->reg : NULL;
+
+	if (reg == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		reps[i]->ugm.g->selected = true;
+	for (size_t i = 0; i < n; i++) {
+		struct update_group *g = reps[i]->ugm.g, *o;
+		uint64_t old = g->cid, cid;
+
+		for (o = reg->head; o != NULL; o = o->next)
+			if (o->cid == old && !o->selected)
+				break;
+		if (o == NULL)
+			continue;	/* every holder of the table changes */
+		cid = reg->next_cid++;
+		for (size_t j = i; j < n; j++)
+			if (reps[j]->ugm.g->cid == old)
+				reps[j]->ugm.g->cid = cid;
+	}
+	for (size_t i = 0; i < n; i++)
+		reps[i]->ugm.g->selected = false;
+}
+
 size_t
 ug_select(struct peer *const *peers, size_t n, bool by_local,
     struct peer **reps)
@@ -810,6 +876,7 @@ ug_select(struct peer *const *peers, size_t n, bool by_local,
 		reps[nreps++] = sel[0];
 	}
 	free(sel);
+	recid(reps, nreps);
 	return nreps;
 }
 
@@ -819,7 +886,10 @@ ug_isolate(struct peer *p, const struct cfg_neighbor *nb, unsigned gen)
 	struct update_group *g = p->ugm.g, *o;
 
 	if (g->nm == 1) {
+		/* its table changes alone: no other group's copy any more */
 		g->pristine = false;
+		if (g->reg != NULL)
+			g->cid = g->reg->next_cid++;
 		return;
 	}
 	/* another member of g left it in this reload for the same routes:

@@ -579,6 +579,53 @@ START_TEST(test_group_split_by_encoding)
 }
 END_TEST
 
+START_TEST(test_group_encoding_twins)
+{
+	struct gh h;
+	struct peer *all[4], *reps[4];
+	size_t n;
+
+	gh_init(&h, 4, 0);
+	/* the last three offer IPv4 alone: one copy for all of them */
+	h.m[1].fams = h.m[2].fams = h.m[3].fams = FAMSET(FAM_IPV4_UNICAST);
+	establish(&h, &h.m[0]);
+	establish(&h, &h.m[1]);
+	establish(&h, &h.m[2]);
+	ck_assert(!ug_same(h.m[0].p, h.m[1].p));
+	ck_assert(ug_same(h.m[1].p, h.m[2].p));
+	ck_assert_uint_eq(ug_registry_groups(h.env.groups), 2);
+	pump(&h);
+	/* a command for all four acts on both groups alike: they stay the
+	 * same table, so the fourth, coming up later from the first's
+	 * group, joins the copy too */
+	for (size_t i = 0; i < 4; i++)
+		all[i] = h.m[i].p;
+	n = ug_select(all, 4, false, reps);
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++)
+		announce(&h, reps[i], 0, 50, 100);
+	pump(&h);
+	establish(&h, &h.m[3]);
+	ck_assert(ug_same(h.m[3].p, h.m[1].p));
+	ck_assert_uint_eq(ug_members(h.m[1].p), 3);
+	ck_assert_uint_eq(ug_registry_groups(h.env.groups), 2);
+	pump(&h);
+	for (size_t i = 0; i < 4; i++)
+		assert_synced(&h.m[i]);
+	ck_assert_uint_eq(adj_rib_count(h.m[3].got), 50 + 1);
+	ck_assert_uint_eq(adj_rib_count(h.m[0].got), 50 + 2);
+	/* a command for the first alone reaches it alone */
+	all[0] = h.m[0].p;
+	ck_assert_uint_eq(ug_select(all, 1, false, reps), 1);
+	announce(&h, h.m[0].p, 100, 5, 100);
+	pump(&h);
+	for (size_t i = 0; i < 4; i++)
+		assert_synced(&h.m[i]);
+	ck_assert_uint_eq(adj_rib_count(h.m[1].got), 50 + 1);
+	gh_free(&h);
+}
+END_TEST
+
 /* Hostile: a member that never reads costs its output and nothing more;
  * the log stays bounded while the others take megabytes. */
 START_TEST(test_group_never_reads)
@@ -661,6 +708,7 @@ update_group_suite(void)
 	tcase_add_test(tc, test_group_reestablish);
 	tcase_add_test(tc, test_group_split_by_selection);
 	tcase_add_test(tc, test_group_split_by_encoding);
+	tcase_add_test(tc, test_group_encoding_twins);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("hostile");
 	tcase_set_timeout(tc, 120);

@@ -12,8 +12,9 @@
  * group-updates; the local address when a route says next-hop self).
  * Peers that differ in anything else (address, hold time, router id ...)
  * share a group. A member whose negotiated encoding differs from the
- * group's established members leaves for a group of its own (a copy of
- * the table).
+ * group's established members leaves for the group made for a session
+ * like it from the same table (while every command reached both alike:
+ * the same cid), or for a copy of its own.
  *
  * A member is down (no session), walking (being caught up from the
  * table: a new session's full replay, a route refresh, or a member that
