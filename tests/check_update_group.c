@@ -53,6 +53,8 @@ struct member {
 	struct adj_rib	*got;		/* what the far end holds */
 	famset_t	 fams;		/* offered in its OPEN */
 	uint64_t	 updates;	/* UPDATEs it read */
+	uint64_t	 eors;		/* of them, End-of-RIBs */
+	uint64_t	 routes;	/* routes announced in them */
 	bool		 reads;		/* the far end reads */
 };
 
@@ -179,6 +181,7 @@ rx_route(const struct update_route *rt, void *arg)
 		adj_rib_withdraw_nlri(x->m->got, &rt->nlri, NULL);
 		return;
 	}
+	x->m->routes++;
 	attrs_init(&one);
 	attrs_copy(&one, &x->u->attrs);
 	one.nexthop = *rt->nexthop;
@@ -216,6 +219,8 @@ drain(struct gh *h)
 			update_msg_init(&u);
 			ck_assert_int_eq(update_decode(msg + 19, len - 19u, &ctx,
 			    &u), UPD_OK);
+			if (update_is_eor(&u, NULL))
+				m->eors++;
 			update_foreach_route(&u, 0, rx_route, &x);
 			update_msg_free(&u);
 		}
@@ -414,6 +419,9 @@ START_TEST(test_group_join)
 	ck_assert_uint_ge(packed, 3000);
 	/* everyone passed everything: the log is empty */
 	ck_assert_uint_eq(ug_log_bytes(h.m[0].p->ugm.g), 0);
+	/* each got its End-of-RIBs (IPv4, IPv6), after its initial routes */
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_uint_eq(h.m[i].eors, 2);
 	gh_free(&h);
 }
 END_TEST
@@ -626,6 +634,30 @@ START_TEST(test_group_encoding_twins)
 }
 END_TEST
 
+/* flush adj-rib out (a route refresh alike): one member gets the table
+ * again, the others nothing */
+START_TEST(test_group_flush_one_member)
+{
+	struct gh h;
+	uint64_t a_routes, b_routes;
+
+	gh_init(&h, 2, 0);
+	establish_all(&h);
+	announce(&h, h.m[0].p, 0, 700, 100);
+	pump(&h);
+	a_routes = h.m[0].routes;
+	b_routes = h.m[1].routes;
+	peer_flush_out(h.m[1].p);
+	pump(&h);
+	ck_assert_uint_eq(h.m[0].routes, a_routes);
+	ck_assert_uint_eq(h.m[1].routes - b_routes, 700 + 2);
+	ck_assert(ug_same(h.m[0].p, h.m[1].p));
+	assert_synced(&h.m[0]);
+	assert_synced(&h.m[1]);
+	gh_free(&h);
+}
+END_TEST
+
 /* Hostile: a member that never reads costs its output and nothing more;
  * the log stays bounded while the others take megabytes. */
 START_TEST(test_group_never_reads)
@@ -709,6 +741,7 @@ update_group_suite(void)
 	tcase_add_test(tc, test_group_split_by_selection);
 	tcase_add_test(tc, test_group_split_by_encoding);
 	tcase_add_test(tc, test_group_encoding_twins);
+	tcase_add_test(tc, test_group_flush_one_member);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("hostile");
 	tcase_set_timeout(tc, 120);
