@@ -519,7 +519,6 @@ ug_walk_done(struct peer *p)
 {
 	struct ug_member *m = &p->ugm;
 	uint64_t upto = adj_rib_walk_upto(m->walk);
-	bool fresh = adj_rib_walk_fresh(m->walk);
 
 	if (m->pinned) {
 		adj_rib_walk_free(m->walk);
@@ -528,9 +527,9 @@ ug_walk_done(struct peer *p)
 		m->seq = upto;
 		return;
 	}
-	/* the log let go of it meanwhile: the entries changed since (a
-	 * fresh walk's member has had nothing withdrawn before upto) */
-	(void)fresh;
+	/* the log let go of it meanwhile: the entries changed since upto,
+	 * withdrawals included (one for a route a new session never had is
+	 * harmless; a missed one is not) */
 	walk_start_to(p, upto, false, false, true);
 }
 
