@@ -27,6 +27,7 @@ struct ug_chunk {
 	struct ug_chunk	*next;
 	uint64_t	 seq0;		/* the sequence of its first message */
 	uint64_t	 byte0;		/* data[0]'s offset in the stream */
+	uint64_t	 routes0;	/* routes in the messages before it */
 	size_t		 len, cap;
 	uint8_t		 data[];
 };
@@ -44,6 +45,7 @@ struct update_group {
 	/* the log: messages first_seq .. adj_rib_seq(rib) */
 	struct ug_chunk	*first, *last;
 	uint64_t	 end_byte;
+	uint64_t	 end_routes;	/* routes in every message packed */
 	bool		 loaded;	/* the configured routes are in */
 	bool		 pristine;	/* nothing but the configured routes */
 	bool		 uses_self;	/* a next-hop self route went in */
@@ -340,6 +342,7 @@ log_end(const struct update_group *g, struct ug_pos *pos)
 	pos->chunk = g->last;
 	pos->off = g->last != NULL ? g->last->len : 0;
 	pos->byte = g->end_byte;
+	pos->routes = g->end_routes;
 }
 
 /* A place at its chunk's end moves to the next chunk's start. */
@@ -370,6 +373,7 @@ ug_log_append(struct update_group *g, const uint8_t *msg, size_t len,
 		c->next = NULL;
 		c->seq0 = seq;
 		c->byte0 = g->end_byte;
+		c->routes0 = g->end_routes;
 		c->len = 0;
 		c->cap = cap;
 		if (g->last != NULL)
@@ -393,6 +397,7 @@ ug_log_append(struct update_group *g, const uint8_t *msg, size_t len,
 	memcpy(c->data + c->len + UG_REC_HDR, msg, len);
 	c->len += UG_REC_HDR + len;
 	g->end_byte += UG_REC_HDR + len;
+	g->end_routes += announced + withdrawn;
 	return 0;
 }
 
@@ -427,10 +432,13 @@ void
 ug_log_advance(struct peer *p)
 {
 	struct ug_member *m = &p->ugm;
+	const uint8_t *rec;
 	size_t n;
 
 	pos_normalize(&m->pos);
-	n = UG_REC_HDR + rec_msg_len(m->pos.chunk->data + m->pos.off);
+	rec = m->pos.chunk->data + m->pos.off;
+	n = UG_REC_HDR + rec_msg_len(rec);
+	m->pos.routes += rd32(rec) + rd32(rec + 4);
 	m->pos.off += n;
 	m->pos.byte += n;
 	m->seq++;
@@ -471,8 +479,13 @@ log_find(const struct update_group *g, uint64_t seq, struct ug_pos *pos)
 	}
 	pos->chunk = c;
 	pos->off = 0;
-	for (uint64_t s = c->seq0; s < seq; s++)
-		pos->off += UG_REC_HDR + rec_msg_len(c->data + pos->off);
+	pos->routes = c->routes0;
+	for (uint64_t s = c->seq0; s < seq; s++) {
+		const uint8_t *rec = c->data + pos->off;
+
+		pos->routes += rd32(rec) + rd32(rec + 4);
+		pos->off += UG_REC_HDR + rec_msg_len(rec);
+	}
 	pos->byte = c->byte0 + pos->off;
 }
 
@@ -767,20 +780,8 @@ ug_routes_queued(const struct peer *p)
 	size_t n = adj_rib_queued(m->g->rib);
 
 	if (m->mode == UG_LOG) {
-		struct ug_pos pos = m->pos;
-
 		/* the routes of the messages it has not read */
-		pos_normalize(&pos);
-		for (const struct ug_chunk *c = pos.chunk; c != NULL;
-		    c = c->next) {
-			size_t off = c == pos.chunk ? pos.off : 0;
-
-			while (off < c->len) {
-				n += (size_t)(rd32(c->data + off) +
-				    rd32(c->data + off + 4));
-				off += UG_REC_HDR + rec_msg_len(c->data + off);
-			}
-		}
+		n += (size_t)(m->g->end_routes - m->pos.routes);
 	} else if (m->mode == UG_WALK) {
 		size_t left = adj_rib_walk_left(m->g->rib, m->walk);
 		size_t count = adj_rib_count(m->g->rib);

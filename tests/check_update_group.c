@@ -420,8 +420,10 @@ START_TEST(test_group_join)
 	/* everyone passed everything: the log is empty */
 	ck_assert_uint_eq(ug_log_bytes(h.m[0].p->ugm.g), 0);
 	/* each got its End-of-RIBs (IPv4, IPv6), after its initial routes */
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 3; i++) {
 		ck_assert_uint_eq(h.m[i].eors, 2);
+		ck_assert_uint_eq(peer_routes_queued(h.m[i].p), 0);
+	}
 	gh_free(&h);
 }
 END_TEST
@@ -481,6 +483,9 @@ START_TEST(test_group_slow_member)
 	/* the log does not keep the backlog of the slow one */
 	ck_assert_uint_le(ug_log_bytes(h.m[0].p->ugm.g), 64 * 1024 +
 	    2 * 1024 * 1024);
+	/* what waits for it is counted for it alone */
+	ck_assert_uint_gt(peer_routes_queued(slow->p), 0);
+	ck_assert_uint_eq(peer_routes_queued(h.m[0].p), 0);
 	/* it reads at last: exactly the final state, withdrawals too */
 	slow->reads = true;
 	bufferevent_setwatermark(slow->remote, EV_READ, 0, 0);
@@ -488,6 +493,7 @@ START_TEST(test_group_slow_member)
 	pump(&h);
 	assert_synced(slow);
 	ck_assert_uint_eq(adj_rib_count(slow->got), 20000 - 5000 + 2);
+	ck_assert_uint_eq(peer_routes_queued(slow->p), 0);
 	/* every member passed the withdrawals: no tombstone is left */
 	ck_assert_uint_eq(adj_rib_tombstones(slow->p->rib_out), 0);
 	gh_free(&h);

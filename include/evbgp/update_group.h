@@ -52,6 +52,7 @@ struct ug_pos {
 	struct ug_chunk	*chunk;
 	size_t		 off;
 	uint64_t	 byte;		/* offset in the log's byte stream */
+	uint64_t	 routes;	/* routes in the messages before it */
 };
 
 /* One peer's membership (in struct peer). */
