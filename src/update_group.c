@@ -587,6 +587,11 @@ member_move(struct update_group *g, struct update_group *ng, struct peer *p)
 	member_remove(g, p);
 	member_add(ng, p);
 	m->mode = mode;
+	if (mode != UG_DOWN && !ng->enc_set && g->enc_set) {
+		/* its session encodes as g's established members */
+		ng->enc = g->enc;
+		ng->enc_set = true;
+	}
 	if (mode != UG_DOWN) {
 		/* a replay in progress (a walk not fresh) starts over */
 		walk_start(p, after, fresh, mode == UG_WALK && !fresh);
@@ -897,10 +902,10 @@ ug_isolate(struct peer *p, const struct cfg_neighbor *nb, unsigned gen)
 	for (o = g->reg != NULL ? g->reg->head : NULL; o != NULL; o = o->next)
 		if (o != g && o->origin == g->id && o->reload_gen == gen &&
 		    o->reload_cfg != NULL && same_config_view(o->reload_cfg,
-		    nb) && o->nm > 0 && o->enc_set == g->enc_set &&
-		    (!g->enc_set || same_encoding(&o->enc, &g->enc,
-		    g->uses_self)))
-			break;
+		    nb) && o->nm > 0 && (p->ugm.mode == UG_DOWN ||
+		    !o->enc_set || members_up(o) == 0 ||
+		    same_encoding(&o->enc, &g->enc, g->uses_self)))
+			break;	/* (an established p encodes as g's) */
 	if (o == NULL) {
 		o = group_split(g, &p, 1);
 		o->reload_gen = gen;

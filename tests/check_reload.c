@@ -304,6 +304,35 @@ START_TEST(test_reload_splits_update_group)
 }
 END_TEST
 
+/* Two of three neighbors of a group get the same new routes: they leave
+ * it together, for one group (one copy of the table). */
+START_TEST(test_reload_split_keeps_alike_together)
+{
+	struct harness h;
+	struct peer *a, *b, *c;
+
+	harness_init(&h, TWIN("127.0.0.2", "") TWIN("127.0.0.3", "")
+	    TWIN("127.0.0.4", ""));
+	ck_assert_uint_eq(h.d->npeers, 3);
+	ck_assert(ug_same(h.d->peers[0], h.d->peers[2]));
+	write_conf(&h, TWIN("127.0.0.2", "") TWIN("127.0.0.3",
+	    "		route 10.5.0.0/24 next-hop 192.0.2.1;\n")
+	    TWIN("127.0.0.4", "		route 10.5.0.0/24 next-hop 192.0.2.1;\n"));
+	ck_assert_int_eq(daemon_reload(h.d, DAEMON_RELOAD), 0);
+	settle(&h);
+	a = h.d->peers[0];
+	b = h.d->peers[1];
+	c = h.d->peers[2];
+	ck_assert(!ug_same(a, b));
+	ck_assert(ug_same(b, c));
+	ck_assert_uint_eq(ug_members(b), 2);
+	ck_assert_uint_eq(adj_rib_count(a->rib_out), 2);
+	ck_assert_uint_eq(adj_rib_count(b->rib_out), 3);
+	ck_assert_uint_eq(ug_registry_groups(h.d->penv.groups), 2);
+	harness_free(&h);
+}
+END_TEST
+
 START_TEST(test_invalid_kept)
 {
 	struct harness h;
@@ -614,6 +643,7 @@ main(void)
 	tcase_add_test(tc, test_unchanged_sends_nothing);
 	tcase_add_test(tc, test_routes_diffed);
 	tcase_add_test(tc, test_reload_splits_update_group);
+	tcase_add_test(tc, test_reload_split_keeps_alike_together);
 	tcase_add_test(tc, test_invalid_kept);
 	tcase_add_test(tc, test_neighbor_removed);
 	tcase_add_test(tc, test_runtime_neighbor_kept);
