@@ -653,13 +653,13 @@ ug_up(struct peer *p, const struct adj_rib_pack_ctx *key)
 		g = twin;
 	} else if (g->enc_set && members_up(g) > 0 &&
 	    !same_encoding(&g->enc, key, g->uses_self)) {
+		uint64_t cid = g->cid;
+
 		/* another encoding: a group of its own */
 		log_peer(LOG_INFO, p->logname, "update group: this session's "
 		    "encoding differs from the %zu other established "
 		    "member%s': sending from a copy of the table", members_up(g),
 		    members_up(g) == 1 ? "" : "s");
-		uint64_t cid = g->cid;
-
 		g = group_split(g, &p, 1);
 		g->cid = cid;		/* the same table, another encoding */
 		g->enc_set = false;
