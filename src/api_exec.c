@@ -856,6 +856,7 @@ exec_status(struct daemon *d, struct api_client *c, bool json)
 		.pid = (int)getpid(),
 		.neighbors = d->npeers,
 		.attribute_sets = attr_table_count(d->attrs),
+		.update_groups = ug_registry_groups(d->penv.groups),
 		.helpers = daemon_helper_count(d),
 		.max_late_ms = d->health_max_late * 1000,
 	};

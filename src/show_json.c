@@ -502,6 +502,7 @@ api_show_status_json(struct api_client *c, const struct api_status *st)
 	show_json_u64(o, "established", st->established);
 	show_json_u64(o, "adj-rib-out-routes", st->routes_out);
 	show_json_u64(o, "attribute-sets", st->attribute_sets);
+	show_json_u64(o, "update-groups", st->update_groups);
 	show_json_u64(o, "helpers", st->helpers);
 	/* the text form's precision, not a binary fraction's 17 digits */
 	snprintf(late, sizeof(late), "%.1f", st->max_late_ms);

@@ -796,6 +796,9 @@ START_TEST(json_forms_content)
 	ck_assert_int_eq(json_object_get_int64(v), 1);
 	ck_assert(json_object_object_get_ex(o, "established", &v));
 	ck_assert_int_eq(json_object_get_int64(v), 0);
+	/* one neighbor: one update group */
+	ck_assert(json_object_object_get_ex(o, "update-groups", &v));
+	ck_assert_int_eq(json_object_get_int64(v), 1);
 	ck_assert(json_object_object_get_ex(o, "pid", &v));
 	ck_assert_int_eq(json_object_get_int64(v), getpid());
 	/* ExaBGP main's keys: uuid (the ping's), uptime, peers by name */

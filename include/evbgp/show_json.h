@@ -61,6 +61,7 @@ struct api_status {
 	size_t		 established;
 	size_t		 routes_out;
 	size_t		 attribute_sets;
+	size_t		 update_groups;	/* Adj-RIBs-Out the peers share */
 	size_t		 helpers;
 	double		 max_late_ms;
 };
