@@ -120,7 +120,7 @@ main(int argc, char **argv)
 	size_t worst_at = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct attrs a;
-		const struct attrs *ia;
+		const struct attr_set *ia;
 		struct prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
 
 		attrs_init(&a);
@@ -178,7 +178,7 @@ main(int argc, char **argv)
 		double dn = (double)n;
 		size_t heap = after - before;
 		size_t parts = rsum.entry_bytes + rsum.index_bytes +
-		    rsum.nlri_bytes + rsum.queue_bytes + am.set_bytes +
+		    rsum.nlri_bytes + rsum.queue_bytes + am.slab_bytes +
 		    am.bucket_bytes;
 		const char *sets = k == 0 ? "N" : NULL;
 		char kbuf[32];
@@ -192,6 +192,7 @@ main(int argc, char **argv)
 			    "\"%s\",\"peers\":%zu,\"heap_per_route\":%.1f,"
 			    "\"entry\":%.1f,\"index\":%.1f,\"nlri\":%.1f,"
 			    "\"queue\":%.1f,\"attr_sets_bytes\":%.1f,"
+			    "\"attr_slab_slack\":%.1f,"
 			    "\"attr_table\":%.1f,\"malloc_overhead\":%.1f,"
 			    "\"distinct_sets\":%zu,\"announce_s\":%.3f,"
 			    "\"pack_s\":%.3f,\"updates\":%zu,"
@@ -199,6 +200,7 @@ main(int argc, char **argv)
 			    heap / dn, rsum.entry_bytes / dn,
 			    rsum.index_bytes / dn, rsum.nlri_bytes / dn,
 			    rsum.queue_bytes / dn, am.set_bytes / dn,
+			    (double)(am.slab_bytes - am.set_bytes) / dn,
 			    am.bucket_bytes / dn,
 			    ((double)heap - (double)parts) / dn, am.sets,
 			    t1 - t0, t2 - t1, c.msgs, c.bytes);
@@ -211,6 +213,9 @@ main(int argc, char **argv)
 			printf("  NLRI blobs     %8.1f\n", rsum.nlri_bytes / dn);
 			printf("  change queue   %8.1f\n", rsum.queue_bytes / dn);
 			printf("  attribute sets %8.1f\n", am.set_bytes / dn);
+			printf("  set slab slack %8.1f (free blocks, the chunk "
+			    "being filled)\n",
+			    (double)(am.slab_bytes - am.set_bytes) / dn);
 			printf("  set table      %8.1f\n", am.bucket_bytes / dn);
 			printf("  malloc         %8.1f (the rest: chunk "
 			    "headers, rounding)\n",

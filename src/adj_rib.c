@@ -42,8 +42,8 @@ struct ro_entry {
 	 * `withdraw', the route is to be withdrawn and want holds the
 	 * attributes its withdrawal carries (NLRI_F_WITHDRAW_ATTRS).
 	 */
-	const struct attrs *want;
-	const struct attrs *sent;	/* NULL: the peer does not have it */
+	const struct attr_set *want;
+	const struct attr_set *sent;	/* NULL: the peer does not have it */
 	uint32_t	 path_id;
 	uint32_t	 next;		/* group queue link, or free-list link */
 	uint32_t	 prev;		/* group queue link */
@@ -74,7 +74,7 @@ _Static_assert(sizeof(struct ro_entry) == 48, "an Adj-RIB entry is 48 bytes");
  * allows, however its routes were interleaved with others' in time.
  */
 struct ro_group {
-	const struct attrs *want;
+	const struct attr_set *want;
 	uint8_t		 fam;
 	uint8_t		 src;
 	uint8_t		 withdraw;
@@ -526,7 +526,7 @@ entry_remove(struct adj_rib *ro, uint32_t i)
 /* ---- the change queue ---- */
 
 static size_t
-group_hash(uint8_t fam, const struct attrs *a, uint8_t src, uint8_t withdraw)
+group_hash(uint8_t fam, const struct attr_set *a, uint8_t src, uint8_t withdraw)
 {
 	uintptr_t h = (uintptr_t)a * 0x9E3779B97F4A7C15ull + fam * 4u +
 	    src * 2u + withdraw;
@@ -539,7 +539,7 @@ group_hash(uint8_t fam, const struct attrs *a, uint8_t src, uint8_t withdraw)
  * index does: a million distinct sets queued is a million groups.
  */
 static struct ro_group **
-group_bucket(const struct adj_rib *ro, uint8_t fam, const struct attrs *a,
+group_bucket(const struct adj_rib *ro, uint8_t fam, const struct attr_set *a,
     uint8_t src, uint8_t withdraw)
 {
 	size_t h = group_hash(fam, a, src, withdraw);
@@ -550,7 +550,7 @@ group_bucket(const struct adj_rib *ro, uint8_t fam, const struct attrs *a,
 }
 
 static struct ro_group *
-group_find(struct adj_rib *ro, uint8_t fam, const struct attrs *a,
+group_find(struct adj_rib *ro, uint8_t fam, const struct attr_set *a,
     uint8_t src, uint8_t withdraw)
 {
 	struct ro_group *g = *group_bucket(ro, fam, a, src, withdraw);
@@ -598,7 +598,7 @@ groups_rehash(struct adj_rib *ro)
 }
 
 static struct ro_group *
-group_get(struct adj_rib *ro, uint8_t fam, const struct attrs *a, uint8_t src,
+group_get(struct adj_rib *ro, uint8_t fam, const struct attr_set *a, uint8_t src,
     uint8_t withdraw)
 {
 	struct ro_group *g = group_find(ro, fam, a, src, withdraw);
@@ -671,7 +671,7 @@ group_drop(struct adj_rib *ro, struct ro_group *g)
  * their attributes, or none) when it is withdrawn or what it wants
  * cannot be sent.
  */
-static const struct attrs *
+static const struct attr_set *
 queue_set(const struct ro_entry *e)
 {
 	return e->toobig ? NULL : e->want;
@@ -744,7 +744,7 @@ in_sync(const struct ro_entry *e)
  * entry moves to its new group.
  */
 static void
-set_want(struct adj_rib *ro, uint32_t i, const struct attrs *a, bool withdraw)
+set_want(struct adj_rib *ro, uint32_t i, const struct attr_set *a, bool withdraw)
 {
 	struct ro_entry *e = &ro->ent[i];
 	bool was_queued = e->queued;
@@ -782,7 +782,7 @@ key_of_prefix(enum family_id fam, const struct prefix *p, uint32_t path_id,
 /* Announce the route keyed k (n: its NLRI; NULL for a prefix family). */
 static void
 announce_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
-    const struct attrs *a, unsigned src)
+    const struct attr_set *a, unsigned src)
 {
 	uint32_t i = entry_get(ro, n, k, true);
 	struct ro_entry *e = &ro->ent[i];
@@ -803,7 +803,7 @@ announce_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
 /* Withdraw the route keyed k (n: as announce_key). */
 static void
 withdraw_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
-    const struct attrs *a)
+    const struct attr_set *a)
 {
 	uint32_t i = entry_get(ro, n, k, false);
 	struct ro_entry *e;
@@ -831,7 +831,7 @@ withdraw_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
 
 void
 adj_rib_announce_nlri(struct adj_rib *ro, const struct nlri *n,
-    const struct attrs *a, unsigned src)
+    const struct attr_set *a, unsigned src)
 {
 	uint8_t kbuf[NLRI_MAX];
 	struct ro_key k;
@@ -842,7 +842,7 @@ adj_rib_announce_nlri(struct adj_rib *ro, const struct nlri *n,
 
 void
 adj_rib_withdraw_nlri(struct adj_rib *ro, const struct nlri *n,
-    const struct attrs *a)
+    const struct attr_set *a)
 {
 	uint8_t kbuf[NLRI_MAX];
 	struct ro_key k;
@@ -853,14 +853,14 @@ adj_rib_withdraw_nlri(struct adj_rib *ro, const struct nlri *n,
 
 void
 adj_rib_announce(struct adj_rib *ro, enum family_id fam,
-    const struct prefix *p, uint32_t path_id, const struct attrs *a)
+    const struct prefix *p, uint32_t path_id, const struct attr_set *a)
 {
 	adj_rib_announce_src(ro, fam, p, path_id, a, RIB_SRC_CONFIG);
 }
 
 void
 adj_rib_announce_src(struct adj_rib *ro, enum family_id fam,
-    const struct prefix *p, uint32_t path_id, const struct attrs *a,
+    const struct prefix *p, uint32_t path_id, const struct attr_set *a,
     unsigned src)
 {
 	struct ro_key k;
@@ -959,7 +959,7 @@ adj_rib_toobig_total(const struct adj_rib *ro)
 	return ro->toobig_total;
 }
 
-const struct attrs *
+const struct attr_set *
 adj_rib_lookup_nlri(const struct adj_rib *ro, const struct nlri *n)
 {
 	uint8_t kbuf[NLRI_MAX];
@@ -973,7 +973,7 @@ adj_rib_lookup_nlri(const struct adj_rib *ro, const struct nlri *n)
 	return ro->ent[SLOT_IDX(*sp) - 1].want;
 }
 
-const struct attrs *
+const struct attr_set *
 adj_rib_lookup(const struct adj_rib *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id)
 {
@@ -1311,7 +1311,9 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 {
 	const struct adj_rib_pack_ctx *ctx = ps->ctx;
 	enum family_id fam = (enum family_id)g->fam;
-	const struct attrs *a = g->want ? attrs_ref(g->want) : NULL;
+	const struct attr_set *set = g->want ? attrs_ref(g->want) : NULL;
+	struct attrs view;
+	const struct attrs *a = set != NULL ? attrs_view(set, &view) : NULL;
 	bool wd = g->withdraw;
 	/* IPv4 unicast withdrawals and IPv4-next-hop announcements in the
 	 * classic fields, the others in MP_(UN)REACH (RFC 8950 §3) */
@@ -1348,14 +1350,14 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 			else if (aw.err)
 				need = 0;
 			group_toobig(ps, g, need, taken);
-			attrs_unref(a);
+			attrs_unref(set);
 			return;
 		}
 	}
 	wbuf_init(&nl, ps->nlri, room);
 	n = take_nlri(ps, g, &nl, limit, taken);
 	if (n == 0) {
-		attrs_unref(a);
+		attrs_unref(set);
 		return;
 	}
 	wbuf_init(&w, ps->msg, BGP_MAX_EXT_MSG);
@@ -1383,7 +1385,7 @@ pack_one(struct pack_state *ps, struct ro_group *g, uint32_t *taken)
 	else	/* not sent: keep them queued for the next session */
 		for (size_t k = 0; k < n; k++)
 			enqueue(ps->ro, taken[k]);
-	attrs_unref(a);
+	attrs_unref(set);
 }
 
 long

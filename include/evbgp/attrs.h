@@ -147,30 +147,45 @@ uint32_t attrs_hash(const struct attrs *a);
 /* ---- interning ---- */
 
 struct attr_table;
+/* An interned set: opaque, immutable, read through attrs_view. */
+struct attr_set;
 
 struct attr_table *attr_table_new(void);
-/* Free the table; every set must have been released. */
+/* Free the table; sets still referenced keep its storage until the last
+ * of them is released. */
 void	attr_table_free(struct attr_table *t);
 /* Number of distinct sets held. */
 size_t	attr_table_count(const struct attr_table *t);
 /*
- * The interned set equal to a (builder or interned), with one more
+ * The interned set equal to a (a builder or a view), with one more
  * reference. Never fails (allocation failure is fatal).
  */
-const struct attrs *attrs_intern(struct attr_table *t, const struct attrs *a);
-/* Take / drop a reference; the last drop frees the set. */
-const struct attrs *attrs_ref(const struct attrs *a);
-void	attrs_unref(const struct attrs *a);
-/* Memory held by a table: its sets (each its struct, bookkeeping and
- * arrays, as allocated) and its bucket array. */
+const struct attr_set *attrs_intern(struct attr_table *t,
+	    const struct attrs *a);
+/* Take / drop a reference (NULL: nothing); the last drop frees the set. */
+const struct attr_set *attrs_ref(const struct attr_set *s);
+void	attrs_unref(const struct attr_set *s);
+/* The references s holds (tests). */
+unsigned long attrs_refcount(const struct attr_set *s);
+/*
+ * Read s: fill *v (returned) with its content. v is read-only: its arrays
+ * point into s, valid while s is referenced; attrs_free(v) does nothing.
+ * Costs a few scalar copies, no allocation: a reader needing a field or
+ * two may still call it per route.
+ */
+const struct attrs *attrs_view(const struct attr_set *s, struct attrs *v);
+/* Is a a view (attrs_view) rather than a builder? */
+bool	attrs_is_view(const struct attrs *a);
+/* Memory held by a table: its sets (their blocks), the slab chunks they
+ * are cut from (sets, free blocks, the chunk being filled) and its
+ * bucket array. */
 struct attr_table_mem {
 	size_t		 sets;
 	size_t		 set_bytes;
+	size_t		 slab_bytes;
 	size_t		 bucket_bytes;
 };
 void	attr_table_memory(const struct attr_table *t,
 	    struct attr_table_mem *m);
-/* Is a an interned set? */
-bool	attrs_is_interned(const struct attrs *a);
 
 #endif /* EVBGP_ATTRS_H */
