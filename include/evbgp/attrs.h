@@ -4,13 +4,27 @@
  *  - A *builder* (attrs_init) owns growable arrays; the configuration and
  *    API parsers fill one, the UPDATE decoder decodes into one (reused from
  *    message to message, so decoding does not allocate per route).
- *  - An *interned* set (attrs_intern) is immutable, reference counted and
- *    stored once per distinct content in an attr_table (hash-consing): a
- *    million routes that share a thousand attribute sets hold a thousand.
+ *  - An *interned* set (attrs_intern) is a struct attr_set: immutable,
+ *    reference counted and stored once per distinct content in an
+ *    attr_table (hash-consing): a million routes that share a thousand
+ *    attribute sets hold a thousand.
  *
- * Both modes are read through the same fields, so the encoder, the JSON
- * and text printers and the comparison functions take a const struct
- * attrs * of either kind.
+ * An interned set is compact (issue 13): a 14-byte header and only the
+ * fields it has, cut from its table's slab, no malloc header. Per route
+ * with a MED each (10^6 IPv4 routes, evbgp-ribmem, bytes):
+ *
+ *     part                          before   now
+ *     Adj-RIB-Out entry + index       67.1   67.1
+ *     the set (struct attrs)           168     24  (header 14, MED, next hop)
+ *     its bookkeeping                   32      -  (in the header)
+ *     malloc header                      8      0  (slab; 0.1 slack)
+ *     table buckets                    8.4    4.2  (4-byte set ids)
+ *     heap per route                 283.5   95.5
+ *
+ * A set is read through attrs_view, which fills a read-only struct attrs
+ * whose arrays point into the set: the encoder, the printers and the
+ * comparisons take a const struct attrs * of either kind, a builder or a
+ * view, and read the same fields.
  *
  * AS_PATH and AS4_PATH are kept as wire segments with 4-octet ASNs:
  * { type u8, count u8, count x asn u32 (network order) } repeated. The
@@ -59,8 +73,8 @@ struct attr_raw {
 };
 
 /*
- * Laid out for size (168 bytes; counts are 32-bit): an interned set is
- * this, its bookkeeping and its arrays, once per distinct set.
+ * A builder, or a view of an interned set (168 bytes; counts are 32-bit):
+ * a view lives on its reader's stack for as long as it reads.
  */
 struct attrs {
 	uint32_t	 has;
@@ -93,7 +107,8 @@ struct attrs {
 	uint32_t	*clusters;	/* host order IPv4 */
 	struct attr_raw	*raws;		/* sorted by code; unique codes */
 
-	/* storage bookkeeping; not part of the content */
+	/* storage bookkeeping (a builder's capacities, or the mark of a
+	 * view); not part of the content */
 	struct attrs_store *store;
 };
 
@@ -103,7 +118,7 @@ struct attrs {
 void	attrs_init(struct attrs *a);
 /* Empty the builder, keeping its allocations for reuse. */
 void	attrs_reset(struct attrs *a);
-/* Release a builder's memory (not for interned sets). */
+/* Release a builder's memory (a view: nothing to release). */
 void	attrs_free(struct attrs *a);
 /* Replace dst's content (a builder) with a copy of src's (either mode). */
 void	attrs_copy(struct attrs *dst, const struct attrs *src);
