@@ -87,7 +87,7 @@ main(int argc, char **argv)
 	struct attr_table_mem am;
 	struct adj_rib_mem rm, rsum;
 	size_t before, after;
-	double t0, t1, t2;
+	double t0, t1, t2, c0, c1, c2;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -116,6 +116,7 @@ main(int argc, char **argv)
 	for (size_t p = 0; p < peers; p++)
 		ro[p] = adj_rib_new();
 	t0 = mono_now();
+	c0 = cpu_now();
 	double worst = 0, last = cpu_now();
 	size_t worst_at = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -150,6 +151,7 @@ main(int argc, char **argv)
 		}
 	}
 	t1 = mono_now();
+	c1 = cpu_now();
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.enc.asn4 = true;
 	ctx.enc.local_as = 65001;
@@ -162,6 +164,7 @@ main(int argc, char **argv)
 	for (size_t p = 0; p < peers; p++)
 		adj_rib_pack(ro[p], &ctx);
 	t2 = mono_now();
+	c2 = cpu_now();
 	after = heap_in_use();
 
 	attr_table_memory(t, &am);
@@ -195,7 +198,8 @@ main(int argc, char **argv)
 			    "\"attr_slab_slack\":%.1f,"
 			    "\"attr_table\":%.1f,\"malloc_overhead\":%.1f,"
 			    "\"distinct_sets\":%zu,\"announce_s\":%.3f,"
-			    "\"pack_s\":%.3f,\"updates\":%zu,"
+			    "\"pack_s\":%.3f,\"announce_cpu_s\":%.3f,"
+			    "\"pack_cpu_s\":%.3f,\"updates\":%zu,"
 			    "\"update_bytes\":%zu}\n", n, sets, peers,
 			    heap / dn, rsum.entry_bytes / dn,
 			    rsum.index_bytes / dn, rsum.nlri_bytes / dn,
@@ -203,7 +207,8 @@ main(int argc, char **argv)
 			    (double)(am.slab_bytes - am.set_bytes) / dn,
 			    am.bucket_bytes / dn,
 			    ((double)heap - (double)parts) / dn, am.sets,
-			    t1 - t0, t2 - t1, c.msgs, c.bytes);
+			    t1 - t0, t2 - t1, c1 - c0, c2 - c1, c.msgs,
+			    c.bytes);
 		else {
 			printf("%zu routes, %s attribute sets (%zu distinct), "
 			    "%zu peer(s)\n", n, sets, am.sets, peers);
@@ -224,6 +229,8 @@ main(int argc, char **argv)
 			    "(before route %zu)\n", worst * 1e3, worst_at);
 			printf("  announce %.3f s, pack %.3f s: %zu UPDATEs, "
 			    "%zu bytes\n", t1 - t0, t2 - t1, c.msgs, c.bytes);
+			printf("  CPU: announce %.3f s, pack %.3f s\n",
+			    c1 - c0, c2 - c1);
 		}
 	}
 	for (size_t p = 0; p < peers; p++)

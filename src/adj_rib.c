@@ -43,7 +43,7 @@ struct ro_entry {
 	 * attributes its withdrawal carries (NLRI_F_WITHDRAW_ATTRS).
 	 */
 	const struct attr_set *want;
-	const struct attr_set *sent;	/* NULL: the peer does not have it */
+	const struct attr_set *sent;	/* NULL: the peer lacks it */
 	uint32_t	 path_id;
 	uint32_t	 next;		/* group queue link, or free-list link */
 	uint32_t	 prev;		/* group queue link */
@@ -598,8 +598,8 @@ groups_rehash(struct adj_rib *ro)
 }
 
 static struct ro_group *
-group_get(struct adj_rib *ro, uint8_t fam, const struct attr_set *a, uint8_t src,
-    uint8_t withdraw)
+group_get(struct adj_rib *ro, uint8_t fam, const struct attr_set *a,
+    uint8_t src, uint8_t withdraw)
 {
 	struct ro_group *g = group_find(ro, fam, a, src, withdraw);
 	struct ro_group **b;
@@ -744,7 +744,8 @@ in_sync(const struct ro_entry *e)
  * entry moves to its new group.
  */
 static void
-set_want(struct adj_rib *ro, uint32_t i, const struct attr_set *a, bool withdraw)
+set_want(struct adj_rib *ro, uint32_t i, const struct attr_set *a,
+    bool withdraw)
 {
 	struct ro_entry *e = &ro->ent[i];
 	bool was_queued = e->queued;

@@ -485,9 +485,9 @@ attrs_hash(const struct attrs *a)
  */
 struct attr_set {
 	uint32_t	 refcnt;
-	uint32_t	 chain;		/* next set of the bucket (id), 0: none */
-	uint16_t	 table;		/* its table's number, see table_reg */
-	uint16_t	 has;		/* attrs.has, and SET_NEXTHOP_SELF */
+	uint32_t	 chain;		/* the bucket's next set (id) or 0 */
+	uint16_t	 table;		/* its table's number: table_reg */
+	uint16_t	 has;		/* attrs.has | SET_NEXTHOP_SELF */
 	uint16_t	 present;	/* SP_*: what the body holds */
 	uint8_t		 body[];
 };
@@ -513,11 +513,11 @@ _Static_assert(ATTR_HAS_LARGE_COMM < SET_NEXTHOP_SELF,
 #define SP_ASPATH	0x0200u	/* length, octets */
 #define SP_AS4PATH	0x0400u	/* length, octets */
 #define SP_COMMS	0x0800u	/* count, u32[] (4-aligned) */
-#define SP_LCOMMS	0x1000u	/* count, struct attr_lcomm[] (4-aligned) */
+#define SP_LCOMMS	0x1000u	/* count, attr_lcomm[] (4-aligned) */
 #define SP_CLUSTERS	0x2000u	/* count, u32[] (4-aligned) */
 #define SP_ECOMMS	0x4000u	/* count, u64[] (8-aligned) */
-#define SP_RAWS		0x8000u	/* count, struct attr_raw[] (8-aligned),
-				 * then their data */
+#define SP_RAWS		0x8000u	/* count, attr_raw[] (8-aligned), then
+				 * their data */
 
 /* Where a set's bytes are (offsets from the block's start). */
 struct set_span {
@@ -907,14 +907,14 @@ struct slab_free {
 };
 
 struct set_slab {
-	uint8_t		**chunk;	/* NULL: a number free for reuse */
+	uint8_t		**chunk;	/* NULL: a free number */
 	size_t		*chunk_size;
 	size_t		 nchunk;
 	size_t		 cur;		/* the chunk being filled */
 	size_t		 cur_used;	/* bytes */
 	size_t		 next_size;	/* of the next chunk */
 	uint32_t	 small[SLAB_SMALL_WORDS + 1];
-	uint32_t	 big;		/* free blocks > SLAB_SMALL_WORDS */
+	uint32_t	 big;		/* free blocks bigger */
 	size_t		 live_bytes;	/* in sets */
 	size_t		 chunk_bytes;	/* in chunks */
 };
@@ -1069,7 +1069,7 @@ struct attr_table {
 	uint16_t	 number;	/* in table_reg */
 	bool		 closing;	/* freed, sets still referenced */
 	struct set_slab	 slab;
-	uint8_t		*scratch;	/* a builder encoded (8-aligned) */
+	uint8_t		*scratch;	/* a builder encoded */
 	size_t		 scratch_cap;
 };
 

@@ -185,7 +185,7 @@ apply_change(struct attrs *a, enum change c)
 	case CH_NH_SELF:	a->nexthop_self = true; break;
 	case CH_NH:		a->nexthop.b[15] ^= 1; break;
 	case CH_NH_LL:		a->nexthop_ll.b[15] ^= 1; break;
-	case CH_NH_AFI:		addr_parse("192.0.2.1", &a->nexthop); break;
+	case CH_NH_AFI:		addr_from_u32(&a->nexthop, 1); break;
 	case CH_MED:		a->med++; break;
 	case CH_LOCAL_PREF:	a->local_pref = 0; break;
 	case CH_ATOMIC:		a->has &= ~ATTR_HAS_ATOMIC_AGGR; break;
