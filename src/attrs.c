@@ -887,11 +887,12 @@ block_same(const uint8_t *x, const uint8_t *y, const struct set_span *sp)
 /*
  * A table's sets live in chunks it allocates (no malloc header per set),
  * 8-aligned blocks of a multiple of 8 bytes named by 32-bit ids: chunk
- * number << 18 | offset / 4. Chunks
- * start at 4 KiB and double up to 1 MiB; a set bigger than a chunk gets
- * one of its own, given back when the set goes. A freed block goes on a
- * free list of its size (exact sizes up to SLAB_SMALL_WORDS words, one
- * list searched for the rest), and the next set of that size reuses it.
+ * number << 18 | offset / 4. Chunks start at 4 KiB and double up to 1
+ * MiB; a set bigger than a chunk gets one of its own, given back when the
+ * set goes. A freed block goes on a free list of its size (exact sizes up
+ * to SLAB_SMALL_WORDS words, one list searched for the rest), and the
+ * next set of that size reuses it. Chunks are not given back: a table
+ * keeps, per block size, the most sets of that size it ever held.
  */
 #define SLAB_OFF_BITS	18
 #define SLAB_CHUNK_MAX	((size_t)4 << SLAB_OFF_BITS)	/* 1 MiB */
