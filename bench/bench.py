@@ -453,9 +453,14 @@ def exastyle_conf(procname, run, encoder, api_extra, neighbors, families='ipv4 u
 
 def exastyle_env(tool):
     env = dict(os.environ)
-    env.update({'exabgp_api_ack': 'false', 'exabgp_log_level': 'WARNING', 'exabgp_api_cli': 'false'})
+    # stay root: the helpers write their stamps in the run directory, and a
+    # machine with the exabgp package has /etc/exabgp/exabgp.env, whose
+    # daemon.user (exabgp), read by evbgpd as by ExaBGP, left every evbgpd
+    # row with a helper that could not write ("helper never wrote")
+    env.update({'exabgp_api_ack': 'false', 'exabgp_log_level': 'WARNING', 'exabgp_api_cli': 'false',
+                'exabgp_daemon_user': 'root'})
     if tool == 'exabgp':
-        env.update({'exabgp_daemon_user': 'root', 'exabgp_daemon_drop': 'false',
+        env.update({'exabgp_daemon_drop': 'false',
                     'exabgp_daemon_daemonize': 'false', 'exabgp_api_respawn': 'false',
                     'exabgp_log_destination': 'stdout'})
     return env

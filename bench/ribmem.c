@@ -94,7 +94,7 @@ main(int argc, char **argv)
 	struct attr_table_mem am;
 	struct adj_rib_mem rm, rsum;
 	size_t before, after;
-	double t0, t1, t2;
+	double t0, t1, t2, c0, c1, c2;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -132,11 +132,12 @@ main(int argc, char **argv)
 	if (shared)
 		members = xcalloc(peers, sizeof(*members));
 	t0 = mono_now();
+	c0 = cpu_now();
 	double worst = 0, last = cpu_now();
 	size_t worst_at = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct attrs a;
-		const struct attrs *ia;
+		const struct attr_set *ia;
 		struct prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
 
 		attrs_init(&a);
@@ -166,6 +167,7 @@ main(int argc, char **argv)
 		}
 	}
 	t1 = mono_now();
+	c1 = cpu_now();
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.enc.asn4 = true;
 	ctx.enc.local_as = 65001;
@@ -178,6 +180,7 @@ main(int argc, char **argv)
 	for (size_t p = 0; p < tables; p++)
 		adj_rib_pack(ro[p], &ctx);
 	t2 = mono_now();
+	c2 = cpu_now();
 	after = heap_in_use();
 
 	attr_table_memory(t, &am);
@@ -195,7 +198,7 @@ main(int argc, char **argv)
 		size_t heap = after - before;
 		size_t member_bytes = shared ? peers * sizeof(*members) : 0;
 		size_t parts = rsum.entry_bytes + rsum.index_bytes +
-		    rsum.nlri_bytes + rsum.queue_bytes + am.set_bytes +
+		    rsum.nlri_bytes + rsum.queue_bytes + am.slab_bytes +
 		    am.bucket_bytes + member_bytes;
 		const char *sets = k == 0 ? "N" : NULL;
 		char kbuf[32];
@@ -210,17 +213,21 @@ main(int argc, char **argv)
 			    "\"heap_per_route\":%.1f,"
 			    "\"entry\":%.1f,\"index\":%.1f,\"nlri\":%.1f,"
 			    "\"queue\":%.1f,\"attr_sets_bytes\":%.1f,"
+			    "\"attr_slab_slack\":%.1f,"
 			    "\"attr_table\":%.1f,\"malloc_overhead\":%.1f,"
 			    "\"distinct_sets\":%zu,\"announce_s\":%.3f,"
-			    "\"pack_s\":%.3f,\"updates\":%zu,"
+			    "\"pack_s\":%.3f,\"announce_cpu_s\":%.3f,"
+			    "\"pack_cpu_s\":%.3f,\"updates\":%zu,"
 			    "\"update_bytes\":%zu}\n", n, sets, peers,
 			    shared ? "true" : "false", member_bytes / dn,
 			    heap / dn, rsum.entry_bytes / dn,
 			    rsum.index_bytes / dn, rsum.nlri_bytes / dn,
 			    rsum.queue_bytes / dn, am.set_bytes / dn,
+			    (double)(am.slab_bytes - am.set_bytes) / dn,
 			    am.bucket_bytes / dn,
 			    ((double)heap - (double)parts) / dn, am.sets,
-			    t1 - t0, t2 - t1, c.msgs, c.bytes);
+			    t1 - t0, t2 - t1, c1 - c0, c2 - c1, c.msgs,
+			    c.bytes);
 		else {
 			printf("%zu routes, %s attribute sets (%zu distinct), "
 			    "%zu peer(s)%s\n", n, sets, am.sets, peers,
@@ -231,6 +238,9 @@ main(int argc, char **argv)
 			printf("  NLRI blobs     %8.1f\n", rsum.nlri_bytes / dn);
 			printf("  change queue   %8.1f\n", rsum.queue_bytes / dn);
 			printf("  attribute sets %8.1f\n", am.set_bytes / dn);
+			printf("  set slab slack %8.1f (free blocks, the chunk "
+			    "being filled)\n",
+			    (double)(am.slab_bytes - am.set_bytes) / dn);
 			printf("  set table      %8.1f\n", am.bucket_bytes / dn);
 			if (shared)
 				printf("  memberships    %8.1f\n",
@@ -242,6 +252,8 @@ main(int argc, char **argv)
 			    "(before route %zu)\n", worst * 1e3, worst_at);
 			printf("  announce %.3f s, pack %.3f s: %zu UPDATEs, "
 			    "%zu bytes\n", t1 - t0, t2 - t1, c.msgs, c.bytes);
+			printf("  CPU: announce %.3f s, pack %.3f s\n",
+			    c1 - c0, c2 - c1);
 		}
 	}
 	for (size_t p = 0; p < tables; p++)

@@ -4,8 +4,9 @@
  * family negotiated, 4 extended messages); the rest is a BGP message,
  * header included. Every decoder runs over it, and the decoders' promises
  * are checked: the route walker stays inside the message, the attribute
- * formatters take what the decoder accepted, what decodes re-encodes, and
- * what we encode decodes again.
+ * formatters take what the decoder accepted, what decodes re-encodes,
+ * what we encode decodes again, and what decodes interns: the interned
+ * set reads back, prints and encodes as the decoded attributes do.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,54 @@ format_attrs(const struct update_msg *m)
 	bgp_attr_text(&o, &m->attrs, ATTR_TEXT_EVENT);
 	bgp_attr_text(&o, &m->attrs, ATTR_TEXT_ROUTE);
 	sbuf_free(&o);
+}
+
+/* The attributes as JSON and as an eBGP IPv4 UPDATE's (NULL: not
+ * encodable); the caller frees o. */
+static void
+render(struct sbuf *o, const struct attrs *a, uint8_t *buf, size_t cap,
+    size_t *len)
+{
+	struct attr_encode_ctx e = { .asn4 = false, .local_as = 65000 };
+	struct wbuf w;
+
+	addr_from_u32(&e.local_v4, 0x7f000001);
+	sbuf_init(o);
+	bgp_attr_json(o, a, true);
+	bgp_attr_text(o, a, ATTR_TEXT_ROUTE);
+	wbuf_init(&w, buf, cap);
+	*len = attrs_encode(&w, a, &e, FAM_IPV4_UNICAST, NULL, 0) == -1 ?
+	    SIZE_MAX : w.len;
+}
+
+/* Intern the decoded attributes: the set is them, byte for byte. */
+static void
+intern_oracle(const struct update_msg *m)
+{
+	static struct attr_table *t;
+	static uint8_t x[65536], y[65536];
+	const struct attr_set *s;
+	struct attrs v;
+	struct sbuf ox, oy;
+	size_t nx, ny;
+
+	if (t == NULL)
+		t = attr_table_new();
+	s = attrs_intern(t, &m->attrs);
+	attrs_view(s, &v);
+	if (!attrs_equal(&v, &m->attrs) || attrs_intern(t, &v) != s)
+		abort();
+	render(&ox, &m->attrs, x, sizeof(x), &nx);
+	render(&oy, &v, y, sizeof(y), &ny);
+	if (ox.len != oy.len || memcmp(ox.p, oy.p, ox.len) != 0 || nx != ny ||
+	    (nx != SIZE_MAX && memcmp(x, y, nx) != 0))
+		abort();
+	sbuf_free(&ox);
+	sbuf_free(&oy);
+	attrs_unref(s);
+	attrs_unref(s);
+	if (attr_table_count(t) != 0)
+		abort();
 }
 
 /* Re-encode decoded attributes as an IPv4 UPDATE and decode it again. */
@@ -86,6 +135,7 @@ fuzz_update(const uint8_t *body, size_t len, const struct update_ctx *ctx)
 
 		update_foreach_route(&m, ctx->addpath_rx, check_route, &b);
 		format_attrs(&m);
+		intern_oracle(&m);
 		(void)update_is_eor(&m, &fam);
 		reencode_update(&m, ctx);
 	}

@@ -24,7 +24,7 @@ emit(void *arg, const uint8_t *msg, size_t len)
 
 static void
 one(const struct nlri *n, const uint8_t *start, size_t size, bool addpath,
-    struct adj_rib *ro, const struct attrs *a, bool withdrawn)
+    struct adj_rib *ro, const struct attr_set *a, bool withdrawn)
 {
 	uint8_t key[NLRI_MAX], out[NLRI_MAX + 8];
 	struct sbuf o;
@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct adj_rib_pack_ctx ctx;
 	struct attr_table *t;
-	const struct attrs *a;
+	const struct attr_set *a;
 	struct adj_rib *ro;
 	struct attrs b;
 	bool addpath, withdrawn;

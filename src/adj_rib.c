@@ -43,8 +43,8 @@ struct ro_entry {
 	 * `withdraw', the route is to be withdrawn and want holds the
 	 * attributes its withdrawal carries (NLRI_F_WITHDRAW_ATTRS).
 	 */
-	const struct attrs *want;
-	const struct attrs *sent;	/* NULL: the peer does not have it */
+	const struct attr_set *want;
+	const struct attr_set *sent;	/* NULL: the peer lacks it */
 	uint32_t	 path_id;
 	uint32_t	 next;		/* group queue link, or free-list link */
 	uint32_t	 prev;		/* group queue link */
@@ -84,7 +84,7 @@ struct ro_tomb {
  * allows, however its routes were interleaved with others' in time.
  */
 struct ro_group {
-	const struct attrs *want;
+	const struct attr_set *want;
 	uint8_t		 fam;
 	uint8_t		 src;
 	uint8_t		 withdraw;
@@ -549,7 +549,7 @@ entry_remove(struct adj_rib *ro, uint32_t i)
 /* ---- the change queue ---- */
 
 static size_t
-group_hash(uint8_t fam, const struct attrs *a, uint8_t src, uint8_t withdraw)
+group_hash(uint8_t fam, const struct attr_set *a, uint8_t src, uint8_t withdraw)
 {
 	uintptr_t h = (uintptr_t)a * 0x9E3779B97F4A7C15ull + fam * 4u +
 	    src * 2u + withdraw;
@@ -562,7 +562,7 @@ group_hash(uint8_t fam, const struct attrs *a, uint8_t src, uint8_t withdraw)
  * index does: a million distinct sets queued is a million groups.
  */
 static struct ro_group **
-group_bucket(const struct adj_rib *ro, uint8_t fam, const struct attrs *a,
+group_bucket(const struct adj_rib *ro, uint8_t fam, const struct attr_set *a,
     uint8_t src, uint8_t withdraw)
 {
 	size_t h = group_hash(fam, a, src, withdraw);
@@ -573,7 +573,7 @@ group_bucket(const struct adj_rib *ro, uint8_t fam, const struct attrs *a,
 }
 
 static struct ro_group *
-group_find(struct adj_rib *ro, uint8_t fam, const struct attrs *a,
+group_find(struct adj_rib *ro, uint8_t fam, const struct attr_set *a,
     uint8_t src, uint8_t withdraw)
 {
 	struct ro_group *g = *group_bucket(ro, fam, a, src, withdraw);
@@ -621,8 +621,8 @@ groups_rehash(struct adj_rib *ro)
 }
 
 static struct ro_group *
-group_get(struct adj_rib *ro, uint8_t fam, const struct attrs *a, uint8_t src,
-    uint8_t withdraw)
+group_get(struct adj_rib *ro, uint8_t fam, const struct attr_set *a,
+    uint8_t src, uint8_t withdraw)
 {
 	struct ro_group *g = group_find(ro, fam, a, src, withdraw);
 	struct ro_group **b;
@@ -694,7 +694,7 @@ group_drop(struct adj_rib *ro, struct ro_group *g)
  * their attributes, or none) when it is withdrawn or what it wants
  * cannot be sent.
  */
-static const struct attrs *
+static const struct attr_set *
 queue_set(const struct ro_entry *e)
 {
 	return e->toobig ? NULL : e->want;
@@ -767,7 +767,8 @@ in_sync(const struct ro_entry *e)
  * entry moves to its new group.
  */
 static void
-set_want(struct adj_rib *ro, uint32_t i, const struct attrs *a, bool withdraw)
+set_want(struct adj_rib *ro, uint32_t i, const struct attr_set *a,
+    bool withdraw)
 {
 	struct ro_entry *e = &ro->ent[i];
 	bool was_queued = e->queued;
@@ -805,7 +806,7 @@ key_of_prefix(enum family_id fam, const struct prefix *p, uint32_t path_id,
 /* Announce the route keyed k (n: its NLRI; NULL for a prefix family). */
 static void
 announce_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
-    const struct attrs *a, unsigned src)
+    const struct attr_set *a, unsigned src)
 {
 	uint32_t i = entry_get(ro, n, k, true);
 	struct ro_entry *e = &ro->ent[i];
@@ -826,7 +827,7 @@ announce_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
 /* Withdraw the route keyed k (n: as announce_key). */
 static void
 withdraw_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
-    const struct attrs *a)
+    const struct attr_set *a)
 {
 	uint32_t i = entry_get(ro, n, k, false);
 	struct ro_entry *e;
@@ -858,7 +859,7 @@ withdraw_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
 
 void
 adj_rib_announce_nlri(struct adj_rib *ro, const struct nlri *n,
-    const struct attrs *a, unsigned src)
+    const struct attr_set *a, unsigned src)
 {
 	uint8_t kbuf[NLRI_MAX];
 	struct ro_key k;
@@ -869,7 +870,7 @@ adj_rib_announce_nlri(struct adj_rib *ro, const struct nlri *n,
 
 void
 adj_rib_withdraw_nlri(struct adj_rib *ro, const struct nlri *n,
-    const struct attrs *a)
+    const struct attr_set *a)
 {
 	uint8_t kbuf[NLRI_MAX];
 	struct ro_key k;
@@ -880,14 +881,14 @@ adj_rib_withdraw_nlri(struct adj_rib *ro, const struct nlri *n,
 
 void
 adj_rib_announce(struct adj_rib *ro, enum family_id fam,
-    const struct prefix *p, uint32_t path_id, const struct attrs *a)
+    const struct prefix *p, uint32_t path_id, const struct attr_set *a)
 {
 	adj_rib_announce_src(ro, fam, p, path_id, a, RIB_SRC_CONFIG);
 }
 
 void
 adj_rib_announce_src(struct adj_rib *ro, enum family_id fam,
-    const struct prefix *p, uint32_t path_id, const struct attrs *a,
+    const struct prefix *p, uint32_t path_id, const struct attr_set *a,
     unsigned src)
 {
 	struct ro_key k;
@@ -986,7 +987,7 @@ adj_rib_toobig_total(const struct adj_rib *ro)
 	return ro->toobig_total;
 }
 
-const struct attrs *
+const struct attr_set *
 adj_rib_lookup_nlri(const struct adj_rib *ro, const struct nlri *n)
 {
 	uint8_t kbuf[NLRI_MAX];
@@ -1000,7 +1001,7 @@ adj_rib_lookup_nlri(const struct adj_rib *ro, const struct nlri *n)
 	return ro->ent[SLOT_IDX(*sp) - 1].want;
 }
 
-const struct attrs *
+const struct attr_set *
 adj_rib_lookup(const struct adj_rib *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id)
 {
@@ -1609,9 +1610,11 @@ static void
 pack_one(struct pack_state *ps, struct ro_group *g)
 {
 	struct adj_rib *ro = ps->ro;
+	const struct attr_set *set = g->want ? attrs_ref(g->want) : NULL;
+	struct attrs view;
 	struct pack_run r = {
 		.fam = (enum family_id)g->fam,
-		.a = g->want ? attrs_ref(g->want) : NULL,
+		.a = set != NULL ? attrs_view(set, &view) : NULL,
 		.wd = g->withdraw,
 	};
 	size_t need = 0, n;
@@ -1619,13 +1622,13 @@ pack_one(struct pack_state *ps, struct ro_group *g)
 
 	if (!run_prepare(ps, &r, &need)) {
 		group_toobig(ps, g, need, ps->taken);
-		attrs_unref(r.a);
+		attrs_unref(set);
 		return;
 	}
 	wbuf_init(&nl, ps->nlri, r.room);
 	n = take_nlri(ps, g, &nl, r.limit, ps->taken);
 	if (n == 0) {
-		attrs_unref(r.a);
+		attrs_unref(set);
 		return;
 	}
 	run_finish(ps, &r, &nl, n);
@@ -1641,7 +1644,7 @@ pack_one(struct pack_state *ps, struct ro_group *g)
 	else	/* not sent: keep them queued for the next session */
 		for (size_t k = 0; k < n; k++)
 			enqueue(ro, ps->taken[k]);
-	attrs_unref(r.a);
+	attrs_unref(set);
 }
 
 long
@@ -1694,7 +1697,7 @@ adj_rib_pack(struct adj_rib *ro, const struct adj_rib_pack_ctx *ctx)
 #define WALK_SCAN	(256u * 1024)	/* entries looked at per step */
 
 struct walk_item {
-	const struct attrs *a;	/* compared, never dereferenced late */
+	const struct attr_set *a; /* compared, never dereferenced late */
 	uint32_t	 idx;
 	uint8_t		 fam;
 	uint8_t		 wd;
@@ -1760,7 +1763,7 @@ adj_rib_walk_left(const struct adj_rib *ro, const struct adj_rib_walk *w)
 /* What the walk sends for e, if anything: *a and *wd. */
 static bool
 walk_wants(const struct adj_rib *ro, const struct adj_rib_walk *w,
-    const struct ro_entry *e, famset_t fams, const struct attrs **a,
+    const struct ro_entry *e, famset_t fams, const struct attr_set **a,
     uint8_t *wd)
 {
 	if (!e->used || e->seq == 0 || e->seq > w->upto ||
@@ -1802,7 +1805,7 @@ static bool
 walk_item_ok(const struct adj_rib *ro, const struct adj_rib_walk *w,
     const struct walk_item *it, famset_t fams)
 {
-	const struct attrs *a;
+	const struct attr_set *a;
 	uint8_t wd;
 
 	return it->idx < ro->nent && walk_wants(ro, w, &ro->ent[it->idx],
@@ -1851,6 +1854,7 @@ walk_emit(struct pack_state *ps, struct adj_rib_walk *w)
 	struct adj_rib *ro = ps->ro;
 	famset_t fams = ps->ctx->families;
 	struct walk_item *first;
+	struct attrs view;
 	struct pack_run r;
 	size_t need = 0, n = 0;
 	struct wbuf nl;
@@ -1864,7 +1868,7 @@ walk_emit(struct pack_state *ps, struct adj_rib_walk *w)
 	first = &w->items[w->next];
 	memset(&r, 0, sizeof(r));
 	r.fam = (enum family_id)first->fam;
-	r.a = first->a;
+	r.a = first->a != NULL ? attrs_view(first->a, &view) : NULL;
 	r.wd = first->wd;
 	ap = FAMSET_HAS(ps->ctx->addpath_tx, r.fam);
 	if (!run_prepare(ps, &r, &need)) {

@@ -753,9 +753,11 @@ struct rib_show {
 };
 
 static void
-show_rib_route(void *arg, const struct nlri *n, const struct attrs *a)
+show_rib_route(void *arg, const struct nlri *n, const struct attr_set *s)
 {
 	struct rib_show *rs = arg;
+	struct attrs view;
+	const struct attrs *a = attrs_view(s, &view);
 	char nh[ADDR_STRLEN];
 	struct sbuf o;
 
@@ -1015,7 +1017,7 @@ client_scope(struct daemon *d, struct api_client *c)
  * on; false when none has the family. */
 static bool
 fast_apply(struct daemon *d, struct api_client *c, enum family_id fam,
-    const struct prefix *pfx, uint32_t path_id, const struct attrs *a)
+    const struct prefix *pfx, uint32_t path_id, const struct attr_set *a)
 {
 	size_t n = 0;
 

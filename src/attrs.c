@@ -1,12 +1,9 @@
 /*
  * Path attribute sets (see attrs.h): growable builders, content
  * comparison and hashing, and the intern table that stores each distinct
- * set once, reference counted.
- *
- * An interned set is a single allocation: the struct attrs, its
- * bookkeeping and one blob holding every array, the arrays' pointers
- * aimed into the blob. Nothing in it ever changes after interning.
+ * set once, reference counted, in a compact form of its own.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,9 +11,9 @@
 #include "evbgp/util.h"
 
 /* What attrs.store points to: the first member of a builder's
- * capacities or of an interned set's bookkeeping, saying which. */
+ * capacities, or view_store for a view of an interned set. */
 struct attrs_store {
-	bool		 interned;
+	bool		 readonly;
 };
 
 struct attrs_builder {
@@ -26,44 +23,8 @@ struct attrs_builder {
 	size_t		 cap_lcomms, cap_clusters, cap_raws;
 };
 
-/* An interned set's bookkeeping: 32 bytes (a million unique sets hold a
- * million of these). */
-struct interned_hdr {
-	struct attrs_store h;
-	uint32_t	 refcnt;
-	uint32_t	 hash;
-	struct attr_table *table;
-	struct attrs_interned *chain;
-};
-
-struct attrs_interned {
-	struct attrs	 a;
-	struct interned_hdr st;
-	uint8_t		 blob[];	/* the arrays, exactly sized */
-};
-
-static struct interned_hdr *
-interned_hdr(const struct attrs *a)
-{
-	return (struct interned_hdr *)a->store;
-}
-
-/*
- * Chained buckets that grow a step at a time: while old is there, its
- * buckets [0, moved) have gone to the new array and the others still hold
- * their sets, TABLE_MOVE_STEP of them moving on every intern and release
- * (a whole rehash of a million sets held the loop for tens of ms).
- */
-#define TABLE_MOVE_STEP	64
-
-struct attr_table {
-	struct attrs_interned **buckets;
-	size_t		 nbuckets;	/* power of two */
-	struct attrs_interned **old;	/* being moved from, or NULL */
-	size_t		 nold;
-	size_t		 moved;
-	size_t		 count;
-};
+/* the store of every view: attrs_free leaves a view alone */
+static struct attrs_store view_store = { .readonly = true };
 
 static struct attrs_builder *
 builder_store(struct attrs *a)
@@ -105,7 +66,7 @@ attrs_reset(struct attrs *a)
 void
 attrs_free(struct attrs *a)
 {
-	if (a->store != NULL && a->store->interned)
+	if (a->store != NULL && a->store->readonly)
 		return;
 	for (size_t i = 0; i < a->nraws; i++)
 		free(a->raws[i].data);
@@ -503,16 +464,669 @@ attrs_hash(const struct attrs *a)
 	return h;
 }
 
+/* ---- interned sets: the compact form ---- */
+
+/*
+ * An interned set is one block in its table's slab (see struct set_slab):
+ * this header, then the body, which holds only what the set has, in the
+ * order of the SP_* bits: the scalars (u32/u64 in host order, unaligned),
+ * the next hops (afi octet and address), then the arrays, each a count
+ * (LEB128) and its elements in their struct attrs form, aligned for their
+ * type from the block's start (blocks are 8-aligned), so that a view
+ * (attrs_view) aims its pointers into the block instead of copying. A set
+ * with a MED, an IPv4 next hop, ORIGIN IGP and an empty AS_PATH is 23
+ * bytes, a 24-byte block.
+ *
+ * The form is canonical: equal content, equal bytes (padding is zero),
+ * except the data pointers of the opaque attributes' array, which aim at
+ * their own block. Interning encodes a builder into a scratch block,
+ * hashes its bytes and compares them with the sets of its bucket;
+ * set_span says which bytes count.
+ */
+struct attr_set {
+	uint32_t	 refcnt;
+	uint32_t	 chain;		/* the bucket's next set (id) or 0 */
+	uint16_t	 table;		/* its table's number: table_reg */
+	uint16_t	 has;		/* attrs.has | SET_NEXTHOP_SELF */
+	uint16_t	 present;	/* SP_*: what the body holds */
+	uint8_t		 body[];
+};
+
+#define SET_HDR		offsetof(struct attr_set, body)
+/* the content starts at has: what hashing and comparing look at */
+#define SET_CONTENT	offsetof(struct attr_set, has)
+#define SET_ALIGN	8
+#define SET_NEXTHOP_SELF 0x8000u	/* not an ATTR_HAS_ bit */
+_Static_assert(ATTR_HAS_LARGE_COMM < SET_NEXTHOP_SELF,
+    "the presence bits fit in the set's 15 bits");
+#define SET_HAS_BITS	(SET_NEXTHOP_SELF - 1)
+
+#define SP_ORIGIN	0x0001u	/* origin != 0: u8 */
+#define SP_MED		0x0002u	/* u32 */
+#define SP_LOCAL_PREF	0x0004u	/* u32 */
+#define SP_AGGREGATOR	0x0008u	/* as, id: u32 u32 */
+#define SP_AS4_AGGR	0x0010u	/* as, id: u32 u32 */
+#define SP_ORIGINATOR	0x0020u	/* u32 */
+#define SP_AIGP		0x0040u	/* u64 */
+#define SP_NEXTHOP	0x0080u	/* afi, address octets */
+#define SP_NEXTHOP_LL	0x0100u	/* afi, address octets */
+#define SP_ASPATH	0x0200u	/* length, octets */
+#define SP_AS4PATH	0x0400u	/* length, octets */
+#define SP_COMMS	0x0800u	/* count, u32[] (4-aligned) */
+#define SP_LCOMMS	0x1000u	/* count, attr_lcomm[] (4-aligned) */
+#define SP_CLUSTERS	0x2000u	/* count, u32[] (4-aligned) */
+#define SP_ECOMMS	0x4000u	/* count, u64[] (8-aligned) */
+#define SP_RAWS		0x8000u	/* count, attr_raw[] (8-aligned), then
+				 * their data */
+
+/* Where a set's bytes are (offsets from the block's start). */
+struct set_span {
+	size_t		 len;		/* content end */
+	size_t		 raws_at;	/* the attr_raw array, or len */
+	uint32_t	 nraws;
+};
+
+static uint16_t
+set_present(const struct attrs *a)
+{
+	uint16_t p = 0;
+
+	p |= a->origin != 0 ? SP_ORIGIN : 0;
+	p |= a->med != 0 ? SP_MED : 0;
+	p |= a->local_pref != 0 ? SP_LOCAL_PREF : 0;
+	p |= a->aggregator_as != 0 || a->aggregator_id != 0 ?
+	    SP_AGGREGATOR : 0;
+	p |= a->as4_aggregator_as != 0 || a->as4_aggregator_id != 0 ?
+	    SP_AS4_AGGR : 0;
+	p |= a->originator_id != 0 ? SP_ORIGINATOR : 0;
+	p |= a->aigp != 0 ? SP_AIGP : 0;
+	p |= a->nexthop.afi != 0 ? SP_NEXTHOP : 0;
+	p |= a->nexthop_ll.afi != 0 ? SP_NEXTHOP_LL : 0;
+	p |= a->aspath_len != 0 ? SP_ASPATH : 0;
+	p |= a->as4path_len != 0 ? SP_AS4PATH : 0;
+	p |= a->ncomms != 0 ? SP_COMMS : 0;
+	p |= a->nlcomms != 0 ? SP_LCOMMS : 0;
+	p |= a->nclusters != 0 ? SP_CLUSTERS : 0;
+	p |= a->necomms != 0 ? SP_ECOMMS : 0;
+	p |= a->nraws != 0 ? SP_RAWS : 0;
+	return p;
+}
+
+/* An encoder: b NULL only measures. */
+struct set_enc {
+	uint8_t		*b;
+	size_t		 off;
+};
+
+static void
+enc_put(struct set_enc *e, const void *src, size_t n)
+{
+	if (e->b != NULL && n > 0)
+		memcpy(e->b + e->off, src, n);
+	e->off += n;
+}
+
+static void
+enc_pad(struct set_enc *e, size_t align)
+{
+	size_t n = (align - e->off % align) % align;
+
+	if (e->b != NULL)
+		memset(e->b + e->off, 0, n);
+	e->off += n;
+}
+
+static void
+enc_leb(struct set_enc *e, uint32_t v)
+{
+	uint8_t t[5];
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		t[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	t[n++] = (uint8_t)v;
+	enc_put(e, t, n);
+}
+
+static void
+enc_addr(struct set_enc *e, const struct bgp_addr *ad)
+{
+	enc_put(e, &ad->afi, 1);
+	enc_put(e, ad->b, addr_len(ad));
+}
+
+/* An array: its count, then (aligned) its n elements. */
+static void
+enc_array(struct set_enc *e, const void *src, uint32_t n, size_t elem,
+    size_t align)
+{
+	if (n == 0)
+		return;
+	enc_leb(e, n);
+	enc_pad(e, align);
+	enc_put(e, src, (size_t)n * elem);
+}
+
+/*
+ * Encode a's content into the block at b (8-aligned; NULL: only
+ * measure) from SET_CONTENT on; the header's other fields are the
+ * caller's. Fills *sp.
+ */
+static void
+set_encode(uint8_t *b, const struct attrs *a, struct set_span *sp)
+{
+	struct set_enc e = { b, SET_CONTENT };
+	uint16_t has, present = set_present(a);
+
+	if (a->has & ~SET_HAS_BITS) {
+		/* an ATTR_HAS_ bit past the 15 the set keeps */
+		fprintf(stderr, "attrs: presence bits 0x%x do not fit\n",
+		    (unsigned)a->has);
+		abort();
+	}
+	has = (uint16_t)(a->has | (a->nexthop_self ? SET_NEXTHOP_SELF : 0));
+	enc_put(&e, &has, 2);
+	enc_put(&e, &present, 2);
+	if (present & SP_ORIGIN)
+		enc_put(&e, &a->origin, 1);
+	if (present & SP_MED)
+		enc_put(&e, &a->med, 4);
+	if (present & SP_LOCAL_PREF)
+		enc_put(&e, &a->local_pref, 4);
+	if (present & SP_AGGREGATOR) {
+		enc_put(&e, &a->aggregator_as, 4);
+		enc_put(&e, &a->aggregator_id, 4);
+	}
+	if (present & SP_AS4_AGGR) {
+		enc_put(&e, &a->as4_aggregator_as, 4);
+		enc_put(&e, &a->as4_aggregator_id, 4);
+	}
+	if (present & SP_ORIGINATOR)
+		enc_put(&e, &a->originator_id, 4);
+	if (present & SP_AIGP)
+		enc_put(&e, &a->aigp, 8);
+	if (present & SP_NEXTHOP)
+		enc_addr(&e, &a->nexthop);
+	if (present & SP_NEXTHOP_LL)
+		enc_addr(&e, &a->nexthop_ll);
+	enc_array(&e, a->aspath, a->aspath_len, 1, 1);
+	enc_array(&e, a->as4path, a->as4path_len, 1, 1);
+	enc_array(&e, a->comms, a->ncomms, sizeof(*a->comms), 4);
+	enc_array(&e, a->lcomms, a->nlcomms, sizeof(*a->lcomms), 4);
+	enc_array(&e, a->clusters, a->nclusters, sizeof(*a->clusters), 4);
+	enc_array(&e, a->ecomms, a->necomms, sizeof(*a->ecomms), 8);
+	sp->nraws = a->nraws;
+	sp->raws_at = e.off;
+	if (a->nraws != 0) {
+		struct attr_raw *r;
+
+		enc_leb(&e, a->nraws);
+		enc_pad(&e, _Alignof(struct attr_raw));
+		sp->raws_at = e.off;
+		r = b != NULL ? (struct attr_raw *)(b + e.off) : NULL;
+		if (r != NULL)
+			memset(r, 0, a->nraws * sizeof(*r));
+		e.off += a->nraws * sizeof(*r);
+		for (size_t i = 0; i < a->nraws; i++) {
+			if (r != NULL) {
+				r[i].flags = a->raws[i].flags;
+				r[i].code = a->raws[i].code;
+				r[i].len = a->raws[i].len;
+				r[i].data = b + e.off;
+			}
+			enc_put(&e, a->raws[i].data, a->raws[i].len);
+		}
+	}
+	sp->len = e.off;
+}
+
+/* Bytes of a block holding len bytes of content. */
+static size_t
+set_block_size(size_t len)
+{
+	return (len + SET_ALIGN - 1) & ~(size_t)(SET_ALIGN - 1);
+}
+
+static const uint8_t *
+leb_get(const uint8_t *p, uint32_t *v)
+{
+	uint32_t r = 0;
+	unsigned shift = 0;
+
+	do {
+		r |= (uint32_t)(*p & 0x7f) << shift;
+		shift += 7;
+	} while (*p++ & 0x80);
+	*v = r;
+	return p;
+}
+
+/* A decoder over a block: reads at off, aims pointers into it. */
+struct set_dec {
+	const uint8_t	*b;
+	size_t		 off;
+};
+
+static void
+dec_get(struct set_dec *d, void *dst, size_t n)
+{
+	memcpy(dst, d->b + d->off, n);
+	d->off += n;
+}
+
+static void
+dec_addr(struct set_dec *d, struct bgp_addr *ad)
+{
+	dec_get(d, &ad->afi, 1);
+	dec_get(d, ad->b, addr_len(ad));
+}
+
+/* An array written by enc_array (or none): *dst aims into the block. */
+static const void *
+dec_array(struct set_dec *d, bool present, uint32_t *n, size_t elem,
+    size_t align)
+{
+	const void *p;
+
+	*n = 0;
+	if (!present)
+		return NULL;
+	d->off = (size_t)(leb_get(d->b + d->off, n) - d->b);
+	d->off = (d->off + align - 1) & ~(align - 1);
+	p = d->b + d->off;
+	d->off += (size_t)*n * elem;
+	return p;
+}
+
+/* Walk s's content: fill v if not NULL, and *sp. */
+static void
+set_decode(const struct attr_set *s, struct attrs *v, struct set_span *sp)
+{
+	struct set_dec d = { (const uint8_t *)s, SET_HDR };
+	struct attrs scratch;
+	uint16_t pr = s->present;
+	uint32_t n;
+
+	if (v == NULL)
+		v = &scratch;
+	v->has = s->has & SET_HAS_BITS;
+	v->nexthop_self = (s->has & SET_NEXTHOP_SELF) != 0;
+	v->origin = 0;
+	if (pr & SP_ORIGIN)
+		dec_get(&d, &v->origin, 1);
+	v->med = v->local_pref = 0;
+	if (pr & SP_MED)
+		dec_get(&d, &v->med, 4);
+	if (pr & SP_LOCAL_PREF)
+		dec_get(&d, &v->local_pref, 4);
+	v->aggregator_as = v->aggregator_id = 0;
+	if (pr & SP_AGGREGATOR) {
+		dec_get(&d, &v->aggregator_as, 4);
+		dec_get(&d, &v->aggregator_id, 4);
+	}
+	v->as4_aggregator_as = v->as4_aggregator_id = 0;
+	if (pr & SP_AS4_AGGR) {
+		dec_get(&d, &v->as4_aggregator_as, 4);
+		dec_get(&d, &v->as4_aggregator_id, 4);
+	}
+	v->originator_id = 0;
+	if (pr & SP_ORIGINATOR)
+		dec_get(&d, &v->originator_id, 4);
+	v->aigp = 0;
+	if (pr & SP_AIGP)
+		dec_get(&d, &v->aigp, 8);
+	memset(&v->nexthop, 0, sizeof(v->nexthop));
+	memset(&v->nexthop_ll, 0, sizeof(v->nexthop_ll));
+	if (pr & SP_NEXTHOP)
+		dec_addr(&d, &v->nexthop);
+	if (pr & SP_NEXTHOP_LL)
+		dec_addr(&d, &v->nexthop_ll);
+	v->aspath = (uint8_t *)dec_array(&d, pr & SP_ASPATH, &v->aspath_len, 1,
+	    1);
+	v->as4path = (uint8_t *)dec_array(&d, pr & SP_AS4PATH, &v->as4path_len,
+	    1, 1);
+	v->comms = (uint32_t *)dec_array(&d, pr & SP_COMMS, &v->ncomms,
+	    sizeof(*v->comms), 4);
+	v->lcomms = (struct attr_lcomm *)dec_array(&d, pr & SP_LCOMMS,
+	    &v->nlcomms, sizeof(*v->lcomms), 4);
+	v->clusters = (uint32_t *)dec_array(&d, pr & SP_CLUSTERS,
+	    &v->nclusters, sizeof(*v->clusters), 4);
+	v->ecomms = (uint64_t *)dec_array(&d, pr & SP_ECOMMS, &v->necomms,
+	    sizeof(*v->ecomms), 8);
+	sp->raws_at = d.off;
+	v->raws = (struct attr_raw *)dec_array(&d, pr & SP_RAWS, &v->nraws,
+	    sizeof(*v->raws), _Alignof(struct attr_raw));
+	sp->nraws = v->nraws;
+	if (v->nraws != 0) {
+		sp->raws_at = (size_t)((const uint8_t *)v->raws -
+		    (const uint8_t *)s);
+		for (n = 0; n < v->nraws; n++)
+			d.off += v->raws[n].len;
+	}
+	sp->len = d.off;
+	v->store = &view_store;
+}
+
+const struct attrs *
+attrs_view(const struct attr_set *s, struct attrs *v)
+{
+	struct set_span sp;
+
+	set_decode(s, v, &sp);
+	return v;
+}
+
+bool
+attrs_is_view(const struct attrs *a)
+{
+	return a->store == &view_store;
+}
+
+/* 64-bit multiply-mix over n bytes, 8 at a time. */
+static uint64_t
+mix_bytes(uint64_t h, const uint8_t *p, size_t n)
+{
+	const uint64_t k = 0x9E3779B97F4A7C15ull;
+	uint64_t w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	if (n > 0) {
+		w = (uint64_t)n << 56;
+		memcpy(&w, p, n);
+		h = (h ^ w ^ ((uint64_t)n << 59)) * k;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+/* The hash of a block's content (b: its start; the raws' data pointers
+ * left out). */
+static uint32_t
+block_hash(const uint8_t *b, const struct set_span *sp)
+{
+	uint64_t h = 0xCBF29CE484222325ull;
+	size_t data = sp->raws_at + sp->nraws * sizeof(struct attr_raw);
+
+	h = mix_bytes(h, b + SET_CONTENT, sp->raws_at - SET_CONTENT);
+	for (uint32_t i = 0; i < sp->nraws; i++)
+		h = mix_bytes(h, b + sp->raws_at + i * sizeof(struct attr_raw),
+		    offsetof(struct attr_raw, data));
+	h = mix_bytes(h, b + data, sp->len - data);
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ull;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+/* Same content? (x and y: block starts, both spans sp) */
+static bool
+block_same(const uint8_t *x, const uint8_t *y, const struct set_span *sp)
+{
+	size_t data = sp->raws_at + sp->nraws * sizeof(struct attr_raw);
+
+	if (memcmp(x + SET_CONTENT, y + SET_CONTENT,
+	    sp->raws_at - SET_CONTENT) != 0)
+		return false;
+	for (uint32_t i = 0; i < sp->nraws; i++) {
+		size_t o = sp->raws_at + i * sizeof(struct attr_raw);
+
+		if (memcmp(x + o, y + o, offsetof(struct attr_raw, data)) != 0)
+			return false;
+	}
+	return memcmp(x + data, y + data, sp->len - data) == 0;
+}
+
+/* ---- the slab ---- */
+
+/*
+ * A table's sets live in chunks it allocates (no malloc header per set),
+ * 8-aligned blocks of a multiple of 8 bytes named by 32-bit ids: chunk
+ * number << 18 | offset / 4. Chunks start at 4 KiB and double up to 1
+ * MiB; a set bigger than a chunk gets one of its own, given back when the
+ * set goes. A freed block goes on a free list of its size (exact sizes up
+ * to SLAB_SMALL_WORDS words, one list searched for the rest), and the
+ * next set of that size reuses it. Chunks are not given back: a table
+ * keeps, per block size, the most sets of that size it ever held.
+ */
+#define SLAB_OFF_BITS	18
+#define SLAB_CHUNK_MAX	((size_t)4 << SLAB_OFF_BITS)	/* 1 MiB */
+#define SLAB_CHUNK_MIN	((size_t)4096)
+#define SLAB_MAX_CHUNKS	((size_t)1 << (32 - SLAB_OFF_BITS))
+#define SLAB_SMALL_WORDS 1024				/* 4 KiB */
+/* the first block's offset in a chunk: id 0 is no set, blocks 8-aligned */
+#define SLAB_FIRST	((size_t)SET_ALIGN)
+
+struct slab_free {
+	uint32_t	 next;		/* id, 0: none */
+	uint32_t	 words;
+};
+
+struct set_slab {
+	uint8_t		**chunk;	/* NULL: a free number */
+	size_t		*chunk_size;
+	size_t		 nchunk;
+	size_t		 cur;		/* the chunk being filled */
+	size_t		 cur_used;	/* bytes */
+	size_t		 next_size;	/* of the next chunk */
+	uint32_t	 small[SLAB_SMALL_WORDS + 1];
+	uint32_t	 big;		/* free blocks bigger */
+	size_t		 live_bytes;	/* in sets */
+	size_t		 chunk_bytes;	/* in chunks */
+};
+
+static void *
+slab_at(const struct set_slab *sl, uint32_t id)
+{
+	return sl->chunk[id >> SLAB_OFF_BITS] +
+	    ((size_t)(id & ((1u << SLAB_OFF_BITS) - 1)) << 2);
+}
+
+static uint32_t
+slab_id(size_t chunk, size_t off)
+{
+	return (uint32_t)(chunk << SLAB_OFF_BITS | off >> 2);
+}
+
+/* A chunk number for a new chunk of size bytes. */
+static size_t
+slab_new_chunk(struct set_slab *sl, size_t size)
+{
+	size_t c;
+
+	for (c = 0; c < sl->nchunk && sl->chunk[c] != NULL; c++)
+		;
+	if (c == sl->nchunk) {
+		if (sl->nchunk == SLAB_MAX_CHUNKS) {
+			fprintf(stderr, "attrs: attribute set slab full\n");
+			abort();
+		}
+		sl->chunk = xreallocarray(sl->chunk, sl->nchunk + 1,
+		    sizeof(*sl->chunk));
+		sl->chunk_size = xreallocarray(sl->chunk_size, sl->nchunk + 1,
+		    sizeof(*sl->chunk_size));
+		sl->nchunk++;
+	}
+	sl->chunk[c] = xmalloc(size);
+	sl->chunk_size[c] = size;
+	sl->chunk_bytes += size;
+	return c;
+}
+
+static void
+slab_free_block(struct set_slab *sl, uint32_t id, size_t bytes)
+{
+	struct slab_free f = { 0, (uint32_t)(bytes / 4) };
+
+	if (f.words <= SLAB_SMALL_WORDS) {
+		f.next = sl->small[f.words];
+		sl->small[f.words] = id;
+	} else {
+		f.next = sl->big;
+		sl->big = id;
+	}
+	memcpy(slab_at(sl, id), &f, sizeof(f));
+}
+
+/* A block of bytes (a multiple of 8); its id in *id. */
+static void *
+slab_alloc(struct set_slab *sl, size_t bytes, uint32_t *id)
+{
+	size_t words = bytes / 4;
+	uint32_t *pp = words <= SLAB_SMALL_WORDS ? &sl->small[words] : &sl->big;
+	struct slab_free f;
+
+	sl->live_bytes += bytes;
+	for (; *pp != 0; pp = &((struct slab_free *)slab_at(sl, *pp))->next) {
+		memcpy(&f, slab_at(sl, *pp), sizeof(f));
+		if (f.words == words) {
+			*id = *pp;
+			*pp = f.next;
+			return slab_at(sl, *id);
+		}
+	}
+	if (bytes > SLAB_CHUNK_MAX - SLAB_FIRST) {
+		/* a chunk of its own */
+		size_t c = slab_new_chunk(sl, bytes + SLAB_FIRST);
+
+		*id = slab_id(c, SLAB_FIRST);
+		return sl->chunk[c] + SLAB_FIRST;
+	}
+	if (sl->nchunk == 0 || sl->cur_used + bytes > sl->chunk_size[sl->cur]) {
+		size_t size = sl->next_size;
+
+		/* the old chunk's tail serves a later set of its size */
+		if (sl->nchunk != 0 &&
+		    sl->chunk_size[sl->cur] - sl->cur_used >= SET_ALIGN)
+			slab_free_block(sl, slab_id(sl->cur, sl->cur_used),
+			    sl->chunk_size[sl->cur] - sl->cur_used);
+		while (size < bytes + SLAB_FIRST)
+			size *= 2;
+		sl->cur = slab_new_chunk(sl, size);
+		sl->cur_used = SLAB_FIRST;
+		if (sl->next_size < SLAB_CHUNK_MAX)
+			sl->next_size *= 2;
+	}
+	*id = slab_id(sl->cur, sl->cur_used);
+	sl->cur_used += bytes;
+	return slab_at(sl, *id);
+}
+
+static void
+slab_release(struct set_slab *sl, uint32_t id, size_t bytes)
+{
+	size_t c = id >> SLAB_OFF_BITS;
+
+	sl->live_bytes -= bytes;
+	if (sl->chunk_size[c] == bytes + SLAB_FIRST &&
+	    bytes > SLAB_CHUNK_MAX - SLAB_FIRST) {
+		sl->chunk_bytes -= sl->chunk_size[c];
+		free(sl->chunk[c]);
+		sl->chunk[c] = NULL;
+		return;
+	}
+	slab_free_block(sl, id, bytes);
+}
+
+static void
+slab_init(struct set_slab *sl)
+{
+	memset(sl, 0, sizeof(*sl));
+	sl->next_size = SLAB_CHUNK_MIN;
+}
+
+static void
+slab_fini(struct set_slab *sl)
+{
+	for (size_t c = 0; c < sl->nchunk; c++)
+		free(sl->chunk[c]);
+	free(sl->chunk);
+	free(sl->chunk_size);
+}
+
 /* ---- intern table ---- */
+
+/*
+ * Chained buckets of set ids that grow a step at a time: while old is
+ * there, its buckets [0, moved) have gone to the new array and the others
+ * still hold their sets, TABLE_MOVE_STEP of them moving on every intern
+ * and release (a whole rehash of a million sets held the loop for tens of
+ * ms). Sets keep no hash: a move or a release hashes the set again.
+ */
+#define TABLE_MOVE_STEP	64
+
+struct attr_table {
+	uint32_t	*buckets;
+	size_t		 nbuckets;	/* power of two */
+	uint32_t	*old;		/* being moved from, or NULL */
+	size_t		 nold;
+	size_t		 moved;
+	size_t		 count;
+	uint16_t	 number;	/* in table_reg */
+	bool		 closing;	/* freed, sets still referenced */
+	struct set_slab	 slab;
+	uint8_t		*scratch;	/* a builder encoded */
+	size_t		 scratch_cap;
+};
+
+/* A set names its table by number (2 bytes, not a pointer): the tables
+ * in use, [0] never. */
+static struct attr_table **table_reg;
+static size_t table_nreg;
+
+static struct attr_set *
+set_at(const struct attr_table *t, uint32_t id)
+{
+	return slab_at(&t->slab, id);
+}
+
+static uint32_t
+set_hash(const struct attr_set *s)
+{
+	struct set_span sp;
+
+	set_decode(s, NULL, &sp);
+	return block_hash((const uint8_t *)s, &sp);
+}
 
 struct attr_table *
 attr_table_new(void)
 {
 	struct attr_table *t = xcalloc(1, sizeof(*t));
+	size_t n;
 
 	t->nbuckets = 256;
 	t->buckets = xcalloc(t->nbuckets, sizeof(*t->buckets));
+	slab_init(&t->slab);
+	for (n = 1; n < table_nreg && table_reg[n] != NULL; n++)
+		;
+	if (n == UINT16_MAX + 1) {
+		fprintf(stderr, "attrs: too many attribute tables\n");
+		abort();
+	}
+	if (n >= table_nreg) {
+		table_reg = xreallocarray(table_reg, n + 1, sizeof(*table_reg));
+		table_nreg = n + 1;
+	}
+	table_reg[n] = t;
+	t->number = (uint16_t)n;
 	return t;
+}
+
+static void
+table_destroy(struct attr_table *t)
+{
+	table_reg[t->number] = NULL;
+	slab_fini(&t->slab);
+	free(t->scratch);
+	free(t->buckets);
+	free(t->old);
+	free(t);
 }
 
 void
@@ -520,20 +1134,11 @@ attr_table_free(struct attr_table *t)
 {
 	if (t == NULL)
 		return;
-	/* sets still referenced are detached so a late unref frees them */
-	for (size_t i = 0; i < t->nbuckets; i++) {
-		for (struct attrs_interned *s = t->buckets[i]; s != NULL;
-		    s = s->st.chain)
-			s->st.table = NULL;
-	}
-	for (size_t i = t->moved; i < t->nold; i++) {
-		for (struct attrs_interned *s = t->old[i]; s != NULL;
-		    s = s->st.chain)
-			s->st.table = NULL;
-	}
-	free(t->buckets);
-	free(t->old);
-	free(t);
+	/* sets still referenced keep it until the last is released */
+	if (t->count > 0)
+		t->closing = true;
+	else
+		table_destroy(t);
 }
 
 size_t
@@ -543,7 +1148,7 @@ attr_table_count(const struct attr_table *t)
 }
 
 /* The bucket a set of hash h lives in (or goes to). */
-static struct attrs_interned **
+static uint32_t *
 table_bucket(const struct attr_table *t, uint32_t h)
 {
 	if (t->old != NULL && (h & (t->nold - 1)) >= t->moved)
@@ -556,17 +1161,18 @@ static void
 table_move(struct attr_table *t, size_t steps)
 {
 	while (t->old != NULL && steps-- > 0) {
-		struct attrs_interned *s = t->old[t->moved], *next;
+		uint32_t id = t->old[t->moved], next;
 
-		for (; s != NULL; s = next) {
-			struct attrs_interned **b =
-			    &t->buckets[s->st.hash & (t->nbuckets - 1)];
+		for (; id != 0; id = next) {
+			struct attr_set *s = set_at(t, id);
+			uint32_t *b =
+			    &t->buckets[set_hash(s) & (t->nbuckets - 1)];
 
-			next = s->st.chain;
-			s->st.chain = *b;
-			*b = s;
+			next = s->chain;
+			s->chain = *b;
+			*b = id;
 		}
-		t->old[t->moved] = NULL;
+		t->old[t->moved] = 0;
 		if (++t->moved == t->nold) {
 			free(t->old);
 			t->old = NULL;
@@ -586,156 +1192,104 @@ table_grow(struct attr_table *t)
 	t->buckets = xcalloc(t->nbuckets, sizeof(*t->buckets));
 }
 
-/*
- * Place n bytes of src in the blob at *off (8-byte aligned for the u64
- * and u32 arrays) and return where; an empty array takes no room. With
- * blob NULL only count (blob_size).
- */
-static void *
-blob_put(uint8_t *blob, size_t *off, const void *src, size_t n)
-{
-	void *dst;
-
-	if (n == 0)
-		return NULL;
-	*off = (*off + 7) & ~(size_t)7;
-	dst = blob != NULL ? blob + *off : NULL;
-	if (dst != NULL)
-		memcpy(dst, src, n);
-	*off += n;
-	return dst;
-}
-
-/* Lay a's arrays out in blob (NULL: only measure); the size used. */
-static size_t
-blob_layout(uint8_t *blob, struct attrs *d, const struct attrs *a)
-{
-	size_t off = 0;
-
-	d->aspath = blob_put(blob, &off, a->aspath, a->aspath_len);
-	d->as4path = blob_put(blob, &off, a->as4path, a->as4path_len);
-	d->comms = blob_put(blob, &off, a->comms,
-	    a->ncomms * sizeof(*a->comms));
-	d->ecomms = blob_put(blob, &off, a->ecomms,
-	    a->necomms * sizeof(*a->ecomms));
-	d->lcomms = blob_put(blob, &off, a->lcomms,
-	    a->nlcomms * sizeof(*a->lcomms));
-	d->clusters = blob_put(blob, &off, a->clusters,
-	    a->nclusters * sizeof(*a->clusters));
-	d->raws = blob_put(blob, &off, a->raws,
-	    a->nraws * sizeof(*a->raws));
-	for (size_t i = 0; i < a->nraws; i++) {
-		void *data = blob_put(blob, &off, a->raws[i].data,
-		    a->raws[i].len);
-
-		if (blob != NULL)
-			d->raws[i].data = data;
-	}
-	return off;
-}
-
-static struct attrs_interned *
-interned_new(const struct attrs *a, uint32_t hash)
-{
-	struct attrs scratch;
-	struct attrs_interned *s;
-
-	s = xmalloc(sizeof(*s) + blob_layout(NULL, &scratch, a));
-	memset(&s->st, 0, sizeof(s->st));
-	s->a = *a;
-	blob_layout(s->blob, &s->a, a);
-	s->st.h.interned = true;
-	s->st.refcnt = 1;
-	s->st.hash = hash;
-	s->a.store = &s->st.h;
-	return s;
-}
-
 void
 attr_table_memory(const struct attr_table *t, struct attr_table_mem *m)
 {
-	struct attrs scratch;
-
 	m->sets = t->count;
-	m->set_bytes = 0;
+	m->set_bytes = t->slab.live_bytes;
+	m->slab_bytes = t->slab.chunk_bytes;
 	m->bucket_bytes = (t->nbuckets + t->nold) * sizeof(*t->buckets);
-	for (size_t i = 0; i < t->nbuckets; i++)
-		for (const struct attrs_interned *s = t->buckets[i]; s != NULL;
-		    s = s->st.chain)
-			m->set_bytes += sizeof(*s) +
-			    blob_layout(NULL, &scratch, &s->a);
-	for (size_t i = t->moved; i < t->nold; i++)
-		for (const struct attrs_interned *s = t->old[i]; s != NULL;
-		    s = s->st.chain)
-			m->set_bytes += sizeof(*s) +
-			    blob_layout(NULL, &scratch, &s->a);
 }
 
-const struct attrs *
+const struct attr_set *
 attrs_intern(struct attr_table *t, const struct attrs *a)
 {
-	uint32_t h;
-	struct attrs_interned *s, **b;
+	struct set_span sp, ss;
+	uint32_t h, id, *b;
+	struct attr_set *s;
+	size_t size;
 
-	if (attrs_is_interned(a) && interned_hdr(a)->table == t)
-		return attrs_ref(a);
-	h = attrs_hash(a);
-	for (s = *table_bucket(t, h); s != NULL; s = s->st.chain)
-		if (s->st.hash == h && attrs_equal(&s->a, a))
-			return attrs_ref(&s->a);
+	set_encode(NULL, a, &sp);
+	size = set_block_size(sp.len);
+	if (size > t->scratch_cap) {
+		free(t->scratch);
+		t->scratch = xmalloc(size);
+		t->scratch_cap = size;
+	}
+	set_encode(t->scratch, a, &sp);
+	h = block_hash(t->scratch, &sp);
+	for (id = *table_bucket(t, h); id != 0; id = s->chain) {
+		s = set_at(t, id);
+		if (memcmp((uint8_t *)s + SET_CONTENT, t->scratch + SET_CONTENT,
+		    SET_HDR - SET_CONTENT) != 0)
+			continue;
+		set_decode(s, NULL, &ss);
+		if (ss.len == sp.len && ss.raws_at == sp.raws_at &&
+		    ss.nraws == sp.nraws &&
+		    block_same((uint8_t *)s, t->scratch, &sp))
+			return attrs_ref(s);
+	}
 	table_move(t, TABLE_MOVE_STEP);
 	if (t->count >= t->nbuckets)
 		table_grow(t);
-	s = interned_new(a, h);
-	s->st.table = t;
-	b = table_bucket(t, h);
-	s->st.chain = *b;
-	*b = s;
-	t->count++;
-	return &s->a;
-}
+	s = slab_alloc(&t->slab, size, &id);
+	memcpy((uint8_t *)s + SET_CONTENT, t->scratch + SET_CONTENT,
+	    sp.len - SET_CONTENT);
+	for (uint32_t i = 0; i < sp.nraws; i++) {
+		struct attr_raw *r = (struct attr_raw *)((uint8_t *)s +
+		    sp.raws_at) + i;
 
-const struct attrs *
-attrs_ref(const struct attrs *a)
-{
-	if (attrs_is_interned(a))
-		interned_hdr(a)->refcnt++;
-	return a;
-}
-
-static void
-table_remove(struct attr_table *t, struct attrs_interned *s)
-{
-	struct attrs_interned **pp = table_bucket(t, s->st.hash);
-
-	for (; *pp != NULL; pp = &(*pp)->st.chain) {
-		if (*pp == s) {
-			*pp = s->st.chain;
-			t->count--;
-			break;
-		}
+		r->data = (uint8_t *)s + (r->data - t->scratch);
 	}
-	table_move(t, TABLE_MOVE_STEP);
+	s->refcnt = 1;
+	s->table = t->number;
+	b = table_bucket(t, h);
+	s->chain = *b;
+	*b = id;
+	t->count++;
+	return s;
+}
+
+const struct attr_set *
+attrs_ref(const struct attr_set *s)
+{
+	if (s != NULL)
+		((struct attr_set *)s)->refcnt++;
+	return s;
+}
+
+unsigned long
+attrs_refcount(const struct attr_set *s)
+{
+	return s->refcnt;
 }
 
 void
-attrs_unref(const struct attrs *a)
+attrs_unref(const struct attr_set *cs)
 {
-	struct attrs_interned *s;
+	struct attr_set *s = (struct attr_set *)cs;
+	struct attr_table *t;
+	uint32_t *pp;
 
-	if (a == NULL || !attrs_is_interned(a))
+	if (s == NULL || --s->refcnt > 0)
 		return;
-	if (--interned_hdr(a)->refcnt > 0)
-		return;
-	s = (struct attrs_interned *)((uint8_t *)a -
-	    offsetof(struct attrs_interned, a));
-	if (s->st.table != NULL)
-		table_remove(s->st.table, s);
-	free(s);
-}
+	t = table_reg[s->table];
+	for (pp = table_bucket(t, set_hash(s)); *pp != 0;
+	    pp = &set_at(t, *pp)->chain) {
+		if (set_at(t, *pp) == s) {
+			uint32_t id = *pp;
+			struct set_span sp;
 
-bool
-attrs_is_interned(const struct attrs *a)
-{
-	return a->store != NULL && a->store->interned;
+			*pp = s->chain;
+			t->count--;
+			set_decode(s, NULL, &sp);
+			slab_release(&t->slab, id, set_block_size(sp.len));
+			break;
+		}
+	}
+	if (t->closing && t->count == 0) {
+		table_destroy(t);
+		return;
+	}
+	table_move(t, TABLE_MOVE_STEP);
 }

@@ -78,7 +78,7 @@ static void	peer_enter(void *, enum fsm_state, enum fsm_state,
 static const char *peer_fsm_name(void *);
 static void	peer_read_messages(struct peer *);
 static void	peer_kick(struct peer *);
-static const struct attrs *peer_route_attrs(struct peer *,
+static const struct attr_set *peer_route_attrs(struct peer *,
 		    const struct cfg_route *);
 
 static const struct fsm_ops peer_fsm_ops = {
@@ -1113,7 +1113,7 @@ peer_load_routes(struct peer *p)
 		return;		/* its update group has them */
 	for (size_t i = 0; i < c->nroutes; i++) {
 		const struct cfg_route *r = &c->routes[i];
-		const struct attrs *a;
+		const struct attr_set *a;
 		struct nlri n;
 
 		if (r->watchdog != NULL)
@@ -1162,12 +1162,12 @@ peer_schedule_kick_one(struct peer *p)
  * now when the local address is known, so that a route announced with
  * the literal address and then with "self" is the same route.
  */
-static const struct attrs *
+static const struct attr_set *
 peer_route_attrs(struct peer *p, const struct cfg_route *r)
 {
 	struct bgp_addr self = p->local_now;
 	struct attrs a;
-	const struct attrs *ia;
+	const struct attr_set *ia;
 
 	if (!r->attrs.nexthop_self || self.afi == 0)
 		return attrs_intern(p->env->attrs, &r->attrs);
@@ -1195,7 +1195,9 @@ enum route_fit
 peer_route_fit(struct peer *p, const struct cfg_route *r, size_t *need,
     size_t *limit)
 {
-	const struct attrs *a = peer_route_attrs(p, r);
+	const struct attr_set *set = peer_route_attrs(p, r);
+	struct attrs view;
+	const struct attrs *a = attrs_view(set, &view);
 	struct adj_rib_pack_ctx ctx;
 	enum route_fit fit = ROUTE_FITS;
 
@@ -1219,14 +1221,14 @@ peer_route_fit(struct peer *p, const struct cfg_route *r, size_t *need,
 		if (*need == 0 || *need > *limit)
 			fit = ROUTE_TOO_BIG;
 	}
-	attrs_unref(a);
+	attrs_unref(set);
 	return fit;
 }
 
 void
 peer_announce(struct peer *p, const struct cfg_route *r, unsigned src)
 {
-	const struct attrs *a = peer_route_attrs(p, r);
+	const struct attr_set *a = peer_route_attrs(p, r);
 
 	struct nlri n = cfg_route_nlri(r);
 
@@ -1241,7 +1243,7 @@ void
 peer_withdraw(struct peer *p, const struct cfg_route *r)
 {
 	struct nlri n = cfg_route_nlri(r);
-	const struct attrs *a = NULL;
+	const struct attr_set *a = NULL;
 
 	/* the families whose withdrawals carry attributes carry the
 	 * withdrawal's own (ExaBGP main: the command's, not the route's) */
@@ -1401,7 +1403,7 @@ struct rib_in_walk {
 	struct peer		*p;
 	const struct update_msg	*m;
 	const struct bgp_addr	*nh;	/* the next hop of a */
-	const struct attrs	*a;
+	const struct attr_set	*a;
 };
 
 static void

@@ -325,9 +325,11 @@ api_show_neighbors_json(struct daemon *d, struct api_client *c,
 
 /* Does a carry the community of the lookup? */
 static bool
-lookup_attrs_ok(void *arg, const struct attrs *a)
+lookup_attrs_ok(void *arg, const struct attr_set *s)
 {
 	const struct api_rib_lookup *l = arg;
+	struct attrs view;
+	const struct attrs *a = attrs_view(s, &view);
 
 	switch (l->comm_kind) {
 	case API_COMM_NONE:
@@ -385,9 +387,11 @@ struct show_json_rib {
  * next hop.
  */
 static void
-show_json_route(void *arg, const struct nlri *n, const struct attrs *a)
+show_json_route(void *arg, const struct nlri *n, const struct attr_set *s)
 {
 	struct show_json_rib *rs = arg;
+	struct attrs view;
+	const struct attrs *a = attrs_view(s, &view);
 	struct sbuf *o = &rs->arr->buf;
 	char buf[PREFIX_STRLEN];
 	struct prefix p;

@@ -93,11 +93,11 @@ ctx_init(struct adj_rib_pack_ctx *ctx, struct capture *c, size_t max)
 	ctx->arg = c;
 }
 
-static const struct attrs *
+static const struct attr_set *
 make_attrs(struct attr_table *t, uint32_t med, bool v6)
 {
 	struct attrs a;
-	const struct attrs *ia;
+	const struct attr_set *ia;
 
 	attrs_init(&a);
 	a.has = ATTR_HAS_ORIGIN | ATTR_HAS_NEXT_HOP | ATTR_HAS_MED;
@@ -134,7 +134,7 @@ START_TEST(test_announce_then_withdraw_sends_nothing)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *a = make_attrs(t, 1, false);
+	const struct attr_set *a = make_attrs(t, 1, false);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct prefix p = v4(1, 24);
@@ -159,8 +159,8 @@ START_TEST(test_identical_reannounce_sends_nothing)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *a = make_attrs(t, 1, false);
-	const struct attrs *b = make_attrs(t, 1, false);
+	const struct attr_set *a = make_attrs(t, 1, false);
+	const struct attr_set *b = make_attrs(t, 1, false);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct prefix p = v4(1, 24);
@@ -183,8 +183,8 @@ START_TEST(test_last_word_wins)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *a = make_attrs(t, 1, false);
-	const struct attrs *b = make_attrs(t, 2, false);
+	const struct attr_set *a = make_attrs(t, 1, false);
+	const struct attr_set *b = make_attrs(t, 2, false);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct prefix p = v4(1, 24);
@@ -212,7 +212,7 @@ pack_many(size_t max, bool v6fam, size_t n, size_t *msgs)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *a = make_attrs(t, 7, v6fam);
+	const struct attr_set *a = make_attrs(t, 7, v6fam);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	enum family_id fam = v6fam ? FAM_IPV6_UNICAST : FAM_IPV4_UNICAST;
@@ -268,7 +268,7 @@ START_TEST(test_group_updates_off)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *a = make_attrs(t, 7, false);
+	const struct attr_set *a = make_attrs(t, 7, false);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 
@@ -291,8 +291,8 @@ START_TEST(test_resend_after_reconnect)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *a = make_attrs(t, 7, false);
-	const struct attrs *b = make_attrs(t, 8, false);
+	const struct attr_set *a = make_attrs(t, 7, false);
+	const struct attr_set *b = make_attrs(t, 8, false);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 
@@ -331,7 +331,7 @@ START_TEST(test_family_not_negotiated)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *a = make_attrs(t, 7, true);
+	const struct attr_set *a = make_attrs(t, 7, true);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct prefix p = v6(1);
@@ -356,7 +356,7 @@ START_TEST(test_back_pressure)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs **sets = calloc(20000, sizeof(*sets));
+	const struct attr_set **sets = calloc(20000, sizeof(*sets));
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 
@@ -389,7 +389,7 @@ START_TEST(test_path_ids_are_distinct_routes)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *a = make_attrs(t, 7, false);
+	const struct attr_set *a = make_attrs(t, 7, false);
 	struct prefix p = v4(1, 24);
 
 	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 1, a);
@@ -423,12 +423,12 @@ toobig_cb(void *arg, const struct nlri *n, size_t routes, size_t need)
 }
 
 /* An attribute set with an AS_PATH of nasn ASNs (4 octets each). */
-static const struct attrs *
+static const struct attr_set *
 make_long_path(struct attr_table *t, size_t nasn, uint32_t med)
 {
 	uint32_t asns[255];
 	struct attrs a;
-	const struct attrs *ia;
+	const struct attr_set *ia;
 
 	attrs_init(&a);
 	a.has = ATTR_HAS_ORIGIN | ATTR_HAS_NEXT_HOP | ATTR_HAS_MED;
@@ -449,12 +449,12 @@ make_long_path(struct attr_table *t, size_t nasn, uint32_t med)
 
 /* Attributes of exactly `total` encoded octets (a raw optional
  * transitive attribute pads them), IPv4 unicast, iBGP. */
-static const struct attrs *
+static const struct attr_set *
 make_sized(struct attr_table *t, size_t total)
 {
 	static uint8_t pad[65535];
 	struct attrs a;
-	const struct attrs *ia;
+	const struct attr_set *ia;
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	uint8_t buf[65535];
@@ -485,8 +485,8 @@ START_TEST(test_toobig_route_alone_not_sent)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *small = make_attrs(t, 1, false);
-	const struct attrs *huge = make_long_path(t, 1100, 2);
+	const struct attr_set *small = make_attrs(t, 1, false);
+	const struct attr_set *huge = make_long_path(t, 1100, 2);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct toobig_seen tb = { 0 };
@@ -549,8 +549,8 @@ START_TEST(test_toobig_reannounce_withdraws_old)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *small = make_attrs(t, 1, false);
-	const struct attrs *huge = make_long_path(t, 1100, 2);
+	const struct attr_set *small = make_attrs(t, 1, false);
+	const struct attr_set *huge = make_long_path(t, 1100, 2);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct toobig_seen tb = { 0 };
@@ -590,7 +590,7 @@ START_TEST(test_toobig_nlri_does_not_fit)
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
 	/* 19 header + 4 lengths + attrs + nlri <= 4096 */
-	const struct attrs *a = make_sized(t, 4096 - 19 - 4 - 3);
+	const struct attr_set *a = make_sized(t, 4096 - 19 - 4 - 3);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct toobig_seen tb = { 0 };
@@ -622,8 +622,8 @@ START_TEST(test_unencodable_nexthop_not_sent)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *good = make_attrs(t, 1, false);
-	const struct attrs *bad = make_attrs(t, 2, true);
+	const struct attr_set *good = make_attrs(t, 1, false);
+	const struct attr_set *bad = make_attrs(t, 2, true);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct toobig_seen tb = { 0 };
@@ -653,8 +653,8 @@ START_TEST(test_extended_nexthop_sent)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *good = make_attrs(t, 1, false);
-	const struct attrs *v6nh = make_attrs(t, 2, true);
+	const struct attr_set *good = make_attrs(t, 1, false);
+	const struct attr_set *v6nh = make_attrs(t, 2, true);
 	struct adj_rib_pack_ctx ctx;
 	struct capture c;
 	struct toobig_seen tb = { 0 };
@@ -737,7 +737,7 @@ START_TEST(test_vpn_label_and_withdraw)
 	struct adj_rib_pack_ctx ctx;
 	struct capture cap;
 	struct raw_capture rc = { 0 };
-	const struct attrs *a;
+	const struct attr_set *a;
 	struct attrs b;
 	uint8_t n1[14], n2[14];
 	struct nlri x = vpn_nlri(n1, "003E81"), y = vpn_nlri(n2, "007D01");
@@ -791,7 +791,7 @@ START_TEST(test_vpn_coalesces)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *a = make_attrs(t, 1, false);
+	const struct attr_set *a = make_attrs(t, 1, false);
 	uint8_t n1[14];
 	struct nlri x = vpn_nlri(n1, "003E81");
 
@@ -811,8 +811,8 @@ START_TEST(test_multicast_apart)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new();
-	const struct attrs *a = make_attrs(t, 1, false);
-	const struct attrs *b = make_attrs(t, 2, false);
+	const struct attr_set *a = make_attrs(t, 1, false);
+	const struct attr_set *b = make_attrs(t, 2, false);
 	struct prefix p = v4(1, 24);
 
 	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
@@ -846,7 +846,7 @@ START_TEST(test_memory_after_burst)
 	struct adj_rib_mem m;
 
 	for (unsigned i = 0; i < N; i++) {
-		const struct attrs *a = make_attrs(t, i, false);
+		const struct attr_set *a = make_attrs(t, i, false);
 		struct prefix p = v4(i, 24);
 
 		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
@@ -870,7 +870,7 @@ START_TEST(test_memory_after_burst)
 	ck_assert_uint_eq(m.nlri_bytes, 0);
 	/* and the queue works as before after shrinking */
 	{
-		const struct attrs *a = make_attrs(t, 1, false);
+		const struct attr_set *a = make_attrs(t, 1, false);
 		struct prefix p = v4(N + 1, 24);
 
 		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
@@ -891,7 +891,7 @@ struct seen {
 };
 
 static void
-seen_visit(void *arg, const struct nlri *n, const struct attrs *a)
+seen_visit(void *arg, const struct nlri *n, const struct attr_set *a)
 {
 	struct seen *sn = arg;
 	struct prefix p;
@@ -927,7 +927,7 @@ query(const struct adj_rib *ro, famset_t fams, const char *pfx,
 
 static void
 ann(struct adj_rib *ro, enum family_id fam, const char *pfx, uint32_t id,
-    const struct attrs *a)
+    const struct attr_set *a)
 {
 	struct prefix p;
 
@@ -936,10 +936,12 @@ ann(struct adj_rib *ro, enum family_id fam, const char *pfx, uint32_t id,
 }
 
 static bool
-med_is_2(void *arg, const struct attrs *a)
+med_is_2(void *arg, const struct attr_set *a)
 {
+	struct attrs v;
+
 	(void)arg;
-	return a->med == 2;
+	return attrs_view(a, &v)->med == 2;
 }
 
 /* Exact, longest and more-specific matches, through the index and by
@@ -948,7 +950,7 @@ START_TEST(test_query_prefix)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new_store();
-	const struct attrs *a1 = make_attrs(t, 1, false),
+	const struct attr_set *a1 = make_attrs(t, 1, false),
 	    *a2 = make_attrs(t, 2, false), *a6 = make_attrs(t, 1, true);
 	struct seen sn;
 	struct rib_query q;
@@ -1023,7 +1025,7 @@ START_TEST(test_query_addpath)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new_store();
-	const struct attrs *a1 = make_attrs(t, 1, false);
+	const struct attr_set *a1 = make_attrs(t, 1, false);
 	struct seen sn;
 	famset_t u4 = FAMSET(FAM_IPV4_UNICAST);
 
@@ -1050,7 +1052,7 @@ START_TEST(test_query_vpn)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new_store();
-	const struct attrs *a1 = make_attrs(t, 1, false);
+	const struct attr_set *a1 = make_attrs(t, 1, false);
 	uint8_t n1[14], n2[14], rd[8];
 	struct nlri x = vpn_nlri(n1, "003E81"), y = vpn_nlri(n2, "007D01");
 	struct rib_query q;
@@ -1089,7 +1091,7 @@ START_TEST(test_query_million)
 {
 	struct attr_table *t = attr_table_new();
 	struct adj_rib *ro = adj_rib_new_store();
-	const struct attrs *a1 = make_attrs(t, 1, false);
+	const struct attr_set *a1 = make_attrs(t, 1, false);
 	struct seen sn;
 	famset_t u4 = FAMSET(FAM_IPV4_UNICAST);
 	char s[64];
@@ -1133,7 +1135,7 @@ START_TEST(test_index_grows_in_steps)
 	struct attr_table_mem am;
 
 	for (unsigned i = 0; i < N; i++) {
-		const struct attrs *a = make_attrs(t, i, false);
+		const struct attr_set *a = make_attrs(t, i, false);
 		struct prefix p = v4(i, 24);
 
 		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
@@ -1143,17 +1145,18 @@ START_TEST(test_index_grows_in_steps)
 		if (i % 9973 == 0 || i == N - 1) {
 			for (unsigned j = 0; j <= i; j++) {
 				struct prefix q = v4(j, 24);
-				const struct attrs *w = adj_rib_lookup(ro,
+				const struct attr_set *w = adj_rib_lookup(ro,
 				    FAM_IPV4_UNICAST, &q, 0);
+				struct attrs v;
 
 				ck_assert_msg(w != NULL, "route %u of %u lost",
 				    j, i);
-				ck_assert_uint_eq(w->med, j);
+				ck_assert_uint_eq(attrs_view(w, &v)->med, j);
 			}
 		}
 		if (i % 3 == 0) {
 			struct prefix q = v4(i / 2, 24);
-			const struct attrs *b = make_attrs(t, i / 2, false);
+			const struct attr_set *b = make_attrs(t, i / 2, false);
 
 			adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &q, 0);
 			ck_assert_ptr_null(adj_rib_lookup(ro, FAM_IPV4_UNICAST,

@@ -1049,7 +1049,7 @@ START_TEST(test_packing_yields_between_turns)
 	before = h.p->stats.sent[BGP_MSG_UPDATE];
 	for (uint32_t i = 0; i < N; i++) {
 		struct attrs a;
-		const struct attrs *ia;
+		const struct attr_set *ia;
 		struct prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
 
 		attrs_init(&a);
@@ -1292,7 +1292,7 @@ START_TEST(test_keepalive_ahead_of_updates)
 	/* megabytes of UPDATEs: one route each (unique MED) */
 	for (uint32_t i = 0; i < SLOW_ROUTES; i++) {
 		struct attrs a;
-		const struct attrs *ia;
+		const struct attr_set *ia;
 		struct prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
 
 		attrs_init(&a);

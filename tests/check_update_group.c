@@ -174,7 +174,7 @@ static void
 rx_route(const struct update_route *rt, void *arg)
 {
 	struct rx *x = arg;
-	const struct attrs *a;
+	const struct attr_set *a;
 	struct attrs one;
 
 	if (!rt->announce) {
@@ -304,16 +304,18 @@ struct cmp {
 };
 
 static void
-cmp_route(void *arg, const struct nlri *n, const struct attrs *a)
+cmp_route(void *arg, const struct nlri *n, const struct attr_set *a)
 {
 	struct cmp *c = arg;
-	const struct attrs *got;
+	const struct attr_set *got;
+	struct attrs va, vg;
 
 	if (!FAMSET_HAS(c->m->fams, n->fam))
 		return;
 	c->n++;
 	got = adj_rib_lookup_nlri(c->m->got, n);
-	if (got == NULL || got->med != a->med) {
+	if (got == NULL ||
+	    attrs_view(got, &vg)->med != attrs_view(a, &va)->med) {
 		if (c->ok)
 			snprintf(c->why, sizeof(c->why), "route %zu: %s",
 			    c->n, got == NULL ? "missing" : "other MED");
@@ -340,7 +342,7 @@ announce(struct gh *h, struct peer *p, uint32_t from, uint32_t n,
 {
 	for (uint32_t i = from; i < from + n; i++) {
 		struct attrs a;
-		const struct attrs *ia;
+		const struct attr_set *ia;
 		struct prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
 
 		attrs_init(&a);

@@ -19,7 +19,7 @@
 #include "evbgp/util.h"
 
 static void
-count_visit(void *arg, const struct nlri *n, const struct attrs *a)
+count_visit(void *arg, const struct nlri *n, const struct attr_set *a)
 {
 	(void)n;
 	(void)a;
@@ -46,7 +46,7 @@ main(int argc, char **argv)
 	struct adj_rib *ro = adj_rib_new_store();
 	struct rib_query q;
 	struct attrs b;
-	const struct attrs *a;
+	const struct attr_set *a;
 	size_t found = 0, seen = 0;
 	double t0, el;
 

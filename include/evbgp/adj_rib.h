@@ -44,19 +44,19 @@ void	adj_rib_free(struct adj_rib *ro);
  * taken), from source src (RIB_SRC_*). n's octets are copied.
  */
 void	adj_rib_announce_nlri(struct adj_rib *ro, const struct nlri *n,
-	    const struct attrs *a, unsigned src);
+	    const struct attr_set *a, unsigned src);
 /*
  * Want the route n withdrawn; unknown routes are ignored. A family whose
  * withdrawals carry attributes (NLRI_F_WITHDRAW_ATTRS) sends a (or, when
  * NULL, those last wanted) with the withdrawal; others send none.
  */
 void	adj_rib_withdraw_nlri(struct adj_rib *ro, const struct nlri *n,
-	    const struct attrs *a);
+	    const struct attr_set *a);
 /* Prefix families (unicast, multicast): the same by prefix. */
 void	adj_rib_announce(struct adj_rib *ro, enum family_id fam,
-	    const struct prefix *p, uint32_t path_id, const struct attrs *a);
+	    const struct prefix *p, uint32_t path_id, const struct attr_set *a);
 void	adj_rib_announce_src(struct adj_rib *ro, enum family_id fam,
-	    const struct prefix *p, uint32_t path_id, const struct attrs *a,
+	    const struct prefix *p, uint32_t path_id, const struct attr_set *a,
 	    unsigned src);
 void	adj_rib_withdraw(struct adj_rib *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id);
@@ -86,14 +86,14 @@ size_t	adj_rib_count(const struct adj_rib *ro);
 size_t	adj_rib_toobig(const struct adj_rib *ro);
 uint64_t adj_rib_toobig_total(const struct adj_rib *ro);
 /* The wanted attributes of a route (announced), or NULL. */
-const struct attrs *adj_rib_lookup_nlri(const struct adj_rib *ro,
+const struct attr_set *adj_rib_lookup_nlri(const struct adj_rib *ro,
 	    const struct nlri *n);
-const struct attrs *adj_rib_lookup(const struct adj_rib *ro,
+const struct attr_set *adj_rib_lookup(const struct adj_rib *ro,
 	    enum family_id fam, const struct prefix *p, uint32_t path_id);
 
 /* Visit every route wanted announced (n is valid during the call). */
 typedef void adj_rib_visit_fn(void *arg, const struct nlri *n,
-	    const struct attrs *a);
+	    const struct attr_set *a);
 void	adj_rib_foreach(const struct adj_rib *ro, adj_rib_visit_fn *fn,
 	    void *arg);
 
@@ -127,7 +127,7 @@ struct rib_query {
 	enum rib_match	 match;
 	const uint8_t	*rd;		/* 8 octets, or NULL: any RD */
 	/* a route's attributes pass? (NULL: all do) */
-	bool		(*attrs_ok)(void *arg, const struct attrs *a);
+	bool		(*attrs_ok)(void *arg, const struct attr_set *a);
 	void		*attrs_arg;
 };
 

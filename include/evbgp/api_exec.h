@@ -35,7 +35,7 @@ struct api_fast_entry {
 	uint8_t		 afi;		/* of the prefix it was parsed with */
 	enum family_id	 fam;
 	uint32_t	 path_id;
-	const struct attrs *attrs;	/* interned in the daemon's table */
+	const struct attr_set *attrs;	/* interned in the daemon's */
 };
 
 /* Where commands come from and where their answers go. */
