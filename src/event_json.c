@@ -736,6 +736,7 @@ struct jlist {
 	int			 fam;
 	bool			 announce;
 	const struct bgp_addr	*nh;
+	char			 nhs[ADDR_STRLEN];	/* nh as text, or "" */
 	struct sbuf		*text;	/* "[{...},{...}" until closed */
 };
 
@@ -801,6 +802,12 @@ route_list(struct jroutes *jr, const struct update_route *rt)
 	l->fam = fam;
 	l->announce = rt->announce;
 	l->nh = rt->nexthop;
+	/* the families that show the next hop per route get it from here:
+	 * formatted once per list, not per route */
+	if (rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0)
+		addr_fmt(rt->nexthop, l->nhs);
+	else
+		l->nhs[0] = '\0';
 	sbuf_reset(l->text);
 	sbuf_addc(l->text, '[');
 	return jr->last = l;
@@ -814,13 +821,11 @@ route_add(const struct update_route *rt, void *arg)
 
 	if (l == NULL)
 		return;
-	char nh[ADDR_STRLEN];
-
 	sbuf_adds(l->text, l->text->len > 1 ? ",{" : "{");
 	(jr->v6 ? nlri_json6 : nlri_json)(l->text, &rt->nlri,
 	    rt->has_path_id,
 	    rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0 ?
-	    addr_fmt(rt->nexthop, nh) : NULL);
+	    l->nhs : NULL);
 	sbuf_addc(l->text, '}');
 	/* ExaBGP 4.2 reads a global + link-local next hop (RFC 2545, 32
 	 * octets) as two next hops and lists the route under each */
