@@ -385,7 +385,7 @@ events_message(struct events *ev, struct api_subs *s,
 			ev->renderings++;
 		}
 		if (out->len > 0)
-			sup_write(h, out->p, out->len);
+			sup_write_batched(h, out->p, out->len);
 		if (sup_queued(h) > ev->high_mark)
 			behind = true;
 	}
