@@ -70,6 +70,7 @@ static void	peer_enter(void *, enum fsm_state, enum fsm_state,
 		    enum fsm_event);
 static const char *peer_fsm_name(void *);
 static void	peer_read_messages(struct peer *);
+static void	peer_read_batch(struct peer *);
 static void	peer_kick(struct peer *);
 static const struct attrs *peer_route_attrs(struct peer *,
 		    const struct cfg_route *);
@@ -387,7 +388,9 @@ hold_restart(struct peer *p)
 {
 	if (p->neg.hold_time == 0)
 		return;
-	p->hold_rx_at = mono_now();
+	/* the time the batch being read was taken up (peer_read_messages):
+	 * a clock read per message was a twentieth of receiving one */
+	p->hold_rx_at = p->rx_batch_at > 0 ? p->rx_batch_at : mono_now();
 	if (!p->hold_lazy || !evtimer_pending(p->t_hold, NULL)) {
 		timer_arm_ms(p->t_hold, p->neg.hold_time * 1000u);
 		p->hold_lazy = true;
@@ -1516,6 +1519,14 @@ peer_max_msg(const struct peer *p)
  */
 static void
 peer_read_messages(struct peer *p)
+{
+	p->rx_batch_at = mono_now();
+	peer_read_batch(p);
+	p->rx_batch_at = 0;
+}
+
+static void
+peer_read_batch(struct peer *p)
 {
 	for (int n = 0; n < PEER_MSGS_PER_WAKEUP; n++) {
 		struct evbuffer *in;
