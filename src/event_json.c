@@ -141,14 +141,20 @@ fam_key(enum family_id f, char sep, char *buf, size_t len)
  */
 #define TIME_DIGITS_MAX	48
 
-/* The digits of t in buf (TIME_DIGITS_MAX, NUL-terminated) and their
- * count; 0 when t is out of range (json-c formats it then). */
+/*
+ * The digits of t in buf (TIME_DIGITS_MAX, NUL-terminated) and their
+ * count; 0 when t is out of range (json-c formats it then). The whole
+ * seconds' digits are kept: they change once a second, the fraction on
+ * every event.
+ */
 static size_t
 time_digits(double t, char *buf)
 {
-	char tmp[24];
+	static uint64_t last_sec = UINT64_MAX;
+	static char sec_digits[24];
+	static size_t sec_n;
 	uint64_t sec, frac;
-	size_t n = 0, k = sizeof(tmp);
+	size_t n;
 
 	if (!(t >= 0 && t < 1e15))
 		return 0;
@@ -158,12 +164,20 @@ time_digits(double t, char *buf)
 		sec++;
 		frac -= 10000000;
 	}
-	do {
-		tmp[--k] = (char)('0' + sec % 10);
-		sec /= 10;
-	} while (sec != 0);
-	memcpy(buf, tmp + k, sizeof(tmp) - k);
-	n = sizeof(tmp) - k;
+	if (sec != last_sec) {
+		uint64_t v = sec;
+		size_t k = sizeof(sec_digits);
+
+		do {
+			sec_digits[--k] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v != 0);
+		sec_n = sizeof(sec_digits) - k;
+		memmove(sec_digits, sec_digits + k, sec_n);
+		last_sec = sec;
+	}
+	memcpy(buf, sec_digits, sec_n);
+	n = sec_n;
 	buf[n++] = '.';
 	for (int i = 6; i >= 0; i--) {
 		buf[n + (size_t)i] = (char)('0' + frac % 10);
@@ -1054,42 +1068,6 @@ t_env_mid(const char *host, pid_t pid, pid_t ppid)
 	return &c->text;
 }
 
-/* time_digits() with the whole seconds' digits kept: they change once a
- * second, the fraction on every event. */
-static size_t
-t_time_digits(double t, char *buf)
-{
-	static uint64_t last_sec = UINT64_MAX;
-	static char sec_digits[24];
-	static size_t sec_n;
-	uint64_t sec, frac;
-	size_t n;
-
-	if (!(t >= 0 && t < 1e15))
-		return 0;
-	sec = (uint64_t)t;
-	frac = (uint64_t)((t - (double)sec) * 1e7 + 0.5);
-	if (frac >= 10000000)
-		return time_digits(t, buf);	/* rounds up a second */
-	if (sec != last_sec) {
-		sec_n = time_digits((double)sec, buf) - 2;	/* "S.0" */
-		memcpy(sec_digits, buf, sec_n);
-		last_sec = sec;
-	}
-	memcpy(buf, sec_digits, sec_n);
-	n = sec_n;
-	buf[n++] = '.';
-	for (int i = 6; i >= 0; i--) {
-		buf[n + (size_t)i] = (char)('0' + frac % 10);
-		frac /= 10;
-	}
-	n += 7;
-	while (buf[n - 1] == '0' && buf[n - 2] != '.')
-		n--;
-	buf[n] = '\0';
-	return n;
-}
-
 static void
 t_envelope(struct sbuf *o, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
@@ -1098,7 +1076,7 @@ t_envelope(struct sbuf *o, bool v6, const struct api_source *src,
 	const struct sbuf *mid = t_env_mid(src->host != NULL ? src->host : "",
 	    src->pid, src->ppid);
 	char tbuf[TIME_DIGITS_MAX];
-	size_t tn = t_time_digits(src->time, tbuf);
+	size_t tn = time_digits(src->time, tbuf);
 
 	sbuf_adds(o, v6 ? "{\"exabgp\":\"" API_JSON6_VERSION "\",\"time\":" :
 	    "{\"exabgp\":\"" API_JSON_VERSION "\",\"time\":");

@@ -1386,6 +1386,18 @@ static const double env_times[] = { 1795609087.25, 1795609087.9999999,
 static const char *const env_hosts[] = { "vm", "vm", "evil\"},\"x\":\"",
     "caf\xc3\xa9", "bad\xff\x01", "", "vm2", "vm" };
 
+/* "time" as Python prints time.time() to 7 decimals: %.7f, trailing
+ * zeros dropped but one (the reference the kept seconds are checked
+ * against). */
+static void
+time_ref(double t, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%.7f", t);
+
+	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+		buf[--n] = '\0';
+}
+
 /* The line up to and with "counter":N, */
 static size_t
 env_prefix(const struct sbuf *b)
@@ -1430,6 +1442,15 @@ START_TEST(test_update_envelope_cached)
 		ck_assert_msg(env_prefix(&u) == env_prefix(&k) &&
 		    memcmp(u.p, k.p, env_prefix(&u)) == 0,
 		    "update:    %s\nkeepalive: %s", u.p, k.p);
+		if (s.time >= 0 && s.time < 1e15) {
+			char want[64], *at;
+
+			time_ref(s.time, want, sizeof(want));
+			at = strstr(u.p, "\"time\":") + 7;
+			ck_assert_msg(strncmp(at, want, strlen(want)) == 0 &&
+			    at[strlen(want)] == ',', "time %.9f: %s, not %s",
+			    s.time, want, u.p);
+		}
 		ck_assert_ptr_nonnull(o = parse_line(u.p, u.len));
 		json_object_put(o);
 	}
