@@ -890,6 +890,21 @@ stage_flush(struct sup_helper *h)
 		sbuf_free(&h->stage);
 }
 
+/* Gather len bytes; flushed with the loop turn, or now past the max. */
+static int
+stage_add(struct sup_helper *h, const char *data, size_t len)
+{
+	sbuf_add(&h->stage, data, len);
+	if (h->stage.len >= SUP_STAGE_MAX)
+		stage_flush(h);
+	else if (!h->flush_armed) {
+		/* run once this loop turn's callbacks are done */
+		h->flush_armed = true;
+		event_active(h->flush_ev, 0, 1);
+	}
+	return (0);
+}
+
 static void
 helper_flush_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -1703,8 +1718,10 @@ helper_room(struct sup_helper *h, size_t len)
 	return true;
 }
 
-int
-sup_write(struct sup_helper *h, const char *data, size_t len)
+/* sup_write(), or with batched sup_write_batched(). */
+static int
+helper_write(struct sup_helper *h, const char *data, size_t len,
+    bool batched)
 {
 	struct sup *s = h->sup;
 	int rc = -1;
@@ -1712,36 +1729,29 @@ sup_write(struct sup_helper *h, const char *data, size_t len)
 	if (h->state != HS_RUNNING || h->in == NULL || s->dying)
 		return (-1);
 	sup_enter(s);
-	stage_flush(h);		/* what was gathered goes first */
-	if (helper_room(h, len) &&
-	    evbuffer_add(bufferevent_get_output(h->in), data, len) == 0)
-		rc = 0;
+	if (!batched)
+		stage_flush(h);		/* what was gathered goes first */
+	if (helper_room(h, len)) {
+		if (batched)
+			rc = stage_add(h, data, len);
+		else if (evbuffer_add(bufferevent_get_output(h->in), data,
+		    len) == 0)
+			rc = 0;
+	}
 	sup_leave(s);
 	return (rc);
 }
 
 int
+sup_write(struct sup_helper *h, const char *data, size_t len)
+{
+	return (helper_write(h, data, len, false));
+}
+
+int
 sup_write_batched(struct sup_helper *h, const char *data, size_t len)
 {
-	struct sup *s = h->sup;
-	int rc = -1;
-
-	if (h->state != HS_RUNNING || h->in == NULL || s->dying)
-		return (-1);
-	sup_enter(s);
-	if (helper_room(h, len)) {
-		sbuf_add(&h->stage, data, len);
-		rc = 0;
-		if (h->stage.len >= SUP_STAGE_MAX)
-			stage_flush(h);
-		else if (!h->flush_armed) {
-			/* run once this loop turn's callbacks are done */
-			h->flush_armed = true;
-			event_active(h->flush_ev, 0, 1);
-		}
-	}
-	sup_leave(s);
-	return (rc);
+	return (helper_write(h, data, len, true));
 }
 
 size_t
