@@ -93,7 +93,8 @@ envelope_len(const struct sbuf *o)
  * both JSON dialects, is one line of JSON that parses, and its envelope
  * (written by hand, parts of it kept between events) is the one json-c
  * writes for a KEEPALIVE with the same source, whatever the host name
- * (taken from the input: escaping), pid and time; the text event runs.
+ * (taken from the input: escaping), pid and time; the text event is
+ * printable lines.
  */
 static void
 render_events(const struct update_msg *m, const struct update_ctx *ctx,
@@ -144,9 +145,16 @@ render_events(const struct update_msg *m, const struct update_ctx *ctx,
 			abort();
 		json_object_put(o);
 	}
+	/* the text event: printable lines, each ended */
 	sbuf_reset(&u);
 	event_encode_update(&u, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
 	    &parsed, m, ctx->addpath_rx);
+	if (u.len == 0 || u.p[u.len - 1] != '\n')
+		abort();
+	for (size_t i = 0; i < u.len; i++)
+		if (u.p[i] != '\n' && ((unsigned char)u.p[i] < 0x20 ||
+		    (unsigned char)u.p[i] >= 0x7f))
+			abort();
 	sbuf_free(&u);
 	sbuf_free(&k);
 }
