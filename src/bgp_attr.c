@@ -2400,8 +2400,8 @@ has_codes_init(void)
 /*
  * The same walk as over every code 1..255 (a raw is visited at its code
  * while the raws ascend; one out of order ends the raws), stepping only
- * through the codes a has: the whole table's walk was a tenth of a
- * received UPDATE's JSON.
+ * through the codes a has: the whole table's walk was ~8% of evbgpd's
+ * CPU on a stream of one-route UPDATEs to a JSON helper.
  */
 static void
 attrs_visit(const struct attrs *a, attr_visit_fn *fn, void *arg)

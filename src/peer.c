@@ -380,7 +380,7 @@ kick_cb(evutil_socket_t fd, short what, void *arg)
 /*
  * RFC 4271 §4.4, §8.2.2: the hold timer restarts on every KEEPALIVE and
  * UPDATE. Re-adding the libevent timer for each of a peer's million
- * UPDATEs cost more than their framing: the time is noted and the timer,
+ * UPDATEs was ~3% of receiving them: the time is noted and the timer,
  * armed once, runs on from the last message when it fires (hold_cb).
  */
 static void
@@ -389,7 +389,7 @@ hold_restart(struct peer *p)
 	if (p->neg.hold_time == 0)
 		return;
 	/* the time the batch being read was taken up (peer_read_messages):
-	 * a clock read per message was a twentieth of receiving one */
+	 * one clock read per batch, not per message */
 	p->hold_rx_at = p->rx_batch_at > 0 ? p->rx_batch_at : mono_now();
 	if (!p->hold_lazy || !evtimer_pending(p->t_hold, NULL)) {
 		timer_arm_ms(p->t_hold, p->neg.hold_time * 1000u);

@@ -53,8 +53,8 @@ void	 sbuf_grow(struct sbuf *b, size_t n);
 
 /*
  * The adds are inline: a received UPDATE's JSON line is ~60 of them, and
- * a call each (with strlen of a literal done at run time) was a fifth of
- * its rendering.
+ * a call each (with strlen of a literal done at run time) was ~10% of
+ * evbgpd's CPU on a stream of them.
  */
 static inline void
 sbuf_add(struct sbuf *b, const char *s, size_t n)
