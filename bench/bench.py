@@ -884,10 +884,11 @@ def run_receive_blast(a, receiver, n, k, fam):
     one route per UPDATE at ~100-300 k routes/s here, below what is measured. evbgpd listens on
     RECV_ADDR:RECV_PORT for the speaker (which connects from 127.0.0.1), and the clock runs from
     the speaker's first byte to the helper's count of N."""
-    label = 'recv-blast-%s-%s-n%d-k%d' % (receiver, fam, n, k)
+    rib_in = getattr(a, 'adj_rib_in', 'true')
+    label = 'recv-blast-%s-%s-n%d-k%d%s' % (receiver, fam, n, k, '' if rib_in == 'true' else '-norib')
     rundir = new_rundir(a, label)
     rec = {'kind': 'receive', 'injector': 'sink-blast', 'receiver': receiver, 'family': fam, 'n': n,
-           'attr_sets': k, 'rundir': rundir}
+           'attr_sets': k, 'adj_rib_in': rib_in == 'true', 'rundir': rundir}
     if receiver != 'evbgpd':
         raise RuntimeError('the blast sender is wired for evbgpd only')
     cstamp = os.path.join(rundir, 'count.json')
@@ -899,9 +900,13 @@ def run_receive_blast(a, receiver, n, k, fam):
         # the speaker is AS 65002 (INJ_AS) and we are RECV_AS, the other way round from exastyle_conf
         text = text.replace('local-as %d;' % INJ_AS, 'local-as @;').replace(
             'peer-as %d;' % RECV_AS, 'peer-as %d;' % INJ_AS).replace('local-as @;', 'local-as %d;' % RECV_AS)
-        f.write(text.replace('    hold-time 240;\n', '    hold-time 240;\n    passive;\n'))
+        # adj-rib-in false: what the Adj-RIB-In costs, against the same row with it (the default)
+        f.write(text.replace('    hold-time 240;\n', '    hold-time 240;\n    passive;\n%s' % (
+            '' if rib_in == 'true' else '    adj-rib-in false;\n')))
     env = exastyle_env(receiver)
-    env.update({'exabgp_tcp_bind': RECV_ADDR, 'exabgp_tcp_port': str(RECV_PORT)})
+    # started as root with an exabgp.env naming a user, evbgpd would switch to it and its helper
+    # could not write the stamp into the run directory
+    env.update({'exabgp_tcp_bind': RECV_ADDR, 'exabgp_tcp_port': str(RECV_PORT), 'exabgp_daemon_user': 'root'})
     tool = spawn(receiver, exastyle_argv(receiver, conf, a), os.path.join(rundir, 'receiver.out'), env=env)
     end = time.time() + a.setup_timeout
     while not listening(RECV_ADDR, RECV_PORT):
@@ -1497,6 +1502,8 @@ def main():
     p.add_argument('--n', type=int, default=100000)
     p.add_argument('--attr-sets', default='1')
     p.add_argument('--family', choices=['ipv4', 'ipv6'], default='ipv4')
+    p.add_argument('--adj-rib-in', choices=['true', 'false'], default='true',
+                   help="the receiver's adj-rib-in (blast sender): false shows what it costs")
     p = sub.add_parser('scale')
     common(p)
     p.add_argument('--peers', type=int, default=100)
