@@ -19,7 +19,6 @@ hop; ORIGIN, AS_PATH, MED, COMMUNITIES and LARGE_COMMUNITY are carried, and an
 attribute the text API has no word for here ends the run with an error.
 """
 import argparse
-import json
 import os
 import sys
 import threading
@@ -27,6 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mrt  # noqa: E402
+from feed import drain_then_exit, stamp, write_all  # noqa: E402  (the same helper protocol)
 
 ORIGINS = {0: 'igp', 1: 'egp', 2: 'incomplete'}
 
@@ -72,28 +72,6 @@ def commands(path, style='attributes', batch=200):
         for s in range(0, len(pf), batch):
             lines.append('announce attributes %s nlri %s\n' % (t, ' '.join(pf[s:s + batch])))
     return ''.join(lines).encode(), routes, len(text)
-
-
-def stamp(path, data):
-    with open(path + '.tmp', 'w') as f:
-        json.dump(data, f)
-    os.replace(path + '.tmp', path)
-
-
-def drain_then_exit():
-    try:
-        while os.read(0, 1 << 16):
-            pass
-    except OSError:
-        pass
-    os._exit(0)
-
-
-def write_all(blob):
-    view = memoryview(blob)
-    off = 0
-    while off < len(blob):
-        off += os.write(1, view[off:off + (1 << 20)])
 
 
 def main():
