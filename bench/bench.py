@@ -1061,13 +1061,10 @@ def wait_sink_total(a, R, total, proc, name, poke=None):
         time.sleep(a.poll)
 
 
-def run_scale(a, peers, routes, idle_seconds=None, hold=90, injector='evbgpd'):
-    """evbgpd (or ExaBGP, the same configuration and helper) with `peers` neighbors, all into
-    one evbgp-sink; routes announced to every peer. With idle_seconds: no routes; measure the
-    daemon's CPU over that many seconds once all are up."""
-    kind = 'idle' if idle_seconds else 'scale'
-    label = '%s-%s-p%d-r%d' % (kind, injector, peers, routes)
-    rundir = new_rundir(a, label)
+def scale_start(a, kind, injector, peers, routes, hold):
+    """What every scale row starts with: its run directory, P distinct neighbors, one sink
+    listening on all their endpoints (expecting P x routes), and the record."""
+    rundir = new_rundir(a, '%s-%s-p%d-r%d' % (kind, injector, peers, routes))
     nbrs = scale_neighbors(peers)
     ports = sorted({p for _, _, p in nbrs})
     endpoints = ['%s:%d' % (ad, p) for p in ports for ad in SCALE_ADDRS]
@@ -1075,6 +1072,32 @@ def run_scale(a, peers, routes, idle_seconds=None, hold=90, injector='evbgpd'):
     R = SinkReceiver(a, rundir, total, endpoints, hold=hold)
     rec = {'kind': kind, 'injector': injector, 'receiver': 'sink', 'family': 'ipv4', 'peers': peers,
            'n': routes, 'total_routes': total, 'attr_sets': 1, 'hold_time': hold, 'rundir': rundir}
+    return rundir, nbrs, R, rec
+
+
+def scale_finish(rec, R, status, t0, t_end, pid, b_cpu, b_rss, busy):
+    """What every scale row ends with: wall from t0 to the sink's done stamp, the injector's
+    CPU and memory, the sink's view (KEEPALIVE gaps, drops)."""
+    e_cpu, (e_hwm, e_rss) = proc_cpu(pid), proc_mem(pid)
+    total = rec['total_routes']
+    wall = (t_end or time.time()) - t0 if t0 else None
+    got = R.state()['count']
+    rec.update({'status': status if wall else 'no Established stamp', 'received': got,
+                'wall_s': round(wall, 4) if wall else None,
+                'routes_per_s': round(min(got, total) / wall) if wall else 0,
+                'inj_cpu_s': round(e_cpu - b_cpu, 2), 'inj_rss_peak_mib': mib(e_hwm),
+                'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
+                'rss_bytes_per_route': round((e_rss - b_rss) / total, 1) if e_rss and b_rss and total else None,
+                'machine_busy_s': round(machine_busy() - busy, 2)})
+    rec.update(R.extra())
+    return rec
+
+
+def run_scale(a, peers, routes, idle_seconds=None, hold=90, injector='evbgpd'):
+    """evbgpd (or ExaBGP, the same configuration and helper) with `peers` neighbors, all into
+    one evbgp-sink; routes announced to every peer. With idle_seconds: no routes; measure the
+    daemon's CPU over that many seconds once all are up."""
+    rundir, nbrs, R, rec = scale_start(a, 'idle' if idle_seconds else 'scale', injector, peers, routes, hold)
     trigger, fstamp = os.path.join(rundir, 'go'), os.path.join(rundir, 'feed.json')
     cmds = commands_file(a.cache, max(routes, 1), 1, 'ipv4') if routes else os.devnull
     conf = os.path.join(rundir, 'scale.conf')
@@ -1124,18 +1147,8 @@ def run_scale(a, peers, routes, idle_seconds=None, hold=90, injector='evbgpd'):
             raise RuntimeError('helper never wrote')
         time.sleep(0.002)
     t0 = read_json(fstamp)['t_first_write']
-    status, t_end = wait_sink_total(a, R, total, inj, injector)
-    e_cpu, (e_hwm, e_rss) = proc_cpu(inj.pid), proc_mem(inj.pid)
-    wall = (t_end or time.time()) - t0
-    got = R.state()['count']
-    rec.update({'status': status, 'received': got, 'wall_s': round(wall, 4),
-                'routes_per_s': round(min(got, total) / wall) if wall > 0 else 0,
-                'inj_cpu_s': round(e_cpu - b_cpu, 2), 'inj_rss_peak_mib': mib(e_hwm),
-                'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
-                'rss_bytes_per_route': round((e_rss - b_rss) / total, 1) if e_rss and b_rss else None,
-                'machine_busy_s': round(machine_busy() - busy, 2)})
-    rec.update(R.extra())
-    return rec
+    status, t_end = wait_sink_total(a, R, rec['total_routes'], inj, injector)
+    return scale_finish(rec, R, status, t0, t_end, inj.pid, b_cpu, b_rss, busy)
 
 
 def run_scale_bird(a, peers, routes, hold=3):
@@ -1143,15 +1156,7 @@ def run_scale_bird(a, peers, routes, hold=3):
     sessions into the same evbgp-sink endpoints evbgpd's scale rows use (BIRD shares the work
     across sessions with the same export). t0 = the first session's Established (BIRD's own
     stamp, as in the bird inject rows), end = the sink holds peers x routes."""
-    label = 'scale-bird-p%d-r%d' % (peers, routes)
-    rundir = new_rundir(a, label)
-    nbrs = scale_neighbors(peers)
-    ports = sorted({p for _, _, p in nbrs})
-    endpoints = ['%s:%d' % (ad, p) for p in ports for ad in SCALE_ADDRS]
-    total = peers * routes
-    R = SinkReceiver(a, rundir, total, endpoints, hold=hold)
-    rec = {'kind': 'scale', 'injector': 'bird', 'receiver': 'sink', 'family': 'ipv4', 'peers': peers,
-           'n': routes, 'total_routes': total, 'attr_sets': 1, 'hold_time': hold, 'rundir': rundir}
+    rundir, nbrs, R, rec = scale_start(a, 'scale', 'bird', peers, routes, hold)
     conf = [bird_head(rundir, 'send', INJ_ADDR),
             'protocol static st {\n  ipv4;\n  include "%s";\n}\n' % static_file(a.cache, routes, 1, 'ipv4')]
     for i, (peer, local, port) in enumerate(nbrs):
@@ -1172,21 +1177,11 @@ def run_scale_bird(a, peers, routes, hold=3):
     b_cpu, (b_hwm, b_rss) = proc_cpu(sender.pid), proc_mem(sender.pid)
     sender.cmd('enable "feed*"')
     # BIRD can doze after Established; keep it awake
-    status, t_end = wait_sink_total(a, R, total, sender.p, 'bird',
+    status, t_end = wait_sink_total(a, R, rec['total_routes'], sender.p, 'bird',
                                     poke=lambda: sender.cmd('show protocols feed0'))
-    e_cpu, (e_hwm, e_rss) = proc_cpu(sender.pid), proc_mem(sender.pid)
     since = [sender.proto('feed%d' % i)['since'] for i in range(peers)]
     t0 = min(x for x in since if x) if any(since) else None
-    wall = (t_end or time.time()) - t0 if t0 else None
-    got = R.state()['count']
-    rec.update({'status': status if wall else 'no Established stamp', 'received': got,
-                'wall_s': round(wall, 4) if wall else None,
-                'routes_per_s': round(min(got, total) / wall) if wall else 0,
-                'inj_cpu_s': round(e_cpu - b_cpu, 2), 'inj_rss_peak_mib': mib(e_hwm),
-                'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
-                'machine_busy_s': round(machine_busy() - busy, 2)})
-    rec.update(R.extra())
-    return rec
+    return scale_finish(rec, R, status, t0, t_end, sender.pid, b_cpu, b_rss, busy)
 
 
 def gobgp_rib_count(api_port, family='ipv4'):
@@ -1207,15 +1202,7 @@ def run_scale_gobgp(a, peers, routes, hold=3):
     then all neighbors are enabled at once
     (one CLI run each, in parallel). t0 = the sink's first Established (as the BIRD anchor),
     end = the sink holds peers x routes. Untimed: the load."""
-    label = 'scale-gobgp-p%d-r%d' % (peers, routes)
-    rundir = new_rundir(a, label)
-    nbrs = scale_neighbors(peers)
-    ports = sorted({p for _, _, p in nbrs})
-    endpoints = ['%s:%d' % (ad, p) for p in ports for ad in SCALE_ADDRS]
-    total = peers * routes
-    R = SinkReceiver(a, rundir, total, endpoints, hold=hold)
-    rec = {'kind': 'scale', 'injector': 'gobgp', 'receiver': 'sink', 'family': 'ipv4', 'peers': peers,
-           'n': routes, 'total_routes': total, 'attr_sets': 1, 'hold_time': hold, 'rundir': rundir}
+    rundir, nbrs, R, rec = scale_start(a, 'scale', 'gobgp', peers, routes, hold)
     conf = ['[global.config]\n  as = %d\n  router-id = "%s"\n  port = -1\n' % (INJ_AS, INJ_ADDR)]
     for peer, local, port in nbrs:
         conf.append('[[neighbors]]\n  [neighbors.config]\n    neighbor-address = "%s"\n    peer-as = %d\n'
@@ -1268,19 +1255,9 @@ def run_scale_gobgp(a, peers, routes, hold=3):
         except subprocess.TimeoutExpired:
             e.kill()
             e.wait()
-    status, t_end = wait_sink_total(a, R, total, inj, 'gobgpd')
-    e_cpu, (e_hwm, e_rss) = proc_cpu(inj.pid), proc_mem(inj.pid)
+    status, t_end = wait_sink_total(a, R, rec['total_routes'], inj, 'gobgpd')
     t0 = R.state()['raw'].get('t_first_est') or None
-    wall = (t_end or time.time()) - t0 if t0 else None
-    got = R.state()['count']
-    rec.update({'status': status if wall else 'no Established stamp', 'received': got,
-                'wall_s': round(wall, 4) if wall else None,
-                'routes_per_s': round(min(got, total) / wall) if wall else 0,
-                'inj_cpu_s': round(e_cpu - b_cpu, 2), 'inj_rss_peak_mib': mib(e_hwm),
-                'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
-                'machine_busy_s': round(machine_busy() - busy, 2)})
-    rec.update(R.extra())
-    return rec
+    return scale_finish(rec, R, status, t0, t_end, inj.pid, b_cpu, b_rss, busy)
 
 
 def _same_run(rows, **kw):
@@ -1311,18 +1288,18 @@ def replay_table(rows):
     """The full-table replay rows: each injector into the same BIRD, evbgpd against each anchor
     of the same round."""
     out = ['| round | injector | routes | wall s | routes/s | peak RSS MiB | CPU s | helper CPU s | helper RSS MiB '
-           '| BIRD CPU s | evbgpd wall / this | other CPU s | status |',
-           '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+           '| BIRD CPU s | evbgpd wall / this | busy cores before | other CPU s | status |',
+           '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
     for r in [r for r in rows if r.get('family') == FAMILY_TABLE]:
         ev = _same_run(rows, family=FAMILY_TABLE, injector='evbgpd', round=r.get('round'))
         w = r.get('wall_s')
-        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
             r.get('round', ''), r['injector'], fnum(r.get('n')), fnum(w, '{:.2f}'), fnum(r.get('routes_per_s')),
             fnum(r.get('inj_rss_peak_mib'), '{:.1f}'), fnum(r.get('inj_cpu_s'), '{:.2f}'),
             fnum(r.get('helper_cpu_s'), '{:.2f}'), fnum(r.get('helper_rss_peak_mib'), '{:.1f}'),
             fnum(r.get('recv_cpu_s'), '{:.2f}'),
             fnum(ev[0]['wall_s'] / w, '{:.3f}') if ev and w and r['injector'] != 'evbgpd' else '',
-            fnum(r.get('other_cpu_s'), '{:.1f}'), r.get('status')))
+            fnum(r.get('busy_cores_before'), '{:.1f}'), fnum(r.get('other_cpu_s'), '{:.1f}'), r.get('status')))
     return '\n'.join(out)
 
 
@@ -1747,7 +1724,12 @@ def main():
         for fn in a.files:
             with open(fn) as f:
                 rows += [json.loads(l) for l in f if l.strip()]
-        print(table(rows))
+        if any(r.get('kind') == 'scale' and r.get('round') for r in rows):
+            print(peers_table(rows))
+        elif any(r.get('family') == FAMILY_TABLE for r in rows):
+            print(replay_table(rows))
+        else:
+            print(table(rows))
         return
     for ad in (RECV_ADDR, INJ_ADDR) + tuple(SCALE_ADDRS):
         check_loopback(ad)
