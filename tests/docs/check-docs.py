@@ -41,7 +41,8 @@ ROOTS = ["README.md", "ARCHITECTURE.md", "tests/README.md",
          "bench/README.md"] + sorted(
              os.path.relpath(p, REPO)
              for p in glob.glob(os.path.join(REPO, "docs", "*.md")))
-TOP = set(os.listdir(REPO)) - {".git", "build", "build-asan"}
+# build trees (build, build-asan, bench/run.sh's build-bench ...) are not part of the tree
+TOP = {n for n in os.listdir(REPO) if n != ".git" and not n.startswith("build")}
 # our man pages: name -> section
 PAGES = {}
 for _p in glob.glob(os.path.join(REPO, "docs", "*.md")):
