@@ -1010,6 +1010,61 @@ api_processes(struct parse_ctx *ctx, void *st, const struct stmt *s,
 }
 
 /*
+ * glibc's regcomp expands repetitions into copies of the repeated part:
+ * "a+++…" or "(a{99}){99}" take gigabytes (found by fuzz_config). Refuse
+ * what could: a repetition of a repetition (Python's re, ExaBGP's, also
+ * refuses most as "multiple repeat"), bounds whose product exceeds
+ * REGEX_MAX_COPIES, and long patterns. Returns NULL or why not.
+ */
+#define REGEX_MAX_LEN		256
+#define REGEX_MAX_COPIES	1000
+
+static const char *
+regex_too_costly(const char *pat)
+{
+	unsigned long copies = 1;
+	bool after_repeat = false;
+
+	if (strlen(pat) > REGEX_MAX_LEN)
+		return "longer than 256 characters";
+	for (const char *c = pat; *c != '\0'; c++) {
+		bool repeat = *c == '*' || *c == '+' || *c == '?' || *c == '{';
+
+		if (repeat && after_repeat)
+			return "a repetition of a repetition ('++', '*?', "
+			    "'+{2}'): write one operator";
+		if (*c == '{') {
+			unsigned long lo = strtoul(c + 1, NULL, 10), hi = lo;
+			const char *comma = strchr(c, ',');
+			const char *close = strchr(c, '}');
+
+			if (close == NULL)
+				break;	/* regcomp says why */
+			if (comma != NULL && comma < close && comma[1] != '}')
+				hi = strtoul(comma + 1, NULL, 10);
+			hi = hi > lo ? hi : lo;
+			copies *= hi > 1 ? hi : 1;
+			if (hi > REGEX_MAX_COPIES || copies > REGEX_MAX_COPIES)
+				return "its repetition bounds multiply to more "
+				    "than 1000 copies";
+			c = close;
+		} else if (*c == '\\' && c[1] != '\0') {
+			c++;
+		} else if (*c == '[') {
+			/* a bracket expression: ']' first is a member */
+			const char *e = c + 1 + (c[1] == '^');
+
+			e = strchr(e + (*e == ']'), ']');
+			if (e == NULL)
+				break;
+			c = e;
+		}
+		after_repeat = repeat;
+	}
+	return NULL;
+}
+
+/*
  * "processes-match [ REGEX ... ];" (ExaBGP main): every process block
  * whose name a POSIX extended regular expression matches (anywhere in the
  * name unless anchored) is added to the processes. The process blocks
@@ -1026,13 +1081,17 @@ api_processes_match(struct parse_ctx *ctx, void *st, const struct stmt *s,
 	if (api_list(ctx, s, d, &i, &end) == -1)
 		return -1;
 	for (; i < end; i++) {
-		const char *pat = s->w[i].text;
+		const char *pat = s->w[i].text, *costly;
 		char why[128];
 		regex_t re;
 		int rc;
 
 		if (lex_is(&s->w[i], ",") && !s->w[i].quoted)
 			continue;
+		if ((costly = regex_too_costly(pat)) != NULL)
+			return cfg_err(ctx, s->line, "processes-match: refused "
+			    "regular expression '%.64s%s': %s", pat,
+			    strlen(pat) > 64 ? "..." : "", costly);
 		if ((rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB)) != 0) {
 			regerror(rc, &re, why, sizeof(why));
 			regfree(&re);
@@ -1799,6 +1858,16 @@ proc_run(struct parse_ctx *ctx, void *st, const struct stmt *s,
 
 	if (s->nw < 2)
 		return cfg_err(ctx, s->line, "'run' needs a program");
+	/* "run" not followed by a blank ("run]", "run'x'") is read by the
+	 * ordinary lexer, which keeps escaped quotes in words; the run-line
+	 * split (ExaBGP's) never yields one, so such a word could not be
+	 * written back as the same command */
+	for (size_t i = 1; i < s->nw; i++)
+		if (strpbrk(s->w[i].text, "\"'") != NULL)
+			return cfg_err(ctx, s->line, "'run': the word '%s' "
+			    "holds a quote character; write 'run' followed by "
+			    "a blank and quote the words (ExaBGP's split drops "
+			    "quote characters)", s->w[i].text);
 	for (size_t i = 0; i < p->argc; i++)
 		free(p->argv[i]);
 	free(p->argv);

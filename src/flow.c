@@ -1256,16 +1256,29 @@ struct mtext {
 	bool		 v6;
 	uint8_t		 type;
 	size_t		 n;		/* words of the open statement */
+	bool		 wide;		/* a value above the keyword's range */
 	struct sbuf	 words;
 };
+
+/* The keyword that reads the open statement back: an IPv4 rule's DSCP
+ * above 63 came from "traffic-class" (4.2 takes up to 255 in either
+ * family), which "dscp" would refuse. */
+static const char *
+mtext_keyword(const struct mtext *m)
+{
+	if (m->v6)
+		return comps[m->type].name6;
+	if (m->type == FLOW_DSCP && m->wide)
+		return comps[m->type].name6;
+	return comps[m->type].name4;
+}
 
 static void
 mtext_close(struct mtext *m)
 {
 	if (m->type == 0)
 		return;
-	sbuf_printf(m->o, "%s%s ", m->before, m->v6 ? comps[m->type].name6 :
-	    comps[m->type].name4);
+	sbuf_printf(m->o, "%s%s ", m->before, mtext_keyword(m));
 	if (m->n > 1)
 		sbuf_printf(m->o, "[ %s ]", m->words.p);
 	else
@@ -1286,7 +1299,10 @@ mtext_item(const struct fitem *it, void *arg)
 		mtext_close(m);
 		m->type = it->type;
 		m->n = 0;
+		m->wide = false;
 	}
+	if (it->value > c->max)
+		m->wide = true;
 	if (c->kind == FK_PREFIX) {
 		prefix_text(&m->words, it, m->v6);
 		m->n = 1;

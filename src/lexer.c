@@ -414,10 +414,12 @@ lex_tokens_free(struct lex_tokens *toks)
 static bool
 needs_quote(const char *word)
 {
-	if (word[0] == '\0' || word[0] == '#')
+	if (word[0] == '\0')
 		return true;
+	/* '#' anywhere: a comment at a word's start, and an error right
+	 * after a word in a run line (lex_run_rest) */
 	for (const char *p = word; *p; p++)
-		if (strchr(lex_syntax, *p) != NULL || strchr(" \t\r\n\f\v\"'\\",
+		if (strchr(lex_syntax, *p) != NULL || strchr(" \t\r\n\f\v\"'\\#",
 		    *p) != NULL)
 			return true;
 	return false;

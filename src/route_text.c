@@ -1047,6 +1047,18 @@ kw_label(struct rt_cur *c, struct rt_state *st, const char *kw)
 		return -1;
 	if (st->nlabels == 0)
 		return rt_fail(c, "'label' needs at least one label");
+	/*
+	 * Label 0 (IPv4 explicit null) encodes as 0x000000, which receivers
+	 * (ExaBGP, and our decoder) read as the end of the stack: above the
+	 * bottom it would turn the labels after it into RD and prefix bits.
+	 * Likewise 0x800000 (label 524288) ends a withdrawal's stack (RFC
+	 * 8277 §2.4).
+	 */
+	for (size_t i = 0; i + 1 < st->nlabels; i++)
+		if (st->labels[i] == 0 || st->labels[i] == 0x80000)
+			return rt_fail(c, "label %u can only be the last label "
+			    "of a stack: a receiver reads it as the end of the "
+			    "stack", st->labels[i]);
 	return 0;
 }
 

@@ -495,14 +495,16 @@ START_TEST(test_processes_match)
 	struct config *c = parse_ok("process add-one { run x; }\n"
 	    "process add-two { run x; }\nprocess other { run x; }\n"
 	    NB_HEAD " api {\n  processes [ add-two ];\n"
-	    "  processes-match [ \"^add\" \"^oth.r$\" ];\n }\n}\n");
+	    "  processes-match [ \"^add\" \"^oth.r$\" "
+	    "\"^o(t{1,2})h[]e]\\\\.?r*$\" ];\n }\n}\n");
 	const struct cfg_api *api = &c->neighbors[0].apis[0];
 
 	ck_assert_uint_eq(api->nprocesses, 3);
 	ck_assert_str_eq(api->processes[0], "add-two");
 	ck_assert_str_eq(api->processes[1], "add-one");
 	ck_assert_str_eq(api->processes[2], "other");
-	ck_assert_uint_eq(api->npatterns, 2);
+	/* bounds, a bracket with ']', an escaped '.' are not refused */
+	ck_assert_uint_eq(api->npatterns, 3);
 	ck_assert_str_eq(api->patterns[0], "^add");
 	assert_round_trip(c);
 	config_free(c);
@@ -751,6 +753,12 @@ static const struct {
 	    "local-address and connect port (first at line 1)" },
 	{ "process a { run x; }\nprocess a { run y; }\n",
 	    "test.conf:2: duplicate process 'a' (first at line 1)" },
+	/* found by fuzz_config: printed back as "run ... \"z'r\"", which
+	 * the run-line split cannot read */
+	{ "process a {\n run] z\\'r;\n}\n",
+	    "test.conf:2: 'run': the word 'z'r' holds a quote character; write "
+	    "'run' followed by a blank and quote the words (ExaBGP's split "
+	    "drops quote characters)" },
 	{ NB_HEAD " inherit nothing;\n}\n",
 	    "test.conf:2: inherit: no template named 'nothing'" },
 	{ NB_HEAD " api {\n  processes [ ghost ];\n }\n}\n",
@@ -766,6 +774,15 @@ static const struct {
 	{ "process a { run x; }\n" NB_HEAD " api {\n  processes-match "
 	    "[ \"(\" ];\n }\n}\n", "test.conf:4: processes-match: invalid "
 	    "regular expression '(': Unmatched ( or \\(" },
+	/* found by fuzz_config: glibc's regcomp took gigabytes */
+	{ "process a { run x; }\n" NB_HEAD " api {\n  processes-match "
+	    "[ \"3+++\" ];\n }\n}\n", "test.conf:4: processes-match: refused "
+	    "regular expression '3+++': a repetition of a repetition ('++', "
+	    "'*?', '+{2}'): write one operator" },
+	{ "process a { run x; }\n" NB_HEAD " api {\n  processes-match "
+	    "[ \"((a{10}){20}){10}\" ];\n }\n}\n", "test.conf:4: "
+	    "processes-match: refused regular expression '((a{10}){20}){10}': "
+	    "its repetition bounds multiply to more than 1000 copies" },
 	{ NB_HEAD " local-link-local 2001:db8::1;\n}\n", "test.conf:2: "
 	    "invalid local-link-local '2001:db8::1' (expected an IPv6 "
 	    "link-local address, fe80::/10)" },

@@ -384,6 +384,10 @@ static const struct bvec bvecs[] = {
 	    "0F 01080A 0501509101BB 078108 088101", "8208FA56EA000007", NULL },
 	{ "{ match { source 2001:db8::/32; flow-label >65536; } }",
 	    FAM_IPV6_FLOW, "0D 02200020010DB8 0DA200010000", "", NULL },
+	/* found by fuzz_config: an IPv4 traffic class above 63 was printed
+	 * back as "dscp 200", which "dscp" refuses */
+	{ "{ match { source 10.0.0.1/32; traffic-class [ 10 200 ]; } }",
+	    FAM_IPV4_FLOW, "0B 02200A000001 0B010A81C8", "", NULL },
 	/* hex and '+' values (4.2's Resource.named), the host bits off */
 	{ "{ match { source 10.0.0.1/24; tcp-flags 0x20+0x8+fin; } }",
 	    FAM_IPV4_FLOW, "08 02180A0000 098029", "", NULL },

@@ -457,6 +457,13 @@ static const struct {
 	    "10.0.0.0/24: an mpls-vpn route (rd) needs a label" },
 	{ "10.0.0.0/24 next-hop 1.1.1.1 label [ ]", false, "'label' needs at "
 	    "least one label" },
+	/* found by fuzz_api: the labels after it became RD bits */
+	{ "2001:db8::/32 rd 0.2.3.4:5 label [0 16 17 ] next-hop 2001:db8::1",
+	    false, "label 0 can only be the last label of a stack: a receiver "
+	    "reads it as the end of the stack" },
+	{ "10.0.0.0/24 next-hop 1.1.1.1 label [ 16 524288 17 ]", false,
+	    "label 524288 can only be the last label of a stack: a receiver "
+	    "reads it as the end of the stack" },
 	{ "10.0.0.0/24 next-hop 1.1.1.1 bogus 1", false, "unknown route "
 	    "keyword 'bogus'; expected one of: next-hop, origin, as-path, med, "
 	    "local-preference, atomic-aggregate, aggregator, community, "
