@@ -1195,23 +1195,25 @@ def gobgp_rib_count(api_port, family='ipv4'):
 
 
 def run_scale_gobgp(a, peers, routes, hold=3):
-    """GoBGP's anchor for the scale rows: one gobgpd with `peers` neighbors into the same
-    evbgp-sink endpoints evbgpd uses. Its global RIB is loaded first with `gobgp mrt inject`
-    (the stock CLI drops the stream's tail: the file ends with repeats of its first routes, and
-    is injected again, at most 5 times, should the RIB still miss some) while the sink is not
-    listening yet (gobgpd retries every second); then the sink starts and every session comes
-    up within about a second (enabling admin-down neighbors with one CLI run each spread them
-    over ~5 s). t0 = the sink's first Established (as the BIRD anchor), end = the sink holds
-    peers x routes. Untimed: the load."""
+    """GoBGP's anchor for the scale rows: one gobgpd with `peers` neighbors (configured
+    admin-down) into the same evbgp-sink endpoints evbgpd uses. Its global RIB is loaded first
+    with `gobgp mrt inject` (the stock CLI drops the stream's tail: the file ends with repeats of
+    its first routes, and is injected again, at most 5 times, should the RIB still miss some),
+    then all neighbors are enabled at once (one CLI run each, in parallel; starting the sink
+    after the load instead, and leaving the sessions to gobgpd's connect retry, spread them as
+    much and made the wall longer). t0 = the sink's first Established (as the BIRD anchor),
+    end = the sink holds peers x routes. Untimed: the load."""
     rundir, nbrs, R, rec = scale_start(a, 'scale', 'gobgp', peers, routes, hold)
     conf = ['[global.config]\n  as = %d\n  router-id = "%s"\n  port = -1\n' % (INJ_AS, INJ_ADDR)]
     for peer, local, port in nbrs:
         conf.append('[[neighbors]]\n  [neighbors.config]\n    neighbor-address = "%s"\n    peer-as = %d\n'
+                    '    admin-down = true\n'
                     '  [neighbors.transport.config]\n    local-address = "%s"\n    remote-port = %d\n'
                     '  [neighbors.timers.config]\n    connect-retry = 1\n    hold-time = %d\n'
                     '    keepalive-interval = %d\n'
                     '  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n'
                     '      afi-safi-name = "ipv4-unicast"\n' % (peer, RECV_AS, local, port, hold, max(1, hold // 3)))
+    R.start()
     inj = start_gobgpd(rundir, 'gobgpd-scale', ''.join(conf), INJ_ADDR, GOBGP_API_INJ)
     end = time.time() + 20
     while gobgp_rib_count(GOBGP_API_INJ) is None:
@@ -1246,7 +1248,14 @@ def run_scale_gobgp(a, peers, routes, hold=3):
     time.sleep(a.settle)
     busy = machine_busy()
     b_cpu, (b_hwm, b_rss) = proc_cpu(inj.pid), proc_mem(inj.pid)
-    R.start()
+    enables = [subprocess.Popen(['gobgp', '-u', INJ_ADDR, '-p', str(GOBGP_API_INJ), 'neighbor', peer, 'enable'],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for peer, _, _ in nbrs]
+    for e in enables:
+        try:
+            e.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            e.kill()
+            e.wait()
     status, t_end = wait_sink_total(a, R, rec['total_routes'], inj, 'gobgpd')
     t0 = R.state()['raw'].get('t_first_est') or None
     return scale_finish(rec, R, status, t0, t_end, inj.pid, b_cpu, b_rss, busy)
