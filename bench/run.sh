@@ -8,10 +8,10 @@
 #                          (golang-go + Debian's GoBGP source); else the stock CLI is
 #                          used with untimed tail routes (see bench/README.md)
 #     --peers              issue 13 many peers, instead of the matrix: evbgpd 10^6 x 1/20/50,
-#                          BIRD 10^6 x 1/20, evbgpd/GoBGP/ExaBGP 10^5 x 1/20; twice (~50 min)
-#     --peers-anchors      only the 10^5 x 1/20 rows of evbgpd, GoBGP and ExaBGP; twice (~25 min)
+#                          BIRD 10^6 x 1/20, evbgpd/GoBGP/ExaBGP 10^5 x 1/20; twice (~10 min)
+#     --peers-anchors      only the 10^5 x 1/20 rows of evbgpd, GoBGP and ExaBGP; twice (~5 min)
 #     --table-replay       instead of the matrix: a generated full table (10^6 IPv4 + 2x10^5
-#                          IPv6, MRT) replayed into BIRD by evbgpd, GoBGP, ExaBGP; twice (~25 min)
+#                          IPv6, MRT) replayed into BIRD by evbgpd, GoBGP, ExaBGP; twice (~30 min)
 #     --all                the matrix, then --peers, then --table-replay
 # Builds a Release evbgpd into build-bench/, installs missing packages (apt-get),
 # runs the rows, prints the tables, saves bench/results/<stamp>*.{jsonl,md}.
@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
         --peers-anchors) peers=anchors; matrix=0 ;;
         --table-replay) replay=1; matrix=0 ;;
         --all) peers=all; replay=1; matrix=2 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         --) shift; extra+=("$@"); break ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
