@@ -279,8 +279,9 @@ def static_file(cache, n, k, fam):
     return cached(cache, 'static-%s-n%d-k%d.conf' % (fam, n, k), write)
 
 
-def mrt_file(cache, n, k, extra=0):
-    """MRT TABLE_DUMP_V2 (RFC 6396) with n + extra IPv4 routes, for `gobgp mrt inject`."""
+def mrt_file(cache, n, k, extra=0, repeat_head=0):
+    """MRT TABLE_DUMP_V2 (RFC 6396) with n + extra IPv4 routes, for `gobgp mrt inject`; then
+    the first repeat_head routes once more (a tail the stock CLI may drop without loss)."""
     total = n + extra
 
     def write(f):
@@ -293,16 +294,42 @@ def mrt_file(cache, n, k, extra=0):
         f.write(rec(1, nh + struct.pack('!HH', 0, 1) + struct.pack('!B4s4sI', 2, nh, nh, INJ_AS)))
         common = bytes([0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4]) + nh  # ORIGIN igp, empty AS_PATH, NEXT_HOP
         out = []
-        for i in range(total):
+        for seq in range(total + repeat_head):
+            i = seq if seq < total else seq - total
             attrs = common if k <= 1 else common + bytes([0x80, 4, 4]) + struct.pack('!I', i % k)
-            body = struct.pack('!IB4sH', i, 32, struct.pack('!I', 0x0a000000 | (i & 0xffffff)), 1)
+            body = struct.pack('!IB4sH', seq, 32, struct.pack('!I', 0x0a000000 | (i & 0xffffff)), 1)
             body += struct.pack('!HIH', 0, ts, len(attrs)) + attrs
             out.append(rec(2, body))  # RIB_IPV4_UNICAST
             if len(out) >= 65536:
                 f.write(b''.join(out))
                 out = []
         f.write(b''.join(out))
-    return cached(cache, 'routes-n%d-k%d-x%d.mrt' % (n, k, extra), write)
+    return cached(cache, 'routes-n%d-k%d-x%d%s.mrt' % (n, k, extra, '-r%d' % repeat_head if repeat_head else ''),
+                  write)
+
+
+FAMILY_TABLE = 'table'  # the full-table replay: IPv4 + IPv6 from a generated MRT RIB dump
+
+
+def table_mrt(a, tail=0, mp_full=False):
+    """The generated full-table look-alike (bench/mrt.py), cached in the run's cache directory
+    (never in the repository): a.table_v4 IPv4 + a.table_v6 IPv6 prefixes, seed a.table_seed,
+    plus `tail` repeated records for the stock `gobgp mrt inject`."""
+    sys.path.insert(0, HERE)
+    import mrt
+    name = 'table-v4_%d-v6_%d-s%d-t%d%s-f%d.mrt' % (a.table_v4, a.table_v6, a.table_seed, tail,
+                                                   '-mpfull' if mp_full else '', mrt.FORMAT_VERSION)
+    path = os.path.join(a.cache, name)
+    if not os.path.exists(path):
+        log('generating', path)
+        info = mrt.generate(path, a.table_v4, a.table_v6, a.table_seed, tail, mp_full)
+        with open(path + '.json', 'w') as f:
+            json.dump(info, f)
+    return path
+
+
+def table_info(a):
+    return read_json(table_mrt(a) + '.json') or {}
 
 
 # ------------------------------------------------------------------ BIRD
@@ -453,15 +480,12 @@ def exastyle_conf(procname, run, encoder, api_extra, neighbors, families='ipv4 u
 
 def exastyle_env(tool):
     env = dict(os.environ)
-    # stay root: the helpers write their stamps in the run directory, and a
-    # machine with the exabgp package has /etc/exabgp/exabgp.env, whose
-    # daemon.user (exabgp), read by evbgpd as by ExaBGP, left every evbgpd
-    # row with a helper that could not write ("helper never wrote")
     env.update({'exabgp_api_ack': 'false', 'exabgp_log_level': 'WARNING', 'exabgp_api_cli': 'false',
-                'exabgp_daemon_user': 'root'})
+                # Debian's /etc/exabgp/exabgp.env says user exabgp, which evbgpd honours too: its
+                # helpers could then not write their stamps into the harness's (root's) run directory
+                'exabgp_daemon_user': 'root', 'exabgp_daemon_drop': 'false'})
     if tool == 'exabgp':
-        env.update({'exabgp_daemon_drop': 'false',
-                    'exabgp_daemon_daemonize': 'false', 'exabgp_api_respawn': 'false',
+        env.update({'exabgp_daemon_daemonize': 'false', 'exabgp_api_respawn': 'false',
                     'exabgp_log_destination': 'stdout'})
     return env
 
@@ -483,6 +507,17 @@ def gobgpd_conf(local, port, api_port, neighbors, passive, fam=None):
     out = ['[global.config]\n  as = %d\n  router-id = "%s"\n  port = %d\n%s' % (
         RECV_AS if passive else INJ_AS, local, port if passive else -1,
         '  local-address-list = ["%s"]\n' % local if passive else '')]
+    if fam == FAMILY_TABLE and not passive:
+        # over an IPv4 session gobgpd's own IPv6 next hop is one BIRD refuses ("Missing next hop
+        # address"): IPv6 routes go out with the dump's next hop, as evbgpd and ExaBGP send them
+        out.append('[global.apply-policy.config]\n  export-policy-list = ["v6nh"]\n'
+                   '  default-export-policy = "accept-route"\n'
+                   '[[policy-definitions]]\n  name = "v6nh"\n  [[policy-definitions.statements]]\n'
+                   '    name = "v6"\n    [policy-definitions.statements.conditions.bgp-conditions]\n'
+                   '      afi-safi-in-list = ["ipv6-unicast"]\n    [policy-definitions.statements.actions]\n'
+                   '      route-disposition = "accept-route"\n'
+                   '      [policy-definitions.statements.actions.bgp-actions]\n'
+                   '        set-next-hop = "%s"\n' % NH6)
     for addr, pas, rport in neighbors:
         out.append('[[neighbors]]\n  [neighbors.config]\n    neighbor-address = "%s"\n    peer-as = %d\n'
                    '  [neighbors.transport.config]\n    local-address = "%s"\n%s'
@@ -545,6 +580,8 @@ class SinkReceiver:
                 'max_keepalive_gap_s': round(ka, 4), 'max_msg_gap_s': round(s.get('max_msg_gap_s') or 0, 4),
                 'max_transfer_gap_s': round(s.get('max_transfer_gap_s') or 0, 4),
                 'timer_late_ms': round(max(0.0, ka - (s.get('hold_time') or 0) / 3.0) * 1000, 1) if ka else None,
+                'est_spread_s': round(s['t_last_est'] - s['t_first_est'], 3)
+                if s.get('t_last_est') and s.get('t_first_est') else None,
                 'sessions_closed': s.get('closed'), 'notification': s.get('last_notification') or None}
 
 
@@ -624,13 +661,18 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
     trigger, fstamp = os.path.join(rundir, 'go'), os.path.join(rundir, 'feed.json')
     extra_routes = 0
     if injector in ('evbgpd', 'exabgp'):
-        cmds = commands_file(a.cache, n, k, fam, style, a.batch)
+        if fam == FAMILY_TABLE:  # the replayer reads the MRT dump itself, before the clock starts
+            helper = '%s %s/replay.py --mrt %s --style %s --batch %d --trigger %s --stamp %s' % (
+                PY, HERE, table_mrt(a), a.replay_style, a.replay_batch, trigger, fstamp)
+            rec['style'] = a.replay_style
+        else:
+            helper = '%s %s/feed.py --file %s --trigger %s --stamp %s' % (
+                PY, HERE, commands_file(a.cache, n, k, fam, style, a.batch), trigger, fstamp)
         conf = os.path.join(rundir, 'inject.conf')
         hold = 240  # the sink offers 3 s: a KEEPALIVE from evbgpd every second (timer-health proxy)
         fams = {FAMILY_FLOW4: 'ipv4 flow;', FAMILY_VPN4: 'ipv4 mpls-vpn;'}.get(fam, 'ipv4 unicast; ipv6 unicast;')
         with open(conf, 'w') as f:
-            f.write(exastyle_conf('feed', '%s %s/feed.py --file %s --trigger %s --stamp %s' % (
-                PY, HERE, cmds, trigger, fstamp), 'text', '', [(RECV_ADDR, INJ_ADDR, RECV_PORT, hold)], fams))
+            f.write(exastyle_conf('feed', helper, 'text', '', [(RECV_ADDR, INJ_ADDR, RECV_PORT, hold)], fams))
     elif injector == 'gobgp' and fam in (FAMILY_FLOW4, FAMILY_VPN4):
         # `gobgp mrt inject` reads RIB_IPV4/IPV6_UNICAST records only (RIB_GENERIC: "unsupported
         # subType"): Debian's tools add a flowspec or VPN route with one CLI run each
@@ -645,6 +687,13 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
                     f.write(base + '-a vpnv4 add %s label %d rd %s rt %s nexthop %s\n'
                             % (prefix(i, fam), LABEL, RD, RT, NH4))
         rec['gobgp_cli'] = 'one `gobgp global rib add` per route'
+    elif injector == 'gobgp' and fam == FAMILY_TABLE:
+        cli = a.gobgp_cli_fixed
+        # stock CLI drops the stream tail: the dump ends with repeats of its first records, which
+        # change nothing at the receiver; the clock stops when BIRD holds every distinct route
+        repeats = 0 if cli else max(5000, n // 10)
+        mrt = table_mrt(a, repeats, mp_full=True)  # the same routes; the IPv6 next hop as GoBGP reads it
+        rec['gobgp_cli'] = cli or 'gobgp (stock; +%d repeated records at the end)' % repeats
     elif injector == 'gobgp':
         cli = a.gobgp_cli_fixed
         if not cli:  # stock CLI drops the stream tail: send extra routes, stop the clock at n
@@ -698,6 +747,16 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
     b_cpu, (b_hwm, b_rss) = proc_cpu(inj_pid), proc_mem(inj_pid)
     r_cpu = proc_cpu(R.pid)
     cli = None
+    if injector in ('evbgpd', 'exabgp') and fam == FAMILY_TABLE:
+        end = time.time() + a.setup_timeout  # the replayer parses the dump before the clock starts
+        while not read_json(fstamp + '.ready'):
+            if time.time() > end or inj.poll() is not None:
+                raise RuntimeError('replayer not ready (parsing the dump), see %s' % rundir)
+            time.sleep(0.05)
+        busy, self0 = machine_busy(), self_cpu()
+        b_cpu, (b_hwm, b_rss) = proc_cpu(inj_pid), proc_mem(inj_pid)
+        r_cpu = proc_cpu(R.pid)
+        h_cpu0 = sum(proc_cpu(c) or 0 for c in descendants(inj_pid))
     if injector in ('evbgpd', 'exabgp'):
         open(trigger, 'w').close()
         end = time.time() + 30
@@ -756,8 +815,12 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
     e_cpu, (e_hwm, e_rss) = proc_cpu(inj_pid), proc_mem(inj_pid)
     e_rcpu = proc_cpu(R.pid)
     helper_cpu = 0.0
+    helper_hwm = 0
     for c in descendants(inj_pid):
         helper_cpu += proc_cpu(c) or 0
+        helper_hwm += proc_mem(c)[0] or 0
+    if fam == FAMILY_TABLE and injector in ('evbgpd', 'exabgp'):
+        helper_cpu -= h_cpu0  # the replayer's parse ran before t0
     if cli is not None:
         end = time.time() + 30  # the CLI may still be streaming (tail routes): bounded wait
         while cli_cpu is None and time.time() < end:
@@ -793,6 +856,13 @@ def run_inject(a, injector, receiver, n, k, fam, style='route'):
         fs = read_json(fstamp) or {}
         if fs.get('t_last_write'):
             rec['helper_write_s'] = round(fs['t_last_write'] - fs['t_first_write'], 3)
+        if fam == FAMILY_TABLE:
+            rec.update({'helper_parse_s': fs.get('parse_s'), 'helper_rss_peak_mib': mib(helper_hwm),
+                        'replay_lines_bytes': fs.get('bytes'), 'replay_batch': a.replay_batch})
+    if fam == FAMILY_TABLE:
+        ti = table_info(a)
+        rec.update({'table_v4': a.table_v4, 'table_v6': a.table_v6, 'table_seed': a.table_seed,
+                    'table_attr_sets': ti.get('attr_sets')})
     return rec
 
 
@@ -884,10 +954,11 @@ def run_receive_blast(a, receiver, n, k, fam):
     one route per UPDATE at ~100-300 k routes/s here, below what is measured. evbgpd listens on
     RECV_ADDR:RECV_PORT for the speaker (which connects from 127.0.0.1), and the clock runs from
     the speaker's first byte to the helper's count of N."""
-    label = 'recv-blast-%s-%s-n%d-k%d' % (receiver, fam, n, k)
+    rib_in = getattr(a, 'adj_rib_in', 'true')
+    label = 'recv-blast-%s-%s-n%d-k%d%s' % (receiver, fam, n, k, '' if rib_in == 'true' else '-norib')
     rundir = new_rundir(a, label)
     rec = {'kind': 'receive', 'injector': 'sink-blast', 'receiver': receiver, 'family': fam, 'n': n,
-           'attr_sets': k, 'rundir': rundir}
+           'attr_sets': k, 'adj_rib_in': rib_in == 'true', 'rundir': rundir}
     if receiver != 'evbgpd':
         raise RuntimeError('the blast sender is wired for evbgpd only')
     cstamp = os.path.join(rundir, 'count.json')
@@ -899,9 +970,13 @@ def run_receive_blast(a, receiver, n, k, fam):
         # the speaker is AS 65002 (INJ_AS) and we are RECV_AS, the other way round from exastyle_conf
         text = text.replace('local-as %d;' % INJ_AS, 'local-as @;').replace(
             'peer-as %d;' % RECV_AS, 'peer-as %d;' % INJ_AS).replace('local-as @;', 'local-as %d;' % RECV_AS)
-        f.write(text.replace('    hold-time 240;\n', '    hold-time 240;\n    passive;\n'))
+        # adj-rib-in false: what the Adj-RIB-In costs, against the same row with it (the default)
+        f.write(text.replace('    hold-time 240;\n', '    hold-time 240;\n    passive;\n%s' % (
+            '' if rib_in == 'true' else '    adj-rib-in false;\n')))
     env = exastyle_env(receiver)
-    env.update({'exabgp_tcp_bind': RECV_ADDR, 'exabgp_tcp_port': str(RECV_PORT)})
+    # started as root with an exabgp.env naming a user, evbgpd would switch to it and its helper
+    # could not write the stamp into the run directory
+    env.update({'exabgp_tcp_bind': RECV_ADDR, 'exabgp_tcp_port': str(RECV_PORT), 'exabgp_daemon_user': 'root'})
     tool = spawn(receiver, exastyle_argv(receiver, conf, a), os.path.join(rundir, 'receiver.out'), env=env)
     end = time.time() + a.setup_timeout
     while not listening(RECV_ADDR, RECV_PORT):
@@ -991,31 +1066,57 @@ def wait_sink_total(a, R, total, proc, name, poke=None):
         time.sleep(a.poll)
 
 
-def run_scale(a, peers, routes, idle_seconds=None, hold=90):
-    """evbgpd with `peers` neighbors, all into one evbgp-sink; routes announced to every peer.
-    With idle_seconds: no routes; measure evbgpd's CPU over that many seconds once all are up."""
-    kind = 'idle' if idle_seconds else 'scale'
-    label = '%s-p%d-r%d' % (kind, peers, routes)
-    rundir = new_rundir(a, label)
+def scale_start(a, kind, injector, peers, routes, hold):
+    """What every scale row starts with: its run directory, P distinct neighbors, one sink
+    listening on all their endpoints (expecting P x routes), and the record."""
+    rundir = new_rundir(a, '%s-%s-p%d-r%d' % (kind, injector, peers, routes))
     nbrs = scale_neighbors(peers)
     ports = sorted({p for _, _, p in nbrs})
     endpoints = ['%s:%d' % (ad, p) for p in ports for ad in SCALE_ADDRS]
     total = peers * routes
     R = SinkReceiver(a, rundir, total, endpoints, hold=hold)
-    rec = {'kind': kind, 'injector': 'evbgpd', 'receiver': 'sink', 'family': 'ipv4', 'peers': peers,
+    rec = {'kind': kind, 'injector': injector, 'receiver': 'sink', 'family': 'ipv4', 'peers': peers,
            'n': routes, 'total_routes': total, 'attr_sets': 1, 'hold_time': hold, 'rundir': rundir}
+    return rundir, nbrs, R, rec
+
+
+def scale_finish(rec, R, status, t0, t_end, pid, b_cpu, b_rss, busy):
+    """What every scale row ends with: wall from t0 to the sink's done stamp, the injector's
+    CPU and memory, the sink's view (KEEPALIVE gaps, drops)."""
+    e_cpu, (e_hwm, e_rss) = proc_cpu(pid), proc_mem(pid)
+    total = rec['total_routes']
+    wall = (t_end or time.time()) - t0 if t0 else None
+    got = R.state()['count']
+    rec.update({'status': status if wall else 'no Established stamp', 'received': got,
+                'wall_s': round(wall, 4) if wall else None,
+                'routes_per_s': round(min(got, total) / wall) if wall else 0,
+                'inj_cpu_s': round(e_cpu - b_cpu, 2), 'inj_rss_peak_mib': mib(e_hwm),
+                'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
+                'rss_bytes_per_route': round((e_rss - b_rss) / total, 1) if e_rss and b_rss and total else None,
+                'machine_busy_s': round(machine_busy() - busy, 2)})
+    rec.update(R.extra())
+    return rec
+
+
+def run_scale(a, peers, routes, idle_seconds=None, hold=90, injector='evbgpd'):
+    """evbgpd (or ExaBGP, the same configuration and helper) with `peers` neighbors, all into
+    one evbgp-sink; routes announced to every peer. With idle_seconds: no routes; measure the
+    daemon's CPU over that many seconds once all are up."""
+    rundir, nbrs, R, rec = scale_start(a, 'idle' if idle_seconds else 'scale', injector, peers, routes, hold)
     trigger, fstamp = os.path.join(rundir, 'go'), os.path.join(rundir, 'feed.json')
     cmds = commands_file(a.cache, max(routes, 1), 1, 'ipv4') if routes else os.devnull
     conf = os.path.join(rundir, 'scale.conf')
     with open(conf, 'w') as f:
         f.write(exastyle_conf('feed', '%s %s/feed.py --file %s --trigger %s --stamp %s' % (
             PY, HERE, cmds, trigger, fstamp), 'text', '', [(p, l, port, hold) for p, l, port in nbrs]))
-    chk = subprocess.run([a.evbgpd, '--check', conf], capture_output=True, text=True, timeout=60)
-    if chk.returncode != 0:
-        raise RuntimeError('blocked: evbgpd refuses %d neighbors on %d loopback addresses: %s' % (
-            peers, len(SCALE_ADDRS), (chk.stderr or chk.stdout).strip().splitlines()[-1][:200]))
+    if injector == 'evbgpd':
+        chk = subprocess.run([a.evbgpd, '--check', conf], capture_output=True, text=True, timeout=60)
+        if chk.returncode != 0:
+            raise RuntimeError('blocked: evbgpd refuses %d neighbors on %d loopback addresses: %s' % (
+                peers, len(SCALE_ADDRS), (chk.stderr or chk.stdout).strip().splitlines()[-1][:200]))
     R.start()
-    inj = spawn('evbgpd', [a.evbgpd, conf], os.path.join(rundir, 'evbgpd.out'), env=exastyle_env('evbgpd'))
+    inj = spawn(injector, exastyle_argv(injector, conf, a), os.path.join(rundir, 'evbgpd.out'),
+                env=exastyle_env(injector))
     end = time.time() + a.setup_timeout
     t_start = time.time()
     while True:
@@ -1023,7 +1124,7 @@ def run_scale(a, peers, routes, idle_seconds=None, hold=90):
         if s.get('established', 0) >= peers:
             break
         if inj.poll() is not None:
-            raise RuntimeError('evbgpd exited rc=%s, see %s' % (inj.returncode, rundir))
+            raise RuntimeError('%s exited rc=%s, see %s' % (injector, inj.returncode, rundir))
         if time.time() > end:
             raise RuntimeError('only %s of %d sessions Established' % (s.get('established'), peers))
         time.sleep(0.05)
@@ -1051,18 +1152,8 @@ def run_scale(a, peers, routes, idle_seconds=None, hold=90):
             raise RuntimeError('helper never wrote')
         time.sleep(0.002)
     t0 = read_json(fstamp)['t_first_write']
-    status, t_end = wait_sink_total(a, R, total, inj, 'evbgpd')
-    e_cpu, (e_hwm, e_rss) = proc_cpu(inj.pid), proc_mem(inj.pid)
-    wall = (t_end or time.time()) - t0
-    got = R.state()['count']
-    rec.update({'status': status, 'received': got, 'wall_s': round(wall, 4),
-                'routes_per_s': round(min(got, total) / wall) if wall > 0 else 0,
-                'inj_cpu_s': round(e_cpu - b_cpu, 2), 'inj_rss_peak_mib': mib(e_hwm),
-                'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
-                'rss_bytes_per_route': round((e_rss - b_rss) / total, 1) if e_rss and b_rss else None,
-                'machine_busy_s': round(machine_busy() - busy, 2)})
-    rec.update(R.extra())
-    return rec
+    status, t_end = wait_sink_total(a, R, rec['total_routes'], inj, injector)
+    return scale_finish(rec, R, status, t0, t_end, inj.pid, b_cpu, b_rss, busy)
 
 
 def run_scale_bird(a, peers, routes, hold=3):
@@ -1070,15 +1161,7 @@ def run_scale_bird(a, peers, routes, hold=3):
     sessions into the same evbgp-sink endpoints evbgpd's scale rows use (BIRD shares the work
     across sessions with the same export). t0 = the first session's Established (BIRD's own
     stamp, as in the bird inject rows), end = the sink holds peers x routes."""
-    label = 'scale-bird-p%d-r%d' % (peers, routes)
-    rundir = new_rundir(a, label)
-    nbrs = scale_neighbors(peers)
-    ports = sorted({p for _, _, p in nbrs})
-    endpoints = ['%s:%d' % (ad, p) for p in ports for ad in SCALE_ADDRS]
-    total = peers * routes
-    R = SinkReceiver(a, rundir, total, endpoints, hold=hold)
-    rec = {'kind': 'scale', 'injector': 'bird', 'receiver': 'sink', 'family': 'ipv4', 'peers': peers,
-           'n': routes, 'total_routes': total, 'attr_sets': 1, 'hold_time': hold, 'rundir': rundir}
+    rundir, nbrs, R, rec = scale_start(a, 'scale', 'bird', peers, routes, hold)
     conf = [bird_head(rundir, 'send', INJ_ADDR),
             'protocol static st {\n  ipv4;\n  include "%s";\n}\n' % static_file(a.cache, routes, 1, 'ipv4')]
     for i, (peer, local, port) in enumerate(nbrs):
@@ -1099,39 +1182,130 @@ def run_scale_bird(a, peers, routes, hold=3):
     b_cpu, (b_hwm, b_rss) = proc_cpu(sender.pid), proc_mem(sender.pid)
     sender.cmd('enable "feed*"')
     # BIRD can doze after Established; keep it awake
-    status, t_end = wait_sink_total(a, R, total, sender.p, 'bird',
+    status, t_end = wait_sink_total(a, R, rec['total_routes'], sender.p, 'bird',
                                     poke=lambda: sender.cmd('show protocols feed0'))
-    e_cpu, (e_hwm, e_rss) = proc_cpu(sender.pid), proc_mem(sender.pid)
     since = [sender.proto('feed%d' % i)['since'] for i in range(peers)]
     t0 = min(x for x in since if x) if any(since) else None
-    wall = (t_end or time.time()) - t0 if t0 else None
-    got = R.state()['count']
-    rec.update({'status': status if wall else 'no Established stamp', 'received': got,
-                'wall_s': round(wall, 4) if wall else None,
-                'routes_per_s': round(min(got, total) / wall) if wall else 0,
-                'inj_cpu_s': round(e_cpu - b_cpu, 2), 'inj_rss_peak_mib': mib(e_hwm),
-                'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
-                'machine_busy_s': round(machine_busy() - busy, 2)})
-    rec.update(R.extra())
-    return rec
+    return scale_finish(rec, R, status, t0, t_end, sender.pid, b_cpu, b_rss, busy)
+
+
+def gobgp_rib_count(api_port, family='ipv4'):
+    """Paths in gobgpd's global RIB (`gobgp global rib summary`), None if it does not answer."""
+    try:
+        out = gobgp_cli(INJ_ADDR, api_port, 'global', 'rib', 'summary', '-a', family, timeout=30)
+    except subprocess.TimeoutExpired:
+        return None
+    m = re.search(r'Path:\s*(\d+)', out)
+    return int(m.group(1)) if m else None
+
+
+def run_scale_gobgp(a, peers, routes, hold=3):
+    """GoBGP's anchor for the scale rows: one gobgpd with `peers` neighbors (configured
+    admin-down) into the same evbgp-sink endpoints evbgpd uses. Its global RIB is loaded first
+    with `gobgp mrt inject` (the stock CLI drops the stream's tail: the file ends with repeats of
+    its first routes, and is injected again, at most 5 times, should the RIB still miss some),
+    then all neighbors are enabled at once (one CLI run each, in parallel; starting the sink
+    after the load instead, and leaving the sessions to gobgpd's connect retry, spread them as
+    much and made the wall longer). t0 = the sink's first Established (as the BIRD anchor),
+    end = the sink holds peers x routes. Untimed: the load."""
+    rundir, nbrs, R, rec = scale_start(a, 'scale', 'gobgp', peers, routes, hold)
+    conf = ['[global.config]\n  as = %d\n  router-id = "%s"\n  port = -1\n' % (INJ_AS, INJ_ADDR)]
+    for peer, local, port in nbrs:
+        conf.append('[[neighbors]]\n  [neighbors.config]\n    neighbor-address = "%s"\n    peer-as = %d\n'
+                    '    admin-down = true\n'
+                    '  [neighbors.transport.config]\n    local-address = "%s"\n    remote-port = %d\n'
+                    '  [neighbors.timers.config]\n    connect-retry = 1\n    hold-time = %d\n'
+                    '    keepalive-interval = %d\n'
+                    '  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n'
+                    '      afi-safi-name = "ipv4-unicast"\n' % (peer, RECV_AS, local, port, hold, max(1, hold // 3)))
+    R.start()
+    inj = start_gobgpd(rundir, 'gobgpd-scale', ''.join(conf), INJ_ADDR, GOBGP_API_INJ)
+    end = time.time() + 20
+    while gobgp_rib_count(GOBGP_API_INJ) is None:
+        if inj.poll() is not None or time.time() > end:
+            raise RuntimeError('gobgpd did not start, see %s' % rundir)
+        time.sleep(0.2)
+    # the stock CLI exits before gobgpd has taken the end of its stream: the file ends with
+    # repeats of its first routes, so what is dropped is a repeat
+    mrt = mrt_file(a.cache, routes, 1, 0, 0 if a.gobgp_cli_fixed else max(5000, routes // 10))
+    cli = a.gobgp_cli_fixed or 'gobgp'
+    t_load = time.time()
+    for attempt in range(5):
+        r = subprocess.run([cli, '-u', INJ_ADDR, '-p', str(GOBGP_API_INJ), 'mrt', 'inject', 'global', mrt],
+                           capture_output=True, text=True, timeout=a.setup_timeout)
+        if r.returncode:
+            raise RuntimeError('gobgp mrt inject: %s' % (r.stderr.strip()[:200]))
+        last, t_still = -1, time.time()
+        while time.time() - t_still < 3:  # gobgpd may still be taking the stream: until it settles
+            c = gobgp_rib_count(GOBGP_API_INJ) or 0
+            if c != last:
+                last, t_still = c, time.time()
+            if c >= routes:
+                break
+            time.sleep(0.2)
+        if last >= routes:
+            break
+        log('gobgpd holds %d of %d after inject %d: injecting again' % (last, routes, attempt + 1))
+    else:
+        raise RuntimeError('gobgpd holds %d of %d routes after 5 injects' % (last, routes))
+    rec['load_s'] = round(time.time() - t_load, 2)
+    rec['load_injects'] = attempt + 1
+    time.sleep(a.settle)
+    busy = machine_busy()
+    b_cpu, (b_hwm, b_rss) = proc_cpu(inj.pid), proc_mem(inj.pid)
+    enables = [subprocess.Popen(['gobgp', '-u', INJ_ADDR, '-p', str(GOBGP_API_INJ), 'neighbor', peer, 'enable'],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for peer, _, _ in nbrs]
+    for e in enables:
+        try:
+            e.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            e.kill()
+            e.wait()
+    status, t_end = wait_sink_total(a, R, rec['total_routes'], inj, 'gobgpd')
+    t0 = R.state()['raw'].get('t_first_est') or None
+    return scale_finish(rec, R, status, t0, t_end, inj.pid, b_cpu, b_rss, busy)
+
+
+def _same_run(rows, **kw):
+    return [o for o in rows if o.get('status') == 'ok' and all(o.get(k) == v for k, v in kw.items())]
 
 
 def peers_table(rows):
     """The many-peers rows (issue 13): wall and peak RSS against the 1-peer row of the same
-    injector in the same run, evbgpd against BIRD at the same peer count, the worst KEEPALIVE."""
-    ok = [r for r in rows if r.get('kind') == 'scale' and r.get('status') == 'ok']
-    out = ['| injector | peers | routes/peer | wall s | x 1-peer wall | peak RSS MiB | x 1-peer RSS | '
-           'evbgpd / BIRD wall | KEEPALIVE late ms | status |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+    injector (same routes per peer, same round of the run), evbgpd's wall against each anchor at
+    the same peer count and routes, the worst KEEPALIVE lateness the sink saw."""
+    out = ['| round | injector | peers | routes/peer | wall s | x 1-peer wall | peak RSS MiB | x 1-peer RSS | '
+           'evbgpd wall / this | sessions up over s | KEEPALIVE late ms | status |',
+           '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
     for r in [r for r in rows if r.get('kind') == 'scale']:
-        one = [o for o in ok if o['injector'] == r['injector'] and o['peers'] == 1 and o['n'] == r['n']]
-        bird = [o for o in ok if o['injector'] == 'bird' and o['peers'] == r.get('peers') and o['n'] == r['n']]
+        one = _same_run(rows, kind='scale', injector=r['injector'], peers=1, n=r['n'], round=r.get('round'))
+        ev = _same_run(rows, kind='scale', injector='evbgpd', peers=r.get('peers'), n=r['n'], round=r.get('round'))
         w, m = r.get('wall_s'), r.get('inj_rss_peak_mib')
-        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
-            r['injector'], r.get('peers'), fnum(r.get('n')), fnum(w, '{:.2f}'),
+        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            r.get('round', ''), r['injector'], r.get('peers'), fnum(r.get('n')), fnum(w, '{:.2f}'),
             fnum(w / one[0]['wall_s'], '{:.2f}') if one and w else '',
             fnum(m, '{:.1f}'), fnum(m / one[0]['inj_rss_peak_mib'], '{:.2f}') if one and m else '',
-            fnum(w / bird[0]['wall_s'], '{:.2f}') if bird and w and r['injector'] == 'evbgpd' else '',
-            fnum(r.get('timer_late_ms'), '{:.1f}'), r.get('status')))
+            fnum(ev[0]['wall_s'] / w, '{:.3f}') if ev and w and r['injector'] != 'evbgpd' else '',
+            fnum(r.get('est_spread_s'), '{:.2f}'), fnum(r.get('timer_late_ms'), '{:.1f}'), r.get('status')))
+    return '\n'.join(out)
+
+
+def replay_table(rows):
+    """The full-table replay rows: each injector into the same BIRD, evbgpd against each anchor
+    of the same round."""
+    out = ['| round | injector | routes | wall s | routes/s | peak RSS MiB | CPU s | helper CPU s | helper RSS MiB '
+           '| BIRD CPU s | evbgpd wall / this | busy cores before | other CPU s | status |',
+           '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+    for r in [r for r in rows if r.get('family') == FAMILY_TABLE]:
+        ev = _same_run(rows, family=FAMILY_TABLE, injector='evbgpd', round=r.get('round'))
+        w = r.get('wall_s')
+        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            r.get('round', ''), r['injector'], fnum(r.get('n')), fnum(w, '{:.2f}'), fnum(r.get('routes_per_s')),
+            fnum(r.get('inj_rss_peak_mib'), '{:.1f}'), fnum(r.get('inj_cpu_s'), '{:.2f}'),
+            fnum(r.get('helper_cpu_s'), '{:.2f}'), fnum(r.get('helper_rss_peak_mib'), '{:.1f}'),
+            fnum(r.get('recv_cpu_s'), '{:.2f}'),
+            fnum(ev[0]['wall_s'] / w, '{:.3f}') if ev and w and r['injector'] != 'evbgpd' else '',
+            fnum(r.get('busy_cores_before'), '{:.1f}'), fnum(r.get('other_cpu_s'), '{:.1f}'), r.get('status')))
     return '\n'.join(out)
 
 
@@ -1398,8 +1572,11 @@ def run_one_try(a, what, kw):
             rec = run_receive(a, kw['receiver'], kw['n'], kw['k'], kw['fam'])
         elif what == 'scale' and kw.get('injector') == 'bird':
             rec = run_scale_bird(a, kw['peers'], kw['routes'], hold=kw.get('hold', 3))
+        elif what == 'scale' and kw.get('injector') == 'gobgp':
+            rec = run_scale_gobgp(a, kw['peers'], kw['routes'], hold=kw.get('hold', 3))
         elif what == 'scale':
-            rec = run_scale(a, kw['peers'], kw['routes'], hold=kw.get('hold', 90))
+            rec = run_scale(a, kw['peers'], kw['routes'], hold=kw.get('hold', 90),
+                            injector=kw.get('injector', 'evbgpd'))
         elif what == 'idle':
             rec = run_scale(a, kw['peers'], 0, idle_seconds=kw['seconds'], hold=kw.get('hold', 90))
         elif what == 'sinkcheck':
@@ -1432,6 +1609,8 @@ def run_one_try(a, what, kw):
             rec['daemon_warnings'] = len(warn)
             rec['daemon_warning_first'] = warn[0][:300]
     rec['busy_cores_before'] = quiet
+    if kw.get('round'):
+        rec['round'] = kw['round']
     rec['time'] = time.strftime('%Y-%m-%d %H:%M:%S')
     log('--> %s %s routes/s wall %s' % (rec.get('status'), rec.get('routes_per_s', rec.get('cpu_pct_of_core')),
                                           rec.get('wall_s')))
@@ -1441,6 +1620,16 @@ def run_one_try(a, what, kw):
     if rec.get('status') == 'ok' and not a.keep and rec.get('rundir'):
         shutil.rmtree(rec['rundir'], ignore_errors=True)
     return rec
+
+
+def run_rounds(a, what, plan):
+    """Run the plan a.repeat times (round 1, 2, ...): the rows of one round run back to back, so
+    evbgpd and its anchors see the same machine."""
+    rows = []
+    for rnd in range(1, max(1, a.repeat) + 1):
+        for kw in plan:
+            rows.append(run_one(a, what, dict(kw, round=rnd)))
+    return rows
 
 
 def versions(a):
@@ -1475,6 +1664,11 @@ def main():
         p.add_argument('--gobgp-cli-fixed', default=None,
                        help='a gobgp CLI whose `mrt inject` waits for the server (bench/tools/gobgp-cli-fixed.sh)')
         p.add_argument('--keep', action='store_true', help='keep run directories')
+        p.add_argument('--table-v4', type=int, default=1000000, help='full-table replay: IPv4 prefixes')
+        p.add_argument('--table-v6', type=int, default=200000, help='full-table replay: IPv6 prefixes')
+        p.add_argument('--table-seed', type=int, default=13, help='full-table replay: generator seed')
+        p.add_argument('--replay-style', choices=['attributes', 'route'], default='attributes')
+        p.add_argument('--replay-batch', type=int, default=200, help='prefixes per `announce attributes` line')
     p = sub.add_parser('matrix')
     common(p)
     p.add_argument('--quick', action='store_true')
@@ -1497,6 +1691,8 @@ def main():
     p.add_argument('--n', type=int, default=100000)
     p.add_argument('--attr-sets', default='1')
     p.add_argument('--family', choices=['ipv4', 'ipv6'], default='ipv4')
+    p.add_argument('--adj-rib-in', choices=['true', 'false'], default='true',
+                   help="the receiver's adj-rib-in (blast sender): false shows what it costs")
     p = sub.add_parser('scale')
     common(p)
     p.add_argument('--peers', type=int, default=100)
@@ -1509,6 +1705,15 @@ def main():
     p.add_argument('--peer-counts', default='1,20,50')
     p.add_argument('--bird-peer-counts', default='1,20')
     p.add_argument('--hold', type=int, default=3, help='offered by the sink: KEEPALIVE every hold/3 s')
+    p.add_argument('--anchor-routes', type=int, default=100000)
+    p.add_argument('--anchor-peer-counts', default='1,20')
+    p.add_argument('--anchors', default='evbgpd,gobgp,exabgp',
+                   help='injectors run at --anchor-routes (evbgpd too: its wall is compared with theirs)')
+    p.add_argument('--repeat', type=int, default=1, help='run the whole set this many times')
+    p = sub.add_parser('replay', help='full-table replay (generated MRT dump) into BIRD, GoBGP and ExaBGP anchors')
+    common(p)
+    p.add_argument('--injectors', default='evbgpd,gobgp,exabgp')
+    p.add_argument('--repeat', type=int, default=1, help='run the whole set this many times')
     p = sub.add_parser('idle')
     common(p)
     p.add_argument('--peers', type=int, default=1000)
@@ -1527,7 +1732,12 @@ def main():
         for fn in a.files:
             with open(fn) as f:
                 rows += [json.loads(l) for l in f if l.strip()]
-        print(table(rows))
+        if any(r.get('kind') == 'scale' and r.get('round') for r in rows):
+            print(peers_table(rows))
+        elif any(r.get('family') == FAMILY_TABLE for r in rows):
+            print(replay_table(rows))
+        else:
+            print(table(rows))
         return
     for ad in (RECV_ADDR, INJ_ADDR) + tuple(SCALE_ADDRS):
         check_loopback(ad)
@@ -1568,6 +1778,10 @@ def main():
             log('results: %s and %s' % (a.results, os.path.join(a.out, stampname + '.md')))
             log('total %.0fs' % (time.time() - t_start))
             return
+        if a.cmd in ('peers', 'replay') and not a.results:  # keep the records beside the matrix's
+            os.makedirs(os.path.join(HERE, 'results'), exist_ok=True)
+            a.results = os.path.join(HERE, 'results', '%s-%s.jsonl' % (time.strftime('%Y%m%d-%H%M%S'), a.cmd))
+            log('records: %s' % a.results)
         k = None
         if hasattr(a, 'attr_sets'):
             k = a.n if a.attr_sets in ('N', 'unique') else int(a.attr_sets)
@@ -1579,11 +1793,25 @@ def main():
         elif a.cmd == 'scale':
             rec = run_one(a, 'scale', dict(peers=a.peers, routes=a.routes, hold=a.hold, injector=a.injector))
         elif a.cmd == 'peers':
-            rows = []
+            plan = []
             for inj, counts in (('evbgpd', a.peer_counts), ('bird', a.bird_peer_counts)):
                 for pc in [int(x) for x in counts.split(',') if x]:
-                    rows.append(run_one(a, 'scale', dict(peers=pc, routes=a.routes, hold=a.hold, injector=inj)))
+                    plan.append(dict(peers=pc, routes=a.routes, hold=a.hold, injector=inj))
+            for pc in [int(x) for x in a.anchor_peer_counts.split(',') if x]:
+                for inj in [x for x in a.anchors.split(',') if x]:  # pairs: each anchor beside evbgpd
+                    plan.append(dict(peers=pc, routes=a.anchor_routes, hold=a.hold, injector=inj))
+            rows = run_rounds(a, 'scale', plan)
             print(peers_table(rows))
+            sys.exit(0 if all(r.get('status') == 'ok' for r in rows) else 1)
+        elif a.cmd == 'replay':
+            n = a.table_v4 + a.table_v6
+            log('full table: %s' % json.dumps(table_info(a)))  # generated once, before any clock
+            if 'gobgp' in a.injectors:
+                table_mrt(a, 0 if a.gobgp_cli_fixed else max(5000, n // 10), mp_full=True)
+            plan = [dict(injector=inj, receiver='bird', n=n, k=0, fam=FAMILY_TABLE)
+                    for inj in a.injectors.split(',') if inj]
+            rows = run_rounds(a, 'inject', plan)
+            print(replay_table(rows))
             sys.exit(0 if all(r.get('status') == 'ok' for r in rows) else 1)
         elif a.cmd == 'idle':
             rec = run_one(a, 'idle', dict(peers=a.peers, seconds=a.seconds, hold=a.hold))

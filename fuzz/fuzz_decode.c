@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "evbgp/bgp_proto.h"
+#include "evbgp/event_encode.h"
 #include "evbgp/msg.h"
 #include "evbgp/update.h"
 
@@ -123,6 +126,88 @@ reencode_update(const struct update_msg *m, const struct update_ctx *ctx)
 	update_msg_free(&m2);
 }
 
+/* The length of a JSON event line's envelope: up to "type". */
+static size_t
+envelope_len(const struct sbuf *o)
+{
+	const char *t = strstr(o->p, ",\"type\":\"");
+
+	if (t == NULL)
+		abort();
+	return (size_t)(t - o->p);
+}
+
+/*
+ * The receive path's rendering (issue 13 point 3): an UPDATE event, in
+ * both JSON dialects, is one line of JSON that parses, and its envelope
+ * (written by hand, parts of it kept between events) is the one json-c
+ * writes for a KEEPALIVE with the same source, whatever the host name
+ * (taken from the input: escaping), pid and time; the text event is
+ * printable lines.
+ */
+static void
+render_events(const struct update_msg *m, const struct update_ctx *ctx,
+    const uint8_t *in, size_t len)
+{
+	static const struct api_msg_opts parsed = { .parsed = true };
+	struct api_neighbor nb;
+	struct api_source src;
+	char host[24];
+	size_t hl = len < sizeof(host) - 1 ? len : sizeof(host) - 1;
+	uint32_t v = 0;
+	struct sbuf u, k;
+
+	memcpy(host, in, hl);
+	host[hl] = '\0';
+	for (size_t i = 0; i < len && i < 4; i++)
+		v = v << 8 | in[len - 1 - i];
+	memset(&nb, 0, sizeof(nb));
+	addr_from_u32(&nb.local, 0x7f000001);
+	addr_from_u32(&nb.peer, v);
+	nb.local_as = 65000;
+	nb.peer_as = v;
+	nb.counter = v;
+	src.host = host;
+	src.pid = (int)(v & 0xffff);
+	src.ppid = 1;
+	/* around a second boundary and a fraction that rounds up */
+	src.time = 1795609087.0 + (double)(v % 4096) / 2048.0 +
+	    (v & 0x1000 ? 0.99999996 : 0.0);
+	sbuf_init(&u);
+	sbuf_init(&k);
+	for (int enc = ENCODER_JSON; enc <= ENCODER_JSON6; enc++) {
+		struct json_object *o;
+		char *nl;
+
+		sbuf_reset(&u);
+		sbuf_reset(&k);
+		event_encode_update(&u, enc, &src, &nb, API_DIR_RECEIVE,
+		    &parsed, m, ctx->addpath_rx);
+		event_encode_keepalive(&k, enc, &src, &nb, API_DIR_RECEIVE,
+		    &parsed);
+		if (u.len == 0 || (nl = strchr(u.p, '\n')) != u.p + u.len - 1)
+			abort();
+		if (envelope_len(&u) != envelope_len(&k) ||
+		    memcmp(u.p, k.p, envelope_len(&u)) != 0)
+			abort();
+		if ((o = json_tokener_parse(u.p)) == NULL)
+			abort();
+		json_object_put(o);
+	}
+	/* the text event: printable lines, each ended */
+	sbuf_reset(&u);
+	event_encode_update(&u, ENCODER_TEXT, &src, &nb, API_DIR_RECEIVE,
+	    &parsed, m, ctx->addpath_rx);
+	if (u.len == 0 || u.p[u.len - 1] != '\n')
+		abort();
+	for (size_t i = 0; i < u.len; i++)
+		if (u.p[i] != '\n' && ((unsigned char)u.p[i] < 0x20 ||
+		    (unsigned char)u.p[i] >= 0x7f))
+			abort();
+	sbuf_free(&u);
+	sbuf_free(&k);
+}
+
 static void
 fuzz_update(const uint8_t *body, size_t len, const struct update_ctx *ctx)
 {
@@ -136,6 +221,7 @@ fuzz_update(const uint8_t *body, size_t len, const struct update_ctx *ctx)
 		update_foreach_route(&m, ctx->addpath_rx, check_route, &b);
 		format_attrs(&m);
 		intern_oracle(&m);
+		render_events(&m, ctx, body, len);
 		(void)update_is_eor(&m, &fam);
 		reencode_update(&m, ctx);
 	}

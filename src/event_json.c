@@ -141,14 +141,20 @@ fam_key(enum family_id f, char sep, char *buf, size_t len)
  */
 #define TIME_DIGITS_MAX	48
 
-/* The digits of t in buf (TIME_DIGITS_MAX, NUL-terminated) and their
- * count; 0 when t is out of range (json-c formats it then). */
+/*
+ * The digits of t in buf (TIME_DIGITS_MAX, NUL-terminated) and their
+ * count; 0 when t is out of range (json-c formats it then). The whole
+ * seconds' digits are kept: they change once a second, the fraction on
+ * every event.
+ */
 static size_t
 time_digits(double t, char *buf)
 {
-	char tmp[24];
+	static uint64_t last_sec = UINT64_MAX;
+	static char sec_digits[24];
+	static size_t sec_n;
 	uint64_t sec, frac;
-	size_t n = 0, k = sizeof(tmp);
+	size_t n;
 
 	if (!(t >= 0 && t < 1e15))
 		return 0;
@@ -158,12 +164,20 @@ time_digits(double t, char *buf)
 		sec++;
 		frac -= 10000000;
 	}
-	do {
-		tmp[--k] = (char)('0' + sec % 10);
-		sec /= 10;
-	} while (sec != 0);
-	memcpy(buf, tmp + k, sizeof(tmp) - k);
-	n = sizeof(tmp) - k;
+	if (sec != last_sec) {
+		uint64_t v = sec;
+		size_t k = sizeof(sec_digits);
+
+		do {
+			sec_digits[--k] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v != 0);
+		sec_n = sizeof(sec_digits) - k;
+		memmove(sec_digits, sec_digits + k, sec_n);
+		last_sec = sec;
+	}
+	memcpy(buf, sec_digits, sec_n);
+	n = sec_n;
 	buf[n++] = '.';
 	for (int i = 6; i >= 0; i--) {
 		buf[n + (size_t)i] = (char)('0' + frac % 10);
@@ -736,7 +750,8 @@ struct jlist {
 	int			 fam;
 	bool			 announce;
 	const struct bgp_addr	*nh;
-	struct sbuf		 text;	/* "[{...},{...}" until closed */
+	char			 nhs[ADDR_STRLEN];	/* nh as text, or "" */
+	struct sbuf		*text;	/* "[{...},{...}" until closed */
 };
 
 struct jroutes {
@@ -746,6 +761,34 @@ struct jroutes {
 	struct jlist		*last;	/* routes come in runs */
 	bool			 overflow;
 };
+
+/*
+ * The lists' buffers outlive the event (one per list slot): an UPDATE
+ * costs no allocation for its routes. A list that grew past
+ * JLIST_KEEP_MAX (a full-table UPDATE) gives its memory back.
+ */
+#define JLIST_KEEP_MAX	(64u * 1024)
+
+static struct sbuf jlist_text[JROUTES_MAX];
+
+static void
+jroutes_begin(struct jroutes *jr, bool v6)
+{
+	jr->v6 = v6;
+	jr->n = 0;
+	jr->last = NULL;
+	jr->overflow = false;
+	for (size_t i = 0; i < JROUTES_MAX; i++)
+		jr->v[i].text = &jlist_text[i];
+}
+
+static void
+jroutes_done(struct jroutes *jr)
+{
+	for (size_t i = 0; i < jr->n; i++)
+		if (jr->v[i].text->cap > JLIST_KEEP_MAX)
+			sbuf_free(jr->v[i].text);
+}
 
 static struct jlist *
 route_list(struct jroutes *jr, const struct update_route *rt)
@@ -773,8 +816,14 @@ route_list(struct jroutes *jr, const struct update_route *rt)
 	l->fam = fam;
 	l->announce = rt->announce;
 	l->nh = rt->nexthop;
-	sbuf_init(&l->text);
-	sbuf_addc(&l->text, '[');
+	/* the families that show the next hop per route get it from here:
+	 * formatted once per list, not per route */
+	if (rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0)
+		addr_fmt(rt->nexthop, l->nhs);
+	else
+		l->nhs[0] = '\0';
+	sbuf_reset(l->text);
+	sbuf_addc(l->text, '[');
 	return jr->last = l;
 }
 
@@ -786,14 +835,12 @@ route_add(const struct update_route *rt, void *arg)
 
 	if (l == NULL)
 		return;
-	char nh[ADDR_STRLEN];
-
-	sbuf_adds(&l->text, l->text.len > 1 ? ",{" : "{");
-	(jr->v6 ? nlri_json6 : nlri_json)(&l->text, &rt->nlri,
+	sbuf_adds(l->text, l->text->len > 1 ? ",{" : "{");
+	(jr->v6 ? nlri_json6 : nlri_json)(l->text, &rt->nlri,
 	    rt->has_path_id,
 	    rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0 ?
-	    addr_fmt(rt->nexthop, nh) : NULL);
-	sbuf_addc(&l->text, '}');
+	    l->nhs : NULL);
+	sbuf_addc(l->text, '}');
 	/* ExaBGP 4.2 reads a global + link-local next hop (RFC 2545, 32
 	 * octets) as two next hops and lists the route under each */
 	if (rt->announce && rt->nexthop_ll != NULL &&
@@ -870,7 +917,7 @@ t_routes(struct sbuf *o, struct jroutes *jr)
 			t_key(o, fam_key((enum family_id)l->fam, ' ', fam,
 			    sizeof(fam)));
 			if (!announce) {
-				sbuf_add(o, l->text.p, l->text.len);
+				sbuf_add(o, l->text->p, l->text->len);
 				sbuf_addc(o, ']');
 				done[i] = true;
 				continue;
@@ -889,7 +936,7 @@ t_routes(struct sbuf *o, struct jroutes *jr)
 				else
 					snprintf(nh, sizeof(nh), "no-nexthop");
 				t_key(o, nh);
-				sbuf_add(o, m->text.p, m->text.len);
+				sbuf_add(o, m->text->p, m->text->len);
 				sbuf_addc(o, ']');
 				done[j] = true;
 			}
@@ -898,8 +945,7 @@ t_routes(struct sbuf *o, struct jroutes *jr)
 		if (opened)
 			sbuf_addc(o, '}');
 	}
-	for (size_t i = 0; i < jr->n; i++)
-		sbuf_free(&jr->v[i].text);
+	jroutes_done(jr);
 }
 
 /*
@@ -982,12 +1028,53 @@ t_neighbor(struct sbuf *o, const struct api_neighbor *nb, enum api_dir dir,
 	sbuf_add(o, c->text.p, c->text.len);
 }
 
+/*
+ * The envelope's fields between "time" and "counter" (host, pid, ppid):
+ * the same for every event until the host name or a pid changes, so
+ * rendered once and compared on each use (the host name is short).
+ */
+struct env_mid {
+	bool		 used;
+	pid_t		 pid, ppid;
+	char		*host;
+	struct sbuf	 text;	/* ,"host":"...","pid":N,"ppid":M,"counter": */
+};
+
+static struct env_mid env_mid;
+
+static const struct sbuf *
+t_env_mid(const char *host, pid_t pid, pid_t ppid)
+{
+	struct env_mid *c = &env_mid;
+
+	if (c->used && c->pid == pid && c->ppid == ppid &&
+	    strcmp(c->host, host) == 0)
+		return &c->text;
+	free(c->host);
+	c->host = xstrdup(host);
+	c->pid = pid;
+	c->ppid = ppid;
+	if (!c->used)
+		sbuf_init(&c->text);
+	c->used = true;
+	sbuf_reset(&c->text);
+	sbuf_adds(&c->text, ",\"host\":\"");
+	event_json_escape(&c->text, (const uint8_t *)host, strlen(host));
+	sbuf_adds(&c->text, "\",\"pid\":");
+	t_u64(&c->text, (uint64_t)pid);
+	sbuf_adds(&c->text, ",\"ppid\":");
+	t_u64(&c->text, (uint64_t)ppid);
+	sbuf_adds(&c->text, ",\"counter\":");
+	return &c->text;
+}
+
 static void
 t_envelope(struct sbuf *o, bool v6, const struct api_source *src,
     const struct api_neighbor *nb, enum api_dir dir,
     const struct api_msg_opts *raw)
 {
-	const char *host = src->host != NULL ? src->host : "";
+	const struct sbuf *mid = t_env_mid(src->host != NULL ? src->host : "",
+	    src->pid, src->ppid);
 	char tbuf[TIME_DIGITS_MAX];
 	size_t tn = time_digits(src->time, tbuf);
 
@@ -1001,13 +1088,7 @@ t_envelope(struct sbuf *o, bool v6, const struct api_source *src,
 		sbuf_adds(o, json_object_to_json_string(t));
 		json_object_put(t);
 	}
-	sbuf_adds(o, ",\"host\":\"");
-	event_json_escape(o, (const uint8_t *)host, strlen(host));
-	sbuf_adds(o, "\",\"pid\":");
-	t_u64(o, (uint64_t)src->pid);
-	sbuf_adds(o, ",\"ppid\":");
-	t_u64(o, (uint64_t)src->ppid);
-	sbuf_adds(o, ",\"counter\":");
+	sbuf_add(o, mid->p, mid->len);
 	t_u64(o, nb->counter);
 	sbuf_adds(o, ",\"type\":\"update\",");
 	/* consolidate: the message's own bytes beside the decoded form */
@@ -1044,8 +1125,7 @@ event_json_update_text(struct sbuf *out, bool v6, const struct api_source *src,
 		return;
 	}
 	sbuf_adds(out, "{\"update\":{");
-	memset(&jr, 0, sizeof(jr));
-	jr.v6 = v6;
+	jroutes_begin(&jr, v6);
 	update_foreach_route(m, addpath, route_add, &jr);
 	if (api_update_has_attrs(m)) {
 		sbuf_adds(out, "\"attribute\":");

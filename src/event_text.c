@@ -19,13 +19,16 @@
 
 #include "event_encode_priv.h"
 
-/* "neighbor 192.0.2.1 " */
+/* "neighbor 192.0.2.1 " (no printf: a received UPDATE has three lines
+ * or more, each with it) */
 static void
 line_begin(struct sbuf *out, const struct api_neighbor *nb)
 {
 	char ip[ADDR_STRLEN];
 
-	sbuf_printf(out, "neighbor %s ", addr_fmt(&nb->peer, ip));
+	sbuf_adds(out, "neighbor ");
+	sbuf_adds(out, addr_fmt(&nb->peer, ip));
+	sbuf_addc(out, ' ');
 }
 
 /* "neighbor IP receive " */
@@ -33,7 +36,8 @@ static void
 tmsg_begin(struct sbuf *out, const struct api_neighbor *nb, enum api_dir dir)
 {
 	line_begin(out, nb);
-	sbuf_printf(out, "%s ", api_dir_name(dir));
+	sbuf_adds(out, api_dir_name(dir));
+	sbuf_addc(out, ' ');
 }
 
 /* " header 0x... body 0x..." with consolidate. */
@@ -346,8 +350,7 @@ event_text_open(struct sbuf *out, const struct api_neighbor *nb,
 
 struct troutes {
 	struct sbuf			*out;
-	const struct api_neighbor	*nb;
-	enum api_dir			 dir;
+	const struct sbuf		*begin;	/* "neighbor IP receive " */
 	const char			*attrs;	/* " origin igp ..." */
 };
 
@@ -358,7 +361,7 @@ troute(const struct update_route *rt, void *arg)
 	char ip[ADDR_STRLEN];
 	bool nh = rt->announce && rt->nexthop != NULL && rt->nexthop->afi != 0;
 
-	tmsg_begin(tr->out, tr->nb, tr->dir);
+	sbuf_add(tr->out, tr->begin->p, tr->begin->len);
 	sbuf_adds(tr->out, rt->announce ? "update announced " :
 	    "update withdrawn ");
 	nlri_text(tr->out, &rt->nlri, rt->has_path_id,
@@ -402,35 +405,45 @@ update_eor_line(struct sbuf *out, const struct api_neighbor *nb,
 	    afi_name(afi, a, sizeof(a)), safi_name(safi, s, sizeof(s)));
 }
 
+/*
+ * The line beginning and the attributes are rendered once per UPDATE
+ * into buffers kept between events (no allocation per received UPDATE);
+ * one that grew past TEXT_KEEP_MAX gives its memory back.
+ */
+#define TEXT_KEEP_MAX	(64u * 1024)
+
 void
 event_text_update(struct sbuf *out, const struct api_neighbor *nb,
     enum api_dir dir, const struct api_msg_opts *o,
     const struct update_msg *m, famset_t addpath)
 {
-	struct troutes tr = { out, nb, dir, NULL };
-	struct sbuf attrs;
+	static struct sbuf begin, attrs;
+	struct troutes tr = { out, &begin, NULL };
 	int fam;
 
 	if (packets_line(out, nb, dir, o))
 		return;
-	tmsg_begin(out, nb, dir);
+	sbuf_reset(&begin);
+	tmsg_begin(&begin, nb, dir);
+	sbuf_add(out, begin.p, begin.len);
 	sbuf_adds(out, "update start\n");
 	if (update_is_eor(m, &fam))
 		update_eor_line(out, nb, dir, m, fam);
 	else {
-		sbuf_init(&attrs);
+		sbuf_reset(&attrs);
 		sbuf_adds(&attrs, "");
 		update_attrs_text(&attrs, m);
 		tr.attrs = attrs.p;
 		update_foreach_route(m, addpath, troute, &tr);
-		sbuf_free(&attrs);
+		if (attrs.cap > TEXT_KEEP_MAX)
+			sbuf_free(&attrs);
 	}
 	if (api_has_raw(o) && api_mode(o) == API_MODE_CONSOLIDATE) {
-		tmsg_begin(out, nb, dir);
+		sbuf_add(out, begin.p, begin.len);
 		sbuf_adds(out, "update");
 		header_body(out, o);
 		sbuf_addc(out, '\n');
 	}
-	tmsg_begin(out, nb, dir);
+	sbuf_add(out, begin.p, begin.len);
 	sbuf_adds(out, "update end\n");
 }

@@ -235,12 +235,15 @@ decode_once(const struct api_peer *ap, enum api_dir dir, const uint8_t *msg,
 	case BGP_MSG_OPEN:
 		/* reported before the FSM validates it, as ExaBGP does: an
 		 * OPEN that fails validation is still shown as received */
+		memset(&dc->open, 0, sizeof(dc->open));
 		dc->ok = open_decode_lax(body, blen, &dc->open) == 0;
 		break;
 	case BGP_MSG_NOTIFICATION:
+		memset(&dc->notif, 0, sizeof(dc->notif));
 		dc->ok = notification_decode(body, blen, &dc->notif) == 0;
 		break;
 	case BGP_MSG_ROUTE_REFRESH:
+		memset(&dc->rr, 0, sizeof(dc->rr));
 		dc->ok = route_refresh_decode(body, blen, &dc->rr, &err) == 0;
 		break;
 	case BGP_MSG_UPDATE:
@@ -339,9 +342,10 @@ events_message(struct events *ev, struct api_subs *s,
 	if (rp == &kept)
 		kept_busy = true;
 	type = msg[BGP_HEADER_TYPE_OFF];
-	memset(&dc, 0, sizeof(dc));
-	if (type == BGP_MSG_UPDATE)
-		dc.upd = decoded;
+	/* the decoded forms are zeroed by decode_once(), when needed: an
+	 * OPEN's is 5 KB, cleared for every received UPDATE until then */
+	dc.tried = dc.ok = dc.own_init = false;
+	dc.upd = type == BGP_MSG_UPDATE ? decoded : NULL;
 	/* the buffers are initialised on first use, the flags now */
 	memset(rp->done, 0, sizeof(rp->done));
 	api_source_now(ev, &src);
@@ -381,7 +385,7 @@ events_message(struct events *ev, struct api_subs *s,
 			ev->renderings++;
 		}
 		if (out->len > 0)
-			sup_write(h, out->p, out->len);
+			sup_write_batched(h, out->p, out->len);
 		if (sup_queued(h) > ev->high_mark)
 			behind = true;
 	}

@@ -93,21 +93,22 @@ int
 msg_header_check(const uint8_t hdr[19], size_t max_len, uint16_t *len,
     uint8_t *type, struct bgp_err *err)
 {
+	static const uint8_t marker[BGP_MARKER_LEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
 	struct rbuf r;
 	uint16_t l;
-	uint8_t t, m;
+	uint8_t t;
 	size_t min, max;
 
-	rbuf_init(&r, hdr, BGP_HEADER_LEN);
-	/* RFC 4271 §6.1: the marker must be all ones */
-	for (int i = 0; i < BGP_MARKER_LEN; i++) {
-		(void)rbuf_get_u8(&r, &m);
-		if (m != 0xff) {
-			bgp_err_set(err, BGP_ERR_HEADER, BGP_ERR_HDR_NOT_SYNC,
-			    NULL, 0);
-			return -1;
-		}
+	/* RFC 4271 §6.1: the marker must be all ones (one compare: this
+	 * runs for every message received) */
+	if (memcmp(hdr, marker, BGP_MARKER_LEN) != 0) {
+		bgp_err_set(err, BGP_ERR_HEADER, BGP_ERR_HDR_NOT_SYNC, NULL, 0);
+		return -1;
 	}
+	rbuf_init(&r, hdr + BGP_MARKER_LEN, BGP_HEADER_LEN - BGP_MARKER_LEN);
 	(void)rbuf_get_u16(&r, &l);
 	(void)rbuf_get_u8(&r, &t);
 	min = msg_type_min(t);

@@ -40,21 +40,82 @@ addr_parse(const char *s, struct bgp_addr *a)
 
 static char	*put_dec(char *, unsigned);
 
+/* "a.b.c.d" at o; returns the end (not terminated). */
+static char *
+put_ip4(char *o, const uint8_t *b)
+{
+	for (int i = 0; i < 4; i++) {
+		o = put_dec(o, b[i]);
+		*o++ = '.';
+	}
+	return o - 1;
+}
+
+/*
+ * An IPv6 address as glibc's inet_ntop writes it (RFC 5952: lower-case
+ * hex without leading zeros, the first longest run of two or more zero
+ * groups as "::"), its IPv4-mapped and -compatible forms included
+ * ("::ffff:a.b.c.d", "::a.b.c.d"), without its sprintf per group.
+ */
+static void
+ip6_fmt(const uint8_t *b, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, bestlen = 0, cur = -1, curlen = 0;
+	char *o = buf;
+
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+	for (int i = 0; i < 8; i++) {
+		if (w[i] == 0) {
+			if (cur == -1)
+				cur = i, curlen = 0;
+			if (++curlen > bestlen)
+				best = cur, bestlen = curlen;
+		} else
+			cur = -1;
+	}
+	if (bestlen < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best != -1 && i >= best && i < best + bestlen) {
+			if (i == best)
+				*o++ = ':';
+			continue;
+		}
+		if (i != 0)
+			*o++ = ':';
+		/* the last 32 bits as IPv4 after 96 zero bits, or 80 and
+		 * ffff */
+		if (i == 6 && best == 0 && (bestlen == 6 ||
+		    (bestlen == 5 && w[5] == 0xffff))) {
+			o = put_ip4(o, b + 12);
+			break;
+		}
+		for (int sh = 12, lead = 1; sh >= 0; sh -= 4) {
+			unsigned d = (w[i] >> sh) & 15;
+
+			if (d == 0 && lead && sh > 0)
+				continue;
+			lead = 0;
+			*o++ = hex[d];
+		}
+	}
+	if (best != -1 && best + bestlen == 8)
+		*o++ = ':';
+	*o = '\0';
+}
+
 char *
 addr_fmt(const struct bgp_addr *a, char *buf)
 {
-	/* IPv4 by hand: several per received UPDATE (glibc's inet_ntop
-	 * goes through sprintf) */
-	if (a->afi == BGP_AFI_IPV4) {
-		char *o = buf;
-
-		for (int i = 0; i < 4; i++) {
-			o = put_dec(o, a->b[i]);
-			*o++ = '.';
-		}
-		o[-1] = '\0';
-	} else if (a->afi == BGP_AFI_IPV6)
-		inet_ntop(AF_INET6, a->b, buf, ADDR_STRLEN);
+	/* by hand: several per received UPDATE (glibc's inet_ntop goes
+	 * through sprintf) */
+	if (a->afi == BGP_AFI_IPV4)
+		*put_ip4(buf, a->b) = '\0';
+	else if (a->afi == BGP_AFI_IPV6)
+		ip6_fmt(a->b, buf);
 	else
 		snprintf(buf, ADDR_STRLEN, "none");
 	return buf;
@@ -285,11 +346,14 @@ prefix_fmt(const struct prefix *p, char *buf)
 		return buf;
 	}
 	struct bgp_addr a;
-	char host[ADDR_STRLEN];
+	char *o;
 
 	a.afi = p->afi;
 	memcpy(a.b, p->b, sizeof(a.b));
-	snprintf(buf, PREFIX_STRLEN, "%s/%u", addr_fmt(&a, host), p->len);
+	/* ADDR_STRLEN + "/128" fit in PREFIX_STRLEN */
+	o = buf + strlen(addr_fmt(&a, buf));
+	*o++ = '/';
+	*put_dec(o, p->len) = '\0';
 	return buf;
 }
 

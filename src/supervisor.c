@@ -99,6 +99,11 @@ struct sup_helper {
 	struct event		*respawn_ev;
 	struct event		*kill_ev;
 	char			*line;		/* max_line + 1 */
+	/* sup_write_batched(): events gathered during a loop turn, added to
+	 * the stdin buffer in one go (flush_ev, or SUP_STAGE_MAX) */
+	struct sbuf		 stage;
+	struct event		*flush_ev;
+	bool			 flush_armed;
 
 	unsigned long		 burst_events;
 	unsigned long		 burst_bytes;
@@ -177,6 +182,8 @@ static void	helper_write_event_cb(struct bufferevent *, short, void *);
 static void	helper_deliver_cb(evutil_socket_t, short, void *);
 static void	helper_respawn_cb(evutil_socket_t, short, void *);
 static void	helper_kill_cb(evutil_socket_t, short, void *);
+static void	helper_flush_cb(evutil_socket_t, short, void *);
+static void	stage_flush(struct sup_helper *);
 static void	sup_err_free(struct sup_err *, bool);
 static void	sup_err_cb(struct bufferevent *, void *);
 static void	sup_err_event_cb(struct bufferevent *, short, void *);
@@ -527,9 +534,11 @@ helper_new(struct sup *s, const struct cfg_process *p)
 	h->deliver_ev = evtimer_new(s->base, helper_deliver_cb, h);
 	h->respawn_ev = evtimer_new(s->base, helper_respawn_cb, h);
 	h->kill_ev = evtimer_new(s->base, helper_kill_cb, h);
+	h->flush_ev = event_new(s->base, -1, 0, helper_flush_cb, h);
 	if (h->deliver_ev == NULL || h->respawn_ev == NULL ||
-	    h->kill_ev == NULL)
+	    h->kill_ev == NULL || h->flush_ev == NULL)
 		fatalx("%s: event_new failed", __func__);
+	sbuf_init(&h->stage);
 	s->hs = xreallocarray(s->hs, s->nhs + 1, sizeof(*s->hs));
 	s->hs[s->nhs++] = h;
 	return (h);
@@ -556,6 +565,8 @@ helper_free(struct sup_helper *h)
 	event_free(h->deliver_ev);
 	event_free(h->respawn_ev);
 	event_free(h->kill_ev);
+	event_free(h->flush_ev);
+	sbuf_free(&h->stage);
 	free(h->line);
 	proc_clear(&h->proc);
 	free(h);
@@ -570,6 +581,7 @@ helper_close(struct sup_helper *h)
 	if (h->out != NULL)
 		bufferevent_free(h->out);
 	h->in = h->out = NULL;
+	sbuf_reset(&h->stage);	/* it went with the pipe */
 	evtimer_del(h->deliver_ev);
 	evtimer_del(h->kill_ev);
 }
@@ -581,6 +593,7 @@ helper_close_stdin(struct sup_helper *h)
 		bufferevent_free(h->in);
 	h->in = NULL;
 	h->closing_in = false;
+	sbuf_reset(&h->stage);
 }
 
 /*
@@ -836,6 +849,74 @@ helper_bev(struct sup_helper *h, int fd)
 	return (bev);
 }
 
+/*
+ * A helper hearing a peer's table gets ~400 bytes of JSON per route. The
+ * pipe to its stdin is made bigger than Linux's 64 KiB and our writes to
+ * it up to SUP_WRITE_MAX (libevent's default is 16 KiB): the helper
+ * reads in large chunks and is woken once per write, not once per 16 KiB
+ * (the wake-ups were a tenth of evbgpd's CPU on such a stream). A pipe
+ * that cannot grow (fs.pipe-max-size) keeps its size.
+ */
+#define SUP_PIPE_SIZE	(256 * 1024)
+#define SUP_WRITE_MAX	(256 * 1024)
+
+static void
+helper_in_sizes(struct sup_helper *h, int fd)
+{
+#ifdef F_SETPIPE_SZ
+	(void)fcntl(fd, F_SETPIPE_SZ, SUP_PIPE_SIZE);
+#endif
+	bufferevent_set_max_single_write(h->in, SUP_WRITE_MAX);
+}
+
+/*
+ * Events gathered by sup_write_batched() go to the stdin buffer in one
+ * evbuffer_add (a received UPDATE each was an add, a callback and an
+ * event check), at the latest once the loop turn's callbacks are done.
+ * Every other write, and a stop, flushes first: the order is kept.
+ */
+#define SUP_STAGE_MAX	(64 * 1024)
+
+static void
+stage_flush(struct sup_helper *h)
+{
+	if (h->stage.len == 0)
+		return;
+	if (h->in != NULL)
+		(void)evbuffer_add(bufferevent_get_output(h->in), h->stage.p,
+		    h->stage.len);
+	sbuf_reset(&h->stage);
+	if (h->stage.cap > 4 * SUP_STAGE_MAX)
+		sbuf_free(&h->stage);
+}
+
+/* Gather len bytes; flushed with the loop turn, or now past the max. */
+static int
+stage_add(struct sup_helper *h, const char *data, size_t len)
+{
+	sbuf_add(&h->stage, data, len);
+	if (h->stage.len >= SUP_STAGE_MAX)
+		stage_flush(h);
+	else if (!h->flush_armed) {
+		/* run once this loop turn's callbacks are done */
+		h->flush_armed = true;
+		event_active(h->flush_ev, 0, 1);
+	}
+	return (0);
+}
+
+static void
+helper_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sup_helper *h = arg;
+	struct sup *s = h->sup;
+
+	sup_enter(s);
+	h->flush_armed = false;
+	stage_flush(h);
+	sup_leave(s);
+}
+
 /* Longest stderr line logged whole; the rest of a longer one is cut. */
 #define HELPER_ERR_LINE	4096
 
@@ -1038,6 +1119,7 @@ helper_start(struct sup_helper *h)
 		h->st.restarts++;
 
 	h->in = helper_bev(h, in[1]);
+	helper_in_sizes(h, in[1]);
 	bufferevent_setcb(h->in, NULL, helper_write_cb,
 	    helper_write_event_cb, h);
 	bufferevent_disable(h->in, EV_READ);
@@ -1095,6 +1177,8 @@ helper_stop(struct sup_helper *h, enum sup_why why)
 		h->soft_stop = true;
 		helper_arm_timer(h, h->sup->set.stdin_grace_ms);
 	} else {
+		if (why != WHY_OVERFLOW)
+			stage_flush(h);
 		if (why == WHY_OVERFLOW || h->in == NULL ||
 		    evbuffer_get_length(bufferevent_get_output(h->in)) == 0)
 			helper_close_stdin(h);
@@ -1620,25 +1704,54 @@ helper_overflow(struct sup_helper *h, size_t len, size_t queued)
 	h->burst_bytes += len;
 }
 
-int
-sup_write(struct sup_helper *h, const char *data, size_t len)
+/* Is there room for len more bytes (else the overflow policy runs)? */
+static bool
+helper_room(struct sup_helper *h, size_t len)
 {
 	struct sup *s = h->sup;
-	struct evbuffer *out;
-	size_t queued;
+	size_t queued = sup_queued(h);
+
+	if (len > s->set.max_queue || queued > s->set.max_queue - len) {
+		helper_overflow(h, len, queued);
+		return false;
+	}
+	return true;
+}
+
+/* sup_write(), or with batched sup_write_batched(). */
+static int
+helper_write(struct sup_helper *h, const char *data, size_t len,
+    bool batched)
+{
+	struct sup *s = h->sup;
 	int rc = -1;
 
 	if (h->state != HS_RUNNING || h->in == NULL || s->dying)
 		return (-1);
 	sup_enter(s);
-	out = bufferevent_get_output(h->in);
-	queued = evbuffer_get_length(out);
-	if (len > s->set.max_queue || queued > s->set.max_queue - len)
-		helper_overflow(h, len, queued);
-	else if (evbuffer_add(out, data, len) == 0)
-		rc = 0;
+	if (!batched)
+		stage_flush(h);		/* what was gathered goes first */
+	if (helper_room(h, len)) {
+		if (batched)
+			rc = stage_add(h, data, len);
+		else if (evbuffer_add(bufferevent_get_output(h->in), data,
+		    len) == 0)
+			rc = 0;
+	}
 	sup_leave(s);
 	return (rc);
+}
+
+int
+sup_write(struct sup_helper *h, const char *data, size_t len)
+{
+	return (helper_write(h, data, len, false));
+}
+
+int
+sup_write_batched(struct sup_helper *h, const char *data, size_t len)
+{
+	return (helper_write(h, data, len, true));
 }
 
 size_t
@@ -1646,7 +1759,8 @@ sup_queued(const struct sup_helper *h)
 {
 	if (h->in == NULL)
 		return (0);
-	return (evbuffer_get_length(bufferevent_get_output(h->in)));
+	return (evbuffer_get_length(bufferevent_get_output(h->in)) +
+	    h->stage.len);
 }
 
 void

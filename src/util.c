@@ -204,8 +204,8 @@ sbuf_reset(struct sbuf *b)
 		b->p[0] = '\0';
 }
 
-static void
-sbuf_reserve(struct sbuf *b, size_t n)
+void
+sbuf_grow(struct sbuf *b, size_t n)
 {
 	if (b->len + n + 1 <= b->cap)
 		return;
@@ -217,27 +217,6 @@ sbuf_reserve(struct sbuf *b, size_t n)
 }
 
 void
-sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	sbuf_reserve(b, n);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void
-sbuf_adds(struct sbuf *b, const char *s)
-{
-	sbuf_add(b, s, strlen(s));
-}
-
-void
-sbuf_addc(struct sbuf *b, char c)
-{
-	sbuf_add(b, &c, 1);
-}
-
-void
 sbuf_printf(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -245,7 +224,7 @@ sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	int n;
 
 	/* one pass when it fits in what is free, as it nearly always does */
-	sbuf_reserve(b, 128);
+	sbuf_grow(b, 128);
 	room = b->cap - b->len;
 	va_start(ap, fmt);
 	n = vsnprintf(b->p + b->len, room, fmt, ap);
@@ -255,7 +234,7 @@ sbuf_printf(struct sbuf *b, const char *fmt, ...)
 		return;
 	}
 	if ((size_t)n >= room) {
-		sbuf_reserve(b, (size_t)n);
+		sbuf_grow(b, (size_t)n);
 		va_start(ap, fmt);
 		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 		va_end(ap);

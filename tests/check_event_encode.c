@@ -1373,6 +1373,93 @@ START_TEST(test_envelope_order_overflow)
 }
 END_TEST
 
+/*
+ * The UPDATE writer keeps parts of its envelope between events (the host,
+ * pid and ppid text; the seconds of "time"): its envelope must stay the
+ * one json-c writes for a KEEPALIVE, whatever changes from one event to
+ * the next (the host name in place, a pid after a fork, the second, a
+ * fraction that rounds up, times json-c formats itself).
+ */
+static const double env_times[] = { 1795609087.25, 1795609087.9999999,
+    1795609087.99999996, 1795609088.0, 1795609088.00000004, 0.0, 0.5,
+    1e15, -1.0, 12345.0000001, 1795609088.1234567, 1795609087.5 };
+static const char *const env_hosts[] = { "vm", "vm", "evil\"},\"x\":\"",
+    "caf\xc3\xa9", "bad\xff\x01", "", "vm2", "vm" };
+
+/* "time" as Python prints time.time() to 7 decimals: %.7f, trailing
+ * zeros dropped but one (the reference the kept seconds are checked
+ * against). */
+static void
+time_ref(double t, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%.7f", t);
+
+	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+		buf[--n] = '\0';
+}
+
+/* The line up to and with "counter":N, */
+static size_t
+env_prefix(const struct sbuf *b)
+{
+	const char *t = strstr(b->p, "\"type\":\"");
+
+	ck_assert_ptr_nonnull(t);
+	return (size_t)(t - b->p);
+}
+
+START_TEST(test_update_envelope_cached)
+{
+	struct api_neighbor nb = nb61();
+	struct json_object *o;
+	struct update_msg m;
+	uint8_t buf[512];
+	char host[64];
+	struct sbuf u, k;
+
+	update_msg_init(&m);
+	sbuf_init(&u);
+	sbuf_init(&k);
+	decode_update(golden_updates[0].body, &ctx33, &m, buf, sizeof(buf));
+	for (size_t i = 0; i < 3 * NVEC(env_times); i++) {
+		struct api_source s = src;
+
+		/* the same buffer, rewritten: a cache keyed on the pointer
+		 * would keep the old name */
+		snprintf(host, sizeof(host), "%s", env_hosts[i %
+		    NVEC(env_hosts)]);
+		s.host = i % 5 == 4 ? NULL : host;
+		s.time = env_times[i % NVEC(env_times)];
+		s.pid = 14160 + (int)(i / 7);
+		s.ppid = 14158 - (int)(i / 11);
+		nb.counter = 1000 * i;
+		sbuf_reset(&u);
+		sbuf_reset(&k);
+		event_encode_update(&u, i % 2 ? ENCODER_JSON6 : ENCODER_JSON,
+		    &s, &nb, API_DIR_RECEIVE, &parsed, &m, ctx33.addpath_rx);
+		event_encode_keepalive(&k, i % 2 ? ENCODER_JSON6 : ENCODER_JSON,
+		    &s, &nb, API_DIR_RECEIVE, &parsed);
+		ck_assert_msg(env_prefix(&u) == env_prefix(&k) &&
+		    memcmp(u.p, k.p, env_prefix(&u)) == 0,
+		    "update:    %s\nkeepalive: %s", u.p, k.p);
+		if (s.time >= 0 && s.time < 1e15) {
+			char want[64], *at;
+
+			time_ref(s.time, want, sizeof(want));
+			at = strstr(u.p, "\"time\":") + 7;
+			ck_assert_msg(strncmp(at, want, strlen(want)) == 0 &&
+			    at[strlen(want)] == ',', "time %.9f: %s, not %s",
+			    s.time, want, u.p);
+		}
+		ck_assert_ptr_nonnull(o = parse_line(u.p, u.len));
+		json_object_put(o);
+	}
+	sbuf_free(&u);
+	sbuf_free(&k);
+	update_msg_free(&m);
+}
+END_TEST
+
 /* ---- compat §2.6: text encoder lines ---- */
 
 /* §2.6 OPEN: the §3.3 one without graceful restart */
@@ -2535,6 +2622,7 @@ event_encode_suite(void)
 	tcase_add_test(tc, test_packets_consolidate);
 	tcase_add_test(tc, test_consolidate_update);
 	tcase_add_test(tc, test_envelope_order_overflow);
+	tcase_add_test(tc, test_update_envelope_cached);
 	tcase_add_test(tc, test_treat_as_withdraw);
 	tcase_add_test(tc, test_undecoded_message);
 	suite_add_tcase(s, tc);

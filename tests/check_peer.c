@@ -926,6 +926,62 @@ START_TEST(test_flood_yields_between_batches)
 }
 END_TEST
 
+/* Run the loop for about secs seconds. */
+static void
+run_for(struct harness *h, double secs)
+{
+	struct timeval tv = { (time_t)secs,
+	    (suseconds_t)((secs - (double)(time_t)secs) * 1e6) };
+
+	event_base_loopexit(h->f.base, &tv);
+	event_base_dispatch(h->f.base);
+}
+
+/*
+ * RFC 4271 §4.4: the hold timer runs from the last KEEPALIVE or UPDATE.
+ * hold_restart() only notes the time and the timer, armed once, runs on
+ * from it when it fires: UPDATEs and KEEPALIVEs every half second keep a
+ * session with a 3 s hold time up for longer than that, and silence ends
+ * it (4/0) no sooner than the hold time after the last message.
+ */
+START_TEST(test_hold_runs_from_last_message)
+{
+	struct harness h;
+	uint8_t buf[256];
+	double start, last, deadline;
+	size_t n;
+
+	harness_init(&h);
+	ck_assert_int_eq(next_msg(&h, buf, sizeof(buf), NULL), BGP_MSG_OPEN);
+	n = remote_open(buf, sizeof(buf), 65002);
+	buf[22] = 0;
+	buf[23] = 3;	/* hold time 3 s */
+	n += remote_keepalive(buf + n, sizeof(buf) - n);
+	send_raw(&h, buf, n, false);
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	ck_assert_uint_eq(h.p->neg.hold_time, 3);
+	start = last = mono_now();
+	for (int i = 0; mono_now() < start + 4.5 && i < 40; i++) {
+		n = i % 2 ? remote_keepalive(buf, sizeof(buf)) :
+		    test_update(buf, sizeof(buf));
+		bufferevent_write(h.remote, buf, n);
+		last = mono_now();
+		run_for(&h, 0.5);
+		ck_assert_msg(peer_state(h.p) == ST_ESTABLISHED, "down %.2f s "
+		    "after the last message", mono_now() - last);
+	}
+	ck_assert_double_ge(mono_now() - start, 4.5);	/* past 3 s */
+	/* silence: down by the hold timer, not before 3 s */
+	deadline = mono_now() + 20;
+	while (peer_state(h.p) == ST_ESTABLISHED && mono_now() < deadline)
+		run_for(&h, 0.05);
+	ck_assert_int_eq(peer_state(h.p), ST_IDLE);
+	ck_assert_double_ge(mono_now() - last, 2.95);
+	expect_notification(&h, BGP_ERR_HOLD_TIMER, 0);
+	harness_free(&h);
+}
+END_TEST
+
 /*
  * RFC 4271 §8: the routes learnt on a session are gone when it closes;
  * they do not stay in the Adj-RIB-In nor pile up across flaps (issue 8,
@@ -1392,6 +1448,7 @@ main(void)
 	tcase_add_test(tc, test_closing_connection_flushes);
 	tcase_add_test(tc, test_no_start_while_stopping);
 	tcase_add_test(tc, test_flood_yields_between_batches);
+	tcase_add_test(tc, test_hold_runs_from_last_message);
 	tcase_add_test(tc, test_adj_rib_in_cleared_on_close);
 	tcase_add_test(tc, test_route_refresh_ignored_unless_negotiated);
 	tcase_add_test(tc, test_notification_whole_attribute);

@@ -4,6 +4,9 @@
  */
 #include <check.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "evbgp/bgp_proto.h"
@@ -96,6 +99,76 @@ START_TEST(test_addr)
 	ck_assert_uint_eq(a.afi, 0);
 	ck_assert_str_eq(addr_fmt(&a, buf), "none");
 	ck_assert_uint_eq(addr_to_sockaddr(&a, 1, &ss), 0);
+}
+END_TEST
+
+/*
+ * addr_fmt() and prefix_fmt() write IPv6 by hand: the same text as
+ * glibc's inet_ntop (what the JSON showed before, and what the kit's
+ * expected output has) for every shape of zero runs: none, one group,
+ * ties, leading and trailing runs, the IPv4-mapped and -compatible forms
+ * and their near misses, and random groups, zero or not.
+ */
+static void
+check_ip6(const uint8_t b[16])
+{
+	struct bgp_addr a = { .afi = BGP_AFI_IPV6 };
+	struct prefix p = { .afi = BGP_AFI_IPV6, .len = 128 };
+	char want[INET6_ADDRSTRLEN], got[ADDR_STRLEN], pw[PREFIX_STRLEN + 8],
+	    pg[PREFIX_STRLEN];
+
+	memcpy(a.b, b, 16);
+	memcpy(p.b, b, 16);
+	ck_assert_ptr_nonnull(inet_ntop(AF_INET6, b, want, sizeof(want)));
+	ck_assert_str_eq(addr_fmt(&a, got), want);
+	snprintf(pw, sizeof(pw), "%s/128", want);
+	ck_assert_str_eq(prefix_fmt(&p, pg), pw);
+}
+
+START_TEST(test_ip6_fmt)
+{
+	static const uint16_t shapes[][8] = {
+		{ 0, 0, 0, 0, 0, 0, 0, 0 }, { 0, 0, 0, 0, 0, 0, 0, 1 },
+		{ 1, 0, 0, 0, 0, 0, 0, 0 }, { 0, 0, 0, 0, 0, 0, 0, 2 },
+		{ 0, 0, 0, 0, 0, 0, 0xc000, 0x0201 },
+		{ 0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0201 },
+		{ 0, 0, 0, 0, 0, 0xfffe, 0xc000, 0x0201 },
+		{ 0, 0, 0, 0, 1, 0xffff, 0xc000, 0x0201 },
+		{ 0, 0, 0, 0, 0, 0, 0, 0x0201 },
+		{ 0x2001, 0xdb8, 0, 0, 1, 0, 0, 1 },
+		{ 0x2001, 0xdb8, 0, 1, 0, 0, 0, 1 },
+		{ 0x2001, 0, 1, 0, 0, 1, 0, 1 },
+		{ 0x2001, 0xdb8, 0, 0, 0, 0, 0, 0 },
+		{ 0, 0, 1, 0, 0, 0, 0, 0 },
+		{ 0xfe80, 0, 0, 0, 0x200, 0x5eff, 0xfe00, 0x5301 },
+		{ 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff,
+		    0xffff },
+		{ 0, 0xffff, 0, 0, 0, 0, 0xc000, 0x0201 },
+		{ 0, 0, 0, 0, 0xffff, 0, 0xc000, 0x0201 },
+	};
+	uint8_t b[16];
+
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		for (int g = 0; g < 8; g++) {
+			b[2 * g] = (uint8_t)(shapes[i][g] >> 8);
+			b[2 * g + 1] = (uint8_t)shapes[i][g];
+		}
+		check_ip6(b);
+	}
+	/* random: each group zero with probability 1/2, else 1, 2 or 4
+	 * hex digits, or ffff */
+	srandom(13);
+	for (int n = 0; n < 200000; n++) {
+		for (int g = 0; g < 8; g++) {
+			long r = random();
+			unsigned v = r & 1 ? 0 : (r >> 1) % 5 == 0 ? 0xffff :
+			    (unsigned)(r >> 4) & (0xf << (4 * ((r >> 8) % 4)));
+
+			b[2 * g] = (uint8_t)(v >> 8);
+			b[2 * g + 1] = (uint8_t)v;
+		}
+		check_ip6(b);
+	}
 }
 END_TEST
 
@@ -225,6 +298,7 @@ prefix_suite(void)
 	tcase_add_loop_test(tc, test_prefix_parse, 0,
 	    (int)(sizeof(pfx_vecs) / sizeof(pfx_vecs[0])));
 	tcase_add_test(tc, test_addr);
+	tcase_add_test(tc, test_ip6_fmt);
 	tcase_add_test(tc, test_contains);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("nlri");

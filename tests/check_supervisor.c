@@ -1311,6 +1311,75 @@ START_TEST(test_terminate_not_on_stop)
 }
 END_TEST
 
+static bool
+fifty_one_lines(struct rec *r)
+{
+	return (r->nlines >= 51);
+}
+
+/*
+ * sup_write_batched(): gathered, counted in the queue at once (the cap
+ * and the back-pressure see it), given to the helper when the loop turn
+ * is done, and in order with plain writes (which send the gathered ones
+ * first).
+ */
+START_TEST(test_batched_writes)
+{
+	struct sup_settings set;
+	struct tproc t;
+	struct rec r;
+	struct sup_helper *h;
+	struct sup_stats st;
+	char buf[64], line[1024];
+	size_t want = 0;
+	int i, refused = 0;
+
+	settings(&set);
+	rec_init(&r, &set);
+	tproc(&t, "echo", "echo.sh", NULL);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	h = sup_find(r.sup, "echo");
+	for (i = 0; i < 51; i++) {
+		snprintf(buf, sizeof(buf), "message %d\n", i);
+		want += strlen(buf);
+		if (i == 30)
+			ck_assert_int_eq(sup_write(h, buf, strlen(buf)), 0);
+		else
+			ck_assert_int_eq(sup_write_batched(h, buf,
+			    strlen(buf)), 0);
+		ck_assert_uint_eq(sup_queued(h), want);
+	}
+	ck_assert(run_until(&r, fifty_one_lines, WAIT_MS));
+	for (i = 0; i < 51; i++) {
+		snprintf(buf, sizeof(buf), "message %d", i);
+		ck_assert_str_eq(r.lines[i], buf);
+	}
+	ck_assert(run_until(&r, drained_and_read, WAIT_MS));
+	stop_and_wait(&r);
+	rec_free(&r);
+
+	/* the cap counts what is gathered: 4 KiB take 4 lines of 1 KiB */
+	settings(&set);
+	set.max_queue = 4096;
+	set.overflow = SUP_OVERFLOW_DROP;
+	rec_init(&r, &set);
+	ck_assert_int_eq(sup_apply(r.sup, &t.p, 1), 0);
+	h = sup_find(r.sup, "echo");
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	for (i = 0; i < 10; i++)
+		if (sup_write_batched(h, line, sizeof(line)) == -1)
+			refused++;
+	ck_assert_int_eq(refused, 6);
+	ck_assert_uint_eq(sup_queued(h), 4096);
+	sup_helper_stats(h, &st);
+	ck_assert_uint_eq(st.dropped_events, 6);
+	ck_assert(run_until(&r, drained_and_read, WAIT_MS));
+	stop_and_wait(&r);
+	rec_free(&r);
+}
+END_TEST
+
 struct flood {
 	struct rec	*r;
 	size_t		 max_queued;
@@ -1764,6 +1833,7 @@ main(void)
 		log_init(false, LOG_DEST_STDERR, LOG_ERR, NULL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_echo_round_trip);
+	tcase_add_test(tc, test_batched_writes);
 	tcase_add_test(tc, test_child_setup);
 	tcase_add_test(tc, test_stderr_logged);
 	tcase_add_test(tc, test_stderr_flood);

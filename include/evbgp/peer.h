@@ -182,6 +182,10 @@ struct peer {
 
 	struct event	*t_connect_retry, *t_hold, *t_keepalive;
 	struct event	*t_idle_hold, *t_more, *t_kick;
+	/* t_hold armed by hold_restart(): it runs to hold_rx_at + hold */
+	bool		 hold_lazy;
+	double		 hold_rx_at;	/* last KEEPALIVE or UPDATE (mono) */
+	double		 rx_batch_at;	/* while reading: when it began */
 	unsigned	 connect_retry_ms;
 	unsigned	 idle_hold_ms;
 	unsigned	 attempts;	/* outgoing connection attempts */

@@ -104,6 +104,13 @@ pid_t	sup_helper_pid(const struct sup_helper *h);
  * the event was logged.
  */
 int	sup_write(struct sup_helper *h, const char *data, size_t len);
+/*
+ * The same, gathered with the other batched writes of this loop turn and
+ * added to the queue in one go when the turn's callbacks are done (or
+ * 64 KiB are gathered); a plain sup_write() sends them first. For events
+ * that come in bursts (received UPDATEs).
+ */
+int	sup_write_batched(struct sup_helper *h, const char *data, size_t len);
 /* Bytes queued for h. */
 size_t	sup_queued(const struct sup_helper *h);
 /* Stop / resume delivering h's lines (the daemon is saturated). */

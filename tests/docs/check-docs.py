@@ -41,7 +41,10 @@ ROOTS = ["README.md", "ARCHITECTURE.md", "tests/README.md",
          "bench/README.md"] + sorted(
              os.path.relpath(p, REPO)
              for p in glob.glob(os.path.join(REPO, "docs", "*.md")))
-TOP = set(os.listdir(REPO)) - {".git", "build", "build-asan"}
+# build trees (build, build-asan, build-bench, build-fuzz ...) are local
+# artefacts: a path into one is checked only if it names a source file
+TOP = {n for n in os.listdir(REPO)
+       if n != ".git" and not n.startswith("build")}
 # our man pages: name -> section
 PAGES = {}
 for _p in glob.glob(os.path.join(REPO, "docs", "*.md")):
