@@ -31,6 +31,7 @@
 #include "evbgp/bgp_proto.h"
 #include "evbgp/log.h"
 #include "evbgp/peer.h"
+#include "evbgp/rib_in.h"
 #include "evbgp/route_text.h"
 #include "evbgp/sockopt.h"
 #include "evbgp/util.h"
@@ -1414,72 +1415,16 @@ peer_clear_in(struct peer *p)
 	p->rib_in = adj_rib_new_store();
 }
 
-/* Count the routes of an UPDATE (no Adj-RIB-In to record them in). */
-static void
-count_route(const struct update_route *rt, void *arg)
-{
-	struct peer *p = arg;
-
-	if (rt->announce)
-		p->hist.prefixes_recv++;
-	else
-		p->hist.withdrawn_recv++;
-}
-
-/*
- * Recording an UPDATE in the Adj-RIB-In: the attributes are interned
- * once per next hop (classic NLRI and MP_REACH may carry different ones).
- */
-struct rib_in_walk {
-	struct peer		*p;
-	const struct update_msg	*m;
-	const struct bgp_addr	*nh;	/* the next hop of a */
-	const struct attr_set	*a;
-};
-
-static void
-rib_in_route(const struct update_route *rt, void *arg)
-{
-	struct rib_in_walk *w = arg;
-
-	count_route(rt, w->p);
-	if (!rt->announce) {
-		adj_rib_withdraw_nlri(w->p->rib_in, &rt->nlri, NULL);
-		return;
-	}
-	if (w->a == NULL || w->nh != rt->nexthop) {
-		struct attrs one;
-
-		attrs_unref(w->a);
-		w->nh = rt->nexthop;
-		if (addr_equal(rt->nexthop, &w->m->attrs.nexthop) &&
-		    addr_equal(rt->nexthop_ll, &w->m->attrs.nexthop_ll))
-			w->a = attrs_intern(w->p->env->attrs, &w->m->attrs);
-		else {
-			attrs_init(&one);
-			attrs_copy(&one, &w->m->attrs);
-			one.nexthop = *rt->nexthop;
-			one.nexthop_ll = *rt->nexthop_ll;
-			w->a = attrs_intern(w->p->env->attrs, &one);
-			attrs_free(&one);
-		}
-	}
-	adj_rib_announce_nlri(w->p->rib_in, &rt->nlri, w->a, RIB_SRC_CONFIG);
-}
-
 /* Count what an UPDATE announces and withdraws, and record it
- * (adj-rib-in on). */
+ * (adj-rib-in on; rib_in.h). */
 static void
 rib_in_update(struct peer *p, const struct update_msg *m)
 {
-	struct rib_in_walk w = { p, m, NULL, NULL };
+	struct rib_in_counts c = { 0, 0 };
 
-	if (p->rib_in == NULL) {
-		update_foreach_route(m, p->neg.addpath_rx, count_route, p);
-		return;
-	}
-	update_foreach_route(m, p->neg.addpath_rx, rib_in_route, &w);
-	attrs_unref(w.a);
+	rib_in_record(p->rib_in, p->env->attrs, m, p->neg.addpath_rx, &c);
+	p->hist.prefixes_recv += c.announced;
+	p->hist.withdrawn_recv += c.withdrawn;
 }
 
 /* ---- received messages ---- */
