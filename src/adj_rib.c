@@ -869,6 +869,16 @@ adj_rib_announce_nlri(struct adj_rib *ro, const struct nlri *n,
 }
 
 void
+adj_rib_prefetch_nlri(const struct adj_rib *ro, const struct nlri *n)
+{
+	uint8_t kbuf[NLRI_MAX];
+	struct ro_key k;
+
+	key_of(n, &k, kbuf);
+	__builtin_prefetch(&ro->slots[key_hash(&k) & (ro->nslots - 1)]);
+}
+
+void
 adj_rib_withdraw_nlri(struct adj_rib *ro, const struct nlri *n,
     const struct attr_set *a)
 {

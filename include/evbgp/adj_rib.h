@@ -52,6 +52,12 @@ void	adj_rib_announce_nlri(struct adj_rib *ro, const struct nlri *n,
  */
 void	adj_rib_withdraw_nlri(struct adj_rib *ro, const struct nlri *n,
 	    const struct attr_set *a);
+/*
+ * About to announce or withdraw n: ask for its index slot now, so that
+ * the cache miss it costs in a big table overlaps other work (interning
+ * the route's attributes) instead of coming after it. Changes nothing.
+ */
+void	adj_rib_prefetch_nlri(const struct adj_rib *ro, const struct nlri *n);
 /* Prefix families (unicast, multicast): the same by prefix. */
 void	adj_rib_announce(struct adj_rib *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id, const struct attr_set *a);
