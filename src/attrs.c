@@ -485,7 +485,7 @@ attrs_hash(const struct attrs *a)
  */
 struct attr_set {
 	uint32_t	 refcnt;
-	uint32_t	 chain;		/* the bucket's next set (id) or 0 */
+	uint32_t	 chain;		/* 0 (the index keeps no chains) */
 	uint16_t	 table;		/* its table's number: table_reg */
 	uint16_t	 has;		/* attrs.has | SET_NEXTHOP_SELF */
 	uint16_t	 present;	/* SP_*: what the body holds */
@@ -1052,20 +1052,38 @@ slab_fini(struct set_slab *sl)
 /* ---- intern table ---- */
 
 /*
- * Chained buckets of set ids that grow a step at a time: while old is
- * there, its buckets [0, moved) have gone to the new array and the others
- * still hold their sets, TABLE_MOVE_STEP of them moving on every intern
- * and release (a whole rehash of a million sets held the loop for tens of
- * ms). Sets keep no hash: a move or a release hashes the set again.
+ * The index: open addressing over 8-byte slots, the set's hash in the
+ * high half and its id in the low one, at most half full (tombstones
+ * included). A lookup reads one slot (a cache miss in a big table) and
+ * touches a set only when its hash matches; growing moves slots, never
+ * sets. It grows into a new array a step at a time, TABLE_MIGRATE_STEP
+ * old slots on every intern and release (a whole rehash of a million
+ * sets held the loop for tens of ms): while the old array is there a set
+ * is in exactly one of the two, and moved slots become tombstones, which
+ * keep the old probe chains whole.
+ *
+ * Issue 13 point 3: chained buckets of 4-byte ids (sets kept no hash)
+ * cost a bucket and a set read per lookup, and a set read per set on
+ * every growth to hash it again: two thirds of the Adj-RIB-In's cost per
+ * received UPDATE with a MED per route. The slots cost 16-32 bytes per
+ * set (8.4 at 10^6 sets before, in 4-byte buckets one per set or two).
  */
-#define TABLE_MOVE_STEP	64
+#define TSLOT_EMPTY	0u
+/* a set id is 8-aligned within its chunk (even): UINT32_MAX never is one */
+#define TSLOT_TOMB	((uint64_t)UINT32_MAX)
+#define TSLOT_ID(v)	((uint32_t)(v))
+#define TSLOT_HASH(v)	((uint32_t)((v) >> 32))
+#define TSLOT_MAKE(h, id) (((uint64_t)(h) << 32) | (uint64_t)(id))
+#define TABLE_MIGRATE_STEP 256
+#define TABLE_SLOTS_MIN	 256
 
 struct attr_table {
-	uint32_t	*buckets;
-	size_t		 nbuckets;	/* power of two */
-	uint32_t	*old;		/* being moved from, or NULL */
-	size_t		 nold;
-	size_t		 moved;
+	uint64_t	*slots;		/* TSLOT_MAKE(hash, id), empty, tomb */
+	size_t		 nslots;	/* power of two */
+	size_t		 nslots_used;	/* sets + tombstones in slots */
+	uint64_t	*oslots;	/* being moved from, or NULL */
+	size_t		 noslots;
+	size_t		 omoved;	/* oslots[0 .. omoved) moved */
 	size_t		 count;
 	uint16_t	 number;	/* in table_reg */
 	bool		 closing;	/* freed, sets still referenced */
@@ -1085,23 +1103,14 @@ set_at(const struct attr_table *t, uint32_t id)
 	return slab_at(&t->slab, id);
 }
 
-static uint32_t
-set_hash(const struct attr_set *s)
-{
-	struct set_span sp;
-
-	set_decode(s, NULL, &sp);
-	return block_hash((const uint8_t *)s, &sp);
-}
-
 struct attr_table *
 attr_table_new(void)
 {
 	struct attr_table *t = xcalloc(1, sizeof(*t));
 	size_t n;
 
-	t->nbuckets = 256;
-	t->buckets = xcalloc(t->nbuckets, sizeof(*t->buckets));
+	t->nslots = TABLE_SLOTS_MIN;
+	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
 	slab_init(&t->slab);
 	for (n = 1; n < table_nreg && table_reg[n] != NULL; n++)
 		;
@@ -1124,8 +1133,8 @@ table_destroy(struct attr_table *t)
 	table_reg[t->number] = NULL;
 	slab_fini(&t->slab);
 	free(t->scratch);
-	free(t->buckets);
-	free(t->old);
+	free(t->slots);
+	free(t->oslots);
 	free(t);
 }
 
@@ -1147,97 +1156,121 @@ attr_table_count(const struct attr_table *t)
 	return t->count;
 }
 
-/* The bucket a set of hash h lives in (or goes to). */
-static uint32_t *
-table_bucket(const struct attr_table *t, uint32_t h)
+/* The slot of set s (hash h) in slots[n], or NULL. */
+static uint64_t *
+slot_of(const struct attr_table *t, uint64_t *slots, size_t n, uint32_t h,
+    const struct attr_set *s)
 {
-	if (t->old != NULL && (h & (t->nold - 1)) >= t->moved)
-		return &t->old[h & (t->nold - 1)];
-	return &t->buckets[h & (t->nbuckets - 1)];
+	size_t mask = n - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		uint64_t v = slots[i];
+
+		if (v == TSLOT_EMPTY)
+			return NULL;
+		if (v != TSLOT_TOMB && TSLOT_HASH(v) == h &&
+		    set_at(t, TSLOT_ID(v)) == s)
+			return &slots[i];
+	}
+}
+
+/* Does set id hold the content of block b (span sp)? */
+static bool
+set_is(const struct attr_table *t, uint32_t id, const uint8_t *b,
+    const struct set_span *sp)
+{
+	const struct attr_set *s = set_at(t, id);
+	struct set_span ss;
+
+	if (memcmp((const uint8_t *)s + SET_CONTENT, b + SET_CONTENT,
+	    SET_HDR - SET_CONTENT) != 0)
+		return false;
+	set_decode(s, NULL, &ss);
+	return ss.len == sp->len && ss.raws_at == sp->raws_at &&
+	    ss.nraws == sp->nraws && block_same((const uint8_t *)s, b, sp);
+}
+
+/* The set of slots[n] holding block b's content (hash h), or 0. */
+static uint32_t
+slots_find(const struct attr_table *t, const uint64_t *slots, size_t n,
+    uint32_t h, const uint8_t *b, const struct set_span *sp)
+{
+	size_t mask = n - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		uint64_t v = slots[i];
+
+		if (v == TSLOT_EMPTY)
+			return 0;
+		if (v != TSLOT_TOMB && TSLOT_HASH(v) == h &&
+		    set_is(t, TSLOT_ID(v), b, sp))
+			return TSLOT_ID(v);
+	}
+}
+
+/* Put slot value v (a set not in the index) into the current array. */
+static void
+slots_put(struct attr_table *t, uint64_t v)
+{
+	size_t mask = t->nslots - 1, i = TSLOT_HASH(v) & mask;
+
+	while (t->slots[i] != TSLOT_EMPTY && t->slots[i] != TSLOT_TOMB)
+		i = (i + 1) & mask;
+	if (t->slots[i] == TSLOT_EMPTY)
+		t->nslots_used++;
+	t->slots[i] = v;
 }
 
 /*
- * A move reads every set of the buckets it moves (to hash it again): a
- * cache miss per set once the table outgrows the cache, none depending on
- * another. A step asks for the sets of MOVE_BATCH buckets at once, then
- * hashes and relinks them, so that the misses overlap instead of coming
- * one after the other (issue 13 point 3: the moves were a third of
- * interning 10^6 distinct sets).
+ * Move up to steps slots of the old array (SIZE_MAX: all). Their places
+ * in the new array are cache misses that do not depend on each other: a
+ * batch asks for all of them first, then fills them.
  */
-#define MOVE_BATCH	64
+#define MIGRATE_BATCH	32
 
-/* Ask for set id's header and the start of its body. */
 static void
-prefetch_set(const struct attr_table *t, uint32_t id)
+table_migrate(struct attr_table *t, size_t steps)
 {
-	const uint8_t *s;
-
-	if (id == 0)
-		return;
-	s = (const uint8_t *)set_at(t, id);
-	__builtin_prefetch(s);
-	__builtin_prefetch(s + SET_HDR + 8);
-}
-
-/* Move old bucket i; h0: the hash of its first set (if it has one). */
-static void
-table_move_bucket(struct attr_table *t, size_t i, uint32_t h0)
-{
-	uint32_t id = t->old[i], next, h = h0;
-
-	for (; id != 0; id = next) {
-		struct attr_set *s = set_at(t, id);
-		uint32_t *b;
-
-		if (id != t->old[i])
-			h = set_hash(s);
-		b = &t->buckets[h & (t->nbuckets - 1)];
-		next = s->chain;
-		s->chain = *b;
-		*b = id;
-	}
-	t->old[i] = 0;
-}
-
-/* Move up to steps old buckets (SIZE_MAX: all) to the new array. */
-static void
-table_move(struct attr_table *t, size_t steps)
-{
-	uint32_t h0[MOVE_BATCH];
-
-	while (t->old != NULL && steps > 0) {
-		uint32_t *old = t->old + t->moved;
-		size_t n = t->nold - t->moved, i;
+	while (t->oslots != NULL && steps > 0) {
+		uint64_t *old = t->oslots + t->omoved;
+		size_t n = t->noslots - t->omoved, i;
 
 		if (n > steps)
 			n = steps;
-		if (n > MOVE_BATCH)
-			n = MOVE_BATCH;
+		if (n > MIGRATE_BATCH)
+			n = MIGRATE_BATCH;
 		for (i = 0; i < n; i++)
-			prefetch_set(t, old[i]);
+			if (old[i] != TSLOT_EMPTY && old[i] != TSLOT_TOMB)
+				__builtin_prefetch(&t->slots[TSLOT_HASH(old[i]) &
+				    (t->nslots - 1)], 1);
 		for (i = 0; i < n; i++)
-			h0[i] = old[i] != 0 ? set_hash(set_at(t, old[i])) : 0;
-		for (i = 0; i < n; i++)
-			table_move_bucket(t, t->moved + i, h0[i]);
-		t->moved += n;
+			if (old[i] != TSLOT_EMPTY && old[i] != TSLOT_TOMB) {
+				slots_put(t, old[i]);
+				old[i] = TSLOT_TOMB;
+			}
+		t->omoved += n;
 		steps -= n;
-		if (t->moved == t->nold) {
-			free(t->old);
-			t->old = NULL;
-			t->nold = t->moved = 0;
+		if (t->omoved == t->noslots) {
+			free(t->oslots);
+			t->oslots = NULL;
+			t->noslots = t->omoved = 0;
 		}
 	}
 }
 
+/* Start moving to a new array: twice the size when more than a quarter
+ * holds sets, else the same size without the tombstones. */
 static void
 table_grow(struct attr_table *t)
 {
-	table_move(t, SIZE_MAX);	/* a move still going: finish it */
-	t->old = t->buckets;
-	t->nold = t->nbuckets;
-	t->moved = 0;
-	t->nbuckets *= 2;
-	t->buckets = xcalloc(t->nbuckets, sizeof(*t->buckets));
+	table_migrate(t, SIZE_MAX);	/* a move still going: finish it */
+	t->oslots = t->slots;
+	t->noslots = t->nslots;
+	t->omoved = 0;
+	if (t->count * 4 > t->nslots)
+		t->nslots *= 2;
+	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
+	t->nslots_used = 0;
 }
 
 void
@@ -1246,14 +1279,14 @@ attr_table_memory(const struct attr_table *t, struct attr_table_mem *m)
 	m->sets = t->count;
 	m->set_bytes = t->slab.live_bytes;
 	m->slab_bytes = t->slab.chunk_bytes;
-	m->bucket_bytes = (t->nbuckets + t->nold) * sizeof(*t->buckets);
+	m->bucket_bytes = (t->nslots + t->noslots) * sizeof(*t->slots);
 }
 
 const struct attr_set *
 attrs_intern(struct attr_table *t, const struct attrs *a)
 {
-	struct set_span sp, ss;
-	uint32_t h, id, *b;
+	struct set_span sp;
+	uint32_t h, id;
 	struct attr_set *s;
 	size_t size;
 
@@ -1266,19 +1299,13 @@ attrs_intern(struct attr_table *t, const struct attrs *a)
 	}
 	set_encode(t->scratch, a, &sp);
 	h = block_hash(t->scratch, &sp);
-	for (id = *table_bucket(t, h); id != 0; id = s->chain) {
-		s = set_at(t, id);
-		if (memcmp((uint8_t *)s + SET_CONTENT, t->scratch + SET_CONTENT,
-		    SET_HDR - SET_CONTENT) != 0)
-			continue;
-		set_decode(s, NULL, &ss);
-		if (ss.len == sp.len && ss.raws_at == sp.raws_at &&
-		    ss.nraws == sp.nraws &&
-		    block_same((uint8_t *)s, t->scratch, &sp))
-			return attrs_ref(s);
-	}
-	table_move(t, TABLE_MOVE_STEP);
-	if (t->count >= t->nbuckets)
+	id = slots_find(t, t->slots, t->nslots, h, t->scratch, &sp);
+	if (id == 0 && t->oslots != NULL)
+		id = slots_find(t, t->oslots, t->noslots, h, t->scratch, &sp);
+	if (id != 0)
+		return attrs_ref(set_at(t, id));
+	table_migrate(t, TABLE_MIGRATE_STEP);
+	if ((t->nslots_used + 1) * 2 > t->nslots)
 		table_grow(t);
 	s = slab_alloc(&t->slab, size, &id);
 	memcpy((uint8_t *)s + SET_CONTENT, t->scratch + SET_CONTENT,
@@ -1290,10 +1317,9 @@ attrs_intern(struct attr_table *t, const struct attrs *a)
 		r->data = (uint8_t *)s + (r->data - t->scratch);
 	}
 	s->refcnt = 1;
+	s->chain = 0;
 	s->table = t->number;
-	b = table_bucket(t, h);
-	s->chain = *b;
-	*b = id;
+	slots_put(t, TSLOT_MAKE(h, id));
 	t->count++;
 	return s;
 }
@@ -1317,27 +1343,28 @@ attrs_unref(const struct attr_set *cs)
 {
 	struct attr_set *s = (struct attr_set *)cs;
 	struct attr_table *t;
-	uint32_t *pp;
+	struct set_span sp;
+	uint32_t h;
+	uint64_t *slot;
 
 	if (s == NULL || --s->refcnt > 0)
 		return;
 	t = table_reg[s->table];
-	for (pp = table_bucket(t, set_hash(s)); *pp != 0;
-	    pp = &set_at(t, *pp)->chain) {
-		if (set_at(t, *pp) == s) {
-			uint32_t id = *pp;
-			struct set_span sp;
+	set_decode(s, NULL, &sp);
+	h = block_hash((const uint8_t *)s, &sp);
+	slot = slot_of(t, t->slots, t->nslots, h, s);
+	if (slot == NULL && t->oslots != NULL)
+		slot = slot_of(t, t->oslots, t->noslots, h, s);
+	if (slot != NULL) {
+		uint32_t id = TSLOT_ID(*slot);
 
-			*pp = s->chain;
-			t->count--;
-			set_decode(s, NULL, &sp);
-			slab_release(&t->slab, id, set_block_size(sp.len));
-			break;
-		}
+		*slot = TSLOT_TOMB;
+		t->count--;
+		slab_release(&t->slab, id, set_block_size(sp.len));
 	}
 	if (t->closing && t->count == 0) {
 		table_destroy(t);
 		return;
 	}
-	table_move(t, TABLE_MOVE_STEP);
+	table_migrate(t, TABLE_MIGRATE_STEP);
 }

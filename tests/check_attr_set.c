@@ -454,6 +454,54 @@ START_TEST(test_many_random_sets)
 }
 END_TEST
 
+/*
+ * A table that turns over many more sets than it holds (a MED per route,
+ * routes replaced again and again): every release leaves a tombstone in
+ * the index, and the index sheds them instead of growing. 1,000 sets
+ * held while 200,000 distinct ones come and go; each is found again
+ * while held, and the index stays the size 1,000 sets need.
+ */
+START_TEST(test_churn_keeps_index_small)
+{
+	enum { HELD = 1000, TOTAL = 200000 };
+	struct attr_table *t = attr_table_new();
+	const struct attr_set *held[HELD] = { NULL };
+	struct attr_table_mem m;
+	struct attrs a;
+
+	attrs_init(&a);
+	a.has = ATTR_HAS_ORIGIN | ATTR_HAS_MED | ATTR_HAS_NEXT_HOP;
+	a.nexthop.afi = BGP_AFI_IPV4;
+	a.nexthop.b[0] = 192;
+	for (uint32_t i = 1; i <= TOTAL; i++) {
+		unsigned slot = i % HELD;
+
+		attrs_unref(held[slot]);
+		a.med = i;
+		held[slot] = attrs_intern(t, &a);
+		ck_assert_ptr_eq(attrs_intern(t, &a), held[slot]);
+		attrs_unref(held[slot]);
+		if (i % 4999 == 0) {
+			/* the one held longest is still found */
+			a.med = i - HELD + 1;
+			ck_assert_ptr_eq(attrs_intern(t, &a),
+			    held[(i + 1) % HELD]);
+			attrs_unref(held[(i + 1) % HELD]);
+		}
+	}
+	ck_assert_uint_eq(attr_table_count(t), HELD);
+	attr_table_memory(t, &m);
+	/* 1,000 sets at most half full: 2,048 or 4,096 slots of 8 bytes
+	 * (8,192 while a move is under way), never one per set turned over */
+	ck_assert_uint_le(m.bucket_bytes, (size_t)(4096 + 8192) * 8);
+	for (unsigned i = 0; i < HELD; i++)
+		attrs_unref(held[i]);
+	ck_assert_uint_eq(attr_table_count(t), 0);
+	attrs_free(&a);
+	attr_table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -468,6 +516,7 @@ main(void)
 	tcase_add_test(tc, test_refcount_frees);
 	tcase_add_test(tc, test_big_set_and_late_release);
 	tcase_add_test(tc, test_many_random_sets);
+	tcase_add_test(tc, test_churn_keeps_index_small);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
