@@ -7,7 +7,13 @@
  * (rib_in_record: intern the attributes, store the route), the code
  * evbgpd runs per received UPDATE minus the event to the helper.
  *
- *     evbgp-rxstore [--n N] [--attr-sets 1|K|N] [--ipv6] [--rounds R] [--json]
+ *     evbgp-rxstore [--n N] [--attr-sets 1|K|N] [--ipv6] [--rounds R]
+ *                   [--gap BYTES] [--no-prefetch] [--json]
+ *
+ * --gap: between decoding an UPDATE and recording it, write BYTES of a
+ * buffer (evbgpd renders the event to the helpers there: work that the
+ * prefetch of rib_in_prefetch overlaps); --no-prefetch: leave that
+ * prefetch out, to see what it saves.
  *
  * Each round decodes the stream once alone, then again recording into a
  * fresh table, and prints the CPU time (this thread's) per UPDATE of
@@ -124,10 +130,17 @@ struct round {
 	size_t	 sets;
 };
 
+struct opts {
+	size_t	 gap;
+	bool	 prefetch;
+};
+
 static void
 run_round(const uint8_t *stream, size_t len, const struct update_ctx *ctx,
-    bool record, struct round *r)
+    const struct opts *o, bool record, struct round *r)
 {
+	static uint8_t gapbuf[1 << 16];
+	static size_t gapoff;
 	struct update_msg m;
 	struct rib_in_counts c = { 0, 0 };
 	struct attr_table *t = attr_table_new();
@@ -143,6 +156,15 @@ run_round(const uint8_t *stream, size_t len, const struct update_ctx *ctx,
 			fprintf(stderr, "evbgp-rxstore: UPDATE at %zu does "
 			    "not decode\n", off);
 			exit(1);
+		}
+		if (o->prefetch)
+			rib_in_prefetch(rib, t, &m, ctx->addpath_rx);
+		if (o->gap > 0) {
+			/* the event rendered meanwhile: other cache lines */
+			if (gapoff + o->gap > sizeof(gapbuf))
+				gapoff = 0;
+			memset(gapbuf + gapoff, (int)off, o->gap);
+			gapoff += o->gap;
 		}
 		rib_in_record(rib, t, &m, ctx->addpath_rx, &c);
 		off += 2 + (size_t)bl;
@@ -162,7 +184,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: evbgp-rxstore [--n N] [--attr-sets 1|K|N] "
-	    "[--ipv6] [--rounds R] [--json]\n");
+	    "[--ipv6] [--rounds R] [--gap BYTES] [--no-prefetch] [--json]\n");
 	exit(2);
 }
 
@@ -171,6 +193,7 @@ main(int argc, char **argv)
 {
 	size_t n = 1000000, k = 0, rounds = 3, len;
 	bool v6 = false, json = false;
+	struct opts o = { 0, true };
 	struct update_ctx ctx = { .asn4 = true, .ebgp = true };
 	uint8_t *stream;
 	double best_d = 1e9, best_s = 1e9;
@@ -180,10 +203,14 @@ main(int argc, char **argv)
 			v6 = true;
 		else if (strcmp(argv[i], "--json") == 0)
 			json = true;
+		else if (strcmp(argv[i], "--no-prefetch") == 0)
+			o.prefetch = false;
 		else if (i + 1 >= argc)
 			usage();
 		else if (strcmp(argv[i], "--n") == 0)
 			n = strtoul(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--gap") == 0)
+			o.gap = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--rounds") == 0)
 			rounds = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--attr-sets") == 0) {
@@ -195,15 +222,16 @@ main(int argc, char **argv)
 		} else
 			usage();
 	}
-	if (n == 0 || n > (1u << 24) || rounds == 0 || rounds > 100)
+	if (n == 0 || n > (1u << 24) || rounds == 0 || rounds > 100 ||
+	    o.gap > 65536)
 		usage();
 	ctx.families = FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST);
 	stream = build_stream(n, k, v6, &len);
 	for (size_t i = 0; i < rounds; i++) {
 		struct round r = { 0, 0, 0, 0 };
 
-		run_round(stream, len, &ctx, false, &r);
-		run_round(stream, len, &ctx, true, &r);
+		run_round(stream, len, &ctx, &o, false, &r);
+		run_round(stream, len, &ctx, &o, true, &r);
 		if (r.routes != n) {
 			fprintf(stderr, "evbgp-rxstore: %zu routes stored, "
 			    "not %zu\n", r.routes, n);

@@ -1282,6 +1282,30 @@ attr_table_memory(const struct attr_table *t, struct attr_table_mem *m)
 	m->bucket_bytes = (t->nslots + t->noslots) * sizeof(*t->slots);
 }
 
+/* Encode a into the table's scratch block; its hash. */
+static uint32_t
+scratch_encode(struct attr_table *t, const struct attrs *a,
+    struct set_span *sp)
+{
+	set_encode(NULL, a, sp);
+	if (set_block_size(sp->len) > t->scratch_cap) {
+		free(t->scratch);
+		t->scratch_cap = set_block_size(sp->len);
+		t->scratch = xmalloc(t->scratch_cap);
+	}
+	set_encode(t->scratch, a, sp);
+	return block_hash(t->scratch, sp);
+}
+
+void
+attrs_prefetch(struct attr_table *t, const struct attrs *a)
+{
+	struct set_span sp;
+	uint32_t h = scratch_encode(t, a, &sp);
+
+	__builtin_prefetch(&t->slots[h & (t->nslots - 1)]);
+}
+
 const struct attr_set *
 attrs_intern(struct attr_table *t, const struct attrs *a)
 {
@@ -1290,15 +1314,8 @@ attrs_intern(struct attr_table *t, const struct attrs *a)
 	struct attr_set *s;
 	size_t size;
 
-	set_encode(NULL, a, &sp);
+	h = scratch_encode(t, a, &sp);
 	size = set_block_size(sp.len);
-	if (size > t->scratch_cap) {
-		free(t->scratch);
-		t->scratch = xmalloc(size);
-		t->scratch_cap = size;
-	}
-	set_encode(t->scratch, a, &sp);
-	h = block_hash(t->scratch, &sp);
 	id = slots_find(t, t->slots, t->nslots, h, t->scratch, &sp);
 	if (id == 0 && t->oslots != NULL)
 		id = slots_find(t, t->oslots, t->noslots, h, t->scratch, &sp);

@@ -1509,6 +1509,8 @@ peer_handle_update(struct peer *p, const uint8_t *body, size_t len)
 		return;
 	}
 	update_decode(body, len, &ctx, &p->upd);
+	/* the Adj-RIB-In's cache misses overlap the event to the helpers */
+	rib_in_prefetch(p->rib_in, p->env->attrs, &p->upd, ctx.addpath_rx);
 	if (p->upd.verdict != UPD_SESSION_RESET)
 		peer_report(p, PEER_RECEIVED, body - BGP_HEADER_LEN,
 		    len + BGP_HEADER_LEN, &p->upd);

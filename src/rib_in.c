@@ -67,3 +67,48 @@ rib_in_record(struct adj_rib *rib, struct attr_table *t,
 	update_foreach_route(m, addpath, record_route, &w);
 	attrs_unref(w.a);
 }
+
+struct prefetch_walk {
+	struct adj_rib	*rib;
+	unsigned	 routes;
+};
+
+static void
+prefetch_route(const struct update_route *rt, void *arg)
+{
+	struct prefetch_walk *w = arg;
+
+	if (w->routes++ < RIB_IN_PREFETCH_ROUTES)
+		adj_rib_prefetch_nlri(w->rib, &rt->nlri);
+}
+
+/* NLRI octets of m: an upper bound of its routes times the shortest
+ * route (one octet). */
+static size_t
+nlri_octets(const struct update_msg *m)
+{
+	size_t n = rbuf_left(&m->withdrawn) + rbuf_left(&m->nlri);
+
+	if (m->has_mp_unreach)
+		n += rbuf_left(&m->mp_unreach_nlri);
+	if (m->has_mp_reach)
+		n += rbuf_left(&m->mp_reach_nlri);
+	return n;
+}
+
+void
+rib_in_prefetch(struct adj_rib *rib, struct attr_table *t,
+    const struct update_msg *m, famset_t addpath)
+{
+	struct prefetch_walk w = { rib, 0 };
+
+	/* a few routes: a /32 with its length octet is 5, an IPv6 /64 9,
+	 * with ADD-PATH 4 more */
+	if (rib == NULL || m->verdict != UPD_OK ||
+	    nlri_octets(m) > RIB_IN_PREFETCH_ROUTES * 13)
+		return;
+	if (rbuf_left(&m->nlri) > 0 || (m->has_mp_reach &&
+	    rbuf_left(&m->mp_reach_nlri) > 0))
+		attrs_prefetch(t, &m->attrs);
+	update_foreach_route(m, addpath, prefetch_route, &w);
+}

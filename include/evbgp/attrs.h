@@ -182,6 +182,12 @@ size_t	attr_table_count(const struct attr_table *t);
  */
 const struct attr_set *attrs_intern(struct attr_table *t,
 	    const struct attrs *a);
+/*
+ * About to intern a: ask for its place in t's index now (a cache miss in
+ * a big table), so that the miss overlaps the work done before the
+ * intern. Encodes and hashes a; changes nothing.
+ */
+void	attrs_prefetch(struct attr_table *t, const struct attrs *a);
 /* Take / drop a reference (NULL: nothing); the last drop frees the set. */
 const struct attr_set *attrs_ref(const struct attr_set *s);
 void	attrs_unref(const struct attr_set *s);

@@ -31,4 +31,16 @@ void	rib_in_record(struct adj_rib *rib, struct attr_table *t,
 	    const struct update_msg *m, famset_t addpath,
 	    struct rib_in_counts *c);
 
+/*
+ * About to record m (rib_in_record, rib not NULL): ask now for what it
+ * will read in rib's and t's indexes, so that those cache misses overlap
+ * the work done in between (the event to the helpers). Only an UPDATE of
+ * a few routes (RIB_IN_PREFETCH_ROUTES): a bigger one spends its time on
+ * its routes, and walking them twice would cost more than it saves.
+ * Changes nothing.
+ */
+#define RIB_IN_PREFETCH_ROUTES	4
+void	rib_in_prefetch(struct adj_rib *rib, struct attr_table *t,
+	    const struct update_msg *m, famset_t addpath);
+
 #endif /* EVBGP_RIB_IN_H */
