@@ -1282,15 +1282,38 @@ attr_table_memory(const struct attr_table *t, struct attr_table_mem *m)
 	m->bucket_bytes = (t->nslots + t->noslots) * sizeof(*t->slots);
 }
 
-/* Encode a into the table's scratch block; its hash. */
+/*
+ * At least the bytes set_encode writes for a: the scalars and next hops
+ * at their largest, each array with its longest count and padding.
+ */
+static size_t
+set_bound(const struct attrs *a)
+{
+	const size_t arr = 5 + SET_ALIGN;	/* LEB128 count, padding */
+	size_t n = SET_HDR + 1 + 4 * 2 + 8 * 2 + 4 + 8 + 2 * (1 + 16);
+
+	n += arr + a->aspath_len + arr + a->as4path_len;
+	n += arr + (size_t)a->ncomms * sizeof(*a->comms);
+	n += arr + (size_t)a->nlcomms * sizeof(*a->lcomms);
+	n += arr + (size_t)a->nclusters * sizeof(*a->clusters);
+	n += arr + (size_t)a->necomms * sizeof(*a->ecomms);
+	n += arr + (size_t)a->nraws * sizeof(*a->raws);
+	for (uint32_t i = 0; i < a->nraws; i++)
+		n += a->raws[i].len;
+	return n;
+}
+
+/* Encode a into the table's scratch block (one pass: the scratch is
+ * grown to a bound first); its hash. */
 static uint32_t
 scratch_encode(struct attr_table *t, const struct attrs *a,
     struct set_span *sp)
 {
-	set_encode(NULL, a, sp);
-	if (set_block_size(sp->len) > t->scratch_cap) {
+	size_t need = set_bound(a);
+
+	if (need > t->scratch_cap) {
 		free(t->scratch);
-		t->scratch_cap = set_block_size(sp->len);
+		t->scratch_cap = need < 256 ? 256 : need;
 		t->scratch = xmalloc(t->scratch_cap);
 	}
 	set_encode(t->scratch, a, sp);

@@ -29,7 +29,6 @@ record_route(const struct update_route *rt, void *arg)
 	struct rib_in_walk *w = arg;
 
 	count_route(rt, w->c);
-	adj_rib_prefetch_nlri(w->rib, &rt->nlri);
 	if (!rt->announce) {
 		adj_rib_withdraw_nlri(w->rib, &rt->nlri, NULL);
 		return;
