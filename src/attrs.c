@@ -1258,19 +1258,35 @@ table_migrate(struct attr_table *t, size_t steps)
 	}
 }
 
-/* Start moving to a new array: twice the size when more than a quarter
- * holds sets, else the same size without the tombstones. */
+/*
+ * Start moving to a new array of the size that holds the sets a quarter
+ * full: twice the size when more than a quarter holds sets, the same
+ * size without the tombstones, or smaller once most sets are gone.
+ */
 static void
 table_grow(struct attr_table *t)
 {
+	size_t n = TABLE_SLOTS_MIN;
+
 	table_migrate(t, SIZE_MAX);	/* a move still going: finish it */
+	while (n < t->count * 4)
+		n *= 2;
 	t->oslots = t->slots;
 	t->noslots = t->nslots;
 	t->omoved = 0;
-	if (t->count * 4 > t->nslots)
-		t->nslots *= 2;
+	t->nslots = n;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
 	t->nslots_used = 0;
+}
+
+/* After a release: give back an index that many releases left mostly
+ * tombstones (a session's routes gone: 16 MiB at 10^6 sets). */
+static void
+table_shrink(struct attr_table *t)
+{
+	if (t->oslots == NULL && t->nslots > TABLE_SLOTS_MIN &&
+	    t->count * 16 < t->nslots)
+		table_grow(t);
 }
 
 void
@@ -1407,4 +1423,5 @@ attrs_unref(const struct attr_set *cs)
 		return;
 	}
 	table_migrate(t, TABLE_MIGRATE_STEP);
+	table_shrink(t);
 }

@@ -502,6 +502,46 @@ START_TEST(test_churn_keeps_index_small)
 }
 END_TEST
 
+/*
+ * 100,000 sets interned, then all but 10 released (a session's routes
+ * gone): the index goes back to its smallest size rather than keeping
+ * 2 MiB of tombstones, and the 10 left are still found.
+ */
+START_TEST(test_release_shrinks_index)
+{
+	enum { N = 100000, KEEP = 10 };
+	struct attr_table *t = attr_table_new();
+	const struct attr_set **sets = calloc(N, sizeof(*sets));
+	struct attr_table_mem m;
+	struct attrs a;
+
+	attrs_init(&a);
+	a.has = ATTR_HAS_ORIGIN | ATTR_HAS_MED;
+	for (uint32_t i = 0; i < N; i++) {
+		a.med = i + 1;
+		sets[i] = attrs_intern(t, &a);
+	}
+	attr_table_memory(t, &m);
+	ck_assert_uint_ge(m.bucket_bytes, (size_t)N * 2 * 8);
+	for (uint32_t i = KEEP; i < N; i++)
+		attrs_unref(sets[i]);
+	ck_assert_uint_eq(attr_table_count(t), KEEP);
+	attr_table_memory(t, &m);
+	/* 256 slots, or 512 and the 256 being moved to */
+	ck_assert_uint_le(m.bucket_bytes, (size_t)(512 + 256) * 8);
+	for (uint32_t i = 0; i < KEEP; i++) {
+		a.med = i + 1;
+		ck_assert_ptr_eq(attrs_intern(t, &a), sets[i]);
+		attrs_unref(sets[i]);
+		attrs_unref(sets[i]);
+	}
+	ck_assert_uint_eq(attr_table_count(t), 0);
+	attrs_free(&a);
+	free(sets);
+	attr_table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -517,6 +557,7 @@ main(void)
 	tcase_add_test(tc, test_big_set_and_late_release);
 	tcase_add_test(tc, test_many_random_sets);
 	tcase_add_test(tc, test_churn_keeps_index_small);
+	tcase_add_test(tc, test_release_shrinks_index);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
