@@ -41,24 +41,6 @@ cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static size_t
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-	return 2;
-}
-
-static size_t
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-	return 4;
-}
-
 /* The UPDATE bodies (no header) one after the other, each preceded by
  * its length (2 octets, host order). */
 static uint8_t *
@@ -77,26 +59,33 @@ build_stream(size_t n, size_t k, bool v6, size_t *len)
 		attrs[al++] = 0;
 		attrs[al++] = 0x40; attrs[al++] = 2; attrs[al++] = 6;
 		attrs[al++] = 2; attrs[al++] = 1;
-		al += put32(attrs + al, 65002);
+		be32_put(attrs + al, 65002);
+		al += 4;
 		if (!v6) {
 			attrs[al++] = 0x40; attrs[al++] = 3; attrs[al++] = 4;
-			al += put32(attrs + al, 0xc0000201);
+			be32_put(attrs + al, 0xc0000201);
+			al += 4;
 		}
 		if (k != 1) {
 			attrs[al++] = 0x80; attrs[al++] = 4; attrs[al++] = 4;
-			al += put32(attrs + al, med);
+			be32_put(attrs + al, med);
+			al += 4;
 		}
 		if (v6) {
 			nlri[nl++] = 64;
-			nl += put32(nlri + nl, 0x20010db8);
-			nl += put32(nlri + nl, (uint32_t)i);
+			be32_put(nlri + nl, 0x20010db8);
+			nl += 4;
+			be32_put(nlri + nl, (uint32_t)i);
+			nl += 4;
 			attrs[al++] = 0x90; attrs[al++] = 14;
-			al += put16(attrs + al, (uint16_t)(5 + 16 + nl));
-			al += put16(attrs + al, 2);
+			be16_put(attrs + al, (uint16_t)(5 + 16 + nl));
+			al += 2;
+			be16_put(attrs + al, 2);
+			al += 2;
 			attrs[al++] = 1;
 			attrs[al++] = 16;
 			memset(attrs + al, 0, 16);
-			put32(attrs + al, 0x20010db8);
+			be32_put(attrs + al, 0x20010db8);
 			attrs[al + 15] = 1;
 			al += 16;
 			attrs[al++] = 0;
@@ -105,12 +94,15 @@ build_stream(size_t n, size_t k, bool v6, size_t *len)
 			nl = 0;
 		} else {
 			nlri[nl++] = 32;
-			nl += put32(nlri + nl, 0x0a000000u |
+			be32_put(nlri + nl, 0x0a000000u |
 			    (uint32_t)(i & 0xffffff));
+			nl += 4;
 		}
 		m = b + off + 2;
-		ml += put16(m + ml, 0);
-		ml += put16(m + ml, (uint16_t)al);
+		be16_put(m + ml, 0);
+		ml += 2;
+		be16_put(m + ml, (uint16_t)al);
+		ml += 2;
 		memcpy(m + ml, attrs, al);
 		ml += al;
 		memcpy(m + ml, nlri, nl);

@@ -17,16 +17,6 @@ static const struct update_ctx ctx = {
 	.families = FAMSET(FAM_IPV4_UNICAST) | FAMSET(FAM_IPV6_UNICAST),
 };
 
-static size_t
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-	return 4;
-}
-
 /*
  * An UPDATE body: withdraw nw /32s from 10.1.0.0 on, announce na /32s
  * from 10.0.0.first on with MED med (none: 0), next hop 192.0.2.1.
@@ -42,7 +32,8 @@ make_update(uint8_t *b, unsigned first, unsigned na, unsigned nw,
 	b[o++] = (uint8_t)(nw * 5);
 	for (unsigned i = 0; i < nw; i++) {
 		b[o++] = 32;
-		o += put32(b + o, 0x0a010000u + i);
+		be32_put(b + o, 0x0a010000u + i);
+		o += 4;
 	}
 	alen = b + o;
 	o += 2;
@@ -52,12 +43,15 @@ make_update(uint8_t *b, unsigned first, unsigned na, unsigned nw,
 		a[al++] = 0x40; a[al++] = 1; a[al++] = 1; a[al++] = 0;
 		a[al++] = 0x40; a[al++] = 2; a[al++] = 6;
 		a[al++] = 2; a[al++] = 1;
-		al += put32(a + al, 65002);
+		be32_put(a + al, 65002);
+		al += 4;
 		a[al++] = 0x40; a[al++] = 3; a[al++] = 4;
-		al += put32(a + al, 0xc0000201);
+		be32_put(a + al, 0xc0000201);
+		al += 4;
 		if (med != 0) {
 			a[al++] = 0x80; a[al++] = 4; a[al++] = 4;
-			al += put32(a + al, med);
+			be32_put(a + al, med);
+			al += 4;
 		}
 		o += al;
 	}
@@ -65,7 +59,8 @@ make_update(uint8_t *b, unsigned first, unsigned na, unsigned nw,
 	alen[1] = (uint8_t)al;
 	for (unsigned i = 0; i < na; i++) {
 		b[o++] = 32;
-		o += put32(b + o, 0x0a000000u + first + i);
+		be32_put(b + o, 0x0a000000u + first + i);
+		o += 4;
 	}
 	return o;
 }
@@ -84,7 +79,7 @@ lookup(const struct adj_rib *rib, uint32_t addr)
 	memset(&p, 0, sizeof(p));
 	p.afi = BGP_AFI_IPV4;
 	p.len = 32;
-	put32(p.b, addr);
+	be32_put(p.b, addr);
 	return adj_rib_lookup(rib, FAM_IPV4_UNICAST, &p, 0);
 }
 
