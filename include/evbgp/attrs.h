@@ -189,6 +189,21 @@ unsigned long attrs_refcount(const struct attr_set *s);
  * two may still call it per route.
  */
 const struct attrs *attrs_view(const struct attr_set *s, struct attrs *v);
+/*
+ * A set's name in its table, for a holder of many references that
+ * stores 4 bytes instead of a pointer (the Adj-RIB's entries): nonzero,
+ * the same for as long as the set is referenced (once it is freed, a
+ * later set may get it); NULL is 0. O(log chunks of the table's slab),
+ * O(1) for sets of the chunk named last (a set just interned). s must be
+ * a live set: anything else is fatal.
+ */
+uint32_t attrs_set_id(const struct attr_set *s);
+/* The set of t named id (attrs_set_id; 0: NULL), in O(1). id must name a
+ * set of t still referenced. */
+const struct attr_set *attrs_set_at(const struct attr_table *t,
+	    uint32_t id);
+/* The table s was interned in. */
+struct attr_table *attrs_set_table(const struct attr_set *s);
 /* Is a a view (attrs_view) rather than a builder? */
 bool	attrs_is_view(const struct attrs *a);
 /* Memory held by a table: its sets (their blocks), the slab chunks they
