@@ -4,11 +4,12 @@
  * Storage is built for a million routes per peer: entries live in one
  * array (stable indices, a free list for holes), an open-addressing
  * index of 64-bit slots (entry index + hash tag) finds them by key, and
- * the change queue is an intrusive FIFO of entry indices. An entry is 56
- * bytes (48, and the sequence number of its last change for update
- * groups); attribute sets are shared (interned). A unicast or multicast
- * route keeps its prefix in the entry, so it costs the entry plus its
- * index slot; the NLRI of other families (labels, RD, flowspec
+ * the change queue is an intrusive FIFO of entry indices. An entry is 48
+ * bytes: its two attribute sets (shared, interned) as 4-byte ids of
+ * their table rather than 8-byte pointers pay for the 8-byte sequence
+ * number of its last change that update groups read. A unicast or
+ * multicast route keeps its prefix in the entry, so it costs the entry
+ * plus its index slot; the NLRI of other families (labels, RD, flowspec
  * components) live in a small allocation the entry points to, holding
  * the key octets (nlri_key) and the whole NLRI as it is sent.
  */
