@@ -945,7 +945,7 @@ slab_id(size_t chunk, size_t off)
 	return (uint32_t)(chunk << SLAB_OFF_BITS | off >> 2);
 }
 
-/* Where a chunk starting at base goes in by_addr (the first span above). */
+/* The first span of by_addr starting at base or above. */
 static size_t
 slab_span_pos(const struct set_slab *sl, uintptr_t base)
 {
@@ -969,7 +969,7 @@ slab_span_add(struct set_slab *sl, size_t c)
 		(uintptr_t)sl->chunk[c] + sl->chunk_size[c], c };
 	size_t at = slab_span_pos(sl, sp.base);
 
-	/* one more than the chunks: by_addr never outgrows chunk */
+	/* a new chunk is rare (a 4 KiB to 1 MiB run of sets): one more */
 	sl->by_addr = xreallocarray(sl->by_addr, sl->nby_addr + 1,
 	    sizeof(*sl->by_addr));
 	memmove(&sl->by_addr[at + 1], &sl->by_addr[at],
