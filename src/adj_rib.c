@@ -13,7 +13,6 @@
  * components) live in a small allocation the entry points to, holding
  * the key octets (nlri_key) and the whole NLRI as it is sent.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,16 +166,17 @@ fam_prefix(uint8_t fam)
 
 /* ---- an entry's sets ---- */
 
+/* (0, no set, is common: answered here without a call) */
 static const struct attr_set *
 entry_want(const struct adj_rib *ro, const struct ro_entry *e)
 {
-	return attrs_set_at(ro->sets, e->want_id);
+	return e->want_id != 0 ? attrs_set_at(ro->sets, e->want_id) : NULL;
 }
 
 static const struct attr_set *
 entry_sent(const struct adj_rib *ro, const struct ro_entry *e)
 {
-	return attrs_set_at(ro->sets, e->sent_id);
+	return e->sent_id != 0 ? attrs_set_at(ro->sets, e->sent_id) : NULL;
 }
 
 /* Store id (0 or a set of ro->sets) in *slot, an entry's want_id or
@@ -193,7 +193,8 @@ entry_put_id(struct adj_rib *ro, uint32_t *slot, uint32_t id)
 
 /*
  * Store s (NULL or a set) in *slot. A set of another table than those
- * held is a caller's bug (its id would name something else): fatal.
+ * held is a caller's bug (its id would name something else): fatal, in
+ * attrs_set_id.
  */
 static void
 entry_put(struct adj_rib *ro, uint32_t *slot, const struct attr_set *s)
@@ -203,11 +204,7 @@ entry_put(struct adj_rib *ro, uint32_t *slot, const struct attr_set *s)
 		return;
 	if (ro->nheld == 0)
 		ro->sets = attrs_set_table(s);
-	else if (attrs_set_table(s) != ro->sets) {
-		fprintf(stderr, "adj_rib: a set of another attribute table\n");
-		abort();
-	}
-	entry_put_id(ro, slot, attrs_set_id(s));
+	entry_put_id(ro, slot, attrs_set_id(ro->sets, s));
 }
 
 /* Is the announcement of the entry what it wants? */

@@ -1293,11 +1293,16 @@ attrs_set_table(const struct attr_set *s)
 }
 
 uint32_t
-attrs_set_id(const struct attr_set *s)
+attrs_set_id(struct attr_table *t, const struct attr_set *s)
 {
 	if (s == NULL)
 		return 0;
-	return slab_id_of(&table_reg[s->table]->slab, s);
+	if (s->table != t->number) {
+		fprintf(stderr, "attrs: a set of table %u named in table %u\n",
+		    (unsigned)s->table, (unsigned)t->number);
+		abort();
+	}
+	return slab_id_of(&t->slab, s);
 }
 
 const struct attr_set *

@@ -5,6 +5,7 @@
  * changed is another; references and the slab give memory back.
  */
 #include <check.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,7 +369,7 @@ med_set(struct attr_table *t, uint32_t med)
 static uint32_t
 assert_named(struct attr_table *t, const struct attr_set *s)
 {
-	uint32_t id = attrs_set_id(s);
+	uint32_t id = attrs_set_id(t, s);
 
 	ck_assert_uint_ne(id, 0);
 	ck_assert_ptr_eq(attrs_set_at(t, id), s);
@@ -401,7 +402,7 @@ START_TEST(test_set_ids_round_trip)
 	struct attr_table_mem m;
 	struct attrs a;
 
-	ck_assert_uint_eq(attrs_set_id(NULL), 0);
+	ck_assert_uint_eq(attrs_set_id(t, NULL), 0);
 	ck_assert_ptr_null(attrs_set_at(t, 0));
 	for (unsigned i = 0; i < N; i++) {
 		sets[i] = med_set(t, i);
@@ -419,12 +420,12 @@ START_TEST(test_set_ids_round_trip)
 	for (unsigned i = 0; i < N; i++) {
 		unsigned j = (unsigned)(((uint64_t)i * 7919) % N);
 
-		ck_assert_uint_eq(attrs_set_id(sets[j]), ids[j]);
+		ck_assert_uint_eq(attrs_set_id(t, sets[j]), ids[j]);
 		ck_assert_ptr_eq(attrs_set_at(t, ids[j]), sets[j]);
 		if (i % 1000 == 0)
 			assert_named(t, big);
 	}
-	ck_assert_uint_ne(attrs_set_id(big), attrs_set_id(sets[0]));
+	ck_assert_uint_ne(attrs_set_id(t, big), attrs_set_id(t, sets[0]));
 	qsort(ids, N, sizeof(*ids), cmp_id);
 	for (unsigned i = 1; i < N; i++)
 		ck_assert_uint_lt(ids[i - 1], ids[i]);
@@ -492,7 +493,7 @@ START_TEST(test_set_ids_after_free)
 	other = med_set(u, 7);
 	assert_named(u, other);
 	ck_assert_ptr_ne(attrs_set_table(other), t);
-	ck_assert_ptr_eq(attrs_set_at(u, attrs_set_id(other)), other);
+	ck_assert_ptr_eq(attrs_set_at(u, attrs_set_id(u, other)), other);
 	attrs_unref(other);
 	attrs_unref(big);
 	for (unsigned i = 0; i < N; i++)
@@ -502,6 +503,19 @@ START_TEST(test_set_ids_after_free)
 	free(ids);
 	attr_table_free(u);
 	attr_table_free(t);
+}
+END_TEST
+
+/* A set named in another table than its own: a caller's bug, fatal
+ * (its id there would name another set, or none). */
+START_TEST(test_set_id_of_another_table_refused)
+{
+	struct attr_table *t = attr_table_new(), *u = attr_table_new();
+	const struct attr_set *s = med_set(t, 1);
+
+	assert_named(t, s);
+	(void)attrs_set_id(u, s);	/* aborts */
+	ck_abort_msg("a set of another table was named");
 }
 END_TEST
 
@@ -591,7 +605,7 @@ START_TEST(test_many_random_sets)
 		ck_assert_ptr_eq(attrs_intern(t, &a), sets[i]);
 		attrs_unref(sets[i]);
 		/* sets of every size, named in their order */
-		ck_assert_ptr_eq(attrs_set_at(t, attrs_set_id(sets[i])),
+		ck_assert_ptr_eq(attrs_set_at(t, attrs_set_id(t, sets[i])),
 		    sets[i]);
 		if (i % 997 == 0)
 			assert_same_as(sets[i], &a);
@@ -626,6 +640,8 @@ main(void)
 	tcase_add_test(tc, test_many_random_sets);
 	tcase_add_test(tc, test_set_ids_round_trip);
 	tcase_add_test(tc, test_set_ids_after_free);
+	tcase_add_test_raise_signal(tc, test_set_id_of_another_table_refused,
+	    SIGABRT);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -195,14 +195,14 @@ unsigned long attrs_refcount(const struct attr_set *s);
  */
 const struct attrs *attrs_view(const struct attr_set *s, struct attrs *v);
 /*
- * A set's name in its table, for a holder of many references that
- * stores 4 bytes instead of a pointer (the Adj-RIB's entries): nonzero,
- * the same for as long as the set is referenced (once it is freed, a
- * later set may get it); NULL is 0. O(log chunks of the table's slab),
- * O(1) for sets of the chunk named last (a set just interned). s must be
- * a live set: anything else is fatal.
+ * s's name in t, for a holder of many references that stores 4 bytes
+ * instead of a pointer (the Adj-RIB's entries): nonzero, the same for as
+ * long as s is referenced (once it is freed, a later set may get it);
+ * NULL is 0. O(log chunks of t's slab), O(1) for sets of the chunk named
+ * last (a set just interned). s must be a live set of t: a set of
+ * another table is a caller's bug, and fatal.
  */
-uint32_t attrs_set_id(const struct attr_set *s);
+uint32_t attrs_set_id(struct attr_table *t, const struct attr_set *s);
 /* The set of t named id (attrs_set_id; 0: NULL), in O(1). id must name a
  * set of t still referenced. */
 const struct attr_set *attrs_set_at(const struct attr_table *t,
