@@ -377,6 +377,18 @@ assert_named(struct attr_table *t, const struct attr_set *s)
 	return id;
 }
 
+/* Release n sets (the last of table t) and the arrays. */
+static void
+release_sets(struct attr_table *t, const struct attr_set **sets,
+    uint32_t *ids, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		attrs_unref(sets[i]);
+	ck_assert_uint_eq(attr_table_count(t), 0);
+	free(sets);
+	free(ids);
+}
+
 static int
 cmp_id(const void *x, const void *y)
 {
@@ -430,11 +442,7 @@ START_TEST(test_set_ids_round_trip)
 	for (unsigned i = 1; i < N; i++)
 		ck_assert_uint_lt(ids[i - 1], ids[i]);
 	attrs_unref(big);
-	for (unsigned i = 0; i < N; i++)
-		attrs_unref(sets[i]);
-	ck_assert_uint_eq(attr_table_count(t), 0);
-	free(sets);
-	free(ids);
+	release_sets(t, sets, ids, N);
 	attr_table_free(t);
 }
 END_TEST
@@ -496,11 +504,7 @@ START_TEST(test_set_ids_after_free)
 	ck_assert_ptr_eq(attrs_set_at(u, attrs_set_id(u, other)), other);
 	attrs_unref(other);
 	attrs_unref(big);
-	for (unsigned i = 0; i < N; i++)
-		attrs_unref(sets[i]);
-	ck_assert_uint_eq(attr_table_count(t), 0);
-	free(sets);
-	free(ids);
+	release_sets(t, sets, ids, N);
 	attr_table_free(u);
 	attr_table_free(t);
 }
