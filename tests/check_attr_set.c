@@ -640,12 +640,12 @@ main(void)
 	tcase_add_test(tc, test_each_field_counts);
 	tcase_add_test(tc, test_sparse_sets);
 	tcase_add_test(tc, test_refcount_frees);
-	tcase_add_test(tc, test_big_set_and_late_release);
-	tcase_add_test(tc, test_many_random_sets);
 	tcase_add_test(tc, test_set_ids_round_trip);
 	tcase_add_test(tc, test_set_ids_after_free);
 	tcase_add_test_raise_signal(tc, test_set_id_of_another_table_refused,
 	    SIGABRT);
+	tcase_add_test(tc, test_big_set_and_late_release);
+	tcase_add_test(tc, test_many_random_sets);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
