@@ -1239,6 +1239,56 @@ START_TEST(test_table_follows_sets)
 }
 END_TEST
 
+/*
+ * A copy (an update group split) holds its own references to the same
+ * sets, by the same ids: it answers and packs after the original is
+ * gone, and then takes more sets of the table; freeing it empties the
+ * table.
+ */
+START_TEST(test_clone_holds_its_sets)
+{
+	struct attr_table *t = attr_table_new();
+	struct adj_rib *ro = adj_rib_new(), *cp;
+	struct adj_rib_pack_ctx ctx;
+	struct capture c;
+	struct attrs v;
+
+	for (unsigned i = 0; i < 300; i++) {
+		const struct attr_set *a = make_attrs(t, i, false);
+		struct prefix p = v4(i, 24);
+
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		attrs_unref(a);
+		if (i == 199) {		/* 200 sent, 100 queued */
+			ctx_init(&ctx, &c, BGP_MAX_MSG);
+			ck_assert_int_eq(adj_rib_pack(ro, &ctx), 200);
+		}
+	}
+	cp = adj_rib_clone(ro);
+	adj_rib_free(ro);
+	ck_assert_uint_eq(attr_table_count(t), 300);
+	for (unsigned i = 0; i < 300; i++) {
+		struct prefix p = v4(i, 24);
+
+		ck_assert_uint_eq(attrs_view(adj_rib_lookup(cp,
+		    FAM_IPV4_UNICAST, &p, 0), &v)->med, i);
+	}
+	{
+		const struct attr_set *a = make_attrs(t, 1000, false);
+		struct prefix p = v4(0, 24);
+
+		adj_rib_announce(cp, FAM_IPV4_UNICAST, &p, 0, a);
+		attrs_unref(a);
+	}
+	ctx_init(&ctx, &c, BGP_MAX_MSG);
+	ck_assert_int_eq(adj_rib_pack(cp, &ctx), 101);
+	ck_assert_uint_eq(c.announced, 101);
+	adj_rib_free(cp);
+	ck_assert_uint_eq(attr_table_count(t), 0);
+	attr_table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1273,6 +1323,7 @@ main(void)
 	tcase_add_test(tc, test_query_vpn);
 	tcase_add_test(tc, test_query_million);
 	tcase_add_test(tc, test_table_follows_sets);
+	tcase_add_test(tc, test_clone_holds_its_sets);
 	tcase_add_test_raise_signal(tc, test_set_of_another_table_refused,
 	    SIGABRT);
 	suite_add_tcase(s, tc);
