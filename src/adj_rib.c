@@ -4,11 +4,12 @@
  * Storage is built for a million routes per peer: entries live in one
  * array (stable indices, a free list for holes), an open-addressing
  * index of 64-bit slots (entry index + hash tag) finds them by key, and
- * the change queue is an intrusive FIFO of entry indices. An entry is 56
- * bytes (48, and the sequence number of its last change for update
- * groups); attribute sets are shared (interned). A unicast or multicast
- * route keeps its prefix in the entry, so it costs the entry plus its
- * index slot; the NLRI of other families (labels, RD, flowspec
+ * the change queue is an intrusive FIFO of entry indices. An entry is 48
+ * bytes: its two attribute sets (shared, interned) as 4-byte ids of
+ * their table rather than 8-byte pointers pay for the 8-byte sequence
+ * number of its last change that update groups read. A unicast or
+ * multicast route keeps its prefix in the entry, so it costs the entry
+ * plus its index slot; the NLRI of other families (labels, RD, flowspec
  * components) live in a small allocation the entry points to, holding
  * the key octets (nlri_key) and the whole NLRI as it is sent.
  */
@@ -39,12 +40,14 @@ struct ro_blob {
 
 struct ro_entry {
 	/*
-	 * What the peer should have: NULL (withdrawn), or a set. With
-	 * `withdraw', the route is to be withdrawn and want holds the
-	 * attributes its withdrawal carries (NLRI_F_WITHDRAW_ATTRS).
+	 * The sets, as ids in the Adj-RIB's table (attrs_set_id: 4 bytes,
+	 * not 8), read and written through entry_want, entry_sent and
+	 * entry_put. want: what the peer should have: 0 (withdrawn), or a
+	 * set. With `withdraw', the route is to be withdrawn and want holds
+	 * the attributes its withdrawal carries (NLRI_F_WITHDRAW_ATTRS).
 	 */
-	const struct attr_set *want;
-	const struct attr_set *sent;	/* NULL: the peer lacks it */
+	uint32_t	 want_id;
+	uint32_t	 sent_id;	/* 0: the peer lacks it */
 	uint32_t	 path_id;
 	uint32_t	 next;		/* group queue link, or free-list link */
 	uint32_t	 prev;		/* group queue link */
@@ -69,7 +72,7 @@ struct ro_entry {
 };
 
 /* a unicast route costs this much (and its index slot) */
-_Static_assert(sizeof(struct ro_entry) == 56, "an Adj-RIB entry is 56 bytes");
+_Static_assert(sizeof(struct ro_entry) == 48, "an Adj-RIB entry is 48 bytes");
 
 /* A withdrawn entry kept for members that have not passed it. */
 struct ro_tomb {
@@ -121,6 +124,13 @@ struct adj_rib {
 	uint64_t	 sent_withdrawn;
 	bool		 store_only;	/* an Adj-RIB-In: nothing is queued */
 	/*
+	 * The table the entries' set ids name sets of, and how many ids
+	 * they hold: every set held at once comes from one table (the
+	 * daemon's); with none held, the next set stored says which.
+	 */
+	struct attr_table *sets;
+	size_t		 nheld;
+	/*
 	 * Shared by an update group (adj_rib_set_logged): `sent' is what the
 	 * group's log carries; a route withdrawn there stays as a tombstone
 	 * (sent NULL, seq set) until adj_rib_reclaim says every member has
@@ -154,11 +164,54 @@ fam_prefix(uint8_t fam)
 	return (nlri_family((enum family_id)fam)->flags & NLRI_F_PREFIX) != 0;
 }
 
+/* ---- an entry's sets ---- */
+
+/* (0, no set, is common: answered here without a call) */
+static const struct attr_set *
+entry_want(const struct adj_rib *ro, const struct ro_entry *e)
+{
+	return e->want_id != 0 ? attrs_set_at(ro->sets, e->want_id) : NULL;
+}
+
+static const struct attr_set *
+entry_sent(const struct adj_rib *ro, const struct ro_entry *e)
+{
+	return e->sent_id != 0 ? attrs_set_at(ro->sets, e->sent_id) : NULL;
+}
+
+/* Store id (0 or a set of ro->sets) in *slot, an entry's want_id or
+ * sent_id. */
+static void
+entry_put_id(struct adj_rib *ro, uint32_t *slot, uint32_t id)
+{
+	if (*slot != 0)
+		ro->nheld--;
+	if (id != 0)
+		ro->nheld++;
+	*slot = id;
+}
+
+/*
+ * Store s (NULL or a set) in *slot. A set of another table than those
+ * held is a caller's bug (its id would name something else): fatal, in
+ * attrs_set_id.
+ */
+static void
+entry_put(struct adj_rib *ro, uint32_t *slot, const struct attr_set *s)
+{
+	entry_put_id(ro, slot, 0);
+	if (s == NULL)
+		return;
+	if (ro->nheld == 0)
+		ro->sets = attrs_set_table(s);
+	entry_put_id(ro, slot, attrs_set_id(ro->sets, s));
+}
+
 /* Is the announcement of the entry what it wants? */
 static bool
 wants_route(const struct ro_entry *e)
 {
-	return e->want != NULL && !e->withdraw;
+	return e->want_id != 0 && !e->withdraw;
 }
 
 struct adj_rib *
@@ -193,8 +246,8 @@ adj_rib_free(struct adj_rib *ro)
 	for (size_t i = 0; i < ro->nent; i++) {
 		if (!ro->ent[i].used)
 			continue;
-		attrs_unref(ro->ent[i].want);
-		attrs_unref(ro->ent[i].sent);
+		attrs_unref(entry_want(ro, &ro->ent[i]));
+		attrs_unref(entry_sent(ro, &ro->ent[i]));
 		if (!fam_prefix(ro->ent[i].fam))
 			free(ro->ent[i].k.blob);
 	}
@@ -535,12 +588,13 @@ entry_remove(struct adj_rib *ro, uint32_t i)
 	set_toobig(ro, e, false);
 	if (wants_route(e))
 		ro->nwant--;
-	attrs_unref(e->want);
-	attrs_unref(e->sent);
+	attrs_unref(entry_want(ro, e));
+	attrs_unref(entry_sent(ro, e));
 	if (!k.prefix)
 		free(e->k.blob);
 	e->used = 0;
-	e->want = e->sent = NULL;
+	entry_put_id(ro, &e->want_id, 0);
+	entry_put_id(ro, &e->sent_id, 0);
 	e->next = ro->free_head;
 	ro->free_head = i;
 	ro->live--;
@@ -695,9 +749,9 @@ group_drop(struct adj_rib *ro, struct ro_group *g)
  * cannot be sent.
  */
 static const struct attr_set *
-queue_set(const struct ro_entry *e)
+queue_set(const struct adj_rib *ro, const struct ro_entry *e)
 {
-	return e->toobig ? NULL : e->want;
+	return e->toobig ? NULL : entry_want(ro, e);
 }
 
 static uint8_t
@@ -714,7 +768,7 @@ enqueue(struct adj_rib *ro, uint32_t i)
 
 	if (e->queued || ro->store_only)
 		return;
-	g = group_get(ro, e->fam, queue_set(e), e->src, queue_withdraw(e));
+	g = group_get(ro, e->fam, queue_set(ro, e), e->src, queue_withdraw(e));
 	e->queued = 1;
 	e->next = NIL;
 	e->prev = g->tail;
@@ -736,7 +790,7 @@ unqueue(struct adj_rib *ro, uint32_t i)
 
 	if (!e->queued)
 		return;
-	g = group_find(ro, e->fam, queue_set(e), e->src, queue_withdraw(e));
+	g = group_find(ro, e->fam, queue_set(ro, e), e->src, queue_withdraw(e));
 	if (e->prev == NIL)
 		g->head = e->next;
 	else
@@ -758,8 +812,9 @@ static bool
 in_sync(const struct ro_entry *e)
 {
 	if (!wants_route(e))
-		return e->sent == NULL;
-	return e->want == e->sent && !e->dirty;
+		return e->sent_id == 0;
+	/* one table: the same id, the same set */
+	return e->want_id == e->sent_id && !e->dirty;
 }
 
 /*
@@ -779,8 +834,8 @@ set_want(struct adj_rib *ro, uint32_t i, const struct attr_set *a,
 		ro->nwant--;
 	if (a != NULL)
 		attrs_ref(a);
-	attrs_unref(e->want);
-	e->want = a;
+	attrs_unref(entry_want(ro, e));
+	entry_put(ro, &e->want_id, a);
 	e->withdraw = withdraw && a != NULL;
 	if (wants_route(e))
 		ro->nwant++;
@@ -815,8 +870,8 @@ announce_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
 		/* same route, other octets (labels): they go out again */
 		unqueue(ro, i);
 		blob_replace(e, k, n);
-		e->dirty = e->sent != NULL;
-	} else if (wants_route(e) && e->want == a && e->src == src)
+		e->dirty = e->sent_id != 0;
+	} else if (wants_route(e) && entry_want(ro, e) == a && e->src == src)
 		return;
 	/* the source is part of the queue key: leave the old group first */
 	unqueue(ro, i);
@@ -837,7 +892,7 @@ withdraw_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
 	e = &ro->ent[i];
 	/* never sent: forget it, nothing goes on the wire (a tombstone
 	 * stays one: a member behind it still needs the withdrawal) */
-	if (e->sent == NULL) {
+	if (e->sent_id == 0) {
 		unqueue(ro, i);
 		if (ro->logged && e->seq > ro->reclaimed)
 			set_want(ro, i, NULL, true);
@@ -854,7 +909,7 @@ withdraw_key(struct adj_rib *ro, const struct ro_key *k, const struct nlri *n,
 	    NLRI_F_WITHDRAW_ATTRS))
 		set_want(ro, i, NULL, true);
 	else
-		set_want(ro, i, a != NULL ? a : e->want, true);
+		set_want(ro, i, a != NULL ? a : entry_want(ro, e), true);
 }
 
 void
@@ -926,8 +981,8 @@ adj_rib_session_down(struct adj_rib *ro)
 		if (!e->used)
 			continue;
 		unqueue(ro, i);
-		attrs_unref(e->sent);
-		e->sent = NULL;
+		attrs_unref(entry_sent(ro, e));
+		entry_put_id(ro, &e->sent_id, 0);
 		e->dirty = 0;
 		/* the next session may negotiate extended messages */
 		set_toobig(ro, e, false);
@@ -1008,7 +1063,7 @@ adj_rib_lookup_nlri(const struct adj_rib *ro, const struct nlri *n)
 	sp = index_find(ro, &k, key_hash(&k));
 	if (sp == NULL || !wants_route(&ro->ent[SLOT_IDX(*sp) - 1]))
 		return NULL;
-	return ro->ent[SLOT_IDX(*sp) - 1].want;
+	return entry_want(ro, &ro->ent[SLOT_IDX(*sp) - 1]);
 }
 
 const struct attr_set *
@@ -1022,7 +1077,7 @@ adj_rib_lookup(const struct adj_rib *ro, enum family_id fam,
 	sp = index_find(ro, &k, key_hash(&k));
 	if (sp == NULL || !wants_route(&ro->ent[SLOT_IDX(*sp) - 1]))
 		return NULL;
-	return ro->ent[SLOT_IDX(*sp) - 1].want;
+	return entry_want(ro, &ro->ent[SLOT_IDX(*sp) - 1]);
 }
 
 void
@@ -1037,7 +1092,7 @@ adj_rib_foreach(const struct adj_rib *ro, adj_rib_visit_fn *fn, void *arg)
 		if (!e->used || !wants_route(e) || e->toobig)
 			continue;
 		entry_nlri(e, &n, buf);
-		fn(arg, &n, e->want);
+		fn(arg, &n, entry_want(ro, e));
 	}
 }
 
@@ -1045,8 +1100,8 @@ adj_rib_foreach(const struct adj_rib *ro, adj_rib_visit_fn *fn, void *arg)
 
 /* Does entry e (wanted, of a family in q) pass q's RD and attributes? */
 static bool
-query_rest_ok(const struct rib_query *q, const struct ro_entry *e,
-    const struct nlri *n)
+query_rest_ok(const struct adj_rib *ro, const struct rib_query *q,
+    const struct ro_entry *e, const struct nlri *n)
 {
 	if (q->rd != NULL) {
 		const uint8_t *rd = nlri_rd(n);
@@ -1054,7 +1109,7 @@ query_rest_ok(const struct rib_query *q, const struct ro_entry *e,
 		if (rd == NULL || memcmp(rd, q->rd, 8) != 0)
 			return false;
 	}
-	return q->attrs_ok == NULL || q->attrs_ok(q->attrs_arg, e->want);
+	return q->attrs_ok == NULL || q->attrs_ok(q->attrs_arg, entry_want(ro, e));
 }
 
 /* The index answers an exact or longest lookup of fam: a prefix family
@@ -1106,9 +1161,9 @@ query_index(const struct adj_rib *ro, const struct rib_query *q,
 		prefix_mask(&p);
 		if ((e = query_probe(ro, fam, &p)) != NULL) {
 			entry_nlri(e, &n, buf);
-			if (query_rest_ok(q, e, &n)) {
+			if (query_rest_ok(ro, q, e, &n)) {
 				if (fn != NULL)
-					fn(arg, &n, e->want);
+					fn(arg, &n, entry_want(ro, e));
 				return 1;
 			}
 		}
@@ -1195,7 +1250,7 @@ adj_rib_query(const struct adj_rib *ro, const struct rib_query *q,
 				continue;
 			if (!made)
 				entry_nlri(e, &n, buf);
-			if (!query_rest_ok(q, e, &n))
+			if (!query_rest_ok(ro, q, e, &n))
 				continue;
 			if (pass == 0) {
 				if ((int)len > best[e->fam])
@@ -1207,7 +1262,7 @@ adj_rib_query(const struct adj_rib *ro, const struct rib_query *q,
 				continue;
 			found++;
 			if (fn != NULL)
-				fn(arg, &n, e->want);
+				fn(arg, &n, entry_want(ro, e));
 		}
 	}
 	return found;
@@ -1263,7 +1318,7 @@ adj_rib_reclaim(struct adj_rib *ro, uint64_t floor)
 		struct ro_entry *e = &ro->ent[t.idx];
 
 		/* still the tombstone it was (not announced again since) */
-		if (e->used && e->seq == t.seq && e->sent == NULL &&
+		if (e->used && e->seq == t.seq && e->sent_id == 0 &&
 		    !wants_route(e) && !e->queued)
 			entry_remove(ro, t.idx);
 	}
@@ -1334,10 +1389,9 @@ adj_rib_clone(const struct adj_rib *src)
 
 		if (!e->used)
 			continue;	/* next: the free list, kept as is */
-		if (e->want != NULL)
-			attrs_ref(e->want);
-		if (e->sent != NULL)
-			attrs_ref(e->sent);
+		/* the same table, the same ids (nheld copied) */
+		attrs_ref(entry_want(ro, e));
+		attrs_ref(entry_sent(ro, e));
 		if (!fam_prefix(e->fam)) {
 			const struct ro_blob *b = e->k.blob;
 			size_t len = sizeof(*b) + b->keylen + b->len;
@@ -1427,21 +1481,21 @@ commit_entry(struct adj_rib *ro, uint32_t i)
 			return;
 		}
 		/* a tombstone until every member has passed it */
-		attrs_unref(e->sent);
-		e->sent = NULL;
+		attrs_unref(entry_sent(ro, e));
+		entry_put_id(ro, &e->sent_id, 0);
 		e->dirty = 0;
 		tomb_push(ro, i);
 		return;
 	}
 	e->dirty = 0;
 	if (e->toobig) {	/* its withdrawal: the peer holds nothing */
-		attrs_unref(e->sent);
-		e->sent = NULL;
+		attrs_unref(entry_sent(ro, e));
+		entry_put_id(ro, &e->sent_id, 0);
 		return;
 	}
-	attrs_ref(e->want);
-	attrs_unref(e->sent);
-	e->sent = e->want;
+	attrs_ref(entry_want(ro, e));
+	attrs_unref(entry_sent(ro, e));
+	entry_put_id(ro, &e->sent_id, e->want_id);
 }
 
 /*
@@ -1460,7 +1514,7 @@ mark_toobig(struct pack_state *ps, uint32_t i, size_t routes, size_t need)
 
 	unqueue(ro, i);
 	set_toobig(ro, e, true);
-	if (e->sent != NULL)
+	if (e->sent_id != 0)
 		enqueue(ro, i);
 	if (routes > 0 && ps->ctx->toobig != NULL) {
 		entry_nlri(e, &n, buf);
@@ -1779,10 +1833,10 @@ walk_wants(const struct adj_rib *ro, const struct adj_rib_walk *w,
 	if (!e->used || e->seq == 0 || e->seq > w->upto ||
 	    !FAMSET_HAS(fams, e->fam))
 		return false;
-	if (e->sent != NULL) {
+	if (e->sent_id != 0) {
 		if (e->seq <= w->after && !w->replay)
 			return false;
-		*a = e->sent;
+		*a = entry_sent(ro, e);
 		*wd = 0;
 		return true;
 	}
@@ -1790,9 +1844,8 @@ walk_wants(const struct adj_rib *ro, const struct adj_rib_walk *w,
 	if (w->fresh || e->seq <= w->after)
 		return false;
 	*a = !wants_route(e) && (nlri_family((enum family_id)e->fam)->flags &
-	    NLRI_F_WITHDRAW_ATTRS) ? e->want : NULL;
+	    NLRI_F_WITHDRAW_ATTRS) ? entry_want(ro, e) : NULL;
 	*wd = 1;
-	(void)ro;
 	return true;
 }
 

@@ -4,6 +4,7 @@
  * packer emits must re-parse under our own decoder.
  */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1176,6 +1177,118 @@ START_TEST(test_index_grows_in_steps)
 }
 END_TEST
 
+/*
+ * An entry keeps its sets as ids of one attribute table: a set of
+ * another table while sets of the first are held is a caller's bug, and
+ * fatal (an id of one table names something else in the other).
+ */
+START_TEST(test_set_of_another_table_refused)
+{
+	struct attr_table *t = attr_table_new(), *u = attr_table_new();
+	struct adj_rib *ro = adj_rib_new();
+	const struct attr_set *a = make_attrs(t, 1, false);
+	const struct attr_set *b = make_attrs(u, 2, false);
+	struct prefix p = v4(1, 24), q = v4(2, 24);
+
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	ck_assert_ptr_eq(adj_rib_lookup(ro, FAM_IPV4_UNICAST, &p, 0), a);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &q, 0, b);	/* aborts */
+	ck_abort_msg("a set of another table was taken");
+}
+END_TEST
+
+/*
+ * With no set held any more, the next set stored names the table: an
+ * Adj-RIB outlives its sets' table (freed once its last set went) and
+ * takes a new table's, sent and withdrawn as before.
+ */
+START_TEST(test_table_follows_sets)
+{
+	struct attr_table *t = attr_table_new(), *u = attr_table_new();
+	struct adj_rib *ro = adj_rib_new();
+	struct adj_rib_pack_ctx ctx;
+	struct capture c;
+	struct prefix p = v4(1, 24), q = v4(2, 24);
+	const struct attr_set *a = make_attrs(t, 1, false), *b;
+	struct attrs v;
+
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+	ctx_init(&ctx, &c, BGP_MAX_MSG);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
+	adj_rib_withdraw(ro, FAM_IPV4_UNICAST, &p, 0);
+	ctx_init(&ctx, &c, BGP_MAX_MSG);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.withdrawn, 1);
+	attrs_unref(a);
+	attr_table_free(t);		/* its last set is gone: freed */
+	b = make_attrs(u, 2, false);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &q, 0, b);
+	adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, b);
+	ck_assert_ptr_eq(adj_rib_lookup(ro, FAM_IPV4_UNICAST, &q, 0), b);
+	ck_assert_uint_eq(attrs_view(adj_rib_lookup(ro, FAM_IPV4_UNICAST, &p,
+	    0), &v)->med, 2);
+	ctx_init(&ctx, &c, BGP_MAX_MSG);
+	ck_assert_int_eq(adj_rib_pack(ro, &ctx), 1);
+	ck_assert_uint_eq(c.announced, 2);
+	/* two routes, each wanting and having sent it, and the caller */
+	ck_assert_uint_eq(attrs_refcount(b), 5);
+	adj_rib_free(ro);
+	ck_assert_uint_eq(attrs_refcount(b), 1);
+	attrs_unref(b);
+	attr_table_free(u);
+}
+END_TEST
+
+/*
+ * A copy (an update group split) holds its own references to the same
+ * sets, by the same ids: it answers and packs after the original is
+ * gone, and then takes more sets of the table; freeing it empties the
+ * table.
+ */
+START_TEST(test_clone_holds_its_sets)
+{
+	struct attr_table *t = attr_table_new();
+	struct adj_rib *ro = adj_rib_new(), *cp;
+	struct adj_rib_pack_ctx ctx;
+	struct capture c;
+	struct attrs v;
+
+	for (unsigned i = 0; i < 300; i++) {
+		const struct attr_set *a = make_attrs(t, i, false);
+		struct prefix p = v4(i, 24);
+
+		adj_rib_announce(ro, FAM_IPV4_UNICAST, &p, 0, a);
+		attrs_unref(a);
+		if (i == 199) {		/* 200 sent, 100 queued */
+			ctx_init(&ctx, &c, BGP_MAX_MSG);
+			ck_assert_int_eq(adj_rib_pack(ro, &ctx), 200);
+		}
+	}
+	cp = adj_rib_clone(ro);
+	adj_rib_free(ro);
+	ck_assert_uint_eq(attr_table_count(t), 300);
+	for (unsigned i = 0; i < 300; i++) {
+		struct prefix p = v4(i, 24);
+
+		ck_assert_uint_eq(attrs_view(adj_rib_lookup(cp,
+		    FAM_IPV4_UNICAST, &p, 0), &v)->med, i);
+	}
+	{
+		const struct attr_set *a = make_attrs(t, 1000, false);
+		struct prefix p = v4(0, 24);
+
+		adj_rib_announce(cp, FAM_IPV4_UNICAST, &p, 0, a);
+		attrs_unref(a);
+	}
+	ctx_init(&ctx, &c, BGP_MAX_MSG);
+	ck_assert_int_eq(adj_rib_pack(cp, &ctx), 101);
+	ck_assert_uint_eq(c.announced, 101);
+	adj_rib_free(cp);
+	ck_assert_uint_eq(attr_table_count(t), 0);
+	attr_table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1209,6 +1322,10 @@ main(void)
 	tcase_add_test(tc, test_query_addpath);
 	tcase_add_test(tc, test_query_vpn);
 	tcase_add_test(tc, test_query_million);
+	tcase_add_test(tc, test_table_follows_sets);
+	tcase_add_test(tc, test_clone_holds_its_sets);
+	tcase_add_test_raise_signal(tc, test_set_of_another_table_refused,
+	    SIGABRT);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

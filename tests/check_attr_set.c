@@ -5,6 +5,7 @@
  * changed is another; references and the slab give memory back.
  */
 #include <check.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -352,6 +353,176 @@ START_TEST(test_big_set_and_late_release)
 }
 END_TEST
 
+/* The set with MED med (and nothing else), one more reference. */
+static const struct attr_set *
+med_set(struct attr_table *t, uint32_t med)
+{
+	struct attrs a;
+
+	attrs_init(&a);
+	a.has = ATTR_HAS_MED;
+	a.med = med;
+	return attrs_intern(t, &a);
+}
+
+/* s is named by a nonzero id that names s back in its table. */
+static uint32_t
+assert_named(struct attr_table *t, const struct attr_set *s)
+{
+	uint32_t id = attrs_set_id(t, s);
+
+	ck_assert_uint_ne(id, 0);
+	ck_assert_ptr_eq(attrs_set_at(t, id), s);
+	ck_assert_ptr_eq(attrs_set_table(s), t);
+	return id;
+}
+
+/* Release n sets (the last of table t) and the arrays. */
+static void
+release_sets(struct attr_table *t, const struct attr_set **sets,
+    uint32_t *ids, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		attrs_unref(sets[i]);
+	ck_assert_uint_eq(attr_table_count(t), 0);
+	free(sets);
+	free(ids);
+}
+
+static int
+cmp_id(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * Set ids (what the Adj-RIB stores instead of pointers): 200,000 sets
+ * fill the slab's chunks from 4 KiB to many of 1 MiB, and a set bigger
+ * than a chunk gets one of its own; every set's id names it back, in
+ * the order interned (the last chunk answers) and scattered (the chunks
+ * bisected), the ids are distinct, and NULL is 0.
+ */
+START_TEST(test_set_ids_round_trip)
+{
+	enum { N = 200000 };
+	struct attr_table *t = attr_table_new();
+	const struct attr_set **sets = calloc(N, sizeof(*sets));
+	uint32_t *ids = calloc(N, sizeof(*ids));
+	const struct attr_set *big;
+	struct attr_table_mem m;
+	struct attrs a;
+
+	ck_assert_uint_eq(attrs_set_id(t, NULL), 0);
+	ck_assert_ptr_null(attrs_set_at(t, 0));
+	for (unsigned i = 0; i < N; i++) {
+		sets[i] = med_set(t, i);
+		ids[i] = assert_named(t, sets[i]);
+	}
+	attr_table_memory(t, &m);
+	ck_assert_uint_ge(m.slab_bytes, (size_t)N * 16);	/* 3 MiB+ */
+	attrs_init(&a);
+	for (uint32_t i = 0; i < 300000; i++)
+		attrs_add_community(&a, i);
+	big = attrs_intern(t, &a);
+	attrs_free(&a);
+	assert_named(t, big);
+	/* scattered: every lookup in another chunk than the last */
+	for (unsigned i = 0; i < N; i++) {
+		unsigned j = (unsigned)(((uint64_t)i * 7919) % N);
+
+		ck_assert_uint_eq(attrs_set_id(t, sets[j]), ids[j]);
+		ck_assert_ptr_eq(attrs_set_at(t, ids[j]), sets[j]);
+		if (i % 1000 == 0)
+			assert_named(t, big);
+	}
+	ck_assert_uint_ne(attrs_set_id(t, big), attrs_set_id(t, sets[0]));
+	qsort(ids, N, sizeof(*ids), cmp_id);
+	for (unsigned i = 1; i < N; i++)
+		ck_assert_uint_lt(ids[i - 1], ids[i]);
+	attrs_unref(big);
+	release_sets(t, sets, ids, N);
+	attr_table_free(t);
+}
+END_TEST
+
+/*
+ * Ids through frees: a freed block's next set has its id (the block is
+ * reused), the sets left keep theirs, and a big set's own chunk given
+ * back (the one named last) then taken again by a bigger set names the
+ * new one right. Two tables name their sets each in its own slab.
+ */
+START_TEST(test_set_ids_after_free)
+{
+	enum { N = 50000 };
+	struct attr_table *t = attr_table_new(), *u = attr_table_new();
+	const struct attr_set **sets = calloc(N, sizeof(*sets));
+	uint32_t *ids = calloc(N, sizeof(*ids));
+	const struct attr_set *big, *s, *other;
+	uint32_t big_id;
+	struct attrs a;
+
+	for (unsigned i = 0; i < N; i++) {
+		sets[i] = med_set(t, i);
+		ids[i] = assert_named(t, sets[i]);
+	}
+	attrs_init(&a);
+	for (uint32_t i = 0; i < 300000; i++)
+		attrs_add_community(&a, i);
+	big = attrs_intern(t, &a);
+	big_id = assert_named(t, big);
+	attrs_unref(big);			/* its chunk goes */
+	for (uint32_t i = 300000; i < 400000; i++)
+		attrs_add_community(&a, i);
+	big = attrs_intern(t, &a);
+	attrs_free(&a);
+	/* the chunk's number, free again, is its: the id is the one freed */
+	ck_assert_uint_eq(assert_named(t, big), big_id);
+	/* every third set goes; sets of the same size take their blocks */
+	for (unsigned i = 0; i < N; i += 3)
+		attrs_unref(sets[i]);
+	for (unsigned i = 0; i < N; i += 3) {
+		sets[i] = med_set(t, N + i);
+		ids[i] = assert_named(t, sets[i]);
+	}
+	for (unsigned i = 0; i < N; i++) {
+		unsigned j = (unsigned)(((uint64_t)i * 7919) % N);
+
+		ck_assert_uint_eq(assert_named(t, sets[j]), ids[j]);
+	}
+	/* the last freed block is the first reused: same block, same id */
+	s = sets[N - 1];
+	attrs_unref(s);
+	sets[N - 1] = med_set(t, 2 * N);
+	ck_assert_ptr_eq(sets[N - 1], s);
+	ck_assert_uint_eq(assert_named(t, sets[N - 1]), ids[N - 1]);
+	/* another table: its own ids, its own slab */
+	other = med_set(u, 7);
+	assert_named(u, other);
+	ck_assert_ptr_ne(attrs_set_table(other), t);
+	ck_assert_ptr_eq(attrs_set_at(u, attrs_set_id(u, other)), other);
+	attrs_unref(other);
+	attrs_unref(big);
+	release_sets(t, sets, ids, N);
+	attr_table_free(u);
+	attr_table_free(t);
+}
+END_TEST
+
+/* A set named in another table than its own: a caller's bug, fatal
+ * (its id there would name another set, or none). */
+START_TEST(test_set_id_of_another_table_refused)
+{
+	struct attr_table *t = attr_table_new(), *u = attr_table_new();
+	const struct attr_set *s = med_set(t, 1);
+
+	assert_named(t, s);
+	(void)attrs_set_id(u, s);	/* aborts */
+	ck_abort_msg("a set of another table was named");
+}
+END_TEST
+
 /* xorshift: repeatable sets of every shape */
 static uint64_t
 rnd(uint64_t *x)
@@ -437,6 +608,9 @@ START_TEST(test_many_random_sets)
 		make_random(&a, &x);
 		ck_assert_ptr_eq(attrs_intern(t, &a), sets[i]);
 		attrs_unref(sets[i]);
+		/* sets of every size, named in their order */
+		ck_assert_ptr_eq(attrs_set_at(t, attrs_set_id(t, sets[i])),
+		    sets[i]);
 		if (i % 997 == 0)
 			assert_same_as(sets[i], &a);
 		attrs_free(&a);
@@ -554,6 +728,10 @@ main(void)
 	tcase_add_test(tc, test_each_field_counts);
 	tcase_add_test(tc, test_sparse_sets);
 	tcase_add_test(tc, test_refcount_frees);
+	tcase_add_test(tc, test_set_ids_round_trip);
+	tcase_add_test(tc, test_set_ids_after_free);
+	tcase_add_test_raise_signal(tc, test_set_id_of_another_table_refused,
+	    SIGABRT);
 	tcase_add_test(tc, test_big_set_and_late_release);
 	tcase_add_test(tc, test_many_random_sets);
 	tcase_add_test(tc, test_churn_keeps_index_small);

@@ -11,6 +11,12 @@
  * The key is the route's name, not all of its NLRI: a labeled or VPN
  * route re-announced with another label replaces the one announced
  * (ExaBGP 4.2 keys them on RD and prefix alone), and goes out again.
+ *
+ * The sets an Adj-RIB holds at any time all come from one attribute
+ * table (the daemon's): it keeps them as 4-byte ids of that table
+ * (attrs_set_id). A set of another table while it holds any is a bug
+ * in the caller and aborts; once it holds none, the next set stored
+ * names the table.
  */
 #ifndef EVBGP_RIB_OUT_H
 #define EVBGP_RIB_OUT_H
