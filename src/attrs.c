@@ -1369,7 +1369,7 @@ table_grow(struct attr_table *t)
 static void
 table_shrink(struct attr_table *t)
 {
-	if (t->oslots == NULL && t->nslots > TABLE_SLOTS_MIN &&
+	if (t->oslots == NULL && !t->closing && t->nslots > TABLE_SLOTS_MIN &&
 	    t->count * 16 < t->nslots)
 		table_grow(t);
 }
