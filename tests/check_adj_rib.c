@@ -726,6 +726,47 @@ vpn_nlri(uint8_t *buf, const char *label)
 }
 
 /*
+ * adj_rib_prefetch_nlri changes nothing, for a prefix family and a keyed
+ * one (VPN: its key octets built from the NLRI), on an empty table and
+ * on one holding the route; the Adj-RIB-In calls it on every received
+ * route of a small UPDATE.
+ */
+START_TEST(test_prefetch_changes_nothing)
+{
+	struct attr_table *t = attr_table_new();
+	struct adj_rib *ro = adj_rib_new_store();
+	uint8_t n1[14], v4[5] = { 32, 10, 0, 0, 1 };
+	struct nlri x = vpn_nlri(n1, "003E81");
+	struct nlri u = { .fam = FAM_IPV4_UNICAST, .b = v4, .len = 5 };
+	const struct attr_set *a;
+	struct attrs b;
+
+	attrs_init(&b);
+	b.has = ATTR_HAS_ORIGIN | ATTR_HAS_NEXT_HOP;
+	addr_parse("101.1.101.1", &b.nexthop);
+	a = attrs_intern(t, &b);
+	attrs_free(&b);
+	adj_rib_prefetch_nlri(ro, &x);
+	adj_rib_prefetch_nlri(ro, &u);
+	ck_assert_uint_eq(adj_rib_count(ro), 0);
+	ck_assert_ptr_null(adj_rib_lookup_nlri(ro, &x));
+	adj_rib_announce_nlri(ro, &x, a, RIB_SRC_CONFIG);
+	adj_rib_announce_nlri(ro, &u, a, RIB_SRC_CONFIG);
+	adj_rib_prefetch_nlri(ro, &x);
+	adj_rib_prefetch_nlri(ro, &u);
+	ck_assert_uint_eq(adj_rib_count(ro), 2);
+	ck_assert_ptr_eq(adj_rib_lookup_nlri(ro, &x), a);
+	ck_assert_ptr_eq(adj_rib_lookup_nlri(ro, &u), a);
+	ck_assert_uint_eq(attrs_refcount(a), 3);
+	ck_assert(!adj_rib_pending(ro));
+	adj_rib_free(ro);
+	attrs_unref(a);
+	ck_assert_uint_eq(attr_table_count(t), 0);
+	attr_table_free(t);
+}
+END_TEST
+
+/*
  * api-vpnv4's exchange: an announce with an RD-zero next hop (and the
  * NEXT_HOP attribute ExaBGP adds), a re-announce with another label
  * that goes out again (same key), a withdrawal that puts MP_UNREACH
@@ -1324,6 +1365,7 @@ main(void)
 	tcase_add_test(tc, test_query_million);
 	tcase_add_test(tc, test_table_follows_sets);
 	tcase_add_test(tc, test_clone_holds_its_sets);
+	tcase_add_test(tc, test_prefetch_changes_nothing);
 	tcase_add_test_raise_signal(tc, test_set_of_another_table_refused,
 	    SIGABRT);
 	suite_add_tcase(s, tc);
