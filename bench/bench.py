@@ -1925,6 +1925,12 @@ def main():
     p = sub.add_parser('table')
     p.add_argument('files', nargs='+')
     a = ap.parse_args()
+    if a.cmd == 'members':  # before anything starts: one sink per member, on 127.0.0.201-220
+        scen = [x for x in a.scenarios.split(',') if x]
+        if not scen or set(scen) - set(MEMBER_SCENARIOS) or not 2 <= a.peers <= len(SCALE_ADDRS) or \
+                not 0 < a.flap_at <= 1 or not 0 <= a.flappers < a.peers or not 0 <= a.flaps <= 10 or a.routes < 1:
+            ap.error('members: --scenarios from %s, --peers 2-%d, --flap-at in (0, 1], fewer --flappers than '
+                     'peers, --flaps 0-10, --routes >= 1' % (','.join(MEMBER_SCENARIOS), len(SCALE_ADDRS)))
     if a.cmd == 'table':
         rows = []
         for fn in a.files:
@@ -2014,11 +2020,6 @@ def main():
             print(replay_table(rows))
             sys.exit(0 if all(r.get('status') == 'ok' for r in rows) else 1)
         elif a.cmd == 'members':
-            bad = [x for x in a.scenarios.split(',') if x and x not in MEMBER_SCENARIOS]
-            if bad or not 2 <= a.peers <= len(SCALE_ADDRS) or not 0 < a.flap_at <= 1 or \
-                    not 0 <= a.flappers < a.peers or not 0 <= a.flaps <= 10:
-                raise SystemExit('members: scenarios from %s, 2-%d peers, --flap-at in (0, 1], fewer flappers '
-                                 'than peers, at most 10 flaps each' % (','.join(MEMBER_SCENARIOS), len(SCALE_ADDRS)))
             plan = [dict(scenario=x, peers=a.peers, routes=a.routes, k=k, hold=a.hold, slow_hold=a.slow_hold,
                          flappers=a.flappers, flaps=a.flaps, flap_at=a.flap_at) for x in a.scenarios.split(',') if x]
             rows = run_rounds(a, 'members', plan)
