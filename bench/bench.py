@@ -1342,7 +1342,7 @@ def run_members(a, scenario, peers, routes, k, hold, slow_hold, flappers, flaps,
         time.sleep(0.002)
     t0 = read_json(fstamp)['t_first_write']
     flapped, flap_times = {i: 0 for i in flap}, []
-    t_steady, t_resume, status = None, None, None
+    t_steady, t_resume, status, cpu_steady = None, None, None, None
     deadline, last_total, t_progress = time.time() + a.timeout, -1, time.time()
     while status is None:
         st = [R.state() for R in sinks]
@@ -1356,6 +1356,7 @@ def run_members(a, scenario, peers, routes, k, hold, slow_hold, flappers, flaps,
                 st[i] = sinks[i].state()
         if t_steady is None and all(st[i]['count'] >= routes for i in steady):
             t_steady = max(st[i]['t_done'] or time.time() for i in steady)
+            cpu_steady = proc_cpu(inj.pid)  # before the slow member's catch-up
             for i in slow:
                 t_resume = time.time()
                 os.kill(sinks[i].pid, signal.SIGCONT)
@@ -1391,6 +1392,7 @@ def run_members(a, scenario, peers, routes, k, hold, slow_hold, flappers, flaps,
     rec.update({'status': status, 'wall_s': round(t_steady - t0, 4) if t_steady else None,
                 'received': sum(x.get('held', 0) for x in raw),
                 'members_exact': len(exact), 'inj_cpu_s': round(e_cpu - b_cpu, 2),
+                'inj_cpu_steady_s': round(cpu_steady - b_cpu, 2) if cpu_steady is not None else None,
                 'inj_rss_peak_mib': mib(e_hwm), 'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
                 'timer_late_ms': max([x for x in late if x is not None], default=None),
                 'max_msg_gap_s': round(max(raw[i].get('max_msg_gap_s') or 0 for i in steady), 4),
@@ -1425,15 +1427,16 @@ def members_table(rows):
     member needed after its resume, the flaps, and how many members hold the exact table."""
     out = ['| round | row | peers | routes | attr sets | steady members | wall s | x baseline wall | peak RSS MiB | '
            'x baseline RSS | KEEPALIVE late ms | slow: s to all routes after resume | flaps (before steady done) '
-           '| flapped: all routes at s | caught up from table (log) | members with exact table | status |',
-           '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+           '| flapped: all routes at s | caught up from table (log) | members with exact table '
+           '| evbgpd CPU s to steady done | status |',
+           '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
     for r in [r for r in rows if r.get('kind') == 'members']:
         base = _same_run(rows, kind='members', scenario='baseline', peers=r.get('peers'), n=r.get('n'),
                          attr_sets=r.get('attr_sets'), round=r.get('round'))
         w, m = r.get('wall_s'), r.get('inj_rss_peak_mib')
         bw = base[0]['wall_s'] if base and base[0].get('wall_s') else None
         bm = base[0]['inj_rss_peak_mib'] if base and base[0].get('inj_rss_peak_mib') else None
-        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
             r.get('round', ''), r.get('scenario'), r.get('peers'), fnum(r.get('n')),
             'N' if r.get('attr_sets') == r.get('n') and (r.get('n') or 0) > 1000 else r.get('attr_sets'),
             r.get('steady_members', ''), fnum(w, '{:.2f}'), fnum(w / bw, '{:.2f}') if w and bw else '',
@@ -1442,7 +1445,7 @@ def members_table(rows):
             '%s (%s)' % (r['flaps'], r.get('flaps_before_steady_done')) if r.get('flaps') is not None else '',
             fnum(r.get('flapped_done_s'), '{:.2f}'), fnum(r.get('log_catchups')),
             '%s/%s' % (r.get('members_exact'), r.get('peers')) if r.get('members_exact') is not None else '',
-            r.get('status')))
+            fnum(r.get('inj_cpu_steady_s'), '{:.2f}'), r.get('status')))
     return '\n'.join(out)
 
 
