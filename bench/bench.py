@@ -11,6 +11,7 @@ group's id when a row ends, and again at exit.
   bench.py receive --receiver evbgpd --n 100000
   bench.py scale --peers 100 --routes 10000
   bench.py idle --peers 1000 --seconds 60
+  bench.py members --repeat 2      one update group: baseline, a stopped member, flapping members
   bench.py sinkcheck --n 1000000
   bench.py table RESULTS.jsonl
 
