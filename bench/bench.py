@@ -1102,6 +1102,17 @@ def scale_finish(rec, R, status, t0, t_end, pid, b_cpu, b_rss, busy):
     return rec
 
 
+def feed_go(trigger, fstamp):
+    """Let the feed.py helper write (its trigger file) and return its first write's time (t0)."""
+    open(trigger, 'w').close()
+    end = time.time() + 30
+    while not read_json(fstamp):
+        if time.time() > end:
+            raise RuntimeError('helper never wrote')
+        time.sleep(0.002)
+    return read_json(fstamp)['t_first_write']
+
+
 def run_scale(a, peers, routes, idle_seconds=None, hold=90, injector='evbgpd'):
     """evbgpd (or ExaBGP, the same configuration and helper) with `peers` neighbors, all into
     one evbgp-sink; routes announced to every peer. With idle_seconds: no routes; measure the
@@ -1149,13 +1160,7 @@ def run_scale(a, peers, routes, idle_seconds=None, hold=90, injector='evbgpd'):
                     'machine_busy_s': round(machine_busy() - busy, 2)})
         rec.update(R.extra())
         return rec
-    open(trigger, 'w').close()
-    end = time.time() + 30
-    while not read_json(fstamp):
-        if time.time() > end:
-            raise RuntimeError('helper never wrote')
-        time.sleep(0.002)
-    t0 = read_json(fstamp)['t_first_write']
+    t0 = feed_go(trigger, fstamp)
     status, t_end = wait_sink_total(a, R, rec['total_routes'], inj, injector)
     return scale_finish(rec, R, status, t0, t_end, inj.pid, b_cpu, b_rss, busy)
 
@@ -1335,13 +1340,7 @@ def run_members(a, scenario, peers, routes, k, hold, slow_hold, flappers, flaps,
     busy = machine_busy()
     for i in slow:
         os.kill(sinks[i].pid, signal.SIGSTOP)
-    open(trigger, 'w').close()
-    end = time.time() + 30
-    while not read_json(fstamp):
-        if time.time() > end:
-            raise RuntimeError('helper never wrote')
-        time.sleep(0.002)
-    t0 = read_json(fstamp)['t_first_write']
+    t0 = feed_go(trigger, fstamp)
     flapped, flap_times = {i: 0 for i in flap}, []
     t_steady, t_resume, status, cpu_steady = None, None, None, None
     deadline, last_total, t_progress = time.time() + a.timeout, -1, time.time()
