@@ -72,6 +72,25 @@ run_one() {
 	    "${dirs[@]}" >"$log" 2>&1
 }
 
+# Print what this run left for target t (crash-*, leak-*, timeout-*,
+# oom-*, slow-unit-*): its name, and its bytes as base64 when small, so
+# that a CI log alone is enough to replay it (base64 -d > f; fuzz_T f).
+reproducers() {
+	local f size
+	for f in "$build/fuzz_$1-"*; do
+		[ -f "$f" ] || continue
+		[ "$f" -nt "$stamp" ] || continue
+		size=$(stat -c %s "$f")
+		echo "reproducer: $f ($size bytes)"
+		if [ "$size" -le 8192 ]; then
+			echo "base64 of it:"
+			base64 -w 76 "$f"
+		fi
+	done
+}
+
+stamp="$build/.fuzz-smoke-start"
+: >"$stamp"
 declare -A pid_of=()
 rc=0
 summary() {
@@ -85,6 +104,7 @@ summary() {
 		grep -E 'ERROR|SUMMARY|promise|abort|Test unit written' "$log" |
 		    head -20
 		tail -5 "$log"
+		reproducers "$t"
 		rc=1
 	fi
 }

@@ -19,8 +19,11 @@
 #  10. the Debian package: built by CPack, installed into a Debian 12 tree
 #      booted with systemd-nspawn, started, reloaded, stopped, purged
 #      (tests/package/run.sh)
-# Each step prints its own results; the last line is
-# "N passed, M failed" over the steps. Exit status 0 only if all passed.
+# Each step prints its own results, also kept in build-logs/STEP.log; a
+# failed step's lines that say why (FAIL, ERROR, a sanitizer SUMMARY, a
+# fuzz reproducer) are printed again at the end, so that the tail of a CI
+# log names the cause. The last line is "N passed, M failed" over the
+# steps. Exit status 0 only if all passed.
 #
 # Skip steps with SKIP="fuzz interop ..." (names: unit asan fuzz hostile
 # conformance interop integration deploy package).
@@ -43,6 +46,22 @@ passed=0
 failed=0
 skipped=0
 failures=()
+logs="$repo/build-logs"
+
+# The lines of a failed step's log that say why, for the end of the output.
+why_failed() {
+	local log="$logs/$1.log"
+	echo "--- why $1 failed (from $log):"
+	grep -E 'FAIL|ERROR|SUMMARY|[Aa]bort|Test unit written|not ok|Timeout|[0-9]+ failed' \
+	    "$log" | grep -Ev '(^|[^0-9])0 failed' | tail -40
+	# a fuzz reproducer's bytes (scripts/fuzz-smoke.sh prints them)
+	awk '/^reproducer: /{on=1; print; next}
+	    on && /^base64 of it:$/ {print; next}
+	    on && /^[A-Za-z0-9+\/=]+$/ {print; next}
+	    {on=0}' "$log" | head -200
+	echo "--- its last lines:"
+	tail -15 "$log"
+}
 
 step() {
 	local name=$1
@@ -54,7 +73,11 @@ step() {
 	fi
 	echo "=== $name"
 	local t0=$SECONDS
-	if "$@"; then
+	mkdir -p "$logs"
+	: >"$logs/$name.log"
+	# a process substitution, not a pipe: the step runs in this shell, and
+	# a daemon a test leaves holding its output cannot make us wait
+	if "$@" > >(tee -a "$logs/$name.log") 2>&1; then
 		passed=$((passed + 1))
 		echo "=== $name: ok ($((SECONDS - t0)) s)"
 	else
@@ -157,6 +180,9 @@ done
 
 echo
 if [ $failed -gt 0 ]; then
+	for s in "${failures[@]}"; do
+		why_failed "$s"
+	done
 	echo "failed steps: ${failures[*]}"
 fi
 if [ $skipped -gt 0 ]; then
