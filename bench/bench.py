@@ -11,6 +11,7 @@ group's id when a row ends, and again at exit.
   bench.py receive --receiver evbgpd --n 100000
   bench.py scale --peers 100 --routes 10000
   bench.py idle --peers 1000 --seconds 60
+  bench.py members --repeat 2      one update group: baseline, a stopped member, flapping members
   bench.py sinkcheck --n 1000000
   bench.py table RESULTS.jsonl
 
@@ -546,16 +547,19 @@ def gobgp_cli(api_addr, api_port, *args, timeout=10):
 class SinkReceiver:
     name = 'sink'
 
-    def __init__(self, a, rundir, n, endpoints=None, hold=3):
-        self.a, self.rundir, self.n = a, rundir, n
-        self.stamp = os.path.join(rundir, 'sink.json')
+    def __init__(self, a, rundir, n, endpoints=None, hold=3, tag='', distinct=False):
+        """tag names the stamp and log (several sinks in one row); distinct: the sink keeps
+        which routes it holds (`held`: the table, each route once) and stamps t_done by it."""
+        self.a, self.rundir, self.n, self.tag = a, rundir, n, tag
+        self.stamp = os.path.join(rundir, 'sink%s.json' % tag)
         self.endpoints = endpoints or ['%s:%d' % (RECV_ADDR, RECV_PORT)]
-        self.hold = hold
+        self.hold, self.distinct = hold, distinct
 
     def start(self):
-        self.p = spawn('evbgp-sink', [self.a.sink, '--expect', str(self.n), '--stamp', self.stamp,
-                                      '--hold', str(self.hold), '--max-life', '3600'] + self.endpoints,
-                       os.path.join(self.rundir, 'sink.out'))
+        self.p = spawn('evbgp-sink' + self.tag,
+                       [self.a.sink, '--expect', str(self.n), '--stamp', self.stamp, '--hold', str(self.hold),
+                        '--max-life', '3600'] + (['--distinct'] if self.distinct else []) + self.endpoints,
+                       os.path.join(self.rundir, 'sink%s.out' % self.tag))
         end = time.time() + 10
         while read_json(self.stamp) is None:
             if self.p.poll() is not None or time.time() > end:
@@ -565,7 +569,7 @@ class SinkReceiver:
     def state(self):
         s = read_json(self.stamp) or {}
         return {'established': s.get('established', 0) - s.get('closed', 0) > 0 and s.get('closed', 0) == 0,
-                'count': s.get('announced', 0), 't_done': s.get('t_done') or None,
+                'count': s.get('held' if self.distinct else 'announced', 0), 't_done': s.get('t_done') or None,
                 'dropped': s.get('closed', 0) > 0, 'raw': s}
 
     @property
@@ -1098,6 +1102,17 @@ def scale_finish(rec, R, status, t0, t_end, pid, b_cpu, b_rss, busy):
     return rec
 
 
+def feed_go(trigger, fstamp):
+    """Let the feed.py helper write (its trigger file) and return its first write's time (t0)."""
+    open(trigger, 'w').close()
+    end = time.time() + 30
+    while not read_json(fstamp):
+        if time.time() > end:
+            raise RuntimeError('helper never wrote')
+        time.sleep(0.002)
+    return read_json(fstamp)['t_first_write']
+
+
 def run_scale(a, peers, routes, idle_seconds=None, hold=90, injector='evbgpd'):
     """evbgpd (or ExaBGP, the same configuration and helper) with `peers` neighbors, all into
     one evbgp-sink; routes announced to every peer. With idle_seconds: no routes; measure the
@@ -1145,13 +1160,7 @@ def run_scale(a, peers, routes, idle_seconds=None, hold=90, injector='evbgpd'):
                     'machine_busy_s': round(machine_busy() - busy, 2)})
         rec.update(R.extra())
         return rec
-    open(trigger, 'w').close()
-    end = time.time() + 30
-    while not read_json(fstamp):
-        if time.time() > end:
-            raise RuntimeError('helper never wrote')
-        time.sleep(0.002)
-    t0 = read_json(fstamp)['t_first_write']
+    t0 = feed_go(trigger, fstamp)
     status, t_end = wait_sink_total(a, R, rec['total_routes'], inj, injector)
     return scale_finish(rec, R, status, t0, t_end, inj.pid, b_cpu, b_rss, busy)
 
@@ -1264,6 +1273,180 @@ def run_scale_gobgp(a, peers, routes, hold=3):
     status, t_end = wait_sink_total(a, R, rec['total_routes'], inj, 'gobgpd')
     t0 = R.state()['raw'].get('t_first_est') or None
     return scale_finish(rec, R, status, t0, t_end, inj.pid, b_cpu, b_rss, busy)
+
+
+# ------------------------------------------------------------------ update group members
+MEMBER_SCENARIOS = ('baseline', 'slow', 'flap')
+
+
+def sink_late_ms(st):
+    """KEEPALIVE lateness one sink saw: its largest gap between two KEEPALIVEs - hold/3."""
+    ka, hold = st.get('max_keepalive_gap_s') or 0, st.get('hold_time') or 0
+    return round(max(0.0, ka - hold / 3.0) * 1000, 1) if ka and hold else None
+
+
+def run_members(a, scenario, peers, routes, k, hold, slow_hold, flappers, flaps, flap_at):
+    """One update group of `peers` members (evbgpd's scale configuration), each member its own
+    evbgp-sink (--distinct: it keeps which routes it holds), `routes` routes announced to all.
+    baseline: every sink reads at full speed. slow: the last member's sink is SIGSTOPped before
+    the routes go out and resumed (SIGCONT) once the others hold every route; its hold time is
+    `slow_hold` so that the stop is not a hold timer expiry. flap: the last `flappers` members'
+    sinks are killed by PID each time they hold flap_at x routes and started again on the same
+    endpoint (a new session: evbgpd reconnects after its idle hold time), `flaps` times each.
+    The wall is the steady members' (not slow, not flapped): t0 = the helper's first write,
+    end = the last of them holding every route."""
+    assert scenario in MEMBER_SCENARIOS
+    rundir = new_rundir(a, 'members-%s-p%d-r%d' % (scenario, peers, routes))
+    nbrs = scale_neighbors(peers)
+    slow = {peers - 1} if scenario == 'slow' else set()
+    flap = set(range(peers - flappers, peers)) if scenario == 'flap' else set()
+    steady = [i for i in range(peers) if i not in slow and i not in flap]
+    holds = [slow_hold if i in slow else hold for i in range(peers)]
+    rec = {'kind': 'members', 'scenario': scenario, 'injector': 'evbgpd', 'receiver': 'sink', 'family': 'ipv4',
+           'peers': peers, 'n': routes, 'total_routes': peers * routes, 'attr_sets': k, 'hold_time': hold,
+           'steady_members': len(steady), 'rundir': rundir}
+    if slow:
+        rec['slow_hold_time'] = slow_hold
+    trigger, fstamp = os.path.join(rundir, 'go'), os.path.join(rundir, 'feed.json')
+    cmds = commands_file(a.cache, routes, k, 'ipv4')
+    conf = os.path.join(rundir, 'members.conf')
+    with open(conf, 'w') as f:
+        f.write(exastyle_conf('feed', '%s %s/feed.py --file %s --trigger %s --stamp %s' % (
+            PY, HERE, cmds, trigger, fstamp), 'text', '', [(p, l, port, holds[i]) for i, (p, l, port) in
+                                                           enumerate(nbrs)]))
+    chk = subprocess.run([a.evbgpd, '--check', conf], capture_output=True, text=True, timeout=60)
+    if chk.returncode != 0:
+        raise RuntimeError('evbgpd --check refuses the row: %s' % (chk.stderr or chk.stdout).strip()[-200:])
+
+    def sink(i, gen=0):
+        return SinkReceiver(a, rundir, routes, ['%s:%d' % (nbrs[i][0], nbrs[i][2])], hold=holds[i],
+                            tag='-%02d' % i + ('-f%d' % gen if gen else ''), distinct=True)
+    sinks = [sink(i) for i in range(peers)]
+    for R in sinks:
+        R.start()
+    env = exastyle_env('evbgpd')
+    env['exabgp_log_level'] = 'INFO'  # the update group's lines: a member catching up from the table
+    inj = spawn('evbgpd', exastyle_argv('evbgpd', conf, a), os.path.join(rundir, 'evbgpd.out'), env=env)
+    end = time.time() + a.setup_timeout
+    while not all(R.state()['raw'].get('established', 0) >= 1 for R in sinks):
+        if inj.poll() is not None:
+            raise RuntimeError('evbgpd exited rc=%s, see %s' % (inj.returncode, rundir))
+        if time.time() > end:
+            raise RuntimeError('only %d of %d sessions Established' % (
+                sum(R.state()['raw'].get('established', 0) >= 1 for R in sinks), peers))
+        time.sleep(0.05)
+    time.sleep(a.settle)
+    b_cpu, (b_hwm, b_rss) = proc_cpu(inj.pid), proc_mem(inj.pid)
+    busy = machine_busy()
+    for i in slow:
+        os.kill(sinks[i].pid, signal.SIGSTOP)
+    t0 = feed_go(trigger, fstamp)
+    flapped, flap_times = {i: 0 for i in flap}, []
+    t_steady, t_resume, status, cpu_steady = None, None, None, None
+    deadline, last_total, t_progress = time.time() + a.timeout, -1, time.time()
+    while status is None:
+        st = [R.state() for R in sinks]
+        for i in flap:  # tear down and re-establish, a bounded number of times
+            if flapped[i] < flaps and st[i]['count'] >= flap_at * routes:
+                flap_times.append(round(time.time() - t0, 3))
+                stop(sinks[i].p, grace=2.0)
+                flapped[i] += 1
+                sinks[i] = sink(i, flapped[i])
+                sinks[i].start()
+                st[i] = sinks[i].state()
+        if t_steady is None and all(st[i]['count'] >= routes for i in steady):
+            t_steady = max(st[i]['t_done'] or time.time() for i in steady)
+            cpu_steady = proc_cpu(inj.pid)  # before the slow member's catch-up
+            for i in slow:
+                t_resume = time.time()
+                os.kill(sinks[i].pid, signal.SIGCONT)
+        total = sum(x['count'] for x in st)
+        if t_steady is not None and all(x['count'] >= routes for x in st) and \
+                all(v >= flaps for v in flapped.values()):
+            status = 'ok'
+        elif any(st[i]['dropped'] for i in range(peers) if i not in slow or t_resume):
+            status = 'session dropped: %s' % ', '.join(
+                str(nbrs[i][0]) for i in range(peers) if st[i]['dropped'])
+        elif inj.poll() is not None:
+            status = 'evbgpd died'
+        elif time.time() > deadline:
+            status = 'timeout'
+        elif total != last_total:
+            last_total, t_progress = total, time.time()
+        elif time.time() - t_progress > a.stall:
+            status = 'stalled at %d of %d (no progress for %.0fs)' % (total, peers * routes, a.stall)
+        if status is None:
+            time.sleep(a.poll)
+    for i in slow:
+        if t_resume is None:
+            os.kill(sinks[i].pid, signal.SIGCONT)
+    e_cpu = proc_cpu(inj.pid)
+    if status == 'ok':
+        time.sleep(max(a.linger, 1.5))  # a KEEPALIVE or two more; anything sent late shows in held
+    e_hwm, e_rss = proc_mem(inj.pid)
+    raw = [R.state()['raw'] for R in sinks]
+    exact = [i for i in range(peers) if raw[i].get('held') == routes and raw[i].get('withdrawn') == 0]
+    if status == 'ok' and len(exact) != peers:
+        status = 'inexact: %d of %d members hold exactly %d routes' % (len(exact), peers, routes)
+    late = [sink_late_ms(raw[i]) for i in steady]
+    rec.update({'status': status, 'wall_s': round(t_steady - t0, 4) if t_steady else None,
+                'received': sum(x.get('held', 0) for x in raw),
+                'members_exact': len(exact), 'inj_cpu_s': round(e_cpu - b_cpu, 2),
+                'inj_cpu_steady_s': round(cpu_steady - b_cpu, 2) if cpu_steady is not None else None,
+                'inj_rss_peak_mib': mib(e_hwm), 'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
+                'timer_late_ms': max([x for x in late if x is not None], default=None),
+                'max_msg_gap_s': round(max(raw[i].get('max_msg_gap_s') or 0 for i in steady), 4),
+                'sessions_closed': sum(raw[i].get('closed', 0) for i in steady),
+                'reannounced': {str(i): raw[i]['reannounced'] for i in range(peers) if raw[i].get('reannounced')},
+                'machine_busy_s': round(machine_busy() - busy, 2)})
+    for i in slow:
+        rec.update({'slow_catchup_s': round(raw[i]['t_done'] - t_resume, 4)
+                    if raw[i].get('t_done') and t_resume else None,
+                    'slow_stopped_s': round(t_resume - t0, 3) if t_resume else None,
+                    'slow_held': raw[i].get('held'), 'slow_announced': raw[i].get('announced'),
+                    'slow_sessions_closed': raw[i].get('closed')})
+    if flap:
+        done = [raw[i].get('t_done') for i in flap]
+        rec.update({'flaps': sum(flapped.values()), 'flap_times_s': sorted(flap_times),
+                    'flaps_before_steady_done': sum(1 for t in flap_times if t_steady and t <= t_steady - t0),
+                    'flapped_done_s': round(max(done) - t0, 4) if all(done) else None,
+                    'flapped_held': [raw[i].get('held') for i in sorted(flap)]})
+    try:
+        with open(os.path.join(rundir, 'evbgpd.out'), errors='replace') as f:
+            lg = f.read()
+        rec['log_catchups'] = lg.count('catching up from the table')
+        rec['log_group_splits'] = lg.count('encoding differs')
+    except OSError:
+        pass
+    return rec
+
+
+def members_table(rows):
+    """The update-group member rows: the steady members' wall and evbgpd's peak RSS against the
+    baseline row of the same round, KEEPALIVE lateness to the steady members, what the slow
+    member needed after its resume, the flaps, and how many members hold the exact table."""
+    out = ['| round | row | peers | routes | attr sets | steady members | wall s | x baseline wall | peak RSS MiB | '
+           'x baseline RSS | KEEPALIVE late ms | slow: s to all routes after resume | flaps (before steady done) '
+           '| flapped: all routes at s | caught up from table (log) | members with exact table '
+           '| evbgpd CPU s to steady done | status |',
+           '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+    for r in [r for r in rows if r.get('kind') == 'members']:
+        base = _same_run(rows, kind='members', scenario='baseline', peers=r.get('peers'), n=r.get('n'),
+                         attr_sets=r.get('attr_sets'), round=r.get('round'))
+        w, m = r.get('wall_s'), r.get('inj_rss_peak_mib')
+        bw = base[0]['wall_s'] if base and base[0].get('wall_s') else None
+        bm = base[0]['inj_rss_peak_mib'] if base and base[0].get('inj_rss_peak_mib') else None
+        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            r.get('round', ''), r.get('scenario'), r.get('peers'), fnum(r.get('n')),
+            'N' if r.get('attr_sets') == r.get('n') and (r.get('n') or 0) > 1000 else r.get('attr_sets'),
+            r.get('steady_members', ''), fnum(w, '{:.2f}'), fnum(w / bw, '{:.2f}') if w and bw else '',
+            fnum(m, '{:.1f}'), fnum(m / bm, '{:.2f}') if m and bm else '', fnum(r.get('timer_late_ms'), '{:.1f}'),
+            fnum(r.get('slow_catchup_s'), '{:.2f}'),
+            '%s (%s)' % (r['flaps'], r.get('flaps_before_steady_done')) if r.get('flaps') is not None else '',
+            fnum(r.get('flapped_done_s'), '{:.2f}'), fnum(r.get('log_catchups')),
+            '%s/%s' % (r.get('members_exact'), r.get('peers')) if r.get('members_exact') is not None else '',
+            fnum(r.get('inj_cpu_steady_s'), '{:.2f}'), r.get('status')))
+    return '\n'.join(out)
 
 
 def _same_run(rows, **kw):
@@ -1579,6 +1762,9 @@ def run_one_try(a, what, kw):
                             injector=kw.get('injector', 'evbgpd'))
         elif what == 'idle':
             rec = run_scale(a, kw['peers'], 0, idle_seconds=kw['seconds'], hold=kw.get('hold', 90))
+        elif what == 'members':
+            rec = run_members(a, kw['scenario'], kw['peers'], kw['routes'], kw['k'], kw['hold'], kw['slow_hold'],
+                              kw['flappers'], kw['flaps'], kw['flap_at'])
         elif what == 'sinkcheck':
             rec = run_sinkcheck(a, kw['n'], kw['k'], kw['fam'])
     except (RuntimeError, OSError, subprocess.SubprocessError) as e:
@@ -1587,6 +1773,8 @@ def run_one_try(a, what, kw):
                'receiver': kw.get('receiver', 'sink'), 'family': kw.get('fam', 'ipv4'),
                'n': kw.get('n', kw.get('routes', 0)), 'attr_sets': kw.get('k', 1), 'peers': kw.get('peers'),
                'status': 'error: %s' % e}
+        if what == 'members':
+            rec.update({'scenario': kw['scenario'], 'attr_sets': kw['k']})
     finally:
         stop_all()
     rd = rec.get('rundir')
@@ -1714,6 +1902,19 @@ def main():
     common(p)
     p.add_argument('--injectors', default='evbgpd,gobgp,exabgp')
     p.add_argument('--repeat', type=int, default=1, help='run the whole set this many times')
+    p = sub.add_parser('members', help='one update group: a slow member, flapping members, against a baseline')
+    common(p)
+    p.add_argument('--routes', type=int, default=1000000)
+    p.add_argument('--peers', type=int, default=20)
+    p.add_argument('--attr-sets', default='N', help="1, K or 'N' (unique MED: a log of ~60 MB, past the 8 MiB "
+                   "a member may lag before it catches up from the table)")
+    p.add_argument('--scenarios', default=','.join(MEMBER_SCENARIOS), help='baseline,slow,flap')
+    p.add_argument('--hold', type=int, default=3, help='offered by the sinks: KEEPALIVE every hold/3 s')
+    p.add_argument('--slow-hold', type=int, default=240, help="the stopped member's hold time (neighbor and sink)")
+    p.add_argument('--flappers', type=int, default=5, help='members torn down and re-established (flap row)')
+    p.add_argument('--flaps', type=int, default=2, help='times each flapper is torn down')
+    p.add_argument('--flap-at', type=float, default=0.3, help='a flapper is torn down once it holds this share')
+    p.add_argument('--repeat', type=int, default=1, help='run the whole set this many times')
     p = sub.add_parser('idle')
     common(p)
     p.add_argument('--peers', type=int, default=1000)
@@ -1727,12 +1928,20 @@ def main():
     p = sub.add_parser('table')
     p.add_argument('files', nargs='+')
     a = ap.parse_args()
+    if a.cmd == 'members':  # before anything starts: one sink per member, on 127.0.0.201-220
+        scen = [x for x in a.scenarios.split(',') if x]
+        if not scen or set(scen) - set(MEMBER_SCENARIOS) or not 2 <= a.peers <= len(SCALE_ADDRS) or \
+                not 0 < a.flap_at <= 1 or not 0 <= a.flappers < a.peers or not 0 <= a.flaps <= 10 or a.routes < 1:
+            ap.error('members: --scenarios from %s, --peers 2-%d, --flap-at in (0, 1], fewer --flappers than '
+                     'peers, --flaps 0-10, --routes >= 1' % (','.join(MEMBER_SCENARIOS), len(SCALE_ADDRS)))
     if a.cmd == 'table':
         rows = []
         for fn in a.files:
             with open(fn) as f:
                 rows += [json.loads(l) for l in f if l.strip()]
-        if any(r.get('kind') == 'scale' and r.get('round') for r in rows):
+        if any(r.get('kind') == 'members' for r in rows):
+            print(members_table(rows))
+        elif any(r.get('kind') == 'scale' and r.get('round') for r in rows):
             print(peers_table(rows))
         elif any(r.get('family') == FAMILY_TABLE for r in rows):
             print(replay_table(rows))
@@ -1778,13 +1987,13 @@ def main():
             log('results: %s and %s' % (a.results, os.path.join(a.out, stampname + '.md')))
             log('total %.0fs' % (time.time() - t_start))
             return
-        if a.cmd in ('peers', 'replay') and not a.results:  # keep the records beside the matrix's
+        if a.cmd in ('peers', 'replay', 'members') and not a.results:  # keep the records beside the matrix's
             os.makedirs(os.path.join(HERE, 'results'), exist_ok=True)
             a.results = os.path.join(HERE, 'results', '%s-%s.jsonl' % (time.strftime('%Y%m%d-%H%M%S'), a.cmd))
             log('records: %s' % a.results)
         k = None
         if hasattr(a, 'attr_sets'):
-            k = a.n if a.attr_sets in ('N', 'unique') else int(a.attr_sets)
+            k = getattr(a, 'n', None) or a.routes if a.attr_sets in ('N', 'unique') else int(a.attr_sets)
         if a.cmd == 'inject':
             rec = run_one(a, 'inject', dict(injector=a.injector, receiver=a.receiver, n=a.n, k=k, fam=a.family,
                                             style=a.style))
@@ -1812,6 +2021,12 @@ def main():
                     for inj in a.injectors.split(',') if inj]
             rows = run_rounds(a, 'inject', plan)
             print(replay_table(rows))
+            sys.exit(0 if all(r.get('status') == 'ok' for r in rows) else 1)
+        elif a.cmd == 'members':
+            plan = [dict(scenario=x, peers=a.peers, routes=a.routes, k=k, hold=a.hold, slow_hold=a.slow_hold,
+                         flappers=a.flappers, flaps=a.flaps, flap_at=a.flap_at) for x in a.scenarios.split(',') if x]
+            rows = run_rounds(a, 'members', plan)
+            print(members_table(rows))
             sys.exit(0 if all(r.get('status') == 'ok' for r in rows) else 1)
         elif a.cmd == 'idle':
             rec = run_one(a, 'idle', dict(peers=a.peers, seconds=a.seconds, hold=a.hold))

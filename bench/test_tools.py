@@ -13,6 +13,7 @@ A few seconds, no network.
 """
 import collections
 import ipaddress
+import json
 import os
 import re
 import subprocess
@@ -21,6 +22,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
+import bench  # noqa: E402
 import mrt  # noqa: E402
 import replay  # noqa: E402
 
@@ -58,6 +61,39 @@ def parse_command(line):
             a[key] = words[k + 1]
             k += 2
     return pf, a
+
+
+def members_checks(tmp):
+    """bench.py members: its table (ratios against the baseline of the same round) and its
+    argument checks; no network, no clock."""
+    def row(rnd, scen, wall, rss, **kw):
+        return dict(kind='members', scenario=scen, peers=20, n=1000000, attr_sets=1000000, round=rnd, status='ok',
+                    wall_s=wall, inj_rss_peak_mib=rss, members_exact=20, **kw)
+    rows = [row(1, 'baseline', 4.0, 100.0), row(1, 'slow', 8.0, 150.0, slow_catchup_s=0.5, log_catchups=1),
+            row(2, 'baseline', 2.0, 50.0), row(2, 'flap', 3.0, 50.0, flaps=10, flaps_before_steady_done=7,
+                                                flapped_done_s=9.25),
+            dict(row(2, 'slow', None, None), status='error: boom', members_exact=None)]
+    t = bench.members_table(rows).splitlines()
+    cells = [[c.strip() for c in line.strip('|').split('|')] for line in t[2:]]
+    check(len(cells) == 5 and all(len(c) == len(cells[0]) for c in cells), 'members table: one line per row')
+    check(cells[1][7] == '2.00' and cells[1][9] == '1.50' and cells[1][11] == '0.50',
+          'members table: slow row x2.00 wall, x1.50 RSS against its round\'s baseline, 0.50 s catch-up (%s)'
+          % cells[1][7:12])
+    check(cells[3][7] == '1.50' and cells[3][12] == '10 (7)' and cells[3][13] == '9.25' and cells[3][15] == '20/20',
+          'members table: flap row x1.50 against round 2, 10 flaps (7 before), exact 20/20 (%s)' % cells[3][7:16])
+    check(cells[4][7] == '' and cells[4][-1] == 'error: boom', 'members table: a failed row has no ratio')
+    jl = os.path.join(tmp, 'members.jsonl')
+    with open(jl, 'w') as f:
+        f.write(''.join(json.dumps(r) + '\n' for r in rows))
+    r = subprocess.run([sys.executable, os.path.join(HERE, 'bench.py'), 'table', jl], capture_output=True,
+                       text=True, timeout=60)
+    check(r.returncode == 0 and r.stdout.splitlines()[2:] == t[2:], 'bench.py table prints the members table')
+    r = subprocess.run([sys.executable, os.path.join(HERE, 'bench.py'), 'members', '--flap-at', '2'],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 2 and '--flap-at in (0, 1]' in r.stderr, 'bench.py members refuses --flap-at 2')
+    r = subprocess.run([sys.executable, os.path.join(HERE, 'bench.py'), 'members', '--scenarios', 'slow,fast'],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 2 and 'baseline,slow,flap' in r.stderr, 'bench.py members refuses an unknown scenario')
 
 
 def main():
@@ -172,6 +208,8 @@ def main():
         check(r.returncode != 0, 'evbgpd --check refuses a damaged line (the check can fail)')
     else:
         print('skip evbgpd --check (no build directory given)')
+
+    members_checks(tmp)
 
     for fn in os.listdir(tmp):
         os.unlink(os.path.join(tmp, fn))

@@ -14,6 +14,12 @@
  *     health proxy: a sender whose keepalive timer fires late shows here);
  *   - NOTIFICATIONs received and sessions closed.
  *
+ * --distinct also keeps which of the benchmark's routes (10.0.0.0/8 host
+ * routes, route i = 10.a.b.c/32) it holds, a bitmap of 2 MiB: "held" is
+ * the table as the session left it (announced minus withdrawn, each route
+ * once), "reannounced" the announcements of a route already held. With it,
+ * t_done is when held reaches --expect.
+ *
  * --blast ADDR:PORT turns it into a speaker instead: it connects to a sink
  * and pushes N pre-encoded routes as fast as the socket takes them, to
  * show the sink's own ceiling.
@@ -95,6 +101,9 @@ static struct {
 	double		 t_last_update;
 	double		 t_done;
 	double		 max_xfer_gap;	/* largest gap between messages during the transfer */
+	uint8_t		*held_map;	/* --distinct: bit i = 10.a.b.c/32 held */
+	uint64_t	 held;
+	uint64_t	 reannounced;
 	char		 last_notification[256];
 	bool		 dirty;
 } g;
@@ -287,14 +296,17 @@ write_stamp(bool final)
 	    " \"t_first_update\": %.6f, \"t_last_update\": %.6f, \"t_done\": %.6f,"
 	    " \"max_keepalive_gap_s\": %.6f, \"max_msg_gap_s\": %.6f,"
 	    " \"max_transfer_gap_s\": %.6f,"
-	    " \"hold_time\": %u, \"last_notification\": ",
+	    " \"hold_time\": %u, \"distinct\": %s, \"held\": %llu,"
+	    " \"reannounced\": %llu, \"last_notification\": ",
 	    (int)getpid(), final ? "true" : "false", g.t_start, now_wall(),
 	    (unsigned long long)g.expect, g.nsess, g.established, g.closed,
 	    (unsigned long long)g.announced, (unsigned long long)g.withdrawn,
 	    (unsigned long long)g.updates, (unsigned long long)kas,
 	    (unsigned long long)g.notifications, g.t_first_est, g.t_last_est,
 	    g.t_first_update, g.t_last_update, g.t_done, max_ka, max_msg,
-	    g.max_xfer_gap, g.nsess > 0 ? g.sess[0]->hold : 0);
+	    g.max_xfer_gap, g.nsess > 0 ? g.sess[0]->hold : 0,
+	    g.held_map != NULL ? "true" : "false", (unsigned long long)g.held,
+	    (unsigned long long)g.reannounced);
 	json_str(f, g.last_notification);
 	fprintf(f, ", \"per_session\": [");
 	for (i = 0; i < g.nsess && i < 8; i++) {
@@ -423,6 +435,36 @@ count_nlri(const uint8_t *p, size_t len)
 	return i == len ? n : -1;
 }
 
+/* --distinct: mark the benchmark's routes (10.0.0.0/8 /32s) in a classic
+ * IPv4 NLRI or withdrawn field whose lengths count_nlri has checked. */
+static void
+track_v4(const uint8_t *p, size_t len, bool announce)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t nb = ((size_t)p[i] + 7) / 8;
+
+		if (p[i] == 32 && p[i + 1] == 10) {
+			uint32_t ix = (uint32_t)p[i + 2] << 16 |
+			    (uint32_t)p[i + 3] << 8 | p[i + 4];
+			uint8_t bit = (uint8_t)(1u << (ix & 7));
+			bool had = (g.held_map[ix >> 3] & bit) != 0;
+
+			if (announce && had)
+				g.reannounced++;
+			else if (announce) {
+				g.held_map[ix >> 3] |= bit;
+				g.held++;
+			} else if (had) {
+				g.held_map[ix >> 3] &= (uint8_t)~bit;
+				g.held--;
+			}
+		}
+		i += 1 + nb;
+	}
+}
+
 /* Count an UPDATE body into *ann / *wd. Returns 0, or -1 when malformed. */
 static int
 count_update(const uint8_t *b, size_t len, uint64_t *ann, uint64_t *wd)
@@ -438,6 +480,8 @@ count_update(const uint8_t *b, size_t len, uint64_t *ann, uint64_t *wd)
 	if ((c = count_nlri(b + 2, wl)) < 0)
 		return -1;
 	*wd += (uint64_t)c;
+	if (g.held_map != NULL)
+		track_v4(b + 2, wl, false);
 	al = (size_t)b[2 + wl] << 8 | b[3 + wl];
 	i = 4 + wl;
 	end = i + al;
@@ -479,6 +523,8 @@ count_update(const uint8_t *b, size_t len, uint64_t *ann, uint64_t *wd)
 	if ((c = count_nlri(b + end, len - end)) < 0)
 		return -1;
 	*ann += (uint64_t)c;
+	if (g.held_map != NULL)
+		track_v4(b + end, len - end, true);
 	return 0;
 }
 
@@ -625,7 +671,7 @@ sess_read(struct sess *s)
 		}
 		s->len += (size_t)r;
 		mono = now_mono();
-		uint64_t before = g.announced;
+		uint64_t before = g.announced, held_before = g.held;
 		while (s->len - off >= 19) {
 			const uint8_t *m = s->buf + off;
 			size_t ml = (size_t)m[16] << 8 | m[17];
@@ -643,12 +689,13 @@ sess_read(struct sess *s)
 			memmove(s->buf, s->buf + off, s->len - off);
 			s->len -= off;
 		}
-		if (g.announced != before) {
+		if (g.announced != before || g.held != held_before) {
 			double w = now_wall();
 			if (g.t_first_update == 0)
 				g.t_first_update = w;
 			g.t_last_update = w;
-			if (g.t_done == 0 && g.expect > 0 && g.announced >= g.expect) {
+			if (g.t_done == 0 && g.expect > 0 &&
+			    (g.held_map != NULL ? g.held : g.announced) >= g.expect) {
 				g.t_done = w;
 				logmsg("expected count %llu reached", (unsigned long long)g.expect);
 				write_stamp(false);
@@ -939,6 +986,8 @@ usage(FILE *f)
 	    "  --id A.B.C.D     BGP identifier (127.0.0.201)\n"
 	    "  --hold SEC       hold time offered (9; keepalives every hold/3)\n"
 	    "  --expect N       record t_done when the announced total reaches N\n"
+	    "  --distinct       keep which 10.0.0.0/8 host routes are held (2 MiB):\n"
+	    "                   \"held\" in the stamp; t_done when held reaches N\n"
 	    "  --stamp FILE     JSON status file, rewritten atomically\n"
 	    "  --max-life SEC   exit after SEC seconds (3600)\n"
 	    "  --ext-msg        offer the extended message capability (RFC 8654)\n"
@@ -963,12 +1012,13 @@ main(int argc, char **argv)
 		{ "routes", required_argument, NULL, 'n' },
 		{ "attr-sets", required_argument, NULL, 'k' },
 		{ "ipv6", no_argument, NULL, '6' },
+		{ "distinct", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *blast = NULL;
 	uint64_t routes = 0, k = 1;
-	bool v6 = false;
+	bool v6 = false, distinct = false;
 	struct in_addr ia;
 	struct sigaction sa;
 	int c, i;
@@ -995,6 +1045,7 @@ main(int argc, char **argv)
 		case 'n': routes = strtoull(optarg, NULL, 10); break;
 		case 'k': k = strtoull(optarg, NULL, 10); break;
 		case '6': v6 = true; break;
+		case 'D': distinct = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -1008,6 +1059,8 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	g.t_start = now_wall();
+	if (distinct && (g.held_map = calloc(1, 1u << 21)) == NULL)
+		die("--distinct: out of memory");
 	if (blast != NULL) {
 		if (routes == 0)
 			die("--blast needs --routes N");
