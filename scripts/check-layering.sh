@@ -28,7 +28,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 
 # level part: modules
 read -r -d '' PARTS <<'EOF'
-1 base: util log wire bgp_proto family prefix lexer sockopt
+1 base: util log wire bgp_proto family prefix lexer sockopt tag_index
 2 codec: attrs msg update update_priv bgp_attr nlri flow evpn mvpn mup srpolicy bgpls
 3 config: config config_print route_text flow_text
 4 settings: env

@@ -18,18 +18,12 @@
 
 #include "evbgp/bgp_proto.h"
 #include "evbgp/adj_rib.h"
+#include "evbgp/tag_index.h"
 #include "evbgp/util.h"
 
 #define NIL		UINT32_MAX
 #define GROUP_BUCKETS_MIN	64
 #define GROUP_MOVE_STEP		64
-/* a slot: the key's hash in the high half (compared before the entry is
- * touched: a cache miss saved per probe), entry index + 1 in the low */
-#define SLOT_EMPTY	0u
-#define SLOT_TOMB	((uint64_t)UINT32_MAX)
-#define SLOT_IDX(v)	((uint32_t)(v))
-#define SLOT_TAG(v)	((uint32_t)((v) >> 32))
-#define SLOT_MAKE(h, i)	(((uint64_t)(h) << 32) | ((uint64_t)(i) + 1))
 
 /* The NLRI of a family that is not a bare prefix. */
 struct ro_blob {
@@ -104,12 +98,7 @@ struct adj_rib {
 	uint32_t	 free_head;
 	size_t		 live;		/* used entries */
 	size_t		 nwant;		/* entries wanted announced */
-	uint64_t	*slots;		/* SLOT_MAKE(hash, index), empty, tomb */
-	size_t		 nslots;	/* power of two */
-	size_t		 nslots_used;	/* live + tombstones */
-	uint64_t	*oslots;	/* the array being moved from, or NULL */
-	size_t		 noslots;
-	size_t		 omoved;	/* oslots[0 .. omoved) moved */
+	struct tag_index ix;		/* entry indices by key hash */
 	struct ro_group	**gbuckets;	/* groups by queue key */
 	size_t		 ngbuckets;
 	struct ro_group	**ogbuckets;	/* being moved from, or NULL */
@@ -229,8 +218,7 @@ adj_rib_new(void)
 	struct adj_rib *ro = xcalloc(1, sizeof(*ro));
 
 	ro->free_head = NIL;
-	ro->nslots = 64;
-	ro->slots = xcalloc(ro->nslots, sizeof(*ro->slots));
+	tag_index_init(&ro->ix, 64);
 	ro->ngbuckets = GROUP_BUCKETS_MIN;
 	ro->gbuckets = xcalloc(ro->ngbuckets, sizeof(*ro->gbuckets));
 	return ro;
@@ -259,8 +247,7 @@ adj_rib_free(struct adj_rib *ro)
 	free(ro->gbuckets);
 	free(ro->ogbuckets);
 	free(ro->ent);
-	free(ro->slots);
-	free(ro->oslots);
+	tag_index_fini(&ro->ix);
 	free(ro->tombs);
 	free(ro);
 }
@@ -271,7 +258,7 @@ adj_rib_memory(const struct adj_rib *ro, struct adj_rib_mem *m)
 	memset(m, 0, sizeof(*m));
 	m->routes = ro->live;
 	m->entry_bytes = ro->cap * sizeof(*ro->ent);
-	m->index_bytes = (ro->nslots + ro->noslots) * sizeof(*ro->slots);
+	m->index_bytes = tag_index_bytes(&ro->ix);
 	m->queue_bytes = ro->ngroups * sizeof(struct ro_group) +
 	    (ro->ngbuckets + ro->nogbuckets) * sizeof(*ro->gbuckets) +
 	    ro->tomb_cap * sizeof(*ro->tombs);
@@ -426,68 +413,40 @@ blob_replace(struct ro_entry *e, const struct ro_key *k, const struct nlri *n)
  */
 #define INDEX_MIGRATE_STEP	256
 
-/* Slot of key k (hash h) in slots[n], or NULL. */
-static uint64_t *
-probe(uint64_t *slots, size_t n, const struct adj_rib *ro,
-    const struct ro_key *k, uint32_t h)
+/* The hashes of entries refs[0 .. n) (moving them to a new array):
+ * their reads asked for first, together. */
+static void
+entry_hashes(void *arg, const uint32_t *refs, size_t n, uint32_t *hashes)
 {
-	size_t mask = n - 1;
-	size_t s = h & mask;
+	const struct adj_rib *ro = arg;
+	struct ro_key k;
 
-	for (;;) {
-		uint64_t v = slots[s];
-
-		if (v == SLOT_EMPTY)
-			return NULL;
-		if (v != SLOT_TOMB && SLOT_TAG(v) == h &&
-		    entry_is(&ro->ent[SLOT_IDX(v) - 1], k))
-			return &slots[s];
-		s = (s + 1) & mask;
+	for (size_t j = 0; j < n; j++)
+		__builtin_prefetch(&ro->ent[refs[j]]);
+	for (size_t j = 0; j < n; j++) {
+		entry_key(&ro->ent[refs[j]], &k);
+		hashes[j] = key_hash(&k);
 	}
 }
 
-/* The slot holding the key, wherever it is, or NULL. */
-static uint64_t *
-index_find(const struct adj_rib *ro, const struct ro_key *k, uint32_t h)
+/* The entry of key k (hash h), NIL when absent; c is left on its slot. */
+static uint32_t
+index_find(const struct adj_rib *ro, const struct ro_key *k, uint32_t h,
+    struct tag_cursor *c)
 {
-	uint64_t *sp = probe(ro->slots, ro->nslots, ro, k, h);
+	uint32_t i;
 
-	if (sp == NULL && ro->oslots != NULL)
-		sp = probe(ro->oslots, ro->noslots, ro, k, h);
-	return sp;
+	tag_index_find(&ro->ix, h, c);
+	while (tag_index_next(c, h, &i))
+		if (entry_is(&ro->ent[i], k))
+			return i;
+	return NIL;
 }
 
-/* Put slot value v (a key not in the index) into the current array. */
-static void
-index_put(struct adj_rib *ro, uint64_t v)
-{
-	size_t mask = ro->nslots - 1;
-	size_t s = SLOT_TAG(v) & mask;
-
-	while (ro->slots[s] != SLOT_EMPTY && ro->slots[s] != SLOT_TOMB)
-		s = (s + 1) & mask;
-	if (ro->slots[s] == SLOT_EMPTY)
-		ro->nslots_used++;
-	ro->slots[s] = v;
-}
-
-/* Move up to steps slots of the old array (SIZE_MAX: all). */
 static void
 index_migrate(struct adj_rib *ro, size_t steps)
 {
-	while (ro->oslots != NULL && steps-- > 0) {
-		uint64_t v = ro->oslots[ro->omoved];
-
-		if (v != SLOT_EMPTY && v != SLOT_TOMB) {
-			index_put(ro, v);
-			ro->oslots[ro->omoved] = SLOT_TOMB;
-		}
-		if (++ro->omoved == ro->noslots) {
-			free(ro->oslots);
-			ro->oslots = NULL;
-			ro->noslots = ro->omoved = 0;
-		}
-	}
+	tag_index_migrate(&ro->ix, steps, entry_hashes, ro);
 }
 
 /* Start moving to a new array: twice the size when more than a quarter
@@ -495,14 +454,11 @@ index_migrate(struct adj_rib *ro, size_t steps)
 static void
 index_grow(struct adj_rib *ro)
 {
-	index_migrate(ro, SIZE_MAX);	/* a move still going: finish it */
-	ro->oslots = ro->slots;
-	ro->noslots = ro->nslots;
-	ro->omoved = 0;
-	if (ro->live * 4 > ro->nslots)
-		ro->nslots *= 2;
-	ro->slots = xcalloc(ro->nslots, sizeof(*ro->slots));
-	ro->nslots_used = 0;
+	size_t n = ro->ix.n;
+
+	if (ro->live * 4 > n)
+		n *= 2;
+	tag_index_resize(&ro->ix, n, entry_hashes, ro);
 }
 
 static uint32_t
@@ -534,16 +490,15 @@ entry_get(struct adj_rib *ro, const struct nlri *n, const struct ro_key *k,
     bool create)
 {
 	uint32_t h = key_hash(k), i;
-	uint64_t *sp = index_find(ro, k, h);
+	struct tag_cursor c;
 
-	if (sp != NULL)
-		return SLOT_IDX(*sp) - 1;
-	if (!create)
-		return NIL;
+	i = index_find(ro, k, h, &c);
+	if (i != NIL || !create)
+		return i;
 	index_migrate(ro, INDEX_MIGRATE_STEP);
 	/* keep the index at most half full (tombstones included); a move
 	 * finishes long before the new array gets there */
-	if ((ro->nslots_used + 1) * 2 > ro->nslots)
+	if (tag_index_full(&ro->ix))
 		index_grow(ro);
 	i = entry_alloc(ro);
 	ro->fams_seen |= FAMSET(k->fam);
@@ -556,7 +511,7 @@ entry_get(struct adj_rib *ro, const struct nlri *n, const struct ro_key *k,
 		memcpy(ro->ent[i].k.addr, k->addr, 16);
 	} else
 		ro->ent[i].k.blob = blob_new(k, n);
-	index_put(ro, SLOT_MAKE(h, i));
+	tag_index_put(&ro->ix, h, i);
 	return i;
 }
 
@@ -577,13 +532,12 @@ static void
 entry_remove(struct adj_rib *ro, uint32_t i)
 {
 	struct ro_entry *e = &ro->ent[i];
+	struct tag_cursor c;
 	struct ro_key k;
-	uint64_t *sp;
 
 	entry_key(e, &k);
-	sp = index_find(ro, &k, key_hash(&k));
-	if (sp != NULL)
-		*sp = SLOT_TOMB;
+	if (index_find(ro, &k, key_hash(&k), &c) != NIL)
+		tag_cursor_remove(&c);
 	index_migrate(ro, INDEX_MIGRATE_STEP);
 	set_toobig(ro, e, false);
 	if (wants_route(e))
@@ -930,7 +884,7 @@ adj_rib_prefetch_nlri(const struct adj_rib *ro, const struct nlri *n)
 	struct ro_key k;
 
 	key_of(n, &k, kbuf);
-	__builtin_prefetch(&ro->slots[key_hash(&k) & (ro->nslots - 1)]);
+	tag_index_prefetch(&ro->ix, key_hash(&k));
 }
 
 void
@@ -1057,13 +1011,14 @@ adj_rib_lookup_nlri(const struct adj_rib *ro, const struct nlri *n)
 {
 	uint8_t kbuf[NLRI_MAX];
 	struct ro_key k;
-	const uint64_t *sp;
+	struct tag_cursor c;
+	uint32_t i;
 
 	key_of(n, &k, kbuf);
-	sp = index_find(ro, &k, key_hash(&k));
-	if (sp == NULL || !wants_route(&ro->ent[SLOT_IDX(*sp) - 1]))
+	i = index_find(ro, &k, key_hash(&k), &c);
+	if (i == NIL || !wants_route(&ro->ent[i]))
 		return NULL;
-	return entry_want(ro, &ro->ent[SLOT_IDX(*sp) - 1]);
+	return entry_want(ro, &ro->ent[i]);
 }
 
 const struct attr_set *
@@ -1071,13 +1026,14 @@ adj_rib_lookup(const struct adj_rib *ro, enum family_id fam,
     const struct prefix *p, uint32_t path_id)
 {
 	struct ro_key k;
-	const uint64_t *sp;
+	struct tag_cursor c;
+	uint32_t i;
 
 	key_of_prefix(fam, p, path_id, &k);
-	sp = index_find(ro, &k, key_hash(&k));
-	if (sp == NULL || !wants_route(&ro->ent[SLOT_IDX(*sp) - 1]))
+	i = index_find(ro, &k, key_hash(&k), &c);
+	if (i == NIL || !wants_route(&ro->ent[i]))
 		return NULL;
-	return entry_want(ro, &ro->ent[SLOT_IDX(*sp) - 1]);
+	return entry_want(ro, &ro->ent[i]);
 }
 
 void
@@ -1120,7 +1076,7 @@ query_indexed(const struct adj_rib *ro, const struct rib_query *q,
 {
 	return q->has_prefix && q->match != RIB_MATCH_MORE &&
 	    fam_prefix((uint8_t)fam) && q->rd == NULL &&
-	    !FAMSET_HAS(ro->fams_pathid, fam) && ro->nslots > 0;
+	    !FAMSET_HAS(ro->fams_pathid, fam) && ro->ix.n > 0;
 }
 
 /* The wanted entry of fam keyed p (path id 0), or NULL. */
@@ -1128,17 +1084,18 @@ static const struct ro_entry *
 query_probe(const struct adj_rib *ro, enum family_id fam,
     const struct prefix *p)
 {
+	struct tag_cursor c;
 	struct ro_key k;
-	const uint64_t *sp;
 	const struct ro_entry *e;
+	uint32_t i;
 
 	/* the index may be moving to a new array: index_find looks in
 	 * both */
 	key_of_prefix(fam, p, 0, &k);
-	sp = index_find(ro, &k, key_hash(&k));
-	if (sp == NULL)
+	i = index_find(ro, &k, key_hash(&k), &c);
+	if (i == NIL)
 		return NULL;
-	e = &ro->ent[SLOT_IDX(*sp) - 1];
+	e = &ro->ent[i];
 	if (!wants_route(e) || e->toobig)
 		return NULL;
 	return e;
@@ -1363,14 +1320,7 @@ adj_rib_clone(const struct adj_rib *src)
 		ro->ent = xreallocarray(NULL, src->cap, sizeof(*ro->ent));
 		memcpy(ro->ent, src->ent, src->nent * sizeof(*ro->ent));
 	}
-	ro->slots = xreallocarray(NULL, src->nslots, sizeof(*ro->slots));
-	memcpy(ro->slots, src->slots, src->nslots * sizeof(*ro->slots));
-	if (src->oslots != NULL) {
-		ro->oslots = xreallocarray(NULL, src->noslots,
-		    sizeof(*ro->oslots));
-		memcpy(ro->oslots, src->oslots,
-		    src->noslots * sizeof(*ro->oslots));
-	}
+	tag_index_clone(&ro->ix, &src->ix);
 	ro->tombs = NULL;
 	if (src->tomb_cap > 0) {
 		ro->tombs = xreallocarray(NULL, src->tomb_cap,

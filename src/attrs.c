@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "evbgp/attrs.h"
+#include "evbgp/tag_index.h"
 #include "evbgp/util.h"
 
 /* What attrs.store points to: the first member of a builder's
@@ -485,7 +486,7 @@ attrs_hash(const struct attrs *a)
  */
 struct attr_set {
 	uint32_t	 refcnt;
-	uint32_t	 chain;		/* 0 (the index keeps no chains) */
+	uint32_t	 hash;		/* block_hash: the index moves by it */
 	uint16_t	 table;		/* its table's number: table_reg */
 	uint16_t	 has;		/* attrs.has | SET_NEXTHOP_SELF */
 	uint16_t	 present;	/* SP_*: what the body holds */
@@ -1153,22 +1154,11 @@ slab_fini(struct set_slab *sl)
  * received UPDATE with a MED per route. The slots cost 16-32 bytes per
  * set (8.4 at 10^6 sets before, in 4-byte buckets one per set or two).
  */
-#define TSLOT_EMPTY	0u
-/* a set id is 8-aligned within its chunk (even): UINT32_MAX never is one */
-#define TSLOT_TOMB	((uint64_t)UINT32_MAX)
-#define TSLOT_ID(v)	((uint32_t)(v))
-#define TSLOT_HASH(v)	((uint32_t)((v) >> 32))
-#define TSLOT_MAKE(h, id) (((uint64_t)(h) << 32) | (uint64_t)(id))
 #define TABLE_MIGRATE_STEP 256
 #define TABLE_SLOTS_MIN	 256
 
 struct attr_table {
-	uint64_t	*slots;		/* TSLOT_MAKE(hash, id), empty, tomb */
-	size_t		 nslots;	/* power of two */
-	size_t		 nslots_used;	/* sets + tombstones in slots */
-	uint64_t	*oslots;	/* being moved from, or NULL */
-	size_t		 noslots;
-	size_t		 omoved;	/* oslots[0 .. omoved) moved */
+	struct tag_index ix;		/* set ids by hash */
 	size_t		 count;
 	uint16_t	 number;	/* in table_reg */
 	bool		 closing;	/* freed, sets still referenced */
@@ -1194,8 +1184,7 @@ attr_table_new(void)
 	struct attr_table *t = xcalloc(1, sizeof(*t));
 	size_t n;
 
-	t->nslots = TABLE_SLOTS_MIN;
-	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
+	tag_index_init(&t->ix, TABLE_SLOTS_MIN);
 	slab_init(&t->slab);
 	for (n = 1; n < table_nreg && table_reg[n] != NULL; n++)
 		;
@@ -1218,8 +1207,7 @@ table_destroy(struct attr_table *t)
 	table_reg[t->number] = NULL;
 	slab_fini(&t->slab);
 	free(t->scratch);
-	free(t->slots);
-	free(t->oslots);
+	tag_index_fini(&t->ix);
 	free(t);
 }
 
@@ -1241,22 +1229,18 @@ attr_table_count(const struct attr_table *t)
 	return t->count;
 }
 
-/* The slot of set s (hash h) in slots[n], or NULL. */
-static uint64_t *
-slot_of(const struct attr_table *t, uint64_t *slots, size_t n, uint32_t h,
-    const struct attr_set *s)
+/* The id of set s (hash h), c left on its slot; 0 when it is not there. */
+static uint32_t
+slot_of(const struct attr_table *t, uint32_t h, const struct attr_set *s,
+    struct tag_cursor *c)
 {
-	size_t mask = n - 1;
+	uint32_t id;
 
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		uint64_t v = slots[i];
-
-		if (v == TSLOT_EMPTY)
-			return NULL;
-		if (v != TSLOT_TOMB && TSLOT_HASH(v) == h &&
-		    set_at(t, TSLOT_ID(v)) == s)
-			return &slots[i];
-	}
+	tag_index_find(&t->ix, h, c);
+	while (tag_index_next(c, h, &id))
+		if (set_at(t, id) == s)
+			return id;
+	return 0;
 }
 
 /* Does set id hold the content of block b (span sp)? */
@@ -1275,72 +1259,38 @@ set_is(const struct attr_table *t, uint32_t id, const uint8_t *b,
 	    ss.nraws == sp->nraws && block_same((const uint8_t *)s, b, sp);
 }
 
-/* The set of slots[n] holding block b's content (hash h), or 0. */
+/* The set holding block b's content (hash h), or 0. */
 static uint32_t
-slots_find(const struct attr_table *t, const uint64_t *slots, size_t n,
-    uint32_t h, const uint8_t *b, const struct set_span *sp)
+set_find(const struct attr_table *t, uint32_t h, const uint8_t *b,
+    const struct set_span *sp)
 {
-	size_t mask = n - 1;
+	struct tag_cursor c;
+	uint32_t id;
 
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		uint64_t v = slots[i];
-
-		if (v == TSLOT_EMPTY)
-			return 0;
-		if (v != TSLOT_TOMB && TSLOT_HASH(v) == h &&
-		    set_is(t, TSLOT_ID(v), b, sp))
-			return TSLOT_ID(v);
-	}
+	tag_index_find(&t->ix, h, &c);
+	while (tag_index_next(&c, h, &id))
+		if (set_is(t, id, b, sp))
+			return id;
+	return 0;
 }
 
-/* Put slot value v (a set not in the index) into the current array. */
+/* The hashes of sets refs[0 .. n) (moving them to a new array): kept in
+ * each set, their reads asked for first, together. */
 static void
-slots_put(struct attr_table *t, uint64_t v)
+set_hashes(void *arg, const uint32_t *refs, size_t n, uint32_t *hashes)
 {
-	size_t mask = t->nslots - 1, i = TSLOT_HASH(v) & mask;
+	const struct attr_table *t = arg;
 
-	while (t->slots[i] != TSLOT_EMPTY && t->slots[i] != TSLOT_TOMB)
-		i = (i + 1) & mask;
-	if (t->slots[i] == TSLOT_EMPTY)
-		t->nslots_used++;
-	t->slots[i] = v;
+	for (size_t j = 0; j < n; j++)
+		__builtin_prefetch(set_at(t, refs[j]));
+	for (size_t j = 0; j < n; j++)
+		hashes[j] = set_at(t, refs[j])->hash;
 }
-
-/*
- * Move up to steps slots of the old array (SIZE_MAX: all). Their places
- * in the new array are cache misses that do not depend on each other: a
- * batch asks for all of them first, then fills them.
- */
-#define MIGRATE_BATCH	32
 
 static void
 table_migrate(struct attr_table *t, size_t steps)
 {
-	while (t->oslots != NULL && steps > 0) {
-		uint64_t *old = t->oslots + t->omoved;
-		size_t n = t->noslots - t->omoved, i;
-
-		if (n > steps)
-			n = steps;
-		if (n > MIGRATE_BATCH)
-			n = MIGRATE_BATCH;
-		for (i = 0; i < n; i++)
-			if (old[i] != TSLOT_EMPTY && old[i] != TSLOT_TOMB)
-				__builtin_prefetch(&t->slots[TSLOT_HASH(old[i]) &
-				    (t->nslots - 1)], 1);
-		for (i = 0; i < n; i++)
-			if (old[i] != TSLOT_EMPTY && old[i] != TSLOT_TOMB) {
-				slots_put(t, old[i]);
-				old[i] = TSLOT_TOMB;
-			}
-		t->omoved += n;
-		steps -= n;
-		if (t->omoved == t->noslots) {
-			free(t->oslots);
-			t->oslots = NULL;
-			t->noslots = t->omoved = 0;
-		}
-	}
+	tag_index_migrate(&t->ix, steps, set_hashes, t);
 }
 
 /*
@@ -1353,15 +1303,9 @@ table_grow(struct attr_table *t)
 {
 	size_t n = TABLE_SLOTS_MIN;
 
-	table_migrate(t, SIZE_MAX);	/* a move still going: finish it */
 	while (n < t->count * 4)
 		n *= 2;
-	t->oslots = t->slots;
-	t->noslots = t->nslots;
-	t->omoved = 0;
-	t->nslots = n;
-	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
-	t->nslots_used = 0;
+	tag_index_resize(&t->ix, n, set_hashes, t);
 }
 
 /* After a release: give back an index that many releases left mostly
@@ -1369,8 +1313,8 @@ table_grow(struct attr_table *t)
 static void
 table_shrink(struct attr_table *t)
 {
-	if (t->oslots == NULL && !t->closing && t->nslots > TABLE_SLOTS_MIN &&
-	    t->count * 16 < t->nslots)
+	if (t->ix.otag == NULL && !t->closing && t->ix.n > TABLE_SLOTS_MIN &&
+	    t->count * 16 < t->ix.n)
 		table_grow(t);
 }
 
@@ -1380,7 +1324,7 @@ attr_table_memory(const struct attr_table *t, struct attr_table_mem *m)
 	m->sets = t->count;
 	m->set_bytes = t->slab.live_bytes;
 	m->slab_bytes = t->slab.chunk_bytes;
-	m->bucket_bytes = (t->nslots + t->noslots) * sizeof(*t->slots);
+	m->bucket_bytes = tag_index_bytes(&t->ix);
 }
 
 /*
@@ -1427,7 +1371,7 @@ attrs_prefetch(struct attr_table *t, const struct attrs *a)
 	struct set_span sp;
 	uint32_t h = scratch_encode(t, a, &sp);
 
-	__builtin_prefetch(&t->slots[h & (t->nslots - 1)]);
+	tag_index_prefetch(&t->ix, h);
 }
 
 struct attr_table *
@@ -1467,13 +1411,11 @@ attrs_intern(struct attr_table *t, const struct attrs *a)
 
 	h = scratch_encode(t, a, &sp);
 	size = set_block_size(sp.len);
-	id = slots_find(t, t->slots, t->nslots, h, t->scratch, &sp);
-	if (id == 0 && t->oslots != NULL)
-		id = slots_find(t, t->oslots, t->noslots, h, t->scratch, &sp);
+	id = set_find(t, h, t->scratch, &sp);
 	if (id != 0)
 		return attrs_ref(set_at(t, id));
 	table_migrate(t, TABLE_MIGRATE_STEP);
-	if ((t->nslots_used + 1) * 2 > t->nslots)
+	if (tag_index_full(&t->ix))
 		table_grow(t);
 	s = slab_alloc(&t->slab, size, &id);
 	memcpy((uint8_t *)s + SET_CONTENT, t->scratch + SET_CONTENT,
@@ -1485,9 +1427,9 @@ attrs_intern(struct attr_table *t, const struct attrs *a)
 		r->data = (uint8_t *)s + (r->data - t->scratch);
 	}
 	s->refcnt = 1;
-	s->chain = 0;
+	s->hash = h;
 	s->table = t->number;
-	slots_put(t, TSLOT_MAKE(h, id));
+	tag_index_put(&t->ix, h, id);
 	t->count++;
 	return s;
 }
@@ -1511,22 +1453,16 @@ attrs_unref(const struct attr_set *cs)
 {
 	struct attr_set *s = (struct attr_set *)cs;
 	struct attr_table *t;
+	struct tag_cursor c;
 	struct set_span sp;
-	uint32_t h;
-	uint64_t *slot;
+	uint32_t id;
 
 	if (s == NULL || --s->refcnt > 0)
 		return;
 	t = table_reg[s->table];
 	set_decode(s, NULL, &sp);
-	h = block_hash((const uint8_t *)s, &sp);
-	slot = slot_of(t, t->slots, t->nslots, h, s);
-	if (slot == NULL && t->oslots != NULL)
-		slot = slot_of(t, t->oslots, t->noslots, h, s);
-	if (slot != NULL) {
-		uint32_t id = TSLOT_ID(*slot);
-
-		*slot = TSLOT_TOMB;
+	if ((id = slot_of(t, s->hash, s, &c)) != 0) {
+		tag_cursor_remove(&c);
 		t->count--;
 		slab_release(&t->slab, id, set_block_size(sp.len));
 	}

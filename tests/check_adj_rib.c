@@ -903,12 +903,12 @@ START_TEST(test_memory_after_burst)
 	adj_rib_memory(ro, &m);
 	ck_assert_uint_eq(m.routes, N);
 	ck_assert_uint_le(m.queue_bytes, 64 * sizeof(void *));
-	/* 48-byte entries (the array doubles) and 8-byte slots at most half
+	/* 48-byte entries (the array doubles) and 5-byte slots at most half
 	 * full */
 	ck_assert_uint_ge(m.entry_bytes, N * 48);
 	ck_assert_uint_le(m.entry_bytes, 2 * N * 48);
-	ck_assert_uint_ge(m.index_bytes, 2 * N * 8);
-	ck_assert_uint_le(m.index_bytes, 4 * N * 8);
+	ck_assert_uint_ge(m.index_bytes, 2 * N * 5);
+	ck_assert_uint_le(m.index_bytes, 4 * N * 5);
 	ck_assert_uint_eq(m.nlri_bytes, 0);
 	/* and the queue works as before after shrinking */
 	{
