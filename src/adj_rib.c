@@ -2,10 +2,12 @@
  * Adj-RIB-Out and UPDATE packer (see adj_rib.h).
  *
  * Storage is built for a million routes per peer: entries live in one
- * array (stable indices, a free list for holes), an open-addressing
- * index of 64-bit slots (entry index + hash tag) finds them by key, and
- * the change queue is an intrusive FIFO of entry indices. An entry is 48
- * bytes: its two attribute sets (shared, interned) as 4-byte ids of
+ * array (stable indices, a free list for holes), an open-addressed
+ * index of 5-byte slots (a tag byte from the key's hash and the entry
+ * index, tag_index.h: 10.5 bytes per route at 10^6, 16.8 as 8-byte
+ * hash+index slots) finds them by key, and the change queue is an
+ * intrusive FIFO of entry indices. An entry is 48 bytes: its two
+ * attribute sets (shared, interned) as 4-byte ids of
  * their table rather than 8-byte pointers pay for the 8-byte sequence
  * number of its last change that update groups read. A unicast or
  * multicast route keeps its prefix in the entry, so it costs the entry
@@ -404,7 +406,9 @@ blob_replace(struct ro_entry *e, const struct ro_key *k, const struct nlri *n)
 
 /*
  * The index grows (or sheds its tombstones) into a new array a step at a
- * time: INDEX_MIGRATE_STEP old slots move on every change, so a million
+ * time (tag_index_migrate; a moved entry's key is hashed again, the
+ * entries of a batch read together): INDEX_MIGRATE_STEP old slots move on
+ * every change, so a million
  * routes never stop the loop for a whole rehash (80 ms here; on a busy
  * machine, with the new array's pages faulting in, several hundred, and
  * a KEEPALIVE waits that long). While the old array is there a key is in
