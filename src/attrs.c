@@ -1156,7 +1156,7 @@ slab_fini(struct set_slab *sl)
  * that at 16.8 bytes per set at 10^6 sets; the 5-byte slots cost 10.5
  * (8.4 before, in 4-byte buckets one per set or two).
  */
-#define TABLE_MIGRATE_STEP 256
+#define TABLE_MIGRATE_STEP 128
 #define TABLE_SLOTS_MIN	 256
 
 struct attr_table {
