@@ -904,7 +904,7 @@ t_routes(struct sbuf *o, struct jroutes *jr)
 
 		for (size_t i = 0; i < jr->n; i++) {
 			struct jlist *l = &jr->v[i];
-			char fam[32], nh[ADDR_STRLEN];
+			char fam[32];
 
 			if (l->announce != announce || done[i])
 				continue;
@@ -931,11 +931,9 @@ t_routes(struct sbuf *o, struct jroutes *jr)
 					continue;
 				if (j != i)
 					sbuf_addc(o, ',');
-				if (m->nh != NULL && m->nh->afi != 0)
-					addr_fmt(m->nh, nh);
-				else
-					snprintf(nh, sizeof(nh), "no-nexthop");
-				t_key(o, nh);
+				/* formatted when the list was opened */
+				t_key(o, m->nh != NULL && m->nh->afi != 0 ?
+				    m->nhs : "no-nexthop");
 				sbuf_add(o, m->text->p, m->text->len);
 				sbuf_addc(o, ']');
 				done[j] = true;

@@ -81,7 +81,7 @@ prefix_json(struct sbuf *o, const uint8_t *b, size_t len, enum family_id fam,
 	prefix_of(b, len, fam, &p);
 	/* once per received route: no printf */
 	sbuf_adds(o, "\"nlri\":\"");
-	sbuf_adds(o, prefix_fmt(&p, buf));
+	sbuf_add(o, buf, (size_t)(prefix_fmt_end(&p, buf) - buf));
 	sbuf_addc(o, '"');
 	if (path_info != NULL)
 		sbuf_printf(o, ",\"path-information\":\"%s\"", path_info);

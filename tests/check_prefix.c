@@ -289,6 +289,111 @@ START_TEST(test_nlri_put)
 }
 END_TEST
 
+/*
+ * prefix_mask() clears the bits past the length with a memset instead of
+ * a loop over the 16 bytes: the same bytes as that loop (kept here as the
+ * reference) for every family (IPv4, IPv6, none, unknown), every length
+ * octet 0-255 (past the family's width too) and random bytes.
+ */
+static void
+mask_reference(struct prefix *p)
+{
+	unsigned bits = p->afi == BGP_AFI_IPV4 ? 32 :
+	    p->afi == BGP_AFI_IPV6 ? 128 : 0;
+
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned lo = i * 8;
+
+		if (lo >= p->len || lo >= bits)
+			p->b[i] = 0;
+		else if (p->len < lo + 8)
+			p->b[i] &= (uint8_t)(0xff << (lo + 8 - p->len));
+	}
+}
+
+static uint32_t
+lcg(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+START_TEST(test_prefix_mask)
+{
+	static const uint8_t afis[] = { BGP_AFI_IPV4, BGP_AFI_IPV6, 0, 7 };
+	uint32_t seed = 13;
+
+	for (size_t f = 0; f < sizeof(afis); f++)
+		for (unsigned len = 0; len < 256; len++)
+			for (int r = 0; r < 8; r++) {
+				struct prefix got, want;
+
+				got.afi = afis[f];
+				got.len = (uint8_t)len;
+				for (int i = 0; i < 16; i++)
+					got.b[i] = r == 0 ? 0xff :
+					    (uint8_t)lcg(&seed);
+				want = got;
+				prefix_mask(&got);
+				mask_reference(&want);
+				ck_assert_mem_eq(got.b, want.b, 16);
+				ck_assert_uint_eq(got.len, len);
+			}
+}
+END_TEST
+
+/*
+ * prefix_fmt_end() returns the text's end: the same text as
+ * inet_ntop + "/len" and its strlen, for the edges of IPv4 (0.0.0.0/0,
+ * 255.255.255.255/32, one- two- and three-digit octets) and random
+ * IPv4 and IPv6 prefixes of every length.
+ */
+static void
+check_fmt_end(const struct prefix *p)
+{
+	char want[INET6_ADDRSTRLEN + 8], a[INET6_ADDRSTRLEN],
+	    got[PREFIX_STRLEN];
+	char *end;
+
+	ck_assert_ptr_nonnull(inet_ntop(p->afi == BGP_AFI_IPV4 ? AF_INET :
+	    AF_INET6, p->b, a, sizeof(a)));
+	snprintf(want, sizeof(want), "%s/%u", a, (unsigned)p->len);
+	end = prefix_fmt_end(p, got);
+	ck_assert_str_eq(got, want);
+	ck_assert_uint_eq((size_t)(end - got), strlen(want));
+	ck_assert_int_eq(*end, '\0');
+	ck_assert_str_eq(prefix_fmt(p, got), want);
+}
+
+START_TEST(test_prefix_fmt_end)
+{
+	static const uint8_t v4[][5] = {
+		{ 0, 0, 0, 0, 0 }, { 255, 255, 255, 255, 32 },
+		{ 9, 10, 99, 100, 24 }, { 1, 0, 64, 0, 18 },
+		{ 193, 0, 2, 1, 32 }, { 10, 0, 0, 0, 8 },
+	};
+	uint32_t seed = 7;
+
+	for (size_t i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
+		struct prefix p = { .afi = BGP_AFI_IPV4, .len = v4[i][4] };
+
+		memcpy(p.b, v4[i], 4);
+		check_fmt_end(&p);
+	}
+	for (int r = 0; r < 20000; r++) {
+		struct prefix p = { .afi = (r & 1) ? BGP_AFI_IPV6 :
+		    BGP_AFI_IPV4 };
+
+		p.len = (uint8_t)(lcg(&seed) % ((r & 1) ? 129 : 33));
+		for (int i = 0; i < 16; i++)	/* zero runs in IPv6 too */
+			p.b[i] = (lcg(&seed) & 3) == 0 ? 0 :
+			    (uint8_t)lcg(&seed);
+		prefix_mask(&p);
+		check_fmt_end(&p);
+	}
+}
+END_TEST
+
 static Suite *
 prefix_suite(void)
 {
@@ -299,6 +404,8 @@ prefix_suite(void)
 	    (int)(sizeof(pfx_vecs) / sizeof(pfx_vecs[0])));
 	tcase_add_test(tc, test_addr);
 	tcase_add_test(tc, test_ip6_fmt);
+	tcase_add_test(tc, test_prefix_mask);
+	tcase_add_test(tc, test_prefix_fmt_end);
 	tcase_add_test(tc, test_contains);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("nlri");

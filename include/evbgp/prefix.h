@@ -58,6 +58,8 @@ int	 addr_from_sockaddr(const struct sockaddr *sa, struct bgp_addr *a,
 int	 prefix_parse(const char *s, struct prefix *p);
 /* Format "10.0.0.0/24" into buf (PREFIX_STRLEN bytes); returns buf. */
 char	*prefix_fmt(const struct prefix *p, char *buf);
+/* The same; returns the terminating NUL (the text's end). */
+char	*prefix_fmt_end(const struct prefix *p, char *buf);
 bool	 prefix_equal(const struct prefix *a, const struct prefix *b);
 /* Does outer contain inner (same afi, outer->len <= inner->len)? */
 bool	 prefix_contains(const struct prefix *outer, const struct prefix *inner);
