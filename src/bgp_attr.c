@@ -1383,7 +1383,7 @@ json_aspath6(struct jw *j, const struct attrs *a)
 
 /* 4.2: sequences as lists, sets only when present, no empty path. */
 static void
-json_aspath(struct jw *j, const struct attrs *a, const struct attr_raw *r)
+json_aspath_render(struct jw *j, const struct attrs *a)
 {
 	static const struct {
 		const char	*name;
@@ -1396,8 +1396,6 @@ json_aspath(struct jw *j, const struct attrs *a, const struct attr_raw *r)
 		{ "confederation-set", BGP_ASPATH_CONFED_SET, false },
 	};
 
-	if (a->aspath_len == 0)
-		return;
 	if (j->v6) {
 		json_aspath6(j, a);
 		return;
@@ -1419,6 +1417,72 @@ json_aspath(struct jw *j, const struct attrs *a, const struct attr_raw *r)
 			j->first = first;
 		}
 	}
+}
+
+/*
+ * The AS path's JSON, kept for the next UPDATE with the same path: a feed
+ * of one route per UPDATE repeats its path (what changes is the MED, the
+ * prefix), and the path's rendering was a twentieth of a received
+ * UPDATE's cost. Keyed by the path's octets (AS_PATH, AS4_PATH when
+ * present) and the dialect; the text kept starts after the key's comma.
+ */
+#define ASPATH_MEMO_MAX	256
+
+static struct {
+	bool		 used, v6, has4;
+	uint16_t	 len, len4;
+	uint8_t		 path[ASPATH_MEMO_MAX], path4[ASPATH_MEMO_MAX];
+	struct sbuf	 text;
+} aspath_memo;
+
+static bool
+aspath_memo_hit(const struct attrs *a, bool v6, bool has4)
+{
+	return aspath_memo.used && aspath_memo.v6 == v6 &&
+	    aspath_memo.has4 == has4 && aspath_memo.len == a->aspath_len &&
+	    memcmp(aspath_memo.path, a->aspath, a->aspath_len) == 0 &&
+	    (!has4 || (aspath_memo.len4 == a->as4path_len &&
+	    (a->as4path_len == 0 ||
+	    memcmp(aspath_memo.path4, a->as4path, a->as4path_len) == 0)));
+}
+
+static void
+json_aspath(struct jw *j, const struct attrs *a, const struct attr_raw *r)
+{
+	bool has4 = (a->has & ATTR_HAS_AS4_PATH) != 0;
+	size_t mark;
+
+	(void)r;
+	if (a->aspath_len == 0)
+		return;
+	/* both dialects write at least one key: its comma first, so that
+	 * the text is the same whichever attribute came before */
+	if (!j->first)
+		sbuf_addc(j->o, ',');
+	j->first = true;
+	if (aspath_memo_hit(a, j->v6, has4)) {
+		sbuf_add(j->o, aspath_memo.text.p, aspath_memo.text.len);
+		j->first = false;
+		return;
+	}
+	mark = j->o->len;
+	json_aspath_render(j, a);
+	j->first = false;
+	if (a->aspath_len > ASPATH_MEMO_MAX ||
+	    (has4 && a->as4path_len > ASPATH_MEMO_MAX))
+		return;
+	if (!aspath_memo.used)
+		sbuf_init(&aspath_memo.text);
+	aspath_memo.used = true;
+	aspath_memo.v6 = j->v6;
+	aspath_memo.has4 = has4;
+	aspath_memo.len = (uint16_t)a->aspath_len;
+	memcpy(aspath_memo.path, a->aspath, a->aspath_len);
+	aspath_memo.len4 = has4 ? (uint16_t)a->as4path_len : 0;
+	if (has4 && a->as4path_len > 0)
+		memcpy(aspath_memo.path4, a->as4path, a->as4path_len);
+	sbuf_reset(&aspath_memo.text);
+	sbuf_add(&aspath_memo.text, j->o->p + mark, j->o->len - mark);
 }
 
 /* main's NEXT_HOP member, shown when the UPDATE withdraws routes */

@@ -296,6 +296,99 @@ START_TEST(test_pmsi_evpn_communities)
 }
 END_TEST
 
+/*
+ * The AS path's JSON is kept for the next UPDATE with the same path: what
+ * follows a hit must be what a fresh rendering gives. Same path after
+ * another attribute and first in the object (its comma), a path of the
+ * same length with another ASN, AS4_PATH added (the RFC 6793 merge) and
+ * taken away, main's dialect after 4.2's and back, a path too long to
+ * keep between two short ones.
+ */
+static const char *
+attr_json(struct sbuf *o, const struct attrs *a, bool v6)
+{
+	sbuf_reset(o);
+	if (v6)
+		bgp_attr_json6(o, a, false);
+	else
+		bgp_attr_json(o, a, false);
+	return o->p;
+}
+
+START_TEST(test_aspath_memo)
+{
+	static const uint32_t p1[] = { 65001, 65002 }, p2[] = { 65001, 65003 };
+	static const uint32_t trans[] = { 65001, BGP_AS_TRANS };
+	static const uint8_t as4[] = { BGP_ASPATH_SEQUENCE, 1,
+	    0xfa, 0x56, 0xea, 0x00 };	/* 4200000000 */
+	uint32_t longp[100];
+	struct attrs a, b;
+	struct sbuf o, want;
+
+	sbuf_init(&o);
+	sbuf_init(&want);
+	attrs_init(&a);
+	a.origin = BGP_ORIGIN_IGP;
+	a.has |= ATTR_HAS_ORIGIN;
+	attrs_aspath_append(&a, BGP_ASPATH_SEQUENCE, p1, 2);
+	for (int i = 0; i < 2; i++)
+		ck_assert_str_eq(attr_json(&o, &a, false), "{\"origin\":\"igp\","
+		    "\"as-path\":[65001,65002],\"confederation-path\":[]}");
+	/* the same path first in the object: no comma */
+	attrs_init(&b);
+	attrs_aspath_append(&b, BGP_ASPATH_SEQUENCE, p1, 2);
+	ck_assert_str_eq(attr_json(&o, &b, false),
+	    "{\"as-path\":[65001,65002],\"confederation-path\":[]}");
+	ck_assert_str_eq(attr_json(&o, &a, false), "{\"origin\":\"igp\","
+	    "\"as-path\":[65001,65002],\"confederation-path\":[]}");
+	attrs_free(&b);
+	/* the same length, another ASN */
+	attrs_init(&b);
+	attrs_aspath_append(&b, BGP_ASPATH_SEQUENCE, p2, 2);
+	ck_assert_str_eq(attr_json(&o, &b, false),
+	    "{\"as-path\":[65001,65003],\"confederation-path\":[]}");
+	attrs_free(&b);
+	/* AS4_PATH merged in, then the same AS_PATH without it */
+	attrs_init(&b);
+	attrs_aspath_append(&b, BGP_ASPATH_SEQUENCE, trans, 2);
+	ck_assert_str_eq(attr_json(&o, &b, false),
+	    "{\"as-path\":[65001,23456],\"confederation-path\":[]}");
+	attrs_set_as4path(&b, as4, sizeof(as4));
+	b.has |= ATTR_HAS_AS4_PATH;
+	for (int i = 0; i < 2; i++)
+		ck_assert_str_eq(attr_json(&o, &b, false), "{\"as-path\":"
+		    "[65001,4200000000],\"confederation-path\":[]}");
+	b.has &= ~ATTR_HAS_AS4_PATH;
+	ck_assert_str_eq(attr_json(&o, &b, false),
+	    "{\"as-path\":[65001,23456],\"confederation-path\":[]}");
+	attrs_free(&b);
+	/* main's dialect, then 4.2's again */
+	for (int i = 0; i < 2; i++)
+		ck_assert_str_eq(attr_json(&o, &a, true), "{\"origin\":\"igp\","
+		    "\"as-path\":{\"0\":{\"element\":\"as-sequence\","
+		    "\"value\":[65001,65002]}}}");
+	ck_assert_str_eq(attr_json(&o, &a, false), "{\"origin\":\"igp\","
+	    "\"as-path\":[65001,65002],\"confederation-path\":[]}");
+	/* 100 ASNs (402 octets): rendered, not kept */
+	attrs_init(&b);
+	sbuf_adds(&want, "{\"as-path\":[");
+	for (uint32_t i = 0; i < 100; i++) {
+		longp[i] = 64512 + i;
+		sbuf_printf(&want, "%s%u", i > 0 ? "," : "", 64512 + i);
+	}
+	sbuf_adds(&want, "],\"confederation-path\":[]}");
+	attrs_aspath_append(&b, BGP_ASPATH_SEQUENCE, longp, 100);
+	for (int i = 0; i < 2; i++)
+		ck_assert_str_eq(attr_json(&o, &b, false), want.p);
+	ck_assert_str_eq(attr_json(&o, &a, false), "{\"origin\":\"igp\","
+	    "\"as-path\":[65001,65002],\"confederation-path\":[]}");
+	attrs_free(&b);
+	attrs_free(&a);
+	sbuf_free(&want);
+	sbuf_free(&o);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -304,6 +397,7 @@ suite(void)
 
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_aspath_memo);
 	tcase_add_test(tc, test_text_styles);
 	tcase_add_test(tc, test_text_empty_path);
 	tcase_add_test(tc, test_raw_replaces);
