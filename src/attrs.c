@@ -1167,6 +1167,11 @@ struct attr_table {
 	struct set_slab	 slab;
 	uint8_t		*scratch;	/* a builder encoded */
 	size_t		 scratch_cap;
+	/* the scratch's last encoding: its count (attrs_prefetch's token),
+	 * hash and span */
+	uint64_t	 scratch_gen;
+	uint32_t	 scratch_hash;
+	struct set_span	 scratch_sp;
 };
 
 /* A set names its table by number (2 bytes, not a pointer): the tables
@@ -1350,6 +1355,8 @@ set_bound(const struct attrs *a)
 	return n;
 }
 
+static uint64_t scratch_encodings;
+
 /* Encode a into the table's scratch block (one pass: the scratch is
  * grown to a bound first); its hash. */
 static uint32_t
@@ -1364,16 +1371,20 @@ scratch_encode(struct attr_table *t, const struct attrs *a,
 		t->scratch = xmalloc(t->scratch_cap);
 	}
 	set_encode(t->scratch, a, sp);
-	return block_hash(t->scratch, sp);
+	/* counted over all tables: a token names its table too */
+	t->scratch_gen = ++scratch_encodings;
+	t->scratch_sp = *sp;
+	return t->scratch_hash = block_hash(t->scratch, sp);
 }
 
-void
+uint64_t
 attrs_prefetch(struct attr_table *t, const struct attrs *a)
 {
 	struct set_span sp;
 	uint32_t h = scratch_encode(t, a, &sp);
 
 	tag_index_prefetch(&t->ix, h);
+	return t->scratch_gen;
 }
 
 struct attr_table *
@@ -1406,12 +1417,23 @@ attrs_set_at(const struct attr_table *t, uint32_t id)
 const struct attr_set *
 attrs_intern(struct attr_table *t, const struct attrs *a)
 {
+	return attrs_intern_encoded(t, a, 0);
+}
+
+const struct attr_set *
+attrs_intern_encoded(struct attr_table *t, const struct attrs *a,
+    uint64_t token)
+{
 	struct set_span sp;
 	uint32_t h, id;
 	struct attr_set *s;
 	size_t size;
 
-	h = scratch_encode(t, a, &sp);
+	if (token != 0 && token == t->scratch_gen) {
+		h = t->scratch_hash;
+		sp = t->scratch_sp;
+	} else
+		h = scratch_encode(t, a, &sp);
 	size = set_block_size(sp.len);
 	id = set_find(t, h, t->scratch, &sp);
 	if (id != 0)

@@ -23,6 +23,30 @@ count_route(const struct update_route *rt, void *arg)
 		c->withdrawn++;
 }
 
+/*
+ * rib_in_prefetch's encoding of the attributes it was given (its table's
+ * token), for rib_in_record of the same decoding: taken once, by the
+ * intern of the message's own attributes.
+ */
+static struct {
+	const struct attr_table	*t;
+	const struct attrs	*a;
+	uint64_t		 seq;	/* the message's decode_seq */
+	uint64_t		 token;
+} prefetched;
+
+static uint64_t
+prefetched_token(const struct attr_table *t, const struct update_msg *m)
+{
+	uint64_t token = 0;
+
+	if (prefetched.seq != 0 && prefetched.seq == m->decode_seq &&
+	    prefetched.t == t && prefetched.a == &m->attrs)
+		token = prefetched.token;
+	prefetched.seq = 0;
+	return token;
+}
+
 static void
 record_route(const struct update_route *rt, void *arg)
 {
@@ -40,7 +64,8 @@ record_route(const struct update_route *rt, void *arg)
 		w->nh = rt->nexthop;
 		if (addr_equal(rt->nexthop, &w->m->attrs.nexthop) &&
 		    addr_equal(rt->nexthop_ll, &w->m->attrs.nexthop_ll))
-			w->a = attrs_intern(w->t, &w->m->attrs);
+			w->a = attrs_intern_encoded(w->t, &w->m->attrs,
+			    prefetched_token(w->t, w->m));
 		else {
 			attrs_init(&one);
 			attrs_copy(&one, &w->m->attrs);
@@ -107,7 +132,11 @@ rib_in_prefetch(struct adj_rib *rib, struct attr_table *t,
 	    nlri_octets(m) > RIB_IN_PREFETCH_ROUTES * 13)
 		return;
 	if (rbuf_left(&m->nlri) > 0 || (m->has_mp_reach &&
-	    rbuf_left(&m->mp_reach_nlri) > 0))
-		attrs_prefetch(t, &m->attrs);
+	    rbuf_left(&m->mp_reach_nlri) > 0)) {
+		prefetched.token = attrs_prefetch(t, &m->attrs);
+		prefetched.t = t;
+		prefetched.a = &m->attrs;
+		prefetched.seq = m->decode_seq;
+	}
 	update_foreach_route(m, addpath, prefetch_route, &w);
 }

@@ -112,7 +112,10 @@ update_decode(const uint8_t *body, size_t len, const struct update_ctx *ctx,
 	uint16_t wlen, alen;
 	bool ap4 = FAMSET_HAS(ctx->addpath_rx, FAM_IPV4_UNICAST);
 
+	static uint64_t decodes;
+
 	update_msg_clear(m);
+	m->decode_seq = ++decodes;
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
 	s.m = m;

@@ -186,6 +186,75 @@ START_TEST(test_prefetch_changes_nothing)
 }
 END_TEST
 
+/*
+ * The prefetch's encoding is taken by the record of the same decoding
+ * only: not after the message was decoded again without a prefetch, not
+ * after something else was interned into the table in between, not in
+ * another table, and once. Each record must hold its own MED.
+ */
+static uint32_t
+med_at(const struct adj_rib *rib, uint32_t addr)
+{
+	struct attrs v;
+
+	ck_assert_ptr_nonnull(lookup(rib, addr));
+	return attrs_view(lookup(rib, addr), &v)->med;
+}
+
+START_TEST(test_prefetched_encoding_not_stale)
+{
+	struct attr_table *t = attr_table_new(), *t2 = attr_table_new();
+	struct adj_rib *rib = adj_rib_new_store(), *r2 = adj_rib_new_store();
+	struct adj_rib *r3 = adj_rib_new_store();
+	struct rib_in_counts c = { 0, 0 };
+	const struct attr_set *other, *fresh;
+	struct update_msg m, o;
+	uint8_t b[4096], ob[4096];
+
+	update_msg_init(&m);
+	update_msg_init(&o);
+	/* prefetched, never recorded; the next decoding recorded alone */
+	decode(b, make_update(b, 0, 1, 0, 1), &m);
+	rib_in_prefetch(rib, t, &m, 0);
+	decode(b, make_update(b, 1, 1, 0, 2), &m);
+	rib_in_record(rib, t, &m, 0, &c);
+	ck_assert_uint_eq(med_at(rib, 0x0a000001), 2);
+	/* another set interned between the prefetch and the record */
+	decode(b, make_update(b, 2, 1, 0, 3), &m);
+	rib_in_prefetch(rib, t, &m, 0);
+	decode(ob, make_update(ob, 9, 1, 0, 99), &o);
+	other = attrs_intern(t, &o.attrs);
+	rib_in_record(rib, t, &m, 0, &c);
+	ck_assert_uint_eq(med_at(rib, 0x0a000002), 3);
+	/* prefetched in one table, recorded in another */
+	decode(b, make_update(b, 3, 1, 0, 4), &m);
+	rib_in_prefetch(rib, t, &m, 0);
+	rib_in_record(r2, t2, &m, 0, &c);
+	ck_assert_uint_eq(med_at(r2, 0x0a000003), 4);
+	ck_assert_uint_eq(attr_table_count(t2), 1);
+	/* taken, then the same decoding recorded again: the same set */
+	decode(b, make_update(b, 4, 1, 0, 5), &m);
+	rib_in_prefetch(rib, t, &m, 0);
+	rib_in_record(rib, t, &m, 0, &c);
+	rib_in_record(r3, t, &m, 0, &c);
+	ck_assert_uint_eq(med_at(rib, 0x0a000004), 5);
+	ck_assert_ptr_eq(lookup(rib, 0x0a000004), lookup(r3, 0x0a000004));
+	fresh = attrs_intern(t, &m.attrs);
+	ck_assert_ptr_eq(fresh, lookup(rib, 0x0a000004));
+	ck_assert_uint_eq(attrs_refcount(fresh), 3);
+	attrs_unref(fresh);
+	attrs_unref(other);
+	update_msg_free(&m);
+	update_msg_free(&o);
+	adj_rib_free(rib);
+	adj_rib_free(r2);
+	adj_rib_free(r3);
+	ck_assert_uint_eq(attr_table_count(t), 0);
+	attr_table_free(t);
+	attr_table_free(t2);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -197,6 +266,7 @@ main(void)
 	tcase_add_test(tc, test_record_counts_and_shares);
 	tcase_add_test(tc, test_no_rib_only_counts);
 	tcase_add_test(tc, test_prefetch_changes_nothing);
+	tcase_add_test(tc, test_prefetched_encoding_not_stale);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -193,9 +193,19 @@ const struct attr_set *attrs_intern(struct attr_table *t,
 /*
  * About to intern a: ask for its place in t's index now (a cache miss in
  * a big table), so that the miss overlaps the work done before the
- * intern. Encodes and hashes a; changes nothing.
+ * intern. Encodes and hashes a into t's scratch; changes nothing else.
+ * Returns a token for attrs_intern_encoded (never 0).
  */
-void	attrs_prefetch(struct attr_table *t, const struct attrs *a);
+uint64_t attrs_prefetch(struct attr_table *t, const struct attrs *a);
+/*
+ * attrs_intern, where a was encoded by the attrs_prefetch that returned
+ * token and a has not changed since: when nothing else encoded into t's
+ * scratch in between, that encoding and its hash are taken as they are
+ * (a received UPDATE is encoded once, not twice); otherwise, or with
+ * token 0, a is encoded again.
+ */
+const struct attr_set *attrs_intern_encoded(struct attr_table *t,
+	    const struct attrs *a, uint64_t token);
 /* Take / drop a reference (NULL: nothing); the last drop frees the set. */
 const struct attr_set *attrs_ref(const struct attr_set *s);
 void	attrs_unref(const struct attr_set *s);

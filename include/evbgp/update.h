@@ -84,6 +84,10 @@ struct update_msg {
 	 */
 	size_t		 nlri_ignored;
 	const char	*nlri_ignored_why;
+	/* update_decode's count (from 1), one per decoding: what was
+	 * computed from one decoding (rib_in_prefetch) is not taken for
+	 * the next one in the same struct */
+	uint64_t	 decode_seq;
 };
 
 void	update_msg_init(struct update_msg *m);
