@@ -1460,6 +1460,80 @@ START_TEST(test_update_envelope_cached)
 }
 END_TEST
 
+/*
+ * The "neighbor" block of an UPDATE is kept per peer and direction, the
+ * one used last tried first: peers that differ in one field only (an
+ * address, an ASN, the router-id main shows), both directions and both
+ * dialects, in runs and interleaved, each show their own block, the same
+ * as the KEEPALIVE's (rendered through json-c, no cache).
+ */
+START_TEST(test_update_neighbor_cached)
+{
+	struct api_neighbor nbs[6];
+	struct update_msg m;
+	uint8_t buf[512];
+	struct sbuf u, k;
+	uint32_t seed = 5;
+
+	nbs[0] = neighbor("127.0.0.61", "127.0.0.62", 65001, 65002);
+	nbs[1] = neighbor("127.0.0.61", "127.0.0.63", 65001, 65002);
+	nbs[2] = neighbor("127.0.0.61", "127.0.0.62", 65001, 65003);
+	nbs[3] = neighbor("127.0.0.60", "127.0.0.62", 65001, 65002);
+	nbs[4] = neighbor("::1", "::2", 4200000000u, 65002);
+	nbs[5] = nbs[0];
+	nbs[5].local_as = 65009;
+	for (size_t i = 0; i < 6; i++)
+		nbs[i].router_id = 0x7f000001u + (i == 5 ? 1u : 0u);
+	update_msg_init(&m);
+	sbuf_init(&u);
+	sbuf_init(&k);
+	decode_update(golden_updates[0].body, &ctx33, &m, buf, sizeof(buf));
+	for (int i = 0; i < 400; i++) {
+		/* runs of one peer, then a jump */
+		size_t pick;
+		enum api_dir dir;
+		enum cfg_encoder enc;
+		struct json_object *ou, *ok, *nu, *nk, *x, *y;
+		static const char *const keys[] = { "address", "asn",
+		    "direction", "router-id" };
+
+		seed = seed * 1103515245u + 12345u;
+		pick = (seed >> 16) % 6;
+		dir = (seed >> 8) % 3 == 0 ? API_DIR_SEND : API_DIR_RECEIVE;
+		enc = (seed >> 12) % 2 ? ENCODER_JSON6 : ENCODER_JSON;
+		for (int r = 0; r < 1 + (int)(seed >> 24) % 3; r++) {
+			sbuf_reset(&u);
+			sbuf_reset(&k);
+			event_encode_update(&u, enc, &src, &nbs[pick], dir,
+			    &parsed, &m, ctx33.addpath_rx);
+			event_encode_keepalive(&k, enc, &src, &nbs[pick], dir,
+			    &parsed);
+			ck_assert_ptr_nonnull(ou = parse_line(u.p, u.len));
+			ck_assert_ptr_nonnull(ok = parse_line(k.p, k.len));
+			ck_assert(json_object_object_get_ex(ou, "neighbor", &nu));
+			ck_assert(json_object_object_get_ex(ok, "neighbor", &nk));
+			for (size_t j = 0; j < 4; j++) {
+				bool hu = json_object_object_get_ex(nu, keys[j],
+				    &x);
+				bool hk = json_object_object_get_ex(nk, keys[j],
+				    &y);
+
+				ck_assert_int_eq(hu, hk);
+				if (hu)
+					ck_assert_str_eq(
+					    json_object_to_json_string(x),
+					    json_object_to_json_string(y));
+			}
+			json_object_put(ou);
+			json_object_put(ok);
+		}
+	}
+	sbuf_free(&u);
+	sbuf_free(&k);
+	update_msg_free(&m);
+}
+END_TEST
+
 /* ---- compat §2.6: text encoder lines ---- */
 
 /* §2.6 OPEN: the §3.3 one without graceful restart */
@@ -2623,6 +2697,7 @@ event_encode_suite(void)
 	tcase_add_test(tc, test_consolidate_update);
 	tcase_add_test(tc, test_envelope_order_overflow);
 	tcase_add_test(tc, test_update_envelope_cached);
+	tcase_add_test(tc, test_update_neighbor_cached);
 	tcase_add_test(tc, test_treat_as_withdraw);
 	tcase_add_test(tc, test_undecoded_message);
 	suite_add_tcase(s, tc);
