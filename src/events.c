@@ -335,6 +335,9 @@ events_message(struct events *ev, struct api_subs *s,
 	static struct renderings kept;
 	static bool kept_busy;
 	struct renderings own, *rp = kept_busy ? &own : &kept;
+	/* the slots rendered into, for the check at the end (not all 24) */
+	struct sbuf *used[3 * RENDER_SLOTS];
+	size_t nused = 0;
 	bool behind = false;
 
 	if (len < BGP_HEADER_LEN || ev->sup == NULL)
@@ -374,6 +377,7 @@ events_message(struct events *ev, struct api_subs *s,
 			};
 
 			rp->done[enc][mask] = true;
+			used[nused++] = out;
 			if (rp == &kept)
 				sbuf_reset(out);
 			else
@@ -390,11 +394,9 @@ events_message(struct events *ev, struct api_subs *s,
 			behind = true;
 	}
 	/* kept buffers stay unless one grew past RENDER_KEEP_MAX */
-	for (size_t e = 0; e < 3; e++)
-		for (size_t m = 0; m < RENDER_SLOTS; m++)
-			if (rp->done[e][m] && (rp == &own ||
-			    rp->buf[e][m].cap > RENDER_KEEP_MAX))
-				sbuf_free(&rp->buf[e][m]);
+	for (size_t i = 0; i < nused; i++)
+		if (rp == &own || used[i]->cap > RENDER_KEEP_MAX)
+			sbuf_free(used[i]);
 	if (rp == &kept)
 		kept_busy = false;
 	if (dc.own_init)
