@@ -48,20 +48,26 @@ attrs_init(struct attrs *a)
 void
 attrs_reset(struct attrs *a)
 {
-	struct attrs keep = *a;
+	/* the arrays and their capacities kept for the next use (once per
+	 * received UPDATE: these, not a copy of the whole struct) */
+	uint8_t *aspath = a->aspath, *as4path = a->as4path;
+	uint32_t *comms = a->comms, *clusters = a->clusters;
+	uint64_t *ecomms = a->ecomms;
+	struct attr_lcomm *lcomms = a->lcomms;
+	struct attr_raw *raws = a->raws;
+	struct attrs_store *store = a->store;
 
 	for (size_t i = 0; i < a->nraws; i++)
 		free(a->raws[i].data);
 	memset(a, 0, sizeof(*a));
-	/* keep the arrays and their capacities for the next use */
-	a->aspath = keep.aspath;
-	a->as4path = keep.as4path;
-	a->comms = keep.comms;
-	a->ecomms = keep.ecomms;
-	a->lcomms = keep.lcomms;
-	a->clusters = keep.clusters;
-	a->raws = keep.raws;
-	a->store = keep.store;
+	a->aspath = aspath;
+	a->as4path = as4path;
+	a->comms = comms;
+	a->ecomms = ecomms;
+	a->lcomms = lcomms;
+	a->clusters = clusters;
+	a->raws = raws;
+	a->store = store;
 }
 
 void

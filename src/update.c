@@ -5,6 +5,7 @@
  * path attributes themselves are bgp_attr.c's. Decoding never stops at
  * the first problem: the strongest verdict wins (GoBGP's Stronger()).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "evbgp/bgp_proto.h"
@@ -95,11 +96,14 @@ update_msg_free(struct update_msg *m)
 static void
 update_msg_clear(struct update_msg *m)
 {
-	struct attrs keep = m->attrs;
+	/* everything but the attributes zeroed around them, the attributes
+	 * reset in place (their arrays kept): no copy of either */
+	size_t at = offsetof(struct update_msg, attrs),
+	    after = at + sizeof(m->attrs);
 
-	attrs_reset(&keep);
-	memset(m, 0, sizeof(*m));
-	m->attrs = keep;
+	attrs_reset(&m->attrs);
+	memset(m, 0, at);
+	memset((uint8_t *)m + after, 0, sizeof(*m) - after);
 	m->mp_reach_fam = m->mp_unreach_fam = -1;
 }
 
