@@ -980,7 +980,9 @@ def run_receive_blast(a, receiver, n, k, fam):
     env = exastyle_env(receiver)
     # started as root with an exabgp.env naming a user, evbgpd would switch to it and its helper
     # could not write the stamp into the run directory
-    env.update({'exabgp_tcp_bind': RECV_ADDR, 'exabgp_tcp_port': str(RECV_PORT), 'exabgp_daemon_user': 'root'})
+    env.update({'exabgp_tcp_bind': RECV_ADDR, 'exabgp_tcp_port': str(RECV_PORT), 'exabgp_daemon_user': 'root',
+                # INFO: at its exit evbgpd logs its longest timer delay (evbgpd_max_late_ms below)
+                'exabgp_log_level': 'INFO'})
     tool = spawn(receiver, exastyle_argv(receiver, conf, a), os.path.join(rundir, 'receiver.out'), env=env)
     end = time.time() + a.setup_timeout
     while not listening(RECV_ADDR, RECV_PORT):
@@ -1031,6 +1033,11 @@ def run_receive_blast(a, receiver, n, k, fam):
                 'tool_rss_peak_mib': mib(e_hwm), 'helper_cpu_s': round(helper_cpu, 2),
                 'machine_busy_s': round(machine_busy() - busy, 2)})
     stop(b)
+    # the session goes down with the speaker and evbgpd drops its Adj-RIB-In: keep evbgpd up through
+    # that, so that its longest timer delay covers it (the table is released a slice at a time)
+    end = time.time() + max(a.linger, 1.0)
+    while time.time() < end and tool.poll() is None:
+        time.sleep(0.05)
     return rec
 
 
@@ -1793,6 +1800,13 @@ def run_one_try(a, what, kw):
                     warn += [l.strip() for l in f if re.search(r'warn|error|crit', l, re.I)]
             except OSError:
                 pass
+        try:  # evbgpd at INFO says at its exit how late its timers ran at most
+            with open(os.path.join(rd, 'receiver.out'), errors='replace') as f:
+                late = re.findall(r'longest timer delay seen was ([0-9.]+) ms', f.read())
+            if late:
+                rec['evbgpd_max_late_ms'] = float(late[-1])
+        except OSError:
+            pass
         if warn:
             rec['daemon_warnings'] = len(warn)
             rec['daemon_warning_first'] = warn[0][:300]

@@ -404,6 +404,7 @@ def run(d):
         "evbgp_commands_total": None, "evbgp_command_errors_total": None,
         "evbgp_event_loop_lateness_seconds": None,
         "evbgp_event_loop_lateness_max_seconds": None,
+        "evbgp_adj_rib_release_pending_routes": None,
         "process_resident_memory_bytes": None,
     }
     for name, want in expect.items():
