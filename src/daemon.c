@@ -26,6 +26,7 @@
 #include "evbgp/control.h"
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/peer.h"
 #include "evbgp/route_text.h"
 #include "evbgp/sockopt.h"
@@ -53,6 +54,7 @@ daemon_new(struct env *env, struct config *cfg, char **conf_paths,
 	event_config_free(ec);
 	if (d->base == NULL)
 		fatalx("cannot create the event loop");
+	loop_watch_init(d->base);
 	d->env = *env;
 	d->cfg = cfg;
 	d->conf_paths = conf_paths;
@@ -223,6 +225,7 @@ daemon_free_peer(struct peer *p)
 static void
 reap_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "reap");
 	struct daemon *d = arg;
 
 	for (size_t i = 0; i < d->nretired; i++)
@@ -380,6 +383,7 @@ static void
 accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "accept");
 	struct daemon *d = arg;
 	struct bgp_addr remote, local;
 	struct sockaddr_storage ss;
@@ -431,6 +435,7 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 static void
 listener_error_cb(struct evconnlistener *lev, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "accept");
 	int err = EVUTIL_SOCKET_ERROR();
 
 	/* EMFILE and friends: keep running, the listener retries */
@@ -1076,9 +1081,11 @@ drop_privileges(struct daemon *d, const char *user)
 static void
 health_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "health");
 	struct daemon *d = arg;
 	double now = mono_now();
 	double late = now - d->health_last - HEALTH_TICK_MS / 1000.0;
+	struct lw_stall held;
 
 	d->health_last = now;
 	log_repeat_tick();
@@ -1087,10 +1094,24 @@ health_cb(evutil_socket_t fd, short what, void *arg)
 		d->health_late_ticks++;
 	if (late > d->health_max_late)
 		d->health_max_late = late;
-	/* a late tick means every timer (keepalives!) was late as much */
+	/*
+	 * A late tick means every timer (keepalives!) was late as much; the
+	 * longest callback since the last tick is what held them (nothing
+	 * else runs between two ticks but callbacks and the poll).
+	 */
+	held = loop_watch_take_window();
 	if (late * 1000 > HEALTH_WARN_MS &&
 	    now - d->health_warned > HEALTH_WARN_EVERY_S) {
-		log_warnx("event loop: timers ran %.0f ms late", late * 1000);
+		char cause[LW_WHO_LEN + 32];
+
+		if (held.secs > 0)
+			log_warnx("event loop: timers ran %.0f ms late; the "
+			    "longest callback since the last tick: %.0f ms, %s",
+			    late * 1000, held.secs * 1000,
+			    loop_watch_describe(&held, cause, sizeof(cause)));
+		else
+			log_warnx("event loop: timers ran %.0f ms late",
+			    late * 1000);
 		d->health_warned = now;
 	}
 }
@@ -1110,6 +1131,7 @@ daemon_start_health(struct daemon *d)
 static void
 sig_shutdown_cb(evutil_socket_t sig, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "signal");
 	struct daemon *d = arg;
 
 	log_notice("received %s: shutting down", strsignal((int)sig));
@@ -1119,6 +1141,7 @@ sig_shutdown_cb(evutil_socket_t sig, short what, void *arg)
 static void
 sig_reload_cb(evutil_socket_t sig, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "reload");
 	struct daemon *d = arg;
 
 	/* logrotate's postrotate sends SIGUSR1: write to the new file from
@@ -1156,6 +1179,7 @@ shutdown_tell(struct daemon *d)
 static void
 exit_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "shutdown");
 	struct daemon *d = arg;
 	struct timeval last = { 0, SHUTDOWN_LAST_ANSWER_MS * 1000 };
 
@@ -1254,6 +1278,7 @@ restart_tell(struct daemon *d)
 static void
 restart_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "restart");
 	restart_tell(arg);
 }
 
@@ -1261,6 +1286,7 @@ restart_timeout_cb(evutil_socket_t fd, short what, void *arg)
 static void
 request_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "request");
 	struct daemon *d = arg;
 	unsigned req = d->requests;
 	struct timeval wait = { DAEMON_RESTART_WAIT_S, 0 };
@@ -1480,6 +1506,7 @@ daemon_free(struct daemon *d)
 	attr_table_free(d->attrs);
 	config_free(d->cfg);
 	env_free(&d->env);
+	loop_watch_init(NULL);
 	event_base_free(d->base);
 	free(d);
 }

@@ -30,6 +30,7 @@
 
 #include "evbgp/bgp_proto.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/peer.h"
 #include "evbgp/rib_in.h"
 #include "evbgp/route_text.h"
@@ -267,6 +268,7 @@ jitter_ms(unsigned ms)
 static void
 hold_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_TIMER, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 
 	/* hold_restart() only noted the messages since it armed us: the
@@ -289,24 +291,28 @@ hold_cb(evutil_socket_t fd, short what, void *arg)
 static void
 keepalive_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_TIMER, ((struct peer *)arg)->name);
 	fsm_dispatch(&((struct peer *)arg)->fsm, EV_KEEPALIVE_EXPIRES);
 }
 
 static void
 connect_retry_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_TIMER, ((struct peer *)arg)->name);
 	fsm_dispatch(&((struct peer *)arg)->fsm, EV_CONNECT_RETRY_EXPIRES);
 }
 
 static void
 idle_hold_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_TIMER, ((struct peer *)arg)->name);
 	peer_start(arg);
 }
 
 static void
 more_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_READ, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 
 	if (p->bev != NULL)
@@ -347,6 +353,7 @@ rx_resume(struct peer *p)
 static void
 rx_resume_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_READ, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 	struct timeval tv = { 0, RX_PAUSE_POLL_MS * 1000 };
 
@@ -397,6 +404,7 @@ static void	peer_kick_as(struct peer *, bool);
 static void
 kick_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_PACK, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 
 	peer_kick_as(p, !p->wake_only);
@@ -664,6 +672,7 @@ closing_done(struct bufferevent *bev, const struct peer_env *env)
 static void
 closing_write_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_SESSION, NULL);
 	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
 		return;
 	closing_done(bev, arg);
@@ -672,6 +681,7 @@ closing_write_cb(struct bufferevent *bev, void *arg)
 static void
 closing_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	LOOP_WATCH(LW_SESSION, NULL);
 	/* error or timeout while flushing: give up on the last bytes */
 	closing_done(bev, arg);
 }
@@ -1720,12 +1730,14 @@ peer_read_batch(struct peer *p)
 static void
 peer_read_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_READ, ((struct peer *)arg)->name);
 	peer_read_messages(arg);
 }
 
 static void
 peer_write_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_WRITE, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 
 	out_refill(p);
@@ -1742,6 +1754,7 @@ peer_write_cb(struct bufferevent *bev, void *arg)
 static void
 peer_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	LOOP_WATCH(LW_SESSION, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 	int err = EVUTIL_SOCKET_ERROR();
 
@@ -1846,6 +1859,7 @@ coll_resolve(struct peer *p)
 static void
 coll_read_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_SESSION, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	uint8_t hdr[BGP_HEADER_LEN], type;
@@ -1883,6 +1897,7 @@ coll_read_cb(struct bufferevent *bev, void *arg)
 static void
 coll_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	LOOP_WATCH(LW_SESSION, ((struct peer *)arg)->name);
 	coll_drop(arg, false);
 }
 
