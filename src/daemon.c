@@ -1086,6 +1086,7 @@ health_cb(evutil_socket_t fd, short what, void *arg)
 	double now = mono_now();
 	double late = now - d->health_last - HEALTH_TICK_MS / 1000.0;
 	struct lw_stall held;
+	struct lw_turn turn;
 
 	d->health_last = now;
 	log_repeat_tick();
@@ -1100,15 +1101,18 @@ health_cb(evutil_socket_t fd, short what, void *arg)
 	 * else runs between two ticks but callbacks and the poll).
 	 */
 	held = loop_watch_take_window();
+	turn = loop_watch_take_window_turn();
 	if (late * 1000 > HEALTH_WARN_MS &&
 	    now - d->health_warned > HEALTH_WARN_EVERY_S) {
 		char cause[LW_WHO_LEN + 32];
 
 		if (held.secs > 0)
 			log_warnx("event loop: timers ran %.0f ms late; the "
-			    "longest callback since the last tick: %.0f ms, %s",
+			    "longest callback since the last tick: %.0f ms, %s; "
+			    "the longest turn: %.0f ms, %u callbacks",
 			    late * 1000, held.secs * 1000,
-			    loop_watch_describe(&held, cause, sizeof(cause)));
+			    loop_watch_describe(&held, cause, sizeof(cause)),
+			    turn.secs * 1000, turn.callbacks);
 		else
 			log_warnx("event loop: timers ran %.0f ms late",
 			    late * 1000);

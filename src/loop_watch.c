@@ -30,6 +30,10 @@ struct loop_watch {
 	uint64_t		 slow[LW_NKINDS];
 	uint64_t		 callbacks;
 	struct log_limit	 log_limit;
+	/* the loop turn running: its wake-up, callbacks so far */
+	double			 turn_wake;
+	unsigned		 turn_callbacks;
+	struct lw_turn		 window_turn, max_turn;
 };
 
 static struct loop_watch lw;
@@ -135,11 +139,22 @@ loop_watch_leave(void)
 	if (lw.base != NULL &&
 	    event_base_gettimeofday_cached(lw.base, &wake_tv) == 0)
 		start = tv_secs(&wake_tv);
+	if (start != lw.turn_wake) {	/* the first callback of a turn */
+		lw.turn_wake = start;
+		lw.turn_callbacks = 0;
+	}
 	if (lw.last_end > start && lw.last_end <= now)
 		start = lw.last_end;
 	lw.last_end = now;
 	secs = now > start ? now - start : 0;
 	lw.callbacks++;
+	lw.turn_callbacks++;
+	if (now - lw.turn_wake > lw.window_turn.secs) {
+		lw.window_turn.secs = now - lw.turn_wake;
+		lw.window_turn.callbacks = lw.turn_callbacks;
+		if (lw.window_turn.secs > lw.max_turn.secs)
+			lw.max_turn = lw.window_turn;
+	}
 	if (now - lw.minute_start >= LW_RECENT_S) {
 		lw.prev_minute = lw.minute;
 		lw.minute = (struct lw_stall){ 0 };
@@ -165,6 +180,21 @@ loop_watch_take_window(void)
 
 	lw.window = (struct lw_stall){ 0 };
 	return s;
+}
+
+struct lw_turn
+loop_watch_take_window_turn(void)
+{
+	struct lw_turn t = lw.window_turn;
+
+	lw.window_turn = (struct lw_turn){ 0 };
+	return t;
+}
+
+struct lw_turn
+loop_watch_max_turn(void)
+{
+	return lw.max_turn;
 }
 
 struct lw_stall

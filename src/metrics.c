@@ -215,6 +215,11 @@ loop_metrics(struct sbuf *o)
 		sample(o, "evbgp_event_loop_slow_callbacks_total",
 		    (double)loop_watch_slow_count(k), "kind",
 		    loop_watch_kind_name(k), NULL);
+	family(o, "evbgp_event_loop_turn_max_seconds", "gauge", "The longest "
+	    "turn of the event loop since the start: the callbacks run after "
+	    "one wake-up, back to back (timers wait for all of them).");
+	sample(o, "evbgp_event_loop_turn_max_seconds", loop_watch_max_turn().secs,
+	    NULL);
 	family(o, "evbgp_event_loop_callbacks_total", "counter", "Callbacks "
 	    "the event loop ran.");
 	sample(o, "evbgp_event_loop_callbacks_total",

@@ -84,6 +84,13 @@ START_TEST(test_longest_named)
 	ck_assert_uint_eq(loop_watch_slow_count(LW_READ), 0);
 	ck_assert_uint_eq(loop_watch_slow_count(LW_HELPER), 0);
 	ck_assert_uint_eq(loop_watch_callbacks(), 3);
+	/* one turn held the timers for all three */
+	struct lw_turn t = loop_watch_take_window_turn();
+
+	ck_assert_uint_eq(t.callbacks, 3);
+	ck_assert(t.secs >= w.secs);
+	ck_assert(loop_watch_take_window_turn().secs == 0);
+	ck_assert_uint_eq(loop_watch_max_turn().callbacks, 3);
 	done(base);
 }
 END_TEST
@@ -108,6 +115,10 @@ START_TEST(test_idle_not_charged)
 	ck_assert_msg(loop_watch_max().secs < 0.100, "max %.4f s",
 	    loop_watch_max().secs);
 	ck_assert_uint_eq(loop_watch_slow_count(LW_TIMER) <= 1, 1);
+	/* two turns of one callback each, the sleep in neither */
+	ck_assert_uint_eq(loop_watch_max_turn().callbacks, 1);
+	ck_assert_msg(loop_watch_max_turn().secs < 0.100, "turn %.4f s",
+	    loop_watch_max_turn().secs);
 	done(base);
 }
 END_TEST

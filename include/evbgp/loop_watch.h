@@ -46,6 +46,13 @@ struct lw_stall {
 	double		 at;		/* mono_now() when it ended */
 };
 
+/* A loop turn: the callbacks run after one wake-up of the loop, back to
+ * back (many short ones hold the timers as long as one long one). */
+struct lw_turn {
+	double		 secs;		/* from the wake-up to the last's end */
+	unsigned	 callbacks;
+};
+
 /* Watch callbacks of this base (call once, before its loop runs). */
 void	loop_watch_init(struct event_base *base);
 /* Forget everything (tests). */
@@ -74,6 +81,10 @@ loop_watch_cleanup_(int *unused)
 /* The longest callback since the last call (the health tick's window);
  * starts a new window. */
 struct lw_stall	loop_watch_take_window(void);
+/* The longest turn since the last call (starts a new window), since the
+ * start. */
+struct lw_turn	loop_watch_take_window_turn(void);
+struct lw_turn	loop_watch_max_turn(void);
 /* The longest in the last LW_RECENT_S seconds (roughly: the longest of
  * the current and the previous minute), and since the start. */
 struct lw_stall	loop_watch_recent(void);

@@ -11,7 +11,10 @@
  *     announced total first reached --expect (t_done, wall clock);
  *   - the largest gap between two KEEPALIVEs and between any two messages
  *     received on a session after it was Established (the event-loop
- *     health proxy: a sender whose keepalive timer fires late shows here);
+ *     health proxy: a sender whose keepalive timer fires late shows here),
+ *     with the sink's own share of the largest (how far into its poll
+ *     round it read that KEEPALIVE, how long the round before took) and
+ *     its longest poll round: a late figure the sink caused shows as such;
  *   - NOTIFICATIONs received and sessions closed.
  *
  * --distinct also keeps which of the benchmark's routes (10.0.0.0/8 host
@@ -69,6 +72,13 @@ struct sess {
 	double		 last_ka_mono;
 	double		 max_msg_gap;
 	double		 max_ka_gap;
+	/* at the largest KEEPALIVE gap: the sink's own share of it (how long
+	 * into its poll round it read the session, and how long the round
+	 * before took: data can wait that long before poll() reports it),
+	 * and when (wall clock) the KEEPALIVE was read */
+	double		 max_ka_gap_in_round;
+	double		 max_ka_gap_prev_round;
+	double		 max_ka_gap_at;
 	double		 next_ka_mono;	/* when we send our next KEEPALIVE */
 	char		 close_reason[96];
 };
@@ -101,6 +111,11 @@ static struct {
 	double		 t_last_update;
 	double		 t_done;
 	double		 max_xfer_gap;	/* largest gap between messages during the transfer */
+	/* the sink's own pace: when the current poll round began (poll()
+	 * returned), how long the one before took, the longest round */
+	double		 round_start;
+	double		 prev_round;
+	double		 max_round;
 	uint8_t		*held_map;	/* --distinct: bit i = 10.a.b.c/32 held */
 	uint64_t	 held;
 	uint64_t	 reannounced;
@@ -264,6 +279,7 @@ write_stamp(bool final)
 	char tmp[4096];
 	FILE *f;
 	double max_ka = 0, max_msg = 0, now = now_mono();
+	const struct sess *worst = NULL;
 	uint64_t kas = 0;
 	int i;
 
@@ -272,8 +288,10 @@ write_stamp(bool final)
 		return;
 	for (i = 0; i < g.nsess; i++) {
 		struct sess *s = g.sess[i];
-		if (s->max_ka_gap > max_ka)
+		if (s->max_ka_gap > max_ka) {
 			max_ka = s->max_ka_gap;
+			worst = s;
+		}
 		if (s->max_msg_gap > max_msg)
 			max_msg = s->max_msg_gap;
 		kas += s->keepalives;
@@ -308,6 +326,13 @@ write_stamp(bool final)
 	    g.held_map != NULL ? "true" : "false", (unsigned long long)g.held,
 	    (unsigned long long)g.reannounced);
 	json_str(f, g.last_notification);
+	fprintf(f, ", \"max_poll_round_s\": %.6f, \"max_keepalive_gap_in_round_s\": %.6f,"
+	    " \"max_keepalive_gap_prev_round_s\": %.6f, \"max_keepalive_gap_at\": %.6f,"
+	    " \"max_keepalive_gap_peer\": ", g.max_round,
+	    worst ? worst->max_ka_gap_in_round : 0,
+	    worst ? worst->max_ka_gap_prev_round : 0,
+	    worst ? worst->max_ka_gap_at : 0);
+	json_str(f, worst ? worst->peer : "");
 	fprintf(f, ", \"per_session\": [");
 	for (i = 0; i < g.nsess && i < 8; i++) {
 		struct sess *s = g.sess[i];
@@ -634,8 +659,13 @@ sess_message(struct sess *s, const uint8_t *m, size_t len, double mono)
 		s->keepalives++;
 		{
 			double gap = mono - s->last_ka_mono;
-			if (gap > s->max_ka_gap)
+			if (gap > s->max_ka_gap) {
 				s->max_ka_gap = gap;
+				s->max_ka_gap_in_round = g.round_start > 0 ?
+				    mono - g.round_start : 0;
+				s->max_ka_gap_prev_round = g.prev_round;
+				s->max_ka_gap_at = now_wall();
+			}
 		}
 		s->last_ka_mono = mono;
 		return 0;
@@ -811,12 +841,18 @@ run_sink(void)
 				write_stamp(false);
 			next_stamp = mono + 0.2;
 		}
+		if (g.round_start > 0) {
+			g.prev_round = now_mono() - g.round_start;
+			if (g.prev_round > g.max_round)
+				g.max_round = g.prev_round;
+		}
 		int r = poll(pf, (nfds_t)n, timeout);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll: %s", strerror(errno));
 		}
+		g.round_start = now_mono();
 		for (i = 0; i < n && r > 0; i++) {
 			if (pf[i].revents == 0)
 				continue;
