@@ -1284,10 +1284,14 @@ MEMBER_SCENARIOS = ('baseline', 'slow', 'flap')
 
 def sink_own_share(st):
     """The sink's own share of its worst KEEPALIVE gap (evbgp-sink: how far into its poll round it
-    read that KEEPALIVE, how long the round before took), its longest poll round, and where and when
-    (wall clock) the worst gap ended: to set beside evbgpd's log."""
+    read that KEEPALIVE, how long the round before took), its longest poll round, where and when
+    (wall clock) the worst gap ended (to set beside evbgpd's log), and the worst KEEPALIVE lateness
+    by the kernel's arrival stamps of the reads that held them (ka_arrival_late_ms: what the sink's
+    socket received, the sink's own delays in reading it left out)."""
     ms = lambda k: round((st.get(k) or 0) * 1000, 1)
-    return {'sink_ka_in_round_ms': ms('max_keepalive_gap_in_round_s'),
+    arr, hold = st.get('max_keepalive_arrival_gap_s') or 0, st.get('hold_time') or 0
+    return {'ka_arrival_late_ms': round(max(0.0, arr - hold / 3.0) * 1000, 1) if arr and hold else None,
+            'sink_ka_in_round_ms': ms('max_keepalive_gap_in_round_s'),
             'sink_ka_prev_round_ms': ms('max_keepalive_gap_prev_round_s'),
             'sink_max_round_ms': ms('max_poll_round_s'),
             'ka_worst_peer': st.get('max_keepalive_gap_peer') or None,

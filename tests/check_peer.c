@@ -24,6 +24,7 @@
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
 #include "evbgp/update.h"
@@ -78,6 +79,7 @@ struct fake {
 	struct record	 rec[REC_MAX];
 	size_t		 nrec;
 	int		 flushing;	/* closing(false) minus closing(true) */
+	double		 update_spin_s;	/* hold the loop this long per UPDATE */
 };
 
 static struct record *
@@ -114,6 +116,13 @@ fake_message(void *arg, struct peer *p, enum peer_dir dir, const uint8_t *msg,
 	r->dir = dir;
 	r->type = msg[18];
 	r->decoded = upd != NULL;
+	if (msg[18] == BGP_MSG_UPDATE && ((struct fake *)arg)->update_spin_s > 0) {
+		/* a slow owner: spin on the clock, not a sleep */
+		double until = mono_now() + ((struct fake *)arg)->update_spin_s;
+
+		while (mono_now() < until)
+			;
+	}
 }
 
 static bool
@@ -641,6 +650,39 @@ START_TEST(test_only_wanted_messages_reported)
 	send_raw(&h, buf, n, false);
 	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_UPDATE], 2);
 	ck_assert_uint_eq(fake_msgs(&h.f, PEER_RECEIVED, BGP_MSG_UPDATE), 1);
+	harness_free(&h);
+}
+END_TEST
+
+/*
+ * What held the loop is named: an owner that takes 60 ms over an UPDATE
+ * makes the peer's read callback the longest, under the peer's address
+ * (loop_watch, the health line and `status` report it).
+ */
+START_TEST(test_loop_watch_names_slow_read)
+{
+	struct harness h;
+	uint8_t buf[256];
+	size_t n;
+	char what[128];
+
+	harness_init_wanting(&h, PEER_MSG_BIT(BGP_MSG_UPDATE), 0);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	loop_watch_init(h.f.base);
+	h.f.update_spin_s = 0.060;
+	n = test_update(buf, sizeof(buf));
+	send_raw(&h, buf, n, false);
+	ck_assert_uint_eq(fake_msgs(&h.f, PEER_RECEIVED, BGP_MSG_UPDATE), 1);
+
+	struct lw_stall m = loop_watch_max();
+
+	ck_assert_msg(m.secs >= 0.060, "longest %.4f s", m.secs);
+	ck_assert_int_eq(m.kind, LW_READ);
+	ck_assert_str_eq(loop_watch_describe(&m, what, sizeof(what)),
+	    "peer 127.0.0.2 read");
+	ck_assert_uint_eq(loop_watch_slow_count(LW_READ), 1);
+	loop_watch_init(NULL);
 	harness_free(&h);
 }
 END_TEST
@@ -1433,6 +1475,7 @@ main(void)
 
 	log_init(false, LOG_DEST_STDERR, LOG_ERR, NULL);
 	tcase_add_test(tc, test_one_byte_segments);
+	tcase_add_test(tc, test_loop_watch_names_slow_read);
 	tcase_add_test(tc, test_two_messages_one_write);
 	tcase_add_test(tc, test_oversize_message);
 	tcase_add_test(tc, test_bad_marker);

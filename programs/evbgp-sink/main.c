@@ -51,6 +51,7 @@
 #define MAX_LISTEN	256
 #define MAX_SESS	4096
 #define RBUF_SIZE	(512 * 1024)
+#define RBUF_READ	(128 * 1024)	/* at most per recv() */
 #define MSG_MAX		65535
 
 enum { S_OPENSENT = 1, S_OPENCONFIRM, S_ESTABLISHED, S_CLOSED };
@@ -79,6 +80,11 @@ struct sess {
 	double		 max_ka_gap_in_round;
 	double		 max_ka_gap_prev_round;
 	double		 max_ka_gap_at;
+	/* the kernel's arrival stamps (SO_TIMESTAMPNS) of the reads that
+	 * held the KEEPALIVEs: the gap as the socket received them, whatever
+	 * the sink's own delay in reading them */
+	double		 last_ka_arr;
+	double		 max_ka_arr_gap;
 	double		 next_ka_mono;	/* when we send our next KEEPALIVE */
 	char		 close_reason[96];
 };
@@ -114,6 +120,7 @@ static struct {
 	/* the sink's own pace: when the current poll round began (poll()
 	 * returned), how long the one before took, the longest round */
 	double		 round_start;
+	double		 read_arr;	/* arrival stamp of the read being parsed */
 	double		 prev_round;
 	double		 max_round;
 	uint8_t		*held_map;	/* --distinct: bit i = 10.a.b.c/32 held */
@@ -278,7 +285,7 @@ write_stamp(bool final)
 {
 	char tmp[4096];
 	FILE *f;
-	double max_ka = 0, max_msg = 0, now = now_mono();
+	double max_ka = 0, max_msg = 0, max_arr = 0, now = now_mono();
 	const struct sess *worst = NULL;
 	uint64_t kas = 0;
 	int i;
@@ -295,6 +302,8 @@ write_stamp(bool final)
 		if (s->max_msg_gap > max_msg)
 			max_msg = s->max_msg_gap;
 		kas += s->keepalives;
+		if (s->max_ka_arr_gap > max_arr)
+			max_arr = s->max_ka_arr_gap;
 		/* a session silent right now also counts as a gap */
 		if (s->state == S_ESTABLISHED && s->last_msg_mono > 0 &&
 		    now - s->last_msg_mono > max_msg)
@@ -326,6 +335,7 @@ write_stamp(bool final)
 	    g.held_map != NULL ? "true" : "false", (unsigned long long)g.held,
 	    (unsigned long long)g.reannounced);
 	json_str(f, g.last_notification);
+	fprintf(f, ", \"max_keepalive_arrival_gap_s\": %.6f", max_arr);
 	fprintf(f, ", \"max_poll_round_s\": %.6f, \"max_keepalive_gap_in_round_s\": %.6f,"
 	    " \"max_keepalive_gap_prev_round_s\": %.6f, \"max_keepalive_gap_at\": %.6f,"
 	    " \"max_keepalive_gap_peer\": ", g.max_round,
@@ -643,6 +653,7 @@ sess_message(struct sess *s, const uint8_t *m, size_t len, double mono)
 			s->t_est = now_wall();
 			s->last_msg_mono = mono;
 			s->last_ka_mono = mono;
+			s->last_ka_arr = g.read_arr;
 			s->next_ka_mono = s->hold ? mono + s->hold / 3.0 : 0;
 			g.established++;
 			if (g.t_first_est == 0)
@@ -668,6 +679,10 @@ sess_message(struct sess *s, const uint8_t *m, size_t len, double mono)
 			}
 		}
 		s->last_ka_mono = mono;
+		if (g.read_arr > 0 && s->last_ka_arr > 0 &&
+		    g.read_arr - s->last_ka_arr > s->max_ka_arr_gap)
+			s->max_ka_arr_gap = g.read_arr - s->last_ka_arr;
+		s->last_ka_arr = g.read_arr;
 		return 0;
 	case 5:		/* ROUTE-REFRESH: nothing to resend */
 		return 0;
@@ -677,14 +692,42 @@ sess_message(struct sess *s, const uint8_t *m, size_t len, double mono)
 	}
 }
 
+/* recv() that notes the kernel's arrival stamp of what it read in
+ * g.read_arr (0 when there is none) */
+static ssize_t
+recv_stamped(int fd, uint8_t *buf, size_t len)
+{
+	char ctl[CMSG_SPACE(sizeof(struct timespec)) * 2];
+	struct iovec iov = { buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	ssize_t r = recvmsg(fd, &mh, 0);
+
+	g.read_arr = 0;
+	for (struct cmsghdr *c = r > 0 ? CMSG_FIRSTHDR(&mh) : NULL; c != NULL;
+	    c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			g.read_arr = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+		}
+	return r;
+}
+
 static void
 sess_read(struct sess *s)
 {
 	int rounds = 0;
 
-	/* bounded: at most 16 reads per poll round so other sessions get a turn */
-	while (s->state != S_CLOSED && rounds++ < 16) {
-		ssize_t r = recv(s->fd, s->buf + s->len, RBUF_SIZE - s->len, 0);
+	/* bounded: at most 8 MiB per poll round so other sessions get a
+	 * turn; reads of at most RBUF_READ so that a read's arrival stamp
+	 * (the last segment it took) is close to each message in it */
+	while (s->state != S_CLOSED && rounds++ < 64) {
+		size_t want = RBUF_SIZE - s->len < RBUF_READ ?
+		    RBUF_SIZE - s->len : RBUF_READ;
+		ssize_t r = recv_stamped(s->fd, s->buf + s->len, want);
 		size_t off = 0;
 		double mono;
 
@@ -731,7 +774,7 @@ sess_read(struct sess *s)
 				write_stamp(false);
 			}
 		}
-		if ((size_t)r < RBUF_SIZE / 2)
+		if ((size_t)r < want)
 			return;	/* drained for now */
 	}
 }
@@ -754,6 +797,7 @@ sess_accept(int lfd, int li)
 	}
 	set_nonblock(fd);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	s = calloc(1, sizeof(*s));
 	if (s == NULL || (s->buf = malloc(RBUF_SIZE)) == NULL)
 		die("out of memory");
