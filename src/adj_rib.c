@@ -226,32 +226,62 @@ adj_rib_new(void)
 	return ro;
 }
 
-void
-adj_rib_free(struct adj_rib *ro)
+/*
+ * Release what ro's routes hold (their sets, their NLRI blocks) from the
+ * last array slot down, at most budget slots: ro->nent shrinks as it
+ * goes, so a release resumes where the last one stopped. The queue's
+ * groups count one slot each. True when no route or group is left.
+ */
+static bool
+release_routes(struct adj_rib *ro, size_t *budget)
 {
-	struct ro_group *g, *next;
+	struct ro_group *g;
 
-	if (ro == NULL)
-		return;
-	for (size_t i = 0; i < ro->nent; i++) {
-		if (!ro->ent[i].used)
+	for (; ro->nent > 0 && *budget > 0; (*budget)--) {
+		struct ro_entry *e = &ro->ent[--ro->nent];
+
+		if (!e->used)
 			continue;
-		attrs_unref(entry_want(ro, &ro->ent[i]));
-		attrs_unref(entry_sent(ro, &ro->ent[i]));
-		if (!fam_prefix(ro->ent[i].fam))
-			free(ro->ent[i].k.blob);
+		attrs_unref(entry_want(ro, e));
+		attrs_unref(entry_sent(ro, e));
+		if (!fam_prefix(e->fam))
+			free(e->k.blob);
 	}
-	for (g = ro->gfirst; g != NULL; g = next) {
-		next = g->next;
+	for (; ro->gfirst != NULL && *budget > 0; (*budget)--) {
+		g = ro->gfirst;
+		ro->gfirst = g->next;
 		attrs_unref(g->want);
 		free(g);
 	}
+	return ro->nent == 0 && ro->gfirst == NULL;
+}
+
+bool
+adj_rib_release_step(struct adj_rib *ro, size_t budget)
+{
+	if (ro == NULL)
+		return true;
+	if (!release_routes(ro, &budget))
+		return false;
 	free(ro->gbuckets);
 	free(ro->ogbuckets);
 	free(ro->ent);
 	tag_index_fini(&ro->ix);
 	free(ro->tombs);
 	free(ro);
+	return true;
+}
+
+size_t
+adj_rib_release_left(const struct adj_rib *ro)
+{
+	return ro->nent;
+}
+
+void
+adj_rib_free(struct adj_rib *ro)
+{
+	adj_rib_release_step(ro, SIZE_MAX);
 }
 
 void

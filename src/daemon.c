@@ -28,6 +28,7 @@
 #include "evbgp/log.h"
 #include "evbgp/loop_watch.h"
 #include "evbgp/peer.h"
+#include "evbgp/rib_release.h"
 #include "evbgp/route_text.h"
 #include "evbgp/sockopt.h"
 #include "evbgp/supervisor.h"
@@ -71,6 +72,7 @@ daemon_new(struct env *env, struct config *cfg, char **conf_paths,
 	d->penv.ops = &daemon_peer_ops;
 	d->penv.arg = d;
 	d->penv.groups = ug_registry_new();
+	d->penv.release = rib_release_new(d->base);
 	d->events.host = d->hostname;
 	d->ev_reap = evtimer_new(d->base, reap_cb, d);
 	return d;
@@ -1483,6 +1485,8 @@ daemon_free(struct daemon *d)
 	reap_cb(-1, 0, d);
 	/* the groups went with their last members */
 	ug_registry_free(d->penv.groups);
+	/* the tables still held release their sets: before the table */
+	rib_release_free(d->penv.release);
 	for (size_t i = 0; i < d->nruntime; i++)
 		cfg_neighbor_free(d->runtime[i]);
 	free(d->runtime);

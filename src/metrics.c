@@ -38,6 +38,7 @@
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
 #include "evbgp/adj_rib.h"
+#include "evbgp/rib_release.h"
 #include "evbgp/supervisor.h"
 #include "evbgp/util.h"
 
@@ -521,6 +522,12 @@ render_process(struct daemon *d, const struct metrics *m, struct sbuf *o)
 	    "held (interned).");
 	sample(o, "evbgp_attribute_sets", (double)attr_table_count(d->attrs),
 	    NULL);
+	family(o, "evbgp_adj_rib_release_pending_routes", "gauge", "Route "
+	    "slots of dropped Adj-RIBs (a session's Adj-RIB-In, a neighbor "
+	    "deleted) still to be released, a slice per turn of the event "
+	    "loop.");
+	sample(o, "evbgp_adj_rib_release_pending_routes",
+	    (double)rib_release_pending(d->penv.release), NULL);
 	family(o, "evbgp_commands_total", "counter", "Commands answered, by "
 	    "source.");
 	for (int i = 0; i < 2; i++)

@@ -16,6 +16,7 @@
 
 #include "evbgp/log.h"
 #include "evbgp/peer.h"
+#include "evbgp/rib_release.h"
 #include "evbgp/route_text.h"
 #include "evbgp/update_group.h"
 #include "evbgp/util.h"
@@ -153,7 +154,7 @@ log_free(struct update_group *g)
 }
 
 static void
-group_free(struct update_group *g)
+group_free(struct update_group *g, struct rib_release *release)
 {
 	if (g->reg != NULL) {
 		if (g->prev != NULL)
@@ -165,7 +166,8 @@ group_free(struct update_group *g)
 		g->reg->n--;
 	}
 	log_free(g);
-	adj_rib_free(g->rib);
+	/* the last member's table can be a whole feed */
+	rib_release_add(release, g->rib);
 	cfg_routes_free(g->wd, g->nwd);
 	free(g->m);
 	free(g);
@@ -259,7 +261,7 @@ ug_detach(struct peer *p)
 	ug_down(p);
 	member_remove(g, p);
 	if (g->nm == 0)
-		group_free(g);
+		group_free(g, p->env->release);
 	else
 		ug_trim(g);
 }

@@ -44,6 +44,17 @@ struct adj_rib *adj_rib_new(void);
  * withdraw only record, nothing is ever queued for sending. */
 struct adj_rib *adj_rib_new_store(void);
 void	adj_rib_free(struct adj_rib *ro);
+/*
+ * adj_rib_free a part at a time, for a table too big to free between two
+ * events (rib_release.h): release at most budget of ro's route slots
+ * (their sets and NLRI blocks), and ro itself once none is left: true
+ * when ro is gone. Between the steps ro is half released: nothing but
+ * these two calls may use it.
+ */
+bool	adj_rib_release_step(struct adj_rib *ro, size_t budget);
+/* Route slots a released ro has left to release (an upper bound of its
+ * routes). */
+size_t	adj_rib_release_left(const struct adj_rib *ro);
 
 /*
  * Want the route n announced with a (an interned set; a reference is

@@ -34,6 +34,7 @@ struct evbuffer;
 struct event;
 struct event_base;
 struct peer;
+struct rib_release;
 
 /* A session change reported through peer_ops.state. */
 enum peer_change {
@@ -101,6 +102,9 @@ struct peer_env {
 	void		*arg;		/* given to every ops callback */
 	/* update groups peers join (NULL: every peer packs for itself) */
 	struct ug_registry *groups;
+	/* where a peer's dropped tables go to be released a slice at a
+	 * time (NULL: freed at once) */
+	struct rib_release *release;
 };
 
 #define PEER_RXBUF_LEN	65535		/* the largest extended message */

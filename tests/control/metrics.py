@@ -409,6 +409,7 @@ def run(d):
         "evbgp_event_loop_slow_callbacks_total": None,
         "evbgp_event_loop_turn_max_seconds": None,
         "evbgp_event_loop_callbacks_total": None,
+        "evbgp_adj_rib_release_pending_routes": None,
         "process_resident_memory_bytes": None,
     }
     for name, want in expect.items():
