@@ -1080,6 +1080,31 @@ drop_privileges(struct daemon *d, const char *user)
 #define HEALTH_WARN_MS		50	/* timers later than this are logged */
 #define HEALTH_WARN_EVERY_S	10
 
+/* "timers ran N ms late", and what held them (a warning, or info) */
+static void
+health_log(bool warn, double late, const struct lw_stall *held,
+    const struct lw_turn *turn)
+{
+	char cause[LW_WHO_LEN + 32], line[256];
+
+	if (held->secs > 0)
+		snprintf(line, sizeof(line), "event loop: timers ran %.0f ms "
+		    "late; the longest callback since the last tick: %.0f ms, "
+		    "%s; the longest turn: %.0f ms, %u callbacks", late * 1000,
+		    held->secs * 1000, loop_watch_describe(held, cause,
+		    sizeof(cause)), turn->secs * 1000, turn->callbacks);
+	else
+		snprintf(line, sizeof(line), "event loop: timers ran %.0f ms "
+		    "late", late * 1000);
+	if (warn)
+		log_warnx("%s", line);
+	else
+		log_info("%s", line);
+}
+
+/* late ticks under the warning: at most ten lines a second (info) */
+static struct log_limit health_info_limit;
+
 static void
 health_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -1106,20 +1131,11 @@ health_cb(evutil_socket_t fd, short what, void *arg)
 	turn = loop_watch_take_window_turn();
 	if (late * 1000 > HEALTH_WARN_MS &&
 	    now - d->health_warned > HEALTH_WARN_EVERY_S) {
-		char cause[LW_WHO_LEN + 32];
-
-		if (held.secs > 0)
-			log_warnx("event loop: timers ran %.0f ms late; the "
-			    "longest callback since the last tick: %.0f ms, %s; "
-			    "the longest turn: %.0f ms, %u callbacks",
-			    late * 1000, held.secs * 1000,
-			    loop_watch_describe(&held, cause, sizeof(cause)),
-			    turn.secs * 1000, turn.callbacks);
-		else
-			log_warnx("event loop: timers ran %.0f ms late",
-			    late * 1000);
+		health_log(true, late, &held, &turn);
 		d->health_warned = now;
-	}
+	} else if (late * 1000 > LW_SLOW_MS &&
+	    log_limit_pass(&health_info_limit, 0.1, &(unsigned long){ 0 }))
+		health_log(false, late, &held, &turn);
 }
 
 static void
