@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <check.h>
 #include <inttypes.h>
@@ -1450,7 +1451,8 @@ slow_setup(struct harness *h, struct slow_reader *r, uint32_t routes)
  * slower than the packer, hold time 3 s (a KEEPALIVE every second); at
  * each KEEPALIVE queued while UPDATEs wait, what is ahead of it in the
  * output and unsent in the kernel, in bytes (a busy machine slows both
- * sides alike: the window drains ~160 KiB in 200 ms at 800 KB/s).
+ * sides alike: the window drains ~160 KiB in 200 ms at 800 KB/s). And
+ * TCP_NODELAY is set on the session's socket.
  */
 START_TEST(test_keepalive_quiet_window)
 {
@@ -1462,6 +1464,16 @@ START_TEST(test_keepalive_quiet_window)
 	double deadline;
 
 	slow_setup(&h, &r, 300000);
+	/* and no Nagle: a KEEPALIVE behind unacknowledged data would wait
+	 * for the reader's delayed ACK (40 ms) */
+	{
+		int on = 0;
+		socklen_t ol = sizeof(on);
+
+		ck_assert_int_eq(getsockopt(bufferevent_getfd(h.p->bev),
+		    IPPROTO_TCP, TCP_NODELAY, &on, &ol), 0);
+		ck_assert_int_eq(on, 1);
+	}
 	h.p->want[PEER_SENT] = PEER_MSG_BIT(BGP_MSG_KEEPALIVE);
 	t = event_new(h.f.base, -1, EV_PERSIST, slow_tick, &r);
 	event_add(t, &tick);
