@@ -22,15 +22,23 @@ struct hold {
 	int		 ran;
 };
 
+/* Hold the loop: spin on the clock (a condition, not a sleep). */
+static void
+spin(double secs)
+{
+	double until = mono_now() + secs;
+
+	while (mono_now() < until)
+		;
+}
+
 static void
 hold_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct hold *h = arg;
 	LOOP_WATCH(h->kind, h->who);
-	double until = mono_now() + h->secs;
 
-	while (mono_now() < until)
-		;
+	spin(h->secs);
 	h->ran++;
 }
 
@@ -128,16 +136,12 @@ END_TEST
 static void
 nested_cb(evutil_socket_t fd, short what, void *arg)
 {
-	double until;
-
 	/* as libevent runs a bufferevent's callbacks: not through LOOP_WATCH
 	 * here so that the test controls the order */
 	loop_watch_enter(LW_WRITE, "192.0.2.3");
 	loop_watch_enter(LW_SESSION, "192.0.2.4");
 	loop_watch_leave();
-	until = mono_now() + 0.030;
-	while (mono_now() < until)
-		;
+	spin(0.030);
 	loop_watch_leave();
 }
 
@@ -166,14 +170,11 @@ freed_subject_cb(evutil_socket_t fd, short what, void *arg)
 {
 	char *name = strdup("a-helper-with-a-name-longer-than-the-slot-it-"
 	    "is-copied-into");
-	double until;
 
 	ck_assert_ptr_nonnull(name);
 	loop_watch_enter(LW_HELPER, name);
 	free(name);
-	until = mono_now() + 0.025;
-	while (mono_now() < until)
-		;
+	spin(0.025);
 	loop_watch_leave();
 }
 
