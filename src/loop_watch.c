@@ -5,8 +5,10 @@
  * keeps it for the whole turn), to its own end: one clock read per
  * callback. Both are gettimeofday()'s clock: libevent's cached time is
  * its monotonic clock plus the offset to the wall clock it takes again
- * every few seconds; a step of the wall clock between two syncs can make
- * one callback look longer or shorter (never negative: clamped).
+ * every few seconds (with CLOCK_MONOTONIC: the daemon asks for
+ * EVENT_BASE_FLAG_PRECISE_TIMER); the wall clock's slew between two syncs
+ * puts a figure a few ms off at most, a step can make one callback look
+ * longer or shorter (never negative: clamped).
  */
 #include <stdio.h>
 #include <string.h>
@@ -149,10 +151,13 @@ loop_watch_leave(void)
 	secs = now > start ? now - start : 0;
 	lw.callbacks++;
 	lw.turn_callbacks++;
-	if (now - lw.turn_wake > lw.window_turn.secs) {
-		lw.window_turn.secs = now - lw.turn_wake;
+	/* >=: a callback ending in the same microsecond still extends the
+	 * turn it belongs to */
+	if ((now > lw.turn_wake ? now - lw.turn_wake : 0) >=
+	    lw.window_turn.secs) {
+		lw.window_turn.secs = now > lw.turn_wake ? now - lw.turn_wake : 0;
 		lw.window_turn.callbacks = lw.turn_callbacks;
-		if (lw.window_turn.secs > lw.max_turn.secs)
+		if (lw.window_turn.secs >= lw.max_turn.secs)
 			lw.max_turn = lw.window_turn;
 	}
 	if (now - lw.minute_start >= LW_RECENT_S) {

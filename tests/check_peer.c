@@ -702,7 +702,9 @@ START_TEST(test_loop_watch_names_slow_read)
 
 	struct lw_stall m = loop_watch_max();
 
-	ck_assert_msg(m.secs >= 0.060, "longest %.4f s", m.secs);
+	/* spun on CLOCK_MONOTONIC, measured on libevent's cached wall
+	 * clock (coarse here: event_base_new): a few ms apart at most */
+	ck_assert_msg(m.secs >= 0.050, "longest %.4f s", m.secs);
 	ck_assert_int_eq(m.kind, LW_READ);
 	ck_assert_str_eq(loop_watch_describe(&m, what, sizeof(what)),
 	    "peer 127.0.0.2 read");
