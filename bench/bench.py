@@ -485,6 +485,8 @@ def exastyle_env(tool):
                 # Debian's /etc/exabgp/exabgp.env says user exabgp, which evbgpd honours too: its
                 # helpers could then not write their stamps into the harness's (root's) run directory
                 'exabgp_daemon_user': 'root', 'exabgp_daemon_drop': 'false'})
+    if tool == 'evbgpd':  # its "event loop:" lines (a callback over 20 ms, the worst timer delay)
+        env['exabgp_log_level'] = 'INFO'
     if tool == 'exabgp':
         env.update({'exabgp_daemon_daemonize': 'false', 'exabgp_api_respawn': 'false',
                     'exabgp_log_destination': 'stdout'})
@@ -586,7 +588,8 @@ class SinkReceiver:
                 'timer_late_ms': round(max(0.0, ka - (s.get('hold_time') or 0) / 3.0) * 1000, 1) if ka else None,
                 'est_spread_s': round(s['t_last_est'] - s['t_first_est'], 3)
                 if s.get('t_last_est') and s.get('t_first_est') else None,
-                'sessions_closed': s.get('closed'), 'notification': s.get('last_notification') or None}
+                'sessions_closed': s.get('closed'), 'notification': s.get('last_notification') or None,
+                **sink_own_share(s)}
 
 
 class BirdReceiver:
@@ -1286,6 +1289,22 @@ def run_scale_gobgp(a, peers, routes, hold=3):
 MEMBER_SCENARIOS = ('baseline', 'slow', 'flap')
 
 
+def sink_own_share(st):
+    """The sink's own share of its worst KEEPALIVE gap (evbgp-sink: how far into its poll round it
+    read that KEEPALIVE, how long the round before took), its longest poll round, where and when
+    (wall clock) the worst gap ended (to set beside evbgpd's log), and the worst KEEPALIVE lateness
+    by the kernel's arrival stamps of the reads that held them (ka_arrival_late_ms: what the sink's
+    socket received, the sink's own delays in reading it left out)."""
+    ms = lambda k: round((st.get(k) or 0) * 1000, 1)
+    arr, hold = st.get('max_keepalive_arrival_gap_s') or 0, st.get('hold_time') or 0
+    return {'ka_arrival_late_ms': round(max(0.0, arr - hold / 3.0) * 1000, 1) if arr and hold else None,
+            'sink_ka_in_round_ms': ms('max_keepalive_gap_in_round_s'),
+            'sink_ka_prev_round_ms': ms('max_keepalive_gap_prev_round_s'),
+            'sink_max_round_ms': ms('max_poll_round_s'),
+            'ka_worst_peer': st.get('max_keepalive_gap_peer') or None,
+            'ka_worst_at': st.get('max_keepalive_gap_at') or None}
+
+
 def sink_late_ms(st):
     """KEEPALIVE lateness one sink saw: its largest gap between two KEEPALIVEs - hold/3."""
     ka, hold = st.get('max_keepalive_gap_s') or 0, st.get('hold_time') or 0
@@ -1402,6 +1421,7 @@ def run_members(a, scenario, peers, routes, k, hold, slow_hold, flappers, flaps,
                 'inj_cpu_steady_s': round(cpu_steady - b_cpu, 2) if cpu_steady is not None else None,
                 'inj_rss_peak_mib': mib(e_hwm), 'inj_rss_before_mib': mib(b_rss), 'inj_rss_after_mib': mib(e_rss),
                 'timer_late_ms': max([x for x in late if x is not None], default=None),
+                **sink_own_share(max((raw[i] for i in steady), key=lambda st: sink_late_ms(st) or 0)),
                 'max_msg_gap_s': round(max(raw[i].get('max_msg_gap_s') or 0 for i in steady), 4),
                 'sessions_closed': sum(raw[i].get('closed', 0) for i in steady),
                 'reannounced': {str(i): raw[i]['reannounced'] for i in range(peers) if raw[i].get('reannounced')},
@@ -1800,16 +1820,10 @@ def run_one_try(a, what, kw):
                     warn += [l.strip() for l in f if re.search(r'warn|error|crit', l, re.I)]
             except OSError:
                 pass
-        try:  # evbgpd at INFO says at its exit how late its timers ran at most
-            with open(os.path.join(rd, 'receiver.out'), errors='replace') as f:
-                late = re.findall(r'longest timer delay seen was ([0-9.]+) ms', f.read())
-            if late:
-                rec['evbgpd_max_late_ms'] = float(late[-1])
-        except OSError:
-            pass
         if warn:
             rec['daemon_warnings'] = len(warn)
             rec['daemon_warning_first'] = warn[0][:300]
+        rec.update(evbgpd_stalls(rd))
     rec['busy_cores_before'] = quiet
     if kw.get('round'):
         rec['round'] = kw['round']
@@ -1822,6 +1836,46 @@ def run_one_try(a, what, kw):
     if rec.get('status') == 'ok' and not a.keep and rec.get('rundir'):
         shutil.rmtree(rec['rundir'], ignore_errors=True)
     return rec
+
+
+STALL_CB = re.compile(r'event loop: ([0-9.]+) ms in one callback: (.*?)(?: \(and (\d+) more over \d+ ms\))?$')
+STALL_TICK = re.compile(r'event loop: timers ran ([0-9.]+) ms late(?:; the longest callback since the last tick: '
+                        r'([0-9.]+) ms, (.*))?$')  # (.*): "WHAT; the longest turn: N ms, K callbacks"
+STALL_MAX = re.compile(r'event loop: the longest timer delay seen was ([0-9.]+) ms')
+
+
+def evbgpd_stalls(rd):
+    """What evbgpd's log says held its event loop (src/loop_watch.c, daemon.c health_cb): its
+    callbacks over 20 ms (what they were), late ticks with their cause, the worst timer delay
+    (evbgpd_max_late_ms: at INFO evbgpd logs it at its exit)."""
+    out, cbs, ticks = {}, [], []
+    try:
+        name = next(fn for fn in ('evbgpd.out', 'inject.out', 'receiver.out', 'absent')
+                    if fn == 'absent' or os.path.exists(os.path.join(rd, fn)))
+        with open(os.path.join(rd, name), errors='replace') as f:
+            for line in f:
+                line = line.rstrip()
+                m = STALL_CB.search(line)
+                if m:
+                    cbs.append('%s ms %s%s' % (m.group(1), m.group(2),
+                                              ' (+%s held back)' % m.group(3) if m.group(3) else ''))
+                    continue
+                m = STALL_TICK.search(line)
+                if m:
+                    ticks.append('%s ms late%s' % (m.group(1), ' (%s ms %s)' % (m.group(2), m.group(3))
+                                                   if m.group(2) else ''))
+                    continue
+                m = STALL_MAX.search(line)
+                if m:
+                    out['evbgpd_max_late_ms'] = float(m.group(1))
+    except OSError:
+        return out
+    if cbs:
+        out['evbgpd_slow_callbacks'] = len(cbs)
+        out['evbgpd_slow_callback_list'] = cbs[:40]
+    if ticks:
+        out['evbgpd_late_ticks_logged'] = ticks[:20]
+    return out
 
 
 def run_rounds(a, what, plan):

@@ -9,7 +9,8 @@ length, AS_PATH, community and attribute-set distributions, determinism per seed
 GoBGP variant (full MP_REACH_NLRI) and the repeated tail, damaged files, and that the
 replayer's commands carry every route with its attributes; with a build directory, that
 evbgpd accepts those commands (as a static block, `evbgpd --check`) and refuses a broken one.
-A few seconds, no network.
+Also bench.py's readers of evbgpd's stall lines and of the sink's own share of its worst
+KEEPALIVE gap. A few seconds, no network.
 """
 import collections
 import ipaddress
@@ -94,6 +95,42 @@ def members_checks(tmp):
     r = subprocess.run([sys.executable, os.path.join(HERE, 'bench.py'), 'members', '--scenarios', 'slow,fast'],
                        capture_output=True, text=True, timeout=60)
     check(r.returncode == 2 and 'baseline,slow,flap' in r.stderr, 'bench.py members refuses an unknown scenario')
+
+
+def stall_checks():
+    """bench.py reads what held evbgpd's loop from its log (the lines src/loop_watch.c and
+    daemon.c write) and the sink's own share of its worst KEEPALIVE gap from its stamp."""
+    rd = tempfile.mkdtemp(prefix='evbgp-bench-stalls-')
+    with open(os.path.join(rd, 'receiver.out'), 'w') as f:
+        f.write('2026-12-03T14:31:19.100+00:00 evbgpd[1] info: event loop: 112.5 ms in one callback: '
+                'peer 127.0.0.1 session\n'
+                '2026-12-03T14:31:19.101+00:00 evbgpd[1] warning: event loop: timers ran 73 ms late; the '
+                'longest callback since the last tick: 113 ms, peer 127.0.0.1 session; the longest turn: '
+                '113 ms, 1 callbacks\n'
+                '2026-12-03T14:31:19.200+00:00 evbgpd[1] info: event loop: 23.0 ms in one callback: helper '
+                'feed (and 4 more over 20 ms)\n'
+                '2026-12-03T14:31:19.300+00:00 evbgpd[1] info: event loop: timers ran 31 ms late\n'
+                '2026-12-03T14:31:20.000+00:00 evbgpd[1] info: event loop: the longest timer delay seen '
+                'was 73.4 ms\n')
+    st = bench.evbgpd_stalls(rd)
+    check(st.get('evbgpd_max_late_ms') == 73.4, 'stalls: the longest timer delay (%s)' % st.get('evbgpd_max_late_ms'))
+    check(st.get('evbgpd_slow_callback_list') == ['112.5 ms peer 127.0.0.1 session',
+                                                  '23.0 ms helper feed (+4 held back)'],
+          'stalls: each slow callback with what it was (%s)' % st.get('evbgpd_slow_callback_list'))
+    check(st.get('evbgpd_late_ticks_logged') == [
+        '73 ms late (113 ms peer 127.0.0.1 session; the longest turn: 113 ms, 1 callbacks)', '31 ms late'],
+        'stalls: late ticks with their cause (%s)' % st.get('evbgpd_late_ticks_logged'))
+    os.unlink(os.path.join(rd, 'receiver.out'))
+    check(bench.evbgpd_stalls(rd) == {}, 'stalls: no log, no figures')
+    os.rmdir(rd)
+    sh = bench.sink_own_share({'hold_time': 3, 'max_keepalive_arrival_gap_s': 1.0421,
+                               'max_keepalive_gap_in_round_s': 0.0012, 'max_keepalive_gap_prev_round_s': 0.0051,
+                               'max_poll_round_s': 0.0123, 'max_keepalive_gap_peer': '127.0.0.1:4242',
+                               'max_keepalive_gap_at': 1796308152.5})
+    check(sh['ka_arrival_late_ms'] == 42.1 and sh['sink_ka_in_round_ms'] == 1.2 and sh['sink_ka_prev_round_ms'] == 5.1
+          and sh['sink_max_round_ms'] == 12.3 and sh['ka_worst_peer'] == '127.0.0.1:4242',
+          'sink share: arrival lateness and the sink\'s own rounds (%s)' % sh)
+    check(bench.sink_own_share({})['ka_arrival_late_ms'] is None, 'sink share: an old sink gives none')
 
 
 def main():
@@ -210,6 +247,7 @@ def main():
         print('skip evbgpd --check (no build directory given)')
 
     members_checks(tmp)
+    stall_checks()
 
     for fn in os.listdir(tmp):
         os.unlink(os.path.join(tmp, fn))

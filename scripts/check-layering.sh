@@ -28,11 +28,11 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 
 # level part: modules
 read -r -d '' PARTS <<'EOF'
-1 base: util log wire bgp_proto family prefix lexer sockopt tag_index
+1 base: util log wire bgp_proto family prefix lexer sockopt tag_index loop_watch
 2 codec: attrs msg update update_priv bgp_attr nlri flow evpn mvpn mup srpolicy bgpls
 3 config: config config_print route_text flow_text
 4 settings: env
-4 rib: adj_rib rib_in
+4 rib: adj_rib rib_in rib_release
 4 fsm: fsm
 4 grammar: api
 4 encoders: event_encode event_encode_priv event_json event_text

@@ -848,6 +848,18 @@ peer_exabgp_name(const struct peer *p)
 	return o.p;
 }
 
+/* "event-loop longest-callback-ms 12.5 peer 192.0.2.1 pack" */
+static void
+api_status_callback(struct api_client *c, const char *key,
+    const struct lw_stall *s)
+{
+	char what[LW_WHO_LEN + 32];
+
+	replyf(c, "event-loop %s-ms %.1f %s", key, s->secs * 1000,
+	    s->secs > 0 ? loop_watch_describe(s, what, sizeof(what)) :
+	    "none");
+}
+
 static void
 exec_status(struct daemon *d, struct api_client *c, bool json)
 {
@@ -861,6 +873,8 @@ exec_status(struct daemon *d, struct api_client *c, bool json)
 		.update_groups = ug_registry_groups(d->penv.groups),
 		.helpers = daemon_helper_count(d),
 		.max_late_ms = d->health_max_late * 1000,
+		.longest_callback = loop_watch_max(),
+		.recent_callback = loop_watch_recent(),
 	};
 	double now = (double)time(NULL);
 
@@ -898,6 +912,10 @@ exec_status(struct daemon *d, struct api_client *c, bool json)
 		replyf(c, "helpers %zu", st.helpers);
 		replyf(c, "event-loop longest-timer-delay-ms %.1f",
 		    st.max_late_ms);
+		api_status_callback(c, "longest-callback",
+		    &st.longest_callback);
+		api_status_callback(c, "recent-longest-callback",
+		    &st.recent_callback);
 	}
 	for (size_t i = 0; i < d->npeers; i++)
 		free(st.peers[i].name);

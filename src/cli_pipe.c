@@ -27,6 +27,7 @@
 
 #include "evbgp/cli_pipe.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/util.h"
 
 #define CLI_PIPE_MAX_LINE	65536		/* longer: refused */
@@ -144,6 +145,7 @@ static void	out_flush(struct cli_pipe *cp);
 static void
 out_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "pipe");
 	(void)fd;
 	(void)what;
 	out_flush(arg);
@@ -294,6 +296,7 @@ cli_pipe_lines(struct cli_pipe *cp)
 static void
 more_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "pipe");
 	(void)fd;
 	(void)what;
 	cli_pipe_lines(arg);
@@ -302,6 +305,7 @@ more_cb(evutil_socket_t fd, short what, void *arg)
 static void
 in_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "pipe");
 	struct cli_pipe *cp = arg;
 	int n;
 

@@ -50,6 +50,7 @@
 
 #include "evbgp/control.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/util.h"
 
 #define CONTROL_OUT_MAX		(64u * 1024 * 1024)
@@ -305,6 +306,7 @@ control_client_resume(void *ctx)
 static void
 control_client_read_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "socket");
 	struct control_client *cl = arg;
 
 	if (!cl->paused && !evtimer_pending(cl->ev_more, NULL))
@@ -314,12 +316,14 @@ control_client_read_cb(struct bufferevent *bev, void *arg)
 static void
 control_client_more_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "socket");
 	control_client_process(arg);
 }
 
 static void
 control_client_write_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "socket");
 	struct control_client *cl = arg;
 	size_t pending = evbuffer_get_length(bufferevent_get_output(bev));
 
@@ -337,6 +341,7 @@ control_client_write_cb(struct bufferevent *bev, void *arg)
 static void
 control_client_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "socket");
 	struct control_client *cl = arg;
 
 	if (what & BEV_EVENT_EOF) {
@@ -405,6 +410,7 @@ control_client_arm_idle(struct control_client *cl, double left_s)
 static void
 control_client_idle_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "socket");
 	struct control_client *cl = arg;
 	double idle = cl->ctl->idle_ms / 1000.0;
 	double since = mono_now() - cl->active_at;
@@ -485,6 +491,7 @@ static void
 control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "socket");
 	struct control *ctl = arg;
 	struct control_client *cl;
 	struct timeval wt = { CONTROL_WRITE_TIMEOUT, 0 };
@@ -557,6 +564,7 @@ control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 static void
 control_listen_error_cb(struct evconnlistener *lev, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "socket");
 	/* EMFILE and the like: libevent retries on the next readiness */
 	log_warn("control: accept");
 }

@@ -26,6 +26,7 @@
 #include "evbgp/control.h"
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/peer.h"
 #include "evbgp/rib_release.h"
 #include "evbgp/route_text.h"
@@ -54,6 +55,7 @@ daemon_new(struct env *env, struct config *cfg, char **conf_paths,
 	event_config_free(ec);
 	if (d->base == NULL)
 		fatalx("cannot create the event loop");
+	loop_watch_init(d->base);
 	d->env = *env;
 	d->cfg = cfg;
 	d->conf_paths = conf_paths;
@@ -225,6 +227,7 @@ daemon_free_peer(struct peer *p)
 static void
 reap_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "reap");
 	struct daemon *d = arg;
 
 	for (size_t i = 0; i < d->nretired; i++)
@@ -382,6 +385,7 @@ static void
 accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "accept");
 	struct daemon *d = arg;
 	struct bgp_addr remote, local;
 	struct sockaddr_storage ss;
@@ -433,6 +437,7 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 static void
 listener_error_cb(struct evconnlistener *lev, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "accept");
 	int err = EVUTIL_SOCKET_ERROR();
 
 	/* EMFILE and friends: keep running, the listener retries */
@@ -1075,12 +1080,40 @@ drop_privileges(struct daemon *d, const char *user)
 #define HEALTH_WARN_MS		50	/* timers later than this are logged */
 #define HEALTH_WARN_EVERY_S	10
 
+/* "timers ran N ms late", and what held them (a warning, or info) */
+static void
+health_log(bool warn, double late, const struct lw_stall *held,
+    const struct lw_turn *turn)
+{
+	char cause[LW_WHO_LEN + 32], line[256];
+
+	if (held->secs > 0)
+		snprintf(line, sizeof(line), "event loop: timers ran %.0f ms "
+		    "late; the longest callback since the last tick: %.0f ms, "
+		    "%s; the longest turn: %.0f ms, %u callbacks", late * 1000,
+		    held->secs * 1000, loop_watch_describe(held, cause,
+		    sizeof(cause)), turn->secs * 1000, turn->callbacks);
+	else
+		snprintf(line, sizeof(line), "event loop: timers ran %.0f ms "
+		    "late", late * 1000);
+	if (warn)
+		log_warnx("%s", line);
+	else
+		log_info("%s", line);
+}
+
+/* late ticks under the warning: at most ten lines a second (info) */
+static struct log_limit health_info_limit;
+
 static void
 health_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "health");
 	struct daemon *d = arg;
 	double now = mono_now();
 	double late = now - d->health_last - HEALTH_TICK_MS / 1000.0;
+	struct lw_stall held;
+	struct lw_turn turn;
 
 	d->health_last = now;
 	log_repeat_tick();
@@ -1089,12 +1122,20 @@ health_cb(evutil_socket_t fd, short what, void *arg)
 		d->health_late_ticks++;
 	if (late > d->health_max_late)
 		d->health_max_late = late;
-	/* a late tick means every timer (keepalives!) was late as much */
+	/*
+	 * A late tick means every timer (keepalives!) was late as much; the
+	 * longest callback since the last tick is what held them (nothing
+	 * else runs between two ticks but callbacks and the poll).
+	 */
+	held = loop_watch_take_window();
+	turn = loop_watch_take_window_turn();
 	if (late * 1000 > HEALTH_WARN_MS &&
 	    now - d->health_warned > HEALTH_WARN_EVERY_S) {
-		log_warnx("event loop: timers ran %.0f ms late", late * 1000);
+		health_log(true, late, &held, &turn);
 		d->health_warned = now;
-	}
+	} else if (late * 1000 > LW_SLOW_MS &&
+	    log_limit_pass(&health_info_limit, 0.1, &(unsigned long){ 0 }))
+		health_log(false, late, &held, &turn);
 }
 
 static void
@@ -1112,6 +1153,7 @@ daemon_start_health(struct daemon *d)
 static void
 sig_shutdown_cb(evutil_socket_t sig, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "signal");
 	struct daemon *d = arg;
 
 	log_notice("received %s: shutting down", strsignal((int)sig));
@@ -1121,6 +1163,7 @@ sig_shutdown_cb(evutil_socket_t sig, short what, void *arg)
 static void
 sig_reload_cb(evutil_socket_t sig, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "reload");
 	struct daemon *d = arg;
 
 	/* logrotate's postrotate sends SIGUSR1: write to the new file from
@@ -1158,6 +1201,7 @@ shutdown_tell(struct daemon *d)
 static void
 exit_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "shutdown");
 	struct daemon *d = arg;
 	struct timeval last = { 0, SHUTDOWN_LAST_ANSWER_MS * 1000 };
 
@@ -1256,6 +1300,7 @@ restart_tell(struct daemon *d)
 static void
 restart_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "restart");
 	restart_tell(arg);
 }
 
@@ -1263,6 +1308,7 @@ restart_timeout_cb(evutil_socket_t fd, short what, void *arg)
 static void
 request_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "request");
 	struct daemon *d = arg;
 	unsigned req = d->requests;
 	struct timeval wait = { DAEMON_RESTART_WAIT_S, 0 };
@@ -1484,6 +1530,7 @@ daemon_free(struct daemon *d)
 	attr_table_free(d->attrs);
 	config_free(d->cfg);
 	env_free(&d->env);
+	loop_watch_init(NULL);
 	event_base_free(d->base);
 	free(d);
 }

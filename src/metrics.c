@@ -33,6 +33,7 @@
 #include "evbgp/bgp_proto.h"
 #include "evbgp/daemon.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/metrics.h"
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
@@ -178,6 +179,52 @@ sample(struct sbuf *o, const char *name, double v, ...)
 		sbuf_printf(o, " %lld\n", (long long)v);
 	else
 		sbuf_printf(o, " %.17g\n", v);
+}
+
+/*
+ * What held the event loop (loop_watch.h): the longest callback since the
+ * start and in the last minute, with its kind and subject (a peer's
+ * address, a helper's name), and the callbacks longer than LW_SLOW_MS.
+ */
+static void
+loop_stall_sample(struct sbuf *o, const char *name, const struct lw_stall *s)
+{
+	if (s->secs > 0)
+		sample(o, name, s->secs, "kind", loop_watch_kind_name(s->kind),
+		    "subject", s->who, NULL);
+}
+
+static void
+loop_metrics(struct sbuf *o)
+{
+	struct lw_stall max = loop_watch_max(), recent = loop_watch_recent();
+
+	family(o, "evbgp_event_loop_callback_max_seconds", "gauge", "The "
+	    "longest callback of the event loop since the start, by what it "
+	    "was (kind: read, write, pack, timer, session, helper, control, "
+	    "daemon; subject: the peer or helper).");
+	loop_stall_sample(o, "evbgp_event_loop_callback_max_seconds", &max);
+	family(o, "evbgp_event_loop_callback_recent_max_seconds", "gauge",
+	    "The longest callback of the event loop in the last minute "
+	    "(about), by what it was.");
+	loop_stall_sample(o, "evbgp_event_loop_callback_recent_max_seconds",
+	    &recent);
+	family(o, "evbgp_event_loop_slow_callbacks_total", "counter",
+	    "Callbacks of the event loop that held it longer than 20 ms, by "
+	    "kind.");
+	for (int k = 0; k < LW_NKINDS; k++)
+		sample(o, "evbgp_event_loop_slow_callbacks_total",
+		    (double)loop_watch_slow_count(k), "kind",
+		    loop_watch_kind_name(k), NULL);
+	family(o, "evbgp_event_loop_turn_max_seconds", "gauge", "The longest "
+	    "turn of the event loop since the start: the callbacks run after "
+	    "one wake-up, back to back (timers wait for all of them).");
+	sample(o, "evbgp_event_loop_turn_max_seconds", loop_watch_max_turn().secs,
+	    NULL);
+	family(o, "evbgp_event_loop_callbacks_total", "counter", "Callbacks "
+	    "the event loop ran.");
+	sample(o, "evbgp_event_loop_callbacks_total",
+	    (double)loop_watch_callbacks(), NULL);
 }
 
 static const char *const state_names[ST_MAX] = {
@@ -503,6 +550,7 @@ render_process(struct daemon *d, const struct metrics *m, struct sbuf *o)
 	    "the event loop more than 50 ms late.");
 	sample(o, "evbgp_event_loop_late_ticks_total",
 	    (double)d->health_late_ticks, NULL);
+	loop_metrics(o);
 	if (m != NULL) {
 		family(o, "evbgp_metrics_connections", "gauge", "HTTP "
 		    "connections open to this endpoint.");
@@ -538,6 +586,7 @@ metrics_render(struct daemon *d, const struct metrics *m, struct sbuf *o)
 static void
 metrics_request_cb(struct evhttp_request *req, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "metrics");
 	struct metrics *m = arg;
 	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(
 	    req));
@@ -606,6 +655,7 @@ metrics_sweep(struct metrics *m)
 static void
 metrics_sweep_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_CONTROL, "metrics");
 	metrics_sweep(arg);
 }
 

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -30,6 +31,7 @@
 
 #include "evbgp/bgp_proto.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/peer.h"
 #include "evbgp/rib_in.h"
 #include "evbgp/rib_release.h"
@@ -55,6 +57,17 @@
 #define PEER_PACK_BUDGET	(32u * 1024)
 /* unsent bytes the kernel may hold for us (the same reason) */
 #define PEER_KERNEL_UNSENT	(128u * 1024)
+/*
+ * For the last PEER_KA_QUIET_MS before a KEEPALIVE is due the output and
+ * the kernel's unsent share are refilled to PEER_OUT_QUIET only: what was
+ * ahead drains meanwhile, and the KEEPALIVE goes out behind ~32 KiB
+ * instead of ~200 (at a reader's few MB/s, 10 ms instead of 40-50; the
+ * throughput is the receiver's window's, which stays full).
+ */
+#define PEER_KA_QUIET_MS	200
+#define PEER_OUT_QUIET		(16u * 1024)
+
+static void	out_chunk_update(struct peer *);
 #define CONNECT_TIMEOUT_S	10
 #define CONNECT_RETRY_MIN_MS	1000
 #define CONNECT_RETRY_MAX_MS	30000
@@ -268,6 +281,7 @@ jitter_ms(unsigned ms)
 static void
 hold_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_TIMER, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 
 	/* hold_restart() only noted the messages since it armed us: the
@@ -290,24 +304,41 @@ hold_cb(evutil_socket_t fd, short what, void *arg)
 static void
 keepalive_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_TIMER, ((struct peer *)arg)->name);
 	fsm_dispatch(&((struct peer *)arg)->fsm, EV_KEEPALIVE_EXPIRES);
+}
+
+/* The KEEPALIVE timer was armed or fired: the next is due in an interval
+ * (the quiet window before it, out_chunk_update, starts from this). */
+static void
+ka_schedule(struct peer *p)
+{
+	struct timeval tv;
+
+	p->ka_due = p->neg.keepalive > 0 &&
+	    event_base_gettimeofday_cached(p->env->base, &tv) == 0 ?
+	    (double)tv.tv_sec + tv.tv_usec / 1e6 + p->neg.keepalive : 0;
+	out_chunk_update(p);
 }
 
 static void
 connect_retry_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_TIMER, ((struct peer *)arg)->name);
 	fsm_dispatch(&((struct peer *)arg)->fsm, EV_CONNECT_RETRY_EXPIRES);
 }
 
 static void
 idle_hold_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_TIMER, ((struct peer *)arg)->name);
 	peer_start(arg);
 }
 
 static void
 more_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_READ, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 
 	if (p->bev != NULL)
@@ -348,6 +379,7 @@ rx_resume(struct peer *p)
 static void
 rx_resume_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_READ, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 	struct timeval tv = { 0, RX_PAUSE_POLL_MS * 1000 };
 
@@ -398,6 +430,7 @@ static void	peer_kick_as(struct peer *, bool);
 static void
 kick_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_PACK, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 
 	peer_kick_as(p, !p->wake_only);
@@ -508,8 +541,36 @@ peer_out_len(const struct peer *p)
 }
 
 /*
+ * The output's size for now (p->out_chunk): PEER_OUT_QUIET in the last
+ * PEER_KA_QUIET_MS before a KEEPALIVE is due, the kernel's unsent share
+ * as small then; else PEER_OUT_CHUNK. The loop's cached time: no clock
+ * read.
+ */
+static void
+out_chunk_update(struct peer *p)
+{
+	struct timeval tv;
+	bool quiet;
+	int fd;
+
+	if (p->ka_due <= 0 ||
+	    event_base_gettimeofday_cached(p->env->base, &tv) != 0)
+		quiet = false;
+	else
+		quiet = p->ka_due - ((double)tv.tv_sec + tv.tv_usec / 1e6) <
+		    PEER_KA_QUIET_MS / 1000.0;
+	p->out_chunk = quiet ? PEER_OUT_QUIET : PEER_OUT_CHUNK;
+	if (quiet == p->ka_quiet || p->bev == NULL)
+		return;
+	p->ka_quiet = quiet;
+	if ((fd = bufferevent_getfd(p->bev)) != -1)
+		(void)sockopt_notsent_lowat(fd, quiet ? PEER_OUT_QUIET :
+		    PEER_KERNEL_UNSENT);
+}
+
+/*
  * Move whole messages from the backlog to the output until it holds
- * PEER_OUT_CHUNK. The backlog starts at a message boundary and only whole
+ * p->out_chunk (PEER_OUT_CHUNK, less before a KEEPALIVE). The backlog starts at a message boundary and only whole
  * messages move, so the output always ends at one: a KEEPALIVE or
  * NOTIFICATION appended there is never inside an UPDATE.
  */
@@ -521,10 +582,11 @@ out_refill(struct peer *p)
 
 	if (p->bev == NULL)
 		return;
+	out_chunk_update(p);
 	out = bufferevent_get_output(p->bev);
 	have = evbuffer_get_length(out);
 	bulk = evbuffer_get_length(p->out_bulk);
-	while (have + take < PEER_OUT_CHUNK && take < bulk) {
+	while (have + take < p->out_chunk && take < bulk) {
 		struct evbuffer_ptr pos;
 		uint8_t lenb[2];
 
@@ -568,7 +630,7 @@ peer_send(struct peer *p, const uint8_t *msg, size_t len)
 		return -1;
 	if (!urgent && (evbuffer_get_length(p->out_bulk) > 0 ||
 	    evbuffer_get_length(bufferevent_get_output(p->bev)) >=
-	    PEER_OUT_CHUNK))
+	    p->out_chunk))
 		rc = evbuffer_add(p->out_bulk, msg, len);
 	else
 		rc = bufferevent_write(p->bev, msg, len);
@@ -595,6 +657,9 @@ peer_send_keepalive(struct peer *p)
 	wbuf_init(&w, buf, sizeof(buf));
 	keepalive_encode(&w);
 	peer_send(p, w.buf, w.len);
+	/* out: the quiet window ends, the output fills up again behind it */
+	if (p->fsm.state == ST_ESTABLISHED)
+		ka_schedule(p);
 }
 
 static size_t	peer_max_msg(const struct peer *);
@@ -665,6 +730,7 @@ closing_done(struct bufferevent *bev, const struct peer_env *env)
 static void
 closing_write_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_SESSION, NULL);
 	if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
 		return;
 	closing_done(bev, arg);
@@ -673,6 +739,7 @@ closing_write_cb(struct bufferevent *bev, void *arg)
 static void
 closing_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	LOOP_WATCH(LW_SESSION, NULL);
 	/* error or timeout while flushing: give up on the last bytes */
 	closing_done(bev, arg);
 }
@@ -735,6 +802,20 @@ peer_conn_ready(struct peer *p)
 	if (fd != -1 && sockopt_notsent_lowat(fd, PEER_KERNEL_UNSENT) == -1)
 		log_peer(LOG_DEBUG, p->logname, "TCP_NOTSENT_LOWAT: %s",
 		    strerror(errno));
+	/*
+	 * Without it Nagle holds a KEEPALIVE (19 bytes, less than a segment)
+	 * until the peer acknowledges what is in flight, and a receiver
+	 * delays its ACK up to 40 ms: KEEPALIVEs 40 ms late to every busy
+	 * reader (bench/README.md). Our writes are whole messages in
+	 * batches, so small segments are rare anyway.
+	 */
+	if (fd != -1 && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+	    sizeof(int)) == -1)
+		log_peer(LOG_DEBUG, p->logname, "TCP_NODELAY: %s",
+		    strerror(errno));
+	p->ka_due = 0;
+	p->ka_quiet = false;
+	p->out_chunk = PEER_OUT_CHUNK;
 	bufferevent_setcb(p->bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
 	bufferevent_setwatermark(p->bev, EV_READ, BGP_HEADER_LEN, 0);
 	bufferevent_setwatermark(p->bev, EV_WRITE, PEER_OUT_REFILL, 0);
@@ -993,8 +1074,9 @@ peer_copy_log(struct peer *p)
 	const uint8_t *msg;
 	size_t len, announced, withdrawn;
 
+	out_chunk_update(p);
 	while (p->bev != NULL) {
-		if (peer_out_len(p) >= PEER_OUT_CHUNK) {
+		if (peer_out_len(p) >= p->out_chunk) {
 			p->out_blocked = true;	/* the write callback */
 			return false;
 		}
@@ -1722,12 +1804,14 @@ peer_read_batch(struct peer *p)
 static void
 peer_read_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_READ, ((struct peer *)arg)->name);
 	peer_read_messages(arg);
 }
 
 static void
 peer_write_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_WRITE, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 
 	out_refill(p);
@@ -1744,6 +1828,7 @@ peer_write_cb(struct bufferevent *bev, void *arg)
 static void
 peer_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	LOOP_WATCH(LW_SESSION, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 	int err = EVUTIL_SOCKET_ERROR();
 
@@ -1848,6 +1933,7 @@ coll_resolve(struct peer *p)
 static void
 coll_read_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_SESSION, ((struct peer *)arg)->name);
 	struct peer *p = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	uint8_t hdr[BGP_HEADER_LEN], type;
@@ -1885,6 +1971,7 @@ coll_read_cb(struct bufferevent *bev, void *arg)
 static void
 coll_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	LOOP_WATCH(LW_SESSION, ((struct peer *)arg)->name);
 	coll_drop(arg, false);
 }
 
@@ -2256,6 +2343,7 @@ peer_enter(void *ctx, enum fsm_state from, enum fsm_state to,
 			event_assign(p->t_keepalive, p->env->base, -1,
 			    EV_PERSIST, keepalive_cb, p);
 			event_add(p->t_keepalive, &tv);
+			ka_schedule(p);
 		}
 		break;
 	case ST_ESTABLISHED:
@@ -2321,6 +2409,7 @@ peer_new(const struct peer_env *env, const struct cfg_neighbor *cfg,
 	fsm_init(&p->fsm, &peer_fsm_ops, p);
 	p->t_hold = evtimer_new(base, hold_cb, p);
 	p->t_keepalive = event_new(base, -1, EV_PERSIST, keepalive_cb, p);
+	p->out_chunk = PEER_OUT_CHUNK;
 	p->t_connect_retry = evtimer_new(base, connect_retry_cb, p);
 	p->t_idle_hold = evtimer_new(base, idle_hold_cb, p);
 	p->t_more = evtimer_new(base, more_cb, p);

@@ -8,6 +8,7 @@
 
 #include "evbgp/adj_rib.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/rib_release.h"
 #include "evbgp/util.h"
 
@@ -66,6 +67,7 @@ release_chunk(struct rib_release *r)
 static void
 slice_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_DAEMON, "adj-rib-release");
 	struct rib_release *r = arg;
 	uint64_t end = r->fixed ? 0 : mono_us() + RIB_RELEASE_SLICE_US;
 

@@ -482,6 +482,19 @@ show_json_send(struct api_client *c, json_object *o)
 	json_object_put(o);
 }
 
+/* KEY-ms (one decimal) and KEY: "peer 192.0.2.1 pack" ("" for none) */
+static void
+show_json_callback(json_object *o, const char *key, const struct lw_stall *s)
+{
+	char name[64], ms[32], what[LW_WHO_LEN + 32];
+
+	snprintf(name, sizeof(name), "%s-ms", key);
+	snprintf(ms, sizeof(ms), "%.1f", s->secs * 1000);
+	json_object_object_add(o, name, json_object_new_double_s(s->secs * 1000,
+	    ms));
+	show_json_str(o, key, loop_watch_describe(s, what, sizeof(what)));
+}
+
 void
 api_show_status_json(struct api_client *c, const struct api_status *st)
 {
@@ -512,6 +525,10 @@ api_show_status_json(struct api_client *c, const struct api_status *st)
 	snprintf(late, sizeof(late), "%.1f", st->max_late_ms);
 	json_object_object_add(o, "event-loop-longest-timer-delay-ms",
 	    json_object_new_double_s(st->max_late_ms, late));
+	show_json_callback(o, "event-loop-longest-callback",
+	    &st->longest_callback);
+	show_json_callback(o, "event-loop-recent-longest-callback",
+	    &st->recent_callback);
 	show_json_send(c, o);
 }
 

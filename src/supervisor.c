@@ -51,6 +51,7 @@
 #include <event2/event.h>
 
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/supervisor.h"
 #include "evbgp/util.h"
 
@@ -447,6 +448,7 @@ sup_check_stopped(struct sup *s)
 static void
 sup_stopped_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, NULL);
 	struct sup *s = arg;
 
 	sup_enter(s);
@@ -486,6 +488,7 @@ status_str(int status, char *buf, size_t len)
 static void
 sup_sigchld_cb(evutil_socket_t sig, short what, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, NULL);
 	struct sup *s = arg;
 	struct sup_helper *h;
 	char buf[64];
@@ -674,6 +677,7 @@ helper_schedule_start(struct sup_helper *h, unsigned ms)
 static void
 helper_respawn_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, ((struct sup_helper *)arg)->proc.name);
 	struct sup_helper *h = arg;
 	struct sup *s = h->sup;
 
@@ -908,6 +912,7 @@ stage_add(struct sup_helper *h, const char *data, size_t len)
 static void
 helper_flush_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, ((struct sup_helper *)arg)->proc.name);
 	struct sup_helper *h = arg;
 	struct sup *s = h->sup;
 
@@ -1019,6 +1024,7 @@ sup_err_free(struct sup_err *e, bool drain)
 static void
 sup_err_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, ((struct sup_err *)arg)->name);
 	struct sup_err *e = arg;
 
 	(void)bev;
@@ -1029,6 +1035,7 @@ sup_err_cb(struct bufferevent *bev, void *arg)
 static void
 sup_err_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, ((struct sup_err *)arg)->name);
 	(void)bev;
 	(void)what;
 	sup_err_free(arg, false);
@@ -1206,6 +1213,7 @@ helper_stop(struct sup_helper *h, enum sup_why why)
 static void
 helper_kill_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, ((struct sup_helper *)arg)->proc.name);
 	struct sup_helper *h = arg;
 	struct sup *s = h->sup;
 	const struct sup_settings *set = &s->set;
@@ -1437,6 +1445,7 @@ helper_deliver(struct sup_helper *h)
 static void
 helper_deliver_cb(evutil_socket_t fd, short what, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, ((struct sup_helper *)arg)->proc.name);
 	struct sup_helper *h = arg;
 	struct sup *s = h->sup;
 
@@ -1448,6 +1457,7 @@ helper_deliver_cb(evutil_socket_t fd, short what, void *arg)
 static void
 helper_read_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, ((struct sup_helper *)arg)->proc.name);
 	struct sup_helper *h = arg;
 	struct sup *s = h->sup;
 
@@ -1462,6 +1472,7 @@ helper_read_cb(struct bufferevent *bev, void *arg)
 static void
 helper_read_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, ((struct sup_helper *)arg)->proc.name);
 	struct sup_helper *h = arg;
 	struct sup *s = h->sup;
 
@@ -1484,6 +1495,7 @@ helper_read_event_cb(struct bufferevent *bev, short what, void *arg)
 static void
 helper_write_cb(struct bufferevent *bev, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, ((struct sup_helper *)arg)->proc.name);
 	struct sup_helper *h = arg;
 	struct sup *s = h->sup;
 
@@ -1507,6 +1519,7 @@ helper_write_cb(struct bufferevent *bev, void *arg)
 static void
 helper_write_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	LOOP_WATCH(LW_HELPER, ((struct sup_helper *)arg)->proc.name);
 	struct sup_helper *h = arg;
 	struct sup *s = h->sup;
 	int err = EVUTIL_SOCKET_ERROR();

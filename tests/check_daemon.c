@@ -26,6 +26,7 @@
 #include "evbgp/daemon.h"
 #include "evbgp/env.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
 #include "evbgp/update.h"
@@ -653,6 +654,86 @@ START_TEST(test_watchdog_default_name)
 }
 END_TEST
 
+/* A callback that holds the loop 150 ms, as a stuck one would: the next
+ * 50 ms health tick is at least 100 ms late. */
+static void
+stall_cb(evutil_socket_t fd, short what, void *arg)
+{
+	LOOP_WATCH(LW_CONTROL, "stall-test");
+	double until = mono_now() + 0.150;
+
+	while (mono_now() < until)	/* spin on the clock, not a sleep */
+		;
+	(*(int *)arg)++;
+}
+
+/*
+ * What held the loop is named: a callback holding a running daemon's loop
+ * 150 ms makes the health tick late; the warning names it (kind and
+ * subject), and `status` (text and JSON) gives it as the longest.
+ */
+START_TEST(test_stall_named)
+{
+	static const char conf[] = "neighbor 127.0.0.2 {\n"
+	    "	router-id 10.0.0.1;\n"
+	    "	local-address 127.0.0.1;\n"
+	    "	local-as 65001;\n"
+	    "	peer-as 65001;\n"
+	    "	passive;\n"
+	    "	family { ipv4 unicast; }\n"
+	    "}\n";
+	struct harness h;
+	struct answers ans;
+	struct line_client ctl;
+	struct line_handler lh;
+	struct timeval now = { 0, 0 };
+	char logpath[128], text[8192];
+	const char *out;
+	size_t n = 0;
+	FILE *f;
+	int ran = 0;
+
+	harness_dir(&h);
+	snprintf(logpath, sizeof(logpath), "%s/evbgpd.log", h.dir);
+	log_init(true, LOG_DEST_FILE, LOG_INFO, logpath);
+	harness_start(&h, conf);
+	/* a tick or two first: the health timer runs */
+	for (double end = mono_now() + 0.2; mono_now() < end;)
+		event_base_loop(h.d->base, EVLOOP_ONCE);
+	event_base_once(h.d->base, -1, EV_TIMEOUT, stall_cb, &ran, &now);
+	for (double end = mono_now() + WAIT_S; mono_now() < end &&
+	    (ran == 0 || h.d->health_late_ticks == 0);)
+		event_base_loop(h.d->base, EVLOOP_ONCE);
+	ck_assert_int_eq(ran, 1);
+	ck_assert_uint_ge(h.d->health_late_ticks, 1);
+	log_close();
+	log_init(false, LOG_DEST_STDERR, LOG_ERR, NULL);
+	ck_assert_ptr_nonnull(f = fopen(logpath, "r"));
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(logpath);
+	ck_assert_msg(strstr(text, "warning: event loop: timers ran ") != NULL &&
+	    strstr(text, "ms, control stall-test; the longest turn: ") != NULL,
+	    "%s", text);
+	ck_assert_msg(strstr(text, "info: event loop: ") != NULL &&
+	    strstr(text, " ms in one callback: control stall-test") != NULL,
+	    "%s", text);
+
+	ctl_client(&ctl, &ans);
+	out = command(&h, &ctl, &ans, "status");
+	ck_assert_msg(strstr(out, "event-loop longest-callback-ms ") != NULL &&
+	    strstr(out, " control stall-test\n") != NULL, "%s", out);
+	out = command(&h, &ctl, &ans, "status json");
+	ck_assert_msg(strstr(out, "\"event-loop-longest-callback\":"
+	    "\"control stall-test\"") != NULL, "%s", out);
+	api_exec_handler(h.d, &lh);
+	lh.release(lh.arg, &ctl);
+	sbuf_free(&ans.text);
+	harness_free(&h);
+}
+END_TEST
+
 /* Run the loop until the peer leaves Established (bounded). */
 static void
 wait_not_established(struct harness *h)
@@ -888,6 +969,7 @@ daemon_suite(void)
 	tcase_add_test(tc, test_watchdog_default_name);
 	tcase_add_test(tc, test_show_neighbor_history);
 	tcase_add_test(tc, test_show_neighbor_tcp_error);
+	tcase_add_test(tc, test_stall_named);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,8 +7,11 @@
  * callbacks: state changes, messages only of the wanted types, reading
  * paused until the owner is ready, connections flushing after close.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <check.h>
 #include <inttypes.h>
@@ -24,6 +27,7 @@
 #include "evbgp/bgp_proto.h"
 #include "evbgp/config.h"
 #include "evbgp/log.h"
+#include "evbgp/loop_watch.h"
 #include "evbgp/msg.h"
 #include "evbgp/peer.h"
 #include "evbgp/update.h"
@@ -78,6 +82,11 @@ struct fake {
 	struct record	 rec[REC_MAX];
 	size_t		 nrec;
 	int		 flushing;	/* closing(false) minus closing(true) */
+	double		 update_spin_s;	/* hold the loop this long per UPDATE */
+	/* KEEPALIVEs sent while UPDATEs were queued, and the most bytes
+	 * ahead of one (the output and the kernel's unsent) */
+	int		 ka_with_backlog;
+	size_t		 ka_worst_ahead;
 };
 
 static struct record *
@@ -114,6 +123,31 @@ fake_message(void *arg, struct peer *p, enum peer_dir dir, const uint8_t *msg,
 	r->dir = dir;
 	r->type = msg[18];
 	r->decoded = upd != NULL;
+	if (dir == PEER_SENT && msg[18] == BGP_MSG_KEEPALIVE && p->bev != NULL &&
+	    peer_state(p) == ST_ESTABLISHED &&
+	    (evbuffer_get_length(p->out_bulk) > 0 ||
+	    adj_rib_pending(p->rib_out))) {
+		struct fake *f = arg;
+		size_t ahead = evbuffer_get_length(bufferevent_get_output(
+		    p->bev)) - len;
+		int unsent = 0;
+
+		/* peer_send reports it queued, not written: ahead of it are
+		 * the output and what the kernel has not sent */
+		if (ioctl(bufferevent_getfd(p->bev), SIOCOUTQNSD, &unsent) == 0 &&
+		    unsent > 0)
+			ahead += (size_t)unsent;
+		f->ka_with_backlog++;
+		if (ahead > f->ka_worst_ahead)
+			f->ka_worst_ahead = ahead;
+	}
+	if (msg[18] == BGP_MSG_UPDATE && ((struct fake *)arg)->update_spin_s > 0) {
+		/* a slow owner: spin on the clock, not a sleep */
+		double until = mono_now() + ((struct fake *)arg)->update_spin_s;
+
+		while (mono_now() < until)
+			;
+	}
 }
 
 static bool
@@ -641,6 +675,41 @@ START_TEST(test_only_wanted_messages_reported)
 	send_raw(&h, buf, n, false);
 	ck_assert_uint_eq(h.p->stats.recv[BGP_MSG_UPDATE], 2);
 	ck_assert_uint_eq(fake_msgs(&h.f, PEER_RECEIVED, BGP_MSG_UPDATE), 1);
+	harness_free(&h);
+}
+END_TEST
+
+/*
+ * What held the loop is named: an owner that takes 60 ms over an UPDATE
+ * makes the peer's read callback the longest, under the peer's address
+ * (loop_watch, the health line and `status` report it).
+ */
+START_TEST(test_loop_watch_names_slow_read)
+{
+	struct harness h;
+	uint8_t buf[256];
+	size_t n;
+	char what[128];
+
+	harness_init_wanting(&h, PEER_MSG_BIT(BGP_MSG_UPDATE), 0);
+	establish(&h, false, false);
+	expect_initial_routes(&h);
+	loop_watch_init(h.f.base);
+	h.f.update_spin_s = 0.060;
+	n = test_update(buf, sizeof(buf));
+	send_raw(&h, buf, n, false);
+	ck_assert_uint_eq(fake_msgs(&h.f, PEER_RECEIVED, BGP_MSG_UPDATE), 1);
+
+	struct lw_stall m = loop_watch_max();
+
+	/* spun on CLOCK_MONOTONIC, measured on libevent's cached wall
+	 * clock (coarse here: event_base_new): a few ms apart at most */
+	ck_assert_msg(m.secs >= 0.050, "longest %.4f s", m.secs);
+	ck_assert_int_eq(m.kind, LW_READ);
+	ck_assert_str_eq(loop_watch_describe(&m, what, sizeof(what)),
+	    "peer 127.0.0.2 read");
+	ck_assert_uint_eq(loop_watch_slow_count(LW_READ), 1);
+	loop_watch_init(NULL);
 	harness_free(&h);
 }
 END_TEST
@@ -1177,6 +1246,12 @@ struct slow_reader {
 	uint64_t	 ka_sent_seen;	/* the peer's KEEPALIVE counter */
 	uint64_t	 worst_behind;	/* bytes between queueing and arrival */
 	bool		 eof;
+	size_t		 per_tick;	/* bytes read per tick; 0: SLOW_READ */
+	uint8_t		 hold;		/* offered; 0: SLOW_HOLD_S */
+	int		 rcvbuf;	/* 0: SLOW_RCVBUF */
+	/* what was ahead of each KEEPALIVE when the peer queued it: its
+	 * output and the kernel's unsent bytes (fake_message, SENT) */
+	size_t		 worst_ahead;
 };
 
 static size_t
@@ -1261,7 +1336,7 @@ slow_tick(evutil_socket_t fd, short what, void *arg)
 		ck_assert_uint_lt(r->nka_queued, 16);
 		r->ka_queued_at[r->nka_queued++] = r->bytes;
 	}
-	slow_read(r, SLOW_READ);
+	slow_read(r, r->per_tick ? r->per_tick : SLOW_READ);
 	/* keep the peer's own hold timer happy */
 	if (r->est_at > 0 && mono_now() - r->our_ka > 1.0) {
 		remote_keepalive(ka, sizeof(ka));
@@ -1269,6 +1344,160 @@ slow_tick(evutil_socket_t fd, short what, void *arg)
 		r->our_ka = mono_now();
 	}
 }
+
+/*
+ * A peer Established over loopback TCP with a slow reader (r: its
+ * per_tick and hold, zero for the defaults, are kept), and `routes` routes
+ * with a MED each in its Adj-RIB-Out, the kick to pack them scheduled.
+ */
+static void
+slow_setup(struct harness *h, struct slow_reader *r, uint32_t routes)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	int lfd, dfd, rcv = SLOW_RCVBUF;
+	struct bufferevent *bev;
+	struct bgp_addr local;
+	uint8_t buf[256];
+	size_t n, per_tick = r->per_tick;
+	uint8_t hold = r->hold;
+	int rcvbuf = r->rcvbuf;
+	double deadline;
+
+	memset(h, 0, sizeof(*h));
+	fake_init(&h->f);
+	h->cfg = config_parse(conf_text, "test.conf", (char[256]){ 0 }, 256);
+	ck_assert_ptr_nonnull(h->cfg);
+	h->p = peer_new(&h->f.env, &h->cfg->neighbors[0], NULL);
+	h->p->admin_down = true;
+
+	/* a loopback connection on an ephemeral port */
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(lfd, 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(lfd, 1), 0);
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sin, &sl), 0);
+	memset(r, 0, sizeof(*r));
+	r->per_tick = per_tick;
+	r->hold = hold;
+	r->rcvbuf = rcvbuf;
+	if (rcvbuf > 0)
+		rcv = rcvbuf;
+	r->h = h;
+	r->fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(r->fd, 0);
+	/* before connect, so that the window is small from the start */
+	ck_assert_int_eq(setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &rcv,
+	    sizeof(rcv)), 0);
+	ck_assert_int_eq(connect(r->fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	dfd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(dfd, 0);
+	close(lfd);
+	evutil_make_socket_nonblocking(dfd);
+	evutil_make_socket_nonblocking(r->fd);
+	bev = bufferevent_socket_new(h->f.base, dfd, BEV_OPT_CLOSE_ON_FREE);
+	ck_assert_ptr_nonnull(bev);
+	addr_parse("127.0.0.1", &local);
+	peer_accept_bev(h->p, bev, &local);
+
+	/* OPEN (hold time SLOW_HOLD_S) and KEEPALIVE: Established */
+	n = remote_open(buf, sizeof(buf), 65002);
+	buf[22] = 0;
+	buf[23] = r->hold ? r->hold : SLOW_HOLD_S;
+	n += remote_keepalive(buf + n, sizeof(buf) - n);
+	ck_assert_int_eq(write(r->fd, buf, n), (int)n);
+	deadline = mono_now() + 20;
+	while (peer_state(h->p) != ST_ESTABLISHED && mono_now() < deadline) {
+		event_base_loop(h->f.base, EVLOOP_NONBLOCK);
+		slow_read(r, sizeof(r->buf));
+	}
+	ck_assert_int_eq(peer_state(h->p), ST_ESTABLISHED);
+	ck_assert_uint_eq(h->p->neg.hold_time, r->hold ? r->hold : SLOW_HOLD_S);
+	r->est_at = r->last_ka = r->our_ka = mono_now();
+	r->ka_sent_seen = h->p->stats.sent[BGP_MSG_KEEPALIVE];
+
+	/* megabytes of UPDATEs: one route each (unique MED) */
+	for (uint32_t i = 0; i < routes; i++) {
+		struct attrs a;
+		const struct attr_set *ia;
+		struct prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
+
+		attrs_init(&a);
+		a.has = ATTR_HAS_ORIGIN | ATTR_HAS_AS_PATH | ATTR_HAS_NEXT_HOP |
+		    ATTR_HAS_MED;
+		addr_parse("192.0.2.1", &a.nexthop);
+		a.med = i;
+		ia = attrs_intern(h->f.attrs, &a);
+		attrs_free(&a);
+		pfx.b[0] = 10;
+		pfx.b[1] = (uint8_t)(i >> 16);
+		pfx.b[2] = (uint8_t)(i >> 8);
+		pfx.b[3] = (uint8_t)i;
+		adj_rib_announce(h->p->rib_out, FAM_IPV4_UNICAST, &pfx, 0, ia);
+		attrs_unref(ia);
+	}
+	peer_schedule_kick(h->p);
+}
+
+/*
+ * The quiet window before a KEEPALIVE: for PEER_KA_QUIET_MS (200 ms)
+ * before one is due the output and the kernel's unsent share are kept
+ * to 16 KiB each, so that it is queued behind tens of KiB, not behind a
+ * full 64 KiB output chunk and the kernel's 128 KiB share (~200 KiB: at
+ * a busy reader's few MB/s, 40-50 ms late; bench/README.md). A reader of
+ * 6.4 MB/s at most (64 KiB per 10 ms through a 64 KiB receive buffer),
+ * slower than the packer, hold time 3 s (a KEEPALIVE every second); at
+ * each KEEPALIVE queued while UPDATEs wait, what is ahead of it in the
+ * output and unsent in the kernel, in bytes (a busy machine slows both
+ * sides alike: the window drains ~160 KiB in 200 ms at 800 KB/s). And
+ * TCP_NODELAY is set on the session's socket.
+ */
+START_TEST(test_keepalive_quiet_window)
+{
+	struct harness h;
+	struct slow_reader r = { .per_tick = 64 * 1024, .hold = 3,
+	    .rcvbuf = 64 * 1024 };
+	struct timeval tick = { 0, SLOW_TICK_MS * 1000 };
+	struct event *t;
+	double deadline;
+
+	slow_setup(&h, &r, 300000);
+	/* and no Nagle: a KEEPALIVE behind unacknowledged data would wait
+	 * for the reader's delayed ACK (40 ms) */
+	{
+		int on = 0;
+		socklen_t ol = sizeof(on);
+
+		ck_assert_int_eq(getsockopt(bufferevent_getfd(h.p->bev),
+		    IPPROTO_TCP, TCP_NODELAY, &on, &ol), 0);
+		ck_assert_int_eq(on, 1);
+	}
+	h.p->want[PEER_SENT] = PEER_MSG_BIT(BGP_MSG_KEEPALIVE);
+	t = event_new(h.f.base, -1, EV_PERSIST, slow_tick, &r);
+	event_add(t, &tick);
+	deadline = mono_now() + 60;
+	while (h.f.ka_with_backlog < 2 && !r.eof &&
+	    peer_state(h.p) == ST_ESTABLISHED && mono_now() < deadline &&
+	    (adj_rib_pending(h.p->rib_out) || peer_queued(h.p) > 0))
+		event_base_loop(h.f.base, EVLOOP_ONCE);
+	event_free(t);
+	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
+	ck_assert_msg(h.f.ka_with_backlog >= 2, "%d KEEPALIVEs with UPDATEs "
+	    "queued (%" PRIu64 " bytes read in %.1f s)", h.f.ka_with_backlog,
+	    r.bytes, mono_now() - r.est_at);
+	/* 16 KiB of output and 16 KiB unsent, a message over each: 16-33
+	 * KiB measured; without the window the whole 64 KiB output chunk
+	 * (65.5 KiB measured) and whatever the kernel's 128 KiB share held */
+	ck_assert_msg(h.f.ka_worst_ahead <= 48 * 1024, "a KEEPALIVE queued "
+	    "behind %zu bytes (output and unsent)", h.f.ka_worst_ahead);
+	close(r.fd);
+	harness_free(&h);
+}
+END_TEST
 
 /*
  * A KEEPALIVE goes out ahead of queued UPDATEs: the peer has megabytes of
@@ -1282,90 +1511,12 @@ slow_tick(evutil_socket_t fd, short what, void *arg)
 START_TEST(test_keepalive_ahead_of_updates)
 {
 	struct harness h;
-	struct slow_reader r;
-	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
-	int lfd, dfd, rcv = SLOW_RCVBUF;
-	struct bufferevent *bev;
-	struct bgp_addr local;
+	struct slow_reader r = { 0 };
 	struct timeval tick = { 0, SLOW_TICK_MS * 1000 };
 	struct event *t;
-	uint8_t buf[256];
-	size_t n;
 	double deadline;
 
-	memset(&h, 0, sizeof(h));
-	fake_init(&h.f);
-	h.cfg = config_parse(conf_text, "test.conf", (char[256]){ 0 }, 256);
-	ck_assert_ptr_nonnull(h.cfg);
-	h.p = peer_new(&h.f.env, &h.cfg->neighbors[0], NULL);
-	h.p->admin_down = true;
-
-	/* a loopback connection on an ephemeral port */
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_ge(lfd, 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(listen(lfd, 1), 0);
-	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sin, &sl), 0);
-	memset(&r, 0, sizeof(r));
-	r.h = &h;
-	r.fd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_ge(r.fd, 0);
-	/* before connect, so that the window is small from the start */
-	ck_assert_int_eq(setsockopt(r.fd, SOL_SOCKET, SO_RCVBUF, &rcv,
-	    sizeof(rcv)), 0);
-	ck_assert_int_eq(connect(r.fd, (struct sockaddr *)&sin, sizeof(sin)),
-	    0);
-	dfd = accept(lfd, NULL, NULL);
-	ck_assert_int_ge(dfd, 0);
-	close(lfd);
-	evutil_make_socket_nonblocking(dfd);
-	evutil_make_socket_nonblocking(r.fd);
-	bev = bufferevent_socket_new(h.f.base, dfd, BEV_OPT_CLOSE_ON_FREE);
-	ck_assert_ptr_nonnull(bev);
-	addr_parse("127.0.0.1", &local);
-	peer_accept_bev(h.p, bev, &local);
-
-	/* OPEN (hold time SLOW_HOLD_S) and KEEPALIVE: Established */
-	n = remote_open(buf, sizeof(buf), 65002);
-	buf[22] = 0;
-	buf[23] = SLOW_HOLD_S;
-	n += remote_keepalive(buf + n, sizeof(buf) - n);
-	ck_assert_int_eq(write(r.fd, buf, n), (int)n);
-	deadline = mono_now() + 20;
-	while (peer_state(h.p) != ST_ESTABLISHED && mono_now() < deadline) {
-		event_base_loop(h.f.base, EVLOOP_NONBLOCK);
-		slow_read(&r, sizeof(r.buf));
-	}
-	ck_assert_int_eq(peer_state(h.p), ST_ESTABLISHED);
-	ck_assert_uint_eq(h.p->neg.hold_time, SLOW_HOLD_S);
-	r.est_at = r.last_ka = r.our_ka = mono_now();
-	r.ka_sent_seen = h.p->stats.sent[BGP_MSG_KEEPALIVE];
-
-	/* megabytes of UPDATEs: one route each (unique MED) */
-	for (uint32_t i = 0; i < SLOW_ROUTES; i++) {
-		struct attrs a;
-		const struct attr_set *ia;
-		struct prefix pfx = { .afi = BGP_AFI_IPV4, .len = 32 };
-
-		attrs_init(&a);
-		a.has = ATTR_HAS_ORIGIN | ATTR_HAS_AS_PATH | ATTR_HAS_NEXT_HOP |
-		    ATTR_HAS_MED;
-		addr_parse("192.0.2.1", &a.nexthop);
-		a.med = i;
-		ia = attrs_intern(h.f.attrs, &a);
-		attrs_free(&a);
-		pfx.b[0] = 10;
-		pfx.b[1] = (uint8_t)(i >> 16);
-		pfx.b[2] = (uint8_t)(i >> 8);
-		pfx.b[3] = (uint8_t)i;
-		adj_rib_announce(h.p->rib_out, FAM_IPV4_UNICAST, &pfx, 0, ia);
-		attrs_unref(ia);
-	}
-	peer_schedule_kick(h.p);
+	slow_setup(&h, &r, SLOW_ROUTES);
 
 	/* read slowly until two KEEPALIVEs came (bounded) */
 	t = event_new(h.f.base, -1, EV_PERSIST, slow_tick, &r);
@@ -1433,6 +1584,7 @@ main(void)
 
 	log_init(false, LOG_DEST_STDERR, LOG_ERR, NULL);
 	tcase_add_test(tc, test_one_byte_segments);
+	tcase_add_test(tc, test_loop_watch_names_slow_read);
 	tcase_add_test(tc, test_two_messages_one_write);
 	tcase_add_test(tc, test_oversize_message);
 	tcase_add_test(tc, test_bad_marker);
@@ -1459,6 +1611,7 @@ main(void)
 	tc = tcase_create("output");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_keepalive_ahead_of_updates);
+	tcase_add_test(tc, test_keepalive_quiet_window);
 	tcase_add_test(tc, test_packing_yields_between_turns);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -231,6 +231,15 @@ struct peer {
 	 * much and not behind the whole backlog.
 	 */
 	struct evbuffer	*out_bulk;
+	/*
+	 * Before a KEEPALIVE is due (ka_due, the loop's cached wall time)
+	 * the output and the kernel's unsent share shrink (out_chunk, and
+	 * ka_quiet while the socket's share is lowered), so that it goes out
+	 * behind tens of KiB, not ~200 (peer.c, out_chunk_update).
+	 */
+	double		 ka_due;
+	size_t		 out_chunk;
+	bool		 ka_quiet;
 	/* the owner asked for a pause in reading (peer_throttle_rx) */
 	bool		 rx_throttle;
 	bool		 rx_paused;

@@ -38,6 +38,7 @@
 #include <stddef.h>
 
 #include "evbgp/adj_rib.h"
+#include "evbgp/loop_watch.h"
 
 struct daemon;
 struct api_client;
@@ -64,6 +65,8 @@ struct api_status {
 	size_t		 update_groups;	/* Adj-RIBs-Out the peers share */
 	size_t		 helpers;
 	double		 max_late_ms;
+	/* the longest callbacks (loop_watch.h): since the start, last minute */
+	struct lw_stall	 longest_callback, recent_callback;
 };
 
 void	api_show_neighbors_json(struct daemon *d, struct api_client *c,

@@ -11,7 +11,10 @@
  *     announced total first reached --expect (t_done, wall clock);
  *   - the largest gap between two KEEPALIVEs and between any two messages
  *     received on a session after it was Established (the event-loop
- *     health proxy: a sender whose keepalive timer fires late shows here);
+ *     health proxy: a sender whose keepalive timer fires late shows here),
+ *     with the sink's own share of the largest (how far into its poll
+ *     round it read that KEEPALIVE, how long the round before took) and
+ *     its longest poll round: a late figure the sink caused shows as such;
  *   - NOTIFICATIONs received and sessions closed.
  *
  * --distinct also keeps which of the benchmark's routes (10.0.0.0/8 host
@@ -48,6 +51,7 @@
 #define MAX_LISTEN	256
 #define MAX_SESS	4096
 #define RBUF_SIZE	(512 * 1024)
+#define RBUF_READ	(128 * 1024)	/* at most per recv() */
 #define MSG_MAX		65535
 
 enum { S_OPENSENT = 1, S_OPENCONFIRM, S_ESTABLISHED, S_CLOSED };
@@ -69,6 +73,18 @@ struct sess {
 	double		 last_ka_mono;
 	double		 max_msg_gap;
 	double		 max_ka_gap;
+	/* at the largest KEEPALIVE gap: the sink's own share of it (how long
+	 * into its poll round it read the session, and how long the round
+	 * before took: data can wait that long before poll() reports it),
+	 * and when (wall clock) the KEEPALIVE was read */
+	double		 max_ka_gap_in_round;
+	double		 max_ka_gap_prev_round;
+	double		 max_ka_gap_at;
+	/* the kernel's arrival stamps (SO_TIMESTAMPNS) of the reads that
+	 * held the KEEPALIVEs: the gap as the socket received them, whatever
+	 * the sink's own delay in reading them */
+	double		 last_ka_arr;
+	double		 max_ka_arr_gap;
 	double		 next_ka_mono;	/* when we send our next KEEPALIVE */
 	char		 close_reason[96];
 };
@@ -101,6 +117,12 @@ static struct {
 	double		 t_last_update;
 	double		 t_done;
 	double		 max_xfer_gap;	/* largest gap between messages during the transfer */
+	/* the sink's own pace: when the current poll round began (poll()
+	 * returned), how long the one before took, the longest round */
+	double		 round_start;
+	double		 read_arr;	/* arrival stamp of the read being parsed */
+	double		 prev_round;
+	double		 max_round;
 	uint8_t		*held_map;	/* --distinct: bit i = 10.a.b.c/32 held */
 	uint64_t	 held;
 	uint64_t	 reannounced;
@@ -263,7 +285,8 @@ write_stamp(bool final)
 {
 	char tmp[4096];
 	FILE *f;
-	double max_ka = 0, max_msg = 0, now = now_mono();
+	double max_ka = 0, max_msg = 0, max_arr = 0, now = now_mono();
+	const struct sess *worst = NULL;
 	uint64_t kas = 0;
 	int i;
 
@@ -272,11 +295,15 @@ write_stamp(bool final)
 		return;
 	for (i = 0; i < g.nsess; i++) {
 		struct sess *s = g.sess[i];
-		if (s->max_ka_gap > max_ka)
+		if (s->max_ka_gap > max_ka) {
 			max_ka = s->max_ka_gap;
+			worst = s;
+		}
 		if (s->max_msg_gap > max_msg)
 			max_msg = s->max_msg_gap;
 		kas += s->keepalives;
+		if (s->max_ka_arr_gap > max_arr)
+			max_arr = s->max_ka_arr_gap;
 		/* a session silent right now also counts as a gap */
 		if (s->state == S_ESTABLISHED && s->last_msg_mono > 0 &&
 		    now - s->last_msg_mono > max_msg)
@@ -308,6 +335,14 @@ write_stamp(bool final)
 	    g.held_map != NULL ? "true" : "false", (unsigned long long)g.held,
 	    (unsigned long long)g.reannounced);
 	json_str(f, g.last_notification);
+	fprintf(f, ", \"max_keepalive_arrival_gap_s\": %.6f", max_arr);
+	fprintf(f, ", \"max_poll_round_s\": %.6f, \"max_keepalive_gap_in_round_s\": %.6f,"
+	    " \"max_keepalive_gap_prev_round_s\": %.6f, \"max_keepalive_gap_at\": %.6f,"
+	    " \"max_keepalive_gap_peer\": ", g.max_round,
+	    worst ? worst->max_ka_gap_in_round : 0,
+	    worst ? worst->max_ka_gap_prev_round : 0,
+	    worst ? worst->max_ka_gap_at : 0);
+	json_str(f, worst ? worst->peer : "");
 	fprintf(f, ", \"per_session\": [");
 	for (i = 0; i < g.nsess && i < 8; i++) {
 		struct sess *s = g.sess[i];
@@ -618,6 +653,7 @@ sess_message(struct sess *s, const uint8_t *m, size_t len, double mono)
 			s->t_est = now_wall();
 			s->last_msg_mono = mono;
 			s->last_ka_mono = mono;
+			s->last_ka_arr = g.read_arr;
 			s->next_ka_mono = s->hold ? mono + s->hold / 3.0 : 0;
 			g.established++;
 			if (g.t_first_est == 0)
@@ -634,10 +670,19 @@ sess_message(struct sess *s, const uint8_t *m, size_t len, double mono)
 		s->keepalives++;
 		{
 			double gap = mono - s->last_ka_mono;
-			if (gap > s->max_ka_gap)
+			if (gap > s->max_ka_gap) {
 				s->max_ka_gap = gap;
+				s->max_ka_gap_in_round = g.round_start > 0 ?
+				    mono - g.round_start : 0;
+				s->max_ka_gap_prev_round = g.prev_round;
+				s->max_ka_gap_at = now_wall();
+			}
 		}
 		s->last_ka_mono = mono;
+		if (g.read_arr > 0 && s->last_ka_arr > 0 &&
+		    g.read_arr - s->last_ka_arr > s->max_ka_arr_gap)
+			s->max_ka_arr_gap = g.read_arr - s->last_ka_arr;
+		s->last_ka_arr = g.read_arr;
 		return 0;
 	case 5:		/* ROUTE-REFRESH: nothing to resend */
 		return 0;
@@ -647,14 +692,42 @@ sess_message(struct sess *s, const uint8_t *m, size_t len, double mono)
 	}
 }
 
+/* recv() that notes the kernel's arrival stamp of what it read in
+ * g.read_arr (0 when there is none) */
+static ssize_t
+recv_stamped(int fd, uint8_t *buf, size_t len)
+{
+	char ctl[CMSG_SPACE(sizeof(struct timespec)) * 2];
+	struct iovec iov = { buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	ssize_t r = recvmsg(fd, &mh, 0);
+
+	g.read_arr = 0;
+	for (struct cmsghdr *c = r > 0 ? CMSG_FIRSTHDR(&mh) : NULL; c != NULL;
+	    c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			g.read_arr = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+		}
+	return r;
+}
+
 static void
 sess_read(struct sess *s)
 {
 	int rounds = 0;
 
-	/* bounded: at most 16 reads per poll round so other sessions get a turn */
-	while (s->state != S_CLOSED && rounds++ < 16) {
-		ssize_t r = recv(s->fd, s->buf + s->len, RBUF_SIZE - s->len, 0);
+	/* bounded: at most 8 MiB per poll round so other sessions get a
+	 * turn; reads of at most RBUF_READ so that a read's arrival stamp
+	 * (the last segment it took) is close to each message in it */
+	while (s->state != S_CLOSED && rounds++ < 64) {
+		size_t want = RBUF_SIZE - s->len < RBUF_READ ?
+		    RBUF_SIZE - s->len : RBUF_READ;
+		ssize_t r = recv_stamped(s->fd, s->buf + s->len, want);
 		size_t off = 0;
 		double mono;
 
@@ -701,7 +774,7 @@ sess_read(struct sess *s)
 				write_stamp(false);
 			}
 		}
-		if ((size_t)r < RBUF_SIZE / 2)
+		if ((size_t)r < want)
 			return;	/* drained for now */
 	}
 }
@@ -724,6 +797,7 @@ sess_accept(int lfd, int li)
 	}
 	set_nonblock(fd);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	s = calloc(1, sizeof(*s));
 	if (s == NULL || (s->buf = malloc(RBUF_SIZE)) == NULL)
 		die("out of memory");
@@ -811,12 +885,18 @@ run_sink(void)
 				write_stamp(false);
 			next_stamp = mono + 0.2;
 		}
+		if (g.round_start > 0) {
+			g.prev_round = now_mono() - g.round_start;
+			if (g.prev_round > g.max_round)
+				g.max_round = g.prev_round;
+		}
 		int r = poll(pf, (nfds_t)n, timeout);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll: %s", strerror(errno));
 		}
+		g.round_start = now_mono();
 		for (i = 0; i < n && r > 0; i++) {
 			if (pf[i].revents == 0)
 				continue;

@@ -404,6 +404,11 @@ def run(d):
         "evbgp_commands_total": None, "evbgp_command_errors_total": None,
         "evbgp_event_loop_lateness_seconds": None,
         "evbgp_event_loop_lateness_max_seconds": None,
+        "evbgp_event_loop_callback_max_seconds": None,
+        "evbgp_event_loop_callback_recent_max_seconds": None,
+        "evbgp_event_loop_slow_callbacks_total": None,
+        "evbgp_event_loop_turn_max_seconds": None,
+        "evbgp_event_loop_callbacks_total": None,
         "evbgp_adj_rib_release_pending_routes": None,
         "process_resident_memory_bytes": None,
     }
@@ -413,6 +418,19 @@ def run(d):
             check("%s{peer=127.0.0.1} = %s" % (name, want),
                   value(fams, name, peer="127.0.0.1", local="127.0.0.1") == want,
                   fams[name]["samples"])
+    # the callbacks are timed: the session's, the helper's, this scrape's
+    check("evbgp_event_loop_callbacks_total counts callbacks",
+          (value(fams, "evbgp_event_loop_callbacks_total") or 0) > 0,
+          fams["evbgp_event_loop_callbacks_total"])
+    longest = [dict(labels) for _, labels in
+               fams["evbgp_event_loop_callback_max_seconds"]["samples"]]
+    check("the longest callback is one sample with its kind and subject",
+          len(longest) == 1 and longest[0].get("kind") in (
+              "read", "write", "pack", "timer", "session", "helper",
+              "control", "daemon") and "subject" in longest[0], longest)
+    check("slow callbacks are counted by kind (eight kinds)",
+          len(fams["evbgp_event_loop_slow_callbacks_total"]["samples"]) == 8,
+          fams["evbgp_event_loop_slow_callbacks_total"])
     check("a second neighbor with the same addresses is told apart "
           "(local=\"127.0.0.1#2\", down)",
           value(fams, "evbgp_peer_up", peer="127.0.0.1",
