@@ -2,7 +2,6 @@
  * Releasing big Adj-RIBs a slice at a time (see rib_release.h).
  */
 #include <stdlib.h>
-#include <time.h>
 
 #include <event2/event.h>
 
@@ -26,15 +25,6 @@ struct rib_release {
 	uint64_t	  taken, done;
 	uint64_t	  slices;	/* slices the current table took */
 };
-
-static uint64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 /* Ask for a slice after the events already pending: a zero timeout runs
  * once the loop has polled the sockets. */
@@ -69,13 +59,13 @@ slice_cb(evutil_socket_t fd, short what, void *arg)
 {
 	LOOP_WATCH(LW_DAEMON, "adj-rib-release");
 	struct rib_release *r = arg;
-	uint64_t end = r->fixed ? 0 : mono_us() + RIB_RELEASE_SLICE_US;
+	double end = r->fixed ? 0 : mono_now() + RIB_RELEASE_SLICE_US / 1e6;
 
 	if (r->n > 0)
 		r->slices++;
 	while (r->n > 0) {
 		release_chunk(r);
-		if (r->fixed || mono_us() >= end)
+		if (r->fixed || mono_now() >= end)
 			break;
 	}
 	schedule(r);
