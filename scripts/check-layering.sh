@@ -38,7 +38,7 @@ read -r -d '' PARTS <<'EOF'
 4 encoders: event_encode event_encode_priv event_json event_text
 4 interfaces: line_handler
 5 peer: peer update_group
-5 supervisor: supervisor
+5 supervisor: supervisor pipe_ring
 5 control: control cli_pipe
 6 events: events
 7 daemon: daemon

@@ -704,6 +704,7 @@ daemon_start_helpers(struct daemon *d)
 	ss.overflow = d->helper_overflow_restart ? SUP_OVERFLOW_RESTART :
 	    SUP_OVERFLOW_DROP;
 	ss.terminate = d->env.api_terminate;
+	ss.splice = !d->helper_copy;
 	/* a helper with half its queue cap waiting is "behind" */
 	d->events.high_mark = ss.max_queue / 2;
 	d->sup = sup_new(d->base, &ss, &daemon_sup_ops, d);

@@ -62,6 +62,9 @@ static const char usage_text[] =
 "                         K, M, G suffixes)\n"
 "      --helper-overflow drop|restart  drop events (the helper is then\n"
 "                         told how many) or restart the helper (drop)\n"
+"      --helper-copy      copy all events into the helpers' pipes, none\n"
+"                         spliced from evbgpd's pages (for a helper that\n"
+"                         splices its stdin on)\n"
 "  -s, --control PATH     evbgpctl socket (default " CONTROL_DEFAULT_PATH ";\n"
 "                         with exabgp.api.cli=false there is none unless\n"
 "                         this option is given)\n"
@@ -108,6 +111,7 @@ struct options {
 	const char	*control;
 	size_t		 helper_queue;
 	bool		 helper_restart;
+	bool		 helper_copy;
 	bool		 metrics;	/* --metrics given */
 	struct bgp_addr	 metrics_addr;
 	uint16_t	 metrics_port;
@@ -124,6 +128,7 @@ enum {
 	OPT_PRINT_ENV,
 	OPT_HELPER_QUEUE,
 	OPT_HELPER_OVERFLOW,
+	OPT_HELPER_COPY,
 };
 
 
@@ -145,6 +150,7 @@ static const struct option long_options[] = {
 	{ "metrics", required_argument, NULL, 'm' },
 	{ "helper-queue", required_argument, NULL, OPT_HELPER_QUEUE },
 	{ "helper-overflow", required_argument, NULL, OPT_HELPER_OVERFLOW },
+	{ "helper-copy", no_argument, NULL, OPT_HELPER_COPY },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -275,6 +281,9 @@ parse_options(int argc, char **argv, struct options *o)
 				o->helper_restart = true;
 			else
 				usage_error("--helper-overflow: drop or restart");
+			break;
+		case OPT_HELPER_COPY:
+			o->helper_copy = true;
 			break;
 		case 'V':
 			printf("evbgpd %s\n", EVBGP_VERSION);
@@ -501,6 +510,7 @@ main(int argc, char **argv)
 	d->drop_helpers_first = !env.daemon_drop;
 	d->helper_queue_max = o.helper_queue;
 	d->helper_overflow_restart = o.helper_restart;
+	d->helper_copy = o.helper_copy;
 	if (o.control != NULL) {
 		d->control_path = o.control;
 		d->control_required = true;

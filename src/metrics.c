@@ -441,6 +441,30 @@ render_peers(struct daemon *d, const struct peer_label *lb, struct sbuf *o)
 	}
 }
 
+/* Bytes given to each helper's pipe, by reference (vmsplice) or copy. */
+static void
+render_helper_written(struct daemon *d, struct sbuf *o)
+{
+	static const char *name = "evbgp_helper_written_bytes_total";
+	const struct config *cfg = d->cfg;
+
+	family(o, name, "counter", "Bytes of events given to the helper's "
+	    "stdin pipe, by how: spliced from evbgpd's pages or copied.");
+	for (size_t i = 0; i < cfg->nprocesses; i++) {
+		const char *proc = cfg->processes[i].name;
+		struct sup_helper *h = d->sup != NULL ?
+		    sup_find(d->sup, proc) : NULL;
+		struct sup_stats st = { 0 };
+
+		if (h != NULL)
+			sup_helper_stats(h, &st);
+		sample(o, name, (double)st.spliced_bytes, "helper", proc,
+		    "how", "spliced", NULL);
+		sample(o, name, (double)st.copied_bytes, "helper", proc,
+		    "how", "copied", NULL);
+	}
+}
+
 static void
 render_helpers(struct daemon *d, struct sbuf *o)
 {
@@ -484,6 +508,7 @@ render_helpers(struct daemon *d, struct sbuf *o)
 			sample(o, fams[f].name, v, "helper", name, NULL);
 		}
 	}
+	render_helper_written(d, o);
 }
 
 /* Resident set size from /proc (0 if it cannot be read). */

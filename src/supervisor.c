@@ -52,6 +52,7 @@
 
 #include "evbgp/log.h"
 #include "evbgp/loop_watch.h"
+#include "evbgp/pipe_ring.h"
 #include "evbgp/supervisor.h"
 #include "evbgp/util.h"
 
@@ -100,9 +101,13 @@ struct sup_helper {
 	struct event		*respawn_ev;
 	struct event		*kill_ev;
 	char			*line;		/* max_line + 1 */
-	/* sup_write_batched(): events gathered during a loop turn, added to
-	 * the stdin buffer in one go (flush_ev, or SUP_STAGE_MAX) */
-	struct sbuf		 stage;
+	/* sup_write_batched(): events gathered during a loop turn in a ring
+	 * of resident pages, vmspliced into the pipe or added to the stdin
+	 * buffer in one go (flush_ev, or SUP_STAGE_MAX) */
+	struct pipe_ring	*ring;		/* the instance's; NULL till used */
+	struct evbuffer_cb_entry *ring_cb;	/* counts what libevent wrote */
+	bool			 ring_failed;	/* no memory for one: copy */
+	bool			 nosplice;	/* vmsplice refused: copy */
 	struct event		*flush_ev;
 	bool			 flush_armed;
 
@@ -254,6 +259,7 @@ sup_settings_default(struct sup_settings *s)
 	s->overflow = SUP_OVERFLOW_DROP;
 	s->respawn = true;
 	s->terminate = false;
+	s->splice = true;
 	s->lines_per_turn = 100;
 	s->respawn_min_ms = 100;
 	s->respawn_max_ms = 30000;
@@ -541,7 +547,6 @@ helper_new(struct sup *s, const struct cfg_process *p)
 	if (h->deliver_ev == NULL || h->respawn_ev == NULL ||
 	    h->kill_ev == NULL || h->flush_ev == NULL)
 		fatalx("%s: event_new failed", __func__);
-	sbuf_init(&h->stage);
 	s->hs = xreallocarray(s->hs, s->nhs + 1, sizeof(*s->hs));
 	s->hs[s->nhs++] = h;
 	return (h);
@@ -569,22 +574,39 @@ helper_free(struct sup_helper *h)
 	event_free(h->respawn_ev);
 	event_free(h->kill_ev);
 	event_free(h->flush_ev);
-	sbuf_free(&h->stage);
 	free(h->line);
 	proc_clear(&h->proc);
 	free(h);
+}
+
+/*
+ * Close our end of the helper's stdin, and drop its ring with it (what was
+ * gathered goes with the pipe; the pages the pipe still holds stay valid
+ * until the helper has read them or is gone).
+ */
+static void
+helper_free_in(struct sup_helper *h)
+{
+	if (h->in == NULL)
+		return;
+	if (h->ring_cb != NULL)
+		evbuffer_remove_cb_entry(bufferevent_get_output(h->in),
+		    h->ring_cb);
+	h->ring_cb = NULL;
+	pipe_ring_free(h->ring);
+	h->ring = NULL;
+	bufferevent_free(h->in);
+	h->in = NULL;
 }
 
 /* Drop the instance's pipes and timers (not the respawn timer). */
 static void
 helper_close(struct sup_helper *h)
 {
-	if (h->in != NULL)
-		bufferevent_free(h->in);
+	helper_free_in(h);
 	if (h->out != NULL)
 		bufferevent_free(h->out);
-	h->in = h->out = NULL;
-	sbuf_reset(&h->stage);	/* it went with the pipe */
+	h->out = NULL;
 	evtimer_del(h->deliver_ev);
 	evtimer_del(h->kill_ev);
 }
@@ -592,11 +614,8 @@ helper_close(struct sup_helper *h)
 static void
 helper_close_stdin(struct sup_helper *h)
 {
-	if (h->in != NULL)
-		bufferevent_free(h->in);
-	h->in = NULL;
+	helper_free_in(h);
 	h->closing_in = false;
-	sbuf_reset(&h->stage);
 }
 
 /*
@@ -874,32 +893,128 @@ helper_in_sizes(struct sup_helper *h, int fd)
 }
 
 /*
- * Events gathered by sup_write_batched() go to the stdin buffer in one
- * evbuffer_add (a received UPDATE each was an add, a callback and an
- * event check), at the latest once the loop turn's callbacks are done.
- * Every other write, and a stop, flushes first: the order is kept.
+ * Events gathered by sup_write_batched() go to the helper in one go (a
+ * received UPDATE each was an add, a callback and an event check), at the
+ * latest once the loop turn's callbacks are done. Every other write, and
+ * a stop, flushes first: the order is kept.
  */
 #define SUP_STAGE_MAX	(64 * 1024)
 
+/*
+ * The ring they are gathered in: what the pipe holds of it (at most its
+ * 64 slots of a page, 256 KiB) plus a batch (SUP_STAGE_MAX and one event)
+ * fit four times over, so the ring is almost never what makes us copy;
+ * 1 MiB resident per helper that receives batched events.
+ */
+#define SUP_RING_SIZE	(1024 * 1024)
+
+/*
+ * A vmspliced batch takes a pipe slot per page it touches and the next
+ * write cannot be merged into them, so small batches would fill the 64
+ * slots with little data (64 batches of 500 bytes: 32 KiB in a full pipe).
+ * Smaller batches are copied (bench/README.md, "What doubles a row").
+ */
+#define SUP_SPLICE_MIN	(16 * 1024)
+
+/* libevent wrote n bytes of the stdin buffer into the pipe. */
+static void
+helper_in_written_cb(struct evbuffer *buf,
+    const struct evbuffer_cb_info *info, void *arg)
+{
+	struct sup_helper *h = arg;
+
+	if (info->n_deleted > 0 && h->ring != NULL)
+		pipe_ring_piped(h->ring, info->n_deleted);
+}
+
+/* The instance's ring, made at its first batched event; NULL: copy. */
+static struct pipe_ring *
+helper_ring(struct sup_helper *h)
+{
+	if (h->ring != NULL || h->ring_failed)
+		return (h->ring);
+	h->ring = pipe_ring_new(SUP_RING_SIZE, bufferevent_getfd(h->in));
+	if (h->ring == NULL) {
+		log_warn("process %s: no memory for its event ring, events "
+		    "are copied to it one by one", h->proc.name);
+		h->ring_failed = true;
+		return (NULL);
+	}
+	h->ring_cb = evbuffer_add_cb(bufferevent_get_output(h->in),
+	    helper_in_written_cb, h);
+	if (h->ring_cb == NULL)
+		fatalx("%s: evbuffer_add_cb failed", __func__);
+	return (h->ring);
+}
+
+/* Queue len bytes to be copied into the pipe by libevent. */
+static int
+helper_copy(struct sup_helper *h, const void *data, size_t len)
+{
+	if (evbuffer_add(bufferevent_get_output(h->in), data, len) == -1)
+		return (-1);
+	h->st.copied_bytes += len;
+	return (0);
+}
+
+/* vmsplice what the pipe takes of the batch now (non-blocking). */
+static void
+stage_splice(struct sup_helper *h)
+{
+	ssize_t n = pipe_ring_splice(h->ring);
+
+	if (n > 0)
+		h->st.spliced_bytes += (unsigned long)n;
+	else if (n == -1 && errno != EPIPE) {
+		/* EPIPE: the copy below meets it too, and stops the helper */
+		log_info("process %s: vmsplice to its stdin: %s; its events "
+		    "are copied from now on", h->proc.name, strerror(errno));
+		h->nosplice = true;
+	}
+	/* the drained callback tells of dropped events; with nothing left
+	 * for libevent to write, it must be asked for */
+	if (pipe_ring_batch_len(h->ring) == 0 && h->dropping)
+		bufferevent_trigger(h->in, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
+}
+
+/*
+ * Give the batch to the pipe: vmspliced when nothing copied is waiting
+ * for the pipe (so the bytes keep their order) and the batch is big
+ * enough; what the pipe does not take, or all of it, is copied.
+ */
 static void
 stage_flush(struct sup_helper *h)
 {
-	if (h->stage.len == 0)
+	struct iovec iov[2];
+	int niov;
+
+	if (h->ring == NULL || pipe_ring_batch_len(h->ring) == 0)
 		return;
-	if (h->in != NULL)
-		(void)evbuffer_add(bufferevent_get_output(h->in), h->stage.p,
-		    h->stage.len);
-	sbuf_reset(&h->stage);
-	if (h->stage.cap > 4 * SUP_STAGE_MAX)
-		sbuf_free(&h->stage);
+	if (h->sup->set.splice && !h->nosplice &&
+	    pipe_ring_batch_len(h->ring) >= SUP_SPLICE_MIN &&
+	    evbuffer_get_length(bufferevent_get_output(h->in)) == 0)
+		stage_splice(h);
+	niov = pipe_ring_batch_iov(h->ring, iov);
+	for (int i = 0; i < niov; i++)
+		(void)helper_copy(h, iov[i].iov_base, iov[i].iov_len);
+	pipe_ring_batch_copied(h->ring);
 }
 
 /* Gather len bytes; flushed with the loop turn, or now past the max. */
 static int
 stage_add(struct sup_helper *h, const char *data, size_t len)
 {
-	sbuf_add(&h->stage, data, len);
-	if (h->stage.len >= SUP_STAGE_MAX)
+	struct pipe_ring *r = helper_ring(h);
+
+	if (r != NULL && !pipe_ring_reserve(r, len)) {
+		stage_flush(h);		/* what was gathered goes first */
+		if (!pipe_ring_reserve(r, len))
+			r = NULL;	/* the pipe holds the ring: copy */
+	}
+	if (r == NULL)
+		return (helper_copy(h, data, len));
+	pipe_ring_put(r, data, len);
+	if (pipe_ring_batch_len(r) >= SUP_STAGE_MAX)
 		stage_flush(h);
 	else if (!h->flush_armed) {
 		/* run once this loop turn's callbacks are done */
@@ -1119,6 +1234,7 @@ helper_start(struct sup_helper *h)
 	h->reaped = h->eof = h->term_sent = h->kill_sent = false;
 	h->soft_stop = false;
 	h->closing_in = h->discarding = h->dropping = false;
+	h->ring_failed = h->nosplice = false;
 	h->why = WHY_NONE;
 	h->state = HS_RUNNING;
 	h->started_at = mono_now();
@@ -1747,9 +1863,8 @@ helper_write(struct sup_helper *h, const char *data, size_t len,
 	if (helper_room(h, len)) {
 		if (batched)
 			rc = stage_add(h, data, len);
-		else if (evbuffer_add(bufferevent_get_output(h->in), data,
-		    len) == 0)
-			rc = 0;
+		else
+			rc = helper_copy(h, data, len);
 	}
 	sup_leave(s);
 	return (rc);
@@ -1773,7 +1888,7 @@ sup_queued(const struct sup_helper *h)
 	if (h->in == NULL)
 		return (0);
 	return (evbuffer_get_length(bufferevent_get_output(h->in)) +
-	    h->stage.len);
+	    (h->ring != NULL ? pipe_ring_batch_len(h->ring) : 0));
 }
 
 void

@@ -73,6 +73,8 @@ struct rec {
 	unsigned	 max_turn_lines;
 	struct event	*turn_ev;
 	long		 aux;
+	unsigned long	 overflows;	/* ops->overflow calls */
+	unsigned long	 overflow_dropped;
 	void		*ctx;		/* a test's own state for its conditions */
 };
 
@@ -166,12 +168,22 @@ on_all_stopped(void *arg)
 	r->all_stopped++;
 }
 
+static void
+on_overflow(void *arg, struct sup_helper *h, unsigned long dropped)
+{
+	struct rec *r = arg;
+
+	r->overflows++;
+	r->overflow_dropped += dropped;
+}
+
 static const struct sup_ops rec_ops = {
 	.line = on_line,
 	.started = on_started,
 	.exited = on_exited,
 	.fatal = on_fatal,
 	.all_stopped = on_all_stopped,
+	.overflow = on_overflow,
 };
 
 /* Wakes the loop up regularly so run_until() can check its deadline. */
@@ -1817,6 +1829,558 @@ START_TEST(test_free_in_callback)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/*
+ * The event ring (pipe_ring.c): batches vmspliced from resident pages.
+ * The helper is tests/helpers/slowread.py, which reads slowly and records
+ * every byte in a file; each test compares the file with every byte that
+ * sup_write()/sup_write_batched() accepted, in order.
+ */
+
+#define RING_BYTES	(1024 * 1024)	/* SUP_RING_SIZE */
+#define EVENT_BYTES	1000		/* the fixed-size events */
+
+struct stream {
+	struct rec	*r;
+	struct sbuf	 sent;		/* every byte accepted, in order */
+	uint64_t	 rnd;		/* xorshift64, a fixed seed */
+	unsigned long	 seq;
+	size_t		 goal;		/* bytes to send in all */
+	size_t		 max_queued;	/* write while the queue is below */
+	unsigned	 plain_pct;	/* plain sup_write()s, per cent */
+	unsigned	 max_burst;	/* events per tick at most */
+	/* phased: wait for an empty queue, fill the pipe with vmspliced
+	 * batches (SPLICE_TICKS ticks at most 64 KiB queued), then flood
+	 * (max_queued), so the ring goes round while the pipe holds it */
+	bool		 phased;
+	enum { PH_DRAIN, PH_SPLICE, PH_FLOOD } phase;
+	unsigned	 phase_ticks;
+	pid_t		 pid;		/* the instance written to; 0: none */
+	char		 out[64];	/* slowread.py's OUT */
+	struct event	*tick;
+	char		*argv[5];
+	struct cfg_process p;
+};
+
+static uint64_t
+stream_rand(struct stream *st)
+{
+	st->rnd ^= st->rnd << 13;
+	st->rnd ^= st->rnd >> 7;
+	st->rnd ^= st->rnd << 17;
+	return (st->rnd);
+}
+
+/* An event of len bytes (len > 24) that no other event equals: its
+ * sequence number, then letters from the generator, then a newline. */
+static void
+stream_event(struct stream *st, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "seq %lu ", st->seq++);
+
+	for (size_t i = (size_t)n; i < len - 1; i++)
+		buf[i] = (char)('a' + stream_rand(st) % 26);
+	buf[len - 1] = '\n';
+}
+
+/* Write one event of len bytes to h, plain or batched. */
+static void
+stream_write(struct stream *st, struct sup_helper *h, size_t len,
+    bool plain)
+{
+	char buf[8192];
+
+	ck_assert_uint_le(len, sizeof(buf));
+	stream_event(st, buf, len);
+	if (plain)
+		ck_assert_int_eq(sup_write(h, buf, len), 0);
+	else
+		ck_assert_int_eq(sup_write_batched(h, buf, len), 0);
+	sbuf_add(&st->sent, buf, len);
+}
+
+/* The file slowread.py instance pid records into. */
+static void
+stream_file(const struct stream *st, pid_t pid, char *path, size_t len)
+{
+	snprintf(path, len, "%s.%d", st->out, (int)pid);
+}
+
+static off_t
+stream_file_size(const struct stream *st, pid_t pid)
+{
+	char path[96];
+	struct stat sb;
+
+	stream_file(st, pid, path, sizeof(path));
+	return (stat(path, &sb) == 0 ? sb.st_size : -1);
+}
+
+#define SPLICE_TICKS	10
+
+/* How much may be queued this tick (phased streams change phases). */
+static size_t
+stream_limit(struct stream *st, struct sup_helper *h)
+{
+	if (!st->phased)
+		return (st->max_queued);
+	switch (st->phase) {
+	case PH_DRAIN:
+		/* the pipe too, nearly: the helper has read almost all */
+		if (sup_queued(h) > 0 || stream_file_size(st, st->pid) <
+		    (off_t)st->sent.len - 16 * 1024)
+			return (0);
+		st->phase = PH_SPLICE;
+		st->phase_ticks = 0;
+		/* FALLTHROUGH */
+	case PH_SPLICE:
+		if (st->phase_ticks++ < SPLICE_TICKS)
+			return (64 * 1024);
+		st->phase = PH_FLOOD;
+		/* FALLTHROUGH */
+	case PH_FLOOD:
+		if (sup_queued(h) < st->max_queued - 64 * 1024)
+			return (st->max_queued);
+		st->phase = PH_DRAIN;
+		return (0);
+	}
+	return (0);
+}
+
+/* A loop turn's burst: up to max_burst events of random sizes. */
+static void
+stream_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct stream *st = arg;
+	struct sup_helper *h = sup_find(st->r->sup, "slow");
+	size_t limit;
+	unsigned n;
+
+	if (h == NULL || st->pid == 0 || sup_helper_pid(h) != st->pid)
+		return;
+	limit = stream_limit(st, h);
+	n = 1 + (unsigned)(stream_rand(st) % st->max_burst);
+	while (n-- > 0 && st->sent.len < st->goal && sup_queued(h) < limit)
+		stream_write(st, h, 40 + stream_rand(st) % 3000,
+		    stream_rand(st) % 100 < st->plain_pct);
+}
+
+static void
+stream_init(struct stream *st, struct rec *r, const char *pause_us)
+{
+	struct timeval ms = { 0, 1000 };
+
+	memset(st, 0, sizeof(*st));
+	st->r = r;
+	sbuf_init(&st->sent);
+	st->rnd = 0x9e3779b97f4a7c15ULL;	/* fixed: the same run each time */
+	st->max_queued = 2 * RING_BYTES;
+	st->max_burst = 64;
+	snprintf(st->out, sizeof(st->out), "/tmp/evbgp-slowread-%d",
+	    (int)getpid());
+	st->argv[0] = "slowread.py";
+	st->argv[1] = st->out;
+	st->argv[2] = "4096";
+	st->argv[3] = (char *)pause_us;
+	program(&st->p, "slow", HELPERS "/slowread.py", st->argv, 4, true);
+	st->tick = event_new(r->base, -1, EV_PERSIST, stream_tick_cb, st);
+	event_add(st->tick, &ms);
+	r->ctx = st;
+}
+
+static void
+stream_free(struct stream *st)
+{
+	event_free(st->tick);
+	sbuf_free(&st->sent);
+}
+
+/* Everything meant for the instance was sent and has been read. */
+static bool
+stream_done(struct rec *r)
+{
+	struct stream *st = r->ctx;
+
+	return (st->sent.len >= st->goal &&
+	    stream_file_size(st, st->pid) >= (off_t)st->sent.len);
+}
+
+/* The instance's file holds exactly the bytes sent, in order. */
+static void
+stream_check(struct stream *st, pid_t pid)
+{
+	char path[96];
+	size_t len = 0, at = 0;
+	char *got;
+	FILE *f;
+
+	stream_file(st, pid, path, sizeof(path));
+	f = fopen(path, "re");
+	ck_assert_ptr_nonnull(f);
+	got = xmalloc(st->sent.len + 1);
+	len = fread(got, 1, st->sent.len + 1, f);
+	fclose(f);
+	unlink(path);
+	while (at < len && at < st->sent.len && got[at] == st->sent.p[at])
+		at++;
+	ck_assert_msg(at == st->sent.len && len == st->sent.len,
+	    "helper read %zu bytes, %zu sent; first difference at %zu",
+	    len, st->sent.len, at);
+	free(got);
+}
+
+static bool
+stream_ready(struct rec *r)
+{
+	struct stream *st = r->ctx;
+
+	return (stream_file_size(st, st->pid) >= 0);
+}
+
+/* Start the helper; wait for it to be reading unless it is stopped. */
+static void
+stream_start(struct stream *st, struct rec *r)
+{
+	ck_assert_int_eq(sup_apply(r->sup, &st->p, 1), 0);
+	ck_assert(run_until(r, one_started, WAIT_MS));
+	st->pid = sup_helper_pid(r->last);
+	if (r->on_started == NULL)
+		ck_assert(run_until(r, stream_ready, WAIT_MS));
+}
+
+/*
+ * Batched and plain writes of random sizes interleaved over thousands of
+ * flushes (a fixed seed), to a helper that reads slowly: it reads every
+ * byte in order, whether vmspliced or copied, and both paths were taken.
+ */
+START_TEST(test_splice_order_random)
+{
+	struct sup_settings set;
+	struct sup_stats sst;
+	struct stream st;
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	stream_init(&st, &r, "300");
+	st.goal = 6 * RING_BYTES;
+	st.plain_pct = 10;
+	st.max_queued = RING_BYTES / 2;
+	stream_start(&st, &r);
+	ck_assert(run_until(&r, stream_done, 120000));
+	stream_check(&st, st.pid);
+	sup_helper_stats(r.last, &sst);
+	ck_assert_uint_gt(sst.spliced_bytes, 0);
+	ck_assert_uint_gt(sst.copied_bytes, 0);
+	ck_assert_uint_eq(sst.spliced_bytes + sst.copied_bytes, st.sent.len);
+	stop_and_wait(&r);
+	stream_free(&st);
+	rec_free(&r);
+}
+END_TEST
+
+/*
+ * The ring is reused many times over while the reader lags (the pipe full
+ * of our pages most of the time and 2 MiB more queued): a region the pipe
+ * still holds is never written, or the helper would read later events in
+ * place of earlier ones.
+ */
+START_TEST(test_splice_ring_wrap)
+{
+	struct sup_settings set;
+	struct sup_stats sst;
+	struct stream st;
+	struct rec r;
+
+	settings(&set);
+	rec_init(&r, &set);
+	stream_init(&st, &r, "500");
+	st.goal = 16 * RING_BYTES;
+	st.max_burst = 200;
+	st.phased = true;
+	stream_start(&st, &r);
+	ck_assert(run_until(&r, stream_done, 120000));
+	stream_check(&st, st.pid);
+	sup_helper_stats(r.last, &sst);
+	/* every byte went through the ring (16 times round it), and the
+	 * pipe held 1 MiB of its pages over that time */
+	ck_assert_uint_eq(sst.spliced_bytes + sst.copied_bytes, st.sent.len);
+	ck_assert_uint_ge(sst.spliced_bytes, RING_BYTES);
+	stop_and_wait(&r);
+	stream_free(&st);
+	rec_free(&r);
+}
+END_TEST
+
+/* With splice off (--helper-copy) every byte is copied, none spliced. */
+START_TEST(test_splice_off)
+{
+	struct sup_settings set;
+	struct sup_stats sst;
+	struct stream st;
+	struct rec r;
+
+	settings(&set);
+	set.splice = false;
+	rec_init(&r, &set);
+	stream_init(&st, &r, "300");
+	st.goal = 2 * RING_BYTES;
+	st.plain_pct = 10;
+	st.max_queued = RING_BYTES / 2;
+	stream_start(&st, &r);
+	ck_assert(run_until(&r, stream_done, 120000));
+	stream_check(&st, st.pid);
+	sup_helper_stats(r.last, &sst);
+	ck_assert_uint_eq(sst.spliced_bytes, 0);
+	ck_assert_uint_eq(sst.copied_bytes, st.sent.len);
+	stop_and_wait(&r);
+	stream_free(&st);
+	rec_free(&r);
+}
+END_TEST
+
+static void
+stop_slow(struct rec *r, struct sup_helper *h)
+{
+	ck_assert_int_eq(kill(sup_helper_pid(h), SIGSTOP), 0);
+}
+
+/* Gather n events of EVENT_BYTES and flush them as one batch. */
+static void
+stream_batch(struct stream *st, struct sup_helper *h, unsigned n)
+{
+	while (n-- > 0)
+		stream_write(st, h, EVENT_BYTES, false);
+	event_base_loop(st->r->base, EVLOOP_NONBLOCK);	/* the flush */
+}
+
+/*
+ * A pipe nearly full takes part of a batch: the rest is copied, later
+ * batches are copied while the copies wait, and once they have drained
+ * batches are vmspliced again; the helper reads every byte in order.
+ */
+START_TEST(test_splice_partial)
+{
+	struct sup_settings set;
+	struct sup_stats a, b;
+	struct stream st;
+	struct rec r;
+	struct sup_helper *h;
+	int i;
+
+	settings(&set);
+	rec_init(&r, &set);
+	r.on_started = stop_slow;
+	stream_init(&st, &r, "0");
+	event_del(st.tick);		/* this test writes by itself */
+	stream_start(&st, &r);
+	h = r.last;
+	/* 60 KB batches (each over 15 pages) into a 256 KiB pipe nobody
+	 * reads: the fifth at the latest does not fit */
+	for (i = 0; i < 20; i++) {
+		stream_batch(&st, h, 60);
+		sup_helper_stats(h, &a);
+		if (a.copied_bytes > 0)
+			break;
+	}
+	ck_assert_uint_gt(a.spliced_bytes, 0);
+	ck_assert_uint_gt(a.copied_bytes, 0);
+	/* a batch was cut (vmsplice takes whole pages' worth) */
+	ck_assert_uint_ne(a.spliced_bytes % (60 * EVENT_BYTES), 0);
+	ck_assert_uint_gt(sup_queued(h), 0);
+	/* while copies wait, batches are copied behind them */
+	for (i = 0; i < 5; i++)
+		stream_batch(&st, h, 60);
+	sup_helper_stats(h, &b);
+	ck_assert_uint_eq(b.spliced_bytes, a.spliced_bytes);
+	ck_assert_uint_eq(b.copied_bytes, a.copied_bytes + 5 * 60 *
+	    EVENT_BYTES);
+	ck_assert_int_eq(kill(st.pid, SIGCONT), 0);
+	st.goal = st.sent.len;
+	ck_assert(run_until(&r, stream_done, WAIT_MS));
+	ck_assert_uint_eq(sup_queued(h), 0);
+	/* drained: the next batch is vmspliced again, and read in order */
+	stream_batch(&st, h, 60);
+	sup_helper_stats(h, &b);
+	ck_assert_uint_gt(b.spliced_bytes, a.spliced_bytes);
+	st.goal = st.sent.len;
+	ck_assert(run_until(&r, stream_done, WAIT_MS));
+	stream_check(&st, st.pid);
+	stop_and_wait(&r);
+	stream_free(&st);
+	rec_free(&r);
+}
+END_TEST
+
+static bool
+stream_spliced_half(struct rec *r)
+{
+	struct stream *st = r->ctx;
+	struct sup_stats sst;
+
+	sup_helper_stats(r->last, &sst);
+	return (sst.spliced_bytes >= RING_BYTES / 2 &&
+	    st->sent.len >= RING_BYTES);
+}
+
+static bool
+two_started(struct rec *r)
+{
+	return (r->started >= 2);
+}
+
+/*
+ * The helper killed mid-stream (its pipe holding our pages) and respawned:
+ * the new instance gets a ring of its own and reads its stream exactly.
+ */
+START_TEST(test_splice_respawn)
+{
+	struct sup_settings set;
+	struct sup_stats a, b;
+	struct stream st;
+	struct rec r;
+	pid_t first;
+
+	settings(&set);
+	rec_init(&r, &set);
+	stream_init(&st, &r, "500");
+	st.goal = 8 * RING_BYTES;
+	st.max_burst = 200;
+	st.phased = true;
+	stream_start(&st, &r);
+	first = st.pid;
+	ck_assert(run_until(&r, stream_spliced_half, 120000));
+	ck_assert_int_eq(kill(first, SIGKILL), 0);
+	st.pid = 0;
+	ck_assert(run_until(&r, two_started, WAIT_MS));
+	ck_assert_int_ne(sup_helper_pid(r.last), first);
+	sup_helper_stats(r.last, &a);
+	{
+		char path[96];
+
+		stream_file(&st, first, path, sizeof(path));
+		unlink(path);
+	}
+	sbuf_reset(&st.sent);
+	st.goal = 4 * RING_BYTES;
+	st.pid = sup_helper_pid(r.last);
+	ck_assert(run_until(&r, stream_done, 120000));
+	stream_check(&st, st.pid);
+	sup_helper_stats(r.last, &b);
+	ck_assert_uint_gt(b.spliced_bytes, a.spliced_bytes);
+	stop_and_wait(&r);
+	stream_free(&st);
+	rec_free(&r);
+}
+END_TEST
+
+static bool
+one_overflow(struct rec *r)
+{
+	return (r->overflows >= 1);
+}
+
+/*
+ * The overflow policy counts the gathered batch, not what the pipe took:
+ * a stopped helper's queue fills to the cap and events are dropped; and
+ * a drop whose batch was then vmspliced whole (nothing for libevent to
+ * write) is still told once the queue is empty.
+ */
+START_TEST(test_splice_overflow)
+{
+	struct sup_settings set;
+	struct sup_stats sst;
+	struct stream st;
+	struct rec r;
+	struct sup_helper *h;
+	char buf[EVENT_BYTES];
+	int i, refused = 0;
+
+	/* drop: the cap holds with the pipe full of our pages */
+	settings(&set);
+	set.max_queue = 512 * 1024;
+	set.overflow = SUP_OVERFLOW_DROP;
+	rec_init(&r, &set);
+	r.on_started = stop_slow;
+	stream_init(&st, &r, "0");
+	event_del(st.tick);
+	stream_start(&st, &r);
+	h = r.last;
+	for (i = 0; i < 100 && refused == 0; i++) {
+		for (int k = 0; k < 60; k++) {
+			stream_event(&st, buf, sizeof(buf));
+			if (sup_write_batched(h, buf, sizeof(buf)) == -1)
+				refused++;
+			ck_assert_uint_le(sup_queued(h), set.max_queue);
+		}
+		event_base_loop(r.base, EVLOOP_NONBLOCK);
+	}
+	ck_assert_int_gt(refused, 0);
+	sup_helper_stats(h, &sst);
+	ck_assert_uint_gt(sst.spliced_bytes, 0);
+	ck_assert_uint_eq(sst.dropped_events, (unsigned long)refused);
+	ck_assert_int_eq(kill(st.pid, SIGCONT), 0);
+	ck_assert(run_until(&r, one_overflow, WAIT_MS));
+	stop_and_wait(&r);
+	stream_free(&st);
+	rec_free(&r);
+
+	/* a batch over the cap is cut there, vmspliced whole, and the drop
+	 * is told although libevent never had anything to write */
+	settings(&set);
+	set.max_queue = 20 * 1024;
+	set.overflow = SUP_OVERFLOW_DROP;
+	rec_init(&r, &set);
+	stream_init(&st, &r, "0");
+	event_del(st.tick);
+	stream_start(&st, &r);
+	h = r.last;
+	refused = 0;
+	for (i = 0; i < 30; i++) {
+		stream_event(&st, buf, sizeof(buf));
+		if (sup_write_batched(h, buf, sizeof(buf)) == -1)
+			refused++;
+	}
+	ck_assert_int_eq(refused, 10);
+	ck_assert(run_until(&r, one_overflow, WAIT_MS));
+	ck_assert_uint_eq(r.overflow_dropped, 10);
+	sup_helper_stats(h, &sst);
+	ck_assert_uint_eq(sst.spliced_bytes, 20 * EVENT_BYTES);
+	ck_assert_uint_eq(sst.copied_bytes, 0);
+	stop_and_wait(&r);
+	stream_free(&st);
+	rec_free(&r);
+
+	/* restart: the stopped helper is restarted once its queue is full */
+	settings(&set);
+	set.max_queue = 512 * 1024;
+	set.overflow = SUP_OVERFLOW_RESTART;
+	rec_init(&r, &set);
+	r.on_started = stop_slow;
+	stream_init(&st, &r, "0");
+	event_del(st.tick);
+	stream_start(&st, &r);
+	h = r.last;
+	for (i = 0; i < 100 && r.started < 2; i++) {
+		for (int k = 0; k < 60 && sup_helper_pid(h) == st.pid; k++) {
+			stream_event(&st, buf, sizeof(buf));
+			(void)sup_write_batched(h, buf, sizeof(buf));
+		}
+		event_base_loop(r.base, EVLOOP_NONBLOCK);
+		if (sup_helper_pid(h) != st.pid)
+			ck_assert(run_until(&r, two_started, WAIT_MS));
+	}
+	ck_assert_int_ge(r.started, 2);
+	sup_helper_stats(h, &sst);
+	ck_assert_uint_ge(sst.restarts, 1);
+	ck_assert_uint_gt(sst.spliced_bytes, 0);
+	kill(sup_helper_pid(h), SIGCONT);
+	stop_and_wait(&r);
+	stream_free(&st);
+	rec_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1863,6 +2427,15 @@ main(void)
 	tcase_add_test(tc, test_orderly_stop_no_eof_spin);
 	tcase_add_test(tc, test_stdin_closed);
 	tcase_add_test(tc, test_free_in_callback);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("splice");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_splice_order_random);
+	tcase_add_test(tc, test_splice_ring_wrap);
+	tcase_add_test(tc, test_splice_partial);
+	tcase_add_test(tc, test_splice_respawn);
+	tcase_add_test(tc, test_splice_overflow);
+	tcase_add_test(tc, test_splice_off);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -110,6 +110,7 @@ struct daemon {
 	bool		 control_required; /* given explicitly: failing is fatal */
 	bool		 helpers_stopped;
 	size_t		 helper_queue_max;	/* bytes; 0 = default 16 MiB */
+	bool		 helper_copy;		/* --helper-copy: no vmsplice */
 	const char	*drop_user;	/* --user or exabgp.daemon.user: after
 					   binding, before helpers */
 	bool		 drop_helpers_first; /* exabgp.daemon.drop=false: helpers

@@ -37,6 +37,7 @@ struct sup_settings {
 	bool		 respawn;	/* exabgp.api.respawn (default true) */
 	bool		 terminate;	/* exabgp.api.terminate: stop when a
 					   helper is lost for good */
+	bool		 splice;	/* vmsplice large batches (true) */
 	unsigned	 lines_per_turn; /* per helper per loop turn; 100 */
 	unsigned	 respawn_min_ms; /* first back-off; 100 */
 	unsigned	 respawn_max_ms; /* cap; 30000 */
@@ -105,10 +106,12 @@ pid_t	sup_helper_pid(const struct sup_helper *h);
  */
 int	sup_write(struct sup_helper *h, const char *data, size_t len);
 /*
- * The same, gathered with the other batched writes of this loop turn and
- * added to the queue in one go when the turn's callbacks are done (or
- * 64 KiB are gathered); a plain sup_write() sends them first. For events
- * that come in bursts (received UPDATEs).
+ * The same, gathered with the other batched writes of this loop turn in a
+ * ring of resident pages and given to the pipe in one go when the turn's
+ * callbacks are done (or 64 KiB are gathered): vmspliced (no copy) when
+ * the batch is large and nothing copied is waiting, else copied; a plain
+ * sup_write() sends them first. For events that come in bursts (received
+ * UPDATEs).
  */
 int	sup_write_batched(struct sup_helper *h, const char *data, size_t len);
 /* Bytes queued for h. */
@@ -116,13 +119,16 @@ size_t	sup_queued(const struct sup_helper *h);
 /* Stop / resume delivering h's lines (the daemon is saturated). */
 void	sup_pause(struct sup_helper *h, bool paused);
 /* Counters: lines delivered, lines discarded as too long, bytes of
- * output dropped on overflow, restarts. */
+ * output dropped on overflow, restarts; bytes given to the pipe by
+ * reference (vmsplice from the event ring) and by copy (write). */
 struct sup_stats {
 	unsigned long	 lines;
 	unsigned long	 long_lines;
 	unsigned long	 dropped_bytes;
 	unsigned long	 dropped_events;
 	unsigned long	 restarts;
+	unsigned long	 spliced_bytes;
+	unsigned long	 copied_bytes;
 };
 void	sup_helper_stats(const struct sup_helper *h, struct sup_stats *st);
 

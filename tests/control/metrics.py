@@ -401,6 +401,7 @@ def run(d):
         "evbgp_helper_up": None, "evbgp_helper_restarts_total": None,
         "evbgp_helper_queue_bytes": None,
         "evbgp_helper_dropped_events_total": None,
+        "evbgp_helper_written_bytes_total": None,
         "evbgp_commands_total": None, "evbgp_command_errors_total": None,
         "evbgp_event_loop_lateness_seconds": None,
         "evbgp_event_loop_lateness_max_seconds": None,
