@@ -2048,6 +2048,46 @@ stream_start(struct stream *st, struct rec *r)
 		ck_assert(run_until(r, stream_ready, WAIT_MS));
 }
 
+/* A whole stream to one slowread.py, checked; its counters and size. */
+struct stream_plan {
+	const char	*pause_us;	/* the reader's pause per 4 KiB */
+	size_t		 goal;
+	size_t		 max_queued;	/* 0: the stream's default */
+	unsigned	 plain_pct;
+	unsigned	 max_burst;	/* 0: the stream's default */
+	bool		 phased;
+	bool		 copy_only;	/* sup_settings.splice = false */
+};
+
+static void
+stream_run(const struct stream_plan *plan, struct sup_stats *sst,
+    size_t *sent)
+{
+	struct sup_settings set;
+	struct stream st;
+	struct rec r;
+
+	settings(&set);
+	set.splice = !plan->copy_only;
+	rec_init(&r, &set);
+	stream_init(&st, &r, plan->pause_us);
+	st.goal = plan->goal;
+	st.plain_pct = plan->plain_pct;
+	st.phased = plan->phased;
+	if (plan->max_queued > 0)
+		st.max_queued = plan->max_queued;
+	if (plan->max_burst > 0)
+		st.max_burst = plan->max_burst;
+	stream_start(&st, &r);
+	ck_assert(run_until(&r, stream_done, 120000));
+	stream_check(&st, st.pid);
+	sup_helper_stats(r.last, sst);
+	*sent = st.sent.len;
+	stop_and_wait(&r);
+	stream_free(&st);
+	rec_free(&r);
+}
+
 /*
  * Batched and plain writes of random sizes interleaved over thousands of
  * flushes (a fixed seed), to a helper that reads slowly: it reads every
@@ -2055,27 +2095,15 @@ stream_start(struct stream *st, struct rec *r)
  */
 START_TEST(test_splice_order_random)
 {
-	struct sup_settings set;
+	struct stream_plan plan = { .pause_us = "300", .goal = 6 * RING_BYTES,
+	    .max_queued = RING_BYTES / 2, .plain_pct = 10 };
 	struct sup_stats sst;
-	struct stream st;
-	struct rec r;
+	size_t sent;
 
-	settings(&set);
-	rec_init(&r, &set);
-	stream_init(&st, &r, "300");
-	st.goal = 6 * RING_BYTES;
-	st.plain_pct = 10;
-	st.max_queued = RING_BYTES / 2;
-	stream_start(&st, &r);
-	ck_assert(run_until(&r, stream_done, 120000));
-	stream_check(&st, st.pid);
-	sup_helper_stats(r.last, &sst);
+	stream_run(&plan, &sst, &sent);
 	ck_assert_uint_gt(sst.spliced_bytes, 0);
 	ck_assert_uint_gt(sst.copied_bytes, 0);
-	ck_assert_uint_eq(sst.spliced_bytes + sst.copied_bytes, st.sent.len);
-	stop_and_wait(&r);
-	stream_free(&st);
-	rec_free(&r);
+	ck_assert_uint_eq(sst.spliced_bytes + sst.copied_bytes, sent);
 }
 END_TEST
 
@@ -2087,55 +2115,30 @@ END_TEST
  */
 START_TEST(test_splice_ring_wrap)
 {
-	struct sup_settings set;
+	struct stream_plan plan = { .pause_us = "500",
+	    .goal = 16 * RING_BYTES, .max_burst = 200, .phased = true };
 	struct sup_stats sst;
-	struct stream st;
-	struct rec r;
+	size_t sent;
 
-	settings(&set);
-	rec_init(&r, &set);
-	stream_init(&st, &r, "500");
-	st.goal = 16 * RING_BYTES;
-	st.max_burst = 200;
-	st.phased = true;
-	stream_start(&st, &r);
-	ck_assert(run_until(&r, stream_done, 120000));
-	stream_check(&st, st.pid);
-	sup_helper_stats(r.last, &sst);
+	stream_run(&plan, &sst, &sent);
 	/* every byte went through the ring (16 times round it), and the
 	 * pipe held 1 MiB of its pages over that time */
-	ck_assert_uint_eq(sst.spliced_bytes + sst.copied_bytes, st.sent.len);
+	ck_assert_uint_eq(sst.spliced_bytes + sst.copied_bytes, sent);
 	ck_assert_uint_ge(sst.spliced_bytes, RING_BYTES);
-	stop_and_wait(&r);
-	stream_free(&st);
-	rec_free(&r);
 }
 END_TEST
 
 /* With splice off (--helper-copy) every byte is copied, none spliced. */
 START_TEST(test_splice_off)
 {
-	struct sup_settings set;
+	struct stream_plan plan = { .pause_us = "300", .goal = 2 * RING_BYTES,
+	    .max_queued = RING_BYTES / 2, .plain_pct = 10, .copy_only = true };
 	struct sup_stats sst;
-	struct stream st;
-	struct rec r;
+	size_t sent;
 
-	settings(&set);
-	set.splice = false;
-	rec_init(&r, &set);
-	stream_init(&st, &r, "300");
-	st.goal = 2 * RING_BYTES;
-	st.plain_pct = 10;
-	st.max_queued = RING_BYTES / 2;
-	stream_start(&st, &r);
-	ck_assert(run_until(&r, stream_done, 120000));
-	stream_check(&st, st.pid);
-	sup_helper_stats(r.last, &sst);
+	stream_run(&plan, &sst, &sent);
 	ck_assert_uint_eq(sst.spliced_bytes, 0);
-	ck_assert_uint_eq(sst.copied_bytes, st.sent.len);
-	stop_and_wait(&r);
-	stream_free(&st);
-	rec_free(&r);
+	ck_assert_uint_eq(sst.copied_bytes, sent);
 }
 END_TEST
 
@@ -2280,40 +2283,65 @@ one_overflow(struct rec *r)
 	return (r->overflows >= 1);
 }
 
-/*
- * The overflow policy counts the gathered batch, not what the pipe took:
- * a stopped helper's queue fills to the cap and events are dropped; and
- * a drop whose batch was then vmspliced whole (nothing for libevent to
- * write) is still told once the queue is empty.
- */
-START_TEST(test_splice_overflow)
+/* A slowread.py (stopped at its start if stopped) under a queue cap. */
+static struct sup_helper *
+cap_start(struct rec *r, struct stream *st, size_t cap,
+    enum sup_overflow policy, bool stopped)
 {
 	struct sup_settings set;
+
+	settings(&set);
+	set.max_queue = cap;
+	set.overflow = policy;
+	rec_init(r, &set);
+	if (stopped)
+		r->on_started = stop_slow;
+	stream_init(st, r, "0");
+	event_del(st->tick);		/* these tests write by themselves */
+	stream_start(st, r);
+	return (r->last);
+}
+
+static void
+cap_end(struct rec *r, struct stream *st)
+{
+	kill(sup_helper_pid(r->last), SIGCONT);
+	stop_and_wait(r);
+	stream_free(st);
+	rec_free(r);
+}
+
+/* One batched event of EVENT_BYTES: 0, or -1 if refused. */
+static int
+cap_write(struct stream *st, struct sup_helper *h)
+{
+	char buf[EVENT_BYTES];
+
+	stream_event(st, buf, sizeof(buf));
+	return (sup_write_batched(h, buf, sizeof(buf)));
+}
+
+/*
+ * The overflow policy counts the gathered batch, not what the pipe took:
+ * a stopped helper's queue fills to the cap (the pipe full of our pages
+ * besides) and events are dropped, which is told once it drains.
+ */
+START_TEST(test_splice_overflow_drop)
+{
 	struct sup_stats sst;
 	struct stream st;
 	struct rec r;
 	struct sup_helper *h;
-	char buf[EVENT_BYTES];
 	int i, refused = 0;
 
-	/* drop: the cap holds with the pipe full of our pages */
-	settings(&set);
-	set.max_queue = 512 * 1024;
-	set.overflow = SUP_OVERFLOW_DROP;
-	rec_init(&r, &set);
-	r.on_started = stop_slow;
-	stream_init(&st, &r, "0");
-	event_del(st.tick);
-	stream_start(&st, &r);
-	h = r.last;
+	h = cap_start(&r, &st, 512 * 1024, SUP_OVERFLOW_DROP, true);
 	for (i = 0; i < 100 && refused == 0; i++) {
 		for (int k = 0; k < 60; k++) {
-			stream_event(&st, buf, sizeof(buf));
-			if (sup_write_batched(h, buf, sizeof(buf)) == -1)
+			if (cap_write(&st, h) == -1)
 				refused++;
-			ck_assert_uint_le(sup_queued(h), set.max_queue);
+			ck_assert_uint_le(sup_queued(h), 512 * 1024);
 		}
-		event_base_loop(r.base, EVLOOP_NONBLOCK);
+		event_base_loop(r.base, EVLOOP_NONBLOCK);	/* flush */
 	}
 	ck_assert_int_gt(refused, 0);
 	sup_helper_stats(h, &sst);
@@ -2321,52 +2349,51 @@ START_TEST(test_splice_overflow)
 	ck_assert_uint_eq(sst.dropped_events, (unsigned long)refused);
 	ck_assert_int_eq(kill(st.pid, SIGCONT), 0);
 	ck_assert(run_until(&r, one_overflow, WAIT_MS));
-	stop_and_wait(&r);
-	stream_free(&st);
-	rec_free(&r);
+	cap_end(&r, &st);
+}
+END_TEST
 
-	/* a batch over the cap is cut there, vmspliced whole, and the drop
-	 * is told although libevent never had anything to write */
-	settings(&set);
-	set.max_queue = 20 * 1024;
-	set.overflow = SUP_OVERFLOW_DROP;
-	rec_init(&r, &set);
-	stream_init(&st, &r, "0");
-	event_del(st.tick);
-	stream_start(&st, &r);
-	h = r.last;
-	refused = 0;
-	for (i = 0; i < 30; i++) {
-		stream_event(&st, buf, sizeof(buf));
-		if (sup_write_batched(h, buf, sizeof(buf)) == -1)
+/*
+ * A batch over the cap is cut there and vmspliced whole: libevent never
+ * has anything to write, and the drop is told all the same.
+ */
+START_TEST(test_splice_overflow_told)
+{
+	struct sup_stats sst;
+	struct stream st;
+	struct rec r;
+	struct sup_helper *h;
+	int i, refused = 0;
+
+	h = cap_start(&r, &st, 20 * 1024, SUP_OVERFLOW_DROP, false);
+	for (i = 0; i < 30; i++)
+		if (cap_write(&st, h) == -1)
 			refused++;
-	}
 	ck_assert_int_eq(refused, 10);
 	ck_assert(run_until(&r, one_overflow, WAIT_MS));
 	ck_assert_uint_eq(r.overflow_dropped, 10);
 	sup_helper_stats(h, &sst);
 	ck_assert_uint_eq(sst.spliced_bytes, 20 * EVENT_BYTES);
 	ck_assert_uint_eq(sst.copied_bytes, 0);
-	stop_and_wait(&r);
-	stream_free(&st);
-	rec_free(&r);
+	cap_end(&r, &st);
+}
+END_TEST
 
-	/* restart: the stopped helper is restarted once its queue is full */
-	settings(&set);
-	set.max_queue = 512 * 1024;
-	set.overflow = SUP_OVERFLOW_RESTART;
-	rec_init(&r, &set);
-	r.on_started = stop_slow;
-	stream_init(&st, &r, "0");
-	event_del(st.tick);
-	stream_start(&st, &r);
-	h = r.last;
+/* Policy restart: the stopped helper is restarted once its queue (the
+ * batches besides what the pipe holds) reaches the cap. */
+START_TEST(test_splice_overflow_restart)
+{
+	struct sup_stats sst;
+	struct stream st;
+	struct rec r;
+	struct sup_helper *h;
+	int i;
+
+	h = cap_start(&r, &st, 512 * 1024, SUP_OVERFLOW_RESTART, true);
 	for (i = 0; i < 100 && r.started < 2; i++) {
-		for (int k = 0; k < 60 && sup_helper_pid(h) == st.pid; k++) {
-			stream_event(&st, buf, sizeof(buf));
-			(void)sup_write_batched(h, buf, sizeof(buf));
-		}
-		event_base_loop(r.base, EVLOOP_NONBLOCK);
+		for (int k = 0; k < 60 && sup_helper_pid(h) == st.pid; k++)
+			(void)cap_write(&st, h);
+		event_base_loop(r.base, EVLOOP_NONBLOCK);	/* flush */
 		if (sup_helper_pid(h) != st.pid)
 			ck_assert(run_until(&r, two_started, WAIT_MS));
 	}
@@ -2374,10 +2401,7 @@ START_TEST(test_splice_overflow)
 	sup_helper_stats(h, &sst);
 	ck_assert_uint_ge(sst.restarts, 1);
 	ck_assert_uint_gt(sst.spliced_bytes, 0);
-	kill(sup_helper_pid(h), SIGCONT);
-	stop_and_wait(&r);
-	stream_free(&st);
-	rec_free(&r);
+	cap_end(&r, &st);
 }
 END_TEST
 
@@ -2434,7 +2458,9 @@ main(void)
 	tcase_add_test(tc, test_splice_ring_wrap);
 	tcase_add_test(tc, test_splice_partial);
 	tcase_add_test(tc, test_splice_respawn);
-	tcase_add_test(tc, test_splice_overflow);
+	tcase_add_test(tc, test_splice_overflow_drop);
+	tcase_add_test(tc, test_splice_overflow_told);
+	tcase_add_test(tc, test_splice_overflow_restart);
 	tcase_add_test(tc, test_splice_off);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
