@@ -5,7 +5,7 @@
     fuzz/seed.py OUTDIR --kit DIR  seeds from the ExaBGP conformance kit
 
 OUTDIR gets one directory per target (decode, nlri, api, config, encode,
-healthcheck), one file per seed, named by content hash. The repository's
+healthcheck, env), one file per seed, named by content hash. The repository's
 seeds are committed under fuzz/corpus/; the kit's are made at run time
 (scripts/fuzz-smoke.sh) and never committed, as the kit's files may not be
 copied into the repository.
@@ -116,6 +116,17 @@ def repo_seeds(outdir):
           b"1: lo    inet 127.0.0.1/8 scope host lo\n"
           b"1: lo    inet 192.0.2.1/32 scope global lo:web\n"
           b"1: lo    inet6 2001:db8::1/128 scope global\n")
+    # env: the INI texts of check_env, alone, and the exabgp.* variables
+    # it sets, as the environment after an empty file (byte 0 is NUL)
+    strings = c_strings(os.path.join(REPO, "tests", "check_env.c"))
+    for s in strings:
+        if "[exabgp." in s:
+            write(outdir, "env", s)
+    variables = [s for s in strings if re.match(r"exabgp[._]\w+=", s)]
+    for v in variables:
+        write(outdir, "env", "\0" + v)
+    write(outdir, "env", "[exabgp.tcp]\nport = 1790\n\0" +
+          "\0".join(variables[:12]))
 
 
 # (AFI, SAFI) -> enum family_id, fuzz_nlri's byte 0: read from
