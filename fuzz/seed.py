@@ -5,7 +5,7 @@
     fuzz/seed.py OUTDIR --kit DIR  seeds from the ExaBGP conformance kit
 
 OUTDIR gets one directory per target (decode, nlri, api, config, encode,
-healthcheck, env), one file per seed, named by content hash. The repository's
+healthcheck, env, metrics), one file per seed, named by content hash. The repository's
 seeds are committed under fuzz/corpus/; the kit's are made at run time
 (scripts/fuzz-smoke.sh) and never committed, as the kit's files may not be
 copied into the repository.
@@ -127,6 +127,22 @@ def repo_seeds(outdir):
         write(outdir, "env", "\0" + v)
     write(outdir, "env", "[exabgp.tcp]\nport = 1790\n\0" +
           "\0".join(variables[:12]))
+    # metrics: scrapes as Prometheus and curl send them, what the endpoint
+    # refuses (other paths and methods, a body), and --metrics addresses
+    # (byte 0 is 0x01)
+    for req in (b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:9179\r\n"
+                b"User-Agent: Prometheus/2.45.0\r\nAccept: text/plain;"
+                b"version=0.0.4;q=1,*/*;q=0.1\r\nAccept-Encoding: gzip"
+                b"\r\nX-Prometheus-Scrape-Timeout-Seconds: 10\r\n\r\n",
+                b"GET /metrics HTTP/1.0\r\n\r\n",
+                b"HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"GET /other?x=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"POST /metrics HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+                b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"):
+        write(outdir, "metrics", req)
+    for listen in ("9179", "127.0.0.1", "127.0.0.1:0", "[::1]:9179", "::1"):
+        write(outdir, "metrics", b"\x01" + listen.encode())
 
 
 # (AFI, SAFI) -> enum family_id, fuzz_nlri's byte 0: read from

@@ -6,7 +6,8 @@
 #      unit suites (ctest)
 #   3. build with ASan+UBSan and run the unit suites again
 #   4. fuzz every input surface (messages, API lines, configuration,
-#      helper events, healthcheck options, exabgp.* settings) for FUZZ_SECONDS each
+#      helper events, healthcheck options, exabgp.* settings, the
+#      metrics endpoint) for FUZZ_SECONDS each
 #      (default 60), two targets at a time (fuzz/README.md)
 #   5. the hostile-peer suite: a raw BGP speaker of our own against
 #      evbgpd, in network namespaces it creates (tests/hostile/run.sh;
