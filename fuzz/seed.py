@@ -4,8 +4,8 @@
     fuzz/seed.py OUTDIR            seeds from this repository's own tests
     fuzz/seed.py OUTDIR --kit DIR  seeds from the ExaBGP conformance kit
 
-OUTDIR gets one directory per target (decode, nlri, api, config, encode,
-healthcheck, env, metrics), one file per seed, named by content hash. The repository's
+OUTDIR gets one directory per target (decode, nlri, api, exec, config,
+encode, healthcheck, env, metrics), one file per seed, named by content hash. The repository's
 seeds are committed under fuzz/corpus/; the kit's are made at run time
 (scripts/fuzz-smoke.sh) and never committed, as the kit's files may not be
 copied into the repository.
@@ -80,6 +80,11 @@ def repo_seeds(outdir):
         write(outdir, "api", s)
     for i in range(0, len(lines), 8):
         write(outdir, "api", "\n".join(lines[i:i + 8]))
+    # exec: the same lines in batches, run by evbgpctl's client (byte 0:
+    # 0, or 2 for JSON answers) and a helper's (1)
+    for i in range(0, len(lines), 8):
+        batch = "\n".join(lines[i:i + 8]).encode()
+        write(outdir, "exec", bytes([(i // 8) % 3]) + batch)
     # config: the golden files and the shipped examples
     for d in (os.path.join(REPO, "tests", "golden"),
               os.path.join(REPO, "config")):
@@ -235,6 +240,8 @@ def kit_seeds(outdir, kit):
                         write(outdir, "encode", seed)
             if cmds:
                 write(outdir, "api", "\n".join(cmds[:32]))
+                write(outdir, "exec", b"\x00" + "\n".join(
+                    cmds[:16]).encode())
     etc = os.path.join(kit, "etc")
     for n in sorted(os.listdir(etc)) if os.path.isdir(etc) else []:
         if n.endswith(".conf"):
