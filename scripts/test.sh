@@ -8,7 +8,7 @@
 #   4. fuzz every input surface (messages, API lines and running them,
 #      configuration, helper events, healthcheck options, exabgp.*
 #      settings, the metrics endpoint) for FUZZ_SECONDS each (default
-#      60), two targets at a time (fuzz/README.md)
+#      40), two targets at a time (fuzz/README.md)
 #   5. the hostile-peer suite: a raw BGP speaker of our own against
 #      evbgpd, in network namespaces it creates (tests/hostile/run.sh;
 #      skipped, saying why, without root or ip netns)
@@ -111,7 +111,7 @@ asan() {
 }
 
 fuzz() {
-	scripts/fuzz-smoke.sh "${FUZZ_SECONDS:-60}"
+	scripts/fuzz-smoke.sh "${FUZZ_SECONDS:-40}"
 }
 
 hostile() {
