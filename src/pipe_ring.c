@@ -35,8 +35,9 @@
 #define PIPE_RING_SPANS	128
 
 struct pipe_span {
-	uint64_t	 ring_start;	/* ring bytes given to the pipe */
-	uint64_t	 ring_end;
+	uint64_t	 ring_start;	/* where its bytes begin in the ring:
+					   the tail stops there while the
+					   pipe holds them */
 	uint64_t	 pipe_end;	/* the pipe's byte count after them */
 };
 
@@ -174,7 +175,6 @@ pipe_ring_held(struct pipe_ring *r, size_t n)
 
 	sp = &r->spans[(r->first + r->nspans) % PIPE_RING_SPANS];
 	sp->ring_start = r->batch;
-	sp->ring_end = r->batch + n;
 	r->piped += n;
 	sp->pipe_end = r->piped;
 	r->nspans++;
