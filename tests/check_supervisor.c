@@ -1858,7 +1858,7 @@ struct stream {
 	pid_t		 pid;		/* the instance written to; 0: none */
 	char		 out[64];	/* slowread.py's OUT */
 	struct event	*tick;
-	char		*argv[5];
+	char		*argv[6];
 	struct cfg_process p;
 };
 
@@ -2405,6 +2405,51 @@ START_TEST(test_splice_overflow_restart)
 }
 END_TEST
 
+static bool
+stream_read_all(struct rec *r)
+{
+	struct stream *st = r->ctx;
+
+	return (stream_file_size(st, st->pid) >= (off_t)st->sent.len);
+}
+
+/*
+ * The helper is stopped right after a batch was vmspliced: its stdin is
+ * closed and the ring unmapped with the pipe still holding its pages,
+ * and the helper (ignoring SIGTERM) still reads every byte to the end.
+ */
+START_TEST(test_splice_close_while_held)
+{
+	struct sup_settings set;
+	struct sup_stats sst;
+	struct stream st;
+	struct rec r;
+	struct sup_helper *h;
+
+	settings(&set);
+	set.kill_grace_ms = WAIT_MS;	/* it exits at its EOF */
+	rec_init(&r, &set);
+	stream_init(&st, &r, "2000");	/* 4 KiB per 2 ms: it lags */
+	event_del(st.tick);
+	st.argv[4] = "noterm";
+	st.p.argc = 5;
+	stream_start(&st, &r);
+	h = r.last;
+	for (int i = 0; i < 3; i++)
+		stream_batch(&st, h, 60);
+	sup_helper_stats(h, &sst);
+	ck_assert_uint_eq(sst.spliced_bytes, st.sent.len);
+	ck_assert_uint_eq(sup_queued(h), 0);
+	ck_assert_int_eq(sup_apply(r.sup, NULL, 0), 0);	/* removed */
+	ck_assert(run_until(&r, one_exited, WAIT_MS));
+	ck_assert(run_until(&r, stream_read_all, WAIT_MS));
+	stream_check(&st, st.pid);
+	stop_and_wait(&r);
+	stream_free(&st);
+	rec_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -2462,6 +2507,7 @@ main(void)
 	tcase_add_test(tc, test_splice_overflow_told);
 	tcase_add_test(tc, test_splice_overflow_restart);
 	tcase_add_test(tc, test_splice_off);
+	tcase_add_test(tc, test_splice_close_while_held);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
