@@ -457,8 +457,15 @@ entry_hashes(void *arg, const uint32_t *refs, size_t n, uint32_t *hashes)
 	const struct adj_rib *ro = arg;
 	struct ro_key k;
 
-	for (size_t j = 0; j < n; j++)
-		__builtin_prefetch(&ro->ent[refs[j]]);
+	/* the key's fields, path_id to k, may straddle two cache lines */
+	for (size_t j = 0; j < n; j++) {
+		const struct ro_entry *e = &ro->ent[refs[j]];
+
+		__builtin_prefetch(&e->path_id);
+		__builtin_prefetch(&e->k.addr[15]);
+	}
+	if (hashes == NULL)
+		return;
 	for (size_t j = 0; j < n; j++) {
 		entry_key(&ro->ent[refs[j]], &k);
 		hashes[j] = key_hash(&k);
