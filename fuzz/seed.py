@@ -4,8 +4,8 @@
     fuzz/seed.py OUTDIR            seeds from this repository's own tests
     fuzz/seed.py OUTDIR --kit DIR  seeds from the ExaBGP conformance kit
 
-OUTDIR gets one directory per target (decode, nlri, api, config, encode,
-healthcheck), one file per seed, named by content hash. The repository's
+OUTDIR gets one directory per target (decode, nlri, api, exec, config,
+encode, healthcheck, env, metrics), one file per seed, named by content hash. The repository's
 seeds are committed under fuzz/corpus/; the kit's are made at run time
 (scripts/fuzz-smoke.sh) and never committed, as the kit's files may not be
 copied into the repository.
@@ -80,6 +80,11 @@ def repo_seeds(outdir):
         write(outdir, "api", s)
     for i in range(0, len(lines), 8):
         write(outdir, "api", "\n".join(lines[i:i + 8]))
+    # exec: the same lines in batches, run by evbgpctl's client (byte 0:
+    # 0, or 2 for JSON answers) and a helper's (1)
+    for i in range(0, len(lines), 8):
+        batch = "\n".join(lines[i:i + 8]).encode()
+        write(outdir, "exec", bytes([(i // 8) % 3]) + batch)
     # config: the golden files and the shipped examples
     for d in (os.path.join(REPO, "tests", "golden"),
               os.path.join(REPO, "config")):
@@ -116,6 +121,33 @@ def repo_seeds(outdir):
           b"1: lo    inet 127.0.0.1/8 scope host lo\n"
           b"1: lo    inet 192.0.2.1/32 scope global lo:web\n"
           b"1: lo    inet6 2001:db8::1/128 scope global\n")
+    # env: the INI texts of check_env, alone, and the exabgp.* variables
+    # it sets, as the environment after an empty file (byte 0 is NUL)
+    strings = c_strings(os.path.join(REPO, "tests", "check_env.c"))
+    for s in strings:
+        if "[exabgp." in s:
+            write(outdir, "env", s)
+    variables = [s for s in strings if re.match(r"exabgp[._]\w+=", s)]
+    for v in variables:
+        write(outdir, "env", "\0" + v)
+    write(outdir, "env", "[exabgp.tcp]\nport = 1790\n\0" +
+          "\0".join(variables[:12]))
+    # metrics: scrapes as Prometheus and curl send them, what the endpoint
+    # refuses (other paths and methods, a body), and --metrics addresses
+    # (byte 0 is 0x01)
+    for req in (b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:9179\r\n"
+                b"User-Agent: Prometheus/2.45.0\r\nAccept: text/plain;"
+                b"version=0.0.4;q=1,*/*;q=0.1\r\nAccept-Encoding: gzip"
+                b"\r\nX-Prometheus-Scrape-Timeout-Seconds: 10\r\n\r\n",
+                b"GET /metrics HTTP/1.0\r\n\r\n",
+                b"HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"GET /other?x=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"POST /metrics HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+                b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"):
+        write(outdir, "metrics", req)
+    for listen in ("9179", "127.0.0.1", "127.0.0.1:0", "[::1]:9179", "::1"):
+        write(outdir, "metrics", b"\x01" + listen.encode())
 
 
 # (AFI, SAFI) -> enum family_id, fuzz_nlri's byte 0: read from
@@ -208,6 +240,8 @@ def kit_seeds(outdir, kit):
                         write(outdir, "encode", seed)
             if cmds:
                 write(outdir, "api", "\n".join(cmds[:32]))
+                write(outdir, "exec", b"\x00" + "\n".join(
+                    cmds[:16]).encode())
     etc = os.path.join(kit, "etc")
     for n in sorted(os.listdir(etc)) if os.path.isdir(etc) else []:
         if n.endswith(".conf"):

@@ -8,7 +8,8 @@
 #
 #   scripts/fuzz-smoke.sh [SECONDS] [TARGET...]
 #
-# TARGET is decode, nlri, api, config, encode or healthcheck (default: all).
+# TARGET is decode, nlri, api, exec, config, encode, healthcheck, env
+# or metrics (default: all).
 # Seeds: fuzz/corpus/TARGET (committed, from our tests) and, when the
 # conformance kit is present (EXAQA_KIT, default ../shared/exabgp-qa),
 # inputs made from its messages, API lines and configurations at run time.
@@ -22,7 +23,7 @@ shift || true
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EVBGP_FUZZ_BUILD:-"$root/build-fuzz"}
 kit=${EXAQA_KIT:-"$root/../shared/exabgp-qa"}
-all=(decode nlri api config encode healthcheck)
+all=(decode nlri api exec config encode healthcheck env metrics)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 ncpu=$(nproc 2>/dev/null || echo 2)
@@ -32,7 +33,7 @@ jobs=${FUZZ_JOBS:-$((ncpu < 2 ? ncpu : 2))}
 max_len() {
 	case $1 in
 	config) echo 16384 ;;
-	api | healthcheck) echo 4096 ;;
+	api | exec | healthcheck | env) echo 4096 ;;
 	*) echo 8192 ;;
 	esac
 }

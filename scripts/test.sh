@@ -5,9 +5,10 @@
 #      its self-test, then the tree and its objects) and run the Check
 #      unit suites (ctest)
 #   3. build with ASan+UBSan and run the unit suites again
-#   4. fuzz every input surface (messages, API lines, configuration,
-#      helper events, healthcheck options) for FUZZ_SECONDS each
-#      (default 60), two targets at a time (fuzz/README.md)
+#   4. fuzz every input surface (messages, API lines and running them,
+#      configuration, helper events, healthcheck options, exabgp.*
+#      settings, the metrics endpoint) for FUZZ_SECONDS each (default
+#      40), two targets at a time (fuzz/README.md)
 #   5. the hostile-peer suite: a raw BGP speaker of our own against
 #      evbgpd, in network namespaces it creates (tests/hostile/run.sh;
 #      skipped, saying why, without root or ip netns)
@@ -110,7 +111,7 @@ asan() {
 }
 
 fuzz() {
-	scripts/fuzz-smoke.sh "${FUZZ_SECONDS:-60}"
+	scripts/fuzz-smoke.sh "${FUZZ_SECONDS:-40}"
 }
 
 hostile() {

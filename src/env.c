@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
 
 #include "evbgp/config.h"
 #include "evbgp/env.h"
@@ -382,14 +383,41 @@ env_same_value(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* s for a message line: control and non-ASCII octets as \xHH (a value
+ * or a file's key may hold any byte), cut to fit out[len]. */
+static const char *
+printable(const char *s, char *out, size_t len)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; s[i] != '\0' && j + 5 < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch < 0x20 || ch >= 0x7f)
+			j += (size_t)snprintf(out + j, len - j, "\\x%02x", ch);
+		else
+			out[j++] = (char)ch;
+	}
+	out[j] = '\0';
+	return out;
+}
+
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* Remember a setting that changes nothing here although ExaBGP would act
  * on it (the first one of each name: the environment beats the file). */
 static void
 env_note_ignored(struct env *e, const struct env_def *d, const char *shown,
     const char *v)
 {
-	char esc[64];
-	size_t j = 0;
+	char esc[64], where[160];
 
 	/* an empty value asks for nothing */
 	if (d->dflt == NULL || v[0] == '\0' || env_same_value(v, d->dflt)) {
@@ -397,21 +425,12 @@ env_note_ignored(struct env *e, const struct env_def *d, const char *shown,
 		return;
 	}
 	env_forget_ignored(e, d->name);
-	for (size_t i = 0; v[i] != '\0' && j + 5 < sizeof(esc); i++) {
-		unsigned char ch = (unsigned char)v[i];
-
-		if (ch < 0x20 || ch >= 0x7f)
-			j += (size_t)snprintf(esc + j, sizeof(esc) - j, "\\x%02x",
-			    ch);
-		else
-			esc[j++] = (char)ch;
-	}
-	esc[j] = '\0';
 	e->ignored = xreallocarray(e->ignored, e->nignored + 1,
 	    sizeof(*e->ignored));
 	e->ignored[e->nignored++] = xasprintf("%s=%s (%s) is not supported "
 	    "by evbgpd and has no effect (ExaBGP's default is '%s')", d->name,
-	    esc, shown, d->dflt);
+	    printable(v, esc, sizeof(esc)),
+	    printable(shown, where, sizeof(where)), d->dflt);
 }
 
 /* Drop one pair of surrounding quotes: exabgp_tcp_bind="''" means "". */
@@ -430,18 +449,29 @@ env_set_from(struct env *e, const char *dotted, const char *shown,
     const char *value, bool from_env, char *err, size_t errlen)
 {
 	const struct env_def *d = env_find(dotted);
-	char *v;
+	char where[160], esc[128], *v;
 	int rc;
 
 	if (d == NULL) {
-		snprintf(err, errlen, "%s: unknown setting", shown);
+		snprintf(err, errlen, "%s: unknown setting",
+		    printable(shown, where, sizeof(where)));
 		return -1;
 	}
 	v = unquote(value);
+	if (d->type != ENV_IGNORE && has_control(v)) {
+		/* a file name, user or address with a newline in it is a
+		 * mistake, and would not print back as one line */
+		snprintf(err, errlen, "%s: invalid value '%s' (control "
+		    "characters are not allowed)", printable(shown, where,
+		    sizeof(where)), printable(v, esc, sizeof(esc)));
+		free(v);
+		return -1;
+	}
 	rc = env_apply(e, d, v, from_env);
 	if (rc == -1)
 		snprintf(err, errlen, "%s: invalid value '%s' (expected %s)",
-		    shown, v, env_expected(d->type));
+		    printable(shown, where, sizeof(where)),
+		    printable(v, esc, sizeof(esc)), env_expected(d->type));
 	else if (d->dflt != NULL)
 		env_note_ignored(e, d, shown, v);
 	free(v);
@@ -628,10 +658,32 @@ level_name(int level)
 	return "INFO";
 }
 
+/*
+ * A text value, quoted when loading it back would change it otherwise:
+ * empty, in quotes of its own (one pair is dropped on loading), or with
+ * spaces at an end (an INI file trims them).
+ */
 static void
 print_str(FILE *f, const char *name, const char *v)
 {
-	fprintf(f, "exabgp.%s %s\n", name, v && *v ? v : "''");
+	size_t n = v != NULL ? strlen(v) : 0;
+	bool quote = n == 0 || v[0] == '\'' || v[0] == '"' ||
+	    isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]);
+
+	fprintf(f, "exabgp.%s %s%s%s\n", name, quote ? "'" : "",
+	    n > 0 ? v : "", quote ? "'" : "");
+}
+
+/* Not set, the umask is the one evbgpd inherited: what its files get.
+ * Printed as such, --print-env's output loads back (an empty umask is
+ * refused, as by ExaBGP). */
+static mode_t
+inherited_umask(void)
+{
+	mode_t m = umask(0);
+
+	umask(m);
+	return m;
 }
 
 void
@@ -653,10 +705,8 @@ env_print(FILE *f, const struct env *e)
 	fprintf(f, "exabgp.api.version %u\n", e->api_version);
 	print_str(f, "daemon.pid", e->daemon_pid);
 	print_str(f, "daemon.user", e->daemon_user);
-	if (e->daemon_umask >= 0)
-		fprintf(f, "exabgp.daemon.umask 0%03o\n", (unsigned)e->daemon_umask);
-	else
-		print_str(f, "daemon.umask", "");
+	fprintf(f, "exabgp.daemon.umask 0%03o\n", e->daemon_umask >= 0 ?
+	    (unsigned)e->daemon_umask : (unsigned)inherited_umask());
 	print_str(f, "api.pipename", e->api_pipename);
 	fprintf(f, "exabgp.daemon.drop %s\n", e->daemon_drop ? "true" :
 	    "false");

@@ -336,6 +336,9 @@ START_TEST(error_reasons)
 		  "mpls-vpn is not configured for this neighbor\n" },
 		{ "announce eor", "error: no established neighbor configured\n" },
 		{ "neighbor 192.0.2.99 teardown 2", "error: no neighbor matching the selector\n" },
+		/* the fast withdraw path takes no bad next hop (fuzz_exec) */
+		{ "withdraw route 10.0.0.0/24 next-hop 0.0.0.", NULL },
+		{ "withdraw route 10.0.0.0/24 next-hop 10.0.0.1.2", NULL },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

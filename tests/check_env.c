@@ -278,6 +278,31 @@ START_TEST(test_bad_ini)
 	ck_assert_str_eq(err, want);
 	env_free(&e);
 	unlink(ini);
+
+	/* any byte of the file is shown escaped: the message is one line
+	 * (found by fuzz_env) */
+	ini = write_ini("[exabgp.tcp]\nt\x0f\x1b[2J = 1\n");
+	ck_assert_int_eq(env_load(&e, ini, NULL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: exabgp.tcp.t\\x0f\\x1b[2J: "
+	    "unknown setting", ini);
+	ck_assert_str_eq(err, want);
+	env_free(&e);
+	unlink(ini);
+
+	char *envp[] = { "exabgp_tcp_port=1\xff", NULL };
+
+	ck_assert_int_eq(env_load(&e, NULL, envp, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "exabgp_tcp_port: invalid value '1\\xff' "
+	    "(expected a port number from 1 to 65535)");
+	env_free(&e);
+
+	/* a file name with a newline would print as two lines */
+	char *pid[] = { "exabgp.daemon.pid=/run/a\nb.pid", NULL };
+
+	ck_assert_int_eq(env_load(&e, NULL, pid, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "exabgp.daemon.pid: invalid value "
+	    "'/run/a\\x0ab.pid' (control characters are not allowed)");
+	env_free(&e);
 }
 END_TEST
 
@@ -415,6 +440,58 @@ START_TEST(test_print)
 }
 END_TEST
 
+/* env_print's text of the settings loaded from envp (malloc'd). */
+static char *
+print_loaded(char *const *envp)
+{
+	struct env e;
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_msg(env_load(&e, NULL, envp, err, sizeof(err)) == 0, "%s",
+	    err);
+	f = open_memstream(&buf, &len);
+	env_print(f, &e);
+	fclose(f);
+	env_free(&e);
+	return buf;
+}
+
+/* What --print-env shows loads back, line by line as the variables
+ * exabgp.SECTION.KEY=VALUE, to the same settings: the defaults (an unset
+ * umask once printed as '', which is refused), and every setting given. */
+START_TEST(test_print_loads_back)
+{
+	char *given[] = { "exabgp_tcp_bind=127.0.0.1 ::1",
+	    "exabgp_tcp_port=1790", "exabgp_api_encoder=text",
+	    "exabgp_daemon_umask=0o027", "exabgp_daemon_pid=''/run/'x'.pid ''",
+	    "exabgp_log_destination= /tmp/log", "exabgp_log_level=DEBUG",
+	    "exabgp_bgp_openwait=5", "exabgp_tcp_once=true", NULL };
+	char *const *cases[] = { NULL, given };
+
+	for (size_t c = 0; c < 2; c++) {
+		char *text = print_loaded(cases[c]), *copy = strdup(text);
+		char *vars[64], *line, *save = NULL, *again;
+		size_t n = 0;
+
+		for (line = strtok_r(copy, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			ck_assert_uint_lt(n, 63);
+			ck_assert_ptr_nonnull(strchr(line, ' '));
+			*strchr(line, ' ') = '=';
+			vars[n++] = line;
+		}
+		vars[n] = NULL;
+		again = print_loaded(vars);
+		ck_assert_str_eq(again, text);
+		free(again);
+		free(copy);
+		free(text);
+	}
+}
+END_TEST
+
 static Suite *
 env_suite(void)
 {
@@ -433,6 +510,7 @@ env_suite(void)
 	tcase_add_test(tc, test_bad_ini);
 	tcase_add_test(tc, test_set_unknown);
 	tcase_add_test(tc, test_print);
+	tcase_add_test(tc, test_print_loads_back);
 	tcase_add_test(tc, test_debian_env);
 	tcase_add_test(tc, test_ignored_named);
 	tcase_add_test(tc, test_user_umask_pipename_bad);
