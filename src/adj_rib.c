@@ -147,6 +147,10 @@ struct ro_key {
 	uint8_t		 addr[16];
 	const uint8_t	*key;
 	size_t		 keylen;
+	/* the key's hash, when the caller had it already (the receive
+	 * path's prefetch, adj_rib_nlri_hash): not hashed again */
+	bool		 hashed;
+	uint32_t	 hash;
 };
 
 static bool
@@ -337,6 +341,13 @@ key_hash(const struct ro_key *k)
 	return (uint32_t)mix64(h ^ k->keylen);
 }
 
+/* k's hash: the one it carries, or made now. */
+static uint32_t
+key_hash_of(const struct ro_key *k)
+{
+	return k->hashed ? k->hash : key_hash(k);
+}
+
 /* The key of n; kbuf (NLRI_MAX) holds the key octets of other families. */
 static void
 key_of(const struct nlri *n, struct ro_key *k, uint8_t *kbuf)
@@ -457,8 +468,15 @@ entry_hashes(void *arg, const uint32_t *refs, size_t n, uint32_t *hashes)
 	const struct adj_rib *ro = arg;
 	struct ro_key k;
 
-	for (size_t j = 0; j < n; j++)
-		__builtin_prefetch(&ro->ent[refs[j]]);
+	/* the key's fields, path_id to k, may straddle two cache lines */
+	for (size_t j = 0; j < n; j++) {
+		const struct ro_entry *e = &ro->ent[refs[j]];
+
+		__builtin_prefetch(&e->path_id);
+		__builtin_prefetch(&e->k.addr[15]);
+	}
+	if (hashes == NULL)
+		return;
 	for (size_t j = 0; j < n; j++) {
 		entry_key(&ro->ent[refs[j]], &k);
 		hashes[j] = key_hash(&k);
@@ -525,7 +543,7 @@ static uint32_t
 entry_get(struct adj_rib *ro, const struct nlri *n, const struct ro_key *k,
     bool create)
 {
-	uint32_t h = key_hash(k), i;
+	uint32_t h = key_hash_of(k), i;
 	struct tag_cursor c;
 
 	i = index_find(ro, k, h, &c);
@@ -916,11 +934,55 @@ adj_rib_announce_nlri(struct adj_rib *ro, const struct nlri *n,
 void
 adj_rib_prefetch_nlri(const struct adj_rib *ro, const struct nlri *n)
 {
+	adj_rib_prefetch_hash(ro, adj_rib_nlri_hash(n));
+}
+
+uint32_t
+adj_rib_nlri_hash(const struct nlri *n)
+{
 	uint8_t kbuf[NLRI_MAX];
 	struct ro_key k;
 
 	key_of(n, &k, kbuf);
-	tag_index_prefetch(&ro->ix, key_hash(&k));
+	return key_hash(&k);
+}
+
+void
+adj_rib_prefetch_hash(const struct adj_rib *ro, uint32_t h)
+{
+	tag_index_prefetch(&ro->ix, h);
+}
+
+/* The key of n, carrying its hash h (adj_rib_nlri_hash). */
+static void
+key_of_hashed(const struct nlri *n, uint32_t h, struct ro_key *k,
+    uint8_t *kbuf)
+{
+	key_of(n, k, kbuf);
+	k->hashed = true;
+	k->hash = h;
+}
+
+void
+adj_rib_announce_nlri_hashed(struct adj_rib *ro, const struct nlri *n,
+    uint32_t h, const struct attr_set *a, unsigned src)
+{
+	uint8_t kbuf[NLRI_MAX];
+	struct ro_key k;
+
+	key_of_hashed(n, h, &k, kbuf);
+	announce_key(ro, &k, n, a, src);
+}
+
+void
+adj_rib_withdraw_nlri_hashed(struct adj_rib *ro, const struct nlri *n,
+    uint32_t h)
+{
+	uint8_t kbuf[NLRI_MAX];
+	struct ro_key k;
+
+	key_of_hashed(n, h, &k, kbuf);
+	withdraw_key(ro, &k, n, NULL);
 }
 
 void

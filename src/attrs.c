@@ -1295,7 +1295,9 @@ set_hashes(void *arg, const uint32_t *refs, size_t n, uint32_t *hashes)
 	const struct attr_table *t = arg;
 
 	for (size_t j = 0; j < n; j++)
-		__builtin_prefetch(set_at(t, refs[j]));
+		__builtin_prefetch(&set_at(t, refs[j])->hash);
+	if (hashes == NULL)
+		return;
 	for (size_t j = 0; j < n; j++)
 		hashes[j] = set_at(t, refs[j])->hash;
 }

@@ -709,6 +709,7 @@ daemon_start_helpers(struct daemon *d)
 	d->events.high_mark = ss.max_queue / 2;
 	d->sup = sup_new(d->base, &ss, &daemon_sup_ops, d);
 	d->events.sup = d->sup;
+	d->events.base = d->base;
 	d->events.api_version = d->env.api_version;
 	if (d->cfg->nprocesses > 0)
 		sup_apply(d->sup, d->cfg->processes, d->cfg->nprocesses);

@@ -10,6 +10,8 @@ struct rib_in_walk {
 	struct rib_in_counts	*c;
 	const struct bgp_addr	*nh;	/* the next hop of a */
 	const struct attr_set	*a;
+	bool			 hashes;	/* route_hashes are m's */
+	unsigned		 route;		/* routes walked */
 };
 
 static void
@@ -47,6 +49,70 @@ prefetched_token(const struct attr_table *t, const struct update_msg *m)
 	return token;
 }
 
+/*
+ * rib_in_prefetch's hashes of the first routes' keys (adj_rib_nlri_hash),
+ * for rib_in_record of the same decoding (decode_seq, the same ADD-PATH
+ * families: the same walk), each route checked by the address of its
+ * NLRI octets: so that a route is never filed under another's hash.
+ */
+static struct {
+	uint64_t	 seq;		/* the message's decode_seq; 0: none */
+	famset_t	 addpath;
+	unsigned	 n;
+	const uint8_t	*nlri[RIB_IN_PREFETCH_ROUTES];
+	uint32_t	 hash[RIB_IN_PREFETCH_ROUTES];
+} route_hashes;
+
+/* Are route_hashes m's (decoded with addpath)? Taken once: false for
+ * any later call. */
+static bool
+route_hashes_take(const struct update_msg *m, famset_t addpath)
+{
+	bool mine = route_hashes.seq != 0 && route_hashes.seq == m->decode_seq
+	    && route_hashes.addpath == addpath;
+
+	route_hashes.seq = 0;
+	return mine;
+}
+
+/* The prefetch's hash of the walk's next route rt, if it has one. */
+static bool
+route_hash(struct rib_in_walk *w, const struct update_route *rt,
+    uint32_t *h)
+{
+	unsigned i = w->route++;
+
+	if (!w->hashes || i >= route_hashes.n ||
+	    route_hashes.nlri[i] != rt->nlri.b)
+		return false;
+	*h = route_hashes.hash[i];
+	return true;
+}
+
+static void
+record_withdraw(struct rib_in_walk *w, const struct update_route *rt)
+{
+	uint32_t h;
+
+	if (route_hash(w, rt, &h))
+		adj_rib_withdraw_nlri_hashed(w->rib, &rt->nlri, h);
+	else
+		adj_rib_withdraw_nlri(w->rib, &rt->nlri, NULL);
+}
+
+static void
+record_announce(struct rib_in_walk *w, const struct update_route *rt)
+{
+	uint32_t h;
+
+	if (route_hash(w, rt, &h))
+		adj_rib_announce_nlri_hashed(w->rib, &rt->nlri, h, w->a,
+		    RIB_SRC_CONFIG);
+	else
+		adj_rib_announce_nlri(w->rib, &rt->nlri, w->a,
+		    RIB_SRC_CONFIG);
+}
+
 static void
 record_route(const struct update_route *rt, void *arg)
 {
@@ -54,7 +120,7 @@ record_route(const struct update_route *rt, void *arg)
 
 	count_route(rt, w->c);
 	if (!rt->announce) {
-		adj_rib_withdraw_nlri(w->rib, &rt->nlri, NULL);
+		record_withdraw(w, rt);
 		return;
 	}
 	if (w->a == NULL || w->nh != rt->nexthop) {
@@ -75,15 +141,16 @@ record_route(const struct update_route *rt, void *arg)
 			attrs_free(&one);
 		}
 	}
-	adj_rib_announce_nlri(w->rib, &rt->nlri, w->a, RIB_SRC_CONFIG);
+	record_announce(w, rt);
 }
 
 void
 rib_in_record(struct adj_rib *rib, struct attr_table *t,
     const struct update_msg *m, famset_t addpath, struct rib_in_counts *c)
 {
-	struct rib_in_walk w = { rib, t, m, c, NULL, NULL };
+	struct rib_in_walk w = { rib, t, m, c, NULL, NULL, false, 0 };
 
+	w.hashes = route_hashes_take(m, addpath);
 	if (rib == NULL) {
 		update_foreach_route(m, addpath, count_route, c);
 		return;
@@ -101,9 +168,15 @@ static void
 prefetch_route(const struct update_route *rt, void *arg)
 {
 	struct prefetch_walk *w = arg;
+	uint32_t h;
 
-	if (w->routes++ < RIB_IN_PREFETCH_ROUTES)
-		adj_rib_prefetch_nlri(w->rib, &rt->nlri);
+	if (w->routes >= RIB_IN_PREFETCH_ROUTES)
+		return;
+	h = adj_rib_nlri_hash(&rt->nlri);
+	adj_rib_prefetch_hash(w->rib, h);
+	route_hashes.nlri[w->routes] = rt->nlri.b;
+	route_hashes.hash[w->routes] = h;
+	route_hashes.n = ++w->routes;
 }
 
 /* NLRI octets of m: an upper bound of its routes times the shortest
@@ -126,6 +199,7 @@ rib_in_prefetch(struct adj_rib *rib, struct attr_table *t,
 {
 	struct prefetch_walk w = { rib, 0 };
 
+	route_hashes.seq = 0;
 	/* a few routes: a /32 with its length octet is 5, an IPv6 /64 9,
 	 * with ADD-PATH 4 more */
 	if (rib == NULL || m->verdict != UPD_OK ||
@@ -138,5 +212,8 @@ rib_in_prefetch(struct adj_rib *rib, struct attr_table *t,
 		prefetched.a = &m->attrs;
 		prefetched.seq = m->decode_seq;
 	}
+	route_hashes.n = 0;
 	update_foreach_route(m, addpath, prefetch_route, &w);
+	route_hashes.seq = m->decode_seq;
+	route_hashes.addpath = addpath;
 }

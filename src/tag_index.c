@@ -8,15 +8,24 @@
 #include "evbgp/tag_index.h"
 #include "evbgp/util.h"
 
-/* A move hashes and places this many references at once: the reads of
- * their keys, then their places in the new array, are cache misses that
- * do not depend on each other, asked for together. */
+/* A move hashes this many references at once: the reads of their keys
+ * are cache misses that do not depend on each other, asked for
+ * together. Their places in the new array need no asking: they follow
+ * the order of the old array (homes are the hash's top bits). */
 #define MIGRATE_BATCH	32
+
+/* 32 - log2(n), n a power of two of at most 2^32. */
+static unsigned
+shift_of(size_t n)
+{
+	return 32u - (unsigned)__builtin_ctzll((unsigned long long)n);
+}
 
 static void
 arrays_new(struct tag_index *ix, size_t n)
 {
 	ix->n = n;
+	ix->shift = shift_of(n);
 	ix->tag = xcalloc(n, sizeof(*ix->tag));
 	ix->ref = xreallocarray(NULL, n, sizeof(*ix->ref));
 	ix->used = 0;
@@ -69,7 +78,7 @@ tag_index_bytes(const struct tag_index *ix)
 void
 tag_index_put(struct tag_index *ix, uint32_t h, uint32_t ref)
 {
-	size_t mask = ix->n - 1, s = h & mask;
+	size_t mask = ix->n - 1, s = tag_index_home(h, ix->shift);
 
 	while (ix->tag[s] > TAG_TOMB)
 		s = (s + 1) & mask;
@@ -95,18 +104,41 @@ migrate_batch(struct tag_index *ix, size_t from, size_t n,
 	if (k == 0)
 		return;
 	hash(arg, refs, k, hs);
-	for (size_t j = 0; j < k; j++)
-		tag_index_prefetch(ix, hs[j]);
 	for (size_t j = 0; j < k; j++) {
 		tag_index_put(ix, hs[j], refs[j]);
 		ix->otag[at[j]] = TAG_TOMB;
 	}
 }
 
+/* Ask for the keys of the live slots of otag[from .. from + n): the
+ * hash callback's prefetch (hashes NULL), a batch at a time. */
+static void
+prefetch_ahead(const struct tag_index *ix, size_t from, size_t n,
+    tag_index_hash_fn *hash, void *arg)
+{
+	uint32_t refs[MIGRATE_BATCH];
+	size_t k = 0;
+
+	if (n > ix->on - from)
+		n = ix->on - from;
+	for (size_t i = from; i < from + n; i++) {
+		if (ix->otag[i] > TAG_TOMB)
+			refs[k++] = ix->oref[i];
+		if (k == MIGRATE_BATCH) {
+			hash(arg, refs, k, NULL);
+			k = 0;
+		}
+	}
+	if (k > 0)
+		hash(arg, refs, k, NULL);
+}
+
 void
 tag_index_migrate(struct tag_index *ix, size_t steps,
     tag_index_hash_fn *hash, void *arg)
 {
+	size_t ahead = steps;
+
 	while (ix->otag != NULL && steps > 0) {
 		size_t n = ix->on - ix->moved;
 
@@ -123,8 +155,14 @@ tag_index_migrate(struct tag_index *ix, size_t steps,
 			ix->otag = NULL;
 			ix->oref = NULL;
 			ix->on = ix->moved = 0;
+			ix->oshift = 0;
 		}
 	}
+	/* The caller moves as many slots on its next change: their keys
+	 * are asked for now, so that their cache misses overlap whatever it
+	 * does in between instead of stalling the next move. */
+	if (ix->otag != NULL && ahead != SIZE_MAX)
+		prefetch_ahead(ix, ix->moved, ahead, hash, arg);
 }
 
 void
@@ -135,6 +173,7 @@ tag_index_resize(struct tag_index *ix, size_t n, tag_index_hash_fn *hash,
 	ix->otag = ix->tag;
 	ix->oref = ix->ref;
 	ix->on = ix->n;
+	ix->oshift = ix->shift;
 	ix->moved = 0;
 	arrays_new(ix, n);
 }

@@ -271,6 +271,64 @@ START_TEST(test_behind_reported)
 }
 END_TEST
 
+struct turn_times {
+	struct events	*ev;
+	double		 first, second, wall;
+};
+
+/* One turn's callback: two events' times with the clock moved on by at
+ * least 2 ms between them. */
+static void
+two_events_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct turn_times *tt = arg;
+	struct api_source src;
+	double until;
+
+	(void)fd, (void)what;
+	api_source_now(tt->ev, &src);
+	tt->first = src.time;
+	until = wall_now() + 0.002;
+	while (wall_now() < until)
+		;
+	api_source_now(tt->ev, &src);
+	tt->second = src.time;
+	tt->wall = wall_now();
+}
+
+/*
+ * With the loop set, the events of one turn share its time (read once,
+ * libevent's cached clock), which is the wall clock's; without it, each
+ * event reads the clock.
+ */
+START_TEST(test_event_time_per_turn)
+{
+	struct event_base *base = event_base_new();
+	struct events ev;
+	struct turn_times tt;
+	struct timeval now = { 0, 0 };
+
+	ck_assert_ptr_nonnull(base);
+	memset(&ev, 0, sizeof(ev));
+	ev.base = base;
+	tt.ev = &ev;
+	ck_assert_int_eq(event_base_once(base, -1, EV_TIMEOUT, two_events_cb,
+	    &tt, &now), 0);
+	ck_assert_int_eq(event_base_loop(base, EVLOOP_ONCE), 0);
+	ck_assert(tt.first == tt.second);
+	/* the turn's time is the wall clock's (a generous bound: a busy
+	 * machine may hold the turn up) */
+	ck_assert(tt.first <= tt.wall && tt.wall - tt.first < 5.0);
+	/* no loop: every event reads the clock */
+	ev.base = NULL;
+	ck_assert_int_eq(event_base_once(base, -1, EV_TIMEOUT, two_events_cb,
+	    &tt, &now), 0);
+	ck_assert_int_eq(event_base_loop(base, EVLOOP_ONCE), 0);
+	ck_assert(tt.second - tt.first >= 0.002);
+	event_base_free(base);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -283,6 +341,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_each_rendering_once);
 	tcase_add_test(tc, test_behind_reported);
+	tcase_add_test(tc, test_event_time_per_turn);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

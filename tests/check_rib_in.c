@@ -255,6 +255,68 @@ START_TEST(test_prefetched_encoding_not_stale)
 }
 END_TEST
 
+/*
+ * The prefetch's hashes of the routes' keys are taken by the record of
+ * the same decoding only. Each case records a route other than the one
+ * prefetched, at the same place in the same buffer (the same NLRI
+ * address): had the first route's hash been used, the second would be
+ * filed where no lookup finds it.
+ */
+START_TEST(test_prefetched_hash_not_stale)
+{
+	struct attr_table *t = attr_table_new();
+	struct adj_rib *rib = adj_rib_new_store();
+	struct rib_in_counts c = { 0, 0 };
+	struct update_msg m;
+	uint8_t b[4096];
+	size_t len;
+
+	update_msg_init(&m);
+	/* prefetched, then the buffer decoded again (another route) and
+	 * recorded without a prefetch */
+	decode(b, make_update(b, 1, 1, 0, 1), &m);
+	rib_in_prefetch(rib, t, &m, 0);
+	decode(b, make_update(b, 7, 1, 0, 2), &m);
+	rib_in_record(rib, t, &m, 0, &c);
+	ck_assert_ptr_nonnull(lookup(rib, 0x0a000007));
+	ck_assert_ptr_null(lookup(rib, 0x0a000001));
+	/* prefetched and recorded, then the buffer decoded again and
+	 * recorded: the hashes were taken once */
+	decode(b, make_update(b, 2, 1, 0, 3), &m);
+	rib_in_prefetch(rib, t, &m, 0);
+	rib_in_record(rib, t, &m, 0, &c);
+	decode(b, make_update(b, 9, 1, 0, 4), &m);
+	rib_in_record(rib, t, &m, 0, &c);
+	ck_assert_ptr_nonnull(lookup(rib, 0x0a000002));
+	ck_assert_ptr_nonnull(lookup(rib, 0x0a000009));
+	/* a withdrawal the same way: 10.1.0.0's prefetched, then the same
+	 * octets but 10.1.0.5 decoded and recorded */
+	decode(b, make_update(b, 0x10000, 1, 0, 6), &m);
+	rib_in_record(rib, t, &m, 0, &c);
+	decode(b, make_update(b, 0x10005, 1, 0, 6), &m);
+	rib_in_record(rib, t, &m, 0, &c);
+	len = make_update(b, 0, 0, 1, 0);
+	decode(b, len, &m);
+	rib_in_prefetch(rib, t, &m, 0);
+	be32_put(b + 3, 0x0a010005);
+	decode(b, len, &m);
+	rib_in_record(rib, t, &m, 0, &c);
+	ck_assert_ptr_null(lookup(rib, 0x0a010005));
+	ck_assert_ptr_nonnull(lookup(rib, 0x0a010000));
+	/* the prefetched record itself uses them, for both kinds */
+	decode(b, make_update(b, 3, 2, 1, 5), &m);
+	rib_in_prefetch(rib, t, &m, 0);
+	rib_in_record(rib, t, &m, 0, &c);
+	ck_assert_uint_eq(med_at(rib, 0x0a000003), 5);
+	ck_assert_uint_eq(med_at(rib, 0x0a000004), 5);
+	ck_assert_ptr_null(lookup(rib, 0x0a010000));	/* its withdrawal */
+	ck_assert_uint_eq(adj_rib_count(rib), 5);
+	update_msg_free(&m);
+	adj_rib_free(rib);
+	attr_table_free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -267,6 +329,7 @@ main(void)
 	tcase_add_test(tc, test_no_rib_only_counts);
 	tcase_add_test(tc, test_prefetch_changes_nothing);
 	tcase_add_test(tc, test_prefetched_encoding_not_stale);
+	tcase_add_test(tc, test_prefetched_hash_not_stale);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -19,6 +19,9 @@
 
 static uint32_t hash_of[NKEYS];
 static unsigned hash_calls;
+/* the refs the last prefetches (hashes NULL) asked for */
+static uint32_t asked[NKEYS];
+static size_t nasked;
 
 static void
 test_hashes(void *arg, const uint32_t *refs, size_t n, uint32_t *hashes)
@@ -26,9 +29,14 @@ test_hashes(void *arg, const uint32_t *refs, size_t n, uint32_t *hashes)
 	(void)arg;
 	for (size_t j = 0; j < n; j++) {
 		ck_assert_uint_lt(refs[j], NKEYS);
-		hashes[j] = hash_of[refs[j]];
+		if (hashes == NULL) {
+			ck_assert_uint_lt(nasked, NKEYS);
+			asked[nasked++] = refs[j];
+		} else
+			hashes[j] = hash_of[refs[j]];
 	}
-	hash_calls += (unsigned)n;
+	if (hashes != NULL)
+		hash_calls += (unsigned)n;
 }
 
 /* Is key in the index (the caller's loop over candidates)? */
@@ -63,11 +71,14 @@ del(struct tag_index *ix, uint32_t key)
 	return false;
 }
 
-/* A hash of tag byte t (its top 8 bits) and home slot home. */
+/* A hash of tag byte t (its low 8 bits) and home slot home in an array
+ * of n slots (its top log2(n) bits). */
 static uint32_t
-make_hash(uint8_t t, uint32_t home)
+make_hash(uint8_t t, uint32_t home, size_t n)
 {
-	return (uint32_t)t << 24 | (home & 0xFFFFFF);
+	unsigned bits = (unsigned)__builtin_ctzll(n);
+
+	return (uint32_t)((uint64_t)(home & (n - 1)) << (32 - bits)) | t;
 }
 
 /*
@@ -83,7 +94,7 @@ START_TEST(test_equal_tags_told_apart)
 
 	tag_index_init(&ix, 256);
 	for (uint32_t k = 0; k <= K; k++)
-		hash_of[k] = make_hash(0x5a, 7);
+		hash_of[k] = make_hash(0x5a, 7, 256);
 	for (uint32_t k = 0; k < K; k++) {
 		ck_assert(!has(&ix, k, NULL));
 		tag_index_put(&ix, hash_of[k], k);
@@ -98,7 +109,7 @@ START_TEST(test_equal_tags_told_apart)
 	ck_assert(!has(&ix, K, &cand));	/* same hash, never added */
 	ck_assert_uint_eq(cand, K);
 	/* a key with another tag at the same home: no candidate read */
-	hash_of[K] = make_hash(0x5b, 7);
+	hash_of[K] = make_hash(0x5b, 7, 256);
 	cand = 0;
 	ck_assert(!has(&ix, K, &cand));
 	ck_assert_uint_eq(cand, 0);
@@ -111,16 +122,16 @@ START_TEST(test_equal_tags_told_apart)
 }
 END_TEST
 
-/* The tags 0 and 1 mean empty and tombstone: hashes whose top byte is 0
+/* The tags 0 and 1 mean empty and tombstone: hashes whose low byte is 0
  * or 1 still make keys that are found and removed. */
 START_TEST(test_low_tags_are_keys)
 {
 	struct tag_index ix;
 
 	tag_index_init(&ix, 64);
-	hash_of[0] = make_hash(0, 3);
-	hash_of[1] = make_hash(1, 3);
-	hash_of[2] = make_hash(2, 3);	/* the tag 0 maps to */
+	hash_of[0] = make_hash(0, 3, 64);
+	hash_of[1] = make_hash(1, 3, 64);
+	hash_of[2] = make_hash(2, 3, 64);	/* the tag 0 maps to */
 	for (uint32_t k = 0; k < 3; k++)
 		tag_index_put(&ix, hash_of[k], k);
 	for (uint32_t k = 0; k < 3; k++)
@@ -141,7 +152,7 @@ START_TEST(test_probe_wraps)
 
 	tag_index_init(&ix, 64);
 	for (uint32_t k = 0; k < 6; k++)
-		hash_of[k] = make_hash((uint8_t)(0x80 + (k & 1)), 62);
+		hash_of[k] = make_hash((uint8_t)(0x80 + (k & 1)), 62, 64);
 	for (uint32_t k = 0; k < 6; k++)
 		tag_index_put(&ix, hash_of[k], k);
 	/* slots 62, 63, then 0 .. 3 */
@@ -171,14 +182,14 @@ START_TEST(test_tombstone_reused)
 
 	tag_index_init(&ix, 64);
 	for (uint32_t k = 0; k < 10; k++) {
-		hash_of[k] = make_hash((uint8_t)(10 + k), 20);
+		hash_of[k] = make_hash((uint8_t)(10 + k), 20, 64);
 		tag_index_put(&ix, hash_of[k], k);
 	}
 	used = ix.used;
 	ck_assert_uint_eq(used, 10);
 	ck_assert(del(&ix, 4));		/* slot 24 */
 	ck_assert_uint_eq(ix.tag[24], TAG_TOMB);
-	hash_of[10] = make_hash(99, 21);
+	hash_of[10] = make_hash(99, 21, 64);
 	tag_index_put(&ix, hash_of[10], 10);
 	ck_assert_uint_eq(ix.ref[24], 10);
 	ck_assert_uint_eq(ix.used, used);
@@ -201,7 +212,7 @@ START_TEST(test_resize_while_migrating)
 
 	for (uint32_t k = 0; k < K; k++)	/* 16 homes, 4 tags */
 		hash_of[k] = make_hash((uint8_t)(200 + k % 4), (k * 7) % 16 *
-		    131);
+		    131, 4096);
 	tag_index_init(&ix, 4096);
 	for (uint32_t k = 0; k < K / 2; k++) {
 		tag_index_put(&ix, hash_of[k], k);
@@ -246,6 +257,83 @@ START_TEST(test_resize_while_migrating)
 }
 END_TEST
 
+/*
+ * A move writes the new array in the order it reads the old one: homes
+ * are the hash's top bits, so the slots at home H move to 2H or 2H+1 in
+ * an array twice the size. Half the old array moved leaves the second
+ * half of the new one untouched (with homes from the low bits, moved
+ * keys would land anywhere: a cache miss each in a big array).
+ */
+START_TEST(test_move_follows_old_order)
+{
+	enum { K = 300 };
+	struct tag_index ix;
+	uint64_t x = 0x2545F4914F6CDD1Dull;
+
+	tag_index_init(&ix, 1024);
+	for (uint32_t k = 0; k < K; k++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		/* home 3k of 1024 (no two share one), random bits below */
+		hash_of[k] = make_hash((uint8_t)(x >> 56), 3 * k, 1024) |
+		    (uint32_t)(x & 0x3FFF00);
+		tag_index_put(&ix, hash_of[k], k);
+	}
+	tag_index_resize(&ix, 2048, test_hashes, NULL);
+	tag_index_migrate(&ix, 512, test_hashes, NULL);
+	ck_assert_uint_eq(ix.moved, 512);
+	for (uint32_t k = 0; k < K; k++) {
+		size_t home = hash_of[k] >> 21;	/* of 2048 */
+
+		if (3 * k < 512)
+			ck_assert_uint_eq(ix.ref[home], k);
+		ck_assert(has(&ix, k, NULL));
+	}
+	for (size_t s = 1024; s < 2048; s++)
+		ck_assert_uint_eq(ix.tag[s], TAG_EMPTY);
+	tag_index_fini(&ix);
+}
+END_TEST
+
+/*
+ * A step of a move asks (the callback's prefetch) for the keys of the
+ * slots the next step of the same size moves, in their order, and only
+ * for those: their cache misses then overlap the caller's work between
+ * two changes. The last step asks for nothing.
+ */
+START_TEST(test_move_asks_ahead)
+{
+	enum { K = 200 };
+	struct tag_index ix;
+	size_t next_before;
+
+	tag_index_init(&ix, 512);
+	for (uint32_t k = 0; k < K; k++) {
+		hash_of[k] = make_hash((uint8_t)(k + 7), 2 * k + 1, 512);
+		tag_index_put(&ix, hash_of[k], k);
+	}
+	tag_index_resize(&ix, 1024, test_hashes, NULL);
+	nasked = 0;
+	tag_index_migrate(&ix, 100, test_hashes, NULL);
+	/* slots 100 .. 199 hold keys 50 .. 99 (home 2k + 1, no
+	 * collisions) */
+	ck_assert_uint_eq(nasked, 50);
+	for (size_t j = 0; j < nasked; j++)
+		ck_assert_uint_eq(asked[j], 50 + j);
+	next_before = ix.moved;
+	nasked = 0;
+	tag_index_migrate(&ix, 100, test_hashes, NULL);
+	ck_assert_uint_eq(ix.moved, next_before + 100);
+	ck_assert_uint_eq(asked[0], 100);
+	nasked = 0;
+	tag_index_migrate(&ix, SIZE_MAX, test_hashes, NULL);
+	ck_assert_ptr_null(ix.otag);
+	ck_assert_uint_eq(nasked, 0);
+	for (uint32_t k = 0; k < K; k++)
+		ck_assert(has(&ix, k, NULL));
+	tag_index_fini(&ix);
+}
+END_TEST
+
 /* A clone taken mid-move is its own: changes to one leave the other. */
 START_TEST(test_clone_mid_move)
 {
@@ -253,7 +341,7 @@ START_TEST(test_clone_mid_move)
 
 	tag_index_init(&ix, 64);
 	for (uint32_t k = 0; k < 20; k++) {
-		hash_of[k] = make_hash((uint8_t)(50 + k % 2), k % 5);
+		hash_of[k] = make_hash((uint8_t)(50 + k % 2), k % 5, 64);
 		tag_index_put(&ix, hash_of[k], k);
 	}
 	tag_index_resize(&ix, 128, test_hashes, NULL);
@@ -287,7 +375,8 @@ START_TEST(test_random_against_model)
 
 	for (uint32_t k = 0; k < NKEYS; k++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		hash_of[k] = make_hash((uint8_t)(x % 6), (uint32_t)(x >> 20));
+		hash_of[k] = make_hash((uint8_t)(x % 6), (uint32_t)(x >> 20),
+		    (size_t)1 << 24);
 	}
 	tag_index_init(&ix, 64);
 	hash_calls = 0;
@@ -340,6 +429,8 @@ main(void)
 	tcase_add_test(tc, test_probe_wraps);
 	tcase_add_test(tc, test_tombstone_reused);
 	tcase_add_test(tc, test_resize_while_migrating);
+	tcase_add_test(tc, test_move_follows_old_order);
+	tcase_add_test(tc, test_move_asks_ahead);
 	tcase_add_test(tc, test_clone_mid_move);
 	tcase_add_test(tc, test_random_against_model);
 	suite_add_tcase(s, tc);

@@ -75,6 +75,20 @@ void	adj_rib_withdraw_nlri(struct adj_rib *ro, const struct nlri *n,
  * the route's attributes) instead of coming after it. Changes nothing.
  */
 void	adj_rib_prefetch_nlri(const struct adj_rib *ro, const struct nlri *n);
+/*
+ * The same in two halves, for a caller that records the route soon
+ * after (the receive path): the hash of n's key (the same in every
+ * table), the prefetch of its slot, and the announce and withdraw that
+ * take the hash instead of making it again. h must be
+ * adj_rib_nlri_hash(n) of this very n: another route's would file it
+ * where no lookup finds it.
+ */
+uint32_t adj_rib_nlri_hash(const struct nlri *n);
+void	adj_rib_prefetch_hash(const struct adj_rib *ro, uint32_t h);
+void	adj_rib_announce_nlri_hashed(struct adj_rib *ro, const struct nlri *n,
+	    uint32_t h, const struct attr_set *a, unsigned src);
+void	adj_rib_withdraw_nlri_hashed(struct adj_rib *ro, const struct nlri *n,
+	    uint32_t h);
 /* Prefix families (unicast, multicast): the same by prefix. */
 void	adj_rib_announce(struct adj_rib *ro, enum family_id fam,
 	    const struct prefix *p, uint32_t path_id, const struct attr_set *a);

@@ -19,10 +19,14 @@
 #include "evbgp/update.h"
 
 struct sup;
+struct event_base;
 
 /* Where events go; owned by the daemon. */
 struct events {
 	struct sup	*sup;		/* NULL: no helpers, no events */
+	/* the loop whose turn dates an event (api_source_now); NULL: the
+	 * clock, read for every event */
+	struct event_base *base;
 	const char	*host;		/* the envelope's host name */
 	size_t		 high_mark;	/* bytes queued to a helper above
 					   which it is "behind" */
@@ -89,7 +93,8 @@ void	events_shutdown(const struct events *ev,
  * hear more? */
 bool	events_drained(const struct events *ev,
 	    const struct api_subs *s);
-/* The envelope's process facts, now. */
+/* The envelope's process facts, now: with ev->base, the time of the
+ * loop's current turn (the same for every event of the turn). */
 void	api_source_now(const struct events *ev, struct api_source *src);
 
 #endif /* EVBGP_API_EVENTS_H */

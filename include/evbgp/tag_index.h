@@ -4,8 +4,13 @@
  * uint8_t tag[] and uint32_t ref[] (issue 13: 10^6 routes in 2^21 slots,
  * 10.5 bytes a route instead of 16.8 with 8-byte hash+ref slots).
  *
- * A tag is 0 (empty), 1 (tombstone) or 2..255 taken from the hash's top
- * bits, which the position (its low bits) does not use below 2^24 slots.
+ * A key's home slot is the hash's top bits (h >> shift, shift = 32 -
+ * log2(slots)), not its low ones: a move then writes the new array in
+ * the order it reads the old one (a slot at home H goes home at 2H or
+ * 2H+1 in an array twice the size, H in one the same size), a stream
+ * instead of a cache miss per moved slot in arrays of megabytes. A tag
+ * is 0 (empty), 1 (tombstone) or 2..255 taken from the hash's low byte,
+ * which the position does not use below 2^24 slots.
  * A probe reads the tag array and reads ref, then the caller's key, only
  * on a tag match: the caller compares keys, walking the candidates with
  * tag_index_find and tag_index_next. Linear probing, power-of-two sizes,
@@ -34,14 +39,17 @@ struct tag_index {
 	uint8_t		*tag;
 	uint32_t	*ref;
 	size_t		 n;		/* power of two */
+	unsigned	 shift;		/* 32 - log2(n): home = h >> shift */
 	size_t		 used;		/* refs + tombstones in tag[] */
 	uint8_t		*otag;		/* the arrays being moved from, or NULL */
 	uint32_t	*oref;
 	size_t		 on;
+	unsigned	 oshift;
 	size_t		 moved;		/* otag[0 .. moved) moved */
 };
 
-/* The hashes of refs[0 .. n) into hashes[]. */
+/* The hashes of refs[0 .. n) into hashes[]; hashes NULL: only ask for
+ * what hashing them will read (a prefetch: they are to move soon). */
 typedef void	tag_index_hash_fn(void *arg, const uint32_t *refs, size_t n,
 		    uint32_t *hashes);
 
@@ -51,6 +59,7 @@ struct tag_cursor {
 	uint8_t		*tag;
 	const uint32_t	*ref;
 	size_t		 mask, pos;
+	unsigned	 shift;
 	uint8_t		 want;
 	bool		 in_old;	/* the old array is being walked */
 	const struct tag_index *ix;
@@ -74,9 +83,17 @@ void	tag_index_resize(struct tag_index *ix, size_t n,
 static inline uint8_t
 tag_index_tag(uint32_t h)
 {
-	uint8_t t = (uint8_t)(h >> 24);
+	uint8_t t = (uint8_t)h;
 
 	return t < 2 ? (uint8_t)(t + 2) : t;
+}
+
+/* The home slot of hash h in an array of 2^(32 - shift) slots (a 64-bit
+ * shift: one slot is a shift of 32). */
+static inline size_t
+tag_index_home(uint32_t h, unsigned shift)
+{
+	return (size_t)((uint64_t)h >> shift);
 }
 
 /* Would one more key make the current array more than half full? */
@@ -89,7 +106,7 @@ tag_index_full(const struct tag_index *ix)
 static inline void
 tag_index_prefetch(const struct tag_index *ix, uint32_t h)
 {
-	size_t s = h & (ix->n - 1);
+	size_t s = tag_index_home(h, ix->shift);
 
 	__builtin_prefetch(&ix->tag[s]);
 	__builtin_prefetch(&ix->ref[s]);
@@ -97,12 +114,13 @@ tag_index_prefetch(const struct tag_index *ix, uint32_t h)
 
 static inline void
 tag_cursor_start(struct tag_cursor *c, const struct tag_index *ix,
-    uint8_t *tag, const uint32_t *ref, size_t n, uint32_t h)
+    uint8_t *tag, const uint32_t *ref, size_t n, unsigned shift, uint32_t h)
 {
 	c->tag = tag;
 	c->ref = ref;
 	c->mask = n - 1;
-	c->pos = (h & c->mask) - 1;	/* tag_index_next steps first */
+	/* tag_index_next steps first */
+	c->pos = (tag_index_home(h, shift) - 1) & c->mask;
 	c->ix = ix;
 }
 
@@ -112,7 +130,7 @@ tag_index_find(const struct tag_index *ix, uint32_t h, struct tag_cursor *c)
 {
 	c->want = tag_index_tag(h);
 	c->in_old = false;
-	tag_cursor_start(c, ix, ix->tag, ix->ref, ix->n, h);
+	tag_cursor_start(c, ix, ix->tag, ix->ref, ix->n, ix->shift, h);
 }
 
 /*
@@ -137,7 +155,7 @@ tag_index_next(struct tag_cursor *c, uint32_t h, uint32_t *ref)
 			return false;
 		c->in_old = true;
 		tag_cursor_start(c, c->ix, c->ix->otag, c->ix->oref, c->ix->on,
-		    h);
+		    c->ix->oshift, h);
 	}
 }
 
