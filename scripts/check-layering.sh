@@ -18,8 +18,9 @@
 #     lines of src/*.c, src/*.h, include/evbgp/*.h (and programs/*/*,
 #     which are at the top);
 #   - with BUILD-DIR, the symbols each object of the core library uses
-#     (nm -u), mapped to the object that defines them: a function called
-#     through a hand-written prototype, without the include, is caught.
+#     (their ELF symbol tables, read by objdump), mapped to the object
+#     that defines them: a function called through a hand-written
+#     prototype, without the include, is caught.
 # A module missing from the table is an error: a new file must be placed.
 # There is no exception list.
 set -uo pipefail
@@ -110,6 +111,19 @@ check_includes() {
 	return $bad
 }
 
+# The global symbols object o defines, or the ones it uses undefined, from
+# its ELF symbol table. Not nm: with evbgpd's link-time optimisation the
+# core's objects also carry GCC's IR, and nm (through the LTO plugin)
+# lists the IR's symbols, missing code the IR does not have.
+elf_symbols() {
+	local o=$1 which=$2
+
+	objdump -t "$o" | awk -v which="$which" '
+	    NF >= 4 && $2 == "*UND*" { if (which == "undefined") print $NF; next }
+	    NF >= 6 && $2 ~ /^[gu]$/ && $4 != "*UND*" {
+		if (which == "defined") print $NF }'
+}
+
 # the symbols each object of the core library (and evbgpd's main) uses;
 # src: the tree whose src/*.c name the objects (stale ones are ignored)
 check_objects() {
@@ -134,7 +148,7 @@ check_objects() {
 		mod=$(basename "$o" .c.o)
 		while read -r sym; do
 			defined_by[$sym]=$mod
-		done < <(nm --defined-only -g "$o" | awk '{print $3}')
+		done < <(elf_symbols "$o" defined)
 	done
 	for o in "${objs[@]}"; do
 		mod=$(basename "$o" .c.o)
@@ -144,7 +158,7 @@ check_objects() {
 			if violation "$mod" "$def" "$(basename "$o") ($sym)"; then
 				bad=1
 			fi
-		done < <(nm -u "$o" | awk '{print $2}')
+		done < <(elf_symbols "$o" undefined)
 	done
 	return $bad
 }
