@@ -28,11 +28,9 @@
 
 #include "evbgp/api.h"
 #include "evbgp/api_exec.h"
-#include "evbgp/config.h"
 #include "evbgp/daemon.h"
-#include "evbgp/env.h"
-#include "evbgp/log.h"
 #include "evbgp/util.h"
+#include "fuzz_daemon.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -78,25 +76,9 @@ struct answer {
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char err[512], *envp[] = { NULL };
-	struct config *cfg;
-	struct env env;
-
 	(void)argc;
 	(void)argv;
-	log_init(false, LOG_DEST_STDERR, 0, NULL);
-	if (env_load(&env, NULL, envp, err, sizeof(err)) == -1)
-		abort();
-	env.api_cli = false;
-	if ((cfg = config_parse(fuzz_conf, "fuzz.conf", err,
-	    sizeof(err))) == NULL) {
-		fprintf(stderr, "fuzz_exec: %s\n", err);
-		abort();
-	}
-	daemon_ = daemon_new(&env, cfg, NULL, 0);
-	api_exec_handler(daemon_, &daemon_->commands);
-	if (daemon_start(daemon_) == -1)
-		abort();
+	daemon_ = fuzz_daemon_start("fuzz_exec", fuzz_conf, true);
 	return 0;
 }
 

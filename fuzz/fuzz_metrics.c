@@ -29,12 +29,10 @@
 
 #include <event2/event.h>
 
-#include "evbgp/config.h"
 #include "evbgp/daemon.h"
-#include "evbgp/env.h"
-#include "evbgp/log.h"
 #include "evbgp/metrics.h"
 #include "evbgp/util.h"
+#include "fuzz_daemon.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -75,25 +73,12 @@ find_sweep(const struct event_base *base, const struct event *ev,
 static void
 endpoint_start(void)
 {
-	char err[512], *envp[] = { NULL };
-	static char *paths[] = { "fuzz.conf", NULL };
+	char err[256];
 	struct bgp_addr addr;
-	struct config *cfg;
-	struct env env;
 	uint16_t port;
 
-	log_init(false, LOG_DEST_STDERR, 0, NULL);
-	if (env_load(&env, NULL, envp, err, sizeof(err)) == -1)
-		abort();
-	env.api_cli = false;
-	if ((cfg = config_parse(fuzz_conf, "fuzz.conf", err,
-	    sizeof(err))) == NULL) {
-		fprintf(stderr, "fuzz_metrics: %s\n", err);
-		abort();
-	}
-	daemon_ = daemon_new(&env, cfg, paths, 1);
-	if (daemon_start(daemon_) == -1 ||
-	    metrics_parse_listen("127.0.0.1:0", &addr, &port, err,
+	daemon_ = fuzz_daemon_start("fuzz_metrics", fuzz_conf, false);
+	if (metrics_parse_listen("127.0.0.1:0", &addr, &port, err,
 	    sizeof(err)) == -1 ||
 	    (metrics_ = metrics_new(daemon_, &addr, port)) == NULL)
 		abort();
